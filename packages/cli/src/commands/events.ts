@@ -1,0 +1,7 @@
+import { type CliIO, EXIT_USAGE } from '../io.js';
+
+// Placeholder until the command lands; replaced by its owner.
+export async function run(_argv: string[], io: CliIO): Promise<number> {
+  io.stderr.write('nightjar events: not available yet\n');
+  return EXIT_USAGE;
+}

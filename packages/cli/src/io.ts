@@ -1,0 +1,23 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The streams a command talks to; tests pass their own. Results → stdout, status → stderr. */
+export interface CliIO {
+  readonly stdin: Readable;
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes shared by every command (DESIGN.md, "CLI flags and exit codes"). */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** A command: parses its own argv (after the command name) and resolves to the exit code. */
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+/** A usage error: printed with the command's help, exit 2. */
+export class UsageError extends Error {
+  readonly code = 'NJ_USAGE';
+}

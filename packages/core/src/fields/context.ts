@@ -1,0 +1,21 @@
+import type { NightjarEvent } from '../model/event.js';
+import type { EsProcess } from '../model/message.js';
+
+/**
+ * Lineage lookups that virtual fields (`parent.*`, `real_parent.*`, `responsible.*`, `ancestors.*`)
+ * read through. The subject is the event's process as rules see it: for `exec`, the new image
+ * (`event.exec.target`); otherwise the actor (`process`). Every returned object has the shape of an
+ * eslogger process object and carries `entity_id`.
+ */
+export interface LineageResolver {
+  parent(ev: NightjarEvent): EsProcess | undefined;
+  realParent(ev: NightjarEvent): EsProcess | undefined;
+  responsible(ev: NightjarEvent): EsProcess | undefined;
+  /** Ancestors nearest first, ending at launchd or where the chain is unknown. */
+  ancestors(ev: NightjarEvent): readonly EsProcess[];
+}
+
+/** What the engine passes to every predicate and getter: reused across events, never allocated per event. */
+export interface EvalContext {
+  readonly lineage: LineageResolver;
+}

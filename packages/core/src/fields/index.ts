@@ -1,0 +1,1 @@
+export type { EvalContext, LineageResolver } from './context.js';

@@ -1,0 +1,14 @@
+/**
+ * @nightjar/core — the event model and the detection engine runtime. No I/O.
+ * This file is the package's whole public face.
+ */
+export { NightjarError } from './errors.js';
+export type { Diagnostic } from './diagnostics.js';
+export * from './model/index.js';
+export * from './fields/index.js';
+export * from './lineage/index.js';
+export * from './gaps/index.js';
+export * from './ruleset/index.js';
+export * from './correlation/index.js';
+export * from './alert/index.js';
+export * from './engine/index.js';

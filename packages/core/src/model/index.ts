@@ -1,0 +1,2 @@
+export type * from './message.js';
+export type { NightjarEvent } from './event.js';

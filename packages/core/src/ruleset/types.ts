@@ -1,0 +1,108 @@
+import type { NightjarEvent } from '../model/event.js';
+import type { EvalContext } from '../fields/context.js';
+
+/**
+ * The contract between `@nightjar/rules` (which compiles YAML) and the engine (which runs it).
+ * Everything here is plain data plus closures built once at load time; nothing re-parses a rule
+ * on the per-event path.
+ */
+
+/** Reads one field of an event; lineage and other virtual fields read through `ctx`. */
+export type FieldGetter = (ev: NightjarEvent, ctx: EvalContext) => unknown;
+
+/** A compiled stateless predicate. */
+export type EventPredicate = (ev: NightjarEvent, ctx: EvalContext) => boolean;
+
+export type SigmaLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Where a rule was defined, for alerts and diagnostics. */
+export interface RuleSourceRef {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Fields shared by detection and correlation rules. */
+export interface RuleMeta {
+  readonly id: string;
+  readonly name?: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly level: SigmaLevel;
+  readonly status?: string;
+  readonly tags: readonly string[];
+  readonly falsepositives?: readonly string[];
+  readonly source: RuleSourceRef;
+  /** Alert suppression (Nightjar extension `nightjar.suppress`): same rule + entity within this many µs → one alert with a count. */
+  readonly suppressUs?: number;
+}
+
+/** A Sigma detection rule, compiled. */
+export interface CompiledRule extends RuleMeta {
+  readonly kind: 'detection';
+  /** ES event names this rule can match; null when it can match any type (rare; costs dispatch). */
+  readonly eventTypes: readonly string[] | null;
+  readonly match: EventPredicate;
+  /** True when the rule reads a lineage field (parent.*, real_parent.*, responsible.*, ancestors.*, ParentImage…). */
+  readonly usesLineage: boolean;
+  /**
+   * False when the rule is referenced by a correlation without `generate: true`: it then feeds
+   * correlations but raises no alert of its own.
+   */
+  readonly generate: boolean;
+}
+
+export type CorrelationType =
+  | 'event_count'
+  | 'value_count'
+  | 'temporal'
+  | 'temporal_ordered'
+  | 'value_sum'
+  | 'value_avg'
+  | 'value_percentile'
+  | 'value_median';
+
+/** One numeric comparison; a condition is the AND of all of them (a range is two). */
+export interface ConditionTerm {
+  readonly op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
+  readonly value: number;
+}
+
+/** A group-by field: its name in the alert, and how to read it from an event of each referenced rule. */
+export interface GroupByField {
+  readonly name: string;
+  /** Getter keyed by referenced rule id (aliases resolve per rule); `default` for rules not listed. */
+  readonly byRule: ReadonlyMap<string, FieldGetter>;
+  readonly default: FieldGetter;
+}
+
+/** A Sigma correlation rule, compiled. */
+export interface CompiledCorrelation extends RuleMeta {
+  readonly kind: 'correlation';
+  readonly type: CorrelationType;
+  /** Ids of the referenced rules or correlations, in the order written (names already resolved). */
+  readonly rules: readonly string[];
+  readonly groupBy: readonly GroupByField[];
+  readonly timespanUs: number;
+  /** ANDed terms compared with the aggregate (count, distinct count, number of distinct rules, sum, …). */
+  readonly condition: readonly ConditionTerm[];
+  /**
+   * For temporal types written with pySigma's string condition (`a and not b`): a boolean function
+   * of which referenced rules were seen in the window (by id). Absent otherwise.
+   */
+  readonly temporalExpr?: (seen: ReadonlySet<string>) => boolean;
+  /** The field aggregated by value_* types, per referenced rule id (aliases allowed) and by default. */
+  readonly valueField?: { readonly byRule: ReadonlyMap<string, FieldGetter>; readonly default: FieldGetter; readonly name: string };
+  /** value_percentile: the percentile (0–100). */
+  readonly percentile?: number;
+  /** Whether this correlation's own alerts are emitted (false when it only feeds another correlation without generate). */
+  readonly generate: boolean;
+}
+
+/** What the engine runs: the output of `@nightjar/rules`' loader. */
+export interface CompiledRuleSet {
+  readonly rules: readonly CompiledRule[];
+  readonly correlations: readonly CompiledCorrelation[];
+  /** ES event names the ruleset needs (fork, exec, exit included when lineage is in use). */
+  requiredEventTypes(): string[];
+}

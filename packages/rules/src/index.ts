@@ -1,0 +1,2 @@
+/** @nightjar/rules — Sigma YAML in, compiled rule set out. */
+export {};
