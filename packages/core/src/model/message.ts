@@ -82,7 +82,11 @@ export interface EsMessage {
   /** Jamf Protect's spelling of global_seq_num. */
   glob_seq_num?: number;
   thread?: { thread_id: number } | null;
-  process: EsProcess;
+  /**
+   * The actor. Absent in vendor records (Jamf's 900x) and in some vendor ES records (Jamf's
+   * btm_launch_item_* samples): the event's pid/pidversion are then 0 and entityId is "0:0".
+   */
+  process?: EsProcess;
   event: Record<string, unknown>;
   [key: string]: unknown;
 }

@@ -1,0 +1,354 @@
+import { NightjarError } from '../errors.js';
+import type { NightjarEvent } from './event.js';
+import type { AuditToken, EsMessage, EsProcess } from './message.js';
+import { canonicalEventName, eventTypeByNumber, isKnownEventName } from './event-types.js';
+import { parseTimeUs } from './time.js';
+import { scanHeader } from './scan.js';
+
+/** Stable decode error codes. */
+export const DECODE_ERROR_CODES = {
+  /** The line is not valid JSON (or is empty). */
+  json: 'NJ_DECODE_JSON',
+  /** Valid JSON, but not an ES message (not an object, or no usable event_type / time / event). */
+  shape: 'NJ_DECODE_SHAPE',
+} as const;
+
+/**
+ * A line that could not be decoded. The decoder returns it (never throws it) so a reader can report
+ * it with its location and go on with the next line.
+ */
+export class DecodeError extends NightjarError {
+  /** 1-based line number. */
+  readonly line: number;
+  /** Byte offset of the start of the line in its source. */
+  readonly offset: number;
+  /** 1-based column of a JSON syntax error, when the parser told us. */
+  readonly column: number | undefined;
+  readonly source: string;
+  constructor(code: string, message: string, where: { line: number; offset: number; source: string; column?: number }) {
+    const col = where.column !== undefined ? `:${where.column}` : '';
+    super(code, `${where.source}:${where.line}${col} (byte ${where.offset}): ${message}`);
+    this.line = where.line;
+    this.offset = where.offset;
+    this.column = where.column;
+    this.source = where.source;
+  }
+}
+
+export interface DecoderOptions {
+  /**
+   * Event names the caller needs fully decoded. A message of any other type is returned as a
+   * skipped event (`msg` null, header fields only) without JSON.parse. null/undefined: decode all.
+   */
+  eventTypes?: Iterable<string> | null;
+  /** Source name for events and errors (a file name, `stdin`, …). Default `input`. */
+  source?: string;
+}
+
+export interface DecoderStats {
+  /** Lines passed to decode(). */
+  lines: number;
+  /** Fully decoded events. */
+  decoded: number;
+  /** Events returned header-only because their type was not wanted. */
+  skipped: number;
+  /** Lines that produced a DecodeError, by code. */
+  errors: Record<string, number>;
+  /** Messages whose event_type is not an ES type (vendor records such as Jamf's 9001), by name. */
+  unknownTypes: Record<string, number>;
+  /** Messages with a `version` newer than the newest this decoder knows (read anyway). */
+  newerVersions: number;
+}
+
+export interface Decoder {
+  decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError;
+  stats(): DecoderStats;
+}
+
+/** The newest ES message version this code knows (macOS 26). Newer versions are read, and counted. */
+export const NEWEST_KNOWN_MESSAGE_VERSION = 10;
+
+/** Audit token → [pid, pidversion]; both the object (≤ v9) and 8-array (v10: val[5], val[7]) forms. */
+export function tokenPid(t: AuditToken | null | undefined): number | undefined {
+  if (t == null || typeof t !== 'object') return undefined;
+  const v = Array.isArray(t) ? t[5] : (t as { pid?: unknown }).pid;
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function tokenPidversion(t: AuditToken | null | undefined): number | undefined {
+  if (t == null || typeof t !== 'object') return undefined;
+  const v = Array.isArray(t) ? t[7] : (t as { pidversion?: unknown }).pidversion;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** `"<pid>:<pidversion>"` for an audit token, or undefined when it has no pid. */
+export function tokenEntityId(t: AuditToken | null | undefined): string | undefined {
+  const pid = tokenPid(t);
+  if (pid === undefined) return undefined;
+  return `${pid}:${tokenPidversion(t) ?? 0}`;
+}
+
+function isProcessLike(v: unknown): v is EsProcess {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'audit_token' in v;
+}
+
+/**
+ * Sets `entity_id` on every process object of the message: the actor, and each process-shaped
+ * value (an object with `audit_token`) directly under the event payload (exec.target, fork.child,
+ * signal.target/instigator, btm instigator/app, od_* instigator, tcc responsible, …). Computed once
+ * here so rules, group-by and lineage read a plain field.
+ */
+function stampEntityIds(msg: EsMessage, payload: unknown): void {
+  const p = msg.process;
+  if (isProcessLike(p)) {
+    const id = tokenEntityId(p.audit_token);
+    if (id !== undefined) p.entity_id = id;
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return;
+  for (const key in payload) {
+    const v = (payload as Record<string, unknown>)[key];
+    if (isProcessLike(v)) {
+      const id = tokenEntityId(v.audit_token);
+      if (id !== undefined) v.entity_id = id;
+    }
+  }
+}
+
+function jsonColumn(err: unknown): number | undefined {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+  return m ? Number(m[1]) + 1 : undefined;
+}
+
+function jsonReason(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  // V8 quotes the whole input in some messages; a huge line must not produce a huge message.
+  return msg.length > 200 ? `${msg.slice(0, 200)}…` : msg;
+}
+
+function nameOf(eventType: number, payloadKey: string | undefined): string {
+  if (payloadKey !== undefined) {
+    const name = canonicalEventName(payloadKey);
+    if (isKnownEventName(name)) return name;
+  }
+  const info = eventTypeByNumber(eventType);
+  return info !== undefined ? info.name : `unknown:${eventType}`;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+class EventRecord implements NightjarEvent {
+  constructor(
+    readonly msg: EsMessage | null,
+    readonly skipped: boolean,
+    readonly name: string,
+    readonly type: number,
+    readonly time: number,
+    readonly pid: number,
+    readonly pidversion: number,
+    readonly entityId: string,
+    readonly seq: number | undefined,
+    readonly globalSeq: number | undefined,
+    readonly host: string | undefined,
+    readonly version: number | undefined,
+    readonly line: number,
+    readonly offset: number,
+    readonly source: string,
+  ) {}
+}
+
+interface Meta {
+  line?: number;
+  offset?: number;
+  source?: string;
+}
+
+/** Validates a parsed value as an ES message and builds its event; never throws. */
+function fromValue(v: unknown, line: number, offset: number, source: string): NightjarEvent | DecodeError {
+  const where = { line, offset, source };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+    return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: the line is ${what}, not a JSON object`, where);
+  }
+  const m = v as Record<string, unknown>;
+  const type = m.event_type;
+  if (typeof type !== 'number' || !Number.isInteger(type)) {
+    return new DecodeError(DECODE_ERROR_CODES.shape, 'not an ES message: no integer "event_type"', where);
+  }
+  const timeStr = m.time;
+  const time = typeof timeStr === 'string' ? parseTimeUs(timeStr) : undefined;
+  if (time === undefined) {
+    const shown = typeof timeStr === 'string' ? JSON.stringify(timeStr.slice(0, 60)) : 'missing';
+    return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: "time" is ${shown}, expected RFC 3339`, where);
+  }
+  const event = m.event;
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    return new DecodeError(DECODE_ERROR_CODES.shape, 'not an ES message: no "event" object', where);
+  }
+  const process = m.process;
+  if (process !== undefined && process !== null && (typeof process !== 'object' || Array.isArray(process))) {
+    return new DecodeError(DECODE_ERROR_CODES.shape, 'not an ES message: "process" is not an object', where);
+  }
+  let payloadKey: string | undefined;
+  for (const k in event) {
+    payloadKey = k;
+    break;
+  }
+  const msg = m as EsMessage;
+  const payload = payloadKey !== undefined ? (event as Record<string, unknown>)[payloadKey] : undefined;
+  stampEntityIds(msg, payload);
+  const token = isProcessLike(process) ? process.audit_token : undefined;
+  const pid = tokenPid(token) ?? 0;
+  const pidversion = tokenPidversion(token) ?? 0;
+  const hostObj = m.host;
+  const host =
+    typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
+      ? ((hostObj as { hostname: string }).hostname)
+      : undefined;
+  return new EventRecord(
+    msg,
+    false,
+    nameOf(type, payloadKey),
+    type,
+    time,
+    pid,
+    pidversion,
+    isProcessLike(process) && typeof process.entity_id === 'string' ? process.entity_id : `${pid}:${pidversion}`,
+    num(m.seq_num),
+    num(m.global_seq_num) ?? num(m.glob_seq_num),
+    host,
+    num(m.version),
+    line,
+    offset,
+    source,
+  );
+}
+
+/**
+ * Builds an event from an already-parsed eslogger object (native sources, tests). Sets `entity_id`
+ * on the message's process objects (it mutates `msg`). Never throws.
+ */
+export function eventFromMessage(msg: EsMessage, meta?: Meta): NightjarEvent | DecodeError {
+  const line = meta?.line ?? 0;
+  const offset = meta?.offset ?? 0;
+  const source = meta?.source ?? 'input';
+  try {
+    return fromValue(msg, line, offset, source);
+  } catch (err) {
+    return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: ${jsonReason(err)}`, { line, offset, source });
+  }
+}
+
+/**
+ * A decoder for one source. Keeps counters; reuse it for every line of the source.
+ *
+ * With `eventTypes`, lines of other types are not parsed: a header scan (model/scan.ts) reads
+ * event_type, seq numbers, time and host, and the event comes back with `skipped: true`, `msg: null`,
+ * pid/pidversion 0. Such a line is not validated beyond the top-level keys; if the scan cannot read
+ * it, the line goes through the full parse and gets its proper error.
+ */
+export function createDecoder(opts?: DecoderOptions): Decoder {
+  const source = opts?.source ?? 'input';
+  const wanted = opts?.eventTypes != null ? new Set(Array.from(opts.eventTypes, canonicalEventName)) : null;
+  // event_type number → wanted? (cached per number; vendor numbers included).
+  const wantedByNumber = new Map<number, boolean>();
+  const stats: DecoderStats = { lines: 0, decoded: 0, skipped: 0, errors: {}, unknownTypes: {}, newerVersions: 0 };
+
+  function countError(e: DecodeError): DecodeError {
+    stats.errors[e.code] = (stats.errors[e.code] ?? 0) + 1;
+    return e;
+  }
+
+  function countEvent(ev: NightjarEvent): NightjarEvent {
+    if (ev.skipped) stats.skipped++;
+    else stats.decoded++;
+    if (ev.name.startsWith('unknown:')) stats.unknownTypes[ev.name] = (stats.unknownTypes[ev.name] ?? 0) + 1;
+    if (ev.version !== undefined && ev.version > NEWEST_KNOWN_MESSAGE_VERSION) stats.newerVersions++;
+    return ev;
+  }
+
+  function isWanted(type: number): boolean {
+    let w = wantedByNumber.get(type);
+    if (w === undefined) {
+      w = wanted!.has(nameOf(type, undefined));
+      if (wantedByNumber.size < 4096) wantedByNumber.set(type, w);
+    }
+    return w;
+  }
+
+  function decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError {
+    stats.lines++;
+    try {
+      if (typeof line !== 'string') {
+        return countError(new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source }));
+      }
+      if (wanted !== null) {
+        const h = scanHeader(line);
+        if (h !== null && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
+          const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
+          if (time !== undefined) {
+            return countEvent(
+              new EventRecord(
+                null,
+                true,
+                nameOf(h.eventType, undefined),
+                h.eventType,
+                time,
+                0,
+                0,
+                '0:0',
+                h.seq,
+                h.globalSeq ?? h.globSeq,
+                h.host,
+                undefined,
+                lineNo,
+                offset,
+                source,
+              ),
+            );
+          }
+        }
+      }
+      const r = fullDecode(line, lineNo, offset, source);
+      return r instanceof DecodeError ? countError(r) : countEvent(r);
+    } catch (err) {
+      // Defensive: nothing above should throw, but a decoder must never take the reader down.
+      return countError(new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source }));
+    }
+  }
+
+  return {
+    decode,
+    stats: () => ({ ...stats, errors: { ...stats.errors }, unknownTypes: { ...stats.unknownTypes } }),
+  };
+}
+
+/** JSON.parse + shape check; the path for every wanted line. */
+function fullDecode(line: string, lineNo: number, offset: number, source: string): NightjarEvent | DecodeError {
+  if (line.trim() === '') {
+    return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (err) {
+    return new DecodeError(DECODE_ERROR_CODES.json, `invalid JSON: ${jsonReason(err)}`, {
+      line: lineNo,
+      offset,
+      source,
+      column: jsonColumn(err),
+    });
+  }
+  return fromValue(v, lineNo, offset, source);
+}
+
+/** Decodes one line fully (no skipping, no counters). Never throws. */
+export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input'): NightjarEvent | DecodeError {
+  try {
+    if (typeof line !== 'string') return new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source });
+    return fullDecode(line, lineNo, offset, source);
+  } catch (err) {
+    return new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source });
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * A header scanner for the decoder's skip path: reads only the top-level keys the engine needs for
+ * messages no rule wants (event_type, seq_num, global_seq_num/glob_seq_num, time, host.hostname)
+ * and skips every other value without building it. It is a real JSON tokenizer for the levels it
+ * walks (strings with escapes, nested objects/arrays with bracket matching), so a key name inside a
+ * string or a nested object never counts. It returns null on anything it does not understand, and
+ * the caller then falls back to JSON.parse, which produces the proper error.
+ *
+ * No recursion (a hostile line cannot overflow the stack) and no allocation apart from the result
+ * and the strings it returns.
+ */
+
+export interface ScannedHeader {
+  eventType: number | undefined;
+  seq: number | undefined;
+  globalSeq: number | undefined;
+  /** `glob_seq_num` (Jamf) when `global_seq_num` is absent; kept apart so precedence matches the full parse. */
+  globSeq: number | undefined;
+  time: string | undefined;
+  host: string | undefined;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const COMMA = 44;
+const COLON = 58;
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function skipWs(s: string, i: number): number {
+  while (i < s.length && isWs(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index just past the closing quote of the string opening at `i` (s[i] === '"'), or -1. */
+function endOfString(s: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = s.indexOf('"', j);
+    if (q < 0) return -1;
+    // The quote is escaped iff an odd number of backslashes precede it.
+    let b = q - 1;
+    while (b > i && s.charCodeAt(b) === BACKSLASH) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+/** The string value of the JSON string s[i, end) (end past the closing quote), escapes decoded. */
+function stringValue(s: string, i: number, end: number): string | undefined {
+  const raw = s.slice(i + 1, end - 1);
+  if (raw.indexOf('\\') < 0) return raw;
+  try {
+    const v: unknown = JSON.parse(s.slice(i, end));
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Bracket stack for skipValue, reused across calls (grown on demand).
+let stack = new Uint8Array(256);
+
+/** Index just past the JSON value starting at `i`, or -1 when it is malformed in a way we can see. */
+function skipValue(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c === QUOTE) return endOfString(s, i);
+  if (c !== LBRACE && c !== LBRACKET) {
+    // Scalar: number, true, false, null. Ends at a delimiter.
+    let j = i;
+    while (j < s.length) {
+      const d = s.charCodeAt(j);
+      if (d === COMMA || d === RBRACE || d === RBRACKET || isWs(d)) break;
+      if (d === QUOTE || d === LBRACE || d === LBRACKET || d === COLON) return -1;
+      j++;
+    }
+    return j > i ? j : -1;
+  }
+  let depth = 0;
+  let j = i;
+  while (j < s.length) {
+    const d = s.charCodeAt(j);
+    if (d === QUOTE) {
+      j = endOfString(s, j);
+      if (j < 0) return -1;
+      continue;
+    }
+    if (d === LBRACE || d === LBRACKET) {
+      if (depth === stack.length) {
+        const bigger = new Uint8Array(stack.length * 2);
+        bigger.set(stack);
+        stack = bigger;
+      }
+      stack[depth++] = d;
+    } else if (d === RBRACE || d === RBRACKET) {
+      if (depth === 0 || stack[depth - 1] !== (d === RBRACE ? LBRACE : LBRACKET)) return -1;
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+    j++;
+  }
+  return -1;
+}
+
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** A JSON number token as a number, else undefined (null, strings, … are "absent" as in the full parse). */
+function numberValue(s: string, i: number, end: number): number | undefined {
+  const c = s.charCodeAt(i);
+  if (c !== 45 && (c < 48 || c > 57)) return undefined;
+  const tok = s.slice(i, end);
+  return NUMBER.test(tok) ? Number(tok) : undefined;
+}
+
+/**
+ * Walks the members of the object starting at `i` (s[i] === '{'). For each member calls
+ * `member(keyStart, keyEnd, valueStart, valueEnd)`; returns the index past the closing brace, or -1.
+ */
+function walkObject(
+  s: string,
+  i: number,
+  member: (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void,
+): number {
+  let j = skipWs(s, i + 1);
+  if (s.charCodeAt(j) === RBRACE) return j + 1;
+  for (;;) {
+    if (s.charCodeAt(j) !== QUOTE) return -1;
+    const keyEnd = endOfString(s, j);
+    if (keyEnd < 0) return -1;
+    const keyStart = j;
+    j = skipWs(s, keyEnd);
+    if (s.charCodeAt(j) !== COLON) return -1;
+    j = skipWs(s, j + 1);
+    if (j >= s.length) return -1;
+    const valueStart = j;
+    const valueEnd = skipValue(s, j);
+    if (valueEnd < 0) return -1;
+    member(keyStart, keyEnd, valueStart, valueEnd);
+    j = skipWs(s, valueEnd);
+    const d = s.charCodeAt(j);
+    if (d === RBRACE) return j + 1;
+    if (d !== COMMA) return -1;
+    j = skipWs(s, j + 1);
+  }
+}
+
+/** The key of s[keyStart, keyEnd) when it equals one of the keys we read, else ''. */
+function keyName(s: string, keyStart: number, keyEnd: number): string {
+  const len = keyEnd - keyStart - 2;
+  for (let k = keyStart + 1; k < keyEnd - 1; k++) {
+    // An escaped key (`"event\u005ftype"`) is the same key to JSON.parse: decode it (rare, slow path).
+    if (s.charCodeAt(k) === BACKSLASH) return stringValue(s, keyStart, keyEnd) ?? '';
+  }
+  // The wanted keys are 4..14 characters; skip the slice for the others.
+  if (len < 4 || len > 14) return '';
+  return s.slice(keyStart + 1, keyEnd - 1);
+}
+
+let cur: ScannedHeader;
+let line = '';
+
+function hostMember(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+  if (keyName(line, keyStart, keyEnd) !== 'hostname') return;
+  cur.host = line.charCodeAt(valueStart) === QUOTE ? stringValue(line, valueStart, valueEnd) : undefined;
+}
+
+let hostOk = true;
+
+function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+  const s = line;
+  switch (keyName(s, keyStart, keyEnd)) {
+    case 'event_type':
+      cur.eventType = numberValue(s, valueStart, valueEnd);
+      break;
+    case 'seq_num':
+      cur.seq = numberValue(s, valueStart, valueEnd);
+      break;
+    case 'global_seq_num':
+      cur.globalSeq = numberValue(s, valueStart, valueEnd);
+      break;
+    case 'glob_seq_num':
+      cur.globSeq = numberValue(s, valueStart, valueEnd);
+      break;
+    case 'time':
+      cur.time = s.charCodeAt(valueStart) === QUOTE ? stringValue(s, valueStart, valueEnd) : undefined;
+      break;
+    case 'host':
+      cur.host = undefined;
+      if (s.charCodeAt(valueStart) === LBRACE) {
+        if (walkObject(s, valueStart, hostMember) < 0) hostOk = false;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Scans the top-level header of one JSON line. Returns null when the line is not a well-formed JSON
+ * object at the levels scanned (the caller falls back to a full parse for the error message).
+ * Duplicate keys resolve as JSON.parse resolves them: the last one wins.
+ */
+export function scanHeader(s: string): ScannedHeader | null {
+  const i = skipWs(s, 0);
+  if (s.charCodeAt(i) !== LBRACE) return null;
+  cur = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
+  line = s;
+  hostOk = true;
+  try {
+    const end = walkObject(s, i, topMember);
+    if (end < 0 || !hostOk || skipWs(s, end) !== s.length) return null;
+    return cur;
+  } finally {
+    line = '';
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Event time is integer microseconds since the Unix epoch (DESIGN.md Conventions). eslogger writes
+ * RFC 3339 with nanoseconds (`2025-08-07T15:13:09.811587464Z`); `Date.parse` keeps only
+ * milliseconds, so the fraction is read digit by digit and added to the whole seconds as integers.
+ * Digits past the microsecond are truncated (not rounded), so ordering never changes.
+ */
+
+// YYYY-MM-DD[T ]HH:MM:SS[.fraction](Z|±HH:MM|±HHMM); lower-case t/z accepted as RFC 3339 allows.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * Parses an RFC 3339 timestamp to integer µs since the epoch. Returns undefined for anything else
+ * (wrong shape, out-of-range fields, or a value beyond the exactly representable range).
+ */
+export function parseTimeUs(s: string): number | undefined {
+  if (typeof s !== 'string' || s.length > 64) return undefined;
+  const m = RFC3339.exec(s);
+  if (m === null) return undefined;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = +m[6];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second === 60 ? 59 : second);
+  // Date.UTC maps years 0..99 to 1900..1999; RFC 3339 years are literal.
+  if (year < 100) ms = new Date(ms).setUTCFullYear(year);
+  // Reject day overflow (Feb 30 → Mar 2) rather than silently moving the event.
+  if (new Date(ms).getUTCDate() !== day) return undefined;
+  let us = ms * 1000 + (second === 60 ? 999_999 : 0);
+  const frac = m[7];
+  if (frac !== undefined && second !== 60) {
+    let f = 0;
+    for (let i = 0; i < 6; i++) f = f * 10 + (i < frac.length ? frac.charCodeAt(i) - 48 : 0);
+    us += f;
+  }
+  if (m[9] !== undefined) {
+    const offH = +m[10];
+    const offM = +m[11];
+    if (offH > 23 || offM > 59) return undefined;
+    const off = (offH * 60 + offM) * 60_000_000;
+    us += m[9] === '+' ? -off : off;
+  }
+  return Number.isSafeInteger(us) ? us : undefined;
+}
+
+/** µs since the epoch → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (always six fraction digits, UTC). */
+export function formatTimeUs(us: number): string {
+  if (!Number.isFinite(us)) return 'invalid-time';
+  const t = Math.trunc(us);
+  const ms = Math.floor(t / 1000);
+  const micro = t - ms * 1000; // 0..999 even for negative times
+  const iso = new Date(ms).toISOString(); // …T00:12:12.555Z
+  if (iso.length < 5) return 'invalid-time';
+  return `${iso.slice(0, -1)}${String(micro).padStart(3, '0')}Z`;
+}
