@@ -1,1 +1,3 @@
 export type { EvalContext, LineageResolver } from './context.js';
+export { compileFieldPath, processOfEvent, FieldPathError } from './compile.js';
+export type { CompiledField } from './compile.js';

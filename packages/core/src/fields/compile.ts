@@ -1,0 +1,175 @@
+import { JSONPath } from 'jsonpath-plus';
+import { NightjarError } from '../errors.js';
+import type { NightjarEvent } from '../model/event.js';
+import type { EsMessage, EsProcess } from '../model/message.js';
+import type { FieldGetter } from '../ruleset/types.js';
+import type { EvalContext } from './context.js';
+import { tokenEntityId } from '../model/decode.js';
+
+/** A field path that cannot be compiled (empty segment, script in a JSONPath, …). Code NJ_FIELD_PATH. */
+export class FieldPathError extends NightjarError {
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super('NJ_FIELD_PATH', `invalid field path ${JSON.stringify(path)}: ${reason}`);
+    this.path = path;
+  }
+}
+
+export interface CompiledField {
+  readonly get: FieldGetter;
+  /** True when the path reads the lineage cache (parent., real_parent., responsible., ancestors.). */
+  readonly usesLineage: boolean;
+}
+
+/**
+ * The process an event is about, as lineage and rules see it: for `exec` the new image
+ * (`event.exec.target`), for `fork` the child (`event.fork.child`, so `parent.*` of a fork is the
+ * forking process), otherwise the actor (`process`). Undefined for skipped events or when absent.
+ */
+export function processOfEvent(ev: NightjarEvent): EsProcess | undefined {
+  const msg = ev.msg;
+  if (msg === null) return undefined;
+  if (ev.name === 'exec' || ev.name === 'fork') {
+    const payload = msg.event[ev.name] as { target?: unknown; child?: unknown } | undefined;
+    const p = ev.name === 'exec' ? payload?.target : payload?.child;
+    if (typeof p === 'object' && p !== null && !Array.isArray(p)) return p as EsProcess;
+    return undefined;
+  }
+  return msg.process ?? undefined;
+}
+
+// Segment compiled once: the key, an array index when the segment is a non-negative integer, and
+// whether the key also names something on Object.prototype (then only own properties count).
+interface Seg {
+  readonly key: string;
+  readonly index: number;
+  readonly ownOnly: boolean;
+}
+
+function compileSegments(path: string, parts: readonly string[]): Seg[] {
+  return parts.map((key) => {
+    if (key === '') throw new FieldPathError(path, 'empty segment');
+    return { key, index: /^(0|[1-9]\d{0,8})$/.test(key) ? Number(key) : -1, ownOnly: key in Object.prototype };
+  });
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Follows `segs[from..]` from `root`. Allocation-free unless the path crosses an array, where it maps
+ * over the elements and flattens (`event.exec.fds.fdtype` → one value per fd). A numeric segment on
+ * an array indexes it instead (`event.exec.args.0`). `entity_id` on a process object without one is
+ * computed from its audit token.
+ */
+function walk(root: unknown, segs: readonly Seg[], from: number): unknown {
+  let cur = root;
+  for (let i = from; i < segs.length; i++) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    const seg = segs[i];
+    if (Array.isArray(cur)) {
+      if (seg.index >= 0) {
+        cur = cur[seg.index];
+        continue;
+      }
+      return mapArray(cur, segs, i);
+    }
+    const o = cur as Record<string, unknown>;
+    let next = seg.ownOnly && !hasOwn.call(o, seg.key) ? undefined : o[seg.key];
+    if (next === undefined && seg.key === 'entity_id' && i === segs.length - 1 && 'audit_token' in o) {
+      next = tokenEntityId(o.audit_token as EsProcess['audit_token']);
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+function mapArray(arr: readonly unknown[], segs: readonly Seg[], i: number): unknown[] | undefined {
+  const out: unknown[] = [];
+  for (const el of arr) {
+    const v = walk(el, segs, i);
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) out.push(x);
+    else out.push(v);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+const LINEAGE_PREFIXES = ['parent', 'real_parent', 'responsible', 'ancestors'] as const;
+type LineageRel = (typeof LINEAGE_PREFIXES)[number];
+
+function lineageGetter(rel: LineageRel, segs: readonly Seg[]): FieldGetter {
+  switch (rel) {
+    case 'parent':
+      return (ev, ctx) => (ev.msg === null ? undefined : walk(ctx.lineage.parent(ev), segs, 1));
+    case 'real_parent':
+      return (ev, ctx) => (ev.msg === null ? undefined : walk(ctx.lineage.realParent(ev), segs, 1));
+    case 'responsible':
+      return (ev, ctx) => (ev.msg === null ? undefined : walk(ctx.lineage.responsible(ev), segs, 1));
+    case 'ancestors':
+      // Any ancestor matches: one flat list of the values found on each ancestor.
+      return (ev, ctx) => {
+        if (ev.msg === null) return undefined;
+        const list = ctx.lineage.ancestors(ev);
+        if (list.length === 0) return undefined;
+        return mapArray(list, segs, 1);
+      };
+  }
+}
+
+function jsonPathGetter(path: string): FieldGetter {
+  let parts: string[];
+  try {
+    parts = JSONPath.toPathArray(path).slice();
+  } catch (err) {
+    throw new FieldPathError(path, `bad JSONPath (${err instanceof Error ? err.message : String(err)})`);
+  }
+  // Scripts (`?(…)`, `(…)`) are refused here, at load time, in addition to eval: false at run time:
+  // a rule is untrusted text and must never execute code.
+  for (const p of parts) {
+    if (p.startsWith('?(') || p.startsWith('(')) throw new FieldPathError(path, 'JSONPath script and filter expressions are not allowed');
+  }
+  // Prove it runs once (catches paths jsonpath-plus accepts at parse time but rejects when run).
+  try {
+    JSONPath({ path: parts, json: {}, eval: false, wrap: true });
+  } catch (err) {
+    throw new FieldPathError(path, `bad JSONPath (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return (ev) => {
+    const msg = ev.msg;
+    if (msg === null) return undefined;
+    let r: unknown;
+    try {
+      r = JSONPath({ path: parts, json: msg as object, eval: false, wrap: true });
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(r) || r.length === 0) return undefined;
+    return r.length === 1 ? r[0] : r;
+  };
+}
+
+/**
+ * Compiles a field path to a getter, once per path at rule load time.
+ *
+ * - Dotted paths into the eslogger object: `event.open.file.path`, `process.signing_id`. Arrays are
+ *   mapped and flattened; a numeric segment indexes. Missing → undefined; a JSON null stays null.
+ * - `parent.*`, `real_parent.*`, `responsible.*`: the same path into that process (through
+ *   `ctx.lineage`); `ancestors.*`: the values from every ancestor, as one list.
+ * - Paths starting with `$`: JSONPath (jsonpath-plus), parsed once, no script evaluation.
+ *
+ * Throws FieldPathError for a path that cannot be compiled. Skipped events (msg null) read as undefined.
+ */
+export function compileFieldPath(path: string): CompiledField {
+  if (typeof path !== 'string' || path.length === 0) throw new FieldPathError(String(path), 'empty path');
+  if (path.startsWith('$')) return { get: jsonPathGetter(path), usesLineage: false };
+  const segs = compileSegments(path, path.split('.'));
+  const first = segs[0].key;
+  if ((LINEAGE_PREFIXES as readonly string[]).includes(first)) {
+    return { get: lineageGetter(first as LineageRel, segs), usesLineage: true };
+  }
+  const get: FieldGetter = (ev: NightjarEvent, _ctx: EvalContext) => {
+    const msg: EsMessage | null = ev.msg;
+    return msg === null ? undefined : walk(msg, segs, 0);
+  };
+  return { get, usesLineage: false };
+}
