@@ -1,1 +1,2 @@
-export {};
+export { LineageCache } from './cache.js';
+export type { LineageMetrics, LineageOptions, ParentSource } from './cache.js';

@@ -1,0 +1,389 @@
+import { LRUCache } from 'lru-cache';
+import type { NightjarEvent } from '../model/event.js';
+import type { AuditToken, EsProcess } from '../model/message.js';
+import type { LineageResolver } from '../fields/context.js';
+import type { AlertProcess } from '../alert/types.js';
+import { tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
+import { processOfEvent } from '../fields/compile.js';
+import { parseTimeUs } from '../model/time.js';
+
+export interface LineageOptions {
+  /** Most processes kept (least recently used evicted first, and counted). Default 65,536. */
+  maxProcesses?: number;
+  /** How long an exited (or exec-replaced) process stays resolvable for late events, in µs. Default 60 s. */
+  exitGraceUs?: number;
+}
+
+export interface LineageMetrics {
+  /** Processes in the cache now (exited ones in their grace period included). */
+  size: number;
+  /** Processes dropped because the cache was full. */
+  evictions: number;
+  /** Exits and exec replacements seen. */
+  exited: number;
+  /** Exited processes dropped after their grace period. */
+  expired: number;
+  /** Lookups of a process by identity, and how many found nothing. */
+  lookups: number;
+  misses: number;
+}
+
+/** Where `parent()` got its answer for an event (Alert.parent_source). */
+export type ParentSource = 'lineage' | 'exec_fallback' | 'unknown';
+
+interface Node {
+  proc: EsProcess;
+  readonly id: string;
+  readonly pid: number;
+  readonly pidversion: number;
+  /** Direct parent's entity_id when known (parent audit token, else ppid resolved at learn time). */
+  parentId: string | undefined;
+  /** Event time of exit or exec replacement (µs); undefined while alive. */
+  exitedAt: number | undefined;
+  /** Fork time in µs (start_time), for the pid-reuse guard on ppid lookups. */
+  startUs: number | undefined;
+  args: string[] | undefined;
+}
+
+// Spawners that TrueTree looks through: the real origin of their children is the responsible process.
+const SPAWNER_PATHS = new Set(['/usr/libexec/xpcproxy', '/usr/libexec/runningboardd', '/sbin/launchd']);
+const SPAWNER_SIGNING_IDS = new Set(['com.apple.xpc.proxy', 'com.apple.runningboardd', 'com.apple.xpc.launchd']);
+
+const MAX_DEPTH = 64;
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function asProcess(v: unknown): EsProcess | undefined {
+  return isObj(v) && 'audit_token' in v ? (v as EsProcess) : undefined;
+}
+
+function idOf(p: EsProcess): string | undefined {
+  return typeof p.entity_id === 'string' ? p.entity_id : tokenEntityId(p.audit_token);
+}
+
+function tokenId(t: AuditToken | null | undefined): string | undefined {
+  return t == null ? undefined : tokenEntityId(t);
+}
+
+function isSpawner(p: EsProcess | undefined, pid: number | undefined): boolean {
+  if (pid === 1) return true;
+  if (p === undefined) return false;
+  const path = isObj(p.executable) ? p.executable.path : undefined;
+  return (typeof path === 'string' && SPAWNER_PATHS.has(path)) || (typeof p.signing_id === 'string' && SPAWNER_SIGNING_IDS.has(p.signing_id));
+}
+
+function startUs(p: EsProcess): number | undefined {
+  return typeof p.start_time === 'string' ? parseTimeUs(p.start_time) : undefined;
+}
+
+/**
+ * The process-lineage cache (DESIGN.md "Lineage", Conventions). Keyed by entity_id
+ * (`"<pid>:<pidversion>"`), so a reused pid is a different key and never joins two processes.
+ *
+ * Learns from every event's `process`, from fork (`child`), exec (`target`: the new image of the same
+ * pid; the pre-exec image is retired like an exit) and exit. Exited processes stay `exitGraceUs` of
+ * event time for late events, then go. Bounded by `maxProcesses` (LRU; lookups refresh recency).
+ *
+ * Parent of a process: its `parent_audit_token` (message v4+), else its `ppid` resolved to the most
+ * recent live process with that pid whose start time is not after the child's (the pid-reuse guard).
+ * Lookups answer "unknown" (undefined / complete: false) rather than guessing.
+ */
+export class LineageCache implements LineageResolver {
+  private readonly cache: LRUCache<string, Node>;
+  /** pid → entity_id of the newest process seen with that pid, live or in its exit grace (ppid resolution). */
+  private readonly byPid = new Map<number, string>();
+  private readonly exitQueue: { id: string; at: number }[] = [];
+  private exitHead = 0;
+  private readonly graceUs: number;
+  private readonly counters = { evictions: 0, exited: 0, expired: 0, lookups: 0, misses: 0 };
+  // ancestors() memo for the event being matched: many rules may ask for the same event.
+  private memoEv: NightjarEvent | undefined;
+  private memoAncestors: readonly EsProcess[] = [];
+
+  constructor(opts: LineageOptions = {}) {
+    const max = opts.maxProcesses ?? 65_536;
+    this.graceUs = opts.exitGraceUs ?? 60_000_000;
+    this.cache = new LRUCache<string, Node>({
+      max: Math.max(1, Math.floor(max)),
+      dispose: (node, key, reason) => {
+        if (reason === 'evict') this.counters.evictions++;
+        if (this.byPid.get(node.pid) === key) this.byPid.delete(node.pid);
+      },
+    });
+  }
+
+  /** Updates the cache from one event (call for every event, skipped ones too). */
+  observe(ev: NightjarEvent): void {
+    this.memoEv = undefined;
+    this.expire(ev.time);
+    const msg = ev.msg;
+    if (msg === null) return;
+    const actor = asProcess(msg.process);
+    const actorNode = actor !== undefined ? this.learn(actor) : undefined;
+    const payload = msg.event[ev.name];
+    if (!isObj(payload)) return;
+    switch (ev.name) {
+      case 'fork': {
+        const child = asProcess(payload.child);
+        if (child !== undefined) {
+          const node = this.learn(child);
+          if (node !== undefined && node.parentId === undefined && actorNode !== undefined) node.parentId = actorNode.id;
+        }
+        break;
+      }
+      case 'exec': {
+        const target = asProcess(payload.target);
+        if (target === undefined) break;
+        const node = this.learn(target);
+        if (node === undefined) break;
+        // The new image has the pre-exec image's parent (without a parent token, ppid may be stale).
+        if (node.parentId === undefined && actorNode !== undefined && actorNode.id !== node.id) node.parentId = actorNode.parentId;
+        if (Array.isArray(payload.args)) node.args = payload.args.filter((a): a is string => typeof a === 'string');
+        if (actorNode !== undefined && actorNode.id !== node.id) this.retire(actorNode, ev.time);
+        if (this.byPid.get(node.pid) !== node.id) this.byPid.set(node.pid, node.id);
+        break;
+      }
+      case 'exit':
+        if (actorNode !== undefined) this.retire(actorNode, ev.time);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Seeds the cache with processes already running when a live source starts (any order). */
+  backfill(processes: Iterable<EsProcess>): void {
+    this.memoEv = undefined;
+    const nodes: Node[] = [];
+    for (const p of processes) {
+      const n = this.learn(p);
+      if (n !== undefined) nodes.push(n);
+    }
+    // Second pass: ppid links to processes that came later in the list.
+    for (const n of nodes) if (n.parentId === undefined) n.parentId = this.resolvePpid(n.proc, n.startUs, n.id);
+  }
+
+  /** The cached process with this entity_id (refreshes its recency), else undefined. */
+  get(entityId: string): EsProcess | undefined {
+    return this.node(entityId)?.proc;
+  }
+
+  parent(ev: NightjarEvent): EsProcess | undefined {
+    const r = this.parentWithSource(ev);
+    return r.process;
+  }
+
+  /** Which source `parent(ev)` uses: the cache, the exec'ing image (exec whose parent is unknown), or nothing. */
+  parentSource(ev: NightjarEvent): ParentSource {
+    return this.parentWithSource(ev).source;
+  }
+
+  realParent(ev: NightjarEvent): EsProcess | undefined {
+    const subject = processOfEvent(ev);
+    if (subject === undefined) return undefined;
+    const parentToken = subject.parent_audit_token;
+    const parentPid = parentToken != null ? tokenPid(parentToken) : typeof subject.ppid === 'number' ? subject.ppid : undefined;
+    const parent = this.parentOf(subject);
+    if (!isSpawner(parent, parentPid)) return parent;
+    const selfId = idOf(subject);
+    const respId = tokenId(subject.responsible_audit_token);
+    if (respId !== undefined && respId !== selfId) {
+      const resp = this.node(respId);
+      if (resp !== undefined) return resp.proc;
+    }
+    // Reparented to launchd after its parent died: original_ppid still names the parent.
+    const orig = subject.original_ppid;
+    if (typeof orig === 'number' && orig > 1 && orig !== subject.ppid) {
+      const o = this.byPidBefore(orig, startUs(subject), selfId);
+      if (o !== undefined) return o.proc;
+    }
+    return parent;
+  }
+
+  responsible(ev: NightjarEvent): EsProcess | undefined {
+    const subject = processOfEvent(ev);
+    if (subject === undefined) return undefined;
+    const respId = tokenId(subject.responsible_audit_token);
+    if (respId === undefined) return undefined;
+    if (respId === idOf(subject)) return subject;
+    return this.node(respId)?.proc;
+  }
+
+  ancestors(ev: NightjarEvent): readonly EsProcess[] {
+    if (this.memoEv === ev) return this.memoAncestors;
+    const out: EsProcess[] = [];
+    const subject = processOfEvent(ev);
+    if (subject !== undefined) {
+      const seen = new Set<string>();
+      const sid = idOf(subject);
+      if (sid !== undefined) seen.add(sid);
+      let p = this.parentWithSource(ev).process;
+      while (p !== undefined && out.length < MAX_DEPTH) {
+        const id = idOf(p);
+        if (id === undefined || seen.has(id)) break; // a cycle in bad input must not loop
+        seen.add(id);
+        out.push(p);
+        if (tokenPid(p.audit_token) === 1) break; // launchd is the root
+        p = this.parentOf(p);
+      }
+    }
+    this.memoEv = ev;
+    this.memoAncestors = out;
+    return out;
+  }
+
+  /**
+   * The event's lineage for an alert: the subject's ancestors, nearest first, and whether the chain
+   * reaches launchd (pid 1) or a process without a parent. `complete: false` means it stops at a
+   * process the cache does not know.
+   */
+  chain(ev: NightjarEvent): { processes: AlertProcess[]; complete: boolean } {
+    const list = this.ancestors(ev);
+    const processes = list.map((p) => this.summary(p));
+    const subject = processOfEvent(ev);
+    let complete = false;
+    if (subject !== undefined) {
+      const last = list.length > 0 ? list[list.length - 1] : subject;
+      const pid = tokenPid(last.audit_token);
+      complete = pid === 1 || pid === 0 || (last.ppid === 0 && last.parent_audit_token == null);
+    }
+    return { processes, complete };
+  }
+
+  /** An alert summary of a process (AlertProcess), with its args when its exec was seen. */
+  summary(p: EsProcess): AlertProcess {
+    const id = idOf(p) ?? '0:0';
+    const node = this.cache.peek(id);
+    const out: AlertProcess = {
+      entity_id: id,
+      pid: tokenPid(p.audit_token) ?? 0,
+      pidversion: tokenPidversion(p.audit_token) ?? 0,
+    };
+    if (typeof p.ppid === 'number') out.ppid = p.ppid;
+    if (isObj(p.executable) && typeof p.executable.path === 'string') out.path = p.executable.path;
+    if (p.signing_id !== undefined) out.signing_id = p.signing_id;
+    if (p.team_id !== undefined) out.team_id = p.team_id;
+    if (typeof p.is_platform_binary === 'boolean') out.is_platform_binary = p.is_platform_binary;
+    if (node?.args !== undefined) out.args = node.args;
+    return out;
+  }
+
+  metrics(): LineageMetrics {
+    return { size: this.cache.size, ...this.counters };
+  }
+
+  // ---- internals ----
+
+  private node(id: string): Node | undefined {
+    this.counters.lookups++;
+    const n = this.cache.get(id);
+    if (n === undefined) this.counters.misses++;
+    return n;
+  }
+
+  private parentWithSource(ev: NightjarEvent): { process: EsProcess | undefined; source: ParentSource } {
+    const subject = processOfEvent(ev);
+    if (subject === undefined) return { process: undefined, source: 'unknown' };
+    const p = this.parentOf(subject);
+    if (p !== undefined) return { process: p, source: 'lineage' };
+    // ParentImage fallback (Conventions): the exec'ing image; after a fork it is the parent's image.
+    if (ev.name === 'exec' && ev.msg !== null) {
+      const actor = asProcess(ev.msg.process);
+      if (actor !== undefined) return { process: actor, source: 'exec_fallback' };
+    }
+    return { process: undefined, source: 'unknown' };
+  }
+
+  /** The cached direct parent of a process object (cached node's link first, then its tokens). */
+  private parentOf(p: EsProcess): EsProcess | undefined {
+    const id = idOf(p);
+    const node = id !== undefined ? this.cache.peek(id) : undefined;
+    let parentId = node?.parentId ?? tokenId(p.parent_audit_token);
+    if (parentId === undefined) {
+      parentId = this.resolvePpid(p, node?.startUs ?? startUs(p), id);
+      if (node !== undefined && parentId !== undefined) node.parentId = parentId;
+    }
+    if (parentId === undefined || parentId === id) return undefined;
+    return this.node(parentId)?.proc;
+  }
+
+  /** ppid → the newest process with that pid that could have been the parent (see byPidBefore). */
+  private resolvePpid(p: EsProcess, childStart: number | undefined, selfId: string | undefined): string | undefined {
+    const ppid = p.ppid;
+    if (typeof ppid !== 'number' || ppid < 0) return undefined;
+    return this.byPidBefore(ppid, childStart, selfId)?.id;
+  }
+
+  /**
+   * The newest process with `pid` that was alive when the child started. Without the child's start
+   * time an exited process is not accepted. This is the pid-reuse guard of the ppid fallback: a
+   * process that started after the child, or had exited before it started, is another process.
+   */
+  private byPidBefore(pid: number, childStart: number | undefined, selfId: string | undefined): Node | undefined {
+    const id = this.byPid.get(pid);
+    if (id === undefined || id === selfId) return undefined;
+    const n = this.cache.peek(id);
+    if (n === undefined) return undefined;
+    if (n.exitedAt !== undefined && (childStart === undefined || n.exitedAt < childStart)) return undefined;
+    if (childStart !== undefined && n.startUs !== undefined && n.startUs > childStart) return undefined;
+    return n;
+  }
+
+  private learn(p: EsProcess): Node | undefined {
+    const pid = tokenPid(p.audit_token);
+    if (pid === undefined) return undefined;
+    const pidversion = tokenPidversion(p.audit_token) ?? 0;
+    const id = typeof p.entity_id === 'string' ? p.entity_id : `${pid}:${pidversion}`;
+    let node = this.cache.get(id);
+    if (node === undefined) {
+      const st = startUs(p);
+      node = {
+        proc: p,
+        id,
+        pid,
+        pidversion,
+        parentId: tokenId(p.parent_audit_token),
+        exitedAt: undefined,
+        startUs: st,
+        args: undefined,
+      };
+      if (node.parentId === undefined) node.parentId = this.resolvePpid(p, st, id);
+      this.cache.set(id, node);
+      const cur = this.byPid.get(pid);
+      const curNode = cur !== undefined ? this.cache.peek(cur) : undefined;
+      if (curNode === undefined || curNode.exitedAt !== undefined || curNode.pidversion <= pidversion) this.byPid.set(pid, id);
+    } else {
+      // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
+      node.proc = p;
+      if (node.parentId === undefined) node.parentId = tokenId(p.parent_audit_token);
+    }
+    return node;
+  }
+
+  private retire(node: Node, at: number): void {
+    if (node.exitedAt !== undefined) return;
+    node.exitedAt = at;
+    this.counters.exited++;
+    this.exitQueue.push({ id: node.id, at });
+    // Bounded: entries beyond the cache size refer to processes the LRU has already dropped.
+    if (this.exitQueue.length - this.exitHead > 2 * this.cache.max) this.exitHead++;
+  }
+
+  private expire(now: number): void {
+    const q = this.exitQueue;
+    while (this.exitHead < q.length && q[this.exitHead].at + this.graceUs < now) {
+      const { id, at } = q[this.exitHead++];
+      const n = this.cache.peek(id);
+      if (n !== undefined && n.exitedAt === at) {
+        this.cache.delete(id);
+        this.counters.expired++;
+      }
+    }
+    if (this.exitHead > 1024 && this.exitHead * 2 > q.length) {
+      q.splice(0, this.exitHead);
+      this.exitHead = 0;
+    }
+  }
+}
