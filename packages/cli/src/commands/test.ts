@@ -1,7 +1,74 @@
-import { type CliIO, EXIT_USAGE } from '../io.js';
+import path from 'node:path';
+import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
+import { palette } from '../output/color.js';
+import { formatJson, formatJunit, formatPretty, summaryLine } from '../tester/format.js';
+import { runRuleTests } from '../tester/run.js';
+import type { LoadedRules } from '../tester/types.js';
 
-// Placeholder until the command lands; replaced by its owner.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('nightjar test: not available yet\n');
-  return EXIT_USAGE;
+const FORMATS = ['pretty', 'json', 'junit'] as const;
+
+export const HELP = `Usage: nightjar test [rules…] [options]
+
+Runs the tests declared under each rule's \`tests:\` key (inline brief events or fixture files)
+in a fresh engine per case, and explains every failure. Default rules: the bundled ruleset.
+
+Options:
+  --format <pretty|json|junit>  output format (default pretty)
+  --output <file>               write results to a file instead of stdout
+  --coverage                    also list rules without tests and selections no passing
+                                positive case exercised
+  --verbose                     list passing cases too (pretty)
+  -h, --help                    show this help
+
+Exit codes: 0 all tests pass; 1 a test failed or a rule did not load; 2 usage or internal error.
+See packages/cli/docs/test.md for the tests: format.
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseCommand(
+    {
+      name: 'test',
+      help: HELP,
+      formats: FORMATS,
+      positionals: { min: 0 },
+      options: { format: { type: 'string' }, output: { type: 'string' }, coverage: { type: 'boolean' }, verbose: { type: 'boolean' } },
+    },
+    argv,
+  );
+  if (parsed.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const format = parsed.format ?? 'pretty';
+  const paths = parsed.positionals.length ? parsed.positionals.map((p) => path.resolve(io.cwd, p)) : [bundledRulesDir()];
+  try {
+    const sink = await openOutput(parsed.values.output as string | undefined, io);
+    let loaded: LoadedRules;
+    try {
+      loaded = (await loadRuleFiles(paths, {})) as unknown as LoadedRules;
+    } catch (err) {
+      await sink.close();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
+      throw err;
+    }
+    const report = await runRuleTests(loaded, { coverage: parsed.values.coverage === true });
+    const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
+    const text =
+      format === 'json' ? formatJson(report) : format === 'junit' ? formatJunit(report) : formatPretty(report, palette(color), { verbose: parsed.values.verbose === true });
+    await sink.write(text);
+    await sink.close();
+    // Machine formats keep stdout clean; the summary goes to stderr.
+    if (format !== 'pretty' || sink.toFile) io.stderr.write(`${summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
+    const s = report.summary;
+    return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+  } catch (err) {
+    if (err instanceof CliError) {
+      reportFatal(io, 'test', err);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`nightjar test: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
 }

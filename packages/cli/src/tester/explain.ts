@@ -1,0 +1,257 @@
+/**
+ * Failure explanations for rule tests: which selection (and which item of it) was false for which
+ * event, and the condition's value; for correlations, which referenced rule never matched and what
+ * count each group reached. Each selection and item is compiled as its own one-selection rule and
+ * run through a fresh Engine over the same events, so lineage fields evaluate exactly as in the
+ * real run (no second evaluator to drift from the engine).
+ */
+import { Engine } from '@nightjar/core';
+import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
+import { compileDetection } from '@nightjar/rules';
+import { type CondNode, evalCondition, parseCondition } from '../lint/condition.js';
+import type { DocLike } from './types.js';
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const MAX_EVENTS_EXPLAINED = 6;
+
+/** Reads a dotted path from an eslogger object; lists are returned whole. */
+export function readPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (!isObj(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+function ruleFrom(id: string, compiled: { match: CompiledRule['match']; eventTypes: readonly string[] | null; usesLineage: boolean }): CompiledRule {
+  return {
+    kind: 'detection',
+    id,
+    title: id,
+    level: 'low',
+    tags: [],
+    source: { file: '<explain>', line: 0, col: 0 },
+    eventTypes: compiled.eventTypes,
+    match: compiled.match,
+    usesLineage: compiled.usesLineage,
+    generate: true,
+  };
+}
+
+export function rulesetOf(rules: readonly CompiledRule[], correlations: readonly CompiledCorrelation[] = []): CompiledRuleSet {
+  return {
+    rules,
+    correlations,
+    requiredEventTypes() {
+      const s = new Set<string>();
+      let any = false;
+      for (const r of rules) {
+        if (r.eventTypes === null) any = true;
+        else for (const t of r.eventTypes) s.add(t);
+        if (r.usesLineage) for (const t of ['fork', 'exec', 'exit']) s.add(t);
+      }
+      return any ? [] : [...s];
+    },
+  };
+}
+
+/** Runs rules over events in a fresh engine; returns rule id → indices of events that raised an alert. */
+export function hitsByRule(rules: readonly CompiledRule[], events: readonly NightjarEvent[]): Map<string, number[]> {
+  const engine = new Engine(rulesetOf(rules));
+  const hits = new Map<string, number[]>();
+  events.forEach((ev, i) => {
+    for (const a of engine.push(ev)) {
+      const list = hits.get(a.rule.id) ?? [];
+      if (list[list.length - 1] !== i) list.push(i);
+      hits.set(a.rule.id, list);
+    }
+  });
+  return hits;
+}
+
+function conditionsOf(detection: Record<string, unknown>): { src: string; ast: CondNode }[] {
+  const c = detection.condition;
+  const list = Array.isArray(c) ? c : [c];
+  const out: { src: string; ast: CondNode }[] = [];
+  for (const s of list) {
+    if (typeof s !== 'string') continue;
+    try {
+      out.push({ src: s, ast: parseCondition(s) });
+    } catch {
+      /* the loader reports syntax errors; nothing to explain with */
+    }
+  }
+  return out;
+}
+
+function fieldMappingOf(doc: DocLike): string | null {
+  const fm = (doc as { fieldMapping?: unknown }).fieldMapping;
+  return typeof fm === 'string' || fm === null ? (fm as string | null) : 'sigmahq-macos';
+}
+
+function resolvedPaths(doc: DocLike): Map<string, string> {
+  const out = new Map<string, string>();
+  const info = doc.detectionInfo as { fields?: { name: string; resolved: string }[] } | undefined;
+  for (const f of info?.fields ?? []) if (!f.resolved.startsWith('virtual:')) out.set(f.name, f.resolved);
+  return out;
+}
+
+function eventLabel(ev: NightjarEvent, i: number, t0: number): string {
+  return `event #${i + 1} (${ev.name} at +${Math.round((ev.time - t0) / 1000)}ms)`;
+}
+
+/**
+ * Why a detection rule did (or did not) match. `matched` holds the indices of events that raised
+ * the rule's alert in the real run; mode 'missed' explains events that did not match, 'unexpected'
+ * explains those that did.
+ */
+export function explainDetection(doc: DocLike, rule: CompiledRule, events: readonly NightjarEvent[], matched: ReadonlySet<number>, mode: 'missed' | 'unexpected'): string[] {
+  const data = doc.data;
+  if (!isObj(data) || !isObj(data.detection)) return [];
+  const detection = data.detection;
+  const logsource = isObj(data.logsource) ? data.logsource : {};
+  const names = Object.keys(detection).filter((k) => k !== 'condition');
+  const types = rule.eventTypes;
+  const relevant = events.map((ev, i) => i).filter((i) => types === null || types.includes(events[i]!.name));
+  const lines: string[] = [];
+  if (relevant.length === 0) {
+    const seen = [...new Set(events.map((e) => e.name))].join(', ') || 'none';
+    lines.push(`no event of the rule's type(s) (${types?.join(', ')}) in the test; event types given: ${seen}`);
+    return lines;
+  }
+  const fieldMapping = fieldMappingOf(doc);
+  const synthetic: CompiledRule[] = [];
+  const items = new Map<string, { key: string; id: string }[]>();
+  const compileOne = (id: string, sel: unknown): boolean => {
+    try {
+      const cd = compileDetection({ detection: { s: sel, condition: 's' }, logsource, fieldMapping });
+      synthetic.push(ruleFrom(id, cd));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const n of names) {
+    compileOne(`sel:${n}`, detection[n]);
+    const sel = detection[n];
+    if (isObj(sel) && Object.keys(sel).length > 1) {
+      const list: { key: string; id: string }[] = [];
+      for (const k of Object.keys(sel)) {
+        const id = `item:${n}:${k}`;
+        if (compileOne(id, { [k]: sel[k] })) list.push({ key: k, id });
+      }
+      items.set(n, list);
+    }
+  }
+  const hits = hitsByRule(synthetic, events);
+  const hitSet = new Map<string, Set<number>>();
+  for (const [id, l] of hits) hitSet.set(id, new Set(l));
+  const truth = (i: number) => (n: string) => hitSet.get(`sel:${n}`)?.has(i) ?? false;
+  const conds = conditionsOf(detection);
+  const paths = resolvedPaths(doc);
+  const t0 = events[0]?.time ?? 0;
+  const targets = relevant.filter((i) => (mode === 'missed' ? !matched.has(i) : matched.has(i)));
+  for (const i of targets.slice(0, MAX_EVENTS_EXPLAINED)) {
+    const ev = events[i]!;
+    const parts: string[] = [];
+    for (const c of conds) {
+      const v = evalCondition(c.ast, names, truth(i));
+      parts.push(`condition "${c.src}" is ${v === true ? 'true' : 'false'}`);
+    }
+    lines.push(`${eventLabel(ev, i, t0)}: ${parts.join('; ') || 'condition not evaluated'}`);
+    for (const n of names) {
+      const v = truth(i)(n);
+      let detail = '';
+      const its = items.get(n);
+      if (its && !v) {
+        const failed = its.filter((it) => !(hitSet.get(it.id)?.has(i) ?? false));
+        detail = ` — false item(s): ${failed
+          .map((it) => {
+            const field = it.key.split('|')[0]!;
+            const p = paths.get(field) ?? (field.includes('.') ? field : undefined);
+            return p ? `${it.key} (event has ${show(readPath(ev.msg, p))})` : it.key;
+          })
+          .join(', ')}`;
+      } else if (!v && isObj(detection[n])) {
+        const k = Object.keys(detection[n] as object)[0];
+        if (k) {
+          const field = k.split('|')[0]!;
+          const p = paths.get(field) ?? (field.includes('.') ? field : undefined);
+          if (p) detail = ` — ${k} (event has ${show(readPath(ev.msg, p))})`;
+        }
+      }
+      lines.push(`  ${n}: ${v ? 'true' : 'false'}${detail}`);
+    }
+  }
+  if (targets.length > MAX_EVENTS_EXPLAINED) lines.push(`... and ${targets.length - MAX_EVENTS_EXPLAINED} more event(s)`);
+  return lines;
+}
+
+function fmtSpan(us: number): string {
+  return us % 60e6 === 0 ? `${us / 60e6}m` : us % 1e6 === 0 ? `${us / 1e6}s` : `${us / 1000}ms`;
+}
+
+/** Why a correlation did not raise the expected alerts: per referenced rule, its matches; per group, what was reached. */
+export function explainCorrelation(corr: CompiledCorrelation, all: CompiledRuleSet, events: readonly NightjarEvent[]): string[] {
+  const lines: string[] = [];
+  const byId = new Map<string, CompiledRule | CompiledCorrelation>();
+  for (const r of all.rules) byId.set(r.id, r);
+  for (const c of all.correlations) byId.set(c.id, c);
+  const cond = corr.condition.map((t) => `${t.op} ${t.value}`).join(' and ') || '(none)';
+  lines.push(`${corr.type} over ${corr.rules.length} rule(s) within ${fmtSpan(corr.timespanUs)}, condition ${cond}${corr.groupBy.length ? `, grouped by ${corr.groupBy.map((g) => g.name).join(', ')}` : ''}`);
+  const base: CompiledRule[] = [];
+  for (const id of corr.rules) {
+    const r = byId.get(id);
+    if (r && r.kind === 'detection') base.push({ ...r, generate: true });
+  }
+  const hits = hitsByRule(base, events);
+  const t0 = events[0]?.time ?? 0;
+  corr.rules.forEach((id, step) => {
+    const r = byId.get(id);
+    const label = `step ${step + 1} '${r?.title ?? id}' (${id})`;
+    if (!r) lines.push(`${label}: not loaded`);
+    else if (r.kind === 'correlation') lines.push(`${label}: a correlation (chained); see its own tests`);
+    else {
+      const h = hits.get(id) ?? [];
+      lines.push(h.length === 0 ? `${label}: never matched any event` : `${label}: matched ${h.length} event(s): ${h.slice(0, 8).map((i) => `#${i + 1} (+${Math.round((events[i]!.time - t0) / 1000)}ms)`).join(', ')}${h.length > 8 ? ', ...' : ''}`);
+    }
+  });
+  // Per group: the best the window reached (events, distinct values or distinct rules).
+  const groups = new Map<string, { t: number; rule: string; value: unknown }[]>();
+  for (const [id, list] of hits) {
+    for (const i of list) {
+      const ev = events[i]!;
+      const key = corr.groupBy.map((g) => `${g.name}=${show(readPath(ev.msg, g.name))}`).join(', ') || '(all)';
+      const entry = groups.get(key) ?? [];
+      entry.push({ t: ev.time, rule: id, value: corr.valueField ? readPath(ev.msg, corr.valueField.name) : undefined });
+      groups.set(key, entry);
+    }
+  }
+  for (const [key, list] of groups) {
+    list.sort((a, b) => a.t - b.t);
+    let best = 0;
+    for (let i = 0; i < list.length; i++) {
+      const win = list.filter((x) => x.t <= list[i]!.t && x.t >= list[i]!.t - corr.timespanUs);
+      const n =
+        corr.type === 'event_count'
+          ? win.length
+          : corr.type === 'value_count'
+            ? new Set(win.map((x) => JSON.stringify(x.value))).size
+            : corr.type === 'temporal' || corr.type === 'temporal_ordered'
+              ? new Set(win.map((x) => x.rule)).size
+              : win.length;
+      best = Math.max(best, n);
+    }
+    const what = corr.type === 'value_count' ? 'distinct value(s)' : corr.type.startsWith('temporal') ? 'distinct rule(s)' : 'event(s)';
+    lines.push(`group {${key}}: at most ${best} ${what} within ${fmtSpan(corr.timespanUs)} (needs ${cond})`);
+  }
+  if (groups.size === 0) lines.push('no group formed: no referenced rule matched');
+  return lines;
+}

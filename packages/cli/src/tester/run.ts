@@ -1,0 +1,242 @@
+/**
+ * The rule tester: runs every `tests:` case of every loaded rule in a fresh Engine holding only the
+ * rule under test (plus, for a correlation, the rules it references), and counts only that rule's
+ * alerts. Cases never share state, so their order does not matter.
+ */
+import { dirname, resolve } from 'node:path';
+import { Engine } from '@nightjar/core';
+import type { Alert, CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
+import { BriefEventError } from './brief.js';
+import { explainCorrelation, explainDetection, hitsByRule, readPath, rulesetOf } from './explain.js';
+import { eventsFromBrief, readFixture } from './fixtures.js';
+import { parseTestSpecs, rawTests } from './specs.js';
+import type { CaseResult, CoverageReport, DocLike, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
+
+export interface RunTestsOptions {
+  readonly coverage?: boolean;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function locate(doc: DocLike, path: (string | number)[]): { file: string; line: number; col: number } {
+  try {
+    if (doc.locate) return doc.locate(path);
+  } catch {
+    /* fall through */
+  }
+  return { file: doc.file, line: 1, col: 1 };
+}
+
+/** The sub-ruleset a case runs in: the rule under test, or a correlation and everything it references. */
+function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet): CompiledRuleSet {
+  if (target.kind === 'detection') return rulesetOf([{ ...target, generate: true }]);
+  const rules = new Map<string, CompiledRule>();
+  const corrs = new Map<string, CompiledCorrelation>();
+  const byId = new Map<string, CompiledRule | CompiledCorrelation>();
+  for (const r of all.rules) byId.set(r.id, r);
+  for (const c of all.correlations) byId.set(c.id, c);
+  const visit = (c: CompiledCorrelation): void => {
+    if (corrs.has(c.id)) return;
+    corrs.set(c.id, c);
+    for (const id of c.rules) {
+      const r = byId.get(id);
+      if (!r) continue;
+      if (r.kind === 'detection') rules.set(r.id, r);
+      else visit(r);
+    }
+  };
+  visit(target);
+  // The correlation under test always emits, even if it only feeds another one in the full set.
+  corrs.set(target.id, { ...target, generate: true });
+  return rulesetOf([...rules.values()], [...corrs.values()]);
+}
+
+function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
+  const engine = new Engine(rs);
+  const alerts: Alert[] = [];
+  const hitIdx = new Set<number>();
+  events.forEach((ev, i) => {
+    for (const a of engine.push(ev)) {
+      if (a.rule.id !== ruleId) continue;
+      alerts.push(a);
+      hitIdx.add(i);
+    }
+  });
+  const tail = (engine as { flush?: () => unknown }).flush?.();
+  if (Array.isArray(tail)) for (const a of tail as Alert[]) if (a.rule.id === ruleId) alerts.push(a);
+  return { alerts, hitIdx };
+}
+
+function groupMatches(alert: Alert, want: Readonly<Record<string, unknown>>): boolean {
+  const g = alert.group ?? {};
+  return Object.entries(want).every(([k, v]) => {
+    const have = k in g ? g[k] : readPath(g, k);
+    return String(have) === String(v);
+  });
+}
+
+async function runCase(doc: DocLike, target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet, spec: TestCaseSpec): Promise<CaseResult> {
+  const started = performance.now();
+  const location = locate(doc, ['tests', spec.index]);
+  const base = { name: spec.name, location, ...(spec.fixture ? { fixture: spec.fixture } : {}) };
+  const done = (r: Omit<CaseResult, 'durationMs' | 'name' | 'location'>): CaseResult => ({ ...base, ...r, durationMs: performance.now() - started });
+  let events: NightjarEvent[];
+  try {
+    if (spec.events) events = eventsFromBrief(spec.events, `${doc.file}#${spec.name}`);
+    else events = await readFixture(resolve(dirname(doc.file), spec.fixture!));
+  } catch (err) {
+    const where = err instanceof BriefEventError ? locate(doc, ['tests', spec.index, 'events', err.index, ...err.path]) : location;
+    return done({ status: 'error', message: (err as Error).message, alerts: 0, events: 0, location: where } as Omit<CaseResult, 'durationMs' | 'name' | 'location'>);
+  }
+  let run: { alerts: Alert[]; hitIdx: Set<number> };
+  try {
+    run = runEngine(subRuleset(target, all), events, target.id);
+  } catch (err) {
+    return done({ status: 'error', message: `engine error: ${(err as Error).message}`, alerts: 0, events: events.length });
+  }
+  const n = run.alerts.length;
+  const exp = spec.expect;
+  let ok: boolean;
+  let message: string;
+  const group = exp.group;
+  const grouped = group ? run.alerts.filter((a) => groupMatches(a, group)) : run.alerts;
+  const groupText = group ? ` in group ${JSON.stringify(group)}` : '';
+  if (exp.kind === 'match') {
+    ok = exp.match ? grouped.length > 0 : n === 0;
+    message = exp.match ? `expected a match${groupText}, got ${n} alert(s)${group ? ` (${grouped.length} in that group)` : ''}` : `expected no match, got ${n} alert(s)`;
+  } else {
+    ok = grouped.length === exp.alerts && (!group || n === exp.alerts);
+    message = `expected ${exp.alerts} alert(s)${groupText}, got ${n}${group ? ` (${grouped.length} in that group)` : ''}`;
+  }
+  if (ok) return done({ status: 'pass', alerts: n, events: events.length });
+  let explanation: string[] = [];
+  try {
+    if (target.kind === 'detection') {
+      const missed = exp.kind === 'match' ? exp.match : n < exp.alerts;
+      explanation = explainDetection(doc, target, events, run.hitIdx, missed ? 'missed' : 'unexpected');
+    } else {
+      explanation = explainCorrelation(target, all, events);
+      if (group && n > 0) explanation.push(`alert group(s) seen: ${run.alerts.map((a) => JSON.stringify(a.group ?? {})).join(', ')}`);
+    }
+  } catch (err) {
+    explanation = [`(no explanation: ${(err as Error).message})`];
+  }
+  return done({ status: 'fail', message, explanation, alerts: n, events: events.length });
+}
+
+function compiledFor(doc: DocLike, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
+  if (doc.compiled) {
+    // Prefer the ruleset's object (the loader may resolve names or generate flags there).
+    const id = doc.compiled.id;
+    return all.rules.find((r) => r.id === id) ?? all.correlations.find((c) => c.id === id) ?? doc.compiled;
+  }
+  const id = doc.id ?? (isObj(doc.data) && typeof doc.data.id === 'string' ? doc.data.id : undefined);
+  if (!id) return undefined;
+  return all.rules.find((r) => r.id === id) ?? all.correlations.find((c) => c.id === id);
+}
+
+/** Selections exercised by passing positive cases (for --coverage). */
+function exercisedSelections(doc: DocLike, target: CompiledRule, specsEvents: NightjarEvent[][]): { names: string[]; hit: Set<string> } {
+  const data = doc.data;
+  const hit = new Set<string>();
+  if (!isObj(data) || !isObj(data.detection)) return { names: [], hit };
+  const names = Object.keys(data.detection).filter((k) => k !== 'condition');
+  // Reuse the explainer's one-selection compile by asking it for 'unexpected' on every event:
+  // cheaper to compile here directly.
+  for (const events of specsEvents) {
+    const lines = explainDetection(doc, target, events, new Set(events.map((_, i) => i)), 'unexpected');
+    for (const l of lines) {
+      const m = /^ {2}(\S+): true/.exec(l);
+      if (m) hit.add(m[1]!);
+    }
+  }
+  return { names, hit };
+}
+
+export async function runRuleTests(loaded: LoadedRules, opts: RunTestsOptions = {}): Promise<TestReport> {
+  const started = performance.now();
+  const results: RuleResult[] = [];
+  const untested: CoverageReport['untested'][number][] = [];
+  const unexercised: CoverageReport['unexercised'][number][] = [];
+  let rulesTotal = 0;
+  const errorsByFile = new Map<string, string[]>();
+  for (const d of loaded.diagnostics) {
+    if (d.severity !== 'error') continue;
+    const key = `${d.file}`;
+    const list = errorsByFile.get(key) ?? [];
+    list.push(`${d.file}:${d.line}:${d.col}: ${d.message} [${d.code}]`);
+    errorsByFile.set(key, list);
+  }
+  const reportedFiles = new Set<string>();
+  for (const doc of loaded.documents) {
+    if (doc.kind !== 'rule' && doc.kind !== 'correlation') continue;
+    rulesTotal++;
+    const data = isObj(doc.data) ? doc.data : {};
+    const title = doc.title ?? (typeof data.title === 'string' ? data.title : `${doc.file}#${doc.index}`);
+    const id = doc.id ?? (typeof data.id === 'string' ? data.id : title);
+    const line = locate(doc, []).line;
+    const kind = doc.kind === 'correlation' ? 'correlation' : 'detection';
+    const target = compiledFor(doc, loaded.ruleset);
+    const { specs, problems } = parseTestSpecs(doc.tests ?? rawTests(doc.data));
+    if (!target) {
+      const errs = errorsByFile.get(doc.file) ?? [];
+      reportedFiles.add(doc.file);
+      results.push({ id, title, file: doc.file, line, kind, cases: [], loadError: errs.length ? errs.join('\n') : 'the rule did not compile' });
+      continue;
+    }
+    const cases: CaseResult[] = problems.map((p) => ({
+      name: typeof p.path[1] === 'number' ? `tests[${p.path[1]}]` : 'tests',
+      status: 'error' as const,
+      message: p.message,
+      alerts: 0,
+      events: 0,
+      durationMs: 0,
+      location: locate(doc, [...p.path]),
+    }));
+    if (specs.length === 0 && problems.length === 0) {
+      untested.push({ id, title, file: doc.file, line });
+      continue;
+    }
+    const positiveEvents: NightjarEvent[][] = [];
+    for (const spec of specs) {
+      const r = await runCase(doc, target, loaded.ruleset, spec);
+      cases.push(r);
+      if (opts.coverage && target.kind === 'detection' && r.status === 'pass' && (spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0) && spec.events) {
+        try {
+          positiveEvents.push(eventsFromBrief(spec.events, 'coverage'));
+        } catch {
+          /* already reported */
+        }
+      }
+    }
+    if (opts.coverage && target.kind === 'detection') {
+      const { names, hit } = exercisedSelections(doc, target, positiveEvents);
+      for (const n of names) if (!hit.has(n)) unexercised.push({ id, title, file: doc.file, selection: n });
+    }
+    results.push({ id, title, file: doc.file, line, kind, cases });
+  }
+  // Files whose rules never produced a document (YAML syntax errors) still fail the run.
+  for (const [file, errs] of errorsByFile) {
+    if (reportedFiles.has(file) || loaded.documents.some((d) => d.file === file && (d.kind === 'rule' || d.kind === 'correlation') && compiledFor(d, loaded.ruleset))) continue;
+    results.push({ id: file, title: file, file, line: 1, kind: 'detection', cases: [], loadError: errs.join('\n') });
+  }
+  let cases = 0;
+  let passed = 0;
+  let failed = 0;
+  let errors = 0;
+  for (const r of results) {
+    if (r.loadError) errors++;
+    for (const c of r.cases) {
+      cases++;
+      if (c.status === 'pass') passed++;
+      else if (c.status === 'fail') failed++;
+      else errors++;
+    }
+  }
+  void hitsByRule;
+  return {
+    rules: results,
+    summary: { rules: rulesTotal, cases, passed, failed, errors, rulesWithoutTests: untested.length, durationMs: performance.now() - started },
+    ...(opts.coverage ? { coverage: { untested, unexercised, rules: rulesTotal, tested: rulesTotal - untested.length } } : {}),
+  };
+}

@@ -1,0 +1,98 @@
+import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '@nightjar/core';
+
+/**
+ * The parts of @nightjar/rules' RuleDocument the tester and linter read. Declared structurally so
+ * these modules depend on the shape, not on the loader's internals.
+ */
+export interface DocLike {
+  readonly file: string;
+  readonly index: number;
+  readonly kind: 'rule' | 'correlation' | 'filter' | 'unknown';
+  readonly data: unknown;
+  locate?(path: readonly (string | number)[]): { file: string; line: number; col: number };
+  readonly id?: string;
+  readonly title?: string;
+  readonly compiled?: CompiledRule | CompiledCorrelation;
+  readonly detectionInfo?: unknown;
+  readonly tests?: unknown;
+}
+
+export interface DiagLike {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly rule?: string;
+}
+
+export interface LoadedRules {
+  readonly ruleset: CompiledRuleSet;
+  readonly documents: readonly DocLike[];
+  readonly diagnostics: readonly DiagLike[];
+}
+
+export type Expectation =
+  | { readonly kind: 'match'; readonly match: boolean; readonly group?: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'alerts'; readonly alerts: number; readonly group?: Readonly<Record<string, unknown>> };
+
+export interface TestCaseSpec {
+  readonly name: string;
+  readonly expect: Expectation;
+  readonly events?: readonly unknown[];
+  /** As written (relative to the rule file). */
+  readonly fixture?: string;
+  /** Index in the `tests:` list. */
+  readonly index: number;
+}
+
+export type CaseStatus = 'pass' | 'fail' | 'error';
+
+export interface CaseResult {
+  readonly name: string;
+  readonly status: CaseStatus;
+  /** One line: what was expected and what happened. */
+  readonly message?: string;
+  /** Why, line by line (which selection/condition was false for which event, which step never happened). */
+  readonly explanation?: readonly string[];
+  readonly alerts: number;
+  readonly events: number;
+  readonly durationMs: number;
+  readonly location?: { file: string; line: number; col: number };
+  readonly fixture?: string;
+}
+
+export interface RuleResult {
+  readonly id: string;
+  readonly title: string;
+  readonly file: string;
+  readonly line: number;
+  readonly kind: 'detection' | 'correlation';
+  /** Set when the rule did not load; then cases is empty and the rule counts as an error. */
+  readonly loadError?: string;
+  readonly cases: readonly CaseResult[];
+}
+
+export interface CoverageReport {
+  /** Rules (and correlations) that declare no tests. */
+  readonly untested: readonly { id: string; title: string; file: string; line: number }[];
+  /** Selections of tested rules that no passing positive case made true. */
+  readonly unexercised: readonly { id: string; title: string; file: string; selection: string }[];
+  readonly rules: number;
+  readonly tested: number;
+}
+
+export interface TestReport {
+  readonly rules: readonly RuleResult[];
+  readonly summary: {
+    readonly rules: number;
+    readonly cases: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly errors: number;
+    readonly rulesWithoutTests: number;
+    readonly durationMs: number;
+  };
+  readonly coverage?: CoverageReport;
+}

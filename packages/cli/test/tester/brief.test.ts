@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { eventFromMessage } from '@nightjar/core';
+import { BriefEventError, expandBriefEvents, parseOffsetUs } from '../../src/tester/brief.js';
+
+describe('expandBriefEvents', () => {
+  it('fills a complete exec message from a brief one', () => {
+    const [m] = expandBriefEvents([
+      {
+        type: 'exec',
+        process: { pid: 501, pidversion: 7, ppid: 300, executable: { path: '/bin/zsh' }, signing_id: 'com.apple.zsh' },
+        exec: { target: { executable: { path: '/usr/bin/curl' } }, args: ['curl', '-s', 'http://x'] },
+      },
+    ]);
+    expect(m!.event_type).toBe(9);
+    expect(m!.time).toBe('2024-01-01T00:00:00.000000000Z');
+    const p = m!.process as Record<string, any>;
+    expect(p.audit_token).toMatchObject({ pid: 501, pidversion: 7 });
+    expect(p.ppid).toBe(300);
+    expect(p.parent_audit_token.pid).toBe(300);
+    expect(p.executable.path).toBe('/bin/zsh');
+    expect(p.executable.stat.st_mode).toBeTypeOf('number');
+    expect(p.signing_id).toBe('com.apple.zsh');
+    const exec = m!.event.exec as Record<string, any>;
+    // exec keeps the pid and bumps pidversion; the new image is the target path.
+    expect(exec.target.audit_token).toMatchObject({ pid: 501, pidversion: 8 });
+    expect(exec.target.executable.path).toBe('/usr/bin/curl');
+    expect(exec.args).toEqual(['curl', '-s', 'http://x']);
+    expect(exec.dyld_exec_path).toBe('/usr/bin/curl');
+  });
+
+  it('defaults exec args to the target path and accepts shorthands on payload processes', () => {
+    const [m] = expandBriefEvents([{ type: 'exec', exec: { target: { pid: 42, euid: 0, executable: { path: '/bin/ls' } } } }]);
+    const t = (m!.event.exec as Record<string, any>).target;
+    expect(t.audit_token).toMatchObject({ pid: 42, euid: 0 });
+    expect((m!.event.exec as Record<string, any>).args).toEqual(['/bin/ls']);
+  });
+
+  it('orders times: absolute, +offsets, default +1ms, first at 2024-01-01', () => {
+    const ms = expandBriefEvents([
+      { type: 'open' },
+      { type: 'open', time: '+2s' },
+      { type: 'write' },
+      { type: 'open', time: '2024-02-01T00:00:00Z' },
+      { type: 'open', time: '+1m' },
+    ]);
+    expect(ms.map((m) => m.time)).toEqual([
+      '2024-01-01T00:00:00.000000000Z',
+      '2024-01-01T00:00:02.000000000Z',
+      '2024-01-01T00:00:02.001000000Z',
+      '2024-02-01T00:00:00.000000000Z',
+      '2024-02-01T00:01:00.000000000Z',
+    ]);
+    // seq_num per type, global_seq_num across all.
+    expect(ms.map((m) => m.seq_num)).toEqual([0, 1, 0, 2, 3]);
+    expect(ms.map((m) => m.global_seq_num)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('takes a string where a file is expected as its path', () => {
+    const [m] = expandBriefEvents([{ type: 'open', open: { file: '/etc/passwd', fflag: 3 } }]);
+    const open = m!.event.open as Record<string, any>;
+    expect(open.file.path).toBe('/etc/passwd');
+    expect(open.file.path_truncated).toBe(false);
+    expect(open.fflag).toBe(3);
+  });
+
+  it('produces messages the core decoder accepts, with entity ids', () => {
+    const ms = expandBriefEvents([
+      { type: 'fork', process: { pid: 10 } },
+      { type: 'exec', process: { pid: 11 }, exec: { target: { executable: { path: '/bin/sh' } } } },
+      { type: 'exit', process: { pid: 11, pidversion: 2 } },
+    ]);
+    const evs = ms.map((m, i) => eventFromMessage(m, { line: i + 1, offset: 0, source: 't' }));
+    for (const e of evs) expect(e).not.toBeInstanceOf(Error);
+    expect(evs.map((e) => (e as { name: string }).name)).toEqual(['fork', 'exec', 'exit']);
+    expect((evs[0] as { entityId: string }).entityId).toBe('10:1');
+    const child = (ms[0]!.event.fork as Record<string, any>).child;
+    expect(child.ppid).toBe(10);
+  });
+
+  it('rejects malformed events with the event index and key', () => {
+    const bad = (e: unknown, re: RegExp, index = 0) => {
+      try {
+        expandBriefEvents([{ type: 'open' }, e].slice(index === 0 ? 1 : 0));
+        expect.unreachable('should throw');
+      } catch (err) {
+        expect(err).toBeInstanceOf(BriefEventError);
+        expect((err as BriefEventError).code).toBe('NJ_TEST_BRIEF_EVENT');
+        expect((err as Error).message).toMatch(re);
+        expect((err as BriefEventError).index).toBe(index);
+      }
+    };
+    bad({ time: '+1s' }, /'type'.*required/);
+    bad({ type: 'exek' }, /unknown ES event type 'exek'/);
+    bad({ type: 'open', time: '+2 seconds' }, /bad time offset/, 1);
+    bad({ type: 'open', time: 'yesterday' }, /bad time 'yesterday'/);
+    bad({ type: 'open', exec: {} }, /unexpected key 'exec'/);
+    bad({ type: 'exec', process: { pid: -1 } }, /process\.pid must be a non-negative integer/);
+    bad({ type: 'exec', exec: { args: 'curl -s' } }, /exec\.args must be a list of strings/);
+  });
+
+  it('parses offsets', () => {
+    expect(parseOffsetUs('+500ms')).toBe(500_000);
+    expect(parseOffsetUs('+2s')).toBe(2_000_000);
+    expect(parseOffsetUs('+1m')).toBe(60_000_000);
+    expect(parseOffsetUs('2s')).toBeUndefined();
+  });
+});
