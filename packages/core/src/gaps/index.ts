@@ -1,1 +1,2 @@
-export {};
+export { SequenceTracker } from './tracker.js';
+export type { Gap, Restart, SequenceMetrics, SequenceTrackerOptions } from './tracker.js';

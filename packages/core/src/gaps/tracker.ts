@@ -1,0 +1,313 @@
+import type { Diagnostic } from '../diagnostics.js';
+import type { NightjarEvent } from '../model/event.js';
+import { formatTimeUs } from '../model/time.js';
+
+/**
+ * Dropped-event detection from ES sequence numbers (reference/esf.md §2.1): `seq_num` counts per
+ * client and event type, `global_seq_num` per client across types; each grows by 1 per message, so
+ * a forward jump is the number of messages the kernel dropped. Tracked per source and host
+ * (DESIGN.md "Sources and gaps") for every message, skipped ones included.
+ */
+
+export interface Gap {
+  readonly source: string;
+  readonly host?: string;
+  readonly scope: 'type' | 'global';
+  /** Event name, for scope 'type'. */
+  readonly eventType?: string;
+  /** The sequence number that should have come next, the one that came, and how many are missing. */
+  readonly expected: number;
+  readonly seen: number;
+  readonly missing: number;
+  /** Time (µs) of the message after the gap, and of the last message before it: the missing time lies between. */
+  readonly time: number;
+  readonly prevTime: number;
+}
+
+/** A sequence that went back to the start (or jumped far back): the source restarted. */
+export interface Restart {
+  readonly source: string;
+  readonly host?: string;
+  readonly scope: 'type' | 'global';
+  readonly eventType?: string;
+  /** Last sequence number before the restart, and the first after. */
+  readonly previous: number;
+  readonly seen: number;
+  readonly time: number;
+}
+
+export interface SequenceMetrics {
+  gaps: number;
+  missing: number;
+  restarts: number;
+  /** Messages repeating the last sequence number. */
+  duplicates: number;
+  /** Messages a little behind the last sequence number (late or reordered), not counted as gaps. */
+  outOfOrder: number;
+  /** Per event name (scope 'type'), and for global_seq_num. */
+  byType: Record<string, { gaps: number; missing: number }>;
+  global: { gaps: number; missing: number };
+  /** Gap records dropped from memory (oldest first) once more than `maxGaps` were kept. */
+  gapsDropped: number;
+  /** Messages whose stream or type could not be tracked because a tracking cap was reached. */
+  untracked: number;
+}
+
+export interface SequenceTrackerOptions {
+  /**
+   * A backward step of at most this many is a late or reordered message (counted); a larger one is a
+   * restart. A step back to 0 or 1 is always a restart. Default 1000.
+   */
+  reorderTolerance?: number;
+  /** Gap records kept for gaps() and overlapsOpenGap (oldest dropped first, counted). Default 10,000. */
+  maxGaps?: number;
+  /** Undrained diagnostics kept (oldest dropped first, counted). Default 10,000. */
+  maxPendingDiagnostics?: number;
+  /** (source, host) streams tracked; later ones are counted as untracked. Default 4096. */
+  maxStreams?: number;
+  /** Event types tracked per stream (vendor type numbers are unbounded). Default 1024. */
+  maxTypesPerStream?: number;
+}
+
+interface SeqState {
+  last: number;
+  lastTime: number;
+}
+
+interface Stream {
+  readonly source: string;
+  readonly host: string | undefined;
+  global: SeqState | undefined;
+  readonly types: Map<string, SeqState>;
+}
+
+export class SequenceTracker {
+  private readonly streams = new Map<string, Map<string, Stream>>();
+  private streamCount = 0;
+  private readonly gapList: Gap[] = [];
+  private readonly restartList: Restart[] = [];
+  private pending: Diagnostic[] = [];
+  private pendingDropped = 0;
+  private readonly m: SequenceMetrics = {
+    gaps: 0,
+    missing: 0,
+    restarts: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    byType: {},
+    global: { gaps: 0, missing: 0 },
+    gapsDropped: 0,
+    untracked: 0,
+  };
+  private readonly tolerance: number;
+  private readonly maxGaps: number;
+  private readonly maxPending: number;
+  private readonly maxStreams: number;
+  private readonly maxTypes: number;
+
+  constructor(opts: SequenceTrackerOptions = {}) {
+    this.tolerance = opts.reorderTolerance ?? 1000;
+    this.maxGaps = opts.maxGaps ?? 10_000;
+    this.maxPending = opts.maxPendingDiagnostics ?? 10_000;
+    this.maxStreams = opts.maxStreams ?? 4096;
+    this.maxTypes = opts.maxTypesPerStream ?? 1024;
+  }
+
+  /** Call for every message, in arrival order. */
+  observe(ev: NightjarEvent): void {
+    const seq = ev.seq;
+    const gseq = ev.globalSeq;
+    if (seq === undefined && gseq === undefined) return;
+    const stream = this.stream(ev.source, ev.host);
+    if (stream === undefined) {
+      this.m.untracked++;
+      return;
+    }
+    if (gseq !== undefined) {
+      if (stream.global === undefined) stream.global = { last: gseq, lastTime: ev.time };
+      else if (this.step(stream, stream.global, gseq, ev, undefined) === 'restart') {
+        // A client restart resets every per-type counter too: start them afresh, no false gaps.
+        stream.types.clear();
+      }
+    }
+    if (seq !== undefined) {
+      const st = stream.types.get(ev.name);
+      if (st === undefined) {
+        if (stream.types.size >= this.maxTypes) this.m.untracked++;
+        else stream.types.set(ev.name, { last: seq, lastTime: ev.time });
+      } else if (this.step(stream, st, seq, ev, ev.name) === 'restart' && gseq === undefined) {
+        // Without global_seq_num (message v<4), a type's reset is the only restart signal.
+        for (const [name, s] of stream.types) if (name !== ev.name) stream.types.delete(name);
+      }
+    }
+  }
+
+  /** Diagnostics (NJ_GAP, NJ_SOURCE_RESTART) produced since the last drain. */
+  drainDiagnostics(): Diagnostic[] {
+    const out = this.pending;
+    this.pending = [];
+    if (this.pendingDropped > 0) {
+      out.push({
+        code: 'NJ_GAP_DIAGNOSTICS_DROPPED',
+        severity: 'warning',
+        message: `${this.pendingDropped} sequence diagnostics were dropped (not drained in time); metrics still count them`,
+        data: { dropped: this.pendingDropped },
+      });
+      this.pendingDropped = 0;
+    }
+    return out;
+  }
+
+  /** The gaps seen (the most recent `maxGaps`), in arrival order. */
+  gaps(): readonly Gap[] {
+    return this.gapList;
+  }
+
+  restarts(): readonly Restart[] {
+    return this.restartList;
+  }
+
+  metrics(): SequenceMetrics {
+    const byType: Record<string, { gaps: number; missing: number }> = {};
+    for (const [k, v] of Object.entries(this.m.byType)) byType[k] = { ...v };
+    return { ...this.m, byType, global: { ...this.m.global } };
+  }
+
+  /**
+   * True when a gap in one of `eventTypes` (null: any type), or a global gap (which may hide a
+   * message of any type), has its missing time [prevTime, time] overlapping [start, end] (µs,
+   * inclusive). Used to mark alerts `incomplete` (DESIGN.md Conventions "Sources and gaps").
+   */
+  overlapsOpenGap(eventTypes: readonly string[] | null, start: number, end: number): boolean {
+    const list = this.gapList;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const g = list[i];
+      if (g.prevTime > end || g.time < start) continue;
+      if (g.scope === 'global' || eventTypes === null || eventTypes.includes(g.eventType!)) return true;
+    }
+    return false;
+  }
+
+  // ---- internals ----
+
+  private stream(source: string, host: string | undefined): Stream | undefined {
+    let byHost = this.streams.get(source);
+    if (byHost === undefined) {
+      if (this.streamCount >= this.maxStreams) return undefined;
+      byHost = new Map();
+      this.streams.set(source, byHost);
+    }
+    const hk = host ?? '';
+    let s = byHost.get(hk);
+    if (s === undefined) {
+      if (this.streamCount >= this.maxStreams) return undefined;
+      s = { source, host, global: undefined, types: new Map() };
+      byHost.set(hk, s);
+      this.streamCount++;
+    }
+    return s;
+  }
+
+  private step(stream: Stream, st: SeqState, seq: number, ev: NightjarEvent, eventType: string | undefined): 'ok' | 'gap' | 'restart' | 'late' {
+    const last = st.last;
+    if (seq === last + 1) {
+      st.last = seq;
+      st.lastTime = ev.time;
+      return 'ok';
+    }
+    if (seq > last + 1) {
+      this.recordGap(stream, eventType, last + 1, seq, ev.time, st.lastTime, ev.line);
+      st.last = seq;
+      st.lastTime = ev.time;
+      return 'gap';
+    }
+    if (seq === last) {
+      this.m.duplicates++;
+      return 'late';
+    }
+    // seq < last
+    if (seq <= 1 || last - seq > this.tolerance) {
+      this.recordRestart(stream, eventType, last, seq, ev.time, ev.line);
+      st.last = seq;
+      st.lastTime = ev.time;
+      return 'restart';
+    }
+    this.m.outOfOrder++;
+    return 'late';
+  }
+
+  private where(stream: Stream): string {
+    return stream.host !== undefined ? `${stream.source} (host ${stream.host})` : stream.source;
+  }
+
+  private recordGap(stream: Stream, eventType: string | undefined, expected: number, seen: number, time: number, prevTime: number, line: number): void {
+    const missing = seen - expected;
+    const scope = eventType === undefined ? 'global' : 'type';
+    const gap: Gap = {
+      source: stream.source,
+      ...(stream.host !== undefined ? { host: stream.host } : {}),
+      scope,
+      ...(eventType !== undefined ? { eventType } : {}),
+      expected,
+      seen,
+      missing,
+      time,
+      prevTime,
+    };
+    this.gapList.push(gap);
+    if (this.gapList.length > this.maxGaps) {
+      this.gapList.shift();
+      this.m.gapsDropped++;
+    }
+    this.m.gaps++;
+    this.m.missing += missing;
+    const bucket = eventType === undefined ? this.m.global : (this.m.byType[eventType] ??= { gaps: 0, missing: 0 });
+    bucket.gaps++;
+    bucket.missing += missing;
+    const what = eventType === undefined ? `${missing} messages (global_seq_num` : `${missing} ${eventType} events (seq_num`;
+    this.push({
+      code: 'NJ_GAP',
+      severity: 'warning',
+      message: `${this.where(stream)}: ${what} ${expected - 1} → ${seen}) dropped between ${formatTimeUs(prevTime)} and ${formatTimeUs(time)}`,
+      time,
+      source: stream.source,
+      ...(stream.host !== undefined ? { host: stream.host } : {}),
+      ...(line > 0 ? { line } : {}),
+      data: { scope, eventType, expected, seen, missing, prevTime },
+    });
+  }
+
+  private recordRestart(stream: Stream, eventType: string | undefined, previous: number, seen: number, time: number, line: number): void {
+    const scope = eventType === undefined ? 'global' : 'type';
+    this.restartList.push({
+      source: stream.source,
+      ...(stream.host !== undefined ? { host: stream.host } : {}),
+      scope,
+      ...(eventType !== undefined ? { eventType } : {}),
+      previous,
+      seen,
+      time,
+    });
+    if (this.restartList.length > this.maxGaps) this.restartList.shift();
+    this.m.restarts++;
+    const counter = eventType === undefined ? 'global_seq_num' : `${eventType} seq_num`;
+    this.push({
+      code: 'NJ_SOURCE_RESTART',
+      severity: 'warning',
+      message: `${this.where(stream)}: ${counter} went back from ${previous} to ${seen}: the event source restarted (sequence tracking starts afresh)`,
+      time,
+      source: stream.source,
+      ...(stream.host !== undefined ? { host: stream.host } : {}),
+      ...(line > 0 ? { line } : {}),
+      data: { scope, eventType, previous, seen },
+    });
+  }
+
+  private push(d: Diagnostic): void {
+    if (this.pending.length >= this.maxPending) {
+      this.pending.shift();
+      this.pendingDropped++;
+    }
+    this.pending.push(d);
+  }
+}
