@@ -1,0 +1,343 @@
+import { Buffer } from 'node:buffer';
+import type { CompiledCorrelation, CompiledRule, EventPredicate, RuleMeta, SigmaLevel } from '@nightjar/core';
+import { RuleError, type RuleDiagnostic, type SourceLocation } from '../errors.js';
+import { compileDetection, compileFieldForRule } from '../detection/index.js';
+import type { DetectionInfo } from '../detection/types.js';
+import { validateDocument, type DocumentKind } from '../schema/index.js';
+import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
+import { andPredicates, filterApplies, parseFilter, type FilterSpec } from '../filters/index.js';
+import { DEFAULT_LIMITS, diag, parseYamlText, type KeyPath, type Locator, type YamlLimits } from './yaml.js';
+import { RuleSet } from './ruleset.js';
+import type { DocumentKindOrUnknown, LoadOptions, LoadResult, RuleDocument } from './types.js';
+
+/** Default longest correlation timespan: one hour (DESIGN.md Limits). */
+export const DEFAULT_MAX_TIMESPAN_US = 3_600_000_000;
+
+/** One rule file's text (or an in-memory rule). */
+export interface RuleSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+// Internal, mutable view of a document while the passes run.
+interface Doc {
+  readonly file: string;
+  readonly index: number;
+  kind: DocumentKindOrUnknown;
+  readonly data: unknown;
+  readonly doc: RuleDocument['doc'];
+  readonly locate: Locator;
+  id?: string;
+  title?: string;
+  compiled?: CompiledRule | CompiledCorrelation;
+  detectionInfo?: DetectionInfo;
+  filters?: string[];
+  tests?: unknown;
+  nightjar?: unknown;
+  readonly diagnostics: RuleDiagnostic[];
+  // not exported
+  failed: boolean;
+  order: number;
+  meta?: RuleMeta;
+  name?: string;
+  logsource?: Record<string, unknown>;
+  baseMatch?: EventPredicate;
+  extraMatch?: EventPredicate[];
+  usesLineage?: boolean;
+  filterSpec?: FilterSpec;
+}
+
+const LEVELS = new Set<string>(['informational', 'low', 'medium', 'high', 'critical']);
+
+function limitsOf(opts: LoadOptions): YamlLimits {
+  return {
+    maxFileBytes: opts.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes,
+    maxAliasCount: opts.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount,
+    maxDepth: opts.maxDepth ?? DEFAULT_LIMITS.maxDepth,
+  };
+}
+
+function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [string, string] } {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { kind: 'unknown', problem: ['NJ_NOT_MAPPING', 'a rule document must be a YAML mapping (key: value pairs)'] };
+  }
+  const o = data as Record<string, unknown>;
+  if ('correlation' in o) return { kind: 'correlation' };
+  if ('filter' in o) return { kind: 'filter' };
+  if ('action' in o) {
+    return {
+      kind: 'unknown',
+      problem: ['NJ_UNSUPPORTED_ACTION', "legacy Sigma collections ('action: global/reset/repeat') are not supported; write each rule as a complete document"],
+    };
+  }
+  return { kind: 'rule' };
+}
+
+/**
+ * The whole pipeline on texts already read: parse → schema → detection rules → filters →
+ * correlations → generate flags. Never throws for bad rules: every problem is a diagnostic.
+ */
+export function compileSources(sources: readonly RuleSource[], opts: LoadOptions = {}): LoadResult {
+  const limits = limitsOf(opts);
+  const fieldMapping = opts.fieldMapping === 'none' ? null : 'sigmahq-macos';
+  const maxTimespanUs = opts.maxTimespanUs ?? DEFAULT_MAX_TIMESPAN_US;
+  const diagnostics: RuleDiagnostic[] = [];
+  const docs: Doc[] = [];
+  const order = new Map<string, number>();
+
+  const report = (d: Doc, code: string, message: string, loc: SourceLocation, severity: 'error' | 'warning' = 'error'): void => {
+    const x = diag(code, message, loc, severity, d.id ?? d.title);
+    d.diagnostics.push(x);
+    diagnostics.push(x);
+    if (severity === 'error') d.failed = true;
+  };
+  const reportAt = (d: Doc, e: { code: string; message: string; path: KeyPath }, key = false): void =>
+    report(d, e.code, e.message, d.locate(e.path, { key }));
+
+  // 1. Parse.
+  sources.forEach((src, si) => {
+    order.set(src.file, si);
+    if (Buffer.byteLength(src.text, 'utf8') > limits.maxFileBytes) {
+      diagnostics.push(diag('NJ_FILE_TOO_LARGE', `rule file larger than ${limits.maxFileBytes} bytes`, { file: src.file, line: 1, col: 1 }));
+      return;
+    }
+    const parsed = parseYamlText(src.text, src.file, limits);
+    if (parsed.length === 0) {
+      diagnostics.push(diag('NJ_EMPTY_FILE', 'rule file holds no YAML document', { file: src.file, line: 1, col: 1 }, 'warning'));
+    }
+    for (const p of parsed) {
+      const bad = p.diagnostics.some((x) => x.severity === 'error');
+      const { kind, problem } = bad ? { kind: 'unknown' as const, problem: undefined } : classify(p.data);
+      const o = (kind !== 'unknown' ? p.data : {}) as Record<string, unknown>;
+      const d: Doc = {
+        file: src.file,
+        index: p.index,
+        kind,
+        data: p.data,
+        doc: p.doc,
+        locate: p.locate,
+        diagnostics: [],
+        failed: bad,
+        order: si,
+        ...(typeof o.id === 'string' ? { id: o.id } : {}),
+        ...(typeof o.title === 'string' ? { title: o.title } : {}),
+        ...(typeof o.name === 'string' ? { name: o.name } : {}),
+        ...('tests' in o ? { tests: o.tests } : {}),
+        ...('nightjar' in o ? { nightjar: o.nightjar } : {}),
+      };
+      for (const x of p.diagnostics) {
+        d.diagnostics.push(x);
+        diagnostics.push(x);
+      }
+      if (problem) report(d, problem[0], problem[1], p.locate([]));
+      docs.push(d);
+    }
+  });
+
+  // 2. Schema, metadata, Nightjar keys, unique ids and names.
+  const idOwner = new Map<string, Doc>();
+  const nameOwner = new Map<string, Doc>();
+  for (const d of docs) {
+    if (d.kind === 'unknown') continue;
+    const data = d.data as Record<string, unknown>;
+    for (const issue of validateDocument(d.kind as DocumentKind, data)) {
+      report(d, issue.code, issue.message, d.locate(issue.path, { key: issue.key }), issue.severity);
+    }
+    let suppressUs: number | undefined;
+    const nj = data.nightjar as Record<string, unknown> | undefined;
+    if (nj && typeof nj === 'object' && nj.suppress !== undefined) {
+      const t = parseTimespan(nj.suppress);
+      if ('error' in t) report(d, 'NJ_DURATION_INVALID', `nightjar.suppress: ${t.error.replace('timespan', 'duration')}`, d.locate(['nightjar', 'suppress']));
+      else suppressUs = t.us;
+    }
+    if (d.id !== undefined) {
+      const prev = idOwner.get(d.id);
+      if (prev) report(d, 'NJ_DUPLICATE_ID', `id '${d.id}' is already used by ${where(prev)}`, d.locate(['id']));
+      else idOwner.set(d.id, d);
+    }
+    if (d.name !== undefined) {
+      const prev = nameOwner.get(d.name);
+      if (prev) report(d, 'NJ_DUPLICATE_NAME', `name '${d.name}' is already used by ${where(prev)}`, d.locate(['name']));
+      else nameOwner.set(d.name, d);
+    }
+    if (d.failed) continue;
+    const start = d.locate([]);
+    const level = typeof data.level === 'string' && LEVELS.has(data.level) ? (data.level as SigmaLevel) : 'medium';
+    const fp = data.falsepositives;
+    d.meta = {
+      id: d.id ?? d.name ?? `${d.file}#${d.index}`,
+      ...(d.name !== undefined ? { name: d.name } : {}),
+      title: d.title ?? '',
+      ...(typeof data.description === 'string' ? { description: data.description } : {}),
+      level,
+      ...(typeof data.status === 'string' ? { status: data.status } : {}),
+      tags: Array.isArray(data.tags) ? (data.tags as string[]) : [],
+      ...(fp !== undefined && fp !== null ? { falsepositives: Array.isArray(fp) ? (fp as string[]) : [String(fp)] } : {}),
+      source: { file: d.file, line: start.line, col: start.col },
+      ...(suppressUs !== undefined ? { suppressUs } : {}),
+    };
+  }
+
+  // 3. Detection rules.
+  for (const d of docs) {
+    if (d.kind !== 'rule' || d.failed || !d.meta) continue;
+    const data = d.data as Record<string, unknown>;
+    d.logsource = data.logsource as Record<string, unknown>;
+    try {
+      const c = compileDetection({
+        detection: data.detection,
+        logsource: d.logsource,
+        fieldMapping,
+        ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+      });
+      d.detectionInfo = c.info;
+      d.baseMatch = c.match;
+      d.extraMatch = [];
+      d.usesLineage = c.usesLineage;
+      d.compiled = {
+        ...d.meta,
+        kind: 'detection',
+        eventTypes: c.eventTypes,
+        match: c.match,
+        usesLineage: c.usesLineage,
+        generate: true,
+      };
+    } catch (e) {
+      handleCompileError(d, e, []);
+    }
+  }
+
+  function handleCompileError(d: Doc, e: unknown, prefix: KeyPath): void {
+    if (e instanceof RuleError) reportAt(d, { code: e.code, message: e.message, path: [...prefix, ...e.path] });
+    else report(d, 'NJ_INTERNAL', `internal error while compiling: ${e instanceof Error ? e.message : String(e)}`, d.locate(prefix));
+  }
+
+  // 4. Filters: (rule) and (filter), per pySigma; compiled once per distinct logsource.
+  const detectionDocs = docs.filter((d) => d.kind === 'rule' && d.compiled);
+  for (const f of docs) {
+    if (f.kind !== 'filter' || f.failed) continue;
+    const spec = parseFilter(f.data as Record<string, unknown>);
+    f.filterSpec = spec;
+    f.filters = [];
+    for (const r of spec.refs) {
+      const t = idOwner.get(r.ref) ?? nameOwner.get(r.ref);
+      if (!t) report(f, 'NJ_FILTER_UNKNOWN_RULE', `filter names '${r.ref}', which is no loaded rule's id or name`, f.locate(r.path), 'warning');
+      else if (t.kind === 'correlation') {
+        report(f, 'NJ_FILTER_CORRELATION', `filter names correlation '${r.ref}'; filters never apply to correlations`, f.locate(r.path), 'warning');
+      }
+    }
+    const cache = new Map<string, { pred: EventPredicate; lineage: boolean } | null>();
+    for (const r of detectionDocs) {
+      const rule = r.compiled as CompiledRule;
+      if (!filterApplies(spec, { id: rule.id, ...(rule.name !== undefined ? { name: rule.name } : {}), logsource: r.logsource ?? {} })) continue;
+      const key = JSON.stringify(r.logsource ?? {});
+      let entry = cache.get(key);
+      if (entry === undefined) {
+        try {
+          const c = compileDetection({
+            detection: spec.detection,
+            logsource: r.logsource ?? {},
+            fieldMapping,
+            ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+          });
+          entry = { pred: c.match, lineage: c.usesLineage };
+        } catch (e) {
+          handleCompileError(f, e, ['filter']);
+          entry = null;
+        }
+        cache.set(key, entry);
+      }
+      if (!entry) break;
+      if (entry.lineage) r.usesLineage = true;
+      const pred = entry.pred;
+      r.extraMatch!.push(pred);
+      (r.filters ??= []).push(f.id ?? f.title ?? `${f.file}#${f.index}`);
+      f.filters.push(rule.id);
+    }
+  }
+  for (const r of detectionDocs) {
+    if (r.extraMatch && r.extraMatch.length > 0) {
+      const rule = r.compiled as CompiledRule;
+      r.compiled = { ...rule, match: andPredicates(r.baseMatch!, r.extraMatch), usesLineage: r.usesLineage ?? rule.usesLineage };
+    }
+  }
+
+  // 5. Correlations.
+  const corrDocs = docs.filter((d) => d.kind === 'correlation' && !d.failed && d.meta);
+  const targetOf = (d: Doc): RefTarget | 'broken' => {
+    if (d.kind === 'rule') {
+      if (!d.compiled) return 'broken';
+      return { id: d.compiled.id, ...(d.name !== undefined ? { name: d.name } : {}), kind: 'detection', logsource: d.logsource ?? {} };
+    }
+    if (d.kind === 'correlation' && d.meta) return { id: d.meta.id, ...(d.name !== undefined ? { name: d.name } : {}), kind: 'correlation', logsource: {} };
+    return 'broken';
+  };
+  const resolve = (ref: string): RefTarget | 'broken' | undefined => {
+    const d = idOwner.get(ref) ?? nameOwner.get(ref);
+    if (!d || d.kind === 'filter') return undefined;
+    return targetOf(d);
+  };
+  const inputs: CorrelationInput[] = corrDocs.map((d) => ({ meta: d.meta!, data: d.data as Record<string, unknown> }));
+  const outputs = compileCorrelations(inputs, {
+    resolve,
+    maxTimespanUs,
+    compileField: (field, logsource) => compileFieldForRule(field, logsource, fieldMapping),
+  });
+  let correlationLineage = false;
+  outputs.forEach((o, i) => {
+    const d = corrDocs[i]!;
+    for (const e of o.errors) reportAt(d, e);
+    if (o.compiled && o.errors.length === 0) {
+      d.compiled = o.compiled;
+      if (o.usesLineage) correlationLineage = true;
+    }
+  });
+
+  // 6. generate: a referenced rule or correlation alerts on its own only when a correlation that
+  // references it says `generate: true`; unreferenced ones always do.
+  const referenced = new Set<string>();
+  const forced = new Set<string>();
+  for (const o of outputs) {
+    if (!o.compiled) continue;
+    for (const id of o.refs) {
+      referenced.add(id);
+      if (o.generateRefs) forced.add(id);
+    }
+  }
+  for (const d of docs) {
+    if (!d.compiled) continue;
+    const generate = !referenced.has(d.compiled.id) || forced.has(d.compiled.id);
+    if (d.compiled.generate !== generate) d.compiled = { ...d.compiled, generate };
+  }
+
+  diagnostics.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+  const documents: RuleDocument[] = docs.map(publicDoc);
+  const rules = docs.filter((d) => d.kind === 'rule' && d.compiled).map((d) => d.compiled as CompiledRule);
+  const correlations = docs.filter((d) => d.kind === 'correlation' && d.compiled).map((d) => d.compiled as CompiledCorrelation);
+  const ruleset = new RuleSet({ rules, correlations, documents, diagnostics, correlationLineage });
+  return { ruleset, documents, diagnostics };
+}
+
+function where(d: Doc): string {
+  const l = d.locate([]);
+  return `${l.file}:${l.line}:${l.col}`;
+}
+
+function publicDoc(d: Doc): RuleDocument {
+  return {
+    file: d.file,
+    index: d.index,
+    kind: d.kind,
+    data: d.data,
+    doc: d.doc,
+    locate: d.locate,
+    diagnostics: d.diagnostics,
+    ...(d.id !== undefined ? { id: d.id } : {}),
+    ...(d.title !== undefined ? { title: d.title } : {}),
+    ...(d.compiled ? { compiled: d.compiled } : {}),
+    ...(d.detectionInfo ? { detectionInfo: d.detectionInfo } : {}),
+    ...(d.filters ? { filters: d.filters } : {}),
+    ...('tests' in d ? { tests: d.tests } : {}),
+    ...('nightjar' in d ? { nightjar: d.nightjar } : {}),
+  };
+}

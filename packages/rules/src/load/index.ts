@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RuleLoadError, type RuleDiagnostic } from '../errors.js';
+import { compileSources, type RuleSource } from './compile.js';
+import { DEFAULT_LIMITS, diag } from './yaml.js';
+import type { RuleSet } from './ruleset.js';
+import type { LoadOptions, LoadResult } from './types.js';
+
+export { compileSources, DEFAULT_MAX_TIMESPAN_US, type RuleSource } from './compile.js';
+export { RuleSet, LINEAGE_EVENT_TYPES } from './ruleset.js';
+export { DEFAULT_LIMITS, type YamlLimits, type KeyPath } from './yaml.js';
+export type { LoadOptions, LoadResult, RuleDocument, DocumentKindOrUnknown } from './types.js';
+
+const RULE_FILE = /\.ya?ml$/i;
+
+/**
+ * Expands paths into rule files: a file is taken as given (whatever its extension); a directory is
+ * walked recursively for *.yml / *.yaml, skipping hidden entries and node_modules, each directory
+ * once even through symlinks. The result is sorted within each directory, so loading is deterministic.
+ */
+async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnostic[]): Promise<string[]> {
+  const files: string[] = [];
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
+  const addFile = async (p: string): Promise<void> => {
+    const real = await realpath(p).catch(() => p);
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    files.push(p);
+  };
+  const walk = async (dir: string): Promise<void> => {
+    const real = await realpath(dir).catch(() => dir);
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    const entries = (await readdir(dir)).sort();
+    for (const name of entries) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const p = join(dir, name);
+      const s = await stat(p).catch(() => undefined);
+      if (!s) continue;
+      if (s.isDirectory()) await walk(p);
+      else if (s.isFile() && RULE_FILE.test(name)) await addFile(p);
+    }
+  };
+  for (const p of paths) {
+    const s = await stat(p).catch(() => undefined);
+    if (!s) diagnostics.push(diag('NJ_PATH_NOT_FOUND', `no such file or directory: ${p}`, { file: p, line: 1, col: 1 }));
+    else if (s.isDirectory()) await walk(p);
+    else await addFile(p);
+  }
+  return files;
+}
+
+async function readCapped(file: string, maxBytes: number): Promise<{ text: string } | { error: RuleDiagnostic }> {
+  const at = { file, line: 1, col: 1 };
+  try {
+    const s = await stat(file);
+    // Checked before reading: a huge file is refused without being loaded into memory.
+    if (s.size > maxBytes) return { error: diag('NJ_FILE_TOO_LARGE', `rule file is ${s.size} bytes; the limit is ${maxBytes}`, at) };
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(s.size, maxBytes) + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (bytesRead > maxBytes) return { error: diag('NJ_FILE_TOO_LARGE', `rule file larger than ${maxBytes} bytes`, at) };
+      return { text: buf.subarray(0, bytesRead).toString('utf8') };
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    return { error: diag('NJ_FILE_READ', `cannot read rule file: ${e instanceof Error ? e.message : String(e)}`, at) };
+  }
+}
+
+/**
+ * The lenient loader (for the tester and the linter): loads every file and document it can and
+ * returns the rules that compiled, every document, and every diagnostic. Never throws for bad rules.
+ */
+export async function loadRuleFiles(paths: readonly string[], opts: LoadOptions = {}): Promise<LoadResult> {
+  const pre: RuleDiagnostic[] = [];
+  const files = await collectFiles(paths, pre);
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
+  const sources: RuleSource[] = [];
+  for (const file of files) {
+    const r = await readCapped(file, maxBytes);
+    if ('error' in r) pre.push(r.error);
+    else sources.push({ file, text: r.text });
+  }
+  const result = compileSources(sources, opts);
+  if (pre.length === 0) return result;
+  const diagnostics = [...pre, ...result.diagnostics];
+  return { ...result, diagnostics };
+}
+
+function throwOnErrors(result: LoadResult): RuleSet {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new RuleLoadError([...errors, ...result.diagnostics.filter((d) => d.severity !== 'error')]);
+  }
+  return result.ruleset;
+}
+
+/**
+ * Loads rule files and directories into a compiled ruleset for the Engine. Throws RuleLoadError
+ * carrying every diagnostic (errors first, then warnings) when any rule fails; warnings alone do not
+ * throw and stay readable on `ruleset.diagnostics`.
+ */
+export async function loadRules(paths: readonly string[], opts: LoadOptions = {}): Promise<RuleSet> {
+  return throwOnErrors(await loadRuleFiles(paths, opts));
+}
+
+/** Lenient in-memory form (tests, editors): one YAML text, possibly multi-document. */
+export function parseRuleText(text: string, file = '<memory>', opts: LoadOptions = {}): LoadResult {
+  return compileSources([{ file, text }], opts);
+}
+
+/** Strict in-memory form: like loadRules, for texts. Throws RuleLoadError on any error. */
+export function compileRuleText(text: string, file = '<memory>', opts: LoadOptions = {}): RuleSet {
+  return throwOnErrors(parseRuleText(text, file, opts));
+}
+
+/**
+ * The shipped ruleset's folder: `ruleset/` inside the published package (copied there by `prepack`),
+ * else the repository's top-level `rules/`. Resolved from this file, so it works from src/ and dist/.
+ */
+export function bundledRulesDir(): string {
+  const packaged = fileURLToPath(new URL('../../ruleset/', import.meta.url));
+  if (existsSync(packaged)) return packaged.replace(/[\\/]$/, '');
+  return fileURLToPath(new URL('../../../../rules/', import.meta.url)).replace(/[\\/]$/, '');
+}

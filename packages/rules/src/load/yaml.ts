@@ -1,0 +1,181 @@
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import type { RuleDiagnostic, SourceLocation } from '../errors.js';
+
+/** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
+export interface YamlLimits {
+  /** Largest rule file read, in bytes (default 1 MiB). */
+  readonly maxFileBytes: number;
+  /** yaml's alias-expansion budget per document (default 100; billion-laughs guard). */
+  readonly maxAliasCount: number;
+  /** Deepest nesting of maps and lists accepted (default 64). */
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: YamlLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDepth: 64 };
+
+export type KeyPath = readonly (string | number)[];
+
+/** Maps a key path inside one YAML document to file:line:col. */
+export type Locator = (path: KeyPath, opts?: { key?: boolean }) => SourceLocation;
+
+/** One YAML document of a file, parsed: plain JS data plus what is needed to point into the source. */
+export interface ParsedYamlDoc {
+  readonly index: number;
+  readonly doc: Document;
+  /** Plain JS (maps → objects); undefined when the document failed to parse. */
+  readonly data: unknown;
+  readonly locate: Locator;
+  /** Problems of this document alone (syntax, duplicate key, tag, depth, aliases). */
+  readonly diagnostics: RuleDiagnostic[];
+}
+
+export function diag(
+  code: string,
+  message: string,
+  loc: SourceLocation,
+  severity: 'error' | 'warning' = 'error',
+  rule?: string,
+): RuleDiagnostic {
+  return rule === undefined ? { ...loc, code, severity, message } : { ...loc, code, severity, message, rule };
+}
+
+type Range = readonly [number, number, number];
+
+function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+/**
+ * Builds a locator for one document. Walks the node tree along the path; if a segment is missing it
+ * stops at the deepest node found, so an error always points somewhere sensible (a missing key points
+ * at the mapping that should hold it).
+ */
+export function makeLocator(doc: Document, lc: LineCounter, file: string): Locator {
+  const where = (offset: number, end?: number): SourceLocation => {
+    const s = lc.linePos(offset);
+    if (end === undefined || end <= offset) return { file, line: s.line, col: s.col };
+    const e = lc.linePos(end);
+    return { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col };
+  };
+  return (path, opts) => {
+    let node: unknown = doc.contents;
+    let range: Range | undefined = (doc.contents as { range?: Range } | null)?.range ?? doc.range;
+    for (let i = 0; i < path.length; i++) {
+      if (isAlias(node)) node = node.resolve(doc);
+      const seg = path[i];
+      const last = i === path.length - 1;
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+        if (!pair) break;
+        const value = pair.value as { range?: Range } | null;
+        const emptyValue = !value || !value.range || (isScalar(value) && value.range[0] === value.range[1]);
+        if (last && (opts?.key || emptyValue)) next = pair.key;
+        else next = pair.value;
+      } else if (isSeq(node)) {
+        next = node.items[typeof seg === 'number' ? seg : Number(seg)];
+      }
+      const r = (next as { range?: Range } | null | undefined)?.range;
+      if (!next || !r) break;
+      node = next;
+      range = r;
+    }
+    return range ? where(range[0], range[1]) : { file, line: 1, col: 1 };
+  };
+}
+
+function depthExceeded(data: unknown, max: number): boolean {
+  // Explicit stack: hostile input must not be able to overflow ours.
+  const stack: [unknown, number][] = [[data, 0]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) return true;
+    // Aliases share objects; visiting each once keeps this linear in the document.
+    if (seen.has(v)) continue;
+    seen.add(v);
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (const c of children) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+/**
+ * Parses a file's text into its YAML documents with the core schema only (no tags that construct
+ * objects: `!!set`, `!!binary`, `!!python/…` are refused), unique keys, and the alias and depth caps.
+ * Empty documents (only comments, or a trailing `---`) are dropped.
+ */
+export function parseYamlText(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): ParsedYamlDoc[] {
+  const lc = new LineCounter();
+  const parsed = parseAllDocuments(text, {
+    lineCounter: lc,
+    schema: 'core',
+    version: '1.2',
+    customTags: [],
+    uniqueKeys: true,
+    prettyErrors: false,
+    merge: false,
+    strict: true,
+  });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const out: ParsedYamlDoc[] = [];
+  docs.forEach((doc, index) => {
+    const locate = makeLocator(doc, lc, file);
+    const diagnostics: RuleDiagnostic[] = [];
+    const at = (pos: readonly [number, number]): SourceLocation => {
+      const p = lc.linePos(pos[0]);
+      return { file, line: p.line, col: p.col };
+    };
+    const seen = new Set<string>();
+    for (const e of doc.errors) {
+      let code = 'NJ_YAML_SYNTAX';
+      let message = `YAML: ${e.message.split('\n')[0]}`;
+      if (e.code === 'DUPLICATE_KEY') {
+        code = 'NJ_YAML_DUPLICATE_KEY';
+        message = 'duplicate key in a mapping (YAML keys must be unique)';
+      } else if (e.code === 'RESOURCE_EXHAUSTION') {
+        code = 'NJ_YAML_TOO_DEEP';
+        message = `YAML nesting too deep (limit ${limits.maxDepth})`;
+      }
+      // One report per kind of failure: a hostile file can produce thousands of identical errors.
+      if (code !== 'NJ_YAML_SYNTAX' && code !== 'NJ_YAML_DUPLICATE_KEY' && seen.has(code)) continue;
+      seen.add(code);
+      diagnostics.push(diag(code, message, at(e.pos)));
+    }
+    for (const w of doc.warnings) {
+      if (w.code === 'TAG_RESOLVE_FAILED') {
+        diagnostics.push(
+          diag('NJ_YAML_TAG', `YAML tag not allowed: ${w.message.replace(/^Unresolved tag: /, '')} (rules use plain YAML types only)`, at(w.pos)),
+        );
+      } else {
+        diagnostics.push(diag('NJ_YAML_WARNING', `YAML: ${w.message.split('\n')[0]}`, at(w.pos), 'warning'));
+      }
+    }
+    if (doc.contents === null && diagnostics.length === 0) return;
+    let data: unknown;
+    if (!diagnostics.some((d) => d.severity === 'error')) {
+      try {
+        data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const alias = /alias/i.test(msg);
+        diagnostics.push(
+          diag(
+            alias ? 'NJ_YAML_ALIAS_LIMIT' : 'NJ_YAML_SYNTAX',
+            alias ? `too many YAML alias expansions (limit ${limits.maxAliasCount})` : `YAML: ${msg}`,
+            locate([]),
+          ),
+        );
+        data = undefined;
+      }
+      if (data !== undefined && depthExceeded(data, limits.maxDepth)) {
+        diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
+        data = undefined;
+      }
+    }
+    out.push({ index, doc, data, locate, diagnostics });
+  });
+  return out;
+}

@@ -1,0 +1,298 @@
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  RuleLoadError,
+  bundledRulesDir,
+  compileRuleText,
+  formatDiagnostic,
+  loadRuleFiles,
+  loadRules,
+  parseRuleText,
+} from '@nightjar/rules';
+import { ctx, execEvent, openEvent, where } from './helpers.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+const EXEC_RULE = `title: curl exec
+id: 11111111-1111-4111-8111-111111111111
+name: curl_exec
+logsource:
+  product: macos
+  service: endpointsecurity
+  category: exec
+detection:
+  sel:
+    event.exec.target.executable.path|endswith: /curl
+  condition: sel
+level: high
+`;
+
+const OPEN_RULE = `title: open of secrets
+id: 22222222-2222-4222-8222-222222222222
+logsource:
+  product: macos
+  service: endpointsecurity
+  category: open
+detection:
+  sel:
+    event.open.file.path|contains: /secrets/
+  condition: sel
+`;
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'nj-load-'));
+}
+
+describe('loading documents', () => {
+  it('loads a multi-document file into separate rules, in order, with positions', () => {
+    const r = parseRuleText(`${EXEC_RULE}---\n${OPEN_RULE}`, 'multi.yml');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ruleset.rules.map((x) => x.id)).toEqual([
+      '11111111-1111-4111-8111-111111111111',
+      '22222222-2222-4222-8222-222222222222',
+    ]);
+    expect(r.documents.map((d) => [d.index, d.kind])).toEqual([
+      [0, 'rule'],
+      [1, 'rule'],
+    ]);
+    // The second document starts on the line after '---' (EXEC_RULE has 13 lines).
+    expect(r.ruleset.rules[1]!.source).toEqual({ file: 'multi.yml', line: 15, col: 1 });
+    expect(r.ruleset.rules[0]!.level).toBe('high');
+    expect(r.ruleset.rules[1]!.level).toBe('medium');
+    expect(r.ruleset.rules[0]!.name).toBe('curl_exec');
+    expect(r.ruleset.rules[0]!.eventTypes).toEqual(['exec']);
+  });
+
+  it('compiled rules match the events they should and no others', () => {
+    const rs = compileRuleText(`${EXEC_RULE}---\n${OPEN_RULE}`);
+    const [exec, open] = rs.rules;
+    expect(exec!.match(execEvent('/usr/bin/curl', ['curl', 'x']), ctx)).toBe(true);
+    expect(exec!.match(execEvent('/usr/bin/wget', ['wget']), ctx)).toBe(false);
+    expect(open!.match(openEvent('/Users/a/secrets/key'), ctx)).toBe(true);
+    expect(open!.match(openEvent('/tmp/x'), ctx)).toBe(false);
+  });
+
+  it('skips empty documents and reports an empty file as a warning', () => {
+    const r = parseRuleText(`# comment only\n---\n${OPEN_RULE}---\n`, 'e.yml');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.documents.map((d) => d.index)).toEqual([1]);
+    const empty = parseRuleText('# nothing\n', 'empty.yml');
+    expect(empty.diagnostics.map(where)).toEqual(['NJ_EMPTY_FILE@1:1']);
+    expect(empty.diagnostics[0]!.severity).toBe('warning');
+  });
+
+  it('exposes tests:, nightjar:, detectionInfo and locate on each document', () => {
+    const text = `${EXEC_RULE}nightjar:\n  suppress: 10m\ntests:\n  - name: fires\n    expect: alert\n`;
+    const r = parseRuleText(text, 'x.yml');
+    expect(r.diagnostics).toEqual([]);
+    const d = r.documents[0]!;
+    expect(d.tests).toEqual([{ name: 'fires', expect: 'alert' }]);
+    expect(d.nightjar).toEqual({ suppress: '10m' });
+    expect(d.id).toBe('11111111-1111-4111-8111-111111111111');
+    expect(d.title).toBe('curl exec');
+    expect(d.detectionInfo).toBeDefined();
+    expect(d.compiled?.suppressUs).toBe(600_000_000);
+    // line 10 is '    event.exec.target.executable.path|endswith: /curl'; the value starts at col 52.
+    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'])).toMatchObject({ line: 10, col: 52 });
+    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'], { key: true })).toMatchObject({ line: 10, col: 5 });
+    // A missing key points at the deepest node that exists.
+    expect(d.locate(['detection', 'nope', 3])).toMatchObject({ line: 9, col: 3 });
+  });
+
+  it('gives rules without an id a stable synthetic one and refuses duplicate ids and names', () => {
+    const noId = OPEN_RULE.replace(/^id: .*\n/m, '');
+    const r = parseRuleText(`${noId}---\n${OPEN_RULE}---\n${OPEN_RULE}---\n${EXEC_RULE}---\n${EXEC_RULE.replace(/^id: 1+/m, 'id: 33333333')}`, 'd.yml');
+    expect(r.ruleset.rules[0]!.id).toBe('d.yml#0');
+    // 3rd doc: duplicate id (line of its `id:` value); 5th doc: duplicate name.
+    expect(r.diagnostics.map(where)).toEqual(['NJ_DUPLICATE_ID@26:5', 'NJ_DUPLICATE_NAME@53:7']);
+    expect(r.diagnostics[0]!.message).toContain('d.yml:13:1');
+    expect(r.ruleset.rules).toHaveLength(3);
+  });
+});
+
+describe('diagnostics: codes and exact positions', () => {
+  const one = (text: string) => parseRuleText(text, 'r.yml').diagnostics.map(where);
+
+  it('NJ_YAML_SYNTAX', () => {
+    expect(one('title: a\nlogsource: [unclosed\n')).toContain('NJ_YAML_SYNTAX@3:1');
+  });
+
+  it('NJ_YAML_DUPLICATE_KEY points at the repeated key', () => {
+    expect(one('title: a\nlogsource:\n  product: macos\n  product: linux\n')).toEqual(['NJ_YAML_DUPLICATE_KEY@4:3']);
+  });
+
+  it('NJ_YAML_TAG refuses tags that construct values', () => {
+    expect(one('title: !!python/object:os.system x\n')).toEqual(['NJ_YAML_TAG@1:8']);
+    expect(one('title: a\nx: !!set {a, b}\n')).toEqual(['NJ_YAML_TAG@2:4']);
+    expect(one('%YAML 1.1\n---\ntitle: a\nb: !!binary aGk=\n')).toEqual(['NJ_YAML_TAG@4:4']);
+  });
+
+  it('NJ_YAML_ALIAS_LIMIT stops a billion-laughs document', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const cur = String.fromCharCode(97 + i);
+      lines.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    expect(one(lines.join('\n') + '\n')).toEqual(['NJ_YAML_ALIAS_LIMIT@1:1']);
+  });
+
+  it('NJ_YAML_TOO_DEEP for nesting beyond the cap, flow or block, without a stack overflow', () => {
+    expect(one('title: ' + '['.repeat(100) + ']'.repeat(100) + '\n')).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+    expect(one('x: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n')[0]).toMatch(/^NJ_YAML_TOO_DEEP@/);
+    const block = Array.from({ length: 70 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' 1\n';
+    expect(one(block)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+    // The cap is configurable.
+    expect(parseRuleText('a: [[[1]]]\n', 'r.yml', { maxDepth: 2 }).diagnostics.map(where)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+  });
+
+  it('NJ_FILE_TOO_LARGE', () => {
+    const r = parseRuleText(OPEN_RULE + '#' + 'x'.repeat(2000) + '\n', 'big.yml', { maxFileBytes: 1000 });
+    expect(r.diagnostics.map(where)).toEqual(['NJ_FILE_TOO_LARGE@1:1']);
+  });
+
+  it('NJ_NOT_MAPPING and NJ_UNSUPPORTED_ACTION', () => {
+    expect(one('- a\n- b\n')).toEqual(['NJ_NOT_MAPPING@1:1']);
+    expect(one('title: a\n---\njust a string\n')).toEqual(['NJ_SCHEMA_MISSING@1:1', 'NJ_SCHEMA_MISSING@1:1', 'NJ_NOT_MAPPING@3:1']);
+    expect(one('action: global\ntitle: a\n')).toEqual(['NJ_UNSUPPORTED_ACTION@1:1']);
+  });
+
+  it('NJ_SCHEMA_MISSING points at the mapping that lacks the key', () => {
+    const r = parseRuleText('title: a\nlogsource:\n  product: macos\ndetection:\n  sel:\n    a: 1\n', 'r.yml');
+    expect(r.diagnostics.map(where)).toEqual(['NJ_SCHEMA_MISSING@5:3']);
+    expect(r.diagnostics[0]!.message).toBe("detection: missing required key 'condition'");
+  });
+
+  it('NJ_SCHEMA_INVALID points at the bad value; NJ_SCHEMA_UNKNOWN_KEY at the key', () => {
+    const bad = OPEN_RULE.replace('condition: sel', 'condition: sel\nlevel: severe\nstatus: 3');
+    expect(one(bad)).toEqual(['NJ_SCHEMA_INVALID@11:8', 'NJ_SCHEMA_INVALID@12:9']);
+    expect(one(`${OPEN_RULE}nightjar:\n  supress: 10m\n`)).toEqual(['NJ_SCHEMA_UNKNOWN_KEY@12:3']);
+  });
+
+  it('NJ_SCHEMA_FORMAT is a warning: the rule still loads', () => {
+    const r = parseRuleText(OPEN_RULE.replace('condition: sel', 'condition: sel\ntags:\n  - Attack.T1059\ndate: 2024/01/02'), 'r.yml');
+    expect(r.diagnostics.map(where)).toEqual(['NJ_SCHEMA_FORMAT@12:5', 'NJ_SCHEMA_FORMAT@13:7']);
+    expect(r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
+    expect(r.ruleset.rules).toHaveLength(1);
+  });
+
+  it('unknown top-level keys are allowed (Sigma custom attributes)', () => {
+    expect(one(`${OPEN_RULE}x-custom:\n  anything: [1, 2]\n`)).toEqual([]);
+  });
+
+  it('NJ_DURATION_INVALID for a bad nightjar.suppress', () => {
+    expect(one(`${OPEN_RULE}nightjar:\n  suppress: 10 minutes\n`)).toEqual(['NJ_DURATION_INVALID@12:13']);
+  });
+
+  it('detection compiler errors (RuleError paths) map to file:line:col', () => {
+    const r = parseRuleText(OPEN_RULE.replace('open\n', 'open\n').replace('category: open', 'category: nosuchevent'), 'r.yml');
+    expect(r.diagnostics.map(where)).toEqual(['NJ_UNKNOWN_EVENT_TYPE@6:13']);
+    expect(formatDiagnostic(r.diagnostics[0]!)).toMatch(/^r\.yml:6:13: error .* \[NJ_UNKNOWN_EVENT_TYPE\]$/);
+    expect(r.diagnostics[0]!.rule).toBe('22222222-2222-4222-8222-222222222222');
+  });
+
+  it('bad documents do not stop the good ones', () => {
+    const r = parseRuleText(`title: [\n---\n${OPEN_RULE}---\n- list\n---\n${EXEC_RULE}`, 'mix.yml');
+    expect(r.ruleset.rules.map((x) => x.title)).toEqual(['open of secrets', 'curl exec']);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['NJ_YAML_SYNTAX', 'NJ_NOT_MAPPING']);
+    expect(r.documents.map((d) => d.kind)).toEqual(['unknown', 'rule', 'unknown', 'rule']);
+  });
+});
+
+describe('loadRules and loadRuleFiles on disk', () => {
+  it('walks directories recursively, sorted, *.yml/*.yaml only, hidden folders skipped', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'b'));
+    mkdirSync(join(dir, 'a', 'deep'), { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, 'b', 'z.yml'), EXEC_RULE.replace(/^id: .*$/m, 'id: b-z').replace('name: curl_exec', 'name: bz'));
+    writeFileSync(join(dir, 'a', 'deep', 'y.yaml'), OPEN_RULE.replace(/^id: .*$/m, 'id: a-deep-y'));
+    writeFileSync(join(dir, 'a', 'x.YML'), OPEN_RULE.replace(/^id: .*$/m, 'id: a-x'));
+    writeFileSync(join(dir, 'a', 'notes.txt'), 'not yaml: [');
+    writeFileSync(join(dir, '.git', 'h.yml'), 'broken: [');
+    symlinkSync(join(dir, 'a'), join(dir, 'c-link'));
+    const rs = await loadRules([dir]);
+    expect(rs.rules.map((r) => r.id)).toEqual(['a-deep-y', 'a-x', 'b-z']);
+    expect(rs.documents.map((d) => d.file)).toEqual([
+      join(dir, 'a', 'deep', 'y.yaml'),
+      join(dir, 'a', 'x.YML'),
+      join(dir, 'b', 'z.yml'),
+    ]);
+    // An explicit file is loaded whatever its extension.
+    writeFileSync(join(dir, 'rule.sigma'), OPEN_RULE);
+    expect((await loadRules([join(dir, 'rule.sigma')])).rules).toHaveLength(1);
+  });
+
+  it('throws RuleLoadError with every error, and the lenient form keeps what loaded', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, '1.yml'), OPEN_RULE);
+    writeFileSync(join(dir, '2.yml'), 'title: a\nlogsource: {}\n');
+    writeFileSync(join(dir, '3.yml'), 'a: 1\na: 2\n');
+    const err = await loadRules([dir, join(dir, 'missing.yml')]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuleLoadError);
+    const diags = (err as RuleLoadError).diagnostics;
+    expect(diags.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual([
+      'missing.yml:NJ_PATH_NOT_FOUND@1:1',
+      '2.yml:NJ_SCHEMA_MISSING@1:1',
+      '3.yml:NJ_YAML_DUPLICATE_KEY@2:1',
+    ]);
+    expect((err as RuleLoadError).code).toBe('NJ_RULE_LOAD');
+    const lenient = await loadRuleFiles([dir]);
+    expect(lenient.ruleset.rules.map((r) => r.title)).toEqual(['open of secrets']);
+    expect(lenient.diagnostics).toHaveLength(2);
+  });
+
+  it('refuses an oversized file before reading it', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'big.yml'), OPEN_RULE + '#'.repeat(5000));
+    const r = await loadRuleFiles([dir], { maxFileBytes: 4096 });
+    expect(r.diagnostics.map(where)).toEqual(['NJ_FILE_TOO_LARGE@1:1']);
+  });
+});
+
+describe('requiredEventTypes', () => {
+  it('is the sorted union of the rules’ event types', () => {
+    const rs = compileRuleText(`${OPEN_RULE}---\n${EXEC_RULE}`);
+    expect(rs.requiredEventTypes()).toEqual(['exec', 'open']);
+    expect(rs.usesLineage).toBe(false);
+  });
+
+  it('adds fork, exec and exit when a rule reads lineage', () => {
+    const lineage = OPEN_RULE.replace('event.open.file.path|contains: /secrets/', 'parent.executable.path|endswith: /python3');
+    const rs = compileRuleText(lineage);
+    expect(rs.usesLineage).toBe(true);
+    expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork', 'open']);
+  });
+
+  it('adds them for a SigmaHQ ParentImage rule too', () => {
+    const rs = compileRuleText(`title: p\nlogsource:\n  product: macos\n  category: process_creation\ndetection:\n  sel:\n    ParentImage|endswith: /osascript\n  condition: sel\n`);
+    expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork']);
+  });
+
+  it('byId finds rules and correlations', () => {
+    const rs = compileRuleText(OPEN_RULE);
+    expect(rs.byId('22222222-2222-4222-8222-222222222222')?.title).toBe('open of secrets');
+    expect(rs.byId('nope')).toBeUndefined();
+  });
+});
+
+describe('bundledRulesDir', () => {
+  it("resolves to the repository's top-level rules/ folder from the sources", () => {
+    const dir = bundledRulesDir();
+    expect(resolve(dir)).toBe(resolve(HERE, '../../../../rules'));
+  });
+});
+
+const CORPUS = resolve(HERE, '../../../../../shared/corpus/sigmahq-macos');
+describe.skipIf(!existsSync(CORPUS))('SigmaHQ macOS corpus (skipped: ../shared/corpus absent)', () => {
+  it('loads all 75 rules with no error', async () => {
+    const r = await loadRuleFiles([CORPUS]);
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map(formatDiagnostic)).toEqual([]);
+    expect(r.ruleset.rules).toHaveLength(75);
+    expect(r.ruleset.requiredEventTypes()).toEqual(expect.arrayContaining(['exec', 'exit', 'fork']));
+  });
+});
