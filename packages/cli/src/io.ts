@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { NightjarError } from '@nightjar/core';
 
 /** The streams a command talks to; tests pass their own. Results → stdout, status → stderr. */
 export interface CliIO {
@@ -20,4 +21,17 @@ export type Command = (argv: string[], io: CliIO) => Promise<number>;
 /** A usage error: printed with the command's help, exit 2. */
 export class UsageError extends Error {
   readonly code = 'NJ_USAGE';
+}
+
+/**
+ * A fatal input or configuration problem (bad rules, unreadable input, unwritable output): the
+ * dispatcher prints the message and its details (one per line) on stderr and exits 2.
+ */
+export class CliError extends NightjarError {
+  /** Extra lines printed after the message (e.g. one per rule diagnostic). */
+  readonly details: readonly string[];
+  constructor(code: string, message: string, details: readonly string[] = [], options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.details = details;
+  }
 }

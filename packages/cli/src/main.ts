@@ -1,4 +1,5 @@
-import { type CliIO, type Command, EXIT_USAGE, UsageError } from './io.js';
+import { CliError, type CliIO, type Command, EXIT_USAGE, UsageError } from './io.js';
+import { NightjarError } from '@nightjar/core';
 
 /** Commands load lazily so `nightjar lint` never pays for the native addon, and vice versa. */
 const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
@@ -46,6 +47,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`nightjar ${name}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliError) {
+      io.stderr.write(`nightjar ${name}: ${err.message}\n`);
+      for (const line of err.details) io.stderr.write(`  ${line}\n`);
+      return EXIT_USAGE;
+    }
+    // Any other deliberate error (a typed NightjarError) is a fatal input/config problem, not a crash.
+    if (err instanceof NightjarError) {
+      io.stderr.write(`nightjar ${name}: ${err.message} [${err.code}]\n`);
       return EXIT_USAGE;
     }
     throw err;

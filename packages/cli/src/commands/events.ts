@@ -1,7 +1,108 @@
-import { type CliIO, EXIT_USAGE } from '../io.js';
+/**
+ * `nightjar events [rules…]`: the ES event types a ruleset needs, as a list, as JSON (with the
+ * rules behind each type), or as the `sudo eslogger …` command line that subscribes to exactly them.
+ */
+import { eventTypeByName } from '@nightjar/core';
+import { type CliIO, EXIT_OK } from '../io.js';
+import { type CommandSpec, loadRuleSetOrFail, openOutput, parseCommand, resolveRulePaths } from '../options.js';
 
-// Placeholder until the command lands; replaced by its owner.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('nightjar events: not available yet\n');
-  return EXIT_USAGE;
+export type EventsFormat = 'list' | 'json' | 'eslogger';
+
+export const HELP = `Usage: nightjar events [rules…] [options]
+
+The Endpoint Security event types a ruleset needs (fork, exec and exit are included whenever a
+rule reads process lineage). Subscribe to these and nothing else: every extra type is load on the
+ES queue, and an overloaded queue drops events.
+
+Arguments:
+  rules…                 rule files or folders (default: the bundled ruleset)
+
+Options:
+  -f, --format <name>    list | json | eslogger (default: list)
+                           list      one event name per line
+                           json      names, es_event_type numbers, minimum macOS, and the rules behind each
+                           eslogger  a 'sudo eslogger …' command line
+  -o, --output <file>    write to a file instead of stdout
+  -h, --help             show this help
+
+Example:
+  $(nightjar events -f eslogger rules/) | nightjar scan -
+
+Exit codes: 0 done · 2 usage error or rules that do not load
+`;
+
+export const SPEC: CommandSpec<EventsFormat> = {
+  name: 'events',
+  help: HELP,
+  options: {
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    rules: { type: 'string', short: 'r', multiple: true },
+  },
+  formats: ['list', 'json', 'eslogger'],
+  positionals: { min: 0 },
+};
+
+export interface EventTypeNeed {
+  name: string;
+  /** es_event_type_t (NOTIFY), when ES knows the name. */
+  es_event_type: number | null;
+  /** First macOS release with this type. */
+  macos: string | null;
+  /** Ids of the rules that match this type; `lineage` is listed when process lineage needs it. */
+  rules: string[];
+}
+
+/** Compares dotted macOS versions numerically ("10.15.4" < "13.0"). */
+function cmpVersion(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommand(SPEC, argv);
+  if (args.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  // Rules are positional here (DESIGN.md table); --rules is accepted too for symmetry with scan.
+  const given = [...args.positionals, ...((args.values.rules as string[] | undefined) ?? [])];
+  const paths = resolveRulePaths({ rules: given }, io);
+  const ruleset = await loadRuleSetOrFail(paths);
+  const required = ruleset.requiredEventTypes();
+  const byType = new Map<string, string[]>(required.map((n) => [n, []]));
+  for (const r of ruleset.rules) {
+    for (const t of r.eventTypes ?? []) byType.get(t)?.push(r.id);
+  }
+  const lineage = ruleset.rules.some((r) => r.usesLineage);
+  if (lineage) for (const t of ['fork', 'exec', 'exit']) byType.get(t)?.push('lineage');
+  const needs: EventTypeNeed[] = required.map((name) => {
+    const info = eventTypeByName(name);
+    return { name, es_event_type: info?.type ?? null, macos: info?.macos ?? null, rules: byType.get(name) ?? [] };
+  });
+
+  const sink = await openOutput(args.values.output as string | undefined, io);
+  const format = args.format ?? 'list';
+  if (format === 'json') {
+    const anyType = ruleset.rules.filter((r) => r.eventTypes === null).map((r) => r.id);
+    await sink.write(`${JSON.stringify({ event_types: required, lineage, rules: ruleset.rules.length, correlations: ruleset.correlations.length, any_type_rules: anyType, types: needs }, null, 2)}\n`);
+  } else if (format === 'eslogger') {
+    // eslogger only knows ES names; anything else (a vendor type) cannot be subscribed to.
+    const known = needs.filter((n) => n.es_event_type !== null);
+    const unknown = needs.filter((n) => n.es_event_type === null);
+    for (const u of unknown) io.stderr.write(`nightjar events: '${u.name}' is not an Endpoint Security event type; left out of the eslogger command\n`);
+    const newest = known.reduce<string | null>((m, n) => (n.macos && (!m || cmpVersion(n.macos, m) > 0) ? n.macos : m), null);
+    if (newest && cmpVersion(newest, '13.0') > 0) io.stderr.write(`nightjar events: needs macOS ${newest} or later (eslogger itself needs 13.0)\n`);
+    if (known.length === 0) io.stderr.write('nightjar events: the ruleset needs no event types\n');
+    await sink.write(`sudo eslogger ${known.map((n) => n.name).join(' ')}\n`);
+  } else {
+    await sink.write(required.map((n) => `${n}\n`).join(''));
+  }
+  await sink.close();
+  return EXIT_OK;
 }

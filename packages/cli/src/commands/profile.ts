@@ -1,7 +1,123 @@
-import { type CliIO, EXIT_USAGE } from '../io.js';
+/**
+ * `nightjar profile <files…|->`: the telemetry profile of a capture (events per type, process,
+ * signing id, top talkers, gaps, rate over time) and which event types the ruleset does not need.
+ */
+import { openReplay } from '@nightjar/native-es';
+import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
+import { palette } from '../output/color.js';
+import { CappedReporter, type LineProblem, formatLineProblem } from '../output/problems.js';
+import { ProgressBar } from '../output/progress.js';
+import { InputNames } from '../output/tally.js';
+import { ProfileCollector } from '../profile/collect.js';
+import { buildProfile } from '../profile/report.js';
+import { renderHtml } from '../profile/render-html.js';
+import { renderSvg } from '../profile/render-svg.js';
+import { renderTable } from '../profile/render-table.js';
+import { parseCap } from './scan.js';
 
-// Placeholder until the command lands; replaced by its owner.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('nightjar profile: not available yet\n');
-  return EXIT_USAGE;
+export type ProfileFormat = 'table' | 'json' | 'html' | 'svg';
+
+export const HELP = `Usage: nightjar profile <events…|-> [options]
+
+The telemetry profile of a capture (eslogger JSON lines, plain or gzip, or '-' for stdin):
+events per type, per process and per signing id, top talkers, sequence gaps, events per second
+over time, and which event types the ruleset does not need (so you can subscribe to less).
+
+Options:
+  -r, --rules <path>     rule file or folder to compare with (repeatable; default: the bundled ruleset)
+      --no-rules         do not compare with any ruleset
+  -f, --format <name>    table | json | html | svg (default: table)
+  -o, --output <file>    write the profile to a file instead of stdout
+      --max-problems <n> how many malformed lines to print (default 20; all are counted)
+  -q, --quiet            no progress or malformed-line reports on stderr
+  -h, --help             show this help
+
+Exit codes: 0 done · 2 usage error, bad rules or unreadable input
+`;
+
+export const SPEC: CommandSpec<ProfileFormat> = {
+  name: 'profile',
+  help: HELP,
+  options: {
+    rules: { type: 'string', short: 'r', multiple: true },
+    'no-rules': { type: 'boolean' },
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    'max-problems': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  formats: ['table', 'json', 'html', 'svg'],
+  positionals: { min: 1 },
+};
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommand(SPEC, argv);
+  if (args.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const cap = parseCap(args.values['max-problems'], '--max-problems');
+  const quiet = args.values.quiet === true;
+  const inputs = checkInputs(args.positionals, io);
+  const names = new InputNames(args.positionals, inputs);
+  const noRules = args.values['no-rules'] === true;
+  const rulePaths = noRules ? [] : resolveRulePaths(args.values, io);
+  const ruleset = noRules ? null : await loadRuleSetOrFail(rulePaths);
+  const sink = await openOutput(args.values.output as string | undefined, io);
+  const format = args.format ?? 'table';
+  const errPal = palette(colorEnabled(io.env, io.stderr.isTTY));
+
+  const progress = !quiet && io.stderr.isTTY === true && !inputs.includes('-') ? new ProgressBar(io.stderr) : undefined;
+  const malformed = new CappedReporter<LineProblem>(quiet ? 0 : cap, (p) => {
+    progress?.clear();
+    io.stderr.write(`${errPal.yellow(formatLineProblem(p, names.display(p.source)))}\n`);
+  });
+  // Every type is decoded in full: the profile needs each event's process.
+  const source = openReplay(inputs, { stdin: io.stdin });
+  const collector = new ProfileCollector();
+  let fatal: CliError | undefined;
+  try {
+    for await (const batch of source) {
+      for (const e of batch.errors) malformed.report(e);
+      for (const ev of batch.events) collector.add(ev);
+      progress?.update(source.stats());
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+  }
+  progress?.clear();
+  if (fatal) {
+    await sink.close();
+    reportFatal(io, 'profile', fatal);
+    return EXIT_USAGE;
+  }
+  const stats = source.stats();
+  const profile = buildProfile(collector, {
+    inputs: args.positionals.map((g) => (g === '-' ? '<stdin>' : g)),
+    malformed: Math.max(stats.malformed, malformed.total),
+    ruleset: ruleset
+      ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: ruleset.requiredEventTypes() }
+      : null,
+  });
+  let text: string;
+  switch (format) {
+    case 'json':
+      text = `${JSON.stringify(profile, null, 2)}\n`;
+      break;
+    case 'svg':
+      text = renderSvg(profile);
+      break;
+    case 'html':
+      text = renderHtml(profile);
+      break;
+    default:
+      text = renderTable(profile, { color: colorEnabled(io.env, sink.isTTY) });
+  }
+  await sink.write(text);
+  await sink.close();
+  if (!quiet && malformed.unprinted > 0) io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
+  if (!quiet && sink.toFile) io.stderr.write(`nightjar profile: ${profile.events} events profiled, written to ${String(args.values.output)}\n`);
+  return EXIT_OK;
 }

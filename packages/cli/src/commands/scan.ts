@@ -1,7 +1,174 @@
-import { type CliIO, EXIT_USAGE } from '../io.js';
+/**
+ * `nightjar scan <files…|->`: replay recorded eslogger JSON lines through the rules. Alerts go to
+ * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
+ */
+import { Engine, type Alert, type Diagnostic } from '@nightjar/core';
+import { openReplay } from '@nightjar/native-es';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
+import {
+  CliError,
+  type CommandSpec,
+  checkInputs,
+  colorEnabled,
+  loadRuleSetOrFail,
+  openOutput,
+  parseCommand,
+  reportFatal,
+  resolveRulePaths,
+} from '../options.js';
+import { ALERT_FORMATS, type AlertFormat, alertWriter } from '../output/alerts.js';
+import { palette } from '../output/color.js';
+import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
+import { ProgressBar } from '../output/progress.js';
+import { type RuleCount, formatSummary } from '../output/summary.js';
+import { DiagnosticTally, InputNames } from '../output/tally.js';
 
-// Placeholder until the command lands; replaced by its owner.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('nightjar scan: not available yet\n');
-  return EXIT_USAGE;
+export const HELP = `Usage: nightjar scan <events…|-> [options]
+
+Replay recorded Endpoint Security events (eslogger JSON lines, plain or gzip, or '-' for stdin)
+through Sigma rules and print the alerts.
+
+Options:
+  -r, --rules <path>     rule file or folder (repeatable; default: the bundled ruleset)
+  -f, --format <name>    pretty | jsonl | json (default: pretty on a terminal, jsonl otherwise)
+  -o, --output <file>    write alerts to a file instead of stdout
+      --strict           exit 2 when any event line is malformed
+      --max-problems <n> how many malformed lines / diagnostics to print (default 20; all are counted)
+  -q, --quiet            no summary or progress on stderr
+  -h, --help             show this help
+
+Alerts go to stdout; malformed lines ("file:LINE (byte OFFSET): message"), sequence gaps,
+progress and the summary go to stderr.
+
+Exit codes: 0 no alerts · 1 alerts raised · 2 usage, bad rules, unreadable input
+            (or a malformed line with --strict)
+`;
+
+export const SPEC: CommandSpec<AlertFormat> = {
+  name: 'scan',
+  help: HELP,
+  options: {
+    rules: { type: 'string', short: 'r', multiple: true },
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    strict: { type: 'boolean' },
+    'max-problems': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  formats: ALERT_FORMATS,
+  positionals: { min: 1 },
+};
+
+export function parseCap(v: unknown, flag: string): number {
+  if (v === undefined) return 20;
+  const n = Number(v);
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`${flag} expects a non-negative integer, got '${String(v)}'`);
+  }
+  return n;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommand(SPEC, argv);
+  if (args.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const cap = parseCap(args.values['max-problems'], '--max-problems');
+  const quiet = args.values.quiet === true;
+  const strict = args.values.strict === true;
+
+  const inputs = checkInputs(args.positionals, io);
+  const names = new InputNames(args.positionals, inputs);
+  const ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+  const sink = await openOutput(args.values.output as string | undefined, io);
+  const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
+  const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY) });
+  const errPal = palette(colorEnabled(io.env, io.stderr.isTTY));
+
+  const showProgress = !quiet && io.stderr.isTTY === true && !inputs.includes('-');
+  const progress = showProgress ? new ProgressBar(io.stderr) : undefined;
+  const status = (line: string) => {
+    progress?.clear();
+    io.stderr.write(`${line}\n`);
+  };
+  const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, names.display(p.source)))));
+  const diagnostics = new DiagnosticTally();
+  const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d, (s) => names.display(s))));
+  const byRule = new Map<string, RuleCount>();
+  let alerts = 0;
+
+  const engine = new Engine(ruleset, {});
+  const source = openReplay(inputs, { eventTypes: ruleset.requiredEventTypes(), stdin: io.stdin });
+  const started = performance.now();
+
+  const emit = async (list: readonly Alert[]) => {
+    for (const a of list) {
+      alerts++;
+      let rc = byRule.get(a.rule.id);
+      if (!rc) byRule.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
+      rc.count++;
+      await sink.write(writer.alert(a));
+    }
+  };
+  const drain = () => {
+    for (const d of engine.drainDiagnostics()) {
+      diagnostics.add(d);
+      if (d.severity !== 'info') diagReporter.report(d);
+    }
+  };
+
+  let fatal: CliError | undefined;
+  await sink.write(writer.begin());
+  try {
+    for await (const batch of source) {
+      for (const e of batch.errors) malformed.report(e);
+      for (const ev of batch.events) {
+        const out = engine.push(ev);
+        if (out.length > 0) await emit(out);
+      }
+      drain();
+      progress?.update(source.stats());
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    // A read failure mid-way: keep what was found, then fail with exit 2.
+    fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+  }
+  await emit(engine.flush());
+  drain();
+  progress?.clear();
+  await sink.write(writer.end());
+  await sink.close();
+
+  const stats = source.stats();
+  if (!quiet) {
+    io.stderr.write(
+      formatSummary(
+        {
+          inputs: inputs.length,
+          events: stats.events,
+          skipped: stats.skipped,
+          malformed: Math.max(stats.malformed, malformed.total),
+          malformedUnprinted: malformed.unprinted,
+          bytes: stats.bytesRead,
+          elapsedMs: performance.now() - started,
+          alerts,
+          alertsByRule: [...byRule.values()],
+          ...diagnostics.summary(engine.metrics()),
+          diagnosticsUnprinted: diagReporter.unprinted,
+        },
+        errPal,
+      ),
+    );
+  }
+  if (fatal) {
+    reportFatal(io, 'scan', fatal);
+    return EXIT_USAGE;
+  }
+  if (strict && Math.max(stats.malformed, malformed.total) > 0) {
+    io.stderr.write(`nightjar scan: ${Math.max(stats.malformed, malformed.total)} malformed line(s) with --strict\n`);
+    return EXIT_USAGE;
+  }
+  return alerts > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

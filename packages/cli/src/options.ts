@@ -1,0 +1,203 @@
+/**
+ * Argument and output plumbing shared by every command: strict argv parsing (an unknown flag is a
+ * usage error, exit 2), `--format` validation, `--rules` defaults, `--output` writing, colour.
+ */
+import { createWriteStream, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Writable } from 'node:stream';
+import { RuleLoadError, bundledRulesDir, formatDiagnostic, loadRules } from '@nightjar/rules';
+import { CliError, type CliIO, UsageError } from './io.js';
+
+export { CliError };
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandSpec<F extends string = string> {
+  readonly name: string;
+  /** Full `--help` text. */
+  readonly help: string;
+  readonly options: OptionSpec;
+  /** Accepted `--format` values (first is not necessarily the default; see `defaultFormat`). */
+  readonly formats?: readonly F[];
+  /** Whether positional arguments are allowed, and at least how many. */
+  readonly positionals?: { readonly min: number };
+}
+
+export interface Parsed<F extends string = string> {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+  /** `--format` after validation; undefined when not given. */
+  readonly format: F | undefined;
+  readonly help: boolean;
+}
+
+const COMMON: OptionSpec = {
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * Parses argv strictly. Node's messages for unknown or malformed flags are kept (they name the
+ * flag) but re-thrown as UsageError so the dispatcher exits 2 with the command's name.
+ */
+export function parseCommand<F extends string>(spec: CommandSpec<F>, argv: string[]): Parsed<F> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...COMMON, ...spec.options },
+      allowPositionals: spec.positionals !== undefined,
+      strict: true,
+    });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/s, '')}\nRun 'nightjar ${spec.name} --help' for usage.`);
+  }
+  const values = parsed.values as Parsed['values'];
+  const help = values.help === true;
+  if (help) return { values, positionals: parsed.positionals, format: undefined, help };
+  const min = spec.positionals?.min ?? 0;
+  if (parsed.positionals.length < min) {
+    throw new UsageError(`expected at least ${min} input${min === 1 ? '' : 's'}\nRun 'nightjar ${spec.name} --help' for usage.`);
+  }
+  let format: F | undefined;
+  if (typeof values.format === 'string') {
+    if (!spec.formats?.includes(values.format as F)) {
+      throw new UsageError(`unknown --format '${values.format}' (expected one of: ${(spec.formats ?? []).join(', ')})`);
+    }
+    format = values.format as F;
+  }
+  return { values, positionals: parsed.positionals, format, help };
+}
+
+/** `--rules` values resolved against cwd, or the bundled ruleset when none is given. */
+export function resolveRulePaths(values: Parsed['values'], io: CliIO): string[] {
+  const given = values.rules;
+  const list = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
+  if (list.length > 0) return list.map((p) => path.resolve(io.cwd, p));
+  return [bundledRulesDir()];
+}
+
+/**
+ * Loads rules, turning a RuleLoadError into a CliError whose details are the `file:line:col`
+ * diagnostics, so every command prints rule problems the same way.
+ */
+export type LoadedRuleSet = Awaited<ReturnType<typeof loadRules>>;
+
+export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet> {
+  try {
+    return await loadRules(paths, {});
+  } catch (err) {
+    if (err instanceof RuleLoadError) {
+      throw new CliError('NJ_CLI_RULES', `rules failed to load (${err.diagnostics.length} error(s))`, err.diagnostics.map(formatDiagnostic), { cause: err });
+    }
+    if (err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CliError('NJ_CLI_RULES', `cannot read rules: ${err.message}`, [], { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Checks that every input (except `-`) is a readable regular file, before any work starts. */
+export function checkInputs(inputs: readonly string[], io: CliIO): string[] {
+  let stdinCount = 0;
+  return inputs.map((input) => {
+    if (input === '-') {
+      if (++stdinCount > 1) throw new UsageError(`'-' (stdin) may be given only once`);
+      return input;
+    }
+    const abs = path.resolve(io.cwd, input);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CliError('NJ_CLI_INPUT', `cannot read '${input}': ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], { cause: err });
+    }
+    if (st.isDirectory()) throw new CliError('NJ_CLI_INPUT', `cannot read '${input}': is a directory`);
+    return abs;
+  });
+}
+
+/** A destination for results: stdout, or the `--output` file. Writes respect backpressure. */
+export interface OutputSink {
+  readonly isTTY: boolean;
+  /** True when results go to a file (so stdout stays free). */
+  readonly toFile: boolean;
+  write(chunk: string): Promise<void> | void;
+  close(): Promise<void>;
+}
+
+function sinkFor(stream: Writable, isTTY: boolean, toFile: boolean, close: () => Promise<void>): OutputSink {
+  let failed: Error | undefined;
+  stream.on('error', (e: Error) => {
+    failed = e;
+  });
+  return {
+    isTTY,
+    toFile,
+    write(chunk: string) {
+      if (failed) throw new CliError('NJ_CLI_OUTPUT', `cannot write output: ${failed.message}`, [], { cause: failed });
+      if (stream.write(chunk)) return;
+      // Only wait when the stream's buffer is full, so the common path stays synchronous.
+      return new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          stream.off('error', onError);
+          resolve();
+        };
+        const onError = (e: Error) => {
+          stream.off('drain', onDrain);
+          reject(new CliError('NJ_CLI_OUTPUT', `cannot write output: ${e.message}`, [], { cause: e }));
+        };
+        stream.once('drain', onDrain);
+        stream.once('error', onError);
+      });
+    },
+    close: async () => {
+      await close();
+      if (failed) throw new CliError('NJ_CLI_OUTPUT', `cannot write output: ${failed.message}`, [], { cause: failed });
+    },
+  };
+}
+
+/**
+ * Opens `--output <file>` (creating missing directories, refusing a directory) or wraps stdout.
+ * The file is opened eagerly so an unwritable path fails before any work is done.
+ */
+export async function openOutput(file: string | undefined, io: CliIO): Promise<OutputSink> {
+  if (file === undefined || file === '-') {
+    return sinkFor(io.stdout, io.stdout.isTTY === true, false, async () => {});
+  }
+  const abs = path.resolve(io.cwd, file);
+  try {
+    if (statSync(abs, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': is a directory`);
+    }
+    mkdirSync(path.dirname(abs), { recursive: true });
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': ${(err as Error).message}`, [], { cause: err });
+  }
+  const stream = createWriteStream(abs);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e) => reject(new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': ${e.message}`, [], { cause: e })));
+  });
+  return sinkFor(stream, false, true, () => new Promise<void>((resolve) => stream.end(() => resolve())));
+}
+
+/**
+ * Colour on a stream: off when NO_COLOR is set to anything non-empty (no-color.org), forced by
+ * FORCE_COLOR (≠ 0), else only on a TTY.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0';
+  return isTTY === true;
+}
+
+/** Prints a fatal error and its details on stderr; the dispatcher maps it to exit 2. */
+export function reportFatal(io: CliIO, command: string, err: CliError): void {
+  io.stderr.write(`nightjar ${command}: ${err.message}\n`);
+  for (const line of err.details) io.stderr.write(`  ${line}\n`);
+}

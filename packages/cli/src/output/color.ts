@@ -1,0 +1,76 @@
+/** ANSI styling that collapses to identity functions when colour is off, so callers never branch. */
+export interface Palette {
+  readonly enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  cyan(s: string): string;
+  magenta(s: string): string;
+  /** Colour for a Sigma level word. */
+  level(level: string, s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+const id = (s: string) => s;
+
+export function palette(enabled: boolean): Palette {
+  if (!enabled) {
+    return { enabled, bold: id, dim: id, red: id, yellow: id, green: id, cyan: id, magenta: id, level: (_l, s) => s };
+  }
+  const bold = wrap(1, 22);
+  const red = wrap(31, 39);
+  const yellow = wrap(33, 39);
+  const cyan = wrap(36, 39);
+  const magenta = wrap(35, 39);
+  const dim = wrap(2, 22);
+  return {
+    enabled,
+    bold,
+    dim,
+    red,
+    yellow,
+    green: wrap(32, 39),
+    cyan,
+    magenta,
+    level(level, s) {
+      switch (level) {
+        case 'critical':
+          return bold(magenta(s));
+        case 'high':
+          return bold(red(s));
+        case 'medium':
+          return yellow(s);
+        case 'low':
+          return cyan(s);
+        default:
+          return dim(s);
+      }
+    },
+  };
+}
+
+/**
+ * Event data is untrusted: a path or argument holding ESC sequences must not drive the terminal.
+ * Control characters are shown as escapes instead.
+ */
+export function sanitize(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** Shortens a string to `max` characters with an ellipsis. */
+export function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** 12345 → "12,345" (fixed locale so output does not depend on the machine). */
+export function num(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

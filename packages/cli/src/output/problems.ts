@@ -1,0 +1,52 @@
+/**
+ * Reports bad input lines and engine diagnostics on stderr as they happen, capped so a corrupt
+ * file cannot flood the terminal; the rest are counted and the count is shown in the summary.
+ */
+import type { Diagnostic } from '@nightjar/core';
+import { sanitize, truncate } from './color.js';
+
+/** What the replay source reports for a line it could not decode. */
+export interface LineProblem {
+  readonly line: number;
+  readonly offset: number;
+  readonly message: string;
+  readonly source?: string;
+}
+
+/** `file:LINE (byte OFFSET): message` — the one format for a bad event line. */
+export function formatLineProblem(p: LineProblem, file: string): string {
+  return `${sanitize(file)}:${p.line} (byte ${p.offset}): ${sanitize(truncate(p.message, 300))}`;
+}
+
+export class CappedReporter<T> {
+  #printed = 0;
+  #total = 0;
+  constructor(
+    private readonly cap: number,
+    private readonly print: (item: T) => void,
+  ) {}
+  report(item: T): void {
+    this.#total++;
+    if (this.#printed < this.cap) {
+      this.#printed++;
+      this.print(item);
+    }
+  }
+  get total(): number {
+    return this.#total;
+  }
+  /** How many were counted but not printed. */
+  get unprinted(): number {
+    return this.#total - this.#printed;
+  }
+}
+
+/** One line for an engine diagnostic (gap, restart, late event, eviction). */
+export function formatDiagnosticLine(d: Diagnostic, displaySource: (s: string) => string = (s) => s): string {
+  const where: string[] = [];
+  if (d.source) where.push(displaySource(d.source));
+  if (d.line !== undefined) where[where.length - 1] = `${where[where.length - 1] ?? ''}:${d.line}`;
+  if (d.host) where.push(`host ${d.host}`);
+  const prefix = where.length > 0 ? `${sanitize(where.join(' '))}: ` : '';
+  return `${prefix}${d.severity} ${sanitize(d.message)} [${d.code}]`;
+}

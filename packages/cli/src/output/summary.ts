@@ -1,0 +1,59 @@
+/** The end-of-run summary printed on stderr by `scan` (and the shape `--format json` users can rely on nowhere: it is for people). */
+import { type Palette, num, palette, sanitize, truncate } from './color.js';
+
+export interface RuleCount {
+  readonly id: string;
+  readonly title: string;
+  readonly level: string;
+  count: number;
+}
+
+export interface ScanSummary {
+  readonly inputs: number;
+  /** Event lines decoded (including those skipped because no rule needs their type). */
+  readonly events: number;
+  /** Events of types no rule needs (header-only decode). */
+  readonly skipped: number;
+  readonly malformed: number;
+  readonly malformedUnprinted: number;
+  readonly bytes: number;
+  readonly elapsedMs: number;
+  readonly alerts: number;
+  readonly alertsByRule: readonly RuleCount[];
+  readonly gaps: number;
+  /** Events known missing across all gaps (undefined when the engine does not say). */
+  readonly missing?: number;
+  readonly restarts: number;
+  readonly late: number;
+  /** Engine diagnostics that were counted but not printed. */
+  readonly diagnosticsUnprinted: number;
+}
+
+const LEVEL_ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
+
+export function formatSummary(s: ScanSummary, p: Palette = palette(false)): string {
+  const out: string[] = [];
+  const secs = s.elapsedMs / 1000;
+  const rate = secs > 0 ? s.events / secs : 0;
+  const skipped = s.skipped > 0 ? ` (${num(s.skipped)} of types no rule needs)` : '';
+  out.push(
+    `${p.bold('Summary')}  ${num(s.events)} events${skipped} from ${s.inputs} input${s.inputs === 1 ? '' : 's'} in ${secs.toFixed(2)} s · ${num(rate)} events/s`,
+  );
+  const mal = s.malformed > 0 ? p.yellow(`${num(s.malformed)}`) : '0';
+  const malNote = s.malformedUnprinted > 0 ? p.dim(` (${num(s.malformedUnprinted)} not shown)`) : '';
+  out.push(`  malformed lines  ${mal}${malNote}`);
+  const gapNote = s.missing !== undefined && s.gaps > 0 ? ` (${num(s.missing)} events missing)` : '';
+  const gaps = s.gaps > 0 ? p.yellow(`${num(s.gaps)}${gapNote}`) : '0';
+  out.push(`  sequence gaps    ${gaps} · restarts ${num(s.restarts)} · late events ${num(s.late)}`);
+  if (s.diagnosticsUnprinted > 0) out.push(p.dim(`  (${num(s.diagnosticsUnprinted)} further diagnostics not shown)`));
+  const alerts = s.alerts > 0 ? p.bold(p.red(num(s.alerts))) : p.green('0');
+  out.push(`  alerts           ${alerts}`);
+  const rows = [...s.alertsByRule].sort(
+    (a, b) => b.count - a.count || (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9) || a.title.localeCompare(b.title),
+  );
+  const w = Math.max(1, ...rows.map((r) => num(r.count).length));
+  for (const r of rows) {
+    out.push(`    ${num(r.count).padStart(w)}  ${p.level(r.level, r.level.padEnd(13))} ${sanitize(truncate(r.title, 70))} ${p.dim(sanitize(r.id))}`);
+  }
+  return `${out.join('\n')}\n`;
+}

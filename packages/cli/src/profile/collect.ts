@@ -1,0 +1,111 @@
+/**
+ * The telemetry profile of a capture (the seed's figures 4–8, computed instead of drawn by hand):
+ * events per type, per process path, per signing id, top talkers, sequence gaps and the event rate
+ * over time. Memory is bounded by the number of distinct types, paths and processes, and the rate
+ * histogram coarsens itself so a capture spanning days stays a few thousand buckets.
+ */
+import { SequenceTracker, type NightjarEvent } from '@nightjar/core';
+
+interface TypeEntry {
+  count: number;
+  byPath: Map<string, number>;
+}
+
+interface ProcEntry {
+  path: string;
+  pid: number;
+  count: number;
+}
+
+/** When the histogram would span more buckets than this, the bucket width doubles. */
+const MAX_BUCKETS = 4096;
+
+export class ProfileCollector {
+  events = 0;
+  /** Events of types no ES table knows (vendor records), by name. */
+  readonly unknownTypes = new Map<string, number>();
+  readonly types = new Map<string, TypeEntry>();
+  readonly paths = new Map<string, number>();
+  readonly signingIds = new Map<string, number>();
+  readonly processes = new Map<string, ProcEntry>();
+  readonly versions = new Map<string, number>();
+  readonly hosts = new Map<string, number>();
+  firstTime = Infinity;
+  lastTime = -Infinity;
+  /** Events whose time is earlier than one already seen (capture not in time order). */
+  outOfOrder = 0;
+
+  /** The engine's own gap detection, so profile and scan agree on what a gap is. */
+  readonly sequence = new SequenceTracker({ maxGaps: 1000 });
+
+  /** Histogram: bucket index (time / width) → per-type counts. */
+  bucketUs = 1_000_000;
+  readonly buckets = new Map<number, Map<string, number>>();
+
+  #maxTime = -Infinity;
+  #minKey = Infinity;
+  #maxKey = -Infinity;
+
+  add(ev: NightjarEvent): void {
+    this.events++;
+    const name = ev.name;
+    let t = this.types.get(name);
+    if (!t) this.types.set(name, (t = { count: 0, byPath: new Map() }));
+    t.count++;
+    if (name.startsWith('unknown:')) this.unknownTypes.set(name, (this.unknownTypes.get(name) ?? 0) + 1);
+
+    const proc = ev.msg?.process;
+    const path = proc?.executable?.path ?? '(unknown)';
+    this.paths.set(path, (this.paths.get(path) ?? 0) + 1);
+    t.byPath.set(path, (t.byPath.get(path) ?? 0) + 1);
+    const sid = proc?.signing_id ?? '(unsigned)';
+    this.signingIds.set(sid, (this.signingIds.get(sid) ?? 0) + 1);
+    if (proc) {
+      let p = this.processes.get(ev.entityId);
+      if (!p) this.processes.set(ev.entityId, (p = { path, pid: ev.pid, count: 0 }));
+      p.count++;
+    }
+    const v = ev.version === undefined ? 'none' : String(ev.version);
+    this.versions.set(v, (this.versions.get(v) ?? 0) + 1);
+    if (ev.host !== undefined) this.hosts.set(ev.host, (this.hosts.get(ev.host) ?? 0) + 1);
+
+    if (Number.isFinite(ev.time)) {
+      if (ev.time < this.firstTime) this.firstTime = ev.time;
+      if (ev.time > this.lastTime) this.lastTime = ev.time;
+      if (ev.time < this.#maxTime) this.outOfOrder++;
+      else this.#maxTime = ev.time;
+      this.#bucket(ev.time, name);
+    }
+    this.sequence.observe(ev);
+  }
+
+  #bucket(time: number, name: string): void {
+    let k = Math.floor(time / this.bucketUs);
+    if (k < this.#minKey) this.#minKey = k;
+    if (k > this.#maxKey) this.#maxKey = k;
+    // Bound the span, not just the count: the renderer fills empty buckets, and one event with a
+    // wild timestamp must not make it loop over billions of seconds.
+    while (this.#maxKey - this.#minKey + 1 > MAX_BUCKETS) {
+      this.#coarsen();
+      k = Math.floor(time / this.bucketUs);
+    }
+    let b = this.buckets.get(k);
+    if (!b) this.buckets.set(k, (b = new Map()));
+    b.set(name, (b.get(name) ?? 0) + 1);
+  }
+
+  /** Doubles the bucket width and merges pairs. */
+  #coarsen(): void {
+    const old = [...this.buckets];
+    this.buckets.clear();
+    this.bucketUs *= 2;
+    this.#minKey = Math.floor(this.#minKey / 2);
+    this.#maxKey = Math.floor(this.#maxKey / 2);
+    for (const [k, counts] of old) {
+      const nk = Math.floor(k / 2);
+      let b = this.buckets.get(nk);
+      if (!b) this.buckets.set(nk, (b = new Map()));
+      for (const [n, c] of counts) b.set(n, (b.get(n) ?? 0) + c);
+    }
+  }
+}
