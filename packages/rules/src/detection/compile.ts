@@ -1,0 +1,203 @@
+import type { EvalContext, EventPredicate, FieldGetter, NightjarEvent } from '@nightjar/core';
+import { RuleError } from '../errors.js';
+import { logsourceEventTypes, resolveField, type FieldResolution } from '../mapping/index.js';
+import { compileCondition, parseCondition, referencedNames } from './condition.js';
+import { compileItem, parseKey, type ItemEnv } from './item.js';
+import { keywordLeaves } from './keywords.js';
+import type {
+  CompiledDetection,
+  ConditionNode,
+  DetectionInput,
+  FieldUse,
+  ItemInfo,
+  KeywordInfo,
+  RegexInfo,
+  SelectionInfo,
+} from './types.js';
+
+type Path = readonly (string | number)[];
+
+interface SelectionOut {
+  readonly match: EventPredicate;
+  readonly canMatch: boolean;
+  readonly items: ItemInfo[];
+  readonly fields: Set<string>;
+  readonly keywords: boolean;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+const andAll = (fs: EventPredicate[]): EventPredicate => {
+  if (fs.length === 1) return fs[0];
+  if (fs.length === 2) {
+    const [a, b] = fs;
+    return (ev, ctx) => a(ev, ctx) && b(ev, ctx);
+  }
+  return (ev, ctx) => {
+    for (let i = 0; i < fs.length; i++) if (!fs[i](ev, ctx)) return false;
+    return true;
+  };
+};
+const orAny = (fs: EventPredicate[]): EventPredicate => {
+  if (fs.length === 1) return fs[0];
+  if (fs.length === 2) {
+    const [a, b] = fs;
+    return (ev, ctx) => a(ev, ctx) || b(ev, ctx);
+  }
+  return (ev, ctx) => {
+    for (let i = 0; i < fs.length; i++) if (fs[i](ev, ctx)) return true;
+    return false;
+  };
+};
+const negate = (f: EventPredicate): EventPredicate => (ev, ctx) => !f(ev, ctx);
+const NEVER: EventPredicate = () => false;
+
+export function compileDetection(input: DetectionInput): CompiledDetection {
+  const { detection, logsource, fieldMapping } = input;
+  const eventTypes = logsourceEventTypes(logsource, fieldMapping);
+  if (!isMap(detection)) throw new RuleError('NJ_DETECTION_SYNTAX', 'detection must be a map of search identifiers plus a condition', ['detection']);
+  if (!('condition' in detection)) throw new RuleError('NJ_CONDITION_SYNTAX', "detection has no 'condition'", ['detection']);
+
+  const fieldCache = new Map<string, FieldResolution>();
+  const fieldUses = new Map<string, FieldUse>();
+  const regexes: RegexInfo[] = [];
+  const keywords: KeywordInfo[] = [];
+
+  const field = (name: string, path: Path): FieldResolution => {
+    let r = fieldCache.get(name);
+    if (r === undefined) {
+      r = resolveField(name, logsource, fieldMapping, path);
+      fieldCache.set(name, r);
+      fieldUses.set(name, { name, resolved: r.resolved, eventTypes: r.eventTypes, usesLineage: r.usesLineage, path });
+    }
+    return r;
+  };
+  const env: ItemEnv = {
+    placeholders: input.placeholders,
+    fieldGetter: (name, path) => field(name, path).get,
+    regexes,
+  };
+
+  const compileKeywords = (selName: string, key: string | null, modifiers: string[], values: unknown[], listed: boolean, path: Path, out: SelectionOut) => {
+    // Keywords are search terms: a plain keyword is a substring search (see keywords.ts).
+    const mods = modifiers.some((m) => m === 'contains' || m === 'startswith' || m === 'endswith' || m === 're' || m === 'cidr') ? modifiers : [...modifiers, 'contains'];
+    for (const v of values) {
+      if (!isScalar(v) || v === null) throw new RuleError('NJ_DETECTION_SYNTAX', 'a keyword must be a string or number', path);
+    }
+    const item = compileItem({ field: null, modifiers: mods, values, listed, path }, env);
+    keywords.push({ selection: selName, values, all: modifiers.includes('all') });
+    out.items.push({ field: null, modifiers, values, canMatch: item.canMatch, reason: item.reason, path });
+    void key;
+    return (ev: NightjarEvent, ctx: EvalContext) => item.match(keywordLeaves(ev), ev, ctx);
+  };
+
+  const compileMap = (selName: string, map: Record<string, unknown>, path: Path, out: SelectionOut): EventPredicate => {
+    const keys = Object.keys(map);
+    if (keys.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${selName}' is empty`, path);
+    const preds: EventPredicate[] = [];
+    for (const key of keys) {
+      const kpath = [...path, key];
+      const { field: name, modifiers } = parseKey(key, kpath);
+      const raw = map[key];
+      const listed = Array.isArray(raw);
+      const values = listed ? (raw as unknown[]) : [raw];
+      if (name === '') {
+        preds.push(compileKeywords(selName, key, modifiers, values, listed, kpath, out));
+        continue;
+      }
+      if (isMap(raw)) throw new RuleError('NJ_DETECTION_SYNTAX', `the value of '${key}' must be a value or a list of values, not a map`, kpath);
+      const fr = field(name, kpath);
+      out.fields.add(name);
+      const item = compileItem({ field: name, modifiers, values, listed, path: kpath }, env);
+      out.items.push({ field: name, modifiers, values, canMatch: item.canMatch, reason: item.reason, path: kpath });
+      const get: FieldGetter = fr.get;
+      const m = item.match;
+      preds.push((ev, ctx) => m(get(ev, ctx), ev, ctx));
+    }
+    return andAll(preds);
+  };
+
+  const compileSelection = (name: string, def: unknown): SelectionOut => {
+    const path: Path = ['detection', name];
+    const out: SelectionOut = { match: NEVER, canMatch: true, items: [], fields: new Set(), keywords: false };
+    let match: EventPredicate;
+    if (isMap(def)) {
+      match = compileMap(name, def, path, out);
+    } else if (Array.isArray(def)) {
+      if (def.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' is an empty list`, path);
+      if (def.every(isScalar)) {
+        match = compileKeywords(name, null, [], def, true, path, out);
+      } else {
+        const alts: EventPredicate[] = def.map((el, i) => {
+          if (isMap(el)) return compileMap(name, el, [...path, i], out);
+          if (isScalar(el)) return compileKeywords(name, null, [], [el], false, [...path, i], out);
+          throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [...path, i]);
+        });
+        match = orAny(alts);
+      }
+    } else if (typeof def === 'string' || typeof def === 'number') {
+      match = compileKeywords(name, null, [], [def], false, path, out);
+    } else {
+      throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' must be a map or a list`, path);
+    }
+    // A map ANDs its items (any unsatisfiable one kills it); a list ORs (all must be unsatisfiable).
+    const canMatch = Array.isArray(def) && !def.every(isScalar)
+      ? out.items.length === 0 || out.items.some((i) => i.canMatch)
+      : out.items.every((i) => i.canMatch);
+    return { ...out, match, canMatch };
+  };
+
+  const names = Object.keys(detection).filter((k) => k !== 'condition');
+  const selections = new Map<string, SelectionOut>();
+  for (const name of names) selections.set(name, compileSelection(name, detection[name]));
+
+  // Conditions: a list of strings is ORed (each is a separate query in Sigma).
+  const rawCond = detection.condition;
+  const condList: { src: string; path: Path }[] = [];
+  if (typeof rawCond === 'string') condList.push({ src: rawCond, path: ['detection', 'condition'] });
+  else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string')) {
+    rawCond.forEach((c, i) => condList.push({ src: c as string, path: ['detection', 'condition', i] }));
+  } else throw new RuleError('NJ_CONDITION_SYNTAX', 'condition must be a string or a non-empty list of strings', ['detection', 'condition']);
+
+  const conditions: (ConditionNode | null)[] = [];
+  const prunedSelectors: string[] = [];
+  for (const c of condList) {
+    const { node, pruned } = parseCondition(c.src, names, c.path);
+    conditions.push(node);
+    prunedSelectors.push(...pruned);
+  }
+  const kept = conditions.filter((n): n is ConditionNode => n !== null);
+  if (kept.length === 0) {
+    throw new RuleError('NJ_CONDITION_SYNTAX', `condition selects no search identifier after pruning (${prunedSelectors.join(', ')} matched nothing)`, ['detection', 'condition']);
+  }
+  const condition: ConditionNode = kept.length === 1 ? kept[0] : { type: 'or', args: kept };
+  const referenced = referencedNames(condition);
+  const match = compileCondition<EventPredicate>(condition, (n) => selections.get(n)!.match, andAll, orAny, negate);
+
+  const selInfo: SelectionInfo[] = names.map((n) => {
+    const s = selections.get(n)!;
+    return { name: n, canMatch: s.canMatch, items: s.items, referenced: referenced.has(n) };
+  });
+  let usesLineage = false;
+  for (const n of referenced) for (const f of selections.get(n)!.fields) if (fieldCache.get(f)!.usesLineage) usesLineage = true;
+  // fieldref targets count too.
+  for (const s of referenced) for (const it of selections.get(s)!.items) {
+    if (it.modifiers.includes('fieldref')) for (const v of it.values) if (typeof v === 'string' && fieldCache.get(v)?.usesLineage) usesLineage = true;
+  }
+
+  return {
+    match,
+    eventTypes,
+    usesLineage,
+    info: {
+      fields: [...fieldUses.values()],
+      selections: selInfo,
+      conditions,
+      condition,
+      regexes,
+      keywords,
+      prunedSelectors,
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import type { FieldGetter } from '@nightjar/core';
+import { RuleError } from '../errors.js';
+import { compileFieldPath, knownEventName } from './core-compat.js';
+import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './sigmahq-macos.js';
+
+/**
+ * Logsources and field names → ES event types and field getters.
+ *
+ * Two kinds of rule (DESIGN.md "Rules"):
+ * - native ES: `logsource: {product: macos, service: endpointsecurity, category: <es event name>}`;
+ *   fields are dotted paths into the eslogger object (`event.open.file.path`, `process.signing_id`),
+ *   lineage prefixes (`parent.`, `real_parent.`, `responsible.`, `ancestors.`) included. No
+ *   category means any event type (the rule then costs every event a dispatch).
+ * - SigmaHQ taxonomy: `product: macos` (or no product) with a taxonomy `category`, through the
+ *   `sigmahq-macos` mapping (sigmahq-macos.ts). A field name containing a `.` is read as a native ES
+ *   path in these rules too, so taxonomy rules can reach ES-only facts (`event.exec.target.team_id`).
+ *
+ * Errors: NJ_UNSUPPORTED_LOGSOURCE (another product, another service, a category with no ES
+ * equivalent, or a taxonomy rule without a field mapping), NJ_UNKNOWN_EVENT_TYPE (native category that
+ * is not an ES event name), NJ_UNKNOWN_FIELD_MAPPING, NJ_UNMAPPED_FIELD.
+ */
+
+export { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, destinationPath, commandLine } from './sigmahq-macos.js';
+export type { CategoryMapping, MappedField } from './sigmahq-macos.js';
+export { compileFieldPath, knownEventName } from './core-compat.js';
+
+export const FIELD_MAPPINGS = ['sigmahq-macos'] as const;
+
+/** How a field resolved: a getter plus what the linter shows. */
+export interface FieldResolution {
+  readonly get: FieldGetter;
+  readonly usesLineage: boolean;
+  /** ES path or a description of the virtual field. */
+  readonly resolved: string;
+  /** Event types that carry the field (null: any the rule sees). */
+  readonly eventTypes: readonly string[] | null;
+}
+
+type Kind =
+  | { readonly kind: 'native'; readonly eventTypes: string[] | null }
+  | { readonly kind: 'taxonomy'; readonly category: string; readonly mapping: CategoryMapping };
+
+const LS_PATH = ['logsource'];
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function classify(logsource: Record<string, unknown>, fieldMapping: string | null): Kind {
+  if (logsource === null || typeof logsource !== 'object') {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', 'logsource must be a map', LS_PATH);
+  }
+  if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
+    throw new RuleError('NJ_UNKNOWN_FIELD_MAPPING', `unknown field mapping '${fieldMapping}' (known: ${FIELD_MAPPINGS.join(', ')})`, []);
+  }
+  const product = str(logsource.product);
+  const service = str(logsource.service);
+  const category = str(logsource.category);
+  if (product !== undefined && product !== 'macos') {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource product '${product}' is not supported: Nightjar reads macOS Endpoint Security events (product: macos)`, [...LS_PATH, 'product']);
+  }
+  if (service !== undefined) {
+    if (service !== 'endpointsecurity') {
+      throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource service '${service}' is not supported; use service: endpointsecurity for native ES rules, or a SigmaHQ category without a service`, [...LS_PATH, 'service']);
+    }
+    if (category === undefined) return { kind: 'native', eventTypes: null };
+    const name = knownEventName(category);
+    if (name === undefined) {
+      throw new RuleError('NJ_UNKNOWN_EVENT_TYPE', `logsource category '${category}' is not an Endpoint Security event name (eslogger spelling, e.g. exec, open, btm_launch_item_add)`, [...LS_PATH, 'category']);
+    }
+    return { kind: 'native', eventTypes: [name] };
+  }
+  if (category === undefined) {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', 'logsource needs a category: a SigmaHQ category (process_creation, file_event, …) or, with service: endpointsecurity, an ES event name', LS_PATH);
+  }
+  const unsupported = UNSUPPORTED_CATEGORIES.get(category);
+  if (unsupported !== undefined) {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource category '${category}' has no Endpoint Security equivalent: ${unsupported}`, [...LS_PATH, 'category']);
+  }
+  const mapping = SIGMAHQ_MACOS.get(category);
+  if (mapping === undefined) {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource category '${category}' is not a supported SigmaHQ macOS category (supported: ${[...SIGMAHQ_MACOS.keys()].join(', ')}); for a native ES rule add service: endpointsecurity`, [...LS_PATH, 'category']);
+  }
+  if (fieldMapping === null) {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource category '${category}' is a SigmaHQ taxonomy category and needs the field mapping 'sigmahq-macos'`, [...LS_PATH, 'category']);
+  }
+  return { kind: 'taxonomy', category, mapping };
+}
+
+/** ES event names a logsource covers (null: any), or throws RuleError for an unsupported logsource. */
+export function logsourceEventTypes(logsource: Record<string, unknown>, fieldMapping: string | null): string[] | null {
+  const k = classify(logsource, fieldMapping);
+  return k.kind === 'native' ? (k.eventTypes === null ? null : [...k.eventTypes]) : [...k.mapping.eventTypes];
+}
+
+function nativeField(field: string): FieldResolution {
+  const c = compileFieldPath(field);
+  return { get: c.get, usesLineage: c.usesLineage, resolved: field, eventTypes: null };
+}
+
+/**
+ * Resolve one field name for a rule with this logsource. `path` is where the field is written, for
+ * the NJ_UNMAPPED_FIELD error.
+ */
+export function resolveField(
+  field: string,
+  logsource: Record<string, unknown>,
+  fieldMapping: string | null,
+  path: readonly (string | number)[] = [],
+): FieldResolution {
+  const k = classify(logsource, fieldMapping);
+  if (field === '' || /\s/.test(field)) {
+    throw new RuleError('NJ_UNMAPPED_FIELD', `invalid field name '${field}'`, path);
+  }
+  if (k.kind === 'native') return nativeField(field);
+  if (field.includes('.')) return nativeField(field);
+  const perType = k.mapping.fields.get(field);
+  if (perType === undefined) {
+    const known = [...k.mapping.fields.keys()].sort().join(', ');
+    throw new RuleError('NJ_UNMAPPED_FIELD', `field '${field}' is not mapped for category '${k.category}' (mapped: ${known}; or use a dotted ES path)`, path);
+  }
+  const types = [...perType.keys()];
+  const usesLineage = [...perType.values()].some((m) => m.usesLineage);
+  const resolvedSet = [...new Set([...perType.values()].map((m) => m.resolved))];
+  const resolved = resolvedSet.length === 1 ? resolvedSet[0] : types.map((t) => `${t}: ${perType.get(t)!.resolved}`).join('; ');
+  if (types.length === 1) {
+    const only = perType.get(types[0])!;
+    const t = types[0];
+    // The rule only sees events of its logsource's types, but guard anyway: another type reads nothing.
+    const g = only.get;
+    return { get: (ev, ctx) => (ev.name === t ? g(ev, ctx) : undefined), usesLineage, resolved, eventTypes: types };
+  }
+  const byType = new Map<string, FieldGetter>([...perType].map(([t, m]) => [t, m.get]));
+  return {
+    get: (ev, ctx) => {
+      const g = byType.get(ev.name);
+      return g === undefined ? undefined : g(ev, ctx);
+    },
+    usesLineage,
+    resolved,
+    eventTypes: types,
+  };
+}

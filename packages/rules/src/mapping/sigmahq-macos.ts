@@ -1,0 +1,259 @@
+import type { EsMessage, EsProcess, EvalContext, FieldGetter, NightjarEvent } from '@nightjar/core';
+
+/**
+ * The `sigmahq-macos` field mapping: SigmaHQ's macOS taxonomy (logsource `product: macos` plus a
+ * taxonomy `category`) onto ES NOTIFY events. One table per category: the ES event types it covers
+ * and, per field, how to read it from each of those types.
+ *
+ * Decisions (documented for the README writer; see also mapping/index.ts):
+ * - process_creation → `exec`. The subject is the exec *target* (the new image): Image, CommandLine,
+ *   ProcessId, User… describe `event.exec.target`; CommandLine is `event.exec.args` joined by spaces.
+ * - ParentImage is `parent.executable.path` through lineage; for exec, when lineage does not know the
+ *   target's parent, it falls back to the exec'ing image (`process.executable.path`: after fork, the
+ *   parent's image), as DESIGN.md's Conventions say.
+ * - User is the subject's effective uid as a decimal string (ES carries uids, not names); `root`
+ *   therefore never matches, `0` does.
+ * - OriginalFileName (a PE resource on Windows) is the code-signing identifier (`signing_id`), the
+ *   nearest macOS notion of "the name the vendor gave this binary".
+ * - file_event → `create` (the created path) and `rename` (the destination path). `write` is left
+ *   out: ES reports every write(2) call, which would flood dispatch for the 5 SigmaHQ rules that only
+ *   care about new files; a rule that needs writes can use the native logsource.
+ * - Categories with no ES NOTIFY equivalent (network_connection, dns_query, registry_*, …) are
+ *   rejected with NJ_UNSUPPORTED_LOGSOURCE instead of silently never matching.
+ */
+
+export interface MappedField {
+  /** Human description of what is read, for the linter (`event.exec.target.executable.path`). */
+  readonly resolved: string;
+  readonly get: FieldGetter;
+  readonly usesLineage: boolean;
+}
+
+export interface CategoryMapping {
+  readonly eventTypes: readonly string[];
+  /** field → (event type → how to read it). */
+  readonly fields: ReadonlyMap<string, ReadonlyMap<string, MappedField>>;
+}
+
+type ProcPick = (msg: EsMessage) => EsProcess | undefined;
+
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+function payload(msg: EsMessage, name: string): Record<string, unknown> | undefined {
+  return obj(msg.event?.[name]);
+}
+
+function pathOf(file: unknown): string | undefined {
+  const f = obj(file);
+  return f && typeof f.path === 'string' ? f.path : undefined;
+}
+
+/** An audit token field by name (object form ≤ v9, 8-element array from v10). */
+const TOKEN_INDEX: Record<string, number> = { auid: 0, euid: 1, egid: 2, ruid: 3, rgid: 4, pid: 5, asid: 6, pidversion: 7 };
+function tokenField(token: unknown, key: string): number | undefined {
+  if (Array.isArray(token)) {
+    const v = token[TOKEN_INDEX[key]];
+    return typeof v === 'number' ? v : undefined;
+  }
+  const o = obj(token);
+  const v = o?.[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** The path a `create`/`rename` destination names: an existing file, or dir + filename for a new path. */
+export function destinationPath(p: Record<string, unknown> | undefined): string | undefined {
+  if (!p) return undefined;
+  // eslogger nests the union under `destination`; accept it flat too (vendor variants).
+  const d = obj(p.destination) ?? p;
+  const existing = pathOf(d.existing_file);
+  if (existing !== undefined) return existing;
+  const np = obj(d.new_path);
+  if (np) {
+    const dir = pathOf(np.dir);
+    const name = typeof np.filename === 'string' ? np.filename : undefined;
+    if (dir !== undefined && name !== undefined) return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+  }
+  return undefined;
+}
+
+// One-entry cache: several items (and rules) read CommandLine of the same event in a row; joining
+// args once per event instead of once per comparison keeps the per-event path allocation-free.
+let lastArgs: unknown = undefined;
+let lastLine: string | undefined = undefined;
+export function commandLine(args: unknown): string | undefined {
+  if (!Array.isArray(args)) return undefined;
+  if (args === lastArgs) return lastLine;
+  lastArgs = args;
+  lastLine = args.join(' ');
+  return lastLine;
+}
+
+const execPayload = (msg: EsMessage) => payload(msg, 'exec');
+const execTarget: ProcPick = (msg) => obj(execPayload(msg)?.target) as EsProcess | undefined;
+const actor: ProcPick = (msg) => msg.process;
+
+function f(resolved: string, get: (msg: EsMessage, ev: NightjarEvent, ctx: EvalContext) => unknown, usesLineage = false): MappedField {
+  return {
+    resolved,
+    usesLineage,
+    get: (ev, ctx) => (ev.msg === null ? undefined : get(ev.msg, ev, ctx)),
+  };
+}
+
+/** Fields every category has, describing its subject process (`pick`), named from `base`. */
+function processFields(base: string, pick: ProcPick, execFallback: boolean): Record<string, MappedField> {
+  const tok = (k: string) => (m: EsMessage) => tokenField(pick(m)?.audit_token, k);
+  return {
+    Image: f(`${base}.executable.path`, (m) => pathOf(pick(m)?.executable)),
+    ProcessId: f(`${base}.audit_token.pid`, tok('pid')),
+    ProcessGuid: f(`${base}.entity_id`, (m) => {
+      const p = pick(m);
+      const pid = tokenField(p?.audit_token, 'pid');
+      const pv = tokenField(p?.audit_token, 'pidversion');
+      return pid === undefined || pv === undefined ? undefined : `${pid}:${pv}`;
+    }),
+    User: f(`${base}.audit_token.euid (uid as a decimal string)`, (m) => {
+      const u = tokenField(pick(m)?.audit_token, 'euid');
+      return u === undefined ? undefined : String(u);
+    }),
+    SigningId: f(`${base}.signing_id`, (m) => pick(m)?.signing_id),
+    OriginalFileName: f(`${base}.signing_id`, (m) => pick(m)?.signing_id),
+    TeamId: f(`${base}.team_id`, (m) => pick(m)?.team_id),
+    CdHash: f(`${base}.cdhash`, (m) => pick(m)?.cdhash),
+    Hashes: f(`'CDHASH=' + ${base}.cdhash`, (m) => {
+      const c = pick(m)?.cdhash;
+      return typeof c === 'string' ? `CDHASH=${c}` : undefined;
+    }),
+    IsPlatformBinary: f(`${base}.is_platform_binary`, (m) => pick(m)?.is_platform_binary),
+    CodeSigningFlags: f(`${base}.codesigning_flags`, (m) => pick(m)?.codesigning_flags),
+    ParentProcessId: f(`${base}.ppid`, (m) => pick(m)?.ppid),
+    ParentProcessGuid: f(`${base}.parent_audit_token (pid:pidversion)`, (m) => {
+      const t = pick(m)?.parent_audit_token;
+      const pid = tokenField(t, 'pid');
+      const pv = tokenField(t, 'pidversion');
+      return pid === undefined || pv === undefined ? undefined : `${pid}:${pv}`;
+    }),
+    ParentUser: f(`${base}.parent_audit_token.euid (uid as a decimal string)`, (m) => {
+      const u = tokenField(pick(m)?.parent_audit_token, 'euid');
+      return u === undefined ? undefined : String(u);
+    }),
+    ParentImage: f(
+      execFallback ? 'parent.executable.path (lineage; falls back to process.executable.path)' : 'parent.executable.path (lineage)',
+      (m, ev, ctx) => {
+        const p = pathOf(ctx.lineage.parent(ev)?.executable);
+        if (p !== undefined || !execFallback) return p;
+        return pathOf(m.process?.executable);
+      },
+      true,
+    ),
+    ParentCommandLine: f(
+      'parent.args joined by spaces (lineage; only when the lineage cache kept the parent’s exec args)',
+      (_m, ev, ctx) => commandLine(ctx.lineage.parent(ev)?.args),
+      true,
+    ),
+  };
+}
+
+const execFields: Record<string, MappedField> = {
+  ...processFields('event.exec.target', execTarget, true),
+  CommandLine: f("event.exec.args joined by ' '", (m) => commandLine(execPayload(m)?.args)),
+  CurrentDirectory: f('event.exec.cwd.path', (m) => pathOf(execPayload(m)?.cwd)),
+};
+
+const actorFields = processFields('process', actor, false);
+
+function fileFields(event: string, target: (p: Record<string, unknown> | undefined) => string | undefined, resolved: string): Record<string, MappedField> {
+  return { ...actorFields, TargetFilename: f(resolved, (m) => target(payload(m, event))) };
+}
+
+function build(perType: Record<string, Record<string, MappedField>>): CategoryMapping {
+  const fields = new Map<string, Map<string, MappedField>>();
+  for (const [type, table] of Object.entries(perType)) {
+    for (const [name, mf] of Object.entries(table)) {
+      let m = fields.get(name);
+      if (!m) fields.set(name, (m = new Map()));
+      m.set(type, mf);
+    }
+  }
+  return { eventTypes: Object.keys(perType), fields };
+}
+
+const targetProc = (event: string) => (m: EsMessage) => obj(payload(m, event)?.target) as EsProcess | undefined;
+function sourceTargetFields(event: string): Record<string, MappedField> {
+  const t = targetProc(event);
+  return {
+    ...actorFields,
+    SourceImage: actorFields.Image,
+    SourceProcessId: actorFields.ProcessId,
+    SourceProcessGuid: actorFields.ProcessGuid,
+    SourceUser: actorFields.User,
+    TargetImage: f(`event.${event}.target.executable.path`, (m) => pathOf(t(m)?.executable)),
+    TargetProcessId: f(`event.${event}.target.audit_token.pid`, (m) => tokenField(t(m)?.audit_token, 'pid')),
+    TargetProcessGuid: f(`event.${event}.target (pid:pidversion)`, (m) => {
+      const tk = t(m)?.audit_token;
+      const pid = tokenField(tk, 'pid');
+      const pv = tokenField(tk, 'pidversion');
+      return pid === undefined || pv === undefined ? undefined : `${pid}:${pv}`;
+    }),
+  };
+}
+
+/** Taxonomy category → mapping. */
+export const SIGMAHQ_MACOS: ReadonlyMap<string, CategoryMapping> = new Map<string, CategoryMapping>([
+  ['process_creation', build({ exec: execFields })],
+  [
+    'file_event',
+    build({
+      create: fileFields('create', destinationPath, 'event.create.destination (existing_file.path, or new_path.dir.path/filename)'),
+      rename: fileFields('rename', destinationPath, 'event.rename.destination (existing_file.path, or new_path.dir.path/filename)'),
+    }),
+  ],
+  [
+    'file_rename',
+    build({
+      rename: {
+        ...fileFields('rename', destinationPath, 'event.rename.destination (existing_file.path, or new_path.dir.path/filename)'),
+        SourceFilename: f('event.rename.source.path', (m) => pathOf(payload(m, 'rename')?.source)),
+      },
+    }),
+  ],
+  ['file_delete', build({ unlink: fileFields('unlink', (p) => pathOf(p?.target), 'event.unlink.target.path') })],
+  ['file_access', build({ open: fileFields('open', (p) => pathOf(p?.file), 'event.open.file.path') })],
+  ['file_change', build({ utimes: fileFields('utimes', (p) => pathOf(p?.target), 'event.utimes.target.path') })],
+  ['process_termination', build({ exit: actorFields })],
+  [
+    'image_load',
+    build({ mmap: { ...actorFields, ImageLoaded: f('event.mmap.source.path', (m) => pathOf(payload(m, 'mmap')?.source)) } }),
+  ],
+  [
+    'driver_load',
+    build({
+      kextload: { ...actorFields, ImageLoaded: f('event.kextload.identifier (kext bundle id)', (m) => payload(m, 'kextload')?.identifier) },
+    }),
+  ],
+  ['create_remote_thread', build({ remote_thread_create: sourceTargetFields('remote_thread_create') })],
+  ['process_access', build({ get_task: sourceTargetFields('get_task') })],
+]);
+
+/** Taxonomy categories that exist in SigmaHQ but have no ES NOTIFY equivalent, with the reason. */
+export const UNSUPPORTED_CATEGORIES: ReadonlyMap<string, string> = new Map([
+  ['network_connection', 'ES has no network NOTIFY events (use a Network Extension or the native uipc_* events)'],
+  ['dns_query', 'ES has no DNS events'],
+  ['firewall', 'ES has no firewall events'],
+  ['raw_access_read', 'ES has no raw disk read event'],
+  ['registry_event', 'macOS has no registry'],
+  ['registry_add', 'macOS has no registry'],
+  ['registry_set', 'macOS has no registry'],
+  ['registry_delete', 'macOS has no registry'],
+  ['registry_rename', 'macOS has no registry'],
+  ['pipe_created', 'ES has no named-pipe creation event'],
+  ['wmi_event', 'macOS has no WMI'],
+  ['ps_script', 'no PowerShell logging on ES'],
+  ['ps_module', 'no PowerShell logging on ES'],
+  ['ps_classic_start', 'no PowerShell logging on ES'],
+  ['clipboard_capture', 'ES has no clipboard event'],
+  ['process_tampering', 'no ES equivalent'],
+  ['sysmon_status', 'no Sysmon on macOS'],
+  ['sysmon_error', 'no Sysmon on macOS'],
+]);
