@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { scanHeader } from '@nightjar/core';
+
+/** What the scanner must return, computed with JSON.parse. */
+function expected(line: string) {
+  const o = JSON.parse(line) as Record<string, unknown>;
+  const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const host = o.host as Record<string, unknown> | undefined;
+  return {
+    eventType: n(o.event_type),
+    seq: n(o.seq_num),
+    globalSeq: n(o.global_seq_num),
+    globSeq: n(o.glob_seq_num),
+    time: typeof o.time === 'string' ? o.time : undefined,
+    host: host !== null && typeof host === 'object' && !Array.isArray(host) && typeof host.hostname === 'string' ? host.hostname : undefined,
+  };
+}
+
+let seed = 7;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+
+const TRICKY = ['event_type', 'seq_num', '"event_type":1', '\\', '\\"', '"', '}', '{', ']', '[', ',', ':', 'time', 'host', 'hostname', '\u00e9', '\ud83d\ude00', '\n', '\t', '\u0000', '/'];
+const KEYS = ['event_type', 'seq_num', 'global_seq_num', 'glob_seq_num', 'time', 'host', 'hostname', 'event', 'process', 'x'];
+
+function rstring(): string {
+  let s = '';
+  const n = Math.floor(rnd() * 5);
+  for (let i = 0; i < n; i++) s += pick(TRICKY);
+  return s;
+}
+
+function rvalue(depth: number): unknown {
+  const r = rnd();
+  if (depth > 3 || r < 0.3) return pick([0, -1, 1.5, 1e21, true, false, null, rstring(), 12345678901]);
+  if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 4) }, () => rvalue(depth + 1));
+  const o: Record<string, unknown> = {};
+  const n = Math.floor(rnd() * 5);
+  for (let i = 0; i < n; i++) o[rnd() < 0.5 ? pick(KEYS) : rstring()] = rvalue(depth + 1);
+  return o;
+}
+
+function rmessage(): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const keys = [...KEYS, rstring(), rstring()].sort(() => rnd() - 0.5);
+  for (const k of keys) {
+    if (rnd() < 0.25) continue;
+    switch (k) {
+      case 'event_type':
+      case 'seq_num':
+      case 'global_seq_num':
+      case 'glob_seq_num':
+        o[k] = rnd() < 0.8 ? Math.floor(rnd() * 1e6) : rvalue(0);
+        break;
+      case 'time':
+        o[k] = rnd() < 0.8 ? '2025-08-07T15:13:09.811587464Z' : rvalue(0);
+        break;
+      case 'host':
+        o[k] = rnd() < 0.7 ? { ips: [rstring()], hostname: rnd() < 0.8 ? rstring() || 'h' : rvalue(1), nested: rvalue(1) } : rvalue(0);
+        break;
+      default:
+        o[k] = rvalue(0);
+    }
+  }
+  return o;
+}
+
+/** Same JSON with random whitespace between tokens (outside strings). */
+function spaced(json: string): string {
+  let out = '';
+  let inStr = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    out += c;
+    if (inStr) {
+      if (c === '\\') out += json[++i];
+      else if (c === '"') inStr = false;
+    } else if (c === '"') inStr = true;
+    else if ('{}[],:'.includes(c) && rnd() < 0.3) out += pick([' ', '\n', '\t', '\r\n', '  ']);
+  }
+  return out;
+}
+
+describe('scanHeader', () => {
+  it('agrees with JSON.parse on 3000 random messages full of decoy keys and tricky strings', () => {
+    for (let i = 0; i < 3000; i++) {
+      const o = rmessage();
+      const line = i % 2 === 0 ? JSON.stringify(o) : spaced(JSON.stringify(o));
+      expect(scanHeader(line), line).toEqual(expected(line));
+    }
+  });
+
+  it('reads escaped keys as JSON.parse does', () => {
+    const line = '{"event\\u005ftype":24,"se\\u0071_num":3,"time":"2025-01-01T00:00:00Z"}';
+    expect(scanHeader(line)).toMatchObject({ eventType: 24, seq: 3 });
+    expect(scanHeader(line)).toEqual(expected(line));
+  });
+
+  it('takes the last of duplicate keys, as JSON.parse does', () => {
+    const line = '{"event_type":1,"event_type":2,"host":{"hostname":"a"},"host":{"os":"b"}}';
+    expect(scanHeader(line)).toEqual(expected(line));
+    expect(scanHeader(line)).toMatchObject({ eventType: 2, host: undefined });
+  });
+
+  it('handles strings ending in escaped backslashes', () => {
+    const line = '{"a":"\\\\","event_type":5,"b":"x\\\\\\"y","time":"t\\\\"}';
+    expect(scanHeader(line)).toEqual(expected(line));
+    expect(scanHeader(line)?.eventType).toBe(5);
+  });
+
+  it('returns null for what is not one JSON object', () => {
+    for (const bad of [
+      '',
+      '   ',
+      '[1]',
+      '"s"',
+      '{',
+      '{"a":1',
+      '{"a":1,}',
+      '{"a" 1}',
+      '{a:1}',
+      '{"a":"unterminated}',
+      '{"a":[1,2}',
+      '{"a":{"b":1]}',
+      '{"a":}',
+      '{"a":1}{"b":2}',
+      '{"a":1} x',
+      '{"host":{"hostname":"x",}}',
+      '{"a":[' + '['.repeat(1000) + ']}',
+    ]) {
+      expect(scanHeader(bad), bad).toBeNull();
+    }
+  });
+
+  it('skips very deep nesting without recursion', () => {
+    const line = '{"x":' + '[{"a":'.repeat(100_000) + '1' + '}]'.repeat(100_000) + ',"event_type":9}';
+    expect(scanHeader(line)?.eventType).toBe(9);
+  });
+
+  it('ignores non-number sequence values and non-string time/hostname, like the full parse', () => {
+    const line = '{"event_type":"9","seq_num":null,"global_seq_num":[1],"time":5,"host":{"hostname":7}}';
+    expect(scanHeader(line)).toEqual(expected(line));
+  });
+
+  it('accepts surrounding whitespace', () => {
+    expect(scanHeader('  \t{"event_type":3}\r\n')?.eventType).toBe(3);
+  });
+});

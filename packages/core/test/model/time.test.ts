@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { formatTimeUs, parseTimeUs } from '@nightjar/core';
+
+describe('RFC 3339 ↔ µs', () => {
+  it('keeps microseconds exactly (Date.parse would drop them) and truncates nanoseconds', () => {
+    const base = Date.UTC(2025, 7, 7, 15, 13, 9) * 1000;
+    expect(parseTimeUs('2025-08-07T15:13:09.811587464Z')).toBe(base + 811587);
+    expect(parseTimeUs('2025-08-07T15:13:09.811587999Z')).toBe(base + 811587);
+    expect(parseTimeUs('2025-08-07T15:13:09.8Z')).toBe(base + 800000);
+    expect(parseTimeUs('2025-08-07T15:13:09Z')).toBe(base);
+    expect(parseTimeUs('2025-08-07T15:13:09.000001Z')! - parseTimeUs('2025-08-07T15:13:09.000000Z')!).toBe(1);
+  });
+
+  it('orders adjacent microseconds correctly across a range of values', () => {
+    let prev = -Infinity;
+    for (let us = 0; us < 1000; us += 7) {
+      const t = parseTimeUs(`2026-11-26T23:59:59.999${String(us).padStart(3, '0')}Z`)!;
+      expect(t).toBeGreaterThan(prev);
+      expect(Number.isInteger(t)).toBe(true);
+      prev = t;
+    }
+  });
+
+  it('applies offsets and accepts lower-case and space separators', () => {
+    const z = parseTimeUs('2025-01-01T00:00:00Z')!;
+    expect(parseTimeUs('2025-01-01T01:30:00+01:30')).toBe(z);
+    expect(parseTimeUs('2024-12-31T19:00:00-05:00')).toBe(z);
+    expect(parseTimeUs('2025-01-01t00:00:00z')).toBe(z);
+    expect(parseTimeUs('2025-01-01 00:00:00Z')).toBe(z);
+  });
+
+  it('rejects malformed and impossible times', () => {
+    for (const bad of ['', 'yesterday', '2025-01-01', '2025-13-01T00:00:00Z', '2025-02-30T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01T00:00:00', '2025-01-01T00:00:00.Z', '2025-01-01T00:00:00+25:00', ' 2025-01-01T00:00:00Z', 5 as unknown as string]) {
+      expect(parseTimeUs(bad), String(bad)).toBeUndefined();
+    }
+  });
+
+  it('formats µs as ISO with six fraction digits and round-trips', () => {
+    expect(formatTimeUs(Date.UTC(2024, 4, 15, 0, 12, 12, 555) * 1000 + 123)).toBe('2024-05-15T00:12:12.555123Z');
+    expect(formatTimeUs(0)).toBe('1970-01-01T00:00:00.000000Z');
+    expect(formatTimeUs(-1)).toBe('1969-12-31T23:59:59.999999Z');
+    for (const s of ['2025-08-07T15:13:09.811587Z', '1999-12-31T23:59:59.000001Z']) expect(formatTimeUs(parseTimeUs(s)!)).toBe(s);
+  });
+});
