@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError, UsageError } from '../../src/io.js';
+import { checkInputs, colorEnabled, openOutput, parseCommand, resolveRulePaths, type CommandSpec } from '../../src/options.js';
+import { fakeIO } from './fake-io.js';
+
+const SPEC: CommandSpec<'a' | 'b'> = {
+  name: 'demo',
+  help: 'demo help',
+  options: { rules: { type: 'string', multiple: true }, format: { type: 'string' }, flag: { type: 'boolean' } },
+  formats: ['a', 'b'],
+  positionals: { min: 1 },
+};
+
+describe('parseCommand', () => {
+  it('parses repeatable --rules, --format and positionals', () => {
+    const p = parseCommand(SPEC, ['x.jsonl', '--rules', 'r1', '--rules=r2', '--format', 'b', '--flag']);
+    expect(p.positionals).toEqual(['x.jsonl']);
+    expect(p.values.rules).toEqual(['r1', 'r2']);
+    expect(p.format).toBe('b');
+    expect(p.values.flag).toBe(true);
+  });
+  it('rejects an unknown flag with a UsageError naming it', () => {
+    expect(() => parseCommand(SPEC, ['x', '--nope'])).toThrow(UsageError);
+    expect(() => parseCommand(SPEC, ['x', '--nope'])).toThrow(/--nope/);
+  });
+  it('rejects a format the command does not offer, listing the valid ones', () => {
+    expect(() => parseCommand(SPEC, ['x', '--format', 'c'])).toThrow(/unknown --format 'c' \(expected one of: a, b\)/);
+  });
+  it('requires the minimum number of positionals, unless --help', () => {
+    expect(() => parseCommand(SPEC, [])).toThrow(/at least 1 input/);
+    expect(parseCommand(SPEC, ['--help']).help).toBe(true);
+    expect(parseCommand(SPEC, ['-h']).help).toBe(true);
+  });
+  it('rejects positionals when the command takes none', () => {
+    expect(() => parseCommand({ ...SPEC, positionals: undefined }, ['x'])).toThrow(UsageError);
+  });
+});
+
+describe('resolveRulePaths', () => {
+  it('resolves --rules against the io cwd', () => {
+    const { io } = fakeIO({ cwd: '/base' });
+    expect(resolveRulePaths({ rules: ['r', '/abs'] }, io)).toEqual(['/base/r', '/abs']);
+  });
+  it('defaults to the bundled ruleset', () => {
+    const { io } = fakeIO();
+    const [p] = resolveRulePaths({}, io);
+    expect(p).toMatch(/rules$|ruleset$/);
+  });
+});
+
+describe('checkInputs', () => {
+  const { io } = fakeIO();
+  it('fails with a CliError naming a missing file', () => {
+    expect(() => checkInputs(['events/nope.jsonl'], io)).toThrow(CliError);
+    expect(() => checkInputs(['events/nope.jsonl'], io)).toThrow(/cannot read 'events\/nope.jsonl': no such file/);
+  });
+  it('refuses a directory and a second stdin', () => {
+    expect(() => checkInputs(['events'], io)).toThrow(/is a directory/);
+    expect(() => checkInputs(['-', '-'], io)).toThrow(UsageError);
+  });
+  it('resolves files and keeps "-"', () => {
+    expect(checkInputs(['events/clean.jsonl', '-'], io)).toEqual([path.join(io.cwd, 'events/clean.jsonl'), '-']);
+  });
+});
+
+describe('openOutput', () => {
+  it('writes to a file, creating missing folders', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nj-out-'));
+    const { io, stdout } = fakeIO({ cwd: dir });
+    const sink = await openOutput('a/b/out.txt', io);
+    expect(sink.toFile).toBe(true);
+    await sink.write('hello\n');
+    await sink.close();
+    expect(readFileSync(path.join(dir, 'a/b/out.txt'), 'utf8')).toBe('hello\n');
+    expect(stdout.text()).toBe('');
+  });
+  it('refuses a directory', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nj-out-'));
+    mkdirSync(path.join(dir, 'sub'));
+    const { io } = fakeIO({ cwd: dir });
+    await expect(openOutput('sub', io)).rejects.toThrow(/is a directory/);
+  });
+  it('uses stdout and its TTY flag when no file is given', async () => {
+    const { io, stdout } = fakeIO({ stdoutTTY: true });
+    const sink = await openOutput(undefined, io);
+    expect(sink.isTTY).toBe(true);
+    await sink.write('x');
+    await sink.close();
+    expect(stdout.text()).toBe('x');
+  });
+});
+
+describe('colorEnabled', () => {
+  it('follows the TTY, NO_COLOR and FORCE_COLOR', () => {
+    expect(colorEnabled({}, true)).toBe(true);
+    expect(colorEnabled({}, false)).toBe(false);
+    expect(colorEnabled({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(colorEnabled({ NO_COLOR: '' }, true)).toBe(true);
+    expect(colorEnabled({ FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(colorEnabled({ FORCE_COLOR: '0' }, true)).toBe(false);
+  });
+});
