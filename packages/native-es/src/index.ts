@@ -1,1 +1,17 @@
-export {};
+/**
+ * @nightjar/native-es — where events come from: file replay, eslogger, the native ES client and a
+ * live Linux backend, all behind one EventSource interface. Imports cleanly on every platform.
+ */
+export type { EventBatch, EventSource, SourceStats } from './source.js';
+export {
+  SOURCE_ERROR_CODES,
+  SourceError,
+  InputError,
+  BackendUnavailableError,
+  SourcePermissionError,
+  SourceStartError,
+} from './errors.js';
+export type { SourceErrorCode } from './errors.js';
+export { openReplay } from './replay.js';
+export type { ReplayOptions } from './replay.js';
+export { LineSplitter } from './lines.js';

@@ -1,0 +1,296 @@
+import { open, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { createDecoder, DecodeError, DECODE_ERROR_CODES, type NightjarEvent } from '@nightjar/core';
+import { InputError, SOURCE_ERROR_CODES, SourceError } from './errors.js';
+import { LineSplitter } from './lines.js';
+import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from './source.js';
+import { abortableSleep } from './util.js';
+
+export interface ReplayOptions {
+  /** Event names to decode fully (the ruleset's requiredEventTypes()); others come back `skipped`. null: all. */
+  eventTypes?: Iterable<string> | null;
+  /** Maximum events + errors per batch (default 1024). A batch is also handed out at the end of each read chunk. */
+  batchSize?: number;
+  /** The stream read for the input `-` (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /**
+   * `max` (default): as fast as the consumer takes them. `recorded`: paced by the events' `time`
+   * (the gaps between events are reproduced). A number: that many events per second.
+   */
+  speed?: 'max' | 'recorded' | number;
+  /** Read chunk size in bytes (default 1 MiB). */
+  chunkSize?: number;
+  /** A line longer than this is reported as malformed and skipped (default 256 MiB). */
+  maxLineBytes?: number;
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/**
+ * Replays eslogger JSON lines from files and/or stdin (`-`), plain or gzip (detected by its magic
+ * bytes, not its name), in order. Each input is its own source for decoding and gaps: events carry
+ * `source` = the path as given (or `stdin`), and line numbers / byte offsets restart per input.
+ * Byte offsets are in the decompressed data for gzip inputs.
+ *
+ * An input that cannot be opened or is cut short is reported (failures(), a diagnostic) and the
+ * replay goes on with the next input.
+ */
+export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSource {
+  if (!Array.isArray(inputs) || inputs.some((i) => typeof i !== 'string')) {
+    throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', 'openReplay: inputs must be an array of paths (or "-" for stdin)');
+  }
+  const speed = opts.speed ?? 'max';
+  if (speed !== 'max' && speed !== 'recorded' && !(typeof speed === 'number' && speed > 0 && Number.isFinite(speed))) {
+    throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', `openReplay: speed must be 'max', 'recorded' or a positive number of events/s, got ${String(speed)}`);
+  }
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
+  const chunkSize = Math.max(4096, Math.floor(opts.chunkSize ?? 1 << 20));
+  const eventTypes = opts.eventTypes != null ? Array.from(opts.eventTypes) : null;
+  const stats: SourceStats = emptyStats();
+  const log = new DiagnosticLog();
+  const failures: SourceError[] = [];
+  const abort = new AbortController();
+  let stopped = false;
+  let current: { destroy(): void } | null = null;
+  let iterated = false;
+
+  // Pacing state, global across inputs.
+  let paceStartWall = 0;
+  let paceStartTime: number | undefined;
+  let paced = 0;
+
+  function fail(err: InputError): void {
+    failures.push(err);
+    log.add({ code: err.code, severity: 'error', message: err.message, source: err.source, line: err.line || undefined, data: { offset: err.offset } });
+  }
+
+  async function totals(): Promise<void> {
+    let total = 0;
+    for (const input of inputs) {
+      if (input === '-') return;
+      try {
+        const s = await stat(input);
+        if (!s.isFile()) return;
+        total += s.size;
+      } catch {
+        return;
+      }
+    }
+    stats.totalBytes = total;
+  }
+
+  /** Opens an input; throws InputError when it cannot be read. */
+  async function openInput(input: string, name: string): Promise<Readable> {
+    if (input === '-') {
+      const s = (opts.stdin ?? process.stdin) as Readable;
+      return s;
+    }
+    let fh;
+    try {
+      fh = await open(input, 'r');
+      const s = await fh.stat();
+      if (s.isDirectory()) {
+        await fh.close();
+        throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: is a directory, not an event file`, { offset: 0, line: 0 });
+      }
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+      throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: cannot read: ${why}`, { offset: 0, line: 0 }, { cause: err });
+    }
+    return createReadStream('', { fd: fh, highWaterMark: chunkSize });
+  }
+
+  /** The input's bytes, decompressed when it starts with the gzip magic. Counts raw bytes read. */
+  async function* bytesOf(raw: Readable, onGzip: () => void): AsyncGenerator<Buffer> {
+    const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    let head: Buffer = Buffer.alloc(0);
+    let done = false;
+    // Read until two bytes are known: a pipe may deliver one byte first.
+    while (head.length < 2) {
+      const r = await it.next();
+      if (r.done) {
+        done = true;
+        break;
+      }
+      const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      stats.bytesRead += b.length;
+      head = head.length === 0 ? b : Buffer.concat([head, b]);
+    }
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      if (head.length > 0) yield head;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+        stats.bytesRead += b.length;
+        yield b;
+      }
+    };
+    if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
+      onGzip();
+      const gunzip = createGunzip({ chunkSize: Math.min(chunkSize, 1 << 20) });
+      const src = Readable.from(rest(), { objectMode: false });
+      current = { destroy: () => { src.destroy(); gunzip.destroy(); raw.destroy(); } };
+      pipeline(src, gunzip, () => {
+        /* errors surface through the gunzip iterator below */
+      });
+      yield* gunzip as AsyncIterable<Buffer>;
+    } else {
+      yield* rest();
+    }
+  }
+
+  async function* run(): AsyncGenerator<EventBatch> {
+    await totals();
+    // Events and decode errors in line order, until handed out in batches of batchSize.
+    let items: Array<NightjarEvent | DecodeError> = [];
+
+    const flush = async function* (): AsyncGenerator<EventBatch> {
+      if (items.length === 0) {
+        const d = log.take();
+        if (d) {
+          stats.batches++;
+          yield { events: [], errors: [], diagnostics: d };
+        }
+        return;
+      }
+      const all = items;
+      items = [];
+      for (let i = 0; i < all.length && !stopped; i += batchSize) {
+        const ev: NightjarEvent[] = [];
+        const er: DecodeError[] = [];
+        const end = Math.min(all.length, i + batchSize);
+        for (let j = i; j < end; j++) {
+          const x = all[j]!;
+          if (x instanceof DecodeError) er.push(x);
+          else ev.push(x);
+        }
+        yield* pace(ev, er);
+      }
+    };
+
+    for (const input of inputs) {
+      if (stopped) break;
+      const name = input === '-' ? 'stdin' : input;
+      const decoder = createDecoder({ eventTypes, source: name });
+      let gzip = false;
+      const splitter = new LineSplitter(
+        (text, lineNo, offset) => {
+          const r = decoder.decode(text, lineNo, offset);
+          if (r instanceof DecodeError) {
+            stats.malformed++;
+          } else {
+            stats.events++;
+            if (r.skipped) stats.skipped++;
+          }
+          items.push(r);
+        },
+        opts.maxLineBytes,
+        (lineNo, offset) => {
+          stats.malformed++;
+          items.push(new DecodeError(DECODE_ERROR_CODES.json, `line longer than ${opts.maxLineBytes ?? 256 * 1024 * 1024} bytes, skipped`, { line: lineNo, offset, source: name }));
+        },
+      );
+      let raw: Readable;
+      try {
+        raw = await openInput(input, name);
+      } catch (err) {
+        fail(err as InputError);
+        yield* flush();
+        continue;
+      }
+      current = raw;
+      const linesBefore = stats.lines;
+      try {
+        for await (const chunk of bytesOf(raw, () => (gzip = true))) {
+          splitter.push(chunk);
+          stats.lines = linesBefore + splitter.lineNo;
+          if (stopped) break;
+          // Hand out what this chunk completed (in batches of batchSize), so a slow pipe is not held back.
+          if (items.length > 0) yield* flush();
+        }
+        if (!stopped) splitter.end();
+      } catch (err) {
+        if (!stopped) {
+          const partial = splitter.discard();
+          const at = splitter.offset;
+          const line = splitter.lineNo + 1;
+          const zlibErr = gzip && typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('Z_');
+          const tail = partial > 0 ? `; the incomplete line ${line} (${partial} bytes at byte ${at}) was not decoded` : '';
+          fail(
+            zlibErr
+              ? new InputError(SOURCE_ERROR_CODES.inputTruncated, name, `${name}: gzip data truncated or corrupt after ${at + partial} decompressed bytes (${(err as Error).message})${tail}; the ${splitter.lineNo} lines before were kept`, { offset: at, line }, { cause: err })
+              : new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: read failed at byte ${at + partial}: ${(err as Error).message}${tail}`, { offset: at, line }, { cause: err }),
+          );
+        }
+      } finally {
+        current?.destroy();
+        current = null;
+      }
+      stats.lines = linesBefore + splitter.lineNo;
+      yield* flush();
+    }
+    yield* flush();
+  }
+
+  async function* pace(ev: NightjarEvent[], er: DecodeError[]): AsyncGenerator<EventBatch> {
+    if (speed === 'max') {
+      stats.batches++;
+      yield { events: ev, errors: er, diagnostics: log.take() };
+      return;
+    }
+    let start = 0;
+    let errs: DecodeError[] = er;
+    for (let i = 0; i < ev.length; i++) {
+      const due = dueAt(ev[i]!);
+      const wait = due - performance.now();
+      if (wait > 1) {
+        if (i > start || errs.length > 0) {
+          stats.batches++;
+          yield { events: ev.slice(start, i), errors: errs, diagnostics: log.take() };
+          errs = [];
+          start = i;
+        }
+        await abortableSleep(wait, abort.signal);
+        if (stopped) return;
+      }
+      paced++;
+    }
+    if (ev.length > start || errs.length > 0) {
+      stats.batches++;
+      yield { events: start === 0 ? ev : ev.slice(start), errors: errs, diagnostics: log.take() };
+    }
+  }
+
+  function dueAt(ev: NightjarEvent): number {
+    if (paced === 0 && paceStartTime === undefined) {
+      paceStartWall = performance.now();
+      paceStartTime = ev.time;
+    }
+    if (speed === 'recorded') return paceStartWall + (ev.time - paceStartTime!) / 1000;
+    return paceStartWall + (paced / (speed as number)) * 1000;
+  }
+
+  return {
+    kind: 'replay',
+    [Symbol.asyncIterator]() {
+      if (iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', 'a source can be iterated only once');
+      iterated = true;
+      return run();
+    },
+    stats: () => ({ ...stats }),
+    diagnostics: () => log.list(),
+    failures: () => failures,
+    async stop() {
+      stopped = true;
+      abort.abort();
+      current?.destroy();
+    },
+  };
+}
