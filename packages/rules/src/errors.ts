@@ -25,9 +25,12 @@ export interface RuleDiagnostic extends SourceLocation {
  */
 export class RuleError extends NightjarError {
   readonly path: readonly (string | number)[];
-  constructor(code: string, message: string, path: readonly (string | number)[] = []) {
+  /** True when the offender is the key at `path` (e.g. an unknown modifier or alias), not its value. */
+  readonly key?: boolean;
+  constructor(code: string, message: string, path: readonly (string | number)[] = [], options?: { key?: boolean }) {
     super(code, message);
     this.path = path;
+    if (options?.key) this.key = true;
   }
 }
 

@@ -1,3 +1,40 @@
 /** @nightjar/rules — Sigma YAML in, compiled rule set out. This file is the package's whole public face. */
 export { RuleError, RuleLoadError, formatDiagnostic } from './errors.js';
 export type { RuleDiagnostic, SourceLocation } from './errors.js';
+
+// Loading: files → validated documents with positions → compiled ruleset.
+export {
+  loadRules,
+  loadRuleFiles,
+  parseRuleText,
+  compileRuleText,
+  compileSources,
+  bundledRulesDir,
+  RuleSet,
+  LINEAGE_EVENT_TYPES,
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_TIMESPAN_US,
+} from './load/index.js';
+export type {
+  LoadOptions,
+  LoadResult,
+  RuleDocument,
+  DocumentKindOrUnknown,
+  RuleSource,
+  YamlLimits,
+  KeyPath,
+} from './load/index.js';
+
+// The JSON Schemas shipped in schema/.
+export { validateDocument, readSchema, schemaDir, SCHEMA_FILES } from './schema/index.js';
+export type { DocumentKind, SchemaIssue } from './schema/index.js';
+
+// Correlation and filter helpers the linter and tools reuse.
+export { parseTimespan, TIMESPAN_UNIT_SECONDS, parseTemporalCondition } from './correlation/index.js';
+export type { TemporalNode } from './correlation/index.js';
+export { parseFilter, logsourceContains, filterApplies } from './filters/index.js';
+export type { FilterSpec } from './filters/index.js';
+
+// Detection compiler and field mappings (owned by the detection module).
+export * from './detection/index.js';
+export * from './mapping/index.js';

@@ -182,7 +182,7 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
   // pySigma's default for temporal types: every referenced rule must be seen.
   if (cond === undefined && TEMPORAL.has(type)) condition = [{ op: 'gte', value: refs.length }];
 
-  if (refs.length === 0 && !temporal) {
+  if (refs.length === 0 && typeof cond !== 'string') {
     errors.push(
       new RuleError('NJ_CORR_RULES', "'rules' is required (it may be omitted only with a string temporal condition)", at()),
     );
@@ -383,7 +383,7 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     };
     for (const [alias] of p.aliases) {
       if (!p.groupBy.some((g) => g.name === alias) && !p.valueFields.some((f) => f.name === alias)) {
-        errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${alias}' is not used in group-by or condition.field`, at('aliases', alias)));
+        errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${alias}' is not used in group-by or condition.field`, at('aliases', alias), { key: true }));
       }
     }
     const groupBy: GroupByField[] = p.groupBy.map((g) => ({ name: g.name, ...compileNamed(g.name, g.path) }));

@@ -91,8 +91,8 @@ export function compileSources(sources: readonly RuleSource[], opts: LoadOptions
     diagnostics.push(x);
     if (severity === 'error') d.failed = true;
   };
-  const reportAt = (d: Doc, e: { code: string; message: string; path: KeyPath }, key = false): void =>
-    report(d, e.code, e.message, d.locate(e.path, { key }));
+  const reportAt = (d: Doc, e: { code: string; message: string; path: KeyPath; key?: boolean }): void =>
+    report(d, e.code, e.message, d.locate(e.path, { key: e.key === true }));
 
   // 1. Parse.
   sources.forEach((src, si) => {
@@ -208,7 +208,7 @@ export function compileSources(sources: readonly RuleSource[], opts: LoadOptions
   }
 
   function handleCompileError(d: Doc, e: unknown, prefix: KeyPath): void {
-    if (e instanceof RuleError) reportAt(d, { code: e.code, message: e.message, path: [...prefix, ...e.path] });
+    if (e instanceof RuleError) reportAt(d, { code: e.code, message: e.message, path: [...prefix, ...e.path], key: e.key === true });
     else report(d, 'NJ_INTERNAL', `internal error while compiling: ${e instanceof Error ? e.message : String(e)}`, d.locate(prefix));
   }
 

@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
 import type { RuleDiagnostic, SourceLocation } from '../errors.js';
 
 /** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
@@ -40,6 +40,8 @@ export function diag(
 }
 
 type Range = readonly [number, number, number];
+
+const ALLOWED_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 function keyText(key: unknown): string {
   if (isScalar(key)) return String(key.value);
@@ -85,21 +87,24 @@ export function makeLocator(doc: Document, lc: LineCounter, file: string): Locat
   };
 }
 
-function depthExceeded(data: unknown, max: number): boolean {
+function checkData(data: unknown, max: number): 'deep' | 'object' | undefined {
   // Explicit stack: hostile input must not be able to overflow ours.
   const stack: [unknown, number][] = [[data, 0]];
   const seen = new Set<object>();
   while (stack.length > 0) {
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (d > max) return true;
+    if (d > max) return 'deep';
     // Aliases share objects; visiting each once keeps this linear in the document.
     if (seen.has(v)) continue;
     seen.add(v);
-    const children = Array.isArray(v) ? v : Object.values(v);
+    const isArray = Array.isArray(v);
+    // Defence in depth behind the tag check: only plain objects and arrays reach the compilers.
+    if (!isArray && Object.getPrototypeOf(v) !== Object.prototype) return 'object';
+    const children = isArray ? v : Object.values(v);
     for (const c of children) stack.push([c, d + 1]);
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -153,6 +158,22 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
         diagnostics.push(diag('NJ_YAML_WARNING', `YAML: ${w.message.split('\n')[0]}`, at(w.pos), 'warning'));
       }
     }
+    // yaml resolves some explicit tags even under the core schema (!!set → Set, !!binary → Buffer,
+    // !!timestamp → Date, !!omap → Map); rules are plain data, so only the core tags are accepted.
+    visit(doc, {
+      Node(_key, node) {
+        const tag = (node as { tag?: string }).tag;
+        const range = (node as { range?: Range }).range;
+        if (tag === undefined || ALLOWED_TAGS.has(tag) || !range) return;
+        let bang = text.lastIndexOf('!', range[0]);
+        while (bang > 0 && text[bang - 1] === '!') bang--;
+        const start = bang >= 0 && !text.slice(bang, range[0]).includes('\n') ? bang : range[0];
+        const loc = at([start, start]);
+        // An unknown tag was already reported from yaml's own warning.
+        if (diagnostics.some((x) => x.code === 'NJ_YAML_TAG' && x.line === loc.line && x.col === loc.col)) return;
+        diagnostics.push(diag('NJ_YAML_TAG', `YAML tag not allowed: ${tag} (rules use plain YAML types only)`, loc));
+      },
+    });
     if (doc.contents === null && diagnostics.length === 0) return;
     let data: unknown;
     if (!diagnostics.some((d) => d.severity === 'error')) {
@@ -170,11 +191,12 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
         );
         data = undefined;
       }
-      if (data !== undefined && depthExceeded(data, limits.maxDepth)) {
-        diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
-        data = undefined;
-      }
+      const bad = data === undefined ? undefined : checkData(data, limits.maxDepth);
+      if (bad === 'deep') diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
+      if (bad === 'object') diagnostics.push(diag('NJ_YAML_TAG', 'YAML value of a non-plain type (rules use plain YAML types only)', locate([])));
+      if (bad) data = undefined;
     }
+    if ((data === null || data === undefined) && diagnostics.length === 0) return;
     out.push({ index, doc, data, locate, diagnostics });
   });
   return out;

@@ -58,8 +58,8 @@ describe('loading documents', () => {
       [0, 'rule'],
       [1, 'rule'],
     ]);
-    // The second document starts on the line after '---' (EXEC_RULE has 13 lines).
-    expect(r.ruleset.rules[1]!.source).toEqual({ file: 'multi.yml', line: 15, col: 1 });
+    // The second document starts on the line after '---' (EXEC_RULE has 12 lines).
+    expect(r.ruleset.rules[1]!.source).toEqual({ file: 'multi.yml', line: 14, col: 1 });
     expect(r.ruleset.rules[0]!.level).toBe('high');
     expect(r.ruleset.rules[1]!.level).toBe('medium');
     expect(r.ruleset.rules[0]!.name).toBe('curl_exec');
@@ -76,9 +76,9 @@ describe('loading documents', () => {
   });
 
   it('skips empty documents and reports an empty file as a warning', () => {
-    const r = parseRuleText(`# comment only\n---\n${OPEN_RULE}---\n`, 'e.yml');
+    const r = parseRuleText(`${OPEN_RULE}---\n# only a comment\n---\n${EXEC_RULE}---\n`, 'e.yml');
     expect(r.diagnostics).toEqual([]);
-    expect(r.documents.map((d) => d.index)).toEqual([1]);
+    expect(r.documents.map((d) => d.index)).toEqual([0, 2]);
     const empty = parseRuleText('# nothing\n', 'empty.yml');
     expect(empty.diagnostics.map(where)).toEqual(['NJ_EMPTY_FILE@1:1']);
     expect(empty.diagnostics[0]!.severity).toBe('warning');
@@ -95,8 +95,8 @@ describe('loading documents', () => {
     expect(d.title).toBe('curl exec');
     expect(d.detectionInfo).toBeDefined();
     expect(d.compiled?.suppressUs).toBe(600_000_000);
-    // line 10 is '    event.exec.target.executable.path|endswith: /curl'; the value starts at col 52.
-    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'])).toMatchObject({ line: 10, col: 52 });
+    // line 10 is '    event.exec.target.executable.path|endswith: /curl'; the value starts at col 49.
+    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'])).toMatchObject({ line: 10, col: 49 });
     expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'], { key: true })).toMatchObject({ line: 10, col: 5 });
     // A missing key points at the deepest node that exists.
     expect(d.locate(['detection', 'nope', 3])).toMatchObject({ line: 9, col: 3 });
@@ -106,9 +106,9 @@ describe('loading documents', () => {
     const noId = OPEN_RULE.replace(/^id: .*\n/m, '');
     const r = parseRuleText(`${noId}---\n${OPEN_RULE}---\n${OPEN_RULE}---\n${EXEC_RULE}---\n${EXEC_RULE.replace(/^id: 1+/m, 'id: 33333333')}`, 'd.yml');
     expect(r.ruleset.rules[0]!.id).toBe('d.yml#0');
-    // 3rd doc: duplicate id (line of its `id:` value); 5th doc: duplicate name.
-    expect(r.diagnostics.map(where)).toEqual(['NJ_DUPLICATE_ID@26:5', 'NJ_DUPLICATE_NAME@53:7']);
-    expect(r.diagnostics[0]!.message).toContain('d.yml:13:1');
+    // Docs start on lines 1, 11, 22, 33, 46: the 3rd repeats the 2nd's id, the 5th the 4th's name.
+    expect(r.diagnostics.map(where)).toEqual(['NJ_DUPLICATE_ID@23:5', 'NJ_DUPLICATE_NAME@48:7']);
+    expect(r.diagnostics[0]!.message).toContain('d.yml:11:1');
     expect(r.ruleset.rules).toHaveLength(3);
   });
 });
@@ -128,6 +128,9 @@ describe('diagnostics: codes and exact positions', () => {
     expect(one('title: !!python/object:os.system x\n')).toEqual(['NJ_YAML_TAG@1:8']);
     expect(one('title: a\nx: !!set {a, b}\n')).toEqual(['NJ_YAML_TAG@2:4']);
     expect(one('%YAML 1.1\n---\ntitle: a\nb: !!binary aGk=\n')).toEqual(['NJ_YAML_TAG@4:4']);
+    expect(one('a: !!timestamp 2001-01-01\nb: !!omap [x: 1]\nc: !custom v\n')).toEqual(['NJ_YAML_TAG@1:4', 'NJ_YAML_TAG@2:4', 'NJ_YAML_TAG@3:4']);
+    // Core tags are plain data and stay allowed.
+    expect(one(`${OPEN_RULE}x: !!str 12\n`)).toEqual([]);
   });
 
   it('NJ_YAML_ALIAS_LIMIT stops a billion-laughs document', () => {
