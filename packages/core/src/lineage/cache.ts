@@ -50,6 +50,8 @@ const SPAWNER_PATHS = new Set(['/usr/libexec/xpcproxy', '/usr/libexec/runningboa
 const SPAWNER_SIGNING_IDS = new Set(['com.apple.xpc.proxy', 'com.apple.runningboardd', 'com.apple.xpc.launchd']);
 
 const MAX_DEPTH = 64;
+/** Processes remembered per pid for the ppid fallback (older ones are still in the cache by entity_id). */
+const PID_HISTORY = 4;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -92,8 +94,11 @@ function startUs(p: EsProcess): number | undefined {
  */
 export class LineageCache implements LineageResolver {
   private readonly cache: LRUCache<string, Node>;
-  /** pid → entity_id of the newest process seen with that pid, live or in its exit grace (ppid resolution). */
-  private readonly byPid = new Map<number, string>();
+  /**
+   * pid → entity_ids of the last few processes seen with that pid, oldest first, live or in their
+   * exit grace (ppid resolution must be able to pick an older one when the pid was reused).
+   */
+  private readonly byPid = new Map<number, string[]>();
   private readonly exitQueue: { id: string; at: number }[] = [];
   private exitHead = 0;
   private readonly graceUs: number;
@@ -109,7 +114,7 @@ export class LineageCache implements LineageResolver {
       max: Math.max(1, Math.floor(max)),
       dispose: (node, key, reason) => {
         if (reason === 'evict') this.counters.evictions++;
-        if (this.byPid.get(node.pid) === key) this.byPid.delete(node.pid);
+        this.unindex(node.pid, key);
       },
     });
   }
@@ -136,13 +141,13 @@ export class LineageCache implements LineageResolver {
       case 'exec': {
         const target = asProcess(payload.target);
         if (target === undefined) break;
-        const node = this.learn(target);
+        // The new image has the pre-exec image's parent: without a parent token this beats the ppid
+        // lookup, whose pid may have been reused since the fork.
+        const inherited = actorNode !== undefined && tokenId(target.parent_audit_token) === undefined ? actorNode.parentId : undefined;
+        const node = this.learn(target, inherited);
         if (node === undefined) break;
-        // The new image has the pre-exec image's parent (without a parent token, ppid may be stale).
-        if (node.parentId === undefined && actorNode !== undefined && actorNode.id !== node.id) node.parentId = actorNode.parentId;
         if (Array.isArray(payload.args)) node.args = payload.args.filter((a): a is string => typeof a === 'string');
         if (actorNode !== undefined && actorNode.id !== node.id) this.retire(actorNode, ev.time);
-        if (this.byPid.get(node.pid) !== node.id) this.byPid.set(node.pid, node.id);
         break;
       }
       case 'exit':
@@ -322,20 +327,54 @@ export class LineageCache implements LineageResolver {
    * process that started after the child, or had exited before it started, is another process.
    */
   private byPidBefore(pid: number, childStart: number | undefined, selfId: string | undefined): Node | undefined {
-    const id = this.byPid.get(pid);
-    if (id === undefined || id === selfId) return undefined;
-    const n = this.cache.peek(id);
-    if (n === undefined) return undefined;
-    if (n.exitedAt !== undefined && (childStart === undefined || n.exitedAt < childStart)) return undefined;
-    if (childStart !== undefined && n.startUs !== undefined && n.startUs > childStart) return undefined;
-    return n;
+    const list = this.byPid.get(pid);
+    if (list === undefined) return undefined;
+    // Newest first: the first process with that pid that was alive when the child started.
+    for (let i = list.length - 1; i >= 0; i--) {
+      const id = list[i];
+      if (id === selfId) continue;
+      const n = this.cache.peek(id);
+      if (n === undefined) continue;
+      if (n.exitedAt !== undefined && (childStart === undefined || n.exitedAt < childStart)) continue;
+      if (childStart !== undefined && n.startUs !== undefined && n.startUs > childStart) continue;
+      return n;
+    }
+    return undefined;
   }
 
-  private learn(p: EsProcess): Node | undefined {
+  private index(pid: number, id: string, pidversion: number): void {
+    let list = this.byPid.get(pid);
+    if (list === undefined) {
+      this.byPid.set(pid, [id]);
+      return;
+    }
+    if (list.includes(id)) return;
+    // Keep the list ordered by pidversion (a late event may bring an older process).
+    let i = list.length;
+    while (i > 0 && (this.cache.peek(list[i - 1])?.pidversion ?? -1) > pidversion) i--;
+    list.splice(i, 0, id);
+    if (list.length > PID_HISTORY) list.shift();
+  }
+
+  private unindex(pid: number, id: string): void {
+    const list = this.byPid.get(pid);
+    if (list === undefined) return;
+    const i = list.indexOf(id);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byPid.delete(pid);
+  }
+
+  /** Adds or refreshes a process; `inheritedParent` (exec) is used when the process has no parent token. */
+  private learn(p: EsProcess, inheritedParent?: string): Node | undefined {
     const pid = tokenPid(p.audit_token);
     if (pid === undefined) return undefined;
     const pidversion = tokenPidversion(p.audit_token) ?? 0;
-    const id = typeof p.entity_id === 'string' ? p.entity_id : `${pid}:${pidversion}`;
+    let id = p.entity_id;
+    if (typeof id !== 'string') {
+      // Processes from live sources and backfill: lineage answers always carry entity_id.
+      id = `${pid}:${pidversion}`;
+      p.entity_id = id;
+    }
     let node = this.cache.get(id);
     if (node === undefined) {
       const st = startUs(p);
@@ -344,20 +383,18 @@ export class LineageCache implements LineageResolver {
         id,
         pid,
         pidversion,
-        parentId: tokenId(p.parent_audit_token),
+        parentId: tokenId(p.parent_audit_token) ?? inheritedParent,
         exitedAt: undefined,
         startUs: st,
         args: undefined,
       };
       if (node.parentId === undefined) node.parentId = this.resolvePpid(p, st, id);
       this.cache.set(id, node);
-      const cur = this.byPid.get(pid);
-      const curNode = cur !== undefined ? this.cache.peek(cur) : undefined;
-      if (curNode === undefined || curNode.exitedAt !== undefined || curNode.pidversion <= pidversion) this.byPid.set(pid, id);
+      this.index(pid, id, pidversion);
     } else {
       // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
       node.proc = p;
-      if (node.parentId === undefined) node.parentId = tokenId(p.parent_audit_token);
+      if (node.parentId === undefined) node.parentId = tokenId(p.parent_audit_token) ?? inheritedParent;
     }
     return node;
   }

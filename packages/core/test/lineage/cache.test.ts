@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { LineageCache, compileFieldPath, eventFromMessage, DecodeError } from '@nightjar/core';
+import type { EsMessage, EsProcess, NightjarEvent } from '@nightjar/core';
+import { message, proc } from '../model/fixtures.js';
+import type { ProcSpec } from '../model/fixtures.js';
+
+const S = 1_000_000;
+const T0 = Date.UTC(2025, 7, 7, 15, 0, 0) * 1000;
+const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
+
+const TYPES: Record<string, number> = { exec: 9, open: 10, fork: 11, exit: 15, signal: 31 };
+
+let seq = 0;
+function event(v: number, name: string, actor: ProcSpec, payload: Record<string, unknown> = {}, at = T0): NightjarEvent {
+  const r = eventFromMessage(message({ v, type: TYPES[name], name, payload, process: actor, time: iso(at), seq: seq++ }) as unknown as EsMessage);
+  if (r instanceof DecodeError) throw r;
+  return r;
+}
+
+// A small macOS process tree (message v7: parent and responsible tokens present).
+const launchd: ProcSpec = { pid: 1, pidversion: 100, path: '/sbin/launchd', ppid: 0, parent: { pid: 0, pidversion: 0 } };
+const terminal: ProcSpec = { pid: 500, pidversion: 600, path: '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal', ppid: 1, parent: launchd };
+const zsh: ProcSpec = { pid: 700, pidversion: 800, path: '/bin/zsh', ppid: 500, parent: terminal, responsible: terminal };
+const zshChild: ProcSpec = { pid: 900, pidversion: 1000, path: '/bin/zsh', ppid: 700, parent: zsh, responsible: terminal };
+const curl: ProcSpec = { pid: 900, pidversion: 1001, path: '/usr/bin/curl', ppid: 700, parent: zsh, responsible: terminal };
+
+function execOf(v: number, actor: ProcSpec, target: ProcSpec, args: string[] = [], at = T0): NightjarEvent {
+  return event(v, 'exec', actor, { target: proc(v, target), args }, at);
+}
+
+function ids(list: readonly EsProcess[]): string[] {
+  return list.map((p) => p.entity_id ?? '?');
+}
+
+function seen(cache: LineageCache, ...procs: ProcSpec[]): void {
+  for (const p of procs) cache.observe(event(7, 'open', p, { fflag: 1, file: { path: '/tmp/x' } }));
+}
+
+describe('LineageCache', () => {
+  it('resolves an exec chain through the parent audit token up to launchd, complete', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    c.observe(event(7, 'fork', zsh, { child: proc(7, zshChild) }));
+    const ex = execOf(7, zshChild, curl, ['curl', '-s', 'http://x']);
+    c.observe(ex);
+    expect(c.parent(ex)?.entity_id).toBe('700:800');
+    expect(c.parentSource(ex)).toBe('lineage');
+    expect(ids(c.ancestors(ex))).toEqual(['700:800', '500:600', '1:100']);
+    const ch = c.chain(ex);
+    expect(ch.complete).toBe(true);
+    expect(ch.processes.map((p) => [p.entity_id, p.path])).toEqual([
+      ['700:800', '/bin/zsh'],
+      ['500:600', terminal.path],
+      ['1:100', '/sbin/launchd'],
+    ]);
+    // The new image is cached with its command line; the pre-exec image is retired.
+    const later = event(7, 'open', curl, { fflag: 1, file: { path: '/etc/hosts' } });
+    expect(c.summary(later.msg!.process!).args).toEqual(['curl', '-s', 'http://x']);
+    expect(c.metrics().exited).toBe(1);
+  });
+
+  it('says the chain is incomplete when it meets an unknown process', () => {
+    const c = new LineageCache();
+    seen(c, zsh); // Terminal and launchd never seen
+    const ex = execOf(7, zshChild, curl);
+    c.observe(ex);
+    const ch = c.chain(ex);
+    expect(ch.processes.map((p) => p.entity_id)).toEqual(['700:800']);
+    expect(ch.complete).toBe(false);
+  });
+
+  it('falls back to the exec\'ing image for ParentImage when the parent is unknown, and says so', () => {
+    const c = new LineageCache();
+    const ex = execOf(7, zshChild, curl);
+    c.observe(ex);
+    expect(c.parentSource(ex)).toBe('exec_fallback');
+    expect(c.parent(ex)?.entity_id).toBe('900:1000');
+    expect(compileFieldPath('parent.executable.path').get(ex, { lineage: c })).toBe('/bin/zsh');
+    const open = event(7, 'open', zsh, { fflag: 1, file: { path: '/x' } });
+    c.observe(open);
+    expect(c.parentSource(open)).toBe('unknown');
+    expect(c.parent(open)).toBeUndefined();
+  });
+
+  it('real parent: launchd-started app resolves to its responsible process', () => {
+    const c = new LineageCache();
+    const safari: ProcSpec = { pid: 400, pidversion: 450, path: '/Applications/Safari.app/Contents/MacOS/Safari', ppid: 1, parent: launchd };
+    const service: ProcSpec = { pid: 1200, pidversion: 1300, path: '/System/Library/Frameworks/WebKit.framework/XPCServices/com.apple.WebKit.WebContent.xpc/Contents/MacOS/com.apple.WebKit.WebContent', ppid: 1, parent: launchd, responsible: safari };
+    seen(c, launchd, safari, service);
+    const ev = event(7, 'open', service, { fflag: 1, file: { path: '/x' } });
+    expect(c.parent(ev)?.entity_id).toBe('1:100');
+    expect(c.realParent(ev)?.entity_id).toBe('400:450');
+    expect(c.responsible(ev)?.entity_id).toBe('400:450');
+    const lineage = { lineage: c };
+    expect(compileFieldPath('real_parent.executable.path').get(ev, lineage)).toBe(safari.path);
+    expect(compileFieldPath('parent.executable.path').get(ev, lineage)).toBe('/sbin/launchd');
+    expect(compileFieldPath('responsible.entity_id').get(ev, lineage)).toBe('400:450');
+    // Its own responsible process: the real parent is launchd itself.
+    expect(c.realParent(event(7, 'open', safari, {}))?.entity_id).toBe('1:100');
+    expect(c.responsible(event(7, 'open', safari, {}))?.entity_id).toBe('400:450');
+  });
+
+  it('real parent: looks through xpcproxy and runningboardd', () => {
+    for (const spawnerPath of ['/usr/libexec/xpcproxy', '/usr/libexec/runningboardd']) {
+      const c = new LineageCache();
+      const app: ProcSpec = { pid: 410, pidversion: 411, path: '/Applications/Notes.app/Contents/MacOS/Notes', ppid: 1, parent: launchd };
+      const spawner: ProcSpec = { pid: 420, pidversion: 421, path: spawnerPath, ppid: 1, parent: launchd };
+      const child: ProcSpec = { pid: 430, pidversion: 431, path: '/usr/libexec/helper', ppid: 420, parent: spawner, responsible: app };
+      seen(c, launchd, app, spawner, child);
+      const ev = event(7, 'open', child, {});
+      expect(c.parent(ev)?.entity_id, spawnerPath).toBe('420:421');
+      expect(c.realParent(ev)?.entity_id, spawnerPath).toBe('410:411');
+    }
+  });
+
+  it('real parent: the direct parent when it is not a spawner, even if responsible differs', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    const ev = event(7, 'open', zsh, {});
+    expect(c.realParent(ev)?.entity_id).toBe('500:600');
+  });
+
+  it('real parent: original_ppid after reparenting to launchd (no tokens, v3)', () => {
+    const c = new LineageCache();
+    const parent: ProcSpec = { pid: 610, pidversion: 611, path: '/bin/bash', ppid: 1, start_time: iso(T0 - 100 * S) };
+    const orphan: ProcSpec = { pid: 620, pidversion: 621, path: '/tmp/daemonized', ppid: 1, original_ppid: 610, start_time: iso(T0 - 50 * S) };
+    c.observe(event(3, 'open', { ...launchd, start_time: iso(T0 - 1000 * S) }, {}, T0 - 60 * S));
+    c.observe(event(3, 'open', parent, {}, T0 - 60 * S));
+    c.observe(event(3, 'exit', parent, { stat: 0 }, T0 - 10 * S)); // parent died, child reparented
+    const ev = event(3, 'open', orphan, {}, T0);
+    c.observe(ev);
+    expect(c.parent(ev)?.entity_id).toBe('1:100');
+    expect(c.realParent(ev)?.entity_id).toBe('610:611');
+  });
+
+  it('pid reuse never joins two processes (ppid fallback guarded by start and exit times)', () => {
+    const c = new LineageCache();
+    const old: ProcSpec = { pid: 300, pidversion: 1, path: '/bin/old', ppid: 1, start_time: iso(T0) };
+    const reused: ProcSpec = { pid: 300, pidversion: 9, path: '/bin/new', ppid: 1, start_time: iso(T0 + 20 * S) };
+    c.observe(event(3, 'open', old, {}, T0 + 1 * S));
+    c.observe(event(3, 'exit', old, { stat: 0 }, T0 + 10 * S));
+    c.observe(event(3, 'open', reused, {}, T0 + 21 * S));
+    // Started while `old` ran → old; after `old` exited but before `reused` started → unknown; after → reused.
+    const kidOfOld = event(3, 'open', { pid: 310, pidversion: 2, path: '/bin/k1', ppid: 300, start_time: iso(T0 + 5 * S) }, {}, T0 + 22 * S);
+    const orphanKid = event(3, 'open', { pid: 311, pidversion: 3, path: '/bin/k2', ppid: 300, start_time: iso(T0 + 15 * S) }, {}, T0 + 22 * S);
+    const kidOfNew = event(3, 'open', { pid: 312, pidversion: 10, path: '/bin/k3', ppid: 300, start_time: iso(T0 + 25 * S) }, {}, T0 + 26 * S);
+    for (const e of [kidOfOld, orphanKid, kidOfNew]) c.observe(e);
+    expect(c.parent(kidOfOld)?.entity_id).toBe('300:1');
+    expect(c.parent(orphanKid)).toBeUndefined();
+    expect(c.parent(kidOfNew)?.entity_id).toBe('300:9');
+    expect(c.get('300:1')?.executable.path).toBe('/bin/old');
+    expect(c.get('300:9')?.executable.path).toBe('/bin/new');
+  });
+
+  it('pid reuse with parent tokens: each child keeps its exact parent', () => {
+    const c = new LineageCache();
+    const a: ProcSpec = { pid: 300, pidversion: 1, path: '/bin/a', ppid: 1, parent: launchd };
+    const b: ProcSpec = { pid: 300, pidversion: 9, path: '/bin/b', ppid: 1, parent: launchd };
+    seen(c, launchd, a);
+    const kidA = event(7, 'open', { pid: 310, pidversion: 2, path: '/bin/k', ppid: 300, parent: a }, {});
+    c.observe(kidA);
+    c.observe(event(7, 'exit', a, { stat: 0 }));
+    seen(c, b);
+    const kidB = event(7, 'open', { pid: 311, pidversion: 10, path: '/bin/k', ppid: 300, parent: b }, {});
+    c.observe(kidB);
+    expect(c.parent(kidA)?.executable.path).toBe('/bin/a');
+    expect(c.parent(kidB)?.executable.path).toBe('/bin/b');
+  });
+
+  it('exec chains without tokens (v3) keep the parent of the pre-exec image', () => {
+    const c = new LineageCache();
+    const sh: ProcSpec = { pid: 700, pidversion: 800, path: '/bin/sh', ppid: 1 };
+    const kid0: ProcSpec = { pid: 900, pidversion: 1000, path: '/bin/sh', ppid: 700 };
+    const kid1: ProcSpec = { pid: 900, pidversion: 1001, path: '/usr/bin/env', ppid: 700 };
+    const kid2: ProcSpec = { pid: 900, pidversion: 1002, path: '/usr/bin/python3', ppid: 700 };
+    c.observe(event(3, 'open', sh, {}));
+    c.observe(event(3, 'fork', sh, { child: proc(3, kid0) }));
+    c.observe(execOf(3, kid0, kid1));
+    // sh exits and its pid is reused before the second exec: the second image must still point to 700:800.
+    c.observe(event(3, 'exit', sh, { stat: 0 }));
+    c.observe(event(3, 'open', { pid: 700, pidversion: 5000, path: '/bin/other', ppid: 1 }, {}));
+    const ex2 = execOf(3, kid1, kid2);
+    c.observe(ex2);
+    expect(c.parent(ex2)?.entity_id).toBe('700:800');
+    expect(c.parentSource(ex2)).toBe('lineage');
+  });
+
+  it('keeps exited processes for the grace period of event time, then drops them', () => {
+    const c = new LineageCache({ exitGraceUs: 60 * S });
+    seen(c, launchd);
+    const p: ProcSpec = { pid: 50, pidversion: 51, path: '/bin/p', ppid: 1, parent: launchd };
+    const kid: ProcSpec = { pid: 60, pidversion: 61, path: '/bin/k', ppid: 50, parent: p };
+    c.observe(event(7, 'open', p, {}, T0));
+    c.observe(event(7, 'exit', p, { stat: 0 }, T0 + 1 * S));
+    const late = event(7, 'open', kid, {}, T0 + 61 * S);
+    c.observe(late); // exactly at the grace edge: still there
+    expect(c.parent(late)?.entity_id).toBe('50:51');
+    c.observe(event(7, "open", launchd, {}, T0 + 61 * S + 1000));
+    expect(c.parent(late)).toBeUndefined();
+    expect(c.metrics()).toMatchObject({ exited: 1, expired: 1 });
+  });
+
+  it('evicts least recently used processes at maxProcesses and counts them', () => {
+    const c = new LineageCache({ maxProcesses: 3 });
+    for (let i = 0; i < 5; i++) seen(c, { pid: 100 + i, pidversion: 1, path: '/bin/x', ppid: 1, parent: launchd });
+    expect(c.metrics()).toMatchObject({ size: 3, evictions: 2 });
+    expect(c.get('100:1')).toBeUndefined();
+    expect(c.get('104:1')).toBeDefined();
+  });
+
+  it('backfill links processes given in any order', () => {
+    const c = new LineageCache();
+    c.backfill([proc(3, zshChild) as EsProcess, proc(3, zsh) as EsProcess, proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess]);
+    const ev = event(3, 'open', zshChild, {});
+    expect(ids(c.ancestors(ev))).toEqual(['700:800', '500:600', '1:100']);
+    expect(c.chain(ev).complete).toBe(true);
+  });
+
+  it('fork: the subject is the child, its parent the forking process', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    const f = event(7, 'fork', zsh, { child: proc(7, zshChild) });
+    c.observe(f);
+    expect(c.parent(f)?.entity_id).toBe('700:800');
+    expect(compileFieldPath('ancestors.executable.path').get(f, { lineage: c })).toEqual(['/bin/zsh', terminal.path, '/sbin/launchd']);
+  });
+
+  it('a parent cycle in bad input ends the walk', () => {
+    const c = new LineageCache();
+    const a: ProcSpec = { pid: 10, pidversion: 1, path: '/a', ppid: 11, parent: { pid: 11, pidversion: 1 } };
+    const b: ProcSpec = { pid: 11, pidversion: 1, path: '/b', ppid: 10, parent: { pid: 10, pidversion: 1 } };
+    seen(c, a, b);
+    const ev = event(7, 'open', a, {});
+    expect(ids(c.ancestors(ev))).toEqual(['11:1']);
+    expect(c.chain(ev).complete).toBe(false);
+  });
+
+  it('works with v10 array tokens', () => {
+    const c = new LineageCache();
+    for (const p of [launchd, terminal, zsh]) c.observe(event(10, 'open', p, {}));
+    const ex = execOf(10, zshChild, curl);
+    c.observe(ex);
+    expect(ids(c.ancestors(ex))).toEqual(['700:800', '500:600', '1:100']);
+  });
+
+  it('skipped events (msg null) read as unknown', () => {
+    const c = new LineageCache();
+    const skipped: NightjarEvent = { msg: null, skipped: true, name: 'exec', type: 9, time: T0, pid: 0, pidversion: 0, entityId: '0:0', seq: 1, globalSeq: 1, host: undefined, version: undefined, line: 1, offset: 0, source: 's' };
+    c.observe(skipped);
+    expect(c.parent(skipped)).toBeUndefined();
+    expect(c.ancestors(skipped)).toEqual([]);
+    expect(c.chain(skipped)).toEqual({ processes: [], complete: false });
+  });
+});
