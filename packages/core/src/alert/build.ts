@@ -1,0 +1,92 @@
+import type { Alert, AlertProcess } from './types.js';
+import type { CompiledCorrelation, CompiledRule } from '../ruleset/types.js';
+import type { NightjarEvent } from '../model/event.js';
+import type { EsProcess } from '../model/message.js';
+import type { LineageCache } from '../lineage/cache.js';
+import type { CorrelationFiring } from '../correlation/runtime.js';
+import { formatTimeUs } from '../model/time.js';
+import { processOfEvent } from '../fields/compile.js';
+import { tokenPid, tokenPidversion } from '../model/decode.js';
+
+/** The `rule` block of an alert. */
+export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['rule'] {
+  const meta: Alert['rule'] = { id: rule.id, title: rule.title, level: rule.level, tags: rule.tags, kind: rule.kind };
+  if (rule.kind === 'correlation') meta.correlation_type = rule.type;
+  if (rule.source !== undefined) meta.source = { file: rule.source.file, line: rule.source.line, col: rule.source.col };
+  return meta;
+}
+
+/** A process summary without the lineage cache (its args are only known from exec events). */
+export function summarizeProcess(p: EsProcess): AlertProcess {
+  const pid = tokenPid(p.audit_token) ?? 0;
+  const pidversion = tokenPidversion(p.audit_token) ?? 0;
+  const out: AlertProcess = { entity_id: typeof p.entity_id === 'string' ? p.entity_id : `${pid}:${pidversion}`, pid, pidversion };
+  if (typeof p.ppid === 'number') out.ppid = p.ppid;
+  const exe = p.executable as { path?: unknown } | undefined;
+  if (exe !== null && typeof exe === 'object' && typeof exe.path === 'string') out.path = exe.path;
+  if (p.signing_id !== undefined) out.signing_id = p.signing_id;
+  if (p.team_id !== undefined) out.team_id = p.team_id;
+  if (typeof p.is_platform_binary === 'boolean') out.is_platform_binary = p.is_platform_binary;
+  return out;
+}
+
+/**
+ * The process an alert is about and its ancestry. It is the process the event is about as rules
+ * see it (`processOfEvent`: exec → the new image, fork → the child, otherwise the actor), so that
+ * `process` and `lineage` agree with what `Image` and `parent.*` matched.
+ */
+function actorAndLineage(ev: NightjarEvent, lineage: LineageCache | undefined): Pick<Alert, 'process' | 'lineage' | 'lineage_complete'> {
+  const subject = processOfEvent(ev);
+  let process: AlertProcess;
+  if (subject === undefined) process = { entity_id: ev.entityId, pid: ev.pid, pidversion: ev.pidversion };
+  else if (lineage !== undefined) process = lineage.summary(subject);
+  else process = summarizeProcess(subject);
+  if (lineage === undefined) return { process, lineage: [], lineage_complete: false };
+  const chain = lineage.chain(ev);
+  return { process, lineage: chain.processes, lineage_complete: chain.complete };
+}
+
+/** The alert of a detection rule for one event. */
+export function buildDetectionAlert(rule: CompiledRule, ev: NightjarEvent, lineage: LineageCache | undefined, incomplete: boolean): Alert {
+  const a = actorAndLineage(ev, lineage);
+  const alert: Alert = {
+    rule: alertRuleMeta(rule),
+    time: ev.time,
+    time_iso: formatTimeUs(ev.time),
+    event_type: ev.name,
+    process: a.process,
+    lineage: a.lineage,
+    lineage_complete: a.lineage_complete,
+    events: ev.msg === null ? [] : [ev.msg],
+    events_omitted: 0,
+    count: 1,
+    incomplete,
+  };
+  if (rule.usesLineage && lineage !== undefined) {
+    const src = lineage.parentSource(ev);
+    if (src !== 'unknown') alert.parent_source = src;
+  }
+  return alert;
+}
+
+/** The alert of a correlation that fired. */
+export function buildCorrelationAlert(f: CorrelationFiring, lineage: LineageCache | undefined, incomplete: boolean): Alert {
+  const ev = f.trigger;
+  const a = actorAndLineage(ev, lineage);
+  return {
+    rule: alertRuleMeta(f.correlation),
+    time: f.time,
+    time_iso: formatTimeUs(f.time),
+    event_type: ev.name,
+    process: a.process,
+    lineage: a.lineage,
+    lineage_complete: a.lineage_complete,
+    group: f.group,
+    window: { start: f.window.start, end: f.window.end },
+    value: f.value,
+    events: f.events,
+    events_omitted: f.eventsOmitted,
+    count: 1,
+    incomplete,
+  };
+}

@@ -1,0 +1,24 @@
+import { NightjarError } from '../errors.js';
+
+/** Stable codes of the errors the engine throws at construction for a ruleset it will not run. */
+export const CORRELATION_ERROR_CODES = {
+  /** A correlation's timespan is above `correlation.maxTimespanUs` (default 1 h). */
+  TIMESPAN_LIMIT: 'NJ_TIMESPAN_LIMIT',
+  /** A correlation's timespan is not a positive finite number of µs. */
+  BAD_TIMESPAN: 'NJ_CORR_BAD_TIMESPAN',
+  /** A correlation references an id that is neither a loaded rule nor a loaded correlation. */
+  UNKNOWN_REFERENCE: 'NJ_CORR_UNKNOWN_REFERENCE',
+  /** Correlations reference each other in a cycle. */
+  CYCLE: 'NJ_CORR_CYCLE',
+  /** A value_* correlation without `valueField`, or a percentile outside 0–100. */
+  BAD_DEFINITION: 'NJ_CORR_BAD_DEFINITION',
+} as const;
+
+/** A correlation the engine refuses to run (thrown by `new Engine`); `ruleId` names it. */
+export class CorrelationConfigError extends NightjarError {
+  readonly ruleId: string;
+  constructor(code: string, ruleId: string, message: string) {
+    super(code, message);
+    this.ruleId = ruleId;
+  }
+}

@@ -1,0 +1,652 @@
+import type { CompiledCorrelation, ConditionTerm, FieldGetter } from '../ruleset/types.js';
+import type { NightjarEvent } from '../model/event.js';
+import type { EsMessage } from '../model/message.js';
+import type { EvalContext } from '../fields/context.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { formatTimeUs } from '../model/time.js';
+import { percentileOf } from './percentile.js';
+
+/** Limits applied to every correlation (EngineOptions.correlation, defaults filled). */
+export interface CorrelationLimits {
+  /** Live groups per correlation; the least recently used is evicted beyond it (counted). */
+  readonly maxGroups: number;
+  /** How far behind the correlation's newest event time an event may arrive and still count. */
+  readonly latenessUs: number;
+  /** Events kept per group as alert evidence (the rest are counted in `events_omitted`). */
+  readonly maxEventsPerAlert: number;
+}
+
+/** A correlation whose condition held: what the alert builder and chained correlations need. */
+export interface CorrelationFiring {
+  readonly correlation: CompiledCorrelation;
+  /** Time of the newest event in the window (µs): the alert's time and the chained input's time. */
+  readonly time: number;
+  readonly window: { readonly start: number; readonly end: number };
+  /** Group-by name → value. */
+  readonly group: Record<string, unknown>;
+  /** The aggregate compared with the condition. */
+  readonly value: number;
+  /** The newest event of the window (the alert's actor and event type come from it). */
+  readonly trigger: NightjarEvent;
+  readonly events: EsMessage[];
+  readonly eventsOmitted: number;
+}
+
+/** Per-correlation counters (Engine.metrics().correlations[id]). */
+export interface CorrelationCounters {
+  inputs: number;
+  late: number;
+  evicted: number;
+  expired: number;
+  fired: number;
+  /** value_* inputs whose field was missing or not numeric (value_count: missing), so not counted. */
+  ignoredValues: number;
+}
+
+type Mode = 'eager' | 'close';
+
+/**
+ * One group's window. Times are kept sorted (ties in arrival order) in a plain double array with a
+ * moving head, so the per-event cost is an append and a few index moves; `a` holds a number per
+ * entry (the referenced rule's slot for temporal types, the value for value_sum/avg/percentile) and
+ * `s` the value of value_count entries.
+ */
+class Group {
+  t: number[] = [];
+  a: number[] = [];
+  s: string[] | null = null;
+  head = 0;
+  newest = -Infinity;
+  /** close mode: the window's start (first event); NaN until the first entry. */
+  start = NaN;
+  sum = 0;
+  distinct: Map<string, number> | null = null;
+  /** temporal types: newest time per referenced rule slot. */
+  lastBySlot: number[] | null = null;
+  /** temporal_ordered: seq[k] = start time of the pending sequence that completed slots' positions 0..k-1. */
+  seq: number[] | null = null;
+  /** Evidence: a ring of the newest events (or one per slot for temporal types), with their times. */
+  refs: (EsMessage | undefined)[] | null = null;
+  refT: number[] | null = null;
+  refNext = 0;
+  trigger: NightjarEvent;
+  constructor(
+    readonly key: string,
+    readonly values: unknown[],
+    trigger: NightjarEvent,
+  ) {
+    this.trigger = trigger;
+  }
+  get size(): number {
+    return this.t.length - this.head;
+  }
+}
+
+const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
+  if (typeof v === 'string') return NUMERIC.test(v) ? Number(v) : NaN;
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v) && v.length === 1) return toNumber(v[0]);
+  return NaN;
+}
+
+function toDistinct(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v) && v.length === 1) return toDistinct(v[0]);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+// Group-key parts: strings as they are unless they start with a marker character, so the string
+// "1" and the number 1, or a missing field and the string "null", never share a group.
+function keyPart(v: unknown): string {
+  if (typeof v === 'string') {
+    const c = v.charCodeAt(0);
+    return c <= 3 ? '\u0003' + v : v;
+  }
+  if (v === undefined || v === null) return '\u0001';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return '\u0002' + String(v);
+  if (Array.isArray(v) && v.length === 1) return keyPart(v[0]);
+  try {
+    return '\u0002' + JSON.stringify(v);
+  } catch {
+    return '\u0002' + String(v);
+  }
+}
+
+function normalizeGroupValue(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v) && v.length === 1) return v[0];
+  return v;
+}
+
+function holds(term: ConditionTerm, x: number): boolean {
+  switch (term.op) {
+    case 'gt':
+      return x > term.value;
+    case 'gte':
+      return x >= term.value;
+    case 'lt':
+      return x < term.value;
+    case 'lte':
+      return x <= term.value;
+    case 'eq':
+      return x === term.value;
+    case 'neq':
+      return x !== term.value;
+  }
+}
+
+/** True when `expr` can only turn from false to true as rules are added to the seen set. */
+function exprIsMonotone(expr: (seen: ReadonlySet<string>) => boolean, ids: readonly string[]): boolean {
+  const n = ids.length;
+  if (n > 12) return false; // 2^n probes; beyond this, decide at window end (always correct)
+  const results: boolean[] = [];
+  for (let mask = 0; mask < 1 << n; mask++) {
+    const s = new Set<string>();
+    for (let i = 0; i < n; i++) if (mask & (1 << i)) s.add(ids[i]);
+    let r = false;
+    try {
+      r = expr(s) === true;
+    } catch {
+      return false;
+    }
+    results.push(r);
+  }
+  for (let mask = 0; mask < 1 << n; mask++) {
+    if (!results[mask]) continue;
+    for (let i = 0; i < n; i++) if (!results[mask | (1 << i)]) return false;
+  }
+  return true;
+}
+
+const COUNTING = new Set(['event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum']);
+
+/**
+ * The runtime of one compiled correlation: its groups, windows, lateness and eviction. The engine
+ * owns one per correlation and feeds it the matches of the rules (or correlations) it references.
+ * Semantics are documented in packages/core/README.md ("Correlation semantics").
+ */
+export class CorrelationRuntime {
+  readonly correlation: CompiledCorrelation;
+  /** 'eager': decided on every event; 'close': decided when the window ends (upper-bound conditions). */
+  readonly mode: Mode;
+  readonly counters: CorrelationCounters = { inputs: 0, late: 0, evicted: 0, expired: 0, fired: 0, ignoredValues: 0 };
+  /** Newest event time this correlation has seen (µs); lateness is measured from it. */
+  newest = -Infinity;
+
+  private readonly groups = new Map<string, Group>();
+  private readonly ts: number;
+  private readonly limits: CorrelationLimits;
+  private readonly report: (d: Diagnostic) => void;
+  /** Distinct referenced ids; inputs carry their slot. */
+  private readonly ids: string[];
+  private readonly slotOf = new Map<string, number>();
+  /** temporal_ordered: positions in `rules` of each slot, descending (one event advances one step). */
+  private readonly positions: number[][];
+  private readonly nPositions: number;
+  private readonly conditions: readonly ConditionTerm[];
+  private readonly expr: ((seen: ReadonlySet<string>) => boolean) | undefined;
+  private readonly getters: (FieldGetter | null)[][];
+  private readonly valueGetters: (FieldGetter | undefined)[];
+  private readonly temporal: boolean;
+  private readonly seenScratch = new Set<string>();
+  private scratch = new Float64Array(16);
+  // close mode: windows in the order they opened, to end them as time passes.
+  private closeKeys: string[] = [];
+  private closeStarts: number[] = [];
+  private closeHead = 0;
+
+  /**
+   * `isCorrelation(id)` says which referenced ids are correlations: their inputs carry the inner
+   * firing's group, which supplies a group-by field of the same name unless an alias names a getter.
+   */
+  constructor(
+    correlation: CompiledCorrelation,
+    limits: CorrelationLimits,
+    report: (d: Diagnostic) => void,
+    isCorrelation: (id: string) => boolean = () => false,
+  ) {
+    this.correlation = correlation;
+    this.ts = correlation.timespanUs;
+    this.limits = limits;
+    this.report = report;
+    this.ids = [];
+    for (const id of correlation.rules) {
+      if (!this.slotOf.has(id)) {
+        this.slotOf.set(id, this.ids.length);
+        this.ids.push(id);
+      }
+    }
+    this.positions = this.ids.map(() => []);
+    correlation.rules.forEach((id, pos) => this.positions[this.slotOf.get(id)!].unshift(pos));
+    this.nPositions = correlation.rules.length;
+    this.temporal = correlation.type === 'temporal' || correlation.type === 'temporal_ordered';
+    this.expr = this.temporal ? correlation.temporalExpr : undefined;
+    // pySigma: a temporal correlation without a condition means "all referenced rules".
+    this.conditions =
+      correlation.condition.length > 0
+        ? correlation.condition
+        : [{ op: 'gte', value: this.temporal ? (correlation.type === 'temporal_ordered' ? this.nPositions : this.ids.length) : 1 }];
+    this.getters = this.ids.map((id) =>
+      correlation.groupBy.map((f) => f.byRule.get(id) ?? (isCorrelation(id) ? null : f.default)),
+    );
+    const vf = correlation.valueField;
+    this.valueGetters = this.ids.map((id) => (vf === undefined ? undefined : (vf.byRule.get(id) ?? vf.default)));
+    let monotone: boolean;
+    if (this.expr !== undefined) monotone = exprIsMonotone(this.expr, this.ids);
+    else monotone = COUNTING.has(correlation.type) && this.conditions.every((c) => c.op === 'gt' || c.op === 'gte');
+    this.mode = monotone || !COUNTING.has(correlation.type) ? 'eager' : 'close';
+  }
+
+  /** Live groups now. */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  /** Window entries held across all groups (for memory accounting). */
+  heldEntries(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.size;
+    return n;
+  }
+
+  /** The slot of a referenced id, or -1 when this correlation does not reference it. */
+  slot(id: string): number {
+    return this.slotOf.get(id) ?? -1;
+  }
+
+  /**
+   * Feeds one input: a match of the referenced rule `id` (or a firing of the referenced correlation
+   * `id`, then `inner` is its group) at `time`. Firings are appended to `out`.
+   */
+  input(id: string, ev: NightjarEvent, time: number, ctx: EvalContext, inner: Record<string, unknown> | undefined, out: CorrelationFiring[]): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.counters.inputs++;
+    if (time < this.newest - this.limits.latenessUs) {
+      this.late(ev, time, 'older than the allowed lateness');
+      return;
+    }
+    if (time > this.newest) this.newest = time;
+
+    const type = this.correlation.type;
+    let num = NaN;
+    let str: string | undefined;
+    if (type === 'value_count') {
+      str = toDistinct(this.readValue(slot, ev, ctx, inner));
+      if (str === undefined) {
+        this.counters.ignoredValues++;
+        return;
+      }
+    } else if (type !== 'event_count' && !this.temporal) {
+      num = toNumber(this.readValue(slot, ev, ctx, inner));
+      if (Number.isNaN(num)) {
+        this.counters.ignoredValues++;
+        return;
+      }
+    }
+
+    const fields = this.correlation.groupBy;
+    const getters = this.getters[slot];
+    let key = '';
+    let values: unknown[] | undefined;
+    for (let i = 0; i < fields.length; i++) {
+      const g = getters[i];
+      let v: unknown;
+      if (g !== null) v = g(ev, ctx);
+      else if (inner !== undefined && Object.prototype.hasOwnProperty.call(inner, fields[i].name)) v = inner[fields[i].name];
+      else v = fields[i].default(ev, ctx);
+      key = i === 0 ? keyPart(v) : key + '\u0000' + keyPart(v);
+      (values ??= []).push(normalizeGroupValue(v));
+    }
+
+    let g = this.groups.get(key);
+    if (g !== undefined) {
+      // Re-insert: a Map iterates in insertion order, so its front is the least recently used group.
+      this.groups.delete(key);
+      this.groups.set(key, g);
+    } else {
+      g = this.newGroup(key, values ?? [], ev);
+    }
+
+    if (this.mode === 'close') {
+      if (Number.isNaN(g.start)) {
+        this.openWindow(g, time);
+      } else if (time > g.start + this.ts) {
+        // This event is past the group's window: decide that window, then open a new one.
+        this.closeGroup(g, out);
+        g = this.newGroup(key, g.values, ev);
+        this.openWindow(g, time);
+      } else if (time < g.start) {
+        if (g.newest - time <= this.ts) {
+          this.openWindow(g, time); // still fits one timespan: the window now starts at this event
+        } else {
+          this.late(ev, time, "before the start of its group's window");
+          return;
+        }
+      }
+      this.record(g, slot, ev, time, num, str);
+      return;
+    }
+
+    const appended = this.record(g, slot, ev, time, num, str);
+    const end = g.newest;
+    const lo = end - this.ts;
+    this.evictBefore(g, lo);
+    if (type === 'temporal_ordered') {
+      if (appended) this.step(g, slot, time);
+      else this.replay(g);
+    }
+    const value = this.aggregate(g, lo);
+    if (this.satisfied(g, value, lo)) {
+      this.fire(g, lo, end, value, out);
+      this.groups.delete(key); // reset after firing: the next alert needs a fresh window
+    }
+    this.expire();
+  }
+
+  /**
+   * Moves time forward to `now` (the engine's newest event time): ends close-mode windows that can no
+   * longer receive events (`start + timespan + lateness < now`) and drops expired eager groups.
+   */
+  advance(now: number, out: CorrelationFiring[]): void {
+    if (this.mode !== 'close') return;
+    const horizon = now - this.ts - this.limits.latenessUs;
+    while (this.closeHead < this.closeKeys.length && this.closeStarts[this.closeHead] < horizon) {
+      const key = this.closeKeys[this.closeHead];
+      const start = this.closeStarts[this.closeHead];
+      this.closeHead++;
+      const g = this.groups.get(key);
+      if (g !== undefined && g.start === start) {
+        this.groups.delete(key);
+        this.closeGroup(g, out);
+      }
+    }
+    if (this.closeHead > 1024 && this.closeHead * 2 > this.closeKeys.length) {
+      this.closeKeys = this.closeKeys.slice(this.closeHead);
+      this.closeStarts = this.closeStarts.slice(this.closeHead);
+      this.closeHead = 0;
+    }
+  }
+
+  /** End of input: decides every open close-mode window. Eager groups were decided as events came. */
+  flush(out: CorrelationFiring[]): void {
+    if (this.mode === 'close') {
+      for (const g of this.groups.values()) this.closeGroup(g, out);
+    }
+    this.groups.clear();
+    this.closeKeys = [];
+    this.closeStarts = [];
+    this.closeHead = 0;
+  }
+
+  // ---- internals ----
+
+  private readValue(slot: number, ev: NightjarEvent, ctx: EvalContext, inner: Record<string, unknown> | undefined): unknown {
+    const get = this.valueGetters[slot];
+    const name = this.correlation.valueField?.name;
+    if (inner !== undefined && name !== undefined && !this.correlation.valueField!.byRule.has(this.ids[slot]) && Object.prototype.hasOwnProperty.call(inner, name)) {
+      return inner[name];
+    }
+    return get === undefined ? undefined : get(ev, ctx);
+  }
+
+  private newGroup(key: string, values: unknown[], ev: NightjarEvent): Group {
+    const g = new Group(key, values, ev);
+    const type = this.correlation.type;
+    if (type === 'value_count') {
+      g.s = [];
+      g.distinct = new Map();
+    }
+    if (this.temporal) g.lastBySlot = new Array<number>(this.ids.length).fill(-Infinity);
+    if (type === 'temporal_ordered') g.seq = new Array<number>(this.nPositions + 1).fill(-Infinity);
+    this.groups.set(key, g);
+    if (this.groups.size > this.limits.maxGroups) {
+      const oldestKey = this.groups.keys().next().value as string;
+      this.groups.delete(oldestKey);
+      this.counters.evicted++;
+      const n = this.counters.evicted;
+      if (n <= 10 || n % 1000 === 0) {
+        this.report({
+          code: 'NJ_GROUP_EVICTED',
+          severity: 'warning',
+          message: `correlation ${this.correlation.id} (${this.correlation.title}): more than ${this.limits.maxGroups} live groups; evicted the least recently used (${n} so far)`,
+          time: ev.time,
+          data: { rule: this.correlation.id, evicted: n, maxGroups: this.limits.maxGroups },
+        });
+      }
+    }
+    return g;
+  }
+
+  private openWindow(g: Group, time: number): void {
+    g.start = time;
+    this.closeKeys.push(g.key);
+    this.closeStarts.push(time);
+  }
+
+  /** Adds one entry in time order (ties after equal times); returns true when it went at the end. */
+  private record(g: Group, slot: number, ev: NightjarEvent, time: number, num: number, str: string | undefined): boolean {
+    const t = g.t;
+    let appended = true;
+    const aval = this.temporal ? slot : num;
+    if (t.length === g.head || time >= t[t.length - 1]) {
+      t.push(time);
+      g.a.push(aval);
+      if (g.s !== null) g.s.push(str!);
+    } else {
+      appended = false;
+      let lo = g.head;
+      let hi = t.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t[mid] <= time) lo = mid + 1;
+        else hi = mid;
+      }
+      t.splice(lo, 0, time);
+      g.a.splice(lo, 0, aval);
+      if (g.s !== null) g.s.splice(lo, 0, str!);
+    }
+    if (str !== undefined && g.distinct !== null) g.distinct.set(str, (g.distinct.get(str) ?? 0) + 1);
+    if (!Number.isNaN(num)) g.sum += num;
+    if (g.lastBySlot !== null && time > g.lastBySlot[slot]) g.lastBySlot[slot] = time;
+    if (time >= g.newest) {
+      g.newest = time;
+      g.trigger = ev;
+    }
+    this.keepRef(g, slot, ev, time);
+    return appended;
+  }
+
+  private keepRef(g: Group, slot: number, ev: NightjarEvent, time: number): void {
+    const max = this.limits.maxEventsPerAlert;
+    if (max <= 0 || ev.msg === null) return;
+    if (this.temporal) {
+      // One per referenced rule (its newest): the evidence that each part of the pattern happened.
+      if (g.refs === null) {
+        g.refs = new Array(this.ids.length);
+        g.refT = new Array<number>(this.ids.length).fill(-Infinity);
+      }
+      if (time >= g.refT![slot]) {
+        g.refs[slot] = ev.msg;
+        g.refT![slot] = time;
+      }
+      return;
+    }
+    if (g.refs === null) {
+      g.refs = [];
+      g.refT = [];
+    }
+    if (g.refs.length < max) {
+      g.refs.push(ev.msg);
+      g.refT!.push(time);
+    } else {
+      g.refs[g.refNext] = ev.msg;
+      g.refT![g.refNext] = time;
+      g.refNext = (g.refNext + 1) % max;
+    }
+  }
+
+  private evictBefore(g: Group, lo: number): void {
+    const t = g.t;
+    let h = g.head;
+    while (h < t.length && t[h] < lo) {
+      if (g.distinct !== null) {
+        const v = g.s![h];
+        const c = g.distinct.get(v)! - 1;
+        if (c === 0) g.distinct.delete(v);
+        else g.distinct.set(v, c);
+      } else if (!this.temporal && this.correlation.type !== 'event_count') {
+        g.sum -= g.a[h];
+      }
+      h++;
+    }
+    g.head = h;
+    // Compact now and then so a long-lived group's arrays do not grow without bound.
+    if (h > 32 && h * 2 > t.length) {
+      g.t = t.slice(h);
+      g.a = g.a.slice(h);
+      if (g.s !== null) g.s = g.s.slice(h);
+      g.head = 0;
+    }
+  }
+
+  /** temporal_ordered, one in-order event: advance the pending sequences (EQL-style, one per state). */
+  private step(g: Group, slot: number, time: number): void {
+    const seq = g.seq!;
+    const lo = time - this.ts;
+    for (const pos of this.positions[slot]) {
+      if (pos === 0) {
+        if (time > seq[1]) seq[1] = time; // the newest start is the one most likely to complete in time
+      } else if (seq[pos] >= lo && seq[pos] > seq[pos + 1]) {
+        seq[pos + 1] = seq[pos];
+      }
+    }
+  }
+
+  /** temporal_ordered after an out-of-order insert: rebuild the pending sequences from the window. */
+  private replay(g: Group): void {
+    g.seq!.fill(-Infinity);
+    for (let i = g.head; i < g.t.length; i++) this.step(g, g.a[i], g.t[i]);
+  }
+
+  private aggregate(g: Group, lo: number): number {
+    switch (this.correlation.type) {
+      case 'event_count':
+        return g.size;
+      case 'value_count':
+        return g.distinct!.size;
+      case 'value_sum':
+        return g.sum;
+      case 'value_avg':
+        return g.size > 0 ? g.sum / g.size : NaN;
+      case 'value_percentile':
+      case 'value_median': {
+        const n = g.size;
+        if (n === 0) return NaN;
+        if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.scratch.length * 2));
+        for (let i = 0; i < n; i++) this.scratch[i] = g.a[g.head + i];
+        return percentileOf(this.scratch.subarray(0, n), this.correlation.percentile ?? 50);
+      }
+      case 'temporal': {
+        let c = 0;
+        for (const last of g.lastBySlot!) if (last >= lo) c++;
+        return c;
+      }
+      case 'temporal_ordered': {
+        const seq = g.seq!;
+        for (let k = this.nPositions; k >= 1; k--) if (seq[k] >= lo) return k;
+        return 0;
+      }
+    }
+  }
+
+  private satisfied(g: Group, value: number, lo: number): boolean {
+    if (this.expr !== undefined) {
+      const seen = this.seenScratch;
+      seen.clear();
+      if (this.correlation.type === 'temporal_ordered') {
+        // Seen = the rules of the prefix of `rules` matched in order (value = its length).
+        for (let p = 0; p < value; p++) seen.add(this.correlation.rules[p]);
+      } else {
+        const last = g.lastBySlot!;
+        for (let i = 0; i < last.length; i++) if (last[i] >= lo) seen.add(this.ids[i]);
+      }
+      try {
+        return this.expr(seen) === true;
+      } catch {
+        return false;
+      }
+    }
+    if (Number.isNaN(value)) return false;
+    for (const c of this.conditions) if (!holds(c, value)) return false;
+    return true;
+  }
+
+  private closeGroup(g: Group, out: CorrelationFiring[]): void {
+    if (g.size === 0) return;
+    const lo = g.start;
+    const value = this.aggregate(g, lo);
+    if (this.satisfied(g, value, lo)) this.fire(g, lo, lo + this.ts, value, out);
+  }
+
+  private fire(g: Group, start: number, end: number, value: number, out: CorrelationFiring[]): void {
+    this.counters.fired++;
+    const group: Record<string, unknown> = {};
+    const fields = this.correlation.groupBy;
+    for (let i = 0; i < fields.length; i++) group[fields[i].name] = g.values[i];
+    const events: EsMessage[] = [];
+    if (g.refs !== null) {
+      const idx: number[] = [];
+      for (let i = 0; i < g.refs.length; i++) if (g.refs[i] !== undefined && g.refT![i] >= start && g.refT![i] <= end) idx.push(i);
+      idx.sort((x, y) => g.refT![x] - g.refT![y]);
+      for (const i of idx) events.push(g.refs[i]!);
+    }
+    out.push({
+      correlation: this.correlation,
+      time: g.newest,
+      window: { start, end },
+      group,
+      value,
+      trigger: g.trigger,
+      events,
+      eventsOmitted: Math.max(0, g.size - events.length),
+    });
+  }
+
+  private late(ev: NightjarEvent, time: number, why: string): void {
+    this.counters.late++;
+    const n = this.counters.late;
+    if (n <= 10 || n % 1000 === 0) {
+      this.report({
+        code: 'NJ_LATE_EVENT',
+        severity: 'warning',
+        message: `correlation ${this.correlation.id}: event at ${formatTimeUs(time)} arrived ${why} (newest ${formatTimeUs(this.newest)}, lateness ${this.limits.latenessUs} µs); not counted (${n} late so far)`,
+        time,
+        source: ev.source,
+        line: ev.line,
+        data: { rule: this.correlation.id, late: n, newest: this.newest, latenessUs: this.limits.latenessUs },
+      });
+    }
+  }
+
+  /** Drops a few eager groups whose newest event can no longer share a window with any new event. */
+  private expire(): void {
+    const horizon = this.newest - this.ts - this.limits.latenessUs;
+    let budget = 4; // bounded work per event; stale groups at the LRU front go first
+    for (const g of this.groups.values()) {
+      if (budget-- === 0 || g.newest >= horizon) break;
+      this.groups.delete(g.key);
+      this.counters.expired++;
+    }
+  }
+}
+

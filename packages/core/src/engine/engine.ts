@@ -1,0 +1,474 @@
+import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
+import type { NightjarEvent } from '../model/event.js';
+import type { EsProcess } from '../model/message.js';
+import type { EvalContext, LineageResolver } from '../fields/context.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { Alert } from '../alert/types.js';
+import { LineageCache } from '../lineage/cache.js';
+import type { LineageMetrics } from '../lineage/cache.js';
+import { SequenceTracker } from '../gaps/tracker.js';
+import type { SequenceMetrics, SequenceTrackerOptions } from '../gaps/tracker.js';
+import { CorrelationRuntime } from '../correlation/runtime.js';
+import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
+import { CORRELATION_ERROR_CODES, CorrelationConfigError } from '../correlation/errors.js';
+import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
+
+export interface EngineOptions {
+  /**
+   * The process-lineage cache. On by default: alerts carry the actor's ancestry and rules may read
+   * `parent.*` & co. `false` turns it off (no fork/exec/exit subscription needed, alerts have an
+   * empty `lineage` with `lineage_complete: false`, lineage fields read nothing).
+   */
+  lineage?: { maxProcesses?: number; exitGraceUs?: number } | false;
+  correlation?: {
+    /** Live groups per correlation before the least recently used is evicted. Default 10,000. */
+    maxGroups?: number;
+    /** Allowed lateness behind a correlation's newest event time, in µs. Default 5 s. */
+    latenessUs?: number;
+    /** Largest correlation timespan the engine runs; above it `new Engine` throws NJ_TIMESPAN_LIMIT. Default 1 h. */
+    maxTimespanUs?: number;
+    /** Events kept as evidence per correlation alert; the rest are counted in `events_omitted`. Default 10. */
+    maxEventsPerAlert?: number;
+  };
+  /** Options of the sequence-gap tracker. */
+  sequence?: SequenceTrackerOptions;
+  /** Diagnostics kept for `diagnostics()` and queued for `drainDiagnostics()` (each). Default 10,000. */
+  maxDiagnostics?: number;
+}
+
+export const ENGINE_DEFAULTS = {
+  maxGroups: 10_000,
+  latenessUs: 5_000_000,
+  maxTimespanUs: 3_600_000_000,
+  maxEventsPerAlert: 10,
+  maxDiagnostics: 10_000,
+} as const;
+
+export interface EngineMetrics {
+  /** Events pushed (skipped ones included). */
+  events: number;
+  /** Events pushed with `skipped: true` (sequence-tracked only). */
+  skipped: number;
+  /** Events per event name (skipped ones included). */
+  byType: Record<string, number>;
+  /** Matches per detection rule id (generate=false rules included). */
+  matches: Record<string, number>;
+  /** Alerts emitted per rule or correlation id (suppressed ones not included). */
+  alerts: Record<string, number>;
+  /** Alerts folded into an earlier one by suppression. */
+  suppressed: number;
+  /** Predicates that threw (the event was treated as not matching). */
+  ruleErrors: number;
+  /** Correlation inputs older than the allowed lateness, over all correlations. */
+  lateEvents: number;
+  /** Correlation groups evicted because a correlation hit maxGroups. */
+  evictedGroups: number;
+  /** Correlation groups dropped because their window had passed (normal housekeeping). */
+  expiredGroups: number;
+  /** Correlation groups live now. */
+  liveGroups: number;
+  correlations: Record<string, CorrelationCounters & { groups: number; mode: 'eager' | 'close' }>;
+  gaps: SequenceMetrics;
+  lineage: LineageMetrics | null;
+  diagnostics: { kept: number; dropped: number };
+}
+
+/** A detection rule as dispatched: its counters and the correlations its matches feed. */
+interface RuleEntry {
+  readonly rule: CompiledRule;
+  readonly feeds: CorrelationRuntime[];
+  matches: number;
+  alerts: number;
+  errors: number;
+}
+
+interface CorrEntry {
+  readonly runtime: CorrelationRuntime;
+  /** Correlations that reference this one. */
+  readonly feeds: CorrelationRuntime[];
+  /** Event types behind this correlation (null: any), for the `incomplete` flag. */
+  readonly eventTypes: readonly string[] | null;
+  alerts: number;
+}
+
+const EMPTY: Alert[] = Object.freeze([]) as unknown as Alert[];
+
+const NO_LINEAGE: LineageResolver = {
+  parent: () => undefined,
+  realParent: () => undefined,
+  responsible: () => undefined,
+  ancestors: () => EMPTY_PROCS,
+};
+const EMPTY_PROCS: readonly EsProcess[] = Object.freeze([]);
+
+/**
+ * The detection engine: push events, get alerts. Synchronous, no I/O. Per event: sequence tracking
+ * (every event, skipped ones too) → lineage update → dispatch by event name → stateless match →
+ * correlation update → alerts. See packages/core/README.md ("Engine").
+ */
+export class Engine {
+  private readonly ruleset: CompiledRuleSet;
+  private readonly tracker: SequenceTracker;
+  private readonly lineageCache: LineageCache | undefined;
+  private readonly ctx: EvalContext;
+  private readonly limits: CorrelationLimits;
+  private readonly byName = new Map<string, RuleEntry[]>();
+  private readonly anyType: RuleEntry[] = [];
+  private readonly ruleEntries: RuleEntry[] = [];
+  private readonly corrs = new Map<CompiledCorrelation, CorrEntry>();
+  /** Correlations in dependency order (referenced ones first), for flush(). */
+  private readonly corrOrder: CorrEntry[] = [];
+  private readonly closeMode: CorrelationRuntime[] = [];
+  private readonly firings: CorrelationFiring[] = [];
+  private readonly byType = new Map<string, number>();
+  private readonly suppression = new Map<string, { first: number; alert: Alert }>();
+  private readonly maxDiagnostics: number;
+  private kept: Diagnostic[] = [];
+  private pending: Diagnostic[] = [];
+  private dropped = 0;
+  private events = 0;
+  private skipped = 0;
+  private suppressed = 0;
+  private ruleErrors = 0;
+  private now = -Infinity;
+  private readonly report = (d: Diagnostic): void => this.addDiagnostic(d);
+
+  constructor(ruleset: CompiledRuleSet, options: EngineOptions = {}) {
+    this.ruleset = ruleset;
+    const c = options.correlation ?? {};
+    this.limits = {
+      maxGroups: Math.max(1, Math.floor(c.maxGroups ?? ENGINE_DEFAULTS.maxGroups)),
+      latenessUs: Math.max(0, c.latenessUs ?? ENGINE_DEFAULTS.latenessUs),
+      maxEventsPerAlert: Math.max(0, Math.floor(c.maxEventsPerAlert ?? ENGINE_DEFAULTS.maxEventsPerAlert)),
+    };
+    const maxTimespanUs = c.maxTimespanUs ?? ENGINE_DEFAULTS.maxTimespanUs;
+    this.maxDiagnostics = Math.max(1, Math.floor(options.maxDiagnostics ?? ENGINE_DEFAULTS.maxDiagnostics));
+    this.tracker = new SequenceTracker(options.sequence);
+    if (options.lineage !== false) this.lineageCache = new LineageCache(options.lineage ?? {});
+    this.ctx = { lineage: this.lineageCache ?? NO_LINEAGE };
+    if (this.lineageCache === undefined) {
+      const users = ruleset.rules.filter((r) => r.usesLineage).map((r) => r.id);
+      if (users.length > 0) {
+        this.addDiagnostic({
+          code: 'NJ_LINEAGE_DISABLED',
+          severity: 'warning',
+          message: `lineage is off but ${users.length} rule(s) read lineage fields, which will find nothing: ${users.slice(0, 5).join(', ')}`,
+          data: { rules: users },
+        });
+      }
+    }
+
+    this.buildCorrelations(ruleset, maxTimespanUs);
+
+    const feedsById = new Map<string, CorrelationRuntime[]>();
+    for (const e of this.corrs.values()) {
+      for (const id of new Set(e.runtime.correlation.rules)) {
+        let l = feedsById.get(id);
+        if (l === undefined) feedsById.set(id, (l = []));
+        l.push(e.runtime);
+      }
+    }
+    for (const rule of ruleset.rules) {
+      const entry: RuleEntry = { rule, feeds: feedsById.get(rule.id) ?? [], matches: 0, alerts: 0, errors: 0 };
+      this.ruleEntries.push(entry);
+      if (rule.eventTypes === null) this.anyType.push(entry);
+    }
+    // One list per event name, in ruleset order, with the any-type rules merged in.
+    const names = new Set<string>();
+    for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
+    for (const name of names) {
+      this.byName.set(
+        name,
+        this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name)),
+      );
+    }
+  }
+
+  /** The lineage cache (undefined when `lineage: false`): backfill it with running processes, read its metrics. */
+  get lineage(): LineageCache | undefined {
+    return this.lineageCache;
+  }
+
+  /** The sequence-gap tracker: its gaps() and restarts(). */
+  get sequences(): SequenceTracker {
+    return this.tracker;
+  }
+
+  /**
+   * The ES event names to subscribe to: the ruleset's, plus fork, exec and exit when lineage is on
+   * (the cache learns processes from them), sorted.
+   */
+  requiredEventTypes(): string[] {
+    const s = new Set(this.ruleset.requiredEventTypes());
+    if (this.lineageCache !== undefined) for (const n of ['fork', 'exec', 'exit']) s.add(n);
+    return [...s].sort();
+  }
+
+  /**
+   * Processes one event and returns the alerts it raises (a shared, frozen empty array when none:
+   * do not mutate it). Events should arrive in time order; see the README for late events.
+   */
+  push(ev: NightjarEvent): Alert[] {
+    this.events++;
+    this.byType.set(ev.name, (this.byType.get(ev.name) ?? 0) + 1);
+    this.tracker.observe(ev);
+    if (ev.time > this.now) this.now = ev.time;
+    this.lineageCache?.observe(ev);
+    let out: Alert[] | null = null;
+    if (ev.skipped || ev.msg === null) {
+      this.skipped++;
+    } else {
+      const entries = this.byName.get(ev.name) ?? this.anyType;
+      const ctx = this.ctx;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
+        let hit: boolean;
+        try {
+          hit = e.rule.match(ev, ctx);
+        } catch (err) {
+          this.ruleFailed(e, ev, err);
+          continue;
+        }
+        if (!hit) continue;
+        e.matches++;
+        if (e.rule.generate) {
+          const a = this.suppress(e.rule.suppressUs, e.rule.id, ev.entityId, ev.time, () =>
+            buildDetectionAlert(e.rule, ev, this.lineageCache, this.tracker.overlapsOpenGap(e.rule.eventTypes, ev.time, ev.time)),
+          );
+          if (a !== null) {
+            e.alerts++;
+            (out ??= []).push(a);
+          }
+        }
+        for (let j = 0; j < e.feeds.length; j++) e.feeds[j].input(e.rule.id, ev, ev.time, ctx, undefined, this.firings);
+      }
+    }
+    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i].advance(this.now, this.firings);
+    if (this.firings.length > 0) out = this.drainFirings(out);
+    return out ?? EMPTY;
+  }
+
+  /**
+   * End of input: decides the correlations that can only be decided when their window ends
+   * (upper-bound conditions such as lt/lte/eq) and returns their alerts. All correlation state is
+   * cleared; pushing more events afterwards starts fresh windows.
+   */
+  flush(): Alert[] {
+    let out: Alert[] | null = null;
+    for (const e of this.corrOrder) {
+      e.runtime.flush(this.firings);
+      if (this.firings.length > 0) out = this.drainFirings(out);
+    }
+    return out ?? EMPTY;
+  }
+
+  /** Every diagnostic so far (the first `maxDiagnostics`; later ones are counted in metrics().diagnostics.dropped). */
+  diagnostics(): Diagnostic[] {
+    this.pullTracker();
+    return this.kept.slice();
+  }
+
+  /** The diagnostics raised since the last call (at most `maxDiagnostics`, oldest dropped first). */
+  drainDiagnostics(): Diagnostic[] {
+    this.pullTracker();
+    const d = this.pending;
+    this.pending = [];
+    return d;
+  }
+
+  metrics(): EngineMetrics {
+    const matches: Record<string, number> = {};
+    const alerts: Record<string, number> = {};
+    for (const e of this.ruleEntries) {
+      matches[e.rule.id] = (matches[e.rule.id] ?? 0) + e.matches;
+      if (e.rule.generate) alerts[e.rule.id] = (alerts[e.rule.id] ?? 0) + e.alerts;
+    }
+    const correlations: EngineMetrics['correlations'] = {};
+    let late = 0;
+    let evicted = 0;
+    let expired = 0;
+    let live = 0;
+    for (const e of this.corrs.values()) {
+      const r = e.runtime;
+      correlations[r.correlation.id] = { ...r.counters, groups: r.groupCount, mode: r.mode };
+      if (r.correlation.generate) alerts[r.correlation.id] = (alerts[r.correlation.id] ?? 0) + e.alerts;
+      late += r.counters.late;
+      evicted += r.counters.evicted;
+      expired += r.counters.expired;
+      live += r.groupCount;
+    }
+    return {
+      events: this.events,
+      skipped: this.skipped,
+      byType: Object.fromEntries(this.byType),
+      matches,
+      alerts,
+      suppressed: this.suppressed,
+      ruleErrors: this.ruleErrors,
+      lateEvents: late,
+      evictedGroups: evicted,
+      expiredGroups: expired,
+      liveGroups: live,
+      correlations,
+      gaps: this.tracker.metrics(),
+      lineage: this.lineageCache?.metrics() ?? null,
+      diagnostics: { kept: this.kept.length, dropped: this.dropped },
+    };
+  }
+
+  // ---- internals ----
+
+  private buildCorrelations(ruleset: CompiledRuleSet, maxTimespanUs: number): void {
+    const ruleIds = new Map<string, CompiledRule[]>();
+    for (const r of ruleset.rules) {
+      const l = ruleIds.get(r.id);
+      if (l === undefined) ruleIds.set(r.id, [r]);
+      else l.push(r);
+    }
+    const corrById = new Map<string, CompiledCorrelation>();
+    for (const c of ruleset.correlations) corrById.set(c.id, c);
+    for (const c of ruleset.correlations) {
+      if (!Number.isFinite(c.timespanUs) || c.timespanUs <= 0) {
+        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.BAD_TIMESPAN, c.id, `correlation ${c.id} (${c.title}): timespan must be a positive number of µs, got ${c.timespanUs}`);
+      }
+      if (c.timespanUs > maxTimespanUs) {
+        throw new CorrelationConfigError(
+          CORRELATION_ERROR_CODES.TIMESPAN_LIMIT,
+          c.id,
+          `correlation ${c.id} (${c.title}) at ${c.source.file}:${c.source.line}:${c.source.col}: timespan ${c.timespanUs / 1e6} s is above the engine's limit of ${maxTimespanUs / 1e6} s (EngineOptions.correlation.maxTimespanUs)`,
+        );
+      }
+      if (c.type.startsWith('value_') && c.valueField === undefined) {
+        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.BAD_DEFINITION, c.id, `correlation ${c.id} (${c.title}): ${c.type} needs a value field`);
+      }
+      if (c.type === 'value_percentile' && !(typeof c.percentile === 'number' && c.percentile >= 0 && c.percentile <= 100)) {
+        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.BAD_DEFINITION, c.id, `correlation ${c.id} (${c.title}): percentile must be 0–100, got ${String(c.percentile)}`);
+      }
+      for (const ref of c.rules) {
+        if (!ruleIds.has(ref) && !corrById.has(ref)) {
+          throw new CorrelationConfigError(CORRELATION_ERROR_CODES.UNKNOWN_REFERENCE, c.id, `correlation ${c.id} (${c.title}) references ${ref}, which is not a loaded rule or correlation`);
+        }
+      }
+    }
+
+    // Dependency order (referenced first) with cycle detection; also the event types behind each.
+    const state = new Map<string, 1 | 2>();
+    const typesOf = new Map<string, readonly string[] | null>();
+    const visit = (c: CompiledCorrelation, path: string[]): void => {
+      const s = state.get(c.id);
+      if (s === 2) return;
+      if (s === 1) {
+        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.CYCLE, c.id, `correlations reference each other in a cycle: ${[...path, c.id].join(' → ')}`);
+      }
+      state.set(c.id, 1);
+      let types: Set<string> | null = new Set();
+      for (const ref of c.rules) {
+        const inner = corrById.get(ref);
+        if (inner !== undefined && !ruleIds.has(ref)) {
+          visit(inner, [...path, c.id]);
+          const t = typesOf.get(inner.id);
+          if (t === null || t === undefined) types = null;
+          else if (types !== null) for (const n of t) types.add(n);
+        } else {
+          for (const r of ruleIds.get(ref) ?? []) {
+            if (r.eventTypes === null) types = null;
+            else if (types !== null) for (const n of r.eventTypes) types.add(n);
+          }
+        }
+      }
+      typesOf.set(c.id, types === null ? null : [...types]);
+      state.set(c.id, 2);
+      const runtime = new CorrelationRuntime(c, this.limits, this.report, (id) => corrById.has(id) && !ruleIds.has(id));
+      const entry: CorrEntry = { runtime, feeds: [], eventTypes: typesOf.get(c.id)!, alerts: 0 };
+      this.corrs.set(c, entry);
+      this.corrOrder.push(entry);
+      if (runtime.mode === 'close') this.closeMode.push(runtime);
+    };
+    for (const c of ruleset.correlations) visit(c, []);
+    for (const e of this.corrs.values()) {
+      for (const ref of new Set(e.runtime.correlation.rules)) {
+        const inner = corrById.get(ref);
+        if (inner !== undefined && !ruleIds.has(ref)) this.corrs.get(inner)!.feeds.push(e.runtime);
+      }
+    }
+  }
+
+  /** Emits the alerts of pending firings and feeds them to the correlations that reference them. */
+  private drainFirings(out: Alert[] | null): Alert[] | null {
+    const firings = this.firings;
+    for (let i = 0; i < firings.length; i++) {
+      const f = firings[i];
+      const e = this.corrs.get(f.correlation)!;
+      if (f.correlation.generate) {
+        const a = this.suppress(f.correlation.suppressUs, f.correlation.id, groupEntity(f.group), f.time, () =>
+          buildCorrelationAlert(f, this.lineageCache, this.tracker.overlapsOpenGap(e.eventTypes, f.window.start, f.window.end)),
+        );
+        if (a !== null) {
+          e.alerts++;
+          (out ??= []).push(a);
+        }
+      }
+      // Chained correlations: this firing is one input event to each correlation referencing it.
+      for (const dep of e.feeds) dep.input(f.correlation.id, f.trigger, f.time, this.ctx, f.group, firings);
+    }
+    firings.length = 0;
+    return out;
+  }
+
+  /**
+   * Suppression (RuleMeta.suppressUs): the first alert of a (rule, entity) is emitted with count 1;
+   * matches within suppressUs of it (either side, inclusive) emit nothing and add 1 to that alert's
+   * `count`. The next match after the period emits a new alert and starts a new period.
+   */
+  private suppress(period: number | undefined, ruleId: string, entity: string, time: number, build: () => Alert): Alert | null {
+    if (period === undefined || !(period > 0)) return build();
+    const key = ruleId + '\u0000' + entity;
+    const s = this.suppression.get(key);
+    if (s !== undefined && Math.abs(time - s.first) <= period) {
+      s.alert.count++;
+      this.suppressed++;
+      return null;
+    }
+    const alert = build();
+    if (s !== undefined) this.suppression.delete(key);
+    this.suppression.set(key, { first: time, alert });
+    // Bounded like correlation groups: the oldest suppression periods go first.
+    if (this.suppression.size > this.limits.maxGroups) this.suppression.delete(this.suppression.keys().next().value as string);
+    return alert;
+  }
+
+  private ruleFailed(e: RuleEntry, ev: NightjarEvent, err: unknown): void {
+    e.errors++;
+    this.ruleErrors++;
+    if (e.errors <= 10 || e.errors % 1000 === 0) {
+      this.addDiagnostic({
+        code: 'NJ_RULE_ERROR',
+        severity: 'error',
+        message: `rule ${e.rule.id} (${e.rule.title}) threw on a ${ev.name} event: ${err instanceof Error ? err.message : String(err)} (${e.errors} so far; treated as no match)`,
+        time: ev.time,
+        source: ev.source,
+        line: ev.line,
+        data: { rule: e.rule.id, errors: e.errors },
+      });
+    }
+  }
+
+  private pullTracker(): void {
+    for (const d of this.tracker.drainDiagnostics()) this.addDiagnostic(d);
+  }
+
+  private addDiagnostic(d: Diagnostic): void {
+    if (this.kept.length < this.maxDiagnostics) this.kept.push(d);
+    else this.dropped++;
+    if (this.pending.length >= this.maxDiagnostics) this.pending.shift();
+    this.pending.push(d);
+  }
+}
+
+function groupEntity(group: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(group);
+  } catch {
+    return String(group);
+  }
+}
