@@ -22,6 +22,7 @@
  * | NJ_UNSUPPORTED_LOGSOURCE  | another product/service, a category without an ES equivalent, or a taxonomy rule with no field mapping |
  * | NJ_UNKNOWN_EVENT_TYPE     | a native ES rule (`service: endpointsecurity`) whose category is not an ES event name  |
  * | NJ_UNKNOWN_FIELD_MAPPING  | `fieldMapping` is not a known mapping name                                              |
+ * | NJ_FIELD_PATH             | a native ES path core cannot compile (empty segment `a..b`, a JSONPath `$` script)     |
  *
  * Semantics chosen where Sigma leaves it to the backend (each has a test in test/detection):
  * - Strings compare case-insensitively (`cased` opts out); regexes are case-sensitive unless `i` or an
@@ -74,6 +75,7 @@ export const DETECTION_ERROR_CODES = [
   'NJ_UNSUPPORTED_LOGSOURCE',
   'NJ_UNKNOWN_EVENT_TYPE',
   'NJ_UNKNOWN_FIELD_MAPPING',
+  'NJ_FIELD_PATH',
 ] as const;
 
 /**

@@ -17,12 +17,12 @@ import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './s
  *
  * Errors: NJ_UNSUPPORTED_LOGSOURCE (another product, another service, a category with no ES
  * equivalent, or a taxonomy rule without a field mapping), NJ_UNKNOWN_EVENT_TYPE (native category that
- * is not an ES event name), NJ_UNKNOWN_FIELD_MAPPING, NJ_UNMAPPED_FIELD.
+ * is not an ES event name), NJ_UNKNOWN_FIELD_MAPPING, NJ_UNMAPPED_FIELD, NJ_FIELD_PATH (a native path core
+ * cannot compile, e.g. an empty segment or a JSONPath script).
  */
 
 export { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, destinationPath, commandLine } from './sigmahq-macos.js';
 export type { CategoryMapping, MappedField } from './sigmahq-macos.js';
-export { compileFieldPath, knownEventName } from './core-compat.js';
 
 export const FIELD_MAPPINGS = ['sigmahq-macos'] as const;
 
@@ -93,8 +93,8 @@ export function logsourceEventTypes(logsource: Record<string, unknown>, fieldMap
   return k.kind === 'native' ? (k.eventTypes === null ? null : [...k.eventTypes]) : [...k.mapping.eventTypes];
 }
 
-function nativeField(field: string): FieldResolution {
-  const c = compileFieldPath(field);
+function nativeField(field: string, path: readonly (string | number)[]): FieldResolution {
+  const c = compileFieldPath(field, path);
   return { get: c.get, usesLineage: c.usesLineage, resolved: field, eventTypes: null };
 }
 
@@ -112,8 +112,8 @@ export function resolveField(
   if (field === '' || /\s/.test(field)) {
     throw new RuleError('NJ_UNMAPPED_FIELD', `invalid field name '${field}'`, path);
   }
-  if (k.kind === 'native') return nativeField(field);
-  if (field.includes('.')) return nativeField(field);
+  if (k.kind === 'native') return nativeField(field, path);
+  if (field.includes('.') || field.startsWith('$')) return nativeField(field, path);
   const perType = k.mapping.fields.get(field);
   if (perType === undefined) {
     const known = [...k.mapping.fields.keys()].sort().join(', ');
