@@ -1,7 +1,82 @@
-import { type CliIO, EXIT_USAGE } from '../io.js';
+import path from 'node:path';
+import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
+import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
+import { palette } from '../output/color.js';
+import { DEFAULT_CONFIG, LintConfigError, type LintConfig, findLintConfig, readLintConfig } from '../lint/config.js';
+import { formatGithub, formatJson, formatSarif, formatStylish, summaryText } from '../lint/format.js';
+import { atOrAbove, lintDocuments } from '../lint/run.js';
+import type { Severity } from '../lint/checks.js';
+import type { LintInput } from '../lint/run.js';
 
-// Placeholder until the command lands; replaced by its owner.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('nightjar lint: not available yet\n');
-  return EXIT_USAGE;
+const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+
+export const HELP = `Usage: nightjar lint [rules…] [options]
+
+Checks rules for schema errors, semantic mistakes and bad practice, with stable check ids
+(packages/cli/docs/lint.md lists every check). Default rules: the bundled ruleset.
+
+Options:
+  --format <stylish|json|sarif|github>  output format (default stylish)
+  --output <file>                       write findings to a file instead of stdout
+  --fail-on <error|warning|info>        lowest severity that makes the exit code 1 (default error)
+  --config <file>                       lint configuration (default: nightjar.config.yaml found
+                                        in the rule path or its parents, up to the repo root)
+  -h, --help                            show this help
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or internal error.
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseCommand(
+    {
+      name: 'lint',
+      help: HELP,
+      formats: FORMATS,
+      positionals: { min: 0 },
+      options: { format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' }, config: { type: 'string' } },
+    },
+    argv,
+  );
+  if (parsed.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const failOn = (parsed.values['fail-on'] ?? 'error') as string;
+  if (!['error', 'warning', 'info'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
+  const format = parsed.format ?? 'stylish';
+  const paths = parsed.positionals.length ? parsed.positionals.map((p) => path.resolve(io.cwd, p)) : [bundledRulesDir()];
+  try {
+    let cfg: LintConfig = DEFAULT_CONFIG;
+    const cfgFile = typeof parsed.values.config === 'string' ? path.resolve(io.cwd, parsed.values.config) : findLintConfig(paths[0]!);
+    if (cfgFile) cfg = readLintConfig(cfgFile);
+    const sink = await openOutput(parsed.values.output as string | undefined, io);
+    let loaded: LintInput;
+    try {
+      loaded = (await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs })) as unknown as LintInput;
+    } catch (err) {
+      await sink.close();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
+      throw err;
+    }
+    const result = lintDocuments(loaded, cfg);
+    const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
+    const text =
+      format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result, io.cwd) : format === 'github' ? formatGithub(result, io.cwd) : formatStylish(result, palette(color), io.cwd);
+    await sink.write(text);
+    await sink.close();
+    if (format !== 'stylish' || sink.toFile) io.stderr.write(`${summaryText(result)}\n`);
+    return result.findings.some((f) => atOrAbove(f, failOn as Severity)) ? EXIT_FINDINGS : EXIT_OK;
+  } catch (err) {
+    if (err instanceof LintConfigError) {
+      io.stderr.write(`nightjar lint: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliError) {
+      reportFatal(io, 'lint', err);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`nightjar lint: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
 }

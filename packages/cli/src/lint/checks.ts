@@ -1,0 +1,68 @@
+/**
+ * Every lint check: a stable id (never renamed; SARIF and configs refer to it), a default
+ * severity, and a one-line description. packages/cli/docs/lint.md documents each with a bad and a
+ * good example; test/lint/bad-rules/<id without nj/>.yml seeds each one.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface CheckMeta {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly description: string;
+  /** The pySigma / SigmaHQ validator this check corresponds to, when there is one. */
+  readonly pysigma?: string;
+}
+
+const c = (id: string, severity: Severity, description: string, pysigma?: string): CheckMeta => ({ id: `nj/${id}`, severity, description, ...(pysigma ? { pysigma } : {}) });
+
+export const CHECKS: readonly CheckMeta[] = [
+  c('yaml-syntax', 'error', 'The file is not valid YAML (or uses duplicate keys, custom tags, too many aliases).'),
+  c('schema', 'error', 'The document does not follow the Sigma rule / correlation / filter schema (missing title, logsource, detection, bad level or status, wrong types).'),
+  c('misspelt-key', 'warning', 'A top-level key that looks like a misspelt standard key (falsepositive, reference, tag …) and is therefore ignored.', 'custom_attributes'),
+  c('missing-id', 'warning', 'The rule has no id; alerts, configs and correlations cannot refer to it stably.', 'identifier_existence'),
+  c('invalid-id', 'warning', 'The id is not a UUID (SigmaHQ and pySigma expect a UUIDv4).'),
+  c('duplicate-id', 'error', 'Two documents share an id.', 'identifier_uniqueness'),
+  c('duplicate-title', 'warning', 'Two rules share a title, so alerts cannot be told apart.', 'duplicate_title'),
+  c('missing-metadata', 'info', 'Recommended metadata is missing (description, author, date, level, status).', 'sigmahq_*_existence'),
+  c('date-format', 'warning', 'date / modified is not YYYY-MM-DD, or modified is before date.', 'sigmahq_modified_date_order'),
+  c('duplicate-references', 'info', 'The same reference is listed twice.', 'duplicate_references'),
+  c('tag-format', 'warning', 'A tag does not match namespace.value in lower case, or a known namespace (car, cve, tlp, detection, stp) has a malformed value.', 'tag_format'),
+  c('attack-tag', 'warning', 'An attack.* tag is not shaped like an ATT&CK id (t1234, t1234.001, g0001, s0001, m1001, ds0001, a0001, c0001) or a tactic slug (lower-case words joined by hyphens). The tactic list is not hard-coded.', 'attacktag'),
+  c('duplicate-tag', 'warning', 'The same tag is listed twice.', 'duplicate_tag'),
+  c('condition-syntax', 'error', "The condition does not parse (upper-case AND/OR/NOT, '2 of', the deprecated '|' aggregation, unbalanced parentheses)."),
+  c('dangling-condition', 'error', 'The condition names a search identifier that the detection does not define.', 'dangling_condition'),
+  c('empty-of-pattern', 'warning', "A '1 of x*' / 'all of x*' pattern matches no search identifier, so pySigma silently drops it."),
+  c('dangling-detection', 'warning', 'A search identifier that the condition never uses.', 'dangling_detection'),
+  c('all-of-them', 'info', "'all of them' is discouraged (it silently changes meaning when a selection is added).", 'all_of_them_condition'),
+  c('unreachable-condition', 'error', 'The condition can never be true (e.g. `sel and not sel`, or every branch needs a selection that cannot match).'),
+  c('always-true-condition', 'warning', "The condition is true for every event of the rule's types (e.g. `sel or not sel`, or a selection of only '*')."),
+  c('negation-only-condition', 'warning', 'The condition has no positive term (`not filter`): it matches nearly every event of its types.'),
+  c('unknown-modifier', 'error', 'A value modifier Sigma does not define (or a misspelling such as `contain`).'),
+  c('all-modifier', 'error', "`|all` on plain equality with several different values can never match (a field cannot equal two values); `windash|all` likewise.", 'invalid_modifier_combinations'),
+  c('all-single-value', 'warning', '`|all` with a single value does nothing (the spec forbids it).', 'sigmahq_invalid_all_modifier'),
+  c('modifier-combination', 'warning', 'Modifiers that do not combine: a repeated modifier, base64offset without contains, exists with other modifiers, re/cidr not first.', 'invalid_modifier_combinations'),
+  c('null-in-list', 'warning', 'null inside a value list (the spec wants a separate, negated selection).'),
+  c('double-wildcard', 'info', "A value with '**' (same as '*', usually a typo).", 'double_wildcard'),
+  c('wildcard-instead-of-modifier', 'info', "A value written '*x*', 'x*' or '*x' where contains/startswith/endswith says it clearly.", 'wildcards_instead_of_modifiers'),
+  c('control-character', 'warning', 'A value contains a control character, usually from a single backslash in a double-quoted YAML string ("C:\\temp" → tab).', 'control_character'),
+  c('regex-invalid', 'error', 'A |re value does not compile.'),
+  c('regex-unsupported', 'error', 'A |re value needs a backtracking feature (lookaround, backreference, atomic group, possessive quantifier); Nightjar runs regexes on a linear-time engine and rejects it.', 'sigmahq_unsupported_regex_group_construct'),
+  c('regex-backtracking', 'warning', 'A |re value has nested or overlapping quantifiers ((a+)+, (.*)*, (a|a)*) that backtrack catastrophically on backtracking engines (SIEM backends this rule may be converted to).'),
+  c('unknown-field', 'error', "A field that does not exist for the rule's event type (native ES paths) or is not mapped for its category (SigmaHQ taxonomy fields)."),
+  c('unknown-event-type', 'error', 'A native logsource category that is not an ES event name.'),
+  c('unsupported-logsource', 'error', 'A logsource Nightjar cannot serve: another product or service, or a taxonomy category with no ES equivalent.'),
+  c('event-type-macos-version', 'warning', 'An event type that needs a newer macOS than the configured target (lint.target.macos, default 13.0).'),
+  c('too-many-event-types', 'warning', 'The rule can match any event type, or more than lint.limits.maxEventTypes (default 10): every event of those types pays for it.'),
+  c('correlation-unknown-rule', 'error', 'A correlation references a rule id or name that is not loaded.'),
+  c('correlation-min-rules', 'error', 'A temporal / temporal_ordered correlation with fewer than two rules.', 'sigmahq_correlation_rules_minimum'),
+  c('correlation-group-by-missing', 'warning', 'A correlation without group-by counts all events together (one actor cannot be told from another).', 'sigmahq_correlation_group_by_existence'),
+  c('group-by-pid', 'warning', 'group-by on a pid (pids are reused); group by process identity, entity_id ("<pid>:<pidversion>").'),
+  c('timespan-format', 'error', 'A timespan that is not <number><s|m|h|d>.'),
+  c('timespan-long', 'warning', 'A correlation timespan above 5 minutes: state grows with the window and late evidence is rare on an endpoint.'),
+  c('timespan-limit', 'error', 'A correlation timespan above the engine limit (lint.limits.maxTimespan, default 1h); the engine refuses it.'),
+  c('missing-tests', 'info', 'The rule declares no tests: (nightjar test cannot show it fires or stays quiet).'),
+  c('tests-invalid', 'error', 'The tests: key is malformed (missing name or expect, unknown event type, bad time, missing fixture file).'),
+  c('internal', 'error', 'The linter itself failed on this document (please report it).'),
+];
+
+export const CHECKS_BY_ID: ReadonlyMap<string, CheckMeta> = new Map(CHECKS.map((m) => [m.id, m]));

@@ -1,0 +1,161 @@
+/**
+ * nightjar.config.yaml, at the rule repository's root (DESIGN.md). The lint part:
+ *
+ *   lint:
+ *     checks:                       # global: off, or a new severity
+ *       nj/missing-tests: error
+ *       nj/regex-backtracking: off
+ *     rules:                        # per rule id (or title)
+ *       0b6c2d6e-…:
+ *         nj/unknown-field: off
+ *     limits: { maxTimespan: 1h, maxEventTypes: 10 }
+ *     target: { macos: "13.0" }
+ *
+ * A top-level `checks:`/`rules:`/`limits:`/`target:` (without `lint:`) is accepted too.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { NightjarError } from '@nightjar/core';
+import { CHECKS_BY_ID, type Severity } from './checks.js';
+
+export type Level = Severity | 'off';
+
+export interface LintConfig {
+  readonly file?: string;
+  readonly checks: ReadonlyMap<string, Level>;
+  readonly rules: ReadonlyMap<string, ReadonlyMap<string, Level>>;
+  readonly maxTimespanUs: number;
+  readonly warnTimespanUs: number;
+  readonly maxEventTypes: number;
+  readonly targetMacos: string;
+}
+
+export class LintConfigError extends NightjarError {
+  constructor(message: string) {
+    super('NJ_LINT_CONFIG', message);
+  }
+}
+
+export const CONFIG_FILE = 'nightjar.config.yaml';
+
+export const DEFAULT_CONFIG: LintConfig = {
+  checks: new Map(),
+  rules: new Map(),
+  maxTimespanUs: 3600e6,
+  warnTimespanUs: 300e6,
+  maxEventTypes: 10,
+  targetMacos: '13.0',
+};
+
+const LEVELS = new Set(['error', 'warning', 'info', 'off']);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `90s`, `5m`, `1h`, `2d` → µs; undefined when malformed. */
+export function parseSpanUs(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d+)(s|m|h|d)$/.exec(v.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * { s: 1e6, m: 60e6, h: 3600e6, d: 86400e6 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+function levelsFrom(v: unknown, where: string, file: string): Map<string, Level> {
+  const out = new Map<string, Level>();
+  if (v === undefined || v === null) return out;
+  if (!isObj(v)) throw new LintConfigError(`${file}: ${where} must be a mapping of check id to level`);
+  for (const [k, lvl] of Object.entries(v)) {
+    const id = k.startsWith('nj/') ? k : `nj/${k}`;
+    if (!CHECKS_BY_ID.has(id)) throw new LintConfigError(`${file}: ${where}: unknown check '${k}' (see packages/cli/docs/lint.md for the list)`);
+    const l = lvl === false ? 'off' : lvl;
+    if (typeof l !== 'string' || !LEVELS.has(l)) throw new LintConfigError(`${file}: ${where}.${k}: level must be one of error, warning, info, off`);
+    out.set(id, l as Level);
+  }
+  return out;
+}
+
+export function parseLintConfig(text: string, file: string): LintConfig {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const lp = e.linePos?.[0];
+    throw new LintConfigError(`${file}${lp ? `:${lp.line}:${lp.col}` : ''}: ${e.message.split('\n')[0]}`);
+  }
+  const raw = doc.toJS() as unknown;
+  if (raw === null || raw === undefined) return { ...DEFAULT_CONFIG, file };
+  if (!isObj(raw)) throw new LintConfigError(`${file}: must be a mapping`);
+  const lint = isObj(raw.lint) ? raw.lint : raw;
+  const checks = levelsFrom(lint.checks, 'checks', file);
+  const rules = new Map<string, Map<string, Level>>();
+  if (lint.rules !== undefined) {
+    if (!isObj(lint.rules)) throw new LintConfigError(`${file}: rules must be a mapping of rule id to checks`);
+    for (const [rid, v] of Object.entries(lint.rules)) rules.set(rid, levelsFrom(v, `rules.${rid}`, file));
+  }
+  const limits = isObj(lint.limits) ? lint.limits : {};
+  let maxTimespanUs = DEFAULT_CONFIG.maxTimespanUs;
+  if (limits.maxTimespan !== undefined) {
+    const v = parseSpanUs(limits.maxTimespan);
+    if (v === undefined) throw new LintConfigError(`${file}: limits.maxTimespan must look like 30m or 1h`);
+    maxTimespanUs = v;
+  }
+  let maxEventTypes = DEFAULT_CONFIG.maxEventTypes;
+  if (limits.maxEventTypes !== undefined) {
+    if (typeof limits.maxEventTypes !== 'number' || !Number.isInteger(limits.maxEventTypes) || limits.maxEventTypes < 1) throw new LintConfigError(`${file}: limits.maxEventTypes must be a positive integer`);
+    maxEventTypes = limits.maxEventTypes;
+  }
+  const target = isObj(lint.target) ? lint.target : {};
+  const macos = target.macos === undefined ? DEFAULT_CONFIG.targetMacos : String(target.macos);
+  if (!/^\d+(\.\d+){0,2}$/.test(macos)) throw new LintConfigError(`${file}: target.macos must be a version like 13.0`);
+  return { file, checks, rules, maxTimespanUs, warnTimespanUs: DEFAULT_CONFIG.warnTimespanUs, maxEventTypes, targetMacos: macos };
+}
+
+export function readLintConfig(file: string): LintConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LintConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseLintConfig(text, file);
+}
+
+/**
+ * Finds nightjar.config.yaml for a rule path: in the path (if a directory) or its parents, up to
+ * the repository root (a directory holding .git) or the filesystem root.
+ */
+export function findLintConfig(start: string): string | undefined {
+  let dir = path.resolve(start);
+  try {
+    if (!statSync(dir).isDirectory()) dir = path.dirname(dir);
+  } catch {
+    dir = path.dirname(dir);
+  }
+  for (;;) {
+    const f = path.join(dir, CONFIG_FILE);
+    if (existsSync(f)) return f;
+    if (existsSync(path.join(dir, '.git'))) return undefined;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** The effective level of a check for a rule (per-rule config wins over global, global over default). */
+export function levelFor(cfg: LintConfig, checkId: string, ruleKeys: readonly (string | undefined)[]): Level {
+  for (const k of ruleKeys) {
+    if (k === undefined) continue;
+    const l = cfg.rules.get(k)?.get(checkId);
+    if (l) return l;
+  }
+  return cfg.checks.get(checkId) ?? CHECKS_BY_ID.get(checkId)?.severity ?? 'error';
+}
+
+/** Compares dotted versions: <0, 0, >0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
