@@ -1,6 +1,6 @@
 import { NightjarError } from '../errors.js';
 import type { NightjarEvent } from './event.js';
-import type { AuditToken, EsMessage, EsProcess } from './message.js';
+import type { AuditToken, EsMessage, EsPayload, EsProcess } from './message.js';
 import { canonicalEventName, eventTypeByNumber, isKnownEventName } from './event-types.js';
 import { parseTimeUs } from './time.js';
 import { scanHeader } from './scan.js';
@@ -351,4 +351,21 @@ export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input
   } catch (err) {
     return new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source });
   }
+}
+
+/**
+ * The payload of `msg` typed by event name, when the message's event is that name (vendor aliases
+ * included, e.g. `cs_invalidate`); undefined otherwise. No copy: the object inside the message.
+ */
+export function payloadOf<N extends string>(msg: EsMessage | null | undefined, name: N): EsPayload<N> | undefined {
+  if (msg == null || typeof msg.event !== 'object' || msg.event === null) return undefined;
+  const event = msg.event as Record<string, unknown>;
+  let v = event[name];
+  if (v === undefined) {
+    for (const k in event) {
+      if (canonicalEventName(k) === name) v = event[k];
+      break;
+    }
+  }
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as EsPayload<N>) : undefined;
 }

@@ -18,6 +18,7 @@ export {
   createDecoder,
   decodeLine,
   eventFromMessage,
+  payloadOf,
   tokenEntityId,
   tokenPid,
   tokenPidversion,

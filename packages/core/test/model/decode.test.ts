@@ -275,3 +275,16 @@ describe('skip path (eventTypes given)', () => {
     expect(d.stats().unknownTypes).toEqual({ 'unknown:9001': 1 });
   });
 });
+
+describe('payloadOf', () => {
+  it('returns the typed payload for the event name, aliases included, else undefined', async () => {
+    const { payloadOf } = await import('@nightjar/core');
+    const e = ok(decodeLine(eslogger(execMessage(7))));
+    expect(payloadOf(e.msg, 'exec')?.target.executable.path).toBe('/bin/ls');
+    expect(payloadOf(e.msg, 'exec')?.fds?.map((f) => f.fdtype)).toEqual([1, 1, 6]);
+    expect(payloadOf(e.msg, 'open')).toBeUndefined();
+    expect(payloadOf(null, 'exec')).toBeUndefined();
+    const cs = ok(decodeLine('{"event_type":94,"time":"2024-01-01T00:00:00Z","event":{"cs_invalidate":{}}}'));
+    expect(payloadOf(cs.msg, 'cs_invalidated')).toEqual({});
+  });
+});
