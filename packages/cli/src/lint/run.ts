@@ -54,7 +54,7 @@ const LOADER_CODES: Record<string, string> = {
   NJ_YAML_SYNTAX: 'nj/yaml-syntax', NJ_YAML_DUPLICATE_KEY: 'nj/yaml-syntax', NJ_YAML_TAG: 'nj/yaml-syntax', NJ_YAML_ALIAS_LIMIT: 'nj/yaml-syntax',
   NJ_YAML_TOO_DEEP: 'nj/yaml-syntax', NJ_YAML_WARNING: 'nj/yaml-syntax', NJ_EMPTY_FILE: 'nj/yaml-syntax', NJ_FILE_TOO_LARGE: 'nj/yaml-syntax', NJ_FILE_READ: 'nj/yaml-syntax',
   NJ_DETECTION_SYNTAX: 'nj/condition-syntax', NJ_UNKNOWN_MODIFIER: 'nj/unknown-modifier', NJ_MODIFIER_COMBINATION: 'nj/modifier-combination',
-  NJ_BAD_REGEX: 'nj/regex-invalid', NJ_REGEX_UNSUPPORTED: 'nj/regex-unsupported', NJ_UNMAPPED_FIELD: 'nj/unknown-field',
+  NJ_BAD_REGEX: 'nj/regex-invalid', NJ_REGEX_UNSUPPORTED: 'nj/regex-unsupported', NJ_UNMAPPED_FIELD: 'nj/unknown-field', NJ_FIELD_PATH: 'nj/unknown-field',
   NJ_UNKNOWN_EVENT_TYPE: 'nj/unknown-event-type', NJ_UNSUPPORTED_LOGSOURCE: 'nj/unsupported-logsource',
   NJ_CORR_UNKNOWN_RULE: 'nj/correlation-unknown-rule', NJ_CORR_BROKEN_REF: 'nj/correlation-unknown-rule', NJ_FILTER_UNKNOWN_RULE: 'nj/correlation-unknown-rule',
   NJ_TIMESPAN_LIMIT: 'nj/timespan-limit', NJ_TIMESPAN_INVALID: 'nj/timespan-format', NJ_DURATION_INVALID: 'nj/timespan-format',
