@@ -82,6 +82,9 @@ export function resolveRulePaths(values: Parsed['values'], io: CliIO): string[] 
  * Loads rules, turning a RuleLoadError into a CliError whose details are the `file:line:col`
  * diagnostics, so every command prints rule problems the same way.
  */
+/** Rule problems printed before the rest are only counted. */
+const MAX_RULE_DIAGNOSTICS = 50;
+
 export type LoadedRuleSet = Awaited<ReturnType<typeof loadRules>>;
 
 export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet> {
@@ -89,7 +92,11 @@ export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet>
     return await loadRules(paths, {});
   } catch (err) {
     if (err instanceof RuleLoadError) {
-      throw new CliError('NJ_CLI_RULES', `rules failed to load (${err.diagnostics.length} error(s))`, err.diagnostics.map(formatDiagnostic), { cause: err });
+      const lines = err.diagnostics.slice(0, MAX_RULE_DIAGNOSTICS).map(formatDiagnostic);
+      const rest = err.diagnostics.length - lines.length;
+      if (rest > 0) lines.push(`… and ${rest} more (run 'nightjar lint' for all)`);
+      const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
+      throw new CliError('NJ_CLI_RULES', `rules failed to load (${errors} error(s))`, lines, { cause: err });
     }
     if (err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CliError('NJ_CLI_RULES', `cannot read rules: ${err.message}`, [], { cause: err });

@@ -81,22 +81,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     for await (const batch of source) {
       for (const e of batch.errors) malformed.report(e);
       for (const ev of batch.events) collector.add(ev);
-      progress?.update(source.stats());
+      const st = source.stats();
+      if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
     }
   } catch (err) {
     if (err instanceof CliError) throw err;
     fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
   }
   progress?.clear();
-  if (fatal) {
-    await sink.close();
-    reportFatal(io, 'profile', fatal);
-    return EXIT_USAGE;
+  const failures = source.failures();
+  if (!fatal && failures.length > 0) {
+    fatal = new CliError('NJ_CLI_INPUT', `${failures.length} input(s) could not be read completely`, failures.map((f) => f.message.split(f.source).join(names.display(f.source))));
   }
   const stats = source.stats();
   const profile = buildProfile(collector, {
     inputs: args.positionals.map((g) => (g === '-' ? '<stdin>' : g)),
     malformed: Math.max(stats.malformed, malformed.total),
+    displaySource: (s) => names.display(s),
     ruleset: ruleset
       ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: ruleset.requiredEventTypes() }
       : null,
@@ -119,5 +120,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   await sink.close();
   if (!quiet && malformed.unprinted > 0) io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
   if (!quiet && sink.toFile) io.stderr.write(`nightjar profile: ${profile.events} events profiled, written to ${String(args.values.output)}\n`);
+  if (fatal) {
+    // The profile of what could be read is written, but it is not the whole capture.
+    reportFatal(io, 'profile', fatal);
+    return EXIT_USAGE;
+  }
   return EXIT_OK;
 }

@@ -111,11 +111,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       await sink.write(writer.alert(a));
     }
   };
+  const noteDiagnostic = (d: Diagnostic) => {
+    diagnostics.add(d);
+    if (d.severity !== 'info') diagReporter.report(d);
+  };
   const drain = () => {
-    for (const d of engine.drainDiagnostics()) {
-      diagnostics.add(d);
-      if (d.severity !== 'info') diagReporter.report(d);
-    }
+    for (const d of engine.drainDiagnostics()) noteDiagnostic(d);
   };
 
   let fatal: CliError | undefined;
@@ -123,12 +124,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     for await (const batch of source) {
       for (const e of batch.errors) malformed.report(e);
+      if (batch.diagnostics) for (const d of batch.diagnostics) noteDiagnostic(d);
       for (const ev of batch.events) {
         const out = engine.push(ev);
         if (out.length > 0) await emit(out);
       }
       drain();
-      progress?.update(source.stats());
+      const st = source.stats();
+      if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
     }
   } catch (err) {
     if (err instanceof CliError) throw err;
@@ -161,6 +164,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         errPal,
       ),
     );
+  }
+  // Inputs the source could not read (whole or in part, e.g. a truncated gzip): already reported
+  // as diagnostics; what was read was scanned, but the run is not complete, so exit 2.
+  const failures = source.failures();
+  if (!fatal && failures.length > 0) {
+    fatal = new CliError('NJ_CLI_INPUT', `${failures.length} input(s) could not be read completely`, failures.map((f) => f.message.split(f.source).join(names.display(f.source))));
   }
   if (fatal) {
     reportFatal(io, 'scan', fatal);

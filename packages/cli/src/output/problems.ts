@@ -15,7 +15,15 @@ export interface LineProblem {
 
 /** `file:LINE (byte OFFSET): message` — the one format for a bad event line. */
 export function formatLineProblem(p: LineProblem, file: string): string {
-  return `${sanitize(file)}:${p.line} (byte ${p.offset}): ${sanitize(truncate(p.message, 300))}`;
+  return `${sanitize(file)}:${p.line} (byte ${p.offset}): ${sanitize(truncate(bareMessage(p), 300))}`;
+}
+
+/** core's DecodeError message already starts with its own `source:line[:col] (byte n): `; drop it so the display name is used. */
+function bareMessage(p: LineProblem): string {
+  const marker = `(byte ${p.offset}): `;
+  const i = p.message.indexOf(marker);
+  if (i >= 0 && p.message.slice(0, i).includes(`:${p.line}`)) return p.message.slice(i + marker.length);
+  return p.message;
 }
 
 export class CappedReporter<T> {

@@ -17,7 +17,8 @@ const INK = '#1f2937';
 const MUTED = '#6b7280';
 const GRID = '#e5e7eb';
 /** Categorical colours (Tableau 10), one per stacked type in the time chart. */
-const SERIES = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
+// Blue and grey are left out: in the type chart they mean needed / not needed by the rules.
+const SERIES = ['#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#8cd17d'];
 const OTHER = '#bab0ac';
 
 export function xml(s: string): string {
@@ -28,11 +29,11 @@ export function xml(s: string): string {
 
 /** Rough text width at a font size (proportional sans-serif averages ~0.56 em). */
 function textWidth(s: string, size: number): number {
-  return s.length * size * 0.56;
+  return s.length * size * 0.6;
 }
 
 function fit(s: string, px: number, size: number): string {
-  const max = Math.floor(px / (size * 0.56));
+  const max = Math.floor(px / (size * 0.6));
   if (s.length <= max) return s;
   // Keep the end of a path (the executable name is what a reader looks for).
   return s.startsWith('/') ? `…${s.slice(s.length - max + 1)}` : `${s.slice(0, max - 1)}…`;
@@ -79,7 +80,9 @@ function barChart(heading: string, note: string | undefined, rows: readonly BarR
   const rowH = 22;
   const top = 34;
   const x0 = PAD + labelW + 8;
-  const valueW = 150;
+  // Room for the longest "count share · note" after its bar, so no annotation runs off the page.
+  const annotation = (r: BarRow) => `${num(r.count)} ${pct(r.share)}${r.note ? ` · ${r.note}` : ''}`;
+  const valueW = Math.max(90, ...rows.map((r) => textWidth(annotation(r), 11.5) + 12));
   const barMax = WIDTH - PAD - x0 - valueW;
   const max = Math.max(0, ...rows.map((r) => r.count));
   let body = title(20, heading, note);
@@ -97,34 +100,49 @@ function barChart(heading: string, note: string | undefined, rows: readonly BarR
   return { height: top + Math.max(1, rows.length) * rowH + 14, body };
 }
 
-function mergeBuckets(buckets: readonly RateBucket[], maxBars: number): { merged: RateBucket[]; factor: number } {
-  const factor = Math.max(1, Math.ceil(buckets.length / maxBars));
-  if (factor === 1) return { merged: [...buckets], factor };
-  const merged: RateBucket[] = [];
-  for (let i = 0; i < buckets.length; i += factor) {
-    const by: Record<string, number> = {};
-    let count = 0;
-    for (const b of buckets.slice(i, i + factor)) {
-      count += b.count;
-      for (const [k, v] of Object.entries(b.by_type)) by[k] = (by[k] ?? 0) + v;
-    }
-    merged.push({ start: buckets[i].start, count, by_type: by });
+/** Bucket widths a reader can take in at a glance, in seconds. */
+const NICE_BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/**
+ * Merges the profile's buckets into at most `maxBars` bars of a "nice" width (1 s, 5 s, 1 min, …),
+ * aligned to multiples of that width so bars start on round times.
+ */
+function mergeBuckets(buckets: readonly RateBucket[], baseS: number, maxBars: number): { merged: RateBucket[]; widthS: number } {
+  if (buckets.length === 0) return { merged: [], widthS: baseS };
+  const spanS = buckets.length * baseS;
+  let widthS = baseS;
+  for (const n of NICE_BUCKETS) {
+    widthS = Math.max(baseS, Math.ceil(n / baseS) * baseS);
+    if (spanS / widthS <= maxBars) break;
   }
-  return { merged, factor };
+  while (spanS / widthS > maxBars) widthS *= 2;
+  const wUs = widthS * 1e6;
+  const first = Math.floor(buckets[0].start / wUs);
+  const last = Math.floor(buckets[buckets.length - 1].start / wUs);
+  const merged: RateBucket[] = [];
+  for (let k = first; k <= last; k++) merged.push({ start: k * wUs, count: 0, by_type: {} });
+  for (const b of buckets) {
+    const m = merged[Math.floor(b.start / wUs) - first];
+    m.count += b.count;
+    for (const [k, v] of Object.entries(b.by_type)) m.by_type[k] = (m.by_type[k] ?? 0) + v;
+  }
+  return { merged, widthS };
 }
 
-function timeLabel(us: number, spanS: number): string {
+/** Axis tick spacing (s) giving at most ~7 labels over the span. */
+const NICE_TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+
+function timeLabel(us: number, tickS: number): string {
   const iso = new Date(Math.floor(us / 1000)).toISOString();
-  if (spanS < 120) return iso.slice(11, 19);
-  if (spanS < 86400) return iso.slice(11, 16);
+  if (tickS < 60) return iso.slice(11, 19);
+  if (tickS < 86400) return iso.slice(11, 16);
   return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
 
 /** Stacked bars of events per bucket, one colour per busiest type, gaps as red ticks. */
 function rateChart(pr: Profile): Panel {
   const series = pr.by_type.slice(0, SERIES.length).map((t) => t.name);
-  const { merged, factor } = mergeBuckets(pr.rate.buckets, 120);
-  const bucketS = pr.rate.bucket_s * factor;
+  const { merged, widthS: bucketS } = mergeBuckets(pr.rate.buckets, pr.rate.bucket_s, 120);
   const top = 56;
   const plotH = 190;
   const x0 = PAD + 48;
@@ -133,7 +151,7 @@ function rateChart(pr: Profile): Panel {
   const step = niceStep(max, 4);
   const yMax = Math.max(step, Math.ceil(max / step) * step);
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
-  const unit = bucketS >= 1 ? (bucketS === 1 ? 'second' : `${humanDuration(bucketS)} bucket`) : `${(bucketS * 1000).toFixed(0)} ms bucket`;
+  const unit = bucketS === 1 ? 'second' : bucketS < 60 ? `${bucketS} s` : bucketS < 3600 ? `${+(bucketS / 60).toFixed(1)} min` : `${+(bucketS / 3600).toFixed(1)} h`;
   let body = title(20, `Events over time (per ${unit})`, pr.rate.buckets.length ? `peak ${num(Math.max(...merged.map((b) => b.count)))} · mean ${compact(pr.events / Math.max(1, merged.length))}` : undefined);
   // Legend.
   let lx = PAD;
@@ -159,7 +177,7 @@ function rateChart(pr: Profile): Panel {
     const parts: [string, number][] = series.map((s, k) => [SERIES[k], b.by_type[s] ?? 0]);
     const known = parts.reduce((s, [, v]) => s + v, 0);
     parts.push([OTHER, b.count - known]);
-    const tip = `${timeLabel(b.start, 0)}: ${num(b.count)} events`;
+    const tip = `${new Date(Math.floor(b.start / 1000)).toISOString()}: ${num(b.count)} events`;
     body += `<g><title>${xml(tip)}</title>`;
     for (const [color, v] of parts) {
       if (v <= 0) continue;
@@ -176,15 +194,15 @@ function rateChart(pr: Profile): Panel {
   for (const g of pr.gaps.list) {
     const gx = x0 + ((g.time - t0) / spanUs) * plotW;
     if (!(gx >= x0 && gx <= x0 + plotW)) continue;
-    body += `<g><title>${xml(`gap: ${g.missing} ${g.event_type ?? 'global'} event(s) missing before ${timeLabel(g.time, 0)}`)}</title><line x1="${gx.toFixed(1)}" x2="${gx.toFixed(1)}" y1="${top}" y2="${top + plotH}" stroke="#dc2626" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M${(gx - 4).toFixed(1)} ${top - 6} h8 l-4 6 z" fill="#dc2626"/></g>`;
+    body += `<g><title>${xml(`gap: ${g.missing} ${g.event_type ?? 'global'} event(s) missing before ${new Date(Math.floor(g.time / 1000)).toISOString()}`)}</title><line x1="${gx.toFixed(1)}" x2="${gx.toFixed(1)}" y1="${top}" y2="${top + plotH}" stroke="#dc2626" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M${(gx - 4).toFixed(1)} ${top - 6} h8 l-4 6 z" fill="#dc2626"/></g>`;
   }
-  // X axis labels: about six, at bar starts.
-  const spanS = (spanUs / 1e6) | 0;
-  const every = Math.max(1, Math.ceil(n / 6));
+  // X axis: ticks on round times (every 10 s, 1 min, 1 h, …), about seven of them.
+  const tickS = NICE_TICKS.find((t) => spanUs / 1e6 / t <= 7) ?? Math.ceil(spanUs / 1e6 / 7);
+  const tickUs = tickS * 1e6;
   body += `<line x1="${x0}" x2="${x0 + plotW}" y1="${top + plotH}" y2="${top + plotH}" stroke="${MUTED}"/>`;
-  for (let i = 0; i < n; i += every) {
-    const tx = x0 + i * slot + slot / 2;
-    body += `<line x1="${tx.toFixed(1)}" x2="${tx.toFixed(1)}" y1="${top + plotH}" y2="${top + plotH + 4}" stroke="${MUTED}"/><text x="${tx.toFixed(1)}" y="${top + plotH + 17}" font-size="11" fill="${MUTED}" text-anchor="middle">${timeLabel(merged[i].start, spanS)}</text>`;
+  for (let tt = Math.ceil(t0 / tickUs) * tickUs; tt <= t0 + spanUs; tt += tickUs) {
+    const tx = x0 + ((tt - t0) / spanUs) * plotW;
+    body += `<line x1="${tx.toFixed(1)}" x2="${tx.toFixed(1)}" y1="${top + plotH}" y2="${top + plotH + 4}" stroke="${MUTED}"/><text x="${tx.toFixed(1)}" y="${top + plotH + 17}" font-size="11" fill="${MUTED}" text-anchor="middle">${timeLabel(tt, tickS)}</text>`;
   }
   body += `<text x="${WIDTH - PAD}" y="${top + plotH + 30}" font-size="10.5" fill="${MUTED}" text-anchor="end">UTC${pr.gaps.count > 0 ? ' · red dashes: sequence gaps (dropped events)' : ''}</text>`;
   return { height: top + plotH + 40, body };
@@ -210,13 +228,13 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number 
     count: t.count,
     share: t.share,
     color: !pr.ruleset || t.needed ? NEEDED : UNNEEDED,
-    note: pr.ruleset ? (t.needed ? undefined : 'not needed by the rules') : undefined,
+    note: pr.ruleset ? (t.needed ? undefined : 'not needed') : undefined,
   }));
   const hidden = pr.by_type.length - typeRows.length;
   panels.push(
     barChart(
       'Events per type',
-      pr.ruleset ? `blue: needed by the ruleset · grey: no rule uses it${hidden > 0 ? ` · ${hidden} more types` : ''}` : hidden > 0 ? `${hidden} more types` : undefined,
+      pr.ruleset ? `blue: needed by the rules · grey: no rule uses it${hidden > 0 ? ` · ${hidden} more types` : ''}` : hidden > 0 ? `${hidden} more types` : undefined,
       typeRows,
       labelWidth(typeRows, 90, 220),
     ),

@@ -10,8 +10,9 @@ export function pct(share: number): string {
 export function humanDuration(s: number): string {
   if (s < 1) return `${(s * 1000).toFixed(0)} ms`;
   if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${Math.round(s % 60)}s`;
+  const whole = Math.round(s);
+  const m = Math.floor(whole / 60);
+  if (m < 60) return `${m}m ${whole % 60}s`;
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h ${m % 60}m`;
   return `${Math.floor(h / 24)}d ${h % 24}h`;
@@ -23,6 +24,11 @@ function bar(share: number, max: number, width: number): string {
   const full = Math.floor(cells);
   const part = ' ▏▎▍▌▋▊▉'[Math.floor((cells - full) * 8)];
   return `${'█'.repeat(full)}${full < width ? part : ''}`.padEnd(width);
+}
+
+/** Events per second with sensible precision for small rates. */
+function rate(n: number): string {
+  return n >= 100 ? num(n) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -42,7 +48,7 @@ export function sparkline(counts: readonly number[], width: number): string {
 }
 
 function section(p: Palette, title: string): string {
-  return `\n${p.bold(title)}\n`;
+  return `\n${p.bold(title)}`;
 }
 
 function countedRows(p: Palette, rows: readonly Counted[], nameWidth: number, barWidth: number): string[] {
@@ -60,7 +66,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   out.push(`${p.bold('Telemetry profile')}  ${num(pr.events)} events from ${pr.inputs.map(sanitize).join(', ')}`);
   out.push(`  ${span}`);
   const avg = pr.time.duration_s > 0 ? pr.events / pr.time.duration_s : pr.events;
-  out.push(`  ${num(avg)} events/s on average, peak ${num(pr.rate.peak / pr.rate.bucket_s)}/s` + (pr.malformed > 0 ? ` · ${p.yellow(`${num(pr.malformed)} malformed lines`)}` : ''));
+  out.push(`  ${rate(avg)} events/s on average, peak ${rate(pr.rate.peak / pr.rate.bucket_s)}/s` + (pr.malformed > 0 ? ` · ${p.yellow(`${num(pr.malformed)} malformed lines`)}` : ''));
   if (pr.time.out_of_order > 0) out.push(`  ${p.yellow(`${num(pr.time.out_of_order)} events earlier than one before them (capture not in time order)`)}`);
 
   // Events per type, marked by whether the ruleset needs them (the seed's figure 4/5).

@@ -109,8 +109,12 @@ export interface RulesetInfo {
   required: readonly string[];
 }
 
-export function buildProfile(c: ProfileCollector, opts: { inputs: string[]; malformed: number; ruleset: RulesetInfo | null; limits?: ProfileLimits }): Profile {
+export function buildProfile(
+  c: ProfileCollector,
+  opts: { inputs: string[]; malformed: number; ruleset: RulesetInfo | null; limits?: ProfileLimits; displaySource?: (s: string) => string },
+): Profile {
   const lim = opts.limits ?? DEFAULT_LIMITS;
+  const show = opts.displaySource ?? ((s: string) => s);
   const total = c.events;
   const required = new Set(opts.ruleset?.required ?? []);
   const byType: TypeRow[] = [...c.types]
@@ -193,7 +197,7 @@ export function buildProfile(c: ProfileCollector, opts: { inputs: string[]; malf
       missing: seq.missing,
       restarts: seq.restarts,
       list: c.sequence.gaps().map((g) => ({
-        source: g.source,
+        source: show(g.source),
         ...(g.host !== undefined ? { host: g.host } : {}),
         ...(g.eventType !== undefined ? { event_type: g.eventType } : {}),
         expected: g.expected,
@@ -203,7 +207,7 @@ export function buildProfile(c: ProfileCollector, opts: { inputs: string[]; malf
         prev_time: g.prevTime,
       })),
       restart_list: c.sequence.restarts().map((r) => ({
-        source: r.source,
+        source: show(r.source),
         ...(r.host !== undefined ? { host: r.host } : {}),
         ...(r.eventType !== undefined ? { event_type: r.eventType } : {}),
         previous: r.previous,
