@@ -111,7 +111,12 @@ export function parseCondition(src: string): CondNode {
   };
   if (toks.length === 0) fail('empty condition');
   const ast = parseOr();
-  if (k < toks.length) fail(`unexpected '${toks[k]!.v}'`);
+  if (k < toks.length) {
+    const t = toks[k]!;
+    const lower = t.v.toLowerCase();
+    if (RESERVED.has(lower) && lower !== t.v) fail(`operators are lower case in Sigma: write '${lower}', not '${t.v}'`, t);
+    fail(`unexpected '${t.v}' (expected 'and', 'or' or the end)`, t);
+  }
   return ast;
 }
 
