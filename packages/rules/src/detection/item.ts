@@ -55,7 +55,8 @@ const ENCODE = new Set(['base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 
 type CandTest = (c: unknown, s: string | undefined, lower: string | undefined) => boolean;
 /** Test of the whole raw field value (null, exists, fieldref need it). */
 type RawTest = (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
-type ValueTest = { readonly cand: CandTest } | { readonly raw: RawTest };
+/** `lower`: the test reads the lower-cased string (so the item lower-cases each candidate once). */
+type ValueTest = { readonly cand: CandTest; readonly lower?: boolean } | { readonly raw: RawTest };
 
 export interface ItemSpec {
   /** null for keywords. */
@@ -116,6 +117,38 @@ function someCandidate(raw: unknown, f: (c: unknown) => boolean): boolean {
     return false;
   }
   return raw !== undefined && raw !== null && f(raw);
+}
+
+// A tiny cache of lower-cased strings: every rule that sees an event lower-cases the same few values
+// (its CommandLine, its Image), so this turns N rules × M items lower-casings into one per value.
+// Hits are pointer-equal strings (the getter returns the same string object for the same event).
+const LC_SIZE = 4;
+const lcKeys: string[] = new Array<string>(LC_SIZE).fill('');
+const lcVals: string[] = new Array<string>(LC_SIZE).fill('');
+let lcNext = 0;
+export function lowerCached(s: string): string {
+  for (let i = 0; i < LC_SIZE; i++) if (lcKeys[i] === s) return lcVals[i];
+  const l = s.toLowerCase();
+  lcKeys[lcNext] = s;
+  lcVals[lcNext] = l;
+  lcNext = (lcNext + 1) % LC_SIZE;
+  return l;
+}
+
+/**
+ * True when some scalar in `raw` (lists flattened) passes one of `tests`. Each candidate's string form
+ * is lower-cased at most once, shared by every test; no closure is created per call.
+ */
+function anyCandidate(raw: unknown, tests: readonly CandTest[], needLower: boolean): boolean {
+  if (Array.isArray(raw)) {
+    for (let i = 0; i < raw.length; i++) if (anyCandidate(raw[i], tests, needLower)) return true;
+    return false;
+  }
+  if (raw === undefined || raw === null) return false;
+  const s = stringForm(raw);
+  const lower = needLower && s !== undefined ? lowerCached(s) : s;
+  for (let i = 0; i < tests.length; i++) if (tests[i](raw, s, lower)) return true;
+  return false;
 }
 
 function isNullish(raw: unknown): boolean {
@@ -365,7 +398,7 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   const transforms = mods.filter((m) => WRAP.has(m) || ENCODE.has(m) || m === 'expand');
   if (typeof value === 'boolean' && transforms.length === 0) {
     const want = value ? 'true' : 'false';
-    return { cand: (c, _s, lower) => c === value || lower === want };
+    return { cand: (c, _s, lower) => c === value || lower === want, lower: true };
   }
   if (typeof value === 'number' && transforms.length === 0) {
     // Numbers match both the numeric and the string form (sigma.md §1.3 note).
@@ -379,11 +412,14 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   const tests = st.alts.map((alt) => compileWildcard(cased ? alt : mapLiterals(alt, (l) => l.toLowerCase())));
   if (tests.length === 1) {
     const t = tests[0];
-    return cased ? { cand: (_c, s) => s !== undefined && t(s) } : { cand: (_c, _s, lower) => lower !== undefined && t(lower) };
+    return cased ? { cand: (_c, s) => s !== undefined && t(s) } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true };
   }
-  return cased
-    ? { cand: (_c, s) => s !== undefined && tests.some((t) => t(s)) }
-    : { cand: (_c, _s, lower) => lower !== undefined && tests.some((t) => t(lower)) };
+  const anyOf = (s: string | undefined) => {
+    if (s === undefined) return false;
+    for (let i = 0; i < tests.length; i++) if (tests[i](s)) return true;
+    return false;
+  };
+  return cased ? { cand: (_c, s) => anyOf(s) } : { cand: (_c, _s, lower) => anyOf(lower), lower: true };
 }
 
 /** Why an item can never match, if it cannot (for the linter). */
@@ -412,27 +448,22 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
   const tests = spec.values.map((v, i) => compileValue(v, spec, env, spec.listed ? [...spec.path, i] : spec.path));
   const cands: CandTest[] = [];
   const raws: RawTest[] = [];
-  for (const t of tests) if ('cand' in t) cands.push(t.cand);
-  else raws.push(t.raw);
-  const needLower = !spec.modifiers.includes('cased') || spec.values.some((v) => typeof v === 'boolean');
-
-  // Lower-case each candidate once, then run every value's test on it.
-  const anyCand = (raw: unknown, list: readonly CandTest[]): boolean =>
-    someCandidate(raw, (c) => {
-      const s = stringForm(c);
-      const lower = needLower && s !== undefined ? s.toLowerCase() : s;
-      for (let i = 0; i < list.length; i++) if (list[i](c, s, lower)) return true;
-      return false;
-    });
+  let needLower = false;
+  for (const t of tests) {
+    if ('cand' in t) {
+      cands.push(t.cand);
+      if (t.lower) needLower = true;
+    } else raws.push(t.raw);
+  }
 
   let match: (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
   if (!all) {
     match =
       raws.length === 0
-        ? (raw) => anyCand(raw, cands)
+        ? (raw) => anyCandidate(raw, cands, needLower)
         : (raw, ev, ctx) => {
             for (let i = 0; i < raws.length; i++) if (raws[i](raw, ev, ctx)) return true;
-            return cands.length > 0 && anyCand(raw, cands);
+            return cands.length > 0 && anyCandidate(raw, cands, needLower);
           };
   } else {
     const singles = cands.map((c) => [c]);
@@ -440,11 +471,11 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
       for (let i = 0; i < raws.length; i++) if (!raws[i](raw, ev, ctx)) return false;
       if (typeof raw === 'string') {
         // The common case: one string, lowered once for every value.
-        const lower = needLower ? raw.toLowerCase() : raw;
+        const lower = needLower ? lowerCached(raw) : raw;
         for (let i = 0; i < cands.length; i++) if (!cands[i](raw, raw, lower)) return false;
         return true;
       }
-      for (let i = 0; i < singles.length; i++) if (!anyCand(raw, singles[i])) return false;
+      for (let i = 0; i < singles.length; i++) if (!anyCandidate(raw, singles[i], needLower)) return false;
       return true;
     };
   }
