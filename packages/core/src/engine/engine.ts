@@ -240,7 +240,7 @@ export class Engine {
             (out ??= []).push(a);
           }
         }
-        for (let j = 0; j < e.feeds.length; j++) e.feeds[j].input(e.rule.id, ev, ev.time, ctx, undefined, this.firings);
+        for (let j = 0; j < e.feeds.length; j++) this.feed(e.feeds[j], e.rule.id, ev, ev.time, undefined);
       }
     }
     for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i].advance(this.now, this.firings);
@@ -409,7 +409,7 @@ export class Engine {
         }
       }
       // Chained correlations: this firing is one input event to each correlation referencing it.
-      for (const dep of e.feeds) dep.input(f.correlation.id, f.trigger, f.time, this.ctx, f.group, firings);
+      for (const dep of e.feeds) this.feed(dep, f.correlation.id, f.trigger, f.time, f.group);
     }
     firings.length = 0;
     return out;
@@ -435,6 +435,24 @@ export class Engine {
     // Bounded like correlation groups: the oldest suppression periods go first.
     if (this.suppression.size > this.limits.maxGroups) this.suppression.delete(this.suppression.keys().next().value as string);
     return alert;
+  }
+
+  private feed(c: CorrelationRuntime, id: string, ev: NightjarEvent, time: number, inner: Record<string, unknown> | undefined): void {
+    try {
+      c.input(id, ev, time, this.ctx, inner, this.firings);
+    } catch (err) {
+      // A group-by or value getter that throws loses this input only; the engine goes on.
+      this.ruleErrors++;
+      this.addDiagnostic({
+        code: 'NJ_RULE_ERROR',
+        severity: 'error',
+        message: `correlation ${c.correlation.id} (${c.correlation.title}) threw reading a ${ev.name} event: ${err instanceof Error ? err.message : String(err)}; input not counted`,
+        time: ev.time,
+        source: ev.source,
+        line: ev.line,
+        data: { rule: c.correlation.id },
+      });
+    }
   }
 
   private ruleFailed(e: RuleEntry, ev: NightjarEvent, err: unknown): void {
