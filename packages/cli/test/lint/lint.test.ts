@@ -148,3 +148,19 @@ describe('nightjar lint: command, formats and exit codes', () => {
     expect(existsSync(path.join(dir, 'o.json'))).toBe(true);
   });
 });
+
+describe('docs/lint.md', () => {
+  const doc = readFileSync(path.join(here, '../../docs/lint.md'), 'utf8');
+  it('documents every check with a bad and a good example', () => {
+    for (const c of CHECKS) {
+      const start = doc.indexOf(`### \`${c.id}\``);
+      expect(start, c.id).toBeGreaterThan(0);
+      const section = doc.slice(start, doc.indexOf('\n### ', start + 5) >>> 0 || undefined);
+      if (c.id !== 'nj/internal') expect(section, c.id).toMatch(/Bad:[\s\S]*```yaml[\s\S]*Good:[\s\S]*```yaml/);
+    }
+  });
+  it('has a GitHub Actions workflow using lint and test', () => {
+    expect(doc).toMatch(/nightjar lint rules\/ --format github/);
+    expect(doc).toMatch(/nightjar test rules\/ --format junit/);
+  });
+});
