@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import AjvModule from 'ajv';
+import { Engine, alertJsonSchema, type Alert, type NightjarEvent } from '@nightjar/core';
+import { S, T0, any, corr, ev, payloadField, rule, ruleset } from '../engine/helpers.js';
+
+// ajv is CommonJS; under ESM its class is the default export or the module itself.
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (o?: object) => {
+  compile(s: object): ((d: unknown) => boolean) & { errors?: unknown };
+};
+const validate = new Ajv({ allErrors: true, strict: false }).compile(alertJsonSchema);
+
+function run(engine: Engine, events: NightjarEvent[]): Alert[] {
+  const out: Alert[] = [];
+  for (const e of events) out.push(...engine.push(e));
+  return out;
+}
+
+function expectValid(a: Alert): void {
+  // Through JSON, as a consumer reads it.
+  const ok = validate(JSON.parse(JSON.stringify(a)));
+  expect(validate.errors ?? null, JSON.stringify(validate.errors)).toBeNull();
+  expect(ok).toBe(true);
+}
+
+describe('alert shape', () => {
+  it('a detection alert carries rule meta, time, event, actor and lineage, and validates against alertJsonSchema', () => {
+    const engine = new Engine(ruleset([rule('o', ['open'], (e) => e.pid === 300)]));
+    run(engine, [ev('open', T0, { pid: 1, ppid: 0, path: '/sbin/launchd' })]);
+    const [a] = engine.push(ev('open', T0 + 123, { pid: 300, ppid: 1, path: '/usr/bin/curl' }));
+    expect(a.rule).toEqual({ id: 'o', title: 'rule o', level: 'high', tags: ['attack.t1059'], kind: 'detection', source: { file: 'o.yml', line: 1, col: 1 } });
+    expect(a.time).toBe(T0 + 123);
+    expect(a.time_iso).toBe('2025-06-15T15:06:40.000123Z');
+    expect(a.event_type).toBe('open');
+    expect(a.process).toMatchObject({ entity_id: '300:1', pid: 300, pidversion: 1, ppid: 1, path: '/usr/bin/curl', signing_id: 'curl', team_id: null });
+    expect(a.events).toHaveLength(1);
+    expect(a.events[0].event).toHaveProperty('open');
+    expect(a.events_omitted).toBe(0);
+    expect(a.count).toBe(1);
+    expect(a.incomplete).toBe(false);
+    expect(a.group).toBeUndefined();
+    expect(a.window).toBeUndefined();
+    expectValid(a);
+  });
+
+  it('an exec alert is about the new image (the process Image matched), with its args', () => {
+    const engine = new Engine(ruleset([rule('x', ['exec'], any)]));
+    const [a] = engine.push(ev('exec', T0));
+    expect(a.process).toMatchObject({ entity_id: '100:2', path: '/bin/sh', args: ['sh', '-c', 'id'] });
+    expectValid(a);
+  });
+
+  it('a correlation alert carries group, window, value and bounded events, and validates', () => {
+    const engine = new Engine(
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'value_sum', ['o'], 10 * S, [{ op: 'gte', value: 30 }], { valueField: { name: 'n', default: payloadField('n'), byRule: new Map() } })],
+      ),
+      { correlation: { maxEventsPerAlert: 2 } },
+    );
+    const a = run(engine, [10, 10, 10].map((n, i) => ev('open', T0 + i * S, { payload: { n } })));
+    expect(a).toHaveLength(1);
+    const c = a[0];
+    expect(c.rule).toMatchObject({ id: 'c', kind: 'correlation', correlation_type: 'value_sum', level: 'critical' });
+    expect(c.group).toEqual({ 'process.entity_id': '100:1' });
+    expect(c.window).toEqual({ start: T0 - 8 * S, end: T0 + 2 * S });
+    expect(c.value).toBe(30);
+    expect(c.events).toHaveLength(2);
+    expect(c.events_omitted).toBe(1);
+    expect(c.time).toBe(T0 + 2 * S);
+    expect(c.process.entity_id).toBe('100:1');
+    expectValid(c);
+  });
+
+  it('the schema rejects what is not an alert', () => {
+    expect(validate({})).toBe(false);
+    const engine = new Engine(ruleset([rule('o', ['open'], any)]));
+    const [a] = engine.push(ev('open', T0));
+    const bad = JSON.parse(JSON.stringify(a));
+    bad.rule.level = 'severe';
+    expect(validate(bad)).toBe(false);
+    const bad2 = JSON.parse(JSON.stringify(a));
+    bad2.count = 0;
+    expect(validate(bad2)).toBe(false);
+  });
+
+  it('a correlation alert decided at flush() validates too', () => {
+    const engine = new Engine(ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'lt', value: 5 }])]));
+    run(engine, [ev('open', T0)]);
+    const [a] = engine.flush();
+    expect(a.window).toEqual({ start: T0, end: T0 + 10 * S });
+    expectValid(a);
+  });
+});
