@@ -21,7 +21,7 @@ import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
 import { ProgressBar } from '../output/progress.js';
 import { type RuleCount, formatSummary } from '../output/summary.js';
-import { DiagnosticTally, InputNames } from '../output/tally.js';
+import { DiagnosticTally, InputNames, countsFromMetrics } from '../output/tally.js';
 
 export const HELP = `Usage: nightjar scan <events…|-> [options]
 
@@ -83,7 +83,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
   const sink = await openOutput(args.values.output as string | undefined, io);
   const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
-  const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY) });
+  const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY), cwd: io.cwd });
   const errPal = palette(colorEnabled(io.env, io.stderr.isTTY));
 
   const showProgress = !quiet && io.stderr.isTTY === true && !inputs.includes('-');
@@ -158,7 +158,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           elapsedMs: performance.now() - started,
           alerts,
           alertsByRule: [...byRule.values()],
-          ...diagnostics.summary(engine.metrics()),
+          ...countsFromMetrics(engine.metrics()),
           diagnosticsUnprinted: diagReporter.unprinted,
         },
         errPal,

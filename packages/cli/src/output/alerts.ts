@@ -2,6 +2,7 @@
  * Alert formatters. Formatters are pure (alert → string); an AlertWriter frames them for a stream
  * (the json format is one array, written incrementally so a large scan never holds every alert).
  */
+import path from 'node:path';
 import type { Alert, AlertProcess } from '@nightjar/core';
 import { type Palette, num, palette, sanitize, truncate } from './color.js';
 
@@ -17,7 +18,7 @@ export interface AlertWriter {
   end(): string;
 }
 
-export function alertWriter(format: AlertFormat, opts: { color: boolean }): AlertWriter {
+export function alertWriter(format: AlertFormat, opts: { color: boolean; cwd?: string }): AlertWriter {
   switch (format) {
     case 'jsonl':
       return { begin: () => '', alert: (a) => `${JSON.stringify(a)}\n`, end: () => '' };
@@ -35,7 +36,7 @@ export function alertWriter(format: AlertFormat, opts: { color: boolean }): Aler
     }
     case 'pretty': {
       const p = palette(opts.color);
-      return { begin: () => '', alert: (a) => `${formatAlertPretty(a, p)}\n`, end: () => '' };
+      return { begin: () => '', alert: (a) => `${formatAlertPretty(a, p, opts.cwd)}\n`, end: () => '' };
     }
   }
 }
@@ -52,6 +53,13 @@ function base(path: string | undefined): string {
   if (!path) return '?';
   const i = path.lastIndexOf('/');
   return i >= 0 && i < path.length - 1 ? path.slice(i + 1) : path;
+}
+
+/** A rule file relative to cwd when it lies inside it. */
+function shortPath(file: string, cwd: string | undefined): string {
+  if (!cwd || !path.isAbsolute(file)) return file;
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 function procLabel(p: AlertProcess): string {
@@ -78,14 +86,14 @@ function isoOf(us: number): string {
 }
 
 /** One readable block per alert (TTY output). Every event-derived string is sanitized. */
-export function formatAlertPretty(a: Alert, p: Palette = palette(false)): string {
+export function formatAlertPretty(a: Alert, p: Palette = palette(false), cwd?: string): string {
   const lines: string[] = [];
   const tag = LEVEL_TAG[a.rule.level] ?? a.rule.level.toUpperCase();
   const kind = a.rule.kind === 'correlation' ? p.dim(` [${a.rule.correlation_type ?? 'correlation'}]`) : '';
   const incomplete = a.incomplete ? ` ${p.yellow('⚠ incomplete')}` : '';
   lines.push(`${p.level(a.rule.level, tag.padEnd(8))} ${p.bold(sanitize(a.rule.title))}${kind}${incomplete}`);
   const label = (s: string) => p.dim(`  ${s.padEnd(9)}`);
-  lines.push(`${label('rule')}${sanitize(a.rule.id)}${a.rule.source ? p.dim(`  ${sanitize(a.rule.source.file)}:${a.rule.source.line}`) : ''}`);
+  lines.push(`${label('rule')}${sanitize(a.rule.id)}${a.rule.source ? p.dim(`  ${sanitize(shortPath(a.rule.source.file, cwd))}:${a.rule.source.line}`) : ''}`);
   lines.push(`${label('time')}${sanitize(a.time_iso)}  ${p.dim('event')} ${sanitize(a.event_type)}`);
   const proc = a.process;
   const signing = proc.signing_id ? `  ${p.dim('signing')} ${sanitize(proc.signing_id)}` : '';

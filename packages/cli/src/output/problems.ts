@@ -49,12 +49,18 @@ export class CappedReporter<T> {
   }
 }
 
-/** One line for an engine diagnostic (gap, restart, late event, eviction). */
+/**
+ * One line for an engine or source diagnostic: `file:LINE: severity message [CODE]`. Messages that
+ * already name their source get the display name instead, said once.
+ */
 export function formatDiagnosticLine(d: Diagnostic, displaySource: (s: string) => string = (s) => s): string {
-  const where: string[] = [];
-  if (d.source) where.push(displaySource(d.source));
-  if (d.line !== undefined) where[where.length - 1] = `${where[where.length - 1] ?? ''}:${d.line}`;
-  if (d.host) where.push(`host ${d.host}`);
-  const prefix = where.length > 0 ? `${sanitize(where.join(' '))}: ` : '';
-  return `${prefix}${d.severity} ${sanitize(d.message)} [${d.code}]`;
+  let msg = d.message;
+  let where = '';
+  if (d.source) {
+    const shown = displaySource(d.source);
+    msg = msg.split(d.source).join(shown);
+    if (msg.startsWith(`${shown}: `)) msg = msg.slice(shown.length + 2);
+    where = `${shown}${d.line !== undefined ? `:${d.line}` : ''}: `;
+  } else if (d.host) where = `host ${d.host}: `;
+  return `${sanitize(where)}${d.severity} ${sanitize(msg)} [${d.code}]`;
 }

@@ -25,6 +25,10 @@ export interface ScanSummary {
   readonly missing?: number;
   readonly restarts: number;
   readonly late: number;
+  /** Correlation groups evicted at the group cap (state was lost). */
+  readonly evicted?: number;
+  /** Rule predicates that threw (treated as no match). */
+  readonly ruleErrors?: number;
   /** Engine diagnostics that were counted but not printed. */
   readonly diagnosticsUnprinted: number;
 }
@@ -45,6 +49,7 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
   const gapNote = s.missing !== undefined && s.gaps > 0 ? ` (${num(s.missing)} events missing)` : '';
   const gaps = s.gaps > 0 ? p.yellow(`${num(s.gaps)}${gapNote}`) : '0';
   out.push(`  sequence gaps    ${gaps} · restarts ${num(s.restarts)} · late events ${num(s.late)}`);
+  if (s.evicted || s.ruleErrors) out.push(`  ${p.yellow(`evicted groups ${num(s.evicted ?? 0)} · rule errors ${num(s.ruleErrors ?? 0)}`)}`);
   if (s.diagnosticsUnprinted > 0) out.push(p.dim(`  (${num(s.diagnosticsUnprinted)} further diagnostics not shown)`));
   const alerts = s.alerts > 0 ? p.bold(p.red(num(s.alerts))) : p.green('0');
   out.push(`  alerts           ${alerts}`);

@@ -105,6 +105,8 @@ describe('problem lines', () => {
   it('formats an engine diagnostic with its source and line', () => {
     const line = formatDiagnosticLine({ code: 'NJ_GAP', severity: 'warning', message: '3 open events dropped', source: '/abs/a.jsonl', line: 20 }, () => 'a.jsonl');
     expect(line).toBe('a.jsonl:20: warning 3 open events dropped [NJ_GAP]');
+    const again = formatDiagnosticLine({ code: 'NJ_GAP', severity: 'warning', message: '/abs/a.jsonl: 3 open events dropped', source: '/abs/a.jsonl', line: 20 }, () => 'a.jsonl');
+    expect(again).toBe(line);
   });
 });
 
