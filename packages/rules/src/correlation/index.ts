@@ -103,6 +103,12 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
       ? [{ ref: c.rules, path: at('rules') }]
       : [];
 
+  const seenRefs = new Set<string>();
+  for (const r of refs) {
+    if (seenRefs.has(r.ref)) errors.push(new RuleError('NJ_CORR_RULES', `rule '${r.ref}' listed twice`, r.path));
+    seenRefs.add(r.ref);
+  }
+
   const groupBy = Array.isArray(c['group-by'])
     ? (c['group-by'] as string[]).map((name, i) => ({ name, path: at('group-by', i) }))
     : typeof c['group-by'] === 'string'

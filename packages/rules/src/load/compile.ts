@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
-import type { CompiledCorrelation, CompiledRule, EventPredicate, RuleMeta, SigmaLevel } from '@nightjar/core';
+import { NightjarError, type CompiledCorrelation, type CompiledRule, type EventPredicate, type RuleMeta, type SigmaLevel } from '@nightjar/core';
 import { RuleError, type RuleDiagnostic, type SourceLocation } from '../errors.js';
 import { compileDetection, compileFieldForRule } from '../detection/index.js';
+import { FIELD_MAPPINGS } from '../mapping/index.js';
 import type { DetectionInfo } from '../detection/types.js';
 import { validateDocument, type DocumentKind } from '../schema/index.js';
 import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
@@ -79,7 +80,11 @@ function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [stri
  */
 export function compileSources(sources: readonly RuleSource[], opts: LoadOptions = {}): LoadResult {
   const limits = limitsOf(opts);
-  const fieldMapping = opts.fieldMapping === 'none' ? null : 'sigmahq-macos';
+  const fieldMapping = opts.fieldMapping === 'none' ? null : (opts.fieldMapping ?? 'sigmahq-macos');
+  if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
+    // A caller's mistake, not a rule's: one clear error instead of the same diagnostic on every rule.
+    throw new NightjarError('NJ_UNKNOWN_FIELD_MAPPING', `unknown fieldMapping '${String(fieldMapping)}' (known: none, ${FIELD_MAPPINGS.join(', ')})`);
+  }
   const maxTimespanUs = opts.maxTimespanUs ?? DEFAULT_MAX_TIMESPAN_US;
   const diagnostics: RuleDiagnostic[] = [];
   const docs: Doc[] = [];

@@ -48,6 +48,8 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     const s = await stat(p).catch(() => undefined);
     if (!s) diagnostics.push(diag('NJ_PATH_NOT_FOUND', `no such file or directory: ${p}`, { file: p, line: 1, col: 1 }));
     else if (s.isDirectory()) await walk(p);
+    // A FIFO or device would block or never end: only regular files are read.
+    else if (!s.isFile()) diagnostics.push(diag('NJ_FILE_READ', `not a regular file: ${p}`, { file: p, line: 1, col: 1 }));
     else await addFile(p);
   }
   return files;

@@ -247,6 +247,12 @@ describe('references, chains, cycles, generate', () => {
     expect(two.rules.find((r) => r.name === 'shell_exec')!.generate).toBe(true);
   });
 
+  it('generate: true at the top level (older placement) counts too; a rule listed twice is an error', () => {
+    const text = `${BASE}title: c\ngenerate: true\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 1m, condition: {gt: 1}}\n`;
+    expect(compileRuleText(text).rules.map((r) => r.generate)).toEqual([true, true]);
+    expect(errors(corr('  type: temporal\n  rules: [shell_exec, shell_exec]\n  timespan: 1m\n'))).toEqual([`NJ_CORR_RULES@${L + 2}:23`]);
+  });
+
   it('NJ_CORR_CYCLE for a cycle and for self-reference', () => {
     const cyc = `title: a\nname: a\ncorrelation:\n  type: temporal\n  rules: [b]\n  timespan: 1m\n---\ntitle: b\nname: b\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: 1m\n`;
     expect(parseRuleText(cyc).diagnostics.map(where)).toEqual(['NJ_CORR_CYCLE@5:11', 'NJ_CORR_CYCLE@12:11']);

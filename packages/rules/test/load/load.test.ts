@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -248,11 +249,44 @@ describe('loadRules and loadRuleFiles on disk', () => {
     expect(lenient.diagnostics).toHaveLength(2);
   });
 
+  it('NJ_FILE_READ for a path that is not a regular file (a FIFO would block forever)', async () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [join(dir, 'pipe.yml')]);
+    writeFileSync(join(dir, 'ok.yml'), OPEN_RULE);
+    const r = await loadRuleFiles([join(dir, 'pipe.yml'), dir]);
+    expect(r.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual(['pipe.yml:NJ_FILE_READ@1:1']);
+    expect(r.ruleset.rules).toHaveLength(1);
+  });
+
   it('refuses an oversized file before reading it', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'big.yml'), OPEN_RULE + '#'.repeat(5000));
     const r = await loadRuleFiles([dir], { maxFileBytes: 4096 });
     expect(r.diagnostics.map(where)).toEqual(['NJ_FILE_TOO_LARGE@1:1']);
+  });
+});
+
+describe('options', () => {
+  const TAXONOMY = `title: t\nlogsource: {product: macos, category: process_creation}\ndetection:\n  sel: {Image|endswith: /curl}\n  condition: sel\n`;
+
+  it("fieldMapping 'none' accepts native rules and refuses taxonomy ones", () => {
+    expect(parseRuleText(OPEN_RULE, 'r.yml', { fieldMapping: 'none' }).diagnostics).toEqual([]);
+    expect(parseRuleText(TAXONOMY, 'r.yml', { fieldMapping: 'none' }).diagnostics.map(where)).toEqual(['NJ_UNSUPPORTED_LOGSOURCE@2:39']);
+    expect(parseRuleText(TAXONOMY, 'r.yml').diagnostics).toEqual([]);
+  });
+
+  it('an unknown fieldMapping is the caller’s error, thrown once', () => {
+    expect(() => parseRuleText(OPEN_RULE, 'r.yml', { fieldMapping: 'ecs' as never })).toThrow(
+      expect.objectContaining({ code: 'NJ_UNKNOWN_FIELD_MAPPING' }),
+    );
+  });
+
+  it('placeholders reach the detection compiler', () => {
+    const rule = OPEN_RULE.replace('event.open.file.path|contains: /secrets/', 'event.open.file.path|expand: "%vault%"');
+    expect(parseRuleText(rule).diagnostics.map((d) => d.code)).toEqual(['NJ_UNKNOWN_PLACEHOLDER']);
+    const rs = compileRuleText(rule, 'r.yml', { placeholders: { vault: ['/v/a', '/v/b'] } });
+    expect(rs.rules[0]!.match(openEvent('/v/b'), ctx)).toBe(true);
+    expect(rs.rules[0]!.match(openEvent('/v/c'), ctx)).toBe(false);
   });
 });
 
