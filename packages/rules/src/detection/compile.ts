@@ -22,7 +22,6 @@ interface SelectionOut {
   readonly canMatch: boolean;
   readonly items: ItemInfo[];
   readonly fields: Set<string>;
-  readonly keywords: boolean;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -79,7 +78,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     regexes,
   };
 
-  const compileKeywords = (selName: string, key: string | null, modifiers: string[], values: unknown[], listed: boolean, path: Path, out: SelectionOut) => {
+  const compileKeywords = (selName: string, modifiers: string[], values: unknown[], listed: boolean, path: Path, out: SelectionOut) => {
     // Keywords are search terms: a plain keyword is a substring search (see keywords.ts).
     const mods = modifiers.some((m) => m === 'contains' || m === 'startswith' || m === 'endswith' || m === 're' || m === 'cidr') ? modifiers : [...modifiers, 'contains'];
     for (const v of values) {
@@ -88,7 +87,6 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     const item = compileItem({ field: null, modifiers: mods, values, listed, path }, env);
     keywords.push({ selection: selName, values, all: modifiers.includes('all') });
     out.items.push({ field: null, modifiers, values, canMatch: item.canMatch, reason: item.reason, path });
-    void key;
     return (ev: NightjarEvent, ctx: EvalContext) => item.match(keywordLeaves(ev), ev, ctx);
   };
 
@@ -103,7 +101,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       const listed = Array.isArray(raw);
       const values = listed ? (raw as unknown[]) : [raw];
       if (name === '') {
-        preds.push(compileKeywords(selName, key, modifiers, values, listed, kpath, out));
+        preds.push(compileKeywords(selName, modifiers, values, listed, kpath, out));
         continue;
       }
       if (isMap(raw)) throw new RuleError('NJ_DETECTION_SYNTAX', `the value of '${key}' must be a value or a list of values, not a map`, kpath);
@@ -120,24 +118,24 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
 
   const compileSelection = (name: string, def: unknown): SelectionOut => {
     const path: Path = ['detection', name];
-    const out: SelectionOut = { match: NEVER, canMatch: true, items: [], fields: new Set(), keywords: false };
+    const out: SelectionOut = { match: NEVER, canMatch: true, items: [], fields: new Set() };
     let match: EventPredicate;
     if (isMap(def)) {
       match = compileMap(name, def, path, out);
     } else if (Array.isArray(def)) {
       if (def.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' is an empty list`, path);
       if (def.every(isScalar)) {
-        match = compileKeywords(name, null, [], def, true, path, out);
+        match = compileKeywords(name, [], def, true, path, out);
       } else {
         const alts: EventPredicate[] = def.map((el, i) => {
           if (isMap(el)) return compileMap(name, el, [...path, i], out);
-          if (isScalar(el)) return compileKeywords(name, null, [], [el], false, [...path, i], out);
+          if (isScalar(el)) return compileKeywords(name, [], [el], false, [...path, i], out);
           throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [...path, i]);
         });
         match = orAny(alts);
       }
     } else if (typeof def === 'string' || typeof def === 'number') {
-      match = compileKeywords(name, null, [], [def], false, path, out);
+      match = compileKeywords(name, [], [def], false, path, out);
     } else {
       throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' must be a map or a list`, path);
     }
@@ -148,7 +146,8 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     return { ...out, match, canMatch };
   };
 
-  const names = Object.keys(detection).filter((k) => k !== 'condition');
+  // `timeframe` is Sigma 1.0's aggregation window, not a search identifier (pySigma skips it too).
+  const names = Object.keys(detection).filter((k) => k !== 'condition' && k !== 'timeframe');
   const selections = new Map<string, SelectionOut>();
   for (const name of names) selections.set(name, compileSelection(name, detection[name]));
 

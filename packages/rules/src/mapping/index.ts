@@ -15,6 +15,23 @@ import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './s
  *   `sigmahq-macos` mapping (sigmahq-macos.ts). A field name containing a `.` is read as a native ES
  *   path in these rules too, so taxonomy rules can reach ES-only facts (`event.exec.target.team_id`).
  *
+ * The `sigmahq-macos` mapping (details and reasons in sigmahq-macos.ts):
+ *
+ * | SigmaHQ category      | ES events        | subject / fields                                                          |
+ * |-----------------------|------------------|---------------------------------------------------------------------------|
+ * | process_creation      | exec             | the exec target: Image, CommandLine (args joined by ' '), CurrentDirectory (cwd), ProcessId, ProcessGuid (pid:pidversion), User (euid as decimal string), OriginalFileName and SigningId (signing_id), TeamId, CdHash, Hashes ('CDHASH=…'), IsPlatformBinary, CodeSigningFlags, ParentProcessId (ppid), ParentProcessGuid / ParentUser (parent_audit_token), ParentImage (lineage parent, else the exec-ing image), ParentCommandLine (lineage parent's `args` when kept) |
+ * | file_event            | create, rename   | the actor (Image, ProcessId, User, …, ParentImage via lineage) + TargetFilename (created path / rename destination). `write` is deliberately not included (one event per write(2) call) |
+ * | file_rename           | rename           | actor + SourceFilename, TargetFilename                                   |
+ * | file_delete           | unlink           | actor + TargetFilename                                                    |
+ * | file_access           | open             | actor + TargetFilename                                                    |
+ * | file_change           | utimes           | actor + TargetFilename (timestamps changed)                               |
+ * | process_termination   | exit             | actor                                                                     |
+ * | image_load            | mmap             | actor + ImageLoaded (every file mapping, not only code)                   |
+ * | driver_load           | kextload         | actor + ImageLoaded (the kext bundle identifier)                          |
+ * | create_remote_thread  | remote_thread_create | actor as Source*, target as Target* (Image, ProcessId, ProcessGuid)   |
+ * | process_access        | get_task         | actor as Source*, target as Target*                                       |
+ * | network_connection, dns_query, firewall, raw_access_read, registry_*, pipe_created, wmi_event, ps_*, clipboard_capture, process_tampering, sysmon_* | — | rejected: ES NOTIFY has no equivalent |
+ *
  * Errors: NJ_UNSUPPORTED_LOGSOURCE (another product, another service, a category with no ES
  * equivalent, or a taxonomy rule without a field mapping), NJ_UNKNOWN_EVENT_TYPE (native category that
  * is not an ES event name), NJ_UNKNOWN_FIELD_MAPPING, NJ_UNMAPPED_FIELD, NJ_FIELD_PATH (a native path core
