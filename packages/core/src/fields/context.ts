@@ -13,6 +13,11 @@ export interface LineageResolver {
   responsible(ev: NightjarEvent): EsProcess | undefined;
   /** Ancestors nearest first, ending at launchd or where the chain is unknown. */
   ancestors(ev: NightjarEvent): readonly EsProcess[];
+  /**
+   * Optional: the exec args the cache kept for a process it returned (SigmaHQ's ParentCommandLine).
+   * Undefined when its exec was not seen. Resolvers without it make ParentCommandLine absent.
+   */
+  args?(p: EsProcess): readonly string[] | undefined;
 }
 
 /** What the engine passes to every predicate and getter: reused across events, never allocated per event. */

@@ -148,8 +148,13 @@ function processFields(base: string, pick: ProcPick, execFallback: boolean): Rec
       true,
     ),
     ParentCommandLine: f(
-      'parent.args joined by spaces (lineage; only when the lineage cache kept the parent’s exec args)',
-      (_m, ev, ctx) => commandLine(ctx.lineage.parent(ev)?.args),
+      "lineage parent's exec args joined by ' ' (absent when its exec was not seen)",
+      (_m, ev, ctx) => {
+        const p = ctx.lineage.parent(ev);
+        if (p === undefined) return undefined;
+        // LineageResolver.args is optional; a process object carrying `args` works too.
+        return commandLine(ctx.lineage.args !== undefined ? ctx.lineage.args(p) : p.args);
+      },
       true,
     ),
   };

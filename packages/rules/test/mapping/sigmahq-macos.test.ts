@@ -96,6 +96,12 @@ describe('process_creation fields (subject: the exec target)', () => {
     expect(get('ParentCommandLine', 'process_creation', ev, lineage(new Map([[ev, parent]])))).toBe('bash -c x');
     expect(get('ParentCommandLine', 'process_creation', ev, CTX)).toBeUndefined();
   });
+  it('ParentCommandLine reads LineageResolver.args when the resolver has it', () => {
+    const parent = proc('/bin/bash', 150);
+    const base = lineage(new Map([[ev, parent]]));
+    const ctx = { lineage: { ...base.lineage, args: (p: unknown) => (p === parent ? ['bash', '-lc', 'make'] : undefined) } };
+    expect(get('ParentCommandLine', 'process_creation', ev, ctx)).toBe('bash -lc make');
+  });
   it('missing args give no CommandLine (so CommandLine: null matches)', () => {
     const bare = event('exec', { target: proc('/bin/ls', 1) });
     expect(get('CommandLine', 'process_creation', bare)).toBeUndefined();
