@@ -229,3 +229,21 @@ export function hasPositiveTerm(ast: CondNode, negated = false): boolean {
       return hasPositiveTerm(ast.l, negated) || hasPositiveTerm(ast.r, negated);
   }
 }
+
+/** Identifiers (after pattern expansion) that occur only under an odd number of `not`s. */
+export function negatedOnly(ast: CondNode, names: readonly string[]): Set<string> {
+  const pos = new Set<string>();
+  const neg = new Set<string>();
+  const walk = (n: CondNode, negated: boolean): void => {
+    if (n.t === 'id' || n.t === 'of') {
+      const ids = n.t === 'id' ? [n.name] : expandPattern(n.pattern, names);
+      for (const x of ids) (negated ? neg : pos).add(x);
+    } else if (n.t === 'not') walk(n.e, !negated);
+    else {
+      walk(n.l, negated);
+      walk(n.r, negated);
+    }
+  };
+  walk(ast, false);
+  return new Set([...neg].filter((x) => !pos.has(x)));
+}

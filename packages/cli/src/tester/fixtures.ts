@@ -1,8 +1,7 @@
 /** Turns a test case's events (inline brief events or a fixture file) into engine events. */
-import { readFile } from 'node:fs/promises';
-import { createDecoder, eventFromMessage, NightjarError } from '@nightjar/core';
+import { eventFromMessage, NightjarError } from '@nightjar/core';
 import type { NightjarEvent } from '@nightjar/core';
-import * as nativeEs from '@nightjar/native-es';
+import { openReplay } from '@nightjar/native-es';
 import { expandBriefEvents } from './brief.js';
 
 export class FixtureError extends NightjarError {
@@ -20,48 +19,26 @@ export function eventsFromBrief(brief: readonly unknown[], source: string): Nigh
   });
 }
 
-const isEvent = (v: unknown): v is NightjarEvent =>
-  typeof v === 'object' && v !== null && 'name' in v && 'msg' in v && 'time' in v;
-
 /**
- * Reads a JSON-lines fixture. native-es' replay reader is the one reader of event files; when it is
- * not available (older native-es), the core decoder reads the file line by line. A malformed line
- * is an error here (a fixture that silently loses events would make a test pass for the wrong reason).
+ * Reads a JSON-lines fixture (plain or gzip) through native-es' replay source, the one reader of
+ * event files. A malformed line or an unreadable file is an error here: a fixture that silently
+ * loses events would make a test pass for the wrong reason.
  */
 export async function readFixture(path: string): Promise<NightjarEvent[]> {
-  const openReplay = (nativeEs as Record<string, unknown>).openReplay as
-    | ((paths: string[], opts?: Record<string, unknown>) => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>)
-    | undefined;
   const out: NightjarEvent[] = [];
-  const take = (item: unknown): void => {
-    if (Array.isArray(item)) for (const x of item) take(x);
-    else if (item instanceof Error) throw new FixtureError(`${path}: ${item.message}`, { cause: item });
-    else if (isEvent(item)) {
-      if (!item.skipped) out.push(item);
-    } else if (typeof item === 'object' && item !== null && 'events' in item) take((item as { events: unknown }).events);
-    else if (typeof item === 'object' && item !== null && 'error' in item && (item as { error?: unknown }).error) take((item as { error: unknown }).error);
-  };
-  if (typeof openReplay === 'function') {
-    try {
-      for await (const item of await openReplay([path])) take(item);
-    } catch (err) {
-      if (err instanceof FixtureError) throw err;
-      throw new FixtureError(`cannot read fixture ${path}: ${(err as Error).message}`, { cause: err });
-    }
-    return out;
-  }
-  let text: string;
+  let source: ReturnType<typeof openReplay>;
   try {
-    text = await readFile(path, 'utf8');
+    source = openReplay([path]);
+    for await (const batch of source) {
+      const bad = batch.errors[0];
+      if (bad) throw new FixtureError(`fixture ${bad.message}`, { cause: bad });
+      for (const ev of batch.events) if (!ev.skipped) out.push(ev);
+    }
   } catch (err) {
-    throw new FixtureError(`cannot read fixture ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    if (err instanceof FixtureError) throw err;
+    throw new FixtureError(`cannot read fixture ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const dec = createDecoder({ source: path });
-  let offset = 0;
-  text.split('\n').forEach((line, i) => {
-    const len = Buffer.byteLength(line) + 1;
-    if (line.trim() !== '') take(dec.decode(line, i + 1, offset));
-    offset += len;
-  });
+  const failure = source.failures()[0];
+  if (failure) throw new FixtureError(`cannot read fixture ${path}: ${failure.message}`, { cause: failure });
   return out;
 }

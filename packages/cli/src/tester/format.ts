@@ -26,7 +26,7 @@ export function formatPretty(report: TestReport, p: Palette, opts: { verbose?: b
     const cov = report.coverage;
     out.push('', p.bold(`Coverage: ${cov.tested}/${cov.rules} rules have tests`));
     for (const u of cov.untested) out.push(`  ${p.yellow('no tests')}  ${u.title} ${p.dim(`(${u.id}) ${u.file}:${u.line}`)}`);
-    for (const u of cov.unexercised) out.push(`  ${p.yellow('selection never true in a passing positive case')}  ${u.selection} in ${u.title} ${p.dim(u.file)}`);
+    for (const u of cov.unexercised) out.push(`  ${p.yellow('selection not exercised by a passing case')}  ${u.selection} in ${u.title} ${p.dim(u.file)}`);
   }
   out.push('', summaryLine(report, p));
   return `${out.join('\n')}\n`;

@@ -7,9 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { Engine } from '@nightjar/core';
 import type { Alert, CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
 import { BriefEventError } from './brief.js';
-import { explainCorrelation, explainDetection, hitsByRule, readPath, rulesetOf } from './explain.js';
+import { explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
 import { eventsFromBrief, readFixture } from './fixtures.js';
 import { parseTestSpecs, rawTests } from './specs.js';
+import { negatedOnly, parseCondition } from '../lint/condition.js';
 import type { CaseResult, CoverageReport, DocLike, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
 
 export interface RunTestsOptions {
@@ -135,22 +136,37 @@ function compiledFor(doc: DocLike, all: CompiledRuleSet): CompiledRule | Compile
   return all.rules.find((r) => r.id === id) ?? all.correlations.find((c) => c.id === id);
 }
 
-/** Selections exercised by passing positive cases (for --coverage). */
-function exercisedSelections(doc: DocLike, target: CompiledRule, specsEvents: NightjarEvent[][]): { names: string[]; hit: Set<string> } {
+/**
+ * Selections no passing case exercised (for --coverage): a selection used positively must be true
+ * in some passing positive case; one used only under `not` (a filter) must be true in some passing
+ * negative case, else the filter is untested.
+ */
+function unexercisedSelections(doc: DocLike, target: CompiledRule, positive: NightjarEvent[][], negative: NightjarEvent[][]): string[] {
   const data = doc.data;
-  const hit = new Set<string>();
-  if (!isObj(data) || !isObj(data.detection)) return { names: [], hit };
+  if (!isObj(data) || !isObj(data.detection)) return [];
   const names = Object.keys(data.detection).filter((k) => k !== 'condition');
-  // Reuse the explainer's one-selection compile by asking it for 'unexpected' on every event:
-  // cheaper to compile here directly.
-  for (const events of specsEvents) {
-    const lines = explainDetection(doc, target, events, new Set(events.map((_, i) => i)), 'unexpected');
-    for (const l of lines) {
-      const m = /^ {2}(\S+): true/.exec(l);
-      if (m) hit.add(m[1]!);
+  const conds = (Array.isArray(data.detection.condition) ? data.detection.condition : [data.detection.condition]).filter((c): c is string => typeof c === 'string');
+  const filters = new Set<string>();
+  for (const c of conds) {
+    try {
+      for (const n of negatedOnly(parseCondition(c), names)) filters.add(n);
+    } catch {
+      /* syntax errors are the loader's to report */
     }
   }
-  return { names, hit };
+  const trueIn = (sets: NightjarEvent[][]): Set<string> => {
+    const hit = new Set<string>();
+    for (const events of sets) {
+      for (const l of explainDetection(doc, target, events, new Set(events.map((_, i) => i)), 'unexpected')) {
+        const m = /^ {2}(\S+): true/.exec(l);
+        if (m) hit.add(m[1]!);
+      }
+    }
+    return hit;
+  };
+  const pos = trueIn(positive);
+  const neg = trueIn(negative);
+  return names.filter((n) => (filters.has(n) ? !neg.has(n) && !pos.has(n) : !pos.has(n)));
 }
 
 export async function runRuleTests(loaded: LoadedRules, opts: RunTestsOptions = {}): Promise<TestReport> {
@@ -198,20 +214,22 @@ export async function runRuleTests(loaded: LoadedRules, opts: RunTestsOptions = 
       continue;
     }
     const positiveEvents: NightjarEvent[][] = [];
+    const negativeEvents: NightjarEvent[][] = [];
     for (const spec of specs) {
       const r = await runCase(doc, target, loaded.ruleset, spec);
       cases.push(r);
-      if (opts.coverage && target.kind === 'detection' && r.status === 'pass' && (spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0) && spec.events) {
+      if (opts.coverage && target.kind === 'detection' && r.status === 'pass') {
+        const positive = spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0;
         try {
-          positiveEvents.push(eventsFromBrief(spec.events, 'coverage'));
+          const evs = spec.events ? eventsFromBrief(spec.events, 'coverage') : await readFixture(resolve(dirname(doc.file), spec.fixture!));
+          (positive ? positiveEvents : negativeEvents).push(evs);
         } catch {
-          /* already reported */
+          /* already reported as the case's error */
         }
       }
     }
     if (opts.coverage && target.kind === 'detection') {
-      const { names, hit } = exercisedSelections(doc, target, positiveEvents);
-      for (const n of names) if (!hit.has(n)) unexercised.push({ id, title, file: doc.file, selection: n });
+      for (const n of unexercisedSelections(doc, target, positiveEvents, negativeEvents)) unexercised.push({ id, title, file: doc.file, selection: n });
     }
     results.push({ id, title, file: doc.file, line, kind, cases });
   }
@@ -233,7 +251,6 @@ export async function runRuleTests(loaded: LoadedRules, opts: RunTestsOptions = 
       else errors++;
     }
   }
-  void hitsByRule;
   return {
     rules: results,
     summary: { rules: rulesTotal, cases, passed, failed, errors, rulesWithoutTests: untested.length, durationMs: performance.now() - started },
