@@ -35,6 +35,13 @@
  * - `neq` negates the whole item (pySigma), so an event without the field matches.
  * - Keywords search every string in the eslogger object plus the exec command line (keywords.ts).
  * - Time parts (`minute`…`year`) read RFC 3339 strings or µs numbers in UTC; `week` is the ISO week.
+ * - `utf16le` is accepted as a synonym of `wide` (pySigma knows only `wide`; Hayabusa and sigma-rust
+ *   accept both). Encoded values (base64…) compare case-insensitively like any string unless `cased`.
+ * - `re` takes only its flags and contains/startswith/endswith/all/neq after it; `cased` does not
+ *   apply to regexes (use the pattern's own case or `i`).
+ * - The legacy `timeframe` key inside `detection` is ignored (not a search identifier), like pySigma.
+ * - Wildcard values compile to ===, startsWith/endsWith/includes, a linear segment scan, or (with `?`)
+ *   an anchored re2js regex — once, at load time; nothing is compiled per event.
  */
 import type { FieldGetter } from '@nightjar/core';
 import { resolveField } from '../mapping/index.js';
