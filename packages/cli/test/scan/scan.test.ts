@@ -56,6 +56,17 @@ describe('nightjar scan: results and exit codes', () => {
     expect(nc.stdout).toMatch(/^HIGH\s+Curl Downloads A Script/m);
   });
 
+  it('feeds skipped-type lines to the engine and keeps fork/exec for lineage rules', async () => {
+    const r = await cli(['scan', ALERTS, '--rules', 'lineage-rules', '-f', 'json']);
+    expect(r.code).toBe(1);
+    const [a] = JSON.parse(r.stdout);
+    expect(a.rule.title).toBe('Curl Started From A Shell');
+    expect(a.lineage[0]).toMatchObject({ entity_id: '400:1400', path: '/bin/zsh' });
+    const pretty = await cli(['scan', ALERTS, '--rules', 'lineage-rules'], { stdoutTTY: true, env: { NO_COLOR: '1' } });
+    expect(pretty.stdout).toContain('zsh(400) → curl(500)');
+    expect(pretty.stderr).toMatch(/32 events \(29 of types no rule needs\)/);
+  });
+
   it('--output writes alerts to a file and leaves stdout empty', async () => {
     const dir = tmp();
     const r = await cli(['scan', path.join(FIXTURES, ALERTS), '--rules', RULES, '-o', 'out/alerts.jsonl'], { cwd: dir });

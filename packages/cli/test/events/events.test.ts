@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../options/fake-io.js';
+
+describe('nightjar events', () => {
+  it('lists the event types the rules need, one per line', async () => {
+    const r = await cli(['events', 'rules']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('exec\nopen\n');
+  });
+  it('prints an eslogger command line', async () => {
+    const r = await cli(['events', 'rules', '--format', 'eslogger']);
+    expect(r.stdout).toBe('sudo eslogger exec open\n');
+  });
+  it('json names the rules behind each type, with ES numbers and macOS versions', async () => {
+    const r = await cli(['events', 'rules/ssh-key-open.yml', '-f', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.event_types).toEqual(['open']);
+    expect(j.types).toEqual([{ name: 'open', es_event_type: 10, macos: '10.15', rules: ['7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a02'] }]);
+  });
+  it('exits 2 on bad rules, with file:line:col', async () => {
+    const r = await cli(['events', 'bad-rules']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yml:\d+:\d+/);
+    expect(r.stdout).toBe('');
+  });
+  it('exits 2 on an unknown format or flag', async () => {
+    expect((await cli(['events', 'rules', '-f', 'yaml'])).code).toBe(2);
+    expect((await cli(['events', '--nope'])).code).toBe(2);
+  });
+});
+
+describe('nightjar events with lineage', () => {
+  it('adds fork, exec and exit when a rule reads lineage, and says why', async () => {
+    const r = await cli(['events', 'lineage-rules', '-f', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.lineage).toBe(true);
+    expect([...j.event_types].sort()).toEqual(['exec', 'exit', 'fork']);
+    expect(j.types.find((t: { name: string }) => t.name === 'fork').rules).toEqual(['lineage']);
+    expect(j.types.find((t: { name: string }) => t.name === 'exec').rules).toEqual(['7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a04', 'lineage']);
+  });
+});
