@@ -15,3 +15,5 @@ export type { SourceErrorCode } from './errors.js';
 export { openReplay } from './replay.js';
 export type { ReplayOptions } from './replay.js';
 export { LineSplitter } from './lines.js';
+export { openEslogger } from './eslogger.js';
+export type { EsloggerOptions } from './eslogger.js';

@@ -1,0 +1,308 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createDecoder, DecodeError, eventTypeByName, type Diagnostic, type NightjarEvent } from '@nightjar/core';
+import { SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from './errors.js';
+import { LineSplitter } from './lines.js';
+import { BoundedQueue } from './queue.js';
+import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from './source.js';
+import { abortableSleep } from './util.js';
+
+export interface EsloggerOptions {
+  /** Event names to subscribe to (the ruleset's requiredEventTypes()); eslogger gets exactly these. */
+  eventTypes: Iterable<string>;
+  /** Program to run (default `eslogger`, found on PATH; macOS 13+ ships it as /usr/bin/eslogger). */
+  command?: string;
+  /** Maximum events + errors per batch (default 1024). */
+  batchSize?: number;
+  /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
+  queueCapacity?: number;
+  /** Restart after an unexpected exit: delays double from initialDelayMs to maxDelayMs. */
+  restart?: { initialDelayMs?: number; maxDelayMs?: number; maxConsecutiveFailures?: number };
+  /** Source name on events and diagnostics (default `eslogger`). */
+  source?: string;
+  /** Environment of the child (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A known eslogger failure read from its stderr (or exit). Fatal ones are not retried. */
+interface KnownFailure {
+  test: RegExp;
+  make: (source: string, detail: string) => SourceError;
+}
+
+const FDA_URL = 'x-apple.systempreferences:com.apple.settings.PrivacySecurity.extension?Privacy_AllFiles';
+
+/** eslogger prints the es_new_client result name on failure; these map to errors that say what to do. */
+const KNOWN_FAILURES: KnownFailure[] = [
+  {
+    test: /ERR_NOT_PERMITTED|not permitted.*full disk|full disk access/i,
+    make: (s, d) =>
+      new SourcePermissionError(
+        SOURCE_ERROR_CODES.noFullDiskAccess,
+        s,
+        `eslogger is not permitted to create an ES client (${d}): grant Full Disk Access to the app that runs nightjar (Terminal, iTerm, your daemon) in System Settings › Privacy & Security › Full Disk Access (open ${FDA_URL}), then restart it.`,
+      ),
+  },
+  {
+    test: /ERR_NOT_PRIVILEGED|must be run as root|requires root|not privileged/i,
+    make: (s, d) => new SourcePermissionError(SOURCE_ERROR_CODES.notRoot, s, `eslogger needs root (${d}): run nightjar with sudo.`),
+  },
+  {
+    test: /ERR_NOT_ENTITLED/i,
+    make: (s, d) =>
+      new SourcePermissionError(SOURCE_ERROR_CODES.notEntitled, s, `eslogger is not entitled as an ES client (${d}): the system's eslogger should be; is ${'`'}eslogger${'`'} on PATH Apple's /usr/bin/eslogger?`),
+  },
+  {
+    test: /ERR_TOO_MANY_CLIENTS/i,
+    make: (s, d) => new SourceStartError(SOURCE_ERROR_CODES.tooManyClients, s, `too many ES clients are connected (${d}): stop another ES client (eslogger, a security agent) and retry.`),
+  },
+  {
+    test: /unknown event|invalid event|unrecognized event|not a valid event/i,
+    make: (s, d) => new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, s, `eslogger rejected an event name (${d}): this macOS does not know it; \`eslogger --list-events\` lists what it supports. Remove the rules that need it, or upgrade macOS.`),
+  },
+];
+
+function classify(stderr: string, source: string): SourceError | undefined {
+  for (const f of KNOWN_FAILURES) {
+    const m = f.test.exec(stderr);
+    if (m) {
+      const line = stderr.split('\n').find((l) => f.test.test(l))?.trim() ?? m[0];
+      return f.make(source, line.length > 300 ? `${line.slice(0, 300)}…` : line);
+    }
+  }
+  return undefined;
+}
+
+type Item = NightjarEvent | DecodeError;
+
+/**
+ * Runs `eslogger <names>` (started at once) and yields its events. Known failures (not root, no Full Disk Access, an
+ * unknown event name, eslogger missing) end the source with a typed error thrown from the
+ * iteration; any other exit restarts eslogger with backoff and a `NJ_SOURCE_RESTARTED` diagnostic
+ * (the new client's sequence numbers start again, which the engine also sees as a restart).
+ */
+export function openEslogger(opts: EsloggerOptions): EventSource {
+  const source = opts.source ?? 'eslogger';
+  const names = [...new Set(Array.from(opts.eventTypes ?? []))];
+  if (names.length === 0) {
+    throw new SourceError(SOURCE_ERROR_CODES.badOptions, source, 'eslogger source: no event types to subscribe to');
+  }
+  // eslogger rejects its whole argument list for one unknown name: check them first, by name.
+  const unknown = names.filter((n) => eventTypeByName(n)?.kind !== 'notify');
+  if (unknown.length > 0) {
+    throw new SourceStartError(
+      SOURCE_ERROR_CODES.unknownEvent,
+      source,
+      `eslogger source: not ES NOTIFY event names: ${unknown.join(', ')} (eslogger takes names such as exec, open, fork; \`nightjar events\` prints the names a ruleset needs)`,
+    );
+  }
+  const command = opts.command ?? 'eslogger';
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
+  const queue = new BoundedQueue<Item>(Math.max(1, opts.queueCapacity ?? 65_536));
+  const initialDelay = opts.restart?.initialDelayMs ?? 500;
+  const maxDelay = opts.restart?.maxDelayMs ?? 30_000;
+  const maxFailures = opts.restart?.maxConsecutiveFailures ?? 10;
+  const stats: SourceStats = emptyStats();
+  const log = new DiagnosticLog();
+  const failures: SourceError[] = [];
+  const abort = new AbortController();
+  const decoder = createDecoder({ eventTypes: null, source });
+  let child: ChildProcess | null = null;
+  let stopped = false;
+  let iterated = false;
+  let lineBase = 0;
+  let lastGlobalSeq: number | undefined;
+  let restartPending = false;
+  let dropsReported = 0;
+
+  function diag(d: Diagnostic): void {
+    log.add(d);
+    queue.wake();
+  }
+
+  function fail(err: SourceError): void {
+    failures.push(err);
+    diag({ code: err.code, severity: 'error', message: err.message, source });
+    queue.close(err);
+  }
+
+  function onItem(r: Item): void {
+    if (r instanceof DecodeError) stats.malformed++;
+    else {
+      stats.events++;
+      const g = r.globalSeq;
+      if (g !== undefined) {
+        if (restartPending || (lastGlobalSeq !== undefined && g < lastGlobalSeq)) {
+          if (lastGlobalSeq !== undefined) {
+            diag({
+              code: 'NJ_SOURCE_RESTARTED',
+              severity: 'warning',
+              message: `${source}: a new ES client started (global_seq_num ${lastGlobalSeq} → ${g}); events between the two clients were not observed`,
+              source,
+              time: r.time,
+              data: { previousGlobalSeq: lastGlobalSeq, globalSeq: g },
+            });
+          }
+          restartPending = false;
+        }
+        lastGlobalSeq = g;
+      }
+    }
+    if (!queue.push(r)) {
+      stats.drops = queue.drops;
+    }
+  }
+
+  function reportDrops(): void {
+    if (queue.drops > dropsReported) {
+      const n = queue.drops - dropsReported;
+      dropsReported = queue.drops;
+      stats.drops = queue.drops;
+      diag({
+        code: 'NJ_SOURCE_QUEUE_DROPS',
+        severity: 'warning',
+        message: `${source}: queue full (${queue.capacity} events), dropped ${n} events (total ${queue.drops}); the consumer is slower than the event rate`,
+        source,
+        data: { dropped: n, total: queue.drops, capacity: queue.capacity },
+      });
+    }
+  }
+
+  /** Runs one eslogger; resolves with how it ended. */
+  function runOnce(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; spawnError?: NodeJS.ErrnoException; delivered: number }> {
+    return new Promise((resolve) => {
+      let stderr = '';
+      let delivered = 0;
+      const splitter = new LineSplitter((text, lineNo, offset) => {
+        delivered++;
+        onItem(decoder.decode(text, lineBase + lineNo, offset));
+      });
+      const c = spawn(command, names, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+      child = c;
+      c.stdout!.on('data', (chunk: Buffer) => {
+        stats.bytesRead += chunk.length;
+        splitter.push(chunk);
+        stats.lines = lineBase + splitter.lineNo;
+      });
+      c.stderr!.on('data', (chunk: Buffer) => {
+        // Keep the start (where eslogger explains itself) bounded.
+        if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+      });
+      let spawnError: NodeJS.ErrnoException | undefined;
+      c.on('error', (e) => {
+        spawnError = e as NodeJS.ErrnoException;
+      });
+      c.on('close', (code, signal) => {
+        splitter.end();
+        lineBase += splitter.lineNo;
+        stats.lines = lineBase;
+        child = null;
+        resolve({ code, signal, stderr, spawnError, delivered });
+      });
+    });
+  }
+
+  async function supervise(): Promise<void> {
+    let consecutive = 0;
+    let delay = initialDelay;
+    for (;;) {
+      const t0 = Date.now();
+      const r = await runOnce();
+      if (stopped) break;
+      if (r.spawnError) {
+        const e = r.spawnError;
+        fail(
+          e.code === 'ENOENT'
+            ? new SourceStartError(SOURCE_ERROR_CODES.programNotFound, source, `${command} not found: the eslogger backend needs macOS 13 or later (/usr/bin/eslogger); on other systems use --backend linux or replay a capture with nightjar scan`, { cause: e })
+            : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${command} could not start: ${e.message}`, { cause: e }),
+        );
+        return;
+      }
+      const known = classify(r.stderr, source);
+      if (known) {
+        fail(known);
+        return;
+      }
+      const how = r.signal ? `signal ${r.signal}` : `exit code ${r.code}`;
+      const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
+      // A run that delivered events for a while resets the backoff; instant failures escalate.
+      if (r.delivered > 0 && Date.now() - t0 > 10_000) {
+        consecutive = 0;
+        delay = initialDelay;
+      }
+      consecutive++;
+      if (consecutive > maxFailures) {
+        fail(new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${command} keeps exiting (${how}, ${consecutive - 1} restarts in a row)${tail ? `: ${tail}` : ''}`));
+        return;
+      }
+      stats.restarts++;
+      restartPending = true;
+      diag({
+        code: 'NJ_SOURCE_EXITED',
+        severity: 'warning',
+        message: `${source}: ${command} exited (${how})${tail ? `: ${tail}` : ''}; restarting in ${delay} ms`,
+        source,
+        data: { code: r.code, signal: r.signal, restartInMs: delay, restarts: stats.restarts },
+      });
+      await abortableSleep(delay, abort.signal);
+      if (stopped) break;
+      delay = Math.min(maxDelay, delay * 2);
+    }
+    queue.close();
+  }
+
+  async function* run(): AsyncGenerator<EventBatch> {
+    for (;;) {
+      const items = await queue.take(batchSize);
+      reportDrops();
+      stats.queueDepth = queue.size;
+      const diagnostics = log.take();
+      if (items.length === 0 && diagnostics === undefined) {
+        if (queue.closed && queue.size === 0) break;
+        continue;
+      }
+      const events: NightjarEvent[] = [];
+      const errors: DecodeError[] = [];
+      for (const it of items) {
+        if (it instanceof DecodeError) errors.push(it);
+        else events.push(it);
+      }
+      stats.batches++;
+      yield { events, errors, diagnostics };
+    }
+    if (queue.error !== undefined && !stopped) throw queue.error;
+  }
+
+  // Live sources start at open: events queue (bounded) until the consumer iterates.
+  void supervise();
+
+  return {
+    kind: 'eslogger',
+    [Symbol.asyncIterator]() {
+      if (iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, source, 'a source can be iterated only once');
+      iterated = true;
+      return run();
+    },
+    stats: () => ({ ...stats, queueDepth: queue.size, drops: queue.drops }),
+    diagnostics: () => log.list(),
+    failures: () => failures,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      abort.abort();
+      const c = child;
+      if (c && c.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            c.kill('SIGKILL');
+          }, 3000);
+          c.once('close', () => {
+            clearTimeout(t);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        });
+      }
+      queue.close();
+    },
+  };
+}
