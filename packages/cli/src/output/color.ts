@@ -74,3 +74,10 @@ export function truncate(s: string, max: number): string {
 export function num(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** Shortens a path in the middle, keeping its start and the executable name at its end. */
+export function truncatePath(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const tail = Math.ceil((max - 1) * 0.6);
+  return `${s.slice(0, max - 1 - tail)}…${s.slice(s.length - tail)}`;
+}

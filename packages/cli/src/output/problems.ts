@@ -60,6 +60,7 @@ export function formatDiagnosticLine(d: Diagnostic, displaySource: (s: string) =
     const shown = displaySource(d.source);
     msg = msg.split(d.source).join(shown);
     if (msg.startsWith(`${shown}: `)) msg = msg.slice(shown.length + 2);
+    else if (msg.startsWith(`${shown} (host `)) msg = msg.slice(shown.length + 1);
     where = `${shown}${d.line !== undefined ? `:${d.line}` : ''}: `;
   } else if (d.host) where = `host ${d.host}: `;
   return `${sanitize(where)}${d.severity} ${sanitize(msg)} [${d.code}]`;

@@ -6,7 +6,7 @@
  */
 import { num } from '../output/color.js';
 import type { Counted, Profile, RateBucket } from './report.js';
-import { humanDuration, pct } from './render-table.js';
+import { bucketName, humanDuration, pct } from './render-table.js';
 
 export const WIDTH = 1000;
 const PAD = 24;
@@ -37,6 +37,22 @@ function fit(s: string, px: number, size: number): string {
   if (s.length <= max) return s;
   // Keep the end of a path (the executable name is what a reader looks for).
   return s.startsWith('/') ? `…${s.slice(s.length - max + 1)}` : `${s.slice(0, max - 1)}…`;
+}
+
+/** Word-wraps text to lines of at most `px` wide. */
+function wrap(s: string, px: number, size: number): string[] {
+  const max = Math.max(10, Math.floor(px / (size * 0.6)));
+  const out: string[] = [];
+  let cur = '';
+  for (const word of s.split(' ')) {
+    if (cur && cur.length + 1 + word.length > max) {
+      out.push(cur);
+      cur = '';
+    }
+    cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) out.push(cur);
+  return out.flatMap((l) => (l.length > max ? [fit(l, px, size)] : [l]));
 }
 
 function niceStep(max: number, ticks: number): number {
@@ -143,23 +159,29 @@ function timeLabel(us: number, tickS: number): string {
 function rateChart(pr: Profile): Panel {
   const series = pr.by_type.slice(0, SERIES.length).map((t) => t.name);
   const { merged, widthS: bucketS } = mergeBuckets(pr.rate.buckets, pr.rate.bucket_s, 120);
-  const top = 56;
   const plotH = 190;
   const x0 = PAD + 48;
   const plotW = WIDTH - PAD - x0;
   const max = Math.max(0, ...merged.map((b) => b.count));
   const step = niceStep(max, 4);
   const yMax = Math.max(step, Math.ceil(max / step) * step);
-  const y = (v: number) => top + plotH - (v / yMax) * plotH;
-  const unit = bucketS === 1 ? 'second' : bucketS < 60 ? `${bucketS} s` : bucketS < 3600 ? `${+(bucketS / 60).toFixed(1)} min` : `${+(bucketS / 3600).toFixed(1)} h`;
+  const unit = bucketName(bucketS);
   let body = title(20, `Events over time (per ${unit})`, pr.rate.buckets.length ? `peak ${num(Math.max(...merged.map((b) => b.count)))} · mean ${compact(pr.events / Math.max(1, merged.length))}` : undefined);
-  // Legend.
+  // Legend, wrapped onto as many rows as it needs; the plot starts below it.
   let lx = PAD;
+  let ly = 32;
   [...series, 'other'].forEach((name, i) => {
     const label = fit(name, 150, 11);
-    body += `<rect x="${lx}" y="32" width="10" height="10" rx="2" fill="${i < series.length ? SERIES[i] : OTHER}"/><text x="${lx + 14}" y="41" font-size="11" fill="${INK}">${xml(label)}</text>`;
-    lx += 14 + textWidth(label, 11) + 16;
+    const w = 14 + textWidth(label, 11) + 16;
+    if (lx + w > WIDTH - PAD && lx > PAD) {
+      lx = PAD;
+      ly += 16;
+    }
+    body += `<rect x="${lx}" y="${ly}" width="10" height="10" rx="2" fill="${i < series.length ? SERIES[i] : OTHER}"/><text x="${lx + 14}" y="${ly + 9}" font-size="11" fill="${INK}">${xml(label)}</text>`;
+    lx += w;
   });
+  const top = ly + 24;
+  const y = (v: number) => top + plotH - (v / yMax) * plotH;
   for (let v = 0; v <= yMax + 1e-9; v += step) {
     body += `<line x1="${x0}" x2="${x0 + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${GRID}"/>`;
     body += `<text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" fill="${MUTED}" text-anchor="end">${compact(v)}</text>`;
@@ -279,7 +301,8 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number 
     advice.push(`sudo eslogger ${r.required.join(' ')}`);
     if (r.absent.length > 0) advice.push(`Needed but absent from the capture (those rules cannot fire here): ${r.absent.join(' ')}`);
   }
-  const adviceH = advice.length > 0 ? 30 + advice.length * 20 : 0;
+  const adviceLines = advice.flatMap((line) => wrap(line, WIDTH - 2 * PAD, 12).map((text, i) => ({ text, mono: line.startsWith('sudo '), indent: i > 0 })));
+  const adviceH = adviceLines.length > 0 ? 34 + adviceLines.length * 18 : 0;
 
   let yOff = headerH + 12;
   let content = '';
@@ -290,9 +313,8 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number 
   if (advice.length > 0) {
     let a = `<rect x="${PAD - 8}" y="0" width="${WIDTH - 2 * PAD + 16}" height="${adviceH}" rx="6" fill="#eff6ff" stroke="#bfdbfe"/>`;
     a += `<text x="${PAD}" y="22" font-size="14" font-weight="600" fill="${INK}">Subscription advice</text>`;
-    advice.forEach((line, i) => {
-      const mono = line.startsWith('sudo ');
-      a += `<text x="${PAD}" y="${44 + i * 20}" font-size="12" fill="${INK}"${mono ? ` font-family="Menlo, Consolas, monospace"` : ''}>${xml(fit(line, WIDTH - 2 * PAD, 12))}</text>`;
+    adviceLines.forEach((l, i) => {
+      a += `<text x="${PAD + (l.indent && l.mono ? 16 : 0)}" y="${44 + i * 18}" font-size="12" fill="${INK}"${l.mono ? ` font-family="Menlo, Consolas, monospace"` : ''}>${xml(l.text)}</text>`;
     });
     content += `<g transform="translate(0 ${yOff})">${a}</g>`;
     yOff += adviceH + 12;

@@ -1,5 +1,5 @@
 /** `profile --format table`: a terminal report with inline bars. */
-import { type Palette, num, palette, sanitize, truncate } from '../output/color.js';
+import { type Palette, num, palette, sanitize, truncate, truncatePath } from '../output/color.js';
 import type { Counted, Profile } from './report.js';
 
 export function pct(share: number): string {
@@ -24,6 +24,14 @@ function bar(share: number, max: number, width: number): string {
   const full = Math.floor(cells);
   const part = ' ▏▎▍▌▋▊▉'[Math.floor((cells - full) * 8)];
   return `${'█'.repeat(full)}${full < width ? part : ''}`.padEnd(width);
+}
+
+/** "second", "8 s", "4.3 min", "2.3 h" — the width of one rate bucket. */
+export function bucketName(s: number): string {
+  if (s === 1) return 'second';
+  if (s < 60) return `${+s.toFixed(3)} s`;
+  if (s < 3600) return `${+(s / 60).toFixed(1)} min`;
+  return `${+(s / 3600).toFixed(1)} h`;
 }
 
 /** Events per second with sensible precision for small rates. */
@@ -51,11 +59,11 @@ function section(p: Palette, title: string): string {
   return `\n${p.bold(title)}`;
 }
 
-function countedRows(p: Palette, rows: readonly Counted[], nameWidth: number, barWidth: number): string[] {
+function countedRows(p: Palette, rows: readonly Counted[], nameWidth: number, barWidth: number, paths = false): string[] {
   const max = Math.max(0, ...rows.map((r) => r.share));
   const cw = Math.max(5, ...rows.map((r) => num(r.count).length));
   return rows.map(
-    (r) => `  ${sanitize(truncate(r.name, nameWidth)).padEnd(nameWidth)} ${p.cyan(bar(r.share, max, barWidth))} ${num(r.count).padStart(cw)} ${pct(r.share).padStart(6)}`,
+    (r) => `  ${sanitize((paths ? truncatePath : truncate)(r.name, nameWidth)).padEnd(nameWidth)} ${p.cyan(bar(r.share, max, barWidth))} ${num(r.count).padStart(cw)} ${pct(r.share).padStart(6)}`,
   );
 }
 
@@ -66,7 +74,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   out.push(`${p.bold('Telemetry profile')}  ${num(pr.events)} events from ${pr.inputs.map(sanitize).join(', ')}`);
   out.push(`  ${span}`);
   const avg = pr.time.duration_s > 0 ? pr.events / pr.time.duration_s : pr.events;
-  out.push(`  ${rate(avg)} events/s on average, peak ${rate(pr.rate.peak / pr.rate.bucket_s)}/s` + (pr.malformed > 0 ? ` · ${p.yellow(`${num(pr.malformed)} malformed lines`)}` : ''));
+  out.push(`  ${rate(avg)} events/s on average, busiest ${bucketName(pr.rate.bucket_s)}: ${num(pr.rate.peak)} events` + (pr.malformed > 0 ? ` · ${p.yellow(`${num(pr.malformed)} malformed lines`)}` : ''));
   if (pr.time.out_of_order > 0) out.push(`  ${p.yellow(`${num(pr.time.out_of_order)} events earlier than one before them (capture not in time order)`)}`);
 
   // Events per type, marked by whether the ruleset needs them (the seed's figure 4/5).
@@ -82,12 +90,12 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
 
   out.push(section(p, 'Busiest processes per event type'));
   for (const t of pr.by_type.slice(0, 12)) {
-    const list = t.top_processes.map((x) => `${sanitize(truncate(x.path, 60))} ${p.dim(`(${num(x.count)})`)}`).join(', ');
+    const list = t.top_processes.map((x) => `${sanitize(truncatePath(x.path, 60))} ${p.dim(`(${num(x.count)})`)}`).join(', ');
     out.push(`  ${sanitize(t.name).padEnd(nw)} ${list}`);
   }
 
   out.push(section(p, 'Events per process (executable path)'));
-  out.push(...countedRows(p, pr.by_process, 60, 16));
+  out.push(...countedRows(p, pr.by_process, 60, 16, true));
   out.push(section(p, 'Events per signing id'));
   out.push(...countedRows(p, pr.by_signing_id, 48, 16));
 
@@ -97,7 +105,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   out.push(p.dim(`  ${'entity_id'.padEnd(ew)} ${'events'.padStart(tw)}  share  path`));
   for (const t of pr.top_talkers) out.push(`  ${sanitize(t.entity_id).padEnd(ew)} ${num(t.count).padStart(tw)} ${pct(t.share).padStart(6)}  ${sanitize(t.path)}`);
 
-  out.push(section(p, `Events over time (${pr.rate.bucket_s >= 1 ? `${pr.rate.bucket_s} s` : `${pr.rate.bucket_s * 1000} ms`} buckets)`));
+  out.push(section(p, `Events over time (one cell per ${bucketName(pr.rate.bucket_s * Math.max(1, Math.ceil(pr.rate.buckets.length / 72)))})`));
   out.push(`  ${p.cyan(sparkline(pr.rate.buckets.map((b) => b.count), 72))}`);
   if (pr.rate.buckets.length > 0) {
     const peak = pr.rate.buckets.reduce((a, b) => (b.count > a.count ? b : a));
