@@ -45,15 +45,25 @@ export interface CorrelationCounters {
 
 type Mode = 'eager' | 'close';
 
+/** Alert evidence: a ring of the newest events (temporal types: the newest event per referenced rule). */
+class Evidence {
+  readonly msgs: (EsMessage | undefined)[] = [];
+  readonly times: number[] = [];
+  next = 0;
+}
+
+const NO_VALUES: unknown[] = [];
+
 /**
- * One group's window. Times are kept sorted (ties in arrival order) in a plain double array with a
- * moving head, so the per-event cost is an append and a few index moves; `a` holds a number per
- * entry (the referenced rule's slot for temporal types, the value for value_sum/avg/percentile) and
- * `s` the value of value_count entries.
+ * One group's window, kept small because there may be maxGroups of them per correlation. Times are
+ * sorted (ties in arrival order) in a plain double array with a moving head, allocated on the first
+ * entry with its exact size; `a` holds a number per entry where the type needs one (the referenced
+ * rule's slot for temporal_ordered, the value for value_sum/avg/percentile/median) and `s` the
+ * value of value_count entries.
  */
 class Group {
-  t: number[] = [];
-  a: number[] = [];
+  t: number[] | null = null;
+  a: number[] | null = null;
   s: string[] | null = null;
   head = 0;
   newest = -Infinity;
@@ -61,24 +71,18 @@ class Group {
   start = NaN;
   sum = 0;
   distinct: Map<string, number> | null = null;
-  /** temporal types: newest time per referenced rule slot. */
-  lastBySlot: number[] | null = null;
-  /** temporal_ordered: seq[k] = start time of the pending sequence that completed slots' positions 0..k-1. */
-  seq: number[] | null = null;
-  /** Evidence: a ring of the newest events (or one per slot for temporal types), with their times. */
-  refs: (EsMessage | undefined)[] | null = null;
-  refT: number[] | null = null;
-  refNext = 0;
-  trigger: NightjarEvent;
+  /** temporal: newest time per referenced rule slot; temporal_ordered: seq[k] = start of the pending sequence that matched rules[0..k−1]. */
+  slots: number[] | null = null;
+  evidence: Evidence | null = null;
+  /** close mode only: the newest event, the alert's actor when the window is decided later. */
+  trigger: NightjarEvent | null = null;
   constructor(
     readonly key: string,
-    readonly values: unknown[],
-    trigger: NightjarEvent,
-  ) {
-    this.trigger = trigger;
-  }
+    /** The group-by values: the value itself for one field (saves an array per group), else an array. */
+    readonly values: unknown,
+  ) {}
   get size(): number {
-    return this.t.length - this.head;
+    return this.t === null ? 0 : this.t.length - this.head;
   }
 }
 
@@ -197,6 +201,8 @@ export class CorrelationRuntime {
   private readonly getters: (FieldGetter | null)[][];
   private readonly valueGetters: (FieldGetter | undefined)[];
   private readonly temporal: boolean;
+  /** Types that keep a number per window entry. */
+  private readonly needsA: boolean;
   private readonly seenScratch = new Set<string>();
   private scratch = new Float64Array(16);
   // close mode: windows in the order they opened, to end them as time passes.
@@ -230,6 +236,7 @@ export class CorrelationRuntime {
     this.nPositions = correlation.rules.length;
     this.temporal = correlation.type === 'temporal' || correlation.type === 'temporal_ordered';
     this.expr = this.temporal ? correlation.temporalExpr : undefined;
+    this.needsA = correlation.type !== 'event_count' && correlation.type !== 'value_count' && correlation.type !== 'temporal';
     // pySigma: a temporal correlation without a condition means "all referenced rules".
     this.conditions =
       correlation.condition.length > 0
@@ -297,7 +304,8 @@ export class CorrelationRuntime {
     const fields = this.correlation.groupBy;
     const getters = this.getters[slot];
     let key = '';
-    let values: unknown[] | undefined;
+    const many = fields.length > 1 ? new Array<unknown>(fields.length) : undefined;
+    let one: unknown = null;
     for (let i = 0; i < fields.length; i++) {
       const g = getters[i];
       let v: unknown;
@@ -305,7 +313,8 @@ export class CorrelationRuntime {
       else if (inner !== undefined && Object.prototype.hasOwnProperty.call(inner, fields[i].name)) v = inner[fields[i].name];
       else v = fields[i].default(ev, ctx);
       key = i === 0 ? keyPart(v) : key + '\u0000' + keyPart(v);
-      (values ??= []).push(normalizeGroupValue(v));
+      if (many !== undefined) many[i] = normalizeGroupValue(v);
+      else one = normalizeGroupValue(v);
     }
 
     let g = this.groups.get(key);
@@ -314,7 +323,7 @@ export class CorrelationRuntime {
       this.groups.delete(key);
       this.groups.set(key, g);
     } else {
-      g = this.newGroup(key, values ?? [], ev);
+      g = this.newGroup(key, many ?? (fields.length === 0 ? NO_VALUES : one), ev);
     }
 
     if (this.mode === 'close') {
@@ -347,7 +356,7 @@ export class CorrelationRuntime {
     }
     const value = this.aggregate(g, lo);
     if (this.satisfied(g, value, lo)) {
-      this.fire(g, lo, end, value, out);
+      this.fire(g, lo, end, value, ev, out); // the event that completed the condition is the actor
       this.groups.delete(key); // reset after firing: the next alert needs a fresh window
     }
     this.expire();
@@ -399,15 +408,12 @@ export class CorrelationRuntime {
     return get === undefined ? undefined : get(ev, ctx);
   }
 
-  private newGroup(key: string, values: unknown[], ev: NightjarEvent): Group {
-    const g = new Group(key, values, ev);
+  private newGroup(key: string, values: unknown, ev: NightjarEvent): Group {
+    const g = new Group(key, values);
     const type = this.correlation.type;
-    if (type === 'value_count') {
-      g.s = [];
-      g.distinct = new Map();
-    }
-    if (this.temporal) g.lastBySlot = new Array<number>(this.ids.length).fill(-Infinity);
-    if (type === 'temporal_ordered') g.seq = new Array<number>(this.nPositions + 1).fill(-Infinity);
+    if (type === 'value_count') g.distinct = new Map();
+    else if (type === 'temporal') g.slots = new Array<number>(this.ids.length).fill(-Infinity);
+    else if (type === 'temporal_ordered') g.slots = new Array<number>(this.nPositions + 1).fill(-Infinity);
     this.groups.set(key, g);
     if (this.groups.size > this.limits.maxGroups) {
       const oldestKey = this.groups.keys().next().value as string;
@@ -435,12 +441,17 @@ export class CorrelationRuntime {
 
   /** Adds one entry in time order (ties after equal times); returns true when it went at the end. */
   private record(g: Group, slot: number, ev: NightjarEvent, time: number, num: number, str: string | undefined): boolean {
-    const t = g.t;
+    const aval = this.correlation.type === 'temporal_ordered' ? slot : num;
     let appended = true;
-    const aval = this.temporal ? slot : num;
-    if (t.length === g.head || time >= t[t.length - 1]) {
+    const t = g.t;
+    if (t === null) {
+      // Exact-size literals: most groups never see a second event.
+      g.t = [time];
+      if (this.needsA) g.a = [aval];
+      if (str !== undefined) g.s = [str];
+    } else if (t.length === g.head || time >= t[t.length - 1]) {
       t.push(time);
-      g.a.push(aval);
+      if (g.a !== null) g.a.push(aval);
       if (g.s !== null) g.s.push(str!);
     } else {
       appended = false;
@@ -452,15 +463,15 @@ export class CorrelationRuntime {
         else hi = mid;
       }
       t.splice(lo, 0, time);
-      g.a.splice(lo, 0, aval);
+      if (g.a !== null) g.a.splice(lo, 0, aval);
       if (g.s !== null) g.s.splice(lo, 0, str!);
     }
     if (str !== undefined && g.distinct !== null) g.distinct.set(str, (g.distinct.get(str) ?? 0) + 1);
     if (!Number.isNaN(num)) g.sum += num;
-    if (g.lastBySlot !== null && time > g.lastBySlot[slot]) g.lastBySlot[slot] = time;
+    if (this.correlation.type === 'temporal' && time > g.slots![slot]) g.slots![slot] = time;
     if (time >= g.newest) {
       g.newest = time;
-      g.trigger = ev;
+      if (this.mode === 'close') g.trigger = ev;
     }
     this.keepRef(g, slot, ev, time);
     return appended;
@@ -469,34 +480,32 @@ export class CorrelationRuntime {
   private keepRef(g: Group, slot: number, ev: NightjarEvent, time: number): void {
     const max = this.limits.maxEventsPerAlert;
     if (max <= 0 || ev.msg === null) return;
+    const e = (g.evidence ??= new Evidence());
     if (this.temporal) {
       // One per referenced rule (its newest): the evidence that each part of the pattern happened.
-      if (g.refs === null) {
-        g.refs = new Array(this.ids.length);
-        g.refT = new Array<number>(this.ids.length).fill(-Infinity);
+      while (e.times.length <= slot) {
+        e.msgs.push(undefined);
+        e.times.push(-Infinity);
       }
-      if (time >= g.refT![slot]) {
-        g.refs[slot] = ev.msg;
-        g.refT![slot] = time;
+      if (time >= e.times[slot]) {
+        e.msgs[slot] = ev.msg;
+        e.times[slot] = time;
       }
       return;
     }
-    if (g.refs === null) {
-      g.refs = [];
-      g.refT = [];
-    }
-    if (g.refs.length < max) {
-      g.refs.push(ev.msg);
-      g.refT!.push(time);
+    if (e.msgs.length < max) {
+      e.msgs.push(ev.msg);
+      e.times.push(time);
     } else {
-      g.refs[g.refNext] = ev.msg;
-      g.refT![g.refNext] = time;
-      g.refNext = (g.refNext + 1) % max;
+      e.msgs[e.next] = ev.msg;
+      e.times[e.next] = time;
+      e.next = (e.next + 1) % max;
     }
   }
 
   private evictBefore(g: Group, lo: number): void {
     const t = g.t;
+    if (t === null) return;
     let h = g.head;
     while (h < t.length && t[h] < lo) {
       if (g.distinct !== null) {
@@ -504,7 +513,7 @@ export class CorrelationRuntime {
         const c = g.distinct.get(v)! - 1;
         if (c === 0) g.distinct.delete(v);
         else g.distinct.set(v, c);
-      } else if (!this.temporal && this.correlation.type !== 'event_count') {
+      } else if (g.a !== null && !this.temporal) {
         g.sum -= g.a[h];
       }
       h++;
@@ -513,7 +522,7 @@ export class CorrelationRuntime {
     // Compact now and then so a long-lived group's arrays do not grow without bound.
     if (h > 32 && h * 2 > t.length) {
       g.t = t.slice(h);
-      g.a = g.a.slice(h);
+      if (g.a !== null) g.a = g.a.slice(h);
       if (g.s !== null) g.s = g.s.slice(h);
       g.head = 0;
     }
@@ -521,7 +530,7 @@ export class CorrelationRuntime {
 
   /** temporal_ordered, one in-order event: advance the pending sequences (EQL-style, one per state). */
   private step(g: Group, slot: number, time: number): void {
-    const seq = g.seq!;
+    const seq = g.slots!;
     const lo = time - this.ts;
     for (const pos of this.positions[slot]) {
       if (pos === 0) {
@@ -534,8 +543,10 @@ export class CorrelationRuntime {
 
   /** temporal_ordered after an out-of-order insert: rebuild the pending sequences from the window. */
   private replay(g: Group): void {
-    g.seq!.fill(-Infinity);
-    for (let i = g.head; i < g.t.length; i++) this.step(g, g.a[i], g.t[i]);
+    g.slots!.fill(-Infinity);
+    const t = g.t!;
+    const a = g.a!;
+    for (let i = g.head; i < t.length; i++) this.step(g, a[i], t[i]);
   }
 
   private aggregate(g: Group, lo: number): number {
@@ -553,16 +564,17 @@ export class CorrelationRuntime {
         const n = g.size;
         if (n === 0) return NaN;
         if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.scratch.length * 2));
-        for (let i = 0; i < n; i++) this.scratch[i] = g.a[g.head + i];
+        const a = g.a!;
+        for (let i = 0; i < n; i++) this.scratch[i] = a[g.head + i];
         return percentileOf(this.scratch.subarray(0, n), this.correlation.percentile ?? 50);
       }
       case 'temporal': {
         let c = 0;
-        for (const last of g.lastBySlot!) if (last >= lo) c++;
+        for (const last of g.slots!) if (last >= lo) c++;
         return c;
       }
       case 'temporal_ordered': {
-        const seq = g.seq!;
+        const seq = g.slots!;
         for (let k = this.nPositions; k >= 1; k--) if (seq[k] >= lo) return k;
         return 0;
       }
@@ -577,7 +589,7 @@ export class CorrelationRuntime {
         // Seen = the rules of the prefix of `rules` matched in order (value = its length).
         for (let p = 0; p < value; p++) seen.add(this.correlation.rules[p]);
       } else {
-        const last = g.lastBySlot!;
+        const last = g.slots!;
         for (let i = 0; i < last.length; i++) if (last[i] >= lo) seen.add(this.ids[i]);
       }
       try {
@@ -595,20 +607,22 @@ export class CorrelationRuntime {
     if (g.size === 0) return;
     const lo = g.start;
     const value = this.aggregate(g, lo);
-    if (this.satisfied(g, value, lo)) this.fire(g, lo, lo + this.ts, value, out);
+    if (this.satisfied(g, value, lo)) this.fire(g, lo, lo + this.ts, value, g.trigger!, out);
   }
 
-  private fire(g: Group, start: number, end: number, value: number, out: CorrelationFiring[]): void {
+  private fire(g: Group, start: number, end: number, value: number, trigger: NightjarEvent, out: CorrelationFiring[]): void {
     this.counters.fired++;
     const group: Record<string, unknown> = {};
     const fields = this.correlation.groupBy;
-    for (let i = 0; i < fields.length; i++) group[fields[i].name] = g.values[i];
+    if (fields.length === 1) group[fields[0].name] = g.values;
+    else for (let i = 0; i < fields.length; i++) group[fields[i].name] = (g.values as unknown[])[i];
     const events: EsMessage[] = [];
-    if (g.refs !== null) {
+    const e = g.evidence;
+    if (e !== null) {
       const idx: number[] = [];
-      for (let i = 0; i < g.refs.length; i++) if (g.refs[i] !== undefined && g.refT![i] >= start && g.refT![i] <= end) idx.push(i);
-      idx.sort((x, y) => g.refT![x] - g.refT![y]);
-      for (const i of idx) events.push(g.refs[i]!);
+      for (let i = 0; i < e.msgs.length; i++) if (e.msgs[i] !== undefined && e.times[i] >= start && e.times[i] <= end) idx.push(i);
+      idx.sort((x, y) => e.times[x] - e.times[y] || x - y);
+      for (const i of idx) events.push(e.msgs[i]!);
     }
     out.push({
       correlation: this.correlation,
@@ -616,7 +630,7 @@ export class CorrelationRuntime {
       window: { start, end },
       group,
       value,
-      trigger: g.trigger,
+      trigger,
       events,
       eventsOmitted: Math.max(0, g.size - events.length),
     });
