@@ -1,0 +1,67 @@
+/** Timing and memory helpers. Every figure is a ratio or a rate from the same process and input. */
+
+export interface Rate {
+  readonly eventsPerSec: number;
+  readonly ms: number;
+}
+
+/** Median of `runs` timed passes after `warmup` untimed ones. */
+export function timeRuns(events: number, runs: number, warmup: number, pass: () => void): Rate {
+  for (let i = 0; i < warmup; i++) pass();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    pass();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)]!;
+  return { eventsPerSec: events / (ms / 1000), ms };
+}
+
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+}
+
+/** Per-call latency in µs (includes ~0.05 µs of timer overhead). */
+export function latencies(count: number, call: (i: number) => void): Latency {
+  const samples = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    call(i);
+    samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  samples.sort();
+  const at = (q: number) => samples[Math.min(count - 1, Math.floor(q * count))]!;
+  return { p50: at(0.5), p99: at(0.99), p999: at(0.999) };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Heap used after a full GC (requires --expose-gc; falls back to a plain reading). */
+export function heapUsed(): number {
+  if (gc) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+export function hasGc(): boolean {
+  return gc !== undefined;
+}
+
+export function fmtRate(n: number): string {
+  if (!Number.isFinite(n)) return '-';
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(0);
+}
+
+export function fmtBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n.toFixed(0)} B`;
+}

@@ -1,0 +1,222 @@
+/**
+ * `pnpm bench` — Nightjar's benchmark harness. Every engine figure is printed next to a baseline
+ * run in the same process on the same input: JSON.parse of every line alone, and a hand-written
+ * predicate loop implementing the same rules. See bench/README.md for the method.
+ *
+ * Flags: --quick (small sizes, one run: what CI runs to catch crashes), --json <file> (write the
+ * results as JSON too).
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine, createDecoder, type NightjarEvent, type CompiledRuleSet } from '@nightjar/core';
+import { loadRules, bundledRulesDir } from '@nightjar/rules';
+import { generateCapture } from './workload.js';
+import { generateRules, handWrittenMatcher, NARROW_TEMPLATES } from './synthetic-rules.js';
+import { variantsOf } from './variants.js';
+import { fmtBytes, fmtRate, hasGc, heapUsed, latencies, timeRuns } from './measure.js';
+import { memoryPerGroup, memoryPerLineageEntry, memoryAtScale } from './memory.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
+
+const N_EVENTS = QUICK ? 5_000 : 100_000;
+const RUNS = QUICK ? 1 : 5;
+const WARMUP = QUICK ? 0 : 2;
+
+interface Row {
+  workload: string;
+  rules: number;
+  correlations: number;
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: string;
+  ratio?: number;
+  target?: string;
+}
+const rows: Row[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'nightjar-bench-'));
+
+function row(r: Row): void {
+  rows.push(r);
+  const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)}× ${r.baseline}` : '';
+  const value = r.unit === 'ev/s' ? fmtRate(r.value) : r.unit === 'B' ? fmtBytes(r.value) : `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`;
+  process.stdout.write(
+    `${r.workload.padEnd(26)} ${String(r.rules).padStart(5)} ${String(r.correlations).padStart(4)}  ${r.metric.padEnd(30)} ${value.padStart(12)}  ${ratio.padEnd(26)} ${r.target ?? ''}\n`,
+  );
+}
+
+async function rulesetFromYaml(name: string, yaml: string): Promise<{ ruleset: CompiledRuleSet; loadMs: number }> {
+  const file = join(tmp, `${name}.yml`);
+  writeFileSync(file, yaml);
+  const t0 = process.hrtime.bigint();
+  const ruleset = await loadRules([file]);
+  return { ruleset, loadMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+function decodeAll(lines: string[], eventTypes: Iterable<string> | null): NightjarEvent[] {
+  const dec = createDecoder({ eventTypes, source: 'bench' });
+  const out: NightjarEvent[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const ev = dec.decode(lines[i]!, i + 1, 0);
+    if (!(ev instanceof Error)) out.push(ev);
+  }
+  return out;
+}
+
+function jsonParseRate(lines: string[]): number {
+  return timeRuns(lines.length, RUNS, WARMUP, () => {
+    for (let i = 0; i < lines.length; i++) JSON.parse(lines[i]!);
+  }).eventsPerSec;
+}
+
+/** End to end from JSON lines: decode (skipping unneeded types) + engine, a fresh engine per pass. */
+function endToEnd(lines: string[], ruleset: CompiledRuleSet, filter: boolean): number {
+  return timeRuns(lines.length, RUNS, WARMUP, () => {
+    const engine = new Engine(ruleset);
+    const dec = createDecoder({ eventTypes: filter ? ruleset.requiredEventTypes() : null, source: 'bench' });
+    for (let i = 0; i < lines.length; i++) {
+      const ev = dec.decode(lines[i]!, i + 1, 0);
+      if (!(ev instanceof Error)) engine.push(ev);
+    }
+    engine.flush();
+  }).eventsPerSec;
+}
+
+function preDecoded(events: NightjarEvent[], ruleset: CompiledRuleSet): number {
+  return timeRuns(events.length, RUNS, WARMUP, () => {
+    const engine = new Engine(ruleset);
+    for (let i = 0; i < events.length; i++) engine.push(events[i]!);
+    engine.flush();
+  }).eventsPerSec;
+}
+
+/** Real rules: the shipped ruleset, then SigmaHQ's macOS corpus (when ../shared exists), then variants. */
+function realRuleYaml(): string[] {
+  const texts: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e.name)) texts.push(readFileSync(p, 'utf8'));
+    }
+  };
+  walk(bundledRulesDir());
+  const corpus = join(ROOT, '../shared/corpus/sigmahq-macos');
+  if (existsSync(corpus)) walk(corpus);
+  return texts;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `Nightjar bench — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${QUICK ? 'QUICK' : `${N_EVENTS} events, median of ${RUNS}`}${hasGc() ? '' : ' (no --expose-gc: memory figures are rough)'}\n\n`,
+  );
+  process.stdout.write(`${'workload'.padEnd(26)} ${'rules'.padStart(5)} ${'corr'.padStart(4)}  ${'metric'.padEnd(30)} ${'value'.padStart(12)}  ${'vs baseline'.padEnd(26)} target\n`);
+
+  const lines = generateCapture(N_EVENTS, 7);
+  const parseRate = jsonParseRate(lines);
+  row({ workload: 'baseline', rules: 0, correlations: 0, metric: 'JSON.parse per line', value: parseRate, unit: 'ev/s' });
+  const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
+  process.stdout.write(`  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line average)\n`);
+
+  // 100 generated rules + 20 correlations over every type the rules name: the main workload.
+  const gen100 = generateRules(100, 20);
+  const { ruleset: rs100, loadMs: load100 } = await rulesetFromYaml('gen100', gen100.yaml);
+  const all = decodeAll(lines, null);
+  const e2eAll = endToEnd(lines, rs100, false);
+  row({ workload: 'mixed, all lines parsed', rules: 100, correlations: 20, metric: 'end to end from JSON lines', value: e2eAll, unit: 'ev/s', baseline: 'JSON.parse', ratio: e2eAll / parseRate, target: '≥ 0.8×' });
+  const e2eNeeded = endToEnd(lines, rs100, true);
+  row({ workload: 'mixed, skip unneeded', rules: 100, correlations: 20, metric: `end to end (${rs100.requiredEventTypes().length} types needed)`, value: e2eNeeded, unit: 'ev/s', baseline: 'JSON.parse', ratio: e2eNeeded / parseRate });
+
+  const pre100 = preDecoded(all, rs100);
+  const hand = handWrittenMatcher(100);
+  const handRate = timeRuns(all.length, RUNS, WARMUP, () => {
+    let hits = 0;
+    for (let i = 0; i < all.length; i++) hits += hand(all[i]!.name, all[i]!.msg);
+    if (hits < 0) throw new Error('unreachable');
+  }).eventsPerSec;
+  row({ workload: 'baseline', rules: 100, correlations: 0, metric: 'hand-written predicate loop', value: handRate, unit: 'ev/s' });
+  row({ workload: 'mixed, pre-decoded', rules: 100, correlations: 20, metric: 'engine on pre-decoded events', value: pre100, unit: 'ev/s', baseline: 'hand loop', ratio: pre100 / handRate, target: '≥ 1M ev/s' });
+  {
+    const engine = new Engine(rs100);
+    for (let i = 0; i < Math.min(all.length, 20_000); i++) engine.push(all[i]!);
+    const lat = latencies(all.length, (i) => engine.push(all[i]!));
+    row({ workload: 'mixed, pre-decoded', rules: 100, correlations: 20, metric: 'latency p50', value: lat.p50, unit: 'µs' });
+    row({ workload: 'mixed, pre-decoded', rules: 100, correlations: 20, metric: 'latency p99', value: lat.p99, unit: 'µs', target: '≤ 20 µs' });
+    row({ workload: 'mixed, pre-decoded', rules: 100, correlations: 20, metric: 'latency p99.9', value: lat.p999, unit: 'µs' });
+  }
+  row({ workload: 'load + compile', rules: 100, correlations: 20, metric: 'loadRules (YAML→predicates)', value: load100, unit: 'ms' });
+
+  // A ruleset that needs under a third of the event types: the decoder skips the rest unparsed.
+  const narrow = generateRules(100, 0, NARROW_TEMPLATES);
+  const { ruleset: rsNarrow } = await rulesetFromYaml('narrow', narrow.yaml);
+  const e2eNarrow = endToEnd(lines, rsNarrow, true);
+  row({ workload: `narrow (${rsNarrow.requiredEventTypes().join(',')})`, rules: 100, correlations: 0, metric: 'end to end, unneeded skipped', value: e2eNarrow, unit: 'ev/s', baseline: 'JSON.parse', ratio: e2eNarrow / parseRate, target: '≥ 2×' });
+
+  // Scaling: generated rule sets of 10/500/2000 rules and 0–50 correlations.
+  for (const [n, c] of QUICK ? [[10, 0], [500, 50]] : [[10, 0], [500, 20], [2000, 50]]) {
+    const g = generateRules(n!, c!);
+    const { ruleset, loadMs } = await rulesetFromYaml(`gen${n}`, g.yaml);
+    const rate = preDecoded(all, ruleset);
+    row({ workload: 'generated, pre-decoded', rules: n!, correlations: c!, metric: 'engine on pre-decoded events', value: rate, unit: 'ev/s', baseline: 'hand loop', ratio: rate / handRate, target: n === 500 ? '≥ 400k ev/s' : undefined });
+    row({ workload: 'load + compile', rules: n!, correlations: c!, metric: 'loadRules (YAML→predicates)', value: loadMs, unit: 'ms', target: n === 500 ? '≤ 200 ms' : undefined });
+  }
+
+  // Real rules: shipped + SigmaHQ + variants, on the same capture.
+  const realTexts = realRuleYaml();
+  for (const n of QUICK ? [100] : [100, 500, 2000]) {
+    const yaml = variantsOf(realTexts, n);
+    const { ruleset, loadMs } = await rulesetFromYaml(`real${n}`, yaml.text);
+    const rate = endToEnd(lines, ruleset, true);
+    row({ workload: 'real rules + variants', rules: yaml.rules, correlations: yaml.correlations, metric: 'end to end, unneeded skipped', value: rate, unit: 'ev/s', baseline: 'JSON.parse', ratio: rate / parseRate });
+    row({ workload: 'load + compile', rules: yaml.rules, correlations: yaml.correlations, metric: 'loadRules, real rules', value: loadMs, unit: 'ms' });
+  }
+
+  // The Meterpreter trace with the shipped ruleset.
+  const mp = join(ROOT, 'fixtures/meterpreter-session.jsonl');
+  if (existsSync(mp)) {
+    const mlines = readFileSync(mp, 'utf8').split('\n').filter((l) => l.length > 0);
+    const shipped = await loadRules([bundledRulesDir()]);
+    const rate = endToEnd(mlines, shipped, true);
+    const mparse = jsonParseRate(mlines);
+    row({ workload: 'meterpreter trace', rules: shipped.rules.length, correlations: shipped.correlations.length, metric: `end to end (${mlines.length} lines)`, value: rate, unit: 'ev/s', baseline: 'JSON.parse', ratio: rate / mparse });
+  }
+  const benign = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
+  if (existsSync(benign) && !QUICK) {
+    const blines = gunzipSync(readFileSync(benign)).toString('utf8').split('\n').filter((l) => l.length > 0);
+    const shipped = await loadRules([bundledRulesDir()]);
+    const rate = endToEnd(blines, shipped, true);
+    const bparse = jsonParseRate(blines);
+    row({ workload: 'benign baseline trace', rules: shipped.rules.length, correlations: shipped.correlations.length, metric: `end to end (${blines.length} lines)`, value: rate, unit: 'ev/s', baseline: 'JSON.parse', ratio: rate / bparse });
+  }
+
+  // Memory.
+  const groups = QUICK ? 5_000 : 100_000;
+  const mg = await memoryPerGroup(groups, rulesetFromYaml);
+  row({ workload: 'memory', rules: 1, correlations: 1, metric: `per correlation group (${groups})`, value: mg.perGroup, unit: 'B', target: '≤ 300 B' });
+  row({ workload: 'memory', rules: 1, correlations: 1, metric: 'per event held in a window', value: mg.perEvent, unit: 'B', target: '≤ 16 B' });
+  const procs = QUICK ? 4_096 : 65_536;
+  const ml = memoryPerLineageEntry(procs);
+  row({ workload: 'memory', rules: 0, correlations: 0, metric: `per lineage entry (${procs})`, value: ml, unit: 'B', target: '≤ 1 KB' });
+  if (!QUICK) {
+    const rss = await memoryAtScale(100_000, 65_536, rulesetFromYaml);
+    row({ workload: 'memory', rules: 1, correlations: 1, metric: '100k groups + 65,536 procs RSS', value: rss, unit: 'B', target: '< 150 MB' });
+  }
+  const mu = process.memoryUsage();
+  row({ workload: 'process at end', rules: 0, correlations: 0, metric: 'heap used', value: mu.heapUsed, unit: 'B' });
+  row({ workload: 'process at end', rules: 0, correlations: 0, metric: 'RSS', value: mu.rss, unit: 'B' });
+
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ node: process.version, quick: QUICK, events: N_EVENTS, runs: RUNS, rows }, null, 2));
+  rmSync(tmp, { recursive: true, force: true });
+  void heapUsed;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
