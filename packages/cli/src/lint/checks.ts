@@ -51,7 +51,7 @@ export const CHECKS: readonly CheckMeta[] = [
   c('unknown-field', 'error', "A field that does not exist for the rule's event type (native ES paths) or is not mapped for its category (SigmaHQ taxonomy fields)."),
   c('unknown-event-type', 'error', 'A native logsource category that is not an ES event name.'),
   c('unsupported-logsource', 'error', 'A logsource Nightjar cannot serve: another product or service, or a taxonomy category with no ES equivalent.'),
-  c('event-type-macos-version', 'warning', 'An event type that needs a newer macOS than the configured target (lint.target.macos, default 13.0).'),
+  c('event-type-macos-version', 'warning', 'An event type that needs a newer macOS than the configured target (lint.target.macos; the check runs only when a target is set).'),
   c('too-many-event-types', 'warning', 'The rule can match any event type, or more than lint.limits.maxEventTypes (default 10): every event of those types pays for it.'),
   c('correlation-unknown-rule', 'error', 'A correlation references a rule id or name that is not loaded.'),
   c('correlation-min-rules', 'error', 'A temporal / temporal_ordered correlation with fewer than two rules.', 'sigmahq_correlation_rules_minimum'),
@@ -60,7 +60,7 @@ export const CHECKS: readonly CheckMeta[] = [
   c('timespan-format', 'error', 'A timespan that is not <number><s|m|h|d>.'),
   c('timespan-long', 'warning', 'A correlation timespan above 5 minutes: state grows with the window and late evidence is rare on an endpoint.'),
   c('timespan-limit', 'error', 'A correlation timespan above the engine limit (lint.limits.maxTimespan, default 1h); the engine refuses it.'),
-  c('missing-tests', 'info', 'The rule declares no tests: (nightjar test cannot show it fires or stays quiet).'),
+  c('missing-tests', 'info', 'The rule declares no tests: (nightjar test cannot show it fires or stays quiet). A rule referenced by a correlation that has tests is tested there and is not reported.'),
   c('tests-invalid', 'error', 'The tests: key is malformed (missing name or expect, unknown event type, bad time, missing fixture file).'),
   c('internal', 'error', 'The linter itself failed on this document (please report it).'),
 ];

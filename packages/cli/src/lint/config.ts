@@ -9,7 +9,7 @@
  *       0b6c2d6e-…:
  *         nj/unknown-field: off
  *     limits: { maxTimespan: 1h, maxEventTypes: 10 }
- *     target: { macos: "13.0" }
+ *     target: { macos: "13.0" }   # enables nj/event-type-macos-version
  *
  * A top-level `checks:`/`rules:`/`limits:`/`target:` (without `lint:`) is accepted too.
  */
@@ -28,7 +28,8 @@ export interface LintConfig {
   readonly maxTimespanUs: number;
   readonly warnTimespanUs: number;
   readonly maxEventTypes: number;
-  readonly targetMacos: string;
+  /** Oldest macOS the rules must run on; nj/event-type-macos-version runs only when it is set. */
+  readonly targetMacos: string | undefined;
 }
 
 export class LintConfigError extends NightjarError {
@@ -45,7 +46,7 @@ export const DEFAULT_CONFIG: LintConfig = {
   maxTimespanUs: 3600e6,
   warnTimespanUs: 300e6,
   maxEventTypes: 10,
-  targetMacos: '13.0',
+  targetMacos: undefined,
 };
 
 const LEVELS = new Set(['error', 'warning', 'info', 'off']);
@@ -103,8 +104,8 @@ export function parseLintConfig(text: string, file: string): LintConfig {
     maxEventTypes = limits.maxEventTypes;
   }
   const target = isObj(lint.target) ? lint.target : {};
-  const macos = target.macos === undefined ? DEFAULT_CONFIG.targetMacos : String(target.macos);
-  if (!/^\d+(\.\d+){0,2}$/.test(macos)) throw new LintConfigError(`${file}: target.macos must be a version like 13.0`);
+  const macos = target.macos === undefined ? undefined : String(target.macos);
+  if (macos !== undefined && !/^\d+(\.\d+){0,2}$/.test(macos)) throw new LintConfigError(`${file}: target.macos must be a version like 13.0`);
   return { file, checks, rules, maxTimespanUs, warnTimespanUs: DEFAULT_CONFIG.warnTimespanUs, maxEventTypes, targetMacos: macos };
 }
 

@@ -5,14 +5,14 @@
  * data, so a rule that does not compile is still linted as far as it can be.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { eventTypeByName } from '@nightjar/core';
 import { BriefEventError, expandBriefEvents } from '../tester/brief.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
 import type { DiagLike, DocLike } from '../tester/types.js';
 import { CHECKS_BY_ID, type Severity } from './checks.js';
 import { ConditionSyntaxError, type CondNode, expandPattern, hasPositiveTerm, parseCondition, referencedIds, satisfiability } from './condition.js';
-import { DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor, parseSpanUs } from './config.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor, parseSpanUs } from './config.js';
 import { checkNativePath } from './fields.js';
 import { regexProblems } from './regex.js';
 
@@ -220,9 +220,9 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
     if (native && cat !== undefined && !eventTypeByName(cat)) c.add(doc, 'nj/unknown-event-type', `logsource category '${cat}' is not an Endpoint Security event name (eslogger spelling: exec, open, btm_launch_item_add, …)`, ['logsource', 'category']);
     const product = str(ls.product);
     if (product !== undefined && product !== 'macos') c.add(doc, 'nj/unsupported-logsource', `logsource product '${product}': Nightjar only reads macOS Endpoint Security events`, ['logsource', 'product']);
-    for (const t of types ?? []) {
+    for (const t of c.cfg.targetMacos === undefined ? [] : (types ?? [])) {
       const info = eventTypeByName(t);
-      if (info && compareVersions(info.macos, c.cfg.targetMacos) > 0) c.add(doc, 'nj/event-type-macos-version', `event type '${t}' needs macOS ${info.macos}; the configured target is macOS ${c.cfg.targetMacos}`, ['logsource', native ? 'category' : 'product'].filter((k) => ls[k] !== undefined).slice(0, 1));
+      if (info && compareVersions(info.macos, c.cfg.targetMacos!) > 0) c.add(doc, 'nj/event-type-macos-version', `event type '${t}' needs macOS ${info.macos}; the configured target is macOS ${c.cfg.targetMacos}`, ['logsource', native ? 'category' : 'product'].filter((k) => ls[k] !== undefined).slice(0, 1));
     }
     if (doc.compiled?.kind === 'detection' || native) {
       if (types === null) c.add(doc, 'nj/too-many-event-types', 'the rule can match every event type (no category): every event pays for it; give logsource.category', ['logsource']);
@@ -357,8 +357,11 @@ function lintMeta(c: Collector, doc: DocLike, data: Record<string, unknown>, cor
   }
 }
 
-function lintTests(c: Collector, doc: DocLike, data: Record<string, unknown>): void {
+function lintTests(c: Collector, doc: DocLike, data: Record<string, unknown>, testedViaCorrelation: ReadonlySet<string>): void {
   const raw = doc.tests ?? rawTests(data);
+  // A correlation's base rules are tested through the correlation's document (DESIGN.md).
+  const referenced = [data.id, data.name].some((k) => typeof k === 'string' && testedViaCorrelation.has(k));
+  if (raw === undefined && referenced) return;
   if (raw === undefined) {
     c.add(doc, 'nj/missing-tests', 'no tests: declare cases under `tests:` so `nightjar test` can show the rule fires and stays quiet', []);
     return;
@@ -384,12 +387,26 @@ export interface LintInput {
   readonly diagnostics: readonly DiagLike[];
 }
 
-export function lintDocuments(input: LintInput, cfg: LintConfig = DEFAULT_CONFIG): LintResult {
+/** The config file sits in the rule repository and the loader reads every *.yaml; it is not a rule. */
+export function withoutConfigFiles<T extends LintInput>(input: T): T {
+  const isCfg = (f: string) => basename(f) === CONFIG_FILE;
+  if (!input.documents.some((d) => isCfg(d.file)) && !input.diagnostics.some((d) => isCfg(d.file))) return input;
+  return { ...input, documents: input.documents.filter((d) => !isCfg(d.file)), diagnostics: input.diagnostics.filter((d) => !isCfg(d.file)) };
+}
+
+export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CONFIG): LintResult {
+  const input = withoutConfigFiles(rawInput);
   const c = new Collector(cfg);
   const known = new Set<string>();
+  const testedViaCorrelation = new Set<string>();
   for (const d of input.documents) {
     if (!isObj(d.data)) continue;
     for (const k of ['id', 'name']) if (typeof d.data[k] === 'string') known.add(d.data[k] as string);
+    const corr = d.data.correlation;
+    if (isObj(corr) && rawTests(d.data) !== undefined) {
+      const refs = Array.isArray(corr.rules) ? corr.rules : [corr.rules];
+      for (const r of refs) if (typeof r === 'string') testedViaCorrelation.add(r);
+    }
   }
   for (const doc of input.documents) {
     const data = doc.data;
@@ -398,13 +415,13 @@ export function lintDocuments(input: LintInput, cfg: LintConfig = DEFAULT_CONFIG
       if (doc.kind === 'correlation' || isObj(data.correlation)) {
         lintMeta(c, doc, data, true);
         lintCorrelation(c, doc, data, known);
-        lintTests(c, doc, data);
+        lintTests(c, doc, data, testedViaCorrelation);
       } else if (doc.kind === 'filter' || data.filter !== undefined) {
         if (typeof data.title !== 'string') c.add(doc, 'nj/schema', "a filter needs a 'title'", []);
       } else {
         lintMeta(c, doc, data, false);
         lintDetection(c, doc, data);
-        lintTests(c, doc, data);
+        lintTests(c, doc, data, testedViaCorrelation);
       }
     } catch (err) {
       c.add(doc, 'nj/internal', `linter error: ${(err as Error).message}`, []);

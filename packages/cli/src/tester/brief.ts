@@ -333,9 +333,13 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
       const tpath = ((merged.target as Obj).executable as Obj).path as string;
       if (merged.args === undefined) merged.args = [tpath];
       if (merged.dyld_exec_path === undefined) merged.dyld_exec_path = tpath;
-      if (!Array.isArray(merged.args) || !merged.args.every((a) => typeof a === 'string')) {
-        throw new BriefEventError(`event ${i + 1}: exec.args must be a list of strings`, i, [name, 'args']);
-      }
+      if (!Array.isArray(merged.args)) throw new BriefEventError(`event ${i + 1}: exec.args must be a list of strings`, i, [name, 'args']);
+      // YAML reads `-bool true` or `-n 5` as a boolean and a number; argv is always strings.
+      merged.args = merged.args.map((a, j) => {
+        if (typeof a === 'string') return a;
+        if (typeof a === 'number' || typeof a === 'boolean') return String(a);
+        throw new BriefEventError(`event ${i + 1}: exec.args[${j}] must be a string, got ${JSON.stringify(a)}`, i, [name, 'args', j]);
+      });
     }
     for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
 

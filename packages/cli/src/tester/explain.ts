@@ -45,6 +45,13 @@ function ruleFrom(id: string, compiled: { match: CompiledRule['match']; eventTyp
   };
 }
 
+/**
+ * Engine bounds for tests. The defaults (65,536 processes, 10,000 groups) are sized for a live host
+ * and make each Engine cost ~30 ms to build; a test case holds a handful of processes, and a fresh
+ * engine per case is what keeps cases independent. 4,096 processes covers any reasonable fixture.
+ */
+export const TEST_ENGINE_OPTIONS = { lineage: { maxProcesses: 4096 }, correlation: { maxGroups: 1024 }, maxDiagnostics: 1000 } as const;
+
 export function rulesetOf(rules: readonly CompiledRule[], correlations: readonly CompiledCorrelation[] = []): CompiledRuleSet {
   return {
     rules,
@@ -64,7 +71,7 @@ export function rulesetOf(rules: readonly CompiledRule[], correlations: readonly
 
 /** Runs rules over events in a fresh engine; returns rule id → indices of events that raised an alert. */
 export function hitsByRule(rules: readonly CompiledRule[], events: readonly NightjarEvent[]): Map<string, number[]> {
-  const engine = new Engine(rulesetOf(rules));
+  const engine = new Engine(rulesetOf(rules), TEST_ENGINE_OPTIONS);
   const hits = new Map<string, number[]>();
   events.forEach((ev, i) => {
     for (const a of engine.push(ev)) {

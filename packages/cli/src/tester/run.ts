@@ -7,10 +7,11 @@ import { dirname, resolve } from 'node:path';
 import { Engine } from '@nightjar/core';
 import type { Alert, CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
 import { BriefEventError } from './brief.js';
-import { explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
+import { TEST_ENGINE_OPTIONS, explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
 import { eventsFromBrief, readFixture } from './fixtures.js';
 import { parseTestSpecs, rawTests } from './specs.js';
 import { negatedOnly, parseCondition } from '../lint/condition.js';
+import { withoutConfigFiles } from '../lint/run.js';
 import type { CaseResult, CoverageReport, DocLike, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
 
 export interface RunTestsOptions {
@@ -53,7 +54,7 @@ function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRul
 }
 
 function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
-  const engine = new Engine(rs);
+  const engine = new Engine(rs, TEST_ENGINE_OPTIONS);
   const alerts: Alert[] = [];
   const hitIdx = new Set<number>();
   events.forEach((ev, i) => {
@@ -169,7 +170,8 @@ function unexercisedSelections(doc: DocLike, target: CompiledRule, positive: Nig
   return names.filter((n) => (filters.has(n) ? !neg.has(n) && !pos.has(n) : !pos.has(n)));
 }
 
-export async function runRuleTests(loaded: LoadedRules, opts: RunTestsOptions = {}): Promise<TestReport> {
+export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions = {}): Promise<TestReport> {
+  const loaded = withoutConfigFiles(rawLoaded);
   const started = performance.now();
   const results: RuleResult[] = [];
   const untested: CoverageReport['untested'][number][] = [];

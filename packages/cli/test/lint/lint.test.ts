@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles } from '@nightjar/rules';
 import { CHECKS } from '../../src/lint/checks.js';
-import { DEFAULT_CONFIG, parseLintConfig } from '../../src/lint/config.js';
+import { DEFAULT_CONFIG, parseLintConfig, readLintConfig } from '../../src/lint/config.js';
 import { lintDocuments, type LintInput } from '../../src/lint/run.js';
 import { run } from '../../src/commands/lint.js';
 import { main } from '../../src/main.js';
@@ -15,6 +15,7 @@ import type { CliIO } from '../../src/io.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bad = path.join(here, 'bad-rules');
 const good = path.join(here, 'good-rules');
+const badCfg = readLintConfig(path.join(bad, 'nightjar.config.yaml'));
 
 async function lint(paths: string[], cfg = DEFAULT_CONFIG) {
   const loaded = (await loadRuleFiles(paths, {})) as unknown as LintInput;
@@ -40,7 +41,7 @@ describe('nightjar lint: seeded bad rules (one file per check)', () => {
   for (const f of files) {
     const id = `nj/${f.replace(/\.yml$/, '')}`;
     it(`${f} yields ${id} with a location`, async () => {
-      const r = await lint([path.join(bad, f)]);
+      const r = await lint([path.join(bad, f)], badCfg);
       const hits = r.findings.filter((x) => x.checkId === id);
       expect(hits.length, JSON.stringify(r.findings, null, 1)).toBeGreaterThan(0);
       for (const h of hits) {
@@ -84,6 +85,24 @@ describe('nightjar lint: config', () => {
     expect(() => parseLintConfig('checks:\n  nj/nope: off\n', 'x.yaml')).toThrow(/x\.yaml.*unknown check 'nj\/nope'/);
     expect(() => parseLintConfig('checks:\n  nj/schema: fatal\n', 'x.yaml')).toThrow(/level must be one of/);
     expect(() => parseLintConfig('limits: { maxTimespan: soon }\n', 'x.yaml')).toThrow(/maxTimespan/);
+  });
+  it('nj/event-type-macos-version runs only with a target, and the target moves it', async () => {
+    const file = path.join(bad, 'event-type-macos-version.yml');
+    const has = async (cfg = DEFAULT_CONFIG) => (await lint([file], cfg)).findings.some((f) => f.checkId === 'nj/event-type-macos-version');
+    expect(await has()).toBe(false);
+    expect(await has(parseLintConfig('target: { macos: "15.0" }', 'cfg'))).toBe(true);
+    expect(await has(parseLintConfig('target: { macos: "15.4" }', 'cfg'))).toBe(false);
+  });
+  it('a correlation with tests covers its base rules (no nj/missing-tests for them)', async () => {
+    const r = await lint([path.join(good, 'correlation-repeated-curl.yml')]);
+    expect(r.findings).toEqual([]);
+    // The base rule there has its own tests too; without them it is still not reported.
+    const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
+    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(/tests:\n  - name: fires on curl\n(?:    .*\n|      .*\n|        .*\n)*?---/, '---');
+    writeFileSync(path.join(dir, 'c.yml'), text);
+    const r2 = await lint([path.join(dir, 'c.yml')]);
+    expect(text).not.toContain('fires on curl\n');
+    expect(r2.findings.filter((f) => f.checkId === 'nj/missing-tests')).toEqual([]);
   });
   it('limits.maxTimespan moves the timespan-limit threshold', async () => {
     const file = path.join(bad, 'timespan-long.yml');

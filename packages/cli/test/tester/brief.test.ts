@@ -96,6 +96,12 @@ describe('expandBriefEvents', () => {
     bad({ type: 'open', exec: {} }, /unexpected key 'exec'/);
     bad({ type: 'exec', process: { pid: -1 } }, /process\.pid must be a non-negative integer/);
     bad({ type: 'exec', exec: { args: 'curl -s' } }, /exec\.args must be a list of strings/);
+    bad({ type: 'exec', exec: { args: ['curl', { x: 1 }] } }, /exec\.args\[1\] must be a string/);
+  });
+
+  it('reads YAML scalars in exec args as the strings argv holds', () => {
+    const [m] = expandBriefEvents([{ type: 'exec', exec: { args: ['defaults', 'write', 'x', '-bool', true, '-int', 5] } }]);
+    expect((m!.event.exec as Record<string, unknown>).args).toEqual(['defaults', 'write', 'x', '-bool', 'true', '-int', '5']);
   });
 
   it('parses offsets', () => {
