@@ -277,6 +277,8 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
     return w;
   }
 
+  const isWantedNumber = (type: number): boolean => Number.isInteger(type) && isWanted(type);
+
   function decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError {
     stats.lines++;
     try {
@@ -284,8 +286,8 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
         return countError(new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source }));
       }
       if (wanted !== null) {
-        const h = scanHeader(line);
-        if (h !== null && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
+        const h = scanHeader(line, isWantedNumber);
+        if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
           const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
           if (time !== undefined) {
             return countEvent(

@@ -18,6 +18,11 @@ export interface ScannedHeader {
   globSeq: number | undefined;
   time: string | undefined;
   host: string | undefined;
+  /**
+   * True when `stopIf(eventType)` returned true and the scan stopped there: only the fields before
+   * event_type were read, and the rest of the line was not checked.
+   */
+  stopped?: boolean;
 }
 
 const QUOTE = 34;
@@ -69,9 +74,9 @@ let stack = new Uint8Array(256);
 
 /** Index just past the JSON value starting at `i`, or -1 when it is malformed in a way we can see. */
 function skipValue(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  if (c === QUOTE) return endOfString(s, i);
-  if (c !== LBRACE && c !== LBRACKET) {
+  const c0 = s.charCodeAt(i);
+  if (c0 === QUOTE) return endOfString(s, i);
+  if (c0 !== LBRACE && c0 !== LBRACKET) {
     // Scalar: number, true, false, null. Ends at a delimiter.
     let j = i;
     while (j < s.length) {
@@ -82,28 +87,35 @@ function skipValue(s: string, i: number): number {
     }
     return j > i ? j : -1;
   }
+  // Container: one tight loop over the characters outside strings; strings are jumped with indexOf
+  // (the bulk of an ES message is string data: paths, hashes, keys).
+  const n = s.length;
   let depth = 0;
   let j = i;
-  while (j < s.length) {
-    const d = s.charCodeAt(j);
-    if (d === QUOTE) {
-      j = endOfString(s, j);
-      if (j < 0) return -1;
-      continue;
-    }
-    if (d === LBRACE || d === LBRACKET) {
+  while (j < n) {
+    const c = s.charCodeAt(j++);
+    if (c === QUOTE) {
+      for (;;) {
+        const q = s.indexOf('"', j);
+        if (q < 0) return -1;
+        let b = q - 1;
+        while (s.charCodeAt(b) === BACKSLASH) b--;
+        j = q + 1;
+        // Escaped iff an odd number of backslashes precede it.
+        if ((q - 1 - b) % 2 === 0) break;
+      }
+    } else if (c === LBRACE || c === LBRACKET) {
       if (depth === stack.length) {
         const bigger = new Uint8Array(stack.length * 2);
         bigger.set(stack);
         stack = bigger;
       }
-      stack[depth++] = d;
-    } else if (d === RBRACE || d === RBRACKET) {
-      if (depth === 0 || stack[depth - 1] !== (d === RBRACE ? LBRACE : LBRACKET)) return -1;
-      depth--;
-      if (depth === 0) return j + 1;
+      stack[depth++] = c;
+    } else if (c === RBRACE || c === RBRACKET) {
+      // '{' + 2 === '}' and '[' + 2 === ']'.
+      if (depth === 0 || stack[depth - 1] !== c - 2) return -1;
+      if (--depth === 0) return j;
     }
-    j++;
   }
   return -1;
 }
@@ -142,6 +154,7 @@ function walkObject(
     const valueEnd = skipValue(s, j);
     if (valueEnd < 0) return -1;
     member(keyStart, keyEnd, valueStart, valueEnd);
+    if (stopped) return j;
     j = skipWs(s, valueEnd);
     const d = s.charCodeAt(j);
     if (d === RBRACE) return j + 1;
@@ -171,12 +184,16 @@ function hostMember(keyStart: number, keyEnd: number, valueStart: number, valueE
 }
 
 let hostOk = true;
+let stopped = false;
+let stopWhen: ((eventType: number) => boolean) | undefined;
 
 function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
   const s = line;
   switch (keyName(s, keyStart, keyEnd)) {
     case 'event_type':
       cur.eventType = numberValue(s, valueStart, valueEnd);
+      // The caller will parse this line fully anyway: stop scanning now.
+      if (cur.eventType !== undefined && stopWhen !== undefined && stopWhen(cur.eventType)) stopped = true;
       break;
     case 'seq_num':
       cur.seq = numberValue(s, valueStart, valueEnd);
@@ -202,21 +219,26 @@ function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEn
 }
 
 /**
- * Scans the top-level header of one JSON line. Returns null when the line is not a well-formed JSON
+ * Scans the top-level header of one JSON line. `stopIf` lets the decoder stop as soon as it knows the
+ * line is wanted (it will JSON.parse it anyway). Returns null when the line is not a well-formed JSON
  * object at the levels scanned (the caller falls back to a full parse for the error message).
  * Duplicate keys resolve as JSON.parse resolves them: the last one wins.
  */
-export function scanHeader(s: string): ScannedHeader | null {
+export function scanHeader(s: string, stopIf?: (eventType: number) => boolean): ScannedHeader | null {
   const i = skipWs(s, 0);
   if (s.charCodeAt(i) !== LBRACE) return null;
   cur = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
   line = s;
   hostOk = true;
+  stopped = false;
+  stopWhen = stopIf;
   try {
     const end = walkObject(s, i, topMember);
+    if (stopped) return { ...cur, stopped: true };
     if (end < 0 || !hostOk || skipWs(s, end) !== s.length) return null;
     return cur;
   } finally {
     line = '';
+    stopWhen = undefined;
   }
 }

@@ -145,4 +145,11 @@ describe('scanHeader', () => {
   it('accepts surrounding whitespace', () => {
     expect(scanHeader('  \t{"event_type":3}\r\n')?.eventType).toBe(3);
   });
+
+  it('stops at event_type when stopIf says the line is wanted, and not otherwise', () => {
+    const line = '{"seq_num":4,"event_type":9,"time":"2025-01-01T00:00:00Z","rest":[1,2,{]}';
+    expect(scanHeader(line, (t) => t === 9)).toMatchObject({ stopped: true, eventType: 9, seq: 4, time: undefined });
+    // Not wanted: the scan goes on and sees the malformed tail.
+    expect(scanHeader(line, (t) => t === 10)).toBeNull();
+  });
 });
