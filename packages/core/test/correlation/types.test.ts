@@ -225,3 +225,53 @@ describe('chained correlations', () => {
     expect(a[1].rule.correlation_type).toBe('temporal_ordered');
   });
 });
+
+describe('flush and errors across correlations', () => {
+  it('flush() decides inner windows first, so a chained correlation sees their firings', () => {
+    const engine = new Engine(
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [
+          corr('quiet', 'event_count', ['o'], 10 * S, [{ op: 'lt', value: 3 }], { generate: false }),
+          corr('outer', 'event_count', ['quiet'], 60 * S, [{ op: 'gte', value: 1 }]),
+        ],
+      ),
+    );
+    expect(run(engine, [ev('open', T0)])).toHaveLength(0);
+    expect(engine.flush().map((a) => a.rule.id)).toEqual(['outer']);
+  });
+
+  it('a group-by getter that throws loses that input only, reported as NJ_RULE_ERROR', () => {
+    const engine = new Engine(
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [
+          corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }], {
+            groupBy: [
+              {
+                name: 'k',
+                byRule: new Map(),
+                default: (e) => {
+                  if (e.pid === 13) throw new Error('bad field');
+                  return e.entityId;
+                },
+              },
+            ],
+          }),
+        ],
+      ),
+    );
+    const a = run(engine, [ev('open', T0), ev('open', T0 + 1, { pid: 13 }), ev('open', T0 + 2)]);
+    expect(a).toHaveLength(1);
+    expect(engine.metrics().ruleErrors).toBe(1);
+    expect(engine.diagnostics().find((d) => d.code === 'NJ_RULE_ERROR')?.message).toMatch(/bad field/);
+  });
+
+  it('neq is decided at window end', () => {
+    const engine = new Engine(ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'neq', value: 2 }])]));
+    run(engine, [ev('open', T0), ev('open', T0 + 1)]);
+    expect(engine.flush()).toHaveLength(0);
+    run(engine, [ev('open', T0 + 100 * S)]);
+    expect(engine.flush().map((x) => x.value)).toEqual([1]);
+  });
+});
