@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// Anything that escapes main() is a crash: report it and exit 2 (after stdout has flushed).
+const crash = (err: unknown) => {
+  process.stderr.write(`nightjar: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 2;
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
@@ -11,8 +19,5 @@ main(process.argv.slice(2), {
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    process.stderr.write(`nightjar: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 2;
-  },
+  crash,
 );

@@ -137,26 +137,34 @@ export interface OutputSink {
 
 function sinkFor(stream: Writable, isTTY: boolean, toFile: boolean, close: () => Promise<void>): OutputSink {
   let failed: Error | undefined;
-  stream.on('error', (e: Error) => {
-    failed = e;
+  // stdout closed by its reader (`nightjar scan … | head`): not an error, just stop writing.
+  let gone = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (!toFile && e.code === 'EPIPE') gone = true;
+    else failed = e;
   });
   return {
     isTTY,
     toFile,
     write(chunk: string) {
+      if (gone) return;
       if (failed) throw new CliError('NJ_CLI_OUTPUT', `cannot write output: ${failed.message}`, [], { cause: failed });
       if (stream.write(chunk)) return;
       // Only wait when the stream's buffer is full, so the common path stays synchronous.
       return new Promise<void>((resolve, reject) => {
         const onDrain = () => {
           stream.off('error', onError);
+          stream.off('close', onDrain);
           resolve();
         };
-        const onError = (e: Error) => {
+        const onError = (e: NodeJS.ErrnoException) => {
           stream.off('drain', onDrain);
-          reject(new CliError('NJ_CLI_OUTPUT', `cannot write output: ${e.message}`, [], { cause: e }));
+          stream.off('close', onDrain);
+          if (!toFile && e.code === 'EPIPE') resolve();
+          else reject(new CliError('NJ_CLI_OUTPUT', `cannot write output: ${e.message}`, [], { cause: e }));
         };
         stream.once('drain', onDrain);
+        stream.once('close', onDrain);
         stream.once('error', onError);
       });
     },

@@ -80,7 +80,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const inputs = checkInputs(args.positionals, io);
   const names = new InputNames(args.positionals, inputs);
+  const loadStart = performance.now();
   const ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+  const loadMs = performance.now() - loadStart;
   const sink = await openOutput(args.values.output as string | undefined, io);
   const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
   const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY), cwd: io.cwd });
@@ -150,6 +152,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       formatSummary(
         {
           inputs: inputs.length,
+          rules: { count: ruleset.rules.length + ruleset.correlations.length, loadMs },
           events: stats.events,
           skipped: stats.skipped,
           malformed: Math.max(stats.malformed, malformed.total),

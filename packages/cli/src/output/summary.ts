@@ -10,6 +10,8 @@ export interface RuleCount {
 
 export interface ScanSummary {
   readonly inputs: number;
+  /** Rules and correlations loaded, and how long loading took (ms). */
+  readonly rules?: { readonly count: number; readonly loadMs: number };
   /** Event lines decoded (including those skipped because no rule needs their type). */
   readonly events: number;
   /** Events of types no rule needs (header-only decode). */
@@ -43,6 +45,7 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
   out.push(
     `${p.bold('Summary')}  ${num(s.events)} events${skipped} from ${s.inputs} input${s.inputs === 1 ? '' : 's'} in ${secs.toFixed(2)} s · ${num(rate)} events/s`,
   );
+  if (s.rules) out.push(`  rules            ${num(s.rules.count)} loaded in ${(s.rules.loadMs / 1000).toFixed(2)} s`);
   const mal = s.malformed > 0 ? p.yellow(`${num(s.malformed)}`) : '0';
   const malNote = s.malformedUnprinted > 0 ? p.dim(` (${num(s.malformedUnprinted)} not shown)`) : '';
   out.push(`  malformed lines  ${mal}${malNote}`);
