@@ -106,6 +106,7 @@ export class LineageCache implements LineageResolver {
   // ancestors() memo for the event being matched: many rules may ask for the same event.
   private memoEv: NightjarEvent | undefined;
   private memoAncestors: readonly EsProcess[] = [];
+  private lastParentSource: ParentSource = 'unknown';
 
   constructor(opts: LineageOptions = {}) {
     const max = opts.maxProcesses ?? 65_536;
@@ -176,13 +177,13 @@ export class LineageCache implements LineageResolver {
   }
 
   parent(ev: NightjarEvent): EsProcess | undefined {
-    const r = this.parentWithSource(ev);
-    return r.process;
+    return this.parentWithSource(ev);
   }
 
   /** Which source `parent(ev)` uses: the cache, the exec'ing image (exec whose parent is unknown), or nothing. */
   parentSource(ev: NightjarEvent): ParentSource {
-    return this.parentWithSource(ev).source;
+    this.parentWithSource(ev);
+    return this.lastParentSource;
   }
 
   realParent(ev: NightjarEvent): EsProcess | undefined {
@@ -224,7 +225,7 @@ export class LineageCache implements LineageResolver {
       const seen = new Set<string>();
       const sid = idOf(subject);
       if (sid !== undefined) seen.add(sid);
-      let p = this.parentWithSource(ev).process;
+      let p = this.parentWithSource(ev);
       while (p !== undefined && out.length < MAX_DEPTH) {
         const id = idOf(p);
         if (id === undefined || seen.has(id)) break; // a cycle in bad input must not loop
@@ -288,17 +289,25 @@ export class LineageCache implements LineageResolver {
     return n;
   }
 
-  private parentWithSource(ev: NightjarEvent): { process: EsProcess | undefined; source: ParentSource } {
+  /** The direct parent with the ParentImage fallback; sets lastParentSource (no allocation per call). */
+  private parentWithSource(ev: NightjarEvent): EsProcess | undefined {
+    this.lastParentSource = 'unknown';
     const subject = processOfEvent(ev);
-    if (subject === undefined) return { process: undefined, source: 'unknown' };
+    if (subject === undefined) return undefined;
     const p = this.parentOf(subject);
-    if (p !== undefined) return { process: p, source: 'lineage' };
+    if (p !== undefined) {
+      this.lastParentSource = 'lineage';
+      return p;
+    }
     // ParentImage fallback (Conventions): the exec'ing image; after a fork it is the parent's image.
     if (ev.name === 'exec' && ev.msg !== null) {
       const actor = asProcess(ev.msg.process);
-      if (actor !== undefined) return { process: actor, source: 'exec_fallback' };
+      if (actor !== undefined) {
+        this.lastParentSource = 'exec_fallback';
+        return actor;
+      }
     }
-    return { process: undefined, source: 'unknown' };
+    return undefined;
   }
 
   /** The cached direct parent of a process object (cached node's link first, then its tokens). */
