@@ -56,7 +56,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const report = await runRuleTests(loaded, { coverage: parsed.values.coverage === true });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
-      format === 'json' ? formatJson(report) : format === 'junit' ? formatJunit(report) : formatPretty(report, palette(color), { verbose: parsed.values.verbose === true });
+      format === 'json' ? formatJson(report) : format === 'junit' ? formatJunit(report) : formatPretty(report, palette(color), { verbose: parsed.values.verbose === true, cwd: io.cwd });
     await sink.write(text);
     await sink.close();
     // Machine formats keep stdout clean; the summary goes to stderr.
