@@ -3,7 +3,7 @@
  * (the json format is one array, written incrementally so a large scan never holds every alert).
  */
 import path from 'node:path';
-import type { Alert, AlertProcess } from '@nightjar/core';
+import { type Alert, type AlertProcess, formatTimeUs } from '@nightjar/core';
 import { type Palette, num, palette, sanitize, truncate } from './color.js';
 
 export type AlertFormat = 'pretty' | 'jsonl' | 'json';
@@ -81,8 +81,7 @@ function duration(us: number): string {
 }
 
 function isoOf(us: number): string {
-  const d = new Date(Math.floor(us / 1000));
-  return Number.isNaN(d.getTime()) ? String(us) : d.toISOString();
+  return Number.isFinite(us) ? formatTimeUs(us) : String(us);
 }
 
 /** One readable block per alert (TTY output). Every event-derived string is sanitized. */

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
+import { Writable } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError, UsageError } from '../../src/io.js';
@@ -90,6 +91,37 @@ describe('openOutput', () => {
     await sink.write('x');
     await sink.close();
     expect(stdout.text()).toBe('x');
+  });
+});
+
+describe('openOutput on a closed pipe', () => {
+  it('stops writing quietly when stdout gets EPIPE (nightjar scan | head)', async () => {
+    const { io } = fakeIO();
+    const epipe = new Writable({
+      write(_c, _e, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const sink = await openOutput(undefined, { ...io, stdout: epipe });
+    await sink.write('a');
+    await new Promise((r) => setImmediate(r));
+    await sink.write('b');
+    await expect(sink.close()).resolves.toBeUndefined();
+  });
+  it('fails with a CliError on any other write error', async () => {
+    const { io } = fakeIO();
+    const broken = new Writable({
+      write(_c, _e, cb) {
+        cb(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
+      },
+    });
+    const sink = await openOutput(undefined, { ...io, stdout: broken });
+    const attempt = async () => {
+      await sink.write('a');
+      await new Promise((r) => setImmediate(r));
+      await sink.write('b');
+    };
+    await expect(attempt()).rejects.toThrow(/cannot write output: disk full/);
   });
 });
 

@@ -67,6 +67,18 @@ describe('nightjar scan: results and exit codes', () => {
     expect(pretty.stderr).toMatch(/32 events \(29 of types no rule needs\)/);
   });
 
+  it('prints correlation alerts with their group, window and value', async () => {
+    const r = await cli(['scan', ALERTS, '--rules', 'correlation-rules', '-f', 'json']);
+    expect(r.code).toBe(1);
+    const [a] = JSON.parse(r.stdout);
+    expect(a.rule).toMatchObject({ kind: 'correlation', correlation_type: 'event_count' });
+    expect(a.group).toEqual({ 'process.entity_id': '502:1701' });
+    expect(a.window.end - a.window.start).toBe(60_000_000);
+    const pretty = await cli(['scan', ALERTS, '--rules', 'correlation-rules', '-f', 'pretty']);
+    expect(pretty.stdout).toMatch(/^MEDIUM\s+Burst Of Home Folder Listings By One Process \[event_count\]/m);
+    expect(pretty.stdout).toMatch(/group\s+process\.entity_id=502:1701\s+window .* \(60\.0 s\)\s+value 5/);
+  });
+
   it('--output writes alerts to a file and leaves stdout empty', async () => {
     const dir = tmp();
     const r = await cli(['scan', path.join(FIXTURES, ALERTS), '--rules', RULES, '-o', 'out/alerts.jsonl'], { cwd: dir });
