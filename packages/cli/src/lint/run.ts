@@ -5,7 +5,7 @@
  * data, so a rule that does not compile is still linted as far as it can be.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { eventTypeByName } from '@nightjar/core';
 import { BriefEventError, expandBriefEvents } from '../tester/brief.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
@@ -214,6 +214,8 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
     return;
   }
   const types = ls ? docTypes(doc, ls) : null;
+  // An unknown category gives no types; field checks then judge paths without a type.
+  const fieldTypes = types && types.length === 0 ? null : types;
   const native = ls !== undefined && str(ls.service) === 'endpointsecurity';
   if (ls) {
     const cat = str(ls.category);
@@ -222,7 +224,7 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
     if (product !== undefined && product !== 'macos') c.add(doc, 'nj/unsupported-logsource', `logsource product '${product}': Nightjar only reads macOS Endpoint Security events`, ['logsource', 'product']);
     for (const t of c.cfg.targetMacos === undefined ? [] : (types ?? [])) {
       const info = eventTypeByName(t);
-      if (info && compareVersions(info.macos, c.cfg.targetMacos!) > 0) c.add(doc, 'nj/event-type-macos-version', `event type '${t}' needs macOS ${info.macos}; the configured target is macOS ${c.cfg.targetMacos}`, ['logsource', native ? 'category' : 'product'].filter((k) => ls[k] !== undefined).slice(0, 1));
+      if (info && compareVersions(info.macos, c.cfg.targetMacos!) > 0) c.add(doc, 'nj/event-type-macos-version', `event type '${t}' needs macOS ${info.macos}; the configured target is macOS ${c.cfg.targetMacos}`, native && ls.category !== undefined ? ['logsource', 'category'] : ['logsource']);
     }
     if (doc.compiled?.kind === 'detection' || native) {
       if (types === null) c.add(doc, 'nj/too-many-event-types', 'the rule can match every event type (no category): every event pays for it; give logsource.category', ['logsource']);
@@ -231,8 +233,9 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
   }
   const names = Object.keys(det).filter((k) => k !== 'condition');
   const sels = new Map<string, SelInfo>();
-  for (const n of names) sels.set(n, lintItems(c, doc, n, det[n], types, native));
+  for (const n of names) sels.set(n, lintItems(c, doc, n, det[n], fieldTypes, native));
   const used = new Set<string>();
+  let parsedAll = true;
   for (const { src, path } of conditionList(det)) {
     if (typeof src !== 'string') {
       c.add(doc, 'nj/schema', 'condition must be a string or a list of strings', path);
@@ -243,6 +246,7 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
       ast = parseCondition(src);
     } catch (err) {
       if (err instanceof ConditionSyntaxError) {
+        parsedAll = false;
         c.add(doc, 'nj/condition-syntax', `condition "${src}": ${err.message} (at column ${err.pos + 1})`, path);
         continue;
       }
@@ -269,7 +273,8 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
     if (sat && !sat.canBeTrue) c.add(doc, 'nj/unreachable-condition', `condition "${src}" can never be true${[...fixed].some(([, v]) => !v) ? ` (selection(s) ${[...fixed].filter(([, v]) => !v).map(([k]) => k).join(', ')} can never match)` : ''}`, path);
     else if (sat && !sat.canBeFalse) c.add(doc, 'nj/always-true-condition', `condition "${src}" is true for every event of the rule's types${[...fixed].some(([, v]) => v) ? ` (selection(s) ${[...fixed].filter(([, v]) => v).map(([k]) => k).join(', ')} match anything)` : ''}`, path);
   }
-  for (const n of names) if (!used.has(n)) c.add(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, ['detection', n]);
+  // Without a parsed condition, "unused" would only repeat the syntax error.
+  if (parsedAll) for (const n of names) if (!used.has(n)) c.add(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, ['detection', n]);
 }
 
 function lintCorrelation(c: Collector, doc: DocLike, data: Record<string, unknown>, known: Set<string>): void {
@@ -382,6 +387,12 @@ function lintTests(c: Collector, doc: DocLike, data: Record<string, unknown>, te
   }
 }
 
+/** Where another document is, as seen from `from`: its document number in the same file, else a relative path. */
+function where(other: DocLike, from: DocLike): string {
+  if (other.file === from.file) return `document ${other.index + 1} of this file`;
+  return relative(dirname(from.file), other.file) || other.file;
+}
+
 export interface LintInput {
   readonly documents: readonly DocLike[];
   readonly diagnostics: readonly DiagLike[];
@@ -437,11 +448,11 @@ export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CON
   }
   for (const [id, docs] of byId) {
     if (docs.length < 2) continue;
-    for (const d of docs.slice(1)) c.add(d, 'nj/duplicate-id', `id ${id} is also used by ${docs[0]!.file}${docs[0]!.file === d.file ? ` (document ${docs[0]!.index + 1})` : ''}`, ['id']);
+    for (const d of docs.slice(1)) c.add(d, 'nj/duplicate-id', `id ${id} is also used by ${where(docs[0]!, d)}`, ['id']);
   }
   for (const [, docs] of byTitle) {
     if (docs.length < 2) continue;
-    for (const d of docs.slice(1)) c.add(d, 'nj/duplicate-title', `title '${String((d.data as Record<string, unknown>).title)}' is also used by ${docs[0]!.file}`, ['title']);
+    for (const d of docs.slice(1)) c.add(d, 'nj/duplicate-title', `title '${String((d.data as Record<string, unknown>).title)}' is also used by ${where(docs[0]!, d)}`, ['title']);
   }
   // The loader's diagnostics, unless a check above already reported the same problem there.
   const own = c.findings.slice();
