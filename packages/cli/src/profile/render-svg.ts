@@ -230,6 +230,39 @@ function rateChart(pr: Profile): Panel {
   return { height: top + plotH + 40, body };
 }
 
+/**
+ * Small multiples: for the busiest types, which executables produce them (the seed's figures 6–8,
+ * "open events per activity"). Two columns of mini bar charts; bars are shares of that type.
+ */
+function perTypeChart(pr: Profile, types: number, perType: number): Panel {
+  const list = pr.by_type.slice(0, types).filter((t) => t.top_processes.length > 0);
+  const colW = (WIDTH - 2 * PAD - 24) / 2;
+  const rowH = 18;
+  const blockH = 26 + perType * rowH + 14;
+  let body = title(20, 'Who produces each event type', 'busiest executables per type, share of that type');
+  list.forEach((t, i) => {
+    const x = PAD + (i % 2) * (colW + 24);
+    const y = 36 + Math.floor(i / 2) * blockH;
+    const color = !pr.ruleset || t.needed ? NEEDED : '#8f8f8f';
+    body += `<text x="${x}" y="${y + 12}" font-size="13" font-weight="600" fill="${INK}">${xml(fit(t.name, colW - 120, 13))}<tspan font-weight="400" fill="${MUTED}">\u00a0·\u00a0${num(t.count)} events</tspan></text>`;
+    const labelW = Math.min(colW * 0.5, Math.max(60, ...t.top_processes.map((p) => textWidth(p.path.slice(p.path.lastIndexOf('/') + 1), 11.5))));
+    const x0 = x + labelW + 8;
+    const barMax = colW - labelW - 8 - 80;
+    const max = Math.max(1, ...t.top_processes.map((p) => p.count));
+    t.top_processes.forEach((p, j) => {
+      const ry = y + 22 + j * rowH;
+      const name = p.path.slice(p.path.lastIndexOf('/') + 1) || p.path;
+      const w = Math.max(1.5, (p.count / max) * barMax);
+      body +=
+        `<g><title>${xml(p.path)}: ${num(p.count)} of ${num(t.count)} ${xml(t.name)} events</title>` +
+        `<text x="${x0 - 6}" y="${ry + 12}" font-size="11.5" fill="${INK}" text-anchor="end">${xml(fit(name, labelW, 11.5))}</text>` +
+        `<rect x="${x0}" y="${ry + 3}" width="${w.toFixed(1)}" height="${rowH - 7}" rx="2" fill="${color}"/>` +
+        `<text x="${(x0 + w + 5).toFixed(1)}" y="${ry + 12}" font-size="11" fill="${MUTED}">${num(p.count)} · ${pct(p.count / t.count)}</text></g>`;
+    });
+  });
+  return { height: 36 + Math.ceil(list.length / 2) * blockH, body };
+}
+
 function counted(rows: readonly Counted[], color: string, n: number): BarRow[] {
   return rows.slice(0, n).map((r) => ({ label: r.name, tooltip: r.name, count: r.count, share: r.share, color }));
 }
@@ -239,7 +272,7 @@ function labelWidth(rows: readonly BarRow[], min: number, max: number): number {
   return Math.round(Math.min(max, Math.max(min, ...rows.map((r) => textWidth(r.label, 12)))));
 }
 
-export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number } = {}): string {
+export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number; perTypeCharts?: number } = {}): string {
   const maxTypes = opts.maxTypes ?? 20;
   const topN = opts.topN ?? 12;
   const panels: Panel[] = [];
@@ -262,6 +295,7 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number 
     ),
   );
   panels.push(rateChart(pr));
+  if (pr.by_type.length > 0) panels.push(perTypeChart(pr, opts.perTypeCharts ?? 6, 5));
   const procRows = counted(pr.by_process, '#59a14f', topN);
   panels.push(barChart('Events per process (executable path)', undefined, procRows, labelWidth(procRows, 120, 430)));
   const sidRows = counted(pr.by_signing_id, '#b07aa1', topN);

@@ -144,7 +144,7 @@ describe('nightjar profile', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(r.stdout.trim().endsWith('</svg>')).toBe(true);
-    for (const title of ['Events per type', 'Events over time', 'Events per process', 'Events per signing id', 'Top talkers', 'Subscription advice']) {
+    for (const title of ['Events per type', 'Events over time', 'Who produces each event type', 'Events per process', 'Events per signing id', 'Top talkers', 'Subscription advice']) {
       expect(r.stdout).toContain(title);
     }
     // Balanced tags: every <g> and <text> closes.
