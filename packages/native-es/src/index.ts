@@ -17,3 +17,6 @@ export type { ReplayOptions } from './replay.js';
 export { LineSplitter } from './lines.js';
 export { openEslogger } from './eslogger.js';
 export type { EsloggerOptions } from './eslogger.js';
+export { openLinux, LINUX_EVENT_TYPES } from './linux.js';
+export type { LinuxOptions } from './linux.js';
+export { addonAvailable, addonPath } from './native.js';

@@ -1,0 +1,24 @@
+{
+  "targets": [
+    {
+      "target_name": "nightjar_es",
+      # The translator and its test hook build everywhere; one backend folder per platform.
+      "sources": ["native/binding.cc", "native/common/translate.cc", "native/common/synthetic.cc"],
+      "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wno-missing-field-initializers"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "conditions": [
+        ["OS=='linux'", { "sources": ["native/linux/linux_backend.cc"] }],
+        ["OS!='linux'", { "sources": ["native/stub/no_backend.cc"] }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "MACOSX_DEPLOYMENT_TARGET": "13.0"
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,225 @@
+// Nightjar's own declarations of the Endpoint Security structs (reference/esf.md §2), with Apple's
+// member names so the translator (translate.h) compiles against either these or Apple's headers.
+// Not Apple's header: layouts are not Darwin's, and only what the translator reads is declared.
+// On Linux the backend fills these; tests build them by hand (synthetic.cc).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace njes {
+
+struct es_string_token_t {
+  size_t length;
+  const char* data;  // not NUL-terminated; null when absent
+};
+
+struct audit_token_t {
+  // auid, euid, egid, ruid, rgid, pid, asid, pidversion
+  uint32_t val[8];
+};
+
+struct es_timespec_t {
+  int64_t tv_sec;
+  int64_t tv_nsec;
+};
+
+struct es_timeval_t {
+  int64_t tv_sec;
+  int64_t tv_usec;
+};
+
+// Darwin `struct stat` member names (64-bit inode layout), not the host's.
+struct darwin_stat_t {
+  int32_t st_dev;
+  uint16_t st_mode;
+  uint16_t st_nlink;
+  uint64_t st_ino;
+  uint32_t st_uid;
+  uint32_t st_gid;
+  int32_t st_rdev;
+  es_timespec_t st_atimespec;
+  es_timespec_t st_mtimespec;
+  es_timespec_t st_ctimespec;
+  es_timespec_t st_birthtimespec;
+  int64_t st_size;
+  int64_t st_blocks;
+  int32_t st_blksize;
+  uint32_t st_flags;
+  uint32_t st_gen;
+};
+
+struct es_file_t {
+  es_string_token_t path;
+  bool path_truncated;
+  darwin_stat_t stat;
+  // Linux backend: stat was not available (the file was gone); the translator omits `stat`.
+  bool nj_no_stat;
+};
+
+struct es_process_t {
+  audit_token_t audit_token;
+  int32_t ppid;
+  int32_t original_ppid;
+  int32_t group_id;
+  int32_t session_id;
+  uint32_t codesigning_flags;
+  bool is_platform_binary;
+  bool is_es_client;
+  uint8_t cdhash[20];
+  es_string_token_t signing_id;
+  es_string_token_t team_id;
+  es_file_t* executable;
+  es_file_t* tty;                          // v2, nullable
+  es_timeval_t start_time;                 // v3
+  audit_token_t responsible_audit_token;   // v4
+  audit_token_t parent_audit_token;        // v4
+  uint32_t cs_validation_category;         // v10
+  // Linux backend: no code signing exists; the translator leaves those fields out.
+  bool nj_no_codesigning;
+};
+
+struct es_thread_t {
+  uint64_t thread_id;
+};
+
+enum es_destination_type_t : uint32_t { ES_DESTINATION_TYPE_EXISTING_FILE = 0, ES_DESTINATION_TYPE_NEW_PATH = 1 };
+
+struct es_fd_t {
+  int32_t fd;
+  uint32_t fdtype;
+};
+
+struct es_event_exec_t {
+  es_process_t* target;
+  es_string_token_t dyld_exec_path;  // v7
+  es_file_t* script;                 // v2, nullable
+  es_file_t* cwd;                    // v3
+  int32_t last_fd;                   // v4
+  int32_t image_cputype;             // v6
+  int32_t image_cpusubtype;          // v6
+  // Apple packs argv/env/fds behind es_exec_arg() & co. (library functions); the mirror stores them.
+  std::vector<es_string_token_t>* nj_args;
+  std::vector<es_string_token_t>* nj_env;  // null: env not collected
+  std::vector<es_fd_t>* nj_fds;            // null: fds not collected
+};
+
+struct es_event_open_t {
+  int32_t fflag;
+  es_file_t* file;
+  bool nj_no_fflag;  // Linux: fanotify does not report the open flags
+};
+struct es_event_fork_t { es_process_t* child; };
+struct es_event_exit_t { int32_t stat; };
+struct es_event_close_t {
+  bool modified;
+  es_file_t* target;
+  bool was_mapped_writable;  // v6
+};
+struct es_event_create_t {
+  es_destination_type_t destination_type;
+  struct {
+    es_file_t* existing_file;
+    struct {
+      es_file_t* dir;
+      es_string_token_t filename;
+      uint32_t mode;
+    } new_path;
+  } destination;
+};
+struct es_event_rename_t {
+  es_file_t* source;
+  es_destination_type_t destination_type;
+  struct {
+    es_file_t* existing_file;
+    struct {
+      es_file_t* dir;
+      es_string_token_t filename;
+    } new_path;
+  } destination;
+};
+struct es_event_unlink_t { es_file_t* target; es_file_t* parent_dir; };
+struct es_event_write_t { es_file_t* target; };
+struct es_event_truncate_t { es_file_t* target; };
+struct es_event_signal_t {
+  int32_t sig;
+  es_process_t* target;
+  es_process_t* instigator;  // v9, nullable
+};
+struct es_event_mprotect_t { int32_t protection; uint64_t address; uint64_t size; };
+struct es_event_mmap_t { int32_t protection; int32_t max_protection; int32_t flags; uint64_t file_pos; es_file_t* source; };
+struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user_client_class; };
+struct es_event_link_t { es_file_t* source; es_file_t* target_dir; es_string_token_t target_filename; };
+struct es_event_setmode_t { uint32_t mode; es_file_t* target; };
+struct es_event_cs_invalidated_t { uint8_t reserved; };
+
+// Not a union: the mirror is filled by hand and must stay trivially safe to zero.
+struct es_events_t {
+  es_event_exec_t exec;
+  es_event_open_t open;
+  es_event_fork_t fork;
+  es_event_exit_t exit;
+  es_event_close_t close;
+  es_event_create_t create;
+  es_event_rename_t rename;
+  es_event_unlink_t unlink;
+  es_event_write_t write;
+  es_event_truncate_t truncate;
+  es_event_signal_t signal;
+  es_event_mprotect_t mprotect;
+  es_event_mmap_t mmap;
+  es_event_iokit_open_t iokit_open;
+  es_event_link_t link;
+  es_event_setmode_t setmode;
+  es_event_cs_invalidated_t cs_invalidated;
+};
+
+// es_event_type_t values (NOTIFY members the translator renders; reference/esf.md §1).
+enum es_event_type_t : uint32_t {
+  ES_EVENT_TYPE_NOTIFY_EXEC = 9,
+  ES_EVENT_TYPE_NOTIFY_OPEN = 10,
+  ES_EVENT_TYPE_NOTIFY_FORK = 11,
+  ES_EVENT_TYPE_NOTIFY_CLOSE = 12,
+  ES_EVENT_TYPE_NOTIFY_CREATE = 13,
+  ES_EVENT_TYPE_NOTIFY_EXIT = 15,
+  ES_EVENT_TYPE_NOTIFY_LINK = 19,
+  ES_EVENT_TYPE_NOTIFY_MMAP = 20,
+  ES_EVENT_TYPE_NOTIFY_MPROTECT = 21,
+  ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN = 24,
+  ES_EVENT_TYPE_NOTIFY_RENAME = 25,
+  ES_EVENT_TYPE_NOTIFY_SETMODE = 29,
+  ES_EVENT_TYPE_NOTIFY_SIGNAL = 31,
+  ES_EVENT_TYPE_NOTIFY_UNLINK = 32,
+  ES_EVENT_TYPE_NOTIFY_WRITE = 33,
+  ES_EVENT_TYPE_NOTIFY_TRUNCATE = 41,
+  ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED = 94,
+};
+
+enum es_action_type_t : uint32_t { ES_ACTION_TYPE_AUTH = 0, ES_ACTION_TYPE_NOTIFY = 1 };
+
+struct es_message_t {
+  uint32_t version;
+  es_timespec_t time;
+  uint64_t mach_time;
+  uint64_t deadline;
+  es_process_t* process;
+  uint64_t seq_num;  // v2
+  es_action_type_t action_type;
+  uint32_t event_type;
+  es_events_t event;
+  es_thread_t* thread;      // v4, nullable
+  uint64_t global_seq_num;  // v4
+};
+
+// The mirror's argv/env/fd accessors (Apple: es_exec_arg_count() & co. from libEndpointSecurity).
+inline uint32_t nj_exec_arg_count(const es_event_exec_t* e) { return e->nj_args ? (uint32_t)e->nj_args->size() : 0; }
+inline es_string_token_t nj_exec_arg(const es_event_exec_t* e, uint32_t i) { return (*e->nj_args)[i]; }
+inline bool nj_exec_has_env(const es_event_exec_t* e) { return e->nj_env != nullptr; }
+inline uint32_t nj_exec_env_count(const es_event_exec_t* e) { return e->nj_env ? (uint32_t)e->nj_env->size() : 0; }
+inline es_string_token_t nj_exec_env(const es_event_exec_t* e, uint32_t i) { return (*e->nj_env)[i]; }
+inline bool nj_exec_has_fds(const es_event_exec_t* e) { return e->nj_fds != nullptr; }
+inline uint32_t nj_exec_fd_count(const es_event_exec_t* e) { return e->nj_fds ? (uint32_t)e->nj_fds->size() : 0; }
+inline es_fd_t nj_exec_fd(const es_event_exec_t* e, uint32_t i) { return (*e->nj_fds)[i]; }
+
+}  // namespace njes

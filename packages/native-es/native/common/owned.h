@@ -1,0 +1,42 @@
+// A message mirror that owns everything it points to (strings, files, processes), so a backend
+// thread can build it and the JS thread can translate it later. Deques keep addresses stable.
+#pragma once
+#include <deque>
+#include <string>
+#include <vector>
+#include "es_types.h"
+
+namespace njes {
+
+struct OwnedMessage {
+  es_message_t msg{};
+  es_thread_t thread{};
+  std::deque<std::string> strs;
+  std::deque<es_file_t> files;
+  std::deque<es_process_t> procs;
+  std::deque<std::vector<es_string_token_t>> lists;
+  std::deque<std::vector<es_fd_t>> fdlists;
+
+  es_string_token_t Tok(std::string s) {
+    strs.push_back(std::move(s));
+    return es_string_token_t{strs.back().size(), strs.back().data()};
+  }
+  es_file_t* File(std::string path) {
+    files.emplace_back();
+    es_file_t* f = &files.back();
+    f->path = Tok(std::move(path));
+    return f;
+  }
+  es_process_t* Proc() {
+    procs.emplace_back();
+    return &procs.back();
+  }
+  std::vector<es_string_token_t>* List(const std::vector<std::string>& items) {
+    lists.emplace_back();
+    auto* l = &lists.back();
+    for (const auto& s : items) l->push_back(Tok(s));
+    return l;
+  }
+};
+
+}  // namespace njes

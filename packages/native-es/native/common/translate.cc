@@ -1,0 +1,296 @@
+#include "translate.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace njes {
+namespace {
+
+Napi::Value Str(Napi::Env env, const es_string_token_t& t) {
+  if (t.data == nullptr) return env.Null();
+  return Napi::String::New(env, t.data, t.length);
+}
+
+// RFC 3339 UTC; eslogger prints nanoseconds for message times, microseconds for start_time.
+std::string IsoTime(int64_t sec, int64_t frac, int digits) {
+  time_t s = (time_t)sec;
+  struct tm tm;
+  gmtime_r(&s, &tm);
+  char buf[64];
+  snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%0*lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+           tm.tm_min, tm.tm_sec, digits, (long long)frac);
+  return buf;
+}
+
+Napi::Value Token(Napi::Env env, const audit_token_t& t, uint32_t version) {
+  // ≤ v9: an object; v10 (macOS 26): an 8-element array in val[] order (esf.md §3).
+  if (version >= 10) {
+    Napi::Array a = Napi::Array::New(env, 8);
+    for (uint32_t i = 0; i < 8; i++) a.Set(i, Napi::Number::New(env, t.val[i]));
+    return a;
+  }
+  static const char* const kNames[8] = {"auid", "euid", "egid", "ruid", "rgid", "pid", "asid", "pidversion"};
+  Napi::Object o = Napi::Object::New(env);
+  for (int i = 0; i < 8; i++) o.Set(kNames[i], Napi::Number::New(env, t.val[i]));
+  return o;
+}
+
+Napi::Value File(Napi::Env env, const es_file_t* f) {
+  if (f == nullptr) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("path", Str(env, f->path));
+  o.Set("path_truncated", Napi::Boolean::New(env, f->path_truncated));
+  if (!f->nj_no_stat) {
+    const darwin_stat_t& s = f->stat;
+    Napi::Object st = Napi::Object::New(env);
+    st.Set("st_dev", Napi::Number::New(env, s.st_dev));
+    st.Set("st_ino", Napi::Number::New(env, (double)s.st_ino));
+    st.Set("st_mode", Napi::Number::New(env, s.st_mode));
+    st.Set("st_nlink", Napi::Number::New(env, s.st_nlink));
+    st.Set("st_uid", Napi::Number::New(env, s.st_uid));
+    st.Set("st_gid", Napi::Number::New(env, s.st_gid));
+    st.Set("st_rdev", Napi::Number::New(env, s.st_rdev));
+    st.Set("st_size", Napi::Number::New(env, (double)s.st_size));
+    st.Set("st_blocks", Napi::Number::New(env, (double)s.st_blocks));
+    st.Set("st_blksize", Napi::Number::New(env, s.st_blksize));
+    st.Set("st_flags", Napi::Number::New(env, s.st_flags));
+    st.Set("st_gen", Napi::Number::New(env, s.st_gen));
+    st.Set("st_atimespec", Napi::String::New(env, IsoTime(s.st_atimespec.tv_sec, s.st_atimespec.tv_nsec, 9)));
+    st.Set("st_mtimespec", Napi::String::New(env, IsoTime(s.st_mtimespec.tv_sec, s.st_mtimespec.tv_nsec, 9)));
+    st.Set("st_ctimespec", Napi::String::New(env, IsoTime(s.st_ctimespec.tv_sec, s.st_ctimespec.tv_nsec, 9)));
+    st.Set("st_birthtimespec", Napi::String::New(env, IsoTime(s.st_birthtimespec.tv_sec, s.st_birthtimespec.tv_nsec, 9)));
+    o.Set("stat", st);
+  }
+  return o;
+}
+
+Napi::Value Strings(Napi::Env env, uint32_t n, es_string_token_t (*at)(const es_event_exec_t*, uint32_t), const es_event_exec_t* e) {
+  Napi::Array a = Napi::Array::New(env, n);
+  for (uint32_t i = 0; i < n; i++) a.Set(i, Str(env, at(e, i)));
+  return a;
+}
+
+Napi::Value Proc(Napi::Env env, const es_process_t* p, uint32_t v) {
+  if (p == nullptr) return env.Null();
+  return TranslateProcess(env, p, v);
+}
+
+Napi::Object Exec(Napi::Env env, const es_event_exec_t& e, uint32_t v) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("target", Proc(env, e.target, v));
+  o.Set("args", Strings(env, nj_exec_arg_count(&e), nj_exec_arg, &e));
+  if (nj_exec_has_env(&e)) o.Set("env", Strings(env, nj_exec_env_count(&e), nj_exec_env, &e));
+  if (v >= 2) o.Set("script", File(env, e.script));
+  if (v >= 3) o.Set("cwd", File(env, e.cwd));
+  if (v >= 4) {
+    o.Set("last_fd", Napi::Number::New(env, e.last_fd));
+    if (nj_exec_has_fds(&e)) {
+      uint32_t n = nj_exec_fd_count(&e);
+      Napi::Array fds = Napi::Array::New(env, n);
+      for (uint32_t i = 0; i < n; i++) {
+        es_fd_t fd = nj_exec_fd(&e, i);
+        Napi::Object f = Napi::Object::New(env);
+        f.Set("fd", Napi::Number::New(env, fd.fd));
+        f.Set("fdtype", Napi::Number::New(env, fd.fdtype));
+        fds.Set(i, f);
+      }
+      o.Set("fds", fds);
+    }
+  }
+  if (v >= 6) {
+    o.Set("image_cputype", Napi::Number::New(env, e.image_cputype));
+    o.Set("image_cpusubtype", Napi::Number::New(env, e.image_cpusubtype));
+  }
+  if (v >= 7) o.Set("dyld_exec_path", Str(env, e.dyld_exec_path));
+  return o;
+}
+
+Napi::Object Payload(Napi::Env env, const es_message_t* m) {
+  const uint32_t v = m->version;
+  const es_events_t& ev = m->event;
+  Napi::Object o = Napi::Object::New(env);
+  switch (m->event_type) {
+    case ES_EVENT_TYPE_NOTIFY_EXEC:
+      return Exec(env, ev.exec, v);
+    case ES_EVENT_TYPE_NOTIFY_OPEN:
+      if (!ev.open.nj_no_fflag) o.Set("fflag", Napi::Number::New(env, ev.open.fflag));
+      o.Set("file", File(env, ev.open.file));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_FORK:
+      o.Set("child", Proc(env, ev.fork.child, v));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_EXIT:
+      o.Set("stat", Napi::Number::New(env, ev.exit.stat));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_CLOSE:
+      o.Set("modified", Napi::Boolean::New(env, ev.close.modified));
+      o.Set("target", File(env, ev.close.target));
+      if (v >= 6) o.Set("was_mapped_writable", Napi::Boolean::New(env, ev.close.was_mapped_writable));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_CREATE: {
+      const es_event_create_t& c = ev.create;
+      o.Set("destination_type", Napi::Number::New(env, c.destination_type));
+      Napi::Object d = Napi::Object::New(env);
+      if (c.destination_type == ES_DESTINATION_TYPE_EXISTING_FILE) {
+        d.Set("existing_file", File(env, c.destination.existing_file));
+      } else {
+        Napi::Object np = Napi::Object::New(env);
+        np.Set("dir", File(env, c.destination.new_path.dir));
+        np.Set("filename", Str(env, c.destination.new_path.filename));
+        np.Set("mode", Napi::Number::New(env, c.destination.new_path.mode));
+        d.Set("new_path", np);
+      }
+      o.Set("destination", d);
+      // `acl` (v2) is an opaque acl_t; eslogger prints null when none, and so do we.
+      if (v >= 2) o.Set("acl", env.Null());
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_RENAME: {
+      const es_event_rename_t& r = ev.rename;
+      o.Set("source", File(env, r.source));
+      o.Set("destination_type", Napi::Number::New(env, r.destination_type));
+      Napi::Object d = Napi::Object::New(env);
+      if (r.destination_type == ES_DESTINATION_TYPE_EXISTING_FILE) {
+        d.Set("existing_file", File(env, r.destination.existing_file));
+      } else {
+        Napi::Object np = Napi::Object::New(env);
+        np.Set("dir", File(env, r.destination.new_path.dir));
+        np.Set("filename", Str(env, r.destination.new_path.filename));
+        d.Set("new_path", np);
+      }
+      o.Set("destination", d);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_UNLINK:
+      o.Set("target", File(env, ev.unlink.target));
+      o.Set("parent_dir", File(env, ev.unlink.parent_dir));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_WRITE:
+      o.Set("target", File(env, ev.write.target));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_TRUNCATE:
+      o.Set("target", File(env, ev.truncate.target));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SIGNAL:
+      o.Set("sig", Napi::Number::New(env, ev.signal.sig));
+      o.Set("target", Proc(env, ev.signal.target, v));
+      if (v >= 9) o.Set("instigator", Proc(env, ev.signal.instigator, v));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_MPROTECT:
+      o.Set("protection", Napi::Number::New(env, ev.mprotect.protection));
+      o.Set("address", Napi::Number::New(env, (double)ev.mprotect.address));
+      o.Set("size", Napi::Number::New(env, (double)ev.mprotect.size));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_MMAP:
+      o.Set("protection", Napi::Number::New(env, ev.mmap.protection));
+      o.Set("max_protection", Napi::Number::New(env, ev.mmap.max_protection));
+      o.Set("flags", Napi::Number::New(env, ev.mmap.flags));
+      o.Set("file_pos", Napi::Number::New(env, (double)ev.mmap.file_pos));
+      o.Set("source", File(env, ev.mmap.source));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN:
+      o.Set("user_client_type", Napi::Number::New(env, ev.iokit_open.user_client_type));
+      o.Set("user_client_class", Str(env, ev.iokit_open.user_client_class));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LINK:
+      o.Set("source", File(env, ev.link.source));
+      o.Set("target_dir", File(env, ev.link.target_dir));
+      o.Set("target_filename", Str(env, ev.link.target_filename));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETMODE:
+      o.Set("mode", Napi::Number::New(env, ev.setmode.mode));
+      o.Set("target", File(env, ev.setmode.target));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED:
+    default:
+      break;
+  }
+  return o;
+}
+
+}  // namespace
+
+const char* EventName(uint32_t t) {
+  switch (t) {
+    case ES_EVENT_TYPE_NOTIFY_EXEC: return "exec";
+    case ES_EVENT_TYPE_NOTIFY_OPEN: return "open";
+    case ES_EVENT_TYPE_NOTIFY_FORK: return "fork";
+    case ES_EVENT_TYPE_NOTIFY_CLOSE: return "close";
+    case ES_EVENT_TYPE_NOTIFY_CREATE: return "create";
+    case ES_EVENT_TYPE_NOTIFY_EXIT: return "exit";
+    case ES_EVENT_TYPE_NOTIFY_LINK: return "link";
+    case ES_EVENT_TYPE_NOTIFY_MMAP: return "mmap";
+    case ES_EVENT_TYPE_NOTIFY_MPROTECT: return "mprotect";
+    case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN: return "iokit_open";
+    case ES_EVENT_TYPE_NOTIFY_RENAME: return "rename";
+    case ES_EVENT_TYPE_NOTIFY_SETMODE: return "setmode";
+    case ES_EVENT_TYPE_NOTIFY_SIGNAL: return "signal";
+    case ES_EVENT_TYPE_NOTIFY_UNLINK: return "unlink";
+    case ES_EVENT_TYPE_NOTIFY_WRITE: return "write";
+    case ES_EVENT_TYPE_NOTIFY_TRUNCATE: return "truncate";
+    case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED: return "cs_invalidated";
+    default: return nullptr;
+  }
+}
+
+Napi::Object TranslateProcess(Napi::Env env, const es_process_t* p, uint32_t v) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("audit_token", Token(env, p->audit_token, v));
+  o.Set("ppid", Napi::Number::New(env, p->ppid));
+  o.Set("original_ppid", Napi::Number::New(env, p->original_ppid));
+  o.Set("group_id", Napi::Number::New(env, p->group_id));
+  o.Set("session_id", Napi::Number::New(env, p->session_id));
+  if (!p->nj_no_codesigning) {
+    o.Set("codesigning_flags", Napi::Number::New(env, p->codesigning_flags));
+    o.Set("is_platform_binary", Napi::Boolean::New(env, p->is_platform_binary));
+    o.Set("is_es_client", Napi::Boolean::New(env, p->is_es_client));
+    static const char kHex[] = "0123456789ABCDEF";  // eslogger prints cdhash in upper case
+    char hex[41];
+    for (int i = 0; i < 20; i++) {
+      hex[2 * i] = kHex[p->cdhash[i] >> 4];
+      hex[2 * i + 1] = kHex[p->cdhash[i] & 15];
+    }
+    o.Set("cdhash", Napi::String::New(env, hex, 40));
+    o.Set("signing_id", Str(env, p->signing_id));
+    o.Set("team_id", Str(env, p->team_id));
+  }
+  o.Set("executable", File(env, p->executable));
+  if (v >= 2) o.Set("tty", File(env, p->tty));
+  if (v >= 3) o.Set("start_time", Napi::String::New(env, IsoTime(p->start_time.tv_sec, p->start_time.tv_usec, 6)));
+  if (v >= 4) {
+    o.Set("responsible_audit_token", Token(env, p->responsible_audit_token, v));
+    o.Set("parent_audit_token", Token(env, p->parent_audit_token, v));
+  }
+  if (v >= 10) o.Set("cs_validation_category", Napi::Number::New(env, p->cs_validation_category));
+  return o;
+}
+
+Napi::Object TranslateMessage(Napi::Env env, const es_message_t* m) {
+  const uint32_t v = m->version;
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("schema_version", Napi::Number::New(env, 1));
+  o.Set("version", Napi::Number::New(env, v));
+  o.Set("time", Napi::String::New(env, IsoTime(m->time.tv_sec, m->time.tv_nsec, 9)));
+  o.Set("mach_time", Napi::Number::New(env, (double)m->mach_time));
+  o.Set("event_type", Napi::Number::New(env, m->event_type));
+  o.Set("action_type", Napi::Number::New(env, m->action_type));
+  if (v >= 2) o.Set("seq_num", Napi::Number::New(env, (double)m->seq_num));
+  if (v >= 4) {
+    o.Set("global_seq_num", Napi::Number::New(env, (double)m->global_seq_num));
+    if (m->thread != nullptr) {
+      Napi::Object th = Napi::Object::New(env);
+      th.Set("thread_id", Napi::Number::New(env, (double)m->thread->thread_id));
+      o.Set("thread", th);
+    } else {
+      o.Set("thread", env.Null());
+    }
+  }
+  o.Set("process", Proc(env, m->process, v));
+  Napi::Object event = Napi::Object::New(env);
+  const char* name = EventName(m->event_type);
+  if (name != nullptr) event.Set(name, Payload(env, m));
+  o.Set("event", event);
+  return o;
+}
+
+}  // namespace njes

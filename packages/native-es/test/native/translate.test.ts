@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { decodeLine, DecodeError } from '@nightjar/core';
+import { addonAvailable, loadAddon } from '../../src/native.js';
+
+const built = addonAvailable();
+
+// Expected eslogger JSON for the synthetic messages of native/common/synthetic.cc, written from
+// reference/esf.md §2.2 (what each message version added), independently of the C++ code.
+type J = Record<string, unknown>;
+
+function token(v: number, pid: number, pv: number): unknown {
+  const vals = [4294967295, 501, 20, 501, 20, pid, 100012, pv];
+  if (v >= 10) return vals;
+  const names = ['auid', 'euid', 'egid', 'ruid', 'rgid', 'pid', 'asid', 'pidversion'];
+  return Object.fromEntries(names.map((n, i) => [n, vals[i]]));
+}
+
+function file(path: string): J {
+  return {
+    path,
+    path_truncated: false,
+    stat: {
+      st_dev: 16777230,
+      st_ino: 12345678,
+      st_mode: 0o100755,
+      st_nlink: 1,
+      st_uid: 0,
+      st_gid: 0,
+      st_rdev: 0,
+      st_size: 154352,
+      st_blocks: 304,
+      st_blksize: 4096,
+      st_flags: 0,
+      st_gen: 0,
+      st_atimespec: '2025-08-07T15:12:33.000000000Z',
+      st_mtimespec: '2025-08-07T15:12:33.000000005Z',
+      st_ctimespec: '2025-08-07T15:12:33.123456789Z',
+      st_birthtimespec: '1970-01-01T00:00:00.000000000Z',
+    },
+  };
+}
+
+function proc(v: number, pid: number, pv: number, path: string, team: boolean): J {
+  const o: J = {
+    audit_token: token(v, pid, pv),
+    ppid: 1,
+    original_ppid: 1,
+    group_id: pid,
+    session_id: 1,
+    codesigning_flags: 570522385,
+    is_platform_binary: !team,
+    is_es_client: false,
+    cdhash: 'A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3',
+    signing_id: `com.example.${pid}`,
+    team_id: team ? 'TEAMID1234' : null,
+    executable: file(path),
+  };
+  if (v >= 2) o.tty = team ? file('/dev/ttys001') : null;
+  if (v >= 3) o.start_time = '2025-08-07T15:11:40.250000Z';
+  if (v >= 4) {
+    o.responsible_audit_token = token(v, 1, 1);
+    o.parent_audit_token = token(v, 1, 1);
+  }
+  if (v >= 10) o.cs_validation_category = 6;
+  return o;
+}
+
+function message(v: number, type: number, seq: number, name: string, payload: J, thread = true): J {
+  const o: J = {
+    schema_version: 1,
+    version: v,
+    time: '2025-08-07T15:13:09.811587464Z',
+    mach_time: 9876543210,
+    event_type: type,
+    action_type: 1,
+    process: proc(v, 500, 7, '/bin/zsh', true),
+    event: { [name]: payload },
+  };
+  if (v >= 2) o.seq_num = seq;
+  if (v >= 4) {
+    o.global_seq_num = 1000 + seq;
+    o.thread = thread ? { thread_id: 4242 } : null;
+  }
+  return o;
+}
+
+function expected(v: number): J[] {
+  const gate = (min: number, o: J): J => (v >= min ? o : {});
+  return [
+    message(v, 9, 1, 'exec', {
+      target: proc(v, 500, 8, '/usr/bin/curl', false),
+      args: ['curl', '-s', 'https://example.com/x y'],
+      env: ['PATH=/usr/bin', 'HOME=/Users/a'],
+      ...gate(2, { script: null }),
+      ...gate(3, { cwd: file('/Users/a') }),
+      ...gate(4, { last_fd: 2, fds: [{ fd: 0, fdtype: 1 }, { fd: 1, fdtype: 1 }, { fd: 2, fdtype: 6 }] }),
+      ...gate(6, { image_cputype: 16777228, image_cpusubtype: 2 }),
+      ...gate(7, { dyld_exec_path: '/usr/bin/curl' }),
+    }),
+    message(v, 9, 2, 'exec', {
+      target: proc(v, 501, 3, '/bin/sh', false),
+      args: ['/bin/sh', './run.sh'],
+      ...gate(2, { script: file('/tmp/run.sh') }),
+      ...gate(3, { cwd: file('/tmp') }),
+      ...gate(4, { last_fd: 0 }),
+      ...gate(6, { image_cputype: 0, image_cpusubtype: 0 }),
+      ...gate(7, { dyld_exec_path: '/tmp/run.sh' }),
+    }),
+    message(v, 11, 3, 'fork', { child: proc(v, 502, 1, '/bin/zsh', true) }),
+    message(v, 15, 4, 'exit', { stat: 256 }),
+    message(v, 10, 5, 'open', { fflag: 3, file: file('/etc/hosts') }),
+    message(v, 12, 6, 'close', { modified: true, target: file('/tmp/out.txt'), ...gate(6, { was_mapped_writable: true }) }),
+    message(v, 13, 7, 'create', { destination_type: 0, destination: { existing_file: file('/tmp/new.txt') }, ...gate(2, { acl: null }) }),
+    message(v, 13, 8, 'create', {
+      destination_type: 1,
+      destination: { new_path: { dir: file('/tmp'), filename: 'denied.txt', mode: 0o644 } },
+      ...gate(2, { acl: null }),
+    }),
+    message(v, 25, 9, 'rename', { source: file('/tmp/a'), destination_type: 1, destination: { new_path: { dir: file('/tmp/d'), filename: 'b' } } }),
+    message(v, 32, 10, 'unlink', { target: file('/tmp/a'), parent_dir: file('/tmp') }),
+    message(v, 33, 11, 'write', { target: file('/tmp/out.txt') }),
+    message(v, 31, 12, 'signal', {
+      sig: 9,
+      target: proc(v, 777, 2, '/usr/sbin/victim', false),
+      ...gate(9, { instigator: proc(v, 1, 1, '/sbin/launchd', false) }),
+    }),
+    message(v, 31, 13, 'signal', { sig: 15, target: proc(v, 778, 2, '/usr/sbin/victim', false), ...gate(9, { instigator: null }) }),
+    message(v, 20, 14, 'mmap', { protection: 5, max_protection: 7, flags: 2, file_pos: 4096, source: file('/usr/lib/libfoo.dylib') }),
+    message(v, 21, 15, 'mprotect', { protection: 7, address: 4295000064, size: 16384 }),
+    message(v, 24, 16, 'iokit_open', { user_client_type: 0, user_client_class: 'IOHIDParamUserClient' }),
+    message(v, 19, 17, 'link', { source: file('/tmp/a'), target_dir: file('/tmp/d'), target_filename: 'hard' }),
+    message(v, 29, 18, 'setmode', { mode: 0o4755, target: file('/tmp/suid') }),
+    message(v, 41, 19, 'truncate', { target: file('/tmp/out.txt') }),
+    message(v, 94, 20, 'cs_invalidated', {}, false),
+  ];
+}
+
+describe.skipIf(!built)(`translation layer: synthetic C++ messages → eslogger JSON${built ? '' : ' (skipped: native addon not built)'}`, () => {
+  for (let v = 1; v <= 10; v++) {
+    it(`message version ${v}: every rendered event type, with its version gates and null/absent fields`, () => {
+      const got = loadAddon('test').translateSynthetic(v);
+      const want = expected(v);
+      expect(got).toHaveLength(want.length);
+      for (let i = 0; i < want.length; i++) expect(got[i], `message ${i} (${Object.keys(want[i]!.event as J)[0]})`).toStrictEqual(want[i]);
+    });
+  }
+
+  it('translated messages decode as ES events (entity ids, names, times)', () => {
+    for (const v of [1, 4, 9, 10]) {
+      for (const m of loadAddon('test').translateSynthetic(v)) {
+        const ev = decodeLine(JSON.stringify(m));
+        expect(ev).not.toBeInstanceOf(DecodeError);
+        if (ev instanceof DecodeError) continue;
+        expect(ev.entityId).toBe('500:7');
+        expect(ev.name).toBe(Object.keys(m.event as J)[0]);
+        expect(ev.time).toBe(Date.UTC(2025, 7, 7, 15, 13, 9) * 1000 + 811587);
+      }
+    }
+  });
+});
