@@ -65,6 +65,9 @@ export interface Decoder {
   stats(): DecoderStats;
 }
 
+/** Distinct `unknown:<n>` names counted one by one in stats (the rest as `unknown:other`). */
+const MAX_UNKNOWN_NAMES = 256;
+
 /** The newest ES message version this code knows (macOS 26). Newer versions are read, and counted. */
 export const NEWEST_KNOWN_MESSAGE_VERSION = 10;
 
@@ -254,6 +257,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
   // event_type number → wanted? (cached per number; vendor numbers included).
   const wantedByNumber = new Map<number, boolean>();
   const stats: DecoderStats = { lines: 0, decoded: 0, skipped: 0, errors: {}, unknownTypes: {}, newerVersions: 0 };
+  let unknownNames = 0;
 
   function countError(e: DecodeError): DecodeError {
     stats.errors[e.code] = (stats.errors[e.code] ?? 0) + 1;
@@ -263,7 +267,12 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
   function countEvent(ev: NightjarEvent): NightjarEvent {
     if (ev.skipped) stats.skipped++;
     else stats.decoded++;
-    if (ev.name.startsWith('unknown:')) stats.unknownTypes[ev.name] = (stats.unknownTypes[ev.name] ?? 0) + 1;
+    if (ev.name.startsWith('unknown:')) {
+      // Hostile input could invent any number of type numbers: keep the table small.
+      const key = ev.name in stats.unknownTypes || unknownNames < MAX_UNKNOWN_NAMES ? ev.name : 'unknown:other';
+      if (!(key in stats.unknownTypes)) unknownNames++;
+      stats.unknownTypes[key] = (stats.unknownTypes[key] ?? 0) + 1;
+    }
     if (ev.version !== undefined && ev.version > NEWEST_KNOWN_MESSAGE_VERSION) stats.newerVersions++;
     return ev;
   }
@@ -285,6 +294,8 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       if (typeof line !== 'string') {
         return countError(new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source }));
       }
+      // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
+      if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (wanted !== null) {
         const h = scanHeader(line, isWantedNumber);
         if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
@@ -328,13 +339,11 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
 
 /** JSON.parse + shape check; the path for every wanted line. */
 function fullDecode(line: string, lineNo: number, offset: number, source: string): NightjarEvent | DecodeError {
-  if (line.trim() === '') {
-    return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
-  }
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch (err) {
+    if (line.trim() === '') return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
     return new DecodeError(DECODE_ERROR_CODES.json, `invalid JSON: ${jsonReason(err)}`, {
       line: lineNo,
       offset,
@@ -349,7 +358,7 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
 export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input'): NightjarEvent | DecodeError {
   try {
     if (typeof line !== 'string') return new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source });
-    return fullDecode(line, lineNo, offset, source);
+    return fullDecode(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNo, offset, source);
   } catch (err) {
     return new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source });
   }

@@ -288,3 +288,64 @@ describe('payloadOf', () => {
     expect(payloadOf(cs.msg, 'cs_invalidated')).toEqual({});
   });
 });
+
+describe('skip path equivalence and robustness', () => {
+  const header = (e: NightjarEvent) => [e.name, e.type, e.time, e.seq, e.globalSeq, e.host, e.line, e.offset, e.source];
+
+  it('v1..v10 fixtures: skipped header equals the full parse', () => {
+    for (let v = 1; v <= 10; v++) {
+      const o = execMessage(v);
+      o.host = { hostname: `mac-${v}` };
+      const line = eslogger(o);
+      const a = ok(createDecoder({ source: 'x' }).decode(line, v, v * 100));
+      const b = ok(createDecoder({ source: 'x', eventTypes: ['open'] }).decode(line, v, v * 100));
+      expect(b.skipped).toBe(true);
+      expect(header(b), `v${v}`).toEqual(header(a));
+    }
+  });
+
+  it('on randomly mutated lines, whenever both paths accept a line their headers agree', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const o = execMessage(9);
+    o.host = { hostname: 'h' };
+    const good = JSON.stringify(o);
+    const alphabet = '{}[]":,\\ 0123456789seqnumtimehostevent_type';
+    let compared = 0;
+    for (let i = 0; i < 3000; i++) {
+      const chars = good.split('');
+      const k = 1 + Math.floor(rnd() * 3);
+      for (let m = 0; m < k; m++) {
+        const at = Math.floor(rnd() * chars.length);
+        const r = rnd();
+        if (r < 0.4) chars[at] = alphabet[Math.floor(rnd() * alphabet.length)];
+        else if (r < 0.7) chars.splice(at, 1);
+        else chars.splice(at, 0, alphabet[Math.floor(rnd() * alphabet.length)]);
+      }
+      const line = chars.join('');
+      const full = decodeLine(line, 1, 0, 'm');
+      const fast = createDecoder({ eventTypes: [], source: 'm' }).decode(line, 1, 0);
+      if (full instanceof DecodeError) continue;
+      // JSON.parse accepted it: the skip path must too, with the same header.
+      expect(fast, line).not.toBeInstanceOf(DecodeError);
+      expect(header(fast as NightjarEvent), line).toEqual(header(full));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
+  it('strips a UTF-8 byte order mark on both paths', () => {
+    const line = '\ufeff' + eslogger(execMessage(7));
+    expect(ok(decodeLine(line)).name).toBe('exec');
+    expect(ok(createDecoder({ eventTypes: [] }).decode(line, 1, 0)).skipped).toBe(true);
+  });
+
+  it('keeps the unknown-type table small under hostile input', () => {
+    const d = createDecoder();
+    for (let n = 0; n < 1000; n++) d.decode(`{"event_type":${10_000 + n},"time":"2025-01-01T00:00:00Z","event":{"x":{}}}`, n + 1, 0);
+    const u = d.stats().unknownTypes;
+    expect(Object.keys(u).length).toBeLessThanOrEqual(257);
+    expect(Object.values(u).reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(u['unknown:other']).toBe(1000 - 256);
+  });
+});
