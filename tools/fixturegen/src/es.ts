@@ -112,7 +112,9 @@ export function signingFor(path: string, override?: Partial<Signing>): Signing {
     s = { signing_id: vendor[1], team_id: vendor[2], is_platform_binary: false, codesigning_flags: DEVELOPER_FLAGS, cdhash: cdhashOf(path) };
   } else if (APPLE_PREFIXES.some((p) => path.startsWith(p))) {
     const name = basename(path).replace(/\.app$/, '').replace(/[^A-Za-z0-9.-]/g, '-');
-    s = { signing_id: `com.apple.${name}`, team_id: null, is_platform_binary: true, codesigning_flags: PLATFORM_FLAGS, cdhash: cdhashOf(path) };
+    // Bundled services are already named com.apple.* (com.apple.WebKit.Networking); tools are not.
+    const id = name.startsWith('com.apple.') ? name : `com.apple.${name}`;
+    s = { signing_id: id, team_id: null, is_platform_binary: true, codesigning_flags: PLATFORM_FLAGS, cdhash: cdhashOf(path) };
   } else {
     const cdhash = cdhashOf(path);
     s = { signing_id: basename(path), team_id: null, is_platform_binary: false, codesigning_flags: ADHOC_FLAGS, cdhash };

@@ -373,9 +373,9 @@ export class World {
     this.tick(0.1);
   }
   /** A launch item registered with Background Task Management (login item, agent, daemon). */
-  btmLaunchItemAdd(p: Proc, item: { itemType: number; url: string; executable: string; uid?: number; app?: Proc | null; legacy?: boolean }): void {
+  btmLaunchItemAdd(p: Proc, item: { itemType: number; url: string; executable: string; uid?: number; app?: Proc | null; legacy?: boolean; instigator?: Proc }): void {
     this.emit('btm_launch_item_add', p, {
-      instigator: this.procJson(p),
+      instigator: this.procJson(item.instigator ?? p),
       app: item.app ? this.procJson(item.app) : null,
       item: { item_type: item.itemType, legacy: item.legacy ?? true, managed: false, uid: item.uid ?? USER, item_url: item.url, app_url: null },
       executable_path: item.executable,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
@@ -47,6 +48,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = parsed.format ?? 'stylish';
   const paths = parsed.positionals.length ? parsed.positionals.map((p) => path.resolve(io.cwd, p)) : [bundledRulesDir()];
   try {
+    // A rule path that does not exist is a usage error (exit 2), not a failing rule.
+    const missing = paths.filter((p) => !existsSync(p));
+    if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`);
     let cfg: LintConfig = DEFAULT_CONFIG;
     const cfgFile = typeof parsed.values.config === 'string' ? path.resolve(io.cwd, parsed.values.config) : findLintConfig(paths[0]!);
     if (cfgFile) cfg = readLintConfig(cfgFile);
@@ -79,4 +83,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`nightjar lint: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT_USAGE;
   }
+}
+
+/** A path as the user would write it: relative to cwd when inside it, else absolute. */
+function shown(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }

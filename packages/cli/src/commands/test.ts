@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
@@ -44,6 +45,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = parsed.format ?? 'pretty';
   const paths = parsed.positionals.length ? parsed.positionals.map((p) => path.resolve(io.cwd, p)) : [bundledRulesDir()];
   try {
+    // A rule path that does not exist is a usage error (exit 2), not a failing rule.
+    const missing = paths.filter((p) => !existsSync(p));
+    if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`);
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: LoadedRules;
     try {
@@ -62,6 +66,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // Machine formats keep stdout clean; the summary goes to stderr.
     if (format !== 'pretty' || sink.toFile) io.stderr.write(`${summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
     const s = report.summary;
+    if (s.rules === 0 && report.rules.length === 0) io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
     return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {
     if (err instanceof CliError) {
@@ -71,4 +76,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`nightjar test: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT_USAGE;
   }
+}
+
+/** A path as the user would write it: relative to cwd when inside it, else absolute. */
+function shown(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }

@@ -130,6 +130,7 @@ describe('nightjar lint: command, formats and exit codes', () => {
     expect(await main(['lint', '--fail-on', 'fatal', bad], t)).toBe(2);
     expect(t.err()).toMatch(/--fail-on must be/);
     expect(await main(['lint', '--format', 'xml', bad], io())).toBe(2);
+    expect(await main(['lint', '/no/such/rules'], io())).toBe(2);
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
     const cfg = path.join(dir, 'nightjar.config.yaml');
     writeFileSync(cfg, 'checks:\n  nj/bogus: off\n');

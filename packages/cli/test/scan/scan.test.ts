@@ -206,6 +206,12 @@ describe('nightjar scan: usage and fatal errors exit 2', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no-such-rules/);
   });
+  it('refuses an empty ruleset (a wrong --rules path must not look like "no alerts")', async () => {
+    const dir = tmp();
+    const r = await cli(['scan', path.join(EVENTS, 'clean.jsonl'), '--rules', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no rules found in');
+  });
   it('--max-problems must be a number', async () => {
     expect((await cli(['scan', ALERTS, ...R, '--max-problems', 'x'])).code).toBe(2);
   });

@@ -365,5 +365,8 @@ describe('nightjar test: formats and coverage', () => {
     const { main } = await import('../../src/main.js');
     expect(await main(['test', '--format', 'tap'], io())).toBe(2);
     expect(await main(['test', '--bogus'], io())).toBe(2);
+    const t = io();
+    expect(await main(['test', '/no/such/rules'], t)).toBe(2);
+    expect(t.err()).toMatch(/no such rule file or directory: \/no\/such\/rules/);
   });
 });
