@@ -86,6 +86,19 @@ class Group {
   }
 }
 
+/** value_count windows up to this many entries count distinct values by scanning. */
+const SMALL_WINDOW = 8;
+
+function distinctSmall(vals: readonly string[] | null, head: number): number {
+  if (vals === null) return 0;
+  let n = 0;
+  outer: for (let i = head; i < vals.length; i++) {
+    for (let j = head; j < i; j++) if (vals[j] === vals[i]) continue outer;
+    n++;
+  }
+  return n;
+}
+
 const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 function toNumber(v: unknown): number {
@@ -411,8 +424,7 @@ export class CorrelationRuntime {
   private newGroup(key: string, values: unknown, ev: NightjarEvent): Group {
     const g = new Group(key, values);
     const type = this.correlation.type;
-    if (type === 'value_count') g.distinct = new Map();
-    else if (type === 'temporal') g.slots = new Array<number>(this.ids.length).fill(-Infinity);
+    if (type === 'temporal') g.slots = new Array<number>(this.ids.length).fill(-Infinity);
     else if (type === 'temporal_ordered') g.slots = new Array<number>(this.nPositions + 1).fill(-Infinity);
     this.groups.set(key, g);
     if (this.groups.size > this.limits.maxGroups) {
@@ -437,6 +449,14 @@ export class CorrelationRuntime {
     g.start = time;
     this.closeKeys.push(g.key);
     this.closeStarts.push(time);
+    // Entries of evicted or re-anchored windows stay queued until their time passes; if many windows
+    // open within one timespan, rebuild the queue from the live groups so it stays O(maxGroups).
+    if (this.closeKeys.length - this.closeHead > 2 * this.limits.maxGroups + 1024) {
+      const live = [...this.groups.values()].filter((x) => !Number.isNaN(x.start)).sort((x, y) => x.start - y.start);
+      this.closeKeys = live.map((x) => x.key);
+      this.closeStarts = live.map((x) => x.start);
+      this.closeHead = 0;
+    }
   }
 
   /** Adds one entry in time order (ties after equal times); returns true when it went at the end. */
@@ -466,7 +486,16 @@ export class CorrelationRuntime {
       if (g.a !== null) g.a.splice(lo, 0, aval);
       if (g.s !== null) g.s.splice(lo, 0, str!);
     }
-    if (str !== undefined && g.distinct !== null) g.distinct.set(str, (g.distinct.get(str) ?? 0) + 1);
+    if (str !== undefined) {
+      if (g.distinct !== null) g.distinct.set(str, (g.distinct.get(str) ?? 0) + 1);
+      else if (g.size > SMALL_WINDOW) {
+        // Past a handful of entries, keep per-value counts (a Map costs ~200 bytes, so small windows scan instead).
+        const m = new Map<string, number>();
+        const vals = g.s!;
+        for (let i = g.head; i < vals.length; i++) m.set(vals[i], (m.get(vals[i]) ?? 0) + 1);
+        g.distinct = m;
+      }
+    }
     if (!Number.isNaN(num)) g.sum += num;
     if (this.correlation.type === 'temporal' && time > g.slots![slot]) g.slots![slot] = time;
     if (time >= g.newest) {
@@ -554,7 +583,7 @@ export class CorrelationRuntime {
       case 'event_count':
         return g.size;
       case 'value_count':
-        return g.distinct!.size;
+        return g.distinct !== null ? g.distinct.size : distinctSmall(g.s, g.head);
       case 'value_sum':
         return g.sum;
       case 'value_avg':

@@ -215,6 +215,9 @@ export class Engine {
     if (ev.time > this.now) this.now = ev.time;
     this.lineageCache?.observe(ev);
     let out: Alert[] | null = null;
+    // Time passes before this event is applied: windows that ended are decided (and their groups
+    // freed) first, so they are never evicted by the event that ends them.
+    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i].advance(this.now, this.firings);
     if (ev.skipped || ev.msg === null) {
       this.skipped++;
     } else {
@@ -243,7 +246,6 @@ export class Engine {
         for (let j = 0; j < e.feeds.length; j++) this.feed(e.feeds[j], e.rule.id, ev, ev.time, undefined);
       }
     }
-    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i].advance(this.now, this.firings);
     if (this.firings.length > 0) out = this.drainFirings(out);
     return out ?? EMPTY;
   }

@@ -78,7 +78,8 @@ interface Stream {
   readonly source: string;
   readonly host: string | undefined;
   global: SeqState | undefined;
-  readonly types: Map<string, SeqState>;
+  /** Keyed by es_event_type_t number (AUTH and NOTIFY of one name count apart), or by name for vendor types. */
+  readonly types: Map<number | string, SeqState>;
 }
 
 export class SequenceTracker {
@@ -131,13 +132,14 @@ export class SequenceTracker {
       }
     }
     if (seq !== undefined) {
-      const st = stream.types.get(ev.name);
+      const key = ev.type >= 0 && !ev.name.startsWith('unknown:') ? ev.type : ev.name;
+      const st = stream.types.get(key);
       if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;
-        else stream.types.set(ev.name, { last: seq, lastTime: ev.time });
+        else stream.types.set(key, { last: seq, lastTime: ev.time });
       } else if (this.step(stream, st, seq, ev, ev.name) === 'restart' && gseq === undefined) {
         // Without global_seq_num (message v<4), a type's reset is the only restart signal.
-        for (const [name, s] of stream.types) if (name !== ev.name) stream.types.delete(name);
+        for (const k of stream.types.keys()) if (k !== key) stream.types.delete(k);
       }
     }
   }

@@ -32,6 +32,32 @@ describe('value_count', () => {
     expect(run(engine, evs)).toHaveLength(0);
   });
 
+  it('counts right in larger windows too (per-value counts past 8 entries), including values leaving', () => {
+    const engine = new Engine(
+      ruleset([base()], [corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 6 }], { valueField: { name: 'file', default: file, byRule: new Map() } })]),
+    );
+    const at = (t: number, p: string) => ev('write', T0 + t, { payload: { file: { path: p } } });
+    // 12 entries, 5 distinct values, all within [0, 1.1 s].
+    const names = ['a', 'b', 'c', 'd', 'e', 'a', 'b', 'c', 'd', 'e', 'a', 'b'];
+    expect(run(engine, names.map((p, i) => at(i * 100_000, p)))).toHaveLength(0);
+    // At 10.5 s the window [0.5 s, 10.5 s] lost a–e's first five entries but still holds all five values; f is the 6th.
+    const a = engine.push(at(10.5 * S, 'f'));
+    expect(a.map((x) => x.value)).toEqual([6]);
+    // Reset after firing; a fresh window: 'a' at 20 s — only entries after 10 s count.
+    expect(engine.push(at(20 * S, 'a'))).toHaveLength(0);
+  });
+
+  it('a value whose every entry left the window stops counting (large window)', () => {
+    const engine = new Engine(
+      ruleset([base()], [corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 3 }], { valueField: { name: 'file', default: file, byRule: new Map() } })]),
+    );
+    const at = (t: number, p: string) => ev('write', T0 + t, { payload: { file: { path: p } } });
+    // 'old' only at 0; then 10 entries of 'x' up to 9 s; at 10.5 s 'y': window [0.5, 10.5] holds x, y → 2.
+    const evs = [at(0, 'old'), ...Array.from({ length: 10 }, (_, i) => at(i * 0.9 * S + 1, 'x')), at(10.5 * S, 'y')];
+    expect(run(engine, evs)).toHaveLength(0);
+    expect(engine.push(at(10.6 * S, 'z')).map((x) => x.value)).toEqual([3]);
+  });
+
   it('events without the field are not counted (ignoredValues)', () => {
     const engine = new Engine(rs());
     run(engine, [ev('write', T0, { payload: {} })]);

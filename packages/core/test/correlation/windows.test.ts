@@ -184,6 +184,19 @@ describe('bounded state', () => {
     expect(engine.push(ev('open', T0 + 7, { pid: 3 }))).toHaveLength(1);
   });
 
+  it('window-end correlations stay bounded when many groups churn within one timespan', () => {
+    const engine = new Engine(
+      ruleset([rule('open', ['open'], any, { generate: false })], [corr('few', 'event_count', ['open'], 10 * S, [{ op: 'lt', value: 5 }])]),
+      { correlation: { maxGroups: 4, latenessUs: 0 } },
+    );
+    const out = run(engine, [...Array(3000).keys()].map((i) => ev('open', T0 + i, { pid: 1000 + i })));
+    expect(out).toHaveLength(0);
+    expect(engine.metrics().evictedGroups).toBe(2996);
+    // Time passes: the 4 live windows end and fire; evicted ones are gone, counted.
+    const later = engine.push(ev('open', T0 + 20 * S, { pid: 1 }));
+    expect(later.map((a) => a.group!['process.entity_id'])).toEqual(['3996:1', '3997:1', '3998:1', '3999:1']);
+  });
+
   it('drops groups whose window has passed (expired, not evicted)', () => {
     const engine = new Engine(
       ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 3 }])]),
