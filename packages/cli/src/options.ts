@@ -88,8 +88,9 @@ const MAX_RULE_DIAGNOSTICS = 50;
 export type LoadedRuleSet = Awaited<ReturnType<typeof loadRules>>;
 
 export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet> {
+  let ruleset: LoadedRuleSet;
   try {
-    return await loadRules(paths, {});
+    ruleset = await loadRules(paths, {});
   } catch (err) {
     if (err instanceof RuleLoadError) {
       const lines = err.diagnostics.slice(0, MAX_RULE_DIAGNOSTICS).map(formatDiagnostic);
@@ -103,6 +104,11 @@ export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet>
     }
     throw err;
   }
+  // A wrong --rules path must not pass as "no alerts": an empty ruleset is a configuration error.
+  if (ruleset.rules.length === 0 && ruleset.correlations.length === 0) {
+    throw new CliError('NJ_CLI_NO_RULES', `no rules found in ${paths.join(', ')}`);
+  }
+  return ruleset;
 }
 
 /** Checks that every input (except `-`) is a readable regular file, before any work starts. */
