@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SequenceTracker } from '@nightjar/core';
+import { SequenceTracker, eventTypeByName } from '@nightjar/core';
 import type { NightjarEvent } from '@nightjar/core';
 
 const S = 1_000_000;
 
 function ev(name: string, seq: number | undefined, globalSeq: number | undefined, time: number, extra: Partial<NightjarEvent> = {}): NightjarEvent {
-  return { msg: null, skipped: true, name, type: 0, time, pid: 0, pidversion: 0, entityId: '0:0', seq, globalSeq, host: undefined, version: 7, line: 0, offset: 0, source: 'cap', ...extra };
+  return { msg: null, skipped: true, name, type: eventTypeByName(name)?.type ?? -1, time, pid: 0, pidversion: 0, entityId: '0:0', seq, globalSeq, host: undefined, version: 7, line: 0, offset: 0, source: 'cap', ...extra };
 }
 
 describe('SequenceTracker', () => {
@@ -147,5 +147,15 @@ describe('SequenceTracker', () => {
     t.observe(ev('b', 1, undefined, 1, { source: 's2' }));
     t.observe(ev('c', 1, undefined, 1, { source: 's2' })); // third type in s2: untracked
     expect(t.metrics().untracked).toBe(2);
+  });
+
+  it('tracks AUTH and NOTIFY variants of one name apart (separate es_event_type_t counters)', () => {
+    const t = new SequenceTracker();
+    t.observe(ev('open', 10, undefined, 1, { type: 10 })); // NOTIFY_OPEN
+    t.observe(ev('open', 500, undefined, 2, { type: 1 })); // AUTH_OPEN
+    t.observe(ev('open', 11, undefined, 3, { type: 10 }));
+    t.observe(ev('open', 501, undefined, 4, { type: 1 }));
+    expect(t.gaps()).toEqual([]);
+    expect(t.metrics()).toMatchObject({ restarts: 0, outOfOrder: 0 });
   });
 });
