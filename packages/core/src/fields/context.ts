@@ -4,8 +4,9 @@ import type { EsProcess } from '../model/message.js';
 /**
  * Lineage lookups that virtual fields (`parent.*`, `real_parent.*`, `responsible.*`, `ancestors.*`)
  * read through. The subject is the event's process as rules see it: for `exec`, the new image
- * (`event.exec.target`); otherwise the actor (`process`). Every returned object has the shape of an
- * eslogger process object and carries `entity_id`.
+ * (`event.exec.target`); for `fork`, the child (`event.fork.child`); otherwise the actor (`process`)
+ * — see `processOfEvent`. Every returned object has the shape of an eslogger process object and
+ * carries `entity_id`.
  */
 export interface LineageResolver {
   parent(ev: NightjarEvent): EsProcess | undefined;
