@@ -121,7 +121,7 @@ export class Engine {
   private readonly closeMode: CorrelationRuntime[] = [];
   private readonly firings: CorrelationFiring[] = [];
   private readonly byType = new Map<string, number>();
-  private readonly suppression = new Map<string, { first: number; alert: Alert }>();
+  private readonly suppression = new Map<string, { first: number; until: number; alert: Alert }>();
   private readonly maxDiagnostics: number;
   private kept: Diagnostic[] = [];
   private pending: Diagnostic[] = [];
@@ -433,9 +433,14 @@ export class Engine {
     }
     const alert = build();
     if (s !== undefined) this.suppression.delete(key);
-    this.suppression.set(key, { first: time, alert });
-    // Bounded like correlation groups: the oldest suppression periods go first.
-    if (this.suppression.size > this.limits.maxGroups) this.suppression.delete(this.suppression.keys().next().value as string);
+    this.suppression.set(key, { first: time, until: time + period, alert });
+    // Periods that ended are forgotten (a few per call, oldest first: the map is in insertion order),
+    // and the map is bounded like correlation groups, so kept alerts do not pile up.
+    let budget = 4;
+    for (const [k, v] of this.suppression) {
+      if (budget-- === 0 || (time <= v.until && this.suppression.size <= this.limits.maxGroups)) break;
+      this.suppression.delete(k);
+    }
     return alert;
   }
 
