@@ -7,7 +7,8 @@
  */
 import { Engine } from '@nightjar/core';
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
-import { compileDetection } from '@nightjar/rules';
+import { compileDetection, resolveField } from '@nightjar/rules';
+import type { EvalContext } from '@nightjar/core';
 import { type CondNode, evalCondition, parseCondition } from '../lint/condition.js';
 import type { DocLike } from './types.js';
 
@@ -105,9 +106,28 @@ function fieldMappingOf(doc: DocLike): string | null {
 
 function resolvedPaths(doc: DocLike): Map<string, string> {
   const out = new Map<string, string>();
-  const info = doc.detectionInfo as { fields?: { name: string; resolved: string }[] } | undefined;
-  for (const f of info?.fields ?? []) if (!f.resolved.startsWith('virtual:')) out.set(f.name, f.resolved);
+  const info = doc.detectionInfo as { fields?: { name: string; resolved: string; usesLineage?: boolean }[] } | undefined;
+  // Only plain dotted paths; mapped fields may describe a computed value in words.
+  for (const f of info?.fields ?? []) if (/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(f.resolved) && !f.usesLineage) out.set(f.name, f.resolved);
   return out;
+}
+
+// Values shown in explanations are read without lineage (lineage fields are left out rather than
+// shown wrong); the engine run itself always has lineage.
+const NO_LINEAGE = { lineage: { parent: () => undefined, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] } } as unknown as EvalContext;
+
+/** What the event holds for a field as the rule names it, or undefined when it cannot be shown. */
+function fieldValue(doc: DocLike, field: string, ev: NightjarEvent, paths: Map<string, string>): { shown: boolean; value: unknown } {
+  const p = paths.get(field) ?? (field.includes('.') && !/^(parent|real_parent|responsible|ancestors)\./.test(field) ? field : undefined);
+  if (p) return { shown: true, value: readPath(ev.msg, p) };
+  const data = doc.data as Record<string, unknown>;
+  try {
+    const r = resolveField(field, (data.logsource ?? {}) as Record<string, unknown>, fieldMappingOf(doc));
+    if (r.usesLineage) return { shown: false, value: undefined };
+    return { shown: true, value: r.get(ev, NO_LINEAGE) };
+  } catch {
+    return { shown: false, value: undefined };
+  }
 }
 
 function eventLabel(ev: NightjarEvent, i: number, t0: number): string {
@@ -181,17 +201,15 @@ export function explainDetection(doc: DocLike, rule: CompiledRule, events: reado
         const failed = its.filter((it) => !(hitSet.get(it.id)?.has(i) ?? false));
         detail = ` — false item(s): ${failed
           .map((it) => {
-            const field = it.key.split('|')[0]!;
-            const p = paths.get(field) ?? (field.includes('.') ? field : undefined);
-            return p ? `${it.key} (event has ${show(readPath(ev.msg, p))})` : it.key;
+            const fv = fieldValue(doc, it.key.split('|')[0]!, ev, paths);
+            return fv.shown ? `${it.key} (event has ${show(fv.value)})` : it.key;
           })
           .join(', ')}`;
       } else if (!v && isObj(detection[n])) {
         const k = Object.keys(detection[n] as object)[0];
         if (k) {
-          const field = k.split('|')[0]!;
-          const p = paths.get(field) ?? (field.includes('.') ? field : undefined);
-          if (p) detail = ` — ${k} (event has ${show(readPath(ev.msg, p))})`;
+          const fv = fieldValue(doc, k.split('|')[0]!, ev, paths);
+          if (fv.shown) detail = ` — ${k} (event has ${show(fv.value)})`;
         }
       }
       lines.push(`  ${n}: ${v ? 'true' : 'false'}${detail}`);

@@ -87,7 +87,8 @@ describe('nightjar test: fail, with the explanation', () => {
     const why = c!.explanation!.join('\n');
     expect(why).toContain('event #1 (exec at +0ms): condition "selection and not filter_version" is false');
     expect(why).toMatch(/selection: false — false item\(s\): Image\|endswith \(event has "\/usr\/bin\/wget"\)/);
-    expect(why).toContain('filter_version: false');
+    // Mapped virtual fields show their value too (CommandLine = args joined by spaces).
+    expect(why).toMatch(/filter_version: false — CommandLine\|contains \(event has "wget -q x \| sh"\)/);
     expect(r.summary.failed).toBe(1);
   });
 
