@@ -119,18 +119,22 @@ function lineageGetter(rel: LineageRel, segs: readonly Seg[]): FieldGetter {
 function jsonPathGetter(path: string): FieldGetter {
   let parts: string[];
   try {
-    parts = JSONPath.toPathArray(path).slice();
+    parts = JSONPath.toPathArray(path);
   } catch (err) {
     throw new FieldPathError(path, `bad JSONPath (${err instanceof Error ? err.message : String(err)})`);
   }
   // Scripts (`?(…)`, `(…)`) are refused here, at load time, in addition to eval: false at run time:
   // a rule is untrusted text and must never execute code.
   for (const p of parts) {
-    if (p.startsWith('?(') || p.startsWith('(')) throw new FieldPathError(path, 'JSONPath script and filter expressions are not allowed');
+    const t = p.trim();
+    if (t.startsWith('?(') || t.startsWith('(')) throw new FieldPathError(path, 'JSONPath script and filter expressions are not allowed');
   }
-  // Prove it runs once (catches paths jsonpath-plus accepts at parse time but rejects when run).
+  // One evaluator per path, reused: the path string hits jsonpath-plus' parse cache on every call.
+  let jp: { evaluate(path: string, json: object, callback: undefined, other: undefined): unknown };
   try {
-    JSONPath({ path: parts, json: {}, eval: false, wrap: true });
+    jp = JSONPath({ path, json: {}, eval: false, wrap: true, autostart: false });
+    // Prove it runs once (catches paths jsonpath-plus accepts at parse time but rejects when run).
+    jp.evaluate(path, {}, undefined, undefined);
   } catch (err) {
     throw new FieldPathError(path, `bad JSONPath (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -139,7 +143,7 @@ function jsonPathGetter(path: string): FieldGetter {
     if (msg === null) return undefined;
     let r: unknown;
     try {
-      r = JSONPath({ path: parts, json: msg as object, eval: false, wrap: true });
+      r = jp.evaluate(path, msg as object, undefined, undefined);
     } catch {
       return undefined;
     }

@@ -101,6 +101,19 @@ describe('compileFieldPath', () => {
     }
   });
 
+  it('never runs code from a JSONPath, whatever the spelling', () => {
+    const g = globalThis as { njPwned?: number };
+    g.njPwned = 0;
+    for (const p of ['$..[ ?(globalThis.njPwned=1) ]', '$..[?(globalThis.njPwned=1)]', '$.event[(globalThis.njPwned=1)]', '$..[?(@.constructor.constructor("globalThis.njPwned=1")())]']) {
+      try {
+        compileFieldPath(p).get(exec, ctx);
+      } catch (e) {
+        expect(e).toBeInstanceOf(FieldPathError);
+      }
+    }
+    expect(g.njPwned).toBe(0);
+  });
+
   it('rejects empty paths and empty segments with NJ_FIELD_PATH', () => {
     for (const bad of ['', 'a..b', '.a', 'a.']) expect(() => compileFieldPath(bad), bad).toThrow(FieldPathError);
   });
