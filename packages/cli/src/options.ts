@@ -145,10 +145,11 @@ function sinkFor(stream: Writable, isTTY: boolean, toFile: boolean, close: () =>
   let failed: Error | undefined;
   // stdout closed by its reader (`nightjar scan … | head`): not an error, just stop writing.
   let gone = false;
-  stream.on('error', (e: NodeJS.ErrnoException) => {
+  const onStreamError = (e: NodeJS.ErrnoException) => {
     if (!toFile && e.code === 'EPIPE') gone = true;
     else failed = e;
-  });
+  };
+  stream.on('error', onStreamError);
   return {
     isTTY,
     toFile,
@@ -176,6 +177,8 @@ function sinkFor(stream: Writable, isTTY: boolean, toFile: boolean, close: () =>
     },
     close: async () => {
       await close();
+      // stdout outlives the command (tests and embedders run many): do not pile up listeners.
+      if (!toFile) stream.off('error', onStreamError);
       if (failed) throw new CliError('NJ_CLI_OUTPUT', `cannot write output: ${failed.message}`, [], { cause: failed });
     },
   };
