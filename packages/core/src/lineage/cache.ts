@@ -327,15 +327,18 @@ export class LineageCache implements LineageResolver {
   private resolvePpid(p: EsProcess, childStart: number | undefined, selfId: string | undefined): string | undefined {
     const ppid = p.ppid;
     if (typeof ppid !== 'number' || ppid < 0) return undefined;
-    return this.byPidBefore(ppid, childStart, selfId)?.id;
+    return this.byPidBefore(ppid, childStart, selfId, tokenPidversion(p.audit_token))?.id;
   }
 
   /**
-   * The newest process with `pid` that was alive when the child started. Without the child's start
-   * time an exited process is not accepted. This is the pid-reuse guard of the ppid fallback: a
-   * process that started after the child, or had exited before it started, is another process.
+   * The newest process with `pid` that was alive when the child started. This is the pid-reuse guard
+   * of the ppid fallback: a process that started after the child, or had exited before it started,
+   * is another process. Without the child's start time (message v<3) an exited process is not
+   * accepted, and neither is one with a higher pidversion than the child's: xnu draws pidversions
+   * from one global increasing counter at fork and exec, so a process created after the child (a
+   * reused pid) has a higher one.
    */
-  private byPidBefore(pid: number, childStart: number | undefined, selfId: string | undefined): Node | undefined {
+  private byPidBefore(pid: number, childStart: number | undefined, selfId: string | undefined, childPidversion?: number): Node | undefined {
     const list = this.byPid.get(pid);
     if (list === undefined) return undefined;
     // Newest first: the first process with that pid that was alive when the child started.
@@ -346,6 +349,7 @@ export class LineageCache implements LineageResolver {
       if (n === undefined) continue;
       if (n.exitedAt !== undefined && (childStart === undefined || n.exitedAt < childStart)) continue;
       if (childStart !== undefined && n.startUs !== undefined && n.startUs > childStart) continue;
+      if ((childStart === undefined || n.startUs === undefined) && childPidversion !== undefined && n.pidversion > childPidversion) continue;
       return n;
     }
     return undefined;

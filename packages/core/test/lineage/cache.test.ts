@@ -152,6 +152,20 @@ describe('LineageCache', () => {
     expect(c.get('300:9')?.executable.path).toBe('/bin/new');
   });
 
+  it('pid reuse without start times (v2): a process newer than the child (higher pidversion) is not its parent', () => {
+    const c = new LineageCache();
+    const old: ProcSpec = { pid: 300, pidversion: 10, path: '/bin/old', ppid: 1 };
+    const reused: ProcSpec = { pid: 300, pidversion: 90, path: '/bin/new', ppid: 1 };
+    c.observe(event(2, 'open', old, {}));
+    c.observe(event(2, 'open', reused, {})); // old's exit was dropped: both look alive
+    const kidOfOld = event(2, 'open', { pid: 310, pidversion: 20, path: '/bin/k', ppid: 300 }, {});
+    const kidOfNew = event(2, 'open', { pid: 311, pidversion: 95, path: '/bin/k', ppid: 300 }, {});
+    c.observe(kidOfOld);
+    c.observe(kidOfNew);
+    expect(c.parent(kidOfOld)?.entity_id).toBe('300:10');
+    expect(c.parent(kidOfNew)?.entity_id).toBe('300:90');
+  });
+
   it('pid reuse with parent tokens: each child keeps its exact parent', () => {
     const c = new LineageCache();
     const a: ProcSpec = { pid: 300, pidversion: 1, path: '/bin/a', ppid: 1, parent: launchd };
