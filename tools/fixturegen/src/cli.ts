@@ -3,12 +3,14 @@
  * Regenerates every committed trace and its expected-alerts sidecar:
  *   node tools/fixturegen/dist/cli.js [--out fixtures] [--rules rules] [--check] [name…]
  * --check writes nothing and exits 1 when a committed file differs from what the scenarios produce.
+ * Also rewrites the generated table in rules/README.md (between the BEGIN/END RULE TABLE markers).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { expectedFor, indexRules, renderScenario } from './render.js';
+import { rulesTable } from './ruletable.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -58,5 +60,17 @@ for (const s of SCENARIOS) {
   writeFileSync(tracePath, s.gzip ? gzipSync(text, { level: 9 }) : text);
   writeFileSync(expectedPath, expected);
   process.stderr.write(`wrote ${tracePath} (${lines} events)\n`);
+}
+const readme = join(rulesDir, 'README.md');
+if (existsSync(readme)) {
+  const cur = readFileSync(readme, 'utf8');
+  const m = /(<!-- BEGIN RULE TABLE[^>]*-->\n)[\s\S]*?(<!-- END RULE TABLE -->)/.exec(cur);
+  if (m) {
+    const next = cur.replace(m[0], `${m[1]}${rulesTable(rulesDir, SCENARIOS)}${m[2]}`);
+    if (check) {
+      if (next !== cur) stale++;
+      process.stderr.write(`${next === cur ? 'ok     ' : 'STALE  '} rules/README.md table\n`);
+    } else if (next !== cur) writeFileSync(readme, next);
+  }
 }
 process.exit(stale ? 1 : 0);

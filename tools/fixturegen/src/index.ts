@@ -8,3 +8,4 @@ export type { Scenario } from './scenario.js';
 export { renderScenario, indexRules, expectedFor } from './render.js';
 export type { ExpectedAlerts, RuleRef } from './render.js';
 export { SCENARIOS } from './scenarios/index.js';
+export { rulesTable } from './ruletable.js';

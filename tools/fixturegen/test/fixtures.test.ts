@@ -6,7 +6,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { Engine, type Alert } from '@nightjar/core';
 import { loadRules } from '@nightjar/rules';
 import { openReplay } from '@nightjar/native-es';
-import { SCENARIOS, expectedFor, indexRules, renderScenario, type ExpectedAlerts } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { SCENARIOS, expectedFor, indexRules, renderScenario, rulesTable, type ExpectedAlerts } from '../src/index.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const fixtures = join(root, 'fixtures');
@@ -102,4 +103,21 @@ describe('the benign traces stay quiet', () => {
       expect(expectedFor(s!, rules).total).toBe(0);
     });
   }
+});
+
+describe('rules/README.md', () => {
+  it('has the generated rule table for the current rules', () => {
+    const readme = readFileSync(join(rulesDir, 'README.md'), 'utf8');
+    const m = /<!-- BEGIN RULE TABLE[^>]*-->\n([\s\S]*?)<!-- END RULE TABLE -->/.exec(readme);
+    expect(m, 'README has the table markers').not.toBeNull();
+    expect(m![1] === rulesTable(rulesDir, SCENARIOS), 'rules/README.md table is stale: run node tools/fixturegen/dist/cli.js').toBe(true);
+  });
+});
+
+const bin = join(root, 'packages/cli/dist/bin.js');
+describe.skipIf(!existsSync(bin))('nightjar test rules/ (needs the built CLI: npx tsc -b)', () => {
+  it('passes every rule test of the shipped ruleset', () => {
+    const r = spawnSync(process.execPath, [bin, 'test', rulesDir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.status, r.stderr + r.stdout.slice(0, 2000)).toBe(0);
+  });
 });
