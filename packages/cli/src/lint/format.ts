@@ -100,7 +100,7 @@ export function formatSarif(result: LintResult, cwd: string, version = '0.1.0'):
               },
             },
           ],
-          ...(f.ruleId ? { properties: { ruleId: f.ruleId, ...(f.loaderCode ? { loaderCode: f.loaderCode } : {}) } } : {}),
+          ...(f.ruleId || f.loaderCode ? { properties: { ...(f.ruleId ? { sigmaRuleId: f.ruleId } : {}), ...(f.ruleTitle ? { sigmaRuleTitle: f.ruleTitle } : {}), ...(f.loaderCode ? { loaderCode: f.loaderCode } : {}) } } : {}),
         })),
       },
     ],
