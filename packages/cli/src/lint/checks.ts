@@ -18,6 +18,7 @@ const c = (id: string, severity: Severity, description: string, pysigma?: string
 export const CHECKS: readonly CheckMeta[] = [
   c('yaml-syntax', 'error', 'The file is not valid YAML (or uses duplicate keys, custom tags, too many aliases).'),
   c('schema', 'error', 'The document does not follow the Sigma rule / correlation / filter schema (missing title, logsource, detection, bad level or status, wrong types).'),
+  c('schema-format', 'warning', 'A value does not have the shape the Sigma JSON Schema asks for (a pattern, a length or a format), where no more specific check applies.'),
   c('misspelt-key', 'warning', 'A top-level key that looks like a misspelt standard key (falsepositive, reference, tag …) and is therefore ignored.', 'custom_attributes'),
   c('missing-id', 'warning', 'The rule has no id; alerts, configs and correlations cannot refer to it stably.', 'identifier_existence'),
   c('invalid-id', 'warning', 'The id is not a UUID (SigmaHQ and pySigma expect a UUIDv4).'),

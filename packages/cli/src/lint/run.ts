@@ -58,7 +58,7 @@ const LOADER_CODES: Record<string, string> = {
   NJ_UNKNOWN_EVENT_TYPE: 'nj/unknown-event-type', NJ_UNSUPPORTED_LOGSOURCE: 'nj/unsupported-logsource',
   NJ_CORR_UNKNOWN_RULE: 'nj/correlation-unknown-rule', NJ_CORR_BROKEN_REF: 'nj/correlation-unknown-rule', NJ_FILTER_UNKNOWN_RULE: 'nj/correlation-unknown-rule',
   NJ_TIMESPAN_LIMIT: 'nj/timespan-limit', NJ_TIMESPAN_INVALID: 'nj/timespan-format', NJ_DURATION_INVALID: 'nj/timespan-format',
-  NJ_DUPLICATE_ID: 'nj/duplicate-id', NJ_DUPLICATE_NAME: 'nj/duplicate-id', NJ_CORR_RULES: 'nj/correlation-min-rules',
+  NJ_DUPLICATE_ID: 'nj/duplicate-id', NJ_SCHEMA_FORMAT: 'nj/schema-format', NJ_DUPLICATE_NAME: 'nj/duplicate-id', NJ_CORR_RULES: 'nj/correlation-min-rules',
 };
 
 function levenshtein(a: string, b: string): number {
@@ -72,12 +72,15 @@ function levenshtein(a: string, b: string): number {
 class Collector {
   readonly findings: Finding[] = [];
   constructor(readonly cfg: LintConfig) {}
-  add(doc: DocLike | { file: string }, checkId: string, message: string, path: Path, extra: { line?: number; col?: number; loaderCode?: string } = {}): void {
+  add(doc: DocLike | { file: string }, checkId: string, message: string, path: Path, extra: { line?: number; col?: number; loaderCode?: string; loaderSeverity?: 'error' | 'warning' } = {}): void {
     const d = doc as DocLike;
     const data = isObj(d.data) ? d.data : {};
     const ruleId = d.id ?? str(data.id);
     const ruleTitle = d.title ?? str(data.title);
-    const lvl = levelFor(this.cfg, checkId, [ruleId, ruleTitle, str(data.name)]);
+    let lvl = levelFor(this.cfg, checkId, [ruleId, ruleTitle, str(data.name)]);
+    // The loader's own warnings (an empty file, a filter naming an unknown rule) stay warnings unless configured.
+    const configured = this.cfg.checks.has(checkId) || [ruleId, ruleTitle].some((k) => k !== undefined && this.cfg.rules.get(k)?.has(checkId));
+    if (extra.loaderSeverity === 'warning' && lvl === 'error' && !configured) lvl = 'warning';
     if (lvl === 'off') return;
     let line = extra.line ?? 1;
     let col = extra.col ?? 1;
@@ -461,10 +464,12 @@ export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CON
     if (!checkId) continue;
     const dup = own.some((f) => f.file === d.file && f.checkId === checkId && Math.abs(f.line - d.line) <= 1);
     if (dup) continue;
+    // A loader warning on a line a specific check already reported (tag pattern, date format, uuid) adds nothing.
+    if (d.severity === 'warning' && own.some((f) => f.file === d.file && f.line === d.line)) continue;
     // Already covered under a different id at the same spot (e.g. our condition-syntax vs the loader's schema).
     if (checkId === 'nj/schema' && own.some((f) => f.file === d.file && f.line === d.line && CHECKS_BY_ID.get(f.checkId)?.severity === 'error')) continue;
     const doc = input.documents.find((x) => x.file === d.file && d.rule !== undefined && (x.id === d.rule || x.title === d.rule)) ?? { file: d.file };
-    c.add(doc, checkId, `${d.message}`, [], { line: d.line, col: d.col, loaderCode: d.code });
+    c.add(doc, checkId, `${d.message}`, [], { line: d.line, col: d.col, loaderCode: d.code, loaderSeverity: d.severity });
   }
   const findings = c.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.checkId < b.checkId ? -1 : 1)));
   const files = [...new Set([...input.documents.map((d) => d.file), ...input.diagnostics.map((d) => d.file)])].sort();
