@@ -199,10 +199,11 @@ describe('bounded state', () => {
 
   it('drops groups whose window has passed (expired, not evicted)', () => {
     const engine = new Engine(
-      ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 3 }])]),
+      ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 100 }])]),
       { correlation: { latenessUs: 0 } },
     );
-    run(engine, [ev('open', T0, { pid: 1 }), ev('open', T0 + 11 * S, { pid: 2 })]);
+    // Housekeeping runs on every 16th input of a correlation: 1 + 15 inputs here.
+    run(engine, [ev('open', T0, { pid: 1 }), ...Array.from({ length: 15 }, (_, i) => ev('open', T0 + 11 * S + i, { pid: 2 }))]);
     const m = engine.metrics();
     expect(m.expiredGroups).toBe(1);
     expect(m.evictedGroups).toBe(0);
