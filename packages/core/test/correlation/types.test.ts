@@ -207,6 +207,14 @@ describe('temporal_ordered', () => {
     expect(a).toHaveLength(1);
   });
 
+  it('with a string condition, the expression sees the rules of the prefix matched in order', () => {
+    const [r, o] = rs();
+    const expr = (seen: ReadonlySet<string>) => seen.has('a') && seen.has('b');
+    const mk = () => new Engine({ ...r, correlations: [{ ...r.correlations[0], temporalExpr: expr }] }, o);
+    expect(run(mk(), [ev('open', T0), ev('fcntl', T0 + 1)])).toHaveLength(1); // a, b in order
+    expect(run(mk(), [ev('fcntl', T0), ev('open', T0 + 1)])).toHaveLength(0); // b before a: prefix is [a] only
+  });
+
   it('a newer start replaces the pending sequence (one per state)', () => {
     // open at 0, open at 8 s, fcntl at 9 s, close at 17 s: only the sequence started at 8 s fits.
     const a = run(new Engine(...rs()), [ev('open', T0), ev('open', T0 + 8 * S), ev('fcntl', T0 + 9 * S), ev('close', T0 + 17 * S)]);
