@@ -212,6 +212,9 @@ export class Engine {
     this.events++;
     this.byType.set(ev.name, (this.byType.get(ev.name) ?? 0) + 1);
     this.tracker.observe(ev);
+    // Move the tracker's diagnostics into ours now and then, so its own bounded queue never overflows
+    // between two diagnostics()/drainDiagnostics() calls.
+    if ((this.events & 4095) === 0) this.pullTracker();
     if (ev.time > this.now) this.now = ev.time;
     this.lineageCache?.observe(ev);
     let out: Alert[] | null = null;
