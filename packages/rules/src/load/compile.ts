@@ -55,6 +55,7 @@ function limitsOf(opts: LoadOptions): YamlLimits {
     maxFileBytes: opts.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes,
     maxAliasCount: opts.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount,
     maxDepth: opts.maxDepth ?? DEFAULT_LIMITS.maxDepth,
+    maxDocuments: opts.maxDocuments ?? DEFAULT_LIMITS.maxDocuments,
   };
 }
 

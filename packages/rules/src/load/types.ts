@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly maxAliasCount?: number;
   /** Deepest YAML nesting accepted (default 64). */
   readonly maxDepth?: number;
+  /** Most YAML documents in one file (default 10,000). */
+  readonly maxDocuments?: number;
 }
 
 export type DocumentKindOrUnknown = 'rule' | 'correlation' | 'filter' | 'unknown';

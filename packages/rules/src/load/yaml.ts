@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { RuleDiagnostic, SourceLocation } from '../errors.js';
 
 /** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
@@ -9,9 +9,59 @@ export interface YamlLimits {
   readonly maxAliasCount: number;
   /** Deepest nesting of maps and lists accepted (default 64). */
   readonly maxDepth: number;
+  /** Most YAML documents in one file (default 10,000). */
+  readonly maxDocuments: number;
 }
 
-export const DEFAULT_LIMITS: YamlLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDepth: 64 };
+export const DEFAULT_LIMITS: YamlLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDepth: 64, maxDocuments: 10_000 };
+
+/**
+ * A linear character scan run before the parser. yaml survives absurd nesting by catching its own
+ * stack overflow, but that takes seconds per megabyte; this bounds nesting (flow brackets, leading
+ * indentation, `- ` indicators) and the document count cheaply. It over-approximates (brackets in
+ * quoted text count), so its bound is far above `maxDepth`, which the parsed data is checked against.
+ */
+function prescan(text: string, limits: YamlLimits): { code: string; message: string; offset: number } | undefined {
+  const hard = Math.max(128, limits.maxDepth * 2);
+  const tooDeep = (offset: number) => ({ code: 'NJ_YAML_TOO_DEEP', message: `YAML nesting too deep (limit ${limits.maxDepth})`, offset });
+  let flow = 0;
+  let docs = 1;
+  let content = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // A document marker: '---' at the start of a line, then whitespace or the end. One before any
+    // content opens the first document rather than a new one.
+    if (text.startsWith('---', i) && (i + 3 >= n || text.charCodeAt(i + 3) <= 32)) {
+      if (content && ++docs > limits.maxDocuments) {
+        return { code: 'NJ_YAML_TOO_MANY_DOCS', message: `more than ${limits.maxDocuments} YAML documents in one file`, offset: i };
+      }
+      content = true;
+    } else if (!content) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13 && c !== 32 && c !== 35 /* # */ && c !== 37 /* % */) content = true;
+    }
+    // Indentation and '- ' indicators bound the block nesting of the line.
+    let block = 0;
+    while (i < n) {
+      const ch = text.charCodeAt(i);
+      const next = text.charCodeAt(i + 1);
+      if (ch === 32 || (ch === 45 && (next === 32 || next === 10))) {
+        if (++block + flow > hard) return tooDeep(i);
+        i++;
+      } else break;
+    }
+    // The rest of the line: flow brackets (never below zero, so stray closers cannot hide openers).
+    while (i < n) {
+      const ch = text.charCodeAt(i++);
+      if (ch === 10) break;
+      if (ch === 91 || ch === 123) {
+        if (++flow + block > hard) return tooDeep(i - 1);
+      } else if ((ch === 93 || ch === 125) && flow > 0) flow--;
+    }
+  }
+  return undefined;
+}
 
 export type KeyPath = readonly (string | number)[];
 
@@ -114,12 +164,22 @@ function checkData(data: unknown, max: number): 'deep' | 'object' | undefined {
  */
 export function parseYamlText(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): ParsedYamlDoc[] {
   const lc = new LineCounter();
+  const early = prescan(text, limits);
+  if (early) {
+    lc.addNewLine(0);
+    for (let k = text.indexOf('\n'); k >= 0 && k < early.offset; k = text.indexOf('\n', k + 1)) lc.addNewLine(k + 1);
+    const p = lc.linePos(early.offset);
+    const d = new Document(null);
+    return [{ index: 0, doc: d, data: undefined, locate: () => ({ file, line: p.line, col: p.col }), diagnostics: [diag(early.code, early.message, { file, line: p.line, col: p.col })] }];
+  }
   const parsed = parseAllDocuments(text, {
     lineCounter: lc,
     schema: 'core',
     version: '1.2',
     customTags: [],
-    uniqueKeys: true,
+    // yaml's own duplicate-key check is quadratic in the size of a mapping (a 1 MiB flat map takes
+    // minutes); the visitor below does it with a Set.
+    uniqueKeys: false,
     prettyErrors: false,
     merge: false,
     strict: true,
@@ -164,14 +224,28 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
       Node(_key, node) {
         const tag = (node as { tag?: string }).tag;
         const range = (node as { range?: Range }).range;
-        if (tag === undefined || ALLOWED_TAGS.has(tag) || !range) return;
-        let bang = text.lastIndexOf('!', range[0]);
-        while (bang > 0 && text[bang - 1] === '!') bang--;
-        const start = bang >= 0 && !text.slice(bang, range[0]).includes('\n') ? bang : range[0];
-        const loc = at([start, start]);
-        // An unknown tag was already reported from yaml's own warning.
-        if (diagnostics.some((x) => x.code === 'NJ_YAML_TAG' && x.line === loc.line && x.col === loc.col)) return;
-        diagnostics.push(diag('NJ_YAML_TAG', `YAML tag not allowed: ${tag} (rules use plain YAML types only)`, loc));
+        if (tag !== undefined && !ALLOWED_TAGS.has(tag) && range) {
+          let bang = text.lastIndexOf('!', range[0]);
+          while (bang > 0 && text[bang - 1] === '!') bang--;
+          const start = bang >= 0 && !text.slice(bang, range[0]).includes('\n') ? bang : range[0];
+          const loc = at([start, start]);
+          // An unknown tag was already reported from yaml's own warning.
+          if (!diagnostics.some((x) => x.code === 'NJ_YAML_TAG' && x.line === loc.line && x.col === loc.col)) {
+            diagnostics.push(diag('NJ_YAML_TAG', `YAML tag not allowed: ${tag} (rules use plain YAML types only)`, loc));
+          }
+        }
+        if (isMap(node)) {
+          const keys = new Set<string>();
+          for (const pair of node.items) {
+            // Keys compare as the property names they become (1 and '1' collide in a JS object).
+            const k = isScalar(pair.key) ? String(pair.key.value) : pair.key === null ? '' : JSON.stringify(String(pair.key));
+            if (keys.has(k)) {
+              const r = (pair.key as { range?: Range } | null)?.range;
+              diagnostics.push(diag('NJ_YAML_DUPLICATE_KEY', `duplicate key '${k.slice(0, 80)}' in a mapping (YAML keys must be unique)`, at([r?.[0] ?? 0, 0])));
+            }
+            keys.add(k);
+          }
+        }
       },
     });
     if (doc.contents === null && diagnostics.length === 0) return;

@@ -146,11 +146,26 @@ describe('diagnostics: codes and exact positions', () => {
 
   it('NJ_YAML_TOO_DEEP for nesting beyond the cap, flow or block, without a stack overflow', () => {
     expect(one('title: ' + '['.repeat(100) + ']'.repeat(100) + '\n')).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
-    expect(one('x: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n')[0]).toMatch(/^NJ_YAML_TOO_DEEP@/);
+    // Absurd nesting is stopped by the pre-scan, at the bracket that crosses its bound (2 × maxDepth).
+    expect(one('x: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n')).toEqual(['NJ_YAML_TOO_DEEP@1:132']);
+    expect(one('- '.repeat(100_000) + 'x\n')).toEqual(['NJ_YAML_TOO_DEEP@1:129']);
     const block = Array.from({ length: 70 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' 1\n';
     expect(one(block)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
     // The cap is configurable.
     expect(parseRuleText('a: [[[1]]]\n', 'r.yml', { maxDepth: 2 }).diagnostics.map(where)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+  });
+
+  it('NJ_YAML_TOO_MANY_DOCS, found by the pre-scan before parsing', () => {
+    expect(one('---\na: 1\n'.repeat(10_001))).toEqual(['NJ_YAML_TOO_MANY_DOCS@20001:1']);
+    expect(parseRuleText(`${OPEN_RULE}---\n${OPEN_RULE}---\n${OPEN_RULE}`, 'r.yml', { maxDocuments: 2 }).diagnostics.map(where)).toEqual([
+      'NJ_YAML_TOO_MANY_DOCS@22:1',
+    ]);
+  });
+
+  it('duplicate keys are found in large mappings without quadratic cost, and 1 and "1" collide', () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => `k${i}: v`).join('\n') + '\nk7: again\n';
+    expect(one(big)).toEqual(['NJ_YAML_DUPLICATE_KEY@20001:1']);
+    expect(one('title: a\n1: x\n"1": y\n')).toEqual(['NJ_YAML_DUPLICATE_KEY@3:1']);
   });
 
   it('NJ_FILE_TOO_LARGE', () => {
