@@ -20,3 +20,5 @@ export type { EsloggerOptions } from './eslogger.js';
 export { openLinux, LINUX_EVENT_TYPES } from './linux.js';
 export type { LinuxOptions } from './linux.js';
 export { addonAvailable, addonPath } from './native.js';
+export { openLiveSource, defaultBackend, LIVE_BACKENDS } from './open.js';
+export type { LiveBackend, LiveSource, LiveSourceOptions } from './open.js';

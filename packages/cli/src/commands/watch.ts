@@ -1,7 +1,235 @@
-import { type CliIO, EXIT_USAGE } from '../io.js';
+/**
+ * `nightjar watch`: live detection from a local event source (eslogger on macOS, the native Linux
+ * backend, or the native ES client). Alerts → stdout or --output; a status line, diagnostics and the
+ * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
+ */
+import { type Alert, type Diagnostic, Engine } from '@nightjar/core';
+import { LIVE_BACKENDS, type LiveBackend, type LiveSource, SourceError, defaultBackend, openLiveSource } from '@nightjar/native-es';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
+import {
+  CliError,
+  type CommandSpec,
+  colorEnabled,
+  loadRuleSetOrFail,
+  openOutput,
+  parseCommand,
+  reportFatal,
+  resolveRulePaths,
+} from '../options.js';
+import { type AlertFormat, alertWriter } from '../output/alerts.js';
+import { palette } from '../output/color.js';
+import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
+import { type RuleCount, formatSummary } from '../output/summary.js';
+import { countsFromMetrics } from '../output/tally.js';
 
-// Placeholder until the command lands; replaced by its owner.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('nightjar watch: not available yet\n');
-  return EXIT_USAGE;
+const FORMATS = ['pretty', 'jsonl'] as const;
+type WatchFormat = (typeof FORMATS)[number];
+
+export const HELP = `Usage: nightjar watch [options]
+
+Live detection: subscribes to exactly the ES event types the rules need and prints alerts as they
+happen. Stop with Ctrl-C (a summary follows).
+
+Options:
+  --rules <path>            rules file or directory (repeatable; default: the bundled ruleset)
+  --backend <name>          es | eslogger | linux (default: ${defaultBackend()} here; eslogger on macOS,
+                            linux on Linux). eslogger and linux need root.
+  --format <fmt>            pretty | jsonl (default: pretty on a terminal, jsonl otherwise)
+  -o, --output <file>       write alerts to a file instead of stdout
+  --status-interval <sec>   seconds between status lines on stderr (default 10; 0: none)
+  --duration <sec>          stop by itself after this many seconds (scripted runs)
+  --max-problems <n>        print at most n malformed events / diagnostics (default 20)
+  -q, --quiet               no status line and no summary
+  -h, --help                show this help
+
+Exit codes: 0 stopped with no alerts, 1 alerts raised, 2 usage, bad rules, or a source that
+cannot start (not root, no Full Disk Access, backend not built).
+`;
+
+const SPEC: CommandSpec<WatchFormat> = {
+  name: 'watch',
+  help: HELP,
+  formats: FORMATS,
+  options: {
+    rules: { type: 'string', multiple: true },
+    backend: { type: 'string' },
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'status-interval': { type: 'string' },
+    duration: { type: 'string' },
+    'max-problems': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+};
+
+function seconds(v: unknown, flag: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${flag} expects a number of seconds >= 0, got '${String(v)}'`);
+  }
+  return n;
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommand(SPEC, argv);
+  if (args.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const backendArg = args.values.backend;
+  if (backendArg !== undefined && !LIVE_BACKENDS.includes(backendArg as LiveBackend)) {
+    throw new UsageError(`unknown --backend '${String(backendArg)}' (expected one of: ${LIVE_BACKENDS.join(', ')})`);
+  }
+  const backend = (backendArg as LiveBackend | undefined) ?? defaultBackend();
+  const statusEvery = seconds(args.values['status-interval'], '--status-interval', 10);
+  const duration = seconds(args.values.duration, '--duration', 0);
+  const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
+  const quiet = args.values.quiet === true;
+
+  let ruleset;
+  try {
+    ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+  } catch (err) {
+    if (err instanceof CliError) {
+      reportFatal(io, 'watch', err);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  const engine = new Engine(ruleset, {});
+  const eventTypes = engine.requiredEventTypes();
+
+  let source: LiveSource;
+  try {
+    source = openLiveSource({ backend, eventTypes, env: io.env });
+  } catch (err) {
+    if (err instanceof SourceError) {
+      reportFatal(io, 'watch', new CliError(err.code, `the ${backend} source cannot start: ${err.message}`, [], { cause: err }));
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+
+  const sink = await openOutput(args.values.output as string | undefined, io);
+  const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
+  const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY), cwd: io.cwd });
+  const errPal = palette(colorEnabled(io.env, io.stderr.isTTY));
+  const status = (line: string) => io.stderr.write(`${line}\n`);
+  const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, p.source ?? backend))));
+  const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d)));
+  const byRule = new Map<string, RuleCount>();
+  let alerts = 0;
+
+  // Live sources know the processes already running: seed the lineage with them.
+  if (source.backfill && engine.lineage) {
+    try {
+      engine.lineage.backfill(source.backfill());
+    } catch (err) {
+      status(`nightjar watch: process backfill failed (${(err as Error).message}); lineage starts empty`);
+    }
+  }
+  if (!quiet) status(`nightjar watch: ${backend} source, ${ruleset.rules.length + ruleset.correlations.length} rules, subscribed to ${eventTypes.join(' ')}`);
+
+  const started = performance.now();
+  let lastTick = started;
+  let lastEvents = 0;
+  const statusLine = () => {
+    const now = performance.now();
+    const st = source.stats();
+    const m = engine.metrics();
+    const rate = ((st.events - lastEvents) * 1000) / Math.max(1, now - lastTick);
+    lastTick = now;
+    lastEvents = st.events;
+    status(
+      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · drops ${fmt(st.drops)} · gaps ${fmt(m.gaps.gaps)} (missing ${fmt(m.gaps.missing)}) · alerts ${fmt(alerts)}`,
+    );
+  };
+  const timer = !quiet && statusEvery > 0 ? setInterval(statusLine, statusEvery * 1000) : undefined;
+  timer?.unref?.();
+  let interrupted = false;
+  const unregister = io.onInterrupt?.(() => {
+    interrupted = true;
+    void source.stop();
+  });
+  const stopTimer = duration > 0 ? setTimeout(() => void source.stop(), duration * 1000) : undefined;
+
+  const emit = async (list: readonly Alert[]) => {
+    for (const a of list) {
+      alerts++;
+      let rc = byRule.get(a.rule.id);
+      if (!rc) byRule.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
+      rc.count++;
+      await sink.write(writer.alert(a));
+    }
+  };
+  const noteDiagnostic = (d: Diagnostic) => {
+    if (d.severity !== 'info') diagReporter.report(d);
+  };
+
+  let fatal: CliError | undefined;
+  await sink.write(writer.begin());
+  try {
+    for await (const batch of source) {
+      for (const e of batch.errors) malformed.report(e);
+      if (batch.diagnostics) for (const d of batch.diagnostics) noteDiagnostic(d);
+      for (const ev of batch.events) {
+        const out = engine.push(ev);
+        if (out.length > 0) await emit(out);
+      }
+      for (const d of engine.drainDiagnostics()) noteDiagnostic(d);
+    }
+  } catch (err) {
+    if (err instanceof SourceError) {
+      fatal = new CliError(err.code, `the ${backend} source stopped: ${err.message}`, [], { cause: err });
+    } else if (err instanceof CliError) {
+      fatal = err;
+    } else {
+      throw err;
+    }
+  } finally {
+    unregister?.();
+    if (timer) clearInterval(timer);
+    if (stopTimer) clearTimeout(stopTimer);
+    await source.stop();
+  }
+  await emit(engine.flush());
+  for (const d of engine.drainDiagnostics()) noteDiagnostic(d);
+  await sink.write(writer.end());
+  await sink.close();
+
+  const st = source.stats();
+  if (!quiet) {
+    io.stderr.write(
+      formatSummary(
+        {
+          inputs: 1,
+          rules: { count: ruleset.rules.length + ruleset.correlations.length, loadMs: 0 },
+          events: st.events,
+          skipped: st.skipped,
+          malformed: Math.max(st.malformed, malformed.total),
+          malformedUnprinted: malformed.unprinted,
+          bytes: st.bytesRead,
+          elapsedMs: performance.now() - started,
+          alerts,
+          alertsByRule: [...byRule.values()],
+          ...countsFromMetrics(engine.metrics()),
+          diagnosticsUnprinted: diagReporter.unprinted,
+        },
+        errPal,
+      ),
+    );
+    if (st.drops > 0) status(`nightjar watch: ${fmt(st.drops)} events dropped by the source queue (the engine was behind)`);
+    if (st.restarts > 0) status(`nightjar watch: the source restarted ${st.restarts} time(s)`);
+    if (interrupted) status('nightjar watch: stopped (Ctrl-C)');
+  }
+  if (fatal) {
+    reportFatal(io, 'watch', fatal);
+    return EXIT_USAGE;
+  }
+  return alerts > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

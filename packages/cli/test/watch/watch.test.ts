@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addonAvailable } from '@nightjar/native-es';
+import { cli } from '../options/fake-io.js';
+
+const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'nj-watch-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const RULE = `title: Watch Test Marker Exec
+id: 7c1f3a52-1111-4000-8000-000000000001
+status: test
+description: exec whose arguments carry the test marker
+author: Nightjar tests
+date: 2026-11-26
+logsource:
+    product: macos
+    service: endpointsecurity
+    category: exec
+detection:
+    selection:
+        event.exec.args|contains: 'nightjar-watch-marker'
+    condition: selection
+level: high
+`;
+const rulesFile = path.join(dir, 'marker.yml');
+writeFileSync(rulesFile, RULE);
+
+function proc(pid: number, path: string) {
+  return {
+    audit_token: { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 1, pidversion: 10 + pid },
+    ppid: 1,
+    original_ppid: 1,
+    signing_id: 'com.apple.curl',
+    team_id: null,
+    executable: { path, path_truncated: false },
+  };
+}
+
+function exec(i: number, args: string[]): string {
+  return JSON.stringify({
+    schema_version: 1,
+    version: 9,
+    time: `2025-08-07T15:13:0${i}.000000Z`,
+    mach_time: i,
+    event_type: 9,
+    action_type: 1,
+    seq_num: i,
+    global_seq_num: i,
+    process: proc(400 + i, '/bin/zsh'),
+    event: { exec: { target: proc(400 + i, '/usr/bin/curl'), args } },
+  });
+}
+
+function env(mode: string, lines: string[]): NodeJS.ProcessEnv {
+  const f = path.join(dir, `lines-${mode}-${lines.length}.jsonl`);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return { PATH: `${FAKE}${path.delimiter}${process.env.PATH}`, FAKE_ESLOGGER_MODE: mode, FAKE_ESLOGGER_LINES: f, FAKE_ESLOGGER_ARGV: path.join(dir, `argv-${mode}`) };
+}
+
+describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)', () => {
+  it('subscribes to the needed types, prints alerts as JSON lines, a summary, and exits 1', async () => {
+    const e = env('replay', [exec(1, ['curl', 'https://example.com']), exec(2, ['curl', 'nightjar-watch-marker']), '{bad json']);
+    const r = await cli(['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.5', '--format', 'jsonl'], { env: e });
+    expect(r.code).toBe(1);
+    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].rule.title).toBe('Watch Test Marker Exec');
+    expect(alerts[0].process.entity_id).toBe('402:412');
+    // eslogger got exactly the event names the engine needs (the rule's, plus lineage's).
+    expect(JSON.parse(readFileSync(e.FAKE_ESLOGGER_ARGV!, 'utf8').trim())).toEqual(['exec', 'exit', 'fork']);
+    expect(r.stderr).toMatch(/eslogger source, 1 rules, subscribed to exec exit fork/);
+    expect(r.stderr).toMatch(/eslogger:3 \(byte \d+\): invalid JSON/);
+    expect(r.stderr).toMatch(/alerts\s+1/);
+  });
+
+  it('prints status lines with the event rate, queue, drops and gaps', async () => {
+    const e = env('replay', [exec(1, ['curl'])]);
+    const r = await cli(['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.3', '--status-interval', '0.5'], { env: e });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · drops 0 · gaps 0 \(missing 0\) · alerts 0/);
+  });
+
+  it('exits 2 with the Full Disk Access explanation when eslogger is not permitted', async () => {
+    const r = await cli(['watch', '--backend', 'eslogger', '--rules', rulesFile], { env: env('not-permitted', []) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nightjar watch: the eslogger source stopped: .*Full Disk Access/);
+  });
+
+  it('exits 2 for an unknown backend, and for a backend this platform lacks', async () => {
+    const bad = await cli(['watch', '--backend', 'nope', '--rules', rulesFile]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown --backend 'nope'/);
+    if (process.platform !== 'darwin') {
+      const es = await cli(['watch', '--backend', 'es', '--rules', rulesFile]);
+      expect(es.code).toBe(2);
+      expect(es.stderr).toMatch(/the es source cannot start: .*needs macOS/);
+    }
+  });
+
+  it('exits 2 when the rules do not load', async () => {
+    const r = await cli(['watch', '--backend', 'eslogger', '--rules', path.join(dir, 'missing.yml')], { env: env('replay', []) });
+    expect(r.code).toBe(2);
+  });
+});
+
+const liveWhy =
+  process.platform !== 'linux' ? 'not Linux' : process.getuid?.() !== 0 ? 'needs root (CI runs it as root)' : !addonAvailable() ? 'native addon not built' : '';
+
+describe.skipIf(liveWhy !== '')(`nightjar watch --backend linux, live${liveWhy ? ` (skipped: ${liveWhy})` : ''}`, () => {
+  it('fires a rule on a command run while watching', async () => {
+    const run = cli(['watch', '--backend', 'linux', '--rules', rulesFile, '--duration', '3', '--format', 'jsonl'], { env: process.env });
+    await new Promise((r) => setTimeout(r, 1000));
+    const child = spawn('/bin/sh', ['-c', 'sleep 0.3', 'nightjar-watch-marker'], { stdio: 'ignore' });
+    await new Promise((r) => child.on('close', r));
+    const r = await run;
+    expect(r.code).toBe(1);
+    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const mine = alerts.find((a) => a.process.pid === child.pid);
+    expect(mine, r.stderr).toBeDefined();
+    expect(mine.rule.title).toBe('Watch Test Marker Exec');
+    // The shell's parent is this test process, known to the lineage through backfill.
+    expect(mine.lineage[0]?.pid).toBe(process.pid);
+  });
+});
