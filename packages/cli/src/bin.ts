@@ -15,6 +15,14 @@ main(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
+  onInterrupt(handler) {
+    const first = () => {
+      process.once('SIGINT', () => process.exit(130));
+      handler();
+    };
+    process.once('SIGINT', first);
+    return () => process.off('SIGINT', first);
+  },
 }).then(
   (code) => {
     process.exitCode = code;

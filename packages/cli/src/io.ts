@@ -8,6 +8,12 @@ export interface CliIO {
   readonly stderr: Writable & { isTTY?: boolean };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Lets a long-running command finish cleanly on Ctrl-C (stop reading, flush, print the summary):
+   * `handler` runs on the first SIGINT; a second one exits at once. Returns an unregister
+   * function. Absent (tests, embedders) means no signal handling.
+   */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 /** Exit codes shared by every command (DESIGN.md, "CLI flags and exit codes"). */

@@ -154,7 +154,7 @@ function sinkFor(stream: Writable, isTTY: boolean, toFile: boolean, close: () =>
     isTTY,
     toFile,
     write(chunk: string) {
-      if (gone) return;
+      if (gone || chunk === '') return;
       if (failed) throw new CliError('NJ_CLI_OUTPUT', `cannot write output: ${failed.message}`, [], { cause: failed });
       if (stream.write(chunk)) return;
       // Only wait when the stream's buffer is full, so the common path stays synchronous.

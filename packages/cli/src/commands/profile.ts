@@ -77,6 +77,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const source = openReplay(inputs, { stdin: io.stdin });
   const collector = new ProfileCollector();
   let fatal: CliError | undefined;
+  let interrupted = false;
+  const unregister = io.onInterrupt?.(() => {
+    interrupted = true;
+    void source.stop();
+    // stop() takes effect between reads; a pipe that is waiting for data must be closed as well.
+    if (inputs.includes('-')) io.stdin.destroy();
+  });
   try {
     for await (const batch of source) {
       for (const e of batch.errors) malformed.report(e);
@@ -85,9 +92,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
     }
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+    if (err instanceof CliError) {
+      await source.stop();
+      throw err;
+    }
+    // Closing stdin on Ctrl-C may end the read with an error: that is the interrupt, not a failure.
+    if (!interrupted) fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+  } finally {
+    unregister?.();
   }
+  if (interrupted) io.stderr.write('nightjar profile: interrupted; the profile covers what was read\n');
   progress?.clear();
   const failures = source.failures();
   if (!fatal && failures.length > 0) {

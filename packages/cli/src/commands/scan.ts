@@ -21,7 +21,7 @@ import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
 import { ProgressBar } from '../output/progress.js';
 import { type RuleCount, formatSummary } from '../output/summary.js';
-import { DiagnosticTally, InputNames, countsFromMetrics } from '../output/tally.js';
+import { InputNames, countsFromMetrics } from '../output/tally.js';
 
 export const HELP = `Usage: nightjar scan <events…|-> [options]
 
@@ -95,7 +95,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`${line}\n`);
   };
   const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, names.display(p.source)))));
-  const diagnostics = new DiagnosticTally();
   const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d, (s) => names.display(s))));
   const byRule = new Map<string, RuleCount>();
   let alerts = 0;
@@ -114,7 +113,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   };
   const noteDiagnostic = (d: Diagnostic) => {
-    diagnostics.add(d);
     if (d.severity !== 'info') diagReporter.report(d);
   };
   const drain = () => {
@@ -122,6 +120,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   };
 
   let fatal: CliError | undefined;
+  let interrupted = false;
+  const unregister = io.onInterrupt?.(() => {
+    interrupted = true;
+    void source.stop();
+    // stop() takes effect between reads; a pipe that is waiting for data must be closed as well.
+    if (inputs.includes('-')) io.stdin.destroy();
+  });
   await sink.write(writer.begin());
   try {
     for await (const batch of source) {
@@ -136,9 +141,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
     }
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    // A read failure mid-way: keep what was found, then fail with exit 2.
-    fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+    if (err instanceof CliError) {
+      await source.stop();
+      throw err;
+    }
+    // A read failure mid-way: keep what was found, then fail with exit 2. (Closing stdin on Ctrl-C
+    // may end the read with an error: that is the interrupt, not a failure.)
+    if (!interrupted) fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+  } finally {
+    unregister?.();
   }
   await emit(engine.flush());
   drain();
@@ -168,6 +179,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   }
+  if (interrupted) io.stderr.write('nightjar scan: interrupted; the alerts and summary cover what was read\n');
   // Inputs the source could not read (whole or in part, e.g. a truncated gzip): already reported
   // as diagnostics; what was read was scanned, but the run is not complete, so exit 2.
   const failures = source.failures();

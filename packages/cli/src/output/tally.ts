@@ -1,6 +1,6 @@
 /** Small bookkeeping shared by scan and profile: display names for inputs, and diagnostic counts. */
 import path from 'node:path';
-import type { Diagnostic, EngineMetrics } from '@nightjar/core';
+import type { EngineMetrics } from '@nightjar/core';
 
 /** Maps what the replay source calls an input (absolute path, `-`, `stdin`) back to what the user typed. */
 export class InputNames {
@@ -30,14 +30,6 @@ export interface DiagnosticCounts {
   readonly late: number;
   readonly evicted: number;
   readonly ruleErrors: number;
-}
-
-/** Counts diagnostics by code as they are drained (the engine's metrics give the totals). */
-export class DiagnosticTally {
-  readonly byCode = new Map<string, number>();
-  add(d: Diagnostic): void {
-    this.byCode.set(d.code, (this.byCode.get(d.code) ?? 0) + 1);
-  }
 }
 
 /** The summary's counters from the engine's metrics. */

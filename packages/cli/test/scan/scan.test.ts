@@ -222,3 +222,42 @@ describe('nightjar scan: usage and fatal errors exit 2', () => {
     expect(r.stdout).toContain('--strict');
   });
 });
+
+describe('nightjar scan: Ctrl-C', () => {
+  it('stops reading on interrupt, then flushes, summarises and exits by the alerts found', async () => {
+    const { PassThrough, Writable } = await import('node:stream');
+    const { main } = await import('../../src/main.js');
+    const stdin = new PassThrough(); // a live pipe that never ends on its own
+    let interrupt: (() => void) | undefined;
+    let unregistered = false;
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = new Writable({
+      write(c, _e, cb) {
+        out.push(String(c));
+        if (String(c).includes('"rule"')) interrupt?.(); // Ctrl-C once the first alert is on screen
+        cb();
+      },
+    });
+    const stderr = new Writable({ write: (c, _e, cb) => (err.push(String(c)), cb()) });
+    stdin.write(alertsText);
+    const code = await main(['scan', '-', '--rules', RULES], {
+      stdin,
+      stdout,
+      stderr,
+      cwd: FIXTURES,
+      env: {},
+      onInterrupt: (h) => {
+        interrupt = h;
+        return () => {
+          unregistered = true;
+        };
+      },
+    });
+    expect(code).toBe(1);
+    expect(out.join('').trim().split('\n').length).toBeGreaterThanOrEqual(1);
+    expect(err.join('')).toContain('interrupted');
+    expect(err.join('')).toContain('Summary');
+    expect(unregistered).toBe(true);
+  });
+});
