@@ -316,7 +316,7 @@ export const discovery: Scenario = {
 export const execution: Scenario = {
   name: 'execution',
   description:
-    'Execution techniques: curl piped into sh typed in Terminal (curl and a stdin-pipe sh as siblings), the downloaded script running JXA inline, a Python reverse shell one-liner, a Perl socket one-liner and a base64-decoded command; an exploited Chrome spawning sh -c "curl | sh"; an unsigned binary run from Downloads. Benign look-alikes: the Homebrew installer one-liner, python -c printing a version, osascript running a .scpt file.',
+    'Execution techniques: curl piped into sh typed in Terminal (curl and a stdin-pipe sh as siblings), the downloaded script running JXA inline, a Python reverse shell one-liner, a Perl socket one-liner and a base64-decoded command; an exploited Chrome spawning sh -c "curl | sh"; a hidden loader having launchd run its AppleScript (real parent via the responsible process); an unsigned binary run from Downloads. Benign look-alikes: the Homebrew installer one-liner, python -c printing a version, osascript running a .scpt file.',
   seed: 0x9e75_0005,
   start: '2024-06-13T13:30:00.000000000Z',
   version: 7,
@@ -329,6 +329,7 @@ export const execution: Scenario = {
     'Browser Spawns Shell Or Script Interpreter': 1,
     'Download Piped To Shell In One Command Line': 1,
     'Unsigned Or Ad-hoc Binary Executed From Temporary, Downloads Or Hidden Location': 1,
+    'Interpreter Started By launchd On Behalf Of Unsigned Staged Process': 1,
   },
   build(w) {
     const d = desktop(w);
@@ -356,6 +357,12 @@ export const execution: Scenario = {
     w.pause(10, 30);
     w.exit(renderer);
     w.pause(20000, 30000);
+    // A hidden loader has launchd run its AppleScript, so the script's parent is launchd
+    const loader = w.existing(`${w.home}/Library/Caches/.x/loader`, { tty: null }, w.launchd);
+    w.open(loader, `${w.home}/Library/Caches/.x/run.scpt`);
+    const job = w.launch('/usr/bin/osascript', ['osascript', `${w.home}/Library/Caches/.x/run.scpt`], { responsible: loader });
+    w.exit(job);
+    w.pause(5000, 9000);
     // Unsigned binary from Downloads, started from Terminal
     const inv = w.spawn(d.shell, `${w.home}/Downloads/invoice-2024-06`, ['./invoice-2024-06']);
     w.open(inv, '/etc/hosts');
