@@ -191,12 +191,11 @@ function checkCombination(mods: readonly string[], field: string | null, path: P
   if (cmp.length || times.length) {
     for (const m of mods) if (!COMPARE.has(m) && !TIME.has(m) && m !== 'all' && m !== 'neq') bad(`'${m}' cannot be combined with numeric comparison or time parts`);
   }
+  // windash with all is allowed (pySigma's validator flags it; the meaning is well defined: each
+  // value's variants ORed, the values ANDed). The linter reports it.
   if (seen.has('fieldref')) {
     if (field === null) bad("'fieldref' must be bound to a field");
     for (const m of mods) if (!['fieldref', 'contains', 'startswith', 'endswith', 'neq', 'cased', 'all'].includes(m)) bad(`'${m}' cannot be combined with 'fieldref'`);
-  }
-  if (seen.has('windash') && seen.has('all')) {
-    // pySigma's validator calls this HIGH; the result is well defined (each value's variants ORed, values ANDed), so allowed.
   }
 }
 

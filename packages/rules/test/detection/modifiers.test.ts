@@ -187,8 +187,10 @@ describe('wide / utf16le / utf16be / utf16', () => {
   });
   it('wide|base64offset|contains finds PowerShell-style encoded commands', () => {
     const t = on('a|wide|base64offset|contains', 'Invoke-');
-    expect(t(b64('x; Invoke-Expression', 'utf16le'))).toBe(true);
-    expect(t(b64('Invoke-Expression', 'utf16le'))).toBe(true);
+    // Prefixes of 0, 1, 2 and 3 characters (0, 2, 4, 6 bytes) cover every byte offset modulo 3.
+    for (const prefix of ['', 'a', 'ab', 'x; ']) expect(t(b64(`${prefix}Invoke-Expression`, 'utf16le')), prefix).toBe(true);
+    expect(t(b64('Get-Process', 'utf16le'))).toBe(false);
+    expect(t(b64('Invoke-Expression', 'utf8'))).toBe(false);
   });
 });
 
