@@ -3,7 +3,7 @@
  * signing id, top talkers, gaps, rate over time) and which event types the ruleset does not need.
  */
 import { openReplay } from '@nightjar/native-es';
-import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatLineProblem } from '../output/problems.js';
@@ -62,6 +62,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const inputs = checkInputs(args.positionals, io);
   const names = new InputNames(args.positionals, inputs);
   const noRules = args.values['no-rules'] === true;
+  if (noRules && args.values.rules) throw new UsageError('--rules and --no-rules cannot be used together');
   const rulePaths = noRules ? [] : resolveRulePaths(args.values, io);
   const ruleset = noRules ? null : await loadRuleSetOrFail(rulePaths);
   const sink = await openOutput(args.values.output as string | undefined, io);

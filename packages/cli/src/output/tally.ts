@@ -1,5 +1,4 @@
 /** Small bookkeeping shared by scan and profile: display names for inputs, and diagnostic counts. */
-import path from 'node:path';
 import type { EngineMetrics } from '@nightjar/core';
 
 /** Maps what the replay source calls an input (absolute path, `-`, `stdin`) back to what the user typed. */
@@ -11,7 +10,6 @@ export class InputNames {
       const name = g === '-' ? '<stdin>' : g;
       this.#byAbs.set(resolved[i], name);
       this.#byAbs.set(g, name);
-      if (g !== '-') this.#byAbs.set(path.basename(resolved[i]), name);
     });
     this.#byAbs.set('stdin', '<stdin>');
     this.#byAbs.set('-', '<stdin>');

@@ -190,5 +190,6 @@ describe('nightjar profile', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("cannot read 'events/none.jsonl'");
     expect((await cli(['profile', ALERTS, '--rules', 'bad-rules'])).code).toBe(2);
+    expect((await cli(['profile', ALERTS, '--rules', 'rules', '--no-rules'])).stderr).toContain('cannot be used together');
   });
 });
