@@ -8,7 +8,7 @@ export type CondNode =
   | { readonly t: 'id'; readonly name: string; readonly pos: number }
   | { readonly t: 'of'; readonly q: 'one' | 'all'; readonly pattern: string; readonly pos: number }
   | { readonly t: 'not'; readonly e: CondNode }
-  | { readonly t: 'and' | 'or'; readonly l: CondNode; readonly r: CondNode };
+  | { readonly t: 'and' | 'or'; readonly args: readonly CondNode[] };
 
 export class ConditionSyntaxError extends Error {
   readonly code = 'NJ_CONDITION_SYNTAX';
@@ -25,6 +25,9 @@ interface Tok {
   pos: number;
 }
 
+const WORD = /[A-Za-z0-9_*\-]+/y;
+const MAX_NESTING = 200;
+
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -40,7 +43,9 @@ function tokenize(src: string): Tok[] {
         i,
       );
     } else {
-      const m = /^[A-Za-z0-9_*\-]+/.exec(src.slice(i));
+      // Sticky regex: no slicing, so a huge condition stays linear.
+      WORD.lastIndex = i;
+      const m = WORD.exec(src);
       if (!m) throw new ConditionSyntaxError(`unexpected character '${c}'`, i);
       out.push({ v: m[0], pos: i });
       i += m[0].length;
@@ -58,26 +63,35 @@ export function parseCondition(src: string): CondNode {
   const fail = (msg: string, t = peek()): never => {
     throw new ConditionSyntaxError(msg, t ? t.pos : src.length);
   };
+  // n-ary and/or keep the tree shallow (a 20,000-term `or` is one node); nesting is capped so a
+  // hostile condition cannot exhaust the stack.
+  let depth = 0;
+  const deeper = (): void => {
+    if (++depth > MAX_NESTING) fail(`condition nests deeper than ${MAX_NESTING} levels`);
+  };
   const parseOr = (): CondNode => {
-    let l = parseAnd();
+    const args = [parseAnd()];
     while (peek()?.v === 'or') {
       k++;
-      l = { t: 'or', l, r: parseAnd() };
+      args.push(parseAnd());
     }
-    return l;
+    return args.length === 1 ? args[0]! : { t: 'or', args };
   };
   const parseAnd = (): CondNode => {
-    let l = parseNot();
+    const args = [parseNot()];
     while (peek()?.v === 'and') {
       k++;
-      l = { t: 'and', l, r: parseNot() };
+      args.push(parseNot());
     }
-    return l;
+    return args.length === 1 ? args[0]! : { t: 'and', args };
   };
   const parseNot = (): CondNode => {
     if (peek()?.v === 'not') {
       k++;
-      return { t: 'not', e: parseNot() };
+      deeper();
+      const e = parseNot();
+      depth--;
+      return { t: 'not', e };
     }
     return parseAtom();
   };
@@ -86,7 +100,9 @@ export function parseCondition(src: string): CondNode {
     if (!t) return fail('unexpected end of condition');
     if (t.v === '(') {
       k++;
+      deeper();
       const e = parseOr();
+      depth--;
       if (peek()?.v !== ')') fail("missing ')'");
       k++;
       return e;
@@ -123,8 +139,32 @@ export function parseCondition(src: string): CondNode {
 /** The identifiers an `x of pattern` covers (pySigma: fullmatch; `_` names only when the pattern starts with `_`). */
 export function expandPattern(pattern: string, names: readonly string[]): string[] {
   if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return names.filter((n) => re.test(n) && (!n.startsWith('_') || pattern.startsWith('_')));
+  return names.filter((n) => globMatch(pattern, n) && (!n.startsWith('_') || pattern.startsWith('_')));
+}
+
+/**
+ * `*` glob match without a regex: greedy with one backtrack point (the last `*`), O(n·m) at worst,
+ * so a rule's pattern such as `*a*a*a*a*b` cannot make the linter backtrack exponentially.
+ */
+export function globMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = n;
+    } else if (star !== -1) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Identifiers the condition names directly (not through patterns). */
@@ -138,8 +178,7 @@ export function referencedIds(ast: CondNode, out: CondNode[] = []): CondNode[] {
       referencedIds(ast.e, out);
       break;
     default:
-      referencedIds(ast.l, out);
-      referencedIds(ast.r, out);
+      for (const a of ast.args) referencedIds(a, out);
   }
   return out;
 }
@@ -165,19 +204,16 @@ export function evalCondition(
       const v = evalCondition(ast.e, names, truth);
       return v === undefined ? undefined : !v;
     }
-    case 'and': {
-      const l = evalCondition(ast.l, names, truth);
-      const r = evalCondition(ast.r, names, truth);
-      if (l === undefined) return r;
-      if (r === undefined) return l;
-      return l && r;
-    }
+    case 'and':
     case 'or': {
-      const l = evalCondition(ast.l, names, truth);
-      const r = evalCondition(ast.r, names, truth);
-      if (l === undefined) return r;
-      if (r === undefined) return l;
-      return l || r;
+      // Pruned (undefined) arguments drop out; all pruned → pruned.
+      let acc: boolean | undefined;
+      for (const a of ast.args) {
+        const v = evalCondition(a, names, truth);
+        if (v === undefined) continue;
+        acc = acc === undefined ? v : ast.t === 'and' ? acc && v : acc || v;
+      }
+      return acc;
     }
   }
 }
@@ -226,7 +262,7 @@ export function hasPositiveTerm(ast: CondNode, negated = false): boolean {
     case 'not':
       return hasPositiveTerm(ast.e, !negated);
     default:
-      return hasPositiveTerm(ast.l, negated) || hasPositiveTerm(ast.r, negated);
+      return ast.args.some((a) => hasPositiveTerm(a, negated));
   }
 }
 
@@ -239,10 +275,7 @@ export function negatedOnly(ast: CondNode, names: readonly string[]): Set<string
       const ids = n.t === 'id' ? [n.name] : expandPattern(n.pattern, names);
       for (const x of ids) (negated ? neg : pos).add(x);
     } else if (n.t === 'not') walk(n.e, !negated);
-    else {
-      walk(n.l, negated);
-      walk(n.r, negated);
-    }
+    else for (const a of n.args) walk(a, negated);
   };
   walk(ast, false);
   return new Set([...neg].filter((x) => !pos.has(x)));

@@ -58,8 +58,13 @@ const LOADER_CODES: Record<string, string> = {
   NJ_UNKNOWN_EVENT_TYPE: 'nj/unknown-event-type', NJ_UNSUPPORTED_LOGSOURCE: 'nj/unsupported-logsource',
   NJ_CORR_UNKNOWN_RULE: 'nj/correlation-unknown-rule', NJ_CORR_BROKEN_REF: 'nj/correlation-unknown-rule', NJ_FILTER_UNKNOWN_RULE: 'nj/correlation-unknown-rule',
   NJ_TIMESPAN_LIMIT: 'nj/timespan-limit', NJ_TIMESPAN_INVALID: 'nj/timespan-format', NJ_DURATION_INVALID: 'nj/timespan-format',
-  NJ_DUPLICATE_ID: 'nj/duplicate-id', NJ_SCHEMA_FORMAT: 'nj/schema-format', NJ_DUPLICATE_NAME: 'nj/duplicate-id', NJ_CORR_RULES: 'nj/correlation-min-rules',
+  NJ_DUPLICATE_ID: 'nj/duplicate-id', NJ_INTERNAL: 'nj/internal', NJ_SCHEMA_FORMAT: 'nj/schema-format', NJ_DUPLICATE_NAME: 'nj/duplicate-id', NJ_CORR_RULES: 'nj/correlation-min-rules',
 };
+
+/** Long conditions are cut in messages (the location points at the whole thing). */
+function clip(src: string): string {
+  return src.length > 100 ? `${src.slice(0, 97)}...` : src;
+}
 
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -250,7 +255,7 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
     } catch (err) {
       if (err instanceof ConditionSyntaxError) {
         parsedAll = false;
-        c.add(doc, 'nj/condition-syntax', `condition "${src}": ${err.message} (at column ${err.pos + 1})`, path);
+        c.add(doc, 'nj/condition-syntax', `condition "${clip(src)}": ${err.message} (at column ${err.pos + 1})`, path);
         continue;
       }
       throw err;
@@ -266,15 +271,15 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
         for (const x of m) used.add(x);
       }
     }
-    if (!hasPositiveTerm(ast)) c.add(doc, 'nj/negation-only-condition', `condition "${src}" has no positive term: it matches every event of the rule's types except the excluded ones`, path);
+    if (!hasPositiveTerm(ast)) c.add(doc, 'nj/negation-only-condition', `condition "${clip(src)}" has no positive term: it matches every event of the rule's types except the excluded ones`, path);
     const fixed = new Map<string, boolean>();
     for (const s of sels.values()) {
       if (s.never) fixed.set(s.name, false);
       else if (s.always) fixed.set(s.name, true);
     }
     const sat = satisfiability(ast, names, fixed);
-    if (sat && !sat.canBeTrue) c.add(doc, 'nj/unreachable-condition', `condition "${src}" can never be true${[...fixed].some(([, v]) => !v) ? ` (selection(s) ${[...fixed].filter(([, v]) => !v).map(([k]) => k).join(', ')} can never match)` : ''}`, path);
-    else if (sat && !sat.canBeFalse) c.add(doc, 'nj/always-true-condition', `condition "${src}" is true for every event of the rule's types${[...fixed].some(([, v]) => v) ? ` (selection(s) ${[...fixed].filter(([, v]) => v).map(([k]) => k).join(', ')} match anything)` : ''}`, path);
+    if (sat && !sat.canBeTrue) c.add(doc, 'nj/unreachable-condition', `condition "${clip(src)}" can never be true${[...fixed].some(([, v]) => !v) ? ` (selection(s) ${[...fixed].filter(([, v]) => !v).map(([k]) => k).join(', ')} can never match)` : ''}`, path);
+    else if (sat && !sat.canBeFalse) c.add(doc, 'nj/always-true-condition', `condition "${clip(src)}" is true for every event of the rule's types${[...fixed].some(([, v]) => v) ? ` (selection(s) ${[...fixed].filter(([, v]) => v).map(([k]) => k).join(', ')} match anything)` : ''}`, path);
   }
   // Without a parsed condition, "unused" would only repeat the syntax error.
   if (parsedAll) for (const n of names) if (!used.has(n)) c.add(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, ['detection', n]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { regexProblems } from '../../src/lint/regex.js';
-import { ConditionSyntaxError, evalCondition, hasPositiveTerm, parseCondition, satisfiability } from '../../src/lint/condition.js';
+import { ConditionSyntaxError, evalCondition, expandPattern, globMatch, hasPositiveTerm, parseCondition, satisfiability } from '../../src/lint/condition.js';
 
 const checks = (re: string, mods: string[] = []) => regexProblems(re, mods).map((p) => p.check);
 
@@ -39,6 +39,27 @@ describe('condition parser and analysis', () => {
     expect(evalCondition(parseCondition('1 of them'), names, (n) => n === '_private')).toBe(false);
     expect(evalCondition(parseCondition('selection and not 1 of nothing_*'), names, (n) => n === 'selection')).toBe(true);
   });
+  it('matches patterns as globs, linearly (no regex backtracking on hostile patterns)', () => {
+    expect(globMatch('sel_*_x', 'sel_abc_x')).toBe(true);
+    expect(globMatch('sel_*_x', 'sel_abc_y')).toBe(false);
+    expect(globMatch('*', '')).toBe(true);
+    expect(globMatch('a*', 'b')).toBe(false);
+    expect(expandPattern('filter*', ['filter', 'filter_a', 'afilter'])).toEqual(['filter', 'filter_a']);
+    // Would take exponential time as ^a.*a.*…b$ on a backtracking engine; must return at once.
+    expect(globMatch(`${'*a'.repeat(40)}b`, 'a'.repeat(5000))).toBe(false);
+  });
+
+  it('parses a very long condition', () => {
+    const src = Array.from({ length: 20000 }, (_, i) => `s${i}`).join(' or ');
+    expect(() => parseCondition(src)).not.toThrow();
+  });
+
+  it('refuses nesting deeper than 200 levels instead of exhausting the stack', () => {
+    expect(() => parseCondition(`${'('.repeat(5000)}s${')'.repeat(5000)}`)).toThrow(/nests deeper than 200/);
+    expect(() => parseCondition(`${'not '.repeat(5000)}s`)).toThrow(/nests deeper than 200/);
+    expect(() => parseCondition(`${'('.repeat(150)}s${')'.repeat(150)}`)).not.toThrow();
+  });
+
   it('reports syntax errors with a position', () => {
     for (const [src, re] of [
       ['selection AND filter_a', /lower case/],
