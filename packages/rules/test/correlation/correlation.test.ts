@@ -295,6 +295,13 @@ describe('group-by fields and aliases', () => {
     expect(g.byRule.get('p')!(execEvent('/bin/sh', ['sh']), ctx)).toBe('/bin/sh');
   });
 
+  it('a group-by field a referenced taxonomy rule cannot map is an error at the group-by entry', () => {
+    const proc = `title: p\nname: p\nlogsource: {product: macos, category: process_creation}\ndetection: {sel: {Image|endswith: /sh}, condition: sel}\n---\n`;
+    const r = parseRuleText(`${proc}title: c\ncorrelation:\n  type: event_count\n  rules: [p]\n  group-by: [NoSuchField]\n  timespan: 1m\n  condition: {gt: 1}\n`);
+    expect(r.diagnostics.map(where)).toEqual(['NJ_UNMAPPED_FIELD@10:14']);
+    expect(r.diagnostics[0]!.message).toContain("for rule 'p'");
+  });
+
   it('a lineage group-by puts fork, exec and exit in requiredEventTypes', () => {
     const rs = compileRuleText(corr('  type: event_count\n  rules: [sensitive_open]\n  group-by: [parent.entity_id]\n  timespan: 1m\n  condition: {gt: 1}\n'));
     expect(rs.rules.some((r) => r.usesLineage)).toBe(false);

@@ -118,7 +118,15 @@ describe('diagnostics: codes and exact positions', () => {
   const one = (text: string) => parseRuleText(text, 'r.yml').diagnostics.map(where);
 
   it('NJ_YAML_SYNTAX', () => {
-    expect(one('title: a\nlogsource: [unclosed\n')).toContain('NJ_YAML_SYNTAX@3:1');
+    expect(one('title: a\nlogsource: [unclosed\n')).toEqual(['NJ_YAML_SYNTAX@3:1']);
+    expect(one('a: 1\n b: 2\n')).toEqual(['NJ_YAML_SYNTAX@1:4', 'NJ_YAML_SYNTAX@1:4']);
+  });
+
+  it('NJ_YAML_WARNING is a warning; the rule still loads', () => {
+    const r = parseRuleText(`%FOO bar\n---\n${OPEN_RULE}`, 'r.yml');
+    expect(r.diagnostics.map(where)).toEqual(['NJ_YAML_WARNING@1:1']);
+    expect(r.diagnostics[0]!.severity).toBe('warning');
+    expect(r.ruleset.rules).toHaveLength(1);
   });
 
   it('NJ_YAML_DUPLICATE_KEY points at the repeated key', () => {
