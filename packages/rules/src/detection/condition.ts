@@ -49,6 +49,8 @@ function tokenize(src: string, path: Path): Token[] {
 }
 
 const OPERATORS = new Set(['and', 'or', 'not']);
+/** Nesting limit for parentheses and `not` chains: untrusted text must not exhaust the stack. */
+export const MAX_CONDITION_DEPTH = 128;
 const UPPER_OPS = new Set(['AND', 'OR', 'NOT', 'And', 'Or', 'Not']);
 
 /** Parse and resolve one condition string against the detection's identifiers. Null when pruned away. */
@@ -79,10 +81,17 @@ export function parseCondition(src: string, identifiers: readonly string[], path
     }
     return combine('and', args);
   };
+  let depth = 0;
+  const deeper = (t: Token) => {
+    if (++depth > MAX_CONDITION_DEPTH) err(`nesting deeper than ${MAX_CONDITION_DEPTH} levels`, t);
+  };
   const parseNot = (): ConditionNode | null => {
-    if (isOp(peek(), 'not')) {
+    const t = peek();
+    if (t !== undefined && t.text === 'not') {
       pos++;
+      deeper(t);
       const arg = parseNot();
+      depth--;
       return arg === null ? null : { type: 'not', arg };
     }
     return parsePrimary();
@@ -92,9 +101,11 @@ export function parseCondition(src: string, identifiers: readonly string[], path
     if (t === undefined) return err('expected a selection, `not`, `(` or `x of`');
     if (t.text === '(') {
       pos++;
+      deeper(t);
       const inner = parseOr();
       if (!isOp(peek(), ')')) err("expected ')'", peek());
       pos++;
+      depth--;
       return inner;
     }
     if (t.text === ')') return err("unexpected ')'", t);

@@ -206,6 +206,9 @@ interface StrState {
   binary: boolean;
 }
 
+/** Upper bound on the values one `expand` may generate (placeholders multiply). */
+export const MAX_EXPANSION = 4096;
+
 function expandPlaceholders(alts: SigmaStr[], env: ItemEnv, path: Path): SigmaStr[] {
   let out: SigmaStr[] = [];
   for (const alt of alts) {
@@ -215,6 +218,9 @@ function expandPlaceholders(alts: SigmaStr[], env: ItemEnv, path: Path): SigmaSt
         const vals = env.placeholders && Object.prototype.hasOwnProperty.call(env.placeholders, p.ph) ? env.placeholders[p.ph] : undefined;
         if (!vals) {
           throw new RuleError('NJ_UNKNOWN_PLACEHOLDER', `placeholder '%${p.ph}%' has no value (give it in the placeholders option)`, path);
+        }
+        if (partial.length * vals.length > MAX_EXPANSION) {
+          throw new RuleError('NJ_MODIFIER_VALUE', `'expand' would generate more than ${MAX_EXPANSION} values`, path);
         }
         const next: SigmaStr[] = [];
         for (const pre of partial) for (const v of vals) next.push([...pre, ...parseSigmaString(String(v))]);

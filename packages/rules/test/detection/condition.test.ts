@@ -194,3 +194,17 @@ describe('selection info', () => {
     expect(t.d.info.selections.map((s) => [s.name, s.referenced])).toEqual([['a', true], ['b', false]]);
   });
 });
+
+describe('hostile conditions', () => {
+  it('deep parentheses and long not-chains are rejected, not a stack overflow', () => {
+    const deep = `${'('.repeat(5000)}a${')'.repeat(5000)}`;
+    const e = compileError(() => cond(deep));
+    expect(e.code).toBe('NJ_CONDITION_SYNTAX');
+    expect(e.message).toMatch(/nesting/);
+    expect(compileError(() => cond(`${'not '.repeat(5000)}a`)).code).toBe('NJ_CONDITION_SYNTAX');
+  });
+  it('reasonable nesting still works', () => {
+    const t = cond(`${'('.repeat(50)}a or b${')'.repeat(50)}`);
+    expect(t('b')).toBe(true);
+  });
+});

@@ -288,6 +288,10 @@ describe('expand', () => {
   it('\\% escapes a percent sign under expand', () => {
     expect(on('a|expand', '100\\%', ph)('100%')).toBe(true);
   });
+  it('refuses an expansion that would explode', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `v${i}`);
+    expect(err('a|expand', '%p%%p%%p%', { p: many }).code).toBe('NJ_MODIFIER_VALUE');
+  });
   it('an unknown placeholder is an error', () => {
     const e = err('a|expand', '%nope%', ph);
     expect(e.code).toBe('NJ_UNKNOWN_PLACEHOLDER');
