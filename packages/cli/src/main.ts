@@ -24,6 +24,7 @@ Commands:
   events [rules…]      the ES event types a ruleset needs
 
 Run 'nightjar <command> --help' for a command's options.
+Exit codes: 0 clean · 1 findings (alerts, failed tests, lint findings) · 2 usage or fatal error.
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
