@@ -11,8 +11,9 @@ import type { EsMessage, EsProcess, EvalContext, FieldGetter, NightjarEvent } fr
  * - ParentImage is `parent.executable.path` through lineage; for exec, when lineage does not know the
  *   target's parent, it falls back to the exec'ing image (`process.executable.path`: after fork, the
  *   parent's image), as DESIGN.md's Conventions say.
- * - User is the subject's effective uid as a decimal string (ES carries uids, not names); `root`
- *   therefore never matches, `0` does.
+ * - User is the subject's effective uid as a decimal string (ES carries uids, not names). The one
+ *   name every Mac agrees on is resolved: uid 0 reads as the list ['0', 'root'], so `User: root` and
+ *   `User: '0'` both match; other names (`bob`) never match: write the uid.
  * - OriginalFileName (a PE resource on Windows) is the code-signing identifier (`signing_id`), the
  *   nearest macOS notion of "the name the vendor gave this binary".
  * - file_event → `create` (the created path) and `rename` (the destination path). `write` is left
@@ -89,6 +90,13 @@ export function commandLine(args: unknown): string | undefined {
   return lastLine;
 }
 
+const ROOT_USER: readonly string[] = Object.freeze(['0', 'root']);
+/** uid → the User value: its decimal string, or ['0', 'root'] for uid 0 (a list field matches any element). */
+function userOf(uid: number | undefined): string | readonly string[] | undefined {
+  if (uid === undefined) return undefined;
+  return uid === 0 ? ROOT_USER : String(uid);
+}
+
 const execPayload = (msg: EsMessage) => payload(msg, 'exec');
 const execTarget: ProcPick = (msg) => obj(execPayload(msg)?.target) as EsProcess | undefined;
 const actor: ProcPick = (msg) => msg.process;
@@ -113,10 +121,7 @@ function processFields(base: string, pick: ProcPick, execFallback: boolean): Rec
       const pv = tokenField(p?.audit_token, 'pidversion');
       return pid === undefined || pv === undefined ? undefined : `${pid}:${pv}`;
     }),
-    User: f(`${base}.audit_token.euid (uid as a decimal string)`, (m) => {
-      const u = tokenField(pick(m)?.audit_token, 'euid');
-      return u === undefined ? undefined : String(u);
-    }),
+    User: f(`${base}.audit_token.euid (uid as a decimal string; 0 also reads as 'root')`, (m) => userOf(tokenField(pick(m)?.audit_token, 'euid'))),
     SigningId: f(`${base}.signing_id`, (m) => pick(m)?.signing_id),
     OriginalFileName: f(`${base}.signing_id`, (m) => pick(m)?.signing_id),
     TeamId: f(`${base}.team_id`, (m) => pick(m)?.team_id),
@@ -134,10 +139,9 @@ function processFields(base: string, pick: ProcPick, execFallback: boolean): Rec
       const pv = tokenField(t, 'pidversion');
       return pid === undefined || pv === undefined ? undefined : `${pid}:${pv}`;
     }),
-    ParentUser: f(`${base}.parent_audit_token.euid (uid as a decimal string)`, (m) => {
-      const u = tokenField(pick(m)?.parent_audit_token, 'euid');
-      return u === undefined ? undefined : String(u);
-    }),
+    ParentUser: f(`${base}.parent_audit_token.euid (uid as a decimal string; 0 also reads as 'root')`, (m) =>
+      userOf(tokenField(pick(m)?.parent_audit_token, 'euid')),
+    ),
     ParentImage: f(
       execFallback ? 'parent.executable.path (lineage; falls back to process.executable.path)' : 'parent.executable.path (lineage)',
       (m, ev, ctx) => {

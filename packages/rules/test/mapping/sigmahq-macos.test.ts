@@ -63,12 +63,22 @@ describe('process_creation fields (subject: the exec target)', () => {
   it('ProcessId, ProcessGuid and User come from the target audit token (User is the euid as a string)', () => {
     expect(get('ProcessId', 'process_creation', ev)).toBe(200);
     expect(get('ProcessGuid', 'process_creation', ev)).toBe('200:2');
-    expect(get('User', 'process_creation', ev)).toBe('0');
+    expect(get('User', 'process_creation', ev)).toEqual(['0', 'root']);
+  });
+  it('User: root and User: 0 both match uid 0; other names do not resolve', () => {
+    const d = (v: unknown) => compileDetection({ detection: { s: { User: v }, condition: 's' }, logsource: ls('process_creation'), fieldMapping: M });
+    expect(d('root').match(ev, CTX)).toBe(true);
+    expect(d(0).match(ev, CTX)).toBe(true);
+    expect(d('ROOT').match(ev, CTX)).toBe(true);
+    const bob = exec('/bin/ls', ['ls'], {}, { audit_token: [501, 501, 20, 501, 20, 9, 1, 1] });
+    expect(d('root').match(bob, CTX)).toBe(false);
+    expect(d('501').match(bob, CTX)).toBe(true);
   });
   it('reads v10 array audit tokens too', () => {
     const v10 = exec('/bin/ls', ['ls'], {}, { audit_token: [501, 502, 20, 501, 20, 4242, 1, 7] });
     expect(get('ProcessId', 'process_creation', v10)).toBe(4242);
     expect(get('User', 'process_creation', v10)).toBe('502');
+    expect(get('ParentUser', 'process_creation', v10)).toBe('501');
     expect(get('ProcessGuid', 'process_creation', v10)).toBe('4242:7');
   });
   it('OriginalFileName is the signing id; SigningId, TeamId, Hashes, CurrentDirectory', () => {
