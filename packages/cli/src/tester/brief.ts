@@ -107,7 +107,7 @@ const SHORTHANDS = ['pid', 'pidversion', 'euid', 'ppid'] as const;
  * removed before merging, applied after, so they win over defaults but an explicit audit_token wins
  * over them).
  */
-function processFrom(base: Obj, partial: unknown, index: number, path: (string | number)[]): Obj {
+function processFrom(base: Obj, partial: unknown, index: number, path: (string | number)[], known?: ReadonlyMap<number, number>): Obj {
   if (partial === undefined) return base;
   if (!isObj(partial)) throw new BriefEventError(`${path.join('.')} must be a mapping (a partial es_process_t)`, index, path);
   const rest: Obj = { ...partial };
@@ -140,7 +140,9 @@ function processFrom(base: Obj, partial: unknown, index: number, path: (string |
   if (sh.ppid !== undefined) {
     out.ppid = sh.ppid;
     out.original_ppid = sh.ppid;
-    out.parent_audit_token = { ...(out.parent_audit_token as Obj), pid: sh.ppid };
+    // The parent's pidversion is the one this case last showed for that pid (after a fork and an
+    // exec, the parent is the exec'd image), else 1.
+    out.parent_audit_token = { ...(out.parent_audit_token as Obj), pid: sh.ppid, pidversion: known?.get(sh.ppid) ?? 1 };
   }
   out = merge(out, rest, index, path) as Obj;
   return out;
@@ -157,7 +159,8 @@ function defaultPayload(type: string, actor: Obj): Obj {
     case 'exec':
       return { target: undefined, args: undefined, env: [], fds: [], cwd: file('/'), script: null, last_fd: 2, image_cputype: 16777228, image_cpusubtype: 2, dyld_exec_path: undefined };
     case 'fork':
-      return { child: defaultProcess(pid + 1, 1, pid, (actor.executable as Obj).path as string) };
+      // The child starts as a copy of the parent image; its parent token is the actor's.
+      return { child: { ...defaultProcess(pid + 1, 1, pid, (actor.executable as Obj).path as string), parent_audit_token: { ...(actor.audit_token as Obj) } } };
     case 'exit':
       return { stat: 0 };
     case 'open':
@@ -275,6 +278,12 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
   const seqByType = new Map<string, number>();
   let prevUs: number | undefined;
   let global = 0;
+  // pid → the latest pidversion seen in this case (actors, exec targets, fork children).
+  const known = new Map<number, number>();
+  const learn = (p: unknown): void => {
+    const t = isObj(p) ? p.audit_token : undefined;
+    if (isObj(t) && typeof t.pid === 'number' && typeof t.pidversion === 'number') known.set(t.pid, t.pidversion);
+  };
   events.forEach((raw, i) => {
     if (!isObj(raw)) throw new BriefEventError(`event ${i + 1} must be a mapping with at least 'type'`, i);
     const type = raw.type;
@@ -307,7 +316,7 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
     }
     prevUs = us;
 
-    const actor = processFrom(defaultProcess(), raw.process, i, ['process']);
+    const actor = processFrom(defaultProcess(), raw.process, i, ['process'], known);
     const payloadIn = raw[name] ?? raw[type];
     if (payloadIn !== undefined && payloadIn !== null && !isObj(payloadIn)) {
       throw new BriefEventError(`event ${i + 1}: '${name}' must be a mapping`, i, [name]);
@@ -325,7 +334,7 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
         const v = userPayload[pk];
         delete userPayload[pk];
         if (v === null) payload[pk] = null;
-        else payload[pk] = processFrom(base ?? defaultProcess(), v, i, [name, pk]);
+        else payload[pk] = processFrom(base ?? defaultProcess(), v, i, [name, pk], known);
       } else if (base !== undefined) payload[pk] = base;
     }
     const merged = merge(payload, userPayload, i, [name]) as Obj;
@@ -342,6 +351,9 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
       });
     }
     for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+    learn(actor);
+    if (name === 'exec') learn(merged.target);
+    if (name === 'fork') learn(merged.child);
 
     const seq = seqByType.get(name) ?? 0;
     seqByType.set(name, seq + 1);

@@ -104,6 +104,20 @@ describe('expandBriefEvents', () => {
     expect((m!.event.exec as Record<string, unknown>).args).toEqual(['defaults', 'write', 'x', '-bool', 'true', '-int', '5']);
   });
 
+  it('fills parent tokens from the processes the case already showed', () => {
+    const ms = expandBriefEvents([
+      { type: 'exec', process: { pid: 400, pidversion: 1 }, exec: { target: { executable: { path: '/Applications/Word' } } } },
+      { type: 'fork', process: { pid: 400, pidversion: 2 }, fork: { child: { pid: 401 } } },
+      { type: 'exec', process: { pid: 401, ppid: 400 }, exec: { target: { executable: { path: '/bin/sh' } } } },
+      { type: 'exec', process: { pid: 9, ppid: 77 } },
+    ]);
+    const child = (ms[1]!.event.fork as Record<string, any>).child;
+    expect(child.parent_audit_token).toMatchObject({ pid: 400, pidversion: 2 });
+    expect((ms[2]!.process as Record<string, any>).parent_audit_token).toMatchObject({ pid: 400, pidversion: 2 });
+    // An unknown parent defaults to pidversion 1.
+    expect((ms[3]!.process as Record<string, any>).parent_audit_token).toMatchObject({ pid: 77, pidversion: 1 });
+  });
+
   it('parses offsets', () => {
     expect(parseOffsetUs('+500ms')).toBe(500_000);
     expect(parseOffsetUs('+2s')).toBe(2_000_000);

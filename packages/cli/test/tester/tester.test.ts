@@ -144,6 +144,44 @@ ${ev}${ev}`,
   });
 });
 
+describe('nightjar test: lineage', () => {
+  it('evaluates ParentImage through the engine lineage, in the run and in the explanation', async () => {
+    const dir = repo({
+      'r.yml': `${HEAD('12121212-1212-4212-8212-121212121212', 'Shell from Word')}logsource: { product: macos, category: process_creation }
+detection:
+  selection:
+    ParentImage|endswith: /Microsoft Word
+    Image|endswith: /sh
+  condition: selection
+tests:
+  - name: fires when Word forks a shell
+    expect: { match: true }
+    events:
+      - type: exec
+        process: { pid: 400, pidversion: 1, ppid: 1, executable: { path: /bin/launchctl } }
+        exec: { target: { executable: { path: /Applications/Microsoft Word.app/Contents/MacOS/Microsoft Word } } }
+      - type: fork
+        process: { pid: 400, pidversion: 2, executable: { path: /Applications/Microsoft Word.app/Contents/MacOS/Microsoft Word } }
+        fork: { child: { pid: 401, pidversion: 1 } }
+      - type: exec
+        process: { pid: 401, pidversion: 1, ppid: 400, executable: { path: /Applications/Microsoft Word.app/Contents/MacOS/Microsoft Word } }
+        exec: { target: { executable: { path: /bin/sh } } }
+  - name: wrongly expects a match when Terminal is the parent
+    expect: { match: true }
+    events:
+      - type: exec
+        process: { pid: 500, pidversion: 1, ppid: 300, executable: { path: /System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal } }
+        exec: { target: { executable: { path: /bin/sh } } }
+`,
+    });
+    const cs = cases(await test(dir));
+    expect(cs.map((c) => c.status)).toEqual(['pass', 'fail']);
+    const why = cs[1]!.explanation!.join('\n');
+    // The selection's Image item matched; the ParentImage item (a lineage field) did not.
+    expect(why).toMatch(/selection: false — false item\(s\): ParentImage\|endswith$/m);
+  });
+});
+
 describe('nightjar test: errors', () => {
   it('a rule that does not load is an error and exits 1', async () => {
     const dir = repo({
