@@ -28,7 +28,8 @@ export class ProfileCollector {
   readonly paths = new Map<string, number>();
   readonly signingIds = new Map<string, number>();
   readonly processes = new Map<string, ProcEntry>();
-  readonly versions = new Map<string, number>();
+  /** Message versions seen (-1: no `version` key). */
+  readonly versions = new Map<number, number>();
   readonly hosts = new Map<string, number>();
   firstTime = Infinity;
   lastTime = -Infinity;
@@ -65,7 +66,7 @@ export class ProfileCollector {
       if (!p) this.processes.set(ev.entityId, (p = { path, pid: ev.pid, count: 0 }));
       p.count++;
     }
-    const v = ev.version === undefined ? 'none' : String(ev.version);
+    const v = ev.version ?? -1;
     this.versions.set(v, (this.versions.get(v) ?? 0) + 1);
     if (ev.host !== undefined) this.hosts.set(ev.host, (this.hosts.get(ev.host) ?? 0) + 1);
 

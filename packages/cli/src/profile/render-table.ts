@@ -106,10 +106,14 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   for (const t of pr.top_talkers) out.push(`  ${sanitize(t.entity_id).padEnd(ew)} ${num(t.count).padStart(tw)} ${pct(t.share).padStart(6)}  ${sanitize(t.path)}`);
 
   out.push(section(p, `Events over time (one cell per ${bucketName(pr.rate.bucket_s * Math.max(1, Math.ceil(pr.rate.buckets.length / 72)))})`));
-  out.push(`  ${p.cyan(sparkline(pr.rate.buckets.map((b) => b.count), 72))}`);
+  const spark = sparkline(pr.rate.buckets.map((b) => b.count), 72);
+  out.push(`  ${p.cyan(spark)}`);
   if (pr.rate.buckets.length > 0) {
+    const from = new Date(Math.floor(pr.rate.buckets[0].start / 1000)).toISOString().slice(0, 19);
+    const to = new Date(Math.floor((pr.rate.buckets[pr.rate.buckets.length - 1].start + pr.rate.bucket_s * 1e6) / 1000)).toISOString().slice(0, 19);
+    out.push(p.dim(`  ${from}${to.padStart(Math.max(to.length + 1, spark.length - from.length))}`));
     const peak = pr.rate.buckets.reduce((a, b) => (b.count > a.count ? b : a));
-    out.push(p.dim(`  peak ${num(peak.count)} events in the bucket starting ${new Date(Math.floor(peak.start / 1000)).toISOString()}`));
+    out.push(p.dim(`  busiest ${bucketName(pr.rate.bucket_s)}: ${num(peak.count)} events, from ${new Date(Math.floor(peak.start / 1000)).toISOString()}`));
   }
 
   out.push(section(p, 'Sequence gaps'));

@@ -190,7 +190,7 @@ export function buildProfile(
     by_signing_id: top(c.signingIds, total, lim.signingIds),
     top_talkers: talkers,
     unknown_types: top(c.unknownTypes, total, 50),
-    message_versions: Object.fromEntries([...c.versions].sort()),
+    message_versions: Object.fromEntries([...c.versions].sort((a, b) => a[0] - b[0]).map(([v, n]) => [v < 0 ? 'none' : String(v), n])),
     hosts: Object.fromEntries([...c.hosts].sort()),
     gaps: {
       count: seq.gaps,
