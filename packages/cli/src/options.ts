@@ -18,7 +18,7 @@ export interface CommandSpec<F extends string = string> {
   /** Full `--help` text. */
   readonly help: string;
   readonly options: OptionSpec;
-  /** Accepted `--format` values (first is not necessarily the default; see `defaultFormat`). */
+  /** Accepted `--format` values; each command picks its own default when the flag is absent. */
   readonly formats?: readonly F[];
   /** Whether positional arguments are allowed, and at least how many. */
   readonly positionals?: { readonly min: number };

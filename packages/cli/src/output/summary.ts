@@ -1,4 +1,4 @@
-/** The end-of-run summary printed on stderr by `scan` (and the shape `--format json` users can rely on nowhere: it is for people). */
+/** The end-of-run summary `scan` prints on stderr. It is for people; machines read the alerts and exit code. */
 import { type Palette, num, palette, sanitize, truncate } from './color.js';
 
 export interface RuleCount {
