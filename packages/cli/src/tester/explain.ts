@@ -188,10 +188,15 @@ export function explainDetection(doc: DocLike, rule: CompiledRule, events: reado
   for (const i of targets.slice(0, MAX_EVENTS_EXPLAINED)) {
     const ev = events[i]!;
     const parts: string[] = [];
+    let anyTrue = false;
     for (const c of conds) {
       const v = evalCondition(c.ast, names, truth(i));
+      if (v === true) anyTrue = true;
       parts.push(`condition "${c.src}" is ${v === true ? 'true' : 'false'}`);
     }
+    // The detection matched but the rule did not: a Sigma filter document applied to it excluded the event.
+    const filters = (doc as { filters?: readonly string[] }).filters ?? [];
+    if (mode === 'missed' && anyTrue) parts.push(filters.length ? `but filter(s) ${filters.join(', ')} applied to this rule excluded it` : 'but the rule did not match (see the rule\'s nightjar: options)');
     lines.push(`${eventLabel(ev, i, t0)}: ${parts.join('; ') || 'condition not evaluated'}`);
     for (const n of names) {
       const v = truth(i)(n);

@@ -182,6 +182,42 @@ tests:
   });
 });
 
+describe('nightjar test: Sigma filters', () => {
+  it('applies filter documents to the rule under test and names them when they exclude an event', async () => {
+    const dir = repo({
+      'r.yml': `${HEAD('13131313-1313-4313-8313-131313131313', 'Curl')}logsource: { product: macos, category: process_creation }
+detection:
+  selection:
+    Image|endswith: /curl
+  condition: selection
+tests:
+  - name: wrongly expects a match on brew
+    expect: { match: true }
+    events:
+      - type: exec
+        exec: { target: { executable: { path: /usr/bin/curl } }, args: [curl, brew.sh] }
+  - name: fires elsewhere
+    expect: { match: true }
+    events:
+      - type: exec
+        exec: { target: { executable: { path: /usr/bin/curl } }, args: [curl, evil.sh] }
+---
+title: Ignore brew
+id: 14141414-1414-4414-8414-141414141414
+logsource: { product: macos, category: process_creation }
+filter:
+  rules: [13131313-1313-4313-8313-131313131313]
+  selection:
+    CommandLine|contains: brew.sh
+  condition: not selection
+`,
+    });
+    const cs = cases(await test(dir));
+    expect(cs.map((c) => c.status)).toEqual(['fail', 'pass']);
+    expect(cs[0]!.explanation!.join('\n')).toContain('condition "selection" is true; but filter(s) 14141414-1414-4414-8414-141414141414 applied to this rule excluded it');
+  });
+});
+
 describe('nightjar test: errors', () => {
   it('a rule that does not load is an error and exits 1', async () => {
     const dir = repo({
