@@ -2,7 +2,6 @@ import type { EvalContext, FieldGetter, NightjarEvent } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 import { compileRegex, type RegexFlags } from './regex.js';
 import {
-  STAR,
   hasPlaceholders,
   hasWildcards,
   literal,
@@ -10,7 +9,6 @@ import {
   parseSigmaString,
   render,
   wrap,
-  type Part,
   type SigmaStr,
 } from './sigma-string.js';
 import {
@@ -87,7 +85,7 @@ export function parseKey(key: string, path: Path): { field: string; modifiers: s
   const [field, ...mods] = key.split('|');
   for (const m of mods) {
     if (!KNOWN.has(m)) {
-      throw new RuleError('NJ_UNKNOWN_MODIFIER', `unknown modifier '${m}' in '${key}' (known: ${KNOWN_MODIFIERS.join(', ')})`, path);
+      throw new RuleError('NJ_UNKNOWN_MODIFIER', `unknown modifier '${m}' in '${key}' (known: ${KNOWN_MODIFIERS.join(', ')})`, path, { key: true });
     }
   }
   return { field, modifiers: mods };
@@ -161,11 +159,11 @@ function isNullish(raw: unknown): boolean {
 function checkCombination(mods: readonly string[], field: string | null, path: Path): void {
   const seen = new Set<string>();
   for (const m of mods) {
-    if (seen.has(m)) throw new RuleError('NJ_MODIFIER_COMBINATION', `modifier '${m}' is repeated`, path);
+    if (seen.has(m)) throw new RuleError('NJ_MODIFIER_COMBINATION', `modifier '${m}' is repeated`, path, { key: true });
     seen.add(m);
   }
   const bad = (msg: string) => {
-    throw new RuleError('NJ_MODIFIER_COMBINATION', msg, path);
+    throw new RuleError('NJ_MODIFIER_COMBINATION', msg, path, { key: true });
   };
   if (seen.has('exists')) {
     if (field === null) bad("'exists' must be bound to a field");
@@ -379,7 +377,14 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     if (typeof value !== 'string' || /[*?]/.test(value)) {
       throw new RuleError('NJ_MODIFIER_VALUE', "'fieldref' needs a field name without wildcards", vpath);
     }
-    const other = env.fieldGetter(value, vpath);
+    let other: FieldGetter;
+    try {
+      other = env.fieldGetter(value, vpath);
+    } catch (e) {
+      // The offender is the value (the referenced field name), not the key.
+      if (e instanceof RuleError) throw new RuleError(e.code, `fieldref: ${e.message}`, vpath);
+      throw e;
+    }
     const mode = has('contains') ? 'contains' : has('startswith') ? 'startswith' : has('endswith') ? 'endswith' : 'eq';
     const fold = (s: string) => (cased ? s : s.toLowerCase());
     const test = (a: string, b: string) =>
@@ -489,5 +494,3 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
   return { match: finalMatch, canMatch: reason === undefined, reason };
 }
 
-export { STAR };
-export type { Part };

@@ -12,7 +12,7 @@ export function compileFieldPath(path: string, at: readonly (string | number)[] 
   try {
     return coreCompileFieldPath(path);
   } catch (e) {
-    if (e instanceof FieldPathError) throw new RuleError('NJ_FIELD_PATH', e.message, at);
+    if (e instanceof FieldPathError) throw new RuleError('NJ_FIELD_PATH', e.message, at, { key: true });
     throw e;
   }
 }

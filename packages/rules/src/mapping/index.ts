@@ -127,14 +127,14 @@ export function resolveField(
 ): FieldResolution {
   const k = classify(logsource, fieldMapping);
   if (field === '' || /\s/.test(field)) {
-    throw new RuleError('NJ_UNMAPPED_FIELD', `invalid field name '${field}'`, path);
+    throw new RuleError('NJ_UNMAPPED_FIELD', `invalid field name '${field}'`, path, { key: true });
   }
   if (k.kind === 'native') return nativeField(field, path);
   if (field.includes('.') || field.startsWith('$')) return nativeField(field, path);
   const perType = k.mapping.fields.get(field);
   if (perType === undefined) {
     const known = [...k.mapping.fields.keys()].sort().join(', ');
-    throw new RuleError('NJ_UNMAPPED_FIELD', `field '${field}' is not mapped for category '${k.category}' (mapped: ${known}; or use a dotted ES path)`, path);
+    throw new RuleError('NJ_UNMAPPED_FIELD', `field '${field}' is not mapped for category '${k.category}' (mapped: ${known}; or use a dotted ES path)`, path, { key: true });
   }
   const types = [...perType.keys()];
   const usesLineage = [...perType.values()].some((m) => m.usesLineage);

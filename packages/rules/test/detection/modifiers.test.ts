@@ -330,6 +330,9 @@ describe('modifier errors', () => {
     expect(e.code).toBe('NJ_UNKNOWN_MODIFIER');
     expect(e.message).toContain('contanis');
     expect(e.path).toEqual(['detection', 'sel', 'event.open.a|contanis']);
+    // The key is the offender (the loader points at the key, not the value).
+    expect((e as { key?: boolean }).key).toBe(true);
+    expect((err('a|re', '(bad') as { key?: boolean }).key).toBeUndefined();
   });
   it('a repeated modifier is an error', () => {
     expect(err('a|contains|contains', 'x').code).toBe('NJ_MODIFIER_COMBINATION');

@@ -115,8 +115,11 @@ describe('filters applied as pySigma applies them', () => {
 
   it('a filter that does not compile is an error at the filter’s own key path', () => {
     const r = parseRuleText(BASE + filter('any', undefined, '  sel:\n    process.executable.path|nosuchmod: x\n  condition: not sel\n'));
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['NJ_UNKNOWN_MODIFIER']);
-    expect(r.diagnostics[0]!.line).toBe(29);
+    // Line 31 is '    process.executable.path|nosuchmod: x' inside the filter.
+    expect(r.diagnostics.map(where)).toEqual(['NJ_UNKNOWN_MODIFIER@31:5']);
+    // Not applied anywhere, rather than to some rules and not others.
+    expect(r.documents[0]!.filters).toBeUndefined();
+    expect(r.documents[2]!.filters).toEqual([]);
   });
 
   it('schema: rules and condition are required; condition must be a string', () => {

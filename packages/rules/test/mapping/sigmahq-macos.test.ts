@@ -128,6 +128,7 @@ describe('process_creation fields (subject: the exec target)', () => {
     );
     expect(e.code).toBe('NJ_UNMAPPED_FIELD');
     expect(e.path).toEqual(['detection', 'sel', 'IntegrityLevel|contains']);
+    expect((e as { key?: boolean }).key).toBe(true);
     expect(e.message).toContain('CommandLine');
   });
   it('bad native paths are NJ_FIELD_PATH errors', () => {
