@@ -233,9 +233,12 @@ export function compileSources(sources: readonly RuleSource[], opts: LoadOptions
       }
     }
     const cache = new Map<string, { pred: EventPredicate; lineage: boolean } | null>();
+    const applied: [Doc, { pred: EventPredicate; lineage: boolean }][] = [];
+    let broken = false;
     for (const r of detectionDocs) {
       const rule = r.compiled as CompiledRule;
       if (!filterApplies(spec, { id: rule.id, ...(rule.name !== undefined ? { name: rule.name } : {}), logsource: r.logsource ?? {} })) continue;
+      // Compiled with the rule's logsource, so taxonomy field names map as the rule's do.
       const key = JSON.stringify(r.logsource ?? {});
       let entry = cache.get(key);
       if (entry === undefined) {
@@ -247,18 +250,29 @@ export function compileSources(sources: readonly RuleSource[], opts: LoadOptions
             ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
           });
           entry = { pred: c.match, lineage: c.usesLineage };
+          f.detectionInfo ??= c.info;
         } catch (e) {
-          handleCompileError(f, e, ['filter']);
+          // The compiler's paths start at `detection`; the filter's selections live under `filter`.
+          if (e instanceof RuleError && e.path[0] === 'detection') {
+            handleCompileError(f, new RuleError(e.code, e.message, e.path.slice(1), { key: e.key === true }), ['filter']);
+          } else handleCompileError(f, e, ['filter']);
           entry = null;
         }
         cache.set(key, entry);
       }
-      if (!entry) break;
+      if (!entry) {
+        broken = true;
+        break;
+      }
+      applied.push([r, entry]);
+    }
+    // A filter that does not compile applies to no rule (not to some of them).
+    if (broken) continue;
+    for (const [r, entry] of applied) {
       if (entry.lineage) r.usesLineage = true;
-      const pred = entry.pred;
-      r.extraMatch!.push(pred);
+      r.extraMatch!.push(entry.pred);
       (r.filters ??= []).push(f.id ?? f.title ?? `${f.file}#${f.index}`);
-      f.filters.push(rule.id);
+      f.filters.push((r.compiled as CompiledRule).id);
     }
   }
   for (const r of detectionDocs) {
