@@ -75,6 +75,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`${errPal.yellow(formatLineProblem(p, names.display(p.source)))}\n`);
   });
   // Every type is decoded in full: the profile needs each event's process.
+  if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
+    io.stderr.write('nightjar profile: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
+  }
   const source = openReplay(inputs, { stdin: io.stdin });
   const collector = new ProfileCollector();
   let fatal: CliError | undefined;

@@ -100,6 +100,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let alerts = 0;
 
   const engine = new Engine(ruleset, {});
+  if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
+    io.stderr.write('nightjar scan: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
+  }
   const source = openReplay(inputs, { eventTypes: ruleset.requiredEventTypes(), stdin: io.stdin });
   const started = performance.now();
 
