@@ -119,6 +119,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   const compileSelection = (name: string, def: unknown): SelectionOut => {
     const path: Path = ['detection', name];
     const out: SelectionOut = { match: NEVER, canMatch: true, items: [], fields: new Set() };
+    const perElement: number[] = [];
     let match: EventPredicate;
     if (isMap(def)) {
       match = compileMap(name, def, path, out);
@@ -128,9 +129,13 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
         match = compileKeywords(name, [], def, true, path, out);
       } else {
         const alts: EventPredicate[] = def.map((el, i) => {
-          if (isMap(el)) return compileMap(name, el, [...path, i], out);
-          if (isScalar(el)) return compileKeywords(name, [], [el], false, [...path, i], out);
-          throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [...path, i]);
+          const before = out.items.length;
+          let p: EventPredicate;
+          if (isMap(el)) p = compileMap(name, el, [...path, i], out);
+          else if (isScalar(el)) p = compileKeywords(name, [], [el], false, [...path, i], out);
+          else throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [...path, i]);
+          perElement.push(out.items.length - before);
+          return p;
         });
         match = orAny(alts);
       }
@@ -140,9 +145,17 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' must be a map or a list`, path);
     }
     // A map ANDs its items (any unsatisfiable one kills it); a list ORs (all must be unsatisfiable).
-    const canMatch = Array.isArray(def) && !def.every(isScalar)
-      ? out.items.length === 0 || out.items.some((i) => i.canMatch)
-      : out.items.every((i) => i.canMatch);
+    // A map ANDs its items (one unsatisfiable item kills it); a list of maps ORs them (one
+    // satisfiable map is enough). Items are recorded in order, so slice them per element.
+    let canMatch: boolean;
+    if (Array.isArray(def) && !def.every(isScalar)) {
+      canMatch = false;
+      let at = 0;
+      for (const n of perElement) {
+        if (out.items.slice(at, at + n).every((i) => i.canMatch)) canMatch = true;
+        at += n;
+      }
+    } else canMatch = out.items.every((i) => i.canMatch);
     return { ...out, match, canMatch };
   };
 

@@ -50,6 +50,13 @@ describe('all', () => {
     expect(d.info.selections[0].items[0].reason).toMatch(/all/);
     expect(d.match(event('open', { a: 'x' }), CTX)).toBe(false);
   });
+  it('a list of maps can match when one of its maps can', () => {
+    const info = (sel: unknown) =>
+      compileDetection({ detection: { sel, condition: 'sel' }, logsource: NATIVE('open'), fieldMapping: null }).info.selections[0].canMatch;
+    expect(info([{ 'event.open.a|all': ['x', 'y'], 'event.open.b': 1 }, { 'event.open.c': 1 }])).toBe(true);
+    expect(info([{ 'event.open.a|all': ['x', 'y'], 'event.open.b': 1 }, { 'event.open.c|all': ['p', 'q'] }])).toBe(false);
+    expect(info([{ 'event.open.b': 1, 'event.open.a|all': ['x', 'y'] }])).toBe(false);
+  });
 });
 
 describe('exists', () => {
