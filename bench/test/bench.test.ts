@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// CI runs the harness in quick mode to catch crashes and gross breakage; no timing thresholds here.
+const runner = join(__dirname, '../dist/run.js');
+
+describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist not built; run `tsc -b`)', () => {
+  it('runs every workload and reports finite rates, ratios and memory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nj-bench-'));
+    try {
+      const out = join(dir, 'bench.json');
+      const r = spawnSync(process.execPath, ['--expose-gc', runner, '--quick', '--json', out], { encoding: 'utf8', timeout: 300_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('JSON.parse per line');
+      const report = JSON.parse(readFileSync(out, 'utf8')) as { rows: Array<{ metric: string; value: number; unit: string; ratio?: number }> };
+      const metrics = report.rows.map((x) => x.metric);
+      for (const m of ['JSON.parse per line', 'hand-written predicate loop', 'engine on pre-decoded events', 'end to end from JSON lines', 'latency p99', 'loadRules (YAML→predicates)', 'per lineage entry (4096)']) {
+        expect(metrics.some((x) => x.startsWith(m)), m).toBe(true);
+      }
+      for (const row of report.rows) {
+        if (row.unit === 'ev/s') expect(row.value, row.metric).toBeGreaterThan(0);
+        expect(Number.isFinite(row.value), row.metric).toBe(true);
+        if (row.ratio !== undefined) expect(row.ratio, row.metric).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
