@@ -253,6 +253,10 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
       } else if (t.id === inputs[i]!.meta.id) {
         errors[i]!.push(new RuleError('NJ_CORR_CYCLE', `correlation references itself through '${ref}'`, path));
         ok = false;
+      } else if (out.some((x) => x.id === t.id)) {
+        // Same spelling twice was caught in prepare(); this is `[name, its id]`.
+        errors[i]!.push(new RuleError('NJ_CORR_RULES', `'${ref}' is a rule already listed (${t.id})`, path));
+        ok = false;
       } else out.push(t);
     }
     return ok ? out : undefined;
@@ -369,11 +373,11 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
         for (const a of alias) {
           const t = env.resolve(a.ref);
           if (t === undefined || t === 'broken') {
-            errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${name}' maps rule '${a.ref}', which ${t ? 'did not load' : 'does not exist'}`, a.path));
+            errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${name}' maps rule '${a.ref}', which ${t ? 'did not load' : 'does not exist'}`, a.path, { key: true }));
             continue;
           }
           if (!targets.some((x) => x.id === t.id)) {
-            errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${name}' maps rule '${a.ref}', which this correlation does not reference`, a.path));
+            errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${name}' maps rule '${a.ref}', which this correlation does not reference`, a.path, { key: true }));
             continue;
           }
           byRule.set(t.id, compileFor(a.field, t, a.path));

@@ -251,6 +251,7 @@ describe('references, chains, cycles, generate', () => {
     const text = `${BASE}title: c\ngenerate: true\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 1m, condition: {gt: 1}}\n`;
     expect(compileRuleText(text).rules.map((r) => r.generate)).toEqual([true, true]);
     expect(errors(corr('  type: temporal\n  rules: [shell_exec, shell_exec]\n  timespan: 1m\n'))).toEqual([`NJ_CORR_RULES@${L + 2}:23`]);
+    expect(errors(corr(`  type: temporal\n  rules: [shell_exec, ${EXEC_ID}]\n  timespan: 1m\n`))).toEqual([`NJ_CORR_RULES@${L + 2}:23`]);
   });
 
   it('NJ_CORR_CYCLE for a cycle and for self-reference', () => {
@@ -283,8 +284,8 @@ describe('group-by fields and aliases', () => {
   it('NJ_CORR_ALIAS: unreferenced rule, unknown rule, unused alias', () => {
     const a = (aliases: string) =>
       errors(corr(`  type: temporal\n  rules: [shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n${aliases}`));
-    expect(a('    who:\n      sensitive_open: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 7}:23`]);
-    expect(a('    who:\n      nosuch: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 7}:15`]);
+    expect(a('    who:\n      sensitive_open: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 7}:7`]);
+    expect(a('    who:\n      nosuch: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 7}:7`]);
     expect(a('    who:\n      shell_exec: process.pid\n    other:\n      shell_exec: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 8}:5`]);
   });
 
