@@ -381,7 +381,16 @@ function lintTests(c: Collector, doc: DocLike, data: Record<string, unknown>, te
   }
   const { specs, problems } = parseTestSpecs(raw);
   for (const p of problems) c.add(doc, 'nj/tests-invalid', p.message, [...p.path]);
+  const corr = isObj(data.correlation) ? data.correlation : undefined;
+  const gb = corr ? corr['group-by'] : undefined;
+  const groupBy = Array.isArray(gb) ? gb.filter((g): g is string => typeof g === 'string') : typeof gb === 'string' ? [gb] : [];
   for (const s of specs) {
+    const want = s.expect.group;
+    if (want) {
+      const bad = Object.keys(want).filter((k) => !groupBy.includes(k));
+      if (!corr) c.add(doc, 'nj/tests-invalid', `test '${s.name}': expect.group only applies to correlations (a detection rule's alerts have no group)`, ['tests', s.index, 'expect', 'group']);
+      else if (bad.length) c.add(doc, 'nj/tests-invalid', `test '${s.name}': expect.group names ${bad.map((b) => `'${b}'`).join(', ')}, not in the correlation's group-by (${groupBy.join(', ') || 'none'})`, ['tests', s.index, 'expect', 'group', bad[0]!]);
+    }
     if (s.events) {
       try {
         expandBriefEvents(s.events);

@@ -69,6 +69,25 @@ describe('nightjar lint: good rules', () => {
   }
 });
 
+describe('nj/tests-invalid details', () => {
+  it('checks events, fixtures and expect.group against the rule', async () => {
+    const r = await lint([path.join(bad, 'tests-invalid.yml')]);
+    const msgs = r.findings.filter((f) => f.checkId === 'nj/tests-invalid').map((f) => f.message);
+    expect(msgs).toEqual([
+      "test 'fires on curl': event 1: unknown ES event type 'exek'",
+      "test 'quiet on a missing fixture': fixture '../fixtures/does-not-exist.jsonl' does not exist (paths are relative to the rule file)",
+      "test 'group on a detection rule': expect.group only applies to correlations (a detection rule's alerts have no group)",
+    ]);
+  });
+  it('expect.group keys must be group-by fields of the correlation', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
+    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace('group: { process.entity_id: "501:7" }', 'group: { process.pid: "501" }');
+    writeFileSync(path.join(dir, 'c.yml'), text);
+    const r = await lint([path.join(dir, 'c.yml')]);
+    expect(r.findings.map((f) => f.message)).toEqual(["test 'fires on three curls from one parent': expect.group names 'process.pid', not in the correlation's group-by (process.entity_id)"]);
+  });
+});
+
 describe('nightjar lint: config', () => {
   it('turns a check off globally, re-levels it, and per rule id', async () => {
     const file = path.join(bad, 'missing-tests.yml');
