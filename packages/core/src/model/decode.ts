@@ -43,6 +43,12 @@ export interface DecoderOptions {
   eventTypes?: Iterable<string> | null;
   /** Source name for events and errors (a file name, `stdin`, …). Default `input`. */
   source?: string;
+  /**
+   * How unwanted lines are recognised when `eventTypes` is given: `scan` (header scan, no parse),
+   * `parse` (JSON.parse, then drop the object), or `auto` (default): scan while most lines are
+   * skipped, parse first while at least 75% of recent lines are wanted. The events are the same.
+   */
+  skipStrategy?: 'auto' | 'scan' | 'parse';
 }
 
 export interface DecoderStats {
@@ -64,6 +70,10 @@ export interface Decoder {
   decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError;
   stats(): DecoderStats;
 }
+
+/** Lines per adaptation window of the 'auto' skip strategy, and the wanted share above which it parses first. */
+const ADAPT_WINDOW = 512;
+const PARSE_FIRST_SHARE = 0.75;
 
 /** Distinct `unknown:<n>` names counted one by one in stats (the rest as `unknown:other`). */
 const MAX_UNKNOWN_NAMES = 256;
@@ -288,6 +298,26 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
 
   const isWantedNumber = (type: number): boolean => Number.isInteger(type) && isWanted(type);
 
+  // Skip strategy: the header scan pays off when most lines are skipped; when most are wanted it
+  // only adds a partial scan before JSON.parse. 'auto' measures the wanted share over windows of
+  // ADAPT_WINDOW lines and parses first while it is high. Both modes give the same events.
+  const strategy = opts?.skipStrategy ?? 'auto';
+  let scanMode = strategy !== 'parse';
+  let windowLines = 0;
+  let windowWanted = 0;
+  function adapt(w: boolean): void {
+    windowLines++;
+    if (w) windowWanted++;
+    if (windowLines < ADAPT_WINDOW) return;
+    if (strategy === 'auto') scanMode = windowWanted < windowLines * PARSE_FIRST_SHARE;
+    windowLines = 0;
+    windowWanted = 0;
+  }
+
+  function skippedEvent(type: number, time: number, seq: number | undefined, globalSeq: number | undefined, host: string | undefined, lineNo: number, offset: number): NightjarEvent {
+    return new EventRecord(null, true, nameOf(type, undefined), type, time, 0, 0, '0:0', seq, globalSeq, host, undefined, lineNo, offset, source);
+  }
+
   function decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError {
     stats.lines++;
     try {
@@ -297,33 +327,26 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (wanted !== null) {
-        const h = scanHeader(line, isWantedNumber);
-        if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
-          const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
-          if (time !== undefined) {
-            return countEvent(
-              new EventRecord(
-                null,
-                true,
-                nameOf(h.eventType, undefined),
-                h.eventType,
-                time,
-                0,
-                0,
-                '0:0',
-                h.seq,
-                h.globalSeq ?? h.globSeq,
-                h.host,
-                undefined,
-                lineNo,
-                offset,
-                source,
-              ),
-            );
+        if (scanMode) {
+          const h = scanHeader(line, isWantedNumber);
+          if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
+            const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
+            if (time !== undefined) {
+              adapt(false);
+              return countEvent(skippedEvent(h.eventType, time, h.seq, h.globalSeq ?? h.globSeq, h.host, lineNo, offset));
+            }
           }
+        } else {
+          // Parse-first mode (most lines are wanted): same answers as the scan, without scanning twice.
+          const r = fullDecode(line, lineNo, offset, source);
+          if (r instanceof DecodeError) return countError(r);
+          const w = isWanted(r.type);
+          adapt(w);
+          return countEvent(w ? r : skippedEvent(r.type, r.time, r.seq, r.globalSeq, r.host, lineNo, offset));
         }
       }
       const r = fullDecode(line, lineNo, offset, source);
+      if (wanted !== null && !(r instanceof DecodeError)) adapt(true);
       return r instanceof DecodeError ? countError(r) : countEvent(r);
     } catch (err) {
       // Defensive: nothing above should throw, but a decoder must never take the reader down.

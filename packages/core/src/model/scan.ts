@@ -163,23 +163,55 @@ function walkObject(
   }
 }
 
-/** The key of s[keyStart, keyEnd) when it equals one of the keys we read, else ''. */
-function keyName(s: string, keyStart: number, keyEnd: number): string {
-  const len = keyEnd - keyStart - 2;
-  for (let k = keyStart + 1; k < keyEnd - 1; k++) {
+// Keys the scanner reads, as small codes (compared in place: no key string is built per member).
+const K_NONE = 0;
+const K_EVENT_TYPE = 1;
+const K_SEQ = 2;
+const K_GLOBAL_SEQ = 3;
+const K_GLOB_SEQ = 4;
+const K_TIME = 5;
+const K_HOST = 6;
+const K_HOSTNAME = 7;
+const KEY_CODES = new Map<string, number>([
+  ['event_type', K_EVENT_TYPE],
+  ['seq_num', K_SEQ],
+  ['global_seq_num', K_GLOBAL_SEQ],
+  ['glob_seq_num', K_GLOB_SEQ],
+  ['time', K_TIME],
+  ['host', K_HOST],
+  ['hostname', K_HOSTNAME],
+]);
+
+/** The code of the key s[keyStart, keyEnd) (quotes included), K_NONE for keys we do not read. */
+function keyCode(s: string, keyStart: number, keyEnd: number): number {
+  const a = keyStart + 1;
+  for (let k = a; k < keyEnd - 1; k++) {
     // An escaped key (`"event\u005ftype"`) is the same key to JSON.parse: decode it (rare, slow path).
-    if (s.charCodeAt(k) === BACKSLASH) return stringValue(s, keyStart, keyEnd) ?? '';
+    if (s.charCodeAt(k) === BACKSLASH) return KEY_CODES.get(stringValue(s, keyStart, keyEnd) ?? '') ?? K_NONE;
   }
-  // The wanted keys are 4..14 characters; skip the slice for the others.
-  if (len < 4 || len > 14) return '';
-  return s.slice(keyStart + 1, keyEnd - 1);
+  switch (keyEnd - a - 1) {
+    case 4:
+      return s.startsWith('time', a) ? K_TIME : s.startsWith('host', a) ? K_HOST : K_NONE;
+    case 7:
+      return s.startsWith('seq_num', a) ? K_SEQ : K_NONE;
+    case 8:
+      return s.startsWith('hostname', a) ? K_HOSTNAME : K_NONE;
+    case 10:
+      return s.startsWith('event_type', a) ? K_EVENT_TYPE : K_NONE;
+    case 12:
+      return s.startsWith('glob_seq_num', a) ? K_GLOB_SEQ : K_NONE;
+    case 14:
+      return s.startsWith('global_seq_num', a) ? K_GLOBAL_SEQ : K_NONE;
+    default:
+      return K_NONE;
+  }
 }
 
 let cur: ScannedHeader;
 let line = '';
 
 function hostMember(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
-  if (keyName(line, keyStart, keyEnd) !== 'hostname') return;
+  if (keyCode(line, keyStart, keyEnd) !== K_HOSTNAME) return;
   cur.host = line.charCodeAt(valueStart) === QUOTE ? stringValue(line, valueStart, valueEnd) : undefined;
 }
 
@@ -189,25 +221,25 @@ let stopWhen: ((eventType: number) => boolean) | undefined;
 
 function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
   const s = line;
-  switch (keyName(s, keyStart, keyEnd)) {
-    case 'event_type':
+  switch (keyCode(s, keyStart, keyEnd)) {
+    case K_EVENT_TYPE:
       cur.eventType = numberValue(s, valueStart, valueEnd);
       // The caller will parse this line fully anyway: stop scanning now.
       if (cur.eventType !== undefined && stopWhen !== undefined && stopWhen(cur.eventType)) stopped = true;
       break;
-    case 'seq_num':
+    case K_SEQ:
       cur.seq = numberValue(s, valueStart, valueEnd);
       break;
-    case 'global_seq_num':
+    case K_GLOBAL_SEQ:
       cur.globalSeq = numberValue(s, valueStart, valueEnd);
       break;
-    case 'glob_seq_num':
+    case K_GLOB_SEQ:
       cur.globSeq = numberValue(s, valueStart, valueEnd);
       break;
-    case 'time':
+    case K_TIME:
       cur.time = s.charCodeAt(valueStart) === QUOTE ? stringValue(s, valueStart, valueEnd) : undefined;
       break;
-    case 'host':
+    case K_HOST:
       cur.host = undefined;
       if (s.charCodeAt(valueStart) === LBRACE) {
         if (walkObject(s, valueStart, hostMember) < 0) hostOk = false;

@@ -349,3 +349,34 @@ describe('skip path equivalence and robustness', () => {
     expect(u['unknown:other']).toBe(1000 - 256);
   });
 });
+
+describe('skip strategies', () => {
+  it('scan, parse and auto give the same events, also when auto switches mode mid-stream', () => {
+    const wantedLine = eslogger(execMessage(9));
+    const open = (i: number) =>
+      eslogger(message({ v: 9, type: 10, name: 'open', seq: i, gseq: 1000 + i, process: { pid: 5, pidversion: 6, path: '/bin/cat', ppid: 1 }, payload: { fflag: 1, file: { path: `/tmp/${i}` } } }));
+    const lines: string[] = [];
+    // 1500 mostly-wanted lines (auto goes parse-first), then 1500 mostly-unwanted (back to scanning),
+    // with malformed and vendor lines throughout.
+    for (let i = 0; i < 3000; i++) {
+      const mostlyWanted = i < 1500;
+      if (i % 97 === 0) lines.push('{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{"exec":{]}}');
+      else if (i % 89 === 0) lines.push('{"event_type":9001,"time":"2024-06-04T09:41:38.708Z","event":{"system_performance":{}},"host":{"hostname":"h"}}');
+      else lines.push((i % 10 < 9) === mostlyWanted ? wantedLine : open(i));
+    }
+    const summarize = (r: NightjarEvent | DecodeError) =>
+      r instanceof DecodeError ? r.code : [r.skipped, r.msg === null, r.name, r.type, r.time, r.seq, r.globalSeq, r.host, r.pid, r.entityId, r.line];
+    const run = (skipStrategy: 'scan' | 'parse' | 'auto') => {
+      const d = createDecoder({ eventTypes: ['exec'], skipStrategy });
+      const out = lines.map((l, i) => summarize(d.decode(l, i + 1, 0)));
+      return { out, stats: d.stats() };
+    };
+    const scan = run('scan');
+    const parse = run('parse');
+    const auto = run('auto');
+    expect(parse.out).toEqual(scan.out);
+    expect(auto.out).toEqual(scan.out);
+    expect(auto.stats).toEqual(scan.stats);
+    expect(scan.stats.skipped).toBeGreaterThan(1000);
+  });
+});
