@@ -112,7 +112,10 @@ export function logsourceEventTypes(logsource: Record<string, unknown>, fieldMap
 
 function nativeField(field: string, path: readonly (string | number)[]): FieldResolution {
   const c = compileFieldPath(field, path);
-  return { get: c.get, usesLineage: c.usesLineage, resolved: field, eventTypes: null };
+  // `event.<name>.…` exists only in events of that type (the linter compares it with the logsource).
+  const m = /^event\.([a-z0-9_]+)(\.|$)/.exec(field);
+  const only = m ? knownEventName(m[1]) : undefined;
+  return { get: c.get, usesLineage: c.usesLineage, resolved: field, eventTypes: only !== undefined ? [only] : null };
 }
 
 /**

@@ -32,6 +32,14 @@ describe('native ES rules (service: endpointsecurity)', () => {
     const d = native({ sel: { 'event.exec.target.entity_id': '200:2' }, condition: 'sel' }, 'exec');
     expect(d.match(exec('/bin/ls', ['ls']), CTX)).toBe(true);
   });
+  it('report the event type a payload path belongs to (for the linter)', () => {
+    const d = native({ sel: { 'event.exec.args': 'x', 'process.signing_id': 'y', 'event.open.file.path': 'z' }, condition: 'sel' }, 'open');
+    expect(d.info.fields.map((f) => [f.name, f.eventTypes])).toEqual([
+      ['event.exec.args', ['exec']],
+      ['process.signing_id', null],
+      ['event.open.file.path', ['open']],
+    ]);
+  });
   it('with no category match any event type', () => {
     const d = native({ sel: { 'process.executable.path': '/bin/zsh' }, condition: 'sel' });
     expect(d.eventTypes).toBeNull();
