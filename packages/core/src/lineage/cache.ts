@@ -133,10 +133,8 @@ export class LineageCache implements LineageResolver {
     switch (ev.name) {
       case 'fork': {
         const child = asProcess(payload.child);
-        if (child !== undefined) {
-          const node = this.learn(child);
-          if (node !== undefined && node.parentId === undefined && actorNode !== undefined) node.parentId = actorNode.id;
-        }
+        // The forking process is the child's parent; without a parent token it beats the ppid lookup.
+        if (child !== undefined) this.learn(child, tokenId(child.parent_audit_token) === undefined ? actorNode?.id : undefined);
         break;
       }
       case 'exec': {

@@ -239,6 +239,17 @@ describe('LineageCache', () => {
     expect(compileFieldPath('ancestors.executable.path').get(f, { lineage: c })).toEqual(['/bin/zsh', terminal.path, '/sbin/launchd']);
   });
 
+  it('fork without tokens (v3): the forking process is the parent even if another process has that pid newer', () => {
+    const c = new LineageCache();
+    const sh: ProcSpec = { pid: 700, pidversion: 800, path: '/bin/sh', ppid: 1, start_time: iso(T0) };
+    const other: ProcSpec = { pid: 700, pidversion: 900, path: '/bin/other', ppid: 1, start_time: iso(T0) };
+    c.observe(event(3, 'open', other, {})); // confusing newer entry for pid 700 (bad or reordered input)
+    const kid: ProcSpec = { pid: 710, pidversion: 901, path: '/bin/sh', ppid: 700, start_time: iso(T0 + S) };
+    const f = event(3, 'fork', sh, { child: proc(3, kid) }, T0 + S);
+    c.observe(f);
+    expect(c.parent(f)?.entity_id).toBe('700:800');
+  });
+
   it('a parent cycle in bad input ends the walk', () => {
     const c = new LineageCache();
     const a: ProcSpec = { pid: 10, pidversion: 1, path: '/a', ppid: 11, parent: { pid: 11, pidversion: 1 } };
