@@ -344,6 +344,12 @@ describe('bundledRulesDir', () => {
     const dir = bundledRulesDir();
     expect(resolve(dir)).toBe(resolve(HERE, '../../../../rules'));
   });
+
+  it('the shipped ruleset loads with no error', async () => {
+    const r = await loadRuleFiles([bundledRulesDir()]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    expect(r.ruleset.rules.length).toBeGreaterThan(0);
+  });
 });
 
 const CORPUS = resolve(HERE, '../../../../../shared/corpus/sigmahq-macos');
