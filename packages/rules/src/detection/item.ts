@@ -1,6 +1,6 @@
 import type { EvalContext, FieldGetter, NightjarEvent } from '@nightjar/core';
 import { RuleError } from '../errors.js';
-import { compileRegex, type RegexFlags } from './regex.js';
+import { compileRegex, quoteRegex, type RegexFlags } from './regex.js';
 import {
   hasPlaceholders,
   hasWildcards,
@@ -176,7 +176,7 @@ function checkCombination(mods: readonly string[], field: string | null, path: P
   }
   if (reAt === 0) {
     for (const m of mods.slice(1)) {
-      if (!(m in RE_FLAGS) && !WRAP.has(m) && m !== 'all' && m !== 'neq') bad(`'${m}' cannot follow 're'`);
+      if (!(m in RE_FLAGS) && !WRAP.has(m) && m !== 'all' && m !== 'neq' && m !== 'expand') bad(`'${m}' cannot follow 're'`);
     }
   }
   const cidrAt = mods.indexOf('cidr');
@@ -361,6 +361,14 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     for (const m of mods) if (m in RE_FLAGS) flags[RE_FLAGS[m]] = true;
     // Sigma `re` is a search; contains is a no-op, startswith/endswith anchor the pattern.
     let src = value;
+    if (has('expand')) {
+      // Placeholder values are literal strings: each %name% becomes an alternation of quoted values.
+      src = src.replace(/%([A-Za-z0-9_.-]+)%/g, (_all, name: string) => {
+        const vals = env.placeholders && Object.prototype.hasOwnProperty.call(env.placeholders, name) ? env.placeholders[name] : undefined;
+        if (!vals) throw new RuleError('NJ_UNKNOWN_PLACEHOLDER', `placeholder '%${name}%' has no value (give it in the placeholders option)`, vpath);
+        return `(?:${vals.map((v) => quoteRegex(String(v))).join('|')})`;
+      });
+    }
     if (has('startswith') && !src.startsWith('^')) src = `^(?:${src})`;
     if (has('endswith') && !src.endsWith('$')) src = `(?:${src})$`;
     try {

@@ -295,6 +295,13 @@ describe('expand', () => {
   it('\\% escapes a percent sign under expand', () => {
     expect(on('a|expand', '100\\%', ph)('100%')).toBe(true);
   });
+  it('expands placeholders inside a regex as literal alternatives', () => {
+    const t = on('a|re|expand', '^%dirs%/[a-z]+$', ph);
+    expect(t('/private/tmp/abc')).toBe(true);
+    expect(t('/tmp/abc')).toBe(true);
+    expect(t('/tmpX/abc')).toBe(false);
+    expect(err('a|re|expand', '%nope%', ph).code).toBe('NJ_UNKNOWN_PLACEHOLDER');
+  });
   it('refuses an expansion that would explode', () => {
     const many = Array.from({ length: 100 }, (_, i) => `v${i}`);
     expect(err('a|expand', '%p%%p%%p%', { p: many }).code).toBe('NJ_MODIFIER_VALUE');
