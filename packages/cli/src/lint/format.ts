@@ -1,7 +1,7 @@
 /** Lint formatters (eslint's contract: results in, string out, no I/O). */
 import path from 'node:path';
 import type { Palette } from '../output/color.js';
-import { CHECKS, CHECKS_BY_ID } from './checks.js';
+import { CHECKS } from './checks.js';
 import type { Finding, LintResult } from './run.js';
 
 export const DOCS_URL = 'https://github.com/nightjar/nightjar/blob/main/packages/cli/docs/lint.md';
@@ -105,6 +105,5 @@ export function formatSarif(result: LintResult, cwd: string, version = '0.1.0'):
       },
     ],
   };
-  void CHECKS_BY_ID;
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }

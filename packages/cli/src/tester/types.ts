@@ -77,7 +77,7 @@ export interface RuleResult {
 export interface CoverageReport {
   /** Rules (and correlations) that declare no tests. */
   readonly untested: readonly { id: string; title: string; file: string; line: number }[];
-  /** Selections of tested rules that no passing positive case made true. */
+  /** Selections no passing case exercised (positive selections: a positive case; filters: a negative case). */
   readonly unexercised: readonly { id: string; title: string; file: string; selection: string }[];
   readonly rules: number;
   readonly tested: number;
