@@ -3,7 +3,9 @@
     {
       "target_name": "nightjar_es",
       # The translator and its test hook build everywhere; one backend folder per platform.
-      "sources": ["native/binding.cc", "native/common/translate.cc", "native/common/synthetic.cc"],
+      "sources": ["native/binding.cc", "native/common/translate.cc", "native/common/synthetic.cc",
+                  # The macOS backend's own logic and its fake libEndpointSecurity build everywhere.
+                  "native/macos/es_client_set.cc", "native/macos/fake_es.cc", "native/macos/fake_binding.cc"],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wno-missing-field-initializers"],

@@ -6,6 +6,8 @@
 
 namespace njes {
 
+void InitEsFake(Napi::Env env, Napi::Object exports);
+
 void ThrowCoded(Napi::Env env, const char* code, const std::string& message) {
   Napi::Error e = Napi::Error::New(env, message);
   e.Set("code", Napi::String::New(env, code));
@@ -30,6 +32,7 @@ Napi::Value TranslateSynthetic(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("translateSynthetic", Napi::Function::New(env, TranslateSynthetic));
   InitBackend(env, exports);
+  InitEsFake(env, exports);
   return exports;
 }
 

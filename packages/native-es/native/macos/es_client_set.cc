@@ -1,0 +1,156 @@
+#include "es_client_set.h"
+
+#include <chrono>
+
+namespace njes {
+
+StartError MapNewClientResult(NewClientResult r) {
+  switch (r) {
+    case NewClientResult::kSuccess:
+      return {"", ""};
+    case NewClientResult::kErrNotEntitled:
+      return {"NJ_SOURCE_NOT_ENTITLED",
+              "es_new_client: ERR_NOT_ENTITLED: this executable is not signed with the "
+              "com.apple.developer.endpoint-security.client entitlement (a stock node never is): ship a signed Node "
+              "single-executable or a signed helper, or use --backend eslogger"};
+    case NewClientResult::kErrNotPermitted:
+      return {"NJ_SOURCE_NO_FULL_DISK_ACCESS",
+              "es_new_client: ERR_NOT_PERMITTED: grant Full Disk Access to this program (System Settings > Privacy & "
+              "Security > Full Disk Access), then restart it"};
+    case NewClientResult::kErrNotPrivileged:
+      return {"NJ_SOURCE_NOT_ROOT", "es_new_client: ERR_NOT_PRIVILEGED: an ES client must run as root: use sudo"};
+    case NewClientResult::kErrTooManyClients:
+      return {"NJ_SOURCE_TOO_MANY_CLIENTS",
+              "es_new_client: ERR_TOO_MANY_CLIENTS: the system's ES client limit is reached: use fewer clients or stop "
+              "another ES client"};
+    case NewClientResult::kErrInvalidArgument:
+      return {"NJ_SOURCE_FAILED", "es_new_client: ERR_INVALID_ARGUMENT"};
+    case NewClientResult::kErrInternal:
+    default:
+      return {"NJ_SOURCE_FAILED", "es_new_client: ERR_INTERNAL (retry; see the system log)"};
+  }
+}
+
+EsClientSet::EsClientSet(EsApi* api, audit_token_t self, size_t queueCapacity, size_t batchMax, int flushMs, BatchSink sink)
+    : api_(api), self_(self), capacity_(queueCapacity), batchMax_(batchMax), flushMs_(flushMs), sink_(std::move(sink)) {}
+
+EsClientSet::~EsClientSet() { Stop(); }
+
+bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
+  clients_.resize(specs.size());
+  running_ = true;
+  flusher_ = std::thread([this] { FlushLoop(); });
+  for (size_t i = 0; i < specs.size(); i++) {
+    const ClientSpec& s = specs[i];
+    EsClientId id = 0;
+    NewClientResult r = api_->NewClient(&id, [this, i](EsClientId, const es_message_t* m) { Handle(i, m); });
+    if (r != NewClientResult::kSuccess) {
+      *err = MapNewClientResult(r);
+      for (size_t j = 0; j < i; j++) api_->DeleteClient(clients_[j].id);
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        clients_.clear();
+        running_ = false;
+      }
+      cv_.notify_all();
+      flusher_.join();
+      return false;
+    }
+    clients_[i].id = id;
+    // Our own activity (reading files, spawning) must not feed back into our events.
+    api_->MuteProcess(id, self_);
+    // The default mute set is not cleared by inversion (ESClient.h): clear it first, or inverted
+    // muting would select exactly the daemons the default set protects.
+    if (s.invertPaths) {
+      api_->UnmuteAllPaths(id);
+      api_->InvertMuting(id, MuteInversionType::kPath);
+    }
+    if (s.invertTargetPaths) {
+      api_->UnmuteAllTargetPaths(id);
+      api_->InvertMuting(id, MuteInversionType::kTargetPath);
+    }
+    for (const auto& mp : s.mutePaths) api_->MutePath(id, mp.first, mp.second);
+    // Subscribe last: no event arrives before the mute configuration is complete.
+    api_->Subscribe(id, s.events);
+  }
+  return true;
+}
+
+// Runs on the API's delivery thread: count gaps, retain, queue. Nothing slow here.
+void EsClientSet::Handle(size_t index, const es_message_t* m) {
+  // One short critical section: the counters are read by Counters() and clients run on
+  // different threads; ES itself only serialises messages within one client.
+  std::unique_lock<std::mutex> lk(mu_);
+  Client& c = clients_[index];
+  c.counters.messages++;
+  if (m->version >= 2) {
+    auto it = c.lastSeq.find(m->event_type);
+    if (it != c.lastSeq.end() && m->seq_num > it->second + 1) {
+      c.counters.seqGaps++;
+      c.counters.seqMissing += m->seq_num - it->second - 1;
+    }
+    c.lastSeq[m->event_type] = m->seq_num;
+  }
+  if (m->version >= 4) {
+    if (c.haveGlobal && m->global_seq_num > c.lastGlobal + 1) {
+      c.counters.globalGaps++;
+      c.counters.globalMissing += m->global_seq_num - c.lastGlobal - 1;
+    }
+    c.haveGlobal = true;
+    c.lastGlobal = m->global_seq_num;
+  }
+  if (queue_.size() >= capacity_) {
+    c.counters.queueDrops++;  // the engine also sees it: the seq numbers were not delivered
+    return;
+  }
+  api_->RetainMessage(m);
+  queue_.push_back({clients_[index].id, m});
+  if (queue_.size() >= batchMax_) cv_.notify_one();
+}
+
+void EsClientSet::FlushLoop() {
+  std::unique_lock<std::mutex> lk(mu_);
+  while (running_ || !queue_.empty()) {
+    cv_.wait_for(lk, std::chrono::milliseconds(flushMs_), [this] { return !running_ || queue_.size() >= batchMax_; });
+    if (queue_.empty()) {
+      if (!running_) break;
+      continue;
+    }
+    std::vector<Queued> batch;
+    size_t n = std::min(queue_.size(), batchMax_);
+    batch.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lk.unlock();
+    sink_(std::move(batch));  // one hand-off per batch
+    lk.lock();
+  }
+}
+
+void EsClientSet::Stop() {
+  std::vector<EsClientId> ids;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!running_ && !flusher_.joinable()) return;
+    for (auto& c : clients_) ids.push_back(c.id);
+  }
+  // Outside the lock: deleting a client waits for its handler, which takes the lock.
+  for (EsClientId id : ids) api_->DeleteClient(id);
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    running_ = false;
+  }
+  cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+}
+
+std::vector<ClientCounters> EsClientSet::Counters() {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::vector<ClientCounters> out;
+  for (auto& c : clients_) out.push_back(c.counters);
+  return out;
+}
+
+}  // namespace njes
