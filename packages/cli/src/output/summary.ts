@@ -35,6 +35,12 @@ export interface ScanSummary {
   readonly diagnosticsUnprinted: number;
 }
 
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1048576) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1048576).toFixed(1)} MB`;
+}
+
 const LEVEL_ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
 
 export function formatSummary(s: ScanSummary, p: Palette = palette(false)): string {
@@ -43,7 +49,7 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
   const rate = secs > 0 ? s.events / secs : 0;
   const skipped = s.skipped > 0 ? ` (${num(s.skipped)} of types no rule needs)` : '';
   out.push(
-    `${p.bold('Summary')}  ${num(s.events)} events${skipped} from ${s.inputs} input${s.inputs === 1 ? '' : 's'} in ${secs.toFixed(2)} s · ${num(rate)} events/s`,
+    `${p.bold('Summary')}  ${num(s.events)} events${skipped} from ${s.inputs} input${s.inputs === 1 ? '' : 's'} (${size(s.bytes)}) in ${secs.toFixed(2)} s · ${num(rate)} events/s`,
   );
   if (s.rules) out.push(`  rules            ${num(s.rules.count)} loaded in ${(s.rules.loadMs / 1000).toFixed(2)} s`);
   const mal = s.malformed > 0 ? p.yellow(`${num(s.malformed)}`) : '0';

@@ -131,7 +131,7 @@ describe('summary', () => {
       late: 0,
       diagnosticsUnprinted: 0,
     });
-    expect(text).toContain('2,000 events (500 of types no rule needs) from 1 input in 1.00 s · 2,000 events/s');
+    expect(text).toContain('2,000 events (500 of types no rule needs) from 1 input (1 B) in 1.00 s · 2,000 events/s');
     expect(text).toMatch(/malformed lines\s+2/);
     expect(text).toMatch(/sequence gaps\s+1 \(3 events missing\)/);
     expect(text.indexOf('High one')).toBeLessThan(text.indexOf('Low one'));
