@@ -58,7 +58,7 @@ export const CHECKS: readonly CheckMeta[] = [
   c('correlation-min-rules', 'error', 'A temporal / temporal_ordered correlation with fewer than two rules.', 'sigmahq_correlation_rules_minimum'),
   c('correlation-group-by-missing', 'warning', 'A correlation without group-by counts all events together (one actor cannot be told from another).', 'sigmahq_correlation_group_by_existence'),
   c('group-by-pid', 'warning', 'group-by on a pid (pids are reused); group by process identity, entity_id ("<pid>:<pidversion>").'),
-  c('timespan-format', 'error', 'A timespan that is not <number><s|m|h|d>.'),
+  c('timespan-format', 'error', "A timespan that is not a positive <number><unit> (s, m, h, d, and pySigma's w, M, y); compound forms like 1h30m are not Sigma."),
   c('timespan-long', 'warning', 'A correlation timespan above 5 minutes: state grows with the window and late evidence is rare on an endpoint.'),
   c('timespan-limit', 'error', 'A correlation timespan above the engine limit (lint.limits.maxTimespan, default 1h); the engine refuses it.'),
   c('missing-tests', 'info', 'The rule declares no tests: (nightjar test cannot show it fires or stays quiet). A rule referenced by a correlation that has tests is tested there and is not reported.'),

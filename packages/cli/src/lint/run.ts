@@ -7,12 +7,13 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { eventTypeByName } from '@nightjar/core';
+import { parseTimespan } from '@nightjar/rules';
 import { BriefEventError, expandBriefEvents } from '../tester/brief.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
 import type { DiagLike, DocLike } from '../tester/types.js';
 import { CHECKS_BY_ID, type Severity } from './checks.js';
 import { ConditionSyntaxError, type CondNode, expandPattern, hasPositiveTerm, parseCondition, referencedIds, satisfiability } from './condition.js';
-import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor, parseSpanUs } from './config.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor } from './config.js';
 import { checkNativePath } from './fields.js';
 import { regexProblems } from './regex.js';
 
@@ -313,8 +314,10 @@ function lintCorrelation(c: Collector, doc: DocLike, data: Record<string, unknow
   const ts = corr.timespan;
   if (ts === undefined) c.add(doc, 'nj/schema', "correlation needs a 'timespan' (e.g. 5m)", ['correlation']);
   else {
-    const us = parseSpanUs(ts);
-    if (us === undefined) c.add(doc, 'nj/timespan-format', `timespan ${JSON.stringify(ts)} is not <number><s|m|h|d> (e.g. 90s, 5m)`, ['correlation', 'timespan']);
+    // The loader's parser, so lint and engine agree on what a timespan is (pySigma's units too).
+    const parsed = parseTimespan(typeof ts === 'number' ? String(ts) : ts);
+    const us = 'us' in parsed ? parsed.us : undefined;
+    if (us === undefined) c.add(doc, 'nj/timespan-format', `timespan ${JSON.stringify(ts)}: ${'error' in parsed ? parsed.error.replace(/^invalid timespan '[^']*': /, '') : 'invalid'}`, ['correlation', 'timespan']);
     else if (us > c.cfg.maxTimespanUs) c.add(doc, 'nj/timespan-limit', `timespan ${ts} is above the engine limit (${c.cfg.maxTimespanUs / 60e6}m); the engine refuses this correlation`, ['correlation', 'timespan']);
     else if (us > c.cfg.warnTimespanUs) c.add(doc, 'nj/timespan-long', `timespan ${ts} is above 5 minutes: state and memory grow with the window; endpoint sequences rarely need more`, ['correlation', 'timespan']);
   }
