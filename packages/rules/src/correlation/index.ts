@@ -52,6 +52,8 @@ export interface CorrelationOutput {
 const TEMPORAL = new Set<CorrelationType>(['temporal', 'temporal_ordered']);
 const VALUE_TYPES = new Set<CorrelationType>(['value_count', 'value_sum', 'value_avg', 'value_percentile', 'value_median']);
 const OPS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
+/** Deepest chain of correlations over correlations accepted (real chains are two or three deep). */
+export const MAX_CHAIN = 32;
 const CORR: Path = ['correlation'];
 const at = (...p: (string | number)[]): Path => [...CORR, ...p];
 const undef: FieldGetter = () => undefined;
@@ -265,6 +267,8 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
   // Cycle detection over correlation → correlation edges (iterative DFS, colours).
   const colour = new Array<number>(inputs.length).fill(0);
   const inCycle = new Set<number>();
+  // Post-order: every correlation after the correlations it references.
+  const finished: number[] = [];
   for (let s = 0; s < inputs.length; s++) {
     if (colour[s] !== 0) continue;
     const stack: [number, number][] = [[s, 0]];
@@ -288,6 +292,7 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
         }
       } else {
         colour[v] = 2;
+        finished.push(v);
         onPath.pop();
         stack.pop();
       }
@@ -302,25 +307,32 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     errors[i]!.push(new RuleError('NJ_CORR_CYCLE', `correlation cycle through '${via?.ref ?? '?'}'`, via?.path ?? at('rules')));
   }
 
-  // Compile in dependency order so that a correlation of correlations sees its children's leaf rules.
-  const outputs: (CorrelationOutput | undefined)[] = new Array(inputs.length);
+  // Leaf detection rules and chain depth of each correlation, children first (no recursion: chains
+  // come from rule text). A correlation of correlations needs its children's leaf rules for getters.
   const leaves = new Map<number, RefTarget[]>();
-  const leafRules = (i: number, seen = new Set<number>()): RefTarget[] => {
-    const cached = leaves.get(i);
-    if (cached) return cached;
-    if (seen.has(i)) return [];
-    seen.add(i);
+  const depth = new Map<number, number>();
+  for (const v of finished) {
+    if (inCycle.has(v)) continue;
     const out: RefTarget[] = [];
-    for (const t of resolved[i] ?? []) {
-      if (t.kind === 'detection') out.push(t);
-      else {
-        const j = byId.get(t.id);
-        if (j !== undefined) out.push(...leafRules(j, seen));
+    let d = 1;
+    for (const t of resolved[v] ?? []) {
+      if (t.kind === 'detection') {
+        if (!out.some((x) => x.id === t.id)) out.push(t);
+        continue;
       }
+      const j = byId.get(t.id);
+      if (j === undefined) continue;
+      d = Math.max(d, (depth.get(j) ?? 0) + 1);
+      for (const l of leaves.get(j) ?? []) if (!out.some((x) => x.id === l.id)) out.push(l);
     }
-    leaves.set(i, out);
-    return out;
-  };
+    leaves.set(v, out);
+    depth.set(v, d);
+    if (d > MAX_CHAIN) {
+      errors[v]!.push(new RuleError('NJ_CORR_DEPTH', `correlations nested ${d} deep (limit ${MAX_CHAIN})`, at('rules')));
+    }
+  }
+  const leafRules = (i: number): RefTarget[] => leaves.get(i) ?? [];
+  const outputs: (CorrelationOutput | undefined)[] = new Array(inputs.length);
 
   for (let i = 0; i < inputs.length; i++) {
     const p = prepared[i];

@@ -261,6 +261,17 @@ describe('references, chains, cycles, generate', () => {
     expect(parseRuleText(self).diagnostics.map(where)).toEqual(['NJ_CORR_CYCLE@5:11']);
   });
 
+  it('NJ_CORR_DEPTH for chains of correlations deeper than 32', () => {
+    const chain = (n: number) =>
+      BASE +
+      Array.from({ length: n }, (_, k) => `title: c${k + 1}\nname: c${k + 1}\ncorrelation: {type: event_count, rules: [${k === 0 ? 'shell_exec' : `c${k}`}], timespan: 1m, condition: {gt: 1}}\n`).join('---\n');
+    const ok = parseRuleText(chain(32));
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.ruleset.correlations).toHaveLength(32);
+    const deep = parseRuleText(chain(34));
+    expect(deep.diagnostics.map((d) => `${d.code}:${d.rule}`)).toEqual(['NJ_CORR_DEPTH:c33', 'NJ_CORR_DEPTH:c34']);
+  });
+
   it('a correlation over a failed correlation fails with NJ_CORR_BROKEN_REF', () => {
     const text = `${BASE}title: inner\nname: inner\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 3h, condition: {gt: 1}}\n---\ntitle: outer\ncorrelation:\n  type: temporal\n  rules: [inner, shell_exec]\n  timespan: 1m\n`;
     const r = parseRuleText(text);
