@@ -34,6 +34,7 @@ describe.skipIf(!exists)('detection on real Jamf Protect ES events (skipped: ../
     const native = (category: string, detection: unknown) => compileDetection({ detection, logsource: { product: 'macos', service: 'endpointsecurity', category }, fieldMapping: null });
     expect(native('exec', { sel: { 'host.hostname': 'macbookpro' }, condition: 'sel' }).match(execEv, CTX)).toBe(true);
     expect(native('exec', { kw: ['MacBookPro'], condition: 'kw' }).match(execEv, CTX)).toBe(true);
-    if (sudo) expect(native('sudo', { sel: { 'event.sudo.success|exists': true }, condition: 'sel' }).match(sudo, CTX)).toBe(true);
+    expect(sudo).toBeDefined();
+    expect(native('sudo', { sel: { 'event.sudo.success|exists': true }, condition: 'sel' }).match(sudo!, CTX)).toBe(true);
   });
 });
