@@ -79,6 +79,15 @@ describe('nightjar scan: results and exit codes', () => {
     expect(pretty.stdout).toMatch(/group\s+process\.entity_id=502:1701\s+window .* \(60\.0 s\)\s+value 5/);
   });
 
+  it('marks an alert raised across a sequence gap as incomplete', async () => {
+    const r = await cli(['scan', ALERTS, '--rules', 'gap-rules', '-f', 'json']);
+    const [a] = JSON.parse(r.stdout);
+    expect(a.incomplete).toBe(true);
+    const pretty = await cli(['scan', ALERTS, '--rules', 'gap-rules', '-f', 'pretty']);
+    expect(pretty.stdout).toMatch(/^LOW\s+Process Opens The SSH Client Config ⚠ incomplete/m);
+    expect(pretty.stdout).toContain('the alert window overlaps a sequence gap');
+  });
+
   it('--output writes alerts to a file and leaves stdout empty', async () => {
     const dir = tmp();
     const r = await cli(['scan', path.join(FIXTURES, ALERTS), '--rules', RULES, '-o', 'out/alerts.jsonl'], { cwd: dir });
