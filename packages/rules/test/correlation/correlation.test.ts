@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledCorrelation, CompiledRule } from '@nightjar/core';
-import { RuleLoadError, compileRuleText, parseRuleText, parseTimespan } from '@nightjar/rules';
+import { RuleLoadError, compileRuleText, compileSources, parseRuleText, parseTimespan } from '@nightjar/rules';
 import { ctx, execEvent, openEvent, where } from '../load/helpers.js';
 
 const OPEN = `title: open
@@ -208,6 +208,28 @@ describe('references, chains, cycles, generate', () => {
     const text = `${BASE}title: trap\nname: ${EXEC_ID}\nlogsource: {product: macos, service: endpointsecurity, category: exec}\ndetection: {sel: {event.exec.args: x}, condition: sel}\n---\ntitle: c\ncorrelation: {type: event_count, rules: [${EXEC_ID}], timespan: 1m, condition: {gt: 1}}\n`;
     const rs = compileRuleText(text);
     expect(rs.correlations[0]!.rules).toEqual([EXEC_ID]);
+  });
+
+  it('resolves regardless of document order and across files', () => {
+    const c = `title: c\nid: corr-1\ncorrelation: {type: temporal, rules: [shell_exec, sensitive_open], timespan: 1m}\n`;
+    expect(compileRuleText(`${c}---\n${BASE}`).correlations[0]!.rules).toEqual([EXEC_ID, OPEN_ID]);
+    const r = compileSources([
+      { file: 'corr.yml', text: c },
+      { file: 'open.yml', text: OPEN },
+      { file: 'exec.yml', text: EXEC },
+    ]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ruleset.correlations[0]!.rules).toEqual([EXEC_ID, OPEN_ID]);
+  });
+
+  it('names such as constructor or __proto__ are plain names', () => {
+    expect(errors(corr('  type: temporal\n  rules: [constructor, __proto__]\n  timespan: 1m\n'))).toEqual([
+      `NJ_CORR_UNKNOWN_RULE@${L + 2}:11`,
+      `NJ_CORR_UNKNOWN_RULE@${L + 2}:24`,
+    ]);
+    const named = OPEN.replace('name: sensitive_open', 'name: __proto__');
+    const rs = compileRuleText(`${named}---\ntitle: c\ncorrelation: {type: event_count, rules: [__proto__], timespan: 1m, condition: {gt: 1}}\n`);
+    expect(rs.correlations[0]!.rules).toEqual([OPEN_ID]);
   });
 
   it('NJ_CORR_UNKNOWN_RULE and NJ_CORR_BROKEN_REF point at the reference', () => {
