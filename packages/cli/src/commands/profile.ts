@@ -10,7 +10,7 @@ import { CappedReporter, type LineProblem, formatLineProblem } from '../output/p
 import { ProgressBar } from '../output/progress.js';
 import { InputNames } from '../output/tally.js';
 import { ProfileCollector } from '../profile/collect.js';
-import { buildProfile } from '../profile/report.js';
+import { DEFAULT_LIMITS, buildProfile } from '../profile/report.js';
 import { renderHtml } from '../profile/render-html.js';
 import { renderSvg } from '../profile/render-svg.js';
 import { renderTable } from '../profile/render-table.js';
@@ -29,6 +29,7 @@ Options:
       --no-rules         do not compare with any ruleset
   -f, --format <name>    table | json | html | svg (default: table)
   -o, --output <file>    write the profile to a file instead of stdout
+      --top <n>          how many processes, signing ids and talkers to list (default 25, 25, 15)
       --max-problems <n> how many malformed lines to print (default 20; all are counted)
   -q, --quiet            no progress or malformed-line reports on stderr
   -h, --help             show this help
@@ -45,6 +46,7 @@ export const SPEC: CommandSpec<ProfileFormat> = {
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
     'max-problems': { type: 'string' },
+    top: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   },
   formats: ['table', 'json', 'html', 'svg'],
@@ -58,6 +60,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');
+  const top = args.values.top === undefined ? undefined : parseCap(args.values.top, '--top');
+  const limits = top === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, processes: top, signingIds: top, talkers: top };
   const quiet = args.values.quiet === true;
   const inputs = checkInputs(args.positionals, io);
   const names = new InputNames(args.positionals, inputs);
@@ -116,6 +120,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     inputs: args.positionals.map((g) => (g === '-' ? '<stdin>' : g)),
     malformed: Math.max(stats.malformed, malformed.total),
     displaySource: (s) => names.display(s),
+    limits,
     ruleset: ruleset
       ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: ruleset.requiredEventTypes() }
       : null,

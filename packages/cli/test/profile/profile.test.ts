@@ -163,6 +163,14 @@ describe('nightjar profile', () => {
     expect(r.stdout).toContain("default-src 'none'");
   });
 
+  it('--top sets how many processes, signing ids and talkers are listed', async () => {
+    const p = JSON.parse((await cli(['profile', ALERTS, ...R, '-f', 'json', '--top', '2'])).stdout) as Profile;
+    expect(p.by_process).toHaveLength(2);
+    expect(p.by_signing_id).toHaveLength(2);
+    expect(p.top_talkers).toHaveLength(2);
+    expect((await cli(['profile', ALERTS, ...R, '--top', 'many'])).code).toBe(2);
+  });
+
   it('--no-rules drops the advice; --output writes a file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nj-prof-'));
     const r = await cli(['profile', path.join(EVENTS, 'alerts.jsonl'), '--no-rules', '-f', 'json', '-o', 'p.json'], { cwd: dir });
