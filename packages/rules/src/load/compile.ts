@@ -79,7 +79,12 @@ function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [stri
  * The whole pipeline on texts already read: parse → schema → detection rules → filters →
  * correlations → generate flags. Never throws for bad rules: every problem is a diagnostic.
  */
-export function compileSources(sources: readonly RuleSource[], opts: LoadOptions = {}): LoadResult {
+export function compileSources(
+  sources: readonly RuleSource[],
+  opts: LoadOptions = {},
+  /** Problems found before compiling (unreadable paths), reported first. */
+  pre: readonly RuleDiagnostic[] = [],
+): LoadResult {
   const limits = limitsOf(opts);
   const fieldMapping = opts.fieldMapping === 'none' ? null : (opts.fieldMapping ?? 'sigmahq-macos');
   if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
@@ -331,6 +336,7 @@ export function compileSources(sources: readonly RuleSource[], opts: LoadOptions
   }
 
   diagnostics.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+  diagnostics.unshift(...pre);
   const documents: RuleDocument[] = docs.map(publicDoc);
   const rules = docs.filter((d) => d.kind === 'rule' && d.compiled).map((d) => d.compiled as CompiledRule);
   const correlations = docs.filter((d) => d.kind === 'correlation' && d.compiled).map((d) => d.compiled as CompiledCorrelation);

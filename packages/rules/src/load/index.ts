@@ -89,10 +89,7 @@ export async function loadRuleFiles(paths: readonly string[], opts: LoadOptions 
     if ('error' in r) pre.push(r.error);
     else sources.push({ file, text: r.text });
   }
-  const result = compileSources(sources, opts);
-  if (pre.length === 0) return result;
-  const diagnostics = [...pre, ...result.diagnostics];
-  return { ...result, diagnostics };
+  return compileSources(sources, opts, pre);
 }
 
 function throwOnErrors(result: LoadResult): RuleSet {

@@ -267,9 +267,10 @@ describe('loadRules and loadRuleFiles on disk', () => {
       '3.yml:NJ_YAML_DUPLICATE_KEY@2:1',
     ]);
     expect((err as RuleLoadError).code).toBe('NJ_RULE_LOAD');
-    const lenient = await loadRuleFiles([dir]);
+    const lenient = await loadRuleFiles([dir, join(dir, 'missing.yml')]);
     expect(lenient.ruleset.rules.map((r) => r.title)).toEqual(['open of secrets']);
-    expect(lenient.diagnostics).toHaveLength(2);
+    expect(lenient.diagnostics).toHaveLength(3);
+    expect(lenient.ruleset.diagnostics).toEqual(lenient.diagnostics);
   });
 
   it('NJ_FILE_READ for a path that is not a regular file (a FIFO would block forever)', async () => {
