@@ -60,7 +60,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');
-  const top = args.values.top === undefined ? undefined : parseCap(args.values.top, '--top');
+  const top = args.values.top === undefined ? undefined : Math.min(1000, parseCap(args.values.top, '--top'));
   const limits = top === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, processes: top, signingIds: top, talkers: top };
   const quiet = args.values.quiet === true;
   const inputs = checkInputs(args.positionals, io);

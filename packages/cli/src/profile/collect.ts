@@ -17,6 +17,9 @@ interface ProcEntry {
   count: number;
 }
 
+/** Distinct event names tracked; the rest are counted under OTHER_TYPES. */
+const MAX_TYPES = 1024;
+const OTHER_TYPES = 'unknown:(other)';
 /** When the histogram would span more buckets than this, the bucket width doubles. */
 const MAX_BUCKETS = 4096;
 
@@ -49,9 +52,14 @@ export class ProfileCollector {
 
   add(ev: NightjarEvent): void {
     this.events++;
-    const name = ev.name;
+    let name = ev.name;
     let t = this.types.get(name);
-    if (!t) this.types.set(name, (t = { count: 0, byPath: new Map() }));
+    if (!t) {
+      // Vendor type numbers are unbounded: past the cap, they share one row instead of growing the maps.
+      if (this.types.size >= MAX_TYPES) name = OTHER_TYPES;
+      t = this.types.get(name);
+      if (!t) this.types.set(name, (t = { count: 0, byPath: new Map() }));
+    }
     t.count++;
     if (name.startsWith('unknown:')) this.unknownTypes.set(name, (this.unknownTypes.get(name) ?? 0) + 1);
 

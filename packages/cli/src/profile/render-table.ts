@@ -79,14 +79,16 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
 
   // Events per type, marked by whether the ruleset needs them (the seed's figure 4/5).
   out.push(section(p, 'Events per type'));
-  const maxShare = Math.max(0, ...pr.by_type.map((t) => t.share));
-  const cw = Math.max(5, ...pr.by_type.map((t) => num(t.count).length));
-  const nw = Math.min(28, Math.max(10, ...pr.by_type.map((t) => t.name.length)));
-  for (const t of pr.by_type) {
+  const maxShare = pr.by_type[0]?.share ?? 0;
+  const cw = Math.max(5, num(pr.by_type[0]?.count ?? 0).length);
+  const nw = Math.min(28, Math.max(10, ...pr.by_type.slice(0, 40).map((t) => t.name.length)));
+  const shownTypes = pr.by_type.slice(0, 40);
+  for (const t of shownTypes) {
     const mark = pr.ruleset ? (t.needed ? p.green(' needed') : p.dim(' not needed')) : '';
     const b = t.needed || !pr.ruleset ? p.cyan(bar(t.share, maxShare, 24)) : p.dim(bar(t.share, maxShare, 24));
     out.push(`  ${sanitize(truncate(t.name, nw)).padEnd(nw)} ${b} ${num(t.count).padStart(cw)} ${pct(t.share).padStart(6)}${mark}`);
   }
+  if (pr.by_type.length > shownTypes.length) out.push(p.dim(`  … ${pr.by_type.length - shownTypes.length} more types (see --format json)`));
 
   out.push(section(p, 'Busiest processes per event type'));
   for (const t of pr.by_type.slice(0, 12)) {

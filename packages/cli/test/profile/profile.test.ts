@@ -86,6 +86,14 @@ describe('ProfileCollector and buildProfile', () => {
     expect(pr.rate.buckets.reduce((s, b) => s + b.count, 0)).toBe(2);
   });
 
+  it('caps distinct event names (vendor type numbers are unbounded), counting the rest together', () => {
+    const many = Array.from({ length: 1100 }, (_, i) => line('x', 10000 + i, '2025-01-01T00:00:00Z', 1, '/a'));
+    const c = collect(many);
+    expect(c.types.size).toBeLessThanOrEqual(1025);
+    expect(c.types.get('unknown:(other)')?.count).toBe(1100 - 1024);
+    expect(c.events).toBe(1100);
+  });
+
   it('counts events whose time goes backwards', () => {
     const c = collect([line('open', 10, '2025-01-01T00:00:05Z', 1, '/a'), line('open', 10, '2025-01-01T00:00:01Z', 1, '/a')]);
     expect(c.outOfOrder).toBe(1);
