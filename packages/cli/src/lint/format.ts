@@ -7,6 +7,11 @@ import type { Finding, LintResult } from './run.js';
 export const DOCS_URL = 'https://github.com/nightjar/nightjar/blob/main/packages/cli/docs/lint.md';
 export const docAnchor = (id: string) => `${DOCS_URL}#${id.replace('/', '')}`;
 
+/** Rule text is untrusted: control characters (ANSI escapes included) are shown escaped, never sent to the terminal. */
+export function safe(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function counts(findings: readonly Finding[]) {
   const n = { error: 0, warning: 0, info: 0 };
   for (const f of findings) n[f.severity]++;
@@ -27,8 +32,8 @@ export function formatStylish(result: LintResult, p: Palette, cwd: string): stri
   const byFile = new Map<string, Finding[]>();
   for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   for (const [file, list] of byFile) {
-    out.push(p.bold(path.relative(cwd, file) || file));
-    const rows = list.map((f) => [`${f.line}:${f.col}`, f.severity, f.message, f.checkId] as const);
+    out.push(p.bold(safe(path.relative(cwd, file) || file)));
+    const rows = list.map((f) => [`${f.line}:${f.col}`, f.severity, safe(f.message), f.checkId] as const);
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
     for (const [loc, sev, msg, id] of rows) {
@@ -49,7 +54,7 @@ export function formatJson(result: LintResult): string {
 
 /** GitHub Actions workflow commands: one annotation per finding (info → notice). */
 export function formatGithub(result: LintResult, cwd: string): string {
-  const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const esc = (s: string) => safe(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const lines = result.findings.map((f) => {
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';

@@ -1,6 +1,7 @@
 /** Test report formatters. Like eslint's, they are pure: report in, string out; no I/O. */
 import path from 'node:path';
 import type { Palette } from '../output/color.js';
+import { safe } from '../lint/format.js';
 import type { TestReport } from './types.js';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
@@ -11,24 +12,24 @@ export function formatPretty(report: TestReport, p: Palette, opts: { verbose?: b
   for (const r of report.rules) {
     const bad = r.loadError !== undefined || r.cases.some((c) => c.status !== 'pass');
     const mark = r.loadError ? p.red('ERROR') : bad ? p.red('FAIL ') : p.green('PASS ');
-    out.push(`${mark} ${p.bold(r.title)} ${p.dim(`(${r.id}) ${rel(r.file)}:${r.line}`)}`);
-    if (r.loadError) for (const l of r.loadError.split('\n')) out.push(`      ${p.red(opts.cwd ? l.replace(opts.cwd + path.sep, '') : l)}`);
+    out.push(`${mark} ${p.bold(safe(r.title))} ${p.dim(safe(`(${r.id}) ${rel(r.file)}:${r.line}`))}`);
+    if (r.loadError) for (const l of r.loadError.split('\n')) out.push(`      ${p.red(safe(opts.cwd ? l.replace(opts.cwd + path.sep, '') : l))}`);
     for (const c of r.cases) {
       if (c.status === 'pass') {
-        if (opts.verbose || bad) out.push(`  ${p.green('✓')} ${c.name} ${p.dim(ms(c.durationMs))}`);
+        if (opts.verbose || bad) out.push(`  ${p.green('✓')} ${safe(c.name)} ${p.dim(ms(c.durationMs))}`);
         continue;
       }
       const loc = c.location ? p.dim(` ${rel(c.location.file)}:${c.location.line}:${c.location.col}`) : '';
-      out.push(`  ${c.status === 'fail' ? p.red('✗') : p.red('!')} ${c.name}${c.status === 'error' ? p.red(' (error)') : ''}${loc}`);
-      if (c.message) out.push(`      ${c.message}`);
-      for (const l of c.explanation ?? []) out.push(`      ${p.dim('│')} ${l}`);
+      out.push(`  ${c.status === 'fail' ? p.red('✗') : p.red('!')} ${safe(c.name)}${c.status === 'error' ? p.red(' (error)') : ''}${loc}`);
+      if (c.message) out.push(`      ${safe(c.message)}`);
+      for (const l of c.explanation ?? []) out.push(`      ${p.dim('│')} ${safe(l)}`);
     }
   }
   if (report.coverage) {
     const cov = report.coverage;
     out.push('', p.bold(`Coverage: ${cov.tested}/${cov.rules} rules have tests`));
-    for (const u of cov.untested) out.push(`  ${p.yellow('no tests')}  ${u.title} ${p.dim(`(${u.id}) ${rel(u.file)}:${u.line}`)}`);
-    for (const u of cov.unexercised) out.push(`  ${p.yellow('selection not exercised by a passing case')}  ${u.selection} in ${u.title} ${p.dim(rel(u.file))}`);
+    for (const u of cov.untested) out.push(`  ${p.yellow('no tests')}  ${safe(u.title)} ${p.dim(`(${u.id}) ${rel(u.file)}:${u.line}`)}`);
+    for (const u of cov.unexercised) out.push(`  ${p.yellow('selection not exercised by a passing case')}  ${safe(u.selection)} in ${safe(u.title)} ${p.dim(rel(u.file))}`);
   }
   out.push('', summaryLine(report, p));
   return `${out.join('\n')}\n`;

@@ -445,3 +445,19 @@ describe('nightjar test: formats and coverage', () => {
     expect(t.err()).toMatch(/no such rule file or directory: \/no\/such\/rules/);
   });
 });
+
+describe('nightjar test: untrusted rule text', () => {
+  it('never sends control characters from rule text to the terminal', async () => {
+    const dir = repo({
+      'r.yml': `${HEAD('15151515-1515-4515-8515-151515151515', '"Evil \\e[31m title"')}${CURL}tests:
+  - name: "case \\e[2J"
+    expect: { match: true }
+    events: [{ type: open }]
+`,
+    });
+    const t = io(dir);
+    await run([dir], t);
+    expect(t.out()).not.toContain('\u001b');
+    expect(t.out()).toContain('Evil \\u001b[31m title');
+  });
+});
