@@ -314,6 +314,15 @@ describe('group-by fields and aliases', () => {
     expect(g.default(openEvent('/etc/x'), ctx)).toBeUndefined();
   });
 
+  it('condition.field may be an alias too', () => {
+    const { c } = compile(
+      corr('  type: value_count\n  rules: [sensitive_open, shell_exec]\n  timespan: 1m\n  condition: {gte: 2, field: path}\n  aliases:\n    path:\n      sensitive_open: event.open.file.path\n      shell_exec: event.exec.target.executable.path\n'),
+    );
+    expect(c.valueField!.name).toBe('path');
+    expect(c.valueField!.byRule.get(OPEN_ID)!(openEvent('/etc/a'), ctx)).toBe('/etc/a');
+    expect(c.valueField!.byRule.get(EXEC_ID)!(execEvent('/bin/sh', ['sh']), ctx)).toBe('/bin/sh');
+  });
+
   it('NJ_CORR_ALIAS: unreferenced rule, unknown rule, unused alias', () => {
     const a = (aliases: string) =>
       errors(corr(`  type: temporal\n  rules: [shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n${aliases}`));
