@@ -42,6 +42,9 @@ interface Node {
   exitedAt: number | undefined;
   /** Fork time in µs (start_time), for the pid-reuse guard on ppid lookups. */
   startUs: number | undefined;
+  /** Event times (µs) at which the process was first and last seen alive (actor, fork child, exec target). */
+  firstSeenUs: number;
+  lastSeenUs: number;
   args: string[] | undefined;
 }
 
@@ -74,6 +77,17 @@ function isSpawner(p: EsProcess | undefined, pid: number | undefined): boolean {
   if (p === undefined) return false;
   const path = isObj(p.executable) ? p.executable.path : undefined;
   return (typeof path === 'string' && SPAWNER_PATHS.has(path)) || (typeof p.signing_id === 'string' && SPAWNER_SIGNING_IDS.has(p.signing_id));
+}
+
+/** The pid part of an entity_id, without allocating. */
+function entityPid(id: string): number {
+  let n = 0;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 58) return n; // ':'
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 function startUs(p: EsProcess): number | undefined {
@@ -127,14 +141,15 @@ export class LineageCache implements LineageResolver {
     const msg = ev.msg;
     if (msg === null) return;
     const actor = asProcess(msg.process);
-    const actorNode = actor !== undefined ? this.learn(actor) : undefined;
+    const at = ev.time;
+    const actorNode = actor !== undefined ? this.learn(actor, at) : undefined;
     const payload = msg.event[ev.name];
     if (!isObj(payload)) return;
     switch (ev.name) {
       case 'fork': {
         const child = asProcess(payload.child);
         // The forking process is the child's parent; without a parent token it beats the ppid lookup.
-        if (child !== undefined) this.learn(child, tokenId(child.parent_audit_token) === undefined ? actorNode?.id : undefined);
+        if (child !== undefined) this.learn(child, at, tokenId(child.parent_audit_token) === undefined ? actorNode?.id : undefined);
         break;
       }
       case 'exec': {
@@ -143,7 +158,7 @@ export class LineageCache implements LineageResolver {
         // The new image has the pre-exec image's parent: without a parent token this beats the ppid
         // lookup, whose pid may have been reused since the fork.
         const inherited = actorNode !== undefined && tokenId(target.parent_audit_token) === undefined ? actorNode.parentId : undefined;
-        const node = this.learn(target, inherited);
+        const node = this.learn(target, at, inherited);
         if (node === undefined) break;
         if (Array.isArray(payload.args)) node.args = payload.args.filter((a): a is string => typeof a === 'string');
         if (actorNode !== undefined && actorNode.id !== node.id) this.retire(actorNode, ev.time);
@@ -162,11 +177,12 @@ export class LineageCache implements LineageResolver {
     this.memoEv = undefined;
     const nodes: Node[] = [];
     for (const p of processes) {
-      const n = this.learn(p);
+      // Running now: alive from their start until now, which covers any child's start.
+      const n = this.learn(p, Number.MAX_SAFE_INTEGER);
       if (n !== undefined) nodes.push(n);
     }
     // Second pass: ppid links to processes that came later in the list.
-    for (const n of nodes) if (n.parentId === undefined) n.parentId = this.resolvePpid(n.proc, n.startUs, n.id);
+    for (const n of nodes) if (n.parentId === undefined) n.parentId = this.resolvePpid(n.proc, n);
   }
 
   /** The cached process with this entity_id (refreshes its recency), else undefined. */
@@ -200,7 +216,7 @@ export class LineageCache implements LineageResolver {
     // Reparented to launchd after its parent died: original_ppid still names the parent.
     const orig = subject.original_ppid;
     if (typeof orig === 'number' && orig > 1 && orig !== subject.ppid) {
-      const o = this.byPidBefore(orig, startUs(subject), selfId);
+      const o = this.byPidBefore(orig, subject, selfId !== undefined ? this.cache.peek(selfId) : undefined);
       if (o !== undefined) return o.proc;
     }
     return parent;
@@ -312,43 +328,60 @@ export class LineageCache implements LineageResolver {
   private parentOf(p: EsProcess): EsProcess | undefined {
     const id = idOf(p);
     const node = id !== undefined ? this.cache.peek(id) : undefined;
-    let parentId = node?.parentId ?? tokenId(p.parent_audit_token);
+    // The parent token of this view of the process is authoritative and current (it follows
+    // reparenting to launchd).
+    let parentId = tokenId(p.parent_audit_token);
     if (parentId === undefined) {
-      parentId = this.resolvePpid(p, node?.startUs ?? startUs(p), id);
-      if (node !== undefined && parentId !== undefined) node.parentId = parentId;
+      // A link learned earlier (fork, exec inheritance, ppid at first sight) holds while ppid still
+      // names that pid; after reparenting, ppid is resolved afresh.
+      const known = node?.parentId;
+      if (known !== undefined && (typeof p.ppid !== 'number' || entityPid(known) === p.ppid)) parentId = known;
+      else {
+        parentId = this.resolvePpid(p, node);
+        if (node !== undefined && parentId !== undefined) node.parentId = parentId;
+      }
     }
     if (parentId === undefined || parentId === id) return undefined;
     return this.node(parentId)?.proc;
   }
 
-  /** ppid → the newest process with that pid that could have been the parent (see byPidBefore). */
-  private resolvePpid(p: EsProcess, childStart: number | undefined, selfId: string | undefined): string | undefined {
+  /** ppid → the process that held that pid when the child started (see byPidBefore). */
+  private resolvePpid(p: EsProcess, node: Node | undefined): string | undefined {
     const ppid = p.ppid;
     if (typeof ppid !== 'number' || ppid < 0) return undefined;
-    return this.byPidBefore(ppid, childStart, selfId, tokenPidversion(p.audit_token))?.id;
+    return this.byPidBefore(ppid, p, node)?.id;
   }
 
   /**
-   * The newest process with `pid` that was alive when the child started. This is the pid-reuse guard
-   * of the ppid fallback: a process that started after the child, or had exited before it started,
-   * is another process. Without the child's start time (message v<3) an exited process is not
-   * accepted, and neither is one with a higher pidversion than the child's: xnu draws pidversions
-   * from one global increasing counter at fork and exec, so a process created after the child (a
-   * reused pid) has a higher one.
+   * The process that held `pid` when the child started, or undefined when the cache cannot prove
+   * which one did. A pid names one process at a time, so a candidate is accepted only when it was
+   * provably alive at the child's start: it started no later (start_time), and it was seen alive
+   * (or exited) no earlier. This is what keeps a reused pid from joining two processes even when
+   * the old process's exit was dropped. Without start times (message v<3) the child's first sighting
+   * bounds its start, and the candidate must also have a lower pidversion (xnu draws pidversions
+   * from one increasing counter at fork and exec, so a process created later has a higher one).
    */
-  private byPidBefore(pid: number, childStart: number | undefined, selfId: string | undefined, childPidversion?: number): Node | undefined {
+  private byPidBefore(pid: number, child: EsProcess, childNode: Node | undefined): Node | undefined {
     const list = this.byPid.get(pid);
     if (list === undefined) return undefined;
-    // Newest first: the first process with that pid that was alive when the child started.
+    const selfId = childNode?.id ?? idOf(child);
+    const childStart = childNode?.startUs ?? startUs(child);
+    const childPv = childNode?.pidversion ?? tokenPidversion(child.audit_token);
+    // Newest first: the first candidate that provably held the pid at the child's start.
     for (let i = list.length - 1; i >= 0; i--) {
       const id = list[i];
       if (id === selfId) continue;
       const n = this.cache.peek(id);
       if (n === undefined) continue;
-      if (n.exitedAt !== undefined && (childStart === undefined || n.exitedAt < childStart)) continue;
-      if (childStart !== undefined && n.startUs !== undefined && n.startUs > childStart) continue;
-      if ((childStart === undefined || n.startUs === undefined) && childPidversion !== undefined && n.pidversion > childPidversion) continue;
-      return n;
+      // launchd (and the kernel) keep their pid for the whole boot: no reuse to guard against.
+      if (pid <= 1) return n;
+      const aliveUntil = n.exitedAt ?? n.lastSeenUs;
+      if (childStart !== undefined && n.startUs !== undefined) {
+        if (n.startUs <= childStart && aliveUntil >= childStart) return n;
+        continue;
+      }
+      const bound = childNode?.firstSeenUs;
+      if (bound !== undefined && childPv !== undefined && n.pidversion < childPv && aliveUntil >= bound) return n;
     }
     return undefined;
   }
@@ -375,8 +408,11 @@ export class LineageCache implements LineageResolver {
     if (list.length === 0) this.byPid.delete(pid);
   }
 
-  /** Adds or refreshes a process; `inheritedParent` (exec) is used when the process has no parent token. */
-  private learn(p: EsProcess, inheritedParent?: string): Node | undefined {
+  /**
+   * Adds or refreshes a process seen alive at `at` (µs); `inheritedParent` (fork, exec) is used when
+   * the process has no parent token.
+   */
+  private learn(p: EsProcess, at: number, inheritedParent?: string): Node | undefined {
     const pid = tokenPid(p.audit_token);
     if (pid === undefined) return undefined;
     const pidversion = tokenPidversion(p.audit_token) ?? 0;
@@ -397,15 +433,19 @@ export class LineageCache implements LineageResolver {
         parentId: tokenId(p.parent_audit_token) ?? inheritedParent,
         exitedAt: undefined,
         startUs: st,
+        firstSeenUs: at,
+        lastSeenUs: at,
         args: undefined,
       };
-      if (node.parentId === undefined) node.parentId = this.resolvePpid(p, st, id);
+      if (node.parentId === undefined) node.parentId = this.resolvePpid(p, node);
       this.cache.set(id, node);
       this.index(pid, id, pidversion);
     } else {
       // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
       node.proc = p;
-      if (node.parentId === undefined) node.parentId = tokenId(p.parent_audit_token) ?? inheritedParent;
+      node.parentId = tokenId(p.parent_audit_token) ?? node.parentId ?? inheritedParent;
+      if (at > node.lastSeenUs) node.lastSeenUs = at;
+      if (at < node.firstSeenUs) node.firstSeenUs = at;
     }
     return node;
   }
