@@ -17,6 +17,18 @@ interface ProcEntry {
   count: number;
 }
 
+/** Distinct paths, signing ids and processes tracked; past this, counts go to an `(other)` row. */
+const MAX_KEYS = 200_000;
+const MAX_KEYS_PER_TYPE = 20_000;
+
+/** Counts `key`, or `(other)` once the map holds `cap` keys (hostile captures cannot grow it without bound). */
+function bump(map: Map<string, number>, key: string, cap: number): void {
+  const n = map.get(key);
+  if (n !== undefined) map.set(key, n + 1);
+  else if (map.size < cap) map.set(key, 1);
+  else map.set('(other)', (map.get('(other)') ?? 0) + 1);
+}
+
 /** Distinct event names tracked; the rest are counted under OTHER_TYPES. */
 const MAX_TYPES = 1024;
 const OTHER_TYPES = 'unknown:(other)';
@@ -38,6 +50,8 @@ export class ProfileCollector {
   lastTime = -Infinity;
   /** Events whose time is earlier than one already seen (capture not in time order). */
   outOfOrder = 0;
+  /** Events of process instances not tracked individually (past the cap). */
+  untrackedProcesses = 0;
 
   /** The engine's own gap detection, so profile and scan agree on what a gap is. */
   readonly sequence = new SequenceTracker({ maxGaps: 1000 });
@@ -65,18 +79,20 @@ export class ProfileCollector {
 
     const proc = ev.msg?.process;
     const path = proc?.executable?.path ?? '(unknown)';
-    this.paths.set(path, (this.paths.get(path) ?? 0) + 1);
-    t.byPath.set(path, (t.byPath.get(path) ?? 0) + 1);
-    const sid = proc?.signing_id ?? '(unsigned)';
-    this.signingIds.set(sid, (this.signingIds.get(sid) ?? 0) + 1);
+    bump(this.paths, path, MAX_KEYS);
+    bump(t.byPath, path, MAX_KEYS_PER_TYPE);
+    bump(this.signingIds, proc?.signing_id ?? '(unsigned)', MAX_KEYS);
     if (proc) {
       let p = this.processes.get(ev.entityId);
-      if (!p) this.processes.set(ev.entityId, (p = { path, pid: ev.pid, count: 0 }));
-      p.count++;
+      if (!p) {
+        if (this.processes.size < MAX_KEYS) this.processes.set(ev.entityId, (p = { path, pid: ev.pid, count: 0 }));
+        else this.untrackedProcesses++;
+      }
+      if (p) p.count++;
     }
     const v = ev.version ?? -1;
     this.versions.set(v, (this.versions.get(v) ?? 0) + 1);
-    if (ev.host !== undefined) this.hosts.set(ev.host, (this.hosts.get(ev.host) ?? 0) + 1);
+    if (ev.host !== undefined) bump(this.hosts, ev.host, MAX_TYPES);
 
     if (Number.isFinite(ev.time)) {
       if (ev.time < this.firstTime) this.firstTime = ev.time;
