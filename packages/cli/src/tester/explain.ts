@@ -6,9 +6,10 @@
  * real run (no second evaluator to drift from the engine).
  */
 import { Engine } from '@nightjar/core';
-import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
+import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, NightjarEvent } from '@nightjar/core';
 import { compileDetection, resolveField } from '@nightjar/rules';
-import type { EvalContext } from '@nightjar/core';
+import { processOfEvent, tokenEntityId } from '@nightjar/core';
+import type { EsProcess, EvalContext } from '@nightjar/core';
 import { type CondNode, evalCondition, parseCondition } from '../lint/condition.js';
 import type { DocLike } from './types.js';
 
@@ -112,9 +113,17 @@ function resolvedPaths(doc: DocLike): Map<string, string> {
   return out;
 }
 
-// Values shown in explanations are read without lineage (lineage fields are left out rather than
-// shown wrong); the engine run itself always has lineage.
-const NO_LINEAGE = { lineage: { parent: () => undefined, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] } } as unknown as EvalContext;
+// Values shown in explanations are read without the lineage cache (lineage fields are left out
+// rather than shown wrong); the engine run itself always has lineage. The one exception is what the
+// message itself says about the parent: its audit token, enough for `parent.entity_id` group-bys.
+function parentFromToken(ev: NightjarEvent): EsProcess | undefined {
+  const subject = processOfEvent(ev);
+  const token = subject?.parent_audit_token;
+  const id = tokenEntityId(token);
+  if (!id) return undefined;
+  return { audit_token: token!, ppid: 0, executable: { path: '' }, entity_id: id } as EsProcess;
+}
+const NO_LINEAGE = { lineage: { parent: parentFromToken, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] } } as unknown as EvalContext;
 
 /** What the event holds for a field as the rule names it, or undefined when it cannot be shown. */
 function fieldValue(doc: DocLike, field: string, ev: NightjarEvent, paths: Map<string, string>): { shown: boolean; value: unknown } {
@@ -258,9 +267,16 @@ export function explainCorrelation(corr: CompiledCorrelation, all: CompiledRuleS
   for (const [id, list] of hits) {
     for (const i of list) {
       const ev = events[i]!;
-      const key = corr.groupBy.map((g) => `${g.name}=${show(readPath(ev.msg, g.name))}`).join(', ') || '(all)';
+      const read = (g: { byRule: ReadonlyMap<string, FieldGetter>; default: FieldGetter }): unknown => {
+        try {
+          return (g.byRule.get(id) ?? g.default)(ev, NO_LINEAGE);
+        } catch {
+          return undefined;
+        }
+      };
+      const key = corr.groupBy.map((g) => `${g.name}=${show(read(g))}`).join(', ') || '(all)';
       const entry = groups.get(key) ?? [];
-      entry.push({ t: ev.time, rule: id, value: corr.valueField ? readPath(ev.msg, corr.valueField.name) : undefined });
+      entry.push({ t: ev.time, rule: id, value: corr.valueField ? read(corr.valueField) : undefined });
       groups.set(key, entry);
     }
   }

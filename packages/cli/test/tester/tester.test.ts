@@ -378,6 +378,41 @@ ${ex('/usr/bin/true')}`)}`,
   });
 });
 
+describe('nightjar test: correlation grouped by a lineage field', () => {
+  it('shows the parent.entity_id each step had', async () => {
+    const dir = repo({
+      'c.yml': `${BASE('16161616-1616-4616-8616-161616161616', 'dl', 'Download', '/curl')}---
+${BASE('17171717-1717-4717-8717-171717171717', 'mk', 'Chmod', '/chmod')}---
+title: Siblings
+id: 18181818-1818-4818-8818-181818181818
+level: high
+correlation:
+  type: temporal
+  rules: [dl, mk]
+  group-by: [parent.entity_id]
+  timespan: 1m
+  condition: { gte: 2 }
+tests:
+  - name: different parents do not correlate (wrongly expected)
+    expect: { match: true }
+    events:
+      - type: exec
+        process: { pid: 601, ppid: 500 }
+        exec: { target: { executable: { path: /usr/bin/curl } } }
+      - type: exec
+        process: { pid: 602, ppid: 501 }
+        exec: { target: { executable: { path: /bin/chmod } } }
+`,
+    });
+    const r = await test(dir);
+    const c = r.rules.find((x) => x.title === 'Siblings')!;
+    expect(c.cases[0]!.status).toBe('fail');
+    const why = c.cases[0]!.explanation!.join('\n');
+    expect(why).toMatch(/group \{parent.entity_id="500:1"\}: at most 1 distinct rule\(s\) within 1m \(needs gte 2\)/);
+    expect(why).toMatch(/group \{parent.entity_id="501:1"\}: at most 1 distinct rule\(s\)/);
+  });
+});
+
 describe('nightjar test: formats and coverage', () => {
   const failing = () =>
     repo({
