@@ -124,6 +124,7 @@ export const credentialAccess: Scenario = {
     'Password Hash Read From Directory Services': 1,
     'File Uploaded With Curl From Script Or Staging Location': 1,
     'Keychain Secret Read Then Sent With Curl By The Same Parent': 1,
+    'Collected Data Uploaded By The Same Parent': 1,
     // the stealer runs osascript directly (an interpreter child of a staged binary)
     'Shell Spawned By Unsigned Binary From Staging Location': 1,
   },
