@@ -5,7 +5,6 @@
 #include <cstring>
 #include <memory>
 #include "owned.h"
-#include "translate.h"
 
 namespace njes {
 namespace {
