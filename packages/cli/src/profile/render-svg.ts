@@ -238,13 +238,20 @@ function perTypeChart(pr: Profile, types: number, perType: number): Panel {
   const list = pr.by_type.slice(0, types).filter((t) => t.top_processes.length > 0);
   const colW = (WIDTH - 2 * PAD - 24) / 2;
   const rowH = 18;
-  const blockH = 26 + perType * rowH + 14;
+  // Each pair of charts is as tall as the longer of the two.
+  const rowTops: number[] = [];
+  let yAcc = 36;
+  for (let i = 0; i < list.length; i += 2) {
+    rowTops.push(yAcc);
+    const rows = Math.max(list[i].top_processes.length, list[i + 1]?.top_processes.length ?? 0, 1);
+    yAcc += 26 + Math.min(perType, rows) * rowH + 14;
+  }
   let body = title(20, 'Who produces each event type', 'busiest executables per type, share of that type');
   list.forEach((t, i) => {
     const x = PAD + (i % 2) * (colW + 24);
-    const y = 36 + Math.floor(i / 2) * blockH;
+    const y = rowTops[Math.floor(i / 2)];
     const color = !pr.ruleset || t.needed ? NEEDED : '#8f8f8f';
-    body += `<text x="${x}" y="${y + 12}" font-size="13" font-weight="600" fill="${INK}">${xml(fit(t.name, colW - 120, 13))}<tspan font-weight="400" fill="${MUTED}">\u00a0·\u00a0${num(t.count)} events</tspan></text>`;
+    body += `<text x="${x}" y="${y + 12}" font-size="13" font-weight="600" fill="${INK}">${xml(fit(t.name, colW - 120, 13))}<tspan dx="6" font-weight="400" fill="${MUTED}">· ${num(t.count)} event${t.count === 1 ? '' : 's'}</tspan></text>`;
     const labelW = Math.min(colW * 0.5, Math.max(60, ...t.top_processes.map((p) => textWidth(p.path.slice(p.path.lastIndexOf('/') + 1), 11.5))));
     const x0 = x + labelW + 8;
     const barMax = colW - labelW - 8 - 80;
@@ -260,7 +267,7 @@ function perTypeChart(pr: Profile, types: number, perType: number): Panel {
         `<text x="${(x0 + w + 5).toFixed(1)}" y="${ry + 12}" font-size="11" fill="${MUTED}">${num(p.count)} · ${pct(p.count / t.count)}</text></g>`;
     });
   });
-  return { height: 36 + Math.ceil(list.length / 2) * blockH, body };
+  return { height: yAcc, body };
 }
 
 function counted(rows: readonly Counted[], color: string, n: number): BarRow[] {
@@ -269,7 +276,8 @@ function counted(rows: readonly Counted[], color: string, n: number): BarRow[] {
 
 /** Width of the label column: fits the longest label, within bounds. */
 function labelWidth(rows: readonly BarRow[], min: number, max: number): number {
-  return Math.round(Math.min(max, Math.max(min, ...rows.map((r) => textWidth(r.label, 12)))));
+  // A little slack over the estimate, so a label that fits is not cut by rounding.
+  return Math.round(Math.min(max, Math.max(min, ...rows.map((r) => textWidth(r.label, 12) + 8))));
 }
 
 export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number; perTypeCharts?: number } = {}): string {
