@@ -127,7 +127,10 @@ function numberValue(s: string, i: number, end: number): number | undefined {
   const c = s.charCodeAt(i);
   if (c !== 45 && (c < 48 || c > 57)) return undefined;
   const tok = s.slice(i, end);
-  return NUMBER.test(tok) ? Number(tok) : undefined;
+  if (!NUMBER.test(tok)) return undefined;
+  const n = Number(tok);
+  // 1e400 parses to Infinity; the full decoder treats non-finite values as absent too.
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /**

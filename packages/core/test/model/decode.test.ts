@@ -268,6 +268,14 @@ describe('skip path (eventTypes given)', () => {
     expect(b).toMatchObject({ name: 'exec', type: 9, seq: 3, globalSeq: 4, host: 'right', time: Date.UTC(2025, 0, 1) * 1000 + 1 });
   });
 
+  it('treats out-of-range numbers as absent on both paths', () => {
+    const line = '{"event_type":9,"seq_num":1e400,"global_seq_num":-1e999,"time":"2025-01-01T00:00:00Z","event":{"exec":{}}}';
+    const a = ok(decodeLine(line));
+    const b = ok(createDecoder({ eventTypes: [] }).decode(line, 1, 0));
+    expect([a.seq, a.globalSeq]).toEqual([undefined, undefined]);
+    expect([b.seq, b.globalSeq]).toEqual([undefined, undefined]);
+  });
+
   it('counts unknown vendor types on the skip path too', () => {
     const d = createDecoder({ eventTypes: ['exec'] });
     const r = ok(d.decode('{"event_type":9001,"time":"2024-06-04T09:41:38.708Z","event":{"system_performance":{}},"host":{"hostname":"h"}}', 1, 0));

@@ -4,7 +4,7 @@ import { scanHeader } from '@nightjar/core';
 /** What the scanner must return, computed with JSON.parse. */
 function expected(line: string) {
   const o = JSON.parse(line) as Record<string, unknown>;
-  const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const host = o.host as Record<string, unknown> | undefined;
   return {
     eventType: n(o.event_type),
