@@ -74,7 +74,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const given = [...args.positionals, ...((args.values.rules as string[] | undefined) ?? [])];
   const paths = resolveRulePaths({ rules: given }, io);
   const ruleset = await loadRuleSetOrFail(paths);
-  const required = ruleset.requiredEventTypes();
+  // Sorted, so the output is the same whatever order the rules were loaded in.
+  const required = [...ruleset.requiredEventTypes()].sort();
   const byType = new Map<string, string[]>(required.map((n) => [n, []]));
   for (const r of ruleset.rules) {
     for (const t of r.eventTypes ?? []) byType.get(t)?.push(r.id);
