@@ -4,19 +4,20 @@
  * precedence or < and < not < `x of`, lower-case operators only, identifiers [A-Za-z0-9_-]+,
  * patterns [A-Za-z0-9*_]+, `1`/`any`/`all` quantifiers, `them` excluding `_`-prefixed names.
  */
+import { NightjarError } from '@nightjar/core';
+
 export type CondNode =
   | { readonly t: 'id'; readonly name: string; readonly pos: number }
   | { readonly t: 'of'; readonly q: 'one' | 'all'; readonly pattern: string; readonly pos: number }
   | { readonly t: 'not'; readonly e: CondNode }
   | { readonly t: 'and' | 'or'; readonly args: readonly CondNode[] };
 
-export class ConditionSyntaxError extends Error {
-  readonly code = 'NJ_CONDITION_SYNTAX';
-  constructor(
-    message: string,
-    readonly pos: number,
-  ) {
-    super(message);
+export class ConditionSyntaxError extends NightjarError {
+  /** 0-based offset in the condition string. */
+  readonly pos: number;
+  constructor(message: string, pos: number) {
+    super('NJ_CONDITION_SYNTAX', message);
+    this.pos = pos;
   }
 }
 
