@@ -31,7 +31,7 @@ Options:
   -o, --output <file>    write the profile to a file instead of stdout
       --top <n>          how many processes, signing ids and talkers to list (default 25, 25, 15)
       --max-problems <n> how many malformed lines to print (default 20; all are counted)
-  -q, --quiet            no progress or malformed-line reports on stderr
+  -q, --quiet            no progress bar or status line on stderr (problems are still reported)
   -h, --help             show this help
 
 Exit codes: 0 done · 2 usage error, bad rules or unreadable input
@@ -74,7 +74,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const errPal = palette(colorEnabled(io.env, io.stderr.isTTY));
 
   const progress = !quiet && io.stderr.isTTY === true && !inputs.includes('-') ? new ProgressBar(io.stderr) : undefined;
-  const malformed = new CappedReporter<LineProblem>(quiet ? 0 : cap, (p) => {
+  const malformed = new CappedReporter<LineProblem>(cap, (p) => {
     progress?.clear();
     io.stderr.write(`${errPal.yellow(formatLineProblem(p, names.display(p.source)))}\n`);
   });
@@ -141,7 +141,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   await sink.write(text);
   await sink.close();
-  if (!quiet && malformed.unprinted > 0) io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
+  if (malformed.unprinted > 0) io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
   if (!quiet && sink.toFile) io.stderr.write(`nightjar profile: ${profile.events} events profiled, written to ${String(args.values.output)}\n`);
   if (fatal) {
     // The profile of what could be read is written, but it is not the whole capture.
