@@ -196,6 +196,8 @@ describe('docs/lint.md', () => {
       expect(start, c.id).toBeGreaterThan(0);
       const section = doc.slice(start, doc.indexOf('\n### ', start + 5) >>> 0 || undefined);
       if (c.id !== 'nj/internal') expect(section, c.id).toMatch(/Bad:[\s\S]*```yaml[\s\S]*Good:[\s\S]*```yaml/);
+      // The documented severity and description are the code's (docs regenerated when a check changes).
+      expect(section, c.id).toContain(`**${c.severity}** — ${c.description}`);
     }
   });
   it('has a GitHub Actions workflow using lint and test', () => {
