@@ -136,6 +136,15 @@ describe('nightjar profile', () => {
     expect(r.stdout).not.toContain('(byte');
   });
 
+  it('colours the table on a terminal unless NO_COLOR; progress only on a terminal stderr', async () => {
+    const tty = await cli(['profile', ALERTS, ...R], { stdoutTTY: true, stderrTTY: true });
+    expect(tty.stdout).toContain('\x1b[');
+    expect(tty.stderr).toMatch(/\r.*100%/);
+    const nc = await cli(['profile', ALERTS, ...R], { stdoutTTY: true, env: { NO_COLOR: '1' } });
+    expect(nc.stdout).not.toContain('\x1b[');
+    expect(nc.stderr).not.toContain('\r');
+  });
+
   it('--format json is the full profile document', async () => {
     const r = await cli(['profile', ALERTS, ...R, '-f', 'json']);
     const p = JSON.parse(r.stdout) as Profile;
