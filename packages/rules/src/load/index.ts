@@ -14,10 +14,13 @@ export { DEFAULT_LIMITS, type YamlLimits, type KeyPath } from './yaml.js';
 export type { LoadOptions, LoadResult, RuleDocument, DocumentKindOrUnknown } from './types.js';
 
 const RULE_FILE = /\.ya?ml$/i;
+/** Configuration files that live beside rules in a rule repository and are not rules themselves. */
+const NOT_RULES = new Set(['nightjar.config.yaml', 'nightjar.config.yml']);
 
 /**
  * Expands paths into rule files: a file is taken as given (whatever its extension); a directory is
- * walked recursively for *.yml / *.yaml, skipping hidden entries and node_modules, each directory
+ * walked recursively for *.yml / *.yaml, skipping hidden entries, node_modules and the lint
+ * configuration (nightjar.config.yaml), each directory
  * once even through symlinks. The result is sorted within each directory, so loading is deterministic.
  */
 async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnostic[]): Promise<string[]> {
@@ -41,7 +44,7 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
       const s = await stat(p).catch(() => undefined);
       if (!s) continue;
       if (s.isDirectory()) await walk(p);
-      else if (s.isFile() && RULE_FILE.test(name)) await addFile(p);
+      else if (s.isFile() && RULE_FILE.test(name) && !NOT_RULES.has(name)) await addFile(p);
     }
   };
   for (const p of paths) {

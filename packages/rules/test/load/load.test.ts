@@ -230,7 +230,7 @@ describe('diagnostics: codes and exact positions', () => {
 });
 
 describe('loadRules and loadRuleFiles on disk', () => {
-  it('walks directories recursively, sorted, *.yml/*.yaml only, hidden folders skipped', async () => {
+  it('walks directories recursively, sorted, *.yml/*.yaml only, hidden folders and nightjar.config.yaml skipped', async () => {
     const dir = tmp();
     mkdirSync(join(dir, 'b'));
     mkdirSync(join(dir, 'a', 'deep'), { recursive: true });
@@ -240,6 +240,8 @@ describe('loadRules and loadRuleFiles on disk', () => {
     writeFileSync(join(dir, 'a', 'x.YML'), OPEN_RULE.replace(/^id: .*$/m, 'id: a-x'));
     writeFileSync(join(dir, 'a', 'notes.txt'), 'not yaml: [');
     writeFileSync(join(dir, '.git', 'h.yml'), 'broken: [');
+    // The lint configuration sits at a rule repository's root and is not a rule.
+    writeFileSync(join(dir, 'nightjar.config.yaml'), 'rules:\n  nj/missing-tests: off\n');
     symlinkSync(join(dir, 'a'), join(dir, 'c-link'));
     const rs = await loadRules([dir]);
     expect(rs.rules.map((r) => r.id)).toEqual(['a-deep-y', 'a-x', 'b-z']);
