@@ -113,6 +113,22 @@ describe('LineageCache', () => {
     }
   });
 
+  it('real parent of an XPC service exec (xpcproxy image → service, parent launchd) is the requesting app', () => {
+    const c = new LineageCache();
+    const app: ProcSpec = { pid: 400, pidversion: 450, path: '/Applications/Mail.app/Contents/MacOS/Mail', ppid: 1, parent: launchd };
+    const proxy: ProcSpec = { pid: 1500, pidversion: 1600, path: '/usr/libexec/xpcproxy', ppid: 1, parent: launchd, responsible: app };
+    const service: ProcSpec = { pid: 1500, pidversion: 1601, path: '/System/Library/PrivateFrameworks/Foo.framework/XPCServices/com.apple.foo.xpc/Contents/MacOS/com.apple.foo', ppid: 1, parent: launchd, responsible: app };
+    seen(c, launchd, app);
+    c.observe(event(7, 'fork', launchd, { child: proc(7, proxy) }));
+    const ex = execOf(7, proxy, service);
+    c.observe(ex);
+    expect(c.parent(ex)?.entity_id).toBe('1:100');
+    expect(c.realParent(ex)?.entity_id).toBe('400:450');
+    expect(compileFieldPath('real_parent.executable.path').get(ex, { lineage: c })).toBe(app.path);
+    expect(ids(c.ancestors(ex))).toEqual(['1:100']);
+    expect(c.chain(ex).complete).toBe(true);
+  });
+
   it('real parent: the direct parent when it is not a spawner, even if responsible differs', () => {
     const c = new LineageCache();
     seen(c, launchd, terminal, zsh);
