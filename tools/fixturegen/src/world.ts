@@ -412,6 +412,25 @@ export class World {
     });
     this.tick(1);
   }
+  su(p: Proc, s: { success: boolean; toUid?: number; argv?: string[] }): void {
+    const toUid = s.toUid ?? ROOT;
+    const argv = s.argv ?? ['su', '-'];
+    this.emit('su', p, {
+      success: s.success,
+      failure_message: s.success ? null : 'Sorry',
+      from_uid: USER,
+      from_username: this.user,
+      has_to_uid: true,
+      to_uid: toUid,
+      to_username: toUid === ROOT ? 'root' : this.user,
+      shell: '/bin/sh',
+      argc: argv.length,
+      argv,
+      env_count: 0,
+      env: [],
+    });
+    this.tick(1);
+  }
   odGroupAdd(p: Proc, group: string, member: string): void {
     this.emit('od_group_add', p, {
       instigator: this.procJson(p),

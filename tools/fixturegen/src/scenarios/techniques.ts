@@ -473,7 +473,7 @@ export const commandAndControl: Scenario = {
 export const privilegeEscalation: Scenario = {
   name: 'privilege-escalation',
   description:
-    'Privilege escalation: five wrong sudo passwords in a row, sudo running a hidden binary in /tmp, an AppleScript admin prompt, a setuid root shell prepared in /tmp (chown root, chmod 4755), sudoers appended with tee, a user added to admin, the authorization trampoline under an unsigned installer, an authorization plugin copied into place and authorizationdb changed. Benign look-alikes: sudo softwareupdate, chmod 755 of a script, visudo.',
+    'Privilege escalation: five wrong sudo passwords in a row, sudo running a hidden binary in /tmp, an AppleScript admin prompt, a setuid root shell prepared in /tmp (chown root, chmod 4755), sudoers appended with tee, a user added to admin, the authorization trampoline under an unsigned installer, an authorization plugin copied into place, authorizationdb changed and su to root driven by expect. Benign look-alikes: sudo softwareupdate, chmod 755 of a script, visudo.',
   seed: 0x9e75_0008,
   start: '2024-06-16T07:45:00.000000000Z',
   version: 7,
@@ -489,6 +489,7 @@ export const privilegeEscalation: Scenario = {
     'Authorization Plugin Installed': 1,
     'Authorization Database Modified With security': 1,
     'Shell Spawned By Unsigned Binary From Staging Location': 1,
+    'Su To Root Driven By Script Or Unsigned Process': 1,
   },
   build(w) {
     const d = desktop(w);
@@ -527,6 +528,13 @@ export const privilegeEscalation: Scenario = {
     w.create(cp, '/Library/Security/SecurityAgentPlugins/Auth.bundle', 'dir');
     w.exit(cp);
     run(w, sh, '/usr/bin/security', ['security', 'authorizationdb', 'write', 'system.login.console', 'allow'], { euid: ROOT, fds: pipeFds(true, true) });
+    // expect replays the phished password into su
+    const exp = w.spawn(sh, '/usr/bin/expect', ['expect', '-c', 'spawn su -; expect "Password:"; send "hunter2\\r"; interact'], { fds: pipeFds(true, true) });
+    const su = w.spawn(exp, '/usr/bin/su', ['su', '-']);
+    w.pause(800, 1500);
+    w.su(su, { success: true });
+    w.exit(su);
+    w.exit(exp);
     w.exit(sh);
     w.pause(10000, 15000);
     // An unsigned "installer" from Downloads asks for admin rights the old way
