@@ -68,6 +68,9 @@ export async function memoryPerGroup(groups: number, load: Load): Promise<{ perG
   const before = heapUsed();
   for (let i = 0; i < groups; i++) engine.push(ev('open', 10, i, i, proc(10_000 + i, 1, 1), openPayload(i)));
   const perGroup = (heapUsed() - before) / groups;
+  // Read the engine after measuring: it must be reachable while the heap is measured (an unused
+  // variable may be collected early by the optimizing compiler, which would measure nothing).
+  if (engine.metrics().liveGroups !== groups) throw new Error(`expected ${groups} live groups, got ${engine.metrics().liveGroups}`);
   engine = null;
   // One group, many events in its window.
   const one = new Engine(ruleset, { lineage: false });
@@ -76,6 +79,7 @@ export async function memoryPerGroup(groups: number, load: Load): Promise<{ perG
   const b2 = heapUsed();
   for (let i = 0; i < groups; i++) one.push(ev('open', 10, i, i, actor, payload));
   const perEvent = (heapUsed() - b2) / groups;
+  if (one.metrics().liveGroups !== 1) throw new Error('expected one live group');
   return { perGroup, perEvent };
 }
 
@@ -87,7 +91,7 @@ export function memoryPerLineageEntry(procs: number): number {
     cache.observe(ev('fork', 11, i, i, parent, { child: proc(1000 + i, 1, 500) }));
   }
   const per = (heapUsed() - before) / procs;
-  if (cache.metrics().size === 0) throw new Error('lineage cache learned nothing');
+  if (cache.metrics().size < procs) throw new Error(`lineage cache holds ${cache.metrics().size} of ${procs} processes`);
   return per;
 }
 

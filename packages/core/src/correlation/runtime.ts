@@ -216,6 +216,14 @@ export class CorrelationRuntime {
   private readonly temporal: boolean;
   /** Types that keep a number per window entry. */
   private readonly needsA: boolean;
+  /**
+   * Counting types decided eagerly on a lower bound (event_count/value_count with gt/gte): a window
+   * fires only once it holds at least `minFire` entries, and its evidence is the newest
+   * `maxEventsPerAlert` arrivals, so an event that arrives while its group holds fewer than
+   * `minFire − maxEventsPerAlert + 1` entries can never be evidence and is not kept (a group far from
+   * its threshold then costs no event memory). 0: keep every evidence event.
+   */
+  private readonly evidenceFrom: number;
   private readonly seenScratch = new Set<string>();
   private scratch = new Float64Array(16);
   // close mode: windows in the order they opened, to end them as time passes.
@@ -264,6 +272,14 @@ export class CorrelationRuntime {
     if (this.expr !== undefined) monotone = exprIsMonotone(this.expr, this.ids);
     else monotone = COUNTING.has(correlation.type) && this.conditions.every((c) => c.op === 'gt' || c.op === 'gte');
     this.mode = monotone || !COUNTING.has(correlation.type) ? 'eager' : 'close';
+    let minFire = 0;
+    if (this.mode === 'eager' && this.expr === undefined && (correlation.type === 'event_count' || correlation.type === 'value_count')) {
+      for (const c of this.conditions) {
+        const need = c.op === 'gte' ? Math.ceil(c.value) : c.op === 'gt' ? Math.floor(c.value) + 1 : 0;
+        if (need > minFire) minFire = need;
+      }
+    }
+    this.evidenceFrom = Math.max(0, minFire - limits.maxEventsPerAlert + 1);
   }
 
   /** Live groups now. */
@@ -508,7 +524,7 @@ export class CorrelationRuntime {
 
   private keepRef(g: Group, slot: number, ev: NightjarEvent, time: number): void {
     const max = this.limits.maxEventsPerAlert;
-    if (max <= 0 || ev.msg === null) return;
+    if (max <= 0 || ev.msg === null || g.size < this.evidenceFrom) return;
     const e = (g.evidence ??= new Evidence());
     if (this.temporal) {
       // One per referenced rule (its newest): the evidence that each part of the pattern happened.
