@@ -177,6 +177,11 @@ export class LineageCache implements LineageResolver {
     this.memoEv = undefined;
     const nodes: Node[] = [];
     for (const p of processes) {
+      // Objects from a live source are not decoder-stamped: derive entity_id from the token here.
+      if (isObj(p)) {
+        const id = tokenEntityId(p.audit_token);
+        if (id !== undefined) p.entity_id = id;
+      }
       // Running now: alive from their start until now, which covers any child's start.
       const n = this.learn(p, Number.MAX_SAFE_INTEGER);
       if (n !== undefined) nodes.push(n);

@@ -244,7 +244,9 @@ describe('LineageCache', () => {
 
   it('backfill links processes given in any order', () => {
     const c = new LineageCache();
-    c.backfill([proc(3, zshChild) as EsProcess, proc(3, zsh) as EsProcess, proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess]);
+    const wrong = proc(3, zsh) as EsProcess;
+    wrong.entity_id = 'bogus'; // a live source's own id field must not become the key
+    c.backfill([proc(3, zshChild) as EsProcess, wrong, proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess]);
     const ev = event(3, 'open', zshChild, {});
     expect(ids(c.ancestors(ev))).toEqual(['700:800', '500:600', '1:100']);
     expect(c.chain(ev).complete).toBe(true);
