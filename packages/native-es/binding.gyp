@@ -12,8 +12,11 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "conditions": [
         ["OS=='linux'", { "sources": ["native/linux/linux_backend.cc"] }],
-        ["OS!='linux'", { "sources": ["native/stub/no_backend.cc"] }],
+        ["OS!='linux' and OS!='mac'", { "sources": ["native/stub/no_backend.cc"] }],
         ["OS=='mac'", {
+          # The real ES client: the only code here not compiled in CI (needs the macOS SDK).
+          "sources": ["native/macos/es_api_apple.cc", "native/macos/es_backend_apple.cc"],
+          "libraries": ["-lEndpointSecurity", "-lbsm"],
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",

@@ -22,3 +22,5 @@ export type { LinuxOptions } from './linux.js';
 export { addonAvailable, addonPath } from './native.js';
 export { openLiveSource, defaultBackend, LIVE_BACKENDS } from './open.js';
 export type { LiveBackend, LiveSource, LiveSourceOptions } from './open.js';
+export { openEs, splitClients } from './es.js';
+export type { EsOptions, EsClientOptions } from './es.js';

@@ -2,6 +2,7 @@ import type { EsProcess } from '@nightjar/core';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourceError } from './errors.js';
 import { openEslogger } from './eslogger.js';
 import { openLinux } from './linux.js';
+import { openEs } from './es.js';
 import type { EventSource } from './source.js';
 
 /** The live backends. `es` is the native Endpoint Security client (macOS, entitled executable). */
@@ -35,12 +36,10 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
     case 'linux':
       return openLinux({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity });
     case 'es':
-      throw new BackendUnavailableError(
-        'es',
-        process.platform === 'darwin'
-          ? 'the native ES client backend is not in this build yet; use --backend eslogger (sudo, Full Disk Access for the terminal)'
-          : `the native ES client needs macOS (this is ${process.platform}); use --backend ${defaultBackend()}`,
-      );
+      if (process.platform !== 'darwin') {
+        throw new BackendUnavailableError('es', `the native ES client needs macOS (this is ${process.platform}); use --backend ${defaultBackend()}`);
+      }
+      return openEs({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity });
     default:
       throw new SourceError(SOURCE_ERROR_CODES.badOptions, String(backend), `unknown backend '${String(backend)}' (expected one of: ${LIVE_BACKENDS.join(', ')})`);
   }

@@ -1,0 +1,302 @@
+// The real EsApi over libEndpointSecurity (macOS only; binding.gyp OS=="mac"). Apple's messages
+// are copied into the project's mirror (es_types.h) inside the handler, so the rest of the backend
+// (EsClientSet, the translator) is the code tested on Linux. NOT COMPILED IN THIS PROJECT'S CI:
+// it needs the macOS SDK; see README "What is not done / untested here".
+#include <EndpointSecurity/EndpointSecurity.h>
+#include <bsm/libbsm.h>
+
+#include <cstring>
+#include <map>
+#include <mutex>
+#include "../common/owned.h"
+#include "es_api.h"
+
+namespace njes {
+namespace {
+
+es_string_token_t Tok(OwnedMessage& m, const ::es_string_token_t& t) {
+  if (t.data == nullptr) return es_string_token_t{0, nullptr};
+  return m.Tok(std::string(t.data, t.length));
+}
+
+es_file_t* File(OwnedMessage& m, const ::es_file_t* f) {
+  if (f == nullptr) return nullptr;
+  es_file_t* o = m.File(std::string(f->path.data ? f->path.data : "", f->path.length));
+  o->path_truncated = f->path_truncated;
+  const struct stat& s = f->stat;
+  darwin_stat_t& d = o->stat;
+  d.st_dev = s.st_dev;
+  d.st_mode = s.st_mode;
+  d.st_nlink = s.st_nlink;
+  d.st_ino = s.st_ino;
+  d.st_uid = s.st_uid;
+  d.st_gid = s.st_gid;
+  d.st_rdev = s.st_rdev;
+  d.st_atimespec = {s.st_atimespec.tv_sec, s.st_atimespec.tv_nsec};
+  d.st_mtimespec = {s.st_mtimespec.tv_sec, s.st_mtimespec.tv_nsec};
+  d.st_ctimespec = {s.st_ctimespec.tv_sec, s.st_ctimespec.tv_nsec};
+  d.st_birthtimespec = {s.st_birthtimespec.tv_sec, s.st_birthtimespec.tv_nsec};
+  d.st_size = s.st_size;
+  d.st_blocks = s.st_blocks;
+  d.st_blksize = s.st_blksize;
+  d.st_flags = s.st_flags;
+  d.st_gen = s.st_gen;
+  return o;
+}
+
+void Token(audit_token_t& o, const ::audit_token_t& t) {
+  for (int i = 0; i < 8; i++) o.val[i] = t.val[i];
+}
+
+es_process_t* Proc(OwnedMessage& m, const ::es_process_t* p, uint32_t v) {
+  if (p == nullptr) return nullptr;
+  es_process_t* o = m.Proc();
+  Token(o->audit_token, p->audit_token);
+  o->ppid = p->ppid;
+  o->original_ppid = p->original_ppid;
+  o->group_id = p->group_id;
+  o->session_id = p->session_id;
+  o->codesigning_flags = p->codesigning_flags;
+  o->is_platform_binary = p->is_platform_binary;
+  o->is_es_client = p->is_es_client;
+  memcpy(o->cdhash, p->cdhash, sizeof o->cdhash);
+  o->signing_id = Tok(m, p->signing_id);
+  o->team_id = Tok(m, p->team_id);
+  o->executable = File(m, p->executable);
+  if (v >= 2) o->tty = File(m, p->tty);
+  if (v >= 3) o->start_time = {p->start_time.tv_sec, p->start_time.tv_usec};
+  if (v >= 4) {
+    Token(o->responsible_audit_token, p->responsible_audit_token);
+    Token(o->parent_audit_token, p->parent_audit_token);
+  }
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 260000
+  if (v >= 10) o->cs_validation_category = (uint32_t)p->cs_validation_category;
+#endif
+  return o;
+}
+
+// Apple message → owned mirror, reading each field only when msg->version carries it.
+OwnedMessage* ToMirror(const ::es_message_t* a) {
+  auto* m = new OwnedMessage();
+  const uint32_t v = a->version;
+  es_message_t& o = m->msg;
+  o.version = v;
+  o.time = {a->time.tv_sec, a->time.tv_nsec};
+  o.mach_time = a->mach_time;
+  o.deadline = a->deadline;
+  o.action_type = ES_ACTION_TYPE_NOTIFY;
+  o.event_type = (uint32_t)a->event_type;
+  if (v >= 2) o.seq_num = a->seq_num;
+  if (v >= 4) {
+    o.global_seq_num = a->global_seq_num;
+    if (a->thread != nullptr) {
+      m->thread.thread_id = a->thread->thread_id;
+      o.thread = &m->thread;
+    }
+  }
+  o.process = Proc(*m, a->process, v);
+  const ::es_events_t& e = a->event;
+  switch (a->event_type) {
+    case ES_EVENT_TYPE_NOTIFY_EXEC: {
+      const ::es_event_exec_t& x = e.exec;
+      es_event_exec_t& y = o.event.exec;
+      y.target = Proc(*m, x.target, v);
+      std::vector<std::string> args;
+      for (uint32_t i = 0; i < es_exec_arg_count(&x); i++) {
+        ::es_string_token_t t = es_exec_arg(&x, i);
+        args.emplace_back(t.data ? t.data : "", t.length);
+      }
+      y.nj_args = m->List(args);
+      if (v >= 2) y.script = File(*m, x.script);
+      if (v >= 3) y.cwd = File(*m, x.cwd);
+      if (v >= 4) {
+        y.last_fd = x.last_fd;
+        m->fdlists.emplace_back();
+        for (uint32_t i = 0; i < es_exec_fd_count(&x); i++) {
+          const ::es_fd_t* fd = es_exec_fd(&x, i);
+          m->fdlists.back().push_back({fd->fd, fd->fdtype});
+        }
+        y.nj_fds = &m->fdlists.back();
+      }
+      if (v >= 6) {
+        y.image_cputype = x.image_cputype;
+        y.image_cpusubtype = x.image_cpusubtype;
+      }
+      if (v >= 7) y.dyld_exec_path = Tok(*m, x.dyld_exec_path);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_OPEN:
+      o.event.open.fflag = e.open.fflag;
+      o.event.open.file = File(*m, e.open.file);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_FORK:
+      o.event.fork.child = Proc(*m, e.fork.child, v);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_EXIT:
+      o.event.exit.stat = e.exit.stat;
+      break;
+    case ES_EVENT_TYPE_NOTIFY_CLOSE:
+      o.event.close.modified = e.close.modified;
+      o.event.close.target = File(*m, e.close.target);
+      if (v >= 6) o.event.close.was_mapped_writable = e.close.was_mapped_writable;
+      break;
+    case ES_EVENT_TYPE_NOTIFY_CREATE:
+      o.event.create.destination_type = (es_destination_type_t)e.create.destination_type;
+      if (e.create.destination_type == ES_DESTINATION_TYPE_EXISTING_FILE) {
+        o.event.create.destination.existing_file = File(*m, e.create.destination.existing_file);
+      } else {
+        o.event.create.destination.new_path.dir = File(*m, e.create.destination.new_path.dir);
+        o.event.create.destination.new_path.filename = Tok(*m, e.create.destination.new_path.filename);
+        o.event.create.destination.new_path.mode = e.create.destination.new_path.mode;
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_RENAME:
+      o.event.rename.source = File(*m, e.rename.source);
+      o.event.rename.destination_type = (es_destination_type_t)e.rename.destination_type;
+      if (e.rename.destination_type == ES_DESTINATION_TYPE_EXISTING_FILE) {
+        o.event.rename.destination.existing_file = File(*m, e.rename.destination.existing_file);
+      } else {
+        o.event.rename.destination.new_path.dir = File(*m, e.rename.destination.new_path.dir);
+        o.event.rename.destination.new_path.filename = Tok(*m, e.rename.destination.new_path.filename);
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_UNLINK:
+      o.event.unlink.target = File(*m, e.unlink.target);
+      o.event.unlink.parent_dir = File(*m, e.unlink.parent_dir);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_WRITE:
+      o.event.write.target = File(*m, e.write.target);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_TRUNCATE:
+      o.event.truncate.target = File(*m, e.truncate.target);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SIGNAL:
+      o.event.signal.sig = e.signal.sig;
+      o.event.signal.target = Proc(*m, e.signal.target, v);
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 150400
+      if (v >= 9) o.event.signal.instigator = Proc(*m, e.signal.instigator, v);
+#endif
+      break;
+    case ES_EVENT_TYPE_NOTIFY_MMAP:
+      o.event.mmap = {e.mmap.protection, e.mmap.max_protection, e.mmap.flags, e.mmap.file_pos, File(*m, e.mmap.source)};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_MPROTECT:
+      o.event.mprotect = {e.mprotect.protection, (uint64_t)e.mprotect.address, (uint64_t)e.mprotect.size};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN:
+      o.event.iokit_open.user_client_type = e.iokit_open.user_client_type;
+      o.event.iokit_open.user_client_class = Tok(*m, e.iokit_open.user_client_class);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LINK:
+      o.event.link = {File(*m, e.link.source), File(*m, e.link.target_dir), Tok(*m, e.link.target_filename)};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETMODE:
+      o.event.setmode = {(uint32_t)e.setmode.mode, File(*m, e.setmode.target)};
+      break;
+    default:
+      break;
+  }
+  return m;
+}
+
+class AppleEsApi : public EsApi {
+ public:
+  NewClientResult NewClient(EsClientId* out, EsHandler handler) override {
+    EsClientId id;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      id = next_++;
+    }
+    es_client_t* c = nullptr;
+    EsHandler h = std::move(handler);
+    es_new_client_result_t r = es_new_client(&c, ^(es_client_t*, const ::es_message_t* msg) {
+      if (msg->action_type != ES_ACTION_TYPE_NOTIFY) return;  // NOTIFY only for now (AUTH: DESIGN.md)
+      OwnedMessage* m = ToMirror(msg);
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        refs_[&m->msg] = {m, 1};
+      }
+      h(id, &m->msg);
+      ReleaseMessage(&m->msg);  // the handler's own reference
+    });
+    switch (r) {
+      case ES_NEW_CLIENT_RESULT_SUCCESS: break;
+      case ES_NEW_CLIENT_RESULT_ERR_NOT_ENTITLED: return NewClientResult::kErrNotEntitled;
+      case ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED: return NewClientResult::kErrNotPermitted;
+      case ES_NEW_CLIENT_RESULT_ERR_NOT_PRIVILEGED: return NewClientResult::kErrNotPrivileged;
+      case ES_NEW_CLIENT_RESULT_ERR_TOO_MANY_CLIENTS: return NewClientResult::kErrTooManyClients;
+      case ES_NEW_CLIENT_RESULT_ERR_INVALID_ARGUMENT: return NewClientResult::kErrInvalidArgument;
+      default: return NewClientResult::kErrInternal;
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    clients_[id] = c;
+    *out = id;
+    return NewClientResult::kSuccess;
+  }
+  bool Subscribe(EsClientId id, const std::vector<uint32_t>& events) override {
+    std::vector<es_event_type_t> ev;
+    for (uint32_t e : events) ev.push_back((es_event_type_t)e);
+    return es_subscribe(Get(id), ev.data(), (uint32_t)ev.size()) == ES_RETURN_SUCCESS;
+  }
+  bool MuteProcess(EsClientId id, const audit_token_t& t) override {
+    ::audit_token_t a;
+    for (int i = 0; i < 8; i++) a.val[i] = t.val[i];
+    return es_mute_process(Get(id), &a) == ES_RETURN_SUCCESS;
+  }
+  bool MutePath(EsClientId id, const std::string& path, MutePathType type) override {
+    es_mute_path_type_t t = type == MutePathType::kPrefix ? ES_MUTE_PATH_TYPE_PREFIX
+                            : type == MutePathType::kLiteral ? ES_MUTE_PATH_TYPE_LITERAL
+                            : type == MutePathType::kTargetPrefix ? ES_MUTE_PATH_TYPE_TARGET_PREFIX
+                                                                  : ES_MUTE_PATH_TYPE_TARGET_LITERAL;
+    return es_mute_path(Get(id), path.c_str(), t) == ES_RETURN_SUCCESS;
+  }
+  bool UnmuteAllPaths(EsClientId id) override { return es_unmute_all_paths(Get(id)) == ES_RETURN_SUCCESS; }
+  bool UnmuteAllTargetPaths(EsClientId id) override { return es_unmute_all_target_paths(Get(id)) == ES_RETURN_SUCCESS; }
+  bool InvertMuting(EsClientId id, MuteInversionType type) override {
+    es_mute_inversion_type_t t = type == MuteInversionType::kProcess ? ES_MUTE_INVERSION_TYPE_PROCESS
+                                 : type == MuteInversionType::kPath ? ES_MUTE_INVERSION_TYPE_PATH
+                                                                    : ES_MUTE_INVERSION_TYPE_TARGET_PATH;
+    return es_invert_muting(Get(id), t) == ES_RETURN_SUCCESS;
+  }
+  void RetainMessage(const es_message_t* m) override {
+    std::lock_guard<std::mutex> lk(mu_);
+    refs_.at(m).second++;
+  }
+  void ReleaseMessage(const es_message_t* m) override {
+    std::lock_guard<std::mutex> lk(mu_);
+    auto it = refs_.find(m);
+    if (it == refs_.end()) return;
+    if (--it->second.second == 0) {
+      delete it->second.first;
+      refs_.erase(it);
+    }
+  }
+  void DeleteClient(EsClientId id) override {
+    es_client_t* c;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      auto it = clients_.find(id);
+      if (it == clients_.end()) return;
+      c = it->second;
+      clients_.erase(it);
+    }
+    es_unsubscribe_all(c);
+    es_delete_client(c);
+  }
+
+ private:
+  es_client_t* Get(EsClientId id) {
+    std::lock_guard<std::mutex> lk(mu_);
+    return clients_.at(id);
+  }
+  std::mutex mu_;
+  std::map<EsClientId, es_client_t*> clients_;
+  std::map<const es_message_t*, std::pair<OwnedMessage*, int>> refs_;
+  EsClientId next_ = 1;
+};
+
+}  // namespace
+
+EsApi* NewAppleEsApi() { return new AppleEsApi(); }
+
+}  // namespace njes

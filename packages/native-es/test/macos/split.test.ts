@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { splitClients, openEs, BackendUnavailableError } from '@nightjar/native-es';
+
+describe('ES client split', () => {
+  it('puts process events and high-volume file events in separate clients', () => {
+    expect(splitClients(['open', 'exec', 'close', 'fork', 'exit', 'open'])).toEqual([{ events: ['exec', 'fork', 'exit'] }, { events: ['open', 'close'] }]);
+    expect(splitClients(['exec'])).toEqual([{ events: ['exec'] }]);
+    expect(splitClients([])).toEqual([]);
+  });
+
+  it.skipIf(process.platform === 'darwin')('is macOS-only: elsewhere openEs throws a typed error', () => {
+    expect(() => openEs({ eventTypes: ['exec'] })).toThrow(BackendUnavailableError);
+  });
+});
