@@ -93,6 +93,15 @@ interface CorrEntry {
 
 const EMPTY: Alert[] = Object.freeze([]) as unknown as Alert[];
 
+/** The rules to run for one event name, and how many events of that name were pushed. */
+interface Dispatch {
+  readonly entries: RuleEntry[];
+  count: number;
+}
+
+/** Field-getter memo epoch (EvalContext.epoch): unique per push across every Engine of the process. */
+let epochCounter = 0;
+
 const NO_LINEAGE: LineageResolver = {
   parent: () => undefined,
   realParent: () => undefined,
@@ -110,9 +119,11 @@ export class Engine {
   private readonly ruleset: CompiledRuleSet;
   private readonly tracker: SequenceTracker;
   private readonly lineageCache: LineageCache | undefined;
-  private readonly ctx: EvalContext;
+  private readonly ctx: { lineage: LineageResolver; epoch: number };
   private readonly limits: CorrelationLimits;
-  private readonly byName = new Map<string, RuleEntry[]>();
+  private readonly byName = new Map<string, Dispatch>();
+  /** Event names in the order first seen (metrics().byType). */
+  private readonly seenNames: string[] = [];
   private readonly anyType: RuleEntry[] = [];
   private readonly ruleEntries: RuleEntry[] = [];
   private readonly corrs = new Map<CompiledCorrelation, CorrEntry>();
@@ -120,7 +131,6 @@ export class Engine {
   private readonly corrOrder: CorrEntry[] = [];
   private readonly closeMode: CorrelationRuntime[] = [];
   private readonly firings: CorrelationFiring[] = [];
-  private readonly byType = new Map<string, number>();
   private readonly suppression = new Map<string, { first: number; until: number; alert: Alert }>();
   private readonly maxDiagnostics: number;
   private kept: Diagnostic[] = [];
@@ -145,7 +155,7 @@ export class Engine {
     this.maxDiagnostics = Math.max(1, Math.floor(options.maxDiagnostics ?? ENGINE_DEFAULTS.maxDiagnostics));
     this.tracker = new SequenceTracker(options.sequence);
     if (options.lineage !== false) this.lineageCache = new LineageCache(options.lineage ?? {});
-    this.ctx = { lineage: this.lineageCache ?? NO_LINEAGE };
+    this.ctx = { lineage: this.lineageCache ?? NO_LINEAGE, epoch: 0 };
     if (this.lineageCache === undefined) {
       const users = ruleset.rules.filter((r) => r.usesLineage).map((r) => r.id);
       if (users.length > 0) {
@@ -177,10 +187,10 @@ export class Engine {
     const names = new Set<string>();
     for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
     for (const name of names) {
-      this.byName.set(
-        name,
-        this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name)),
-      );
+      this.byName.set(name, {
+        entries: this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name)),
+        count: 0,
+      });
     }
   }
 
@@ -210,7 +220,13 @@ export class Engine {
    */
   push(ev: NightjarEvent): Alert[] {
     this.events++;
-    this.byType.set(ev.name, (this.byType.get(ev.name) ?? 0) + 1);
+    this.ctx.epoch = ++epochCounter;
+    let d = this.byName.get(ev.name);
+    if (d === undefined) {
+      d = { entries: this.anyType, count: 0 };
+      this.byName.set(ev.name, d);
+    }
+    if (d.count++ === 0) this.seenNames.push(ev.name);
     this.tracker.observe(ev);
     // Move the tracker's diagnostics into ours now and then, so its own bounded queue never overflows
     // between two diagnostics()/drainDiagnostics() calls.
@@ -224,7 +240,7 @@ export class Engine {
     if (ev.skipped || ev.msg === null) {
       this.skipped++;
     } else {
-      const entries = this.byName.get(ev.name) ?? this.anyType;
+      const entries = d.entries;
       const ctx = this.ctx;
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i];
@@ -305,7 +321,7 @@ export class Engine {
     return {
       events: this.events,
       skipped: this.skipped,
-      byType: Object.fromEntries(this.byType),
+      byType: Object.fromEntries(this.seenNames.map((n) => [n, this.byName.get(n)!.count])),
       matches,
       alerts,
       suppressed: this.suppressed,

@@ -153,7 +153,32 @@ function jsonPathGetter(path: string): FieldGetter {
 }
 
 /**
- * Compiles a field path to a getter, once per path at rule load time.
+ * Wraps a getter with a one-entry memo keyed on (ctx.epoch, event): within one Engine.push every
+ * rule and correlation reading the same path shares one read. No memo when ctx.epoch is undefined.
+ */
+function memoized(get: FieldGetter): FieldGetter {
+  let epoch = NaN;
+  let last: NightjarEvent | undefined;
+  let value: unknown;
+  return (ev, ctx) => {
+    const e = ctx.epoch;
+    if (e === undefined) return get(ev, ctx);
+    if (e === epoch && ev === last) return value;
+    const v = get(ev, ctx);
+    epoch = e;
+    last = ev;
+    value = v;
+    return v;
+  };
+}
+
+/** Compiled paths shared by every rule (getters are pure functions of the path); bounded. */
+const shared = new Map<string, CompiledField>();
+const MAX_SHARED = 8192;
+
+/**
+ * Compiles a field path to a getter, once per path at rule load time. The same path gives the same
+ * getter (shared across rules, so its memo serves them all; see EvalContext.epoch).
  *
  * - Dotted paths into the eslogger object: `event.open.file.path`, `process.signing_id`. Arrays are
  *   mapped and flattened; a numeric segment indexes. Missing → undefined; a JSON null stays null.
@@ -165,6 +190,17 @@ function jsonPathGetter(path: string): FieldGetter {
  */
 export function compileFieldPath(path: string): CompiledField {
   if (typeof path !== 'string' || path.length === 0) throw new FieldPathError(String(path), 'empty path');
+  let f = shared.get(path);
+  if (f === undefined) {
+    const c = compileUncached(path);
+    f = { get: memoized(c.get), usesLineage: c.usesLineage };
+    if (shared.size >= MAX_SHARED) shared.clear();
+    shared.set(path, f);
+  }
+  return f;
+}
+
+function compileUncached(path: string): CompiledField {
   if (path.startsWith('$')) return { get: jsonPathGetter(path), usesLineage: false };
   const segs = compileSegments(path, path.split('.'));
   const first = segs[0].key;

@@ -24,4 +24,11 @@ export interface LineageResolver {
 /** What the engine passes to every predicate and getter: reused across events, never allocated per event. */
 export interface EvalContext {
   readonly lineage: LineageResolver;
+  /**
+   * Optional: a number the caller changes for every event it evaluates (the Engine counts pushes).
+   * While it and the event are unchanged, compiled field getters return the value they read last
+   * instead of walking the event again, so many rules reading one field cost one walk. Callers that
+   * leave it undefined get no memo (each call reads the event afresh).
+   */
+  readonly epoch?: number;
 }
