@@ -5,7 +5,9 @@ import { BoundedQueue } from './queue.js';
 import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from './source.js';
 
 /** The ES event names the Linux backend can produce. */
-export const LINUX_EVENT_TYPES: readonly string[] = ['exec', 'fork', 'exit', 'open', 'close', 'write'];
+export const LINUX_EVENT_TYPES: readonly string[] = ['exec', 'fork', 'exit', 'open', 'close', 'write', 'create', 'unlink', 'rename'];
+/** Directory-entry events: they need fanotify with FAN_REPORT_DFID_NAME (Linux 5.9+; rename 5.17+). */
+const DIR_EVENT_TYPES = ['create', 'unlink', 'rename'];
 
 export interface LinuxOptions {
   /** Event names wanted (the ruleset's requiredEventTypes()); names Linux cannot observe are reported once. */
@@ -69,6 +71,17 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
     throw code === SOURCE_ERROR_CODES.notRoot
       ? new SourcePermissionError(SOURCE_ERROR_CODES.notRoot, source, msg, { cause: err })
       : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `the linux backend could not start: ${msg}`, { cause: err });
+  }
+
+  const dirWanted = supported.filter((n) => DIR_EVENT_TYPES.includes(n));
+  if (dirWanted.length > 0 && !backend.stats().dirEvents) {
+    log.add({
+      code: 'NJ_SOURCE_UNSUPPORTED_EVENTS',
+      severity: 'warning',
+      message: `${source}: this kernel's fanotify cannot report ${dirWanted.join(', ')} (needs FAN_REPORT_DFID_NAME, Linux 5.9+); rules on them will not fire`,
+      source,
+      data: { events: dirWanted },
+    });
   }
 
   function checkLosses(): void {

@@ -16,7 +16,7 @@ export interface NativeAddon {
 export interface NativeLinuxBackend {
   start(): void;
   stop(): void;
-  stats(): { messages: number; kernelOverflows: number; drops: number; batches: number; pending: number };
+  stats(): { messages: number; kernelOverflows: number; drops: number; batches: number; pending: number; dirEvents: boolean };
   backfill(): Record<string, unknown>[];
 }
 

@@ -16,6 +16,7 @@
 #include <sys/fanotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,6 +167,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     stopFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (Wants("exec") || Wants("fork") || Wants("exit")) OpenConnector(env);
     if (Wants("open") || Wants("close") || Wants("write")) OpenFanotify(env);
+    if (Wants("create") || Wants("unlink") || Wants("rename")) OpenDirEvents();
     tsfn_ = Napi::ThreadSafeFunction::New(env, onBatch_.Value(), "nightjar-linux", 256, 1);
     running_ = true;
     thread_ = std::thread([this] { Loop(); });
@@ -218,6 +220,120 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (marked == 0) Fail(env, "fanotify_mark (no mount could be marked)");
   }
 
+  // Directory-entry events (create, unlink, rename) need a group that reports directory file
+  // handles and names (Linux 5.9+; FAN_RENAME 5.17+). Where the kernel lacks them this is skipped
+  // and the names are reported as unsupported, not an error.
+  void OpenDirEvents() {
+    fid_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+    if (fid_ < 0) return;
+    uint64_t mask = FAN_ONDIR;
+    if (Wants("create")) mask |= FAN_CREATE;
+    if (Wants("unlink")) mask |= FAN_DELETE;
+#ifdef FAN_RENAME
+    if (Wants("rename")) mask |= FAN_RENAME;
+#endif
+    static const std::set<std::string> kSkip = {"proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs",
+                                                "debugfs", "tracefs", "pstore", "bpf", "configfs", "fusectl", "hugetlbfs",
+                                                "autofs", "binfmt_misc", "nsfs", "efivarfs", "rpc_pipefs", "devtmpfs"};
+    std::ifstream f("/proc/self/mounts");
+    std::string dev, dir, type, rest;
+    while (f >> dev >> dir >> type && std::getline(f, rest)) {
+      if (kSkip.count(type)) continue;
+      struct statfs sf;
+      if (statfs(dir.c_str(), &sf) != 0) continue;
+      uint64_t key = FsidKey(sf.f_fsid.__val[0], sf.f_fsid.__val[1]);
+      if (mountFds_.count(key)) continue;
+      if (fanotify_mark(fid_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, dir.c_str()) != 0) continue;
+      int mfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (mfd >= 0) mountFds_[key] = mfd;
+    }
+    if (mountFds_.empty()) {
+      close(fid_);
+      fid_ = -1;
+    }
+  }
+
+  static uint64_t FsidKey(int a, int b) { return ((uint64_t)(uint32_t)a << 32) | (uint32_t)b; }
+
+  // Directory path of a file handle from a dir-entry event, or "" when it cannot be resolved.
+  std::string DirPath(const struct fanotify_event_info_fid* fid) {
+    auto it = mountFds_.find(FsidKey(fid->fsid.val[0], fid->fsid.val[1]));
+    if (it == mountFds_.end()) return "";
+    auto* fh = (struct file_handle*)fid->handle;
+    int fd = open_by_handle_at(it->second, fh, O_PATH | O_CLOEXEC);
+    if (fd < 0) return "";
+    std::string p = ReadLink("/proc/self/fd/" + std::to_string(fd));
+    close(fd);
+    return p;
+  }
+
+  static const char* NameAfter(const struct fanotify_event_info_fid* fid) {
+    auto* fh = (const struct file_handle*)fid->handle;
+    return (const char*)(fh->f_handle + fh->handle_bytes);
+  }
+
+  void ReadDirEvents() {
+    alignas(struct fanotify_event_metadata) char buf[65536];
+    for (;;) {
+      ssize_t n = read(fid_, buf, sizeof buf);
+      if (n <= 0) return;
+      auto* md = (struct fanotify_event_metadata*)buf;
+      for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
+        if (md->mask & FAN_Q_OVERFLOW) {
+          Overflow();
+          continue;
+        }
+        uint32_t pid = (uint32_t)md->pid;
+        if (pid == self_) continue;
+        std::string dir, name, oldDir, oldName;
+        for (char* p = (char*)(md + 1); p < (char*)md + md->event_len;) {
+          auto* hdr = (struct fanotify_event_info_header*)p;
+          if (hdr->len == 0) break;
+          auto* fid = (struct fanotify_event_info_fid*)p;
+          if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME
+#ifdef FAN_EVENT_INFO_TYPE_NEW_DFID_NAME
+              || hdr->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME
+#endif
+          ) {
+            dir = DirPath(fid);
+            name = NameAfter(fid);
+          }
+#ifdef FAN_EVENT_INFO_TYPE_OLD_DFID_NAME
+          if (hdr->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME) {
+            oldDir = DirPath(fid);
+            oldName = NameAfter(fid);
+          }
+#endif
+          p += hdr->len;
+        }
+        const ProcInfo& actor = Known(pid);
+        if ((md->mask & FAN_CREATE) && Wants("create") && !dir.empty()) {
+          auto m = NewMessage(ES_EVENT_TYPE_NOTIFY_CREATE, actor);
+          m->msg.event.create.destination_type = ES_DESTINATION_TYPE_EXISTING_FILE;
+          m->msg.event.create.destination.existing_file = PathFile(*m, dir + "/" + name);
+          Emit(std::move(m));
+        }
+        if ((md->mask & FAN_DELETE) && Wants("unlink") && !dir.empty()) {
+          auto m = NewMessage(ES_EVENT_TYPE_NOTIFY_UNLINK, actor);
+          m->msg.event.unlink.target = PathFile(*m, dir + "/" + name);  // gone: no stat
+          m->msg.event.unlink.parent_dir = PathFile(*m, dir);
+          Emit(std::move(m));
+        }
+#ifdef FAN_RENAME
+        if ((md->mask & FAN_RENAME) && Wants("rename") && !oldDir.empty() && !dir.empty()) {
+          // Linux does not say whether the destination replaced a file: always NEW_PATH.
+          auto m = NewMessage(ES_EVENT_TYPE_NOTIFY_RENAME, actor);
+          m->msg.event.rename.source = PathFile(*m, oldDir + "/" + oldName);
+          m->msg.event.rename.destination_type = ES_DESTINATION_TYPE_NEW_PATH;
+          m->msg.event.rename.destination.new_path.dir = PathFile(*m, dir);
+          m->msg.event.rename.destination.new_path.filename = m->Tok(name);
+          Emit(std::move(m));
+        }
+#endif
+      }
+    }
+  }
+
   void Fail(Napi::Env env, const char* what) {
     int e = errno;
     std::string msg = std::string(what) + ": " + strerror(e);
@@ -230,8 +346,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   void CloseFds() {
     if (nl_ >= 0) close(nl_);
     if (fan_ >= 0) close(fan_);
+    if (fid_ >= 0) close(fid_);
     if (stopFd_ >= 0) close(stopFd_);
-    nl_ = fan_ = stopFd_ = -1;
+    for (auto& kv : mountFds_) close(kv.second);
+    mountFds_.clear();
+    nl_ = fan_ = fid_ = stopFd_ = -1;
   }
 
   Napi::Value Stop(const Napi::CallbackInfo& info) {
@@ -257,6 +376,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     o.Set("drops", Napi::Number::New(env, (double)drops_.load()));
     o.Set("batches", Napi::Number::New(env, (double)batches_.load()));
     o.Set("pending", Napi::Number::New(env, (double)pending_.load()));
+    o.Set("dirEvents", Napi::Boolean::New(env, fid_ >= 0));
     return o;
   }
 
@@ -516,12 +636,13 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       }
       closedir(d);
     }
-    struct pollfd fds[3];
+    struct pollfd fds[4];
     int nfds = 0;
     fds[nfds++] = {stopFd_, POLLIN, 0};
-    int nlIdx = -1, fanIdx = -1;
+    int nlIdx = -1, fanIdx = -1, fidIdx = -1;
     if (nl_ >= 0) { nlIdx = nfds; fds[nfds++] = {nl_, POLLIN, 0}; }
     if (fan_ >= 0) { fanIdx = nfds; fds[nfds++] = {fan_, POLLIN, 0}; }
+    if (fid_ >= 0) { fidIdx = nfds; fds[nfds++] = {fid_, POLLIN, 0}; }
     auto last = std::chrono::steady_clock::now();
     while (running_) {
       int r = poll(fds, (nfds_t)nfds, kFlushMs);
@@ -529,6 +650,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       if (fds[0].revents) break;
       if (nlIdx >= 0 && (fds[nlIdx].revents & (POLLIN | POLLERR))) ReadConnector();
       if (fanIdx >= 0 && (fds[fanIdx].revents & POLLIN)) ReadFanotify();
+      if (fidIdx >= 0 && (fds[fidIdx].revents & POLLIN)) ReadDirEvents();
       auto now = std::chrono::steady_clock::now();
       if (now - last >= std::chrono::milliseconds(kFlushMs) || batch_.size() >= kBatchMax) {
         Flush();
@@ -544,7 +666,8 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   Napi::ThreadSafeFunction tsfn_;
   std::thread thread_;
   std::atomic<bool> running_{false};
-  int nl_ = -1, fan_ = -1, stopFd_ = -1;
+  int nl_ = -1, fan_ = -1, fid_ = -1, stopFd_ = -1;
+  std::unordered_map<uint64_t, int> mountFds_;  // fsid → an fd on that file system (open_by_handle_at)
   uint32_t self_ = 0;
   // Backend-thread state.
   std::unordered_map<uint32_t, ProcInfo> cache_;

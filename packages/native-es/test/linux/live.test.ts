@@ -16,11 +16,12 @@ type Obj = Record<string, any>;
 const payload = (e: NightjarEvent): Obj => (e.msg!.event as Obj)[e.name];
 
 describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : ''}`, () => {
-  it('delivers fork, exec, exit, open and close-write for commands run now, with pids, parents and paths', async () => {
+  it('delivers fork, exec, exit, open, close-write, create, rename and unlink for commands run now, with pids, parents and paths', async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'nj-live-')));
     const out = join(dir, 'out.txt');
-    const script = `echo nightjar > ${out}; /bin/cat ${out} - > /dev/null; exit 3`;
-    const src = openLinux({ eventTypes: ['exec', 'fork', 'exit', 'open', 'close', 'btm_launch_item_add'] });
+    const moved = join(dir, 'moved.txt');
+    const script = `echo nightjar > ${out}; /bin/cat ${out} - > /dev/null; /bin/mv ${out} ${moved}; /bin/rm ${moved}; exit 3`;
+    const src = openLinux({ eventTypes: ['exec', 'fork', 'exit', 'open', 'close', 'create', 'rename', 'unlink', 'btm_launch_item_add'] });
     const events: NightjarEvent[] = [];
     let childPid = -1;
     const done = (async () => {
@@ -76,6 +77,17 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     const exit = events.find((e) => e.name === 'exit' && mine(e));
     expect(exit, 'exit of the shell').toBeDefined();
     expect(payload(exit!).stat).toBe(3 << 8);
+
+    // Directory-entry events (fanotify FAN_REPORT_DFID_NAME): create by the shell's redirect, rename by mv, unlink by rm.
+    const create = events.find((e) => e.name === 'create' && payload(e).destination.existing_file.path === out);
+    expect(create, 'create of the file').toBeDefined();
+    expect(create!.pid).toBe(childPid);
+    const rename = events.find((e) => e.name === 'rename' && payload(e).source.path === out);
+    expect(rename, 'rename by mv').toBeDefined();
+    expect(payload(rename!).destination.new_path).toMatchObject({ dir: { path: dir }, filename: 'moved.txt' });
+    const unlink = events.find((e) => e.name === 'unlink' && payload(e).target.path === moved);
+    expect(unlink, 'unlink by rm').toBeDefined();
+    expect(payload(unlink!).parent_dir.path).toBe(dir);
 
     // ES header facts: per-type seq numbers and a global sequence, version 4 shape.
     expect(events.every((e) => e.version === 4 && e.seq !== undefined && e.globalSeq !== undefined && e.source === 'linux')).toBe(true);
