@@ -152,4 +152,12 @@ describe('scanHeader', () => {
     // Not wanted: the scan goes on and sees the malformed tail.
     expect(scanHeader(line, (t) => t === 10)).toBeNull();
   });
+
+  it('handles values beyond the regex step bounds (many tokens, strings with many escapes), same answer', () => {
+    const escapes = '{"event":{"exec":{"args":["' + 'a\\"'.repeat(5000) + '","ends in a backslash\\\\",' + '"x\\\\\\"y"' + ']}},"event_type":9,"seq_num":5,"time":"2025-01-01T00:00:00Z"}';
+    const tokens = '{"event":{"exec":{"args":[' + Array.from({ length: 20_000 }, (_, i) => `"a${i}"`).join(',') + ']}},"event_type":9,"seq_num":6}';
+    const huge = '{"event":{"exec":{"args":["' + 'a\\"'.repeat(4_000_000) + '"]}},"event_type":9,"seq_num":7}';
+    for (const line of [escapes, tokens, huge]) expect(scanHeader(line)).toEqual(expected(line));
+    expect(scanHeader(escapes.replace('"]}}', ']}}'))).toBeNull(); // unterminated after many escapes
+  });
 });
