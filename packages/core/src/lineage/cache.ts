@@ -90,6 +90,27 @@ function entityPid(id: string): number {
   return n;
 }
 
+/**
+ * True when `id` is exactly `${pid}:${pidversion}` (safe non-negative integers, so the decimal form
+ * is canonical: no sign, no leading zero), without allocating.
+ */
+function isEntity(id: string, pid: number, pidversion: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid < 0 || !Number.isSafeInteger(pidversion) || pidversion < 0) return false;
+  const colon = id.indexOf(':');
+  return colon > 0 && decimalIs(id, 0, colon, pid) && decimalIs(id, colon + 1, id.length, pidversion);
+}
+
+function decimalIs(s: string, from: number, to: number, v: number): boolean {
+  if (to <= from || (to - from > 1 && s.charCodeAt(from) === 48)) return false;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    n = n * 10 + c;
+  }
+  return n === v;
+}
+
 function startUs(p: EsProcess): number | undefined {
   return typeof p.start_time === 'string' ? parseTimeUs(p.start_time) : undefined;
 }
@@ -121,6 +142,11 @@ export class LineageCache implements LineageResolver {
   private memoEv: NightjarEvent | undefined;
   private memoAncestors: readonly EsProcess[] = [];
   private lastParentSource: ParentSource = 'unknown';
+  /**
+   * The node learn() touched last, while it is still the most recently used entry of the LRU (cleared
+   * by any other get, set or removal): the same actor on consecutive events skips the LRU lookup.
+   */
+  private mru: Node | undefined;
 
   constructor(opts: LineageOptions = {}) {
     const max = opts.maxProcesses ?? 65_536;
@@ -128,6 +154,7 @@ export class LineageCache implements LineageResolver {
     this.cache = new LRUCache<string, Node>({
       max: Math.max(1, Math.floor(max)),
       dispose: (node, key, reason) => {
+        if (node === this.mru) this.mru = undefined;
         if (reason === 'evict') this.counters.evictions++;
         this.unindex(node.pid, key);
       },
@@ -304,6 +331,7 @@ export class LineageCache implements LineageResolver {
   private node(id: string): Node | undefined {
     this.counters.lookups++;
     const n = this.cache.get(id);
+    if (n !== this.mru) this.mru = undefined;
     if (n === undefined) this.counters.misses++;
     return n;
   }
@@ -427,7 +455,11 @@ export class LineageCache implements LineageResolver {
       id = `${pid}:${pidversion}`;
       p.entity_id = id;
     }
-    let node = this.cache.get(id);
+    let node = this.mru;
+    if (node === undefined || node.id !== id) {
+      node = this.cache.get(id);
+      this.mru = node;
+    }
     if (node === undefined) {
       const st = startUs(p);
       node = {
@@ -444,11 +476,18 @@ export class LineageCache implements LineageResolver {
       };
       if (node.parentId === undefined) node.parentId = this.resolvePpid(p, node);
       this.cache.set(id, node);
+      this.mru = node;
       this.index(pid, id, pidversion);
     } else {
       // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
       node.proc = p;
-      node.parentId = tokenId(p.parent_audit_token) ?? node.parentId ?? inheritedParent;
+      // tokenId(parent token) ?? kept ?? inherited, without building the id string when it is unchanged.
+      const pt = p.parent_audit_token;
+      const ppid = pt == null ? undefined : tokenPid(pt);
+      if (ppid !== undefined) {
+        const ppv = tokenPidversion(pt) ?? 0;
+        if (node.parentId === undefined || !isEntity(node.parentId, ppid, ppv)) node.parentId = `${ppid}:${ppv}`;
+      } else if (node.parentId === undefined) node.parentId = inheritedParent;
       if (at > node.lastSeenUs) node.lastSeenUs = at;
       if (at < node.firstSeenUs) node.firstSeenUs = at;
     }
