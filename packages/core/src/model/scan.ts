@@ -90,8 +90,9 @@ function skipValue(s: string, i: number): number {
   try {
     return skipContainerRx(s, i);
   } catch {
-    // Defensive: the bounded pattern below should never exhaust the regex engine's backtrack stack.
-    return skipContainerLoop(s, i);
+    // Defensive: the bounded pattern below should never exhaust the regex engine's backtrack stack;
+    // if it did, "cannot scan" sends the line to JSON.parse, which is always right.
+    return -1;
   }
 }
 
@@ -139,34 +140,6 @@ function push(depth: number, c: number): void {
     stack = bigger;
   }
   stack[depth] = c;
-}
-
-/** The same walk as skipContainerRx, one character at a time; strings are jumped with indexOf. */
-function skipContainerLoop(s: string, i: number): number {
-  const n = s.length;
-  let depth = 0;
-  let j = i;
-  while (j < n) {
-    const c = s.charCodeAt(j++);
-    if (c === QUOTE) {
-      for (;;) {
-        const q = s.indexOf('"', j);
-        if (q < 0) return -1;
-        let b = q - 1;
-        while (s.charCodeAt(b) === BACKSLASH) b--;
-        j = q + 1;
-        // Escaped iff an odd number of backslashes precede it.
-        if ((q - 1 - b) % 2 === 0) break;
-      }
-    } else if (c === LBRACE || c === LBRACKET) {
-      push(depth++, c);
-    } else if (c === RBRACE || c === RBRACKET) {
-      // '{' + 2 === '}' and '[' + 2 === ']'.
-      if (depth === 0 || stack[depth - 1] !== c - 2) return -1;
-      if (--depth === 0) return j;
-    }
-  }
-  return -1;
 }
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
