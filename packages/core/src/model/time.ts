@@ -8,12 +8,39 @@
 // YYYY-MM-DD[T ]HH:MM:SS[.fraction](Z|±HH:MM|±HHMM); lower-case t/z accepted as RFC 3339 allows.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 
+/** The `YYYY-MM-DDTHH:MM:SS` prefix of the last parsed time (not a leap second) and its value in ms. */
+let lastPrefix = '';
+let lastPrefixMs = 0;
+
+/** The µs within the second of `…SS[.fraction](Z|z)` after a known 19-character prefix; undefined for any other tail. */
+function zuluTail(s: string): number | undefined {
+  const n = s.length;
+  const z = s.charCodeAt(n - 1);
+  if (z !== 90 && z !== 122) return undefined; // Z z
+  if (n === 20) return 0;
+  if (s.charCodeAt(19) !== 46 || n < 22) return undefined; // '.' and at least one digit
+  let f = 0;
+  for (let i = 20; i < n - 1; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    if (i < 26) f = f * 10 + c;
+  }
+  for (let i = n - 1; i < 26; i++) f *= 10; // fewer than six digits
+  return f;
+}
+
 /**
  * Parses an RFC 3339 timestamp to integer µs since the epoch. Returns undefined for anything else
  * (wrong shape, out-of-range fields, or a value beyond the exactly representable range).
  */
 export function parseTimeUs(s: string): number | undefined {
   if (typeof s !== 'string' || s.length > 64) return undefined;
+  // Fast path: consecutive events share their whole-second prefix; with a `Z` zone only the fraction
+  // is new. Same answers as the full parse below (which fills the cache).
+  if (lastPrefix !== '' && s.startsWith(lastPrefix)) {
+    const us = zuluTail(s);
+    if (us !== undefined) return lastPrefixMs * 1000 + us;
+  }
   const m = RFC3339.exec(s);
   if (m === null) return undefined;
   const year = +m[1];
@@ -28,6 +55,10 @@ export function parseTimeUs(s: string): number | undefined {
   if (year < 100) ms = new Date(ms).setUTCFullYear(year);
   // Reject day overflow (Feb 30 → Mar 2) rather than silently moving the event.
   if (new Date(ms).getUTCDate() !== day) return undefined;
+  if (second !== 60 && Number.isSafeInteger(ms * 1000 + 999_999)) {
+    lastPrefix = s.slice(0, 19);
+    lastPrefixMs = ms;
+  }
   let us = ms * 1000 + (second === 60 ? 999_999 : 0);
   const frac = m[7];
   if (frac !== undefined && second !== 60) {
