@@ -29,9 +29,15 @@ function zuluTail(s: string): number | undefined {
   return f;
 }
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /**
  * Parses an RFC 3339 timestamp to integer µs since the epoch. Returns undefined for anything else
- * (wrong shape, out-of-range fields, or a value beyond the exactly representable range).
+ * (wrong shape, out-of-range fields, or a time outside the range a double holds exactly in µs,
+ * about years 1685–2255).
  */
 export function parseTimeUs(s: string): number | undefined {
   if (typeof s !== 'string' || s.length > 64) return undefined;
@@ -50,11 +56,11 @@ export function parseTimeUs(s: string): number | undefined {
   const minute = +m[5];
   const second = +m[6];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second === 60 ? 59 : second);
-  // Date.UTC maps years 0..99 to 1900..1999; RFC 3339 years are literal.
-  if (year < 100) ms = new Date(ms).setUTCFullYear(year);
-  // Reject day overflow (Feb 30 → Mar 2) rather than silently moving the event.
-  if (new Date(ms).getUTCDate() !== day) return undefined;
+  // Reject day overflow (Feb 30) rather than silently moving the event to March.
+  if (day > daysInMonth(year, month)) return undefined;
+  // Years 0..99 (which Date.UTC would map to 19xx) are far outside the exact µs range anyway.
+  if (year < 1000) return undefined;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second === 60 ? 59 : second);
   if (second !== 60 && Number.isSafeInteger(ms * 1000 + 999_999)) {
     lastPrefix = s.slice(0, 19);
     lastPrefixMs = ms;

@@ -29,6 +29,16 @@ describe('RFC 3339 ↔ µs', () => {
     expect(parseTimeUs('2025-01-01 00:00:00Z')).toBe(z);
   });
 
+  it('knows month lengths and leap years', () => {
+    expect(parseTimeUs('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29) * 1000);
+    expect(parseTimeUs('2000-02-29T00:00:00Z')).toBe(Date.UTC(2000, 1, 29) * 1000);
+    for (const bad of ['2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2025-04-31T00:00:00Z', '2025-11-31T00:00:00Z']) expect(parseTimeUs(bad), bad).toBeUndefined();
+    expect(parseTimeUs('2025-12-31T23:59:59Z')).toBe(Date.UTC(2025, 11, 31, 23, 59, 59) * 1000);
+    // Outside the exactly representable µs range (about 1685–2255): rejected, never rounded.
+    for (const far of ['0099-01-01T00:00:00Z', '1600-01-01T00:00:00Z', '2300-01-01T00:00:00Z']) expect(parseTimeUs(far), far).toBeUndefined();
+    expect(parseTimeUs('1700-01-01T00:00:00.000001Z')).toBe(Date.UTC(1700, 0, 1) * 1000 + 1);
+  });
+
   it('rejects malformed and impossible times', () => {
     for (const bad of ['', 'yesterday', '2025-01-01', '2025-13-01T00:00:00Z', '2025-02-30T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01T00:00:00', '2025-01-01T00:00:00.Z', '2025-01-01T00:00:00+25:00', ' 2025-01-01T00:00:00Z', 5 as unknown as string]) {
       expect(parseTimeUs(bad), String(bad)).toBeUndefined();
