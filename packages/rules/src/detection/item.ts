@@ -24,7 +24,7 @@ import {
   windashVariants,
   type TimePart,
 } from './transforms.js';
-import { compileWildcard } from './wildcard.js';
+import { compileWildcard, type StringTest } from './wildcard.js';
 import type { RegexInfo } from './types.js';
 
 /**
@@ -54,7 +54,8 @@ type CandTest = (c: unknown, s: string | undefined, lower: string | undefined) =
 /** Test of the whole raw field value (null, exists, fieldref need it). */
 type RawTest = (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
 /** `lower`: the test reads the lower-cased string (so the item lower-cases each candidate once). */
-type ValueTest = { readonly cand: CandTest; readonly lower?: boolean } | { readonly raw: RawTest };
+/** `str`: the same test as `cand` for a string candidate, as a plain test of its (lower-cased when `lower`) text. */
+type ValueTest = { readonly cand: CandTest; readonly lower?: boolean; readonly str?: StringTest } | { readonly raw: RawTest };
 
 export interface ItemSpec {
   /** null for keywords. */
@@ -430,14 +431,14 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   const tests = st.alts.map((alt) => compileWildcard(cased ? alt : mapLiterals(alt, (l) => l.toLowerCase())));
   if (tests.length === 1) {
     const t = tests[0];
-    return cased ? { cand: (_c, s) => s !== undefined && t(s) } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true };
+    return cased ? { cand: (_c, s) => s !== undefined && t(s), str: t } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true, str: t };
   }
   const anyOf = (s: string | undefined) => {
     if (s === undefined) return false;
     for (let i = 0; i < tests.length; i++) if (tests[i](s)) return true;
     return false;
   };
-  return cased ? { cand: (_c, s) => anyOf(s) } : { cand: (_c, _s, lower) => anyOf(lower), lower: true };
+  return cased ? { cand: (_c, s) => anyOf(s), str: anyOf } : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf };
 }
 
 /** Why an item can never match, if it cannot (for the linter). */
@@ -475,7 +476,22 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
   }
 
   let match: (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
-  if (!all) {
+  const strs: StringTest[] = [];
+  for (const t of tests) if ('cand' in t && t.str !== undefined && (t.lower === true) === needLower) strs.push(t.str);
+  if (!all && raws.length === 0 && strs.length === tests.length) {
+    // The common item (string values, any of them): a string field value is tested directly, lowered
+    // once (shared cache); lists and non-strings take the general path. Same answers as anyCandidate.
+    const one = strs.length === 1 ? strs[0] : undefined;
+    match = (raw) => {
+      if (typeof raw === 'string') {
+        const s = needLower ? lowerCached(raw) : raw;
+        if (one !== undefined) return one(s);
+        for (let i = 0; i < strs.length; i++) if (strs[i](s)) return true;
+        return false;
+      }
+      return anyCandidate(raw, cands, needLower);
+    };
+  } else if (!all) {
     match =
       raws.length === 0
         ? (raw) => anyCandidate(raw, cands, needLower)
