@@ -166,7 +166,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       ThrowCoded(env, "NJ_SOURCE_NOT_ROOT", "the linux backend needs root (fanotify and the proc connector need CAP_SYS_ADMIN / CAP_NET_ADMIN): run with sudo");
     stopFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (Wants("exec") || Wants("fork") || Wants("exit")) OpenConnector(env);
-    if (Wants("open") || Wants("close") || Wants("write")) OpenFanotify(env);
+    if (Wants("open") || Wants("close") || Wants("write") || Wants("exec")) OpenFanotify(env);
     if (Wants("create") || Wants("unlink") || Wants("rename")) OpenDirEvents();
     tsfn_ = Napi::ThreadSafeFunction::New(env, onBatch_.Value(), "nightjar-linux", 256, 1);
     running_ = true;
@@ -206,6 +206,9 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (Wants("open")) mask |= FAN_OPEN;
     if (Wants("close")) mask |= FAN_CLOSE_WRITE;
     if (Wants("write")) mask |= FAN_MODIFY;
+    // The connector gives only a pid; a process that exits at once leaves nothing in /proc. The
+    // executable's open-for-exec (same pid, just before) names it reliably.
+    if (Wants("exec")) mask |= FAN_OPEN_EXEC;
     // Every mount of a real file system; pseudo file systems would only add noise.
     static const std::set<std::string> kSkip = {"proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs",
                                                 "debugfs", "tracefs", "pstore", "bpf", "configfs", "fusectl", "hugetlbfs",
@@ -507,7 +510,27 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         uint32_t pid = (uint32_t)ev->event_data.exec.process_tgid;
         ProcInfo before = Known(pid);  // the image before exec (ES: message.process)
         ProcInfo after = ReadProc(pid, true);
-        if (!after.valid) return;
+        std::string image;
+        auto img = execImage_.find(pid);
+        if (img == execImage_.end() && fan_ >= 0 && (!after.valid || after.exe.empty())) {
+          ReadFanotify();  // its open-for-exec may still be unread
+          img = execImage_.find(pid);
+        }
+        if (img != execImage_.end()) {
+          image = img->second;
+          execImage_.erase(img);
+        }
+        if (!after.valid) {
+          // Already reaped: keep the identity we knew, the image from open-for-exec (may be
+          // unknown, then the path is empty), and no args. Reported, not dropped.
+          after = before;
+          after.pid = pid;
+          after.exe = image;
+          after.args.clear();
+          after.cwd.clear();
+        } else if (after.exe.empty()) {
+          after.exe = image;  // a zombie: /proc has no exe any more
+        }
         cache_[pid] = after;
         if (!Wants("exec")) return;
         auto m = NewMessage(ES_EVENT_TYPE_NOTIFY_EXEC, before.valid ? before : after);
@@ -599,6 +622,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
             else f->nj_no_stat = true;
             return f;
           };
+          if (md->mask & FAN_OPEN_EXEC) {
+            // First wins: the binary is opened before its ELF interpreter (ld.so).
+            execImage_.emplace(pid, path);
+            if (execImage_.size() > 4096) execImage_.clear();  // bound: exec events consume them
+          }
           const ProcInfo& actor = Known(pid);
           if ((md->mask & FAN_OPEN) && Wants("open")) {
             auto m = NewMessage(ES_EVENT_TYPE_NOTIFY_OPEN, actor);
@@ -648,8 +676,12 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       int r = poll(fds, (nfds_t)nfds, kFlushMs);
       if (r < 0 && errno != EINTR) break;
       if (fds[0].revents) break;
-      if (nlIdx >= 0 && (fds[nlIdx].revents & (POLLIN | POLLERR))) ReadConnector();
+      // fanotify first: an exec's open-for-exec must be seen before the connector's exec event.
       if (fanIdx >= 0 && (fds[fanIdx].revents & POLLIN)) ReadFanotify();
+      if (nlIdx >= 0 && (fds[nlIdx].revents & (POLLIN | POLLERR))) {
+        if (fanIdx >= 0) ReadFanotify();
+        ReadConnector();
+      }
       if (fidIdx >= 0 && (fds[fidIdx].revents & POLLIN)) ReadDirEvents();
       auto now = std::chrono::steady_clock::now();
       if (now - last >= std::chrono::milliseconds(kFlushMs) || batch_.size() >= kBatchMax) {
@@ -672,6 +704,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   // Backend-thread state.
   std::unordered_map<uint32_t, ProcInfo> cache_;
   std::unordered_map<uint32_t, uint64_t> seq_;
+  std::unordered_map<uint32_t, std::string> execImage_;  // pid → executable from FAN_OPEN_EXEC
   uint64_t globalSeq_ = 0;
   Batch batch_;
   std::atomic<uint64_t> messages_{0}, overflows_{0}, drops_{0}, batches_{0}, pending_{0};

@@ -97,6 +97,32 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     expect(src.diagnostics().map((d) => d.code)).toContain('NJ_SOURCE_UNSUPPORTED_EVENTS');
   });
 
+  it('names the executable of a process that exits at once (open-for-exec fills what /proc no longer has)', async () => {
+    const src = openLinux({ eventTypes: ['exec'] });
+    const events: NightjarEvent[] = [];
+    const pids: number[] = [];
+    const done = (async () => {
+      for await (const b of src) {
+        events.push(...b.events);
+        if (pids.length === 20 && pids.every((p) => events.some((e) => e.name === 'exec' && e.pid === p))) break;
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 20; i++) {
+        const c = spawn('/bin/true', [], { stdio: 'ignore' });
+        pids.push(c.pid!);
+        await new Promise((r) => c.on('close', r));
+      }
+      await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+    } finally {
+      await src.stop();
+    }
+    const execs = pids.map((p) => events.find((e) => e.name === 'exec' && e.pid === p));
+    expect(execs.every((e) => e !== undefined)).toBe(true);
+    expect(execs.map((e) => payload(e!).target.executable.path)).toEqual(pids.map(() => realpathSync('/bin/true')));
+  });
+
   it('backfills the processes already running, as ES process objects', async () => {
     const src = openLinux({ eventTypes: ['exec'] });
     try {
