@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -63,6 +64,23 @@ uint64_t BootTimeSec() {
 const long kTicks = sysconf(_SC_CLK_TCK);
 const uint64_t kBoot = BootTimeSec();
 
+// Whole small file (/proc entries) with plain read(2): a process can vanish mid-read (ESRCH),
+// and iostreams would throw from the backend thread.
+std::string ReadFile(const std::string& p) {
+  std::string out;
+  int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, (size_t)n);
+    if (out.size() > (1u << 20)) break;
+  }
+  close(fd);
+  return out;
+}
+
 std::string ReadLink(const std::string& p) {
   char buf[4096];
   ssize_t n = readlink(p.c_str(), buf, sizeof buf);
@@ -75,10 +93,10 @@ ProcInfo ReadProc(uint32_t pid, bool withArgs) {
   p.pid = pid;
   std::string base = "/proc/" + std::to_string(pid);
   {
-    std::ifstream f(base + "/stat");
-    std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::string s = ReadFile(base + "/stat");
     size_t rp = s.rfind(')');  // comm may contain spaces and parens
     if (rp == std::string::npos) return p;
+    if (rp + 2 > s.size()) return p;
     std::istringstream in(s.substr(rp + 2));
     std::string state;
     in >> state >> p.ppid >> p.pgid >> p.sid;
@@ -87,7 +105,7 @@ ProcInfo ReadProc(uint32_t pid, bool withArgs) {
     in >> p.startTicks;                        // field 22
   }
   {
-    std::ifstream f(base + "/status");
+    std::istringstream f(ReadFile(base + "/status"));
     std::string line;
     while (std::getline(f, line)) {
       if (line.rfind("Uid:", 0) == 0) sscanf(line.c_str() + 4, "%u %u", &p.ruid, &p.euid);
@@ -96,7 +114,7 @@ ProcInfo ReadProc(uint32_t pid, bool withArgs) {
   }
   p.exe = ReadLink(base + "/exe");
   if (withArgs) {
-    std::ifstream f(base + "/cmdline");
+    std::istringstream f(ReadFile(base + "/cmdline"));
     std::string a;
     while (std::getline(f, a, '\0')) p.args.push_back(a);
     p.cwd = ReadLink(base + "/cwd");
@@ -170,7 +188,16 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (Wants("create") || Wants("unlink") || Wants("rename")) OpenDirEvents();
     tsfn_ = Napi::ThreadSafeFunction::New(env, onBatch_.Value(), "nightjar-linux", 256, 1);
     running_ = true;
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      // Nothing may escape the backend thread (it would abort the whole process).
+      try {
+        Loop();
+      } catch (const std::exception& e) {
+        fprintf(stderr, "nightjar linux backend: stopped by an internal error: %s\n", e.what());
+      } catch (...) {
+        fprintf(stderr, "nightjar linux backend: stopped by an internal error\n");
+      }
+    });
     return env.Undefined();
   }
 
