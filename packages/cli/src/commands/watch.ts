@@ -92,6 +92,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const quiet = args.values.quiet === true;
 
   let ruleset;
+  const loadStart = performance.now();
   try {
     ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
   } catch (err) {
@@ -101,6 +102,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     throw err;
   }
+  const loadMs = performance.now() - loadStart;
   const engine = new Engine(ruleset, {});
   const eventTypes = engine.requiredEventTypes();
 
@@ -208,7 +210,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       formatSummary(
         {
           inputs: 1,
-          rules: { count: ruleset.rules.length + ruleset.correlations.length, loadMs: 0 },
+          rules: { count: ruleset.rules.length + ruleset.correlations.length, loadMs },
           events: st.events,
           skipped: st.skipped,
           malformed: Math.max(st.malformed, malformed.total),
