@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addonAvailable } from '@nightjar/native-es';
-import { cli } from '../options/fake-io.js';
+import { cli, fakeIO } from '../options/fake-io.js';
+import { main } from '../../src/main.js';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nj-watch-'));
@@ -83,6 +84,24 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     const r = await cli(['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.3', '--status-interval', '0.5'], { env: e });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · drops 0 · gaps 0 \(missing 0\) · alerts 0/);
+  });
+
+  it('stops cleanly on Ctrl-C: the source is stopped, alerts flushed, a summary printed', async () => {
+    const e = env('replay', [exec(1, ['curl', 'nightjar-watch-marker'])]);
+    const { io, stdout, stderr } = fakeIO({ env: e });
+    let interrupt: (() => void) | undefined;
+    const withSignal = { ...io, onInterrupt: (h: () => void) => ((interrupt = h), () => (interrupt = undefined)) };
+    const running = main(['watch', '--backend', 'eslogger', '--rules', rulesFile, '--format', 'jsonl'], withSignal);
+    // Interrupt once the alert is out (no --duration: only Ctrl-C ends this run).
+    for (let i = 0; i < 250 && stdout.text() === ''; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(interrupt).toBeDefined();
+    interrupt!();
+    const code = await running;
+    expect(code).toBe(1);
+    expect(stdout.text().trim().split('\n')).toHaveLength(1);
+    expect(stderr.text()).toMatch(/alerts\s+1/);
+    expect(stderr.text()).toMatch(/stopped \(Ctrl-C\)/);
+    expect(interrupt).toBeUndefined(); // the handler was unregistered
   });
 
   it('exits 2 with the Full Disk Access explanation when eslogger is not permitted', async () => {
