@@ -19,7 +19,16 @@ export interface EsOptions {
   clients?: EsClientOptions[];
   batchSize?: number;
   queueCapacity?: number;
+  /**
+   * Testing: the native class to drive instead of the addon's EsBackend (the addon's
+   * EsFakeBackend, same constructor and methods, runs the same client logic over a fake ES).
+   */
+  backendClass?: EsBackendClass;
+  /** Testing: extra config passed to backendClass (e.g. the fake's newClientResult). */
+  backendConfig?: Record<string, unknown>;
 }
+
+export type EsBackendClass = new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => NativeEsBackend;
 
 // High-volume file events get their own client so a flood of them cannot make the kernel drop
 // process events (the seed's multi-client answer to queue overload; ESFang's finding).
@@ -33,7 +42,7 @@ export function splitClients(names: Iterable<string>): EsClientOptions[] {
   return [proc, rest].filter((l) => l.length > 0).map((events) => ({ events }));
 }
 
-interface NativeEsBackend {
+export interface NativeEsBackend {
   start(): void;
   stop(): void;
   counters(): Array<{ messages: number; seqGaps: number; seqMissing: number; globalGaps: number; globalMissing: number; queueDrops: number }>;
@@ -45,11 +54,14 @@ interface NativeEsBackend {
  * NOT RUN IN THIS PROJECT'S CI: the backend logic is tested over a fake ES library instead.
  */
 export function openEs(opts: EsOptions): EventSource {
-  if (process.platform !== 'darwin') {
-    throw new BackendUnavailableError('es', `the native ES client needs macOS (this is ${process.platform})`);
+  let Backend = opts.backendClass;
+  if (Backend === undefined) {
+    if (process.platform !== 'darwin') {
+      throw new BackendUnavailableError('es', `the native ES client needs macOS (this is ${process.platform})`);
+    }
+    Backend = (loadAddon('es') as unknown as { EsBackend?: EsBackendClass }).EsBackend;
+    if (!Backend) throw new BackendUnavailableError('es', 'this build of the addon has no ES client backend');
   }
-  const addon = loadAddon('es') as unknown as { EsBackend?: new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => NativeEsBackend };
-  if (!addon.EsBackend) throw new BackendUnavailableError('es', 'this build of the addon has no ES client backend');
   const clients = opts.clients ?? splitClients(opts.eventTypes);
   const cfg = {
     clients: clients.map((c) => ({
@@ -61,6 +73,7 @@ export function openEs(opts: EsOptions): EventSource {
       }),
     })),
     queueCapacity: opts.queueCapacity ?? 65_536,
+    ...opts.backendConfig,
   };
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
   const queue = new BoundedQueue<NightjarEvent | DecodeError>(cfg.queueCapacity);
@@ -72,7 +85,7 @@ export function openEs(opts: EsOptions): EventSource {
   let stopped = false;
   let reportedDrops = 0;
 
-  const backend = new addon.EsBackend(cfg, (msgs, ids) => {
+  const backend = new Backend(cfg, (msgs, ids) => {
     for (let i = 0; i < msgs.length; i++) {
       n++;
       stats.lines++;

@@ -23,4 +23,4 @@ export { addonAvailable, addonPath } from './native.js';
 export { openLiveSource, defaultBackend, LIVE_BACKENDS } from './open.js';
 export type { LiveBackend, LiveSource, LiveSourceOptions } from './open.js';
 export { openEs, splitClients } from './es.js';
-export type { EsOptions, EsClientOptions } from './es.js';
+export type { EsOptions, EsClientOptions, EsBackendClass, NativeEsBackend } from './es.js';
