@@ -304,6 +304,12 @@ export class LineageCache implements LineageResolver {
     return { processes, complete };
   }
 
+  /** The exec args kept for a process this cache returned (SigmaHQ's ParentCommandLine); undefined when its exec was not seen. */
+  args(p: EsProcess): readonly string[] | undefined {
+    const id = idOf(p);
+    return id === undefined ? undefined : this.cache.peek(id)?.args;
+  }
+
   /** An alert summary of a process (AlertProcess), with its args when its exec was seen. */
   summary(p: EsProcess): AlertProcess {
     const id = idOf(p) ?? '0:0';

@@ -37,6 +37,21 @@ function seen(cache: LineageCache, ...procs: ProcSpec[]): void {
 }
 
 describe('LineageCache', () => {
+  it('exposes the exec args it kept, for ParentCommandLine, and nothing for a process whose exec it never saw', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    c.observe(event(7, 'fork', zsh, { child: proc(7, zshChild) }));
+    c.observe(execOf(7, zshChild, curl, ['curl', '-s', 'http://x']));
+    // A child of curl: its parent as the cache returns it carries curl's command line.
+    const child: ProcSpec = { pid: 950, pidversion: 1100, path: '/bin/sh', ppid: 900, parent: curl, responsible: terminal };
+    const ev = event(7, 'open', child, { fflag: 1, file: { path: '/tmp/y' } });
+    c.observe(ev);
+    const parent = c.parent(ev);
+    expect(parent?.entity_id).toBe('900:1001');
+    expect(c.args(parent!)).toEqual(['curl', '-s', 'http://x']);
+    expect(c.args(c.get('700:800')!)).toBeUndefined();
+  });
+
   it('resolves an exec chain through the parent audit token up to launchd, complete', () => {
     const c = new LineageCache();
     seen(c, launchd, terminal, zsh);
