@@ -112,6 +112,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       let rc = byRule.get(a.rule.id);
       if (!rc) byRule.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
       rc.count++;
+      // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first
+      // line is printed after it ("… 4,857 ev/sMEDIUM …"); the next update redraws it.
+      if (sink.isTTY) progress?.clear();
       await sink.write(writer.alert(a));
     }
   };

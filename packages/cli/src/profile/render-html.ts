@@ -38,7 +38,7 @@ export function renderHtml(pr: Profile): string {
     const r = pr.ruleset;
     parts.push(
       `<section><h2>Subscription advice</h2><p>The ruleset (${num(r.rules)} rules, ${num(r.correlations)} correlations) needs ${r.required.length} event type(s).` +
-        (r.unneeded.length > 0 ? ` <b>${pct(r.unneeded_share)}</b> of this capture (${num(r.unneeded_events)} events) is of types no rule needs: ${r.unneeded.map((u) => `<code>${xml(u.name)}</code> ${pct(u.share)}`).join(', ')}.` : ' Every type in this capture is used.') +
+        (r.unneeded.length > 0 ? ` <b>${xml(pct(r.unneeded_share))}</b> of this capture (${num(r.unneeded_events)} events) is of types no rule needs: ${r.unneeded.map((u) => `<code>${xml(u.name)}</code> ${xml(pct(u.share))}`).join(', ')}.` : ' Every type in this capture is used.') +
         `</p><p><code>sudo eslogger ${xml(r.required.join(' '))}</code></p>` +
         (r.absent.length > 0 ? `<p class="warn">Needed but absent from this capture (rules on them cannot fire here): ${r.absent.map((a) => `<code>${xml(a)}</code>`).join(' ')}</p>` : '') +
         `</section>`,
@@ -51,19 +51,19 @@ export function renderHtml(pr: Profile): string {
         `<code>${xml(t.name)}</code>`,
         t.es_type !== undefined ? String(t.es_type) : '—',
         num(t.count),
-        pct(t.share),
+        xml(pct(t.share)),
         ...(pr.ruleset ? [t.needed ? 'needed' : '<span class="muted">not needed</span>'] : []),
         t.top_processes.map((p) => `${xml(p.path)} <span class="muted">(${num(p.count)})</span>`).join('<br>'),
       ]),
       new Set([1, 2, 3]),
     )}</section>`,
   );
-  parts.push(`<section><h2>Events per process</h2>${table(['executable path', 'events', 'share'], pr.by_process.map((p) => [xml(p.name), num(p.count), pct(p.share)]), new Set([1, 2]))}</section>`);
-  parts.push(`<section><h2>Events per signing id</h2>${table(['signing id', 'events', 'share'], pr.by_signing_id.map((p) => [xml(p.name), num(p.count), pct(p.share)]), new Set([1, 2]))}</section>`);
+  parts.push(`<section><h2>Events per process</h2>${table(['executable path', 'events', 'share'], pr.by_process.map((p) => [xml(p.name), num(p.count), xml(pct(p.share))]), new Set([1, 2]))}</section>`);
+  parts.push(`<section><h2>Events per signing id</h2>${table(['signing id', 'events', 'share'], pr.by_signing_id.map((p) => [xml(p.name), num(p.count), xml(pct(p.share))]), new Set([1, 2]))}</section>`);
   parts.push(
     `<section><h2>Top talkers</h2>${table(
       ['entity_id', 'path', 'events', 'share'],
-      pr.top_talkers.map((t) => [`<code>${xml(t.entity_id)}</code>`, xml(t.path), num(t.count), pct(t.share)]),
+      pr.top_talkers.map((t) => [`<code>${xml(t.entity_id)}</code>`, xml(t.path), num(t.count), xml(pct(t.share))]),
       new Set([2, 3]),
     )}</section>`,
   );

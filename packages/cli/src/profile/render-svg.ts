@@ -107,10 +107,10 @@ function barChart(heading: string, note: string | undefined, rows: readonly BarR
     const w = max > 0 ? Math.max(r.count > 0 ? 1.5 : 0, (r.count / max) * barMax) : 0;
     if (i % 2 === 0) body += `<rect x="${PAD - 6}" y="${y - 2}" width="${WIDTH - 2 * PAD + 12}" height="${rowH}" fill="#f9fafb"/>`;
     body +=
-      `<g><title>${xml(r.tooltip)}: ${num(r.count)} (${pct(r.share)})</title>` +
+      `<g><title>${xml(r.tooltip)}: ${num(r.count)} (${xml(pct(r.share))})</title>` +
       `<text x="${x0 - 8}" y="${y + 14}" font-size="12" fill="${INK}" text-anchor="end">${xml(fit(r.label, labelW, 12))}</text>` +
       `<rect x="${x0}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" rx="2" fill="${r.color}"/>` +
-      `<text x="${(x0 + w + 6).toFixed(1)}" y="${y + 14}" font-size="11.5" fill="${INK}">${num(r.count)} <tspan fill="${MUTED}">${pct(r.share)}${r.note ? ` · ${xml(r.note)}` : ''}</tspan></text></g>`;
+      `<text x="${(x0 + w + 6).toFixed(1)}" y="${y + 14}" font-size="11.5" fill="${INK}">${num(r.count)} <tspan fill="${MUTED}">${xml(pct(r.share))}${r.note ? ` · ${xml(r.note)}` : ''}</tspan></text></g>`;
   });
   if (rows.length === 0) body += `<text x="${PAD}" y="${top + 14}" font-size="12" fill="${MUTED}">no events</text>`;
   return { height: top + Math.max(1, rows.length) * rowH + 14, body };
@@ -264,7 +264,7 @@ function perTypeChart(pr: Profile, types: number, perType: number): Panel {
         `<g><title>${xml(p.path)}: ${num(p.count)} of ${num(t.count)} ${xml(t.name)} events</title>` +
         `<text x="${x0 - 6}" y="${ry + 12}" font-size="11.5" fill="${INK}" text-anchor="end">${xml(fit(name, labelW, 11.5))}</text>` +
         `<rect x="${x0}" y="${ry + 3}" width="${w.toFixed(1)}" height="${rowH - 7}" rx="2" fill="${color}"/>` +
-        `<text x="${(x0 + w + 5).toFixed(1)}" y="${ry + 12}" font-size="11" fill="${MUTED}">${num(p.count)} · ${pct(p.count / t.count)}</text></g>`;
+        `<text x="${(x0 + w + 5).toFixed(1)}" y="${ry + 12}" font-size="11" fill="${MUTED}">${num(p.count)} · ${xml(pct(p.count / t.count))}</text></g>`;
     });
   });
   return { height: yAcc, body };
