@@ -3,7 +3,7 @@
  * the root README and packages/*\/README.md, rewrites its `@nightjar/*` imports to the built
  * packages (packages/<name>/dist/index.js), writes it to a temporary .mjs and runs it with node in
  * a scratch folder that holds what the examples name: `capture.jsonl` and `capture.jsonl.gz` (the
- * Meterpreter fixture) and `rules/` (the shipped ruleset). Stdin is empty (an example that reads
+ * Meterpreter fixture), `rules/` (the shipped ruleset) and `fixtures/`. Stdin is empty (an example that reads
  * `-` gets end of input at once).
  *
  * A block is skipped, visibly, when it imports nothing from `@nightjar/*` (a type or interface
@@ -70,6 +70,7 @@ function scratchDir(): string {
   writeFileSync(path.join(dir, 'capture.jsonl'), capture);
   writeFileSync(path.join(dir, 'capture.jsonl.gz'), gzipSync(capture));
   symlinkSync(path.join(ROOT, 'rules'), path.join(dir, 'rules'), 'dir');
+  symlinkSync(path.join(ROOT, 'fixtures'), path.join(dir, 'fixtures'), 'dir');
   return dir;
 }
 
