@@ -92,7 +92,9 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
 
   out.push(section(p, 'Busiest processes per event type'));
   for (const t of pr.by_type.slice(0, 12)) {
-    const list = t.top_processes.map((x) => `${sanitize(truncatePath(x.path, 60))} ${p.dim(`(${num(x.count)})`)}`).join(', ');
+    // Executable names, not full paths: five full paths make a 300-column line that wraps into noise
+    // on a terminal (the full paths are in "Events per process" below and in --format json).
+    const list = t.top_processes.map((x) => `${sanitize(truncate(x.path.slice(x.path.lastIndexOf('/') + 1) || x.path, 32))} ${p.dim(`(${num(x.count)})`)}`).join(', ');
     out.push(`  ${sanitize(t.name).padEnd(nw)} ${list}`);
   }
 

@@ -54,3 +54,17 @@ describe('profile --format svg|html', () => {
     expect(r.stdout).not.toMatch(/<0\.1%/);
   });
 });
+
+describe('profile --format table', () => {
+  it('keeps "Busiest processes per event type" lines short: executable names, not full paths', async () => {
+    const r = await cli(['profile', BASELINE], { cwd: ROOT });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('Busiest processes per event type'));
+    expect(start).toBeGreaterThan(0);
+    const section = lines.slice(start + 1, lines.findIndex((l, i) => i > start && /^\S/.test(l)));
+    expect(section.length).toBeGreaterThan(0);
+    for (const l of section) expect(l.length, l).toBeLessThanOrEqual(160);
+    expect(section.join('\n')).toContain('Google Chrome Helper (10,879)');
+  });
+});
