@@ -23,7 +23,7 @@ es_file_t* File(OwnedMessage& m, const ::es_file_t* f) {
   if (f == nullptr) return nullptr;
   es_file_t* o = m.File(std::string(f->path.data ? f->path.data : "", f->path.length));
   o->path_truncated = f->path_truncated;
-  const struct stat& s = f->stat;
+  const auto& s = f->stat;  // Darwin struct stat (fake_libes on Linux: darwin_stat_t)
   darwin_stat_t& d = o->stat;
   d.st_dev = s.st_dev;
   d.st_mode = s.st_mode;

@@ -1,0 +1,220 @@
+// Nightjar's fake libEndpointSecurity: Apple's C API (EndpointSecurity.h / ESClient.h / ESMessage.h /
+// ESTypes.h) with the same function signatures and member names, in the global namespace, built on
+// the project's own declarations (common/es_types.h, namespace njes) where Apple's layout matches.
+// Used ONLY on Linux to compile and exercise native/macos/es_api_apple.cc (clang -fblocks +
+// libBlocksRuntime); the layouts are not Darwin's. The nj_fake_* functions at the end are the
+// test's control surface (inject messages, drops, es_new_client failures).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include "../../common/es_types.h"
+
+#ifndef __BLOCKS__
+#error "fake libEndpointSecurity needs clang -fblocks"
+#endif
+
+// Same layout as Apple's: reuse the project's declarations.
+using es_string_token_t = njes::es_string_token_t;
+using audit_token_t = njes::audit_token_t;
+using es_thread_t = njes::es_thread_t;
+using es_fd_t = njes::es_fd_t;
+using es_event_type_t = njes::es_event_type_t;
+using es_action_type_t = njes::es_action_type_t;
+using es_destination_type_t = njes::es_destination_type_t;
+using njes::ES_ACTION_TYPE_AUTH;
+using njes::ES_ACTION_TYPE_NOTIFY;
+using njes::ES_DESTINATION_TYPE_EXISTING_FILE;
+using njes::ES_DESTINATION_TYPE_NEW_PATH;
+using njes::ES_EVENT_TYPE_NOTIFY_EXEC;
+using njes::ES_EVENT_TYPE_NOTIFY_OPEN;
+using njes::ES_EVENT_TYPE_NOTIFY_FORK;
+using njes::ES_EVENT_TYPE_NOTIFY_CLOSE;
+using njes::ES_EVENT_TYPE_NOTIFY_CREATE;
+using njes::ES_EVENT_TYPE_NOTIFY_EXIT;
+using njes::ES_EVENT_TYPE_NOTIFY_LINK;
+using njes::ES_EVENT_TYPE_NOTIFY_MMAP;
+using njes::ES_EVENT_TYPE_NOTIFY_MPROTECT;
+using njes::ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN;
+using njes::ES_EVENT_TYPE_NOTIFY_RENAME;
+using njes::ES_EVENT_TYPE_NOTIFY_SETMODE;
+using njes::ES_EVENT_TYPE_NOTIFY_SIGNAL;
+using njes::ES_EVENT_TYPE_NOTIFY_UNLINK;
+using njes::ES_EVENT_TYPE_NOTIFY_WRITE;
+using njes::ES_EVENT_TYPE_NOTIFY_TRUNCATE;
+using njes::ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED;
+
+// Apple's es_file_t carries a Darwin `struct stat`; here the project's darwin_stat_t.
+struct es_file_t {
+  es_string_token_t path;
+  bool path_truncated;
+  njes::darwin_stat_t stat;
+};
+
+struct es_process_t {
+  audit_token_t audit_token;
+  pid_t ppid;
+  pid_t original_ppid;
+  pid_t group_id;
+  pid_t session_id;
+  uint32_t codesigning_flags;
+  bool is_platform_binary;
+  bool is_es_client;
+  uint8_t cdhash[20];
+  es_string_token_t signing_id;
+  es_string_token_t team_id;
+  es_file_t* executable;
+  es_file_t* tty;                          // v2
+  njes::es_timeval_t start_time;           // v3 (struct timeval)
+  audit_token_t responsible_audit_token;   // v4
+  audit_token_t parent_audit_token;        // v4
+};
+
+struct es_event_exec_t {
+  es_process_t* target;
+  es_string_token_t dyld_exec_path;  // v7 (Apple: union with reserved)
+  es_file_t* script;                 // v2
+  es_file_t* cwd;                    // v3
+  int last_fd;                       // v4
+  int32_t image_cputype;             // v6
+  int32_t image_cpusubtype;          // v6
+  // Apple: opaque; read through es_exec_arg() & co. The fake keeps them here.
+  const es_string_token_t* nj_args;
+  uint32_t nj_arg_count;
+  const es_string_token_t* nj_env;
+  uint32_t nj_env_count;
+  const es_fd_t* nj_fds;
+  uint32_t nj_fd_count;
+};
+struct es_event_open_t { int32_t fflag; es_file_t* file; };
+struct es_event_fork_t { es_process_t* child; };
+struct es_event_exit_t { int stat; };
+struct es_event_close_t { bool modified; es_file_t* target; bool was_mapped_writable; };
+struct es_event_create_t {
+  es_destination_type_t destination_type;
+  union {
+    es_file_t* existing_file;
+    struct {
+      es_file_t* dir;
+      es_string_token_t filename;
+      mode_t mode;
+    } new_path;
+  } destination;
+};
+struct es_event_rename_t {
+  es_file_t* source;
+  es_destination_type_t destination_type;
+  union {
+    es_file_t* existing_file;
+    struct {
+      es_file_t* dir;
+      es_string_token_t filename;
+    } new_path;
+  } destination;
+};
+struct es_event_unlink_t { es_file_t* target; es_file_t* parent_dir; };
+struct es_event_write_t { es_file_t* target; };
+struct es_event_truncate_t { es_file_t* target; };
+struct es_event_signal_t { int sig; es_process_t* target; es_process_t* instigator; };
+struct es_event_mprotect_t { int protection; uint64_t address; uint64_t size; };
+struct es_event_mmap_t { int32_t protection; int32_t max_protection; int32_t flags; uint64_t file_pos; es_file_t* source; };
+struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user_client_class; };
+struct es_event_link_t { es_file_t* source; es_file_t* target_dir; es_string_token_t target_filename; };
+struct es_event_setmode_t { mode_t mode; es_file_t* target; };
+
+union es_events_t {
+  es_event_exec_t exec;
+  es_event_open_t open;
+  es_event_fork_t fork;
+  es_event_exit_t exit;
+  es_event_close_t close;
+  es_event_create_t create;
+  es_event_rename_t rename;
+  es_event_unlink_t unlink;
+  es_event_write_t write;
+  es_event_truncate_t truncate;
+  es_event_signal_t signal;
+  es_event_mprotect_t mprotect;
+  es_event_mmap_t mmap;
+  es_event_iokit_open_t iokit_open;
+  es_event_link_t link;
+  es_event_setmode_t setmode;
+};
+
+struct es_message_t {
+  uint32_t version;
+  njes::es_timespec_t time;
+  uint64_t mach_time;
+  uint64_t deadline;
+  es_process_t* process;
+  uint64_t seq_num;  // v2
+  es_action_type_t action_type;
+  es_event_type_t event_type;
+  es_events_t event;
+  es_thread_t* thread;      // v4
+  uint64_t global_seq_num;  // v4
+};
+
+typedef struct es_client_s es_client_t;
+typedef void (^es_handler_block_t)(es_client_t*, const es_message_t*);
+
+typedef enum {
+  ES_NEW_CLIENT_RESULT_SUCCESS,
+  ES_NEW_CLIENT_RESULT_ERR_INVALID_ARGUMENT,
+  ES_NEW_CLIENT_RESULT_ERR_INTERNAL,
+  ES_NEW_CLIENT_RESULT_ERR_NOT_ENTITLED,
+  ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED,
+  ES_NEW_CLIENT_RESULT_ERR_NOT_PRIVILEGED,
+  ES_NEW_CLIENT_RESULT_ERR_TOO_MANY_CLIENTS,
+} es_new_client_result_t;
+typedef enum { ES_RETURN_SUCCESS, ES_RETURN_ERROR } es_return_t;
+typedef enum {
+  ES_MUTE_PATH_TYPE_PREFIX,
+  ES_MUTE_PATH_TYPE_LITERAL,
+  ES_MUTE_PATH_TYPE_TARGET_PREFIX,
+  ES_MUTE_PATH_TYPE_TARGET_LITERAL,
+} es_mute_path_type_t;
+typedef enum {
+  ES_MUTE_INVERSION_TYPE_PROCESS,
+  ES_MUTE_INVERSION_TYPE_PATH,
+  ES_MUTE_INVERSION_TYPE_TARGET_PATH,
+  ES_MUTE_INVERSION_TYPE_LAST,
+} es_mute_inversion_type_t;
+
+extern "C" {
+es_new_client_result_t es_new_client(es_client_t** client, es_handler_block_t handler);
+es_return_t es_delete_client(es_client_t* client);
+es_return_t es_subscribe(es_client_t* client, const es_event_type_t* events, uint32_t event_count);
+es_return_t es_unsubscribe_all(es_client_t* client);
+es_return_t es_mute_process(es_client_t* client, const audit_token_t* audit_token);
+es_return_t es_mute_path(es_client_t* client, const char* path, es_mute_path_type_t type);
+es_return_t es_unmute_all_paths(es_client_t* client);
+es_return_t es_unmute_all_target_paths(es_client_t* client);
+es_return_t es_invert_muting(es_client_t* client, es_mute_inversion_type_t mute_type);
+void es_retain_message(const es_message_t* msg);
+void es_release_message(const es_message_t* msg);
+uint32_t es_exec_arg_count(const es_event_exec_t* event);
+es_string_token_t es_exec_arg(const es_event_exec_t* event, uint32_t index);
+uint32_t es_exec_env_count(const es_event_exec_t* event);
+es_string_token_t es_exec_env(const es_event_exec_t* event, uint32_t index);
+uint32_t es_exec_fd_count(const es_event_exec_t* event);
+const es_fd_t* es_exec_fd(const es_event_exec_t* event, uint32_t index);
+
+// ---- Test control surface (not Apple API) ----
+// The next es_new_client call fails with `r` (once).
+void nj_fake_es_fail_next_new_client(es_new_client_result_t r);
+// Deliver `m` (a template: seq_num/global_seq_num/version are set by the fake) to every client
+// subscribed to its event type whose muting lets it through. Returns the number of clients queued to.
+int nj_fake_es_post(const es_message_t* m);
+// The next `n` messages for `client` are dropped by the "kernel": they consume seq numbers
+// (seq_num per event type, global_seq_num) but are never delivered — a gap, as on macOS.
+void nj_fake_es_drop_next(es_client_t* client, uint32_t n);
+// Blocks until every client's queue is empty and its handler has returned.
+void nj_fake_es_drain(void);
+// Messages alive (copied by the fake, not yet released by every holder).
+int nj_fake_es_live_messages(void);
+int nj_fake_es_live_clients(void);
+// The i-th live client, in creation order (null if none).
+es_client_t* nj_fake_es_client_at(int i);
+}

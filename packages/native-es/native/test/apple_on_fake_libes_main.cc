@@ -1,0 +1,228 @@
+// The macOS backend's Apple-facing code (macos/es_api_apple.cc, unmodified, with its blocks) over
+// EsClientSet, linked against Nightjar's fake libEndpointSecurity (macos/fake_libes) on Linux with
+// clang -fblocks + libBlocksRuntime. Drives a session: es_new_client error mapping, two clients with
+// their own subscriptions, self-muting, target-path muting, the default mute set, inverted path
+// muting, kernel drops seen as seq gaps, message copy-out and refcounts, teardown. Prints "ok".
+#include <EndpointSecurity/EndpointSecurity.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+#include "../macos/es_client_set.h"
+
+namespace njes {
+EsApi* NewAppleEsApi();
+}
+
+static int g_failures = 0;
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    if (!(cond)) {                                                    \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      g_failures++;                                                   \
+    }                                                                 \
+  } while (0)
+
+static es_string_token_t T(const char* s) { return es_string_token_t{strlen(s), s}; }
+
+struct Got {
+  uint32_t client;
+  uint32_t event;
+  std::string exe;
+  std::string target;
+  std::vector<std::string> args;
+  uint64_t seq, global;
+  uint32_t version;
+  bool hasTty;
+  int64_t size;
+};
+
+static std::string S(const njes::es_string_token_t& t) { return t.data ? std::string(t.data, t.length) : ""; }
+
+int main() {
+  // Apple-side process and file fixtures (owned here; they outlive every delivery).
+  es_file_t zshFile{}, curlFile{}, daemonFile{}, selfFile{}, tty{}, fQuiet{}, fSecret{}, fHome{};
+  zshFile.path = T("/bin/zsh");
+  zshFile.stat.st_size = 1234;
+  zshFile.stat.st_ino = 77;
+  curlFile.path = T("/usr/bin/curl");
+  daemonFile.path = T("/usr/libexec/opendirectoryd");
+  selfFile.path = T("/usr/local/bin/node");
+  tty.path = T("/dev/ttys001");
+  fQuiet.path = T("/tmp/quiet/a.log");
+  fSecret.path = T("/Users/x/secret/key");
+  fHome.path = T("/Users/x/notes.txt");
+  auto proc = [](es_file_t* exe, uint32_t pid) {
+    es_process_t p{};
+    p.audit_token.val[5] = pid;
+    p.ppid = 1;
+    p.executable = exe;
+    return p;
+  };
+  es_process_t zsh = proc(&zshFile, 100), curl = proc(&curlFile, 200), daemon = proc(&daemonFile, 300),
+               self = proc(&selfFile, 4242);
+  zsh.tty = &tty;
+  zsh.signing_id = T("com.apple.zsh");
+  es_string_token_t argv[] = {T("zsh"), T("-c"), T("echo hi")};
+  es_fd_t fds[] = {{0, 1}, {1, 1}};
+
+  auto open = [](es_process_t* p, es_file_t* f, uint32_t v) {
+    es_message_t m{};
+    m.version = v;
+    m.action_type = ES_ACTION_TYPE_NOTIFY;
+    m.event_type = ES_EVENT_TYPE_NOTIFY_OPEN;
+    m.process = p;
+    m.event.open.file = f;
+    m.event.open.fflag = 1;
+    return m;
+  };
+  es_message_t exec{};
+  exec.version = 7;
+  exec.action_type = ES_ACTION_TYPE_NOTIFY;
+  exec.event_type = ES_EVENT_TYPE_NOTIFY_EXEC;
+  exec.process = &zsh;
+  exec.event.exec.target = &zsh;
+  exec.event.exec.nj_args = argv;
+  exec.event.exec.nj_arg_count = 3;
+  exec.event.exec.nj_fds = fds;
+  exec.event.exec.nj_fd_count = 2;
+  exec.event.exec.cwd = &fHome;
+
+  std::mutex mu;
+  std::vector<Got> got;
+  njes::EsApi* api = njes::NewAppleEsApi();
+  auto sink = [&](std::vector<njes::EsClientSet::Queued>&& batch) {
+    std::lock_guard<std::mutex> lk(mu);
+    for (auto& q : batch) {
+      const njes::es_message_t* m = q.msg;
+      Got g{q.client, m->event_type, m->process && m->process->executable ? S(m->process->executable->path) : "", "", {},
+            m->seq_num, m->global_seq_num, m->version, m->process && m->process->tty != nullptr,
+            m->process && m->process->executable ? m->process->executable->stat.st_size : -1};
+      if (m->event_type == ES_EVENT_TYPE_NOTIFY_OPEN && m->event.open.file) g.target = S(m->event.open.file->path);
+      if (m->event_type == ES_EVENT_TYPE_NOTIFY_EXEC) {
+        for (uint32_t i = 0; i < njes::nj_exec_arg_count(&m->event.exec); i++) g.args.push_back(S(njes::nj_exec_arg(&m->event.exec, i)));
+        if (m->event.exec.cwd) g.target = S(m->event.exec.cwd->path);
+        CHECK(njes::nj_exec_fd_count(&m->event.exec) == 2);
+      }
+      got.push_back(g);
+      api->ReleaseMessage(m);
+    }
+  };
+  njes::audit_token_t selfTok{};
+  selfTok.val[5] = 4242;
+
+  // 1. es_new_client failures map to the typed errors, and nothing is left behind.
+  struct { es_new_client_result_t r; const char* code; } fails[] = {
+      {ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED, "NJ_SOURCE_NO_FULL_DISK_ACCESS"},
+      {ES_NEW_CLIENT_RESULT_ERR_NOT_ENTITLED, "NJ_SOURCE_NOT_ENTITLED"},
+      {ES_NEW_CLIENT_RESULT_ERR_NOT_PRIVILEGED, "NJ_SOURCE_NOT_ROOT"},
+      {ES_NEW_CLIENT_RESULT_ERR_TOO_MANY_CLIENTS, "NJ_SOURCE_TOO_MANY_CLIENTS"},
+      {ES_NEW_CLIENT_RESULT_ERR_INTERNAL, "NJ_SOURCE_FAILED"},
+  };
+  for (auto& f : fails) {
+    njes::EsClientSet set(api, selfTok, 1024, 64, 5, sink);
+    nj_fake_es_fail_next_new_client(f.r);
+    njes::StartError err;
+    njes::ClientSpec spec;
+    spec.events = {ES_EVENT_TYPE_NOTIFY_OPEN};
+    CHECK(!set.Start({spec, spec}, &err));
+    CHECK(err.code == f.code);
+    CHECK(nj_fake_es_live_clients() == 0);
+  }
+
+  // 2. A live session: client 0 = exec+open with a target-prefix mute; client 1 = open+exec with
+  //    inverted path muting selecting /usr/bin/curl only.
+  {
+    njes::EsClientSet set(api, selfTok, 1024, 64, 5, sink);
+    njes::ClientSpec a, b;
+    a.events = {ES_EVENT_TYPE_NOTIFY_EXEC, ES_EVENT_TYPE_NOTIFY_OPEN};
+    a.mutePaths = {{"/tmp/quiet/", njes::MutePathType::kTargetPrefix}};
+    b.events = {ES_EVENT_TYPE_NOTIFY_OPEN, ES_EVENT_TYPE_NOTIFY_EXEC};
+    b.invertPaths = true;
+    b.mutePaths = {{"/usr/bin/curl", njes::MutePathType::kLiteral}};
+    njes::StartError err;
+    CHECK(set.Start({a, b}, &err));
+    CHECK(nj_fake_es_live_clients() == 2);
+
+    es_message_t m;
+    CHECK(nj_fake_es_post(&exec) == 1);                      // a only (b: not curl)
+    m = open(&zsh, &fQuiet, 7);   CHECK(nj_fake_es_post(&m) == 0);  // a: target muted; b: not curl
+    m = open(&zsh, &fSecret, 7);  CHECK(nj_fake_es_post(&m) == 1);  // a
+    m = open(&self, &fHome, 7);   CHECK(nj_fake_es_post(&m) == 0);  // self-muted in both
+    m = open(&daemon, &fHome, 7); CHECK(nj_fake_es_post(&m) == 0);  // default mute set (a); b cleared it but is inverted
+    m = open(&curl, &fHome, 7);   CHECK(nj_fake_es_post(&m) == 2);  // a and b
+    // Kernel drops: client 0 loses the next 3 messages it would have got.
+    nj_fake_es_drop_next(nj_fake_es_client_at(0), 3);
+    for (int i = 0; i < 3; i++) {
+      m = open(&zsh, &fHome, 7);
+      CHECK(nj_fake_es_post(&m) == 0);
+    }
+    m = open(&zsh, &fHome, 7);   CHECK(nj_fake_es_post(&m) == 1);
+    m = open(&curl, &fSecret, 7); CHECK(nj_fake_es_post(&m) == 2);
+    nj_fake_es_drain();
+    for (int i = 0; i < 400; i++) {
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        if (got.size() >= 7) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      CHECK(got.size() == 7);
+      // EsApi client ids count up across the failed starts above: the first created is client a.
+      uint32_t idA = UINT32_MAX;
+      for (const Got& g : got) idA = g.client < idA ? g.client : idA;
+      int a0 = 0, b0 = 0;
+      for (const Got& g : got) {
+        if (g.client == idA) a0++;
+        if (g.client != idA) {
+          b0++;
+          CHECK(g.exe == "/usr/bin/curl");
+        }
+        CHECK(g.exe != "/usr/local/bin/node" && g.exe != "/usr/libexec/opendirectoryd");
+        CHECK(g.target.rfind("/tmp/quiet/", 0) != 0);
+      }
+      CHECK(a0 == 5);
+      CHECK(b0 == 2);
+      // Copy-out through es_api_apple.cc's ToMirror, per message version.
+      bool sawExec = false;
+      for (const Got& g : got) {
+        if (g.event == ES_EVENT_TYPE_NOTIFY_EXEC) {
+          sawExec = true;
+          CHECK(g.client == idA);
+          CHECK((g.args == std::vector<std::string>{"zsh", "-c", "echo hi"}));
+          CHECK(g.target == "/Users/x/notes.txt");
+          CHECK(g.exe == "/bin/zsh");
+          CHECK(g.size == 1234);
+          CHECK(g.hasTty);
+          CHECK(g.version == 7);
+          CHECK(g.seq == 0 && g.global == 0);
+        }
+      }
+      CHECK(sawExec);
+    }
+    auto cs = set.Counters();
+    CHECK(cs.size() == 2);
+    if (cs.size() == 2) {
+      CHECK(cs[0].messages == 5);
+      CHECK(cs[0].seqGaps == 1 && cs[0].seqMissing == 3);
+      CHECK(cs[0].globalGaps == 1 && cs[0].globalMissing == 3);
+      CHECK(cs[1].messages == 2);
+      CHECK(cs[1].seqGaps == 0 && cs[1].globalGaps == 0);
+      CHECK(cs[0].queueDrops == 0 && cs[1].queueDrops == 0);
+    }
+    set.Stop();
+    CHECK(nj_fake_es_live_clients() == 0);
+  }
+  CHECK(nj_fake_es_live_messages() == 0);
+  delete api;
+  if (g_failures) return 1;
+  printf("ok\n");
+  return 0;
+}
