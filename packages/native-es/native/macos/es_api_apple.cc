@@ -1,7 +1,8 @@
 // The real EsApi over libEndpointSecurity (macOS only; binding.gyp OS=="mac"). Apple's messages
 // are copied into the project's mirror (es_types.h) inside the handler, so the rest of the backend
-// (EsClientSet, the translator) is the code tested on Linux. NOT COMPILED IN THIS PROJECT'S CI:
-// it needs the macOS SDK; see README "What is not done / untested here".
+// (EsClientSet, the translator) is the code tested on Linux. On Linux CI this file is compiled and
+// run against the fake libEndpointSecurity (fake_libes/, clang -fblocks; test/native/
+// apple-fake-libes.test.ts); only the link with Apple's real library is untested (README).
 #include <EndpointSecurity/EndpointSecurity.h>
 #include <bsm/libbsm.h>
 

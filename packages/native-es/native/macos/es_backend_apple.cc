@@ -1,6 +1,7 @@
 // macOS live backend: EsClientSet over the real EsApi, exposed to JS as EsBackend. The same
 // batching as the fake harness (fake_binding.cc), which is what the tests run.
-// NOT COMPILED IN THIS PROJECT'S CI (needs the macOS SDK).
+// Not linked in this project's CI (needs node + the macOS SDK); syntax-checked on Linux against
+// fake_libes/ (test/native/apple-fake-libes.test.ts).
 #include <napi.h>
 #include <unistd.h>
 #include <memory>
