@@ -1,11 +1,23 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
-// Anything that escapes main() is a crash: report it and exit 2 (after stdout has flushed).
-const crash = (err: unknown) => {
-  process.stderr.write(`nightjar: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 2;
+// stderr is a closed pipe (`nightjar scan x 2>&1 >/dev/null | head -1`): status lines can no longer
+// be shown, so drop them and let the command finish with its own exit code. Unhandled, the EPIPE
+// became an uncaught exception whose report went to the same closed pipe: a 100% CPU loop, forever.
+const closedPipe = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
 };
+process.stderr.on('error', (err) => {
+  if (!closedPipe(err)) crash(err);
+});
+
+// Anything that escapes main() is a crash: report it and exit 2 (after stdout has flushed).
+function crash(err: unknown): void {
+  process.exitCode = 2;
+  if (process.stderr.destroyed || process.stderr.writableEnded) return;
+  process.stderr.write(`nightjar: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+}
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 

@@ -1,6 +1,9 @@
 /**
  * First-user QA regressions for what a person sees on a terminal.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +69,28 @@ describe('profile --format table', () => {
     expect(section.length).toBeGreaterThan(0);
     for (const l of section) expect(l.length, l).toBeLessThanOrEqual(160);
     expect(section.join('\n')).toContain('Google Chrome Helper (10,879)');
+  });
+});
+
+describe('bad lines and closed pipes', () => {
+  const BIN = path.join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
+  it.skipIf(!existsSync(BIN))('finishes with its own exit code when stderr is closed early (was: a 100% CPU loop)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nightjar-qa-'));
+    const bad = path.join(dir, 'bad.jsonl');
+    const good = readFileSync(METERPRETER, 'utf8').split('\n').slice(0, 60);
+    writeFileSync(bad, [...good.slice(0, 5), 'garbage', ...good.slice(5), 'more garbage', ''].join('\n'));
+    const child = spawn(process.execPath, [BIN, 'scan', bad], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.once('data', () => child.stderr.destroy()); // `… 2>&1 >/dev/null | head -1`
+    const code = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(-1);
+      }, 30_000);
+      child.on('exit', (c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(1); // alerts raised; not -1 (hung) and not 2 (crash)
   });
 });
