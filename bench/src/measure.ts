@@ -5,18 +5,68 @@ export interface Rate {
   readonly ms: number;
 }
 
+/**
+ * The clock passes are timed with: `wall` (default, hrtime) or `cpu` (this process's user + system
+ * CPU time, GC threads included). On a machine shared with other work, wall time counts the time
+ * the process waited for a core; CPU time does not, so rates and ratios are steadier (`--cpu`).
+ */
+export type Clock = 'wall' | 'cpu';
+let clock: Clock = 'wall';
+export function setClock(c: Clock): void {
+  clock = c;
+}
+export function clockName(): Clock {
+  return clock;
+}
+
+/** Milliseconds on the selected clock. */
+function nowMs(): number {
+  if (clock === 'cpu') {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 /** Median of `runs` timed passes after `warmup` untimed ones. */
 export function timeRuns(events: number, runs: number, warmup: number, pass: () => void): Rate {
   for (let i = 0; i < warmup; i++) pass();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
+    const t0 = nowMs();
     pass();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    times.push(Math.max(1e-3, nowMs() - t0));
   }
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)]!;
   return { eventsPerSec: events / (ms / 1000), ms };
+}
+
+/**
+ * Two passes over the same input timed alternately (a, b, a, b, …), medians of each: a ratio of
+ * the two is taken under the same machine conditions, which matters on a shared, noisy machine.
+ */
+export function pairedRuns(events: number, runs: number, warmup: number, a: () => void, b: () => void): { a: Rate; b: Rate } {
+  for (let i = 0; i < warmup; i++) {
+    a();
+    b();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = nowMs();
+    a();
+    ta.push(Math.max(1e-3, nowMs() - t0));
+    t0 = nowMs();
+    b();
+    tb.push(Math.max(1e-3, nowMs() - t0));
+  }
+  const med = (t: number[]): Rate => {
+    t.sort((x, y) => x - y);
+    const ms = t[Math.floor(t.length / 2)]!;
+    return { eventsPerSec: events / (ms / 1000), ms };
+  };
+  return { a: med(ta), b: med(tb) };
 }
 
 export interface Latency {

@@ -1,4 +1,4 @@
-import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
+import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, RulePrefilter } from '../ruleset/types.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsProcess } from '../model/message.js';
 import type { EvalContext, LineageResolver } from '../fields/context.js';
@@ -96,7 +96,147 @@ const EMPTY: Alert[] = Object.freeze([]) as unknown as Alert[];
 /** The rules to run for one event name, and how many events of that name were pushed. */
 interface Dispatch {
   readonly entries: RuleEntry[];
+  /** Literal index over the rules' prefilters (when enough of them have one). */
+  readonly index: PrefilterIndex | undefined;
   count: number;
+}
+
+/** Rules with a prefilter in one dispatch list before the list gets an index. */
+const MIN_INDEXED = 8;
+
+/** A prefilter field's literals → positions (in the dispatch list) of the rules that test them. */
+class LiteralBucket {
+  readonly eq = new Map<string, number[]>();
+  readonly pre = new Map<string, number[]>();
+  readonly suf = new Map<string, number[]>();
+  preLens: number[] = [];
+  sufLens: number[] = [];
+  readonly con: string[] = [];
+  readonly conAt: number[][] = [];
+  /** Every rule of this field (marked when the getter throws: the rules then decide, and report). */
+  readonly all: number[] = [];
+  constructor(readonly get: FieldGetter) {}
+
+  add(pos: number, p: RulePrefilter): void {
+    this.all.push(pos);
+    for (const t of p.tests) {
+      if (t.kind === 'contains') {
+        let k = this.con.indexOf(t.lit);
+        if (k < 0) {
+          k = this.con.push(t.lit) - 1;
+          this.conAt.push([]);
+        }
+        this.conAt[k]!.push(pos);
+        continue;
+      }
+      const m = t.kind === 'eq' ? this.eq : t.kind === 'startswith' ? this.pre : this.suf;
+      let l = m.get(t.lit);
+      if (l === undefined) m.set(t.lit, (l = []));
+      l.push(pos);
+    }
+    this.preLens = [...new Set([...this.pre.keys()].map((k) => k.length))].sort((a, b) => a - b);
+    this.sufLens = [...new Set([...this.suf.keys()].map((k) => k.length))].sort((a, b) => a - b);
+  }
+}
+
+/**
+ * Per dispatch list: which rules can match this event, from their prefilters (CompiledRule.prefilter),
+ * with one field read, one lower-casing and a few Map lookups per candidate string instead of one
+ * predicate call per rule. A rule whose prefilter finds nothing would have returned false at its
+ * first test, so skipping it changes nothing; rules without a prefilter always run.
+ */
+class PrefilterIndex {
+  private readonly always: Uint8Array;
+  private readonly stamp: Uint32Array;
+  private cur = 0;
+  private readonly buckets: LiteralBucket[] = [];
+
+  constructor(entries: readonly RuleEntry[]) {
+    this.always = new Uint8Array(entries.length);
+    this.stamp = new Uint32Array(entries.length);
+    const byGetter = new Map<FieldGetter, LiteralBucket>();
+    entries.forEach((e, pos) => {
+      const p = e.rule.prefilter;
+      if (p === undefined || p.tests.length === 0) {
+        this.always[pos] = 1;
+        return;
+      }
+      let b = byGetter.get(p.get);
+      if (b === undefined) {
+        byGetter.set(p.get, (b = new LiteralBucket(p.get)));
+        this.buckets.push(b);
+      }
+      b.add(pos, p);
+    });
+  }
+
+  static worth(entries: readonly RuleEntry[]): boolean {
+    let n = 0;
+    for (const e of entries) if (e.rule.prefilter !== undefined) n++;
+    return n >= MIN_INDEXED;
+  }
+
+  /** Marks the candidates for this event; then `candidate(pos)` answers. */
+  mark(ev: NightjarEvent, ctx: EvalContext): void {
+    if (++this.cur === 0xffffffff) {
+      this.stamp.fill(0);
+      this.cur = 1;
+    }
+    for (let i = 0; i < this.buckets.length; i++) {
+      const b = this.buckets[i]!;
+      let raw: unknown;
+      try {
+        raw = b.get(ev, ctx);
+      } catch {
+        this.markAll(b.all);
+        continue;
+      }
+      this.scan(raw, b);
+    }
+  }
+
+  candidate(pos: number): boolean {
+    return this.always[pos] === 1 || this.stamp[pos] === this.cur;
+  }
+
+  private markAll(list: readonly number[]): void {
+    const cur = this.cur;
+    for (let i = 0; i < list.length; i++) this.stamp[list[i]!] = cur;
+  }
+
+  /** Every scalar of the value, lists flattened, in its string form (as detection items read it). */
+  private scan(raw: unknown, b: LiteralBucket): void {
+    if (Array.isArray(raw)) {
+      for (let i = 0; i < raw.length; i++) this.scan(raw[i], b);
+      return;
+    }
+    let s: string;
+    if (typeof raw === 'string') s = raw;
+    else if (typeof raw === 'number') {
+      if (!Number.isFinite(raw)) return;
+      s = String(raw);
+    } else if (typeof raw === 'boolean') s = raw ? 'true' : 'false';
+    else if (typeof raw === 'bigint') s = raw.toString();
+    else return;
+    const l = s.toLowerCase();
+    const n = l.length;
+    if (b.eq.size > 0) {
+      const hit = b.eq.get(l);
+      if (hit !== undefined) this.markAll(hit);
+    }
+    const pl = b.preLens;
+    for (let i = 0; i < pl.length && pl[i]! <= n; i++) {
+      const hit = b.pre.get(pl[i] === n ? l : l.slice(0, pl[i]));
+      if (hit !== undefined) this.markAll(hit);
+    }
+    const sl = b.sufLens;
+    for (let i = 0; i < sl.length && sl[i]! <= n; i++) {
+      const hit = b.suf.get(sl[i] === n ? l : l.slice(n - sl[i]!));
+      if (hit !== undefined) this.markAll(hit);
+    }
+    const con = b.con;
+    for (let i = 0; i < con.length; i++) if (l.includes(con[i]!)) this.markAll(b.conAt[i]!);
+  }
 }
 
 /** Field-getter memo epoch (EvalContext.epoch): unique per push across every Engine of the process. */
@@ -125,6 +265,7 @@ export class Engine {
   /** Event names in the order first seen (metrics().byType). */
   private readonly seenNames: string[] = [];
   private readonly anyType: RuleEntry[] = [];
+  private anyIndex: PrefilterIndex | undefined;
   private readonly ruleEntries: RuleEntry[] = [];
   private readonly corrs = new Map<CompiledCorrelation, CorrEntry>();
   /** Correlations in dependency order (referenced ones first), for flush(). */
@@ -187,11 +328,10 @@ export class Engine {
     const names = new Set<string>();
     for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
     for (const name of names) {
-      this.byName.set(name, {
-        entries: this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name)),
-        count: 0,
-      });
+      const entries = this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name));
+      this.byName.set(name, { entries, index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined, count: 0 });
     }
+    this.anyIndex = PrefilterIndex.worth(this.anyType) ? new PrefilterIndex(this.anyType) : undefined;
   }
 
   /** The lineage cache (undefined when `lineage: false`): backfill it with running processes, read its metrics. */
@@ -223,7 +363,7 @@ export class Engine {
     this.ctx.epoch = ++epochCounter;
     let d = this.byName.get(ev.name);
     if (d === undefined) {
-      d = { entries: this.anyType, count: 0 };
+      d = { entries: this.anyType, index: this.anyIndex, count: 0 };
       this.byName.set(ev.name, d);
     }
     if (d.count++ === 0) this.seenNames.push(ev.name);
@@ -242,7 +382,10 @@ export class Engine {
     } else {
       const entries = d.entries;
       const ctx = this.ctx;
+      const index = d.index;
+      if (index !== undefined) index.mark(ev, ctx);
       for (let i = 0; i < entries.length; i++) {
+        if (index !== undefined && !index.candidate(i)) continue;
         const e = entries[i];
         let hit: boolean;
         try {

@@ -50,6 +50,25 @@ export interface CompiledRule extends RuleMeta {
    * correlations but raises no alert of its own.
    */
   readonly generate: boolean;
+  /**
+   * Optional: the first test `match` evaluates, as data, for the engine's dispatch index. Promise:
+   * when no string candidate of `get(ev, ctx)` (lists flattened; numbers and booleans in their string
+   * form; lower-cased) passes any of `tests`, `match(ev, ctx)` returns false without evaluating
+   * anything else. The engine then skips the rule; the rule is still the one that decides a match.
+   */
+  readonly prefilter?: RulePrefilter;
+}
+
+/** One literal test of a rule prefilter, on the lower-cased candidate text. */
+export interface PrefilterTest {
+  readonly kind: 'eq' | 'startswith' | 'endswith' | 'contains';
+  /** Lower-cased literal. */
+  readonly lit: string;
+}
+
+export interface RulePrefilter {
+  readonly get: FieldGetter;
+  readonly tests: readonly PrefilterTest[];
 }
 
 export type CorrelationType =

@@ -1,4 +1,4 @@
-import type { EvalContext, EventPredicate, FieldGetter, NightjarEvent } from '@nightjar/core';
+import type { EvalContext, EventPredicate, FieldGetter, NightjarEvent, RulePrefilter } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 import { logsourceEventTypes, resolveField, type FieldResolution } from '../mapping/index.js';
 import { compileCondition, parseCondition, referencedNames } from './condition.js';
@@ -19,6 +19,8 @@ type Path = readonly (string | number)[];
 
 interface SelectionOut {
   readonly match: EventPredicate;
+  /** The selection's first evaluated item as a prefilter, when it has that form (see RulePrefilter). */
+  first?: RulePrefilter;
   readonly canMatch: boolean;
   readonly items: ItemInfo[];
   readonly fields: Set<string>;
@@ -90,7 +92,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     return (ev: NightjarEvent, ctx: EvalContext) => item.match(keywordLeaves(ev), ev, ctx);
   };
 
-  const compileMap = (selName: string, map: Record<string, unknown>, path: Path, out: SelectionOut): EventPredicate => {
+  const compileMap = (selName: string, map: Record<string, unknown>, path: Path, out: SelectionOut, top = false): EventPredicate => {
     const keys = Object.keys(map);
     if (keys.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${selName}' is empty`, path);
     const preds: EventPredicate[] = [];
@@ -111,6 +113,8 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       out.items.push({ field: name, modifiers, values, canMatch: item.canMatch, reason: item.reason, path: kpath });
       const get: FieldGetter = fr.get;
       const m = item.match;
+      // andAll evaluates the first item first: when it fails the selection fails, nothing else runs.
+      if (top && preds.length === 0 && item.prefilter !== undefined) out.first = { get, tests: item.prefilter };
       preds.push((ev, ctx) => m(get(ev, ctx), ev, ctx));
     }
     return andAll(preds);
@@ -122,7 +126,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     const perElement: number[] = [];
     let match: EventPredicate;
     if (isMap(def)) {
-      match = compileMap(name, def, path, out);
+      match = compileMap(name, def, path, out, true);
     } else if (Array.isArray(def)) {
       if (def.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' is an empty list`, path);
       if (def.every(isScalar)) {
@@ -186,6 +190,21 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   const condition: ConditionNode = kept.length === 1 ? kept[0] : { type: 'or', args: kept };
   const referenced = referencedNames(condition);
   const match = compileCondition<EventPredicate>(condition, (n) => selections.get(n)!.match, andAll, orAny, negate);
+  // The first test the condition evaluates, when it is a selection's first item of literal form.
+  const firstSelection = (node: ConditionNode): string | undefined => {
+    switch (node.type) {
+      case 'ref':
+        return node.name;
+      case 'of':
+        return node.matches.length === 1 || (node.quantifier === 'all' && node.matches.length > 0) ? node.matches[0] : undefined;
+      case 'and':
+        return node.args.length > 0 ? firstSelection(node.args[0]) : undefined;
+      default:
+        return undefined;
+    }
+  };
+  const firstName = firstSelection(condition);
+  const prefilter = firstName !== undefined ? selections.get(firstName)?.first : undefined;
 
   const selInfo: SelectionInfo[] = names.map((n) => {
     const s = selections.get(n)!;
@@ -200,6 +219,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
 
   return {
     match,
+    ...(prefilter !== undefined ? { prefilter } : {}),
     eventTypes,
     usesLineage,
     info: {

@@ -24,7 +24,8 @@ import {
   windashVariants,
   type TimePart,
 } from './transforms.js';
-import { compileWildcard, type StringTest } from './wildcard.js';
+import { classifyWildcard, compileWildcard, type StringTest } from './wildcard.js';
+import type { PrefilterTest } from '@nightjar/core';
 import type { RegexInfo } from './types.js';
 
 /**
@@ -55,7 +56,9 @@ type CandTest = (c: unknown, s: string | undefined, lower: string | undefined) =
 type RawTest = (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
 /** `lower`: the test reads the lower-cased string (so the item lower-cases each candidate once). */
 /** `str`: the same test as `cand` for a string candidate, as a plain test of its (lower-cased when `lower`) text. */
-type ValueTest = { readonly cand: CandTest; readonly lower?: boolean; readonly str?: StringTest } | { readonly raw: RawTest };
+type ValueTest =
+  | { readonly cand: CandTest; readonly lower?: boolean; readonly str?: StringTest; readonly index?: readonly PrefilterTest[] }
+  | { readonly raw: RawTest };
 
 export interface ItemSpec {
   /** null for keywords. */
@@ -79,6 +82,11 @@ export interface CompiledItem {
   readonly match: (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
   readonly canMatch: boolean;
   readonly reason?: string;
+  /**
+   * When the item is "some lower-cased string candidate passes one of these literal tests" exactly
+   * (no all/neq/cased, string values only), the tests as data (RulePrefilter).
+   */
+  readonly prefilter?: readonly PrefilterTest[];
 }
 
 /** Split `Field|a|b` into the field name and the modifiers; unknown modifiers are errors. */
@@ -428,17 +436,30 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   let st: StrState = { alts: [parseSigmaString(String(value), has('expand'))], binary: false };
   for (const m of mods) st = applyTransform(st, m, env, vpath);
   if (st.alts.some(hasPlaceholders)) throw new Error('internal: placeholder left after expand');
-  const tests = st.alts.map((alt) => compileWildcard(cased ? alt : mapLiterals(alt, (l) => l.toLowerCase())));
+  const folded = st.alts.map((alt) => (cased ? alt : mapLiterals(alt, (l) => l.toLowerCase())));
+  const tests = folded.map((alt) => compileWildcard(alt));
+  let index: PrefilterTest[] | undefined;
+  if (!cased) {
+    index = [];
+    for (const alt of folded) {
+      const c = classifyWildcard(alt);
+      if (c === undefined) {
+        index = undefined;
+        break;
+      }
+      index.push(c);
+    }
+  }
   if (tests.length === 1) {
     const t = tests[0];
-    return cased ? { cand: (_c, s) => s !== undefined && t(s), str: t } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true, str: t };
+    return cased ? { cand: (_c, s) => s !== undefined && t(s), str: t } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true, str: t, index };
   }
   const anyOf = (s: string | undefined) => {
     if (s === undefined) return false;
     for (let i = 0; i < tests.length; i++) if (tests[i](s)) return true;
     return false;
   };
-  return cased ? { cand: (_c, s) => anyOf(s), str: anyOf } : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf };
+  return cased ? { cand: (_c, s) => anyOf(s), str: anyOf } : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf, index };
 }
 
 /** Why an item can never match, if it cannot (for the linter). */
@@ -515,6 +536,18 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
   }
   const reason = unsatisfiable(spec);
   const finalMatch = neq ? (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => !match(raw, ev, ctx) : match;
-  return { match: finalMatch, canMatch: reason === undefined, reason };
+  let prefilter: PrefilterTest[] | undefined;
+  if (!all && !neq && needLower && raws.length === 0 && strs.length === tests.length) {
+    prefilter = [];
+    for (const t of tests) {
+      const ix = 'cand' in t ? t.index : undefined;
+      if (ix === undefined) {
+        prefilter = undefined;
+        break;
+      }
+      prefilter.push(...ix);
+    }
+  }
+  return prefilter !== undefined ? { match: finalMatch, canMatch: reason === undefined, reason, prefilter } : { match: finalMatch, canMatch: reason === undefined, reason };
 }
 

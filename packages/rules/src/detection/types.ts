@@ -1,4 +1,4 @@
-import type { EventPredicate, FieldGetter } from '@nightjar/core';
+import type { EventPredicate, FieldGetter, RulePrefilter } from '@nightjar/core';
 
 /** What `compileDetection` needs from one rule document. */
 export interface DetectionInput {
@@ -101,6 +101,8 @@ export interface DetectionInfo {
 
 export interface CompiledDetection {
   readonly match: EventPredicate;
+  /** The first test `match` evaluates, as data for the engine's dispatch index (CompiledRule.prefilter). */
+  readonly prefilter?: RulePrefilter;
   /** ES event names the rule can match, from the logsource; null when any type. */
   readonly eventTypes: string[] | null;
   readonly usesLineage: boolean;

@@ -51,6 +51,29 @@ export function compileWildcard(input: SigmaStr): StringTest {
   };
 }
 
+/**
+ * The same classification as compileWildcard, as data: `{kind, lit}` when the test is one literal
+ * compared with ===, startsWith, endsWith or includes; undefined otherwise (always-true, `?`, or
+ * several `*` segments).
+ */
+export function classifyWildcard(input: SigmaStr): { kind: 'eq' | 'startswith' | 'endswith' | 'contains'; lit: string } | undefined {
+  const parts = normalize(input);
+  if (parts.some((p) => typeof p === 'object')) return undefined;
+  if (parts.length === 0) return { kind: 'eq', lit: '' };
+  if (parts.every((p) => p === STAR)) return undefined;
+  if (parts.includes(QMARK)) return undefined;
+  const lits = parts as (string | typeof STAR)[];
+  if (lits.length === 1) return { kind: 'eq', lit: lits[0] as string };
+  const startsStar = lits[0] === STAR;
+  const endsStar = lits[lits.length - 1] === STAR;
+  const segs = lits.filter((p): p is string => p !== STAR);
+  if (segs.length !== 1) return undefined;
+  const lit = segs[0];
+  if (startsStar && endsStar) return { kind: 'contains', lit };
+  if (startsStar) return { kind: 'endswith', lit };
+  return { kind: 'startswith', lit };
+}
+
 function regexMatcher(parts: SigmaStr): StringTest {
   let src = '';
   for (const p of parts) src += p === STAR ? '.*' : p === QMARK ? '.' : quoteRegex(p as string);

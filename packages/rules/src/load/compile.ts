@@ -210,6 +210,7 @@ export function compileSources(
         kind: 'detection',
         eventTypes: c.eventTypes,
         match: c.match,
+        ...(c.prefilter !== undefined ? { prefilter: c.prefilter } : {}),
         usesLineage: c.usesLineage,
         generate: true,
       };
