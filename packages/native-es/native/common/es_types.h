@@ -153,6 +153,34 @@ struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user
 struct es_event_link_t { es_file_t* source; es_file_t* target_dir; es_string_token_t target_filename; };
 struct es_event_setmode_t { uint32_t mode; es_file_t* target; };
 struct es_event_cs_invalidated_t { uint8_t reserved; };
+struct es_event_fcntl_t { es_file_t* target; int32_t cmd; };
+struct es_event_readdir_t { es_file_t* target; };
+struct es_event_kextload_t { es_string_token_t identifier; };
+struct es_event_setowner_t { uint32_t uid; uint32_t gid; es_file_t* target; };
+enum es_get_task_type_t : uint32_t {
+  ES_GET_TASK_TYPE_TASK_FOR_PID = 0,
+  ES_GET_TASK_TYPE_EXPOSE_TASK = 1,
+  ES_GET_TASK_TYPE_IDENTITY_TOKEN = 2,
+};
+struct es_event_get_task_t {
+  es_process_t* target;
+  es_get_task_type_t type;  // v5
+};
+struct es_event_proc_check_t {
+  es_process_t* target;  // nullable
+  uint32_t type;         // es_proc_check_type_t
+  int32_t flavor;
+};
+struct es_token_t { size_t size; const uint8_t* data; };
+struct es_thread_state_t { int32_t flavor; es_token_t state; };
+struct es_event_remote_thread_create_t {
+  es_process_t* target;
+  es_thread_state_t* thread_state;  // nullable: null when the thread is created with default state
+};
+// setextattr / getextattr / deleteextattr share one shape.
+struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
+struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
+struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
 
 // Not a union: the mirror is filled by hand and must stay trivially safe to zero.
 struct es_events_t {
@@ -173,6 +201,16 @@ struct es_events_t {
   es_event_link_t link;
   es_event_setmode_t setmode;
   es_event_cs_invalidated_t cs_invalidated;
+  es_event_fcntl_t fcntl;
+  es_event_readdir_t readdir;
+  es_event_kextload_t kextload;
+  es_event_setowner_t setowner;
+  es_event_get_task_t get_task;
+  es_event_proc_check_t proc_check;
+  es_event_remote_thread_create_t remote_thread_create;
+  es_event_setextattr_t setextattr;
+  es_event_getextattr_t getextattr;
+  es_event_deleteextattr_t deleteextattr;
 };
 
 // es_event_type_t values (NOTIFY members the translator renders; reference/esf.md §1).
@@ -194,6 +232,16 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_WRITE = 33,
   ES_EVENT_TYPE_NOTIFY_TRUNCATE = 41,
   ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED = 94,
+  ES_EVENT_TYPE_NOTIFY_GET_TASK = 16,
+  ES_EVENT_TYPE_NOTIFY_KEXTLOAD = 17,
+  ES_EVENT_TYPE_NOTIFY_SETEXTATTR = 27,
+  ES_EVENT_TYPE_NOTIFY_SETOWNER = 30,
+  ES_EVENT_TYPE_NOTIFY_FCNTL = 62,
+  ES_EVENT_TYPE_NOTIFY_GETEXTATTR = 64,
+  ES_EVENT_TYPE_NOTIFY_READDIR = 68,
+  ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR = 70,
+  ES_EVENT_TYPE_NOTIFY_PROC_CHECK = 86,
+  ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE = 97,
 };
 
 enum es_action_type_t : uint32_t { ES_ACTION_TYPE_AUTH = 0, ES_ACTION_TYPE_NOTIFY = 1 };

@@ -206,6 +206,72 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     m->msg.thread = nullptr;  // nullable thread
     out.push_back(std::move(m));
   }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_FCNTL, 21);
+    m->msg.event.fcntl = {File(*m, "/tmp/locked"), 48};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_READDIR, 22);
+    m->msg.event.readdir.target = File(*m, "/Users/a/Library/Keychains");
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_KEXTLOAD, 23);
+    m->msg.event.kextload.identifier = m->Tok("com.example.driver");
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETOWNER, 24);
+    m->msg.event.setowner = {0, 80, File(*m, "/tmp/owned")};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GET_TASK, 25);
+    m->msg.event.get_task = {Proc(*m, 600, 4, "/usr/bin/target", false), ES_GET_TASK_TYPE_EXPOSE_TASK};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROC_CHECK, 26);
+    m->msg.event.proc_check = {Proc(*m, 601, 1, "/usr/bin/target", false), 2, 13};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROC_CHECK, 27);
+    m->msg.event.proc_check = {nullptr, 1, 0};  // LISTPIDS: no target
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE, 28);
+    m->msg.event.remote_thread_create = {Proc(*m, 602, 9, "/Applications/Victim.app/Contents/MacOS/Victim", true), nullptr};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE, 29);
+    static es_thread_state_t state{6, {0, nullptr}};  // read-only after init; shared by every version
+    m->msg.event.remote_thread_create = {Proc(*m, 603, 1, "/usr/bin/target", false), &state};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETEXTATTR, 30);
+    m->msg.event.setextattr = {File(*m, "/tmp/dl.zip"), m->Tok("com.apple.quarantine")};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GETEXTATTR, 31);
+    m->msg.event.getextattr = {File(*m, "/tmp/dl.zip"), m->Tok("com.apple.metadata:kMDItemWhereFroms")};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR, 32);
+    m->msg.event.deleteextattr = {File(*m, "/tmp/dl.zip"), m->Tok("com.apple.quarantine")};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR, 33);
+    m->msg.event.deleteextattr = {nullptr, {0, nullptr}};  // absent file and name render as null
+    out.push_back(std::move(m));
+  }
   return out;
 }
 

@@ -201,6 +201,55 @@ Napi::Object Payload(Napi::Env env, const es_message_t* m) {
       o.Set("mode", Napi::Number::New(env, ev.setmode.mode));
       o.Set("target", File(env, ev.setmode.target));
       break;
+    case ES_EVENT_TYPE_NOTIFY_FCNTL:
+      o.Set("target", File(env, ev.fcntl.target));
+      o.Set("cmd", Napi::Number::New(env, ev.fcntl.cmd));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_READDIR:
+      o.Set("target", File(env, ev.readdir.target));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_KEXTLOAD:
+      o.Set("identifier", Str(env, ev.kextload.identifier));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETOWNER:
+      o.Set("uid", Napi::Number::New(env, ev.setowner.uid));
+      o.Set("gid", Napi::Number::New(env, ev.setowner.gid));
+      o.Set("target", File(env, ev.setowner.target));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK:
+      o.Set("target", Proc(env, ev.get_task.target, v));
+      if (v >= 5) o.Set("type", Napi::Number::New(env, ev.get_task.type));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_PROC_CHECK:
+      o.Set("target", Proc(env, ev.proc_check.target, v));
+      o.Set("type", Napi::Number::New(env, ev.proc_check.type));
+      o.Set("flavor", Napi::Number::New(env, ev.proc_check.flavor));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE: {
+      const es_event_remote_thread_create_t& r = ev.remote_thread_create;
+      o.Set("target", Proc(env, r.target, v));
+      if (r.thread_state == nullptr) {
+        o.Set("thread_state", env.Null());
+      } else {
+        // The opaque state bytes are not rendered (their eslogger form is unverified); the flavor is.
+        Napi::Object ts = Napi::Object::New(env);
+        ts.Set("flavor", Napi::Number::New(env, r.thread_state->flavor));
+        o.Set("thread_state", ts);
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_SETEXTATTR:
+      o.Set("target", File(env, ev.setextattr.target));
+      o.Set("extattr", Str(env, ev.setextattr.extattr));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GETEXTATTR:
+      o.Set("target", File(env, ev.getextattr.target));
+      o.Set("extattr", Str(env, ev.getextattr.extattr));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR:
+      o.Set("target", File(env, ev.deleteextattr.target));
+      o.Set("extattr", Str(env, ev.deleteextattr.extattr));
+      break;
     case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED:
     default:
       break;
@@ -229,6 +278,16 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_WRITE: return "write";
     case ES_EVENT_TYPE_NOTIFY_TRUNCATE: return "truncate";
     case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED: return "cs_invalidated";
+    case ES_EVENT_TYPE_NOTIFY_FCNTL: return "fcntl";
+    case ES_EVENT_TYPE_NOTIFY_READDIR: return "readdir";
+    case ES_EVENT_TYPE_NOTIFY_KEXTLOAD: return "kextload";
+    case ES_EVENT_TYPE_NOTIFY_SETOWNER: return "setowner";
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK: return "get_task";
+    case ES_EVENT_TYPE_NOTIFY_PROC_CHECK: return "proc_check";
+    case ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE: return "remote_thread_create";
+    case ES_EVENT_TYPE_NOTIFY_SETEXTATTR: return "setextattr";
+    case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: return "getextattr";
+    case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: return "deleteextattr";
     default: return nullptr;
   }
 }

@@ -132,6 +132,22 @@ function expected(v: number): J[] {
     message(v, 29, 18, 'setmode', { mode: 0o4755, target: file('/tmp/suid') }),
     message(v, 41, 19, 'truncate', { target: file('/tmp/out.txt') }),
     message(v, 94, 20, 'cs_invalidated', {}, false),
+    message(v, 62, 21, 'fcntl', { target: file('/tmp/locked'), cmd: 48 }),
+    message(v, 68, 22, 'readdir', { target: file('/Users/a/Library/Keychains') }),
+    message(v, 17, 23, 'kextload', { identifier: 'com.example.driver' }),
+    message(v, 30, 24, 'setowner', { uid: 0, gid: 80, target: file('/tmp/owned') }),
+    message(v, 16, 25, 'get_task', { target: proc(v, 600, 4, '/usr/bin/target', false), ...gate(5, { type: 1 }) }),
+    message(v, 86, 26, 'proc_check', { target: proc(v, 601, 1, '/usr/bin/target', false), type: 2, flavor: 13 }),
+    message(v, 86, 27, 'proc_check', { target: null, type: 1, flavor: 0 }),
+    message(v, 97, 28, 'remote_thread_create', {
+      target: proc(v, 602, 9, '/Applications/Victim.app/Contents/MacOS/Victim', true),
+      thread_state: null,
+    }),
+    message(v, 97, 29, 'remote_thread_create', { target: proc(v, 603, 1, '/usr/bin/target', false), thread_state: { flavor: 6 } }),
+    message(v, 27, 30, 'setextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.quarantine' }),
+    message(v, 64, 31, 'getextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.metadata:kMDItemWhereFroms' }),
+    message(v, 70, 32, 'deleteextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.quarantine' }),
+    message(v, 70, 33, 'deleteextattr', { target: null, extattr: null }),
   ];
 }
 
