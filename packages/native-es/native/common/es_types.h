@@ -182,6 +182,20 @@ struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
 
+// 14.0+ (user-space event; pointer members).
+struct es_sudo_reject_info_t { es_string_token_t plugin_name; uint32_t plugin_type; es_string_token_t failure_message; };
+struct es_event_sudo_t {
+  bool success;
+  es_sudo_reject_info_t* reject_info;  // nullable
+  bool has_from_uid;
+  uint32_t from_uid;
+  es_string_token_t from_username;
+  bool has_to_uid;
+  uint32_t to_uid;
+  es_string_token_t to_username;
+  es_string_token_t command;
+};
+
 // Not a union: the mirror is filled by hand and must stay trivially safe to zero.
 struct es_events_t {
   es_event_exec_t exec;
@@ -211,6 +225,7 @@ struct es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_sudo_t* sudo;
 };
 
 // es_event_type_t values (NOTIFY members the translator renders; reference/esf.md §1).
@@ -242,6 +257,7 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR = 70,
   ES_EVENT_TYPE_NOTIFY_PROC_CHECK = 86,
   ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE = 97,
+  ES_EVENT_TYPE_NOTIFY_SUDO = 131,
 };
 
 enum es_action_type_t : uint32_t { ES_ACTION_TYPE_AUTH = 0, ES_ACTION_TYPE_NOTIFY = 1 };

@@ -272,6 +272,21 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     m->msg.event.deleteextattr = {nullptr, {0, nullptr}};  // absent file and name render as null
     out.push_back(std::move(m));
   }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SUDO, 34);
+    static es_event_sudo_t ok{};  // tokens point at string literals: static and read-only
+    ok = {true, nullptr, true, 501, {5, "alice"}, true, 0, {4, "root"}, {12, "/bin/ls /var"}};
+    m->msg.event.sudo = &ok;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SUDO, 35);
+    static es_sudo_reject_info_t ri{{7, "sudoers"}, 1, {19, "command not allowed"}};
+    static es_event_sudo_t denied{};
+    denied = {false, &ri, true, 501, {5, "alice"}, false, 0, {0, nullptr}, {0, nullptr}};
+    m->msg.event.sudo = &denied;
+    out.push_back(std::move(m));
+  }
   return out;
 }
 

@@ -250,6 +250,27 @@ Napi::Object Payload(Napi::Env env, const es_message_t* m) {
       o.Set("target", File(env, ev.deleteextattr.target));
       o.Set("extattr", Str(env, ev.deleteextattr.extattr));
       break;
+    case ES_EVENT_TYPE_NOTIFY_SUDO: {
+      const es_event_sudo_t* e = ev.sudo;
+      if (e == nullptr) break;
+      o.Set("success", Napi::Boolean::New(env, e->success));
+      if (e->reject_info == nullptr) {
+        o.Set("reject_info", env.Null());
+      } else {
+        Napi::Object ri = Napi::Object::New(env);
+        ri.Set("plugin_name", Str(env, e->reject_info->plugin_name));
+        ri.Set("plugin_type", Napi::Number::New(env, e->reject_info->plugin_type));
+        ri.Set("failure_message", Str(env, e->reject_info->failure_message));
+        o.Set("reject_info", ri);
+      }
+      // has_from_uid / has_to_uid false: the uid is left out (message.ts types both as optional).
+      if (e->has_from_uid) o.Set("from_uid", Napi::Number::New(env, e->from_uid));
+      o.Set("from_username", Str(env, e->from_username));
+      if (e->has_to_uid) o.Set("to_uid", Napi::Number::New(env, e->to_uid));
+      o.Set("to_username", Str(env, e->to_username));
+      o.Set("command", Str(env, e->command));
+      break;
+    }
     case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED:
     default:
       break;
@@ -288,6 +309,7 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_SETEXTATTR: return "setextattr";
     case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: return "getextattr";
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: return "deleteextattr";
+    case ES_EVENT_TYPE_NOTIFY_SUDO: return "sudo";
     default: return nullptr;
   }
 }

@@ -148,6 +148,23 @@ function expected(v: number): J[] {
     message(v, 64, 31, 'getextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.metadata:kMDItemWhereFroms' }),
     message(v, 70, 32, 'deleteextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.quarantine' }),
     message(v, 70, 33, 'deleteextattr', { target: null, extattr: null }),
+    message(v, 131, 34, 'sudo', {
+      success: true,
+      reject_info: null,
+      from_uid: 501,
+      from_username: 'alice',
+      to_uid: 0,
+      to_username: 'root',
+      command: '/bin/ls /var',
+    }),
+    message(v, 131, 35, 'sudo', {
+      success: false,
+      reject_info: { plugin_name: 'sudoers', plugin_type: 1, failure_message: 'command not allowed' },
+      from_uid: 501,
+      from_username: 'alice',
+      to_username: null,
+      command: null,
+    }),
   ];
 }
 
