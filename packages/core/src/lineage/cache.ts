@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { NightjarEvent } from '../model/event.js';
 import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
@@ -31,21 +30,57 @@ export interface LineageMetrics {
 /** Where `parent()` got its answer for an event (Alert.parent_source). */
 export type ParentSource = 'lineage' | 'exec_fallback' | 'unknown';
 
-interface Node {
+/**
+ * One cached process. A class with every field set in the constructor, so all nodes share one
+ * hidden class; the LRU list and the per-pid index are threaded through the nodes themselves
+ * (no per-entry arrays or list cells), which is most of what keeps an entry small.
+ */
+class Node {
+  /** Newest view of the process; its entity_id is this node's key. */
   proc: EsProcess;
-  readonly id: string;
-  readonly pid: number;
-  readonly pidversion: number;
-  /** Direct parent's entity_id when known (parent audit token, else ppid resolved at learn time). */
+  /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
   parentId: string | undefined;
+  /**
+   * The cached parent this node keeps in the cache (counted in its `kids`): the first parent linked,
+   * kept across reparenting to launchd so a live child keeps its real lineage.
+   */
+  pinned: Node | undefined = undefined;
+  /** Cached processes pinning this one; an exited process stays while this is > 0. -1 once removed. */
+  kids = 0;
+  /** LRU list: towards the most recently used (newer) and the least (older). */
+  newer: Node | undefined = undefined;
+  older: Node | undefined = undefined;
+  /** Next older process (lower pidversion) with the same pid, for the ppid fallback. */
+  samePid: Node | undefined = undefined;
   /** Event time of exit or exec replacement (µs); undefined while alive. */
-  exitedAt: number | undefined;
+  exitedAt: number | undefined = undefined;
   /** Fork time in µs (start_time), for the pid-reuse guard on ppid lookups. */
   startUs: number | undefined;
   /** Event times (µs) at which the process was first and last seen alive (actor, fork child, exec target). */
   firstSeenUs: number;
   lastSeenUs: number;
-  args: string[] | undefined;
+  /** Exec args (the event's own array when it holds only strings). */
+  args: string[] | undefined = undefined;
+
+  constructor(proc: EsProcess, parentId: string | undefined, start: number | undefined, at: number) {
+    this.proc = proc;
+    this.parentId = parentId;
+    this.startUs = start;
+    this.firstSeenUs = at;
+    this.lastSeenUs = at;
+  }
+
+  get id(): string {
+    return this.proc.entity_id as string;
+  }
+}
+
+function nodePid(n: Node): number {
+  return tokenPid(n.proc.audit_token) ?? 0;
+}
+
+function nodePidversion(n: Node): number {
+  return tokenPidversion(n.proc.audit_token) ?? 0;
 }
 
 // Spawners that TrueTree looks through: the real origin of their children is the responsible process.
@@ -55,6 +90,12 @@ const SPAWNER_SIGNING_IDS = new Set(['com.apple.xpc.proxy', 'com.apple.runningbo
 const MAX_DEPTH = 64;
 /** Processes remembered per pid for the ppid fallback (older ones are still in the cache by entity_id). */
 const PID_HISTORY = 4;
+/** When the cache is full, how many of the least recently used entries are looked at for a leaf to evict. */
+const EVICT_SCAN = 16;
+/** Distinct strings kept by the intern table before it starts afresh (bounds its memory). */
+const MAX_INTERNED = 16_384;
+/** Longer strings are not interned (rare, and hashing them costs more than sharing saves). */
+const MAX_INTERN_LENGTH = 2048;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -121,44 +162,44 @@ function startUs(p: EsProcess): number | undefined {
  *
  * Learns from every event's `process`, from fork (`child`), exec (`target`: the new image of the same
  * pid; the pre-exec image is retired like an exit) and exit. Exited processes stay `exitGraceUs` of
- * event time for late events, then go. Bounded by `maxProcesses` (LRU; lookups refresh recency).
+ * event time for late events, then go, unless a cached descendant still pins them: a process pins
+ * its parent (counted in the parent's `kids`) until it is itself removed, so a long-lived child keeps
+ * its whole chain. Bounded by `maxProcesses` (LRU; lookups refresh recency; when full, a leaf among the
+ * least recently used goes first, exited leaves before live ones).
  *
  * Parent of a process: its `parent_audit_token` (message v4+), else its `ppid` resolved to the most
  * recent live process with that pid whose start time is not after the child's (the pid-reuse guard).
  * Lookups answer "unknown" (undefined / complete: false) rather than guessing.
  */
 export class LineageCache implements LineageResolver {
-  private readonly cache: LRUCache<string, Node>;
+  private readonly map = new Map<string, Node>();
+  private readonly max: number;
+  /** LRU list ends: most and least recently used. */
+  private head: Node | undefined;
+  private tail: Node | undefined;
   /**
-   * pid → entity_ids of the last few processes seen with that pid, oldest first, live or in their
-   * exit grace (ppid resolution must be able to pick an older one when the pid was reused).
+   * pid → the newest cached process with that pid; older ones follow through `samePid` (by
+   * pidversion, at most PID_HISTORY), live or exited (ppid resolution must be able to pick an older
+   * one when the pid was reused).
    */
-  private readonly byPid = new Map<number, string[]>();
+  private readonly byPid = new Map<number, Node>();
   private readonly exitQueue: { id: string; at: number }[] = [];
   private exitHead = 0;
   private readonly graceUs: number;
+  /** Latest event time seen (µs): an exited process whose grace ended before it may go once unpinned. */
+  private clock = -Infinity;
+  /** Interned executable paths, signing ids, team ids and cdhashes (one copy per distinct value). */
+  private strings = new Map<string, string>();
   private readonly counters = { evictions: 0, exited: 0, expired: 0, lookups: 0, misses: 0 };
   // ancestors() memo for the event being matched: many rules may ask for the same event.
   private memoEv: NightjarEvent | undefined;
   private memoAncestors: readonly EsProcess[] = [];
   private lastParentSource: ParentSource = 'unknown';
-  /**
-   * The node learn() touched last, while it is still the most recently used entry of the LRU (cleared
-   * by any other get, set or removal): the same actor on consecutive events skips the LRU lookup.
-   */
-  private mru: Node | undefined;
 
   constructor(opts: LineageOptions = {}) {
     const max = opts.maxProcesses ?? 65_536;
     this.graceUs = opts.exitGraceUs ?? 60_000_000;
-    this.cache = new LRUCache<string, Node>({
-      max: Math.max(1, Math.floor(max)),
-      dispose: (node, key, reason) => {
-        if (node === this.mru) this.mru = undefined;
-        if (reason === 'evict') this.counters.evictions++;
-        this.unindex(node.pid, key);
-      },
-    });
+    this.max = Math.max(1, Math.floor(max));
   }
 
   /** Updates the cache from one event (call for every event, skipped ones too). */
@@ -176,7 +217,7 @@ export class LineageCache implements LineageResolver {
       case 'fork': {
         const child = asProcess(payload.child);
         // The forking process is the child's parent; without a parent token it beats the ppid lookup.
-        if (child !== undefined) this.learn(child, at, tokenId(child.parent_audit_token) === undefined ? actorNode?.id : undefined);
+        if (child !== undefined) this.learn(child, at, child.parent_audit_token == null ? actorNode?.id : undefined);
         break;
       }
       case 'exec': {
@@ -184,11 +225,11 @@ export class LineageCache implements LineageResolver {
         if (target === undefined) break;
         // The new image has the pre-exec image's parent: without a parent token this beats the ppid
         // lookup, whose pid may have been reused since the fork.
-        const inherited = actorNode !== undefined && tokenId(target.parent_audit_token) === undefined ? actorNode.parentId : undefined;
+        const inherited = actorNode !== undefined && target.parent_audit_token == null ? actorNode.parentId : undefined;
         const node = this.learn(target, at, inherited);
         if (node === undefined) break;
-        if (Array.isArray(payload.args)) node.args = payload.args.filter((a): a is string => typeof a === 'string');
-        if (actorNode !== undefined && actorNode.id !== node.id) this.retire(actorNode, ev.time);
+        if (Array.isArray(payload.args)) node.args = stringArgs(payload.args);
+        if (actorNode !== undefined && actorNode !== node) this.retire(actorNode, ev.time);
         break;
       }
       case 'exit':
@@ -213,8 +254,12 @@ export class LineageCache implements LineageResolver {
       const n = this.learn(p, Number.MAX_SAFE_INTEGER);
       if (n !== undefined) nodes.push(n);
     }
-    // Second pass: ppid links to processes that came later in the list.
-    for (const n of nodes) if (n.parentId === undefined) n.parentId = this.resolvePpid(n.proc, n);
+    // Second pass: links (and pins) to processes that came later in the list.
+    for (const n of nodes) {
+      if (n.kids < 0) continue; // evicted by a later one (backfill larger than the cache)
+      if (n.parentId === undefined) n.parentId = this.resolvePpid(n.proc, n);
+      this.pin(n);
+    }
   }
 
   /** The cached process with this entity_id (refreshes its recency), else undefined. */
@@ -248,7 +293,11 @@ export class LineageCache implements LineageResolver {
     // Reparented to launchd after its parent died: original_ppid still names the parent.
     const orig = subject.original_ppid;
     if (typeof orig === 'number' && orig > 1 && orig !== subject.ppid) {
-      const o = this.byPidBefore(orig, subject, selfId !== undefined ? this.cache.peek(selfId) : undefined);
+      const self = selfId !== undefined ? this.map.get(selfId) : undefined;
+      // The parent this process pinned when it was linked is that parent, kept while this one lives.
+      const pinned = self?.pinned;
+      if (pinned !== undefined && pinned.kids >= 0 && nodePid(pinned) === orig) return this.touch(pinned).proc;
+      const o = this.byPidBefore(orig, subject, self);
       if (o !== undefined) return o.proc;
     }
     return parent;
@@ -307,13 +356,13 @@ export class LineageCache implements LineageResolver {
   /** The exec args kept for a process this cache returned (SigmaHQ's ParentCommandLine); undefined when its exec was not seen. */
   args(p: EsProcess): readonly string[] | undefined {
     const id = idOf(p);
-    return id === undefined ? undefined : this.cache.peek(id)?.args;
+    return id === undefined ? undefined : this.map.get(id)?.args;
   }
 
   /** An alert summary of a process (AlertProcess), with its args when its exec was seen. */
   summary(p: EsProcess): AlertProcess {
     const id = idOf(p) ?? '0:0';
-    const node = this.cache.peek(id);
+    const node = this.map.get(id);
     const out: AlertProcess = {
       entity_id: id,
       pid: tokenPid(p.audit_token) ?? 0,
@@ -329,17 +378,20 @@ export class LineageCache implements LineageResolver {
   }
 
   metrics(): LineageMetrics {
-    return { size: this.cache.size, ...this.counters };
+    return { size: this.map.size, ...this.counters };
   }
 
   // ---- internals ----
 
+  /** Lookup by identity, counted, refreshing recency. */
   private node(id: string): Node | undefined {
     this.counters.lookups++;
-    const n = this.cache.get(id);
-    if (n !== this.mru) this.mru = undefined;
-    if (n === undefined) this.counters.misses++;
-    return n;
+    const n = this.map.get(id);
+    if (n === undefined) {
+      this.counters.misses++;
+      return undefined;
+    }
+    return this.touch(n);
   }
 
   /** The direct parent with the ParentImage fallback; sets lastParentSource (no allocation per call). */
@@ -366,7 +418,7 @@ export class LineageCache implements LineageResolver {
   /** The cached direct parent of a process object (cached node's link first, then its tokens). */
   private parentOf(p: EsProcess): EsProcess | undefined {
     const id = idOf(p);
-    const node = id !== undefined ? this.cache.peek(id) : undefined;
+    const node = id !== undefined ? this.map.get(id) : undefined;
     // The parent token of this view of the process is authoritative and current (it follows
     // reparenting to launchd).
     let parentId = tokenId(p.parent_audit_token);
@@ -381,7 +433,11 @@ export class LineageCache implements LineageResolver {
       }
     }
     if (parentId === undefined || parentId === id) return undefined;
-    return this.node(parentId)?.proc;
+    const parent = this.node(parentId);
+    if (parent === undefined) return undefined;
+    // A child learned before its parent pins it once both are cached.
+    if (node !== undefined && node.pinned === undefined && node.parentId === parentId) this.pin(node, parent);
+    return parent.proc;
   }
 
   /** ppid → the process that held that pid when the child started (see byPidBefore). */
@@ -401,17 +457,14 @@ export class LineageCache implements LineageResolver {
    * from one increasing counter at fork and exec, so a process created later has a higher one).
    */
   private byPidBefore(pid: number, child: EsProcess, childNode: Node | undefined): Node | undefined {
-    const list = this.byPid.get(pid);
-    if (list === undefined) return undefined;
+    let n = this.byPid.get(pid);
+    if (n === undefined) return undefined;
     const selfId = childNode?.id ?? idOf(child);
     const childStart = childNode?.startUs ?? startUs(child);
-    const childPv = childNode?.pidversion ?? tokenPidversion(child.audit_token);
+    const childPv = childNode !== undefined ? nodePidversion(childNode) : tokenPidversion(child.audit_token);
     // Newest first: the first candidate that provably held the pid at the child's start.
-    for (let i = list.length - 1; i >= 0; i--) {
-      const id = list[i];
-      if (id === selfId) continue;
-      const n = this.cache.peek(id);
-      if (n === undefined) continue;
+    for (; n !== undefined; n = n.samePid) {
+      if (n === childNode || n.id === selfId) continue;
       // launchd (and the kernel) keep their pid for the whole boot: no reuse to guard against.
       if (pid <= 1) return n;
       const aliveUntil = n.exitedAt ?? n.lastSeenUs;
@@ -420,31 +473,190 @@ export class LineageCache implements LineageResolver {
         continue;
       }
       const bound = childNode?.firstSeenUs;
-      if (bound !== undefined && childPv !== undefined && n.pidversion < childPv && aliveUntil >= bound) return n;
+      if (bound !== undefined && childPv !== undefined && nodePidversion(n) < childPv && aliveUntil >= bound) return n;
     }
     return undefined;
   }
 
-  private index(pid: number, id: string, pidversion: number): void {
-    let list = this.byPid.get(pid);
-    if (list === undefined) {
-      this.byPid.set(pid, [id]);
-      return;
+  /** Adds a new node to the pid index, ordered by pidversion (a late event may bring an older process). */
+  private index(node: Node): void {
+    const pid = nodePid(node);
+    const pv = nodePidversion(node);
+    let n = this.byPid.get(pid);
+    if (n === undefined || nodePidversion(n) <= pv) {
+      node.samePid = n;
+      this.byPid.set(pid, node);
+      n = node;
+    } else {
+      const first = n;
+      let k = 1;
+      while (n.samePid !== undefined && nodePidversion(n.samePid) > pv) {
+        n = n.samePid;
+        k++;
+      }
+      if (k >= PID_HISTORY) return; // older than the last few: reachable by entity_id only
+      node.samePid = n.samePid;
+      n.samePid = node;
+      n = first;
     }
-    if (list.includes(id)) return;
-    // Keep the list ordered by pidversion (a late event may bring an older process).
-    let i = list.length;
-    while (i > 0 && (this.cache.peek(list[i - 1])?.pidversion ?? -1) > pidversion) i--;
-    list.splice(i, 0, id);
-    if (list.length > PID_HISTORY) list.shift();
+    // Keep the last PID_HISTORY (n is the newest): cut the chain after them.
+    for (let k = 1; n.samePid !== undefined; k++, n = n.samePid) {
+      if (k === PID_HISTORY) {
+        n.samePid = undefined;
+        break;
+      }
+    }
   }
 
-  private unindex(pid: number, id: string): void {
-    const list = this.byPid.get(pid);
-    if (list === undefined) return;
-    const i = list.indexOf(id);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.byPid.delete(pid);
+  private unindex(node: Node): void {
+    const pid = nodePid(node);
+    const first = this.byPid.get(pid);
+    if (first === undefined) return;
+    if (first === node) {
+      if (node.samePid === undefined) this.byPid.delete(pid);
+      else this.byPid.set(pid, node.samePid);
+    } else {
+      let n = first;
+      while (n.samePid !== undefined && n.samePid !== node) n = n.samePid;
+      if (n.samePid === node) n.samePid = node.samePid;
+    }
+    node.samePid = undefined;
+  }
+
+  /** Moves a node to the most recently used end. */
+  private touch(n: Node): Node {
+    if (this.head === n) return n;
+    // Unlink (n is not the head, so it has a newer neighbour).
+    const newer = n.newer as Node;
+    newer.older = n.older;
+    if (n.older !== undefined) n.older.newer = newer;
+    else this.tail = newer;
+    n.older = this.head;
+    n.newer = undefined;
+    if (this.head !== undefined) this.head.newer = n;
+    this.head = n;
+    return n;
+  }
+
+  /**
+   * Links `node` to its parent in the cache: it pins `parent` (given, or looked up by parentId)
+   * unless it already pins one. The first parent pinned stays pinned until the node goes, so a
+   * process reparented to launchd still keeps its original parent (original_ppid) cached.
+   */
+  private pin(node: Node, parent?: Node): void {
+    if (node.pinned !== undefined) {
+      if (node.pinned.kids >= 0) return;
+      node.pinned = undefined; // it was evicted: pin the current parent instead
+    }
+    const par = parent ?? (node.parentId !== undefined ? this.map.get(node.parentId) : undefined);
+    if (par === undefined || par === node) return;
+    node.pinned = par;
+    par.kids++;
+  }
+
+  /**
+   * After the node's parent link changed: pin the new parent when it is another image of the pinned
+   * one (it exec'd), or when nothing is pinned. A parent of another pid (reparenting to launchd) does
+   * not replace the pinned original parent.
+   */
+  private relink(node: Node): void {
+    const par = node.parentId !== undefined ? this.map.get(node.parentId) : undefined;
+    if (par === undefined || par === node) return;
+    const old = node.pinned;
+    if (old !== undefined && old !== par && old.kids >= 0 && nodePid(old) === nodePid(par)) {
+      node.pinned = undefined;
+      const next = this.release(old);
+      this.pin(node, par);
+      if (next !== undefined) this.remove(next, false);
+      return;
+    }
+    this.pin(node, par);
+  }
+
+  /**
+   * Drops one pin from `par`; returns it when it should now go (exited more than the grace period
+   * ago, no pins left), for the caller to remove.
+   */
+  private release(par: Node | undefined): Node | undefined {
+    if (par === undefined || par.kids <= 0) return undefined; // < 0: already removed
+    par.kids--;
+    return par.kids === 0 && par.exitedAt !== undefined && par.exitedAt + this.graceUs < this.clock ? par : undefined;
+  }
+
+  /**
+   * Removes a node from the cache. Its parent loses a pin; a parent that exited more than the grace
+   * period ago and has no pins left goes too (and so on up the chain).
+   */
+  private remove(first: Node, evicted: boolean): void {
+    let n: Node | undefined = first;
+    let reasonEvict = evicted;
+    while (n !== undefined) {
+      this.map.delete(n.id);
+      // LRU unlink.
+      if (n.newer !== undefined) n.newer.older = n.older;
+      else this.head = n.older;
+      if (n.older !== undefined) n.older.newer = n.newer;
+      else this.tail = n.newer;
+      n.newer = n.older = undefined;
+      this.unindex(n);
+      if (reasonEvict) this.counters.evictions++;
+      else this.counters.expired++;
+      // Children that still pin an evicted node see kids < 0 and stop counting on it.
+      n.kids = -1;
+      const par: Node | undefined = n.pinned;
+      n.pinned = undefined;
+      n = this.release(par);
+      reasonEvict = false;
+    }
+  }
+
+  /** Makes room for one more entry: a leaf among the least recently used (exited first), else the oldest. */
+  private evictOne(): void {
+    let leaf: Node | undefined;
+    let k = 0;
+    for (let n = this.tail; n !== undefined && k < EVICT_SCAN; n = n.newer, k++) {
+      if (n.kids !== 0) continue;
+      if (n.exitedAt !== undefined) {
+        leaf = n;
+        break;
+      }
+      if (leaf === undefined) leaf = n;
+    }
+    const victim = leaf ?? this.tail;
+    if (victim !== undefined) this.remove(victim, true);
+  }
+
+  /** One shared copy of a repeated string (paths, signing ids); bounded by MAX_INTERNED. */
+  private intern(s: string): string {
+    if (s.length > MAX_INTERN_LENGTH) return s;
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    if (this.strings.size >= MAX_INTERNED) this.strings = new Map();
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /**
+   * Makes a process object about to be kept share its repeated strings: with the previous view of
+   * the same process when they are equal (a compare, no hashing), else through the intern table.
+   * Values are only replaced by equal strings, so nothing a reader sees changes.
+   */
+  private share(p: EsProcess, prev: EsProcess | undefined): void {
+    if (prev !== undefined) {
+      p.entity_id = prev.entity_id;
+      if (typeof p.start_time === 'string' && p.start_time === prev.start_time) p.start_time = prev.start_time;
+    }
+    const exe = p.executable;
+    if (isObj(exe) && typeof exe.path === 'string') {
+      const old = prev !== undefined && isObj(prev.executable) ? prev.executable.path : undefined;
+      exe.path = exe.path === old ? old : this.intern(exe.path);
+    }
+    const sid = p.signing_id;
+    if (typeof sid === 'string') p.signing_id = prev !== undefined && sid === prev.signing_id ? prev.signing_id : this.intern(sid);
+    const tid = p.team_id;
+    if (typeof tid === 'string') p.team_id = prev !== undefined && tid === prev.team_id ? prev.team_id : this.intern(tid);
+    const cd = p.cdhash;
+    if (typeof cd === 'string') p.cdhash = prev !== undefined && cd === prev.cdhash ? prev.cdhash : this.intern(cd);
   }
 
   /**
@@ -454,46 +666,60 @@ export class LineageCache implements LineageResolver {
   private learn(p: EsProcess, at: number, inheritedParent?: string): Node | undefined {
     const pid = tokenPid(p.audit_token);
     if (pid === undefined) return undefined;
-    const pidversion = tokenPidversion(p.audit_token) ?? 0;
     let id = p.entity_id;
     if (typeof id !== 'string') {
       // Processes from live sources and backfill: lineage answers always carry entity_id.
-      id = `${pid}:${pidversion}`;
+      id = `${pid}:${tokenPidversion(p.audit_token) ?? 0}`;
       p.entity_id = id;
     }
-    let node = this.mru;
+    // The same actor on consecutive events is the most recently used entry: no map lookup.
+    let node = this.head;
     if (node === undefined || node.id !== id) {
-      node = this.cache.get(id);
-      this.mru = node;
+      node = this.map.get(id);
+      if (node !== undefined) this.touch(node);
     }
     if (node === undefined) {
-      const st = startUs(p);
-      node = {
-        proc: p,
-        id,
-        pid,
-        pidversion,
-        parentId: tokenId(p.parent_audit_token) ?? inheritedParent,
-        exitedAt: undefined,
-        startUs: st,
-        firstSeenUs: at,
-        lastSeenUs: at,
-        args: undefined,
-      };
-      if (node.parentId === undefined) node.parentId = this.resolvePpid(p, node);
-      this.cache.set(id, node);
-      this.mru = node;
-      this.index(pid, id, pidversion);
+      if (this.map.size >= this.max) this.evictOne();
+      this.share(p, undefined);
+      const pt = p.parent_audit_token;
+      const ppid = pt == null ? undefined : tokenPid(pt);
+      let parent: Node | undefined;
+      let parentId: string | undefined;
+      if (ppid !== undefined) {
+        parentId = `${ppid}:${tokenPidversion(pt) ?? 0}`;
+        parent = this.map.get(parentId);
+        // Keep the parent's own id string rather than a copy per child.
+        if (parent !== undefined) parentId = parent.id;
+      } else parentId = inheritedParent;
+      node = new Node(p, parentId, startUs(p), at);
+      if (parentId === undefined) node.parentId = this.resolvePpid(p, node);
+      // Linked in after the parent lookup above so an eviction cannot have dropped that parent.
+      this.map.set(id, node);
+      node.older = this.head;
+      if (this.head !== undefined) this.head.newer = node;
+      else this.tail = node;
+      this.head = node;
+      this.index(node);
+      this.pin(node, parent);
     } else {
       // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
-      node.proc = p;
+      if (node.proc !== p) {
+        this.share(p, node.proc);
+        node.proc = p;
+      }
       // tokenId(parent token) ?? kept ?? inherited, without building the id string when it is unchanged.
       const pt = p.parent_audit_token;
       const ppid = pt == null ? undefined : tokenPid(pt);
       if (ppid !== undefined) {
         const ppv = tokenPidversion(pt) ?? 0;
-        if (node.parentId === undefined || !isEntity(node.parentId, ppid, ppv)) node.parentId = `${ppid}:${ppv}`;
-      } else if (node.parentId === undefined) node.parentId = inheritedParent;
+        if (node.parentId === undefined || !isEntity(node.parentId, ppid, ppv)) {
+          node.parentId = `${ppid}:${ppv}`;
+          this.relink(node);
+        }
+      } else if (node.parentId === undefined && inheritedParent !== undefined) {
+        node.parentId = inheritedParent;
+        this.relink(node);
+      }
       if (at > node.lastSeenUs) node.lastSeenUs = at;
       if (at < node.firstSeenUs) node.firstSeenUs = at;
     }
@@ -506,22 +732,27 @@ export class LineageCache implements LineageResolver {
     this.counters.exited++;
     this.exitQueue.push({ id: node.id, at });
     // Bounded: entries beyond the cache size refer to processes the LRU has already dropped.
-    if (this.exitQueue.length - this.exitHead > 2 * this.cache.max) this.exitHead++;
+    if (this.exitQueue.length - this.exitHead > 2 * this.max) this.exitHead++;
   }
 
   private expire(now: number): void {
+    if (now > this.clock) this.clock = now;
     const q = this.exitQueue;
     while (this.exitHead < q.length && q[this.exitHead].at + this.graceUs < now) {
       const { id, at } = q[this.exitHead++];
-      const n = this.cache.peek(id);
-      if (n !== undefined && n.exitedAt === at) {
-        this.cache.delete(id);
-        this.counters.expired++;
-      }
+      const n = this.map.get(id);
+      // Still pinned by a cached descendant: it goes with the last of them (remove()).
+      if (n !== undefined && n.exitedAt === at && n.kids === 0) this.remove(n, false);
     }
     if (this.exitHead > 1024 && this.exitHead * 2 > q.length) {
       q.splice(0, this.exitHead);
       this.exitHead = 0;
     }
   }
+}
+
+/** Exec args as kept for alerts: the event's own array when it holds only strings (no copy). */
+function stringArgs(args: unknown[]): string[] {
+  for (const a of args) if (typeof a !== 'string') return args.filter((x): x is string => typeof x === 'string');
+  return args as string[];
 }

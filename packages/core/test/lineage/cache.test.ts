@@ -241,8 +241,10 @@ describe('LineageCache', () => {
     const kid: ProcSpec = { pid: 60, pidversion: 61, path: '/bin/k', ppid: 50, parent: p };
     c.observe(event(7, 'open', p, {}, T0));
     c.observe(event(7, 'exit', p, { stat: 0 }, T0 + 1 * S));
+    // A late event of a process the cache never saw alive (so it pins nothing): its parent is
+    // resolvable through the grace period only.
     const late = event(7, 'open', kid, {}, T0 + 61 * S);
-    c.observe(late); // exactly at the grace edge: still there
+    c.observe(event(7, 'open', launchd, {}, T0 + 61 * S)); // exactly at the grace edge: still there
     expect(c.parent(late)?.entity_id).toBe('50:51');
     c.observe(event(7, "open", launchd, {}, T0 + 61 * S + 1000));
     expect(c.parent(late)).toBeUndefined();
