@@ -610,11 +610,16 @@ export class LineageCache implements LineageResolver {
     }
   }
 
-  /** Makes room for one more entry: a leaf among the least recently used (exited first), else the oldest. */
+  /**
+   * Makes room for one more entry: a leaf (nothing cached pins it) among the least recently used,
+   * exited before live, else the least recently used. The window stays in the older half, so a
+   * small cache does not evict the process it just saw.
+   */
   private evictOne(): void {
     let leaf: Node | undefined;
+    const window = Math.max(1, Math.min(EVICT_SCAN, this.map.size >> 1));
     let k = 0;
-    for (let n = this.tail; n !== undefined && k < EVICT_SCAN; n = n.newer, k++) {
+    for (let n = this.tail; n !== undefined && k < window; n = n.newer, k++) {
       if (n.kids !== 0) continue;
       if (n.exitedAt !== undefined) {
         leaf = n;
