@@ -2,6 +2,7 @@
 // thread can build it and the JS thread can translate it later. Deques keep addresses stable.
 #pragma once
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 #include "es_types.h"
@@ -16,6 +17,16 @@ struct OwnedMessage {
   std::deque<es_process_t> procs;
   std::deque<std::vector<es_string_token_t>> lists;
   std::deque<std::vector<es_fd_t>> fdlists;
+  std::deque<std::vector<uint8_t>> bytes;
+  std::deque<es_thread_state_t> thread_states;
+  std::deque<std::shared_ptr<void>> blobs;  // pointer payloads (13.0+ events), zero-initialised
+
+  template <class T>
+  T* New() {
+    auto p = std::make_shared<T>();
+    blobs.push_back(p);
+    return p.get();
+  }
 
   es_string_token_t Tok(std::string s) {
     strs.push_back(std::move(s));

@@ -108,6 +108,13 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
         args.emplace_back(t.data ? t.data : "", t.length);
       }
       y.nj_args = m->List(args);
+      // Apple always packs the environment: copied so rules see it (DYLD_* injection and the like).
+      std::vector<std::string> env;
+      for (uint32_t i = 0; i < es_exec_env_count(&x); i++) {
+        ::es_string_token_t t = es_exec_env(&x, i);
+        env.emplace_back(t.data ? t.data : "", t.length);
+      }
+      y.nj_env = m->List(env);
       if (v >= 2) y.script = File(*m, x.script);
       if (v >= 3) y.cwd = File(*m, x.cwd);
       if (v >= 4) {
@@ -194,6 +201,69 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_SETMODE:
       o.event.setmode = {(uint32_t)e.setmode.mode, File(*m, e.setmode.target)};
       break;
+    case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED:
+      break;  // no fields
+    case ES_EVENT_TYPE_NOTIFY_FCNTL:
+      o.event.fcntl = {File(*m, e.fcntl.target), e.fcntl.cmd};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_READDIR:
+      o.event.readdir.target = File(*m, e.readdir.target);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_KEXTLOAD:
+      o.event.kextload.identifier = Tok(*m, e.kextload.identifier);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETOWNER:
+      o.event.setowner = {(uint32_t)e.setowner.uid, (uint32_t)e.setowner.gid, File(*m, e.setowner.target)};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK:
+      o.event.get_task.target = Proc(*m, e.get_task.target, v);
+      if (v >= 5) o.event.get_task.type = (es_get_task_type_t)e.get_task.type;
+      break;
+    case ES_EVENT_TYPE_NOTIFY_PROC_CHECK:
+      o.event.proc_check = {Proc(*m, e.proc_check.target, v), (uint32_t)e.proc_check.type, (int32_t)e.proc_check.flavor};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE: {
+      const auto& r = e.remote_thread_create;
+      o.event.remote_thread_create.target = Proc(*m, r.target, v);
+      if (r.thread_state != nullptr) {
+        // The state bytes are copied too: the mirror must not point into Apple's message.
+        m->bytes.emplace_back(r.thread_state->state.data, r.thread_state->state.data + (r.thread_state->state.data ? r.thread_state->state.size : 0));
+        m->thread_states.push_back({r.thread_state->flavor, {m->bytes.back().size(), m->bytes.back().empty() ? nullptr : m->bytes.back().data()}});
+        o.event.remote_thread_create.thread_state = &m->thread_states.back();
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_SETEXTATTR:
+      o.event.setextattr = {File(*m, e.setextattr.target), Tok(*m, e.setextattr.extattr)};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GETEXTATTR:
+      o.event.getextattr = {File(*m, e.getextattr.target), Tok(*m, e.getextattr.extattr)};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR:
+      o.event.deleteextattr = {File(*m, e.deleteextattr.target), Tok(*m, e.deleteextattr.extattr)};
+      break;
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 140000
+    case ES_EVENT_TYPE_NOTIFY_SUDO: {
+      const ::es_event_sudo_t* x = e.sudo;
+      if (x == nullptr) break;
+      es_event_sudo_t* y = m->New<es_event_sudo_t>();
+      y->success = x->success;
+      if (x->reject_info != nullptr) {
+        y->reject_info = m->New<es_sudo_reject_info_t>();
+        *y->reject_info = {Tok(*m, x->reject_info->plugin_name), (uint32_t)x->reject_info->plugin_type,
+                           Tok(*m, x->reject_info->failure_message)};
+      }
+      y->has_from_uid = x->has_from_uid;
+      if (x->has_from_uid) y->from_uid = x->from_uid.uid;  // the union is only meaningful when has_*
+      y->from_username = Tok(*m, x->from_username);
+      y->has_to_uid = x->has_to_uid;
+      if (x->has_to_uid) y->to_uid = x->to_uid.uid;
+      y->to_username = Tok(*m, x->to_username);
+      y->command = Tok(*m, x->command);
+      o.event.sudo = y;
+      break;
+    }
+#endif
     default:
       break;
   }

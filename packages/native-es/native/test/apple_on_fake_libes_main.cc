@@ -2,9 +2,15 @@
 // EsClientSet, linked against Nightjar's fake libEndpointSecurity (macos/fake_libes) on Linux with
 // clang -fblocks + libBlocksRuntime. Drives a session: es_new_client error mapping, two clients with
 // their own subscriptions, self-muting, target-path muting, the default mute set, inverted path
-// muting, kernel drops seen as seq gaps, message copy-out and refcounts, teardown. Prints "ok".
+// muting, kernel drops seen as seq gaps, message copy-out and refcounts, teardown; then the deep copy
+// of every event type the translator renders, by round trip (synthetic mirror → Apple layout →
+// ToMirror → translate, against translating the mirror itself), for message versions 1-10. The
+// translator runs over test/json_napi (a JSON stand-in for napi.h). Prints "ok"; with a path
+// argument, also writes the copies' JSON there, one line per message, for the JS side to compare
+// with the real addon's output.
 #include <EndpointSecurity/EndpointSecurity.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +19,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "../common/synthetic.h"
+#include "../common/translate.h"
 #include "../macos/es_client_set.h"
+#include "mirror_to_apple.h"
 
 namespace njes {
 EsApi* NewAppleEsApi();
@@ -44,7 +53,7 @@ struct Got {
 
 static std::string S(const njes::es_string_token_t& t) { return t.data ? std::string(t.data, t.length) : ""; }
 
-int main() {
+int main(int argc, char** cli) {
   // Apple-side process and file fixtures (owned here; they outlive every delivery).
   es_file_t zshFile{}, curlFile{}, daemonFile{}, selfFile{}, tty{}, fQuiet{}, fSecret{}, fHome{};
   zshFile.path = T("/bin/zsh");
@@ -221,6 +230,76 @@ int main() {
     CHECK(nj_fake_es_live_clients() == 0);
   }
   CHECK(nj_fake_es_live_messages() == 0);
+
+  // 3. Deep copy round trip, every rendered event type and message version. The copies are
+  //    retained past the handler and translated only after the Apple-side message, its arena and
+  //    the fake's delivery are all freed: a pointer kept into Apple's data is an ASan error.
+  {
+    FILE* dump = argc > 1 ? fopen(cli[1], "w") : nullptr;
+    CHECK(argc <= 1 || dump != nullptr);
+    std::mutex rmu;
+    std::vector<const njes::es_message_t*> copies;
+    njes::EsClientId id = 0;
+    CHECK(api->NewClient(&id, [&](njes::EsClientId, const njes::es_message_t* m) {
+      api->RetainMessage(m);
+      std::lock_guard<std::mutex> lk(rmu);
+      copies.push_back(m);
+    }) == njes::NewClientResult::kSuccess);
+    std::vector<uint32_t> types;
+    for (uint32_t t = 0; t < 200; t++)
+      if (njes::EventName(t) != nullptr) types.push_back(t);
+    CHECK(api->Subscribe(id, types));
+    size_t total = 0, same = 0;
+    std::vector<uint32_t> seen;
+    for (uint32_t v = 1; v <= 10; v++) {
+      auto originals = njes::SyntheticMessages(v);
+      for (auto& o : originals) {
+        // Apple always packs env and fds (from v4); the mirror's "not collected" is Linux-only.
+        njes::es_event_exec_t& x = o->msg.event.exec;
+        if (o->msg.event_type == ES_EVENT_TYPE_NOTIFY_EXEC && x.nj_env == nullptr) x.nj_env = o->List({});
+        if (o->msg.event_type == ES_EVENT_TYPE_NOTIFY_EXEC && x.nj_fds == nullptr) {
+          o->fdlists.emplace_back();
+          x.nj_fds = &o->fdlists.back();
+        }
+      }
+      {
+        AppleArena arena;
+        for (auto& o : originals) {
+          auto* a = arena.New<es_message_t>();
+          CHECK(arena.Message(o->msg, a));
+          CHECK(nj_fake_es_post_as_is(a) == 1);
+        }
+        nj_fake_es_drain();
+      }  // Apple-side data freed here
+      CHECK(nj_fake_es_live_messages() == 0);
+      std::vector<const njes::es_message_t*> got;
+      {
+        std::lock_guard<std::mutex> lk(rmu);
+        got.swap(copies);
+      }
+      CHECK(got.size() == originals.size());
+      for (size_t i = 0; i < got.size() && i < originals.size(); i++) {
+        std::string want = njes::TranslateMessage(Napi::Env(), &originals[i]->msg).Json();
+        std::string have = njes::TranslateMessage(Napi::Env(), got[i]).Json();
+        total++;
+        if (want == have) {
+          same++;
+        } else {
+          fprintf(stderr, "round trip differs: v%u message %zu (%s)\n want %s\n have %s\n", v, i,
+                  njes::EventName(originals[i]->msg.event_type), want.c_str(), have.c_str());
+        }
+        if (std::find(seen.begin(), seen.end(), got[i]->event_type) == seen.end()) seen.push_back(got[i]->event_type);
+        if (dump) fprintf(dump, "%s\n", have.c_str());
+        api->ReleaseMessage(got[i]);
+      }
+    }
+    CHECK(total > 0 && same == total);
+    CHECK(seen.size() == types.size());  // every rendered type went through the copy
+    api->DeleteClient(id);
+    if (dump) fclose(dump);
+    fprintf(stdout, "round trip: %zu messages, %zu types, %zu identical\n", total, seen.size(), same);
+  }
+  CHECK(nj_fake_es_live_clients() == 0);
   delete api;
   if (g_failures) return 1;
   printf("ok\n");

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { addonAvailable, loadAddon } from '../../src/native.js';
 
 // The macOS backend's Apple-facing code (macos/es_api_apple.cc, with its blocks) compiled on Linux
 // against Nightjar's fake libEndpointSecurity (macos/fake_libes: Apple's C signatures, per-client
@@ -15,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 const clang = process.env.NJ_BLOCKS_CXX ?? 'clang++';
 const FAKE_INC = join(NATIVE, 'macos/fake_libes/include');
+// A JSON stand-in for napi.h, so the real translator runs in the standalone (node-free) ASan binary.
+const JSON_NAPI = join(NATIVE, 'test/json_napi');
 
 function probeBlocks(): boolean {
   if (process.platform !== 'linux') return false;
@@ -32,6 +35,9 @@ function probeBlocks(): boolean {
   }
 }
 const hasTool = probeBlocks();
+// Synthetic messages (native/common/synthetic.cc) per message version, and distinct event types.
+const ROUND_TRIP_MESSAGES = 35 * 10;
+const ROUND_TRIP_TYPES = 28;
 let napiInclude = '';
 try {
   napiInclude = (createRequire(import.meta.url)('node-addon-api') as { include_dir: string }).include_dir;
@@ -42,7 +48,7 @@ try {
 describe.skipIf(!hasTool)(
   `macOS backend (es_api_apple.cc) over the fake libEndpointSecurity${hasTool ? '' : ' (skipped: clang with -fblocks and libBlocksRuntime not found)'}`,
   () => {
-    it('runs a two-client session: error mapping, subscriptions, muting, inversion, seq gaps, refcounts', () => {
+    it('runs a two-client session (error mapping, subscriptions, muting, inversion, seq gaps, refcounts) and deep-copies every rendered event type', () => {
       const dir = mkdtempSync(join(tmpdir(), 'nj-fakeles-'));
       try {
         const exe = join(dir, 'apple_on_fake_libes');
@@ -50,18 +56,43 @@ describe.skipIf(!hasTool)(
           clang,
           [
             '-std=c++17', '-g', '-O1', '-fblocks', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
-            `-I${FAKE_INC}`,
+            `-I${FAKE_INC}`, `-I${JSON_NAPI}`,
             join(NATIVE, 'test/apple_on_fake_libes_main.cc'), join(NATIVE, 'macos/es_api_apple.cc'),
             join(NATIVE, 'macos/es_client_set.cc'), join(NATIVE, 'macos/fake_libes/fake_libes.cc'),
+            join(NATIVE, 'common/translate.cc'), join(NATIVE, 'common/synthetic.cc'),
             '-o', exe, '-lBlocksRuntime', '-lpthread',
           ],
           { encoding: 'utf8' },
         );
         expect(build.status, build.stderr).toBe(0);
-        const run = spawnSync(exe, [], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' } });
+        const dump = join(dir, 'copies.jsonl');
+        const run = spawnSync(exe, [dump], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' } });
         expect(run.stderr).toBe('');
-        expect(run.stdout.trim()).toBe('ok');
+        const lines = run.stdout.trim().split('\n');
+        expect(lines.at(-1)).toBe('ok');
         expect(run.status).toBe(0);
+        // Every synthetic message of every version went through the copy and came out identical.
+        const m = /^round trip: (\d+) messages, (\d+) types, (\d+) identical$/.exec(lines[0] ?? '');
+        expect(m, run.stdout).not.toBeNull();
+        expect(Number(m![1])).toBe(ROUND_TRIP_MESSAGES);
+        expect(Number(m![2])).toBe(ROUND_TRIP_TYPES);
+        expect(Number(m![3])).toBe(ROUND_TRIP_MESSAGES);
+        const copies = readFileSync(dump, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(copies).toHaveLength(ROUND_TRIP_MESSAGES);
+        if (!addonAvailable()) return;
+        // The copies, translated by the JSON stand-in, equal the real N-API translator's output for
+        // the same synthetic messages (Apple always packs exec env and, from v4, fds: [] when none).
+        const addon = loadAddon('test');
+        let k = 0;
+        for (let v = 1; v <= 10; v++) {
+          for (const want of addon.translateSynthetic(v)) {
+            const ev = want.event as Record<string, Record<string, unknown>>;
+            if (ev.exec && !('env' in ev.exec)) ev.exec.env = [];
+            if (ev.exec && v >= 4 && !('fds' in ev.exec)) ev.exec.fds = [];
+            expect(copies[k], `v${v} message ${k}`).toStrictEqual(want);
+            k++;
+          }
+        }
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -15,6 +15,12 @@
 #error "fake libEndpointSecurity needs clang -fblocks"
 #endif
 
+// The fake models the newest SDK (macOS 26): every SDK-gated member in the apple files is compiled.
+// (Apple's SDK defines this in <Availability.h>; -D__MAC_OS_X_VERSION_MAX_ALLOWED=... overrides.)
+#ifndef __MAC_OS_X_VERSION_MAX_ALLOWED
+#define __MAC_OS_X_VERSION_MAX_ALLOWED 260000
+#endif
+
 // Same layout as Apple's: reuse the project's declarations.
 using es_string_token_t = njes::es_string_token_t;
 using audit_token_t = njes::audit_token_t;
@@ -44,6 +50,23 @@ using njes::ES_EVENT_TYPE_NOTIFY_UNLINK;
 using njes::ES_EVENT_TYPE_NOTIFY_WRITE;
 using njes::ES_EVENT_TYPE_NOTIFY_TRUNCATE;
 using njes::ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED;
+using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK;
+using njes::ES_EVENT_TYPE_NOTIFY_KEXTLOAD;
+using njes::ES_EVENT_TYPE_NOTIFY_SETEXTATTR;
+using njes::ES_EVENT_TYPE_NOTIFY_SETOWNER;
+using njes::ES_EVENT_TYPE_NOTIFY_FCNTL;
+using njes::ES_EVENT_TYPE_NOTIFY_GETEXTATTR;
+using njes::ES_EVENT_TYPE_NOTIFY_READDIR;
+using njes::ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR;
+using njes::ES_EVENT_TYPE_NOTIFY_PROC_CHECK;
+using njes::ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE;
+using njes::ES_EVENT_TYPE_NOTIFY_SUDO;
+using es_token_t = njes::es_token_t;
+using es_thread_state_t = njes::es_thread_state_t;
+using es_get_task_type_t = njes::es_get_task_type_t;
+typedef uint32_t es_proc_check_type_t;
+typedef uint32_t es_cs_validation_category_t;
+typedef uint32_t es_sudo_plugin_type_t;
 
 // Apple's es_file_t carries a Darwin `struct stat`; here the project's darwin_stat_t.
 struct es_file_t {
@@ -69,6 +92,7 @@ struct es_process_t {
   njes::es_timeval_t start_time;           // v3 (struct timeval)
   audit_token_t responsible_audit_token;   // v4
   audit_token_t parent_audit_token;        // v4
+  es_cs_validation_category_t cs_validation_category;  // v10 (macOS 26 SDK)
 };
 
 struct es_event_exec_t {
@@ -122,6 +146,30 @@ struct es_event_mmap_t { int32_t protection; int32_t max_protection; int32_t fla
 struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user_client_class; };
 struct es_event_link_t { es_file_t* source; es_file_t* target_dir; es_string_token_t target_filename; };
 struct es_event_setmode_t { mode_t mode; es_file_t* target; };
+struct es_event_cs_invalidated_t { uint8_t reserved[64]; };
+struct es_event_fcntl_t { es_file_t* target; int32_t cmd; };
+struct es_event_readdir_t { es_file_t* target; };
+struct es_event_kextload_t { es_string_token_t identifier; };
+struct es_event_setowner_t { uid_t uid; gid_t gid; es_file_t* target; };
+struct es_event_get_task_t { es_process_t* target; es_get_task_type_t type; };
+struct es_event_proc_check_t { es_process_t* target; es_proc_check_type_t type; int flavor; };
+struct es_event_remote_thread_create_t { es_process_t* target; es_thread_state_t* thread_state; };
+struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
+struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
+struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
+// 13.0+ events: pointer members of es_events_t. Apple wraps optional uids in one-member unions.
+struct es_sudo_reject_info_t { es_string_token_t plugin_name; es_sudo_plugin_type_t plugin_type; es_string_token_t failure_message; };
+struct es_event_sudo_t {
+  bool success;
+  es_sudo_reject_info_t* reject_info;
+  bool has_from_uid;
+  union { uid_t uid; } from_uid;
+  es_string_token_t from_username;
+  bool has_to_uid;
+  union { uid_t uid; } to_uid;
+  es_string_token_t to_username;
+  es_string_token_t command;
+};
 
 union es_events_t {
   es_event_exec_t exec;
@@ -140,6 +188,18 @@ union es_events_t {
   es_event_iokit_open_t iokit_open;
   es_event_link_t link;
   es_event_setmode_t setmode;
+  es_event_cs_invalidated_t cs_invalidated;
+  es_event_fcntl_t fcntl;
+  es_event_readdir_t readdir;
+  es_event_kextload_t kextload;
+  es_event_setowner_t setowner;
+  es_event_get_task_t get_task;
+  es_event_proc_check_t proc_check;
+  es_event_remote_thread_create_t remote_thread_create;
+  es_event_setextattr_t setextattr;
+  es_event_getextattr_t getextattr;
+  es_event_deleteextattr_t deleteextattr;
+  es_event_sudo_t* sudo;
 };
 
 struct es_message_t {
@@ -207,6 +267,9 @@ void nj_fake_es_fail_next_new_client(es_new_client_result_t r);
 // Deliver `m` (a template: seq_num/global_seq_num/version are set by the fake) to every client
 // subscribed to its event type whose muting lets it through. Returns the number of clients queued to.
 int nj_fake_es_post(const es_message_t* m);
+// As nj_fake_es_post, but the template's seq_num/global_seq_num are delivered unchanged
+// (and no client's counters advance): for copy round-trip tests that compare field by field.
+int nj_fake_es_post_as_is(const es_message_t* m);
 // The next `n` messages for `client` are dropped by the "kernel": they consume seq numbers
 // (seq_num per event type, global_seq_num) but are never delivered — a gap, as on macOS.
 void nj_fake_es_drop_next(es_client_t* client, uint32_t n);

@@ -263,14 +263,17 @@ void nj_fake_es_fail_next_new_client(es_new_client_result_t r) {
   g_fail = r;
 }
 
-int nj_fake_es_post(const es_message_t* tmpl) {
+}  // extern "C"
+
+namespace {
+int Post(const es_message_t* tmpl, bool asIs) {
   std::lock_guard<std::mutex> glk(g_mu);
   int n = 0;
   for (es_client_t* c : g_clients) {
     std::unique_lock<std::mutex> lk(c->mu);
     if (!c->events.count((uint32_t)tmpl->event_type) || Muted(c, tmpl)) continue;
-    uint64_t seq = c->seq[(uint32_t)tmpl->event_type]++;
-    uint64_t global = c->global++;
+    uint64_t seq = asIs ? tmpl->seq_num : c->seq[(uint32_t)tmpl->event_type]++;
+    uint64_t global = asIs ? tmpl->global_seq_num : c->global++;
     if (c->dropNext > 0) {  // the kernel dropped it: the numbers are spent, nothing is delivered
       c->dropNext--;
       continue;
@@ -287,6 +290,11 @@ int nj_fake_es_post(const es_message_t* tmpl) {
   }
   return n;
 }
+}  // namespace
+
+extern "C" {
+int nj_fake_es_post(const es_message_t* tmpl) { return Post(tmpl, false); }
+int nj_fake_es_post_as_is(const es_message_t* tmpl) { return Post(tmpl, true); }
 
 void nj_fake_es_drop_next(es_client_t* c, uint32_t n) {
   std::lock_guard<std::mutex> lk(c->mu);
