@@ -7,7 +7,7 @@ import type { DetectionInfo } from '../detection/types.js';
 import { validateDocument, type DocumentKind } from '../schema/index.js';
 import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
 import { andPredicates, filterApplies, parseFilter, type FilterSpec } from '../filters/index.js';
-import { DEFAULT_LIMITS, diag, parseYamlText, type KeyPath, type Locator, type YamlLimits } from './yaml.js';
+import { DEFAULT_LIMITS, diag, parseYamlText, type KeyPath, type Locator, type ParsedYamlDoc, type YamlLimits } from './yaml.js';
 import { RuleSet } from './ruleset.js';
 import type { DocumentKindOrUnknown, LoadOptions, LoadResult, RuleDocument } from './types.js';
 
@@ -26,8 +26,10 @@ interface Doc {
   readonly index: number;
   kind: DocumentKindOrUnknown;
   readonly data: unknown;
-  readonly doc: RuleDocument['doc'];
+  /** Holds the yaml Document, which may be built only when first read (see yaml.ts fastParse). */
+  readonly parsed: ParsedYamlDoc;
   readonly locate: Locator;
+  readonly start: ParsedYamlDoc['start'];
   id?: string;
   title?: string;
   compiled?: CompiledRule | CompiledCorrelation;
@@ -125,8 +127,9 @@ export function compileSources(
         index: p.index,
         kind,
         data: p.data,
-        doc: p.doc,
+        parsed: p,
         locate: p.locate,
+        start: p.start,
         diagnostics: [],
         failed: bad,
         order: si,
@@ -172,7 +175,7 @@ export function compileSources(
       else nameOwner.set(d.name, d);
     }
     if (d.failed) continue;
-    const start = d.locate([]);
+    const start = d.start;
     const level = typeof data.level === 'string' && LEVELS.has(data.level) ? (data.level as SigmaLevel) : 'medium';
     const fp = data.falsepositives;
     d.meta = {
@@ -346,17 +349,20 @@ export function compileSources(
 }
 
 function where(d: Doc): string {
-  const l = d.locate([]);
-  return `${l.file}:${l.line}:${l.col}`;
+  return `${d.file}:${d.start.line}:${d.start.col}`;
 }
 
 function publicDoc(d: Doc): RuleDocument {
+  const parsed = d.parsed;
   return {
     file: d.file,
     index: d.index,
     kind: d.kind,
     data: d.data,
-    doc: d.doc,
+    // A getter: reading it is what builds the yaml Document of a fast-parsed file.
+    get doc() {
+      return parsed.doc;
+    },
     locate: d.locate,
     diagnostics: d.diagnostics,
     ...(d.id !== undefined ? { id: d.id } : {}),

@@ -1,5 +1,6 @@
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { RuleDiagnostic, SourceLocation } from '../errors.js';
+import { fastParseYaml } from './fast-yaml.js';
 
 /** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
 export interface YamlLimits {
@@ -71,10 +72,13 @@ export type Locator = (path: KeyPath, opts?: { key?: boolean }) => SourceLocatio
 /** One YAML document of a file, parsed: plain JS data plus what is needed to point into the source. */
 export interface ParsedYamlDoc {
   readonly index: number;
+  /** The yaml Document (built on first use when the fast path parsed the file). */
   readonly doc: Document;
   /** Plain JS (maps → objects); undefined when the document failed to parse. */
   readonly data: unknown;
   readonly locate: Locator;
+  /** Where the document's root node starts (what `locate([])` gives, without its end). */
+  readonly start: { readonly line: number; readonly col: number };
   /** Problems of this document alone (syntax, duplicate key, tag, depth, aliases). */
   readonly diagnostics: RuleDiagnostic[];
 }
@@ -163,14 +167,66 @@ function checkData(data: unknown, max: number): 'deep' | 'object' | undefined {
  * Empty documents (only comments, or a trailing `---`) are dropped.
  */
 export function parseYamlText(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): ParsedYamlDoc[] {
-  const lc = new LineCounter();
   const early = prescan(text, limits);
+  if (!early) {
+    const fast = fastParse(text, file, limits);
+    if (fast) return fast;
+  }
+  return parseYamlTextFull(text, file, limits, early);
+}
+
+/**
+ * The fast path (fast-yaml.ts): plain data without source ranges. Positions, and the yaml Document,
+ * come from the full parser on first use — only when a diagnostic must point into the file. Any
+ * document the checks below would refuse sends the whole file to the full parser, which reports it.
+ */
+function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDoc[] | undefined {
+  const docs = fastParseYaml(text, limits.maxDepth, limits.maxAliasCount);
+  if (!docs) return undefined;
+  for (const d of docs) if (checkData(d.data, limits.maxDepth) !== undefined) return undefined;
+  let full: Map<number, ParsedYamlDoc> | undefined;
+  const fullDoc = (index: number): ParsedYamlDoc => {
+    full ??= new Map(parseYamlTextFull(text, file, limits).map((p) => [p.index, p]));
+    const p = full.get(index);
+    // Cannot happen while the fast path agrees with yaml (a test pins that it does).
+    if (!p) throw new Error(`fast YAML path and yaml disagree on document ${index} of ${file}`);
+    return p;
+  };
+  return docs.map((d) => ({
+    index: d.index,
+    get doc() {
+      return fullDoc(d.index).doc;
+    },
+    data: d.data,
+    locate: (path, opts) => fullDoc(d.index).locate(path, opts),
+    start: { line: d.line, col: d.col },
+    diagnostics: [],
+  }));
+}
+
+/** The full parser alone (yaml with source ranges); exported for the fast path's equivalence tests. */
+export function parseYamlTextFull(
+  text: string,
+  file: string,
+  limits: YamlLimits = DEFAULT_LIMITS,
+  early: { code: string; message: string; offset: number } | undefined = prescan(text, limits),
+): ParsedYamlDoc[] {
+  const lc = new LineCounter();
   if (early) {
     lc.addNewLine(0);
     for (let k = text.indexOf('\n'); k >= 0 && k < early.offset; k = text.indexOf('\n', k + 1)) lc.addNewLine(k + 1);
     const p = lc.linePos(early.offset);
     const d = new Document(null);
-    return [{ index: 0, doc: d, data: undefined, locate: () => ({ file, line: p.line, col: p.col }), diagnostics: [diag(early.code, early.message, { file, line: p.line, col: p.col })] }];
+    return [
+      {
+        index: 0,
+        doc: d,
+        data: undefined,
+        locate: () => ({ file, line: p.line, col: p.col }),
+        start: { line: p.line, col: p.col },
+        diagnostics: [diag(early.code, early.message, { file, line: p.line, col: p.col })],
+      },
+    ];
   }
   const parsed = parseAllDocuments(text, {
     lineCounter: lc,
@@ -271,7 +327,8 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
       if (bad) data = undefined;
     }
     if ((data === null || data === undefined) && diagnostics.length === 0) return;
-    out.push({ index, doc, data, locate, diagnostics });
+    const root = locate([]);
+    out.push({ index, doc, data, locate, start: { line: root.line, col: root.col }, diagnostics });
   });
   return out;
 }
