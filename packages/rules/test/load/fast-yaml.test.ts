@@ -1,0 +1,210 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fastParseYaml } from '../../src/load/fast-yaml.js';
+import { DEFAULT_LIMITS, parseYamlText, parseYamlTextFull, type KeyPath, type ParsedYamlDoc } from '../../src/load/yaml.js';
+import { parseRuleText } from '../../src/index.js';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Every key path of a value (map keys and list indexes), for comparing locators. */
+function paths(v: unknown, prefix: KeyPath = [], out: KeyPath[] = [], seen = new Set<unknown>()): KeyPath[] {
+  out.push(prefix);
+  if (v === null || typeof v !== 'object' || seen.has(v)) return out;
+  seen.add(v);
+  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out, seen));
+  else for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out, seen);
+  return out;
+}
+
+/**
+ * The fast path's contract: when it parses a text, the result equals the full parser's — same
+ * documents and indexes, same data, no diagnostics, same root start, same positions everywhere.
+ */
+function expectSameAsFull(text: string, file = 'f.yml', checkPositions = true): 'fast' | 'full' {
+  const fast = fastParseYaml(text, DEFAULT_LIMITS.maxDepth, DEFAULT_LIMITS.maxAliasCount);
+  const full = parseYamlTextFull(text, file);
+  if (!fast) return 'full';
+  expect(full.flatMap((d) => d.diagnostics)).toEqual([]);
+  expect(fast.map((d) => d.index)).toEqual(full.map((d) => d.index));
+  fast.forEach((d, i) => {
+    const f = full[i]!;
+    expect(d.data).toEqual(f.data);
+    expect({ line: d.line, col: d.col }).toEqual({ line: f.locate([]).line, col: f.locate([]).col });
+  });
+  if (checkPositions) {
+    const viaFast = parseYamlText(text, file);
+    viaFast.forEach((d: ParsedYamlDoc, i) => {
+      const f = full[i]!;
+      expect(d.start).toEqual(f.start);
+      for (const p of paths(d.data)) {
+        expect(d.locate(p)).toEqual(f.locate(p));
+        expect(d.locate(p, { key: true })).toEqual(f.locate(p, { key: true }));
+      }
+      expect(d.doc.toJS()).toEqual(f.doc.toJS());
+    });
+  }
+  return 'fast';
+}
+
+describe('fast YAML path agrees with yaml', () => {
+  const files = [
+    ...yamlFiles(join(REPO, 'rules')),
+    ...yamlFiles(join(REPO, 'packages/cli/test')),
+    ...yamlFiles(join(REPO, '../shared/corpus')),
+  ];
+
+  it('on every rule file in the repository (and the SigmaHQ corpus when present); the shipped rules all take it', () => {
+    expect(files.length).toBeGreaterThan(80);
+    const used: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      if (expectSameAsFull(text, f) === 'fast') used.push(f);
+    }
+    const shipped = yamlFiles(join(REPO, 'rules'));
+    expect(shipped.filter((f) => !used.includes(f))).toEqual([]);
+  });
+
+  it('on random edits of those files: it either steps aside or agrees (no position checks, for speed)', () => {
+    // Deterministic PRNG: a failure reproduces.
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = [' ', '  ', '\n', '- ', ': ', ':', '#', ' #', "'", '"', '\\', '[', ']', '{', '}', ',', '&a ', '*a', '!', '|', '>', '|-', '---\n', '...', '%', '?', '~', 'null', 'true', '0x1F', '0o17', '1_0', '.5', '1e3', '-', 'a', '\t', '\r\n', '__proto__: 1\n'];
+    const texts = files.slice(0, 60).map((f) => readFileSync(f, 'utf8'));
+    let fast = 0;
+    for (let k = 0; k < 1500; k++) {
+      let t = texts[rnd(texts.length)]!;
+      for (let m = 1 + rnd(3); m > 0; m--) {
+        const at = rnd(t.length + 1);
+        const op = rnd(3);
+        if (op === 0) t = t.slice(0, at) + pieces[rnd(pieces.length)] + t.slice(at);
+        else if (op === 1) t = t.slice(0, at) + t.slice(at + 1 + rnd(4));
+        else {
+          // Re-indent one line.
+          const ls = t.split('\n');
+          const l = rnd(ls.length);
+          ls[l] = rnd(2) === 0 ? ' ' + ls[l] : ls[l]!.replace(/^ /, '');
+          t = ls.join('\n');
+        }
+      }
+      if (expectSameAsFull(t, 'm.yml', false) === 'fast') fast++;
+    }
+    // Most edits are harmless (inside values): the check exercised both outcomes.
+    expect(fast).toBeGreaterThan(200);
+    expect(fast).toBeLessThan(1500);
+  });
+
+  it.each([
+    ['plain map and list', 'a: 1\nb: [x, "y", \'z\']\nc:\n  - d\n  - e: f\n    g: h\n', 'fast'],
+    ['list at the key indentation', 'tags:\n- a\n- b\nlevel: high\n', 'fast'],
+    ['core-schema scalars', 'a: [~, null, NULL, true, False, 0o17, 017, -12, +3, 0x1F, .inf, -.Inf, .NaN, 1e3, .5, 1., 1_000, 0b1, yes, on, 2024-01-01]\n', 'fast'],
+    ['quoted keys and escapes', '"a b": "x\\"y\\\\z\\n\\t\\/"\n\'c\'\'d\': \'e\'\'f\'\n', 'fast'],
+    ['block scalars', 'a: |\n  one\n\n  two\nb: >\n  three\n  four\n\n  five\nc: |-\n  six\nd: >-\n  seven\n', 'fast'],
+    ['comments everywhere', '# top\na: 1 # trailing\n# between\nb:   # after key\n  - x # item\n', 'fast'],
+    ['documents and their indexes', '# c\n---\na: 1\n---\n---\nb: 2\n---\n', 'fast'],
+    ['anchors and aliases', 'p: &p { a: 1 }\nq: *p\nr: [*p, *p]\ns: &s str\nt: *s\n', 'fast'],
+    ['url-like plain scalars', 'a: http://x/y?z=1#frag\nb: { u: http://x:80/ }\n', 'fast'],
+    ['empty flow collections', 'a: []\nb: {}\nc: [[], {}]\n', 'fast'],
+    ['colon keys', 'a:b: 1\n"c": 2\n', 'fast'],
+    // Left to yaml (and reported by it where it is an error):
+    ['multi-line plain', 'a: one\n  two\n', 'full'],
+    ['multi-line quoted', 'a: "one\n  two"\n', 'full'],
+    ['multi-line flow', 'a: [1,\n  2]\n', 'full'],
+    ['duplicate key', 'a: 1\na: 2\n', 'full'],
+    ['duplicate flow key', 'a: { b: 1, b: 2 }\n', 'full'],
+    ['tag', 'a: !!set { x }\n', 'full'],
+    ['tab', 'a:\t1\n', 'full'],
+    ['CRLF', 'a: 1\r\nb: 2\r\n', 'full'],
+    ['directive', '%YAML 1.2\n---\na: 1\n', 'full'],
+    ['document end marker', 'a: 1\n...\n', 'full'],
+    ['nested compact map', 'a: b: c\n', 'full'],
+    ['bad indentation', 'a:\n    b: 1\n  c: 2\n', 'full'],
+    ['explicit key', '? a\n: b\n', 'full'],
+    ['block scalar keep', 'a: |+\n  x\n\n', 'full'],
+    ['non-string keys', '1: a\ntrue: b\n', 'full'],
+    ['proto key', '__proto__: { polluted: 1 }\n', 'full'],
+    ['alias before anchor', 'a: *x\nb: &x 1\n', 'full'],
+    ['anchor redefined', 'a: &x 1\nb: &x 2\nc: *x\n', 'full'],
+    ['unicode escape', 'a: "\\u00e9"\n', 'full'],
+    ['scalar root', 'just text\n', 'full'],
+  ])('%s', (_name, text, expected) => {
+    expect(expectSameAsFull(text)).toBe(expected);
+  });
+});
+
+describe('hostile YAML on the fast path', () => {
+  const rule = (extra: string) => `title: t\nid: 00000000-0000-4000-8000-000000000001\nlogsource: { product: macos, service: endpointsecurity, category: exec }\ndetection:\n  sel: { event.exec.target.executable.path: /bin/sh }\n  condition: sel\n${extra}`;
+  const codes = (text: string, opts = {}) => parseRuleText(text, 'h.yml', opts).diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`);
+
+  it('alias budget: one use under the limit is taken, the limit is refused exactly where yaml refuses it', () => {
+    const uses = (n: number) => rule(`tests:\n  - &e { a: 1 }\n${'  - *e\n'.repeat(n)}`);
+    expect(fastParseYaml(uses(98), 64, 100)).toBeDefined();
+    expect(codes(uses(98))).toEqual([]);
+    // (1 + 100 uses) × 1 > 100: yaml's ReferenceError, so the fast path steps aside and yaml reports.
+    expect(fastParseYaml(uses(100), 64, 100)).toBeUndefined();
+    expect(codes(uses(100))).toEqual(['NJ_YAML_ALIAS_LIMIT@1:1']);
+    expect(fastParseYaml(uses(99), 64, 100)).toBeDefined();
+    expect(codes(uses(99))).toEqual([]);
+    expect(fastParseYaml(uses(1), 64, 0)).toBeUndefined();
+    expect(codes(uses(1), { maxAliasCount: 0 })).toEqual(['NJ_YAML_ALIAS_LIMIT@1:1']);
+  });
+
+  it('billion laughs (anchors over aliases, all on flow lines the fast path reads) is refused by yaml', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const p = String.fromCharCode(97 + i - 1);
+      lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${p}`).join(', ')}]`);
+    }
+    const text = rule(`tests:\n${lines.map((l) => `  ${l}`).join('\n')}\n`).replace('tests:\n  a:', 'tests:\n  a:');
+    expect(fastParseYaml(text, 64, 100)).toBeUndefined();
+    expect(codes(text)).toEqual(['NJ_YAML_ALIAS_LIMIT@1:1']);
+  });
+
+  it('depth: nesting past maxDepth in flow or block form is reported by yaml, not built by the fast path', () => {
+    const flow = rule(`tests: ${'['.repeat(70)}1${']'.repeat(70)}\n`);
+    expect(fastParseYaml(flow, 64, 100)).toBeUndefined();
+    expect(codes(flow)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+    const block = rule(`tests:\n${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`);
+    expect(fastParseYaml(block, 64, 100)).toBeUndefined();
+    // yaml points at the innermost mapping.
+    expect(codes(block)).toEqual(['NJ_YAML_TOO_DEEP@72:129']);
+    // Just under the cap: the fast path takes it.
+    const ok = rule(`tests: ${'['.repeat(60)}1${']'.repeat(60)}\n`);
+    expect(fastParseYaml(ok, 64, 100)).toBeDefined();
+  });
+
+  it('duplicate keys keep their exact position (block and flow)', () => {
+    expect(codes(rule('level: low\nlevel: high\n'))).toEqual(['NJ_YAML_DUPLICATE_KEY@8:1']);
+    expect(codes(rule('tests: [{ a: 1, a: 2 }]\n'))).toEqual(['NJ_YAML_DUPLICATE_KEY@7:17']);
+  });
+
+  it('the size cap applies before any parsing', () => {
+    expect(codes(rule(`description: ${'x'.repeat(2000)}\n`), { maxFileBytes: 1000 })).toEqual(['NJ_FILE_TOO_LARGE@1:1']);
+  });
+
+  it('errors in fast-parsed rules point where the full parser points', () => {
+    const text = rule('level: extreme\nstatus: nope\n');
+    expect(fastParseYaml(text, 64, 100)).toBeDefined();
+    const d = parseRuleText(text, 'h.yml').diagnostics.map((x) => ({ code: x.code, line: x.line, col: x.col, endLine: x.endLine, endCol: x.endCol }));
+    expect(d).toEqual([
+      { code: 'NJ_SCHEMA_INVALID', line: 7, col: 8, endLine: 7, endCol: 15 },
+      { code: 'NJ_SCHEMA_INVALID', line: 8, col: 9, endLine: 8, endCol: 13 },
+    ]);
+  });
+});
