@@ -19,6 +19,11 @@ export interface FastDoc {
   /** 1-based line and column where the root node starts (yaml's `contents.range[0]`). */
   readonly line: number;
   readonly col: number;
+  /**
+   * True when the data shares objects through aliases. Without aliases it is a tree whose depth the
+   * parser already bounded as yaml.ts checkData does (a collection deeper than maxDepth is refused).
+   */
+  readonly aliases: boolean;
 }
 
 class Bail {}
@@ -152,7 +157,7 @@ class FastParser {
       if (this.nextContent() < to) bail();
       this.checkAliasBudget();
       if (data === null || typeof data !== 'object') bail();
-      out.push({ index, data: data as Record<string, unknown> | unknown[], line, col });
+      out.push({ index, data: data as Record<string, unknown> | unknown[], line, col, aliases: this.aliasesSeen > 0 });
     });
     return out;
   }
@@ -310,7 +315,6 @@ class FastParser {
     if (depth > this.maxDepth) bail();
     const t = this.t;
     const map: Record<string, unknown> = {};
-    const keys = new Set<string>();
     let first = true;
     for (;;) {
       const s = this.starts[this.li]!;
@@ -322,8 +326,7 @@ class FastParser {
       const k = this.keyEnd(p, e);
       if (k < 0) bail();
       const key = this.keyText(p, k);
-      if (keys.has(key)) bail(); // yaml reports duplicates, with their position
-      keys.add(key);
+      if (hasOwn(map, key)) bail(); // yaml reports duplicates, with their position
       let v = k + 1;
       while (v < e && t.charCodeAt(v) === SP) v++;
       let value: unknown;
@@ -488,7 +491,6 @@ class FastParser {
     let i = skip(p + 1);
     const seq: unknown[] = [];
     const map: Record<string, unknown> = {};
-    const keys = new Set<string>();
     if (t.charCodeAt(i) === close) return { value: isMap ? map : seq, end: i + 1 };
     for (;;) {
       if (i >= e) bail();
@@ -505,8 +507,7 @@ class FastParser {
           if (resolvePlain(key) !== key) bail();
           i = skip(r);
         }
-        if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SP || key === '__proto__' || keys.has(key)) bail();
-        keys.add(key);
+        if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SP || key === '__proto__' || hasOwn(map, key)) bail();
         i = skip(i + 1);
         const r = this.flowValue(i, e, depth);
         map[key] = r.value;
@@ -527,7 +528,8 @@ class FastParser {
   private flowValue(i: number, e: number, depth: number): { value: unknown; end: number } {
     const t = this.t;
     const c = t.charCodeAt(i);
-    if (c === 38 || c === 42) return this.anchorOrAlias(i, e, depth);
+    // `depth` is the enclosing collection's; an item that is itself a collection sits one deeper.
+    if (c === 38 || c === 42) return this.anchorOrAlias(i, e, depth + 1);
     if (c === 91 || c === 123) return this.flow(i, e, depth + 1);
     if (c === 39 || c === 34) {
       const end = this.quotedEnd(i, e);
@@ -619,6 +621,8 @@ class FastParser {
     }
   }
 }
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 function aliasCount(v: unknown): number {
   if (Array.isArray(v)) {

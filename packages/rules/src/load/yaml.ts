@@ -183,7 +183,7 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
 function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDoc[] | undefined {
   const docs = fastParseYaml(text, limits.maxDepth, limits.maxAliasCount);
   if (!docs) return undefined;
-  for (const d of docs) if (checkData(d.data, limits.maxDepth) !== undefined) return undefined;
+  for (const d of docs) if (d.aliases && checkData(d.data, limits.maxDepth) !== undefined) return undefined;
   let full: Map<number, ParsedYamlDoc> | undefined;
   const fullDoc = (index: number): ParsedYamlDoc => {
     full ??= new Map(parseYamlTextFull(text, file, limits).map((p) => [p.index, p]));

@@ -171,7 +171,7 @@ describe('hostile YAML on the fast path', () => {
       const p = String.fromCharCode(97 + i - 1);
       lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${p}`).join(', ')}]`);
     }
-    const text = rule(`tests:\n${lines.map((l) => `  ${l}`).join('\n')}\n`).replace('tests:\n  a:', 'tests:\n  a:');
+    const text = rule(`tests:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
     expect(fastParseYaml(text, 64, 100)).toBeUndefined();
     expect(codes(text)).toEqual(['NJ_YAML_ALIAS_LIMIT@1:1']);
   });
@@ -184,9 +184,22 @@ describe('hostile YAML on the fast path', () => {
     expect(fastParseYaml(block, 64, 100)).toBeUndefined();
     // yaml points at the innermost mapping.
     expect(codes(block)).toEqual(['NJ_YAML_TOO_DEEP@72:129']);
-    // Just under the cap: the fast path takes it.
-    const ok = rule(`tests: ${'['.repeat(60)}1${']'.repeat(60)}\n`);
-    expect(fastParseYaml(ok, 64, 100)).toBeDefined();
+    const blockAt = (n: number) => rule(`tests:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`);
+    expect(fastParseYaml(blockAt(64), 64, 100)).toBeDefined();
+    expect(codes(blockAt(64))).toEqual([]);
+    expect(fastParseYaml(blockAt(65), 64, 100)).toBeUndefined();
+    expect(codes(blockAt(65))[0]).toMatch(/^NJ_YAML_TOO_DEEP@/);
+    // At the cap exactly (the root is depth 0, `tests:` 1): the fast path takes it, one more it does not.
+    const at = (n: number, inner: string) => rule(`tests: ${'['.repeat(n)}${inner}${']'.repeat(n)}\n`);
+    expect(fastParseYaml(at(64, '1'), 64, 100)).toBeDefined();
+    expect(codes(at(64, '1'))).toEqual([]);
+    expect(fastParseYaml(at(65, '1'), 64, 100)).toBeUndefined();
+    expect(codes(at(65, '1'))).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+    // An anchored collection counts like any other (no alias: the depth is the parser's own count).
+    expect(fastParseYaml(at(63, '&a [1]'), 64, 100)).toBeDefined();
+    expect(codes(at(63, '&a [1]'))).toEqual([]);
+    expect(fastParseYaml(at(64, '&a [1]'), 64, 100)).toBeUndefined();
+    expect(codes(at(64, '&a [1]'))).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
   });
 
   it('duplicate keys keep their exact position (block and flow)', () => {
