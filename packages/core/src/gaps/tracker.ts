@@ -85,6 +85,8 @@ interface Stream {
 export class SequenceTracker {
   private readonly streams = new Map<string, Map<string, Stream>>();
   private streamCount = 0;
+  /** The stream of the previous message (streams are never removed, so it stays valid). */
+  private lastStream: Stream | undefined;
   private readonly gapList: Gap[] = [];
   private readonly restartList: Restart[] = [];
   private pending: Diagnostic[] = [];
@@ -119,7 +121,12 @@ export class SequenceTracker {
     const seq = ev.seq;
     const gseq = ev.globalSeq;
     if (seq === undefined && gseq === undefined) return;
-    const stream = this.stream(ev.source, ev.host);
+    // Nearly every message of a run comes from the same (source, host): skip the two Map lookups.
+    let stream = this.lastStream;
+    if (stream === undefined || ev.source !== stream.source || ev.host !== stream.host) {
+      stream = this.stream(ev.source, ev.host);
+      if (stream !== undefined) this.lastStream = stream;
+    }
     if (stream === undefined) {
       this.m.untracked++;
       return;

@@ -3,7 +3,7 @@ import type { NightjarEvent } from './event.js';
 import type { AuditToken, EsMessage, EsPayload, EsProcess } from './message.js';
 import { canonicalEventName, eventTypeByNumber, isKnownEventName } from './event-types.js';
 import { parseTimeUs } from './time.js';
-import { scanHeader } from './scan.js';
+import { scanHeader, type HeaderCheck } from './scan.js';
 
 /** Stable decode error codes. */
 export const DECODE_ERROR_CODES = {
@@ -49,6 +49,14 @@ export interface DecoderOptions {
    * skipped, parse first while at least 75% of recent lines are wanted. The events are the same.
    */
   skipStrategy?: 'auto' | 'scan' | 'parse';
+  /**
+   * How a skipped line is checked (see HeaderCheck in model/scan.ts). `balance` (default): header keys
+   * found by one regex pass and placed by bracket counts — several times cheaper than parsing; a
+   * truncated line is still an error, but a balanced line with a grammar error inside a value no rule
+   * reads passes as a skipped event. `structure`: the top-level grammar is walked, so every malformed
+   * line is an error, at about the cost of JSON.parse.
+   */
+  skippedLineCheck?: HeaderCheck;
 }
 
 export interface DecoderStats {
@@ -302,6 +310,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
   // only adds a partial scan before JSON.parse. 'auto' measures the wanted share over windows of
   // ADAPT_WINDOW lines and parses first while it is high. Both modes give the same events.
   const strategy = opts?.skipStrategy ?? 'auto';
+  const skippedCheck: HeaderCheck = opts?.skippedLineCheck ?? 'balance';
   let scanMode = strategy !== 'parse';
   let windowLines = 0;
   let windowWanted = 0;
@@ -328,7 +337,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (wanted !== null) {
         if (scanMode) {
-          const h = scanHeader(line, isWantedNumber);
+          const h = scanHeader(line, isWantedNumber, skippedCheck);
           if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
             const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
             if (time !== undefined) {

@@ -25,4 +25,4 @@ export {
 } from './decode.js';
 export type { Decoder, DecoderOptions, DecoderStats } from './decode.js';
 export { scanHeader } from './scan.js';
-export type { ScannedHeader } from './scan.js';
+export type { HeaderCheck, ScannedHeader } from './scan.js';

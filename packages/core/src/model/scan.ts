@@ -146,6 +146,17 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** A JSON number token as a number, else undefined (null, strings, … are "absent" as in the full parse). */
 function numberValue(s: string, i: number, end: number): number | undefined {
+  // Sequence numbers and event types: a short run of digits, no leading zero. Read in place.
+  if (end - i <= 15) {
+    let n = 0;
+    let k = i;
+    for (; k < end; k++) {
+      const d = s.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (k === end && k > i && (s.charCodeAt(i) !== 48 || end - i === 1)) return n;
+  }
   const c = s.charCodeAt(i);
   if (c !== 45 && (c < 48 || c > 57)) return undefined;
   const tok = s.slice(i, end);
@@ -276,12 +287,25 @@ function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEn
 }
 
 /**
+ * How much of a line the header scan checks. `structure`: the top-level grammar, every value skipped
+ * by a real tokenizer — a malformed line always comes back null. `balance`: the quick path below when
+ * it can answer (the same header as JSON.parse on every well-formed line; brackets must balance, so a
+ * truncated line is still null, but a balanced line with a grammar error elsewhere passes), the
+ * structural walk otherwise.
+ */
+export type HeaderCheck = 'structure' | 'balance';
+
+/**
  * Scans the top-level header of one JSON line. `stopIf` lets the decoder stop as soon as it knows the
  * line is wanted (it will JSON.parse it anyway). Returns null when the line is not a well-formed JSON
  * object at the levels scanned (the caller falls back to a full parse for the error message).
  * Duplicate keys resolve as JSON.parse resolves them: the last one wins.
  */
-export function scanHeader(s: string, stopIf?: (eventType: number) => boolean): ScannedHeader | null {
+export function scanHeader(s: string, stopIf?: (eventType: number) => boolean, check: HeaderCheck = 'structure'): ScannedHeader | null {
+  if (check === 'balance') {
+    const fast = quickHeader(s, stopIf);
+    if (fast !== undefined) return fast;
+  }
   const i = skipWs(s, 0);
   if (s.charCodeAt(i) !== LBRACE) return null;
   cur = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
@@ -298,4 +322,108 @@ export function scanHeader(s: string, stopIf?: (eventType: number) => boolean): 
     line = '';
     stopWhen = undefined;
   }
+}
+
+// ---- quick path ----
+
+/** The header keys, as key tokens (the lookahead keeps the colon out of the match). */
+const HEADER_KEY = /"(?:event_type|seq_num|global_seq_num|glob_seq_num|time|host)"(?=[ \t\r\n]*:)/g;
+
+/**
+ * Brace depth at a position from raw character counts, advanced incrementally by depthAt. Square
+ * brackets need no count: a key inside an array is inside an object in it, at brace depth 2 or more.
+ */
+let dOpen = 0;
+let dClose = 0;
+let depth = 0;
+
+function depthReset(s: string): void {
+  dOpen = s.indexOf('{');
+  dClose = s.indexOf('}');
+  depth = 0;
+}
+
+/** Advances the raw counts to `pos`. Braces inside strings are counted too: see quickHeader. */
+function depthAt(s: string, pos: number): void {
+  while (dOpen >= 0 && dOpen < pos) {
+    depth++;
+    dOpen = s.indexOf('{', dOpen + 1);
+  }
+  while (dClose >= 0 && dClose < pos) {
+    depth--;
+    dClose = s.indexOf('}', dClose + 1);
+  }
+}
+
+/**
+ * The header of a line without walking its values: one regex pass finds the header keys' tokens,
+ * raw brace counts (indexOf, no per-character loop) place each at the top level, and only the
+ * values of those keys are read. Several times faster than the walk on ES lines, whose bulk is the
+ * process and event objects. Returns undefined — "ask the walk" — whenever the answer could differ
+ * from JSON.parse on a well-formed line: a header key seen twice (the last one wins), an escaped
+ * character that could spell a key (`\u`), a key not at raw depth 1, brackets that do not balance,
+ * no integer event_type. What it does not check is the grammar between the keys it reads: a line
+ * that is malformed yet balanced (say, a missing comma inside `process`) passes as a skipped line
+ * instead of an error. A truncated line never balances, so it still goes to the walk and is reported.
+ */
+function quickHeader(s: string, stopIf: ((eventType: number) => boolean) | undefined): ScannedHeader | null | undefined {
+  const first = skipWs(s, 0);
+  if (s.charCodeAt(first) !== LBRACE) return undefined;
+  let last = s.length - 1;
+  while (last > first && isWs(s.charCodeAt(last))) last--;
+  if (s.charCodeAt(last) !== RBRACE || s.indexOf('\\u') >= 0) return undefined;
+  const h: ScannedHeader = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
+  let seen = 0;
+  depthReset(s);
+  HEADER_KEY.lastIndex = first;
+  while (HEADER_KEY.test(s)) {
+    const keyEnd = HEADER_KEY.lastIndex;
+    const keyStart = s.lastIndexOf('"', keyEnd - 2);
+    depthAt(s, keyStart);
+    if (depth !== 1) return undefined;
+    const code = keyCode(s, keyStart, keyEnd);
+    const bit = 1 << code;
+    if ((seen & bit) !== 0) return undefined;
+    seen |= bit;
+    const vStart = skipWs(s, skipWs(s, keyEnd) + 1);
+    if (code === K_HOST) {
+      h.host = undefined;
+      if (s.charCodeAt(vStart) === LBRACE) {
+        cur = h;
+        line = s;
+        hostOk = true;
+        stopped = false;
+        const end = walkObject(s, vStart, hostMember);
+        line = '';
+        if (end < 0 || !hostOk) return undefined;
+        HEADER_KEY.lastIndex = end;
+      }
+      continue;
+    }
+    const vEnd = skipValue(s, vStart);
+    if (vEnd < 0) return undefined;
+    switch (code) {
+      case K_EVENT_TYPE:
+        h.eventType = numberValue(s, vStart, vEnd);
+        if (h.eventType === undefined) return undefined;
+        if (stopIf !== undefined && stopIf(h.eventType)) return { ...h, stopped: true };
+        break;
+      case K_SEQ:
+        h.seq = numberValue(s, vStart, vEnd);
+        break;
+      case K_GLOBAL_SEQ:
+        h.globalSeq = numberValue(s, vStart, vEnd);
+        break;
+      case K_GLOB_SEQ:
+        h.globSeq = numberValue(s, vStart, vEnd);
+        break;
+      case K_TIME:
+        h.time = s.charCodeAt(vStart) === QUOTE ? stringValue(s, vStart, vEnd) : undefined;
+        break;
+    }
+    HEADER_KEY.lastIndex = vEnd;
+  }
+  if (h.eventType === undefined) return undefined;
+  depthAt(s, s.length);
+  return depth === 0 ? h : undefined;
 }

@@ -161,3 +161,60 @@ describe('scanHeader', () => {
     expect(scanHeader(escapes.replace('"]}}', ']}}'))).toBeNull(); // unterminated after many escapes
   });
 });
+
+describe("scanHeader, check 'balance' (the decoder's default for skipped lines)", () => {
+  const quick = (line: string, stopIf?: (t: number) => boolean) => scanHeader(line, stopIf, 'balance');
+
+  it('agrees with JSON.parse on the same 3000 random messages (decoy keys, brackets and quotes in strings)', () => {
+    seed = 11;
+    for (let i = 0; i < 3000; i++) {
+      const o = rmessage();
+      const line = i % 2 === 0 ? JSON.stringify(o) : spaced(JSON.stringify(o));
+      expect(quick(line), line).toEqual(expected(line));
+    }
+  });
+
+  it('agrees with JSON.parse on escaped keys, duplicates and nested decoys (it hands those to the walk)', () => {
+    for (const line of [
+      '{"event\\u005ftype":24,"se\\u0071_num":3,"time":"2025-01-01T00:00:00Z"}',
+      '{"event_type":1,"event_type":2,"host":{"hostname":"a"},"host":{"os":"b"}}',
+      '{"x":{"time":"nested"},"event_type":3,"seq_num":[1]}',
+      '{"x":["}",{"seq_num":9}],"event_type":3,"seq_num":1}',
+    ]) {
+      expect(quick(line), line).toEqual(expected(line));
+    }
+  });
+
+  it('still returns null for every truncation of real ES lines and for lines with trailing garbage', () => {
+    const lines = [
+      '{"schema_version":1,"event_type":10,"seq_num":4,"global_seq_num":9,"time":"2025-01-01T00:00:00.000000001Z","process":{"audit_token":{"pid":5,"pidversion":6},"executable":{"path":"/bin/{odd} [name]"}},"event":{"open":{"fflag":1,"file":{"path":"/tmp/a","stat":{"st_size":1}}}}}',
+      '{"event":{"exec":{"args":["sh","-c","echo \\"}\\" ]"],"target":{"executable":{"path":"/bin/sh"}}}},"event_type":9,"time":"2025-01-01T00:00:00Z","seq_num":1}',
+    ];
+    for (const full of lines) {
+      expect(quick(full)).toEqual(expected(full));
+      for (let cut = 1; cut < full.length; cut++) {
+        const t = full.slice(0, cut);
+        expect(quick(t), t).toBeNull();
+      }
+      expect(quick(full + ' x')).toBeNull();
+      expect(quick(full + full)).toBeNull();
+    }
+  });
+
+  it('stops at event_type when stopIf says the line is wanted', () => {
+    const line = '{"seq_num":4,"event_type":9,"time":"2025-01-01T00:00:00Z","rest":[1,2,{"a":1}]}';
+    expect(quick(line, (t) => t === 9)).toMatchObject({ stopped: true, eventType: 9, seq: 4 });
+    expect(quick(line, (t) => t === 10)).toEqual(expected(line));
+  });
+
+  it('documents its blind spots: top-level grammar between keys, and brackets in strings that balance out', () => {
+    const grammar = '{"event_type":10 "time":"2025-01-01T00:00:00Z","process":{}}';
+    expect(scanHeader(grammar)).toBeNull();
+    expect(quick(grammar)).toMatchObject({ eventType: 10, time: '2025-01-01T00:00:00Z' });
+    // A nested header-named key (no real ES message has one) placed at depth 1 by a '}' inside a
+    // string and re-balanced by a '{' in a later string: the raw counts cannot tell.
+    const decoy = '{"x":{"a":"}","time":"nested"},"b":"{","event_type":3}';
+    expect(scanHeader(decoy)).toEqual(expected(decoy));
+    expect(quick(decoy)).toMatchObject({ eventType: 3, time: 'nested' });
+  });
+});
