@@ -240,7 +240,7 @@ class FastParser {
   private quotedValue(p: number, end: number): string {
     const t = this.t;
     const body = t.slice(p + 1, end - 1);
-    if (t.charCodeAt(p) === 39) return body.includes("''") ? body.replace(/''/g, "'") : body;
+    if (t.charCodeAt(p) === 39) return body.includes("''") ? body.split("''").join("'") : body;
     if (!body.includes('\\')) return body;
     let out = '';
     for (let i = 0; i < body.length; i++) {
