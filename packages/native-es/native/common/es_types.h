@@ -196,6 +196,268 @@ struct es_event_sudo_t {
   es_string_token_t command;
 };
 
+// ---- 13.0+ user-space events (ESMessage.h; pointer members of es_events_t). Optional strings are
+// null tokens; optional processes / audit tokens are null pointers. instigator_token members are
+// message version >= 8 (macOS 15). Apple's one-member `union { uid_t uid; }` uids are plain here.
+struct es_btm_launch_item_t {
+  uint32_t item_type;  // es_btm_item_type_t
+  bool legacy;
+  bool managed;
+  uint32_t uid;
+  es_string_token_t item_url;
+  es_string_token_t app_url;  // optional
+};
+struct es_event_btm_launch_item_add_t {
+  es_process_t* instigator;  // nullable
+  es_process_t* app;         // nullable
+  es_btm_launch_item_t* item;
+  es_string_token_t executable_path;  // optional
+  audit_token_t* instigator_token;    // v8, nullable
+  audit_token_t* app_token;           // v8, nullable
+};
+struct es_event_btm_launch_item_remove_t {
+  es_process_t* instigator;  // nullable
+  es_process_t* app;         // nullable
+  es_btm_launch_item_t* item;
+  audit_token_t* instigator_token;  // v8, nullable
+  audit_token_t* app_token;         // v8, nullable
+};
+
+enum es_authentication_type_t : uint32_t {
+  ES_AUTHENTICATION_TYPE_OD = 0,
+  ES_AUTHENTICATION_TYPE_TOUCHID = 1,
+  ES_AUTHENTICATION_TYPE_TOKEN = 2,
+  ES_AUTHENTICATION_TYPE_AUTO_UNLOCK = 3,
+};
+struct es_event_authentication_od_t {
+  es_process_t* instigator;  // nullable
+  es_string_token_t record_type;
+  es_string_token_t record_name;
+  es_string_token_t node_name;
+  es_string_token_t db_path;      // optional
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_authentication_touchid_t {
+  es_process_t* instigator;  // nullable
+  uint32_t touchid_mode;     // es_touchid_mode_t
+  bool has_uid;
+  uint32_t uid;                    // when has_uid
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_authentication_token_t {
+  es_process_t* instigator;  // nullable
+  es_string_token_t pubkey_hash;
+  es_string_token_t token_id;
+  es_string_token_t kerberos_principal;  // optional
+  audit_token_t instigator_token;        // v8
+};
+struct es_event_authentication_auto_unlock_t {
+  es_string_token_t username;
+  uint32_t type;  // es_auto_unlock_type_t
+};
+struct es_event_authentication_t {
+  bool success;
+  es_authentication_type_t type;
+  struct {  // Apple: a union of non-null pointers, selected by `type`
+    es_event_authentication_od_t* od;
+    es_event_authentication_touchid_t* touchid;
+    es_event_authentication_token_t* token;
+    es_event_authentication_auto_unlock_t* auto_unlock;
+  } data;
+};
+
+struct es_event_xp_malware_detected_t {
+  es_string_token_t signature_version;
+  es_string_token_t malware_identifier;
+  es_string_token_t incident_identifier;
+  es_string_token_t detected_path;
+};
+struct es_event_xp_malware_remediated_t {
+  es_string_token_t signature_version;
+  es_string_token_t malware_identifier;
+  es_string_token_t incident_identifier;
+  es_string_token_t action_type;
+  bool success;
+  es_string_token_t result_description;
+  es_string_token_t remediated_path;               // optional
+  audit_token_t* remediated_process_audit_token;  // nullable
+};
+
+// lw_session_login / logout / lock / unlock share one shape.
+struct es_event_lw_session_login_t { es_string_token_t username; uint32_t graphical_session_id; };
+using es_event_lw_session_logout_t = es_event_lw_session_login_t;
+using es_event_lw_session_lock_t = es_event_lw_session_login_t;
+using es_event_lw_session_unlock_t = es_event_lw_session_login_t;
+
+struct es_event_screensharing_attach_t {
+  bool success;
+  uint32_t source_address_type;  // es_address_type_t
+  es_string_token_t source_address;           // optional
+  es_string_token_t viewer_appleid;           // optional
+  es_string_token_t authentication_type;
+  es_string_token_t authentication_username;  // optional
+  es_string_token_t session_username;         // optional
+  bool existing_session;
+  uint32_t graphical_session_id;
+};
+struct es_event_screensharing_detach_t {
+  uint32_t source_address_type;
+  es_string_token_t source_address;  // optional
+  es_string_token_t viewer_appleid;  // optional
+  uint32_t graphical_session_id;
+};
+
+struct es_event_openssh_login_t {
+  bool success;
+  uint32_t result_type;  // es_openssh_login_result_type_t
+  uint32_t source_address_type;
+  es_string_token_t source_address;
+  es_string_token_t username;
+  bool has_uid;
+  uint32_t uid;  // when has_uid
+};
+struct es_event_openssh_logout_t {
+  uint32_t source_address_type;
+  es_string_token_t source_address;
+  es_string_token_t username;
+  uint32_t uid;
+};
+
+struct es_event_login_login_t {
+  bool success;
+  es_string_token_t failure_message;  // optional
+  es_string_token_t username;
+  bool has_uid;
+  uint32_t uid;  // when has_uid
+};
+struct es_event_login_logout_t { es_string_token_t username; uint32_t uid; };
+
+// 14.0+
+struct es_event_su_t {
+  bool success;
+  es_string_token_t failure_message;  // optional
+  uint32_t from_uid;
+  es_string_token_t from_username;
+  bool has_to_uid;
+  uint32_t to_uid;                // when has_to_uid
+  es_string_token_t to_username;  // optional
+  es_string_token_t shell;        // optional
+  size_t argc;
+  es_string_token_t* argv;
+  size_t env_count;
+  es_string_token_t* env;
+};
+
+enum es_od_member_type_t : uint32_t {
+  ES_OD_MEMBER_TYPE_USER_NAME = 0,
+  ES_OD_MEMBER_TYPE_USER_UUID = 1,
+  ES_OD_MEMBER_TYPE_GROUP_UUID = 2,
+};
+struct es_od_member_id_t {
+  es_od_member_type_t member_type;
+  struct {  // Apple: a union selected by member_type
+    uint8_t uuid[16];
+    es_string_token_t name;
+  } member_value;
+};
+struct es_od_member_id_array_t {
+  es_od_member_type_t member_type;
+  size_t member_count;
+  struct {  // Apple: a union of array pointers selected by member_type
+    const uint8_t (*uuids)[16];
+    es_string_token_t* names;
+  } member_array;
+};
+struct es_event_od_group_add_t {
+  es_process_t* instigator;  // nullable
+  int32_t error_code;
+  es_string_token_t group_name;
+  es_od_member_id_t* member;
+  es_string_token_t node_name;
+  es_string_token_t db_path;       // optional
+  audit_token_t instigator_token;  // v8
+};
+using es_event_od_group_remove_t = es_event_od_group_add_t;
+struct es_event_od_group_set_t {
+  es_process_t* instigator;
+  int32_t error_code;
+  es_string_token_t group_name;
+  es_od_member_id_array_t* members;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_od_modify_password_t {
+  es_process_t* instigator;
+  int32_t error_code;
+  uint32_t account_type;  // es_od_account_type_t
+  es_string_token_t account_name;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+// od_create_user / od_disable_user / od_enable_user / od_delete_user share one shape.
+struct es_event_od_create_user_t {
+  es_process_t* instigator;
+  int32_t error_code;
+  es_string_token_t user_name;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+using es_event_od_disable_user_t = es_event_od_create_user_t;
+using es_event_od_enable_user_t = es_event_od_create_user_t;
+using es_event_od_delete_user_t = es_event_od_create_user_t;
+// od_create_group / od_delete_group.
+struct es_event_od_create_group_t {
+  es_process_t* instigator;
+  int32_t error_code;
+  es_string_token_t group_name;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+using es_event_od_delete_group_t = es_event_od_create_group_t;
+// od_attribute_value_add / od_attribute_value_remove.
+struct es_event_od_attribute_value_add_t {
+  es_process_t* instigator;
+  int32_t error_code;
+  uint32_t record_type;  // es_od_record_type_t
+  es_string_token_t record_name;
+  es_string_token_t attribute_name;
+  es_string_token_t attribute_value;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+using es_event_od_attribute_value_remove_t = es_event_od_attribute_value_add_t;
+struct es_event_od_attribute_set_t {
+  es_process_t* instigator;
+  int32_t error_code;
+  uint32_t record_type;
+  es_string_token_t record_name;
+  es_string_token_t attribute_name;
+  size_t attribute_value_count;
+  es_string_token_t* attribute_value_array;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+
+// 15.4+
+struct es_event_tcc_modify_t {
+  es_string_token_t service;
+  es_string_token_t identity;
+  uint32_t identity_type;  // es_tcc_identity_type_t
+  uint32_t update_type;    // es_tcc_event_type_t
+  audit_token_t instigator_token;
+  es_process_t* instigator;          // nullable
+  audit_token_t* responsible_token;  // nullable
+  es_process_t* responsible;         // nullable
+  uint32_t right;   // es_tcc_authorization_right_t
+  uint32_t reason;  // es_tcc_authorization_reason_t
+};
+
 // Not a union: the mirror is filled by hand and must stay trivially safe to zero.
 struct es_events_t {
   es_event_exec_t exec;
@@ -226,6 +488,36 @@ struct es_events_t {
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
   es_event_sudo_t* sudo;
+  es_event_authentication_t* authentication;
+  es_event_xp_malware_detected_t* xp_malware_detected;
+  es_event_xp_malware_remediated_t* xp_malware_remediated;
+  es_event_lw_session_login_t* lw_session_login;
+  es_event_lw_session_logout_t* lw_session_logout;
+  es_event_lw_session_lock_t* lw_session_lock;
+  es_event_lw_session_unlock_t* lw_session_unlock;
+  es_event_screensharing_attach_t* screensharing_attach;
+  es_event_screensharing_detach_t* screensharing_detach;
+  es_event_openssh_login_t* openssh_login;
+  es_event_openssh_logout_t* openssh_logout;
+  es_event_login_login_t* login_login;
+  es_event_login_logout_t* login_logout;
+  es_event_btm_launch_item_add_t* btm_launch_item_add;
+  es_event_btm_launch_item_remove_t* btm_launch_item_remove;
+  es_event_su_t* su;
+  es_event_od_group_add_t* od_group_add;
+  es_event_od_group_remove_t* od_group_remove;
+  es_event_od_group_set_t* od_group_set;
+  es_event_od_modify_password_t* od_modify_password;
+  es_event_od_disable_user_t* od_disable_user;
+  es_event_od_enable_user_t* od_enable_user;
+  es_event_od_attribute_value_add_t* od_attribute_value_add;
+  es_event_od_attribute_value_remove_t* od_attribute_value_remove;
+  es_event_od_attribute_set_t* od_attribute_set;
+  es_event_od_create_user_t* od_create_user;
+  es_event_od_create_group_t* od_create_group;
+  es_event_od_delete_user_t* od_delete_user;
+  es_event_od_delete_group_t* od_delete_group;
+  es_event_tcc_modify_t* tcc_modify;
 };
 
 // es_event_type_t values (NOTIFY members the translator renders; reference/esf.md §1).
@@ -258,6 +550,36 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_PROC_CHECK = 86,
   ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE = 97,
   ES_EVENT_TYPE_NOTIFY_SUDO = 131,
+  ES_EVENT_TYPE_NOTIFY_AUTHENTICATION = 111,
+  ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED = 112,
+  ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED = 113,
+  ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN = 114,
+  ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT = 115,
+  ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK = 116,
+  ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK = 117,
+  ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH = 118,
+  ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH = 119,
+  ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN = 120,
+  ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT = 121,
+  ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN = 122,
+  ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT = 123,
+  ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD = 124,
+  ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE = 125,
+  ES_EVENT_TYPE_NOTIFY_SU = 128,
+  ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD = 132,
+  ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE = 133,
+  ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET = 134,
+  ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD = 135,
+  ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER = 136,
+  ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER = 137,
+  ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD = 138,
+  ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE = 139,
+  ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET = 140,
+  ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER = 141,
+  ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP = 142,
+  ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER = 143,
+  ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP = 144,
+  ES_EVENT_TYPE_NOTIFY_TCC_MODIFY = 147,
 };
 
 enum es_action_type_t : uint32_t { ES_ACTION_TYPE_AUTH = 0, ES_ACTION_TYPE_NOTIFY = 1 };

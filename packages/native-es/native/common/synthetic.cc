@@ -69,6 +69,20 @@ std::unique_ptr<OwnedMessage> Base(uint32_t version, uint32_t type, uint64_t seq
   return m;
 }
 
+audit_token_t* TokenPtr(OwnedMessage& m, uint32_t pid, uint32_t pidversion) {
+  audit_token_t* t = m.New<audit_token_t>();
+  Token(*t, pid, pidversion);
+  return t;
+}
+
+es_string_token_t* Tokens(OwnedMessage& m, const std::vector<std::string>& items) {
+  return m.List(items)->data();
+}
+
+constexpr es_string_token_t kNoString{0, nullptr};
+const char* const kNode = "/Local/Default";
+const char* const kDb = "/var/db/dslocal/nodes/Default";
+
 }  // namespace
 
 std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
@@ -285,6 +299,297 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     static es_event_sudo_t denied{};
     denied = {false, &ri, true, 501, {5, "alice"}, false, 0, {0, nullptr}, {0, nullptr}};
     m->msg.event.sudo = &denied;
+    out.push_back(std::move(m));
+  }
+  // ---- 13.0+ user-space events (pointer payloads owned by the message) ----
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHENTICATION, 36);
+    auto* e = m->New<es_event_authentication_t>();
+    auto* od = m->New<es_event_authentication_od_t>();
+    *od = {Proc(*m, 700, 1, "/System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow", false), m->Tok("Users"),
+           m->Tok("alice"), m->Tok(kNode), m->Tok(kDb), {}};
+    Token(od->instigator_token, 700, 1);
+    e->success = true;
+    e->type = ES_AUTHENTICATION_TYPE_OD;
+    e->data.od = od;
+    m->msg.event.authentication = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHENTICATION, 37);
+    auto* e = m->New<es_event_authentication_t>();
+    auto* t = m->New<es_event_authentication_touchid_t>();
+    *t = {nullptr, 0, true, 501, {}};
+    Token(t->instigator_token, 701, 2);
+    *e = {true, ES_AUTHENTICATION_TYPE_TOUCHID, {}};
+    e->data.touchid = t;
+    m->msg.event.authentication = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHENTICATION, 38);
+    auto* e = m->New<es_event_authentication_t>();
+    auto* t = m->New<es_event_authentication_token_t>();
+    *t = {Proc(*m, 702, 1, "/usr/sbin/sshd", false), m->Tok("A1B2C3"), m->Tok("com.apple.pivtoken:1234"), kNoString, {}};
+    Token(t->instigator_token, 702, 1);
+    *e = {false, ES_AUTHENTICATION_TYPE_TOKEN, {}};
+    e->data.token = t;
+    m->msg.event.authentication = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHENTICATION, 39);
+    auto* e = m->New<es_event_authentication_t>();
+    auto* t = m->New<es_event_authentication_auto_unlock_t>();
+    *t = {m->Tok("alice"), 1};
+    *e = {true, ES_AUTHENTICATION_TYPE_AUTO_UNLOCK, {}};
+    e->data.auto_unlock = t;
+    m->msg.event.authentication = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED, 40);
+    auto* e = m->New<es_event_xp_malware_detected_t>();
+    *e = {m->Tok("5285"), m->Tok("OSX.Adload.A"), m->Tok("ABCD-1234"), m->Tok("/Users/a/Downloads/x.app")};
+    m->msg.event.xp_malware_detected = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED, 41);
+    auto* e = m->New<es_event_xp_malware_remediated_t>();
+    *e = {m->Tok("5285"), m->Tok("OSX.Adload.A"), m->Tok("ABCD-1234"), m->Tok("path_delete"), true, m->Tok("deleted"),
+          m->Tok("/Users/a/Downloads/x.app"), TokenPtr(*m, 703, 5)};
+    m->msg.event.xp_malware_remediated = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED, 42);
+    auto* e = m->New<es_event_xp_malware_remediated_t>();
+    *e = {m->Tok("5285"), m->Tok("OSX.Adload.A"), m->Tok("ABCD-1234"), m->Tok("process_kill"), false, m->Tok("not found"), kNoString, nullptr};
+    m->msg.event.xp_malware_remediated = e;
+    out.push_back(std::move(m));
+  }
+  {
+    const uint32_t lw[4] = {ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN, ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT,
+                            ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK, ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK};
+    for (int i = 0; i < 4; i++) {
+      auto m = Base(v, lw[i], 43 + i);
+      auto* e = m->New<es_event_lw_session_login_t>();
+      *e = {m->Tok("alice"), 257};
+      if (i == 0) m->msg.event.lw_session_login = e;
+      if (i == 1) m->msg.event.lw_session_logout = e;
+      if (i == 2) m->msg.event.lw_session_lock = e;
+      if (i == 3) m->msg.event.lw_session_unlock = e;
+      out.push_back(std::move(m));
+    }
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH, 47);
+    auto* e = m->New<es_event_screensharing_attach_t>();
+    *e = {true, 1, m->Tok("192.168.1.20"), kNoString, m->Tok("VNC"), kNoString, m->Tok("alice"), true, 257};
+    m->msg.event.screensharing_attach = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH, 48);
+    auto* e = m->New<es_event_screensharing_detach_t>();
+    *e = {1, m->Tok("192.168.1.20"), kNoString, 257};
+    m->msg.event.screensharing_detach = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN, 49);
+    auto* e = m->New<es_event_openssh_login_t>();
+    *e = {true, 2, 1, m->Tok("10.0.0.5"), m->Tok("alice"), true, 501};
+    m->msg.event.openssh_login = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN, 50);
+    auto* e = m->New<es_event_openssh_login_t>();
+    *e = {false, 9, 2, m->Tok("fe80::1"), m->Tok("admin"), false, 0};  // invalid user: no uid
+    m->msg.event.openssh_login = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT, 51);
+    auto* e = m->New<es_event_openssh_logout_t>();
+    *e = {1, m->Tok("10.0.0.5"), m->Tok("alice"), 501};
+    m->msg.event.openssh_logout = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN, 52);
+    auto* e = m->New<es_event_login_login_t>();
+    *e = {true, kNoString, m->Tok("alice"), true, 501};
+    m->msg.event.login_login = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN, 53);
+    auto* e = m->New<es_event_login_login_t>();
+    *e = {false, m->Tok("Login incorrect"), m->Tok("bob"), false, 0};
+    m->msg.event.login_login = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT, 54);
+    auto* e = m->New<es_event_login_logout_t>();
+    *e = {m->Tok("alice"), 501};
+    m->msg.event.login_logout = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD, 55);
+    auto* item = m->New<es_btm_launch_item_t>();
+    *item = {3, true, false, 501, m->Tok("file:///Users/alice/Library/LaunchAgents/com.example.agent.plist"), kNoString};
+    auto* e = m->New<es_event_btm_launch_item_add_t>();
+    *e = {Proc(*m, 704, 1, "/Users/Shared/.cache/agent", true), nullptr, item, m->Tok("/Users/Shared/.cache/agent"),
+          TokenPtr(*m, 704, 1), nullptr};
+    m->msg.event.btm_launch_item_add = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD, 56);
+    auto* item = m->New<es_btm_launch_item_t>();
+    *item = {2, false, true, 501, m->Tok("Contents/Library/LoginItems/Helper.app"), m->Tok("file:///Applications/Example.app/")};
+    auto* e = m->New<es_event_btm_launch_item_add_t>();
+    *e = {nullptr, Proc(*m, 705, 1, "/Applications/Example.app/Contents/MacOS/Example", true), item, kNoString, nullptr,
+          TokenPtr(*m, 705, 1)};
+    m->msg.event.btm_launch_item_add = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE, 57);
+    auto* item = m->New<es_btm_launch_item_t>();
+    *item = {4, true, false, 0, m->Tok("file:///Library/LaunchDaemons/com.example.d.plist"), kNoString};
+    auto* e = m->New<es_event_btm_launch_item_remove_t>();
+    *e = {Proc(*m, 706, 1, "/usr/bin/sfltool", false), nullptr, item, TokenPtr(*m, 706, 1), nullptr};
+    m->msg.event.btm_launch_item_remove = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SU, 58);
+    auto* e = m->New<es_event_su_t>();
+    *e = {true, kNoString, 501, m->Tok("alice"), true, 0, m->Tok("root"), m->Tok("/bin/sh"), 2, Tokens(*m, {"su", "-"}), 1,
+          Tokens(*m, {"TERM=xterm"})};
+    m->msg.event.su = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SU, 59);
+    auto* e = m->New<es_event_su_t>();
+    *e = {false, m->Tok("Sorry"), 501, m->Tok("alice"), false, 0, kNoString, kNoString, 0, nullptr, 0, nullptr};
+    m->msg.event.su = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD, 60);
+    auto* mem = m->New<es_od_member_id_t>();
+    mem->member_type = ES_OD_MEMBER_TYPE_USER_NAME;
+    mem->member_value.name = m->Tok("support");
+    auto* e = m->New<es_event_od_group_add_t>();
+    *e = {Proc(*m, 707, 1, "/usr/sbin/dseditgroup", false), 0, m->Tok("admin"), mem, m->Tok(kNode), m->Tok(kDb), {}};
+    Token(e->instigator_token, 707, 1);
+    m->msg.event.od_group_add = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE, 61);
+    auto* mem = m->New<es_od_member_id_t>();
+    mem->member_type = ES_OD_MEMBER_TYPE_USER_UUID;
+    for (int i = 0; i < 16; i++) mem->member_value.uuid[i] = (uint8_t)(0x10 + i);
+    auto* e = m->New<es_event_od_group_remove_t>();
+    *e = {nullptr, 0, m->Tok("admin"), mem, m->Tok("/LDAPv3/ldap.example.com"), kNoString, {}};
+    Token(e->instigator_token, 708, 1);
+    m->msg.event.od_group_remove = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET, 62);
+    auto* ms = m->New<es_od_member_id_array_t>();
+    ms->member_type = ES_OD_MEMBER_TYPE_USER_NAME;
+    ms->member_count = 2;
+    ms->member_array.names = Tokens(*m, {"alice", "bob"});
+    auto* e = m->New<es_event_od_group_set_t>();
+    *e = {Proc(*m, 707, 1, "/usr/sbin/dseditgroup", false), 0, m->Tok("staff"), ms, m->Tok(kNode), m->Tok(kDb), {}};
+    Token(e->instigator_token, 707, 1);
+    m->msg.event.od_group_set = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD, 63);
+    auto* e = m->New<es_event_od_modify_password_t>();
+    *e = {Proc(*m, 709, 1, "/usr/bin/dscl", false), 0, 0, m->Tok("alice"), m->Tok(kNode), m->Tok(kDb), {}};
+    Token(e->instigator_token, 709, 1);
+    m->msg.event.od_modify_password = e;
+    out.push_back(std::move(m));
+  }
+  {
+    // od_disable_user, od_enable_user, od_create_user, od_delete_user: one shape.
+    const struct { uint32_t type; const char* user; int32_t err; } users[4] = {
+        {ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER, "bob", 0}, {ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER, "bob", 0},
+        {ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER, "support", 0}, {ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER, "bob", 5000}};
+    for (int i = 0; i < 4; i++) {
+      auto m = Base(v, users[i].type, 64 + i);
+      auto* e = m->New<es_event_od_create_user_t>();
+      *e = {Proc(*m, 709, 1, "/usr/bin/dscl", false), users[i].err, m->Tok(users[i].user), m->Tok(kNode), m->Tok(kDb), {}};
+      Token(e->instigator_token, 709, 1);
+      if (i == 0) m->msg.event.od_disable_user = e;
+      if (i == 1) m->msg.event.od_enable_user = e;
+      if (i == 2) m->msg.event.od_create_user = e;
+      if (i == 3) m->msg.event.od_delete_user = e;
+      out.push_back(std::move(m));
+    }
+  }
+  {
+    for (int i = 0; i < 2; i++) {
+      auto m = Base(v, i == 0 ? ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP : ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP, 68 + i);
+      auto* e = m->New<es_event_od_create_group_t>();
+      *e = {Proc(*m, 707, 1, "/usr/sbin/dseditgroup", false), 0, m->Tok("ops"), m->Tok(kNode), m->Tok(kDb), {}};
+      Token(e->instigator_token, 707, 1);
+      if (i == 0) m->msg.event.od_create_group = e;
+      if (i == 1) m->msg.event.od_delete_group = e;
+      out.push_back(std::move(m));
+    }
+  }
+  {
+    for (int i = 0; i < 2; i++) {
+      auto m = Base(v, i == 0 ? ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD : ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE, 70 + i);
+      auto* e = m->New<es_event_od_attribute_value_add_t>();
+      *e = {Proc(*m, 709, 1, "/usr/bin/dscl", false), 0, 0, m->Tok("alice"), m->Tok("dsAttrTypeStandard:AuthenticationAuthority"),
+            m->Tok(";ShadowHash;"), m->Tok(kNode), m->Tok(kDb), {}};
+      Token(e->instigator_token, 709, 1);
+      if (i == 0) m->msg.event.od_attribute_value_add = e;
+      if (i == 1) m->msg.event.od_attribute_value_remove = e;
+      out.push_back(std::move(m));
+    }
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET, 72);
+    auto* e = m->New<es_event_od_attribute_set_t>();
+    *e = {Proc(*m, 709, 1, "/usr/bin/dscl", false), 0, 0, m->Tok("alice"), m->Tok("dsAttrTypeStandard:UserShell"), 1,
+          Tokens(*m, {"/bin/zsh"}), m->Tok(kNode), m->Tok(kDb), {}};
+    Token(e->instigator_token, 709, 1);
+    m->msg.event.od_attribute_set = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_TCC_MODIFY, 73);
+    auto* e = m->New<es_event_tcc_modify_t>();
+    *e = {m->Tok("kTCCServiceScreenCapture"), m->Tok("/Users/Shared/.cache/agent"), 1, 1, {},
+          Proc(*m, 710, 1, "/System/Library/PrivateFrameworks/TCC.framework/Support/tccd", false), nullptr, nullptr, 2, 5};
+    Token(e->instigator_token, 710, 1);
+    m->msg.event.tcc_modify = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_TCC_MODIFY, 74);
+    auto* e = m->New<es_event_tcc_modify_t>();
+    *e = {m->Tok("kTCCServiceAccessibility"), m->Tok("com.example.app"), 0, 3, {}, nullptr, TokenPtr(*m, 712, 1),
+          Proc(*m, 712, 1, "/Applications/Example.app/Contents/MacOS/Example", true), 0, 2};
+    Token(e->instigator_token, 711, 1);
+    m->msg.event.tcc_modify = e;
     out.push_back(std::move(m));
   }
   return out;

@@ -75,6 +75,58 @@ Napi::Value Proc(Napi::Env env, const es_process_t* p, uint32_t v) {
   return TranslateProcess(env, p, v);
 }
 
+// A nullable audit_token_t* (btm/tcc/xp tokens): null or the version's token shape.
+Napi::Value TokenPtr(Napi::Env env, const audit_token_t* t, uint32_t v) {
+  if (t == nullptr) return env.Null();
+  return Token(env, *t, v);
+}
+
+Napi::Value StrArray(Napi::Env env, const es_string_token_t* a, size_t n) {
+  if (a == nullptr) n = 0;
+  Napi::Array out = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; i++) out.Set((uint32_t)i, Str(env, a[i]));
+  return out;
+}
+
+// uuid_t as the canonical upper-case string (8-4-4-4-12).
+Napi::Value Uuid(Napi::Env env, const uint8_t* u) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string s;
+  for (int i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    s += kHex[u[i] >> 4];
+    s += kHex[u[i] & 15];
+  }
+  return Napi::String::New(env, s);
+}
+
+Napi::Object OdMember(Napi::Env env, const es_od_member_id_t* m) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("member_type", Napi::Number::New(env, m->member_type));
+  Napi::Object val = Napi::Object::New(env);
+  if (m->member_type == ES_OD_MEMBER_TYPE_USER_NAME) {
+    val.Set("name", Str(env, m->member_value.name));
+  } else {
+    val.Set("uuid", Uuid(env, m->member_value.uuid));
+  }
+  o.Set("member_value", val);
+  return o;
+}
+
+// The od_* events: instigator and error_code first, node_name / db_path / instigator_token (v8) last.
+template <class E, class F>
+Napi::Value Od(Napi::Env env, const E* e, uint32_t v, F middle) {
+  Napi::Object o = Napi::Object::New(env);
+  if (e == nullptr) return o;
+  o.Set("instigator", Proc(env, e->instigator, v));
+  o.Set("error_code", Napi::Number::New(env, e->error_code));
+  middle(o, *e);
+  o.Set("node_name", Str(env, e->node_name));
+  o.Set("db_path", Str(env, e->db_path));
+  if (v >= 8) o.Set("instigator_token", Token(env, e->instigator_token, v));
+  return o;
+}
+
 Napi::Object Exec(Napi::Env env, const es_event_exec_t& e, uint32_t v) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("target", Proc(env, e.target, v));
@@ -105,7 +157,9 @@ Napi::Object Exec(Napi::Env env, const es_event_exec_t& e, uint32_t v) {
   return o;
 }
 
-Napi::Object Payload(Napi::Env env, const es_message_t* m) {
+Napi::Value UserSpacePayload(Napi::Env env, const es_message_t* m);
+
+Napi::Value Payload(Napi::Env env, const es_message_t* m) {
   const uint32_t v = m->version;
   const es_events_t& ev = m->event;
   Napi::Object o = Napi::Object::New(env);
@@ -272,6 +326,301 @@ Napi::Object Payload(Napi::Env env, const es_message_t* m) {
       break;
     }
     case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED:
+      break;
+    default:
+      return UserSpacePayload(env, m);
+  }
+  return o;
+}
+
+// 13.0+ events (pointer payloads). A null payload pointer (never sent by Apple) renders as {}.
+Napi::Value UserSpacePayload(Napi::Env env, const es_message_t* m) {
+  const uint32_t v = m->version;
+  const es_events_t& ev = m->event;
+  Napi::Object o = Napi::Object::New(env);
+  auto num = [&](const char* k, double x) { o.Set(k, Napi::Number::New(env, x)); };
+  auto boolean = [&](const char* k, bool x) { o.Set(k, Napi::Boolean::New(env, x)); };
+  auto str = [&](const char* k, const es_string_token_t& t) { o.Set(k, Str(env, t)); };
+  switch (m->event_type) {
+    case ES_EVENT_TYPE_NOTIFY_AUTHENTICATION: {
+      const es_event_authentication_t* e = ev.authentication;
+      if (e == nullptr) break;
+      boolean("success", e->success);
+      num("type", e->type);
+      Napi::Object data = Napi::Object::New(env);
+      Napi::Object d = Napi::Object::New(env);
+      switch (e->type) {
+        case ES_AUTHENTICATION_TYPE_OD:
+          if (const es_event_authentication_od_t* x = e->data.od) {
+            d.Set("instigator", Proc(env, x->instigator, v));
+            d.Set("record_type", Str(env, x->record_type));
+            d.Set("record_name", Str(env, x->record_name));
+            d.Set("node_name", Str(env, x->node_name));
+            d.Set("db_path", Str(env, x->db_path));
+            if (v >= 8) d.Set("instigator_token", Token(env, x->instigator_token, v));
+            data.Set("od", d);
+          }
+          break;
+        case ES_AUTHENTICATION_TYPE_TOUCHID:
+          if (const es_event_authentication_touchid_t* x = e->data.touchid) {
+            d.Set("instigator", Proc(env, x->instigator, v));
+            d.Set("touchid_mode", Napi::Number::New(env, x->touchid_mode));
+            d.Set("has_uid", Napi::Boolean::New(env, x->has_uid));
+            if (x->has_uid) d.Set("uid", Napi::Number::New(env, x->uid));  // the union is unset otherwise
+            if (v >= 8) d.Set("instigator_token", Token(env, x->instigator_token, v));
+            data.Set("touchid", d);
+          }
+          break;
+        case ES_AUTHENTICATION_TYPE_TOKEN:
+          if (const es_event_authentication_token_t* x = e->data.token) {
+            d.Set("instigator", Proc(env, x->instigator, v));
+            d.Set("pubkey_hash", Str(env, x->pubkey_hash));
+            d.Set("token_id", Str(env, x->token_id));
+            d.Set("kerberos_principal", Str(env, x->kerberos_principal));
+            if (v >= 8) d.Set("instigator_token", Token(env, x->instigator_token, v));
+            data.Set("token", d);
+          }
+          break;
+        case ES_AUTHENTICATION_TYPE_AUTO_UNLOCK:
+          if (const es_event_authentication_auto_unlock_t* x = e->data.auto_unlock) {
+            d.Set("username", Str(env, x->username));
+            d.Set("type", Napi::Number::New(env, x->type));
+            data.Set("auto_unlock", d);
+          }
+          break;
+      }
+      o.Set("data", data);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED: {
+      const es_event_xp_malware_detected_t* e = ev.xp_malware_detected;
+      if (e == nullptr) break;
+      str("signature_version", e->signature_version);
+      str("malware_identifier", e->malware_identifier);
+      str("incident_identifier", e->incident_identifier);
+      str("detected_path", e->detected_path);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED: {
+      const es_event_xp_malware_remediated_t* e = ev.xp_malware_remediated;
+      if (e == nullptr) break;
+      str("signature_version", e->signature_version);
+      str("malware_identifier", e->malware_identifier);
+      str("incident_identifier", e->incident_identifier);
+      str("action_type", e->action_type);
+      boolean("success", e->success);
+      str("result_description", e->result_description);
+      str("remediated_path", e->remediated_path);
+      o.Set("remediated_process_audit_token", TokenPtr(env, e->remediated_process_audit_token, v));
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN:
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT:
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK:
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK: {
+      const es_event_lw_session_login_t* e = m->event_type == ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN    ? ev.lw_session_login
+                                             : m->event_type == ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT ? ev.lw_session_logout
+                                             : m->event_type == ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK   ? ev.lw_session_lock
+                                                                                                       : ev.lw_session_unlock;
+      if (e == nullptr) break;
+      str("username", e->username);
+      num("graphical_session_id", e->graphical_session_id);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH: {
+      const es_event_screensharing_attach_t* e = ev.screensharing_attach;
+      if (e == nullptr) break;
+      boolean("success", e->success);
+      num("source_address_type", e->source_address_type);
+      str("source_address", e->source_address);
+      str("viewer_appleid", e->viewer_appleid);
+      str("authentication_type", e->authentication_type);
+      str("authentication_username", e->authentication_username);
+      str("session_username", e->session_username);
+      boolean("existing_session", e->existing_session);
+      num("graphical_session_id", e->graphical_session_id);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH: {
+      const es_event_screensharing_detach_t* e = ev.screensharing_detach;
+      if (e == nullptr) break;
+      num("source_address_type", e->source_address_type);
+      str("source_address", e->source_address);
+      str("viewer_appleid", e->viewer_appleid);
+      num("graphical_session_id", e->graphical_session_id);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN: {
+      const es_event_openssh_login_t* e = ev.openssh_login;
+      if (e == nullptr) break;
+      boolean("success", e->success);
+      num("result_type", e->result_type);
+      num("source_address_type", e->source_address_type);
+      str("source_address", e->source_address);
+      str("username", e->username);
+      boolean("has_uid", e->has_uid);
+      if (e->has_uid) num("uid", e->uid);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT: {
+      const es_event_openssh_logout_t* e = ev.openssh_logout;
+      if (e == nullptr) break;
+      num("source_address_type", e->source_address_type);
+      str("source_address", e->source_address);
+      str("username", e->username);
+      num("uid", e->uid);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN: {
+      const es_event_login_login_t* e = ev.login_login;
+      if (e == nullptr) break;
+      boolean("success", e->success);
+      str("failure_message", e->failure_message);
+      str("username", e->username);
+      boolean("has_uid", e->has_uid);
+      if (e->has_uid) num("uid", e->uid);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT: {
+      const es_event_login_logout_t* e = ev.login_logout;
+      if (e == nullptr) break;
+      str("username", e->username);
+      num("uid", e->uid);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD:
+    case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE: {
+      const bool add = m->event_type == ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD;
+      const es_process_t *instigator, *app;
+      const es_btm_launch_item_t* item;
+      const audit_token_t *itok, *atok;
+      if (add) {
+        const es_event_btm_launch_item_add_t* e = ev.btm_launch_item_add;
+        if (e == nullptr) break;
+        instigator = e->instigator, app = e->app, item = e->item, itok = e->instigator_token, atok = e->app_token;
+      } else {
+        const es_event_btm_launch_item_remove_t* e = ev.btm_launch_item_remove;
+        if (e == nullptr) break;
+        instigator = e->instigator, app = e->app, item = e->item, itok = e->instigator_token, atok = e->app_token;
+      }
+      o.Set("instigator", Proc(env, instigator, v));
+      o.Set("app", Proc(env, app, v));
+      if (item == nullptr) {
+        o.Set("item", env.Null());
+      } else {
+        Napi::Object it = Napi::Object::New(env);
+        it.Set("item_type", Napi::Number::New(env, item->item_type));
+        it.Set("legacy", Napi::Boolean::New(env, item->legacy));
+        it.Set("managed", Napi::Boolean::New(env, item->managed));
+        it.Set("uid", Napi::Number::New(env, item->uid));
+        it.Set("item_url", Str(env, item->item_url));
+        it.Set("app_url", Str(env, item->app_url));
+        o.Set("item", it);
+      }
+      if (add) str("executable_path", ev.btm_launch_item_add->executable_path);
+      if (v >= 8) {
+        o.Set("instigator_token", TokenPtr(env, itok, v));
+        o.Set("app_token", TokenPtr(env, atok, v));
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_SU: {
+      const es_event_su_t* e = ev.su;
+      if (e == nullptr) break;
+      boolean("success", e->success);
+      str("failure_message", e->failure_message);
+      num("from_uid", e->from_uid);
+      str("from_username", e->from_username);
+      boolean("has_to_uid", e->has_to_uid);
+      if (e->has_to_uid) num("to_uid", e->to_uid);
+      str("to_username", e->to_username);
+      str("shell", e->shell);
+      num("argc", (double)e->argc);
+      o.Set("argv", StrArray(env, e->argv, e->argc));
+      num("env_count", (double)e->env_count);
+      o.Set("env", StrArray(env, e->env, e->env_count));
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD:
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE:
+      return Od(env, m->event_type == ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD ? ev.od_group_add : ev.od_group_remove, v,
+                [&](Napi::Object& x, const es_event_od_group_add_t& e) {
+                  x.Set("group_name", Str(env, e.group_name));
+                  x.Set("member", e.member ? (Napi::Value)OdMember(env, e.member) : env.Null());
+                });
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET:
+      return Od(env, ev.od_group_set, v, [&](Napi::Object& x, const es_event_od_group_set_t& e) {
+        x.Set("group_name", Str(env, e.group_name));
+        if (e.members == nullptr) {
+          x.Set("members", env.Null());
+          return;
+        }
+        const es_od_member_id_array_t& ms = *e.members;
+        Napi::Object mo = Napi::Object::New(env);
+        mo.Set("member_type", Napi::Number::New(env, ms.member_type));
+        mo.Set("member_count", Napi::Number::New(env, (double)ms.member_count));
+        Napi::Array arr = Napi::Array::New(env, 0);
+        for (size_t i = 0; i < ms.member_count; i++) {
+          if (ms.member_type == ES_OD_MEMBER_TYPE_USER_NAME) {
+            if (ms.member_array.names) arr.Set((uint32_t)i, Str(env, ms.member_array.names[i]));
+          } else if (ms.member_array.uuids) {
+            arr.Set((uint32_t)i, Uuid(env, ms.member_array.uuids[i]));
+          }
+        }
+        mo.Set("member_array", arr);
+        x.Set("members", mo);
+      });
+    case ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD:
+      return Od(env, ev.od_modify_password, v, [&](Napi::Object& x, const es_event_od_modify_password_t& e) {
+        x.Set("account_type", Napi::Number::New(env, e.account_type));
+        x.Set("account_name", Str(env, e.account_name));
+      });
+    case ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER:
+    case ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER:
+    case ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER:
+    case ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER: {
+      const es_event_od_create_user_t* e = m->event_type == ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER    ? ev.od_create_user
+                                           : m->event_type == ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER ? ev.od_disable_user
+                                           : m->event_type == ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER  ? ev.od_enable_user
+                                                                                                   : ev.od_delete_user;
+      return Od(env, e, v, [&](Napi::Object& x, const es_event_od_create_user_t& u) { x.Set("user_name", Str(env, u.user_name)); });
+    }
+    case ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP:
+    case ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP:
+      return Od(env, m->event_type == ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP ? ev.od_create_group : ev.od_delete_group, v,
+                [&](Napi::Object& x, const es_event_od_create_group_t& g) { x.Set("group_name", Str(env, g.group_name)); });
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD:
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE:
+      return Od(env, m->event_type == ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD ? ev.od_attribute_value_add : ev.od_attribute_value_remove, v,
+                [&](Napi::Object& x, const es_event_od_attribute_value_add_t& a) {
+                  x.Set("record_type", Napi::Number::New(env, a.record_type));
+                  x.Set("record_name", Str(env, a.record_name));
+                  x.Set("attribute_name", Str(env, a.attribute_name));
+                  x.Set("attribute_value", Str(env, a.attribute_value));
+                });
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET:
+      return Od(env, ev.od_attribute_set, v, [&](Napi::Object& x, const es_event_od_attribute_set_t& a) {
+        x.Set("record_type", Napi::Number::New(env, a.record_type));
+        x.Set("record_name", Str(env, a.record_name));
+        x.Set("attribute_name", Str(env, a.attribute_name));
+        x.Set("attribute_value_count", Napi::Number::New(env, (double)a.attribute_value_count));
+        x.Set("attribute_value_array", StrArray(env, a.attribute_value_array, a.attribute_value_count));
+      });
+    case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY: {
+      const es_event_tcc_modify_t* e = ev.tcc_modify;
+      if (e == nullptr) break;
+      str("service", e->service);
+      str("identity", e->identity);
+      num("identity_type", e->identity_type);
+      num("update_type", e->update_type);
+      o.Set("instigator_token", Token(env, e->instigator_token, v));
+      o.Set("instigator", Proc(env, e->instigator, v));
+      o.Set("responsible_token", TokenPtr(env, e->responsible_token, v));
+      o.Set("responsible", Proc(env, e->responsible, v));
+      num("right", e->right);
+      num("reason", e->reason);
+      break;
+    }
     default:
       break;
   }
@@ -310,6 +659,36 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: return "getextattr";
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: return "deleteextattr";
     case ES_EVENT_TYPE_NOTIFY_SUDO: return "sudo";
+    case ES_EVENT_TYPE_NOTIFY_AUTHENTICATION: return "authentication";
+    case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED: return "xp_malware_detected";
+    case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED: return "xp_malware_remediated";
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN: return "lw_session_login";
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT: return "lw_session_logout";
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK: return "lw_session_lock";
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK: return "lw_session_unlock";
+    case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH: return "screensharing_attach";
+    case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH: return "screensharing_detach";
+    case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN: return "openssh_login";
+    case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT: return "openssh_logout";
+    case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN: return "login_login";
+    case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT: return "login_logout";
+    case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD: return "btm_launch_item_add";
+    case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE: return "btm_launch_item_remove";
+    case ES_EVENT_TYPE_NOTIFY_SU: return "su";
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD: return "od_group_add";
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE: return "od_group_remove";
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET: return "od_group_set";
+    case ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD: return "od_modify_password";
+    case ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER: return "od_disable_user";
+    case ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER: return "od_enable_user";
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD: return "od_attribute_value_add";
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE: return "od_attribute_value_remove";
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET: return "od_attribute_set";
+    case ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER: return "od_create_user";
+    case ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP: return "od_create_group";
+    case ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER: return "od_delete_user";
+    case ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP: return "od_delete_group";
+    case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY: return "tcc_modify";
     default: return nullptr;
   }
 }

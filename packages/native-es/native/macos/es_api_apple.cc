@@ -76,6 +76,55 @@ es_process_t* Proc(OwnedMessage& m, const ::es_process_t* p, uint32_t v) {
   return o;
 }
 
+// SDK gates: a member is read only when the SDK declares it AND msg->version carries it.
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 130000
+#define NJ_SDK_13 1
+#endif
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 140000
+#define NJ_SDK_14 1
+#endif
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 150000
+#define NJ_SDK_15 1
+#endif
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 150400
+#define NJ_SDK_15_4 1
+#endif
+
+audit_token_t* TokenPtr(OwnedMessage& m, const ::audit_token_t* t) {
+  if (t == nullptr) return nullptr;
+  audit_token_t* o = m.New<audit_token_t>();
+  Token(*o, *t);
+  return o;
+}
+
+// An Apple (pointer, count) string array → owned tokens (null when Apple's pointer is null).
+es_string_token_t* Tokens(OwnedMessage& m, const ::es_string_token_t* a, size_t n) {
+  if (a == nullptr) return nullptr;
+  std::vector<std::string> items;
+  for (size_t i = 0; i < n; i++) items.emplace_back(a[i].data ? a[i].data : "", a[i].length);
+  auto* l = m.List(items);
+  // A null token inside the array stays null (List copies data; restore the absent ones).
+  for (size_t i = 0; i < n; i++)
+    if (a[i].data == nullptr) (*l)[i] = es_string_token_t{0, nullptr};
+  return l->data();
+}
+
+#if NJ_SDK_14
+// The od_* events' shared members; the caller copies the event-specific ones.
+template <class A, class M>
+M* OdCommon(OwnedMessage& m, const A* a, uint32_t v) {
+  M* y = m.New<M>();
+  y->instigator = Proc(m, a->instigator, v);
+  y->error_code = a->error_code;
+  y->node_name = Tok(m, a->node_name);
+  y->db_path = Tok(m, a->db_path);
+#if NJ_SDK_15
+  if (v >= 8) Token(y->instigator_token, a->instigator_token);
+#endif
+  return y;
+}
+#endif
+
 // Apple message → owned mirror, reading each field only when msg->version carries it.
 OwnedMessage* ToMirror(const ::es_message_t* a) {
   auto* m = new OwnedMessage();
@@ -242,7 +291,7 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR:
       o.event.deleteextattr = {File(*m, e.deleteextattr.target), Tok(*m, e.deleteextattr.extattr)};
       break;
-#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 140000
+#if NJ_SDK_14
     case ES_EVENT_TYPE_NOTIFY_SUDO: {
       const ::es_event_sudo_t* x = e.sudo;
       if (x == nullptr) break;
@@ -263,6 +312,301 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
       o.event.sudo = y;
       break;
     }
+#endif
+#if NJ_SDK_13
+    case ES_EVENT_TYPE_NOTIFY_AUTHENTICATION: {
+      const ::es_event_authentication_t* x = e.authentication;
+      if (x == nullptr) break;
+      auto* y = m->New<es_event_authentication_t>();
+      y->success = x->success;
+      y->type = (es_authentication_type_t)x->type;
+      switch (x->type) {  // the union member named by `type`
+        case ES_AUTHENTICATION_TYPE_OD:
+          if (const auto* a = x->data.od) {
+            auto* b = y->data.od = m->New<es_event_authentication_od_t>();
+            b->instigator = Proc(*m, a->instigator, v);
+            b->record_type = Tok(*m, a->record_type);
+            b->record_name = Tok(*m, a->record_name);
+            b->node_name = Tok(*m, a->node_name);
+            b->db_path = Tok(*m, a->db_path);
+#if NJ_SDK_15
+            if (v >= 8) Token(b->instigator_token, a->instigator_token);
+#endif
+          }
+          break;
+        case ES_AUTHENTICATION_TYPE_TOUCHID:
+          if (const auto* a = x->data.touchid) {
+            auto* b = y->data.touchid = m->New<es_event_authentication_touchid_t>();
+            b->instigator = Proc(*m, a->instigator, v);
+            b->touchid_mode = (uint32_t)a->touchid_mode;
+            b->has_uid = a->has_uid;
+            if (a->has_uid) b->uid = a->uid.uid;
+#if NJ_SDK_15
+            if (v >= 8) Token(b->instigator_token, a->instigator_token);
+#endif
+          }
+          break;
+        case ES_AUTHENTICATION_TYPE_TOKEN:
+          if (const auto* a = x->data.token) {
+            auto* b = y->data.token = m->New<es_event_authentication_token_t>();
+            b->instigator = Proc(*m, a->instigator, v);
+            b->pubkey_hash = Tok(*m, a->pubkey_hash);
+            b->token_id = Tok(*m, a->token_id);
+            b->kerberos_principal = Tok(*m, a->kerberos_principal);
+#if NJ_SDK_15
+            if (v >= 8) Token(b->instigator_token, a->instigator_token);
+#endif
+          }
+          break;
+        case ES_AUTHENTICATION_TYPE_AUTO_UNLOCK:
+          if (const auto* a = x->data.auto_unlock) {
+            auto* b = y->data.auto_unlock = m->New<es_event_authentication_auto_unlock_t>();
+            b->username = Tok(*m, a->username);
+            b->type = (uint32_t)a->type;
+          }
+          break;
+        default:
+          break;
+      }
+      o.event.authentication = y;
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED:
+      if (const auto* x = e.xp_malware_detected) {
+        auto* y = o.event.xp_malware_detected = m->New<es_event_xp_malware_detected_t>();
+        *y = {Tok(*m, x->signature_version), Tok(*m, x->malware_identifier), Tok(*m, x->incident_identifier), Tok(*m, x->detected_path)};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED:
+      if (const auto* x = e.xp_malware_remediated) {
+        auto* y = o.event.xp_malware_remediated = m->New<es_event_xp_malware_remediated_t>();
+        *y = {Tok(*m, x->signature_version), Tok(*m, x->malware_identifier), Tok(*m, x->incident_identifier),
+              Tok(*m, x->action_type), x->success, Tok(*m, x->result_description), Tok(*m, x->remediated_path),
+              TokenPtr(*m, x->remediated_process_audit_token)};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN:
+      if (const auto* x = e.lw_session_login) o.event.lw_session_login = m->New<es_event_lw_session_login_t>(), *o.event.lw_session_login = {Tok(*m, x->username), x->graphical_session_id};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT:
+      if (const auto* x = e.lw_session_logout) o.event.lw_session_logout = m->New<es_event_lw_session_logout_t>(), *o.event.lw_session_logout = {Tok(*m, x->username), x->graphical_session_id};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK:
+      if (const auto* x = e.lw_session_lock) o.event.lw_session_lock = m->New<es_event_lw_session_lock_t>(), *o.event.lw_session_lock = {Tok(*m, x->username), x->graphical_session_id};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK:
+      if (const auto* x = e.lw_session_unlock) o.event.lw_session_unlock = m->New<es_event_lw_session_unlock_t>(), *o.event.lw_session_unlock = {Tok(*m, x->username), x->graphical_session_id};
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH:
+      if (const auto* x = e.screensharing_attach) {
+        auto* y = o.event.screensharing_attach = m->New<es_event_screensharing_attach_t>();
+        *y = {x->success, (uint32_t)x->source_address_type, Tok(*m, x->source_address), Tok(*m, x->viewer_appleid),
+              Tok(*m, x->authentication_type), Tok(*m, x->authentication_username), Tok(*m, x->session_username),
+              x->existing_session, x->graphical_session_id};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH:
+      if (const auto* x = e.screensharing_detach) {
+        auto* y = o.event.screensharing_detach = m->New<es_event_screensharing_detach_t>();
+        *y = {(uint32_t)x->source_address_type, Tok(*m, x->source_address), Tok(*m, x->viewer_appleid), x->graphical_session_id};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN:
+      if (const auto* x = e.openssh_login) {
+        auto* y = o.event.openssh_login = m->New<es_event_openssh_login_t>();
+        *y = {x->success, (uint32_t)x->result_type, (uint32_t)x->source_address_type, Tok(*m, x->source_address),
+              Tok(*m, x->username), x->has_uid, x->has_uid ? (uint32_t)x->uid.uid : 0};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT:
+      if (const auto* x = e.openssh_logout) {
+        auto* y = o.event.openssh_logout = m->New<es_event_openssh_logout_t>();
+        *y = {(uint32_t)x->source_address_type, Tok(*m, x->source_address), Tok(*m, x->username), (uint32_t)x->uid};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN:
+      if (const auto* x = e.login_login) {
+        auto* y = o.event.login_login = m->New<es_event_login_login_t>();
+        *y = {x->success, Tok(*m, x->failure_message), Tok(*m, x->username), x->has_uid, x->has_uid ? (uint32_t)x->uid.uid : 0};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT:
+      if (const auto* x = e.login_logout) {
+        auto* y = o.event.login_logout = m->New<es_event_login_logout_t>();
+        *y = {Tok(*m, x->username), (uint32_t)x->uid};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD:
+    case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE: {
+      auto item = [&](const ::es_btm_launch_item_t* it) -> es_btm_launch_item_t* {
+        if (it == nullptr) return nullptr;
+        auto* b = m->New<es_btm_launch_item_t>();
+        *b = {(uint32_t)it->item_type, it->legacy, it->managed, (uint32_t)it->uid, Tok(*m, it->item_url), Tok(*m, it->app_url)};
+        return b;
+      };
+      if (a->event_type == ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD) {
+        const auto* x = e.btm_launch_item_add;
+        if (x == nullptr) break;
+        auto* y = o.event.btm_launch_item_add = m->New<es_event_btm_launch_item_add_t>();
+        y->instigator = Proc(*m, x->instigator, v);
+        y->app = Proc(*m, x->app, v);
+        y->item = item(x->item);
+        y->executable_path = Tok(*m, x->executable_path);
+#if NJ_SDK_15
+        if (v >= 8) y->instigator_token = TokenPtr(*m, x->instigator_token), y->app_token = TokenPtr(*m, x->app_token);
+#endif
+      } else {
+        const auto* x = e.btm_launch_item_remove;
+        if (x == nullptr) break;
+        auto* y = o.event.btm_launch_item_remove = m->New<es_event_btm_launch_item_remove_t>();
+        y->instigator = Proc(*m, x->instigator, v);
+        y->app = Proc(*m, x->app, v);
+        y->item = item(x->item);
+#if NJ_SDK_15
+        if (v >= 8) y->instigator_token = TokenPtr(*m, x->instigator_token), y->app_token = TokenPtr(*m, x->app_token);
+#endif
+      }
+      break;
+    }
+#endif  // NJ_SDK_13
+#if NJ_SDK_14
+    case ES_EVENT_TYPE_NOTIFY_SU:
+      if (const auto* x = e.su) {
+        auto* y = o.event.su = m->New<es_event_su_t>();
+        y->success = x->success;
+        y->failure_message = Tok(*m, x->failure_message);
+        y->from_uid = (uint32_t)x->from_uid;
+        y->from_username = Tok(*m, x->from_username);
+        y->has_to_uid = x->has_to_uid;
+        if (x->has_to_uid) y->to_uid = (uint32_t)x->to_uid.uid;
+        y->to_username = Tok(*m, x->to_username);
+        y->shell = Tok(*m, x->shell);
+        y->argc = x->argc;
+        y->argv = Tokens(*m, x->argv, x->argc);
+        y->env_count = x->env_count;
+        y->env = Tokens(*m, x->env, x->env_count);
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD:
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE: {
+      const bool add = a->event_type == ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD;
+      // Apple's add and remove are distinct types of one layout; read each through its own member.
+      auto member = [&](const ::es_od_member_id_t* mem) -> es_od_member_id_t* {
+        if (mem == nullptr) return nullptr;
+        auto* b = m->New<es_od_member_id_t>();
+        b->member_type = (es_od_member_type_t)mem->member_type;
+        if (mem->member_type == ES_OD_MEMBER_TYPE_USER_NAME) {
+          b->member_value.name = Tok(*m, mem->member_value.name);
+        } else {
+          memcpy(b->member_value.uuid, mem->member_value.uuid, 16);
+        }
+        return b;
+      };
+      if (add && e.od_group_add) {
+        auto* y = OdCommon<::es_event_od_group_add_t, es_event_od_group_add_t>(*m, e.od_group_add, v);
+        y->group_name = Tok(*m, e.od_group_add->group_name);
+        y->member = member(e.od_group_add->member);
+        o.event.od_group_add = y;
+      } else if (!add && e.od_group_remove) {
+        auto* y = OdCommon<::es_event_od_group_remove_t, es_event_od_group_remove_t>(*m, e.od_group_remove, v);
+        y->group_name = Tok(*m, e.od_group_remove->group_name);
+        y->member = member(e.od_group_remove->member);
+        o.event.od_group_remove = y;
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET:
+      if (const auto* x = e.od_group_set) {
+        auto* y = OdCommon<::es_event_od_group_set_t, es_event_od_group_set_t>(*m, x, v);
+        y->group_name = Tok(*m, x->group_name);
+        if (const auto* ms = x->members) {
+          auto* b = y->members = m->New<es_od_member_id_array_t>();
+          b->member_type = (es_od_member_type_t)ms->member_type;
+          b->member_count = ms->member_count;
+          if (ms->member_type == ES_OD_MEMBER_TYPE_USER_NAME) {
+            b->member_array.names = Tokens(*m, ms->member_array.names, ms->member_count);
+          } else if (ms->member_array.uuids != nullptr) {
+            m->bytes.emplace_back((const uint8_t*)ms->member_array.uuids, (const uint8_t*)ms->member_array.uuids + 16 * ms->member_count);
+            b->member_array.uuids = (const uint8_t(*)[16])m->bytes.back().data();
+          }
+        }
+        o.event.od_group_set = y;
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD:
+      if (const auto* x = e.od_modify_password) {
+        auto* y = OdCommon<::es_event_od_modify_password_t, es_event_od_modify_password_t>(*m, x, v);
+        y->account_type = (uint32_t)x->account_type;
+        y->account_name = Tok(*m, x->account_name);
+        o.event.od_modify_password = y;
+      }
+      break;
+#define NJ_OD_USER(TYPE, member)                                                     \
+    case TYPE:                                                                       \
+      if (const auto* x = e.member) {                                                \
+        auto* y = OdCommon<::es_event_##member##_t, es_event_##member##_t>(*m, x, v); \
+        y->user_name = Tok(*m, x->user_name);                                        \
+        o.event.member = y;                                                          \
+      }                                                                              \
+      break;
+    NJ_OD_USER(ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER, od_create_user)
+    NJ_OD_USER(ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER, od_disable_user)
+    NJ_OD_USER(ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER, od_enable_user)
+    NJ_OD_USER(ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER, od_delete_user)
+#undef NJ_OD_USER
+#define NJ_OD_GROUP(TYPE, member)                                                    \
+    case TYPE:                                                                       \
+      if (const auto* x = e.member) {                                                \
+        auto* y = OdCommon<::es_event_##member##_t, es_event_##member##_t>(*m, x, v); \
+        y->group_name = Tok(*m, x->group_name);                                      \
+        o.event.member = y;                                                          \
+      }                                                                              \
+      break;
+    NJ_OD_GROUP(ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP, od_create_group)
+    NJ_OD_GROUP(ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP, od_delete_group)
+#undef NJ_OD_GROUP
+#define NJ_OD_ATTR(TYPE, member)                                                     \
+    case TYPE:                                                                       \
+      if (const auto* x = e.member) {                                                \
+        auto* y = OdCommon<::es_event_##member##_t, es_event_##member##_t>(*m, x, v); \
+        y->record_type = (uint32_t)x->record_type;                                   \
+        y->record_name = Tok(*m, x->record_name);                                    \
+        y->attribute_name = Tok(*m, x->attribute_name);                              \
+        y->attribute_value = Tok(*m, x->attribute_value);                            \
+        o.event.member = y;                                                          \
+      }                                                                              \
+      break;
+    NJ_OD_ATTR(ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD, od_attribute_value_add)
+    NJ_OD_ATTR(ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE, od_attribute_value_remove)
+#undef NJ_OD_ATTR
+    case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET:
+      if (const auto* x = e.od_attribute_set) {
+        auto* y = OdCommon<::es_event_od_attribute_set_t, es_event_od_attribute_set_t>(*m, x, v);
+        y->record_type = (uint32_t)x->record_type;
+        y->record_name = Tok(*m, x->record_name);
+        y->attribute_name = Tok(*m, x->attribute_name);
+        y->attribute_value_count = x->attribute_value_count;
+        y->attribute_value_array = Tokens(*m, x->attribute_value_array, x->attribute_value_count);
+        o.event.od_attribute_set = y;
+      }
+      break;
+#endif  // NJ_SDK_14
+#if NJ_SDK_15_4
+    case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY:
+      if (const auto* x = e.tcc_modify) {
+        auto* y = o.event.tcc_modify = m->New<es_event_tcc_modify_t>();
+        y->service = Tok(*m, x->service);
+        y->identity = Tok(*m, x->identity);
+        y->identity_type = (uint32_t)x->identity_type;
+        y->update_type = (uint32_t)x->update_type;
+        Token(y->instigator_token, x->instigator_token);
+        y->instigator = Proc(*m, x->instigator, v);
+        y->responsible_token = TokenPtr(*m, x->responsible_token);
+        y->responsible = Proc(*m, x->responsible, v);
+        y->right = (uint32_t)x->right;
+        y->reason = (uint32_t)x->reason;
+      }
+      break;
 #endif
     default:
       break;

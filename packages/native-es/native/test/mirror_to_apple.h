@@ -71,6 +71,52 @@ struct AppleArena {
     for (const auto& t : *v) lists.back().push_back(S(t));
     return lists.back().data();
   }
+  audit_token_t* TokenPtr(const audit_token_t* t) {
+    if (t == nullptr) return nullptr;
+    audit_token_t* o = New<audit_token_t>();
+    *o = *t;
+    return o;
+  }
+  es_string_token_t* Strings(const es_string_token_t* a, size_t n) {
+    if (a == nullptr) return nullptr;
+    lists.emplace_back();
+    for (size_t i = 0; i < n; i++) lists.back().push_back(S(a[i]));
+    return lists.back().data();
+  }
+  template <class A, class M>
+  A* Od(const M* x) {
+    A* y = New<A>();
+    y->instigator = Proc(x->instigator);
+    y->error_code = x->error_code;
+    y->node_name = S(x->node_name);
+    y->db_path = S(x->db_path);
+    y->instigator_token = x->instigator_token;
+    return y;
+  }
+  template <class A, class M>
+  A* Lw(const M* x) {
+    A* y = New<A>();
+    *y = {S(x->username), x->graphical_session_id};
+    return y;
+  }
+  es_btm_launch_item_t* Item(const njes::es_btm_launch_item_t* x) {
+    if (x == nullptr) return nullptr;
+    auto* y = New<es_btm_launch_item_t>();
+    *y = {x->item_type, x->legacy, x->managed, x->uid, S(x->item_url), S(x->app_url)};
+    return y;
+  }
+  es_od_member_id_t* Member(const njes::es_od_member_id_t* x) {
+    if (x == nullptr) return nullptr;
+    auto* y = New<es_od_member_id_t>();
+    y->member_type = x->member_type;
+    if (x->member_type == ES_OD_MEMBER_TYPE_USER_NAME) {
+      y->member_value.name = S(x->member_value.name);
+    } else {
+      for (int i = 0; i < 16; i++) y->member_value.uuid[i] = x->member_value.uuid[i];
+    }
+    return y;
+  }
+
   const es_fd_t* List(const std::vector<es_fd_t>* v, uint32_t* count) {
     *count = v ? (uint32_t)v->size() : 0;
     if (*count == 0) return nullptr;
@@ -184,6 +230,212 @@ struct AppleArena {
         y->to_username = S(x->to_username);
         y->command = S(x->command);
         o.sudo = y;
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_AUTHENTICATION: {
+        const auto* x = e.authentication;
+        auto* y = New<es_event_authentication_t>();
+        y->success = x->success;
+        y->type = x->type;
+        if (x->type == ES_AUTHENTICATION_TYPE_OD && x->data.od) {
+          const auto* a = x->data.od;
+          auto* b = y->data.od = New<es_event_authentication_od_t>();
+          *b = {Proc(a->instigator), S(a->record_type), S(a->record_name), S(a->node_name), S(a->db_path), a->instigator_token};
+        } else if (x->type == ES_AUTHENTICATION_TYPE_TOUCHID && x->data.touchid) {
+          const auto* a = x->data.touchid;
+          auto* b = y->data.touchid = New<es_event_authentication_touchid_t>();
+          b->instigator = Proc(a->instigator);
+          b->touchid_mode = a->touchid_mode;
+          b->has_uid = a->has_uid;
+          b->uid.uid = a->uid;
+          b->instigator_token = a->instigator_token;
+        } else if (x->type == ES_AUTHENTICATION_TYPE_TOKEN && x->data.token) {
+          const auto* a = x->data.token;
+          auto* b = y->data.token = New<es_event_authentication_token_t>();
+          *b = {Proc(a->instigator), S(a->pubkey_hash), S(a->token_id), S(a->kerberos_principal), a->instigator_token};
+        } else if (x->type == ES_AUTHENTICATION_TYPE_AUTO_UNLOCK && x->data.auto_unlock) {
+          auto* b = y->data.auto_unlock = New<es_event_authentication_auto_unlock_t>();
+          *b = {S(x->data.auto_unlock->username), x->data.auto_unlock->type};
+        } else {
+          return false;
+        }
+        o.authentication = y;
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED: {
+        const auto* x = e.xp_malware_detected;
+        auto* y = o.xp_malware_detected = New<es_event_xp_malware_detected_t>();
+        *y = {S(x->signature_version), S(x->malware_identifier), S(x->incident_identifier), S(x->detected_path)};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED: {
+        const auto* x = e.xp_malware_remediated;
+        auto* y = o.xp_malware_remediated = New<es_event_xp_malware_remediated_t>();
+        *y = {S(x->signature_version), S(x->malware_identifier), S(x->incident_identifier), S(x->action_type), x->success,
+              S(x->result_description), S(x->remediated_path), TokenPtr(x->remediated_process_audit_token)};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN: o.lw_session_login = Lw<es_event_lw_session_login_t>(e.lw_session_login); return true;
+      case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT: o.lw_session_logout = Lw<es_event_lw_session_logout_t>(e.lw_session_logout); return true;
+      case ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK: o.lw_session_lock = Lw<es_event_lw_session_lock_t>(e.lw_session_lock); return true;
+      case ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK: o.lw_session_unlock = Lw<es_event_lw_session_unlock_t>(e.lw_session_unlock); return true;
+      case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH: {
+        const auto* x = e.screensharing_attach;
+        auto* y = o.screensharing_attach = New<es_event_screensharing_attach_t>();
+        *y = {x->success, x->source_address_type, S(x->source_address), S(x->viewer_appleid), S(x->authentication_type),
+              S(x->authentication_username), S(x->session_username), x->existing_session, x->graphical_session_id};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH: {
+        const auto* x = e.screensharing_detach;
+        auto* y = o.screensharing_detach = New<es_event_screensharing_detach_t>();
+        *y = {x->source_address_type, S(x->source_address), S(x->viewer_appleid), x->graphical_session_id};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN: {
+        const auto* x = e.openssh_login;
+        auto* y = o.openssh_login = New<es_event_openssh_login_t>();
+        *y = {x->success, x->result_type, x->source_address_type, S(x->source_address), S(x->username), x->has_uid, {}};
+        y->uid.uid = x->uid;
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT: {
+        const auto* x = e.openssh_logout;
+        auto* y = o.openssh_logout = New<es_event_openssh_logout_t>();
+        *y = {x->source_address_type, S(x->source_address), S(x->username), x->uid};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN: {
+        const auto* x = e.login_login;
+        auto* y = o.login_login = New<es_event_login_login_t>();
+        *y = {x->success, S(x->failure_message), S(x->username), x->has_uid, {}};
+        y->uid.uid = x->uid;
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT: {
+        auto* y = o.login_logout = New<es_event_login_logout_t>();
+        *y = {S(e.login_logout->username), e.login_logout->uid};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD: {
+        const auto* x = e.btm_launch_item_add;
+        auto* y = o.btm_launch_item_add = New<es_event_btm_launch_item_add_t>();
+        *y = {Proc(x->instigator), Proc(x->app), Item(x->item), S(x->executable_path), TokenPtr(x->instigator_token), TokenPtr(x->app_token)};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE: {
+        const auto* x = e.btm_launch_item_remove;
+        auto* y = o.btm_launch_item_remove = New<es_event_btm_launch_item_remove_t>();
+        *y = {Proc(x->instigator), Proc(x->app), Item(x->item), TokenPtr(x->instigator_token), TokenPtr(x->app_token)};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_SU: {
+        const auto* x = e.su;
+        auto* y = o.su = New<es_event_su_t>();
+        y->success = x->success;
+        y->failure_message = S(x->failure_message);
+        y->from_uid = x->from_uid;
+        y->from_username = S(x->from_username);
+        y->has_to_uid = x->has_to_uid;
+        y->to_uid.uid = x->to_uid;
+        y->to_username = S(x->to_username);
+        y->shell = S(x->shell);
+        y->argc = x->argc;
+        y->argv = Strings(x->argv, x->argc);
+        y->env_count = x->env_count;
+        y->env = Strings(x->env, x->env_count);
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD: {
+        auto* y = o.od_group_add = Od<es_event_od_group_add_t>(e.od_group_add);
+        y->group_name = S(e.od_group_add->group_name);
+        y->member = Member(e.od_group_add->member);
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE: {
+        auto* y = o.od_group_remove = Od<es_event_od_group_remove_t>(e.od_group_remove);
+        y->group_name = S(e.od_group_remove->group_name);
+        y->member = Member(e.od_group_remove->member);
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET: {
+        const auto* x = e.od_group_set;
+        auto* y = o.od_group_set = Od<es_event_od_group_set_t>(x);
+        y->group_name = S(x->group_name);
+        if (x->members) {
+          auto* b = y->members = New<es_od_member_id_array_t>();
+          b->member_type = x->members->member_type;
+          b->member_count = x->members->member_count;
+          if (x->members->member_type == ES_OD_MEMBER_TYPE_USER_NAME) {
+            b->member_array.names = Strings(x->members->member_array.names, x->members->member_count);
+          } else {
+            bytes.emplace_back(16 * x->members->member_count);
+            for (size_t i = 0; i < x->members->member_count; i++)
+              for (int k = 0; k < 16; k++) bytes.back()[16 * i + k] = x->members->member_array.uuids[i][k];
+            b->member_array.uuids = (uuid_t*)bytes.back().data();
+          }
+        }
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD: {
+        auto* y = o.od_modify_password = Od<es_event_od_modify_password_t>(e.od_modify_password);
+        y->account_type = e.od_modify_password->account_type;
+        y->account_name = S(e.od_modify_password->account_name);
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER:
+        o.od_create_user = Od<es_event_od_create_user_t>(e.od_create_user);
+        o.od_create_user->user_name = S(e.od_create_user->user_name);
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER:
+        o.od_disable_user = Od<es_event_od_disable_user_t>(e.od_disable_user);
+        o.od_disable_user->user_name = S(e.od_disable_user->user_name);
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER:
+        o.od_enable_user = Od<es_event_od_enable_user_t>(e.od_enable_user);
+        o.od_enable_user->user_name = S(e.od_enable_user->user_name);
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER:
+        o.od_delete_user = Od<es_event_od_delete_user_t>(e.od_delete_user);
+        o.od_delete_user->user_name = S(e.od_delete_user->user_name);
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP:
+        o.od_create_group = Od<es_event_od_create_group_t>(e.od_create_group);
+        o.od_create_group->group_name = S(e.od_create_group->group_name);
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP:
+        o.od_delete_group = Od<es_event_od_delete_group_t>(e.od_delete_group);
+        o.od_delete_group->group_name = S(e.od_delete_group->group_name);
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD:
+      case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE: {
+        const bool add = m.event_type == ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD;
+        const auto* x = add ? e.od_attribute_value_add : e.od_attribute_value_remove;
+        auto fill = [&](auto* y) {
+          y->record_type = x->record_type;
+          y->record_name = S(x->record_name);
+          y->attribute_name = S(x->attribute_name);
+          y->attribute_value = S(x->attribute_value);
+        };
+        if (add) fill(o.od_attribute_value_add = Od<es_event_od_attribute_value_add_t>(x));
+        else fill(o.od_attribute_value_remove = Od<es_event_od_attribute_value_remove_t>(x));
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET: {
+        const auto* x = e.od_attribute_set;
+        auto* y = o.od_attribute_set = Od<es_event_od_attribute_set_t>(x);
+        y->record_type = x->record_type;
+        y->record_name = S(x->record_name);
+        y->attribute_name = S(x->attribute_name);
+        y->attribute_value_count = x->attribute_value_count;
+        y->attribute_value_array = Strings(x->attribute_value_array, x->attribute_value_count);
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY: {
+        const auto* x = e.tcc_modify;
+        auto* y = o.tcc_modify = New<es_event_tcc_modify_t>();
+        *y = {S(x->service), S(x->identity), x->identity_type, x->update_type, x->instigator_token, Proc(x->instigator),
+              TokenPtr(x->responsible_token), Proc(x->responsible), x->right, x->reason};
         return true;
       }
       default:

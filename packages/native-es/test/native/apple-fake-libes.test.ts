@@ -36,8 +36,8 @@ function probeBlocks(): boolean {
 }
 const hasTool = probeBlocks();
 // Synthetic messages (native/common/synthetic.cc) per message version, and distinct event types.
-const ROUND_TRIP_MESSAGES = 35 * 10;
-const ROUND_TRIP_TYPES = 28;
+const ROUND_TRIP_MESSAGES = 74 * 10;
+const ROUND_TRIP_TYPES = 58;
 let napiInclude = '';
 try {
   napiInclude = (createRequire(import.meta.url)('node-addon-api') as { include_dir: string }).include_dir;

@@ -165,7 +165,199 @@ function expected(v: number): J[] {
       to_username: null,
       command: null,
     }),
+    // ---- 13.0+ user-space events (field names from ESMessage.h; instigator_token members are v8) ----
+    message(v, 111, 36, 'authentication', {
+      success: true,
+      type: 0,
+      data: {
+        od: {
+          instigator: proc(v, 700, 1, '/System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow', false),
+          record_type: 'Users',
+          record_name: 'alice',
+          node_name: NODE,
+          db_path: DB,
+          ...gate(8, { instigator_token: token(v, 700, 1) }),
+        },
+      },
+    }),
+    message(v, 111, 37, 'authentication', {
+      success: true,
+      type: 1,
+      data: { touchid: { instigator: null, touchid_mode: 0, has_uid: true, uid: 501, ...gate(8, { instigator_token: token(v, 701, 2) }) } },
+    }),
+    message(v, 111, 38, 'authentication', {
+      success: false,
+      type: 2,
+      data: {
+        token: {
+          instigator: proc(v, 702, 1, '/usr/sbin/sshd', false),
+          pubkey_hash: 'A1B2C3',
+          token_id: 'com.apple.pivtoken:1234',
+          kerberos_principal: null,
+          ...gate(8, { instigator_token: token(v, 702, 1) }),
+        },
+      },
+    }),
+    message(v, 111, 39, 'authentication', { success: true, type: 3, data: { auto_unlock: { username: 'alice', type: 1 } } }),
+    message(v, 112, 40, 'xp_malware_detected', { ...XP, detected_path: '/Users/a/Downloads/x.app' }),
+    message(v, 113, 41, 'xp_malware_remediated', {
+      ...XP,
+      action_type: 'path_delete',
+      success: true,
+      result_description: 'deleted',
+      remediated_path: '/Users/a/Downloads/x.app',
+      remediated_process_audit_token: token(v, 703, 5),
+    }),
+    message(v, 113, 42, 'xp_malware_remediated', {
+      ...XP,
+      action_type: 'process_kill',
+      success: false,
+      result_description: 'not found',
+      remediated_path: null,
+      remediated_process_audit_token: null,
+    }),
+    message(v, 114, 43, 'lw_session_login', { username: 'alice', graphical_session_id: 257 }),
+    message(v, 115, 44, 'lw_session_logout', { username: 'alice', graphical_session_id: 257 }),
+    message(v, 116, 45, 'lw_session_lock', { username: 'alice', graphical_session_id: 257 }),
+    message(v, 117, 46, 'lw_session_unlock', { username: 'alice', graphical_session_id: 257 }),
+    message(v, 118, 47, 'screensharing_attach', {
+      success: true,
+      source_address_type: 1,
+      source_address: '192.168.1.20',
+      viewer_appleid: null,
+      authentication_type: 'VNC',
+      authentication_username: null,
+      session_username: 'alice',
+      existing_session: true,
+      graphical_session_id: 257,
+    }),
+    message(v, 119, 48, 'screensharing_detach', { source_address_type: 1, source_address: '192.168.1.20', viewer_appleid: null, graphical_session_id: 257 }),
+    message(v, 120, 49, 'openssh_login', { success: true, result_type: 2, source_address_type: 1, source_address: '10.0.0.5', username: 'alice', has_uid: true, uid: 501 }),
+    // invalid user: has_uid false, so no uid key
+    message(v, 120, 50, 'openssh_login', { success: false, result_type: 9, source_address_type: 2, source_address: 'fe80::1', username: 'admin', has_uid: false }),
+    message(v, 121, 51, 'openssh_logout', { source_address_type: 1, source_address: '10.0.0.5', username: 'alice', uid: 501 }),
+    message(v, 122, 52, 'login_login', { success: true, failure_message: null, username: 'alice', has_uid: true, uid: 501 }),
+    message(v, 122, 53, 'login_login', { success: false, failure_message: 'Login incorrect', username: 'bob', has_uid: false }),
+    message(v, 123, 54, 'login_logout', { username: 'alice', uid: 501 }),
+    message(v, 124, 55, 'btm_launch_item_add', {
+      instigator: proc(v, 704, 1, '/Users/Shared/.cache/agent', true),
+      app: null,
+      item: { item_type: 3, legacy: true, managed: false, uid: 501, item_url: 'file:///Users/alice/Library/LaunchAgents/com.example.agent.plist', app_url: null },
+      executable_path: '/Users/Shared/.cache/agent',
+      ...gate(8, { instigator_token: token(v, 704, 1), app_token: null }),
+    }),
+    message(v, 124, 56, 'btm_launch_item_add', {
+      instigator: null,
+      app: proc(v, 705, 1, '/Applications/Example.app/Contents/MacOS/Example', true),
+      item: { item_type: 2, legacy: false, managed: true, uid: 501, item_url: 'Contents/Library/LoginItems/Helper.app', app_url: 'file:///Applications/Example.app/' },
+      executable_path: null,
+      ...gate(8, { instigator_token: null, app_token: token(v, 705, 1) }),
+    }),
+    message(v, 125, 57, 'btm_launch_item_remove', {
+      instigator: proc(v, 706, 1, '/usr/bin/sfltool', false),
+      app: null,
+      item: { item_type: 4, legacy: true, managed: false, uid: 0, item_url: 'file:///Library/LaunchDaemons/com.example.d.plist', app_url: null },
+      ...gate(8, { instigator_token: token(v, 706, 1), app_token: null }),
+    }),
+    message(v, 128, 58, 'su', {
+      success: true,
+      failure_message: null,
+      from_uid: 501,
+      from_username: 'alice',
+      has_to_uid: true,
+      to_uid: 0,
+      to_username: 'root',
+      shell: '/bin/sh',
+      argc: 2,
+      argv: ['su', '-'],
+      env_count: 1,
+      env: ['TERM=xterm'],
+    }),
+    // has_to_uid false: to_uid left out
+    message(v, 128, 59, 'su', {
+      success: false,
+      failure_message: 'Sorry',
+      from_uid: 501,
+      from_username: 'alice',
+      has_to_uid: false,
+      to_username: null,
+      shell: null,
+      argc: 0,
+      argv: [],
+      env_count: 0,
+      env: [],
+    }),
+    message(v, 132, 60, 'od_group_add', od(v, DSEDITGROUP, 707, { group_name: 'admin', member: { member_type: 0, member_value: { name: 'support' } } })),
+    message(v, 133, 61, 'od_group_remove', {
+      instigator: null,
+      error_code: 0,
+      group_name: 'admin',
+      member: { member_type: 1, member_value: { uuid: '10111213-1415-1617-1819-1A1B1C1D1E1F' } },
+      node_name: '/LDAPv3/ldap.example.com',
+      db_path: null,
+      ...gate(8, { instigator_token: token(v, 708, 1) }),
+    }),
+    message(v, 134, 62, 'od_group_set', od(v, DSEDITGROUP, 707, { group_name: 'staff', members: { member_type: 0, member_count: 2, member_array: ['alice', 'bob'] } })),
+    message(v, 135, 63, 'od_modify_password', od(v, DSCL, 709, { account_type: 0, account_name: 'alice' })),
+    message(v, 136, 64, 'od_disable_user', od(v, DSCL, 709, { user_name: 'bob' })),
+    message(v, 137, 65, 'od_enable_user', od(v, DSCL, 709, { user_name: 'bob' })),
+    message(v, 141, 66, 'od_create_user', od(v, DSCL, 709, { user_name: 'support' })),
+    message(v, 143, 67, 'od_delete_user', od(v, DSCL, 709, { user_name: 'bob' }, 5000)),
+    message(v, 142, 68, 'od_create_group', od(v, DSEDITGROUP, 707, { group_name: 'ops' })),
+    message(v, 144, 69, 'od_delete_group', od(v, DSEDITGROUP, 707, { group_name: 'ops' })),
+    message(v, 138, 70, 'od_attribute_value_add', od(v, DSCL, 709, ATTR)),
+    message(v, 139, 71, 'od_attribute_value_remove', od(v, DSCL, 709, ATTR)),
+    message(
+      v,
+      140,
+      72,
+      'od_attribute_set',
+      od(v, DSCL, 709, { record_type: 0, record_name: 'alice', attribute_name: 'dsAttrTypeStandard:UserShell', attribute_value_count: 1, attribute_value_array: ['/bin/zsh'] }),
+    ),
+    message(v, 147, 73, 'tcc_modify', {
+      service: 'kTCCServiceScreenCapture',
+      identity: '/Users/Shared/.cache/agent',
+      identity_type: 1,
+      update_type: 1,
+      instigator_token: token(v, 710, 1),
+      instigator: proc(v, 710, 1, '/System/Library/PrivateFrameworks/TCC.framework/Support/tccd', false),
+      responsible_token: null,
+      responsible: null,
+      right: 2,
+      reason: 5,
+    }),
+    message(v, 147, 74, 'tcc_modify', {
+      service: 'kTCCServiceAccessibility',
+      identity: 'com.example.app',
+      identity_type: 0,
+      update_type: 3,
+      instigator_token: token(v, 711, 1),
+      instigator: null,
+      responsible_token: token(v, 712, 1),
+      responsible: proc(v, 712, 1, '/Applications/Example.app/Contents/MacOS/Example', true),
+      right: 0,
+      reason: 2,
+    }),
   ];
+}
+
+const NODE = '/Local/Default';
+const DB = '/var/db/dslocal/nodes/Default';
+const DSCL = '/usr/bin/dscl';
+const DSEDITGROUP = '/usr/sbin/dseditgroup';
+const XP = { signature_version: '5285', malware_identifier: 'OSX.Adload.A', incident_identifier: 'ABCD-1234' };
+const ATTR = { record_type: 0, record_name: 'alice', attribute_name: 'dsAttrTypeStandard:AuthenticationAuthority', attribute_value: ';ShadowHash;' };
+
+/** An od_* payload: instigator and error_code, the event's own fields, node_name, db_path, instigator_token (v8). */
+function od(v: number, exe: string, pid: number, fields: J, error_code = 0): J {
+  return {
+    instigator: proc(v, pid, 1, exe, false),
+    error_code,
+    ...fields,
+    node_name: NODE,
+    db_path: DB,
+    ...(v >= 8 ? { instigator_token: token(v, pid, 1) } : {}),
+  };
 }
 
 describe.skipIf(!built)(`translation layer: synthetic C++ messages → eslogger JSON${built ? '' : ' (skipped: native addon not built)'}`, () => {

@@ -61,6 +61,56 @@ using njes::ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR;
 using njes::ES_EVENT_TYPE_NOTIFY_PROC_CHECK;
 using njes::ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE;
 using njes::ES_EVENT_TYPE_NOTIFY_SUDO;
+using njes::ES_EVENT_TYPE_NOTIFY_AUTHENTICATION;
+using njes::ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED;
+using njes::ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED;
+using njes::ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGIN;
+using njes::ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOGOUT;
+using njes::ES_EVENT_TYPE_NOTIFY_LW_SESSION_LOCK;
+using njes::ES_EVENT_TYPE_NOTIFY_LW_SESSION_UNLOCK;
+using njes::ES_EVENT_TYPE_NOTIFY_SCREENSHARING_ATTACH;
+using njes::ES_EVENT_TYPE_NOTIFY_SCREENSHARING_DETACH;
+using njes::ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGIN;
+using njes::ES_EVENT_TYPE_NOTIFY_OPENSSH_LOGOUT;
+using njes::ES_EVENT_TYPE_NOTIFY_LOGIN_LOGIN;
+using njes::ES_EVENT_TYPE_NOTIFY_LOGIN_LOGOUT;
+using njes::ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_ADD;
+using njes::ES_EVENT_TYPE_NOTIFY_BTM_LAUNCH_ITEM_REMOVE;
+using njes::ES_EVENT_TYPE_NOTIFY_SU;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_GROUP_ADD;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_GROUP_REMOVE;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_GROUP_SET;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_MODIFY_PASSWORD;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_DISABLE_USER;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_ENABLE_USER;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_ADD;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_VALUE_REMOVE;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_ATTRIBUTE_SET;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_CREATE_USER;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER;
+using njes::ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP;
+using njes::ES_EVENT_TYPE_NOTIFY_TCC_MODIFY;
+using es_authentication_type_t = njes::es_authentication_type_t;
+using njes::ES_AUTHENTICATION_TYPE_OD;
+using njes::ES_AUTHENTICATION_TYPE_TOUCHID;
+using njes::ES_AUTHENTICATION_TYPE_TOKEN;
+using njes::ES_AUTHENTICATION_TYPE_AUTO_UNLOCK;
+using es_od_member_type_t = njes::es_od_member_type_t;
+using njes::ES_OD_MEMBER_TYPE_USER_NAME;
+typedef unsigned char uuid_t[16];
+typedef uint32_t es_btm_item_type_t;
+typedef uint32_t es_touchid_mode_t;
+typedef uint32_t es_auto_unlock_type_t;
+typedef uint32_t es_address_type_t;
+typedef uint32_t es_openssh_login_result_type_t;
+typedef uint32_t es_graphical_session_id_t;
+typedef uint32_t es_od_account_type_t;
+typedef uint32_t es_od_record_type_t;
+typedef uint32_t es_tcc_identity_type_t;
+typedef uint32_t es_tcc_event_type_t;
+typedef uint32_t es_tcc_authorization_right_t;
+typedef uint32_t es_tcc_authorization_reason_t;
 using es_token_t = njes::es_token_t;
 using es_thread_state_t = njes::es_thread_state_t;
 using es_get_task_type_t = njes::es_get_task_type_t;
@@ -171,6 +221,191 @@ struct es_event_sudo_t {
   es_string_token_t command;
 };
 
+struct es_btm_launch_item_t {
+  es_btm_item_type_t item_type;
+  bool legacy;
+  bool managed;
+  uid_t uid;
+  es_string_token_t item_url;
+  es_string_token_t app_url;
+};
+struct es_event_btm_launch_item_add_t {
+  es_process_t* instigator;
+  es_process_t* app;
+  es_btm_launch_item_t* item;
+  es_string_token_t executable_path;
+  audit_token_t* instigator_token;  // v8
+  audit_token_t* app_token;         // v8
+};
+struct es_event_btm_launch_item_remove_t {
+  es_process_t* instigator;
+  es_process_t* app;
+  es_btm_launch_item_t* item;
+  audit_token_t* instigator_token;  // v8
+  audit_token_t* app_token;         // v8
+};
+struct es_event_authentication_od_t {
+  es_process_t* instigator;
+  es_string_token_t record_type;
+  es_string_token_t record_name;
+  es_string_token_t node_name;
+  es_string_token_t db_path;
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_authentication_touchid_t {
+  es_process_t* instigator;
+  es_touchid_mode_t touchid_mode;
+  bool has_uid;
+  union { uid_t uid; } uid;
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_authentication_token_t {
+  es_process_t* instigator;
+  es_string_token_t pubkey_hash;
+  es_string_token_t token_id;
+  es_string_token_t kerberos_principal;
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_authentication_auto_unlock_t { es_string_token_t username; es_auto_unlock_type_t type; };
+struct es_event_authentication_t {
+  bool success;
+  es_authentication_type_t type;
+  union {
+    es_event_authentication_od_t* od;
+    es_event_authentication_touchid_t* touchid;
+    es_event_authentication_token_t* token;
+    es_event_authentication_auto_unlock_t* auto_unlock;
+  } data;
+};
+struct es_event_xp_malware_detected_t {
+  es_string_token_t signature_version;
+  es_string_token_t malware_identifier;
+  es_string_token_t incident_identifier;
+  es_string_token_t detected_path;
+};
+struct es_event_xp_malware_remediated_t {
+  es_string_token_t signature_version;
+  es_string_token_t malware_identifier;
+  es_string_token_t incident_identifier;
+  es_string_token_t action_type;
+  bool success;
+  es_string_token_t result_description;
+  es_string_token_t remediated_path;
+  audit_token_t* remediated_process_audit_token;
+};
+struct es_event_lw_session_login_t { es_string_token_t username; es_graphical_session_id_t graphical_session_id; };
+struct es_event_lw_session_logout_t { es_string_token_t username; es_graphical_session_id_t graphical_session_id; };
+struct es_event_lw_session_lock_t { es_string_token_t username; es_graphical_session_id_t graphical_session_id; };
+struct es_event_lw_session_unlock_t { es_string_token_t username; es_graphical_session_id_t graphical_session_id; };
+struct es_event_screensharing_attach_t {
+  bool success;
+  es_address_type_t source_address_type;
+  es_string_token_t source_address;
+  es_string_token_t viewer_appleid;
+  es_string_token_t authentication_type;
+  es_string_token_t authentication_username;
+  es_string_token_t session_username;
+  bool existing_session;
+  es_graphical_session_id_t graphical_session_id;
+};
+struct es_event_screensharing_detach_t {
+  es_address_type_t source_address_type;
+  es_string_token_t source_address;
+  es_string_token_t viewer_appleid;
+  es_graphical_session_id_t graphical_session_id;
+};
+struct es_event_openssh_login_t {
+  bool success;
+  es_openssh_login_result_type_t result_type;
+  es_address_type_t source_address_type;
+  es_string_token_t source_address;
+  es_string_token_t username;
+  bool has_uid;
+  union { uid_t uid; } uid;
+};
+struct es_event_openssh_logout_t {
+  es_address_type_t source_address_type;
+  es_string_token_t source_address;
+  es_string_token_t username;
+  uid_t uid;
+};
+struct es_event_login_login_t {
+  bool success;
+  es_string_token_t failure_message;
+  es_string_token_t username;
+  bool has_uid;
+  union { uid_t uid; } uid;
+};
+struct es_event_login_logout_t { es_string_token_t username; uid_t uid; };
+struct es_event_su_t {
+  bool success;
+  es_string_token_t failure_message;
+  uid_t from_uid;
+  es_string_token_t from_username;
+  bool has_to_uid;
+  union { uid_t uid; } to_uid;
+  es_string_token_t to_username;
+  es_string_token_t shell;
+  size_t argc;
+  es_string_token_t* argv;
+  size_t env_count;
+  es_string_token_t* env;
+};
+struct es_od_member_id_t {
+  es_od_member_type_t member_type;
+  union {
+    uuid_t uuid;
+    es_string_token_t name;
+  } member_value;
+};
+struct es_od_member_id_array_t {
+  es_od_member_type_t member_type;
+  size_t member_count;
+  union {
+    uuid_t* uuids;
+    es_string_token_t* names;
+  } member_array;
+};
+#define NJ_FAKE_OD_TAIL \
+  es_string_token_t node_name;   \
+  es_string_token_t db_path;     \
+  audit_token_t instigator_token; /* v8 */
+struct es_event_od_group_add_t { es_process_t* instigator; int error_code; es_string_token_t group_name; es_od_member_id_t* member; NJ_FAKE_OD_TAIL };
+struct es_event_od_group_remove_t { es_process_t* instigator; int error_code; es_string_token_t group_name; es_od_member_id_t* member; NJ_FAKE_OD_TAIL };
+struct es_event_od_group_set_t { es_process_t* instigator; int error_code; es_string_token_t group_name; es_od_member_id_array_t* members; NJ_FAKE_OD_TAIL };
+struct es_event_od_modify_password_t { es_process_t* instigator; int error_code; es_od_account_type_t account_type; es_string_token_t account_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_disable_user_t { es_process_t* instigator; int error_code; es_string_token_t user_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_enable_user_t { es_process_t* instigator; int error_code; es_string_token_t user_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_create_user_t { es_process_t* instigator; int error_code; es_string_token_t user_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_delete_user_t { es_process_t* instigator; int error_code; es_string_token_t user_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_create_group_t { es_process_t* instigator; int error_code; es_string_token_t group_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_delete_group_t { es_process_t* instigator; int error_code; es_string_token_t group_name; NJ_FAKE_OD_TAIL };
+struct es_event_od_attribute_value_add_t {
+  es_process_t* instigator; int error_code; es_od_record_type_t record_type; es_string_token_t record_name;
+  es_string_token_t attribute_name; es_string_token_t attribute_value; NJ_FAKE_OD_TAIL
+};
+struct es_event_od_attribute_value_remove_t {
+  es_process_t* instigator; int error_code; es_od_record_type_t record_type; es_string_token_t record_name;
+  es_string_token_t attribute_name; es_string_token_t attribute_value; NJ_FAKE_OD_TAIL
+};
+struct es_event_od_attribute_set_t {
+  es_process_t* instigator; int error_code; es_od_record_type_t record_type; es_string_token_t record_name;
+  es_string_token_t attribute_name; size_t attribute_value_count; es_string_token_t* attribute_value_array; NJ_FAKE_OD_TAIL
+};
+#undef NJ_FAKE_OD_TAIL
+struct es_event_tcc_modify_t {
+  es_string_token_t service;
+  es_string_token_t identity;
+  es_tcc_identity_type_t identity_type;
+  es_tcc_event_type_t update_type;
+  audit_token_t instigator_token;
+  es_process_t* instigator;
+  audit_token_t* responsible_token;
+  es_process_t* responsible;
+  es_tcc_authorization_right_t right;
+  es_tcc_authorization_reason_t reason;
+};
+
 union es_events_t {
   es_event_exec_t exec;
   es_event_open_t open;
@@ -200,6 +435,36 @@ union es_events_t {
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
   es_event_sudo_t* sudo;
+  es_event_authentication_t* authentication;
+  es_event_xp_malware_detected_t* xp_malware_detected;
+  es_event_xp_malware_remediated_t* xp_malware_remediated;
+  es_event_lw_session_login_t* lw_session_login;
+  es_event_lw_session_logout_t* lw_session_logout;
+  es_event_lw_session_lock_t* lw_session_lock;
+  es_event_lw_session_unlock_t* lw_session_unlock;
+  es_event_screensharing_attach_t* screensharing_attach;
+  es_event_screensharing_detach_t* screensharing_detach;
+  es_event_openssh_login_t* openssh_login;
+  es_event_openssh_logout_t* openssh_logout;
+  es_event_login_login_t* login_login;
+  es_event_login_logout_t* login_logout;
+  es_event_btm_launch_item_add_t* btm_launch_item_add;
+  es_event_btm_launch_item_remove_t* btm_launch_item_remove;
+  es_event_su_t* su;
+  es_event_od_group_add_t* od_group_add;
+  es_event_od_group_remove_t* od_group_remove;
+  es_event_od_group_set_t* od_group_set;
+  es_event_od_modify_password_t* od_modify_password;
+  es_event_od_disable_user_t* od_disable_user;
+  es_event_od_enable_user_t* od_enable_user;
+  es_event_od_attribute_value_add_t* od_attribute_value_add;
+  es_event_od_attribute_value_remove_t* od_attribute_value_remove;
+  es_event_od_attribute_set_t* od_attribute_set;
+  es_event_od_create_user_t* od_create_user;
+  es_event_od_create_group_t* od_create_group;
+  es_event_od_delete_user_t* od_delete_user;
+  es_event_od_delete_group_t* od_delete_group;
+  es_event_tcc_modify_t* tcc_modify;
 };
 
 struct es_message_t {
