@@ -107,14 +107,16 @@ const MIN_INDEXED = 8;
 /** A prefilter field's literals → positions (in the dispatch list) of the rules that test them. */
 class LiteralBucket {
   readonly eq = new Map<string, number[]>();
-  readonly pre = new Map<string, number[]>();
-  readonly suf = new Map<string, number[]>();
-  preLens: number[] = [];
-  sufLens: number[] = [];
-  readonly con: string[] = [];
-  readonly conAt: number[][] = [];
-  /** `con` grouped by shared prefix (see finish()). */
-  groups: ContainsGroup[] = [];
+  private readonly preLits = new Map<string, number[]>();
+  private readonly sufLits = new Map<string, number[]>();
+  private readonly conLits = new Map<string, number[]>();
+  /** startswith / contains literals grouped by shared prefix (see LiteralGroup). */
+  pre: LiteralGroup[] = [];
+  con: LiteralGroup[] = [];
+  /** endswith literals by their last two characters (one Map lookup on an integer, no slice). */
+  suf = new Map<number, { lits: string[]; at: number[][] }>();
+  /** endswith literals shorter than two characters, tested one by one. */
+  sufShort: { lits: string[]; at: number[][] } = { lits: [], at: [] };
   /** Every rule of this field (marked when the getter throws: the rules then decide, and report). */
   readonly all: number[] = [];
   constructor(readonly get: FieldGetter) {}
@@ -122,37 +124,43 @@ class LiteralBucket {
   add(pos: number, p: RulePrefilter): void {
     this.all.push(pos);
     for (const t of p.tests) {
-      if (t.kind === 'contains') {
-        let k = this.con.indexOf(t.lit);
-        if (k < 0) {
-          k = this.con.push(t.lit) - 1;
-          this.conAt.push([]);
-        }
-        this.conAt[k]!.push(pos);
-        continue;
-      }
-      const m = t.kind === 'eq' ? this.eq : t.kind === 'startswith' ? this.pre : this.suf;
+      const m = t.kind === 'eq' ? this.eq : t.kind === 'startswith' ? this.preLits : t.kind === 'endswith' ? this.sufLits : this.conLits;
       let l = m.get(t.lit);
       if (l === undefined) m.set(t.lit, (l = []));
       l.push(pos);
     }
   }
 
-  /** After the last add(): length tables and the contains groups. */
+  /** After the last add(): the per-event tables. */
   finish(): void {
-    this.preLens = [...new Set([...this.pre.keys()].map((k) => k.length))].sort((a, b) => a - b);
-    this.sufLens = [...new Set([...this.suf.keys()].map((k) => k.length))].sort((a, b) => a - b);
-    this.groups = groupContains(this.con, this.conAt);
+    this.pre = groupByPrefix(this.preLits);
+    this.con = groupByPrefix(this.conLits);
+    for (const [lit, at] of this.sufLits) {
+      let slot = this.sufShort;
+      if (lit.length >= 2) {
+        const key = tail2(lit, lit.length);
+        let s2 = this.suf.get(key);
+        if (s2 === undefined) this.suf.set(key, (s2 = { lits: [], at: [] }));
+        slot = s2;
+      }
+      slot.lits.push(lit);
+      slot.at.push(at);
+    }
   }
 }
 
+/** The last two UTF-16 units of s[0, n) as one integer. */
+function tail2(s: string, n: number): number {
+  return s.charCodeAt(n - 2) * 65536 + s.charCodeAt(n - 1);
+}
+
 /**
- * Contains literals sharing a prefix of at least MIN_SHARED_PREFIX characters, tested as one: the
- * shared prefix first (one `includes`), the members only when it is there. Rule sets are full of
- * such families ('/Library/LaunchAgents/…', one directory, many file names), and a miss — the common
- * case — then costs one search instead of one per literal.
+ * Literals sharing a prefix of at least MIN_SHARED_PREFIX characters, tested as one: the shared
+ * prefix first (one `startsWith` or `includes`), the members only when it is there. Rule sets are
+ * full of such families ('/Library/LaunchAgents/…': one directory, many file names), and a miss —
+ * the common case — then costs one test instead of one per literal, with no allocation.
  */
-interface ContainsGroup {
+interface LiteralGroup {
   readonly needle: string;
   /** Positions marked when the needle alone decides (a group of one). */
   readonly at: readonly number[] | null;
@@ -169,23 +177,23 @@ function sharedPrefix(a: string, b: string): string {
   return a.slice(0, i);
 }
 
-function groupContains(lits: readonly string[], at: readonly (readonly number[])[]): ContainsGroup[] {
-  const order = lits.map((_, k) => k).sort((x, y) => (lits[x]! < lits[y]! ? -1 : lits[x]! > lits[y]! ? 1 : 0));
-  const out: ContainsGroup[] = [];
+function groupByPrefix(byLit: ReadonlyMap<string, readonly number[]>): LiteralGroup[] {
+  const lits = [...byLit.keys()].sort();
+  const out: LiteralGroup[] = [];
   let k = 0;
-  while (k < order.length) {
-    let needle = lits[order[k]!]!;
+  while (k < lits.length) {
+    let needle = lits[k]!;
     let end = k + 1;
-    while (end < order.length) {
-      const p = sharedPrefix(needle, lits[order[end]!]!);
+    while (end < lits.length) {
+      const p = sharedPrefix(needle, lits[end]!);
       if (p.length < MIN_SHARED_PREFIX) break;
       needle = p;
       end++;
     }
-    if (end - k === 1) out.push({ needle, at: at[order[k]!]!, members: [], memberAt: [] });
+    if (end - k === 1) out.push({ needle, at: byLit.get(needle)!, members: [], memberAt: [] });
     else {
-      const members = order.slice(k, end);
-      out.push({ needle, at: null, members: members.map((m) => lits[m]!), memberAt: members.map((m) => at[m]!) });
+      const members = lits.slice(k, end);
+      out.push({ needle, at: null, members, memberAt: members.map((m) => byLit.get(m)!) });
     }
     k = end;
   }
@@ -278,19 +286,26 @@ class PrefilterIndex {
       const hit = b.eq.get(l);
       if (hit !== undefined) this.markAll(hit);
     }
-    const pl = b.preLens;
-    for (let i = 0; i < pl.length && pl[i]! <= n; i++) {
-      const hit = b.pre.get(pl[i] === n ? l : l.slice(0, pl[i]));
-      if (hit !== undefined) this.markAll(hit);
+    const pre = b.pre;
+    for (let i = 0; i < pre.length; i++) {
+      const g = pre[i]!;
+      if (!l.startsWith(g.needle)) continue;
+      if (g.at !== null) {
+        this.markAll(g.at);
+        continue;
+      }
+      const m = g.members;
+      for (let j = 0; j < m.length; j++) if (l.startsWith(m[j]!)) this.markAll(g.memberAt[j]!);
     }
-    const sl = b.sufLens;
-    for (let i = 0; i < sl.length && sl[i]! <= n; i++) {
-      const hit = b.suf.get(sl[i] === n ? l : l.slice(n - sl[i]!));
-      if (hit !== undefined) this.markAll(hit);
+    if (b.suf.size > 0 && n >= 2) {
+      const slot = b.suf.get(tail2(l, n));
+      if (slot !== undefined) for (let j = 0; j < slot.lits.length; j++) if (l.endsWith(slot.lits[j]!)) this.markAll(slot.at[j]!);
     }
-    const groups = b.groups;
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i]!;
+    const short = b.sufShort;
+    for (let j = 0; j < short.lits.length; j++) if (l.endsWith(short.lits[j]!)) this.markAll(short.at[j]!);
+    const con = b.con;
+    for (let i = 0; i < con.length; i++) {
+      const g = con[i]!;
       if (!l.includes(g.needle)) continue;
       if (g.at !== null) {
         this.markAll(g.at);
