@@ -436,7 +436,7 @@ export class LineageCache implements LineageResolver {
     const parent = this.node(parentId);
     if (parent === undefined) return undefined;
     // A child learned before its parent pins it once both are cached.
-    if (node !== undefined && node.pinned === undefined && node.parentId === parentId) this.pin(node, parent);
+    if (node !== undefined && (node.pinned === undefined || node.pinned.kids < 0) && node.parentId === parentId) this.pin(node, parent);
     return parent.proc;
   }
 
@@ -642,26 +642,16 @@ export class LineageCache implements LineageResolver {
   }
 
   /**
-   * Makes a process object about to be kept share its repeated strings: with the previous view of
-   * the same process when they are equal (a compare, no hashing), else through the intern table.
-   * Values are only replaced by equal strings, so nothing a reader sees changes.
+   * Makes a new process object about to be kept share its repeated strings (executable path,
+   * signing id, team id, cdhash) through the intern table. Values are only replaced by equal
+   * strings, so nothing a reader sees changes.
    */
-  private share(p: EsProcess, prev: EsProcess | undefined): void {
-    if (prev !== undefined) {
-      p.entity_id = prev.entity_id;
-      if (typeof p.start_time === 'string' && p.start_time === prev.start_time) p.start_time = prev.start_time;
-    }
+  private share(p: EsProcess): void {
     const exe = p.executable;
-    if (isObj(exe) && typeof exe.path === 'string') {
-      const old = prev !== undefined && isObj(prev.executable) ? prev.executable.path : undefined;
-      exe.path = exe.path === old ? old : this.intern(exe.path);
-    }
-    const sid = p.signing_id;
-    if (typeof sid === 'string') p.signing_id = prev !== undefined && sid === prev.signing_id ? prev.signing_id : this.intern(sid);
-    const tid = p.team_id;
-    if (typeof tid === 'string') p.team_id = prev !== undefined && tid === prev.team_id ? prev.team_id : this.intern(tid);
-    const cd = p.cdhash;
-    if (typeof cd === 'string') p.cdhash = prev !== undefined && cd === prev.cdhash ? prev.cdhash : this.intern(cd);
+    if (isObj(exe) && typeof exe.path === 'string') exe.path = this.intern(exe.path);
+    if (typeof p.signing_id === 'string') p.signing_id = this.intern(p.signing_id);
+    if (typeof p.team_id === 'string') p.team_id = this.intern(p.team_id);
+    if (typeof p.cdhash === 'string') p.cdhash = this.intern(p.cdhash);
   }
 
   /**
@@ -685,7 +675,7 @@ export class LineageCache implements LineageResolver {
     }
     if (node === undefined) {
       if (this.map.size >= this.max) this.evictOne();
-      this.share(p, undefined);
+      this.share(p);
       const pt = p.parent_audit_token;
       const ppid = pt == null ? undefined : tokenPid(pt);
       let parent: Node | undefined;
@@ -707,11 +697,10 @@ export class LineageCache implements LineageResolver {
       this.index(node);
       this.pin(node, parent);
     } else {
-      // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
-      if (node.proc !== p) {
-        this.share(p, node.proc);
-        node.proc = p;
-      }
+      // Newest view of the process (code-signing flags change; CS_VALID can be cleared). Its strings
+      // are not shared here: comparing them with the previous view's (cold memory) on every event
+      // cost ~20% of the cache's update time, for memory that only long-lived processes would save.
+      node.proc = p;
       // tokenId(parent token) ?? kept ?? inherited, without building the id string when it is unchanged.
       const pt = p.parent_audit_token;
       const ppid = pt == null ? undefined : tokenPid(pt);
