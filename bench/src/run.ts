@@ -54,10 +54,24 @@ function row(r: Row): void {
 }
 
 async function rulesetFromYaml(name: string, yaml: string): Promise<{ ruleset: CompiledRuleSet; loadMs: number }> {
-  const file = join(tmp, `${name}.yml`);
-  writeFileSync(file, yaml);
+  // Rule files are capped at 1 MiB (hostile-input limit): large sets go into several files, cut at
+  // document boundaries, as a real rules directory would hold them.
+  const files: string[] = [];
+  let rest = yaml;
+  while (rest.length > 0) {
+    let cut = rest.length;
+    if (cut > 512 * 1024) {
+      cut = rest.lastIndexOf('\n---\n', 512 * 1024);
+      if (cut <= 0) throw new Error(`${name}: a single rule document over 512 KiB`);
+      cut += 1;
+    }
+    const file = join(tmp, `${name}-${files.length}.yml`);
+    writeFileSync(file, rest.slice(0, cut));
+    files.push(file);
+    rest = rest.slice(cut);
+  }
   const t0 = clockName() === 'cpu' ? cpuMs() : Number(process.hrtime.bigint()) / 1e6;
-  const ruleset = await loadRules([file]);
+  const ruleset = await loadRules(files);
   const t1 = clockName() === 'cpu' ? cpuMs() : Number(process.hrtime.bigint()) / 1e6;
   return { ruleset, loadMs: t1 - t0 };
 }

@@ -50,5 +50,5 @@ export function variantsOf(texts: readonly string[], n: number): { text: string;
     count++;
   }
   const correlations = out.filter((d) => d.correlation).length;
-  return { text: out.map((d) => stringify(d)).join('---\n'), rules: count, correlations };
+  return { text: out.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'), rules: count, correlations };
 }

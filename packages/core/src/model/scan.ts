@@ -326,45 +326,32 @@ export function scanHeader(s: string, stopIf?: (eventType: number) => boolean, c
 
 // ---- quick path ----
 
-/** The header keys, as key tokens (the lookahead keeps the colon out of the match). */
-const HEADER_KEY = /"(?:event_type|seq_num|global_seq_num|glob_seq_num|time|host)"(?=[ \t\r\n]*:)/g;
-
 /**
- * Brace depth at a position from raw character counts, advanced incrementally by depthAt. Square
- * brackets need no count: a key inside an array is inside an object in it, at brace depth 2 or more.
+ * The next header key token at or after lastIndex without crossing a brace (so the search stays in
+ * its stretch), the lookahead keeping the colon out of the match.
  */
-let dOpen = 0;
-let dClose = 0;
-let depth = 0;
+const HEADER_KEY = /[^{}]*?"(?:event_type|seq_num|global_seq_num|glob_seq_num|time|host)"(?=[ \t\r\n]*:)/y;
 
-function depthReset(s: string): void {
-  dOpen = s.indexOf('{');
-  dClose = s.indexOf('}');
-  depth = 0;
-}
-
-/** Advances the raw counts to `pos`. Braces inside strings are counted too: see quickHeader. */
-function depthAt(s: string, pos: number): void {
-  while (dOpen >= 0 && dOpen < pos) {
-    depth++;
-    dOpen = s.indexOf('{', dOpen + 1);
-  }
-  while (dClose >= 0 && dClose < pos) {
-    depth--;
-    dClose = s.indexOf('}', dClose + 1);
-  }
-}
+// Quick-path state for one line (module-level: no closure or object per call).
+let qh: ScannedHeader;
+let qSeen = 0;
+let qStop: ((eventType: number) => boolean) | undefined;
+let qStopped = false;
 
 /**
- * The header of a line without walking its values: one regex pass finds the header keys' tokens,
- * raw brace counts (indexOf, no per-character loop) place each at the top level, and only the
- * values of those keys are read. Several times faster than the walk on ES lines, whose bulk is the
- * process and event objects. Returns undefined — "ask the walk" — whenever the answer could differ
- * from JSON.parse on a well-formed line: a header key seen twice (the last one wins), an escaped
- * character that could spell a key (`\u`), a key not at raw depth 1, brackets that do not balance,
- * no integer event_type. What it does not check is the grammar between the keys it reads: a line
- * that is malformed yet balanced (say, a missing comma inside `process`) passes as a skipped line
- * instead of an error. A truncated line never balances, so it still goes to the walk and is reported.
+ * The header of a line without reading its nested values. The braces of the line, found with
+ * indexOf (no per-character loop), cut it into the stretches that lie at depth 1 — between the top
+ * level's `{`, its container values and its `}` — and only those (a few dozen characters on an ES
+ * line) are searched for the header keys; process and event objects are jumped whole. Several times
+ * cheaper than the walk. Returns undefined — "ask the walk" — whenever the answer could differ from
+ * JSON.parse on a well-formed line: a header key twice (the last one wins), a `\u` escape anywhere
+ * (it could spell a key), braces that do not balance or a second top-level value, a header value
+ * that does not end inside its stretch, no integer event_type. Braces inside strings are counted as
+ * braces: unbalanced ones end in "ask the walk", and a nested key can only be misplaced at depth 1
+ * when such braces balance again later (no real ES message nests the header names). What it does
+ * not check is the grammar of what it jumps: a balanced line with a grammar error inside a value, or
+ * between top-level members, passes as a skipped line instead of an error. A truncated line never
+ * balances, so it still goes to the walk and is reported.
  */
 function quickHeader(s: string, stopIf: ((eventType: number) => boolean) | undefined): ScannedHeader | null | undefined {
   const first = skipWs(s, 0);
@@ -372,58 +359,92 @@ function quickHeader(s: string, stopIf: ((eventType: number) => boolean) | undef
   let last = s.length - 1;
   while (last > first && isWs(s.charCodeAt(last))) last--;
   if (s.charCodeAt(last) !== RBRACE || s.indexOf('\\u') >= 0) return undefined;
-  const h: ScannedHeader = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
-  let seen = 0;
-  depthReset(s);
-  HEADER_KEY.lastIndex = first;
+  qh = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
+  qSeen = 0;
+  qStop = stopIf;
+  qStopped = false;
+  try {
+    let o = s.indexOf('{', first + 1);
+    let c = s.indexOf('}', first + 1);
+    let depth = 1;
+    let from = first + 1;
+    for (;;) {
+      // The next brace, and the depth it leaves.
+      let pos: number;
+      if (o >= 0 && o < c) {
+        pos = o;
+        o = s.indexOf('{', o + 1);
+        if (depth++ !== 1) continue;
+      } else if (c >= 0) {
+        pos = c;
+        c = s.indexOf('}', c + 1);
+        if (--depth === 1) {
+          from = pos + 1;
+          continue;
+        }
+        if (depth !== 0) continue;
+      } else return undefined; // unbalanced: more '{' than '}'
+      // s[from, pos) lies at depth 1, and pos opens a container value or closes the top level.
+      if (!stretch(s, from, pos)) return undefined;
+      if (qStopped) return { ...qh, stopped: true };
+      if (depth === 0) return pos === last && qh.eventType !== undefined ? qh : undefined;
+    }
+  } finally {
+    qStop = undefined;
+    line = '';
+  }
+}
+
+/** Reads the header keys in s[from, to) (depth 1, s[to] a brace); false when the walk must decide. */
+function stretch(s: string, from: number, to: number): boolean {
+  if (to - from < 6) return true; // shorter than the shortest key token, `"time"`, plus its colon
+  HEADER_KEY.lastIndex = from;
   while (HEADER_KEY.test(s)) {
     const keyEnd = HEADER_KEY.lastIndex;
     const keyStart = s.lastIndexOf('"', keyEnd - 2);
-    depthAt(s, keyStart);
-    if (depth !== 1) return undefined;
     const code = keyCode(s, keyStart, keyEnd);
     const bit = 1 << code;
-    if ((seen & bit) !== 0) return undefined;
-    seen |= bit;
+    if ((qSeen & bit) !== 0) return false;
+    qSeen |= bit;
     const vStart = skipWs(s, skipWs(s, keyEnd) + 1);
-    if (code === K_HOST) {
-      h.host = undefined;
-      if (s.charCodeAt(vStart) === LBRACE) {
-        cur = h;
-        line = s;
-        hostOk = true;
-        stopped = false;
-        const end = walkObject(s, vStart, hostMember);
-        line = '';
-        if (end < 0 || !hostOk) return undefined;
-        HEADER_KEY.lastIndex = end;
-      }
-      continue;
+    if (vStart >= to) {
+      // The value is the container that ends this stretch (or nothing: malformed).
+      if (code !== K_HOST || vStart !== to || s.charCodeAt(to) !== LBRACE) return false;
+      cur = qh;
+      line = s;
+      hostOk = true;
+      stopped = false;
+      const end = walkObject(s, to, hostMember);
+      return end >= 0 && hostOk;
     }
     const vEnd = skipValue(s, vStart);
-    if (vEnd < 0) return undefined;
+    if (vEnd < 0 || vEnd > to) return false;
     switch (code) {
       case K_EVENT_TYPE:
-        h.eventType = numberValue(s, vStart, vEnd);
-        if (h.eventType === undefined) return undefined;
-        if (stopIf !== undefined && stopIf(h.eventType)) return { ...h, stopped: true };
+        qh.eventType = numberValue(s, vStart, vEnd);
+        if (qh.eventType === undefined) return false;
+        if (qStop !== undefined && qStop(qh.eventType)) {
+          qStopped = true;
+          return true;
+        }
         break;
       case K_SEQ:
-        h.seq = numberValue(s, vStart, vEnd);
+        qh.seq = numberValue(s, vStart, vEnd);
         break;
       case K_GLOBAL_SEQ:
-        h.globalSeq = numberValue(s, vStart, vEnd);
+        qh.globalSeq = numberValue(s, vStart, vEnd);
         break;
       case K_GLOB_SEQ:
-        h.globSeq = numberValue(s, vStart, vEnd);
+        qh.globSeq = numberValue(s, vStart, vEnd);
         break;
       case K_TIME:
-        h.time = s.charCodeAt(vStart) === QUOTE ? stringValue(s, vStart, vEnd) : undefined;
+        qh.time = s.charCodeAt(vStart) === QUOTE ? stringValue(s, vStart, vEnd) : undefined;
+        break;
+      case K_HOST:
+        qh.host = undefined; // a scalar host: no hostname, as in the full parse
         break;
     }
     HEADER_KEY.lastIndex = vEnd;
   }
-  if (h.eventType === undefined) return undefined;
-  depthAt(s, s.length);
-  return depth === 0 ? h : undefined;
+  return true;
 }

@@ -180,6 +180,9 @@ describe("scanHeader, check 'balance' (the decoder's default for skipped lines)"
       '{"event_type":1,"event_type":2,"host":{"hostname":"a"},"host":{"os":"b"}}',
       '{"x":{"time":"nested"},"event_type":3,"seq_num":[1]}',
       '{"x":["}",{"seq_num":9}],"event_type":3,"seq_num":1}',
+      '{"event_type":3,"host":{"hostname":"h","ips":["{"]},"time":"2025-01-01T00:00:00Z"}',
+      '{"event_type":3,"host":"scalar","time":"t"}',
+      '{"time":"has { brace","event_type":3}',
     ]) {
       expect(quick(line), line).toEqual(expected(line));
     }
@@ -212,9 +215,12 @@ describe("scanHeader, check 'balance' (the decoder's default for skipped lines)"
     expect(scanHeader(grammar)).toBeNull();
     expect(quick(grammar)).toMatchObject({ eventType: 10, time: '2025-01-01T00:00:00Z' });
     // A nested header-named key (no real ES message has one) placed at depth 1 by a '}' inside a
-    // string and re-balanced by a '{' in a later string: the raw counts cannot tell.
-    const decoy = '{"x":{"a":"}","time":"nested"},"b":"{","event_type":3}';
+    // string and re-balanced by a '{' in a later string of the same object: raw counts cannot tell.
+    const decoy = '{"x":{"a":"}","time":"nested","b":"{"},"event_type":3}';
     expect(scanHeader(decoy)).toEqual(expected(decoy));
     expect(quick(decoy)).toMatchObject({ eventType: 3, time: 'nested' });
+    // Re-balanced only after the object closed: the top level seems to end early, so the walk decides.
+    const late = '{"x":{"a":"}","time":"nested"},"b":"{","event_type":3}';
+    expect(quick(late)).toEqual(expected(late));
   });
 });
