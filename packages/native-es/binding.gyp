@@ -15,7 +15,9 @@
         ["OS!='linux' and OS!='mac'", { "sources": ["native/stub/no_backend.cc"] }],
         ["OS=='mac'", {
           # The real ES client: the only code here not compiled in CI (needs the macOS SDK).
-          "sources": ["native/macos/es_api_apple.cc", "native/macos/es_backend_apple.cc"],
+          # The process backfill too (libproc and the Mach calls are in libSystem; its build over the
+          # fake libproc runs in test/native/proc-backfill.test.ts).
+          "sources": ["native/macos/es_api_apple.cc", "native/macos/es_backend_apple.cc", "native/macos/proc_backfill_apple.cc"],
           "libraries": ["-lEndpointSecurity", "-lbsm"],
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

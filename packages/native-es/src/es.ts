@@ -1,4 +1,5 @@
-import { DecodeError, eventFromMessage, eventTypeByName, type EsMessage, type NightjarEvent } from '@nightjar/core';
+import { DecodeError, eventFromMessage, eventTypeByName, type EsMessage, type EsProcess, type NightjarEvent } from '@nightjar/core';
+import { macosBackfill, type BackfillLimits, type NativeBackfill } from './backfill.js';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from './errors.js';
 import { loadAddon } from './native.js';
 import { BoundedQueue } from './queue.js';
@@ -26,6 +27,10 @@ export interface EsOptions {
   backendClass?: EsBackendClass;
   /** Testing: extra config passed to backendClass (e.g. the fake's newClientResult). */
   backendConfig?: Record<string, unknown>;
+  /** Caps of `backfill()`. */
+  backfillLimits?: BackfillLimits;
+  /** Testing: the native backfill to call instead of the addon's (null: as if it were missing). */
+  nativeBackfill?: NativeBackfill | null;
 }
 
 export type EsBackendClass = new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => NativeEsBackend;
@@ -53,7 +58,7 @@ export interface NativeEsBackend {
  * README). Each client is its own source (`es:1`, `es:2`, …) because each has its own sequence numbers.
  * NOT RUN IN THIS PROJECT'S CI: the backend logic is tested over a fake ES library instead.
  */
-export function openEs(opts: EsOptions): EventSource {
+export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[] } {
   let Backend = opts.backendClass;
   if (Backend === undefined) {
     if (process.platform !== 'darwin') {
@@ -137,6 +142,12 @@ export function openEs(opts: EsOptions): EventSource {
     stats: () => ({ ...stats, queueDepth: queue.size }),
     diagnostics: () => log.list(),
     failures: () => failures,
+    // The running processes through libproc (the same addon as the ES client).
+    backfill: () =>
+      macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => {
+        log.add(d);
+        queue.wake();
+      }),
     async stop() {
       if (stopped) return;
       stopped = true;

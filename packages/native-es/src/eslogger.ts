@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createDecoder, DecodeError, eventTypeByName, type Diagnostic, type NightjarEvent } from '@nightjar/core';
+import { createDecoder, DecodeError, eventTypeByName, type Diagnostic, type EsProcess, type NightjarEvent } from '@nightjar/core';
+import { macosBackfill, type BackfillLimits, type NativeBackfill } from './backfill.js';
 import { SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from './errors.js';
 import { LineSplitter } from './lines.js';
 import { BoundedQueue } from './queue.js';
@@ -21,6 +22,13 @@ export interface EsloggerOptions {
   source?: string;
   /** Environment of the child (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Caps of `backfill()` (macOS, through the native addon). */
+  backfillLimits?: BackfillLimits;
+  /**
+   * Testing: the native backfill to call instead of the addon's (null: behave as if the addon
+   * were not built).
+   */
+  nativeBackfill?: NativeBackfill | null;
 }
 
 /** A known eslogger failure read from its stderr (or exit). Fatal ones are not retried. */
@@ -80,7 +88,7 @@ type Item = NightjarEvent | DecodeError;
  * iteration; any other exit restarts eslogger with backoff and a `NJ_SOURCE_RESTARTED` diagnostic
  * (the new client's sequence numbers start again, which the engine also sees as a restart).
  */
-export function openEslogger(opts: EsloggerOptions): EventSource {
+export function openEslogger(opts: EsloggerOptions): EventSource & { backfill(): EsProcess[] } {
   const source = opts.source ?? 'eslogger';
   const names = [...new Set(Array.from(opts.eventTypes ?? []))];
   if (names.length === 0) {
@@ -285,6 +293,9 @@ export function openEslogger(opts: EsloggerOptions): EventSource {
     stats: () => ({ ...stats, queueDepth: queue.size, drops: queue.drops }),
     diagnostics: () => log.list(),
     failures: () => failures,
+    // eslogger itself cannot list running processes: the addon's libproc backfill does, when it
+    // is built; otherwise [] and a NJ_SOURCE_BACKFILL_UNAVAILABLE warning (eslogger works on).
+    backfill: () => macosBackfill(source, opts.nativeBackfill, opts.backfillLimits, diag),
     async stop() {
       if (stopped) return;
       stopped = true;

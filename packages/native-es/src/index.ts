@@ -24,3 +24,5 @@ export { openLiveSource, defaultBackend, LIVE_BACKENDS } from './open.js';
 export type { LiveBackend, LiveSource, LiveSourceOptions } from './open.js';
 export { openEs, splitClients } from './es.js';
 export type { EsOptions, EsClientOptions, EsBackendClass, NativeEsBackend } from './es.js';
+export { BACKFILL_DIAGNOSTIC_CODES, fromNativeBackfill } from './backfill.js';
+export type { BackfillLimits, BackfillOutcome, NativeBackfill, NativeBackfillResult } from './backfill.js';

@@ -78,6 +78,18 @@ struct es_process_t {
   uint32_t cs_validation_category;         // v10
   // Linux backend: no code signing exists; the translator leaves those fields out.
   bool nj_no_codesigning;
+  // Fields a backend could not fill (NJ_OMIT_*): the translator leaves them out rather than
+  // printing zeros (the macOS process backfill; message version ≤ 9 shapes only).
+  uint8_t nj_omit;
+};
+
+enum : uint8_t {
+  NJ_OMIT_TASK_TOKEN = 1,          // audit_token without auid, asid, pidversion (no task audit token)
+  NJ_OMIT_ORIGINAL_PPID = 2,
+  NJ_OMIT_TTY = 4,
+  NJ_OMIT_PARENT_TOKEN = 8,
+  NJ_OMIT_RESPONSIBLE_TOKEN = 16,
+  NJ_OMIT_SESSION_ID = 32,
 };
 
 struct es_thread_t {

@@ -695,11 +695,19 @@ const char* EventName(uint32_t t) {
 
 Napi::Object TranslateProcess(Napi::Env env, const es_process_t* p, uint32_t v) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("audit_token", Token(env, p->audit_token, v));
+  if ((p->nj_omit & NJ_OMIT_TASK_TOKEN) && v < 10) {
+    // Only what the BSD process info gives; auid, asid and pidversion exist only in the task's token.
+    static const char* const kKnown[5] = {"euid", "egid", "ruid", "rgid", "pid"};
+    Napi::Object t = Napi::Object::New(env);
+    for (int i = 0; i < 5; i++) t.Set(kKnown[i], Napi::Number::New(env, p->audit_token.val[i + 1]));
+    o.Set("audit_token", t);
+  } else {
+    o.Set("audit_token", Token(env, p->audit_token, v));
+  }
   o.Set("ppid", Napi::Number::New(env, p->ppid));
-  o.Set("original_ppid", Napi::Number::New(env, p->original_ppid));
+  if (!(p->nj_omit & NJ_OMIT_ORIGINAL_PPID)) o.Set("original_ppid", Napi::Number::New(env, p->original_ppid));
   o.Set("group_id", Napi::Number::New(env, p->group_id));
-  o.Set("session_id", Napi::Number::New(env, p->session_id));
+  if (!(p->nj_omit & NJ_OMIT_SESSION_ID)) o.Set("session_id", Napi::Number::New(env, p->session_id));
   if (!p->nj_no_codesigning) {
     o.Set("codesigning_flags", Napi::Number::New(env, p->codesigning_flags));
     o.Set("is_platform_binary", Napi::Boolean::New(env, p->is_platform_binary));
@@ -715,11 +723,11 @@ Napi::Object TranslateProcess(Napi::Env env, const es_process_t* p, uint32_t v) 
     o.Set("team_id", Str(env, p->team_id));
   }
   o.Set("executable", File(env, p->executable));
-  if (v >= 2) o.Set("tty", File(env, p->tty));
+  if (v >= 2 && !(p->nj_omit & NJ_OMIT_TTY)) o.Set("tty", File(env, p->tty));
   if (v >= 3) o.Set("start_time", Napi::String::New(env, IsoTime(p->start_time.tv_sec, p->start_time.tv_usec, 6)));
   if (v >= 4) {
-    o.Set("responsible_audit_token", Token(env, p->responsible_audit_token, v));
-    o.Set("parent_audit_token", Token(env, p->parent_audit_token, v));
+    if (!(p->nj_omit & NJ_OMIT_RESPONSIBLE_TOKEN)) o.Set("responsible_audit_token", Token(env, p->responsible_audit_token, v));
+    if (!(p->nj_omit & NJ_OMIT_PARENT_TOKEN)) o.Set("parent_audit_token", Token(env, p->parent_audit_token, v));
   }
   if (v >= 10) o.Set("cs_validation_category", Napi::Number::New(env, p->cs_validation_category));
   return o;

@@ -4,10 +4,12 @@
 // fake_libes/ (test/native/apple-fake-libes.test.ts).
 #include <napi.h>
 #include <unistd.h>
+#include <algorithm>
 #include <memory>
 #include "../common/backend.h"
 #include "../common/translate.h"
 #include "es_client_set.h"
+#include "proc_backfill.h"
 
 namespace njes {
 
@@ -131,11 +133,26 @@ class EsBackend : public Napi::ObjectWrap<EsBackend> {
   uint32_t capacity_ = 65536;
 };
 
+// backfillProcesses({ maxProcesses?, maxArgBytes? }) → the running processes (proc_backfill.h).
+// Synchronous: one pass over the process table, a few ms per hundred processes.
+Napi::Value BackfillJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  BackfillLimits lim;
+  if (info.Length() > 0 && info[0].IsObject()) {
+    Napi::Object o = info[0].As<Napi::Object>();
+    Napi::Value mp = o.Get("maxProcesses"), ma = o.Get("maxArgBytes");
+    if (mp.IsNumber()) lim.maxProcesses = (size_t)std::max(1.0, mp.As<Napi::Number>().DoubleValue());
+    if (ma.IsNumber()) lim.maxArgBytes = (size_t)std::max(0.0, ma.As<Napi::Number>().DoubleValue());
+  }
+  return BackfillProcesses(env, lim);
+}
+
 }  // namespace
 
 void InitBackend(Napi::Env env, Napi::Object exports) {
   exports.Set("backend", Napi::String::New(env, "es"));
   exports.Set("EsBackend", EsBackend::Define(env));
+  exports.Set("backfillProcesses", Napi::Function::New(env, BackfillJs));
 }
 
 }  // namespace njes
