@@ -2,7 +2,7 @@ import type { NightjarEvent } from '../model/event.js';
 import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
 import type { AlertProcess } from '../alert/types.js';
-import { tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
+import { entityIdOf, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
 
@@ -664,7 +664,7 @@ export class LineageCache implements LineageResolver {
     let id = p.entity_id;
     if (typeof id !== 'string') {
       // Processes from live sources and backfill: lineage answers always carry entity_id.
-      id = `${pid}:${tokenPidversion(p.audit_token) ?? 0}`;
+      id = entityIdOf(pid, tokenPidversion(p.audit_token) ?? 0);
       p.entity_id = id;
     }
     // The same actor on consecutive events is the most recently used entry: no map lookup.
@@ -681,7 +681,7 @@ export class LineageCache implements LineageResolver {
       let parent: Node | undefined;
       let parentId: string | undefined;
       if (ppid !== undefined) {
-        parentId = `${ppid}:${tokenPidversion(pt) ?? 0}`;
+        parentId = entityIdOf(ppid, tokenPidversion(pt) ?? 0);
         parent = this.map.get(parentId);
         // Keep the parent's own id string rather than a copy per child.
         if (parent !== undefined) parentId = parent.id;
@@ -707,7 +707,7 @@ export class LineageCache implements LineageResolver {
       if (ppid !== undefined) {
         const ppv = tokenPidversion(pt) ?? 0;
         if (node.parentId === undefined || !isEntity(node.parentId, ppid, ppv)) {
-          node.parentId = `${ppid}:${ppv}`;
+          node.parentId = entityIdOf(ppid, ppv);
           this.relink(node);
         }
       } else if (node.parentId === undefined && inheritedParent !== undefined) {

@@ -106,7 +106,26 @@ export function tokenPidversion(t: AuditToken | null | undefined): number | unde
 export function tokenEntityId(t: AuditToken | null | undefined): string | undefined {
   const pid = tokenPid(t);
   if (pid === undefined) return undefined;
-  return `${pid}:${tokenPidversion(t) ?? 0}`;
+  return entityIdOf(pid, tokenPidversion(t) ?? 0);
+}
+
+// The last id string built per slot of a small direct-mapped table: the same process's events then
+// carry the very same string, so no string is built per event, and the Map lookups keyed by it
+// (lineage, correlation groups) hash it once and compare by pointer.
+const ID_SLOTS = 4096;
+const idPid = new Float64Array(ID_SLOTS).fill(NaN);
+const idVersion = new Float64Array(ID_SLOTS);
+const idString: string[] = new Array<string>(ID_SLOTS).fill('');
+
+/** `${pid}:${pidversion}`, the same string object for the same pair while its slot holds it. */
+export function entityIdOf(pid: number, pidversion: number): string {
+  const slot = (Math.imul(pid | 0, 0x9e3779b1) ^ (pidversion | 0)) & (ID_SLOTS - 1);
+  if (idPid[slot] === pid && idVersion[slot] === pidversion) return idString[slot]!;
+  const id = `${pid}:${pidversion}`;
+  idPid[slot] = pid;
+  idVersion[slot] = pidversion;
+  idString[slot] = id;
+  return id;
 }
 
 function isProcessLike(v: unknown): v is EsProcess {
@@ -235,7 +254,7 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
     time,
     pid,
     pidversion,
-    isProcessLike(process) && typeof process.entity_id === 'string' ? process.entity_id : `${pid}:${pidversion}`,
+    isProcessLike(process) && typeof process.entity_id === 'string' ? process.entity_id : entityIdOf(pid, pidversion),
     num(m.seq_num),
     num(m.global_seq_num) ?? num(m.glob_seq_num),
     host,

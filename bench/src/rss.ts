@@ -1,0 +1,28 @@
+/**
+ * Run by the bench in a child process of its own (`node --expose-gc bench/dist/rss.js <groups> <procs>`),
+ * so the RSS it prints is one engine holding `groups` correlation groups and `procs` lineage entries,
+ * plus node itself — not the bench's captures and decoded events. Prints `{"rss":…,"baseline":…}`:
+ * the RSS after the run and the RSS of the same process before the engine was built.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRules } from '@nightjar/rules';
+import { memoryAtScale } from './memory.js';
+import { heapUsed } from './measure.js';
+
+const groups = Number(process.argv[2] ?? 100_000);
+const procs = Number(process.argv[3] ?? 65_536);
+const dir = mkdtempSync(join(tmpdir(), 'nightjar-rss-'));
+try {
+  heapUsed();
+  const baseline = process.memoryUsage().rss;
+  const rss = await memoryAtScale(groups, procs, async (name, yaml) => {
+    const file = join(dir, `${name}.yml`);
+    writeFileSync(file, yaml);
+    return { ruleset: await loadRules([file]), loadMs: 0 };
+  });
+  process.stdout.write(`${JSON.stringify({ rss, baseline })}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
