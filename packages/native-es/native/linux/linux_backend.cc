@@ -425,7 +425,15 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       if (!p.valid) continue;
       OwnedMessage m;
       es_process_t* proc = MakeProc(m, p);
-      out.Set(n++, TranslateProcess(env, proc, kVersion));
+      Napi::Object o = TranslateProcess(env, proc, kVersion);
+      // argv from /proc/<pid>/cmdline, as the macOS backfill gives it (kernel threads have none:
+      // no key, like an unreadable cmdline).
+      if (!p.args.empty()) {
+        Napi::Array a = Napi::Array::New(env, p.args.size());
+        for (uint32_t k = 0; k < p.args.size(); k++) a.Set(k, Napi::String::New(env, p.args[k]));
+        o.Set("args", a);
+      }
+      out.Set(n++, o);
     }
     closedir(d);
     return out;

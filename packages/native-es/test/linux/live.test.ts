@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, realpathSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, realpathSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NightjarEvent } from '@nightjar/core';
@@ -131,6 +131,7 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
       expect(me).toBeDefined();
       expect(me!.executable.path).toBe(realpathSync(process.execPath));
       expect(me!.ppid).toBe(process.ppid);
+      expect(me!.args).toEqual(readFileSync('/proc/self/cmdline', 'utf8').replace(/\0$/, '').split('\0'));
       expect(procs.find((p) => p.audit_token.pid === 1)).toBeDefined();
     } finally {
       await src.stop();

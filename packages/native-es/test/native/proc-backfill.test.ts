@@ -184,7 +184,7 @@ describe.skipIf(!hasTool)(
       expect(self).toBeDefined();
       for (const p of full.processes) {
         for (const [k, v] of Object.entries(p)) {
-          if (k === 'args' || k === 'nj_no_pidversion') continue;
+          if (k === 'nj_no_pidversion') continue;
           expect(self, k).toHaveProperty(k);
           expect(typeof v, k).toBe(typeof self[k]);
         }
