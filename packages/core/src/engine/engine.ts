@@ -95,6 +95,7 @@ const EMPTY: Alert[] = Object.freeze([]) as unknown as Alert[];
 
 /** The rules to run for one event name, and how many events of that name were pushed. */
 interface Dispatch {
+  readonly name: string;
   readonly entries: RuleEntry[];
   /** Literal index over the rules' prefilters (when enough of them have one). */
   readonly index: PrefilterIndex | undefined;
@@ -207,19 +208,27 @@ function groupByPrefix(byLit: ReadonlyMap<string, readonly number[]>): LiteralGr
  * first test, so skipping it changes nothing; rules without a prefilter always run.
  */
 class PrefilterIndex {
-  private readonly always: Uint8Array;
   private readonly stamp: Uint32Array;
   private cur = 0;
   private readonly buckets: LiteralBucket[] = [];
+  /**
+   * After mark(): the positions to run, ascending (ruleset order, so alerts keep their order) —
+   * the rules without a prefilter and those the index found — in candidates[0, count).
+   */
+  readonly candidates: Int32Array;
+  count = 0;
+  /** Positions of the rules without a prefilter (always run), ascending. */
+  private readonly always: Int32Array;
 
   constructor(entries: readonly RuleEntry[]) {
-    this.always = new Uint8Array(entries.length);
     this.stamp = new Uint32Array(entries.length);
+    this.candidates = new Int32Array(entries.length);
+    const always: number[] = [];
     const byGetter = new Map<FieldGetter, LiteralBucket>();
     entries.forEach((e, pos) => {
       const p = e.rule.prefilter;
       if (p === undefined || p.tests.length === 0) {
-        this.always[pos] = 1;
+        always.push(pos);
         return;
       }
       let b = byGetter.get(p.get);
@@ -230,6 +239,7 @@ class PrefilterIndex {
       b.add(pos, p);
     });
     for (const b of this.buckets) b.finish();
+    this.always = Int32Array.from(always);
   }
 
   static worth(entries: readonly RuleEntry[]): boolean {
@@ -238,12 +248,15 @@ class PrefilterIndex {
     return n >= MIN_INDEXED;
   }
 
-  /** Marks the candidates for this event; then `candidate(pos)` answers. */
+  /** Finds the candidates for this event: candidates[0, count), ascending. */
   mark(ev: NightjarEvent, ctx: EvalContext): void {
     if (++this.cur === 0xffffffff) {
       this.stamp.fill(0);
       this.cur = 1;
     }
+    const always = this.always;
+    this.candidates.set(always);
+    this.count = always.length;
     for (let i = 0; i < this.buckets.length; i++) {
       const b = this.buckets[i]!;
       let raw: unknown;
@@ -255,15 +268,28 @@ class PrefilterIndex {
       }
       this.scan(raw, b);
     }
-  }
-
-  candidate(pos: number): boolean {
-    return this.always[pos] === 1 || this.stamp[pos] === this.cur;
+    // Usually none or a few were added after the always-run ones: insertion sort.
+    const c = this.candidates;
+    for (let i = always.length; i < this.count; i++) {
+      const v = c[i]!;
+      let j = i - 1;
+      while (j >= 0 && c[j]! > v) {
+        c[j + 1] = c[j]!;
+        j--;
+      }
+      c[j + 1] = v;
+    }
   }
 
   private markAll(list: readonly number[]): void {
     const cur = this.cur;
-    for (let i = 0; i < list.length; i++) this.stamp[list[i]!] = cur;
+    const stamp = this.stamp;
+    for (let i = 0; i < list.length; i++) {
+      const pos = list[i]!;
+      if (stamp[pos] === cur) continue;
+      stamp[pos] = cur;
+      this.candidates[this.count++] = pos;
+    }
   }
 
   /** Every scalar of the value, lists flattened, in its string form (as detection items read it). */
@@ -340,6 +366,8 @@ export class Engine {
   private readonly ctx: { lineage: LineageResolver; epoch: number };
   private readonly limits: CorrelationLimits;
   private readonly byName = new Map<string, Dispatch>();
+  /** Dispatch by es_event_type_t number (filled as types are seen); checked against the name. */
+  private readonly byType: (Dispatch | undefined)[] = [];
   /** Event names in the order first seen (metrics().byType). */
   private readonly seenNames: string[] = [];
   private readonly anyType: RuleEntry[] = [];
@@ -407,7 +435,7 @@ export class Engine {
     for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
     for (const name of names) {
       const entries = this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name));
-      this.byName.set(name, { entries, index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined, count: 0 });
+      this.byName.set(name, { name, entries, index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined, count: 0 });
     }
     this.anyIndex = PrefilterIndex.worth(this.anyType) ? new PrefilterIndex(this.anyType) : undefined;
   }
@@ -439,9 +467,16 @@ export class Engine {
   push(ev: NightjarEvent): Alert[] {
     this.events++;
     this.ctx.epoch = ++epochCounter;
-    let d = this.byName.get(ev.name);
+    // By type number first (an array read); the name decides, so an event whose name does not follow
+    // its number (vendor or malformed input) still goes by name.
+    const type = ev.type;
+    let d = type >= 0 && type < 1024 ? this.byType[type] : undefined;
+    if (d === undefined || d.name !== ev.name) {
+      d = this.byName.get(ev.name);
+      if (d !== undefined && type >= 0 && type < 1024) this.byType[type] = d;
+    }
     if (d === undefined) {
-      d = { entries: this.anyType, index: this.anyIndex, count: 0 };
+      d = { name: ev.name, entries: this.anyType, index: this.anyIndex, count: 0 };
       this.byName.set(ev.name, d);
     }
     if (d.count++ === 0) this.seenNames.push(ev.name);
@@ -459,35 +494,41 @@ export class Engine {
       this.skipped++;
     } else {
       const entries = d.entries;
-      const ctx = this.ctx;
       const index = d.index;
-      if (index !== undefined) index.mark(ev, ctx);
-      for (let i = 0; i < entries.length; i++) {
-        if (index !== undefined && !index.candidate(i)) continue;
-        const e = entries[i];
-        let hit: boolean;
-        try {
-          hit = e.rule.match(ev, ctx);
-        } catch (err) {
-          this.ruleFailed(e, ev, err);
-          continue;
-        }
-        if (!hit) continue;
-        e.matches++;
-        if (e.rule.generate) {
-          const a = this.suppress(e.rule.suppressUs, e.rule.id, ev.entityId, ev.time, () =>
-            buildDetectionAlert(e.rule, ev, this.lineageCache, this.tracker.overlapsOpenGap(e.rule.eventTypes, ev.time, ev.time)),
-          );
-          if (a !== null) {
-            e.alerts++;
-            (out ??= []).push(a);
-          }
-        }
-        for (let j = 0; j < e.feeds.length; j++) this.feed(e.feeds[j], e.rule.id, ev, ev.time, undefined);
+      if (index !== undefined) {
+        index.mark(ev, this.ctx);
+        const c = index.candidates;
+        for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
+      } else {
+        for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
       }
     }
     if (this.firings.length > 0) out = this.drainFirings(out);
     return out ?? EMPTY;
+  }
+
+  /** One rule on one event: match, alert (unless suppressed), feed its correlations. */
+  private run(e: RuleEntry, ev: NightjarEvent, out: Alert[] | null): Alert[] | null {
+    let hit: boolean;
+    try {
+      hit = e.rule.match(ev, this.ctx);
+    } catch (err) {
+      this.ruleFailed(e, ev, err);
+      return out;
+    }
+    if (!hit) return out;
+    e.matches++;
+    if (e.rule.generate) {
+      const a = this.suppress(e.rule.suppressUs, e.rule.id, ev.entityId, ev.time, () =>
+        buildDetectionAlert(e.rule, ev, this.lineageCache, this.tracker.overlapsOpenGap(e.rule.eventTypes, ev.time, ev.time)),
+      );
+      if (a !== null) {
+        e.alerts++;
+        (out ??= []).push(a);
+      }
+    }
+    for (let j = 0; j < e.feeds.length; j++) this.feed(e.feeds[j]!, e.rule.id, ev, ev.time, undefined);
+    return out;
   }
 
   /**
