@@ -252,7 +252,12 @@ export class LineageCache implements LineageResolver {
       }
       // Running now: alive from their start until now, which covers any child's start.
       const n = this.learn(p, Number.MAX_SAFE_INTEGER);
-      if (n !== undefined) nodes.push(n);
+      if (n === undefined) continue;
+      // Live sources' backfill carries argv (not an es_process_t field): the command line of a parent
+      // that started before the source did.
+      const args = (p as { args?: unknown }).args;
+      if (Array.isArray(args)) n.args = stringArgs(args);
+      nodes.push(n);
     }
     // Second pass: links (and pins) to processes that came later in the list.
     for (const n of nodes) {
