@@ -1,6 +1,7 @@
 /** Lint formatters (eslint's contract: results in, string out, no I/O). */
 import path from 'node:path';
 import type { Palette } from '../output/color.js';
+import { shortPath } from '../output/alerts.js';
 import { CHECKS } from './checks.js';
 import type { Finding, LintResult } from './run.js';
 
@@ -32,7 +33,7 @@ export function formatStylish(result: LintResult, p: Palette, cwd: string): stri
   const byFile = new Map<string, Finding[]>();
   for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   for (const [file, list] of byFile) {
-    out.push(p.bold(safe(path.relative(cwd, file) || file)));
+    out.push(p.bold(safe(shortPath(file, cwd))));
     const rows = list.map((f) => [`${f.line}:${f.col}`, f.severity, safe(f.message), f.checkId] as const);
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -58,7 +59,7 @@ export function formatGithub(result: LintResult, cwd: string): string {
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const lines = result.findings.map((f) => {
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-    const file = path.relative(cwd, f.file) || f.file;
+    const file = shortPath(f.file, cwd);
     return `::${cmd} file=${prop(file)},line=${f.line},col=${f.col},title=${prop(f.checkId)}::${esc(f.message)}`;
   });
   return lines.length ? `${lines.join('\n')}\n` : '';

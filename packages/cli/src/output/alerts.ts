@@ -55,8 +55,8 @@ function base(path: string | undefined): string {
   return i >= 0 && i < path.length - 1 ? path.slice(i + 1) : path;
 }
 
-/** A rule file relative to cwd when it lies inside it. */
-function shortPath(file: string, cwd: string | undefined): string {
+/** A file relative to cwd when it lies inside it, else as given (absolute stays absolute). */
+export function shortPath(file: string, cwd: string | undefined): string {
   if (!cwd || !path.isAbsolute(file)) return file;
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
