@@ -165,10 +165,18 @@ function jsonReason(err: unknown): string {
   return msg.length > 200 ? `${msg.slice(0, 200)}…` : msg;
 }
 
+/** Payload key → its known event name (aliases resolved); only known names go in, so it stays small. */
+const NAME_BY_KEY = new Map<string, string>();
+
 function nameOf(eventType: number, payloadKey: string | undefined): string {
   if (payloadKey !== undefined) {
+    const hit = NAME_BY_KEY.get(payloadKey);
+    if (hit !== undefined) return hit;
     const name = canonicalEventName(payloadKey);
-    if (isKnownEventName(name)) return name;
+    if (isKnownEventName(name)) {
+      NAME_BY_KEY.set(payloadKey, name);
+      return name;
+    }
   }
   const info = eventTypeByNumber(eventType);
   return info !== undefined ? info.name : `unknown:${eventType}`;
