@@ -150,6 +150,10 @@ class LiteralBucket {
   }
 }
 
+function asciiLower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
 /** The last two UTF-16 units of s[0, n) as one integer. */
 function tail2(s: string, n: number): number {
   return s.charCodeAt(n - 2) * 65536 + s.charCodeAt(n - 1);
@@ -306,27 +310,48 @@ class PrefilterIndex {
     } else if (typeof raw === 'boolean') s = raw ? 'true' : 'false';
     else if (typeof raw === 'bigint') s = raw.toString();
     else return;
-    const l = s.toLowerCase();
-    const n = l.length;
+    // Lower-cased only when a test needs it: an endswith-only field (the common `Image|endswith`) is
+    // decided from its last two characters when they are ASCII, with no new string per event.
+    let l: string | null = null;
     if (b.eq.size > 0) {
+      l = s.toLowerCase();
       const hit = b.eq.get(l);
       if (hit !== undefined) this.markAll(hit);
     }
     const pre = b.pre;
-    for (let i = 0; i < pre.length; i++) {
-      const g = pre[i]!;
-      if (!l.startsWith(g.needle)) continue;
-      if (g.at !== null) {
-        this.markAll(g.at);
-        continue;
+    if (pre.length > 0) {
+      if (l === null) l = s.toLowerCase();
+      for (let i = 0; i < pre.length; i++) {
+        const g = pre[i]!;
+        if (!l.startsWith(g.needle)) continue;
+        if (g.at !== null) {
+          this.markAll(g.at);
+          continue;
+        }
+        const m = g.members;
+        for (let j = 0; j < m.length; j++) if (l.startsWith(m[j]!)) this.markAll(g.memberAt[j]!);
       }
-      const m = g.members;
-      for (let j = 0; j < m.length; j++) if (l.startsWith(m[j]!)) this.markAll(g.memberAt[j]!);
     }
-    if (b.suf.size > 0 && n >= 2) {
-      const slot = b.suf.get(tail2(l, n));
-      if (slot !== undefined) for (let j = 0; j < slot.lits.length; j++) if (l.endsWith(slot.lits[j]!)) this.markAll(slot.at[j]!);
+    if (b.suf.size > 0) {
+      // Lower-casing is per character at the end of a string (final-sigma context and expansions such
+      // as U+0130 → "i̇" concern non-ASCII characters only), so ASCII last characters give the same
+      // key; anything else (or a one-character string, which may lower-case to two) is lower-cased.
+      const c1 = s.length >= 2 ? s.charCodeAt(s.length - 2) : 128;
+      const c2 = s.charCodeAt(s.length - 1);
+      let key = -1;
+      if (c1 < 128 && c2 < 128) key = asciiLower(c1) * 65536 + asciiLower(c2);
+      else {
+        if (l === null) l = s.toLowerCase();
+        if (l.length >= 2) key = tail2(l, l.length);
+      }
+      const slot = key < 0 ? undefined : b.suf.get(key);
+      if (slot !== undefined) {
+        if (l === null) l = s.toLowerCase();
+        for (let j = 0; j < slot.lits.length; j++) if (l.endsWith(slot.lits[j]!)) this.markAll(slot.at[j]!);
+      }
     }
+    if (b.sufShort.lits.length === 0 && b.con.length === 0) return;
+    if (l === null) l = s.toLowerCase();
     const short = b.sufShort;
     for (let j = 0; j < short.lits.length; j++) if (l.endsWith(short.lits[j]!)) this.markAll(short.at[j]!);
     const con = b.con;
