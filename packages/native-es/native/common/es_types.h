@@ -194,6 +194,14 @@ struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
 
+// 12.0+: the set*id syscalls (inline; Apple's member names: uid / gid / euid / egid / ruid+euid / rgid+egid).
+struct es_event_setuid_t { uint32_t uid; };
+struct es_event_setgid_t { uint32_t gid; };
+struct es_event_seteuid_t { uint32_t euid; };
+struct es_event_setegid_t { uint32_t egid; };
+struct es_event_setreuid_t { uint32_t ruid; uint32_t euid; };
+struct es_event_setregid_t { uint32_t rgid; uint32_t egid; };
+
 // 14.0+ (user-space event; pointer members).
 struct es_sudo_reject_info_t { es_string_token_t plugin_name; uint32_t plugin_type; es_string_token_t failure_message; };
 struct es_event_sudo_t {
@@ -499,6 +507,12 @@ struct es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_setuid_t setuid;
+  es_event_setgid_t setgid;
+  es_event_seteuid_t seteuid;
+  es_event_setegid_t setegid;
+  es_event_setreuid_t setreuid;
+  es_event_setregid_t setregid;
   es_event_sudo_t* sudo;
   es_event_authentication_t* authentication;
   es_event_xp_malware_detected_t* xp_malware_detected;
@@ -562,6 +576,12 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_PROC_CHECK = 86,
   ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE = 97,
   ES_EVENT_TYPE_NOTIFY_SUDO = 131,
+  ES_EVENT_TYPE_NOTIFY_SETUID = 103,
+  ES_EVENT_TYPE_NOTIFY_SETGID = 104,
+  ES_EVENT_TYPE_NOTIFY_SETEUID = 105,
+  ES_EVENT_TYPE_NOTIFY_SETEGID = 106,
+  ES_EVENT_TYPE_NOTIFY_SETREUID = 107,
+  ES_EVENT_TYPE_NOTIFY_SETREGID = 108,
   ES_EVENT_TYPE_NOTIFY_AUTHENTICATION = 111,
   ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED = 112,
   ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED = 113,

@@ -592,6 +592,37 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     m->msg.event.tcc_modify = e;
     out.push_back(std::move(m));
   }
+  // ---- 12.0 set*id (inline payloads) ----
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETUID, 75);
+    m->msg.event.setuid.uid = 0;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETGID, 76);
+    m->msg.event.setgid.gid = 20;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETEUID, 77);
+    m->msg.event.seteuid.euid = 501;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETEGID, 78);
+    m->msg.event.setegid.egid = 80;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETREUID, 79);
+    m->msg.event.setreuid = {4294967295u, 0};  // ruid -1: "unchanged" in setreuid(2)
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETREGID, 80);
+    m->msg.event.setregid = {20, 0};
+    out.push_back(std::move(m));
+  }
   return out;
 }
 

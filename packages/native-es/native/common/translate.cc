@@ -327,6 +327,26 @@ Napi::Value Payload(Napi::Env env, const es_message_t* m) {
     }
     case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED:
       break;
+    case ES_EVENT_TYPE_NOTIFY_SETUID:
+      o.Set("uid", Napi::Number::New(env, ev.setuid.uid));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETGID:
+      o.Set("gid", Napi::Number::New(env, ev.setgid.gid));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETEUID:
+      o.Set("euid", Napi::Number::New(env, ev.seteuid.euid));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETEGID:
+      o.Set("egid", Napi::Number::New(env, ev.setegid.egid));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETREUID:
+      o.Set("ruid", Napi::Number::New(env, ev.setreuid.ruid));
+      o.Set("euid", Napi::Number::New(env, ev.setreuid.euid));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_SETREGID:
+      o.Set("rgid", Napi::Number::New(env, ev.setregid.rgid));
+      o.Set("egid", Napi::Number::New(env, ev.setregid.egid));
+      break;
     default:
       return UserSpacePayload(env, m);
   }
@@ -659,6 +679,12 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: return "getextattr";
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: return "deleteextattr";
     case ES_EVENT_TYPE_NOTIFY_SUDO: return "sudo";
+    case ES_EVENT_TYPE_NOTIFY_SETUID: return "setuid";
+    case ES_EVENT_TYPE_NOTIFY_SETGID: return "setgid";
+    case ES_EVENT_TYPE_NOTIFY_SETEUID: return "seteuid";
+    case ES_EVENT_TYPE_NOTIFY_SETEGID: return "setegid";
+    case ES_EVENT_TYPE_NOTIFY_SETREUID: return "setreuid";
+    case ES_EVENT_TYPE_NOTIFY_SETREGID: return "setregid";
     case ES_EVENT_TYPE_NOTIFY_AUTHENTICATION: return "authentication";
     case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED: return "xp_malware_detected";
     case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED: return "xp_malware_remediated";

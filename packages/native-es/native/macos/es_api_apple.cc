@@ -77,6 +77,9 @@ es_process_t* Proc(OwnedMessage& m, const ::es_process_t* p, uint32_t v) {
 }
 
 // SDK gates: a member is read only when the SDK declares it AND msg->version carries it.
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 120000
+#define NJ_SDK_12 1
+#endif
 #if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 130000
 #define NJ_SDK_13 1
 #endif
@@ -291,6 +294,14 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR:
       o.event.deleteextattr = {File(*m, e.deleteextattr.target), Tok(*m, e.deleteextattr.extattr)};
       break;
+#if NJ_SDK_12
+    case ES_EVENT_TYPE_NOTIFY_SETUID: o.event.setuid.uid = (uint32_t)e.setuid.uid; break;
+    case ES_EVENT_TYPE_NOTIFY_SETGID: o.event.setgid.gid = (uint32_t)e.setgid.gid; break;
+    case ES_EVENT_TYPE_NOTIFY_SETEUID: o.event.seteuid.euid = (uint32_t)e.seteuid.euid; break;
+    case ES_EVENT_TYPE_NOTIFY_SETEGID: o.event.setegid.egid = (uint32_t)e.setegid.egid; break;
+    case ES_EVENT_TYPE_NOTIFY_SETREUID: o.event.setreuid = {(uint32_t)e.setreuid.ruid, (uint32_t)e.setreuid.euid}; break;
+    case ES_EVENT_TYPE_NOTIFY_SETREGID: o.event.setregid = {(uint32_t)e.setregid.rgid, (uint32_t)e.setregid.egid}; break;
+#endif
 #if NJ_SDK_14
     case ES_EVENT_TYPE_NOTIFY_SUDO: {
       const ::es_event_sudo_t* x = e.sudo;

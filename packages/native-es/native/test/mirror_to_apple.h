@@ -213,6 +213,12 @@ struct AppleArena {
       case ES_EVENT_TYPE_NOTIFY_SETEXTATTR: o.setextattr = {File(e.setextattr.target), S(e.setextattr.extattr)}; return true;
       case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: o.getextattr = {File(e.getextattr.target), S(e.getextattr.extattr)}; return true;
       case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: o.deleteextattr = {File(e.deleteextattr.target), S(e.deleteextattr.extattr)}; return true;
+      case ES_EVENT_TYPE_NOTIFY_SETUID: o.setuid.uid = e.setuid.uid; return true;
+      case ES_EVENT_TYPE_NOTIFY_SETGID: o.setgid.gid = e.setgid.gid; return true;
+      case ES_EVENT_TYPE_NOTIFY_SETEUID: o.seteuid.euid = e.seteuid.euid; return true;
+      case ES_EVENT_TYPE_NOTIFY_SETEGID: o.setegid.egid = e.setegid.egid; return true;
+      case ES_EVENT_TYPE_NOTIFY_SETREUID: o.setreuid.ruid = e.setreuid.ruid, o.setreuid.euid = e.setreuid.euid; return true;
+      case ES_EVENT_TYPE_NOTIFY_SETREGID: o.setregid.rgid = e.setregid.rgid, o.setregid.egid = e.setregid.egid; return true;
       case ES_EVENT_TYPE_NOTIFY_SUDO: {
         const njes::es_event_sudo_t* x = e.sudo;
         if (x == nullptr) return false;

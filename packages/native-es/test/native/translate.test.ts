@@ -338,6 +338,13 @@ function expected(v: number): J[] {
       right: 0,
       reason: 2,
     }),
+    // ---- 12.0 set*id: ESMessage.h member names (seteuid → euid, setreuid → ruid + euid, …) ----
+    message(v, 103, 75, 'setuid', { uid: 0 }),
+    message(v, 104, 76, 'setgid', { gid: 20 }),
+    message(v, 105, 77, 'seteuid', { euid: 501 }),
+    message(v, 106, 78, 'setegid', { egid: 80 }),
+    message(v, 107, 79, 'setreuid', { ruid: 4294967295, euid: 0 }),
+    message(v, 108, 80, 'setregid', { rgid: 20, egid: 0 }),
   ];
 }
 

@@ -91,6 +91,12 @@ using njes::ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP;
 using njes::ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER;
 using njes::ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP;
 using njes::ES_EVENT_TYPE_NOTIFY_TCC_MODIFY;
+using njes::ES_EVENT_TYPE_NOTIFY_SETUID;
+using njes::ES_EVENT_TYPE_NOTIFY_SETGID;
+using njes::ES_EVENT_TYPE_NOTIFY_SETEUID;
+using njes::ES_EVENT_TYPE_NOTIFY_SETEGID;
+using njes::ES_EVENT_TYPE_NOTIFY_SETREUID;
+using njes::ES_EVENT_TYPE_NOTIFY_SETREGID;
 using es_authentication_type_t = njes::es_authentication_type_t;
 using njes::ES_AUTHENTICATION_TYPE_OD;
 using njes::ES_AUTHENTICATION_TYPE_TOUCHID;
@@ -207,6 +213,13 @@ struct es_event_remote_thread_create_t { es_process_t* target; es_thread_state_t
 struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
+// 12.0: Apple declares every one of these members uid_t (gids too).
+struct es_event_setuid_t { uid_t uid; uint8_t reserved[64]; };
+struct es_event_setgid_t { uid_t gid; uint8_t reserved[64]; };
+struct es_event_seteuid_t { uid_t euid; uint8_t reserved[64]; };
+struct es_event_setegid_t { uid_t egid; uint8_t reserved[64]; };
+struct es_event_setreuid_t { uid_t ruid; uid_t euid; uint8_t reserved[64]; };
+struct es_event_setregid_t { uid_t rgid; uid_t egid; uint8_t reserved[64]; };
 // 13.0+ events: pointer members of es_events_t. Apple wraps optional uids in one-member unions.
 struct es_sudo_reject_info_t { es_string_token_t plugin_name; es_sudo_plugin_type_t plugin_type; es_string_token_t failure_message; };
 struct es_event_sudo_t {
@@ -434,6 +447,12 @@ union es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_setuid_t setuid;
+  es_event_setgid_t setgid;
+  es_event_seteuid_t seteuid;
+  es_event_setegid_t setegid;
+  es_event_setreuid_t setreuid;
+  es_event_setregid_t setregid;
   es_event_sudo_t* sudo;
   es_event_authentication_t* authentication;
   es_event_xp_malware_detected_t* xp_malware_detected;
