@@ -464,6 +464,74 @@ struct es_event_od_attribute_set_t {
   audit_token_t instigator_token;  // v8
 };
 
+// 14.0+: profiles, authorization rights, XPC connections. instigator_token / petitioner_token are v8.
+struct es_event_xpc_connect_t {
+  es_string_token_t service_name;
+  uint32_t service_domain_type;  // es_xpc_domain_type_t
+};
+struct es_profile_t {
+  es_string_token_t identifier;
+  es_string_token_t uuid;
+  uint32_t install_source;  // es_profile_source_t
+  es_string_token_t organization;
+  es_string_token_t display_name;
+  es_string_token_t scope;
+};
+struct es_event_profile_add_t {
+  es_process_t* instigator;  // nullable
+  bool is_update;
+  es_profile_t* profile;
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_profile_remove_t {
+  es_process_t* instigator;  // nullable
+  es_profile_t* profile;
+  audit_token_t instigator_token;  // v8
+};
+struct es_event_authorization_petition_t {
+  es_process_t* instigator;  // nullable
+  es_process_t* petitioner;  // nullable
+  uint32_t flags;
+  size_t right_count;
+  es_string_token_t* rights;       // nullable
+  audit_token_t instigator_token;  // v8
+  audit_token_t petitioner_token;  // v8
+};
+struct es_authorization_result_t {
+  es_string_token_t right_name;
+  uint32_t rule_class;  // es_authorization_rule_class_t
+  bool granted;
+};
+struct es_event_authorization_judgement_t {
+  es_process_t* instigator;  // nullable
+  es_process_t* petitioner;  // nullable
+  int32_t return_code;
+  size_t result_count;
+  es_authorization_result_t* results;  // nullable
+  audit_token_t instigator_token;      // v8
+  audit_token_t petitioner_token;      // v8
+};
+
+// 15.0+
+enum es_gatekeeper_user_override_file_type_t : uint32_t {
+  ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_PATH = 0,
+  ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_FILE = 1,
+};
+struct es_signed_file_info_t {
+  uint8_t cdhash[20];
+  es_string_token_t signing_id;
+  es_string_token_t team_id;
+};
+struct es_event_gatekeeper_user_override_t {
+  es_gatekeeper_user_override_file_type_t file_type;
+  struct {  // Apple: a union selected by file_type (a path when ES could not look the file up)
+    es_string_token_t file_path;
+    es_file_t* file;
+  } file;
+  const uint8_t* sha256;               // 32 bytes, nullable (Apple: es_sha256_t*; files over 100 MB have none)
+  es_signed_file_info_t* signing_info;  // nullable (unsigned file)
+};
+
 // 15.4+
 struct es_event_tcc_modify_t {
   es_string_token_t service;
@@ -544,6 +612,12 @@ struct es_events_t {
   es_event_od_delete_user_t* od_delete_user;
   es_event_od_delete_group_t* od_delete_group;
   es_event_tcc_modify_t* tcc_modify;
+  es_event_xpc_connect_t* xpc_connect;
+  es_event_profile_add_t* profile_add;
+  es_event_profile_remove_t* profile_remove;
+  es_event_authorization_petition_t* authorization_petition;
+  es_event_authorization_judgement_t* authorization_judgement;
+  es_event_gatekeeper_user_override_t* gatekeeper_user_override;
 };
 
 // es_event_type_t values (NOTIFY members the translator renders; reference/esf.md §1).
@@ -612,6 +686,12 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER = 143,
   ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP = 144,
   ES_EVENT_TYPE_NOTIFY_TCC_MODIFY = 147,
+  ES_EVENT_TYPE_NOTIFY_PROFILE_ADD = 126,
+  ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE = 127,
+  ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION = 129,
+  ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT = 130,
+  ES_EVENT_TYPE_NOTIFY_XPC_CONNECT = 145,
+  ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE = 146,
 };
 
 enum es_action_type_t : uint32_t { ES_ACTION_TYPE_AUTH = 0, ES_ACTION_TYPE_NOTIFY = 1 };

@@ -2,6 +2,7 @@
 // the JS side can compare the translator's output with expected JSON for each message version.
 #include "synthetic.h"
 
+#include <array>
 #include <cstring>
 #include <memory>
 #include "owned.h"
@@ -621,6 +622,111 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
   {
     auto m = Base(v, ES_EVENT_TYPE_NOTIFY_SETREGID, 80);
     m->msg.event.setregid = {20, 0};
+    out.push_back(std::move(m));
+  }
+  // ---- 14.0 xpc_connect, profile_*, authorization_*; 15.0 gatekeeper_user_override (pointer payloads) ----
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_XPC_CONNECT, 81);
+    auto* e = m->New<es_event_xpc_connect_t>();
+    *e = {m->Tok("com.apple.securityd.xpc"), 1};
+    m->msg.event.xpc_connect = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROFILE_ADD, 82);
+    auto* p = m->New<es_profile_t>();
+    *p = {m->Tok("com.example.mdm.wifi"), m->Tok("5F1E2D3C-0000-4000-8000-000000000001"), 0, m->Tok("Example Corp"),
+          m->Tok("Wi-Fi"), m->Tok("System")};
+    auto* e = m->New<es_event_profile_add_t>();
+    *e = {Proc(*m, 713, 1, "/usr/libexec/mdmclient", false), false, p, {}};
+    Token(e->instigator_token, 713, 1);
+    m->msg.event.profile_add = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROFILE_ADD, 83);
+    auto* p = m->New<es_profile_t>();
+    *p = {m->Tok("com.example.manual"), m->Tok("5F1E2D3C-0000-4000-8000-000000000002"), 1, kNoString, m->Tok("Proxy"), m->Tok("User")};
+    auto* e = m->New<es_event_profile_add_t>();
+    *e = {nullptr, true, p, {}};  // no instigator process; the token still names it (v8)
+    Token(e->instigator_token, 714, 3);
+    m->msg.event.profile_add = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE, 84);
+    auto* p = m->New<es_profile_t>();
+    *p = {m->Tok("com.example.mdm.wifi"), m->Tok("5F1E2D3C-0000-4000-8000-000000000001"), 0, m->Tok("Example Corp"),
+          m->Tok("Wi-Fi"), m->Tok("System")};
+    auto* e = m->New<es_event_profile_remove_t>();
+    *e = {Proc(*m, 715, 1, "/usr/bin/profiles", false), p, {}};
+    Token(e->instigator_token, 715, 1);
+    m->msg.event.profile_remove = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION, 85);
+    auto* e = m->New<es_event_authorization_petition_t>();
+    *e = {Proc(*m, 716, 1, "/usr/bin/security", false), Proc(*m, 717, 2, "/Applications/Installer.app/Contents/MacOS/Installer", true), 3, 2,
+          Tokens(*m, {"system.privilege.admin", "system.install.software"}), {}, {}};
+    Token(e->instigator_token, 716, 1);
+    Token(e->petitioner_token, 717, 2);
+    m->msg.event.authorization_petition = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION, 86);
+    auto* e = m->New<es_event_authorization_petition_t>();
+    *e = {Proc(*m, 716, 1, "/usr/bin/security", false), nullptr, 0, 0, nullptr, {}, {}};  // no petitioner, no rights
+    Token(e->instigator_token, 716, 1);
+    Token(e->petitioner_token, 718, 1);
+    m->msg.event.authorization_petition = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT, 87);
+    auto* rs = m->New<std::array<es_authorization_result_t, 2>>();
+    (*rs)[0] = {m->Tok("system.privilege.admin"), 2, true};
+    (*rs)[1] = {m->Tok("system.install.software"), 1, false};
+    auto* e = m->New<es_event_authorization_judgement_t>();
+    *e = {Proc(*m, 716, 1, "/usr/bin/security", false), Proc(*m, 717, 2, "/Applications/Installer.app/Contents/MacOS/Installer", true), 0, 2,
+          rs->data(), {}, {}};
+    Token(e->instigator_token, 716, 1);
+    Token(e->petitioner_token, 717, 2);
+    m->msg.event.authorization_judgement = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT, 88);
+    auto* e = m->New<es_event_authorization_judgement_t>();
+    *e = {nullptr, nullptr, -60005, 0, nullptr, {}, {}};  // errAuthorizationDenied, no results
+    Token(e->instigator_token, 719, 1);
+    Token(e->petitioner_token, 719, 1);
+    m->msg.event.authorization_judgement = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE, 89);
+    auto* sha = m->New<std::array<uint8_t, 32>>();
+    for (int i = 0; i < 32; i++) (*sha)[i] = (uint8_t)(0xC0 + i);
+    auto* si = m->New<es_signed_file_info_t>();
+    for (int i = 0; i < 20; i++) si->cdhash[i] = (uint8_t)(0x01 + i);
+    si->signing_id = m->Tok("com.example.tool");
+    si->team_id = m->Tok("TEAMID1234");
+    auto* e = m->New<es_event_gatekeeper_user_override_t>();
+    e->file_type = ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_FILE;
+    e->file.file = File(*m, "/Users/a/Downloads/tool");
+    e->sha256 = sha->data();
+    e->signing_info = si;
+    m->msg.event.gatekeeper_user_override = e;
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE, 90);
+    auto* e = m->New<es_event_gatekeeper_user_override_t>();
+    e->file_type = ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_PATH;  // ES could not look the file up: a path only
+    e->file.file_path = m->Tok("/Users/a/Downloads/x.dmg");
+    m->msg.event.gatekeeper_user_override = e;  // no sha256 (over 100 MB), unsigned
     out.push_back(std::move(m));
   }
   return out;

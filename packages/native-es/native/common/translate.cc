@@ -88,6 +88,29 @@ Napi::Value StrArray(Napi::Env env, const es_string_token_t* a, size_t n) {
   return out;
 }
 
+// Bytes as upper-case hex (as eslogger prints a process's cdhash).
+Napi::Value Hex(Napi::Env env, const uint8_t* b, size_t n) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string s;
+  for (size_t i = 0; i < n; i++) {
+    s += kHex[b[i] >> 4];
+    s += kHex[b[i] & 15];
+  }
+  return Napi::String::New(env, s);
+}
+
+Napi::Value Profile(Napi::Env env, const es_profile_t* p) {
+  if (p == nullptr) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("identifier", Str(env, p->identifier));
+  o.Set("uuid", Str(env, p->uuid));
+  o.Set("install_source", Napi::Number::New(env, p->install_source));
+  o.Set("organization", Str(env, p->organization));
+  o.Set("display_name", Str(env, p->display_name));
+  o.Set("scope", Str(env, p->scope));
+  return o;
+}
+
 // uuid_t as the canonical upper-case string (8-4-4-4-12).
 Napi::Value Uuid(Napi::Env env, const uint8_t* u) {
   static const char kHex[] = "0123456789ABCDEF";
@@ -641,6 +664,91 @@ Napi::Value UserSpacePayload(Napi::Env env, const es_message_t* m) {
       num("reason", e->reason);
       break;
     }
+    case ES_EVENT_TYPE_NOTIFY_XPC_CONNECT: {
+      const es_event_xpc_connect_t* e = ev.xpc_connect;
+      if (e == nullptr) break;
+      str("service_name", e->service_name);
+      num("service_domain_type", e->service_domain_type);
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_PROFILE_ADD: {
+      const es_event_profile_add_t* e = ev.profile_add;
+      if (e == nullptr) break;
+      o.Set("instigator", Proc(env, e->instigator, v));
+      boolean("is_update", e->is_update);
+      o.Set("profile", Profile(env, e->profile));
+      if (v >= 8) o.Set("instigator_token", Token(env, e->instigator_token, v));
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE: {
+      const es_event_profile_remove_t* e = ev.profile_remove;
+      if (e == nullptr) break;
+      o.Set("instigator", Proc(env, e->instigator, v));
+      o.Set("profile", Profile(env, e->profile));
+      if (v >= 8) o.Set("instigator_token", Token(env, e->instigator_token, v));
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION: {
+      const es_event_authorization_petition_t* e = ev.authorization_petition;
+      if (e == nullptr) break;
+      o.Set("instigator", Proc(env, e->instigator, v));
+      o.Set("petitioner", Proc(env, e->petitioner, v));
+      num("flags", e->flags);
+      num("right_count", (double)e->right_count);
+      o.Set("rights", StrArray(env, e->rights, e->right_count));
+      if (v >= 8) {
+        o.Set("instigator_token", Token(env, e->instigator_token, v));
+        o.Set("petitioner_token", Token(env, e->petitioner_token, v));
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT: {
+      const es_event_authorization_judgement_t* e = ev.authorization_judgement;
+      if (e == nullptr) break;
+      o.Set("instigator", Proc(env, e->instigator, v));
+      o.Set("petitioner", Proc(env, e->petitioner, v));
+      num("return_code", e->return_code);
+      num("result_count", (double)e->result_count);
+      const size_t n = e->results ? e->result_count : 0;
+      Napi::Array rs = Napi::Array::New(env, n);
+      for (size_t i = 0; i < n; i++) {
+        Napi::Object r = Napi::Object::New(env);
+        r.Set("right_name", Str(env, e->results[i].right_name));
+        r.Set("rule_class", Napi::Number::New(env, e->results[i].rule_class));
+        r.Set("granted", Napi::Boolean::New(env, e->results[i].granted));
+        rs.Set((uint32_t)i, r);
+      }
+      o.Set("results", rs);
+      if (v >= 8) {
+        o.Set("instigator_token", Token(env, e->instigator_token, v));
+        o.Set("petitioner_token", Token(env, e->petitioner_token, v));
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE: {
+      const es_event_gatekeeper_user_override_t* e = ev.gatekeeper_user_override;
+      if (e == nullptr) break;
+      num("file_type", e->file_type);
+      // The union as file_type names it: a path string, or the file object; another type → null.
+      if (e->file_type == ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_PATH) {
+        str("file", e->file.file_path);
+      } else if (e->file_type == ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_FILE) {
+        o.Set("file", File(env, e->file.file));
+      } else {
+        o.Set("file", env.Null());
+      }
+      o.Set("sha256", e->sha256 ? Hex(env, e->sha256, 32) : env.Null());
+      if (const es_signed_file_info_t* si = e->signing_info) {
+        Napi::Object s = Napi::Object::New(env);
+        s.Set("cdhash", Hex(env, si->cdhash, 20));
+        s.Set("signing_id", Str(env, si->signing_id));
+        s.Set("team_id", Str(env, si->team_id));
+        o.Set("signing_info", s);
+      } else {
+        o.Set("signing_info", env.Null());
+      }
+      break;
+    }
     default:
       break;
   }
@@ -715,6 +823,12 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER: return "od_delete_user";
     case ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP: return "od_delete_group";
     case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY: return "tcc_modify";
+    case ES_EVENT_TYPE_NOTIFY_XPC_CONNECT: return "xpc_connect";
+    case ES_EVENT_TYPE_NOTIFY_PROFILE_ADD: return "profile_add";
+    case ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE: return "profile_remove";
+    case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION: return "authorization_petition";
+    case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT: return "authorization_judgement";
+    case ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE: return "gatekeeper_user_override";
     default: return nullptr;
   }
 }

@@ -601,7 +601,99 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
         o.event.od_attribute_set = y;
       }
       break;
+    case ES_EVENT_TYPE_NOTIFY_XPC_CONNECT:
+      if (const auto* x = e.xpc_connect) {
+        auto* y = o.event.xpc_connect = m->New<es_event_xpc_connect_t>();
+        *y = {Tok(*m, x->service_name), (uint32_t)x->service_domain_type};
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_PROFILE_ADD:
+    case ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE: {
+      auto profile = [&](const ::es_profile_t* p) -> es_profile_t* {
+        if (p == nullptr) return nullptr;
+        auto* b = m->New<es_profile_t>();
+        *b = {Tok(*m, p->identifier), Tok(*m, p->uuid), (uint32_t)p->install_source, Tok(*m, p->organization),
+              Tok(*m, p->display_name), Tok(*m, p->scope)};
+        return b;
+      };
+      if (a->event_type == ES_EVENT_TYPE_NOTIFY_PROFILE_ADD) {
+        const auto* x = e.profile_add;
+        if (x == nullptr) break;
+        auto* y = o.event.profile_add = m->New<es_event_profile_add_t>();
+        y->instigator = Proc(*m, x->instigator, v);
+        y->is_update = x->is_update;
+        y->profile = profile(x->profile);
+#if NJ_SDK_15
+        if (v >= 8) Token(y->instigator_token, x->instigator_token);
+#endif
+      } else {
+        const auto* x = e.profile_remove;
+        if (x == nullptr) break;
+        auto* y = o.event.profile_remove = m->New<es_event_profile_remove_t>();
+        y->instigator = Proc(*m, x->instigator, v);
+        y->profile = profile(x->profile);
+#if NJ_SDK_15
+        if (v >= 8) Token(y->instigator_token, x->instigator_token);
+#endif
+      }
+      break;
+    }
+    case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION:
+      if (const auto* x = e.authorization_petition) {
+        auto* y = o.event.authorization_petition = m->New<es_event_authorization_petition_t>();
+        y->instigator = Proc(*m, x->instigator, v);
+        y->petitioner = Proc(*m, x->petitioner, v);
+        y->flags = x->flags;
+        y->right_count = x->right_count;
+        y->rights = Tokens(*m, x->rights, x->right_count);
+#if NJ_SDK_15
+        if (v >= 8) Token(y->instigator_token, x->instigator_token), Token(y->petitioner_token, x->petitioner_token);
+#endif
+      }
+      break;
+    case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT:
+      if (const auto* x = e.authorization_judgement) {
+        auto* y = o.event.authorization_judgement = m->New<es_event_authorization_judgement_t>();
+        y->instigator = Proc(*m, x->instigator, v);
+        y->petitioner = Proc(*m, x->petitioner, v);
+        y->return_code = x->return_code;
+        y->result_count = x->result_count;
+        if (x->results != nullptr && x->result_count > 0) {
+          auto* rs = m->New<std::vector<es_authorization_result_t>>();
+          for (size_t i = 0; i < x->result_count; i++)
+            rs->push_back({Tok(*m, x->results[i].right_name), (uint32_t)x->results[i].rule_class, x->results[i].granted});
+          y->results = rs->data();
+        }
+#if NJ_SDK_15
+        if (v >= 8) Token(y->instigator_token, x->instigator_token), Token(y->petitioner_token, x->petitioner_token);
+#endif
+      }
+      break;
 #endif  // NJ_SDK_14
+#if NJ_SDK_15
+    case ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE:
+      if (const auto* x = e.gatekeeper_user_override) {
+        auto* y = o.event.gatekeeper_user_override = m->New<es_event_gatekeeper_user_override_t>();
+        y->file_type = (es_gatekeeper_user_override_file_type_t)x->file_type;
+        // Only the union member file_type names is read.
+        if (x->file_type == ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_PATH) {
+          y->file.file_path = Tok(*m, x->file.file_path);
+        } else if (x->file_type == ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_FILE) {
+          y->file.file = File(*m, x->file.file);
+        }
+        if (x->sha256 != nullptr) {
+          m->bytes.emplace_back(*x->sha256, *x->sha256 + 32);
+          y->sha256 = m->bytes.back().data();
+        }
+        if (const auto* si = x->signing_info) {
+          auto* b = y->signing_info = m->New<es_signed_file_info_t>();
+          memcpy(b->cdhash, si->cdhash, sizeof b->cdhash);
+          b->signing_id = Tok(*m, si->signing_id);
+          b->team_id = Tok(*m, si->team_id);
+        }
+      }
+      break;
+#endif
 #if NJ_SDK_15_4
     case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY:
       if (const auto* x = e.tcc_modify) {

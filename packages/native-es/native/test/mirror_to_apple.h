@@ -6,6 +6,7 @@
 #pragma once
 #include <EndpointSecurity/EndpointSecurity.h>
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -444,8 +445,68 @@ struct AppleArena {
               TokenPtr(x->responsible_token), Proc(x->responsible), x->right, x->reason};
         return true;
       }
+      case ES_EVENT_TYPE_NOTIFY_XPC_CONNECT: {
+        auto* y = o.xpc_connect = New<es_event_xpc_connect_t>();
+        *y = {S(e.xpc_connect->service_name), e.xpc_connect->service_domain_type};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_PROFILE_ADD: {
+        const auto* x = e.profile_add;
+        auto* y = o.profile_add = New<es_event_profile_add_t>();
+        *y = {Proc(x->instigator), x->is_update, Profile(x->profile), x->instigator_token};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE: {
+        const auto* x = e.profile_remove;
+        auto* y = o.profile_remove = New<es_event_profile_remove_t>();
+        *y = {Proc(x->instigator), Profile(x->profile), x->instigator_token};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION: {
+        const auto* x = e.authorization_petition;
+        auto* y = o.authorization_petition = New<es_event_authorization_petition_t>();
+        *y = {Proc(x->instigator), Proc(x->petitioner), x->flags, x->right_count, Strings(x->rights, x->right_count), x->instigator_token,
+              x->petitioner_token};
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT: {
+        const auto* x = e.authorization_judgement;
+        auto* y = o.authorization_judgement = New<es_event_authorization_judgement_t>();
+        *y = {Proc(x->instigator), Proc(x->petitioner), x->return_code, x->result_count, nullptr, x->instigator_token, x->petitioner_token};
+        if (x->results) {
+          auto* rs = New<std::vector<es_authorization_result_t>>();
+          for (size_t i = 0; i < x->result_count; i++) rs->push_back({S(x->results[i].right_name), x->results[i].rule_class, x->results[i].granted});
+          y->results = rs->data();
+        }
+        return true;
+      }
+      case ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE: {
+        const auto* x = e.gatekeeper_user_override;
+        auto* y = o.gatekeeper_user_override = New<es_event_gatekeeper_user_override_t>();
+        y->file_type = x->file_type;
+        if (x->file_type == ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_PATH) y->file.file_path = S(x->file.file_path);
+        else y->file.file = File(x->file.file);
+        if (x->sha256) {
+          auto* h = New<std::array<uint8_t, 32>>();
+          for (int i = 0; i < 32; i++) (*h)[i] = x->sha256[i];
+          y->sha256 = (es_sha256_t*)h->data();
+        }
+        if (x->signing_info) {
+          auto* si = y->signing_info = New<es_signed_file_info_t>();
+          for (int i = 0; i < 20; i++) si->cdhash[i] = x->signing_info->cdhash[i];
+          si->signing_id = S(x->signing_info->signing_id);
+          si->team_id = S(x->signing_info->team_id);
+        }
+        return true;
+      }
       default:
         return false;
     }
+  }
+  es_profile_t* Profile(const njes::es_profile_t* x) {
+    if (x == nullptr) return nullptr;
+    auto* y = New<es_profile_t>();
+    *y = {S(x->identifier), S(x->uuid), x->install_source, S(x->organization), S(x->display_name), S(x->scope)};
+    return y;
   }
 };

@@ -345,9 +345,86 @@ function expected(v: number): J[] {
     message(v, 106, 78, 'setegid', { egid: 80 }),
     message(v, 107, 79, 'setreuid', { ruid: 4294967295, euid: 0 }),
     message(v, 108, 80, 'setregid', { rgid: 20, egid: 0 }),
+    // ---- 14.0 xpc_connect, profile_*, authorization_* (tokens v8); 15.0 gatekeeper_user_override ----
+    message(v, 145, 81, 'xpc_connect', { service_name: 'com.apple.securityd.xpc', service_domain_type: 1 }),
+    message(v, 126, 82, 'profile_add', {
+      instigator: proc(v, 713, 1, '/usr/libexec/mdmclient', false),
+      is_update: false,
+      profile: PROFILE,
+      ...gate(8, { instigator_token: token(v, 713, 1) }),
+    }),
+    message(v, 126, 83, 'profile_add', {
+      instigator: null,
+      is_update: true,
+      profile: {
+        identifier: 'com.example.manual',
+        uuid: '5F1E2D3C-0000-4000-8000-000000000002',
+        install_source: 1,
+        organization: null,
+        display_name: 'Proxy',
+        scope: 'User',
+      },
+      ...gate(8, { instigator_token: token(v, 714, 3) }),
+    }),
+    message(v, 127, 84, 'profile_remove', {
+      instigator: proc(v, 715, 1, '/usr/bin/profiles', false),
+      profile: PROFILE,
+      ...gate(8, { instigator_token: token(v, 715, 1) }),
+    }),
+    message(v, 129, 85, 'authorization_petition', {
+      instigator: proc(v, 716, 1, '/usr/bin/security', false),
+      petitioner: proc(v, 717, 2, INSTALLER, true),
+      flags: 3,
+      right_count: 2,
+      rights: ['system.privilege.admin', 'system.install.software'],
+      ...gate(8, { instigator_token: token(v, 716, 1), petitioner_token: token(v, 717, 2) }),
+    }),
+    message(v, 129, 86, 'authorization_petition', {
+      instigator: proc(v, 716, 1, '/usr/bin/security', false),
+      petitioner: null,
+      flags: 0,
+      right_count: 0,
+      rights: [],
+      ...gate(8, { instigator_token: token(v, 716, 1), petitioner_token: token(v, 718, 1) }),
+    }),
+    message(v, 130, 87, 'authorization_judgement', {
+      instigator: proc(v, 716, 1, '/usr/bin/security', false),
+      petitioner: proc(v, 717, 2, INSTALLER, true),
+      return_code: 0,
+      result_count: 2,
+      results: [
+        { right_name: 'system.privilege.admin', rule_class: 2, granted: true },
+        { right_name: 'system.install.software', rule_class: 1, granted: false },
+      ],
+      ...gate(8, { instigator_token: token(v, 716, 1), petitioner_token: token(v, 717, 2) }),
+    }),
+    message(v, 130, 88, 'authorization_judgement', {
+      instigator: null,
+      petitioner: null,
+      return_code: -60005,
+      result_count: 0,
+      results: [],
+      ...gate(8, { instigator_token: token(v, 719, 1), petitioner_token: token(v, 719, 1) }),
+    }),
+    message(v, 146, 89, 'gatekeeper_user_override', {
+      file_type: 1,
+      file: file('/Users/a/Downloads/tool'),
+      sha256: 'C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
+      signing_info: { cdhash: '0102030405060708090A0B0C0D0E0F1011121314', signing_id: 'com.example.tool', team_id: 'TEAMID1234' },
+    }),
+    message(v, 146, 90, 'gatekeeper_user_override', { file_type: 0, file: '/Users/a/Downloads/x.dmg', sha256: null, signing_info: null }),
   ];
 }
 
+const INSTALLER = '/Applications/Installer.app/Contents/MacOS/Installer';
+const PROFILE = {
+  identifier: 'com.example.mdm.wifi',
+  uuid: '5F1E2D3C-0000-4000-8000-000000000001',
+  install_source: 0,
+  organization: 'Example Corp',
+  display_name: 'Wi-Fi',
+  scope: 'System',
+};
 const NODE = '/Local/Default';
 const DB = '/var/db/dslocal/nodes/Default';
 const DSCL = '/usr/bin/dscl';

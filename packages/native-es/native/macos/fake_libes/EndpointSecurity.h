@@ -91,6 +91,20 @@ using njes::ES_EVENT_TYPE_NOTIFY_OD_CREATE_GROUP;
 using njes::ES_EVENT_TYPE_NOTIFY_OD_DELETE_USER;
 using njes::ES_EVENT_TYPE_NOTIFY_OD_DELETE_GROUP;
 using njes::ES_EVENT_TYPE_NOTIFY_TCC_MODIFY;
+using njes::ES_EVENT_TYPE_NOTIFY_PROFILE_ADD;
+using njes::ES_EVENT_TYPE_NOTIFY_PROFILE_REMOVE;
+using njes::ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_PETITION;
+using njes::ES_EVENT_TYPE_NOTIFY_AUTHORIZATION_JUDGEMENT;
+using njes::ES_EVENT_TYPE_NOTIFY_XPC_CONNECT;
+using njes::ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE;
+using es_gatekeeper_user_override_file_type_t = njes::es_gatekeeper_user_override_file_type_t;
+using njes::ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_PATH;
+using njes::ES_GATEKEEPER_USER_OVERRIDE_FILE_TYPE_FILE;
+typedef uint32_t es_xpc_domain_type_t;
+typedef uint32_t es_profile_source_t;
+typedef uint32_t es_authorization_rule_class_t;
+typedef uint8_t es_sha256_t[32];
+typedef uint8_t es_cdhash_t[20];
 using njes::ES_EVENT_TYPE_NOTIFY_SETUID;
 using njes::ES_EVENT_TYPE_NOTIFY_SETGID;
 using njes::ES_EVENT_TYPE_NOTIFY_SETEUID;
@@ -419,6 +433,49 @@ struct es_event_tcc_modify_t {
   es_tcc_authorization_reason_t reason;
 };
 
+// 14.0
+struct es_event_xpc_connect_t { es_string_token_t service_name; es_xpc_domain_type_t service_domain_type; };
+struct es_profile_t {
+  es_string_token_t identifier;
+  es_string_token_t uuid;
+  es_profile_source_t install_source;
+  es_string_token_t organization;
+  es_string_token_t display_name;
+  es_string_token_t scope;
+};
+struct es_event_profile_add_t { es_process_t* instigator; bool is_update; es_profile_t* profile; audit_token_t instigator_token; /* v8 */ };
+struct es_event_profile_remove_t { es_process_t* instigator; es_profile_t* profile; audit_token_t instigator_token; /* v8 */ };
+struct es_event_authorization_petition_t {
+  es_process_t* instigator;
+  es_process_t* petitioner;
+  uint32_t flags;
+  size_t right_count;
+  es_string_token_t* rights;
+  audit_token_t instigator_token;  // v8
+  audit_token_t petitioner_token;  // v8
+};
+struct es_authorization_result_t { es_string_token_t right_name; es_authorization_rule_class_t rule_class; bool granted; };
+struct es_event_authorization_judgement_t {
+  es_process_t* instigator;
+  es_process_t* petitioner;
+  int return_code;
+  size_t result_count;
+  es_authorization_result_t* results;
+  audit_token_t instigator_token;  // v8
+  audit_token_t petitioner_token;  // v8
+};
+// 15.0
+struct es_signed_file_info_t { es_cdhash_t cdhash; es_string_token_t signing_id; es_string_token_t team_id; };
+struct es_event_gatekeeper_user_override_t {
+  es_gatekeeper_user_override_file_type_t file_type;
+  union {
+    es_string_token_t file_path;
+    es_file_t* file;
+  } file;
+  es_sha256_t* sha256;
+  es_signed_file_info_t* signing_info;
+};
+
 union es_events_t {
   es_event_exec_t exec;
   es_event_open_t open;
@@ -484,6 +541,12 @@ union es_events_t {
   es_event_od_delete_user_t* od_delete_user;
   es_event_od_delete_group_t* od_delete_group;
   es_event_tcc_modify_t* tcc_modify;
+  es_event_profile_add_t* profile_add;
+  es_event_profile_remove_t* profile_remove;
+  es_event_authorization_petition_t* authorization_petition;
+  es_event_authorization_judgement_t* authorization_judgement;
+  es_event_xpc_connect_t* xpc_connect;
+  es_event_gatekeeper_user_override_t* gatekeeper_user_override;
 };
 
 struct es_message_t {
