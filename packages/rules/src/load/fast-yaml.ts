@@ -4,10 +4,12 @@
  *
  * It builds the same plain JS data as yaml's `toJS()` under the core schema, without source ranges
  * (positions are computed lazily with yaml only when a diagnostic needs one). Anything outside that
- * subset, and anything yaml would report (duplicate keys, anchors and aliases, tags, directives,
- * tabs, multi-line plain or quoted scalars, multi-line flow, odd indentation, control characters…),
- * makes it give up on the whole file (`undefined`) so the full parser handles it with its exact
- * diagnostics. It never decides that a file is wrong; it only ever agrees with yaml or steps aside.
+ * subset, and anything yaml would report (duplicate keys, anchors and aliases, tags, tabs, multi-line
+ * plain or quoted scalars, multi-line flow, odd indentation, control characters…), makes it give up
+ * on that document (a `FastFallback`: the full parser reads that document's text alone). Splitting
+ * at documents needs only the `---` lines, so the whole file is given up (`undefined`) only where
+ * that split could differ from yaml's: directives, `...` end markers, text after a marker, CR, BOM.
+ * It never decides that a file is wrong; it only ever agrees with yaml or steps aside.
  */
 
 /** One document the fast path parsed. */
@@ -24,6 +26,17 @@ export interface FastDoc {
    * parser already bounded as yaml.ts checkData does (a collection deeper than maxDepth is refused).
    */
   readonly aliases: boolean;
+  /** The document's text in the file: its `---` line (if any) through the end of its last line. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A document the fast path stepped aside from: its text is `[from, to)` of the file, as in FastDoc. */
+export interface FastFallback {
+  readonly index: number;
+  readonly fallback: true;
+  readonly from: number;
+  readonly to: number;
 }
 
 class Bail {}
@@ -35,6 +48,9 @@ function bail(): never {
 // Characters yaml rejects, warns about or treats specially (tab, CR, other C0/C1 controls, BOM, the
 // Unicode line separators): their presence sends the file to the full parser.
 const UNSAFE_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+// Of those, the ones that could move a line or document boundary (yaml also breaks lines at a lone
+// CR; a BOM can precede a document marker): their presence sends the whole file to the full parser.
+const SPLIT_UNSAFE_CHARS = /[\r\x85\ufeff\u2028\u2029]/;
 
 // yaml's core-schema scalar tests (yaml/dist/schema/core), in the order yaml tries them.
 const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
@@ -70,15 +86,26 @@ const HASH = 35;
 const COLON = 58;
 const DASH = 45;
 
-/** Parses `text` or returns undefined when the full parser must. `maxDepth` bounds our recursion. */
-export function fastParseYaml(text: string, maxDepth: number, maxAliasCount: number): FastDoc[] | undefined {
-  if (UNSAFE_CHARS.test(text)) return undefined;
+/**
+ * Parses `text` document by document: each non-empty document is parsed (FastDoc) or left to the
+ * full parser (FastFallback); undefined when the whole file must be. `maxDepth` bounds our recursion.
+ */
+export function fastParseYamlDocs(text: string, maxDepth: number, maxAliasCount: number): (FastDoc | FastFallback)[] | undefined {
+  const unsafe = UNSAFE_CHARS.test(text);
+  if (unsafe && SPLIT_UNSAFE_CHARS.test(text)) return undefined;
   try {
-    return new FastParser(text, maxDepth, maxAliasCount).run();
+    return new FastParser(text, maxDepth, maxAliasCount).run(unsafe);
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
   }
+}
+
+/** Parses `text` when the fast path takes every document, else undefined. */
+export function fastParseYaml(text: string, maxDepth: number, maxAliasCount: number): FastDoc[] | undefined {
+  const docs = fastParseYamlDocs(text, maxDepth, maxAliasCount);
+  if (!docs || docs.some((d) => 'fallback' in d)) return undefined;
+  return docs as FastDoc[];
 }
 
 class FastParser {
@@ -105,7 +132,7 @@ class FastParser {
     this.maxAliasCount = maxAliasCount;
   }
 
-  run(): FastDoc[] {
+  run(unsafe: boolean): (FastDoc | FastFallback)[] {
     const t = this.t;
     const n = t.length;
     let pos = 0;
@@ -123,8 +150,8 @@ class FastParser {
       pos = end + 1;
     }
     const lines = this.starts.length;
-    // Documents: split on lines that are exactly '---'. Directives, '...' and anything else on a
-    // marker line are left to yaml.
+    // Documents: split on lines that are exactly '---' (yaml's lexer ends any scalar or collection
+    // at such a line). Directives, '...' and anything else on a marker line leave the file to yaml.
     const segs: [number, number][] = [];
     let segStart = 0;
     for (let l = 0; l < lines; l++) {
@@ -139,27 +166,50 @@ class FastParser {
       }
     }
     segs.push([segStart, lines]);
-    // A '---' before any content opens the first document rather than ending an empty one.
-    if (segs.length > 1 && !this.hasContent(segs[0]![0], segs[0]![1])) segs.shift();
-    const out: FastDoc[] = [];
+    // A '---' before any content opens the first document rather than ending an empty one. Whether
+    // a line holding a tab or control character is content is yaml's call: such a first stretch
+    // leaves the file to yaml, since every later document's index depends on it.
+    if (segs.length > 1) {
+      if (unsafe && UNSAFE_CHARS.test(t.slice(0, this.starts[segs[0]![1]]))) bail();
+      if (!this.hasContent(segs[0]![0], segs[0]![1])) segs.shift();
+    }
+    const out: (FastDoc | FastFallback)[] = [];
     segs.forEach(([from, to], index) => {
-      this.li = from;
-      this.segEnd = to;
-      const first = this.nextContent();
-      if (first >= to) return; // empty document: yaml drops it, but it still takes an index
-      const line = first + 1;
-      const col = this.indents[first]! + 1;
-      // An anchor on the root would move where yaml says the root starts: left to yaml.
-      if (this.t.charCodeAt(this.starts[first]! + col - 1) === 38) bail();
-      this.anchors = new Map();
-      this.aliasesSeen = 0;
-      const data = this.parseAt(this.indents[first]!, -1, 0);
-      if (this.nextContent() < to) bail();
-      this.checkAliasBudget();
-      if (data === null || typeof data !== 'object') bail();
-      out.push({ index, data: data as Record<string, unknown> | unknown[], line, col, aliases: this.aliasesSeen > 0 });
+      // The document's text starts at its '---' line (kept, so yaml reads it as it does in the file).
+      const fromOffset = from > 0 ? this.starts[from - 1]! : 0;
+      const toOffset = to < lines ? this.starts[to]! : n;
+      if (unsafe && UNSAFE_CHARS.test(t.slice(fromOffset, toOffset))) {
+        out.push({ index, fallback: true, from: fromOffset, to: toOffset });
+        return;
+      }
+      try {
+        const d = this.document(from, to, index, fromOffset, toOffset);
+        if (d) out.push(d);
+      } catch (e) {
+        if (e !== BAIL) throw e;
+        out.push({ index, fallback: true, from: fromOffset, to: toOffset });
+      }
     });
     return out;
+  }
+
+  /** The document on lines [from, to); undefined when it is empty (yaml drops it, but it takes an index). */
+  private document(from: number, to: number, index: number, fromOffset: number, toOffset: number): FastDoc | undefined {
+    this.li = from;
+    this.segEnd = to;
+    const first = this.nextContent();
+    if (first >= to) return undefined;
+    const line = first + 1;
+    const col = this.indents[first]! + 1;
+    // An anchor on the root would move where yaml says the root starts: left to yaml.
+    if (this.t.charCodeAt(this.starts[first]! + col - 1) === 38) bail();
+    this.anchors = new Map();
+    this.aliasesSeen = 0;
+    const data = this.parseAt(this.indents[first]!, -1, 0);
+    if (this.nextContent() < to) bail();
+    this.checkAliasBudget();
+    if (data === null || typeof data !== 'object') bail();
+    return { index, data: data as Record<string, unknown> | unknown[], line, col, aliases: this.aliasesSeen > 0, from: fromOffset, to: toOffset };
   }
 
   private hasContent(from: number, to: number): boolean {

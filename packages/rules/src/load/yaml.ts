@@ -1,6 +1,6 @@
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import { Document, LineCounter, type DocumentOptions, type ParseOptions, type SchemaOptions, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { RuleDiagnostic, SourceLocation } from '../errors.js';
-import { fastParseYaml } from './fast-yaml.js';
+import { fastParseYamlDocs } from './fast-yaml.js';
 
 /** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
 export interface YamlLimits {
@@ -176,32 +176,100 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
 }
 
 /**
- * The fast path (fast-yaml.ts): plain data without source ranges. Positions, and the yaml Document,
- * come from the full parser on first use — only when a diagnostic must point into the file. Any
- * document the checks below would refuse sends the whole file to the full parser, which reports it.
+ * The fast path (fast-yaml.ts): plain data without source ranges, document by document. A document it
+ * steps aside from is parsed by yaml alone (its text only, positions offset to the file's), so one odd
+ * document no longer costs the whole file yaml's speed. Positions and the yaml Document of a
+ * fast-parsed document come from yaml on first use, for that document's text alone. Where yaml would
+ * read a document differently in the file than alone (yaml errors, which can come from a construct cut
+ * by a `---` line), or the split itself is in doubt, the whole file goes to the full parser.
  */
 function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDoc[] | undefined {
-  const docs = fastParseYaml(text, limits.maxDepth, limits.maxAliasCount);
+  const docs = fastParseYamlDocs(text, limits.maxDepth, limits.maxAliasCount);
   if (!docs) return undefined;
-  for (const d of docs) if (d.aliases && checkData(d.data, limits.maxDepth) !== undefined) return undefined;
-  let full: Map<number, ParsedYamlDoc> | undefined;
-  const fullDoc = (index: number): ParsedYamlDoc => {
-    full ??= new Map(parseYamlTextFull(text, file, limits).map((p) => [p.index, p]));
-    const p = full.get(index);
-    // Cannot happen while the fast path agrees with yaml (a test pins that it does).
-    if (!p) throw new Error(`fast YAML path and yaml disagree on document ${index} of ${file}`);
-    return p;
-  };
-  return docs.map((d) => ({
-    index: d.index,
-    get doc() {
-      return fullDoc(d.index).doc;
-    },
-    data: d.data,
-    locate: (path, opts) => fullDoc(d.index).locate(path, opts),
-    start: { line: d.line, col: d.col },
-    diagnostics: [],
-  }));
+  let lines: LineCounter | undefined;
+  const lc = () => (lines ??= fileLines(text));
+  const out: ParsedYamlDoc[] = [];
+  for (const d of docs) {
+    // Shared objects through aliases: yaml.ts checks the depth of the built data, as the full path does.
+    if ('fallback' in d || (d.aliases && checkData(d.data, limits.maxDepth) !== undefined)) {
+      const p = parseSegment(text, d.from, d.to, d.index, file, limits, lc());
+      if (p === undefined) return undefined;
+      if (p) out.push(p);
+      continue;
+    }
+    let full: ParsedYamlDoc | undefined;
+    const fullDoc = (): ParsedYamlDoc => {
+      if (full) return full;
+      const p = parseSegment(text, d.from, d.to, d.index, file, limits, lc());
+      // Cannot happen while the fast path agrees with yaml (a test pins that it does).
+      if (!p) throw new Error(`fast YAML path and yaml disagree on document ${d.index} of ${file}`);
+      return (full = p);
+    };
+    out.push({
+      index: d.index,
+      get doc() {
+        return fullDoc().doc;
+      },
+      data: d.data,
+      locate: (path, opts) => fullDoc().locate(path, opts),
+      start: { line: d.line, col: d.col },
+      diagnostics: [],
+    });
+  }
+  return out;
+}
+
+/** The line starts of the whole file, as yaml's LineCounter records them during a parse. */
+function fileLines(text: string): LineCounter {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) lc.addNewLine(k + 1);
+  return lc;
+}
+
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  schema: 'core',
+  version: '1.2',
+  customTags: [],
+  // yaml's own duplicate-key check is quadratic in the size of a mapping (a 1 MiB flat map takes
+  // minutes); finishDoc's visitor does it with a Set.
+  uniqueKeys: false,
+  prettyErrors: false,
+  merge: false,
+  strict: true,
+};
+
+/**
+ * One document's text `[from, to)` of the file, parsed by yaml alone, with every source range moved
+ * by `from` so that positions (and the Document's ranges) are the file's. Null when the text holds no
+ * document yaml keeps; undefined when yaml reports an error or sees more than one document — then its
+ * reading alone may differ from its reading in the file, and the whole file is parsed instead.
+ */
+function parseSegment(
+  text: string,
+  from: number,
+  to: number,
+  index: number,
+  file: string,
+  limits: YamlLimits,
+  lc: LineCounter,
+): ParsedYamlDoc | null | undefined {
+  const docs = parseAllDocuments(text.slice(from, to), PARSE_OPTIONS);
+  if (!Array.isArray(docs) || docs.length === 0) return null;
+  const doc = docs[0]!;
+  if (docs.length > 1 || doc.errors.length > 0) return undefined;
+  if (from > 0) {
+    const shift = (r: Range | undefined): Range | undefined => (r ? [r[0] + from, r[1] + from, r[2] + from] : r);
+    visit(doc, {
+      Node(_key, node) {
+        const n = node as { range?: Range };
+        n.range = shift(n.range);
+      },
+    });
+    (doc as { range: Range }).range = shift(doc.range)!;
+    for (const w of doc.warnings) w.pos = [w.pos[0] + from, w.pos[1] + from];
+  }
+  return finishDoc(doc, index, text, lc, file, limits) ?? null;
 }
 
 /** The full parser alone (yaml with source ranges); exported for the fast path's equivalence tests. */
@@ -228,107 +296,105 @@ export function parseYamlTextFull(
       },
     ];
   }
-  const parsed = parseAllDocuments(text, {
-    lineCounter: lc,
-    schema: 'core',
-    version: '1.2',
-    customTags: [],
-    // yaml's own duplicate-key check is quadratic in the size of a mapping (a 1 MiB flat map takes
-    // minutes); the visitor below does it with a Set.
-    uniqueKeys: false,
-    prettyErrors: false,
-    merge: false,
-    strict: true,
-  });
+  const parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc });
   const docs = Array.isArray(parsed) ? parsed : [];
   const out: ParsedYamlDoc[] = [];
   docs.forEach((doc, index) => {
-    const locate = makeLocator(doc, lc, file);
-    const diagnostics: RuleDiagnostic[] = [];
-    const at = (pos: readonly [number, number]): SourceLocation => {
-      const p = lc.linePos(pos[0]);
-      return { file, line: p.line, col: p.col };
-    };
-    const seen = new Set<string>();
-    for (const e of doc.errors) {
-      let code = 'NJ_YAML_SYNTAX';
-      let message = `YAML: ${e.message.split('\n')[0]}`;
-      if (e.code === 'DUPLICATE_KEY') {
-        code = 'NJ_YAML_DUPLICATE_KEY';
-        message = 'duplicate key in a mapping (YAML keys must be unique)';
-      } else if (e.code === 'RESOURCE_EXHAUSTION') {
-        code = 'NJ_YAML_TOO_DEEP';
-        message = `YAML nesting too deep (limit ${limits.maxDepth})`;
-      }
-      // One report per kind of failure: a hostile file can produce thousands of identical errors.
-      if (code !== 'NJ_YAML_SYNTAX' && code !== 'NJ_YAML_DUPLICATE_KEY' && seen.has(code)) continue;
-      seen.add(code);
-      diagnostics.push(diag(code, message, at(e.pos)));
-    }
-    for (const w of doc.warnings) {
-      if (w.code === 'TAG_RESOLVE_FAILED') {
-        diagnostics.push(
-          diag('NJ_YAML_TAG', `YAML tag not allowed: ${w.message.replace(/^Unresolved tag: /, '')} (rules use plain YAML types only)`, at(w.pos)),
-        );
-      } else {
-        diagnostics.push(diag('NJ_YAML_WARNING', `YAML: ${w.message.split('\n')[0]}`, at(w.pos), 'warning'));
-      }
-    }
-    // yaml resolves some explicit tags even under the core schema (!!set → Set, !!binary → Buffer,
-    // !!timestamp → Date, !!omap → Map); rules are plain data, so only the core tags are accepted.
-    visit(doc, {
-      Node(_key, node) {
-        const tag = (node as { tag?: string }).tag;
-        const range = (node as { range?: Range }).range;
-        if (tag !== undefined && !ALLOWED_TAGS.has(tag) && range) {
-          let bang = text.lastIndexOf('!', range[0]);
-          while (bang > 0 && text[bang - 1] === '!') bang--;
-          const start = bang >= 0 && !text.slice(bang, range[0]).includes('\n') ? bang : range[0];
-          const loc = at([start, start]);
-          // An unknown tag was already reported from yaml's own warning.
-          if (!diagnostics.some((x) => x.code === 'NJ_YAML_TAG' && x.line === loc.line && x.col === loc.col)) {
-            diagnostics.push(diag('NJ_YAML_TAG', `YAML tag not allowed: ${tag} (rules use plain YAML types only)`, loc));
-          }
-        }
-        if (isMap(node)) {
-          const keys = new Set<string>();
-          for (const pair of node.items) {
-            // Keys compare as the property names they become (1 and '1' collide in a JS object).
-            const k = isScalar(pair.key) ? String(pair.key.value) : pair.key === null ? '' : JSON.stringify(String(pair.key));
-            if (keys.has(k)) {
-              const r = (pair.key as { range?: Range } | null)?.range;
-              diagnostics.push(diag('NJ_YAML_DUPLICATE_KEY', `duplicate key '${k.slice(0, 80)}' in a mapping (YAML keys must be unique)`, at([r?.[0] ?? 0, 0])));
-            }
-            keys.add(k);
-          }
-        }
-      },
-    });
-    if (doc.contents === null && diagnostics.length === 0) return;
-    let data: unknown;
-    if (!diagnostics.some((d) => d.severity === 'error')) {
-      try {
-        data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
-      } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        const alias = /alias/i.test(msg);
-        diagnostics.push(
-          diag(
-            alias ? 'NJ_YAML_ALIAS_LIMIT' : 'NJ_YAML_SYNTAX',
-            alias ? `too many YAML alias expansions (limit ${limits.maxAliasCount})` : `YAML: ${msg}`,
-            locate([]),
-          ),
-        );
-        data = undefined;
-      }
-      const bad = data === undefined ? undefined : checkData(data, limits.maxDepth);
-      if (bad === 'deep') diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
-      if (bad === 'object') diagnostics.push(diag('NJ_YAML_TAG', 'YAML value of a non-plain type (rules use plain YAML types only)', locate([])));
-      if (bad) data = undefined;
-    }
-    if ((data === null || data === undefined) && diagnostics.length === 0) return;
-    const root = locate([]);
-    out.push({ index, doc, data, locate, start: { line: root.line, col: root.col }, diagnostics });
+    const p = finishDoc(doc, index, text, lc, file, limits);
+    if (p) out.push(p);
   });
   return out;
+}
+
+/**
+ * One parsed document: yaml's errors and warnings, refused tags, duplicate keys, the alias and depth
+ * caps, then its data. Undefined for a document yaml drops (empty, nothing to report).
+ */
+function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCounter, file: string, limits: YamlLimits): ParsedYamlDoc | undefined {
+  const locate = makeLocator(doc, lc, file);
+  const diagnostics: RuleDiagnostic[] = [];
+  const at = (pos: readonly [number, number]): SourceLocation => {
+    const p = lc.linePos(pos[0]);
+    return { file, line: p.line, col: p.col };
+  };
+  const seen = new Set<string>();
+  for (const e of doc.errors) {
+    let code = 'NJ_YAML_SYNTAX';
+    let message = `YAML: ${e.message.split('\n')[0]}`;
+    if (e.code === 'DUPLICATE_KEY') {
+      code = 'NJ_YAML_DUPLICATE_KEY';
+      message = 'duplicate key in a mapping (YAML keys must be unique)';
+    } else if (e.code === 'RESOURCE_EXHAUSTION') {
+      code = 'NJ_YAML_TOO_DEEP';
+      message = `YAML nesting too deep (limit ${limits.maxDepth})`;
+    }
+    // One report per kind of failure: a hostile file can produce thousands of identical errors.
+    if (code !== 'NJ_YAML_SYNTAX' && code !== 'NJ_YAML_DUPLICATE_KEY' && seen.has(code)) continue;
+    seen.add(code);
+    diagnostics.push(diag(code, message, at(e.pos)));
+  }
+  for (const w of doc.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED') {
+      diagnostics.push(
+        diag('NJ_YAML_TAG', `YAML tag not allowed: ${w.message.replace(/^Unresolved tag: /, '')} (rules use plain YAML types only)`, at(w.pos)),
+      );
+    } else {
+      diagnostics.push(diag('NJ_YAML_WARNING', `YAML: ${w.message.split('\n')[0]}`, at(w.pos), 'warning'));
+    }
+  }
+  // yaml resolves some explicit tags even under the core schema (!!set → Set, !!binary → Buffer,
+  // !!timestamp → Date, !!omap → Map); rules are plain data, so only the core tags are accepted.
+  visit(doc, {
+    Node(_key, node) {
+      const tag = (node as { tag?: string }).tag;
+      const range = (node as { range?: Range }).range;
+      if (tag !== undefined && !ALLOWED_TAGS.has(tag) && range) {
+        let bang = text.lastIndexOf('!', range[0]);
+        while (bang > 0 && text[bang - 1] === '!') bang--;
+        const start = bang >= 0 && !text.slice(bang, range[0]).includes('\n') ? bang : range[0];
+        const loc = at([start, start]);
+        // An unknown tag was already reported from yaml's own warning.
+        if (!diagnostics.some((x) => x.code === 'NJ_YAML_TAG' && x.line === loc.line && x.col === loc.col)) {
+          diagnostics.push(diag('NJ_YAML_TAG', `YAML tag not allowed: ${tag} (rules use plain YAML types only)`, loc));
+        }
+      }
+      if (isMap(node)) {
+        const keys = new Set<string>();
+        for (const pair of node.items) {
+          // Keys compare as the property names they become (1 and '1' collide in a JS object).
+          const k = isScalar(pair.key) ? String(pair.key.value) : pair.key === null ? '' : JSON.stringify(String(pair.key));
+          if (keys.has(k)) {
+            const r = (pair.key as { range?: Range } | null)?.range;
+            diagnostics.push(diag('NJ_YAML_DUPLICATE_KEY', `duplicate key '${k.slice(0, 80)}' in a mapping (YAML keys must be unique)`, at([r?.[0] ?? 0, 0])));
+          }
+          keys.add(k);
+        }
+      }
+    },
+  });
+  if (doc.contents === null && diagnostics.length === 0) return undefined;
+  let data: unknown;
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    try {
+      data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      const alias = /alias/i.test(msg);
+      diagnostics.push(
+        diag(
+          alias ? 'NJ_YAML_ALIAS_LIMIT' : 'NJ_YAML_SYNTAX',
+          alias ? `too many YAML alias expansions (limit ${limits.maxAliasCount})` : `YAML: ${msg}`,
+          locate([]),
+        ),
+      );
+      data = undefined;
+    }
+    const bad = data === undefined ? undefined : checkData(data, limits.maxDepth);
+    if (bad === 'deep') diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
+    if (bad === 'object') diagnostics.push(diag('NJ_YAML_TAG', 'YAML value of a non-plain type (rules use plain YAML types only)', locate([])));
+    if (bad) data = undefined;
+  }
+  if ((data === null || data === undefined) && diagnostics.length === 0) return undefined;
+  const root = locate([]);
+  return { index, doc, data, locate, start: { line: root.line, col: root.col }, diagnostics };
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fastParseYaml } from '../../src/load/fast-yaml.js';
+import { fastParseYaml, fastParseYamlDocs } from '../../src/load/fast-yaml.js';
 import { DEFAULT_LIMITS, parseYamlText, parseYamlTextFull, type KeyPath, type ParsedYamlDoc } from '../../src/load/yaml.js';
 import { parseRuleText } from '../../src/index.js';
 
@@ -59,6 +59,39 @@ function expectSameAsFull(text: string, file = 'f.yml', checkPositions = true): 
   }
   return 'fast';
 }
+
+/**
+ * The per-document contract: whatever mix of fast documents and yaml-parsed ones parseYamlText
+ * uses, its result equals a whole-file yaml parse — same documents and indexes, same data, same
+ * diagnostics at the same file:line:col, same root starts, and (with checkPositions) the same
+ * position for every key path and the same yaml Document data. Returns how the file was read.
+ */
+function expectSameAsWhole(text: string, file = 'f.yml', checkPositions = true): 'fast' | 'mixed' | 'yaml' | 'whole' {
+  const split = fastParseYamlDocs(text, DEFAULT_LIMITS.maxDepth, DEFAULT_LIMITS.maxAliasCount);
+  const got = parseYamlText(text, file);
+  const want = parseYamlTextFull(text, file);
+  expect(got.map((d) => d.index)).toEqual(want.map((d) => d.index));
+  got.forEach((d, i) => {
+    const w = want[i]!;
+    expect(d.diagnostics).toEqual(w.diagnostics);
+    expect(d.data).toEqual(w.data);
+    expect(d.start).toEqual(w.start);
+    if (checkPositions) {
+      for (const p of paths(w.data)) {
+        expect(d.locate(p)).toEqual(w.locate(p));
+        expect(d.locate(p, { key: true })).toEqual(w.locate(p, { key: true }));
+      }
+      // A refused document's toJS throws (alias budget, unresolved alias) on both sides alike.
+      if (w.data !== undefined) expect(d.doc.toJS()).toEqual(w.doc.toJS());
+    }
+  });
+  if (!split) return 'whole';
+  const fallbacks = split.filter((d) => 'fallback' in d).length;
+  return fallbacks === 0 ? 'fast' : fallbacks === split.length ? 'yaml' : 'mixed';
+}
+
+/** A line-folded description (as yaml.stringify writes a long one): a multi-line plain scalar. */
+const FOLDED = 'description: a description long enough that a YAML writer folds it\n  onto a second line\n';
 
 describe('fast YAML path agrees with yaml', () => {
   const files = [
@@ -145,6 +178,112 @@ describe('fast YAML path agrees with yaml', () => {
     ['scalar root', 'just text\n', 'full'],
   ])('%s', (_name, text, expected) => {
     expect(expectSameAsFull(text)).toBe(expected);
+  });
+});
+
+describe('per-document fallback agrees with a whole-file yaml parse', () => {
+  const files = [...yamlFiles(join(REPO, 'rules')), ...yamlFiles(join(REPO, 'packages/cli/test'))];
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+
+  it('files joined into many documents, one document made yaml-only in each: same result, that document alone goes to yaml', () => {
+    let mixed = 0;
+    for (let k = 0; k + 3 <= texts.length; k += 3) {
+      const parts = texts.slice(k, k + 3).map((t) => (t.endsWith('\n') ? t : `${t}\n`));
+      // A rule file's first line is a top-level key: a folded description before it stays in its mapping.
+      const target = parts.findIndex((t) => /^[A-Za-z_][\w-]*:/.test(t) && !t.startsWith('---'));
+      if (target < 0) continue;
+      parts[target] = FOLDED + parts[target];
+      const text = parts.join('---\n');
+      const how = expectSameAsWhole(text, 'joined.yml');
+      if (how === 'mixed') mixed++;
+    }
+    expect(mixed).toBeGreaterThan(20);
+  });
+
+  it('on random edits of multi-document files: every mix of fast and yaml documents equals the whole-file parse', () => {
+    let seed = 777;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = [' ', '  ', '\n', '- ', ': ', ':', '#', ' #', "'", '"', '\\', '[', ']', '{', '}', ',', '&a ', '*a', '!', '!!set ', '|', '>', '|-', '---\n', '\n---\n', '\n...\n', '\n%YAML 1.2\n', '?', '~', '-', 'a', '\t', '\r\n', '\u00a0', '\x01', '__proto__: 1\n', 'level: x\n', '\n  folded\n'];
+    const counts = { fast: 0, mixed: 0, yaml: 0, whole: 0 };
+    for (let k = 0; k < 500; k++) {
+      const parts = Array.from({ length: 2 + rnd(4) }, () => texts[rnd(texts.length)]!.replace(/\n?$/, '\n'));
+      // Edits land in one or two documents; the others stay as they are.
+      for (let m = 1 + rnd(2); m > 0; m--) {
+        const p = rnd(parts.length);
+        let t = parts[p]!;
+        const at = rnd(t.length + 1);
+        const op = rnd(3);
+        if (op === 0) t = t.slice(0, at) + pieces[rnd(pieces.length)] + t.slice(at);
+        else if (op === 1) t = t.slice(0, at) + t.slice(at + 1 + rnd(8));
+        else {
+          const ls = t.split('\n');
+          const l = rnd(ls.length);
+          ls[l] = rnd(2) === 0 ? ' ' + ls[l] : ls[l]!.replace(/^ /, '');
+          t = ls.join('\n');
+        }
+        parts[p] = t;
+      }
+      counts[expectSameAsWhole(parts.join('---\n'), 'm.yml', k % 5 === 0)]++;
+    }
+    // Every way of reading a file was exercised.
+    expect(counts.mixed).toBeGreaterThan(100);
+    expect(counts.fast).toBeGreaterThan(50);
+    expect(counts.whole).toBeGreaterThan(20);
+  });
+
+  const rule = (n: number, extra = '') =>
+    `title: r${n}\nid: 00000000-0000-4000-8000-${String(n).padStart(12, '0')}\nlogsource: { product: macos, service: endpointsecurity, category: exec }\ndetection:\n  sel: { event.exec.target.executable.path: /bin/sh }\n  condition: sel\n${extra}`;
+  const how = (text: string) => fastParseYamlDocs(text, 64, 100)?.map((d) => ('fallback' in d ? 'yaml' : 'fast'));
+
+  it('a folded description sends only its own document to yaml; errors after it keep their file:line:col', () => {
+    const text = [rule(0), rule(1, FOLDED), rule(2, 'level: extreme\n')].join('---\n');
+    expect(how(text)).toEqual(['fast', 'yaml', 'fast']);
+    expect(expectSameAsWhole(text)).toBe('mixed');
+    const d = parseRuleText(text, 'h.yml').diagnostics.map((x) => `${x.code}@${x.line}:${x.col}`);
+    // Document 2 starts on line 17 (6 + 1 + 8 + 1 lines before it); level is its 7th line.
+    expect(d).toEqual(['NJ_SCHEMA_INVALID@23:8']);
+    const docs = parseRuleText(text, 'h.yml').documents;
+    expect(docs.map((x) => x.index)).toEqual([0, 1, 2]);
+    expect(docs[1]!.locate(['description'])).toMatchObject({ file: 'h.yml', line: 14, col: 14, endLine: 15 });
+  });
+
+  it.each([
+    ['directive', `%YAML 1.2\n---\n${rule(0)}---\n${rule(1, FOLDED)}`],
+    ['document end marker', `${rule(0)}...\n---\n${rule(1, FOLDED)}`],
+    ['text after a marker', `${rule(0)}--- # next\n${rule(1, FOLDED)}`],
+    ['CRLF', `${rule(0)}---\n${rule(1, FOLDED)}`.replace(/\n/g, '\r\n')],
+    ['tab before the first marker', `\t\n---\n${rule(0)}---\n${rule(1)}`],
+    ['an error that may cross a marker', `${rule(0, 'description: "open\n')}---\n${rule(1)}`],
+  ])('the whole file goes to yaml when the split is in doubt: %s', (_name, text) => {
+    const split = fastParseYamlDocs(text, 64, 100);
+    const whole = expectSameAsWhole(text);
+    // Either the split was refused, or a document's own yaml parse failed and the file was reparsed.
+    expect(whole === 'whole' || parseYamlTextFull(text, 'f.yml').some((d) => d.diagnostics.some((x) => x.code === 'NJ_YAML_SYNTAX'))).toBe(true);
+    if (split) expect(split.some((d) => 'fallback' in d)).toBe(true);
+  });
+
+  it('per-document limits hold in mixed files: aliases, depth, duplicate keys, tags, tabs', () => {
+    const uses = (n: number) => `tests:\n  - &e { a: 1 }\n${'  - *e\n'.repeat(n)}`;
+    const cases: [string, string[]][] = [
+      // 99 uses in each of two documents: aliases do not add up across documents.
+      [[rule(0, uses(99)), rule(1, FOLDED + uses(99))].join('---\n'), []],
+      // Document 1 starts on line 10 (8 lines of document 0, then its '---').
+      [[rule(0, FOLDED), rule(1, uses(100))].join('---\n'), ['NJ_YAML_ALIAS_LIMIT@10:1']],
+      [[rule(0, FOLDED), rule(1, `tests: ${'['.repeat(70)}1${']'.repeat(70)}\n`)].join('---\n'), ['NJ_YAML_TOO_DEEP@10:1']],
+      [[rule(0), rule(1, 'level: low\nlevel: high\n'), rule(2, FOLDED)].join('---\n'), ['NJ_YAML_DUPLICATE_KEY@15:1']],
+      [[rule(0, FOLDED), rule(1, 'tests: !!set { a }\n')].join('---\n'), ['NJ_YAML_TAG@16:8']],
+      [[rule(0, FOLDED), rule(1, 'level:\thigh\n')].join('---\n'), []],
+      // An alias cannot reach an anchor of another document: refused in the file and alone alike.
+      [`${rule(0, 'tests: &t [1]\n')}---\n${rule(1, FOLDED + 'tests: *t\n')}`, ['NJ_YAML_ALIAS_LIMIT@9:1']],
+    ];
+    for (const [text, want] of cases) {
+      expect(expectSameAsWhole(text)).not.toBe('fast');
+      const got = parseRuleText(text, 'h.yml').diagnostics.filter((x) => x.code.startsWith('NJ_YAML')).map((x) => `${x.code}@${x.line}:${x.col}`);
+      expect(got).toEqual(want);
+    }
   });
 });
 
