@@ -178,6 +178,20 @@ struct es_event_get_task_t {
   es_process_t* target;
   es_get_task_type_t type;  // v5
 };
+// get_task_read (11.3) / get_task_inspect (11.3) / get_task_name (11.0): get_task's shape.
+struct es_event_get_task_read_t { es_process_t* target; es_get_task_type_t type; /* v5 */ };
+struct es_event_get_task_inspect_t { es_process_t* target; es_get_task_type_t type; /* v5 */ };
+struct es_event_get_task_name_t { es_process_t* target; es_get_task_type_t type; /* v5 */ };
+struct es_event_trace_t { es_process_t* target; };  // 11.0
+enum es_proc_suspend_resume_type_t : uint32_t {
+  ES_PROC_SUSPEND_RESUME_TYPE_SUSPEND = 0,
+  ES_PROC_SUSPEND_RESUME_TYPE_RESUME = 1,
+  ES_PROC_SUSPEND_RESUME_TYPE_SHUTDOWN_SOCKETS = 3,
+};
+struct es_event_proc_suspend_resume_t {  // 11.0
+  es_process_t* target;  // nullable
+  es_proc_suspend_resume_type_t type;
+};
 struct es_event_proc_check_t {
   es_process_t* target;  // nullable
   uint32_t type;         // es_proc_check_type_t
@@ -575,6 +589,11 @@ struct es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_get_task_read_t get_task_read;
+  es_event_get_task_inspect_t get_task_inspect;
+  es_event_get_task_name_t get_task_name;
+  es_event_trace_t trace;
+  es_event_proc_suspend_resume_t proc_suspend_resume;
   es_event_setuid_t setuid;
   es_event_setgid_t setgid;
   es_event_seteuid_t seteuid;
@@ -650,6 +669,11 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_PROC_CHECK = 86,
   ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE = 97,
   ES_EVENT_TYPE_NOTIFY_SUDO = 131,
+  ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME = 93,
+  ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME = 95,
+  ES_EVENT_TYPE_NOTIFY_TRACE = 96,
+  ES_EVENT_TYPE_NOTIFY_GET_TASK_READ = 101,
+  ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT = 102,
   ES_EVENT_TYPE_NOTIFY_SETUID = 103,
   ES_EVENT_TYPE_NOTIFY_SETGID = 104,
   ES_EVENT_TYPE_NOTIFY_SETEUID = 105,

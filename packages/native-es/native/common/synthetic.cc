@@ -729,6 +729,37 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     m->msg.event.gatekeeper_user_override = e;  // no sha256 (over 100 MB), unsigned
     out.push_back(std::move(m));
   }
+  // ---- 11.x task ports, trace, proc_suspend_resume (inline payloads) ----
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GET_TASK_READ, 91);
+    m->msg.event.get_task_read = {Proc(*m, 720, 1, "/usr/bin/target", false), ES_GET_TASK_TYPE_TASK_FOR_PID};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT, 92);
+    m->msg.event.get_task_inspect = {Proc(*m, 721, 2, "/usr/bin/target", false), ES_GET_TASK_TYPE_IDENTITY_TOKEN};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME, 93);
+    m->msg.event.get_task_name = {Proc(*m, 722, 1, "/usr/bin/target", false), ES_GET_TASK_TYPE_EXPOSE_TASK};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_TRACE, 94);
+    m->msg.event.trace.target = Proc(*m, 723, 4, "/Applications/Victim.app/Contents/MacOS/Victim", true);
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME, 95);
+    m->msg.event.proc_suspend_resume = {Proc(*m, 724, 1, "/usr/bin/target", false), ES_PROC_SUSPEND_RESUME_TYPE_SUSPEND};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME, 96);
+    m->msg.event.proc_suspend_resume = {nullptr, ES_PROC_SUSPEND_RESUME_TYPE_SHUTDOWN_SOCKETS};  // no target process
+    out.push_back(std::move(m));
+  }
   return out;
 }
 

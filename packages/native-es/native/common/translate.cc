@@ -297,6 +297,25 @@ Napi::Value Payload(Napi::Env env, const es_message_t* m) {
       o.Set("target", Proc(env, ev.get_task.target, v));
       if (v >= 5) o.Set("type", Napi::Number::New(env, ev.get_task.type));
       break;
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ:
+      o.Set("target", Proc(env, ev.get_task_read.target, v));
+      if (v >= 5) o.Set("type", Napi::Number::New(env, ev.get_task_read.type));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT:
+      o.Set("target", Proc(env, ev.get_task_inspect.target, v));
+      if (v >= 5) o.Set("type", Napi::Number::New(env, ev.get_task_inspect.type));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME:
+      o.Set("target", Proc(env, ev.get_task_name.target, v));
+      if (v >= 5) o.Set("type", Napi::Number::New(env, ev.get_task_name.type));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_TRACE:
+      o.Set("target", Proc(env, ev.trace.target, v));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME:
+      o.Set("target", Proc(env, ev.proc_suspend_resume.target, v));
+      o.Set("type", Napi::Number::New(env, ev.proc_suspend_resume.type));
+      break;
     case ES_EVENT_TYPE_NOTIFY_PROC_CHECK:
       o.Set("target", Proc(env, ev.proc_check.target, v));
       o.Set("type", Napi::Number::New(env, ev.proc_check.type));
@@ -782,6 +801,11 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_SETOWNER: return "setowner";
     case ES_EVENT_TYPE_NOTIFY_GET_TASK: return "get_task";
     case ES_EVENT_TYPE_NOTIFY_PROC_CHECK: return "proc_check";
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ: return "get_task_read";
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT: return "get_task_inspect";
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME: return "get_task_name";
+    case ES_EVENT_TYPE_NOTIFY_TRACE: return "trace";
+    case ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME: return "proc_suspend_resume";
     case ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE: return "remote_thread_create";
     case ES_EVENT_TYPE_NOTIFY_SETEXTATTR: return "setextattr";
     case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: return "getextattr";

@@ -80,6 +80,12 @@ es_process_t* Proc(OwnedMessage& m, const ::es_process_t* p, uint32_t v) {
 #if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 120000
 #define NJ_SDK_12 1
 #endif
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 110000
+#define NJ_SDK_11 1
+#endif
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 110300
+#define NJ_SDK_11_3 1
+#endif
 #if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 130000
 #define NJ_SDK_13 1
 #endif
@@ -294,6 +300,35 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR:
       o.event.deleteextattr = {File(*m, e.deleteextattr.target), Tok(*m, e.deleteextattr.extattr)};
       break;
+#if NJ_SDK_11
+    // get_task_*'s `type` is a v5 member, declared from the 12.0 SDK.
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME:
+      o.event.get_task_name.target = Proc(*m, e.get_task_name.target, v);
+#if NJ_SDK_12
+      if (v >= 5) o.event.get_task_name.type = (es_get_task_type_t)e.get_task_name.type;
+#endif
+      break;
+    case ES_EVENT_TYPE_NOTIFY_TRACE:
+      o.event.trace.target = Proc(*m, e.trace.target, v);
+      break;
+    case ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME:
+      o.event.proc_suspend_resume = {Proc(*m, e.proc_suspend_resume.target, v), (es_proc_suspend_resume_type_t)e.proc_suspend_resume.type};
+      break;
+#endif
+#if NJ_SDK_11_3
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ:
+      o.event.get_task_read.target = Proc(*m, e.get_task_read.target, v);
+#if NJ_SDK_12
+      if (v >= 5) o.event.get_task_read.type = (es_get_task_type_t)e.get_task_read.type;
+#endif
+      break;
+    case ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT:
+      o.event.get_task_inspect.target = Proc(*m, e.get_task_inspect.target, v);
+#if NJ_SDK_12
+      if (v >= 5) o.event.get_task_inspect.type = (es_get_task_type_t)e.get_task_inspect.type;
+#endif
+      break;
+#endif
 #if NJ_SDK_12
     case ES_EVENT_TYPE_NOTIFY_SETUID: o.event.setuid.uid = (uint32_t)e.setuid.uid; break;
     case ES_EVENT_TYPE_NOTIFY_SETGID: o.event.setgid.gid = (uint32_t)e.setgid.gid; break;

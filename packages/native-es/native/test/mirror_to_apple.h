@@ -214,6 +214,15 @@ struct AppleArena {
       case ES_EVENT_TYPE_NOTIFY_SETEXTATTR: o.setextattr = {File(e.setextattr.target), S(e.setextattr.extattr)}; return true;
       case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: o.getextattr = {File(e.getextattr.target), S(e.getextattr.extattr)}; return true;
       case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: o.deleteextattr = {File(e.deleteextattr.target), S(e.deleteextattr.extattr)}; return true;
+      case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ: o.get_task_read.target = Proc(e.get_task_read.target), o.get_task_read.type = e.get_task_read.type; return true;
+      case ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT:
+        o.get_task_inspect.target = Proc(e.get_task_inspect.target), o.get_task_inspect.type = e.get_task_inspect.type;
+        return true;
+      case ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME: o.get_task_name.target = Proc(e.get_task_name.target), o.get_task_name.type = e.get_task_name.type; return true;
+      case ES_EVENT_TYPE_NOTIFY_TRACE: o.trace.target = Proc(e.trace.target); return true;
+      case ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME:
+        o.proc_suspend_resume.target = Proc(e.proc_suspend_resume.target), o.proc_suspend_resume.type = e.proc_suspend_resume.type;
+        return true;
       case ES_EVENT_TYPE_NOTIFY_SETUID: o.setuid.uid = e.setuid.uid; return true;
       case ES_EVENT_TYPE_NOTIFY_SETGID: o.setgid.gid = e.setgid.gid; return true;
       case ES_EVENT_TYPE_NOTIFY_SETEUID: o.seteuid.euid = e.seteuid.euid; return true;

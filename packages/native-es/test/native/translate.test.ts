@@ -413,6 +413,13 @@ function expected(v: number): J[] {
       signing_info: { cdhash: '0102030405060708090A0B0C0D0E0F1011121314', signing_id: 'com.example.tool', team_id: 'TEAMID1234' },
     }),
     message(v, 146, 90, 'gatekeeper_user_override', { file_type: 0, file: '/Users/a/Downloads/x.dmg', sha256: null, signing_info: null }),
+    // ---- 11.x task ports (type v5, like get_task), trace, proc_suspend_resume (nullable target) ----
+    message(v, 101, 91, 'get_task_read', { target: proc(v, 720, 1, '/usr/bin/target', false), ...gate(5, { type: 0 }) }),
+    message(v, 102, 92, 'get_task_inspect', { target: proc(v, 721, 2, '/usr/bin/target', false), ...gate(5, { type: 2 }) }),
+    message(v, 95, 93, 'get_task_name', { target: proc(v, 722, 1, '/usr/bin/target', false), ...gate(5, { type: 1 }) }),
+    message(v, 96, 94, 'trace', { target: proc(v, 723, 4, '/Applications/Victim.app/Contents/MacOS/Victim', true) }),
+    message(v, 93, 95, 'proc_suspend_resume', { target: proc(v, 724, 1, '/usr/bin/target', false), type: 0 }),
+    message(v, 93, 96, 'proc_suspend_resume', { target: null, type: 3 }),
   ];
 }
 

@@ -105,6 +105,12 @@ typedef uint32_t es_profile_source_t;
 typedef uint32_t es_authorization_rule_class_t;
 typedef uint8_t es_sha256_t[32];
 typedef uint8_t es_cdhash_t[20];
+using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK_READ;
+using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT;
+using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME;
+using njes::ES_EVENT_TYPE_NOTIFY_TRACE;
+using njes::ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME;
+using es_proc_suspend_resume_type_t = njes::es_proc_suspend_resume_type_t;
 using njes::ES_EVENT_TYPE_NOTIFY_SETUID;
 using njes::ES_EVENT_TYPE_NOTIFY_SETGID;
 using njes::ES_EVENT_TYPE_NOTIFY_SETEUID;
@@ -227,6 +233,11 @@ struct es_event_remote_thread_create_t { es_process_t* target; es_thread_state_t
 struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
+struct es_event_get_task_read_t { es_process_t* target; es_get_task_type_t type; uint8_t reserved[60]; };
+struct es_event_get_task_inspect_t { es_process_t* target; es_get_task_type_t type; uint8_t reserved[60]; };
+struct es_event_get_task_name_t { es_process_t* target; es_get_task_type_t type; uint8_t reserved[60]; };
+struct es_event_trace_t { es_process_t* target; uint8_t reserved[64]; };
+struct es_event_proc_suspend_resume_t { es_process_t* target; es_proc_suspend_resume_type_t type; uint8_t reserved[64]; };
 // 12.0: Apple declares every one of these members uid_t (gids too).
 struct es_event_setuid_t { uid_t uid; uint8_t reserved[64]; };
 struct es_event_setgid_t { uid_t gid; uint8_t reserved[64]; };
@@ -504,6 +515,11 @@ union es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_get_task_read_t get_task_read;
+  es_event_get_task_inspect_t get_task_inspect;
+  es_event_get_task_name_t get_task_name;
+  es_event_trace_t trace;
+  es_event_proc_suspend_resume_t proc_suspend_resume;
   es_event_setuid_t setuid;
   es_event_setgid_t setgid;
   es_event_seteuid_t seteuid;
