@@ -50,6 +50,26 @@ struct darwin_stat_t {
   uint32_t st_gen;
 };
 
+// Darwin `struct statfs` member names (64-bit inode layout), not the host's; names NUL-terminated.
+struct darwin_statfs_t {
+  uint32_t f_bsize;
+  int32_t f_iosize;
+  uint64_t f_blocks;
+  uint64_t f_bfree;
+  uint64_t f_bavail;
+  uint64_t f_files;
+  uint64_t f_ffree;
+  int32_t f_fsid[2];  // Darwin: fsid_t { int32_t val[2]; }
+  uint32_t f_owner;
+  uint32_t f_type;
+  uint32_t f_flags;
+  uint32_t f_fssubtype;
+  char f_fstypename[16];
+  char f_mntonname[1024];
+  char f_mntfromname[1024];
+  uint32_t f_flags_ext;
+};
+
 struct es_file_t {
   es_string_token_t path;
   bool path_truncated;
@@ -177,6 +197,24 @@ enum es_get_task_type_t : uint32_t {
 struct es_event_get_task_t {
   es_process_t* target;
   es_get_task_type_t type;  // v5
+};
+enum es_mount_disposition_t : uint32_t {
+  ES_MOUNT_DISPOSITION_EXTERNAL = 0,
+  ES_MOUNT_DISPOSITION_INTERNAL = 1,
+  ES_MOUNT_DISPOSITION_NETWORK = 2,
+  ES_MOUNT_DISPOSITION_VIRTUAL = 3,
+  ES_MOUNT_DISPOSITION_NULLFS = 4,
+  ES_MOUNT_DISPOSITION_UNKNOWN = 5,
+};
+struct es_event_mount_t {
+  darwin_statfs_t* statfs;
+  es_mount_disposition_t disposition;  // v8
+};
+struct es_event_unmount_t { darwin_statfs_t* statfs; };
+struct es_event_remount_t {  // 11.0
+  darwin_statfs_t* statfs;
+  uint64_t remount_flags;              // v8
+  es_mount_disposition_t disposition;  // v8
 };
 // get_task_read (11.3) / get_task_inspect (11.3) / get_task_name (11.0): get_task's shape.
 struct es_event_get_task_read_t { es_process_t* target; es_get_task_type_t type; /* v5 */ };
@@ -589,6 +627,9 @@ struct es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_mount_t mount;
+  es_event_unmount_t unmount;
+  es_event_remount_t remount;
   es_event_get_task_read_t get_task_read;
   es_event_get_task_inspect_t get_task_inspect;
   es_event_get_task_name_t get_task_name;
@@ -669,6 +710,9 @@ enum es_event_type_t : uint32_t {
   ES_EVENT_TYPE_NOTIFY_PROC_CHECK = 86,
   ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE = 97,
   ES_EVENT_TYPE_NOTIFY_SUDO = 131,
+  ES_EVENT_TYPE_NOTIFY_MOUNT = 22,
+  ES_EVENT_TYPE_NOTIFY_UNMOUNT = 23,
+  ES_EVENT_TYPE_NOTIFY_REMOUNT = 99,
   ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME = 93,
   ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME = 95,
   ES_EVENT_TYPE_NOTIFY_TRACE = 96,

@@ -3,6 +3,7 @@
 #include "synthetic.h"
 
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include "owned.h"
@@ -68,6 +69,29 @@ std::unique_ptr<OwnedMessage> Base(uint32_t version, uint32_t type, uint64_t seq
   m->msg.thread = &m->thread;
   m->msg.process = Proc(*m, 500, 7, "/bin/zsh", true);
   return m;
+}
+
+// A mounted disk image's statfs; `flags` is MNT_* (0x1 MNT_RDONLY, 0x1000 MNT_LOCAL, 0x4000 MNT_ROOTFS…).
+darwin_statfs_t* Statfs(OwnedMessage& m, const char* on, const char* from, uint32_t flags) {
+  darwin_statfs_t* s = m.New<darwin_statfs_t>();
+  s->f_bsize = 4096;
+  s->f_iosize = 1048576;
+  s->f_blocks = 61035;
+  s->f_bfree = 1200;
+  s->f_bavail = 1200;
+  s->f_files = 4294967279ull;
+  s->f_ffree = 4294966000ull;
+  s->f_fsid[0] = 16777236;
+  s->f_fsid[1] = 26;
+  s->f_owner = 501;
+  s->f_type = 26;
+  s->f_flags = flags;
+  s->f_fssubtype = 1;
+  snprintf(s->f_fstypename, sizeof s->f_fstypename, "%s", "apfs");
+  snprintf(s->f_mntonname, sizeof s->f_mntonname, "%s", on);
+  snprintf(s->f_mntfromname, sizeof s->f_mntfromname, "%s", from);
+  s->f_flags_ext = 0;
+  return s;
 }
 
 audit_token_t* TokenPtr(OwnedMessage& m, uint32_t pid, uint32_t pidversion) {
@@ -758,6 +782,22 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
   {
     auto m = Base(v, ES_EVENT_TYPE_NOTIFY_PROC_SUSPEND_RESUME, 96);
     m->msg.event.proc_suspend_resume = {nullptr, ES_PROC_SUSPEND_RESUME_TYPE_SHUTDOWN_SOCKETS};  // no target process
+    out.push_back(std::move(m));
+  }
+  // ---- mount / unmount (10.15), remount (11.0); disposition and remount_flags are v8 ----
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_MOUNT, 97);
+    m->msg.event.mount = {Statfs(*m, "/Volumes/Installer", "/dev/disk4s1", 0x1001 | 0x100000 /* MNT_DONTBROWSE */), ES_MOUNT_DISPOSITION_VIRTUAL};
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_UNMOUNT, 98);
+    m->msg.event.unmount.statfs = Statfs(*m, "/Volumes/Installer", "/dev/disk4s1", 0x1001);
+    out.push_back(std::move(m));
+  }
+  {
+    auto m = Base(v, ES_EVENT_TYPE_NOTIFY_REMOUNT, 99);
+    m->msg.event.remount = {Statfs(*m, "/", "/dev/disk3s1s1", 0x5000), 0x10000 /* MNT_UPDATE */, ES_MOUNT_DISPOSITION_INTERNAL};
     out.push_back(std::move(m));
   }
   return out;

@@ -99,6 +99,38 @@ Napi::Value Hex(Napi::Env env, const uint8_t* b, size_t n) {
   return Napi::String::New(env, s);
 }
 
+// A fixed char array holding a NUL-terminated name (never read past its size).
+Napi::Value CStr(Napi::Env env, const char* a, size_t cap) {
+  size_t n = 0;
+  while (n < cap && a[n] != 0) n++;
+  return Napi::String::New(env, a, n);
+}
+
+Napi::Value Statfs(Napi::Env env, const darwin_statfs_t* s) {
+  if (s == nullptr) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("f_bsize", Napi::Number::New(env, s->f_bsize));
+  o.Set("f_iosize", Napi::Number::New(env, s->f_iosize));
+  o.Set("f_blocks", Napi::Number::New(env, (double)s->f_blocks));
+  o.Set("f_bfree", Napi::Number::New(env, (double)s->f_bfree));
+  o.Set("f_bavail", Napi::Number::New(env, (double)s->f_bavail));
+  o.Set("f_files", Napi::Number::New(env, (double)s->f_files));
+  o.Set("f_ffree", Napi::Number::New(env, (double)s->f_ffree));
+  Napi::Array fsid = Napi::Array::New(env, 2);
+  fsid.Set((uint32_t)0, Napi::Number::New(env, s->f_fsid[0]));
+  fsid.Set((uint32_t)1, Napi::Number::New(env, s->f_fsid[1]));
+  o.Set("f_fsid", fsid);
+  o.Set("f_owner", Napi::Number::New(env, s->f_owner));
+  o.Set("f_type", Napi::Number::New(env, s->f_type));
+  o.Set("f_flags", Napi::Number::New(env, s->f_flags));
+  o.Set("f_fssubtype", Napi::Number::New(env, s->f_fssubtype));
+  o.Set("f_fstypename", CStr(env, s->f_fstypename, sizeof s->f_fstypename));
+  o.Set("f_mntonname", CStr(env, s->f_mntonname, sizeof s->f_mntonname));
+  o.Set("f_mntfromname", CStr(env, s->f_mntfromname, sizeof s->f_mntfromname));
+  o.Set("f_flags_ext", Napi::Number::New(env, s->f_flags_ext));
+  return o;
+}
+
 Napi::Value Profile(Napi::Env env, const es_profile_t* p) {
   if (p == nullptr) return env.Null();
   Napi::Object o = Napi::Object::New(env);
@@ -296,6 +328,20 @@ Napi::Value Payload(Napi::Env env, const es_message_t* m) {
     case ES_EVENT_TYPE_NOTIFY_GET_TASK:
       o.Set("target", Proc(env, ev.get_task.target, v));
       if (v >= 5) o.Set("type", Napi::Number::New(env, ev.get_task.type));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_MOUNT:
+      o.Set("statfs", Statfs(env, ev.mount.statfs));
+      if (v >= 8) o.Set("disposition", Napi::Number::New(env, ev.mount.disposition));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_UNMOUNT:
+      o.Set("statfs", Statfs(env, ev.unmount.statfs));
+      break;
+    case ES_EVENT_TYPE_NOTIFY_REMOUNT:
+      o.Set("statfs", Statfs(env, ev.remount.statfs));
+      if (v >= 8) {
+        o.Set("remount_flags", Napi::Number::New(env, (double)ev.remount.remount_flags));
+        o.Set("disposition", Napi::Number::New(env, ev.remount.disposition));
+      }
       break;
     case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ:
       o.Set("target", Proc(env, ev.get_task_read.target, v));
@@ -802,6 +848,9 @@ const char* EventName(uint32_t t) {
     case ES_EVENT_TYPE_NOTIFY_GET_TASK: return "get_task";
     case ES_EVENT_TYPE_NOTIFY_PROC_CHECK: return "proc_check";
     case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ: return "get_task_read";
+    case ES_EVENT_TYPE_NOTIFY_MOUNT: return "mount";
+    case ES_EVENT_TYPE_NOTIFY_UNMOUNT: return "unmount";
+    case ES_EVENT_TYPE_NOTIFY_REMOUNT: return "remount";
     case ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT: return "get_task_inspect";
     case ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME: return "get_task_name";
     case ES_EVENT_TYPE_NOTIFY_TRACE: return "trace";

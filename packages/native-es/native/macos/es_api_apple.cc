@@ -45,6 +45,33 @@ es_file_t* File(OwnedMessage& m, const ::es_file_t* f) {
   return o;
 }
 
+// Darwin `struct statfs` → the mirror, field by field (names bounded by their array sizes).
+template <class S>
+darwin_statfs_t* Statfs(OwnedMessage& m, const S* s) {
+  if (s == nullptr) return nullptr;
+  darwin_statfs_t* o = m.New<darwin_statfs_t>();
+  o->f_bsize = s->f_bsize;
+  o->f_iosize = s->f_iosize;
+  o->f_blocks = s->f_blocks;
+  o->f_bfree = s->f_bfree;
+  o->f_bavail = s->f_bavail;
+  o->f_files = s->f_files;
+  o->f_ffree = s->f_ffree;
+  memcpy(o->f_fsid, &s->f_fsid, sizeof o->f_fsid);
+  o->f_owner = s->f_owner;
+  o->f_type = s->f_type;
+  o->f_flags = s->f_flags;
+  o->f_fssubtype = s->f_fssubtype;
+  static_assert(sizeof s->f_fstypename <= sizeof o->f_fstypename, "f_fstypename");
+  static_assert(sizeof s->f_mntonname <= sizeof o->f_mntonname, "f_mntonname");
+  static_assert(sizeof s->f_mntfromname <= sizeof o->f_mntfromname, "f_mntfromname");
+  memcpy(o->f_fstypename, s->f_fstypename, sizeof s->f_fstypename);
+  memcpy(o->f_mntonname, s->f_mntonname, sizeof s->f_mntonname);
+  memcpy(o->f_mntfromname, s->f_mntfromname, sizeof s->f_mntfromname);
+  o->f_flags_ext = s->f_flags_ext;
+  return o;
+}
+
 void Token(audit_token_t& o, const ::audit_token_t& t) {
   for (int i = 0; i < 8; i++) o.val[i] = t.val[i];
 }
@@ -300,7 +327,25 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR:
       o.event.deleteextattr = {File(*m, e.deleteextattr.target), Tok(*m, e.deleteextattr.extattr)};
       break;
+    case ES_EVENT_TYPE_NOTIFY_MOUNT:
+      o.event.mount.statfs = Statfs(*m, e.mount.statfs);
+#if NJ_SDK_15
+      if (v >= 8) o.event.mount.disposition = (es_mount_disposition_t)e.mount.disposition;
+#endif
+      break;
+    case ES_EVENT_TYPE_NOTIFY_UNMOUNT:
+      o.event.unmount.statfs = Statfs(*m, e.unmount.statfs);
+      break;
 #if NJ_SDK_11
+    case ES_EVENT_TYPE_NOTIFY_REMOUNT:
+      o.event.remount.statfs = Statfs(*m, e.remount.statfs);
+#if NJ_SDK_15
+      if (v >= 8) {
+        o.event.remount.remount_flags = e.remount.remount_flags;
+        o.event.remount.disposition = (es_mount_disposition_t)e.remount.disposition;
+      }
+#endif
+      break;
     // get_task_*'s `type` is a v5 member, declared from the 12.0 SDK.
     case ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME:
       o.event.get_task_name.target = Proc(*m, e.get_task_name.target, v);

@@ -214,6 +214,11 @@ struct AppleArena {
       case ES_EVENT_TYPE_NOTIFY_SETEXTATTR: o.setextattr = {File(e.setextattr.target), S(e.setextattr.extattr)}; return true;
       case ES_EVENT_TYPE_NOTIFY_GETEXTATTR: o.getextattr = {File(e.getextattr.target), S(e.getextattr.extattr)}; return true;
       case ES_EVENT_TYPE_NOTIFY_DELETEEXTATTR: o.deleteextattr = {File(e.deleteextattr.target), S(e.deleteextattr.extattr)}; return true;
+      case ES_EVENT_TYPE_NOTIFY_MOUNT: o.mount.statfs = StatfsCopy(e.mount.statfs), o.mount.disposition = e.mount.disposition; return true;
+      case ES_EVENT_TYPE_NOTIFY_UNMOUNT: o.unmount.statfs = StatfsCopy(e.unmount.statfs); return true;
+      case ES_EVENT_TYPE_NOTIFY_REMOUNT:
+        o.remount.statfs = StatfsCopy(e.remount.statfs), o.remount.remount_flags = e.remount.remount_flags, o.remount.disposition = e.remount.disposition;
+        return true;
       case ES_EVENT_TYPE_NOTIFY_GET_TASK_READ: o.get_task_read.target = Proc(e.get_task_read.target), o.get_task_read.type = e.get_task_read.type; return true;
       case ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT:
         o.get_task_inspect.target = Proc(e.get_task_inspect.target), o.get_task_inspect.type = e.get_task_inspect.type;
@@ -511,6 +516,12 @@ struct AppleArena {
       default:
         return false;
     }
+  }
+  njes::darwin_statfs_t* StatfsCopy(const njes::darwin_statfs_t* x) {
+    if (x == nullptr) return nullptr;
+    auto* y = New<njes::darwin_statfs_t>();
+    *y = *x;
+    return y;
   }
   es_profile_t* Profile(const njes::es_profile_t* x) {
     if (x == nullptr) return nullptr;

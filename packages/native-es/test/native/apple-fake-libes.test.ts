@@ -36,8 +36,8 @@ function probeBlocks(): boolean {
 }
 const hasTool = probeBlocks();
 // Synthetic messages (native/common/synthetic.cc) per message version, and distinct event types.
-const ROUND_TRIP_MESSAGES = 96 * 10;
-const ROUND_TRIP_TYPES = 75;
+const ROUND_TRIP_MESSAGES = 99 * 10;
+const ROUND_TRIP_TYPES = 78;
 let napiInclude = '';
 try {
   napiInclude = (createRequire(import.meta.url)('node-addon-api') as { include_dir: string }).include_dir;

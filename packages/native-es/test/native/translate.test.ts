@@ -420,7 +420,32 @@ function expected(v: number): J[] {
     message(v, 96, 94, 'trace', { target: proc(v, 723, 4, '/Applications/Victim.app/Contents/MacOS/Victim', true) }),
     message(v, 93, 95, 'proc_suspend_resume', { target: proc(v, 724, 1, '/usr/bin/target', false), type: 0 }),
     message(v, 93, 96, 'proc_suspend_resume', { target: null, type: 3 }),
+    // ---- mount / unmount / remount: Darwin statfs member names; disposition and remount_flags are v8 ----
+    message(v, 22, 97, 'mount', { statfs: statfs('/Volumes/Installer', '/dev/disk4s1', 0x101001), ...gate(8, { disposition: 3 }) }),
+    message(v, 23, 98, 'unmount', { statfs: statfs('/Volumes/Installer', '/dev/disk4s1', 0x1001) }),
+    message(v, 99, 99, 'remount', { statfs: statfs('/', '/dev/disk3s1s1', 0x5000), ...gate(8, { remount_flags: 0x10000, disposition: 1 }) }),
   ];
+}
+
+function statfs(on: string, from: string, flags: number): J {
+  return {
+    f_bsize: 4096,
+    f_iosize: 1048576,
+    f_blocks: 61035,
+    f_bfree: 1200,
+    f_bavail: 1200,
+    f_files: 4294967279,
+    f_ffree: 4294966000,
+    f_fsid: [16777236, 26],
+    f_owner: 501,
+    f_type: 26,
+    f_flags: flags,
+    f_fssubtype: 1,
+    f_fstypename: 'apfs',
+    f_mntonname: on,
+    f_mntfromname: from,
+    f_flags_ext: 0,
+  };
 }
 
 const INSTALLER = '/Applications/Installer.app/Contents/MacOS/Installer';

@@ -105,6 +105,10 @@ typedef uint32_t es_profile_source_t;
 typedef uint32_t es_authorization_rule_class_t;
 typedef uint8_t es_sha256_t[32];
 typedef uint8_t es_cdhash_t[20];
+using njes::ES_EVENT_TYPE_NOTIFY_MOUNT;
+using njes::ES_EVENT_TYPE_NOTIFY_UNMOUNT;
+using njes::ES_EVENT_TYPE_NOTIFY_REMOUNT;
+using es_mount_disposition_t = njes::es_mount_disposition_t;
 using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK_READ;
 using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK_INSPECT;
 using njes::ES_EVENT_TYPE_NOTIFY_GET_TASK_NAME;
@@ -233,6 +237,15 @@ struct es_event_remote_thread_create_t { es_process_t* target; es_thread_state_t
 struct es_event_setextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_getextattr_t { es_file_t* target; es_string_token_t extattr; };
 struct es_event_deleteextattr_t { es_file_t* target; es_string_token_t extattr; };
+// Apple: `struct statfs *` from <sys/mount.h>; here the project's Darwin-named mirror (glibc's differs).
+struct es_event_mount_t { njes::darwin_statfs_t* statfs; es_mount_disposition_t disposition; /* v8 */ uint8_t reserved[60]; };
+struct es_event_unmount_t { njes::darwin_statfs_t* statfs; uint8_t reserved[64]; };
+struct es_event_remount_t {
+  njes::darwin_statfs_t* statfs;
+  uint64_t remount_flags;              // v8
+  es_mount_disposition_t disposition;  // v8
+  uint8_t reserved[52];
+};
 struct es_event_get_task_read_t { es_process_t* target; es_get_task_type_t type; uint8_t reserved[60]; };
 struct es_event_get_task_inspect_t { es_process_t* target; es_get_task_type_t type; uint8_t reserved[60]; };
 struct es_event_get_task_name_t { es_process_t* target; es_get_task_type_t type; uint8_t reserved[60]; };
@@ -515,6 +528,9 @@ union es_events_t {
   es_event_setextattr_t setextattr;
   es_event_getextattr_t getextattr;
   es_event_deleteextattr_t deleteextattr;
+  es_event_mount_t mount;
+  es_event_unmount_t unmount;
+  es_event_remount_t remount;
   es_event_get_task_read_t get_task_read;
   es_event_get_task_inspect_t get_task_inspect;
   es_event_get_task_name_t get_task_name;
