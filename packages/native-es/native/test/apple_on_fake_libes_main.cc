@@ -28,14 +28,7 @@ namespace njes {
 EsApi* NewAppleEsApi();
 }
 
-static int g_failures = 0;
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      g_failures++;                                                   \
-    }                                                                 \
-  } while (0)
+#include "check.h"
 
 static es_string_token_t T(const char* s) { return es_string_token_t{strlen(s), s}; }
 

@@ -13,14 +13,7 @@
 #include <vector>
 #include "../macos/proc_backfill.h"
 
-static int g_failures = 0;
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      g_failures++;                                                            \
-    }                                                                          \
-  } while (0)
+#include "check.h"
 
 static NjFakeProc P(int pid, int ppid, uint32_t pidversion, uint64_t start, const char* path, std::vector<std::string> args,
                     uid_t uid = 0) {

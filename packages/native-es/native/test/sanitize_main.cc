@@ -11,14 +11,7 @@
 
 using namespace njes;
 
-static int failures = 0;
-#define CHECK(c)                                                  \
-  do {                                                            \
-    if (!(c)) {                                                   \
-      fprintf(stderr, "CHECK failed: %s (line %d)\n", #c, __LINE__); \
-      failures++;                                                 \
-    }                                                             \
-  } while (0)
+#include "check.h"
 
 int main() {
   size_t built = 0;
@@ -76,6 +69,6 @@ int main() {
     CHECK(!set.Start(specs, &err));
     CHECK(err.code == "NJ_SOURCE_NO_FULL_DISK_ACCESS");
   }
-  if (failures == 0) printf("ok\n");
-  return failures == 0 ? 0 : 1;
+  if (g_failures == 0) printf("ok\n");
+  return g_failures == 0 ? 0 : 1;
 }
