@@ -6,7 +6,7 @@ import type { LineageCache } from '../lineage/cache.js';
 import type { CorrelationFiring } from '../correlation/runtime.js';
 import { formatTimeUs } from '../model/time.js';
 import { processOfEvent } from '../fields/compile.js';
-import { tokenPid, tokenPidversion } from '../model/decode.js';
+import { entityIdOf, tokenPid, tokenPidversion } from '../model/decode.js';
 
 /** The `rule` block of an alert. */
 export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['rule'] {
@@ -20,7 +20,7 @@ export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['
 export function summarizeProcess(p: EsProcess): AlertProcess {
   const pid = tokenPid(p.audit_token) ?? 0;
   const pidversion = tokenPidversion(p.audit_token) ?? 0;
-  const out: AlertProcess = { entity_id: typeof p.entity_id === 'string' ? p.entity_id : `${pid}:${pidversion}`, pid, pidversion };
+  const out: AlertProcess = { entity_id: typeof p.entity_id === 'string' ? p.entity_id : entityIdOf(pid, pidversion), pid, pidversion };
   if (typeof p.ppid === 'number') out.ppid = p.ppid;
   const exe = p.executable as { path?: unknown } | undefined;
   if (exe !== null && typeof exe === 'object' && typeof exe.path === 'string') out.path = exe.path;
