@@ -36,10 +36,20 @@ export type ParentSource = 'lineage' | 'exec_fallback' | 'unknown';
  * (no per-entry arrays or list cells), which is most of what keeps an entry small.
  */
 class Node {
+  /** entity_id (the cache key), pid and pidversion: fixed for the node's life. */
+  readonly id: string;
+  readonly pid: number;
+  readonly pidversion: number;
   /** Newest view of the process; its entity_id is this node's key. */
   proc: EsProcess;
   /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
   parentId: string | undefined;
+  /**
+   * pid and pidversion of the parent audit token `parentId` was last checked against (-1: none):
+   * a later view with the same token needs no check (observe()'s fast path).
+   */
+  tokenPpid = -1;
+  tokenPpv = -1;
   /**
    * The cached parent this node keeps in the cache (counted in its `kids`): the first parent linked,
    * kept across reparenting to launchd so a live child keeps its real lineage.
@@ -50,6 +60,8 @@ class Node {
   /** LRU list: towards the most recently used (newer) and the least (older). */
   newer: Node | undefined = undefined;
   older: Node | undefined = undefined;
+  /** LruCache.moves when this node was last put at the head (see refresh()). */
+  moved = 0;
   /** Next older process (lower pidversion) with the same pid, for the ppid fallback. */
   samePid: Node | undefined = undefined;
   /** Event time of exit or exec replacement (µs); undefined while alive. */
@@ -62,25 +74,25 @@ class Node {
   /** Exec args (the event's own array when it holds only strings). */
   args: string[] | undefined = undefined;
 
-  constructor(proc: EsProcess, parentId: string | undefined, start: number | undefined, at: number) {
+  constructor(id: string, pid: number, pidversion: number, proc: EsProcess, parentId: string | undefined, start: number | undefined, at: number) {
+    this.id = id;
+    this.pid = pid;
+    this.pidversion = pidversion;
     this.proc = proc;
     this.parentId = parentId;
     this.startUs = start;
     this.firstSeenUs = at;
     this.lastSeenUs = at;
   }
-
-  get id(): string {
-    return this.proc.entity_id as string;
-  }
 }
 
-function nodePid(n: Node): number {
-  return tokenPid(n.proc.audit_token) ?? 0;
-}
-
-function nodePidversion(n: Node): number {
-  return tokenPidversion(n.proc.audit_token) ?? 0;
+/**
+ * Slot of a pid in LineageCache's actor table. By pid alone: live pids are dense and distinct, so
+ * they rarely share a slot; the images of one pid (before and after exec) do, and only one of
+ * them is active.
+ */
+function slotOf(pid: number): number {
+  return pid & (ACTOR_SLOTS - 1);
 }
 
 // Spawners that TrueTree looks through: the real origin of their children is the responsible process.
@@ -96,6 +108,8 @@ const EVICT_SCAN = 16;
 const MAX_INTERNED = 16_384;
 /** Longer strings are not interned (rare, and hashing them costs more than sharing saves). */
 const MAX_INTERN_LENGTH = 2048;
+/** Slots of the actor table (a power of two): the node of an event's actor found from the event's pid. */
+const ACTOR_SLOTS = 16_384;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -195,11 +209,18 @@ export class LineageCache implements LineageResolver {
   private memoEv: NightjarEvent | undefined;
   private memoAncestors: readonly EsProcess[] = [];
   private lastParentSource: ParentSource = 'unknown';
+  /** The node last learned per pid slot: an event's actor found without a Map lookup. */
+  private readonly actors: (Node | undefined)[] = new Array<Node | undefined>(ACTOR_SLOTS).fill(undefined);
+  /** Nodes put at the LRU head so far (Node.moved counts in it). */
+  private moves = 0;
+  /** refresh() leaves a node in place when it was put at the head fewer than this many moves ago. */
+  private readonly fresh: number;
 
   constructor(opts: LineageOptions = {}) {
     const max = opts.maxProcesses ?? 65_536;
     this.graceUs = opts.exitGraceUs ?? 60_000_000;
     this.max = Math.max(1, Math.floor(max));
+    this.fresh = Math.max(1, this.max >> 2);
   }
 
   /** Updates the cache from one event (call for every event, skipped ones too). */
@@ -208,12 +229,33 @@ export class LineageCache implements LineageResolver {
     this.expire(ev.time);
     const msg = ev.msg;
     if (msg === null) return;
-    const actor = asProcess(msg.process);
     const at = ev.time;
-    const actorNode = actor !== undefined ? this.learn(actor, at) : undefined;
-    const payload = msg.event[ev.name];
+    const actor = msg.process;
+    let actorNode: Node | undefined;
+    if (isObj(actor)) {
+      // Most events: the actor is cached under the event's pid/pidversion and its parent token is
+      // the one already checked (or absent): take the newest view and move on, with no Map lookup
+      // and no id string compared.
+      const n = this.actors[slotOf(ev.pid)];
+      const pt = (actor as EsProcess).parent_audit_token;
+      if (
+        n !== undefined &&
+        n.kids >= 0 &&
+        actor.entity_id === n.id &&
+        (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
+      ) {
+        n.proc = actor as EsProcess;
+        if (at > n.lastSeenUs) n.lastSeenUs = at;
+        if (at < n.firstSeenUs) n.firstSeenUs = at;
+        this.refresh(n);
+        actorNode = n;
+      } else if ('audit_token' in actor) actorNode = this.learn(actor as EsProcess, at);
+    }
+    const name = ev.name;
+    if (name !== 'fork' && name !== 'exec' && name !== 'exit') return;
+    const payload = (msg.event as Record<string, unknown>)[name];
     if (!isObj(payload)) return;
-    switch (ev.name) {
+    switch (name) {
       case 'fork': {
         const child = asProcess(payload.child);
         // The forking process is the child's parent; without a parent token it beats the ppid lookup.
@@ -234,8 +276,6 @@ export class LineageCache implements LineageResolver {
       }
       case 'exit':
         if (actorNode !== undefined) this.retire(actorNode, ev.time);
-        break;
-      default:
         break;
     }
   }
@@ -301,7 +341,7 @@ export class LineageCache implements LineageResolver {
       const self = selfId !== undefined ? this.map.get(selfId) : undefined;
       // The parent this process pinned when it was linked is that parent, kept while this one lives.
       const pinned = self?.pinned;
-      if (pinned !== undefined && pinned.kids >= 0 && nodePid(pinned) === orig) return this.touch(pinned).proc;
+      if (pinned !== undefined && pinned.kids >= 0 && pinned.pid === orig) return this.touch(pinned).proc;
       const o = this.byPidBefore(orig, subject, self);
       if (o !== undefined) return o.proc;
     }
@@ -466,7 +506,7 @@ export class LineageCache implements LineageResolver {
     if (n === undefined) return undefined;
     const selfId = childNode?.id ?? idOf(child);
     const childStart = childNode?.startUs ?? startUs(child);
-    const childPv = childNode !== undefined ? nodePidversion(childNode) : tokenPidversion(child.audit_token);
+    const childPv = childNode !== undefined ? childNode.pidversion : tokenPidversion(child.audit_token);
     // Newest first: the first candidate that provably held the pid at the child's start.
     for (; n !== undefined; n = n.samePid) {
       if (n === childNode || n.id === selfId) continue;
@@ -478,24 +518,24 @@ export class LineageCache implements LineageResolver {
         continue;
       }
       const bound = childNode?.firstSeenUs;
-      if (bound !== undefined && childPv !== undefined && nodePidversion(n) < childPv && aliveUntil >= bound) return n;
+      if (bound !== undefined && childPv !== undefined && n.pidversion < childPv && aliveUntil >= bound) return n;
     }
     return undefined;
   }
 
   /** Adds a new node to the pid index, ordered by pidversion (a late event may bring an older process). */
   private index(node: Node): void {
-    const pid = nodePid(node);
-    const pv = nodePidversion(node);
+    const pid = node.pid;
+    const pv = node.pidversion;
     let n = this.byPid.get(pid);
-    if (n === undefined || nodePidversion(n) <= pv) {
+    if (n === undefined || n.pidversion <= pv) {
       node.samePid = n;
       this.byPid.set(pid, node);
       n = node;
     } else {
       const first = n;
       let k = 1;
-      while (n.samePid !== undefined && nodePidversion(n.samePid) > pv) {
+      while (n.samePid !== undefined && n.samePid.pidversion > pv) {
         n = n.samePid;
         k++;
       }
@@ -514,7 +554,7 @@ export class LineageCache implements LineageResolver {
   }
 
   private unindex(node: Node): void {
-    const pid = nodePid(node);
+    const pid = node.pid;
     const first = this.byPid.get(pid);
     if (first === undefined) return;
     if (first === node) {
@@ -540,7 +580,18 @@ export class LineageCache implements LineageResolver {
     n.newer = undefined;
     if (this.head !== undefined) this.head.newer = n;
     this.head = n;
+    n.moved = ++this.moves;
     return n;
+  }
+
+  /**
+   * touch() for the per-event update of a process: a node put at the head within the last quarter
+   * of the cache's size in moves is still among the newest quarter, far from eviction (which looks
+   * at the oldest end only), so it stays where it is. Saves the list writes for busy processes; in
+   * a cache of under 8 entries it is exactly touch().
+   */
+  private refresh(n: Node): void {
+    if (this.moves - n.moved >= this.fresh) this.touch(n);
   }
 
   /**
@@ -568,7 +619,7 @@ export class LineageCache implements LineageResolver {
     const par = node.parentId !== undefined ? this.map.get(node.parentId) : undefined;
     if (par === undefined || par === node) return;
     const old = node.pinned;
-    if (old !== undefined && old !== par && old.kids >= 0 && nodePid(old) === nodePid(par)) {
+    if (old !== undefined && old !== par && old.kids >= 0 && old.pid === par.pid) {
       node.pinned = undefined;
       const next = this.release(old);
       this.pin(node, par);
@@ -597,6 +648,8 @@ export class LineageCache implements LineageResolver {
     let reasonEvict = evicted;
     while (n !== undefined) {
       this.map.delete(n.id);
+      const slot = slotOf(n.pid);
+      if (this.actors[slot] === n) this.actors[slot] = undefined;
       // LRU unlink.
       if (n.newer !== undefined) n.newer.older = n.older;
       else this.head = n.older;
@@ -666,17 +719,18 @@ export class LineageCache implements LineageResolver {
   private learn(p: EsProcess, at: number, inheritedParent?: string): Node | undefined {
     const pid = tokenPid(p.audit_token);
     if (pid === undefined) return undefined;
+    const pv = tokenPidversion(p.audit_token) ?? 0;
     let id = p.entity_id;
     if (typeof id !== 'string') {
       // Processes from live sources and backfill: lineage answers always carry entity_id.
-      id = entityIdOf(pid, tokenPidversion(p.audit_token) ?? 0);
+      id = entityIdOf(pid, pv);
       p.entity_id = id;
     }
     // The same actor on consecutive events is the most recently used entry: no map lookup.
     let node = this.head;
     if (node === undefined || node.id !== id) {
       node = this.map.get(id);
-      if (node !== undefined) this.touch(node);
+      if (node !== undefined) this.refresh(node);
     }
     if (node === undefined) {
       if (this.map.size >= this.max) this.evictOne();
@@ -691,7 +745,7 @@ export class LineageCache implements LineageResolver {
         // Keep the parent's own id string rather than a copy per child.
         if (parent !== undefined) parentId = parent.id;
       } else parentId = inheritedParent;
-      node = new Node(p, parentId, startUs(p), at);
+      node = new Node(id, pid, pv, p, parentId, startUs(p), at);
       if (parentId === undefined) node.parentId = this.resolvePpid(p, node);
       // Linked in after the parent lookup above so an eviction cannot have dropped that parent.
       this.map.set(id, node);
@@ -699,6 +753,7 @@ export class LineageCache implements LineageResolver {
       if (this.head !== undefined) this.head.newer = node;
       else this.tail = node;
       this.head = node;
+      node.moved = ++this.moves;
       this.index(node);
       this.pin(node, parent);
     } else {
@@ -722,6 +777,10 @@ export class LineageCache implements LineageResolver {
       if (at > node.lastSeenUs) node.lastSeenUs = at;
       if (at < node.firstSeenUs) node.firstSeenUs = at;
     }
+    const pt = p.parent_audit_token;
+    node.tokenPpid = pt == null ? -1 : (tokenPid(pt) ?? -1);
+    node.tokenPpv = pt == null ? -1 : (tokenPidversion(pt) ?? -1);
+    this.actors[slotOf(pid)] = node;
     return node;
   }
 

@@ -259,6 +259,66 @@ describe('LineageCache', () => {
     expect(c.get('104:1')).toBeDefined();
   });
 
+  it('a busy process that is seen all the time is not evicted while many short-lived ones pass through', () => {
+    // The per-event update moves a process to the head only when it has drifted out of the newest
+    // quarter: it must still never become the eviction victim.
+    const c = new LineageCache({ maxProcesses: 64 });
+    seen(c, launchd);
+    const busy: ProcSpec = { pid: 50, pidversion: 5, path: '/usr/sbin/busy', ppid: 1, parent: launchd };
+    // Its exec args live on its cache entry: evicted and learned again, it would have none.
+    c.observe(execOf(7, { ...busy, pidversion: 4, path: '/bin/sh' }, busy, ['busy', '--serve']));
+    for (let i = 0; i < 2_000; i++) {
+      seen(c, busy);
+      if (i % 3 === 0) seen(c, { pid: 1_000 + i, pidversion: 1, path: '/bin/x', ppid: 1, parent: launchd });
+    }
+    expect(c.args(c.get('50:5')!)).toEqual(['busy', '--serve']);
+    expect(c.get('1:100')).toBeDefined(); // pinned by the busy process
+    expect(c.metrics().size).toBe(64);
+    expect(c.metrics().evictions).toBeGreaterThan(600);
+  });
+
+  it('pids that share a slot of the actor table (pid, pid + 16384) keep their own parents', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    const a: ProcSpec = { pid: 300, pidversion: 1, path: '/a', ppid: 700, parent: zsh };
+    const b: ProcSpec = { pid: 300 + 16_384, pidversion: 2, path: '/b', ppid: 500, parent: terminal };
+    for (let i = 0; i < 3; i++) {
+      const ea = event(7, 'open', a, {});
+      c.observe(ea);
+      expect(ids(c.ancestors(ea))).toEqual(['700:800', '500:600', '1:100']);
+      const eb = event(7, 'open', b, {});
+      c.observe(eb);
+      expect(ids(c.ancestors(eb))).toEqual(['500:600', '1:100']);
+    }
+    expect(c.metrics().size).toBe(5);
+  });
+
+  it('the newest view of a busy process is kept, and a changed parent token is followed at once', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    const kid: ProcSpec = { pid: 900, pidversion: 901, path: '/bin/kid', ppid: 700, parent: zsh };
+    seen(c, kid, kid);
+    // The parent exits; ES reparents the child to launchd (ppid and parent token change).
+    c.observe(event(7, 'exit', zsh, { stat: 0 }));
+    const orphan: ProcSpec = { ...kid, ppid: 1, parent: launchd };
+    const ev = event(7, 'open', orphan, {});
+    ev.msg!.process!.codesigning_flags = 12345;
+    c.observe(ev);
+    expect(c.parent(ev)?.entity_id).toBe('1:100');
+    expect(c.get('900:901')?.codesigning_flags).toBe(12345);
+  });
+
+  it('an event whose pid fields disagree with its process (built by hand) is still learned by its process', () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    const ev = event(7, 'open', zsh, {});
+    const wrong = { ...ev, pid: 500, pidversion: 600, entityId: '500:600' };
+    c.observe(wrong);
+    c.observe(wrong);
+    expect(c.metrics().size).toBe(3);
+    expect(ids(c.ancestors(ev))).toEqual(['500:600', '1:100']);
+  });
+
   it('backfill links processes given in any order', () => {
     const c = new LineageCache();
     const wrong = proc(3, zsh) as EsProcess;
