@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { NightjarEvent } from '../model/event.js';
 import { formatTimeUs } from '../model/time.js';
+import { isUnknownEventName } from '../model/event-types.js';
 
 /**
  * Dropped-event detection from ES sequence numbers (reference/esf.md §2.1): `seq_num` counts per
@@ -139,7 +140,7 @@ export class SequenceTracker {
       }
     }
     if (seq !== undefined) {
-      const key = ev.type >= 0 && !ev.name.startsWith('unknown:') ? ev.type : ev.name;
+      const key = ev.type >= 0 && !isUnknownEventName(ev.name) ? ev.type : ev.name;
       const st = stream.types.get(key);
       if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;

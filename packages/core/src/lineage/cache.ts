@@ -30,59 +30,90 @@ export interface LineageMetrics {
 /** Where `parent()` got its answer for an event (Alert.parent_source). */
 export type ParentSource = 'lineage' | 'exec_fallback' | 'unknown';
 
+/** 2^30: a µs time is kept as two small integers, µs = hi × HI + lo (see Node). */
+const HI = 1_073_741_824;
+
 /**
  * One cached process. A class with every field set in the constructor, so all nodes share one
  * hidden class; the LRU list and the per-pid index are threaded through the nodes themselves
- * (no per-entry arrays or list cells), which is most of what keeps an entry small.
+ * (no per-entry arrays or list cells), which is most of what keeps an entry small. Fields are in
+ * the order observe()'s per-event path reads them (V8 lays them out in that order), and the two
+ * times it updates are each kept as two small integers: a number that is not a small integer
+ * lives in a box of its own, one more cache miss per event.
  */
 class Node {
-  /** entity_id (the cache key), pid and pidversion: fixed for the node's life. */
+  /** entity_id (the cache key): fixed for the node's life. */
   readonly id: string;
-  readonly pid: number;
-  readonly pidversion: number;
+  /** Cached processes pinning this one; an exited process stays while this is > 0. -1 once removed. */
+  kids = 0;
   /** Newest view of the process; its entity_id is this node's key. */
   proc: EsProcess;
-  /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
-  parentId: string | undefined;
   /**
    * pid and pidversion of the parent audit token `parentId` was last checked against (-1: none):
    * a later view with the same token needs no check (observe()'s fast path).
    */
   tokenPpid = -1;
   tokenPpv = -1;
+  /** Event times at which the process was first and last seen alive (actor, fork child, exec target), as hi/lo. */
+  firstHi: number;
+  firstLo: number;
+  lastHi: number;
+  lastLo: number;
+  /** LruCache.moves when this node was last put at the head (see refresh()). */
+  moved = 0;
+  readonly pid: number;
+  readonly pidversion: number;
+  /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
+  parentId: string | undefined;
   /**
    * The cached parent this node keeps in the cache (counted in its `kids`): the first parent linked,
    * kept across reparenting to launchd so a live child keeps its real lineage.
    */
   pinned: Node | undefined = undefined;
-  /** Cached processes pinning this one; an exited process stays while this is > 0. -1 once removed. */
-  kids = 0;
   /** LRU list: towards the most recently used (newer) and the least (older). */
   newer: Node | undefined = undefined;
   older: Node | undefined = undefined;
-  /** LruCache.moves when this node was last put at the head (see refresh()). */
-  moved = 0;
   /** Next older process (lower pidversion) with the same pid, for the ppid fallback. */
   samePid: Node | undefined = undefined;
   /** Event time of exit or exec replacement (µs); undefined while alive. */
   exitedAt: number | undefined = undefined;
   /** Fork time in µs (start_time), for the pid-reuse guard on ppid lookups. */
   startUs: number | undefined;
-  /** Event times (µs) at which the process was first and last seen alive (actor, fork child, exec target). */
-  firstSeenUs: number;
-  lastSeenUs: number;
   /** Exec args (the event's own array when it holds only strings). */
   args: string[] | undefined = undefined;
 
   constructor(id: string, pid: number, pidversion: number, proc: EsProcess, parentId: string | undefined, start: number | undefined, at: number) {
     this.id = id;
+    this.proc = proc;
+    const hi = Math.floor(at / HI);
+    this.firstHi = this.lastHi = hi;
+    this.firstLo = this.lastLo = at - hi * HI;
     this.pid = pid;
     this.pidversion = pidversion;
-    this.proc = proc;
     this.parentId = parentId;
     this.startUs = start;
-    this.firstSeenUs = at;
-    this.lastSeenUs = at;
+  }
+
+  get firstSeenUs(): number {
+    return this.firstHi * HI + this.firstLo;
+  }
+
+  get lastSeenUs(): number {
+    return this.lastHi * HI + this.lastLo;
+  }
+
+  /** Widens [firstSeen, lastSeen] to include `at` (µs). */
+  seen(at: number): void {
+    const hi = Math.floor(at / HI);
+    const lo = at - hi * HI;
+    if (hi > this.lastHi || (hi === this.lastHi && lo > this.lastLo)) {
+      this.lastHi = hi;
+      this.lastLo = lo;
+    }
+    if (hi < this.firstHi || (hi === this.firstHi && lo < this.firstLo)) {
+      this.firstHi = hi;
+      this.firstLo = lo;
+    }
   }
 }
 
@@ -245,8 +276,7 @@ export class LineageCache implements LineageResolver {
         (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
       ) {
         n.proc = actor as EsProcess;
-        if (at > n.lastSeenUs) n.lastSeenUs = at;
-        if (at < n.firstSeenUs) n.firstSeenUs = at;
+        n.seen(at);
         this.refresh(n);
         actorNode = n;
       } else if ('audit_token' in actor) actorNode = this.learn(actor as EsProcess, at);
@@ -774,8 +804,7 @@ export class LineageCache implements LineageResolver {
         node.parentId = inheritedParent;
         this.relink(node);
       }
-      if (at > node.lastSeenUs) node.lastSeenUs = at;
-      if (at < node.firstSeenUs) node.firstSeenUs = at;
+      node.seen(at);
     }
     const pt = p.parent_audit_token;
     node.tokenPpid = pt == null ? -1 : (tokenPid(pt) ?? -1);

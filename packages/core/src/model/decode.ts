@@ -1,7 +1,7 @@
 import { NightjarError } from '../errors.js';
 import type { NightjarEvent } from './event.js';
 import type { AuditToken, EsMessage, EsPayload, EsProcess } from './message.js';
-import { canonicalEventName, eventTypeByNumber, isKnownEventName } from './event-types.js';
+import { canonicalEventName, eventTypeByNumber, isKnownEventName, isUnknownEventName } from './event-types.js';
 import { parseTimeUs } from './time.js';
 import { scanHeader, type HeaderCheck } from './scan.js';
 
@@ -109,17 +109,19 @@ export function tokenEntityId(t: AuditToken | null | undefined): string | undefi
   return entityIdOf(pid, tokenPidversion(t) ?? 0);
 }
 
-// The last id string built per slot of a small direct-mapped table: the same process's events then
-// carry the very same string, so no string is built per event, and the Map lookups keyed by it
-// (lineage, correlation groups) hash it once and compare by pointer.
-const ID_SLOTS = 4096;
+// The last id string built per slot of a direct-mapped table: the same process's events then carry
+// the very same string, so no string is built per event, and the Map lookups keyed by it (lineage,
+// correlation groups) hash it once and compare by pointer. Slotted by pid alone: live pids are dense
+// and distinct (a hash of pid and pidversion spread 1,600 processes over the slots with ~30%
+// collisions); the images of one pid before and after exec share a slot, and only one is active.
+const ID_SLOTS = 16_384;
 const idPid = new Float64Array(ID_SLOTS).fill(NaN);
 const idVersion = new Float64Array(ID_SLOTS);
 const idString: string[] = new Array<string>(ID_SLOTS).fill('');
 
 /** `${pid}:${pidversion}`, the same string object for the same pair while its slot holds it. */
 export function entityIdOf(pid: number, pidversion: number): string {
-  const slot = (Math.imul(pid | 0, 0x9e3779b1) ^ (pidversion | 0)) & (ID_SLOTS - 1);
+  const slot = pid & (ID_SLOTS - 1);
   if (idPid[slot] === pid && idVersion[slot] === pidversion) return idString[slot]!;
   const id = `${pid}:${pidversion}`;
   idPid[slot] = pid;
@@ -312,7 +314,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
   function countEvent(ev: NightjarEvent): NightjarEvent {
     if (ev.skipped) stats.skipped++;
     else stats.decoded++;
-    if (ev.name.startsWith('unknown:')) {
+    if (isUnknownEventName(ev.name)) {
       // Hostile input could invent any number of type numbers: keep the table small.
       const key = ev.name in stats.unknownTypes || unknownNames < MAX_UNKNOWN_NAMES ? ev.name : 'unknown:other';
       if (!(key in stats.unknownTypes)) unknownNames++;
@@ -360,10 +362,11 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       if (typeof line !== 'string') {
         return countError(new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source }));
       }
-      // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
-      if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (wanted !== null) {
         if (scanMode) {
+          // A UTF-8 byte order mark on the first line of a file is not part of the JSON (the parse
+          // path strips it only when JSON.parse fails: nothing to check on every line).
+          if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
           const h = scanHeader(line, isWantedNumber, skippedCheck);
           if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
             const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
@@ -402,6 +405,8 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
   try {
     v = JSON.parse(line);
   } catch (err) {
+    // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
+    if (line.charCodeAt(0) === 0xfeff) return fullDecode(line.slice(1), lineNo, offset, source);
     if (line.trim() === '') return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
     return new DecodeError(DECODE_ERROR_CODES.json, `invalid JSON: ${jsonReason(err)}`, {
       line: lineNo,
@@ -417,7 +422,7 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
 export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input'): NightjarEvent | DecodeError {
   try {
     if (typeof line !== 'string') return new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source });
-    return fullDecode(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNo, offset, source);
+    return fullDecode(line, lineNo, offset, source);
   } catch (err) {
     return new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source });
   }

@@ -12,20 +12,27 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 let lastPrefix = '';
 let lastPrefixMs = 0;
 
-/** The µs within the second of `…SS[.fraction](Z|z)` after a known 19-character prefix; undefined for any other tail. */
+/** `.fraction` then `Z`/`z` at the end, from index 19 (sticky). */
+const ZULU_TAIL = /\.\d+[Zz]$/y;
+
+/**
+ * The µs within the second of `…SS[.fraction](Z|z)` after a known 19-character prefix; undefined
+ * for any other tail. One regex test checks the tail's shape (per-character JS loops over the nine
+ * digits eslogger writes cost twice as much), then the first six digits are read.
+ */
 function zuluTail(s: string): number | undefined {
   const n = s.length;
-  const z = s.charCodeAt(n - 1);
-  if (z !== 90 && z !== 122) return undefined; // Z z
-  if (n === 20) return 0;
-  if (s.charCodeAt(19) !== 46 || n < 22) return undefined; // '.' and at least one digit
-  let f = 0;
-  for (let i = 20; i < n - 1; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    if (i < 26) f = f * 10 + c;
+  if (n === 20) {
+    const z = s.charCodeAt(19);
+    return z === 90 || z === 122 ? 0 : undefined;
   }
-  for (let i = n - 1; i < 26; i++) f *= 10; // fewer than six digits
+  ZULU_TAIL.lastIndex = 19;
+  if (!ZULU_TAIL.test(s)) return undefined;
+  let f = 0;
+  for (let i = 20; i < 26; i++) {
+    const c = i < n - 1 ? s.charCodeAt(i) - 48 : 0; // fewer than six digits: zeros
+    f = f * 10 + c;
+  }
   return f;
 }
 
@@ -43,7 +50,8 @@ export function parseTimeUs(s: string): number | undefined {
   if (typeof s !== 'string' || s.length > 64) return undefined;
   // Fast path: consecutive events share their whole-second prefix; with a `Z` zone only the fraction
   // is new. Same answers as the full parse below (which fills the cache).
-  if (lastPrefix !== '' && s.startsWith(lastPrefix)) {
+  // (slice + === compares in one memcmp; startsWith with a sliced prefix took ~50 ns.)
+  if (lastPrefix !== '' && s.length >= 20 && s.slice(0, 19) === lastPrefix) {
     const us = zuluTail(s);
     if (us !== undefined) return lastPrefixMs * 1000 + us;
   }

@@ -346,6 +346,13 @@ describe('skip path equivalence and robustness', () => {
     const line = '\ufeff' + eslogger(execMessage(7));
     expect(ok(decodeLine(line)).name).toBe('exec');
     expect(ok(createDecoder({ eventTypes: [] }).decode(line, 1, 0)).skipped).toBe(true);
+    expect(ok(createDecoder().decode(line, 1, 0)).name).toBe('exec');
+    expect(ok(createDecoder({ eventTypes: ['exec'], skipStrategy: 'parse' }).decode(line, 1, 0)).name).toBe('exec');
+    // A BOM before something that is not JSON is still a JSON error, reported once.
+    const bad = createDecoder().decode('\ufeff{"x":', 3, 120);
+    expect(bad).toBeInstanceOf(DecodeError);
+    expect((bad as DecodeError).code).toBe('NJ_DECODE_JSON');
+    expect((bad as DecodeError).line).toBe(3);
   });
 
   it('keeps the unknown-type table small under hostile input', () => {

@@ -45,6 +45,25 @@ describe('RFC 3339 ↔ µs', () => {
     }
   });
 
+  it('gives the same answer for a time sharing the previous one\'s second (fast path) as for a cold parse', () => {
+    const prefix = '2025-08-07T15:13:09';
+    const tails = ['Z', 'z', '.8Z', '.811587464Z', '.811587z', '.000001Z', '.1234567890123456Z', '.Z', '.12a4Z', '.123', '.123Zx', '.123 Z', '+01:00', '.5+01:00', '.5-0130', 'ZZ', '.', '', '.9999999Z', '.０Z'];
+    for (const tail of tails) {
+      const s = prefix + tail;
+      parseTimeUs('1999-01-01T00:00:00Z'); // another second: the next parse is cold
+      const cold = parseTimeUs(s);
+      parseTimeUs(`${prefix}.5Z`); // the same second: the next parse takes the fast path
+      const warm = parseTimeUs(s);
+      expect(warm, s).toBe(cold);
+    }
+    const base = Date.UTC(2025, 7, 7, 15, 13, 9) * 1000;
+    parseTimeUs(`${prefix}.5Z`);
+    expect(parseTimeUs(`${prefix}.811587464Z`)).toBe(base + 811587);
+    expect(parseTimeUs(`${prefix}.8Z`)).toBe(base + 800000);
+    expect(parseTimeUs(`${prefix}+01:00`)).toBe(base - 3_600_000_000);
+    expect(parseTimeUs(`${prefix}.Z`)).toBeUndefined();
+  });
+
   it('formats µs as ISO with six fraction digits and round-trips', () => {
     expect(formatTimeUs(Date.UTC(2024, 4, 15, 0, 12, 12, 555) * 1000 + 123)).toBe('2024-05-15T00:12:12.555123Z');
     expect(formatTimeUs(0)).toBe('1970-01-01T00:00:00.000000Z');
