@@ -30,12 +30,12 @@ export function processOfEvent(ev: NightjarEvent): EsProcess | undefined {
   const msg = ev.msg;
   if (msg === null) return undefined;
   if (ev.name === 'exec' || ev.name === 'fork') {
-    const payload = msg.event[ev.name] as { target?: unknown; child?: unknown } | undefined;
+    const payload = (ev.payload !== undefined && ev.payloadKey === ev.name ? ev.payload : msg.event[ev.name]) as { target?: unknown; child?: unknown } | undefined;
     const p = ev.name === 'exec' ? payload?.target : payload?.child;
     if (typeof p === 'object' && p !== null && !Array.isArray(p)) return p as EsProcess;
     return undefined;
   }
-  return msg.process ?? undefined;
+  return ev.actor ?? msg.process ?? undefined;
 }
 
 // Segment compiled once: the key, an array index when the segment is a non-negative integer, and
@@ -206,6 +206,27 @@ function compileUncached(path: string): CompiledField {
   const first = segs[0].key;
   if ((LINEAGE_PREFIXES as readonly string[]).includes(first)) {
     return { get: lineageGetter(first as LineageRel, segs), usesLineage: true };
+  }
+  // The decoder's shortcuts (NightjarEvent.actor, .payload) skip the first levels of the walk; an
+  // event without them (built by hand) is walked from msg, with the same answers.
+  if (first === 'process' && !segs[0].ownOnly) {
+    const get: FieldGetter = (ev: NightjarEvent, _ctx: EvalContext) => {
+      const msg: EsMessage | null = ev.msg;
+      if (msg === null) return undefined;
+      const actor = ev.actor;
+      return actor !== undefined ? walk(actor, segs, 1) : walk(msg, segs, 0);
+    };
+    return { get, usesLineage: false };
+  }
+  if (first === 'event' && segs.length >= 2 && !segs[1].ownOnly && segs[1].index < 0) {
+    const key = segs[1].key;
+    const get: FieldGetter = (ev: NightjarEvent, _ctx: EvalContext) => {
+      const msg: EsMessage | null = ev.msg;
+      if (msg === null) return undefined;
+      const payload = ev.payload;
+      return payload !== undefined && ev.payloadKey === key ? walk(payload, segs, 2) : walk(msg, segs, 0);
+    };
+    return { get, usesLineage: false };
   }
   const get: FieldGetter = (ev: NightjarEvent, _ctx: EvalContext) => {
     const msg: EsMessage | null = ev.msg;

@@ -261,10 +261,21 @@ export class LineageCache implements LineageResolver {
     const msg = ev.msg;
     if (msg === null) return;
     const at = ev.time;
-    const actor = msg.process;
     let actorNode: Node | undefined;
-    if (isObj(actor)) {
-      // Most events: the actor is cached under the event's pid/pidversion and its parent token is
+    const known = ev.actor;
+    if (known !== undefined) {
+      // A decoded event carries its actor, entity_id and parent token numbers: the same check as
+      // below without touching the message's objects at all.
+      const n = this.actors[slotOf(ev.pid)];
+      if (n !== undefined && n.kids >= 0 && n.id === ev.entityId && ev.parentPid === n.tokenPpid && ev.parentPidversion === n.tokenPpv) {
+        n.proc = known;
+        n.seen(at);
+        this.refresh(n);
+        actorNode = n;
+      } else actorNode = this.learn(known, at);
+    } else if (isObj(msg.process)) {
+      const actor = msg.process;
+      // Events built without the decoder's shortcuts. Most events: the actor is cached under the event's pid/pidversion and its parent token is
       // the one already checked (or absent): take the newest view and move on, with no Map lookup
       // and no id string compared.
       const n = this.actors[slotOf(ev.pid)];
@@ -283,7 +294,7 @@ export class LineageCache implements LineageResolver {
     }
     const name = ev.name;
     if (name !== 'fork' && name !== 'exec' && name !== 'exit') return;
-    const payload = (msg.event as Record<string, unknown>)[name];
+    const payload = ev.payload !== undefined && ev.payloadKey === name ? ev.payload : (msg.event as Record<string, unknown>)[name];
     if (!isObj(payload)) return;
     switch (name) {
       case 'fork': {

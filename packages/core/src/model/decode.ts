@@ -205,6 +205,11 @@ class EventRecord implements NightjarEvent {
     readonly line: number,
     readonly offset: number,
     readonly source: string,
+    readonly actor: EsProcess | undefined,
+    readonly payload: Record<string, unknown> | undefined,
+    readonly payloadKey: string | undefined,
+    readonly parentPid: number,
+    readonly parentPidversion: number,
   ) {}
 }
 
@@ -214,31 +219,34 @@ interface Meta {
   source?: string;
 }
 
+function shapeError(message: string, line: number, offset: number, source: string): DecodeError {
+  return new DecodeError(DECODE_ERROR_CODES.shape, message, { line, offset, source });
+}
+
 /** Validates a parsed value as an ES message and builds its event; never throws. */
 function fromValue(v: unknown, line: number, offset: number, source: string): NightjarEvent | DecodeError {
-  const where = { line, offset, source };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-    return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: the line is ${what}, not a JSON object`, where);
+    return shapeError(`not an ES message: the line is ${what}, not a JSON object`, line, offset, source);
   }
   const m = v as Record<string, unknown>;
   const type = m.event_type;
   if (typeof type !== 'number' || !Number.isInteger(type)) {
-    return new DecodeError(DECODE_ERROR_CODES.shape, 'not an ES message: no integer "event_type"', where);
+    return shapeError('not an ES message: no integer "event_type"', line, offset, source);
   }
   const timeStr = m.time;
   const time = typeof timeStr === 'string' ? parseTimeUs(timeStr) : undefined;
   if (time === undefined) {
     const shown = typeof timeStr === 'string' ? JSON.stringify(timeStr.slice(0, 60)) : 'missing';
-    return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: "time" is ${shown}, expected RFC 3339`, where);
+    return shapeError(`not an ES message: "time" is ${shown}, expected RFC 3339`, line, offset, source);
   }
   const event = m.event;
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    return new DecodeError(DECODE_ERROR_CODES.shape, 'not an ES message: no "event" object', where);
+    return shapeError('not an ES message: no "event" object', line, offset, source);
   }
   const process = m.process;
   if (process !== undefined && process !== null && (typeof process !== 'object' || Array.isArray(process))) {
-    return new DecodeError(DECODE_ERROR_CODES.shape, 'not an ES message: "process" is not an object', where);
+    return shapeError('not an ES message: "process" is not an object', line, offset, source);
   }
   let payloadKey: string | undefined;
   for (const k in event) {
@@ -248,9 +256,11 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
   const msg = m as EsMessage;
   const payload = payloadKey !== undefined ? (event as Record<string, unknown>)[payloadKey] : undefined;
   stampEntityIds(msg, payload);
-  const token = isProcessLike(process) ? process.audit_token : undefined;
+  const actor = isProcessLike(process) ? process : undefined;
+  const token = actor !== undefined ? actor.audit_token : undefined;
   const pid = tokenPid(token) ?? 0;
   const pidversion = tokenPidversion(token) ?? 0;
+  const parentToken = actor !== undefined ? actor.parent_audit_token : undefined;
   const hostObj = m.host;
   const host =
     typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
@@ -264,7 +274,7 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
     time,
     pid,
     pidversion,
-    isProcessLike(process) && typeof process.entity_id === 'string' ? process.entity_id : entityIdOf(pid, pidversion),
+    actor !== undefined && typeof actor.entity_id === 'string' ? actor.entity_id : entityIdOf(pid, pidversion),
     num(m.seq_num),
     num(m.global_seq_num) ?? num(m.glob_seq_num),
     host,
@@ -272,6 +282,11 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
     line,
     offset,
     source,
+    actor,
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined,
+    payloadKey,
+    tokenPid(parentToken) ?? -1,
+    tokenPidversion(parentToken) ?? -1,
   );
 }
 
@@ -353,7 +368,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
   }
 
   function skippedEvent(type: number, time: number, seq: number | undefined, globalSeq: number | undefined, host: string | undefined, lineNo: number, offset: number): NightjarEvent {
-    return new EventRecord(null, true, nameOf(type, undefined), type, time, 0, 0, '0:0', seq, globalSeq, host, undefined, lineNo, offset, source);
+    return new EventRecord(null, true, nameOf(type, undefined), type, time, 0, 0, '0:0', seq, globalSeq, host, undefined, lineNo, offset, source, undefined, undefined, undefined, -1, -1);
   }
 
   function decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError {

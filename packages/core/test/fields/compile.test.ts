@@ -65,6 +65,20 @@ describe('compileFieldPath', () => {
     for (const p of ['constructor', 'process.constructor', '__proto__', 'process.toString', 'process.hasOwnProperty']) expect(get(p), p).toBeUndefined();
   });
 
+  it('reads the same through the decoder\'s shortcuts (actor, payload) as from msg', () => {
+    expect(exec.actor).toBe(exec.msg!.process);
+    expect(exec.payload).toBe((exec.msg!.event as Record<string, unknown>).exec);
+    expect(exec.payloadKey).toBe('exec');
+    const bare = { ...exec, actor: undefined, payload: undefined, payloadKey: undefined } as NightjarEvent;
+    const paths = ['process', 'process.executable.path', 'process.audit_token.1', 'process.entity_id', 'process.nope.deeper', 'event', 'event.exec', 'event.exec.target.executable.path', 'event.exec.args', 'event.exec.args.1', 'event.exec.fds.fd', 'event.open.file.path', 'event.open.target.executable.path', 'event.exec.constructor', 'process.constructor', 'event.0'];
+    for (const p of paths) {
+      const want = get(p, bare);
+      // (event.open.… on this exec event: the payload is not the path's, the walk from msg decides.)
+      expect(get(p, exec), p).toEqual(want);
+    }
+    expect(get('event.exec.target.executable.path', bare)).toBe('/bin/ls');
+  });
+
   it('returns undefined for skipped events', () => {
     const skipped: NightjarEvent = { ...exec, msg: null, skipped: true } as NightjarEvent;
     for (const p of ['process.executable.path', 'parent.executable.path', 'ancestors.entity_id', '$..path']) expect(get(p, skipped), p).toBeUndefined();
