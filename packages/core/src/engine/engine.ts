@@ -230,17 +230,20 @@ class PrefilterIndex {
     const always: number[] = [];
     const byGetter = new Map<FieldGetter, LiteralBucket>();
     entries.forEach((e, pos) => {
-      const p = e.rule.prefilter;
-      if (p === undefined || p.tests.length === 0) {
+      const alts = prefiltersOf(e.rule);
+      if (alts === null) {
         always.push(pos);
         return;
       }
-      let b = byGetter.get(p.get);
-      if (b === undefined) {
-        byGetter.set(p.get, (b = new LiteralBucket(p.get)));
-        this.buckets.push(b);
+      // A rule with alternatives sits in each of their buckets; the stamps mark it once.
+      for (const p of alts) {
+        let b = byGetter.get(p.get);
+        if (b === undefined) {
+          byGetter.set(p.get, (b = new LiteralBucket(p.get)));
+          this.buckets.push(b);
+        }
+        b.add(pos, p);
       }
-      b.add(pos, p);
     });
     for (const b of this.buckets) b.finish();
     this.always = Int32Array.from(always);
@@ -248,7 +251,7 @@ class PrefilterIndex {
 
   static worth(entries: readonly RuleEntry[]): boolean {
     let n = 0;
-    for (const e of entries) if (e.rule.prefilter !== undefined) n++;
+    for (const e of entries) if (prefiltersOf(e.rule) !== null) n++;
     return n >= MIN_INDEXED;
   }
 
@@ -366,6 +369,19 @@ class PrefilterIndex {
       for (let j = 0; j < m.length; j++) if (l.includes(m[j]!)) this.markAll(g.memberAt[j]!);
     }
   }
+}
+
+/**
+ * The tests one of which must pass for the rule to match (its `prefilter`, else its `prefilterAny`
+ * alternatives), or null when it must always run (none, or an alternative without tests).
+ */
+function prefiltersOf(rule: CompiledRule): readonly RulePrefilter[] | null {
+  const p = rule.prefilter;
+  if (p !== undefined) return p.tests.length > 0 ? [p] : null;
+  const any = rule.prefilterAny;
+  if (any === undefined || any.length === 0) return null;
+  for (const a of any) if (a.tests.length === 0) return null;
+  return any;
 }
 
 /** Field-getter memo epoch (EvalContext.epoch): unique per push across every Engine of the process. */

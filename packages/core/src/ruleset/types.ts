@@ -57,6 +57,12 @@ export interface CompiledRule extends RuleMeta {
    * anything else. The engine then skips the rule; the rule is still the one that decides a match.
    */
   readonly prefilter?: RulePrefilter;
+  /**
+   * Optional, for rules without `prefilter` (conditions that OR selections or lists of maps): tests
+   * at least one of which must pass for `match` to return true. When none passes, `match(ev, ctx)`
+   * returns false; the engine then skips the rule (it indexes each alternative).
+   */
+  readonly prefilterAny?: readonly RulePrefilter[];
 }
 
 /** One literal test of a rule prefilter, on the lower-cased candidate text. */

@@ -21,6 +21,11 @@ interface SelectionOut {
   readonly match: EventPredicate;
   /** The selection's first evaluated item as a prefilter, when it has that form (see RulePrefilter). */
   first?: RulePrefilter;
+  /**
+   * Tests one of which must pass for the selection to match (null: none known): a map needs any one
+   * of its literal-form items (the first such), a list of maps needs one of its maps' needs.
+   */
+  need?: RulePrefilter[] | null;
   readonly canMatch: boolean;
   readonly items: ItemInfo[];
   readonly fields: Set<string>;
@@ -92,7 +97,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     return (ev: NightjarEvent, ctx: EvalContext) => item.match(keywordLeaves(ev), ev, ctx);
   };
 
-  const compileMap = (selName: string, map: Record<string, unknown>, path: Path, out: SelectionOut, top = false): EventPredicate => {
+  const compileMap = (selName: string, map: Record<string, unknown>, path: Path, out: SelectionOut, top = false, need?: { p?: RulePrefilter }): EventPredicate => {
     const keys = Object.keys(map);
     if (keys.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${selName}' is empty`, path);
     const preds: EventPredicate[] = [];
@@ -115,6 +120,8 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       const m = item.match;
       // andAll evaluates the first item first: when it fails the selection fails, nothing else runs.
       if (top && preds.length === 0 && item.prefilter !== undefined) out.first = { get, tests: item.prefilter };
+      // Every item of a map is necessary to it: the first of literal form stands for the map.
+      if (need !== undefined && need.p === undefined && item.prefilter !== undefined) need.p = { get, tests: item.prefilter };
       preds.push((ev, ctx) => m(get(ev, ctx), ev, ctx));
     }
     return andAll(preds);
@@ -126,22 +133,31 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     const perElement: number[] = [];
     let match: EventPredicate;
     if (isMap(def)) {
-      match = compileMap(name, def, path, out, true);
+      const need: { p?: RulePrefilter } = {};
+      match = compileMap(name, def, path, out, true, need);
+      out.need = need.p !== undefined ? [need.p] : null;
     } else if (Array.isArray(def)) {
+      out.need = null;
       if (def.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${name}' is an empty list`, path);
       if (def.every(isScalar)) {
         match = compileKeywords(name, [], def, true, path, out);
       } else {
+        const needs: RulePrefilter[] = [];
+        let needKnown = true;
         const alts: EventPredicate[] = def.map((el, i) => {
           const before = out.items.length;
           let p: EventPredicate;
-          if (isMap(el)) p = compileMap(name, el, [...path, i], out);
+          const need: { p?: RulePrefilter } = {};
+          if (isMap(el)) p = compileMap(name, el, [...path, i], out, false, need);
           else if (isScalar(el)) p = compileKeywords(name, [], [el], false, [...path, i], out);
           else throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [...path, i]);
           perElement.push(out.items.length - before);
+          if (need.p !== undefined) needs.push(need.p);
+          else needKnown = false;
           return p;
         });
         match = orAny(alts);
+        out.need = needKnown ? needs : null;
       }
     } else if (typeof def === 'string' || typeof def === 'number') {
       match = compileKeywords(name, [], [def], false, path, out);
@@ -205,6 +221,51 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   };
   const firstName = firstSelection(condition);
   const prefilter = firstName !== undefined ? selections.get(firstName)?.first : undefined;
+  // Otherwise: what the condition needs, as alternatives (an OR needs one of its branches' needs, an
+  // AND any one of its terms'; NOT and keyword selections need nothing known).
+  const needOf = (node: ConditionNode, depth: number): RulePrefilter[] | null => {
+    if (depth > 32) return null;
+    switch (node.type) {
+      case 'ref':
+        return selections.get(node.name)?.need ?? null;
+      case 'of': {
+        if (node.quantifier === 'all') {
+          for (const m of node.matches) {
+            const n = selections.get(m)?.need;
+            if (n) return n;
+          }
+          return null;
+        }
+        const all: RulePrefilter[] = [];
+        for (const m of node.matches) {
+          const n = selections.get(m)?.need;
+          if (!n) return null;
+          all.push(...n);
+        }
+        return all;
+      }
+      case 'and':
+        for (const a of node.args) {
+          const n = needOf(a, depth + 1);
+          if (n !== null) return n;
+        }
+        return null;
+      case 'or': {
+        const all: RulePrefilter[] = [];
+        for (const a of node.args) {
+          const n = needOf(a, depth + 1);
+          if (n === null) return null;
+          all.push(...n);
+        }
+        return all;
+      }
+      default:
+        return null;
+    }
+  };
+  const anyNeed = prefilter === undefined ? needOf(condition, 0) : null;
+  // Too many alternatives cost more to index than the rule costs to run.
+  const prefilterAny = anyNeed !== null && anyNeed.length > 0 && anyNeed.length <= 16 ? anyNeed : undefined;
 
   const selInfo: SelectionInfo[] = names.map((n) => {
     const s = selections.get(n)!;
@@ -220,6 +281,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   return {
     match,
     ...(prefilter !== undefined ? { prefilter } : {}),
+    ...(prefilterAny !== undefined ? { prefilterAny } : {}),
     eventTypes,
     usesLineage,
     info: {

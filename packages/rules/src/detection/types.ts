@@ -103,6 +103,8 @@ export interface CompiledDetection {
   readonly match: EventPredicate;
   /** The first test `match` evaluates, as data for the engine's dispatch index (CompiledRule.prefilter). */
   readonly prefilter?: RulePrefilter;
+  /** Alternatives one of which must pass for `match` to be true (CompiledRule.prefilterAny), when there is no `prefilter`. */
+  readonly prefilterAny?: readonly RulePrefilter[];
   /** ES event names the rule can match, from the logsource; null when any type. */
   readonly eventTypes: string[] | null;
   readonly usesLineage: boolean;

@@ -214,6 +214,7 @@ export function compileSources(
         eventTypes: c.eventTypes,
         match: c.match,
         ...(c.prefilter !== undefined ? { prefilter: c.prefilter } : {}),
+        ...(c.prefilterAny !== undefined ? { prefilterAny: c.prefilterAny } : {}),
         usesLineage: c.usesLineage,
         generate: true,
       };

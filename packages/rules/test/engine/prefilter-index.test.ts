@@ -44,6 +44,37 @@ ${lits}${second}${filter}
 `;
 }
 
+const shapes: string[] = [];
+
+/** A rule whose condition ORs selections (or whose selection is a list of maps): prefilterAny. */
+function orRuleYaml(i: number): string {
+  const item = () => {
+    const field = pick(['event.open.file.path', 'process.executable.path', 'process.signing_id']);
+    const mod = pick(MODS);
+    return `${field}${mod}:\n${Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => `          - '${literal(mod)}'`).join('\n')}`;
+  };
+  const shape = pick(['list', 'one-of', 'or', 'all-of', 'or-not']);
+  shapes[i] = shape;
+  let det: string;
+  if (shape === 'list') det = `  selection:\n    - ${item().replace(/\n {10}/g, '\n        ')}\n    - ${item().replace(/\n {10}/g, '\n        ')}\n  condition: selection`;
+  else {
+    const sel = (n: string) => `  ${n}:\n    ${item().replace(/\n {10}/g, '\n      ')}${rnd() < 0.3 ? `\n    process.is_platform_binary: ${rnd() < 0.5}` : ''}`;
+    const cond = shape === 'one-of' ? '1 of sel_*' : shape === 'or' ? 'sel_a or sel_b' : shape === 'all-of' ? 'all of sel_*' : 'sel_a or not sel_b';
+    det = `${sel('sel_a')}\n${sel('sel_b')}\n  condition: ${cond}`;
+  }
+  return `title: o${i}
+id: 10000000-0000-4000-8000-${String(i).padStart(12, '0')}
+status: test
+level: low
+logsource:
+  product: macos
+  service: endpointsecurity
+  category: open
+detection:
+${det}
+`;
+}
+
 function event(i: number): NightjarEvent {
   const path = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(PARTS)).join('');
   const msg = {
@@ -86,5 +117,26 @@ describe('prefilter index', () => {
     const b = matchesOf(bare, events);
     expect(a).toEqual(b);
     expect(a.flat().length).toBeGreaterThan(200); // and rules do match
+  });
+
+  it('rules that OR selections are indexed by each alternative, with the same matches as running them all', () => {
+    const text = Array.from({ length: 300 }, (_, i) => orRuleYaml(i)).join('---\n');
+    const rs = compileRuleText(text, 'random-or.yml');
+    const withAny = rs.rules.filter((r) => r.prefilterAny !== undefined).length;
+    expect(withAny).toBeGreaterThan(20); // the alternatives index is really in use
+    // `a or not b` needs nothing known: never indexed.
+    rs.rules.forEach((r, i) => {
+      if (shapes[i] === 'or-not') expect(r.prefilterAny, r.title).toBeUndefined();
+    });
+    const bare: CompiledRuleSet = {
+      rules: rs.rules.map((r) => ({ ...r, prefilter: undefined, prefilterAny: undefined })),
+      correlations: rs.correlations,
+      requiredEventTypes: () => rs.requiredEventTypes(),
+    };
+    const events = Array.from({ length: 3000 }, (_, i) => event(i));
+    const a = matchesOf(rs, events);
+    const b = matchesOf(bare, events);
+    expect(a).toEqual(b);
+    expect(a.flat().length).toBeGreaterThan(200);
   });
 });
