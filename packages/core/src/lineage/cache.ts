@@ -59,7 +59,7 @@ class Node {
   firstLo: number;
   lastHi: number;
   lastLo: number;
-  /** LruCache.moves when this node was last put at the head (see refresh()). */
+  /** LineageCache.moves when this node was last put at the head (see refresh()). */
   moved = 0;
   readonly pid: number;
   readonly pidversion: number;
