@@ -261,36 +261,25 @@ export class LineageCache implements LineageResolver {
     const msg = ev.msg;
     if (msg === null) return;
     const at = ev.time;
+    // Most events: the actor is cached under the event's pid and its parent token is the one already
+    // checked (or absent): keep the newest view and move on, with no Map lookup. A decoded event
+    // carries the actor, its id and its parent token's numbers, so none of the message is touched;
+    // an event built otherwise (tests, other callers) is read from its process object.
     let actorNode: Node | undefined;
     const known = ev.actor;
+    const n = this.actors[slotOf(ev.pid)];
     if (known !== undefined) {
-      // A decoded event carries its actor, entity_id and parent token numbers: the same check as
-      // below without touching the message's objects at all.
-      const n = this.actors[slotOf(ev.pid)];
-      if (n !== undefined && n.kids >= 0 && n.id === ev.entityId && ev.parentPid === n.tokenPpid && ev.parentPidversion === n.tokenPpv) {
-        n.proc = known;
-        n.seen(at);
-        this.refresh(n);
-        actorNode = n;
-      } else actorNode = this.learn(known, at);
-    } else if (isObj(msg.process)) {
-      const actor = msg.process;
-      // Events built without the decoder's shortcuts. Most events: the actor is cached under the event's pid/pidversion and its parent token is
-      // the one already checked (or absent): take the newest view and move on, with no Map lookup
-      // and no id string compared.
-      const n = this.actors[slotOf(ev.pid)];
-      const pt = (actor as EsProcess).parent_audit_token;
-      if (
-        n !== undefined &&
-        n.kids >= 0 &&
-        actor.entity_id === n.id &&
-        (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
-      ) {
-        n.proc = actor as EsProcess;
-        n.seen(at);
-        this.refresh(n);
-        actorNode = n;
-      } else if ('audit_token' in actor) actorNode = this.learn(actor as EsProcess, at);
+      actorNode =
+        n !== undefined && n.kids >= 0 && n.id === ev.entityId && ev.parentPid === n.tokenPpid && ev.parentPidversion === n.tokenPpv
+          ? this.keep(n, known, at)
+          : this.learn(known, at);
+    } else if (isObj(msg.process) && 'audit_token' in msg.process) {
+      const actor = msg.process as EsProcess;
+      const pt = actor.parent_audit_token;
+      actorNode =
+        n !== undefined && n.kids >= 0 && actor.entity_id === n.id && (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
+          ? this.keep(n, actor, at)
+          : this.learn(actor, at);
     }
     const name = ev.name;
     if (name !== 'fork' && name !== 'exec' && name !== 'exit') return;
@@ -319,6 +308,14 @@ export class LineageCache implements LineageResolver {
         if (actorNode !== undefined) this.retire(actorNode, ev.time);
         break;
     }
+  }
+
+  /** The actor's fast path: its newest view, seen at `at`, recency refreshed. */
+  private keep(n: Node, p: EsProcess, at: number): Node {
+    n.proc = p;
+    n.seen(at);
+    this.refresh(n);
+    return n;
   }
 
   /** Seeds the cache with processes already running when a live source starts (any order). */
