@@ -4,7 +4,7 @@ import type { NightjarEvent } from '../model/event.js';
 import type { EsMessage, EsProcess } from '../model/message.js';
 import type { FieldGetter } from '../ruleset/types.js';
 import type { EvalContext } from './context.js';
-import { tokenEntityId } from '../model/decode.js';
+import { eventPayload, tokenEntityId } from '../model/decode.js';
 
 /** A field path that cannot be compiled (empty segment, script in a JSONPath, …). Code NJ_FIELD_PATH. */
 export class FieldPathError extends NightjarError {
@@ -30,7 +30,7 @@ export function processOfEvent(ev: NightjarEvent): EsProcess | undefined {
   const msg = ev.msg;
   if (msg === null) return undefined;
   if (ev.name === 'exec' || ev.name === 'fork') {
-    const payload = (ev.payload !== undefined && ev.payloadKey === ev.name ? ev.payload : msg.event[ev.name]) as { target?: unknown; child?: unknown } | undefined;
+    const payload = eventPayload(ev, ev.name) as { target?: unknown; child?: unknown } | undefined;
     const p = ev.name === 'exec' ? payload?.target : payload?.child;
     if (typeof p === 'object' && p !== null && !Array.isArray(p)) return p as EsProcess;
     return undefined;

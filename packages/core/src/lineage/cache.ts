@@ -2,7 +2,7 @@ import type { NightjarEvent } from '../model/event.js';
 import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
 import type { AlertProcess } from '../alert/types.js';
-import { entityIdOf, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
+import { entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
 
@@ -283,7 +283,7 @@ export class LineageCache implements LineageResolver {
     }
     const name = ev.name;
     if (name !== 'fork' && name !== 'exec' && name !== 'exit') return;
-    const payload = ev.payload !== undefined && ev.payloadKey === name ? ev.payload : (msg.event as Record<string, unknown>)[name];
+    const payload = eventPayload(ev, name);
     if (!isObj(payload)) return;
     switch (name) {
       case 'fork': {

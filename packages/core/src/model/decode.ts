@@ -444,6 +444,15 @@ export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input
 }
 
 /**
+ * `msg.event[key]` of a (not skipped) event: the decoder's `payload` shortcut when it is that key's,
+ * else read from the message. No alias handling (see payloadOf).
+ */
+export function eventPayload(ev: NightjarEvent, key: string): unknown {
+  if (ev.payload !== undefined && ev.payloadKey === key) return ev.payload;
+  return ev.msg === null ? undefined : (ev.msg.event as Record<string, unknown>)[key];
+}
+
+/**
  * The payload of `msg` typed by event name, when the message's event is that name (vendor aliases
  * included, e.g. `cs_invalidate`); undefined otherwise. No copy: the object inside the message.
  */
