@@ -547,6 +547,21 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
       }
       prefilter.push(...ix);
     }
+  } else if (all && !neq && needLower) {
+    // Every value must match, so any one value's tests are necessary: the one whose shortest literal
+    // is longest (the rarest, as a rule: 'osacompile' rather than 'curl').
+    let best: readonly PrefilterTest[] | undefined;
+    let bestLen = 0;
+    for (const t of tests) {
+      if (!('cand' in t) || t.lower !== true || t.index === undefined || t.index.length === 0) continue;
+      let len = Infinity;
+      for (const x of t.index) len = Math.min(len, x.lit.length);
+      if (len > bestLen) {
+        best = t.index;
+        bestLen = len;
+      }
+    }
+    if (best !== undefined) prefilter = [...best];
   }
   return prefilter !== undefined ? { match: finalMatch, canMatch: reason === undefined, reason, prefilter } : { match: finalMatch, canMatch: reason === undefined, reason };
 }
