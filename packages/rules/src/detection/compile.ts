@@ -223,42 +223,22 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   const prefilter = firstName !== undefined ? selections.get(firstName)?.first : undefined;
   // Otherwise: what the condition needs, as alternatives (an OR needs one of its branches' needs, an
   // AND any one of its terms'; NOT and keyword selections need nothing known).
-  const needOf = (node: ConditionNode, depth: number): RulePrefilter[] | null => {
+  type Need = RulePrefilter[] | null;
+  // All of several terms: any one term's need will do. One of several: every term needs one.
+  const anyTerm = (needs: readonly Need[]): Need => needs.find((n) => n !== null) ?? null;
+  const everyTerm = (needs: readonly Need[]): Need => (needs.every((n) => n !== null) ? (needs as RulePrefilter[][]).flat() : null);
+  const selectionNeed = (name: string): Need => selections.get(name)?.need ?? null;
+  const needOf = (node: ConditionNode, depth: number): Need => {
     if (depth > 32) return null;
     switch (node.type) {
       case 'ref':
-        return selections.get(node.name)?.need ?? null;
-      case 'of': {
-        if (node.quantifier === 'all') {
-          for (const m of node.matches) {
-            const n = selections.get(m)?.need;
-            if (n) return n;
-          }
-          return null;
-        }
-        const all: RulePrefilter[] = [];
-        for (const m of node.matches) {
-          const n = selections.get(m)?.need;
-          if (!n) return null;
-          all.push(...n);
-        }
-        return all;
-      }
+        return selectionNeed(node.name);
+      case 'of':
+        return node.quantifier === 'all' ? anyTerm(node.matches.map(selectionNeed)) : everyTerm(node.matches.map(selectionNeed));
       case 'and':
-        for (const a of node.args) {
-          const n = needOf(a, depth + 1);
-          if (n !== null) return n;
-        }
-        return null;
-      case 'or': {
-        const all: RulePrefilter[] = [];
-        for (const a of node.args) {
-          const n = needOf(a, depth + 1);
-          if (n === null) return null;
-          all.push(...n);
-        }
-        return all;
-      }
+        return anyTerm(node.args.map((a) => needOf(a, depth + 1)));
+      case 'or':
+        return everyTerm(node.args.map((a) => needOf(a, depth + 1)));
       default:
         return null;
     }
