@@ -38,6 +38,8 @@ export function processOfEvent(ev: NightjarEvent): EsProcess | undefined {
   return ev.actor ?? msg.process ?? undefined;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 // Segment compiled once: the key, an array index when the segment is a non-negative integer, and
 // whether the key also names something on Object.prototype (then only own properties count).
 interface Seg {
@@ -46,19 +48,32 @@ interface Seg {
   readonly ownOnly: boolean;
 }
 
+/**
+ * Audit token members in `audit_token_t.val[]` order. Tokens are objects up to message version 9 and
+ * 8-integer arrays from version 10 (macOS 26); see AuditToken.
+ */
+const TOKEN_MEMBER_INDEX: Readonly<Record<string, number>> = { auid: 0, euid: 1, egid: 2, ruid: 3, rgid: 4, pid: 5, asid: 6, pidversion: 7 };
+/** Keys whose value is an audit token: audit_token, parent_audit_token, instigator_token, app_token, … */
+const TOKEN_KEY = /_token$/;
+
 function compileSegments(path: string, parts: readonly string[]): Seg[] {
-  return parts.map((key) => {
+  return parts.map((key, i) => {
     if (key === '') throw new FieldPathError(path, 'empty segment');
-    return { key, index: /^(0|[1-9]\d{0,8})$/.test(key) ? Number(key) : -1, ownOnly: key in Object.prototype };
+    let index = /^(0|[1-9]\d{0,8})$/.test(key) ? Number(key) : -1;
+    // A token member after a token key (`audit_token.pid`) also carries its val[] index: walk reads
+    // an object token by key and indexes an array token, so both forms match with no per-event test
+    // (and paths that do not cross a token compile exactly as before).
+    if (index < 0 && i > 0 && TOKEN_KEY.test(parts[i - 1]) && hasOwn.call(TOKEN_MEMBER_INDEX, key)) index = TOKEN_MEMBER_INDEX[key];
+    return { key, index, ownOnly: key in Object.prototype };
   });
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Follows `segs[from..]` from `root`. Allocation-free unless the path crosses an array, where it maps
  * over the elements and flattens (`event.exec.fds.fdtype` → one value per fd). A numeric segment on
- * an array indexes it instead (`event.exec.args.0`). `entity_id` on a process object without one is
+ * an array indexes it instead (`event.exec.args.0`), as does a token member on an array token
+ * (`audit_token.pid` → val[5]). `entity_id` on a process object without one is
  * computed from its audit token.
  */
 function walk(root: unknown, segs: readonly Seg[], from: number): unknown {
@@ -182,6 +197,9 @@ const MAX_SHARED = 8192;
  *
  * - Dotted paths into the eslogger object: `event.open.file.path`, `process.signing_id`. Arrays are
  *   mapped and flattened; a numeric segment indexes. Missing → undefined; a JSON null stays null.
+ * - A token member after a token key (`process.audit_token.pid`, `event.fork.child.audit_token.euid`,
+ *   `….instigator_token.pid`) reads the object (message version ≤ 9) and the 8-integer array
+ *   (version 10) forms alike.
  * - `parent.*`, `real_parent.*`, `responsible.*`: the same path into that process (through
  *   `ctx.lineage`); `ancestors.*`: the values from every ancestor, as one list.
  * - Paths starting with `$`: JSONPath (jsonpath-plus), parsed once, no script evaluation.
