@@ -20,7 +20,7 @@ import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './s
  * | SigmaHQ category      | ES events        | subject / fields                                                          |
  * |-----------------------|------------------|---------------------------------------------------------------------------|
  * | process_creation      | exec             | the exec target: Image, CommandLine (args joined by ' '), CurrentDirectory (cwd), ProcessId, ProcessGuid (pid:pidversion), User (euid as decimal string; uid 0 also 'root'), OriginalFileName and SigningId (signing_id), TeamId, CdHash, Hashes ('CDHASH=…'), IsPlatformBinary, CodeSigningFlags, ParentProcessId (ppid), ParentProcessGuid / ParentUser (parent_audit_token), ParentImage (lineage parent, else the exec-ing image), ParentCommandLine (lineage parent's `args` when kept) |
- * | file_event            | create, rename   | the actor (Image, ProcessId, User, …, ParentImage via lineage) + TargetFilename (created path / rename destination). `write` is deliberately not included (one event per write(2) call) |
+ * | file_event            | create, rename, close (modified: true), write | the actor (Image, ProcessId, User, …, ParentImage via lineage) + TargetFilename (created path / rename destination / closed or written file). A close without modified: true reads every field as absent |
  * | file_rename           | rename           | actor + SourceFilename, TargetFilename                                   |
  * | file_delete           | unlink           | actor + TargetFilename                                                    |
  * | file_access           | open             | actor + TargetFilename                                                    |

@@ -16,9 +16,11 @@ import type { EsMessage, EsProcess, EvalContext, FieldGetter, NightjarEvent } fr
  *   `User: '0'` both match; other names (`bob`) never match: write the uid.
  * - OriginalFileName (a PE resource on Windows) is the code-signing identifier (`signing_id`), the
  *   nearest macOS notion of "the name the vendor gave this binary".
- * - file_event → `create` (the created path) and `rename` (the destination path). `write` is left
- *   out: ES reports every write(2) call, which would flood dispatch for the 5 SigmaHQ rules that only
- *   care about new files; a rule that needs writes can use the native logsource.
+ * - file_event → a file created, renamed into place, or whose contents changed: `create` (the created
+ *   path), `rename` (the destination path), `close` with `modified: true` (the closed file: ES's
+ *   report that an existing file was overwritten, e.g. an emond rule or a plist edited in place) and
+ *   `write` (the written file, for sources that subscribe to it). A `close` without `modified: true`
+ *   reads every field as absent, so no rule comparing a field matches it.
  * - Categories with no ES NOTIFY equivalent (network_connection, dns_query, registry_*, …) are
  *   rejected with NJ_UNSUPPORTED_LOGSOURCE instead of silently never matching.
  */
@@ -176,6 +178,21 @@ function fileFields(event: string, target: (p: Record<string, unknown> | undefin
   return { ...actorFields, TargetFilename: f(resolved, (m) => target(payload(m, event))) };
 }
 
+/**
+ * `fields`, each reading only when `when(msg)` holds (absent otherwise): a category that covers some
+ * events of a type and not others (file_event: a `close` counts only when it modified the file).
+ */
+function onlyWhen(fields: Record<string, MappedField>, when: (msg: EsMessage) => boolean, what: string): Record<string, MappedField> {
+  const out: Record<string, MappedField> = {};
+  for (const [name, mf] of Object.entries(fields)) {
+    const g = mf.get;
+    out[name] = { resolved: `${mf.resolved} (only when ${what})`, usesLineage: mf.usesLineage, get: (ev, ctx) => (ev.msg !== null && when(ev.msg) ? g(ev, ctx) : undefined) };
+  }
+  return out;
+}
+
+const closeModified = (m: EsMessage): boolean => payload(m, 'close')?.modified === true;
+
 function build(perType: Record<string, Record<string, MappedField>>): CategoryMapping {
   const fields = new Map<string, Map<string, MappedField>>();
   for (const [type, table] of Object.entries(perType)) {
@@ -216,6 +233,8 @@ export const SIGMAHQ_MACOS: ReadonlyMap<string, CategoryMapping> = new Map<strin
     build({
       create: fileFields('create', destinationPath, 'event.create.destination (existing_file.path, or new_path.dir.path/filename)'),
       rename: fileFields('rename', destinationPath, 'event.rename.destination (existing_file.path, or new_path.dir.path/filename)'),
+      close: onlyWhen(fileFields('close', (p) => pathOf(p?.target), 'event.close.target.path'), closeModified, 'event.close.modified is true'),
+      write: fileFields('write', (p) => pathOf(p?.target), 'event.write.target.path'),
     }),
   ],
   [

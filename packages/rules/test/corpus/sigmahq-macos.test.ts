@@ -57,14 +57,14 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
     expect(failures, failures.join('\n')).toEqual([]);
   });
 
-  it('maps process_creation to exec and file_event to create + rename', () => {
+  it('maps process_creation to exec and file_event to create + rename + modifying close + write', () => {
     const kinds = new Map<string, string[] | null>();
     for (const { doc } of rules) {
       const c = compileDetection({ detection: doc.detection, logsource: doc.logsource, fieldMapping: 'sigmahq-macos' });
       kinds.set(String(doc.logsource.category), c.eventTypes);
     }
     expect(kinds.get('process_creation')).toEqual(['exec']);
-    expect(kinds.get('file_event')).toEqual(['create', 'rename']);
+    expect(kinds.get('file_event')).toEqual(['create', 'rename', 'close', 'write']);
   });
 
   it('fires the binary-padding rule on dd from /dev/zero and not on a plain dd', () => {
@@ -107,7 +107,7 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
     }
   });
 
-  it('fires file_event rules on a create and on a rename destination', () => {
+  it('fires file_event rules on a create, a rename destination (both forms), a modifying close and a write', () => {
     const byFile = (name: string) => rules.find((r) => r.file.endsWith(name))!.doc;
     const create = (path: string, image = '/usr/bin/curl') =>
       event('create', { destination_type: 0, destination: { existing_file: { path } } }, proc(image, 300));
@@ -119,6 +119,11 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
         proc(image, 300),
       );
     };
+    const renameOnto = (path: string, image = '/usr/bin/curl') =>
+      event('rename', { source: { path: '/tmp/a' }, destination_type: 0, destination: { existing_file: { path } } }, proc(image, 300));
+    const close = (modified: boolean) => (path: string, image = '/usr/bin/curl') =>
+      event('close', { modified, target: { path }, was_mapped_writable: false }, proc(image, 300));
+    const write = (path: string, image = '/usr/bin/curl') => event('write', { target: { path } }, proc(image, 300));
     const cases: [string, string, string | undefined, boolean][] = [
       ['file_event_macos_susp_startup_item_created.yml', '/Library/StartupItems/evil.plist', undefined, true],
       ['file_event_macos_susp_startup_item_created.yml', '/Library/StartupItems/evil.txt', undefined, false],
@@ -133,7 +138,12 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
       const d = byFile(file);
       const c = compileDetection({ detection: d.detection, logsource: d.logsource, fieldMapping: 'sigmahq-macos' });
       expect(c.match(create(path, image), CTX), `${file} create ${path}`).toBe(want);
-      expect(c.match(rename(path, image), CTX), `${file} rename ${path}`).toBe(want);
+      expect(c.match(rename(path, image), CTX), `${file} rename new_path ${path}`).toBe(want);
+      expect(c.match(renameOnto(path, image), CTX), `${file} rename existing_file ${path}`).toBe(want);
+      expect(c.match(close(true)(path, image), CTX), `${file} close modified ${path}`).toBe(want);
+      expect(c.match(write(path, image), CTX), `${file} write ${path}`).toBe(want);
+      // A close that changed nothing is a read, not a file event.
+      expect(c.match(close(false)(path, image), CTX), `${file} close unmodified ${path}`).toBe(false);
     }
   });
 

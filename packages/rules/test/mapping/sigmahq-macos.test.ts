@@ -9,7 +9,7 @@ const get = (field: string, category: string, ev: ReturnType<typeof event>, ctx 
 describe('logsources', () => {
   it('maps SigmaHQ categories to ES event types', () => {
     expect(logsourceEventTypes(ls('process_creation'), M)).toEqual(['exec']);
-    expect(logsourceEventTypes(ls('file_event'), M)).toEqual(['create', 'rename']);
+    expect(logsourceEventTypes(ls('file_event'), M)).toEqual(['create', 'rename', 'close', 'write']);
     expect(logsourceEventTypes(ls('file_delete'), M)).toEqual(['unlink']);
     expect(logsourceEventTypes(ls('file_rename'), M)).toEqual(['rename']);
     expect(logsourceEventTypes(ls('file_access'), M)).toEqual(['open']);
@@ -179,11 +179,36 @@ describe('file categories (subject: the actor)', () => {
     const rt = event('remote_thread_create', { target: t }, actor);
     expect(get('TargetImage', 'create_remote_thread', rt)).toBe('/usr/bin/victim');
   });
-  it('file_event rules match on both types', () => {
-    const d = compileDetection({ detection: { sel: { 'TargetFilename|endswith': '.plist' }, condition: 'sel' }, logsource: ls('file_event'), fieldMapping: M });
-    expect(d.eventTypes).toEqual(['create', 'rename']);
-    expect(d.match(event('create', { destination: { existing_file: { path: '/L/a.plist' } } }, actor), CTX)).toBe(true);
-    expect(d.match(event('rename', { destination: { existing_file: { path: '/L/a.plist' } } }, actor), CTX)).toBe(true);
-    expect(d.match(event('rename', { destination: { existing_file: { path: '/L/a.txt' } } }, actor), CTX)).toBe(false);
+  it('file_event rules match a file created, renamed into place, or whose contents changed', () => {
+    // SigmaHQ's own shape: a selection on TargetFilename plus a filter on Image.
+    const d = compileDetection({
+      detection: { sel: { 'TargetFilename|startswith': '/etc/emond.d/rules/' }, filter: { Image: '/usr/sbin/installer' }, condition: 'sel and not filter' },
+      logsource: ls('file_event'),
+      fieldMapping: M,
+    });
+    expect(d.eventTypes).toEqual(['create', 'rename', 'close', 'write']);
+    const rule = '/etc/emond.d/rules/evil.plist';
+    const cases: [string, ReturnType<typeof event>, boolean][] = [
+      ['create existing_file', event('create', { destination_type: 0, destination: { existing_file: { path: rule } } }, actor), true],
+      ['create new_path', event('create', { destination_type: 1, destination: { new_path: { dir: { path: '/etc/emond.d/rules' }, filename: 'evil.plist', mode: 420 } } }, actor), true],
+      ['rename onto an existing file', event('rename', { source: { path: '/tmp/x' }, destination_type: 0, destination: { existing_file: { path: rule } } }, actor), true],
+      ['rename to a new path', event('rename', { source: { path: '/tmp/x' }, destination_type: 1, destination: { new_path: { dir: { path: '/etc/emond.d/rules/' }, filename: 'evil.plist' } } }, actor), true],
+      ['close modified: true (overwritten in place)', event('close', { modified: true, target: { path: rule }, was_mapped_writable: false }, actor), true],
+      ['write', event('write', { target: { path: rule } }, actor), true],
+      ['close modified: false (only read)', event('close', { modified: false, target: { path: rule }, was_mapped_writable: false }, actor), false],
+      ['close without modified', event('close', { target: { path: rule } }, actor), false],
+      ['close modified: true elsewhere', event('close', { modified: true, target: { path: '/tmp/notes.txt' } }, actor), false],
+      ['create by the filtered image', event('create', { destination_type: 0, destination: { existing_file: { path: rule } } }, proc('/usr/sbin/installer', 9)), false],
+      ['close modified: true by the filtered image', event('close', { modified: true, target: { path: rule } }, proc('/usr/sbin/installer', 9)), false],
+    ];
+    for (const [name, ev, want] of cases) expect(d.match(ev, CTX), name).toBe(want);
+  });
+  it('file_event on an unmodified close reads every field as absent', () => {
+    const ev = event('close', { modified: false, target: { path: '/etc/periodic/daily/999.evil' } }, actor);
+    for (const f of ['TargetFilename', 'Image', 'ProcessId', 'User', 'ParentImage']) expect(get(f, 'file_event', ev), f).toBeUndefined();
+    const mod = event('close', { modified: true, target: { path: '/etc/periodic/daily/999.evil' } }, actor);
+    expect(get('TargetFilename', 'file_event', mod)).toBe('/etc/periodic/daily/999.evil');
+    expect(get('Image', 'file_event', mod)).toBe('/usr/bin/curl');
+    expect(get('ProcessId', 'file_event', mod)).toBe(300);
   });
 });
