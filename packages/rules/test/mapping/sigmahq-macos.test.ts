@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDetection, compileFieldForRule, logsourceEventTypes } from '../../src/detection/index.js';
+import { compileRuleText } from '../../src/load/index.js';
 import { CTX, compileError, event, exec, lineage, proc } from '../detection/helpers.js';
 
 const M = 'sigmahq-macos';
@@ -202,6 +203,16 @@ describe('file categories (subject: the actor)', () => {
       ['close modified: true by the filtered image', event('close', { modified: true, target: { path: rule } }, proc('/usr/sbin/installer', 9)), false],
     ];
     for (const [name, ev, want] of cases) expect(d.match(ev, CTX), name).toBe(want);
+  });
+  it('a file_event rule asks the source for every event type it covers', () => {
+    const rs = compileRuleText(`title: periodic script
+id: 00000000-0000-4000-8000-00000000f11e
+logsource: {product: macos, category: file_event}
+detection:
+  sel: {TargetFilename|startswith: /etc/periodic/}
+  condition: sel
+`);
+    expect(rs.requiredEventTypes()).toEqual(['close', 'create', 'rename', 'write']);
   });
   it('file_event on an unmodified close reads every field as absent', () => {
     const ev = event('close', { modified: false, target: { path: '/etc/periodic/daily/999.evil' } }, actor);
