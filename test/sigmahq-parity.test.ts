@@ -149,7 +149,8 @@ interface Miss {
   readonly event: string;
 }
 
-describe.skipIf(!haveSigmaHQ)(`SigmaHQ parity over fixtures/ (skipped: no SigmaHQ macOS rules at ${SIGMAHQ_ROOT}; set NIGHTJAR_SIGMAHQ_MACOS)`, () => {
+const TITLE = haveSigmaHQ ? 'SigmaHQ parity over fixtures/' : `SigmaHQ parity over fixtures/ (skipped: no SigmaHQ macOS rules at ${SIGMAHQ_ROOT}; set NIGHTJAR_SIGMAHQ_MACOS)`;
+describe.skipIf(!haveSigmaHQ)(TITLE, () => {
   it('every event a SigmaHQ macOS rule alerts on is alerted on by a shipped rule (false positives listed)', async () => {
     const sigma = await loadRules(SIGMAHQ_DIRS, { fieldMapping: 'sigmahq-macos' });
     const shipped = await loadRules([SHIPPED]);
