@@ -6,7 +6,7 @@ import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './s
 /**
  * Logsources and field names → ES event types and field getters.
  *
- * Two kinds of rule (DESIGN.md "Rules"):
+ * Two kinds of rule:
  * - native ES: `logsource: {product: macos, service: endpointsecurity, category: <es event name>}`;
  *   fields are dotted paths into the eslogger object (`event.open.file.path`, `process.signing_id`),
  *   lineage prefixes (`parent.`, `real_parent.`, `responsible.`, `ancestors.`) included. No

@@ -5,12 +5,12 @@ import type { EsMessage, EsProcess, EvalContext, FieldGetter, NightjarEvent } fr
  * taxonomy `category`) onto ES NOTIFY events. One table per category: the ES event types it covers
  * and, per field, how to read it from each of those types.
  *
- * Decisions (documented for the README writer; see also mapping/index.ts):
+ * Decisions (the README's field-mapping table sums them up; see also mapping/index.ts):
  * - process_creation → `exec`. The subject is the exec *target* (the new image): Image, CommandLine,
  *   ProcessId, User… describe `event.exec.target`; CommandLine is `event.exec.args` joined by spaces.
  * - ParentImage is `parent.executable.path` through lineage; for exec, when lineage does not know the
  *   target's parent, it falls back to the exec'ing image (`process.executable.path`: after fork, the
- *   parent's image), as DESIGN.md's Conventions say.
+ *   parent's image).
  * - User is the subject's effective uid as a decimal string (ES carries uids, not names). The one
  *   name every Mac agrees on is resolved: uid 0 reads as the list ['0', 'root'], so `User: root` and
  *   `User: '0'` both match; other names (`bob`) never match: write the uid.
