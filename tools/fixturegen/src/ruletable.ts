@@ -15,7 +15,7 @@ interface Doc {
 }
 
 /** Taxonomy categories and the ES events they are read from (see @nightjar/rules' mapping). */
-const TAXONOMY_EVENTS: Record<string, string[]> = { process_creation: ['exec'], file_event: ['create', 'rename'] };
+const TAXONOMY_EVENTS: Record<string, string[]> = { process_creation: ['exec'], file_event: ['create', 'rename', 'close', 'write'] };
 
 function eventTypes(d: Doc, byRef: Map<string, Doc>): string[] {
   if (d.correlation) {
