@@ -5,19 +5,24 @@ import { desktop, pipeFds, run } from './desktop.js';
 
 const AGENT = '/tmp/.updater';
 
-/** What mettle does at start: map libraries, read its appended config (open + fcntl of itself), noise. */
+/**
+ * What mettle does at start: map libraries, open + fcntl of its own binary, noise. The WithSecure ESF study
+ * measured 30 opens for the installation and names open and fcntl, cross-referenced, as the agent's
+ * fingerprint; that the pair is on the agent's own binary (mettle keeps its configuration appended there)
+ * is this generator's inference, not a measurement.
+ */
 function install(w: World, p: Proc): void {
   for (const lib of ['/usr/lib/libSystem.B.dylib', '/usr/lib/libc++.1.dylib', '/usr/lib/libobjc.A.dylib', '/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation', '/System/Library/Frameworks/Security.framework/Versions/A/Security']) {
     w.mmap(p, lib, 5, 5, 0x2);
     w.mprotect(p, 1, 0x1_0000_0000 + w.rng.int(0, 0xffff) * 0x4000, 0x4000);
   }
-  // The open+fcntl fingerprint: mettle reads the configuration block appended to its own binary.
+  // The open+fcntl pair (inferred target: the agent's own binary, where mettle keeps its configuration).
   w.open(p, AGENT, FFLAG.FREAD);
   w.fcntl(p, AGENT, FCNTL.F_GETPATH);
   w.fcntl(p, AGENT, FCNTL.F_NOCACHE);
   w.close(p, AGENT);
   const files = ['/dev/urandom', '/etc/hosts', '/etc/resolv.conf', '/private/var/run/resolv.conf', '/System/Library/CoreServices/SystemVersion.plist', '/usr/share/zoneinfo/UTC', '/etc/passwd', '/etc/group', '/dev/null', '/private/etc/services', '/private/etc/protocols'];
-  for (let i = 0; i < 28; i++) {
+  for (let i = 0; i < 29; i++) {  // 29 + the open of itself = the 30 opens the study measured
     const f = files[i % files.length]!;
     w.open(p, f, FFLAG.FREAD);
     if (f === '/dev/urandom') w.fcntl(p, f, FCNTL.F_SETFD);
@@ -30,7 +35,7 @@ function install(w: World, p: Proc): void {
 export const meterpreterSession: Scenario = {
   name: 'meterpreter-session',
   description:
-    'A Meterpreter (mettle) session on a logged-in Mac, modelled on the WithSecure ESF study: the user pastes a curl command that drops /tmp/.updater, makes it executable and runs it (install: open+fcntl of its own binary, library maps, mprotect and readdir noise); the agent forks into the background, lists processes (249 proc_check), loads an extension (RWX), streams the webcam (camera IOKit user client and CoreMediaIO opens), shares the screen (framebuffer user client), edits a script in one write, receives an upload in 226 blocks, then opens a shell and runs five discovery commands.',
+    'A Meterpreter (mettle) session on a logged-in Mac, modelled on the WithSecure ESF study: the user pastes a curl command that drops /tmp/.updater, makes it executable and runs it (install: open+fcntl of its own binary, library maps, mprotect and readdir noise); the agent forks into the background, lists processes (249 opens, as the study measured, plus the proc_check calls a listing makes, inferred), loads an extension (RWX), streams the webcam (camera IOKit user client and the 478 opens the study measured), shares the screen (framebuffer user client), edits a script in one write, receives an upload in 226 blocks, then opens a shell and runs five discovery commands.',
   seed: 0x5eed_0006,
   start: '2024-05-02T14:03:11.250000000Z',
   version: 7,
@@ -84,11 +89,19 @@ export const meterpreterSession: Scenario = {
     w.procCheck(agent, agent, PROC_CHECK.PIDINFO, 13);
     w.pause(8000, 12000);
 
-    // ps: one listpids, then two pidinfo calls per process: 249 events in about a second.
+    // ps: the study measured 249 open events during the process listing; it does not name the files, so
+    // the executables of the listed processes stand in for them (inferred). The listing's proc_check calls
+    // (one listpids, then two pidinfo calls per process) are inferred too: the study did not count them.
+    const listed = [...d.others, d.windowServer, d.loginwindow, d.finder, d.dock, d.runningboardd, d.mds, d.tccd, d.securityd, d.btm, d.terminal].slice(0, 124);
     w.procCheck(agent, null, PROC_CHECK.LISTPIDS, 0);
-    for (const target of [...d.others, d.windowServer, d.loginwindow, d.finder, d.dock, d.runningboardd, d.mds, d.tccd, d.securityd, d.btm, d.terminal].slice(0, 124)) {
+    for (const target of listed) {
       w.procCheck(agent, target, PROC_CHECK.PIDINFO, 13);
       w.procCheck(agent, target, PROC_CHECK.PIDINFO, 11);
+    }
+    for (let i = 0; i < 249; i++) {
+      const f = listed[i % listed.length]!.exe;
+      w.open(agent, f);
+      w.close(agent, f);
     }
     w.pause(15000, 20000);
 
@@ -99,7 +112,7 @@ export const meterpreterSession: Scenario = {
 
     // webcam_stream
     w.iokitOpen(agent, 'AppleH13CamInUserClient', 0);
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 478; i++) {  // the study's 478 opens while streaming
       const f = w.rng.pick(['/Library/CoreMediaIO/Plug-Ins/DAL', '/System/Library/Frameworks/CoreMediaIO.framework/Versions/A/Resources/VDC.plugin/Contents/Info.plist', '/System/Library/Frameworks/CoreMediaIO.framework/Versions/A/CoreMediaIO', '/System/Library/Frameworks/AVFoundation.framework/Versions/A/AVFoundation', '/dev/urandom']);
       w.open(agent, f);
       w.close(agent, f);
