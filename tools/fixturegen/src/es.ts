@@ -21,6 +21,8 @@ export const EVENT_TYPES: Readonly<Record<string, number>> = {
   signal: 31,
   unlink: 32,
   write: 33,
+  truncate: 41,
+  utimes: 59,
   fcntl: 62,
   readdir: 68,
   deleteextattr: 70,
