@@ -67,9 +67,17 @@ export function exists(m: Machine, path: string): boolean {
   return m.files.has(path) || EXISTING.some((r) => r.test(path));
 }
 
+/**
+ * The path ES reports for a file the script names: absolute, and through the /tmp, /var and /etc
+ * symbolic links (ES gives the real path, /private/tmp/x, for /tmp/x).
+ */
 export function absPath(sh: Sh, p: string): string {
   if (p.startsWith('~')) p = HOME + p.slice(1);
-  return normalize(p.startsWith('/') ? p : `${sh.cwd}/${p}`);
+  return realPath(normalize(p.startsWith('/') ? p : `${sh.cwd}/${p}`));
+}
+
+export function realPath(p: string): string {
+  return /^\/(tmp|var|etc)(\/|$)/.test(p) ? `/private${p}` : p;
 }
 
 // ---- expansion ---------------------------------------------------------------------------------
@@ -233,8 +241,11 @@ export interface Opened {
 /** Opens (creating or truncating) a `>`/`>>` target: done by the forked child before its exec. */
 function openForWrite(m: Machine, p: Proc, path: string, append: boolean): void {
   if (!exists(m, path)) m.w.create(p, path);
+  const had = exists(m, path);
   m.w.open(p, path, FFLAG.FWRITE | (append ? FFLAG.O_APPEND : FFLAG.O_CREAT | FFLAG.O_TRUNC));
   m.deleted.delete(path);
+  // Truncating a file that had contents changes it even when nothing is written.
+  if (!append && had) m.files.set(path + '#truncated', '');
   if (!append || !m.files.has(path)) m.files.set(path, append ? (m.files.get(path) ?? '') : '');
 }
 
@@ -263,7 +274,8 @@ function flushOut(sh: Sh, p: Proc, o: Opened, text: string): void {
   if (o.outPath) {
     const { path } = o.outPath;
     if (text.length) sh.m.w.write(p, path, Math.max(1, text.length));
-    sh.m.w.close(p, path, text.length > 0);
+    const truncated = sh.m.files.delete(path + '#truncated');
+    sh.m.w.close(p, path, text.length > 0 || truncated);
     sh.m.files.set(path, (sh.m.files.get(path) ?? '') + text);
     o.outPath = undefined;
   } else sh.out.push(text);
@@ -351,21 +363,25 @@ function builtin(sh: Sh, p: Proc, argv: string[], o: Opened): boolean {
 export function execProgram(sh: Sh, child: Proc, argv: string[], o: Opened = {}, env: string[] = []): { proc: Proc; ok: boolean } {
   const m = sh.m;
   const name = argv[0]!;
-  const path = resolveProgram(name, sh.cwd);
-  if (!path) return { proc: child, ok: false };
+  const found = resolveProgram(name, sh.cwd);
+  if (!found) return { proc: child, ok: false };
+  // A virtual environment's python is a symbolic link to the interpreter it was made from.
+  const path = /\/env\/bin\/python3?$/.test(found) ? '/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9' : realPath(found);
   const asRoot = child.euid === ROOT;
   let proc: Proc;
   // A script run by path is executed by its interpreter (the kernel reads the #! line); ES reports
   // the interpreter as the executable and the script in `script`.
   const body = m.files.get(path);
   const isScript = /\.(sh|command)$/.test(path) || (body !== undefined && body.startsWith('#!'));
-  if (isScript && !path.startsWith('/bin/') && !path.startsWith('/usr/bin/')) {
+  if (path === '/usr/bin/cpan') {
+    proc = m.w.exec(child, '/usr/bin/perl', ['/usr/bin/perl', path, ...argv.slice(1)], { script: path, cwd: sh.cwd });
+  } else if (isScript && !path.startsWith('/bin/') && !path.startsWith('/usr/bin/')) {
     const interp = body?.startsWith('#!/bin/bash') ? '/bin/bash' : '/bin/sh';
     proc = m.w.exec(child, interp, [interp, path, ...argv.slice(1)], { script: path, cwd: sh.cwd, ...(env.length ? { env } : {}) });
   } else {
     proc = m.w.exec(child, path, argv, { cwd: sh.cwd, ...(asRoot ? {} : {}), ...(env.length ? { env } : {}) });
   }
-  const out = runTool(sh, proc, path, argv, o);
+  const out = runTool(sh, proc, path === realPath(found) ? path : found, argv, o);
   if (out !== undefined) flushOut(sh, proc, o, out);
   closeOut(sh, proc, o);
   return { proc, ok: true };

@@ -148,7 +148,11 @@ function osascript(sh: Sh, proc: Proc, args: string[]): void {
   const w = m.w;
   const src = appleScript(args);
   const file = operands(args, ['-e', '-l']).find((a) => !a.startsWith('-'));
-  if (file && !src) readFile(m, proc, absPath(sh, file));
+  if (file && !src) {
+    readFile(m, proc, absPath(sh, file));
+    // The compiled script of the login-item atomic asks System Events to add a login item.
+    if (/login_item/.test(file)) btmLoginItem(sh, proc, '/System/Applications/Calculator.app');
+  }
   const dss = /do shell script "((?:[^"\\]|\\.)*)"( with administrator privileges)?/.exec(src);
   if (dss) {
     const cmd = dss[1]!.replace(/\\"/g, '"');
@@ -322,8 +326,15 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
       if (e && /open\(\$f,"<","([^"]+)"/.test(e)) readFile(m, p, /open\(\$f,"<","([^"]+)"/.exec(e)![1]!);
       return /encode_base64/.test(e ?? '') ? 'SGVsbG8gZnJvbSBBdG9taWMgUmVkIFRlYW0gdGVzdCBUMTE0MCEK\n' : undefined;
     }
-    case 'cpan':
+    case 'cpan': {
+      // cpan's shell runs `! <perl>`; `exec "…"` with shell metacharacters replaces cpan with sh -c.
+      const bang = /^! exec "([^"]+)"/m.exec(sh.stdin);
+      if (bang) {
+        const shell = w.exec(p, '/bin/sh', ['sh', '-c', bang[1]!]);
+        shellC(sh, shell, bang[1]!, false);
+      }
       return undefined;
+    }
     case 'emacs': {
       const ev = optValue(args, '--eval');
       const t = ev && /\(term "([^"]+)"\)/.exec(ev);
