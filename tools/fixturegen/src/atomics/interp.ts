@@ -5,8 +5,8 @@
  * forks the command as root; scripts run by `sh -c`, `sh file` or an interpreter's `-c` are read
  * and run in turn. What the programs themselves do to files is modelled in `tools.ts`.
  *
- * Loops run at most three iterations (a 65,535-port scan becomes three connects): the fixtures
- * show the shape of a procedure, not its volume.
+ * Loops run at most ten iterations (a 65,535-port scan becomes ten connects, a /24 ping sweep ten
+ * pings): the fixtures show the shape of a procedure, not its volume.
  */
 import { FFLAG } from '../es.js';
 import { ROOT, type Proc, type World } from '../world.js';
@@ -14,7 +14,7 @@ import { parse, type Node, type Redir, type Word } from './shell.js';
 import { normalize, resolveProgram } from './paths.js';
 import { runTool, fakeOutput } from './tools.js';
 
-export const LOOP_CAP = 3;
+export const LOOP_CAP = 10;
 
 class ExitSignal {
   constructor(readonly status: number) {}
@@ -48,7 +48,7 @@ const HOME = '/Users/alice';
 
 /** Files every Mac has: writing them modifies, never creates. */
 const EXISTING = [
-  /^\/(private\/)?etc\//,
+  /^\/(private\/)?etc\/(rc\.common|passwd|master\.passwd|group|hosts|sudoers|shells|profile|zshrc|bashrc|ssh\/|emond\.d\/rules\/SampleRules|periodic\/(daily|weekly|monthly)\/\d)/,
   /^\/(private\/)?var\/log\//,
   /^\/(private\/)?var\/audit\//,
   /^\/dev\//,
@@ -291,7 +291,7 @@ function closeOut(sh: Sh, p: Proc, o: Opened): void {
 const BUILTINS = new Set(['echo', 'printf', 'cd', 'export', 'unset', 'set', 'history', 'trap', 'exit', 'true', 'false', ':', '[', 'test', 'command', 'read', 'local', 'return', 'shift', 'wait', 'type', 'alias', 'eval', 'source', '.', 'ulimit', 'umask', 'hash', 'shopt']);
 
 /** Linux-only files (`[ -f /etc/lsb-release ]` is false on a Mac). */
-const LINUX_ONLY = /^\/etc\/(lsb-release|redhat-release|issue|os-release|mtab)$|^\/home\b|^\/var\/spool\/cron/;
+const LINUX_ONLY = /^(\/private)?\/etc\/(lsb-release|redhat-release|issue|os-release|mtab)$|^\/home\b|^(\/private)?\/var\/spool\/cron/;
 
 function testExpr(sh: Sh, a: string[]): boolean {
   const args = a[a.length - 1] === ']' ? a.slice(0, -1) : a;

@@ -7,7 +7,7 @@
  */
 import { FFLAG } from '../es.js';
 import { ROOT, USER, type Proc } from '../world.js';
-import { absPath, execProgram, exists, readFile, runScript, writeFile, type Opened, type Sh } from './interp.js';
+import { LOOP_CAP, absPath, execProgram, exists, readFile, runScript, writeFile, type Opened, type Sh } from './interp.js';
 import { normalize, resolveProgram } from './paths.js';
 
 const HOME = '/Users/alice';
@@ -51,14 +51,23 @@ export function fakeOutput(sh: Sh, name: string, args: string[]): string | undef
       return args.includes('-a') ? 'Darwin alices-MacBook-Pro.local 24.1.0 Darwin Kernel Version 24.1.0 arm64\n' : 'Darwin\n';
     case 'whoami':
       return 'alice\n';
+    case 'echo':
+      return (args[0] === '-n' ? args.slice(1).join(' ') : args.join(' ') + '\n');
+    case 'printf':
+      return args.join(' ');
     case 'id':
       return args.includes('-u') && args.includes('-n') ? 'alice\n' : 'uid=501(alice) gid=20(staff) groups=20(staff),80(admin)\n';
     case 'hostname':
       return 'alices-MacBook-Pro.local\n';
     case 'date':
       return '120419052026\n';
-    case 'seq':
-      return '1\n2\n3\n';
+    case 'seq': {
+      const nums = args.filter((a) => /^\d+$/.test(a)).map(Number);
+      const [from, to] = nums.length > 1 ? [nums[0]!, nums[nums.length - 1]!] : [1, nums[0] ?? 1];
+      const out: string[] = [];
+      for (let k = from; k <= to && out.length < LOOP_CAP; k++) out.push(String(k));
+      return out.join('\n') + '\n';
+    }
     case 'which':
       return (resolveProgram(args[0] ?? '', sh.cwd) ?? '') + '\n';
     case 'mktemp':
@@ -181,7 +190,7 @@ function osascript(sh: Sh, proc: Proc, args: string[]): void {
       for (const f of dup) copy(sh, finder, `${folder}/${f}`, `${normalize(dest)}/${f}`);
     }
     const del = /delete POSIX file "([^"]+)"/.exec(src)?.[1];
-    if (del) w.rename(finder, del, `${HOME}/.Trash/${base(del)}`);
+    if (del) w.rename(finder, absPath(sh, del), `${HOME}/.Trash/${base(del)}`);
   }
   const term = /tell application "Terminal" to do script "([^"]+)"/.exec(src);
   if (term) {
