@@ -366,7 +366,7 @@ export function execProgram(sh: Sh, child: Proc, argv: string[], o: Opened = {},
   const found = resolveProgram(name, sh.cwd);
   if (!found) return { proc: child, ok: false };
   // A virtual environment's python is a symbolic link to the interpreter it was made from.
-  const path = /\/env\/bin\/python3?$/.test(found) ? '/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9' : realPath(found);
+  const path = /\/\.?v?env\/bin\/python3?$/.test(found) ? '/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9' : realPath(found);
   const asRoot = child.euid === ROOT;
   let proc: Proc;
   // A script run by path is executed by its interpreter (the kernel reads the #! line); ES reports
@@ -388,6 +388,8 @@ export function execProgram(sh: Sh, child: Proc, argv: string[], o: Opened = {},
 }
 
 function simple(sh: Sh, n: Extract<Node, { kind: 'simple' }>, inPlace: boolean): boolean {
+  // `! cmd` runs cmd and negates its status.
+  if (n.words[0] === '!') return !simple(sh, { ...n, words: n.words.slice(1) }, inPlace);
   const m = sh.m;
   const assigns = n.assigns.map((a) => {
     const i = a.indexOf('=');

@@ -329,7 +329,7 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     case 'python3':
     case 'python':
       python(sh, p, path, args);
-      return path.includes('/env/bin/') && optValue(args, '-c')?.includes('getsitepackages') ? `${path.replace(/\/bin\/python3?$/, '')}/lib/python3.9/site-packages\n` : undefined;
+      return /\/\.?v?env\/bin\//.test(path) && optValue(args, '-c')?.includes('getsitepackages') ? `${path.replace(/\/bin\/python3?$/, '')}/lib/python3.9/site-packages\n` : undefined;
     case 'perl': {
       const e = optValue(args, '-e', '-le');
       if (e && /open\(\$f,"<","([^"]+)"/.test(e)) readFile(m, p, /open\(\$f,"<","([^"]+)"/.exec(e)![1]!);
