@@ -21,6 +21,8 @@ export const EVENT_TYPES: Readonly<Record<string, number>> = {
   signal: 31,
   unlink: 32,
   write: 33,
+  truncate: 41,
+  utimes: 59,
   fcntl: 62,
   readdir: 68,
   deleteextattr: 70,
@@ -89,6 +91,11 @@ const VENDORS: ReadonlyArray<readonly [prefix: string, signingId: string, teamId
   ['/Applications/iTerm.app/', 'com.googlecode.iterm2', 'H7V7XYVQ7D'],
   ['/Applications/Docker.app/', 'com.docker.docker', '9BNSXJN65R'],
   ['/Library/Application Support/JAMF/', 'com.jamf.protect.daemon', '483DWKW443'],
+  ['/usr/local/jamf/bin/jamf', 'com.jamfsoftware.jamf', '483DWKW443'],
+  ['/Library/Application Support/Microsoft/MAU2.0/', 'com.microsoft.autoupdate2', 'UBF8T346G9'],
+  ['/usr/local/bin/mdatp', 'com.microsoft.wdav.mdatp', 'UBF8T346G9'],
+  ['/opt/osquery/', 'io.osquery.agent', '3522FA9PXF'],
+  ['/Applications/Santa.app/', 'com.google.santa.daemon', 'EQHXZ8M8AV'],
   ['/usr/local/bin/node', 'node', 'HX7739G8FX'],
 ];
 

@@ -304,6 +304,15 @@ export class World {
     this.fileSizes.delete(path);
     this.tick(0.1);
   }
+  truncate(p: Proc, path: string): void {
+    this.fileSizes.set(path, 0);
+    this.emit('truncate', p, { target: this.file(path) });
+    this.tick(0.05);
+  }
+  utimes(p: Proc, path: string, atime = '1970-01-01T00:00:00.000000000Z', mtime = atime): void {
+    this.emit('utimes', p, { target: this.file(path), atime, mtime });
+    this.tick(0.05);
+  }
   fcntl(p: Proc, path: string, cmd: number): void {
     this.emit('fcntl', p, { target: this.file(path), cmd });
     this.tick(0.05);

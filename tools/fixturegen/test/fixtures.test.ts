@@ -96,7 +96,7 @@ describe('the benign traces stay quiet', () => {
   beforeAll(() => {
     rules = indexRules(rulesDir);
   });
-  for (const name of ['correlation-benign', 'benign-baseline']) {
+  for (const name of ['correlation-benign', 'benign-baseline', 'benign-managed-mac']) {
     it(`${name} expects no alert at all`, () => {
       const s = SCENARIOS.find((x) => x.name === name);
       expect(s, `scenario ${name} exists`).toBeDefined();

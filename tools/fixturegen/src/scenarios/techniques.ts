@@ -172,7 +172,7 @@ export const credentialAccess: Scenario = {
 export const defenseEvasion: Scenario = {
   name: 'defense-evasion',
   description:
-    'Defence evasion and impairment: quarantine removed with xattr (and the un-quarantined download run), Gatekeeper disabled, SIP disabled from recovery, TCC screen-capture grant to a hidden binary, TCC.db written with sqlite3, a signature removed, a payload hidden with chflags, history deleted and disabled, the EDR killed, the dropper deleting itself, the firewall turned off, logs erased, a dylib mapped executable from /tmp, a signature invalidated, a remote thread and a task port. Benign look-alikes: csrutil status, chflags nohidden, Finder removing FinderInfo, launchd stopping the EDR at update.',
+    'Defence evasion and impairment: quarantine removed with xattr (and the un-quarantined download run), Gatekeeper disabled, SIP disabled from recovery, TCC screen-capture grant to a hidden binary, TCC.db written with sqlite3, a signature removed, a payload hidden with chflags, history deleted and disabled, the EDR killed, the dropper deleting itself, the firewall turned off, logs erased, a dylib mapped executable from /tmp, a signature invalidated, a remote thread and a task port; the dropper shell also checks SIP with csrutil status. Benign look-alikes: chflags nohidden, Finder removing FinderInfo, launchd stopping the EDR at update.',
   seed: 0x9e75_0003,
   start: '2024-11-20T16:40:00.000000000Z',
   version: 8,
@@ -183,6 +183,7 @@ export const defenseEvasion: Scenario = {
     'Unsigned Or Ad-hoc Binary Executed From Temporary, Downloads Or Hidden Location': 1,
     'Gatekeeper Disabled Or Bypassed With spctl': 1,
     'System Integrity Protection Disabled With csrutil': 1,
+    'System Integrity Protection Status Queried By A Script': 1,
     'Privacy Permission Granted To Binary In Staging Location': 1,
     'TCC Database Written By Process Other Than tccd': 1,
     'Code Signature Removed': 1,
@@ -396,6 +397,7 @@ export const collection: Scenario = {
     'Camera User Client Opened By Signed Binary Outside An App Bundle': 1,
     'Shell Spawned By Unsigned Binary From Staging Location': 1,
     'Silent Screen Capture From Script Or Unsigned Parent': 1,
+    'Screenshot Saved To A File From A Script': 1,
     'Clipboard Read By Descendant Of Unsigned Staged Binary': 2,
     'Clipboard Read With AppleScript': 1,
     'Camera Or Microphone Recorded From The Command Line': 1,
@@ -485,6 +487,7 @@ export const privilegeEscalation: Scenario = {
     'Setuid Or Setgid Bit Set Outside System Paths': 1,
     'Sudoers Modified Outside visudo': 1,
     'User Added To The Admin Group': 1,
+    'User Added To The Admin Group From The Command Line': 1,
     'Deprecated AuthorizationExecuteWithPrivileges Used By Unsigned Program': 1,
     'Authorization Plugin Installed': 1,
     'Authorization Database Modified With security': 1,
