@@ -100,12 +100,6 @@ const KNOWN_GAPS: readonly FalsePositive[] = [
     reason: '`id` run by the reverse-shell bash (sockets on fds 0–2): the bash is alerted, its discovery children are not',
   },
   {
-    rule: '53821412-17b0-4147-ade0-14faae67d54b', // System Integrity Protection (SIP) Enumeration
-    fixture: 'defense-evasion.jsonl',
-    match: '["csrutil","status"]',
-    reason: '`csrutil status` before `csrutil disable`: only the disable is alerted; no shipped rule covers SIP status enumeration (T1518.001)',
-  },
-  {
     rule: '2d5e7a8b-f484-4a24-945d-7f0efd52eab0', // System Information Discovery Using Ioreg
     fixture: 'discovery.jsonl',
     match: '/usr/sbin/ioreg ["ioreg","-rd1","-c","IOPlatformExpertDevice"]',

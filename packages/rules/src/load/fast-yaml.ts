@@ -353,9 +353,13 @@ class FastParser {
       case COLON:
         bail();
         break;
-      case DASH:
-        if (p + 1 >= e || t.charCodeAt(p + 1) === SP) bail();
+      case DASH: {
+        // '-' is an indicator before a space or the end, and (in flow) before a flow indicator: `[a, -]` is
+        // a yaml error, not the string '-'. Leaving every such case to yaml is always safe.
+        const nx = t.charCodeAt(p + 1);
+        if (p + 1 >= e || nx === SP || nx === 44 || nx === 91 || nx === 93 || nx === 123 || nx === 125) bail();
         break;
+      }
       default:
         break;
     }

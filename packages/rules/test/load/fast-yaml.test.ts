@@ -111,6 +111,15 @@ describe('fast YAML path agrees with yaml', () => {
     expect(shipped.filter((f) => !used.includes(f))).toEqual([]);
   });
 
+  it("a lone '-' in a flow list is yaml's error, never the string '-' (a shipped rule once relied on it)", () => {
+    for (const text of ['a: [x, -]\n', 'a: [-, x]\n', 'a: {k: -}\n', 'a: [x, - ]\n', 'a: [x, -[]]\n']) {
+      expect(fastParseYaml(text, DEFAULT_LIMITS.maxDepth, DEFAULT_LIMITS.maxAliasCount)).toBeUndefined();
+      expect(parseYamlText(text, 'f.yml').flatMap((d) => d.diagnostics).length).toBeGreaterThan(0);
+    }
+    // A dash that starts a longer plain scalar is still read on the fast path, as yaml reads it.
+    expect(expectSameAsFull('a: [x, -l, --flag]\n')).toBe('fast');
+  });
+
   it('on random edits of those files: it either steps aside or agrees (no position checks, for speed)', () => {
     // Deterministic PRNG: a failure reproduces.
     let seed = 12345;

@@ -31,7 +31,7 @@ export const persistence: Scenario = {
     'Login Or Logout Hook Set': 1,
     'Login Item Added With AppleScript': 1,
     'Emond Rule Or Client Created': 1,
-    'Periodic Script Created': 2,
+    'Periodic Script Created': 1,
     'Third-Party Kernel Extension Loaded': 1,
     'Launchctl Loads A Job From A Temporary Or Shared Location': 1,
     'DYLD_INSERT_LIBRARIES Set For A Process Or Launchd': 1,
