@@ -7,4 +7,4 @@ export { atOrAbove, lintDocuments } from './run.js';
 export type { Finding, LintInput, LintResult } from './run.js';
 export { formatGithub, formatJson, formatSarif, formatStylish, summaryText } from './format.js';
 export { regexProblems } from './regex.js';
-export { parseCondition, evalCondition, satisfiability, ConditionSyntaxError } from './condition.js';
+export { evalCondition, hasPositiveTerm, negatedOnly, satisfiability } from '../condition-analysis.js';

@@ -7,12 +7,12 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { eventTypeByName } from '@nightjar/core';
-import { parseTimespan } from '@nightjar/rules';
 import { BriefEventError, expandBriefEvents } from '../tester/brief.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
 import type { DiagLike, DocLike } from '../tester/types.js';
 import { CHECKS_BY_ID, type Severity } from './checks.js';
-import { ConditionSyntaxError, type CondNode, expandPattern, hasPositiveTerm, parseCondition, referencedIds, satisfiability } from './condition.js';
+import { ConditionSyntaxError, type ConditionAst, expandPattern, parseConditionSyntax, parseTimespan } from '@nightjar/rules';
+import { hasPositiveTerm, referencedIds, satisfiability } from '../condition-analysis.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor } from './config.js';
 import { checkNativePath } from './fields.js';
 import { regexProblems } from './regex.js';
@@ -250,25 +250,25 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
       c.add(doc, 'nj/schema', 'condition must be a string or a list of strings', path);
       continue;
     }
-    let ast: CondNode;
+    let ast: ConditionAst;
     try {
-      ast = parseCondition(src);
+      ast = parseConditionSyntax(src);
     } catch (err) {
       if (err instanceof ConditionSyntaxError) {
         parsedAll = false;
-        c.add(doc, 'nj/condition-syntax', `condition "${clip(src)}": ${err.message} (at column ${err.pos + 1})`, path);
+        c.add(doc, 'nj/condition-syntax', `condition "${clip(src)}": ${err.reason} (at column ${err.start + 1})`, path);
         continue;
       }
       throw err;
     }
     for (const ref of referencedIds(ast)) {
-      if (ref.t === 'id') {
+      if (ref.type === 'ref') {
         if (!names.includes(ref.name)) c.add(doc, 'nj/dangling-condition', `condition names '${ref.name}', which the detection does not define (defined: ${names.join(', ') || 'none'})`, path);
         used.add(ref.name);
-      } else if (ref.t === 'of') {
+      } else {
         const m = expandPattern(ref.pattern, names);
-        if (ref.pattern === 'them' && ref.q === 'all') c.add(doc, 'nj/all-of-them', "'all of them' is discouraged: name the selections ('all of selection_*')", path);
-        if (m.length === 0 && ref.pattern !== 'them') c.add(doc, 'nj/empty-of-pattern', `'${ref.q === 'all' ? 'all' : '1'} of ${ref.pattern}' matches no search identifier and is dropped`, path);
+        if (ref.pattern === 'them' && ref.quantifier === 'all') c.add(doc, 'nj/all-of-them', "'all of them' is discouraged: name the selections ('all of selection_*')", path);
+        if (m.length === 0 && ref.pattern !== 'them') c.add(doc, 'nj/empty-of-pattern', `'${ref.quantifier === 'all' ? 'all' : '1'} of ${ref.pattern}' matches no search identifier and is dropped`, path);
         for (const x of m) used.add(x);
       }
     }

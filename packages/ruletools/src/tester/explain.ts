@@ -7,10 +7,10 @@
  */
 import { Engine } from '@nightjar/core';
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, NightjarEvent } from '@nightjar/core';
-import { compileDetection, resolveField } from '@nightjar/rules';
+import { type ConditionAst, compileDetection, parseConditionSyntax, resolveField } from '@nightjar/rules';
 import { processOfEvent, tokenEntityId } from '@nightjar/core';
 import type { EsProcess, EvalContext } from '@nightjar/core';
-import { type CondNode, evalCondition, parseCondition } from '../lint/condition.js';
+import { evalCondition } from '../condition-analysis.js';
 import type { DocLike } from './types.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,14 +85,14 @@ export function hitsByRule(rules: readonly CompiledRule[], events: readonly Nigh
   return hits;
 }
 
-function conditionsOf(detection: Record<string, unknown>): { src: string; ast: CondNode }[] {
+function conditionsOf(detection: Record<string, unknown>): { src: string; ast: ConditionAst }[] {
   const c = detection.condition;
   const list = Array.isArray(c) ? c : [c];
-  const out: { src: string; ast: CondNode }[] = [];
+  const out: { src: string; ast: ConditionAst }[] = [];
   for (const s of list) {
     if (typeof s !== 'string') continue;
     try {
-      out.push({ src: s, ast: parseCondition(s) });
+      out.push({ src: s, ast: parseConditionSyntax(s) });
     } catch {
       /* the loader reports syntax errors; nothing to explain with */
     }

@@ -10,7 +10,8 @@ import { BriefEventError } from './brief.js';
 import { TEST_ENGINE_OPTIONS, explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
 import { eventsFromBrief, readFixture } from './fixtures.js';
 import { parseTestSpecs, rawTests } from './specs.js';
-import { negatedOnly, parseCondition } from '../lint/condition.js';
+import { parseConditionSyntax } from '@nightjar/rules';
+import { negatedOnly } from '../condition-analysis.js';
 import { withoutConfigFiles } from '../lint/run.js';
 import type { CaseResult, CoverageReport, DocLike, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
 
@@ -150,7 +151,7 @@ function unexercisedSelections(doc: DocLike, target: CompiledRule, positive: Nig
   const filters = new Set<string>();
   for (const c of conds) {
     try {
-      for (const n of negatedOnly(parseCondition(c), names)) filters.add(n);
+      for (const n of negatedOnly(parseConditionSyntax(c), names)) filters.add(n);
     } catch {
       /* syntax errors are the loader's to report */
     }
