@@ -53,7 +53,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: lint.LintInput;
     try {
-      loaded = (await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs })) as unknown as lint.LintInput;
+      loaded = await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs });
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });

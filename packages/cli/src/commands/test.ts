@@ -49,7 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: tester.LoadedRules;
     try {
-      loaded = (await loadRuleFiles(paths, {})) as unknown as tester.LoadedRules;
+      loaded = await loadRuleFiles(paths, {});
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });

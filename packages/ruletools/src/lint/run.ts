@@ -9,9 +9,8 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { eventTypeByName } from '@nightjar/core';
 import { BriefEventError, expandBriefEvents } from '../tester/brief.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
-import type { DiagLike, DocLike } from '../tester/types.js';
 import { CHECKS_BY_ID, type Severity } from './checks.js';
-import { ConditionSyntaxError, type ConditionAst, expandPattern, parseConditionSyntax, parseTimespan } from '@nightjar/rules';
+import { ConditionSyntaxError, type ConditionAst, expandPattern, parseConditionSyntax, parseTimespan, type LoadResult, type RuleDocument } from '@nightjar/rules';
 import { hasPositiveTerm, referencedIds, satisfiability } from '../condition-analysis.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor } from './config.js';
 import { checkNativePath } from './fields.js';
@@ -78,8 +77,8 @@ function levenshtein(a: string, b: string): number {
 class Collector {
   readonly findings: Finding[] = [];
   constructor(readonly cfg: LintConfig) {}
-  add(doc: DocLike | { file: string }, checkId: string, message: string, path: Path, extra: { line?: number; col?: number; loaderCode?: string; loaderSeverity?: 'error' | 'warning' } = {}): void {
-    const d = doc as DocLike;
+  add(doc: RuleDocument | { file: string }, checkId: string, message: string, path: Path, extra: { line?: number; col?: number; loaderCode?: string; loaderSeverity?: 'error' | 'warning' } = {}): void {
+    const d = doc as RuleDocument;
     const data = isObj(d.data) ? d.data : {};
     const ruleId = d.id ?? str(data.id);
     const ruleTitle = d.title ?? str(data.title);
@@ -121,7 +120,7 @@ interface SelInfo {
   always: boolean;
 }
 
-function lintItems(c: Collector, doc: DocLike, selName: string, sel: unknown, types: readonly string[] | null, nativeRule: boolean): SelInfo {
+function lintItems(c: Collector, doc: RuleDocument, selName: string, sel: unknown, types: readonly string[] | null, nativeRule: boolean): SelInfo {
   const info: SelInfo = { name: selName, never: false, always: false };
   const base: Path = ['detection', selName];
   const maps: { m: Record<string, unknown>; path: Path }[] = [];
@@ -198,7 +197,7 @@ function conditionList(det: Record<string, unknown>): { src: string; path: Path 
   return [{ src: c as string, path: ['detection', 'condition'] }];
 }
 
-function docTypes(doc: DocLike, ls: Record<string, unknown>): readonly string[] | null {
+function docTypes(doc: RuleDocument, ls: Record<string, unknown>): readonly string[] | null {
   const compiled = doc.compiled;
   if (compiled && compiled.kind === 'detection') return compiled.eventTypes;
   // Fallback when the rule did not compile: the native category, else unknown (null).
@@ -207,7 +206,7 @@ function docTypes(doc: DocLike, ls: Record<string, unknown>): readonly string[] 
   return null;
 }
 
-function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>): void {
+function lintDetection(c: Collector, doc: RuleDocument, data: Record<string, unknown>): void {
   const ls = isObj(data.logsource) ? data.logsource : undefined;
   const det = isObj(data.detection) ? data.detection : undefined;
   if (data.title === undefined) c.add(doc, 'nj/schema', "missing required key 'title'", []);
@@ -286,7 +285,7 @@ function lintDetection(c: Collector, doc: DocLike, data: Record<string, unknown>
   if (parsedAll) for (const n of names) if (!used.has(n)) c.add(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, ['detection', n]);
 }
 
-function lintCorrelation(c: Collector, doc: DocLike, data: Record<string, unknown>, known: Set<string>): void {
+function lintCorrelation(c: Collector, doc: RuleDocument, data: Record<string, unknown>, known: Set<string>): void {
   if (typeof data.title !== 'string' || data.title.trim() === '') c.add(doc, 'nj/schema', "missing required key 'title'", []);
   const corr = data.correlation;
   if (!isObj(corr)) {
@@ -325,7 +324,7 @@ function lintCorrelation(c: Collector, doc: DocLike, data: Record<string, unknow
   if (type?.startsWith('value_') && (!isObj(corr.condition) || corr.condition.field === undefined) && corr.field === undefined) c.add(doc, 'nj/schema', `a ${type} correlation needs condition.field`, ['correlation', 'condition']);
 }
 
-function lintMeta(c: Collector, doc: DocLike, data: Record<string, unknown>, correlation: boolean): void {
+function lintMeta(c: Collector, doc: RuleDocument, data: Record<string, unknown>, correlation: boolean): void {
   for (const k of Object.keys(data)) {
     if (RULE_KEYS.includes(k)) continue;
     const near = RULE_KEYS.find((s) => levenshtein(k.toLowerCase(), s) <= (s.length > 5 ? 2 : 1));
@@ -373,7 +372,7 @@ function lintMeta(c: Collector, doc: DocLike, data: Record<string, unknown>, cor
   }
 }
 
-function lintTests(c: Collector, doc: DocLike, data: Record<string, unknown>, testedViaCorrelation: ReadonlySet<string>): void {
+function lintTests(c: Collector, doc: RuleDocument, data: Record<string, unknown>, testedViaCorrelation: ReadonlySet<string>): void {
   const raw = doc.tests ?? rawTests(data);
   // A correlation's base rules are tested through the correlation's document (DESIGN.md).
   const referenced = [data.id, data.name].some((k) => typeof k === 'string' && testedViaCorrelation.has(k));
@@ -408,15 +407,13 @@ function lintTests(c: Collector, doc: DocLike, data: Record<string, unknown>, te
 }
 
 /** Where another document is, as seen from `from`: its document number in the same file, else a relative path. */
-function where(other: DocLike, from: DocLike): string {
+function where(other: RuleDocument, from: RuleDocument): string {
   if (other.file === from.file) return `document ${other.index + 1} of this file`;
   return relative(dirname(from.file), other.file) || other.file;
 }
 
-export interface LintInput {
-  readonly documents: readonly DocLike[];
-  readonly diagnostics: readonly DiagLike[];
-}
+/** What the linter reads: the loader's lenient result (`loadRuleFiles`, `parseRuleText`); the compiled ruleset is not needed. */
+export type LintInput = Pick<LoadResult, 'documents' | 'diagnostics'>;
 
 /** The config file sits in the rule repository and the loader reads every *.yaml; it is not a rule. */
 export function withoutConfigFiles<T extends LintInput>(input: T): T {
@@ -459,8 +456,8 @@ export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CON
     }
   }
   // Across documents: duplicate ids and titles.
-  const byId = new Map<string, DocLike[]>();
-  const byTitle = new Map<string, DocLike[]>();
+  const byId = new Map<string, RuleDocument[]>();
+  const byTitle = new Map<string, RuleDocument[]>();
   for (const d of input.documents) {
     if (!isObj(d.data) || d.kind === 'filter') continue;
     if (typeof d.data.id === 'string') byId.set(d.data.id, [...(byId.get(d.data.id) ?? []), d]);
