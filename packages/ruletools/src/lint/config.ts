@@ -17,7 +17,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { NightjarError } from '@nightjar/core';
-import { CHECKS_BY_ID, type Severity } from './checks.js';
+import { CHECKS_BY_ID, type Severity } from './catalog.js';
 
 export type Level = Severity | 'off';
 

@@ -1,8 +1,8 @@
 /** Lint formatters (eslint's contract: results in, string out, no I/O). */
 import path from 'node:path';
 import { type Style, safe, shortPath } from '../text.js';
-import { CHECKS } from './checks.js';
-import type { Finding, LintResult } from './run.js';
+import { CHECKS } from './catalog.js';
+import type { Finding, LintResult } from './findings.js';
 
 export const DOCS_URL = 'https://github.com/nightjar/nightjar/blob/main/packages/cli/docs/lint.md';
 export const docAnchor = (id: string) => `${DOCS_URL}#${id.replace('/', '')}`;

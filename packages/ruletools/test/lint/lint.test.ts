@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles } from '@nightjar/rules';
-import { CHECKS } from '../../src/lint/checks.js';
+import { CHECKS } from '../../src/lint/catalog.js';
 import { DEFAULT_CONFIG, parseLintConfig, readLintConfig } from '../../src/lint/config.js';
 import { lintDocuments, type LintInput } from '../../src/lint/run.js';
 
