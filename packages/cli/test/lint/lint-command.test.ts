@@ -10,7 +10,7 @@ import { run } from '../../src/commands/lint.js';
 import { main } from '../../src/main.js';
 import type { CliIO } from '../../src/io.js';
 
-const { CHECKS } = lint;
+const { CHECKS, LOADER_CHECKS } = lint;
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The linter's own seeded rules (one bad file per check) live with the linter; paths print relative to there.
 const here = path.join(cliDir, '../ruletools/test/lint');
@@ -95,6 +95,13 @@ describe('docs/lint.md', () => {
       if (c.id !== 'nj/internal') expect(section, c.id).toMatch(/Bad:[\s\S]*```yaml[\s\S]*Good:[\s\S]*```yaml/);
       // The documented severity and description are the code's (docs regenerated when a check changes).
       expect(section, c.id).toContain(`**${c.severity}** — ${c.description}`);
+    }
+  });
+  it('lists every loader code under the check it is reported as', () => {
+    for (const [code, check] of Object.entries(LOADER_CHECKS)) {
+      const start = doc.indexOf(`### \`${check}\``);
+      const section = doc.slice(start, doc.indexOf('\n### ', start + 5) >>> 0 || undefined);
+      expect(section, code).toMatch(new RegExp(`Loader codes reported under this check: .*\`${code}\``));
     }
   });
   it('has a GitHub Actions workflow using lint and test', () => {
