@@ -17,6 +17,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { NightjarError } from '@nightjar/core';
+import { CONFIG_FILE } from '../rule-input.js';
 import { CHECKS_BY_ID, type Severity } from './catalog.js';
 
 export type Level = Severity | 'off';
@@ -38,7 +39,6 @@ export class LintConfigError extends NightjarError {
   }
 }
 
-export const CONFIG_FILE = 'nightjar.config.yaml';
 
 export const DEFAULT_CONFIG: LintConfig = {
   checks: new Map(),

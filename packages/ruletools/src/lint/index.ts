@@ -1,7 +1,8 @@
 /** The rule linter (`nightjar lint`), exported for reuse (editors, CI scripts). */
 export { CHECKS, CHECKS_BY_ID, LOADER_CHECKS, isCheckId } from './catalog.js';
 export type { CheckId, CheckMeta, Severity } from './catalog.js';
-export { CONFIG_FILE, DEFAULT_CONFIG, LintConfigError, findLintConfig, parseLintConfig, readLintConfig } from './config.js';
+export { CONFIG_FILE } from '../rule-input.js';
+export { DEFAULT_CONFIG, LintConfigError, findLintConfig, parseLintConfig, readLintConfig } from './config.js';
 export type { LintConfig, Level } from './config.js';
 export { lintDocuments } from './run.js';
 export type { LintInput } from './run.js';

@@ -4,8 +4,8 @@
  * detection, correlation, filter, metadata, and the `tests:` key), then the loader's diagnostics
  * join the findings under the checks their codes map to (catalog.ts).
  */
-import { basename } from 'node:path';
-import type { LoadResult, RuleDocument } from '@nightjar/rules';
+import type { RuleDocument } from '@nightjar/rules';
+import { type RuleInput, withoutConfigFiles } from '../rule-input.js';
 import { lintCorrelation } from './checks/correlation.js';
 import { lintDetection } from './checks/detection.js';
 import { lintFilter } from './checks/filter.js';
@@ -13,19 +13,12 @@ import { lintDuplicates, lintMeta } from './checks/metadata.js';
 import { lintTests } from './checks/tests.js';
 import { rawTests } from '../tester/specs.js';
 import { type CheckId, LOADER_CHECKS } from './catalog.js';
-import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from './config.js';
+import { DEFAULT_CONFIG, type LintConfig } from './config.js';
 import { isObj } from './data.js';
 import { type LintResult, Reporter } from './findings.js';
 
 /** What the linter reads: the loader's lenient result (`loadRuleFiles`, `parseRuleText`); the compiled ruleset is not needed. */
-export type LintInput = Pick<LoadResult, 'documents' | 'diagnostics'>;
-
-/** The config file sits in the rule repository and the loader reads every *.yaml; it is not a rule. */
-export function withoutConfigFiles<T extends LintInput>(input: T): T {
-  const isCfg = (f: string) => basename(f) === CONFIG_FILE;
-  if (!input.documents.some((d) => isCfg(d.file)) && !input.diagnostics.some((d) => isCfg(d.file))) return input;
-  return { ...input, documents: input.documents.filter((d) => !isCfg(d.file)), diagnostics: input.diagnostics.filter((d) => !isCfg(d.file)) };
-}
+export type LintInput = RuleInput;
 
 function lintDocument(c: Reporter, doc: RuleDocument, data: Record<string, unknown>, known: ReadonlySet<string>, testedViaCorrelation: ReadonlySet<string>): void {
   if (doc.kind === 'correlation' || isObj(data.correlation)) {

@@ -12,7 +12,7 @@ import { eventsFromBrief, readFixture } from './fixtures.js';
 import { parseTestSpecs, rawTests } from './specs.js';
 import { type RuleDocument, parseConditionSyntax } from '@nightjar/rules';
 import { negatedOnly } from '../condition-analysis.js';
-import { withoutConfigFiles } from '../lint/run.js';
+import { withoutConfigFiles } from '../rule-input.js';
 import type { CaseResult, CoverageReport, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
 
 export interface RunTestsOptions {
