@@ -46,7 +46,7 @@ const ALL = [
   c('unknown-modifier', 'error', 'A value modifier Sigma does not define (or a misspelling such as `contain`).'),
   c('all-modifier', 'error', "`|all` on plain equality with several different values can never match (a field cannot equal two values); `windash|all` likewise.", 'invalid_modifier_combinations'),
   c('all-single-value', 'warning', '`|all` with a single value does nothing (the spec forbids it).', 'sigmahq_invalid_all_modifier'),
-  c('modifier-combination', 'warning', 'Modifiers that do not combine: a repeated modifier, base64offset without contains, exists with other modifiers, re/cidr not first.', 'invalid_modifier_combinations'),
+  c('modifier-combination', 'warning', 'Modifiers that do not combine (every rule the compiler applies, all reported at once): a repeated modifier, exists with other modifiers, re/cidr not first, a regex flag without re, two comparisons or time parts; and base64offset without contains.', 'invalid_modifier_combinations'),
   c('null-in-list', 'warning', 'null inside a value list (the spec wants a separate, negated selection).'),
   c('double-wildcard', 'info', "A value with '**' (same as '*', usually a typo).", 'double_wildcard'),
   c('wildcard-instead-of-modifier', 'info', "A value written '*x*', 'x*' or '*x' where contains/startswith/endswith says it clearly.", 'wildcards_instead_of_modifiers'),

@@ -86,3 +86,22 @@ ${HEAD('0002')}correlation:
     expect(mods[0]!.message).toContain("did you mean 'endswith'");
   });
 });
+
+describe('nj/modifier-combination uses the compiler\'s rules', () => {
+  it('reports every bad combination of a rule, where the compiler stops at the first', () => {
+    const text = `${HEAD('0001')}logsource: { product: macos, category: process_creation }
+detection:
+  selection:
+    CommandLine|i: curl
+    ProcessId|gt|lt: 5
+  condition: selection
+`;
+    const loaded = parseRuleText(text, '/virtual/mods.yml');
+    expect(loaded.diagnostics.filter((d) => d.code === 'NJ_MODIFIER_COMBINATION')).toHaveLength(1);
+    const msgs = lintDocuments(loaded).findings.filter((f) => f.checkId === 'nj/modifier-combination').map((f) => f.message);
+    expect(msgs).toEqual([
+      "'i' is a regex flag and needs 're' before it in 'CommandLine|i'",
+      "only one of lt/lte/gt/gte may be used (got gt, lt) in 'ProcessId|gt|lt'",
+    ]);
+  });
+});

@@ -4,7 +4,7 @@
  * is still checked as far as it can be; the condition is parsed by the rules package's parser.
  */
 import { eventTypeByName } from '@nightjar/core';
-import { ConditionSyntaxError, type ConditionAst, KNOWN_MODIFIERS, type RuleDocument, expandPattern, parseConditionSyntax } from '@nightjar/rules';
+import { ConditionSyntaxError, type ConditionAst, KNOWN_MODIFIERS, type RuleDocument, expandPattern, modifierCombinationProblems, parseConditionSyntax } from '@nightjar/rules';
 import { hasPositiveTerm, referencedIds, satisfiability } from '../../condition-analysis.js';
 import { compareVersions } from '../config.js';
 import { clip, isObj, type Path, str, valuesOf } from '../data.js';
@@ -44,15 +44,14 @@ function lintItems(c: Reporter, doc: RuleDocument, selName: string, sel: unknown
       const { field, mods } = splitKey(key);
       const vals = valuesOf(raw);
       // Modifiers.
-      const seen = new Set<string>();
       for (const mod of mods) {
         if (!MODIFIERS.has(mod)) c.report(doc, 'nj/unknown-modifier', `unknown modifier '${mod}' in '${key}'${SUGGEST[mod] ? ` (did you mean '${SUGGEST[mod]}'?)` : ''}`, p);
-        else if (seen.has(mod)) c.report(doc, 'nj/modifier-combination', `modifier '${mod}' is repeated in '${key}'`, p);
-        seen.add(mod);
       }
+      const seen = new Set(mods);
+      // The compiler's own combination rules, every problem (the compiler stops at the first).
+      for (const problem of modifierCombinationProblems(mods.filter((m) => MODIFIERS.has(m)), field)) c.report(doc, 'nj/modifier-combination', `${problem} in '${key}'`, p);
+      // Legal for the compiler, but the encoded value then has to be the whole field.
       if (seen.has('base64offset') && !seen.has('contains')) c.report(doc, 'nj/modifier-combination', `'${key}': base64offset needs contains (the encoded value sits inside a longer string)`, p);
-      if (seen.has('exists') && mods.length > 1) c.report(doc, 'nj/modifier-combination', `'${key}': exists cannot be combined with other modifiers`, p);
-      for (const first of ['re', 'cidr']) if (seen.has(first) && mods[0] !== first) c.report(doc, 'nj/modifier-combination', `'${key}': ${first} must be the first modifier`, p);
       const distinct = new Set(vals.map((v) => (typeof v === 'string' ? v.toLowerCase() : JSON.stringify(v))));
       if (seen.has('all')) {
         if (vals.length <= 1) c.report(doc, 'nj/all-single-value', `'${key}' uses |all with a single value; |all joins a list with AND`, p);
