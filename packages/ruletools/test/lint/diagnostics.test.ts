@@ -105,3 +105,36 @@ detection:
     ]);
   });
 });
+
+describe('filter documents', () => {
+  const RULE = `${HEAD('0001', 'name: base_curl\n')}${CURL}`;
+  const filter = (body: string) => `${RULE}---
+title: quiet curl
+id: 7b1e5c2a-0000-4000-8000-000000000099
+logsource: { product: macos, category: process_creation }
+filter:
+  rules: [base_curl]
+${body}`;
+  it('a filter\'s selections and condition are checked like a detection\'s', () => {
+    const text = filter(`  selection:
+    Image|endwith: /curl
+  unused:
+    Image: /bin/sh
+  condition: not selection and not nope
+`);
+    const r = lintDocuments(parseRuleText(text, '/virtual/filter.yml'));
+    const got = r.findings.filter((f) => f.line > 16).map((f) => [f.checkId, f.message]);
+    expect(got).toEqual(expect.arrayContaining([
+      ['nj/unknown-modifier', "unknown modifier 'endwith' in 'Image|endwith' (did you mean 'endswith'?)"],
+      ['nj/dangling-condition', "condition names 'nope', which the filter does not define (defined: selection, unused)"],
+      ['nj/dangling-detection', "search identifier 'unused' is not used by the condition"],
+    ]));
+  });
+  it('a negated filter condition is normal: no negation-only or rule-level findings', () => {
+    const r = lintDocuments(parseRuleText(filter(`  selection:
+    Image|endswith: /bin/curl
+  condition: not selection
+`), '/virtual/filter.yml'));
+    expect(r.findings).toEqual([]);
+  });
+});

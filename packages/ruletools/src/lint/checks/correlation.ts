@@ -3,19 +3,13 @@ import { type RuleDocument, parseTimespan } from '@nightjar/rules';
 import { isObj, str } from '../data.js';
 import type { Reporter } from '../findings.js';
 
-const CORR_TYPES = new Set(['event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile', 'value_median']);
-
 export function lintCorrelation(c: Reporter, doc: RuleDocument, data: Record<string, unknown>, known: ReadonlySet<string>): void {
-  if (typeof data.title !== 'string' || data.title.trim() === '') c.report(doc, 'nj/schema', "missing required key 'title'", []);
+  // The shape (title, a correlation mapping, its type, rules and timespan keys) is the loader's JSON
+  // Schema's to report (nj/schema); these checks read what is there.
   const corr = data.correlation;
-  if (!isObj(corr)) {
-    c.report(doc, 'nj/schema', "'correlation' must be a mapping with type, rules, timespan", ['correlation']);
-    return;
-  }
+  if (!isObj(corr)) return;
   const type = str(corr.type);
-  if (!type || !CORR_TYPES.has(type)) c.report(doc, 'nj/schema', `correlation type ${JSON.stringify(corr.type)} is not one of ${[...CORR_TYPES].join(', ')}`, ['correlation', 'type']);
   const rules = corr.rules;
-  if (rules !== undefined && !Array.isArray(rules) && typeof rules !== 'string') c.report(doc, 'nj/schema', "correlation 'rules' must be a list of rule ids or names", ['correlation', 'rules']);
   const list = Array.isArray(rules) ? rules : typeof rules === 'string' ? [rules] : [];
   list.forEach((r, i) => {
     if (typeof r !== 'string' || !known.has(r)) c.report(doc, 'nj/correlation-unknown-rule', `correlation references '${String(r)}', which is not a loaded rule id or name`, ['correlation', 'rules', Array.isArray(rules) ? i : 0].slice(0, Array.isArray(rules) ? 3 : 2));
@@ -31,8 +25,7 @@ export function lintCorrelation(c: Reporter, doc: RuleDocument, data: Record<str
     }
   });
   const ts = corr.timespan;
-  if (ts === undefined) c.report(doc, 'nj/schema', "correlation needs a 'timespan' (e.g. 5m)", ['correlation']);
-  else {
+  if (ts !== undefined) {
     // The loader's parser, so lint and engine agree on what a timespan is (pySigma's units too).
     const parsed = parseTimespan(typeof ts === 'number' ? String(ts) : ts);
     const us = 'us' in parsed ? parsed.us : undefined;

@@ -30,9 +30,9 @@ interface SelInfo {
   always: boolean;
 }
 
-function lintItems(c: Reporter, doc: RuleDocument, selName: string, sel: unknown, types: readonly string[] | null, nativeRule: boolean): SelInfo {
+function lintItems(c: Reporter, doc: RuleDocument, at: SearchBlock, selName: string, sel: unknown, types: readonly string[] | null, nativeRule: boolean): SelInfo {
   const info: SelInfo = { name: selName, never: false, always: false };
-  const base: Path = ['detection', selName];
+  const base: Path = [at, selName];
   const maps: { m: Record<string, unknown>; path: Path }[] = [];
   if (isObj(sel)) maps.push({ m: sel, path: base });
   else if (Array.isArray(sel)) sel.forEach((x, i) => isObj(x) && maps.push({ m: x, path: [...base, i] }));
@@ -100,13 +100,14 @@ function lintItems(c: Reporter, doc: RuleDocument, selName: string, sel: unknown
   return info;
 }
 
-function conditionList(det: Record<string, unknown>): { src: string; path: Path }[] {
-  const c = det.condition;
-  if (Array.isArray(c)) return c.map((s, i) => ({ src: s as string, path: ['detection', 'condition', i] }));
-  return [{ src: c as string, path: ['detection', 'condition'] }];
+function conditionList(block: Record<string, unknown>, at: SearchBlock): { src: string; path: Path }[] {
+  const c = block.condition;
+  if (Array.isArray(c)) return c.map((s, i) => ({ src: s as string, path: [at, 'condition', i] }));
+  return [{ src: c as string, path: [at, 'condition'] }];
 }
 
-function docTypes(doc: RuleDocument, ls: Record<string, unknown>): readonly string[] | null {
+/** The event types a document reads: the compiled rule's, else its native category's; null when any. */
+export function docTypes(doc: RuleDocument, ls: Record<string, unknown>): readonly string[] | null {
   const compiled = doc.compiled;
   if (compiled && compiled.kind === 'detection') return compiled.eventTypes;
   // Fallback when the rule did not compile: the native category, else unknown (null).
@@ -118,18 +119,9 @@ function docTypes(doc: RuleDocument, ls: Record<string, unknown>): readonly stri
 export function lintDetection(c: Reporter, doc: RuleDocument, data: Record<string, unknown>): void {
   const ls = isObj(data.logsource) ? data.logsource : undefined;
   const det = isObj(data.detection) ? data.detection : undefined;
-  if (data.title === undefined) c.report(doc, 'nj/schema', "missing required key 'title'", []);
-  else if (typeof data.title !== 'string' || data.title.trim() === '') c.report(doc, 'nj/schema', "'title' must be a non-empty string", ['title']);
-  else if (data.title.length > 256) c.report(doc, 'nj/schema', `'title' is ${data.title.length} characters (Sigma allows 256)`, ['title']);
-  if (!ls) c.report(doc, 'nj/schema', data.logsource === undefined ? "missing required key 'logsource'" : "'logsource' must be a mapping", data.logsource === undefined ? [] : ['logsource']);
-  if (!det) {
-    c.report(doc, 'nj/schema', data.detection === undefined ? "missing required key 'detection'" : "'detection' must be a mapping", data.detection === undefined ? [] : ['detection']);
-    return;
-  }
-  if (det.condition === undefined) {
-    c.report(doc, 'nj/schema', "detection has no 'condition'", ['detection']);
-    return;
-  }
+  // A missing or malformed title, logsource, detection or condition is the loader's (its JSON Schema
+  // reports nj/schema); without a detection and a condition there is nothing more to check here.
+  if (!det || det.condition === undefined) return;
   const types = ls ? docTypes(doc, ls) : null;
   // An unknown category gives no types; field checks then judge paths without a type.
   const fieldTypes = types && types.length === 0 ? null : types;
@@ -148,12 +140,43 @@ export function lintDetection(c: Reporter, doc: RuleDocument, data: Record<strin
       else if (types.length > c.cfg.maxEventTypes) c.report(doc, 'nj/too-many-event-types', `the rule matches ${types.length} event types (limit ${c.cfg.maxEventTypes})`, ['logsource']);
     }
   }
-  const names = Object.keys(det).filter((k) => k !== 'condition');
+  lintSearches(c, doc, det, 'detection', fieldTypes, native, (src, path, ast, names, sels) => {
+    if (!hasPositiveTerm(ast)) c.report(doc, 'nj/negation-only-condition', `condition "${clip(src)}" has no positive term: it matches every event of the rule's types except the excluded ones`, path);
+    const fixed = new Map<string, boolean>();
+    for (const s of sels.values()) {
+      if (s.never) fixed.set(s.name, false);
+      else if (s.always) fixed.set(s.name, true);
+    }
+    const sat = satisfiability(ast, names, fixed);
+    if (sat && !sat.canBeTrue) c.report(doc, 'nj/unreachable-condition', `condition "${clip(src)}" can never be true${[...fixed].some(([, v]) => !v) ? ` (selection(s) ${[...fixed].filter(([, v]) => !v).map(([k]) => k).join(', ')} can never match)` : ''}`, path);
+    else if (sat && !sat.canBeFalse) c.report(doc, 'nj/always-true-condition', `condition "${clip(src)}" is true for every event of the rule's types${[...fixed].some(([, v]) => v) ? ` (selection(s) ${[...fixed].filter(([, v]) => v).map(([k]) => k).join(', ')} match anything)` : ''}`, path);
+  });
+}
+
+/** Where search identifiers and their condition live: a rule's `detection`, a filter's `filter`. */
+export type SearchBlock = 'detection' | 'filter';
+
+/**
+ * The search identifiers of a block (their items: modifiers, values, regexes, fields) and its
+ * condition (syntax, names it uses, identifiers it does not). `analyse` gets each condition that
+ * parses, for what depends on the block's meaning.
+ */
+export function lintSearches(
+  c: Reporter,
+  doc: RuleDocument,
+  block: Record<string, unknown>,
+  at: SearchBlock,
+  fieldTypes: readonly string[] | null,
+  native: boolean,
+  analyse?: (src: string, path: Path, ast: ConditionAst, names: readonly string[], sels: ReadonlyMap<string, SelInfo>) => void,
+  skip: readonly string[] = [],
+): void {
+  const names = Object.keys(block).filter((k) => k !== 'condition' && !skip.includes(k));
   const sels = new Map<string, SelInfo>();
-  for (const n of names) sels.set(n, lintItems(c, doc, n, det[n], fieldTypes, native));
+  for (const n of names) sels.set(n, lintItems(c, doc, at, n, block[n], fieldTypes, native));
   const used = new Set<string>();
   let parsedAll = true;
-  for (const { src, path } of conditionList(det)) {
+  for (const { src, path } of conditionList(block, at)) {
     if (typeof src !== 'string') {
       c.report(doc, 'nj/schema', 'condition must be a string or a list of strings', path);
       continue;
@@ -171,7 +194,7 @@ export function lintDetection(c: Reporter, doc: RuleDocument, data: Record<strin
     }
     for (const ref of referencedIds(ast)) {
       if (ref.type === 'ref') {
-        if (!names.includes(ref.name)) c.report(doc, 'nj/dangling-condition', `condition names '${ref.name}', which the detection does not define (defined: ${names.join(', ') || 'none'})`, path);
+        if (!names.includes(ref.name)) c.report(doc, 'nj/dangling-condition', `condition names '${ref.name}', which the ${at} does not define (defined: ${names.join(', ') || 'none'})`, path);
         used.add(ref.name);
       } else {
         const m = expandPattern(ref.pattern, names);
@@ -180,16 +203,8 @@ export function lintDetection(c: Reporter, doc: RuleDocument, data: Record<strin
         for (const x of m) used.add(x);
       }
     }
-    if (!hasPositiveTerm(ast)) c.report(doc, 'nj/negation-only-condition', `condition "${clip(src)}" has no positive term: it matches every event of the rule's types except the excluded ones`, path);
-    const fixed = new Map<string, boolean>();
-    for (const s of sels.values()) {
-      if (s.never) fixed.set(s.name, false);
-      else if (s.always) fixed.set(s.name, true);
-    }
-    const sat = satisfiability(ast, names, fixed);
-    if (sat && !sat.canBeTrue) c.report(doc, 'nj/unreachable-condition', `condition "${clip(src)}" can never be true${[...fixed].some(([, v]) => !v) ? ` (selection(s) ${[...fixed].filter(([, v]) => !v).map(([k]) => k).join(', ')} can never match)` : ''}`, path);
-    else if (sat && !sat.canBeFalse) c.report(doc, 'nj/always-true-condition', `condition "${clip(src)}" is true for every event of the rule's types${[...fixed].some(([, v]) => v) ? ` (selection(s) ${[...fixed].filter(([, v]) => v).map(([k]) => k).join(', ')} match anything)` : ''}`, path);
+    analyse?.(src, path, ast, names, sels);
   }
   // Without a parsed condition, "unused" would only repeat the syntax error.
-  if (parsedAll) for (const n of names) if (!used.has(n)) c.report(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, ['detection', n]);
+  if (parsedAll) for (const n of names) if (!used.has(n)) c.report(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, [at, n]);
 }

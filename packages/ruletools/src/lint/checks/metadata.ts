@@ -5,8 +5,6 @@ import { isObj } from '../data.js';
 import type { Reporter } from '../findings.js';
 
 const RULE_KEYS = ['title', 'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'author', 'references', 'date', 'modified', 'logsource', 'detection', 'fields', 'falsepositives', 'level', 'tags', 'scope', 'tests', 'nightjar', 'correlation', 'filter', 'generate', 'action'];
-const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
-const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -26,8 +24,6 @@ export function lintMeta(c: Reporter, doc: RuleDocument, data: Record<string, un
   }
   if (data.id === undefined) c.report(doc, 'nj/missing-id', 'the rule has no id (add a UUIDv4)', []);
   else if (typeof data.id !== 'string' || !UUID.test(data.id)) c.report(doc, 'nj/invalid-id', `id ${JSON.stringify(data.id)} is not a UUID`, ['id']);
-  if (data.level !== undefined && (typeof data.level !== 'string' || !LEVELS.has(data.level))) c.report(doc, 'nj/schema', `level ${JSON.stringify(data.level)} is not one of ${[...LEVELS].join(', ')}`, ['level']);
-  if (data.status !== undefined && (typeof data.status !== 'string' || !STATUSES.has(data.status))) c.report(doc, 'nj/schema', `status ${JSON.stringify(data.status)} is not one of ${[...STATUSES].join(', ')}`, ['status']);
   const missing = (correlation ? ['description', 'level'] : ['description', 'author', 'date', 'level', 'status']).filter((k) => data[k] === undefined);
   if (missing.length) c.report(doc, 'nj/missing-metadata', `missing recommended metadata: ${missing.join(', ')}`, []);
   for (const k of ['date', 'modified']) {
@@ -42,27 +38,25 @@ export function lintMeta(c: Reporter, doc: RuleDocument, data: Record<string, un
       seen.add(r);
     });
   }
-  if (data.tags !== undefined) {
-    if (!Array.isArray(data.tags)) c.report(doc, 'nj/schema', "'tags' must be a list", ['tags']);
-    else {
-      const seen = new Set<string>();
-      data.tags.forEach((t, i) => {
-        const p = ['tags', i];
-        if (typeof t !== 'string') return c.report(doc, 'nj/tag-format', `tag ${JSON.stringify(t)} is not a string`, p);
-        if (seen.has(t)) c.report(doc, 'nj/duplicate-tag', `tag '${t}' is listed twice`, p);
-        seen.add(t);
-        if (!/^[a-z0-9_-]+\.[a-z0-9._-]+$/.test(t)) return c.report(doc, 'nj/tag-format', `tag '${t}' is not namespace.value in lower case ([a-z0-9_-] . [a-z0-9._-])`, p);
-        const [ns, ...rest] = t.split('.');
-        const v = rest.join('.');
-        if (ns === 'attack') {
-          if (!/^(t\d{4}(\.\d{3})?|[gsmac]\d{4}|ds\d{4}|[a-z]+(-[a-z]+)*)$/.test(v)) c.report(doc, 'nj/attack-tag', `attack tag '${t}' is neither an ATT&CK id (t1059, t1059.004, g0007, s0154, m1042, ds0009) nor a tactic slug (lower-case words joined by '-')`, p);
-        } else if (ns === 'cve' && !/^\d{4}-\d{4,}$/.test(v)) c.report(doc, 'nj/tag-format', `cve tag '${t}' should be cve.YYYY-NNNN`, p);
-        else if (ns === 'car' && !/^\d{4}-\d{2}-\d{3}$/.test(v)) c.report(doc, 'nj/tag-format', `car tag '${t}' should be car.YYYY-MM-NNN`, p);
-        else if (ns === 'tlp' && !['red', 'amber', 'amber-strict', 'green', 'clear', 'white'].includes(v)) c.report(doc, 'nj/tag-format', `tlp tag '${t}' should be one of tlp.red, tlp.amber, tlp.amber-strict, tlp.green, tlp.clear`, p);
-        else if (ns === 'detection' && !['dfir', 'emerging-threats', 'threat-hunting'].includes(v)) c.report(doc, 'nj/tag-format', `detection tag '${t}' should be detection.dfir, detection.emerging-threats or detection.threat-hunting`, p);
-        else if (ns === 'stp' && !/^[1-5][auk]?$/.test(v)) c.report(doc, 'nj/tag-format', `stp tag '${t}' should be stp.1 … stp.5 (optionally with a, u or k)`, p);
-      });
-    }
+  // level, status and tags being a list are the loader's JSON Schema's to report (nj/schema).
+  if (Array.isArray(data.tags)) {
+    const seen = new Set<string>();
+    data.tags.forEach((t, i) => {
+      const p = ['tags', i];
+      if (typeof t !== 'string') return c.report(doc, 'nj/tag-format', `tag ${JSON.stringify(t)} is not a string`, p);
+      if (seen.has(t)) c.report(doc, 'nj/duplicate-tag', `tag '${t}' is listed twice`, p);
+      seen.add(t);
+      if (!/^[a-z0-9_-]+\.[a-z0-9._-]+$/.test(t)) return c.report(doc, 'nj/tag-format', `tag '${t}' is not namespace.value in lower case ([a-z0-9_-] . [a-z0-9._-])`, p);
+      const [ns, ...rest] = t.split('.');
+      const v = rest.join('.');
+      if (ns === 'attack') {
+        if (!/^(t\d{4}(\.\d{3})?|[gsmac]\d{4}|ds\d{4}|[a-z]+(-[a-z]+)*)$/.test(v)) c.report(doc, 'nj/attack-tag', `attack tag '${t}' is neither an ATT&CK id (t1059, t1059.004, g0007, s0154, m1042, ds0009) nor a tactic slug (lower-case words joined by '-')`, p);
+      } else if (ns === 'cve' && !/^\d{4}-\d{4,}$/.test(v)) c.report(doc, 'nj/tag-format', `cve tag '${t}' should be cve.YYYY-NNNN`, p);
+      else if (ns === 'car' && !/^\d{4}-\d{2}-\d{3}$/.test(v)) c.report(doc, 'nj/tag-format', `car tag '${t}' should be car.YYYY-MM-NNN`, p);
+      else if (ns === 'tlp' && !['red', 'amber', 'amber-strict', 'green', 'clear', 'white'].includes(v)) c.report(doc, 'nj/tag-format', `tlp tag '${t}' should be one of tlp.red, tlp.amber, tlp.amber-strict, tlp.green, tlp.clear`, p);
+      else if (ns === 'detection' && !['dfir', 'emerging-threats', 'threat-hunting'].includes(v)) c.report(doc, 'nj/tag-format', `detection tag '${t}' should be detection.dfir, detection.emerging-threats or detection.threat-hunting`, p);
+      else if (ns === 'stp' && !/^[1-5][auk]?$/.test(v)) c.report(doc, 'nj/tag-format', `stp tag '${t}' should be stp.1 … stp.5 (optionally with a, u or k)`, p);
+    });
   }
 }
 
