@@ -27,7 +27,7 @@ const ALL = [
   c('misspelt-key', 'warning', 'A top-level key that looks like a misspelt standard key (falsepositive, reference, tag …) and is therefore ignored.', 'custom_attributes'),
   c('missing-id', 'warning', 'The rule has no id; alerts, configs and correlations cannot refer to it stably.', 'identifier_existence'),
   c('invalid-id', 'warning', 'The id is not a UUID (SigmaHQ and pySigma expect a UUIDv4).'),
-  c('duplicate-id', 'error', 'Two documents share an id.', 'identifier_uniqueness'),
+  c('duplicate-id', 'error', 'Two documents share an id (or a correlation name).', 'identifier_uniqueness'),
   c('duplicate-title', 'warning', 'Two rules share a title, so alerts cannot be told apart.', 'duplicate_title'),
   c('missing-metadata', 'info', 'Recommended metadata is missing (description, author, date, level, status).', 'sigmahq_*_existence'),
   c('date-format', 'warning', 'date / modified is not YYYY-MM-DD, or modified is before date.', 'sigmahq_modified_date_order'),

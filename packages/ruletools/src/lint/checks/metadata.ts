@@ -1,4 +1,4 @@
-/** Checks of a document's metadata: keys, id, level, status, dates, references, tags; and ids and titles across documents. */
+/** Checks of a document's metadata: keys, id, dates, references, tags, recommended fields; and titles across documents. */
 import { dirname, relative } from 'node:path';
 import type { RuleDocument } from '@nightjar/rules';
 import { isObj } from '../data.js';
@@ -66,18 +66,16 @@ function where(other: RuleDocument, from: RuleDocument): string {
   return relative(dirname(from.file), other.file) || other.file;
 }
 
-/** Across documents: an id or a title used twice (the first use is not reported, the others point at it). */
+/**
+ * Across documents: a title used twice (the first use is not reported, the others point at it). An id
+ * or name used twice is the loader's to report (NJ_DUPLICATE_ID / NJ_DUPLICATE_NAME → nj/duplicate-id).
+ */
 export function lintDuplicates(c: Reporter, documents: readonly RuleDocument[]): void {
-  const byId = new Map<string, RuleDocument[]>();
   const byTitle = new Map<string, RuleDocument[]>();
   for (const d of documents) {
-    if (!isObj(d.data) || d.kind === 'filter') continue;
-    if (typeof d.data.id === 'string') byId.set(d.data.id, [...(byId.get(d.data.id) ?? []), d]);
-    if (typeof d.data.title === 'string') byTitle.set(d.data.title.trim().toLowerCase(), [...(byTitle.get(d.data.title.trim().toLowerCase()) ?? []), d]);
-  }
-  for (const [id, docs] of byId) {
-    if (docs.length < 2) continue;
-    for (const d of docs.slice(1)) c.report(d, 'nj/duplicate-id', `id ${id} is also used by ${where(docs[0]!, d)}`, ['id']);
+    if (!isObj(d.data) || d.kind === 'filter' || typeof d.data.title !== 'string') continue;
+    const key = d.data.title.trim().toLowerCase();
+    byTitle.set(key, [...(byTitle.get(key) ?? []), d]);
   }
   for (const [, docs] of byTitle) {
     if (docs.length < 2) continue;
