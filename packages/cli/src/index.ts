@@ -5,5 +5,4 @@
 export { main, HELP } from './main.js';
 export { EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, UsageError, CliError } from './io.js';
 export type { CliIO, Command } from './io.js';
-export * as tester from './tester/index.js';
-export * as lint from './lint/index.js';
+export { lint, tester } from '@nightjar/ruletools';

@@ -1,6 +1,6 @@
 /** @nightjar/rules — Sigma YAML in, compiled rule set out. This file is the package's whole public face. */
-export { RuleError, RuleLoadError, formatDiagnostic } from './errors.js';
-export type { RuleDiagnostic, SourceLocation } from './errors.js';
+export { RULE_DIAGNOSTIC_CODES, RuleError, RuleLoadError, formatDiagnostic } from './errors.js';
+export type { RuleDiagnostic, RuleDiagnosticCode, SourceLocation } from './errors.js';
 
 // Loading: files → validated documents with positions → compiled ruleset.
 export {

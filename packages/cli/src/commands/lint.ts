@@ -4,11 +4,7 @@ import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
 import { palette } from '../output/color.js';
-import { DEFAULT_CONFIG, LintConfigError, type LintConfig, findLintConfig, readLintConfig } from '../lint/config.js';
-import { formatGithub, formatJson, formatSarif, formatStylish, summaryText } from '../lint/format.js';
-import { atOrAbove, lintDocuments } from '../lint/run.js';
-import type { Severity } from '../lint/checks.js';
-import type { LintInput } from '../lint/run.js';
+import { lint } from '@nightjar/ruletools';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 
@@ -51,28 +47,28 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // A rule path that does not exist is a usage error (exit 2), not a failing rule.
     const missing = paths.filter((p) => !existsSync(p));
     if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`);
-    let cfg: LintConfig = DEFAULT_CONFIG;
-    const cfgFile = typeof parsed.values.config === 'string' ? path.resolve(io.cwd, parsed.values.config) : findLintConfig(paths[0]!);
-    if (cfgFile) cfg = readLintConfig(cfgFile);
+    let cfg: lint.LintConfig = lint.DEFAULT_CONFIG;
+    const cfgFile = typeof parsed.values.config === 'string' ? path.resolve(io.cwd, parsed.values.config) : lint.findLintConfig(paths[0]!);
+    if (cfgFile) cfg = lint.readLintConfig(cfgFile);
     const sink = await openOutput(parsed.values.output as string | undefined, io);
-    let loaded: LintInput;
+    let loaded: lint.LintInput;
     try {
-      loaded = (await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs })) as unknown as LintInput;
+      loaded = await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs });
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
-    const result = lintDocuments(loaded, cfg);
+    const result = lint.lintDocuments(loaded, cfg);
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
-      format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result, io.cwd) : format === 'github' ? formatGithub(result, io.cwd) : formatStylish(result, palette(color), io.cwd);
+      format === 'json' ? lint.formatJson(result) : format === 'sarif' ? lint.formatSarif(result, io.cwd) : format === 'github' ? lint.formatGithub(result, io.cwd) : lint.formatStylish(result, palette(color), io.cwd);
     await sink.write(text);
     await sink.close();
-    if (format !== 'stylish' || sink.toFile) io.stderr.write(`${summaryText(result)}\n`);
-    return result.findings.some((f) => atOrAbove(f, failOn as Severity)) ? EXIT_FINDINGS : EXIT_OK;
+    if (format !== 'stylish' || sink.toFile) io.stderr.write(`${lint.summaryText(result)}\n`);
+    return result.findings.some((f) => lint.atOrAbove(f, failOn as lint.Severity)) ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {
-    if (err instanceof LintConfigError) {
+    if (err instanceof lint.LintConfigError) {
       io.stderr.write(`nightjar lint: ${err.message}\n`);
       return EXIT_USAGE;
     }

@@ -4,9 +4,7 @@ import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
 import { palette } from '../output/color.js';
-import { formatJson, formatJunit, formatPretty, summaryLine } from '../tester/format.js';
-import { runRuleTests } from '../tester/run.js';
-import type { LoadedRules } from '../tester/types.js';
+import { tester } from '@nightjar/ruletools';
 
 const FORMATS = ['pretty', 'json', 'junit'] as const;
 
@@ -49,22 +47,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const missing = paths.filter((p) => !existsSync(p));
     if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`);
     const sink = await openOutput(parsed.values.output as string | undefined, io);
-    let loaded: LoadedRules;
+    let loaded: tester.LoadedRules;
     try {
-      loaded = (await loadRuleFiles(paths, {})) as unknown as LoadedRules;
+      loaded = await loadRuleFiles(paths, {});
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
-    const report = await runRuleTests(loaded, { coverage: parsed.values.coverage === true });
+    const report = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
-      format === 'json' ? formatJson(report) : format === 'junit' ? formatJunit(report) : formatPretty(report, palette(color), { verbose: parsed.values.verbose === true, cwd: io.cwd });
+      format === 'json' ? tester.formatJson(report) : format === 'junit' ? tester.formatJunit(report) : tester.formatPretty(report, palette(color), { verbose: parsed.values.verbose === true, cwd: io.cwd });
     await sink.write(text);
     await sink.close();
     // Machine formats keep stdout clean; the summary goes to stderr.
-    if (format !== 'pretty' || sink.toFile) io.stderr.write(`${summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
+    if (format !== 'pretty' || sink.toFile) io.stderr.write(`${tester.summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
     const s = report.summary;
     if (s.rules === 0 && report.rules.length === 0) io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
     return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -5,17 +5,19 @@ import { PassThrough } from 'node:stream';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles } from '@nightjar/rules';
-import { CHECKS } from '../../src/lint/checks.js';
-import { formatSarif } from '../../src/lint/format.js';
-import { lintDocuments, type LintInput } from '../../src/lint/run.js';
+import { lint } from '@nightjar/ruletools';
 import { run } from '../../src/commands/lint.js';
 import type { CliIO } from '../../src/io.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const { CHECKS, formatSarif, lintDocuments } = lint;
+type LintInput = lint.LintInput;
+// The linter's own seeded rules (one bad file per check) live with the linter.
+const badRules = path.join(here, '../../../ruletools/test/lint/bad-rules');
 const schema = JSON.parse(readFileSync(path.join(here, 'sarif-2.1.0.trimmed.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-function io(cwd = here): CliIO & { out: () => string } {
+function io(cwd = path.dirname(badRules)): CliIO & { out: () => string } {
   const stdout = new PassThrough();
   let o = '';
   stdout.on('data', (d) => (o += d));
@@ -25,7 +27,7 @@ function io(cwd = here): CliIO & { out: () => string } {
 describe('nightjar lint --format sarif', () => {
   it('validates against the SARIF 2.1.0 schema (every seeded bad rule at once)', async () => {
     const t = io();
-    const code = await run([path.join(here, 'bad-rules'), '--format', 'sarif'], t);
+    const code = await run([badRules, '--format', 'sarif'], t);
     expect(code).toBe(1);
     const sarif = JSON.parse(t.out()) as { runs: { results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[]; tool: { driver: { rules: { id: string }[] } } }[] };
     const ok = validate(sarif);

@@ -5,14 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles } from '@nightjar/rules';
-import { expandBriefEvents } from '../../src/tester/brief.js';
-import { runRuleTests } from '../../src/tester/run.js';
-import type { LoadedRules, TestReport } from '../../src/tester/types.js';
+import { tester } from '@nightjar/ruletools';
 import { run } from '../../src/commands/test.js';
 import type { CliIO } from '../../src/io.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const goodRules = path.join(here, '../lint/good-rules');
+const { expandBriefEvents, runRuleTests } = tester;
+type LoadedRules = tester.LoadedRules;
+type TestReport = tester.TestReport;
+const goodRules = path.join(here, '../../../ruletools/test/lint/good-rules');
 
 const HEAD = (id: string, title: string) => `title: ${title}
 id: ${id}

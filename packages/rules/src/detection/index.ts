@@ -49,8 +49,9 @@ import { compileDetection } from './compile.js';
 
 export { compileDetection };
 export { logsourceEventTypes } from '../mapping/index.js';
-export { KNOWN_MODIFIERS } from './item.js';
-export { parseCondition } from './condition.js';
+export { KNOWN_MODIFIERS, modifierCombinationProblems } from './item.js';
+export { ConditionSyntaxError, expandPattern, globMatch, parseCondition, parseConditionSyntax, resolveCondition } from './condition.js';
+export type { ConditionAst } from './condition.js';
 export { compileRegex, findBacktrackingConstruct } from './regex.js';
 export type {
   CompiledDetection,

@@ -164,16 +164,21 @@ function isNullish(raw: unknown): boolean {
   return false;
 }
 
-/** Modifier-combination checks that do not depend on the values. */
-function checkCombination(mods: readonly string[], field: string | null, path: Path): void {
+/**
+ * Every modifier-combination problem of a `field|mod…` key that does not depend on the values, in
+ * the order the compiler meets them (it reports the first as NJ_MODIFIER_COMBINATION; the linter
+ * reports them all). `field` is null for keywords.
+ */
+export function modifierCombinationProblems(mods: readonly string[], field: string | null): string[] {
+  const out: string[] = [];
+  const bad = (msg: string) => {
+    out.push(msg);
+  };
   const seen = new Set<string>();
   for (const m of mods) {
-    if (seen.has(m)) throw new RuleError('NJ_MODIFIER_COMBINATION', `modifier '${m}' is repeated`, path, { key: true });
+    if (seen.has(m)) bad(`modifier '${m}' is repeated`);
     seen.add(m);
   }
-  const bad = (msg: string) => {
-    throw new RuleError('NJ_MODIFIER_COMBINATION', msg, path, { key: true });
-  };
   if (seen.has('exists')) {
     if (field === null) bad("'exists' must be bound to a field");
     if (mods.length > 1) bad("'exists' cannot be combined with other modifiers");
@@ -204,6 +209,12 @@ function checkCombination(mods: readonly string[], field: string | null, path: P
     if (field === null) bad("'fieldref' must be bound to a field");
     for (const m of mods) if (!['fieldref', 'contains', 'startswith', 'endswith', 'neq', 'cased', 'all'].includes(m)) bad(`'${m}' cannot be combined with 'fieldref'`);
   }
+  return out;
+}
+
+function checkCombination(mods: readonly string[], field: string | null, path: Path): void {
+  const first = modifierCombinationProblems(mods, field)[0];
+  if (first !== undefined) throw new RuleError('NJ_MODIFIER_COMBINATION', first, path, { key: true });
 }
 
 /** Load-time state of one string value as it goes through transformation modifiers. */

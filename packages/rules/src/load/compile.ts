@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { NightjarError, type CompiledCorrelation, type CompiledRule, type EventPredicate, type RuleMeta, type SigmaLevel } from '@nightjar/core';
-import { RuleError, type RuleDiagnostic, type SourceLocation } from '../errors.js';
+import { RuleError, type RuleDiagnostic, type RuleDiagnosticCode, type SourceLocation } from '../errors.js';
 import { compileDetection, compileFieldForRule } from '../detection/index.js';
 import { FIELD_MAPPINGS } from '../mapping/index.js';
 import type { DetectionInfo } from '../detection/types.js';
@@ -61,7 +61,7 @@ function limitsOf(opts: LoadOptions): YamlLimits {
   };
 }
 
-function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [string, string] } {
+function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [RuleDiagnosticCode, string] } {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { kind: 'unknown', problem: ['NJ_NOT_MAPPING', 'a rule document must be a YAML mapping (key: value pairs)'] };
   }
@@ -98,13 +98,13 @@ export function compileSources(
   const docs: Doc[] = [];
   const order = new Map<string, number>();
 
-  const report = (d: Doc, code: string, message: string, loc: SourceLocation, severity: 'error' | 'warning' = 'error'): void => {
+  const report = (d: Doc, code: RuleDiagnosticCode, message: string, loc: SourceLocation, severity: 'error' | 'warning' = 'error'): void => {
     const x = diag(code, message, loc, severity, d.id ?? d.title);
     d.diagnostics.push(x);
     diagnostics.push(x);
     if (severity === 'error') d.failed = true;
   };
-  const reportAt = (d: Doc, e: { code: string; message: string; path: KeyPath; key?: boolean }): void =>
+  const reportAt = (d: Doc, e: { code: RuleDiagnosticCode; message: string; path: KeyPath; key?: boolean }): void =>
     report(d, e.code, e.message, d.locate(e.path, { key: e.key === true }));
 
   // 1. Parse.

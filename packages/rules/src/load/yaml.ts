@@ -1,5 +1,5 @@
 import { Document, LineCounter, type DocumentOptions, type ParseOptions, type SchemaOptions, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
-import type { RuleDiagnostic, SourceLocation } from '../errors.js';
+import type { RuleDiagnostic, RuleDiagnosticCode, SourceLocation } from '../errors.js';
 import { fastParseYamlDocs } from './fast-yaml.js';
 
 /** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
@@ -22,9 +22,9 @@ export const DEFAULT_LIMITS: YamlLimits = { maxFileBytes: 1024 * 1024, maxAliasC
  * indentation, `- ` indicators) and the document count cheaply. It over-approximates (brackets in
  * quoted text count), so its bound is far above `maxDepth`, which the parsed data is checked against.
  */
-function prescan(text: string, limits: YamlLimits): { code: string; message: string; offset: number } | undefined {
+function prescan(text: string, limits: YamlLimits): { code: RuleDiagnosticCode; message: string; offset: number } | undefined {
   const hard = Math.max(128, limits.maxDepth * 2);
-  const tooDeep = (offset: number) => ({ code: 'NJ_YAML_TOO_DEEP', message: `YAML nesting too deep (limit ${limits.maxDepth})`, offset });
+  const tooDeep = (offset: number) => ({ code: 'NJ_YAML_TOO_DEEP' as const, message: `YAML nesting too deep (limit ${limits.maxDepth})`, offset });
   let flow = 0;
   let docs = 1;
   let content = false;
@@ -84,7 +84,7 @@ export interface ParsedYamlDoc {
 }
 
 export function diag(
-  code: string,
+  code: RuleDiagnosticCode,
   message: string,
   loc: SourceLocation,
   severity: 'error' | 'warning' = 'error',
@@ -277,7 +277,7 @@ export function parseYamlTextFull(
   text: string,
   file: string,
   limits: YamlLimits = DEFAULT_LIMITS,
-  early: { code: string; message: string; offset: number } | undefined = prescan(text, limits),
+  early: { code: RuleDiagnosticCode; message: string; offset: number } | undefined = prescan(text, limits),
 ): ParsedYamlDoc[] {
   const lc = new LineCounter();
   if (early) {
@@ -319,7 +319,7 @@ function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCo
   };
   const seen = new Set<string>();
   for (const e of doc.errors) {
-    let code = 'NJ_YAML_SYNTAX';
+    let code: RuleDiagnosticCode = 'NJ_YAML_SYNTAX';
     let message = `YAML: ${e.message.split('\n')[0]}`;
     if (e.code === 'DUPLICATE_KEY') {
       code = 'NJ_YAML_DUPLICATE_KEY';

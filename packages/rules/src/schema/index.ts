@@ -7,7 +7,7 @@ export type DocumentKind = 'rule' | 'correlation' | 'filter';
 
 /** One schema violation, with the YAML key path it concerns. */
 export interface SchemaIssue {
-  readonly code: string;
+  readonly code: 'NJ_SCHEMA_MISSING' | 'NJ_SCHEMA_UNKNOWN_KEY' | 'NJ_SCHEMA_INVALID' | 'NJ_SCHEMA_FORMAT';
   readonly severity: 'error' | 'warning';
   readonly message: string;
   readonly path: readonly (string | number)[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileDetection, parseCondition } from '../../src/detection/index.js';
+import { ConditionSyntaxError, compileDetection, parseCondition, parseConditionSyntax, resolveCondition } from '../../src/detection/index.js';
 import { CTX, NATIVE, compileError, event } from './helpers.js';
 
 /**
@@ -206,5 +206,33 @@ describe('hostile conditions', () => {
   it('reasonable nesting still works', () => {
     const t = cond(`${'('.repeat(50)}a or b${')'.repeat(50)}`);
     expect(t('b')).toBe(true);
+  });
+});
+
+describe('parseConditionSyntax (the syntax tree the linter and tester walk)', () => {
+  it('keeps each term with its offsets in the condition string', () => {
+    const src = 'sel and not 1 of filter_*';
+    const ast = parseConditionSyntax(src);
+    expect(ast).toMatchObject({ type: 'and', start: 0, end: src.length });
+    if (ast.type !== 'and') throw new Error('expected and');
+    const [ref, not] = ast.args;
+    expect(ref).toEqual({ type: 'ref', name: 'sel', start: 0, end: 3 });
+    expect(not).toMatchObject({ type: 'not', start: 8, arg: { type: 'of', quantifier: 'one', pattern: 'filter_*', start: 12, end: src.length } });
+  });
+  it('needs no identifiers: unknown names and unmatched patterns parse', () => {
+    expect(parseConditionSyntax('nope or all of nothing*')).toMatchObject({ type: 'or', args: [{ type: 'ref', name: 'nope' }, { type: 'of', quantifier: 'all', pattern: 'nothing*' }] });
+  });
+  it('errors carry the bare reason and the offset of the offending token', () => {
+    const e = compileError(() => parseConditionSyntax('a or or b', ['detection', 'condition']));
+    expect(e).toBeInstanceOf(ConditionSyntaxError);
+    const s = e as unknown as ConditionSyntaxError;
+    expect([s.code, s.reason, s.start]).toEqual(['NJ_CONDITION_SYNTAX', "unexpected 'or'", 5]);
+    expect(s.message).toBe("unexpected 'or' at column 6 of condition 'a or or b'");
+    expect(s.path).toEqual(['detection', 'condition']);
+    expect(compileError(() => parseConditionSyntax("a | count() > 5")).code).toBe('NJ_CONDITION_AGGREGATION');
+  });
+  it('resolveCondition gives the compiler its tree: patterns expanded, empty selectors pruned', () => {
+    const r = resolveCondition(parseConditionSyntax('a and not 1 of f*'), ['a'], []);
+    expect(r).toEqual({ node: { type: 'ref', name: 'a' }, pruned: ['1 of f*'] });
   });
 });

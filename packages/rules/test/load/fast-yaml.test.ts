@@ -97,6 +97,7 @@ describe('fast YAML path agrees with yaml', () => {
   const files = [
     ...yamlFiles(join(REPO, 'rules')),
     ...yamlFiles(join(REPO, 'packages/cli/test')),
+    ...yamlFiles(join(REPO, 'packages/ruletools/test')),
     ...yamlFiles(join(REPO, '../shared/corpus')),
   ];
 
@@ -191,7 +192,7 @@ describe('fast YAML path agrees with yaml', () => {
 });
 
 describe('per-document fallback agrees with a whole-file yaml parse', () => {
-  const files = [...yamlFiles(join(REPO, 'rules')), ...yamlFiles(join(REPO, 'packages/cli/test'))];
+  const files = [...yamlFiles(join(REPO, 'rules')), ...yamlFiles(join(REPO, 'packages/cli/test')), ...yamlFiles(join(REPO, 'packages/ruletools/test'))];
   const texts = files.map((f) => readFileSync(f, 'utf8'));
 
   it('files joined into many documents, one document made yaml-only in each: same result, that document alone goes to yaml', () => {

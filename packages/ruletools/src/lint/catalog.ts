@@ -1,28 +1,33 @@
 /**
- * Every lint check: a stable id (never renamed; SARIF and configs refer to it), a default
- * severity, and a one-line description. packages/cli/docs/lint.md documents each with a bad and a
- * good example; test/lint/bad-rules/<id without nj/>.yml seeds each one.
+ * The linter's one code space. Every lint check has a stable id (never renamed; SARIF, configs and
+ * the JSON output refer to it), a default severity and a one-line description; every code the rule
+ * loader can report maps onto exactly one check (LOADER_CHECKS, checked complete by the compiler),
+ * so a finding is always one check whether the linter or the loader found it.
+ * packages/cli/docs/lint.md documents each check with a bad and a good example and the loader codes
+ * it covers; test/lint/bad-rules/<id without nj/>.yml seeds each one.
  */
+import type { RuleDiagnosticCode } from '@nightjar/rules';
+
 export type Severity = 'error' | 'warning' | 'info';
 
-export interface CheckMeta {
-  readonly id: string;
+export interface CheckMeta<Id extends string = CheckId> {
+  readonly id: Id;
   readonly severity: Severity;
   readonly description: string;
   /** The pySigma / SigmaHQ validator this check corresponds to, when there is one. */
   readonly pysigma?: string;
 }
 
-const c = (id: string, severity: Severity, description: string, pysigma?: string): CheckMeta => ({ id: `nj/${id}`, severity, description, ...(pysigma ? { pysigma } : {}) });
+const c = <N extends string>(id: N, severity: Severity, description: string, pysigma?: string): CheckMeta<`nj/${N}`> => ({ id: `nj/${id}`, severity, description, ...(pysigma ? { pysigma } : {}) });
 
-export const CHECKS: readonly CheckMeta[] = [
+const ALL = [
   c('yaml-syntax', 'error', 'The file is not valid YAML (or uses duplicate keys, custom tags, too many aliases).'),
   c('schema', 'error', 'The document does not follow the Sigma rule / correlation / filter schema (missing title, logsource, detection, bad level or status, wrong types).'),
   c('schema-format', 'warning', 'A value does not have the shape the Sigma JSON Schema asks for (a pattern, a length or a format), where no more specific check applies.'),
   c('misspelt-key', 'warning', 'A top-level key that looks like a misspelt standard key (falsepositive, reference, tag …) and is therefore ignored.', 'custom_attributes'),
   c('missing-id', 'warning', 'The rule has no id; alerts, configs and correlations cannot refer to it stably.', 'identifier_existence'),
   c('invalid-id', 'warning', 'The id is not a UUID (SigmaHQ and pySigma expect a UUIDv4).'),
-  c('duplicate-id', 'error', 'Two documents share an id.', 'identifier_uniqueness'),
+  c('duplicate-id', 'error', 'Two documents share an id (or a correlation name).', 'identifier_uniqueness'),
   c('duplicate-title', 'warning', 'Two rules share a title, so alerts cannot be told apart.', 'duplicate_title'),
   c('missing-metadata', 'info', 'Recommended metadata is missing (description, author, date, level, status).', 'sigmahq_*_existence'),
   c('date-format', 'warning', 'date / modified is not YYYY-MM-DD, or modified is before date.', 'sigmahq_modified_date_order'),
@@ -41,7 +46,7 @@ export const CHECKS: readonly CheckMeta[] = [
   c('unknown-modifier', 'error', 'A value modifier Sigma does not define (or a misspelling such as `contain`).'),
   c('all-modifier', 'error', "`|all` on plain equality with several different values can never match (a field cannot equal two values); `windash|all` likewise.", 'invalid_modifier_combinations'),
   c('all-single-value', 'warning', '`|all` with a single value does nothing (the spec forbids it).', 'sigmahq_invalid_all_modifier'),
-  c('modifier-combination', 'warning', 'Modifiers that do not combine: a repeated modifier, base64offset without contains, exists with other modifiers, re/cidr not first.', 'invalid_modifier_combinations'),
+  c('modifier-combination', 'warning', 'Modifiers that do not combine (every rule the compiler applies, all reported at once): a repeated modifier, exists with other modifiers, re/cidr not first, a regex flag without re, two comparisons or time parts; and base64offset without contains.', 'invalid_modifier_combinations'),
   c('null-in-list', 'warning', 'null inside a value list (the spec wants a separate, negated selection).'),
   c('double-wildcard', 'info', "A value with '**' (same as '*', usually a typo).", 'double_wildcard'),
   c('wildcard-instead-of-modifier', 'info', "A value written '*x*', 'x*' or '*x' where contains/startswith/endswith says it clearly.", 'wildcards_instead_of_modifiers'),
@@ -64,6 +69,72 @@ export const CHECKS: readonly CheckMeta[] = [
   c('missing-tests', 'info', 'The rule declares no tests: (nightjar test cannot show it fires or stays quiet). A rule referenced by a correlation that has tests is tested there and is not reported.'),
   c('tests-invalid', 'error', 'The tests: key is malformed (missing name or expect, unknown event type, bad time, missing fixture file, expect.group on a field the correlation does not group by).'),
   c('internal', 'error', 'The linter itself failed on this document (please report it).'),
-];
+] as const;
+
+/** A lint check id, e.g. `nj/unknown-modifier`: the typed union of every check. */
+export type CheckId = (typeof ALL)[number]['id'];
+
+export const CHECKS: readonly CheckMeta[] = ALL;
 
 export const CHECKS_BY_ID: ReadonlyMap<string, CheckMeta> = new Map(CHECKS.map((m) => [m.id, m]));
+
+export function isCheckId(id: string): id is CheckId {
+  return CHECKS_BY_ID.has(id);
+}
+
+/**
+ * The check under which each loader diagnostic is reported. A Record over the rules package's code
+ * union, so a code the loader gains without a check here does not compile.
+ */
+export const LOADER_CHECKS: Readonly<Record<RuleDiagnosticCode, CheckId>> = {
+  NJ_PATH_NOT_FOUND: 'nj/schema',
+  NJ_FILE_READ: 'nj/yaml-syntax',
+  NJ_FILE_TOO_LARGE: 'nj/yaml-syntax',
+  NJ_EMPTY_FILE: 'nj/yaml-syntax',
+  NJ_NOT_MAPPING: 'nj/schema',
+  NJ_YAML_SYNTAX: 'nj/yaml-syntax',
+  NJ_YAML_DUPLICATE_KEY: 'nj/yaml-syntax',
+  NJ_YAML_TAG: 'nj/yaml-syntax',
+  NJ_YAML_ALIAS_LIMIT: 'nj/yaml-syntax',
+  NJ_YAML_TOO_DEEP: 'nj/yaml-syntax',
+  NJ_YAML_TOO_MANY_DOCS: 'nj/schema',
+  NJ_YAML_WARNING: 'nj/yaml-syntax',
+  NJ_SCHEMA_INVALID: 'nj/schema',
+  NJ_SCHEMA_MISSING: 'nj/schema',
+  NJ_SCHEMA_UNKNOWN_KEY: 'nj/schema',
+  NJ_SCHEMA_FORMAT: 'nj/schema-format',
+  NJ_UNSUPPORTED_ACTION: 'nj/schema',
+  NJ_DETECTION_SYNTAX: 'nj/condition-syntax',
+  NJ_EMPTY_SELECTION: 'nj/schema',
+  NJ_UNKNOWN_MODIFIER: 'nj/unknown-modifier',
+  NJ_MODIFIER_COMBINATION: 'nj/modifier-combination',
+  NJ_MODIFIER_VALUE: 'nj/schema',
+  NJ_UNKNOWN_PLACEHOLDER: 'nj/schema',
+  NJ_BAD_REGEX: 'nj/regex-invalid',
+  NJ_REGEX_UNSUPPORTED: 'nj/regex-unsupported',
+  NJ_CONDITION_SYNTAX: 'nj/condition-syntax',
+  NJ_CONDITION_AGGREGATION: 'nj/condition-syntax',
+  NJ_UNKNOWN_SELECTION: 'nj/dangling-condition',
+  NJ_UNMAPPED_FIELD: 'nj/unknown-field',
+  NJ_UNSUPPORTED_LOGSOURCE: 'nj/unsupported-logsource',
+  NJ_UNKNOWN_EVENT_TYPE: 'nj/unknown-event-type',
+  NJ_UNKNOWN_FIELD_MAPPING: 'nj/schema',
+  NJ_FIELD_PATH: 'nj/unknown-field',
+  NJ_CORR_RULES: 'nj/correlation-min-rules',
+  NJ_CORR_UNKNOWN_RULE: 'nj/correlation-unknown-rule',
+  NJ_CORR_BROKEN_REF: 'nj/correlation-unknown-rule',
+  NJ_CORR_CYCLE: 'nj/schema',
+  NJ_CORR_DEPTH: 'nj/schema',
+  NJ_CORR_ALIAS: 'nj/schema',
+  NJ_CORR_CONDITION: 'nj/schema',
+  NJ_CORR_FIELD: 'nj/schema',
+  NJ_CORR_GROUP_BY: 'nj/schema',
+  NJ_TIMESPAN_INVALID: 'nj/timespan-format',
+  NJ_TIMESPAN_LIMIT: 'nj/timespan-limit',
+  NJ_DURATION_INVALID: 'nj/timespan-format',
+  NJ_FILTER_UNKNOWN_RULE: 'nj/correlation-unknown-rule',
+  NJ_FILTER_CORRELATION: 'nj/correlation-unknown-rule',
+  NJ_DUPLICATE_ID: 'nj/duplicate-id',
+  NJ_DUPLICATE_NAME: 'nj/duplicate-id',
+  NJ_INTERNAL: 'nj/internal',
+};

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regexProblems } from '../../src/lint/regex.js';
-import { ConditionSyntaxError, evalCondition, expandPattern, globMatch, hasPositiveTerm, parseCondition, satisfiability } from '../../src/lint/condition.js';
+import { ConditionSyntaxError, expandPattern, globMatch, parseConditionSyntax as parseCondition } from '@nightjar/rules';
+import { evalCondition, hasPositiveTerm, satisfiability } from '../../src/condition-analysis.js';
 
 const checks = (re: string, mods: string[] = []) => regexProblems(re, mods).map((p) => p.check);
 

@@ -1,12 +1,11 @@
 /** Test report formatters. Like eslint's, they are pure: report in, string out; no I/O. */
 import path from 'node:path';
-import type { Palette } from '../output/color.js';
-import { safe } from '../lint/format.js';
+import { type Style, safe } from '../text.js';
 import type { TestReport } from './types.js';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 
-export function formatPretty(report: TestReport, p: Palette, opts: { verbose?: boolean; cwd?: string } = {}): string {
+export function formatPretty(report: TestReport, p: Style, opts: { verbose?: boolean; cwd?: string } = {}): string {
   const out: string[] = [];
   const rel = (f: string) => (opts.cwd ? path.relative(opts.cwd, f) || f : f);
   for (const r of report.rules) {
@@ -35,7 +34,7 @@ export function formatPretty(report: TestReport, p: Palette, opts: { verbose?: b
   return `${out.join('\n')}\n`;
 }
 
-export function summaryLine(report: TestReport, p: Palette): string {
+export function summaryLine(report: TestReport, p: Style): string {
   const s = report.summary;
   const parts = [
     s.failed ? p.red(`${s.failed} failed`) : undefined,

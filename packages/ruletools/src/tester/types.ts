@@ -1,37 +1,7 @@
-import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '@nightjar/core';
+import type { LoadResult } from '@nightjar/rules';
 
-/**
- * The parts of @nightjar/rules' RuleDocument the tester and linter read. Declared structurally so
- * these modules depend on the shape, not on the loader's internals.
- */
-export interface DocLike {
-  readonly file: string;
-  readonly index: number;
-  readonly kind: 'rule' | 'correlation' | 'filter' | 'unknown';
-  readonly data: unknown;
-  locate?(path: readonly (string | number)[]): { file: string; line: number; col: number };
-  readonly id?: string;
-  readonly title?: string;
-  readonly compiled?: CompiledRule | CompiledCorrelation;
-  readonly detectionInfo?: unknown;
-  readonly tests?: unknown;
-}
-
-export interface DiagLike {
-  readonly file: string;
-  readonly line: number;
-  readonly col: number;
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  readonly rule?: string;
-}
-
-export interface LoadedRules {
-  readonly ruleset: CompiledRuleSet;
-  readonly documents: readonly DocLike[];
-  readonly diagnostics: readonly DiagLike[];
-}
+/** What the tester runs: the loader's lenient result (`loadRuleFiles`, `parseRuleText`) as it is. */
+export type LoadedRules = LoadResult;
 
 export type Expectation =
   | { readonly kind: 'match'; readonly match: boolean; readonly group?: Readonly<Record<string, unknown>> }

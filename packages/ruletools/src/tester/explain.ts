@@ -7,11 +7,10 @@
  */
 import { Engine } from '@nightjar/core';
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, NightjarEvent } from '@nightjar/core';
-import { compileDetection, resolveField } from '@nightjar/rules';
+import { type ConditionAst, type RuleDocument, compileDetection, parseConditionSyntax, resolveField } from '@nightjar/rules';
 import { processOfEvent, tokenEntityId } from '@nightjar/core';
 import type { EsProcess, EvalContext } from '@nightjar/core';
-import { type CondNode, evalCondition, parseCondition } from '../lint/condition.js';
-import type { DocLike } from './types.js';
+import { evalCondition } from '../condition-analysis.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_EVENTS_EXPLAINED = 6;
@@ -85,14 +84,14 @@ export function hitsByRule(rules: readonly CompiledRule[], events: readonly Nigh
   return hits;
 }
 
-function conditionsOf(detection: Record<string, unknown>): { src: string; ast: CondNode }[] {
+function conditionsOf(detection: Record<string, unknown>): { src: string; ast: ConditionAst }[] {
   const c = detection.condition;
   const list = Array.isArray(c) ? c : [c];
-  const out: { src: string; ast: CondNode }[] = [];
+  const out: { src: string; ast: ConditionAst }[] = [];
   for (const s of list) {
     if (typeof s !== 'string') continue;
     try {
-      out.push({ src: s, ast: parseCondition(s) });
+      out.push({ src: s, ast: parseConditionSyntax(s) });
     } catch {
       /* the loader reports syntax errors; nothing to explain with */
     }
@@ -100,16 +99,13 @@ function conditionsOf(detection: Record<string, unknown>): { src: string; ast: C
   return out;
 }
 
-function fieldMappingOf(doc: DocLike): string | null {
-  const fm = (doc as { fieldMapping?: unknown }).fieldMapping;
-  return typeof fm === 'string' || fm === null ? (fm as string | null) : 'sigmahq-macos';
-}
+/** A document does not record the mapping it was loaded with; `nightjar test` loads with the default. */
+const FIELD_MAPPING = 'sigmahq-macos';
 
-function resolvedPaths(doc: DocLike): Map<string, string> {
+function resolvedPaths(doc: RuleDocument): Map<string, string> {
   const out = new Map<string, string>();
-  const info = doc.detectionInfo as { fields?: { name: string; resolved: string; usesLineage?: boolean }[] } | undefined;
   // Only plain dotted paths; mapped fields may describe a computed value in words.
-  for (const f of info?.fields ?? []) if (/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(f.resolved) && !f.usesLineage) out.set(f.name, f.resolved);
+  for (const f of doc.detectionInfo?.fields ?? []) if (/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(f.resolved) && !f.usesLineage) out.set(f.name, f.resolved);
   return out;
 }
 
@@ -126,12 +122,12 @@ function parentFromToken(ev: NightjarEvent): EsProcess | undefined {
 const NO_LINEAGE = { lineage: { parent: parentFromToken, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] } } as unknown as EvalContext;
 
 /** What the event holds for a field as the rule names it, or undefined when it cannot be shown. */
-function fieldValue(doc: DocLike, field: string, ev: NightjarEvent, paths: Map<string, string>): { shown: boolean; value: unknown } {
+function fieldValue(doc: RuleDocument, field: string, ev: NightjarEvent, paths: Map<string, string>): { shown: boolean; value: unknown } {
   const p = paths.get(field) ?? (field.includes('.') && !/^(parent|real_parent|responsible|ancestors)\./.test(field) ? field : undefined);
   if (p) return { shown: true, value: readPath(ev.msg, p) };
   const data = doc.data as Record<string, unknown>;
   try {
-    const r = resolveField(field, (data.logsource ?? {}) as Record<string, unknown>, fieldMappingOf(doc));
+    const r = resolveField(field, (data.logsource ?? {}) as Record<string, unknown>, FIELD_MAPPING);
     if (r.usesLineage) return { shown: false, value: undefined };
     return { shown: true, value: r.get(ev, NO_LINEAGE) };
   } catch {
@@ -148,7 +144,7 @@ function eventLabel(ev: NightjarEvent, i: number, t0: number): string {
  * the rule's alert in the real run; mode 'missed' explains events that did not match, 'unexpected'
  * explains those that did.
  */
-export function explainDetection(doc: DocLike, rule: CompiledRule, events: readonly NightjarEvent[], matched: ReadonlySet<number>, mode: 'missed' | 'unexpected'): string[] {
+export function explainDetection(doc: RuleDocument, rule: CompiledRule, events: readonly NightjarEvent[], matched: ReadonlySet<number>, mode: 'missed' | 'unexpected'): string[] {
   const data = doc.data;
   if (!isObj(data) || !isObj(data.detection)) return [];
   const detection = data.detection;
@@ -162,7 +158,7 @@ export function explainDetection(doc: DocLike, rule: CompiledRule, events: reado
     lines.push(`no event of the rule's type(s) (${types?.join(', ')}) in the test; event types given: ${seen}`);
     return lines;
   }
-  const fieldMapping = fieldMappingOf(doc);
+  const fieldMapping = FIELD_MAPPING;
   const synthetic: CompiledRule[] = [];
   const items = new Map<string, { key: string; id: string }[]>();
   const compileOne = (id: string, sel: unknown): boolean => {

@@ -3,37 +3,11 @@
  * here can hang it; these checks protect the rule's other consumers (SIEM backends the same Sigma
  * rule is converted for) and catch patterns Nightjar will refuse.
  */
+import { RuleError, compileRegex } from '@nightjar/rules';
+
 export interface RegexProblem {
   readonly check: 'nj/regex-invalid' | 'nj/regex-unsupported' | 'nj/regex-backtracking';
   readonly message: string;
-}
-
-/** Constructs that need a backtracking engine (found outside character classes). */
-function unsupportedConstruct(src: string): string | undefined {
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === '\\') {
-      const n = src[i + 1];
-      if (n !== undefined && /[1-9]/.test(n)) return `backreference \\${n}`;
-      if (n === 'k' && src[i + 2] === '<') return 'named backreference \\k<…>';
-      i++;
-      continue;
-    }
-    if (ch === '[') {
-      i = skipClass(src, i);
-      continue;
-    }
-    if (ch === '(' && src[i + 1] === '?') {
-      const rest = src.slice(i + 2, i + 4);
-      if (rest.startsWith('=')) return 'lookahead (?=…)';
-      if (rest.startsWith('!')) return 'negative lookahead (?!…)';
-      if (rest === '<=') return 'lookbehind (?<=…)';
-      if (rest === '<!') return 'negative lookbehind (?<!…)';
-      if (rest.startsWith('>')) return 'atomic group (?>…)';
-    }
-    if ((ch === '*' || ch === '+' || ch === '?' || ch === '}') && src[i + 1] === '+' && i > 0 && src[i - 1] !== '\\') return `possessive quantifier ${ch}+`;
-  }
-  return undefined;
 }
 
 function skipClass(src: string, i: number): number {
@@ -140,29 +114,14 @@ function backtrackingRisk(src: string): string | undefined {
 
 /** Problems of one regex value; `mods` are the item's modifiers (for the i/m/s flags). */
 export function regexProblems(src: string, mods: readonly string[]): RegexProblem[] {
-  const out: RegexProblem[] = [];
-  const unsupported = unsupportedConstruct(src);
-  if (unsupported) {
-    out.push({ check: 'nj/regex-unsupported', message: `regex /${src}/ uses ${unsupported}, which needs a backtracking engine; Nightjar's linear-time engine rejects it` });
-    return out;
-  }
-  // JavaScript rejects a leading inline flag group and spells named groups (?<n>); translate both.
-  let body = src;
-  let flags = '';
-  const lead = /^\(\?([imsU]+)\)/.exec(body);
-  if (lead) {
-    body = body.slice(lead[0].length);
-    flags = [...new Set(lead[1]!.replace(/U/g, '').split(''))].join('');
-  }
-  for (const m of mods) if (m === 'i' || m === 'ignorecase') flags += flags.includes('i') ? '' : 'i';
-  body = body.replace(/\(\?P</g, '(?<');
+  // Whether Nightjar accepts it is the compiler's answer, from the compiler's code.
+  const flags = { i: mods.includes('i') || mods.includes('ignorecase'), m: mods.includes('m') || mods.includes('multiline'), s: mods.includes('s') || mods.includes('dotall') };
   try {
-    new RegExp(body, flags);
+    compileRegex(src, flags, []);
   } catch (err) {
-    out.push({ check: 'nj/regex-invalid', message: `regex /${src}/ does not compile: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}` });
-    return out;
+    if (!(err instanceof RuleError)) throw err;
+    return [{ check: err.code === 'NJ_REGEX_UNSUPPORTED' ? 'nj/regex-unsupported' : 'nj/regex-invalid', message: err.message }];
   }
-  const risk = backtrackingRisk(body);
-  if (risk) out.push({ check: 'nj/regex-backtracking', message: `regex /${src}/ can backtrack catastrophically on backtracking engines: ${risk}` });
-  return out;
+  const risk = backtrackingRisk(src.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?P</g, '(?<'));
+  return risk ? [{ check: 'nj/regex-backtracking', message: `regex /${src}/ can backtrack catastrophically on backtracking engines: ${risk}` }] : [];
 }

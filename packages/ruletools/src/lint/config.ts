@@ -17,14 +17,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { NightjarError } from '@nightjar/core';
-import { CHECKS_BY_ID, type Severity } from './checks.js';
+import { CONFIG_FILE } from '../rule-input.js';
+import { CHECKS_BY_ID, type CheckId, type Severity, isCheckId } from './catalog.js';
 
 export type Level = Severity | 'off';
 
 export interface LintConfig {
   readonly file?: string;
-  readonly checks: ReadonlyMap<string, Level>;
-  readonly rules: ReadonlyMap<string, ReadonlyMap<string, Level>>;
+  readonly checks: ReadonlyMap<CheckId, Level>;
+  /** Per rule id (or title). */
+  readonly rules: ReadonlyMap<string, ReadonlyMap<CheckId, Level>>;
   readonly maxTimespanUs: number;
   readonly warnTimespanUs: number;
   readonly maxEventTypes: number;
@@ -38,7 +40,6 @@ export class LintConfigError extends NightjarError {
   }
 }
 
-export const CONFIG_FILE = 'nightjar.config.yaml';
 
 export const DEFAULT_CONFIG: LintConfig = {
   checks: new Map(),
@@ -60,13 +61,13 @@ export function parseSpanUs(v: unknown): number | undefined {
   return Number(m[1]) * { s: 1e6, m: 60e6, h: 3600e6, d: 86400e6 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
-function levelsFrom(v: unknown, where: string, file: string): Map<string, Level> {
-  const out = new Map<string, Level>();
+function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level> {
+  const out = new Map<CheckId, Level>();
   if (v === undefined || v === null) return out;
   if (!isObj(v)) throw new LintConfigError(`${file}: ${where} must be a mapping of check id to level`);
   for (const [k, lvl] of Object.entries(v)) {
     const id = k.startsWith('nj/') ? k : `nj/${k}`;
-    if (!CHECKS_BY_ID.has(id)) throw new LintConfigError(`${file}: ${where}: unknown check '${k}' (see packages/cli/docs/lint.md for the list)`);
+    if (!isCheckId(id)) throw new LintConfigError(`${file}: ${where}: unknown check '${k}' (see packages/cli/docs/lint.md for the list)`);
     const l = lvl === false ? 'off' : lvl;
     if (typeof l !== 'string' || !LEVELS.has(l)) throw new LintConfigError(`${file}: ${where}.${k}: level must be one of error, warning, info, off`);
     out.set(id, l as Level);
@@ -86,7 +87,7 @@ export function parseLintConfig(text: string, file: string): LintConfig {
   if (!isObj(raw)) throw new LintConfigError(`${file}: must be a mapping`);
   const lint = isObj(raw.lint) ? raw.lint : raw;
   const checks = levelsFrom(lint.checks, 'checks', file);
-  const rules = new Map<string, Map<string, Level>>();
+  const rules = new Map<string, Map<CheckId, Level>>();
   if (lint.rules !== undefined) {
     if (!isObj(lint.rules)) throw new LintConfigError(`${file}: rules must be a mapping of rule id to checks`);
     for (const [rid, v] of Object.entries(lint.rules)) rules.set(rid, levelsFrom(v, `rules.${rid}`, file));
@@ -141,13 +142,13 @@ export function findLintConfig(start: string): string | undefined {
 }
 
 /** The effective level of a check for a rule (per-rule config wins over global, global over default). */
-export function levelFor(cfg: LintConfig, checkId: string, ruleKeys: readonly (string | undefined)[]): Level {
+export function levelFor(cfg: LintConfig, checkId: CheckId, ruleKeys: readonly (string | undefined)[]): Level {
   for (const k of ruleKeys) {
     if (k === undefined) continue;
     const l = cfg.rules.get(k)?.get(checkId);
     if (l) return l;
   }
-  return cfg.checks.get(checkId) ?? CHECKS_BY_ID.get(checkId)?.severity ?? 'error';
+  return cfg.checks.get(checkId) ?? CHECKS_BY_ID.get(checkId)!.severity;
 }
 
 /** Compares dotted versions: <0, 0, >0. */

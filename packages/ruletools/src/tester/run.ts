@@ -10,9 +10,10 @@ import { BriefEventError } from './brief.js';
 import { TEST_ENGINE_OPTIONS, explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
 import { eventsFromBrief, readFixture } from './fixtures.js';
 import { parseTestSpecs, rawTests } from './specs.js';
-import { negatedOnly, parseCondition } from '../lint/condition.js';
-import { withoutConfigFiles } from '../lint/run.js';
-import type { CaseResult, CoverageReport, DocLike, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
+import { type RuleDocument, parseConditionSyntax } from '@nightjar/rules';
+import { negatedOnly } from '../condition-analysis.js';
+import { withoutConfigFiles } from '../rule-input.js';
+import type { CaseResult, CoverageReport, LoadedRules, RuleResult, TestCaseSpec, TestReport } from './types.js';
 
 export interface RunTestsOptions {
   readonly coverage?: boolean;
@@ -20,9 +21,9 @@ export interface RunTestsOptions {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function locate(doc: DocLike, path: (string | number)[]): { file: string; line: number; col: number } {
+function locate(doc: RuleDocument, path: (string | number)[]): { file: string; line: number; col: number } {
   try {
-    if (doc.locate) return doc.locate(path);
+    return doc.locate(path);
   } catch {
     /* fall through */
   }
@@ -77,7 +78,7 @@ function groupMatches(alert: Alert, want: Readonly<Record<string, unknown>>): bo
   });
 }
 
-async function runCase(doc: DocLike, target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet, spec: TestCaseSpec): Promise<CaseResult> {
+async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet, spec: TestCaseSpec): Promise<CaseResult> {
   const started = performance.now();
   const location = locate(doc, ['tests', spec.index]);
   const base = { name: spec.name, location, ...(spec.fixture ? { fixture: spec.fixture } : {}) };
@@ -126,7 +127,7 @@ async function runCase(doc: DocLike, target: CompiledRule | CompiledCorrelation,
   return done({ status: 'fail', message, explanation, alerts: n, events: events.length });
 }
 
-function compiledFor(doc: DocLike, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
+function compiledFor(doc: RuleDocument, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
   if (doc.compiled) {
     // Prefer the ruleset's object (the loader may resolve names or generate flags there).
     const id = doc.compiled.id;
@@ -142,7 +143,7 @@ function compiledFor(doc: DocLike, all: CompiledRuleSet): CompiledRule | Compile
  * in some passing positive case; one used only under `not` (a filter) must be true in some passing
  * negative case, else the filter is untested.
  */
-function unexercisedSelections(doc: DocLike, target: CompiledRule, positive: NightjarEvent[][], negative: NightjarEvent[][]): string[] {
+function unexercisedSelections(doc: RuleDocument, target: CompiledRule, positive: NightjarEvent[][], negative: NightjarEvent[][]): string[] {
   const data = doc.data;
   if (!isObj(data) || !isObj(data.detection)) return [];
   const names = Object.keys(data.detection).filter((k) => k !== 'condition');
@@ -150,7 +151,7 @@ function unexercisedSelections(doc: DocLike, target: CompiledRule, positive: Nig
   const filters = new Set<string>();
   for (const c of conds) {
     try {
-      for (const n of negatedOnly(parseCondition(c), names)) filters.add(n);
+      for (const n of negatedOnly(parseConditionSyntax(c), names)) filters.add(n);
     } catch {
       /* syntax errors are the loader's to report */
     }

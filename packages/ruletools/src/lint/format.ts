@@ -1,17 +1,11 @@
 /** Lint formatters (eslint's contract: results in, string out, no I/O). */
 import path from 'node:path';
-import type { Palette } from '../output/color.js';
-import { shortPath } from '../output/alerts.js';
-import { CHECKS } from './checks.js';
-import type { Finding, LintResult } from './run.js';
+import { type Style, safe, shortPath } from '../text.js';
+import { CHECKS } from './catalog.js';
+import type { Finding, LintResult } from './findings.js';
 
 export const DOCS_URL = 'https://github.com/nightjar/nightjar/blob/main/packages/cli/docs/lint.md';
 export const docAnchor = (id: string) => `${DOCS_URL}#${id.replace('/', '')}`;
-
-/** Rule text is untrusted: control characters (ANSI escapes included) are shown escaped, never sent to the terminal. */
-export function safe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function counts(findings: readonly Finding[]) {
   const n = { error: 0, warning: 0, info: 0 };
@@ -28,7 +22,7 @@ export function summaryText(result: LintResult): string {
 }
 
 /** eslint's stylish: grouped by file, aligned columns, a summary. */
-export function formatStylish(result: LintResult, p: Palette, cwd: string): string {
+export function formatStylish(result: LintResult, p: Style, cwd: string): string {
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);

@@ -1,0 +1,16 @@
+/** What the linter and the tester both take from the loader, and the one file in a rule folder that is not a rule. */
+import { basename } from 'node:path';
+import type { LoadResult } from '@nightjar/rules';
+
+/** The repository's configuration file; it sits among the rules, so the loader reads it as one. */
+export const CONFIG_FILE = 'nightjar.config.yaml';
+
+/** The loader's documents and diagnostics (the compiled ruleset is not always needed). */
+export type RuleInput = Pick<LoadResult, 'documents' | 'diagnostics'>;
+
+/** The input without the configuration file's documents and diagnostics. */
+export function withoutConfigFiles<T extends RuleInput>(input: T): T {
+  const isCfg = (f: string) => basename(f) === CONFIG_FILE;
+  if (!input.documents.some((d) => isCfg(d.file)) && !input.diagnostics.some((d) => isCfg(d.file))) return input;
+  return { ...input, documents: input.documents.filter((d) => !isCfg(d.file)), diagnostics: input.diagnostics.filter((d) => !isCfg(d.file)) };
+}
