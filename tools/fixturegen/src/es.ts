@@ -1,6 +1,6 @@
 import { cdhashOf } from './prng.js';
 
-/** NOTIFY event numbers (es_event_type_t), from reference/esf.md §1. Only the types the scenarios emit. */
+/** NOTIFY event numbers (es_event_type_t in Apple's EndpointSecurity headers). Only the types the scenarios emit. */
 export const EVENT_TYPES: Readonly<Record<string, number>> = {
   exec: 9,
   open: 10,

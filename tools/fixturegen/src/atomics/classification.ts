@@ -11,7 +11,7 @@ export type AtomicExpectation =
 
 export const ATOMIC_EXPECT: Readonly<Record<string, AtomicExpectation>> = {
   // T1005 Copy Apple Notes database files using AppleScript
-  'cfb6d400-a269-4c06-a347-6d88d584d5f7': { alerts: { "Apple Notes Database Opened By Another Process": 3 } },
+  'cfb6d400-a269-4c06-a347-6d88d584d5f7': { alerts: { "Apple Notes Database Opened By Another Process": 3, "Finder Scripted To Duplicate, Move Or Delete Files": 1 } },
   // T1007 System Service Discovery - macOS launchctl
   '9b378962-a75e-4856-b117-2503d6dcebba': {
     quiet: "`launchctl list` is what every admin, installer and `brew services` runs; alone it is not an attack.",
@@ -127,7 +127,7 @@ export const ATOMIC_EXPECT: Readonly<Record<string, AtomicExpectation>> = {
   // T1070.003 Clear history of a bunch of shells
   '7e6721df-5f08-4370-9255-f06d8a77af4c': { alerts: { "Shell History Disabled Or Cleared From Command Line": 1 } },
   // T1070.003 Clear Bash history (cat dev/null)
-  'b1251c35-dcd3-4ea1-86da-36d27b54f31f': { alerts: { "Shell History File Emptied Or Overwritten By Another Program": 1 } },
+  'b1251c35-dcd3-4ea1-86da-36d27b54f31f': { alerts: { "Shell History Disabled Or Cleared From Command Line": 1, "Shell History File Emptied Or Overwritten By Another Program": 1 } },
   // T1070.004 Delete a single file - FreeBSD/Linux/macOS
   '562d737f-2fc6-4b09-8c2a-7f8ff0828480': {
     quiet: "Deleting a file in /tmp is what every build and installer does; nothing identifies it as evidence removal.",
@@ -305,7 +305,7 @@ export const ATOMIC_EXPECT: Readonly<Record<string, AtomicExpectation>> = {
   // T1539 Steal Chrome Cookies via Remote Debugging (Mac)
   'e43cfdaf-3fb8-4a45-8de0-7eee8741d072': { alerts: { "Unsigned Or Ad-hoc Binary Executed From Temporary, Downloads Or Hidden Location": 1 } },
   // T1539 Copy Safari BinaryCookies files using AppleScript
-  'e57ba07b-3a33-40cd-a892-748273b9b49a': { alerts: { "Browser Cookie Or Login Store Opened By Another Process": 2 } },
+  'e57ba07b-3a33-40cd-a892-748273b9b49a': { alerts: { "Browser Cookie Or Login Store Opened By Another Process": 2, "Finder Scripted To Duplicate, Move Or Delete Files": 1 } },
   // T1543.001 Launch Agent - Root Directory
   '66774fa8-c562-4bae-a58d-5264a0dd9dd7': { alerts: { "Launch Agent Or Daemon Plist Created By Shell Utility, Interpreter Or Unsigned Process": 1 } },
   // T1543.001 Launch Agent
@@ -444,7 +444,7 @@ export const ATOMIC_EXPECT: Readonly<Record<string, AtomicExpectation>> = {
   // T1685.006 Delete log files via cat utility by appending /dev/null or /dev/zero
   'c23bdb88-928d-493e-b46d-df2906a50941': { alerts: { "System Log File Truncated Or Overwritten": 2 } },
   // T1685.006 Delete system log files using Applescript
-  'e62f8694-cbc7-468f-862c-b10cd07e1757': { alerts: { "System Or Audit Log File Moved Away": 1 } },
+  'e62f8694-cbc7-468f-862c-b10cd07e1757': { alerts: { "Finder Scripted To Duplicate, Move Or Delete Files": 1, "System Or Audit Log File Moved Away": 1 } },
   // T1690 Disable history collection
   '4eafdb45-0f79-4d66-aa86-a3e2c08791f5': { alerts: { "Shell History Disabled Or Cleared From Command Line": 1 } },
 };

@@ -1,6 +1,7 @@
 /** rules/COVERAGE.md: every development atomic, by tactic, with the rules that catch it or why not. */
 import type { AtomicExpected, SigmaData, SigmaRef } from './fixtures.js';
 import { TACTIC_ORDER, tacticOf } from './tactics.js';
+import { SIGMAHQ_EXCEPTIONS } from '../sigmahq-exceptions.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)} %` : '—');
@@ -55,5 +56,15 @@ export function coverageMarkdown(atomics: AtomicExpected[], sigma: SigmaData | u
     }
     out.push('');
   }
+  out.push(
+    '## SigmaHQ alerts the shipped rules do not raise',
+    '',
+    "A test runs SigmaHQ's macOS rules and the shipped rules over every committed trace (these atomics and the scenario traces of `fixtures/`). Every SigmaHQ alert is matched by a shipped alert on the same event, the same process or a process it started, except these, each for the reason given:",
+    '',
+    '| SigmaHQ rule | Traces | Why the shipped rules stay quiet |',
+    '|---|---|---|',
+  );
+  for (const x of SIGMAHQ_EXCEPTIONS) out.push(`| \`${x.id}\` ${esc(x.title)} | ${x.traces ? x.traces.map((t) => `\`${t}\``).join(', ') : 'all'} | ${esc(x.reason)} |`);
+  out.push('');
   return out.join('\n');
 }

@@ -7,7 +7,7 @@
  */
 import { FFLAG } from '../es.js';
 import { ROOT, USER, type Proc } from '../world.js';
-import { LOOP_CAP, absPath, execProgram, exists, readFile, runScript, writeFile, type Opened, type Sh } from './interp.js';
+import { LOOP_CAP, absPath, realPath, execProgram, exists, readFile, runScript, writeFile, type Opened, type Sh } from './interp.js';
 import { normalize, resolveProgram } from './paths.js';
 
 const HOME = '/Users/alice';
@@ -251,7 +251,7 @@ function python(sh: Sh, proc: Proc, path: string, args: string[]): void {
     m.files.set(`${dir}/.venv`, 'venv');
   }
   // site runs every .pth file of the environment's site-packages: a line starting with `import` is executed.
-  const venv = [...m.files.keys()].find((f) => f.endsWith('/.venv') && path.startsWith(f.slice(0, -'/.venv'.length)));
+  const venv = [...m.files.keys()].find((f) => f.endsWith('/.venv') && realPath(path).startsWith(f.slice(0, -'/.venv'.length)));
   if (venv) {
     for (const [f, text] of m.files) {
       if (!f.startsWith(venv.slice(0, -'/.venv'.length)) || !f.endsWith('.pth')) continue;

@@ -116,6 +116,7 @@ export const credentialAccess: Scenario = {
   expect: {
     'Fake Password Prompt With AppleScript': 1,
     'Keychain Secrets Dumped With security': 1,
+    'Discovery Utility Started By An Unsigned Or Ad-hoc Program': 2,
     'Browser Cookie Or Login Store Opened By Another Process': 2,
     'Keychain Database Read By Copy Utility, Interpreter Or Unsigned Process': 1,
     'Browser Credential Database Queried With sqlite3': 1,
