@@ -10,7 +10,10 @@ import { SIGMAHQ_EXCEPTIONS } from '../src/sigmahq-exceptions.js';
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const fixtures = join(root, 'fixtures');
 // SigmaHQ's rules live outside the repository; the check skips visibly without them.
-const sigmaDir = resolve(root, '../shared/corpus/sigmahq-macos/rules/macos');
+const sigmaRoot = resolve(root, '../shared/corpus/sigmahq-macos');
+const sigmaDir = join(sigmaRoot, 'rules/macos');
+// All of SigmaHQ's macOS rules: the main set plus the emerging-threats and threat-hunting ones.
+const sigmaDirs = ['rules/macos', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => join(sigmaRoot, d)).filter((d) => existsSync(d));
 
 async function scan(rs: Awaited<ReturnType<typeof loadRules>>, file: string): Promise<Alert[]> {
   const engine = new Engine(rs);
@@ -23,7 +26,7 @@ async function scan(rs: Awaited<ReturnType<typeof loadRules>>, file: string): Pr
 describe.skipIf(!existsSync(sigmaDir))(`SigmaHQ parity on every committed trace (needs ${sigmaDir})`, () => {
   it('every SigmaHQ macOS alert is matched by a shipped alert (same event, same process, or a process it started), or listed with a reason', async () => {
     const ours = await loadRules([join(root, 'rules')]);
-    const sigma = await loadRules([sigmaDir]);
+    const sigma = await loadRules(sigmaDirs);
     const traces = [
       ...readdirSync(fixtures).filter((f) => /\.jsonl(\.gz)?$/.test(f)),
       ...readdirSync(join(fixtures, 'atomics')).filter((f) => f.endsWith('.jsonl')).map((f) => `atomics/${f}`),

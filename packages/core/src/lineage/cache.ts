@@ -289,7 +289,10 @@ export class LineageCache implements LineageResolver {
       case 'fork': {
         const child = asProcess(payload.child);
         // The forking process is the child's parent; without a parent token it beats the ppid lookup.
-        if (child !== undefined) this.learn(child, at, child.parent_audit_token == null ? actorNode?.id : undefined);
+        if (child === undefined) break;
+        const node = this.learn(child, at, child.parent_audit_token == null ? actorNode?.id : undefined);
+        // fork copies argv: a subshell's command line is its parent's until it execs (as ps shows it).
+        if (node !== undefined && node.args === undefined && actorNode !== undefined) node.args = actorNode.args;
         break;
       }
       case 'exec': {

@@ -348,6 +348,22 @@ describe('LineageCache', () => {
     expect(compileFieldPath('ancestors.executable.path').get(f, { lineage: c })).toEqual(['/bin/zsh', terminal.path, '/sbin/launchd']);
   });
 
+  it("fork copies argv: a subshell's command line is its parent's until it execs (ParentCommandLine of a $( ) child)", () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal);
+    const bash: ProcSpec = { pid: 700, pidversion: 801, path: '/bin/bash', ppid: 500, parent: terminal, responsible: terminal };
+    c.observe(execOf(7, { ...zsh }, bash, ['bash', '-c', 'echo x | pbcopy; $(pbpaste)']));
+    const sub: ProcSpec = { pid: 900, pidversion: 1000, path: '/bin/bash', ppid: 700, parent: bash, responsible: terminal };
+    c.observe(event(7, 'fork', bash, { child: proc(7, sub) }));
+    const paste: ProcSpec = { pid: 901, pidversion: 1001, path: '/bin/bash', ppid: 900, parent: sub, responsible: terminal };
+    c.observe(event(7, 'fork', sub, { child: proc(7, paste) }));
+    expect(c.args(c.get('900:1000')!)).toEqual(['bash', '-c', 'echo x | pbcopy; $(pbpaste)']);
+    expect(c.args(c.get('901:1001')!)).toEqual(['bash', '-c', 'echo x | pbcopy; $(pbpaste)']);
+    // Its own exec replaces them.
+    c.observe(execOf(7, paste, { ...paste, pidversion: 1002, path: '/usr/bin/pbpaste' }, ['pbpaste']));
+    expect(c.args(c.get('901:1002')!)).toEqual(['pbpaste']);
+  });
+
   it('fork without tokens (v3): the forking process is the parent even if another process has that pid newer', () => {
     const c = new LineageCache();
     const sh: ProcSpec = { pid: 700, pidversion: 800, path: '/bin/sh', ppid: 1, start_time: iso(T0) };

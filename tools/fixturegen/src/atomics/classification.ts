@@ -222,10 +222,7 @@ export const ATOMIC_EXPECT: Readonly<Record<string, AtomicExpectation>> = {
   // T1113 Screencapture
   '0f47ceb1-720f-4275-96b8-21f0562217ac': { alerts: { "Screenshot Saved To A File From A Script": 1 } },
   // T1115 Execute commands from clipboard
-  '1ac2247f-65f8-4051-b51f-b0ccdfaaa5ff': {
-    quiet: "pbcopy then pbpaste and the pasted command (ifconfig): the exec of the clipboard's text is indistinguishable from a typed command, and ES does not see clipboard contents.",
-    context: "Clipboard Read By Descendant Of Unsigned Staged Binary when an implant reads the clipboard.",
-  },
+  '1ac2247f-65f8-4051-b51f-b0ccdfaaa5ff': { alerts: { "Clipboard Contents Run As A Command": 1 } },
   // T1124 System Time Discovery in FreeBSD/macOS
   'f449c933-0891-407f-821e-7916a21a1a6f': {
     quiet: "`date` alone is not an attack.",
