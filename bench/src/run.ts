@@ -205,7 +205,7 @@ function warmPreDecoded(lines: string[], ruleset: CompiledRuleSet, handRules: nu
   return { rate, hand: handRate, ratio: rate / handRate };
 }
 
-/** Real rules: the shipped ruleset, then SigmaHQ's macOS corpus (when ../shared exists), then variants. */
+/** Real rules: the shipped ruleset, then SigmaHQ's macOS rules (NIGHTJAR_SIGMAHQ_MACOS, else a research checkout beside the repository, when present), then variants. */
 function realRuleYaml(): string[] {
   const texts: string[] = [];
   const walk = (dir: string): void => {
@@ -216,7 +216,7 @@ function realRuleYaml(): string[] {
     }
   };
   walk(bundledRulesDir());
-  const corpus = join(ROOT, '../shared/corpus/sigmahq-macos');
+  const corpus = process.env.NIGHTJAR_SIGMAHQ_MACOS ?? join(ROOT, '../shared/corpus/sigmahq-macos');
   if (existsSync(corpus)) walk(corpus);
   return texts;
 }

@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, diag, parseYamlText, type KeyPath, type Locator, type P
 import { RuleSet } from './ruleset.js';
 import type { DocumentKindOrUnknown, LoadOptions, LoadResult, RuleDocument } from './types.js';
 
-/** Default longest correlation timespan: one hour (DESIGN.md Limits). */
+/** Default longest correlation timespan: one hour (a longer window holds state for too long to be useful on a live host). */
 export const DEFAULT_MAX_TIMESPAN_US = 3_600_000_000;
 
 /** One rule file's text (or an in-memory rule). */

@@ -1,5 +1,5 @@
 /**
- * nightjar.config.yaml, at the rule repository's root (DESIGN.md). The lint part:
+ * nightjar.config.yaml, at the rule repository's root. The lint part:
  *
  *   lint:
  *     checks:                       # global: off, or a new severity

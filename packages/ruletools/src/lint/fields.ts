@@ -1,6 +1,6 @@
 /**
- * Which native ES field paths exist, per event type (reference/esf.md §2.3–2.4, eslogger rendering
- * §3). Used by nj/unknown-field for rules that name eslogger paths (`event.open.file.path`,
+ * Which native ES field paths exist, per event type (Apple's ESMessage.h structs as eslogger
+ * renders them). Used by nj/unknown-field for rules that name eslogger paths (`event.open.file.path`,
  * `process.signing_id`, `parent.executable.path`). Deliberately a shape catalogue, not a full
  * schema: an unknown key under a known object is flagged; anything below a key of unknown shape
  * (`any`) is accepted, and top-level vendor keys (Jamf's `host`) are accepted.
@@ -24,7 +24,7 @@ const F = 'file' as const;
 const S = 'scalar' as const;
 const A = 'any' as const;
 
-/** Payload keys per event name (from ESMessage.h via esf.md §2.4). Types not listed accept any path. */
+/** Payload keys per event name (from the es_events_t members of ESMessage.h). Types not listed accept any path. */
 export const PAYLOADS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
   exec: { target: P, args: 'list', env: 'list', fds: 'any', cwd: F, script: F, dyld_exec_path: S, last_fd: S, image_cputype: S, image_cpusubtype: S, entitlements: A },
   open: { fflag: S, file: F },

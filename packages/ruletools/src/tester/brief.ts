@@ -1,5 +1,5 @@
 /**
- * Brief events: the short form rule tests write events in (issue 4, DESIGN.md `tests:` key).
+ * Brief events: the short form rule tests write events in (the `tests:` key, documented in the CLI's docs/test.md).
  * Only the fields that matter are given; everything else is filled with a benign, complete
  * eslogger-shaped default so that rules read real paths, not `undefined`.
  *

@@ -187,7 +187,7 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
     errorsByFile.set(key, list);
   }
   const reportedFiles = new Set<string>();
-  // A correlation's base rules are tested through the correlation's document (DESIGN.md).
+  // A correlation's base rules are tested through the correlation's document (see docs/test.md).
   const testedViaCorrelation = new Set<string>();
   for (const d of loaded.documents) {
     if (!isObj(d.data) || !isObj(d.data.correlation) || rawTests(d.data) === undefined) continue;

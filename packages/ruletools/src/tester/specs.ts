@@ -1,5 +1,5 @@
 /**
- * Reads and validates a rule's `tests:` list (the format is fixed in DESIGN.md / issue 4). Used by
+ * Reads and validates a rule's `tests:` list (the format is documented in the CLI's docs/test.md). Used by
  * the tester (to run) and the linter (nj/tests-invalid), so both agree on what a valid test is.
  */
 import type { Expectation, TestCaseSpec } from './types.js';

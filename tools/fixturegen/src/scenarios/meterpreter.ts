@@ -152,7 +152,7 @@ export const meterpreterSession: Scenario = {
   },
 };
 
-/** Issue 3's positive correlation trace: only the two seed correlations, nothing else. */
+/** The positive correlation trace: only the two correlations the WithSecure study suggests (open+fcntl, block writes), nothing else. */
 export const correlationPositive: Scenario = {
   name: 'correlation-positive',
   description:
@@ -182,7 +182,7 @@ export const correlationPositive: Scenario = {
   },
 };
 
-/** Issue 3's benign twin: the same event types, spread in time or across processes. */
+/** The positive trace's benign twin: the same event types, spread in time or across processes. */
 export const correlationBenign: Scenario = {
   name: 'correlation-benign',
   description:

@@ -12,7 +12,7 @@ import type { Reporter } from '../findings.js';
 
 export function lintTests(c: Reporter, doc: RuleDocument, data: Record<string, unknown>, testedViaCorrelation: ReadonlySet<string>): void {
   const raw = doc.tests ?? rawTests(data);
-  // A correlation's base rules are tested through the correlation's document (DESIGN.md).
+  // A correlation's base rules are tested through the correlation's document (see docs/test.md).
   const referenced = [data.id, data.name].some((k) => typeof k === 'string' && testedViaCorrelation.has(k));
   if (raw === undefined && referenced) return;
   if (raw === undefined) {
