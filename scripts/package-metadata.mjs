@@ -36,8 +36,12 @@ const DESCRIPTIONS = {
   '@nightjar/bench': "pnpm bench: Nightjar's benchmark harness with same-process baselines.",
 };
 
-/** Packages whose listed files run code on import; every other package is sideEffects: false. */
-const SIDE_EFFECTS = { '@nightjar/cli': ['./dist/bin.js'] };
+/** Entry-point scripts that run when imported; every other module of every package is side-effect free. */
+const SIDE_EFFECTS = {
+  '@nightjar/cli': ['./dist/bin.js'],
+  '@nightjar/fixturegen': ['./dist/cli.js'],
+  '@nightjar/bench': ['./dist/run.js', './dist/rss.js'],
+};
 
 /** Appended to every `files` whitelist: tsc -b writes its build info inside dist/. */
 const FILES_EXCLUDED = ['!dist/**/*.tsbuildinfo', '!dist/**/.tsbuildinfo'];
@@ -102,6 +106,8 @@ function expected(pkg, dir, rootVersion, catalog) {
   p = setAfter(p, 'homepage', 'bugs', { url: `${REPO}/issues` });
   p = setAfter(p, 'bugs', 'engines', { node: '>=20.19' });
   p = setAfter(p, 'engines', 'sideEffects', SIDE_EFFECTS[p.name] ?? false);
+  // A published package without a whitelist would ship its tests: start it at the usual one.
+  if (!p.private && !Array.isArray(p.files)) p.files = ['dist', 'README.md'];
   if (Array.isArray(p.files)) {
     const kept = p.files.filter((f) => !FILES_EXCLUDED.includes(f) && !/(^|\/)(test|tests|__tests__)(\/|$)/.test(f));
     p.files = [...kept, ...FILES_EXCLUDED];
