@@ -10,6 +10,7 @@ export default defineConfig({
       '@nightjar/core': src('core'),
       '@nightjar/rules': src('rules'),
       '@nightjar/native-es': src('native-es'),
+      '@nightjar/sources': src('sources'),
     },
   },
   test: {

@@ -1,7 +1,7 @@
 /** Turns a test case's events (inline brief events or a fixture file) into engine events. */
 import { eventFromMessage, NightjarError } from '@nightjar/core';
 import type { NightjarEvent } from '@nightjar/core';
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 import { expandBriefEvents } from './brief.js';
 
 export class FixtureError extends NightjarError {
