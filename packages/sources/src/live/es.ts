@@ -35,7 +35,7 @@ export interface EsOptions {
 }
 
 // High-volume file events get their own client so a flood of them cannot make the kernel drop
-// process events (the seed's multi-client answer to queue overload; ESFang's finding).
+// process events (several clients, one per kind of load: ESFang's finding on ES queue overload).
 const PROCESS_EVENTS = new Set(['exec', 'fork', 'exit', 'signal', 'cs_invalidated']);
 
 /** The default client split: process events in one client, everything else in another. */
