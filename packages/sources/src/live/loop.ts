@@ -22,7 +22,7 @@ export interface LiveLoopOptions {
   batchSize?: number | undefined;
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
-  /** The backend's own loss counters; polled on every batch and every `pollMs` while idle. */
+  /** The backend's own loss counters (none: only the queue's drops); polled on every batch and every `pollMs` while idle. */
   losses?: () => BackendLosses;
   /** Idle poll period of `losses` (default 1000 ms). */
   pollMs?: number;
@@ -48,20 +48,19 @@ export class LiveLoop {
   private stopped = false;
   private iterated = false;
   private reported = { queueDrops: 0, drops: 0, kernelOverflows: 0 };
-  private poll: NodeJS.Timeout | undefined;
+  private readonly poll: NodeJS.Timeout;
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly opts: LiveLoopOptions) {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
     this.queue = new BoundedQueue<Item>(Math.max(1, Math.floor(opts.queueCapacity ?? 65_536)));
-    if (opts.losses) {
-      // Losses are polled even when no event arrives (a stalled backend still reports its drops).
-      this.poll = setInterval(() => {
-        this.checkLosses();
-        this.queue.wake();
-      }, opts.pollMs ?? 1000);
-      this.poll.unref();
-    }
+    // Losses are polled even when no event arrives (a stalled backend still reports its drops,
+    // a dead one its error), for every backend alike.
+    this.poll = setInterval(() => {
+      this.checkLosses();
+      this.queue.wake();
+    }, opts.pollMs ?? 1000);
+    this.poll.unref();
   }
 
   get isStopped(): boolean {
