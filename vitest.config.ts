@@ -11,6 +11,7 @@ export default defineConfig({
       '@nightjar/rules': src('rules'),
       '@nightjar/native-es': src('native-es'),
       '@nightjar/ruletools': src('ruletools'),
+      '@nightjar/sources': src('sources'),
     },
   },
   test: {

@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['core', 'rules', 'native-es', 'ruletools', 'cli'] as const;
+const PACKAGES = ['core', 'rules', 'sources', 'native-es', 'ruletools', 'cli'] as const;
 const READMES = ['README.md', ...PACKAGES.map((p) => `packages/${p}/README.md`)];
 const FRAGMENT = '<!-- example: fragment -->';
 

@@ -2,22 +2,21 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { BackendUnavailableError } from './errors.js';
+import { NightjarError } from '@nightjar/core';
 
-/** What the compiled addon (binding.gyp → build/Release/nightjar_es.node) exports. */
-export interface NativeAddon {
-  /** The live backend compiled in: `linux`, `es` (macOS), or `none`. */
+import type { NativeAddon } from './types.js';
+
+/** Code of AddonUnavailableError: the addon was not built, or does not load. */
+export const ADDON_UNAVAILABLE = 'NJ_NATIVE_ADDON_UNAVAILABLE';
+
+/** The addon cannot be used here; the message says why and how to build it. */
+export class AddonUnavailableError extends NightjarError {
+  /** What needed the addon (`linux`, `es`, `process backfill`). */
   readonly backend: string;
-  /** Test hook: the translator's output for one synthetic message of each rendered type. */
-  translateSynthetic(version: number): Record<string, unknown>[];
-  LinuxBackend?: new (events: string[], onBatch: (msgs: Record<string, unknown>[]) => void) => NativeLinuxBackend;
-}
-
-export interface NativeLinuxBackend {
-  start(): void;
-  stop(): void;
-  stats(): { messages: number; kernelOverflows: number; drops: number; batches: number; pending: number; dirEvents: boolean };
-  backfill(): Record<string, unknown>[];
+  constructor(backend: string, message: string, options?: { cause?: unknown }) {
+    super(ADDON_UNAVAILABLE, message, options);
+    this.backend = backend;
+  }
 }
 
 // src/ (tests) and dist/ (built) both sit one level below the package root.
@@ -33,8 +32,8 @@ export function addonPath(): string | undefined {
 }
 
 /**
- * Loads the native addon once. A missing or broken build throws a BackendUnavailableError that
- * says how to build it; nothing else in the package needs the addon.
+ * Loads the native addon once. A missing or broken build throws an AddonUnavailableError that
+ * says how to build it. Importing this package never loads the addon; only this call does.
  */
 export function loadAddon(forBackend: string): NativeAddon {
   if (addon) return addon;
@@ -48,7 +47,7 @@ export function loadAddon(forBackend: string): NativeAddon {
     }
   }
   const why = failure ?? 'it was not built (the install step found no C++ toolchain, or failed)';
-  throw new BackendUnavailableError(
+  throw new AddonUnavailableError(
     forBackend,
     `the ${forBackend} backend needs @nightjar/native-es's native addon, but ${why}. Build it with ` +
       '`npx -y pnpm@10 --filter @nightjar/native-es run build:native` (needs python3, make and a C++17 compiler: ' +

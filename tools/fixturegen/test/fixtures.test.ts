@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { Engine, type Alert } from '@nightjar/core';
 import { loadRules } from '@nightjar/rules';
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 import { spawnSync } from 'node:child_process';
 import { SCENARIOS, expectedFor, indexRules, renderScenario, rulesTable, type ExpectedAlerts } from '../src/index.js';
 

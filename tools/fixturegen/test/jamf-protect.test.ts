@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '@nightjar/core';
 import { loadRules } from '@nightjar/rules';
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 // Real Jamf Protect telemetry lives outside the repository; the check skips visibly without it.

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine, type Alert } from '@nightjar/core';
 import { loadRules } from '@nightjar/rules';
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 import { SIGMAHQ_EXCEPTIONS } from '../src/sigmahq-exceptions.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));

@@ -2,7 +2,7 @@
  * `nightjar profile <files…|->`: the telemetry profile of a capture (events per type, process,
  * signing id, top talkers, gaps, rate over time) and which event types the ruleset does not need.
  */
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
 import { palette } from '../output/color.js';

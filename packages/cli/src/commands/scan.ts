@@ -3,7 +3,7 @@
  * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
  */
 import { Engine, type Alert, type Diagnostic } from '@nightjar/core';
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import {
   CliError,

@@ -4,7 +4,7 @@
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
 import { type Alert, type Diagnostic, Engine } from '@nightjar/core';
-import { LIVE_BACKENDS, type LiveBackend, type LiveSource, SourceError, defaultBackend, openLiveSource } from '@nightjar/native-es';
+import { LIVE_BACKENDS, type LiveBackend, type LiveSource, SourceError, defaultBackend, openLiveSource } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import {
   CliError,

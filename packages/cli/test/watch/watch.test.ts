@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addonAvailable } from '@nightjar/native-es';
+import { addonAvailable } from '@nightjar/sources';
 import { cli, fakeIO } from '../options/fake-io.js';
 import { main } from '../../src/main.js';
 

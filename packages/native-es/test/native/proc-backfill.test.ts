@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventFromMessage, LineageCache, type EsMessage, type EsProcess, type NightjarEvent } from '@nightjar/core';
-import { BACKFILL_DIAGNOSTIC_CODES, fromNativeBackfill, type NativeBackfillResult } from '../../src/backfill.js';
+import { BACKFILL_DIAGNOSTIC_CODES, fromNativeBackfill, type NativeBackfillResult } from '@nightjar/sources';
 import { addonAvailable, loadAddon } from '../../src/native.js';
 
 // The macOS process backfill (macos/proc_backfill_apple.cc, unmodified) compiled on Linux against

@@ -1,7 +1,7 @@
 /** Turns a test case's events (inline brief events or a fixture file) into engine events. */
 import { eventFromMessage, NightjarError } from '@nightjar/core';
 import type { NightjarEvent } from '@nightjar/core';
-import { openReplay } from '@nightjar/native-es';
+import { openReplay } from '@nightjar/sources';
 import { expandBriefEvents } from './brief.js';
 
 export class FixtureError extends NightjarError {
@@ -20,7 +20,7 @@ export function eventsFromBrief(brief: readonly unknown[], source: string): Nigh
 }
 
 /**
- * Reads a JSON-lines fixture (plain or gzip) through native-es' replay source, the one reader of
+ * Reads a JSON-lines fixture (plain or gzip) through @nightjar/sources' replay source, the one reader of
  * event files. A malformed line or an unreadable file is an error here: a fixture that silently
  * loses events would make a test pass for the wrong reason.
  */

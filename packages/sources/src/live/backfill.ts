@@ -1,44 +1,7 @@
 import type { Diagnostic, EsProcess } from '@nightjar/core';
-import { SOURCE_ERROR_CODES, SourceError } from './errors.js';
-import { loadAddon } from './native.js';
-
-/** Caps of one macOS backfill pass (native defaults: 32 768 processes, 64 KiB of argv per process). */
-export interface BackfillLimits {
-  maxProcesses?: number;
-  maxArgBytes?: number;
-}
-
-/**
- * What the addon's `backfillProcesses()` returns on macOS (native/macos/proc_backfill_apple.cc):
- * ES process objects (message version 4 fields) and what could not be read, counted.
- */
-export interface NativeBackfillResult {
-  /** A process whose task audit token was refused carries `nj_no_pidversion: true` (removed here). */
-  processes: Record<string, unknown>[];
-  /** Pids listed (pid 0 excluded), before the cap. */
-  listed: number;
-  returned: number;
-  /** Gone between the listing and their info (ESRCH), or reused twice while being read. */
-  vanished: number;
-  /** Reads discarded because the pid was reused while it was read (each re-read once). */
-  reused: number;
-  /** Zombies and exiting processes: not running, not returned. */
-  exited: number;
-  /** Pids past maxProcesses (the highest pids are the ones left out). */
-  capped: number;
-  noPidversion: number;
-  /** Executable path longer than PROC_PIDPATHINFO_MAXSIZE: `path: ""`, `path_truncated: true`. */
-  pathTooLong: number;
-  noPath: number;
-  /** argv not readable (KERN_PROCARGS2 refused): no `args` key. */
-  noArgs: number;
-  /** argv cut at maxArgBytes, or the kernel's copy ended early. */
-  argsTruncated: number;
-  maxProcesses: number;
-  maxArgBytes: number;
-}
-
-export type NativeBackfill = (limits?: BackfillLimits) => NativeBackfillResult;
+import type { BackfillLimits, NativeBackfill, NativeBackfillResult } from '@nightjar/native-es';
+import { SOURCE_ERROR_CODES, SourceError } from '../errors.js';
+import { loadNativeAddon } from './addon.js';
 
 /** Diagnostic codes of the macOS backfill. */
 export const BACKFILL_DIAGNOSTIC_CODES = {
@@ -127,7 +90,7 @@ export function resolveNativeBackfill(override: NativeBackfill | null | undefine
   if (override !== undefined) return { fn: override };
   if (process.platform !== 'darwin') return { why: `the process backfill reads libproc, which needs macOS (this is ${process.platform})` };
   try {
-    const addon = loadAddon('process backfill') as unknown as { backfillProcesses?: NativeBackfill; backend: string };
+    const addon = loadNativeAddon('process backfill');
     if (typeof addon.backfillProcesses !== 'function') return { why: `this build of the addon has no process backfill (built for: ${addon.backend})` };
     const fn = addon.backfillProcesses;
     return { fn: (l) => fn(l) };
@@ -158,7 +121,7 @@ export function macosBackfill(
   };
   if ('why' in r) {
     return unavailable(
-      r.why.includes('build:native') ? r.why : `${r.why}. Build the addon with \`npx -y pnpm@10 --filter @nightjar/native-es run build:native\` on macOS (Xcode command line tools)`,
+      r.why.includes('build:native') || r.why.includes('npm install') ? r.why : `${r.why}. Build the addon with \`npx -y pnpm@10 --filter @nightjar/native-es run build:native\` on macOS (Xcode command line tools)`,
     );
   }
   let out: BackfillOutcome;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openEs, SourcePermissionError, type EsBackendClass, type EventBatch } from '@nightjar/native-es';
-import { addonAvailable, loadAddon } from '../../src/native.js';
+import { openEs, SourcePermissionError, type EsBackendClass, type EventBatch } from '@nightjar/sources';
+import { addonAvailable, loadAddon } from '@nightjar/native-es';
 
 const built = addonAvailable();
 type Fake = { deliver(e: unknown[]): void; drain(): void };

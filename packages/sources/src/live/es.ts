@@ -1,9 +1,10 @@
-import { DecodeError, eventFromMessage, eventTypeByName, type EsMessage, type EsProcess, type NightjarEvent } from '@nightjar/core';
-import { macosBackfill, type BackfillLimits, type NativeBackfill } from './backfill.js';
-import { BackendUnavailableError, SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from './errors.js';
-import { loadAddon } from './native.js';
-import { BoundedQueue } from './queue.js';
-import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from './source.js';
+import { eventFromMessage, eventTypeByName, type EsMessage, type EsProcess } from '@nightjar/core';
+import type { BackfillLimits, EsBackendClass, NativeBackfill, NativeEsBackend } from '@nightjar/native-es';
+import { macosBackfill } from './backfill.js';
+import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
+import type { EventSource } from '../source.js';
+import { loadNativeAddon } from './addon.js';
+import { LiveLoop } from './loop.js';
 
 /** One ES client: its event names and mute configuration (paths: `prefix`, `literal`, `target_prefix`, `target_literal`). */
 export interface EsClientOptions {
@@ -18,8 +19,8 @@ export interface EsOptions {
   /** Event names wanted; split over clients by splitClients() unless `clients` is given. */
   eventTypes: Iterable<string>;
   clients?: EsClientOptions[];
-  batchSize?: number;
-  queueCapacity?: number;
+  batchSize?: number | undefined;
+  queueCapacity?: number | undefined;
   /**
    * Testing: the native class to drive instead of the addon's EsBackend (the addon's
    * EsFakeBackend, same constructor and methods, runs the same client logic over a fake ES).
@@ -33,10 +34,8 @@ export interface EsOptions {
   nativeBackfill?: NativeBackfill | null;
 }
 
-export type EsBackendClass = new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => NativeEsBackend;
-
 // High-volume file events get their own client so a flood of them cannot make the kernel drop
-// process events (the seed's multi-client answer to queue overload; ESFang's finding).
+// process events (several clients, one per kind of load: ESFang's finding on ES queue overload).
 const PROCESS_EVENTS = new Set(['exec', 'fork', 'exit', 'signal', 'cs_invalidated']);
 
 /** The default client split: process events in one client, everything else in another. */
@@ -45,12 +44,6 @@ export function splitClients(names: Iterable<string>): EsClientOptions[] {
   const rest: string[] = [];
   for (const n of new Set(names)) (PROCESS_EVENTS.has(n) ? proc : rest).push(n);
   return [proc, rest].filter((l) => l.length > 0).map((events) => ({ events }));
-}
-
-export interface NativeEsBackend {
-  start(): void;
-  stop(): void;
-  counters(): Array<{ messages: number; seqGaps: number; seqMissing: number; globalGaps: number; globalMissing: number; queueDrops: number }>;
 }
 
 /**
@@ -64,7 +57,7 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     if (process.platform !== 'darwin') {
       throw new BackendUnavailableError('es', `the native ES client needs macOS (this is ${process.platform})`);
     }
-    Backend = (loadAddon('es') as unknown as { EsBackend?: EsBackendClass }).EsBackend;
+    Backend = loadNativeAddon('es').EsBackend;
     if (!Backend) throw new BackendUnavailableError('es', 'this build of the addon has no ES client backend');
   }
   const clients = opts.clients ?? splitClients(opts.eventTypes);
@@ -80,24 +73,14 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     queueCapacity: opts.queueCapacity ?? 65_536,
     ...opts.backendConfig,
   };
-  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
-  const queue = new BoundedQueue<NightjarEvent | DecodeError>(cfg.queueCapacity);
-  const stats: SourceStats = emptyStats();
-  const log = new DiagnosticLog();
-  const failures: SourceError[] = [];
   let n = 0;
-  let iterated = false;
-  let stopped = false;
-  let reportedDrops = 0;
-
-  const backend = new Backend(cfg, (msgs, ids) => {
+  // The loop exists before the first callback: the backend delivers only after start().
+  let loop: LiveLoop | undefined;
+  const backend: NativeEsBackend = new Backend(cfg, (msgs, ids) => {
     for (let i = 0; i < msgs.length; i++) {
       n++;
-      stats.lines++;
-      const r = eventFromMessage(msgs[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 });
-      if (r instanceof DecodeError) stats.malformed++;
-      else stats.events++;
-      queue.push(r);
+      loop!.stats.lines++;
+      loop!.push(eventFromMessage(msgs[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
     }
   });
   try {
@@ -109,50 +92,18 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
       ? new SourcePermissionError(code, 'es', msg, { cause: err })
       : new SourceStartError(code === SOURCE_ERROR_CODES.tooManyClients ? code : SOURCE_ERROR_CODES.failed, 'es', msg, { cause: err });
   }
-
-  async function* run(): AsyncGenerator<EventBatch> {
-    for (;;) {
-      const items = await queue.take(batchSize);
-      const drops = backend.counters().reduce((s, c) => s + c.queueDrops, 0) + queue.drops;
-      if (drops > reportedDrops) {
-        log.add({ code: 'NJ_SOURCE_QUEUE_DROPS', severity: 'warning', message: `es: dropped ${drops - reportedDrops} events because the consumer is behind`, source: 'es', data: { total: drops } });
-        reportedDrops = drops;
-        stats.drops = drops;
-      }
-      const diagnostics = log.take();
-      if (items.length === 0 && diagnostics === undefined) {
-        if (queue.closed && queue.size === 0) break;
-        continue;
-      }
-      const events: NightjarEvent[] = [];
-      const errors: DecodeError[] = [];
-      for (const it of items) (it instanceof DecodeError ? errors : events).push(it as never);
-      stats.batches++;
-      yield { events, errors, diagnostics };
-    }
-  }
-
-  return {
+  const live = new LiveLoop({
     kind: 'es',
-    [Symbol.asyncIterator]() {
-      if (iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'es', 'a source can be iterated only once');
-      iterated = true;
-      return run();
+    source: 'es',
+    batchSize: opts.batchSize,
+    queueCapacity: cfg.queueCapacity,
+    losses: () => {
+      const cs = backend.counters();
+      return { drops: cs.reduce((s, c) => s + c.queueDrops, 0), error: cs.find((c) => c.error !== undefined)?.error };
     },
-    stats: () => ({ ...stats, queueDepth: queue.size }),
-    diagnostics: () => log.list(),
-    failures: () => failures,
-    // The running processes through libproc (the same addon as the ES client).
-    backfill: () =>
-      macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => {
-        log.add(d);
-        queue.wake();
-      }),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      backend.stop();
-      queue.close();
-    },
-  };
+    stopBackend: () => backend.stop(),
+  });
+  loop = live;
+  // The running processes through libproc (the same addon as the ES client).
+  return live.source({ backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => live.diag(d)) });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineageCache, type Diagnostic } from '@nightjar/core';
-import { BACKFILL_DIAGNOSTIC_CODES, openEslogger, type EventSource, type NativeBackfillResult } from '@nightjar/native-es';
+import { BACKFILL_DIAGNOSTIC_CODES, openEslogger, type EventSource, type NativeBackfillResult } from '@nightjar/sources';
 import { esLine } from '../helpers/messages.js';
 
 // The eslogger source's backfill(): through the addon's libproc backfill when it is built (here a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitClients, openEs, BackendUnavailableError } from '@nightjar/native-es';
+import { splitClients, openEs, BackendUnavailableError } from '@nightjar/sources';
 
 describe('ES client split', () => {
   it('puts process events and high-volume file events in separate clients', () => {

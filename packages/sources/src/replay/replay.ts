@@ -3,10 +3,10 @@ import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createDecoder, DecodeError, DECODE_ERROR_CODES, type NightjarEvent } from '@nightjar/core';
-import { InputError, SOURCE_ERROR_CODES, SourceError } from './errors.js';
-import { LineSplitter } from './lines.js';
-import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from './source.js';
-import { abortableSleep } from './util.js';
+import { InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
+import { LineSplitter } from '../lines.js';
+import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from '../source.js';
+import { abortableSleep } from '../sleep.js';
 
 export interface ReplayOptions {
   /** Event names to decode fully (the ruleset's requiredEventTypes()); others come back `skipped`. null: all. */

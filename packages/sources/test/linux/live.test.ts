@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, realpathSync, chmodSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NightjarEvent } from '@nightjar/core';
-import { openLinux, SOURCE_ERROR_CODES } from '@nightjar/native-es';
-import { addonAvailable, addonPath } from '../../src/native.js';
+import { openLinux, SOURCE_ERROR_CODES } from '@nightjar/sources';
+import { addonAvailable, addonPath } from '@nightjar/native-es';
 
 const isLinux = process.platform === 'linux';
 const isRoot = process.getuid?.() === 0;

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createDecoder, DecodeError, eventTypeByName, type Diagnostic, type EsProcess, type NightjarEvent } from '@nightjar/core';
-import { macosBackfill, type BackfillLimits, type NativeBackfill } from './backfill.js';
-import { SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from './errors.js';
-import { LineSplitter } from './lines.js';
-import { BoundedQueue } from './queue.js';
-import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from './source.js';
-import { abortableSleep } from './util.js';
+import type { BackfillLimits, NativeBackfill } from '@nightjar/native-es';
+import { macosBackfill } from './backfill.js';
+import { SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from '../errors.js';
+import { LineSplitter } from '../lines.js';
+import type { EventSource } from '../source.js';
+import { abortableSleep } from '../sleep.js';
+import { LiveLoop } from './loop.js';
 
 export interface EsloggerOptions {
   /** Event names to subscribe to (the ruleset's requiredEventTypes()); eslogger gets exactly these. */
@@ -80,8 +81,6 @@ function classify(stderr: string, source: string): SourceError | undefined {
   return undefined;
 }
 
-type Item = NightjarEvent | DecodeError;
-
 /**
  * Runs `eslogger <names>` (started at once) and yields its events. Known failures (not root, no Full Disk Access, an
  * unknown event name, eslogger missing) end the source with a typed error thrown from the
@@ -104,73 +103,55 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
     );
   }
   const command = opts.command ?? 'eslogger';
-  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
-  const queue = new BoundedQueue<Item>(Math.max(1, opts.queueCapacity ?? 65_536));
   const initialDelay = opts.restart?.initialDelayMs ?? 500;
   const maxDelay = opts.restart?.maxDelayMs ?? 30_000;
   const maxFailures = opts.restart?.maxConsecutiveFailures ?? 10;
-  const stats: SourceStats = emptyStats();
-  const log = new DiagnosticLog();
-  const failures: SourceError[] = [];
   const abort = new AbortController();
   const decoder = createDecoder({ eventTypes: null, source });
   let child: ChildProcess | null = null;
-  let stopped = false;
-  let iterated = false;
   let lineBase = 0;
   let lastGlobalSeq: number | undefined;
   let restartPending = false;
-  let dropsReported = 0;
+  const loop = new LiveLoop({ kind: 'eslogger', source, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity, stopBackend: stopChild });
+  const stats = loop.stats;
+  const diag = (d: Diagnostic) => loop.diag(d);
+  const fail = (err: SourceError) => loop.fail(err);
 
-  function diag(d: Diagnostic): void {
-    log.add(d);
-    queue.wake();
-  }
-
-  function fail(err: SourceError): void {
-    failures.push(err);
-    diag({ code: err.code, severity: 'error', message: err.message, source });
-    queue.close(err);
-  }
-
-  function onItem(r: Item): void {
-    if (r instanceof DecodeError) stats.malformed++;
-    else {
-      stats.events++;
-      const g = r.globalSeq;
-      if (g !== undefined) {
-        if (restartPending || (lastGlobalSeq !== undefined && g < lastGlobalSeq)) {
-          if (lastGlobalSeq !== undefined) {
-            diag({
-              code: 'NJ_SOURCE_RESTARTED',
-              severity: 'warning',
-              message: `${source}: a new ES client started (global_seq_num ${lastGlobalSeq} → ${g}); events between the two clients were not observed`,
-              source,
-              time: r.time,
-              data: { previousGlobalSeq: lastGlobalSeq, globalSeq: g },
-            });
-          }
-          restartPending = false;
+  /** Notes a new ES client (global sequence restarted) before handing the item to the loop. */
+  function onItem(r: NightjarEvent | DecodeError): void {
+    const g = r instanceof DecodeError ? undefined : r.globalSeq;
+    if (g !== undefined) {
+      if (restartPending || (lastGlobalSeq !== undefined && g < lastGlobalSeq)) {
+        if (lastGlobalSeq !== undefined) {
+          diag({
+            code: 'NJ_SOURCE_RESTARTED',
+            severity: 'warning',
+            message: `${source}: a new ES client started (global_seq_num ${lastGlobalSeq} → ${g}); events between the two clients were not observed`,
+            source,
+            time: (r as NightjarEvent).time,
+            data: { previousGlobalSeq: lastGlobalSeq, globalSeq: g },
+          });
         }
-        lastGlobalSeq = g;
+        restartPending = false;
       }
+      lastGlobalSeq = g;
     }
-    if (!queue.push(r)) {
-      stats.drops = queue.drops;
-    }
+    loop.push(r);
   }
 
-  function reportDrops(): void {
-    if (queue.drops > dropsReported) {
-      const n = queue.drops - dropsReported;
-      dropsReported = queue.drops;
-      stats.drops = queue.drops;
-      diag({
-        code: 'NJ_SOURCE_QUEUE_DROPS',
-        severity: 'warning',
-        message: `${source}: queue full (${queue.capacity} events), dropped ${n} events (total ${queue.drops}); the consumer is slower than the event rate`,
-        source,
-        data: { dropped: n, total: queue.drops, capacity: queue.capacity },
+  async function stopChild(): Promise<void> {
+    abort.abort();
+    const c = child;
+    if (c && c.exitCode === null && c.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          c.kill('SIGKILL');
+        }, 3000);
+        c.once('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        c.kill('SIGTERM');
       });
     }
   }
@@ -215,7 +196,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
     for (;;) {
       const t0 = Date.now();
       const r = await runOnce();
-      if (stopped) break;
+      if (loop.isStopped) break;
       if (r.spawnError) {
         const e = r.spawnError;
         fail(
@@ -252,68 +233,16 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
         data: { code: r.code, signal: r.signal, restartInMs: delay, restarts: stats.restarts },
       });
       await abortableSleep(delay, abort.signal);
-      if (stopped) break;
+      if (loop.isStopped) break;
       delay = Math.min(maxDelay, delay * 2);
     }
-    queue.close();
-  }
-
-  async function* run(): AsyncGenerator<EventBatch> {
-    for (;;) {
-      const items = await queue.take(batchSize);
-      reportDrops();
-      stats.queueDepth = queue.size;
-      const diagnostics = log.take();
-      if (items.length === 0 && diagnostics === undefined) {
-        if (queue.closed && queue.size === 0) break;
-        continue;
-      }
-      const events: NightjarEvent[] = [];
-      const errors: DecodeError[] = [];
-      for (const it of items) {
-        if (it instanceof DecodeError) errors.push(it);
-        else events.push(it);
-      }
-      stats.batches++;
-      yield { events, errors, diagnostics };
-    }
-    if (queue.error !== undefined && !stopped) throw queue.error;
+    loop.end();
   }
 
   // Live sources start at open: events queue (bounded) until the consumer iterates.
   void supervise();
 
-  return {
-    kind: 'eslogger',
-    [Symbol.asyncIterator]() {
-      if (iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, source, 'a source can be iterated only once');
-      iterated = true;
-      return run();
-    },
-    stats: () => ({ ...stats, queueDepth: queue.size, drops: queue.drops }),
-    diagnostics: () => log.list(),
-    failures: () => failures,
-    // eslogger itself cannot list running processes: the addon's libproc backfill does, when it
-    // is built; otherwise [] and a NJ_SOURCE_BACKFILL_UNAVAILABLE warning (eslogger works on).
-    backfill: () => macosBackfill(source, opts.nativeBackfill, opts.backfillLimits, diag),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      abort.abort();
-      const c = child;
-      if (c && c.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(() => {
-            c.kill('SIGKILL');
-          }, 3000);
-          c.once('close', () => {
-            clearTimeout(t);
-            resolve();
-          });
-          c.kill('SIGTERM');
-        });
-      }
-      queue.close();
-    },
-  };
+  // eslogger itself cannot list running processes: the addon's libproc backfill does, when it
+  // is built; otherwise [] and a NJ_SOURCE_BACKFILL_UNAVAILABLE warning (eslogger works on).
+  return loop.source({ backfill: () => macosBackfill(source, opts.nativeBackfill, opts.backfillLimits, diag) });
 }

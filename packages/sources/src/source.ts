@@ -42,7 +42,7 @@ export interface EventSource extends AsyncIterable<EventBatch> {
   /** Source kind: `replay`, `eslogger`, `linux`, `es`. */
   readonly kind: string;
   stats(): SourceStats;
-  /** Every diagnostic raised so far (bounded: the oldest are dropped past 10 000, counted in `diagnosticsDropped`). */
+  /** Every diagnostic raised so far (bounded: the oldest are dropped past 10 000, not kept). */
   diagnostics(): readonly Diagnostic[];
   /**
    * Errors that made (part of) an input or the source unusable: an unreadable file, a truncated

@@ -1,7 +1,7 @@
 import { NightjarError } from '@nightjar/core';
 
 /**
- * Stable error codes of @nightjar/native-es. Callers switch on `code`; messages are for people.
+ * Stable error codes of @nightjar/sources. Callers switch on `code`; messages are for people.
  */
 export const SOURCE_ERROR_CODES = {
   /** A replay input could not be opened or read (missing file, permission, a directory). */

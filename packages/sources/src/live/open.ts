@@ -1,9 +1,9 @@
 import type { EsProcess } from '@nightjar/core';
-import { BackendUnavailableError, SOURCE_ERROR_CODES, SourceError } from './errors.js';
+import { BackendUnavailableError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
 import { openEslogger } from './eslogger.js';
 import { openLinux } from './linux.js';
 import { openEs } from './es.js';
-import type { EventSource } from './source.js';
+import type { EventSource } from '../source.js';
 
 /** The live backends. `es` is the native Endpoint Security client (macOS, entitled executable). */
 export type LiveBackend = 'es' | 'eslogger' | 'linux';
@@ -13,8 +13,8 @@ export interface LiveSourceOptions {
   backend?: LiveBackend;
   /** Event names to subscribe to (engine.requiredEventTypes()). */
   eventTypes: Iterable<string>;
-  batchSize?: number;
-  queueCapacity?: number;
+  batchSize?: number | undefined;
+  queueCapacity?: number | undefined;
   /** Environment for a spawned program (eslogger); default process.env. */
   env?: NodeJS.ProcessEnv;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { openReplay, InputError, SOURCE_ERROR_CODES, type EventBatch, type EventSource } from '@nightjar/native-es';
+import { openReplay, InputError, SOURCE_ERROR_CODES, type EventBatch, type EventSource } from '@nightjar/sources';
 import { esLine, resetSeq } from '../helpers/messages.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nj-replay-'));

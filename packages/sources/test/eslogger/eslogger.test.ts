@@ -10,7 +10,7 @@ import {
   SourceStartError,
   type EventBatch,
   type EventSource,
-} from '@nightjar/native-es';
+} from '@nightjar/sources';
 import { esLine, resetSeq } from '../helpers/messages.js';
 
 const fakeDir = join(dirname(fileURLToPath(import.meta.url)), 'fake');

@@ -1,0 +1,89 @@
+/** The JavaScript face of the compiled addon (binding.gyp → build/Release/nightjar_es.node). */
+export interface NativeAddon {
+  /** The live backend compiled in: `linux`, `es` (macOS), or `none`. */
+  readonly backend: string;
+  /** Test hook: the translator's output for one synthetic message of each rendered type. */
+  translateSynthetic(version: number): Record<string, unknown>[];
+  /** Linux builds: the proc connector + fanotify backend. */
+  LinuxBackend?: new (events: string[], onBatch: (msgs: Record<string, unknown>[]) => void) => NativeLinuxBackend;
+  /** macOS builds: the Endpoint Security client set. */
+  EsBackend?: EsBackendClass;
+  /** macOS builds: the running processes through libproc. */
+  backfillProcesses?: NativeBackfill;
+}
+
+/** Counters of the Linux backend. `error` is set when its thread stopped on its own (it then delivers nothing more). */
+export interface NativeLinuxStats {
+  messages: number;
+  kernelOverflows: number;
+  drops: number;
+  batches: number;
+  pending: number;
+  dirEvents: boolean;
+  error?: string;
+}
+
+export interface NativeLinuxBackend {
+  start(): void;
+  stop(): void;
+  stats(): NativeLinuxStats;
+  backfill(): Record<string, unknown>[];
+}
+
+/** Per-client counters of the ES backend. `error`: set when the client stopped on its own. */
+export interface NativeEsClientCounters {
+  messages: number;
+  seqGaps: number;
+  seqMissing: number;
+  globalGaps: number;
+  globalMissing: number;
+  queueDrops: number;
+  error?: string;
+}
+
+export interface NativeEsBackend {
+  start(): void;
+  stop(): void;
+  counters(): NativeEsClientCounters[];
+}
+
+/** The ES backend's constructor: a config (clients, queue capacity) and the batch callback (messages, client ids). */
+export type EsBackendClass = new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => NativeEsBackend;
+
+/** Caps of one macOS backfill pass (native defaults: 32 768 processes, 64 KiB of argv per process). */
+export interface BackfillLimits {
+  maxProcesses?: number;
+  maxArgBytes?: number;
+}
+
+/**
+ * What the addon's `backfillProcesses()` returns on macOS (native/macos/proc_backfill_apple.cc):
+ * ES process objects (message version 4 fields) and what could not be read, counted.
+ */
+export interface NativeBackfillResult {
+  /** A process whose task audit token was refused carries `nj_no_pidversion: true`. */
+  processes: Record<string, unknown>[];
+  /** Pids listed (pid 0 excluded), before the cap. */
+  listed: number;
+  returned: number;
+  /** Gone between the listing and their info (ESRCH), or reused twice while being read. */
+  vanished: number;
+  /** Reads discarded because the pid was reused while it was read (each re-read once). */
+  reused: number;
+  /** Zombies and exiting processes: not running, not returned. */
+  exited: number;
+  /** Pids past maxProcesses (the highest pids are the ones left out). */
+  capped: number;
+  noPidversion: number;
+  /** Executable path longer than PROC_PIDPATHINFO_MAXSIZE: `path: ""`, `path_truncated: true`. */
+  pathTooLong: number;
+  noPath: number;
+  /** argv not readable (KERN_PROCARGS2 refused): no `args` key. */
+  noArgs: number;
+  /** argv cut at maxArgBytes, or the kernel's copy ended early. */
+  argsTruncated: number;
+  maxProcesses: number;
+  maxArgBytes: number;
+}
+
+export type NativeBackfill = (limits?: BackfillLimits) => NativeBackfillResult;

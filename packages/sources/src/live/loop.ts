@@ -1,0 +1,190 @@
+import { DecodeError, type Diagnostic, type NightjarEvent } from '@nightjar/core';
+import { SOURCE_ERROR_CODES, SourceError, SourceStartError } from '../errors.js';
+import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from '../source.js';
+import { BoundedQueue } from './queue.js';
+
+/** What a backend lost on its own side, cumulative since it started; polled by the loop. */
+export interface BackendLosses {
+  /** Events the backend dropped itself (its own full buffer). */
+  drops?: number;
+  /** Kernel-side overflows (Linux fanotify / netlink). */
+  kernelOverflows?: number;
+  /** Set when the backend stopped on its own (its thread died): the source ends with this error. */
+  error?: string;
+}
+
+export interface LiveLoopOptions {
+  /** `kind` of the resulting source: `eslogger`, `linux`, `es`. */
+  kind: string;
+  /** Source name on diagnostics and errors. */
+  source: string;
+  /** Maximum events + errors per batch (default 1024). */
+  batchSize?: number | undefined;
+  /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
+  queueCapacity?: number | undefined;
+  /** The backend's own loss counters (none: only the queue's drops); polled on every batch and every `pollMs` while idle. */
+  losses?: () => BackendLosses;
+  /** Idle poll period of `losses` (default 1000 ms). */
+  pollMs?: number;
+  /** Stops the backend (called once: on stop(), on `break` out of the iteration, or when the source fails). */
+  stopBackend: () => void | Promise<void>;
+}
+
+type Item = NightjarEvent | DecodeError;
+
+/**
+ * The one loop every live backend plugs into. The backend pushes decoded items (`push`) from its
+ * callbacks, reports diagnostics (`diag`) and fatal errors (`fail`); the loop hands them out as
+ * batches through a bounded queue, counts and reports losses (queue drops, the backend's own drops
+ * and kernel overflows) the same way for every backend, ends the iteration with the error of a
+ * backend that failed or died, and stops the backend when the consumer breaks out of `for await`.
+ */
+export class LiveLoop {
+  readonly stats: SourceStats = emptyStats();
+  readonly log = new DiagnosticLog();
+  readonly failures: SourceError[] = [];
+  readonly queue: BoundedQueue<Item>;
+  private readonly batchSize: number;
+  private stopped = false;
+  private iterated = false;
+  private reported = { queueDrops: 0, drops: 0, kernelOverflows: 0 };
+  private readonly poll: NodeJS.Timeout;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly opts: LiveLoopOptions) {
+    this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
+    this.queue = new BoundedQueue<Item>(Math.max(1, Math.floor(opts.queueCapacity ?? 65_536)));
+    // Losses are polled even when no event arrives (a stalled backend still reports its drops,
+    // a dead one its error), for every backend alike.
+    this.poll = setInterval(() => {
+      this.checkLosses();
+      this.queue.wake();
+    }, opts.pollMs ?? 1000);
+    this.poll.unref();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** A decoded event or a line that failed to decode, from the backend. */
+  push(item: Item): void {
+    if (item instanceof DecodeError) this.stats.malformed++;
+    else this.stats.events++;
+    this.queue.push(item);
+  }
+
+  /** A diagnostic for the next batch (wakes an idle consumer). */
+  diag(d: Diagnostic): void {
+    this.log.add(d);
+    this.queue.wake();
+  }
+
+  /** The backend cannot go on: recorded, reported, and thrown from the iteration once the queue is drained. */
+  fail(err: SourceError): void {
+    if (this.stopped) return;
+    this.failures.push(err);
+    this.diag({ code: err.code, severity: 'error', message: err.message, source: this.opts.source });
+    this.queue.close(err);
+    void this.stop();
+  }
+
+  /** The backend ended normally: the iteration ends once the queue is drained. */
+  end(): void {
+    this.queue.close();
+  }
+
+  /** Compares the loss counters with what was reported; reports the difference as one diagnostic each. */
+  checkLosses(): void {
+    const b = this.opts.losses?.() ?? {};
+    const { source } = this.opts;
+    const kernel = b.kernelOverflows ?? 0;
+    if (kernel > this.reported.kernelOverflows) {
+      this.log.add({
+        code: 'NJ_SOURCE_KERNEL_OVERFLOW',
+        severity: 'warning',
+        message: `${source}: the kernel dropped events (${kernel - this.reported.kernelOverflows} overflows); the sequence numbers show the gap`,
+        source,
+        data: { overflows: kernel },
+      });
+    }
+    const native = b.drops ?? 0;
+    const queued = this.queue.drops;
+    const n = native - this.reported.drops + queued - this.reported.queueDrops;
+    if (n > 0) {
+      this.log.add({
+        code: 'NJ_SOURCE_QUEUE_DROPS',
+        severity: 'warning',
+        message: `${source}: dropped ${n} events (total ${native + queued}) because the consumer is behind (queue of ${this.queue.capacity} events)`,
+        source,
+        data: { dropped: n, total: native + queued, backend: native, queue: queued, capacity: this.queue.capacity },
+      });
+    }
+    this.reported = { queueDrops: queued, drops: native, kernelOverflows: kernel };
+    this.stats.drops = native + queued;
+    if (b.error !== undefined && !this.queue.closed) {
+      this.fail(new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${source}: the backend stopped: ${b.error}`));
+    }
+  }
+
+  /** Stops the backend once; the iteration ends after the batch in hand. */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopped = true;
+      clearInterval(this.poll);
+      this.stopping = (async () => {
+        try {
+          await this.opts.stopBackend();
+        } finally {
+          this.queue.close();
+        }
+      })();
+    }
+    return this.stopping;
+  }
+
+  private async *run(): AsyncGenerator<EventBatch> {
+    try {
+      for (;;) {
+        const items = await this.queue.take(this.batchSize);
+        this.checkLosses();
+        this.stats.queueDepth = this.queue.size;
+        const diagnostics = this.log.take();
+        if (items.length === 0 && diagnostics === undefined) {
+          if (this.queue.closed && this.queue.size === 0) break;
+          continue;
+        }
+        const events: NightjarEvent[] = [];
+        const errors: DecodeError[] = [];
+        for (const it of items) {
+          if (it instanceof DecodeError) errors.push(it);
+          else events.push(it);
+        }
+        this.stats.batches++;
+        yield diagnostics === undefined ? { events, errors } : { events, errors, diagnostics };
+      }
+      if (this.queue.error !== undefined) throw this.queue.error;
+    } finally {
+      // `break` / return out of `for await`, or the end: the backend stops either way.
+      await this.stop();
+    }
+  }
+
+  /** The EventSource over this loop; `extra` adds backend methods (backfill). */
+  source<X extends object>(extra: X): EventSource & X {
+    const self = this;
+    return {
+      ...extra,
+      kind: this.opts.kind,
+      [Symbol.asyncIterator]() {
+        if (self.iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, self.opts.source, 'a source can be iterated only once');
+        self.iterated = true;
+        return self.run();
+      },
+      stats: () => ({ ...self.stats, queueDepth: self.queue.size, drops: Math.max(self.stats.drops, self.queue.drops) }),
+      diagnostics: () => self.log.list(),
+      failures: () => self.failures,
+      stop: () => self.stop(),
+    };
+  }
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { createDecoder, DecodeError, type NightjarEvent } from '@nightjar/core';
+import { LiveLoop, SOURCE_ERROR_CODES, SourceStartError, type BackendLosses, type EventBatch } from '@nightjar/sources';
+import { esLine, resetSeq } from '../helpers/messages.js';
+
+/** A backend double: the test pushes lines and sets its loss counters; it records stop(). */
+function fakeBackend(opts: { batchSize?: number; queueCapacity?: number } = {}) {
+  resetSeq();
+  const losses: BackendLosses = {};
+  let stops = 0;
+  const loop = new LiveLoop({
+    kind: 'fake',
+    source: 'fake',
+    batchSize: opts.batchSize,
+    queueCapacity: opts.queueCapacity,
+    losses: () => ({ ...losses }),
+    pollMs: 5,
+    stopBackend: () => {
+      stops++;
+    },
+  });
+  const decoder = createDecoder({ eventTypes: null, source: 'fake' });
+  let line = 0;
+  const deliver = (text: string) => loop.push(decoder.decode(text, ++line, 0));
+  return { loop, source: loop.source({ backfill: () => [] }), losses, deliver, stops: () => stops };
+}
+
+describe('LiveLoop (the loop every live backend plugs into)', () => {
+  it('hands out pushed events and decode errors in order, in batches of batchSize, and counts them', async () => {
+    const f = fakeBackend({ batchSize: 2 });
+    f.deliver(esLine('exec', { pid: 1 }));
+    f.deliver('{not json');
+    f.deliver(esLine('fork', { pid: 2 }));
+    f.loop.end();
+    const batches: EventBatch[] = [];
+    for await (const b of f.source) batches.push(b);
+    expect(batches.map((b) => [b.events.map((e) => e.pid), b.errors.map((e) => e.line)])).toEqual([
+      [[1], [2]],
+      [[2], []],
+    ]);
+    expect(f.source.stats()).toMatchObject({ events: 2, malformed: 1, batches: 2, drops: 0 });
+    expect(f.source.kind).toBe('fake');
+  });
+
+  it('break out of for await stops the backend', async () => {
+    const f = fakeBackend();
+    f.deliver(esLine('exec'));
+    for await (const b of f.source) {
+      expect(b.events).toHaveLength(1);
+      break;
+    }
+    expect(f.stops()).toBe(1);
+    await f.source.stop();
+    expect(f.stops()).toBe(1);
+  });
+
+  it('stop() while the consumer waits ends the iteration without an error', async () => {
+    const f = fakeBackend();
+    const seen: NightjarEvent[] = [];
+    const done = (async () => {
+      for await (const b of f.source) seen.push(...b.events);
+    })();
+    f.deliver(esLine('exec'));
+    await new Promise((r) => setImmediate(r));
+    await f.source.stop();
+    await done;
+    expect(seen).toHaveLength(1);
+    expect(f.stops()).toBe(1);
+  });
+
+  it('a backend error surfaces to the consumer after the events queued before it, and stops the backend', async () => {
+    const f = fakeBackend();
+    f.deliver(esLine('exec'));
+    const err = new SourceStartError(SOURCE_ERROR_CODES.notRoot, 'fake', 'fake: needs root');
+    f.loop.fail(err);
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const b of f.source) seen.push(b.events.length);
+      })(),
+    ).rejects.toBe(err);
+    expect(seen).toEqual([1]);
+    expect(f.source.failures()).toEqual([err]);
+    expect(f.source.diagnostics().map((d) => d.code)).toContain(SOURCE_ERROR_CODES.notRoot);
+    expect(f.stops()).toBe(1);
+  });
+
+  it('a backend whose thread died (losses().error) ends the iteration with a typed error instead of hanging', async () => {
+    const f = fakeBackend();
+    const done = (async () => {
+      for await (const _ of f.source) {
+        /* nothing arrives */
+      }
+    })();
+    f.losses.error = 'internal error: netlink socket closed';
+    const e = await done.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(SourceStartError);
+    expect((e as SourceStartError).code).toBe(SOURCE_ERROR_CODES.failed);
+    expect((e as Error).message).toMatch(/the backend stopped: internal error: netlink socket closed/);
+    expect(f.stops()).toBe(1);
+  });
+
+  it('reports queue drops, the backend’s own drops and kernel overflows once each, polled while idle', async () => {
+    const f = fakeBackend({ queueCapacity: 2 });
+    for (let i = 0; i < 5; i++) f.deliver(esLine('exec', { pid: i }));
+    f.losses.drops = 4;
+    f.losses.kernelOverflows = 1;
+    const batches: EventBatch[] = [];
+    const done = (async () => {
+      for await (const b of f.source) {
+        batches.push(b);
+        if (batches.flatMap((x) => x.diagnostics ?? []).some((d) => d.code === 'NJ_SOURCE_KERNEL_OVERFLOW' && (d.data as { overflows: number }).overflows === 2)) break;
+      }
+    })();
+    // Nothing more is pushed: only the idle poll can see the second overflow.
+    await new Promise((r) => setImmediate(r));
+    f.losses.kernelOverflows = 2;
+    await done;
+    const diags = batches.flatMap((b) => b.diagnostics ?? []);
+    const drops = diags.filter((d) => d.code === 'NJ_SOURCE_QUEUE_DROPS');
+    expect(drops).toHaveLength(1);
+    expect(drops[0]!.data).toMatchObject({ dropped: 7, total: 7, backend: 4, queue: 3 });
+    expect(diags.filter((d) => d.code === 'NJ_SOURCE_KERNEL_OVERFLOW').map((d) => (d.data as { overflows: number }).overflows)).toEqual([1, 2]);
+    expect(batches.flatMap((b) => b.events).map((e) => e.pid)).toEqual([0, 1]);
+    expect(f.source.stats().drops).toBe(7);
+  });
+
+  it('a source is iterated once', () => {
+    const f = fakeBackend();
+    f.source[Symbol.asyncIterator]();
+    expect(() => f.source[Symbol.asyncIterator]()).toThrow(/iterated only once/);
+  });
+
+  it('decode errors keep their line number', async () => {
+    const f = fakeBackend();
+    f.deliver(esLine('exec'));
+    f.deliver('{"event_type": 9');
+    f.loop.end();
+    const errs: DecodeError[] = [];
+    for await (const b of f.source) errs.push(...b.errors);
+    expect(errs.map((e) => e.line)).toEqual([2]);
+  });
+});
