@@ -1,23 +1,25 @@
 {
+  # The shipped addon: production sources only (native/src/). The test addon, with the test
+  # doubles, is native/testing/binding.gyp; it is not in the package.
   "targets": [
     {
       "target_name": "nightjar_es",
-      # The translator and its test hook build everywhere; one backend folder per platform.
-      "sources": ["native/binding.cc", "native/common/translate.cc", "native/common/synthetic.cc",
-                  # The macOS backend's own logic and its fake libEndpointSecurity build everywhere.
-                  "native/macos/es_client_set.cc", "native/macos/fake_es.cc", "native/macos/fake_binding.cc"],
+      "sources": ["native/src/binding.cc", "native/src/common/throw_coded.cc", "native/src/common/translate.cc",
+                  "native/src/common/batch_handoff.cc"],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wno-missing-field-initializers"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "conditions": [
-        ["OS=='linux'", { "sources": ["native/linux/linux_backend.cc"] }],
-        ["OS!='linux' and OS!='mac'", { "sources": ["native/stub/no_backend.cc"] }],
+        ["OS=='linux'", { "sources": ["native/src/linux/linux_backend.cc"] }],
+        ["OS!='linux' and OS!='mac'", { "sources": ["native/src/stub/no_backend.cc"] }],
         ["OS=='mac'", {
-          # The real ES client: the only code here not compiled in CI (needs the macOS SDK).
-          # The process backfill too (libproc and the Mach calls are in libSystem; its build over the
-          # fake libproc runs in test/native/proc-backfill.test.ts).
-          "sources": ["native/macos/es_api_apple.cc", "native/macos/es_backend_apple.cc", "native/macos/proc_backfill_apple.cc"],
+          # es_session.cc and es_client_set.cc also build (and run) in the test addon on every
+          # platform; es_api_apple.cc and proc_backfill_apple.cc are compiled and run on Linux against
+          # the fake libEndpointSecurity / libproc (test/native/apple-fake-libes, proc-backfill).
+          "sources": ["native/src/macos/es_client_set.cc", "native/src/macos/es_session.cc",
+                      "native/src/macos/es_api_apple.cc", "native/src/macos/es_backend_apple.cc",
+                      "native/src/macos/proc_backfill_apple.cc"],
           "libraries": ["-lEndpointSecurity", "-lbsm"],
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

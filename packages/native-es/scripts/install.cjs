@@ -28,15 +28,20 @@ const fs = require('node:fs');
 if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))) {
   args.push(`--nodedir=${prefix}`);
 }
-const r = spawnSync(process.execPath, args, {
-  cwd: path.join(__dirname, '..'),
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-if (r.status !== 0) {
+const root = path.join(__dirname, '..');
+const built = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+if (built.status !== 0) {
   console.warn(
     '\n@nightjar/native-es: WARNING: the native addon did not build (see above). Everything but the native ' +
       'backends (linux, es) works. To build it later: npx -y pnpm@10 --filter @nightjar/native-es run build:native ' +
       '(needs python3, make and a C++17 compiler).\n',
   );
+}
+// In a source checkout only (native/testing/ is not in the package): the test addon, with the
+// test doubles, as a separate build that never lands in the shipped one.
+const testing = path.join(root, 'native', 'testing');
+if (built.status === 0 && fs.existsSync(path.join(testing, 'binding.gyp'))) {
+  const t = spawnSync(process.execPath, args, { cwd: testing, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (t.status !== 0) console.warn('\n@nightjar/native-es: WARNING: the test addon (native/testing) did not build (see above).\n');
 }
 process.exit(0);

@@ -2,8 +2,6 @@
 export interface NativeAddon {
   /** The live backend compiled in: `linux`, `es` (macOS), or `none`. */
   readonly backend: string;
-  /** Test hook: the translator's output for one synthetic message of each rendered type. */
-  translateSynthetic(version: number): Record<string, unknown>[];
   /** Linux builds: the proc connector + fanotify backend. */
   LinuxBackend?: new (events: string[], onBatch: (msgs: Record<string, unknown>[]) => void) => NativeLinuxBackend;
   /** macOS builds: the Endpoint Security client set. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLine, DecodeError, SequenceTracker } from '@nightjar/core';
-import { addonAvailable, loadAddon } from '../../src/native.js';
+import { testingAddonAvailable as addonAvailable, loadTestingAddon } from '../native/testing-addon.js';
 
 const built = addonAvailable();
 const EXEC = 9;
@@ -19,7 +19,7 @@ interface Fake {
 
 function harness(config: Record<string, unknown>) {
   const got: Array<{ client: number; msg: Msg }> = [];
-  const Ctor = (loadAddon('es') as unknown as { EsFakeBackend: new (c: unknown, cb: (m: Msg[], c: number[]) => void) => Fake }).EsFakeBackend;
+  const Ctor = (loadTestingAddon() as unknown as { EsFakeBackend: new (c: unknown, cb: (m: Msg[], c: number[]) => void) => Fake }).EsFakeBackend;
   const fake = new Ctor(config, (msgs, clients) => msgs.forEach((msg, i) => got.push({ client: clients[i]!, msg })));
   /** Waits (bounded) until `n` messages reached JS. */
   const until = async (n: number) => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { addonAvailable, loadAddon } from '../../src/native.js';
+import { testingAddonAvailable as addonAvailable, loadTestingAddon } from './testing-addon.js';
 
 // The macOS backend's Apple-facing code (macos/es_api_apple.cc, with its blocks) compiled on Linux
 // against Nightjar's fake libEndpointSecurity (macos/fake_libes: Apple's C signatures, per-client
@@ -15,9 +15,9 @@ import { addonAvailable, loadAddon } from '../../src/native.js';
 // remains untested.
 const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 const clang = process.env.NJ_BLOCKS_CXX ?? 'clang++';
-const FAKE_INC = join(NATIVE, 'macos/fake_libes/include');
+const FAKE_INC = join(NATIVE, 'testing/fake_libes/include');
 // A JSON stand-in for napi.h, so the real translator runs in the standalone (node-free) ASan binary.
-const JSON_NAPI = join(NATIVE, 'test/json_napi');
+const JSON_NAPI = join(NATIVE, 'testing/json_napi');
 
 function probeBlocks(): boolean {
   if (process.platform !== 'linux') return false;
@@ -57,9 +57,9 @@ describe.skipIf(!hasTool)(
           [
             '-std=c++17', '-g', '-O1', '-fblocks', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
             `-I${FAKE_INC}`, `-I${JSON_NAPI}`,
-            join(NATIVE, 'test/apple_on_fake_libes_main.cc'), join(NATIVE, 'macos/es_api_apple.cc'),
-            join(NATIVE, 'macos/es_client_set.cc'), join(NATIVE, 'macos/fake_libes/fake_libes.cc'),
-            join(NATIVE, 'common/translate.cc'), join(NATIVE, 'common/synthetic.cc'),
+            join(NATIVE, 'testing/apple_on_fake_libes_main.cc'), join(NATIVE, 'src/macos/es_api_apple.cc'),
+            join(NATIVE, 'src/macos/es_client_set.cc'), join(NATIVE, 'testing/fake_libes/fake_libes.cc'),
+            join(NATIVE, 'src/common/translate.cc'), join(NATIVE, 'testing/synthetic.cc'),
             '-o', exe, '-lBlocksRuntime', '-lpthread',
           ],
           { encoding: 'utf8' },
@@ -82,7 +82,7 @@ describe.skipIf(!hasTool)(
         if (!addonAvailable()) return;
         // The copies, translated by the JSON stand-in, equal the real N-API translator's output for
         // the same synthetic messages (Apple always packs exec env and, from v4, fds: [] when none).
-        const addon = loadAddon('test');
+        const addon = loadTestingAddon();
         let k = 0;
         for (let v = 1; v <= 10; v++) {
           for (const want of addon.translateSynthetic(v)) {
@@ -98,11 +98,11 @@ describe.skipIf(!hasTool)(
       }
     }, 300_000);
 
-    it.skipIf(!napiInclude)('es_backend_apple.cc compiles against the fake headers (syntax only: no Apple link)', () => {
+    it.skipIf(!napiInclude)('es_backend_apple.cc compiles against the fake headers (its session and hand-off run in the test addon)', () => {
       const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
       const r = spawnSync(
         clang,
-        ['-std=c++17', '-fblocks', '-fsyntax-only', `-I${FAKE_INC}`, `-I${nodeInclude}`, `-I${napiInclude}`, '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', join(NATIVE, 'macos/es_backend_apple.cc')],
+        ['-std=c++17', '-fblocks', '-fsyntax-only', `-I${FAKE_INC}`, `-I${nodeInclude}`, `-I${napiInclude}`, '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', join(NATIVE, 'src/macos/es_backend_apple.cc')],
         { encoding: 'utf8' },
       );
       expect(r.status, r.stderr).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDecoder, DecodeError, eventTypeByName, type NightjarEvent } from '@nightjar/core';
-import { addonAvailable, loadAddon } from '../../src/native.js';
+import { testingAddonAvailable as addonAvailable, loadTestingAddon } from './testing-addon.js';
 
 const built = addonAvailable();
 type J = Record<string, unknown>;
@@ -9,7 +9,7 @@ type J = Record<string, unknown>;
 // message version, through createDecoder, comes out with its event name, number and actor.
 describe.skipIf(!built)(`the translator's JSON through @nightjar/core's createDecoder${built ? '' : ' (skipped: native addon not built)'}`, () => {
   const byVersion = new Map<number, J[]>();
-  for (let v = 1; v <= 10; v++) byVersion.set(v, built ? loadAddon('test').translateSynthetic(v) : []);
+  for (let v = 1; v <= 10; v++) byVersion.set(v, built ? loadTestingAddon().translateSynthetic(v) : []);
   const names = [...new Set([...byVersion.values()].flat().map((m) => Object.keys(m.event as J)[0]!))];
 
   it('every emitted event name is a known ES NOTIFY event with the number the translator wrote', () => {

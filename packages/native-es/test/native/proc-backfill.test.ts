@@ -62,9 +62,9 @@ describe.skipIf(!hasTool)(
         clang,
         [
           '-std=c++17', '-g', '-O1', '-Wall', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
-          `-I${join(NATIVE, 'macos/fake_libproc/include')}`, `-I${join(NATIVE, 'test/json_napi')}`,
-          join(NATIVE, 'test/proc_backfill_main.cc'), join(NATIVE, 'macos/proc_backfill_apple.cc'),
-          join(NATIVE, 'macos/fake_libproc/fake_libproc.cc'), join(NATIVE, 'common/translate.cc'),
+          `-I${join(NATIVE, 'testing/fake_libproc/include')}`, `-I${join(NATIVE, 'testing/json_napi')}`,
+          join(NATIVE, 'testing/proc_backfill_main.cc'), join(NATIVE, 'src/macos/proc_backfill_apple.cc'),
+          join(NATIVE, 'testing/fake_libproc/fake_libproc.cc'), join(NATIVE, 'src/common/translate.cc'),
           '-o', exe,
         ],
         { encoding: 'utf8' },

@@ -31,8 +31,8 @@ describe.skipIf(why !== '')(`native code under ASan + UBSan${why ? ` (skipped: $
         [
           '-std=c++17', '-g', '-O1', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
           `-I${nodeInclude}`, `-I${napiInclude}`,
-          join(NATIVE, 'test/sanitize_main.cc'), join(NATIVE, 'common/synthetic.cc'),
-          join(NATIVE, 'macos/es_client_set.cc'), join(NATIVE, 'macos/fake_es.cc'),
+          join(NATIVE, 'testing/sanitize_main.cc'), join(NATIVE, 'testing/synthetic.cc'),
+          join(NATIVE, 'src/macos/es_client_set.cc'), join(NATIVE, 'testing/fake_es.cc'),
           '-o', exe, '-lpthread',
         ],
         { encoding: 'utf8' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLine, DecodeError } from '@nightjar/core';
-import { addonAvailable, loadAddon } from '../../src/native.js';
+import { testingAddonAvailable as addonAvailable, loadTestingAddon } from './testing-addon.js';
 
 const built = addonAvailable();
 
@@ -479,7 +479,7 @@ function od(v: number, exe: string, pid: number, fields: J, error_code = 0): J {
 describe.skipIf(!built)(`translation layer: synthetic C++ messages → eslogger JSON${built ? '' : ' (skipped: native addon not built)'}`, () => {
   for (let v = 1; v <= 10; v++) {
     it(`message version ${v}: every rendered event type, with its version gates and null/absent fields`, () => {
-      const got = loadAddon('test').translateSynthetic(v);
+      const got = loadTestingAddon().translateSynthetic(v);
       const want = expected(v);
       expect(got).toHaveLength(want.length);
       for (let i = 0; i < want.length; i++) expect(got[i], `message ${i} (${Object.keys(want[i]!.event as J)[0]})`).toStrictEqual(want[i]);
@@ -488,7 +488,7 @@ describe.skipIf(!built)(`translation layer: synthetic C++ messages → eslogger 
 
   it('translated messages decode as ES events (entity ids, names, times)', () => {
     for (const v of [1, 4, 9, 10]) {
-      for (const m of loadAddon('test').translateSynthetic(v)) {
+      for (const m of loadTestingAddon().translateSynthetic(v)) {
         const ev = decodeLine(JSON.stringify(m));
         expect(ev).not.toBeInstanceOf(DecodeError);
         if (ev instanceof DecodeError) continue;

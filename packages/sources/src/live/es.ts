@@ -22,8 +22,8 @@ export interface EsOptions {
   batchSize?: number | undefined;
   queueCapacity?: number | undefined;
   /**
-   * Testing: the native class to drive instead of the addon's EsBackend (the addon's
-   * EsFakeBackend, same constructor and methods, runs the same client logic over a fake ES).
+   * Testing: the native class to drive instead of the addon's EsBackend (native-es' test
+   * addon's EsFakeBackend, same constructor and methods, runs the shipped session over a fake ES).
    */
   backendClass?: EsBackendClass;
   /** Testing: extra config passed to backendClass (e.g. the fake's newClientResult). */

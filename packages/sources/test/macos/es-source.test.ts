@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { openEs, SourcePermissionError, type EsBackendClass, type EventBatch } from '@nightjar/sources';
-import { addonAvailable, loadAddon } from '@nightjar/native-es';
+// The fake ES backend lives in native-es' test addon (never shipped).
+import { testingAddonAvailable as addonAvailable, loadTestingAddon } from '../../../native-es/test/native/testing-addon.js';
 
 const built = addonAvailable();
 type Fake = { deliver(e: unknown[]): void; drain(): void };
 
 /** The addon's fake-backed class, with the instance captured so the test can feed it events. */
 function fakeClass(): { Class: EsBackendClass; instance: () => Fake } {
-  const Base = (loadAddon('es') as unknown as { EsFakeBackend: EsBackendClass }).EsFakeBackend;
+  const Base = (loadTestingAddon() as unknown as { EsFakeBackend: EsBackendClass }).EsFakeBackend;
   let made: Fake | undefined;
   const Class = function (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) {
     const b = new Base(cfg, cb);

@@ -31,7 +31,7 @@ struct ClientCounters {
   uint64_t seqMissing = 0;     // messages missing by seq_num
   uint64_t globalGaps = 0;
   uint64_t globalMissing = 0;  // messages missing by global_seq_num
-  uint64_t queueDrops = 0;     // dropped here because the queue was full
+  uint64_t queueDrops = 0;     // dropped here: the queue was full, or the JS side was behind at the hand-off
 };
 
 // An es_new_client failure, with the stable code and the fix.
@@ -48,8 +48,11 @@ class EsClientSet {
   struct Queued {
     EsClientId client;
     const es_message_t* msg;  // retained
+    size_t index = 0;         // the client's position in the spec list
   };
-  using BatchSink = std::function<void(std::vector<Queued>&&)>;
+  // Takes the batch (and the release of its messages); false when it was dropped, which the
+  // clients' queueDrops then count.
+  using BatchSink = std::function<bool(std::vector<Queued>&&)>;
 
   EsClientSet(EsApi* api, audit_token_t self, size_t queueCapacity, size_t batchMax, int flushMs, BatchSink sink);
   ~EsClientSet();

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include "owned.h"
+#include "../src/common/owned.h"
 
 namespace njes {
 namespace {

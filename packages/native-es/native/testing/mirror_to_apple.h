@@ -10,7 +10,7 @@
 #include <deque>
 #include <memory>
 #include <vector>
-#include "../common/owned.h"
+#include "../src/common/owned.h"
 
 struct AppleArena {
   std::deque<es_file_t> files;

@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 #include <vector>
-#include "owned.h"
+#include "../src/common/owned.h"
 
 namespace njes {
 // One message of each rendered event type (and the null/absent variants), as `version` would carry.

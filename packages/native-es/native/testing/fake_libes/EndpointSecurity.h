@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <sys/types.h>
-#include "../../common/es_types.h"
+#include "../../src/common/es_types.h"
 
 #ifndef __BLOCKS__
 #error "fake libEndpointSecurity needs clang -fblocks"

@@ -19,9 +19,9 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include "../common/synthetic.h"
-#include "../common/translate.h"
-#include "../macos/es_client_set.h"
+#include "synthetic.h"
+#include "../src/common/translate.h"
+#include "../src/macos/es_client_set.h"
 #include "mirror_to_apple.h"
 
 namespace njes {
@@ -114,6 +114,7 @@ int main(int argc, char** cli) {
       got.push_back(g);
       api->ReleaseMessage(m);
     }
+    return true;
   };
   njes::audit_token_t selfTok{};
   selfTok.val[5] = 4242;

@@ -11,8 +11,8 @@
 #include <mutex>
 #include <set>
 #include <thread>
-#include "../common/owned.h"
-#include "es_api.h"
+#include "../src/common/owned.h"
+#include "../src/macos/es_api.h"
 
 namespace njes {
 

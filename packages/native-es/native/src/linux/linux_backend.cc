@@ -32,6 +32,7 @@
 #include <unordered_map>
 
 #include "../common/backend.h"
+#include "../common/batch_handoff.h"
 #include "../common/translate.h"
 
 namespace njes {
@@ -186,7 +187,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (Wants("exec") || Wants("fork") || Wants("exit")) OpenConnector(env);
     if (Wants("open") || Wants("close") || Wants("write") || Wants("exec")) OpenFanotify(env);
     if (Wants("create") || Wants("unlink") || Wants("rename")) OpenDirEvents();
-    tsfn_ = Napi::ThreadSafeFunction::New(env, onBatch_.Value(), "nightjar-linux", 256, 1);
+    handoff_.Open(env, onBatch_.Value(), "nightjar-linux");
     running_ = true;
     thread_ = std::thread([this] {
       // Nothing may escape the backend thread (it would abort the whole process).
@@ -394,7 +395,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     uint64_t one = 1;
     if (write(stopFd_, &one, sizeof one) < 0) { /* the loop also polls running_ */ }
     if (thread_.joinable()) thread_.join();
-    tsfn_.Release();
+    handoff_.Close();
     CloseFds();
   }
 
@@ -403,9 +404,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     Napi::Object o = Napi::Object::New(env);
     o.Set("messages", Napi::Number::New(env, (double)messages_.load()));
     o.Set("kernelOverflows", Napi::Number::New(env, (double)overflows_.load()));
-    o.Set("drops", Napi::Number::New(env, (double)drops_.load()));
-    o.Set("batches", Napi::Number::New(env, (double)batches_.load()));
-    o.Set("pending", Napi::Number::New(env, (double)pending_.load()));
+    HandoffStats h = handoff_.Stats();
+    o.Set("drops", Napi::Number::New(env, (double)h.droppedMessages));
+    o.Set("droppedBatches", Napi::Number::New(env, (double)h.droppedBatches));
+    o.Set("batches", Napi::Number::New(env, (double)h.batches));
+    o.Set("pending", Napi::Number::New(env, (double)h.pending));
     o.Set("dirEvents", Napi::Boolean::New(env, fid_ >= 0));
     return o;
   }
@@ -500,25 +503,8 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
 
   void Flush() {
     if (batch_.empty()) return;
-    auto* b = new Batch(std::move(batch_));
+    handoff_.Send(std::make_unique<OwnedBatch>(std::move(batch_)));  // a drop is counted there
     batch_.clear();
-    size_t n = b->size();
-    pending_ += n;
-    napi_status st = tsfn_.NonBlockingCall(b, [this](Napi::Env env, Napi::Function cb, Batch* batch) {
-      pending_ -= batch->size();
-      Napi::Array arr = Napi::Array::New(env, batch->size());
-      for (size_t i = 0; i < batch->size(); i++) arr.Set((uint32_t)i, TranslateMessage(env, &(*batch)[i]->msg));
-      delete batch;
-      batches_++;
-      cb.Call({arr});
-    });
-    if (st != napi_ok) {
-      // The JS side is behind by 256 batches: drop this one. Its seq numbers were assigned,
-      // so the engine sees the loss as a gap; counted here too.
-      pending_ -= n;
-      drops_ += n;
-      delete b;
-    }
   }
 
   void OnProcEvent(const struct proc_event* ev) {
@@ -730,7 +716,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
 
   std::set<std::string> events_;
   Napi::FunctionReference onBatch_;
-  Napi::ThreadSafeFunction tsfn_;
+  BatchHandoff handoff_;
   std::thread thread_;
   std::atomic<bool> running_{false};
   int nl_ = -1, fan_ = -1, fid_ = -1, stopFd_ = -1;
@@ -742,7 +728,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   std::unordered_map<uint32_t, std::string> execImage_;  // pid → executable from FAN_OPEN_EXEC
   uint64_t globalSeq_ = 0;
   Batch batch_;
-  std::atomic<uint64_t> messages_{0}, overflows_{0}, drops_{0}, batches_{0}, pending_{0};
+  std::atomic<uint64_t> messages_{0}, overflows_{0};
 };
 
 }  // namespace

@@ -104,7 +104,7 @@ void EsClientSet::Handle(size_t index, const es_message_t* m) {
     return;
   }
   api_->RetainMessage(m);
-  queue_.push_back({clients_[index].id, m});
+  queue_.push_back({clients_[index].id, m, index});
   if (queue_.size() >= batchMax_) cv_.notify_one();
 }
 
@@ -123,9 +123,16 @@ void EsClientSet::FlushLoop() {
       batch.push_back(queue_.front());
       queue_.pop_front();
     }
+    std::vector<size_t> from;
+    from.reserve(n);
+    for (const auto& q : batch) from.push_back(q.index);
     lk.unlock();
-    sink_(std::move(batch));  // one hand-off per batch
+    bool taken = sink_(std::move(batch));  // one hand-off per batch
     lk.lock();
+    if (!taken) {
+      for (size_t i : from)
+        if (i < clients_.size()) clients_[i].counters.queueDrops++;
+    }
   }
 }
 

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
-#include "../macos/proc_backfill.h"
+#include "../src/macos/proc_backfill.h"
 
 #include "check.h"
 

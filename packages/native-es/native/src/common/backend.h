@@ -1,5 +1,5 @@
-// The one interface every live backend implements. A backend thread builds OwnedMessages and
-// hands them to the JS thread in batches, one thread-safe-function call per batch.
+// The one interface every live backend implements. A backend thread builds (or retains) messages
+// and hands them to the JS thread in batches through BatchHandoff (batch_handoff.h).
 #pragma once
 #include <napi.h>
 #include <memory>

@@ -1,0 +1,63 @@
+#include "batch_handoff.h"
+
+#include "translate.h"
+
+namespace njes {
+
+BatchHandoff::BatchHandoff() : counters_(std::make_shared<Counters>()) {}
+
+BatchHandoff::~BatchHandoff() { Close(); }
+
+void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches) {
+  if (open_) return;
+  tsfn_ = Napi::ThreadSafeFunction::New(env, onBatch, name, maxQueuedBatches, 1);
+  open_ = true;
+}
+
+bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
+  const size_t n = batch->Size();
+  if (n == 0) return true;
+  if (open_) {
+    counters_->pending += n;
+    std::shared_ptr<Counters> c = counters_;
+    HandoffBatch* raw = batch.release();
+    napi_status st = tsfn_.NonBlockingCall(raw, [c](Napi::Env env, Napi::Function cb, HandoffBatch* data) {
+      std::unique_ptr<HandoffBatch> b(data);
+      const size_t size = b->Size();
+      c->pending -= size;
+      Napi::Array msgs = Napi::Array::New(env, size);
+      for (size_t i = 0; i < size; i++) msgs.Set((uint32_t)i, TranslateMessage(env, b->Message(i)));
+      Napi::Array clients;
+      if (b->HasClients()) {
+        clients = Napi::Array::New(env, size);
+        for (size_t i = 0; i < size; i++) clients.Set((uint32_t)i, Napi::Number::New(env, b->Client(i)));
+      }
+      b.reset();  // release the messages before JS runs
+      c->batches++;
+      if (clients.IsEmpty()) cb.Call({msgs});
+      else cb.Call({msgs, clients});
+    });
+    if (st == napi_ok) return true;
+    counters_->pending -= n;
+    batch.reset(raw);
+  }
+  counters_->droppedBatches++;
+  counters_->droppedMessages += n;
+  return false;  // `batch` releases its messages here
+}
+
+void BatchHandoff::Close() {
+  if (!open_.exchange(false)) return;
+  tsfn_.Release();
+}
+
+HandoffStats BatchHandoff::Stats() const {
+  HandoffStats s;
+  s.batches = counters_->batches;
+  s.droppedBatches = counters_->droppedBatches;
+  s.droppedMessages = counters_->droppedMessages;
+  s.pending = counters_->pending;
+  return s;
+}
+
+}  // namespace njes

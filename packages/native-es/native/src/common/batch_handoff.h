@@ -1,0 +1,73 @@
+// The one hand-off of event batches from a backend's native thread to the JS thread, used by every
+// live backend: linux/, macos/ over Apple's library, and the test addon's fake ES library (so the
+// tests run the hand-off that ships on macOS). One thread-safe-function call per batch; the batch
+// is translated on the JS thread, its messages released, then onBatch(msgs) — or
+// onBatch(msgs, clients) when the batch carries client numbers — is called once. A producer never
+// blocks: when the JS side is maxQueuedBatches batches behind, the batch is dropped, released and
+// counted (the seq numbers it carried were assigned, so the engine also sees the loss as a gap).
+#pragma once
+#include <napi.h>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+#include "owned.h"
+
+namespace njes {
+
+// A batch that owns (or holds retained) messages; its destructor releases them, on whichever
+// thread delivers or drops it.
+class HandoffBatch {
+ public:
+  virtual ~HandoffBatch() = default;
+  virtual size_t Size() const = 0;
+  virtual const es_message_t* Message(size_t i) const = 0;
+  // Batches from several ES clients say which client each message came from.
+  virtual bool HasClients() const { return false; }
+  virtual uint32_t Client(size_t) const { return 0; }
+};
+
+// Messages a backend thread built itself (linux/).
+class OwnedBatch : public HandoffBatch {
+ public:
+  explicit OwnedBatch(std::vector<std::unique_ptr<OwnedMessage>>&& msgs) : msgs_(std::move(msgs)) {}
+  size_t Size() const override { return msgs_.size(); }
+  const es_message_t* Message(size_t i) const override { return &msgs_[i]->msg; }
+
+ private:
+  std::vector<std::unique_ptr<OwnedMessage>> msgs_;
+};
+
+struct HandoffStats {
+  uint64_t batches = 0;          // delivered to JS
+  uint64_t droppedBatches = 0;   // not delivered: the JS side was behind (or the hand-off closed)
+  uint64_t droppedMessages = 0;  // the messages in those batches
+  uint64_t pending = 0;          // messages handed off and not yet delivered
+};
+
+class BatchHandoff {
+ public:
+  static constexpr size_t kMaxQueuedBatches = 256;
+
+  BatchHandoff();
+  ~BatchHandoff();
+  // JS thread. `name` shows in async diagnostics.
+  void Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches = kMaxQueuedBatches);
+  // Any thread. True when queued for the JS thread; false when dropped (already released and counted).
+  bool Send(std::unique_ptr<HandoffBatch> batch);
+  // JS thread, once the producers have stopped. Batches already queued are still delivered.
+  void Close();
+  bool IsOpen() const { return open_; }
+  HandoffStats Stats() const;
+
+ private:
+  struct Counters {
+    std::atomic<uint64_t> batches{0}, droppedBatches{0}, droppedMessages{0}, pending{0};
+  };
+  // Shared with queued calls, which may run after the owner is gone.
+  std::shared_ptr<Counters> counters_;
+  Napi::ThreadSafeFunction tsfn_;
+  std::atomic<bool> open_{false};
+};
+
+}  // namespace njes

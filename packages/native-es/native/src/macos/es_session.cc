@@ -1,0 +1,102 @@
+#include "es_session.h"
+
+#include "../common/backend.h"
+
+namespace njes {
+namespace {
+
+MutePathType ParseMute(const std::string& s) {
+  if (s == "literal") return MutePathType::kLiteral;
+  if (s == "target_prefix") return MutePathType::kTargetPrefix;
+  if (s == "target_literal") return MutePathType::kTargetLiteral;
+  return MutePathType::kPrefix;
+}
+
+// Messages retained in ES's handler, released once translated (or dropped).
+class RetainedBatch : public HandoffBatch {
+ public:
+  RetainedBatch(std::shared_ptr<EsApi> api, std::vector<EsClientSet::Queued>&& q) : api_(std::move(api)), q_(std::move(q)) {}
+  ~RetainedBatch() override {
+    for (auto& q : q_) api_->ReleaseMessage(q.msg);
+  }
+  size_t Size() const override { return q_.size(); }
+  const es_message_t* Message(size_t i) const override { return q_[i].msg; }
+  bool HasClients() const override { return true; }
+  uint32_t Client(size_t i) const override { return q_[i].client; }
+
+ private:
+  std::shared_ptr<EsApi> api_;
+  std::vector<EsClientSet::Queued> q_;
+};
+
+}  // namespace
+
+EsSession::EsSession(Napi::Env env, Napi::Object cfg, Napi::Function onBatch, std::shared_ptr<EsApi> api, EsSessionOptions options)
+    : api_(std::move(api)), options_(options), onBatch_(Napi::Persistent(onBatch)) {
+  if (!cfg.Get("clients").IsArray()) ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "ES backend config: clients must be an array");
+  Napi::Array clients = cfg.Get("clients").As<Napi::Array>();
+  for (uint32_t i = 0; i < clients.Length(); i++) {
+    Napi::Object c = clients.Get(i).As<Napi::Object>();
+    ClientSpec s;
+    Napi::Array ev = c.Get("events").As<Napi::Array>();
+    for (uint32_t j = 0; j < ev.Length(); j++) s.events.push_back(ev.Get(j).As<Napi::Number>().Uint32Value());
+    if (c.Get("mutePaths").IsArray()) {
+      Napi::Array mp = c.Get("mutePaths").As<Napi::Array>();
+      for (uint32_t j = 0; j < mp.Length(); j++) {
+        Napi::Array pair = mp.Get(j).As<Napi::Array>();
+        s.mutePaths.push_back({pair.Get(0u).ToString().Utf8Value(), ParseMute(pair.Get(1u).ToString().Utf8Value())});
+      }
+    }
+    s.invertPaths = c.Get("invertPaths").ToBoolean().Value();
+    s.invertTargetPaths = c.Get("invertTargetPaths").ToBoolean().Value();
+    specs_.push_back(std::move(s));
+  }
+  if (cfg.Get("queueCapacity").IsNumber()) options_.queueCapacity = cfg.Get("queueCapacity").As<Napi::Number>().Uint32Value();
+}
+
+EsSession::~EsSession() {
+  if (set_) set_->Stop();
+  handoff_.Close();
+}
+
+void EsSession::Start(Napi::Env env, const char* name) {
+  if (set_) return;
+  handoff_.Open(env, onBatch_.Value(), name, options_.maxQueuedBatches);
+  std::shared_ptr<EsApi> api = api_;
+  set_ = std::make_unique<EsClientSet>(api.get(), options_.self, options_.queueCapacity, options_.batchMax, options_.flushMs,
+                                       [this, api](std::vector<EsClientSet::Queued>&& b) {
+                                         return handoff_.Send(std::make_unique<RetainedBatch>(api, std::move(b)));
+                                       });
+  StartError err;
+  if (!set_->Start(specs_, &err)) {
+    set_.reset();
+    handoff_.Close();
+    ThrowCoded(env, err.code.c_str(), err.message);
+  }
+}
+
+void EsSession::Stop() {
+  if (!set_ || stopped_) return;
+  stopped_ = true;
+  set_->Stop();  // joins the flusher: nothing is sent after this
+  handoff_.Close();
+}
+
+Napi::Value EsSession::Counters(Napi::Env env) {
+  Napi::Array out = Napi::Array::New(env);
+  if (!set_) return out;
+  auto cs = set_->Counters();
+  for (size_t i = 0; i < cs.size(); i++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("messages", (double)cs[i].messages);
+    o.Set("seqGaps", (double)cs[i].seqGaps);
+    o.Set("seqMissing", (double)cs[i].seqMissing);
+    o.Set("globalGaps", (double)cs[i].globalGaps);
+    o.Set("globalMissing", (double)cs[i].globalMissing);
+    o.Set("queueDrops", (double)cs[i].queueDrops);
+    out.Set((uint32_t)i, o);
+  }
+  return out;
+}
+
+}  // namespace njes

@@ -1,0 +1,20 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The test addon (native/testing/binding.gyp → nightjar_es_testing.node): the shipped translator,
+ * hand-off and ES session plus the test doubles. Built by the install script in a source checkout.
+ */
+export const TESTING_ADDON_PATH = fileURLToPath(new URL('../../native/testing/build/Release/nightjar_es_testing.node', import.meta.url));
+
+export interface TestingAddon {
+  translateSynthetic(version: number): Record<string, unknown>[];
+  EsFakeBackend: new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => unknown;
+}
+
+export const testingAddonAvailable = (): boolean => existsSync(TESTING_ADDON_PATH);
+
+export function loadTestingAddon(): TestingAddon {
+  return createRequire(import.meta.url)(TESTING_ADDON_PATH) as TestingAddon;
+}
