@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { type Style, safe } from '../text.js';
 import type { TestReport } from './types.js';
-import { formatVariantsJunit, formatVariantsPretty, variantsSummaryLine } from '../variants/format.js';
+import { formatVariantsJunit, formatVariantsPretty, variantsJunitCounts, variantsSummaryLine } from '../variants/format.js';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 
@@ -65,7 +65,8 @@ const xml = (s: string) =>
 export function formatJunit(report: TestReport): string {
   const s = report.summary;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="nightjar test" tests="${s.cases + report.rules.filter((r) => r.loadError).length}" failures="${s.failed}" errors="${s.errors}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+  const v = report.variants ? variantsJunitCounts(report.variants) : { tests: 0, failures: 0, errors: 0 };
+  out.push(`<testsuites name="nightjar test" tests="${s.cases + report.rules.filter((r) => r.loadError).length + v.tests}" failures="${s.failed + v.failures}" errors="${s.errors + v.errors}" time="${(s.durationMs / 1000).toFixed(3)}">`);
   for (const r of report.rules) {
     const failures = r.cases.filter((c) => c.status === 'fail').length;
     const errors = r.cases.filter((c) => c.status === 'error').length + (r.loadError ? 1 : 0);

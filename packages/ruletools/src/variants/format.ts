@@ -29,7 +29,19 @@ export function variantsSummaryLine(report: VariantReport, p: Style): string {
   return `Variants: ${parts.join(', ')} (${s.variants} variants of ${s.cases} positive cases in ${s.rules} rules)`;
 }
 
-/** JUnit: one testsuite per rule with variants, one testcase per (case, variant id). */
+/** The testcases, failures and errors `formatVariantsJunit` writes, for the `<testsuites>` totals. */
+export function variantsJunitCounts(report: VariantReport): { tests: number; failures: number; errors: number } {
+  const counts = { tests: 0, failures: 0, errors: 0 };
+  for (const r of report.rules) {
+    const failures = r.losses.filter((l) => l.accepted === undefined).length;
+    counts.tests += Math.max(1, failures + r.problems.length);
+    counts.failures += failures;
+    counts.errors += r.problems.length;
+  }
+  return counts;
+}
+
+/** JUnit: one testsuite per rule with variants, one testcase per lost (case, variant) or accept problem. */
 export function formatVariantsJunit(report: VariantReport, xml: (s: string) => string): string[] {
   const out: string[] = [];
   for (const r of report.rules) {

@@ -370,10 +370,10 @@ const ADDED_IN: readonly { version: number; fields: readonly string[] }[] = [
   { version: 4, fields: ['thread', 'global_seq_num', '*.responsible_audit_token', '*.parent_audit_token', 'event.exec.last_fd'] },
 ];
 
-/** Message versions to try: macOS 14 (7, the last before the v8 fields) and macOS 11.0 (4). */
-const OLDER_VERSIONS = [7, 4] as const;
+/** Message versions to try: macOS 13–14 (7, the last before the v8 fields) and macOS 10.15.4 (3, before parent and responsible tokens). */
+const OLDER_VERSIONS = [7, 3] as const;
 /** Event types that exist on that macOS: the highest event_type number each version's OS knows. */
-const LAST_TYPE: Record<number, number> = { 7: 145, 4: 99 };
+const LAST_TYPE: Record<number, number> = { 7: 145, 3: 87 };
 
 function dropField(v: unknown, parts: string[], path: string, changed: string[]): void {
   if (!isObj(v) || parts.length === 0) return;
@@ -401,7 +401,7 @@ function dropField(v: unknown, parts: string[], path: string, changed: string[])
  */
 export const messageVersion: VariantGenerator = {
   id: 'message-version',
-  summary: 'older message versions (7: macOS 13–14, 4: macOS 11) without the fields newer versions added',
+  summary: 'older message versions (7: macOS 13–14, 3: macOS 10.15.4) without the fields newer versions added',
   generate: (messages) =>
     OLDER_VERSIONS.flatMap((version) => {
       if (!messages.every((m) => typeof m.version === 'number' && m.version > version && typeof m.event_type === 'number' && m.event_type <= LAST_TYPE[version]!)) return [];

@@ -3,4 +3,4 @@ export { GENERATORS, VARIANT_IDS, argv0Form, auditTokenForm, destinationForm, fl
 export type { Msg, Variant, VariantGenerator } from './generators.js';
 export { readAccepts, runVariants, variantsFailed } from './run.js';
 export type { VariantLoss, VariantProblem, VariantReport, VariantRuleResult } from './run.js';
-export { formatVariantsJunit, formatVariantsPretty, variantsSummaryLine } from './format.js';
+export { formatVariantsJunit, formatVariantsPretty, variantsJunitCounts, variantsSummaryLine } from './format.js';
