@@ -14,6 +14,7 @@ import { ConditionSyntaxError, type ConditionAst, expandPattern, parseConditionS
 import { hasPositiveTerm, referencedIds, satisfiability } from '../condition-analysis.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, compareVersions, levelFor } from './config.js';
 import { checkNativePath } from './fields.js';
+import { readAccepts } from '../variants/accepts.js';
 import { regexProblems } from './regex.js';
 
 export interface Finding {
@@ -383,6 +384,7 @@ function lintTests(c: Collector, doc: RuleDocument, data: Record<string, unknown
   }
   const { specs, problems } = parseTestSpecs(raw);
   for (const p of problems) c.add(doc, 'nj/tests-invalid', p.message, [...p.path]);
+  for (const p of readAccepts(doc).problems) c.add(doc, 'nj/tests-invalid', p.message, [...p.path]);
   const corr = isObj(data.correlation) ? data.correlation : undefined;
   const gb = corr ? corr['group-by'] : undefined;
   const groupBy = Array.isArray(gb) ? gb.filter((g): g is string => typeof g === 'string') : typeof gb === 'string' ? [gb] : [];

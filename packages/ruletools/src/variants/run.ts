@@ -12,7 +12,10 @@ import { compiledFor, runEngine, subRuleset } from '../tester/run.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
 import type { LoadedRules } from '../tester/types.js';
 import { withoutConfigFiles } from '../lint/run.js';
-import { GENERATORS, type Msg, VARIANT_IDS } from './generators.js';
+import { GENERATORS, type Msg } from './generators.js';
+import { type VariantProblem, locate, readAccepts } from './accepts.js';
+
+export type { VariantProblem } from './accepts.js';
 
 export interface VariantLoss {
   readonly case: string;
@@ -24,11 +27,6 @@ export interface VariantLoss {
   readonly alerts: number;
   /** The reason from the rule's accept list, when the rule accepts this variant. */
   readonly accepted?: string;
-}
-
-export interface VariantProblem {
-  readonly message: string;
-  readonly location: { file: string; line: number; col: number };
 }
 
 export interface VariantRuleResult {
@@ -58,33 +56,6 @@ export interface VariantReport {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function locate(doc: RuleDocument, path: (string | number)[]): { file: string; line: number; col: number } {
-  try {
-    return doc.locate(path);
-  } catch {
-    return { file: doc.file, line: 1, col: 1 };
-  }
-}
-
-/** The rule's accept list, with located problems for ids no generator has. */
-export function readAccepts(doc: RuleDocument): { accepts: Map<string, string>; problems: VariantProblem[] } {
-  const accepts = new Map<string, string>();
-  const problems: VariantProblem[] = [];
-  const nj = isObj(doc.nightjar) ? doc.nightjar : isObj(doc.data) && isObj(doc.data.nightjar) ? doc.data.nightjar : undefined;
-  const list = nj && isObj(nj.variants) ? nj.variants.accept : undefined;
-  if (!Array.isArray(list)) return { accepts, problems };
-  list.forEach((a, i) => {
-    // The shape is the schema's to check (the loader reports it); here only what the schema cannot know.
-    if (!isObj(a) || typeof a.variant !== 'string' || typeof a.reason !== 'string') return;
-    if (!VARIANT_IDS.includes(a.variant)) {
-      problems.push({ message: `nightjar.variants.accept: unknown variant '${a.variant}' (known: ${VARIANT_IDS.join(', ')})`, location: locate(doc, ['nightjar', 'variants', 'accept', i, 'variant']) });
-      return;
-    }
-    accepts.set(a.variant, a.reason);
-  });
-  return { accepts, problems };
-}
 
 function decode(messages: readonly Msg[], source: string): NightjarEvent[] | undefined {
   const out: NightjarEvent[] = [];
@@ -141,8 +112,9 @@ export async function runVariants(rawLoaded: LoadedRules): Promise<VariantReport
     // An accept no variant needs is stale: it would hide a future regression.
     const list = isObj(doc.nightjar) && isObj(doc.nightjar.variants) && Array.isArray(doc.nightjar.variants.accept) ? doc.nightjar.variants.accept : [];
     list.forEach((a, i) => {
-      if (isObj(a) && typeof a.variant === 'string' && accepts.has(a.variant) && !lost.has(a.variant) && cases > 0)
-        problems.push({ message: `nightjar.variants.accept: the rule no longer loses a match on '${a.variant}'; remove the exception`, location: locate(doc, ['nightjar', 'variants', 'accept', i, 'variant']) });
+      if (!isObj(a) || typeof a.variant !== 'string' || !accepts.has(a.variant) || lost.has(a.variant) || cases === 0) return;
+      const path = ['nightjar', 'variants', 'accept', i, 'variant'];
+      problems.push({ message: `nightjar.variants.accept: the rule no longer loses a match on '${a.variant}'; remove the exception`, location: locate(doc, path), path });
     });
     if (cases === 0 && problems.length === 0) continue;
     rules.push({ id: doc.id ?? (typeof data.id === 'string' ? data.id : title), title, file: doc.file, line: locate(doc, []).line, cases, variants, losses, problems });
