@@ -287,10 +287,10 @@ export const destinationForm: VariantGenerator = {
         if (!isObj(ev)) continue;
         const copy = clone(messages) as Msg[];
         const e = (copy[i]!.event as Msg)[kind] as Msg;
-        // create keeps its union at the top of the event; rename under `destination`.
-        const holder = kind === 'create' ? e : isObj(e.destination) ? e.destination : undefined;
+        // eslogger writes the es_destination union under `destination` for both events.
+        const holder = isObj(e.destination) ? e.destination : undefined;
         if (!holder) continue;
-        const base = `event.${kind}${kind === 'rename' ? '.destination' : ''}`;
+        const base = `event.${kind}.destination`;
         if (isObj(holder.existing_file) && typeof holder.existing_file.path === 'string') {
           const p = holder.existing_file.path;
           const cut = p.lastIndexOf('/');

@@ -126,9 +126,13 @@ describe('destination-form', () => {
     expect((back!.messages[0]!.event as Msg).rename).toEqual((m[0]!.event as Msg).rename);
   });
   it('create new_path → existing_file', () => {
-    const m: Msg[] = [{ version: 7, event_type: 13, event: { create: { destination_type: 1, new_path: { dir: { path: '/etc/' }, filename: 'x', mode: 420 } } } }];
+    const m: Msg[] = [{ version: 7, event_type: 13, event: { create: { destination_type: 1, destination: { new_path: { dir: { path: '/etc/' }, filename: 'x', mode: 420 } } } } }];
     const [v] = destinationForm.generate(m);
-    expect((v!.messages[0]!.event as Msg).create).toEqual({ destination_type: 0, existing_file: { path: '/etc/x' } });
+    expect((v!.messages[0]!.event as Msg).create).toEqual({ destination_type: 0, destination: { existing_file: { path: '/etc/x' } } });
+    expect(v!.fields).toEqual(['event.create.destination.existing_file', 'event.create.destination_type']);
+  });
+  it('leaves events without a destination alone', () => {
+    expect(destinationForm.generate([{ version: 7, event_type: 13, event: { create: { destination_type: 0 } } }])).toEqual([]);
   });
 });
 
