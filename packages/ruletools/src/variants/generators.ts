@@ -94,6 +94,33 @@ export const flagBundle: VariantGenerator = {
     ),
 };
 
+/**
+ * Tools whose short options are parsed by getopt(3), where `-dr` and `-d -r` are the same. Elsewhere a
+ * single dash may start a long option (`find -name`, `dscl . -read`, `openssl -in`), so a bundle is
+ * split only for these.
+ */
+const GETOPT_TOOLS = new Set(['curl', 'security', 'xattr', 'codesign', 'chmod', 'chown', 'chflags', 'cp', 'mv', 'rm', 'ln', 'ls', 'tar', 'ditto', 'zip', 'unzip', 'ssh', 'scp', 'nc', 'ps', 'grep', 'sudo', 'kill', 'pkill', 'killall', 'mkdir', 'touch', 'base64', 'shasum', 'launchctl', 'crontab', 'screencapture', 'sh', 'bash', 'zsh', 'dash']);
+const BUNDLE = /^-[A-Za-z]{2,4}$/;
+
+/** `-wa` → `-w -a` for a getopt tool (the last option keeps any value that follows). */
+export const flagUnbundle: VariantGenerator = {
+  id: 'flag-unbundle',
+  summary: 'splits a bundle of short options (-dr → -d -r), only for tools known to parse options with getopt',
+  generate: (messages) =>
+    argsVariants('flag-unbundle', messages, (args) => {
+      if (!GETOPT_TOOLS.has(basename(args[0] ?? ''))) return [];
+      const out: { args: string[]; description: string; changed: number[] }[] = [];
+      for (let k = 1; k < args.length; k++) {
+        const a = args[k]!;
+        if (a === '--') break;
+        if (!BUNDLE.test(a) || new Set(a.slice(1)).size !== a.length - 1) continue;
+        const split = [...a.slice(1)].map((ch) => `-${ch}`);
+        out.push({ args: [...args.slice(0, k), ...split, ...args.slice(k + 1)], description: `${a} → ${split.join(' ')}`, changed: split.map((_, i) => k + i) });
+      }
+      return out;
+    }),
+};
+
 /** `-w -a` → `-a -w`: swaps two adjacent value-less short options. */
 export const flagOrder: VariantGenerator = {
   id: 'flag-order',
@@ -418,6 +445,6 @@ export const messageVersion: VariantGenerator = {
 };
 
 /** Every generator, in the order reports list them. */
-export const GENERATORS: readonly VariantGenerator[] = [flagBundle, flagOrder, longOptionForm, privatePath, pathCase, argv0Form, shellQuoting, destinationForm, auditTokenForm, messageVersion];
+export const GENERATORS: readonly VariantGenerator[] = [flagBundle, flagUnbundle, flagOrder, longOptionForm, privatePath, pathCase, argv0Form, shellQuoting, destinationForm, auditTokenForm, messageVersion];
 
 export const VARIANT_IDS: readonly string[] = GENERATORS.map((g) => g.id);

@@ -6,6 +6,7 @@ import {
   destinationForm,
   flagBundle,
   flagOrder,
+  flagUnbundle,
   longOptionForm,
   messageVersion,
   pathCase,
@@ -37,6 +38,18 @@ describe('flag-bundle', () => {
     const m = exec(['ls', '-l', '-a'], '/bin/ls');
     flagBundle.generate(m);
     expect(argsOf(m)).toEqual(['ls', '-l', '-a']);
+  });
+});
+
+describe('flag-unbundle', () => {
+  it('splits a bundle for a getopt tool, keeping what follows', () => {
+    expect(allArgs(flagUnbundle, exec(['xattr', '-dr', 'com.apple.quarantine', '/tmp/a'], '/usr/bin/xattr'))).toEqual([['xattr', '-d', '-r', 'com.apple.quarantine', '/tmp/a']]);
+  });
+  it('never splits single-dash long options of other tools, repeated letters, or digits', () => {
+    expect(allArgs(flagUnbundle, exec(['find', '/', '-name', 'x'], '/usr/bin/find'))).toEqual([]);
+    expect(allArgs(flagUnbundle, exec(['dscl', '.', '-read', '/Users/a'], '/usr/bin/dscl'))).toEqual([]);
+    expect(allArgs(flagUnbundle, exec(['ssh', '-vv', 'h'], '/usr/bin/ssh'))).toEqual([]);
+    expect(allArgs(flagUnbundle, exec(['kill', '-9', '1'], '/bin/kill'))).toEqual([]);
   });
 });
 
