@@ -119,6 +119,32 @@ describe('nightjar test --variants', () => {
     expect(t.out()).toMatch(/reason/);
   });
 
+  it('names the field a multi-field variant lost the match on', async () => {
+    const native = `title: Needs dyld_exec_path
+id: 66666666-6666-4666-8666-666666666666
+status: test
+description: d
+author: a
+date: 2024-01-01
+level: high
+logsource: {product: macos, service: endpointsecurity, category: exec}
+detection:
+  selection: {event.exec.dyld_exec_path|endswith: /implant}
+  condition: selection
+tests:
+  - name: fires
+    expect: {match: true}
+    events:
+      - {type: exec, exec: {target: {executable: {path: /tmp/implant}}, args: [implant]}}
+`;
+    const { code, report } = await json(repo({ 'n.yml': native }));
+    expect(code).toBe(1);
+    const loss = report.variants.rules[0].losses.find((l: any) => l.variant === 'message-version');
+    expect(loss.description).toBe('message version 3');
+    expect(loss.fields.length).toBeGreaterThan(3);
+    expect(loss.causes).toEqual(['event.exec.dyld_exec_path']);
+  });
+
   it('writes the variants into JUnit output', async () => {
     const dir = repo({ 'brittle.yml': BRITTLE });
     const t = io(dir);

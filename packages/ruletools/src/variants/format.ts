@@ -16,6 +16,7 @@ export function formatVariantsPretty(report: VariantReport, p: Style, opts: { ve
       const head = l.accepted === undefined ? p.red('✗') : p.yellow('~');
       out.push(`  ${head} ${safe(l.variant)}: ${safe(l.case)} — ${safe(l.description)} ${p.dim(`(${l.alerts}/${l.expected} alerts)`)}`);
       out.push(`      ${p.dim('fields:')} ${safe(l.fields.join(', '))}`);
+      if (l.causes) out.push(`      ${p.dim('the match comes back with:')} ${safe(l.causes.join(', '))}`);
       if (l.accepted !== undefined) out.push(`      ${p.dim('accepted:')} ${safe(l.accepted)}`);
     }
     for (const pr of r.problems) out.push(`  ${p.red('!')} ${safe(pr.message)} ${p.dim(`${rel(pr.location.file)}:${pr.location.line}:${pr.location.col}`)}`);
@@ -50,7 +51,7 @@ export function formatVariantsJunit(report: VariantReport, xml: (s: string) => s
     if (open.length === 0 && r.problems.length === 0) out.push(`    <testcase classname="${xml(r.id)}" name="variants" file="${xml(r.file)}" time="0"/>`);
     for (const l of open) {
       out.push(`    <testcase classname="${xml(r.id)}" name="${xml(`${l.case} ~ ${l.variant}`)}" file="${xml(r.file)}" time="0">`);
-      out.push(`      <failure message="${xml(`${l.variant}: ${l.description}`)}" type="variant">${xml(`fields: ${l.fields.join(', ')}\n${l.alerts}/${l.expected} alerts`)}</failure>`);
+      out.push(`      <failure message="${xml(`${l.variant}: ${l.description}`)}" type="variant">${xml(`fields: ${l.fields.join(', ')}${l.causes ? `\nthe match comes back with: ${l.causes.join(', ')}` : ''}\n${l.alerts}/${l.expected} alerts`)}</failure>`);
       out.push('    </testcase>');
     }
     for (const pr of r.problems) {

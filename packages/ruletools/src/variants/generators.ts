@@ -318,7 +318,9 @@ export const destinationForm: VariantGenerator = {
         const holder = isObj(e.destination) ? e.destination : undefined;
         if (!holder) continue;
         const base = `event.${kind}.destination`;
-        if (isObj(holder.existing_file) && typeof holder.existing_file.path === 'string') {
+        // With both members (a malformed record), destination_type says which one is meant.
+        const isNew = isObj(holder.new_path) && (!isObj(holder.existing_file) || e.destination_type === 1);
+        if (!isNew && isObj(holder.existing_file) && typeof holder.existing_file.path === 'string') {
           const p = holder.existing_file.path;
           const cut = p.lastIndexOf('/');
           if (cut < 0) continue;

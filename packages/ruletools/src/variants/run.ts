@@ -6,7 +6,6 @@
 import { dirname, resolve } from 'node:path';
 import { eventFromMessage } from '@nightjar/core';
 import type { NightjarEvent } from '@nightjar/core';
-import type { RuleDocument } from '@nightjar/rules';
 import { eventsFromBrief, readFixture } from '../tester/fixtures.js';
 import { compiledFor, runEngine, subRuleset } from '../tester/run.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
@@ -22,6 +21,11 @@ export interface VariantLoss {
   readonly variant: string;
   readonly description: string;
   readonly fields: readonly string[];
+  /**
+   * Of several changed fields, those that alone restore the match when put back as they were (what the
+   * rule depends on); absent when one field changed or no single one restores it.
+   */
+  readonly causes?: readonly string[];
   /** Alerts the case expects (at least) and what the variant produced. */
   readonly expected: number;
   readonly alerts: number;
@@ -56,6 +60,29 @@ export interface VariantReport {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `event.exec.args[2]` → ['event', 'exec', 'args', 2]. */
+const keysOf = (path: string): (string | number)[] => path.split(/\.|(?=\[)/).map((k) => (k.startsWith('[') ? Number(k.slice(1, -1)) : k));
+
+/** The variant's messages with one field put back as in the original (or removed if the original lacks it). */
+function restore(original: readonly Msg[], variant: readonly Msg[], path: string): Msg[] {
+  const keys = keysOf(path);
+  const out = structuredClone(variant) as Msg[];
+  out.forEach((m, i) => {
+    let from: unknown = original[i];
+    let to: unknown = m;
+    for (let k = 0; k < keys.length - 1; k++) {
+      from = from !== null && typeof from === 'object' ? (from as Record<string | number, unknown>)[keys[k]!] : undefined;
+      to = to !== null && typeof to === 'object' ? (to as Record<string | number, unknown>)[keys[k]!] : undefined;
+    }
+    if (to === null || typeof to !== 'object') return;
+    const last = keys.at(-1)!;
+    const have = from !== null && typeof from === 'object' && last in (from as object);
+    if (have) (to as Record<string | number, unknown>)[last] = structuredClone((from as Record<string | number, unknown>)[last]);
+    else delete (to as Record<string | number, unknown>)[last];
+  });
+  return out;
+}
 
 function decode(messages: readonly Msg[], source: string): NightjarEvent[] | undefined {
   const out: NightjarEvent[] = [];
@@ -105,7 +132,14 @@ export async function runVariants(rawLoaded: LoadedRules): Promise<VariantReport
           if (n >= expected) continue;
           lost.add(v.variant);
           const reason = accepts.get(v.variant);
-          losses.push({ case: spec.name, variant: v.variant, description: v.description, fields: v.fields, expected, alerts: n, ...(reason !== undefined ? { accepted: reason } : {}) });
+          const causes =
+            v.fields.length > 1
+              ? v.fields.filter((f) => {
+                  const back = decode(restore(messages, v.messages, f), `${doc.file}#${spec.name}~${v.variant}`);
+                  return back !== undefined && runEngine(rs, back, target.id).alerts.length >= expected;
+                })
+              : [];
+          losses.push({ case: spec.name, variant: v.variant, description: v.description, fields: v.fields, ...(causes.length ? { causes } : {}), expected, alerts: n, ...(reason !== undefined ? { accepted: reason } : {}) });
         }
       }
     }
