@@ -55,7 +55,7 @@ export interface BackfillLimits {
 }
 
 /**
- * What the addon's `backfillProcesses()` returns on macOS (native/macos/proc_backfill_apple.cc):
+ * What the addon's `backfillProcesses()` returns on macOS (native/src/macos/proc_backfill_apple.cc):
  * ES process objects (message version 4 fields) and what could not be read, counted.
  */
 export interface NativeBackfillResult {

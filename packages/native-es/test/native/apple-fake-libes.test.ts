@@ -35,7 +35,7 @@ function probeBlocks(): boolean {
   }
 }
 const hasTool = probeBlocks();
-// Synthetic messages (native/common/synthetic.cc) per message version, and distinct event types.
+// Synthetic messages (native/testing/synthetic.cc) per message version, and distinct event types.
 const ROUND_TRIP_MESSAGES = 99 * 10;
 const ROUND_TRIP_TYPES = 78;
 let napiInclude = '';

@@ -11,7 +11,7 @@ import { addonAvailable, loadAddon } from '../../src/native.js';
 // The macOS process backfill (macos/proc_backfill_apple.cc, unmodified) compiled on Linux against
 // Nightjar's fake libproc (macos/fake_libproc: proc_listpids / proc_pidinfo / proc_pidpath /
 // task_name_for_pid / task_info / sysctl with Apple's signatures over a scripted process table)
-// and run under ASan + UBSan by native/test/proc_backfill_main.cc; its JSON output is then checked
+// and run under ASan + UBSan by native/testing/proc_backfill_main.cc; its JSON output is then checked
 // here and fed to @nightjar/core's LineageCache. Needs clang++ with ASan (CI: apt-get install clang).
 const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 const clang = process.env.NJ_CXX ?? 'clang++';

@@ -4,7 +4,7 @@ import { testingAddonAvailable as addonAvailable, loadTestingAddon } from './tes
 
 const built = addonAvailable();
 
-// Expected eslogger JSON for the synthetic messages of native/common/synthetic.cc, written from
+// Expected eslogger JSON for the synthetic messages of native/testing/synthetic.cc, written from
 // reference/esf.md §2.2 (what each message version added), independently of the C++ code.
 type J = Record<string, unknown>;
 
