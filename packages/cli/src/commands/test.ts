@@ -4,7 +4,7 @@ import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
 import { palette } from '../output/color.js';
-import { tester, variants } from '@nightjar/ruletools';
+import { tester } from '@nightjar/ruletools';
 
 const FORMATS = ['pretty', 'json', 'junit'] as const;
 
@@ -18,14 +18,10 @@ Options:
   --output <file>               write results to a file instead of stdout
   --coverage                    also list rules without tests and selections no passing
                                 positive case exercised
-  --variants                    also re-run every positive case on its evasion variants
-                                (bundled flags, /tmp vs /private/tmp, path case, …) and
-                                report each variant the rule misses
   --verbose                     list passing cases too (pretty)
   -h, --help                    show this help
 
-Exit codes: 0 all tests pass; 1 a test failed, a rule did not load or (--variants) lost a
-match it does not accept; 2 usage or internal error.
+Exit codes: 0 all tests pass; 1 a test failed or a rule did not load; 2 usage or internal error.
 See packages/cli/docs/test.md for the tests: format.
 `;
 
@@ -36,7 +32,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       help: HELP,
       formats: FORMATS,
       positionals: { min: 0 },
-      options: { format: { type: 'string' }, output: { type: 'string' }, coverage: { type: 'boolean' }, variants: { type: 'boolean' }, verbose: { type: 'boolean' } },
+      options: { format: { type: 'string' }, output: { type: 'string' }, coverage: { type: 'boolean' }, verbose: { type: 'boolean' } },
     },
     argv,
   );
@@ -59,8 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
-    const tested = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
-    const report = parsed.values.variants === true ? { ...tested, variants: await variants.runVariants(loaded) } : tested;
+    const report = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
       format === 'json' ? tester.formatJson(report) : format === 'junit' ? tester.formatJunit(report) : tester.formatPretty(report, palette(color), { verbose: parsed.values.verbose === true, cwd: io.cwd });
@@ -70,7 +65,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (format !== 'pretty' || sink.toFile) io.stderr.write(`${tester.summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
     const s = report.summary;
     if (s.rules === 0 && report.rules.length === 0) io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
-    return s.failed > 0 || s.errors > 0 || (report.variants !== undefined && variants.variantsFailed(report.variants)) ? EXIT_FINDINGS : EXIT_OK;
+    return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {
     if (err instanceof CliError) {
       reportFatal(io, 'test', err);

@@ -67,7 +67,7 @@ const ALL = [
   c('timespan-long', 'warning', 'A correlation timespan above 5 minutes: state grows with the window and late evidence is rare on an endpoint.'),
   c('timespan-limit', 'error', 'A correlation timespan above the engine limit (lint.limits.maxTimespan, default 1h); the engine refuses it.'),
   c('missing-tests', 'info', 'The rule declares no tests: (nightjar test cannot show it fires or stays quiet). A rule referenced by a correlation that has tests is tested there and is not reported.'),
-  c('tests-invalid', 'error', 'The tests: key is malformed (missing name or expect, unknown event type, bad time, missing fixture file, expect.group on a field the correlation does not group by), or nightjar.variants.accept names a variant `nightjar test --variants` does not have.'),
+  c('tests-invalid', 'error', 'The tests: key is malformed (missing name or expect, unknown event type, bad time, missing fixture file, expect.group on a field the correlation does not group by).'),
   c('internal', 'error', 'The linter itself failed on this document (please report it).'),
 ] as const;
 

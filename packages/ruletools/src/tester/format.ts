@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { type Style, safe } from '../text.js';
 import type { TestReport } from './types.js';
-import { formatVariantsJunit, formatVariantsPretty, variantsJunitCounts, variantsSummaryLine } from '../variants/format.js';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 
@@ -31,7 +30,6 @@ export function formatPretty(report: TestReport, p: Style, opts: { verbose?: boo
     for (const u of cov.untested) out.push(`  ${p.yellow('no tests')}  ${safe(u.title)} ${p.dim(`(${u.id}) ${rel(u.file)}:${u.line}`)}`);
     for (const u of cov.unexercised) out.push(`  ${p.yellow('selection not exercised by a passing case')}  ${safe(u.selection)} in ${safe(u.title)} ${p.dim(rel(u.file))}`);
   }
-  if (report.variants) out.push(...formatVariantsPretty(report.variants, p, opts));
   out.push('', summaryLine(report, p));
   return `${out.join('\n')}\n`;
 }
@@ -44,8 +42,7 @@ export function summaryLine(report: TestReport, p: Style): string {
     p.green(`${s.passed} passed`),
   ].filter(Boolean);
   const untested = s.rulesWithoutTests ? `, ${s.rulesWithoutTests} without tests` : '';
-  const variants = report.variants ? `\n${variantsSummaryLine(report.variants, p)}` : '';
-  return `Tests: ${parts.join(', ')} (${s.cases} cases in ${s.rules} rules${untested}) in ${ms(s.durationMs)}${variants}`;
+  return `Tests: ${parts.join(', ')} (${s.cases} cases in ${s.rules} rules${untested}) in ${ms(s.durationMs)}`;
 }
 
 export function formatJson(report: TestReport): string {
@@ -65,8 +62,7 @@ const xml = (s: string) =>
 export function formatJunit(report: TestReport): string {
   const s = report.summary;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const v = report.variants ? variantsJunitCounts(report.variants) : { tests: 0, failures: 0, errors: 0 };
-  out.push(`<testsuites name="nightjar test" tests="${s.cases + report.rules.filter((r) => r.loadError).length + v.tests}" failures="${s.failed + v.failures}" errors="${s.errors + v.errors}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+  out.push(`<testsuites name="nightjar test" tests="${s.cases + report.rules.filter((r) => r.loadError).length}" failures="${s.failed}" errors="${s.errors}" time="${(s.durationMs / 1000).toFixed(3)}">`);
   for (const r of report.rules) {
     const failures = r.cases.filter((c) => c.status === 'fail').length;
     const errors = r.cases.filter((c) => c.status === 'error').length + (r.loadError ? 1 : 0);
@@ -91,7 +87,6 @@ export function formatJunit(report: TestReport): string {
     }
     out.push('  </testsuite>');
   }
-  if (report.variants) out.push(...formatVariantsJunit(report.variants, xml));
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }

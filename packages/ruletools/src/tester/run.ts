@@ -31,7 +31,7 @@ function locate(doc: RuleDocument, path: (string | number)[]): { file: string; l
 }
 
 /** The sub-ruleset a case runs in: the rule under test, or a correlation and everything it references. */
-export function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet): CompiledRuleSet {
+function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet): CompiledRuleSet {
   if (target.kind === 'detection') return rulesetOf([{ ...target, generate: true }]);
   const rules = new Map<string, CompiledRule>();
   const corrs = new Map<string, CompiledCorrelation>();
@@ -54,7 +54,7 @@ export function subRuleset(target: CompiledRule | CompiledCorrelation, all: Comp
   return rulesetOf([...rules.values()], [...corrs.values()]);
 }
 
-export function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
+function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
   const engine = new Engine(rs, TEST_ENGINE_OPTIONS);
   const alerts: Alert[] = [];
   const hitIdx = new Set<number>();
@@ -127,7 +127,7 @@ async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrela
   return done({ status: 'fail', message, explanation, alerts: n, events: events.length });
 }
 
-export function compiledFor(doc: RuleDocument, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
+function compiledFor(doc: RuleDocument, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
   if (doc.compiled) {
     // Prefer the ruleset's object (the loader may resolve names or generate flags there).
     const id = doc.compiled.id;

@@ -1,5 +1,4 @@
 import type { LoadResult } from '@nightjar/rules';
-import type { VariantReport } from '../variants/run.js';
 
 /** What the tester runs: the loader's lenient result (`loadRuleFiles`, `parseRuleText`) as it is. */
 export type LoadedRules = LoadResult;
@@ -66,6 +65,4 @@ export interface TestReport {
     readonly durationMs: number;
   };
   readonly coverage?: CoverageReport;
-  /** With --variants: the positive cases re-run on their evasion variants. */
-  readonly variants?: VariantReport;
 }

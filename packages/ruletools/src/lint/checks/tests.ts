@@ -2,7 +2,6 @@
  * Checks of a rule's `tests:` key (Nightjar's own, run by `nightjar test`): well-formed cases,
  * events the brief-event expander accepts, fixtures that exist, expect.group on group-by fields.
  */
-import { readAccepts } from '../../variants/accepts.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { RuleDocument } from '@nightjar/rules';
@@ -22,7 +21,6 @@ export function lintTests(c: Reporter, doc: RuleDocument, data: Record<string, u
   }
   const { specs, problems } = parseTestSpecs(raw);
   for (const p of problems) c.report(doc, 'nj/tests-invalid', p.message, [...p.path]);
-  for (const p of readAccepts(doc).problems) c.report(doc, 'nj/tests-invalid', p.message, [...p.path]);
   const corr = isObj(data.correlation) ? data.correlation : undefined;
   const gb = corr ? corr['group-by'] : undefined;
   const groupBy = Array.isArray(gb) ? gb.filter((g): g is string => typeof g === 'string') : typeof gb === 'string' ? [gb] : [];
