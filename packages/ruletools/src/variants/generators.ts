@@ -197,14 +197,14 @@ const longSpace: VariantGenerator = {
 const ADD_PRIVATE = /(^|[\s'"=:;|&(`])\/(tmp|var|etc)(?=\/|$|[\s'"`;|&)])/g;
 const REMOVE_PRIVATE = /(^|[\s'"=:;|&(`])\/private\/(tmp|var|etc)(?=\/|$|[\s'"`;|&)])/g;
 
-/** A path-rewrite generator over file paths and the argv strings that hold paths. */
-function pathVariant(name: VariantName, description: string, rewrite: (s: string) => string, inArgs: (a: string) => boolean): VariantGenerator {
+/** A path-rewrite generator over file paths (unless `argsOnly`) and the argv strings that hold paths. */
+function pathVariant(name: VariantName, description: string, rewrite: (s: string) => string, inArgs: (a: string) => boolean, argsOnly = false): VariantGenerator {
   return {
     name,
     description,
     apply(messages) {
       const s = session(messages);
-      for (const p of pathStrings(s.out)) {
+      for (const p of argsOnly ? [] : pathStrings(s.out)) {
         const to = rewrite(p.value);
         if (to !== p.value) {
           p.holder.path = to;
@@ -235,16 +235,20 @@ const privateAdded = pathVariant(
 );
 const privateRemoved = pathVariant(
   'private-prefix-removed',
-  "'/private/tmp', '/private/var' and '/private/etc' written through their symlinks '/tmp', '/var', '/etc'",
+  "'/private/tmp', '/private/var' and '/private/etc' typed through their symlinks '/tmp', '/var', '/etc' in argv",
   (p) => p.replace(REMOVE_PRIVATE, '$1/$2'),
   () => true,
+  // ES reports a file's path resolved (the kernel's path of the vnode): a file event says /private/tmp/x
+  // however the program named it, so only what was typed (argv) takes the short form.
+  true,
 );
 /** APFS is case-insensitive by default: the same file under another case. Only strings that are paths. */
 const pathCase = pathVariant(
   'path-case',
   'file paths (and argv arguments that are absolute paths) in upper case: APFS volumes are case-insensitive by default',
   (p) => p.toUpperCase(),
-  (a) => a.startsWith('/'),
+  // An absolute path, not a command line that starts with one ('/bin/sh &', '/usr/bin/curl -s x | sh').
+  (a) => /^\/[^&|;<>$`'"]*$/.test(a) && !/\s-/.test(a),
 );
 
 // ---- argv[0] -----------------------------------------------------------------------------------
@@ -475,11 +479,12 @@ const messageVersionOlder: VariantGenerator = {
           delete cur[last];
         }
       }
-      // Version 8 added instigator tokens to many payloads (btm, od_*, authorization_*, …).
+      // Version 8 added instigator tokens to many payloads (btm, od_*, authorization_*, …); the
+      // `instigator` process of btm events is older (macOS 13) and stays.
       const payload = isObj(o.event) ? Object.entries(o.event)[0] : undefined;
       if (payload && isObj(payload[1])) {
         for (const k of Object.keys(payload[1])) {
-          if (k === 'instigator_token' || k === 'instigator') {
+          if (k === 'instigator_token') {
             s.note(`${at}event.${payload[0]}.${k}`, payload[1][k], undefined);
             delete payload[1][k];
           }
