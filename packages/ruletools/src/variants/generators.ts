@@ -355,13 +355,17 @@ function* destinations(out: EsMessage[]): Generator<{ payload: Obj; field: strin
 
 const destinationNewPath: VariantGenerator = {
   name: 'destination-new-path',
-  description: "a rename/create destination reported as new_path {dir, filename} instead of existing_file (the file did not exist yet)",
+  description: 'a rename destination reported as new_path {dir, filename} instead of existing_file (nothing was there yet)',
   apply(messages) {
     const s = session(messages);
-    for (const { payload, field } of destinations(s.out)) {
+    for (const { payload, field, kind } of destinations(s.out)) {
+      // A NOTIFY create names the file it made as existing_file; ES reports new_path there only when
+      // the AUTH_CREATE was denied, that is when no file was created. A rename has both forms.
+      if (kind === 'create') continue;
       const d = payload.destination as Obj;
       const f = d.existing_file;
-      if (!isObj(f) || typeof f.path !== 'string') continue;
+      // destination_type says which member of the union is meant (brief events may carry both).
+      if (payload.destination_type === 1 || !isObj(f) || typeof f.path !== 'string') continue;
       const slash = f.path.lastIndexOf('/');
       if (slash <= 0) continue;
       const dir = { ...f, path: f.path.slice(0, slash) };
@@ -381,7 +385,7 @@ const destinationExisting: VariantGenerator = {
     for (const { payload, field } of destinations(s.out)) {
       const d = payload.destination as Obj;
       const np = d.new_path;
-      if (!isObj(np) || !isObj(np.dir) || typeof np.dir.path !== 'string' || typeof np.filename !== 'string') continue;
+      if (payload.destination_type === 0 || !isObj(np) || !isObj(np.dir) || typeof np.dir.path !== 'string' || typeof np.filename !== 'string') continue;
       const path = `${np.dir.path.replace(/\/$/, '')}/${np.filename}`;
       payload.destination_type = 0;
       payload.destination = { existing_file: { ...np.dir, path } };
