@@ -320,12 +320,16 @@ const commandSpacing: VariantGenerator = {
   },
 };
 
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
+
 const commandQuoting: VariantGenerator = {
   name: 'command-quoting',
-  description: "the command word of a script passed with -c/-e quoted, as the shell allows: 'curl -s x' → '\"curl\" -s x'",
+  description: "the command word of a shell's -c script quoted, as the shell allows: 'curl -s x' → '\"curl\" -s x'",
   apply(messages) {
     const s = session(messages);
     for (const { args, field } of argvs(s.out)) {
+      // Only a shell strips quotes from a command word; in AppleScript, Perl or Python it makes a string.
+      if (typeof args[0] !== 'string' || !SHELLS.has(basename(args[0]))) continue;
       for (const i of scriptArgs(args)) {
         const a = args[i] as string;
         const m = /^(\s*)([A-Za-z0-9_./-]+)(\s)/.exec(a);
