@@ -1,6 +1,6 @@
 /** Formatters for the variants report: pure, report in, string out (like the tester's). */
 import path from 'node:path';
-import { type Style, safe } from '../text.js';
+import { type Style, safe, xml } from '../text.js';
 import type { VariantChange, VariantsReport } from './types.js';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
@@ -54,14 +54,6 @@ export function variantsSummaryLine(report: VariantsReport, p: Style): string {
 export function formatVariantsJson(report: VariantsReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
-
-const xml = (s: string) =>
-  s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 
 /** JUnit XML: one testsuite per rule, one testcase per lost or broken case (accepted losses are skipped cases). */
 export function formatVariantsJunit(report: VariantsReport): string {
