@@ -1,26 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/commands/techniques.js';
-import { main } from '../../src/main.js';
-import type { CliIO } from '../../src/io.js';
+import { cli } from '../options/fake-io.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schema = JSON.parse(readFileSync(path.join(here, '../../../ruletools/schema/navigator-layer-4.5.json'), 'utf8'));
-
-function io(cwd: string): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdin: new PassThrough(), stdout, stderr, cwd, env: { NO_COLOR: '1' }, out: () => o, err: () => e };
-}
 
 const rule = (n: number, title: string, tags: string[]) => `title: ${title}
 id: 3c2d1e0f-0000-4000-8000-00000000000${n}
@@ -45,9 +32,9 @@ const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
 describe('nightjar techniques', () => {
   it('table: techniques by tactic with rule counts and titles, both tactic tag forms, untagged rules listed', async () => {
-    const o = io(repo());
-    expect(await run(['.'], o)).toBe(0);
-    const out = o.out();
+    const o = await cli(['techniques', '.'], { cwd: repo() });
+    expect(o.code).toBe(0);
+    const out = o.stdout;
     expect(out).toMatch(/^execution\n {2}T1059\.002 +1 {2}AppleScript Shell$/m);
     expect(out).toMatch(/^credential-access\n {2}T1555 +1 {2}Keychain Copy\n {2}T1555\.001 +2 {2}Keychain Dump; Keychain Copy$/m);
     expect(out.indexOf('execution')).toBeLessThan(out.indexOf('credential-access'));
@@ -57,8 +44,8 @@ describe('nightjar techniques', () => {
 
   it('navigator: a valid layer 4.5 (score = rules, comment = titles) written with -o', async () => {
     const dir = repo();
-    const o = io(dir);
-    expect(await main(['techniques', '-f', 'navigator', '-o', 'layer.json', '.'], o)).toBe(0);
+    const o = await cli(['techniques', '-f', 'navigator', '-o', 'layer.json', '.'], { cwd: dir });
+    expect(o.code).toBe(0);
     const layer = JSON.parse(readFileSync(path.join(dir, 'layer.json'), 'utf8'));
     expect(validate(layer), JSON.stringify(validate.errors)).toBe(true);
     expect(layer.versions.layer).toBe('4.5');
@@ -68,13 +55,13 @@ describe('nightjar techniques', () => {
     expect(t).toMatchObject({ tactic: 'credential-access', score: 2, comment: 'Keychain Dump; Keychain Copy', enabled: true });
     expect(layer.techniques.find((x: any) => x.techniqueID === 'T1555').showSubtechniques).toBe(true);
     expect(layer.gradient.maxValue).toBe(2);
-    expect(o.out()).toBe('');
+    expect(o.stdout).toBe('');
   });
 
   it('the bundled ruleset gives a valid layer', async () => {
-    const o = io(here);
-    expect(await run(['--format', 'navigator'], o)).toBe(0);
-    const layer = JSON.parse(o.out());
+    const o = await cli(['techniques', '--format', 'navigator']);
+    expect(o.code).toBe(0);
+    const layer = JSON.parse(o.stdout);
     expect(validate(layer), JSON.stringify(validate.errors)).toBe(true);
     expect(layer.techniques.length).toBeGreaterThan(20);
   });
@@ -94,14 +81,14 @@ describe('nightjar techniques', () => {
 
   it('json carries rule ids and files; bad rules and bad usage exit 2', async () => {
     const dir = repo();
-    const o = io(dir);
-    expect(await run(['--format', 'json', '.'], o)).toBe(0);
-    const r = JSON.parse(o.out());
+    const o = await cli(['techniques', '--format', 'json', '.'], { cwd: dir });
+    expect(o.code).toBe(0);
+    const r = JSON.parse(o.stdout);
     expect(r.techniques[0].rules[0]).toMatchObject({ id: '3c2d1e0f-0000-4000-8000-000000000003', file: path.join(dir, 'c.yml') });
     writeFileSync(path.join(dir, 'e.yml'), 'title: broken\nlogsource: {product: macos}\ndetection: {condition: nope}\n');
-    const bad = io(dir);
-    expect(await main(['techniques', '.'], bad)).toBe(2);
-    expect(bad.err()).toMatch(/e\.yml:\d+:\d+/);
-    expect(await main(['techniques', '--format', 'heatmap'], io(dir))).toBe(2);
+    const bad = await cli(['techniques', '.'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/e\.yml:\d+:\d+/);
+    expect((await cli(['techniques', '--format', 'heatmap'], { cwd: dir })).code).toBe(2);
   });
 });

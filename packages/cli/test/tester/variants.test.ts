@@ -1,20 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/commands/test.js';
-import type { CliIO } from '../../src/io.js';
-
-function io(cwd: string): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdin: new PassThrough(), stdout, stderr, cwd, env: { NO_COLOR: '1' }, out: () => o, err: () => e };
-}
+import { cli } from '../options/fake-io.js';
 
 const rule = (id: string, title: string, detection: string, extra = '') => `title: ${title}
 id: ${id}
@@ -72,9 +60,9 @@ function repo(files: Record<string, string>): string {
 describe('nightjar test --variants', () => {
   it('flags the brittle rule with the variant and the field, passes the robust one, exits 1', async () => {
     const dir = repo({ 'brittle.yml': BRITTLE, 'robust.yml': ROBUST });
-    const o = io(dir);
-    expect(await run(['--variants', '--format', 'json', '.'], o)).toBe(1);
-    const report = JSON.parse(o.out());
+    const o = await cli(['test', '--variants', '--format', 'json', '.'], { cwd: dir });
+    expect(o.code).toBe(1);
+    const report = JSON.parse(o.stdout);
     const brittle = report.rules.find((r: any) => r.title === 'Brittle Keychain Dump');
     const robust = report.rules.find((r: any) => r.title === 'Robust Keychain Dump');
     expect(robust.losses).toEqual([]);
@@ -91,14 +79,14 @@ describe('nightjar test --variants', () => {
 
   it('pretty names rule, variant, test and field; robust alone exits 0', async () => {
     const dir = repo({ 'brittle.yml': BRITTLE });
-    const o = io(dir);
-    expect(await run(['--variants', 'brittle.yml'], o)).toBe(1);
-    expect(o.out()).toMatch(/FAIL +Brittle Keychain Dump/);
-    expect(o.out()).toMatch(/✗ flags-bundled loses 'dumps a keychain secret' brittle\.yml:\d+:\d+/);
-    expect(o.out()).toContain('event.exec.args');
-    const ok = io(repo({ 'robust.yml': ROBUST }));
-    expect(await run(['--variants', '.'], ok)).toBe(0);
-    expect(ok.out()).toMatch(/Variants: 0 lost matches/);
+    const o = await cli(['test', '--variants', 'brittle.yml'], { cwd: dir });
+    expect(o.code).toBe(1);
+    expect(o.stdout).toMatch(/FAIL +Brittle Keychain Dump/);
+    expect(o.stdout).toMatch(/✗ flags-bundled loses 'dumps a keychain secret' brittle\.yml:\d+:\d+/);
+    expect(o.stdout).toContain('event.exec.args');
+    const ok = await cli(['test', '--variants', '.'], { cwd: repo({ 'robust.yml': ROBUST }) });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/Variants: 0 lost matches/);
   });
 
   it('accepted variants do not fail the run; an accept no case needs is reported', async () => {
@@ -113,26 +101,25 @@ describe('nightjar test --variants', () => {
       - {variant: audit-token-array, reason: nothing loses it}
 tests:`,
     );
-    const o = io(repo({ 'brittle.yml': accepted }));
-    const code = await run(['--variants', '--format', 'json', '.'], o);
-    const r = JSON.parse(o.out()).rules[0];
+    const o = await cli(['test', '--variants', '--format', 'json', '.'], { cwd: repo({ 'brittle.yml': accepted }) });
+    const r = JSON.parse(o.stdout).rules[0];
     expect(r.losses.filter((l: any) => l.accepted === undefined).map((l: any) => l.variant)).toEqual([]);
-    expect(code).toBe(0);
+    expect(o.code).toBe(0);
     expect(r.unusedAccepts).toEqual(['audit-token-array']);
   });
 
   it('junit: one failure per lost variant', async () => {
-    const o = io(repo({ 'brittle.yml': BRITTLE }));
-    expect(await run(['--variants', '--format', 'junit', '.'], o)).toBe(1);
-    expect(o.out()).toMatch(/<testcase [^>]*name="dumps a keychain secret \[flags-bundled\]"/);
-    expect(o.out()).toMatch(/<failure message="flags-bundled: expected a match, got 0 alert\(s\)"/);
-    expect(o.err()).toMatch(/Variants: \d+ lost match/);
+    const o = await cli(['test', '--variants', '--format', 'junit', '.'], { cwd: repo({ 'brittle.yml': BRITTLE }) });
+    expect(o.code).toBe(1);
+    expect(o.stdout).toMatch(/<testcase [^>]*name="dumps a keychain secret \[flags-bundled\]"/);
+    expect(o.stdout).toMatch(/<failure message="flags-bundled: expected a match, got 0 alert\(s\)"/);
+    expect(o.stderr).toMatch(/Variants: \d+ lost match/);
   });
 
   it('an invalid accept entry is a located load error', async () => {
     const bad = BRITTLE.replace('tests:', 'nightjar:\n  variants:\n    accept:\n      - {variant: no-such-variant, reason: x}\ntests:');
-    const o = io(repo({ 'bad.yml': bad }));
-    expect(await run(['--variants', '.'], o)).toBe(1);
-    expect(o.err()).toMatch(/bad\.yml:\d+:\d+: nightjar\.variants\.accept\[0\]\.variant: must be one of/);
+    const o = await cli(['test', '--variants', '.'], { cwd: repo({ 'bad.yml': bad }) });
+    expect(o.code).toBe(1);
+    expect(o.stderr).toMatch(/bad\.yml:\d+:\d+: nightjar\.variants\.accept\[0\]\.variant: must be one of/);
   });
 });
