@@ -91,13 +91,17 @@ const flagsBundled: VariantGenerator = {
     const s = session(messages);
     for (const { args, field } of argvs(s.out)) {
       const before = [...args];
+      // getopt reads `-wa alice` as `-w -a alice`, so for a getopt tool the option before a value may end
+      // the bundle; for another tool it stays alone with its value.
+      const getopt = typeof args[0] === 'string' && GETOPT_TOOLS.has(basename(args[0]));
       // Right to left so earlier indices stay valid.
       for (const r of flagRuns(args).reverse()) {
-        if (r.end - r.start < 2) continue;
+        const end = r.valued && !getopt ? r.end - 1 : r.end;
+        if (end - r.start < 2) continue;
         // A digit option (`-9`) does not bundle with letters in every tool.
-        const run = args.slice(r.start, r.end) as string[];
+        const run = args.slice(r.start, end) as string[];
         if (run.some((a) => /\d/.test(a))) continue;
-        args.splice(r.start, r.end - r.start, `-${run.map((a) => a.slice(1)).join('')}`);
+        args.splice(r.start, end - r.start, `-${run.map((a) => a.slice(1)).join('')}`);
       }
       if (before.length !== args.length) s.note(field, before, [...args]);
     }
@@ -119,6 +123,8 @@ const flagsSplit: VariantGenerator = {
         const a = args[i];
         if (typeof a !== 'string' || !BUNDLE.test(a)) continue;
         if (args.slice(1, i).includes('--')) continue;
+        // A repeated letter is more likely an option with its value attached (`-uroot`, `-oout`) than a bundle.
+        if (new Set(a.slice(1)).size !== a.length - 1) continue;
         args.splice(i, 1, ...[...a.slice(1)].map((c) => `-${c}`));
       }
       if (before.length !== args.length) s.note(field, before, [...args]);

@@ -32,12 +32,16 @@ describe('variant generators', () => {
     expect(applyArgs('flags-bundled', ['kill', '-9', '-1'], '/bin/kill')).toBeNull();
     expect(applyArgs('flags-bundled', ['rm', '--', '-r', '-f'], '/bin/rm')).toBeNull();
     expect(applyArgs('flags-bundled', ['security', 'find-generic-password', '-s', 'Chrome', '-w'])).toBeNull();
+    // for a tool not known to use getopt, an option followed by a value stays out of the bundle
+    expect(applyArgs('flags-bundled', ['tool', '-x', '-y', '-s', 'Chrome'], '/usr/local/bin/tool')).toEqual(['tool', '-xy', '-s', 'Chrome']);
+    expect(applyArgs('flags-bundled', ['tool', '-y', '-s', 'Chrome'], '/usr/local/bin/tool')).toBeNull();
   });
 
   it('flags-split splits bundles only for getopt tools', () => {
     expect(applyArgs('flags-split', ['security', 'find-generic-password', '-wa', 'Chrome'])).toEqual(['security', 'find-generic-password', '-w', '-a', 'Chrome']);
     expect(applyArgs('flags-split', ['find', '/tmp', '-name', 'x'], '/usr/bin/find')).toBeNull();
     expect(applyArgs('flags-split', ['defaults', '-currentHost', 'read'], '/usr/bin/defaults')).toBeNull();
+    expect(applyArgs('flags-split', ['sudo', '-uroot', 'id'], '/usr/bin/sudo')).toBeNull();
   });
 
   it('flags-reordered reverses flag-only options and leaves an option followed by a value in place', () => {
