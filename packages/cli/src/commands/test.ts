@@ -60,6 +60,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
+    if (parsed.values.variants === true && parsed.values.coverage === true) {
+      await sink.close();
+      throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');
+    }
     if (parsed.values.variants === true) return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true);
     const report = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
