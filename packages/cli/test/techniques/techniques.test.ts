@@ -25,6 +25,7 @@ function repo(): string {
   writeFileSync(path.join(dir, 'b.yml'), rule(2, 'Keychain Copy', ['attack.credential_access', 'attack.t1555.001', 'attack.t1555']));
   writeFileSync(path.join(dir, 'c.yml'), rule(3, 'AppleScript Shell', ['attack.execution', 'attack.t1059.002']));
   writeFileSync(path.join(dir, 'd.yml'), rule(4, 'Untagged', ['detection.emerging-threats']));
+  writeFileSync(path.join(dir, 'f.yml'), rule(5, 'Quarantine Removed', ['attack.stealth', 'attack.defense-impairment', 'attack.t1553.001']));
   return dir;
 }
 
@@ -38,8 +39,10 @@ describe('nightjar techniques', () => {
     expect(out).toMatch(/^execution\n {2}T1059\.002 +1 {2}AppleScript Shell$/m);
     expect(out).toMatch(/^credential-access\n {2}T1555 +1 {2}Keychain Copy\n {2}T1555\.001 +2 {2}Keychain Dump; Keychain Copy$/m);
     expect(out.indexOf('execution')).toBeLessThan(out.indexOf('credential-access'));
+    // ATT&CK v19 tactics, in matrix order between privilege escalation and credential access
+    expect(out).toMatch(/^stealth\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ndefense-impairment\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ncredential-access/m);
     expect(out).toMatch(/without a technique tag \(1\):\n {2}Untagged/);
-    expect(out).toContain('Techniques: 3 technique(s) in 2 tactic(s) from 4 rule(s)');
+    expect(out).toContain('Techniques: 4 technique(s) in 4 tactic(s) from 5 rule(s)');
   });
 
   it('navigator: a valid layer 4.5 (score = rules, comment = titles) written with -o', async () => {

@@ -6,11 +6,14 @@
 import type { LoadedRules } from '../tester/types.js';
 import { withoutConfigFiles } from '../rule-input.js';
 
-/** Enterprise ATT&CK tactics in matrix order (Navigator short names). */
+/**
+ * Enterprise ATT&CK tactics in matrix order (Navigator short names). ATT&CK v19 split Defense Evasion into
+ * Stealth and Defense Impairment; `defense-evasion` stays readable for rules tagged before the split.
+ */
 export const TACTICS = [
   'reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence', 'privilege-escalation',
-  'defense-evasion', 'credential-access', 'discovery', 'lateral-movement', 'collection', 'command-and-control',
-  'exfiltration', 'impact',
+  'defense-evasion', 'stealth', 'defense-impairment', 'credential-access', 'discovery', 'lateral-movement',
+  'collection', 'command-and-control', 'exfiltration', 'impact',
 ] as const;
 
 export interface CoverageRule {

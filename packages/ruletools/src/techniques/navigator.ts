@@ -5,8 +5,8 @@
 import type { TechniquesReport } from './collect.js';
 
 export const LAYER_FORMAT = '4.5';
-/** The ATT&CK and Navigator releases the layer is written for (Navigator ≥ 4.9.0 reads format 4.5). */
-export const ATTACK_VERSION = '16';
+/** The ATT&CK release the layer is written for (the one with the stealth and defense-impairment tactics) and the Navigator version (≥ 4.9.0 reads format 4.5). */
+export const ATTACK_VERSION = '19';
 export const NAVIGATOR_VERSION = '5.1.0';
 
 export interface NavigatorOptions {
