@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   lint: () => import('./commands/lint.js'),
   profile: () => import('./commands/profile.js'),
   events: () => import('./commands/events.js'),
+  techniques: () => import('./commands/techniques.js'),
 };
 
 export const HELP = `nightjar — Sigma detection for macOS Endpoint Security events
@@ -22,6 +23,7 @@ Commands:
   lint [rules…]        check rules for errors and bad practice
   profile <events…|->  telemetry profile of a capture
   events [rules…]      the ES event types a ruleset needs
+  techniques [rules…]  ATT&CK techniques the rules cover, by tactic (table, json, navigator)
 
 Run 'nightjar <command> --help' for a command's options.
 Exit codes: 0 clean · 1 findings (alerts, failed tests, lint findings) · 2 usage or fatal error.

@@ -5,6 +5,7 @@ import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
 import { palette } from '../output/color.js';
 import { tester } from '@nightjar/ruletools';
+import { runVariantsCheck } from './test-variants.js';
 
 const FORMATS = ['pretty', 'json', 'junit'] as const;
 
@@ -18,10 +19,14 @@ Options:
   --output <file>               write results to a file instead of stdout
   --coverage                    also list rules without tests and selections no passing
                                 positive case exercised
+  --variants                    re-run every positive case as an attacker or another macOS
+                                version would produce it (bundled flags, /private paths, …)
+                                and report each rule that loses a match
   --verbose                     list passing cases too (pretty)
   -h, --help                    show this help
 
-Exit codes: 0 all tests pass; 1 a test failed or a rule did not load; 2 usage or internal error.
+Exit codes: 0 all tests pass; 1 a test failed, a rule did not load, or (--variants) a rule lost a
+match it does not accept; 2 usage or internal error.
 See packages/cli/docs/test.md for the tests: format.
 `;
 
@@ -32,7 +37,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       help: HELP,
       formats: FORMATS,
       positionals: { min: 0 },
-      options: { format: { type: 'string' }, output: { type: 'string' }, coverage: { type: 'boolean' }, verbose: { type: 'boolean' } },
+      options: { format: { type: 'string' }, output: { type: 'string' }, coverage: { type: 'boolean' }, variants: { type: 'boolean' }, verbose: { type: 'boolean' } },
     },
     argv,
   );
@@ -55,6 +60,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
+    if (parsed.values.variants === true && parsed.values.coverage === true) {
+      await sink.close();
+      throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');
+    }
+    if (parsed.values.variants === true) return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true);
     const report = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =

@@ -1,6 +1,6 @@
 /** Test report formatters. Like eslint's, they are pure: report in, string out; no I/O. */
 import path from 'node:path';
-import { type Style, safe } from '../text.js';
+import { type Style, safe, xml } from '../text.js';
 import type { TestReport } from './types.js';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
@@ -48,15 +48,6 @@ export function summaryLine(report: TestReport, p: Style): string {
 export function formatJson(report: TestReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
-
-const xml = (s: string) =>
-  s
-    // XML 1.0 forbids most control characters even when escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 
 /** JUnit XML (the common Jenkins/GitHub schema): one testsuite per rule, one testcase per case. */
 export function formatJunit(report: TestReport): string {

@@ -21,7 +21,7 @@ export interface RunTestsOptions {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function locate(doc: RuleDocument, path: (string | number)[]): { file: string; line: number; col: number } {
+export function locate(doc: RuleDocument, path: (string | number)[]): { file: string; line: number; col: number } {
   try {
     return doc.locate(path);
   } catch {
@@ -31,7 +31,7 @@ function locate(doc: RuleDocument, path: (string | number)[]): { file: string; l
 }
 
 /** The sub-ruleset a case runs in: the rule under test, or a correlation and everything it references. */
-function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet): CompiledRuleSet {
+export function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet): CompiledRuleSet {
   if (target.kind === 'detection') return rulesetOf([{ ...target, generate: true }]);
   const rules = new Map<string, CompiledRule>();
   const corrs = new Map<string, CompiledCorrelation>();
@@ -54,7 +54,7 @@ function subRuleset(target: CompiledRule | CompiledCorrelation, all: CompiledRul
   return rulesetOf([...rules.values()], [...corrs.values()]);
 }
 
-function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
+export function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
   const engine = new Engine(rs, TEST_ENGINE_OPTIONS);
   const alerts: Alert[] = [];
   const hitIdx = new Set<number>();
@@ -70,7 +70,7 @@ function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId
   return { alerts, hitIdx };
 }
 
-function groupMatches(alert: Alert, want: Readonly<Record<string, unknown>>): boolean {
+export function groupMatches(alert: Alert, want: Readonly<Record<string, unknown>>): boolean {
   const g = alert.group ?? {};
   return Object.entries(want).every(([k, v]) => {
     const have = k in g ? g[k] : readPath(g, k);
@@ -127,7 +127,7 @@ async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrela
   return done({ status: 'fail', message, explanation, alerts: n, events: events.length });
 }
 
-function compiledFor(doc: RuleDocument, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
+export function compiledFor(doc: RuleDocument, all: CompiledRuleSet): CompiledRule | CompiledCorrelation | undefined {
   if (doc.compiled) {
     // Prefer the ruleset's object (the loader may resolve names or generate flags there).
     const id = doc.compiled.id;
