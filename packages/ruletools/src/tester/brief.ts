@@ -93,6 +93,8 @@ function merge(base: unknown, over: unknown, index: number, path: (string | numb
   if (isObj(base) && isObj(over)) {
     const out: Obj = { ...base };
     for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v, index, [...path, k]);
+    // es_destination is a union: a brief `new_path` replaces the default `existing_file`, never joins it.
+    if (path.at(-1) === 'destination' && 'new_path' in over && !('existing_file' in over)) delete out.existing_file;
     return out;
   }
   // A file object given as its path.
