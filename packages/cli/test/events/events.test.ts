@@ -5,17 +5,18 @@ describe('nightjar events', () => {
   it('lists the event types the rules need, one per line', async () => {
     const r = await cli(['events', 'rules']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('exec\nopen\n');
+    expect(r.stdout).toBe('exec\nexit\nfork\nopen\n');
   });
   it('prints an eslogger command line', async () => {
     const r = await cli(['events', 'rules', '--format', 'eslogger']);
-    expect(r.stdout).toBe('sudo eslogger exec open\n');
+    expect(r.stdout).toBe('sudo eslogger exec exit fork open\n');
   });
   it('json names the rules behind each type, with ES numbers and macOS versions', async () => {
     const r = await cli(['events', 'rules/ssh-key-open.yml', '-f', 'json']);
     const j = JSON.parse(r.stdout);
-    expect(j.event_types).toEqual(['open']);
-    expect(j.types).toEqual([{ name: 'open', es_event_type: 10, macos: '10.15', rules: ['7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a02'] }]);
+    expect(j.event_types).toEqual(['exec', 'exit', 'fork', 'open']);
+    expect(j.types.find((t: { name: string }) => t.name === 'open')).toEqual({ name: 'open', es_event_type: 10, macos: '10.15', rules: ['7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a02'] });
+    expect(j.types.find((t: { name: string }) => t.name === 'fork').rules).toEqual(['lineage']);
   });
   it('exits 2 on bad rules, with file:line:col', async () => {
     const r = await cli(['events', 'bad-rules']);
@@ -37,5 +38,13 @@ describe('nightjar events with lineage', () => {
     expect([...j.event_types].sort()).toEqual(['exec', 'exit', 'fork']);
     expect(j.types.find((t: { name: string }) => t.name === 'fork').rules).toEqual(['lineage']);
     expect(j.types.find((t: { name: string }) => t.name === 'exec').rules).toEqual(['7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a04', 'lineage']);
+  });
+});
+
+describe('events and watch agree on a ruleset that reads no lineage', () => {
+  it('events prints the engine list (fork, exec, exit for the lineage cache), as watch subscribes', async () => {
+    const r = await cli(['events', 'rules/ssh-key-open.yml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('exec\nexit\nfork\nopen\n');
   });
 });

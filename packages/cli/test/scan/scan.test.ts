@@ -117,8 +117,8 @@ describe('nightjar scan: stderr reports, never stdout', () => {
 
   it('summarises events, skipped types, gaps (tracked on skipped events too) and alerts by rule', async () => {
     const r = await cli(['scan', ALERTS, ...R]);
-    // 34 lines - 2 malformed = 32 events; only exec and open are needed by the rules.
-    expect(r.stderr).toMatch(/32 events \(24 of types no rule needs\) from 1 input/);
+    // 34 lines - 2 malformed = 32 events; exec and open (rules) plus fork, exec and exit (lineage cache) are needed, so the 2 fork/exit lines are decoded too
+    expect(r.stderr).toMatch(/32 events \(22 of types no rule needs\) from 1 input/);
     expect(r.stderr).toMatch(/events\/s/);
     expect(r.stderr).toMatch(/sequence gaps\s+2 \(6 events missing\)/);
     expect(r.stderr).toContain('[NJ_GAP]');
@@ -268,5 +268,14 @@ describe('nightjar scan: Ctrl-C', () => {
     expect(err.join('')).toContain('interrupted');
     expect(err.join('')).toContain('Summary');
     expect(unregistered).toBe(true);
+  });
+});
+
+describe('scan keeps lineage when no rule reads it (the list watch subscribes to)', () => {
+  it('every alert of a lineage-free ruleset carries the actor chain learned from fork/exec', async () => {
+    const r = await cli(['scan', ALERTS, '-r', 'rules', '-f', 'jsonl', '-q']);
+    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { lineage: unknown[] });
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) expect(a.lineage.length).toBeGreaterThan(0);
   });
 });
