@@ -7,7 +7,7 @@ export interface EventBatch {
   /** Lines that could not be decoded, each with its source, line number and byte offset. */
   readonly errors: DecodeError[];
   /** Diagnostics raised since the previous batch (gaps, restarts, unreadable inputs, drops); may be absent. */
-  readonly diagnostics?: Diagnostic[];
+  readonly diagnostics?: Diagnostic[] | undefined;
 }
 
 /** Counters of a source. All are cumulative since the source was opened. */

@@ -20,7 +20,7 @@ interface Fake {
 function harness(config: Record<string, unknown>) {
   const got: Array<{ client: number; msg: Msg }> = [];
   const Ctor = (loadTestingAddon() as unknown as { EsFakeBackend: new (c: unknown, cb: (m: Msg[], c: number[]) => void) => Fake }).EsFakeBackend;
-  const fake = new Ctor(config, (msgs, clients) => msgs.forEach((msg, i) => got.push({ client: clients[i]!, msg })));
+  const fake = new Ctor(config, (msgs, clients) => msgs.forEach((msg, i) => got.push({ client: clients[i], msg })));
   /** Waits (bounded) until `n` messages reached JS. */
   const until = async (n: number) => {
     fake.drain();
@@ -50,7 +50,7 @@ describe.skipIf(!built)(`macOS backend logic over a fake libEndpointSecurity${bu
     const calls = fake.calls();
     expect(calls.indexOf('subscribe 1: 9')).toBeGreaterThan(calls.indexOf(`mute_process 1 ${SELF}`));
     // The translated messages are eslogger-shaped and decode as events.
-    const d = decodeLine(JSON.stringify(got[0]!.msg));
+    const d = decodeLine(JSON.stringify(got[0]?.msg));
     expect(d).not.toBeInstanceOf(DecodeError);
     // Every retained message was released.
     expect(fake.outstanding()).toBe(0);

@@ -10,12 +10,12 @@ type J = Record<string, unknown>;
 describe.skipIf(!built)(`the translator's JSON through @nightjar/core's createDecoder${built ? '' : ' (skipped: native addon not built)'}`, () => {
   const byVersion = new Map<number, J[]>();
   for (let v = 1; v <= 10; v++) byVersion.set(v, built ? loadTestingAddon().translateSynthetic(v) : []);
-  const names = [...new Set([...byVersion.values()].flat().map((m) => Object.keys(m.event as J)[0]!))];
+  const names = [...new Set([...byVersion.values()].flat().map((m) => Object.keys(m.event as J)[0]))];
 
   it('every emitted event name is a known ES NOTIFY event with the number the translator wrote', () => {
     expect(names.length).toBe(78);
     for (const m of byVersion.get(9)!) {
-      const name = Object.keys(m.event as J)[0]!;
+      const name = Object.keys(m.event as J)[0];
       const t = eventTypeByName(name);
       expect(t, name).toBeDefined();
       expect(t!.kind, name).toBe('notify');
@@ -37,7 +37,7 @@ describe.skipIf(!built)(`the translator's JSON through @nightjar/core's createDe
           offset += text.length + 1;
           expect(ev, text.slice(0, 300)).not.toBeInstanceOf(DecodeError);
           const e = ev as NightjarEvent;
-          const name = Object.keys(m.event as J)[0]!;
+          const name = Object.keys(m.event as J)[0];
           seen.add(name);
           expect(e.skipped, name).toBe(false);
           expect(e.name).toBe(name);
@@ -50,12 +50,12 @@ describe.skipIf(!built)(`the translator's JSON through @nightjar/core's createDe
           expect(e.seq).toBe(v >= 2 ? m.seq_num : undefined);
           expect(e.globalSeq).toBe(v >= 4 ? m.global_seq_num : undefined);
           // Processes directly under the payload (target, instigator, app, responsible …) get entity ids too.
-          const payload = (e.msg!.event as Record<string, J>)[name]!;
+          const payload = (e.msg!.event as Record<string, J>)[name];
           for (const [k, p] of Object.entries(payload)) {
             if (p && typeof p === 'object' && 'audit_token' in p) {
               const tok = (p as { audit_token: J | number[] }).audit_token;
-              const pid = Array.isArray(tok) ? tok[5] : tok.pid;
-              const pv = Array.isArray(tok) ? tok[7] : tok.pidversion;
+              const pid = Array.isArray(tok) ? tok[5] : (tok.pid as number);
+              const pv = Array.isArray(tok) ? tok[7] : (tok.pidversion as number);
               expect((p as J).entity_id, `${name}.${k}`).toBe(`${pid}:${pv}`);
             }
           }

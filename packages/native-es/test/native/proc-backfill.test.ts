@@ -40,7 +40,7 @@ let grown: NativeBackfillResult;
 let capped: NativeBackfillResult;
 let empty: NativeBackfillResult;
 
-const byPid = (r: NativeBackfillResult, pid: number) => r.processes.find((p) => (p.audit_token as Obj).pid === pid) as Obj | undefined;
+const byPid = (r: NativeBackfillResult, pid: number) => r.processes.find((p) => (p.audit_token as Obj).pid === pid);
 const token = (pid: number, pidversion: number, uid: number, asid = 100000 + pid) => ({
   auid: uid === 0 ? 4294967295 : uid,
   euid: uid,

@@ -21,6 +21,7 @@ export interface BackfillOutcome {
 }
 
 const COUNTERS = ['listed', 'returned', 'vanished', 'reused', 'exited', 'capped', 'noPidversion', 'pathTooLong', 'noPath', 'noArgs', 'argsTruncated'] as const;
+type Counter = (typeof COUNTERS)[number];
 
 /**
  * The native result → lineage input (`engine.lineage.backfill(processes)`) and diagnostics. The
@@ -43,8 +44,8 @@ export function fromNativeBackfill(source: string, r: NativeBackfillResult): Bac
     }
     processes.push(p as unknown as EsProcess);
   }
-  const data: Record<string, number> = {};
-  for (const k of COUNTERS) data[k] = typeof r[k] === 'number' ? r[k] : 0;
+  // Every counter is present (0 when the addon left it out), so data.capped etc. are numbers.
+  const data = Object.fromEntries(COUNTERS.map((k) => [k, typeof r[k] === 'number' ? r[k] : 0])) as Record<Counter, number>;
   data.noPidversion = noPidversion;
   const diagnostics: Diagnostic[] = [];
   if (noPidversion > 0) {

@@ -18,20 +18,20 @@ export interface EsClientOptions {
 export interface EsOptions {
   /** Event names wanted; split over clients by splitClients() unless `clients` is given. */
   eventTypes: Iterable<string>;
-  clients?: EsClientOptions[];
+  clients?: EsClientOptions[] | undefined;
   batchSize?: number | undefined;
   queueCapacity?: number | undefined;
   /**
    * Testing: the native class to drive instead of the addon's EsBackend (native-es' test
    * addon's EsFakeBackend, same constructor and methods, runs the shipped session over a fake ES).
    */
-  backendClass?: EsBackendClass;
+  backendClass?: EsBackendClass | undefined;
   /** Testing: extra config passed to backendClass (e.g. the fake's newClientResult). */
-  backendConfig?: Record<string, unknown>;
+  backendConfig?: Record<string, unknown> | undefined;
   /** Caps of `backfill()`. */
-  backfillLimits?: BackfillLimits;
+  backfillLimits?: BackfillLimits | undefined;
   /** Testing: the native backfill to call instead of the addon's (null: as if it were missing). */
-  nativeBackfill?: NativeBackfill | null;
+  nativeBackfill?: NativeBackfill | null | undefined;
 }
 
 // High-volume file events get their own client so a flood of them cannot make the kernel drop
@@ -74,13 +74,13 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     ...opts.backendConfig,
   };
   let n = 0;
-  // The loop exists before the first callback: the backend delivers only after start().
-  let loop: LiveLoop | undefined;
+  // `loop` is created once start() succeeded (no poll timer for a backend that cannot start); the
+  // backend delivers only after start() through the event loop, so the callback never sees it unset.
   const backend: NativeEsBackend = new Backend(cfg, (msgs, ids) => {
     for (let i = 0; i < msgs.length; i++) {
       n++;
-      loop!.stats.lines++;
-      loop!.push(eventFromMessage(msgs[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
+      loop.stats.lines++;
+      loop.push(eventFromMessage(msgs[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
     }
   });
   try {
@@ -92,7 +92,7 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
       ? new SourcePermissionError(code, 'es', msg, { cause: err })
       : new SourceStartError(code === SOURCE_ERROR_CODES.tooManyClients ? code : SOURCE_ERROR_CODES.failed, 'es', msg, { cause: err });
   }
-  const live = new LiveLoop({
+  const loop = new LiveLoop({
     kind: 'es',
     source: 'es',
     batchSize: opts.batchSize,
@@ -103,7 +103,6 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     },
     stopBackend: () => backend.stop(),
   });
-  loop = live;
   // The running processes through libproc (the same addon as the ES client).
-  return live.source({ backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => live.diag(d)) });
+  return loop.source({ backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => loop.diag(d)) });
 }

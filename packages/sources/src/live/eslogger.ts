@@ -12,24 +12,24 @@ export interface EsloggerOptions {
   /** Event names to subscribe to (the ruleset's requiredEventTypes()); eslogger gets exactly these. */
   eventTypes: Iterable<string>;
   /** Program to run (default `eslogger`, found on PATH; macOS 13+ ships it as /usr/bin/eslogger). */
-  command?: string;
+  command?: string | undefined;
   /** Maximum events + errors per batch (default 1024). */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
-  queueCapacity?: number;
+  queueCapacity?: number | undefined;
   /** Restart after an unexpected exit: delays double from initialDelayMs to maxDelayMs. */
-  restart?: { initialDelayMs?: number; maxDelayMs?: number; maxConsecutiveFailures?: number };
+  restart?: { initialDelayMs?: number | undefined; maxDelayMs?: number | undefined; maxConsecutiveFailures?: number | undefined } | undefined;
   /** Source name on events and diagnostics (default `eslogger`). */
-  source?: string;
+  source?: string | undefined;
   /** Environment of the child (default process.env). */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
   /** Caps of `backfill()` (macOS, through the native addon). */
-  backfillLimits?: BackfillLimits;
+  backfillLimits?: BackfillLimits | undefined;
   /**
    * Testing: the native backfill to call instead of the addon's (null: behave as if the addon
    * were not built).
    */
-  nativeBackfill?: NativeBackfill | null;
+  nativeBackfill?: NativeBackfill | null | undefined;
 }
 
 /** A known eslogger failure read from its stderr (or exit). Fatal ones are not retried. */
@@ -157,7 +157,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
   }
 
   /** Runs one eslogger; resolves with how it ended. */
-  function runOnce(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; spawnError?: NodeJS.ErrnoException; delivered: number }> {
+  function runOnce(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; spawnError: NodeJS.ErrnoException | undefined; delivered: number }> {
     return new Promise((resolve) => {
       let stderr = '';
       let delivered = 0;
@@ -167,18 +167,18 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
       });
       const c = spawn(command, names, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
       child = c;
-      c.stdout!.on('data', (chunk: Buffer) => {
+      c.stdout.on('data', (chunk: Buffer) => {
         stats.bytesRead += chunk.length;
         splitter.push(chunk);
         stats.lines = lineBase + splitter.lineNo;
       });
-      c.stderr!.on('data', (chunk: Buffer) => {
+      c.stderr.on('data', (chunk: Buffer) => {
         // Keep the start (where eslogger explains itself) bounded.
         if (stderr.length < 16_384) stderr += chunk.toString('utf8');
       });
       let spawnError: NodeJS.ErrnoException | undefined;
       c.on('error', (e) => {
-        spawnError = e as NodeJS.ErrnoException;
+        spawnError = e;
       });
       c.on('close', (code, signal) => {
         splitter.end();

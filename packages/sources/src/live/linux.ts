@@ -1,4 +1,4 @@
-import { DecodeError, eventFromMessage, type EsMessage, type EsProcess } from '@nightjar/core';
+import { eventFromMessage, type EsMessage, type EsProcess } from '@nightjar/core';
 import type { NativeLinuxBackend } from '@nightjar/native-es';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
 import type { EventSource } from '../source.js';
@@ -16,7 +16,7 @@ export interface LinuxOptions {
   batchSize?: number | undefined;
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
-  source?: string;
+  source?: string | undefined;
 }
 
 /**
@@ -35,13 +35,13 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
   const supported = wanted.filter((n) => LINUX_EVENT_TYPES.includes(n));
   const unsupported = wanted.filter((n) => !LINUX_EVENT_TYPES.includes(n));
   let n = 0;
-  // The loop exists before the first callback: the backend delivers only after start().
-  let loop: LiveLoop | undefined;
+  // `loop` is created once start() succeeded (no poll timer for a backend that cannot start); the
+  // backend delivers only after start() through the event loop, so the callback never sees it unset.
   const backend: NativeLinuxBackend = new addon.LinuxBackend(supported, (msgs) => {
     for (const m of msgs) {
       n++;
-      loop!.stats.lines++;
-      loop!.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }));
+      loop.stats.lines++;
+      loop.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }));
     }
   });
   try {
@@ -53,7 +53,7 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
       ? new SourcePermissionError(SOURCE_ERROR_CODES.notRoot, source, msg, { cause: err })
       : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `the linux backend could not start: ${msg}`, { cause: err });
   }
-  loop = new LiveLoop({
+  const loop = new LiveLoop({
     kind: 'linux',
     source,
     batchSize: opts.batchSize,

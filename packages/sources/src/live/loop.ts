@@ -6,11 +6,11 @@ import { BoundedQueue } from './queue.js';
 /** What a backend lost on its own side, cumulative since it started; polled by the loop. */
 export interface BackendLosses {
   /** Events the backend dropped itself (its own full buffer). */
-  drops?: number;
+  drops?: number | undefined;
   /** Kernel-side overflows (Linux fanotify / netlink). */
-  kernelOverflows?: number;
+  kernelOverflows?: number | undefined;
   /** Set when the backend stopped on its own (its thread died): the source ends with this error. */
-  error?: string;
+  error?: string | undefined;
 }
 
 export interface LiveLoopOptions {
@@ -23,9 +23,9 @@ export interface LiveLoopOptions {
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
   /** The backend's own loss counters (none: only the queue's drops); polled on every batch and every `pollMs` while idle. */
-  losses?: () => BackendLosses;
+  losses?: (() => BackendLosses) | undefined;
   /** Idle poll period of `losses` (default 1000 ms). */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /** Stops the backend (called once: on stop(), on `break` out of the iteration, or when the source fails). */
   stopBackend: () => void | Promise<void>;
 }
@@ -172,19 +172,18 @@ export class LiveLoop {
 
   /** The EventSource over this loop; `extra` adds backend methods (backfill). */
   source<X extends object>(extra: X): EventSource & X {
-    const self = this;
     return {
       ...extra,
       kind: this.opts.kind,
-      [Symbol.asyncIterator]() {
-        if (self.iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, self.opts.source, 'a source can be iterated only once');
-        self.iterated = true;
-        return self.run();
+      [Symbol.asyncIterator]: () => {
+        if (this.iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, this.opts.source, 'a source can be iterated only once');
+        this.iterated = true;
+        return this.run();
       },
-      stats: () => ({ ...self.stats, queueDepth: self.queue.size, drops: Math.max(self.stats.drops, self.queue.drops) }),
-      diagnostics: () => self.log.list(),
-      failures: () => self.failures,
-      stop: () => self.stop(),
+      stats: () => ({ ...this.stats, queueDepth: this.queue.size, drops: Math.max(this.stats.drops, this.queue.drops) }),
+      diagnostics: () => this.log.list(),
+      failures: () => this.failures,
+      stop: () => this.stop(),
     };
   }
 }

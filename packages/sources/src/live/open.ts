@@ -10,13 +10,13 @@ export type LiveBackend = 'es' | 'eslogger' | 'linux';
 export const LIVE_BACKENDS: readonly LiveBackend[] = ['es', 'eslogger', 'linux'];
 
 export interface LiveSourceOptions {
-  backend?: LiveBackend;
+  backend?: LiveBackend | undefined;
   /** Event names to subscribe to (engine.requiredEventTypes()). */
   eventTypes: Iterable<string>;
   batchSize?: number | undefined;
   queueCapacity?: number | undefined;
   /** Environment for a spawned program (eslogger); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** A live source; `backfill()` (when present) lists the processes running at start, for the lineage cache. */

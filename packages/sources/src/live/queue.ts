@@ -9,7 +9,7 @@ export class BoundedQueue<T> {
   private waiter: (() => void) | null = null;
   drops = 0;
   closed = false;
-  error: unknown = undefined;
+  error: Error | undefined = undefined;
 
   constructor(readonly capacity: number) {}
 
@@ -39,7 +39,7 @@ export class BoundedQueue<T> {
   }
 
   /** No more items; the consumer ends (throws `error` when given) once the queue is drained. */
-  close(error?: unknown): void {
+  close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
     if (error !== undefined) this.error = error;

@@ -10,20 +10,20 @@ import { abortableSleep } from '../sleep.js';
 
 export interface ReplayOptions {
   /** Event names to decode fully (the ruleset's requiredEventTypes()); others come back `skipped`. null: all. */
-  eventTypes?: Iterable<string> | null;
+  eventTypes?: Iterable<string> | null | undefined;
   /** Maximum events + errors per batch (default 1024). A batch is also handed out at the end of each read chunk. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** The stream read for the input `-` (default process.stdin). */
-  stdin?: NodeJS.ReadableStream;
+  stdin?: NodeJS.ReadableStream | undefined;
   /**
    * `max` (default): as fast as the consumer takes them. `recorded`: paced by the events' `time`
    * (the gaps between events are reproduced). A number: that many events per second.
    */
-  speed?: 'max' | 'recorded' | number;
+  speed?: 'max' | 'recorded' | number | undefined;
   /** Read chunk size in bytes (default 1 MiB). */
-  chunkSize?: number;
+  chunkSize?: number | undefined;
   /** A line longer than this is reported as malformed and skipped (default 256 MiB). */
-  maxLineBytes?: number;
+  maxLineBytes?: number | undefined;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -64,7 +64,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
 
   function fail(err: InputError): void {
     failures.push(err);
-    log.add({ code: err.code, severity: 'error', message: err.message, source: err.source, line: err.line || undefined, data: { offset: err.offset } });
+    log.add({ code: err.code, severity: 'error', message: err.message, source: err.source, ...(err.line ? { line: err.line } : {}), data: { offset: err.offset } });
   }
 
   async function totals(): Promise<void> {

@@ -67,7 +67,7 @@ describe('openEslogger with a stand-in eslogger on PATH', () => {
     ]);
     const errors = batches.flatMap((b) => b.errors);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.line).toBe(3);
+    expect(errors[0]?.line).toBe(3);
     expect(src.stats()).toMatchObject({ events: 3, malformed: 1, lines: 4, drops: 0, restarts: 0 });
   });
 
@@ -121,7 +121,7 @@ describe('openEslogger with a stand-in eslogger on PATH', () => {
     expect(restarted.data).toMatchObject({ previousGlobalSeq: 2, globalSeq: 0 });
     expect(src.stats().restarts).toBe(1);
     // Line numbers keep counting across eslogger runs.
-    expect(events[3]!.line).toBe(4);
+    expect(events[3]?.line).toBe(4);
   });
 
   it('gives up after repeated instant failures with a typed error', async () => {

@@ -37,7 +37,7 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
       // and /proc of a process that already exited has no path or args left to read.
       const child = spawn('/bin/sh', ['-c', script], { stdio: ['pipe', 'ignore', 'ignore'] });
       childPid = child.pid!;
-      setTimeout(() => child.stdin!.end(), 300);
+      setTimeout(() => child.stdin.end(), 300);
       await new Promise((r) => child.on('close', r));
       await Promise.race([done, new Promise((r) => setTimeout(r, 20_000))]);
     } finally {

@@ -54,12 +54,12 @@ describe('openReplay: lines and offsets', () => {
     expect(got).toEqual(want.map(({ line, offset }) => ({ line, offset })));
     // The malformed line is reported with its location, the rest still decoded.
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.line).toBe(18);
-    expect(errors[0]!.source).toBe(f);
+    expect(errors[0]?.line).toBe(18);
+    expect(errors[0]?.source).toBe(f);
     // Events keep file order, carry the file as source, and the text decoded intact (UTF-8 across chunks).
     expect(events.map((e) => e.line)).toEqual([...events.map((e) => e.line)].sort((a, b) => a - b));
     expect(events.every((e) => e.source === f)).toBe(true);
-    expect(events[events.length - 1]!.pid).toBe(1399);
+    expect(events[events.length - 1]?.pid).toBe(1399);
     const last = events.filter((e) => e.name === 'open').pop()!;
     expect((last.msg!.event as { open: { file: { path: string } } }).open.file.path).toMatch(/^\/tmp\/é文件-x*$/);
   });
@@ -71,7 +71,7 @@ describe('openReplay: lines and offsets', () => {
     const { events, errors } = await collect(src);
     const want = positions(buf.toString());
     expect([...events, ...errors].map((e) => e.offset).sort((a, b) => a - b)).toEqual(want.map((w) => w.offset));
-    expect(events[0]!.source).toBe('stdin');
+    expect(events[0]?.source).toBe('stdin');
     expect(src.stats().bytesRead).toBe(buf.length);
     expect(src.stats().totalBytes).toBeUndefined();
   });
@@ -104,11 +104,11 @@ describe('openReplay: gzip', () => {
     const { events, errors } = await collect(src);
     expect(errors).toEqual([]);
     expect(events).toHaveLength(6000);
-    expect(events[0]!.source).toBe(a);
-    expect(events[3000]!.source).toBe(b);
-    expect(events[2999]!.pid).toBe(3000);
+    expect(events[0]?.source).toBe(a);
+    expect(events[3000]?.source).toBe(b);
+    expect(events[2999]?.pid).toBe(3000);
     // Offsets in a gzip input are positions in the decompressed text.
-    expect(events[1]!.offset).toBe(text.indexOf('\n') + 1);
+    expect(events[1]?.offset).toBe(text.indexOf('\n') + 1);
     expect(src.failures()).toEqual([]);
   });
 
@@ -128,10 +128,10 @@ describe('openReplay: gzip', () => {
     expect(errors).toEqual([]);
     const [failure] = src.failures();
     expect(failure).toBeInstanceOf(InputError);
-    expect(failure!.code).toBe(SOURCE_ERROR_CODES.inputTruncated);
-    expect(failure!.source).toBe(f);
+    expect(failure?.code).toBe(SOURCE_ERROR_CODES.inputTruncated);
+    expect(failure?.source).toBe(f);
     expect((failure as InputError).line).toBe(fromCut.length + 1);
-    expect(failure!.message).toContain(f);
+    expect(failure?.message).toContain(f);
     // Reported as a diagnostic too, and the next input is still read.
     expect(batches.flatMap((b) => b.diagnostics ?? []).map((d) => d.code)).toContain(SOURCE_ERROR_CODES.inputTruncated);
     expect(events.filter((e) => e.source === next)).toHaveLength(1);
@@ -149,8 +149,8 @@ describe('openReplay: unreadable inputs', () => {
     expect(events.map((e) => e.name)).toEqual(['exec', 'exit']);
     const f = src.failures();
     expect(f.map((e) => e.code)).toEqual([SOURCE_ERROR_CODES.inputUnreadable, SOURCE_ERROR_CODES.inputUnreadable]);
-    expect(f[0]!.message).toMatch(/missing\.jsonl: cannot read: no such file/);
-    expect(f[1]!.message).toMatch(/is a directory/);
+    expect(f[0]?.message).toMatch(/missing\.jsonl: cannot read: no such file/);
+    expect(f[1]?.message).toMatch(/is a directory/);
     expect(src.diagnostics().filter((d) => d.severity === 'error')).toHaveLength(2);
     expect(src.stats().totalBytes).toBeUndefined();
   });
@@ -161,7 +161,7 @@ describe('openReplay: unreadable inputs', () => {
     chmodSync(f, 0o000);
     const src = openReplay([f]);
     await collect(src);
-    expect(src.failures()[0]!.message).toMatch(/permission denied/);
+    expect(src.failures()[0]?.message).toMatch(/permission denied/);
   });
 });
 
@@ -177,7 +177,7 @@ describe('openReplay: options', () => {
       ['open', true],
       ['exit', true],
     ]);
-    expect(events[2]!.seq).toBe(1);
+    expect(events[2]?.seq).toBe(1);
     expect(src.stats().skipped).toBe(3);
   });
 
