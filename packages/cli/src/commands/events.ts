@@ -2,7 +2,7 @@
  * `nightjar events [rules…]`: the ES event types a ruleset needs, as a list, as JSON (with the
  * rules behind each type), or as the `sudo eslogger …` command line that subscribes to exactly them.
  */
-import { eventTypeByName } from '@nightjar/core';
+import { Engine, eventTypeByName } from '@nightjar/core';
 import { type CliIO, EXIT_OK } from '../io.js';
 import { type CommandSpec, loadRuleSetOrFail, openOutput, parseCommand, resolveRulePaths } from '../options.js';
 
@@ -10,8 +10,8 @@ export type EventsFormat = 'list' | 'json' | 'eslogger';
 
 export const HELP = `Usage: nightjar events [rules…] [options]
 
-The Endpoint Security event types a ruleset needs (fork, exec and exit are included whenever a
-rule reads process lineage). Subscribe to these and nothing else: every extra type is load on the
+The Endpoint Security event types a ruleset needs: the list 'nightjar watch' subscribes to (fork,
+exec and exit are always included: they build the process lineage every alert carries). Subscribe to these and nothing else: every extra type is load on the
 ES queue, and an overloaded queue drops events.
 
 Arguments:
@@ -74,13 +74,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const given = [...args.positionals, ...((args.values.rules as string[] | undefined) ?? [])];
   const paths = resolveRulePaths({ rules: given }, io);
   const ruleset = await loadRuleSetOrFail(paths);
-  // Sorted, so the output is the same whatever order the rules were loaded in.
-  const required = [...ruleset.requiredEventTypes()].sort();
+  // The engine's list, the one `watch` subscribes to (lineage's fork/exec/exit included whenever the
+  // engine keeps lineage, which every alert's process chain needs); sorted.
+  const engine = new Engine(ruleset, {});
+  const required = engine.requiredEventTypes();
   const byType = new Map<string, string[]>(required.map((n) => [n, []]));
   for (const r of ruleset.rules) {
     for (const t of r.eventTypes ?? []) byType.get(t)?.push(r.id);
   }
-  const lineage = ruleset.rules.some((r) => r.usesLineage);
+  const lineage = engine.lineage !== undefined;
   if (lineage) for (const t of ['fork', 'exec', 'exit']) byType.get(t)?.push('lineage');
   const needs: EventTypeNeed[] = required.map((name) => {
     const info = eventTypeByName(name);

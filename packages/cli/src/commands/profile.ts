@@ -2,6 +2,7 @@
  * `nightjar profile <files…|->`: the telemetry profile of a capture (events per type, process,
  * signing id, top talkers, gaps, rate over time) and which event types the ruleset does not need.
  */
+import { Engine } from '@nightjar/core';
 import { openReplay } from '@nightjar/native-es';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
@@ -122,7 +123,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     displaySource: (s) => names.display(s),
     limits,
     ruleset: ruleset
-      ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: ruleset.requiredEventTypes() }
+      ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: new Engine(ruleset, {}).requiredEventTypes() }
       : null,
   });
   let text: string;

@@ -103,7 +103,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     io.stderr.write('nightjar scan: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
   }
-  const source = openReplay(inputs, { eventTypes: ruleset.requiredEventTypes(), stdin: io.stdin });
+  const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin });
   const started = performance.now();
 
   const emit = async (list: readonly Alert[]) => {

@@ -45,6 +45,6 @@ describe.skipIf(!built)('nightjar bin (built dist; skipped when packages/cli/dis
     expect(p.code).toBe(0);
     expect(JSON.parse(p.stdout).events).toBe(32);
     const e = run(['events', 'rules', '-f', 'eslogger']);
-    expect(e.stdout).toBe('sudo eslogger exec open\n');
+    expect(e.stdout).toBe('sudo eslogger exec exit fork open\n');
   });
 });
