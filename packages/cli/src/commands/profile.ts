@@ -5,7 +5,8 @@
 import { Engine } from '@nightjar/core';
 import { openReplay } from '@nightjar/native-es';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
+import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCap, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
+import { progressHook, readAll } from '../detect/loop.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatLineProblem } from '../output/problems.js';
 import { ProgressBar } from '../output/progress.js';
@@ -15,7 +16,6 @@ import { DEFAULT_LIMITS, buildProfile } from '../profile/report.js';
 import { renderHtml } from '../profile/render-html.js';
 import { renderSvg } from '../profile/render-svg.js';
 import { renderTable } from '../profile/render-table.js';
-import { parseCap } from './scan.js';
 
 export type ProfileFormat = 'table' | 'json' | 'html' | 'svg';
 
@@ -94,12 +94,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (inputs.includes('-')) io.stdin.destroy();
   });
   try {
-    for await (const batch of source) {
-      for (const e of batch.errors) malformed.report(e);
-      for (const ev of batch.events) collector.add(ev);
-      const st = source.stats();
-      if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
-    }
+    await readAll(source, {
+      problem: (e) => malformed.report(e),
+      events: (list) => {
+        for (const ev of list) collector.add(ev);
+      },
+      batchDone: progressHook(source, progress),
+    });
   } catch (err) {
     if (err instanceof CliError) {
       await source.stop();
