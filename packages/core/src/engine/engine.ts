@@ -6,8 +6,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Alert } from '../alert/types.js';
 import { LineageCache } from '../lineage/cache.js';
 import type { LineageMetrics } from '../lineage/cache.js';
-import { SequenceTracker } from '../gaps/tracker.js';
-import type { SequenceMetrics, SequenceTrackerOptions } from '../gaps/tracker.js';
+import { GapTracker } from '../gaps/tracker.js';
+import type { GapMetrics, GapTrackerOptions } from '../gaps/tracker.js';
 import { CorrelationRuntime } from '../correlation/runtime.js';
 import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
 import { CORRELATION_ERROR_CODES, CorrelationConfigError } from '../correlation/errors.js';
@@ -31,8 +31,10 @@ export interface EngineOptions {
     /** Events kept as evidence per correlation alert; the rest are counted in `events_omitted`. Default 10. */
     maxEventsPerAlert?: number;
   };
-  /** Options of the sequence-gap tracker. */
-  sequence?: SequenceTrackerOptions;
+  /** Options of the sequence-gap tracker (`engine.gaps`). */
+  gaps?: GapTrackerOptions;
+  /** @deprecated Renamed `gaps`; used only when `gaps` is not given. */
+  sequence?: GapTrackerOptions;
   /** Diagnostics kept for `diagnostics()` and queued for `drainDiagnostics()` (each). Default 10,000. */
   maxDiagnostics?: number;
 }
@@ -69,7 +71,7 @@ export interface EngineMetrics {
   /** Correlation groups live now. */
   liveGroups: number;
   correlations: Record<string, CorrelationCounters & { groups: number; mode: 'eager' | 'close' }>;
-  gaps: SequenceMetrics;
+  gaps: GapMetrics;
   lineage: LineageMetrics | null;
   diagnostics: { kept: number; dropped: number };
 }
@@ -122,7 +124,7 @@ const EMPTY_PROCS: readonly EsProcess[] = Object.freeze([]);
  */
 export class Engine {
   private readonly ruleset: CompiledRuleSet;
-  private readonly tracker: SequenceTracker;
+  private readonly tracker: GapTracker;
   private readonly lineageCache: LineageCache | undefined;
   private readonly ctx: { lineage: LineageResolver; epoch: number };
   private readonly limits: CorrelationLimits;
@@ -161,7 +163,7 @@ export class Engine {
     };
     const maxTimespanUs = c.maxTimespanUs ?? ENGINE_DEFAULTS.maxTimespanUs;
     this.maxDiagnostics = Math.max(1, Math.floor(options.maxDiagnostics ?? ENGINE_DEFAULTS.maxDiagnostics));
-    this.tracker = new SequenceTracker(options.sequence);
+    this.tracker = new GapTracker(options.gaps ?? options.sequence);
     if (options.lineage !== false) this.lineageCache = new LineageCache(options.lineage ?? {});
     this.ctx = { lineage: this.lineageCache ?? NO_LINEAGE, epoch: 0 };
     if (this.lineageCache === undefined) {
@@ -207,7 +209,12 @@ export class Engine {
   }
 
   /** The sequence-gap tracker: its gaps() and restarts(). */
-  get sequences(): SequenceTracker {
+  get gaps(): GapTracker {
+    return this.tracker;
+  }
+
+  /** @deprecated Renamed `gaps`. */
+  get sequences(): GapTracker {
     return this.tracker;
   }
 

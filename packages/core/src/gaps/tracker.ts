@@ -37,7 +37,7 @@ export interface Restart {
   readonly time: number;
 }
 
-export interface SequenceMetrics {
+export interface GapMetrics {
   gaps: number;
   missing: number;
   restarts: number;
@@ -54,7 +54,7 @@ export interface SequenceMetrics {
   untracked: number;
 }
 
-export interface SequenceTrackerOptions {
+export interface GapTrackerOptions {
   /**
    * A backward step of at most this many is a late or reordered message (counted); a larger one is a
    * restart. A step back to 0 or 1 is always a restart. Default 1000.
@@ -83,7 +83,7 @@ interface Stream {
   readonly types: Map<number | string, SeqState>;
 }
 
-export class SequenceTracker {
+export class GapTracker {
   private readonly streams = new Map<string, Map<string, Stream>>();
   private streamCount = 0;
   /** The stream of the previous message (streams are never removed, so it stays valid). */
@@ -92,7 +92,7 @@ export class SequenceTracker {
   private readonly restartList: Restart[] = [];
   private pending: Diagnostic[] = [];
   private pendingDropped = 0;
-  private readonly m: SequenceMetrics = {
+  private readonly m: GapMetrics = {
     gaps: 0,
     missing: 0,
     restarts: 0,
@@ -109,7 +109,7 @@ export class SequenceTracker {
   private readonly maxStreams: number;
   private readonly maxTypes: number;
 
-  constructor(opts: SequenceTrackerOptions = {}) {
+  constructor(opts: GapTrackerOptions = {}) {
     this.tolerance = opts.reorderTolerance ?? 1000;
     this.maxGaps = opts.maxGaps ?? 10_000;
     this.maxPending = opts.maxPendingDiagnostics ?? 10_000;
@@ -177,7 +177,7 @@ export class SequenceTracker {
     return this.restartList;
   }
 
-  metrics(): SequenceMetrics {
+  metrics(): GapMetrics {
     const byType: Record<string, { gaps: number; missing: number }> = {};
     for (const [k, v] of Object.entries(this.m.byType)) byType[k] = { ...v };
     return { ...this.m, byType, global: { ...this.m.global } };
