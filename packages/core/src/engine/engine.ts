@@ -1,4 +1,5 @@
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
+import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsProcess } from '../model/message.js';
 import type { EvalContext, LineageResolver } from '../fields/context.js';
@@ -170,7 +171,7 @@ export class Engine {
       const users = ruleset.rules.filter((r) => r.usesLineage).map((r) => r.id);
       if (users.length > 0) {
         this.addDiagnostic({
-          code: 'NJ_LINEAGE_DISABLED',
+          code: 'NJ_LINEAGE_DISABLED' satisfies CoreDiagnosticCode,
           severity: 'warning',
           message: `lineage is off but ${users.length} rule(s) read lineage fields, which will find nothing: ${users.slice(0, 5).join(', ')}`,
           data: { rules: users },
@@ -500,7 +501,7 @@ export class Engine {
       // A group-by or value getter that throws loses this input only; the engine goes on.
       this.ruleErrors++;
       this.addDiagnostic({
-        code: 'NJ_RULE_ERROR',
+        code: 'NJ_RULE_ERROR' satisfies CoreDiagnosticCode,
         severity: 'error',
         message: `correlation ${c.correlation.id} (${c.correlation.title}) threw reading a ${ev.name} event: ${err instanceof Error ? err.message : String(err)}; input not counted`,
         time: ev.time,
@@ -516,7 +517,7 @@ export class Engine {
     this.ruleErrors++;
     if (e.errors <= 10 || e.errors % 1000 === 0) {
       this.addDiagnostic({
-        code: 'NJ_RULE_ERROR',
+        code: 'NJ_RULE_ERROR' satisfies CoreDiagnosticCode,
         severity: 'error',
         message: `rule ${e.rule.id} (${e.rule.title}) threw on a ${ev.name} event: ${err instanceof Error ? err.message : String(err)} (${e.errors} so far; treated as no match)`,
         time: ev.time,

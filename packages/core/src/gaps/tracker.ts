@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics.js';
+import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import { formatTimeUs } from '../model/time.js';
 import { isUnknownEventName } from '../model/event-types.js';
@@ -276,7 +277,7 @@ export class GapTracker {
     bucket.missing += missing;
     const what = eventType === undefined ? `${missing} messages (global_seq_num` : `${missing} ${eventType} events (seq_num`;
     this.push({
-      code: 'NJ_GAP',
+      code: 'NJ_GAP' satisfies CoreDiagnosticCode,
       severity: 'warning',
       message: `${this.where(stream)}: ${what} ${expected - 1} → ${seen}) dropped between ${formatTimeUs(prevTime)} and ${formatTimeUs(time)}`,
       time,
@@ -302,7 +303,7 @@ export class GapTracker {
     this.m.restarts++;
     const counter = eventType === undefined ? 'global_seq_num' : `${eventType} seq_num`;
     this.push({
-      code: 'NJ_SOURCE_RESTART',
+      code: 'NJ_SOURCE_RESTART' satisfies CoreDiagnosticCode,
       severity: 'warning',
       message: `${this.where(stream)}: ${counter} went back from ${previous} to ${seen}: the event source restarted (sequence tracking starts afresh)`,
       time,
