@@ -70,7 +70,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  // Rules are positional here (DESIGN.md table); --rules is accepted too for symmetry with scan.
+  // Rules are positional here; --rules is accepted too for symmetry with scan.
   const given = [...args.positionals, ...((args.values.rules as string[] | undefined) ?? [])];
   const paths = resolveRulePaths({ rules: given }, io);
   const ruleset = await loadRuleSetOrFail(paths);

@@ -1,3 +1,9 @@
+/**
+ * One correlation's state machine (event_count, value_count, value_sum/avg/percentile, temporal,
+ * temporal_ordered) over sliding windows per group. Over 400 lines on purpose: it runs for every
+ * matching event, and the window types share the group map, eviction and late-event handling that
+ * splitting per type would duplicate or put behind an extra call.
+ */
 import type { CompiledCorrelation, ConditionTerm, FieldGetter } from '../ruleset/types.js';
 import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';

@@ -1,3 +1,9 @@
+/**
+ * The engine: options, metrics and the per-event path (push → gap tracking → lineage → dispatch →
+ * match → correlation → alerts). Over 400 lines on purpose: push() and its helpers are the hot path
+ * and share private state (dispatch tables, counters, the eval context) that splitting would expose
+ * or route through calls; the prefilter index lives in prefilter-index.ts.
+ */
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
 import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';

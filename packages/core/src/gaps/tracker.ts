@@ -5,10 +5,10 @@ import { formatTimeUs } from '../model/time.js';
 import { isUnknownEventName } from '../model/event-types.js';
 
 /**
- * Dropped-event detection from ES sequence numbers (reference/esf.md §2.1): `seq_num` counts per
+ * Dropped-event detection from ES sequence numbers: `seq_num` counts per
  * client and event type, `global_seq_num` per client across types; each grows by 1 per message, so
  * a forward jump is the number of messages the kernel dropped. Tracked per source and host
- * (DESIGN.md "Sources and gaps") for every message, skipped ones included.
+ * for every message, skipped ones included.
  */
 
 export interface Gap {
@@ -187,7 +187,7 @@ export class GapTracker {
   /**
    * True when a gap in one of `eventTypes` (null: any type), or a global gap (which may hide a
    * message of any type), has its missing time [prevTime, time] overlapping [start, end] (µs,
-   * inclusive). Used to mark alerts `incomplete` (DESIGN.md Conventions "Sources and gaps").
+   * inclusive). Used to mark alerts `incomplete`.
    */
   overlapsOpenGap(eventTypes: readonly string[] | null, start: number, end: number): boolean {
     const list = this.gapList;

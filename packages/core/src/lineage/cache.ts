@@ -1,3 +1,8 @@
+/**
+ * Over 400 lines on purpose: the cache is updated by every fork/exec/exit (hot path) and its node
+ * list, LRU order and counters are private to one class; the process summary it hands alerts is
+ * alert/process.ts.
+ */
 import type { NightjarEvent } from '../model/event.js';
 import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
@@ -203,7 +208,7 @@ function startUs(p: EsProcess): number | undefined {
 }
 
 /**
- * The process-lineage cache (DESIGN.md "Lineage", Conventions). Keyed by entity_id
+ * The process-lineage cache. Keyed by entity_id
  * (`"<pid>:<pidversion>"`), so a reused pid is a different key and never joins two processes.
  *
  * Learns from every event's `process`, from fork (`child`), exec (`target`: the new image of the same

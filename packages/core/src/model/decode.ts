@@ -1,3 +1,8 @@
+/**
+ * The line decoder (JSON line → NightjarEvent) and the ES field readers it and the lineage cache
+ * share. Over 400 lines on purpose: it runs once per input line (hot path); the skip-path header
+ * scanner is model/scan.ts.
+ */
 import { NightjarError } from '../errors.js';
 import type { NightjarEvent } from './event.js';
 import type { AuditToken, EsMessage, EsPayload, EsProcess } from './message.js';
