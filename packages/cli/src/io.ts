@@ -16,7 +16,7 @@ export interface CliIO {
   readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
-/** Exit codes shared by every command (DESIGN.md, "CLI flags and exit codes"). */
+/** Exit codes shared by every command. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;

@@ -225,3 +225,13 @@ export function reportFatal(io: CliIO, command: string, err: CliError): void {
   io.stderr.write(`nightjar ${command}: ${err.message}\n`);
   for (const line of err.details) io.stderr.write(`  ${line}\n`);
 }
+
+/** `--max-problems` and `--top`: a non-negative integer (default 20). */
+export function parseCap(v: unknown, flag: string): number {
+  if (v === undefined) return 20;
+  const n = Number(v);
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`${flag} expects a non-negative integer, got '${String(v)}'`);
+  }
+  return n;
+}

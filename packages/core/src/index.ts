@@ -4,6 +4,8 @@
  */
 export { NightjarError } from './errors.js';
 export type { Diagnostic } from './diagnostics.js';
+export { CORE_DIAGNOSTIC_CODES, CORE_ERROR_CODES } from './codes.js';
+export type { CoreCode, CoreDiagnosticCode, CoreErrorCode } from './codes.js';
 export * from './model/index.js';
 export * from './fields/index.js';
 export * from './lineage/index.js';

@@ -10,8 +10,8 @@ export type EventsFormat = 'list' | 'json' | 'eslogger';
 
 export const HELP = `Usage: nightjar events [rules…] [options]
 
-The Endpoint Security event types a ruleset needs (fork, exec and exit are always included: the
-lineage cache learns processes from them). Subscribe to these and nothing else: every extra type is load on the
+The Endpoint Security event types a ruleset needs: the list 'nightjar watch' subscribes to (fork,
+exec and exit are always included: they build the process lineage every alert carries). Subscribe to these and nothing else: every extra type is load on the
 ES queue, and an overloaded queue drops events.
 
 Arguments:
@@ -70,12 +70,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  // Rules are positional here (DESIGN.md table); --rules is accepted too for symmetry with scan.
+  // Rules are positional here; --rules is accepted too for symmetry with scan.
   const given = [...args.positionals, ...((args.values.rules as string[] | undefined) ?? [])];
   const paths = resolveRulePaths({ rules: given }, io);
   const ruleset = await loadRuleSetOrFail(paths);
-  // The engine's list (the one `watch` subscribes to): lineage is on by default, so fork, exec and
-  // exit are always needed, whether or not a rule reads lineage fields. Sorted.
+  // The engine's list, the one `watch` subscribes to (lineage's fork/exec/exit included whenever the
+  // engine keeps lineage, which every alert's process chain needs); sorted.
   const engine = new Engine(ruleset, {});
   const required = engine.requiredEventTypes();
   const byType = new Map<string, string[]>(required.map((n) => [n, []]));

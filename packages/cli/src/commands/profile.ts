@@ -2,9 +2,11 @@
  * `nightjar profile <files…|->`: the telemetry profile of a capture (events per type, process,
  * signing id, top talkers, gaps, rate over time) and which event types the ruleset does not need.
  */
+import { Engine } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
+import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCap, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
+import { progressHook, readAll } from '../detect/loop.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatLineProblem } from '../output/problems.js';
 import { ProgressBar } from '../output/progress.js';
@@ -14,7 +16,6 @@ import { DEFAULT_LIMITS, buildProfile } from '../profile/report.js';
 import { renderHtml } from '../profile/render-html.js';
 import { renderSvg } from '../profile/render-svg.js';
 import { renderTable } from '../profile/render-table.js';
-import { parseCap } from './scan.js';
 
 export type ProfileFormat = 'table' | 'json' | 'html' | 'svg';
 
@@ -93,12 +94,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (inputs.includes('-')) io.stdin.destroy();
   });
   try {
-    for await (const batch of source) {
-      for (const e of batch.errors) malformed.report(e);
-      for (const ev of batch.events) collector.add(ev);
-      const st = source.stats();
-      if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
-    }
+    await readAll(source, {
+      problem: (e) => malformed.report(e),
+      events: (list) => {
+        for (const ev of list) collector.add(ev);
+      },
+      batchDone: progressHook(source, progress),
+    });
   } catch (err) {
     if (err instanceof CliError) {
       await source.stop();
@@ -122,7 +124,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     displaySource: (s) => names.display(s),
     limits,
     ruleset: ruleset
-      ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: ruleset.requiredEventTypes() }
+      ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: new Engine(ruleset, {}).requiredEventTypes() }
       : null,
   });
   let text: string;

@@ -2,9 +2,10 @@
  * `nightjar scan <files…|->`: replay recorded eslogger JSON lines through the rules. Alerts go to
  * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
  */
-import { Engine, type Alert, type Diagnostic } from '@nightjar/core';
+import { Engine, type Diagnostic } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
-import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { Detector, progressHook, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
   CliError,
   type CommandSpec,
@@ -12,6 +13,7 @@ import {
   colorEnabled,
   loadRuleSetOrFail,
   openOutput,
+  parseCap,
   parseCommand,
   reportFatal,
   resolveRulePaths,
@@ -20,7 +22,7 @@ import { ALERT_FORMATS, type AlertFormat, alertWriter } from '../output/alerts.j
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
 import { ProgressBar } from '../output/progress.js';
-import { type RuleCount, formatSummary } from '../output/summary.js';
+import { formatSummary } from '../output/summary.js';
 import { InputNames, countsFromMetrics } from '../output/tally.js';
 
 export const HELP = `Usage: nightjar scan <events…|-> [options]
@@ -59,15 +61,6 @@ export const SPEC: CommandSpec<AlertFormat> = {
   positionals: { min: 1 },
 };
 
-export function parseCap(v: unknown, flag: string): number {
-  if (v === undefined) return 20;
-  const n = Number(v);
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`${flag} expects a non-negative integer, got '${String(v)}'`);
-  }
-  return n;
-}
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
@@ -96,8 +89,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   };
   const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, names.display(p.source)))));
   const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d, (s) => names.display(s))));
-  const byRule = new Map<string, RuleCount>();
-  let alerts = 0;
 
   const engine = new Engine(ruleset, {});
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
@@ -106,24 +97,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin });
   const started = performance.now();
 
-  const emit = async (list: readonly Alert[]) => {
-    for (const a of list) {
-      alerts++;
-      let rc = byRule.get(a.rule.id);
-      if (!rc) byRule.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
-      rc.count++;
-      // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first
-      // line is printed after it ("… 4,857 ev/sMEDIUM …"); the next update redraws it.
-      if (sink.isTTY) progress?.clear();
-      await sink.write(writer.alert(a));
-    }
-  };
-  const noteDiagnostic = (d: Diagnostic) => {
-    if (d.severity !== 'info') diagReporter.report(d);
-  };
-  const drain = () => {
-    for (const d of engine.drainDiagnostics()) noteDiagnostic(d);
-  };
+  // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first line
+  // is printed after it ("… 4,857 ev/sMEDIUM …"); the next update redraws it.
+  const noteDiagnostic = reportDiagnostics((d) => diagReporter.report(d));
+  const detector = new Detector(engine, { sink, writer, beforeWrite: sink.isTTY ? () => progress?.clear() : undefined }, noteDiagnostic);
 
   let fatal: CliError | undefined;
   let interrupted = false;
@@ -135,17 +112,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   await sink.write(writer.begin());
   try {
-    for await (const batch of source) {
-      for (const e of batch.errors) malformed.report(e);
-      if (batch.diagnostics) for (const d of batch.diagnostics) noteDiagnostic(d);
-      for (const ev of batch.events) {
-        const out = engine.push(ev);
-        if (out.length > 0) await emit(out);
-      }
-      drain();
-      const st = source.stats();
-      if (st.totalBytes !== undefined) progress?.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
-    }
+    await readAll(source, {
+      problem: (e) => malformed.report(e),
+      diagnostic: noteDiagnostic,
+      events: (list) => detector.push(list),
+      batchDone: progressHook(source, progress),
+    });
   } catch (err) {
     if (err instanceof CliError) {
       await source.stop();
@@ -157,8 +129,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } finally {
     unregister?.();
   }
-  await emit(engine.flush());
-  drain();
+  await detector.finish();
   progress?.clear();
   await sink.write(writer.end());
   await sink.close();
@@ -176,8 +147,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           malformedUnprinted: malformed.unprinted,
           bytes: stats.bytesRead,
           elapsedMs: performance.now() - started,
-          alerts,
-          alertsByRule: [...byRule.values()],
+          alerts: detector.alerts,
+          alertsByRule: detector.byRule,
           ...countsFromMetrics(engine.metrics()),
           diagnosticsUnprinted: diagReporter.unprinted,
         },
@@ -200,5 +171,5 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`nightjar scan: ${Math.max(stats.malformed, malformed.total)} malformed line(s) with --strict\n`);
     return EXIT_USAGE;
   }
-  return alerts > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return detector.alerts > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -3,9 +3,10 @@
  * backend, or the native ES client). Alerts → stdout or --output; a status line, diagnostics and the
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
-import { type Alert, type Diagnostic, Engine } from '@nightjar/core';
+import { type Diagnostic, Engine } from '@nightjar/core';
 import { LIVE_BACKENDS, type LiveBackend, type LiveSource, SourceError, defaultBackend, openLiveSource } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
+import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
   CliError,
   type CommandSpec,
@@ -19,7 +20,7 @@ import {
 import { type AlertFormat, alertWriter } from '../output/alerts.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
-import { type RuleCount, formatSummary } from '../output/summary.js';
+import { formatSummary } from '../output/summary.js';
 import { countsFromMetrics } from '../output/tally.js';
 
 const FORMATS = ['pretty', 'jsonl'] as const;
@@ -124,8 +125,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const status = (line: string) => io.stderr.write(`${line}\n`);
   const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, p.source ?? backend))));
   const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d)));
-  const byRule = new Map<string, RuleCount>();
-  let alerts = 0;
+  const noteDiagnostic = reportDiagnostics((d) => diagReporter.report(d));
+  const detector = new Detector(engine, { sink, writer }, noteDiagnostic);
 
   // Live sources know the processes already running: seed the lineage with them.
   if (source.backfill && engine.lineage) {
@@ -148,7 +149,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     lastTick = now;
     lastEvents = st.events;
     status(
-      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · drops ${fmt(st.drops)} · gaps ${fmt(m.gaps.gaps)} (missing ${fmt(m.gaps.missing)}) · alerts ${fmt(alerts)}`,
+      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · drops ${fmt(st.drops)} · gaps ${fmt(m.gaps.gaps)} (missing ${fmt(m.gaps.missing)}) · alerts ${fmt(detector.alerts)}`,
     );
   };
   const timer = !quiet && statusEvery > 0 ? setInterval(statusLine, statusEvery * 1000) : undefined;
@@ -160,31 +161,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   const stopTimer = duration > 0 ? setTimeout(() => void source.stop(), duration * 1000) : undefined;
 
-  const emit = async (list: readonly Alert[]) => {
-    for (const a of list) {
-      alerts++;
-      let rc = byRule.get(a.rule.id);
-      if (!rc) byRule.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
-      rc.count++;
-      await sink.write(writer.alert(a));
-    }
-  };
-  const noteDiagnostic = (d: Diagnostic) => {
-    if (d.severity !== 'info') diagReporter.report(d);
-  };
-
   let fatal: CliError | undefined;
   await sink.write(writer.begin());
   try {
-    for await (const batch of source) {
-      for (const e of batch.errors) malformed.report(e);
-      if (batch.diagnostics) for (const d of batch.diagnostics) noteDiagnostic(d);
-      for (const ev of batch.events) {
-        const out = engine.push(ev);
-        if (out.length > 0) await emit(out);
-      }
-      for (const d of engine.drainDiagnostics()) noteDiagnostic(d);
-    }
+    await readAll(source, { problem: (e) => malformed.report(e), diagnostic: noteDiagnostic, events: (list) => detector.push(list) });
   } catch (err) {
     if (err instanceof SourceError) {
       fatal = new CliError(err.code, `the ${backend} source stopped: ${err.message}`, [], { cause: err });
@@ -199,8 +179,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (stopTimer) clearTimeout(stopTimer);
     await source.stop();
   }
-  await emit(engine.flush());
-  for (const d of engine.drainDiagnostics()) noteDiagnostic(d);
+  await detector.finish();
   await sink.write(writer.end());
   await sink.close();
 
@@ -217,8 +196,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           malformedUnprinted: malformed.unprinted,
           bytes: st.bytesRead,
           elapsedMs: performance.now() - started,
-          alerts,
-          alertsByRule: [...byRule.values()],
+          alerts: detector.alerts,
+          alertsByRule: detector.byRule,
           ...countsFromMetrics(engine.metrics()),
           diagnosticsUnprinted: diagReporter.unprinted,
         },
@@ -233,5 +212,5 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     reportFatal(io, 'watch', fatal);
     return EXIT_USAGE;
   }
-  return alerts > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return detector.alerts > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -4,7 +4,7 @@
  * over time. Memory is bounded by the number of distinct types, paths and processes, and the rate
  * histogram coarsens itself so a capture spanning days stays a few thousand buckets.
  */
-import { SequenceTracker, type NightjarEvent } from '@nightjar/core';
+import { GapTracker, type NightjarEvent } from '@nightjar/core';
 
 interface TypeEntry {
   count: number;
@@ -54,7 +54,7 @@ export class ProfileCollector {
   untrackedProcesses = 0;
 
   /** The engine's own gap detection, so profile and scan agree on what a gap is. */
-  readonly sequence = new SequenceTracker({ maxGaps: 1000 });
+  readonly sequence = new GapTracker({ maxGaps: 1000 });
 
   /** Histogram: bucket index (time / width) → per-type counts. */
   bucketUs = 1_000_000;

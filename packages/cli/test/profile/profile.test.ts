@@ -129,8 +129,8 @@ describe('nightjar profile', () => {
     expect(out).toContain('Events per signing id');
     expect(out).toMatch(/2 gap\(s\), 6 event\(s\) missing/);
     expect(out).toContain('events/alerts.jsonl open expected 6, saw 9 (3 missing)');
-    expect(out).toContain('sudo eslogger exec open');
-    expect(out).toMatch(/24 events \(75\.0%\) in this capture are of types no rule needs/);
+    expect(out).toContain('sudo eslogger exec exit fork open');
+    expect(out).toMatch(/22 events \(68\.8%\) in this capture are of types no rule needs/);
     // Malformed lines go to stderr, with location.
     expect(r.stderr).toMatch(/events\/alerts\.jsonl:16 \(byte \d+\)/);
     expect(r.stdout).not.toContain('(byte');
@@ -151,7 +151,7 @@ describe('nightjar profile', () => {
     expect(p.events).toBe(32);
     expect(p.malformed).toBe(2);
     expect(p.by_type.reduce((s, t) => s + t.count, 0)).toBe(32);
-    expect(p.ruleset?.required).toEqual(['exec', 'open']);
+    expect(p.ruleset?.required).toEqual(['exec', 'exit', 'fork', 'open']);
     expect(p.gaps.list.every((g) => g.source === 'events/alerts.jsonl')).toBe(true);
     expect(p.top_talkers[0].entity_id).toBe('90:900');
   });

@@ -117,7 +117,7 @@ describe('nightjar scan: stderr reports, never stdout', () => {
 
   it('summarises events, skipped types, gaps (tracked on skipped events too) and alerts by rule', async () => {
     const r = await cli(['scan', ALERTS, ...R]);
-    // 34 lines - 2 malformed = 32 events; exec and open (rules) plus fork, exec and exit (lineage cache) are needed, so the 2 fork/exit lines are decoded too
+    // 34 lines - 2 malformed = 32 events; only exec and open are needed by the rules, fork/exec/exit by lineage.
     expect(r.stderr).toMatch(/32 events \(22 of types no rule needs\) from 1 input/);
     expect(r.stderr).toMatch(/events\/s/);
     expect(r.stderr).toMatch(/sequence gaps\s+2 \(6 events missing\)/);

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addonAvailable } from '@nightjar/sources';
-import { cli, fakeIO } from '../options/fake-io.js';
+import { Engine, eventTypeByNumber, type Alert } from '@nightjar/core';
+import { addonAvailable, openReplay } from '@nightjar/sources';
+import { FIXTURES, cli, fakeIO } from '../options/fake-io.js';
+import { loadRuleSetOrFail } from '../../src/options.js';
 import { main } from '../../src/main.js';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake');
@@ -144,5 +146,54 @@ describe.skipIf(liveWhy !== '')(`nightjar watch --backend linux, live${liveWhy ?
     expect(mine.rule.title).toBe('Watch Test Marker Exec');
     // The shell's parent is this test process, known to the lineage through backfill.
     expect(mine.lineage[0]?.pid).toBe(process.pid);
+  });
+});
+
+// scan, events and watch ask the engine which types to read: a ruleset that reads no lineage field
+// still gets fork/exec/exit, so its alerts carry the same process chains whichever command ran it.
+describe('one list of event types for scan, events and watch', () => {
+  const capture = path.join(FIXTURES, 'events', 'alerts.jsonl');
+  const rules = path.join(FIXTURES, 'rules');
+  const chains = (jsonl: string) =>
+    jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rule: { id: string }; lineage: unknown[] })
+      .map((a) => ({ rule: a.rule.id, lineage: a.lineage }));
+
+  it('events prints what watch subscribes to, and scan, watch and an engine fed everything agree on lineage', async () => {
+    const ruleset = await loadRuleSetOrFail([rules]);
+    expect(ruleset.rules.some((r) => r.usesLineage)).toBe(false);
+
+    const listed = (await cli(['events', rules])).stdout.trim().split('\n');
+    expect(listed).toEqual(expect.arrayContaining(['fork', 'exec', 'exit']));
+
+    // Reference: every line of the capture decoded and pushed.
+    const engine = new Engine(ruleset, {});
+    const all: Alert[] = [];
+    for await (const batch of openReplay([capture], {})) for (const ev of batch.events) all.push(...engine.push(ev));
+    all.push(...engine.flush());
+    const reference = all.map((a) => ({ rule: a.rule.id, lineage: JSON.parse(JSON.stringify(a)).lineage as unknown[] }));
+    expect(reference.length).toBeGreaterThan(0);
+    expect(reference.some((r) => r.lineage.length > 0)).toBe(true);
+
+    const scanned = await cli(['scan', capture, '--rules', rules, '-f', 'jsonl', '-q']);
+    expect(chains(scanned.stdout)).toEqual(reference);
+
+    // A live eslogger sends only the subscribed types: give the stand-in just those lines.
+    const lines = readFileSync(capture, 'utf8')
+      .split('\n')
+      .filter((l) => {
+        try {
+          const t = eventTypeByNumber(JSON.parse(l).event_type)?.name;
+          return t !== undefined && listed.includes(t);
+        } catch {
+          return false;
+        }
+      });
+    const e = { ...env('replay', lines), FAKE_ESLOGGER_ARGV: path.join(dir, 'argv-one-list') };
+    const watched = await cli(['watch', '--backend', 'eslogger', '--rules', rules, '--duration', '1.5', '--format', 'jsonl', '-q'], { env: e });
+    expect(JSON.parse(readFileSync(e.FAKE_ESLOGGER_ARGV, 'utf8').trim())).toEqual(listed);
+    expect(chains(watched.stdout)).toEqual(reference);
   });
 });

@@ -1,12 +1,11 @@
 import type { Alert, AlertProcess } from './types.js';
 import type { CompiledCorrelation, CompiledRule } from '../ruleset/types.js';
 import type { NightjarEvent } from '../model/event.js';
-import type { EsProcess } from '../model/message.js';
 import type { LineageCache } from '../lineage/cache.js';
 import type { CorrelationFiring } from '../correlation/runtime.js';
 import { formatTimeUs } from '../model/time.js';
 import { processOfEvent } from '../fields/compile.js';
-import { entityIdOf, tokenPid, tokenPidversion } from '../model/decode.js';
+import { summarizeProcess } from './process.js';
 
 /** The `rule` block of an alert. */
 export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['rule'] {
@@ -14,20 +13,6 @@ export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['
   if (rule.kind === 'correlation') meta.correlation_type = rule.type;
   if (rule.source !== undefined) meta.source = { file: rule.source.file, line: rule.source.line, col: rule.source.col };
   return meta;
-}
-
-/** A process summary without the lineage cache (its args are only known from exec events). */
-export function summarizeProcess(p: EsProcess): AlertProcess {
-  const pid = tokenPid(p.audit_token) ?? 0;
-  const pidversion = tokenPidversion(p.audit_token) ?? 0;
-  const out: AlertProcess = { entity_id: typeof p.entity_id === 'string' ? p.entity_id : entityIdOf(pid, pidversion), pid, pidversion };
-  if (typeof p.ppid === 'number') out.ppid = p.ppid;
-  const exe = p.executable as { path?: unknown } | undefined;
-  if (exe !== null && typeof exe === 'object' && typeof exe.path === 'string') out.path = exe.path;
-  if (p.signing_id !== undefined) out.signing_id = p.signing_id;
-  if (p.team_id !== undefined) out.team_id = p.team_id;
-  if (typeof p.is_platform_binary === 'boolean') out.is_platform_binary = p.is_platform_binary;
-  return out;
 }
 
 /**

@@ -1,3 +1,4 @@
 export type * from './types.js';
 export { alertJsonSchema } from './schema.js';
-export { alertRuleMeta, buildCorrelationAlert, buildDetectionAlert, summarizeProcess } from './build.js';
+export { alertRuleMeta, buildCorrelationAlert, buildDetectionAlert } from './build.js';
+export { summarizeProcess } from './process.js';

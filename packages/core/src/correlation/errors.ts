@@ -1,4 +1,5 @@
 import { NightjarError } from '../errors.js';
+import type { CoreErrorCode } from '../codes.js';
 
 /** Stable codes of the errors the engine throws at construction for a ruleset it will not run. */
 export const CORRELATION_ERROR_CODES = {
@@ -12,7 +13,7 @@ export const CORRELATION_ERROR_CODES = {
   CYCLE: 'NJ_CORR_CYCLE',
   /** A value_* correlation without `valueField`, or a percentile outside 0–100. */
   BAD_DEFINITION: 'NJ_CORR_BAD_DEFINITION',
-} as const;
+} as const satisfies Record<string, CoreErrorCode>;
 
 /** A correlation the engine refuses to run (thrown by `new Engine`); `ruleId` names it. */
 export class CorrelationConfigError extends NightjarError {

@@ -1,4 +1,11 @@
+/**
+ * One correlation's state machine (event_count, value_count, value_sum/avg/percentile, temporal,
+ * temporal_ordered) over sliding windows per group. Over 400 lines on purpose: it runs for every
+ * matching event, and the window types share the group map, eviction and late-event handling that
+ * splitting per type would duplicate or put behind an extra call.
+ */
 import type { CompiledCorrelation, ConditionTerm, FieldGetter } from '../ruleset/types.js';
+import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsMessage } from '../model/message.js';
 import type { EvalContext } from '../fields/context.js';
@@ -450,7 +457,7 @@ export class CorrelationRuntime {
       const n = this.counters.evicted;
       if (n <= 10 || n % 1000 === 0) {
         this.report({
-          code: 'NJ_GROUP_EVICTED',
+          code: 'NJ_GROUP_EVICTED' satisfies CoreDiagnosticCode,
           severity: 'warning',
           message: `correlation ${this.correlation.id} (${this.correlation.title}): more than ${this.limits.maxGroups} live groups; evicted the least recently used (${n} so far)`,
           time: ev.time,
@@ -686,7 +693,7 @@ export class CorrelationRuntime {
     const n = this.counters.late;
     if (n <= 10 || n % 1000 === 0) {
       this.report({
-        code: 'NJ_LATE_EVENT',
+        code: 'NJ_LATE_EVENT' satisfies CoreDiagnosticCode,
         severity: 'warning',
         message: `correlation ${this.correlation.id}: event at ${formatTimeUs(time)} arrived ${why} (newest ${formatTimeUs(this.newest)}, lateness ${this.limits.latenessUs} µs); not counted (${n} late so far)`,
         time,

@@ -1,4 +1,11 @@
-import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, RulePrefilter } from '../ruleset/types.js';
+/**
+ * The engine: options, metrics and the per-event path (push → gap tracking → lineage → dispatch →
+ * match → correlation → alerts). Over 400 lines on purpose: push() and its helpers are the hot path
+ * and share private state (dispatch tables, counters, the eval context) that splitting would expose
+ * or route through calls; the prefilter index lives in prefilter-index.ts.
+ */
+import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
+import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsProcess } from '../model/message.js';
 import type { EvalContext, LineageResolver } from '../fields/context.js';
@@ -6,12 +13,13 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Alert } from '../alert/types.js';
 import { LineageCache } from '../lineage/cache.js';
 import type { LineageMetrics } from '../lineage/cache.js';
-import { SequenceTracker } from '../gaps/tracker.js';
-import type { SequenceMetrics, SequenceTrackerOptions } from '../gaps/tracker.js';
+import { GapTracker } from '../gaps/tracker.js';
+import type { GapMetrics, GapTrackerOptions } from '../gaps/tracker.js';
 import { CorrelationRuntime } from '../correlation/runtime.js';
 import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
 import { CORRELATION_ERROR_CODES, CorrelationConfigError } from '../correlation/errors.js';
 import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
+import { PrefilterIndex } from './prefilter-index.js';
 
 export interface EngineOptions {
   /**
@@ -30,8 +38,10 @@ export interface EngineOptions {
     /** Events kept as evidence per correlation alert; the rest are counted in `events_omitted`. Default 10. */
     maxEventsPerAlert?: number;
   };
-  /** Options of the sequence-gap tracker. */
-  sequence?: SequenceTrackerOptions;
+  /** Options of the sequence-gap tracker (`engine.gaps`). */
+  gaps?: GapTrackerOptions;
+  /** @deprecated Renamed `gaps`; used only when `gaps` is not given. */
+  sequence?: GapTrackerOptions;
   /** Diagnostics kept for `diagnostics()` and queued for `drainDiagnostics()` (each). Default 10,000. */
   maxDiagnostics?: number;
 }
@@ -68,7 +78,7 @@ export interface EngineMetrics {
   /** Correlation groups live now. */
   liveGroups: number;
   correlations: Record<string, CorrelationCounters & { groups: number; mode: 'eager' | 'close' }>;
-  gaps: SequenceMetrics;
+  gaps: GapMetrics;
   lineage: LineageMetrics | null;
   diagnostics: { kept: number; dropped: number };
 }
@@ -102,287 +112,6 @@ interface Dispatch {
   count: number;
 }
 
-/** Rules with a prefilter in one dispatch list before the list gets an index. */
-const MIN_INDEXED = 8;
-
-/** A prefilter field's literals → positions (in the dispatch list) of the rules that test them. */
-class LiteralBucket {
-  readonly eq = new Map<string, number[]>();
-  private readonly preLits = new Map<string, number[]>();
-  private readonly sufLits = new Map<string, number[]>();
-  private readonly conLits = new Map<string, number[]>();
-  /** startswith / contains literals grouped by shared prefix (see LiteralGroup). */
-  pre: LiteralGroup[] = [];
-  con: LiteralGroup[] = [];
-  /** endswith literals by their last two characters (one Map lookup on an integer, no slice). */
-  suf = new Map<number, { lits: string[]; at: number[][] }>();
-  /** endswith literals shorter than two characters, tested one by one. */
-  sufShort: { lits: string[]; at: number[][] } = { lits: [], at: [] };
-  /** Every rule of this field (marked when the getter throws: the rules then decide, and report). */
-  readonly all: number[] = [];
-  constructor(readonly get: FieldGetter) {}
-
-  add(pos: number, p: RulePrefilter): void {
-    this.all.push(pos);
-    for (const t of p.tests) {
-      const m = t.kind === 'eq' ? this.eq : t.kind === 'startswith' ? this.preLits : t.kind === 'endswith' ? this.sufLits : this.conLits;
-      let l = m.get(t.lit);
-      if (l === undefined) m.set(t.lit, (l = []));
-      l.push(pos);
-    }
-  }
-
-  /** After the last add(): the per-event tables. */
-  finish(): void {
-    this.pre = groupByPrefix(this.preLits);
-    this.con = groupByPrefix(this.conLits);
-    for (const [lit, at] of this.sufLits) {
-      let slot = this.sufShort;
-      if (lit.length >= 2) {
-        const key = tail2(lit, lit.length);
-        let s2 = this.suf.get(key);
-        if (s2 === undefined) this.suf.set(key, (s2 = { lits: [], at: [] }));
-        slot = s2;
-      }
-      slot.lits.push(lit);
-      slot.at.push(at);
-    }
-  }
-}
-
-function asciiLower(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
-
-/** The last two UTF-16 units of s[0, n) as one integer. */
-function tail2(s: string, n: number): number {
-  return s.charCodeAt(n - 2) * 65536 + s.charCodeAt(n - 1);
-}
-
-/**
- * Literals sharing a prefix of at least MIN_SHARED_PREFIX characters, tested as one: the shared
- * prefix first (one `startsWith` or `includes`), the members only when it is there. Rule sets are
- * full of such families ('/Library/LaunchAgents/…': one directory, many file names), and a miss —
- * the common case — then costs one test instead of one per literal, with no allocation.
- */
-interface LiteralGroup {
-  readonly needle: string;
-  /** Positions marked when the needle alone decides (a group of one). */
-  readonly at: readonly number[] | null;
-  readonly members: readonly string[];
-  readonly memberAt: readonly (readonly number[])[];
-}
-
-const MIN_SHARED_PREFIX = 3;
-
-function sharedPrefix(a: string, b: string): string {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return a.slice(0, i);
-}
-
-function groupByPrefix(byLit: ReadonlyMap<string, readonly number[]>): LiteralGroup[] {
-  const lits = [...byLit.keys()].sort();
-  const out: LiteralGroup[] = [];
-  let k = 0;
-  while (k < lits.length) {
-    let needle = lits[k]!;
-    let end = k + 1;
-    while (end < lits.length) {
-      const p = sharedPrefix(needle, lits[end]!);
-      if (p.length < MIN_SHARED_PREFIX) break;
-      needle = p;
-      end++;
-    }
-    if (end - k === 1) out.push({ needle, at: byLit.get(needle)!, members: [], memberAt: [] });
-    else {
-      const members = lits.slice(k, end);
-      out.push({ needle, at: null, members, memberAt: members.map((m) => byLit.get(m)!) });
-    }
-    k = end;
-  }
-  return out;
-}
-
-/**
- * Per dispatch list: which rules can match this event, from their prefilters (CompiledRule.prefilter),
- * with one field read, one lower-casing and a few Map lookups per candidate string instead of one
- * predicate call per rule. A rule whose prefilter finds nothing would have returned false at its
- * first test, so skipping it changes nothing; rules without a prefilter always run.
- */
-class PrefilterIndex {
-  private readonly stamp: Uint32Array;
-  private cur = 0;
-  private readonly buckets: LiteralBucket[] = [];
-  /**
-   * After mark(): the positions to run, ascending (ruleset order, so alerts keep their order) —
-   * the rules without a prefilter and those the index found — in candidates[0, count).
-   */
-  readonly candidates: Int32Array;
-  count = 0;
-  /** Positions of the rules without a prefilter (always run), ascending. */
-  private readonly always: Int32Array;
-
-  constructor(entries: readonly RuleEntry[]) {
-    this.stamp = new Uint32Array(entries.length);
-    this.candidates = new Int32Array(entries.length);
-    const always: number[] = [];
-    const byGetter = new Map<FieldGetter, LiteralBucket>();
-    entries.forEach((e, pos) => {
-      const alts = prefiltersOf(e.rule);
-      if (alts === null) {
-        always.push(pos);
-        return;
-      }
-      // A rule with alternatives sits in each of their buckets; the stamps mark it once.
-      for (const p of alts) {
-        let b = byGetter.get(p.get);
-        if (b === undefined) {
-          byGetter.set(p.get, (b = new LiteralBucket(p.get)));
-          this.buckets.push(b);
-        }
-        b.add(pos, p);
-      }
-    });
-    for (const b of this.buckets) b.finish();
-    this.always = Int32Array.from(always);
-  }
-
-  static worth(entries: readonly RuleEntry[]): boolean {
-    let n = 0;
-    for (const e of entries) if (prefiltersOf(e.rule) !== null) n++;
-    return n >= MIN_INDEXED;
-  }
-
-  /** Finds the candidates for this event: candidates[0, count), ascending. */
-  mark(ev: NightjarEvent, ctx: EvalContext): void {
-    if (++this.cur === 0xffffffff) {
-      this.stamp.fill(0);
-      this.cur = 1;
-    }
-    const always = this.always;
-    this.candidates.set(always);
-    this.count = always.length;
-    for (let i = 0; i < this.buckets.length; i++) {
-      const b = this.buckets[i]!;
-      let raw: unknown;
-      try {
-        raw = b.get(ev, ctx);
-      } catch {
-        this.markAll(b.all);
-        continue;
-      }
-      this.scan(raw, b);
-    }
-    // Usually none or a few were added after the always-run ones: insertion sort.
-    const c = this.candidates;
-    for (let i = always.length; i < this.count; i++) {
-      const v = c[i]!;
-      let j = i - 1;
-      while (j >= 0 && c[j]! > v) {
-        c[j + 1] = c[j]!;
-        j--;
-      }
-      c[j + 1] = v;
-    }
-  }
-
-  private markAll(list: readonly number[]): void {
-    const cur = this.cur;
-    const stamp = this.stamp;
-    for (let i = 0; i < list.length; i++) {
-      const pos = list[i]!;
-      if (stamp[pos] === cur) continue;
-      stamp[pos] = cur;
-      this.candidates[this.count++] = pos;
-    }
-  }
-
-  /** Every scalar of the value, lists flattened, in its string form (as detection items read it). */
-  private scan(raw: unknown, b: LiteralBucket): void {
-    if (Array.isArray(raw)) {
-      for (let i = 0; i < raw.length; i++) this.scan(raw[i], b);
-      return;
-    }
-    let s: string;
-    if (typeof raw === 'string') s = raw;
-    else if (typeof raw === 'number') {
-      if (!Number.isFinite(raw)) return;
-      s = String(raw);
-    } else if (typeof raw === 'boolean') s = raw ? 'true' : 'false';
-    else if (typeof raw === 'bigint') s = raw.toString();
-    else return;
-    // Lower-cased only when a test needs it: an endswith-only field (the common `Image|endswith`) is
-    // decided from its last two characters when they are ASCII, with no new string per event.
-    let l: string | null = null;
-    if (b.eq.size > 0) {
-      l = s.toLowerCase();
-      const hit = b.eq.get(l);
-      if (hit !== undefined) this.markAll(hit);
-    }
-    const pre = b.pre;
-    if (pre.length > 0) {
-      if (l === null) l = s.toLowerCase();
-      for (let i = 0; i < pre.length; i++) {
-        const g = pre[i]!;
-        if (!l.startsWith(g.needle)) continue;
-        if (g.at !== null) {
-          this.markAll(g.at);
-          continue;
-        }
-        const m = g.members;
-        for (let j = 0; j < m.length; j++) if (l.startsWith(m[j]!)) this.markAll(g.memberAt[j]!);
-      }
-    }
-    if (b.suf.size > 0) {
-      // Lower-casing is per character at the end of a string (final-sigma context and expansions such
-      // as U+0130 → "i̇" concern non-ASCII characters only), so ASCII last characters give the same
-      // key; anything else (or a one-character string, which may lower-case to two) is lower-cased.
-      const c1 = s.length >= 2 ? s.charCodeAt(s.length - 2) : 128;
-      const c2 = s.charCodeAt(s.length - 1);
-      let key = -1;
-      if (c1 < 128 && c2 < 128) key = asciiLower(c1) * 65536 + asciiLower(c2);
-      else {
-        if (l === null) l = s.toLowerCase();
-        if (l.length >= 2) key = tail2(l, l.length);
-      }
-      const slot = key < 0 ? undefined : b.suf.get(key);
-      if (slot !== undefined) {
-        if (l === null) l = s.toLowerCase();
-        for (let j = 0; j < slot.lits.length; j++) if (l.endsWith(slot.lits[j]!)) this.markAll(slot.at[j]!);
-      }
-    }
-    if (b.sufShort.lits.length === 0 && b.con.length === 0) return;
-    if (l === null) l = s.toLowerCase();
-    const short = b.sufShort;
-    for (let j = 0; j < short.lits.length; j++) if (l.endsWith(short.lits[j]!)) this.markAll(short.at[j]!);
-    const con = b.con;
-    for (let i = 0; i < con.length; i++) {
-      const g = con[i]!;
-      if (!l.includes(g.needle)) continue;
-      if (g.at !== null) {
-        this.markAll(g.at);
-        continue;
-      }
-      const m = g.members;
-      for (let j = 0; j < m.length; j++) if (l.includes(m[j]!)) this.markAll(g.memberAt[j]!);
-    }
-  }
-}
-
-/**
- * The tests one of which must pass for the rule to match (its `prefilter`, else its `prefilterAny`
- * alternatives), or null when it must always run (none, or an alternative without tests).
- */
-function prefiltersOf(rule: CompiledRule): readonly RulePrefilter[] | null {
-  const p = rule.prefilter;
-  if (p !== undefined) return p.tests.length > 0 ? [p] : null;
-  const any = rule.prefilterAny;
-  if (any === undefined || any.length === 0) return null;
-  for (const a of any) if (a.tests.length === 0) return null;
-  return any;
-}
 
 /** Field-getter memo epoch (EvalContext.epoch): unique per push across every Engine of the process. */
 let epochCounter = 0;
@@ -402,7 +131,7 @@ const EMPTY_PROCS: readonly EsProcess[] = Object.freeze([]);
  */
 export class Engine {
   private readonly ruleset: CompiledRuleSet;
-  private readonly tracker: SequenceTracker;
+  private readonly tracker: GapTracker;
   private readonly lineageCache: LineageCache | undefined;
   private readonly ctx: { lineage: LineageResolver; epoch: number };
   private readonly limits: CorrelationLimits;
@@ -441,14 +170,14 @@ export class Engine {
     };
     const maxTimespanUs = c.maxTimespanUs ?? ENGINE_DEFAULTS.maxTimespanUs;
     this.maxDiagnostics = Math.max(1, Math.floor(options.maxDiagnostics ?? ENGINE_DEFAULTS.maxDiagnostics));
-    this.tracker = new SequenceTracker(options.sequence);
+    this.tracker = new GapTracker(options.gaps ?? options.sequence);
     if (options.lineage !== false) this.lineageCache = new LineageCache(options.lineage ?? {});
     this.ctx = { lineage: this.lineageCache ?? NO_LINEAGE, epoch: 0 };
     if (this.lineageCache === undefined) {
       const users = ruleset.rules.filter((r) => r.usesLineage).map((r) => r.id);
       if (users.length > 0) {
         this.addDiagnostic({
-          code: 'NJ_LINEAGE_DISABLED',
+          code: 'NJ_LINEAGE_DISABLED' satisfies CoreDiagnosticCode,
           severity: 'warning',
           message: `lineage is off but ${users.length} rule(s) read lineage fields, which will find nothing: ${users.slice(0, 5).join(', ')}`,
           data: { rules: users },
@@ -487,7 +216,12 @@ export class Engine {
   }
 
   /** The sequence-gap tracker: its gaps() and restarts(). */
-  get sequences(): SequenceTracker {
+  get gaps(): GapTracker {
+    return this.tracker;
+  }
+
+  /** @deprecated Renamed `gaps`. */
+  get sequences(): GapTracker {
     return this.tracker;
   }
 
@@ -773,7 +507,7 @@ export class Engine {
       // A group-by or value getter that throws loses this input only; the engine goes on.
       this.ruleErrors++;
       this.addDiagnostic({
-        code: 'NJ_RULE_ERROR',
+        code: 'NJ_RULE_ERROR' satisfies CoreDiagnosticCode,
         severity: 'error',
         message: `correlation ${c.correlation.id} (${c.correlation.title}) threw reading a ${ev.name} event: ${err instanceof Error ? err.message : String(err)}; input not counted`,
         time: ev.time,
@@ -789,7 +523,7 @@ export class Engine {
     this.ruleErrors++;
     if (e.errors <= 10 || e.errors % 1000 === 0) {
       this.addDiagnostic({
-        code: 'NJ_RULE_ERROR',
+        code: 'NJ_RULE_ERROR' satisfies CoreDiagnosticCode,
         severity: 'error',
         message: `rule ${e.rule.id} (${e.rule.title}) threw on a ${ev.name} event: ${err instanceof Error ? err.message : String(err)} (${e.errors} so far; treated as no match)`,
         time: ev.time,

@@ -1,4 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
+import type { CoreErrorCode } from '../codes.js';
 import { NightjarError } from '../errors.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsMessage, EsProcess } from '../model/message.js';
@@ -10,7 +11,7 @@ import { eventPayload, tokenEntityId } from '../model/decode.js';
 export class FieldPathError extends NightjarError {
   readonly path: string;
   constructor(path: string, reason: string) {
-    super('NJ_FIELD_PATH', `invalid field path ${JSON.stringify(path)}: ${reason}`);
+    super('NJ_FIELD_PATH' satisfies CoreErrorCode, `invalid field path ${JSON.stringify(path)}: ${reason}`);
     this.path = path;
   }
 }

@@ -1,13 +1,14 @@
 import type { Diagnostic } from '../diagnostics.js';
+import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import { formatTimeUs } from '../model/time.js';
 import { isUnknownEventName } from '../model/event-types.js';
 
 /**
- * Dropped-event detection from ES sequence numbers (reference/esf.md §2.1): `seq_num` counts per
+ * Dropped-event detection from ES sequence numbers: `seq_num` counts per
  * client and event type, `global_seq_num` per client across types; each grows by 1 per message, so
  * a forward jump is the number of messages the kernel dropped. Tracked per source and host
- * (DESIGN.md "Sources and gaps") for every message, skipped ones included.
+ * for every message, skipped ones included.
  */
 
 export interface Gap {
@@ -37,7 +38,7 @@ export interface Restart {
   readonly time: number;
 }
 
-export interface SequenceMetrics {
+export interface GapMetrics {
   gaps: number;
   missing: number;
   restarts: number;
@@ -54,7 +55,7 @@ export interface SequenceMetrics {
   untracked: number;
 }
 
-export interface SequenceTrackerOptions {
+export interface GapTrackerOptions {
   /**
    * A backward step of at most this many is a late or reordered message (counted); a larger one is a
    * restart. A step back to 0 or 1 is always a restart. Default 1000.
@@ -83,7 +84,7 @@ interface Stream {
   readonly types: Map<number | string, SeqState>;
 }
 
-export class SequenceTracker {
+export class GapTracker {
   private readonly streams = new Map<string, Map<string, Stream>>();
   private streamCount = 0;
   /** The stream of the previous message (streams are never removed, so it stays valid). */
@@ -92,7 +93,7 @@ export class SequenceTracker {
   private readonly restartList: Restart[] = [];
   private pending: Diagnostic[] = [];
   private pendingDropped = 0;
-  private readonly m: SequenceMetrics = {
+  private readonly m: GapMetrics = {
     gaps: 0,
     missing: 0,
     restarts: 0,
@@ -109,7 +110,7 @@ export class SequenceTracker {
   private readonly maxStreams: number;
   private readonly maxTypes: number;
 
-  constructor(opts: SequenceTrackerOptions = {}) {
+  constructor(opts: GapTrackerOptions = {}) {
     this.tolerance = opts.reorderTolerance ?? 1000;
     this.maxGaps = opts.maxGaps ?? 10_000;
     this.maxPending = opts.maxPendingDiagnostics ?? 10_000;
@@ -177,7 +178,7 @@ export class SequenceTracker {
     return this.restartList;
   }
 
-  metrics(): SequenceMetrics {
+  metrics(): GapMetrics {
     const byType: Record<string, { gaps: number; missing: number }> = {};
     for (const [k, v] of Object.entries(this.m.byType)) byType[k] = { ...v };
     return { ...this.m, byType, global: { ...this.m.global } };
@@ -186,7 +187,7 @@ export class SequenceTracker {
   /**
    * True when a gap in one of `eventTypes` (null: any type), or a global gap (which may hide a
    * message of any type), has its missing time [prevTime, time] overlapping [start, end] (µs,
-   * inclusive). Used to mark alerts `incomplete` (DESIGN.md Conventions "Sources and gaps").
+   * inclusive). Used to mark alerts `incomplete`.
    */
   overlapsOpenGap(eventTypes: readonly string[] | null, start: number, end: number): boolean {
     const list = this.gapList;
@@ -276,7 +277,7 @@ export class SequenceTracker {
     bucket.missing += missing;
     const what = eventType === undefined ? `${missing} messages (global_seq_num` : `${missing} ${eventType} events (seq_num`;
     this.push({
-      code: 'NJ_GAP',
+      code: 'NJ_GAP' satisfies CoreDiagnosticCode,
       severity: 'warning',
       message: `${this.where(stream)}: ${what} ${expected - 1} → ${seen}) dropped between ${formatTimeUs(prevTime)} and ${formatTimeUs(time)}`,
       time,
@@ -302,7 +303,7 @@ export class SequenceTracker {
     this.m.restarts++;
     const counter = eventType === undefined ? 'global_seq_num' : `${eventType} seq_num`;
     this.push({
-      code: 'NJ_SOURCE_RESTART',
+      code: 'NJ_SOURCE_RESTART' satisfies CoreDiagnosticCode,
       severity: 'warning',
       message: `${this.where(stream)}: ${counter} went back from ${previous} to ${seen}: the event source restarted (sequence tracking starts afresh)`,
       time,

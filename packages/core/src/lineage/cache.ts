@@ -1,7 +1,13 @@
+/**
+ * Over 400 lines on purpose: the cache is updated by every fork/exec/exit (hot path) and its node
+ * list, LRU order and counters are private to one class; the process summary it hands alerts is
+ * alert/process.ts.
+ */
 import type { NightjarEvent } from '../model/event.js';
 import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
 import type { AlertProcess } from '../alert/types.js';
+import { summarizeProcess } from '../alert/process.js';
 import { entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
@@ -202,7 +208,7 @@ function startUs(p: EsProcess): number | undefined {
 }
 
 /**
- * The process-lineage cache (DESIGN.md "Lineage", Conventions). Keyed by entity_id
+ * The process-lineage cache. Keyed by entity_id
  * (`"<pid>:<pidversion>"`), so a reused pid is a different key and never joins two processes.
  *
  * Learns from every event's `process`, from fork (`child`), exec (`target`: the new image of the same
@@ -447,20 +453,8 @@ export class LineageCache implements LineageResolver {
 
   /** An alert summary of a process (AlertProcess), with its args when its exec was seen. */
   summary(p: EsProcess): AlertProcess {
-    const id = idOf(p) ?? '0:0';
-    const node = this.map.get(id);
-    const out: AlertProcess = {
-      entity_id: id,
-      pid: tokenPid(p.audit_token) ?? 0,
-      pidversion: tokenPidversion(p.audit_token) ?? 0,
-    };
-    if (typeof p.ppid === 'number') out.ppid = p.ppid;
-    if (isObj(p.executable) && typeof p.executable.path === 'string') out.path = p.executable.path;
-    if (p.signing_id !== undefined) out.signing_id = p.signing_id;
-    if (p.team_id !== undefined) out.team_id = p.team_id;
-    if (typeof p.is_platform_binary === 'boolean') out.is_platform_binary = p.is_platform_binary;
-    if (node?.args !== undefined) out.args = node.args;
-    return out;
+    const id = idOf(p);
+    return summarizeProcess(p, id === undefined ? undefined : this.map.get(id)?.args);
   }
 
   metrics(): LineageMetrics {

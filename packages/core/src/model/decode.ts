@@ -1,8 +1,14 @@
+/**
+ * The line decoder (JSON line → NightjarEvent) and the ES field readers it and the lineage cache
+ * share. Over 400 lines on purpose: it runs once per input line (hot path); the skip-path header
+ * scanner is model/scan.ts.
+ */
 import { NightjarError } from '../errors.js';
 import type { NightjarEvent } from './event.js';
 import type { AuditToken, EsMessage, EsPayload, EsProcess } from './message.js';
 import { canonicalEventName, eventTypeByNumber, isKnownEventName, isUnknownEventName } from './event-types.js';
 import { parseTimeUs } from './time.js';
+import type { CoreErrorCode } from '../codes.js';
 import { scanHeader, type HeaderCheck } from './scan.js';
 
 /** Stable decode error codes. */
@@ -11,7 +17,7 @@ export const DECODE_ERROR_CODES = {
   json: 'NJ_DECODE_JSON',
   /** Valid JSON, but not an ES message (not an object, or no usable event_type / time / event). */
   shape: 'NJ_DECODE_SHAPE',
-} as const;
+} as const satisfies Record<string, CoreErrorCode>;
 
 /**
  * A line that could not be decoded. The decoder returns it (never throws it) so a reader can report

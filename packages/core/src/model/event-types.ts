@@ -1,5 +1,5 @@
 /**
- * The es_event_type_t table (reference/esf.md §1, values from HarfangLab/endpoint-sec-sys types.rs,
+ * The es_event_type_t table (values from HarfangLab/endpoint-sec-sys types.rs,
  * which agree with ESTypes.h 15.4). One source of truth for name ↔ number: the decoder, the CLI's
  * `events` command and subscriptions all read it.
  *
@@ -23,7 +23,7 @@ export interface EventTypeInfo {
   readonly macos: string;
 }
 
-// [value, SDK suffix, first macOS]; generated from reference/esf.md §1 (values are sequential from 0).
+// [value, SDK suffix, first macOS]; generated from ESTypes.h (values are sequential from 0).
 const RAW: ReadonlyArray<readonly [number, string, string]> = [
   [0, 'AUTH_EXEC', '10.15'],
   [1, 'AUTH_OPEN', '10.15'],

@@ -1,7 +1,8 @@
 /**
  * Types for Apple's eslogger JSON (one object per line). Every interface is open (`[key: string]:
  * unknown`): vendors add keys (Jamf's `host`, `uuid`, `sha256`) and rules may read them.
- * See reference/esf.md §2–3. Audit tokens are objects up to message version 9 and 8-element arrays
+ * Over 400 lines because it mirrors Apple's message schema, one open interface per payload.
+ * Audit tokens are objects up to message version 9 and 8-element arrays
  * (`val[]` order: auid, euid, egid, ruid, rgid, pid, asid, pidversion) from version 10.
  */
 export interface AuditTokenObject {
@@ -91,7 +92,7 @@ export interface EsMessage {
   [key: string]: unknown;
 }
 
-// ---- Event payloads (`event.<name>`), reference/esf.md §2.4 and §3. Fields added by a later message
+// ---- Event payloads (`event.<name>`), as eslogger writes them (Apple's ESMessage.h). Fields added by a later message
 // version or macOS release are optional; every payload stays open to vendor and future keys. ----
 
 /** An `es_fd_t` in `exec.fds`. */

@@ -1,5 +1,5 @@
 /**
- * Event time is integer microseconds since the Unix epoch (DESIGN.md Conventions). eslogger writes
+ * Event time is integer microseconds since the Unix epoch. eslogger writes
  * RFC 3339 with nanoseconds (`2025-08-07T15:13:09.811587464Z`); `Date.parse` keeps only
  * milliseconds, so the fraction is read digit by digit and added to the whole seconds as integers.
  * Digits past the microsecond are truncated (not rounded), so ordering never changes.

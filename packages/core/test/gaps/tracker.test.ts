@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SequenceTracker, eventTypeByName } from '@nightjar/core';
+import { GapTracker, eventTypeByName } from '@nightjar/core';
 import type { NightjarEvent } from '@nightjar/core';
 
 const S = 1_000_000;
@@ -8,9 +8,9 @@ function ev(name: string, seq: number | undefined, globalSeq: number | undefined
   return { msg: null, skipped: true, name, type: eventTypeByName(name)?.type ?? -1, time, pid: 0, pidversion: 0, entityId: '0:0', seq, globalSeq, host: undefined, version: 7, line: 0, offset: 0, source: 'cap', ...extra };
 }
 
-describe('SequenceTracker', () => {
+describe('GapTracker', () => {
   it('a clean stream has no gaps and no diagnostics', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     let g = 100;
     for (let i = 0; i < 10; i++) {
       t.observe(ev('exec', i, g++, i * S));
@@ -22,7 +22,7 @@ describe('SequenceTracker', () => {
   });
 
   it('records a per-type gap with expected, seen, missing and the missing time range', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('exec', 4, undefined, 10 * S, { line: 1 }));
     t.observe(ev('exec', 5, undefined, 11 * S, { line: 2 }));
     t.observe(ev('exec', 9, undefined, 15 * S, { line: 3 }));
@@ -36,7 +36,7 @@ describe('SequenceTracker', () => {
   });
 
   it('tracks global_seq_num across types, including skipped messages', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('exec', 0, 10, 1 * S));
     t.observe(ev('open', 0, 11, 2 * S)); // skipped messages count for the global sequence
     t.observe(ev('exec', 1, 14, 3 * S));
@@ -48,7 +48,7 @@ describe('SequenceTracker', () => {
   });
 
   it('keeps separate sequences per source and per host', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('exec', 1, 1, 1, { source: 'a' }));
     t.observe(ev('exec', 1, 1, 1, { source: 'b' }));
     t.observe(ev('exec', 2, 2, 2, { source: 'a' }));
@@ -64,7 +64,7 @@ describe('SequenceTracker', () => {
   });
 
   it('a reset to 0/1 is a source restart, not a gap, and every type starts afresh', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('exec', 500, 9000, 1 * S));
     t.observe(ev('open', 800, 9001, 2 * S));
     t.observe(ev('open', 0, 0, 3 * S)); // restarted client
@@ -78,7 +78,7 @@ describe('SequenceTracker', () => {
   });
 
   it('without global_seq_num (v<4), a type reset is the restart signal', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('exec', 40, undefined, 1));
     t.observe(ev('open', 70, undefined, 2));
     t.observe(ev('exec', 1, undefined, 3));
@@ -89,7 +89,7 @@ describe('SequenceTracker', () => {
   });
 
   it('a large backward jump is a restart; a small one is counted as out of order; a repeat as duplicate', () => {
-    const t = new SequenceTracker({ reorderTolerance: 10 });
+    const t = new GapTracker({ reorderTolerance: 10 });
     t.observe(ev('exec', 100, undefined, 1));
     t.observe(ev('exec', 100, undefined, 2));
     t.observe(ev('exec', 95, undefined, 3));
@@ -103,14 +103,14 @@ describe('SequenceTracker', () => {
   });
 
   it('ignores messages without sequence numbers (vendor records)', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('unknown:9001', undefined, undefined, 1));
     t.observe(ev('unknown:9001', undefined, undefined, 2));
     expect(t.metrics()).toMatchObject({ gaps: 0, untracked: 0 });
   });
 
   describe('overlapsOpenGap', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('exec', 1, undefined, 10 * S));
     t.observe(ev('exec', 5, undefined, 20 * S)); // exec missing in [10 s, 20 s]
     t.observe(ev('open', 1, 100, 30 * S));
@@ -132,7 +132,7 @@ describe('SequenceTracker', () => {
   });
 
   it('bounds memory: gap records, pending diagnostics, streams and types', () => {
-    const t = new SequenceTracker({ maxGaps: 5, maxPendingDiagnostics: 3, maxStreams: 2, maxTypesPerStream: 2 });
+    const t = new GapTracker({ maxGaps: 5, maxPendingDiagnostics: 3, maxStreams: 2, maxTypesPerStream: 2 });
     for (let i = 0; i < 20; i++) t.observe(ev('exec', i * 2, undefined, i));
     expect(t.gaps()).toHaveLength(5);
     expect(t.gaps()[4].seen).toBe(38);
@@ -150,7 +150,7 @@ describe('SequenceTracker', () => {
   });
 
   it('tracks AUTH and NOTIFY variants of one name apart (separate es_event_type_t counters)', () => {
-    const t = new SequenceTracker();
+    const t = new GapTracker();
     t.observe(ev('open', 10, undefined, 1, { type: 10 })); // NOTIFY_OPEN
     t.observe(ev('open', 500, undefined, 2, { type: 1 })); // AUTH_OPEN
     t.observe(ev('open', 11, undefined, 3, { type: 10 }));

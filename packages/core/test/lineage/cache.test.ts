@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineageCache, compileFieldPath, eventFromMessage, DecodeError } from '@nightjar/core';
+import { LineageCache, compileFieldPath, eventFromMessage, DecodeError, summarizeProcess } from '@nightjar/core';
 import type { EsMessage, EsProcess, NightjarEvent } from '@nightjar/core';
 import { message, proc } from '../model/fixtures.js';
 import type { ProcSpec } from '../model/fixtures.js';
@@ -71,6 +71,11 @@ describe('LineageCache', () => {
     // The new image is cached with its command line; the pre-exec image is retired.
     const later = event(7, 'open', curl, { fflag: 1, file: { path: '/etc/hosts' } });
     expect(c.summary(later.msg!.process!).args).toEqual(['curl', '-s', 'http://x']);
+    // One process summary: the cache's is the alert module's, plus the args it learned from exec.
+    const { args, ...rest } = c.summary(later.msg!.process!);
+    expect(args).toBeDefined();
+    expect(rest).toEqual(summarizeProcess(later.msg!.process!));
+    expect(c.summary(later.msg!.process!)).toEqual(summarizeProcess(later.msg!.process!, args));
     expect(c.metrics().exited).toBe(1);
   });
 

@@ -1,0 +1,115 @@
+/**
+ * The one read-and-detect loop behind `scan`, `watch` and `profile`: batches from a source (replay or
+ * live), bad lines and source diagnostics to their reporters, events to the engine (or, for
+ * `profile`, to a collector), alerts counted per rule and written, engine diagnostics drained after
+ * every batch, and the engine flushed at the end. Error handling stays with each command: a replay
+ * turns a read failure into exit 2, a live source reports why it stopped.
+ */
+import type { Alert, Diagnostic, Engine, NightjarEvent } from '@nightjar/core';
+import type { OutputSink } from '../options.js';
+import type { AlertWriter } from '../output/alerts.js';
+import type { LineProblem } from '../output/problems.js';
+import type { ProgressBar } from '../output/progress.js';
+import type { RuleCount } from '../output/summary.js';
+
+/** What the loop needs of a source batch (replay and live sources both yield this shape). */
+export interface SourceBatch {
+  readonly events: readonly NightjarEvent[];
+  readonly errors: readonly LineProblem[];
+  readonly diagnostics?: readonly Diagnostic[] | undefined;
+}
+
+export interface ReadHooks {
+  /** A line that could not be read as an event. */
+  problem(p: LineProblem): void;
+  /** A diagnostic from the source (or the engine, through {@link Detector}). */
+  diagnostic?(d: Diagnostic): void;
+  /** The events of one batch, in order. */
+  events(list: readonly NightjarEvent[]): void | Promise<void>;
+  /** After each batch (progress bars). */
+  batchDone?(): void;
+}
+
+/** Reads `source` to its end, or until it stops; errors from the source propagate to the caller. */
+export async function readAll(source: AsyncIterable<SourceBatch>, hooks: ReadHooks): Promise<void> {
+  for await (const batch of source) {
+    for (const e of batch.errors) hooks.problem(e);
+    if (batch.diagnostics && hooks.diagnostic) for (const d of batch.diagnostics) hooks.diagnostic(d);
+    await hooks.events(batch.events);
+    hooks.batchDone?.();
+  }
+}
+
+export interface AlertOutput {
+  readonly sink: OutputSink;
+  readonly writer: AlertWriter;
+  /** Called before each alert is written (to erase a progress bar on the same terminal). */
+  readonly beforeWrite?: (() => void) | undefined;
+}
+
+/** Pushes events into the engine, writes and counts its alerts, passes on its diagnostics. */
+export class Detector {
+  alerts = 0;
+  private readonly counts = new Map<string, RuleCount>();
+
+  constructor(
+    readonly engine: Engine,
+    private readonly out: AlertOutput,
+    private readonly diagnostic: (d: Diagnostic) => void,
+  ) {}
+
+  /** Alerts per rule, in first-seen order. */
+  get byRule(): RuleCount[] {
+    return [...this.counts.values()];
+  }
+
+  /** One batch: every event through the engine (alerts written as they come), then the engine's diagnostics. */
+  async push(events: readonly NightjarEvent[]): Promise<void> {
+    const engine = this.engine;
+    for (const ev of events) {
+      const out = engine.push(ev);
+      if (out.length > 0) await this.emit(out);
+    }
+    this.drain();
+  }
+
+  /** End of input: the alerts the engine still holds (open correlation windows), then its last diagnostics. */
+  async finish(): Promise<void> {
+    await this.emit(this.engine.flush());
+    this.drain();
+  }
+
+  private async emit(list: readonly Alert[]): Promise<void> {
+    for (const a of list) {
+      this.alerts++;
+      let rc = this.counts.get(a.rule.id);
+      if (!rc) this.counts.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
+      rc.count++;
+      this.out.beforeWrite?.();
+      await this.out.sink.write(this.out.writer.alert(a));
+    }
+  }
+
+  private drain(): void {
+    for (const d of this.engine.drainDiagnostics()) this.diagnostic(d);
+  }
+}
+
+/** Reports warnings and errors; `info` diagnostics (e.g. a rule-set summary) are counted nowhere. */
+export function reportDiagnostics(report: (d: Diagnostic) => void): (d: Diagnostic) => void {
+  return (d) => {
+    if (d.severity !== 'info') report(d);
+  };
+}
+
+/** A `batchDone` hook that moves a progress bar by the bytes read (files only: their size is known). */
+export function progressHook(
+  source: { stats(): { bytesRead: number; totalBytes?: number | undefined; events: number } },
+  progress: ProgressBar | undefined,
+): (() => void) | undefined {
+  if (progress === undefined) return undefined;
+  return () => {
+    const st = source.stats();
+    if (st.totalBytes !== undefined) progress.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
+  };
+}
