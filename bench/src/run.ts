@@ -40,7 +40,7 @@ interface Row {
   unit: string;
   baseline?: string;
   ratio?: number;
-  target?: string;
+  target?: string | undefined;
 }
 const rows: Row[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'nightjar-bench-'));

@@ -40,7 +40,7 @@ export interface CorrelationEnv {
 }
 
 export interface CorrelationOutput {
-  readonly compiled?: CompiledCorrelation;
+  readonly compiled?: CompiledCorrelation | undefined;
   /** Ids of the rules/correlations referenced (resolved), when resolution got that far. */
   readonly refs: readonly string[];
   /** The correlation's own `generate` (true forces its referenced rules to alert too). */
@@ -70,7 +70,7 @@ interface Prepared {
   readonly aliases: Map<string, { ref: string; field: string; path: Path }[]>;
   readonly condition: ConditionTerm[];
   readonly valueFields: { name: string; path: Path }[];
-  readonly percentile?: number;
+  readonly percentile?: number | undefined;
   readonly temporal?: TemporalNode;
   readonly generate: boolean;
 }

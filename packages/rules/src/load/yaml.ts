@@ -262,7 +262,7 @@ function parseSegment(
     const shift = (r: Range | undefined): Range | undefined => (r ? [r[0] + from, r[1] + from, r[2] + from] : r);
     visit(doc, {
       Node(_key, node) {
-        const n = node as { range?: Range };
+        const n = node as { range?: Range | undefined };
         n.range = shift(n.range);
       },
     });

@@ -235,7 +235,7 @@ export function readFile(m: Machine, p: Proc, path: string): string {
 }
 
 export interface Opened {
-  outPath?: { path: string; append: boolean; opened: boolean };
+  outPath?: { path: string; append: boolean; opened: boolean } | undefined;
 }
 
 /** Opens (creating or truncating) a `>`/`>>` target: done by the forked child before its exec. */
