@@ -191,7 +191,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   const condList: { src: string; path: Path }[] = [];
   if (typeof rawCond === 'string') condList.push({ src: rawCond, path: ['detection', 'condition'] });
   else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string')) {
-    rawCond.forEach((c, i) => condList.push({ src: c as string, path: ['detection', 'condition', i] }));
+    rawCond.forEach((c, i) => condList.push({ src: c, path: ['detection', 'condition', i] }));
   } else throw new RuleError('NJ_CONDITION_SYNTAX', 'condition must be a string or a non-empty list of strings', ['detection', 'condition']);
 
   const conditions: (ConditionNode | null)[] = [];

@@ -256,7 +256,8 @@ function requireLiteral(alt: SigmaStr, mod: string, path: Path): string {
   if (hasWildcards(alt)) {
     throw new RuleError('NJ_MODIFIER_VALUE', `'${mod}' cannot encode a value with wildcards ('${render(alt)}'); put contains/startswith/endswith after it`, path);
   }
-  return alt.join('');
+  // No wildcards left (checked above): every part is literal text.
+  return (alt as readonly string[]).join('');
 }
 
 function applyTransform(st: StrState, mod: string, env: ItemEnv, path: Path): StrState {
@@ -444,6 +445,7 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     return { cand: (c, s) => c === value || s === str || (typeof c === 'string' && numberForm(c) === value) };
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Sigma values are YAML scalars; String() gives their text form
   let st: StrState = { alts: [parseSigmaString(String(value), has('expand'))], binary: false };
   for (const m of mods) st = applyTransform(st, m, env, vpath);
   if (st.alts.some(hasPlaceholders)) throw new Error('internal: placeholder left after expand');

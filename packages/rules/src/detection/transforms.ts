@@ -119,7 +119,7 @@ function parseV6(input: string): number[] | undefined {
     const head = parseGroups(s.slice(0, dbl));
     const tail = parseGroups(s.slice(dbl + 2));
     if (!head || !tail || head.length + tail.length > 7) return undefined;
-    groups.push(...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail);
+    groups.push(...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail);
   } else {
     const all = parseGroups(s);
     if (!all || all.length !== 8) return undefined;

@@ -56,7 +56,7 @@ function pathOf(file: unknown): string | undefined {
 const TOKEN_INDEX: Record<string, number> = { auid: 0, euid: 1, egid: 2, ruid: 3, rgid: 4, pid: 5, asid: 6, pidversion: 7 };
 function tokenField(token: unknown, key: string): number | undefined {
   if (Array.isArray(token)) {
-    const v = token[TOKEN_INDEX[key]!];
+    const v: unknown = token[TOKEN_INDEX[key]!];
     return typeof v === 'number' ? v : undefined;
   }
   const o = obj(token);
@@ -199,7 +199,7 @@ function build(perType: Record<string, Record<string, MappedField>>): CategoryMa
   for (const [type, table] of Object.entries(perType)) {
     for (const [name, mf] of Object.entries(table)) {
       let m = fields.get(name);
-      if (!m) fields.set(name, (m = new Map()));
+      if (!m) fields.set(name, (m = new Map<string, MappedField>()));
       m.set(type, mf);
     }
   }
