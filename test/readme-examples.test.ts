@@ -36,20 +36,20 @@ function extractBlocks(readme: string, text: string): Block[] {
   const lines = text.split('\n');
   const out: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(ts|typescript|js|javascript|mjs)\s*$/.exec(lines[i]!);
+    const open = /^```(ts|typescript|js|javascript|mjs)\s*$/.exec(lines[i]);
     if (!open) {
-      if (/^```/.test(lines[i]!)) {
+      if (/^```/.test(lines[i])) {
         // Skip over any other fenced block so its closing fence is not taken for an opening one.
-        for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++);
+        for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++);
       }
       continue;
     }
     const start = i;
     const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
     let prev = start - 1;
-    while (prev >= 0 && lines[prev]!.trim() === '') prev--;
-    out.push({ readme, line: start + 1, lang: open[1]!, code: body.join('\n'), fragment: prev >= 0 && lines[prev]!.trim() === FRAGMENT });
+    while (prev >= 0 && lines[prev].trim() === '') prev--;
+    out.push({ readme, line: start + 1, lang: open[1], code: body.join('\n'), fragment: prev >= 0 && lines[prev].trim() === FRAGMENT });
   }
   return out;
 }

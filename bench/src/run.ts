@@ -40,7 +40,7 @@ interface Row {
   unit: string;
   baseline?: string;
   ratio?: number;
-  target?: string;
+  target?: string | undefined;
 }
 const rows: Row[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'nightjar-bench-'));
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
 
   // Scaling: generated rule sets of 10/500/2000 rules and 0–50 correlations.
   for (const [n, c] of QUICK ? [[10, 0], [500, 50]] : [[10, 0], [500, 20], [2000, 50]]) {
-    const g = generateRules(n!, c!);
+    const g = generateRules(n!, c);
     const { ruleset, loadMs } = await rulesetFromYaml(`gen${n}`, g.yaml);
     const rate = preDecoded(all, ruleset, n!);
     row({ workload: 'generated, pre-decoded', rules: n!, correlations: c!, metric: 'engine on pre-decoded events', value: rate.rate, unit: 'ev/s', baseline: `hand loop ${n}`, ratio: rate.ratio, target: n === 500 ? '≥ 400k ev/s' : undefined });

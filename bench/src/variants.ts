@@ -43,6 +43,7 @@ export function variantsOf(texts: readonly string[], n: number): { text: string;
       ...base,
       id: `20000000-0000-4000-8000-${hex}`,
       title: `${String(base.title)} (variant ${v})`,
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a rule's name is a YAML string
       ...(base.name ? { name: `${String(base.name)}_v${v}` } : {}),
       detection: suffixStrings(base.detection, `v${v}`),
     });

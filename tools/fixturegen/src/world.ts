@@ -30,27 +30,27 @@ export interface Proc {
 
 export interface ProcOptions {
   signing?: Partial<Signing>;
-  euid?: number;
-  ruid?: number;
-  egid?: number;
-  rgid?: number;
-  auid?: number;
-  asid?: number;
-  tty?: string | null;
-  cwd?: string;
-  responsible?: Proc | null;
-  is_es_client?: boolean;
-  group_id?: number;
-  session_id?: number;
+  euid?: number | undefined;
+  ruid?: number | undefined;
+  egid?: number | undefined;
+  rgid?: number | undefined;
+  auid?: number | undefined;
+  asid?: number | undefined;
+  tty?: string | null | undefined;
+  cwd?: string | undefined;
+  responsible?: Proc | null | undefined;
+  is_es_client?: boolean | undefined;
+  group_id?: number | undefined;
+  session_id?: number | undefined;
   /** Force a pid (pid reuse scenarios). */
-  pid?: number;
+  pid?: number | undefined;
 }
 
 export interface ExecOptions extends ProcOptions {
   /** exec fds; default: stdin/stdout/stderr on the tty (vnodes) or /dev/null. */
-  fds?: Array<{ fd: number; fdtype: number }>;
-  env?: string[];
-  script?: string | null;
+  fds?: Array<{ fd: number; fdtype: number }> | undefined;
+  env?: string[] | undefined;
+  script?: string | null | undefined;
 }
 
 export interface WorldOptions {
@@ -58,11 +58,11 @@ export interface WorldOptions {
   /** RFC 3339 start time of the trace. */
   start: string;
   /** ES message version: 7 (macOS 13.3–14) or 8 (macOS 15.0–15.3); 9 for 15.4 events (tcc_modify). */
-  version?: number;
+  version?: number | undefined;
   /** Seconds since boot at `start`; mach_time derives from it. */
-  uptimeSeconds?: number;
+  uptimeSeconds?: number | undefined;
   /** Username of uid 501. */
-  user?: string;
+  user?: string | undefined;
 }
 
 export const ROOT = 0;
@@ -257,7 +257,7 @@ export class World {
     const uid = o.euid ?? USER;
     const child = this.fork(this.launchd, { pid: o.pid, euid: uid, ruid: uid, auid: o.auid ?? (uid === ROOT ? AU_DEFAUDITID : USER), asid: o.asid ?? (uid === ROOT ? 100000 : 100008) });
     const proxy = this.exec(child, '/usr/libexec/xpcproxy', ['xpcproxy', 'application.' + exe.split('/').pop()], { fds: [], responsible: null });
-    return this.exec(proxy, exe, args, { fds: o.fds ?? [{ fd: 0, fdtype: FDTYPE.VNODE }, { fd: 1, fdtype: FDTYPE.VNODE }, { fd: 2, fdtype: FDTYPE.VNODE }], ...o, pid: undefined, tty: null });
+    return this.exec(proxy, exe, args, { ...o, fds: o.fds ?? [{ fd: 0, fdtype: FDTYPE.VNODE }, { fd: 1, fdtype: FDTYPE.VNODE }, { fd: 2, fdtype: FDTYPE.VNODE }], pid: undefined, tty: null });
   }
 
   exit(proc: Proc, stat = 0): void {

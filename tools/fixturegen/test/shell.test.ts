@@ -14,7 +14,7 @@ function trace(script: string, bash = false): { execs: string[]; files: string[]
   const files: string[] = [];
   for (const line of w.text().split('\n').filter(Boolean)) {
     const e = JSON.parse(line) as { event: Record<string, Record<string, unknown>> };
-    const [name, p] = Object.entries(e.event)[0]!;
+    const [name, p] = Object.entries(e.event)[0];
     if (name === 'exec') execs.push(`${(p.target as { executable: { path: string } }).executable.path} ${(p.args as string[]).join(' ')}`);
     else if (name === 'create') files.push(`create ${(p.destination as { existing_file: { path: string } }).existing_file.path}`);
     else if (name === 'rename') files.push(`rename ${(p.source as { path: string }).path}`);

@@ -39,14 +39,14 @@ describe('World', () => {
     const sh = w.existing('/bin/zsh');
     const child = w.spawn(sh, '/usr/bin/id', ['id']);
     const [fork, exec] = parse(w.text());
-    expect(fork!.event.fork.child.audit_token.pid).toBe(child.pid);
-    expect(fork!.process.audit_token.pid).toBe(sh.pid);
-    expect(exec!.process.audit_token).toEqual(fork!.event.fork.child.audit_token);
-    expect(exec!.event.exec.target.audit_token.pid).toBe(child.pid);
-    expect(exec!.event.exec.target.audit_token.pidversion).not.toBe(exec!.process.audit_token.pidversion);
-    expect(exec!.event.exec.target.parent_audit_token.pid).toBe(sh.pid);
-    expect(exec!.event.exec.target.executable.path).toBe('/usr/bin/id');
-    expect(exec!.event.exec.args).toEqual(['id']);
+    expect(fork.event.fork.child.audit_token.pid).toBe(child.pid);
+    expect(fork.process.audit_token.pid).toBe(sh.pid);
+    expect(exec.process.audit_token).toEqual(fork.event.fork.child.audit_token);
+    expect(exec.event.exec.target.audit_token.pid).toBe(child.pid);
+    expect(exec.event.exec.target.audit_token.pidversion).not.toBe(exec.process.audit_token.pidversion);
+    expect(exec.event.exec.target.parent_audit_token.pid).toBe(sh.pid);
+    expect(exec.event.exec.target.executable.path).toBe('/usr/bin/id');
+    expect(exec.event.exec.args).toEqual(['id']);
   });
 
   it('launch goes launchd → fork → xpcproxy → service, parent launchd, responsible as given', () => {
@@ -55,14 +55,14 @@ describe('World', () => {
     const svc = w.launch('/usr/libexec/nsurlsessiond', ['nsurlsessiond'], { responsible: app });
     const msgs = parse(w.text());
     expect(msgs.map((m) => Object.keys(m.event)[0])).toEqual(['fork', 'exec', 'exec']);
-    expect(msgs[0]!.process.audit_token.pid).toBe(1);
-    expect(msgs[1]!.event.exec.target.executable.path).toBe('/usr/libexec/xpcproxy');
-    const target = msgs[2]!.event.exec.target;
+    expect(msgs[0].process.audit_token.pid).toBe(1);
+    expect(msgs[1].event.exec.target.executable.path).toBe('/usr/libexec/xpcproxy');
+    const target = msgs[2].event.exec.target;
     expect(target.executable.path).toBe('/usr/libexec/nsurlsessiond');
     expect(target.ppid).toBe(1);
     expect(target.parent_audit_token.pid).toBe(1);
     expect(target.responsible_audit_token.pid).toBe(app.pid);
-    expect(svc.pid).toBe(msgs[0]!.event.fork.child.audit_token.pid);
+    expect(svc.pid).toBe(msgs[0].event.fork.child.audit_token.pid);
   });
 
   it('numbers seq_num per event type and global_seq_num across types, both from 0 without gaps', () => {
@@ -95,8 +95,8 @@ describe('World', () => {
     const times = msgs.map((m) => m.time);
     expect([...times].sort()).toEqual(times);
     const mach = msgs.map((m) => m.mach_time);
-    expect(mach.every((t, i) => i === 0 || t >= mach[i - 1]!)).toBe(true);
-    expect(msgs[0]!.time.startsWith('2024-01-01T00:00:00.5')).toBe(true);
+    expect(mach.every((t, i) => i === 0 || t >= mach[i - 1])).toBe(true);
+    expect(msgs[0].time.startsWith('2024-01-01T00:00:00.5')).toBe(true);
   });
 
   it('refuses to move time backwards and unknown event types', () => {
@@ -120,8 +120,8 @@ describe('World', () => {
     const p = w.existing('/bin/bash');
     w.exec(p, '/bin/bash', ['bash', '-i'], { fds: [0, 1, 2].map((fd) => ({ fd, fdtype: FDTYPE.SOCKET })) });
     const [m] = parse(w.text());
-    expect(m!.event.exec.fds).toEqual([{ fd: 0, fdtype: 2 }, { fd: 1, fdtype: 2 }, { fd: 2, fdtype: 2 }]);
-    expect(m!.event.exec.last_fd).toBe(2);
+    expect(m.event.exec.fds).toEqual([{ fd: 0, fdtype: 2 }, { fd: 1, fdtype: 2 }, { fd: 2, fdtype: 2 }]);
+    expect(m.event.exec.last_fd).toBe(2);
   });
 });
 

@@ -40,7 +40,7 @@ export interface CorrelationEnv {
 }
 
 export interface CorrelationOutput {
-  readonly compiled?: CompiledCorrelation;
+  readonly compiled?: CompiledCorrelation | undefined;
   /** Ids of the rules/correlations referenced (resolved), when resolution got that far. */
   readonly refs: readonly string[];
   /** The correlation's own `generate` (true forces its referenced rules to alert too). */
@@ -70,14 +70,9 @@ interface Prepared {
   readonly aliases: Map<string, { ref: string; field: string; path: Path }[]>;
   readonly condition: ConditionTerm[];
   readonly valueFields: { name: string; path: Path }[];
-  readonly percentile?: number;
+  readonly percentile?: number | undefined;
   readonly temporal?: TemporalNode;
   readonly generate: boolean;
-}
-
-function asList(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? (v as string[]) : [v as string];
 }
 
 /** Structural checks that need no other rule: timespan, condition, fields, defaults. */
@@ -174,7 +169,7 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
     }
   } else if (cond && typeof cond === 'object') {
     const o = cond as Record<string, unknown>;
-    for (const op of OPS) if (typeof o[op] === 'number') condition.push({ op, value: o[op] as number });
+    for (const op of OPS) if (typeof o[op] === 'number') condition.push({ op, value: o[op] });
     if (condition.length === 0) {
       errors.push(new RuleError('NJ_CORR_CONDITION', `condition needs at least one of ${OPS.join(', ')}`, at('condition')));
     }
@@ -332,7 +327,7 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     }
   }
   const leafRules = (i: number): RefTarget[] => leaves.get(i) ?? [];
-  const outputs: (CorrelationOutput | undefined)[] = new Array(inputs.length);
+  const outputs: (CorrelationOutput | undefined)[] = new Array<CorrelationOutput | undefined>(inputs.length);
 
   for (let i = 0; i < inputs.length; i++) {
     const p = prepared[i];
@@ -421,6 +416,7 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
         for (let k = 0; k < gets.length; k++) {
           const v = gets[k]!(ev, ctx);
           if (v === undefined || v === null) return undefined;
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- field values are scalars; String() is the key's text form
           key += (k ? '\u0000' : '') + String(v);
         }
         return key;

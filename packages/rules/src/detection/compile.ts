@@ -35,24 +35,26 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 const andAll = (fs: EventPredicate[]): EventPredicate => {
-  if (fs.length === 1) return fs[0];
+  if (fs.length === 1) return fs[0]!;
   if (fs.length === 2) {
-    const [a, b] = fs;
+    const a = fs[0]!;
+    const b = fs[1]!;
     return (ev, ctx) => a(ev, ctx) && b(ev, ctx);
   }
   return (ev, ctx) => {
-    for (let i = 0; i < fs.length; i++) if (!fs[i](ev, ctx)) return false;
+    for (let i = 0; i < fs.length; i++) if (!fs[i]!(ev, ctx)) return false;
     return true;
   };
 };
 const orAny = (fs: EventPredicate[]): EventPredicate => {
-  if (fs.length === 1) return fs[0];
+  if (fs.length === 1) return fs[0]!;
   if (fs.length === 2) {
-    const [a, b] = fs;
+    const a = fs[0]!;
+    const b = fs[1]!;
     return (ev, ctx) => a(ev, ctx) || b(ev, ctx);
   }
   return (ev, ctx) => {
-    for (let i = 0; i < fs.length; i++) if (fs[i](ev, ctx)) return true;
+    for (let i = 0; i < fs.length; i++) if (fs[i]!(ev, ctx)) return true;
     return false;
   };
 };
@@ -189,7 +191,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   const condList: { src: string; path: Path }[] = [];
   if (typeof rawCond === 'string') condList.push({ src: rawCond, path: ['detection', 'condition'] });
   else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string')) {
-    rawCond.forEach((c, i) => condList.push({ src: c as string, path: ['detection', 'condition', i] }));
+    rawCond.forEach((c, i) => condList.push({ src: c, path: ['detection', 'condition', i] }));
   } else throw new RuleError('NJ_CONDITION_SYNTAX', 'condition must be a string or a non-empty list of strings', ['detection', 'condition']);
 
   const conditions: (ConditionNode | null)[] = [];
@@ -203,7 +205,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   if (kept.length === 0) {
     throw new RuleError('NJ_CONDITION_SYNTAX', `condition selects no search identifier after pruning (${prunedSelectors.join(', ')} matched nothing)`, ['detection', 'condition']);
   }
-  const condition: ConditionNode = kept.length === 1 ? kept[0] : { type: 'or', args: kept };
+  const condition: ConditionNode = kept.length === 1 ? kept[0]! : { type: 'or', args: kept };
   const referenced = referencedNames(condition);
   const match = compileCondition<EventPredicate>(condition, (n) => selections.get(n)!.match, andAll, orAny, negate);
   // The first test the condition evaluates, when it is a selection's first item of literal form.
@@ -214,7 +216,7 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       case 'of':
         return node.matches.length === 1 || (node.quantifier === 'all' && node.matches.length > 0) ? node.matches[0] : undefined;
       case 'and':
-        return node.args.length > 0 ? firstSelection(node.args[0]) : undefined;
+        return node.args.length > 0 ? firstSelection(node.args[0]!) : undefined;
       default:
         return undefined;
     }

@@ -245,7 +245,7 @@ export function parseCondition(src: string, identifiers: readonly string[], path
 function combine(type: 'and' | 'or', args: (ConditionNode | null)[]): ConditionNode | null {
   const kept = args.filter((a): a is ConditionNode => a !== null);
   if (kept.length === 0) return null;
-  if (kept.length === 1) return kept[0];
+  if (kept.length === 1) return kept[0]!;
   return { type, args: kept };
 }
 
@@ -281,7 +281,7 @@ export function compileCondition<F extends (...a: never[]) => boolean>(
       return sel(node.name);
     case 'of': {
       const fs = node.matches.map(sel);
-      if (fs.length === 1) return fs[0];
+      if (fs.length === 1) return fs[0]!;
       return node.quantifier === 'all' ? and(fs) : or(fs);
     }
     case 'not':

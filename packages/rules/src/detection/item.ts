@@ -57,7 +57,7 @@ type RawTest = (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
 /** `lower`: the test reads the lower-cased string (so the item lower-cases each candidate once). */
 /** `str`: the same test as `cand` for a string candidate, as a plain test of its (lower-cased when `lower`) text. */
 type ValueTest =
-  | { readonly cand: CandTest; readonly lower?: boolean; readonly str?: StringTest; readonly index?: readonly PrefilterTest[] }
+  | { readonly cand: CandTest; readonly lower?: boolean; readonly str?: StringTest | undefined; readonly index?: readonly PrefilterTest[] | undefined }
   | { readonly raw: RawTest };
 
 export interface ItemSpec {
@@ -71,7 +71,7 @@ export interface ItemSpec {
 }
 
 export interface ItemEnv {
-  readonly placeholders?: Record<string, string[]>;
+  readonly placeholders?: Record<string, string[]> | undefined;
   /** Resolve another field (fieldref). */
   readonly fieldGetter: (field: string, path: Path) => FieldGetter;
   readonly regexes: RegexInfo[];
@@ -81,7 +81,7 @@ export interface CompiledItem {
   /** Evaluate against the field's raw value (getter output). */
   readonly match: (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
   readonly canMatch: boolean;
-  readonly reason?: string;
+  readonly reason?: string | undefined;
   /**
    * When the item is "some lower-cased string candidate passes one of these literal tests" exactly
    * (no all/neq/cased, string values only), the tests as data (RulePrefilter).
@@ -97,7 +97,7 @@ export function parseKey(key: string, path: Path): { field: string; modifiers: s
       throw new RuleError('NJ_UNKNOWN_MODIFIER', `unknown modifier '${m}' in '${key}' (known: ${KNOWN_MODIFIERS.join(', ')})`, path, { key: true });
     }
   }
-  return { field, modifiers: mods };
+  return { field: field!, modifiers: mods };
 }
 
 function stringForm(c: unknown): string | undefined {
@@ -134,7 +134,7 @@ const lcKeys: string[] = new Array<string>(LC_SIZE).fill('');
 const lcVals: string[] = new Array<string>(LC_SIZE).fill('');
 let lcNext = 0;
 export function lowerCached(s: string): string {
-  for (let i = 0; i < LC_SIZE; i++) if (lcKeys[i] === s) return lcVals[i];
+  for (let i = 0; i < LC_SIZE; i++) if (lcKeys[i] === s) return lcVals[i]!;
   const l = s.toLowerCase();
   lcKeys[lcNext] = s;
   lcVals[lcNext] = l;
@@ -154,7 +154,7 @@ function anyCandidate(raw: unknown, tests: readonly CandTest[], needLower: boole
   if (raw === undefined || raw === null) return false;
   const s = stringForm(raw);
   const lower = needLower && s !== undefined ? lowerCached(s) : s;
-  for (let i = 0; i < tests.length; i++) if (tests[i](raw, s, lower)) return true;
+  for (let i = 0; i < tests.length; i++) if (tests[i]!(raw, s, lower)) return true;
   return false;
 }
 
@@ -256,7 +256,8 @@ function requireLiteral(alt: SigmaStr, mod: string, path: Path): string {
   if (hasWildcards(alt)) {
     throw new RuleError('NJ_MODIFIER_VALUE', `'${mod}' cannot encode a value with wildcards ('${render(alt)}'); put contains/startswith/endswith after it`, path);
   }
-  return alt.join('');
+  // No wildcards left (checked above): every part is literal text.
+  return (alt as readonly string[]).join('');
 }
 
 function applyTransform(st: StrState, mod: string, env: ItemEnv, path: Path): StrState {
@@ -378,7 +379,7 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   if (has('re')) {
     if (typeof value !== 'string') throw new RuleError('NJ_MODIFIER_VALUE', "'re' needs a string pattern", vpath);
     const flags: RegexFlags = { i: false, m: false, s: false };
-    for (const m of mods) if (m in RE_FLAGS) flags[RE_FLAGS[m]] = true;
+    for (const m of mods) if (m in RE_FLAGS) flags[RE_FLAGS[m]!] = true;
     // Sigma `re` is a search; contains is a no-op, startswith/endswith anchor the pattern.
     let src = value;
     if (has('expand')) {
@@ -444,6 +445,7 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     return { cand: (c, s) => c === value || s === str || (typeof c === 'string' && numberForm(c) === value) };
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Sigma values are YAML scalars; String() gives their text form
   let st: StrState = { alts: [parseSigmaString(String(value), has('expand'))], binary: false };
   for (const m of mods) st = applyTransform(st, m, env, vpath);
   if (st.alts.some(hasPlaceholders)) throw new Error('internal: placeholder left after expand');
@@ -462,12 +464,12 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     }
   }
   if (tests.length === 1) {
-    const t = tests[0];
+    const t = tests[0]!;
     return cased ? { cand: (_c, s) => s !== undefined && t(s), str: t } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true, str: t, index };
   }
   const anyOf = (s: string | undefined) => {
     if (s === undefined) return false;
-    for (let i = 0; i < tests.length; i++) if (tests[i](s)) return true;
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(s)) return true;
     return false;
   };
   return cased ? { cand: (_c, s) => anyOf(s), str: anyOf } : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf, index };
@@ -518,7 +520,7 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
       if (typeof raw === 'string') {
         const s = needLower ? lowerCached(raw) : raw;
         if (one !== undefined) return one(s);
-        for (let i = 0; i < strs.length; i++) if (strs[i](s)) return true;
+        for (let i = 0; i < strs.length; i++) if (strs[i]!(s)) return true;
         return false;
       }
       return anyCandidate(raw, cands, needLower);
@@ -528,20 +530,20 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
       raws.length === 0
         ? (raw) => anyCandidate(raw, cands, needLower)
         : (raw, ev, ctx) => {
-            for (let i = 0; i < raws.length; i++) if (raws[i](raw, ev, ctx)) return true;
+            for (let i = 0; i < raws.length; i++) if (raws[i]!(raw, ev, ctx)) return true;
             return cands.length > 0 && anyCandidate(raw, cands, needLower);
           };
   } else {
     const singles = cands.map((c) => [c]);
     match = (raw, ev, ctx) => {
-      for (let i = 0; i < raws.length; i++) if (!raws[i](raw, ev, ctx)) return false;
+      for (let i = 0; i < raws.length; i++) if (!raws[i]!(raw, ev, ctx)) return false;
       if (typeof raw === 'string') {
         // The common case: one string, lowered once for every value.
         const lower = needLower ? lowerCached(raw) : raw;
-        for (let i = 0; i < cands.length; i++) if (!cands[i](raw, raw, lower)) return false;
+        for (let i = 0; i < cands.length; i++) if (!cands[i]!(raw, raw, lower)) return false;
         return true;
       }
-      for (let i = 0; i < singles.length; i++) if (!anyCandidate(raw, singles[i], needLower)) return false;
+      for (let i = 0; i < singles.length; i++) if (!anyCandidate(raw, singles[i]!, needLower)) return false;
       return true;
     };
   }

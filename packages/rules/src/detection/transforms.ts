@@ -102,7 +102,7 @@ function parseV6(input: string): number[] | undefined {
   if (lastColon >= 0 && s.slice(lastColon + 1).includes('.')) {
     const v4 = parseV4(s.slice(lastColon + 1));
     if (!v4) return undefined;
-    s = `${s.slice(0, lastColon + 1)}${(v4[0] >>> 16).toString(16)}:${(v4[0] & 0xffff).toString(16)}`;
+    s = `${s.slice(0, lastColon + 1)}${(v4[0]! >>> 16).toString(16)}:${(v4[0]! & 0xffff).toString(16)}`;
   }
   const dbl = s.indexOf('::');
   if (dbl !== s.lastIndexOf('::')) return undefined;
@@ -119,14 +119,14 @@ function parseV6(input: string): number[] | undefined {
     const head = parseGroups(s.slice(0, dbl));
     const tail = parseGroups(s.slice(dbl + 2));
     if (!head || !tail || head.length + tail.length > 7) return undefined;
-    groups.push(...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail);
+    groups.push(...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail);
   } else {
     const all = parseGroups(s);
     if (!all || all.length !== 8) return undefined;
     groups.push(...all);
   }
   const words: number[] = [];
-  for (let i = 0; i < 8; i += 2) words.push(((groups[i] << 16) | groups[i + 1]) >>> 0);
+  for (let i = 0; i < 8; i += 2) words.push(((groups[i]! << 16) | groups[i + 1]!) >>> 0);
   return words;
 }
 
@@ -151,7 +151,7 @@ export function parseCidr(s: string): Cidr | undefined {
 function maskedEqual(a: readonly number[], b: readonly number[], bits: number): boolean {
   for (let i = 0; i < a.length && bits > 0; i++, bits -= 32) {
     const mask = bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-    if (((a[i] & mask) >>> 0) !== ((b[i] & mask) >>> 0)) return false;
+    if (((a[i]! & mask) >>> 0) !== ((b[i]! & mask) >>> 0)) return false;
   }
   return true;
 }
@@ -164,7 +164,7 @@ export function cidrTest(net: Cidr): (ip: string) => boolean {
       if (!w) return false;
       if (net.v6) return maskedEqual(w, net.words, net.bits);
       // ::ffff:a.b.c.d
-      if (w[0] === 0 && w[1] === 0 && w[2] === 0xffff) return maskedEqual([w[3]], net.words, net.bits);
+      if (w[0] === 0 && w[1] === 0 && w[2] === 0xffff) return maskedEqual([w[3]!], net.words, net.bits);
       return false;
     }
     if (net.v6) return false;

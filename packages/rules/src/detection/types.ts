@@ -44,7 +44,7 @@ export interface ItemInfo {
   /** False when the item can never match (e.g. `|all` equality with two different values). */
   readonly canMatch: boolean;
   /** Why it can never match, when it cannot. */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
   readonly path: readonly (string | number)[];
 }
 

@@ -27,7 +27,7 @@ export function compileWildcard(input: SigmaStr): StringTest {
   const endsStar = lits[lits.length - 1] === STAR;
   const segs = lits.filter((p): p is string => p !== STAR);
   if (segs.length === 1) {
-    const v = segs[0];
+    const v = segs[0]!;
     if (startsStar && endsStar) return (s) => s.includes(v);
     if (startsStar) return (s) => s.endsWith(v);
     return (s) => s.startsWith(v);
@@ -43,9 +43,10 @@ export function compileWildcard(input: SigmaStr): StringTest {
     if (suffix && !s.endsWith(suffix)) return false;
     let pos = prefix.length;
     for (let i = 0; i < middle.length; i++) {
-      const at = s.indexOf(middle[i], pos);
-      if (at < 0 || at + middle[i].length > end) return false;
-      pos = at + middle[i].length;
+      const m = middle[i]!;
+      const at = s.indexOf(m, pos);
+      if (at < 0 || at + m.length > end) return false;
+      pos = at + m.length;
     }
     return true;
   };
@@ -68,7 +69,7 @@ export function classifyWildcard(input: SigmaStr): { kind: 'eq' | 'startswith' |
   const endsStar = lits[lits.length - 1] === STAR;
   const segs = lits.filter((p): p is string => p !== STAR);
   if (segs.length !== 1) return undefined;
-  const lit = segs[0];
+  const lit = segs[0]!;
   if (startsStar && endsStar) return { kind: 'contains', lit };
   if (startsStar) return { kind: 'endswith', lit };
   return { kind: 'startswith', lit };

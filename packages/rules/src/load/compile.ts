@@ -4,7 +4,7 @@ import { RuleError, type RuleDiagnostic, type RuleDiagnosticCode, type SourceLoc
 import { compileDetection, compileFieldForRule } from '../detection/index.js';
 import { FIELD_MAPPINGS } from '../mapping/index.js';
 import type { DetectionInfo } from '../detection/types.js';
-import { validateDocument, type DocumentKind } from '../schema/index.js';
+import { validateDocument } from '../schema/index.js';
 import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
 import { andPredicates, filterApplies, parseFilter, type FilterSpec } from '../filters/index.js';
 import { DEFAULT_LIMITS, diag, parseYamlText, type KeyPath, type Locator, type ParsedYamlDoc, type YamlLimits } from './yaml.js';
@@ -154,7 +154,7 @@ export function compileSources(
   for (const d of docs) {
     if (d.kind === 'unknown') continue;
     const data = d.data as Record<string, unknown>;
-    for (const issue of validateDocument(d.kind as DocumentKind, data)) {
+    for (const issue of validateDocument(d.kind, data)) {
       report(d, issue.code, issue.message, d.locate(issue.path, { key: issue.key }), issue.severity);
     }
     let suppressUs: number | undefined;
@@ -186,6 +186,7 @@ export function compileSources(
       level,
       ...(typeof data.status === 'string' ? { status: data.status } : {}),
       tags: Array.isArray(data.tags) ? (data.tags as string[]) : [],
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a lone scalar falsepositive becomes its text form
       ...(fp !== undefined && fp !== null ? { falsepositives: Array.isArray(fp) ? (fp as string[]) : [String(fp)] } : {}),
       source: { file: d.file, line: start.line, col: start.col },
       ...(suppressUs !== undefined ? { suppressUs } : {}),

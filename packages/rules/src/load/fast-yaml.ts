@@ -47,6 +47,7 @@ function bail(): never {
 
 // Characters yaml rejects, warns about or treats specially (tab, CR, other C0/C1 controls, BOM, the
 // Unicode line separators): their presence sends the file to the full parser.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 // Of those, the ones that could move a line or document boundary (yaml also breaks lines at a lone
 // CR; a BOM can precede a document marker): their presence sends the whole file to the full parser.
@@ -81,7 +82,6 @@ function resolvePlain(s: string): unknown {
 }
 
 const SP = 32;
-const NL = 10;
 const HASH = 35;
 const COLON = 58;
 const DASH = 45;

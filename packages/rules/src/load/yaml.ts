@@ -262,7 +262,7 @@ function parseSegment(
     const shift = (r: Range | undefined): Range | undefined => (r ? [r[0] + from, r[1] + from, r[2] + from] : r);
     visit(doc, {
       Node(_key, node) {
-        const n = node as { range?: Range };
+        const n = node as { range?: Range | undefined };
         n.range = shift(n.range);
       },
     });
@@ -362,6 +362,7 @@ function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCo
         const keys = new Set<string>();
         for (const pair of node.items) {
           // Keys compare as the property names they become (1 and '1' collide in a JS object).
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a scalar key's value, or a complex key's YAML text (Node.toString)
           const k = isScalar(pair.key) ? String(pair.key.value) : pair.key === null ? '' : JSON.stringify(String(pair.key));
           if (keys.has(k)) {
             const r = (pair.key as { range?: Range } | null)?.range;

@@ -114,7 +114,7 @@ function nativeField(field: string, path: readonly (string | number)[]): FieldRe
   const c = compileFieldPath(field, path);
   // `event.<name>.…` exists only in events of that type (the linter compares it with the logsource).
   const m = /^event\.([a-z0-9_]+)(\.|$)/.exec(field);
-  const only = m ? knownEventName(m[1]) : undefined;
+  const only = m ? knownEventName(m[1]!) : undefined;
   return { get: c.get, usesLineage: c.usesLineage, resolved: field, eventTypes: only !== undefined ? [only] : null };
 }
 
@@ -142,10 +142,10 @@ export function resolveField(
   const types = [...perType.keys()];
   const usesLineage = [...perType.values()].some((m) => m.usesLineage);
   const resolvedSet = [...new Set([...perType.values()].map((m) => m.resolved))];
-  const resolved = resolvedSet.length === 1 ? resolvedSet[0] : types.map((t) => `${t}: ${perType.get(t)!.resolved}`).join('; ');
+  const resolved = resolvedSet.length === 1 ? resolvedSet[0]! : types.map((t) => `${t}: ${perType.get(t)!.resolved}`).join('; ');
   if (types.length === 1) {
-    const only = perType.get(types[0])!;
-    const t = types[0];
+    const t = types[0]!;
+    const only = perType.get(t)!;
     // The rule only sees events of its logsource's types, but guard anyway: another type reads nothing.
     const g = only.get;
     return { get: (ev, ctx) => (ev.name === t ? g(ev, ctx) : undefined), usesLineage, resolved, eventTypes: types };

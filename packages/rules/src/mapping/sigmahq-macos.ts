@@ -56,7 +56,7 @@ function pathOf(file: unknown): string | undefined {
 const TOKEN_INDEX: Record<string, number> = { auid: 0, euid: 1, egid: 2, ruid: 3, rgid: 4, pid: 5, asid: 6, pidversion: 7 };
 function tokenField(token: unknown, key: string): number | undefined {
   if (Array.isArray(token)) {
-    const v = token[TOKEN_INDEX[key]];
+    const v: unknown = token[TOKEN_INDEX[key]!];
     return typeof v === 'number' ? v : undefined;
   }
   const o = obj(token);
@@ -112,7 +112,8 @@ function f(resolved: string, get: (msg: EsMessage, ev: NightjarEvent, ctx: EvalC
 }
 
 /** Fields every category has, describing its subject process (`pick`), named from `base`. */
-function processFields(base: string, pick: ProcPick, execFallback: boolean): Record<string, MappedField> {
+// Return type inferred (checked by `satisfies`) so callers can name a field without an index lookup.
+function processFields(base: string, pick: ProcPick, execFallback: boolean) {
   const tok = (k: string) => (m: EsMessage) => tokenField(pick(m)?.audit_token, k);
   return {
     Image: f(`${base}.executable.path`, (m) => pathOf(pick(m)?.executable)),
@@ -163,7 +164,7 @@ function processFields(base: string, pick: ProcPick, execFallback: boolean): Rec
       },
       true,
     ),
-  };
+  } satisfies Record<string, MappedField>;
 }
 
 const execFields: Record<string, MappedField> = {
@@ -198,7 +199,7 @@ function build(perType: Record<string, Record<string, MappedField>>): CategoryMa
   for (const [type, table] of Object.entries(perType)) {
     for (const [name, mf] of Object.entries(table)) {
       let m = fields.get(name);
-      if (!m) fields.set(name, (m = new Map()));
+      if (!m) fields.set(name, (m = new Map<string, MappedField>()));
       m.set(type, mf);
     }
   }

@@ -26,7 +26,7 @@ describe.skipIf(!exists)('detection on real Jamf Protect ES events (skipped: ../
     expect(taxonomy({ sel: { 'Image|endswith': '/bash' }, condition: 'sel' }).match(execEv, CTX)).toBe(false);
   });
   it('falls back to the exec-ing image for ParentImage without lineage', () => {
-    const parent = String((execEv.msg!.process.executable as { path: string }).path);
+    const parent = String((execEv.msg!.process!.executable as { path: string }).path);
     expect(taxonomy({ sel: { ParentImage: parent }, condition: 'sel' }).match(execEv, CTX)).toBe(true);
   });
   it('native rules read vendor keys (host) and keywords search them', () => {

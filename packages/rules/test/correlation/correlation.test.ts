@@ -36,7 +36,7 @@ function corr(body: string, head = 'title: c\nid: corr-1\n'): string {
 }
 function compile(text: string, opts = {}): { rules: readonly CompiledRule[]; c: CompiledCorrelation } {
   const rs = compileRuleText(text, 'c.yml', opts);
-  return { rules: rs.rules, c: rs.correlations[0]! };
+  return { rules: rs.rules, c: rs.correlations[0] };
 }
 function errors(text: string, opts = {}): string[] {
   return parseRuleText(text, 'c.yml', opts).diagnostics.map(where);
@@ -58,7 +58,7 @@ describe('correlation types and conditions', () => {
     });
     expect(c.source).toEqual({ file: 'c.yml', line: 25, col: 1 });
     expect(c.groupBy.map((g) => g.name)).toEqual(['process.entity_id']);
-    const g = c.groupBy[0]!;
+    const g = c.groupBy[0];
     const ev = openEvent('/etc/passwd', { pid: 4242 });
     expect(g.byRule.get(OPEN_ID)!(ev, ctx)).toBe('4242:1');
     expect(g.default(ev, ctx)).toBe('4242:1');
@@ -198,7 +198,7 @@ describe('timespans', () => {
       }
     })();
     expect(err).toBeInstanceOf(RuleLoadError);
-    expect((err as RuleLoadError).diagnostics[0]!.message).toContain('3600');
+    expect((err as RuleLoadError).diagnostics[0].message).toContain('3600');
   });
 });
 
@@ -207,19 +207,19 @@ describe('references, chains, cycles, generate', () => {
     // A rule *named* like the other rule's id: the id wins.
     const text = `${BASE}title: trap\nname: ${EXEC_ID}\nlogsource: {product: macos, service: endpointsecurity, category: exec}\ndetection: {sel: {event.exec.args: x}, condition: sel}\n---\ntitle: c\ncorrelation: {type: event_count, rules: [${EXEC_ID}], timespan: 1m, condition: {gt: 1}}\n`;
     const rs = compileRuleText(text);
-    expect(rs.correlations[0]!.rules).toEqual([EXEC_ID]);
+    expect(rs.correlations[0].rules).toEqual([EXEC_ID]);
   });
 
   it('resolves regardless of document order and across files', () => {
     const c = `title: c\nid: corr-1\ncorrelation: {type: temporal, rules: [shell_exec, sensitive_open], timespan: 1m}\n`;
-    expect(compileRuleText(`${c}---\n${BASE}`).correlations[0]!.rules).toEqual([EXEC_ID, OPEN_ID]);
+    expect(compileRuleText(`${c}---\n${BASE}`).correlations[0].rules).toEqual([EXEC_ID, OPEN_ID]);
     const r = compileSources([
       { file: 'corr.yml', text: c },
       { file: 'open.yml', text: OPEN },
       { file: 'exec.yml', text: EXEC },
     ]);
     expect(r.diagnostics).toEqual([]);
-    expect(r.ruleset.correlations[0]!.rules).toEqual([EXEC_ID, OPEN_ID]);
+    expect(r.ruleset.correlations[0].rules).toEqual([EXEC_ID, OPEN_ID]);
   });
 
   it('names such as constructor or __proto__ are plain names', () => {
@@ -229,7 +229,7 @@ describe('references, chains, cycles, generate', () => {
     ]);
     const named = OPEN.replace('name: sensitive_open', 'name: __proto__');
     const rs = compileRuleText(`${named}---\ntitle: c\ncorrelation: {type: event_count, rules: [__proto__], timespan: 1m, condition: {gt: 1}}\n`);
-    expect(rs.correlations[0]!.rules).toEqual([OPEN_ID]);
+    expect(rs.correlations[0].rules).toEqual([OPEN_ID]);
   });
 
   it('NJ_CORR_UNKNOWN_RULE and NJ_CORR_BROKEN_REF point at the reference', () => {
@@ -246,7 +246,7 @@ describe('references, chains, cycles, generate', () => {
     const outer = rs.byId('outer') as CompiledCorrelation;
     expect(outer.rules).toEqual(['inner', EXEC_ID]);
     // The outer group-by can read the leaf rules under the inner correlation too.
-    expect([...outer.groupBy[0]!.byRule.keys()].sort()).toEqual([EXEC_ID, OPEN_ID, 'inner'].sort());
+    expect([...outer.groupBy[0].byRule.keys()].sort()).toEqual([EXEC_ID, OPEN_ID, 'inner'].sort());
     expect(inner.generate).toBe(false);
     expect(outer.generate).toBe(true);
     expect(rs.rules.map((r) => r.generate)).toEqual([false, false]);
@@ -307,7 +307,7 @@ describe('group-by fields and aliases', () => {
     const { c } = compile(
       corr('  type: temporal\n  rules: [sensitive_open, shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n    who:\n      sensitive_open: process.executable.path\n      shell_exec: event.exec.target.executable.path\n'),
     );
-    const g = c.groupBy[0]!;
+    const g = c.groupBy[0];
     expect(g.name).toBe('who');
     expect(g.byRule.get(OPEN_ID)!(openEvent('/etc/x', { actor: '/bin/cat' }), ctx)).toBe('/bin/cat');
     expect(g.byRule.get(EXEC_ID)!(execEvent('/bin/sh', ['sh'], { actor: '/bin/zsh' }), ctx)).toBe('/bin/sh');
@@ -334,7 +334,7 @@ describe('group-by fields and aliases', () => {
   it('SigmaHQ taxonomy fields resolve through each rule’s logsource', () => {
     const proc = `title: p\nname: p\nlogsource: {product: macos, category: process_creation}\ndetection: {sel: {Image|endswith: /sh}, condition: sel}\n---\n`;
     const rs = compileRuleText(`${proc}title: c\ncorrelation: {type: event_count, rules: [p], group-by: [Image], timespan: 1m, condition: {gt: 1}}\n`);
-    const g = rs.correlations[0]!.groupBy[0]!;
+    const g = rs.correlations[0].groupBy[0];
     expect(g.byRule.get('p')!(execEvent('/bin/sh', ['sh']), ctx)).toBe('/bin/sh');
   });
 
@@ -342,7 +342,7 @@ describe('group-by fields and aliases', () => {
     const proc = `title: p\nname: p\nlogsource: {product: macos, category: process_creation}\ndetection: {sel: {Image|endswith: /sh}, condition: sel}\n---\n`;
     const r = parseRuleText(`${proc}title: c\ncorrelation:\n  type: event_count\n  rules: [p]\n  group-by: [NoSuchField]\n  timespan: 1m\n  condition: {gt: 1}\n`);
     expect(r.diagnostics.map(where)).toEqual(['NJ_UNMAPPED_FIELD@10:14']);
-    expect(r.diagnostics[0]!.message).toContain("for rule 'p'");
+    expect(r.diagnostics[0].message).toContain("for rule 'p'");
   });
 
   it('a lineage group-by puts fork, exec and exit in requiredEventTypes', () => {

@@ -10,7 +10,7 @@ import { compileRuleText } from '@nightjar/rules';
 
 let seed = 1;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 
 const PARTS = ['/Library/LaunchAgents/', '/tmp/', 'evil', 'Evil', 'EVIL', '.plist', '/private/var/', 'a*b', 'x?y', 'com.apple.', 'zzz', '/Users/alice/', '.sh', 'curl', '-o', '', 'ΟΔΟΣ', 'İ', 'Straße', 'ǅ', '\u212Aey'];
 const MODS = ['', '|startswith', '|endswith', '|contains', '|contains|all', '|re', '|cased', '|contains|cased', '|endswith|cased'];

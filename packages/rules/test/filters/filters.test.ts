@@ -41,11 +41,11 @@ describe('filters applied as pySigma applies them', () => {
   it('by rule id: (rule) and (filter) — an exclusion written `not sel`', () => {
     const rs = compileRuleText(BASE + filter(`[${EXEC_ID}]`));
     const [exec, open] = rs.rules;
-    expect(exec!.match(execEvent('/bin/sh', ['sh'], byUser), ctx)).toBe(true);
-    expect(exec!.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
-    expect(exec!.match(execEvent('/bin/ls', ['ls'], byUser), ctx)).toBe(false);
+    expect(exec.match(execEvent('/bin/sh', ['sh'], byUser), ctx)).toBe(true);
+    expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
+    expect(exec.match(execEvent('/bin/ls', ['ls'], byUser), ctx)).toBe(false);
     // Not named: unchanged.
-    expect(open!.match(openEvent('/etc/sudoers', byAdmin), ctx)).toBe(true);
+    expect(open.match(openEvent('/etc/sudoers', byAdmin), ctx)).toBe(true);
     const docs = parseRuleText(BASE + filter(`[${EXEC_ID}]`)).documents;
     expect(docs.map((d) => d.filters)).toEqual([['filter-1'], undefined, [EXEC_ID]]);
   });
@@ -54,16 +54,16 @@ describe('filters applied as pySigma applies them', () => {
     for (const rules of ['[etc_open]', 'etc_open']) {
       const rs = compileRuleText(BASE + filter(rules));
       expect(rs.byId(OPEN_ID)!.kind).toBe('detection');
-      const open = rs.rules[1]!;
+      const open = rs.rules[1];
       expect(open.match(openEvent('/etc/sudoers', byAdmin), ctx)).toBe(false);
       expect(open.match(openEvent('/etc/sudoers', byUser), ctx)).toBe(true);
-      expect(rs.rules[0]!.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
+      expect(rs.rules[0].match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
     }
   });
 
   it('a filter written `condition: sel` (the spec’s misleading example) narrows instead of excluding', () => {
     const rs = compileRuleText(BASE + filter('[shell_exec]', undefined, '  sel:\n    process.executable.path: /usr/bin/sudo\n  condition: sel\n'));
-    const exec = rs.rules[0]!;
+    const exec = rs.rules[0];
     expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
     expect(exec.match(execEvent('/bin/sh', ['sh'], byUser), ctx)).toBe(false);
   });
@@ -71,19 +71,19 @@ describe('filters applied as pySigma applies them', () => {
   it.each(['any', 'all', '[]', 'null'])('rules: %s applies to every rule whose logsource the filter contains', (rules) => {
     const rs = compileRuleText(BASE + filter(rules, '{product: macos, service: endpointsecurity, category: exec}'));
     const [exec, open] = rs.rules;
-    expect(exec!.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
-    expect(open!.match(openEvent('/etc/hosts', byAdmin), ctx)).toBe(true);
+    expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
+    expect(open.match(openEvent('/etc/hosts', byAdmin), ctx)).toBe(true);
   });
 
   it('logsource containment is checked even for rules named explicitly', () => {
     const rs = compileRuleText(BASE + filter(`[${EXEC_ID}]`, '{product: macos, category: open}'));
-    expect(rs.rules[0]!.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
+    expect(rs.rules[0].match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
   });
 
   it('identifiers of the filter never clash with the rule’s, and `1 of sel*` in the rule ignores them', () => {
     const rule = EXEC.replace('  condition: sel', '  sel2:\n    event.exec.args|contains: -c\n  condition: 1 of sel*');
     const rs = compileRuleText(`${rule}---\n${filter('[shell_exec]')}`);
-    const exec = rs.rules[0]!;
+    const exec = rs.rules[0];
     expect(exec.match(execEvent('/usr/bin/env', ['env', '-c'], byUser), ctx)).toBe(true);
     expect(exec.match(execEvent('/usr/bin/env', ['env', '-c'], byAdmin), ctx)).toBe(false);
   });
@@ -91,8 +91,8 @@ describe('filters applied as pySigma applies them', () => {
   it('several filters all apply, in order', () => {
     const second = `---\ntitle: g\nid: filter-2\nlogsource: {product: macos}\nfilter:\n  rules: any\n  tmp:\n    event.exec.target.executable.path|startswith: /tmp/\n  condition: not tmp\n`;
     const r = parseRuleText(BASE + filter('[shell_exec]') + second);
-    const exec = r.ruleset.rules[0]!;
-    expect(r.documents[0]!.filters).toEqual(['filter-1', 'filter-2']);
+    const exec = r.ruleset.rules[0];
+    expect(r.documents[0].filters).toEqual(['filter-1', 'filter-2']);
     expect(exec.match(execEvent('/bin/sh', ['sh'], byUser), ctx)).toBe(true);
     expect(exec.match(execEvent('/tmp/sh', ['sh'], byUser), ctx)).toBe(false);
     expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
@@ -102,15 +102,15 @@ describe('filters applied as pySigma applies them', () => {
     const corr = `title: c\nid: corr-1\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 1m, condition: {gte: 2}}\n---\n`;
     const r = parseRuleText(BASE + corr + filter('[corr-1]'));
     expect(r.diagnostics.map(where)).toEqual(['NJ_FILTER_CORRELATION@33:11']);
-    expect(r.diagnostics[0]!.severity).toBe('warning');
+    expect(r.diagnostics[0].severity).toBe('warning');
     expect(r.ruleset.correlations).toHaveLength(1);
-    expect(r.ruleset.rules[0]!.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
+    expect(r.ruleset.rules[0].match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
   });
 
   it('NJ_FILTER_UNKNOWN_RULE is a warning at the reference', () => {
     const r = parseRuleText(BASE + filter('\n    - shell_exec\n    - nosuch'));
     expect(r.diagnostics.map(where)).toEqual(['NJ_FILTER_UNKNOWN_RULE@31:7']);
-    expect(r.diagnostics[0]!.severity).toBe('warning');
+    expect(r.diagnostics[0].severity).toBe('warning');
   });
 
   it('a filter that does not compile is an error at the filter’s own key path', () => {
@@ -118,8 +118,8 @@ describe('filters applied as pySigma applies them', () => {
     // Line 31 is '    process.executable.path|nosuchmod: x' inside the filter.
     expect(r.diagnostics.map(where)).toEqual(['NJ_UNKNOWN_MODIFIER@31:5']);
     // Not applied anywhere, rather than to some rules and not others.
-    expect(r.documents[0]!.filters).toBeUndefined();
-    expect(r.documents[2]!.filters).toEqual([]);
+    expect(r.documents[0].filters).toBeUndefined();
+    expect(r.documents[2].filters).toEqual([]);
   });
 
   it('schema: rules and condition are required; condition must be a string', () => {
@@ -134,8 +134,8 @@ describe('filters applied as pySigma applies them', () => {
 
   it('a lineage field in a filter makes the rule use lineage', () => {
     const rs = compileRuleText(BASE + filter('[shell_exec]', undefined, '  sel:\n    parent.executable.path: /usr/bin/sudo\n  condition: not sel\n'));
-    expect(rs.rules[0]!.usesLineage).toBe(true);
-    expect(rs.rules[1]!.usesLineage).toBe(false);
+    expect(rs.rules[0].usesLineage).toBe(true);
+    expect(rs.rules[1].usesLineage).toBe(false);
     expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork', 'open']);
   });
 });

@@ -95,7 +95,7 @@ describe('loadRules + Engine (README example)', () => {
     const alerts = await run(RULES);
     // history_open is referenced by the correlation without generate: true → no alerts of its own.
     expect(alerts.map((a) => [a.rule.id, a.rule.kind])).toEqual([['cccccccc-0000-4000-8000-000000000002', 'correlation']]);
-    expect(alerts[0]!.group).toEqual({ 'process.entity_id': '20:7' });
+    expect(alerts[0].group).toEqual({ 'process.entity_id': '20:7' });
   });
 
   it('with generate: true the rule alerts too, and the filter drops the shell’s own read', async () => {

@@ -41,14 +41,14 @@ function expectSameAsFull(text: string, file = 'f.yml', checkPositions = true): 
   expect(full.flatMap((d) => d.diagnostics)).toEqual([]);
   expect(fast.map((d) => d.index)).toEqual(full.map((d) => d.index));
   fast.forEach((d, i) => {
-    const f = full[i]!;
+    const f = full[i];
     expect(d.data).toEqual(f.data);
     expect({ line: d.line, col: d.col }).toEqual({ line: f.locate([]).line, col: f.locate([]).col });
   });
   if (checkPositions) {
     const viaFast = parseYamlText(text, file);
     viaFast.forEach((d: ParsedYamlDoc, i) => {
-      const f = full[i]!;
+      const f = full[i];
       expect(d.start).toEqual(f.start);
       for (const p of paths(d.data)) {
         expect(d.locate(p)).toEqual(f.locate(p));
@@ -72,7 +72,7 @@ function expectSameAsWhole(text: string, file = 'f.yml', checkPositions = true):
   const want = parseYamlTextFull(text, file);
   expect(got.map((d) => d.index)).toEqual(want.map((d) => d.index));
   got.forEach((d, i) => {
-    const w = want[i]!;
+    const w = want[i];
     expect(d.diagnostics).toEqual(w.diagnostics);
     expect(d.data).toEqual(w.data);
     expect(d.start).toEqual(w.start);
@@ -132,7 +132,7 @@ describe('fast YAML path agrees with yaml', () => {
     const texts = files.slice(0, 60).map((f) => readFileSync(f, 'utf8'));
     let fast = 0;
     for (let k = 0; k < 1500; k++) {
-      let t = texts[rnd(texts.length)]!;
+      let t = texts[rnd(texts.length)];
       for (let m = 1 + rnd(3); m > 0; m--) {
         const at = rnd(t.length + 1);
         const op = rnd(3);
@@ -142,7 +142,7 @@ describe('fast YAML path agrees with yaml', () => {
           // Re-indent one line.
           const ls = t.split('\n');
           const l = rnd(ls.length);
-          ls[l] = rnd(2) === 0 ? ' ' + ls[l] : ls[l]!.replace(/^ /, '');
+          ls[l] = rnd(2) === 0 ? ' ' + ls[l] : ls[l].replace(/^ /, '');
           t = ls.join('\n');
         }
       }
@@ -219,11 +219,11 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
     const pieces = [' ', '  ', '\n', '- ', ': ', ':', '#', ' #', "'", '"', '\\', '[', ']', '{', '}', ',', '&a ', '*a', '!', '!!set ', '|', '>', '|-', '---\n', '\n---\n', '\n...\n', '\n%YAML 1.2\n', '?', '~', '-', 'a', '\t', '\r\n', '\u00a0', '\x01', '__proto__: 1\n', 'level: x\n', '\n  folded\n'];
     const counts = { fast: 0, mixed: 0, yaml: 0, whole: 0 };
     for (let k = 0; k < 500; k++) {
-      const parts = Array.from({ length: 2 + rnd(4) }, () => texts[rnd(texts.length)]!.replace(/\n?$/, '\n'));
+      const parts = Array.from({ length: 2 + rnd(4) }, () => texts[rnd(texts.length)].replace(/\n?$/, '\n'));
       // Edits land in one or two documents; the others stay as they are.
       for (let m = 1 + rnd(2); m > 0; m--) {
         const p = rnd(parts.length);
-        let t = parts[p]!;
+        let t = parts[p];
         const at = rnd(t.length + 1);
         const op = rnd(3);
         if (op === 0) t = t.slice(0, at) + pieces[rnd(pieces.length)] + t.slice(at);
@@ -231,7 +231,7 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
         else {
           const ls = t.split('\n');
           const l = rnd(ls.length);
-          ls[l] = rnd(2) === 0 ? ' ' + ls[l] : ls[l]!.replace(/^ /, '');
+          ls[l] = rnd(2) === 0 ? ' ' + ls[l] : ls[l].replace(/^ /, '');
           t = ls.join('\n');
         }
         parts[p] = t;
@@ -257,7 +257,7 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
     expect(d).toEqual(['NJ_SCHEMA_INVALID@23:8']);
     const docs = parseRuleText(text, 'h.yml').documents;
     expect(docs.map((x) => x.index)).toEqual([0, 1, 2]);
-    expect(docs[1]!.locate(['description'])).toMatchObject({ file: 'h.yml', line: 14, col: 14, endLine: 15 });
+    expect(docs[1].locate(['description'])).toMatchObject({ file: 'h.yml', line: 14, col: 14, endLine: 15 });
   });
 
   it.each([

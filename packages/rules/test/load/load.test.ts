@@ -60,20 +60,20 @@ describe('loading documents', () => {
       [1, 'rule'],
     ]);
     // The second document starts on the line after '---' (EXEC_RULE has 12 lines).
-    expect(r.ruleset.rules[1]!.source).toEqual({ file: 'multi.yml', line: 14, col: 1 });
-    expect(r.ruleset.rules[0]!.level).toBe('high');
-    expect(r.ruleset.rules[1]!.level).toBe('medium');
-    expect(r.ruleset.rules[0]!.name).toBe('curl_exec');
-    expect(r.ruleset.rules[0]!.eventTypes).toEqual(['exec']);
+    expect(r.ruleset.rules[1].source).toEqual({ file: 'multi.yml', line: 14, col: 1 });
+    expect(r.ruleset.rules[0].level).toBe('high');
+    expect(r.ruleset.rules[1].level).toBe('medium');
+    expect(r.ruleset.rules[0].name).toBe('curl_exec');
+    expect(r.ruleset.rules[0].eventTypes).toEqual(['exec']);
   });
 
   it('compiled rules match the events they should and no others', () => {
     const rs = compileRuleText(`${EXEC_RULE}---\n${OPEN_RULE}`);
     const [exec, open] = rs.rules;
-    expect(exec!.match(execEvent('/usr/bin/curl', ['curl', 'x']), ctx)).toBe(true);
-    expect(exec!.match(execEvent('/usr/bin/wget', ['wget']), ctx)).toBe(false);
-    expect(open!.match(openEvent('/Users/a/secrets/key'), ctx)).toBe(true);
-    expect(open!.match(openEvent('/tmp/x'), ctx)).toBe(false);
+    expect(exec.match(execEvent('/usr/bin/curl', ['curl', 'x']), ctx)).toBe(true);
+    expect(exec.match(execEvent('/usr/bin/wget', ['wget']), ctx)).toBe(false);
+    expect(open.match(openEvent('/Users/a/secrets/key'), ctx)).toBe(true);
+    expect(open.match(openEvent('/tmp/x'), ctx)).toBe(false);
   });
 
   it('skips empty documents and reports an empty file as a warning', () => {
@@ -82,14 +82,14 @@ describe('loading documents', () => {
     expect(r.documents.map((d) => d.index)).toEqual([0, 2]);
     const empty = parseRuleText('# nothing\n', 'empty.yml');
     expect(empty.diagnostics.map(where)).toEqual(['NJ_EMPTY_FILE@1:1']);
-    expect(empty.diagnostics[0]!.severity).toBe('warning');
+    expect(empty.diagnostics[0].severity).toBe('warning');
   });
 
   it('exposes tests:, nightjar:, detectionInfo and locate on each document', () => {
     const text = `${EXEC_RULE}nightjar:\n  suppress: 10m\ntests:\n  - name: fires\n    expect: alert\n`;
     const r = parseRuleText(text, 'x.yml');
     expect(r.diagnostics).toEqual([]);
-    const d = r.documents[0]!;
+    const d = r.documents[0];
     expect(d.tests).toEqual([{ name: 'fires', expect: 'alert' }]);
     expect(d.nightjar).toEqual({ suppress: '10m' });
     expect(d.id).toBe('11111111-1111-4111-8111-111111111111');
@@ -106,10 +106,10 @@ describe('loading documents', () => {
   it('gives rules without an id a stable synthetic one and refuses duplicate ids and names', () => {
     const noId = OPEN_RULE.replace(/^id: .*\n/m, '');
     const r = parseRuleText(`${noId}---\n${OPEN_RULE}---\n${OPEN_RULE}---\n${EXEC_RULE}---\n${EXEC_RULE.replace(/^id: 1+/m, 'id: 33333333')}`, 'd.yml');
-    expect(r.ruleset.rules[0]!.id).toBe('d.yml#0');
+    expect(r.ruleset.rules[0].id).toBe('d.yml#0');
     // Docs start on lines 1, 11, 22, 33, 46: the 3rd repeats the 2nd's id, the 5th the 4th's name.
     expect(r.diagnostics.map(where)).toEqual(['NJ_DUPLICATE_ID@23:5', 'NJ_DUPLICATE_NAME@48:7']);
-    expect(r.diagnostics[0]!.message).toContain('d.yml:11:1');
+    expect(r.diagnostics[0].message).toContain('d.yml:11:1');
     expect(r.ruleset.rules).toHaveLength(3);
   });
 });
@@ -125,7 +125,7 @@ describe('diagnostics: codes and exact positions', () => {
   it('NJ_YAML_WARNING is a warning; the rule still loads', () => {
     const r = parseRuleText(`%FOO bar\n---\n${OPEN_RULE}`, 'r.yml');
     expect(r.diagnostics.map(where)).toEqual(['NJ_YAML_WARNING@1:1']);
-    expect(r.diagnostics[0]!.severity).toBe('warning');
+    expect(r.diagnostics[0].severity).toBe('warning');
     expect(r.ruleset.rules).toHaveLength(1);
   });
 
@@ -190,7 +190,7 @@ describe('diagnostics: codes and exact positions', () => {
   it('NJ_SCHEMA_MISSING points at the mapping that lacks the key', () => {
     const r = parseRuleText('title: a\nlogsource:\n  product: macos\ndetection:\n  sel:\n    a: 1\n', 'r.yml');
     expect(r.diagnostics.map(where)).toEqual(['NJ_SCHEMA_MISSING@5:3']);
-    expect(r.diagnostics[0]!.message).toBe("detection: missing required key 'condition'");
+    expect(r.diagnostics[0].message).toBe("detection: missing required key 'condition'");
   });
 
   it('NJ_SCHEMA_INVALID points at the bad value; NJ_SCHEMA_UNKNOWN_KEY at the key', () => {
@@ -217,8 +217,8 @@ describe('diagnostics: codes and exact positions', () => {
   it('detection compiler errors (RuleError paths) map to file:line:col', () => {
     const r = parseRuleText(OPEN_RULE.replace('open\n', 'open\n').replace('category: open', 'category: nosuchevent'), 'r.yml');
     expect(r.diagnostics.map(where)).toEqual(['NJ_UNKNOWN_EVENT_TYPE@6:13']);
-    expect(formatDiagnostic(r.diagnostics[0]!)).toMatch(/^r\.yml:6:13: error .* \[NJ_UNKNOWN_EVENT_TYPE\]$/);
-    expect(r.diagnostics[0]!.rule).toBe('22222222-2222-4222-8222-222222222222');
+    expect(formatDiagnostic(r.diagnostics[0])).toMatch(/^r\.yml:6:13: error .* \[NJ_UNKNOWN_EVENT_TYPE\]$/);
+    expect(r.diagnostics[0].rule).toBe('22222222-2222-4222-8222-222222222222');
   });
 
   it('bad documents do not stop the good ones', () => {
@@ -311,8 +311,8 @@ describe('options', () => {
     const rule = OPEN_RULE.replace('event.open.file.path|contains: /secrets/', 'event.open.file.path|expand: "%vault%"');
     expect(parseRuleText(rule).diagnostics.map((d) => d.code)).toEqual(['NJ_UNKNOWN_PLACEHOLDER']);
     const rs = compileRuleText(rule, 'r.yml', { placeholders: { vault: ['/v/a', '/v/b'] } });
-    expect(rs.rules[0]!.match(openEvent('/v/b'), ctx)).toBe(true);
-    expect(rs.rules[0]!.match(openEvent('/v/c'), ctx)).toBe(false);
+    expect(rs.rules[0].match(openEvent('/v/b'), ctx)).toBe(true);
+    expect(rs.rules[0].match(openEvent('/v/c'), ctx)).toBe(false);
   });
 });
 

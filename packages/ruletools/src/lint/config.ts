@@ -105,6 +105,7 @@ export function parseLintConfig(text: string, file: string): LintConfig {
     maxEventTypes = limits.maxEventTypes;
   }
   const target = isObj(lint.target) ? lint.target : {};
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any YAML value; the version check below rejects what is not one
   const macos = target.macos === undefined ? undefined : String(target.macos);
   if (macos !== undefined && !/^\d+(\.\d+){0,2}$/.test(macos)) throw new LintConfigError(`${file}: target.macos must be a version like 13.0`);
   return { file, checks, rules, maxTimespanUs, warnTimespanUs: DEFAULT_CONFIG.warnTimespanUs, maxEventTypes, targetMacos: macos };

@@ -104,7 +104,7 @@ function walk(shape: Shape, parts: readonly string[], at: string): string | unde
       if (STAT_KEYS.has(p)) return i === parts.length - 1 ? undefined : `'${here}.${p}' is a value`;
       return `'${p}' is not a stat field (st_mode, st_size, st_uid, …)`;
     }
-    const table: Record<string, Shape> = cur === 'process' ? PROCESS_KEYS : cur === 'file' ? FILE_KEYS : (cur as Record<string, Shape>);
+    const table: Record<string, Shape> = cur === 'process' ? PROCESS_KEYS : cur === 'file' ? FILE_KEYS : cur;
     const next = table[p];
     if (next === undefined) {
       const kind = cur === 'process' ? 'a process object' : cur === 'file' ? 'a file object' : `'${here}'`;
@@ -136,5 +136,5 @@ export function checkNativePath(path: string, types: readonly string[] | null): 
   const payload = PAYLOADS[name];
   if (payload === undefined) return undefined;
   if (parts.length === 2) return undefined;
-  return walk(payload as Shape, parts.slice(2), `event.${name}`);
+  return walk(payload, parts.slice(2), `event.${name}`);
 }

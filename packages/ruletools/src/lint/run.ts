@@ -65,7 +65,7 @@ export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CON
   const testedViaCorrelation = new Set<string>();
   for (const d of input.documents) {
     if (!isObj(d.data)) continue;
-    for (const k of ['id', 'name']) if (typeof d.data[k] === 'string') known.add(d.data[k] as string);
+    for (const k of ['id', 'name']) if (typeof d.data[k] === 'string') known.add(d.data[k]);
     const corr = d.data.correlation;
     if (isObj(corr) && rawTests(d.data) !== undefined) {
       const refs = Array.isArray(corr.rules) ? corr.rules : [corr.rules];

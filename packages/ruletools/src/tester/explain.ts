@@ -117,7 +117,7 @@ function parentFromToken(ev: NightjarEvent): EsProcess | undefined {
   const token = subject?.parent_audit_token;
   const id = tokenEntityId(token);
   if (!id) return undefined;
-  return { audit_token: token!, ppid: 0, executable: { path: '' }, entity_id: id } as EsProcess;
+  return { audit_token: token!, ppid: 0, executable: { path: '' }, entity_id: id };
 }
 const NO_LINEAGE = { lineage: { parent: parentFromToken, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] } } as unknown as EvalContext;
 
@@ -216,7 +216,7 @@ export function explainDetection(doc: RuleDocument, rule: CompiledRule, events: 
           })
           .join(', ')}`;
       } else if (!v && isObj(detection[n])) {
-        const k = Object.keys(detection[n] as object)[0];
+        const k = Object.keys(detection[n])[0];
         if (k) {
           const fv = fieldValue(doc, k.split('|')[0]!, ev, paths);
           if (fv.shown) detail = ` — ${k} (event has ${show(fv.value)})`;

@@ -112,7 +112,7 @@ async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrela
     message = `expected ${exp.alerts} alert(s)${groupText}, got ${n}${group ? ` (${grouped.length} in that group)` : ''}`;
   }
   if (ok) return done({ status: 'pass', alerts: n, events: events.length });
-  let explanation: string[] = [];
+  let explanation: string[];
   try {
     if (target.kind === 'detection') {
       const missed = exp.kind === 'match' ? exp.match : n < exp.alerts;

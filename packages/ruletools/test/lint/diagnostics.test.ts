@@ -82,8 +82,8 @@ ${HEAD('0002')}correlation:
     expect(loaded.diagnostics.map((d) => d.code)).toEqual(['NJ_UNKNOWN_MODIFIER']);
     const mods = lintDocuments(loaded).findings.filter((f) => f.checkId === 'nj/unknown-modifier');
     expect(mods).toHaveLength(1);
-    expect(mods[0]!.loaderCode).toBeUndefined();
-    expect(mods[0]!.message).toContain("did you mean 'endswith'");
+    expect(mods[0].loaderCode).toBeUndefined();
+    expect(mods[0].message).toContain("did you mean 'endswith'");
   });
 });
 

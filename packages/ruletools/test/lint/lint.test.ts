@@ -103,7 +103,7 @@ describe('nightjar lint: config', () => {
     expect(r.findings).toEqual([]);
     // The base rule there has its own tests too; without them it is still not reported.
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
-    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(/tests:\n  - name: fires on curl\n(?:    .*\n|      .*\n|        .*\n)*?---/, '---');
+    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(/tests:\n {2}- name: fires on curl\n(?: {4}.*\n| {6}.*\n| {8}.*\n)*?---/, '---');
     writeFileSync(path.join(dir, 'c.yml'), text);
     const r2 = await lint([path.join(dir, 'c.yml')]);
     expect(text).not.toContain('fires on curl\n');

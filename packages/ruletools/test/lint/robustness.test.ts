@@ -44,7 +44,7 @@ describe('lint and test on mutated rules (no crash, no internal error)', () => {
   it('300 mutants: every finding has a check id and a location, nothing throws', async () => {
     const r = rng(42);
     for (let i = 0; i < 300; i++) {
-      const text = mutate(sources[i % sources.length]!, r);
+      const text = mutate(sources[i % sources.length], r);
       const loaded = parseRuleText(text, `/virtual/m${i}.yml`) as unknown as LintInput & LoadedRules;
       const res = lintDocuments(loaded);
       const internal = res.findings.filter((f) => f.checkId === 'nj/internal');

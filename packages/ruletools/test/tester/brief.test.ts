@@ -11,16 +11,16 @@ describe('expandBriefEvents', () => {
         exec: { target: { executable: { path: '/usr/bin/curl' } }, args: ['curl', '-s', 'http://x'] },
       },
     ]);
-    expect(m!.event_type).toBe(9);
-    expect(m!.time).toBe('2024-01-01T00:00:00.000000000Z');
-    const p = m!.process as Record<string, any>;
+    expect(m.event_type).toBe(9);
+    expect(m.time).toBe('2024-01-01T00:00:00.000000000Z');
+    const p = m.process as Record<string, any>;
     expect(p.audit_token).toMatchObject({ pid: 501, pidversion: 7 });
     expect(p.ppid).toBe(300);
     expect(p.parent_audit_token.pid).toBe(300);
     expect(p.executable.path).toBe('/bin/zsh');
     expect(p.executable.stat.st_mode).toBeTypeOf('number');
     expect(p.signing_id).toBe('com.apple.zsh');
-    const exec = m!.event.exec as Record<string, any>;
+    const exec = m.event.exec as Record<string, any>;
     // exec keeps the pid and bumps pidversion; the new image is the target path.
     expect(exec.target.audit_token).toMatchObject({ pid: 501, pidversion: 8 });
     expect(exec.target.executable.path).toBe('/usr/bin/curl');
@@ -30,9 +30,9 @@ describe('expandBriefEvents', () => {
 
   it('defaults exec args to the target path and accepts shorthands on payload processes', () => {
     const [m] = expandBriefEvents([{ type: 'exec', exec: { target: { pid: 42, euid: 0, executable: { path: '/bin/ls' } } } }]);
-    const t = (m!.event.exec as Record<string, any>).target;
+    const t = (m.event.exec as Record<string, any>).target;
     expect(t.audit_token).toMatchObject({ pid: 42, euid: 0 });
-    expect((m!.event.exec as Record<string, any>).args).toEqual(['/bin/ls']);
+    expect((m.event.exec as Record<string, any>).args).toEqual(['/bin/ls']);
   });
 
   it('orders times: absolute, +offsets, default +1ms, first at 2024-01-01', () => {
@@ -57,7 +57,7 @@ describe('expandBriefEvents', () => {
 
   it('takes a string where a file is expected as its path', () => {
     const [m] = expandBriefEvents([{ type: 'open', open: { file: '/etc/passwd', fflag: 3 } }]);
-    const open = m!.event.open as Record<string, any>;
+    const open = m.event.open as Record<string, any>;
     expect(open.file.path).toBe('/etc/passwd');
     expect(open.file.path_truncated).toBe(false);
     expect(open.fflag).toBe(3);
@@ -73,7 +73,7 @@ describe('expandBriefEvents', () => {
     for (const e of evs) expect(e).not.toBeInstanceOf(Error);
     expect(evs.map((e) => (e as { name: string }).name)).toEqual(['fork', 'exec', 'exit']);
     expect((evs[0] as { entityId: string }).entityId).toBe('10:1');
-    const child = (ms[0]!.event.fork as Record<string, any>).child;
+    const child = (ms[0].event.fork as Record<string, any>).child;
     expect(child.ppid).toBe(10);
   });
 
@@ -101,7 +101,7 @@ describe('expandBriefEvents', () => {
 
   it('reads YAML scalars in exec args as the strings argv holds', () => {
     const [m] = expandBriefEvents([{ type: 'exec', exec: { args: ['defaults', 'write', 'x', '-bool', true, '-int', 5] } }]);
-    expect((m!.event.exec as Record<string, unknown>).args).toEqual(['defaults', 'write', 'x', '-bool', 'true', '-int', '5']);
+    expect((m.event.exec as Record<string, unknown>).args).toEqual(['defaults', 'write', 'x', '-bool', 'true', '-int', '5']);
   });
 
   it('fills parent tokens from the processes the case already showed', () => {
@@ -111,11 +111,11 @@ describe('expandBriefEvents', () => {
       { type: 'exec', process: { pid: 401, ppid: 400 }, exec: { target: { executable: { path: '/bin/sh' } } } },
       { type: 'exec', process: { pid: 9, ppid: 77 } },
     ]);
-    const child = (ms[1]!.event.fork as Record<string, any>).child;
+    const child = (ms[1].event.fork as Record<string, any>).child;
     expect(child.parent_audit_token).toMatchObject({ pid: 400, pidversion: 2 });
-    expect((ms[2]!.process as Record<string, any>).parent_audit_token).toMatchObject({ pid: 400, pidversion: 2 });
+    expect((ms[2].process as Record<string, any>).parent_audit_token).toMatchObject({ pid: 400, pidversion: 2 });
     // An unknown parent defaults to pidversion 1.
-    expect((ms[3]!.process as Record<string, any>).parent_audit_token).toMatchObject({ pid: 77, pidversion: 1 });
+    expect((ms[3].process as Record<string, any>).parent_audit_token).toMatchObject({ pid: 77, pidversion: 1 });
   });
 
   it('parses offsets', () => {

@@ -30,7 +30,7 @@ export function readCorpus(path: string): Atomic[] {
       try {
         return JSON.parse(l) as Atomic;
       } catch (e) {
-        throw new Error(`${path}:${i + 1}: not a JSON object: ${(e as Error).message}`);
+        throw new Error(`${path}:${i + 1}: not a JSON object: ${(e as Error).message}`, { cause: e });
       }
     });
 }

@@ -235,7 +235,7 @@ export function readFile(m: Machine, p: Proc, path: string): string {
 }
 
 export interface Opened {
-  outPath?: { path: string; append: boolean; opened: boolean };
+  outPath?: { path: string; append: boolean; opened: boolean } | undefined;
 }
 
 /** Opens (creating or truncating) a `>`/`>>` target: done by the forked child before its exec. */
@@ -334,6 +334,7 @@ function builtin(sh: Sh, p: Proc, argv: string[], o: Opened): boolean {
       for (const a of args) sh.vars.delete(a);
       return true;
     case 'exit':
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- `exit` unwinds the interpreter to the shell; no stack needed
       throw new ExitSignal(Number(args[0] ?? 0));
     case 'false':
       return false;
@@ -455,7 +456,7 @@ export function run(sh: Sh, n: Node, inPlace = false): boolean {
       const child = sh.m.w.fork(sh.proc);
       const sub: Sh = { ...sh, proc: child, out: sh.out, vars: new Map(sh.vars) };
       applyRedirs(sub, child, n.redirs);
-      let ok = true;
+      let ok: boolean;
       try {
         ok = run(sub, n.body);
       } catch (e) {
@@ -488,7 +489,7 @@ export function run(sh: Sh, n: Node, inPlace = false): boolean {
 
 /** Runs `script` as `<shell> -c script` in process `proc` (already exec'd as that shell). */
 export function runScript(m: Machine, proc: Proc, script: string, opts: { bash: boolean; cwd: string; stdin?: string; vars?: Map<string, string> }): Proc {
-  const sh: Sh = { m, proc, vars: opts.vars ?? new Map(), cwd: opts.cwd, stdin: opts.stdin ?? '', out: [], bash: opts.bash };
+  const sh: Sh = { m, proc, vars: opts.vars ?? new Map<string, string>(), cwd: opts.cwd, stdin: opts.stdin ?? '', out: [], bash: opts.bash };
   try {
     run(sh, parse(script), true);
   } catch (e) {

@@ -26,7 +26,7 @@ export function resolveProgram(name: string, cwd: string): string | null {
   }
   const lower = name.toLowerCase();
   if (ABSENT.has(name)) return null;
-  if (ELSEWHERE[lower]) return ELSEWHERE[lower]!;
+  if (ELSEWHERE[lower]) return ELSEWHERE[lower];
   if (BIN.includes(name)) return `/bin/${name}`;
   if (SBIN.includes(name)) return `/sbin/${name}`;
   if (USR_SBIN.includes(name)) return `/usr/sbin/${name}`;

@@ -28,10 +28,12 @@ export function lintCorrelation(c: Reporter, doc: RuleDocument, data: Record<str
   if (ts !== undefined) {
     // The loader's parser, so lint and engine agree on what a timespan is (pySigma's units too).
     const parsed = parseTimespan(typeof ts === 'number' ? String(ts) : ts);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar; shown as written
+    const tsText = String(ts);
     const us = 'us' in parsed ? parsed.us : undefined;
     if (us === undefined) c.report(doc, 'nj/timespan-format', `timespan ${JSON.stringify(ts)}: ${'error' in parsed ? parsed.error.replace(/^invalid timespan '[^']*': /, '') : 'invalid'}`, ['correlation', 'timespan']);
-    else if (us > c.cfg.maxTimespanUs) c.report(doc, 'nj/timespan-limit', `timespan ${ts} is above the engine limit (${c.cfg.maxTimespanUs / 60e6}m); the engine refuses this correlation`, ['correlation', 'timespan']);
-    else if (us > c.cfg.warnTimespanUs) c.report(doc, 'nj/timespan-long', `timespan ${ts} is above 5 minutes: state and memory grow with the window; endpoint sequences rarely need more`, ['correlation', 'timespan']);
+    else if (us > c.cfg.maxTimespanUs) c.report(doc, 'nj/timespan-limit', `timespan ${tsText} is above the engine limit (${c.cfg.maxTimespanUs / 60e6}m); the engine refuses this correlation`, ['correlation', 'timespan']);
+    else if (us > c.cfg.warnTimespanUs) c.report(doc, 'nj/timespan-long', `timespan ${tsText} is above 5 minutes: state and memory grow with the window; endpoint sequences rarely need more`, ['correlation', 'timespan']);
   }
   if ((type === 'event_count' || type === 'value_count' || type?.startsWith('value_')) && corr.condition === undefined) c.report(doc, 'nj/schema', `a ${type} correlation needs a condition (e.g. gte: 5)`, ['correlation']);
   if (type?.startsWith('value_') && (!isObj(corr.condition) || corr.condition.field === undefined) && corr.field === undefined) c.report(doc, 'nj/schema', `a ${type} correlation needs condition.field`, ['correlation', 'condition']);

@@ -69,6 +69,7 @@ function lintItems(c: Reporter, doc: RuleDocument, at: SearchBlock, selName: str
       vals.forEach((v, i) => {
         const vp = Array.isArray(raw) ? [...p, i] : p;
         if (typeof v !== 'string') return;
+        // eslint-disable-next-line no-control-regex -- finding control characters is the point
         if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\t]/.test(v) && !isRe) c.report(doc, 'nj/control-character', `'${key}' value ${JSON.stringify(v)} contains a control character (a single backslash in a double-quoted YAML string? use single quotes)`, vp);
         if (isRe) {
           for (const prob of regexProblems(v, mods)) c.report(doc, prob.check, `'${key}': ${prob.message}`, vp);
