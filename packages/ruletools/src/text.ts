@@ -34,6 +34,7 @@ export function shortPath(file: string, cwd: string | undefined): string {
 /** Text as XML character data or attribute value (JUnit reports); XML 1.0 forbids most control characters even escaped. */
 export function xml(s: string): string {
   return s
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -14,7 +14,7 @@ const key = (path: string, k: string | number) => (typeof k === 'number' ? `${pa
 
 /** Deep copies of the messages and a change log; `done` returns undefined when nothing changed. */
 function session(messages: readonly EsMessage[]) {
-  const out = messages.map((m) => structuredClone(m) as EsMessage);
+  const out = messages.map((m) => structuredClone<EsMessage>(m));
   const changes: VariantChange[] = [];
   return {
     out,

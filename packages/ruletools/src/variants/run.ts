@@ -5,7 +5,6 @@
 import { dirname, resolve } from 'node:path';
 import { eventFromMessage } from '@nightjar/core';
 import type { EsMessage, NightjarEvent } from '@nightjar/core';
-import type { RuleDocument } from '@nightjar/rules';
 import { eventsFromBrief, readFixture } from '../tester/fixtures.js';
 import { compiledFor, groupMatches, locate, runEngine, subRuleset } from '../tester/run.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
@@ -51,7 +50,7 @@ export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptio
   const loaded = withoutConfigFiles(rawLoaded);
   const generators: readonly VariantGenerator[] = opts.only ? GENERATORS.filter((g) => opts.only!.includes(g.name)) : GENERATORS;
   const rules: RuleVariantsResult[] = [];
-  for (const doc of loaded.documents as readonly RuleDocument[]) {
+  for (const doc of loaded.documents) {
     if (doc.kind !== 'rule' && doc.kind !== 'correlation') continue;
     const target = compiledFor(doc, loaded.ruleset);
     if (!target) continue; // load errors are `nightjar test`'s and `nightjar lint`'s to report

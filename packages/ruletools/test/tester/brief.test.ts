@@ -129,9 +129,9 @@ describe('expandBriefEvents', () => {
 describe('brief destinations', () => {
   it('a new_path destination replaces the default existing_file (the union has one member)', () => {
     const [m] = expandBriefEvents([{ type: 'rename', rename: { destination_type: 1, destination: { new_path: { dir: { path: '/Library/LaunchAgents' }, filename: 'x.plist' } } } }]);
-    const d = ((m!.event as Record<string, any>).rename).destination;
+    const d = ((m.event as Record<string, any>).rename).destination;
     expect(Object.keys(d)).toEqual(['new_path']);
     const [c] = expandBriefEvents([{ type: 'create', create: { destination: { existing_file: { path: '/tmp/a' } } } }]);
-    expect(Object.keys(((c!.event as Record<string, any>).create).destination)).toEqual(['existing_file']);
+    expect(Object.keys(((c.event as Record<string, any>).create).destination)).toEqual(['existing_file']);
   });
 });

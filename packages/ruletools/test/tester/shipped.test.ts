@@ -27,7 +27,7 @@ describe.skipIf(!has)(`the shipped ruleset${has ? '' : ' (skipped: rules/ is abs
     const out = mkdtempSync(path.join(tmpdir(), 'nightjar-packed-'));
     try {
       execFileSync(process.execPath, [path.resolve(rules, '../packages/rules/scripts/pack-ruleset.cjs'), out]);
-      const r = await runRuleTests((await loadRuleFiles([path.join(out, 'ruleset')], {})) as unknown as LoadedRules);
+      const r = await runRuleTests(await loadRuleFiles([path.join(out, 'ruleset')], {}));
       const bad = r.rules.flatMap((x) => [...(x.loadError ? [`${x.title}: ${x.loadError}`] : []), ...x.cases.filter((c) => c.status !== 'pass').map((c) => `${x.title} / ${c.name}: ${c.message}`)]);
       expect(bad).toEqual([]);
       expect(r.summary.cases).toBeGreaterThan(500);
