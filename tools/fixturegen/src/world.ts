@@ -1,3 +1,4 @@
+// One file on purpose (~550 lines): the simulated Mac (process table, pids, signing, event rendering) is one stateful object.
 import { EVENT_TYPES, FDTYPE, signingFor, type Signing } from './es.js';
 import { Rng, hash32 } from './prng.js';
 

@@ -1,3 +1,4 @@
+// One file on purpose (~480 lines): the compilation of every correlation type shares the group-by, alias and condition handling.
 import type {
   CompiledCorrelation,
   ConditionTerm,

@@ -1,3 +1,4 @@
+// One file on purpose (~580 lines): a detection item's value tests, modifiers and prefilter literal are compiled together, and the compiled closures are the per-event hot path.
 import type { EvalContext, FieldGetter, NightjarEvent } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 import { compileRegex, quoteRegex, type RegexFlags } from './regex.js';

@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~690 lines): the fast reader and its bail-out rules are one state machine over the text; split, every piece would need the others' cursor and invariants.
+ *
  * A fast path for the plain YAML rule files are written in: block maps and lists, one-line plain and
  * quoted scalars, one-line flow collections, `|` and `>` block scalars, comments and `---`.
  *

@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~530 lines): the generators are a table that reads best side by side (each is short; together they define the variant ids users accept).
+ *
  * The variant generators. Each rewrites the ES messages of a positive test case into what the same
  * procedure looks like when an attacker types it differently, or when another macOS version reports it.
  * A generator changes only what is equivalent for the system: a path only where the string is a path,

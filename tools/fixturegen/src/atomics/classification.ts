@@ -1,4 +1,6 @@
 /**
+ * Long on purpose: one reviewed entry per Atomic Red Team procedure (169).
+ *
  * What the shipped ruleset must do on each Atomic Red Team procedure, by the atomic's guid:
  * the alerts it raises (rule title → count), or why it must stay quiet on its own (`quiet`) and
  * what catches the same behaviour in context (`context`). The atomics command writes each

@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~500 lines): the shell interpreter's commands, redirections and expansions share one execution state.
+ *
  * Runs a parsed shell script on the simulated Mac the way sh/bash would: each external command is a
  * fork of the shell then an exec of the program's absolute path; redirections are opened by the
  * forked child before its exec (or by the shell itself for builtins); `sudo` execs as euid 0 and

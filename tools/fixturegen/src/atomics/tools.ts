@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~640 lines): a table of the tools' effects, one short entry per program.
+ *
  * What the programs the atomics run do once exec'd, as ES sees it: files they read, create, write,
  * rename, delete or change the mode, owner or flags of; processes they start (sudo, nohup, find
  * -exec, osascript's `do shell script`, an interpreter's `-c` or script file, Finder and Terminal

@@ -1,3 +1,4 @@
+// One file on purpose (~560 lines): the per-tactic scenarios that share one desktop world; each is short.
 import { FDTYPE, FFLAG, PROC_CHECK } from '../es.js';
 import type { Scenario } from '../scenario.js';
 import { ROOT, type Proc, type World } from '../world.js';

@@ -1,3 +1,4 @@
+// One file on purpose (~740 lines): both kernel interfaces feed one process table and one batch hand-off.
 // Linux live backend: the netlink proc connector (fork, exec, exit) and fanotify (open,
 // close-write, write) turned into ES-shaped messages (version 4 fields: seq numbers, parent
 // tokens), so the live path runs in CI. pidversion = the process's start time in clock ticks
