@@ -231,6 +231,7 @@ export function parseCap(v: unknown, flag: string): number {
   if (v === undefined) return 20;
   const n = Number(v);
   if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- v is a parseArgs value (string, boolean or a list of them): String() is how the user typed it
     throw new UsageError(`${flag} expects a non-negative integer, got '${String(v)}'`);
   }
   return n;

@@ -67,6 +67,7 @@ function seconds(v: unknown, flag: string, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < 0) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- v is a parseArgs value (string, boolean or a list of them): String() is how the user typed it
     throw new UsageError(`${flag} expects a number of seconds >= 0, got '${String(v)}'`);
   }
   return n;

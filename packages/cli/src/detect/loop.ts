@@ -27,7 +27,7 @@ export interface ReadHooks {
   /** The events of one batch, in order. */
   events(list: readonly NightjarEvent[]): void | Promise<void>;
   /** After each batch (progress bars). */
-  batchDone?(): void;
+  batchDone?: (() => void) | undefined;
 }
 
 /** Reads `source` to its end, or until it stops; errors from the source propagate to the caller. */

@@ -8,7 +8,8 @@ export class InputNames {
   constructor(given: readonly string[], resolved: readonly string[]) {
     given.forEach((g, i) => {
       const name = g === '-' ? '<stdin>' : g;
-      this.#byAbs.set(resolved[i], name);
+      // `resolved` is `given` resolved one for one, so it has an entry at every index of `given`.
+      this.#byAbs.set(resolved[i]!, name);
       this.#byAbs.set(g, name);
     });
     this.#byAbs.set('stdin', '<stdin>');

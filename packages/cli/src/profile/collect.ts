@@ -115,7 +115,7 @@ export class ProfileCollector {
       k = Math.floor(time / this.bucketUs);
     }
     let b = this.buckets.get(k);
-    if (!b) this.buckets.set(k, (b = new Map()));
+    if (!b) this.buckets.set(k, (b = new Map<string, number>()));
     b.set(name, (b.get(name) ?? 0) + 1);
   }
 
@@ -129,7 +129,7 @@ export class ProfileCollector {
     for (const [k, counts] of old) {
       const nk = Math.floor(k / 2);
       let b = this.buckets.get(nk);
-      if (!b) this.buckets.set(nk, (b = new Map()));
+      if (!b) this.buckets.set(nk, (b = new Map<string, number>()));
       for (const [n, c] of counts) b.set(n, (b.get(n) ?? 0) + c);
     }
   }

@@ -88,7 +88,7 @@ interface BarRow {
   count: number;
   share: number;
   color: string;
-  note?: string;
+  note?: string | undefined;
 }
 
 /** Horizontal bar chart: label column, bar, then count and share. */
@@ -133,12 +133,14 @@ function mergeBuckets(buckets: readonly RateBucket[], baseS: number, maxBars: nu
   }
   while (spanS / widthS > maxBars) widthS *= 2;
   const wUs = widthS * 1e6;
-  const first = Math.floor(buckets[0].start / wUs);
-  const last = Math.floor(buckets[buckets.length - 1].start / wUs);
+  // Non-empty (checked above); buckets are in time order, so the last one is the latest.
+  const first = Math.floor(buckets[0]!.start / wUs);
+  const last = Math.floor(buckets[buckets.length - 1]!.start / wUs);
   const merged: RateBucket[] = [];
   for (let k = first; k <= last; k++) merged.push({ start: k * wUs, count: 0, by_type: {} });
   for (const b of buckets) {
-    const m = merged[Math.floor(b.start / wUs) - first];
+    // merged covers every slot from first to last, and every bucket falls in one of them.
+    const m = merged[Math.floor(b.start / wUs) - first]!;
     m.count += b.count;
     for (const [k, v] of Object.entries(b.by_type)) m.by_type[k] = (m.by_type[k] ?? 0) + v;
   }
@@ -196,7 +198,7 @@ function rateChart(pr: Profile): Panel {
   merged.forEach((b, i) => {
     const bx = x0 + i * slot + (slot - bw) / 2;
     let acc = 0;
-    const parts: [string, number][] = series.map((s, k) => [SERIES[k], b.by_type[s] ?? 0]);
+    const parts: [string, number][] = series.map((s, k) => [SERIES[k]!, b.by_type[s] ?? 0]); // series has at most SERIES.length entries
     const known = parts.reduce((s, [, v]) => s + v, 0);
     parts.push([OTHER, b.count - known]);
     const tip = `${new Date(Math.floor(b.start / 1000)).toISOString()}: ${num(b.count)} events`;
@@ -211,7 +213,7 @@ function rateChart(pr: Profile): Panel {
     body += `</g>`;
   });
   // Gap markers: where sequence numbers jumped, the capture is missing events.
-  const t0 = merged[0].start;
+  const t0 = merged[0]!.start; // n > 0 here
   const spanUs = bucketS * 1e6 * n;
   for (const g of pr.gaps.list) {
     const gx = x0 + ((g.time - t0) / spanUs) * plotW;
@@ -243,13 +245,13 @@ function perTypeChart(pr: Profile, types: number, perType: number): Panel {
   let yAcc = 36;
   for (let i = 0; i < list.length; i += 2) {
     rowTops.push(yAcc);
-    const rows = Math.max(list[i].top_processes.length, list[i + 1]?.top_processes.length ?? 0, 1);
+    const rows = Math.max(list[i]!.top_processes.length, list[i + 1]?.top_processes.length ?? 0, 1);
     yAcc += 26 + Math.min(perType, rows) * rowH + 14;
   }
   let body = title(20, 'Who produces each event type', 'busiest executables per type, share of that type');
   list.forEach((t, i) => {
     const x = PAD + (i % 2) * (colW + 24);
-    const y = rowTops[Math.floor(i / 2)];
+    const y = rowTops[Math.floor(i / 2)]!; // one entry per pair, pushed above
     const color = !pr.ruleset || t.needed ? NEEDED : '#8f8f8f';
     body += `<text x="${x}" y="${y + 12}" font-size="13" font-weight="600" fill="${INK}">${xml(fit(t.name, colW - 120, 13))}<tspan dx="6" font-weight="400" fill="${MUTED}">· ${num(t.count)} event${t.count === 1 ? '' : 's'}</tspan></text>`;
     const labelW = Math.min(colW * 0.5, Math.max(60, ...t.top_processes.map((p) => textWidth(p.path.slice(p.path.lastIndexOf('/') + 1), 11.5))));

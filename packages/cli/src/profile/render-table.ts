@@ -48,7 +48,7 @@ export function sparkline(counts: readonly number[], width: number): string {
   const merged: number[] = [];
   for (let i = 0; i < counts.length; i += per) {
     let s = 0;
-    for (let j = i; j < Math.min(i + per, counts.length); j++) s += counts[j];
+    for (let j = i; j < Math.min(i + per, counts.length); j++) s += counts[j]!;
     merged.push(s);
   }
   const max = Math.max(...merged);
@@ -113,8 +113,8 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   const spark = sparkline(pr.rate.buckets.map((b) => b.count), 72);
   out.push(`  ${p.cyan(spark)}`);
   if (pr.rate.buckets.length > 0) {
-    const from = new Date(Math.floor(pr.rate.buckets[0].start / 1000)).toISOString().slice(0, 19);
-    const to = new Date(Math.floor((pr.rate.buckets[pr.rate.buckets.length - 1].start + pr.rate.bucket_s * 1e6) / 1000)).toISOString().slice(0, 19);
+    const from = new Date(Math.floor(pr.rate.buckets[0]!.start / 1000)).toISOString().slice(0, 19);
+    const to = new Date(Math.floor((pr.rate.buckets[pr.rate.buckets.length - 1]!.start + pr.rate.bucket_s * 1e6) / 1000)).toISOString().slice(0, 19);
     out.push(p.dim(`  ${from}${to.padStart(Math.max(to.length + 1, spark.length - from.length))}`));
     const peak = pr.rate.buckets.reduce((a, b) => (b.count > a.count ? b : a));
     out.push(p.dim(`  busiest ${bucketName(pr.rate.bucket_s)}: ${num(peak.count)} events, from ${new Date(Math.floor(peak.start / 1000)).toISOString()}`));

@@ -140,7 +140,8 @@ export function buildProfile(
   if (c.buckets.size > 0) {
     const keys = [...c.buckets.keys()].sort((a, b) => a - b);
     // Empty seconds are part of the picture (a pause, or drops), so fill them in.
-    for (let k = keys[0]; k <= keys[keys.length - 1]; k++) {
+    // keys is non-empty: c.buckets has at least one entry.
+    for (let k = keys[0]!; k <= keys[keys.length - 1]!; k++) {
       const m = c.buckets.get(k);
       let count = 0;
       const by: Record<string, number> = {};

@@ -33,13 +33,13 @@ describe('nightjar lint --format sarif', () => {
     const ok = validate(sarif);
     expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 5))).toEqual([]);
     expect(ok).toBe(true);
-    const r0 = sarif.runs[0]!;
+    const r0 = sarif.runs[0];
     expect(r0.tool.driver.rules.map((r) => r.id)).toEqual(CHECKS.map((c) => c.id));
     // ruleIndex points at the reportingDescriptor of the same id; uris are relative to the SRCROOT.
     for (const res of r0.results) {
-      expect(r0.tool.driver.rules[res.ruleIndex]!.id).toBe(res.ruleId);
-      expect(res.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^bad-rules\/[a-z-]+\.yml$/);
-      expect(res.locations[0]!.physicalLocation.region.startLine).toBeGreaterThan(0);
+      expect(r0.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+      expect(res.locations[0].physicalLocation.artifactLocation.uri).toMatch(/^bad-rules\/[a-z-]+\.yml$/);
+      expect(res.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
     }
     expect(new Set(r0.results.map((r) => r.level))).toEqual(new Set(['error', 'warning', 'note']));
   });

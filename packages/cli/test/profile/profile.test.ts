@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { decodeLine, type NightjarEvent } from '@nightjar/core';
+import { decodeLine } from '@nightjar/core';
 import { describe, expect, it } from 'vitest';
 import { ProfileCollector } from '../../src/profile/collect.js';
 import { buildProfile, type Profile } from '../../src/profile/report.js';
@@ -17,7 +17,7 @@ function collect(lines: string[]): ProfileCollector {
   const c = new ProfileCollector();
   lines.forEach((l, i) => {
     const ev = decodeLine(l, i + 1, 0, 'test');
-    if (!(ev instanceof Error)) c.add(ev as NightjarEvent);
+    if (!(ev instanceof Error)) c.add(ev);
   });
   return c;
 }

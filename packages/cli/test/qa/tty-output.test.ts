@@ -36,6 +36,7 @@ describe('scan on a terminal', () => {
     // The bar is drawn at least once on this 2 MB input (the first update always draws) …
     expect(drawn.length).toBeGreaterThan(0);
     // … and each drawing ends right after its erase-to-end-of-line, never followed by alert text.
+    // eslint-disable-next-line no-control-regex -- ESC [ K (erase to end of line) is the byte sequence under test
     for (const s of drawn) expect(s, JSON.stringify(s.slice(0, 200))).toMatch(/ev\/s\x1b\[K$/);
     expect(term.text).toMatch(/^HIGH {5}Meterpreter Open\+fcntl Fingerprint/m);
   });

@@ -11,7 +11,6 @@ import type { CliIO } from '../../src/io.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { expandBriefEvents, runRuleTests } = tester;
-type LoadedRules = tester.LoadedRules;
 type TestReport = tester.TestReport;
 const goodRules = path.join(here, '../../../ruletools/test/lint/good-rules');
 
@@ -45,7 +44,7 @@ function repo(files: Record<string, string>): string {
 }
 
 async function test(dir: string, coverage = false): Promise<TestReport> {
-  return runRuleTests((await loadRuleFiles([dir], {})) as unknown as LoadedRules, { coverage });
+  return runRuleTests(await loadRuleFiles([dir], {}), { coverage });
 }
 
 function io(cwd = here): CliIO & { out: () => string; err: () => string } {
@@ -83,9 +82,9 @@ describe('nightjar test: fail, with the explanation', () => {
     });
     const r = await test(dir);
     const [c] = cases(r);
-    expect(c!.status).toBe('fail');
-    expect(c!.message).toBe('expected a match, got 0 alert(s)');
-    const why = c!.explanation!.join('\n');
+    expect(c.status).toBe('fail');
+    expect(c.message).toBe('expected a match, got 0 alert(s)');
+    const why = c.explanation!.join('\n');
     expect(why).toContain('event #1 (exec at +0ms): condition "selection and not filter_version" is false');
     expect(why).toMatch(/selection: false — false item\(s\): Image\|endswith \(event has "\/usr\/bin\/wget"\)/);
     // Mapped virtual fields show their value too (CommandLine = args joined by spaces).
@@ -105,9 +104,9 @@ describe('nightjar test: fail, with the explanation', () => {
 `,
     });
     const [c] = cases(await test(dir));
-    expect(c!.status).toBe('fail');
-    expect(c!.message).toBe('expected no match, got 1 alert(s)');
-    const why = c!.explanation!.join('\n');
+    expect(c.status).toBe('fail');
+    expect(c.message).toBe('expected no match, got 1 alert(s)');
+    const why = c.explanation!.join('\n');
     expect(why).toContain('event #2 (exec at +1ms): condition "selection and not filter_version" is true');
     expect(why).toMatch(/filter_version: false/);
     expect(why).toMatch(/selection: true/);
@@ -122,7 +121,7 @@ describe('nightjar test: fail, with the explanation', () => {
 `,
     });
     const [c] = cases(await test(dir));
-    expect(c!.explanation!.join('\n')).toMatch(/no event of the rule's type\(s\) \(exec\).*open/);
+    expect(c.explanation!.join('\n')).toMatch(/no event of the rule's type\(s\) \(exec\).*open/);
   });
 
   it('counts alerts: expect { alerts: N }', async () => {
@@ -141,7 +140,7 @@ ${ev}${ev}`,
     });
     const cs = cases(await test(dir));
     expect(cs.map((c) => c.status)).toEqual(['pass', 'fail']);
-    expect(cs[1]!.message).toBe('expected 3 alert(s), got 2');
+    expect(cs[1].message).toBe('expected 3 alert(s), got 2');
   });
 });
 
@@ -177,7 +176,7 @@ tests:
     });
     const cs = cases(await test(dir));
     expect(cs.map((c) => c.status)).toEqual(['pass', 'fail']);
-    const why = cs[1]!.explanation!.join('\n');
+    const why = cs[1].explanation!.join('\n');
     // The selection's Image item matched; the ParentImage item (a lineage field) did not.
     expect(why).toMatch(/selection: false — false item\(s\): ParentImage\|endswith$/m);
   });
@@ -215,7 +214,7 @@ filter:
     });
     const cs = cases(await test(dir));
     expect(cs.map((c) => c.status)).toEqual(['fail', 'pass']);
-    expect(cs[0]!.explanation!.join('\n')).toContain('condition "selection" is true; but filter(s) 14141414-1414-4414-8414-141414141414 applied to this rule excluded it');
+    expect(cs[0].explanation!.join('\n')).toContain('condition "selection" is true; but filter(s) 14141414-1414-4414-8414-141414141414 applied to this rule excluded it');
   });
 });
 
@@ -264,10 +263,10 @@ tests:
     });
     const cs = cases(await test(path.join(dir, 'rules')));
     expect(cs.map((c) => c.status)).toEqual(['error', 'error']);
-    expect(cs[0]!.message).toMatch(/nope\.jsonl/);
-    expect(cs[1]!.message).toMatch(/event 2: bad time offset '\+2 seconds'/);
+    expect(cs[0].message).toMatch(/nope\.jsonl/);
+    expect(cs[1].message).toMatch(/event 2: bad time offset '\+2 seconds'/);
     // Points at the offending key: the `time:` of the second event.
-    expect(cs[1]!.location!.line).toBe(27);
+    expect(cs[1].location!.line).toBe(27);
   });
 
   it('malformed tests: entries are errors, not silently skipped', async () => {
@@ -278,8 +277,8 @@ tests:
 `,
     });
     const cs = cases(await test(dir));
-    expect(cs[0]!.status).toBe('error');
-    expect(cs[0]!.message).toMatch(/'expect' is required/);
+    expect(cs[0].status).toBe('error');
+    expect(cs[0].message).toMatch(/'expect' is required/);
   });
 });
 
@@ -349,12 +348,12 @@ ${ex('/usr/bin/curl')}${ex('/bin/chmod')}`)}`,
     const c = r.rules.find((x) => x.title === 'Correlated')!;
     expect(c.kind).toBe('correlation');
     expect(c.cases.map((x) => x.status)).toEqual(['pass', 'fail', 'fail']);
-    const why = c.cases[1]!.explanation!.join('\n');
+    const why = c.cases[1].explanation!.join('\n');
     expect(why).toContain('temporal_ordered over 2 rule(s) within 1m, condition gte 2, grouped by process.entity_id');
     expect(why).toMatch(/step 1 'Download' \(bbbbbbbb-[^)]*\): matched 1 event\(s\): #2/);
     expect(why).toMatch(/step 2 'Chmod' .*matched 1 event\(s\): #1/);
-    expect(c.cases[2]!.message).toMatch(/expected 1 alert\(s\) in group \{"process.entity_id":"999:1"\}, got 1 \(0 in that group\)/);
-    expect(c.cases[2]!.explanation!.join('\n')).toMatch(/alert group\(s\) seen: \{"process.entity_id":"501:7"\}/);
+    expect(c.cases[2].message).toMatch(/expected 1 alert\(s\) in group \{"process.entity_id":"999:1"\}, got 1 \(0 in that group\)/);
+    expect(c.cases[2].explanation!.join('\n')).toMatch(/alert group\(s\) seen: \{"process.entity_id":"501:7"\}/);
   });
 
   it('event_count: says which step never happened and what count each group reached', async () => {
@@ -370,10 +369,10 @@ ${ex('/usr/bin/true')}`)}`,
     const r = await test(dir);
     const c = r.rules.find((x) => x.title === 'Correlated')!;
     expect(c.cases.map((x) => x.status)).toEqual(['fail', 'fail']);
-    const why = c.cases[0]!.explanation!.join('\n');
+    const why = c.cases[0].explanation!.join('\n');
     expect(why).toMatch(/group \{process.entity_id="501:7"\}: at most 2 event\(s\) within 1m \(needs gte 3\)/);
     expect(why).toMatch(/group \{process.entity_id="502:7"\}: at most 1 event\(s\)/);
-    const why2 = c.cases[1]!.explanation!.join('\n');
+    const why2 = c.cases[1].explanation!.join('\n');
     expect(why2).toMatch(/step 1 'Download' .*: never matched any event/);
     expect(why2).toContain('no group formed');
   });
@@ -407,8 +406,8 @@ tests:
     });
     const r = await test(dir);
     const c = r.rules.find((x) => x.title === 'Siblings')!;
-    expect(c.cases[0]!.status).toBe('fail');
-    const why = c.cases[0]!.explanation!.join('\n');
+    expect(c.cases[0].status).toBe('fail');
+    const why = c.cases[0].explanation!.join('\n');
     expect(why).toMatch(/group \{parent.entity_id="500:1"\}: at most 1 distinct rule\(s\) within 1m \(needs gte 2\)/);
     expect(why).toMatch(/group \{parent.entity_id="501:1"\}: at most 1 distinct rule\(s\)/);
   });
@@ -447,7 +446,7 @@ describe('nightjar test: formats and coverage', () => {
     for (const m of xml.matchAll(/<(\/?)([a-z]+)[^>]*?(\/?)>/g)) {
       if (m[3]) continue;
       if (m[1]) expect(stack.pop()).toBe(m[2]);
-      else stack.push(m[2]!);
+      else stack.push(m[2]);
     }
     expect(stack).toEqual([]);
     expect(t.err()).toMatch(/Tests: 1 failed, 1 passed/);
