@@ -49,7 +49,13 @@ function extractBlocks(readme: string, text: string): Block[] {
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
     let prev = start - 1;
     while (prev >= 0 && lines[prev].trim() === '') prev--;
-    out.push({ readme, line: start + 1, lang: open[1], code: body.join('\n'), fragment: prev >= 0 && lines[prev].trim() === FRAGMENT });
+    out.push({
+      readme,
+      line: start + 1,
+      lang: open[1],
+      code: body.join('\n'),
+      fragment: prev >= 0 && lines[prev].trim() === FRAGMENT,
+    });
   }
   return out;
 }
@@ -58,10 +64,14 @@ const distOf = (pkg: string) => path.join(ROOT, 'packages', pkg, 'dist', 'index.
 const built = PACKAGES.every((p) => existsSync(distOf(p)));
 
 function rewriteImports(code: string): string {
-  return code.replace(/(from\s+|import\s*\(\s*)(['"])@nightjar\/([a-z-]+)\2/g, (_m, pre: string, q: string, pkg: string) => {
-    if (!(PACKAGES as readonly string[]).includes(pkg)) throw new Error(`example imports an unknown package @nightjar/${pkg}`);
-    return `${pre}${q}${pathToFileURL(distOf(pkg)).href}${q}`;
-  });
+  return code.replace(
+    /(from\s+|import\s*\(\s*)(['"])@nightjar\/([a-z-]+)\2/g,
+    (_m, pre: string, q: string, pkg: string) => {
+      if (!(PACKAGES as readonly string[]).includes(pkg))
+        throw new Error(`example imports an unknown package @nightjar/${pkg}`);
+      return `${pre}${q}${pathToFileURL(distOf(pkg)).href}${q}`;
+    },
+  );
 }
 
 function scratchDir(): string {
@@ -74,14 +84,19 @@ function scratchDir(): string {
   return dir;
 }
 
-const blocks = READMES.filter((r) => existsSync(path.join(ROOT, r))).flatMap((r) => extractBlocks(r, readFileSync(path.join(ROOT, r), 'utf8')));
+const blocks = READMES.filter((r) => existsSync(path.join(ROOT, r))).flatMap((r) =>
+  extractBlocks(r, readFileSync(path.join(ROOT, r), 'utf8')),
+);
 const runnable = blocks.filter((b) => !b.fragment && /from\s+['"]@nightjar\//.test(b.code));
 const skipped = blocks.filter((b) => !runnable.includes(b));
 
 describe('README examples', () => {
   it('finds the examples (and says which it does not run)', () => {
     expect(runnable.length).toBeGreaterThanOrEqual(3);
-    for (const b of skipped) console.info(`readme-examples: not run (${b.fragment ? 'marked fragment' : 'imports no @nightjar package'}): ${b.readme}:${b.line}`);
+    for (const b of skipped)
+      console.info(
+        `readme-examples: not run (${b.fragment ? 'marked fragment' : 'imports no @nightjar package'}): ${b.readme}:${b.line}`,
+      );
   });
 
   if (!built) {
@@ -94,7 +109,13 @@ describe('README examples', () => {
       const dir = scratchDir();
       const file = path.join(dir, `example-${path.basename(path.dirname(path.join(ROOT, b.readme)))}-${b.line}.mjs`);
       writeFileSync(file, rewriteImports(b.code));
-      const r = spawnSync(process.execPath, [file], { cwd: dir, input: '', encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [file], {
+        cwd: dir,
+        input: '',
+        encoding: 'utf8',
+        timeout: 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       const why = `${b.readme}:${b.line} exited ${r.status} (signal ${r.signal})\n--- stderr\n${r.stderr.slice(0, 4000)}\n--- stdout\n${r.stdout.slice(0, 2000)}`;
       expect(r.status, why).toBe(0);
       expect(r.stderr, why).not.toMatch(/\b(TypeError|ReferenceError|SyntaxError|RuleLoadError)\b/);
@@ -103,4 +124,3 @@ describe('README examples', () => {
     });
   }
 });
-

@@ -46,7 +46,13 @@ export function timeRuns(events: number, runs: number, warmup: number, pass: () 
  * Two passes over the same input timed alternately (a, b, a, b, …), medians of each: a ratio of
  * the two is taken under the same machine conditions, which matters on a shared, noisy machine.
  */
-export function pairedRuns(events: number, runs: number, warmup: number, a: () => void, b: () => void): { a: Rate; b: Rate } {
+export function pairedRuns(
+  events: number,
+  runs: number,
+  warmup: number,
+  a: () => void,
+  b: () => void,
+): { a: Rate; b: Rate } {
   for (let i = 0; i < warmup; i++) {
     a();
     b();

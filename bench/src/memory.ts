@@ -12,21 +12,58 @@ type Load = (name: string, yaml: string) => Promise<{ ruleset: CompiledRuleSet; 
 const T0 = Date.UTC(2024, 4, 1, 10, 0, 0);
 
 function proc(pid: number, pidversion: number, ppid: number): Record<string, unknown> {
-  const tok = (p: number, v: number) => ({ auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid: p, asid: 100012, pidversion: v });
+  const tok = (p: number, v: number) => ({
+    auid: 501,
+    euid: 501,
+    egid: 20,
+    ruid: 501,
+    rgid: 20,
+    pid: p,
+    asid: 100012,
+    pidversion: v,
+  });
   return {
-    audit_token: tok(pid, pidversion), parent_audit_token: tok(ppid, ppid * 2), responsible_audit_token: tok(pid, pidversion),
-    ppid, original_ppid: ppid, group_id: pid, session_id: 100012, codesigning_flags: 570522385,
-    is_platform_binary: false, is_es_client: false, cdhash: 'AB'.repeat(20), signing_id: `com.example.tool${pid % 50}`, team_id: 'UBF8T346G9',
-    executable: { path: `/Applications/Tool${pid % 50}.app/Contents/MacOS/tool`, path_truncated: false }, tty: null,
+    audit_token: tok(pid, pidversion),
+    parent_audit_token: tok(ppid, ppid * 2),
+    responsible_audit_token: tok(pid, pidversion),
+    ppid,
+    original_ppid: ppid,
+    group_id: pid,
+    session_id: 100012,
+    codesigning_flags: 570522385,
+    is_platform_binary: false,
+    is_es_client: false,
+    cdhash: 'AB'.repeat(20),
+    signing_id: `com.example.tool${pid % 50}`,
+    team_id: 'UBF8T346G9',
+    executable: { path: `/Applications/Tool${pid % 50}.app/Contents/MacOS/tool`, path_truncated: false },
+    tty: null,
     start_time: '2024-05-01T09:59:58.123456Z',
   };
 }
 
-function ev(type: string, number: number, i: number, ms: number, actor: Record<string, unknown>, payload: unknown): NightjarEvent {
-  const e = eventFromMessage({
-    schema_version: 1, version: 7, time: new Date(T0 + ms).toISOString(), event_type: number, action_type: 1,
-    seq_num: i, global_seq_num: i, process: actor as never, event: { [type]: payload },
-  }, { source: 'bench' });
+function ev(
+  type: string,
+  number: number,
+  i: number,
+  ms: number,
+  actor: Record<string, unknown>,
+  payload: unknown,
+): NightjarEvent {
+  const e = eventFromMessage(
+    {
+      schema_version: 1,
+      version: 7,
+      time: new Date(T0 + ms).toISOString(),
+      event_type: number,
+      action_type: 1,
+      seq_num: i,
+      global_seq_num: i,
+      process: actor as never,
+      event: { [type]: payload },
+    },
+    { source: 'bench' },
+  );
   if (e instanceof Error) throw e;
   return e;
 }
@@ -70,7 +107,8 @@ export async function memoryPerGroup(groups: number, load: Load): Promise<{ perG
   const perGroup = (heapUsed() - before) / groups;
   // Read the engine after measuring: it must be reachable while the heap is measured (an unused
   // variable may be collected early by the optimizing compiler, which would measure nothing).
-  if (engine.metrics().liveGroups !== groups) throw new Error(`expected ${groups} live groups, got ${engine.metrics().liveGroups}`);
+  if (engine.metrics().liveGroups !== groups)
+    throw new Error(`expected ${groups} live groups, got ${engine.metrics().liveGroups}`);
   // eslint-disable-next-line no-useless-assignment -- drops the last reference so the next measurement starts from a collected heap
   engine = null;
   // One group, many events in its window.
@@ -92,7 +130,8 @@ export function memoryPerLineageEntry(procs: number): number {
     cache.observe(ev('fork', 11, i, i, parent, { child: proc(1000 + i, 1, 500) }));
   }
   const per = (heapUsed() - before) / procs;
-  if (cache.metrics().size < procs) throw new Error(`lineage cache holds ${cache.metrics().size} of ${procs} processes`);
+  if (cache.metrics().size < procs)
+    throw new Error(`lineage cache holds ${cache.metrics().size} of ${procs} processes`);
   return per;
 }
 

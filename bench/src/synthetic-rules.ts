@@ -13,8 +13,16 @@ interface Template {
 // Each template reads one or two fields of one event type; a few of them match common events so
 // the engine does real matching work, most never match (alerts are rare on a real host).
 const TEMPLATES: readonly Template[] = [
-  { type: 'exec', yaml: (i) => `    event.exec.target.executable.path|endswith: '/tool${i}'\n    event.exec.args|contains: '--flag${i}'` },
-  { type: 'open', yaml: (i) => `    event.open.file.path|startswith: '/private/var/secret${i}/'\n    process.is_platform_binary: false` },
+  {
+    type: 'exec',
+    yaml: (i) =>
+      `    event.exec.target.executable.path|endswith: '/tool${i}'\n    event.exec.args|contains: '--flag${i}'`,
+  },
+  {
+    type: 'open',
+    yaml: (i) =>
+      `    event.open.file.path|startswith: '/private/var/secret${i}/'\n    process.is_platform_binary: false`,
+  },
   { type: 'write', yaml: (i) => `    event.write.target.path|endswith: '.evil${i}'` },
   { type: 'create', yaml: (i) => `    event.create.destination.existing_file.path|contains: '/LaunchAgents/evil${i}'` },
   { type: 'close', yaml: (i) => `    event.close.target.path|contains: 'zzz${i}'\n    event.close.modified: true` },
@@ -89,7 +97,8 @@ export function handWrittenMatcher(n: number): (name: string, msg: any) => numbe
   for (let i = 0; i < n; i++) {
     switch (i % TEMPLATES.length) {
       case 0: {
-        const a = `/tool${i}`, b = `--flag${i}`;
+        const a = `/tool${i}`,
+          b = `--flag${i}`;
         add('exec', (m) => {
           const e = m.event.exec;
           if (!String(e.target.executable.path).toLowerCase().endsWith(a)) return false;
@@ -100,15 +109,45 @@ export function handWrittenMatcher(n: number): (name: string, msg: any) => numbe
       }
       case 1: {
         const a = `/private/var/secret${i}/`;
-        add('open', (m) => String(m.event.open.file.path).toLowerCase().startsWith(a) && m.process.is_platform_binary === false);
+        add(
+          'open',
+          (m) => String(m.event.open.file.path).toLowerCase().startsWith(a) && m.process.is_platform_binary === false,
+        );
         break;
       }
-      case 2: { const a = `.evil${i}`; add('write', (m) => String(m.event.write.target.path).toLowerCase().endsWith(a)); break; }
-      case 3: { const a = `/launchagents/evil${i}`; add('create', (m) => String(m.event.create.destination.existing_file?.path).toLowerCase().includes(a)); break; }
-      case 4: { const a = `zzz${i}`; add('close', (m) => String(m.event.close.target.path).toLowerCase().includes(a) && m.event.close.modified === true); break; }
-      case 5: { const a = `/.ssh/key${i}`; add('stat', (m) => String(m.event.stat.target.path).toLowerCase().endsWith(a)); break; }
-      case 6: { const a = `/tmp/inject${i}`; add('mmap', (m) => String(m.event.mmap.source.path).toLowerCase().includes(a)); break; }
-      case 7: { const a = `/caches/com.apple.safari/f${i}`; add('open', (m) => String(m.event.open.file.path).toLowerCase().includes(a)); break; }
+      case 2: {
+        const a = `.evil${i}`;
+        add('write', (m) => String(m.event.write.target.path).toLowerCase().endsWith(a));
+        break;
+      }
+      case 3: {
+        const a = `/launchagents/evil${i}`;
+        add('create', (m) => String(m.event.create.destination.existing_file?.path).toLowerCase().includes(a));
+        break;
+      }
+      case 4: {
+        const a = `zzz${i}`;
+        add(
+          'close',
+          (m) => String(m.event.close.target.path).toLowerCase().includes(a) && m.event.close.modified === true,
+        );
+        break;
+      }
+      case 5: {
+        const a = `/.ssh/key${i}`;
+        add('stat', (m) => String(m.event.stat.target.path).toLowerCase().endsWith(a));
+        break;
+      }
+      case 6: {
+        const a = `/tmp/inject${i}`;
+        add('mmap', (m) => String(m.event.mmap.source.path).toLowerCase().includes(a));
+        break;
+      }
+      case 7: {
+        const a = `/caches/com.apple.safari/f${i}`;
+        add('open', (m) => String(m.event.open.file.path).toLowerCase().includes(a));
+        break;
+      }
     }
   }
   return (name: string, msg: any) => {

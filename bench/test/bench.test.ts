@@ -12,13 +12,31 @@ describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist no
     const dir = mkdtempSync(join(tmpdir(), 'nj-bench-'));
     try {
       const out = join(dir, 'bench.json');
-      const r = spawnSync(process.execPath, ['--expose-gc', runner, '--quick', '--json', out], { encoding: 'utf8', timeout: 300_000 });
+      const r = spawnSync(process.execPath, ['--expose-gc', runner, '--quick', '--json', out], {
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('JSON.parse per line');
-      const report = JSON.parse(readFileSync(out, 'utf8')) as { rows: Array<{ metric: string; value: number; unit: string; ratio?: number }> };
+      const report = JSON.parse(readFileSync(out, 'utf8')) as {
+        rows: Array<{ metric: string; value: number; unit: string; ratio?: number }>;
+      };
       const metrics = report.rows.map((x) => x.metric);
-      for (const m of ['JSON.parse per line', 'hand-written predicate loop', 'engine on pre-decoded events', 'end to end from JSON lines', 'latency p99', 'loadRules (YAML→predicates)', 'per lineage entry (4096)', 'engine on just-decoded events', '5000 groups + 4096 procs, RSS']) {
-        expect(metrics.some((x) => x.startsWith(m)), m).toBe(true);
+      for (const m of [
+        'JSON.parse per line',
+        'hand-written predicate loop',
+        'engine on pre-decoded events',
+        'end to end from JSON lines',
+        'latency p99',
+        'loadRules (YAML→predicates)',
+        'per lineage entry (4096)',
+        'engine on just-decoded events',
+        '5000 groups + 4096 procs, RSS',
+      ]) {
+        expect(
+          metrics.some((x) => x.startsWith(m)),
+          m,
+        ).toBe(true);
       }
       for (const row of report.rows) {
         if (row.unit === 'ev/s') expect(row.value, row.metric).toBeGreaterThan(0);

@@ -16,7 +16,9 @@ process.stderr.on('error', (err) => {
 function crash(err: unknown): void {
   process.exitCode = 2;
   if (process.stderr.destroyed || process.stderr.writableEnded) return;
-  process.stderr.write(`nightjar: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `nightjar: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
 }
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
@@ -35,9 +37,6 @@ main(process.argv.slice(2), {
     process.once('SIGINT', first);
     return () => process.off('SIGINT', first);
   },
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  crash,
-);
+}).then((code) => {
+  process.exitCode = code;
+}, crash);

@@ -51,14 +51,18 @@ export function parseCommand<F extends string>(spec: CommandSpec<F>, argv: strin
     });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/s, '')}\nRun 'nightjar ${spec.name} --help' for usage.`);
+    throw new UsageError(
+      `${msg.replace(/\. To specify a positional argument.*$/s, '')}\nRun 'nightjar ${spec.name} --help' for usage.`,
+    );
   }
   const values = parsed.values as Parsed['values'];
   const help = values.help === true;
   if (help) return { values, positionals: parsed.positionals, format: undefined, help };
   const min = spec.positionals?.min ?? 0;
   if (parsed.positionals.length < min) {
-    throw new UsageError(`expected at least ${min} input${min === 1 ? '' : 's'}\nRun 'nightjar ${spec.name} --help' for usage.`);
+    throw new UsageError(
+      `expected at least ${min} input${min === 1 ? '' : 's'}\nRun 'nightjar ${spec.name} --help' for usage.`,
+    );
   }
   let format: F | undefined;
   if (typeof values.format === 'string') {
@@ -125,7 +129,12 @@ export function checkInputs(inputs: readonly string[], io: CliIO): string[] {
       st = statSync(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new CliError('NJ_CLI_INPUT', `cannot read '${input}': ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], { cause: err });
+      throw new CliError(
+        'NJ_CLI_INPUT',
+        `cannot read '${input}': ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        [],
+        { cause: err },
+      );
     }
     if (st.isDirectory()) throw new CliError('NJ_CLI_INPUT', `cannot read '${input}': is a directory`);
     return abs;
@@ -205,7 +214,9 @@ export async function openOutput(file: string | undefined, io: CliIO): Promise<O
   const stream = createWriteStream(abs);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (e) => reject(new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': ${e.message}`, [], { cause: e })));
+    stream.once('error', (e) =>
+      reject(new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': ${e.message}`, [], { cause: e })),
+    );
   });
   return sinkFor(stream, false, true, () => new Promise<void>((resolve) => stream.end(() => resolve())));
 }

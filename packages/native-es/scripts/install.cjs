@@ -16,7 +16,9 @@ try {
   gyp = require.resolve('node-gyp/bin/node-gyp.js');
 } catch {}
 if (!gyp) {
-  console.warn('@nightjar/native-es: node-gyp not found; native addon not built (replay and eslogger sources still work)');
+  console.warn(
+    '@nightjar/native-es: node-gyp not found; native addon not built (replay and eslogger sources still work)',
+  );
   process.exit(0);
 }
 const jobs = process.env.JOBS || '2';
@@ -42,6 +44,7 @@ if (built.status !== 0) {
 const testing = path.join(root, 'native', 'testing');
 if (built.status === 0 && fs.existsSync(path.join(testing, 'binding.gyp'))) {
   const t = spawnSync(process.execPath, args, { cwd: testing, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (t.status !== 0) console.warn('\n@nightjar/native-es: WARNING: the test addon (native/testing) did not build (see above).\n');
+  if (t.status !== 0)
+    console.warn('\n@nightjar/native-es: WARNING: the test addon (native/testing) did not build (see above).\n');
 }
 process.exit(0);

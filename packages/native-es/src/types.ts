@@ -46,7 +46,10 @@ export interface NativeEsBackend {
 }
 
 /** The ES backend's constructor: a config (clients, queue capacity) and the batch callback (messages, client ids). */
-export type EsBackendClass = new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => NativeEsBackend;
+export type EsBackendClass = new (
+  cfg: unknown,
+  cb: (m: Record<string, unknown>[], c: number[]) => void,
+) => NativeEsBackend;
 
 /** Caps of one macOS backfill pass (native defaults: 32 768 processes, 64 KiB of argv per process). */
 export interface BackfillLimits {

@@ -15,20 +15,60 @@ export interface SourceLocation {
  */
 export const RULE_DIAGNOSTIC_CODES = [
   // Files and YAML.
-  'NJ_PATH_NOT_FOUND', 'NJ_FILE_READ', 'NJ_FILE_TOO_LARGE', 'NJ_EMPTY_FILE', 'NJ_NOT_MAPPING',
-  'NJ_YAML_SYNTAX', 'NJ_YAML_DUPLICATE_KEY', 'NJ_YAML_TAG', 'NJ_YAML_ALIAS_LIMIT', 'NJ_YAML_TOO_DEEP', 'NJ_YAML_TOO_MANY_DOCS', 'NJ_YAML_WARNING',
+  'NJ_PATH_NOT_FOUND',
+  'NJ_FILE_READ',
+  'NJ_FILE_TOO_LARGE',
+  'NJ_EMPTY_FILE',
+  'NJ_NOT_MAPPING',
+  'NJ_YAML_SYNTAX',
+  'NJ_YAML_DUPLICATE_KEY',
+  'NJ_YAML_TAG',
+  'NJ_YAML_ALIAS_LIMIT',
+  'NJ_YAML_TOO_DEEP',
+  'NJ_YAML_TOO_MANY_DOCS',
+  'NJ_YAML_WARNING',
   // Schema.
-  'NJ_SCHEMA_INVALID', 'NJ_SCHEMA_MISSING', 'NJ_SCHEMA_UNKNOWN_KEY', 'NJ_SCHEMA_FORMAT', 'NJ_UNSUPPORTED_ACTION',
+  'NJ_SCHEMA_INVALID',
+  'NJ_SCHEMA_MISSING',
+  'NJ_SCHEMA_UNKNOWN_KEY',
+  'NJ_SCHEMA_FORMAT',
+  'NJ_UNSUPPORTED_ACTION',
   // Detection and field mapping.
-  'NJ_DETECTION_SYNTAX', 'NJ_EMPTY_SELECTION', 'NJ_UNKNOWN_MODIFIER', 'NJ_MODIFIER_COMBINATION', 'NJ_MODIFIER_VALUE', 'NJ_UNKNOWN_PLACEHOLDER',
-  'NJ_BAD_REGEX', 'NJ_REGEX_UNSUPPORTED', 'NJ_CONDITION_SYNTAX', 'NJ_CONDITION_AGGREGATION', 'NJ_UNKNOWN_SELECTION',
-  'NJ_UNMAPPED_FIELD', 'NJ_UNSUPPORTED_LOGSOURCE', 'NJ_UNKNOWN_EVENT_TYPE', 'NJ_UNKNOWN_FIELD_MAPPING', 'NJ_FIELD_PATH',
+  'NJ_DETECTION_SYNTAX',
+  'NJ_EMPTY_SELECTION',
+  'NJ_UNKNOWN_MODIFIER',
+  'NJ_MODIFIER_COMBINATION',
+  'NJ_MODIFIER_VALUE',
+  'NJ_UNKNOWN_PLACEHOLDER',
+  'NJ_BAD_REGEX',
+  'NJ_REGEX_UNSUPPORTED',
+  'NJ_CONDITION_SYNTAX',
+  'NJ_CONDITION_AGGREGATION',
+  'NJ_UNKNOWN_SELECTION',
+  'NJ_UNMAPPED_FIELD',
+  'NJ_UNSUPPORTED_LOGSOURCE',
+  'NJ_UNKNOWN_EVENT_TYPE',
+  'NJ_UNKNOWN_FIELD_MAPPING',
+  'NJ_FIELD_PATH',
   // Correlations and filters.
-  'NJ_CORR_RULES', 'NJ_CORR_UNKNOWN_RULE', 'NJ_CORR_BROKEN_REF', 'NJ_CORR_CYCLE', 'NJ_CORR_DEPTH', 'NJ_CORR_ALIAS', 'NJ_CORR_CONDITION',
-  'NJ_CORR_FIELD', 'NJ_CORR_GROUP_BY', 'NJ_TIMESPAN_INVALID', 'NJ_TIMESPAN_LIMIT', 'NJ_DURATION_INVALID',
-  'NJ_FILTER_UNKNOWN_RULE', 'NJ_FILTER_CORRELATION',
+  'NJ_CORR_RULES',
+  'NJ_CORR_UNKNOWN_RULE',
+  'NJ_CORR_BROKEN_REF',
+  'NJ_CORR_CYCLE',
+  'NJ_CORR_DEPTH',
+  'NJ_CORR_ALIAS',
+  'NJ_CORR_CONDITION',
+  'NJ_CORR_FIELD',
+  'NJ_CORR_GROUP_BY',
+  'NJ_TIMESPAN_INVALID',
+  'NJ_TIMESPAN_LIMIT',
+  'NJ_DURATION_INVALID',
+  'NJ_FILTER_UNKNOWN_RULE',
+  'NJ_FILTER_CORRELATION',
   // Across documents, and the loader itself.
-  'NJ_DUPLICATE_ID', 'NJ_DUPLICATE_NAME', 'NJ_INTERNAL',
+  'NJ_DUPLICATE_ID',
+  'NJ_DUPLICATE_NAME',
+  'NJ_INTERNAL',
 ] as const;
 export type RuleDiagnosticCode = (typeof RULE_DIAGNOSTIC_CODES)[number];
 
@@ -51,7 +91,12 @@ export class RuleError extends NightjarError {
   readonly path: readonly (string | number)[];
   /** True when the offender is the key at `path` (e.g. an unknown modifier or alias), not its value. */
   readonly key?: boolean;
-  constructor(code: RuleDiagnosticCode, message: string, path: readonly (string | number)[] = [], options?: { key?: boolean }) {
+  constructor(
+    code: RuleDiagnosticCode,
+    message: string,
+    path: readonly (string | number)[] = [],
+    options?: { key?: boolean },
+  ) {
     super(code, message);
     this.path = path;
     if (options?.key) this.key = true;

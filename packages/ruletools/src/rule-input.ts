@@ -12,5 +12,9 @@ export type RuleInput = Pick<LoadResult, 'documents' | 'diagnostics'>;
 export function withoutConfigFiles<T extends RuleInput>(input: T): T {
   const isCfg = (f: string) => basename(f) === CONFIG_FILE;
   if (!input.documents.some((d) => isCfg(d.file)) && !input.diagnostics.some((d) => isCfg(d.file))) return input;
-  return { ...input, documents: input.documents.filter((d) => !isCfg(d.file)), diagnostics: input.diagnostics.filter((d) => !isCfg(d.file)) };
+  return {
+    ...input,
+    documents: input.documents.filter((d) => !isCfg(d.file)),
+    diagnostics: input.diagnostics.filter((d) => !isCfg(d.file)),
+  };
 }

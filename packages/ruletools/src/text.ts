@@ -21,7 +21,10 @@ export const PLAIN: Style = { bold: id, dim: id, red: id, yellow: id, green: id,
 /** Rule text is untrusted: control characters (ANSI escapes included) are shown escaped, never sent to the terminal. */
 export function safe(s: string): string {
   // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** `file` relative to `cwd` when it lies below it, else unchanged. */
@@ -33,11 +36,13 @@ export function shortPath(file: string, cwd: string | undefined): string {
 
 /** Text as XML character data or attribute value (JUnit reports); XML 1.0 forbids most control characters even escaped. */
 export function xml(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }

@@ -30,4 +30,10 @@ export { openEs, splitClients } from './live/es.js';
 export type { EsOptions, EsClientOptions } from './live/es.js';
 export { BACKFILL_DIAGNOSTIC_CODES, fromNativeBackfill } from './live/backfill.js';
 export type { BackfillOutcome } from './live/backfill.js';
-export type { BackfillLimits, EsBackendClass, NativeBackfill, NativeBackfillResult, NativeEsBackend } from '@nightjar/native-es';
+export type {
+  BackfillLimits,
+  EsBackendClass,
+  NativeBackfill,
+  NativeBackfillResult,
+  NativeEsBackend,
+} from '@nightjar/native-es';

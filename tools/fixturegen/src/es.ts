@@ -57,10 +57,25 @@ export const CS = {
 export const FDTYPE = { VNODE: 1, SOCKET: 2, PIPE: 6 } as const;
 
 /** Kernel FFLAG bits used in open events (not O_* flags). */
-export const FFLAG = { FREAD: 0x1, FWRITE: 0x2, O_NONBLOCK: 0x4, O_APPEND: 0x8, O_CREAT: 0x200, O_TRUNC: 0x400 } as const;
+export const FFLAG = {
+  FREAD: 0x1,
+  FWRITE: 0x2,
+  O_NONBLOCK: 0x4,
+  O_APPEND: 0x8,
+  O_CREAT: 0x200,
+  O_TRUNC: 0x400,
+} as const;
 
 /** fcntl(2) commands. */
-export const FCNTL = { F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_NOCACHE: 48, F_GETPATH: 50, F_FULLFSYNC: 51 } as const;
+export const FCNTL = {
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  F_NOCACHE: 48,
+  F_GETPATH: 50,
+  F_FULLFSYNC: 51,
+} as const;
 
 /** proc_check flavours (es_proc_check_type_t). */
 export const PROC_CHECK = { LISTPIDS: 1, PIDINFO: 2, PIDFDINFO: 3 } as const;
@@ -74,7 +89,16 @@ export interface Signing {
 }
 
 const PLATFORM_FLAGS =
-  CS.VALID | CS.SIGNED | CS.PLATFORM_BINARY | CS.DYLD_PLATFORM | CS.RUNTIME | CS.KILL | CS.HARD | CS.RESTRICT | CS.ENFORCEMENT | CS.REQUIRE_LV;
+  CS.VALID |
+  CS.SIGNED |
+  CS.PLATFORM_BINARY |
+  CS.DYLD_PLATFORM |
+  CS.RUNTIME |
+  CS.KILL |
+  CS.HARD |
+  CS.RESTRICT |
+  CS.ENFORCEMENT |
+  CS.REQUIRE_LV;
 const DEVELOPER_FLAGS = CS.VALID | CS.SIGNED | CS.RUNTIME | CS.KILL | CS.HARD | CS.REQUIRE_LV;
 const ADHOC_FLAGS = CS.VALID | CS.SIGNED | CS.ADHOC | CS.LINKER_SIGNED;
 
@@ -100,7 +124,20 @@ const VENDORS: ReadonlyArray<readonly [prefix: string, signingId: string, teamId
 ];
 
 /** Binaries that ship inside Xcode or the Command Line Tools are Apple-signed platform code. */
-const APPLE_PREFIXES = ['/System/', '/usr/bin/', '/usr/sbin/', '/usr/libexec/', '/bin/', '/sbin/', '/Library/Apple/', '/Library/Developer/CommandLineTools/', '/Applications/Xcode.app/', '/Applications/Safari.app/', '/System/Applications/', '/usr/lib/'];
+const APPLE_PREFIXES = [
+  '/System/',
+  '/usr/bin/',
+  '/usr/sbin/',
+  '/usr/libexec/',
+  '/bin/',
+  '/sbin/',
+  '/Library/Apple/',
+  '/Library/Developer/CommandLineTools/',
+  '/Applications/Xcode.app/',
+  '/Applications/Safari.app/',
+  '/System/Applications/',
+  '/usr/lib/',
+];
 
 function basename(p: string): string {
   const i = p.lastIndexOf('/');
@@ -116,15 +153,35 @@ export function signingFor(path: string, override?: Partial<Signing>): Signing {
   let s: Signing;
   const vendor = VENDORS.find(([prefix]) => path.startsWith(prefix));
   if (vendor) {
-    s = { signing_id: vendor[1], team_id: vendor[2], is_platform_binary: false, codesigning_flags: DEVELOPER_FLAGS, cdhash: cdhashOf(path) };
+    s = {
+      signing_id: vendor[1],
+      team_id: vendor[2],
+      is_platform_binary: false,
+      codesigning_flags: DEVELOPER_FLAGS,
+      cdhash: cdhashOf(path),
+    };
   } else if (APPLE_PREFIXES.some((p) => path.startsWith(p))) {
-    const name = basename(path).replace(/\.app$/, '').replace(/[^A-Za-z0-9.-]/g, '-');
+    const name = basename(path)
+      .replace(/\.app$/, '')
+      .replace(/[^A-Za-z0-9.-]/g, '-');
     // Bundled services are already named com.apple.* (com.apple.WebKit.Networking); tools are not.
     const id = name.startsWith('com.apple.') ? name : `com.apple.${name}`;
-    s = { signing_id: id, team_id: null, is_platform_binary: true, codesigning_flags: PLATFORM_FLAGS, cdhash: cdhashOf(path) };
+    s = {
+      signing_id: id,
+      team_id: null,
+      is_platform_binary: true,
+      codesigning_flags: PLATFORM_FLAGS,
+      cdhash: cdhashOf(path),
+    };
   } else {
     const cdhash = cdhashOf(path);
-    s = { signing_id: basename(path), team_id: null, is_platform_binary: false, codesigning_flags: ADHOC_FLAGS, cdhash };
+    s = {
+      signing_id: basename(path),
+      team_id: null,
+      is_platform_binary: false,
+      codesigning_flags: ADHOC_FLAGS,
+      cdhash,
+    };
   }
   return { ...s, ...override };
 }

@@ -15,7 +15,10 @@ interface Doc {
 }
 
 /** Taxonomy categories and the ES events they are read from (see @nightjar/rules' mapping). */
-const TAXONOMY_EVENTS: Record<string, string[]> = { process_creation: ['exec'], file_event: ['create', 'rename', 'close', 'write'] };
+const TAXONOMY_EVENTS: Record<string, string[]> = {
+  process_creation: ['exec'],
+  file_event: ['create', 'rename', 'close', 'write'],
+};
 
 function eventTypes(d: Doc, byRef: Map<string, Doc>): string[] {
   if (d.correlation) {
@@ -58,11 +61,29 @@ export function rulesTable(rulesDir: string, scenarios: readonly Scenario[]): st
       const pos = tests.filter((t) => t.expect.match === true || (t.expect.alerts ?? 0) > 0).length;
       const neg = tests.length - pos;
       const fixtures = [...new Set(tests.filter((t) => t.fixture).map((t) => basename(t.fixture!)))];
-      const traces = scenarios.filter((s) => (s.expect[d.title!] ?? 0) > 0).map((s) => `${s.name} (${s.expect[d.title!]})`);
-      const kind = d.correlation ? `${d.correlation.type} over ${(d.correlation.rules ?? []).length} rule(s), ${d.correlation.timespan}, by ${(d.correlation['group-by'] ?? []).join(', ')}` : 'detection';
-      const tested = [`${pos}+/${neg}- cases`, fixtures.length ? `fixtures: ${fixtures.join(', ')}` : '', traces.length ? `raised on: ${traces.join(', ')}` : ''].filter(Boolean).join('; ');
-      rows.push(`| [${d.title}](${relative(rulesDir, file)}) | ${d.level} | ${tactics.join(', ')} ${techniques.join(', ')} | ${eventTypes(d, byRef).join(', ')} | ${kind} | ${tested} |`);
+      const traces = scenarios
+        .filter((s) => (s.expect[d.title!] ?? 0) > 0)
+        .map((s) => `${s.name} (${s.expect[d.title!]})`);
+      const kind = d.correlation
+        ? `${d.correlation.type} over ${(d.correlation.rules ?? []).length} rule(s), ${d.correlation.timespan}, by ${(d.correlation['group-by'] ?? []).join(', ')}`
+        : 'detection';
+      const tested = [
+        `${pos}+/${neg}- cases`,
+        fixtures.length ? `fixtures: ${fixtures.join(', ')}` : '',
+        traces.length ? `raised on: ${traces.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      rows.push(
+        `| [${d.title}](${relative(rulesDir, file)}) | ${d.level} | ${tactics.join(', ')} ${techniques.join(', ')} | ${eventTypes(d, byRef).join(', ')} | ${kind} | ${tested} |`,
+      );
     }
   }
-  return ['| Rule | Level | Tactic / technique | ES events | Kind | Tested against |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
+  return (
+    [
+      '| Rule | Level | Tactic / technique | ES events | Kind | Tested against |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+    ].join('\n') + '\n'
+  );
 }

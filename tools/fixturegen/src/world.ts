@@ -212,7 +212,10 @@ export class World {
     const child: Proc = {
       ...this.make(parent.exe, { signing: parent.signing, ...o }, parent, pid),
       // A child inherits its parent's responsible process; launchd's children are their own.
-      responsible: o.responsible === null ? undefined : (o.responsible ?? (parent.pid === 1 ? undefined : (parent.responsible ?? parent))),
+      responsible:
+        o.responsible === null
+          ? undefined
+          : (o.responsible ?? (parent.pid === 1 ? undefined : (parent.responsible ?? parent))),
       signing: parent.signing,
       original_ppid: parent.pid,
       startNs: this.nowNs,
@@ -256,9 +259,27 @@ export class World {
    */
   launch(exe: string, args: string[] = [exe], o: ExecOptions = {}): Proc {
     const uid = o.euid ?? USER;
-    const child = this.fork(this.launchd, { pid: o.pid, euid: uid, ruid: uid, auid: o.auid ?? (uid === ROOT ? AU_DEFAUDITID : USER), asid: o.asid ?? (uid === ROOT ? 100000 : 100008) });
-    const proxy = this.exec(child, '/usr/libexec/xpcproxy', ['xpcproxy', 'application.' + exe.split('/').pop()], { fds: [], responsible: null });
-    return this.exec(proxy, exe, args, { ...o, fds: o.fds ?? [{ fd: 0, fdtype: FDTYPE.VNODE }, { fd: 1, fdtype: FDTYPE.VNODE }, { fd: 2, fdtype: FDTYPE.VNODE }], pid: undefined, tty: null });
+    const child = this.fork(this.launchd, {
+      pid: o.pid,
+      euid: uid,
+      ruid: uid,
+      auid: o.auid ?? (uid === ROOT ? AU_DEFAUDITID : USER),
+      asid: o.asid ?? (uid === ROOT ? 100000 : 100008),
+    });
+    const proxy = this.exec(child, '/usr/libexec/xpcproxy', ['xpcproxy', 'application.' + exe.split('/').pop()], {
+      fds: [],
+      responsible: null,
+    });
+    return this.exec(proxy, exe, args, {
+      ...o,
+      fds: o.fds ?? [
+        { fd: 0, fdtype: FDTYPE.VNODE },
+        { fd: 1, fdtype: FDTYPE.VNODE },
+        { fd: 2, fdtype: FDTYPE.VNODE },
+      ],
+      pid: undefined,
+      tty: null,
+    });
   }
 
   exit(proc: Proc, stat = 0): void {
@@ -301,7 +322,10 @@ export class World {
     this.tick(0.1);
   }
   unlink(p: Proc, path: string): void {
-    this.emit('unlink', p, { target: this.file(path), parent_dir: this.file(path.slice(0, path.lastIndexOf('/')) || '/', 'dir') });
+    this.emit('unlink', p, {
+      target: this.file(path),
+      parent_dir: this.file(path.slice(0, path.lastIndexOf('/')) || '/', 'dir'),
+    });
     this.fileSizes.delete(path);
     this.tick(0.1);
   }
@@ -383,16 +407,45 @@ export class World {
     this.tick(0.1);
   }
   /** A launch item registered with Background Task Management (login item, agent, daemon). */
-  btmLaunchItemAdd(p: Proc, item: { itemType: number; url: string; executable: string; uid?: number; app?: Proc | null; legacy?: boolean; instigator?: Proc }): void {
+  btmLaunchItemAdd(
+    p: Proc,
+    item: {
+      itemType: number;
+      url: string;
+      executable: string;
+      uid?: number;
+      app?: Proc | null;
+      legacy?: boolean;
+      instigator?: Proc;
+    },
+  ): void {
     this.emit('btm_launch_item_add', p, {
       instigator: this.procJson(item.instigator ?? p),
       app: item.app ? this.procJson(item.app) : null,
-      item: { item_type: item.itemType, legacy: item.legacy ?? true, managed: false, uid: item.uid ?? USER, item_url: item.url, app_url: null },
+      item: {
+        item_type: item.itemType,
+        legacy: item.legacy ?? true,
+        managed: false,
+        uid: item.uid ?? USER,
+        item_url: item.url,
+        app_url: null,
+      },
       executable_path: item.executable,
     });
     this.tick(1);
   }
-  tccModify(p: Proc, t: { service: string; identity: string; identityType: number; updateType: number; right: number; reason: number; responsible?: Proc }): void {
+  tccModify(
+    p: Proc,
+    t: {
+      service: string;
+      identity: string;
+      identityType: number;
+      updateType: number;
+      right: number;
+      reason: number;
+      responsible?: Proc;
+    },
+  ): void {
     this.emit('tcc_modify', p, {
       service: t.service,
       identity: t.identity,
@@ -411,7 +464,9 @@ export class World {
     const toUid = s.toUid ?? ROOT;
     this.emit('sudo', p, {
       success: s.success,
-      reject_info: s.success ? null : { plugin_name: 'sudoers', plugin_type: 1, failure_message: 'incorrect password attempt' },
+      reject_info: s.success
+        ? null
+        : { plugin_name: 'sudoers', plugin_type: 1, failure_message: 'incorrect password attempt' },
       has_from_uid: true,
       from_uid: USER,
       from_username: this.user,
@@ -457,7 +512,16 @@ export class World {
   // ---- rendering -----------------------------------------------------------------------------
 
   private token(p: Proc): Json {
-    return { auid: p.auid, euid: p.euid, egid: p.egid, ruid: p.ruid, rgid: p.rgid, pid: p.pid, asid: p.asid, pidversion: p.pidversion };
+    return {
+      auid: p.auid,
+      euid: p.euid,
+      egid: p.egid,
+      ruid: p.ruid,
+      rgid: p.rgid,
+      pid: p.pid,
+      asid: p.asid,
+      pidversion: p.pidversion,
+    };
   }
 
   procJson(p: Proc): { [k: string]: Json } {
@@ -490,7 +554,8 @@ export class World {
     const mode = kind === 'dir' ? 16877 : kind === 'tty' ? 8592 : isExe ? 33261 : 33188;
     const size = kind === 'dir' ? 64 + (h % 40) * 32 : (this.fileSizes.get(path) ?? 512 + (h % 200_000));
     const mtime = this.bootNs - BigInt(h % 9_000_000) * 1_000_000_000n;
-    const system = path.startsWith('/System/') || path.startsWith('/usr/') || path.startsWith('/bin/') || path.startsWith('/sbin/');
+    const system =
+      path.startsWith('/System/') || path.startsWith('/usr/') || path.startsWith('/bin/') || path.startsWith('/sbin/');
     const uid = path.startsWith(this.home) || path.startsWith('/dev/ttys') ? USER : ROOT;
     return {
       path,

@@ -5,7 +5,16 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { Engine, type Alert } from '@nightjar/core';
 import { loadRules } from '@nightjar/rules';
 import { openReplay } from '@nightjar/sources';
-import { ATOMIC_EXPECT, atomicSlug, coverageMarkdown, indexRules, readCorpus, readExpected, renderAtomicFiles, type SigmaData } from '../src/index.js';
+import {
+  ATOMIC_EXPECT,
+  atomicSlug,
+  coverageMarkdown,
+  indexRules,
+  readCorpus,
+  readExpected,
+  renderAtomicFiles,
+  type SigmaData,
+} from '../src/index.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const dir = join(root, 'fixtures', 'atomics');
@@ -47,12 +56,19 @@ describe.skipIf(!haveCorpus)(`fixtures/atomics match a fresh render of the corpu
       const slug = atomicSlug(a);
       const { trace, expected: exp } = renderAtomicFiles(a, rules);
       const curTrace = existsSync(join(dir, `${slug}.jsonl`)) ? readFileSync(join(dir, `${slug}.jsonl`), 'utf8') : '';
-      const curExp = existsSync(join(dir, `${slug}.expected.json`)) ? readFileSync(join(dir, `${slug}.expected.json`), 'utf8') : '';
+      const curExp = existsSync(join(dir, `${slug}.expected.json`))
+        ? readFileSync(join(dir, `${slug}.expected.json`), 'utf8')
+        : '';
       if (curTrace !== trace || curExp !== exp) stale.push(slug);
     }
-    expect(stale, 'stale atomics fixtures: run pnpm --filter @nightjar/fixturegen atomics --corpus <atomics.jsonl>').toEqual([]);
+    expect(
+      stale,
+      'stale atomics fixtures: run pnpm --filter @nightjar/fixturegen atomics --corpus <atomics.jsonl>',
+    ).toEqual([]);
     const slugs = new Set(atomics.map(atomicSlug));
-    const extra = readdirSync(dir).filter((f) => /\.(jsonl|expected\.json)$/.test(f) && !slugs.has(f.replace(/\.(jsonl|expected\.json)$/, '')));
+    const extra = readdirSync(dir).filter(
+      (f) => /\.(jsonl|expected\.json)$/.test(f) && !slugs.has(f.replace(/\.(jsonl|expected\.json)$/, '')),
+    );
     expect(extra).toEqual([]);
   });
 });
@@ -79,7 +95,10 @@ describe('atomics classification', () => {
 describe('the shipped ruleset raises exactly the expected alerts on every atomics trace', () => {
   let got: Map<string, Record<string, number>>;
   beforeAll(async () => {
-    got = await scanAll(rulesDir, expected.map((e) => e.trace));
+    got = await scanAll(
+      rulesDir,
+      expected.map((e) => e.trace),
+    );
   }, 120_000);
   it('matches every .expected.json', () => {
     const diffs: string[] = [];
@@ -88,7 +107,8 @@ describe('the shipped ruleset raises exactly the expected alerts on every atomic
       const want = Object.fromEntries(e.alerts.map((a) => [a.title, a.count]));
       const have = got.get(slug) ?? {};
       for (const title of new Set([...Object.keys(want), ...Object.keys(have)])) {
-        if ((want[title] ?? 0) !== (have[title] ?? 0)) diffs.push(`${slug}: ${title}: expected ${want[title] ?? 0}, got ${have[title] ?? 0}`);
+        if ((want[title] ?? 0) !== (have[title] ?? 0))
+          diffs.push(`${slug}: ${title}: expected ${want[title] ?? 0}, got ${have[title] ?? 0}`);
       }
     }
     expect(diffs).toEqual([]);
@@ -100,21 +120,29 @@ describe('rules/COVERAGE.md', () => {
     const sigmaPath = join(dir, 'sigmahq-macos.json');
     const sigma = existsSync(sigmaPath) ? (JSON.parse(readFileSync(sigmaPath, 'utf8')) as SigmaData) : undefined;
     const cur = readFileSync(join(rulesDir, 'COVERAGE.md'), 'utf8');
-    expect(cur === coverageMarkdown(expected, sigma), 'rules/COVERAGE.md is stale: run pnpm --filter @nightjar/fixturegen atomics').toBe(true);
+    expect(
+      cur === coverageMarkdown(expected, sigma),
+      'rules/COVERAGE.md is stale: run pnpm --filter @nightjar/fixturegen atomics',
+    ).toBe(true);
   });
 });
 
 describe.skipIf(!haveSigma)(`SigmaHQ's macOS rules on the atomics (needs ${sigmaDir})`, () => {
   let sigmaGot: Map<string, Record<string, number>>;
   beforeAll(async () => {
-    sigmaGot = await scanAll(sigmaDir, expected.map((e) => e.trace));
+    sigmaGot = await scanAll(
+      sigmaDir,
+      expected.map((e) => e.trace),
+    );
   }, 120_000);
   it('fixtures/atomics/sigmahq-macos.json records what they raise on each trace', () => {
     const data = JSON.parse(readFileSync(join(dir, 'sigmahq-macos.json'), 'utf8')) as SigmaData;
     expect(Object.fromEntries(sigmaGot)).toEqual(data.alertsByTrace);
   });
   it('every atomic SigmaHQ alerts on is alerted on by a shipped rule, or classified quiet with a reason', () => {
-    const missed = expected.filter((e) => Object.keys(sigmaGot.get(e.trace.replace(/\.jsonl$/, '')) ?? {}).length > 0 && e.total === 0 && !e.quiet);
+    const missed = expected.filter(
+      (e) => Object.keys(sigmaGot.get(e.trace.replace(/\.jsonl$/, '')) ?? {}).length > 0 && e.total === 0 && !e.quiet,
+    );
     expect(missed.map((e) => e.trace)).toEqual([]);
   });
 });

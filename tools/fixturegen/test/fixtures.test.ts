@@ -24,7 +24,10 @@ describe('committed fixtures are up to date with the generator', () => {
   for (const s of SCENARIOS) {
     it(`${s.name}: trace and expected alerts match a fresh render`, () => {
       const text = renderScenario(s);
-      expect(committedText(s.name, !!s.gzip) === text, `fixtures/${s.name} is stale: run node tools/fixturegen/dist/cli.js`).toBe(true);
+      expect(
+        committedText(s.name, !!s.gzip) === text,
+        `fixtures/${s.name} is stale: run node tools/fixturegen/dist/cli.js`,
+      ).toBe(true);
       const sidecar = JSON.parse(readFileSync(join(fixtures, `${s.name}.expected.json`), 'utf8')) as ExpectedAlerts;
       expect(sidecar).toEqual(expectedFor(s, rules));
     });
@@ -74,7 +77,10 @@ describe('the shipped ruleset raises exactly the expected alerts on every trace'
       const titles = new Map(alerts.map((a) => [a.rule.id, a.rule.title]));
       const explain = Object.keys({ ...want, ...got })
         .filter((id) => (want[id] ?? 0) !== (got[id] ?? 0))
-        .map((id) => `${titles.get(id) ?? sidecar.alerts.find((a) => a.rule_id === id)?.title ?? id}: expected ${want[id] ?? 0}, got ${got[id] ?? 0}`);
+        .map(
+          (id) =>
+            `${titles.get(id) ?? sidecar.alerts.find((a) => a.rule_id === id)?.title ?? id}: expected ${want[id] ?? 0}, got ${got[id] ?? 0}`,
+        );
       expect(explain).toEqual([]);
       expect(alerts.length).toBe(sidecar.total);
     });
@@ -86,7 +92,12 @@ describe('the shipped ruleset raises exactly the expected alerts on every trace'
     expect(cam?.process.path).toBe('/tmp/.updater');
     const chain = (cam?.lineage ?? []).map((p) => p.path);
     // forked agent → stager (/tmp/.updater, exited) → -zsh → login → Terminal (the new tab)
-    expect(chain.slice(0, 4)).toEqual(['/tmp/.updater', '/bin/zsh', '/usr/bin/login', '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal']);
+    expect(chain.slice(0, 4)).toEqual([
+      '/tmp/.updater',
+      '/bin/zsh',
+      '/usr/bin/login',
+      '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal',
+    ]);
     expect(cam?.process.entity_id).not.toBe(cam?.lineage[0]?.entity_id);
   });
 });
@@ -110,14 +121,20 @@ describe('rules/README.md', () => {
     const readme = readFileSync(join(rulesDir, 'README.md'), 'utf8');
     const m = /<!-- BEGIN RULE TABLE[^>]*-->\n([\s\S]*?)<!-- END RULE TABLE -->/.exec(readme);
     expect(m, 'README has the table markers').not.toBeNull();
-    expect(m![1] === rulesTable(rulesDir, SCENARIOS), 'rules/README.md table is stale: run node tools/fixturegen/dist/cli.js').toBe(true);
+    expect(
+      m![1] === rulesTable(rulesDir, SCENARIOS),
+      'rules/README.md table is stale: run node tools/fixturegen/dist/cli.js',
+    ).toBe(true);
   });
 });
 
 const bin = join(root, 'packages/cli/dist/bin.js');
 describe.skipIf(!existsSync(bin))('nightjar test rules/ (needs the built CLI: npx tsc -b)', () => {
   it('passes every rule test of the shipped ruleset', () => {
-    const r = spawnSync(process.execPath, [bin, 'test', rulesDir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, [bin, 'test', rulesDir, '--format', 'json'], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     expect(r.status, r.stderr + r.stdout.slice(0, 2000)).toBe(0);
   });
 });

@@ -8,10 +8,23 @@ type Msg = {
   global_seq_num: number;
   time: string;
   mach_time: number;
-  process: { audit_token: { pid: number; pidversion: number }; parent_audit_token: { pid: number; pidversion: number }; responsible_audit_token: { pid: number; pidversion: number }; ppid: number; executable: { path: string }; signing_id: string | null; team_id: string | null; is_platform_binary: boolean };
+  process: {
+    audit_token: { pid: number; pidversion: number };
+    parent_audit_token: { pid: number; pidversion: number };
+    responsible_audit_token: { pid: number; pidversion: number };
+    ppid: number;
+    executable: { path: string };
+    signing_id: string | null;
+    team_id: string | null;
+    is_platform_binary: boolean;
+  };
   event: Record<string, any>;
 };
-const parse = (text: string): Msg[] => text.trim().split('\n').map((l) => JSON.parse(l) as Msg);
+const parse = (text: string): Msg[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Msg);
 
 describe('Rng', () => {
   it('is deterministic per seed and differs across seeds', () => {
@@ -120,15 +133,27 @@ describe('World', () => {
     const p = w.existing('/bin/bash');
     w.exec(p, '/bin/bash', ['bash', '-i'], { fds: [0, 1, 2].map((fd) => ({ fd, fdtype: FDTYPE.SOCKET })) });
     const [m] = parse(w.text());
-    expect(m.event.exec.fds).toEqual([{ fd: 0, fdtype: 2 }, { fd: 1, fdtype: 2 }, { fd: 2, fdtype: 2 }]);
+    expect(m.event.exec.fds).toEqual([
+      { fd: 0, fdtype: 2 },
+      { fd: 1, fdtype: 2 },
+      { fd: 2, fdtype: 2 },
+    ]);
     expect(m.event.exec.last_fd).toBe(2);
   });
 });
 
 describe('signing', () => {
   it('Apple paths are platform binaries, vendors carry their team id, the rest is ad-hoc without team', () => {
-    expect(signingFor('/bin/zsh')).toMatchObject({ signing_id: 'com.apple.zsh', team_id: null, is_platform_binary: true });
-    expect(signingFor('/Applications/zoom.us.app/Contents/MacOS/zoom.us')).toMatchObject({ signing_id: 'us.zoom.xos', team_id: 'BJ4HAAB9B3', is_platform_binary: false });
+    expect(signingFor('/bin/zsh')).toMatchObject({
+      signing_id: 'com.apple.zsh',
+      team_id: null,
+      is_platform_binary: true,
+    });
+    expect(signingFor('/Applications/zoom.us.app/Contents/MacOS/zoom.us')).toMatchObject({
+      signing_id: 'us.zoom.xos',
+      team_id: 'BJ4HAAB9B3',
+      is_platform_binary: false,
+    });
     const adhoc = signingFor('/tmp/.updater');
     expect(adhoc).toMatchObject({ signing_id: '.updater', team_id: null, is_platform_binary: false });
     expect(adhoc.codesigning_flags & 0x2).toBe(0x2); // CS_ADHOC

@@ -93,14 +93,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = args.format ?? 'list';
   if (format === 'json') {
     const anyType = ruleset.rules.filter((r) => r.eventTypes === null).map((r) => r.id);
-    await sink.write(`${JSON.stringify({ event_types: required, lineage, rules: ruleset.rules.length, correlations: ruleset.correlations.length, any_type_rules: anyType, types: needs }, null, 2)}\n`);
+    await sink.write(
+      `${JSON.stringify({ event_types: required, lineage, rules: ruleset.rules.length, correlations: ruleset.correlations.length, any_type_rules: anyType, types: needs }, null, 2)}\n`,
+    );
   } else if (format === 'eslogger') {
     // eslogger only knows ES names; anything else (a vendor type) cannot be subscribed to.
     const known = needs.filter((n) => n.es_event_type !== null);
     const unknown = needs.filter((n) => n.es_event_type === null);
-    for (const u of unknown) io.stderr.write(`nightjar events: '${u.name}' is not an Endpoint Security event type; left out of the eslogger command\n`);
-    const newest = known.reduce<string | null>((m, n) => (n.macos && (!m || cmpVersion(n.macos, m) > 0) ? n.macos : m), null);
-    if (newest && cmpVersion(newest, '13.0') > 0) io.stderr.write(`nightjar events: needs macOS ${newest} or later (eslogger itself needs 13.0)\n`);
+    for (const u of unknown)
+      io.stderr.write(
+        `nightjar events: '${u.name}' is not an Endpoint Security event type; left out of the eslogger command\n`,
+      );
+    const newest = known.reduce<string | null>(
+      (m, n) => (n.macos && (!m || cmpVersion(n.macos, m) > 0) ? n.macos : m),
+      null,
+    );
+    if (newest && cmpVersion(newest, '13.0') > 0)
+      io.stderr.write(`nightjar events: needs macOS ${newest} or later (eslogger itself needs 13.0)\n`);
     if (known.length === 0) io.stderr.write('nightjar events: the ruleset needs no event types\n');
     await sink.write(`sudo eslogger ${known.map((n) => n.name).join(' ')}\n`);
   } else {

@@ -31,7 +31,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       help: HELP,
       formats: FORMATS,
       positionals: { min: 0 },
-      options: { format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' }, config: { type: 'string' } },
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string' },
+      },
     },
     argv,
   );
@@ -40,15 +45,25 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const failOn = (parsed.values['fail-on'] ?? 'error') as string;
-  if (!['error', 'warning', 'info'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
+  if (!['error', 'warning', 'info'].includes(failOn))
+    throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
   const format = parsed.format ?? 'stylish';
-  const paths = parsed.positionals.length ? parsed.positionals.map((p) => path.resolve(io.cwd, p)) : [bundledRulesDir()];
+  const paths = parsed.positionals.length
+    ? parsed.positionals.map((p) => path.resolve(io.cwd, p))
+    : [bundledRulesDir()];
   try {
     // A rule path that does not exist is a usage error (exit 2), not a failing rule.
     const missing = paths.filter((p) => !existsSync(p));
-    if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`);
+    if (missing.length)
+      throw new CliError(
+        'NJ_CLI_RULES',
+        `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`,
+      );
     let cfg: lint.LintConfig = lint.DEFAULT_CONFIG;
-    const cfgFile = typeof parsed.values.config === 'string' ? path.resolve(io.cwd, parsed.values.config) : lint.findLintConfig(paths[0]!);
+    const cfgFile =
+      typeof parsed.values.config === 'string'
+        ? path.resolve(io.cwd, parsed.values.config)
+        : lint.findLintConfig(paths[0]!);
     if (cfgFile) cfg = lint.readLintConfig(cfgFile);
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: lint.LintInput;
@@ -56,13 +71,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       loaded = await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs });
     } catch (err) {
       await sink.close();
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
     const result = lint.lintDocuments(loaded, cfg);
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
-      format === 'json' ? lint.formatJson(result) : format === 'sarif' ? lint.formatSarif(result, io.cwd) : format === 'github' ? lint.formatGithub(result, io.cwd) : lint.formatStylish(result, palette(color), io.cwd);
+      format === 'json'
+        ? lint.formatJson(result)
+        : format === 'sarif'
+          ? lint.formatSarif(result, io.cwd)
+          : format === 'github'
+            ? lint.formatGithub(result, io.cwd)
+            : lint.formatStylish(result, palette(color), io.cwd);
     await sink.write(text);
     await sink.close();
     if (format !== 'stylish' || sink.toFile) io.stderr.write(`${lint.summaryText(result)}\n`);

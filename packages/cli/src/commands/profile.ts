@@ -5,7 +5,18 @@
 import { Engine } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { CliError, type CommandSpec, checkInputs, colorEnabled, loadRuleSetOrFail, openOutput, parseCap, parseCommand, reportFatal, resolveRulePaths } from '../options.js';
+import {
+  CliError,
+  type CommandSpec,
+  checkInputs,
+  colorEnabled,
+  loadRuleSetOrFail,
+  openOutput,
+  parseCap,
+  parseCommand,
+  reportFatal,
+  resolveRulePaths,
+} from '../options.js';
 import { progressHook, readAll } from '../detect/loop.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatLineProblem } from '../output/problems.js';
@@ -62,7 +73,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');
   const top = args.values.top === undefined ? undefined : Math.min(1000, parseCap(args.values.top, '--top'));
-  const limits = top === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, processes: top, signingIds: top, talkers: top };
+  const limits =
+    top === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, processes: top, signingIds: top, talkers: top };
   const quiet = args.values.quiet === true;
   const inputs = checkInputs(args.positionals, io);
   const names = new InputNames(args.positionals, inputs);
@@ -107,7 +119,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       throw err;
     }
     // Closing stdin on Ctrl-C may end the read with an error: that is the interrupt, not a failure.
-    if (!interrupted) fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+    if (!interrupted)
+      fatal = new CliError(
+        'NJ_CLI_INPUT',
+        `cannot read input: ${err instanceof Error ? err.message : String(err)}`,
+        [],
+        { cause: err },
+      );
   } finally {
     unregister?.();
   }
@@ -115,7 +133,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   progress?.clear();
   const failures = source.failures();
   if (!fatal && failures.length > 0) {
-    fatal = new CliError('NJ_CLI_INPUT', `${failures.length} input(s) could not be read completely`, failures.map((f) => f.message.split(f.source).join(names.display(f.source))));
+    fatal = new CliError(
+      'NJ_CLI_INPUT',
+      `${failures.length} input(s) could not be read completely`,
+      failures.map((f) => f.message.split(f.source).join(names.display(f.source))),
+    );
   }
   const stats = source.stats();
   const profile = buildProfile(collector, {
@@ -124,7 +146,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     displaySource: (s) => names.display(s),
     limits,
     ruleset: ruleset
-      ? { paths: args.values.rules ? rulePaths : ['(bundled)'], rules: ruleset.rules.length, correlations: ruleset.correlations.length, required: new Engine(ruleset, {}).requiredEventTypes() }
+      ? {
+          paths: args.values.rules ? rulePaths : ['(bundled)'],
+          rules: ruleset.rules.length,
+          correlations: ruleset.correlations.length,
+          required: new Engine(ruleset, {}).requiredEventTypes(),
+        }
       : null,
   });
   let text: string;
@@ -143,8 +170,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   await sink.write(text);
   await sink.close();
-  if (malformed.unprinted > 0) io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
-  if (!quiet && sink.toFile) io.stderr.write(`nightjar profile: ${profile.events} events profiled, written to ${String(args.values.output)}\n`);
+  if (malformed.unprinted > 0)
+    io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
+  if (!quiet && sink.toFile)
+    io.stderr.write(`nightjar profile: ${profile.events} events profiled, written to ${String(args.values.output)}\n`);
   if (fatal) {
     // The profile of what could be read is written, but it is not the whole capture.
     reportFatal(io, 'profile', fatal);

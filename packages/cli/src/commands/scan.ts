@@ -87,8 +87,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     progress?.clear();
     io.stderr.write(`${line}\n`);
   };
-  const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, names.display(p.source)))));
-  const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d, (s) => names.display(s))));
+  const malformed = new CappedReporter<LineProblem>(cap, (p) =>
+    status(errPal.yellow(formatLineProblem(p, names.display(p.source)))),
+  );
+  const diagReporter = new CappedReporter<Diagnostic>(cap, (d) =>
+    status(formatDiagnosticLine(d, (s) => names.display(s))),
+  );
 
   const engine = new Engine(ruleset, {});
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
@@ -100,7 +104,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first line
   // is printed after it ("… 4,857 ev/sMEDIUM …"); the next update redraws it.
   const noteDiagnostic = reportDiagnostics((d) => diagReporter.report(d));
-  const detector = new Detector(engine, { sink, writer, beforeWrite: sink.isTTY ? () => progress?.clear() : undefined }, noteDiagnostic);
+  const detector = new Detector(
+    engine,
+    { sink, writer, beforeWrite: sink.isTTY ? () => progress?.clear() : undefined },
+    noteDiagnostic,
+  );
 
   let fatal: CliError | undefined;
   let interrupted = false;
@@ -125,7 +133,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     // A read failure mid-way: keep what was found, then fail with exit 2. (Closing stdin on Ctrl-C
     // may end the read with an error: that is the interrupt, not a failure.)
-    if (!interrupted) fatal = new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+    if (!interrupted)
+      fatal = new CliError(
+        'NJ_CLI_INPUT',
+        `cannot read input: ${err instanceof Error ? err.message : String(err)}`,
+        [],
+        { cause: err },
+      );
   } finally {
     unregister?.();
   }
@@ -161,7 +175,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // as diagnostics; what was read was scanned, but the run is not complete, so exit 2.
   const failures = source.failures();
   if (!fatal && failures.length > 0) {
-    fatal = new CliError('NJ_CLI_INPUT', `${failures.length} input(s) could not be read completely`, failures.map((f) => f.message.split(f.source).join(names.display(f.source))));
+    fatal = new CliError(
+      'NJ_CLI_INPUT',
+      `${failures.length} input(s) could not be read completely`,
+      failures.map((f) => f.message.split(f.source).join(names.display(f.source))),
+    );
   }
   if (fatal) {
     reportFatal(io, 'scan', fatal);

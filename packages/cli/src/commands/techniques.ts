@@ -55,11 +55,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const paths = resolveRulePaths({ rules: args.positionals }, io);
   const missing = paths.filter((p) => !existsSync(p));
-  if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => path.relative(io.cwd, p) || p).join(', ')}`);
+  if (missing.length)
+    throw new CliError(
+      'NJ_CLI_RULES',
+      `no such rule file or directory: ${missing.map((p) => path.relative(io.cwd, p) || p).join(', ')}`,
+    );
   const loaded = await loadRuleFiles(paths, {});
   // A coverage map of rules that do not load would claim detections the engine cannot run.
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new CliError('NJ_CLI_RULES', `rules failed to load (${errors.length} error(s))`, errors.slice(0, 50).map(formatDiagnostic));
+  if (errors.length)
+    throw new CliError(
+      'NJ_CLI_RULES',
+      `rules failed to load (${errors.length} error(s))`,
+      errors.slice(0, 50).map(formatDiagnostic),
+    );
   const report = techniques.collectTechniques(loaded);
   if (report.summary.rules === 0) throw new CliError('NJ_CLI_NO_RULES', `no rules found in ${paths.join(', ')}`);
   const format = args.format ?? 'table';
@@ -69,7 +78,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? `${JSON.stringify(techniques.navigatorLayer(report), null, 2)}\n`
       : format === 'json'
         ? techniques.formatTechniquesJson(report)
-        : techniques.formatTechniquesTable(report, palette(colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY)), { cwd: io.cwd });
+        : techniques.formatTechniquesTable(
+            report,
+            palette(colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY)),
+            { cwd: io.cwd },
+          );
   await sink.write(text);
   await sink.close();
   return EXIT_OK;

@@ -4,7 +4,13 @@ import { type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io.js';
 import { type OutputSink, colorEnabled } from '../options.js';
 import { palette } from '../output/color.js';
 
-export async function runVariantsCheck(loaded: tester.LoadedRules, format: string, sink: OutputSink, io: CliIO, verbose: boolean): Promise<number> {
+export async function runVariantsCheck(
+  loaded: tester.LoadedRules,
+  format: string,
+  sink: OutputSink,
+  io: CliIO,
+  verbose: boolean,
+): Promise<number> {
   const report = await variants.runVariants(loaded);
   const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
   const text =
@@ -15,7 +21,8 @@ export async function runVariantsCheck(loaded: tester.LoadedRules, format: strin
         : variants.formatVariantsPretty(report, palette(color), { verbose, cwd: io.cwd });
   await sink.write(text);
   await sink.close();
-  if (format !== 'pretty' || sink.toFile) io.stderr.write(`${variants.variantsSummaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
+  if (format !== 'pretty' || sink.toFile)
+    io.stderr.write(`${variants.variantsSummaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
   // A rule that does not load cannot be checked: that fails the run too (details: `nightjar test`).
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
   for (const d of loadErrors) io.stderr.write(`${d.file}:${d.line}:${d.col}: ${d.message} [${d.code}]\n`);

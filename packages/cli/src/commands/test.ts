@@ -37,7 +37,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       help: HELP,
       formats: FORMATS,
       positionals: { min: 0 },
-      options: { format: { type: 'string' }, output: { type: 'string' }, coverage: { type: 'boolean' }, variants: { type: 'boolean' }, verbose: { type: 'boolean' } },
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string' },
+        coverage: { type: 'boolean' },
+        variants: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
     },
     argv,
   );
@@ -46,35 +52,49 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const format = parsed.format ?? 'pretty';
-  const paths = parsed.positionals.length ? parsed.positionals.map((p) => path.resolve(io.cwd, p)) : [bundledRulesDir()];
+  const paths = parsed.positionals.length
+    ? parsed.positionals.map((p) => path.resolve(io.cwd, p))
+    : [bundledRulesDir()];
   try {
     // A rule path that does not exist is a usage error (exit 2), not a failing rule.
     const missing = paths.filter((p) => !existsSync(p));
-    if (missing.length) throw new CliError('NJ_CLI_RULES', `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`);
+    if (missing.length)
+      throw new CliError(
+        'NJ_CLI_RULES',
+        `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`,
+      );
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: tester.LoadedRules;
     try {
       loaded = await loadRuleFiles(paths, {});
     } catch (err) {
       await sink.close();
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
     if (parsed.values.variants === true && parsed.values.coverage === true) {
       await sink.close();
       throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');
     }
-    if (parsed.values.variants === true) return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true);
+    if (parsed.values.variants === true)
+      return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true);
     const report = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
-      format === 'json' ? tester.formatJson(report) : format === 'junit' ? tester.formatJunit(report) : tester.formatPretty(report, palette(color), { verbose: parsed.values.verbose === true, cwd: io.cwd });
+      format === 'json'
+        ? tester.formatJson(report)
+        : format === 'junit'
+          ? tester.formatJunit(report)
+          : tester.formatPretty(report, palette(color), { verbose: parsed.values.verbose === true, cwd: io.cwd });
     await sink.write(text);
     await sink.close();
     // Machine formats keep stdout clean; the summary goes to stderr.
-    if (format !== 'pretty' || sink.toFile) io.stderr.write(`${tester.summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
+    if (format !== 'pretty' || sink.toFile)
+      io.stderr.write(`${tester.summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
     const s = report.summary;
-    if (s.rules === 0 && report.rules.length === 0) io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
+    if (s.rules === 0 && report.rules.length === 0)
+      io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
     return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {
     if (err instanceof CliError) {

@@ -4,7 +4,14 @@
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
 import { type Diagnostic, Engine } from '@nightjar/core';
-import { LIVE_BACKENDS, type LiveBackend, type LiveSource, SourceError, defaultBackend, openLiveSource } from '@nightjar/sources';
+import {
+  LIVE_BACKENDS,
+  type LiveBackend,
+  type LiveSource,
+  SourceError,
+  defaultBackend,
+  openLiveSource,
+} from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
@@ -113,7 +120,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     source = openLiveSource({ backend, eventTypes, env: io.env });
   } catch (err) {
     if (err instanceof SourceError) {
-      reportFatal(io, 'watch', new CliError(err.code, `the ${backend} source cannot start: ${err.message}`, [], { cause: err }));
+      reportFatal(
+        io,
+        'watch',
+        new CliError(err.code, `the ${backend} source cannot start: ${err.message}`, [], { cause: err }),
+      );
       return EXIT_USAGE;
     }
     throw err;
@@ -124,7 +135,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY), cwd: io.cwd });
   const errPal = palette(colorEnabled(io.env, io.stderr.isTTY));
   const status = (line: string) => io.stderr.write(`${line}\n`);
-  const malformed = new CappedReporter<LineProblem>(cap, (p) => status(errPal.yellow(formatLineProblem(p, p.source ?? backend))));
+  const malformed = new CappedReporter<LineProblem>(cap, (p) =>
+    status(errPal.yellow(formatLineProblem(p, p.source ?? backend))),
+  );
   const diagReporter = new CappedReporter<Diagnostic>(cap, (d) => status(formatDiagnosticLine(d)));
   const noteDiagnostic = reportDiagnostics((d) => diagReporter.report(d));
   const detector = new Detector(engine, { sink, writer }, noteDiagnostic);
@@ -137,7 +150,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       status(`nightjar watch: process backfill failed (${(err as Error).message}); lineage starts empty`);
     }
   }
-  if (!quiet) status(`nightjar watch: ${backend} source, ${ruleset.rules.length + ruleset.correlations.length} rules, subscribed to ${eventTypes.join(' ')}`);
+  if (!quiet)
+    status(
+      `nightjar watch: ${backend} source, ${ruleset.rules.length + ruleset.correlations.length} rules, subscribed to ${eventTypes.join(' ')}`,
+    );
 
   const started = performance.now();
   let lastTick = started;
@@ -165,7 +181,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let fatal: CliError | undefined;
   await sink.write(writer.begin());
   try {
-    await readAll(source, { problem: (e) => malformed.report(e), diagnostic: noteDiagnostic, events: (list) => detector.push(list) });
+    await readAll(source, {
+      problem: (e) => malformed.report(e),
+      diagnostic: noteDiagnostic,
+      events: (list) => detector.push(list),
+    });
   } catch (err) {
     if (err instanceof SourceError) {
       fatal = new CliError(err.code, `the ${backend} source stopped: ${err.message}`, [], { cause: err });
@@ -205,7 +225,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         errPal,
       ),
     );
-    if (st.drops > 0) status(`nightjar watch: ${fmt(st.drops)} events dropped by the source queue (the engine was behind)`);
+    if (st.drops > 0)
+      status(`nightjar watch: ${fmt(st.drops)} events dropped by the source queue (the engine was behind)`);
     if (st.restarts > 0) status(`nightjar watch: the source restarted ${st.restarts} time(s)`);
     if (interrupted) status('nightjar watch: stopped (Ctrl-C)');
   }

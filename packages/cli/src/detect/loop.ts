@@ -110,6 +110,7 @@ export function progressHook(
   if (progress === undefined) return undefined;
   return () => {
     const st = source.stats();
-    if (st.totalBytes !== undefined) progress.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
+    if (st.totalBytes !== undefined)
+      progress.update({ bytesRead: st.bytesRead, totalBytes: st.totalBytes, events: st.events });
   };
 }

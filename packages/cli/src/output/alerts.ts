@@ -92,24 +92,33 @@ export function formatAlertPretty(a: Alert, p: Palette = palette(false), cwd?: s
   const incomplete = a.incomplete ? ` ${p.yellow('⚠ incomplete')}` : '';
   lines.push(`${p.level(a.rule.level, tag.padEnd(8))} ${p.bold(sanitize(a.rule.title))}${kind}${incomplete}`);
   const label = (s: string) => p.dim(`  ${s.padEnd(9)}`);
-  lines.push(`${label('rule')}${sanitize(a.rule.id)}${a.rule.source ? p.dim(`  ${sanitize(shortPath(a.rule.source.file, cwd))}:${a.rule.source.line}`) : ''}`);
+  lines.push(
+    `${label('rule')}${sanitize(a.rule.id)}${a.rule.source ? p.dim(`  ${sanitize(shortPath(a.rule.source.file, cwd))}:${a.rule.source.line}`) : ''}`,
+  );
   lines.push(`${label('time')}${sanitize(a.time_iso)}  ${p.dim('event')} ${sanitize(a.event_type)}`);
   const proc = a.process;
   const signing = proc.signing_id ? `  ${p.dim('signing')} ${sanitize(proc.signing_id)}` : '';
-  lines.push(`${label('process')}${sanitize(proc.path ?? '?')}  ${p.dim('entity')} ${sanitize(proc.entity_id)}${signing}`);
+  lines.push(
+    `${label('process')}${sanitize(proc.path ?? '?')}  ${p.dim('entity')} ${sanitize(proc.entity_id)}${signing}`,
+  );
   if (proc.args && proc.args.length > 0) {
     lines.push(`${label('args')}${sanitize(truncate(proc.args.join(' '), 300))}`);
   }
-  lines.push(`${label('lineage')}${lineageChain(a)}${a.parent_source === 'exec_fallback' ? p.dim('  (parent from exec fallback)') : ''}`);
+  lines.push(
+    `${label('lineage')}${lineageChain(a)}${a.parent_source === 'exec_fallback' ? p.dim('  (parent from exec fallback)') : ''}`,
+  );
   if (a.group || a.window || a.value !== undefined) {
     const parts: string[] = [];
     if (a.group) {
       const g = Object.entries(a.group)
-        .map(([k, v]) => `${sanitize(k)}=${sanitize(typeof v === 'string' ? v : JSON.stringify(v) ?? 'null')}`)
+        .map(([k, v]) => `${sanitize(k)}=${sanitize(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'null'))}`)
         .join(' ');
       if (g) parts.push(g);
     }
-    if (a.window) parts.push(`${p.dim('window')} ${isoOf(a.window.start)} … ${isoOf(a.window.end)} (${duration(a.window.end - a.window.start)})`);
+    if (a.window)
+      parts.push(
+        `${p.dim('window')} ${isoOf(a.window.start)} … ${isoOf(a.window.end)} (${duration(a.window.end - a.window.start)})`,
+      );
     if (a.value !== undefined) parts.push(`${p.dim('value')} ${a.value}`);
     lines.push(`${label('group')}${parts.join('  ')}`);
   }

@@ -58,16 +58,20 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
   const gapNote = s.missing !== undefined && s.gaps > 0 ? ` (${num(s.missing)} events missing)` : '';
   const gaps = s.gaps > 0 ? p.yellow(`${num(s.gaps)}${gapNote}`) : '0';
   out.push(`  sequence gaps    ${gaps} · restarts ${num(s.restarts)} · late events ${num(s.late)}`);
-  if (s.evicted || s.ruleErrors) out.push(`  ${p.yellow(`evicted groups ${num(s.evicted ?? 0)} · rule errors ${num(s.ruleErrors ?? 0)}`)}`);
+  if (s.evicted || s.ruleErrors)
+    out.push(`  ${p.yellow(`evicted groups ${num(s.evicted ?? 0)} · rule errors ${num(s.ruleErrors ?? 0)}`)}`);
   if (s.diagnosticsUnprinted > 0) out.push(p.dim(`  (${num(s.diagnosticsUnprinted)} further diagnostics not shown)`));
   const alerts = s.alerts > 0 ? p.bold(p.red(num(s.alerts))) : p.green('0');
   out.push(`  alerts           ${alerts}`);
   const rows = [...s.alertsByRule].sort(
-    (a, b) => b.count - a.count || (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9) || a.title.localeCompare(b.title),
+    (a, b) =>
+      b.count - a.count || (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9) || a.title.localeCompare(b.title),
   );
   const w = Math.max(1, ...rows.map((r) => num(r.count).length));
   for (const r of rows) {
-    out.push(`    ${num(r.count).padStart(w)}  ${p.level(r.level, r.level.padEnd(13))} ${sanitize(truncate(r.title, 70))} ${p.dim(sanitize(r.id))}`);
+    out.push(
+      `    ${num(r.count).padStart(w)}  ${p.level(r.level, r.level.padEnd(13))} ${sanitize(truncate(r.title, 70))} ${p.dim(sanitize(r.id))}`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

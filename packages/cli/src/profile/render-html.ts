@@ -7,9 +7,15 @@ import type { Profile } from './report.js';
 import { humanDuration, pct } from './render-table.js';
 import { renderSvg, xml } from './render-svg.js';
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
+function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: ReadonlySet<number> = new Set(),
+): string {
   const th = head.map((h, i) => `<th${numeric.has(i) ? ' class="n"' : ''}>${xml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body || `<tr><td colspan="${head.length}" class="muted">none</td></tr>`}\n</tbody></table>`;
 }
 
@@ -27,7 +33,9 @@ code{font:12.5px Menlo,Consolas,monospace;background:#f3f4f6;padding:2px 4px;bor
 `;
 
 export function renderHtml(pr: Profile): string {
-  const span = pr.time.first ? `${xml(pr.time.first)} → ${xml(pr.time.last ?? '')} (${humanDuration(pr.time.duration_s)})` : 'no timestamps';
+  const span = pr.time.first
+    ? `${xml(pr.time.first)} → ${xml(pr.time.last ?? '')} (${humanDuration(pr.time.duration_s)})`
+    : 'no timestamps';
   const parts: string[] = [];
   parts.push(
     `<section><h1>Telemetry profile</h1><div class="muted">${num(pr.events)} events from ${pr.inputs.map((i) => `<code>${xml(i)}</code>`).join(', ')} · ${span}` +
@@ -38,9 +46,13 @@ export function renderHtml(pr: Profile): string {
     const r = pr.ruleset;
     parts.push(
       `<section><h2>Subscription advice</h2><p>The ruleset (${num(r.rules)} rules, ${num(r.correlations)} correlations) needs ${r.required.length} event type(s).` +
-        (r.unneeded.length > 0 ? ` <b>${xml(pct(r.unneeded_share))}</b> of this capture (${num(r.unneeded_events)} events) is of types no rule needs: ${r.unneeded.map((u) => `<code>${xml(u.name)}</code> ${xml(pct(u.share))}`).join(', ')}.` : ' Every type in this capture is used.') +
+        (r.unneeded.length > 0
+          ? ` <b>${xml(pct(r.unneeded_share))}</b> of this capture (${num(r.unneeded_events)} events) is of types no rule needs: ${r.unneeded.map((u) => `<code>${xml(u.name)}</code> ${xml(pct(u.share))}`).join(', ')}.`
+          : ' Every type in this capture is used.') +
         `</p><p><code>sudo eslogger ${xml(r.required.join(' '))}</code></p>` +
-        (r.absent.length > 0 ? `<p class="warn">Needed but absent from this capture (rules on them cannot fire here): ${r.absent.map((a) => `<code>${xml(a)}</code>`).join(' ')}</p>` : '') +
+        (r.absent.length > 0
+          ? `<p class="warn">Needed but absent from this capture (rules on them cannot fire here): ${r.absent.map((a) => `<code>${xml(a)}</code>`).join(' ')}</p>`
+          : '') +
         `</section>`,
     );
   }
@@ -58,8 +70,20 @@ export function renderHtml(pr: Profile): string {
       new Set([1, 2, 3]),
     )}</section>`,
   );
-  parts.push(`<section><h2>Events per process</h2>${table(['executable path', 'events', 'share'], pr.by_process.map((p) => [xml(p.name), num(p.count), xml(pct(p.share))]), new Set([1, 2]))}</section>`);
-  parts.push(`<section><h2>Events per signing id</h2>${table(['signing id', 'events', 'share'], pr.by_signing_id.map((p) => [xml(p.name), num(p.count), xml(pct(p.share))]), new Set([1, 2]))}</section>`);
+  parts.push(
+    `<section><h2>Events per process</h2>${table(
+      ['executable path', 'events', 'share'],
+      pr.by_process.map((p) => [xml(p.name), num(p.count), xml(pct(p.share))]),
+      new Set([1, 2]),
+    )}</section>`,
+  );
+  parts.push(
+    `<section><h2>Events per signing id</h2>${table(
+      ['signing id', 'events', 'share'],
+      pr.by_signing_id.map((p) => [xml(p.name), num(p.count), xml(pct(p.share))]),
+      new Set([1, 2]),
+    )}</section>`,
+  );
   parts.push(
     `<section><h2>Top talkers</h2>${table(
       ['entity_id', 'path', 'events', 'share'],
@@ -70,18 +94,24 @@ export function renderHtml(pr: Profile): string {
   parts.push(
     `<section><h2>Sequence gaps</h2><p>${num(pr.gaps.count)} gap(s), ${num(pr.gaps.missing)} event(s) missing, ${num(pr.gaps.restarts)} restart(s).</p>${table(
       ['where', 'sequence', 'expected', 'seen', 'missing', 'time'],
-      pr.gaps.list.slice(0, 200).map((g) => [
-        `${xml(g.source)}${g.host ? ` (${xml(g.host)})` : ''}`,
-        g.event_type ? `<code>${xml(g.event_type)}</code>` : 'global',
-        String(g.expected),
-        String(g.seen),
-        num(g.missing),
-        xml(new Date(Math.floor(g.time / 1000)).toISOString()),
-      ]),
+      pr.gaps.list
+        .slice(0, 200)
+        .map((g) => [
+          `${xml(g.source)}${g.host ? ` (${xml(g.host)})` : ''}`,
+          g.event_type ? `<code>${xml(g.event_type)}</code>` : 'global',
+          String(g.expected),
+          String(g.seen),
+          num(g.missing),
+          xml(new Date(Math.floor(g.time / 1000)).toISOString()),
+        ]),
       new Set([2, 3, 4]),
     )}</section>`,
   );
-  const versions = Object.entries(pr.message_versions).map(([v, c]) => `v${xml(v)}: ${num(c)}`).join(' · ');
-  parts.push(`<section class="muted">Message versions: ${versions || '—'}${pr.unknown_types.length > 0 ? ` · non-ES records: ${pr.unknown_types.map((u) => `${xml(u.name)} (${num(u.count)})`).join(', ')}` : ''} · generated by nightjar profile</section>`);
+  const versions = Object.entries(pr.message_versions)
+    .map(([v, c]) => `v${xml(v)}: ${num(c)}`)
+    .join(' · ');
+  parts.push(
+    `<section class="muted">Message versions: ${versions || '—'}${pr.unknown_types.length > 0 ? ` · non-ES records: ${pr.unknown_types.map((u) => `${xml(u.name)} (${num(u.count)})`).join(', ')}` : ''} · generated by nightjar profile</section>`,
+  );
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">\n<title>Nightjar telemetry profile</title>\n<style>${CSS}</style></head>\n<body><main>\n${parts.join('\n')}\n</main></body></html>\n`;
 }

@@ -24,7 +24,9 @@ const OTHER = '#bab0ac';
 export function xml(s: string): string {
   // Also drop characters XML 1.0 forbids, so a hostile path cannot make the file unparseable.
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, '\ufffd').replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+  return s
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, '\ufffd')
+    .replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
 }
 
 /** Rough text width at a font size (proportional sans-serif averages ~0.56 em). */
@@ -78,7 +80,9 @@ interface Panel {
 function title(y: number, text: string, note?: string): string {
   return (
     `<text x="${PAD}" y="${y}" font-size="15" font-weight="600" fill="${INK}">${xml(text)}</text>` +
-    (note ? `<text x="${WIDTH - PAD}" y="${y}" font-size="12" fill="${MUTED}" text-anchor="end">${xml(note)}</text>` : '')
+    (note
+      ? `<text x="${WIDTH - PAD}" y="${y}" font-size="12" fill="${MUTED}" text-anchor="end">${xml(note)}</text>`
+      : '')
   );
 }
 
@@ -105,7 +109,8 @@ function barChart(heading: string, note: string | undefined, rows: readonly BarR
   rows.forEach((r, i) => {
     const y = top + i * rowH;
     const w = max > 0 ? Math.max(r.count > 0 ? 1.5 : 0, (r.count / max) * barMax) : 0;
-    if (i % 2 === 0) body += `<rect x="${PAD - 6}" y="${y - 2}" width="${WIDTH - 2 * PAD + 12}" height="${rowH}" fill="#f9fafb"/>`;
+    if (i % 2 === 0)
+      body += `<rect x="${PAD - 6}" y="${y - 2}" width="${WIDTH - 2 * PAD + 12}" height="${rowH}" fill="#f9fafb"/>`;
     body +=
       `<g><title>${xml(r.tooltip)}: ${num(r.count)} (${xml(pct(r.share))})</title>` +
       `<text x="${x0 - 8}" y="${y + 14}" font-size="12" fill="${INK}" text-anchor="end">${xml(fit(r.label, labelW, 12))}</text>` +
@@ -123,7 +128,11 @@ const NICE_BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7
  * Merges the profile's buckets into at most `maxBars` bars of a "nice" width (1 s, 5 s, 1 min, …),
  * aligned to multiples of that width so bars start on round times.
  */
-function mergeBuckets(buckets: readonly RateBucket[], baseS: number, maxBars: number): { merged: RateBucket[]; widthS: number } {
+function mergeBuckets(
+  buckets: readonly RateBucket[],
+  baseS: number,
+  maxBars: number,
+): { merged: RateBucket[]; widthS: number } {
   if (buckets.length === 0) return { merged: [], widthS: baseS };
   const spanS = buckets.length * baseS;
   let widthS = baseS;
@@ -148,7 +157,9 @@ function mergeBuckets(buckets: readonly RateBucket[], baseS: number, maxBars: nu
 }
 
 /** Axis tick spacing (s) giving at most ~7 labels over the span. */
-const NICE_TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+const NICE_TICKS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
+];
 
 function timeLabel(us: number, tickS: number): string {
   const iso = new Date(Math.floor(us / 1000)).toISOString();
@@ -168,7 +179,13 @@ function rateChart(pr: Profile): Panel {
   const step = niceStep(max, 4);
   const yMax = Math.max(step, Math.ceil(max / step) * step);
   const unit = bucketName(bucketS);
-  let body = title(20, `Events over time (per ${unit})`, pr.rate.buckets.length ? `peak ${num(Math.max(...merged.map((b) => b.count)))} · mean ${compact(pr.events / Math.max(1, merged.length))}` : undefined);
+  let body = title(
+    20,
+    `Events over time (per ${unit})`,
+    pr.rate.buckets.length
+      ? `peak ${num(Math.max(...merged.map((b) => b.count)))} · mean ${compact(pr.events / Math.max(1, merged.length))}`
+      : undefined,
+  );
   // Legend, wrapped onto as many rows as it needs; the plot starts below it.
   let lx = PAD;
   let ly = 32;
@@ -254,7 +271,10 @@ function perTypeChart(pr: Profile, types: number, perType: number): Panel {
     const y = rowTops[Math.floor(i / 2)]!; // one entry per pair, pushed above
     const color = !pr.ruleset || t.needed ? NEEDED : '#8f8f8f';
     body += `<text x="${x}" y="${y + 12}" font-size="13" font-weight="600" fill="${INK}">${xml(fit(t.name, colW - 120, 13))}<tspan dx="6" font-weight="400" fill="${MUTED}">· ${num(t.count)} event${t.count === 1 ? '' : 's'}</tspan></text>`;
-    const labelW = Math.min(colW * 0.5, Math.max(60, ...t.top_processes.map((p) => textWidth(p.path.slice(p.path.lastIndexOf('/') + 1), 11.5))));
+    const labelW = Math.min(
+      colW * 0.5,
+      Math.max(60, ...t.top_processes.map((p) => textWidth(p.path.slice(p.path.lastIndexOf('/') + 1), 11.5))),
+    );
     const x0 = x + labelW + 8;
     const barMax = colW - labelW - 8 - 80;
     const max = Math.max(1, ...t.top_processes.map((p) => p.count));
@@ -282,7 +302,10 @@ function labelWidth(rows: readonly BarRow[], min: number, max: number): number {
   return Math.round(Math.min(max, Math.max(min, ...rows.map((r) => textWidth(r.label, 12) + 8))));
 }
 
-export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number; perTypeCharts?: number } = {}): string {
+export function renderSvg(
+  pr: Profile,
+  opts: { maxTypes?: number; topN?: number; perTypeCharts?: number } = {},
+): string {
   const maxTypes = opts.maxTypes ?? 20;
   const topN = opts.topN ?? 12;
   const panels: Panel[] = [];
@@ -299,7 +322,11 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number;
   panels.push(
     barChart(
       'Events per type',
-      pr.ruleset ? `blue: needed by the rules · grey: no rule uses it${hidden > 0 ? ` · ${hidden} more types` : ''}` : hidden > 0 ? `${hidden} more types` : undefined,
+      pr.ruleset
+        ? `blue: needed by the rules · grey: no rule uses it${hidden > 0 ? ` · ${hidden} more types` : ''}`
+        : hidden > 0
+          ? `${hidden} more types`
+          : undefined,
       typeRows,
       labelWidth(typeRows, 90, 220),
     ),
@@ -317,11 +344,15 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number;
     share: t.share,
     color: '#f28e2b',
   }));
-  panels.push(barChart('Top talkers (process instances, pid:pidversion)', undefined, talkRows, labelWidth(talkRows, 120, 360)));
+  panels.push(
+    barChart('Top talkers (process instances, pid:pidversion)', undefined, talkRows, labelWidth(talkRows, 120, 360)),
+  );
 
   // Header and advice.
   const headerH = 74;
-  const span = pr.time.first ? `${pr.time.first.slice(0, 19).replace('T', ' ')} → ${pr.time.last?.slice(0, 19).replace('T', ' ')} UTC (${humanDuration(pr.time.duration_s)})` : 'no timestamps';
+  const span = pr.time.first
+    ? `${pr.time.first.slice(0, 19).replace('T', ' ')} → ${pr.time.last?.slice(0, 19).replace('T', ' ')} UTC (${humanDuration(pr.time.duration_s)})`
+    : 'no timestamps';
   let header =
     `<text x="${PAD}" y="32" font-size="22" font-weight="700" fill="${INK}">Telemetry profile</text>` +
     `<text x="${PAD}" y="54" font-size="13" fill="${MUTED}">${xml(`${num(pr.events)} events · ${pr.by_type.length} event types · ${span}`)}</text>` +
@@ -340,12 +371,18 @@ export function renderSvg(pr: Profile, opts: { maxTypes?: number; topN?: number;
   const advice: string[] = [];
   if (pr.ruleset) {
     const r = pr.ruleset;
-    if (r.unneeded.length > 0) advice.push(`${pct(r.unneeded_share)} of these events (${num(r.unneeded_events)}) are of ${r.unneeded.length} type(s) no rule needs. Subscribe only to what the rules use:`);
+    if (r.unneeded.length > 0)
+      advice.push(
+        `${pct(r.unneeded_share)} of these events (${num(r.unneeded_events)}) are of ${r.unneeded.length} type(s) no rule needs. Subscribe only to what the rules use:`,
+      );
     else advice.push('Every event type in this capture is used by some rule. Subscribe with:');
     advice.push(`sudo eslogger ${r.required.join(' ')}`);
-    if (r.absent.length > 0) advice.push(`Needed but absent from the capture (those rules cannot fire here): ${r.absent.join(' ')}`);
+    if (r.absent.length > 0)
+      advice.push(`Needed but absent from the capture (those rules cannot fire here): ${r.absent.join(' ')}`);
   }
-  const adviceLines = advice.flatMap((line) => wrap(line, WIDTH - 2 * PAD, 12).map((text, i) => ({ text, mono: line.startsWith('sudo '), indent: i > 0 })));
+  const adviceLines = advice.flatMap((line) =>
+    wrap(line, WIDTH - 2 * PAD, 12).map((text, i) => ({ text, mono: line.startsWith('sudo '), indent: i > 0 })),
+  );
   const adviceH = adviceLines.length > 0 ? 34 + adviceLines.length * 18 : 0;
 
   let yOff = headerH + 12;

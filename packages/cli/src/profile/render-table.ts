@@ -59,23 +59,38 @@ function section(p: Palette, title: string): string {
   return `\n${p.bold(title)}`;
 }
 
-function countedRows(p: Palette, rows: readonly Counted[], nameWidth: number, barWidth: number, paths = false): string[] {
+function countedRows(
+  p: Palette,
+  rows: readonly Counted[],
+  nameWidth: number,
+  barWidth: number,
+  paths = false,
+): string[] {
   const max = Math.max(0, ...rows.map((r) => r.share));
   const cw = Math.max(5, ...rows.map((r) => num(r.count).length));
   return rows.map(
-    (r) => `  ${sanitize((paths ? truncatePath : truncate)(r.name, nameWidth)).padEnd(nameWidth)} ${p.cyan(bar(r.share, max, barWidth))} ${num(r.count).padStart(cw)} ${pct(r.share).padStart(6)}`,
+    (r) =>
+      `  ${sanitize((paths ? truncatePath : truncate)(r.name, nameWidth)).padEnd(nameWidth)} ${p.cyan(bar(r.share, max, barWidth))} ${num(r.count).padStart(cw)} ${pct(r.share).padStart(6)}`,
   );
 }
 
 export function renderTable(pr: Profile, opts: { color: boolean }): string {
   const p = palette(opts.color);
   const out: string[] = [];
-  const span = pr.time.first ? `${pr.time.first} … ${pr.time.last} (${humanDuration(pr.time.duration_s)})` : 'no timestamps';
+  const span = pr.time.first
+    ? `${pr.time.first} … ${pr.time.last} (${humanDuration(pr.time.duration_s)})`
+    : 'no timestamps';
   out.push(`${p.bold('Telemetry profile')}  ${num(pr.events)} events from ${pr.inputs.map(sanitize).join(', ')}`);
   out.push(`  ${span}`);
   const avg = pr.time.duration_s > 0 ? pr.events / pr.time.duration_s : pr.events;
-  out.push(`  ${rate(avg)} events/s on average, busiest ${bucketName(pr.rate.bucket_s)}: ${num(pr.rate.peak)} events` + (pr.malformed > 0 ? ` · ${p.yellow(`${num(pr.malformed)} malformed lines`)}` : ''));
-  if (pr.time.out_of_order > 0) out.push(`  ${p.yellow(`${num(pr.time.out_of_order)} events earlier than one before them (capture not in time order)`)}`);
+  out.push(
+    `  ${rate(avg)} events/s on average, busiest ${bucketName(pr.rate.bucket_s)}: ${num(pr.rate.peak)} events` +
+      (pr.malformed > 0 ? ` · ${p.yellow(`${num(pr.malformed)} malformed lines`)}` : ''),
+  );
+  if (pr.time.out_of_order > 0)
+    out.push(
+      `  ${p.yellow(`${num(pr.time.out_of_order)} events earlier than one before them (capture not in time order)`)}`,
+    );
 
   // Events per type, marked by whether the ruleset needs them (the seed's figure 4/5).
   out.push(section(p, 'Events per type'));
@@ -86,15 +101,23 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   for (const t of shownTypes) {
     const mark = pr.ruleset ? (t.needed ? p.green(' needed') : p.dim(' not needed')) : '';
     const b = t.needed || !pr.ruleset ? p.cyan(bar(t.share, maxShare, 24)) : p.dim(bar(t.share, maxShare, 24));
-    out.push(`  ${sanitize(truncate(t.name, nw)).padEnd(nw)} ${b} ${num(t.count).padStart(cw)} ${pct(t.share).padStart(6)}${mark}`);
+    out.push(
+      `  ${sanitize(truncate(t.name, nw)).padEnd(nw)} ${b} ${num(t.count).padStart(cw)} ${pct(t.share).padStart(6)}${mark}`,
+    );
   }
-  if (pr.by_type.length > shownTypes.length) out.push(p.dim(`  … ${pr.by_type.length - shownTypes.length} more types (see --format json)`));
+  if (pr.by_type.length > shownTypes.length)
+    out.push(p.dim(`  … ${pr.by_type.length - shownTypes.length} more types (see --format json)`));
 
   out.push(section(p, 'Busiest processes per event type'));
   for (const t of pr.by_type.slice(0, 12)) {
     // Executable names, not full paths: five full paths make a 300-column line that wraps into noise
     // on a terminal (the full paths are in "Events per process" below and in --format json).
-    const list = t.top_processes.map((x) => `${sanitize(truncate(x.path.slice(x.path.lastIndexOf('/') + 1) || x.path, 32))} ${p.dim(`(${num(x.count)})`)}`).join(', ');
+    const list = t.top_processes
+      .map(
+        (x) =>
+          `${sanitize(truncate(x.path.slice(x.path.lastIndexOf('/') + 1) || x.path, 32))} ${p.dim(`(${num(x.count)})`)}`,
+      )
+      .join(', ');
     out.push(`  ${sanitize(t.name).padEnd(nw)} ${list}`);
   }
 
@@ -107,30 +130,57 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   const ew = Math.max(9, ...pr.top_talkers.map((t) => t.entity_id.length));
   const tw = Math.max(5, ...pr.top_talkers.map((t) => num(t.count).length));
   out.push(p.dim(`  ${'entity_id'.padEnd(ew)} ${'events'.padStart(tw)}  share  path`));
-  for (const t of pr.top_talkers) out.push(`  ${sanitize(t.entity_id).padEnd(ew)} ${num(t.count).padStart(tw)} ${pct(t.share).padStart(6)}  ${sanitize(t.path)}`);
+  for (const t of pr.top_talkers)
+    out.push(
+      `  ${sanitize(t.entity_id).padEnd(ew)} ${num(t.count).padStart(tw)} ${pct(t.share).padStart(6)}  ${sanitize(t.path)}`,
+    );
 
-  out.push(section(p, `Events over time (one cell per ${bucketName(pr.rate.bucket_s * Math.max(1, Math.ceil(pr.rate.buckets.length / 72)))})`));
-  const spark = sparkline(pr.rate.buckets.map((b) => b.count), 72);
+  out.push(
+    section(
+      p,
+      `Events over time (one cell per ${bucketName(pr.rate.bucket_s * Math.max(1, Math.ceil(pr.rate.buckets.length / 72)))})`,
+    ),
+  );
+  const spark = sparkline(
+    pr.rate.buckets.map((b) => b.count),
+    72,
+  );
   out.push(`  ${p.cyan(spark)}`);
   if (pr.rate.buckets.length > 0) {
     const from = new Date(Math.floor(pr.rate.buckets[0]!.start / 1000)).toISOString().slice(0, 19);
-    const to = new Date(Math.floor((pr.rate.buckets[pr.rate.buckets.length - 1]!.start + pr.rate.bucket_s * 1e6) / 1000)).toISOString().slice(0, 19);
+    const to = new Date(
+      Math.floor((pr.rate.buckets[pr.rate.buckets.length - 1]!.start + pr.rate.bucket_s * 1e6) / 1000),
+    )
+      .toISOString()
+      .slice(0, 19);
     out.push(p.dim(`  ${from}${to.padStart(Math.max(to.length + 1, spark.length - from.length))}`));
     const peak = pr.rate.buckets.reduce((a, b) => (b.count > a.count ? b : a));
-    out.push(p.dim(`  busiest ${bucketName(pr.rate.bucket_s)}: ${num(peak.count)} events, from ${new Date(Math.floor(peak.start / 1000)).toISOString()}`));
+    out.push(
+      p.dim(
+        `  busiest ${bucketName(pr.rate.bucket_s)}: ${num(peak.count)} events, from ${new Date(Math.floor(peak.start / 1000)).toISOString()}`,
+      ),
+    );
   }
 
   out.push(section(p, 'Sequence gaps'));
-  if (pr.gaps.count === 0 && pr.gaps.restarts === 0) out.push(`  ${p.green('none')}: seq_num and global_seq_num are contiguous`);
+  if (pr.gaps.count === 0 && pr.gaps.restarts === 0)
+    out.push(`  ${p.green('none')}: seq_num and global_seq_num are contiguous`);
   else {
-    out.push(`  ${p.yellow(`${num(pr.gaps.count)} gap(s), ${num(pr.gaps.missing)} event(s) missing`)} · ${num(pr.gaps.restarts)} restart(s)`);
+    out.push(
+      `  ${p.yellow(`${num(pr.gaps.count)} gap(s), ${num(pr.gaps.missing)} event(s) missing`)} · ${num(pr.gaps.restarts)} restart(s)`,
+    );
     for (const g of pr.gaps.list.slice(0, 20)) {
-      out.push(`  ${sanitize(g.source)}${g.host ? ` (${sanitize(g.host)})` : ''} ${g.event_type ? sanitize(g.event_type) : 'global'} expected ${g.expected}, saw ${g.seen} (${num(g.missing)} missing) at ${new Date(Math.floor(g.time / 1000)).toISOString()}`);
+      out.push(
+        `  ${sanitize(g.source)}${g.host ? ` (${sanitize(g.host)})` : ''} ${g.event_type ? sanitize(g.event_type) : 'global'} expected ${g.expected}, saw ${g.seen} (${num(g.missing)} missing) at ${new Date(Math.floor(g.time / 1000)).toISOString()}`,
+      );
     }
     for (const r of pr.gaps.restart_list.slice(0, 10)) {
-      out.push(`  ${sanitize(r.source)} ${r.event_type ? sanitize(r.event_type) : 'global'} restarted: ${r.previous} → ${r.seen}`);
+      out.push(
+        `  ${sanitize(r.source)} ${r.event_type ? sanitize(r.event_type) : 'global'} restarted: ${r.previous} → ${r.seen}`,
+      );
     }
-    const more = pr.gaps.count + pr.gaps.restarts - Math.min(20, pr.gaps.list.length) - Math.min(10, pr.gaps.restart_list.length);
+    const more =
+      pr.gaps.count + pr.gaps.restarts - Math.min(20, pr.gaps.list.length) - Math.min(10, pr.gaps.restart_list.length);
     if (more > 0) out.push(p.dim(`  … ${num(more)} more (see --format json)`));
   }
 
@@ -142,7 +192,9 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
   if (pr.ruleset) {
     const r = pr.ruleset;
     out.push(section(p, 'Subscription advice'));
-    out.push(`  The ruleset (${num(r.rules)} rules, ${num(r.correlations)} correlations) needs ${r.required.length} event type(s): ${r.required.join(' ') || '(none)'}`);
+    out.push(
+      `  The ruleset (${num(r.rules)} rules, ${num(r.correlations)} correlations) needs ${r.required.length} event type(s): ${r.required.join(' ') || '(none)'}`,
+    );
     if (r.unneeded.length > 0) {
       out.push(
         `  ${p.yellow(`${num(r.unneeded_events)} events (${pct(r.unneeded_share)})`)} in this capture are of types no rule needs: ` +
@@ -151,7 +203,10 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
       out.push(`  Subscribe to the needed types only, so ES has less to queue (and drop):`);
     } else out.push(`  Every event type in this capture is used by some rule. Subscribe with:`);
     out.push(`    ${p.bold(`sudo eslogger ${r.required.filter((n) => !n.startsWith('unknown:')).join(' ')}`)}`);
-    if (r.absent.length > 0) out.push(`  ${p.yellow('Needed but absent from this capture')} (rules on them cannot fire here): ${r.absent.join(' ')}`);
+    if (r.absent.length > 0)
+      out.push(
+        `  ${p.yellow('Needed but absent from this capture')} (rules on them cannot fire here): ${r.absent.join(' ')}`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

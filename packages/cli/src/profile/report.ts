@@ -62,7 +62,14 @@ export interface Profile {
   inputs: string[];
   events: number;
   malformed: number;
-  time: { first: string | null; last: string | null; first_us: number | null; last_us: number | null; duration_s: number; out_of_order: number };
+  time: {
+    first: string | null;
+    last: string | null;
+    first_us: number | null;
+    last_us: number | null;
+    duration_s: number;
+    out_of_order: number;
+  };
   by_type: TypeRow[];
   by_process: Counted[];
   by_signing_id: Counted[];
@@ -111,7 +118,13 @@ export interface RulesetInfo {
 
 export function buildProfile(
   c: ProfileCollector,
-  opts: { inputs: string[]; malformed: number; ruleset: RulesetInfo | null; limits?: ProfileLimits; displaySource?: (s: string) => string },
+  opts: {
+    inputs: string[];
+    malformed: number;
+    ruleset: RulesetInfo | null;
+    limits?: ProfileLimits;
+    displaySource?: (s: string) => string;
+  },
 ): Profile {
   const lim = opts.limits ?? DEFAULT_LIMITS;
   const show = opts.displaySource ?? ((s: string) => s);
@@ -133,7 +146,13 @@ export function buildProfile(
   const talkers: Talker[] = [...c.processes]
     .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
     .slice(0, lim.talkers)
-    .map(([entity_id, p]) => ({ entity_id, pid: p.pid, path: p.path, count: p.count, share: total > 0 ? p.count / total : 0 }));
+    .map(([entity_id, p]) => ({
+      entity_id,
+      pid: p.pid,
+      path: p.path,
+      count: p.count,
+      share: total > 0 ? p.count / total : 0,
+    }));
 
   const buckets: RateBucket[] = [];
   let peak = 0;
@@ -145,10 +164,11 @@ export function buildProfile(
       const m = c.buckets.get(k);
       let count = 0;
       const by: Record<string, number> = {};
-      if (m) for (const [n, v] of m) {
-        by[n] = v;
-        count += v;
-      }
+      if (m)
+        for (const [n, v] of m) {
+          by[n] = v;
+          count += v;
+        }
       if (count > peak) peak = count;
       buckets.push({ start: k * c.bucketUs, count, by_type: by });
     }
@@ -191,7 +211,9 @@ export function buildProfile(
     by_signing_id: top(c.signingIds, total, lim.signingIds),
     top_talkers: talkers,
     unknown_types: top(c.unknownTypes, total, 50),
-    message_versions: Object.fromEntries([...c.versions].sort((a, b) => a[0] - b[0]).map(([v, n]) => [v < 0 ? 'none' : String(v), n])),
+    message_versions: Object.fromEntries(
+      [...c.versions].sort((a, b) => a[0] - b[0]).map(([v, n]) => [v < 0 ? 'none' : String(v), n]),
+    ),
     hosts: Object.fromEntries([...c.hosts].sort()),
     gaps: {
       count: seq.gaps,
@@ -217,6 +239,6 @@ export function buildProfile(
       })),
     },
     rate: { bucket_s: bucketS, peak, mean: buckets.length > 0 ? total / buckets.length : 0, buckets },
-  ruleset,
+    ruleset,
   };
 }

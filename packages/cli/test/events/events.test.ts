@@ -42,7 +42,10 @@ describe('nightjar events with lineage', () => {
     expect(j.lineage).toBe(true);
     expect([...j.event_types].sort()).toEqual(['exec', 'exit', 'fork']);
     expect(j.types.find((t: { name: string }) => t.name === 'fork').rules).toEqual(['lineage']);
-    expect(j.types.find((t: { name: string }) => t.name === 'exec').rules).toEqual(['7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a04', 'lineage']);
+    expect(j.types.find((t: { name: string }) => t.name === 'exec').rules).toEqual([
+      '7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a04',
+      'lineage',
+    ]);
   });
 });
 

@@ -74,7 +74,9 @@ describe('nightjar lint: command, formats and exit codes', () => {
   it('github format emits workflow annotations', async () => {
     const t = io(here);
     await run([path.join(bad, 'timespan-long.yml'), '--format', 'github'], t);
-    expect(t.out()).toMatch(/^::warning file=bad-rules\/timespan-long\.yml,line=\d+,col=\d+,title=nj\/timespan-long::timespan 10m/m);
+    expect(t.out()).toMatch(
+      /^::warning file=bad-rules\/timespan-long\.yml,line=\d+,col=\d+,title=nj\/timespan-long::timespan 10m/m,
+    );
   });
   it('--output writes to a file and keeps stdout empty', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));

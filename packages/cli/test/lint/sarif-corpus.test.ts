@@ -29,7 +29,17 @@ describe('nightjar lint --format sarif', () => {
     const t = io();
     const code = await run([badRules, '--format', 'sarif'], t);
     expect(code).toBe(1);
-    const sarif = JSON.parse(t.out()) as { runs: { results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[]; tool: { driver: { rules: { id: string }[] } } }[] };
+    const sarif = JSON.parse(t.out()) as {
+      runs: {
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }[];
+        tool: { driver: { rules: { id: string }[] } };
+      }[];
+    };
     const ok = validate(sarif);
     expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 5))).toEqual([]);
     expect(ok).toBe(true);
@@ -44,7 +54,18 @@ describe('nightjar lint --format sarif', () => {
     expect(new Set(r0.results.map((r) => r.level))).toEqual(new Set(['error', 'warning', 'note']));
   });
   it('the schema test can fail: a wrong level or a missing message is rejected', () => {
-    const good = JSON.parse(formatSarif({ findings: [{ checkId: 'nj/schema', severity: 'error', message: 'm', file: path.join(here, 'x.yml'), line: 1, col: 1 }], files: [], documents: 1 }, here));
+    const good = JSON.parse(
+      formatSarif(
+        {
+          findings: [
+            { checkId: 'nj/schema', severity: 'error', message: 'm', file: path.join(here, 'x.yml'), line: 1, col: 1 },
+          ],
+          files: [],
+          documents: 1,
+        },
+        here,
+      ),
+    );
     expect(validate(good)).toBe(true);
     const bad1 = structuredClone(good);
     bad1.runs[0].results[0].level = 'fatal';
@@ -63,24 +84,37 @@ describe('nightjar lint --format sarif', () => {
 const corpus = path.resolve(here, '../../../../../shared/corpus/sigmahq-macos');
 const hasCorpus = existsSync(corpus);
 
-describe.skipIf(!hasCorpus)(`nightjar lint on the 75 SigmaHQ macOS rules${hasCorpus ? '' : ' (skipped: ../shared/corpus/sigmahq-macos is absent)'}`, () => {
-  it('runs without crashing and reports only defensible findings', async () => {
-    const loaded = (await loadRuleFiles([corpus], {})) as unknown as LintInput;
-    const r = lintDocuments(loaded);
-    expect(r.documents).toBe(75);
-    expect(r.findings.filter((f) => f.checkId === 'nj/internal')).toEqual([]);
-    // SigmaHQ's CI runs `sigma check`, so these rules are clean by pySigma's validators; what is
-    // left is that none of them declares Nightjar tests (info), and nothing at error level.
-    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    const byCheck = new Set(r.findings.map((f) => f.checkId));
-    expect([...byCheck].every((id) => ['nj/missing-tests', 'nj/wildcard-instead-of-modifier', 'nj/regex-backtracking', 'nj/misspelt-key', 'nj/missing-metadata'].includes(id))).toBe(true);
-    expect(r.findings.filter((f) => f.checkId === 'nj/missing-tests')).toHaveLength(75);
-  });
-  it('exit code 0 at the default --fail-on error, 1 at --fail-on info; SARIF validates', async () => {
-    expect(await run([corpus, '--format', 'json'], io())).toBe(0);
-    expect(await run([corpus, '--format', 'json', '--fail-on', 'info'], io())).toBe(1);
-    const t = io();
-    await run([corpus, '--format', 'sarif'], t);
-    expect(validate(JSON.parse(t.out()))).toBe(true);
-  });
-});
+describe.skipIf(!hasCorpus)(
+  `nightjar lint on the 75 SigmaHQ macOS rules${hasCorpus ? '' : ' (skipped: ../shared/corpus/sigmahq-macos is absent)'}`,
+  () => {
+    it('runs without crashing and reports only defensible findings', async () => {
+      const loaded = (await loadRuleFiles([corpus], {})) as unknown as LintInput;
+      const r = lintDocuments(loaded);
+      expect(r.documents).toBe(75);
+      expect(r.findings.filter((f) => f.checkId === 'nj/internal')).toEqual([]);
+      // SigmaHQ's CI runs `sigma check`, so these rules are clean by pySigma's validators; what is
+      // left is that none of them declares Nightjar tests (info), and nothing at error level.
+      expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      const byCheck = new Set(r.findings.map((f) => f.checkId));
+      expect(
+        [...byCheck].every((id) =>
+          [
+            'nj/missing-tests',
+            'nj/wildcard-instead-of-modifier',
+            'nj/regex-backtracking',
+            'nj/misspelt-key',
+            'nj/missing-metadata',
+          ].includes(id),
+        ),
+      ).toBe(true);
+      expect(r.findings.filter((f) => f.checkId === 'nj/missing-tests')).toHaveLength(75);
+    });
+    it('exit code 0 at the default --fail-on error, 1 at --fail-on info; SARIF validates', async () => {
+      expect(await run([corpus, '--format', 'json'], io())).toBe(0);
+      expect(await run([corpus, '--format', 'json', '--fail-on', 'info'], io())).toBe(1);
+      const t = io();
+      await run([corpus, '--format', 'sarif'], t);
+      expect(validate(JSON.parse(t.out()))).toBe(true);
+    });
+  },
+);

@@ -42,7 +42,9 @@ export interface Run {
 export function fakeIO(opts: FakeOptions = {}): { io: CliIO; stdout: Sink; stderr: Sink } {
   const stdout = new Sink(opts.stdoutTTY === true);
   const stderr = new Sink(opts.stderrTTY === true);
-  const stdin = Readable.from(opts.stdin === undefined ? [] : [typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin]);
+  const stdin = Readable.from(
+    opts.stdin === undefined ? [] : [typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin],
+  );
   return { io: { stdin, stdout, stderr, cwd: opts.cwd ?? FIXTURES, env: opts.env ?? {} }, stdout, stderr };
 }
 

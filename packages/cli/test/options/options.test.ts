@@ -4,7 +4,14 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError, UsageError } from '../../src/io.js';
-import { checkInputs, colorEnabled, openOutput, parseCommand, resolveRulePaths, type CommandSpec } from '../../src/options.js';
+import {
+  checkInputs,
+  colorEnabled,
+  openOutput,
+  parseCommand,
+  resolveRulePaths,
+  type CommandSpec,
+} from '../../src/options.js';
 import { fakeIO } from './fake-io.js';
 
 const SPEC: CommandSpec<'a' | 'b'> = {

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../src/profile/report.js';
 import { cli } from '../options/fake-io.js';
 
-const JAMF = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/corpus/jamf-protect/telemetry-sample.jsonl');
+const JAMF = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../shared/corpus/jamf-protect/telemetry-sample.jsonl',
+);
 const present = existsSync(JAMF);
 
 describe.skipIf(!present)('profile and scan on the Jamf Protect corpus (skipped: ../shared/corpus is absent)', () => {

@@ -22,7 +22,14 @@ function collect(lines: string[]): ProfileCollector {
   return c;
 }
 
-function line(name: string, type: number, t: string, pid: number, path: string, extra: Record<string, unknown> = {}): string {
+function line(
+  name: string,
+  type: number,
+  t: string,
+  pid: number,
+  path: string,
+  extra: Record<string, unknown> = {},
+): string {
   const token = { auid: 0, euid: 0, egid: 0, ruid: 0, rgid: 0, pid, asid: 0, pidversion: pid * 10 };
   return JSON.stringify({
     version: 7,
@@ -41,7 +48,11 @@ describe('ProfileCollector and buildProfile', () => {
     line('open', 10, '2025-01-01T00:00:02.500Z', 6, '/bin/ls', { seq_num: 5 }),
     line('mprotect', 21, '2025-01-01T00:00:02.600Z', 5, '/bin/cat'),
   ];
-  const p = buildProfile(collect(lines), { inputs: ['x'], malformed: 0, ruleset: { paths: [], rules: 1, correlations: 0, required: ['open', 'exec'] } });
+  const p = buildProfile(collect(lines), {
+    inputs: ['x'],
+    malformed: 0,
+    ruleset: { paths: [], rules: 1, correlations: 0, required: ['open', 'exec'] },
+  });
 
   it('counts per type (with ES numbers), per path, per signing id and per process instance', () => {
     expect(p.events).toBe(4);
@@ -79,7 +90,10 @@ describe('ProfileCollector and buildProfile', () => {
   });
 
   it('keeps the histogram bounded when timestamps are wildly apart', () => {
-    const c = collect([line('open', 10, '1971-01-01T00:00:00Z', 1, '/a'), line('open', 10, '2025-01-01T00:00:00Z', 1, '/a')]);
+    const c = collect([
+      line('open', 10, '1971-01-01T00:00:00Z', 1, '/a'),
+      line('open', 10, '2025-01-01T00:00:00Z', 1, '/a'),
+    ]);
     expect(c.buckets.size).toBeLessThanOrEqual(4096);
     const pr = buildProfile(c, { inputs: [], malformed: 0, ruleset: null });
     expect(pr.rate.buckets.length).toBeLessThanOrEqual(4096);
@@ -95,7 +109,10 @@ describe('ProfileCollector and buildProfile', () => {
   });
 
   it('counts events whose time goes backwards', () => {
-    const c = collect([line('open', 10, '2025-01-01T00:00:05Z', 1, '/a'), line('open', 10, '2025-01-01T00:00:01Z', 1, '/a')]);
+    const c = collect([
+      line('open', 10, '2025-01-01T00:00:05Z', 1, '/a'),
+      line('open', 10, '2025-01-01T00:00:01Z', 1, '/a'),
+    ]);
     expect(c.outOfOrder).toBe(1);
   });
 });
@@ -161,7 +178,15 @@ describe('nightjar profile', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(r.stdout.trim().endsWith('</svg>')).toBe(true);
-    for (const title of ['Events per type', 'Events over time', 'Who produces each event type', 'Events per process', 'Events per signing id', 'Top talkers', 'Subscription advice']) {
+    for (const title of [
+      'Events per type',
+      'Events over time',
+      'Who produces each event type',
+      'Events per process',
+      'Events per signing id',
+      'Top talkers',
+      'Subscription advice',
+    ]) {
       expect(r.stdout).toContain(title);
     }
     // Balanced tags: every <g> and <text> closes.
@@ -190,7 +215,9 @@ describe('nightjar profile', () => {
 
   it('--no-rules drops the advice; --output writes a file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nj-prof-'));
-    const r = await cli(['profile', path.join(EVENTS, 'alerts.jsonl'), '--no-rules', '-f', 'json', '-o', 'p.json'], { cwd: dir });
+    const r = await cli(['profile', path.join(EVENTS, 'alerts.jsonl'), '--no-rules', '-f', 'json', '-o', 'p.json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(path.join(dir, 'p.json'), 'utf8')).ruleset).toBeNull();
@@ -215,6 +242,8 @@ describe('nightjar profile', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("cannot read 'events/none.jsonl'");
     expect((await cli(['profile', ALERTS, '--rules', 'bad-rules'])).code).toBe(2);
-    expect((await cli(['profile', ALERTS, '--rules', 'rules', '--no-rules'])).stderr).toContain('cannot be used together');
+    expect((await cli(['profile', ALERTS, '--rules', 'rules', '--no-rules'])).stderr).toContain(
+      'cannot be used together',
+    );
   });
 });

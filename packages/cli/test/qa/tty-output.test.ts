@@ -66,7 +66,10 @@ describe('profile --format table', () => {
     const lines = r.stdout.split('\n');
     const start = lines.findIndex((l) => l.startsWith('Busiest processes per event type'));
     expect(start).toBeGreaterThan(0);
-    const section = lines.slice(start + 1, lines.findIndex((l, i) => i > start && /^\S/.test(l)));
+    const section = lines.slice(
+      start + 1,
+      lines.findIndex((l, i) => i > start && /^\S/.test(l)),
+    );
     expect(section.length).toBeGreaterThan(0);
     for (const l of section) expect(l.length, l).toBeLessThanOrEqual(160);
     expect(section.join('\n')).toContain('Google Chrome Helper (10,879)');
@@ -75,23 +78,26 @@ describe('profile --format table', () => {
 
 describe('bad lines and closed pipes', () => {
   const BIN = path.join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
-  it.skipIf(!existsSync(BIN))('finishes with its own exit code when stderr is closed early (was: a 100% CPU loop)', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'nightjar-qa-'));
-    const bad = path.join(dir, 'bad.jsonl');
-    const good = readFileSync(METERPRETER, 'utf8').split('\n').slice(0, 60);
-    writeFileSync(bad, [...good.slice(0, 5), 'garbage', ...good.slice(5), 'more garbage', ''].join('\n'));
-    const child = spawn(process.execPath, [BIN, 'scan', bad], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.once('data', () => child.stderr.destroy()); // `… 2>&1 >/dev/null | head -1`
-    const code = await new Promise<number | null>((resolve) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(-1);
-      }, 30_000);
-      child.on('exit', (c) => {
-        clearTimeout(t);
-        resolve(c);
+  it.skipIf(!existsSync(BIN))(
+    'finishes with its own exit code when stderr is closed early (was: a 100% CPU loop)',
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'nightjar-qa-'));
+      const bad = path.join(dir, 'bad.jsonl');
+      const good = readFileSync(METERPRETER, 'utf8').split('\n').slice(0, 60);
+      writeFileSync(bad, [...good.slice(0, 5), 'garbage', ...good.slice(5), 'more garbage', ''].join('\n'));
+      const child = spawn(process.execPath, [BIN, 'scan', bad], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.once('data', () => child.stderr.destroy()); // `… 2>&1 >/dev/null | head -1`
+      const code = await new Promise<number | null>((resolve) => {
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve(-1);
+        }, 30_000);
+        child.on('exit', (c) => {
+          clearTimeout(t);
+          resolve(c);
+        });
       });
-    });
-    expect(code).toBe(1); // alerts raised; not -1 (hung) and not 2 (crash)
-  });
+      expect(code).toBe(1); // alerts raised; not -1 (hung) and not 2 (crash)
+    },
+  );
 });

@@ -15,36 +15,44 @@ const SCAN_JS = path.join(CLI_DIR, 'dist/commands/scan.js');
 const built = existsSync(BIN) && existsSync(SCAN_JS) && readFileSync(SCAN_JS, 'utf8').includes('openReplay');
 
 function run(args: string[], input?: Buffer) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: FIXTURES, input, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: FIXTURES,
+    input,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!built)('nightjar bin (built dist; skipped when packages/cli/dist is not built — run npx tsc -b)', () => {
-  it('scan: alerts on stdout as JSON lines, summary on stderr, exit 1', () => {
-    const r = run(['scan', 'events/alerts.jsonl', '--rules', 'rules']);
-    expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    for (const l of lines) expect(JSON.parse(l).rule.id).toMatch(/^7b0c0e8e/);
-    expect(r.stderr).toMatch(/Summary\s+32 events/);
-    expect(r.stderr).toMatch(/alerts\.jsonl:16 \(byte \d+\)/);
-  });
-  it('scan: stdin, clean input exits 0', () => {
-    const r = run(['scan', '-', '--rules', 'rules'], readFileSync(path.join(FIXTURES, 'events/clean.jsonl')));
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('');
-  });
-  it('unknown flag and missing file exit 2', () => {
-    expect(run(['scan', 'events/alerts.jsonl', '--bogus']).code).toBe(2);
-    const m = run(['scan', 'events/missing.jsonl', '--rules', 'rules']);
-    expect(m.code).toBe(2);
-    expect(m.stderr).toContain("cannot read 'events/missing.jsonl'");
-  });
-  it('profile and events run', () => {
-    const p = run(['profile', 'events/alerts.jsonl', '--rules', 'rules', '-f', 'json']);
-    expect(p.code).toBe(0);
-    expect(JSON.parse(p.stdout).events).toBe(32);
-    const e = run(['events', 'rules', '-f', 'eslogger']);
-    expect(e.stdout).toBe('sudo eslogger exec exit fork open\n');
-  });
-});
+describe.skipIf(!built)(
+  'nightjar bin (built dist; skipped when packages/cli/dist is not built — run npx tsc -b)',
+  () => {
+    it('scan: alerts on stdout as JSON lines, summary on stderr, exit 1', () => {
+      const r = run(['scan', 'events/alerts.jsonl', '--rules', 'rules']);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      for (const l of lines) expect(JSON.parse(l).rule.id).toMatch(/^7b0c0e8e/);
+      expect(r.stderr).toMatch(/Summary\s+32 events/);
+      expect(r.stderr).toMatch(/alerts\.jsonl:16 \(byte \d+\)/);
+    });
+    it('scan: stdin, clean input exits 0', () => {
+      const r = run(['scan', '-', '--rules', 'rules'], readFileSync(path.join(FIXTURES, 'events/clean.jsonl')));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+    });
+    it('unknown flag and missing file exit 2', () => {
+      expect(run(['scan', 'events/alerts.jsonl', '--bogus']).code).toBe(2);
+      const m = run(['scan', 'events/missing.jsonl', '--rules', 'rules']);
+      expect(m.code).toBe(2);
+      expect(m.stderr).toContain("cannot read 'events/missing.jsonl'");
+    });
+    it('profile and events run', () => {
+      const p = run(['profile', 'events/alerts.jsonl', '--rules', 'rules', '-f', 'json']);
+      expect(p.code).toBe(0);
+      expect(JSON.parse(p.stdout).events).toBe(32);
+      const e = run(['events', 'rules', '-f', 'eslogger']);
+      expect(e.stdout).toBe('sudo eslogger exec exit fork open\n');
+    });
+  },
+);

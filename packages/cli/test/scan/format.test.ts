@@ -10,11 +10,25 @@ import { Writable } from 'node:stream';
 
 function alert(over: Partial<Alert> = {}): Alert {
   return {
-    rule: { id: 'r-1', title: 'Curl Downloads A Script', level: 'high', tags: ['attack.t1105'], kind: 'detection', source: { file: 'rules/x.yml', line: 1, col: 1 } },
+    rule: {
+      id: 'r-1',
+      title: 'Curl Downloads A Script',
+      level: 'high',
+      tags: ['attack.t1105'],
+      kind: 'detection',
+      source: { file: 'rules/x.yml', line: 1, col: 1 },
+    },
     time: 1754579589021000,
     time_iso: '2025-08-07T15:13:09.021000Z',
     event_type: 'exec',
-    process: { entity_id: '500:1501', pid: 500, pidversion: 1501, path: '/usr/bin/curl', signing_id: 'com.apple.curl', args: ['curl', '-s', 'http://x/y.sh'] },
+    process: {
+      entity_id: '500:1501',
+      pid: 500,
+      pidversion: 1501,
+      path: '/usr/bin/curl',
+      signing_id: 'com.apple.curl',
+      args: ['curl', '-s', 'http://x/y.sh'],
+    },
     lineage: [
       { entity_id: '400:1400', pid: 400, pidversion: 1400, path: '/bin/zsh' },
       { entity_id: '1:1', pid: 1, pidversion: 1, path: '/sbin/launchd' },
@@ -54,7 +68,14 @@ describe('alert formatters', () => {
   });
   it('pretty: correlation group, window and count; incomplete marker; cut lineage', () => {
     const a = alert({
-      rule: { id: 'c-1', title: 'Burst', level: 'critical', tags: [], kind: 'correlation', correlation_type: 'event_count' },
+      rule: {
+        id: 'c-1',
+        title: 'Burst',
+        level: 'critical',
+        tags: [],
+        kind: 'correlation',
+        correlation_type: 'event_count',
+      },
       group: { 'process.entity_id': '500:1501' },
       window: { start: 1754579589000000, end: 1754579594000000 },
       value: 7,
@@ -76,7 +97,9 @@ describe('alert formatters', () => {
     expect(plain(text)).toBe(formatAlertPretty(alert()));
   });
   it('neutralises terminal escapes hidden in event data', () => {
-    const a = alert({ process: { entity_id: '1:1', pid: 1, pidversion: 1, path: '/tmp/\x1b]0;pwned\x07evil', args: ['a\nb'] } });
+    const a = alert({
+      process: { entity_id: '1:1', pid: 1, pidversion: 1, path: '/tmp/\x1b]0;pwned\x07evil', args: ['a\nb'] },
+    });
     const text = formatAlertPretty(a);
     expect(text).not.toContain('\x1b]');
     expect(text).toContain('\\x1b]0;pwned\\x07evil');
@@ -86,9 +109,9 @@ describe('alert formatters', () => {
 
 describe('problem lines', () => {
   it('formats file:LINE (byte OFFSET): message', () => {
-    expect(formatLineProblem({ line: 16, offset: 12345, message: 'Unexpected end of JSON input' }, 'events/a.jsonl')).toBe(
-      'events/a.jsonl:16 (byte 12345): Unexpected end of JSON input',
-    );
+    expect(
+      formatLineProblem({ line: 16, offset: 12345, message: 'Unexpected end of JSON input' }, 'events/a.jsonl'),
+    ).toBe('events/a.jsonl:16 (byte 12345): Unexpected end of JSON input');
   });
   it('does not repeat the location core already put in a DecodeError message', () => {
     const p = { line: 3, offset: 99, source: '/abs/a.jsonl', message: '/abs/a.jsonl:3:7 (byte 99): Unexpected token' };
@@ -103,9 +126,21 @@ describe('problem lines', () => {
     expect(r.unprinted).toBe(3);
   });
   it('formats an engine diagnostic with its source and line', () => {
-    const line = formatDiagnosticLine({ code: 'NJ_GAP', severity: 'warning', message: '3 open events dropped', source: '/abs/a.jsonl', line: 20 }, () => 'a.jsonl');
+    const line = formatDiagnosticLine(
+      { code: 'NJ_GAP', severity: 'warning', message: '3 open events dropped', source: '/abs/a.jsonl', line: 20 },
+      () => 'a.jsonl',
+    );
     expect(line).toBe('a.jsonl:20: warning 3 open events dropped [NJ_GAP]');
-    const again = formatDiagnosticLine({ code: 'NJ_GAP', severity: 'warning', message: '/abs/a.jsonl: 3 open events dropped', source: '/abs/a.jsonl', line: 20 }, () => 'a.jsonl');
+    const again = formatDiagnosticLine(
+      {
+        code: 'NJ_GAP',
+        severity: 'warning',
+        message: '/abs/a.jsonl: 3 open events dropped',
+        source: '/abs/a.jsonl',
+        line: 20,
+      },
+      () => 'a.jsonl',
+    );
     expect(again).toBe(line);
   });
 });

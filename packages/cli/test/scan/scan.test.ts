@@ -25,8 +25,14 @@ describe('nightjar scan: results and exit codes', () => {
   it('prints one JSON line per alert on a non-TTY stdout and exits 1', async () => {
     const r = await cli(['scan', ALERTS, ...R]);
     expect(r.code).toBe(1);
-    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(alerts.map((a) => a.rule.title).sort()).toEqual(['Curl Downloads A Script', 'Process Opens An SSH Private Key']);
+    const alerts = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts.map((a) => a.rule.title).sort()).toEqual([
+      'Curl Downloads A Script',
+      'Process Opens An SSH Private Key',
+    ]);
     const curl = alerts.find((a) => a.rule.title.startsWith('Curl'));
     expect(curl.process.entity_id).toBe('500:1501');
     expect(curl.event_type).toBe('exec');
@@ -90,7 +96,9 @@ describe('nightjar scan: results and exit codes', () => {
 
   it('--output writes alerts to a file and leaves stdout empty', async () => {
     const dir = tmp();
-    const r = await cli(['scan', path.join(FIXTURES, ALERTS), '--rules', RULES, '-o', 'out/alerts.jsonl'], { cwd: dir });
+    const r = await cli(['scan', path.join(FIXTURES, ALERTS), '--rules', RULES, '-o', 'out/alerts.jsonl'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(readFileSync(path.join(dir, 'out/alerts.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
@@ -142,7 +150,10 @@ describe('nightjar scan: stderr reports, never stdout', () => {
   it('draws a progress bar only when stderr is a TTY and the input is a file', async () => {
     const file = await cli(['scan', CLEAN, ...R], { stderrTTY: true });
     expect(file.stderr).toMatch(/\r.*100%/);
-    const stdin = await cli(['scan', '-', ...R], { stderrTTY: true, stdin: readFileSync(path.join(EVENTS, 'clean.jsonl')) });
+    const stdin = await cli(['scan', '-', ...R], {
+      stderrTTY: true,
+      stdin: readFileSync(path.join(EVENTS, 'clean.jsonl')),
+    });
     expect(stdin.stderr).not.toContain('%');
     const notty = await cli(['scan', CLEAN, ...R]);
     expect(notty.stderr).not.toContain('\r');
@@ -274,7 +285,10 @@ describe('nightjar scan: Ctrl-C', () => {
 describe('scan keeps lineage when no rule reads it (the list watch subscribes to)', () => {
   it('every alert of a lineage-free ruleset carries the actor chain learned from fork/exec', async () => {
     const r = await cli(['scan', ALERTS, '-r', 'rules', '-f', 'jsonl', '-q']);
-    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { lineage: unknown[] });
+    const alerts = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { lineage: unknown[] });
     expect(alerts.length).toBeGreaterThan(0);
     for (const a of alerts) expect(a.lineage.length).toBeGreaterThan(0);
   });

@@ -22,10 +22,16 @@ ${tags.map((t) => `  - ${t}`).join('\n')}
 function repo(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'njtech-'));
   writeFileSync(path.join(dir, 'a.yml'), rule(1, 'Keychain Dump', ['attack.credential-access', 'attack.t1555.001']));
-  writeFileSync(path.join(dir, 'b.yml'), rule(2, 'Keychain Copy', ['attack.credential_access', 'attack.t1555.001', 'attack.t1555']));
+  writeFileSync(
+    path.join(dir, 'b.yml'),
+    rule(2, 'Keychain Copy', ['attack.credential_access', 'attack.t1555.001', 'attack.t1555']),
+  );
   writeFileSync(path.join(dir, 'c.yml'), rule(3, 'AppleScript Shell', ['attack.execution', 'attack.t1059.002']));
   writeFileSync(path.join(dir, 'd.yml'), rule(4, 'Untagged', ['detection.emerging-threats']));
-  writeFileSync(path.join(dir, 'f.yml'), rule(5, 'Quarantine Removed', ['attack.stealth', 'attack.defense-impairment', 'attack.t1553.001']));
+  writeFileSync(
+    path.join(dir, 'f.yml'),
+    rule(5, 'Quarantine Removed', ['attack.stealth', 'attack.defense-impairment', 'attack.t1553.001']),
+  );
   return dir;
 }
 
@@ -37,10 +43,14 @@ describe('nightjar techniques', () => {
     expect(o.code).toBe(0);
     const out = o.stdout;
     expect(out).toMatch(/^execution\n {2}T1059\.002 +1 {2}AppleScript Shell$/m);
-    expect(out).toMatch(/^credential-access\n {2}T1555 +1 {2}Keychain Copy\n {2}T1555\.001 +2 {2}Keychain Dump; Keychain Copy$/m);
+    expect(out).toMatch(
+      /^credential-access\n {2}T1555 +1 {2}Keychain Copy\n {2}T1555\.001 +2 {2}Keychain Dump; Keychain Copy$/m,
+    );
     expect(out.indexOf('execution')).toBeLessThan(out.indexOf('credential-access'));
     // ATT&CK v19 tactics, in matrix order between privilege escalation and credential access
-    expect(out).toMatch(/^stealth\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ndefense-impairment\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ncredential-access/m);
+    expect(out).toMatch(
+      /^stealth\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ndefense-impairment\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ncredential-access/m,
+    );
     expect(out).toMatch(/without a technique tag \(1\):\n {2}Untagged/);
     expect(out).toContain('Techniques: 4 technique(s) in 4 tactic(s) from 5 rule(s)');
   });
@@ -55,7 +65,12 @@ describe('nightjar techniques', () => {
     expect(layer.domain).toBe('enterprise-attack');
     expect(layer.filters.platforms).toEqual(['macOS']);
     const t = layer.techniques.find((x: any) => x.techniqueID === 'T1555.001');
-    expect(t).toMatchObject({ tactic: 'credential-access', score: 2, comment: 'Keychain Dump; Keychain Copy', enabled: true });
+    expect(t).toMatchObject({
+      tactic: 'credential-access',
+      score: 2,
+      comment: 'Keychain Dump; Keychain Copy',
+      enabled: true,
+    });
     expect(layer.techniques.find((x: any) => x.techniqueID === 'T1555').showSubtechniques).toBe(true);
     expect(layer.gradient.maxValue).toBe(2);
     expect(o.stdout).toBe('');
@@ -70,7 +85,12 @@ describe('nightjar techniques', () => {
   });
 
   it('the schema rejects what the format forbids', () => {
-    const ok = { name: 'x', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: [{ techniqueID: 'T1059.002', score: 1 }] };
+    const ok = {
+      name: 'x',
+      domain: 'enterprise-attack',
+      versions: { navigator: '5.1.0', layer: '4.5' },
+      techniques: [{ techniqueID: 'T1059.002', score: 1 }],
+    };
     expect(validate(ok)).toBe(true);
     expect(validate({ ...ok, domain: 'macos' })).toBe(false);
     expect(validate({ ...ok, versions: { navigator: '5.1.0', layer: '4.4' } })).toBe(false);
@@ -87,8 +107,14 @@ describe('nightjar techniques', () => {
     const o = await cli(['techniques', '--format', 'json', '.'], { cwd: dir });
     expect(o.code).toBe(0);
     const r = JSON.parse(o.stdout);
-    expect(r.techniques[0].rules[0]).toMatchObject({ id: '3c2d1e0f-0000-4000-8000-000000000003', file: path.join(dir, 'c.yml') });
-    writeFileSync(path.join(dir, 'e.yml'), 'title: broken\nlogsource: {product: macos}\ndetection: {condition: nope}\n');
+    expect(r.techniques[0].rules[0]).toMatchObject({
+      id: '3c2d1e0f-0000-4000-8000-000000000003',
+      file: path.join(dir, 'c.yml'),
+    });
+    writeFileSync(
+      path.join(dir, 'e.yml'),
+      'title: broken\nlogsource: {product: macos}\ndetection: {condition: nope}\n',
+    );
     const bad = await cli(['techniques', '.'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/e\.yml:\d+:\d+/);

@@ -214,7 +214,9 @@ filter:
     });
     const cs = cases(await test(dir));
     expect(cs.map((c) => c.status)).toEqual(['fail', 'pass']);
-    expect(cs[0].explanation!.join('\n')).toContain('condition "selection" is true; but filter(s) 14141414-1414-4414-8414-141414141414 applied to this rule excluded it');
+    expect(cs[0].explanation!.join('\n')).toContain(
+      'condition "selection" is true; but filter(s) 14141414-1414-4414-8414-141414141414 applied to this rule excluded it',
+    );
   });
 });
 
@@ -286,7 +288,10 @@ describe('nightjar test: fixtures', () => {
   it('reads a JSON-lines fixture relative to the rule file', async () => {
     const lines = expandBriefEvents([
       { type: 'exec', exec: { target: { executable: { path: '/usr/bin/curl' } }, args: ['curl', 'x', '|', 'sh'] } },
-      { type: 'exec', exec: { target: { executable: { path: '/usr/bin/curl' } }, args: ['curl', '--version', '|', 'sh'] } },
+      {
+        type: 'exec',
+        exec: { target: { executable: { path: '/usr/bin/curl' } }, args: ['curl', '--version', '|', 'sh'] },
+      },
     ])
       .map((m) => JSON.stringify(m))
       .join('\n');
@@ -333,7 +338,11 @@ ${tests}`;
   it('temporal_ordered: passes in order, fails out of order naming the step reached', async () => {
     const dir = repo({
       'c.yml': `${BASE('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'dl', 'Download', '/curl')}---
-${BASE('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'mk', 'Chmod', '/chmod')}${corr('temporal_ordered', ['dl', 'mk'], 'gte: 2', `  - name: download then chmod
+${BASE('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'mk', 'Chmod', '/chmod')}${corr(
+        'temporal_ordered',
+        ['dl', 'mk'],
+        'gte: 2',
+        `  - name: download then chmod
     expect: { alerts: 1, group: { process.entity_id: "501:7" } }
     events:
 ${ex('/usr/bin/curl')}${ex('/bin/chmod')}  - name: chmod then download must fire
@@ -342,7 +351,8 @@ ${ex('/usr/bin/curl')}${ex('/bin/chmod')}  - name: chmod then download must fire
 ${ex('/bin/chmod')}${ex('/usr/bin/curl')}  - name: other group
     expect: { alerts: 1, group: { process.entity_id: "999:1" } }
     events:
-${ex('/usr/bin/curl')}${ex('/bin/chmod')}`)}`,
+${ex('/usr/bin/curl')}${ex('/bin/chmod')}`,
+      )}`,
     });
     const r = await test(dir);
     const c = r.rules.find((x) => x.title === 'Correlated')!;
@@ -352,19 +362,26 @@ ${ex('/usr/bin/curl')}${ex('/bin/chmod')}`)}`,
     expect(why).toContain('temporal_ordered over 2 rule(s) within 1m, condition gte 2, grouped by process.entity_id');
     expect(why).toMatch(/step 1 'Download' \(bbbbbbbb-[^)]*\): matched 1 event\(s\): #2/);
     expect(why).toMatch(/step 2 'Chmod' .*matched 1 event\(s\): #1/);
-    expect(c.cases[2].message).toMatch(/expected 1 alert\(s\) in group \{"process.entity_id":"999:1"\}, got 1 \(0 in that group\)/);
+    expect(c.cases[2].message).toMatch(
+      /expected 1 alert\(s\) in group \{"process.entity_id":"999:1"\}, got 1 \(0 in that group\)/,
+    );
     expect(c.cases[2].explanation!.join('\n')).toMatch(/alert group\(s\) seen: \{"process.entity_id":"501:7"\}/);
   });
 
   it('event_count: says which step never happened and what count each group reached', async () => {
     const dir = repo({
-      'c.yml': `${BASE('dddddddd-dddd-4ddd-8ddd-dddddddddddd', 'dl', 'Download', '/curl')}${corr('event_count', ['dl'], 'gte: 3', `  - name: three downloads
+      'c.yml': `${BASE('dddddddd-dddd-4ddd-8ddd-dddddddddddd', 'dl', 'Download', '/curl')}${corr(
+        'event_count',
+        ['dl'],
+        'gte: 3',
+        `  - name: three downloads
     expect: { match: true }
     events:
 ${ex('/usr/bin/curl')}${ex('/usr/bin/curl', 502)}${ex('/usr/bin/curl')}  - name: no downloads at all
     expect: { match: true }
     events:
-${ex('/usr/bin/true')}`)}`,
+${ex('/usr/bin/true')}`,
+      )}`,
     });
     const r = await test(dir);
     const c = r.rules.find((x) => x.title === 'Correlated')!;
@@ -439,7 +456,9 @@ describe('nightjar test: formats and coverage', () => {
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
     expect(xml).toContain('<testsuite name="Curl &lt;to&gt; &quot;shell&quot; &amp; co"');
     expect(xml).toMatch(/<testcase classname="eeeeeeee[^"]*" name="fires"[^>]*\/>/);
-    expect(xml).toMatch(/<failure message="expected no match, got 1 alert\(s\)" type="failure">[\s\S]*filter_version: false[\s\S]*<\/failure>/);
+    expect(xml).toMatch(
+      /<failure message="expected no match, got 1 alert\(s\)" type="failure">[\s\S]*filter_version: false[\s\S]*<\/failure>/,
+    );
     expect(xml).toMatch(/<testsuites [^>]*tests="2" failures="1" errors="0"/);
     // Balanced tags (a small well-formedness check without an XML parser dependency).
     const stack: string[] = [];

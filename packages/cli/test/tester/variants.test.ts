@@ -117,17 +117,25 @@ tests:`,
   });
 
   it('a positive case that fails without a variant fails the run; --coverage with --variants is a usage error', async () => {
-    const broken = ROBUST.replace('args: [security, find-generic-password, -g, -o, /tmp/out]', 'args: [security, find-generic-password, -o, /tmp/out]');
+    const broken = ROBUST.replace(
+      'args: [security, find-generic-password, -g, -o, /tmp/out]',
+      'args: [security, find-generic-password, -o, /tmp/out]',
+    );
     const o = await cli(['test', '--variants', '.'], { cwd: repo({ 'broken.yml': broken }) });
     expect(o.code).toBe(1);
-    expect(o.stdout).toMatch(/! copies the dump to \/tmp: fails without a variant \(expected a match, got 0 alert\(s\)\)/);
+    expect(o.stdout).toMatch(
+      /! copies the dump to \/tmp: fails without a variant \(expected a match, got 0 alert\(s\)\)/,
+    );
     const both = await cli(['test', '--variants', '--coverage', '.'], { cwd: repo({ 'robust.yml': ROBUST }) });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--variants and --coverage');
   });
 
   it('an invalid accept entry is a located load error', async () => {
-    const bad = BRITTLE.replace('tests:', 'nightjar:\n  variants:\n    accept:\n      - {variant: no-such-variant, reason: x}\ntests:');
+    const bad = BRITTLE.replace(
+      'tests:',
+      'nightjar:\n  variants:\n    accept:\n      - {variant: no-such-variant, reason: x}\ntests:',
+    );
     const o = await cli(['test', '--variants', '.'], { cwd: repo({ 'bad.yml': bad }) });
     expect(o.code).toBe(1);
     expect(o.stderr).toMatch(/bad\.yml:\d+:\d+: nightjar\.variants\.accept\[0\]\.variant: must be one of/);

@@ -62,15 +62,30 @@ function exec(i: number, args: string[]): string {
 function env(mode: string, lines: string[]): NodeJS.ProcessEnv {
   const f = path.join(dir, `lines-${mode}-${lines.length}.jsonl`);
   writeFileSync(f, lines.join('\n') + '\n');
-  return { PATH: `${FAKE}${path.delimiter}${process.env.PATH}`, FAKE_ESLOGGER_MODE: mode, FAKE_ESLOGGER_LINES: f, FAKE_ESLOGGER_ARGV: path.join(dir, `argv-${mode}`) };
+  return {
+    PATH: `${FAKE}${path.delimiter}${process.env.PATH}`,
+    FAKE_ESLOGGER_MODE: mode,
+    FAKE_ESLOGGER_LINES: f,
+    FAKE_ESLOGGER_ARGV: path.join(dir, `argv-${mode}`),
+  };
 }
 
 describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)', () => {
   it('subscribes to the needed types, prints alerts as JSON lines, a summary, and exits 1', async () => {
-    const e = env('replay', [exec(1, ['curl', 'https://example.com']), exec(2, ['curl', 'nightjar-watch-marker']), '{bad json']);
-    const r = await cli(['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.5', '--format', 'jsonl'], { env: e });
+    const e = env('replay', [
+      exec(1, ['curl', 'https://example.com']),
+      exec(2, ['curl', 'nightjar-watch-marker']),
+      '{bad json',
+    ]);
+    const r = await cli(
+      ['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.5', '--format', 'jsonl'],
+      { env: e },
+    );
     expect(r.code).toBe(1);
-    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const alerts = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(alerts).toHaveLength(1);
     expect(alerts[0].rule.title).toBe('Watch Test Marker Exec');
     expect(alerts[0].process.entity_id).toBe('402:412');
@@ -83,7 +98,10 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
 
   it('prints status lines with the event rate, queue, drops and gaps', async () => {
     const e = env('replay', [exec(1, ['curl'])]);
-    const r = await cli(['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.3', '--status-interval', '0.5'], { env: e });
+    const r = await cli(
+      ['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.3', '--status-interval', '0.5'],
+      { env: e },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · drops 0 · gaps 0 \(missing 0\) · alerts 0/);
   });
@@ -124,30 +142,46 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
   });
 
   it('exits 2 when the rules do not load', async () => {
-    const r = await cli(['watch', '--backend', 'eslogger', '--rules', path.join(dir, 'missing.yml')], { env: env('replay', []) });
+    const r = await cli(['watch', '--backend', 'eslogger', '--rules', path.join(dir, 'missing.yml')], {
+      env: env('replay', []),
+    });
     expect(r.code).toBe(2);
   });
 });
 
 const liveWhy =
-  process.platform !== 'linux' ? 'not Linux' : process.getuid?.() !== 0 ? 'needs root (CI runs it as root)' : !addonAvailable() ? 'native addon not built' : '';
+  process.platform !== 'linux'
+    ? 'not Linux'
+    : process.getuid?.() !== 0
+      ? 'needs root (CI runs it as root)'
+      : !addonAvailable()
+        ? 'native addon not built'
+        : '';
 
-describe.skipIf(liveWhy !== '')(`nightjar watch --backend linux, live${liveWhy ? ` (skipped: ${liveWhy})` : ''}`, () => {
-  it('fires a rule on a command run while watching', async () => {
-    const run = cli(['watch', '--backend', 'linux', '--rules', rulesFile, '--duration', '3', '--format', 'jsonl'], { env: process.env });
-    await new Promise((r) => setTimeout(r, 1000));
-    const child = spawn('/bin/sh', ['-c', 'sleep 0.3', 'nightjar-watch-marker'], { stdio: 'ignore' });
-    await new Promise((r) => child.on('close', r));
-    const r = await run;
-    expect(r.code).toBe(1);
-    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    const mine = alerts.find((a) => a.process.pid === child.pid);
-    expect(mine, r.stderr).toBeDefined();
-    expect(mine.rule.title).toBe('Watch Test Marker Exec');
-    // The shell's parent is this test process, known to the lineage through backfill.
-    expect(mine.lineage[0]?.pid).toBe(process.pid);
-  });
-});
+describe.skipIf(liveWhy !== '')(
+  `nightjar watch --backend linux, live${liveWhy ? ` (skipped: ${liveWhy})` : ''}`,
+  () => {
+    it('fires a rule on a command run while watching', async () => {
+      const run = cli(['watch', '--backend', 'linux', '--rules', rulesFile, '--duration', '3', '--format', 'jsonl'], {
+        env: process.env,
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      const child = spawn('/bin/sh', ['-c', 'sleep 0.3', 'nightjar-watch-marker'], { stdio: 'ignore' });
+      await new Promise((r) => child.on('close', r));
+      const r = await run;
+      expect(r.code).toBe(1);
+      const alerts = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const mine = alerts.find((a) => a.process.pid === child.pid);
+      expect(mine, r.stderr).toBeDefined();
+      expect(mine.rule.title).toBe('Watch Test Marker Exec');
+      // The shell's parent is this test process, known to the lineage through backfill.
+      expect(mine.lineage[0]?.pid).toBe(process.pid);
+    });
+  },
+);
 
 // scan, events and watch ask the engine which types to read: a ruleset that reads no lineage field
 // still gets fork/exec/exit, so its alerts carry the same process chains whichever command ran it.
@@ -173,7 +207,10 @@ describe('one list of event types for scan, events and watch', () => {
     const all: Alert[] = [];
     for await (const batch of openReplay([capture], {})) for (const ev of batch.events) all.push(...engine.push(ev));
     all.push(...engine.flush());
-    const reference = all.map((a) => ({ rule: a.rule.id, lineage: JSON.parse(JSON.stringify(a)).lineage as unknown[] }));
+    const reference = all.map((a) => ({
+      rule: a.rule.id,
+      lineage: JSON.parse(JSON.stringify(a)).lineage as unknown[],
+    }));
     expect(reference.length).toBeGreaterThan(0);
     expect(reference.some((r) => r.lineage.length > 0)).toBe(true);
 
@@ -192,7 +229,10 @@ describe('one list of event types for scan, events and watch', () => {
         }
       });
     const e = { ...env('replay', lines), FAKE_ESLOGGER_ARGV: path.join(dir, 'argv-one-list') };
-    const watched = await cli(['watch', '--backend', 'eslogger', '--rules', rules, '--duration', '1.5', '--format', 'jsonl', '-q'], { env: e });
+    const watched = await cli(
+      ['watch', '--backend', 'eslogger', '--rules', rules, '--duration', '1.5', '--format', 'jsonl', '-q'],
+      { env: e },
+    );
     expect(JSON.parse(readFileSync(e.FAKE_ESLOGGER_ARGV, 'utf8').trim())).toEqual(listed);
     expect(chains(watched.stdout)).toEqual(reference);
   });

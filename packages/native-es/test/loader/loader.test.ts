@@ -4,7 +4,8 @@ describe('native addon loader', () => {
   it('throws a typed error that says how to build the addon when it is missing', async () => {
     vi.resetModules();
     vi.doMock('node:fs', async (orig) => ({ ...(await orig<typeof import('node:fs')>()), existsSync: () => false }));
-    const { loadAddon, addonAvailable, addonPath, AddonUnavailableError, ADDON_UNAVAILABLE } = await import('../../src/index.js');
+    const { loadAddon, addonAvailable, addonPath, AddonUnavailableError, ADDON_UNAVAILABLE } =
+      await import('../../src/index.js');
     expect(addonAvailable()).toBe(false);
     expect(addonPath()).toBeUndefined();
     let err: unknown;
@@ -26,7 +27,13 @@ describe('native addon loader', () => {
     vi.resetModules();
     vi.doMock('node:fs', async (orig) => ({ ...(await orig<typeof import('node:fs')>()), existsSync: () => false }));
     const mod = await import('../../src/index.js');
-    expect(Object.keys(mod).sort()).toEqual(['ADDON_UNAVAILABLE', 'AddonUnavailableError', 'addonAvailable', 'addonPath', 'loadAddon']);
+    expect(Object.keys(mod).sort()).toEqual([
+      'ADDON_UNAVAILABLE',
+      'AddonUnavailableError',
+      'addonAvailable',
+      'addonPath',
+      'loadAddon',
+    ]);
     vi.doUnmock('node:fs');
   });
 });

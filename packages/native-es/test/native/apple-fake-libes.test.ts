@@ -24,7 +24,10 @@ function probeBlocks(): boolean {
   const dir = mkdtempSync(join(tmpdir(), 'nj-blocks-probe-'));
   try {
     const src = join(dir, 'p.cc');
-    writeFileSync(src, '#include <Block.h>\nint main(){ int (^b)(int) = ^(int x){ return x + 1; }; void* c = Block_copy(b); Block_release(c); return b(-1); }\n');
+    writeFileSync(
+      src,
+      '#include <Block.h>\nint main(){ int (^b)(int) = ^(int x){ return x + 1; }; void* c = Block_copy(b); Block_release(c); return b(-1); }\n',
+    );
     const r = spawnSync(clang, ['-fblocks', src, '-o', join(dir, 'p'), '-lBlocksRuntime'], { encoding: 'utf8' });
     if (r.status !== 0) return false;
     return spawnSync(join(dir, 'p')).status === 0;
@@ -55,18 +58,34 @@ describe.skipIf(!hasTool)(
         const build = spawnSync(
           clang,
           [
-            '-std=c++17', '-g', '-O1', '-fblocks', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
-            `-I${FAKE_INC}`, `-I${JSON_NAPI}`,
-            join(NATIVE, 'testing/apple_on_fake_libes_main.cc'), join(NATIVE, 'src/macos/es_api_apple.cc'),
-            join(NATIVE, 'src/macos/es_client_set.cc'), join(NATIVE, 'testing/fake_libes/fake_libes.cc'),
-            join(NATIVE, 'src/common/translate.cc'), join(NATIVE, 'testing/synthetic.cc'),
-            '-o', exe, '-lBlocksRuntime', '-lpthread',
+            '-std=c++17',
+            '-g',
+            '-O1',
+            '-fblocks',
+            '-fsanitize=address,undefined',
+            '-fno-omit-frame-pointer',
+            '-fno-sanitize-recover=undefined',
+            `-I${FAKE_INC}`,
+            `-I${JSON_NAPI}`,
+            join(NATIVE, 'testing/apple_on_fake_libes_main.cc'),
+            join(NATIVE, 'src/macos/es_api_apple.cc'),
+            join(NATIVE, 'src/macos/es_client_set.cc'),
+            join(NATIVE, 'testing/fake_libes/fake_libes.cc'),
+            join(NATIVE, 'src/common/translate.cc'),
+            join(NATIVE, 'testing/synthetic.cc'),
+            '-o',
+            exe,
+            '-lBlocksRuntime',
+            '-lpthread',
           ],
           { encoding: 'utf8' },
         );
         expect(build.status, build.stderr).toBe(0);
         const dump = join(dir, 'copies.jsonl');
-        const run = spawnSync(exe, [dump], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' } });
+        const run = spawnSync(exe, [dump], {
+          encoding: 'utf8',
+          env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+        });
         expect(run.stderr).toBe('');
         const lines = run.stdout.trim().split('\n');
         expect(lines.at(-1)).toBe('ok');
@@ -77,7 +96,10 @@ describe.skipIf(!hasTool)(
         expect(Number(m![1])).toBe(ROUND_TRIP_MESSAGES);
         expect(Number(m![2])).toBe(ROUND_TRIP_TYPES);
         expect(Number(m![3])).toBe(ROUND_TRIP_MESSAGES);
-        const copies = readFileSync(dump, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        const copies = readFileSync(dump, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
         expect(copies).toHaveLength(ROUND_TRIP_MESSAGES);
         if (!addonAvailable()) return;
         // The copies, translated by the JSON stand-in, equal the real N-API translator's output for
@@ -98,14 +120,28 @@ describe.skipIf(!hasTool)(
       }
     }, 300_000);
 
-    it.skipIf(!napiInclude)('es_backend_apple.cc compiles against the fake headers (its session and hand-off run in the test addon)', () => {
-      const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
-      const r = spawnSync(
-        clang,
-        ['-std=c++17', '-fblocks', '-fsyntax-only', `-I${FAKE_INC}`, `-I${nodeInclude}`, `-I${napiInclude}`, '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', join(NATIVE, 'src/macos/es_backend_apple.cc')],
-        { encoding: 'utf8' },
-      );
-      expect(r.status, r.stderr).toBe(0);
-    }, 120_000);
+    it.skipIf(!napiInclude)(
+      'es_backend_apple.cc compiles against the fake headers (its session and hand-off run in the test addon)',
+      () => {
+        const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
+        const r = spawnSync(
+          clang,
+          [
+            '-std=c++17',
+            '-fblocks',
+            '-fsyntax-only',
+            `-I${FAKE_INC}`,
+            `-I${nodeInclude}`,
+            `-I${napiInclude}`,
+            '-DNAPI_VERSION=8',
+            '-DNAPI_CPP_EXCEPTIONS',
+            join(NATIVE, 'src/macos/es_backend_apple.cc'),
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(r.status, r.stderr).toBe(0);
+      },
+      120_000,
+    );
   },
 );

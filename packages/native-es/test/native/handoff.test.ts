@@ -20,7 +20,9 @@ describe.skipIf(!built)(`batch hand-off${built ? '' : ' (skipped: test addon not
   it('drops and counts the batches the JS thread has no room for, and delivers the rest', async () => {
     const Ctor = loadTestingAddon().EsFakeBackend as unknown as new (c: unknown, cb: (m: unknown[]) => void) => Fake;
     const got: unknown[] = [];
-    const fake = new Ctor({ clients: [{ events: [9] }], selfPid: 1, batchMax: 8, maxQueuedBatches: 1 }, (msgs) => got.push(...msgs));
+    const fake = new Ctor({ clients: [{ events: [9] }], selfPid: 1, batchMax: 8, maxQueuedBatches: 1 }, (msgs) =>
+      got.push(...msgs),
+    );
     fake.start();
     const total = 80;
     fake.deliver(Array.from({ length: total }, (_, i) => ({ type: 9, pid: 100 + i, exe: '/bin/zsh' })));

@@ -12,7 +12,8 @@ describe('install script', () => {
     // A copy of the package, so the real build is not touched.
     const dir = mkdtempSync(join(tmpdir(), 'nj-install-'));
     try {
-      for (const p of ['binding.gyp', 'native', 'scripts', 'package.json']) cpSync(join(PKG, p), join(dir, p), { recursive: true });
+      for (const p of ['binding.gyp', 'native', 'scripts', 'package.json'])
+        cpSync(join(PKG, p), join(dir, p), { recursive: true });
       symlinkSync(join(PKG, 'node_modules'), join(dir, 'node_modules'));
       const r = spawnSync(process.execPath, [join(dir, 'scripts/install.cjs')], {
         cwd: dir,
@@ -29,7 +30,10 @@ describe('install script', () => {
   });
 
   it('NIGHTJAR_SKIP_NATIVE=1 skips the build', () => {
-    const r = spawnSync(process.execPath, [join(PKG, 'scripts/install.cjs')], { encoding: 'utf8', env: { ...process.env, NIGHTJAR_SKIP_NATIVE: '1' } });
+    const r = spawnSync(process.execPath, [join(PKG, 'scripts/install.cjs')], {
+      encoding: 'utf8',
+      env: { ...process.env, NIGHTJAR_SKIP_NATIVE: '1' },
+    });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/not built/);
   });

@@ -32,9 +32,18 @@ describe.skipIf(!haveNpm)(`npm package contents${haveNpm ? '' : ' (skipped: npm 
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PKG, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path);
-    const bad = files.filter((f) => /(^|\/)(test|testing)\/|\.test\.|fake|synthetic|mirror_to_apple|check\.h$|_main\.cc$|\.tsbuildinfo$/i.test(f));
+    const bad = files.filter((f) =>
+      /(^|\/)(test|testing)\/|\.test\.|fake|synthetic|mirror_to_apple|check\.h$|_main\.cc$|\.tsbuildinfo$/i.test(f),
+    );
     expect(bad).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['binding.gyp', 'scripts/install.cjs', 'native/src/binding.cc', 'native/src/common/batch_handoff.cc']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'binding.gyp',
+        'scripts/install.cjs',
+        'native/src/binding.cc',
+        'native/src/common/batch_handoff.cc',
+      ]),
+    );
     expect(files.some((f) => f.startsWith('dist/') && f.endsWith('.js'))).toBe(true);
   }, 60_000);
 });

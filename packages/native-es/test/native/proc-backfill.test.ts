@@ -61,11 +61,21 @@ describe.skipIf(!hasTool)(
       const build = spawnSync(
         clang,
         [
-          '-std=c++17', '-g', '-O1', '-Wall', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
-          `-I${join(NATIVE, 'testing/fake_libproc/include')}`, `-I${join(NATIVE, 'testing/json_napi')}`,
-          join(NATIVE, 'testing/proc_backfill_main.cc'), join(NATIVE, 'src/macos/proc_backfill_apple.cc'),
-          join(NATIVE, 'testing/fake_libproc/fake_libproc.cc'), join(NATIVE, 'src/common/translate.cc'),
-          '-o', exe,
+          '-std=c++17',
+          '-g',
+          '-O1',
+          '-Wall',
+          '-fsanitize=address,undefined',
+          '-fno-omit-frame-pointer',
+          '-fno-sanitize-recover=undefined',
+          `-I${join(NATIVE, 'testing/fake_libproc/include')}`,
+          `-I${join(NATIVE, 'testing/json_napi')}`,
+          join(NATIVE, 'testing/proc_backfill_main.cc'),
+          join(NATIVE, 'src/macos/proc_backfill_apple.cc'),
+          join(NATIVE, 'testing/fake_libproc/fake_libproc.cc'),
+          join(NATIVE, 'src/common/translate.cc'),
+          '-o',
+          exe,
         ],
         { encoding: 'utf8' },
       );
@@ -73,7 +83,10 @@ describe.skipIf(!hasTool)(
         run = { status: build.status, stdout: '', stderr: '', build: build.stderr };
         return;
       }
-      const r = spawnSync(exe, [], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' } });
+      const r = spawnSync(exe, [], {
+        encoding: 'utf8',
+        env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+      });
       run = { status: r.status, stdout: r.stdout, stderr: r.stderr, build: build.stderr };
       const lines = r.stdout.trim().split('\n');
       [full, grown, capped, empty] = lines.slice(0, 4).map((l) => JSON.parse(l) as NativeBackfillResult);
@@ -92,10 +105,23 @@ describe.skipIf(!hasTool)(
     it('counts what it could not read: a vanished pid, a reused pid, a zombie, a refused task port, an over-long path, refused and capped argv', () => {
       const { processes, ...counts } = full;
       expect(counts).toStrictEqual({
-        listed: 12, returned: 10, vanished: 1, reused: 1, exited: 1, capped: 0, noPidversion: 1,
-        pathTooLong: 1, noPath: 0, noArgs: 1, argsTruncated: 1, maxProcesses: 32768, maxArgBytes: 8192,
+        listed: 12,
+        returned: 10,
+        vanished: 1,
+        reused: 1,
+        exited: 1,
+        capped: 0,
+        noPidversion: 1,
+        pathTooLong: 1,
+        noPath: 0,
+        noArgs: 1,
+        argsTruncated: 1,
+        maxProcesses: 32768,
+        maxArgBytes: 8192,
       });
-      expect(processes.map((p) => (p.audit_token as Obj).pid)).toEqual([1, 300, 400, 500, 600, 700, 800, 950, 960, 970]);
+      expect(processes.map((p) => (p.audit_token as Obj).pid)).toEqual([
+        1, 300, 400, 500, 600, 700, 800, 950, 960, 970,
+      ]);
       // Gone between the listing and proc_pidinfo (ESRCH), and the zombie: not returned.
       expect(byPid(full, 450)).toBeUndefined();
       expect(byPid(full, 900)).toBeUndefined();
@@ -123,7 +149,16 @@ describe.skipIf(!hasTool)(
         args: ['/sbin/launchd'],
       });
       for (const p of full.processes) {
-        for (const k of ['original_ppid', 'tty', 'responsible_audit_token', 'cdhash', 'signing_id', 'team_id', 'codesigning_flags']) expect(p).not.toHaveProperty(k);
+        for (const k of [
+          'original_ppid',
+          'tty',
+          'responsible_audit_token',
+          'cdhash',
+          'signing_id',
+          'team_id',
+          'codesigning_flags',
+        ])
+          expect(p).not.toHaveProperty(k);
         expect(p.executable).not.toHaveProperty('stat');
         // KERN_PROCARGS2 also holds the environment: it never leaks into args.
         expect(JSON.stringify(p.args ?? [])).not.toContain('SECRET');
@@ -177,20 +212,23 @@ describe.skipIf(!hasTool)(
       expect(empty.listed).toBe(0);
     });
 
-    it.skipIf(!addonAvailable() || process.platform !== 'linux')('has the Linux backfill’s shape: every key it prints is one the Linux backfill prints, with the same types', () => {
-      const addon = loadAddon('linux');
-      const linux = new addon.LinuxBackend!([], () => {}).backfill();
-      const self = linux.find((p) => (p.audit_token as Obj).pid === process.pid)!;
-      expect(self).toBeDefined();
-      for (const p of full.processes) {
-        for (const [k, v] of Object.entries(p)) {
-          if (k === 'nj_no_pidversion') continue;
-          expect(self, k).toHaveProperty(k);
-          expect(typeof v, k).toBe(typeof self[k]);
+    it.skipIf(!addonAvailable() || process.platform !== 'linux')(
+      'has the Linux backfill’s shape: every key it prints is one the Linux backfill prints, with the same types',
+      () => {
+        const addon = loadAddon('linux');
+        const linux = new addon.LinuxBackend!([], () => {}).backfill();
+        const self = linux.find((p) => (p.audit_token as Obj).pid === process.pid)!;
+        expect(self).toBeDefined();
+        for (const p of full.processes) {
+          for (const [k, v] of Object.entries(p)) {
+            if (k === 'nj_no_pidversion') continue;
+            expect(self, k).toHaveProperty(k);
+            expect(typeof v, k).toBe(typeof self[k]);
+          }
+          for (const k of Object.keys(p.audit_token as Obj)) expect(self.audit_token).toHaveProperty(k);
         }
-        for (const k of Object.keys(p.audit_token as Obj)) expect(self.audit_token).toHaveProperty(k);
-      }
-    });
+      },
+    );
 
     it('feeds LineageCache.backfill(): a later event’s parent and ancestors resolve through backfilled processes', () => {
       const out = fromNativeBackfill('eslogger', structuredClone(full));
@@ -200,7 +238,12 @@ describe.skipIf(!hasTool)(
       const warn = out.diagnostics.find((d) => d.code === BACKFILL_DIAGNOSTIC_CODES.partial);
       expect(warn?.severity).toBe('warning');
       expect(warn?.message).toMatch(/1 of 10 running processes have no pidversion.*run as root/);
-      expect(out.diagnostics.find((d) => d.code === BACKFILL_DIAGNOSTIC_CODES.summary)?.data).toMatchObject({ listed: 12, vanished: 1, reused: 1, exited: 1 });
+      expect(out.diagnostics.find((d) => d.code === BACKFILL_DIAGNOSTIC_CODES.summary)?.data).toMatchObject({
+        listed: 12,
+        vanished: 1,
+        reused: 1,
+        exited: 1,
+      });
 
       const cache = new LineageCache();
       cache.backfill(out.processes);
@@ -223,11 +266,18 @@ describe.skipIf(!hasTool)(
       const ev = eventFromMessage(msg, { source: 'eslogger', line: 1, offset: 0 }) as NightjarEvent;
       cache.observe(ev);
       expect(cache.parent(ev)?.executable.path).toBe('/bin/zsh');
-      expect(cache.ancestors(ev).map((p) => p.executable.path)).toEqual(['/bin/zsh', '/usr/sbin/sshd', '/sbin/launchd']);
+      expect(cache.ancestors(ev).map((p) => p.executable.path)).toEqual([
+        '/bin/zsh',
+        '/usr/sbin/sshd',
+        '/sbin/launchd',
+      ]);
       // The process without a pidversion is cached as 500:0; its child links to it by ppid and start time.
       expect(cache.get('500:0')?.executable.path).toBe('/usr/libexec/protected');
       const helper = structuredClone(byPid(full, 950)) as EsProcess;
-      const ev2 = eventFromMessage({ ...msg, process: helper }, { source: 'eslogger', line: 2, offset: 0 }) as NightjarEvent;
+      const ev2 = eventFromMessage(
+        { ...msg, process: helper },
+        { source: 'eslogger', line: 2, offset: 0 },
+      ) as NightjarEvent;
       expect(cache.parent(ev2)?.executable.path).toBe('/usr/libexec/protected');
     });
   },

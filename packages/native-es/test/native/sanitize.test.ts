@@ -19,7 +19,13 @@ try {
 } catch {
   /* not installed: skipped below */
 }
-const why = !haveCxx ? `no C++ compiler (${cxx})` : process.platform !== 'linux' ? 'Linux only' : !napiInclude ? 'node-addon-api missing' : '';
+const why = !haveCxx
+  ? `no C++ compiler (${cxx})`
+  : process.platform !== 'linux'
+    ? 'Linux only'
+    : !napiInclude
+      ? 'node-addon-api missing'
+      : '';
 
 describe.skipIf(why !== '')(`native code under ASan + UBSan${why ? ` (skipped: ${why})` : ''}`, () => {
   it('builds every synthetic message and runs start/deliver/stop cycles without memory errors or leaks', () => {
@@ -29,16 +35,29 @@ describe.skipIf(why !== '')(`native code under ASan + UBSan${why ? ` (skipped: $
       const build = spawnSync(
         cxx,
         [
-          '-std=c++17', '-g', '-O1', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
-          `-I${nodeInclude}`, `-I${napiInclude}`,
-          join(NATIVE, 'testing/sanitize_main.cc'), join(NATIVE, 'testing/synthetic.cc'),
-          join(NATIVE, 'src/macos/es_client_set.cc'), join(NATIVE, 'testing/fake_es.cc'),
-          '-o', exe, '-lpthread',
+          '-std=c++17',
+          '-g',
+          '-O1',
+          '-fsanitize=address,undefined',
+          '-fno-omit-frame-pointer',
+          '-fno-sanitize-recover=undefined',
+          `-I${nodeInclude}`,
+          `-I${napiInclude}`,
+          join(NATIVE, 'testing/sanitize_main.cc'),
+          join(NATIVE, 'testing/synthetic.cc'),
+          join(NATIVE, 'src/macos/es_client_set.cc'),
+          join(NATIVE, 'testing/fake_es.cc'),
+          '-o',
+          exe,
+          '-lpthread',
         ],
         { encoding: 'utf8' },
       );
       expect(build.status, build.stderr).toBe(0);
-      const run = spawnSync(exe, [], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' } });
+      const run = spawnSync(exe, [], {
+        encoding: 'utf8',
+        env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+      });
       expect(run.stderr).toBe('');
       expect(run.stdout.trim()).toBe('ok');
       expect(run.status).toBe(0);

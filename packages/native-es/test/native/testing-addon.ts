@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
  * The test addon (native/testing/binding.gyp → nightjar_es_testing.node): the shipped translator,
  * hand-off and ES session plus the test doubles. Built by the install script in a source checkout.
  */
-export const TESTING_ADDON_PATH = fileURLToPath(new URL('../../native/testing/build/Release/nightjar_es_testing.node', import.meta.url));
+export const TESTING_ADDON_PATH = fileURLToPath(
+  new URL('../../native/testing/build/Release/nightjar_es_testing.node', import.meta.url),
+);
 
 export interface TestingAddon {
   translateSynthetic(version: number): Record<string, unknown>[];

@@ -93,7 +93,14 @@ function expected(v: number): J[] {
       env: ['PATH=/usr/bin', 'HOME=/Users/a'],
       ...gate(2, { script: null }),
       ...gate(3, { cwd: file('/Users/a') }),
-      ...gate(4, { last_fd: 2, fds: [{ fd: 0, fdtype: 1 }, { fd: 1, fdtype: 1 }, { fd: 2, fdtype: 6 }] }),
+      ...gate(4, {
+        last_fd: 2,
+        fds: [
+          { fd: 0, fdtype: 1 },
+          { fd: 1, fdtype: 1 },
+          { fd: 2, fdtype: 6 },
+        ],
+      }),
       ...gate(6, { image_cputype: 16777228, image_cpusubtype: 2 }),
       ...gate(7, { dyld_exec_path: '/usr/bin/curl' }),
     }),
@@ -109,14 +116,26 @@ function expected(v: number): J[] {
     message(v, 11, 3, 'fork', { child: proc(v, 502, 1, '/bin/zsh', true) }),
     message(v, 15, 4, 'exit', { stat: 256 }),
     message(v, 10, 5, 'open', { fflag: 3, file: file('/etc/hosts') }),
-    message(v, 12, 6, 'close', { modified: true, target: file('/tmp/out.txt'), ...gate(6, { was_mapped_writable: true }) }),
-    message(v, 13, 7, 'create', { destination_type: 0, destination: { existing_file: file('/tmp/new.txt') }, ...gate(2, { acl: null }) }),
+    message(v, 12, 6, 'close', {
+      modified: true,
+      target: file('/tmp/out.txt'),
+      ...gate(6, { was_mapped_writable: true }),
+    }),
+    message(v, 13, 7, 'create', {
+      destination_type: 0,
+      destination: { existing_file: file('/tmp/new.txt') },
+      ...gate(2, { acl: null }),
+    }),
     message(v, 13, 8, 'create', {
       destination_type: 1,
       destination: { new_path: { dir: file('/tmp'), filename: 'denied.txt', mode: 0o644 } },
       ...gate(2, { acl: null }),
     }),
-    message(v, 25, 9, 'rename', { source: file('/tmp/a'), destination_type: 1, destination: { new_path: { dir: file('/tmp/d'), filename: 'b' } } }),
+    message(v, 25, 9, 'rename', {
+      source: file('/tmp/a'),
+      destination_type: 1,
+      destination: { new_path: { dir: file('/tmp/d'), filename: 'b' } },
+    }),
     message(v, 32, 10, 'unlink', { target: file('/tmp/a'), parent_dir: file('/tmp') }),
     message(v, 33, 11, 'write', { target: file('/tmp/out.txt') }),
     message(v, 31, 12, 'signal', {
@@ -124,8 +143,18 @@ function expected(v: number): J[] {
       target: proc(v, 777, 2, '/usr/sbin/victim', false),
       ...gate(9, { instigator: proc(v, 1, 1, '/sbin/launchd', false) }),
     }),
-    message(v, 31, 13, 'signal', { sig: 15, target: proc(v, 778, 2, '/usr/sbin/victim', false), ...gate(9, { instigator: null }) }),
-    message(v, 20, 14, 'mmap', { protection: 5, max_protection: 7, flags: 2, file_pos: 4096, source: file('/usr/lib/libfoo.dylib') }),
+    message(v, 31, 13, 'signal', {
+      sig: 15,
+      target: proc(v, 778, 2, '/usr/sbin/victim', false),
+      ...gate(9, { instigator: null }),
+    }),
+    message(v, 20, 14, 'mmap', {
+      protection: 5,
+      max_protection: 7,
+      flags: 2,
+      file_pos: 4096,
+      source: file('/usr/lib/libfoo.dylib'),
+    }),
     message(v, 21, 15, 'mprotect', { protection: 7, address: 4295000064, size: 16384 }),
     message(v, 24, 16, 'iokit_open', { user_client_type: 0, user_client_class: 'IOHIDParamUserClient' }),
     message(v, 19, 17, 'link', { source: file('/tmp/a'), target_dir: file('/tmp/d'), target_filename: 'hard' }),
@@ -143,7 +172,10 @@ function expected(v: number): J[] {
       target: proc(v, 602, 9, '/Applications/Victim.app/Contents/MacOS/Victim', true),
       thread_state: null,
     }),
-    message(v, 97, 29, 'remote_thread_create', { target: proc(v, 603, 1, '/usr/bin/target', false), thread_state: { flavor: 6 } }),
+    message(v, 97, 29, 'remote_thread_create', {
+      target: proc(v, 603, 1, '/usr/bin/target', false),
+      thread_state: { flavor: 6 },
+    }),
     message(v, 27, 30, 'setextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.quarantine' }),
     message(v, 64, 31, 'getextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.metadata:kMDItemWhereFroms' }),
     message(v, 70, 32, 'deleteextattr', { target: file('/tmp/dl.zip'), extattr: 'com.apple.quarantine' }),
@@ -183,7 +215,15 @@ function expected(v: number): J[] {
     message(v, 111, 37, 'authentication', {
       success: true,
       type: 1,
-      data: { touchid: { instigator: null, touchid_mode: 0, has_uid: true, uid: 501, ...gate(8, { instigator_token: token(v, 701, 2) }) } },
+      data: {
+        touchid: {
+          instigator: null,
+          touchid_mode: 0,
+          has_uid: true,
+          uid: 501,
+          ...gate(8, { instigator_token: token(v, 701, 2) }),
+        },
+      },
     }),
     message(v, 111, 38, 'authentication', {
       success: false,
@@ -198,7 +238,11 @@ function expected(v: number): J[] {
         },
       },
     }),
-    message(v, 111, 39, 'authentication', { success: true, type: 3, data: { auto_unlock: { username: 'alice', type: 1 } } }),
+    message(v, 111, 39, 'authentication', {
+      success: true,
+      type: 3,
+      data: { auto_unlock: { username: 'alice', type: 1 } },
+    }),
     message(v, 112, 40, 'xp_malware_detected', { ...XP, detected_path: '/Users/a/Downloads/x.app' }),
     message(v, 113, 41, 'xp_malware_remediated', {
       ...XP,
@@ -231,32 +275,89 @@ function expected(v: number): J[] {
       existing_session: true,
       graphical_session_id: 257,
     }),
-    message(v, 119, 48, 'screensharing_detach', { source_address_type: 1, source_address: '192.168.1.20', viewer_appleid: null, graphical_session_id: 257 }),
-    message(v, 120, 49, 'openssh_login', { success: true, result_type: 2, source_address_type: 1, source_address: '10.0.0.5', username: 'alice', has_uid: true, uid: 501 }),
+    message(v, 119, 48, 'screensharing_detach', {
+      source_address_type: 1,
+      source_address: '192.168.1.20',
+      viewer_appleid: null,
+      graphical_session_id: 257,
+    }),
+    message(v, 120, 49, 'openssh_login', {
+      success: true,
+      result_type: 2,
+      source_address_type: 1,
+      source_address: '10.0.0.5',
+      username: 'alice',
+      has_uid: true,
+      uid: 501,
+    }),
     // invalid user: has_uid false, so no uid key
-    message(v, 120, 50, 'openssh_login', { success: false, result_type: 9, source_address_type: 2, source_address: 'fe80::1', username: 'admin', has_uid: false }),
-    message(v, 121, 51, 'openssh_logout', { source_address_type: 1, source_address: '10.0.0.5', username: 'alice', uid: 501 }),
-    message(v, 122, 52, 'login_login', { success: true, failure_message: null, username: 'alice', has_uid: true, uid: 501 }),
-    message(v, 122, 53, 'login_login', { success: false, failure_message: 'Login incorrect', username: 'bob', has_uid: false }),
+    message(v, 120, 50, 'openssh_login', {
+      success: false,
+      result_type: 9,
+      source_address_type: 2,
+      source_address: 'fe80::1',
+      username: 'admin',
+      has_uid: false,
+    }),
+    message(v, 121, 51, 'openssh_logout', {
+      source_address_type: 1,
+      source_address: '10.0.0.5',
+      username: 'alice',
+      uid: 501,
+    }),
+    message(v, 122, 52, 'login_login', {
+      success: true,
+      failure_message: null,
+      username: 'alice',
+      has_uid: true,
+      uid: 501,
+    }),
+    message(v, 122, 53, 'login_login', {
+      success: false,
+      failure_message: 'Login incorrect',
+      username: 'bob',
+      has_uid: false,
+    }),
     message(v, 123, 54, 'login_logout', { username: 'alice', uid: 501 }),
     message(v, 124, 55, 'btm_launch_item_add', {
       instigator: proc(v, 704, 1, '/Users/Shared/.cache/agent', true),
       app: null,
-      item: { item_type: 3, legacy: true, managed: false, uid: 501, item_url: 'file:///Users/alice/Library/LaunchAgents/com.example.agent.plist', app_url: null },
+      item: {
+        item_type: 3,
+        legacy: true,
+        managed: false,
+        uid: 501,
+        item_url: 'file:///Users/alice/Library/LaunchAgents/com.example.agent.plist',
+        app_url: null,
+      },
       executable_path: '/Users/Shared/.cache/agent',
       ...gate(8, { instigator_token: token(v, 704, 1), app_token: null }),
     }),
     message(v, 124, 56, 'btm_launch_item_add', {
       instigator: null,
       app: proc(v, 705, 1, '/Applications/Example.app/Contents/MacOS/Example', true),
-      item: { item_type: 2, legacy: false, managed: true, uid: 501, item_url: 'Contents/Library/LoginItems/Helper.app', app_url: 'file:///Applications/Example.app/' },
+      item: {
+        item_type: 2,
+        legacy: false,
+        managed: true,
+        uid: 501,
+        item_url: 'Contents/Library/LoginItems/Helper.app',
+        app_url: 'file:///Applications/Example.app/',
+      },
       executable_path: null,
       ...gate(8, { instigator_token: null, app_token: token(v, 705, 1) }),
     }),
     message(v, 125, 57, 'btm_launch_item_remove', {
       instigator: proc(v, 706, 1, '/usr/bin/sfltool', false),
       app: null,
-      item: { item_type: 4, legacy: true, managed: false, uid: 0, item_url: 'file:///Library/LaunchDaemons/com.example.d.plist', app_url: null },
+      item: {
+        item_type: 4,
+        legacy: true,
+        managed: false,
+        uid: 0,
+        item_url: 'file:///Library/LaunchDaemons/com.example.d.plist',
+        app_url: null,
+      },
       ...gate(8, { instigator_token: token(v, 706, 1), app_token: null }),
     }),
     message(v, 128, 58, 'su', {
@@ -287,7 +388,13 @@ function expected(v: number): J[] {
       env_count: 0,
       env: [],
     }),
-    message(v, 132, 60, 'od_group_add', od(v, DSEDITGROUP, 707, { group_name: 'admin', member: { member_type: 0, member_value: { name: 'support' } } })),
+    message(
+      v,
+      132,
+      60,
+      'od_group_add',
+      od(v, DSEDITGROUP, 707, { group_name: 'admin', member: { member_type: 0, member_value: { name: 'support' } } }),
+    ),
     message(v, 133, 61, 'od_group_remove', {
       instigator: null,
       error_code: 0,
@@ -297,7 +404,16 @@ function expected(v: number): J[] {
       db_path: null,
       ...gate(8, { instigator_token: token(v, 708, 1) }),
     }),
-    message(v, 134, 62, 'od_group_set', od(v, DSEDITGROUP, 707, { group_name: 'staff', members: { member_type: 0, member_count: 2, member_array: ['alice', 'bob'] } })),
+    message(
+      v,
+      134,
+      62,
+      'od_group_set',
+      od(v, DSEDITGROUP, 707, {
+        group_name: 'staff',
+        members: { member_type: 0, member_count: 2, member_array: ['alice', 'bob'] },
+      }),
+    ),
     message(v, 135, 63, 'od_modify_password', od(v, DSCL, 709, { account_type: 0, account_name: 'alice' })),
     message(v, 136, 64, 'od_disable_user', od(v, DSCL, 709, { user_name: 'bob' })),
     message(v, 137, 65, 'od_enable_user', od(v, DSCL, 709, { user_name: 'bob' })),
@@ -312,7 +428,13 @@ function expected(v: number): J[] {
       140,
       72,
       'od_attribute_set',
-      od(v, DSCL, 709, { record_type: 0, record_name: 'alice', attribute_name: 'dsAttrTypeStandard:UserShell', attribute_value_count: 1, attribute_value_array: ['/bin/zsh'] }),
+      od(v, DSCL, 709, {
+        record_type: 0,
+        record_name: 'alice',
+        attribute_name: 'dsAttrTypeStandard:UserShell',
+        attribute_value_count: 1,
+        attribute_value_array: ['/bin/zsh'],
+      }),
     ),
     message(v, 147, 73, 'tcc_modify', {
       service: 'kTCCServiceScreenCapture',
@@ -410,20 +532,41 @@ function expected(v: number): J[] {
       file_type: 1,
       file: file('/Users/a/Downloads/tool'),
       sha256: 'C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
-      signing_info: { cdhash: '0102030405060708090A0B0C0D0E0F1011121314', signing_id: 'com.example.tool', team_id: 'TEAMID1234' },
+      signing_info: {
+        cdhash: '0102030405060708090A0B0C0D0E0F1011121314',
+        signing_id: 'com.example.tool',
+        team_id: 'TEAMID1234',
+      },
     }),
-    message(v, 146, 90, 'gatekeeper_user_override', { file_type: 0, file: '/Users/a/Downloads/x.dmg', sha256: null, signing_info: null }),
+    message(v, 146, 90, 'gatekeeper_user_override', {
+      file_type: 0,
+      file: '/Users/a/Downloads/x.dmg',
+      sha256: null,
+      signing_info: null,
+    }),
     // ---- 11.x task ports (type v5, like get_task), trace, proc_suspend_resume (nullable target) ----
-    message(v, 101, 91, 'get_task_read', { target: proc(v, 720, 1, '/usr/bin/target', false), ...gate(5, { type: 0 }) }),
-    message(v, 102, 92, 'get_task_inspect', { target: proc(v, 721, 2, '/usr/bin/target', false), ...gate(5, { type: 2 }) }),
+    message(v, 101, 91, 'get_task_read', {
+      target: proc(v, 720, 1, '/usr/bin/target', false),
+      ...gate(5, { type: 0 }),
+    }),
+    message(v, 102, 92, 'get_task_inspect', {
+      target: proc(v, 721, 2, '/usr/bin/target', false),
+      ...gate(5, { type: 2 }),
+    }),
     message(v, 95, 93, 'get_task_name', { target: proc(v, 722, 1, '/usr/bin/target', false), ...gate(5, { type: 1 }) }),
     message(v, 96, 94, 'trace', { target: proc(v, 723, 4, '/Applications/Victim.app/Contents/MacOS/Victim', true) }),
     message(v, 93, 95, 'proc_suspend_resume', { target: proc(v, 724, 1, '/usr/bin/target', false), type: 0 }),
     message(v, 93, 96, 'proc_suspend_resume', { target: null, type: 3 }),
     // ---- mount / unmount / remount: Darwin statfs member names; disposition and remount_flags are v8 ----
-    message(v, 22, 97, 'mount', { statfs: statfs('/Volumes/Installer', '/dev/disk4s1', 0x101001), ...gate(8, { disposition: 3 }) }),
+    message(v, 22, 97, 'mount', {
+      statfs: statfs('/Volumes/Installer', '/dev/disk4s1', 0x101001),
+      ...gate(8, { disposition: 3 }),
+    }),
     message(v, 23, 98, 'unmount', { statfs: statfs('/Volumes/Installer', '/dev/disk4s1', 0x1001) }),
-    message(v, 99, 99, 'remount', { statfs: statfs('/', '/dev/disk3s1s1', 0x5000), ...gate(8, { remount_flags: 0x10000, disposition: 1 }) }),
+    message(v, 99, 99, 'remount', {
+      statfs: statfs('/', '/dev/disk3s1s1', 0x5000),
+      ...gate(8, { remount_flags: 0x10000, disposition: 1 }),
+    }),
   ];
 }
 
@@ -462,7 +605,12 @@ const DB = '/var/db/dslocal/nodes/Default';
 const DSCL = '/usr/bin/dscl';
 const DSEDITGROUP = '/usr/sbin/dseditgroup';
 const XP = { signature_version: '5285', malware_identifier: 'OSX.Adload.A', incident_identifier: 'ABCD-1234' };
-const ATTR = { record_type: 0, record_name: 'alice', attribute_name: 'dsAttrTypeStandard:AuthenticationAuthority', attribute_value: ';ShadowHash;' };
+const ATTR = {
+  record_type: 0,
+  record_name: 'alice',
+  attribute_name: 'dsAttrTypeStandard:AuthenticationAuthority',
+  attribute_value: ';ShadowHash;',
+};
 
 /** An od_* payload: instigator and error_code, the event's own fields, node_name, db_path, instigator_token (v8). */
 function od(v: number, exe: string, pid: number, fields: J, error_code = 0): J {
@@ -476,26 +624,30 @@ function od(v: number, exe: string, pid: number, fields: J, error_code = 0): J {
   };
 }
 
-describe.skipIf(!built)(`translation layer: synthetic C++ messages → eslogger JSON${built ? '' : ' (skipped: native addon not built)'}`, () => {
-  for (let v = 1; v <= 10; v++) {
-    it(`message version ${v}: every rendered event type, with its version gates and null/absent fields`, () => {
-      const got = loadTestingAddon().translateSynthetic(v);
-      const want = expected(v);
-      expect(got).toHaveLength(want.length);
-      for (let i = 0; i < want.length; i++) expect(got[i], `message ${i} (${Object.keys(want[i]?.event as J)[0]})`).toStrictEqual(want[i]);
-    });
-  }
-
-  it('translated messages decode as ES events (entity ids, names, times)', () => {
-    for (const v of [1, 4, 9, 10]) {
-      for (const m of loadTestingAddon().translateSynthetic(v)) {
-        const ev = decodeLine(JSON.stringify(m));
-        expect(ev).not.toBeInstanceOf(DecodeError);
-        if (ev instanceof DecodeError) continue;
-        expect(ev.entityId).toBe('500:7');
-        expect(ev.name).toBe(Object.keys(m.event as J)[0]);
-        expect(ev.time).toBe(Date.UTC(2025, 7, 7, 15, 13, 9) * 1000 + 811587);
-      }
+describe.skipIf(!built)(
+  `translation layer: synthetic C++ messages → eslogger JSON${built ? '' : ' (skipped: native addon not built)'}`,
+  () => {
+    for (let v = 1; v <= 10; v++) {
+      it(`message version ${v}: every rendered event type, with its version gates and null/absent fields`, () => {
+        const got = loadTestingAddon().translateSynthetic(v);
+        const want = expected(v);
+        expect(got).toHaveLength(want.length);
+        for (let i = 0; i < want.length; i++)
+          expect(got[i], `message ${i} (${Object.keys(want[i]?.event as J)[0]})`).toStrictEqual(want[i]);
+      });
     }
-  });
-});
+
+    it('translated messages decode as ES events (entity ids, names, times)', () => {
+      for (const v of [1, 4, 9, 10]) {
+        for (const m of loadTestingAddon().translateSynthetic(v)) {
+          const ev = decodeLine(JSON.stringify(m));
+          expect(ev).not.toBeInstanceOf(DecodeError);
+          if (ev instanceof DecodeError) continue;
+          expect(ev.entityId).toBe('500:7');
+          expect(ev.name).toBe(Object.keys(m.event as J)[0]);
+          expect(ev.time).toBe(Date.UTC(2025, 7, 7, 15, 13, 9) * 1000 + 811587);
+        }
+      }
+    });
+  },
+);

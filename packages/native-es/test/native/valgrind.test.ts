@@ -13,7 +13,16 @@ describe.skipIf(why !== '')(`native addon under valgrind${why ? ` (skipped: ${wh
   it('translates every version and runs the ES client logic with no memory errors and no definite leaks', () => {
     const r = spawnSync(
       'valgrind',
-      ['--error-exitcode=9', '--leak-check=full', '--errors-for-leak-kinds=definite', '--show-leak-kinds=definite', process.execPath, '--jitless', DRIVER, TESTING_ADDON_PATH],
+      [
+        '--error-exitcode=9',
+        '--leak-check=full',
+        '--errors-for-leak-kinds=definite',
+        '--show-leak-kinds=definite',
+        process.execPath,
+        '--jitless',
+        DRIVER,
+        TESTING_ADDON_PATH,
+      ],
       { encoding: 'utf8', timeout: 280_000 },
     );
     expect(r.stdout.trim(), r.stderr.slice(-3000)).toBe('ok');

@@ -18,7 +18,8 @@ export function parseTemporalCondition(text: string, path: readonly (string | nu
   TOKEN_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while (TOKEN_RE.lastIndex < text.length && (m = TOKEN_RE.exec(text))) {
-    if (m[4] !== undefined) throw new RuleError('NJ_CORR_CONDITION', `unexpected '${m[4]}' in correlation condition '${text}'`, path);
+    if (m[4] !== undefined)
+      throw new RuleError('NJ_CORR_CONDITION', `unexpected '${m[4]}' in correlation condition '${text}'`, path);
     const t = m[1] ?? m[2] ?? m[3];
     if (t !== undefined) tokens.push(t);
   }
@@ -85,7 +86,10 @@ export function temporalRefs(node: TemporalNode): string[] {
 }
 
 /** Compiles the tree once into a closure over resolved rule ids. */
-export function compileTemporal(node: TemporalNode, idOf: (name: string) => string): (seen: ReadonlySet<string>) => boolean {
+export function compileTemporal(
+  node: TemporalNode,
+  idOf: (name: string) => string,
+): (seen: ReadonlySet<string>) => boolean {
   switch (node.op) {
     case 'ref': {
       const id = idOf(node.name);

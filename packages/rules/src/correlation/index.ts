@@ -51,7 +51,13 @@ export interface CorrelationOutput {
 }
 
 const TEMPORAL = new Set<CorrelationType>(['temporal', 'temporal_ordered']);
-const VALUE_TYPES = new Set<CorrelationType>(['value_count', 'value_sum', 'value_avg', 'value_percentile', 'value_median']);
+const VALUE_TYPES = new Set<CorrelationType>([
+  'value_count',
+  'value_sum',
+  'value_avg',
+  'value_percentile',
+  'value_median',
+]);
 const OPS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
 /** Deepest chain of correlations over correlations accepted (real chains are two or three deep). */
 export const MAX_CHAIN = 32;
@@ -114,12 +120,15 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
       : [];
   const seenGroup = new Set<string>();
   for (const g of groupBy) {
-    if (seenGroup.has(g.name)) errors.push(new RuleError('NJ_CORR_GROUP_BY', `group-by field '${g.name}' listed twice`, g.path));
+    if (seenGroup.has(g.name))
+      errors.push(new RuleError('NJ_CORR_GROUP_BY', `group-by field '${g.name}' listed twice`, g.path));
     seenGroup.add(g.name);
   }
 
   const aliases = new Map<string, { ref: string; field: string; path: Path }[]>();
-  for (const [alias, mapping] of Object.entries((c.aliases as Record<string, Record<string, string>> | undefined) ?? {})) {
+  for (const [alias, mapping] of Object.entries(
+    (c.aliases as Record<string, Record<string, string>> | undefined) ?? {},
+  )) {
     aliases.set(
       alias,
       Object.entries(mapping).map(([ref, field]) => ({ ref, field, path: at('aliases', alias, ref) })),
@@ -134,7 +143,11 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
   if (typeof cond === 'string') {
     if (!TEMPORAL.has(type)) {
       errors.push(
-        new RuleError('NJ_CORR_CONDITION', `a string condition is only allowed for temporal and temporal_ordered correlations, not ${type}`, at('condition')),
+        new RuleError(
+          'NJ_CORR_CONDITION',
+          `a string condition is only allowed for temporal and temporal_ordered correlations, not ${type}`,
+          at('condition'),
+        ),
       );
     } else {
       try {
@@ -172,7 +185,9 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
     const o = cond as Record<string, unknown>;
     for (const op of OPS) if (typeof o[op] === 'number') condition.push({ op, value: o[op] });
     if (condition.length === 0) {
-      errors.push(new RuleError('NJ_CORR_CONDITION', `condition needs at least one of ${OPS.join(', ')}`, at('condition')));
+      errors.push(
+        new RuleError('NJ_CORR_CONDITION', `condition needs at least one of ${OPS.join(', ')}`, at('condition')),
+      );
     }
     if (o.field !== undefined) {
       valueFields = Array.isArray(o.field)
@@ -188,7 +203,11 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
 
   if (refs.length === 0 && typeof cond !== 'string') {
     errors.push(
-      new RuleError('NJ_CORR_RULES', "'rules' is required (it may be omitted only with a string temporal condition)", at()),
+      new RuleError(
+        'NJ_CORR_RULES',
+        "'rules' is required (it may be omitted only with a string temporal condition)",
+        at(),
+      ),
     );
   }
 
@@ -196,15 +215,35 @@ function prepare(input: CorrelationInput, env: CorrelationEnv, errors: RuleError
     if (valueFields.length === 0 && cond && typeof cond === 'object') {
       errors.push(new RuleError('NJ_CORR_FIELD', `a ${type} correlation needs condition.field`, at('condition')));
     } else if (valueFields.length > 1 && type !== 'value_count') {
-      errors.push(new RuleError('NJ_CORR_FIELD', `${type} aggregates one numeric field; ${valueFields.length} given`, at('condition', 'field')));
+      errors.push(
+        new RuleError(
+          'NJ_CORR_FIELD',
+          `${type} aggregates one numeric field; ${valueFields.length} given`,
+          at('condition', 'field'),
+        ),
+      );
     }
   } else if (valueFields.length > 0) {
-    errors.push(new RuleError('NJ_CORR_FIELD', `condition.field is not used by a ${type} correlation`, at('condition', 'field')));
+    errors.push(
+      new RuleError('NJ_CORR_FIELD', `condition.field is not used by a ${type} correlation`, at('condition', 'field')),
+    );
   }
   if (type === 'value_percentile' && percentile === undefined && cond && typeof cond === 'object') {
-    errors.push(new RuleError('NJ_CORR_CONDITION', 'a value_percentile correlation needs condition.percentile (0-100)', at('condition')));
+    errors.push(
+      new RuleError(
+        'NJ_CORR_CONDITION',
+        'a value_percentile correlation needs condition.percentile (0-100)',
+        at('condition'),
+      ),
+    );
   } else if (type !== 'value_percentile' && percentile !== undefined) {
-    errors.push(new RuleError('NJ_CORR_CONDITION', `condition.percentile is only used by value_percentile, not ${type}`, at('condition', 'percentile')));
+    errors.push(
+      new RuleError(
+        'NJ_CORR_CONDITION',
+        `condition.percentile is only used by value_percentile, not ${type}`,
+        at('condition', 'percentile'),
+      ),
+    );
   }
 
   if (errors.length > before) return undefined;
@@ -246,7 +285,9 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
         errors[i]!.push(new RuleError('NJ_CORR_UNKNOWN_RULE', `no rule or correlation with id or name '${ref}'`, path));
         ok = false;
       } else if (t === 'broken') {
-        errors[i]!.push(new RuleError('NJ_CORR_BROKEN_REF', `referenced rule '${ref}' did not load (see its own error)`, path));
+        errors[i]!.push(
+          new RuleError('NJ_CORR_BROKEN_REF', `referenced rule '${ref}' did not load (see its own error)`, path),
+        );
         ok = false;
       } else if (t.id === inputs[i]!.meta.id) {
         errors[i]!.push(new RuleError('NJ_CORR_CYCLE', `correlation references itself through '${ref}'`, path));
@@ -300,7 +341,9 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
       const t = env.resolve(r.ref);
       return typeof t === 'object' && t.kind === 'correlation' && inCycle.has(byId.get(t.id) ?? -1);
     });
-    errors[i]!.push(new RuleError('NJ_CORR_CYCLE', `correlation cycle through '${via?.ref ?? '?'}'`, via?.path ?? at('rules')));
+    errors[i]!.push(
+      new RuleError('NJ_CORR_CYCLE', `correlation cycle through '${via?.ref ?? '?'}'`, via?.path ?? at('rules')),
+    );
   }
 
   // Leaf detection rules and chain depth of each correlation, children first (no recursion: chains
@@ -324,7 +367,9 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     leaves.set(v, out);
     depth.set(v, d);
     if (d > MAX_CHAIN) {
-      errors[v]!.push(new RuleError('NJ_CORR_DEPTH', `correlations nested ${d} deep (limit ${MAX_CHAIN})`, at('rules')));
+      errors[v]!.push(
+        new RuleError('NJ_CORR_DEPTH', `correlations nested ${d} deep (limit ${MAX_CHAIN})`, at('rules')),
+      );
     }
   }
   const leafRules = (i: number): RefTarget[] => leaves.get(i) ?? [];
@@ -381,11 +426,25 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
         for (const a of alias) {
           const t = env.resolve(a.ref);
           if (t === undefined || t === 'broken') {
-            errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${name}' maps rule '${a.ref}', which ${t ? 'did not load' : 'does not exist'}`, a.path, { key: true }));
+            errors[i]!.push(
+              new RuleError(
+                'NJ_CORR_ALIAS',
+                `alias '${name}' maps rule '${a.ref}', which ${t ? 'did not load' : 'does not exist'}`,
+                a.path,
+                { key: true },
+              ),
+            );
             continue;
           }
           if (!targets.some((x) => x.id === t.id)) {
-            errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${name}' maps rule '${a.ref}', which this correlation does not reference`, a.path, { key: true }));
+            errors[i]!.push(
+              new RuleError(
+                'NJ_CORR_ALIAS',
+                `alias '${name}' maps rule '${a.ref}', which this correlation does not reference`,
+                a.path,
+                { key: true },
+              ),
+            );
             continue;
           }
           byRule.set(t.id, compileFor(a.field, t, a.path));
@@ -401,7 +460,14 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     };
     for (const [alias] of p.aliases) {
       if (!p.groupBy.some((g) => g.name === alias) && !p.valueFields.some((f) => f.name === alias)) {
-        errors[i]!.push(new RuleError('NJ_CORR_ALIAS', `alias '${alias}' is not used in group-by or condition.field`, at('aliases', alias), { key: true }));
+        errors[i]!.push(
+          new RuleError(
+            'NJ_CORR_ALIAS',
+            `alias '${alias}' is not used in group-by or condition.field`,
+            at('aliases', alias),
+            { key: true },
+          ),
+        );
       }
     }
     const groupBy: GroupByField[] = p.groupBy.map((g) => ({ name: g.name, ...compileNamed(g.name, g.path) }));
@@ -412,21 +478,27 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     } else if (p.valueFields.length > 1) {
       // value_count over several fields counts distinct combinations.
       const parts = p.valueFields.map((f) => compileNamed(f.name, f.path));
-      const combine = (gets: FieldGetter[]): FieldGetter => (ev, ctx) => {
-        let key = '';
-        for (let k = 0; k < gets.length; k++) {
-          const v = gets[k]!(ev, ctx);
-          if (v === undefined || v === null) return undefined;
-          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- field values are scalars; String() is the key's text form
-          key += (k ? '\u0000' : '') + String(v);
-        }
-        return key;
-      };
+      const combine =
+        (gets: FieldGetter[]): FieldGetter =>
+        (ev, ctx) => {
+          let key = '';
+          for (let k = 0; k < gets.length; k++) {
+            const v = gets[k]!(ev, ctx);
+            if (v === undefined || v === null) return undefined;
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- field values are scalars; String() is the key's text form
+            key += (k ? '\u0000' : '') + String(v);
+          }
+          return key;
+        };
       const byRule = new Map<string, FieldGetter>();
       for (const id of new Set(parts.flatMap((x) => [...x.byRule.keys()]))) {
         byRule.set(id, combine(parts.map((x) => x.byRule.get(id) ?? x.default)));
       }
-      valueField = { name: p.valueFields.map((f) => f.name).join(','), byRule, default: combine(parts.map((x) => x.default)) };
+      valueField = {
+        name: p.valueFields.map((f) => f.name).join(','),
+        byRule,
+        default: combine(parts.map((x) => x.default)),
+      };
     }
     let temporalExpr: CompiledCorrelation['temporalExpr'];
     if (p.temporal) {
@@ -455,7 +527,7 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
     outputs[i] = { compiled, refs: refIds, generateRefs: p.generate, usesLineage, errors: [] };
   }
   // A correlation over a correlation that failed cannot run either; repeat until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     outputs.forEach((o, i) => {
       if (!o?.compiled) return;
@@ -463,7 +535,17 @@ export function compileCorrelations(inputs: readonly CorrelationInput[], env: Co
         const j = t.kind === 'correlation' ? byId.get(t.id) : undefined;
         if (j !== undefined && !outputs[j]?.compiled) {
           const ref = prepared[i]!.refs[k]!;
-          outputs[i] = { ...o, compiled: undefined, errors: [new RuleError('NJ_CORR_BROKEN_REF', `referenced correlation '${ref.ref}' did not load (see its own error)`, ref.path)] };
+          outputs[i] = {
+            ...o,
+            compiled: undefined,
+            errors: [
+              new RuleError(
+                'NJ_CORR_BROKEN_REF',
+                `referenced correlation '${ref.ref}' did not load (see its own error)`,
+                ref.path,
+              ),
+            ],
+          };
           changed = true;
           return;
         }

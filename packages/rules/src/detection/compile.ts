@@ -58,14 +58,21 @@ const orAny = (fs: EventPredicate[]): EventPredicate => {
     return false;
   };
 };
-const negate = (f: EventPredicate): EventPredicate => (ev, ctx) => !f(ev, ctx);
+const negate =
+  (f: EventPredicate): EventPredicate =>
+  (ev, ctx) =>
+    !f(ev, ctx);
 const NEVER: EventPredicate = () => false;
 
 export function compileDetection(input: DetectionInput): CompiledDetection {
   const { detection, logsource, fieldMapping } = input;
   const eventTypes = logsourceEventTypes(logsource, fieldMapping);
-  if (!isMap(detection)) throw new RuleError('NJ_DETECTION_SYNTAX', 'detection must be a map of search identifiers plus a condition', ['detection']);
-  if (!('condition' in detection)) throw new RuleError('NJ_CONDITION_SYNTAX', "detection has no 'condition'", ['detection']);
+  if (!isMap(detection))
+    throw new RuleError('NJ_DETECTION_SYNTAX', 'detection must be a map of search identifiers plus a condition', [
+      'detection',
+    ]);
+  if (!('condition' in detection))
+    throw new RuleError('NJ_CONDITION_SYNTAX', "detection has no 'condition'", ['detection']);
 
   const fieldCache = new Map<string, FieldResolution>();
   const fieldUses = new Map<string, FieldUse>();
@@ -87,11 +94,23 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     regexes,
   };
 
-  const compileKeywords = (selName: string, modifiers: string[], values: unknown[], listed: boolean, path: Path, out: SelectionOut) => {
+  const compileKeywords = (
+    selName: string,
+    modifiers: string[],
+    values: unknown[],
+    listed: boolean,
+    path: Path,
+    out: SelectionOut,
+  ) => {
     // Keywords are search terms: a plain keyword is a substring search (see keywords.ts).
-    const mods = modifiers.some((m) => m === 'contains' || m === 'startswith' || m === 'endswith' || m === 're' || m === 'cidr') ? modifiers : [...modifiers, 'contains'];
+    const mods = modifiers.some(
+      (m) => m === 'contains' || m === 'startswith' || m === 'endswith' || m === 're' || m === 'cidr',
+    )
+      ? modifiers
+      : [...modifiers, 'contains'];
     for (const v of values) {
-      if (!isScalar(v) || v === null) throw new RuleError('NJ_DETECTION_SYNTAX', 'a keyword must be a string or number', path);
+      if (!isScalar(v) || v === null)
+        throw new RuleError('NJ_DETECTION_SYNTAX', 'a keyword must be a string or number', path);
     }
     const item = compileItem({ field: null, modifiers: mods, values, listed, path }, env);
     keywords.push({ selection: selName, values, all: modifiers.includes('all') });
@@ -99,7 +118,14 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     return (ev: NightjarEvent, ctx: EvalContext) => item.match(keywordLeaves(ev), ev, ctx);
   };
 
-  const compileMap = (selName: string, map: Record<string, unknown>, path: Path, out: SelectionOut, top = false, need?: { p?: RulePrefilter }): EventPredicate => {
+  const compileMap = (
+    selName: string,
+    map: Record<string, unknown>,
+    path: Path,
+    out: SelectionOut,
+    top = false,
+    need?: { p?: RulePrefilter },
+  ): EventPredicate => {
     const keys = Object.keys(map);
     if (keys.length === 0) throw new RuleError('NJ_EMPTY_SELECTION', `selection '${selName}' is empty`, path);
     const preds: EventPredicate[] = [];
@@ -113,7 +139,12 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
         preds.push(compileKeywords(selName, modifiers, values, listed, kpath, out));
         continue;
       }
-      if (isMap(raw)) throw new RuleError('NJ_DETECTION_SYNTAX', `the value of '${key}' must be a value or a list of values, not a map`, kpath);
+      if (isMap(raw))
+        throw new RuleError(
+          'NJ_DETECTION_SYNTAX',
+          `the value of '${key}' must be a value or a list of values, not a map`,
+          kpath,
+        );
       const fr = field(name, kpath);
       out.fields.add(name);
       const item = compileItem({ field: name, modifiers, values, listed, path: kpath }, env);
@@ -123,7 +154,8 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       // andAll evaluates the first item first: when it fails the selection fails, nothing else runs.
       if (top && preds.length === 0 && item.prefilter !== undefined) out.first = { get, tests: item.prefilter };
       // Every item of a map is necessary to it: the first of literal form stands for the map.
-      if (need !== undefined && need.p === undefined && item.prefilter !== undefined) need.p = { get, tests: item.prefilter };
+      if (need !== undefined && need.p === undefined && item.prefilter !== undefined)
+        need.p = { get, tests: item.prefilter };
       preds.push((ev, ctx) => m(get(ev, ctx), ev, ctx));
     }
     return andAll(preds);
@@ -152,7 +184,11 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
           const need: { p?: RulePrefilter } = {};
           if (isMap(el)) p = compileMap(name, el, [...path, i], out, false, need);
           else if (isScalar(el)) p = compileKeywords(name, [], [el], false, [...path, i], out);
-          else throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [...path, i]);
+          else
+            throw new RuleError('NJ_DETECTION_SYNTAX', `selection '${name}' element ${i} must be a map or a value`, [
+              ...path,
+              i,
+            ]);
           perElement.push(out.items.length - before);
           if (need.p !== undefined) needs.push(need.p);
           else needKnown = false;
@@ -192,7 +228,11 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   if (typeof rawCond === 'string') condList.push({ src: rawCond, path: ['detection', 'condition'] });
   else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string')) {
     rawCond.forEach((c, i) => condList.push({ src: c, path: ['detection', 'condition', i] }));
-  } else throw new RuleError('NJ_CONDITION_SYNTAX', 'condition must be a string or a non-empty list of strings', ['detection', 'condition']);
+  } else
+    throw new RuleError('NJ_CONDITION_SYNTAX', 'condition must be a string or a non-empty list of strings', [
+      'detection',
+      'condition',
+    ]);
 
   const conditions: (ConditionNode | null)[] = [];
   const prunedSelectors: string[] = [];
@@ -203,7 +243,11 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   }
   const kept = conditions.filter((n): n is ConditionNode => n !== null);
   if (kept.length === 0) {
-    throw new RuleError('NJ_CONDITION_SYNTAX', `condition selects no search identifier after pruning (${prunedSelectors.join(', ')} matched nothing)`, ['detection', 'condition']);
+    throw new RuleError(
+      'NJ_CONDITION_SYNTAX',
+      `condition selects no search identifier after pruning (${prunedSelectors.join(', ')} matched nothing)`,
+      ['detection', 'condition'],
+    );
   }
   const condition: ConditionNode = kept.length === 1 ? kept[0]! : { type: 'or', args: kept };
   const referenced = referencedNames(condition);
@@ -214,7 +258,9 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       case 'ref':
         return node.name;
       case 'of':
-        return node.matches.length === 1 || (node.quantifier === 'all' && node.matches.length > 0) ? node.matches[0] : undefined;
+        return node.matches.length === 1 || (node.quantifier === 'all' && node.matches.length > 0)
+          ? node.matches[0]
+          : undefined;
       case 'and':
         return node.args.length > 0 ? firstSelection(node.args[0]!) : undefined;
       default:
@@ -228,7 +274,8 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   type Need = RulePrefilter[] | null;
   // All of several terms: any one term's need will do. One of several: every term needs one.
   const anyTerm = (needs: readonly Need[]): Need => needs.find((n) => n !== null) ?? null;
-  const everyTerm = (needs: readonly Need[]): Need => (needs.every((n) => n !== null) ? (needs as RulePrefilter[][]).flat() : null);
+  const everyTerm = (needs: readonly Need[]): Need =>
+    needs.every((n) => n !== null) ? (needs as RulePrefilter[][]).flat() : null;
   const selectionNeed = (name: string): Need => selections.get(name)?.need ?? null;
   const needOf = (node: ConditionNode, depth: number): Need => {
     if (depth > 32) return null;
@@ -236,7 +283,9 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       case 'ref':
         return selectionNeed(node.name);
       case 'of':
-        return node.quantifier === 'all' ? anyTerm(node.matches.map(selectionNeed)) : everyTerm(node.matches.map(selectionNeed));
+        return node.quantifier === 'all'
+          ? anyTerm(node.matches.map(selectionNeed))
+          : everyTerm(node.matches.map(selectionNeed));
       case 'and':
         return anyTerm(node.args.map((a) => needOf(a, depth + 1)));
       case 'or':
@@ -254,11 +303,14 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     return { name: n, canMatch: s.canMatch, items: s.items, referenced: referenced.has(n) };
   });
   let usesLineage = false;
-  for (const n of referenced) for (const f of selections.get(n)!.fields) if (fieldCache.get(f)!.usesLineage) usesLineage = true;
+  for (const n of referenced)
+    for (const f of selections.get(n)!.fields) if (fieldCache.get(f)!.usesLineage) usesLineage = true;
   // fieldref targets count too.
-  for (const s of referenced) for (const it of selections.get(s)!.items) {
-    if (it.modifiers.includes('fieldref')) for (const v of it.values) if (typeof v === 'string' && fieldCache.get(v)?.usesLineage) usesLineage = true;
-  }
+  for (const s of referenced)
+    for (const it of selections.get(s)!.items) {
+      if (it.modifiers.includes('fieldref'))
+        for (const v of it.values) if (typeof v === 'string' && fieldCache.get(v)?.usesLineage) usesLineage = true;
+    }
 
   return {
     match,

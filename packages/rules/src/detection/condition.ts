@@ -19,7 +19,12 @@ type Path = readonly (string | number)[];
  * string (half-open), so a tool can point at the exact term.
  */
 export type ConditionAst =
-  | { readonly type: 'and' | 'or'; readonly args: readonly ConditionAst[]; readonly start: number; readonly end: number }
+  | {
+      readonly type: 'and' | 'or';
+      readonly args: readonly ConditionAst[];
+      readonly start: number;
+      readonly end: number;
+    }
   | { readonly type: 'not'; readonly arg: ConditionAst; readonly start: number; readonly end: number }
   | { readonly type: 'ref'; readonly name: string; readonly start: number; readonly end: number }
   | {
@@ -39,7 +44,13 @@ export type ConditionAst =
 export class ConditionSyntaxError extends RuleError {
   readonly reason: string;
   readonly start: number;
-  constructor(code: 'NJ_CONDITION_SYNTAX' | 'NJ_CONDITION_AGGREGATION', reason: string, src: string, start: number, path: Path = []) {
+  constructor(
+    code: 'NJ_CONDITION_SYNTAX' | 'NJ_CONDITION_AGGREGATION',
+    reason: string,
+    src: string,
+    start: number,
+    path: Path = [],
+  ) {
     const where = start >= src.length ? 'at the end' : `at column ${start + 1}`;
     super(code, `${reason} ${where} of condition '${src.length > 200 ? `${src.slice(0, 197)}...` : src}'`, path);
     this.reason = reason;
@@ -66,7 +77,13 @@ function tokenize(src: string, path: Path): Token[] {
     } else if (c === '(' || c === ')') {
       out.push({ text: c, start: i++ });
     } else if (c === '|') {
-      throw new ConditionSyntaxError('NJ_CONDITION_AGGREGATION', "the deprecated aggregation syntax ('|'): write a Sigma correlation rule instead", src, i, path);
+      throw new ConditionSyntaxError(
+        'NJ_CONDITION_AGGREGATION',
+        "the deprecated aggregation syntax ('|'): write a Sigma correlation rule instead",
+        src,
+        i,
+        path,
+      );
     } else {
       WORD.lastIndex = i;
       const m = WORD.exec(src);
@@ -96,13 +113,16 @@ export function parseConditionSyntax(src: string, path: Path = []): ConditionAst
   };
   const lowerCaseHint = (t: Token): string | undefined => {
     const lower = t.text.toLowerCase();
-    return RESERVED.has(lower) && lower !== t.text ? `operators are lower case in Sigma: write '${lower}', not '${t.text}'` : undefined;
+    return RESERVED.has(lower) && lower !== t.text
+      ? `operators are lower case in Sigma: write '${lower}', not '${t.text}'`
+      : undefined;
   };
   const nary = (type: 'and' | 'or', args: ConditionAst[]): ConditionAst =>
     args.length === 1 ? args[0]! : { type, args, start: args[0]!.start, end: args[args.length - 1]!.end };
   let depth = 0;
   const deeper = (t: Token): void => {
-    if (++depth > MAX_CONDITION_DEPTH) fail(`nesting too deep: the condition nests deeper than ${MAX_CONDITION_DEPTH} levels`, t);
+    if (++depth > MAX_CONDITION_DEPTH)
+      fail(`nesting too deep: the condition nests deeper than ${MAX_CONDITION_DEPTH} levels`, t);
   };
   const parseOr = (): ConditionAst => {
     const args = [parseAnd()];
@@ -147,13 +167,23 @@ export function parseConditionSyntax(src: string, path: Path = []): ConditionAst
     if (hint) return fail(hint, t);
     if (t.text === ')' || RESERVED.has(t.text)) return fail(`unexpected '${t.text}'`, t);
     if (toks[pos + 1]?.text === 'of') {
-      if (/^\d+$/.test(t.text) && t.text !== '1') fail(`'${t.text} of' is not Sigma; only '1 of' and 'all of' exist`, t);
-      if (!['1', 'any', 'all'].includes(t.text)) fail(`'${t.text} of' is not allowed: the quantifier must be 1, any or all`, t);
+      if (/^\d+$/.test(t.text) && t.text !== '1')
+        fail(`'${t.text} of' is not Sigma; only '1 of' and 'all of' exist`, t);
+      if (!['1', 'any', 'all'].includes(t.text))
+        fail(`'${t.text} of' is not allowed: the quantifier must be 1, any or all`, t);
       const pat = toks[pos + 2];
-      if (pat === undefined || pat.text === '(' || pat.text === ')' || (RESERVED.has(pat.text) && pat.text !== 'them')) fail(`'${t.text} of' needs a pattern or 'them'`, pat);
-      if (pat!.text !== 'them' && !/^[A-Za-z0-9*_]+$/.test(pat!.text)) fail(`invalid pattern '${pat!.text}' (patterns may use letters, digits, _ and *; not -)`, pat);
+      if (pat === undefined || pat.text === '(' || pat.text === ')' || (RESERVED.has(pat.text) && pat.text !== 'them'))
+        fail(`'${t.text} of' needs a pattern or 'them'`, pat);
+      if (pat!.text !== 'them' && !/^[A-Za-z0-9*_]+$/.test(pat!.text))
+        fail(`invalid pattern '${pat!.text}' (patterns may use letters, digits, _ and *; not -)`, pat);
       pos += 3;
-      return { type: 'of', quantifier: t.text === 'all' ? 'all' : 'one', pattern: pat!.text, start: t.start, end: pat!.start + pat!.text.length };
+      return {
+        type: 'of',
+        quantifier: t.text === 'all' ? 'all' : 'one',
+        pattern: pat!.text,
+        start: t.start,
+        end: pat!.start + pat!.text.length,
+      };
     }
     if (t.text.includes('*')) fail(`wildcard '${t.text}' is only allowed after '1 of' / 'all of'`, t);
     pos++;
@@ -208,14 +238,22 @@ export function globMatch(pattern: string, name: string): boolean {
  * selectors that match nothing are pruned (and so are and/or/not nodes left empty), an unknown
  * identifier is NJ_UNKNOWN_SELECTION. Null when everything was pruned.
  */
-export function resolveCondition(ast: ConditionAst, identifiers: readonly string[], path: Path): { node: ConditionNode | null; pruned: string[] } {
+export function resolveCondition(
+  ast: ConditionAst,
+  identifiers: readonly string[],
+  path: Path,
+): { node: ConditionNode | null; pruned: string[] } {
   const ids = new Set(identifiers);
   const pruned: string[] = [];
   const walk = (n: ConditionAst): ConditionNode | null => {
     switch (n.type) {
       case 'ref':
         if (!ids.has(n.name)) {
-          throw new RuleError('NJ_UNKNOWN_SELECTION', `condition references '${n.name}', which is not defined in detection (defined: ${identifiers.join(', ') || 'none'})`, path);
+          throw new RuleError(
+            'NJ_UNKNOWN_SELECTION',
+            `condition references '${n.name}', which is not defined in detection (defined: ${identifiers.join(', ') || 'none'})`,
+            path,
+          );
         }
         return { type: 'ref', name: n.name };
       case 'of': {
@@ -238,7 +276,11 @@ export function resolveCondition(ast: ConditionAst, identifiers: readonly string
 }
 
 /** Parse and resolve one condition string against the detection's identifiers. Null when pruned away. */
-export function parseCondition(src: string, identifiers: readonly string[], path: Path): { node: ConditionNode | null; pruned: string[] } {
+export function parseCondition(
+  src: string,
+  identifiers: readonly string[],
+  path: Path,
+): { node: ConditionNode | null; pruned: string[] } {
   return resolveCondition(parseConditionSyntax(src, path), identifiers, path);
 }
 

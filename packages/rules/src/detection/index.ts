@@ -50,7 +50,14 @@ import { compileDetection } from './compile.js';
 export { compileDetection };
 export { logsourceEventTypes } from '../mapping/index.js';
 export { KNOWN_MODIFIERS, modifierCombinationProblems } from './item.js';
-export { ConditionSyntaxError, expandPattern, globMatch, parseCondition, parseConditionSyntax, resolveCondition } from './condition.js';
+export {
+  ConditionSyntaxError,
+  expandPattern,
+  globMatch,
+  parseCondition,
+  parseConditionSyntax,
+  resolveCondition,
+} from './condition.js';
 export type { ConditionAst } from './condition.js';
 export { compileRegex, findBacktrackingConstruct } from './regex.js';
 export type {

@@ -38,14 +38,50 @@ type Path = readonly (string | number)[];
 
 /** Every modifier this compiler knows, as written in rules. */
 export const KNOWN_MODIFIERS = [
-  'contains', 'startswith', 'endswith', 'all', 'exists', 'cased', 'neq', 'windash',
-  're', 'i', 'ignorecase', 'm', 'multiline', 's', 'dotall',
-  'base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16',
-  'cidr', 'lt', 'lte', 'gt', 'gte', 'minute', 'hour', 'day', 'week', 'month', 'year',
-  'expand', 'fieldref',
+  'contains',
+  'startswith',
+  'endswith',
+  'all',
+  'exists',
+  'cased',
+  'neq',
+  'windash',
+  're',
+  'i',
+  'ignorecase',
+  'm',
+  'multiline',
+  's',
+  'dotall',
+  'base64',
+  'base64offset',
+  'wide',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'cidr',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
+  'expand',
+  'fieldref',
 ] as const;
 const KNOWN = new Set<string>(KNOWN_MODIFIERS);
-const RE_FLAGS: Record<string, keyof RegexFlags> = { i: 'i', ignorecase: 'i', m: 'm', multiline: 'm', s: 's', dotall: 's' };
+const RE_FLAGS: Record<string, keyof RegexFlags> = {
+  i: 'i',
+  ignorecase: 'i',
+  m: 'm',
+  multiline: 'm',
+  s: 's',
+  dotall: 's',
+};
 const COMPARE = new Set(['lt', 'lte', 'gt', 'gte']);
 const TIME = new Set<string>(TIME_PARTS);
 const WRAP = new Set(['contains', 'startswith', 'endswith']);
@@ -58,7 +94,12 @@ type RawTest = (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => boolean;
 /** `lower`: the test reads the lower-cased string (so the item lower-cases each candidate once). */
 /** `str`: the same test as `cand` for a string candidate, as a plain test of its (lower-cased when `lower`) text. */
 type ValueTest =
-  | { readonly cand: CandTest; readonly lower?: boolean; readonly str?: StringTest | undefined; readonly index?: readonly PrefilterTest[] | undefined }
+  | {
+      readonly cand: CandTest;
+      readonly lower?: boolean;
+      readonly str?: StringTest | undefined;
+      readonly index?: readonly PrefilterTest[] | undefined;
+    }
   | { readonly raw: RawTest };
 
 export interface ItemSpec {
@@ -95,7 +136,12 @@ export function parseKey(key: string, path: Path): { field: string; modifiers: s
   const [field, ...mods] = key.split('|');
   for (const m of mods) {
     if (!KNOWN.has(m)) {
-      throw new RuleError('NJ_UNKNOWN_MODIFIER', `unknown modifier '${m}' in '${key}' (known: ${KNOWN_MODIFIERS.join(', ')})`, path, { key: true });
+      throw new RuleError(
+        'NJ_UNKNOWN_MODIFIER',
+        `unknown modifier '${m}' in '${key}' (known: ${KNOWN_MODIFIERS.join(', ')})`,
+        path,
+        { key: true },
+      );
     }
   }
   return { field: field!, modifiers: mods };
@@ -191,24 +237,30 @@ export function modifierCombinationProblems(mods: readonly string[], field: stri
   }
   if (reAt === 0) {
     for (const m of mods.slice(1)) {
-      if (!(m in RE_FLAGS) && !WRAP.has(m) && m !== 'all' && m !== 'neq' && m !== 'expand') bad(`'${m}' cannot follow 're'`);
+      if (!(m in RE_FLAGS) && !WRAP.has(m) && m !== 'all' && m !== 'neq' && m !== 'expand')
+        bad(`'${m}' cannot follow 're'`);
     }
   }
   const cidrAt = mods.indexOf('cidr');
   if (cidrAt > 0) bad("'cidr' must be the first modifier");
-  if (cidrAt === 0) for (const m of mods.slice(1)) if (m !== 'all' && m !== 'neq') bad(`'${m}' cannot be combined with 'cidr'`);
+  if (cidrAt === 0)
+    for (const m of mods.slice(1)) if (m !== 'all' && m !== 'neq') bad(`'${m}' cannot be combined with 'cidr'`);
   const cmp = mods.filter((m) => COMPARE.has(m));
   if (cmp.length > 1) bad(`only one of lt/lte/gt/gte may be used (got ${cmp.join(', ')})`);
   const times = mods.filter((m) => TIME.has(m));
   if (times.length > 1) bad(`only one time part may be used (got ${times.join(', ')})`);
   if (cmp.length || times.length) {
-    for (const m of mods) if (!COMPARE.has(m) && !TIME.has(m) && m !== 'all' && m !== 'neq') bad(`'${m}' cannot be combined with numeric comparison or time parts`);
+    for (const m of mods)
+      if (!COMPARE.has(m) && !TIME.has(m) && m !== 'all' && m !== 'neq')
+        bad(`'${m}' cannot be combined with numeric comparison or time parts`);
   }
   // windash with all is allowed (pySigma's validator flags it; the meaning is well defined: each
   // value's variants ORed, the values ANDed). The linter reports it.
   if (seen.has('fieldref')) {
     if (field === null) bad("'fieldref' must be bound to a field");
-    for (const m of mods) if (!['fieldref', 'contains', 'startswith', 'endswith', 'neq', 'cased', 'all'].includes(m)) bad(`'${m}' cannot be combined with 'fieldref'`);
+    for (const m of mods)
+      if (!['fieldref', 'contains', 'startswith', 'endswith', 'neq', 'cased', 'all'].includes(m))
+        bad(`'${m}' cannot be combined with 'fieldref'`);
   }
   return out;
 }
@@ -234,9 +286,16 @@ function expandPlaceholders(alts: SigmaStr[], env: ItemEnv, path: Path): SigmaSt
     let partial: SigmaStr[] = [[]];
     for (const p of alt) {
       if (typeof p === 'object') {
-        const vals = env.placeholders && Object.prototype.hasOwnProperty.call(env.placeholders, p.ph) ? env.placeholders[p.ph] : undefined;
+        const vals =
+          env.placeholders && Object.prototype.hasOwnProperty.call(env.placeholders, p.ph)
+            ? env.placeholders[p.ph]
+            : undefined;
         if (!vals) {
-          throw new RuleError('NJ_UNKNOWN_PLACEHOLDER', `placeholder '%${p.ph}%' has no value (give it in the placeholders option)`, path);
+          throw new RuleError(
+            'NJ_UNKNOWN_PLACEHOLDER',
+            `placeholder '%${p.ph}%' has no value (give it in the placeholders option)`,
+            path,
+          );
         }
         if (partial.length * vals.length > MAX_EXPANSION) {
           throw new RuleError('NJ_MODIFIER_VALUE', `'expand' would generate more than ${MAX_EXPANSION} values`, path);
@@ -255,7 +314,11 @@ function expandPlaceholders(alts: SigmaStr[], env: ItemEnv, path: Path): SigmaSt
 
 function requireLiteral(alt: SigmaStr, mod: string, path: Path): string {
   if (hasWildcards(alt)) {
-    throw new RuleError('NJ_MODIFIER_VALUE', `'${mod}' cannot encode a value with wildcards ('${render(alt)}'); put contains/startswith/endswith after it`, path);
+    throw new RuleError(
+      'NJ_MODIFIER_VALUE',
+      `'${mod}' cannot encode a value with wildcards ('${render(alt)}'); put contains/startswith/endswith after it`,
+      path,
+    );
   }
   // No wildcards left (checked above): every part is literal text.
   return (alt as readonly string[]).join('');
@@ -286,7 +349,10 @@ function applyTransform(st: StrState, mod: string, env: ItemEnv, path: Path): St
     case 'base64':
       return { alts: st.alts.map((a) => literal(base64(requireLiteral(a, mod, path), st.binary))), binary: false };
     case 'base64offset':
-      return { alts: st.alts.flatMap((a) => base64offset(requireLiteral(a, mod, path), st.binary).map(literal)), binary: false };
+      return {
+        alts: st.alts.flatMap((a) => base64offset(requireLiteral(a, mod, path), st.binary).map(literal)),
+        binary: false,
+      };
     case 'windash': {
       const out: SigmaStr[] = [];
       for (const a of st.alts) {
@@ -294,7 +360,11 @@ function applyTransform(st: StrState, mod: string, env: ItemEnv, path: Path): St
         let n = 1;
         for (const p of a) if (typeof p === 'string') n *= windashCount(p);
         if (n * st.alts.length > WINDASH_MAX_VARIANTS) {
-          throw new RuleError('NJ_MODIFIER_VALUE', `'windash' on '${render(a)}' would generate more than ${WINDASH_MAX_VARIANTS} variants`, path);
+          throw new RuleError(
+            'NJ_MODIFIER_VALUE',
+            `'windash' on '${render(a)}' would generate more than ${WINDASH_MAX_VARIANTS} variants`,
+            path,
+          );
         }
         let partial: SigmaStr[] = [[]];
         for (const p of a) {
@@ -350,29 +420,47 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   }
 
   if (value !== null && typeof value === 'object') {
-    throw new RuleError('NJ_DETECTION_SYNTAX', 'a value must be a string, number, boolean or null (not a map or nested list)', vpath);
+    throw new RuleError(
+      'NJ_DETECTION_SYNTAX',
+      'a value must be a string, number, boolean or null (not a map or nested list)',
+      vpath,
+    );
   }
 
   const cmp = mods.find((m) => COMPARE.has(m));
   const tp = mods.find((m) => TIME.has(m)) as TimePart | undefined;
   if (cmp || tp) {
     if (typeof value !== 'number') {
-      throw new RuleError('NJ_MODIFIER_VALUE', `'${cmp ?? tp}' needs a YAML number, got ${JSON.stringify(value)}`, vpath);
+      throw new RuleError(
+        'NJ_MODIFIER_VALUE',
+        `'${cmp ?? tp}' needs a YAML number, got ${JSON.stringify(value)}`,
+        vpath,
+      );
     }
     const t = compareTest(cmp ?? 'eq', value);
-    if (tp) return { cand: (c) => {
-      const part = timePart(c, tp);
-      return part !== undefined && t(part);
-    } };
-    return { cand: (c) => {
-      const n = numberForm(c);
-      return n !== undefined && t(n);
-    } };
+    if (tp)
+      return {
+        cand: (c) => {
+          const part = timePart(c, tp);
+          return part !== undefined && t(part);
+        },
+      };
+    return {
+      cand: (c) => {
+        const n = numberForm(c);
+        return n !== undefined && t(n);
+      },
+    };
   }
 
   if (has('cidr')) {
     const net = typeof value === 'string' ? parseCidr(value) : undefined;
-    if (!net) throw new RuleError('NJ_MODIFIER_VALUE', `'cidr' needs an IPv4 or IPv6 network like 10.0.0.0/8 or fe80::/10, got ${JSON.stringify(value)}`, vpath);
+    if (!net)
+      throw new RuleError(
+        'NJ_MODIFIER_VALUE',
+        `'cidr' needs an IPv4 or IPv6 network like 10.0.0.0/8 or fe80::/10, got ${JSON.stringify(value)}`,
+        vpath,
+      );
     const t = cidrTest(net);
     return { cand: (_c, s) => s !== undefined && t(s) };
   }
@@ -386,8 +474,16 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     if (has('expand')) {
       // Placeholder values are literal strings: each %name% becomes an alternation of quoted values.
       src = src.replace(/%([A-Za-z0-9_.-]+)%/g, (_all, name: string) => {
-        const vals = env.placeholders && Object.prototype.hasOwnProperty.call(env.placeholders, name) ? env.placeholders[name] : undefined;
-        if (!vals) throw new RuleError('NJ_UNKNOWN_PLACEHOLDER', `placeholder '%${name}%' has no value (give it in the placeholders option)`, vpath);
+        const vals =
+          env.placeholders && Object.prototype.hasOwnProperty.call(env.placeholders, name)
+            ? env.placeholders[name]
+            : undefined;
+        if (!vals)
+          throw new RuleError(
+            'NJ_UNKNOWN_PLACEHOLDER',
+            `placeholder '%${name}%' has no value (give it in the placeholders option)`,
+            vpath,
+          );
         return `(?:${vals.map((v) => quoteRegex(String(v))).join('|')})`;
       });
     }
@@ -398,7 +494,12 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
       env.regexes.push({ source: value, flags: re.flags, path: vpath });
       return { cand: (_c, s) => s !== undefined && re.test(s) };
     } catch (e) {
-      env.regexes.push({ source: value, flags: `${flags.i ? 'i' : ''}${flags.m ? 'm' : ''}${flags.s ? 's' : ''}`, error: (e as Error).message, path: vpath });
+      env.regexes.push({
+        source: value,
+        flags: `${flags.i ? 'i' : ''}${flags.m ? 'm' : ''}${flags.s ? 's' : ''}`,
+        error: (e as Error).message,
+        path: vpath,
+      });
       throw e;
     }
   }
@@ -418,7 +519,13 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     const mode = has('contains') ? 'contains' : has('startswith') ? 'startswith' : has('endswith') ? 'endswith' : 'eq';
     const fold = (s: string) => (cased ? s : s.toLowerCase());
     const test = (a: string, b: string) =>
-      mode === 'eq' ? a === b : mode === 'contains' ? a.includes(b) : mode === 'startswith' ? a.startsWith(b) : a.endsWith(b);
+      mode === 'eq'
+        ? a === b
+        : mode === 'contains'
+          ? a.includes(b)
+          : mode === 'startswith'
+            ? a.startsWith(b)
+            : a.endsWith(b);
     return {
       raw: (raw, ev, ctx) => {
         const ref = other(ev, ctx);
@@ -466,21 +573,36 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   }
   if (tests.length === 1) {
     const t = tests[0]!;
-    return cased ? { cand: (_c, s) => s !== undefined && t(s), str: t } : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true, str: t, index };
+    return cased
+      ? { cand: (_c, s) => s !== undefined && t(s), str: t }
+      : { cand: (_c, _s, lower) => lower !== undefined && t(lower), lower: true, str: t, index };
   }
   const anyOf = (s: string | undefined) => {
     if (s === undefined) return false;
     for (let i = 0; i < tests.length; i++) if (tests[i]!(s)) return true;
     return false;
   };
-  return cased ? { cand: (_c, s) => anyOf(s), str: anyOf } : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf, index };
+  return cased
+    ? { cand: (_c, s) => anyOf(s), str: anyOf }
+    : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf, index };
 }
 
 /** Why an item can never match, if it cannot (for the linter). */
 function unsatisfiable(spec: ItemSpec): string | undefined {
   const m = spec.modifiers;
   if (!m.includes('all') || m.includes('neq') || spec.values.length < 2) return undefined;
-  const plainEq = !m.some((x) => WRAP.has(x) || x === 're' || x === 'cidr' || COMPARE.has(x) || TIME.has(x) || x === 'fieldref' || x === 'windash' || x === 'expand' || x === 'base64offset');
+  const plainEq = !m.some(
+    (x) =>
+      WRAP.has(x) ||
+      x === 're' ||
+      x === 'cidr' ||
+      COMPARE.has(x) ||
+      TIME.has(x) ||
+      x === 'fieldref' ||
+      x === 'windash' ||
+      x === 'expand' ||
+      x === 'base64offset',
+  );
   if (!plainEq || spec.field === null) return undefined;
   const strs = spec.values.map((v) => (typeof v === 'string' ? parseSigmaString(v) : null));
   if (strs.some((s) => s === null || hasWildcards(s))) return undefined;
@@ -577,6 +699,7 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
     }
     if (best !== undefined) prefilter = [...best];
   }
-  return prefilter !== undefined ? { match: finalMatch, canMatch: reason === undefined, reason, prefilter } : { match: finalMatch, canMatch: reason === undefined, reason };
+  return prefilter !== undefined
+    ? { match: finalMatch, canMatch: reason === undefined, reason, prefilter }
+    : { match: finalMatch, canMatch: reason === undefined, reason };
 }
-

@@ -151,7 +151,7 @@ export function parseCidr(s: string): Cidr | undefined {
 function maskedEqual(a: readonly number[], b: readonly number[], bits: number): boolean {
   for (let i = 0; i < a.length && bits > 0; i++, bits -= 32) {
     const mask = bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-    if (((a[i]! & mask) >>> 0) !== ((b[i]! & mask) >>> 0)) return false;
+    if ((a[i]! & mask) >>> 0 !== (b[i]! & mask) >>> 0) return false;
   }
   return true;
 }

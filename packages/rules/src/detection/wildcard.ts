@@ -57,7 +57,9 @@ export function compileWildcard(input: SigmaStr): StringTest {
  * compared with ===, startsWith, endsWith or includes; undefined otherwise (always-true, `?`, or
  * several `*` segments).
  */
-export function classifyWildcard(input: SigmaStr): { kind: 'eq' | 'startswith' | 'endswith' | 'contains'; lit: string } | undefined {
+export function classifyWildcard(
+  input: SigmaStr,
+): { kind: 'eq' | 'startswith' | 'endswith' | 'contains'; lit: string } | undefined {
   const parts = normalize(input);
   if (parts.some((p) => typeof p === 'object')) return undefined;
   if (parts.length === 0) return { kind: 'eq', lit: '' };

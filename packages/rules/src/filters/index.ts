@@ -37,7 +37,10 @@ const LOGSOURCE_KEYS = ['category', 'product', 'service'] as const;
  * pySigma's containment: `outer` contains `inner` when every one of category/product/service that
  * `outer` sets equals `inner`'s; attributes `outer` leaves unset are wildcards.
  */
-export function logsourceContains(outer: Readonly<Record<string, unknown>>, inner: Readonly<Record<string, unknown>>): boolean {
+export function logsourceContains(
+  outer: Readonly<Record<string, unknown>>,
+  inner: Readonly<Record<string, unknown>>,
+): boolean {
   for (const k of LOGSOURCE_KEYS) {
     const o = outer[k];
     if (o !== undefined && o !== null && o !== inner[k]) return false;

@@ -1,5 +1,12 @@
 import { Buffer } from 'node:buffer';
-import { NightjarError, type CompiledCorrelation, type CompiledRule, type EventPredicate, type RuleMeta, type SigmaLevel } from '@nightjar/core';
+import {
+  NightjarError,
+  type CompiledCorrelation,
+  type CompiledRule,
+  type EventPredicate,
+  type RuleMeta,
+  type SigmaLevel,
+} from '@nightjar/core';
 import { RuleError, type RuleDiagnostic, type RuleDiagnosticCode, type SourceLocation } from '../errors.js';
 import { compileDetection, compileFieldForRule } from '../detection/index.js';
 import { FIELD_MAPPINGS } from '../mapping/index.js';
@@ -7,7 +14,15 @@ import type { DetectionInfo } from '../detection/types.js';
 import { validateDocument } from '../schema/index.js';
 import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
 import { andPredicates, filterApplies, parseFilter, type FilterSpec } from '../filters/index.js';
-import { DEFAULT_LIMITS, diag, parseYamlText, type KeyPath, type Locator, type ParsedYamlDoc, type YamlLimits } from './yaml.js';
+import {
+  DEFAULT_LIMITS,
+  diag,
+  parseYamlText,
+  type KeyPath,
+  type Locator,
+  type ParsedYamlDoc,
+  type YamlLimits,
+} from './yaml.js';
 import { RuleSet } from './ruleset.js';
 import type { DocumentKindOrUnknown, LoadOptions, LoadResult, RuleDocument } from './types.js';
 
@@ -63,7 +78,10 @@ function limitsOf(opts: LoadOptions): YamlLimits {
 
 function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [RuleDiagnosticCode, string] } {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { kind: 'unknown', problem: ['NJ_NOT_MAPPING', 'a rule document must be a YAML mapping (key: value pairs)'] };
+    return {
+      kind: 'unknown',
+      problem: ['NJ_NOT_MAPPING', 'a rule document must be a YAML mapping (key: value pairs)'],
+    };
   }
   const o = data as Record<string, unknown>;
   if ('correlation' in o) return { kind: 'correlation' };
@@ -71,7 +89,10 @@ function classify(data: unknown): { kind: DocumentKindOrUnknown; problem?: [Rule
   if ('action' in o) {
     return {
       kind: 'unknown',
-      problem: ['NJ_UNSUPPORTED_ACTION', "legacy Sigma collections ('action: global/reset/repeat') are not supported; write each rule as a complete document"],
+      problem: [
+        'NJ_UNSUPPORTED_ACTION',
+        "legacy Sigma collections ('action: global/reset/repeat') are not supported; write each rule as a complete document",
+      ],
     };
   }
   return { kind: 'rule' };
@@ -91,14 +112,23 @@ export function compileSources(
   const fieldMapping = opts.fieldMapping === 'none' ? null : (opts.fieldMapping ?? 'sigmahq-macos');
   if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
     // A caller's mistake, not a rule's: one clear error instead of the same diagnostic on every rule.
-    throw new NightjarError('NJ_UNKNOWN_FIELD_MAPPING', `unknown fieldMapping '${String(fieldMapping)}' (known: none, ${FIELD_MAPPINGS.join(', ')})`);
+    throw new NightjarError(
+      'NJ_UNKNOWN_FIELD_MAPPING',
+      `unknown fieldMapping '${String(fieldMapping)}' (known: none, ${FIELD_MAPPINGS.join(', ')})`,
+    );
   }
   const maxTimespanUs = opts.maxTimespanUs ?? DEFAULT_MAX_TIMESPAN_US;
   const diagnostics: RuleDiagnostic[] = [];
   const docs: Doc[] = [];
   const order = new Map<string, number>();
 
-  const report = (d: Doc, code: RuleDiagnosticCode, message: string, loc: SourceLocation, severity: 'error' | 'warning' = 'error'): void => {
+  const report = (
+    d: Doc,
+    code: RuleDiagnosticCode,
+    message: string,
+    loc: SourceLocation,
+    severity: 'error' | 'warning' = 'error',
+  ): void => {
     const x = diag(code, message, loc, severity, d.id ?? d.title);
     d.diagnostics.push(x);
     diagnostics.push(x);
@@ -111,12 +141,20 @@ export function compileSources(
   sources.forEach((src, si) => {
     order.set(src.file, si);
     if (Buffer.byteLength(src.text, 'utf8') > limits.maxFileBytes) {
-      diagnostics.push(diag('NJ_FILE_TOO_LARGE', `rule file larger than ${limits.maxFileBytes} bytes`, { file: src.file, line: 1, col: 1 }));
+      diagnostics.push(
+        diag('NJ_FILE_TOO_LARGE', `rule file larger than ${limits.maxFileBytes} bytes`, {
+          file: src.file,
+          line: 1,
+          col: 1,
+        }),
+      );
       return;
     }
     const parsed = parseYamlText(src.text, src.file, limits);
     if (parsed.length === 0) {
-      diagnostics.push(diag('NJ_EMPTY_FILE', 'rule file holds no YAML document', { file: src.file, line: 1, col: 1 }, 'warning'));
+      diagnostics.push(
+        diag('NJ_EMPTY_FILE', 'rule file holds no YAML document', { file: src.file, line: 1, col: 1 }, 'warning'),
+      );
     }
     for (const p of parsed) {
       const bad = p.diagnostics.some((x) => x.severity === 'error');
@@ -161,7 +199,13 @@ export function compileSources(
     const nj = data.nightjar as Record<string, unknown> | undefined;
     if (nj && typeof nj === 'object' && nj.suppress !== undefined) {
       const t = parseTimespan(nj.suppress);
-      if ('error' in t) report(d, 'NJ_DURATION_INVALID', `nightjar.suppress: ${t.error.replace('timespan', 'duration')}`, d.locate(['nightjar', 'suppress']));
+      if ('error' in t)
+        report(
+          d,
+          'NJ_DURATION_INVALID',
+          `nightjar.suppress: ${t.error.replace('timespan', 'duration')}`,
+          d.locate(['nightjar', 'suppress']),
+        );
       else suppressUs = t.us;
     }
     if (d.id !== undefined) {
@@ -171,7 +215,8 @@ export function compileSources(
     }
     if (d.name !== undefined) {
       const prev = nameOwner.get(d.name);
-      if (prev) report(d, 'NJ_DUPLICATE_NAME', `name '${d.name}' is already used by ${where(prev)}`, d.locate(['name']));
+      if (prev)
+        report(d, 'NJ_DUPLICATE_NAME', `name '${d.name}' is already used by ${where(prev)}`, d.locate(['name']));
       else nameOwner.set(d.name, d);
     }
     if (d.failed) continue;
@@ -187,7 +232,9 @@ export function compileSources(
       ...(typeof data.status === 'string' ? { status: data.status } : {}),
       tags: Array.isArray(data.tags) ? (data.tags as string[]) : [],
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a lone scalar falsepositive becomes its text form
-      ...(fp !== undefined && fp !== null ? { falsepositives: Array.isArray(fp) ? (fp as string[]) : [String(fp)] } : {}),
+      ...(fp !== undefined && fp !== null
+        ? { falsepositives: Array.isArray(fp) ? (fp as string[]) : [String(fp)] }
+        : {}),
       source: { file: d.file, line: start.line, col: start.col },
       ...(suppressUs !== undefined ? { suppressUs } : {}),
     };
@@ -225,8 +272,15 @@ export function compileSources(
   }
 
   function handleCompileError(d: Doc, e: unknown, prefix: KeyPath): void {
-    if (e instanceof RuleError) reportAt(d, { code: e.code, message: e.message, path: [...prefix, ...e.path], key: e.key === true });
-    else report(d, 'NJ_INTERNAL', `internal error while compiling: ${e instanceof Error ? e.message : String(e)}`, d.locate(prefix));
+    if (e instanceof RuleError)
+      reportAt(d, { code: e.code, message: e.message, path: [...prefix, ...e.path], key: e.key === true });
+    else
+      report(
+        d,
+        'NJ_INTERNAL',
+        `internal error while compiling: ${e instanceof Error ? e.message : String(e)}`,
+        d.locate(prefix),
+      );
   }
 
   // 4. Filters: (rule) and (filter), per pySigma; compiled once per distinct logsource.
@@ -238,9 +292,22 @@ export function compileSources(
     f.filters = [];
     for (const r of spec.refs) {
       const t = idOwner.get(r.ref) ?? nameOwner.get(r.ref);
-      if (!t) report(f, 'NJ_FILTER_UNKNOWN_RULE', `filter names '${r.ref}', which is no loaded rule's id or name`, f.locate(r.path), 'warning');
+      if (!t)
+        report(
+          f,
+          'NJ_FILTER_UNKNOWN_RULE',
+          `filter names '${r.ref}', which is no loaded rule's id or name`,
+          f.locate(r.path),
+          'warning',
+        );
       else if (t.kind === 'correlation') {
-        report(f, 'NJ_FILTER_CORRELATION', `filter names correlation '${r.ref}'; filters never apply to correlations`, f.locate(r.path), 'warning');
+        report(
+          f,
+          'NJ_FILTER_CORRELATION',
+          `filter names correlation '${r.ref}'; filters never apply to correlations`,
+          f.locate(r.path),
+          'warning',
+        );
       }
     }
     const cache = new Map<string, { pred: EventPredicate; lineage: boolean } | null>();
@@ -248,7 +315,14 @@ export function compileSources(
     let broken = false;
     for (const r of detectionDocs) {
       const rule = r.compiled as CompiledRule;
-      if (!filterApplies(spec, { id: rule.id, ...(rule.name !== undefined ? { name: rule.name } : {}), logsource: r.logsource ?? {} })) continue;
+      if (
+        !filterApplies(spec, {
+          id: rule.id,
+          ...(rule.name !== undefined ? { name: rule.name } : {}),
+          logsource: r.logsource ?? {},
+        })
+      )
+        continue;
       // Compiled with the rule's logsource, so taxonomy field names map as the rule's do.
       const key = JSON.stringify(r.logsource ?? {});
       let entry = cache.get(key);
@@ -265,7 +339,9 @@ export function compileSources(
         } catch (e) {
           // The compiler's paths start at `detection`; the filter's selections live under `filter`.
           if (e instanceof RuleError && e.path[0] === 'detection') {
-            handleCompileError(f, new RuleError(e.code, e.message, e.path.slice(1), { key: e.key === true }), ['filter']);
+            handleCompileError(f, new RuleError(e.code, e.message, e.path.slice(1), { key: e.key === true }), [
+              'filter',
+            ]);
           } else handleCompileError(f, e, ['filter']);
           entry = null;
         }
@@ -289,7 +365,11 @@ export function compileSources(
   for (const r of detectionDocs) {
     if (r.extraMatch && r.extraMatch.length > 0) {
       const rule = r.compiled as CompiledRule;
-      r.compiled = { ...rule, match: andPredicates(r.baseMatch!, r.extraMatch), usesLineage: r.usesLineage ?? rule.usesLineage };
+      r.compiled = {
+        ...rule,
+        match: andPredicates(r.baseMatch!, r.extraMatch),
+        usesLineage: r.usesLineage ?? rule.usesLineage,
+      };
     }
   }
 
@@ -298,9 +378,15 @@ export function compileSources(
   const targetOf = (d: Doc): RefTarget | 'broken' => {
     if (d.kind === 'rule') {
       if (!d.compiled) return 'broken';
-      return { id: d.compiled.id, ...(d.name !== undefined ? { name: d.name } : {}), kind: 'detection', logsource: d.logsource ?? {} };
+      return {
+        id: d.compiled.id,
+        ...(d.name !== undefined ? { name: d.name } : {}),
+        kind: 'detection',
+        logsource: d.logsource ?? {},
+      };
     }
-    if (d.kind === 'correlation' && d.meta) return { id: d.meta.id, ...(d.name !== undefined ? { name: d.name } : {}), kind: 'correlation', logsource: {} };
+    if (d.kind === 'correlation' && d.meta)
+      return { id: d.meta.id, ...(d.name !== undefined ? { name: d.name } : {}), kind: 'correlation', logsource: {} };
     return 'broken';
   };
   const resolve = (ref: string): RefTarget | 'broken' | undefined => {
@@ -345,7 +431,9 @@ export function compileSources(
   diagnostics.unshift(...pre);
   const documents: RuleDocument[] = docs.map(publicDoc);
   const rules = docs.filter((d) => d.kind === 'rule' && d.compiled).map((d) => d.compiled as CompiledRule);
-  const correlations = docs.filter((d) => d.kind === 'correlation' && d.compiled).map((d) => d.compiled as CompiledCorrelation);
+  const correlations = docs
+    .filter((d) => d.kind === 'correlation' && d.compiled)
+    .map((d) => d.compiled as CompiledCorrelation);
   const ruleset = new RuleSet({ rules, correlations, documents, diagnostics, correlationLineage });
   return { ruleset, documents, diagnostics };
 }

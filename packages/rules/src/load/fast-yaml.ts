@@ -92,7 +92,11 @@ const DASH = 45;
  * Parses `text` document by document: each non-empty document is parsed (FastDoc) or left to the
  * full parser (FastFallback); undefined when the whole file must be. `maxDepth` bounds our recursion.
  */
-export function fastParseYamlDocs(text: string, maxDepth: number, maxAliasCount: number): (FastDoc | FastFallback)[] | undefined {
+export function fastParseYamlDocs(
+  text: string,
+  maxDepth: number,
+  maxAliasCount: number,
+): (FastDoc | FastFallback)[] | undefined {
   const unsafe = UNSAFE_CHARS.test(text);
   if (unsafe && SPLIT_UNSAFE_CHARS.test(text)) return undefined;
   try {
@@ -211,7 +215,15 @@ class FastParser {
     if (this.nextContent() < to) bail();
     this.checkAliasBudget();
     if (data === null || typeof data !== 'object') bail();
-    return { index, data: data as Record<string, unknown> | unknown[], line, col, aliases: this.aliasesSeen > 0, from: fromOffset, to: toOffset };
+    return {
+      index,
+      data: data as Record<string, unknown> | unknown[],
+      line,
+      col,
+      aliases: this.aliasesSeen > 0,
+      from: fromOffset,
+      to: toOffset,
+    };
   }
 
   private hasContent(from: number, to: number): boolean {
@@ -390,7 +402,8 @@ class FastParser {
         this.li++;
         const l = this.nextContent();
         if (l < this.segEnd && this.indents[l]! > col) value = this.parseAt(this.indents[l]!, col, depth + 1);
-        else if (l < this.segEnd && this.indents[l] === col && this.isSeqLine(l, col)) value = this.parseSeq(col, depth + 1);
+        else if (l < this.segEnd && this.indents[l] === col && this.isSeqLine(l, col))
+          value = this.parseSeq(col, depth + 1);
         else value = null;
       } else {
         value = this.inlineValue(v, e, col, depth + 1);
@@ -629,7 +642,8 @@ class FastParser {
     let i = p + 1;
     while (i < e) {
       const ch = t.charCodeAt(i);
-      const word = (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95 || ch === DASH;
+      const word =
+        (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95 || ch === DASH;
       if (!word) break;
       i++;
     }

@@ -49,10 +49,12 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
   };
   for (const p of paths) {
     const s = await stat(p).catch(() => undefined);
-    if (!s) diagnostics.push(diag('NJ_PATH_NOT_FOUND', `no such file or directory: ${p}`, { file: p, line: 1, col: 1 }));
+    if (!s)
+      diagnostics.push(diag('NJ_PATH_NOT_FOUND', `no such file or directory: ${p}`, { file: p, line: 1, col: 1 }));
     else if (s.isDirectory()) await walk(p);
     // A FIFO or device would block or never end: only regular files are read.
-    else if (!s.isFile()) diagnostics.push(diag('NJ_FILE_READ', `not a regular file: ${p}`, { file: p, line: 1, col: 1 }));
+    else if (!s.isFile())
+      diagnostics.push(diag('NJ_FILE_READ', `not a regular file: ${p}`, { file: p, line: 1, col: 1 }));
     else await addFile(p);
   }
   return files;
@@ -63,12 +65,14 @@ async function readCapped(file: string, maxBytes: number): Promise<{ text: strin
   try {
     const s = await stat(file);
     // Checked before reading: a huge file is refused without being loaded into memory.
-    if (s.size > maxBytes) return { error: diag('NJ_FILE_TOO_LARGE', `rule file is ${s.size} bytes; the limit is ${maxBytes}`, at) };
+    if (s.size > maxBytes)
+      return { error: diag('NJ_FILE_TOO_LARGE', `rule file is ${s.size} bytes; the limit is ${maxBytes}`, at) };
     const fh = await open(file, 'r');
     try {
       const buf = Buffer.alloc(Math.min(s.size, maxBytes) + 1);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      if (bytesRead > maxBytes) return { error: diag('NJ_FILE_TOO_LARGE', `rule file larger than ${maxBytes} bytes`, at) };
+      if (bytesRead > maxBytes)
+        return { error: diag('NJ_FILE_TOO_LARGE', `rule file larger than ${maxBytes} bytes`, at) };
       return { text: buf.subarray(0, bytesRead).toString('utf8') };
     } finally {
       await fh.close();

@@ -1,4 +1,16 @@
-import { Document, LineCounter, type DocumentOptions, type ParseOptions, type SchemaOptions, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import {
+  Document,
+  LineCounter,
+  type DocumentOptions,
+  type ParseOptions,
+  type SchemaOptions,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+} from 'yaml';
 import type { RuleDiagnostic, RuleDiagnosticCode, SourceLocation } from '../errors.js';
 import { fastParseYamlDocs } from './fast-yaml.js';
 
@@ -14,7 +26,12 @@ export interface YamlLimits {
   readonly maxDocuments: number;
 }
 
-export const DEFAULT_LIMITS: YamlLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDepth: 64, maxDocuments: 10_000 };
+export const DEFAULT_LIMITS: YamlLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxAliasCount: 100,
+  maxDepth: 64,
+  maxDocuments: 10_000,
+};
 
 /**
  * A linear character scan run before the parser. yaml survives absurd nesting by catching its own
@@ -22,9 +39,16 @@ export const DEFAULT_LIMITS: YamlLimits = { maxFileBytes: 1024 * 1024, maxAliasC
  * indentation, `- ` indicators) and the document count cheaply. It over-approximates (brackets in
  * quoted text count), so its bound is far above `maxDepth`, which the parsed data is checked against.
  */
-function prescan(text: string, limits: YamlLimits): { code: RuleDiagnosticCode; message: string; offset: number } | undefined {
+function prescan(
+  text: string,
+  limits: YamlLimits,
+): { code: RuleDiagnosticCode; message: string; offset: number } | undefined {
   const hard = Math.max(128, limits.maxDepth * 2);
-  const tooDeep = (offset: number) => ({ code: 'NJ_YAML_TOO_DEEP' as const, message: `YAML nesting too deep (limit ${limits.maxDepth})`, offset });
+  const tooDeep = (offset: number) => ({
+    code: 'NJ_YAML_TOO_DEEP' as const,
+    message: `YAML nesting too deep (limit ${limits.maxDepth})`,
+    offset,
+  });
   let flow = 0;
   let docs = 1;
   let content = false;
@@ -35,7 +59,11 @@ function prescan(text: string, limits: YamlLimits): { code: RuleDiagnosticCode; 
     // content opens the first document rather than a new one.
     if (text.startsWith('---', i) && (i + 3 >= n || text.charCodeAt(i + 3) <= 32)) {
       if (content && ++docs > limits.maxDocuments) {
-        return { code: 'NJ_YAML_TOO_MANY_DOCS', message: `more than ${limits.maxDocuments} YAML documents in one file`, offset: i };
+        return {
+          code: 'NJ_YAML_TOO_MANY_DOCS',
+          message: `more than ${limits.maxDocuments} YAML documents in one file`,
+          offset: i,
+        };
       }
       content = true;
     } else if (!content) {
@@ -95,7 +123,9 @@ export function diag(
 
 type Range = readonly [number, number, number];
 
-const ALLOWED_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+const ALLOWED_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 function keyText(key: unknown): string {
   if (isScalar(key)) return String(key.value);
@@ -310,7 +340,14 @@ export function parseYamlTextFull(
  * One parsed document: yaml's errors and warnings, refused tags, duplicate keys, the alias and depth
  * caps, then its data. Undefined for a document yaml drops (empty, nothing to report).
  */
-function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCounter, file: string, limits: YamlLimits): ParsedYamlDoc | undefined {
+function finishDoc(
+  doc: Document.Parsed,
+  index: number,
+  text: string,
+  lc: LineCounter,
+  file: string,
+  limits: YamlLimits,
+): ParsedYamlDoc | undefined {
   const locate = makeLocator(doc, lc, file);
   const diagnostics: RuleDiagnostic[] = [];
   const at = (pos: readonly [number, number]): SourceLocation => {
@@ -336,7 +373,11 @@ function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCo
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') {
       diagnostics.push(
-        diag('NJ_YAML_TAG', `YAML tag not allowed: ${w.message.replace(/^Unresolved tag: /, '')} (rules use plain YAML types only)`, at(w.pos)),
+        diag(
+          'NJ_YAML_TAG',
+          `YAML tag not allowed: ${w.message.replace(/^Unresolved tag: /, '')} (rules use plain YAML types only)`,
+          at(w.pos),
+        ),
       );
     } else {
       diagnostics.push(diag('NJ_YAML_WARNING', `YAML: ${w.message.split('\n')[0]}`, at(w.pos), 'warning'));
@@ -363,10 +404,20 @@ function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCo
         for (const pair of node.items) {
           // Keys compare as the property names they become (1 and '1' collide in a JS object).
           // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a scalar key's value, or a complex key's YAML text (Node.toString)
-          const k = isScalar(pair.key) ? String(pair.key.value) : pair.key === null ? '' : JSON.stringify(String(pair.key));
+          const k = isScalar(pair.key)
+            ? String(pair.key.value)
+            : pair.key === null
+              ? ''
+              : JSON.stringify(String(pair.key));
           if (keys.has(k)) {
             const r = (pair.key as { range?: Range } | null)?.range;
-            diagnostics.push(diag('NJ_YAML_DUPLICATE_KEY', `duplicate key '${k.slice(0, 80)}' in a mapping (YAML keys must be unique)`, at([r?.[0] ?? 0, 0])));
+            diagnostics.push(
+              diag(
+                'NJ_YAML_DUPLICATE_KEY',
+                `duplicate key '${k.slice(0, 80)}' in a mapping (YAML keys must be unique)`,
+                at([r?.[0] ?? 0, 0]),
+              ),
+            );
           }
           keys.add(k);
         }
@@ -391,8 +442,12 @@ function finishDoc(doc: Document.Parsed, index: number, text: string, lc: LineCo
       data = undefined;
     }
     const bad = data === undefined ? undefined : checkData(data, limits.maxDepth);
-    if (bad === 'deep') diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
-    if (bad === 'object') diagnostics.push(diag('NJ_YAML_TAG', 'YAML value of a non-plain type (rules use plain YAML types only)', locate([])));
+    if (bad === 'deep')
+      diagnostics.push(diag('NJ_YAML_TOO_DEEP', `YAML nesting too deep (limit ${limits.maxDepth})`, locate([])));
+    if (bad === 'object')
+      diagnostics.push(
+        diag('NJ_YAML_TAG', 'YAML value of a non-plain type (rules use plain YAML types only)', locate([])),
+      );
     if (bad) data = undefined;
   }
   if ((data === null || data === undefined) && diagnostics.length === 0) return undefined;

@@ -1,4 +1,9 @@
-import { FieldPathError, canonicalEventName, compileFieldPath as coreCompileFieldPath, isKnownEventName } from '@nightjar/core';
+import {
+  FieldPathError,
+  canonicalEventName,
+  compileFieldPath as coreCompileFieldPath,
+  isKnownEventName,
+} from '@nightjar/core';
 import type { FieldGetter } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 
@@ -8,7 +13,10 @@ export function knownEventName(name: string): string | undefined {
 }
 
 /** Core's dotted-path compiler, with its FieldPathError turned into a RuleError at the rule's key path. */
-export function compileFieldPath(path: string, at: readonly (string | number)[] = []): { get: FieldGetter; usesLineage: boolean } {
+export function compileFieldPath(
+  path: string,
+  at: readonly (string | number)[] = [],
+): { get: FieldGetter; usesLineage: boolean } {
   try {
     return coreCompileFieldPath(path);
   } catch (e) {

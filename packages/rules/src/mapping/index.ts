@@ -68,38 +68,70 @@ function classify(logsource: Record<string, unknown>, fieldMapping: string | nul
     throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', 'logsource must be a map', LS_PATH);
   }
   if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
-    throw new RuleError('NJ_UNKNOWN_FIELD_MAPPING', `unknown field mapping '${fieldMapping}' (known: ${FIELD_MAPPINGS.join(', ')})`, []);
+    throw new RuleError(
+      'NJ_UNKNOWN_FIELD_MAPPING',
+      `unknown field mapping '${fieldMapping}' (known: ${FIELD_MAPPINGS.join(', ')})`,
+      [],
+    );
   }
   const product = str(logsource.product);
   const service = str(logsource.service);
   const category = str(logsource.category);
   if (product !== undefined && product !== 'macos') {
-    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource product '${product}' is not supported: Nightjar reads macOS Endpoint Security events (product: macos)`, [...LS_PATH, 'product']);
+    throw new RuleError(
+      'NJ_UNSUPPORTED_LOGSOURCE',
+      `logsource product '${product}' is not supported: Nightjar reads macOS Endpoint Security events (product: macos)`,
+      [...LS_PATH, 'product'],
+    );
   }
   if (service !== undefined) {
     if (service !== 'endpointsecurity') {
-      throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource service '${service}' is not supported; use service: endpointsecurity for native ES rules, or a SigmaHQ category without a service`, [...LS_PATH, 'service']);
+      throw new RuleError(
+        'NJ_UNSUPPORTED_LOGSOURCE',
+        `logsource service '${service}' is not supported; use service: endpointsecurity for native ES rules, or a SigmaHQ category without a service`,
+        [...LS_PATH, 'service'],
+      );
     }
     if (category === undefined) return { kind: 'native', eventTypes: null };
     const name = knownEventName(category);
     if (name === undefined) {
-      throw new RuleError('NJ_UNKNOWN_EVENT_TYPE', `logsource category '${category}' is not an Endpoint Security event name (eslogger spelling, e.g. exec, open, btm_launch_item_add)`, [...LS_PATH, 'category']);
+      throw new RuleError(
+        'NJ_UNKNOWN_EVENT_TYPE',
+        `logsource category '${category}' is not an Endpoint Security event name (eslogger spelling, e.g. exec, open, btm_launch_item_add)`,
+        [...LS_PATH, 'category'],
+      );
     }
     return { kind: 'native', eventTypes: [name] };
   }
   if (category === undefined) {
-    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', 'logsource needs a category: a SigmaHQ category (process_creation, file_event, …) or, with service: endpointsecurity, an ES event name', LS_PATH);
+    throw new RuleError(
+      'NJ_UNSUPPORTED_LOGSOURCE',
+      'logsource needs a category: a SigmaHQ category (process_creation, file_event, …) or, with service: endpointsecurity, an ES event name',
+      LS_PATH,
+    );
   }
   const unsupported = UNSUPPORTED_CATEGORIES.get(category);
   if (unsupported !== undefined) {
-    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource category '${category}' has no Endpoint Security equivalent: ${unsupported}`, [...LS_PATH, 'category']);
+    throw new RuleError(
+      'NJ_UNSUPPORTED_LOGSOURCE',
+      `logsource category '${category}' has no Endpoint Security equivalent: ${unsupported}`,
+      [...LS_PATH, 'category'],
+    );
   }
   const mapping = SIGMAHQ_MACOS.get(category);
   if (mapping === undefined) {
-    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource category '${category}' is not a supported SigmaHQ macOS category (supported: ${[...SIGMAHQ_MACOS.keys()].join(', ')}); for a native ES rule add service: endpointsecurity`, [...LS_PATH, 'category']);
+    throw new RuleError(
+      'NJ_UNSUPPORTED_LOGSOURCE',
+      `logsource category '${category}' is not a supported SigmaHQ macOS category (supported: ${[...SIGMAHQ_MACOS.keys()].join(', ')}); for a native ES rule add service: endpointsecurity`,
+      [...LS_PATH, 'category'],
+    );
   }
   if (fieldMapping === null) {
-    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', `logsource category '${category}' is a SigmaHQ taxonomy category and needs the field mapping 'sigmahq-macos'`, [...LS_PATH, 'category']);
+    throw new RuleError(
+      'NJ_UNSUPPORTED_LOGSOURCE',
+      `logsource category '${category}' is a SigmaHQ taxonomy category and needs the field mapping 'sigmahq-macos'`,
+      [...LS_PATH, 'category'],
+    );
   }
   return { kind: 'taxonomy', category, mapping };
 }
@@ -137,12 +169,18 @@ export function resolveField(
   const perType = k.mapping.fields.get(field);
   if (perType === undefined) {
     const known = [...k.mapping.fields.keys()].sort().join(', ');
-    throw new RuleError('NJ_UNMAPPED_FIELD', `field '${field}' is not mapped for category '${k.category}' (mapped: ${known}; or use a dotted ES path)`, path, { key: true });
+    throw new RuleError(
+      'NJ_UNMAPPED_FIELD',
+      `field '${field}' is not mapped for category '${k.category}' (mapped: ${known}; or use a dotted ES path)`,
+      path,
+      { key: true },
+    );
   }
   const types = [...perType.keys()];
   const usesLineage = [...perType.values()].some((m) => m.usesLineage);
   const resolvedSet = [...new Set([...perType.values()].map((m) => m.resolved))];
-  const resolved = resolvedSet.length === 1 ? resolvedSet[0]! : types.map((t) => `${t}: ${perType.get(t)!.resolved}`).join('; ');
+  const resolved =
+    resolvedSet.length === 1 ? resolvedSet[0]! : types.map((t) => `${t}: ${perType.get(t)!.resolved}`).join('; ');
   if (types.length === 1) {
     const t = types[0]!;
     const only = perType.get(t)!;

@@ -53,7 +53,16 @@ function pathOf(file: unknown): string | undefined {
 }
 
 /** An audit token field by name (object form ≤ v9, 8-element array from v10). */
-const TOKEN_INDEX: Record<string, number> = { auid: 0, euid: 1, egid: 2, ruid: 3, rgid: 4, pid: 5, asid: 6, pidversion: 7 };
+const TOKEN_INDEX: Record<string, number> = {
+  auid: 0,
+  euid: 1,
+  egid: 2,
+  ruid: 3,
+  rgid: 4,
+  pid: 5,
+  asid: 6,
+  pidversion: 7,
+};
 function tokenField(token: unknown, key: string): number | undefined {
   if (Array.isArray(token)) {
     const v: unknown = token[TOKEN_INDEX[key]!];
@@ -103,7 +112,11 @@ const execPayload = (msg: EsMessage) => payload(msg, 'exec');
 const execTarget: ProcPick = (msg) => obj(execPayload(msg)?.target) as EsProcess | undefined;
 const actor: ProcPick = (msg) => msg.process;
 
-function f(resolved: string, get: (msg: EsMessage, ev: NightjarEvent, ctx: EvalContext) => unknown, usesLineage = false): MappedField {
+function f(
+  resolved: string,
+  get: (msg: EsMessage, ev: NightjarEvent, ctx: EvalContext) => unknown,
+  usesLineage = false,
+): MappedField {
   return {
     resolved,
     usesLineage,
@@ -124,7 +137,9 @@ function processFields(base: string, pick: ProcPick, execFallback: boolean) {
       const pv = tokenField(p?.audit_token, 'pidversion');
       return pid === undefined || pv === undefined ? undefined : `${pid}:${pv}`;
     }),
-    User: f(`${base}.audit_token.euid (uid as a decimal string; 0 also reads as 'root')`, (m) => userOf(tokenField(pick(m)?.audit_token, 'euid'))),
+    User: f(`${base}.audit_token.euid (uid as a decimal string; 0 also reads as 'root')`, (m) =>
+      userOf(tokenField(pick(m)?.audit_token, 'euid')),
+    ),
     SigningId: f(`${base}.signing_id`, (m) => pick(m)?.signing_id),
     OriginalFileName: f(`${base}.signing_id`, (m) => pick(m)?.signing_id),
     TeamId: f(`${base}.team_id`, (m) => pick(m)?.team_id),
@@ -146,7 +161,9 @@ function processFields(base: string, pick: ProcPick, execFallback: boolean) {
       userOf(tokenField(pick(m)?.parent_audit_token, 'euid')),
     ),
     ParentImage: f(
-      execFallback ? 'parent.executable.path (lineage; falls back to process.executable.path)' : 'parent.executable.path (lineage)',
+      execFallback
+        ? 'parent.executable.path (lineage; falls back to process.executable.path)'
+        : 'parent.executable.path (lineage)',
       (m, ev, ctx) => {
         const p = pathOf(ctx.lineage.parent(ev)?.executable);
         if (p !== undefined || !execFallback) return p;
@@ -175,7 +192,11 @@ const execFields: Record<string, MappedField> = {
 
 const actorFields = processFields('process', actor, false);
 
-function fileFields(event: string, target: (p: Record<string, unknown> | undefined) => string | undefined, resolved: string): Record<string, MappedField> {
+function fileFields(
+  event: string,
+  target: (p: Record<string, unknown> | undefined) => string | undefined,
+  resolved: string,
+): Record<string, MappedField> {
   return { ...actorFields, TargetFilename: f(resolved, (m) => target(payload(m, event))) };
 }
 
@@ -183,11 +204,19 @@ function fileFields(event: string, target: (p: Record<string, unknown> | undefin
  * `fields`, each reading only when `when(msg)` holds (absent otherwise): a category that covers some
  * events of a type and not others (file_event: a `close` counts only when it modified the file).
  */
-function onlyWhen(fields: Record<string, MappedField>, when: (msg: EsMessage) => boolean, what: string): Record<string, MappedField> {
+function onlyWhen(
+  fields: Record<string, MappedField>,
+  when: (msg: EsMessage) => boolean,
+  what: string,
+): Record<string, MappedField> {
   const out: Record<string, MappedField> = {};
   for (const [name, mf] of Object.entries(fields)) {
     const g = mf.get;
-    out[name] = { resolved: `${mf.resolved} (only when ${what})`, usesLineage: mf.usesLineage, get: (ev, ctx) => (ev.msg !== null && when(ev.msg) ? g(ev, ctx) : undefined) };
+    out[name] = {
+      resolved: `${mf.resolved} (only when ${what})`,
+      usesLineage: mf.usesLineage,
+      get: (ev, ctx) => (ev.msg !== null && when(ev.msg) ? g(ev, ctx) : undefined),
+    };
   }
   return out;
 }
@@ -232,9 +261,21 @@ export const SIGMAHQ_MACOS: ReadonlyMap<string, CategoryMapping> = new Map<strin
   [
     'file_event',
     build({
-      create: fileFields('create', destinationPath, 'event.create.destination (existing_file.path, or new_path.dir.path/filename)'),
-      rename: fileFields('rename', destinationPath, 'event.rename.destination (existing_file.path, or new_path.dir.path/filename)'),
-      close: onlyWhen(fileFields('close', (p) => pathOf(p?.target), 'event.close.target.path'), closeModified, 'event.close.modified is true'),
+      create: fileFields(
+        'create',
+        destinationPath,
+        'event.create.destination (existing_file.path, or new_path.dir.path/filename)',
+      ),
+      rename: fileFields(
+        'rename',
+        destinationPath,
+        'event.rename.destination (existing_file.path, or new_path.dir.path/filename)',
+      ),
+      close: onlyWhen(
+        fileFields('close', (p) => pathOf(p?.target), 'event.close.target.path'),
+        closeModified,
+        'event.close.modified is true',
+      ),
       write: fileFields('write', (p) => pathOf(p?.target), 'event.write.target.path'),
     }),
   ],
@@ -242,7 +283,11 @@ export const SIGMAHQ_MACOS: ReadonlyMap<string, CategoryMapping> = new Map<strin
     'file_rename',
     build({
       rename: {
-        ...fileFields('rename', destinationPath, 'event.rename.destination (existing_file.path, or new_path.dir.path/filename)'),
+        ...fileFields(
+          'rename',
+          destinationPath,
+          'event.rename.destination (existing_file.path, or new_path.dir.path/filename)',
+        ),
         SourceFilename: f('event.rename.source.path', (m) => pathOf(payload(m, 'rename')?.source)),
       },
     }),
@@ -253,12 +298,17 @@ export const SIGMAHQ_MACOS: ReadonlyMap<string, CategoryMapping> = new Map<strin
   ['process_termination', build({ exit: actorFields })],
   [
     'image_load',
-    build({ mmap: { ...actorFields, ImageLoaded: f('event.mmap.source.path', (m) => pathOf(payload(m, 'mmap')?.source)) } }),
+    build({
+      mmap: { ...actorFields, ImageLoaded: f('event.mmap.source.path', (m) => pathOf(payload(m, 'mmap')?.source)) },
+    }),
   ],
   [
     'driver_load',
     build({
-      kextload: { ...actorFields, ImageLoaded: f('event.kextload.identifier (kext bundle id)', (m) => payload(m, 'kextload')?.identifier) },
+      kextload: {
+        ...actorFields,
+        ImageLoaded: f('event.kextload.identifier (kext bundle id)', (m) => payload(m, 'kextload')?.identifier),
+      },
     }),
   ],
   ['create_remote_thread', build({ remote_thread_create: sourceTargetFields('remote_thread_create') })],

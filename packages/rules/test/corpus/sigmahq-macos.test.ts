@@ -46,9 +46,14 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
     const failures: string[] = [];
     for (const { file, doc } of rules) {
       try {
-        const c = compileDetection({ detection: doc.detection, logsource: doc.logsource, fieldMapping: 'sigmahq-macos' });
+        const c = compileDetection({
+          detection: doc.detection,
+          logsource: doc.logsource,
+          fieldMapping: 'sigmahq-macos',
+        });
         if (c.eventTypes === null || c.eventTypes.length === 0) failures.push(`${doc.id} (${file}): no event types`);
-        for (const s of c.info.selections) if (!s.referenced) failures.push(`${doc.id} (${file}): selection ${s.name} never referenced`);
+        for (const s of c.info.selections)
+          if (!s.referenced) failures.push(`${doc.id} (${file}): selection ${s.name} never referenced`);
       } catch (e) {
         const err = e as { code?: string; message: string; path?: unknown[] };
         failures.push(`${doc.id} (${file}): ${err.code ?? 'ERROR'} ${err.message} at ${JSON.stringify(err.path)}`);
@@ -84,9 +89,10 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
       if (doc.logsource.category !== 'process_creation' || det.condition !== 'selection') continue;
       const sel = det.selection as Record<string, unknown>;
       const keys = Object.keys(sel);
-      if (!keys.every((k) => ['Image|endswith', 'CommandLine|contains', 'CommandLine|contains|all'].includes(k))) continue;
+      if (!keys.every((k) => ['Image|endswith', 'CommandLine|contains', 'CommandLine|contains|all'].includes(k)))
+        continue;
       const img = sel['Image|endswith'];
-      const image = `/usr/bin${String(Array.isArray(img) ? img[0] : img ?? '/tool').replace(/^([^/])/, '/$1')}`;
+      const image = `/usr/bin${String(Array.isArray(img) ? img[0] : (img ?? '/tool')).replace(/^([^/])/, '/$1')}`;
       const args: string[] = [image];
       const cl = sel['CommandLine|contains'];
       if (cl !== undefined) args.push(String(Array.isArray(cl) ? cl[0] : cl));
@@ -115,21 +121,41 @@ describe.skipIf(!exists)('SigmaHQ macOS corpus (skipped: ../shared/corpus/sigmah
       const slash = path.lastIndexOf('/');
       return event(
         'rename',
-        { source: { path: '/tmp/a' }, destination_type: 1, destination: { new_path: { dir: { path: path.slice(0, slash) }, filename: path.slice(slash + 1) } } },
+        {
+          source: { path: '/tmp/a' },
+          destination_type: 1,
+          destination: { new_path: { dir: { path: path.slice(0, slash) }, filename: path.slice(slash + 1) } },
+        },
         proc(image, 300),
       );
     };
     const renameOnto = (path: string, image = '/usr/bin/curl') =>
-      event('rename', { source: { path: '/tmp/a' }, destination_type: 0, destination: { existing_file: { path } } }, proc(image, 300));
-    const close = (modified: boolean) => (path: string, image = '/usr/bin/curl') =>
-      event('close', { modified, target: { path }, was_mapped_writable: false }, proc(image, 300));
+      event(
+        'rename',
+        { source: { path: '/tmp/a' }, destination_type: 0, destination: { existing_file: { path } } },
+        proc(image, 300),
+      );
+    const close =
+      (modified: boolean) =>
+      (path: string, image = '/usr/bin/curl') =>
+        event('close', { modified, target: { path }, was_mapped_writable: false }, proc(image, 300));
     const write = (path: string, image = '/usr/bin/curl') => event('write', { target: { path } }, proc(image, 300));
     const cases: [string, string, string | undefined, boolean][] = [
       ['file_event_macos_susp_startup_item_created.yml', '/Library/StartupItems/evil.plist', undefined, true],
       ['file_event_macos_susp_startup_item_created.yml', '/Library/StartupItems/evil.txt', undefined, false],
       // The threat-hunting rule's regex carries an inline (?i).
-      ['file_event_macos_python_path_configuration_files.yml', '/usr/local/LIB/Python3.11/site-packages/x.pth', undefined, true],
-      ['file_event_macos_python_path_configuration_files.yml', '/usr/local/lib/python3.4/site-packages/x.pth', undefined, false],
+      [
+        'file_event_macos_python_path_configuration_files.yml',
+        '/usr/local/LIB/Python3.11/site-packages/x.pth',
+        undefined,
+        true,
+      ],
+      [
+        'file_event_macos_python_path_configuration_files.yml',
+        '/usr/local/lib/python3.4/site-packages/x.pth',
+        undefined,
+        false,
+      ],
       ['file_event_macos_malware_amos_persistence.yml', '/Users/bob/.helper', '/usr/bin/curl', true],
       ['file_event_macos_malware_amos_persistence.yml', '/Users/bob/.helper', '/bin/cp', false],
       ['file_event_macos_emond_launch_daemon.yml', '/private/var/db/emondClients/x', undefined, true],

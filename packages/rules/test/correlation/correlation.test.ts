@@ -46,7 +46,11 @@ const L = 27;
 
 describe('correlation types and conditions', () => {
   it('event_count: ids resolved by name, group-by, timespan, condition', () => {
-    const { c } = compile(corr('  type: event_count\n  rules:\n    - sensitive_open\n  group-by:\n    - process.entity_id\n  timespan: 5m\n  condition:\n    gte: 10\n'));
+    const { c } = compile(
+      corr(
+        '  type: event_count\n  rules:\n    - sensitive_open\n  group-by:\n    - process.entity_id\n  timespan: 5m\n  condition:\n    gte: 10\n',
+      ),
+    );
     expect(c).toMatchObject({
       kind: 'correlation',
       id: 'corr-1',
@@ -65,7 +69,9 @@ describe('correlation types and conditions', () => {
   });
 
   it('a range is two ANDed terms, kept in a fixed operator order', () => {
-    const { c } = compile(corr('  type: event_count\n  rules: sensitive_open\n  timespan: 1m\n  condition:\n    lte: 200\n    gt: 100\n'));
+    const { c } = compile(
+      corr('  type: event_count\n  rules: sensitive_open\n  timespan: 1m\n  condition:\n    lte: 200\n    gt: 100\n'),
+    );
     expect(c.condition).toEqual([
       { op: 'gt', value: 100 },
       { op: 'lte', value: 200 },
@@ -74,7 +80,11 @@ describe('correlation types and conditions', () => {
   });
 
   it('value_count reads condition.field per referenced rule', () => {
-    const { c } = compile(corr('  type: value_count\n  rules: [sensitive_open]\n  group-by: [process.entity_id]\n  timespan: 1m\n  condition:\n    field: event.open.file.path\n    gt: 3\n'));
+    const { c } = compile(
+      corr(
+        '  type: value_count\n  rules: [sensitive_open]\n  group-by: [process.entity_id]\n  timespan: 1m\n  condition:\n    field: event.open.file.path\n    gt: 3\n',
+      ),
+    );
     expect(c.type).toBe('value_count');
     expect(c.valueField!.name).toBe('event.open.file.path');
     expect(c.valueField!.byRule.get(OPEN_ID)!(openEvent('/etc/hosts'), ctx)).toBe('/etc/hosts');
@@ -82,7 +92,11 @@ describe('correlation types and conditions', () => {
   });
 
   it('value_count over several fields counts distinct combinations', () => {
-    const { c } = compile(corr('  type: value_count\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: [event.open.file.path, process.executable.path]\n    gt: 3\n'));
+    const { c } = compile(
+      corr(
+        '  type: value_count\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: [event.open.file.path, process.executable.path]\n    gt: 3\n',
+      ),
+    );
     expect(c.valueField!.name).toBe('event.open.file.path,process.executable.path');
     const v = c.valueField!.byRule.get(OPEN_ID)!(openEvent('/etc/a', { actor: '/bin/cat' }), ctx);
     expect(v).toBe('/etc/a\u0000/bin/cat');
@@ -93,7 +107,11 @@ describe('correlation types and conditions', () => {
     ['value_avg', undefined],
     ['value_median', 50],
   ])('%s compiles with its field', (type, percentile) => {
-    const { c } = compile(corr(`  type: ${type}\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: event.open.fflag\n    gt: 1.5\n`));
+    const { c } = compile(
+      corr(
+        `  type: ${type}\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: event.open.fflag\n    gt: 1.5\n`,
+      ),
+    );
     expect(c.type).toBe(type);
     expect(c.valueField!.name).toBe('event.open.fflag');
     expect(c.condition).toEqual([{ op: 'gt', value: 1.5 }]);
@@ -101,18 +119,34 @@ describe('correlation types and conditions', () => {
   });
 
   it('value_percentile needs percentile; others refuse it', () => {
-    const { c } = compile(corr('  type: value_percentile\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: event.open.fflag\n    percentile: 95\n    gte: 100\n'));
+    const { c } = compile(
+      corr(
+        '  type: value_percentile\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: event.open.fflag\n    percentile: 95\n    gte: 100\n',
+      ),
+    );
     expect(c.percentile).toBe(95);
-    expect(errors(corr('  type: value_percentile\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: event.open.fflag\n    gte: 100\n'))).toEqual([
-      `NJ_CORR_CONDITION@${L + 5}:5`,
-    ]);
-    expect(errors(corr('  type: value_sum\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: x\n    percentile: 5\n    gte: 100\n'))).toEqual([
-      `NJ_CORR_CONDITION@${L + 6}:17`,
-    ]);
+    expect(
+      errors(
+        corr(
+          '  type: value_percentile\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: event.open.fflag\n    gte: 100\n',
+        ),
+      ),
+    ).toEqual([`NJ_CORR_CONDITION@${L + 5}:5`]);
+    expect(
+      errors(
+        corr(
+          '  type: value_sum\n  rules: [sensitive_open]\n  timespan: 1m\n  condition:\n    field: x\n    percentile: 5\n    gte: 100\n',
+        ),
+      ),
+    ).toEqual([`NJ_CORR_CONDITION@${L + 6}:17`]);
   });
 
   it('temporal defaults to gte <number of rules>; temporal_ordered keeps the written order', () => {
-    const t = compile(corr('  type: temporal\n  rules: [shell_exec, sensitive_open]\n  group-by: [process.entity_id]\n  timespan: 30s\n')).c;
+    const t = compile(
+      corr(
+        '  type: temporal\n  rules: [shell_exec, sensitive_open]\n  group-by: [process.entity_id]\n  timespan: 30s\n',
+      ),
+    ).c;
     expect(t.condition).toEqual([{ op: 'gte', value: 2 }]);
     expect(t.rules).toEqual([EXEC_ID, OPEN_ID]);
     expect(t.temporalExpr).toBeUndefined();
@@ -122,7 +156,11 @@ describe('correlation types and conditions', () => {
   });
 
   it('string temporal conditions compile to temporalExpr over rule ids; rules may be omitted', () => {
-    const { c } = compile(corr('  type: temporal\n  group-by: [process.entity_id]\n  timespan: 1m\n  condition: shell_exec and not (sensitive_open)\n'));
+    const { c } = compile(
+      corr(
+        '  type: temporal\n  group-by: [process.entity_id]\n  timespan: 1m\n  condition: shell_exec and not (sensitive_open)\n',
+      ),
+    );
     expect(c.rules).toEqual([EXEC_ID, OPEN_ID]);
     expect(c.condition).toEqual([]);
     const f = c.temporalExpr!;
@@ -130,7 +168,11 @@ describe('correlation types and conditions', () => {
     expect(f(new Set([EXEC_ID, OPEN_ID]))).toBe(false);
     expect(f(new Set([OPEN_ID]))).toBe(false);
     expect(f(new Set())).toBe(false);
-    const or = compile(corr('  type: temporal\n  rules: [shell_exec, sensitive_open]\n  timespan: 1m\n  condition: shell_exec or sensitive_open and not shell_exec\n')).c;
+    const or = compile(
+      corr(
+        '  type: temporal\n  rules: [shell_exec, sensitive_open]\n  timespan: 1m\n  condition: shell_exec or sensitive_open and not shell_exec\n',
+      ),
+    ).c;
     // not > and > or: shell_exec or (sensitive_open and (not shell_exec))
     expect(or.temporalExpr!(new Set([OPEN_ID]))).toBe(true);
     expect(or.temporalExpr!(new Set([EXEC_ID, OPEN_ID]))).toBe(true);
@@ -144,21 +186,47 @@ describe('correlation types and conditions', () => {
     expect(cond('temporal', '', 'shell_exec and')).toEqual([`NJ_CORR_CONDITION@${L + 3}:14`]);
     expect(cond('temporal', '', 'shell_exec AND sensitive_open')).toEqual([`NJ_CORR_CONDITION@${L + 3}:14`]);
     expect(cond('temporal', '', 'shell_exec and nosuch')).toEqual([`NJ_CORR_UNKNOWN_RULE@${L + 3}:14`]);
-    expect(cond('temporal', '  rules: [shell_exec, sensitive_open]\n', 'shell_exec')).toEqual([`NJ_CORR_CONDITION@${L + 4}:14`]);
+    expect(cond('temporal', '  rules: [shell_exec, sensitive_open]\n', 'shell_exec')).toEqual([
+      `NJ_CORR_CONDITION@${L + 4}:14`,
+    ]);
   });
 
   it('structural errors with positions', () => {
-    expect(errors(corr('  type: event_count\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([`NJ_CORR_RULES@${L + 1}:3`]);
-    expect(errors(corr('  type: value_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([`NJ_CORR_FIELD@${L + 4}:14`]);
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1, field: x}\n'))).toEqual([`NJ_CORR_FIELD@${L + 4}:29`]);
-    expect(errors(corr('  type: value_sum\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1, field: [a, b]}\n'))).toEqual([`NJ_CORR_FIELD@${L + 4}:29`]);
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {field: x}\n'))).toEqual([`NJ_CORR_CONDITION@${L + 4}:14`, `NJ_CORR_FIELD@${L + 4}:22`]);
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n'))).toEqual([`NJ_CORR_CONDITION@${L + 1}:3`]);
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  group-by: [a, a]\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([`NJ_CORR_GROUP_BY@${L + 3}:17`]);
+    expect(errors(corr('  type: event_count\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([
+      `NJ_CORR_RULES@${L + 1}:3`,
+    ]);
+    expect(errors(corr('  type: value_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([
+      `NJ_CORR_FIELD@${L + 4}:14`,
+    ]);
+    expect(
+      errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1, field: x}\n')),
+    ).toEqual([`NJ_CORR_FIELD@${L + 4}:29`]);
+    expect(
+      errors(corr('  type: value_sum\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1, field: [a, b]}\n')),
+    ).toEqual([`NJ_CORR_FIELD@${L + 4}:29`]);
+    expect(
+      errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {field: x}\n')),
+    ).toEqual([`NJ_CORR_CONDITION@${L + 4}:14`, `NJ_CORR_FIELD@${L + 4}:22`]);
+    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n'))).toEqual([
+      `NJ_CORR_CONDITION@${L + 1}:3`,
+    ]);
+    expect(
+      errors(
+        corr('  type: event_count\n  rules: [shell_exec]\n  group-by: [a, a]\n  timespan: 1m\n  condition: {gt: 1}\n'),
+      ),
+    ).toEqual([`NJ_CORR_GROUP_BY@${L + 3}:17`]);
     // Schema-level: unknown type, misspelt key, bad condition operator.
-    expect(errors(corr('  type: event_sum\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([`NJ_SCHEMA_INVALID@${L + 1}:9`]);
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  group_by: [a]\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([`NJ_SCHEMA_UNKNOWN_KEY@${L + 3}:3`]);
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {greater: 1}\n'))).toEqual([`NJ_SCHEMA_UNKNOWN_KEY@${L + 4}:15`]);
+    expect(errors(corr('  type: event_sum\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([
+      `NJ_SCHEMA_INVALID@${L + 1}:9`,
+    ]);
+    expect(
+      errors(
+        corr('  type: event_count\n  rules: [shell_exec]\n  group_by: [a]\n  timespan: 1m\n  condition: {gt: 1}\n'),
+      ),
+    ).toEqual([`NJ_SCHEMA_UNKNOWN_KEY@${L + 3}:3`]);
+    expect(
+      errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1m\n  condition: {greater: 1}\n')),
+    ).toEqual([`NJ_SCHEMA_UNKNOWN_KEY@${L + 4}:15`]);
   });
 });
 
@@ -180,11 +248,14 @@ describe('timespans', () => {
   });
 
   it('NJ_TIMESPAN_INVALID points at the timespan value', () => {
-    expect(errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1h30m\n  condition: {gt: 1}\n'))).toEqual([`NJ_TIMESPAN_INVALID@${L + 3}:13`]);
+    expect(
+      errors(corr('  type: event_count\n  rules: [shell_exec]\n  timespan: 1h30m\n  condition: {gt: 1}\n')),
+    ).toEqual([`NJ_TIMESPAN_INVALID@${L + 3}:13`]);
   });
 
   it('NJ_TIMESPAN_LIMIT above the configured maximum (default 1 h)', () => {
-    const body = (t: string) => corr(`  type: event_count\n  rules: [shell_exec]\n  timespan: ${t}\n  condition: {gt: 1}\n`);
+    const body = (t: string) =>
+      corr(`  type: event_count\n  rules: [shell_exec]\n  timespan: ${t}\n  condition: {gt: 1}\n`);
     expect(errors(body('1h'))).toEqual([]);
     expect(errors(body('61m'))).toEqual([`NJ_TIMESPAN_LIMIT@${L + 3}:13`]);
     expect(errors(body('1w'))).toEqual([`NJ_TIMESPAN_LIMIT@${L + 3}:13`]);
@@ -228,14 +299,23 @@ describe('references, chains, cycles, generate', () => {
       `NJ_CORR_UNKNOWN_RULE@${L + 2}:24`,
     ]);
     const named = OPEN.replace('name: sensitive_open', 'name: __proto__');
-    const rs = compileRuleText(`${named}---\ntitle: c\ncorrelation: {type: event_count, rules: [__proto__], timespan: 1m, condition: {gt: 1}}\n`);
+    const rs = compileRuleText(
+      `${named}---\ntitle: c\ncorrelation: {type: event_count, rules: [__proto__], timespan: 1m, condition: {gt: 1}}\n`,
+    );
     expect(rs.correlations[0].rules).toEqual([OPEN_ID]);
   });
 
   it('NJ_CORR_UNKNOWN_RULE and NJ_CORR_BROKEN_REF point at the reference', () => {
-    expect(errors(corr('  type: event_count\n  rules:\n    - shell_exec\n    - nosuch\n  timespan: 1m\n  condition: {gt: 1}\n'))).toEqual([`NJ_CORR_UNKNOWN_RULE@${L + 4}:7`]);
+    expect(
+      errors(
+        corr('  type: event_count\n  rules:\n    - shell_exec\n    - nosuch\n  timespan: 1m\n  condition: {gt: 1}\n'),
+      ),
+    ).toEqual([`NJ_CORR_UNKNOWN_RULE@${L + 4}:7`]);
     const broken = `title: bad\nname: bad\nlogsource: {product: macos, service: endpointsecurity, category: nosuchtype}\ndetection: {sel: {a: 1}, condition: sel}\n---\ntitle: c\ncorrelation:\n  type: event_count\n  rules: [bad]\n  timespan: 1m\n  condition: {gt: 1}\n`;
-    expect(parseRuleText(broken).diagnostics.map((d) => d.code)).toEqual(['NJ_UNKNOWN_EVENT_TYPE', 'NJ_CORR_BROKEN_REF']);
+    expect(parseRuleText(broken).diagnostics.map((d) => d.code)).toEqual([
+      'NJ_UNKNOWN_EVENT_TYPE',
+      'NJ_CORR_BROKEN_REF',
+    ]);
     expect(parseRuleText(broken).diagnostics.map(where)[1]).toBe('NJ_CORR_BROKEN_REF@9:11');
   });
 
@@ -265,15 +345,21 @@ describe('references, chains, cycles, generate', () => {
       ['shell_exec', false],
     ]);
     // Referenced by two correlations, one with generate: true → alerts.
-    const two = compileRuleText(`${text}---\ntitle: d\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 1m, condition: {gt: 5}}\n`);
+    const two = compileRuleText(
+      `${text}---\ntitle: d\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 1m, condition: {gt: 5}}\n`,
+    );
     expect(two.rules.find((r) => r.name === 'shell_exec')!.generate).toBe(true);
   });
 
   it('generate: true at the top level (older placement) counts too; a rule listed twice is an error', () => {
     const text = `${BASE}title: c\ngenerate: true\ncorrelation: {type: event_count, rules: [shell_exec], timespan: 1m, condition: {gt: 1}}\n`;
     expect(compileRuleText(text).rules.map((r) => r.generate)).toEqual([true, true]);
-    expect(errors(corr('  type: temporal\n  rules: [shell_exec, shell_exec]\n  timespan: 1m\n'))).toEqual([`NJ_CORR_RULES@${L + 2}:23`]);
-    expect(errors(corr(`  type: temporal\n  rules: [shell_exec, ${EXEC_ID}]\n  timespan: 1m\n`))).toEqual([`NJ_CORR_RULES@${L + 2}:23`]);
+    expect(errors(corr('  type: temporal\n  rules: [shell_exec, shell_exec]\n  timespan: 1m\n'))).toEqual([
+      `NJ_CORR_RULES@${L + 2}:23`,
+    ]);
+    expect(errors(corr(`  type: temporal\n  rules: [shell_exec, ${EXEC_ID}]\n  timespan: 1m\n`))).toEqual([
+      `NJ_CORR_RULES@${L + 2}:23`,
+    ]);
   });
 
   it('NJ_CORR_CYCLE for a cycle and for self-reference', () => {
@@ -286,7 +372,11 @@ describe('references, chains, cycles, generate', () => {
   it('NJ_CORR_DEPTH for chains of correlations deeper than 32', () => {
     const chain = (n: number) =>
       BASE +
-      Array.from({ length: n }, (_, k) => `title: c${k + 1}\nname: c${k + 1}\ncorrelation: {type: event_count, rules: [${k === 0 ? 'shell_exec' : `c${k}`}], timespan: 1m, condition: {gt: 1}}\n`).join('---\n');
+      Array.from(
+        { length: n },
+        (_, k) =>
+          `title: c${k + 1}\nname: c${k + 1}\ncorrelation: {type: event_count, rules: [${k === 0 ? 'shell_exec' : `c${k}`}], timespan: 1m, condition: {gt: 1}}\n`,
+      ).join('---\n');
     const ok = parseRuleText(chain(32));
     expect(ok.diagnostics).toEqual([]);
     expect(ok.ruleset.correlations).toHaveLength(32);
@@ -305,7 +395,9 @@ describe('references, chains, cycles, generate', () => {
 describe('group-by fields and aliases', () => {
   it('aliases map one group-by name to a field per rule', () => {
     const { c } = compile(
-      corr('  type: temporal\n  rules: [sensitive_open, shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n    who:\n      sensitive_open: process.executable.path\n      shell_exec: event.exec.target.executable.path\n'),
+      corr(
+        '  type: temporal\n  rules: [sensitive_open, shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n    who:\n      sensitive_open: process.executable.path\n      shell_exec: event.exec.target.executable.path\n',
+      ),
     );
     const g = c.groupBy[0];
     expect(g.name).toBe('who');
@@ -316,7 +408,9 @@ describe('group-by fields and aliases', () => {
 
   it('condition.field may be an alias too', () => {
     const { c } = compile(
-      corr('  type: value_count\n  rules: [sensitive_open, shell_exec]\n  timespan: 1m\n  condition: {gte: 2, field: path}\n  aliases:\n    path:\n      sensitive_open: event.open.file.path\n      shell_exec: event.exec.target.executable.path\n'),
+      corr(
+        '  type: value_count\n  rules: [sensitive_open, shell_exec]\n  timespan: 1m\n  condition: {gte: 2, field: path}\n  aliases:\n    path:\n      sensitive_open: event.open.file.path\n      shell_exec: event.exec.target.executable.path\n',
+      ),
     );
     expect(c.valueField!.name).toBe('path');
     expect(c.valueField!.byRule.get(OPEN_ID)!(openEvent('/etc/a'), ctx)).toBe('/etc/a');
@@ -325,28 +419,40 @@ describe('group-by fields and aliases', () => {
 
   it('NJ_CORR_ALIAS: unreferenced rule, unknown rule, unused alias', () => {
     const a = (aliases: string) =>
-      errors(corr(`  type: temporal\n  rules: [shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n${aliases}`));
+      errors(
+        corr(`  type: temporal\n  rules: [shell_exec]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n${aliases}`),
+      );
     expect(a('    who:\n      sensitive_open: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 7}:7`]);
     expect(a('    who:\n      nosuch: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 7}:7`]);
-    expect(a('    who:\n      shell_exec: process.pid\n    other:\n      shell_exec: process.pid\n')).toEqual([`NJ_CORR_ALIAS@${L + 8}:5`]);
+    expect(a('    who:\n      shell_exec: process.pid\n    other:\n      shell_exec: process.pid\n')).toEqual([
+      `NJ_CORR_ALIAS@${L + 8}:5`,
+    ]);
   });
 
   it('SigmaHQ taxonomy fields resolve through each rule’s logsource', () => {
     const proc = `title: p\nname: p\nlogsource: {product: macos, category: process_creation}\ndetection: {sel: {Image|endswith: /sh}, condition: sel}\n---\n`;
-    const rs = compileRuleText(`${proc}title: c\ncorrelation: {type: event_count, rules: [p], group-by: [Image], timespan: 1m, condition: {gt: 1}}\n`);
+    const rs = compileRuleText(
+      `${proc}title: c\ncorrelation: {type: event_count, rules: [p], group-by: [Image], timespan: 1m, condition: {gt: 1}}\n`,
+    );
     const g = rs.correlations[0].groupBy[0];
     expect(g.byRule.get('p')!(execEvent('/bin/sh', ['sh']), ctx)).toBe('/bin/sh');
   });
 
   it('a group-by field a referenced taxonomy rule cannot map is an error at the group-by entry', () => {
     const proc = `title: p\nname: p\nlogsource: {product: macos, category: process_creation}\ndetection: {sel: {Image|endswith: /sh}, condition: sel}\n---\n`;
-    const r = parseRuleText(`${proc}title: c\ncorrelation:\n  type: event_count\n  rules: [p]\n  group-by: [NoSuchField]\n  timespan: 1m\n  condition: {gt: 1}\n`);
+    const r = parseRuleText(
+      `${proc}title: c\ncorrelation:\n  type: event_count\n  rules: [p]\n  group-by: [NoSuchField]\n  timespan: 1m\n  condition: {gt: 1}\n`,
+    );
     expect(r.diagnostics.map(where)).toEqual(['NJ_UNMAPPED_FIELD@10:14']);
     expect(r.diagnostics[0].message).toContain("for rule 'p'");
   });
 
   it('a lineage group-by puts fork, exec and exit in requiredEventTypes', () => {
-    const rs = compileRuleText(corr('  type: event_count\n  rules: [sensitive_open]\n  group-by: [parent.entity_id]\n  timespan: 1m\n  condition: {gt: 1}\n'));
+    const rs = compileRuleText(
+      corr(
+        '  type: event_count\n  rules: [sensitive_open]\n  group-by: [parent.entity_id]\n  timespan: 1m\n  condition: {gt: 1}\n',
+      ),
+    );
     expect(rs.rules.some((r) => r.usesLineage)).toBe(false);
     expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork', 'open']);
   });

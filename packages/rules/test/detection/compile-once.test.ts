@@ -28,12 +28,25 @@ describe('compile once, run many', () => {
     expect(RegExpSpy).not.toHaveBeenCalled();
   });
   it('keeps predicates pure: the same event gives the same answer every time, across rules', () => {
-    const a = compileDetection({ detection: { s: { 'event.open.file.path|contains': 'Keychains' }, condition: 's' }, logsource: NATIVE('open'), fieldMapping: null });
-    const b = compileDetection({ detection: { s: { 'event.open.file.path|endswith': '.db' }, condition: 's' }, logsource: NATIVE('open'), fieldMapping: null });
+    const a = compileDetection({
+      detection: { s: { 'event.open.file.path|contains': 'Keychains' }, condition: 's' },
+      logsource: NATIVE('open'),
+      fieldMapping: null,
+    });
+    const b = compileDetection({
+      detection: { s: { 'event.open.file.path|endswith': '.db' }, condition: 's' },
+      logsource: NATIVE('open'),
+      fieldMapping: null,
+    });
     const e1 = event('open', { file: { path: '/Library/Keychains/x.db' } });
     const e2 = event('open', { file: { path: '/tmp/y.txt' } });
     for (let i = 0; i < 3; i++) {
-      expect([a.match(e1, CTX), b.match(e1, CTX), a.match(e2, CTX), b.match(e2, CTX)]).toEqual([true, true, false, false]);
+      expect([a.match(e1, CTX), b.match(e1, CTX), a.match(e2, CTX), b.match(e2, CTX)]).toEqual([
+        true,
+        true,
+        false,
+        false,
+      ]);
     }
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConditionSyntaxError, compileDetection, parseCondition, parseConditionSyntax, resolveCondition } from '../../src/detection/index.js';
+import {
+  ConditionSyntaxError,
+  compileDetection,
+  parseCondition,
+  parseConditionSyntax,
+  resolveCondition,
+} from '../../src/detection/index.js';
 import { CTX, NATIVE, compileError, event } from './helpers.js';
 
 /**
@@ -10,7 +16,10 @@ function cond(condition: unknown, names = ['a', 'b', 'c']) {
   const detection: Record<string, unknown> = { condition };
   for (const n of names) detection[n] = { [`event.open.${n}`]: 1 };
   const d = compileDetection({ detection, logsource: NATIVE('open'), fieldMapping: null });
-  return Object.assign((...truthy: string[]) => d.match(event('open', Object.fromEntries(truthy.map((t) => [t, 1]))), CTX), { d });
+  return Object.assign(
+    (...truthy: string[]) => d.match(event('open', Object.fromEntries(truthy.map((t) => [t, 1]))), CTX),
+    { d },
+  );
 }
 
 /** Every assignment of the names → [truthy names, expected]. */
@@ -26,11 +35,13 @@ function truthTable(names: string[], f: (v: Record<string, boolean>) => boolean)
 describe('condition grammar', () => {
   it('and binds tighter than or: a or b and c = a or (b and c)', () => {
     const t = cond('a or b and c');
-    for (const [on, want] of truthTable(['a', 'b', 'c'], (v) => v.a || (v.b && v.c))) expect(t(...on), on.join()).toBe(want);
+    for (const [on, want] of truthTable(['a', 'b', 'c'], (v) => v.a || (v.b && v.c)))
+      expect(t(...on), on.join()).toBe(want);
   });
   it('b and c or a = (b and c) or a', () => {
     const t = cond('b and c or a');
-    for (const [on, want] of truthTable(['a', 'b', 'c'], (v) => (v.b && v.c) || v.a)) expect(t(...on), on.join()).toBe(want);
+    for (const [on, want] of truthTable(['a', 'b', 'c'], (v) => (v.b && v.c) || v.a))
+      expect(t(...on), on.join()).toBe(want);
   });
   it('not binds tighter than and: not a and b = (not a) and b', () => {
     const t = cond('not a and b');
@@ -38,13 +49,15 @@ describe('condition grammar', () => {
   });
   it('parentheses override precedence', () => {
     const t = cond('(a or b) and c');
-    for (const [on, want] of truthTable(['a', 'b', 'c'], (v) => (v.a || v.b) && v.c)) expect(t(...on), on.join()).toBe(want);
+    for (const [on, want] of truthTable(['a', 'b', 'c'], (v) => (v.a || v.b) && v.c))
+      expect(t(...on), on.join()).toBe(want);
     const u = cond('not (a or b)');
     for (const [on, want] of truthTable(['a', 'b'], (v) => !(v.a || v.b))) expect(u(...on), on.join()).toBe(want);
   });
-  it('SigmaHQ\'s unparenthesised `a and b or a and (c and d)`', () => {
+  it("SigmaHQ's unparenthesised `a and b or a and (c and d)`", () => {
     const t = cond('a and b or a and (c and d)', ['a', 'b', 'c', 'd']);
-    for (const [on, want] of truthTable(['a', 'b', 'c', 'd'], (v) => (v.a && v.b) || (v.a && v.c && v.d))) expect(t(...on), on.join()).toBe(want);
+    for (const [on, want] of truthTable(['a', 'b', 'c', 'd'], (v) => (v.a && v.b) || (v.a && v.c && v.d)))
+      expect(t(...on), on.join()).toBe(want);
   });
   it('not not x is x; not is right-associative', () => {
     const t = cond('not not a');
@@ -74,7 +87,16 @@ describe('condition grammar', () => {
     const t = cond('a or not b and c');
     expect(t.d.info.condition).toEqual({
       type: 'or',
-      args: [{ type: 'ref', name: 'a' }, { type: 'and', args: [{ type: 'not', arg: { type: 'ref', name: 'b' } }, { type: 'ref', name: 'c' }] }],
+      args: [
+        { type: 'ref', name: 'a' },
+        {
+          type: 'and',
+          args: [
+            { type: 'not', arg: { type: 'ref', name: 'b' } },
+            { type: 'ref', name: 'c' },
+          ],
+        },
+      ],
     });
   });
 });
@@ -174,7 +196,11 @@ describe('condition errors', () => {
     expect(code('sel*')).toBe('NJ_CONDITION_SYNTAX');
   });
   it('a missing or non-string condition is an error', () => {
-    expect(compileError(() => compileDetection({ detection: { a: { x: 1 } }, logsource: NATIVE('open'), fieldMapping: null })).code).toBe('NJ_CONDITION_SYNTAX');
+    expect(
+      compileError(() =>
+        compileDetection({ detection: { a: { x: 1 } }, logsource: NATIVE('open'), fieldMapping: null }),
+      ).code,
+    ).toBe('NJ_CONDITION_SYNTAX');
     expect(code(42)).toBe('NJ_CONDITION_SYNTAX');
   });
   it('list entries report their index in the path', () => {
@@ -184,14 +210,23 @@ describe('condition errors', () => {
     expect(compileError(() => cond('a or or b')).message).toMatch(/column 6/);
   });
   it('parseCondition is usable on its own', () => {
-    expect(parseCondition('x or y', ['x', 'y'], []).node).toEqual({ type: 'or', args: [{ type: 'ref', name: 'x' }, { type: 'ref', name: 'y' }] });
+    expect(parseCondition('x or y', ['x', 'y'], []).node).toEqual({
+      type: 'or',
+      args: [
+        { type: 'ref', name: 'x' },
+        { type: 'ref', name: 'y' },
+      ],
+    });
   });
 });
 
 describe('selection info', () => {
   it('reports unreferenced selections', () => {
     const t = cond('a', ['a', 'b']);
-    expect(t.d.info.selections.map((s) => [s.name, s.referenced])).toEqual([['a', true], ['b', false]]);
+    expect(t.d.info.selections.map((s) => [s.name, s.referenced])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
   });
 });
 
@@ -217,10 +252,20 @@ describe('parseConditionSyntax (the syntax tree the linter and tester walk)', ()
     if (ast.type !== 'and') throw new Error('expected and');
     const [ref, not] = ast.args;
     expect(ref).toEqual({ type: 'ref', name: 'sel', start: 0, end: 3 });
-    expect(not).toMatchObject({ type: 'not', start: 8, arg: { type: 'of', quantifier: 'one', pattern: 'filter_*', start: 12, end: src.length } });
+    expect(not).toMatchObject({
+      type: 'not',
+      start: 8,
+      arg: { type: 'of', quantifier: 'one', pattern: 'filter_*', start: 12, end: src.length },
+    });
   });
   it('needs no identifiers: unknown names and unmatched patterns parse', () => {
-    expect(parseConditionSyntax('nope or all of nothing*')).toMatchObject({ type: 'or', args: [{ type: 'ref', name: 'nope' }, { type: 'of', quantifier: 'all', pattern: 'nothing*' }] });
+    expect(parseConditionSyntax('nope or all of nothing*')).toMatchObject({
+      type: 'or',
+      args: [
+        { type: 'ref', name: 'nope' },
+        { type: 'of', quantifier: 'all', pattern: 'nothing*' },
+      ],
+    });
   });
   it('errors carry the bare reason and the offset of the offending token', () => {
     const e = compileError(() => parseConditionSyntax('a or or b', ['detection', 'condition']));
@@ -229,7 +274,7 @@ describe('parseConditionSyntax (the syntax tree the linter and tester walk)', ()
     expect([s.code, s.reason, s.start]).toEqual(['NJ_CONDITION_SYNTAX', "unexpected 'or'", 5]);
     expect(s.message).toBe("unexpected 'or' at column 6 of condition 'a or or b'");
     expect(s.path).toEqual(['detection', 'condition']);
-    expect(compileError(() => parseConditionSyntax("a | count() > 5")).code).toBe('NJ_CONDITION_AGGREGATION');
+    expect(compileError(() => parseConditionSyntax('a | count() > 5')).code).toBe('NJ_CONDITION_AGGREGATION');
   });
   it('resolveCondition gives the compiler its tree: patterns expanded, empty selectors pruned', () => {
     const r = resolveCondition(parseConditionSyntax('a and not 1 of f*'), ['a'], []);

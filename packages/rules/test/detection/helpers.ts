@@ -2,7 +2,11 @@ import type { EsMessage, EsProcess, EvalContext, LineageResolver, NightjarEvent 
 import { compileDetection } from '../../src/detection/index.js';
 
 /** A process object in eslogger's shape. */
-export function proc(path: string, pid: number, opts: Partial<EsProcess> & { euid?: number; pidversion?: number } = {}): EsProcess {
+export function proc(
+  path: string,
+  pid: number,
+  opts: Partial<EsProcess> & { euid?: number; pidversion?: number } = {},
+): EsProcess {
   const { euid = 501, pidversion = 1, ...rest } = opts;
   return {
     audit_token: { auid: 501, euid, egid: 20, ruid: euid, rgid: 20, pid, asid: 100, pidversion },
@@ -16,7 +20,12 @@ export function proc(path: string, pid: number, opts: Partial<EsProcess> & { eui
   };
 }
 
-export function event(name: string, payload: Record<string, unknown>, actor: EsProcess = proc('/bin/zsh', 100), extra: Record<string, unknown> = {}): NightjarEvent {
+export function event(
+  name: string,
+  payload: Record<string, unknown>,
+  actor: EsProcess = proc('/bin/zsh', 100),
+  extra: Record<string, unknown> = {},
+): NightjarEvent {
   const msg: EsMessage = {
     version: 7,
     time: '2026-03-04T05:06:07.123456Z',
@@ -45,8 +54,17 @@ export function event(name: string, payload: Record<string, unknown>, actor: EsP
 }
 
 /** An exec of `path` with `args`, by a forked `/bin/zsh`. */
-export function exec(path: string, args: string[], extra: Record<string, unknown> = {}, target: Partial<EsProcess> = {}): NightjarEvent {
-  return event('exec', { target: proc(path, 200, { pidversion: 2, ppid: 150, ...target }), args, cwd: { path: '/Users/me' }, ...extra }, proc('/bin/zsh', 200, { pidversion: 1, ppid: 150 }));
+export function exec(
+  path: string,
+  args: string[],
+  extra: Record<string, unknown> = {},
+  target: Partial<EsProcess> = {},
+): NightjarEvent {
+  return event(
+    'exec',
+    { target: proc(path, 200, { pidversion: 2, ppid: 150, ...target }), args, cwd: { path: '/Users/me' }, ...extra },
+    proc('/bin/zsh', 200, { pidversion: 1, ppid: 150 }),
+  );
 }
 
 export function lineage(parents: Map<NightjarEvent, EsProcess> = new Map()): EvalContext {
@@ -61,15 +79,27 @@ export function lineage(parents: Map<NightjarEvent, EsProcess> = new Map()): Eva
 export const CTX = lineage();
 
 export const PROC_CREATION = { product: 'macos', category: 'process_creation' };
-export const NATIVE = (category?: string) => ({ product: 'macos', service: 'endpointsecurity', ...(category ? { category } : {}) });
+export const NATIVE = (category?: string) => ({
+  product: 'macos',
+  service: 'endpointsecurity',
+  ...(category ? { category } : {}),
+});
 
 /** Compile a detection for a native ES rule (or the given logsource). */
-export function rule(detection: unknown, logsource: Record<string, unknown> = NATIVE('exec'), placeholders?: Record<string, string[]>) {
+export function rule(
+  detection: unknown,
+  logsource: Record<string, unknown> = NATIVE('exec'),
+  placeholders?: Record<string, string[]>,
+) {
   return compileDetection({ detection, logsource, fieldMapping: 'sigmahq-macos', placeholders });
 }
 
 /** Compile and return a function: does it match this event? */
-export function matcher(detection: unknown, logsource?: Record<string, unknown>, placeholders?: Record<string, string[]>) {
+export function matcher(
+  detection: unknown,
+  logsource?: Record<string, unknown>,
+  placeholders?: Record<string, string[]>,
+) {
   const d = rule(detection, logsource, placeholders);
   return (ev: NightjarEvent, ctx: EvalContext = CTX) => d.match(ev, ctx);
 }

@@ -5,11 +5,16 @@ import { CTX, NATIVE, compileError, event, matcher } from './helpers.js';
 
 function on(key: string, value: unknown, placeholders?: Record<string, string[]>) {
   const [f, ...mods] = key.split('|');
-  const m = matcher({ sel: { [['event.open.' + f, ...mods].join('|')]: value }, condition: 'sel' }, NATIVE('open'), placeholders);
+  const m = matcher(
+    { sel: { [['event.open.' + f, ...mods].join('|')]: value }, condition: 'sel' },
+    NATIVE('open'),
+    placeholders,
+  );
   return (fieldValue: unknown, extra: Record<string, unknown> = {}) =>
     m(event('open', { ...(fieldValue === undefined ? {} : { [f]: fieldValue }), ...extra }));
 }
-const err = (key: string, value: unknown, placeholders?: Record<string, string[]>) => compileError(() => on(key, value, placeholders));
+const err = (key: string, value: unknown, placeholders?: Record<string, string[]>) =>
+  compileError(() => on(key, value, placeholders));
 
 describe('contains / startswith / endswith', () => {
   it('wrap the value in wildcards', () => {
@@ -45,16 +50,23 @@ describe('all', () => {
     expect(on('a|all', 'x')('xy')).toBe(false);
   });
   it('field-bound all without contains on different values can never match (reported)', () => {
-    const d = compileDetection({ detection: { sel: { 'event.open.a|all': ['x', 'y'] }, condition: 'sel' }, logsource: NATIVE('open'), fieldMapping: null });
+    const d = compileDetection({
+      detection: { sel: { 'event.open.a|all': ['x', 'y'] }, condition: 'sel' },
+      logsource: NATIVE('open'),
+      fieldMapping: null,
+    });
     expect(d.info.selections[0].canMatch).toBe(false);
     expect(d.info.selections[0].items[0].reason).toMatch(/all/);
     expect(d.match(event('open', { a: 'x' }), CTX)).toBe(false);
   });
   it('a list of maps can match when one of its maps can', () => {
     const info = (sel: unknown) =>
-      compileDetection({ detection: { sel, condition: 'sel' }, logsource: NATIVE('open'), fieldMapping: null }).info.selections[0].canMatch;
+      compileDetection({ detection: { sel, condition: 'sel' }, logsource: NATIVE('open'), fieldMapping: null }).info
+        .selections[0].canMatch;
     expect(info([{ 'event.open.a|all': ['x', 'y'], 'event.open.b': 1 }, { 'event.open.c': 1 }])).toBe(true);
-    expect(info([{ 'event.open.a|all': ['x', 'y'], 'event.open.b': 1 }, { 'event.open.c|all': ['p', 'q'] }])).toBe(false);
+    expect(info([{ 'event.open.a|all': ['x', 'y'], 'event.open.b': 1 }, { 'event.open.c|all': ['p', 'q'] }])).toBe(
+      false,
+    );
     expect(info([{ 'event.open.b': 1, 'event.open.a|all': ['x', 'y'] }])).toBe(false);
   });
 });
@@ -195,7 +207,8 @@ describe('wide / utf16le / utf16be / utf16', () => {
   it('wide|base64offset|contains finds PowerShell-style encoded commands', () => {
     const t = on('a|wide|base64offset|contains', 'Invoke-');
     // Prefixes of 0, 1, 2 and 3 characters (0, 2, 4, 6 bytes) cover every byte offset modulo 3.
-    for (const prefix of ['', 'a', 'ab', 'x; ']) expect(t(b64(`${prefix}Invoke-Expression`, 'utf16le')), prefix).toBe(true);
+    for (const prefix of ['', 'a', 'ab', 'x; '])
+      expect(t(b64(`${prefix}Invoke-Expression`, 'utf16le')), prefix).toBe(true);
     expect(t(b64('Get-Process', 'utf16le'))).toBe(false);
     expect(t(b64('Invoke-Expression', 'utf8'))).toBe(false);
   });
@@ -328,8 +341,12 @@ describe('fieldref', () => {
     expect(on('a|fieldref|neq', 'event.open.b')('x', { b: 'x' })).toBe(false);
   });
   it('resolves taxonomy names through the mapping (an exec whose image is its first argument)', () => {
-    const m = matcher({ sel: { 'Image|fieldref': 'CommandLine' }, condition: 'sel' }, { product: 'macos', category: 'process_creation' });
-    const ev = (args: string[]) => event('exec', { args, target: { executable: { path: '/bin/ls' }, audit_token: [0, 0, 0, 0, 0, 1, 0, 1] } });
+    const m = matcher(
+      { sel: { 'Image|fieldref': 'CommandLine' }, condition: 'sel' },
+      { product: 'macos', category: 'process_creation' },
+    );
+    const ev = (args: string[]) =>
+      event('exec', { args, target: { executable: { path: '/bin/ls' }, audit_token: [0, 0, 0, 0, 0, 1, 0, 1] } });
     expect(m(ev(['/bin/ls']))).toBe(true);
     expect(m(ev(['ls', '-l']))).toBe(false);
   });

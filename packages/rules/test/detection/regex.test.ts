@@ -3,7 +3,11 @@ import { compileDetection, findBacktrackingConstruct } from '../../src/detection
 import { NATIVE, compileError } from './helpers.js';
 
 const compileRe = (pattern: string, key = 'event.open.a|re') =>
-  compileDetection({ detection: { sel: { [key]: pattern }, condition: 'sel' }, logsource: NATIVE('open'), fieldMapping: null });
+  compileDetection({
+    detection: { sel: { [key]: pattern }, condition: 'sel' },
+    logsource: NATIVE('open'),
+    fieldMapping: null,
+  });
 
 describe('regexes run on a linear-time engine', () => {
   it.each([
@@ -30,7 +34,8 @@ describe('regexes run on a linear-time engine', () => {
     expect(findBacktrackingConstruct('(?i)(?P<x>a)(?:b)')).toBeNull();
   });
   it('rejects malformed patterns with NJ_BAD_REGEX', () => {
-    for (const p of ['(a', '[z-a]', 'a{2,1}', '*a']) expect(compileError(() => compileRe(p)).code, p).toBe('NJ_BAD_REGEX');
+    for (const p of ['(a', '[z-a]', 'a{2,1}', '*a'])
+      expect(compileError(() => compileRe(p)).code, p).toBe('NJ_BAD_REGEX');
   });
   it('records regexes (source, flags, error) in info', () => {
     const d = compileDetection({
@@ -44,6 +49,11 @@ describe('regexes run on a linear-time engine', () => {
     ]);
   });
   it('reports the list index of a bad regex', () => {
-    expect(compileError(() => compileRe(['ok', '(bad'] as unknown as string)).path).toEqual(['detection', 'sel', 'event.open.a|re', 1]);
+    expect(compileError(() => compileRe(['ok', '(bad'] as unknown as string)).path).toEqual([
+      'detection',
+      'sel',
+      'event.open.a|re',
+      1,
+    ]);
   });
 });

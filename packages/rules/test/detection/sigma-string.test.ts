@@ -20,7 +20,15 @@ describe('parseSigmaString matches pySigma SigmaString', () => {
   });
   it('test_string_placeholders_multi (with expand)', () => {
     expect(parseSigmaString('%start%te*st1%middle%te?st2%end%', true)).toEqual([
-      { ph: 'start' }, 'te', STAR, 'st1', { ph: 'middle' }, 'te', QMARK, 'st2', { ph: 'end' },
+      { ph: 'start' },
+      'te',
+      STAR,
+      'st1',
+      { ph: 'middle' },
+      'te',
+      QMARK,
+      'st2',
+      { ph: 'end' },
     ]);
   });
   it('placeholders are plain text without expand', () => {

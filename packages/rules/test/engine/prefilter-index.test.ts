@@ -9,11 +9,43 @@ import { compileRuleText } from '@nightjar/rules';
  */
 
 let seed = 1;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 
-const PARTS = ['/Library/LaunchAgents/', '/tmp/', 'evil', 'Evil', 'EVIL', '.plist', '/private/var/', 'a*b', 'x?y', 'com.apple.', 'zzz', '/Users/alice/', '.sh', 'curl', '-o', '', 'ΟΔΟΣ', 'İ', 'Straße', 'ǅ', '\u212Aey'];
-const MODS = ['', '|startswith', '|endswith', '|contains', '|contains|all', '|re', '|cased', '|contains|cased', '|endswith|cased'];
+const PARTS = [
+  '/Library/LaunchAgents/',
+  '/tmp/',
+  'evil',
+  'Evil',
+  'EVIL',
+  '.plist',
+  '/private/var/',
+  'a*b',
+  'x?y',
+  'com.apple.',
+  'zzz',
+  '/Users/alice/',
+  '.sh',
+  'curl',
+  '-o',
+  '',
+  'ΟΔΟΣ',
+  'İ',
+  'Straße',
+  'ǅ',
+  '\u212Aey',
+];
+const MODS = [
+  '',
+  '|startswith',
+  '|endswith',
+  '|contains',
+  '|contains|all',
+  '|re',
+  '|cased',
+  '|contains|cased',
+  '|endswith|cased',
+];
 
 function literal(mod: string): string {
   if (mod === '|re') return pick(['^/tmp/.*evil', 'launchagents/[a-z]+\\.plist$', '(?i)curl']);
@@ -31,8 +63,15 @@ function ruleYaml(i: number): string {
   mods[i] = mod;
   const lits = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => `      - '${literal(mod)}'`).join('\n');
   const second = rnd() < 0.3 ? `\n    process.is_platform_binary: ${rnd() < 0.5}` : '';
-  const filter = rnd() < 0.2 ? `\n  filter:\n    process.signing_id|startswith: 'com.apple.'\n  condition: selection and not filter` : '\n  condition: selection';
-  return openRule(`r${i}`, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, `  selection:\n    ${field}${mod}:\n${lits}${second}${filter}`);
+  const filter =
+    rnd() < 0.2
+      ? `\n  filter:\n    process.signing_id|startswith: 'com.apple.'\n  condition: selection and not filter`
+      : '\n  condition: selection';
+  return openRule(
+    `r${i}`,
+    `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    `  selection:\n    ${field}${mod}:\n${lits}${second}${filter}`,
+  );
 }
 
 /** A rule document on `open` events with the given detection body. */
@@ -62,10 +101,19 @@ function orRuleYaml(i: number): string {
   const shape = pick(['list', 'one-of', 'or', 'all-of', 'or-not']);
   shapes[i] = shape;
   let det: string;
-  if (shape === 'list') det = `  selection:\n    - ${item().replace(/\n {10}/g, '\n        ')}\n    - ${item().replace(/\n {10}/g, '\n        ')}\n  condition: selection`;
+  if (shape === 'list')
+    det = `  selection:\n    - ${item().replace(/\n {10}/g, '\n        ')}\n    - ${item().replace(/\n {10}/g, '\n        ')}\n  condition: selection`;
   else {
-    const sel = (n: string) => `  ${n}:\n    ${item().replace(/\n {10}/g, '\n      ')}${rnd() < 0.3 ? `\n    process.is_platform_binary: ${rnd() < 0.5}` : ''}`;
-    const cond = shape === 'one-of' ? '1 of sel_*' : shape === 'or' ? 'sel_a or sel_b' : shape === 'all-of' ? 'all of sel_*' : 'sel_a or not sel_b';
+    const sel = (n: string) =>
+      `  ${n}:\n    ${item().replace(/\n {10}/g, '\n      ')}${rnd() < 0.3 ? `\n    process.is_platform_binary: ${rnd() < 0.5}` : ''}`;
+    const cond =
+      shape === 'one-of'
+        ? '1 of sel_*'
+        : shape === 'or'
+          ? 'sel_a or sel_b'
+          : shape === 'all-of'
+            ? 'all of sel_*'
+            : 'sel_a or not sel_b';
     det = `${sel('sel_a')}\n${sel('sel_b')}\n  condition: ${cond}`;
   }
   return openRule(`o${i}`, `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, det);
@@ -118,7 +166,9 @@ describe('prefilter index', () => {
     const withPrefilter = rs.rules.filter((r) => r.prefilter !== undefined).length;
     expect(withPrefilter).toBeGreaterThan(40); // the index is really in use (re and cased get none)
     // |contains|all: one of its literals (every one is necessary) stands for the item.
-    expect(rs.rules.filter((r, i) => mods[i] === '|contains|all' && r.prefilter !== undefined).length).toBeGreaterThan(10);
+    expect(rs.rules.filter((r, i) => mods[i] === '|contains|all' && r.prefilter !== undefined).length).toBeGreaterThan(
+      10,
+    );
     expectSameMatchesWithoutIndex(rs);
   });
 

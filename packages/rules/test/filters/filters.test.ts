@@ -30,7 +30,11 @@ const BASE = `${EXEC}---\n${OPEN}---\n`;
 const EXEC_ID = 'bbbbbbbb-0000-4000-8000-000000000001';
 const OPEN_ID = 'bbbbbbbb-0000-4000-8000-000000000002';
 
-function filter(rules: string, logsource = '{product: macos, service: endpointsecurity}', body = '  sel:\n    process.executable.path: /usr/bin/sudo\n  condition: not sel\n'): string {
+function filter(
+  rules: string,
+  logsource = '{product: macos, service: endpointsecurity}',
+  body = '  sel:\n    process.executable.path: /usr/bin/sudo\n  condition: not sel\n',
+): string {
   return `title: f\nid: filter-1\nlogsource: ${logsource}\nfilter:\n  rules: ${rules}\n${body}`;
 }
 
@@ -62,18 +66,24 @@ describe('filters applied as pySigma applies them', () => {
   });
 
   it('a filter written `condition: sel` (the spec’s misleading example) narrows instead of excluding', () => {
-    const rs = compileRuleText(BASE + filter('[shell_exec]', undefined, '  sel:\n    process.executable.path: /usr/bin/sudo\n  condition: sel\n'));
+    const rs = compileRuleText(
+      BASE +
+        filter('[shell_exec]', undefined, '  sel:\n    process.executable.path: /usr/bin/sudo\n  condition: sel\n'),
+    );
     const exec = rs.rules[0];
     expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(true);
     expect(exec.match(execEvent('/bin/sh', ['sh'], byUser), ctx)).toBe(false);
   });
 
-  it.each(['any', 'all', '[]', 'null'])('rules: %s applies to every rule whose logsource the filter contains', (rules) => {
-    const rs = compileRuleText(BASE + filter(rules, '{product: macos, service: endpointsecurity, category: exec}'));
-    const [exec, open] = rs.rules;
-    expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
-    expect(open.match(openEvent('/etc/hosts', byAdmin), ctx)).toBe(true);
-  });
+  it.each(['any', 'all', '[]', 'null'])(
+    'rules: %s applies to every rule whose logsource the filter contains',
+    (rules) => {
+      const rs = compileRuleText(BASE + filter(rules, '{product: macos, service: endpointsecurity, category: exec}'));
+      const [exec, open] = rs.rules;
+      expect(exec.match(execEvent('/bin/sh', ['sh'], byAdmin), ctx)).toBe(false);
+      expect(open.match(openEvent('/etc/hosts', byAdmin), ctx)).toBe(true);
+    },
+  );
 
   it('logsource containment is checked even for rules named explicitly', () => {
     const rs = compileRuleText(BASE + filter(`[${EXEC_ID}]`, '{product: macos, category: open}'));
@@ -114,7 +124,9 @@ describe('filters applied as pySigma applies them', () => {
   });
 
   it('a filter that does not compile is an error at the filter’s own key path', () => {
-    const r = parseRuleText(BASE + filter('any', undefined, '  sel:\n    process.executable.path|nosuchmod: x\n  condition: not sel\n'));
+    const r = parseRuleText(
+      BASE + filter('any', undefined, '  sel:\n    process.executable.path|nosuchmod: x\n  condition: not sel\n'),
+    );
     // Line 31 is '    process.executable.path|nosuchmod: x' inside the filter.
     expect(r.diagnostics.map(where)).toEqual(['NJ_UNKNOWN_MODIFIER@31:5']);
     // Not applied anywhere, rather than to some rules and not others.
@@ -123,17 +135,21 @@ describe('filters applied as pySigma applies them', () => {
   });
 
   it('schema: rules and condition are required; condition must be a string', () => {
-    expect(parseRuleText(`title: f\nlogsource: {product: macos}\nfilter:\n  sel: {a: 1}\n`).diagnostics.map(where)).toEqual([
-      'NJ_SCHEMA_MISSING@4:3',
-      'NJ_SCHEMA_MISSING@4:3',
-    ]);
-    expect(parseRuleText(`title: f\nlogsource: {product: macos}\nfilter:\n  rules: any\n  sel: {a: 1}\n  condition: [sel]\n`).diagnostics.map(where)).toEqual([
-      'NJ_SCHEMA_INVALID@6:14',
-    ]);
+    expect(
+      parseRuleText(`title: f\nlogsource: {product: macos}\nfilter:\n  sel: {a: 1}\n`).diagnostics.map(where),
+    ).toEqual(['NJ_SCHEMA_MISSING@4:3', 'NJ_SCHEMA_MISSING@4:3']);
+    expect(
+      parseRuleText(
+        `title: f\nlogsource: {product: macos}\nfilter:\n  rules: any\n  sel: {a: 1}\n  condition: [sel]\n`,
+      ).diagnostics.map(where),
+    ).toEqual(['NJ_SCHEMA_INVALID@6:14']);
   });
 
   it('a lineage field in a filter makes the rule use lineage', () => {
-    const rs = compileRuleText(BASE + filter('[shell_exec]', undefined, '  sel:\n    parent.executable.path: /usr/bin/sudo\n  condition: not sel\n'));
+    const rs = compileRuleText(
+      BASE +
+        filter('[shell_exec]', undefined, '  sel:\n    parent.executable.path: /usr/bin/sudo\n  condition: not sel\n'),
+    );
     expect(rs.rules[0].usesLineage).toBe(true);
     expect(rs.rules[1].usesLineage).toBe(false);
     expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork', 'open']);
@@ -149,7 +165,10 @@ describe('filter helpers', () => {
   });
 
   it('parseFilter / filterApplies', () => {
-    const spec = parseFilter({ logsource: { product: 'macos' }, filter: { rules: ['a', 'b'], sel: { x: 1 }, condition: 'not sel' } });
+    const spec = parseFilter({
+      logsource: { product: 'macos' },
+      filter: { rules: ['a', 'b'], sel: { x: 1 }, condition: 'not sel' },
+    });
     expect(spec.any).toBe(false);
     expect(spec.detection).toEqual({ sel: { x: 1 }, condition: 'not sel' });
     expect(filterApplies(spec, { id: 'a', logsource: { product: 'macos' } })).toBe(true);

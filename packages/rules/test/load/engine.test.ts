@@ -94,13 +94,20 @@ describe('loadRules + Engine (README example)', () => {
   it('fires the correlation; the referenced rule stays silent without generate: true', async () => {
     const alerts = await run(RULES);
     // history_open is referenced by the correlation without generate: true → no alerts of its own.
-    expect(alerts.map((a) => [a.rule.id, a.rule.kind])).toEqual([['cccccccc-0000-4000-8000-000000000002', 'correlation']]);
+    expect(alerts.map((a) => [a.rule.id, a.rule.kind])).toEqual([
+      ['cccccccc-0000-4000-8000-000000000002', 'correlation'],
+    ]);
     expect(alerts[0].group).toEqual({ 'process.entity_id': '20:7' });
   });
 
   it('with generate: true the rule alerts too, and the filter drops the shell’s own read', async () => {
     const alerts = await run(RULES.replace('  condition: {gte: 3}', '  condition: {gte: 3}\n  generate: true'));
-    expect(alerts.map((a) => `${a.rule.kind}:${a.process.pid}`)).toEqual(['detection:20', 'detection:20', 'detection:20', 'correlation:20']);
+    expect(alerts.map((a) => `${a.rule.kind}:${a.process.pid}`)).toEqual([
+      'detection:20',
+      'detection:20',
+      'detection:20',
+      'correlation:20',
+    ]);
   });
 });
 
@@ -159,7 +166,16 @@ level: high
       global_seq_num: seq,
       thread: { thread_id: 1 },
       process: proc('/bin/zsh'),
-      event: { exec: { target: proc(path), args: [path], env: [], cwd: { path: '/', path_truncated: false }, script: null, fds: [] } },
+      event: {
+        exec: {
+          target: proc(path),
+          args: [path],
+          env: [],
+          cwd: { path: '/', path_truncated: false },
+          script: null,
+          fds: [],
+        },
+      },
     });
   }
 

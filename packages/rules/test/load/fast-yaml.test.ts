@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fastParseYaml, fastParseYamlDocs } from '../../src/load/fast-yaml.js';
-import { DEFAULT_LIMITS, parseYamlText, parseYamlTextFull, type KeyPath, type ParsedYamlDoc } from '../../src/load/yaml.js';
+import {
+  DEFAULT_LIMITS,
+  parseYamlText,
+  parseYamlTextFull,
+  type KeyPath,
+  type ParsedYamlDoc,
+} from '../../src/load/yaml.js';
 import { parseRuleText } from '../../src/index.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -128,7 +134,47 @@ describe('fast YAML path agrees with yaml', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const pieces = [' ', '  ', '\n', '- ', ': ', ':', '#', ' #', "'", '"', '\\', '[', ']', '{', '}', ',', '&a ', '*a', '!', '|', '>', '|-', '---\n', '...', '%', '?', '~', 'null', 'true', '0x1F', '0o17', '1_0', '.5', '1e3', '-', 'a', '\t', '\r\n', '__proto__: 1\n'];
+    const pieces = [
+      ' ',
+      '  ',
+      '\n',
+      '- ',
+      ': ',
+      ':',
+      '#',
+      ' #',
+      "'",
+      '"',
+      '\\',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '&a ',
+      '*a',
+      '!',
+      '|',
+      '>',
+      '|-',
+      '---\n',
+      '...',
+      '%',
+      '?',
+      '~',
+      'null',
+      'true',
+      '0x1F',
+      '0o17',
+      '1_0',
+      '.5',
+      '1e3',
+      '-',
+      'a',
+      '\t',
+      '\r\n',
+      '__proto__: 1\n',
+    ];
     const texts = files.slice(0, 60).map((f) => readFileSync(f, 'utf8'));
     let fast = 0;
     for (let k = 0; k < 1500; k++) {
@@ -156,8 +202,12 @@ describe('fast YAML path agrees with yaml', () => {
   it.each([
     ['plain map and list', 'a: 1\nb: [x, "y", \'z\']\nc:\n  - d\n  - e: f\n    g: h\n', 'fast'],
     ['list at the key indentation', 'tags:\n- a\n- b\nlevel: high\n', 'fast'],
-    ['core-schema scalars', 'a: [~, null, NULL, true, False, 0o17, 017, -12, +3, 0x1F, .inf, -.Inf, .NaN, 1e3, .5, 1., 1_000, 0b1, yes, on, 2024-01-01]\n', 'fast'],
-    ['quoted keys and escapes', '"a b": "x\\"y\\\\z\\n\\t\\/"\n\'c\'\'d\': \'e\'\'f\'\n', 'fast'],
+    [
+      'core-schema scalars',
+      'a: [~, null, NULL, true, False, 0o17, 017, -12, +3, 0x1F, .inf, -.Inf, .NaN, 1e3, .5, 1., 1_000, 0b1, yes, on, 2024-01-01]\n',
+      'fast',
+    ],
+    ['quoted keys and escapes', "\"a b\": \"x\\\"y\\\\z\\n\\t\\/\"\n'c''d': 'e''f'\n", 'fast'],
     ['block scalars', 'a: |\n  one\n\n  two\nb: >\n  three\n  four\n\n  five\nc: |-\n  six\nd: >-\n  seven\n', 'fast'],
     ['comments everywhere', '# top\na: 1 # trailing\n# between\nb:   # after key\n  - x # item\n', 'fast'],
     ['documents and their indexes', '# c\n---\na: 1\n---\n---\nb: 2\n---\n', 'fast'],
@@ -192,7 +242,11 @@ describe('fast YAML path agrees with yaml', () => {
 });
 
 describe('per-document fallback agrees with a whole-file yaml parse', () => {
-  const files = [...yamlFiles(join(REPO, 'rules')), ...yamlFiles(join(REPO, 'packages/cli/test')), ...yamlFiles(join(REPO, 'packages/ruletools/test'))];
+  const files = [
+    ...yamlFiles(join(REPO, 'rules')),
+    ...yamlFiles(join(REPO, 'packages/cli/test')),
+    ...yamlFiles(join(REPO, 'packages/ruletools/test')),
+  ];
   const texts = files.map((f) => readFileSync(f, 'utf8'));
 
   it('files joined into many documents, one document made yaml-only in each: same result, that document alone goes to yaml', () => {
@@ -216,7 +270,46 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const pieces = [' ', '  ', '\n', '- ', ': ', ':', '#', ' #', "'", '"', '\\', '[', ']', '{', '}', ',', '&a ', '*a', '!', '!!set ', '|', '>', '|-', '---\n', '\n---\n', '\n...\n', '\n%YAML 1.2\n', '?', '~', '-', 'a', '\t', '\r\n', '\u00a0', '\x01', '__proto__: 1\n', 'level: x\n', '\n  folded\n'];
+    const pieces = [
+      ' ',
+      '  ',
+      '\n',
+      '- ',
+      ': ',
+      ':',
+      '#',
+      ' #',
+      "'",
+      '"',
+      '\\',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '&a ',
+      '*a',
+      '!',
+      '!!set ',
+      '|',
+      '>',
+      '|-',
+      '---\n',
+      '\n---\n',
+      '\n...\n',
+      '\n%YAML 1.2\n',
+      '?',
+      '~',
+      '-',
+      'a',
+      '\t',
+      '\r\n',
+      '\u00a0',
+      '\x01',
+      '__proto__: 1\n',
+      'level: x\n',
+      '\n  folded\n',
+    ];
     const counts = { fast: 0, mixed: 0, yaml: 0, whole: 0 };
     for (let k = 0; k < 500; k++) {
       const parts = Array.from({ length: 2 + rnd(4) }, () => texts[rnd(texts.length)].replace(/\n?$/, '\n'));
@@ -271,7 +364,10 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
     const split = fastParseYamlDocs(text, 64, 100);
     const whole = expectSameAsWhole(text);
     // Either the split was refused, or a document's own yaml parse failed and the file was reparsed.
-    expect(whole === 'whole' || parseYamlTextFull(text, 'f.yml').some((d) => d.diagnostics.some((x) => x.code === 'NJ_YAML_SYNTAX'))).toBe(true);
+    expect(
+      whole === 'whole' ||
+        parseYamlTextFull(text, 'f.yml').some((d) => d.diagnostics.some((x) => x.code === 'NJ_YAML_SYNTAX')),
+    ).toBe(true);
     if (split) expect(split.some((d) => 'fallback' in d)).toBe(true);
   });
 
@@ -282,7 +378,10 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
       [[rule(0, uses(99)), rule(1, FOLDED + uses(99))].join('---\n'), []],
       // Document 1 starts on line 10 (8 lines of document 0, then its '---').
       [[rule(0, FOLDED), rule(1, uses(100))].join('---\n'), ['NJ_YAML_ALIAS_LIMIT@10:1']],
-      [[rule(0, FOLDED), rule(1, `tests: ${'['.repeat(70)}1${']'.repeat(70)}\n`)].join('---\n'), ['NJ_YAML_TOO_DEEP@10:1']],
+      [
+        [rule(0, FOLDED), rule(1, `tests: ${'['.repeat(70)}1${']'.repeat(70)}\n`)].join('---\n'),
+        ['NJ_YAML_TOO_DEEP@10:1'],
+      ],
       [[rule(0), rule(1, 'level: low\nlevel: high\n'), rule(2, FOLDED)].join('---\n'), ['NJ_YAML_DUPLICATE_KEY@15:1']],
       [[rule(0, FOLDED), rule(1, 'tests: !!set { a }\n')].join('---\n'), ['NJ_YAML_TAG@16:8']],
       [[rule(0, FOLDED), rule(1, 'level:\thigh\n')].join('---\n'), []],
@@ -291,15 +390,19 @@ describe('per-document fallback agrees with a whole-file yaml parse', () => {
     ];
     for (const [text, want] of cases) {
       expect(expectSameAsWhole(text)).not.toBe('fast');
-      const got = parseRuleText(text, 'h.yml').diagnostics.filter((x) => x.code.startsWith('NJ_YAML')).map((x) => `${x.code}@${x.line}:${x.col}`);
+      const got = parseRuleText(text, 'h.yml')
+        .diagnostics.filter((x) => x.code.startsWith('NJ_YAML'))
+        .map((x) => `${x.code}@${x.line}:${x.col}`);
       expect(got).toEqual(want);
     }
   });
 });
 
 describe('hostile YAML on the fast path', () => {
-  const rule = (extra: string) => `title: t\nid: 00000000-0000-4000-8000-000000000001\nlogsource: { product: macos, service: endpointsecurity, category: exec }\ndetection:\n  sel: { event.exec.target.executable.path: /bin/sh }\n  condition: sel\n${extra}`;
-  const codes = (text: string, opts = {}) => parseRuleText(text, 'h.yml', opts).diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`);
+  const rule = (extra: string) =>
+    `title: t\nid: 00000000-0000-4000-8000-000000000001\nlogsource: { product: macos, service: endpointsecurity, category: exec }\ndetection:\n  sel: { event.exec.target.executable.path: /bin/sh }\n  condition: sel\n${extra}`;
+  const codes = (text: string, opts = {}) =>
+    parseRuleText(text, 'h.yml', opts).diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`);
 
   it('alias budget: one use under the limit is taken, the limit is refused exactly where yaml refuses it', () => {
     const uses = (n: number) => rule(`tests:\n  - &e { a: 1 }\n${'  - *e\n'.repeat(n)}`);
@@ -318,7 +421,9 @@ describe('hostile YAML on the fast path', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) {
       const p = String.fromCharCode(97 + i - 1);
-      lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${p}`).join(', ')}]`);
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${p}`).join(', ')}]`,
+      );
     }
     const text = rule(`tests:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
     expect(fastParseYaml(text, 64, 100)).toBeUndefined();
@@ -333,7 +438,8 @@ describe('hostile YAML on the fast path', () => {
     expect(fastParseYaml(block, 64, 100)).toBeUndefined();
     // yaml points at the innermost mapping.
     expect(codes(block)).toEqual(['NJ_YAML_TOO_DEEP@72:129']);
-    const blockAt = (n: number) => rule(`tests:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`);
+    const blockAt = (n: number) =>
+      rule(`tests:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`);
     expect(fastParseYaml(blockAt(64), 64, 100)).toBeDefined();
     expect(codes(blockAt(64))).toEqual([]);
     expect(fastParseYaml(blockAt(65), 64, 100)).toBeUndefined();
@@ -357,13 +463,21 @@ describe('hostile YAML on the fast path', () => {
   });
 
   it('the size cap applies before any parsing', () => {
-    expect(codes(rule(`description: ${'x'.repeat(2000)}\n`), { maxFileBytes: 1000 })).toEqual(['NJ_FILE_TOO_LARGE@1:1']);
+    expect(codes(rule(`description: ${'x'.repeat(2000)}\n`), { maxFileBytes: 1000 })).toEqual([
+      'NJ_FILE_TOO_LARGE@1:1',
+    ]);
   });
 
   it('errors in fast-parsed rules point where the full parser points', () => {
     const text = rule('level: extreme\nstatus: nope\n');
     expect(fastParseYaml(text, 64, 100)).toBeDefined();
-    const d = parseRuleText(text, 'h.yml').diagnostics.map((x) => ({ code: x.code, line: x.line, col: x.col, endLine: x.endLine, endCol: x.endCol }));
+    const d = parseRuleText(text, 'h.yml').diagnostics.map((x) => ({
+      code: x.code,
+      line: x.line,
+      col: x.col,
+      endLine: x.endLine,
+      endCol: x.endCol,
+    }));
     expect(d).toEqual([
       { code: 'NJ_SCHEMA_INVALID', line: 7, col: 8, endLine: 7, endCol: 15 },
       { code: 'NJ_SCHEMA_INVALID', line: 8, col: 9, endLine: 8, endCol: 13 },

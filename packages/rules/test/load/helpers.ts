@@ -45,7 +45,11 @@ function iso(us: number): string {
 }
 
 /** An eslogger-shaped exec event: `pid` (running `actor`) execs `path` with `args`. */
-export function execEvent(path: string, args: string[], opts: { pid?: number; actor?: string; timeUs?: number } = {}): NightjarEvent {
+export function execEvent(
+  path: string,
+  args: string[],
+  opts: { pid?: number; actor?: string; timeUs?: number } = {},
+): NightjarEvent {
   const pid = opts.pid ?? 100;
   return finish({
     version: 7,
@@ -58,7 +62,16 @@ export function execEvent(path: string, args: string[], opts: { pid?: number; ac
     global_seq_num: seq,
     thread: { thread_id: 1 },
     process: proc(pid, opts.actor ?? '/bin/zsh'),
-    event: { exec: { target: proc(pid, path), args, env: [], cwd: { path: '/', path_truncated: false }, script: null, fds: [] } },
+    event: {
+      exec: {
+        target: proc(pid, path),
+        args,
+        env: [],
+        cwd: { path: '/', path_truncated: false },
+        script: null,
+        fds: [],
+      },
+    },
   });
 }
 

@@ -97,15 +97,24 @@ describe('loading documents', () => {
     expect(d.detectionInfo).toBeDefined();
     expect(d.compiled?.suppressUs).toBe(600_000_000);
     // line 10 is '    event.exec.target.executable.path|endswith: /curl'; the value starts at col 49.
-    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'])).toMatchObject({ line: 10, col: 49 });
-    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'], { key: true })).toMatchObject({ line: 10, col: 5 });
+    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'])).toMatchObject({
+      line: 10,
+      col: 49,
+    });
+    expect(d.locate(['detection', 'sel', 'event.exec.target.executable.path|endswith'], { key: true })).toMatchObject({
+      line: 10,
+      col: 5,
+    });
     // A missing key points at the deepest node that exists.
     expect(d.locate(['detection', 'nope', 3])).toMatchObject({ line: 9, col: 3 });
   });
 
   it('gives rules without an id a stable synthetic one and refuses duplicate ids and names', () => {
     const noId = OPEN_RULE.replace(/^id: .*\n/m, '');
-    const r = parseRuleText(`${noId}---\n${OPEN_RULE}---\n${OPEN_RULE}---\n${EXEC_RULE}---\n${EXEC_RULE.replace(/^id: 1+/m, 'id: 33333333')}`, 'd.yml');
+    const r = parseRuleText(
+      `${noId}---\n${OPEN_RULE}---\n${OPEN_RULE}---\n${EXEC_RULE}---\n${EXEC_RULE.replace(/^id: 1+/m, 'id: 33333333')}`,
+      'd.yml',
+    );
     expect(r.ruleset.rules[0].id).toBe('d.yml#0');
     // Docs start on lines 1, 11, 22, 33, 46: the 3rd repeats the 2nd's id, the 5th the 4th's name.
     expect(r.diagnostics.map(where)).toEqual(['NJ_DUPLICATE_ID@23:5', 'NJ_DUPLICATE_NAME@48:7']);
@@ -137,7 +146,11 @@ describe('diagnostics: codes and exact positions', () => {
     expect(one('title: !!python/object:os.system x\n')).toEqual(['NJ_YAML_TAG@1:8']);
     expect(one('title: a\nx: !!set {a, b}\n')).toEqual(['NJ_YAML_TAG@2:4']);
     expect(one('%YAML 1.1\n---\ntitle: a\nb: !!binary aGk=\n')).toEqual(['NJ_YAML_TAG@4:4']);
-    expect(one('a: !!timestamp 2001-01-01\nb: !!omap [x: 1]\nc: !custom v\n')).toEqual(['NJ_YAML_TAG@1:4', 'NJ_YAML_TAG@2:4', 'NJ_YAML_TAG@3:4']);
+    expect(one('a: !!timestamp 2001-01-01\nb: !!omap [x: 1]\nc: !custom v\n')).toEqual([
+      'NJ_YAML_TAG@1:4',
+      'NJ_YAML_TAG@2:4',
+      'NJ_YAML_TAG@3:4',
+    ]);
     // Core tags are plain data and stay allowed.
     expect(one(`${OPEN_RULE}x: !!str 12\n`)).toEqual([]);
   });
@@ -160,14 +173,18 @@ describe('diagnostics: codes and exact positions', () => {
     const block = Array.from({ length: 70 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' 1\n';
     expect(one(block)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
     // The cap is configurable.
-    expect(parseRuleText('a: [[[1]]]\n', 'r.yml', { maxDepth: 2 }).diagnostics.map(where)).toEqual(['NJ_YAML_TOO_DEEP@1:1']);
+    expect(parseRuleText('a: [[[1]]]\n', 'r.yml', { maxDepth: 2 }).diagnostics.map(where)).toEqual([
+      'NJ_YAML_TOO_DEEP@1:1',
+    ]);
   });
 
   it('NJ_YAML_TOO_MANY_DOCS, found by the pre-scan before parsing', () => {
     expect(one('---\na: 1\n'.repeat(10_001))).toEqual(['NJ_YAML_TOO_MANY_DOCS@20001:1']);
-    expect(parseRuleText(`${OPEN_RULE}---\n${OPEN_RULE}---\n${OPEN_RULE}`, 'r.yml', { maxDocuments: 2 }).diagnostics.map(where)).toEqual([
-      'NJ_YAML_TOO_MANY_DOCS@22:1',
-    ]);
+    expect(
+      parseRuleText(`${OPEN_RULE}---\n${OPEN_RULE}---\n${OPEN_RULE}`, 'r.yml', { maxDocuments: 2 }).diagnostics.map(
+        where,
+      ),
+    ).toEqual(['NJ_YAML_TOO_MANY_DOCS@22:1']);
   });
 
   it('duplicate keys are found in large mappings without quadratic cost, and 1 and "1" collide', () => {
@@ -183,7 +200,11 @@ describe('diagnostics: codes and exact positions', () => {
 
   it('NJ_NOT_MAPPING and NJ_UNSUPPORTED_ACTION', () => {
     expect(one('- a\n- b\n')).toEqual(['NJ_NOT_MAPPING@1:1']);
-    expect(one('title: a\n---\njust a string\n')).toEqual(['NJ_SCHEMA_MISSING@1:1', 'NJ_SCHEMA_MISSING@1:1', 'NJ_NOT_MAPPING@3:1']);
+    expect(one('title: a\n---\njust a string\n')).toEqual([
+      'NJ_SCHEMA_MISSING@1:1',
+      'NJ_SCHEMA_MISSING@1:1',
+      'NJ_NOT_MAPPING@3:1',
+    ]);
     expect(one('action: global\ntitle: a\n')).toEqual(['NJ_UNSUPPORTED_ACTION@1:1']);
   });
 
@@ -200,7 +221,10 @@ describe('diagnostics: codes and exact positions', () => {
   });
 
   it('NJ_SCHEMA_FORMAT is a warning: the rule still loads', () => {
-    const r = parseRuleText(OPEN_RULE.replace('condition: sel', 'condition: sel\ntags:\n  - Attack.T1059\ndate: 2024/01/02'), 'r.yml');
+    const r = parseRuleText(
+      OPEN_RULE.replace('condition: sel', 'condition: sel\ntags:\n  - Attack.T1059\ndate: 2024/01/02'),
+      'r.yml',
+    );
     expect(r.diagnostics.map(where)).toEqual(['NJ_SCHEMA_FORMAT@12:5', 'NJ_SCHEMA_FORMAT@13:7']);
     expect(r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
     expect(r.ruleset.rules).toHaveLength(1);
@@ -215,7 +239,10 @@ describe('diagnostics: codes and exact positions', () => {
   });
 
   it('detection compiler errors (RuleError paths) map to file:line:col', () => {
-    const r = parseRuleText(OPEN_RULE.replace('open\n', 'open\n').replace('category: open', 'category: nosuchevent'), 'r.yml');
+    const r = parseRuleText(
+      OPEN_RULE.replace('open\n', 'open\n').replace('category: open', 'category: nosuchevent'),
+      'r.yml',
+    );
     expect(r.diagnostics.map(where)).toEqual(['NJ_UNKNOWN_EVENT_TYPE@6:13']);
     expect(formatDiagnostic(r.diagnostics[0])).toMatch(/^r\.yml:6:13: error .* \[NJ_UNKNOWN_EVENT_TYPE\]$/);
     expect(r.diagnostics[0].rule).toBe('22222222-2222-4222-8222-222222222222');
@@ -235,7 +262,10 @@ describe('loadRules and loadRuleFiles on disk', () => {
     mkdirSync(join(dir, 'b'));
     mkdirSync(join(dir, 'a', 'deep'), { recursive: true });
     mkdirSync(join(dir, '.git'));
-    writeFileSync(join(dir, 'b', 'z.yml'), EXEC_RULE.replace(/^id: .*$/m, 'id: b-z').replace('name: curl_exec', 'name: bz'));
+    writeFileSync(
+      join(dir, 'b', 'z.yml'),
+      EXEC_RULE.replace(/^id: .*$/m, 'id: b-z').replace('name: curl_exec', 'name: bz'),
+    );
     writeFileSync(join(dir, 'a', 'deep', 'y.yaml'), OPEN_RULE.replace(/^id: .*$/m, 'id: a-deep-y'));
     writeFileSync(join(dir, 'a', 'x.YML'), OPEN_RULE.replace(/^id: .*$/m, 'id: a-x'));
     writeFileSync(join(dir, 'a', 'notes.txt'), 'not yaml: [');
@@ -280,7 +310,9 @@ describe('loadRules and loadRuleFiles on disk', () => {
     execFileSync('mkfifo', [join(dir, 'pipe.yml')]);
     writeFileSync(join(dir, 'ok.yml'), OPEN_RULE);
     const r = await loadRuleFiles([join(dir, 'pipe.yml'), dir]);
-    expect(r.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual(['pipe.yml:NJ_FILE_READ@1:1']);
+    expect(r.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual([
+      'pipe.yml:NJ_FILE_READ@1:1',
+    ]);
     expect(r.ruleset.rules).toHaveLength(1);
   });
 
@@ -297,7 +329,9 @@ describe('options', () => {
 
   it("fieldMapping 'none' accepts native rules and refuses taxonomy ones", () => {
     expect(parseRuleText(OPEN_RULE, 'r.yml', { fieldMapping: 'none' }).diagnostics).toEqual([]);
-    expect(parseRuleText(TAXONOMY, 'r.yml', { fieldMapping: 'none' }).diagnostics.map(where)).toEqual(['NJ_UNSUPPORTED_LOGSOURCE@2:39']);
+    expect(parseRuleText(TAXONOMY, 'r.yml', { fieldMapping: 'none' }).diagnostics.map(where)).toEqual([
+      'NJ_UNSUPPORTED_LOGSOURCE@2:39',
+    ]);
     expect(parseRuleText(TAXONOMY, 'r.yml').diagnostics).toEqual([]);
   });
 
@@ -308,7 +342,10 @@ describe('options', () => {
   });
 
   it('placeholders reach the detection compiler', () => {
-    const rule = OPEN_RULE.replace('event.open.file.path|contains: /secrets/', 'event.open.file.path|expand: "%vault%"');
+    const rule = OPEN_RULE.replace(
+      'event.open.file.path|contains: /secrets/',
+      'event.open.file.path|expand: "%vault%"',
+    );
     expect(parseRuleText(rule).diagnostics.map((d) => d.code)).toEqual(['NJ_UNKNOWN_PLACEHOLDER']);
     const rs = compileRuleText(rule, 'r.yml', { placeholders: { vault: ['/v/a', '/v/b'] } });
     expect(rs.rules[0].match(openEvent('/v/b'), ctx)).toBe(true);
@@ -324,14 +361,19 @@ describe('requiredEventTypes', () => {
   });
 
   it('adds fork, exec and exit when a rule reads lineage', () => {
-    const lineage = OPEN_RULE.replace('event.open.file.path|contains: /secrets/', 'parent.executable.path|endswith: /python3');
+    const lineage = OPEN_RULE.replace(
+      'event.open.file.path|contains: /secrets/',
+      'parent.executable.path|endswith: /python3',
+    );
     const rs = compileRuleText(lineage);
     expect(rs.usesLineage).toBe(true);
     expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork', 'open']);
   });
 
   it('adds them for a SigmaHQ ParentImage rule too', () => {
-    const rs = compileRuleText(`title: p\nlogsource:\n  product: macos\n  category: process_creation\ndetection:\n  sel:\n    ParentImage|endswith: /osascript\n  condition: sel\n`);
+    const rs = compileRuleText(
+      `title: p\nlogsource:\n  product: macos\n  category: process_creation\ndetection:\n  sel:\n    ParentImage|endswith: /osascript\n  condition: sel\n`,
+    );
     expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork']);
   });
 

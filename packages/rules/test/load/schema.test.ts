@@ -17,7 +17,12 @@ const FULL_RULE = {
   date: '2024-01-31',
   modified: '2024-02-29',
   logsource: { product: 'macos', category: 'process_creation', definition: 'free text' },
-  detection: { sel: { Image: ['/a', '/b'] }, filter: [{ a: 1 }, { b: null }], kw: ['x'], condition: ['sel and not filter', 'kw'] },
+  detection: {
+    sel: { Image: ['/a', '/b'] },
+    filter: [{ a: 1 }, { b: null }],
+    kw: ['x'],
+    condition: ['sel and not filter', 'kw'],
+  },
   fields: ['Image'],
   falsepositives: ['Unknown'],
   level: 'high',
@@ -63,12 +68,23 @@ describe('shipped JSON Schemas', () => {
 
   it('accept a correlation using every option', () => {
     expect(validateDocument('correlation', FULL_CORRELATION)).toEqual([]);
-    expect(validateDocument('correlation', { title: 't', correlation: { type: 'temporal', timespan: '1m', condition: 'a and not b' } })).toEqual([]);
+    expect(
+      validateDocument('correlation', {
+        title: 't',
+        correlation: { type: 'temporal', timespan: '1m', condition: 'a and not b' },
+      }),
+    ).toEqual([]);
   });
 
   it('accept a filter with rules any, a list, or a single name', () => {
     for (const rules of ['any', ['a', 'b'], 'a', [], null]) {
-      expect(validateDocument('filter', { title: 'f', logsource: { product: 'macos' }, filter: { rules, sel: { a: 1 }, condition: 'not sel' } })).toEqual([]);
+      expect(
+        validateDocument('filter', {
+          title: 'f',
+          logsource: { product: 'macos' },
+          filter: { rules, sel: { a: 1 }, condition: 'not sel' },
+        }),
+      ).toEqual([]);
     }
   });
 
@@ -78,7 +94,10 @@ describe('shipped JSON Schemas', () => {
       expect.objectContaining({ code: 'NJ_SCHEMA_UNKNOWN_KEY', path: ['nightjar', 'other'], key: true }),
       expect.objectContaining({ code: 'NJ_SCHEMA_INVALID', path: ['nightjar', 'suppress'] }),
     ]);
-    const issues = validateDocument('correlation', { title: 't', correlation: { type: 'x', rules: [1], timespan: '1m' } });
+    const issues = validateDocument('correlation', {
+      title: 't',
+      correlation: { type: 'x', rules: [1], timespan: '1m' },
+    });
     expect(issues.map((i) => [i.code, i.path.join('.')])).toEqual([
       ['NJ_SCHEMA_INVALID', 'correlation.type'],
       ['NJ_SCHEMA_INVALID', 'correlation.rules.0'],
@@ -87,7 +106,8 @@ describe('shipped JSON Schemas', () => {
 });
 
 describe('positions survive a BOM and CRLF line ends', () => {
-  const rule = 'title: a\nid: x\nlogsource: {product: macos, service: endpointsecurity, category: open}\ndetection:\n  sel: {event.open.file.path: x}\n  condition: sel\nlevel: bad\n';
+  const rule =
+    'title: a\nid: x\nlogsource: {product: macos, service: endpointsecurity, category: open}\ndetection:\n  sel: {event.open.file.path: x}\n  condition: sel\nlevel: bad\n';
   it.each([
     ['BOM', '\uFEFF' + rule],
     ['CRLF', rule.replace(/\n/g, '\r\n')],

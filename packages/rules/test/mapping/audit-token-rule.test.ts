@@ -11,10 +11,18 @@ const RULE = fileURLToPath(new URL('../../../../rules/defense-evasion/remote_thr
 
 /** val[] order: auid, euid, egid, ruid, rgid, pid, asid, pidversion. */
 function token(version: number, pid: number, pidversion: number): unknown {
-  return version >= 10 ? [501, 501, 20, 501, 20, pid, 100012, pidversion] : { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 100012, pidversion };
+  return version >= 10
+    ? [501, 501, 20, 501, 20, pid, 100012, pidversion]
+    : { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 100012, pidversion };
 }
 
-function proc(version: number, pid: number, path: string, signingId: string | null, teamId: string | null = null): Record<string, unknown> {
+function proc(
+  version: number,
+  pid: number,
+  path: string,
+  signingId: string | null,
+  teamId: string | null = null,
+): Record<string, unknown> {
   return {
     audit_token: token(version, pid, 3),
     parent_audit_token: token(version, 1, 1),
@@ -46,7 +54,12 @@ function line(version: number, injector: string, signingId: string | null, teamI
     global_seq_num: 1,
     thread: { thread_id: 7 },
     process: proc(version, 666, injector, signingId, teamId),
-    event: { remote_thread_create: { target: proc(version, 700, '/Applications/Slack.app/Contents/MacOS/Slack', 'com.tinyspeck.slackmacgap'), thread_state: null } },
+    event: {
+      remote_thread_create: {
+        target: proc(version, 700, '/Applications/Slack.app/Contents/MacOS/Slack', 'com.tinyspeck.slackmacgap'),
+        thread_state: null,
+      },
+    },
   });
 }
 
@@ -63,7 +76,8 @@ describe.each([9, 10])('remote_thread_created on message version %i', (version) 
     const hit = push(line(version, '/tmp/inject', null));
     expect(hit.map((a) => a.rule.id)).toEqual(['1eebb227-a0f8-4869-a931-09b173b9aae7']);
     // Xcode's debugserver, signed by Apple's Xcode team; the same signing id without that signer still alerts.
-    const debugserver = '/Applications/Xcode.app/Contents/SharedFrameworks/LLDB.framework/Versions/A/Resources/debugserver';
+    const debugserver =
+      '/Applications/Xcode.app/Contents/SharedFrameworks/LLDB.framework/Versions/A/Resources/debugserver';
     expect(push(line(version, debugserver, 'com.apple.debugserver', '59GAB85EFG'))).toEqual([]);
     expect(push(line(version, debugserver, 'com.apple.debugserver')).length).toBe(1);
   });

@@ -5,7 +5,8 @@ import { CTX, compileError, event, exec, lineage, proc } from '../detection/help
 
 const M = 'sigmahq-macos';
 const ls = (category: string) => ({ product: 'macos', category });
-const get = (field: string, category: string, ev: ReturnType<typeof event>, ctx = CTX) => compileFieldForRule(field, ls(category), M).get(ev, ctx);
+const get = (field: string, category: string, ev: ReturnType<typeof event>, ctx = CTX) =>
+  compileFieldForRule(field, ls(category), M).get(ev, ctx);
 
 describe('logsources', () => {
   it('maps SigmaHQ categories to ES event types', () => {
@@ -33,12 +34,21 @@ describe('logsources', () => {
     expect(compileError(() => logsourceEventTypes(ls('no_such_category'), M)).code).toBe('NJ_UNSUPPORTED_LOGSOURCE');
   });
   it('rejects other products and services', () => {
-    expect(compileError(() => logsourceEventTypes({ product: 'windows', category: 'process_creation' }, M)).path).toEqual(['logsource', 'product']);
-    expect(compileError(() => logsourceEventTypes({ product: 'macos', service: 'unifiedlog' }, M)).path).toEqual(['logsource', 'service']);
+    expect(
+      compileError(() => logsourceEventTypes({ product: 'windows', category: 'process_creation' }, M)).path,
+    ).toEqual(['logsource', 'product']);
+    expect(compileError(() => logsourceEventTypes({ product: 'macos', service: 'unifiedlog' }, M)).path).toEqual([
+      'logsource',
+      'service',
+    ]);
     expect(compileError(() => logsourceEventTypes({ product: 'macos' }, M)).code).toBe('NJ_UNSUPPORTED_LOGSOURCE');
   });
   it('native ES logsources use the event name as category, aliases resolved', () => {
-    const native = (category?: string) => ({ product: 'macos', service: 'endpointsecurity', ...(category ? { category } : {}) });
+    const native = (category?: string) => ({
+      product: 'macos',
+      service: 'endpointsecurity',
+      ...(category ? { category } : {}),
+    });
     expect(logsourceEventTypes(native('btm_launch_item_add'), null)).toEqual(['btm_launch_item_add']);
     expect(logsourceEventTypes(native('cs_invalidate'), null)).toEqual(['cs_invalidated']);
     expect(logsourceEventTypes(native(), null)).toBeNull();
@@ -48,13 +58,20 @@ describe('logsources', () => {
   });
   it('taxonomy rules need the mapping; unknown mappings are errors', () => {
     expect(compileError(() => logsourceEventTypes(ls('process_creation'), null)).code).toBe('NJ_UNSUPPORTED_LOGSOURCE');
-    expect(compileError(() => logsourceEventTypes(ls('process_creation'), 'ecs')).code).toBe('NJ_UNKNOWN_FIELD_MAPPING');
+    expect(compileError(() => logsourceEventTypes(ls('process_creation'), 'ecs')).code).toBe(
+      'NJ_UNKNOWN_FIELD_MAPPING',
+    );
   });
 });
 
 describe('process_creation fields (subject: the exec target)', () => {
   const target = { signing_id: 'com.example.tool', team_id: 'ABCDE12345', cdhash: 'AB12', euid: 0 };
-  const ev = exec('/usr/local/bin/tool', ['tool', '--flag', 'a b'], {}, { ...target, audit_token: { auid: 501, euid: 0, egid: 0, ruid: 501, rgid: 20, pid: 200, asid: 1, pidversion: 2 } });
+  const ev = exec(
+    '/usr/local/bin/tool',
+    ['tool', '--flag', 'a b'],
+    {},
+    { ...target, audit_token: { auid: 501, euid: 0, egid: 0, ruid: 501, rgid: 20, pid: 200, asid: 1, pidversion: 2 } },
+  );
   it('Image is the target executable, not the exec-ing image', () => {
     expect(get('Image', 'process_creation', ev)).toBe('/usr/local/bin/tool');
   });
@@ -67,7 +84,12 @@ describe('process_creation fields (subject: the exec target)', () => {
     expect(get('User', 'process_creation', ev)).toEqual(['0', 'root']);
   });
   it('User: root and User: 0 both match uid 0; other names do not resolve', () => {
-    const d = (v: unknown) => compileDetection({ detection: { s: { User: v }, condition: 's' }, logsource: ls('process_creation'), fieldMapping: M });
+    const d = (v: unknown) =>
+      compileDetection({
+        detection: { s: { User: v }, condition: 's' },
+        logsource: ls('process_creation'),
+        fieldMapping: M,
+      });
     expect(d('root').match(ev, CTX)).toBe(true);
     expect(d(0).match(ev, CTX)).toBe(true);
     expect(d('ROOT').match(ev, CTX)).toBe(true);
@@ -98,7 +120,9 @@ describe('process_creation fields (subject: the exec target)', () => {
   it('ParentImage reads lineage and falls back to the exec-ing image', () => {
     expect(compileFieldForRule('ParentImage', ls('process_creation'), M).usesLineage).toBe(true);
     const withParent = lineage(new Map([[ev, proc('/Applications/Safari.app/Contents/MacOS/Safari', 150)]]));
-    expect(get('ParentImage', 'process_creation', ev, withParent)).toBe('/Applications/Safari.app/Contents/MacOS/Safari');
+    expect(get('ParentImage', 'process_creation', ev, withParent)).toBe(
+      '/Applications/Safari.app/Contents/MacOS/Safari',
+    );
     // Unknown parent: the process that called exec (after fork, the parent's image).
     expect(get('ParentImage', 'process_creation', ev, CTX)).toBe('/bin/zsh');
   });
@@ -110,13 +134,19 @@ describe('process_creation fields (subject: the exec target)', () => {
   it('ParentCommandLine reads LineageResolver.args when the resolver has it', () => {
     const parent = proc('/bin/bash', 150);
     const base = lineage(new Map([[ev, parent]]));
-    const ctx = { lineage: { ...base.lineage, args: (p: unknown) => (p === parent ? ['bash', '-lc', 'make'] : undefined) } };
+    const ctx = {
+      lineage: { ...base.lineage, args: (p: unknown) => (p === parent ? ['bash', '-lc', 'make'] : undefined) },
+    };
     expect(get('ParentCommandLine', 'process_creation', ev, ctx)).toBe('bash -lc make');
   });
   it('missing args give no CommandLine (so CommandLine: null matches)', () => {
     const bare = event('exec', { target: proc('/bin/ls', 1) });
     expect(get('CommandLine', 'process_creation', bare)).toBeUndefined();
-    const d = compileDetection({ detection: { n: { CommandLine: null }, condition: 'n' }, logsource: ls('process_creation'), fieldMapping: M });
+    const d = compileDetection({
+      detection: { n: { CommandLine: null }, condition: 'n' },
+      logsource: ls('process_creation'),
+      fieldMapping: M,
+    });
     expect(d.match(bare, CTX)).toBe(true);
   });
   it('dotted names in taxonomy rules are native ES paths', () => {
@@ -125,7 +155,11 @@ describe('process_creation fields (subject: the exec target)', () => {
   });
   it('unmapped fields are errors with the key path and the mapped names', () => {
     const e = compileError(() =>
-      compileDetection({ detection: { sel: { 'IntegrityLevel|contains': 'High' }, condition: 'sel' }, logsource: ls('process_creation'), fieldMapping: M }),
+      compileDetection({
+        detection: { sel: { 'IntegrityLevel|contains': 'High' }, condition: 'sel' },
+        logsource: ls('process_creation'),
+        fieldMapping: M,
+      }),
     );
     expect(e.code).toBe('NJ_UNMAPPED_FIELD');
     expect(e.path).toEqual(['detection', 'sel', 'IntegrityLevel|contains']);
@@ -134,13 +168,21 @@ describe('process_creation fields (subject: the exec target)', () => {
   });
   it('bad native paths are NJ_FIELD_PATH errors', () => {
     const e = compileError(() =>
-      compileDetection({ detection: { sel: { 'event..x': 'a' }, condition: 'sel' }, logsource: { product: 'macos', service: 'endpointsecurity', category: 'open' }, fieldMapping: null }),
+      compileDetection({
+        detection: { sel: { 'event..x': 'a' }, condition: 'sel' },
+        logsource: { product: 'macos', service: 'endpointsecurity', category: 'open' },
+        fieldMapping: null,
+      }),
     );
     expect(e.code).toBe('NJ_FIELD_PATH');
     expect(e.path).toEqual(['detection', 'sel', 'event..x']);
   });
   it('info lists the fields with their resolution', () => {
-    const d = compileDetection({ detection: { sel: { 'Image|endswith': '/sh', CommandLine: 'x' }, condition: 'sel' }, logsource: ls('process_creation'), fieldMapping: M });
+    const d = compileDetection({
+      detection: { sel: { 'Image|endswith': '/sh', CommandLine: 'x' }, condition: 'sel' },
+      logsource: ls('process_creation'),
+      fieldMapping: M,
+    });
     expect(d.info.fields.map((f) => [f.name, f.resolved, f.eventTypes])).toEqual([
       ['Image', 'event.exec.target.executable.path', ['exec']],
       ['CommandLine', "event.exec.args joined by ' '", ['exec']],
@@ -151,24 +193,66 @@ describe('process_creation fields (subject: the exec target)', () => {
 describe('file categories (subject: the actor)', () => {
   const actor = proc('/usr/bin/curl', 300);
   it('file_event TargetFilename: create existing_file, create new_path, rename destination', () => {
-    expect(get('TargetFilename', 'file_event', event('create', { destination_type: 0, destination: { existing_file: { path: '/tmp/a' } } }, actor))).toBe('/tmp/a');
-    expect(get('TargetFilename', 'file_event', event('create', { destination_type: 1, destination: { new_path: { dir: { path: '/tmp' }, filename: 'b', mode: 420 } } }, actor))).toBe('/tmp/b');
-    expect(get('TargetFilename', 'file_event', event('rename', { source: { path: '/tmp/x' }, destination_type: 0, destination: { existing_file: { path: '/tmp/y' } } }, actor))).toBe('/tmp/y');
+    expect(
+      get(
+        'TargetFilename',
+        'file_event',
+        event('create', { destination_type: 0, destination: { existing_file: { path: '/tmp/a' } } }, actor),
+      ),
+    ).toBe('/tmp/a');
+    expect(
+      get(
+        'TargetFilename',
+        'file_event',
+        event(
+          'create',
+          { destination_type: 1, destination: { new_path: { dir: { path: '/tmp' }, filename: 'b', mode: 420 } } },
+          actor,
+        ),
+      ),
+    ).toBe('/tmp/b');
+    expect(
+      get(
+        'TargetFilename',
+        'file_event',
+        event(
+          'rename',
+          { source: { path: '/tmp/x' }, destination_type: 0, destination: { existing_file: { path: '/tmp/y' } } },
+          actor,
+        ),
+      ),
+    ).toBe('/tmp/y');
     expect(get('Image', 'file_event', event('create', {}, actor))).toBe('/usr/bin/curl');
   });
   it('file_rename has SourceFilename; file_delete and file_access read their targets', () => {
-    const ren = event('rename', { source: { path: '/tmp/x' }, destination: { new_path: { dir: { path: '/tmp/' }, filename: 'z' } } }, actor);
+    const ren = event(
+      'rename',
+      { source: { path: '/tmp/x' }, destination: { new_path: { dir: { path: '/tmp/' }, filename: 'z' } } },
+      actor,
+    );
     expect(get('SourceFilename', 'file_rename', ren)).toBe('/tmp/x');
     expect(get('TargetFilename', 'file_rename', ren)).toBe('/tmp/z');
-    expect(get('TargetFilename', 'file_delete', event('unlink', { target: { path: '/etc/x' }, parent_dir: { path: '/etc' } }, actor))).toBe('/etc/x');
-    expect(get('TargetFilename', 'file_access', event('open', { file: { path: '/etc/passwd' }, fflag: 1 }, actor))).toBe('/etc/passwd');
+    expect(
+      get(
+        'TargetFilename',
+        'file_delete',
+        event('unlink', { target: { path: '/etc/x' }, parent_dir: { path: '/etc' } }, actor),
+      ),
+    ).toBe('/etc/x');
+    expect(
+      get('TargetFilename', 'file_access', event('open', { file: { path: '/etc/passwd' }, fflag: 1 }, actor)),
+    ).toBe('/etc/passwd');
   });
   it('a field read from an event of another type is absent', () => {
     expect(get('TargetFilename', 'file_event', event('unlink', { target: { path: '/x' } }, actor))).toBeUndefined();
   });
   it('image_load, driver_load, process_termination', () => {
-    expect(get('ImageLoaded', 'image_load', event('mmap', { source: { path: '/usr/lib/libx.dylib' } }, actor))).toBe('/usr/lib/libx.dylib');
-    expect(get('ImageLoaded', 'driver_load', event('kextload', { identifier: 'com.evil.kext' }, actor))).toBe('com.evil.kext');
+    expect(get('ImageLoaded', 'image_load', event('mmap', { source: { path: '/usr/lib/libx.dylib' } }, actor))).toBe(
+      '/usr/lib/libx.dylib',
+    );
+    expect(get('ImageLoaded', 'driver_load', event('kextload', { identifier: 'com.evil.kext' }, actor))).toBe(
+      'com.evil.kext',
+    );
     expect(get('Image', 'process_termination', event('exit', { stat: 0 }, actor))).toBe('/usr/bin/curl');
   });
   it('create_remote_thread and process_access have Source* and Target*', () => {
@@ -183,24 +267,87 @@ describe('file categories (subject: the actor)', () => {
   it('file_event rules match a file created, renamed into place, or whose contents changed', () => {
     // SigmaHQ's own shape: a selection on TargetFilename plus a filter on Image.
     const d = compileDetection({
-      detection: { sel: { 'TargetFilename|startswith': '/etc/emond.d/rules/' }, filter: { Image: '/usr/sbin/installer' }, condition: 'sel and not filter' },
+      detection: {
+        sel: { 'TargetFilename|startswith': '/etc/emond.d/rules/' },
+        filter: { Image: '/usr/sbin/installer' },
+        condition: 'sel and not filter',
+      },
       logsource: ls('file_event'),
       fieldMapping: M,
     });
     expect(d.eventTypes).toEqual(['create', 'rename', 'close', 'write']);
     const rule = '/etc/emond.d/rules/evil.plist';
     const cases: [string, ReturnType<typeof event>, boolean][] = [
-      ['create existing_file', event('create', { destination_type: 0, destination: { existing_file: { path: rule } } }, actor), true],
-      ['create new_path', event('create', { destination_type: 1, destination: { new_path: { dir: { path: '/etc/emond.d/rules' }, filename: 'evil.plist', mode: 420 } } }, actor), true],
-      ['rename onto an existing file', event('rename', { source: { path: '/tmp/x' }, destination_type: 0, destination: { existing_file: { path: rule } } }, actor), true],
-      ['rename to a new path', event('rename', { source: { path: '/tmp/x' }, destination_type: 1, destination: { new_path: { dir: { path: '/etc/emond.d/rules/' }, filename: 'evil.plist' } } }, actor), true],
-      ['close modified: true (overwritten in place)', event('close', { modified: true, target: { path: rule }, was_mapped_writable: false }, actor), true],
+      [
+        'create existing_file',
+        event('create', { destination_type: 0, destination: { existing_file: { path: rule } } }, actor),
+        true,
+      ],
+      [
+        'create new_path',
+        event(
+          'create',
+          {
+            destination_type: 1,
+            destination: { new_path: { dir: { path: '/etc/emond.d/rules' }, filename: 'evil.plist', mode: 420 } },
+          },
+          actor,
+        ),
+        true,
+      ],
+      [
+        'rename onto an existing file',
+        event(
+          'rename',
+          { source: { path: '/tmp/x' }, destination_type: 0, destination: { existing_file: { path: rule } } },
+          actor,
+        ),
+        true,
+      ],
+      [
+        'rename to a new path',
+        event(
+          'rename',
+          {
+            source: { path: '/tmp/x' },
+            destination_type: 1,
+            destination: { new_path: { dir: { path: '/etc/emond.d/rules/' }, filename: 'evil.plist' } },
+          },
+          actor,
+        ),
+        true,
+      ],
+      [
+        'close modified: true (overwritten in place)',
+        event('close', { modified: true, target: { path: rule }, was_mapped_writable: false }, actor),
+        true,
+      ],
       ['write', event('write', { target: { path: rule } }, actor), true],
-      ['close modified: false (only read)', event('close', { modified: false, target: { path: rule }, was_mapped_writable: false }, actor), false],
+      [
+        'close modified: false (only read)',
+        event('close', { modified: false, target: { path: rule }, was_mapped_writable: false }, actor),
+        false,
+      ],
       ['close without modified', event('close', { target: { path: rule } }, actor), false],
-      ['close modified: true elsewhere', event('close', { modified: true, target: { path: '/tmp/notes.txt' } }, actor), false],
-      ['create by the filtered image', event('create', { destination_type: 0, destination: { existing_file: { path: rule } } }, proc('/usr/sbin/installer', 9)), false],
-      ['close modified: true by the filtered image', event('close', { modified: true, target: { path: rule } }, proc('/usr/sbin/installer', 9)), false],
+      [
+        'close modified: true elsewhere',
+        event('close', { modified: true, target: { path: '/tmp/notes.txt' } }, actor),
+        false,
+      ],
+      [
+        'create by the filtered image',
+        event(
+          'create',
+          { destination_type: 0, destination: { existing_file: { path: rule } } },
+          proc('/usr/sbin/installer', 9),
+        ),
+        false,
+      ],
+      [
+        'close modified: true by the filtered image',
+        event('close', { modified: true, target: { path: rule } }, proc('/usr/sbin/installer', 9)),
+        false,
+      ],
     ];
     for (const [name, ev, want] of cases) expect(d.match(ev, CTX), name).toBe(want);
   });
@@ -216,7 +363,8 @@ detection:
   });
   it('file_event on an unmodified close reads every field as absent', () => {
     const ev = event('close', { modified: false, target: { path: '/etc/periodic/daily/999.evil' } }, actor);
-    for (const f of ['TargetFilename', 'Image', 'ProcessId', 'User', 'ParentImage']) expect(get(f, 'file_event', ev), f).toBeUndefined();
+    for (const f of ['TargetFilename', 'Image', 'ProcessId', 'User', 'ParentImage'])
+      expect(get(f, 'file_event', ev), f).toBeUndefined();
     const mod = event('close', { modified: true, target: { path: '/etc/periodic/daily/999.evil' } }, actor);
     expect(get('TargetFilename', 'file_event', mod)).toBe('/etc/periodic/daily/999.evil');
     expect(get('Image', 'file_event', mod)).toBe('/usr/bin/curl');

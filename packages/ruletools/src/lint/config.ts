@@ -40,7 +40,6 @@ export class LintConfigError extends NightjarError {
   }
 }
 
-
 export const DEFAULT_CONFIG: LintConfig = {
   checks: new Map(),
   rules: new Map(),
@@ -67,9 +66,11 @@ function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level
   if (!isObj(v)) throw new LintConfigError(`${file}: ${where} must be a mapping of check id to level`);
   for (const [k, lvl] of Object.entries(v)) {
     const id = k.startsWith('nj/') ? k : `nj/${k}`;
-    if (!isCheckId(id)) throw new LintConfigError(`${file}: ${where}: unknown check '${k}' (see packages/cli/docs/lint.md for the list)`);
+    if (!isCheckId(id))
+      throw new LintConfigError(`${file}: ${where}: unknown check '${k}' (see packages/cli/docs/lint.md for the list)`);
     const l = lvl === false ? 'off' : lvl;
-    if (typeof l !== 'string' || !LEVELS.has(l)) throw new LintConfigError(`${file}: ${where}.${k}: level must be one of error, warning, info, off`);
+    if (typeof l !== 'string' || !LEVELS.has(l))
+      throw new LintConfigError(`${file}: ${where}.${k}: level must be one of error, warning, info, off`);
     out.set(id, l as Level);
   }
   return out;
@@ -101,14 +102,24 @@ export function parseLintConfig(text: string, file: string): LintConfig {
   }
   let maxEventTypes = DEFAULT_CONFIG.maxEventTypes;
   if (limits.maxEventTypes !== undefined) {
-    if (typeof limits.maxEventTypes !== 'number' || !Number.isInteger(limits.maxEventTypes) || limits.maxEventTypes < 1) throw new LintConfigError(`${file}: limits.maxEventTypes must be a positive integer`);
+    if (typeof limits.maxEventTypes !== 'number' || !Number.isInteger(limits.maxEventTypes) || limits.maxEventTypes < 1)
+      throw new LintConfigError(`${file}: limits.maxEventTypes must be a positive integer`);
     maxEventTypes = limits.maxEventTypes;
   }
   const target = isObj(lint.target) ? lint.target : {};
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any YAML value; the version check below rejects what is not one
   const macos = target.macos === undefined ? undefined : String(target.macos);
-  if (macos !== undefined && !/^\d+(\.\d+){0,2}$/.test(macos)) throw new LintConfigError(`${file}: target.macos must be a version like 13.0`);
-  return { file, checks, rules, maxTimespanUs, warnTimespanUs: DEFAULT_CONFIG.warnTimespanUs, maxEventTypes, targetMacos: macos };
+  if (macos !== undefined && !/^\d+(\.\d+){0,2}$/.test(macos))
+    throw new LintConfigError(`${file}: target.macos must be a version like 13.0`);
+  return {
+    file,
+    checks,
+    rules,
+    maxTimespanUs,
+    warnTimespanUs: DEFAULT_CONFIG.warnTimespanUs,
+    maxEventTypes,
+    targetMacos: macos,
+  };
 }
 
 export function readLintConfig(file: string): LintConfig {
@@ -116,7 +127,9 @@ export function readLintConfig(file: string): LintConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new LintConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LintConfigError(
+      `cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseLintConfig(text, file);
 }

@@ -1,7 +1,8 @@
 /** Helpers for reading a rule document's plain YAML data, which the checks see unvalidated. */
 export type Path = (string | number)[];
 
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** A scalar or a list, as a list. */

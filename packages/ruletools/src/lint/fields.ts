@@ -10,14 +10,50 @@ type Shape = 'process' | 'file' | 'token' | 'stat' | 'any' | 'scalar' | 'list' |
 const TOKEN: Shape = 'token';
 const TOKEN_KEYS = new Set(['auid', 'euid', 'egid', 'ruid', 'rgid', 'pid', 'asid', 'pidversion', 'uuid']);
 const FILE_KEYS: Record<string, Shape> = { path: 'scalar', path_truncated: 'scalar', stat: 'stat' };
-const STAT_KEYS = new Set(['st_dev', 'st_ino', 'st_mode', 'st_nlink', 'st_uid', 'st_gid', 'st_rdev', 'st_size', 'st_blocks', 'st_blksize', 'st_flags', 'st_gen', 'st_atimespec', 'st_mtimespec', 'st_ctimespec', 'st_birthtimespec']);
+const STAT_KEYS = new Set([
+  'st_dev',
+  'st_ino',
+  'st_mode',
+  'st_nlink',
+  'st_uid',
+  'st_gid',
+  'st_rdev',
+  'st_size',
+  'st_blocks',
+  'st_blksize',
+  'st_flags',
+  'st_gen',
+  'st_atimespec',
+  'st_mtimespec',
+  'st_ctimespec',
+  'st_birthtimespec',
+]);
 const PROCESS_KEYS: Record<string, Shape> = {
-  audit_token: TOKEN, parent_audit_token: TOKEN, responsible_audit_token: TOKEN,
-  ppid: 'scalar', original_ppid: 'scalar', group_id: 'scalar', session_id: 'scalar', codesigning_flags: 'scalar',
-  is_platform_binary: 'scalar', is_es_client: 'scalar', cdhash: 'scalar', signing_id: 'scalar', team_id: 'scalar',
-  executable: 'file', tty: 'file', start_time: 'scalar', cs_validation_category: 'scalar', entity_id: 'scalar',
+  audit_token: TOKEN,
+  parent_audit_token: TOKEN,
+  responsible_audit_token: TOKEN,
+  ppid: 'scalar',
+  original_ppid: 'scalar',
+  group_id: 'scalar',
+  session_id: 'scalar',
+  codesigning_flags: 'scalar',
+  is_platform_binary: 'scalar',
+  is_es_client: 'scalar',
+  cdhash: 'scalar',
+  signing_id: 'scalar',
+  team_id: 'scalar',
+  executable: 'file',
+  tty: 'file',
+  start_time: 'scalar',
+  cs_validation_category: 'scalar',
+  entity_id: 'scalar',
   // Extra keys vendors add and rules may read.
-  sha256: 'any', sha1: 'any', entitlements: 'any', uuid: 'any', pid: 'scalar', pidversion: 'scalar',
+  sha256: 'any',
+  sha1: 'any',
+  entitlements: 'any',
+  uuid: 'any',
+  pid: 'scalar',
+  pidversion: 'scalar',
 };
 const P = 'process' as const;
 const F = 'file' as const;
@@ -26,12 +62,28 @@ const A = 'any' as const;
 
 /** Payload keys per event name (from the es_events_t members of ESMessage.h). Types not listed accept any path. */
 export const PAYLOADS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
-  exec: { target: P, args: 'list', env: 'list', fds: 'any', cwd: F, script: F, dyld_exec_path: S, last_fd: S, image_cputype: S, image_cpusubtype: S, entitlements: A },
+  exec: {
+    target: P,
+    args: 'list',
+    env: 'list',
+    fds: 'any',
+    cwd: F,
+    script: F,
+    dyld_exec_path: S,
+    last_fd: S,
+    image_cputype: S,
+    image_cpusubtype: S,
+    entitlements: A,
+  },
   open: { fflag: S, file: F },
   write: { target: F },
   truncate: { target: F },
   close: { modified: S, target: F, was_mapped_writable: S },
-  create: { destination_type: S, destination: { existing_file: F, new_path: { dir: F, filename: S, mode: S } }, acl: A },
+  create: {
+    destination_type: S,
+    destination: { existing_file: F, new_path: { dir: F, filename: S, mode: S } },
+    acl: A,
+  },
   rename: { source: F, destination_type: S, destination: { existing_file: F, new_path: { dir: F, filename: S } } },
   unlink: { target: F, parent_dir: F },
   link: { source: F, target_dir: F, target_filename: S },

@@ -79,14 +79,34 @@ export class Reporter {
     this.push(doc, LOADER_CHECKS[d.code], d.message, d.file, d.line, d.col, d);
   }
 
-  private push(doc: RuleDocument | undefined, checkId: CheckId, message: string, file: string, line: number, col: number, loader?: RuleDiagnostic): void {
+  private push(
+    doc: RuleDocument | undefined,
+    checkId: CheckId,
+    message: string,
+    file: string,
+    line: number,
+    col: number,
+    loader?: RuleDiagnostic,
+  ): void {
     const data = doc && isObj(doc.data) ? doc.data : {};
     const ruleId = doc?.id ?? str(data.id);
     const ruleTitle = doc?.title ?? str(data.title);
     let lvl = levelFor(this.cfg, checkId, [ruleId, ruleTitle, str(data.name)]);
-    const configured = this.cfg.checks.has(checkId) || [ruleId, ruleTitle].some((k) => k !== undefined && this.cfg.rules.get(k)?.has(checkId));
+    const configured =
+      this.cfg.checks.has(checkId) ||
+      [ruleId, ruleTitle].some((k) => k !== undefined && this.cfg.rules.get(k)?.has(checkId));
     if (loader?.severity === 'warning' && lvl === 'error' && !configured) lvl = 'warning';
     if (lvl === 'off') return;
-    this.findings.push({ checkId, severity: lvl, message, file, line, col, ...(ruleId ? { ruleId } : {}), ...(ruleTitle ? { ruleTitle } : {}), ...(loader ? { loaderCode: loader.code } : {}) });
+    this.findings.push({
+      checkId,
+      severity: lvl,
+      message,
+      file,
+      line,
+      col,
+      ...(ruleId ? { ruleId } : {}),
+      ...(ruleTitle ? { ruleTitle } : {}),
+      ...(loader ? { loaderCode: loader.code } : {}),
+    });
   }
 }

@@ -32,7 +32,8 @@ export function formatStylish(result: LintResult, p: Style, cwd: string): string
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
     for (const [loc, sev, msg, id] of rows) {
-      const s = sev === 'error' ? p.red(sev.padEnd(w1)) : sev === 'warning' ? p.yellow(sev.padEnd(w1)) : p.cyan(sev.padEnd(w1));
+      const s =
+        sev === 'error' ? p.red(sev.padEnd(w1)) : sev === 'warning' ? p.yellow(sev.padEnd(w1)) : p.cyan(sev.padEnd(w1));
       out.push(`  ${p.dim(loc.padEnd(w0))}  ${s}  ${msg}  ${p.dim(id)}`);
     }
     out.push('');
@@ -65,7 +66,9 @@ export function formatSarif(result: LintResult, cwd: string, version = '0.1.0'):
   const ruleIndex = new Map(CHECKS.map((c, i) => [c.id, i]));
   const uri = (file: string) => {
     const rel = path.relative(cwd, file);
-    return rel.startsWith('..') || path.isAbsolute(rel) ? `file://${path.resolve(file)}` : rel.split(path.sep).join('/');
+    return rel.startsWith('..') || path.isAbsolute(rel)
+      ? `file://${path.resolve(file)}`
+      : rel.split(path.sep).join('/');
   };
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -95,12 +98,22 @@ export function formatSarif(result: LintResult, cwd: string, version = '0.1.0'):
           locations: [
             {
               physicalLocation: {
-                artifactLocation: uri(f.file).startsWith('file://') ? { uri: uri(f.file) } : { uri: uri(f.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: uri(f.file).startsWith('file://')
+                  ? { uri: uri(f.file) }
+                  : { uri: uri(f.file), uriBaseId: '%SRCROOT%' },
                 region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.col) },
               },
             },
           ],
-          ...(f.ruleId || f.loaderCode ? { properties: { ...(f.ruleId ? { sigmaRuleId: f.ruleId } : {}), ...(f.ruleTitle ? { sigmaRuleTitle: f.ruleTitle } : {}), ...(f.loaderCode ? { loaderCode: f.loaderCode } : {}) } } : {}),
+          ...(f.ruleId || f.loaderCode
+            ? {
+                properties: {
+                  ...(f.ruleId ? { sigmaRuleId: f.ruleId } : {}),
+                  ...(f.ruleTitle ? { sigmaRuleTitle: f.ruleTitle } : {}),
+                  ...(f.loaderCode ? { loaderCode: f.loaderCode } : {}),
+                },
+              }
+            : {}),
         })),
       },
     ],

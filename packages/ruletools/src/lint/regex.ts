@@ -96,7 +96,8 @@ function backtrackingRisk(src: string): string | undefined {
           alts.push(body.slice(prev));
           for (let a = 0; a < alts.length; a++)
             for (let b = 0; b < alts.length; b++)
-              if (a !== b && alts[a]!.length > 0 && alts[b]!.startsWith(alts[a]!) && !/[\\[(.]/.test(alts[a]!)) return `overlapping alternatives '${alts[a]}' and '${alts[b]}' under a repeat in '${group}${src.slice(i + 1, i + 1 + q[0])}'`;
+              if (a !== b && alts[a]!.length > 0 && alts[b]!.startsWith(alts[a]!) && !/[\\[(.]/.test(alts[a]!))
+                return `overlapping alternatives '${alts[a]}' and '${alts[b]}' under a repeat in '${group}${src.slice(i + 1, i + 1 + q[0])}'`;
         }
       }
       parent.innerUnbounded ||= f.innerUnbounded || (q?.[1] ?? false);
@@ -115,13 +116,29 @@ function backtrackingRisk(src: string): string | undefined {
 /** Problems of one regex value; `mods` are the item's modifiers (for the i/m/s flags). */
 export function regexProblems(src: string, mods: readonly string[]): RegexProblem[] {
   // Whether Nightjar accepts it is the compiler's answer, from the compiler's code.
-  const flags = { i: mods.includes('i') || mods.includes('ignorecase'), m: mods.includes('m') || mods.includes('multiline'), s: mods.includes('s') || mods.includes('dotall') };
+  const flags = {
+    i: mods.includes('i') || mods.includes('ignorecase'),
+    m: mods.includes('m') || mods.includes('multiline'),
+    s: mods.includes('s') || mods.includes('dotall'),
+  };
   try {
     compileRegex(src, flags, []);
   } catch (err) {
     if (!(err instanceof RuleError)) throw err;
-    return [{ check: err.code === 'NJ_REGEX_UNSUPPORTED' ? 'nj/regex-unsupported' : 'nj/regex-invalid', message: err.message }];
+    return [
+      {
+        check: err.code === 'NJ_REGEX_UNSUPPORTED' ? 'nj/regex-unsupported' : 'nj/regex-invalid',
+        message: err.message,
+      },
+    ];
   }
   const risk = backtrackingRisk(src.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?P</g, '(?<'));
-  return risk ? [{ check: 'nj/regex-backtracking', message: `regex /${src}/ can backtrack catastrophically on backtracking engines: ${risk}` }] : [];
+  return risk
+    ? [
+        {
+          check: 'nj/regex-backtracking',
+          message: `regex /${src}/ can backtrack catastrophically on backtracking engines: ${risk}`,
+        },
+      ]
+    : [];
 }

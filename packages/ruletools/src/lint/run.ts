@@ -20,7 +20,13 @@ import { type LintResult, Reporter } from './findings.js';
 /** What the linter reads: the loader's lenient result (`loadRuleFiles`, `parseRuleText`); the compiled ruleset is not needed. */
 export type LintInput = RuleInput;
 
-function lintDocument(c: Reporter, doc: RuleDocument, data: Record<string, unknown>, known: ReadonlySet<string>, testedViaCorrelation: ReadonlySet<string>): void {
+function lintDocument(
+  c: Reporter,
+  doc: RuleDocument,
+  data: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  testedViaCorrelation: ReadonlySet<string>,
+): void {
   if (doc.kind === 'correlation' || isObj(data.correlation)) {
     lintMeta(c, doc, data, true);
     lintCorrelation(c, doc, data, known);
@@ -49,7 +55,8 @@ function mergeLoaderDiagnostics(c: Reporter, input: LintInput): void {
     for (const d of doc.diagnostics) {
       attached.add(d);
       const checkId = LOADER_CHECKS[d.code];
-      if (c.reported(doc, d.line, checkId) || (GENERIC.has(checkId) && c.reportedAtLeast(doc, d.line, d.severity))) continue;
+      if (c.reported(doc, d.line, checkId) || (GENERIC.has(checkId) && c.reportedAtLeast(doc, d.line, d.severity)))
+        continue;
       c.loader(doc, d);
     }
   }
@@ -82,7 +89,9 @@ export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CON
   }
   lintDuplicates(c, input.documents);
   mergeLoaderDiagnostics(c, input);
-  const findings = c.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.checkId < b.checkId ? -1 : 1)));
+  const findings = c.findings.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.checkId < b.checkId ? -1 : 1),
+  );
   const files = [...new Set([...input.documents.map((d) => d.file), ...input.diagnostics.map((d) => d.file)])].sort();
   return { findings, files, documents: input.documents.length };
 }

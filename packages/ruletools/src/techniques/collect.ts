@@ -11,9 +11,22 @@ import { withoutConfigFiles } from '../rule-input.js';
  * Stealth and Defense Impairment; `defense-evasion` stays readable for rules tagged before the split.
  */
 export const TACTICS = [
-  'reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence', 'privilege-escalation',
-  'defense-evasion', 'stealth', 'defense-impairment', 'credential-access', 'discovery', 'lateral-movement',
-  'collection', 'command-and-control', 'exfiltration', 'impact',
+  'reconnaissance',
+  'resource-development',
+  'initial-access',
+  'execution',
+  'persistence',
+  'privilege-escalation',
+  'defense-evasion',
+  'stealth',
+  'defense-impairment',
+  'credential-access',
+  'discovery',
+  'lateral-movement',
+  'collection',
+  'command-and-control',
+  'exfiltration',
+  'impact',
 ] as const;
 
 export interface CoverageRule {
@@ -87,8 +100,11 @@ export function collectTechniques(raw: LoadedRules): TechniquesReport {
       }
     }
   }
-  const order = (t: string | undefined) => (t === undefined ? TACTICS.length : TACTICS.indexOf(t as (typeof TACTICS)[number]));
-  const techniques = [...cells.values()].sort((a, b) => order(a.tactic) - order(b.tactic) || a.technique.localeCompare(b.technique));
+  const order = (t: string | undefined) =>
+    t === undefined ? TACTICS.length : TACTICS.indexOf(t as (typeof TACTICS)[number]);
+  const techniques = [...cells.values()].sort(
+    (a, b) => order(a.tactic) - order(b.tactic) || a.technique.localeCompare(b.technique),
+  );
   return {
     techniques,
     untagged,

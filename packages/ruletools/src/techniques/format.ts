@@ -14,7 +14,9 @@ export function formatTechniquesTable(report: TechniquesReport, p: Style, opts: 
       out.push(p.bold(name));
       tactic = name;
     }
-    out.push(`  ${t.technique.padEnd(10)} ${String(t.rules.length).padStart(3)}  ${safe(t.rules.map((r) => r.title).join('; '))}`);
+    out.push(
+      `  ${t.technique.padEnd(10)} ${String(t.rules.length).padStart(3)}  ${safe(t.rules.map((r) => r.title).join('; '))}`,
+    );
   }
   if (report.untagged.length) {
     const rel = (f: string) => (opts.cwd ? path.relative(opts.cwd, f) || f : f);

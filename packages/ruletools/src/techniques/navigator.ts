@@ -16,7 +16,9 @@ export interface NavigatorOptions {
 
 export function navigatorLayer(report: TechniquesReport, opts: NavigatorOptions = {}): Record<string, unknown> {
   const max = Math.max(1, ...report.techniques.map((t) => t.rules.length));
-  const parents = new Set(report.techniques.filter((t) => t.technique.includes('.')).map((t) => t.technique.split('.')[0]));
+  const parents = new Set(
+    report.techniques.filter((t) => t.technique.includes('.')).map((t) => t.technique.split('.')[0]),
+  );
   const techniques = report.techniques.map((t) => ({
     techniqueID: t.technique,
     ...(t.tactic ? { tactic: t.tactic } : {}),
@@ -33,10 +35,20 @@ export function navigatorLayer(report: TechniquesReport, opts: NavigatorOptions 
     name: opts.name ?? 'Nightjar rules',
     versions: { attack: ATTACK_VERSION, navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT },
     domain: 'enterprise-attack',
-    description: opts.description ?? `ATT&CK coverage of ${s.rules} Nightjar rule(s): ${s.techniques} technique(s) in ${s.tactics} tactic(s). Score: the number of rules.`,
+    description:
+      opts.description ??
+      `ATT&CK coverage of ${s.rules} Nightjar rule(s): ${s.techniques} technique(s) in ${s.tactics} tactic(s). Score: the number of rules.`,
     filters: { platforms: ['macOS'] },
     sorting: 3,
-    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: false, countUnscored: false, aggregateFunction: 'average', expandedSubtechniques: 'annotated' },
+    layout: {
+      layout: 'side',
+      showID: true,
+      showName: true,
+      showAggregateScores: false,
+      countUnscored: false,
+      aggregateFunction: 'average',
+      expandedSubtechniques: 'annotated',
+    },
     hideDisabled: false,
     techniques,
     gradient: { colors: ['#ffffff', '#66b1ff', '#0b3d91'], minValue: 0, maxValue: max },

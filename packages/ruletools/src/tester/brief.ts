@@ -53,10 +53,22 @@ function file(path: string): Obj {
     path,
     path_truncated: false,
     stat: {
-      st_dev: 16777232, st_ino: 1000, st_mode: 33188, st_nlink: 1, st_uid: 0, st_gid: 0, st_rdev: 0,
-      st_size: 1024, st_blocks: 8, st_blksize: 4096, st_flags: 0, st_gen: 0,
-      st_atimespec: '2024-01-01T00:00:00.000000000Z', st_mtimespec: '2024-01-01T00:00:00.000000000Z',
-      st_ctimespec: '2024-01-01T00:00:00.000000000Z', st_birthtimespec: '2024-01-01T00:00:00.000000000Z',
+      st_dev: 16777232,
+      st_ino: 1000,
+      st_mode: 33188,
+      st_nlink: 1,
+      st_uid: 0,
+      st_gid: 0,
+      st_rdev: 0,
+      st_size: 1024,
+      st_blocks: 8,
+      st_blksize: 4096,
+      st_flags: 0,
+      st_gen: 0,
+      st_atimespec: '2024-01-01T00:00:00.000000000Z',
+      st_mtimespec: '2024-01-01T00:00:00.000000000Z',
+      st_ctimespec: '2024-01-01T00:00:00.000000000Z',
+      st_birthtimespec: '2024-01-01T00:00:00.000000000Z',
     },
   };
 }
@@ -98,7 +110,8 @@ function merge(base: unknown, over: unknown, index: number, path: (string | numb
     return out;
   }
   // A file object given as its path.
-  if (isObj(base) && 'path' in base && 'path_truncated' in base && typeof over === 'string') return { ...base, path: over };
+  if (isObj(base) && 'path' in base && 'path_truncated' in base && typeof over === 'string')
+    return { ...base, path: over };
   return over;
 }
 
@@ -109,16 +122,27 @@ const SHORTHANDS = ['pid', 'pidversion', 'euid', 'ppid'] as const;
  * removed before merging, applied after, so they win over defaults but an explicit audit_token wins
  * over them).
  */
-function processFrom(base: Obj, partial: unknown, index: number, path: (string | number)[], known?: ReadonlyMap<number, number>): Obj {
+function processFrom(
+  base: Obj,
+  partial: unknown,
+  index: number,
+  path: (string | number)[],
+  known?: ReadonlyMap<number, number>,
+): Obj {
   if (partial === undefined) return base;
-  if (!isObj(partial)) throw new BriefEventError(`${path.join('.')} must be a mapping (a partial es_process_t)`, index, path);
+  if (!isObj(partial))
+    throw new BriefEventError(`${path.join('.')} must be a mapping (a partial es_process_t)`, index, path);
   const rest: Obj = { ...partial };
   const sh: Partial<Record<(typeof SHORTHANDS)[number], number>> = {};
   for (const k of SHORTHANDS) {
     if (k in rest) {
       const v = rest[k];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new BriefEventError(`${[...path, k].join('.')} must be a non-negative integer, got ${JSON.stringify(v)}`, index, [...path, k]);
+        throw new BriefEventError(
+          `${[...path, k].join('.')} must be a non-negative integer, got ${JSON.stringify(v)}`,
+          index,
+          [...path, k],
+        );
       }
       sh[k] = v;
       delete rest[k];
@@ -159,10 +183,26 @@ function defaultPayload(type: string, actor: Obj): Obj {
   const f = file('/private/tmp/nightjar-test-file');
   switch (type) {
     case 'exec':
-      return { target: undefined, args: undefined, env: [], fds: [], cwd: file('/'), script: null, last_fd: 2, image_cputype: 16777228, image_cpusubtype: 2, dyld_exec_path: undefined };
+      return {
+        target: undefined,
+        args: undefined,
+        env: [],
+        fds: [],
+        cwd: file('/'),
+        script: null,
+        last_fd: 2,
+        image_cputype: 16777228,
+        image_cpusubtype: 2,
+        dyld_exec_path: undefined,
+      };
     case 'fork':
       // The child starts as a copy of the parent image; its parent token is the actor's.
-      return { child: { ...defaultProcess(pid + 1, 1, pid, (actor.executable as Obj).path as string), parent_audit_token: { ...(actor.audit_token as Obj) } } };
+      return {
+        child: {
+          ...defaultProcess(pid + 1, 1, pid, (actor.executable as Obj).path as string),
+          parent_audit_token: { ...(actor.audit_token as Obj) },
+        },
+      };
     case 'exit':
       return { stat: 0 };
     case 'open':
@@ -182,7 +222,11 @@ function defaultPayload(type: string, actor: Obj): Obj {
     case 'create':
       return { destination_type: 0, destination: { existing_file: f }, acl: null };
     case 'rename':
-      return { source: f, destination_type: 0, destination: { existing_file: file('/private/tmp/nightjar-test-file-2') } };
+      return {
+        source: f,
+        destination_type: 0,
+        destination: { existing_file: file('/private/tmp/nightjar-test-file-2') },
+      };
     case 'unlink':
       return { target: f, parent_dir: file('/private/tmp') };
     case 'link':
@@ -190,7 +234,14 @@ function defaultPayload(type: string, actor: Obj): Obj {
     case 'clone':
       return { source: f, target_dir: file('/private/tmp'), target_name: 'nightjar-clone' };
     case 'copyfile':
-      return { source: f, target_file: null, target_dir: file('/private/tmp'), target_name: 'nightjar-copy', mode: 420, flags: 0 };
+      return {
+        source: f,
+        target_file: null,
+        target_dir: file('/private/tmp'),
+        target_name: 'nightjar-copy',
+        mode: 420,
+        flags: 0,
+      };
     case 'setextattr':
     case 'getextattr':
     case 'deleteextattr':
@@ -244,9 +295,19 @@ function defaultPayload(type: string, actor: Obj): Obj {
       return { dir: file('/private/tmp'), filename: 'nightjar.sock', mode: 420 };
     case 'btm_launch_item_add':
       return {
-        instigator: null, app: null,
-        item: { item_type: 2, legacy: false, managed: false, uid: 501, item_url: 'file:///Library/LaunchAgents/com.example.plist', app_url: null },
-        executable_path: '/usr/local/bin/nightjar-test-actor', instigator_token: null, app_token: null,
+        instigator: null,
+        app: null,
+        item: {
+          item_type: 2,
+          legacy: false,
+          managed: false,
+          uid: 501,
+          item_url: 'file:///Library/LaunchAgents/com.example.plist',
+          app_url: null,
+        },
+        executable_path: '/usr/local/bin/nightjar-test-actor',
+        instigator_token: null,
+        app_token: null,
       };
     default:
       return {};
@@ -289,13 +350,17 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
   events.forEach((raw, i) => {
     if (!isObj(raw)) throw new BriefEventError(`event ${i + 1} must be a mapping with at least 'type'`, i);
     const type = raw.type;
-    if (typeof type !== 'string' || type === '') throw new BriefEventError(`event ${i + 1}: 'type' (the ES event name, e.g. exec) is required`, i, ['type']);
+    if (typeof type !== 'string' || type === '')
+      throw new BriefEventError(`event ${i + 1}: 'type' (the ES event name, e.g. exec) is required`, i, ['type']);
     const info = eventTypeByName(type);
-    if (!info || info.kind === 'reserved') throw new BriefEventError(`event ${i + 1}: unknown ES event type '${type}'`, i, ['type']);
+    if (!info || info.kind === 'reserved')
+      throw new BriefEventError(`event ${i + 1}: unknown ES event type '${type}'`, i, ['type']);
     const name = info.name;
     for (const k of Object.keys(raw)) {
       if (!ALLOWED_TOP.has(k) && k !== name && k !== type) {
-        throw new BriefEventError(`event ${i + 1}: unexpected key '${k}' (allowed: type, time, process, ${name})`, i, [k]);
+        throw new BriefEventError(`event ${i + 1}: unexpected key '${k}' (allowed: type, time, process, ${name})`, i, [
+          k,
+        ]);
       }
     }
     // Time.
@@ -304,12 +369,14 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
     if (t === undefined) us = prevUs === undefined ? (opts.startUs ?? DEFAULT_START_US) : prevUs + DEFAULT_STEP_US;
     else if (typeof t === 'string' && t.trim().startsWith('+')) {
       const off = parseOffsetUs(t);
-      if (off === undefined) throw new BriefEventError(`event ${i + 1}: bad time offset '${t}' (use +500ms, +2s, +1m)`, i, ['time']);
+      if (off === undefined)
+        throw new BriefEventError(`event ${i + 1}: bad time offset '${t}' (use +500ms, +2s, +1m)`, i, ['time']);
       us = (prevUs ?? opts.startUs ?? DEFAULT_START_US) + (prevUs === undefined ? 0 : off);
       if (prevUs === undefined) us += off;
     } else if (typeof t === 'string') {
       const abs = parseTimeUs(t);
-      if (abs === undefined) throw new BriefEventError(`event ${i + 1}: bad time '${t}' (RFC 3339, or an offset like +2s)`, i, ['time']);
+      if (abs === undefined)
+        throw new BriefEventError(`event ${i + 1}: bad time '${t}' (RFC 3339, or an offset like +2s)`, i, ['time']);
       us = abs;
     } else if (t instanceof Date) {
       us = t.getTime() * 1000;
@@ -344,12 +411,17 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
       const tpath = ((merged.target as Obj).executable as Obj).path as string;
       if (merged.args === undefined) merged.args = [tpath];
       if (merged.dyld_exec_path === undefined) merged.dyld_exec_path = tpath;
-      if (!Array.isArray(merged.args)) throw new BriefEventError(`event ${i + 1}: exec.args must be a list of strings`, i, [name, 'args']);
+      if (!Array.isArray(merged.args))
+        throw new BriefEventError(`event ${i + 1}: exec.args must be a list of strings`, i, [name, 'args']);
       // YAML reads `-bool true` or `-n 5` as a boolean and a number; argv is always strings.
       merged.args = merged.args.map((a, j) => {
         if (typeof a === 'string') return a;
         if (typeof a === 'number' || typeof a === 'boolean') return String(a);
-        throw new BriefEventError(`event ${i + 1}: exec.args[${j}] must be a string, got ${JSON.stringify(a)}`, i, [name, 'args', j]);
+        throw new BriefEventError(`event ${i + 1}: exec.args[${j}] must be a string, got ${JSON.stringify(a)}`, i, [
+          name,
+          'args',
+          j,
+        ]);
       });
     }
     for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];

@@ -7,7 +7,13 @@
  */
 import { Engine } from '@nightjar/core';
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, NightjarEvent } from '@nightjar/core';
-import { type ConditionAst, type RuleDocument, compileDetection, parseConditionSyntax, resolveField } from '@nightjar/rules';
+import {
+  type ConditionAst,
+  type RuleDocument,
+  compileDetection,
+  parseConditionSyntax,
+  resolveField,
+} from '@nightjar/rules';
 import { processOfEvent, tokenEntityId } from '@nightjar/core';
 import type { EsProcess, EvalContext } from '@nightjar/core';
 import { evalCondition } from '../condition-analysis.js';
@@ -31,7 +37,10 @@ function show(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-function ruleFrom(id: string, compiled: { match: CompiledRule['match']; eventTypes: readonly string[] | null; usesLineage: boolean }): CompiledRule {
+function ruleFrom(
+  id: string,
+  compiled: { match: CompiledRule['match']; eventTypes: readonly string[] | null; usesLineage: boolean },
+): CompiledRule {
   return {
     kind: 'detection',
     id,
@@ -51,9 +60,16 @@ function ruleFrom(id: string, compiled: { match: CompiledRule['match']; eventTyp
  * and make each Engine cost ~30 ms to build; a test case holds a handful of processes, and a fresh
  * engine per case is what keeps cases independent. 4,096 processes covers any reasonable fixture.
  */
-export const TEST_ENGINE_OPTIONS = { lineage: { maxProcesses: 4096 }, correlation: { maxGroups: 1024 }, maxDiagnostics: 1000 } as const;
+export const TEST_ENGINE_OPTIONS = {
+  lineage: { maxProcesses: 4096 },
+  correlation: { maxGroups: 1024 },
+  maxDiagnostics: 1000,
+} as const;
 
-export function rulesetOf(rules: readonly CompiledRule[], correlations: readonly CompiledCorrelation[] = []): CompiledRuleSet {
+export function rulesetOf(
+  rules: readonly CompiledRule[],
+  correlations: readonly CompiledCorrelation[] = [],
+): CompiledRuleSet {
   return {
     rules,
     correlations,
@@ -105,7 +121,8 @@ const FIELD_MAPPING = 'sigmahq-macos';
 function resolvedPaths(doc: RuleDocument): Map<string, string> {
   const out = new Map<string, string>();
   // Only plain dotted paths; mapped fields may describe a computed value in words.
-  for (const f of doc.detectionInfo?.fields ?? []) if (/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(f.resolved) && !f.usesLineage) out.set(f.name, f.resolved);
+  for (const f of doc.detectionInfo?.fields ?? [])
+    if (/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(f.resolved) && !f.usesLineage) out.set(f.name, f.resolved);
   return out;
 }
 
@@ -119,11 +136,20 @@ function parentFromToken(ev: NightjarEvent): EsProcess | undefined {
   if (!id) return undefined;
   return { audit_token: token!, ppid: 0, executable: { path: '' }, entity_id: id };
 }
-const NO_LINEAGE = { lineage: { parent: parentFromToken, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] } } as unknown as EvalContext;
+const NO_LINEAGE = {
+  lineage: { parent: parentFromToken, realParent: () => undefined, responsible: () => undefined, ancestors: () => [] },
+} as unknown as EvalContext;
 
 /** What the event holds for a field as the rule names it, or undefined when it cannot be shown. */
-function fieldValue(doc: RuleDocument, field: string, ev: NightjarEvent, paths: Map<string, string>): { shown: boolean; value: unknown } {
-  const p = paths.get(field) ?? (field.includes('.') && !/^(parent|real_parent|responsible|ancestors)\./.test(field) ? field : undefined);
+function fieldValue(
+  doc: RuleDocument,
+  field: string,
+  ev: NightjarEvent,
+  paths: Map<string, string>,
+): { shown: boolean; value: unknown } {
+  const p =
+    paths.get(field) ??
+    (field.includes('.') && !/^(parent|real_parent|responsible|ancestors)\./.test(field) ? field : undefined);
   if (p) return { shown: true, value: readPath(ev.msg, p) };
   const data = doc.data as Record<string, unknown>;
   try {
@@ -144,7 +170,13 @@ function eventLabel(ev: NightjarEvent, i: number, t0: number): string {
  * the rule's alert in the real run; mode 'missed' explains events that did not match, 'unexpected'
  * explains those that did.
  */
-export function explainDetection(doc: RuleDocument, rule: CompiledRule, events: readonly NightjarEvent[], matched: ReadonlySet<number>, mode: 'missed' | 'unexpected'): string[] {
+export function explainDetection(
+  doc: RuleDocument,
+  rule: CompiledRule,
+  events: readonly NightjarEvent[],
+  matched: ReadonlySet<number>,
+  mode: 'missed' | 'unexpected',
+): string[] {
   const data = doc.data;
   if (!isObj(data) || !isObj(data.detection)) return [];
   const detection = data.detection;
@@ -201,7 +233,12 @@ export function explainDetection(doc: RuleDocument, rule: CompiledRule, events: 
     }
     // The detection matched but the rule did not: a Sigma filter document applied to it excluded the event.
     const filters = (doc as { filters?: readonly string[] }).filters ?? [];
-    if (mode === 'missed' && anyTrue) parts.push(filters.length ? `but filter(s) ${filters.join(', ')} applied to this rule excluded it` : 'but the rule did not match (see the rule\'s nightjar: options)');
+    if (mode === 'missed' && anyTrue)
+      parts.push(
+        filters.length
+          ? `but filter(s) ${filters.join(', ')} applied to this rule excluded it`
+          : "but the rule did not match (see the rule's nightjar: options)",
+      );
     lines.push(`${eventLabel(ev, i, t0)}: ${parts.join('; ') || 'condition not evaluated'}`);
     for (const n of names) {
       const v = truth(i)(n);
@@ -225,7 +262,8 @@ export function explainDetection(doc: RuleDocument, rule: CompiledRule, events: 
       lines.push(`  ${n}: ${v ? 'true' : 'false'}${detail}`);
     }
   }
-  if (targets.length > MAX_EVENTS_EXPLAINED) lines.push(`... and ${targets.length - MAX_EVENTS_EXPLAINED} more event(s)`);
+  if (targets.length > MAX_EVENTS_EXPLAINED)
+    lines.push(`... and ${targets.length - MAX_EVENTS_EXPLAINED} more event(s)`);
   return lines;
 }
 
@@ -234,13 +272,19 @@ function fmtSpan(us: number): string {
 }
 
 /** Why a correlation did not raise the expected alerts: per referenced rule, its matches; per group, what was reached. */
-export function explainCorrelation(corr: CompiledCorrelation, all: CompiledRuleSet, events: readonly NightjarEvent[]): string[] {
+export function explainCorrelation(
+  corr: CompiledCorrelation,
+  all: CompiledRuleSet,
+  events: readonly NightjarEvent[],
+): string[] {
   const lines: string[] = [];
   const byId = new Map<string, CompiledRule | CompiledCorrelation>();
   for (const r of all.rules) byId.set(r.id, r);
   for (const c of all.correlations) byId.set(c.id, c);
   const cond = corr.condition.map((t) => `${t.op} ${t.value}`).join(' and ') || '(none)';
-  lines.push(`${corr.type} over ${corr.rules.length} rule(s) within ${fmtSpan(corr.timespanUs)}, condition ${cond}${corr.groupBy.length ? `, grouped by ${corr.groupBy.map((g) => g.name).join(', ')}` : ''}`);
+  lines.push(
+    `${corr.type} over ${corr.rules.length} rule(s) within ${fmtSpan(corr.timespanUs)}, condition ${cond}${corr.groupBy.length ? `, grouped by ${corr.groupBy.map((g) => g.name).join(', ')}` : ''}`,
+  );
   const base: CompiledRule[] = [];
   for (const id of corr.rules) {
     const r = byId.get(id);
@@ -255,7 +299,14 @@ export function explainCorrelation(corr: CompiledCorrelation, all: CompiledRuleS
     else if (r.kind === 'correlation') lines.push(`${label}: a correlation (chained); see its own tests`);
     else {
       const h = hits.get(id) ?? [];
-      lines.push(h.length === 0 ? `${label}: never matched any event` : `${label}: matched ${h.length} event(s): ${h.slice(0, 8).map((i) => `#${i + 1} (+${Math.round((events[i]!.time - t0) / 1000)}ms)`).join(', ')}${h.length > 8 ? ', ...' : ''}`);
+      lines.push(
+        h.length === 0
+          ? `${label}: never matched any event`
+          : `${label}: matched ${h.length} event(s): ${h
+              .slice(0, 8)
+              .map((i) => `#${i + 1} (+${Math.round((events[i]!.time - t0) / 1000)}ms)`)
+              .join(', ')}${h.length > 8 ? ', ...' : ''}`,
+      );
     }
   });
   // Per group: the best the window reached (events, distinct values or distinct rules).
@@ -291,7 +342,12 @@ export function explainCorrelation(corr: CompiledCorrelation, all: CompiledRuleS
               : win.length;
       best = Math.max(best, n);
     }
-    const what = corr.type === 'value_count' ? 'distinct value(s)' : corr.type.startsWith('temporal') ? 'distinct rule(s)' : 'event(s)';
+    const what =
+      corr.type === 'value_count'
+        ? 'distinct value(s)'
+        : corr.type.startsWith('temporal')
+          ? 'distinct rule(s)'
+          : 'event(s)';
     lines.push(`group {${key}}: at most ${best} ${what} within ${fmtSpan(corr.timespanUs)} (needs ${cond})`);
   }
   if (groups.size === 0) lines.push('no group formed: no referenced rule matched');

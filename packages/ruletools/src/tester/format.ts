@@ -12,14 +12,18 @@ export function formatPretty(report: TestReport, p: Style, opts: { verbose?: boo
     const bad = r.loadError !== undefined || r.cases.some((c) => c.status !== 'pass');
     const mark = r.loadError ? p.red('ERROR') : bad ? p.red('FAIL ') : p.green('PASS ');
     out.push(`${mark} ${p.bold(safe(r.title))} ${p.dim(safe(`(${r.id}) ${rel(r.file)}:${r.line}`))}`);
-    if (r.loadError) for (const l of r.loadError.split('\n')) out.push(`      ${p.red(safe(opts.cwd ? l.replace(opts.cwd + path.sep, '') : l))}`);
+    if (r.loadError)
+      for (const l of r.loadError.split('\n'))
+        out.push(`      ${p.red(safe(opts.cwd ? l.replace(opts.cwd + path.sep, '') : l))}`);
     for (const c of r.cases) {
       if (c.status === 'pass') {
         if (opts.verbose || bad) out.push(`  ${p.green('✓')} ${safe(c.name)} ${p.dim(ms(c.durationMs))}`);
         continue;
       }
       const loc = c.location ? p.dim(` ${rel(c.location.file)}:${c.location.line}:${c.location.col}`) : '';
-      out.push(`  ${c.status === 'fail' ? p.red('✗') : p.red('!')} ${safe(c.name)}${c.status === 'error' ? p.red(' (error)') : ''}${loc}`);
+      out.push(
+        `  ${c.status === 'fail' ? p.red('✗') : p.red('!')} ${safe(c.name)}${c.status === 'error' ? p.red(' (error)') : ''}${loc}`,
+      );
       if (c.message) out.push(`      ${safe(c.message)}`);
       for (const l of c.explanation ?? []) out.push(`      ${p.dim('│')} ${safe(l)}`);
     }
@@ -27,8 +31,12 @@ export function formatPretty(report: TestReport, p: Style, opts: { verbose?: boo
   if (report.coverage) {
     const cov = report.coverage;
     out.push('', p.bold(`Coverage: ${cov.tested}/${cov.rules} rules have tests`));
-    for (const u of cov.untested) out.push(`  ${p.yellow('no tests')}  ${safe(u.title)} ${p.dim(`(${u.id}) ${rel(u.file)}:${u.line}`)}`);
-    for (const u of cov.unexercised) out.push(`  ${p.yellow('selection not exercised by a passing case')}  ${safe(u.selection)} in ${safe(u.title)} ${p.dim(rel(u.file))}`);
+    for (const u of cov.untested)
+      out.push(`  ${p.yellow('no tests')}  ${safe(u.title)} ${p.dim(`(${u.id}) ${rel(u.file)}:${u.line}`)}`);
+    for (const u of cov.unexercised)
+      out.push(
+        `  ${p.yellow('selection not exercised by a passing case')}  ${safe(u.selection)} in ${safe(u.title)} ${p.dim(rel(u.file))}`,
+      );
   }
   out.push('', summaryLine(report, p));
   return `${out.join('\n')}\n`;
@@ -53,12 +61,16 @@ export function formatJson(report: TestReport): string {
 export function formatJunit(report: TestReport): string {
   const s = report.summary;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="nightjar test" tests="${s.cases + report.rules.filter((r) => r.loadError).length}" failures="${s.failed}" errors="${s.errors}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+  out.push(
+    `<testsuites name="nightjar test" tests="${s.cases + report.rules.filter((r) => r.loadError).length}" failures="${s.failed}" errors="${s.errors}" time="${(s.durationMs / 1000).toFixed(3)}">`,
+  );
   for (const r of report.rules) {
     const failures = r.cases.filter((c) => c.status === 'fail').length;
     const errors = r.cases.filter((c) => c.status === 'error').length + (r.loadError ? 1 : 0);
     const time = r.cases.reduce((a, c) => a + c.durationMs, 0) / 1000;
-    out.push(`  <testsuite name="${xml(r.title)}" id="${xml(r.id)}" file="${xml(r.file)}" tests="${r.cases.length + (r.loadError ? 1 : 0)}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">`);
+    out.push(
+      `  <testsuite name="${xml(r.title)}" id="${xml(r.id)}" file="${xml(r.file)}" tests="${r.cases.length + (r.loadError ? 1 : 0)}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">`,
+    );
     if (r.loadError) {
       out.push(`    <testcase classname="${xml(r.id)}" name="load" file="${xml(r.file)}" time="0">`);
       out.push(`      <error message="rule does not load" type="load">${xml(r.loadError)}</error>`);

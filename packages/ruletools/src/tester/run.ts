@@ -54,7 +54,11 @@ export function subRuleset(target: CompiledRule | CompiledCorrelation, all: Comp
   return rulesetOf([...rules.values()], [...corrs.values()]);
 }
 
-export function runEngine(rs: CompiledRuleSet, events: readonly NightjarEvent[], ruleId: string): { alerts: Alert[]; hitIdx: Set<number> } {
+export function runEngine(
+  rs: CompiledRuleSet,
+  events: readonly NightjarEvent[],
+  ruleId: string,
+): { alerts: Alert[]; hitIdx: Set<number> } {
   const engine = new Engine(rs, TEST_ENGINE_OPTIONS);
   const alerts: Alert[] = [];
   const hitIdx = new Set<number>();
@@ -78,24 +82,42 @@ export function groupMatches(alert: Alert, want: Readonly<Record<string, unknown
   });
 }
 
-async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrelation, all: CompiledRuleSet, spec: TestCaseSpec): Promise<CaseResult> {
+async function runCase(
+  doc: RuleDocument,
+  target: CompiledRule | CompiledCorrelation,
+  all: CompiledRuleSet,
+  spec: TestCaseSpec,
+): Promise<CaseResult> {
   const started = performance.now();
   const location = locate(doc, ['tests', spec.index]);
   const base = { name: spec.name, location, ...(spec.fixture ? { fixture: spec.fixture } : {}) };
-  const done = (r: Omit<CaseResult, 'durationMs' | 'name' | 'location'>): CaseResult => ({ ...base, ...r, durationMs: performance.now() - started });
+  const done = (r: Omit<CaseResult, 'durationMs' | 'name' | 'location'>): CaseResult => ({
+    ...base,
+    ...r,
+    durationMs: performance.now() - started,
+  });
   let events: NightjarEvent[];
   try {
     if (spec.events) events = eventsFromBrief(spec.events, `${doc.file}#${spec.name}`);
     else events = await readFixture(resolve(dirname(doc.file), spec.fixture!));
   } catch (err) {
-    const where = err instanceof BriefEventError ? locate(doc, ['tests', spec.index, 'events', err.index, ...err.path]) : location;
-    return done({ status: 'error', message: (err as Error).message, alerts: 0, events: 0, location: where } as Omit<CaseResult, 'durationMs' | 'name' | 'location'>);
+    const where =
+      err instanceof BriefEventError ? locate(doc, ['tests', spec.index, 'events', err.index, ...err.path]) : location;
+    return done({ status: 'error', message: (err as Error).message, alerts: 0, events: 0, location: where } as Omit<
+      CaseResult,
+      'durationMs' | 'name' | 'location'
+    >);
   }
   let run: { alerts: Alert[]; hitIdx: Set<number> };
   try {
     run = runEngine(subRuleset(target, all), events, target.id);
   } catch (err) {
-    return done({ status: 'error', message: `engine error: ${(err as Error).message}`, alerts: 0, events: events.length });
+    return done({
+      status: 'error',
+      message: `engine error: ${(err as Error).message}`,
+      alerts: 0,
+      events: events.length,
+    });
   }
   const n = run.alerts.length;
   const exp = spec.expect;
@@ -106,7 +128,9 @@ async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrela
   const groupText = group ? ` in group ${JSON.stringify(group)}` : '';
   if (exp.kind === 'match') {
     ok = exp.match ? grouped.length > 0 : n === 0;
-    message = exp.match ? `expected a match${groupText}, got ${n} alert(s)${group ? ` (${grouped.length} in that group)` : ''}` : `expected no match, got ${n} alert(s)`;
+    message = exp.match
+      ? `expected a match${groupText}, got ${n} alert(s)${group ? ` (${grouped.length} in that group)` : ''}`
+      : `expected no match, got ${n} alert(s)`;
   } else {
     ok = grouped.length === exp.alerts && (!group || n === exp.alerts);
     message = `expected ${exp.alerts} alert(s)${groupText}, got ${n}${group ? ` (${grouped.length} in that group)` : ''}`;
@@ -119,7 +143,8 @@ async function runCase(doc: RuleDocument, target: CompiledRule | CompiledCorrela
       explanation = explainDetection(doc, target, events, run.hitIdx, missed ? 'missed' : 'unexpected');
     } else {
       explanation = explainCorrelation(target, all, events);
-      if (group && n > 0) explanation.push(`alert group(s) seen: ${run.alerts.map((a) => JSON.stringify(a.group ?? {})).join(', ')}`);
+      if (group && n > 0)
+        explanation.push(`alert group(s) seen: ${run.alerts.map((a) => JSON.stringify(a.group ?? {})).join(', ')}`);
     }
   } catch (err) {
     explanation = [`(no explanation: ${(err as Error).message})`];
@@ -143,11 +168,18 @@ export function compiledFor(doc: RuleDocument, all: CompiledRuleSet): CompiledRu
  * in some passing positive case; one used only under `not` (a filter) must be true in some passing
  * negative case, else the filter is untested.
  */
-function unexercisedSelections(doc: RuleDocument, target: CompiledRule, positive: NightjarEvent[][], negative: NightjarEvent[][]): string[] {
+function unexercisedSelections(
+  doc: RuleDocument,
+  target: CompiledRule,
+  positive: NightjarEvent[][],
+  negative: NightjarEvent[][],
+): string[] {
   const data = doc.data;
   if (!isObj(data) || !isObj(data.detection)) return [];
   const names = Object.keys(data.detection).filter((k) => k !== 'condition');
-  const conds = (Array.isArray(data.detection.condition) ? data.detection.condition : [data.detection.condition]).filter((c): c is string => typeof c === 'string');
+  const conds = (
+    Array.isArray(data.detection.condition) ? data.detection.condition : [data.detection.condition]
+  ).filter((c): c is string => typeof c === 'string');
   const filters = new Set<string>();
   for (const c of conds) {
     try {
@@ -207,7 +239,15 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
     if (!target) {
       const errs = errorsByFile.get(doc.file) ?? [];
       reportedFiles.add(doc.file);
-      results.push({ id, title, file: doc.file, line, kind, cases: [], loadError: errs.length ? errs.join('\n') : 'the rule did not compile' });
+      results.push({
+        id,
+        title,
+        file: doc.file,
+        line,
+        kind,
+        cases: [],
+        loadError: errs.length ? errs.join('\n') : 'the rule did not compile',
+      });
       continue;
     }
     const cases: CaseResult[] = problems.map((p) => ({
@@ -232,7 +272,9 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
       if (opts.coverage && target.kind === 'detection' && r.status === 'pass') {
         const positive = spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0;
         try {
-          const evs = spec.events ? eventsFromBrief(spec.events, 'coverage') : await readFixture(resolve(dirname(doc.file), spec.fixture!));
+          const evs = spec.events
+            ? eventsFromBrief(spec.events, 'coverage')
+            : await readFixture(resolve(dirname(doc.file), spec.fixture!));
           (positive ? positiveEvents : negativeEvents).push(evs);
         } catch {
           /* already reported as the case's error */
@@ -240,13 +282,20 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
       }
     }
     if (opts.coverage && target.kind === 'detection') {
-      for (const n of unexercisedSelections(doc, target, positiveEvents, negativeEvents)) unexercised.push({ id, title, file: doc.file, selection: n });
+      for (const n of unexercisedSelections(doc, target, positiveEvents, negativeEvents))
+        unexercised.push({ id, title, file: doc.file, selection: n });
     }
     results.push({ id, title, file: doc.file, line, kind, cases });
   }
   // Files whose rules never produced a document (YAML syntax errors) still fail the run.
   for (const [file, errs] of errorsByFile) {
-    if (reportedFiles.has(file) || loaded.documents.some((d) => d.file === file && (d.kind === 'rule' || d.kind === 'correlation') && compiledFor(d, loaded.ruleset))) continue;
+    if (
+      reportedFiles.has(file) ||
+      loaded.documents.some(
+        (d) => d.file === file && (d.kind === 'rule' || d.kind === 'correlation') && compiledFor(d, loaded.ruleset),
+      )
+    )
+      continue;
     results.push({ id: file, title: file, file, line: 1, kind: 'detection', cases: [], loadError: errs.join('\n') });
   }
   let cases = 0;
@@ -264,7 +313,17 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
   }
   return {
     rules: results,
-    summary: { rules: rulesTotal, cases, passed, failed, errors, rulesWithoutTests: untested.length, durationMs: performance.now() - started },
-    ...(opts.coverage ? { coverage: { untested, unexercised, rules: rulesTotal, tested: rulesTotal - untested.length } } : {}),
+    summary: {
+      rules: rulesTotal,
+      cases,
+      passed,
+      failed,
+      errors,
+      rulesWithoutTests: untested.length,
+      durationMs: performance.now() - started,
+    },
+    ...(opts.coverage
+      ? { coverage: { untested, unexercised, rules: rulesTotal, tested: rulesTotal - untested.length } }
+      : {}),
   };
 }

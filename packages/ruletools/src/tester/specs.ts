@@ -38,29 +38,44 @@ export function parseTestSpecs(raw: unknown): { specs: TestCaseSpec[]; problems:
       problems.push({ message: `${label}: 'name' is required (a non-empty string)`, path: at('name') });
       ok = false;
     } else if (names.has(t.name)) {
-      problems.push({ message: `${label}: duplicate test name (names must be unique within a rule)`, path: at('name') });
+      problems.push({
+        message: `${label}: duplicate test name (names must be unique within a rule)`,
+        path: at('name'),
+      });
       ok = false;
     } else names.add(t.name);
     for (const k of Object.keys(t)) {
       if (!['name', 'expect', 'events', 'fixture', 'description'].includes(k)) {
-        problems.push({ message: `${label}: unknown key '${k}' (allowed: name, expect, events, fixture, description)`, path: at(k) });
+        problems.push({
+          message: `${label}: unknown key '${k}' (allowed: name, expect, events, fixture, description)`,
+          path: at(k),
+        });
         ok = false;
       }
     }
     let expect: Expectation | undefined;
     const e = t.expect;
     if (!isObj(e)) {
-      problems.push({ message: `${label}: 'expect' is required: { match: true|false } or { alerts: N }`, path: at('expect') });
+      problems.push({
+        message: `${label}: 'expect' is required: { match: true|false } or { alerts: N }`,
+        path: at('expect'),
+      });
       ok = false;
     } else {
       const group = e.group;
       if (group !== undefined && !isObj(group)) {
-        problems.push({ message: `${label}: expect.group must be a mapping of group-by field to value`, path: at('expect', 'group') });
+        problems.push({
+          message: `${label}: expect.group must be a mapping of group-by field to value`,
+          path: at('expect', 'group'),
+        });
         ok = false;
       }
       const extra = Object.keys(e).filter((k) => !['match', 'alerts', 'group'].includes(k));
       if (extra.length) {
-        problems.push({ message: `${label}: unknown key(s) in expect: ${extra.join(', ')} (allowed: match, alerts, group)`, path: at('expect', extra[0]!) });
+        problems.push({
+          message: `${label}: unknown key(s) in expect: ${extra.join(', ')} (allowed: match, alerts, group)`,
+          path: at('expect', extra[0]!),
+        });
         ok = false;
       }
       const g = isObj(group) ? group : undefined;
@@ -69,21 +84,30 @@ export function parseTestSpecs(raw: unknown): { specs: TestCaseSpec[]; problems:
         ok = false;
       } else if (typeof e.match === 'boolean') {
         if (g && !e.match) {
-          problems.push({ message: `${label}: expect.group makes no sense with match: false`, path: at('expect', 'group') });
+          problems.push({
+            message: `${label}: expect.group makes no sense with match: false`,
+            path: at('expect', 'group'),
+          });
           ok = false;
         }
         expect = { kind: 'match', match: e.match, ...(g ? { group: g } : {}) };
       } else if (typeof e.alerts === 'number' && Number.isInteger(e.alerts) && e.alerts >= 0) {
         expect = { kind: 'alerts', alerts: e.alerts, ...(g ? { group: g } : {}) };
       } else {
-        problems.push({ message: `${label}: expect needs match: true|false or alerts: <non-negative integer>`, path: at('expect') });
+        problems.push({
+          message: `${label}: expect needs match: true|false or alerts: <non-negative integer>`,
+          path: at('expect'),
+        });
         ok = false;
       }
     }
     const hasEvents = t.events !== undefined;
     const hasFixture = t.fixture !== undefined;
     if (hasEvents === hasFixture) {
-      problems.push({ message: `${label}: give exactly one of 'events' (inline brief events) or 'fixture' (a JSON-lines file)`, path: at() });
+      problems.push({
+        message: `${label}: give exactly one of 'events' (inline brief events) or 'fixture' (a JSON-lines file)`,
+        path: at(),
+      });
       ok = false;
     } else if (hasEvents && !Array.isArray(t.events)) {
       problems.push({ message: `${label}: 'events' must be a list of brief events`, path: at('events') });

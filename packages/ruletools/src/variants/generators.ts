@@ -33,7 +33,8 @@ function* argvs(out: EsMessage[]): Generator<{ args: unknown[]; field: string; m
   for (let i = 0; i < out.length; i++) {
     const m = out[i] as Obj;
     const exec = isObj(m.event) && isObj(m.event.exec) ? m.event.exec : undefined;
-    if (exec && Array.isArray(exec.args)) yield { args: exec.args, field: `${prefix(i, out.length)}event.exec.args`, msg: m };
+    if (exec && Array.isArray(exec.args))
+      yield { args: exec.args, field: `${prefix(i, out.length)}event.exec.args`, msg: m };
   }
 }
 
@@ -56,10 +57,69 @@ function* pathStrings(out: EsMessage[]): Generator<{ holder: Obj; field: string;
 const SHORT = /^-[A-Za-z0-9]$/;
 /** Tools whose bundled short options (`-wa`, `-rf`, `-lc`) are getopt bundles, not single-dash words. */
 const GETOPT_TOOLS = new Set([
-  'security', 'ls', 'ps', 'rm', 'cp', 'mv', 'ln', 'mkdir', 'chmod', 'chown', 'chflags', 'chgrp', 'tar', 'zip', 'unzip', 'ditto',
-  'curl', 'wget', 'grep', 'egrep', 'fgrep', 'sh', 'bash', 'zsh', 'dash', 'ksh', 'xattr', 'ssh', 'scp', 'nc', 'netstat', 'lsof',
-  'kill', 'pkill', 'killall', 'cat', 'head', 'tail', 'sudo', 'uname', 'id', 'who', 'base64', 'arp', 'du', 'df', 'sed', 'xxd',
-  'shasum', 'sort', 'uniq', 'wc', 'touch', 'stat', 'file', 'hexdump', 'nohup', 'screencapture', 'csrutil', 'rsync', 'perl', 'python3', 'python',
+  'security',
+  'ls',
+  'ps',
+  'rm',
+  'cp',
+  'mv',
+  'ln',
+  'mkdir',
+  'chmod',
+  'chown',
+  'chflags',
+  'chgrp',
+  'tar',
+  'zip',
+  'unzip',
+  'ditto',
+  'curl',
+  'wget',
+  'grep',
+  'egrep',
+  'fgrep',
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'xattr',
+  'ssh',
+  'scp',
+  'nc',
+  'netstat',
+  'lsof',
+  'kill',
+  'pkill',
+  'killall',
+  'cat',
+  'head',
+  'tail',
+  'sudo',
+  'uname',
+  'id',
+  'who',
+  'base64',
+  'arp',
+  'du',
+  'df',
+  'sed',
+  'xxd',
+  'shasum',
+  'sort',
+  'uniq',
+  'wc',
+  'touch',
+  'stat',
+  'file',
+  'hexdump',
+  'nohup',
+  'screencapture',
+  'csrutil',
+  'rsync',
+  'perl',
+  'python3',
+  'python',
 ]);
 const BUNDLE = /^-[A-Za-z]{2,}$/;
 
@@ -137,7 +197,8 @@ const flagsSplit: VariantGenerator = {
 
 const flagsReordered: VariantGenerator = {
   name: 'flags-reordered',
-  description: "flag-only short options in reverse order: '-w -g' → '-g -w' (an option followed by a value stays where it is)",
+  description:
+    "flag-only short options in reverse order: '-w -g' → '-g -w' (an option followed by a value stays where it is)",
   apply(messages) {
     const s = session(messages);
     for (const { args, field } of argvs(s.out)) {
@@ -158,7 +219,22 @@ const flagsReordered: VariantGenerator = {
 
 /** Long options known to take a value, per tool (only these become `--opt=value`). */
 const LONG_VALUED: Record<string, readonly string[]> = {
-  curl: ['--output', '--data', '--data-binary', '--data-raw', '--upload-file', '--user-agent', '--header', '--request', '--url', '--proxy', '--cookie', '--form', '--user', '--referer'],
+  curl: [
+    '--output',
+    '--data',
+    '--data-binary',
+    '--data-raw',
+    '--upload-file',
+    '--user-agent',
+    '--header',
+    '--request',
+    '--url',
+    '--proxy',
+    '--cookie',
+    '--form',
+    '--user',
+    '--referer',
+  ],
   wget: ['--output-document', '--user-agent', '--post-data', '--post-file', '--header'],
 };
 
@@ -174,7 +250,8 @@ const longEquals: VariantGenerator = {
       const before = [...args];
       for (let i = args.length - 2; i >= 1; i--) {
         const a = args[i];
-        if (typeof a === 'string' && valued.includes(a) && typeof args[i + 1] === 'string') args.splice(i, 2, `${a}=${args[i + 1] as string}`);
+        if (typeof a === 'string' && valued.includes(a) && typeof args[i + 1] === 'string')
+          args.splice(i, 2, `${a}=${args[i + 1] as string}`);
       }
       if (before.length !== args.length) s.note(field, before, [...args]);
     }
@@ -206,7 +283,13 @@ const ADD_PRIVATE = /(^|[\s'"=:;|&(`])\/(tmp|var|etc)(?=\/|$|[\s'"`;|&)])/g;
 const REMOVE_PRIVATE = /(^|[\s'"=:;|&(`])\/private\/(tmp|var|etc)(?=\/|$|[\s'"`;|&)])/g;
 
 /** A path-rewrite generator over file paths (unless `argsOnly`) and the argv strings that hold paths. */
-function pathVariant(name: VariantName, description: string, rewrite: (s: string) => string, inArgs: (a: string) => boolean, argsOnly = false): VariantGenerator {
+function pathVariant(
+  name: VariantName,
+  description: string,
+  rewrite: (s: string) => string,
+  inArgs: (a: string) => boolean,
+  argsOnly = false,
+): VariantGenerator {
   return {
     name,
     description,
@@ -307,7 +390,8 @@ function* scriptArgs(args: unknown[]): Generator<number> {
   for (let i = 2; i < args.length; i++) {
     const prev = args[i - 1];
     const a = args[i];
-    if (typeof prev === 'string' && /^-[A-Za-z]*[ce]$/.test(prev) && typeof a === 'string' && /\S\s+\S/.test(a)) yield i;
+    if (typeof prev === 'string' && /^-[A-Za-z]*[ce]$/.test(prev) && typeof a === 'string' && /\S\s+\S/.test(a))
+      yield i;
   }
 }
 
@@ -360,14 +444,16 @@ function* destinations(out: EsMessage[]): Generator<{ payload: Obj; field: strin
     if (!isObj(m.event)) continue;
     for (const kind of ['rename', 'create'] as const) {
       const p = m.event[kind];
-      if (isObj(p) && isObj(p.destination)) yield { payload: p, field: `${prefix(i, out.length)}event.${kind}.destination`, kind };
+      if (isObj(p) && isObj(p.destination))
+        yield { payload: p, field: `${prefix(i, out.length)}event.${kind}.destination`, kind };
     }
   }
 }
 
 const destinationNewPath: VariantGenerator = {
   name: 'destination-new-path',
-  description: 'a rename destination reported as new_path {dir, filename} instead of existing_file (nothing was there yet)',
+  description:
+    'a rename destination reported as new_path {dir, filename} instead of existing_file (nothing was there yet)',
   apply(messages) {
     const s = session(messages);
     for (const { payload, field, kind } of destinations(s.out)) {
@@ -383,7 +469,11 @@ const destinationNewPath: VariantGenerator = {
       const dir = { ...f, path: f.path.slice(0, slash) };
       payload.destination_type = 1;
       payload.destination = { new_path: { dir, filename: f.path.slice(slash + 1), mode: 420 } };
-      s.note(field, { existing_file: { path: f.path } }, { new_path: { dir: { path: dir.path }, filename: f.path.slice(slash + 1) } });
+      s.note(
+        field,
+        { existing_file: { path: f.path } },
+        { new_path: { dir: { path: dir.path }, filename: f.path.slice(slash + 1) } },
+      );
     }
     return s.done();
   },
@@ -391,13 +481,21 @@ const destinationNewPath: VariantGenerator = {
 
 const destinationExisting: VariantGenerator = {
   name: 'destination-existing-file',
-  description: 'a rename/create destination reported as existing_file (the file existed and was replaced) instead of new_path',
+  description:
+    'a rename/create destination reported as existing_file (the file existed and was replaced) instead of new_path',
   apply(messages) {
     const s = session(messages);
     for (const { payload, field } of destinations(s.out)) {
       const d = payload.destination as Obj;
       const np = d.new_path;
-      if (payload.destination_type === 0 || !isObj(np) || !isObj(np.dir) || typeof np.dir.path !== 'string' || typeof np.filename !== 'string') continue;
+      if (
+        payload.destination_type === 0 ||
+        !isObj(np) ||
+        !isObj(np.dir) ||
+        typeof np.dir.path !== 'string' ||
+        typeof np.filename !== 'string'
+      )
+        continue;
       const path = `${np.dir.path.replace(/\/$/, '')}/${np.filename}`;
       payload.destination_type = 0;
       payload.destination = { existing_file: { ...np.dir, path } };
@@ -410,10 +508,16 @@ const destinationExisting: VariantGenerator = {
 /** `val[0..7]` order of audit_token_t, the order message version 10 writes the array in. */
 const TOKEN_KEYS = ['auid', 'euid', 'egid', 'ruid', 'rgid', 'pid', 'asid', 'pidversion'] as const;
 const isTokenObject = (v: unknown): v is Obj => isObj(v) && TOKEN_KEYS.every((k) => typeof v[k] === 'number');
-const isTokenArray = (v: unknown): v is number[] => Array.isArray(v) && v.length === 8 && v.every((x) => typeof x === 'number');
+const isTokenArray = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length === 8 && v.every((x) => typeof x === 'number');
 const isTokenKey = (k: string) => k === 'audit_token' || k.endsWith('_token');
 
-function tokenVariant(name: VariantName, description: string, version: (v: unknown) => unknown, convert: (v: unknown) => unknown): VariantGenerator {
+function tokenVariant(
+  name: VariantName,
+  description: string,
+  version: (v: unknown) => unknown,
+  convert: (v: unknown) => unknown,
+): VariantGenerator {
   return {
     name,
     description,

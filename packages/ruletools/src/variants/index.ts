@@ -5,4 +5,10 @@ export { GENERATORS } from './generators.js';
 export { acceptedVariants } from './accept.js';
 export { runVariants, variantsFailed } from './run.js';
 export type { RunVariantsOptions } from './run.js';
-export { describeChanges, formatVariantsJson, formatVariantsJunit, formatVariantsPretty, variantsSummaryLine } from './format.js';
+export {
+  describeChanges,
+  formatVariantsJson,
+  formatVariantsJunit,
+  formatVariantsPretty,
+  variantsSummaryLine,
+} from './format.js';

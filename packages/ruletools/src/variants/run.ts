@@ -28,18 +28,28 @@ const isPositive = (spec: TestCaseSpec) => (spec.expect.kind === 'match' ? spec.
  * variant the group is not compared: the variant rewrites the very values alerts are grouped by (a path's
  * case, its /private prefix), so only the number of alerts says whether the rule still fires.
  */
-function judge(spec: TestCaseSpec, alerts: Parameters<typeof groupMatches>[0][], checkGroup: boolean): string | undefined {
+function judge(
+  spec: TestCaseSpec,
+  alerts: Parameters<typeof groupMatches>[0][],
+  checkGroup: boolean,
+): string | undefined {
   const exp = spec.expect;
   const inGroup = exp.group && checkGroup ? alerts.filter((a) => groupMatches(a, exp.group!)) : alerts;
   const want = exp.kind === 'match' ? 1 : exp.alerts;
   if (inGroup.length >= want) return undefined;
   const g = exp.group && checkGroup ? ` in group ${JSON.stringify(exp.group)}` : '';
-  return exp.kind === 'match' ? `expected a match${g}, got ${inGroup.length} alert(s)` : `expected ${want} alert(s)${g}, got ${inGroup.length}`;
+  return exp.kind === 'match'
+    ? `expected a match${g}, got ${inGroup.length} alert(s)`
+    : `expected ${want} alert(s)${g}, got ${inGroup.length}`;
 }
 
 function redecode(messages: readonly EsMessage[], like: readonly NightjarEvent[]): NightjarEvent[] {
   return messages.map((m, i) => {
-    const ev = eventFromMessage(m, { line: like[i]?.line ?? i + 1, offset: like[i]?.offset ?? 0, source: like[i]?.source ?? 'variant' });
+    const ev = eventFromMessage(m, {
+      line: like[i]?.line ?? i + 1,
+      offset: like[i]?.offset ?? 0,
+      source: like[i]?.source ?? 'variant',
+    });
     if (ev instanceof Error) throw ev;
     return ev;
   });
@@ -48,7 +58,9 @@ function redecode(messages: readonly EsMessage[], like: readonly NightjarEvent[]
 export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptions = {}): Promise<VariantsReport> {
   const started = performance.now();
   const loaded = withoutConfigFiles(rawLoaded);
-  const generators: readonly VariantGenerator[] = opts.only ? GENERATORS.filter((g) => opts.only!.includes(g.name)) : GENERATORS;
+  const generators: readonly VariantGenerator[] = opts.only
+    ? GENERATORS.filter((g) => opts.only!.includes(g.name))
+    : GENERATORS;
   const rules: RuleVariantsResult[] = [];
   for (const doc of loaded.documents) {
     if (doc.kind !== 'rule' && doc.kind !== 'correlation') continue;
@@ -68,7 +80,9 @@ export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptio
     for (const spec of positive) {
       let events: NightjarEvent[];
       try {
-        events = spec.events ? eventsFromBrief(spec.events, `${doc.file}#${spec.name}`) : await readFixture(resolve(dirname(doc.file), spec.fixture!));
+        events = spec.events
+          ? eventsFromBrief(spec.events, `${doc.file}#${spec.name}`)
+          : await readFixture(resolve(dirname(doc.file), spec.fixture!));
       } catch (err) {
         broken.push({ test: spec.name, message: (err as Error).message });
         continue;
@@ -94,7 +108,14 @@ export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptio
         if (!message) continue;
         const reason = accepted.get(g.name);
         if (reason !== undefined) used.add(g.name);
-        losses.push({ variant: g.name, test: spec.name, changes: v.changes, message, location: locate(doc, ['tests', spec.index]), ...(reason !== undefined ? { accepted: reason } : {}) });
+        losses.push({
+          variant: g.name,
+          test: spec.name,
+          changes: v.changes,
+          message,
+          location: locate(doc, ['tests', spec.index]),
+          ...(reason !== undefined ? { accepted: reason } : {}),
+        });
       }
     }
     const title = doc.title ?? (typeof data.title === 'string' ? data.title : target.id);

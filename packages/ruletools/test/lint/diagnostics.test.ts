@@ -87,7 +87,7 @@ ${HEAD('0002')}correlation:
   });
 });
 
-describe('nj/modifier-combination uses the compiler\'s rules', () => {
+describe("nj/modifier-combination uses the compiler's rules", () => {
   it('reports every bad combination of a rule, where the compiler stops at the first', () => {
     const text = `${HEAD('0001')}logsource: { product: macos, category: process_creation }
 detection:
@@ -98,7 +98,9 @@ detection:
 `;
     const loaded = parseRuleText(text, '/virtual/mods.yml');
     expect(loaded.diagnostics.filter((d) => d.code === 'NJ_MODIFIER_COMBINATION')).toHaveLength(1);
-    const msgs = lintDocuments(loaded).findings.filter((f) => f.checkId === 'nj/modifier-combination').map((f) => f.message);
+    const msgs = lintDocuments(loaded)
+      .findings.filter((f) => f.checkId === 'nj/modifier-combination')
+      .map((f) => f.message);
     expect(msgs).toEqual([
       "'i' is a regex flag and needs 're' before it in 'CommandLine|i'",
       "only one of lt/lte/gt/gte may be used (got gt, lt) in 'ProcessId|gt|lt'",
@@ -115,7 +117,7 @@ logsource: { product: macos, category: process_creation }
 filter:
   rules: [base_curl]
 ${body}`;
-  it('a filter\'s selections and condition are checked like a detection\'s', () => {
+  it("a filter's selections and condition are checked like a detection's", () => {
     const text = filter(`  selection:
     Image|endwith: /curl
   unused:
@@ -124,17 +126,27 @@ ${body}`;
 `);
     const r = lintDocuments(parseRuleText(text, '/virtual/filter.yml'));
     const got = r.findings.filter((f) => f.line > 16).map((f) => [f.checkId, f.message]);
-    expect(got).toEqual(expect.arrayContaining([
-      ['nj/unknown-modifier', "unknown modifier 'endwith' in 'Image|endwith' (did you mean 'endswith'?)"],
-      ['nj/dangling-condition', "condition names 'nope', which the filter does not define (defined: selection, unused)"],
-      ['nj/dangling-detection', "search identifier 'unused' is not used by the condition"],
-    ]));
+    expect(got).toEqual(
+      expect.arrayContaining([
+        ['nj/unknown-modifier', "unknown modifier 'endwith' in 'Image|endwith' (did you mean 'endswith'?)"],
+        [
+          'nj/dangling-condition',
+          "condition names 'nope', which the filter does not define (defined: selection, unused)",
+        ],
+        ['nj/dangling-detection', "search identifier 'unused' is not used by the condition"],
+      ]),
+    );
   });
   it('a negated filter condition is normal: no negation-only or rule-level findings', () => {
-    const r = lintDocuments(parseRuleText(filter(`  selection:
+    const r = lintDocuments(
+      parseRuleText(
+        filter(`  selection:
     Image|endswith: /bin/curl
   condition: not selection
-`), '/virtual/filter.yml'));
+`),
+        '/virtual/filter.yml',
+      ),
+    );
     expect(r.findings).toEqual([]);
   });
 });

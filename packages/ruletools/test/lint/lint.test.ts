@@ -67,10 +67,15 @@ describe('nj/tests-invalid details', () => {
   });
   it('expect.group keys must be group-by fields of the correlation', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
-    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace('group: { process.entity_id: "501:7" }', 'group: { process.pid: "501" }');
+    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(
+      'group: { process.entity_id: "501:7" }',
+      'group: { process.pid: "501" }',
+    );
     writeFileSync(path.join(dir, 'c.yml'), text);
     const r = await lint([path.join(dir, 'c.yml')]);
-    expect(r.findings.map((f) => f.message)).toEqual(["test 'fires on three curls from one parent': expect.group names 'process.pid', not in the correlation's group-by (process.entity_id)"]);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      "test 'fires on three curls from one parent': expect.group names 'process.pid', not in the correlation's group-by (process.entity_id)",
+    ]);
   });
 });
 
@@ -83,7 +88,13 @@ describe('nightjar lint: config', () => {
     expect(up.findings.find((f) => f.checkId === 'nj/missing-tests')?.severity).toBe('error');
     const off = await lint([file], parseLintConfig('checks:\n  missing-tests: off\n', 'cfg'));
     expect(off.findings.some((f) => f.checkId === 'nj/missing-tests')).toBe(false);
-    const perRule = await lint([file], parseLintConfig('lint:\n  checks: { nj/missing-tests: error }\n  rules:\n    7b1e5c2a-0000-4000-8000-000000000039:\n      nj/missing-tests: off\n', 'cfg'));
+    const perRule = await lint(
+      [file],
+      parseLintConfig(
+        'lint:\n  checks: { nj/missing-tests: error }\n  rules:\n    7b1e5c2a-0000-4000-8000-000000000039:\n      nj/missing-tests: off\n',
+        'cfg',
+      ),
+    );
     expect(perRule.findings.some((f) => f.checkId === 'nj/missing-tests')).toBe(false);
   });
   it('rejects unknown checks and bad levels with the file name', () => {
@@ -93,7 +104,8 @@ describe('nightjar lint: config', () => {
   });
   it('nj/event-type-macos-version runs only with a target, and the target moves it', async () => {
     const file = path.join(bad, 'event-type-macos-version.yml');
-    const has = async (cfg = DEFAULT_CONFIG) => (await lint([file], cfg)).findings.some((f) => f.checkId === 'nj/event-type-macos-version');
+    const has = async (cfg = DEFAULT_CONFIG) =>
+      (await lint([file], cfg)).findings.some((f) => f.checkId === 'nj/event-type-macos-version');
     expect(await has()).toBe(false);
     expect(await has(parseLintConfig('target: { macos: "15.0" }', 'cfg'))).toBe(true);
     expect(await has(parseLintConfig('target: { macos: "15.4" }', 'cfg'))).toBe(false);
@@ -103,7 +115,10 @@ describe('nightjar lint: config', () => {
     expect(r.findings).toEqual([]);
     // The base rule there has its own tests too; without them it is still not reported.
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
-    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(/tests:\n {2}- name: fires on curl\n(?: {4}.*\n| {6}.*\n| {8}.*\n)*?---/, '---');
+    const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(
+      /tests:\n {2}- name: fires on curl\n(?: {4}.*\n| {6}.*\n| {8}.*\n)*?---/,
+      '---',
+    );
     writeFileSync(path.join(dir, 'c.yml'), text);
     const r2 = await lint([path.join(dir, 'c.yml')]);
     expect(text).not.toContain('fires on curl\n');

@@ -34,7 +34,8 @@ function mutate(text: string, r: () => number): string {
     if (op === 0) lines.splice(i, 1);
     else if (op === 1) lines.splice(i, 0, lines[Math.floor(r() * lines.length)] ?? '');
     else if (op === 2) lines[i] = (lines[i] ?? '').replace(/[a-z]/, (c) => String.fromCharCode(c.charCodeAt(0) + 1));
-    else if (op === 3) lines[i] = `${lines[i] ?? ''} ${['null', '[', '*', '|all', 'and', '(?=x)', '-'][Math.floor(r() * 7)]}`;
+    else if (op === 3)
+      lines[i] = `${lines[i] ?? ''} ${['null', '[', '*', '|all', 'and', '(?=x)', '-'][Math.floor(r() * 7)]}`;
     else lines[i] = (lines[i] ?? '').replace(/^(\s*)/, '$1  ');
   }
   return lines.join('\n');

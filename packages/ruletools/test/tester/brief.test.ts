@@ -29,7 +29,9 @@ describe('expandBriefEvents', () => {
   });
 
   it('defaults exec args to the target path and accepts shorthands on payload processes', () => {
-    const [m] = expandBriefEvents([{ type: 'exec', exec: { target: { pid: 42, euid: 0, executable: { path: '/bin/ls' } } } }]);
+    const [m] = expandBriefEvents([
+      { type: 'exec', exec: { target: { pid: 42, euid: 0, executable: { path: '/bin/ls' } } } },
+    ]);
     const t = (m.event.exec as Record<string, any>).target;
     expect(t.audit_token).toMatchObject({ pid: 42, euid: 0 });
     expect((m.event.exec as Record<string, any>).args).toEqual(['/bin/ls']);
@@ -100,13 +102,27 @@ describe('expandBriefEvents', () => {
   });
 
   it('reads YAML scalars in exec args as the strings argv holds', () => {
-    const [m] = expandBriefEvents([{ type: 'exec', exec: { args: ['defaults', 'write', 'x', '-bool', true, '-int', 5] } }]);
-    expect((m.event.exec as Record<string, unknown>).args).toEqual(['defaults', 'write', 'x', '-bool', 'true', '-int', '5']);
+    const [m] = expandBriefEvents([
+      { type: 'exec', exec: { args: ['defaults', 'write', 'x', '-bool', true, '-int', 5] } },
+    ]);
+    expect((m.event.exec as Record<string, unknown>).args).toEqual([
+      'defaults',
+      'write',
+      'x',
+      '-bool',
+      'true',
+      '-int',
+      '5',
+    ]);
   });
 
   it('fills parent tokens from the processes the case already showed', () => {
     const ms = expandBriefEvents([
-      { type: 'exec', process: { pid: 400, pidversion: 1 }, exec: { target: { executable: { path: '/Applications/Word' } } } },
+      {
+        type: 'exec',
+        process: { pid: 400, pidversion: 1 },
+        exec: { target: { executable: { path: '/Applications/Word' } } },
+      },
       { type: 'fork', process: { pid: 400, pidversion: 2 }, fork: { child: { pid: 401 } } },
       { type: 'exec', process: { pid: 401, ppid: 400 }, exec: { target: { executable: { path: '/bin/sh' } } } },
       { type: 'exec', process: { pid: 9, ppid: 77 } },
@@ -128,10 +144,18 @@ describe('expandBriefEvents', () => {
 
 describe('brief destinations', () => {
   it('a new_path destination replaces the default existing_file (the union has one member)', () => {
-    const [m] = expandBriefEvents([{ type: 'rename', rename: { destination_type: 1, destination: { new_path: { dir: { path: '/Library/LaunchAgents' }, filename: 'x.plist' } } } }]);
-    const d = ((m.event as Record<string, any>).rename).destination;
+    const [m] = expandBriefEvents([
+      {
+        type: 'rename',
+        rename: {
+          destination_type: 1,
+          destination: { new_path: { dir: { path: '/Library/LaunchAgents' }, filename: 'x.plist' } },
+        },
+      },
+    ]);
+    const d = (m.event as Record<string, any>).rename.destination;
     expect(Object.keys(d)).toEqual(['new_path']);
     const [c] = expandBriefEvents([{ type: 'create', create: { destination: { existing_file: { path: '/tmp/a' } } } }]);
-    expect(Object.keys(((c.event as Record<string, any>).create).destination)).toEqual(['existing_file']);
+    expect(Object.keys((c.event as Record<string, any>).create.destination)).toEqual(['existing_file']);
   });
 });

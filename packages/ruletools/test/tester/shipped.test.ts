@@ -15,7 +15,10 @@ const has = existsSync(rules);
 describe.skipIf(!has)(`the shipped ruleset${has ? '' : ' (skipped: rules/ is absent)'}`, () => {
   it('nightjar test rules/: every case passes, every rule loads', async () => {
     const r = await runRuleTests(await loadRuleFiles([rules], {}));
-    const bad = r.rules.flatMap((x) => [...(x.loadError ? [`${x.title}: ${x.loadError}`] : []), ...x.cases.filter((c) => c.status !== 'pass').map((c) => `${x.title} / ${c.name}: ${c.message}`)]);
+    const bad = r.rules.flatMap((x) => [
+      ...(x.loadError ? [`${x.title}: ${x.loadError}`] : []),
+      ...x.cases.filter((c) => c.status !== 'pass').map((c) => `${x.title} / ${c.name}: ${c.message}`),
+    ]);
     expect(bad).toEqual([]);
     expect(r.summary.cases).toBeGreaterThan(0);
   });
@@ -28,7 +31,10 @@ describe.skipIf(!has)(`the shipped ruleset${has ? '' : ' (skipped: rules/ is abs
     try {
       execFileSync(process.execPath, [path.resolve(rules, '../packages/rules/scripts/pack-ruleset.cjs'), out]);
       const r = await runRuleTests(await loadRuleFiles([path.join(out, 'ruleset')], {}));
-      const bad = r.rules.flatMap((x) => [...(x.loadError ? [`${x.title}: ${x.loadError}`] : []), ...x.cases.filter((c) => c.status !== 'pass').map((c) => `${x.title} / ${c.name}: ${c.message}`)]);
+      const bad = r.rules.flatMap((x) => [
+        ...(x.loadError ? [`${x.title}: ${x.loadError}`] : []),
+        ...x.cases.filter((c) => c.status !== 'pass').map((c) => `${x.title} / ${c.name}: ${c.message}`),
+      ]);
       expect(bad).toEqual([]);
       expect(r.summary.cases).toBeGreaterThan(500);
     } finally {

@@ -13,7 +13,12 @@ describe.skipIf(!has)(`the shipped ruleset under variants${has ? '' : ' (skipped
   it('loses no match to any variant, and every accepted exception is still needed', async () => {
     const r = await runVariants(await loadRuleFiles([rules], {}));
     const lost = r.rules.flatMap((x) =>
-      x.losses.filter((l) => l.accepted === undefined).map((l) => `${path.relative(rules, x.file)} / ${l.test}: ${l.variant} (${l.changes.map((c) => c.field).join(', ')})`),
+      x.losses
+        .filter((l) => l.accepted === undefined)
+        .map(
+          (l) =>
+            `${path.relative(rules, x.file)} / ${l.test}: ${l.variant} (${l.changes.map((c) => c.field).join(', ')})`,
+        ),
     );
     expect(lost).toEqual([]);
     expect(r.rules.flatMap((x) => x.broken.map((b) => `${x.title} / ${b.test}: ${b.message}`))).toEqual([]);

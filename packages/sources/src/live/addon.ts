@@ -12,19 +12,27 @@ const INSTALL_HINT =
  * (require of an ES module, Node ≥ 20.19) because sources open and backfill synchronously.
  * Throws a BackendUnavailableError that says what to install or build. `load`: the require to use (tests).
  */
-export function loadNativeAddon(forBackend: string, load: (id: string) => unknown = createRequire(import.meta.url)): NativeAddon {
+export function loadNativeAddon(
+  forBackend: string,
+  load: (id: string) => unknown = createRequire(import.meta.url),
+): NativeAddon {
   let mod: typeof import('@nightjar/native-es');
   try {
     mod = load('@nightjar/native-es') as typeof import('@nightjar/native-es');
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    throw new BackendUnavailableError(forBackend, `the ${forBackend} backend needs the optional package @nightjar/native-es, which is not installed: ${INSTALL_HINT}`, { cause: err });
+    throw new BackendUnavailableError(
+      forBackend,
+      `the ${forBackend} backend needs the optional package @nightjar/native-es, which is not installed: ${INSTALL_HINT}`,
+      { cause: err },
+    );
   }
   try {
     return mod.loadAddon(forBackend);
   } catch (err) {
-    if (err instanceof mod.AddonUnavailableError) throw new BackendUnavailableError(forBackend, err.message, { cause: err });
+    if (err instanceof mod.AddonUnavailableError)
+      throw new BackendUnavailableError(forBackend, err.message, { cause: err });
     throw err;
   }
 }

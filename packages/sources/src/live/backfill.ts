@@ -20,7 +20,19 @@ export interface BackfillOutcome {
   diagnostics: Diagnostic[];
 }
 
-const COUNTERS = ['listed', 'returned', 'vanished', 'reused', 'exited', 'capped', 'noPidversion', 'pathTooLong', 'noPath', 'noArgs', 'argsTruncated'] as const;
+const COUNTERS = [
+  'listed',
+  'returned',
+  'vanished',
+  'reused',
+  'exited',
+  'capped',
+  'noPidversion',
+  'pathTooLong',
+  'noPath',
+  'noArgs',
+  'argsTruncated',
+] as const;
 type Counter = (typeof COUNTERS)[number];
 
 /**
@@ -36,7 +48,11 @@ export function fromNativeBackfill(source: string, r: NativeBackfillResult): Bac
   let noPidversion = 0;
   for (const p of r.processes) {
     if (typeof p !== 'object' || p === null || typeof p.audit_token !== 'object') {
-      throw new SourceError(SOURCE_ERROR_CODES.failed, source, 'process backfill: the addon returned a process without an audit_token');
+      throw new SourceError(
+        SOURCE_ERROR_CODES.failed,
+        source,
+        'process backfill: the addon returned a process without an audit_token',
+      );
     }
     if (p.nj_no_pidversion === true) {
       noPidversion++;
@@ -45,7 +61,10 @@ export function fromNativeBackfill(source: string, r: NativeBackfillResult): Bac
     processes.push(p as unknown as EsProcess);
   }
   // Every counter is present (0 when the addon left it out), so data.capped etc. are numbers.
-  const data = Object.fromEntries(COUNTERS.map((k) => [k, typeof r[k] === 'number' ? r[k] : 0])) as Record<Counter, number>;
+  const data = Object.fromEntries(COUNTERS.map((k) => [k, typeof r[k] === 'number' ? r[k] : 0])) as Record<
+    Counter,
+    number
+  >;
   data.noPidversion = noPidversion;
   const diagnostics: Diagnostic[] = [];
   if (noPidversion > 0) {
@@ -86,13 +105,17 @@ export function fromNativeBackfill(source: string, r: NativeBackfillResult): Bac
  * The addon's macOS backfill, or why there is none. `override`: a stand-in (tests), or null for
  * "no addon". Never throws: a source must keep working without the addon (eslogger).
  */
-export function resolveNativeBackfill(override: NativeBackfill | null | undefined): { fn: NativeBackfill } | { why: string } {
+export function resolveNativeBackfill(
+  override: NativeBackfill | null | undefined,
+): { fn: NativeBackfill } | { why: string } {
   if (override === null) return { why: 'the native addon is not available' };
   if (override !== undefined) return { fn: override };
-  if (process.platform !== 'darwin') return { why: `the process backfill reads libproc, which needs macOS (this is ${process.platform})` };
+  if (process.platform !== 'darwin')
+    return { why: `the process backfill reads libproc, which needs macOS (this is ${process.platform})` };
   try {
     const addon = loadNativeAddon('process backfill');
-    if (typeof addon.backfillProcesses !== 'function') return { why: `this build of the addon has no process backfill (built for: ${addon.backend})` };
+    if (typeof addon.backfillProcesses !== 'function')
+      return { why: `this build of the addon has no process backfill (built for: ${addon.backend})` };
     const fn = addon.backfillProcesses;
     return { fn: (l) => fn(l) };
   } catch (err) {
@@ -122,7 +145,9 @@ export function macosBackfill(
   };
   if ('why' in r) {
     return unavailable(
-      r.why.includes('build:native') || r.why.includes('npm install') ? r.why : `${r.why}. Build the addon with \`npx -y pnpm@10 --filter @nightjar/native-es run build:native\` on macOS (Xcode command line tools)`,
+      r.why.includes('build:native') || r.why.includes('npm install')
+        ? r.why
+        : `${r.why}. Build the addon with \`npx -y pnpm@10 --filter @nightjar/native-es run build:native\` on macOS (Xcode command line tools)`,
     );
   }
   let out: BackfillOutcome;

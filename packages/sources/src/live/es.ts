@@ -66,7 +66,8 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
       ...c,
       events: c.events.map((n) => {
         const t = eventTypeByName(n);
-        if (t?.kind !== 'notify') throw new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, 'es', `not an ES NOTIFY event name: ${n}`);
+        if (t?.kind !== 'notify')
+          throw new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, 'es', `not an ES NOTIFY event name: ${n}`);
         return t.type;
       }),
     })),
@@ -88,9 +89,13 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
   } catch (err) {
     const code = (err as { code?: string }).code ?? SOURCE_ERROR_CODES.failed;
     const msg = (err as Error).message;
-    throw code === SOURCE_ERROR_CODES.notRoot || code === SOURCE_ERROR_CODES.noFullDiskAccess || code === SOURCE_ERROR_CODES.notEntitled
+    throw code === SOURCE_ERROR_CODES.notRoot ||
+      code === SOURCE_ERROR_CODES.noFullDiskAccess ||
+      code === SOURCE_ERROR_CODES.notEntitled
       ? new SourcePermissionError(code, 'es', msg, { cause: err })
-      : new SourceStartError(code === SOURCE_ERROR_CODES.tooManyClients ? code : SOURCE_ERROR_CODES.failed, 'es', msg, { cause: err });
+      : new SourceStartError(code === SOURCE_ERROR_CODES.tooManyClients ? code : SOURCE_ERROR_CODES.failed, 'es', msg, {
+          cause: err,
+        });
   }
   const loop = new LiveLoop({
     kind: 'es',
@@ -104,5 +109,7 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     stopBackend: () => backend.stop(),
   });
   // The running processes through libproc (the same addon as the ES client).
-  return loop.source({ backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => loop.diag(d)) });
+  return loop.source({
+    backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => loop.diag(d)),
+  });
 }

@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createDecoder, DecodeError, eventTypeByName, type Diagnostic, type EsProcess, type NightjarEvent } from '@nightjar/core';
+import {
+  createDecoder,
+  DecodeError,
+  eventTypeByName,
+  type Diagnostic,
+  type EsProcess,
+  type NightjarEvent,
+} from '@nightjar/core';
 import type { BackfillLimits, NativeBackfill } from '@nightjar/native-es';
 import { macosBackfill } from './backfill.js';
 import { SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from '../errors.js';
@@ -18,7 +25,13 @@ export interface EsloggerOptions {
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
   /** Restart after an unexpected exit: delays double from initialDelayMs to maxDelayMs. */
-  restart?: { initialDelayMs?: number | undefined; maxDelayMs?: number | undefined; maxConsecutiveFailures?: number | undefined } | undefined;
+  restart?:
+    | {
+        initialDelayMs?: number | undefined;
+        maxDelayMs?: number | undefined;
+        maxConsecutiveFailures?: number | undefined;
+      }
+    | undefined;
   /** Source name on events and diagnostics (default `eslogger`). */
   source?: string | undefined;
   /** Environment of the child (default process.env). */
@@ -53,20 +66,35 @@ const KNOWN_FAILURES: KnownFailure[] = [
   },
   {
     test: /ERR_NOT_PRIVILEGED|must be run as root|requires root|not privileged/i,
-    make: (s, d) => new SourcePermissionError(SOURCE_ERROR_CODES.notRoot, s, `eslogger needs root (${d}): run nightjar with sudo.`),
+    make: (s, d) =>
+      new SourcePermissionError(SOURCE_ERROR_CODES.notRoot, s, `eslogger needs root (${d}): run nightjar with sudo.`),
   },
   {
     test: /ERR_NOT_ENTITLED/i,
     make: (s, d) =>
-      new SourcePermissionError(SOURCE_ERROR_CODES.notEntitled, s, `eslogger is not entitled as an ES client (${d}): the system's eslogger should be; is ${'`'}eslogger${'`'} on PATH Apple's /usr/bin/eslogger?`),
+      new SourcePermissionError(
+        SOURCE_ERROR_CODES.notEntitled,
+        s,
+        `eslogger is not entitled as an ES client (${d}): the system's eslogger should be; is ${'`'}eslogger${'`'} on PATH Apple's /usr/bin/eslogger?`,
+      ),
   },
   {
     test: /ERR_TOO_MANY_CLIENTS/i,
-    make: (s, d) => new SourceStartError(SOURCE_ERROR_CODES.tooManyClients, s, `too many ES clients are connected (${d}): stop another ES client (eslogger, a security agent) and retry.`),
+    make: (s, d) =>
+      new SourceStartError(
+        SOURCE_ERROR_CODES.tooManyClients,
+        s,
+        `too many ES clients are connected (${d}): stop another ES client (eslogger, a security agent) and retry.`,
+      ),
   },
   {
     test: /unknown event|invalid event|unrecognized event|not a valid event/i,
-    make: (s, d) => new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, s, `eslogger rejected an event name (${d}): this macOS does not know it; \`eslogger --list-events\` lists what it supports. Remove the rules that need it, or upgrade macOS.`),
+    make: (s, d) =>
+      new SourceStartError(
+        SOURCE_ERROR_CODES.unknownEvent,
+        s,
+        `eslogger rejected an event name (${d}): this macOS does not know it; \`eslogger --list-events\` lists what it supports. Remove the rules that need it, or upgrade macOS.`,
+      ),
   },
 ];
 
@@ -74,7 +102,11 @@ function classify(stderr: string, source: string): SourceError | undefined {
   for (const f of KNOWN_FAILURES) {
     const m = f.test.exec(stderr);
     if (m) {
-      const line = stderr.split('\n').find((l) => f.test.test(l))?.trim() ?? m[0];
+      const line =
+        stderr
+          .split('\n')
+          .find((l) => f.test.test(l))
+          ?.trim() ?? m[0];
       return f.make(source, line.length > 300 ? `${line.slice(0, 300)}…` : line);
     }
   }
@@ -112,7 +144,13 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
   let lineBase = 0;
   let lastGlobalSeq: number | undefined;
   let restartPending = false;
-  const loop = new LiveLoop({ kind: 'eslogger', source, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity, stopBackend: stopChild });
+  const loop = new LiveLoop({
+    kind: 'eslogger',
+    source,
+    batchSize: opts.batchSize,
+    queueCapacity: opts.queueCapacity,
+    stopBackend: stopChild,
+  });
   const stats = loop.stats;
   const diag = (d: Diagnostic) => loop.diag(d);
   const fail = (err: SourceError) => loop.fail(err);
@@ -157,7 +195,13 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
   }
 
   /** Runs one eslogger; resolves with how it ended. */
-  function runOnce(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; spawnError: NodeJS.ErrnoException | undefined; delivered: number }> {
+  function runOnce(): Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stderr: string;
+    spawnError: NodeJS.ErrnoException | undefined;
+    delivered: number;
+  }> {
     return new Promise((resolve) => {
       let stderr = '';
       let delivered = 0;
@@ -201,8 +245,15 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
         const e = r.spawnError;
         fail(
           e.code === 'ENOENT'
-            ? new SourceStartError(SOURCE_ERROR_CODES.programNotFound, source, `${command} not found: the eslogger backend needs macOS 13 or later (/usr/bin/eslogger); on other systems use --backend linux or replay a capture with nightjar scan`, { cause: e })
-            : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${command} could not start: ${e.message}`, { cause: e }),
+            ? new SourceStartError(
+                SOURCE_ERROR_CODES.programNotFound,
+                source,
+                `${command} not found: the eslogger backend needs macOS 13 or later (/usr/bin/eslogger); on other systems use --backend linux or replay a capture with nightjar scan`,
+                { cause: e },
+              )
+            : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${command} could not start: ${e.message}`, {
+                cause: e,
+              }),
         );
         return;
       }
@@ -220,7 +271,13 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
       }
       consecutive++;
       if (consecutive > maxFailures) {
-        fail(new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${command} keeps exiting (${how}, ${consecutive - 1} restarts in a row)${tail ? `: ${tail}` : ''}`));
+        fail(
+          new SourceStartError(
+            SOURCE_ERROR_CODES.failed,
+            source,
+            `${command} keeps exiting (${how}, ${consecutive - 1} restarts in a row)${tail ? `: ${tail}` : ''}`,
+          ),
+        );
         return;
       }
       stats.restarts++;

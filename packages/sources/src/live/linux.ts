@@ -6,7 +6,17 @@ import { loadNativeAddon } from './addon.js';
 import { LiveLoop } from './loop.js';
 
 /** The ES event names the Linux backend can produce. */
-export const LINUX_EVENT_TYPES: readonly string[] = ['exec', 'fork', 'exit', 'open', 'close', 'write', 'create', 'unlink', 'rename'];
+export const LINUX_EVENT_TYPES: readonly string[] = [
+  'exec',
+  'fork',
+  'exit',
+  'open',
+  'close',
+  'write',
+  'create',
+  'unlink',
+  'rename',
+];
 /** Directory-entry events: they need fanotify with FAN_REPORT_DFID_NAME (Linux 5.9+; rename 5.17+). */
 const DIR_EVENT_TYPES = ['create', 'unlink', 'rename'];
 
@@ -27,10 +37,17 @@ export interface LinuxOptions {
 export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsProcess[] } {
   const source = opts.source ?? 'linux';
   if (process.platform !== 'linux') {
-    throw new BackendUnavailableError(source, `the linux backend runs only on Linux (this is ${process.platform}); on macOS use --backend eslogger or es`);
+    throw new BackendUnavailableError(
+      source,
+      `the linux backend runs only on Linux (this is ${process.platform}); on macOS use --backend eslogger or es`,
+    );
   }
   const addon = loadNativeAddon('linux');
-  if (!addon.LinuxBackend) throw new BackendUnavailableError(source, `this build of the addon has no linux backend (it has: ${addon.backend})`);
+  if (!addon.LinuxBackend)
+    throw new BackendUnavailableError(
+      source,
+      `this build of the addon has no linux backend (it has: ${addon.backend})`,
+    );
   const wanted = [...new Set(Array.from(opts.eventTypes))];
   const supported = wanted.filter((n) => LINUX_EVENT_TYPES.includes(n));
   const unsupported = wanted.filter((n) => !LINUX_EVENT_TYPES.includes(n));
@@ -51,7 +68,9 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
     const msg = (err as Error).message;
     throw code === SOURCE_ERROR_CODES.notRoot
       ? new SourcePermissionError(SOURCE_ERROR_CODES.notRoot, source, msg, { cause: err })
-      : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `the linux backend could not start: ${msg}`, { cause: err });
+      : new SourceStartError(SOURCE_ERROR_CODES.failed, source, `the linux backend could not start: ${msg}`, {
+          cause: err,
+        });
   }
   const loop = new LiveLoop({
     kind: 'linux',

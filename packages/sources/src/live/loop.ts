@@ -176,11 +176,16 @@ export class LiveLoop {
       ...extra,
       kind: this.opts.kind,
       [Symbol.asyncIterator]: () => {
-        if (this.iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, this.opts.source, 'a source can be iterated only once');
+        if (this.iterated)
+          throw new SourceError(SOURCE_ERROR_CODES.badOptions, this.opts.source, 'a source can be iterated only once');
         this.iterated = true;
         return this.run();
       },
-      stats: () => ({ ...this.stats, queueDepth: this.queue.size, drops: Math.max(this.stats.drops, this.queue.drops) }),
+      stats: () => ({
+        ...this.stats,
+        queueDepth: this.queue.size,
+        drops: Math.max(this.stats.drops, this.queue.drops),
+      }),
       diagnostics: () => this.log.list(),
       failures: () => this.failures,
       stop: () => this.stop(),

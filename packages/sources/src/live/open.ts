@@ -32,15 +32,27 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
   const backend = opts.backend ?? defaultBackend();
   switch (backend) {
     case 'eslogger':
-      return openEslogger({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity, env: opts.env });
+      return openEslogger({
+        eventTypes: opts.eventTypes,
+        batchSize: opts.batchSize,
+        queueCapacity: opts.queueCapacity,
+        env: opts.env,
+      });
     case 'linux':
       return openLinux({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity });
     case 'es':
       if (process.platform !== 'darwin') {
-        throw new BackendUnavailableError('es', `the native ES client needs macOS (this is ${process.platform}); use --backend ${defaultBackend()}`);
+        throw new BackendUnavailableError(
+          'es',
+          `the native ES client needs macOS (this is ${process.platform}); use --backend ${defaultBackend()}`,
+        );
       }
       return openEs({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity });
     default:
-      throw new SourceError(SOURCE_ERROR_CODES.badOptions, String(backend), `unknown backend '${String(backend)}' (expected one of: ${LIVE_BACKENDS.join(', ')})`);
+      throw new SourceError(
+        SOURCE_ERROR_CODES.badOptions,
+        String(backend),
+        `unknown backend '${String(backend)}' (expected one of: ${LIVE_BACKENDS.join(', ')})`,
+      );
   }
 }

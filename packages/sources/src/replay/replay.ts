@@ -40,11 +40,19 @@ const GZIP_MAGIC_1 = 0x8b;
  */
 export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSource {
   if (!Array.isArray(inputs) || inputs.some((i) => typeof i !== 'string')) {
-    throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', 'openReplay: inputs must be an array of paths (or "-" for stdin)');
+    throw new SourceError(
+      SOURCE_ERROR_CODES.badOptions,
+      'replay',
+      'openReplay: inputs must be an array of paths (or "-" for stdin)',
+    );
   }
   const speed = opts.speed ?? 'max';
   if (speed !== 'max' && speed !== 'recorded' && !(typeof speed === 'number' && speed > 0 && Number.isFinite(speed))) {
-    throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', `openReplay: speed must be 'max', 'recorded' or a positive number of events/s, got ${String(speed)}`);
+    throw new SourceError(
+      SOURCE_ERROR_CODES.badOptions,
+      'replay',
+      `openReplay: speed must be 'max', 'recorded' or a positive number of events/s, got ${String(speed)}`,
+    );
   }
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
   const chunkSize = Math.max(4096, Math.floor(opts.chunkSize ?? 1 << 20));
@@ -64,7 +72,14 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
 
   function fail(err: InputError): void {
     failures.push(err);
-    log.add({ code: err.code, severity: 'error', message: err.message, source: err.source, ...(err.line ? { line: err.line } : {}), data: { offset: err.offset } });
+    log.add({
+      code: err.code,
+      severity: 'error',
+      message: err.message,
+      source: err.source,
+      ...(err.line ? { line: err.line } : {}),
+      data: { offset: err.offset },
+    });
   }
 
   async function totals(): Promise<void> {
@@ -94,13 +109,27 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
       const s = await fh.stat();
       if (s.isDirectory()) {
         await fh.close();
-        throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: is a directory, not an event file`, { offset: 0, line: 0 });
+        throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: is a directory, not an event file`, {
+          offset: 0,
+          line: 0,
+        });
       }
     } catch (err) {
       if (err instanceof InputError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-      throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: cannot read: ${why}`, { offset: 0, line: 0 }, { cause: err });
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (err as Error).message;
+      throw new InputError(
+        SOURCE_ERROR_CODES.inputUnreadable,
+        name,
+        `${name}: cannot read: ${why}`,
+        { offset: 0, line: 0 },
+        { cause: err },
+      );
     }
     return createReadStream('', { fd: fh, highWaterMark: chunkSize });
   }
@@ -136,7 +165,13 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
       onGzip();
       const gunzip = createGunzip({ chunkSize: Math.min(chunkSize, 1 << 20) });
       const src = Readable.from(rest(), { objectMode: false });
-      current = { destroy: () => { src.destroy(); gunzip.destroy(); raw.destroy(); } };
+      current = {
+        destroy: () => {
+          src.destroy();
+          gunzip.destroy();
+          raw.destroy();
+        },
+      };
       pipeline(src, gunzip, () => {
         /* errors surface through the gunzip iterator below */
       });
@@ -194,7 +229,13 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
         opts.maxLineBytes,
         (lineNo, offset) => {
           stats.malformed++;
-          items.push(new DecodeError(DECODE_ERROR_CODES.json, `line longer than ${opts.maxLineBytes ?? 256 * 1024 * 1024} bytes, skipped`, { line: lineNo, offset, source: name }));
+          items.push(
+            new DecodeError(
+              DECODE_ERROR_CODES.json,
+              `line longer than ${opts.maxLineBytes ?? 256 * 1024 * 1024} bytes, skipped`,
+              { line: lineNo, offset, source: name },
+            ),
+          );
         },
       );
       let raw: Readable;
@@ -221,12 +262,28 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
           const partial = splitter.discard();
           const at = splitter.offset;
           const line = splitter.lineNo + 1;
-          const zlibErr = gzip && typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('Z_');
-          const tail = partial > 0 ? `; the incomplete line ${line} (${partial} bytes at byte ${at}) was not decoded` : '';
+          const zlibErr =
+            gzip &&
+            typeof (err as { code?: unknown }).code === 'string' &&
+            String((err as { code: string }).code).startsWith('Z_');
+          const tail =
+            partial > 0 ? `; the incomplete line ${line} (${partial} bytes at byte ${at}) was not decoded` : '';
           fail(
             zlibErr
-              ? new InputError(SOURCE_ERROR_CODES.inputTruncated, name, `${name}: gzip data truncated or corrupt after ${at + partial} decompressed bytes (${(err as Error).message})${tail}; the ${splitter.lineNo} lines before were kept`, { offset: at, line }, { cause: err })
-              : new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: read failed at byte ${at + partial}: ${(err as Error).message}${tail}`, { offset: at, line }, { cause: err }),
+              ? new InputError(
+                  SOURCE_ERROR_CODES.inputTruncated,
+                  name,
+                  `${name}: gzip data truncated or corrupt after ${at + partial} decompressed bytes (${(err as Error).message})${tail}; the ${splitter.lineNo} lines before were kept`,
+                  { offset: at, line },
+                  { cause: err },
+                )
+              : new InputError(
+                  SOURCE_ERROR_CODES.inputUnreadable,
+                  name,
+                  `${name}: read failed at byte ${at + partial}: ${(err as Error).message}${tail}`,
+                  { offset: at, line },
+                  { cause: err },
+                ),
           );
         }
       } finally {
@@ -280,7 +337,8 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
   return {
     kind: 'replay',
     [Symbol.asyncIterator]() {
-      if (iterated) throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', 'a source can be iterated only once');
+      if (iterated)
+        throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'replay', 'a source can be iterated only once');
       iterated = true;
       return run();
     },

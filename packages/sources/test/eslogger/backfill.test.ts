@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineageCache, type Diagnostic } from '@nightjar/core';
-import { BACKFILL_DIAGNOSTIC_CODES, openEslogger, type EventSource, type NativeBackfillResult } from '@nightjar/sources';
+import {
+  BACKFILL_DIAGNOSTIC_CODES,
+  openEslogger,
+  type EventSource,
+  type NativeBackfillResult,
+} from '@nightjar/sources';
 import { esLine } from '../helpers/messages.js';
 
 // The eslogger source's backfill(): through the addon's libproc backfill when it is built (here a
@@ -27,11 +32,27 @@ function env(id: string, lines: string[]) {
   };
 }
 
-const tok = (pid: number, pidversion: number) => ({ auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 7, pidversion });
+const tok = (pid: number, pidversion: number) => ({
+  auid: 501,
+  euid: 501,
+  egid: 20,
+  ruid: 501,
+  rgid: 20,
+  pid,
+  asid: 7,
+  pidversion,
+});
 function nativeResult(): NativeBackfillResult {
   return {
     processes: [
-      { audit_token: tok(1, 1), ppid: 0, group_id: 1, session_id: 1, executable: { path: '/sbin/launchd', path_truncated: false }, start_time: '2025-08-07T10:00:00.000000Z' },
+      {
+        audit_token: tok(1, 1),
+        ppid: 0,
+        group_id: 1,
+        session_id: 1,
+        executable: { path: '/sbin/launchd', path_truncated: false },
+        start_time: '2025-08-07T10:00:00.000000Z',
+      },
       {
         audit_token: tok(90, 900),
         parent_audit_token: tok(1, 1),
@@ -42,10 +63,27 @@ function nativeResult(): NativeBackfillResult {
         start_time: '2025-08-07T11:00:00.000000Z',
         args: ['-zsh'],
       },
-      { audit_token: { euid: 0, egid: 0, ruid: 0, rgid: 0, pid: 95 }, ppid: 1, executable: { path: '/usr/libexec/x', path_truncated: false }, start_time: '2025-08-07T11:00:00.000000Z', nj_no_pidversion: true },
+      {
+        audit_token: { euid: 0, egid: 0, ruid: 0, rgid: 0, pid: 95 },
+        ppid: 1,
+        executable: { path: '/usr/libexec/x', path_truncated: false },
+        start_time: '2025-08-07T11:00:00.000000Z',
+        nj_no_pidversion: true,
+      },
     ],
-    listed: 3, returned: 3, vanished: 0, reused: 0, exited: 0, capped: 0, noPidversion: 1, pathTooLong: 0, noPath: 0, noArgs: 1, argsTruncated: 0,
-    maxProcesses: 32768, maxArgBytes: 65536,
+    listed: 3,
+    returned: 3,
+    vanished: 0,
+    reused: 0,
+    exited: 0,
+    capped: 0,
+    noPidversion: 1,
+    pathTooLong: 0,
+    noPath: 0,
+    noArgs: 1,
+    argsTruncated: 0,
+    maxProcesses: 32768,
+    maxArgBytes: 65536,
   };
 }
 
@@ -88,7 +126,11 @@ describe('eslogger source backfill()', () => {
   });
 
   it('without the addon: [] and a typed warning with the build command, and eslogger keeps working', async () => {
-    const src = openEslogger({ eventTypes: ['open'], env: env('b', [esLine('open', { pid: 100 }), esLine('open', { pid: 101 })]), nativeBackfill: null });
+    const src = openEslogger({
+      eventTypes: ['open'],
+      env: env('b', [esLine('open', { pid: 100 }), esLine('open', { pid: 101 })]),
+      nativeBackfill: null,
+    });
     expect(src.backfill()).toEqual([]);
     const { diagnostics, events } = await collect(src, 2);
     expect(events).toBe(2);
@@ -106,13 +148,20 @@ describe('eslogger source backfill()', () => {
     });
     expect(src.backfill()).toEqual([]);
     const { diagnostics } = await collect(src, 1);
-    expect(diagnostics.find((x) => x.code === BACKFILL_DIAGNOSTIC_CODES.unavailable)?.message).toMatch(/the native backfill failed: process backfill: the addon returned no process list/);
+    expect(diagnostics.find((x) => x.code === BACKFILL_DIAGNOSTIC_CODES.unavailable)?.message).toMatch(
+      /the native backfill failed: process backfill: the addon returned no process list/,
+    );
   });
 
-  it.skipIf(process.platform === 'darwin')('off macOS (no nativeBackfill given): says libproc needs macOS', async () => {
-    const src = openEslogger({ eventTypes: ['open'], env: env('d', [esLine('open', { pid: 100 })]) });
-    expect(src.backfill()).toEqual([]);
-    await src.stop();
-    expect(src.diagnostics().find((x) => x.code === BACKFILL_DIAGNOSTIC_CODES.unavailable)?.message).toMatch(/needs macOS/);
-  });
+  it.skipIf(process.platform === 'darwin')(
+    'off macOS (no nativeBackfill given): says libproc needs macOS',
+    async () => {
+      const src = openEslogger({ eventTypes: ['open'], env: env('d', [esLine('open', { pid: 100 })]) });
+      expect(src.backfill()).toEqual([]);
+      await src.stop();
+      expect(src.diagnostics().find((x) => x.code === BACKFILL_DIAGNOSTIC_CODES.unavailable)?.message).toMatch(
+        /needs macOS/,
+      );
+    },
+  );
 });

@@ -31,11 +31,21 @@ function setup(mode: string, lines: string[]) {
     FAKE_ESLOGGER_ARGV: argv,
     FAKE_ESLOGGER_STATE: join(dir, `state-${id}`),
   };
-  return { env, argvs: () => readFileSync(argv, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) };
+  return {
+    env,
+    argvs: () =>
+      readFileSync(argv, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as string[]),
+  };
 }
 
 /** Reads until `want` events arrived (then stops the source) or the source ends. */
-async function readUntil(src: EventSource, want: number): Promise<{ batches: EventBatch[]; events: EventBatch['events']; error?: unknown }> {
+async function readUntil(
+  src: EventSource,
+  want: number,
+): Promise<{ batches: EventBatch[]; events: EventBatch['events']; error?: unknown }> {
   const batches: EventBatch[] = [];
   let count = 0;
   try {
@@ -102,7 +112,10 @@ describe('openEslogger with a stand-in eslogger on PATH', () => {
   });
 
   it('reports a missing eslogger with a typed error', async () => {
-    const { error } = await readUntil(openEslogger({ eventTypes: ['exec'], command: join(dir, 'nope', 'eslogger') }), 1);
+    const { error } = await readUntil(
+      openEslogger({ eventTypes: ['exec'], command: join(dir, 'nope', 'eslogger') }),
+      1,
+    );
     expect((error as SourceStartError).code).toBe(SOURCE_ERROR_CODES.programNotFound);
     expect((error as Error).message).toMatch(/macOS 13/);
   });
@@ -126,7 +139,11 @@ describe('openEslogger with a stand-in eslogger on PATH', () => {
 
   it('gives up after repeated instant failures with a typed error', async () => {
     // `false` exits 1 at once with nothing on stderr: an unknown failure, retried until the limit.
-    const src = openEslogger({ eventTypes: ['exec'], command: 'false', restart: { initialDelayMs: 1, maxConsecutiveFailures: 2 } });
+    const src = openEslogger({
+      eventTypes: ['exec'],
+      command: 'false',
+      restart: { initialDelayMs: 1, maxConsecutiveFailures: 2 },
+    });
     const { error } = await readUntil(src, 1);
     expect((error as SourceStartError).code).toBe(SOURCE_ERROR_CODES.failed);
     expect((error as Error).message).toMatch(/keeps exiting \(exit code 1, 2 restarts in a row\)/);

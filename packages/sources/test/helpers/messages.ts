@@ -11,7 +11,15 @@ export function resetSeq(): void {
 
 export function esLine(
   name: keyof typeof TYPES,
-  opts: { pid?: number; pidversion?: number; path?: string; time?: string; seq?: number; gseq?: number; extra?: string } = {},
+  opts: {
+    pid?: number;
+    pidversion?: number;
+    path?: string;
+    time?: string;
+    seq?: number;
+    gseq?: number;
+    extra?: string;
+  } = {},
 ): string {
   const type = TYPES[name];
   const seq = opts.seq ?? (seqs[type] = (seqs[type] ?? -1) + 1);

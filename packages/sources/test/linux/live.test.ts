@@ -10,7 +10,13 @@ import { addonAvailable, addonPath } from '@nightjar/native-es';
 const isLinux = process.platform === 'linux';
 const isRoot = process.getuid?.() === 0;
 const built = addonAvailable();
-const why = !isLinux ? 'not Linux' : !built ? 'native addon not built' : !isRoot ? 'needs root (CI runs it as root)' : '';
+const why = !isLinux
+  ? 'not Linux'
+  : !built
+    ? 'native addon not built'
+    : !isRoot
+      ? 'needs root (CI runs it as root)'
+      : '';
 
 type Obj = Record<string, any>;
 const payload = (e: NightjarEvent): Obj => (e.msg!.event as Obj)[e.name];
@@ -21,7 +27,9 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     const out = join(dir, 'out.txt');
     const moved = join(dir, 'moved.txt');
     const script = `echo nightjar > ${out}; /bin/cat ${out} - > /dev/null; /bin/mv ${out} ${moved}; /bin/rm ${moved}; exit 3`;
-    const src = openLinux({ eventTypes: ['exec', 'fork', 'exit', 'open', 'close', 'create', 'rename', 'unlink', 'btm_launch_item_add'] });
+    const src = openLinux({
+      eventTypes: ['exec', 'fork', 'exit', 'open', 'close', 'create', 'rename', 'unlink', 'btm_launch_item_add'],
+    });
     const events: NightjarEvent[] = [];
     let childPid = -1;
     const done = (async () => {
@@ -62,7 +70,12 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     expect(target.entity_id).toBe(`${childPid}:${target.audit_token.pidversion}`);
     expect(target.audit_token.pidversion).toBeGreaterThan(0);
 
-    const execCat = events.find((e) => e.name === 'exec' && payload(e).target.executable.path === realpathSync('/bin/cat') && payload(e).args[1] === out);
+    const execCat = events.find(
+      (e) =>
+        e.name === 'exec' &&
+        payload(e).target.executable.path === realpathSync('/bin/cat') &&
+        payload(e).args[1] === out,
+    );
     expect(execCat, 'exec of cat').toBeDefined();
     expect(payload(execCat!).target.ppid).toBe(childPid);
 
@@ -71,7 +84,9 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     expect(payload(close!).modified).toBe(true);
     expect(payload(close!).target.stat.st_size).toBe(9);
 
-    const open = events.find((e) => e.name === 'open' && e.pid === payload(execCat!).target.audit_token.pid && payload(e).file.path === out);
+    const open = events.find(
+      (e) => e.name === 'open' && e.pid === payload(execCat!).target.audit_token.pid && payload(e).file.path === out,
+    );
     expect(open, 'open of the file by cat').toBeDefined();
 
     const exit = events.find((e) => e.name === 'exit' && mine(e));
@@ -90,7 +105,9 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     expect(payload(unlink!).parent_dir.path).toBe(dir);
 
     // ES header facts: per-type seq numbers and a global sequence, version 4 shape.
-    expect(events.every((e) => e.version === 4 && e.seq !== undefined && e.globalSeq !== undefined && e.source === 'linux')).toBe(true);
+    expect(
+      events.every((e) => e.version === 4 && e.seq !== undefined && e.globalSeq !== undefined && e.source === 'linux'),
+    ).toBe(true);
     const globals = events.map((e) => e.globalSeq!);
     expect(globals).toEqual([...globals].sort((a, b) => a - b));
     // What Linux cannot observe is said once, not silently ignored.

@@ -19,14 +19,24 @@ describe('the native addon, seen from @nightjar/sources', () => {
     }
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as BackendUnavailableError).code).toBe(SOURCE_ERROR_CODES.backendUnavailable);
-    expect((err as Error).message).toMatch(/linux backend needs the optional package @nightjar\/native-es, which is not installed/);
+    expect((err as Error).message).toMatch(
+      /linux backend needs the optional package @nightjar\/native-es, which is not installed/,
+    );
     expect((err as Error).message).toMatch(/npm install @nightjar\/native-es/);
     expect((err as Error).message).toMatch(/replay and eslogger sources work without it/);
   });
 
   it('with the package but no built addon: its loader error becomes a BackendUnavailableError saying how to build it', async () => {
     const native = await import('@nightjar/native-es');
-    const fake = { ...native, loadAddon: (b: string) => { throw new native.AddonUnavailableError(b, `the ${b} backend needs @nightjar/native-es's native addon, but it was not built. Build it with run build:native`); } };
+    const fake = {
+      ...native,
+      loadAddon: (b: string) => {
+        throw new native.AddonUnavailableError(
+          b,
+          `the ${b} backend needs @nightjar/native-es's native addon, but it was not built. Build it with run build:native`,
+        );
+      },
+    };
     let err: unknown;
     try {
       loadNativeAddon('es', () => fake);
@@ -39,9 +49,11 @@ describe('the native addon, seen from @nightjar/sources', () => {
   });
 
   const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-  it.skipIf(!existsSync(dist))(`importing the built package loads no addon: replay works in a process where the addon cannot load${existsSync(dist) ? '' : ' (skipped: not built, run npx tsc -b)'}`, () => {
-    // A child whose require of any .node file fails: @nightjar/sources must import and replay anyway.
-    const script = `
+  it.skipIf(!existsSync(dist))(
+    `importing the built package loads no addon: replay works in a process where the addon cannot load${existsSync(dist) ? '' : ' (skipped: not built, run npx tsc -b)'}`,
+    () => {
+      // A child whose require of any .node file fails: @nightjar/sources must import and replay anyway.
+      const script = `
       const Module = require('node:module');
       const orig = Module._extensions['.node'];
       Module._extensions['.node'] = () => { throw new Error('no addon here'); };
@@ -54,11 +66,12 @@ describe('the native addon, seen from @nightjar/sources', () => {
         try { s.openLinux({ eventTypes: ['exec'] }); } catch (e) { linux = e.code; }
         console.log(JSON.stringify({ errors, linux, available: s.addonAvailable() }));
       });`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    const out = JSON.parse(r.stdout.trim()) as { errors: number; linux: string; available: boolean };
-    expect(out.errors).toBe(1);
-    expect(out.available).toBe(false);
-    if (process.platform === 'linux') expect(out.linux).toBe(SOURCE_ERROR_CODES.backendUnavailable);
-  });
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout.trim()) as { errors: number; linux: string; available: boolean };
+      expect(out.errors).toBe(1);
+      expect(out.available).toBe(false);
+      if (process.platform === 'linux') expect(out.linux).toBe(SOURCE_ERROR_CODES.backendUnavailable);
+    },
+  );
 });

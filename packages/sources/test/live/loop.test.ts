@@ -112,7 +112,12 @@ describe('LiveLoop (the loop every live backend plugs into)', () => {
     const done = (async () => {
       for await (const b of f.source) {
         batches.push(b);
-        if (batches.flatMap((x) => x.diagnostics ?? []).some((d) => d.code === 'NJ_SOURCE_KERNEL_OVERFLOW' && (d.data as { overflows: number }).overflows === 2)) break;
+        if (
+          batches
+            .flatMap((x) => x.diagnostics ?? [])
+            .some((d) => d.code === 'NJ_SOURCE_KERNEL_OVERFLOW' && (d.data as { overflows: number }).overflows === 2)
+        )
+          break;
       }
     })();
     // Nothing more is pushed: only the idle poll can see the second overflow.
@@ -123,7 +128,11 @@ describe('LiveLoop (the loop every live backend plugs into)', () => {
     const drops = diags.filter((d) => d.code === 'NJ_SOURCE_QUEUE_DROPS');
     expect(drops).toHaveLength(1);
     expect(drops[0]?.data).toMatchObject({ dropped: 7, total: 7, backend: 4, queue: 3 });
-    expect(diags.filter((d) => d.code === 'NJ_SOURCE_KERNEL_OVERFLOW').map((d) => (d.data as { overflows: number }).overflows)).toEqual([1, 2]);
+    expect(
+      diags
+        .filter((d) => d.code === 'NJ_SOURCE_KERNEL_OVERFLOW')
+        .map((d) => (d.data as { overflows: number }).overflows),
+    ).toEqual([1, 2]);
     expect(batches.flatMap((b) => b.events).map((e) => e.pid)).toEqual([0, 1]);
     expect(f.source.stats().drops).toBe(7);
   });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openEs, SourcePermissionError, type EsBackendClass, type EventBatch } from '@nightjar/sources';
 // The fake ES backend lives in native-es' test addon (never shipped).
-import { testingAddonAvailable as addonAvailable, loadTestingAddon } from '../../../native-es/test/native/testing-addon.js';
+import {
+  testingAddonAvailable as addonAvailable,
+  loadTestingAddon,
+} from '../../../native-es/test/native/testing-addon.js';
 
 const built = addonAvailable();
 type Fake = { deliver(e: unknown[]): void; drain(): void };
@@ -18,68 +21,106 @@ function fakeClass(): { Class: EsBackendClass; instance: () => Fake } {
   return { Class, instance: () => made! };
 }
 
-describe.skipIf(!built)(`openEs (the es source) over the fake ES library${built ? '' : ' (skipped: native addon not built)'}`, () => {
-  it('splits clients, yields events with one source per client, and stops', async () => {
-    const { Class, instance } = fakeClass();
-    const src = openEs({ eventTypes: ['exec', 'open'], backendClass: Class });
-    instance().deliver([
-      { type: 9, pid: 10, exe: '/bin/zsh', target: '/usr/bin/curl' },
-      { type: 10, pid: 11, exe: '/usr/bin/curl', target: '/etc/hosts' },
-    ]);
-    instance().drain();
-    const events: EventBatch['events'] = [];
-    for await (const b of src) {
-      events.push(...b.events);
-      if (events.length >= 2) await src.stop();
-    }
-    expect(events.map((e) => [e.name, e.source]).sort()).toEqual([
-      ['exec', 'es:1'],
-      ['open', 'es:2'],
-    ]);
-    expect(src.stats().events).toBe(2);
-  });
-
-  it('turns es_new_client failures into typed errors at open', () => {
-    const { Class } = fakeClass();
-    expect(() => openEs({ eventTypes: ['exec'], backendClass: Class, backendConfig: { newClientResult: 'ERR_NOT_ENTITLED' } })).toThrow(SourcePermissionError);
-    try {
-      openEs({ eventTypes: ['exec'], backendClass: Class, backendConfig: { newClientResult: 'ERR_NOT_PERMITTED' } });
-    } catch (e) {
-      expect((e as SourcePermissionError).code).toBe('NJ_SOURCE_NO_FULL_DISK_ACCESS');
-    }
-  });
-
-  it('backfill() goes through the native libproc backfill and reports what it could not read', async () => {
-    const { Class } = fakeClass();
-    const tok = (pid: number, pidversion: number) => ({ auid: 0, euid: 0, egid: 0, ruid: 0, rgid: 0, pid, asid: 1, pidversion });
-    const src = openEs({
-      eventTypes: ['exec'],
-      backendClass: Class,
-      nativeBackfill: () => ({
-        processes: [
-          { audit_token: tok(1, 1), ppid: 0, executable: { path: '/sbin/launchd', path_truncated: false }, start_time: '2025-08-07T10:00:00.000000Z' },
-          { audit_token: tok(7, 70), parent_audit_token: tok(1, 1), ppid: 1, executable: { path: '', path_truncated: true }, start_time: '2025-08-07T10:00:01.000000Z' },
-        ],
-        listed: 40, returned: 2, vanished: 0, reused: 0, exited: 0, capped: 38, noPidversion: 0, pathTooLong: 1, noPath: 0, noArgs: 2, argsTruncated: 0,
-        maxProcesses: 2, maxArgBytes: 0,
-      }),
+describe.skipIf(!built)(
+  `openEs (the es source) over the fake ES library${built ? '' : ' (skipped: native addon not built)'}`,
+  () => {
+    it('splits clients, yields events with one source per client, and stops', async () => {
+      const { Class, instance } = fakeClass();
+      const src = openEs({ eventTypes: ['exec', 'open'], backendClass: Class });
+      instance().deliver([
+        { type: 9, pid: 10, exe: '/bin/zsh', target: '/usr/bin/curl' },
+        { type: 10, pid: 11, exe: '/usr/bin/curl', target: '/etc/hosts' },
+      ]);
+      instance().drain();
+      const events: EventBatch['events'] = [];
+      for await (const b of src) {
+        events.push(...b.events);
+        if (events.length >= 2) await src.stop();
+      }
+      expect(events.map((e) => [e.name, e.source]).sort()).toEqual([
+        ['exec', 'es:1'],
+        ['open', 'es:2'],
+      ]);
+      expect(src.stats().events).toBe(2);
     });
-    expect(src.backfill().map((p) => p.audit_token)).toEqual([tok(1, 1), tok(7, 70)]);
-    await src.stop();
-    const capped = src.diagnostics().find((d) => d.code === 'NJ_SOURCE_BACKFILL_PARTIAL');
-    expect(capped?.message).toMatch(/38 of 40 running processes left out \(maxProcesses 2\)/);
-  });
 
-  it('backfill() without the native function: [] and a warning, the source still runs', async () => {
-    const { Class } = fakeClass();
-    const src = openEs({ eventTypes: ['exec'], backendClass: Class, nativeBackfill: null });
-    expect(src.backfill()).toEqual([]);
-    await src.stop();
-    expect(src.diagnostics().map((d) => d.code)).toContain('NJ_SOURCE_BACKFILL_UNAVAILABLE');
-  });
+    it('turns es_new_client failures into typed errors at open', () => {
+      const { Class } = fakeClass();
+      expect(() =>
+        openEs({ eventTypes: ['exec'], backendClass: Class, backendConfig: { newClientResult: 'ERR_NOT_ENTITLED' } }),
+      ).toThrow(SourcePermissionError);
+      try {
+        openEs({ eventTypes: ['exec'], backendClass: Class, backendConfig: { newClientResult: 'ERR_NOT_PERMITTED' } });
+      } catch (e) {
+        expect((e as SourcePermissionError).code).toBe('NJ_SOURCE_NO_FULL_DISK_ACCESS');
+      }
+    });
 
-  it('rejects names that are not ES NOTIFY events', () => {
-    const { Class } = fakeClass();
-    expect(() => openEs({ eventTypes: ['exec', 'bogus'], backendClass: Class })).toThrow(/not an ES NOTIFY event name: bogus/);
-  });
-});
+    it('backfill() goes through the native libproc backfill and reports what it could not read', async () => {
+      const { Class } = fakeClass();
+      const tok = (pid: number, pidversion: number) => ({
+        auid: 0,
+        euid: 0,
+        egid: 0,
+        ruid: 0,
+        rgid: 0,
+        pid,
+        asid: 1,
+        pidversion,
+      });
+      const src = openEs({
+        eventTypes: ['exec'],
+        backendClass: Class,
+        nativeBackfill: () => ({
+          processes: [
+            {
+              audit_token: tok(1, 1),
+              ppid: 0,
+              executable: { path: '/sbin/launchd', path_truncated: false },
+              start_time: '2025-08-07T10:00:00.000000Z',
+            },
+            {
+              audit_token: tok(7, 70),
+              parent_audit_token: tok(1, 1),
+              ppid: 1,
+              executable: { path: '', path_truncated: true },
+              start_time: '2025-08-07T10:00:01.000000Z',
+            },
+          ],
+          listed: 40,
+          returned: 2,
+          vanished: 0,
+          reused: 0,
+          exited: 0,
+          capped: 38,
+          noPidversion: 0,
+          pathTooLong: 1,
+          noPath: 0,
+          noArgs: 2,
+          argsTruncated: 0,
+          maxProcesses: 2,
+          maxArgBytes: 0,
+        }),
+      });
+      expect(src.backfill().map((p) => p.audit_token)).toEqual([tok(1, 1), tok(7, 70)]);
+      await src.stop();
+      const capped = src.diagnostics().find((d) => d.code === 'NJ_SOURCE_BACKFILL_PARTIAL');
+      expect(capped?.message).toMatch(/38 of 40 running processes left out \(maxProcesses 2\)/);
+    });
+
+    it('backfill() without the native function: [] and a warning, the source still runs', async () => {
+      const { Class } = fakeClass();
+      const src = openEs({ eventTypes: ['exec'], backendClass: Class, nativeBackfill: null });
+      expect(src.backfill()).toEqual([]);
+      await src.stop();
+      expect(src.diagnostics().map((d) => d.code)).toContain('NJ_SOURCE_BACKFILL_UNAVAILABLE');
+    });
+
+    it('rejects names that are not ES NOTIFY events', () => {
+      const { Class } = fakeClass();
+      expect(() => openEs({ eventTypes: ['exec', 'bogus'], backendClass: Class })).toThrow(
+        /not an ES NOTIFY event name: bogus/,
+      );
+    });
+  },
+);

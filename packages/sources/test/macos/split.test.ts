@@ -3,7 +3,10 @@ import { splitClients, openEs, BackendUnavailableError } from '@nightjar/sources
 
 describe('ES client split', () => {
   it('puts process events and high-volume file events in separate clients', () => {
-    expect(splitClients(['open', 'exec', 'close', 'fork', 'exit', 'open'])).toEqual([{ events: ['exec', 'fork', 'exit'] }, { events: ['open', 'close'] }]);
+    expect(splitClients(['open', 'exec', 'close', 'fork', 'exit', 'open'])).toEqual([
+      { events: ['exec', 'fork', 'exit'] },
+      { events: ['open', 'close'] },
+    ]);
     expect(splitClients(['exec'])).toEqual([{ events: ['exec'] }]);
     expect(splitClients([])).toEqual([]);
   });

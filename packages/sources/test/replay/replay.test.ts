@@ -10,7 +10,9 @@ import { esLine, resetSeq } from '../helpers/messages.js';
 const dir = mkdtempSync(join(tmpdir(), 'nj-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function collect(src: EventSource): Promise<{ batches: EventBatch[]; events: EventBatch['events']; errors: EventBatch['errors'] }> {
+async function collect(
+  src: EventSource,
+): Promise<{ batches: EventBatch[]; events: EventBatch['events']; errors: EventBatch['errors'] }> {
   const batches: EventBatch[] = [];
   for await (const b of src) batches.push(b);
   return { batches, events: batches.flatMap((b) => b.events), errors: batches.flatMap((b) => b.errors) };
@@ -36,7 +38,9 @@ describe('openReplay: lines and offsets', () => {
   // read with the smallest chunk size so many lines straddle chunk boundaries.
   const lines: string[] = [];
   for (let i = 0; i < 400; i++) {
-    lines.push(esLine(i % 3 === 0 ? 'exec' : 'open', { pid: 1000 + i, extra: `/tmp/é文件-${'x'.repeat((i * 37) % 3000)}` }));
+    lines.push(
+      esLine(i % 3 === 0 ? 'exec' : 'open', { pid: 1000 + i, extra: `/tmp/é文件-${'x'.repeat((i * 37) % 3000)}` }),
+    );
   }
   lines.splice(5, 0, '');
   lines.splice(17, 0, '{"event_type": 9, "time": "2025-');
@@ -48,9 +52,10 @@ describe('openReplay: lines and offsets', () => {
     const { events, errors } = await collect(openReplay([f], { chunkSize: 4096, batchSize: 50 }));
     const want = positions(body);
     expect(events.length + errors.length).toBe(want.length);
-    const got = [...events.map((e) => ({ line: e.line, offset: e.offset })), ...errors.map((e) => ({ line: e.line, offset: e.offset }))].sort(
-      (a, b) => a.line - b.line,
-    );
+    const got = [
+      ...events.map((e) => ({ line: e.line, offset: e.offset })),
+      ...errors.map((e) => ({ line: e.line, offset: e.offset })),
+    ].sort((a, b) => a.line - b.line);
     expect(got).toEqual(want.map(({ line, offset }) => ({ line, offset })));
     // The malformed line is reported with its location, the rest still decoded.
     expect(errors).toHaveLength(1);
@@ -155,14 +160,17 @@ describe('openReplay: unreadable inputs', () => {
     expect(src.stats().totalBytes).toBeUndefined();
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports a file without read permission (skipped as root: root reads anything)', async () => {
-    const f = join(dir, 'noperm.jsonl');
-    writeFileSync(f, esLine('exec') + '\n');
-    chmodSync(f, 0o000);
-    const src = openReplay([f]);
-    await collect(src);
-    expect(src.failures()[0]?.message).toMatch(/permission denied/);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'reports a file without read permission (skipped as root: root reads anything)',
+    async () => {
+      const f = join(dir, 'noperm.jsonl');
+      writeFileSync(f, esLine('exec') + '\n');
+      chmodSync(f, 0o000);
+      const src = openReplay([f]);
+      await collect(src);
+      expect(src.failures()[0]?.message).toMatch(/permission denied/);
+    },
+  );
 });
 
 describe('openReplay: options', () => {
@@ -197,7 +205,10 @@ describe('openReplay: options', () => {
 
   it('at recorded speed, stop() ends a long wait between events', async () => {
     const f = join(dir, 'recorded.jsonl');
-    writeFileSync(f, [esLine('exec', { time: '2025-08-07T15:00:00Z' }), esLine('exec', { time: '2025-08-07T16:00:00Z' })].join('\n'));
+    writeFileSync(
+      f,
+      [esLine('exec', { time: '2025-08-07T15:00:00Z' }), esLine('exec', { time: '2025-08-07T16:00:00Z' })].join('\n'),
+    );
     const src = openReplay([f], { speed: 'recorded' });
     const seen: number[] = [];
     for await (const b of src) {

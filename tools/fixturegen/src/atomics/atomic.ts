@@ -34,11 +34,22 @@ export const ATOMICS_FOLDER = '/Users/alice/AtomicRedTeam/atomics';
 export function renderAtomic(a: Atomic): string {
   const w = new World({ seed: hash32(a.guid), start: ATOMIC_START, version: ATOMIC_VERSION });
   const terminal = w.existing('/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal', { tty: null });
-  const login = w.existing('/usr/bin/login', { euid: ROOT, ruid: USER, tty: '/dev/ttys003', responsible: terminal }, terminal);
-  const zsh = w.existing('/bin/zsh', { euid: USER, ruid: USER, egid: 20, rgid: 20, tty: '/dev/ttys003', cwd: w.home, responsible: terminal }, login);
+  const login = w.existing(
+    '/usr/bin/login',
+    { euid: ROOT, ruid: USER, tty: '/dev/ttys003', responsible: terminal },
+    terminal,
+  );
+  const zsh = w.existing(
+    '/bin/zsh',
+    { euid: USER, ruid: USER, egid: 20, rgid: 20, tty: '/dev/ttys003', cwd: w.home, responsible: terminal },
+    login,
+  );
   const m: Machine = { w, files: new Map(), deleted: new Set(), payloads: PAYLOADS };
   const command = a.command.replace(/(?<![$\w])PathToAtomicsFolder/g, ATOMICS_FOLDER);
-  const vars = new Map([['PathToAtomicsFolder', ATOMICS_FOLDER], ['HOME', w.home]]);
+  const vars = new Map([
+    ['PathToAtomicsFolder', ATOMICS_FOLDER],
+    ['HOME', w.home],
+  ]);
   const shellPath = a.executor === 'bash' ? '/bin/bash' : '/bin/sh';
   let parent: Proc = zsh;
   let sudo: Proc | undefined;

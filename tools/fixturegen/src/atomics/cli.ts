@@ -40,7 +40,9 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--rules') rulesDir = value();
   else if (a === '--check') check = true;
   else if (a === '--help' || a === '-h') {
-    process.stdout.write('usage: atomics [--corpus atomics.jsonl] [--sigma <SigmaHQ rules/macos dir>] [--out dir] [--rules dir] [--check]\n');
+    process.stdout.write(
+      'usage: atomics [--corpus atomics.jsonl] [--sigma <SigmaHQ rules/macos dir>] [--out dir] [--rules dir] [--check]\n',
+    );
     process.exit(0);
   } else {
     process.stderr.write(`atomics: unknown argument ${a}\n`);
@@ -108,22 +110,40 @@ if (sigmaDir) {
         const m = /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(tag);
         if (!m) continue;
         const t = m[1]!.toUpperCase();
-        (byTechnique[t] ??= []).push({ id: o.id, title: o.title, level: o.level ?? '', file: relative(sigmaDir, file) });
+        (byTechnique[t] ??= []).push({
+          id: o.id,
+          title: o.title,
+          level: o.level ?? '',
+          file: relative(sigmaDir, file),
+        });
       }
     }
   }
   const alertsByTrace: Record<string, Record<string, number>> = {};
-  for (const f of readdirSync(out).filter((x) => x.endsWith('.jsonl')).sort()) {
-    const r = spawnSync(process.execPath, [bin, 'scan', join(out, f), '--rules', sigmaDir, '--format', 'json', '--quiet'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  for (const f of readdirSync(out)
+    .filter((x) => x.endsWith('.jsonl'))
+    .sort()) {
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'scan', join(out, f), '--rules', sigmaDir, '--format', 'json', '--quiet'],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
     if (r.status !== 0 && r.status !== 1) {
       process.stderr.write(`atomics: nightjar scan failed on ${f}: ${r.stderr}\n`);
       process.exit(2);
     }
     const counts: Record<string, number> = {};
-    for (const al of JSON.parse(r.stdout || '[]') as Array<{ rule: { title: string } }>) counts[al.rule.title] = (counts[al.rule.title] ?? 0) + 1;
-    alertsByTrace[f.replace(/\.jsonl$/, '')] = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+    for (const al of JSON.parse(r.stdout || '[]') as Array<{ rule: { title: string } }>)
+      counts[al.rule.title] = (counts[al.rule.title] ?? 0) + 1;
+    alertsByTrace[f.replace(/\.jsonl$/, '')] = Object.fromEntries(
+      Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)),
+    );
   }
-  const data: SigmaData = { source: "SigmaHQ rules/macos (Detection Rule License 1.1), tagged techniques and alerts on each trace", byTechnique, alertsByTrace };
+  const data: SigmaData = {
+    source: 'SigmaHQ rules/macos (Detection Rule License 1.1), tagged techniques and alerts on each trace',
+    byTechnique,
+    alertsByTrace,
+  };
   put(sigmaPath, JSON.stringify(data, null, 2) + '\n');
 }
 

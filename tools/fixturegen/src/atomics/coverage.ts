@@ -11,7 +11,10 @@ function sigmaFor(sigma: SigmaData | undefined, technique: string): SigmaRef[] {
   if (!sigma) return [];
   const parent = technique.split('.')[0]!;
   const seen = new Set<string>();
-  return [...(sigma.byTechnique[technique] ?? []), ...(technique !== parent ? (sigma.byTechnique[parent] ?? []) : [])].filter((r) => !seen.has(r.id) && !!seen.add(r.id));
+  return [
+    ...(sigma.byTechnique[technique] ?? []),
+    ...(technique !== parent ? (sigma.byTechnique[parent] ?? []) : []),
+  ].filter((r) => !seen.has(r.id) && !!seen.add(r.id));
 }
 
 export function coverageMarkdown(atomics: AtomicExpected[], sigma: SigmaData | undefined): string {
@@ -36,23 +39,53 @@ export function coverageMarkdown(atomics: AtomicExpected[], sigma: SigmaData | u
     const rs = rows.filter((r) => r.tactic === t);
     if (!rs.length) continue;
     const n = rs.filter((r) => r.a.total > 0).length;
-    out.push(`| ${t} | ${rs.length} | ${n} | ${pct(n, rs.length)}` + (sigma ? ` | ${rs.filter((r) => sigmaAlerting(r.slug)).length}` : '') + ' |');
+    out.push(
+      `| ${t} | ${rs.length} | ${n} | ${pct(n, rs.length)}` +
+        (sigma ? ` | ${rs.filter((r) => sigmaAlerting(r.slug)).length}` : '') +
+        ' |',
+    );
   }
-  out.push(`| **all** | **${rows.length}** | **${alerting.length}** | **${pct(alerting.length, rows.length)}**` + (sigma ? ` | **${rows.filter((r) => sigmaAlerting(r.slug)).length}**` : '') + ' |', '');
+  out.push(
+    `| **all** | **${rows.length}** | **${alerting.length}** | **${pct(alerting.length, rows.length)}**` +
+      (sigma ? ` | **${rows.filter((r) => sigmaAlerting(r.slug)).length}**` : '') +
+      ' |',
+    '',
+  );
   out.push(
     'Columns: the atomic (technique, test name, fixture); the shipped rules that alert on its trace (alert count), or **quiet** with the reason and, after "In context", the rules that catch the same behaviour when it is part of an attack; the SigmaHQ macOS rules tagged with the technique (ids), and those that alert on the same trace. ' +
       'The fixture is `fixtures/atomics/<id>.jsonl`; its `.expected.json` holds the procedure and the expected alerts.',
     '',
   );
   for (const t of TACTIC_ORDER) {
-    const rs = rows.filter((r) => r.tactic === t).sort((x, y) => x.a.atomic.technique.localeCompare(y.a.atomic.technique) || x.a.atomic.test.localeCompare(y.a.atomic.test));
+    const rs = rows
+      .filter((r) => r.tactic === t)
+      .sort(
+        (x, y) =>
+          x.a.atomic.technique.localeCompare(y.a.atomic.technique) || x.a.atomic.test.localeCompare(y.a.atomic.test),
+      );
     if (!rs.length) continue;
-    out.push(`## ${t}`, '', '| Atomic | Nightjar | SigmaHQ rules for the technique | SigmaHQ alerts on the trace |', '|---|---|---|---|');
+    out.push(
+      `## ${t}`,
+      '',
+      '| Atomic | Nightjar | SigmaHQ rules for the technique | SigmaHQ alerts on the trace |',
+      '|---|---|---|---|',
+    );
     for (const { a, slug } of rs) {
-      const ours = a.total > 0 ? a.alerts.map((x) => `${x.title} (${x.count})`).join('; ') : `**quiet**: ${a.quiet ?? ''} In context: ${a.context ?? ''}`;
-      const tech = sigmaFor(sigma, a.atomic.technique).map((r) => `\`${r.id}\` ${r.title}`).join('<br>') || '—';
-      const fired = Object.entries(sigma?.alertsByTrace[slug] ?? {}).map(([title, c]) => `${title} (${c})`).join('; ') || '—';
-      out.push(`| ${a.atomic.technique} ${esc(a.atomic.test)} (\`${slug}\`) | ${esc(ours)} | ${esc(tech)} | ${esc(fired)} |`);
+      const ours =
+        a.total > 0
+          ? a.alerts.map((x) => `${x.title} (${x.count})`).join('; ')
+          : `**quiet**: ${a.quiet ?? ''} In context: ${a.context ?? ''}`;
+      const tech =
+        sigmaFor(sigma, a.atomic.technique)
+          .map((r) => `\`${r.id}\` ${r.title}`)
+          .join('<br>') || '—';
+      const fired =
+        Object.entries(sigma?.alertsByTrace[slug] ?? {})
+          .map(([title, c]) => `${title} (${c})`)
+          .join('; ') || '—';
+      out.push(
+        `| ${a.atomic.technique} ${esc(a.atomic.test)} (\`${slug}\`) | ${esc(ours)} | ${esc(tech)} | ${esc(fired)} |`,
+      );
     }
     out.push('');
   }
@@ -64,7 +97,10 @@ export function coverageMarkdown(atomics: AtomicExpected[], sigma: SigmaData | u
     '| SigmaHQ rule | Traces | Why the shipped rules stay quiet |',
     '|---|---|---|',
   );
-  for (const x of SIGMAHQ_EXCEPTIONS) out.push(`| \`${x.id}\` ${esc(x.title)} | ${x.traces ? x.traces.map((t) => `\`${t}\``).join(', ') : 'all'} | ${esc(x.reason)} |`);
+  for (const x of SIGMAHQ_EXCEPTIONS)
+    out.push(
+      `| \`${x.id}\` ${esc(x.title)} | ${x.traces ? x.traces.map((t) => `\`${t}\``).join(', ') : 'all'} | ${esc(x.reason)} |`,
+    );
   out.push('');
   return out.join('\n');
 }

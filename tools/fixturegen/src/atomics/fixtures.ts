@@ -14,7 +14,15 @@ import { ATOMIC_EXPECT } from './classification.js';
 export interface AtomicExpected {
   trace: string;
   /** Where the procedure comes from (Atomic Red Team, MIT). */
-  atomic: { technique: string; technique_name: string; test: string; guid: string; executor: string; elevation_required: boolean; command: string };
+  atomic: {
+    technique: string;
+    technique_name: string;
+    test: string;
+    guid: string;
+    executor: string;
+    elevation_required: boolean;
+    command: string;
+  };
   total: number;
   alerts: Array<{ rule_id: string; title: string; file: string; count: number }>;
   /** Set when the shipped rules must stay quiet: why, and what catches the behaviour in context. */

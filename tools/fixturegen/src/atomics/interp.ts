@@ -251,7 +251,12 @@ function openForWrite(m: Machine, p: Proc, path: string, append: boolean): void 
   if (!append || !m.files.has(path)) m.files.set(path, append ? (m.files.get(path) ?? '') : '');
 }
 
-const SPECIAL = (path: string): boolean => path === '/dev/null' || path.startsWith('/dev/tcp/') || path.startsWith('/dev/fd/') || path === '/dev/stdout' || path === '/dev/stderr';
+const SPECIAL = (path: string): boolean =>
+  path === '/dev/null' ||
+  path.startsWith('/dev/tcp/') ||
+  path.startsWith('/dev/fd/') ||
+  path === '/dev/stdout' ||
+  path === '/dev/stderr';
 
 function applyRedirs(sh: Sh, p: Proc, redirs: Redir[]): Opened {
   const o: Opened = {};
@@ -290,10 +295,41 @@ function closeOut(sh: Sh, p: Proc, o: Opened): void {
 
 // ---- builtins ----------------------------------------------------------------------------------
 
-const BUILTINS = new Set(['echo', 'printf', 'cd', 'export', 'unset', 'set', 'history', 'trap', 'exit', 'true', 'false', ':', '[', 'test', 'command', 'read', 'local', 'return', 'shift', 'wait', 'type', 'alias', 'eval', 'source', '.', 'ulimit', 'umask', 'hash', 'shopt']);
+const BUILTINS = new Set([
+  'echo',
+  'printf',
+  'cd',
+  'export',
+  'unset',
+  'set',
+  'history',
+  'trap',
+  'exit',
+  'true',
+  'false',
+  ':',
+  '[',
+  'test',
+  'command',
+  'read',
+  'local',
+  'return',
+  'shift',
+  'wait',
+  'type',
+  'alias',
+  'eval',
+  'source',
+  '.',
+  'ulimit',
+  'umask',
+  'hash',
+  'shopt',
+]);
 
 /** Linux-only files (`[ -f /etc/lsb-release ]` is false on a Mac). */
-const LINUX_ONLY = /^(\/private)?\/etc\/(lsb-release|redhat-release|issue|os-release|mtab)$|^\/home\b|^(\/private)?\/var\/spool\/cron/;
+const LINUX_ONLY =
+  /^(\/private)?\/etc\/(lsb-release|redhat-release|issue|os-release|mtab)$|^\/home\b|^(\/private)?\/var\/spool\/cron/;
 
 function testExpr(sh: Sh, a: string[]): boolean {
   const args = a[a.length - 1] === ']' ? a.slice(0, -1) : a;
@@ -363,13 +399,21 @@ function builtin(sh: Sh, p: Proc, argv: string[], o: Opened): boolean {
 // ---- running -----------------------------------------------------------------------------------
 
 /** Runs `argv` in an already forked (or exec-in-place) process `child`: exec, then the program's effects. */
-export function execProgram(sh: Sh, child: Proc, argv: string[], o: Opened = {}, env: string[] = []): { proc: Proc; ok: boolean } {
+export function execProgram(
+  sh: Sh,
+  child: Proc,
+  argv: string[],
+  o: Opened = {},
+  env: string[] = [],
+): { proc: Proc; ok: boolean } {
   const m = sh.m;
   const name = argv[0]!;
   const found = resolveProgram(name, sh.cwd);
   if (!found) return { proc: child, ok: false };
   // A virtual environment's python is a symbolic link to the interpreter it was made from.
-  const path = /\/\.?v?env\/bin\/python3?$/.test(found) ? '/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9' : realPath(found);
+  const path = /\/\.?v?env\/bin\/python3?$/.test(found)
+    ? '/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9'
+    : realPath(found);
   const asRoot = child.euid === ROOT;
   let proc: Proc;
   // A script run by path is executed by its interpreter (the kernel reads the #! line); ES reports
@@ -380,7 +424,11 @@ export function execProgram(sh: Sh, child: Proc, argv: string[], o: Opened = {},
     proc = m.w.exec(child, '/usr/bin/perl', ['/usr/bin/perl', path, ...argv.slice(1)], { script: path, cwd: sh.cwd });
   } else if (isScript && !path.startsWith('/bin/') && !path.startsWith('/usr/bin/')) {
     const interp = body?.startsWith('#!/bin/bash') ? '/bin/bash' : '/bin/sh';
-    proc = m.w.exec(child, interp, [interp, path, ...argv.slice(1)], { script: path, cwd: sh.cwd, ...(env.length ? { env } : {}) });
+    proc = m.w.exec(child, interp, [interp, path, ...argv.slice(1)], {
+      script: path,
+      cwd: sh.cwd,
+      ...(env.length ? { env } : {}),
+    });
   } else {
     proc = m.w.exec(child, path, argv, { cwd: sh.cwd, ...(asRoot ? {} : {}), ...(env.length ? { env } : {}) });
   }
@@ -490,8 +538,21 @@ export function run(sh: Sh, n: Node, inPlace = false): boolean {
 }
 
 /** Runs `script` as `<shell> -c script` in process `proc` (already exec'd as that shell). */
-export function runScript(m: Machine, proc: Proc, script: string, opts: { bash: boolean; cwd: string; stdin?: string; vars?: Map<string, string> }): Proc {
-  const sh: Sh = { m, proc, vars: opts.vars ?? new Map<string, string>(), cwd: opts.cwd, stdin: opts.stdin ?? '', out: [], bash: opts.bash };
+export function runScript(
+  m: Machine,
+  proc: Proc,
+  script: string,
+  opts: { bash: boolean; cwd: string; stdin?: string; vars?: Map<string, string> },
+): Proc {
+  const sh: Sh = {
+    m,
+    proc,
+    vars: opts.vars ?? new Map<string, string>(),
+    cwd: opts.cwd,
+    stdin: opts.stdin ?? '',
+    out: [],
+    bash: opts.bash,
+  };
   try {
     run(sh, parse(script), true);
   } catch (e) {

@@ -24,7 +24,10 @@ export const PAYLOADS: Map<string, Payload> = new Map<string, Payload>([
     },
   ],
   // Changes the mode of the file it is given (chmod(2) from C).
-  ['/tmp/T1222002', (m, p, args) => m.w.setmode(p, `${args[0] ?? '/tmp/'}${args[1] ?? ''}`.replace(/\/\//g, '/'), 0o100777)],
+  [
+    '/tmp/T1222002',
+    (m, p, args) => m.w.setmode(p, `${args[0] ?? '/tmp/'}${args[1] ?? ''}`.replace(/\/\//g, '/'), 0o100777),
+  ],
   // Changes the owner of a file to root (chown(2) from C, run with sudo).
   ['/tmp/T1222002own', (m, p, args) => m.w.setowner(p, args[0] ?? '/tmp/x', 0, 0)],
 ]);

@@ -28,7 +28,10 @@ type Tok = { t: 'word'; v: string } | { t: 'op'; v: string };
 
 export class ShellSyntaxError extends Error {
   readonly code = 'SHELL_SYNTAX';
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at offset ${offset}`);
   }
 }
@@ -278,7 +281,8 @@ export function parse(src: string): Node {
       if (x.v === '2>&1') continue;
       break;
     }
-    if (!assigns.length && !words.length && !rs.length) throw new ShellSyntaxError(`unexpected ${JSON.stringify(peek()?.v ?? 'end')}`, p);
+    if (!assigns.length && !words.length && !rs.length)
+      throw new ShellSyntaxError(`unexpected ${JSON.stringify(peek()?.v ?? 'end')}`, p);
     return { kind: 'simple', assigns, words, redirs: rs };
   }
 

@@ -9,7 +9,18 @@
  */
 import { FFLAG } from '../es.js';
 import { ROOT, USER, type Proc } from '../world.js';
-import { LOOP_CAP, absPath, realPath, execProgram, exists, readFile, runScript, writeFile, type Opened, type Sh } from './interp.js';
+import {
+  LOOP_CAP,
+  absPath,
+  realPath,
+  execProgram,
+  exists,
+  readFile,
+  runScript,
+  writeFile,
+  type Opened,
+  type Sh,
+} from './interp.js';
 import { normalize, resolveProgram } from './paths.js';
 
 const HOME = '/Users/alice';
@@ -50,15 +61,19 @@ function optValue(args: string[], ...names: string[]): string | undefined {
 export function fakeOutput(sh: Sh, name: string, args: string[]): string | undefined {
   switch (name) {
     case 'uname':
-      return args.includes('-a') ? 'Darwin alices-MacBook-Pro.local 24.1.0 Darwin Kernel Version 24.1.0 arm64\n' : 'Darwin\n';
+      return args.includes('-a')
+        ? 'Darwin alices-MacBook-Pro.local 24.1.0 Darwin Kernel Version 24.1.0 arm64\n'
+        : 'Darwin\n';
     case 'whoami':
       return 'alice\n';
     case 'echo':
-      return (args[0] === '-n' ? args.slice(1).join(' ') : args.join(' ') + '\n');
+      return args[0] === '-n' ? args.slice(1).join(' ') : args.join(' ') + '\n';
     case 'printf':
       return args.join(' ');
     case 'id':
-      return args.includes('-u') && args.includes('-n') ? 'alice\n' : 'uid=501(alice) gid=20(staff) groups=20(staff),80(admin)\n';
+      return args.includes('-u') && args.includes('-n')
+        ? 'alice\n'
+        : 'uid=501(alice) gid=20(staff) groups=20(staff),80(admin)\n';
     case 'hostname':
       return 'alices-MacBook-Pro.local\n';
     case 'date':
@@ -75,7 +90,9 @@ export function fakeOutput(sh: Sh, name: string, args: string[]): string | undef
     case 'mktemp':
       return (args[args.length - 1] ?? '/tmp/tmp.XXXX').replace(/X+$/, (x) => 'aB3dE9fG2hJ'.slice(0, x.length)) + '\n';
     case 'base64':
-      return args.includes('-d') || args.includes('--decode') ? 'Hello from Atomic Red Team test T1140!\n' : 'SGVsbG8gZnJvbSBBdG9taWMgUmVkIFRlYW0gdGVzdCBUMTE0MCEK\n';
+      return args.includes('-d') || args.includes('--decode')
+        ? 'Hello from Atomic Red Team test T1140!\n'
+        : 'SGVsbG8gZnJvbSBBdG9taWMgUmVkIFRlYW0gdGVzdCBUMTE0MCEK\n';
     case 'pbpaste':
       return sh.m.files.get('<clipboard>') ?? '';
     case 'sysctl':
@@ -109,9 +126,11 @@ function findMatches(args: string[]): string[] {
   const root = args[0] ?? '.';
   if (name?.startsWith('system.log')) return ['/var/log/system.log.0.gz'];
   if (name === '.gnupg') return [`${HOME}/.gnupg`];
-  if (path?.includes('Firefox/Profiles')) return [`${HOME}/Library/Application Support/Firefox/Profiles/k2v9x8.default-release/places.sqlite`];
+  if (path?.includes('Firefox/Profiles'))
+    return [`${HOME}/Library/Application Support/Firefox/Profiles/k2v9x8.default-release/places.sqlite`];
   if (path?.includes('Safari/Bookmarks')) return [`${HOME}/Library/Safari/Bookmarks.plist`];
-  if (root.includes('com.apple.loginwindow')) return [`${HOME}/Library/Preferences/ByHost/com.apple.loginwindow.5C3A9B1E-7F7B-4C29-9B0E-4A1B2C3D4E5F.plist`];
+  if (root.includes('com.apple.loginwindow'))
+    return [`${HOME}/Library/Preferences/ByHost/com.apple.loginwindow.5C3A9B1E-7F7B-4C29-9B0E-4A1B2C3D4E5F.plist`];
   return [];
 }
 
@@ -130,7 +149,12 @@ function sudoRun(sh: Sh, sudo: Proc, args: string[], o: Parameters<typeof runToo
   w.exit(proc);
 }
 
-const runProgram = (sh: Sh, child: Proc, argv: string[], o: Parameters<typeof runTool>[4]): { proc: Proc; ok: boolean } => execProgram(sh, child, argv, o);
+const runProgram = (
+  sh: Sh,
+  child: Proc,
+  argv: string[],
+  o: Parameters<typeof runTool>[4],
+): { proc: Proc; ok: boolean } => execProgram(sh, child, argv, o);
 
 /** Spawns `argv` as a child of `parent` (fork, exec, effects, exit). */
 function spawnArgv(sh: Sh, parent: Proc, argv: string[], opts: { euid?: number } = {}): Proc | undefined {
@@ -169,7 +193,13 @@ function osascript(sh: Sh, proc: Proc, args: string[]): void {
     const cmd = dss[1]!.replace(/\\"/g, '"');
     if (dss[2]) {
       // AuthorizationExecuteWithPrivileges: the trampoline runs the command as root.
-      const tramp = spawnPrefix(sh, proc, '/usr/libexec/security_authtrampoline', ['/usr/libexec/security_authtrampoline', '/bin/sh', 'auth 17', '-c', cmd], ROOT);
+      const tramp = spawnPrefix(
+        sh,
+        proc,
+        '/usr/libexec/security_authtrampoline',
+        ['/usr/libexec/security_authtrampoline', '/bin/sh', 'auth 17', '-c', cmd],
+        ROOT,
+      );
       const shp = w.fork(tramp, {});
       const shell = w.exec(shp, '/bin/sh', ['/bin/sh', '-c', cmd]);
       shellC(sh, shell, cmd, false);
@@ -187,7 +217,9 @@ function osascript(sh: Sh, proc: Proc, args: string[]): void {
     const finder = finderProc(sh);
     const dest = /POSIX file "([^"]+)"/.exec(src)?.[1];
     const dup = [...src.matchAll(/file "([^"]+\.(?:sqlite[^"]*|binarycookies))"/g)].map((x) => x[1]!);
-    const folder = src.includes('group.com.apple.notes') ? `${HOME}/Library/Group Containers/group.com.apple.notes` : `${HOME}/Library/Containers/com.apple.Safari/Data/Library/Cookies`;
+    const folder = src.includes('group.com.apple.notes')
+      ? `${HOME}/Library/Group Containers/group.com.apple.notes`
+      : `${HOME}/Library/Containers/com.apple.Safari/Data/Library/Cookies`;
     if (/duplicate/.test(src) && dest) {
       for (const f of dup) copy(sh, finder, `${folder}/${f}`, `${normalize(dest)}/${f}`);
     }
@@ -197,7 +229,11 @@ function osascript(sh: Sh, proc: Proc, args: string[]): void {
   const term = /tell application "Terminal" to do script "([^"]+)"/.exec(src);
   if (term) {
     const terminal = sh.m.w.existing('/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal');
-    const login = w.spawn(terminal, '/usr/bin/login', ['login', '-pf', 'alice'], { euid: ROOT, ruid: USER, tty: '/dev/ttys005' });
+    const login = w.spawn(terminal, '/usr/bin/login', ['login', '-pf', 'alice'], {
+      euid: ROOT,
+      ruid: USER,
+      tty: '/dev/ttys005',
+    });
     const zsh = w.spawn(login, '/bin/zsh', ['-zsh'], { euid: USER, ruid: USER, tty: '/dev/ttys005', cwd: HOME });
     shellC({ ...sh, proc: zsh }, zsh, term[1]!, false);
   }
@@ -214,13 +250,26 @@ function finderProc(sh: Sh): Proc {
 }
 
 function spawnPrefix(sh: Sh, parent: Proc, exe: string, argv: string[], euid: number): Proc {
-  return sh.m.w.spawn(parent, exe, argv, { euid, ruid: euid === ROOT ? ROOT : undefined, egid: euid === ROOT ? 0 : undefined });
+  return sh.m.w.spawn(parent, exe, argv, {
+    euid,
+    ruid: euid === ROOT ? ROOT : undefined,
+    egid: euid === ROOT ? 0 : undefined,
+  });
 }
 
 export function btmLoginItem(sh: Sh, p: Proc, app: string): void {
   const w = sh.m.w;
-  const btmd = w.existing('/System/Library/PrivateFrameworks/BackgroundTaskManagement.framework/Versions/A/Resources/backgroundtaskmanagementd', { euid: ROOT });
-  w.btmLaunchItemAdd(btmd, { itemType: 2, url: `file://${app}/`, executable: `${app}/Contents/MacOS/${base(app).replace(/\.app$/, '')}`, instigator: p, legacy: false });
+  const btmd = w.existing(
+    '/System/Library/PrivateFrameworks/BackgroundTaskManagement.framework/Versions/A/Resources/backgroundtaskmanagementd',
+    { euid: ROOT },
+  );
+  w.btmLaunchItemAdd(btmd, {
+    itemType: 2,
+    url: `file://${app}/`,
+    executable: `${app}/Contents/MacOS/${base(app).replace(/\.app$/, '')}`,
+    instigator: p,
+    legacy: false,
+  });
 }
 
 function copy(sh: Sh, p: Proc, from: string, to: string): void {
@@ -249,11 +298,14 @@ function python(sh: Sh, proc: Proc, path: string, args: string[]): void {
   const mod = optValue(args, '-m');
   if (mod === 'venv') {
     const dir = absPath(sh, operands(args, ['-m'])[0] ?? 'env');
-    for (const f of ['pyvenv.cfg', 'bin/python3', 'bin/python', 'bin/activate']) writeFile(m, proc, `${dir}/${f}`, f === 'bin/activate' ? '# activate\n' : '', false);
+    for (const f of ['pyvenv.cfg', 'bin/python3', 'bin/python', 'bin/activate'])
+      writeFile(m, proc, `${dir}/${f}`, f === 'bin/activate' ? '# activate\n' : '', false);
     m.files.set(`${dir}/.venv`, 'venv');
   }
   // site runs every .pth file of the environment's site-packages: a line starting with `import` is executed.
-  const venv = [...m.files.keys()].find((f) => f.endsWith('/.venv') && realPath(path).startsWith(f.slice(0, -'/.venv'.length)));
+  const venv = [...m.files.keys()].find(
+    (f) => f.endsWith('/.venv') && realPath(path).startsWith(f.slice(0, -'/.venv'.length)),
+  );
   if (venv) {
     for (const [f, text] of m.files) {
       if (!f.startsWith(venv.slice(0, -'/.venv'.length)) || !f.endsWith('.pth')) continue;
@@ -331,7 +383,9 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     case 'python3':
     case 'python':
       python(sh, p, path, args);
-      return /\/\.?v?env\/bin\//.test(path) && optValue(args, '-c')?.includes('getsitepackages') ? `${path.replace(/\/bin\/python3?$/, '')}/lib/python3.9/site-packages\n` : undefined;
+      return /\/\.?v?env\/bin\//.test(path) && optValue(args, '-c')?.includes('getsitepackages')
+        ? `${path.replace(/\/bin\/python3?$/, '')}/lib/python3.9/site-packages\n`
+        : undefined;
     case 'perl': {
       const e = optValue(args, '-e', '-le');
       if (e && /open\(\$f,"<","([^"]+)"/.test(e)) readFile(m, p, /open\(\$f,"<","([^"]+)"/.exec(e)![1]!);
@@ -363,7 +417,12 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
       if (ei >= 0) {
         const end = args.indexOf(';', ei);
         const tmpl = args.slice(ei + 1, end < 0 ? undefined : end);
-        for (const f of matches) spawnArgv(sh, p, tmpl.map((a) => (a === '{}' ? f : a)));
+        for (const f of matches)
+          spawnArgv(
+            sh,
+            p,
+            tmpl.map((a) => (a === '{}' ? f : a)),
+          );
         return undefined;
       }
       return matches.map((f) => f + '\n').join('');
@@ -379,8 +438,12 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     case 'open': {
       const app = optValue(args, '-a');
       if (app) {
-        const bundle = app.includes('/') ? app.replace(/\/Contents\/MacOS\/.*$/, '') : `/System/Applications/${app}.app`;
-        const exe = app.includes('/Contents/MacOS/') ? app : `${bundle}/Contents/MacOS/${base(bundle).replace(/\.app$/, '')}`;
+        const bundle = app.includes('/')
+          ? app.replace(/\/Contents\/MacOS\/.*$/, '')
+          : `/System/Applications/${app}.app`;
+        const exe = app.includes('/Contents/MacOS/')
+          ? app
+          : `${bundle}/Contents/MacOS/${base(bundle).replace(/\.app$/, '')}`;
         const ai = args.indexOf('--args');
         w.launch(exe, [exe, ...(ai >= 0 ? args.slice(ai + 1) : [])], { responsible: null });
       }
@@ -405,7 +468,12 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
       const recursive = args.some((a) => /^-[a-zA-Z]*[Rr]/.test(a));
       for (const s of files) {
         const src = absPath(sh, s);
-        const dstDir = files.length > 1 || dst.endsWith('/') || recursive || /\/(\.\.\.|LaunchAgents|LaunchDaemons|copy|tmp)$/.test(dst) || exists(m, dst + '/.');
+        const dstDir =
+          files.length > 1 ||
+          dst.endsWith('/') ||
+          recursive ||
+          /\/(\.\.\.|LaunchAgents|LaunchDaemons|copy|tmp)$/.test(dst) ||
+          exists(m, dst + '/.');
         const to = dstDir ? `${dst}/${base(src.replace(/\/\*$/, '/Inbox'))}` : dst;
         copy(sh, p, src.replace(/\/\*$/, '/Inbox'), to);
         if (/\/(s?bin)\//.test(src) || base(src) === 'sh') m.files.set(to, m.files.get(to) ?? '');
@@ -444,7 +512,8 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     case 'srm':
       for (const f of operands(args)) {
         const path = absPath(sh, f);
-        if (args.some((a) => /^-[a-zA-Z]*r/i.test(a))) unlink(sh, p, `${path}/${path.includes('audit') ? 'current' : 'T1070.004-test.txt'}`);
+        if (args.some((a) => /^-[a-zA-Z]*r/i.test(a)))
+          unlink(sh, p, `${path}/${path.includes('audit') ? 'current' : 'T1070.004-test.txt'}`);
         unlink(sh, p, path);
       }
       return undefined;
@@ -477,7 +546,13 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     }
     case 'chown': {
       const [owner, ...files] = operands(args);
-      for (const f of files) w.setowner(p, absPath(sh, f), owner?.startsWith('root') ? 0 : USER, owner?.includes(':root') || owner?.includes(':wheel') ? 0 : 20);
+      for (const f of files)
+        w.setowner(
+          p,
+          absPath(sh, f),
+          owner?.startsWith('root') ? 0 : USER,
+          owner?.includes(':root') || owner?.includes(':wheel') ? 0 : 20,
+        );
       return undefined;
     }
     case 'chflags': {
@@ -509,7 +584,8 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     case 'stat':
     case 'file':
     case 'PlistBuddy':
-      for (const f of operands(args, ['-c', '-n'])) if (f.startsWith('/') || f.includes('.')) readFile(m, p, absPath(sh, f));
+      for (const f of operands(args, ['-c', '-n']))
+        if (f.startsWith('/') || f.includes('.')) readFile(m, p, absPath(sh, f));
       return fakeOutput(sh, name, args);
     case 'tee':
       for (const f of ops) writeFile(m, p, absPath(sh, f), sh.stdin, args.includes('-a'));
@@ -565,7 +641,8 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
       for (const f of ops) writeFile(m, p, absPath(sh, f), 'PNG', false);
       return undefined;
     case 'security':
-      if (ops[0] === 'find-certificate' || ops[0]?.startsWith('dump')) readFile(m, p, `${HOME}/Library/Keychains/login.keychain-db`);
+      if (ops[0] === 'find-certificate' || ops[0]?.startsWith('dump'))
+        readFile(m, p, `${HOME}/Library/Keychains/login.keychain-db`);
       return '-----BEGIN CERTIFICATE-----\n';
     case 'crontab': {
       const tabs = '/private/var/at/tabs';
@@ -585,7 +662,9 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
       if (ops[0] === 'write' || ops[0] === 'delete') {
         // cfprefsd, not defaults, writes the plist: a temporary file renamed over the domain's plist.
         const domain = ops[1] ?? 'x';
-        const plist = domain.startsWith('/') ? `${domain.replace(/\.plist$/, '')}.plist` : `${p.euid === ROOT ? '/Library' : HOME + '/Library'}/Preferences/${domain}.plist`;
+        const plist = domain.startsWith('/')
+          ? `${domain.replace(/\.plist$/, '')}.plist`
+          : `${p.euid === ROOT ? '/Library' : HOME + '/Library'}/Preferences/${domain}.plist`;
         const cfprefsd = w.existing('/usr/sbin/cfprefsd', { euid: p.euid });
         const tmp = `${plist}.${p.pid.toString(16)}Xy3`;
         writeFile(m, cfprefsd, tmp, 'bplist00', false);
@@ -627,8 +706,19 @@ export function runTool(sh: Sh, p: Proc, path: string, argv: string[], o: Opened
     case 'clang++': {
       // The xcrun shim runs the Command Line Tools' clang, which runs ld; ld writes the binary.
       const out = absPath(sh, optValue(args, '-o') ?? 'a.out');
-      const clang = spawnPrefix(sh, p, `/Library/Developer/CommandLineTools/usr/bin/${name.includes('+') ? 'clang++' : 'clang'}`, [name, ...args], p.euid);
-      const ld = w.spawn(clang, '/Library/Developer/CommandLineTools/usr/bin/ld', ['ld', '-o', out, '/var/folders/xy/T/cc-1a2b3c.o']);
+      const clang = spawnPrefix(
+        sh,
+        p,
+        `/Library/Developer/CommandLineTools/usr/bin/${name.includes('+') ? 'clang++' : 'clang'}`,
+        [name, ...args],
+        p.euid,
+      );
+      const ld = w.spawn(clang, '/Library/Developer/CommandLineTools/usr/bin/ld', [
+        'ld',
+        '-o',
+        out,
+        '/var/folders/xy/T/cc-1a2b3c.o',
+      ]);
       writeFile(m, ld, out, '\xcf\xfa\xed\xfe', false);
       w.setmode(ld, out, 0o100755);
       w.exit(ld);

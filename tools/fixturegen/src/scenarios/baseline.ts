@@ -47,14 +47,19 @@ function launchdChurn(w: World, a: Actors): void {
   const exe = w.rng.pick(XPC_SERVICES);
   const responsible = w.rng.chance(0.5) ? w.rng.pick([a.chrome, a.slack, a.finder, a.dock]) : undefined;
   const svc = w.launch(exe, [exe.split('/').pop()!], { responsible, euid: w.rng.chance(0.3) ? ROOT : 501 });
-  for (const lib of ['/usr/lib/libSystem.B.dylib', '/System/Library/Frameworks/Foundation.framework/Versions/C/Foundation']) w.mmap(svc, lib, 5, 5, 0x2);
+  for (const lib of [
+    '/usr/lib/libSystem.B.dylib',
+    '/System/Library/Frameworks/Foundation.framework/Versions/C/Foundation',
+  ])
+    w.mmap(svc, lib, 5, 5, 0x2);
   for (let i = 0, n = w.rng.int(4, 14); i < n; i++) {
     const f = w.rng.pick(SYSTEM_FILES);
     w.open(svc, f);
     if (w.rng.chance(0.3)) w.fcntl(svc, f, FCNTL.F_SETFD);
     w.close(svc, f);
   }
-  for (let i = 0, n = w.rng.int(3, 12); i < n; i++) w.mprotect(svc, w.rng.pick([1, 3, 5]), 0x1_0000_0000 + w.rng.int(0, 0xffff) * 0x4000, 0x4000);
+  for (let i = 0, n = w.rng.int(3, 12); i < n; i++)
+    w.mprotect(svc, w.rng.pick([1, 3, 5]), 0x1_0000_0000 + w.rng.int(0, 0xffff) * 0x4000, 0x4000);
   w.procCheck(a.runningboardd, svc, PROC_CHECK.PIDINFO, 13);
   w.pause(50, 2000);
   if (w.rng.chance(0.4)) w.signal(a.runningboardd, svc, 9);
@@ -62,7 +67,11 @@ function launchdChurn(w: World, a: Actors): void {
 }
 
 function spotlight(w: World, a: Actors): void {
-  const worker = w.launch('/System/Library/Frameworks/CoreServices.framework/Versions/A/Frameworks/Metadata.framework/Versions/A/Support/mdworker_shared', ['mdworker_shared', '-s', 'mdworker', '-c', 'MDSImporterWorker', '-m', 'com.apple.mdworker.shared'], { euid: 501 });
+  const worker = w.launch(
+    '/System/Library/Frameworks/CoreServices.framework/Versions/A/Frameworks/Metadata.framework/Versions/A/Support/mdworker_shared',
+    ['mdworker_shared', '-s', 'mdworker', '-c', 'MDSImporterWorker', '-m', 'com.apple.mdworker.shared'],
+    { euid: 501 },
+  );
   const dirs = ['Documents', 'Documents/Projects', 'Desktop', 'Downloads', 'src/app', 'src/app/src', 'Pictures'];
   for (let i = 0, n = w.rng.int(20, 60); i < n; i++) {
     const d = `${w.home}/${w.rng.pick(dirs)}`;
@@ -136,7 +145,11 @@ function developer(w: World, a: Actors, round: number): void {
   w.exit(app);
   w.pause(5000, 15000);
   // node from Homebrew: npm install writes many files, some under node_modules/.bin
-  const node = w.spawn(sh, '/opt/homebrew/Cellar/node/22.11.0/bin/node', ['node', '/opt/homebrew/lib/node_modules/npm/bin/npm-cli.js', 'install']);
+  const node = w.spawn(sh, '/opt/homebrew/Cellar/node/22.11.0/bin/node', [
+    'node',
+    '/opt/homebrew/lib/node_modules/npm/bin/npm-cli.js',
+    'install',
+  ]);
   for (let i = 0; i < 120; i++) {
     const f = `${w.home}/src/web/node_modules/${w.rng.pick(['react', 'typescript', 'vite', 'esbuild', 'lodash'])}/${w.rng.pick(['index.js', 'package.json', 'lib/util.js', 'bin/cli.js', 'dist/main.mjs'])}`;
     w.create(node, f);
@@ -159,13 +172,27 @@ function developer(w: World, a: Actors, round: number): void {
   w.exit(go);
   // cargo from rustup in ~/.cargo
   const cargo = w.spawn(sh, `${w.home}/.cargo/bin/cargo`, ['cargo', 'build']);
-  const rustc = w.spawn(cargo, `${w.home}/.rustup/toolchains/stable-aarch64-apple-darwin/bin/rustc`, ['rustc', '--crate-name', 'tool']);
+  const rustc = w.spawn(cargo, `${w.home}/.rustup/toolchains/stable-aarch64-apple-darwin/bin/rustc`, [
+    'rustc',
+    '--crate-name',
+    'tool',
+  ]);
   for (let i = 0; i < 250; i++) w.write(rustc, `${w.home}/src/tool/target/debug/deps/libtool.rlib`, 16384);
   w.exit(rustc);
   w.exit(cargo);
   // brew config asks the system about itself: five distinct discovery utilities from one parent
-  const brew = w.spawn(sh, '/opt/homebrew/Library/Homebrew/vendor/portable-ruby/3.3.6/bin/ruby', ['ruby', '/opt/homebrew/Library/Homebrew/brew.rb', 'config']);
-  for (const c of [['/usr/bin/uname', 'uname', '-m'], ['/usr/bin/sw_vers', 'sw_vers', '-productVersion'], ['/usr/sbin/sysctl', 'sysctl', '-n', 'hw.optional.arm64'], ['/usr/bin/id', 'id', '-un'], ['/usr/bin/security', 'security', 'find-identity', '-v', '-p', 'codesigning']]) {
+  const brew = w.spawn(sh, '/opt/homebrew/Library/Homebrew/vendor/portable-ruby/3.3.6/bin/ruby', [
+    'ruby',
+    '/opt/homebrew/Library/Homebrew/brew.rb',
+    'config',
+  ]);
+  for (const c of [
+    ['/usr/bin/uname', 'uname', '-m'],
+    ['/usr/bin/sw_vers', 'sw_vers', '-productVersion'],
+    ['/usr/sbin/sysctl', 'sysctl', '-n', 'hw.optional.arm64'],
+    ['/usr/bin/id', 'id', '-un'],
+    ['/usr/bin/security', 'security', 'find-identity', '-v', '-p', 'codesigning'],
+  ]) {
     run(w, brew, c[0]!, c.slice(1), { fds: pipeFds(false, true) });
   }
   w.exit(brew);
@@ -218,9 +245,22 @@ function browsing(w: World, a: Actors): void {
     w.setextattr(a.chrome, dl.replace(/\.crdownload$/, ''), 'com.apple.quarantine');
   }
   // Safari goes through launchd-started WebKit services
-  const net = w.launch('/System/Library/Frameworks/WebKit.framework/Versions/A/XPCServices/com.apple.WebKit.Networking.xpc/Contents/MacOS/com.apple.WebKit.Networking', ['com.apple.WebKit.Networking'], { euid: 501 });
-  w.open(net, `${w.home}/Library/Containers/com.apple.Safari/Data/Library/Cookies/Cookies.binarycookies`, FFLAG.FREAD | FFLAG.FWRITE);
-  for (let i = 0; i < 15; i++) w.write(net, `${w.home}/Library/Containers/com.apple.Safari/Data/Library/Caches/com.apple.Safari/WebKitCache/Version 16/Blobs/${w.rng.hex(6)}`, 8192);
+  const net = w.launch(
+    '/System/Library/Frameworks/WebKit.framework/Versions/A/XPCServices/com.apple.WebKit.Networking.xpc/Contents/MacOS/com.apple.WebKit.Networking',
+    ['com.apple.WebKit.Networking'],
+    { euid: 501 },
+  );
+  w.open(
+    net,
+    `${w.home}/Library/Containers/com.apple.Safari/Data/Library/Cookies/Cookies.binarycookies`,
+    FFLAG.FREAD | FFLAG.FWRITE,
+  );
+  for (let i = 0; i < 15; i++)
+    w.write(
+      net,
+      `${w.home}/Library/Containers/com.apple.Safari/Data/Library/Caches/com.apple.Safari/WebKitCache/Version 16/Blobs/${w.rng.hex(6)}`,
+      8192,
+    );
   w.exit(net);
 }
 
@@ -247,8 +287,20 @@ function misc(w: World, a: Actors, round: number): void {
       break;
     }
     case 3: {
-      w.tccModify(a.tccd, { service: 'kTCCServiceCamera', identity: 'us.zoom.xos', identityType: 0, updateType: 2, right: 2, reason: 2 });
-      w.btmLaunchItemAdd(a.btm, { itemType: 2, url: 'file:///Applications/Slack.app', executable: '/Applications/Slack.app/Contents/MacOS/Slack', instigator: a.slack });
+      w.tccModify(a.tccd, {
+        service: 'kTCCServiceCamera',
+        identity: 'us.zoom.xos',
+        identityType: 0,
+        updateType: 2,
+        right: 2,
+        reason: 2,
+      });
+      w.btmLaunchItemAdd(a.btm, {
+        itemType: 2,
+        url: 'file:///Applications/Slack.app',
+        executable: '/Applications/Slack.app/Contents/MacOS/Slack',
+        instigator: a.slack,
+      });
       w.kextload(a.others[0]!, 'com.apple.filesystems.smbfs');
       break;
     }
@@ -272,7 +324,7 @@ function misc(w: World, a: Actors, round: number): void {
 export const benignBaseline: Scenario = {
   name: 'benign-baseline',
   description:
-    'A working day on a developer\'s Mac, compressed: launchd/xpcproxy service churn with runningboardd checks and kills, Spotlight mdworkers reading files, softwareupdated downloading in 1 MB blocks, git, clang and ld, an ad-hoc signed build product that reads itself, npm under Homebrew node, go run from the temporary folder, cargo from ~/.cargo, brew config running five discovery utilities, VS Code, vim and TextEdit saving files, Chrome and Safari caches and downloads, Activity Monitor listing processes, FaceTime on the camera, Time Machine reading browser stores, TCC and BTM updates, sudo softwareupdate, launchd stopping the EDR for an update. The shipped ruleset must raise nothing.',
+    "A working day on a developer's Mac, compressed: launchd/xpcproxy service churn with runningboardd checks and kills, Spotlight mdworkers reading files, softwareupdated downloading in 1 MB blocks, git, clang and ld, an ad-hoc signed build product that reads itself, npm under Homebrew node, go run from the temporary folder, cargo from ~/.cargo, brew config running five discovery utilities, VS Code, vim and TextEdit saving files, Chrome and Safari caches and downloads, Activity Monitor listing processes, FaceTime on the camera, Time Machine reading browser stores, TCC and BTM updates, sudo softwareupdate, launchd stopping the EDR for an update. The shipped ruleset must raise nothing.",
   seed: 0xba5e_0050,
   start: '2024-07-01T08:30:00.000000000Z',
   version: 7,
@@ -284,13 +336,32 @@ export const benignBaseline: Scenario = {
     const a: Actors = {
       ...d,
       chrome,
-      chromeHelper: w.existing('/Applications/Google Chrome.app/Contents/Frameworks/Google Chrome Framework.framework/Versions/131.0.6778.86/Helpers/Google Chrome Helper.app/Contents/MacOS/Google Chrome Helper', { tty: null, responsible: chrome }, chrome),
+      chromeHelper: w.existing(
+        '/Applications/Google Chrome.app/Contents/Frameworks/Google Chrome Framework.framework/Versions/131.0.6778.86/Helpers/Google Chrome Helper.app/Contents/MacOS/Google Chrome Helper',
+        { tty: null, responsible: chrome },
+        chrome,
+      ),
       vscode: w.existing('/Applications/Visual Studio Code.app/Contents/MacOS/Electron', { tty: null }),
       slack: w.existing('/Applications/Slack.app/Contents/MacOS/Slack', { tty: null }),
-      activityMonitor: w.existing('/System/Applications/Utilities/Activity Monitor.app/Contents/MacOS/Activity Monitor', { tty: null }),
-      softwareupdated: w.existing('/System/Library/PrivateFrameworks/SoftwareUpdate.framework/Versions/A/Resources/softwareupdated', { euid: ROOT, auid: 4294967295, asid: 100000, tty: null }),
-      backupd: w.existing('/System/Library/CoreServices/backupd.bundle/Contents/Resources/backupd', { euid: ROOT, auid: 4294967295, asid: 100000, tty: null }),
-      edr: w.existing('/Library/Application Support/JAMF/JamfProtect.app/Contents/MacOS/JamfProtect', { euid: ROOT, tty: null, is_es_client: true }),
+      activityMonitor: w.existing(
+        '/System/Applications/Utilities/Activity Monitor.app/Contents/MacOS/Activity Monitor',
+        { tty: null },
+      ),
+      softwareupdated: w.existing(
+        '/System/Library/PrivateFrameworks/SoftwareUpdate.framework/Versions/A/Resources/softwareupdated',
+        { euid: ROOT, auid: 4294967295, asid: 100000, tty: null },
+      ),
+      backupd: w.existing('/System/Library/CoreServices/backupd.bundle/Contents/Resources/backupd', {
+        euid: ROOT,
+        auid: 4294967295,
+        asid: 100000,
+        tty: null,
+      }),
+      edr: w.existing('/Library/Application Support/JAMF/JamfProtect.app/Contents/MacOS/JamfProtect', {
+        euid: ROOT,
+        tty: null,
+        is_es_client: true,
+      }),
     };
     let round = 0;
     while (w.count < 50_500) {

@@ -5,4 +5,11 @@ import { benignBaseline } from './baseline.js';
 import { managedMac } from './managed.js';
 
 /** Every committed trace, in the order the CLI writes them. */
-export const SCENARIOS: readonly Scenario[] = [meterpreterSession, correlationPositive, correlationBenign, ...TECHNIQUE_SCENARIOS, benignBaseline, managedMac];
+export const SCENARIOS: readonly Scenario[] = [
+  meterpreterSession,
+  correlationPositive,
+  correlationBenign,
+  ...TECHNIQUE_SCENARIOS,
+  benignBaseline,
+  managedMac,
+];

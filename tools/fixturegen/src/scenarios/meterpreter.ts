@@ -12,7 +12,13 @@ const AGENT = '/tmp/.updater';
  * is this generator's inference, not a measurement.
  */
 function install(w: World, p: Proc): void {
-  for (const lib of ['/usr/lib/libSystem.B.dylib', '/usr/lib/libc++.1.dylib', '/usr/lib/libobjc.A.dylib', '/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation', '/System/Library/Frameworks/Security.framework/Versions/A/Security']) {
+  for (const lib of [
+    '/usr/lib/libSystem.B.dylib',
+    '/usr/lib/libc++.1.dylib',
+    '/usr/lib/libobjc.A.dylib',
+    '/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation',
+    '/System/Library/Frameworks/Security.framework/Versions/A/Security',
+  ]) {
     w.mmap(p, lib, 5, 5, 0x2);
     w.mprotect(p, 1, 0x1_0000_0000 + w.rng.int(0, 0xffff) * 0x4000, 0x4000);
   }
@@ -21,15 +27,30 @@ function install(w: World, p: Proc): void {
   w.fcntl(p, AGENT, FCNTL.F_GETPATH);
   w.fcntl(p, AGENT, FCNTL.F_NOCACHE);
   w.close(p, AGENT);
-  const files = ['/dev/urandom', '/etc/hosts', '/etc/resolv.conf', '/private/var/run/resolv.conf', '/System/Library/CoreServices/SystemVersion.plist', '/usr/share/zoneinfo/UTC', '/etc/passwd', '/etc/group', '/dev/null', '/private/etc/services', '/private/etc/protocols'];
-  for (let i = 0; i < 29; i++) {  // 29 + the open of itself = the 30 opens the study measured
+  const files = [
+    '/dev/urandom',
+    '/etc/hosts',
+    '/etc/resolv.conf',
+    '/private/var/run/resolv.conf',
+    '/System/Library/CoreServices/SystemVersion.plist',
+    '/usr/share/zoneinfo/UTC',
+    '/etc/passwd',
+    '/etc/group',
+    '/dev/null',
+    '/private/etc/services',
+    '/private/etc/protocols',
+  ];
+  for (let i = 0; i < 29; i++) {
+    // 29 + the open of itself = the 30 opens the study measured
     const f = files[i % files.length]!;
     w.open(p, f, FFLAG.FREAD);
     if (f === '/dev/urandom') w.fcntl(p, f, FCNTL.F_SETFD);
     w.close(p, f);
   }
-  for (let i = 0; i < 60; i++) w.mprotect(p, w.rng.pick([1, 3, 5]), 0x1_0000_0000 + w.rng.int(0, 0xffff) * 0x4000, 0x4000 * w.rng.int(1, 8));
-  for (const d of ['/usr/lib', '/System/Library/Frameworks', '/usr/share/zoneinfo', '/private/var/run', '/Users/alice']) w.readdir(p, d);
+  for (let i = 0; i < 60; i++)
+    w.mprotect(p, w.rng.pick([1, 3, 5]), 0x1_0000_0000 + w.rng.int(0, 0xffff) * 0x4000, 0x4000 * w.rng.int(1, 8));
+  for (const d of ['/usr/lib', '/System/Library/Frameworks', '/usr/share/zoneinfo', '/private/var/run', '/Users/alice'])
+    w.readdir(p, d);
 }
 
 export const meterpreterSession: Scenario = {
@@ -57,7 +78,11 @@ export const meterpreterSession: Scenario = {
     const d = desktop(w);
     // The user opens a new Terminal tab: Terminal → login (setuid root) → -zsh, so alerts show the
     // whole chain back to Terminal.
-    const login = w.spawn(d.terminal, '/usr/bin/login', ['login', '-pf', 'alice'], { euid: ROOT, tty: '/dev/ttys004', responsible: d.terminal });
+    const login = w.spawn(d.terminal, '/usr/bin/login', ['login', '-pf', 'alice'], {
+      euid: ROOT,
+      tty: '/dev/ttys004',
+      responsible: d.terminal,
+    });
     const shell = w.spawn(login, '/bin/zsh', ['-zsh'], { euid: USER, ruid: USER, tty: '/dev/ttys004', cwd: w.home });
     d.shell = shell;
     w.pause(1500, 2500);
@@ -92,7 +117,19 @@ export const meterpreterSession: Scenario = {
     // ps: the study measured 249 open events during the process listing; it does not name the files, so
     // the executables of the listed processes stand in for them (inferred). The listing's proc_check calls
     // (one listpids, then two pidinfo calls per process) are inferred too: the study did not count them.
-    const listed = [...d.others, d.windowServer, d.loginwindow, d.finder, d.dock, d.runningboardd, d.mds, d.tccd, d.securityd, d.btm, d.terminal].slice(0, 124);
+    const listed = [
+      ...d.others,
+      d.windowServer,
+      d.loginwindow,
+      d.finder,
+      d.dock,
+      d.runningboardd,
+      d.mds,
+      d.tccd,
+      d.securityd,
+      d.btm,
+      d.terminal,
+    ].slice(0, 124);
     w.procCheck(agent, null, PROC_CHECK.LISTPIDS, 0);
     for (const target of listed) {
       w.procCheck(agent, target, PROC_CHECK.PIDINFO, 13);
@@ -112,8 +149,15 @@ export const meterpreterSession: Scenario = {
 
     // webcam_stream
     w.iokitOpen(agent, 'AppleH13CamInUserClient', 0);
-    for (let i = 0; i < 478; i++) {  // the study's 478 opens while streaming
-      const f = w.rng.pick(['/Library/CoreMediaIO/Plug-Ins/DAL', '/System/Library/Frameworks/CoreMediaIO.framework/Versions/A/Resources/VDC.plugin/Contents/Info.plist', '/System/Library/Frameworks/CoreMediaIO.framework/Versions/A/CoreMediaIO', '/System/Library/Frameworks/AVFoundation.framework/Versions/A/AVFoundation', '/dev/urandom']);
+    for (let i = 0; i < 478; i++) {
+      // the study's 478 opens while streaming
+      const f = w.rng.pick([
+        '/Library/CoreMediaIO/Plug-Ins/DAL',
+        '/System/Library/Frameworks/CoreMediaIO.framework/Versions/A/Resources/VDC.plugin/Contents/Info.plist',
+        '/System/Library/Frameworks/CoreMediaIO.framework/Versions/A/CoreMediaIO',
+        '/System/Library/Frameworks/AVFoundation.framework/Versions/A/AVFoundation',
+        '/dev/urandom',
+      ]);
       w.open(agent, f);
       w.close(agent, f);
       w.pause(5, 40);
@@ -142,8 +186,21 @@ export const meterpreterSession: Scenario = {
     w.pause(10000, 14000);
 
     // shell: /bin/sh on pipes, then discovery commands
-    const sh = w.spawn(agent, '/bin/sh', ['/bin/sh'], { fds: [{ fd: 0, fdtype: FDTYPE.PIPE }, { fd: 1, fdtype: FDTYPE.PIPE }, { fd: 2, fdtype: FDTYPE.PIPE }], tty: null });
-    for (const cmd of [['/usr/bin/id', 'id'], ['/usr/bin/sw_vers', 'sw_vers'], ['/usr/bin/uname', 'uname', '-a'], ['/bin/ps', 'ps', 'aux'], ['/usr/sbin/system_profiler', 'system_profiler', 'SPHardwareDataType']] as const) {
+    const sh = w.spawn(agent, '/bin/sh', ['/bin/sh'], {
+      fds: [
+        { fd: 0, fdtype: FDTYPE.PIPE },
+        { fd: 1, fdtype: FDTYPE.PIPE },
+        { fd: 2, fdtype: FDTYPE.PIPE },
+      ],
+      tty: null,
+    });
+    for (const cmd of [
+      ['/usr/bin/id', 'id'],
+      ['/usr/bin/sw_vers', 'sw_vers'],
+      ['/usr/bin/uname', 'uname', '-a'],
+      ['/bin/ps', 'ps', 'aux'],
+      ['/usr/sbin/system_profiler', 'system_profiler', 'SPHardwareDataType'],
+    ] as const) {
       w.pause(2500, 6000);
       run(w, sh, cmd[0], cmd.slice(1), { fds: pipeFds(true, true) });
     }
@@ -186,7 +243,7 @@ export const correlationPositive: Scenario = {
 export const correlationBenign: Scenario = {
   name: 'correlation-benign',
   description:
-    'The same event types as correlation-positive without the patterns: open and fcntl of its own binary 8 s apart; open by one process and fcntl by another with the same image (and by a new process that reused the first one\'s pid); 226 writes to one file over two minutes; 300 writes in 3 s split over two processes, and 300 over two files; 300 proc_check spread over five minutes.',
+    "The same event types as correlation-positive without the patterns: open and fcntl of its own binary 8 s apart; open by one process and fcntl by another with the same image (and by a new process that reused the first one's pid); 226 writes to one file over two minutes; 300 writes in 3 s split over two processes, and 300 over two files; 300 proc_check spread over five minutes.",
   seed: 0x0c0_0004,
   start: '2024-05-02T15:10:00.000000000Z',
   version: 8,

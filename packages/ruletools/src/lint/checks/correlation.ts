@@ -3,7 +3,12 @@ import { type RuleDocument, parseTimespan } from '@nightjar/rules';
 import { isObj, str } from '../data.js';
 import type { Reporter } from '../findings.js';
 
-export function lintCorrelation(c: Reporter, doc: RuleDocument, data: Record<string, unknown>, known: ReadonlySet<string>): void {
+export function lintCorrelation(
+  c: Reporter,
+  doc: RuleDocument,
+  data: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): void {
   // The shape (title, a correlation mapping, its type, rules and timespan keys) is the loader's JSON
   // Schema's to report (nj/schema); these checks read what is there.
   const corr = data.correlation;
@@ -12,16 +17,42 @@ export function lintCorrelation(c: Reporter, doc: RuleDocument, data: Record<str
   const rules = corr.rules;
   const list = Array.isArray(rules) ? rules : typeof rules === 'string' ? [rules] : [];
   list.forEach((r, i) => {
-    if (typeof r !== 'string' || !known.has(r)) c.report(doc, 'nj/correlation-unknown-rule', `correlation references '${String(r)}', which is not a loaded rule id or name`, ['correlation', 'rules', Array.isArray(rules) ? i : 0].slice(0, Array.isArray(rules) ? 3 : 2));
+    if (typeof r !== 'string' || !known.has(r))
+      c.report(
+        doc,
+        'nj/correlation-unknown-rule',
+        `correlation references '${String(r)}', which is not a loaded rule id or name`,
+        ['correlation', 'rules', Array.isArray(rules) ? i : 0].slice(0, Array.isArray(rules) ? 3 : 2),
+      );
   });
-  if ((type === 'temporal' || type === 'temporal_ordered') && list.length < 2 && typeof corr.condition !== 'string') c.report(doc, 'nj/correlation-min-rules', `a ${type} correlation needs at least two rules (it has ${list.length})`, ['correlation', 'rules']);
+  if ((type === 'temporal' || type === 'temporal_ordered') && list.length < 2 && typeof corr.condition !== 'string')
+    c.report(
+      doc,
+      'nj/correlation-min-rules',
+      `a ${type} correlation needs at least two rules (it has ${list.length})`,
+      ['correlation', 'rules'],
+    );
   const gb = corr['group-by'];
   const groupBy = Array.isArray(gb) ? gb : typeof gb === 'string' ? [gb] : [];
-  if (groupBy.length === 0) c.report(doc, 'nj/correlation-group-by-missing', 'no group-by: every matching event on the host counts together; group by process.entity_id (or another identity)', ['correlation']);
+  if (groupBy.length === 0)
+    c.report(
+      doc,
+      'nj/correlation-group-by-missing',
+      'no group-by: every matching event on the host counts together; group by process.entity_id (or another identity)',
+      ['correlation'],
+    );
   groupBy.forEach((g, i) => {
     if (typeof g === 'string' && /(^|\.)(pid|ppid|original_ppid)$|^(ProcessId|ParentProcessId)$/i.test(g)) {
-      const suggestion = g.replace(/(audit_token\.)?pid$/, 'entity_id').replace(/^ProcessId$/i, 'process.entity_id').replace(/^ParentProcessId$/i, 'parent.entity_id');
-      c.report(doc, 'nj/group-by-pid', `group-by '${g}': pids are reused, so unrelated processes share a group; group by '${suggestion.endsWith('entity_id') ? suggestion : 'process.entity_id'}'`, ['correlation', 'group-by', Array.isArray(gb) ? i : 0].slice(0, Array.isArray(gb) ? 3 : 2));
+      const suggestion = g
+        .replace(/(audit_token\.)?pid$/, 'entity_id')
+        .replace(/^ProcessId$/i, 'process.entity_id')
+        .replace(/^ParentProcessId$/i, 'parent.entity_id');
+      c.report(
+        doc,
+        'nj/group-by-pid',
+        `group-by '${g}': pids are reused, so unrelated processes share a group; group by '${suggestion.endsWith('entity_id') ? suggestion : 'process.entity_id'}'`,
+        ['correlation', 'group-by', Array.isArray(gb) ? i : 0].slice(0, Array.isArray(gb) ? 3 : 2),
+      );
     }
   });
   const ts = corr.timespan;
@@ -31,10 +62,34 @@ export function lintCorrelation(c: Reporter, doc: RuleDocument, data: Record<str
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar; shown as written
     const tsText = String(ts);
     const us = 'us' in parsed ? parsed.us : undefined;
-    if (us === undefined) c.report(doc, 'nj/timespan-format', `timespan ${JSON.stringify(ts)}: ${'error' in parsed ? parsed.error.replace(/^invalid timespan '[^']*': /, '') : 'invalid'}`, ['correlation', 'timespan']);
-    else if (us > c.cfg.maxTimespanUs) c.report(doc, 'nj/timespan-limit', `timespan ${tsText} is above the engine limit (${c.cfg.maxTimespanUs / 60e6}m); the engine refuses this correlation`, ['correlation', 'timespan']);
-    else if (us > c.cfg.warnTimespanUs) c.report(doc, 'nj/timespan-long', `timespan ${tsText} is above 5 minutes: state and memory grow with the window; endpoint sequences rarely need more`, ['correlation', 'timespan']);
+    if (us === undefined)
+      c.report(
+        doc,
+        'nj/timespan-format',
+        `timespan ${JSON.stringify(ts)}: ${'error' in parsed ? parsed.error.replace(/^invalid timespan '[^']*': /, '') : 'invalid'}`,
+        ['correlation', 'timespan'],
+      );
+    else if (us > c.cfg.maxTimespanUs)
+      c.report(
+        doc,
+        'nj/timespan-limit',
+        `timespan ${tsText} is above the engine limit (${c.cfg.maxTimespanUs / 60e6}m); the engine refuses this correlation`,
+        ['correlation', 'timespan'],
+      );
+    else if (us > c.cfg.warnTimespanUs)
+      c.report(
+        doc,
+        'nj/timespan-long',
+        `timespan ${tsText} is above 5 minutes: state and memory grow with the window; endpoint sequences rarely need more`,
+        ['correlation', 'timespan'],
+      );
   }
-  if ((type === 'event_count' || type === 'value_count' || type?.startsWith('value_')) && corr.condition === undefined) c.report(doc, 'nj/schema', `a ${type} correlation needs a condition (e.g. gte: 5)`, ['correlation']);
-  if (type?.startsWith('value_') && (!isObj(corr.condition) || corr.condition.field === undefined) && corr.field === undefined) c.report(doc, 'nj/schema', `a ${type} correlation needs condition.field`, ['correlation', 'condition']);
+  if ((type === 'event_count' || type === 'value_count' || type?.startsWith('value_')) && corr.condition === undefined)
+    c.report(doc, 'nj/schema', `a ${type} correlation needs a condition (e.g. gte: 5)`, ['correlation']);
+  if (
+    type?.startsWith('value_') &&
+    (!isObj(corr.condition) || corr.condition.field === undefined) &&
+    corr.field === undefined
+  )
+    c.report(doc, 'nj/schema', `a ${type} correlation needs condition.field`, ['correlation', 'condition']);
 }

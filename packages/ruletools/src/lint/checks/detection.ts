@@ -4,7 +4,15 @@
  * is still checked as far as it can be; the condition is parsed by the rules package's parser.
  */
 import { eventTypeByName } from '@nightjar/core';
-import { ConditionSyntaxError, type ConditionAst, KNOWN_MODIFIERS, type RuleDocument, expandPattern, modifierCombinationProblems, parseConditionSyntax } from '@nightjar/rules';
+import {
+  ConditionSyntaxError,
+  type ConditionAst,
+  KNOWN_MODIFIERS,
+  type RuleDocument,
+  expandPattern,
+  modifierCombinationProblems,
+  parseConditionSyntax,
+} from '@nightjar/rules';
 import { hasPositiveTerm, referencedIds, satisfiability } from '../../condition-analysis.js';
 import { compareVersions } from '../config.js';
 import { clip, isObj, type Path, str, valuesOf } from '../data.js';
@@ -13,8 +21,39 @@ import type { Reporter } from '../findings.js';
 import { regexProblems } from '../regex.js';
 
 const MODIFIERS = new Set<string>(KNOWN_MODIFIERS);
-const SUGGEST: Record<string, string> = { contain: 'contains', startwith: 'startswith', endwith: 'endswith', regex: 're', base64offsets: 'base64offset', exist: 'exists', case: 'cased', lower: 'cased', gtequal: 'gte', ltequal: 'lte' };
-const MATCH_SHAPE = new Set(['contains', 'startswith', 'endswith', 're', 'cidr', 'lt', 'lte', 'gt', 'gte', 'fieldref', 'base64offset', 'exists', 'neq', 'minute', 'hour', 'day', 'week', 'month', 'year']);
+const SUGGEST: Record<string, string> = {
+  contain: 'contains',
+  startwith: 'startswith',
+  endwith: 'endswith',
+  regex: 're',
+  base64offsets: 'base64offset',
+  exist: 'exists',
+  case: 'cased',
+  lower: 'cased',
+  gtequal: 'gte',
+  ltequal: 'lte',
+};
+const MATCH_SHAPE = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  're',
+  'cidr',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'fieldref',
+  'base64offset',
+  'exists',
+  'neq',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
+]);
 
 /** Splits `field|mod1|mod2` (keywords have no field). */
 function splitKey(key: string): { field: string; mods: string[] } {
@@ -30,7 +69,15 @@ interface SelInfo {
   always: boolean;
 }
 
-function lintItems(c: Reporter, doc: RuleDocument, at: SearchBlock, selName: string, sel: unknown, types: readonly string[] | null, nativeRule: boolean): SelInfo {
+function lintItems(
+  c: Reporter,
+  doc: RuleDocument,
+  at: SearchBlock,
+  selName: string,
+  sel: unknown,
+  types: readonly string[] | null,
+  nativeRule: boolean,
+): SelInfo {
   const info: SelInfo = { name: selName, never: false, always: false };
   const base: Path = [at, selName];
   const maps: { m: Record<string, unknown>; path: Path }[] = [];
@@ -45,32 +92,75 @@ function lintItems(c: Reporter, doc: RuleDocument, at: SearchBlock, selName: str
       const vals = valuesOf(raw);
       // Modifiers.
       for (const mod of mods) {
-        if (!MODIFIERS.has(mod)) c.report(doc, 'nj/unknown-modifier', `unknown modifier '${mod}' in '${key}'${SUGGEST[mod] ? ` (did you mean '${SUGGEST[mod]}'?)` : ''}`, p);
+        if (!MODIFIERS.has(mod))
+          c.report(
+            doc,
+            'nj/unknown-modifier',
+            `unknown modifier '${mod}' in '${key}'${SUGGEST[mod] ? ` (did you mean '${SUGGEST[mod]}'?)` : ''}`,
+            p,
+          );
       }
       const seen = new Set(mods);
       // The compiler's own combination rules, every problem (the compiler stops at the first).
-      for (const problem of modifierCombinationProblems(mods.filter((m) => MODIFIERS.has(m)), field)) c.report(doc, 'nj/modifier-combination', `${problem} in '${key}'`, p);
+      for (const problem of modifierCombinationProblems(
+        mods.filter((m) => MODIFIERS.has(m)),
+        field,
+      ))
+        c.report(doc, 'nj/modifier-combination', `${problem} in '${key}'`, p);
       // Legal for the compiler, but the encoded value then has to be the whole field.
-      if (seen.has('base64offset') && !seen.has('contains')) c.report(doc, 'nj/modifier-combination', `'${key}': base64offset needs contains (the encoded value sits inside a longer string)`, p);
+      if (seen.has('base64offset') && !seen.has('contains'))
+        c.report(
+          doc,
+          'nj/modifier-combination',
+          `'${key}': base64offset needs contains (the encoded value sits inside a longer string)`,
+          p,
+        );
       const distinct = new Set(vals.map((v) => (typeof v === 'string' ? v.toLowerCase() : JSON.stringify(v))));
       if (seen.has('all')) {
-        if (vals.length <= 1) c.report(doc, 'nj/all-single-value', `'${key}' uses |all with a single value; |all joins a list with AND`, p);
+        if (vals.length <= 1)
+          c.report(doc, 'nj/all-single-value', `'${key}' uses |all with a single value; |all joins a list with AND`, p);
         else if (seen.has('windash')) {
-          c.report(doc, 'nj/all-modifier', `'${key}': windash with all can never match (every dash variant would have to be present at once)`, p);
+          c.report(
+            doc,
+            'nj/all-modifier',
+            `'${key}': windash with all can never match (every dash variant would have to be present at once)`,
+            p,
+          );
           info.never = true;
-        } else if (![...seen].some((x) => MATCH_SHAPE.has(x)) && distinct.size > 1 && !vals.some((v) => typeof v === 'string' && /(?<!\\)[*?]/.test(v))) {
-          c.report(doc, 'nj/all-modifier', `'${key}': |all on plain equality with ${distinct.size} different values can never match (a field cannot equal all of them); use contains|all, or drop |all`, p);
+        } else if (
+          ![...seen].some((x) => MATCH_SHAPE.has(x)) &&
+          distinct.size > 1 &&
+          !vals.some((v) => typeof v === 'string' && /(?<!\\)[*?]/.test(v))
+        ) {
+          c.report(
+            doc,
+            'nj/all-modifier',
+            `'${key}': |all on plain equality with ${distinct.size} different values can never match (a field cannot equal all of them); use contains|all, or drop |all`,
+            p,
+          );
           info.never = true;
         }
       }
       // Values.
-      if (Array.isArray(raw) && raw.length > 1 && raw.includes(null)) c.report(doc, 'nj/null-in-list', `'${key}' has null inside a list; write a separate selection '${field}: null' and combine it in the condition`, p);
+      if (Array.isArray(raw) && raw.length > 1 && raw.includes(null))
+        c.report(
+          doc,
+          'nj/null-in-list',
+          `'${key}' has null inside a list; write a separate selection '${field}: null' and combine it in the condition`,
+          p,
+        );
       const isRe = seen.has('re');
       vals.forEach((v, i) => {
         const vp = Array.isArray(raw) ? [...p, i] : p;
         if (typeof v !== 'string') return;
         // eslint-disable-next-line no-control-regex -- finding control characters is the point
-        if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\t]/.test(v) && !isRe) c.report(doc, 'nj/control-character', `'${key}' value ${JSON.stringify(v)} contains a control character (a single backslash in a double-quoted YAML string? use single quotes)`, vp);
+        if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\t]/.test(v) && !isRe)
+          c.report(
+            doc,
+            'nj/control-character',
+            `'${key}' value ${JSON.stringify(v)} contains a control character (a single backslash in a double-quoted YAML string? use single quotes)`,
+            vp,
+          );
         if (isRe) {
           for (const prob of regexProblems(v, mods)) c.report(doc, prob.check, `'${key}': ${prob.message}`, vp);
           return;
@@ -79,12 +169,36 @@ function lintItems(c: Reporter, doc: RuleDocument, at: SearchBlock, selName: str
         if (mods.length === 0 && v.length > 1) {
           const inner = v.slice(1, -1);
           const un = (s: string) => !/(?<!\\)[*?]/.test(s);
-          if (v.startsWith('*') && v.endsWith('*') && v.length > 2 && un(inner)) c.report(doc, 'nj/wildcard-instead-of-modifier', `'${key}: ${v}' — write '${field}|contains: ${inner}'`, vp);
-          else if (v.endsWith('*') && !v.startsWith('*') && un(v.slice(0, -1))) c.report(doc, 'nj/wildcard-instead-of-modifier', `'${key}: ${v}' — write '${field}|startswith: ${v.slice(0, -1)}'`, vp);
-          else if (v.startsWith('*') && !v.endsWith('*') && un(v.slice(1))) c.report(doc, 'nj/wildcard-instead-of-modifier', `'${key}: ${v}' — write '${field}|endswith: ${v.slice(1)}'`, vp);
+          if (v.startsWith('*') && v.endsWith('*') && v.length > 2 && un(inner))
+            c.report(
+              doc,
+              'nj/wildcard-instead-of-modifier',
+              `'${key}: ${v}' — write '${field}|contains: ${inner}'`,
+              vp,
+            );
+          else if (v.endsWith('*') && !v.startsWith('*') && un(v.slice(0, -1)))
+            c.report(
+              doc,
+              'nj/wildcard-instead-of-modifier',
+              `'${key}: ${v}' — write '${field}|startswith: ${v.slice(0, -1)}'`,
+              vp,
+            );
+          else if (v.startsWith('*') && !v.endsWith('*') && un(v.slice(1)))
+            c.report(
+              doc,
+              'nj/wildcard-instead-of-modifier',
+              `'${key}: ${v}' — write '${field}|endswith: ${v.slice(1)}'`,
+              vp,
+            );
         }
       });
-      const star = !seen.has('re') && !seen.has('neq') && !seen.has('exists') && !seen.has('cased') && vals.length > 0 && vals.some((v) => typeof v === 'string' && /^\*+$/.test(v));
+      const star =
+        !seen.has('re') &&
+        !seen.has('neq') &&
+        !seen.has('exists') &&
+        !seen.has('cased') &&
+        vals.length > 0 &&
+        vals.some((v) => typeof v === 'string' && /^\*+$/.test(v));
       if (!star) allStar = false;
       // Fields.
       if (field !== '' && (nativeRule || field.includes('.'))) {
@@ -92,7 +206,8 @@ function lintItems(c: Reporter, doc: RuleDocument, at: SearchBlock, selName: str
         if (why) c.report(doc, 'nj/unknown-field', `field '${field}': ${why}`, p);
         else {
           const m = /^event\.([a-z0-9_]+)/.exec(field);
-          if (m && !eventTypeByName(m[1]!)) c.report(doc, 'nj/unknown-field', `field '${field}': '${m[1]}' is not an ES event name`, p);
+          if (m && !eventTypeByName(m[1]!))
+            c.report(doc, 'nj/unknown-field', `field '${field}': '${m[1]}' is not an ES event name`, p);
         }
       }
     }
@@ -113,7 +228,8 @@ export function docTypes(doc: RuleDocument, ls: Record<string, unknown>): readon
   if (compiled && compiled.kind === 'detection') return compiled.eventTypes;
   // Fallback when the rule did not compile: the native category, else unknown (null).
   const cat = str(ls.category);
-  if (str(ls.service) === 'endpointsecurity') return cat ? (eventTypeByName(cat) ? [eventTypeByName(cat)!.name] : []) : null;
+  if (str(ls.service) === 'endpointsecurity')
+    return cat ? (eventTypeByName(cat) ? [eventTypeByName(cat)!.name] : []) : null;
   return null;
 }
 
@@ -129,28 +245,90 @@ export function lintDetection(c: Reporter, doc: RuleDocument, data: Record<strin
   const native = ls !== undefined && str(ls.service) === 'endpointsecurity';
   if (ls) {
     const cat = str(ls.category);
-    if (native && cat !== undefined && !eventTypeByName(cat)) c.report(doc, 'nj/unknown-event-type', `logsource category '${cat}' is not an Endpoint Security event name (eslogger spelling: exec, open, btm_launch_item_add, …)`, ['logsource', 'category']);
+    if (native && cat !== undefined && !eventTypeByName(cat))
+      c.report(
+        doc,
+        'nj/unknown-event-type',
+        `logsource category '${cat}' is not an Endpoint Security event name (eslogger spelling: exec, open, btm_launch_item_add, …)`,
+        ['logsource', 'category'],
+      );
     const product = str(ls.product);
-    if (product !== undefined && product !== 'macos') c.report(doc, 'nj/unsupported-logsource', `logsource product '${product}': Nightjar only reads macOS Endpoint Security events`, ['logsource', 'product']);
+    if (product !== undefined && product !== 'macos')
+      c.report(
+        doc,
+        'nj/unsupported-logsource',
+        `logsource product '${product}': Nightjar only reads macOS Endpoint Security events`,
+        ['logsource', 'product'],
+      );
     for (const t of c.cfg.targetMacos === undefined ? [] : (types ?? [])) {
       const info = eventTypeByName(t);
-      if (info && compareVersions(info.macos, c.cfg.targetMacos!) > 0) c.report(doc, 'nj/event-type-macos-version', `event type '${t}' needs macOS ${info.macos}; the configured target is macOS ${c.cfg.targetMacos}`, native && ls.category !== undefined ? ['logsource', 'category'] : ['logsource']);
+      if (info && compareVersions(info.macos, c.cfg.targetMacos!) > 0)
+        c.report(
+          doc,
+          'nj/event-type-macos-version',
+          `event type '${t}' needs macOS ${info.macos}; the configured target is macOS ${c.cfg.targetMacos}`,
+          native && ls.category !== undefined ? ['logsource', 'category'] : ['logsource'],
+        );
     }
     if (doc.compiled?.kind === 'detection' || native) {
-      if (types === null) c.report(doc, 'nj/too-many-event-types', 'the rule can match every event type (no category): every event pays for it; give logsource.category', ['logsource']);
-      else if (types.length > c.cfg.maxEventTypes) c.report(doc, 'nj/too-many-event-types', `the rule matches ${types.length} event types (limit ${c.cfg.maxEventTypes})`, ['logsource']);
+      if (types === null)
+        c.report(
+          doc,
+          'nj/too-many-event-types',
+          'the rule can match every event type (no category): every event pays for it; give logsource.category',
+          ['logsource'],
+        );
+      else if (types.length > c.cfg.maxEventTypes)
+        c.report(
+          doc,
+          'nj/too-many-event-types',
+          `the rule matches ${types.length} event types (limit ${c.cfg.maxEventTypes})`,
+          ['logsource'],
+        );
     }
   }
   lintSearches(c, doc, det, 'detection', fieldTypes, native, (src, path, ast, names, sels) => {
-    if (!hasPositiveTerm(ast)) c.report(doc, 'nj/negation-only-condition', `condition "${clip(src)}" has no positive term: it matches every event of the rule's types except the excluded ones`, path);
+    if (!hasPositiveTerm(ast))
+      c.report(
+        doc,
+        'nj/negation-only-condition',
+        `condition "${clip(src)}" has no positive term: it matches every event of the rule's types except the excluded ones`,
+        path,
+      );
     const fixed = new Map<string, boolean>();
     for (const s of sels.values()) {
       if (s.never) fixed.set(s.name, false);
       else if (s.always) fixed.set(s.name, true);
     }
     const sat = satisfiability(ast, names, fixed);
-    if (sat && !sat.canBeTrue) c.report(doc, 'nj/unreachable-condition', `condition "${clip(src)}" can never be true${[...fixed].some(([, v]) => !v) ? ` (selection(s) ${[...fixed].filter(([, v]) => !v).map(([k]) => k).join(', ')} can never match)` : ''}`, path);
-    else if (sat && !sat.canBeFalse) c.report(doc, 'nj/always-true-condition', `condition "${clip(src)}" is true for every event of the rule's types${[...fixed].some(([, v]) => v) ? ` (selection(s) ${[...fixed].filter(([, v]) => v).map(([k]) => k).join(', ')} match anything)` : ''}`, path);
+    if (sat && !sat.canBeTrue)
+      c.report(
+        doc,
+        'nj/unreachable-condition',
+        `condition "${clip(src)}" can never be true${
+          [...fixed].some(([, v]) => !v)
+            ? ` (selection(s) ${[...fixed]
+                .filter(([, v]) => !v)
+                .map(([k]) => k)
+                .join(', ')} can never match)`
+            : ''
+        }`,
+        path,
+      );
+    else if (sat && !sat.canBeFalse)
+      c.report(
+        doc,
+        'nj/always-true-condition',
+        `condition "${clip(src)}" is true for every event of the rule's types${
+          [...fixed].some(([, v]) => v)
+            ? ` (selection(s) ${[...fixed]
+                .filter(([, v]) => v)
+                .map(([k]) => k)
+                .join(', ')} match anything)`
+            : ''
+        }`,
+        path,
+      );
   });
 }
 
@@ -169,7 +347,13 @@ export function lintSearches(
   at: SearchBlock,
   fieldTypes: readonly string[] | null,
   native: boolean,
-  analyse?: (src: string, path: Path, ast: ConditionAst, names: readonly string[], sels: ReadonlyMap<string, SelInfo>) => void,
+  analyse?: (
+    src: string,
+    path: Path,
+    ast: ConditionAst,
+    names: readonly string[],
+    sels: ReadonlyMap<string, SelInfo>,
+  ) => void,
   skip: readonly string[] = [],
 ): void {
   const names = Object.keys(block).filter((k) => k !== 'condition' && !skip.includes(k));
@@ -188,24 +372,50 @@ export function lintSearches(
     } catch (err) {
       if (err instanceof ConditionSyntaxError) {
         parsedAll = false;
-        c.report(doc, 'nj/condition-syntax', `condition "${clip(src)}": ${err.reason} (at column ${err.start + 1})`, path);
+        c.report(
+          doc,
+          'nj/condition-syntax',
+          `condition "${clip(src)}": ${err.reason} (at column ${err.start + 1})`,
+          path,
+        );
         continue;
       }
       throw err;
     }
     for (const ref of referencedIds(ast)) {
       if (ref.type === 'ref') {
-        if (!names.includes(ref.name)) c.report(doc, 'nj/dangling-condition', `condition names '${ref.name}', which the ${at} does not define (defined: ${names.join(', ') || 'none'})`, path);
+        if (!names.includes(ref.name))
+          c.report(
+            doc,
+            'nj/dangling-condition',
+            `condition names '${ref.name}', which the ${at} does not define (defined: ${names.join(', ') || 'none'})`,
+            path,
+          );
         used.add(ref.name);
       } else {
         const m = expandPattern(ref.pattern, names);
-        if (ref.pattern === 'them' && ref.quantifier === 'all') c.report(doc, 'nj/all-of-them', "'all of them' is discouraged: name the selections ('all of selection_*')", path);
-        if (m.length === 0 && ref.pattern !== 'them') c.report(doc, 'nj/empty-of-pattern', `'${ref.quantifier === 'all' ? 'all' : '1'} of ${ref.pattern}' matches no search identifier and is dropped`, path);
+        if (ref.pattern === 'them' && ref.quantifier === 'all')
+          c.report(
+            doc,
+            'nj/all-of-them',
+            "'all of them' is discouraged: name the selections ('all of selection_*')",
+            path,
+          );
+        if (m.length === 0 && ref.pattern !== 'them')
+          c.report(
+            doc,
+            'nj/empty-of-pattern',
+            `'${ref.quantifier === 'all' ? 'all' : '1'} of ${ref.pattern}' matches no search identifier and is dropped`,
+            path,
+          );
         for (const x of m) used.add(x);
       }
     }
     analyse?.(src, path, ast, names, sels);
   }
   // Without a parsed condition, "unused" would only repeat the syntax error.
-  if (parsedAll) for (const n of names) if (!used.has(n)) c.report(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, [at, n]);
+  if (parsedAll)
+    for (const n of names)
+      if (!used.has(n))
+        c.report(doc, 'nj/dangling-detection', `search identifier '${n}' is not used by the condition`, [at, n]);
 }
