@@ -264,7 +264,7 @@ export class Engine {
     let out: Alert[] | null = null;
     // Time passes before this event is applied: windows that ended are decided (and their groups
     // freed) first, so they are never evicted by the event that ends them.
-    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i].advance(this.now, this.firings);
+    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i]!.advance(this.now, this.firings);
     if (ev.skipped || ev.msg === null) {
       this.skipped++;
     } else {
@@ -455,7 +455,7 @@ export class Engine {
   private drainFirings(out: Alert[] | null): Alert[] | null {
     const firings = this.firings;
     for (let i = 0; i < firings.length; i++) {
-      const f = firings[i];
+      const f = firings[i]!;
       const e = this.corrs.get(f.correlation)!;
       if (f.correlation.generate) {
         const a = this.suppress(f.correlation.suppressUs, f.correlation.id, groupEntity(f.group), f.time, () =>

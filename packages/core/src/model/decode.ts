@@ -31,7 +31,7 @@ export class DecodeError extends NightjarError {
   /** 1-based column of a JSON syntax error, when the parser told us. */
   readonly column: number | undefined;
   readonly source: string;
-  constructor(code: string, message: string, where: { line: number; offset: number; source: string; column?: number }) {
+  constructor(code: string, message: string, where: { line: number; offset: number; source: string; column?: number | undefined }) {
     const col = where.column !== undefined ? `:${where.column}` : '';
     super(code, `${where.source}:${where.line}${col} (byte ${where.offset}): ${message}`);
     this.line = where.line;
