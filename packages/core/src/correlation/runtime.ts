@@ -124,6 +124,7 @@ function toDistinct(v: unknown): string | undefined {
   try {
     return JSON.stringify(v);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for values JSON cannot encode (BigInt, cycles); a coarse value beats a throw
     return String(v);
   }
 }
@@ -141,6 +142,7 @@ function keyPart(v: unknown): string {
   try {
     return '\u0002' + JSON.stringify(v);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for values JSON cannot encode (BigInt, cycles); a coarse key beats a throw
     return '\u0002' + String(v);
   }
 }
@@ -176,7 +178,7 @@ function exprIsMonotone(expr: (seen: ReadonlySet<string>) => boolean, ids: reado
   for (let mask = 0; mask < 1 << n; mask++) {
     const s = new Set<string>();
     for (let i = 0; i < n; i++) if (mask & (1 << i)) s.add(ids[i]!);
-    let r = false;
+    let r: boolean;
     try {
       r = expr(s) === true;
     } catch {

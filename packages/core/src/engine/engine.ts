@@ -8,7 +8,7 @@ import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../rule
 import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsProcess } from '../model/message.js';
-import type { EvalContext, LineageResolver } from '../fields/context.js';
+import type { LineageResolver } from '../fields/context.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Alert } from '../alert/types.js';
 import { LineageCache } from '../lineage/cache.js';
@@ -550,6 +550,7 @@ function groupEntity(group: Record<string, unknown>): string {
   try {
     return JSON.stringify(group);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort when a group value JSON cannot encode (BigInt, cycles); a coarse entity beats a throw
     return String(group);
   }
 }

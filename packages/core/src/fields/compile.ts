@@ -39,6 +39,7 @@ export function processOfEvent(ev: NightjarEvent): EsProcess | undefined {
   return ev.actor ?? msg.process ?? undefined;
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked as hasOwn.call(obj, key); hoisted so the hot path skips the lookup
 const hasOwn = Object.prototype.hasOwnProperty;
 
 // Segment compiled once: the key, an array index when the segment is a non-negative integer, and
@@ -159,12 +160,12 @@ function jsonPathGetter(path: string): FieldGetter {
     if (msg === null) return undefined;
     let r: unknown;
     try {
-      r = jp.evaluate(path, msg as object, undefined, undefined);
+      r = jp.evaluate(path, msg, undefined, undefined);
     } catch {
       return undefined;
     }
     if (!Array.isArray(r) || r.length === 0) return undefined;
-    return r.length === 1 ? r[0] : r;
+    return r.length === 1 ? (r as unknown[])[0] : r;
   };
 }
 

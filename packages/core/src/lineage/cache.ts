@@ -280,7 +280,7 @@ export class LineageCache implements LineageResolver {
           ? this.keep(n, known, at)
           : this.learn(known, at);
     } else if (isObj(msg.process) && 'audit_token' in msg.process) {
-      const actor = msg.process as EsProcess;
+      const actor = msg.process;
       const pt = actor.parent_audit_token;
       actorNode =
         n !== undefined && n.kids >= 0 && actor.entity_id === n.id && (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
