@@ -15,7 +15,7 @@ describe('the NJ_ codes core emits', () => {
     const used = new Set<string>();
     for (const f of sources(SRC)) {
       if (path.basename(f) === 'codes.ts') continue;
-      for (const m of readFileSync(f, 'utf8').matchAll(/'(NJ_[A-Z0-9_]+)'/g)) used.add(m[1]!);
+      for (const m of readFileSync(f, 'utf8').matchAll(/'(NJ_[A-Z0-9_]+)'/g)) used.add(m[1]);
     }
     const listed = new Set<string>([...CORE_DIAGNOSTIC_CODES, ...CORE_ERROR_CODES]);
     expect([...used].sort()).toEqual([...listed].sort());

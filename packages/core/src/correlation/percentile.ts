@@ -11,6 +11,6 @@ export function percentileOf(values: Float64Array, p: number): number {
   const pos = (n - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  if (lo === hi) return values[lo];
-  return values[lo] + (values[hi] - values[lo]) * (pos - lo);
+  if (lo === hi) return values[lo]!;
+  return values[lo]! + (values[hi]! - values[lo]!) * (pos - lo);
 }

@@ -124,6 +124,7 @@ function toDistinct(v: unknown): string | undefined {
   try {
     return JSON.stringify(v);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for values JSON cannot encode (BigInt, cycles); a coarse value beats a throw
     return String(v);
   }
 }
@@ -141,6 +142,7 @@ function keyPart(v: unknown): string {
   try {
     return '\u0002' + JSON.stringify(v);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for values JSON cannot encode (BigInt, cycles); a coarse key beats a throw
     return '\u0002' + String(v);
   }
 }
@@ -175,8 +177,8 @@ function exprIsMonotone(expr: (seen: ReadonlySet<string>) => boolean, ids: reado
   const results: boolean[] = [];
   for (let mask = 0; mask < 1 << n; mask++) {
     const s = new Set<string>();
-    for (let i = 0; i < n; i++) if (mask & (1 << i)) s.add(ids[i]);
-    let r = false;
+    for (let i = 0; i < n; i++) if (mask & (1 << i)) s.add(ids[i]!);
+    let r: boolean;
     try {
       r = expr(s) === true;
     } catch {
@@ -260,7 +262,7 @@ export class CorrelationRuntime {
       }
     }
     this.positions = this.ids.map(() => []);
-    correlation.rules.forEach((id, pos) => this.positions[this.slotOf.get(id)!].unshift(pos));
+    correlation.rules.forEach((id, pos) => this.positions[this.slotOf.get(id)!]!.unshift(pos));
     this.nPositions = correlation.rules.length;
     this.temporal = correlation.type === 'temporal' || correlation.type === 'temporal_ordered';
     this.expr = this.temporal ? correlation.temporalExpr : undefined;
@@ -338,16 +340,16 @@ export class CorrelationRuntime {
     }
 
     const fields = this.correlation.groupBy;
-    const getters = this.getters[slot];
+    const getters = this.getters[slot]!;
     let key = '';
     const many = fields.length > 1 ? new Array<unknown>(fields.length) : undefined;
     let one: unknown = null;
     for (let i = 0; i < fields.length; i++) {
-      const g = getters[i];
+      const g = getters[i]!;
       let v: unknown;
       if (g !== null) v = g(ev, ctx);
-      else if (inner !== undefined && Object.prototype.hasOwnProperty.call(inner, fields[i].name)) v = inner[fields[i].name];
-      else v = fields[i].default(ev, ctx);
+      else if (inner !== undefined && Object.prototype.hasOwnProperty.call(inner, fields[i]!.name)) v = inner[fields[i]!.name];
+      else v = fields[i]!.default(ev, ctx);
       key = i === 0 ? keyPart(v) : key + '\u0000' + keyPart(v);
       if (many !== undefined) many[i] = normalizeGroupValue(v);
       else one = normalizeGroupValue(v);
@@ -405,9 +407,9 @@ export class CorrelationRuntime {
   advance(now: number, out: CorrelationFiring[]): void {
     if (this.mode !== 'close') return;
     const horizon = now - this.ts - this.limits.latenessUs;
-    while (this.closeHead < this.closeKeys.length && this.closeStarts[this.closeHead] < horizon) {
-      const key = this.closeKeys[this.closeHead];
-      const start = this.closeStarts[this.closeHead];
+    while (this.closeHead < this.closeKeys.length && this.closeStarts[this.closeHead]! < horizon) {
+      const key = this.closeKeys[this.closeHead]!;
+      const start = this.closeStarts[this.closeHead]!;
       this.closeHead++;
       const g = this.groups.get(key);
       if (g !== undefined && g.start === start) {
@@ -438,7 +440,7 @@ export class CorrelationRuntime {
   private readValue(slot: number, ev: NightjarEvent, ctx: EvalContext, inner: Record<string, unknown> | undefined): unknown {
     const get = this.valueGetters[slot];
     const name = this.correlation.valueField?.name;
-    if (inner !== undefined && name !== undefined && !this.correlation.valueField!.byRule.has(this.ids[slot]) && Object.prototype.hasOwnProperty.call(inner, name)) {
+    if (inner !== undefined && name !== undefined && !this.correlation.valueField!.byRule.has(this.ids[slot]!) && Object.prototype.hasOwnProperty.call(inner, name)) {
       return inner[name];
     }
     return get === undefined ? undefined : get(ev, ctx);
@@ -492,7 +494,7 @@ export class CorrelationRuntime {
       g.t = [time];
       if (this.needsA) g.a = [aval];
       if (str !== undefined) g.s = [str];
-    } else if (t.length === g.head || time >= t[t.length - 1]) {
+    } else if (t.length === g.head || time >= t[t.length - 1]!) {
       t.push(time);
       if (g.a !== null) g.a.push(aval);
       if (g.s !== null) g.s.push(str!);
@@ -502,7 +504,7 @@ export class CorrelationRuntime {
       let hi = t.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (t[mid] <= time) lo = mid + 1;
+        if (t[mid]! <= time) lo = mid + 1;
         else hi = mid;
       }
       t.splice(lo, 0, time);
@@ -515,12 +517,12 @@ export class CorrelationRuntime {
         // Past a handful of entries, keep per-value counts (a Map costs ~200 bytes, so small windows scan instead).
         const m = new Map<string, number>();
         const vals = g.s!;
-        for (let i = g.head; i < vals.length; i++) m.set(vals[i], (m.get(vals[i]) ?? 0) + 1);
+        for (let i = g.head; i < vals.length; i++) m.set(vals[i]!, (m.get(vals[i]!) ?? 0) + 1);
         g.distinct = m;
       }
     }
     if (!Number.isNaN(num)) g.sum += num;
-    if (this.correlation.type === 'temporal' && time > g.slots![slot]) g.slots![slot] = time;
+    if (this.correlation.type === 'temporal' && time > g.slots![slot]!) g.slots![slot] = time;
     if (time >= g.newest) {
       g.newest = time;
       if (this.mode === 'close') g.trigger = ev;
@@ -539,7 +541,7 @@ export class CorrelationRuntime {
         e.msgs.push(undefined);
         e.times.push(-Infinity);
       }
-      if (time >= e.times[slot]) {
+      if (time >= e.times[slot]!) {
         e.msgs[slot] = ev.msg;
         e.times[slot] = time;
       }
@@ -559,14 +561,14 @@ export class CorrelationRuntime {
     const t = g.t;
     if (t === null) return;
     let h = g.head;
-    while (h < t.length && t[h] < lo) {
+    while (h < t.length && t[h]! < lo) {
       if (g.distinct !== null) {
-        const v = g.s![h];
+        const v = g.s![h]!;
         const c = g.distinct.get(v)! - 1;
         if (c === 0) g.distinct.delete(v);
         else g.distinct.set(v, c);
       } else if (g.a !== null && !this.temporal) {
-        g.sum -= g.a[h];
+        g.sum -= g.a[h]!;
       }
       h++;
     }
@@ -584,11 +586,11 @@ export class CorrelationRuntime {
   private step(g: Group, slot: number, time: number): void {
     const seq = g.slots!;
     const lo = time - this.ts;
-    for (const pos of this.positions[slot]) {
+    for (const pos of this.positions[slot]!) {
       if (pos === 0) {
-        if (time > seq[1]) seq[1] = time; // the newest start is the one most likely to complete in time
-      } else if (seq[pos] >= lo && seq[pos] > seq[pos + 1]) {
-        seq[pos + 1] = seq[pos];
+        if (time > seq[1]!) seq[1] = time; // the newest start is the one most likely to complete in time
+      } else if (seq[pos]! >= lo && seq[pos]! > seq[pos + 1]!) {
+        seq[pos + 1] = seq[pos]!;
       }
     }
   }
@@ -598,7 +600,7 @@ export class CorrelationRuntime {
     g.slots!.fill(-Infinity);
     const t = g.t!;
     const a = g.a!;
-    for (let i = g.head; i < t.length; i++) this.step(g, a[i], t[i]);
+    for (let i = g.head; i < t.length; i++) this.step(g, a[i]!, t[i]!);
   }
 
   private aggregate(g: Group, lo: number): number {
@@ -617,7 +619,7 @@ export class CorrelationRuntime {
         if (n === 0) return NaN;
         if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.scratch.length * 2));
         const a = g.a!;
-        for (let i = 0; i < n; i++) this.scratch[i] = a[g.head + i];
+        for (let i = 0; i < n; i++) this.scratch[i] = a[g.head + i]!;
         return percentileOf(this.scratch.subarray(0, n), this.correlation.percentile ?? 50);
       }
       case 'temporal': {
@@ -627,7 +629,7 @@ export class CorrelationRuntime {
       }
       case 'temporal_ordered': {
         const seq = g.slots!;
-        for (let k = this.nPositions; k >= 1; k--) if (seq[k] >= lo) return k;
+        for (let k = this.nPositions; k >= 1; k--) if (seq[k]! >= lo) return k;
         return 0;
       }
     }
@@ -639,10 +641,10 @@ export class CorrelationRuntime {
       seen.clear();
       if (this.correlation.type === 'temporal_ordered') {
         // Seen = the rules of the prefix of `rules` matched in order (value = its length).
-        for (let p = 0; p < value; p++) seen.add(this.correlation.rules[p]);
+        for (let p = 0; p < value; p++) seen.add(this.correlation.rules[p]!);
       } else {
         const last = g.slots!;
-        for (let i = 0; i < last.length; i++) if (last[i] >= lo) seen.add(this.ids[i]);
+        for (let i = 0; i < last.length; i++) if (last[i]! >= lo) seen.add(this.ids[i]!);
       }
       try {
         return this.expr(seen) === true;
@@ -666,14 +668,14 @@ export class CorrelationRuntime {
     this.counters.fired++;
     const group: Record<string, unknown> = {};
     const fields = this.correlation.groupBy;
-    if (fields.length === 1) group[fields[0].name] = g.values;
-    else for (let i = 0; i < fields.length; i++) group[fields[i].name] = (g.values as unknown[])[i];
+    if (fields.length === 1) group[fields[0]!.name] = g.values;
+    else for (let i = 0; i < fields.length; i++) group[fields[i]!.name] = (g.values as unknown[])[i];
     const events: EsMessage[] = [];
     const e = g.evidence;
     if (e !== null) {
       const idx: number[] = [];
-      for (let i = 0; i < e.msgs.length; i++) if (e.msgs[i] !== undefined && e.times[i] >= start && e.times[i] <= end) idx.push(i);
-      idx.sort((x, y) => e.times[x] - e.times[y] || x - y);
+      for (let i = 0; i < e.msgs.length; i++) if (e.msgs[i] !== undefined && e.times[i]! >= start && e.times[i]! <= end) idx.push(i);
+      idx.sort((x, y) => e.times[x]! - e.times[y]! || x - y);
       for (const i of idx) events.push(e.msgs[i]!);
     }
     out.push({

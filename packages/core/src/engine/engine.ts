@@ -8,7 +8,7 @@ import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../rule
 import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsProcess } from '../model/message.js';
-import type { EvalContext, LineageResolver } from '../fields/context.js';
+import type { LineageResolver } from '../fields/context.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Alert } from '../alert/types.js';
 import { LineageCache } from '../lineage/cache.js';
@@ -264,7 +264,7 @@ export class Engine {
     let out: Alert[] | null = null;
     // Time passes before this event is applied: windows that ended are decided (and their groups
     // freed) first, so they are never evicted by the event that ends them.
-    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i].advance(this.now, this.firings);
+    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i]!.advance(this.now, this.firings);
     if (ev.skipped || ev.msg === null) {
       this.skipped++;
     } else {
@@ -455,7 +455,7 @@ export class Engine {
   private drainFirings(out: Alert[] | null): Alert[] | null {
     const firings = this.firings;
     for (let i = 0; i < firings.length; i++) {
-      const f = firings[i];
+      const f = firings[i]!;
       const e = this.corrs.get(f.correlation)!;
       if (f.correlation.generate) {
         const a = this.suppress(f.correlation.suppressUs, f.correlation.id, groupEntity(f.group), f.time, () =>
@@ -550,6 +550,7 @@ function groupEntity(group: Record<string, unknown>): string {
   try {
     return JSON.stringify(group);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort when a group value JSON cannot encode (BigInt, cycles); a coarse entity beats a throw
     return String(group);
   }
 }

@@ -39,6 +39,7 @@ export function processOfEvent(ev: NightjarEvent): EsProcess | undefined {
   return ev.actor ?? msg.process ?? undefined;
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked as hasOwn.call(obj, key); hoisted so the hot path skips the lookup
 const hasOwn = Object.prototype.hasOwnProperty;
 
 // Segment compiled once: the key, an array index when the segment is a non-negative integer, and
@@ -64,7 +65,7 @@ function compileSegments(path: string, parts: readonly string[]): Seg[] {
     // A token member after a token key (`audit_token.pid`) also carries its val[] index: walk reads
     // an object token by key and indexes an array token, so both forms match with no per-event test
     // (and paths that do not cross a token compile exactly as before).
-    if (index < 0 && i > 0 && TOKEN_KEY.test(parts[i - 1]) && hasOwn.call(TOKEN_MEMBER_INDEX, key)) index = TOKEN_MEMBER_INDEX[key];
+    if (index < 0 && i > 0 && TOKEN_KEY.test(parts[i - 1]!) && hasOwn.call(TOKEN_MEMBER_INDEX, key)) index = TOKEN_MEMBER_INDEX[key]!;
     return { key, index, ownOnly: key in Object.prototype };
   });
 }
@@ -81,7 +82,7 @@ function walk(root: unknown, segs: readonly Seg[], from: number): unknown {
   let cur = root;
   for (let i = from; i < segs.length; i++) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    const seg = segs[i];
+    const seg = segs[i]!;
     if (Array.isArray(cur)) {
       if (seg.index >= 0) {
         cur = cur[seg.index];
@@ -159,12 +160,12 @@ function jsonPathGetter(path: string): FieldGetter {
     if (msg === null) return undefined;
     let r: unknown;
     try {
-      r = jp.evaluate(path, msg as object, undefined, undefined);
+      r = jp.evaluate(path, msg, undefined, undefined);
     } catch {
       return undefined;
     }
     if (!Array.isArray(r) || r.length === 0) return undefined;
-    return r.length === 1 ? r[0] : r;
+    return r.length === 1 ? (r as unknown[])[0] : r;
   };
 }
 
@@ -222,13 +223,13 @@ export function compileFieldPath(path: string): CompiledField {
 function compileUncached(path: string): CompiledField {
   if (path.startsWith('$')) return { get: jsonPathGetter(path), usesLineage: false };
   const segs = compileSegments(path, path.split('.'));
-  const first = segs[0].key;
+  const first = segs[0]!.key;
   if ((LINEAGE_PREFIXES as readonly string[]).includes(first)) {
     return { get: lineageGetter(first as LineageRel, segs), usesLineage: true };
   }
   // The decoder's shortcuts (NightjarEvent.actor, .payload) skip the first levels of the walk; an
   // event without them (built by hand) is walked from msg, with the same answers.
-  if (first === 'process' && !segs[0].ownOnly) {
+  if (first === 'process' && !segs[0]!.ownOnly) {
     const get: FieldGetter = (ev: NightjarEvent, _ctx: EvalContext) => {
       const msg: EsMessage | null = ev.msg;
       if (msg === null) return undefined;
@@ -237,8 +238,8 @@ function compileUncached(path: string): CompiledField {
     };
     return { get, usesLineage: false };
   }
-  if (first === 'event' && segs.length >= 2 && !segs[1].ownOnly && segs[1].index < 0) {
-    const key = segs[1].key;
+  if (first === 'event' && segs.length >= 2 && !segs[1]!.ownOnly && segs[1]!.index < 0) {
+    const key = segs[1]!.key;
     const get: FieldGetter = (ev: NightjarEvent, _ctx: EvalContext) => {
       const msg: EsMessage | null = ev.msg;
       if (msg === null) return undefined;

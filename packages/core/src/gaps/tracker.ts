@@ -192,7 +192,7 @@ export class GapTracker {
   overlapsOpenGap(eventTypes: readonly string[] | null, start: number, end: number): boolean {
     const list = this.gapList;
     for (let i = list.length - 1; i >= 0; i--) {
-      const g = list[i];
+      const g = list[i]!;
       if (g.prevTime > end || g.time < start) continue;
       if (g.scope === 'global' || eventTypes === null || eventTypes.includes(g.eventType!)) return true;
     }

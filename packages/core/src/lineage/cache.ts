@@ -280,7 +280,7 @@ export class LineageCache implements LineageResolver {
           ? this.keep(n, known, at)
           : this.learn(known, at);
     } else if (isObj(msg.process) && 'audit_token' in msg.process) {
-      const actor = msg.process as EsProcess;
+      const actor = msg.process;
       const pt = actor.parent_audit_token;
       actorNode =
         n !== undefined && n.kids >= 0 && actor.entity_id === n.id && (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
@@ -438,7 +438,7 @@ export class LineageCache implements LineageResolver {
     const subject = processOfEvent(ev);
     let complete = false;
     if (subject !== undefined) {
-      const last = list.length > 0 ? list[list.length - 1] : subject;
+      const last = list.length > 0 ? list[list.length - 1]! : subject;
       const pid = tokenPid(last.audit_token);
       complete = pid === 1 || pid === 0 || (last.ppid === 0 && last.parent_audit_token == null);
     }
@@ -830,8 +830,8 @@ export class LineageCache implements LineageResolver {
   private expire(now: number): void {
     if (now > this.clock) this.clock = now;
     const q = this.exitQueue;
-    while (this.exitHead < q.length && q[this.exitHead].at + this.graceUs < now) {
-      const { id, at } = q[this.exitHead++];
+    while (this.exitHead < q.length && q[this.exitHead]!.at + this.graceUs < now) {
+      const { id, at } = q[this.exitHead++]!;
       const n = this.map.get(id);
       // Still pinned by a cached descendant: it goes with the last of them (remove()).
       if (n !== undefined && n.exitedAt === at && n.kids === 0) this.remove(n, false);

@@ -31,7 +31,7 @@ export class DecodeError extends NightjarError {
   /** 1-based column of a JSON syntax error, when the parser told us. */
   readonly column: number | undefined;
   readonly source: string;
-  constructor(code: string, message: string, where: { line: number; offset: number; source: string; column?: number }) {
+  constructor(code: string, message: string, where: { line: number; offset: number; source: string; column?: number | undefined }) {
     const col = where.column !== undefined ? `:${where.column}` : '';
     super(code, `${where.source}:${where.line}${col} (byte ${where.offset}): ${message}`);
     this.line = where.line;
@@ -98,13 +98,13 @@ export const NEWEST_KNOWN_MESSAGE_VERSION = 10;
 /** Audit token → [pid, pidversion]; both the object (≤ v9) and 8-array (v10: val[5], val[7]) forms. */
 export function tokenPid(t: AuditToken | null | undefined): number | undefined {
   if (t == null || typeof t !== 'object') return undefined;
-  const v = Array.isArray(t) ? t[5] : (t as { pid?: unknown }).pid;
+  const v: unknown = Array.isArray(t) ? t[5] : (t as { pid?: unknown }).pid;
   return typeof v === 'number' ? v : undefined;
 }
 
 export function tokenPidversion(t: AuditToken | null | undefined): number | undefined {
   if (t == null || typeof t !== 'object') return undefined;
-  const v = Array.isArray(t) ? t[7] : (t as { pidversion?: unknown }).pidversion;
+  const v: unknown = Array.isArray(t) ? t[7] : (t as { pidversion?: unknown }).pidversion;
   return typeof v === 'number' ? v : undefined;
 }
 
@@ -455,7 +455,7 @@ export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input
  */
 export function eventPayload(ev: NightjarEvent, key: string): unknown {
   if (ev.payload !== undefined && ev.payloadKey === key) return ev.payload;
-  return ev.msg === null ? undefined : (ev.msg.event as Record<string, unknown>)[key];
+  return ev.msg === null ? undefined : ev.msg.event[key];
 }
 
 /**
@@ -464,7 +464,7 @@ export function eventPayload(ev: NightjarEvent, key: string): unknown {
  */
 export function payloadOf<N extends string>(msg: EsMessage | null | undefined, name: N): EsPayload<N> | undefined {
   if (msg == null || typeof msg.event !== 'object' || msg.event === null) return undefined;
-  const event = msg.event as Record<string, unknown>;
+  const event = msg.event;
   let v = event[name];
   if (v === undefined) {
     for (const k in event) {

@@ -214,7 +214,7 @@ for (const [name, info] of AUTH_BY_NAME) if (!BY_NAME.has(name)) BY_NAME.set(nam
 
 /** The eslogger name for a vendor alias, or the name itself. */
 export function canonicalEventName(name: string): string {
-  return Object.prototype.hasOwnProperty.call(EVENT_NAME_ALIASES, name) ? EVENT_NAME_ALIASES[name] : name;
+  return Object.prototype.hasOwnProperty.call(EVENT_NAME_ALIASES, name) ? EVENT_NAME_ALIASES[name]! : name;
 }
 
 /** The NOTIFY entry for an eslogger name (aliases accepted), else undefined. */

@@ -43,9 +43,9 @@ export interface NightjarEvent {
    * instead of walking `msg` again: on events that are no longer in the CPU cache each level walked
    * is a memory access.
    */
-  readonly actor?: EsProcess;
-  readonly payload?: Record<string, unknown>;
-  readonly payloadKey?: string;
-  readonly parentPid?: number;
-  readonly parentPidversion?: number;
+  readonly actor?: EsProcess | undefined;
+  readonly payload?: Record<string, unknown> | undefined;
+  readonly payloadKey?: string | undefined;
+  readonly parentPid?: number | undefined;
+  readonly parentPidversion?: number | undefined;
 }

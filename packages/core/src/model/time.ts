@@ -57,12 +57,12 @@ export function parseTimeUs(s: string): number | undefined {
   }
   const m = RFC3339.exec(s);
   if (m === null) return undefined;
-  const year = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  const hour = +m[4];
-  const minute = +m[5];
-  const second = +m[6];
+  const year = +m[1]!;
+  const month = +m[2]!;
+  const day = +m[3]!;
+  const hour = +m[4]!;
+  const minute = +m[5]!;
+  const second = +m[6]!;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
   // Reject day overflow (Feb 30) rather than silently moving the event to March.
   if (day > daysInMonth(year, month)) return undefined;
@@ -81,8 +81,8 @@ export function parseTimeUs(s: string): number | undefined {
     us += f;
   }
   if (m[9] !== undefined) {
-    const offH = +m[10];
-    const offM = +m[11];
+    const offH = +m[10]!;
+    const offM = +m[11]!;
     if (offH > 23 || offM > 59) return undefined;
     const off = (offH * 60 + offM) * 60_000_000;
     us += m[9] === '+' ? -off : off;

@@ -20,7 +20,7 @@ describe('value_count', () => {
   it('counts distinct values in the window; repeats do not count', () => {
     const engine = new Engine(rs());
     expect(run(engine, writes([1, 1, 2, 2, 1]))).toHaveLength(0);
-    const a = engine.push(writes([3], 0).map((e) => ev('write', T0 + 5 * S, { payload: { file: { path: '/f3' } } }))[0]);
+    const a = engine.push(writes([3], 0).map(() => ev('write', T0 + 5 * S, { payload: { file: { path: '/f3' } } }))[0]);
     expect(a).toHaveLength(1);
     expect(a[0].value).toBe(3);
   });

@@ -67,7 +67,7 @@ describe('compileFieldPath', () => {
 
   it('reads the same through the decoder\'s shortcuts (actor, payload) as from msg', () => {
     expect(exec.actor).toBe(exec.msg!.process);
-    expect(exec.payload).toBe((exec.msg!.event as Record<string, unknown>).exec);
+    expect(exec.payload).toBe(exec.msg!.event.exec);
     expect(exec.payloadKey).toBe('exec');
     const bare = { ...exec, actor: undefined, payload: undefined, payloadKey: undefined } as NightjarEvent;
     const paths = ['process', 'process.executable.path', 'process.audit_token.1', 'process.entity_id', 'process.nope.deeper', 'event', 'event.exec', 'event.exec.target.executable.path', 'event.exec.args', 'event.exec.args.1', 'event.exec.fds.fd', 'event.open.file.path', 'event.open.target.executable.path', 'event.exec.constructor', 'process.constructor', 'event.0'];
@@ -80,7 +80,7 @@ describe('compileFieldPath', () => {
   });
 
   it('returns undefined for skipped events', () => {
-    const skipped: NightjarEvent = { ...exec, msg: null, skipped: true } as NightjarEvent;
+    const skipped: NightjarEvent = { ...exec, msg: null, skipped: true };
     for (const p of ['process.executable.path', 'parent.executable.path', 'ancestors.entity_id', '$..path']) expect(get(p, skipped), p).toBeUndefined();
   });
 
@@ -142,6 +142,6 @@ describe('processOfEvent', () => {
     expect(processOfEvent(fork)?.entity_id).toBe('9:10');
     const open = decode(message({ v: 7, type: 10, name: 'open', process: { pid: 5, pidversion: 6, path: '/bin/cat', ppid: 1 }, payload: { fflag: 1, file: { path: '/etc/passwd' } } }));
     expect(processOfEvent(open)?.entity_id).toBe('5:6');
-    expect(processOfEvent({ ...open, msg: null } as NightjarEvent)).toBeUndefined();
+    expect(processOfEvent({ ...open, msg: null })).toBeUndefined();
   });
 });

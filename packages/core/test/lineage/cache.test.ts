@@ -337,7 +337,7 @@ describe('LineageCache', () => {
   it("backfill keeps a live source's argv, so a parent that started first has its command line", () => {
     const c = new LineageCache();
     const shell = { ...(proc(3, zsh) as EsProcess), args: ['-zsh', '-l'] } as EsProcess;
-    c.backfill([proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess, shell, { ...(proc(3, zshChild) as EsProcess), args: 'not a list' } as unknown as EsProcess]);
+    c.backfill([proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess, shell, { ...(proc(3, zshChild) as EsProcess), args: 'not a list' }]);
     const ev = event(3, 'open', zshChild, {});
     expect(c.args(c.parent(ev)!)).toEqual(['-zsh', '-l']);
     expect(c.args(c.get('900:1000')!)).toBeUndefined();
