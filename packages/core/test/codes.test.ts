@@ -2,12 +2,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CORE_DIAGNOSTIC_CODES, CORE_ERROR_CODES, CORRELATION_ERROR_CODES, DECODE_ERROR_CODES, type CoreCode } from '@nightjar/core';
+import {
+  CORE_DIAGNOSTIC_CODES,
+  CORE_ERROR_CODES,
+  CORRELATION_ERROR_CODES,
+  DECODE_ERROR_CODES,
+  type CoreCode,
+} from '@nightjar/core';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 describe('the NJ_ codes core emits', () => {

@@ -20,7 +20,10 @@ export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['
  * see it (`processOfEvent`: exec → the new image, fork → the child, otherwise the actor), so that
  * `process` and `lineage` agree with what `Image` and `parent.*` matched.
  */
-function actorAndLineage(ev: NightjarEvent, lineage: LineageCache | undefined): Pick<Alert, 'process' | 'lineage' | 'lineage_complete'> {
+function actorAndLineage(
+  ev: NightjarEvent,
+  lineage: LineageCache | undefined,
+): Pick<Alert, 'process' | 'lineage' | 'lineage_complete'> {
   const subject = processOfEvent(ev);
   let process: AlertProcess;
   if (subject === undefined) process = { entity_id: ev.entityId, pid: ev.pid, pidversion: ev.pidversion };
@@ -32,7 +35,12 @@ function actorAndLineage(ev: NightjarEvent, lineage: LineageCache | undefined): 
 }
 
 /** The alert of a detection rule for one event. */
-export function buildDetectionAlert(rule: CompiledRule, ev: NightjarEvent, lineage: LineageCache | undefined, incomplete: boolean): Alert {
+export function buildDetectionAlert(
+  rule: CompiledRule,
+  ev: NightjarEvent,
+  lineage: LineageCache | undefined,
+  incomplete: boolean,
+): Alert {
   const a = actorAndLineage(ev, lineage);
   const alert: Alert = {
     rule: alertRuleMeta(rule),
@@ -55,7 +63,11 @@ export function buildDetectionAlert(rule: CompiledRule, ev: NightjarEvent, linea
 }
 
 /** The alert of a correlation that fired. */
-export function buildCorrelationAlert(f: CorrelationFiring, lineage: LineageCache | undefined, incomplete: boolean): Alert {
+export function buildCorrelationAlert(
+  f: CorrelationFiring,
+  lineage: LineageCache | undefined,
+  incomplete: boolean,
+): Alert {
   const ev = f.trigger;
   const a = actorAndLineage(ev, lineage);
   return {

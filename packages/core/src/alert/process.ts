@@ -10,7 +10,11 @@ import { entityIdOf, tokenPid, tokenPidversion } from '../model/decode.js';
 export function summarizeProcess(p: EsProcess, args?: string[]): AlertProcess {
   const pid = tokenPid(p.audit_token) ?? 0;
   const pidversion = tokenPidversion(p.audit_token) ?? 0;
-  const out: AlertProcess = { entity_id: typeof p.entity_id === 'string' ? p.entity_id : entityIdOf(pid, pidversion), pid, pidversion };
+  const out: AlertProcess = {
+    entity_id: typeof p.entity_id === 'string' ? p.entity_id : entityIdOf(pid, pidversion),
+    pid,
+    pidversion,
+  };
   if (typeof p.ppid === 'number') out.ppid = p.ppid;
   const exe = p.executable as { path?: unknown } | null | undefined;
   if (exe !== null && typeof exe === 'object' && typeof exe.path === 'string') out.path = exe.path;

@@ -26,7 +26,19 @@ export const alertJsonSchema = {
   $id: 'https://nightjar.dev/schema/alert.json',
   title: 'Nightjar alert',
   type: 'object',
-  required: ['rule', 'time', 'time_iso', 'event_type', 'process', 'lineage', 'lineage_complete', 'events', 'events_omitted', 'count', 'incomplete'],
+  required: [
+    'rule',
+    'time',
+    'time_iso',
+    'event_type',
+    'process',
+    'lineage',
+    'lineage_complete',
+    'events',
+    'events_omitted',
+    'count',
+    'incomplete',
+  ],
   properties: {
     rule: {
       type: 'object',
@@ -38,12 +50,25 @@ export const alertJsonSchema = {
         tags: { type: 'array', items: { type: 'string' } },
         kind: { enum: ['detection', 'correlation'] },
         correlation_type: {
-          enum: ['event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile', 'value_median'],
+          enum: [
+            'event_count',
+            'value_count',
+            'temporal',
+            'temporal_ordered',
+            'value_sum',
+            'value_avg',
+            'value_percentile',
+            'value_median',
+          ],
         },
         source: {
           type: 'object',
           required: ['file', 'line', 'col'],
-          properties: { file: { type: 'string' }, line: { type: 'integer', minimum: 0 }, col: { type: 'integer', minimum: 0 } },
+          properties: {
+            file: { type: 'string' },
+            line: { type: 'integer', minimum: 0 },
+            col: { type: 'integer', minimum: 0 },
+          },
           additionalProperties: false,
         },
       },

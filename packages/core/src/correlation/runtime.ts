@@ -266,12 +266,18 @@ export class CorrelationRuntime {
     this.nPositions = correlation.rules.length;
     this.temporal = correlation.type === 'temporal' || correlation.type === 'temporal_ordered';
     this.expr = this.temporal ? correlation.temporalExpr : undefined;
-    this.needsA = correlation.type !== 'event_count' && correlation.type !== 'value_count' && correlation.type !== 'temporal';
+    this.needsA =
+      correlation.type !== 'event_count' && correlation.type !== 'value_count' && correlation.type !== 'temporal';
     // pySigma: a temporal correlation without a condition means "all referenced rules".
     this.conditions =
       correlation.condition.length > 0
         ? correlation.condition
-        : [{ op: 'gte', value: this.temporal ? (correlation.type === 'temporal_ordered' ? this.nPositions : this.ids.length) : 1 }];
+        : [
+            {
+              op: 'gte',
+              value: this.temporal ? (correlation.type === 'temporal_ordered' ? this.nPositions : this.ids.length) : 1,
+            },
+          ];
     this.getters = this.ids.map((id) =>
       correlation.groupBy.map((f) => f.byRule.get(id) ?? (isCorrelation(id) ? null : f.default)),
     );
@@ -282,7 +288,11 @@ export class CorrelationRuntime {
     else monotone = COUNTING.has(correlation.type) && this.conditions.every((c) => c.op === 'gt' || c.op === 'gte');
     this.mode = monotone || !COUNTING.has(correlation.type) ? 'eager' : 'close';
     let minFire = 0;
-    if (this.mode === 'eager' && this.expr === undefined && (correlation.type === 'event_count' || correlation.type === 'value_count')) {
+    if (
+      this.mode === 'eager' &&
+      this.expr === undefined &&
+      (correlation.type === 'event_count' || correlation.type === 'value_count')
+    ) {
       for (const c of this.conditions) {
         const need = c.op === 'gte' ? Math.ceil(c.value) : c.op === 'gt' ? Math.floor(c.value) + 1 : 0;
         if (need > minFire) minFire = need;
@@ -312,7 +322,14 @@ export class CorrelationRuntime {
    * Feeds one input: a match of the referenced rule `id` (or a firing of the referenced correlation
    * `id`, then `inner` is its group) at `time`. Firings are appended to `out`.
    */
-  input(id: string, ev: NightjarEvent, time: number, ctx: EvalContext, inner: Record<string, unknown> | undefined, out: CorrelationFiring[]): void {
+  input(
+    id: string,
+    ev: NightjarEvent,
+    time: number,
+    ctx: EvalContext,
+    inner: Record<string, unknown> | undefined,
+    out: CorrelationFiring[],
+  ): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
     this.counters.inputs++;
@@ -348,7 +365,8 @@ export class CorrelationRuntime {
       const g = getters[i]!;
       let v: unknown;
       if (g !== null) v = g(ev, ctx);
-      else if (inner !== undefined && Object.prototype.hasOwnProperty.call(inner, fields[i]!.name)) v = inner[fields[i]!.name];
+      else if (inner !== undefined && Object.prototype.hasOwnProperty.call(inner, fields[i]!.name))
+        v = inner[fields[i]!.name];
       else v = fields[i]!.default(ev, ctx);
       key = i === 0 ? keyPart(v) : key + '\u0000' + keyPart(v);
       if (many !== undefined) many[i] = normalizeGroupValue(v);
@@ -437,10 +455,20 @@ export class CorrelationRuntime {
 
   // ---- internals ----
 
-  private readValue(slot: number, ev: NightjarEvent, ctx: EvalContext, inner: Record<string, unknown> | undefined): unknown {
+  private readValue(
+    slot: number,
+    ev: NightjarEvent,
+    ctx: EvalContext,
+    inner: Record<string, unknown> | undefined,
+  ): unknown {
     const get = this.valueGetters[slot];
     const name = this.correlation.valueField?.name;
-    if (inner !== undefined && name !== undefined && !this.correlation.valueField!.byRule.has(this.ids[slot]!) && Object.prototype.hasOwnProperty.call(inner, name)) {
+    if (
+      inner !== undefined &&
+      name !== undefined &&
+      !this.correlation.valueField!.byRule.has(this.ids[slot]!) &&
+      Object.prototype.hasOwnProperty.call(inner, name)
+    ) {
       return inner[name];
     }
     return get === undefined ? undefined : get(ev, ctx);
@@ -485,7 +513,14 @@ export class CorrelationRuntime {
   }
 
   /** Adds one entry in time order (ties after equal times); returns true when it went at the end. */
-  private record(g: Group, slot: number, ev: NightjarEvent, time: number, num: number, str: string | undefined): boolean {
+  private record(
+    g: Group,
+    slot: number,
+    ev: NightjarEvent,
+    time: number,
+    num: number,
+    str: string | undefined,
+  ): boolean {
     const aval = this.correlation.type === 'temporal_ordered' ? slot : num;
     let appended = true;
     const t = g.t;
@@ -664,7 +699,14 @@ export class CorrelationRuntime {
     if (this.satisfied(g, value, lo)) this.fire(g, lo, lo + this.ts, value, g.trigger!, out);
   }
 
-  private fire(g: Group, start: number, end: number, value: number, trigger: NightjarEvent, out: CorrelationFiring[]): void {
+  private fire(
+    g: Group,
+    start: number,
+    end: number,
+    value: number,
+    trigger: NightjarEvent,
+    out: CorrelationFiring[],
+  ): void {
     this.counters.fired++;
     const group: Record<string, unknown> = {};
     const fields = this.correlation.groupBy;
@@ -674,7 +716,8 @@ export class CorrelationRuntime {
     const e = g.evidence;
     if (e !== null) {
       const idx: number[] = [];
-      for (let i = 0; i < e.msgs.length; i++) if (e.msgs[i] !== undefined && e.times[i]! >= start && e.times[i]! <= end) idx.push(i);
+      for (let i = 0; i < e.msgs.length; i++)
+        if (e.msgs[i] !== undefined && e.times[i]! >= start && e.times[i]! <= end) idx.push(i);
       idx.sort((x, y) => e.times[x]! - e.times[y]! || x - y);
       for (const i of idx) events.push(e.msgs[i]!);
     }
@@ -717,4 +760,3 @@ export class CorrelationRuntime {
     }
   }
 }
-

@@ -112,7 +112,6 @@ interface Dispatch {
   count: number;
 }
 
-
 /** Field-getter memo epoch (EvalContext.epoch): unique per push across every Engine of the process. */
 let epochCounter = 0;
 
@@ -205,7 +204,12 @@ export class Engine {
     for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
     for (const name of names) {
       const entries = this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name));
-      this.byName.set(name, { name, entries, index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined, count: 0 });
+      this.byName.set(name, {
+        name,
+        entries,
+        index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined,
+        count: 0,
+      });
     }
     this.anyIndex = PrefilterIndex.worth(this.anyType) ? new PrefilterIndex(this.anyType) : undefined;
   }
@@ -295,7 +299,12 @@ export class Engine {
     e.matches++;
     if (e.rule.generate) {
       const a = this.suppress(e.rule.suppressUs, e.rule.id, ev.entityId, ev.time, () =>
-        buildDetectionAlert(e.rule, ev, this.lineageCache, this.tracker.overlapsOpenGap(e.rule.eventTypes, ev.time, ev.time)),
+        buildDetectionAlert(
+          e.rule,
+          ev,
+          this.lineageCache,
+          this.tracker.overlapsOpenGap(e.rule.eventTypes, ev.time, ev.time),
+        ),
       );
       if (a !== null) {
         e.alerts++;
@@ -387,7 +396,11 @@ export class Engine {
     for (const c of ruleset.correlations) corrById.set(c.id, c);
     for (const c of ruleset.correlations) {
       if (!Number.isFinite(c.timespanUs) || c.timespanUs <= 0) {
-        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.BAD_TIMESPAN, c.id, `correlation ${c.id} (${c.title}): timespan must be a positive number of µs, got ${c.timespanUs}`);
+        throw new CorrelationConfigError(
+          CORRELATION_ERROR_CODES.BAD_TIMESPAN,
+          c.id,
+          `correlation ${c.id} (${c.title}): timespan must be a positive number of µs, got ${c.timespanUs}`,
+        );
       }
       if (c.timespanUs > maxTimespanUs) {
         throw new CorrelationConfigError(
@@ -397,14 +410,29 @@ export class Engine {
         );
       }
       if (c.type.startsWith('value_') && c.valueField === undefined) {
-        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.BAD_DEFINITION, c.id, `correlation ${c.id} (${c.title}): ${c.type} needs a value field`);
+        throw new CorrelationConfigError(
+          CORRELATION_ERROR_CODES.BAD_DEFINITION,
+          c.id,
+          `correlation ${c.id} (${c.title}): ${c.type} needs a value field`,
+        );
       }
-      if (c.type === 'value_percentile' && !(typeof c.percentile === 'number' && c.percentile >= 0 && c.percentile <= 100)) {
-        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.BAD_DEFINITION, c.id, `correlation ${c.id} (${c.title}): percentile must be 0–100, got ${String(c.percentile)}`);
+      if (
+        c.type === 'value_percentile' &&
+        !(typeof c.percentile === 'number' && c.percentile >= 0 && c.percentile <= 100)
+      ) {
+        throw new CorrelationConfigError(
+          CORRELATION_ERROR_CODES.BAD_DEFINITION,
+          c.id,
+          `correlation ${c.id} (${c.title}): percentile must be 0–100, got ${String(c.percentile)}`,
+        );
       }
       for (const ref of c.rules) {
         if (!ruleIds.has(ref) && !corrById.has(ref)) {
-          throw new CorrelationConfigError(CORRELATION_ERROR_CODES.UNKNOWN_REFERENCE, c.id, `correlation ${c.id} (${c.title}) references ${ref}, which is not a loaded rule or correlation`);
+          throw new CorrelationConfigError(
+            CORRELATION_ERROR_CODES.UNKNOWN_REFERENCE,
+            c.id,
+            `correlation ${c.id} (${c.title}) references ${ref}, which is not a loaded rule or correlation`,
+          );
         }
       }
     }
@@ -416,7 +444,11 @@ export class Engine {
       const s = state.get(c.id);
       if (s === 2) return;
       if (s === 1) {
-        throw new CorrelationConfigError(CORRELATION_ERROR_CODES.CYCLE, c.id, `correlations reference each other in a cycle: ${[...path, c.id].join(' → ')}`);
+        throw new CorrelationConfigError(
+          CORRELATION_ERROR_CODES.CYCLE,
+          c.id,
+          `correlations reference each other in a cycle: ${[...path, c.id].join(' → ')}`,
+        );
       }
       state.set(c.id, 1);
       let types: Set<string> | null = new Set();
@@ -459,7 +491,11 @@ export class Engine {
       const e = this.corrs.get(f.correlation)!;
       if (f.correlation.generate) {
         const a = this.suppress(f.correlation.suppressUs, f.correlation.id, groupEntity(f.group), f.time, () =>
-          buildCorrelationAlert(f, this.lineageCache, this.tracker.overlapsOpenGap(e.eventTypes, f.window.start, f.window.end)),
+          buildCorrelationAlert(
+            f,
+            this.lineageCache,
+            this.tracker.overlapsOpenGap(e.eventTypes, f.window.start, f.window.end),
+          ),
         );
         if (a !== null) {
           e.alerts++;
@@ -478,7 +514,13 @@ export class Engine {
    * matches within suppressUs of it (either side, inclusive) emit nothing and add 1 to that alert's
    * `count`. The next match after the period emits a new alert and starts a new period.
    */
-  private suppress(period: number | undefined, ruleId: string, entity: string, time: number, build: () => Alert): Alert | null {
+  private suppress(
+    period: number | undefined,
+    ruleId: string,
+    entity: string,
+    time: number,
+    build: () => Alert,
+  ): Alert | null {
     if (period === undefined || !(period > 0)) return build();
     const key = ruleId + '\u0000' + entity;
     const s = this.suppression.get(key);
@@ -500,7 +542,13 @@ export class Engine {
     return alert;
   }
 
-  private feed(c: CorrelationRuntime, id: string, ev: NightjarEvent, time: number, inner: Record<string, unknown> | undefined): void {
+  private feed(
+    c: CorrelationRuntime,
+    id: string,
+    ev: NightjarEvent,
+    time: number,
+    inner: Record<string, unknown> | undefined,
+  ): void {
     try {
       c.input(id, ev, time, this.ctx, inner, this.firings);
     } catch (err) {

@@ -36,7 +36,14 @@ class LiteralBucket {
   add(pos: number, p: RulePrefilter): void {
     this.all.push(pos);
     for (const t of p.tests) {
-      const m = t.kind === 'eq' ? this.eq : t.kind === 'startswith' ? this.preLits : t.kind === 'endswith' ? this.sufLits : this.conLits;
+      const m =
+        t.kind === 'eq'
+          ? this.eq
+          : t.kind === 'startswith'
+            ? this.preLits
+            : t.kind === 'endswith'
+              ? this.sufLits
+              : this.conLits;
       let l = m.get(t.lit);
       if (l === undefined) m.set(t.lit, (l = []));
       l.push(pos);

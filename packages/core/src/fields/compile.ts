@@ -54,7 +54,16 @@ interface Seg {
  * Audit token members in `audit_token_t.val[]` order. Tokens are objects up to message version 9 and
  * 8-integer arrays from version 10 (macOS 26); see AuditToken.
  */
-const TOKEN_MEMBER_INDEX: Readonly<Record<string, number>> = { auid: 0, euid: 1, egid: 2, ruid: 3, rgid: 4, pid: 5, asid: 6, pidversion: 7 };
+const TOKEN_MEMBER_INDEX: Readonly<Record<string, number>> = {
+  auid: 0,
+  euid: 1,
+  egid: 2,
+  ruid: 3,
+  rgid: 4,
+  pid: 5,
+  asid: 6,
+  pidversion: 7,
+};
 /** Keys whose value is an audit token: audit_token, parent_audit_token, instigator_token, app_token, … */
 const TOKEN_KEY = /_token$/;
 
@@ -65,11 +74,11 @@ function compileSegments(path: string, parts: readonly string[]): Seg[] {
     // A token member after a token key (`audit_token.pid`) also carries its val[] index: walk reads
     // an object token by key and indexes an array token, so both forms match with no per-event test
     // (and paths that do not cross a token compile exactly as before).
-    if (index < 0 && i > 0 && TOKEN_KEY.test(parts[i - 1]!) && hasOwn.call(TOKEN_MEMBER_INDEX, key)) index = TOKEN_MEMBER_INDEX[key]!;
+    if (index < 0 && i > 0 && TOKEN_KEY.test(parts[i - 1]!) && hasOwn.call(TOKEN_MEMBER_INDEX, key))
+      index = TOKEN_MEMBER_INDEX[key]!;
     return { key, index, ownOnly: key in Object.prototype };
   });
 }
-
 
 /**
  * Follows `segs[from..]` from `root`. Allocation-free unless the path crosses an array, where it maps
@@ -144,7 +153,8 @@ function jsonPathGetter(path: string): FieldGetter {
   // a rule is untrusted text and must never execute code.
   for (const p of parts) {
     const t = p.trim();
-    if (t.startsWith('?(') || t.startsWith('(')) throw new FieldPathError(path, 'JSONPath script and filter expressions are not allowed');
+    if (t.startsWith('?(') || t.startsWith('('))
+      throw new FieldPathError(path, 'JSONPath script and filter expressions are not allowed');
   }
   // One evaluator per path, reused: the path string hits jsonpath-plus' parse cache on every call.
   let jp: { evaluate(path: string, json: object, callback: undefined, other: undefined): unknown };

@@ -219,7 +219,13 @@ export class GapTracker {
     return s;
   }
 
-  private step(stream: Stream, st: SeqState, seq: number, ev: NightjarEvent, eventType: string | undefined): 'ok' | 'gap' | 'restart' | 'late' {
+  private step(
+    stream: Stream,
+    st: SeqState,
+    seq: number,
+    ev: NightjarEvent,
+    eventType: string | undefined,
+  ): 'ok' | 'gap' | 'restart' | 'late' {
     const last = st.last;
     if (seq === last + 1) {
       st.last = seq;
@@ -251,7 +257,15 @@ export class GapTracker {
     return stream.host !== undefined ? `${stream.source} (host ${stream.host})` : stream.source;
   }
 
-  private recordGap(stream: Stream, eventType: string | undefined, expected: number, seen: number, time: number, prevTime: number, line: number): void {
+  private recordGap(
+    stream: Stream,
+    eventType: string | undefined,
+    expected: number,
+    seen: number,
+    time: number,
+    prevTime: number,
+    line: number,
+  ): void {
     const missing = seen - expected;
     const scope = eventType === undefined ? 'global' : 'type';
     const gap: Gap = {
@@ -275,7 +289,8 @@ export class GapTracker {
     const bucket = eventType === undefined ? this.m.global : (this.m.byType[eventType] ??= { gaps: 0, missing: 0 });
     bucket.gaps++;
     bucket.missing += missing;
-    const what = eventType === undefined ? `${missing} messages (global_seq_num` : `${missing} ${eventType} events (seq_num`;
+    const what =
+      eventType === undefined ? `${missing} messages (global_seq_num` : `${missing} ${eventType} events (seq_num`;
     this.push({
       code: 'NJ_GAP' satisfies CoreDiagnosticCode,
       severity: 'warning',
@@ -288,7 +303,14 @@ export class GapTracker {
     });
   }
 
-  private recordRestart(stream: Stream, eventType: string | undefined, previous: number, seen: number, time: number, line: number): void {
+  private recordRestart(
+    stream: Stream,
+    eventType: string | undefined,
+    previous: number,
+    seen: number,
+    time: number,
+    line: number,
+  ): void {
     const scope = eventType === undefined ? 'global' : 'type';
     this.restartList.push({
       source: stream.source,

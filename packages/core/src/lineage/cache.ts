@@ -88,7 +88,15 @@ class Node {
   /** Exec args (the event's own array when it holds only strings). */
   args: string[] | undefined = undefined;
 
-  constructor(id: string, pid: number, pidversion: number, proc: EsProcess, parentId: string | undefined, start: number | undefined, at: number) {
+  constructor(
+    id: string,
+    pid: number,
+    pidversion: number,
+    proc: EsProcess,
+    parentId: string | undefined,
+    start: number | undefined,
+    at: number,
+  ) {
     this.id = id;
     this.proc = proc;
     const hi = Math.floor(at / HI);
@@ -168,7 +176,10 @@ function isSpawner(p: EsProcess | undefined, pid: number | undefined): boolean {
   if (pid === 1) return true;
   if (p === undefined) return false;
   const path = isObj(p.executable) ? p.executable.path : undefined;
-  return (typeof path === 'string' && SPAWNER_PATHS.has(path)) || (typeof p.signing_id === 'string' && SPAWNER_SIGNING_IDS.has(p.signing_id));
+  return (
+    (typeof path === 'string' && SPAWNER_PATHS.has(path)) ||
+    (typeof p.signing_id === 'string' && SPAWNER_SIGNING_IDS.has(p.signing_id))
+  );
 }
 
 /** The pid part of an entity_id, without allocating. */
@@ -276,14 +287,21 @@ export class LineageCache implements LineageResolver {
     const n = this.actors[slotOf(ev.pid)];
     if (known !== undefined) {
       actorNode =
-        n !== undefined && n.kids >= 0 && n.id === ev.entityId && ev.parentPid === n.tokenPpid && ev.parentPidversion === n.tokenPpv
+        n !== undefined &&
+        n.kids >= 0 &&
+        n.id === ev.entityId &&
+        ev.parentPid === n.tokenPpid &&
+        ev.parentPidversion === n.tokenPpv
           ? this.keep(n, known, at)
           : this.learn(known, at);
     } else if (isObj(msg.process) && 'audit_token' in msg.process) {
       const actor = msg.process;
       const pt = actor.parent_audit_token;
       actorNode =
-        n !== undefined && n.kids >= 0 && actor.entity_id === n.id && (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
+        n !== undefined &&
+        n.kids >= 0 &&
+        actor.entity_id === n.id &&
+        (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
           ? this.keep(n, actor, at)
           : this.learn(actor, at);
     }
@@ -373,7 +391,8 @@ export class LineageCache implements LineageResolver {
     const subject = processOfEvent(ev);
     if (subject === undefined) return undefined;
     const parentToken = subject.parent_audit_token;
-    const parentPid = parentToken != null ? tokenPid(parentToken) : typeof subject.ppid === 'number' ? subject.ppid : undefined;
+    const parentPid =
+      parentToken != null ? tokenPid(parentToken) : typeof subject.ppid === 'number' ? subject.ppid : undefined;
     const parent = this.parentOf(subject);
     if (!isSpawner(parent, parentPid)) return parent;
     const selfId = idOf(subject);
@@ -516,7 +535,8 @@ export class LineageCache implements LineageResolver {
     const parent = this.node(parentId);
     if (parent === undefined) return undefined;
     // A child learned before its parent pins it once both are cached.
-    if (node !== undefined && (node.pinned === undefined || node.pinned.kids < 0) && node.parentId === parentId) this.pin(node, parent);
+    if (node !== undefined && (node.pinned === undefined || node.pinned.kids < 0) && node.parentId === parentId)
+      this.pin(node, parent);
     return parent.proc;
   }
 

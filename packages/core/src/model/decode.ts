@@ -31,7 +31,11 @@ export class DecodeError extends NightjarError {
   /** 1-based column of a JSON syntax error, when the parser told us. */
   readonly column: number | undefined;
   readonly source: string;
-  constructor(code: string, message: string, where: { line: number; offset: number; source: string; column?: number | undefined }) {
+  constructor(
+    code: string,
+    message: string,
+    where: { line: number; offset: number; source: string; column?: number | undefined },
+  ) {
     const col = where.column !== undefined ? `:${where.column}` : '';
     super(code, `${where.source}:${where.line}${col} (byte ${where.offset}): ${message}`);
     this.line = where.line;
@@ -270,7 +274,7 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
   const hostObj = m.host;
   const host =
     typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
-      ? ((hostObj as { hostname: string }).hostname)
+      ? (hostObj as { hostname: string }).hostname
       : undefined;
   return new EventRecord(
     msg,
@@ -289,7 +293,9 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
     offset,
     source,
     actor,
-    typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined,
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined,
     payloadKey,
     tokenPid(parentToken) ?? -1,
     tokenPidversion(parentToken) ?? -1,
@@ -373,8 +379,37 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
     windowWanted = 0;
   }
 
-  function skippedEvent(type: number, time: number, seq: number | undefined, globalSeq: number | undefined, host: string | undefined, lineNo: number, offset: number): NightjarEvent {
-    return new EventRecord(null, true, nameOf(type, undefined), type, time, 0, 0, '0:0', seq, globalSeq, host, undefined, lineNo, offset, source, undefined, undefined, undefined, -1, -1);
+  function skippedEvent(
+    type: number,
+    time: number,
+    seq: number | undefined,
+    globalSeq: number | undefined,
+    host: string | undefined,
+    lineNo: number,
+    offset: number,
+  ): NightjarEvent {
+    return new EventRecord(
+      null,
+      true,
+      nameOf(type, undefined),
+      type,
+      time,
+      0,
+      0,
+      '0:0',
+      seq,
+      globalSeq,
+      host,
+      undefined,
+      lineNo,
+      offset,
+      source,
+      undefined,
+      undefined,
+      undefined,
+      -1,
+      -1,
+    );
   }
 
   function decode(line: string, lineNo: number, offset: number): NightjarEvent | DecodeError {
@@ -389,11 +424,19 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
           // path strips it only when JSON.parse fails: nothing to check on every line).
           if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
           const h = scanHeader(line, isWantedNumber, skippedCheck);
-          if (h !== null && h.stopped !== true && h.eventType !== undefined && Number.isInteger(h.eventType) && !isWanted(h.eventType)) {
+          if (
+            h !== null &&
+            h.stopped !== true &&
+            h.eventType !== undefined &&
+            Number.isInteger(h.eventType) &&
+            !isWanted(h.eventType)
+          ) {
             const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
             if (time !== undefined) {
               adapt(false);
-              return countEvent(skippedEvent(h.eventType, time, h.seq, h.globalSeq ?? h.globSeq, h.host, lineNo, offset));
+              return countEvent(
+                skippedEvent(h.eventType, time, h.seq, h.globalSeq ?? h.globSeq, h.host, lineNo, offset),
+              );
             }
           }
         } else {
@@ -410,7 +453,13 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       return r instanceof DecodeError ? countError(r) : countEvent(r);
     } catch (err) {
       // Defensive: nothing above should throw, but a decoder must never take the reader down.
-      return countError(new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source }));
+      return countError(
+        new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, {
+          line: lineNo,
+          offset,
+          source,
+        }),
+      );
     }
   }
 
@@ -428,7 +477,8 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
   } catch (err) {
     // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
     if (line.charCodeAt(0) === 0xfeff) return fullDecode(line.slice(1), lineNo, offset, source);
-    if (line.trim() === '') return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
+    if (line.trim() === '')
+      return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
     return new DecodeError(DECODE_ERROR_CODES.json, `invalid JSON: ${jsonReason(err)}`, {
       line: lineNo,
       offset,
@@ -442,10 +492,15 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
 /** Decodes one line fully (no skipping, no counters). Never throws. */
 export function decodeLine(line: string, lineNo = 1, offset = 0, source = 'input'): NightjarEvent | DecodeError {
   try {
-    if (typeof line !== 'string') return new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source });
+    if (typeof line !== 'string')
+      return new DecodeError(DECODE_ERROR_CODES.json, 'not a string', { line: lineNo, offset, source });
     return fullDecode(line, lineNo, offset, source);
   } catch (err) {
-    return new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, { line: lineNo, offset, source });
+    return new DecodeError(DECODE_ERROR_CODES.shape, `undecodable line: ${jsonReason(err)}`, {
+      line: lineNo,
+      offset,
+      source,
+    });
   }
 }
 

@@ -181,7 +181,8 @@ const RAW: ReadonlyArray<readonly [number, string, string]> = [
   [153, 'RESERVED_5', '26.4'],
   [154, 'RESERVED_6', '26.4'],
   [155, 'RESERVED_7', '26.5'],
-  [156, 'RESERVED_8', '26.5'],];
+  [156, 'RESERVED_8', '26.5'],
+];
 
 export const ALL_EVENT_TYPES: readonly EventTypeInfo[] = Object.freeze(
   RAW.map(([type, suffix, macos]) => {

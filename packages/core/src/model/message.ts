@@ -292,9 +292,28 @@ export interface EsEventAuthentication {
   type?: number | string;
   /** One key by type: `od`, `touchid`, `token` or `auto_unlock`. */
   data?: {
-    od?: { instigator?: EsProcess | null; record_type?: string; record_name?: string; node_name?: string; db_path?: string | null; [key: string]: unknown };
-    touchid?: { instigator?: EsProcess | null; touchid_mode?: number; has_uid?: boolean; uid?: number; [key: string]: unknown };
-    token?: { instigator?: EsProcess | null; pubkey_hash?: string; token_id?: string; kerberos_principal?: string | null; [key: string]: unknown };
+    od?: {
+      instigator?: EsProcess | null;
+      record_type?: string;
+      record_name?: string;
+      node_name?: string;
+      db_path?: string | null;
+      [key: string]: unknown;
+    };
+    touchid?: {
+      instigator?: EsProcess | null;
+      touchid_mode?: number;
+      has_uid?: boolean;
+      uid?: number;
+      [key: string]: unknown;
+    };
+    token?: {
+      instigator?: EsProcess | null;
+      pubkey_hash?: string;
+      token_id?: string;
+      kerberos_principal?: string | null;
+      [key: string]: unknown;
+    };
     auto_unlock?: { username?: string; type?: number; [key: string]: unknown };
     [key: string]: unknown;
   };
@@ -432,4 +451,6 @@ export interface EsEventPayloads {
  * The typed payload of a message, when its event is `name` (undefined otherwise):
  * `payloadOf(ev.msg, 'exec')?.target.executable.path`.
  */
-export type EsPayload<N extends string> = N extends keyof EsEventPayloads ? EsEventPayloads[N] : Record<string, unknown>;
+export type EsPayload<N extends string> = N extends keyof EsEventPayloads
+  ? EsEventPayloads[N]
+  : Record<string, unknown>;

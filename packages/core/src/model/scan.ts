@@ -302,14 +302,25 @@ export type HeaderCheck = 'structure' | 'balance';
  * object at the levels scanned (the caller falls back to a full parse for the error message).
  * Duplicate keys resolve as JSON.parse resolves them: the last one wins.
  */
-export function scanHeader(s: string, stopIf?: (eventType: number) => boolean, check: HeaderCheck = 'structure'): ScannedHeader | null {
+export function scanHeader(
+  s: string,
+  stopIf?: (eventType: number) => boolean,
+  check: HeaderCheck = 'structure',
+): ScannedHeader | null {
   if (check === 'balance') {
     const fast = quickHeader(s, stopIf);
     if (fast !== undefined) return fast;
   }
   const i = skipWs(s, 0);
   if (s.charCodeAt(i) !== LBRACE) return null;
-  cur = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
+  cur = {
+    eventType: undefined,
+    seq: undefined,
+    globalSeq: undefined,
+    globSeq: undefined,
+    time: undefined,
+    host: undefined,
+  };
   line = s;
   hostOk = true;
   stopped = false;
@@ -354,13 +365,23 @@ let qStopped = false;
  * between top-level members, passes as a skipped line instead of an error. A truncated line never
  * balances, so it still goes to the walk and is reported.
  */
-function quickHeader(s: string, stopIf: ((eventType: number) => boolean) | undefined): ScannedHeader | null | undefined {
+function quickHeader(
+  s: string,
+  stopIf: ((eventType: number) => boolean) | undefined,
+): ScannedHeader | null | undefined {
   const first = skipWs(s, 0);
   if (s.charCodeAt(first) !== LBRACE) return undefined;
   let last = s.length - 1;
   while (last > first && isWs(s.charCodeAt(last))) last--;
   if (s.charCodeAt(last) !== RBRACE || s.indexOf('\\u') >= 0) return undefined;
-  qh = { eventType: undefined, seq: undefined, globalSeq: undefined, globSeq: undefined, time: undefined, host: undefined };
+  qh = {
+    eventType: undefined,
+    seq: undefined,
+    globalSeq: undefined,
+    globSeq: undefined,
+    time: undefined,
+    host: undefined,
+  };
   qSeen = 0;
   qStop = stopIf;
   qStopped = false;

@@ -117,7 +117,11 @@ export interface CompiledCorrelation extends RuleMeta {
    */
   readonly temporalExpr?: (seen: ReadonlySet<string>) => boolean;
   /** The field aggregated by value_* types, per referenced rule id (aliases allowed) and by default. */
-  readonly valueField?: { readonly byRule: ReadonlyMap<string, FieldGetter>; readonly default: FieldGetter; readonly name: string };
+  readonly valueField?: {
+    readonly byRule: ReadonlyMap<string, FieldGetter>;
+    readonly default: FieldGetter;
+    readonly name: string;
+  };
   /** value_percentile: the percentile (0–100). */
   readonly percentile?: number;
   /** Whether this correlation's own alerts are emitted (false when it only feeds another correlation without generate). */

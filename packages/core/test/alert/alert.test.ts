@@ -4,7 +4,9 @@ import { Engine, alertJsonSchema, type Alert, type NightjarEvent } from '@nightj
 import { S, T0, any, corr, ev, payloadField, rule, ruleset } from '../engine/helpers.js';
 
 // ajv is CommonJS; under ESM its class is the default export or the module itself.
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (o?: object) => {
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (
+  o?: object,
+) => {
   compile(s: object): ((d: unknown) => boolean) & { errors?: unknown };
 };
 const validate = new Ajv({ allErrors: true, strict: false }).compile(alertJsonSchema);
@@ -27,11 +29,26 @@ describe('alert shape', () => {
     const engine = new Engine(ruleset([rule('o', ['open'], (e) => e.pid === 300)]));
     run(engine, [ev('open', T0, { pid: 1, ppid: 0, path: '/sbin/launchd' })]);
     const [a] = engine.push(ev('open', T0 + 123, { pid: 300, ppid: 1, path: '/usr/bin/curl' }));
-    expect(a.rule).toEqual({ id: 'o', title: 'rule o', level: 'high', tags: ['attack.t1059'], kind: 'detection', source: { file: 'o.yml', line: 1, col: 1 } });
+    expect(a.rule).toEqual({
+      id: 'o',
+      title: 'rule o',
+      level: 'high',
+      tags: ['attack.t1059'],
+      kind: 'detection',
+      source: { file: 'o.yml', line: 1, col: 1 },
+    });
     expect(a.time).toBe(T0 + 123);
     expect(a.time_iso).toBe('2025-06-15T15:06:40.000123Z');
     expect(a.event_type).toBe('open');
-    expect(a.process).toMatchObject({ entity_id: '300:1', pid: 300, pidversion: 1, ppid: 1, path: '/usr/bin/curl', signing_id: 'curl', team_id: null });
+    expect(a.process).toMatchObject({
+      entity_id: '300:1',
+      pid: 300,
+      pidversion: 1,
+      ppid: 1,
+      path: '/usr/bin/curl',
+      signing_id: 'curl',
+      team_id: null,
+    });
     expect(a.events).toHaveLength(1);
     expect(a.events[0].event).toHaveProperty('open');
     expect(a.events_omitted).toBe(0);
@@ -53,11 +70,18 @@ describe('alert shape', () => {
     const engine = new Engine(
       ruleset(
         [rule('o', ['open'], any, { generate: false })],
-        [corr('c', 'value_sum', ['o'], 10 * S, [{ op: 'gte', value: 30 }], { valueField: { name: 'n', default: payloadField('n'), byRule: new Map() } })],
+        [
+          corr('c', 'value_sum', ['o'], 10 * S, [{ op: 'gte', value: 30 }], {
+            valueField: { name: 'n', default: payloadField('n'), byRule: new Map() },
+          }),
+        ],
       ),
       { correlation: { maxEventsPerAlert: 2 } },
     );
-    const a = run(engine, [10, 10, 10].map((n, i) => ev('open', T0 + i * S, { payload: { n } })));
+    const a = run(
+      engine,
+      [10, 10, 10].map((n, i) => ev('open', T0 + i * S, { payload: { n } })),
+    );
     expect(a).toHaveLength(1);
     const c = a[0];
     expect(c.rule).toMatchObject({ id: 'c', kind: 'correlation', correlation_type: 'value_sum', level: 'critical' });
@@ -84,7 +108,12 @@ describe('alert shape', () => {
   });
 
   it('a correlation alert decided at flush() validates too', () => {
-    const engine = new Engine(ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'lt', value: 5 }])]));
+    const engine = new Engine(
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'lt', value: 5 }])],
+      ),
+    );
     run(engine, [ev('open', T0)]);
     const [a] = engine.flush();
     expect(a.window).toEqual({ start: T0, end: T0 + 10 * S });

@@ -33,9 +33,12 @@ function run(events: NightjarEvent[]): Alert[] {
   out.push(...engine.flush());
   return out;
 }
-const open = (t: number, pid: number) => ev('open', T0 + t, { pid, payload: { file: { path: '/private/tmp/.m' }, fflag: 1 } });
-const fcntl = (t: number, pid: number) => ev('fcntl', T0 + t, { pid, payload: { target: { path: '/private/tmp/.m' }, cmd: 2 } });
-const write = (t: number, pid: number, path = '/Users/a/Documents/x.zip') => ev('write', T0 + t, { pid, payload: { target: { path } } });
+const open = (t: number, pid: number) =>
+  ev('open', T0 + t, { pid, payload: { file: { path: '/private/tmp/.m' }, fflag: 1 } });
+const fcntl = (t: number, pid: number) =>
+  ev('fcntl', T0 + t, { pid, payload: { target: { path: '/private/tmp/.m' }, cmd: 2 } });
+const write = (t: number, pid: number, path = '/Users/a/Documents/x.zip') =>
+  ev('write', T0 + t, { pid, payload: { target: { path } } });
 
 describe('seed patterns', () => {
   it('open then fcntl by one process within the window raises one alert with both events', () => {

@@ -9,13 +9,21 @@ function run(engine: Engine, events: NightjarEvent[]): Alert[] {
 }
 const size = payloadField('size');
 const valueField = { name: 'size', default: size, byRule: new Map() };
-const writes = (sizes: unknown[], step = S) => sizes.map((s, i) => ev('write', T0 + i * step, { payload: { size: s, file: { path: `/f${String(s)}` } } }));
+const writes = (sizes: unknown[], step = S) =>
+  sizes.map((s, i) => ev('write', T0 + i * step, { payload: { size: s, file: { path: `/f${String(s)}` } } }));
 const base = () => rule('w', ['write'], any, { generate: false });
 
 describe('value_count', () => {
   const file = (e: NightjarEvent) => (e.msg!.event.write as { file?: { path: string } }).file?.path;
   const rs = () =>
-    ruleset([base()], [corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 3 }], { valueField: { name: 'file', default: file, byRule: new Map() } })]);
+    ruleset(
+      [base()],
+      [
+        corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 3 }], {
+          valueField: { name: 'file', default: file, byRule: new Map() },
+        }),
+      ],
+    );
 
   it('counts distinct values in the window; repeats do not count', () => {
     const engine = new Engine(rs());
@@ -28,18 +36,34 @@ describe('value_count', () => {
   it('a value that left the window no longer counts', () => {
     // /f1 at 0 s leaves when the window is [1 s, 11 s].
     const engine = new Engine(rs());
-    const evs = [ev('write', T0, { payload: { file: { path: '/a' } } }), ev('write', T0 + 5 * S, { payload: { file: { path: '/b' } } }), ev('write', T0 + 10 * S + 1, { payload: { file: { path: '/c' } } })];
+    const evs = [
+      ev('write', T0, { payload: { file: { path: '/a' } } }),
+      ev('write', T0 + 5 * S, { payload: { file: { path: '/b' } } }),
+      ev('write', T0 + 10 * S + 1, { payload: { file: { path: '/c' } } }),
+    ];
     expect(run(engine, evs)).toHaveLength(0);
   });
 
   it('counts right in larger windows too (per-value counts past 8 entries), including values leaving', () => {
     const engine = new Engine(
-      ruleset([base()], [corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 6 }], { valueField: { name: 'file', default: file, byRule: new Map() } })]),
+      ruleset(
+        [base()],
+        [
+          corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 6 }], {
+            valueField: { name: 'file', default: file, byRule: new Map() },
+          }),
+        ],
+      ),
     );
     const at = (t: number, p: string) => ev('write', T0 + t, { payload: { file: { path: p } } });
     // 12 entries, 5 distinct values, all within [0, 1.1 s].
     const names = ['a', 'b', 'c', 'd', 'e', 'a', 'b', 'c', 'd', 'e', 'a', 'b'];
-    expect(run(engine, names.map((p, i) => at(i * 100_000, p)))).toHaveLength(0);
+    expect(
+      run(
+        engine,
+        names.map((p, i) => at(i * 100_000, p)),
+      ),
+    ).toHaveLength(0);
     // At 10.5 s the window [0.5 s, 10.5 s] lost a–e's first five entries but still holds all five values; f is the 6th.
     const a = engine.push(at(10.5 * S, 'f'));
     expect(a.map((x) => x.value)).toEqual([6]);
@@ -49,7 +73,14 @@ describe('value_count', () => {
 
   it('a value whose every entry left the window stops counting (large window)', () => {
     const engine = new Engine(
-      ruleset([base()], [corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 3 }], { valueField: { name: 'file', default: file, byRule: new Map() } })]),
+      ruleset(
+        [base()],
+        [
+          corr('vc', 'value_count', ['w'], 10 * S, [{ op: 'gte', value: 3 }], {
+            valueField: { name: 'file', default: file, byRule: new Map() },
+          }),
+        ],
+      ),
     );
     const at = (t: number, p: string) => ev('write', T0 + t, { payload: { file: { path: p } } });
     // 'old' only at 0; then 10 entries of 'x' up to 9 s; at 10.5 s 'y': window [0.5, 10.5] holds x, y → 2.
@@ -67,7 +98,9 @@ describe('value_count', () => {
 
 describe('value_sum / value_avg / value_percentile / value_median', () => {
   it('value_sum sums numeric values (numbers and numeric strings) in the window', () => {
-    const engine = new Engine(ruleset([base()], [corr('s', 'value_sum', ['w'], 10 * S, [{ op: 'gt', value: 100 }], { valueField })]));
+    const engine = new Engine(
+      ruleset([base()], [corr('s', 'value_sum', ['w'], 10 * S, [{ op: 'gt', value: 100 }], { valueField })]),
+    );
     expect(run(engine, writes([50, '50']))).toHaveLength(0); // 100 is not > 100
     const a = engine.push(writes([1], 0).map(() => ev('write', T0 + 2 * S, { payload: { size: 1 } }))[0]);
     expect(a).toHaveLength(1);
@@ -75,32 +108,43 @@ describe('value_sum / value_avg / value_percentile / value_median', () => {
   });
 
   it('value_sum forgets values that left the window', () => {
-    const engine = new Engine(ruleset([base()], [corr('s', 'value_sum', ['w'], 10 * S, [{ op: 'gte', value: 100 }], { valueField })]));
+    const engine = new Engine(
+      ruleset([base()], [corr('s', 'value_sum', ['w'], 10 * S, [{ op: 'gte', value: 100 }], { valueField })]),
+    );
     expect(run(engine, writes([60, 0, 40], 5 * S + 1))).toHaveLength(0); // 60 at 0 left [t-10s] when 40 arrives at 10 s + 2 µs
   });
 
   it('value_sum ignores non-numeric values and counts them', () => {
-    const engine = new Engine(ruleset([base()], [corr('s', 'value_sum', ['w'], 10 * S, [{ op: 'gte', value: 10 }], { valueField })]));
+    const engine = new Engine(
+      ruleset([base()], [corr('s', 'value_sum', ['w'], 10 * S, [{ op: 'gte', value: 10 }], { valueField })]),
+    );
     expect(run(engine, writes(['abc', null, { n: 1 }, 5]))).toHaveLength(0);
     expect(engine.metrics().correlations.s.ignoredValues).toBe(3);
   });
 
   it('value_avg compares the mean of the window', () => {
-    const engine = new Engine(ruleset([base()], [corr('a', 'value_avg', ['w'], 10 * S, [{ op: 'gte', value: 10 }], { valueField })]));
+    const engine = new Engine(
+      ruleset([base()], [corr('a', 'value_avg', ['w'], 10 * S, [{ op: 'gte', value: 10 }], { valueField })]),
+    );
     const fired = writes([4, 8, 30]).map((e) => engine.push(e));
     expect(fired.map((x) => x.length)).toEqual([0, 0, 1]);
     expect(fired[2][0].value).toBe(14);
   });
 
   it('value_avg with an upper bound is decided on each event (the mean is not monotone)', () => {
-    const engine = new Engine(ruleset([base()], [corr('a', 'value_avg', ['w'], 10 * S, [{ op: 'lt', value: 5 }], { valueField })]));
+    const engine = new Engine(
+      ruleset([base()], [corr('a', 'value_avg', ['w'], 10 * S, [{ op: 'lt', value: 5 }], { valueField })]),
+    );
     expect(engine.push(writes([3])[0]).map((a) => a.value)).toEqual([3]);
     expect(engine.metrics().correlations.a.mode).toBe('eager');
   });
 
   it('value_percentile interpolates linearly between closest ranks', () => {
     const engine = new Engine(
-      ruleset([base()], [corr('p', 'value_percentile', ['w'], 10 * S, [{ op: 'gte', value: 91 }], { valueField, percentile: 90 })]),
+      ruleset(
+        [base()],
+        [corr('p', 'value_percentile', ['w'], 10 * S, [{ op: 'gte', value: 91 }], { valueField, percentile: 90 })],
+      ),
     );
     // After k of 10, 20, …: p90 = 10 + 9(k − 1), so 82 at k = 9 and 91 at k = 10 (position 8.1 of 10..100).
     const alerts = run(engine, writes([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 1000));
@@ -110,11 +154,18 @@ describe('value_sum / value_avg / value_percentile / value_median', () => {
   });
 
   it('value_median is the 50th percentile', () => {
-    const engine = new Engine(ruleset([base()], [corr('m', 'value_median', ['w'], 10 * S, [{ op: 'gte', value: 50 }], { valueField, percentile: 50 })]));
+    const engine = new Engine(
+      ruleset(
+        [base()],
+        [corr('m', 'value_median', ['w'], 10 * S, [{ op: 'gte', value: 50 }], { valueField, percentile: 50 })],
+      ),
+    );
     const fired = writes([100, 1, 50]).map((e) => engine.push(e).map((a) => a.value));
     // [100] → 100 fires at once and resets; then [1] → 1; [1, 50] → 25.5.
     expect(fired).toEqual([[100], [], []]);
-    const e2 = new Engine(ruleset([base()], [corr('m', 'value_median', ['w'], 10 * S, [{ op: 'gte', value: 50 }], { valueField })]));
+    const e2 = new Engine(
+      ruleset([base()], [corr('m', 'value_median', ['w'], 10 * S, [{ op: 'gte', value: 50 }], { valueField })]),
+    );
     expect(writes([10, 60, 70]).map((e) => e2.push(e).map((a) => a.value))).toEqual([[], [], [60]]);
   });
 
@@ -128,7 +179,10 @@ describe('value_sum / value_avg / value_percentile / value_median', () => {
 
 describe('temporal', () => {
   const rs = (extra = {}) =>
-    ruleset([rule('a', ['open'], any, { generate: false }), rule('b', ['fcntl'], any, { generate: false })], [corr('t', 'temporal', ['a', 'b'], 10 * S, [], extra)]);
+    ruleset(
+      [rule('a', ['open'], any, { generate: false }), rule('b', ['fcntl'], any, { generate: false })],
+      [corr('t', 'temporal', ['a', 'b'], 10 * S, [], extra)],
+    );
 
   it('fires when every referenced rule matched in the window, in any order', () => {
     expect(run(new Engine(rs()), [ev('fcntl', T0), ev('open', T0 + 10 * S)])).toHaveLength(1);
@@ -173,13 +227,18 @@ describe('temporal', () => {
 });
 
 describe('temporal_ordered', () => {
-  const rs = (lateness?: number) => [
-    ruleset(
-      [rule('a', ['open'], any, { generate: false }), rule('b', ['fcntl'], any, { generate: false }), rule('c', ['close'], any, { generate: false })],
-      [corr('o', 'temporal_ordered', ['a', 'b', 'c'], 10 * S, [])],
-    ),
-    { correlation: { latenessUs: lateness ?? 5 * S } },
-  ] as const;
+  const rs = (lateness?: number) =>
+    [
+      ruleset(
+        [
+          rule('a', ['open'], any, { generate: false }),
+          rule('b', ['fcntl'], any, { generate: false }),
+          rule('c', ['close'], any, { generate: false }),
+        ],
+        [corr('o', 'temporal_ordered', ['a', 'b', 'c'], 10 * S, [])],
+      ),
+      { correlation: { latenessUs: lateness ?? 5 * S } },
+    ] as const;
 
   it('fires when the rules matched in the order listed', () => {
     const a = run(new Engine(...rs()), [ev('open', T0), ev('fcntl', T0 + S), ev('close', T0 + 10 * S)]);
@@ -193,7 +252,9 @@ describe('temporal_ordered', () => {
   });
 
   it('not when the whole sequence spans more than the timespan', () => {
-    expect(run(new Engine(...rs()), [ev('open', T0), ev('fcntl', T0 + S), ev('close', T0 + 10 * S + 1)])).toHaveLength(0);
+    expect(run(new Engine(...rs()), [ev('open', T0), ev('fcntl', T0 + S), ev('close', T0 + 10 * S + 1)])).toHaveLength(
+      0,
+    );
   });
 
   it('equal timestamps are ordered by arrival', () => {
@@ -217,7 +278,12 @@ describe('temporal_ordered', () => {
 
   it('a newer start replaces the pending sequence (one per state)', () => {
     // open at 0, open at 8 s, fcntl at 9 s, close at 17 s: only the sequence started at 8 s fits.
-    const a = run(new Engine(...rs()), [ev('open', T0), ev('open', T0 + 8 * S), ev('fcntl', T0 + 9 * S), ev('close', T0 + 17 * S)]);
+    const a = run(new Engine(...rs()), [
+      ev('open', T0),
+      ev('open', T0 + 8 * S),
+      ev('fcntl', T0 + 9 * S),
+      ev('close', T0 + 17 * S),
+    ]);
     expect(a).toHaveLength(1);
     expect(a[0].window!.start).toBe(T0 + 7 * S);
   });
@@ -302,7 +368,12 @@ describe('flush and errors across correlations', () => {
   });
 
   it('neq is decided at window end', () => {
-    const engine = new Engine(ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'neq', value: 2 }])]));
+    const engine = new Engine(
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'neq', value: 2 }])],
+      ),
+    );
     run(engine, [ev('open', T0), ev('open', T0 + 1)]);
     expect(engine.flush()).toHaveLength(0);
     run(engine, [ev('open', T0 + 100 * S)]);

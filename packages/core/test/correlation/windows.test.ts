@@ -10,7 +10,11 @@ function run(engine: Engine, events: NightjarEvent[]): Alert[] {
 const opens = (times: number[], pid = 100) => times.map((t) => ev('open', T0 + t, { pid }));
 
 describe('event_count: sliding window [t − timespan, t] on event time', () => {
-  const rs = () => ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 3 }])]);
+  const rs = () =>
+    ruleset(
+      [rule('open', ['open'], any, { generate: false })],
+      [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 3 }])],
+    );
 
   it('an event exactly timespan after the first is inside the window', () => {
     const alerts = run(new Engine(rs()), opens([0, 5 * S, 10 * S]));
@@ -45,14 +49,21 @@ describe('event_count: sliding window [t − timespan, t] on event time', () => 
 
   it('groups by entity_id: two processes never share a window, nor a reused pid', () => {
     const engine = new Engine(rs());
-    const a = run(engine, [ev('open', T0, { pid: 1 }), ev('open', T0 + 1, { pid: 2 }), ev('open', T0 + 2, { pid: 1, pidversion: 2 })]);
+    const a = run(engine, [
+      ev('open', T0, { pid: 1 }),
+      ev('open', T0 + 1, { pid: 2 }),
+      ev('open', T0 + 2, { pid: 1, pidversion: 2 }),
+    ]);
     expect(a).toHaveLength(0);
     expect(engine.metrics().correlations.burst.groups).toBe(3);
   });
 
   it('keeps a bounded number of events as evidence and counts the rest', () => {
     const engine = new Engine(
-      ruleset([rule('open', ['open'], any, { generate: false })], [corr('c', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 15 }])]),
+      ruleset(
+        [rule('open', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 15 }])],
+      ),
       { correlation: { maxEventsPerAlert: 4 } },
     );
     const alerts = run(engine, opens([...Array(15).keys()].map((i) => i * 1000)));
@@ -60,13 +71,18 @@ describe('event_count: sliding window [t − timespan, t] on event time', () => 
     expect(alerts[0].events).toHaveLength(4);
     expect(alerts[0].events_omitted).toBe(11);
     // The newest events are the ones kept, oldest first.
-    expect(alerts[0].events.map((m) => m.time)).toEqual(opens([11, 12, 13, 14].map((i) => i * 1000)).map((e) => e.msg!.time));
+    expect(alerts[0].events.map((m) => m.time)).toEqual(
+      opens([11, 12, 13, 14].map((i) => i * 1000)).map((e) => e.msg!.time),
+    );
   });
 });
 
 describe('conditions with an upper bound are decided when the window ends', () => {
   const rs = (cond: { op: 'lt' | 'lte' | 'gte' | 'eq'; value: number }[]) =>
-    ruleset([rule('open', ['open'], any, { generate: false }), rule('other', ['close'], () => false)], [corr('few', 'event_count', ['open'], 10 * S, cond)]);
+    ruleset(
+      [rule('open', ['open'], any, { generate: false }), rule('other', ['close'], () => false)],
+      [corr('few', 'event_count', ['open'], 10 * S, cond)],
+    );
 
   it('lt fires at flush() when the window held fewer events', () => {
     const engine = new Engine(rs([{ op: 'lt', value: 3 }]));
@@ -131,7 +147,11 @@ describe('conditions with an upper bound are decided when the window ends', () =
 });
 
 describe('late and out-of-order events', () => {
-  const rs = () => ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 3 }])]);
+  const rs = () =>
+    ruleset(
+      [rule('open', ['open'], any, { generate: false })],
+      [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 3 }])],
+    );
 
   it('an event up to latenessUs older than the newest is applied at its own time', () => {
     const engine = new Engine(rs(), { correlation: { latenessUs: 2 * S } });
@@ -165,7 +185,10 @@ describe('late and out-of-order events', () => {
 describe('bounded state', () => {
   it('evicts the least recently used group beyond maxGroups, counted, with a diagnostic', () => {
     const engine = new Engine(
-      ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 60 * S, [{ op: 'gte', value: 3 }])]),
+      ruleset(
+        [rule('open', ['open'], any, { generate: false })],
+        [corr('burst', 'event_count', ['open'], 60 * S, [{ op: 'gte', value: 3 }])],
+      ),
       { correlation: { maxGroups: 2 } },
     );
     run(engine, [
@@ -186,10 +209,16 @@ describe('bounded state', () => {
 
   it('window-end correlations stay bounded when many groups churn within one timespan', () => {
     const engine = new Engine(
-      ruleset([rule('open', ['open'], any, { generate: false })], [corr('few', 'event_count', ['open'], 10 * S, [{ op: 'lt', value: 5 }])]),
+      ruleset(
+        [rule('open', ['open'], any, { generate: false })],
+        [corr('few', 'event_count', ['open'], 10 * S, [{ op: 'lt', value: 5 }])],
+      ),
       { correlation: { maxGroups: 4, latenessUs: 0 } },
     );
-    const out = run(engine, [...Array(3000).keys()].map((i) => ev('open', T0 + i, { pid: 1000 + i })));
+    const out = run(
+      engine,
+      [...Array(3000).keys()].map((i) => ev('open', T0 + i, { pid: 1000 + i })),
+    );
     expect(out).toHaveLength(0);
     expect(engine.metrics().evictedGroups).toBe(2996);
     // Time passes: the 4 live windows end and fire; evicted ones are gone, counted.
@@ -199,11 +228,17 @@ describe('bounded state', () => {
 
   it('drops groups whose window has passed (expired, not evicted)', () => {
     const engine = new Engine(
-      ruleset([rule('open', ['open'], any, { generate: false })], [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 100 }])]),
+      ruleset(
+        [rule('open', ['open'], any, { generate: false })],
+        [corr('burst', 'event_count', ['open'], 10 * S, [{ op: 'gte', value: 100 }])],
+      ),
       { correlation: { latenessUs: 0 } },
     );
     // Housekeeping runs on every 16th input of a correlation: 1 + 15 inputs here.
-    run(engine, [ev('open', T0, { pid: 1 }), ...Array.from({ length: 15 }, (_, i) => ev('open', T0 + 11 * S + i, { pid: 2 }))]);
+    run(engine, [
+      ev('open', T0, { pid: 1 }),
+      ...Array.from({ length: 15 }, (_, i) => ev('open', T0 + 11 * S + i, { pid: 2 })),
+    ]);
     const m = engine.metrics();
     expect(m.expiredGroups).toBe(1);
     expect(m.evictedGroups).toBe(0);
@@ -211,7 +246,10 @@ describe('bounded state', () => {
   });
 
   it('refuses a timespan above the maximum with a typed error', () => {
-    const rs = ruleset([rule('open', ['open'], any)], [corr('long', 'event_count', ['open'], 2 * 3600 * S, [{ op: 'gte', value: 3 }])]);
+    const rs = ruleset(
+      [rule('open', ['open'], any)],
+      [corr('long', 'event_count', ['open'], 2 * 3600 * S, [{ op: 'gte', value: 3 }])],
+    );
     let err: unknown;
     try {
       new Engine(rs);
@@ -237,7 +275,10 @@ describe('bounded state', () => {
         new Engine(
           ruleset(
             [r],
-            [corr('a', 'event_count', ['b'], S, [{ op: 'gte', value: 1 }]), corr('b', 'event_count', ['a'], S, [{ op: 'gte', value: 1 }])],
+            [
+              corr('a', 'event_count', ['b'], S, [{ op: 'gte', value: 1 }]),
+              corr('b', 'event_count', ['a'], S, [{ op: 'gte', value: 1 }]),
+            ],
           ),
         ),
     ).toThrow(expect.objectContaining({ code: 'NJ_CORR_CYCLE' }));
@@ -255,7 +296,10 @@ describe('group-by', () => {
         [rule('o', ['open'], any, { generate: false }), rule('w', ['write'], any, { generate: false })],
         [
           corr('t', 'temporal', ['o', 'w'], 10 * S, [], {
-            groupBy: [groupBy('process.entity_id'), groupBy('file', filePath, [['w', (e) => target(e, undefined as never)]])],
+            groupBy: [
+              groupBy('process.entity_id'),
+              groupBy('file', filePath, [['w', (e) => target(e, undefined as never)]]),
+            ],
           }),
         ],
       ),
@@ -270,7 +314,10 @@ describe('group-by', () => {
   it('a missing field is its own group (null), distinct from the string "null"', () => {
     const f = payloadField('k');
     const engine = new Engine(
-      ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }], { groupBy: [groupBy('k', f)] })]),
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }], { groupBy: [groupBy('k', f)] })],
+      ),
     );
     engine.push(ev('open', T0, { payload: { k: 'null' } }));
     const a = engine.push(ev('open', T0 + 1, { payload: {} }));

@@ -26,7 +26,10 @@ describe('dispatch by event name', () => {
   it('a rule without event types (null) sees every event, in ruleset order with the others', () => {
     const seen: string[] = [];
     const engine = new Engine(
-      ruleset([rule('all', null, (e) => (seen.push(`all:${e.name}`), false)), rule('o', ['open'], (e) => (seen.push(`o:${e.name}`), false))]),
+      ruleset([
+        rule('all', null, (e) => (seen.push(`all:${e.name}`), false)),
+        rule('o', ['open'], (e) => (seen.push(`o:${e.name}`), false)),
+      ]),
     );
     run(engine, [ev('open', T0), ev('write', T0 + 1)]);
     expect(seen).toEqual(['all:open', 'o:open', 'all:write']);
@@ -53,7 +56,11 @@ describe('dispatch by event name', () => {
 describe('detections', () => {
   it('raises one alert per matching event and counts matches and alerts per rule', () => {
     const engine = new Engine(ruleset([rule('o', ['open'], (e) => e.pid === 7)]));
-    const alerts = run(engine, [ev('open', T0, { pid: 7 }), ev('open', T0 + 1, { pid: 8 }), ev('open', T0 + 2, { pid: 7 })]);
+    const alerts = run(engine, [
+      ev('open', T0, { pid: 7 }),
+      ev('open', T0 + 1, { pid: 8 }),
+      ev('open', T0 + 2, { pid: 7 }),
+    ]);
     expect(alerts.map((a) => a.process.pid)).toEqual([7, 7]);
     const m = engine.metrics();
     expect(m.matches.o).toBe(2);
@@ -64,7 +71,10 @@ describe('detections', () => {
 
   it('a rule with generate=false feeds correlations only', () => {
     const engine = new Engine(
-      ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }])]),
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }])],
+      ),
     );
     const alerts = run(engine, [ev('open', T0), ev('open', T0 + 1)]);
     expect(alerts.map((a) => a.rule.id)).toEqual(['c']);
@@ -161,12 +171,20 @@ describe('sequence gaps and the incomplete flag', () => {
 
   it("a correlation whose window overlaps a gap in its rules' event types is incomplete", () => {
     const engine = new Engine(
-      ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }])]),
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }])],
+      ),
     );
     const a = run(engine, [ev('open', T0, { seq: 1 }), ev('open', T0 + S, { seq: 7 })]);
     expect(a).toHaveLength(1);
     expect(a[0].incomplete).toBe(true);
-    const e2 = new Engine(ruleset([rule('o', ['open'], any, { generate: false })], [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }])]));
+    const e2 = new Engine(
+      ruleset(
+        [rule('o', ['open'], any, { generate: false })],
+        [corr('c', 'event_count', ['o'], 10 * S, [{ op: 'gte', value: 2 }])],
+      ),
+    );
     expect(run(e2, [ev('open', T0, { seq: 1 }), ev('open', T0 + S, { seq: 2 })])[0].incomplete).toBe(false);
   });
 });
@@ -225,7 +243,10 @@ describe('diagnostics are bounded', () => {
       ]),
       { maxDiagnostics: 3 },
     );
-    run(engine, [...Array(8).keys()].map((i) => ev('open', T0 + i)));
+    run(
+      engine,
+      [...Array(8).keys()].map((i) => ev('open', T0 + i)),
+    );
     expect(engine.diagnostics()).toHaveLength(3);
     expect(engine.metrics().diagnostics).toEqual({ kept: 3, dropped: 5 });
     expect(engine.drainDiagnostics()).toHaveLength(3); // the newest 3

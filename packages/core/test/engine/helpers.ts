@@ -35,7 +35,13 @@ function token(pid: number, pidversion: number): Record<string, number> {
   return { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 100, pidversion };
 }
 
-export function proc(pid: number, pidversion: number, path: string, ppid = 1, parentPidversion = 1): Record<string, unknown> {
+export function proc(
+  pid: number,
+  pidversion: number,
+  path: string,
+  ppid = 1,
+  parentPidversion = 1,
+): Record<string, unknown> {
   return {
     audit_token: token(pid, pidversion),
     parent_audit_token: token(ppid, parentPidversion),
@@ -113,7 +119,12 @@ export const payloadField =
   (e) =>
     (e.msg?.event[e.name] as Record<string, unknown> | undefined)?.[key];
 
-export function rule(id: string, types: string[] | null, match: (e: NightjarEvent) => boolean, extra: Partial<CompiledRule> = {}): CompiledRule {
+export function rule(
+  id: string,
+  types: string[] | null,
+  match: (e: NightjarEvent) => boolean,
+  extra: Partial<CompiledRule> = {},
+): CompiledRule {
   return {
     kind: 'detection',
     id,

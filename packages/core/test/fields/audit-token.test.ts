@@ -46,17 +46,31 @@ const lineageParent = (form: 'object' | 'array'): LineageResolver => ({
   parent: () => process(form, 5000, '/sbin/launchd') as unknown as EsProcess,
   realParent: () => undefined,
   responsible: () => undefined,
-  ancestors: () => [process(form, 5000, '/sbin/launchd') as unknown as EsProcess, process(form, 6000, '/sbin/launchd') as unknown as EsProcess],
+  ancestors: () => [
+    process(form, 5000, '/sbin/launchd') as unknown as EsProcess,
+    process(form, 6000, '/sbin/launchd') as unknown as EsProcess,
+  ],
 });
 
 describe.each(['object', 'array'] as const)('audit token members, %s form', (form) => {
   const ctx: EvalContext = { lineage: lineageParent(form) };
   const get = (p: string, ev: NightjarEvent) => compileFieldPath(p).get(ev, ctx);
   const fork = event(form, 'fork', 11, { child: process(form, 2000, '/bin/zsh') });
-  const rtc = event(form, 'remote_thread_create', 25, { target: process(form, 3000, '/Applications/Slack.app/Contents/MacOS/Slack'), thread_state: null });
-  const btm = event(form, 'btm_launch_item_add', 118, { instigator: process(form, 4000, '/bin/launchctl'), instigator_token: tok(form, 4500), app_token: tok(form, 4600), app: null, item: {}, executable_path: '/tmp/x' });
+  const rtc = event(form, 'remote_thread_create', 25, {
+    target: process(form, 3000, '/Applications/Slack.app/Contents/MacOS/Slack'),
+    thread_state: null,
+  });
+  const btm = event(form, 'btm_launch_item_add', 118, {
+    instigator: process(form, 4000, '/bin/launchctl'),
+    instigator_token: tok(form, 4500),
+    app_token: tok(form, 4600),
+    app: null,
+    item: {},
+    executable_path: '/tmp/x',
+  });
   // The same events without the decoder's shortcuts (hand-built events are walked from msg).
-  const bare = (ev: NightjarEvent) => ({ ...ev, actor: undefined, payload: undefined, payloadKey: undefined }) as NightjarEvent;
+  const bare = (ev: NightjarEvent) =>
+    ({ ...ev, actor: undefined, payload: undefined, payloadKey: undefined }) as NightjarEvent;
 
   const cases: [string, NightjarEvent, number][] = [
     ['process.audit_token', fork, 1000],
@@ -81,13 +95,17 @@ describe.each(['object', 'array'] as const)('audit token members, %s form', (for
     }
   });
 
-  it('ancestors.audit_token.<member> lists each ancestor\'s value', () => {
-    for (const m of MEMBERS) expect(get(`ancestors.audit_token.${m}`, fork), m).toEqual([values(5000)[m], values(6000)[m]]);
+  it("ancestors.audit_token.<member> lists each ancestor's value", () => {
+    for (const m of MEMBERS)
+      expect(get(`ancestors.audit_token.${m}`, fork), m).toEqual([values(5000)[m], values(6000)[m]]);
   });
 
   it('a member name after a key that is not a token reads only a property of that name', () => {
     // `args` is an array of strings: `pid` is not an index into it.
-    const exec = event(form, 'exec', 9, { target: process(form, 2000, '/bin/ls'), args: ['ls', 'a', 'b', 'c', 'd', 'e', 'f', 'g'] });
+    const exec = event(form, 'exec', 9, {
+      target: process(form, 2000, '/bin/ls'),
+      args: ['ls', 'a', 'b', 'c', 'd', 'e', 'f', 'g'],
+    });
     expect(get('event.exec.args.pid', exec)).toBeUndefined();
     expect(get('event.exec.target.executable.pid', exec)).toBeUndefined();
     // Unknown member names on a token are not invented.

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileFieldPath, decodeLine, processOfEvent, DecodeError, FieldPathError, NightjarError } from '@nightjar/core';
+import {
+  compileFieldPath,
+  decodeLine,
+  processOfEvent,
+  DecodeError,
+  FieldPathError,
+  NightjarError,
+} from '@nightjar/core';
 import type { EsProcess, EvalContext, LineageResolver, NightjarEvent } from '@nightjar/core';
 import { eslogger, execMessage, message } from '../model/fixtures.js';
 
@@ -9,7 +16,12 @@ function decode(o: unknown): NightjarEvent {
   return r;
 }
 
-const proc = (id: string, path: string): EsProcess => ({ audit_token: [0, 0, 0, 0, 0, Number(id.split(':')[0]), 0, Number(id.split(':')[1])], ppid: 1, executable: { path }, entity_id: id });
+const proc = (id: string, path: string): EsProcess => ({
+  audit_token: [0, 0, 0, 0, 0, Number(id.split(':')[0]), 0, Number(id.split(':')[1])],
+  ppid: 1,
+  executable: { path },
+  entity_id: id,
+});
 
 /** A resolver that records calls, to prove plain paths never touch lineage. */
 function fakeLineage(): LineageResolver & { calls: number } {
@@ -18,7 +30,10 @@ function fakeLineage(): LineageResolver & { calls: number } {
     parent: () => (r.calls++, proc('700:800', '/bin/zsh')),
     realParent: () => (r.calls++, proc('500:600', '/Applications/Terminal.app')),
     responsible: () => (r.calls++, undefined),
-    ancestors: () => (r.calls++, [proc('700:800', '/bin/zsh'), proc('500:600', '/Applications/Terminal.app'), proc('1:1', '/sbin/launchd')]),
+    ancestors: () => (
+      r.calls++,
+      [proc('700:800', '/bin/zsh'), proc('500:600', '/Applications/Terminal.app'), proc('1:1', '/sbin/launchd')]
+    ),
   };
   return r;
 }
@@ -49,8 +64,16 @@ describe('compileFieldPath', () => {
   it('entity_id on any process object, stamped or computed from the token', () => {
     expect(get('process.entity_id')).toBe('812:2301');
     expect(get('event.exec.target.entity_id')).toBe('812:2302');
-    const sig = decode(message({ v: 10, type: 31, name: 'signal', process: { pid: 3, pidversion: 4, path: '/bin/kill', ppid: 1 }, payload: { sig: 9, target: { audit_token: [0, 0, 0, 0, 0, 77, 0, 88], ppid: 1, executable: { path: '/a' } } } }));
-    delete ((sig.msg!.event.signal as Record<string, Record<string, unknown>>).target).entity_id;
+    const sig = decode(
+      message({
+        v: 10,
+        type: 31,
+        name: 'signal',
+        process: { pid: 3, pidversion: 4, path: '/bin/kill', ppid: 1 },
+        payload: { sig: 9, target: { audit_token: [0, 0, 0, 0, 0, 77, 0, 88], ppid: 1, executable: { path: '/a' } } },
+      }),
+    );
+    delete (sig.msg!.event.signal as Record<string, Record<string, unknown>>).target.entity_id;
     expect(get('event.signal.target.entity_id', sig)).toBe('77:88');
   });
 
@@ -62,15 +85,33 @@ describe('compileFieldPath', () => {
   });
 
   it('does not reach Object.prototype', () => {
-    for (const p of ['constructor', 'process.constructor', '__proto__', 'process.toString', 'process.hasOwnProperty']) expect(get(p), p).toBeUndefined();
+    for (const p of ['constructor', 'process.constructor', '__proto__', 'process.toString', 'process.hasOwnProperty'])
+      expect(get(p), p).toBeUndefined();
   });
 
-  it('reads the same through the decoder\'s shortcuts (actor, payload) as from msg', () => {
+  it("reads the same through the decoder's shortcuts (actor, payload) as from msg", () => {
     expect(exec.actor).toBe(exec.msg!.process);
     expect(exec.payload).toBe(exec.msg!.event.exec);
     expect(exec.payloadKey).toBe('exec');
     const bare = { ...exec, actor: undefined, payload: undefined, payloadKey: undefined } as NightjarEvent;
-    const paths = ['process', 'process.executable.path', 'process.audit_token.1', 'process.entity_id', 'process.nope.deeper', 'event', 'event.exec', 'event.exec.target.executable.path', 'event.exec.args', 'event.exec.args.1', 'event.exec.fds.fd', 'event.open.file.path', 'event.open.target.executable.path', 'event.exec.constructor', 'process.constructor', 'event.0'];
+    const paths = [
+      'process',
+      'process.executable.path',
+      'process.audit_token.1',
+      'process.entity_id',
+      'process.nope.deeper',
+      'event',
+      'event.exec',
+      'event.exec.target.executable.path',
+      'event.exec.args',
+      'event.exec.args.1',
+      'event.exec.fds.fd',
+      'event.open.file.path',
+      'event.open.target.executable.path',
+      'event.exec.constructor',
+      'process.constructor',
+      'event.0',
+    ];
     for (const p of paths) {
       const want = get(p, bare);
       // (event.open.… on this exec event: the payload is not the path's, the walk from msg decides.)
@@ -81,7 +122,8 @@ describe('compileFieldPath', () => {
 
   it('returns undefined for skipped events', () => {
     const skipped: NightjarEvent = { ...exec, msg: null, skipped: true };
-    for (const p of ['process.executable.path', 'parent.executable.path', 'ancestors.entity_id', '$..path']) expect(get(p, skipped), p).toBeUndefined();
+    for (const p of ['process.executable.path', 'parent.executable.path', 'ancestors.entity_id', '$..path'])
+      expect(get(p, skipped), p).toBeUndefined();
   });
 
   it('plain paths do not use lineage; lineage prefixes do, through ctx.lineage', () => {
@@ -103,7 +145,7 @@ describe('compileFieldPath', () => {
     expect(compileFieldPath('$.event.exec.args[2]').get(exec, ctx)).toBe('/tmp');
     expect(compileFieldPath('$..executable.path').get(exec, ctx)).toEqual(['/bin/zsh', '/bin/ls']);
     expect(compileFieldPath('$.nope').get(exec, ctx)).toBeUndefined();
-    for (const bad of ['$..[?(@.fd==1)]', '$.event[(@.length-1)]', "$..[?(process.exit(1))]"]) {
+    for (const bad of ['$..[?(@.fd==1)]', '$.event[(@.length-1)]', '$..[?(process.exit(1))]']) {
       let e: unknown;
       try {
         compileFieldPath(bad);
@@ -118,7 +160,12 @@ describe('compileFieldPath', () => {
   it('never runs code from a JSONPath, whatever the spelling', () => {
     const g = globalThis as { njPwned?: number };
     g.njPwned = 0;
-    for (const p of ['$..[ ?(globalThis.njPwned=1) ]', '$..[?(globalThis.njPwned=1)]', '$.event[(globalThis.njPwned=1)]', '$..[?(@.constructor.constructor("globalThis.njPwned=1")())]']) {
+    for (const p of [
+      '$..[ ?(globalThis.njPwned=1) ]',
+      '$..[?(globalThis.njPwned=1)]',
+      '$.event[(globalThis.njPwned=1)]',
+      '$..[?(@.constructor.constructor("globalThis.njPwned=1")())]',
+    ]) {
       try {
         compileFieldPath(p).get(exec, ctx);
       } catch (e) {
@@ -138,9 +185,25 @@ describe('processOfEvent', () => {
     const exec = decode(execMessage(7));
     expect(processOfEvent(exec)?.entity_id).toBe('812:2302');
     const child = { audit_token: { pid: 9, pidversion: 10 }, ppid: 812, executable: { path: '/bin/zsh' } };
-    const fork = decode(message({ v: 7, type: 11, name: 'fork', process: { pid: 812, pidversion: 2301, path: '/bin/zsh', ppid: 1 }, payload: { child } }));
+    const fork = decode(
+      message({
+        v: 7,
+        type: 11,
+        name: 'fork',
+        process: { pid: 812, pidversion: 2301, path: '/bin/zsh', ppid: 1 },
+        payload: { child },
+      }),
+    );
     expect(processOfEvent(fork)?.entity_id).toBe('9:10');
-    const open = decode(message({ v: 7, type: 10, name: 'open', process: { pid: 5, pidversion: 6, path: '/bin/cat', ppid: 1 }, payload: { fflag: 1, file: { path: '/etc/passwd' } } }));
+    const open = decode(
+      message({
+        v: 7,
+        type: 10,
+        name: 'open',
+        process: { pid: 5, pidversion: 6, path: '/bin/cat', ppid: 1 },
+        payload: { fflag: 1, file: { path: '/etc/passwd' } },
+      }),
+    );
     expect(processOfEvent(open)?.entity_id).toBe('5:6');
     expect(processOfEvent({ ...open, msg: null })).toBeUndefined();
   });

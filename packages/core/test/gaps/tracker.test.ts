@@ -4,8 +4,31 @@ import type { NightjarEvent } from '@nightjar/core';
 
 const S = 1_000_000;
 
-function ev(name: string, seq: number | undefined, globalSeq: number | undefined, time: number, extra: Partial<NightjarEvent> = {}): NightjarEvent {
-  return { msg: null, skipped: true, name, type: eventTypeByName(name)?.type ?? -1, time, pid: 0, pidversion: 0, entityId: '0:0', seq, globalSeq, host: undefined, version: 7, line: 0, offset: 0, source: 'cap', ...extra };
+function ev(
+  name: string,
+  seq: number | undefined,
+  globalSeq: number | undefined,
+  time: number,
+  extra: Partial<NightjarEvent> = {},
+): NightjarEvent {
+  return {
+    msg: null,
+    skipped: true,
+    name,
+    type: eventTypeByName(name)?.type ?? -1,
+    time,
+    pid: 0,
+    pidversion: 0,
+    entityId: '0:0',
+    seq,
+    globalSeq,
+    host: undefined,
+    version: 7,
+    line: 0,
+    offset: 0,
+    source: 'cap',
+    ...extra,
+  };
 }
 
 describe('GapTracker', () => {
@@ -26,10 +49,28 @@ describe('GapTracker', () => {
     t.observe(ev('exec', 4, undefined, 10 * S, { line: 1 }));
     t.observe(ev('exec', 5, undefined, 11 * S, { line: 2 }));
     t.observe(ev('exec', 9, undefined, 15 * S, { line: 3 }));
-    expect(t.gaps()).toEqual([{ source: 'cap', scope: 'type', eventType: 'exec', expected: 6, seen: 9, missing: 3, time: 15 * S, prevTime: 11 * S }]);
+    expect(t.gaps()).toEqual([
+      {
+        source: 'cap',
+        scope: 'type',
+        eventType: 'exec',
+        expected: 6,
+        seen: 9,
+        missing: 3,
+        time: 15 * S,
+        prevTime: 11 * S,
+      },
+    ]);
     const d = t.drainDiagnostics();
     expect(d).toHaveLength(1);
-    expect(d[0]).toMatchObject({ code: 'NJ_GAP', severity: 'warning', time: 15 * S, source: 'cap', line: 3, data: { scope: 'type', eventType: 'exec', expected: 6, seen: 9, missing: 3 } });
+    expect(d[0]).toMatchObject({
+      code: 'NJ_GAP',
+      severity: 'warning',
+      time: 15 * S,
+      source: 'cap',
+      line: 3,
+      data: { scope: 'type', eventType: 'exec', expected: 6, seen: 9, missing: 3 },
+    });
     expect(d[0].message).toContain('3 exec events');
     expect(t.drainDiagnostics()).toEqual([]); // drained
     expect(t.metrics().byType.exec).toEqual({ gaps: 1, missing: 3 });

@@ -11,18 +11,59 @@ const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
 const TYPES: Record<string, number> = { exec: 9, open: 10, fork: 11, exit: 15, signal: 31 };
 
 let seq = 0;
-function event(v: number, name: string, actor: ProcSpec, payload: Record<string, unknown> = {}, at = T0): NightjarEvent {
-  const r = eventFromMessage(message({ v, type: TYPES[name], name, payload, process: actor, time: iso(at), seq: seq++ }) as unknown as EsMessage);
+function event(
+  v: number,
+  name: string,
+  actor: ProcSpec,
+  payload: Record<string, unknown> = {},
+  at = T0,
+): NightjarEvent {
+  const r = eventFromMessage(
+    message({ v, type: TYPES[name], name, payload, process: actor, time: iso(at), seq: seq++ }) as unknown as EsMessage,
+  );
   if (r instanceof DecodeError) throw r;
   return r;
 }
 
 // A small macOS process tree (message v7: parent and responsible tokens present).
-const launchd: ProcSpec = { pid: 1, pidversion: 100, path: '/sbin/launchd', ppid: 0, parent: { pid: 0, pidversion: 0 } };
-const terminal: ProcSpec = { pid: 500, pidversion: 600, path: '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal', ppid: 1, parent: launchd };
-const zsh: ProcSpec = { pid: 700, pidversion: 800, path: '/bin/zsh', ppid: 500, parent: terminal, responsible: terminal };
-const zshChild: ProcSpec = { pid: 900, pidversion: 1000, path: '/bin/zsh', ppid: 700, parent: zsh, responsible: terminal };
-const curl: ProcSpec = { pid: 900, pidversion: 1001, path: '/usr/bin/curl', ppid: 700, parent: zsh, responsible: terminal };
+const launchd: ProcSpec = {
+  pid: 1,
+  pidversion: 100,
+  path: '/sbin/launchd',
+  ppid: 0,
+  parent: { pid: 0, pidversion: 0 },
+};
+const terminal: ProcSpec = {
+  pid: 500,
+  pidversion: 600,
+  path: '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal',
+  ppid: 1,
+  parent: launchd,
+};
+const zsh: ProcSpec = {
+  pid: 700,
+  pidversion: 800,
+  path: '/bin/zsh',
+  ppid: 500,
+  parent: terminal,
+  responsible: terminal,
+};
+const zshChild: ProcSpec = {
+  pid: 900,
+  pidversion: 1000,
+  path: '/bin/zsh',
+  ppid: 700,
+  parent: zsh,
+  responsible: terminal,
+};
+const curl: ProcSpec = {
+  pid: 900,
+  pidversion: 1001,
+  path: '/usr/bin/curl',
+  ppid: 700,
+  parent: zsh,
+  responsible: terminal,
+};
 
 function execOf(v: number, actor: ProcSpec, target: ProcSpec, args: string[] = [], at = T0): NightjarEvent {
   return event(v, 'exec', actor, { target: proc(v, target), args }, at);
@@ -43,7 +84,14 @@ describe('LineageCache', () => {
     c.observe(event(7, 'fork', zsh, { child: proc(7, zshChild) }));
     c.observe(execOf(7, zshChild, curl, ['curl', '-s', 'http://x']));
     // A child of curl: its parent as the cache returns it carries curl's command line.
-    const child: ProcSpec = { pid: 950, pidversion: 1100, path: '/bin/sh', ppid: 900, parent: curl, responsible: terminal };
+    const child: ProcSpec = {
+      pid: 950,
+      pidversion: 1100,
+      path: '/bin/sh',
+      ppid: 900,
+      parent: curl,
+      responsible: terminal,
+    };
     const ev = event(7, 'open', child, { fflag: 1, file: { path: '/tmp/y' } });
     c.observe(ev);
     const parent = c.parent(ev);
@@ -89,7 +137,7 @@ describe('LineageCache', () => {
     expect(ch.complete).toBe(false);
   });
 
-  it('falls back to the exec\'ing image for ParentImage when the parent is unknown, and says so', () => {
+  it("falls back to the exec'ing image for ParentImage when the parent is unknown, and says so", () => {
     const c = new LineageCache();
     const ex = execOf(7, zshChild, curl);
     c.observe(ex);
@@ -104,8 +152,21 @@ describe('LineageCache', () => {
 
   it('real parent: launchd-started app resolves to its responsible process', () => {
     const c = new LineageCache();
-    const safari: ProcSpec = { pid: 400, pidversion: 450, path: '/Applications/Safari.app/Contents/MacOS/Safari', ppid: 1, parent: launchd };
-    const service: ProcSpec = { pid: 1200, pidversion: 1300, path: '/System/Library/Frameworks/WebKit.framework/XPCServices/com.apple.WebKit.WebContent.xpc/Contents/MacOS/com.apple.WebKit.WebContent', ppid: 1, parent: launchd, responsible: safari };
+    const safari: ProcSpec = {
+      pid: 400,
+      pidversion: 450,
+      path: '/Applications/Safari.app/Contents/MacOS/Safari',
+      ppid: 1,
+      parent: launchd,
+    };
+    const service: ProcSpec = {
+      pid: 1200,
+      pidversion: 1300,
+      path: '/System/Library/Frameworks/WebKit.framework/XPCServices/com.apple.WebKit.WebContent.xpc/Contents/MacOS/com.apple.WebKit.WebContent',
+      ppid: 1,
+      parent: launchd,
+      responsible: safari,
+    };
     seen(c, launchd, safari, service);
     const ev = event(7, 'open', service, { fflag: 1, file: { path: '/x' } });
     expect(c.parent(ev)?.entity_id).toBe('1:100');
@@ -123,9 +184,22 @@ describe('LineageCache', () => {
   it('real parent: looks through xpcproxy and runningboardd', () => {
     for (const spawnerPath of ['/usr/libexec/xpcproxy', '/usr/libexec/runningboardd']) {
       const c = new LineageCache();
-      const app: ProcSpec = { pid: 410, pidversion: 411, path: '/Applications/Notes.app/Contents/MacOS/Notes', ppid: 1, parent: launchd };
+      const app: ProcSpec = {
+        pid: 410,
+        pidversion: 411,
+        path: '/Applications/Notes.app/Contents/MacOS/Notes',
+        ppid: 1,
+        parent: launchd,
+      };
       const spawner: ProcSpec = { pid: 420, pidversion: 421, path: spawnerPath, ppid: 1, parent: launchd };
-      const child: ProcSpec = { pid: 430, pidversion: 431, path: '/usr/libexec/helper', ppid: 420, parent: spawner, responsible: app };
+      const child: ProcSpec = {
+        pid: 430,
+        pidversion: 431,
+        path: '/usr/libexec/helper',
+        ppid: 420,
+        parent: spawner,
+        responsible: app,
+      };
       seen(c, launchd, app, spawner, child);
       const ev = event(7, 'open', child, {});
       expect(c.parent(ev)?.entity_id, spawnerPath).toBe('420:421');
@@ -135,9 +209,29 @@ describe('LineageCache', () => {
 
   it('real parent of an XPC service exec (xpcproxy image → service, parent launchd) is the requesting app', () => {
     const c = new LineageCache();
-    const app: ProcSpec = { pid: 400, pidversion: 450, path: '/Applications/Mail.app/Contents/MacOS/Mail', ppid: 1, parent: launchd };
-    const proxy: ProcSpec = { pid: 1500, pidversion: 1600, path: '/usr/libexec/xpcproxy', ppid: 1, parent: launchd, responsible: app };
-    const service: ProcSpec = { pid: 1500, pidversion: 1601, path: '/System/Library/PrivateFrameworks/Foo.framework/XPCServices/com.apple.foo.xpc/Contents/MacOS/com.apple.foo', ppid: 1, parent: launchd, responsible: app };
+    const app: ProcSpec = {
+      pid: 400,
+      pidversion: 450,
+      path: '/Applications/Mail.app/Contents/MacOS/Mail',
+      ppid: 1,
+      parent: launchd,
+    };
+    const proxy: ProcSpec = {
+      pid: 1500,
+      pidversion: 1600,
+      path: '/usr/libexec/xpcproxy',
+      ppid: 1,
+      parent: launchd,
+      responsible: app,
+    };
+    const service: ProcSpec = {
+      pid: 1500,
+      pidversion: 1601,
+      path: '/System/Library/PrivateFrameworks/Foo.framework/XPCServices/com.apple.foo.xpc/Contents/MacOS/com.apple.foo',
+      ppid: 1,
+      parent: launchd,
+      responsible: app,
+    };
     seen(c, launchd, app);
     c.observe(event(7, 'fork', launchd, { child: proc(7, proxy) }));
     const ex = execOf(7, proxy, service);
@@ -159,7 +253,14 @@ describe('LineageCache', () => {
   it('real parent: original_ppid after reparenting to launchd (no tokens, v3)', () => {
     const c = new LineageCache();
     const parent: ProcSpec = { pid: 610, pidversion: 611, path: '/bin/bash', ppid: 1, start_time: iso(T0 - 100 * S) };
-    const orphan: ProcSpec = { pid: 620, pidversion: 621, path: '/tmp/daemonized', ppid: 1, original_ppid: 610, start_time: iso(T0 - 50 * S) };
+    const orphan: ProcSpec = {
+      pid: 620,
+      pidversion: 621,
+      path: '/tmp/daemonized',
+      ppid: 1,
+      original_ppid: 610,
+      start_time: iso(T0 - 50 * S),
+    };
     c.observe(event(3, 'open', { ...launchd, start_time: iso(T0 - 1000 * S) }, {}, T0 - 60 * S));
     c.observe(event(3, 'open', parent, {}, T0 - 60 * S));
     c.observe(event(3, 'exit', parent, { stat: 0 }, T0 - 10 * S)); // parent died, child reparented
@@ -177,9 +278,27 @@ describe('LineageCache', () => {
     c.observe(event(3, 'exit', old, { stat: 0 }, T0 + 10 * S));
     c.observe(event(3, 'open', reused, {}, T0 + 21 * S));
     // Started while `old` ran → old; after `old` exited but before `reused` started → unknown; after → reused.
-    const kidOfOld = event(3, 'open', { pid: 310, pidversion: 2, path: '/bin/k1', ppid: 300, start_time: iso(T0 + 5 * S) }, {}, T0 + 22 * S);
-    const orphanKid = event(3, 'open', { pid: 311, pidversion: 3, path: '/bin/k2', ppid: 300, start_time: iso(T0 + 15 * S) }, {}, T0 + 22 * S);
-    const kidOfNew = event(3, 'open', { pid: 312, pidversion: 10, path: '/bin/k3', ppid: 300, start_time: iso(T0 + 25 * S) }, {}, T0 + 26 * S);
+    const kidOfOld = event(
+      3,
+      'open',
+      { pid: 310, pidversion: 2, path: '/bin/k1', ppid: 300, start_time: iso(T0 + 5 * S) },
+      {},
+      T0 + 22 * S,
+    );
+    const orphanKid = event(
+      3,
+      'open',
+      { pid: 311, pidversion: 3, path: '/bin/k2', ppid: 300, start_time: iso(T0 + 15 * S) },
+      {},
+      T0 + 22 * S,
+    );
+    const kidOfNew = event(
+      3,
+      'open',
+      { pid: 312, pidversion: 10, path: '/bin/k3', ppid: 300, start_time: iso(T0 + 25 * S) },
+      {},
+      T0 + 26 * S,
+    );
     for (const e of [kidOfOld, orphanKid, kidOfNew]) c.observe(e);
     expect(c.parent(kidOfOld)?.entity_id).toBe('300:1');
     expect(c.parent(orphanKid)).toBeUndefined();
@@ -251,7 +370,7 @@ describe('LineageCache', () => {
     const late = event(7, 'open', kid, {}, T0 + 61 * S);
     c.observe(event(7, 'open', launchd, {}, T0 + 61 * S)); // exactly at the grace edge: still there
     expect(c.parent(late)?.entity_id).toBe('50:51');
-    c.observe(event(7, "open", launchd, {}, T0 + 61 * S + 1000));
+    c.observe(event(7, 'open', launchd, {}, T0 + 61 * S + 1000));
     expect(c.parent(late)).toBeUndefined();
     expect(c.metrics()).toMatchObject({ exited: 1, expired: 1 });
   });
@@ -328,7 +447,12 @@ describe('LineageCache', () => {
     const c = new LineageCache();
     const wrong = proc(3, zsh) as EsProcess;
     wrong.entity_id = 'bogus'; // a live source's own id field must not become the key
-    c.backfill([proc(3, zshChild) as EsProcess, wrong, proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess]);
+    c.backfill([
+      proc(3, zshChild) as EsProcess,
+      wrong,
+      proc(3, { ...launchd }) as EsProcess,
+      proc(3, terminal) as EsProcess,
+    ]);
     const ev = event(3, 'open', zshChild, {});
     expect(ids(c.ancestors(ev))).toEqual(['700:800', '500:600', '1:100']);
     expect(c.chain(ev).complete).toBe(true);
@@ -337,7 +461,12 @@ describe('LineageCache', () => {
   it("backfill keeps a live source's argv, so a parent that started first has its command line", () => {
     const c = new LineageCache();
     const shell = { ...(proc(3, zsh) as EsProcess), args: ['-zsh', '-l'] } as EsProcess;
-    c.backfill([proc(3, { ...launchd }) as EsProcess, proc(3, terminal) as EsProcess, shell, { ...(proc(3, zshChild) as EsProcess), args: 'not a list' }]);
+    c.backfill([
+      proc(3, { ...launchd }) as EsProcess,
+      proc(3, terminal) as EsProcess,
+      shell,
+      { ...(proc(3, zshChild) as EsProcess), args: 'not a list' },
+    ]);
     const ev = event(3, 'open', zshChild, {});
     expect(c.args(c.parent(ev)!)).toEqual(['-zsh', '-l']);
     expect(c.args(c.get('900:1000')!)).toBeUndefined();
@@ -350,17 +479,42 @@ describe('LineageCache', () => {
     const f = event(7, 'fork', zsh, { child: proc(7, zshChild) });
     c.observe(f);
     expect(c.parent(f)?.entity_id).toBe('700:800');
-    expect(compileFieldPath('ancestors.executable.path').get(f, { lineage: c })).toEqual(['/bin/zsh', terminal.path, '/sbin/launchd']);
+    expect(compileFieldPath('ancestors.executable.path').get(f, { lineage: c })).toEqual([
+      '/bin/zsh',
+      terminal.path,
+      '/sbin/launchd',
+    ]);
   });
 
   it("fork copies argv: a subshell's command line is its parent's until it execs (ParentCommandLine of a $( ) child)", () => {
     const c = new LineageCache();
     seen(c, launchd, terminal);
-    const bash: ProcSpec = { pid: 700, pidversion: 801, path: '/bin/bash', ppid: 500, parent: terminal, responsible: terminal };
+    const bash: ProcSpec = {
+      pid: 700,
+      pidversion: 801,
+      path: '/bin/bash',
+      ppid: 500,
+      parent: terminal,
+      responsible: terminal,
+    };
     c.observe(execOf(7, { ...zsh }, bash, ['bash', '-c', 'echo x | pbcopy; $(pbpaste)']));
-    const sub: ProcSpec = { pid: 900, pidversion: 1000, path: '/bin/bash', ppid: 700, parent: bash, responsible: terminal };
+    const sub: ProcSpec = {
+      pid: 900,
+      pidversion: 1000,
+      path: '/bin/bash',
+      ppid: 700,
+      parent: bash,
+      responsible: terminal,
+    };
     c.observe(event(7, 'fork', bash, { child: proc(7, sub) }));
-    const paste: ProcSpec = { pid: 901, pidversion: 1001, path: '/bin/bash', ppid: 900, parent: sub, responsible: terminal };
+    const paste: ProcSpec = {
+      pid: 901,
+      pidversion: 1001,
+      path: '/bin/bash',
+      ppid: 900,
+      parent: sub,
+      responsible: terminal,
+    };
     c.observe(event(7, 'fork', sub, { child: proc(7, paste) }));
     expect(c.args(c.get('900:1000')!)).toEqual(['bash', '-c', 'echo x | pbcopy; $(pbpaste)']);
     expect(c.args(c.get('901:1001')!)).toEqual(['bash', '-c', 'echo x | pbcopy; $(pbpaste)']);
@@ -400,7 +554,23 @@ describe('LineageCache', () => {
 
   it('skipped events (msg null) read as unknown', () => {
     const c = new LineageCache();
-    const skipped: NightjarEvent = { msg: null, skipped: true, name: 'exec', type: 9, time: T0, pid: 0, pidversion: 0, entityId: '0:0', seq: 1, globalSeq: 1, host: undefined, version: undefined, line: 1, offset: 0, source: 's' };
+    const skipped: NightjarEvent = {
+      msg: null,
+      skipped: true,
+      name: 'exec',
+      type: 9,
+      time: T0,
+      pid: 0,
+      pidversion: 0,
+      entityId: '0:0',
+      seq: 1,
+      globalSeq: 1,
+      host: undefined,
+      version: undefined,
+      line: 1,
+      offset: 0,
+      source: 's',
+    };
     c.observe(skipped);
     expect(c.parent(skipped)).toBeUndefined();
     expect(c.ancestors(skipped)).toEqual([]);

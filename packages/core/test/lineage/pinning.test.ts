@@ -17,19 +17,35 @@ const TYPES: Record<string, number> = { exec: 9, open: 10, fork: 11, exit: 15 };
 
 let seq = 0;
 function event(v: number, name: string, actor: ProcSpec, payload: Record<string, unknown>, at: number): NightjarEvent {
-  const r = eventFromMessage(message({ v, type: TYPES[name], name, payload, process: actor, time: iso(at), seq: seq++ }) as unknown as EsMessage);
+  const r = eventFromMessage(
+    message({ v, type: TYPES[name], name, payload, process: actor, time: iso(at), seq: seq++ }) as unknown as EsMessage,
+  );
   if (r instanceof DecodeError) throw r;
   return r;
 }
 const open = (v: number, p: ProcSpec, at: number) => event(v, 'open', p, { fflag: 1, file: { path: '/tmp/x' } }, at);
-const fork = (v: number, parent: ProcSpec, child: ProcSpec, at: number) => event(v, 'fork', parent, { child: proc(v, child) }, at);
+const fork = (v: number, parent: ProcSpec, child: ProcSpec, at: number) =>
+  event(v, 'fork', parent, { child: proc(v, child) }, at);
 const exit = (v: number, p: ProcSpec, at: number) => event(v, 'exit', p, { stat: 0 }, at);
 const ids = (list: readonly EsProcess[]) => list.map((p) => p.entity_id);
 
-const launchd: ProcSpec = { pid: 1, pidversion: 100, path: '/sbin/launchd', ppid: 0, parent: { pid: 0, pidversion: 0 } };
+const launchd: ProcSpec = {
+  pid: 1,
+  pidversion: 100,
+  path: '/sbin/launchd',
+  ppid: 0,
+  parent: { pid: 0, pidversion: 0 },
+};
 const grand: ProcSpec = { pid: 300, pidversion: 301, path: '/bin/g', ppid: 1, parent: launchd, start_time: iso(T0) };
 const par: ProcSpec = { pid: 400, pidversion: 401, path: '/bin/p', ppid: 300, parent: grand, start_time: iso(T0 + S) };
-const kid: ProcSpec = { pid: 500, pidversion: 501, path: '/bin/k', ppid: 400, parent: par, start_time: iso(T0 + 2 * S) };
+const kid: ProcSpec = {
+  pid: 500,
+  pidversion: 501,
+  path: '/bin/k',
+  ppid: 400,
+  parent: par,
+  start_time: iso(T0 + 2 * S),
+};
 
 /** launchd → grand → par → kid by forks; grand and par exit; kid lives on (an event a minute). */
 function tree(v: number, c: LineageCache, kidView: ProcSpec = kid): number {
@@ -91,12 +107,26 @@ describe('lineage pinning: exited ancestors of a live process', () => {
     expect(c.get('300:301')).toBeDefined();
   });
 
-  it('pid reuse: a new process with the exited parent\'s pid never joins the old chain', () => {
+  it("pid reuse: a new process with the exited parent's pid never joins the old chain", () => {
     const c = new LineageCache({ exitGraceUs: 60 * S });
     const t = tree(7, c);
     // pid 400 reused by a new process (new pidversion), with a child of its own.
-    const reuse: ProcSpec = { pid: 400, pidversion: 900, path: '/bin/other', ppid: 1, parent: launchd, start_time: iso(t) };
-    const reuseKid: ProcSpec = { pid: 600, pidversion: 901, path: '/bin/rk', ppid: 400, parent: reuse, start_time: iso(t + S) };
+    const reuse: ProcSpec = {
+      pid: 400,
+      pidversion: 900,
+      path: '/bin/other',
+      ppid: 1,
+      parent: launchd,
+      start_time: iso(t),
+    };
+    const reuseKid: ProcSpec = {
+      pid: 600,
+      pidversion: 901,
+      path: '/bin/rk',
+      ppid: 400,
+      parent: reuse,
+      start_time: iso(t + S),
+    };
     c.observe(fork(7, launchd, reuse, t));
     c.observe(fork(7, reuse, reuseKid, t + S));
     const a = open(7, kid, t + 2 * S);
@@ -120,7 +150,7 @@ describe('lineage pinning: exited ancestors of a live process', () => {
     expect(c.get('400:401')).toBeDefined();
   });
 
-  it('a parent that exec\'d: the child pins the new image, the old image goes after its grace', () => {
+  it("a parent that exec'd: the child pins the new image, the old image goes after its grace", () => {
     const c = new LineageCache({ exitGraceUs: 60 * S });
     c.observe(open(7, launchd, T0));
     c.observe(fork(7, launchd, grand, T0));
@@ -150,8 +180,22 @@ describe('lineage pinning: exited ancestors of a live process', () => {
     for (let i = 0; i < 5000; i++) {
       at += 10;
       // Each bomb process forks one short-lived child, then both exit: leaves and exited.
-      const b: ProcSpec = { pid: 10_000 + i, pidversion: 20_000 + 2 * i, path: '/tmp/bomb', ppid: 1, parent: launchd, start_time: iso(at) };
-      const bk: ProcSpec = { pid: 50_000 + i, pidversion: 20_001 + 2 * i, path: '/tmp/bomb', ppid: b.pid, parent: b, start_time: iso(at) };
+      const b: ProcSpec = {
+        pid: 10_000 + i,
+        pidversion: 20_000 + 2 * i,
+        path: '/tmp/bomb',
+        ppid: 1,
+        parent: launchd,
+        start_time: iso(at),
+      };
+      const bk: ProcSpec = {
+        pid: 50_000 + i,
+        pidversion: 20_001 + 2 * i,
+        path: '/tmp/bomb',
+        ppid: b.pid,
+        parent: b,
+        start_time: iso(at),
+      };
       c.observe(fork(7, launchd, b, at));
       c.observe(fork(7, b, bk, at));
       c.observe(exit(7, bk, at));
@@ -180,7 +224,14 @@ describe('lineage pinning: exited ancestors of a live process', () => {
     for (let i = 0; i < 200; i++) {
       at += 10;
       // Each process forks the next, then exits: one long chain with a single live tip.
-      const p: ProcSpec = { pid: 2000 + i, pidversion: 3000 + i, path: '/bin/chain', ppid: prev.pid, parent: prev, start_time: iso(at) };
+      const p: ProcSpec = {
+        pid: 2000 + i,
+        pidversion: 3000 + i,
+        path: '/bin/chain',
+        ppid: prev.pid,
+        parent: prev,
+        start_time: iso(at),
+      };
       c.observe(fork(7, prev, p, at));
       if (prev !== launchd) c.observe(exit(7, prev, at));
       expect(c.metrics().size).toBeLessThanOrEqual(cap);

@@ -26,11 +26,20 @@ const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
 
 function simulate(version: number, seed: number, dropRate: number) {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   let nextPidversion = 100;
   let serial = 0;
   let now = T0;
-  const launchd: SimProc = { pid: 1, pidversion: nextPidversion++, serial: serial++, parent: undefined, origParentPid: 0, startUs: T0 - 1e9, path: '/sbin/launchd', alive: true };
+  const launchd: SimProc = {
+    pid: 1,
+    pidversion: nextPidversion++,
+    serial: serial++,
+    parent: undefined,
+    origParentPid: 0,
+    startUs: T0 - 1e9,
+    path: '/sbin/launchd',
+    alive: true,
+  };
   const live: SimProc[] = [launchd];
   const byEntity = new Map<string, SimProc>([[`1:${launchd.pidversion}`, launchd]]);
   const usedPids = new Set<number>([1]);
@@ -50,7 +59,17 @@ function simulate(version: number, seed: number, dropRate: number) {
   let seq = 0;
   const emit = (name: string, type: number, actor: SimProc, payload: Record<string, unknown>) => {
     if (rnd() < dropRate) return;
-    const r = eventFromMessage(message({ v: version, type, name, payload, process: spec(actor), time: iso(now), seq: seq++ }) as unknown as EsMessage);
+    const r = eventFromMessage(
+      message({
+        v: version,
+        type,
+        name,
+        payload,
+        process: spec(actor),
+        time: iso(now),
+        seq: seq++,
+      }) as unknown as EsMessage,
+    );
     if (r instanceof DecodeError) throw r;
     const ev: NightjarEvent = r;
     cache.observe(ev);
@@ -79,7 +98,16 @@ function simulate(version: number, seed: number, dropRate: number) {
       let pid = 2 + Math.floor(rnd() * 60);
       while (usedPids.has(pid)) pid = 2 + ((pid - 1) % 60);
       usedPids.add(pid);
-      const child: SimProc = { pid, pidversion: nextPidversion++, serial: serial++, parent: p, origParentPid: p.pid, startUs: now, path: p.path, alive: true };
+      const child: SimProc = {
+        pid,
+        pidversion: nextPidversion++,
+        serial: serial++,
+        parent: p,
+        origParentPid: p.pid,
+        startUs: now,
+        path: p.path,
+        alive: true,
+      };
       live.push(child);
       byEntity.set(`${child.pid}:${child.pidversion}`, child);
       emit('fork', 11, p, { child: proc(version, spec(child)) });

@@ -19,7 +19,10 @@ function err(r: NightjarEvent | DecodeError): DecodeError {
 }
 
 describe.skipIf(!haveCorpus)('Jamf Protect corpus (skipped: ../shared/corpus/jamf-protect absent)', () => {
-  const read = (f: string) => readFileSync(corpusDir + f, 'utf8').split('\n').filter((l) => l.length > 0);
+  const read = (f: string) =>
+    readFileSync(corpusDir + f, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
 
   it('decodes all 32 telemetry lines: 29 ES messages and 3 vendor records, no errors', () => {
     const d = createDecoder({ source: 'telemetry' });
@@ -44,7 +47,19 @@ describe.skipIf(!haveCorpus)('Jamf Protect corpus (skipped: ../shared/corpus/jam
 
   it('reads the header facts of the first line exactly', () => {
     const e = ok(decodeLine(read('telemetry-sample.jsonl')[0], 1, 0, 'jamf'));
-    expect(e).toMatchObject({ name: 'lw_session_lock', type: 116, pid: 388, pidversion: 869, entityId: '388:869', seq: 2, globalSeq: 16661, host: 'MacBookPro', version: 7, source: 'jamf', skipped: false });
+    expect(e).toMatchObject({
+      name: 'lw_session_lock',
+      type: 116,
+      pid: 388,
+      pidversion: 869,
+      entityId: '388:869',
+      seq: 2,
+      globalSeq: 16661,
+      host: 'MacBookPro',
+      version: 7,
+      source: 'jamf',
+      skipped: false,
+    });
     expect(e.time).toBe(Date.UTC(2024, 4, 15, 0, 12, 12, 555) * 1000);
   });
 
@@ -60,7 +75,9 @@ describe.skipIf(!haveCorpus)('Jamf Protect corpus (skipped: ../shared/corpus/jam
     const line = read('telemetry-sample.jsonl').find((l) => l.includes('"event_type":9,'))!;
     const e = ok(decodeLine(line));
     expect(e.name).toBe('exec');
-    const target = (e.msg!.event.exec as { target: { entity_id: string; audit_token: { pid: number; pidversion: number } } }).target;
+    const target = (
+      e.msg!.event.exec as { target: { entity_id: string; audit_token: { pid: number; pidversion: number } } }
+    ).target;
     expect(target.entity_id).toBe(`${target.audit_token.pid}:${target.audit_token.pidversion}`);
   });
 
@@ -79,7 +96,17 @@ describe.skipIf(!haveCorpus)('Jamf Protect corpus (skipped: ../shared/corpus/jam
         const b = ok(fast.decode(l, i + 1, i * 10));
         expect(b.skipped).toBe(true);
         expect(b.msg).toBeNull();
-        expect([b.name, b.type, b.time, b.seq, b.globalSeq, b.host, b.line, b.offset, b.source]).toEqual([a.name, a.type, a.time, a.seq, a.globalSeq, a.host, a.line, a.offset, a.source]);
+        expect([b.name, b.type, b.time, b.seq, b.globalSeq, b.host, b.line, b.offset, b.source]).toEqual([
+          a.name,
+          a.type,
+          a.time,
+          a.seq,
+          a.globalSeq,
+          a.host,
+          a.line,
+          a.offset,
+          a.source,
+        ]);
       });
     }
     expect(fast.stats().skipped).toBe(35);
@@ -91,7 +118,17 @@ describe('eslogger messages, versions 1 to 10', () => {
     it(`v${v}: exec decodes with name, time, actor identity and version-gated fields`, () => {
       const line = eslogger(execMessage(v));
       const e = ok(decodeLine(line, 3, 120, 'cap.jsonl'));
-      expect(e).toMatchObject({ name: 'exec', type: 9, pid: 812, pidversion: 2301, entityId: '812:2301', version: v, line: 3, offset: 120, source: 'cap.jsonl' });
+      expect(e).toMatchObject({
+        name: 'exec',
+        type: 9,
+        pid: 812,
+        pidversion: 2301,
+        entityId: '812:2301',
+        version: v,
+        line: 3,
+        offset: 120,
+        source: 'cap.jsonl',
+      });
       expect(e.time).toBe(Date.UTC(2025, 7, 7, 15, 13, 9) * 1000 + 811587);
       expect(e.seq).toBe(v >= 2 ? 7 : undefined);
       expect(e.globalSeq).toBe(v >= 4 ? 70 : undefined);
@@ -132,16 +169,33 @@ describe('eslogger messages, versions 1 to 10', () => {
   });
 
   it('names events from the key under event; falls back to the event_type table; vendors get unknown:<n>', () => {
-    const base = { time: '2025-01-01T00:00:00Z', process: { audit_token: [0, 0, 0, 0, 0, 9, 0, 3], ppid: 1, executable: { path: '/x' } } };
-    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 24, event: { iokit_open: {} } }))).name).toBe('iokit_open');
+    const base = {
+      time: '2025-01-01T00:00:00Z',
+      process: { audit_token: [0, 0, 0, 0, 0, 9, 0, 3], ppid: 1, executable: { path: '/x' } },
+    };
+    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 24, event: { iokit_open: {} } }))).name).toBe(
+      'iokit_open',
+    );
     expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 24, event: {} }))).name).toBe('iokit_open');
-    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 9001, event: { system_performance: {} } }))).name).toBe('unknown:9001');
+    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 9001, event: { system_performance: {} } }))).name).toBe(
+      'unknown:9001',
+    );
     expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 96, event: { ptrace: {} } }))).name).toBe('trace');
   });
 
   it('sets entity_id on every process-shaped object under the payload (signal target and instigator)', () => {
     const p = { pid: 50, pidversion: 60, path: '/usr/bin/kill', ppid: 1 };
-    const o = message({ v: 9, type: 31, name: 'signal', process: p, payload: { sig: 9, target: { audit_token: [0, 0, 0, 0, 0, 77, 0, 88], ppid: 1, executable: { path: '/a' } }, instigator: { audit_token: { pid: 1, pidversion: 5 }, ppid: 0, executable: { path: '/sbin/launchd' } } } });
+    const o = message({
+      v: 9,
+      type: 31,
+      name: 'signal',
+      process: p,
+      payload: {
+        sig: 9,
+        target: { audit_token: [0, 0, 0, 0, 0, 77, 0, 88], ppid: 1, executable: { path: '/a' } },
+        instigator: { audit_token: { pid: 1, pidversion: 5 }, ppid: 0, executable: { path: '/sbin/launchd' } },
+      },
+    });
     const e = ok(decodeLine(JSON.stringify(o)));
     const sig = e.msg!.event.signal as Record<string, { entity_id: string }>;
     expect(sig.target.entity_id).toBe('77:88');
@@ -153,7 +207,9 @@ describe('eslogger messages, versions 1 to 10', () => {
     const e = ok(eventFromMessage(o, { line: 4, source: 'native' }));
     expect(e).toMatchObject({ name: 'exec', entityId: '812:2301', line: 4, offset: 0, source: 'native' });
     expect(o.process!.entity_id).toBe('812:2301');
-    const bad = err(eventFromMessage({ event_type: 9 } as unknown as EsMessage, { line: 2, offset: 9, source: 'native' }));
+    const bad = err(
+      eventFromMessage({ event_type: 9 } as unknown as EsMessage, { line: 2, offset: 9, source: 'native' }),
+    );
     expect(bad).toMatchObject({ code: 'NJ_DECODE_SHAPE', line: 2, offset: 9, source: 'native' });
   });
 });
@@ -174,7 +230,19 @@ describe('malformed lines', () => {
   });
 
   it('valid JSON that is not an ES message: NJ_DECODE_SHAPE', () => {
-    for (const l of ['[1,2]', '42', '"str"', 'null', 'true', '{}', '{"event_type":9}', '{"event_type":"9","time":"2025-01-01T00:00:00Z","event":{}}', '{"event_type":9,"time":"yesterday","event":{}}', '{"event_type":9,"time":"2025-01-01T00:00:00Z"}', '{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{},"process":"me"}']) {
+    for (const l of [
+      '[1,2]',
+      '42',
+      '"str"',
+      'null',
+      'true',
+      '{}',
+      '{"event_type":9}',
+      '{"event_type":"9","time":"2025-01-01T00:00:00Z","event":{}}',
+      '{"event_type":9,"time":"yesterday","event":{}}',
+      '{"event_type":9,"time":"2025-01-01T00:00:00Z"}',
+      '{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{},"process":"me"}',
+    ]) {
       expect(err(decodeLine(l)).code, l).toBe('NJ_DECODE_SHAPE');
     }
   });
@@ -196,9 +264,16 @@ describe('malformed lines', () => {
   });
 
   it('deeply nested input neither throws nor overflows the stack, on both paths', () => {
-    const deep = '{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{"exec":' + '['.repeat(200_000) + ']'.repeat(200_000) + '}}';
+    const deep =
+      '{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{"exec":' +
+      '['.repeat(200_000) +
+      ']'.repeat(200_000) +
+      '}}';
     expect(ok(decodeLine(deep)).name).toBe('exec');
-    expect(ok(createDecoder({ eventTypes: ['open'] }).decode(deep, 1, 0))).toMatchObject({ skipped: true, name: 'exec' });
+    expect(ok(createDecoder({ eventTypes: ['open'] }).decode(deep, 1, 0))).toMatchObject({
+      skipped: true,
+      name: 'exec',
+    });
     // Unbalanced nesting is an error on both paths, never a crash.
     const unbalanced = deep.slice(0, -3);
     expect(err(decodeLine(unbalanced)).code).toBe('NJ_DECODE_JSON');
@@ -208,12 +283,13 @@ describe('malformed lines', () => {
   it('never throws on random input and counts every error, the decoder going on after each', () => {
     const d = createDecoder({ eventTypes: ['exec'] });
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const good = eslogger(execMessage(7));
     let errors = 0;
     for (let i = 0; i < 2000; i++) {
       const chars = good.split('');
-      for (let k = 0; k < 3; k++) chars[Math.floor(rnd() * chars.length)] = String.fromCharCode(Math.floor(rnd() * 128));
+      for (let k = 0; k < 3; k++)
+        chars[Math.floor(rnd() * chars.length)] = String.fromCharCode(Math.floor(rnd() * 128));
       const r = d.decode(chars.join(''), i + 1, 0);
       if (r instanceof DecodeError) errors++;
     }
@@ -234,42 +310,83 @@ describe('skip path (eventTypes given)', () => {
     const line = eslogger(execMessage(7, { seq: 11, gseq: 300 }));
     const a = ok(decodeLine(line, 5, 77, 'f'));
     const b = ok(createDecoder({ eventTypes: ['open'], source: 'f' }).decode(line, 5, 77));
-    expect(b).toMatchObject({ skipped: true, msg: null, name: 'exec', type: 9, pid: 0, pidversion: 0, entityId: '0:0', seq: 11, globalSeq: 300, line: 5, offset: 77, source: 'f' });
+    expect(b).toMatchObject({
+      skipped: true,
+      msg: null,
+      name: 'exec',
+      type: 9,
+      pid: 0,
+      pidversion: 0,
+      entityId: '0:0',
+      seq: 11,
+      globalSeq: 300,
+      line: 5,
+      offset: 77,
+      source: 'f',
+    });
     expect(b.time).toBe(a.time);
   });
 
   it('fully decodes wanted types, aliases accepted in the wanted list', () => {
     const d = createDecoder({ eventTypes: ['exec', 'cs_invalidate'] });
     expect(ok(d.decode(eslogger(execMessage(7)), 1, 0)).skipped).toBe(false);
-    const cs = message({ v: 7, type: 94, name: 'cs_invalidated', payload: {}, process: { pid: 5, pidversion: 6, path: '/a', ppid: 1 } });
+    const cs = message({
+      v: 7,
+      type: 94,
+      name: 'cs_invalidated',
+      payload: {},
+      process: { pid: 5, pidversion: 6, path: '/a', ppid: 1 },
+    });
     expect(ok(d.decode(JSON.stringify(cs), 2, 0)).skipped).toBe(false);
   });
 
   it('falls back to the full parse (and its error) when the header cannot be scanned', () => {
     const d = createDecoder({ eventTypes: ['open'] });
-    expect(err(d.decode('{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{"exec":{]}}', 1, 0)).code).toBe('NJ_DECODE_JSON');
+    expect(err(d.decode('{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{"exec":{]}}', 1, 0)).code).toBe(
+      'NJ_DECODE_JSON',
+    );
     expect(err(d.decode('{"event_type":9,"time":"nope","event":{}}', 2, 0)).code).toBe('NJ_DECODE_SHAPE');
-    expect(err(d.decode('{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{}} trailing', 3, 0)).code).toBe('NJ_DECODE_JSON');
+    expect(err(d.decode('{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{}} trailing', 3, 0)).code).toBe(
+      'NJ_DECODE_JSON',
+    );
   });
 
   it('is not fooled by key names inside strings or nested objects', () => {
     const o = {
-      event: { exec: { args: ['"event_type":10', '\\"seq_num\\":5'], nested: { event_type: 10, seq_num: 99, time: 'x', host: { hostname: 'evil' } } } },
+      event: {
+        exec: {
+          args: ['"event_type":10', '\\"seq_num\\":5'],
+          nested: { event_type: 10, seq_num: 99, time: 'x', host: { hostname: 'evil' } },
+        },
+      },
       note: 'event_type\\":10,\\"seq_num\\":1}',
       event_type: 9,
       seq_num: 3,
       glob_seq_num: 4,
       time: '2025-01-01T00:00:00.000001Z',
-      process: { audit_token: { pid: 1, pidversion: 2 }, ppid: 0, executable: { path: '/a' }, host: { hostname: 'wrong' } },
+      process: {
+        audit_token: { pid: 1, pidversion: 2 },
+        ppid: 0,
+        executable: { path: '/a' },
+        host: { hostname: 'wrong' },
+      },
       host: { os: 'x', hostname: 'right', hostname_note: { hostname: 'nested' } },
     };
     const line = JSON.stringify(o);
     const b = ok(createDecoder({ eventTypes: [] }).decode(line, 1, 0));
-    expect(b).toMatchObject({ name: 'exec', type: 9, seq: 3, globalSeq: 4, host: 'right', time: Date.UTC(2025, 0, 1) * 1000 + 1 });
+    expect(b).toMatchObject({
+      name: 'exec',
+      type: 9,
+      seq: 3,
+      globalSeq: 4,
+      host: 'right',
+      time: Date.UTC(2025, 0, 1) * 1000 + 1,
+    });
   });
 
   it('treats out-of-range numbers as absent on both paths', () => {
-    const line = '{"event_type":9,"seq_num":1e400,"global_seq_num":-1e999,"time":"2025-01-01T00:00:00Z","event":{"exec":{}}}';
+    const line =
+      '{"event_type":9,"seq_num":1e400,"global_seq_num":-1e999,"time":"2025-01-01T00:00:00Z","event":{"exec":{}}}';
     const a = ok(decodeLine(line));
     const b = ok(createDecoder({ eventTypes: [] }).decode(line, 1, 0));
     expect([a.seq, a.globalSeq]).toEqual([undefined, undefined]);
@@ -278,7 +395,13 @@ describe('skip path (eventTypes given)', () => {
 
   it('counts unknown vendor types on the skip path too', () => {
     const d = createDecoder({ eventTypes: ['exec'] });
-    const r = ok(d.decode('{"event_type":9001,"time":"2024-06-04T09:41:38.708Z","event":{"system_performance":{}},"host":{"hostname":"h"}}', 1, 0));
+    const r = ok(
+      d.decode(
+        '{"event_type":9001,"time":"2024-06-04T09:41:38.708Z","event":{"system_performance":{}},"host":{"hostname":"h"}}',
+        1,
+        0,
+      ),
+    );
     expect(r).toMatchObject({ skipped: true, name: 'unknown:9001', host: 'h' });
     expect(d.stats().unknownTypes).toEqual({ 'unknown:9001': 1 });
   });
@@ -314,7 +437,7 @@ describe('skip path equivalence and robustness', () => {
 
   it('on randomly mutated lines, whenever both paths accept a line their headers agree', () => {
     let seed = 99;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const o = execMessage(9);
     o.host = { hostname: 'h' };
     const good = JSON.stringify(o);
@@ -357,7 +480,8 @@ describe('skip path equivalence and robustness', () => {
 
   it('keeps the unknown-type table small under hostile input', () => {
     const d = createDecoder();
-    for (let n = 0; n < 1000; n++) d.decode(`{"event_type":${10_000 + n},"time":"2025-01-01T00:00:00Z","event":{"x":{}}}`, n + 1, 0);
+    for (let n = 0; n < 1000; n++)
+      d.decode(`{"event_type":${10_000 + n},"time":"2025-01-01T00:00:00Z","event":{"x":{}}}`, n + 1, 0);
     const u = d.stats().unknownTypes;
     expect(Object.keys(u).length).toBeLessThanOrEqual(257);
     expect(Object.values(u).reduce((a, b) => a + b, 0)).toBe(1000);
@@ -369,18 +493,33 @@ describe('skip strategies', () => {
   it('scan, parse and auto give the same events, also when auto switches mode mid-stream', () => {
     const wantedLine = eslogger(execMessage(9));
     const open = (i: number) =>
-      eslogger(message({ v: 9, type: 10, name: 'open', seq: i, gseq: 1000 + i, process: { pid: 5, pidversion: 6, path: '/bin/cat', ppid: 1 }, payload: { fflag: 1, file: { path: `/tmp/${i}` } } }));
+      eslogger(
+        message({
+          v: 9,
+          type: 10,
+          name: 'open',
+          seq: i,
+          gseq: 1000 + i,
+          process: { pid: 5, pidversion: 6, path: '/bin/cat', ppid: 1 },
+          payload: { fflag: 1, file: { path: `/tmp/${i}` } },
+        }),
+      );
     const lines: string[] = [];
     // 1500 mostly-wanted lines (auto goes parse-first), then 1500 mostly-unwanted (back to scanning),
     // with malformed and vendor lines throughout.
     for (let i = 0; i < 3000; i++) {
       const mostlyWanted = i < 1500;
       if (i % 97 === 0) lines.push('{"event_type":9,"time":"2025-01-01T00:00:00Z","event":{"exec":{]}}');
-      else if (i % 89 === 0) lines.push('{"event_type":9001,"time":"2024-06-04T09:41:38.708Z","event":{"system_performance":{}},"host":{"hostname":"h"}}');
-      else lines.push((i % 10 < 9) === mostlyWanted ? wantedLine : open(i));
+      else if (i % 89 === 0)
+        lines.push(
+          '{"event_type":9001,"time":"2024-06-04T09:41:38.708Z","event":{"system_performance":{}},"host":{"hostname":"h"}}',
+        );
+      else lines.push(i % 10 < 9 === mostlyWanted ? wantedLine : open(i));
     }
     const summarize = (r: NightjarEvent | DecodeError) =>
-      r instanceof DecodeError ? r.code : [r.skipped, r.msg === null, r.name, r.type, r.time, r.seq, r.globalSeq, r.host, r.pid, r.entityId, r.line];
+      r instanceof DecodeError
+        ? r.code
+        : [r.skipped, r.msg === null, r.name, r.type, r.time, r.seq, r.globalSeq, r.host, r.pid, r.entityId, r.line];
     const run = (skipStrategy: 'scan' | 'parse' | 'auto') => {
       const d = createDecoder({ eventTypes: ['exec'], skipStrategy });
       const out = lines.map((l, i) => summarize(d.decode(l, i + 1, 0)));

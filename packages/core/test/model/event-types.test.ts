@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_EVENT_TYPES, authEventTypeByName, eventTypeByName, eventTypeByNumber, isKnownEventName, EVENT_NAME_ALIASES } from '@nightjar/core';
+import {
+  ALL_EVENT_TYPES,
+  authEventTypeByName,
+  eventTypeByName,
+  eventTypeByNumber,
+  isKnownEventName,
+  EVENT_NAME_ALIASES,
+} from '@nightjar/core';
 
 describe('event-type table', () => {
   it('has every es_event_type_t value 0..156 in order, each once', () => {
@@ -34,7 +41,12 @@ describe('event-type table', () => {
       ['tcc_modify', 147, '15.4'],
     ];
     for (const [name, n, macos] of pins) {
-      expect(eventTypeByName(name)).toMatchObject({ type: n, kind: 'notify', macos, constant: `ES_EVENT_TYPE_NOTIFY_${name.toUpperCase()}` });
+      expect(eventTypeByName(name)).toMatchObject({
+        type: n,
+        kind: 'notify',
+        macos,
+        constant: `ES_EVENT_TYPE_NOTIFY_${name.toUpperCase()}`,
+      });
       expect(eventTypeByNumber(n)?.name).toBe(name);
     }
     expect(eventTypeByNumber(0)).toMatchObject({ name: 'exec', kind: 'auth', constant: 'ES_EVENT_TYPE_AUTH_EXEC' });
@@ -47,7 +59,8 @@ describe('event-type table', () => {
     expect(EVENT_NAME_ALIASES.cs_invalidate).toBe('cs_invalidated');
     expect(eventTypeByName('cs_invalidate')?.type).toBe(94);
     expect(isKnownEventName('cs_invalidate')).toBe(true);
-    for (const bad of ['unknown:9001', 'EXEC', 'toString', '__proto__', '', 'system_performance']) expect(isKnownEventName(bad), bad).toBe(false);
+    for (const bad of ['unknown:9001', 'EXEC', 'toString', '__proto__', '', 'system_performance'])
+      expect(isKnownEventName(bad), bad).toBe(false);
     for (const n of [-1, 157, 9001, 1.5, NaN]) expect(eventTypeByNumber(n)).toBeUndefined();
   });
 

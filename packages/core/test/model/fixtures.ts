@@ -19,7 +19,16 @@ export function file(path: string): Record<string, unknown> {
   return {
     path,
     path_truncated: false,
-    stat: { st_dev: 16777230, st_ino: 1152921500312400000, st_mode: 33261, st_nlink: 1, st_uid: 0, st_gid: 0, st_size: 154352, st_mtimespec: '2025-08-01T07:12:33.000000000Z' },
+    stat: {
+      st_dev: 16777230,
+      st_ino: 1152921500312400000,
+      st_mode: 33261,
+      st_nlink: 1,
+      st_uid: 0,
+      st_gid: 0,
+      st_size: 154352,
+      st_mtimespec: '2025-08-01T07:12:33.000000000Z',
+    },
   };
 }
 

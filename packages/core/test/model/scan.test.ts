@@ -12,16 +12,52 @@ function expected(line: string) {
     globalSeq: n(o.global_seq_num),
     globSeq: n(o.glob_seq_num),
     time: typeof o.time === 'string' ? o.time : undefined,
-    host: host !== null && typeof host === 'object' && !Array.isArray(host) && typeof host.hostname === 'string' ? host.hostname : undefined,
+    host:
+      host !== null && typeof host === 'object' && !Array.isArray(host) && typeof host.hostname === 'string'
+        ? host.hostname
+        : undefined,
   };
 }
 
 let seed = 7;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 
-const TRICKY = ['event_type', 'seq_num', '"event_type":1', '\\', '\\"', '"', '}', '{', ']', '[', ',', ':', 'time', 'host', 'hostname', '\u00e9', '\ud83d\ude00', '\n', '\t', '\u0000', '/'];
-const KEYS = ['event_type', 'seq_num', 'global_seq_num', 'glob_seq_num', 'time', 'host', 'hostname', 'event', 'process', 'x'];
+const TRICKY = [
+  'event_type',
+  'seq_num',
+  '"event_type":1',
+  '\\',
+  '\\"',
+  '"',
+  '}',
+  '{',
+  ']',
+  '[',
+  ',',
+  ':',
+  'time',
+  'host',
+  'hostname',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\n',
+  '\t',
+  '\u0000',
+  '/',
+];
+const KEYS = [
+  'event_type',
+  'seq_num',
+  'global_seq_num',
+  'glob_seq_num',
+  'time',
+  'host',
+  'hostname',
+  'event',
+  'process',
+  'x',
+];
 
 function rstring(): string {
   let s = '';
@@ -56,7 +92,10 @@ function rmessage(): Record<string, unknown> {
         o[k] = rnd() < 0.8 ? '2025-08-07T15:13:09.811587464Z' : rvalue(0);
         break;
       case 'host':
-        o[k] = rnd() < 0.7 ? { ips: [rstring()], hostname: rnd() < 0.8 ? rstring() || 'h' : rvalue(1), nested: rvalue(1) } : rvalue(0);
+        o[k] =
+          rnd() < 0.7
+            ? { ips: [rstring()], hostname: rnd() < 0.8 ? rstring() || 'h' : rvalue(1), nested: rvalue(1) }
+            : rvalue(0);
         break;
       default:
         o[k] = rvalue(0);
@@ -154,8 +193,16 @@ describe('scanHeader', () => {
   });
 
   it('handles values beyond the regex step bounds (many tokens, strings with many escapes), same answer', () => {
-    const escapes = '{"event":{"exec":{"args":["' + 'a\\"'.repeat(5000) + '","ends in a backslash\\\\",' + '"x\\\\\\"y"' + ']}},"event_type":9,"seq_num":5,"time":"2025-01-01T00:00:00Z"}';
-    const tokens = '{"event":{"exec":{"args":[' + Array.from({ length: 20_000 }, (_, i) => `"a${i}"`).join(',') + ']}},"event_type":9,"seq_num":6}';
+    const escapes =
+      '{"event":{"exec":{"args":["' +
+      'a\\"'.repeat(5000) +
+      '","ends in a backslash\\\\",' +
+      '"x\\\\\\"y"' +
+      ']}},"event_type":9,"seq_num":5,"time":"2025-01-01T00:00:00Z"}';
+    const tokens =
+      '{"event":{"exec":{"args":[' +
+      Array.from({ length: 20_000 }, (_, i) => `"a${i}"`).join(',') +
+      ']}},"event_type":9,"seq_num":6}';
     const huge = '{"event":{"exec":{"args":["' + 'a\\"'.repeat(4_000_000) + '"]}},"event_type":9,"seq_num":7}';
     for (const line of [escapes, tokens, huge]) expect(scanHeader(line)).toEqual(expected(line));
     expect(scanHeader(escapes.replace('"]}}', ']}}'))).toBeNull(); // unterminated after many escapes
