@@ -20,8 +20,8 @@ export const PLAIN: Style = { bold: id, dim: id, red: id, yellow: id, green: id,
 
 /** Rule text is untrusted: control characters (ANSI escapes included) are shown escaped, never sent to the terminal. */
 export function safe(s: string): string {
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
   return s.replace(
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

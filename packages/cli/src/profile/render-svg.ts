@@ -23,10 +23,12 @@ const OTHER = '#bab0ac';
 
 export function xml(s: string): string {
   // Also drop characters XML 1.0 forbids, so a hostile path cannot make the file unparseable.
-  // eslint-disable-next-line no-control-regex
-  return s
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, '\ufffd')
-    .replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+      .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, '\ufffd')
+      .replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`)
+  );
 }
 
 /** Rough text width at a font size (proportional sans-serif averages ~0.56 em). */

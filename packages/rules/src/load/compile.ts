@@ -231,9 +231,11 @@ export function compileSources(
       level,
       ...(typeof data.status === 'string' ? { status: data.status } : {}),
       tags: Array.isArray(data.tags) ? (data.tags as string[]) : [],
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a lone scalar falsepositive becomes its text form
       ...(fp !== undefined && fp !== null
-        ? { falsepositives: Array.isArray(fp) ? (fp as string[]) : [String(fp)] }
+        ? {
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a lone scalar falsepositive becomes its text form
+            falsepositives: Array.isArray(fp) ? (fp as string[]) : [String(fp)],
+          }
         : {}),
       source: { file: d.file, line: start.line, col: start.col },
       ...(suppressUs !== undefined ? { suppressUs } : {}),

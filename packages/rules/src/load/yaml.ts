@@ -403,12 +403,12 @@ function finishDoc(
         const keys = new Set<string>();
         for (const pair of node.items) {
           // Keys compare as the property names they become (1 and '1' collide in a JS object).
-          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a scalar key's value, or a complex key's YAML text (Node.toString)
           const k = isScalar(pair.key)
             ? String(pair.key.value)
             : pair.key === null
               ? ''
-              : JSON.stringify(String(pair.key));
+              : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a complex key's YAML text (Node.toString)
+                JSON.stringify(String(pair.key));
           if (keys.has(k)) {
             const r = (pair.key as { range?: Range } | null)?.range;
             diagnostics.push(
