@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~570 lines): the benchmark table's rows and their same-process baselines read best side by side.
+ *
  * `pnpm bench` — Nightjar's benchmark harness. Every engine figure is printed next to a baseline
  * run in the same process on the same input: JSON.parse of every line alone, and a hand-written
  * predicate loop implementing the same rules. See bench/README.md for the method.

@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~410 lines): one self-contained SVG chart renderer (layout, axes, series).
+ *
  * `profile --format svg`: a one-page dashboard (events per type marked needed / not needed by the
  * rules, the event rate over time stacked by type with gaps marked, top processes, top signing
  * ids). Plain SVG 1.1 with inline styles, no scripts or external references; every string from the

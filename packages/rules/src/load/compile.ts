@@ -1,3 +1,4 @@
+// One file on purpose (~470 lines): a document's compilation into the engine's contract (detection, correlation, filter) in one pass with its located diagnostics.
 import { Buffer } from 'node:buffer';
 import {
   NightjarError,

@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~450 lines): the default, complete eslogger-shaped message of every event type brief tests can name.
+ *
  * Brief events: the short form rule tests write events in (the `tests:` key, documented in the CLI's docs/test.md).
  * Only the fields that matter are given; everything else is filled with a benign, complete
  * eslogger-shaped default so that rules read real paths, not `undefined`.

@@ -1,3 +1,4 @@
+// One file on purpose (~790 lines): the declarations of every ES struct we read, in Apple's member names.
 // Nightjar's own declarations of the Endpoint Security structs (reference/esf.md §2), with Apple's
 // member names so the translator (translate.h) compiles against either these or Apple's headers.
 // Not Apple's header: layouts are not Darwin's, and only what the translator reads is declared.

@@ -1,3 +1,4 @@
+// One file on purpose (~980 lines): one renderer per ES event type, each gated on the message version; they share the field helpers.
 #include "translate.h"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+// One file on purpose (~900 lines): the copy of every ES message into our own structs, event type by event type, behind one SDK-version gate.
 // The real EsApi over libEndpointSecurity (macOS only; binding.gyp OS=="mac"). Apple's messages
 // are copied into the project's mirror (es_types.h) inside the handler, so the rest of the backend
 // (EsClientSet, the translator) is the code tested on Linux. On Linux CI this file is compiled and

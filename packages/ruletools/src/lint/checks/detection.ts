@@ -1,4 +1,6 @@
 /**
+ * One file on purpose (~420 lines): every check of a detection document, over one walk of its selections.
+ *
  * Checks of a detection rule's logsource, selections (modifiers, values, fields, regexes) and
  * condition. They read the document's data, not the compiled rule, so a rule that does not compile
  * is still checked as far as it can be; the condition is parsed by the rules package's parser.
