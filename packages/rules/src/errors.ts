@@ -9,6 +9,26 @@ export interface SourceLocation {
   readonly endCol?: number;
 }
 
+/** Every stable error code detection and mapping throw. */
+export const DETECTION_ERROR_CODES = [
+  'NJ_DETECTION_SYNTAX',
+  'NJ_EMPTY_SELECTION',
+  'NJ_UNKNOWN_MODIFIER',
+  'NJ_MODIFIER_COMBINATION',
+  'NJ_MODIFIER_VALUE',
+  'NJ_UNKNOWN_PLACEHOLDER',
+  'NJ_BAD_REGEX',
+  'NJ_REGEX_UNSUPPORTED',
+  'NJ_CONDITION_SYNTAX',
+  'NJ_CONDITION_AGGREGATION',
+  'NJ_UNKNOWN_SELECTION',
+  'NJ_UNMAPPED_FIELD',
+  'NJ_UNSUPPORTED_LOGSOURCE',
+  'NJ_UNKNOWN_EVENT_TYPE',
+  'NJ_UNKNOWN_FIELD_MAPPING',
+  'NJ_FIELD_PATH',
+] as const;
+
 /**
  * Every code a rule diagnostic (or a RuleError) can carry: stable, documented in the package README,
  * and mapped one-to-one onto lint checks by @nightjar/ruletools (a new code must be mapped there).
@@ -34,22 +54,7 @@ export const RULE_DIAGNOSTIC_CODES = [
   'NJ_SCHEMA_FORMAT',
   'NJ_UNSUPPORTED_ACTION',
   // Detection and field mapping.
-  'NJ_DETECTION_SYNTAX',
-  'NJ_EMPTY_SELECTION',
-  'NJ_UNKNOWN_MODIFIER',
-  'NJ_MODIFIER_COMBINATION',
-  'NJ_MODIFIER_VALUE',
-  'NJ_UNKNOWN_PLACEHOLDER',
-  'NJ_BAD_REGEX',
-  'NJ_REGEX_UNSUPPORTED',
-  'NJ_CONDITION_SYNTAX',
-  'NJ_CONDITION_AGGREGATION',
-  'NJ_UNKNOWN_SELECTION',
-  'NJ_UNMAPPED_FIELD',
-  'NJ_UNSUPPORTED_LOGSOURCE',
-  'NJ_UNKNOWN_EVENT_TYPE',
-  'NJ_UNKNOWN_FIELD_MAPPING',
-  'NJ_FIELD_PATH',
+  ...DETECTION_ERROR_CODES,
   // Correlations and filters.
   'NJ_CORR_RULES',
   'NJ_CORR_UNKNOWN_RULE',

@@ -73,25 +73,8 @@ export type {
   SelectionInfo,
 } from './types.js';
 
-/** Every stable error code detection and mapping throw (see the table above). */
-export const DETECTION_ERROR_CODES = [
-  'NJ_DETECTION_SYNTAX',
-  'NJ_EMPTY_SELECTION',
-  'NJ_UNKNOWN_MODIFIER',
-  'NJ_MODIFIER_COMBINATION',
-  'NJ_MODIFIER_VALUE',
-  'NJ_UNKNOWN_PLACEHOLDER',
-  'NJ_BAD_REGEX',
-  'NJ_REGEX_UNSUPPORTED',
-  'NJ_CONDITION_SYNTAX',
-  'NJ_CONDITION_AGGREGATION',
-  'NJ_UNKNOWN_SELECTION',
-  'NJ_UNMAPPED_FIELD',
-  'NJ_UNSUPPORTED_LOGSOURCE',
-  'NJ_UNKNOWN_EVENT_TYPE',
-  'NJ_UNKNOWN_FIELD_MAPPING',
-  'NJ_FIELD_PATH',
-] as const;
+/** Every stable error code detection and mapping throw (see the table above); defined with the rest of the codes. */
+export { DETECTION_ERROR_CODES } from '../errors.js';
 
 /**
  * Compile one field name as a rule with this logsource would read it (for correlations' group-by and
