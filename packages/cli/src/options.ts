@@ -37,6 +37,17 @@ const COMMON: OptionSpec = {
 };
 
 /**
+ * The options several commands share, spelled once so that one option has one letter everywhere:
+ * `-r` rules, `-f` format, `-o` output, `-q` quiet (and `-h` help, added to every command).
+ */
+export const SHARED_OPTIONS = {
+  rules: { type: 'string', short: 'r', multiple: true },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const satisfies OptionSpec;
+
+/**
  * Parses argv strictly. Node's messages for unknown or malformed flags are kept (they name the
  * flag) but re-thrown as UsageError so the dispatcher exits 2 with the command's name.
  */

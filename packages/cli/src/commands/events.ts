@@ -4,7 +4,14 @@
  */
 import { Engine, eventTypeByName } from '@nightjar/core';
 import { type CliIO, EXIT_OK } from '../io.js';
-import { type CommandSpec, loadRuleSetOrFail, openOutput, parseCommand, resolveRulePaths } from '../options.js';
+import {
+  type CommandSpec,
+  loadRuleSetOrFail,
+  openOutput,
+  parseCommand,
+  resolveRulePaths,
+  SHARED_OPTIONS,
+} from '../options.js';
 
 export type EventsFormat = 'list' | 'json' | 'eslogger';
 
@@ -16,6 +23,7 @@ ES queue, and an overloaded queue drops events.
 
 Arguments:
   rules…                 rule files or folders (default: the bundled ruleset)
+  -r, --rules <path>     the same, as an option (repeatable)
 
 Options:
   -f, --format <name>    list | json | eslogger (default: list)
@@ -35,9 +43,9 @@ export const SPEC: CommandSpec<EventsFormat> = {
   name: 'events',
   help: HELP,
   options: {
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
-    rules: { type: 'string', short: 'r', multiple: true },
+    format: SHARED_OPTIONS.format,
+    output: SHARED_OPTIONS.output,
+    rules: SHARED_OPTIONS.rules,
   },
   formats: ['list', 'json', 'eslogger'],
   positionals: { min: 0 },

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
+import { CliError, colorEnabled, openOutput, parseCommand, reportFatal, SHARED_OPTIONS } from '../options.js';
 import { palette } from '../output/color.js';
 import { lint } from '@nightjar/ruletools';
 
@@ -14,12 +14,12 @@ Checks rules for schema errors, semantic mistakes and bad practice, with stable 
 (packages/cli/docs/lint.md lists every check). Default rules: the bundled ruleset.
 
 Options:
-  --format <stylish|json|sarif|github>  output format (default stylish)
-  --output <file>                       write findings to a file instead of stdout
-  --fail-on <error|warning|info>        lowest severity that makes the exit code 1 (default error)
-  --config <file>                       lint configuration (default: nightjar.config.yaml found
-                                        in the rule path or its parents, up to the repo root)
-  -h, --help                            show this help
+  -f, --format <stylish|json|sarif|github>  output format (default stylish)
+  -o, --output <file>                       write findings to a file instead of stdout
+  --fail-on <error|warning|info>            lowest severity that makes the exit code 1 (default error)
+  --config <file>                           lint configuration (default: nightjar.config.yaml found
+                                            in the rule path or its parents, up to the repo root)
+  -h, --help                                show this help
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or internal error.
 `;
@@ -32,8 +32,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       formats: FORMATS,
       positionals: { min: 0 },
       options: {
-        format: { type: 'string' },
-        output: { type: 'string' },
+        format: SHARED_OPTIONS.format,
+        output: SHARED_OPTIONS.output,
         'fail-on': { type: 'string' },
         config: { type: 'string' },
       },

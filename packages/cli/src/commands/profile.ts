@@ -16,6 +16,7 @@ import {
   parseCommand,
   reportFatal,
   resolveRulePaths,
+  SHARED_OPTIONS,
 } from '../options.js';
 import { progressHook, readAll } from '../detect/loop.js';
 import { palette } from '../output/color.js';
@@ -53,13 +54,13 @@ export const SPEC: CommandSpec<ProfileFormat> = {
   name: 'profile',
   help: HELP,
   options: {
-    rules: { type: 'string', short: 'r', multiple: true },
+    rules: SHARED_OPTIONS.rules,
     'no-rules': { type: 'boolean' },
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
+    format: SHARED_OPTIONS.format,
+    output: SHARED_OPTIONS.output,
     'max-problems': { type: 'string' },
     top: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
+    quiet: SHARED_OPTIONS.quiet,
   },
   formats: ['table', 'json', 'html', 'svg'],
   positionals: { min: 1 },

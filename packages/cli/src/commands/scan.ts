@@ -17,6 +17,7 @@ import {
   parseCommand,
   reportFatal,
   resolveRulePaths,
+  SHARED_OPTIONS,
 } from '../options.js';
 import { ALERT_FORMATS, type AlertFormat, alertWriter } from '../output/alerts.js';
 import { palette } from '../output/color.js';
@@ -50,12 +51,12 @@ export const SPEC: CommandSpec<AlertFormat> = {
   name: 'scan',
   help: HELP,
   options: {
-    rules: { type: 'string', short: 'r', multiple: true },
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
+    rules: SHARED_OPTIONS.rules,
+    format: SHARED_OPTIONS.format,
+    output: SHARED_OPTIONS.output,
     strict: { type: 'boolean' },
     'max-problems': { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
+    quiet: SHARED_OPTIONS.quiet,
   },
   formats: ALERT_FORMATS,
   positionals: { min: 1 },

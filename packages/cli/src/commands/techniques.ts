@@ -7,7 +7,14 @@ import path from 'node:path';
 import { formatDiagnostic, loadRuleFiles } from '@nightjar/rules';
 import { techniques } from '@nightjar/ruletools';
 import { CliError, type CliIO, EXIT_OK } from '../io.js';
-import { type CommandSpec, colorEnabled, openOutput, parseCommand, resolveRulePaths } from '../options.js';
+import {
+  type CommandSpec,
+  colorEnabled,
+  openOutput,
+  parseCommand,
+  resolveRulePaths,
+  SHARED_OPTIONS,
+} from '../options.js';
 import { palette } from '../output/color.js';
 
 export type TechniquesFormat = 'table' | 'json' | 'navigator';
@@ -40,8 +47,8 @@ export const SPEC: CommandSpec<TechniquesFormat> = {
   name: 'techniques',
   help: HELP,
   options: {
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
+    format: SHARED_OPTIONS.format,
+    output: SHARED_OPTIONS.output,
   },
   formats: ['table', 'json', 'navigator'],
   positionals: { min: 0 },

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
-import { CliError, colorEnabled, openOutput, parseCommand, reportFatal } from '../options.js';
+import { CliError, colorEnabled, openOutput, parseCommand, reportFatal, SHARED_OPTIONS } from '../options.js';
 import { palette } from '../output/color.js';
 import { tester } from '@nightjar/ruletools';
 import { runVariantsCheck } from './test-variants.js';
@@ -15,15 +15,15 @@ Runs the tests declared under each rule's \`tests:\` key (inline brief events or
 in a fresh engine per case, and explains every failure. Default rules: the bundled ruleset.
 
 Options:
-  --format <pretty|json|junit>  output format (default pretty)
-  --output <file>               write results to a file instead of stdout
-  --coverage                    also list rules without tests and selections no passing
-                                positive case exercised
-  --variants                    re-run every positive case as an attacker or another macOS
-                                version would produce it (bundled flags, /private paths, …)
-                                and report each rule that loses a match
-  --verbose                     list passing cases too (pretty)
-  -h, --help                    show this help
+  -f, --format <pretty|json|junit>  output format (default pretty)
+  -o, --output <file>               write results to a file instead of stdout
+  --coverage                        also list rules without tests and selections no passing
+                                    positive case exercised
+  --variants                        re-run every positive case as an attacker or another macOS
+                                    version would produce it (bundled flags, /private paths, …)
+                                    and report each rule that loses a match
+  --verbose                         list passing cases too (pretty)
+  -h, --help                        show this help
 
 Exit codes: 0 all tests pass; 1 a test failed, a rule did not load, or (--variants) a rule lost a
 match it does not accept; 2 usage or internal error.
@@ -38,8 +38,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       formats: FORMATS,
       positionals: { min: 0 },
       options: {
-        format: { type: 'string' },
-        output: { type: 'string' },
+        format: SHARED_OPTIONS.format,
+        output: SHARED_OPTIONS.output,
         coverage: { type: 'boolean' },
         variants: { type: 'boolean' },
         verbose: { type: 'boolean' },

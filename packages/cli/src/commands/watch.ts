@@ -23,6 +23,7 @@ import {
   parseCommand,
   reportFatal,
   resolveRulePaths,
+  SHARED_OPTIONS,
 } from '../options.js';
 import { type AlertFormat, alertWriter } from '../output/alerts.js';
 import { palette } from '../output/color.js';
@@ -39,10 +40,10 @@ Live detection: subscribes to exactly the ES event types the rules need and prin
 happen. Stop with Ctrl-C (a summary follows).
 
 Options:
-  --rules <path>            rules file or directory (repeatable; default: the bundled ruleset)
+  -r, --rules <path>        rules file or directory (repeatable; default: the bundled ruleset)
   --backend <name>          es | eslogger | linux (default: ${defaultBackend()} here; eslogger on macOS,
                             linux on Linux). eslogger and linux need root.
-  --format <fmt>            pretty | jsonl (default: pretty on a terminal, jsonl otherwise)
+  -f, --format <fmt>        pretty | jsonl (default: pretty on a terminal, jsonl otherwise)
   -o, --output <file>       write alerts to a file instead of stdout
   --status-interval <sec>   seconds between status lines on stderr (default 10; 0: none)
   --duration <sec>          stop by itself after this many seconds (scripted runs)
@@ -59,14 +60,14 @@ const SPEC: CommandSpec<WatchFormat> = {
   help: HELP,
   formats: FORMATS,
   options: {
-    rules: { type: 'string', multiple: true },
+    rules: SHARED_OPTIONS.rules,
     backend: { type: 'string' },
-    format: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    format: SHARED_OPTIONS.format,
+    output: SHARED_OPTIONS.output,
     'status-interval': { type: 'string' },
     duration: { type: 'string' },
     'max-problems': { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
+    quiet: SHARED_OPTIONS.quiet,
   },
 };
 

@@ -12,7 +12,7 @@ import {
   resolveRulePaths,
   type CommandSpec,
 } from '../../src/options.js';
-import { fakeIO } from './fake-io.js';
+import { cli, fakeIO } from './fake-io.js';
 
 const SPEC: CommandSpec<'a' | 'b'> = {
   name: 'demo',
@@ -140,5 +140,31 @@ describe('colorEnabled', () => {
     expect(colorEnabled({ NO_COLOR: '' }, true)).toBe(true);
     expect(colorEnabled({ FORCE_COLOR: '1' }, false)).toBe(true);
     expect(colorEnabled({ FORCE_COLOR: '0' }, true)).toBe(false);
+  });
+});
+
+describe('one letter for one option in every command', () => {
+  // Each command's --help lists the short form next to the long one when it takes the shared option.
+  const COMMANDS = ['scan', 'watch', 'test', 'lint', 'techniques', 'profile', 'events'] as const;
+  const TAKES: Record<string, readonly string[]> = {
+    rules: ['scan', 'watch', 'profile', 'events'],
+    format: COMMANDS,
+    output: COMMANDS,
+  };
+  const LETTER: Record<string, string> = { rules: '-r', format: '-f', output: '-o' };
+  for (const [option, commands] of Object.entries(TAKES)) {
+    it(`${LETTER[option]} is --${option} wherever --${option} exists`, async () => {
+      for (const name of commands) {
+        const r = await cli([name, '--help']);
+        expect(r.code).toBe(0);
+        expect(r.stdout, `${name} --help`).toContain(`${LETTER[option]}, --${option}`);
+      }
+    });
+  }
+  it('the short form parses like the long one', async () => {
+    const short = await cli(['techniques', '-f', 'json']);
+    const long = await cli(['techniques', '--format', 'json']);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toBe(long.stdout);
   });
 });
