@@ -1,3 +1,7 @@
+import { techniques } from '@nightjar/ruletools';
+
+const { TACTICS } = techniques;
+
 /**
  * The ATT&CK tactic each development technique is listed under in the coverage table (its primary
  * tactic, in SigmaHQ's current names: Defense Evasion split into stealth and defense-impairment).
@@ -66,21 +70,8 @@ const TACTIC_OF: Readonly<Record<string, string>> = {
   T1529: 'impact',
 };
 
-/** Tactics in the order the coverage table lists them (roughly the kill chain). */
-export const TACTIC_ORDER = [
-  'execution',
-  'persistence',
-  'privilege-escalation',
-  'stealth',
-  'defense-impairment',
-  'credential-access',
-  'discovery',
-  'lateral-movement',
-  'collection',
-  'command-and-control',
-  'exfiltration',
-  'impact',
-] as const;
+/** The tactics the coverage table lists, in ATT&CK's matrix order (the linter's own tactic list). */
+export const TACTIC_ORDER: readonly string[] = TACTICS.filter((t) => Object.values(TACTIC_OF).includes(t));
 
 export function tacticOf(technique: string): string {
   const t = TACTIC_OF[technique.split('.')[0]!];
