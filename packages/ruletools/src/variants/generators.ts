@@ -146,74 +146,75 @@ function flagRuns(args: unknown[]): { start: number; end: number; valued: boolea
   return runs;
 }
 
-const flagsBundled: VariantGenerator = {
-  name: 'flags-bundled',
-  description: "consecutive short options bundled into one argument: '-w -a' → '-wa' (getopt reads both alike)",
-  apply(messages) {
-    const s = session(messages);
-    for (const { args, field } of argvs(s.out)) {
-      const before = [...args];
-      // getopt reads `-wa alice` as `-w -a alice`, so for a getopt tool the option before a value may end
-      // the bundle; for another tool it stays alone with its value.
-      const getopt = typeof args[0] === 'string' && GETOPT_TOOLS.has(basename(args[0]));
-      // Right to left so earlier indices stay valid.
-      for (const r of flagRuns(args).reverse()) {
-        const end = r.valued && !getopt ? r.end - 1 : r.end;
-        if (end - r.start < 2) continue;
-        // A digit option (`-9`) does not bundle with letters in every tool.
-        const run = args.slice(r.start, end) as string[];
-        if (run.some((a) => /\d/.test(a))) continue;
-        args.splice(r.start, end - r.start, `-${run.map((a) => a.slice(1)).join('')}`);
+/**
+ * A generator that rewrites each exec's argv in place (`rewrite` mutates `args`); an argv that changed is
+ * noted with its before and after.
+ */
+function argvRewrite(name: VariantName, description: string, rewrite: (args: unknown[]) => void): VariantGenerator {
+  return {
+    name,
+    description,
+    apply(messages) {
+      const s = session(messages);
+      for (const { args, field } of argvs(s.out)) {
+        const before = [...args];
+        rewrite(args);
+        if (before.length !== args.length || before.some((a, i) => a !== args[i])) s.note(field, before, [...args]);
       }
-      if (before.length !== args.length) s.note(field, before, [...args]);
-    }
-    return s.done();
-  },
-};
+      return s.done();
+    },
+  };
+}
 
-const flagsSplit: VariantGenerator = {
-  name: 'flags-split',
-  description: "a bundle of short options split into separate arguments: '-wa' → '-w' '-a'",
-  apply(messages) {
-    const s = session(messages);
-    for (const { args, field } of argvs(s.out)) {
-      // Many macOS tools take single-dash words (find -name, defaults -currentHost, sqlite3 -line):
-      // only split where the tool is known to read its options with getopt.
-      if (typeof args[0] !== 'string' || !GETOPT_TOOLS.has(basename(args[0]))) continue;
-      const before = [...args];
-      for (let i = args.length - 1; i >= 1; i--) {
-        const a = args[i];
-        if (typeof a !== 'string' || !BUNDLE.test(a)) continue;
-        if (args.slice(1, i).includes('--')) continue;
-        // A repeated letter is more likely an option with its value attached (`-uroot`, `-oout`) than a bundle.
-        if (new Set(a.slice(1)).size !== a.length - 1) continue;
-        args.splice(i, 1, ...[...a.slice(1)].map((c) => `-${c}`));
-      }
-      if (before.length !== args.length) s.note(field, before, [...args]);
+const flagsBundled = argvRewrite(
+  'flags-bundled',
+  "consecutive short options bundled into one argument: '-w -a' → '-wa' (getopt reads both alike)",
+  (args) => {
+    // getopt reads `-wa alice` as `-w -a alice`, so for a getopt tool the option before a value may end
+    // the bundle; for another tool it stays alone with its value.
+    const getopt = typeof args[0] === 'string' && GETOPT_TOOLS.has(basename(args[0]));
+    // Right to left so earlier indices stay valid.
+    for (const r of flagRuns(args).reverse()) {
+      const end = r.valued && !getopt ? r.end - 1 : r.end;
+      if (end - r.start < 2) continue;
+      // A digit option (`-9`) does not bundle with letters in every tool.
+      const run = args.slice(r.start, end) as string[];
+      if (run.some((a) => /\d/.test(a))) continue;
+      args.splice(r.start, end - r.start, `-${run.map((a) => a.slice(1)).join('')}`);
     }
-    return s.done();
   },
-};
+);
 
-const flagsReordered: VariantGenerator = {
-  name: 'flags-reordered',
-  description:
-    "flag-only short options in reverse order: '-w -g' → '-g -w' (an option followed by a value stays where it is)",
-  apply(messages) {
-    const s = session(messages);
-    for (const { args, field } of argvs(s.out)) {
-      const before = [...args];
-      for (const r of flagRuns(args)) {
-        const end = r.valued ? r.end - 1 : r.end;
-        if (end - r.start < 2) continue;
-        const run = args.slice(r.start, end).reverse();
-        args.splice(r.start, run.length, ...run);
-      }
-      if (before.some((a, i) => a !== args[i])) s.note(field, before, [...args]);
+const flagsSplit = argvRewrite(
+  'flags-split',
+  "a bundle of short options split into separate arguments: '-wa' → '-w' '-a'",
+  (args) => {
+    // Many macOS tools take single-dash words (find -name, defaults -currentHost, sqlite3 -line):
+    // only split where the tool is known to read its options with getopt.
+    if (typeof args[0] !== 'string' || !GETOPT_TOOLS.has(basename(args[0]))) return;
+    for (let i = args.length - 1; i >= 1; i--) {
+      const a = args[i];
+      if (typeof a !== 'string' || !BUNDLE.test(a)) continue;
+      if (args.slice(1, i).includes('--')) continue;
+      // A repeated letter is more likely an option with its value attached (`-uroot`, `-oout`) than a bundle.
+      if (new Set(a.slice(1)).size !== a.length - 1) continue;
+      args.splice(i, 1, ...[...a.slice(1)].map((c) => `-${c}`));
     }
-    return s.done();
   },
-};
+);
+
+const flagsReordered = argvRewrite(
+  'flags-reordered',
+  "flag-only short options in reverse order: '-w -g' → '-g -w' (an option followed by a value stays where it is)",
+  (args) => {
+    for (const r of flagRuns(args)) {
+      const end = r.valued ? r.end - 1 : r.end;
+      if (end - r.start < 2) continue;
+      const run = args.slice(r.start, end).reverse();
+      args.splice(r.start, run.length, ...run);
+    }
+  },
+);
 
 // ---- long options ------------------------------------------------------------------------------
 
@@ -238,44 +239,32 @@ const LONG_VALUED: Record<string, readonly string[]> = {
   wget: ['--output-document', '--user-agent', '--post-data', '--post-file', '--header'],
 };
 
-const longEquals: VariantGenerator = {
-  name: 'long-option-equals',
-  description: "a long option and its value joined: '--output x' → '--output=x' (only options known to take a value)",
-  apply(messages) {
-    const s = session(messages);
-    for (const { args, field } of argvs(s.out)) {
-      const tool = typeof args[0] === 'string' ? basename(args[0]) : '';
-      const valued = LONG_VALUED[tool];
-      if (!valued) continue;
-      const before = [...args];
-      for (let i = args.length - 2; i >= 1; i--) {
-        const a = args[i];
-        if (typeof a === 'string' && valued.includes(a) && typeof args[i + 1] === 'string')
-          args.splice(i, 2, `${a}=${args[i + 1] as string}`);
-      }
-      if (before.length !== args.length) s.note(field, before, [...args]);
+const longEquals = argvRewrite(
+  'long-option-equals',
+  "a long option and its value joined: '--output x' → '--output=x' (only options known to take a value)",
+  (args) => {
+    const tool = typeof args[0] === 'string' ? basename(args[0]) : '';
+    const valued = LONG_VALUED[tool];
+    if (!valued) return;
+    for (let i = args.length - 2; i >= 1; i--) {
+      const a = args[i];
+      if (typeof a === 'string' && valued.includes(a) && typeof args[i + 1] === 'string')
+        args.splice(i, 2, `${a}=${args[i + 1] as string}`);
     }
-    return s.done();
   },
-};
+);
 
-const longSpace: VariantGenerator = {
-  name: 'long-option-space',
-  description: "a '--option=value' argument split in two: '--output=x' → '--output' 'x'",
-  apply(messages) {
-    const s = session(messages);
-    for (const { args, field } of argvs(s.out)) {
-      const before = [...args];
-      for (let i = args.length - 1; i >= 1; i--) {
-        const a = args[i];
-        const m = typeof a === 'string' ? /^(--[A-Za-z0-9][\w-]*)=(.*)$/s.exec(a) : null;
-        if (m) args.splice(i, 1, m[1]!, m[2]!);
-      }
-      if (before.length !== args.length) s.note(field, before, [...args]);
+const longSpace = argvRewrite(
+  'long-option-space',
+  "a '--option=value' argument split in two: '--output=x' → '--output' 'x'",
+  (args) => {
+    for (let i = args.length - 1; i >= 1; i--) {
+      const a = args[i];
+      const m = typeof a === 'string' ? /^(--[A-Za-z0-9][\w-]*)=(.*)$/s.exec(a) : null;
+      if (m) args.splice(i, 1, m[1]!, m[2]!);
     }
-    return s.done();
   },
-};
+);
 
 // ---- paths -------------------------------------------------------------------------------------
 
