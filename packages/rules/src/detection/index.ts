@@ -44,7 +44,7 @@
  *   an anchored re2js regex — once, at load time; nothing is compiled per event.
  */
 import type { FieldGetter } from '@nightjar/core';
-import { resolveField } from '../mapping/index.js';
+import { resolveField, type FieldMappingInput } from '../mapping/index.js';
 import { compileDetection } from './compile.js';
 
 export { compileDetection };
@@ -83,7 +83,7 @@ export { DETECTION_ERROR_CODES } from '../errors.js';
 export function compileFieldForRule(
   field: string,
   logsource: Record<string, unknown>,
-  fieldMapping: string | null,
+  fieldMapping: FieldMappingInput,
 ): { get: FieldGetter; usesLineage: boolean } {
   const r = resolveField(field, logsource, fieldMapping);
   return { get: r.get, usesLineage: r.usesLineage };
