@@ -1,4 +1,4 @@
-import type { EventPredicate, FieldGetter, RulePrefilter } from '@nightjar/core';
+import type { EventPredicate, RulePrefilter } from '@nightjar/core';
 import type { FieldMapping } from '../mapping/file.js';
 
 /** What `compileDetection` needs from one rule document. */
@@ -13,11 +13,8 @@ export interface DetectionInput {
   readonly placeholders?: Record<string, string[]>;
 }
 
-/** A field as compiled for one rule. */
-export interface CompiledField {
-  readonly get: FieldGetter;
-  readonly usesLineage: boolean;
-}
+/** A field as compiled for one rule (the engine's contract type). */
+export type { CompiledField } from '@nightjar/core';
 
 /** One field a rule reads, for the linter and for `nightjar events`. */
 export interface FieldUse {
