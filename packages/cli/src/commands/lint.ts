@@ -12,6 +12,7 @@ import {
   reportFatal,
   SHARED_OPTIONS,
 } from '../options.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
 import { palette } from '../output/color.js';
 import { lint } from '@nightjar/ruletools';
 
@@ -26,6 +27,7 @@ export const SPEC: CommandSpec<(typeof FORMATS)[number]> = {
   formatDefault: 'stylish',
   positionals: { min: 0 },
   options: {
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write findings to a file instead of stdout' },
     'fail-on': {
@@ -72,7 +74,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: lint.LintInput;
     try {
-      loaded = await loadRuleFiles(paths, { maxTimespanUs: cfg.maxTimespanUs });
+      loaded = await loadRuleFiles(paths, {
+        maxTimespanUs: cfg.maxTimespanUs,
+        // Rules are checked against the mapping they will run with.
+        ...mappingOption(chooseMapping(parsed.values, io, paths, cfgFile)),
+      });
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')

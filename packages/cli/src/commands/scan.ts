@@ -12,12 +12,11 @@ import {
   colorEnabled,
   commandHelp,
   type CommandSpec,
-  loadRuleSetOrFail,
+  loadRulesFor,
   openOutput,
   parseCap,
   parseCommand,
   reportFatal,
-  resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
 import { ALERT_FORMATS, type AlertFormat, alertWriter } from '../output/alerts.js';
@@ -34,6 +33,7 @@ export const SPEC: CommandSpec<AlertFormat> = {
 through Sigma rules and print the alerts.`,
   options: {
     rules: SHARED_OPTIONS.rules,
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write alerts to a file instead of stdout' },
     strict: { type: 'boolean', help: 'exit 2 when any event line is malformed' },
@@ -65,7 +65,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const inputs = checkInputs(args.positionals, io);
   const names = new InputNames(args.positionals, inputs);
   const loadStart = performance.now();
-  const ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+  const ruleset = await loadRulesFor(args.values, io);
   const loadMs = performance.now() - loadStart;
   const sink = await openOutput(args.values.output as string | undefined, io);
   const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');

@@ -12,6 +12,7 @@ import {
   reportFatal,
   SHARED_OPTIONS,
 } from '../options.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
 import { palette } from '../output/color.js';
 import { tester } from '@nightjar/ruletools';
 import { runVariantsCheck } from './test-variants.js';
@@ -27,6 +28,7 @@ in a fresh engine per case, and explains every failure. Default rules: the bundl
   formatDefault: 'pretty',
   positionals: { min: 0 },
   options: {
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write results to a file instead of stdout' },
     coverage: {
@@ -65,7 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: tester.LoadedRules;
     try {
-      loaded = await loadRuleFiles(paths, {});
+      loaded = await loadRuleFiles(paths, mappingOption(chooseMapping(parsed.values, io, paths)));
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')

@@ -19,11 +19,10 @@ import {
   colorEnabled,
   commandHelp,
   type CommandSpec,
-  loadRuleSetOrFail,
+  loadRulesFor,
   openOutput,
   parseCommand,
   reportFatal,
-  resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
 import { type AlertFormat, alertWriter } from '../output/alerts.js';
@@ -44,6 +43,7 @@ happen. Stop with Ctrl-C (a summary follows).`,
   formatDefault: 'pretty on a terminal, jsonl otherwise',
   options: {
     rules: SHARED_OPTIONS.rules,
+    mapping: SHARED_OPTIONS.mapping,
     backend: {
       type: 'string',
       arg: '<name>',
@@ -101,7 +101,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let ruleset;
   const loadStart = performance.now();
   try {
-    ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+    ruleset = await loadRulesFor(args.values, io);
   } catch (err) {
     if (err instanceof CliError) {
       reportFatal(io, 'watch', err);
