@@ -6,7 +6,14 @@ import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
-import { RuleLoadError, bundledRulesDir, formatDiagnostic, loadRules, type LoadOptions } from '@nightjar/rules';
+import {
+  RuleLoadError,
+  bundledRulesDir,
+  didYouMean,
+  formatDiagnostic,
+  loadRules,
+  type LoadOptions,
+} from '@nightjar/rules';
 import { CliError, type CliIO, UsageError } from './io.js';
 import { chooseMapping, mappingOption } from './mapping.js';
 import { HELP_OPTION, type HelpSpec, type OptionTable, renderHelp } from './help.js';
@@ -102,8 +109,11 @@ export function parseCommand<F extends string>(spec: CommandSpec<F>, argv: strin
     });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(msg)?.[1];
+    const flags = Object.keys(spec.options).map((n) => `--${n}`);
+    const hint = unknown?.startsWith('--') ? didYouMean(unknown, flags) : '';
     throw new UsageError(
-      `${msg.replace(/\. To specify a positional argument.*$/s, '')}\nRun 'nightjar ${spec.name} --help' for usage.`,
+      `${msg.replace(/\. To specify a positional argument.*$/s, '')}${hint}\nRun 'nightjar ${spec.name} --help' for usage.`,
     );
   }
   const values = parsed.values as Parsed['values'];

@@ -2,12 +2,12 @@ import { distance } from 'fastest-levenshtein';
 
 /**
  * "Did you mean": the candidates nearest to `input` by edit distance (case-insensitive), nearest
- * first, at most `max`. Only close ones count (a third of the input's length, at least 1 edit, or the
- * same text in another case), so a wild guess suggests nothing rather than noise.
+ * first, at most `max`. Only close ones count (1 edit for up to 3 characters, else 2 or a third of the
+ * input's length, case ignored), so a wild guess suggests nothing rather than noise.
  */
 export function closestNames(input: string, candidates: Iterable<string>, max = 2): string[] {
   const lower = input.toLowerCase();
-  const limit = Math.max(1, Math.floor(input.length / 3));
+  const limit = input.length <= 3 ? 1 : Math.max(2, Math.floor(input.length / 3));
   const scored: [string, number][] = [];
   for (const c of new Set(candidates)) {
     if (c === input) continue;

@@ -1,4 +1,15 @@
-/** ANSI styling that collapses to identity functions when colour is off, so callers never branch. */
+/**
+ * Terminal styling (Node's util.styleText) that collapses to identity functions when colour is off, so
+ * callers never branch. Whether colour is on is decided by `colorEnabled` (NO_COLOR, FORCE_COLOR, TTY)
+ * for the stream the text goes to, so styleText's own check of process.stdout is turned off.
+ */
+import { styleText } from 'node:util';
+
+type StyleFormat = Parameters<typeof styleText>[0];
+// The options argument exists from Node 22.13 (20.x ignores it and never checks the stream).
+const styleTextOn = styleText as (format: StyleFormat, text: string, options?: { validateStream?: boolean }) => string;
+const wrap = (format: StyleFormat) => (s: string) => styleTextOn(format, s, { validateStream: false });
+const id = (s: string) => s;
 export interface Palette {
   readonly enabled: boolean;
   bold(s: string): string;
@@ -12,26 +23,23 @@ export interface Palette {
   level(level: string, s: string): string;
 }
 
-const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
-const id = (s: string) => s;
-
 export function palette(enabled: boolean): Palette {
   if (!enabled) {
     return { enabled, bold: id, dim: id, red: id, yellow: id, green: id, cyan: id, magenta: id, level: (_l, s) => s };
   }
-  const bold = wrap(1, 22);
-  const red = wrap(31, 39);
-  const yellow = wrap(33, 39);
-  const cyan = wrap(36, 39);
-  const magenta = wrap(35, 39);
-  const dim = wrap(2, 22);
+  const bold = wrap('bold');
+  const red = wrap('red');
+  const yellow = wrap('yellow');
+  const cyan = wrap('cyan');
+  const magenta = wrap('magenta');
+  const dim = wrap('dim');
   return {
     enabled,
     bold,
     dim,
     red,
     yellow,
-    green: wrap(32, 39),
+    green: wrap('green'),
     cyan,
     magenta,
     level(level, s) {

@@ -5,7 +5,7 @@
  * schema: an unknown key under a known object is flagged; anything below a key of unknown shape
  * (`any`) is accepted, and top-level vendor keys (Jamf's `host`) are accepted.
  */
-type Shape = 'process' | 'file' | 'token' | 'stat' | 'any' | 'scalar' | 'list' | { readonly [k: string]: Shape };
+export type Shape = 'process' | 'file' | 'token' | 'stat' | 'any' | 'scalar' | 'list' | { readonly [k: string]: Shape };
 
 const TOKEN: Shape = 'token';
 const TOKEN_KEYS = new Set(['auid', 'euid', 'egid', 'ruid', 'rgid', 'pid', 'asid', 'pidversion', 'uuid']);
@@ -28,7 +28,7 @@ const STAT_KEYS = new Set([
   'st_ctimespec',
   'st_birthtimespec',
 ]);
-const PROCESS_KEYS: Record<string, Shape> = {
+export const PROCESS_KEYS: Readonly<Record<string, Shape>> = {
   audit_token: TOKEN,
   parent_audit_token: TOKEN,
   responsible_audit_token: TOKEN,
