@@ -39,7 +39,7 @@ these and nothing else: every extra type is load on the ES queue, and an overloa
   },
   positionals: { min: 0 },
   notes: `Example:
-  $(nightjar events -f eslogger rules/) | nightjar scan -`,
+  $(nightjar events -f eslogger my-rules/) | nightjar scan -`,
   exitCodes: '0 done · 2 usage error or rules that do not load',
 };
 
