@@ -15,6 +15,7 @@ import {
   type LoadOptions,
 } from '@nightjar/rules';
 import { CliError, type CliIO, UsageError } from './io.js';
+import { count } from '@nightjar/ruletools';
 import { chooseMapping, mappingOption } from './mapping.js';
 import { HELP_OPTION, type HelpSpec, type OptionTable, renderHelp } from './help.js';
 
@@ -162,7 +163,7 @@ export async function loadRuleSetOrFail(paths: string[], opts: LoadOptions = {})
       const rest = err.diagnostics.length - lines.length;
       if (rest > 0) lines.push(`… and ${rest} more (run 'nightjar lint' for all)`);
       const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
-      throw new CliError('NJ_CLI_RULES', `rules failed to load (${errors} error(s))`, lines, { cause: err });
+      throw new CliError('NJ_CLI_RULES', `rules failed to load (${count(errors, 'error')})`, lines, { cause: err });
     }
     if (err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CliError('NJ_CLI_RULES', `cannot read rules: ${err.message}`, [], { cause: err });

@@ -2,6 +2,7 @@
  * `nightjar scan <files…|->`: replay recorded eslogger JSON lines through the rules. Alerts go to
  * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
  */
+import { count } from '@nightjar/ruletools';
 import { Engine, type Diagnostic } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
@@ -177,7 +178,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   if (strict && Math.max(stats.malformed, malformed.total) > 0) {
-    io.stderr.write(`nightjar scan: ${Math.max(stats.malformed, malformed.total)} malformed line(s) with --strict\n`);
+    io.stderr.write(
+      `nightjar scan: ${count(Math.max(stats.malformed, malformed.total), 'malformed line')} with --strict\n`,
+    );
     return EXIT_USAGE;
   }
   return detector.alerts > 0 ? EXIT_FINDINGS : EXIT_OK;

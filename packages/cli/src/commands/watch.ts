@@ -3,6 +3,7 @@
  * backend, or the native ES client). Alerts → stdout or --output; a status line, diagnostics and the
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
+import { count } from '@nightjar/ruletools';
 import { type Diagnostic, Engine } from '@nightjar/core';
 import {
   LIVE_BACKENDS,
@@ -150,7 +151,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (!quiet)
     status(
-      `nightjar watch: ${backend} source, ${ruleset.rules.length + ruleset.correlations.length} rules, subscribed to ${eventTypes.join(' ')}`,
+      `nightjar watch: ${backend} source, ${count(ruleset.rules.length + ruleset.correlations.length, 'rule')}, subscribed to ${eventTypes.join(' ')}`,
     );
 
   const started = performance.now();

@@ -4,6 +4,7 @@
  * for the stream the text goes to, so styleText's own check of process.stdout is turned off.
  */
 import { styleText } from 'node:util';
+import { stringWidth } from './table.js';
 
 type StyleFormat = Parameters<typeof styleText>[0];
 // The options argument exists from Node 22.13 (20.x ignores it and never checks the stream).
@@ -73,9 +74,25 @@ export function sanitize(s: string): string {
   });
 }
 
-/** Shortens a string to `max` characters with an ellipsis. */
+/** The longest start (or end) of `s` that fits `width` display columns. */
+function fitWidth(s: string, width: number, fromEnd = false): string {
+  const chars = [...s];
+  if (fromEnd) chars.reverse();
+  let used = 0;
+  let n = 0;
+  for (const c of chars) {
+    const w = stringWidth(c);
+    if (used + w > width) break;
+    used += w;
+    n++;
+  }
+  const kept = chars.slice(0, n);
+  return (fromEnd ? kept.reverse() : kept).join('');
+}
+
+/** Shortens a string to `max` display columns (wide CJK characters count 2) with an ellipsis. */
 export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+  return stringWidth(s) <= max ? s : `${fitWidth(s, Math.max(0, max - 1))}…`;
 }
 
 /** 12345 → "12,345" (fixed locale so output does not depend on the machine). */
@@ -83,9 +100,9 @@ export function num(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** Shortens a path in the middle, keeping its start and the executable name at its end. */
+/** Shortens a path in the middle to `max` display columns, keeping its start and the executable name at its end. */
 export function truncatePath(s: string, max: number): string {
-  if (s.length <= max) return s;
+  if (stringWidth(s) <= max) return s;
   const tail = Math.ceil((max - 1) * 0.6);
-  return `${s.slice(0, max - 1 - tail)}…${s.slice(s.length - tail)}`;
+  return `${fitWidth(s, max - 1 - tail)}…${fitWidth(s, tail, true)}`;
 }
