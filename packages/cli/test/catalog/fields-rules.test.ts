@@ -94,3 +94,21 @@ describe('did you mean', () => {
     expect(r.stderr).toContain("Unknown option '--formt' (did you mean '--format'?)");
   });
 });
+
+describe('docs/ for every command', () => {
+  it('each command the top-level help lists has docs/<command>.md naming each of its flags', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const docs = new URL('../../docs/', import.meta.url);
+    const top = (await cli(['--help'])).stdout;
+    const commands = [...top.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(expect.arrayContaining(['scan', 'test', 'lint', 'fields', 'rules']));
+    for (const c of commands) {
+      const file = new URL(`${c}.md`, docs);
+      expect(existsSync(file), `docs/${c}.md`).toBe(true);
+      const text = readFileSync(file, 'utf8');
+      const flags = new Set([...(await cli([c, '--help'])).stdout.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]));
+      flags.delete('--help');
+      for (const f of flags) expect(text, `docs/${c}.md mentions ${f}`).toContain(f);
+    }
+  });
+});
