@@ -100,7 +100,7 @@ describe('docs/ for every command', () => {
     const { readFileSync, existsSync } = await import('node:fs');
     const docs = new URL('../../docs/', import.meta.url);
     const top = (await cli(['--help'])).stdout;
-    const commands = [...top.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!);
+    const commands = [...top.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]);
     expect(commands).toEqual(expect.arrayContaining(['scan', 'test', 'lint', 'fields', 'rules']));
     for (const c of commands) {
       const file = new URL(`${c}.md`, docs);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { Engine, decodeLine, type Alert } from '@nightjar/core';
+import { DecodeError, Engine, decodeLine, type Alert } from '@nightjar/core';
 import {
   FieldMappingError,
   builtinFieldMapping,
@@ -238,7 +238,9 @@ function scan(sources: RuleSource[], fieldMapping: FieldMapping | 'sigmahq-macos
       .split('\n')
       .forEach((line, i) => {
         if (line.trim() === '') return;
-        for (const a of engine.push(decodeLine(line, i + 1))) alerts.push(a);
+        const ev = decodeLine(line, i + 1);
+        if (ev instanceof DecodeError) return; // the fixtures' deliberately malformed lines
+        for (const a of engine.push(ev)) alerts.push(a);
       });
     alerts.push(...engine.flush());
   }
