@@ -214,7 +214,7 @@ function nameOf(eventType: number, payloadKey: string | undefined): string {
 function typeMismatch(eventType: number, payloadKey: string | undefined): string | undefined {
   if (payloadKey === undefined) return undefined;
   const info = eventTypeByNumber(eventType);
-  if (info === undefined) return undefined;
+  if (info === undefined || payloadKey === info.name) return undefined;
   const name = keyName(payloadKey);
   if (name === undefined || name === info.name) return undefined;
   const shown = payloadKey.length > 60 ? `${payloadKey.slice(0, 60)}…` : payloadKey;
