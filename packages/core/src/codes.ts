@@ -13,6 +13,7 @@ export const CORE_DIAGNOSTIC_CODES = [
   'NJ_GROUP_EVICTED',
   'NJ_RULE_ERROR',
   'NJ_LINEAGE_DISABLED',
+  'NJ_EVENT_DEPTH',
 ] as const;
 
 /** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`). */

@@ -79,6 +79,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
+    // Nothing to lint is not a clean lint: a mistyped folder must not turn a CI job green.
+    if (loaded.documents.length === 0 && loaded.diagnostics.length === 0) {
+      await sink.close();
+      throw new CliError(
+        'NJ_CLI_RULES',
+        `no rule files (*.yml, *.yaml) found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}`,
+      );
+    }
     const result = lint.lintDocuments(loaded, cfg);
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
