@@ -544,11 +544,11 @@ export class Engine {
 
   private tooDeep(ev: NightjarEvent): void {
     this.deepEvents++;
-    const where = ev.line > 0 ? ` at ${ev.source}:${ev.line} (byte ${ev.offset})` : ` from ${ev.source}`;
+    // Source first, like the other diagnostics; the line and byte offset are fields (readers print them).
     this.addDiagnostic({
       code: 'NJ_EVENT_DEPTH' satisfies CoreDiagnosticCode,
       severity: 'error',
-      message: `the ${ev.name} event${where} nests deeper than ${MAX_EVENT_DEPTH} levels: not evaluated (no alert from it)`,
+      message: `${ev.source}: ${ev.name} event nests deeper than ${MAX_EVENT_DEPTH} levels: not evaluated (no alert from it)`,
       time: ev.time,
       source: ev.source,
       ...(ev.line > 0 ? { line: ev.line, offset: ev.offset } : {}),

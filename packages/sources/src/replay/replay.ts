@@ -23,6 +23,11 @@ export interface ReplayOptions {
   /** Read chunk size in bytes (default 1 MiB). */
   chunkSize?: number | undefined;
   /**
+   * Check every line fully: lines of types nobody wants are parsed and shape-checked too (instead of
+   * header-scanned), so every malformed line is reported. Slower on captures that are mostly skipped.
+   */
+  strict?: boolean | undefined;
+  /**
    * A line longer than this is reported (NJ_SOURCE_LINE_TOO_LONG, with its line number and byte
    * offset) and skipped; the lines after it are read as usual. Default DEFAULT_MAX_LINE_BYTES (64 MiB).
    */
@@ -216,7 +221,11 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
     for (const input of inputs) {
       if (stopped) break;
       const name = input === '-' ? 'stdin' : input;
-      const decoder = createDecoder({ eventTypes, source: name });
+      const decoder = createDecoder({
+        eventTypes,
+        source: name,
+        ...(opts.strict === true ? { skipStrategy: 'parse' } : {}),
+      });
       let gzip = false;
       const splitter = new LineSplitter(
         (text, lineNo, offset) => {
