@@ -169,9 +169,9 @@ async function main(): Promise<void> {
     log(
       `cli: ${cli.lines.toLocaleString('en-US')} lines → ${cli.events.toLocaleString('en-US')} events + ${cli.malformed.toLocaleString('en-US')} malformed, exit ${cli.exitCode}, ${cli.seconds.toFixed(1)} s; ${cli.violations.length === 0 ? 'every line counted' : cli.violations.map((v) => `[${v.oracle}] ${v.message}`).join('; ')}`,
     );
-    splitter = lineSplitterCost(LONG ? 64 : 16);
+    splitter = lineSplitterCost(LONG ? 8 : 4);
     log(
-      `cli: line splitter, one long line ×2 costs ×${splitter.ratio.toFixed(1)} (${splitter.msSmall.toFixed(0)} → ${splitter.msLarge.toFixed(0)} ms)`,
+      `cli: line splitter, one long line ×4 costs ×${splitter.ratio.toFixed(1)} (${splitter.msSmall.toFixed(0)} → ${splitter.msLarge.toFixed(0)} ms)`,
     );
     for (const v of splitter.violations) log(`  known finding ${knownFinding(v)?.id ?? 'NEW'}: ${v.message}`);
   }
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     }
     if (cli)
       log(
-        `${'cli'.padEnd(9)} ${`${cli.lines.toLocaleString('en-US')} lines`.padStart(11)} ${'1'.padStart(7)} ${cli.seconds.toFixed(1).padStart(7)}  ${String(cliFailures.length).padEnd(24)} ${(splitter?.violations.length ?? 0) > 0 ? 'line-splitter' : '—'}`,
+        `${'cli'.padEnd(9)} ${`${cli.lines.toLocaleString('en-US')} lines`.padStart(11)} ${'1'.padStart(7)} ${cli.seconds.toFixed(1).padStart(7)}  ${String(cliFailures.length).padEnd(24)} ${[...new Set([...cli.violations, ...(splitter?.violations ?? [])].map((v) => knownFinding(v)?.id).filter((id) => id !== undefined))].join(', ') || '—'}`,
       );
     log(
       `seed ${SEED} · ${newFailures} new failure(s) · ${((performance.now() - started) / 1000).toFixed(0)} s · replay with: pnpm fuzz --seed ${SEED}${LONG ? ' --long' : ''}`,
