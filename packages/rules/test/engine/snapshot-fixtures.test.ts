@@ -1,8 +1,9 @@
 /**
  * Engine.snapshot()/restore() with the shipped ruleset over the committed fixtures: cutting a trace
  * anywhere, restoring the snapshot (through JSON) into a fresh engine and pushing the rest raises
- * exactly the alerts (same ids, same content) an uninterrupted engine raises. Property-based
- * (fast-check) over random fixtures and cut points; budget: a few seconds (small traces, ~150 runs).
+ * exactly the alerts (same ids, same content) an uninterrupted engine raises; so does reloading an
+ * unchanged ruleset. Property-based (fast-check) over random fixtures and cut points; budget: ~15 s
+ * on a busy 2-core machine (small traces, ~180 runs).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -133,6 +134,30 @@ describe('snapshot/restore over the fixtures (property, short budget)', () => {
         expect(withCuts(ruleset, merged(), [cut]), `cut at ${cut}`).toEqual(expected);
       }),
       { numRuns: 15, seed: 14 },
+    );
+  });
+
+  it('reloading a freshly loaded copy of the ruleset at a random point changes no alert', async () => {
+    const again = await loadRules([join(root, 'rules')]);
+    const top = files.filter((f) => !f.includes('/atomics/'));
+    const cases = fc.integer({ min: 0, max: top.length - 1 }).chain((fi) => {
+      const n = traces.get(top[fi]!)!.events().length;
+      return fc.tuple(fc.constant(fi), fc.integer({ min: 1, max: Math.max(1, n - 1) }));
+    });
+    fc.assert(
+      fc.property(cases, ([fi, cut]) => {
+        const t = traces.get(top[fi]!)!;
+        const events = t.events();
+        const engine = new Engine(ruleset);
+        const out: string[] = [];
+        run(engine, events.slice(0, cut), out);
+        const r = engine.reload(again);
+        expect(r.reset).toEqual([]);
+        run(engine, events.slice(cut), out);
+        for (const a of engine.flush()) out.push(JSON.stringify(a));
+        expect(out, `${top[fi]!} reloaded at ${cut}`).toEqual(t.expected);
+      }),
+      { numRuns: 30, seed: 14 },
     );
   });
 
