@@ -13,6 +13,7 @@ export const CORE_DIAGNOSTIC_CODES = [
   'NJ_GROUP_EVICTED',
   'NJ_RULE_ERROR',
   'NJ_LINEAGE_DISABLED',
+  'NJ_EVENT_DEPTH',
   'NJ_HOST_EVICTED',
 ] as const;
 
@@ -21,11 +22,13 @@ export const CORE_ERROR_CODES = [
   'NJ_DECODE_JSON',
   'NJ_DECODE_SHAPE',
   'NJ_FIELD_PATH',
+  // The correlation codes are shared with @nightjar/rules, which reports the same problems in rule files.
   'NJ_TIMESPAN_LIMIT',
-  'NJ_CORR_BAD_TIMESPAN',
-  'NJ_CORR_UNKNOWN_REFERENCE',
+  'NJ_TIMESPAN_INVALID',
+  'NJ_CORR_UNKNOWN_RULE',
   'NJ_CORR_CYCLE',
-  'NJ_CORR_BAD_DEFINITION',
+  'NJ_CORR_FIELD',
+  'NJ_CORR_CONDITION',
   'NJ_SNAPSHOT_FORMAT',
   'NJ_SNAPSHOT_VERSION',
   'NJ_SNAPSHOT_RULESET',

@@ -19,9 +19,10 @@ import { GapTracker } from '../gaps/tracker.js';
 import type { GapMetrics, GapTrackerOptions } from '../gaps/tracker.js';
 import { CorrelationRuntime, CorrelationState } from '../correlation/runtime.js';
 import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
-import { CORRELATION_ERROR_CODES, CorrelationConfigError } from '../correlation/errors.js';
+import { checkCorrelationContract, correlationCycleError } from '../correlation/contract.js';
 import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
 import { PrefilterIndex } from './prefilter-index.js';
+import { EventDepthError, MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
 import { correlationKeys, ruleKeys, rulesetFingerprint } from './definition.js';
 import {
   ENGINE_SNAPSHOT_VERSION,
@@ -105,6 +106,8 @@ export interface EngineMetrics {
   suppressed: number;
   /** Predicates that threw (the event was treated as not matching). */
   ruleErrors: number;
+  /** Events not evaluated because their values nest deeper than MAX_EVENT_DEPTH (NJ_EVENT_DEPTH). */
+  deepEvents: number;
   /** Correlation inputs older than the allowed lateness, over all correlations. */
   lateEvents: number;
   /** Correlation groups evicted because a correlation hit maxGroups. */
@@ -241,6 +244,9 @@ export class Engine {
   private suppressed = 0;
   private mutedAlerts = 0;
   private ruleErrors = 0;
+  private deepEvents = 0;
+  /** The last event whose message was checked for depth (several rules may match one event). */
+  private depthChecked: NightjarEvent | undefined;
   private mutedFlag = false;
   private readonly report = (d: Diagnostic): void => this.addDiagnostic(d);
 
@@ -369,12 +375,19 @@ export class Engine {
     } else {
       const entries = d.entries;
       const index = d.index;
-      if (index !== undefined) {
-        index.mark(ev, this.ctx);
-        const c = index.candidates;
-        for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
-      } else {
-        for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
+      try {
+        if (index !== undefined) {
+          index.mark(ev, this.ctx);
+          const c = index.candidates;
+          for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
+        } else {
+          for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
+        }
+      } catch (err) {
+        if (!(err instanceof EventDepthError)) throw err;
+        // No alert from this event: its message could not be read (or serialised) whole.
+        out = null;
+        this.tooDeep(ev);
       }
     }
     if (this.firings.length > 0) out = this.drainFirings(out);
@@ -387,10 +400,17 @@ export class Engine {
     try {
       hit = e.rule.match(ev, this.ctx);
     } catch (err) {
+      if (err instanceof EventDepthError) throw err;
       this.ruleFailed(e, ev, err);
       return out;
     }
     if (!hit) return out;
+    // Alerts carry the message and correlations keep it: a message nested too deep to serialise is
+    // refused here, once per event (matches are rare, so the walk costs nothing per event).
+    if (this.depthChecked !== ev) {
+      if (nestsDeeperThan(ev.msg)) throw new EventDepthError();
+      this.depthChecked = ev;
+    }
     e.matches++;
     if (e.rule.generate) {
       const hs = this.hs;
@@ -495,6 +515,7 @@ export class Engine {
       alerts,
       suppressed: this.suppressed,
       ruleErrors: this.ruleErrors,
+      deepEvents: this.deepEvents,
       lateEvents: late,
       evictedGroups: evicted,
       expiredGroups: expired,
@@ -810,48 +831,7 @@ export class Engine {
     for (const c of ruleset.correlations) corrById.set(c.id, c);
     const position = new Map<CompiledCorrelation, number>();
     ruleset.correlations.forEach((c, i) => position.set(c, i));
-    for (const c of ruleset.correlations) {
-      if (!Number.isFinite(c.timespanUs) || c.timespanUs <= 0) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.BAD_TIMESPAN,
-          c.id,
-          `correlation ${c.id} (${c.title}): timespan must be a positive number of µs, got ${c.timespanUs}`,
-        );
-      }
-      if (c.timespanUs > maxTimespanUs) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.TIMESPAN_LIMIT,
-          c.id,
-          `correlation ${c.id} (${c.title}) at ${c.source.file}:${c.source.line}:${c.source.col}: timespan ${c.timespanUs / 1e6} s is above the engine's limit of ${maxTimespanUs / 1e6} s (EngineOptions.correlation.maxTimespanUs)`,
-        );
-      }
-      if (c.type.startsWith('value_') && c.valueField === undefined) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.BAD_DEFINITION,
-          c.id,
-          `correlation ${c.id} (${c.title}): ${c.type} needs a value field`,
-        );
-      }
-      if (
-        c.type === 'value_percentile' &&
-        !(typeof c.percentile === 'number' && c.percentile >= 0 && c.percentile <= 100)
-      ) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.BAD_DEFINITION,
-          c.id,
-          `correlation ${c.id} (${c.title}): percentile must be 0–100, got ${String(c.percentile)}`,
-        );
-      }
-      for (const ref of c.rules) {
-        if (!ruleIds.has(ref) && !corrById.has(ref)) {
-          throw new CorrelationConfigError(
-            CORRELATION_ERROR_CODES.UNKNOWN_REFERENCE,
-            c.id,
-            `correlation ${c.id} (${c.title}) references ${ref}, which is not a loaded rule or correlation`,
-          );
-        }
-      }
-    }
+    checkCorrelationContract(ruleset.correlations, ruleIds, corrById, maxTimespanUs);
 
     // Dependency order (referenced first) with cycle detection; also the event types behind each.
     const state = new Map<string, 1 | 2>();
@@ -860,11 +840,7 @@ export class Engine {
       const s = state.get(c.id);
       if (s === 2) return;
       if (s === 1) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.CYCLE,
-          c.id,
-          `correlations reference each other in a cycle: ${[...path, c.id].join(' → ')}`,
-        );
+        throw correlationCycleError(c, path);
       }
       state.set(c.id, 1);
       let types: Set<string> | null = new Set();
@@ -1000,6 +976,20 @@ export class Engine {
         data: { rule: corr.id },
       });
     }
+  }
+
+  private tooDeep(ev: NightjarEvent): void {
+    this.deepEvents++;
+    const where = ev.line > 0 ? ` at ${ev.source}:${ev.line} (byte ${ev.offset})` : ` from ${ev.source}`;
+    this.addDiagnostic({
+      code: 'NJ_EVENT_DEPTH' satisfies CoreDiagnosticCode,
+      severity: 'error',
+      message: `the ${ev.name} event${where} nests deeper than ${MAX_EVENT_DEPTH} levels: not evaluated (no alert from it)`,
+      time: ev.time,
+      source: ev.source,
+      ...(ev.line > 0 ? { line: ev.line, offset: ev.offset } : {}),
+      data: { maxDepth: MAX_EVENT_DEPTH },
+    });
   }
 
   private ruleFailed(e: RuleEntry, ev: NightjarEvent, err: unknown): void {

@@ -4,7 +4,7 @@ import type { NightjarEvent } from '../model/event.js';
 import { formatTimeUs } from '../model/time.js';
 import { isUnknownEventName } from '../model/event-types.js';
 import { SNAPSHOT_ERROR_CODES, SnapshotError } from '../snapshot/format.js';
-import type { GapStreamSnapshot, GapTrackerSnapshot } from '../snapshot/format.js';
+import type { GapStreamSnapshot, GapTrackerSnapshot, SeqSnapshot } from '../snapshot/format.js';
 
 /**
  * Dropped-event detection from ES sequence numbers: `seq_num` counts per
@@ -77,7 +77,9 @@ export interface GapTrackerOptions {
    * Drop repeated messages instead of passing them on: a message whose `global_seq_num` (else its
    * `seq_num`, for messages without one) is at or a little below (within `reorderTolerance`) the
    * last one of its stream was already seen (a re-sent frame, a replay), and the engine then skips
-   * it entirely (counted in `metrics().dropped`). Off by default: such messages are counted and pushed.
+   * it entirely (counted in `metrics().dropped`). Such a step back is then always a repeat, never
+   * the start of a restart whose first messages were lost. Off by default: such messages are
+   * counted and pushed.
    */
   dropDuplicates?: boolean;
 }
@@ -85,6 +87,17 @@ export interface GapTrackerOptions {
 interface SeqState {
   last: number;
   lastTime: number;
+  /**
+   * A small step back (> 1) is a late message, or the first message of a restart whose earliest
+   * messages were lost. The next message decides: -1 when nothing is pending.
+   */
+  cand: number;
+  candTime: number;
+  candLine: number;
+}
+
+function seqState(seq: number, time: number): SeqState {
+  return { last: seq, lastTime: time, cand: -1, candTime: 0, candLine: 0 };
 }
 
 interface Stream {
@@ -151,12 +164,15 @@ export class GapTracker {
       return false;
     }
     if (gseq !== undefined) {
-      if (stream.global === undefined) stream.global = { last: gseq, lastTime: ev.time };
+      if (stream.global === undefined) stream.global = seqState(gseq, ev.time);
       else {
         const r = this.step(stream, stream.global, gseq, ev, undefined);
-        // A client restart resets every per-type counter too: start them afresh, no false gaps.
-        if (r === 'restart') stream.types.clear();
-        else if (r === 'late' && this.dropDuplicates) return this.drop();
+        if (r === 'restart') {
+          // A client restart resets every per-type counter too: start them afresh, no false gaps. A type
+          // message held as late was the restart's first of its type: no longer out of order.
+          for (const st of stream.types.values()) if (st.cand >= 0) this.m.outOfOrder--;
+          stream.types.clear();
+        } else if (r === 'late' && this.dropDuplicates) return this.drop();
       }
     }
     if (seq !== undefined) {
@@ -164,7 +180,7 @@ export class GapTracker {
       const st = stream.types.get(key);
       if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;
-        else stream.types.set(key, { last: seq, lastTime: ev.time });
+        else stream.types.set(key, seqState(seq, ev.time));
       } else {
         const r = this.step(stream, st, seq, ev, ev.name);
         if (r === 'restart' && gseq === undefined) {
@@ -184,13 +200,14 @@ export class GapTracker {
   /** The tracking state as JSON (Engine.snapshot): stream positions, kept gap records, counters. */
   snapshot(): GapTrackerSnapshot {
     const streams: GapStreamSnapshot[] = [];
+    const pos = (v: SeqState): SeqSnapshot => [v.last, v.lastTime, v.cand, v.candTime, v.candLine];
     for (const byHost of this.streams.values()) {
       for (const st of byHost.values()) {
         streams.push({
           source: st.source,
           host: st.host ?? null,
-          global: st.global === undefined ? null : [st.global.last, st.global.lastTime],
-          types: [...st.types].map(([k, v]) => [k, v.last, v.lastTime]),
+          global: st.global === undefined ? null : pos(st.global),
+          types: [...st.types].map(([k, v]) => [k, ...pos(v)]),
         });
       }
     }
@@ -201,14 +218,21 @@ export class GapTracker {
   restore(s: GapTrackerSnapshot): void {
     if (typeof s !== 'object' || s === null || !Array.isArray(s.streams) || !Array.isArray(s.gaps))
       throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'engine snapshot: gaps is malformed');
+    const state = (p: readonly number[]): SeqState => ({
+      last: p[0]!,
+      lastTime: p[1]!,
+      cand: p[2] ?? -1,
+      candTime: p[3] ?? 0,
+      candLine: p[4] ?? 0,
+    });
     this.streams.clear();
     this.streamCount = 0;
     this.lastStream = undefined;
     for (const x of s.streams) {
       const st = this.stream(x.source, x.host ?? undefined);
       if (st === undefined) break;
-      st.global = x.global === null ? undefined : { last: x.global[0], lastTime: x.global[1] };
-      for (const [k, last, lastTime] of x.types) st.types.set(k, { last, lastTime });
+      st.global = x.global === null ? undefined : state(x.global);
+      for (const [k, ...p] of x.types) st.types.set(k, state(p));
     }
     this.gapList.length = 0;
     for (const g of s.gaps) this.gapList.push(g as Gap);
@@ -307,6 +331,20 @@ export class GapTracker {
     eventType: string | undefined,
   ): 'ok' | 'gap' | 'restart' | 'late' {
     const last = st.last;
+    if (st.cand >= 0) {
+      const c = st.cand;
+      st.cand = -1;
+      if (seq > c && seq < last) {
+        // The sequence goes on from the low message, not from `last`: that message started a restart
+        // (its predecessors lost), not a late arrival. Resume from it, so later gaps are seen.
+        this.m.outOfOrder--;
+        this.recordRestart(stream, eventType, last, c, st.candTime, st.candLine);
+        st.last = c;
+        st.lastTime = st.candTime;
+        this.step(stream, st, seq, ev, eventType);
+        return 'restart';
+      }
+    }
     if (seq === last + 1) {
       st.last = seq;
       st.lastTime = ev.time;
@@ -330,6 +368,11 @@ export class GapTracker {
       return 'restart';
     }
     this.m.outOfOrder++;
+    // Dropping repeats: a step back is a message already seen, never a restart's first.
+    if (this.dropDuplicates) return 'late';
+    st.cand = seq;
+    st.candTime = ev.time;
+    st.candLine = ev.line;
     return 'late';
   }
 

@@ -130,13 +130,16 @@ export interface HostSnapshot {
   suppression: [string, number, number][];
 }
 
+/** A sequence position: last number, its time, and a pending low message (number or -1, time, line). */
+export type SeqSnapshot = [number, number, number, number, number];
+
 /** The gap tracker's position per (source, host) stream, and the gaps it still reports. */
 export interface GapStreamSnapshot {
   source: string;
   host: string | null;
-  global: [number, number] | null;
-  /** [type number or vendor name, last seq, its time]. */
-  types: [number | string, number, number][];
+  global: SeqSnapshot | null;
+  /** [type number or vendor name, ...its position]. */
+  types: [number | string, ...SeqSnapshot][];
 }
 
 export interface GapTrackerSnapshot {

@@ -9,5 +9,6 @@ export type {
   HostSnapshot,
   LineageNodeSnapshot,
   LineageSnapshot,
+  SeqSnapshot,
   SnapNum,
 } from './format.js';
