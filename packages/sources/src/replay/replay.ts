@@ -24,6 +24,11 @@ export interface ReplayOptions {
   chunkSize?: number | undefined;
   /** A line longer than this is reported as malformed and skipped (default 256 MiB). */
   maxLineBytes?: number | undefined;
+  /**
+   * The host every input comes from. It wins over a host a record names itself (Jamf's
+   * `host.hostname`), which is used when this is not given; the engine keeps each host's state apart.
+   */
+  host?: string | undefined;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -213,7 +218,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
     for (const input of inputs) {
       if (stopped) break;
       const name = input === '-' ? 'stdin' : input;
-      const decoder = createDecoder({ eventTypes, source: name });
+      const decoder = createDecoder({ eventTypes, source: name, host: opts.host });
       let gzip = false;
       const splitter = new LineSplitter(
         (text, lineNo, offset) => {
