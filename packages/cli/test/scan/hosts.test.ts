@@ -58,6 +58,8 @@ describe('nightjar scan: a merged capture of several hosts', () => {
     expect(alerts.map((a) => a.rule.id)).toEqual(Array(3).fill('7b0c0e8e-5a35-4c55-9a4e-0c1f0f6a2a01'));
     expect(alerts.map((a) => a.host)).toEqual(['mac-a', 'mac-b', 'mac-c']);
     expect(r.stderr).toMatch(/hosts\s+3 \(alerts: mac-a 1 · mac-b 1 · mac-c 1\)/);
+    const pretty = await cli(['scan', capture, '--rules', RULES, '--rules', dir, '-f', 'pretty']);
+    expect(pretty.stdout).toMatch(/event exec {2}host mac-b/);
   });
 
   it('three copies on one host do fire the correlation; --host names the host of host-less records', async () => {
