@@ -11,6 +11,8 @@ import { summarizeProcess } from '../alert/process.js';
 import { entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
+import { SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
+import type { LineageNodeSnapshot, LineageSnapshot } from '../snapshot/format.js';
 
 export interface LineageOptions {
   /** Most processes kept (least recently used evicted first, and counted). Default 65,536. */
@@ -478,6 +480,91 @@ export class LineageCache implements LineageResolver {
 
   metrics(): LineageMetrics {
     return { size: this.map.size, ...this.counters };
+  }
+
+  /**
+   * The cache's state as JSON (Engine.snapshot): every node in LRU order with its links, pins, exit
+   * and recency marks, so a cache restored from it evicts, expires and resolves as this one would.
+   */
+  snapshot(): LineageSnapshot {
+    const nodes: LineageNodeSnapshot[] = [];
+    for (let n = this.tail; n !== undefined; n = n.newer) {
+      nodes.push({
+        id: n.id,
+        pid: n.pid,
+        pv: n.pidversion,
+        proc: n.proc,
+        parent: n.parentId ?? null,
+        // A pinned parent that was removed counts as no pin everywhere (kids < 0).
+        pinned: n.pinned !== undefined && n.pinned.kids >= 0 ? n.pinned.id : null,
+        kids: n.kids,
+        first: n.firstSeenUs,
+        last: n.lastSeenUs,
+        moved: n.moved,
+        exited: n.exitedAt ?? null,
+        start: n.startUs ?? null,
+        args: n.args ?? null,
+        tokenPpid: n.tokenPpid,
+        tokenPpv: n.tokenPpv,
+        samePid: n.samePid?.id ?? null,
+      });
+    }
+    const exits: [string, number][] = [];
+    for (let i = this.exitHead; i < this.exitQueue.length; i++) exits.push([this.exitQueue[i]!.id, this.exitQueue[i]!.at]);
+    return {
+      nodes,
+      byPid: [...this.byPid.values()].map((n) => n.id),
+      exits,
+      clock: encNum(this.clock),
+      moves: this.moves,
+      counters: { ...this.counters },
+    };
+  }
+
+  /** Replaces this cache's state with a snapshot's (see snapshot()); throws SnapshotError on a malformed one. */
+  restore(s: LineageSnapshot): void {
+    const bad = (what: string): never => {
+      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: lineage ${what}`);
+    };
+    if (typeof s !== 'object' || s === null || !Array.isArray(s.nodes) || !Array.isArray(s.exits)) bad('is malformed');
+    this.map.clear();
+    this.byPid.clear();
+    this.actors.fill(undefined);
+    this.exitQueue.length = 0;
+    this.exitHead = 0;
+    this.head = this.tail = undefined;
+    this.memoEv = undefined;
+    let prev: Node | undefined;
+    for (const x of s.nodes) {
+      if (typeof x?.id !== 'string' || typeof x.proc !== 'object' || x.proc === null) bad('has a malformed process');
+      const n = new Node(x.id, x.pid, x.pv, x.proc, x.parent ?? undefined, x.start ?? undefined, x.first);
+      n.seen(x.last);
+      n.kids = x.kids;
+      n.moved = x.moved;
+      n.exitedAt = x.exited ?? undefined;
+      n.args = x.args ?? undefined;
+      n.tokenPpid = x.tokenPpid;
+      n.tokenPpv = x.tokenPpv;
+      n.older = prev;
+      if (prev !== undefined) prev.newer = n;
+      else this.tail = n;
+      prev = n;
+      this.map.set(n.id, n);
+    }
+    this.head = prev;
+    for (const x of s.nodes) {
+      const n = this.map.get(x.id)!;
+      if (x.pinned !== null) n.pinned = this.map.get(x.pinned) ?? bad(`pins unknown process ${x.pinned}`);
+      if (x.samePid !== null) n.samePid = this.map.get(x.samePid) ?? bad(`indexes unknown process ${x.samePid}`);
+    }
+    for (const id of s.byPid) {
+      const n = this.map.get(id) ?? bad(`indexes unknown process ${id}`);
+      this.byPid.set(n.pid, n);
+    }
+    for (const [id, at] of s.exits) this.exitQueue.push({ id, at });
+    this.clock = decNum(s.clock, 'lineage clock');
+    this.moves = s.moves;
+    Object.assign(this.counters, s.counters);
   }
 
   // ---- internals ----
