@@ -85,30 +85,37 @@ export function dropLastChar(doc: RuleDocument, src: string, path: Path, ch: str
 }
 
 /**
- * Removes a block-mapping key with its value (whole lines), or a sequence item after the first (from
- * the end of the item before it, so block and flow lists both stay well-formed).
+ * Removes a block-mapping key with its value, or a block-sequence item (whole lines, with their
+ * trailing comment), or a flow-sequence item after the first (from the end of the item before it).
  */
 export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] | undefined {
   const e = entryAt(doc, path);
   if (!e) return undefined;
   const last = path[path.length - 1];
   if (isSeq(e.parent) && typeof last === 'number') {
+    const r = e.value.range;
+    if (!r) return undefined;
+    if (!e.parent.flow) return removeLines(src, r[0], r[1], /^\s*-\s*$/);
     if (last === 0) return undefined;
     const prev = (e.parent.items[last - 1] as Ranged | undefined)?.range;
-    const r = e.value.range;
-    if (!prev || !r || src.slice(prev[1], r[0]).includes('#')) return undefined;
+    if (!prev || src.slice(prev[1], r[0]).includes('#')) return undefined;
     return [{ start: prev[1], end: r[1], text: '' }];
   }
   if (!isMap(e.parent) || e.parent.flow || !e.key?.range || !e.value.range) return undefined;
-  const keyStart = e.key.range[0];
-  const lineStart = src.lastIndexOf('\n', keyStart - 1) + 1;
-  if (src.slice(lineStart, keyStart).trim() !== '') return undefined;
-  const nl = src.indexOf('\n', e.value.range[1]);
-  const end = nl < 0 ? src.length : nl + 1;
-  // Only a comment may follow the value on its line.
-  const rest = src.slice(e.value.range[1], nl < 0 ? src.length : nl).trim();
+  return removeLines(src, e.key.range[0], e.value.range[1], /^\s*$/);
+}
+
+/**
+ * The edit removing the whole lines from `start` to `end` (with the line's trailing comment), when
+ * what precedes `start` on its line matches `lead` and only a comment follows `end` on its line.
+ */
+function removeLines(src: string, start: number, end: number, lead: RegExp): Edit[] | undefined {
+  const lineStart = src.lastIndexOf('\n', start - 1) + 1;
+  if (!lead.test(src.slice(lineStart, start))) return undefined;
+  const nl = src.indexOf('\n', end);
+  const rest = src.slice(end, nl < 0 ? src.length : nl).trim();
   if (rest !== '' && !rest.startsWith('#')) return undefined;
-  return [{ start: lineStart, end, text: '' }];
+  return [{ start: lineStart, end: nl < 0 ? src.length : nl + 1, text: '' }];
 }
 
 /**
