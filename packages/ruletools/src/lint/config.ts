@@ -182,7 +182,7 @@ export function checkIdFrom(raw: string, where: string): CheckId {
   if (isCheckId(id)) return id;
   const near = [...CHECKS_BY_ID.keys()].filter((k) => k.includes(raw.replace(/^nj\//, '').split('-')[0]!));
   throw new LintConfigError(
-    `${where}: unknown check '${raw}'${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}; \`nightjar lint --help\` lists the checks`,
+    `${where}: unknown check '${raw}'${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}; docs/lint.md in the CLI package lists the checks`,
   );
 }
 
