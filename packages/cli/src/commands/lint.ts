@@ -171,9 +171,7 @@ async function lintOnce(io: CliIO, o: LintRun): Promise<number> {
   if (o.fix) {
     const fixed = await applyFixes(result.findings);
     if (fixed.findings) {
-      io.stderr.write(
-        `nightjar lint: fixed ${plural(fixed.findings, 'problem')} in ${plural(fixed.files, 'file')}\n`,
-      );
+      io.stderr.write(`nightjar lint: fixed ${plural(fixed.findings, 'problem')} in ${plural(fixed.files, 'file')}\n`);
       result = lint.lintDocuments(await load(), cfg);
     }
   }

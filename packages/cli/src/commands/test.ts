@@ -44,7 +44,7 @@ in a fresh engine per case, and explains every failure. Default rules: the bundl
       type: 'string',
       short: 't',
       arg: '<pattern>',
-      help: "run only the rules whose id or title matches, and the cases whose name matches (a case-insensitive substring, or /regex/flags)",
+      help: 'run only the rules whose id or title matches, and the cases whose name matches (a case-insensitive substring, or /regex/flags)',
     },
     watch: { type: 'boolean', short: 'w', help: 'run again whenever a rule or fixture file changes (Ctrl-C stops)' },
   },

@@ -57,11 +57,18 @@ describe('nightjar lint --disable / --enable / --exclude / --max-warnings / json
     const ids = async (...args: string[]) => {
       const t = io(dir);
       await run(['r.yml', '-f', 'jsonl', ...args], t);
-      return t.out().trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { checkId: string }).checkId);
+      return t
+        .out()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { checkId: string }).checkId);
     };
     expect(await ids()).not.toContain('nj/star-only-value');
     expect(await ids('--enable', 'star-only-value')).toContain('nj/star-only-value');
-    expect(await ids('--enable', 'star-only-value', '--disable', 'nj/star-only-value')).not.toContain('nj/star-only-value');
+    expect(await ids('--enable', 'star-only-value', '--disable', 'nj/star-only-value')).not.toContain(
+      'nj/star-only-value',
+    );
     const t = io(dir);
     expect(await run(['r.yml', '--disable', 'star-only'], t)).toBe(2);
     expect(t.err()).toMatch(/--disable: unknown check 'star-only'/);
@@ -72,10 +79,19 @@ describe('nightjar lint --disable / --enable / --exclude / --max-warnings / json
     await run(['r.yml', '-f', 'jsonl'], t);
     const lines = t.out().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ checkId: 'nj/star-only-value', line: 17, col: 18, endLine: 17, endCol: 21 });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      checkId: 'nj/star-only-value',
+      line: 17,
+      col: 18,
+      endLine: 17,
+      endCol: 21,
+    });
   });
   it('--exclude skips matching files', async () => {
-    const dir = repo({ 'rules/ok.yml': RULE(1, CLEAN), 'rules/drafts/bad.yml': RULE(2, "  selection:\n    Image|endwith: /curl\n  condition: selection\n") });
+    const dir = repo({
+      'rules/ok.yml': RULE(1, CLEAN),
+      'rules/drafts/bad.yml': RULE(2, '  selection:\n    Image|endwith: /curl\n  condition: selection\n'),
+    });
     expect(await run(['rules'], io(dir))).toBe(1);
     const t = io(dir);
     expect(await run(['rules', '--exclude', 'rules/drafts/**'], t)).toBe(0);
@@ -87,7 +103,9 @@ describe('nightjar lint --disable / --enable / --exclude / --max-warnings / json
     const t = io(dir);
     expect(await run(['r.yml', '--max-warnings', '0'], t)).toBe(1);
     expect(t.err()).toContain('1 warning, more than --max-warnings 0');
-    await expect(run(['r.yml', '--max-warnings', 'x'], io(dir))).rejects.toThrow(/--max-warnings must be a non-negative integer/);
+    await expect(run(['r.yml', '--max-warnings', 'x'], io(dir))).rejects.toThrow(
+      /--max-warnings must be a non-negative integer/,
+    );
   });
 });
 

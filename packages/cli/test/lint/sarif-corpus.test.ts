@@ -20,9 +20,14 @@ const badRules = path.join(here, '../../../ruletools/test/lint/bad-rules');
  * @microsoft/jest-sarif package), whole. It is draft-04: Ajv 8 reads it as draft-07 once `id`
  * becomes `$id` (the keywords it uses mean the same in both), with the three formats it names.
  */
-const { id: schemaId, $schema: _draft, ...schemaBody } = JSON.parse(
-  readFileSync(path.join(here, 'sarif-schema-2.1.0.json'), 'utf8'),
-) as { id: string; $schema: string } & Record<string, unknown>;
+const {
+  id: schemaId,
+  $schema: _draft,
+  ...schemaBody
+} = JSON.parse(readFileSync(path.join(here, 'sarif-schema-2.1.0.json'), 'utf8')) as {
+  id: string;
+  $schema: string;
+} & Record<string, unknown>;
 // unicodeRegExp off: the schema's language pattern has a stray ']' that only the u flag rejects.
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
 ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:/i);
@@ -69,7 +74,7 @@ describe('nightjar lint --format sarif', () => {
   it('every rule descriptor has a fullDescription and help (GitHub code scanning shows them); regions have ends', async () => {
     const t = io();
     await run([badRules, '--format', 'sarif'], t);
-    const run0 = (JSON.parse(t.out()) as SarifLog).runs[0]!;
+    const run0 = (JSON.parse(t.out()) as SarifLog).runs[0];
     for (const r of run0.tool.driver.rules ?? []) {
       expect(r.fullDescription?.text.length, r.id).toBeGreaterThan(20);
       expect(r.shortDescription?.text.length, r.id).toBeGreaterThan(5);
@@ -77,10 +82,11 @@ describe('nightjar lint --format sarif', () => {
       expect(r.help?.markdown, r.id).toContain(`**${r.id}**`);
       expect(r.helpUri, r.id).toMatch(/^https:\/\//);
     }
-    const regions = (run0.results ?? []).map((r) => r.locations![0]!.physicalLocation!.region!);
+    const regions = (run0.results ?? []).map((r) => r.locations![0].physicalLocation!.region!);
     expect(regions.filter((g) => g.endLine !== undefined).length).toBeGreaterThan(regions.length / 2);
     for (const g of regions)
-      if (g.endLine !== undefined) expect(g.endLine > g.startLine! || g.endColumn! > g.startColumn!, JSON.stringify(g)).toBe(true);
+      if (g.endLine !== undefined)
+        expect(g.endLine > g.startLine! || g.endColumn! > g.startColumn!, JSON.stringify(g)).toBe(true);
   });
   it('the schema test can fail: a wrong level or a missing message is rejected', () => {
     const good = JSON.parse(

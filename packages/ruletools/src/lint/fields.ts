@@ -170,7 +170,8 @@ function walk(shape: Shape, parts: readonly string[], at: string): { error: stri
     if (cur === 'scalar' || cur === 'string' || cur === 'number' || cur === 'boolean')
       return { error: `'${here}' is a value, it has no '${p}'` };
     if (cur === 'token') {
-      if (TOKEN_KEYS.has(p)) return i === parts.length - 1 ? { shape: 'number' } : { error: `'${here}.${p}' is a value` };
+      if (TOKEN_KEYS.has(p))
+        return i === parts.length - 1 ? { shape: 'number' } : { error: `'${here}.${p}' is a value` };
       return { error: `'${p}' is not an audit token field (${[...TOKEN_KEYS].join(', ')})` };
     }
     if (cur === 'stat') {

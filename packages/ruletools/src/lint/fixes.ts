@@ -57,14 +57,25 @@ function entryAt(doc: RuleDocument, path: Path): { key?: Ranged; value: Ranged; 
 }
 
 /** Replaces the node at `path` (its key with `key: true`) by `text`. */
-export function replaceNode(doc: RuleDocument, path: Path, text: string, opts: { key?: boolean } = {}): Edit[] | undefined {
+export function replaceNode(
+  doc: RuleDocument,
+  path: Path,
+  text: string,
+  opts: { key?: boolean } = {},
+): Edit[] | undefined {
   const e = entryAt(doc, path);
   const r = (opts.key ? e?.key : e?.value)?.range;
   return r ? [{ start: r[0], end: r[1], text }] : undefined;
 }
 
 /** Replaces `from` with `to` inside the source text of the scalar at `path`, when it occurs there once. */
-export function replaceInNode(doc: RuleDocument, src: string, path: Path, from: string, to: string): Edit[] | undefined {
+export function replaceInNode(
+  doc: RuleDocument,
+  src: string,
+  path: Path,
+  from: string,
+  to: string,
+): Edit[] | undefined {
   const r = entryAt(doc, path)?.value.range;
   if (!r) return undefined;
   const inner = src.slice(r[0], r[1]);

@@ -72,7 +72,10 @@ export function formatGithub(result: LintResult, cwd: string): string {
   const lines = result.findings.map((f) => {
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
     const file = shortPath(f.file, cwd);
-    const end = f.endLine !== undefined ? `,endLine=${f.endLine}${f.endCol !== undefined && f.endLine === f.line ? `,endColumn=${f.endCol}` : ''}` : '';
+    const end =
+      f.endLine !== undefined
+        ? `,endLine=${f.endLine}${f.endCol !== undefined && f.endLine === f.line ? `,endColumn=${f.endCol}` : ''}`
+        : '';
     return `::${cmd} file=${prop(file)},line=${f.line},col=${f.col}${end},title=${prop(f.checkId)}::${esc(f.message)}`;
   });
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -101,7 +101,11 @@ function applySuppressions(c: Reporter, files: readonly string[]): Finding[] {
   return kept;
 }
 
-export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CONFIG, opts: LintOptions = {}): LintResult {
+export function lintDocuments(
+  rawInput: LintInput,
+  cfg: LintConfig = DEFAULT_CONFIG,
+  opts: LintOptions = {},
+): LintResult {
   const input = withoutConfigFiles(rawInput);
   const c = new Reporter(cfg, new Sources(opts.sources));
   const known = new Set<string>();

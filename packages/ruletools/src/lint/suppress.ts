@@ -29,7 +29,10 @@ export function parseDirectives(text: string): Directives {
     const m = DIRECTIVE.exec(lineText);
     if (!m) return;
     const line = i + 1;
-    const list = m[2]!.split('--')[0]!.split(/[\s,]+/).filter(Boolean);
+    const list = m[2]!
+      .split('--')[0]!
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const ids = new Set<string>();
     for (const raw of list) {
       const id = raw.startsWith('nj/') ? raw : `nj/${raw}`;

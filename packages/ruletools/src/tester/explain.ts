@@ -227,7 +227,7 @@ export function explainDetection(
           .filter((m) => m !== 'all')
           .join('|');
         const per: { value: unknown; id: string }[] = [];
-        v.forEach((x, i) => {
+        (v as unknown[]).forEach((x, i) => {
           const vid = `value:${n}:${k}:${i}`;
           if (compileOne(vid, { [one]: x })) per.push({ value: x, id: vid });
         });
@@ -266,8 +266,7 @@ export function explainDetection(
       const v = truth(i)(n);
       const sel = detection[n];
       const keys = isObj(sel) ? Object.keys(sel) : [];
-      const itemTrue = (k: string) =>
-        keys.length === 1 ? v : (hitSet.get(`item:${n}:${k}`)?.has(i) ?? false);
+      const itemTrue = (k: string) => (keys.length === 1 ? v : (hitSet.get(`item:${n}:${k}`)?.has(i) ?? false));
       /** `key (event has …)`, and for a false |all item the values the event lacks. */
       const describe = (k: string): string => {
         const fv = fieldValue(doc, k.split('|')[0]!, ev, paths);

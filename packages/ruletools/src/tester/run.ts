@@ -280,9 +280,11 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
     const target = compiledFor(doc, loaded.ruleset);
     const parsedSpecs = parseTestSpecs(doc.tests ?? rawTests(doc.data));
     const ruleSelected = match === undefined || match(id) || match(title);
-    const caseSelected = (name: string) => ruleSelected || match!(name);
+    const caseSelected = (name: string) => ruleSelected || match(name);
     const specs = parsedSpecs.specs.filter((s) => caseSelected(s.name));
-    const problems = parsedSpecs.problems.filter((p) => caseSelected(problemCaseName(doc.tests ?? rawTests(doc.data), p)));
+    const problems = parsedSpecs.problems.filter((p) =>
+      caseSelected(problemCaseName(doc.tests ?? rawTests(doc.data), p)),
+    );
     if (match && !ruleSelected && specs.length === 0 && problems.length === 0) {
       rulesTotal--;
       continue;

@@ -13,7 +13,14 @@ import { applyFixes } from '../../src/lint/fixes.js';
 import { lintDocuments } from '../../src/lint/run.js';
 import { excludeFiles } from '../../src/rule-input.js';
 
-const RULE = (o: { head?: string; tags?: string; ls?: string; det: string; title?: string; desc?: string }) => `title: ${o.title ?? 'Curl Run'}
+const RULE = (o: {
+  head?: string;
+  tags?: string;
+  ls?: string;
+  det: string;
+  title?: string;
+  desc?: string;
+}) => `title: ${o.title ?? 'Curl Run'}
 id: 7b1e5c2a-0000-4000-8000-000000000201
 status: test
 description: ${o.desc ?? 'Detects curl, for the linter tests.'}
@@ -75,13 +82,22 @@ const PAIRS: Pair[] = [
   },
   {
     check: 'nj/unknown-tag-namespace',
-    bad: RULE({ det: sel('    Image|endswith: /curl\n'), tags: '  - attack.execution\n  - attack.t1059.004\n  - mitre.t1059' }),
-    good: RULE({ det: sel('    Image|endswith: /curl\n'), tags: '  - attack.execution\n  - attack.t1059.004\n  - tlp.clear' }),
+    bad: RULE({
+      det: sel('    Image|endswith: /curl\n'),
+      tags: '  - attack.execution\n  - attack.t1059.004\n  - mitre.t1059',
+    }),
+    good: RULE({
+      det: sel('    Image|endswith: /curl\n'),
+      tags: '  - attack.execution\n  - attack.t1059.004\n  - tlp.clear',
+    }),
   },
   {
     check: 'nj/technique-without-tactic',
     bad: RULE({ det: sel('    Image|endswith: /curl\n'), tags: '  - attack.t1059.004' }),
-    good: RULE({ det: sel('    Image|endswith: /curl\n'), tags: '  - attack.command-and-control\n  - attack.t1059.004' }),
+    good: RULE({
+      det: sel('    Image|endswith: /curl\n'),
+      tags: '  - attack.command-and-control\n  - attack.t1059.004',
+    }),
   },
   {
     check: 'nj/related-id',
@@ -124,7 +140,7 @@ const PAIRS: Pair[] = [
   },
   {
     check: 'nj/field-type',
-    bad: RULE({ ls: NATIVE, det: sel("    process.executable.path: /usr/bin/curl\n    process.ppid: launchd\n") }),
+    bad: RULE({ ls: NATIVE, det: sel('    process.executable.path: /usr/bin/curl\n    process.ppid: launchd\n') }),
     good: RULE({ ls: NATIVE, det: sel("    process.executable.path: /usr/bin/curl\n    process.ppid: '1'\n") }),
   },
 ];
@@ -152,11 +168,13 @@ describe('each new check: a rule that triggers it, and the same rule written as 
   });
 
   it('nj/object-field names the path to compare instead, and allows exists', () => {
-    const r = lintDocuments(parseRuleText(RULE({ ls: NATIVE, det: sel('    process.executable: /usr/bin/curl\n') }), '/v/o.yml'));
-    expect(r.findings.find((f) => f.checkId === 'nj/object-field')?.message).toContain("'process.executable.path'");
-    expect(checksOf(RULE({ ls: NATIVE, det: sel('    process.executable.path: /x\n    process.tty|exists: true\n') }))).not.toContain(
-      'nj/object-field',
+    const r = lintDocuments(
+      parseRuleText(RULE({ ls: NATIVE, det: sel('    process.executable: /usr/bin/curl\n') }), '/v/o.yml'),
     );
+    expect(r.findings.find((f) => f.checkId === 'nj/object-field')?.message).toContain("'process.executable.path'");
+    expect(
+      checksOf(RULE({ ls: NATIVE, det: sel('    process.executable.path: /x\n    process.tty|exists: true\n') })),
+    ).not.toContain('nj/object-field');
   });
 
   it('nj/generate-silenced: reported on the base rule, naming the correlation; not when generate is stated', () => {
@@ -198,7 +216,9 @@ filter:
   condition: not selection
 ---
 ${RULE({ det: sel('    Image|endswith: /curl\n') })}`;
-    expect(checksOf(filter('level: low\nstatus: test\n')).filter((c) => c === 'nj/filter-level-status')).toHaveLength(2);
+    expect(checksOf(filter('level: low\nstatus: test\n')).filter((c) => c === 'nj/filter-level-status')).toHaveLength(
+      2,
+    );
     expect(checksOf(filter(''))).not.toContain('nj/filter-level-status');
   });
 });
@@ -253,9 +273,15 @@ describe('suppression comments, --disable/--enable, --exclude', () => {
   const bad = RULE({ det: sel("    Image|endswith: /curl\n    CommandLine: '*'\n") });
   it('disable-next-line, disable-line and file-level directives switch findings off, and only those', () => {
     expect(checksOf(bad)).toContain('nj/star-only-value');
-    const next = bad.replace("    CommandLine: '*'", "    # nightjar-lint-disable-next-line star-only-value -- any value is fine here\n    CommandLine: '*'");
+    const next = bad.replace(
+      "    CommandLine: '*'",
+      "    # nightjar-lint-disable-next-line star-only-value -- any value is fine here\n    CommandLine: '*'",
+    );
     expect(checksOf(next)).not.toContain('nj/star-only-value');
-    const other = bad.replace("    CommandLine: '*'", "    # nightjar-lint-disable-next-line nj/field-type\n    CommandLine: '*'");
+    const other = bad.replace(
+      "    CommandLine: '*'",
+      "    # nightjar-lint-disable-next-line nj/field-type\n    CommandLine: '*'",
+    );
     expect(checksOf(other)).toContain('nj/star-only-value');
     const same = bad.replace("    CommandLine: '*'", "    CommandLine: '*' # nightjar-lint-disable-line");
     expect(checksOf(same)).not.toContain('nj/star-only-value');
@@ -277,7 +303,9 @@ describe('suppression comments, --disable/--enable, --exclude', () => {
     expect(run(withCheckOverrides(parseLintConfig('', 'cfg'), { disable: ['nj/star-only-value'] }))).not.toContain(
       'nj/star-only-value',
     );
-    expect(() => withCheckOverrides(cfg, { disable: ['star-only'] })).toThrow(/unknown check 'star-only'.*did you mean nj\/star-only-value/);
+    expect(() => withCheckOverrides(cfg, { disable: ['star-only'] })).toThrow(
+      /unknown check 'star-only'.*did you mean nj\/star-only-value/,
+    );
   });
   it('--exclude drops matching files (relative or absolute globs)', () => {
     const a = parseRuleText(bad, '/repo/rules/draft/a.yml');
@@ -291,7 +319,7 @@ describe('ranges', () => {
   it('findings carry the end of the offending node', () => {
     const text = RULE({ det: sel("    Image|endswith: /curl\n    CommandLine: '*'\n") });
     const f = lintDocuments(parseRuleText(text, '/v/r.yml')).findings.find((x) => x.checkId === 'nj/star-only-value')!;
-    const line = text.split('\n')[f.line - 1]!;
+    const line = text.split('\n')[f.line - 1];
     expect(f.endLine).toBe(f.line);
     expect(line.slice(f.col - 1, f.endCol! - 1)).toBe("'*'");
   });

@@ -46,13 +46,13 @@ ${exec('curl, -s, -L, http://x')}  - name: fine
     expect: { match: true }
     events:
 ${exec('curl, -s, -L, http://x')}`);
-    const cases = r.rules[0]!.cases;
+    const cases = r.rules[0].cases;
     expect(cases.map((c) => [c.name, c.status])).toEqual([
       ['bad expect', 'error'],
       ['fine', 'pass'],
     ]);
     // Two problems with that expect (an unknown key, no match/alerts), one error.
-    expect(cases[0]!.message).toBe(
+    expect(cases[0].message).toBe(
       'unknown key(s) in expect: matches (allowed: match, alerts, group); expect needs match: true|false or alerts: <non-negative integer>',
     );
     expect(r.summary).toMatchObject({ cases: 2, errors: 1, passed: 1 });
@@ -70,7 +70,7 @@ describe('explanations', () => {
     expect: { match: true }
     events:
 ${exec('curl, -s, http://x')}`);
-    const c = r.rules[0]!.cases[0]!;
+    const c = r.rules[0].cases[0];
     expect(c.status).toBe('fail');
     expect(c.explanation!.join('\n')).toContain(
       `false item(s): CommandLine|contains|all (event has "curl -s http://x"), missing " -L"`,
@@ -83,7 +83,7 @@ ${exec('curl, -s, http://x')}`);
     expect: { match: false }
     events:
 ${exec('curl, -s, -L, http://x')}`);
-    const why = r.rules[0]!.cases[0]!.explanation!.join('\n');
+    const why = r.rules[0].cases[0].explanation!.join('\n');
     expect(why).toContain(
       'selection: true — matched Image|endswith (event has "/usr/bin/curl"), CommandLine|contains|all (event has "curl -s -L http://x")',
     );
@@ -113,11 +113,13 @@ tests:
         exec: { target: { executable: { path: /usr/bin/curl } }, args: [curl, x] }
 `;
     const r = await report(base + ev + ev);
-    const c = r.rules.find((x) => x.kind === 'correlation')!.cases[0]!;
+    const c = r.rules.find((x) => x.kind === 'correlation')!.cases[0];
     expect(c.status).toBe('fail');
     expect(c.alerts).toBe(1);
     const groupLine = c.explanation!.find((l) => l.startsWith('group {'))!;
-    expect(groupLine).toMatch(/^group \{process\.entity_id=.*\}: fired 1 alert\(s\): reached 2 event\(s\) within 1m \(needs gte 2\)$/);
+    expect(groupLine).toMatch(
+      /^group \{process\.entity_id=.*\}: fired 1 alert\(s\): reached 2 event\(s\) within 1m \(needs gte 2\)$/,
+    );
     expect(groupLine).not.toContain('at most');
   });
 });
@@ -145,7 +147,9 @@ tests:
 `;
   it('a case-name match runs only those cases; a rule title or id match runs the whole rule', async () => {
     const byName = await report(two, { filter: 'QUIET' });
-    expect(byName.rules.map((r) => [r.title, r.cases.map((c) => c.name)])).toEqual([['Curl All', ['quiet on a bare curl']]]);
+    expect(byName.rules.map((r) => [r.title, r.cases.map((c) => c.name)])).toEqual([
+      ['Curl All', ['quiet on a bare curl']],
+    ]);
     expect(byName.summary).toMatchObject({ rules: 1, cases: 1, passed: 1 });
     const byTitle = await report(two, { filter: 'wget run' });
     expect(byTitle.rules.map((r) => r.title)).toEqual(['Wget Run']);

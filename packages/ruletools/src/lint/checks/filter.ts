@@ -14,10 +14,16 @@ export function lintFilter(c: Reporter, doc: RuleDocument, data: Record<string, 
   const src = c.sources.get(doc.file);
   for (const k of ['level', 'status'])
     if (data[k] !== undefined)
-      c.report(doc, 'nj/filter-level-status', `a filter has no ${k} (it only removes matches from other rules); drop it`, [k], {
-        key: true,
-        fix: src ? removeEntry(doc, src, [k]) : undefined,
-      });
+      c.report(
+        doc,
+        'nj/filter-level-status',
+        `a filter has no ${k} (it only removes matches from other rules); drop it`,
+        [k],
+        {
+          key: true,
+          fix: src ? removeEntry(doc, src, [k]) : undefined,
+        },
+      );
   const block = isObj(data.filter) ? data.filter : undefined;
   if (!block || block.condition === undefined) return;
   const ls = isObj(data.logsource) ? data.logsource : undefined;

@@ -54,9 +54,15 @@ export function lintStyle(c: Reporter, doc: RuleDocument, data: Record<string, u
       ]);
   }
   if (typeof data.date === 'string' && data.modified === data.date)
-    c.report(doc, 'nj/modified-equals-date', `modified is the same day as date (${data.date}); drop modified`, ['modified'], {
-      fix: src ? removeEntry(doc, src, ['modified']) : undefined,
-    });
+    c.report(
+      doc,
+      'nj/modified-equals-date',
+      `modified is the same day as date (${data.date}); drop modified`,
+      ['modified'],
+      {
+        fix: src ? removeEntry(doc, src, ['modified']) : undefined,
+      },
+    );
   const tags = Array.isArray(data.tags) ? data.tags.filter((t): t is string => typeof t === 'string') : [];
   if (Array.isArray(data.tags))
     data.tags.forEach((t, i) => {

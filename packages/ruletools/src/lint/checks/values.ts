@@ -104,7 +104,7 @@ function lintValueTypes(
   list: readonly unknown[],
   at: (i: number) => Path,
 ): void {
-  const { key, field, mods } = it;
+  const { field, mods } = it;
   if (field === '' || mods.includes('exists') || mods.includes('fieldref')) return;
   const p = esPath(doc, field);
   const kind = p === undefined ? undefined : valueKindAt(p, eventTypes(doc));
@@ -118,7 +118,12 @@ function lintValueTypes(
       : /(^|\.)(process|parent|real_parent|responsible|child|instigator)$/.test(p!)
         ? ` (did you mean '${field}.executable.path'?)`
         : '';
-    c.report(doc, 'nj/object-field', `${shown} holds an object, so comparing it with a value never matches${hint}`, at(i));
+    c.report(
+      doc,
+      'nj/object-field',
+      `${shown} holds an object, so comparing it with a value never matches${hint}`,
+      at(i),
+    );
     return;
   }
   if (mods.some((m) => REWRITING.has(m))) return;
@@ -136,7 +141,8 @@ function lintValueTypes(
         why = `is true or false, never ${JSON.stringify(v)}`;
     } else if (kind === 'string') {
       if (typeof v === 'boolean') why = `is text, so ${String(v)} only matches the literal text '${String(v)}'`;
-      else if (compares) why = `is text, which a numeric comparison (${mods.find((m) => COMPARE.has(m))}) never matches`;
+      else if (compares)
+        why = `is text, which a numeric comparison (${mods.find((m) => COMPARE.has(m))}) never matches`;
     }
     if (why) c.report(doc, 'nj/field-type', `${shown} ${why}`, at(i));
   });
