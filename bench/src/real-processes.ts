@@ -54,7 +54,7 @@ function retoken(t: unknown, pid: number, pidversion: number): unknown {
     a[7] = pidversion;
     return a;
   }
-  if (typeof t === 'object' && t !== null) return { ...(t), pid, pidversion };
+  if (typeof t === 'object' && t !== null) return { ...t, pid, pidversion };
   return t;
 }
 

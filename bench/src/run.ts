@@ -821,21 +821,25 @@ async function main(): Promise<void> {
   });
   {
     // In a child process: this one holds the captures and decoded events, which are not the engine's.
+    // RSS depends on when the heap last grew: the median of three child processes.
     const [g, p] = QUICK ? [5_000, 4_096] : [100_000, 65_536];
-    const out = execFileSync(
-      process.execPath,
-      ['--expose-gc', join(dirname(fileURLToPath(import.meta.url)), 'rss.js'), String(g), String(p)],
-      { encoding: 'utf8' },
-    );
-    const { rss, baseline } = JSON.parse(out) as { rss: number; baseline: number };
+    const runs = Array.from({ length: QUICK ? 1 : 3 }, () => {
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', join(dirname(fileURLToPath(import.meta.url)), 'rss.js'), String(g), String(p)],
+        { encoding: 'utf8' },
+      );
+      return JSON.parse(out) as { rss: number; baseline: number };
+    }).sort((a, b) => a.rss - b.rss);
+    const { rss, baseline } = runs[Math.floor(runs.length / 2)]!;
     row({
       workload: 'memory',
       rules: 1,
       correlations: 1,
-      metric: `${g} groups + ${p} procs, RSS`,
+      metric: `${g} groups + ${p} procs, RSS (median of ${runs.length})`,
       value: rss,
       unit: 'B',
-      target: QUICK ? undefined : '≤ 120 MB',
+      target: QUICK ? undefined : '≤ 114.4 MiB',
     });
     row({
       workload: 'memory',

@@ -100,6 +100,8 @@ interface Proc {
   start: string;
   /** Index in World.live (swap-removal). */
   at: number;
+  /** Live children. */
+  kids: number;
 }
 
 /**
@@ -130,12 +132,13 @@ export class ProcessWorld {
     // A pid space twice the live set, pids scattered and the counter at a random point: a machine
     // that has been up a while, where new pids soon land on ones freed by earlier exits.
     this.pidMax = 100 + Math.max(1_000, target * 2);
-    const launchd: Proc = { pid: 1, pv: 1, ppid: 0, ppv: 0, tmpl: 0, start: t0, at: 0 };
+    const launchd: Proc = { pid: 1, pv: 1, ppid: 0, ppv: 0, tmpl: 0, start: t0, at: 0, kids: 0 };
     this.live.push(launchd);
     this.byPid.set(1, launchd);
     while (this.live.length < target) {
       this.nextPid = 100 + Math.floor(r() * (this.pidMax - 100));
-      this.spawn(this.live[Math.floor(r() * this.live.length)]!, t0);
+      // Two in five are launchd's own (daemons, agents, apps); the rest hang under a random process.
+      this.spawn(r() < 0.4 ? launchd : this.live[Math.floor(r() * this.live.length)]!, t0);
     }
     this.nextPid = 100 + Math.floor(r() * (this.pidMax - 100));
   }
@@ -155,7 +158,9 @@ export class ProcessWorld {
       tmpl: parent.tmpl,
       start,
       at: this.live.length,
+      kids: 0,
     };
+    parent.kids++;
     this.live.push(p);
     this.byPid.set(pid, p);
     return p;
@@ -169,6 +174,8 @@ export class ProcessWorld {
 
   exit(p: Proc): void {
     if (p.pid === 1) return;
+    const parent = this.byPid.get(p.ppid);
+    if (parent !== undefined && parent.pv === p.ppv) parent.kids--;
     const last = this.live.pop()!;
     if (last !== p) {
       this.live[p.at] = last;
@@ -185,17 +192,27 @@ export class ProcessWorld {
     return this.live[this.r() < 0.5 ? Math.floor(this.r() * busy) : Math.floor(this.r() * n)]!;
   }
 
+  /**
+   * The process of the next exit: short-lived leaves go first, as on a Mac (a command exits, its
+   * shell stays): the newest of a few recent processes without live children, else the actor.
+   */
+  exiting(): Proc {
+    const n = this.live.length;
+    for (let k = 0; k < 8 && k < n - 1; k++) {
+      const p = this.live[n - 1 - Math.floor(this.r() * Math.min(n - 1, 256))]!;
+      if (p.kids === 0 && p.pid !== 1) return p;
+    }
+    return this.actor();
+  }
+
   object(p: Proc): ProcessObject {
     return processAs(this.templates[p.tmpl]!, p.pid, p.pv, p.ppid, p.ppv, p.start);
   }
 
-  /** Depth of a live process (launchd = 0), following ppid through live processes. */
+  /** Depth of a live process (launchd = 0), following ppid through live processes (an exec keeps the pid). */
   depth(p: Proc): number {
     let d = 0;
-    for (let q: Proc | undefined = p; q !== undefined && q.pid !== 1 && d < 1000; d++) {
-      const par = this.byPid.get(q.ppid);
-      q = par !== undefined && par.pv === q.ppv ? par : undefined;
-    }
+    for (let q: Proc | undefined = p; q !== undefined && q.pid !== 1 && d < 1000; d++) q = this.byPid.get(q.ppid);
     return d;
   }
 }
@@ -242,7 +259,7 @@ export class CaptureStream {
     else if (type === 'fork' && n > world.target * 1.05) type = 'exit';
     this.t += Math.floor(r() * 200);
     const i = this.i++;
-    const a = world.actor();
+    const a = type === 'exit' ? world.exiting() : world.actor();
     const actor = world.object(a);
     const dir = CACHE_DIRS[Math.floor(r() * CACHE_DIRS.length)]!;
     const path = `/Users/alice/Library/Caches/${dir}/f${Math.floor(r() * 5000)}.db`;
