@@ -97,8 +97,6 @@ export interface LineageNodeSnapshot {
   exited: number | null;
   start: number | null;
   args: string[] | null;
-  tokenPpid: number;
-  tokenPpv: number;
   /** Next older process with the same pid (the ppid fallback's index), when there is one. */
   samePid: string | null;
 }
