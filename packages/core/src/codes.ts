@@ -13,12 +13,14 @@ export const CORE_DIAGNOSTIC_CODES = [
   'NJ_GROUP_EVICTED',
   'NJ_RULE_ERROR',
   'NJ_LINEAGE_DISABLED',
+  'NJ_EVENT_DEPTH',
 ] as const;
 
 /** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`). */
 export const CORE_ERROR_CODES = [
   'NJ_DECODE_JSON',
   'NJ_DECODE_SHAPE',
+  'NJ_DECODE_TYPE_MISMATCH',
   'NJ_FIELD_PATH',
   // The correlation codes are shared with @nightjar/rules, which reports the same problems in rule files.
   'NJ_TIMESPAN_LIMIT',

@@ -36,7 +36,10 @@ through Sigma rules and print the alerts.`,
     rules: SHARED_OPTIONS.rules,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write alerts to a file instead of stdout' },
-    strict: { type: 'boolean', help: 'exit 2 when any event line is malformed' },
+    strict: {
+      type: 'boolean',
+      help: 'check every line fully (also those of types no rule reads) and exit 2 when any is malformed',
+    },
     'max-problems': {
       type: 'string',
       arg: '<n>',
@@ -89,7 +92,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     io.stderr.write('nightjar scan: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
   }
-  const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin });
+  const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin, strict });
   const started = performance.now();
 
   // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first line

@@ -118,6 +118,14 @@ async function testOnce(
         throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
+    // Nothing to test is not a pass: a mistyped folder must not turn a CI job green.
+    if (loaded.documents.length === 0 && loaded.diagnostics.length === 0) {
+      await sink.close();
+      throw new CliError(
+        'NJ_CLI_RULES',
+        `no rule files (*.yml, *.yaml) found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}`,
+      );
+    }
     if (parsed.values.variants === true && parsed.values.coverage === true) {
       await sink.close();
       throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');

@@ -20,6 +20,7 @@ import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '
 import { checkCorrelationContract, correlationCycleError } from '../correlation/contract.js';
 import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
 import { PrefilterIndex } from './prefilter-index.js';
+import { EventDepthError, MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
 
 export interface EngineOptions {
   /**
@@ -69,6 +70,8 @@ export interface EngineMetrics {
   suppressed: number;
   /** Predicates that threw (the event was treated as not matching). */
   ruleErrors: number;
+  /** Events not evaluated because their values nest deeper than MAX_EVENT_DEPTH (NJ_EVENT_DEPTH). */
+  deepEvents: number;
   /** Correlation inputs older than the allowed lateness, over all correlations. */
   lateEvents: number;
   /** Correlation groups evicted because a correlation hit maxGroups. */
@@ -156,6 +159,9 @@ export class Engine {
   private skipped = 0;
   private suppressed = 0;
   private ruleErrors = 0;
+  private deepEvents = 0;
+  /** The last event whose message was checked for depth (several rules may match one event). */
+  private depthChecked: NightjarEvent | undefined;
   private now = -Infinity;
   private readonly report = (d: Diagnostic): void => this.addDiagnostic(d);
 
@@ -274,12 +280,19 @@ export class Engine {
     } else {
       const entries = d.entries;
       const index = d.index;
-      if (index !== undefined) {
-        index.mark(ev, this.ctx);
-        const c = index.candidates;
-        for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
-      } else {
-        for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
+      try {
+        if (index !== undefined) {
+          index.mark(ev, this.ctx);
+          const c = index.candidates;
+          for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
+        } else {
+          for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
+        }
+      } catch (err) {
+        if (!(err instanceof EventDepthError)) throw err;
+        // No alert from this event: its message could not be read (or serialised) whole.
+        out = null;
+        this.tooDeep(ev);
       }
     }
     if (this.firings.length > 0) out = this.drainFirings(out);
@@ -292,10 +305,17 @@ export class Engine {
     try {
       hit = e.rule.match(ev, this.ctx);
     } catch (err) {
+      if (err instanceof EventDepthError) throw err;
       this.ruleFailed(e, ev, err);
       return out;
     }
     if (!hit) return out;
+    // Alerts carry the message and correlations keep it: a message nested too deep to serialise is
+    // refused here, once per event (matches are rare, so the walk costs nothing per event).
+    if (this.depthChecked !== ev) {
+      if (nestsDeeperThan(ev.msg)) throw new EventDepthError();
+      this.depthChecked = ev;
+    }
     e.matches++;
     if (e.rule.generate) {
       const a = this.suppress(e.rule.suppressUs, e.rule.id, ev.entityId, ev.time, () =>
@@ -372,6 +392,7 @@ export class Engine {
       alerts,
       suppressed: this.suppressed,
       ruleErrors: this.ruleErrors,
+      deepEvents: this.deepEvents,
       lateEvents: late,
       evictedGroups: evicted,
       expiredGroups: expired,
@@ -519,6 +540,20 @@ export class Engine {
         data: { rule: c.correlation.id },
       });
     }
+  }
+
+  private tooDeep(ev: NightjarEvent): void {
+    this.deepEvents++;
+    // Source first, like the other diagnostics; the line and byte offset are fields (readers print them).
+    this.addDiagnostic({
+      code: 'NJ_EVENT_DEPTH' satisfies CoreDiagnosticCode,
+      severity: 'error',
+      message: `${ev.source}: ${ev.name} event nests deeper than ${MAX_EVENT_DEPTH} levels: not evaluated (no alert from it)`,
+      time: ev.time,
+      source: ev.source,
+      ...(ev.line > 0 ? { line: ev.line, offset: ev.offset } : {}),
+      data: { maxDepth: MAX_EVENT_DEPTH },
+    });
   }
 
   private ruleFailed(e: RuleEntry, ev: NightjarEvent, err: unknown): void {

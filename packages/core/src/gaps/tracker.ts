@@ -74,6 +74,17 @@ export interface GapTrackerOptions {
 interface SeqState {
   last: number;
   lastTime: number;
+  /**
+   * A small step back (> 1) is a late message, or the first message of a restart whose earliest
+   * messages were lost. The next message decides: -1 when nothing is pending.
+   */
+  cand: number;
+  candTime: number;
+  candLine: number;
+}
+
+function seqState(seq: number, time: number): SeqState {
+  return { last: seq, lastTime: time, cand: -1, candTime: 0, candLine: 0 };
 }
 
 interface Stream {
@@ -134,9 +145,11 @@ export class GapTracker {
       return;
     }
     if (gseq !== undefined) {
-      if (stream.global === undefined) stream.global = { last: gseq, lastTime: ev.time };
+      if (stream.global === undefined) stream.global = seqState(gseq, ev.time);
       else if (this.step(stream, stream.global, gseq, ev, undefined) === 'restart') {
-        // A client restart resets every per-type counter too: start them afresh, no false gaps.
+        // A client restart resets every per-type counter too: start them afresh, no false gaps. A type
+        // message held as late was the restart's first of its type: no longer out of order.
+        for (const st of stream.types.values()) if (st.cand >= 0) this.m.outOfOrder--;
         stream.types.clear();
       }
     }
@@ -145,7 +158,7 @@ export class GapTracker {
       const st = stream.types.get(key);
       if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;
-        else stream.types.set(key, { last: seq, lastTime: ev.time });
+        else stream.types.set(key, seqState(seq, ev.time));
       } else if (this.step(stream, st, seq, ev, ev.name) === 'restart' && gseq === undefined) {
         // Without global_seq_num (message v<4), a type's reset is the only restart signal.
         for (const k of stream.types.keys()) if (k !== key) stream.types.delete(k);
@@ -227,6 +240,20 @@ export class GapTracker {
     eventType: string | undefined,
   ): 'ok' | 'gap' | 'restart' | 'late' {
     const last = st.last;
+    if (st.cand >= 0) {
+      const c = st.cand;
+      st.cand = -1;
+      if (seq > c && seq < last) {
+        // The sequence goes on from the low message, not from `last`: that message started a restart
+        // (its predecessors lost), not a late arrival. Resume from it, so later gaps are seen.
+        this.m.outOfOrder--;
+        this.recordRestart(stream, eventType, last, c, st.candTime, st.candLine);
+        st.last = c;
+        st.lastTime = st.candTime;
+        this.step(stream, st, seq, ev, eventType);
+        return 'restart';
+      }
+    }
     if (seq === last + 1) {
       st.last = seq;
       st.lastTime = ev.time;
@@ -250,6 +277,9 @@ export class GapTracker {
       return 'restart';
     }
     this.m.outOfOrder++;
+    st.cand = seq;
+    st.candTime = ev.time;
+    st.candLine = ev.line;
     return 'late';
   }
 

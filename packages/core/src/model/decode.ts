@@ -17,6 +17,12 @@ export const DECODE_ERROR_CODES = {
   json: 'NJ_DECODE_JSON',
   /** Valid JSON, but not an ES message (not an object, or no usable event_type / time / event). */
   shape: 'NJ_DECODE_SHAPE',
+  /**
+   * `event_type` and the payload's key name two different ES events (e.g. 42, auth_link, with an
+   * `fcntl` payload): a tampered or broken producer. The line is not used, so no rule ever reads a
+   * payload of another type than its event.
+   */
+  typeMismatch: 'NJ_DECODE_TYPE_MISMATCH',
 } as const satisfies Record<string, CoreErrorCode>;
 
 /**
@@ -180,18 +186,39 @@ function jsonReason(err: unknown): string {
 /** Payload key → its known event name (aliases resolved); only known names go in, so it stays small. */
 const NAME_BY_KEY = new Map<string, string>();
 
+/** The known event name a payload key stands for, or undefined (a newer or vendor key). */
+function keyName(payloadKey: string): string | undefined {
+  const hit = NAME_BY_KEY.get(payloadKey);
+  if (hit !== undefined) return hit;
+  const name = canonicalEventName(payloadKey);
+  if (!isKnownEventName(name)) return undefined;
+  // Only known names go in, so the table stays small whatever the input invents.
+  NAME_BY_KEY.set(payloadKey, name);
+  return name;
+}
+
 function nameOf(eventType: number, payloadKey: string | undefined): string {
   if (payloadKey !== undefined) {
-    const hit = NAME_BY_KEY.get(payloadKey);
-    if (hit !== undefined) return hit;
-    const name = canonicalEventName(payloadKey);
-    if (isKnownEventName(name)) {
-      NAME_BY_KEY.set(payloadKey, name);
-      return name;
-    }
+    const name = keyName(payloadKey);
+    if (name !== undefined) return name;
   }
   const info = eventTypeByNumber(eventType);
   return info !== undefined ? info.name : `unknown:${eventType}`;
+}
+
+/**
+ * When `event_type` is an ES type and the payload key a known event name, and they are not the same
+ * event: the message explaining it. Undefined when they agree or either side is not known (vendor
+ * numbers, newer keys).
+ */
+function typeMismatch(eventType: number, payloadKey: string | undefined): string | undefined {
+  if (payloadKey === undefined) return undefined;
+  const info = eventTypeByNumber(eventType);
+  if (info === undefined || payloadKey === info.name) return undefined;
+  const name = keyName(payloadKey);
+  if (name === undefined || name === info.name) return undefined;
+  const shown = payloadKey.length > 60 ? `${payloadKey.slice(0, 60)}…` : payloadKey;
+  return `event_type ${eventType} is ${info.name}, but the payload is ${JSON.stringify(shown)} (${name}): the line is not used`;
 }
 
 function num(v: unknown): number | undefined {
@@ -263,6 +290,9 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
     payloadKey = k;
     break;
   }
+  const mismatch = typeMismatch(type, payloadKey);
+  if (mismatch !== undefined)
+    return new DecodeError(DECODE_ERROR_CODES.typeMismatch, mismatch, { line, offset, source });
   const msg = m as EsMessage;
   const payload = payloadKey !== undefined ? (event as Record<string, unknown>)[payloadKey] : undefined;
   stampEntityIds(msg, payload);
@@ -429,7 +459,9 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
             h.stopped !== true &&
             h.eventType !== undefined &&
             Number.isInteger(h.eventType) &&
-            !isWanted(h.eventType)
+            !isWanted(h.eventType) &&
+            // A payload of another event than the number says: the full parse reports it.
+            (h.payloadKey === undefined || typeMismatch(h.eventType, h.payloadKey) === undefined)
           ) {
             const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
             if (time !== undefined) {
