@@ -14,9 +14,10 @@ export const CORE_DIAGNOSTIC_CODES = [
   'NJ_RULE_ERROR',
   'NJ_LINEAGE_DISABLED',
   'NJ_EVENT_DEPTH',
+  'NJ_HOST_EVICTED',
 ] as const;
 
-/** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`). */
+/** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`, `SnapshotError`). */
 export const CORE_ERROR_CODES = [
   'NJ_DECODE_JSON',
   'NJ_DECODE_SHAPE',
@@ -29,6 +30,10 @@ export const CORE_ERROR_CODES = [
   'NJ_CORR_CYCLE',
   'NJ_CORR_FIELD',
   'NJ_CORR_CONDITION',
+  'NJ_SNAPSHOT_FORMAT',
+  'NJ_SNAPSHOT_VERSION',
+  'NJ_SNAPSHOT_RULESET',
+  'NJ_SNAPSHOT_OPTIONS',
 ] as const;
 
 export type CoreDiagnosticCode = (typeof CORE_DIAGNOSTIC_CODES)[number];

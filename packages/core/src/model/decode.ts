@@ -60,6 +60,12 @@ export interface DecoderOptions {
   /** Source name for events and errors (a file name, `stdin`, …). Default `input`. */
   source?: string;
   /**
+   * The host every line of this source comes from. It wins over a host the record names itself
+   * (Jamf's `host.hostname`), which is used when this is not given. The engine keeps each host's
+   * state apart (see the README, "Hosts").
+   */
+  host?: string | undefined;
+  /**
    * How unwanted lines are recognised when `eventTypes` is given: `scan` (header scan, no parse),
    * `parse` (JSON.parse, then drop the object), or `auto` (default): scan while most lines are
    * skipped, parse first while at least 75% of recent lines are wanted. The events are the same.
@@ -254,6 +260,8 @@ interface Meta {
   line?: number;
   offset?: number;
   source?: string;
+  /** The host the message comes from; wins over the record's own `host.hostname`. */
+  host?: string | undefined;
 }
 
 function shapeError(message: string, line: number, offset: number, source: string): DecodeError {
@@ -261,7 +269,13 @@ function shapeError(message: string, line: number, offset: number, source: strin
 }
 
 /** Validates a parsed value as an ES message and builds its event; never throws. */
-function fromValue(v: unknown, line: number, offset: number, source: string): NightjarEvent | DecodeError {
+function fromValue(
+  v: unknown,
+  line: number,
+  offset: number,
+  source: string,
+  sourceHost: string | undefined,
+): NightjarEvent | DecodeError {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
     return shapeError(`not an ES message: the line is ${what}, not a JSON object`, line, offset, source);
@@ -303,9 +317,10 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
   const parentToken = actor !== undefined ? actor.parent_audit_token : undefined;
   const hostObj = m.host;
   const host =
-    typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
+    sourceHost ??
+    (typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
       ? (hostObj as { hostname: string }).hostname
-      : undefined;
+      : undefined);
   return new EventRecord(
     msg,
     false,
@@ -341,7 +356,7 @@ export function eventFromMessage(msg: EsMessage, meta?: Meta): NightjarEvent | D
   const offset = meta?.offset ?? 0;
   const source = meta?.source ?? 'input';
   try {
-    return fromValue(msg, line, offset, source);
+    return fromValue(msg, line, offset, source, meta?.host);
   } catch (err) {
     return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: ${jsonReason(err)}`, { line, offset, source });
   }
@@ -357,6 +372,7 @@ export function eventFromMessage(msg: EsMessage, meta?: Meta): NightjarEvent | D
  */
 export function createDecoder(opts?: DecoderOptions): Decoder {
   const source = opts?.source ?? 'input';
+  const sourceHost = opts?.host;
   const wanted = opts?.eventTypes != null ? new Set(Array.from(opts.eventTypes, canonicalEventName)) : null;
   // event_type number → wanted? (cached per number; vendor numbers included).
   const wantedByNumber = new Map<number, boolean>();
@@ -429,7 +445,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       '0:0',
       seq,
       globalSeq,
-      host,
+      sourceHost ?? host,
       undefined,
       lineNo,
       offset,
@@ -473,14 +489,14 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
           }
         } else {
           // Parse-first mode (most lines are wanted): same answers as the scan, without scanning twice.
-          const r = fullDecode(line, lineNo, offset, source);
+          const r = fullDecode(line, lineNo, offset, source, sourceHost);
           if (r instanceof DecodeError) return countError(r);
           const w = isWanted(r.type);
           adapt(w);
           return countEvent(w ? r : skippedEvent(r.type, r.time, r.seq, r.globalSeq, r.host, lineNo, offset));
         }
       }
-      const r = fullDecode(line, lineNo, offset, source);
+      const r = fullDecode(line, lineNo, offset, source, sourceHost);
       if (wanted !== null && !(r instanceof DecodeError)) adapt(true);
       return r instanceof DecodeError ? countError(r) : countEvent(r);
     } catch (err) {
@@ -502,13 +518,19 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
 }
 
 /** JSON.parse + shape check; the path for every wanted line. */
-function fullDecode(line: string, lineNo: number, offset: number, source: string): NightjarEvent | DecodeError {
+function fullDecode(
+  line: string,
+  lineNo: number,
+  offset: number,
+  source: string,
+  host?: string | undefined,
+): NightjarEvent | DecodeError {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch (err) {
     // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
-    if (line.charCodeAt(0) === 0xfeff) return fullDecode(line.slice(1), lineNo, offset, source);
+    if (line.charCodeAt(0) === 0xfeff) return fullDecode(line.slice(1), lineNo, offset, source, host);
     if (line.trim() === '')
       return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
     return new DecodeError(DECODE_ERROR_CODES.json, `invalid JSON: ${jsonReason(err)}`, {
@@ -518,7 +540,7 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
       column: jsonColumn(err),
     });
   }
-  return fromValue(v, lineNo, offset, source);
+  return fromValue(v, lineNo, offset, source, host);
 }
 
 /** Decodes one line fully (no skipping, no counters). Never throws. */

@@ -32,6 +32,11 @@ export interface ReplayOptions {
    * offset) and skipped; the lines after it are read as usual. Default DEFAULT_MAX_LINE_BYTES (64 MiB).
    */
   maxLineBytes?: number | undefined;
+  /**
+   * The host every input comes from. It wins over a host a record names itself (Jamf's
+   * `host.hostname`), which is used when this is not given; the engine keeps each host's state apart.
+   */
+  host?: string | undefined;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -224,6 +229,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
       const decoder = createDecoder({
         eventTypes,
         source: name,
+        host: opts.host,
         ...(opts.strict === true ? { skipStrategy: 'parse' } : {}),
       });
       let gzip = false;
