@@ -169,12 +169,11 @@ async function lintOnce(io: CliIO, o: LintRun): Promise<number> {
   };
   const loaded = await load();
   // Nothing to lint is not a clean lint: a mistyped folder must not turn a CI job green.
-  if (loaded.documents.length === 0 && loaded.diagnostics.length === 0) {
+  if (loaded.documents.length === 0 && loaded.diagnostics.length === 0)
     throw new CliError(
       'NJ_CLI_RULES',
-      `no rule files (*.yml, *.yaml) found in ${o.paths.map((p) => shown(io.cwd, p)).join(', ')}`,
+      `no rule files (*.yml, *.yaml) found in ${o.paths.map((p) => shown(io.cwd, p)).join(', ')}${o.exclude.length ? ' (after --exclude)' : ''}`,
     );
-  }
   let result = lint.lintDocuments(loaded, cfg);
   if (o.fix) {
     const fixed = await applyFixes(result.findings);
