@@ -29,7 +29,7 @@ const execOf = (time: number, pid: number, ppid: number, path = '/usr/bin/curl')
   });
 
 const targetPath: FieldGetter = (e) =>
-  ((e.payload?.target as { executable?: { path?: string } } | undefined)?.executable?.path ?? null);
+  (e.payload?.target as { executable?: { path?: string } } | undefined)?.executable?.path ?? null;
 
 // "3 or more execs of one path in 5 minutes", grouped by the path (not by a host-local field).
 const threeExecs = ruleset(

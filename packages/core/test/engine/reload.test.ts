@@ -73,10 +73,17 @@ describe('Engine.reload', () => {
   it('property: reloading the same definitions at any point changes no alert (short budget)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom('exec', 'open'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 500, max: 502 })), {
-          minLength: 1,
-          maxLength: 40,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('exec', 'open'),
+            fc.integer({ min: 0, max: 20 }),
+            fc.integer({ min: 500, max: 502 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
         fc.nat(),
         (steps, cutSeed) => {
           let t = T0;

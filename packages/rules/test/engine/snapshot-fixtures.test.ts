@@ -108,7 +108,10 @@ describe('snapshot/restore over the fixtures (property, short budget)', () => {
     // is trivial: an empty snapshot or one taken after the last event).
     const withTrace = fc.integer({ min: 0, max: files.length - 1 }).chain((fi) => {
       const n = traces.get(files[fi]!)!.events().length;
-      return fc.tuple(fc.constant(fi), fc.array(fc.integer({ min: 1, max: Math.max(1, n - 1) }), { minLength: 1, maxLength: 3 }));
+      return fc.tuple(
+        fc.constant(fi),
+        fc.array(fc.integer({ min: 1, max: Math.max(1, n - 1) }), { minLength: 1, maxLength: 3 }),
+      );
     });
     fc.assert(
       fc.property(withTrace, ([fi, cuts]) => {
