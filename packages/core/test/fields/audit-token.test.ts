@@ -56,11 +56,11 @@ describe.each(['object', 'array'] as const)('audit token members, %s form', (for
   const ctx: EvalContext = { lineage: lineageParent(form) };
   const get = (p: string, ev: NightjarEvent) => compileFieldPath(p).get(ev, ctx);
   const fork = event(form, 'fork', 11, { child: process(form, 2000, '/bin/zsh') });
-  const rtc = event(form, 'remote_thread_create', 25, {
+  const rtc = event(form, 'remote_thread_create', 97, {
     target: process(form, 3000, '/Applications/Slack.app/Contents/MacOS/Slack'),
     thread_state: null,
   });
-  const btm = event(form, 'btm_launch_item_add', 118, {
+  const btm = event(form, 'btm_launch_item_add', 124, {
     instigator: process(form, 4000, '/bin/launchctl'),
     instigator_token: tok(form, 4500),
     app_token: tok(form, 4600),
