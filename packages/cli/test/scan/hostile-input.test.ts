@@ -53,7 +53,7 @@ describe('nightjar scan: hostile lines', () => {
     const strict = await cli(['scan', 'skip.jsonl', '--rules', RULES, '--strict'], { cwd: dir });
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(new RegExp(`skip\\.jsonl:5(:\\d+)? \\(byte ${offsets[4]}\\): invalid JSON`));
-    expect(strict.stderr).toContain('1 malformed line(s) with --strict');
+    expect(strict.stderr).toContain('1 malformed line with --strict');
     expect(strict.stderr).toMatch(/Summary\s+12 events/);
   });
 
