@@ -5,7 +5,7 @@
  * shrunk case is saved, and the campaign goes on with the next chunk.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { clip, knownFinding, Tally, type Violation } from './findings.js';
@@ -39,6 +39,15 @@ function save<I>(dir: string, t: Target<I>, c: RegressionCase): string | undefin
   if (existsSync(file)) return undefined;
   writeFileSync(file, json);
   return file;
+}
+
+/** Whether a case of this target and known finding is already saved (one example each is enough). */
+function savedBefore(dir: string, prefix: string): boolean {
+  try {
+    return readdirSync(dir).some((n) => n.startsWith(prefix));
+  } catch {
+    return false;
+  }
 }
 
 export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
@@ -78,7 +87,7 @@ export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
         if (!savedKnown.has(k.id)) {
           savedKnown.add(k.id);
           o.log(`  known finding ${k.id}: ${clip(v.message, 200)}`);
-          if (o.saveDir !== undefined) {
+          if (o.saveDir !== undefined && !savedBefore(o.saveDir, `${t.name}-${k.id}-`)) {
             const small = t.reduce?.(input, v) ?? input;
             const f = save(o.saveDir, t, {
               target: t.name,

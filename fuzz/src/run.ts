@@ -147,6 +147,9 @@ async function inWorkers(groups: TargetName[][]): Promise<TargetReport[]> {
   return (await Promise.all(runs)).flat();
 }
 
+// A worker ends with its parent (Ctrl-C, or the parent killed).
+if (WORKER) process.on('disconnect', () => process.exit(130));
+
 async function main(): Promise<void> {
   const started = performance.now();
   const w = await loadWorld();
