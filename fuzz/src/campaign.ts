@@ -24,6 +24,8 @@ export interface CampaignOptions {
   readonly maxFailures: number;
   readonly timing: boolean;
   readonly log: (line: string) => void;
+  /** Checked between chunks (a chunk runs synchronously, so no event can stop it). */
+  readonly stop?: () => boolean;
 }
 
 /** The message with its numbers blanked: two findings with the same shape are one finding. */
@@ -56,7 +58,7 @@ export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
   const seenShapes = new Set<string>();
   const savedKnown = new Set<string>();
   let chunkSeed = o.seed;
-  while (tally.inputs < o.budget && tally.totalFailures < o.maxFailures) {
+  while (tally.inputs < o.budget && tally.totalFailures < o.maxFailures && o.stop?.() !== true) {
     tally.seeds.push(chunkSeed);
     let failure: Violation[] = [];
     const protos = snapshotPrototypes();

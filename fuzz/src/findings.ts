@@ -50,7 +50,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'x-of-backtracking',
     what: 'an `x of` pattern is matched against selection names by backtracking (rule load over its bound)',
-    matches: (v) => v.oracle === 'cost' && /\bload\b/.test(v.message) && /\bof\b/.test(v.message),
+    matches: (v) => v.oracle === 'cost' && /\b(load|lint)\b/.test(v.message) && /`x of`/.test(v.message),
   },
   {
     id: 'wildcard-backtracking',

@@ -110,6 +110,7 @@ async function runTargets(names: readonly TargetName[], w: World): Promise<Targe
       maxFailures: 20,
       timing: true,
       log,
+      stop: parentGone,
     });
     const r = report(t, tally);
     log(
@@ -147,8 +148,10 @@ async function inWorkers(groups: TargetName[][]): Promise<TargetReport[]> {
   return (await Promise.all(runs)).flat();
 }
 
-// A worker ends with its parent (Ctrl-C, or the parent killed).
-if (WORKER) process.on('disconnect', () => process.exit(130));
+// A worker ends with its parent (Ctrl-C, or the parent killed): its campaigns run synchronously, so
+// they look between chunks whether the parent is still there.
+const PARENT = process.ppid;
+const parentGone = (): boolean => WORKER && process.ppid !== PARENT;
 
 async function main(): Promise<void> {
   const started = performance.now();
