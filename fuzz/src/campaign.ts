@@ -26,6 +26,8 @@ export interface CampaignOptions {
   readonly log: (line: string) => void;
   /** Checked between chunks (a chunk runs synchronously, so no event can stop it). */
   readonly stop?: () => boolean;
+  /** Called after each chunk (progress lines for long runs). */
+  readonly progress?: (t: Tally) => void;
 }
 
 /** The message with its numbers blanked: two findings with the same shape are one finding. */
@@ -135,6 +137,8 @@ export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
       );
     }
     chunkSeed = (chunkSeed + 1) | 0;
+    tally.elapsedMs = performance.now() - started;
+    o.progress?.(tally);
   }
   tally.elapsedMs = performance.now() - started;
   return tally;

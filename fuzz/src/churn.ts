@@ -103,6 +103,42 @@ function setProcess(p: unknown, me: Proc, parent: Proc | undefined): void {
   o.original_ppid = me.ppid;
 }
 
+function copyProcess(p: unknown): unknown {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return p;
+  const o: Record<string, unknown> = { ...(p as Record<string, unknown>) };
+  for (const k of ['audit_token', 'parent_audit_token', 'responsible_audit_token']) {
+    const t = o[k];
+    if (Array.isArray(t)) o[k] = [...(t as unknown[])];
+    else if (typeof t === 'object' && t !== null) o[k] = { ...(t as Record<string, unknown>) };
+  }
+  return o;
+}
+
+/**
+ * A message that shares nothing this workload or the engine writes with its template: the message,
+ * its process, event, payload, and the process objects under the payload (fork child, exec target,
+ * where the decoder stamps entity_id) are copied; the rest (paths, stat, args) is shared and only
+ * read. Several times cheaper than parsing the template's text again.
+ */
+function freshCopy(t: Record<string, unknown>): Record<string, unknown> {
+  const msg: Record<string, unknown> = { ...t, process: copyProcess(t.process) };
+  const ev = t.event as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(ev)) {
+    const payload = ev[k];
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      out[k] = payload;
+      continue;
+    }
+    const p: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+    for (const [pk, pv] of Object.entries(p))
+      if (typeof pv === 'object' && pv !== null && 'audit_token' in pv) p[pk] = copyProcess(pv);
+    out[k] = p;
+  }
+  msg.event = out;
+  return msg;
+}
+
 export class Churn {
   readonly expected: Expected = {
     events: 0,
@@ -212,7 +248,7 @@ export class Churn {
     // Keep the population between 200 and 3,000 processes.
     if (name === 'exit' && this.live.length < 200) name = 'fork';
     if (name === 'fork' && this.live.length > 3000) name = 'exit';
-    const msg = JSON.parse(this.pick(this.o.templates.get(name)!)) as Record<string, unknown>;
+    const msg = freshCopy(this.pick(this.parsed(name)));
     // Any live process but launchd (live[0], never removed: removal swaps with the last entry).
     const actor = this.procs.get(this.live[1 + Math.floor(this.r() * (this.live.length - 1))]!)!;
     const parent = this.procs.get(actor.ppid);
@@ -265,6 +301,17 @@ export class Churn {
     let i = 0;
     while (i < this.cumulative.length - 1 && this.cumulative[i]! < x) i++;
     return this.names[i]!;
+  }
+
+  private readonly parsedTemplates = new Map<string, Record<string, unknown>[]>();
+  /** The templates of one type, parsed once (each message is a fresh copy of what it changes). */
+  private parsed(name: string): Record<string, unknown>[] {
+    let l = this.parsedTemplates.get(name);
+    if (l === undefined) {
+      l = this.o.templates.get(name)!.map((t) => JSON.parse(t) as Record<string, unknown>);
+      this.parsedTemplates.set(name, l);
+    }
+    return l;
   }
 
   get population(): number {

@@ -102,6 +102,8 @@ async function runTargets(names: readonly TargetName[], w: World): Promise<Targe
     log(
       `${name}: ${BUDGET[name].toLocaleString('en-US')} ${t.unit}, seed ${SEED} (chunk k uses seed+k, ${CHUNK[name]} runs each)`,
     );
+    let lastStep = 0;
+    const unit = t.unit;
     const tally = runCampaign(t, {
       seed: SEED,
       budget: BUDGET[name],
@@ -111,6 +113,16 @@ async function runTargets(names: readonly TargetName[], w: World): Promise<Targe
       timing: true,
       log,
       stop: parentGone,
+      progress: (t) => {
+        // A line per 2 % of the budget, so a long run can be followed (and read if cut short).
+        const step = Math.floor((t.inputs / BUDGET[name]) * 50);
+        if (step > lastStep) {
+          lastStep = step;
+          log(
+            `  progress ${name}: ${t.inputs.toLocaleString('en-US')} / ${BUDGET[name].toLocaleString('en-US')} ${unit}, ${t.runs} runs, ${(t.elapsedMs / 1000).toFixed(0)} s; new failures ${JSON.stringify(Object.fromEntries(t.failures))}; known ${JSON.stringify(Object.fromEntries(t.known))}`,
+          );
+        }
+      },
     });
     const r = report(t, tally);
     log(
