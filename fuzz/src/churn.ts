@@ -7,17 +7,12 @@
  * injected, and what the gap tracker must report is computed alongside.
  */
 import type { EsMessage } from '@nightjar/core';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same workload. */
+/** A seeded generator of floats in [0, 1) (fast-check's own PRNG): the same seed gives the same workload. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = xoroshiro128plus(seed);
+  return () => (g.next() >>> 0) / 4294967296;
 }
 
 interface Proc {
