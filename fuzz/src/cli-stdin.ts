@@ -25,8 +25,14 @@ export interface CliRunResult {
 }
 
 /** Writes `n` mutated lines (seeded) to a file; a few giant lines are spliced in on purpose. */
-async function writeInput(file: string, bases: readonly string[], n: number, seed: number): Promise<number> {
-  const arb = lineSpecArb(bases.length, { maxDepth: 5_000, maxString: 20_000 });
+async function writeInput(
+  file: string,
+  bases: readonly string[],
+  n: number,
+  seed: number,
+  maxDepth: number,
+): Promise<number> {
+  const arb = lineSpecArb(bases.length, { maxDepth, maxString: 20_000 });
   const out = createWriteStream(file);
   let bytes = 0;
   const write = (s: string | Buffer): Promise<void> | void => {
@@ -40,8 +46,11 @@ async function writeInput(file: string, bases: readonly string[], n: number, see
     return Buffer.concat([b.subarray(0, at), Buffer.from([0xff, 0xc3, 0x28]), b.subarray(at)]);
   };
   const GIANTS: Record<number, () => string> = {
-    // A 20,000-level array in an extra field, and an 8 MB string: each must cost one line, never the stream.
-    [Math.floor(n / 3)]: () => bases[0]!.replace(/\}$/, `,"extra":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`),
+    // A maxDepth-level array in an extra field, and an 8 MB string: each must cost one line, never the stream.
+    [Math.floor(n / 3)]: () => {
+      const d = Math.max(maxDepth, 1);
+      return bases[0]!.replace(/\}$/, `,"extra":${'['.repeat(d)}1${']'.repeat(d)}}`);
+    },
     [Math.floor((2 * n) / 3)]: () => bases[1 % bases.length]!.replace(/\}$/, `,"extra":"${'a'.repeat(8_000_000)}"}`),
   };
   const chunk = 10_000;
@@ -80,11 +89,13 @@ export async function cliStdinRun(
   n: number,
   seed: number,
   log: (s: string) => void,
+  /** Deepest nesting in the input (a 20,000-deep line is spliced in at that depth). */
+  maxDepth = 20_000,
 ): Promise<CliRunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'nightjar-fuzz-cli-'));
   const file = join(dir, 'lines.jsonl');
   try {
-    const bytes = await writeInput(file, bases, n, seed);
+    const bytes = await writeInput(file, bases, n, seed, maxDepth);
     log(
       `  ${n.toLocaleString('en-US')} lines (${(bytes / 1048576).toFixed(0)} MB) written; scanning with nightjar scan -`,
     );
