@@ -96,8 +96,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write('nightjar scan: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
   }
   const host = args.values.host as string | undefined;
-  if (host !== undefined && host.trim() === '')
-    throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
+  if (host !== undefined && host.trim() === '') throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
   const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin, host });
   const started = performance.now();
 

@@ -72,7 +72,9 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
       .slice(0, 10)
       .map(([h, n]) => `${sanitize(truncate(h ?? '(no host)', 40))} ${num(n)}`);
     const more = s.hosts.alerts.size > 10 ? ` · … ${num(s.hosts.alerts.size - 10)} more` : '';
-    out.push(`  hosts            ${num(s.hosts.count)}${per.length > 0 ? p.dim(` (alerts: ${per.join(' · ')}${more})`) : ''}`);
+    out.push(
+      `  hosts            ${num(s.hosts.count)}${per.length > 0 ? p.dim(` (alerts: ${per.join(' · ')}${more})`) : ''}`,
+    );
   }
   const alerts = s.alerts > 0 ? p.bold(p.red(num(s.alerts))) : p.green('0');
   out.push(`  alerts           ${alerts}`);

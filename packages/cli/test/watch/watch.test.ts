@@ -34,7 +34,6 @@ level: high
 const rulesFile = path.join(dir, 'marker.yml');
 writeFileSync(rulesFile, RULE);
 
-
 function env(mode: string, lines: string[]): NodeJS.ProcessEnv {
   const f = path.join(dir, `lines-${mode}-${lines.length}.jsonl`);
   writeFileSync(f, lines.join('\n') + '\n');

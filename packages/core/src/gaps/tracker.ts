@@ -283,7 +283,12 @@ export class GapTracker {
   }
 
   /** overlapsOpenGap for the gaps of one host's streams only (undefined: streams without a host). */
-  overlapsOpenGapOn(host: string | undefined, eventTypes: readonly string[] | null, start: number, end: number): boolean {
+  overlapsOpenGapOn(
+    host: string | undefined,
+    eventTypes: readonly string[] | null,
+    start: number,
+    end: number,
+  ): boolean {
     return this.overlaps(eventTypes, start, end, true, host);
   }
 
