@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, eventTypeByNumber, type Alert } from '@nightjar/core';
 import { addonAvailable, openReplay } from '@nightjar/sources';
 import { FIXTURES, cli, fakeIO } from '../options/fake-io.js';
+import { exec } from './exec-line.js';
 import { loadRuleSetOrFail } from '../../src/options.js';
 import { main } from '../../src/main.js';
 
@@ -32,32 +33,6 @@ level: high
 `;
 const rulesFile = path.join(dir, 'marker.yml');
 writeFileSync(rulesFile, RULE);
-
-function proc(pid: number, path: string) {
-  return {
-    audit_token: { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 1, pidversion: 10 + pid },
-    ppid: 1,
-    original_ppid: 1,
-    signing_id: 'com.apple.curl',
-    team_id: null,
-    executable: { path, path_truncated: false },
-  };
-}
-
-function exec(i: number, args: string[]): string {
-  return JSON.stringify({
-    schema_version: 1,
-    version: 9,
-    time: `2025-08-07T15:13:0${i}.000000Z`,
-    mach_time: i,
-    event_type: 9,
-    action_type: 1,
-    seq_num: i,
-    global_seq_num: i,
-    process: proc(400 + i, '/bin/zsh'),
-    event: { exec: { target: proc(400 + i, '/usr/bin/curl'), args } },
-  });
-}
 
 function env(mode: string, lines: string[]): NodeJS.ProcessEnv {
   const f = path.join(dir, `lines-${mode}-${lines.length}.jsonl`);
