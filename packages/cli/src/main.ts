@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   profile: () => import('./commands/profile.js'),
   events: () => import('./commands/events.js'),
   techniques: () => import('./commands/techniques.js'),
+  ship: () => import('./commands/ship.js'),
+  fleet: () => import('./commands/fleet.js'),
 };
 
 export const HELP = `nightjar — Sigma detection for macOS Endpoint Security events
@@ -24,6 +26,8 @@ Commands:
   profile <events…|->  telemetry profile of a capture
   events [rules…]      the ES event types a ruleset needs
   techniques [rules…]  ATT&CK techniques the rules cover, by tactic (table, json, navigator)
+  ship [capture|-]     send this host's events to a fleet (NATS JetStream)
+  fleet                a fleet detection worker (NATS JetStream); --init sets the server up
 
 Run 'nightjar <command> --help' for a command's options.
 Exit codes: 0 clean · 1 findings (alerts, failed tests, lint findings) · 2 usage or fatal error.

@@ -1,0 +1,138 @@
+/**
+ * `nightjar fleet --nats URL`: a fleet worker (see @nightjar/fleet). `--init` sets the server up
+ * instead and prints the mapping line its config file needs.
+ */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { parseTimespan } from '@nightjar/rules';
+import { FleetWorker, crashHookFromEnv, formatStatus, initFleet } from '@nightjar/fleet';
+import { type CliIO, EXIT_OK, UsageError } from '../io.js';
+import {
+  CliError,
+  type CommandSpec,
+  loadRuleSetOrFail,
+  parseCommand,
+  resolveRulePaths,
+  SHARED_OPTIONS,
+} from '../options.js';
+
+export const HELP = `Usage: nightjar fleet --nats <url> [options]
+
+A detection worker of a fleet on NATS JetStream: takes its share of the event partitions, runs
+the rules with one engine per host and stores each alert once in the NJ_ALERTS stream. Run as many
+as needed; they share the partitions and take over from each other. Stops cleanly on SIGTERM or
+Ctrl-C after committing what it processed.
+
+Options:
+      --nats <url>            NATS server (e.g. nats://127.0.0.1:4222)
+  -r, --rules <path>          rule file or folder (repeatable; default: the bundled ruleset)
+      --id <name>             worker id (default <hostname>-<pid>)
+      --snapshot-interval <t> engine snapshot cadence per partition, e.g. 30s (default 30s)
+      --status-interval <t>   status line cadence on stderr, e.g. 10s (default 10s; 0 = none)
+      --init                  create the streams and buckets, print the server config line, exit
+      --partitions <n>        with --init: number of partitions (default 16, fixed afterwards)
+      --lease <t>             with --init: lease time of a partition, e.g. 10s (default 10s)
+  -q, --quiet                 no status lines
+  -h, --help                  show this help
+
+Exit codes: 0 stopped cleanly (or --init done) · 2 usage, bad rules, server unreachable or not set up
+`;
+
+export const SPEC: CommandSpec = {
+  name: 'fleet',
+  help: HELP,
+  options: {
+    nats: { type: 'string' },
+    rules: SHARED_OPTIONS.rules,
+    id: { type: 'string' },
+    'snapshot-interval': { type: 'string' },
+    'status-interval': { type: 'string' },
+    init: { type: 'boolean' },
+    partitions: { type: 'string' },
+    lease: { type: 'string' },
+    quiet: SHARED_OPTIONS.quiet,
+  },
+};
+
+/** `10s`, `2m` → ms; a plain number is seconds. */
+export function durationMs(v: unknown, flag: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const text = String(v);
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const t = parseTimespan(text);
+  if ('error' in t) throw new UsageError(`${flag}: ${t.error}`);
+  return t.us / 1000;
+}
+
+export async function connectOrFail(url: unknown, command: string): Promise<NatsConnection> {
+  if (typeof url !== 'string' || url === '')
+    throw new UsageError(`--nats <url> is required\nRun 'nightjar ${command} --help' for usage.`);
+  try {
+    return await connect({ servers: url, name: `nightjar ${command}`, maxReconnectAttempts: -1 });
+  } catch (err) {
+    throw new CliError(
+      'NJ_CLI_NATS',
+      `cannot connect to ${url}: ${err instanceof Error ? err.message : String(err)}`,
+      [],
+      { cause: err },
+    );
+  }
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommand(SPEC, argv);
+  if (args.help) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const v = args.values;
+  const quiet = v.quiet === true;
+  if (v.init === true) {
+    const partitions = v.partitions === undefined ? 16 : Number(v.partitions);
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024)
+      throw new UsageError(`--partitions: expected an integer 1-1024, got '${String(v.partitions)}'`);
+    const leaseMs = durationMs(v.lease, '--lease', 10_000);
+    const nc = await connectOrFail(v.nats, 'fleet');
+    try {
+      const layout = await initFleet(nc, { partitions, leaseMs });
+      io.stdout.write(`${layout.mapping}\n`);
+      if (!quiet)
+        io.stderr.write(
+          `nightjar fleet: streams and buckets ready (${partitions} partitions, lease ${leaseMs} ms); add the line above to the server's config file and reload it\n`,
+        );
+    } finally {
+      await nc.close();
+    }
+    return EXIT_OK;
+  }
+  for (const f of ['partitions', 'lease'] as const)
+    if (v[f] !== undefined) throw new UsageError(`--${f} only applies with --init`);
+  const ruleset = await loadRuleSetOrFail(resolveRulePaths(v, io));
+  const statusMs = durationMs(v['status-interval'], '--status-interval', 10_000);
+  const nc = await connectOrFail(v.nats, 'fleet');
+  const log = quiet ? undefined : (m: string) => io.stderr.write(`nightjar fleet: ${m}\n`);
+  const hook = crashHookFromEnv(nc, io.env);
+  const worker = await FleetWorker.start(nc, {
+    ruleset,
+    snapshotIntervalMs: durationMs(v['snapshot-interval'], '--snapshot-interval', 30_000),
+    ...(typeof v.id === 'string' ? { id: v.id } : {}),
+    ...(log !== undefined ? { log } : {}),
+    ...(hook !== undefined ? { afterAlertStored: hook } : {}),
+  });
+  const timer =
+    !quiet && statusMs > 0
+      ? setInterval(() => void worker.status().then((s) => io.stderr.write(`${formatStatus(s)}\n`)), statusMs)
+      : undefined;
+  await new Promise<void>((resolve) => {
+    const unregister = io.onInterrupt?.(resolve);
+    // A service manager stops workers with SIGTERM: the same clean stop as Ctrl-C.
+    process.once('SIGTERM', () => {
+      unregister?.();
+      resolve();
+    });
+  });
+  if (timer !== undefined) clearInterval(timer);
+  await worker.stop();
+  if (!quiet) io.stderr.write(`${formatStatus(await worker.status())}\nnightjar fleet: stopped after committing\n`);
+  await nc.drain();
+  return EXIT_OK;
+}
