@@ -10,6 +10,8 @@ export { FLEET_NAMES, DEFAULT_PARTITIONS, checkHostId, mappingConfig, partitionO
 export { FRAME_HEADERS, decodeFrame, encodeFrame, frameMsgId } from './frame.js';
 export type { Frame, FrameKind } from './frame.js';
 export { initFleet, readLayout } from './init.js';
+export { findNatsServer, startLocalServer } from './local-server.js';
+export type { LocalServer } from './local-server.js';
 export type { FleetLayout, FleetSetup } from './init.js';
 export { Shipper } from './ship/shipper.js';
 export type { ShipperOptions, ShipperStats } from './ship/shipper.js';

@@ -56,7 +56,8 @@ export const SPEC: CommandSpec = {
 /** `10s`, `2m` → ms; a plain number is seconds. */
 export function durationMs(v: unknown, flag: string, fallback: number): number {
   if (v === undefined) return fallback;
-  const text = String(v);
+  if (typeof v !== 'string') throw new UsageError(`${flag}: expected a duration such as 10s`);
+  const text = v;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
   const t = parseTimespan(text);
   if ('error' in t) throw new UsageError(`${flag}: ${t.error}`);

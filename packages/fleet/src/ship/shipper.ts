@@ -48,6 +48,8 @@ interface Pending {
   first: number;
   last: number;
   lines: number;
+  /** A drop frame: the lost lines it reports (put back into `lost` if it cannot be sent either). */
+  reports: number;
 }
 
 export class Shipper {
@@ -178,6 +180,7 @@ export class Shipper {
       first: f.first,
       last: f.last,
       lines: f.kind === 'events' ? f.lines.length : 0,
+      reports: f.kind === 'drop' ? f.count : 0,
     };
     this.s.frames++;
     // Order: while frames wait in the spool, new ones queue behind them.
@@ -211,6 +214,14 @@ export class Shipper {
       return;
     }
     if (p.lines > 0) this.addLost(p.lines, p.first, p.last);
+    else if (p.reports > 0) {
+      // The drop report itself could not go: keep it for the next frame, counted once.
+      this.lost = {
+        count: this.lost.count + p.reports,
+        first: this.lost.count === 0 ? p.first : this.lost.first,
+        last: Math.max(this.lost.last, p.last),
+      };
+    }
   }
 
   /** Re-sends spooled frames oldest first; stops at the first refusal (the next call tries again). */
