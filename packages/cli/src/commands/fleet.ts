@@ -8,6 +8,7 @@ import { FleetWorker, crashHookFromEnv, formatStatus, initFleet } from '@nightja
 import { type CliIO, EXIT_OK, UsageError } from '../io.js';
 import {
   CliError,
+  commandHelp,
   type CommandSpec,
   loadRuleSetOrFail,
   parseCommand,
@@ -15,42 +16,35 @@ import {
   SHARED_OPTIONS,
 } from '../options.js';
 
-export const HELP = `Usage: nightjar fleet --nats <url> [options]
-
-A detection worker of a fleet on NATS JetStream: takes its share of the event partitions, runs
-the rules with one engine per host and stores each alert once in the NJ_ALERTS stream. Run as many
-as needed; they share the partitions and take over from each other. Stops cleanly on SIGTERM or
-Ctrl-C after committing what it processed.
-
-Options:
-      --nats <url>            NATS server (e.g. nats://127.0.0.1:4222)
-  -r, --rules <path>          rule file or folder (repeatable; default: the bundled ruleset)
-      --id <name>             worker id (default <hostname>-<pid>)
-      --snapshot-interval <t> engine snapshot cadence per partition, e.g. 30s (default 30s)
-      --status-interval <t>   status line cadence on stderr, e.g. 10s (default 10s; 0 = none)
-      --init                  create the streams and buckets, print the server config line, exit
-      --partitions <n>        with --init: number of partitions (default 16, fixed afterwards)
-      --lease <t>             with --init: lease time of a partition, e.g. 10s (default 10s)
-  -q, --quiet                 no status lines
-  -h, --help                  show this help
-
-Exit codes: 0 stopped cleanly (or --init done) · 2 usage, bad rules, server unreachable or not set up
-`;
-
 export const SPEC: CommandSpec = {
   name: 'fleet',
-  help: HELP,
+  usage: '--nats <url> [options]',
+  description: `A detection worker of a fleet on NATS JetStream: takes its share of the event partitions, runs the
+rules with one engine per host and stores each alert once in the NJ_ALERTS stream. Run as many as
+needed; they share the partitions and take over from each other. Stops cleanly on SIGTERM or Ctrl-C
+after committing what it processed.`,
   options: {
-    nats: { type: 'string' },
+    nats: { type: 'string', arg: '<url>', help: 'NATS server (e.g. nats://127.0.0.1:4222)' },
     rules: SHARED_OPTIONS.rules,
-    id: { type: 'string' },
-    'snapshot-interval': { type: 'string' },
-    'status-interval': { type: 'string' },
-    init: { type: 'boolean' },
-    partitions: { type: 'string' },
-    lease: { type: 'string' },
-    quiet: SHARED_OPTIONS.quiet,
+    id: { type: 'string', arg: '<name>', help: 'worker id (default <hostname>-<pid>)' },
+    'snapshot-interval': {
+      type: 'string',
+      arg: '<t>',
+      help: 'engine snapshot cadence per partition, e.g. 30s (default 30s); a replacement worker replays only what came after the last snapshot',
+    },
+    'status-interval': { type: 'string', arg: '<t>', help: 'status line cadence on stderr (default 10s; 0 = none)' },
+    init: { type: 'boolean', help: 'create the streams and buckets, print the server config line, exit' },
+    partitions: {
+      type: 'string',
+      arg: '<n>',
+      help: 'with --init: number of partitions (default 16, fixed afterwards)',
+    },
+    lease: { type: 'string', arg: '<t>', help: 'with --init: lease time of a partition, e.g. 10s (default 10s)' },
+    quiet: { ...SHARED_OPTIONS.quiet, help: 'no status lines' },
   },
+  notes: `The status line: worker id, hosts, partitions owned, lag (frames stored but not yet committed),
+events, alerts stored and duplicates the stream dropped.`,
+  exitCodes: '0 stopped cleanly (or --init done) · 2 usage, bad rules, server unreachable or not set up',
 };
 
 /** `10s`, `2m` → ms; a plain number is seconds. */
@@ -82,7 +76,7 @@ export async function connectOrFail(url: unknown, command: string): Promise<Nats
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const v = args.values;

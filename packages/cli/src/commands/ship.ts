@@ -9,6 +9,7 @@ import { Shipper, checkHostId, shipLines, shipLive } from '@nightjar/fleet';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io.js';
 import {
   CliError,
+  commandHelp,
   type CommandSpec,
   checkInputs,
   loadRuleSetOrFail,
@@ -18,49 +19,43 @@ import {
 } from '../options.js';
 import { connectOrFail, durationMs } from './fleet.js';
 
-export const HELP = `Usage: nightjar ship --nats <url> --host-id <id> [capture|-] [options]
-
-Send this host's Endpoint Security events to a Nightjar fleet (NATS JetStream): eslogger JSON lines
-from a capture file, from stdin ('-'), or without an input from the live source. Lines go in
-deflated frames of up to 64 lines or 50 ms; a frame the server refuses waits in the spool folder
-and is re-sent with the same id, so the fleet stores it once.
-
-Options:
-      --nats <url>             NATS server of the fleet
-      --host-id <id>           this host's id: letters, digits, _ and - (a '.' is not allowed)
-  -r, --rules <path>           send only the event types these rules need (repeatable; default: the
-                               bundled ruleset; --all-types sends everything)
-      --all-types              do not filter event types
-      --spool <dir>            spool folder for frames the server refuses (default: none, they are lost
-                               and reported to the fleet as a transport gap)
-      --spool-max <MiB>        spool size bound (default 64)
-      --backfill-interval <t>  live source: process table every <t> (default 10m)
-  -q, --quiet                  no summary on stderr
-  -h, --help                   show this help
-
-Exit codes: 0 everything sent · 1 lines were lost (spool full or absent) · 2 usage, server unreachable
-`;
-
 export const SPEC: CommandSpec = {
   name: 'ship',
-  help: HELP,
+  usage: '--nats <url> --host-id <id> [capture|-] [options]',
+  description: `Send this host's Endpoint Security events to a Nightjar fleet (NATS JetStream): eslogger JSON lines
+from a capture file, from stdin ('-'), or without an input from the live source. Lines go in deflated
+frames of up to 64 lines or 50 ms; a frame the server refuses waits in the spool folder and is
+re-sent with the same id, so the fleet stores it once.`,
+  arguments: [['capture|-', 'eslogger JSON lines (a file, or - for stdin); none: the live source']],
   options: {
-    nats: { type: 'string' },
-    'host-id': { type: 'string' },
-    rules: SHARED_OPTIONS.rules,
-    'all-types': { type: 'boolean' },
-    spool: { type: 'string' },
-    'spool-max': { type: 'string' },
-    'backfill-interval': { type: 'string' },
-    quiet: SHARED_OPTIONS.quiet,
+    nats: { type: 'string', arg: '<url>', help: 'NATS server of the fleet' },
+    'host-id': { type: 'string', arg: '<id>', help: "this host's id: letters, digits, _ and - (no '.')" },
+    rules: {
+      ...SHARED_OPTIONS.rules,
+      help: 'send only the event types these rules need (repeatable; default: the bundled ruleset)',
+    },
+    'all-types': { type: 'boolean', help: 'do not filter event types' },
+    spool: {
+      type: 'string',
+      arg: '<dir>',
+      help: 'spool folder for frames the server refuses (default: none; they are lost and reported to the fleet as a transport gap)',
+    },
+    'spool-max': { type: 'string', arg: '<MiB>', help: 'spool size bound (default 64)' },
+    'backfill-interval': {
+      type: 'string',
+      arg: '<t>',
+      help: 'live source: send the process table every <t> (default 10m)',
+    },
+    quiet: { ...SHARED_OPTIONS.quiet, help: 'no summary on stderr' },
   },
   positionals: { min: 0 },
+  exitCodes: '0 everything sent · 1 lines were lost (spool full or absent) · 2 usage, server unreachable',
 };
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const v = args.values;
