@@ -22,6 +22,7 @@ import { generateRules, handWrittenMatcher, NARROW_TEMPLATES } from './synthetic
 import { variantsOf } from './variants.js';
 import { clockName, fmtBytes, fmtRate, hasGc, heapUsed, latencies, pairedRuns, setClock, timeRuns } from './measure.js';
 import { memoryPerGroup, memoryPerLineageEntry } from './memory.js';
+import { fleetBench } from './fleet.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -484,6 +485,77 @@ async function main(): Promise<void> {
       baseline: 'JSON.parse',
       ratio: rate.ratio,
     });
+  }
+
+  // Fleet (NATS JetStream): needs nats-server; the same frames through 1 and 2 worker processes and in-process.
+  {
+    const benignPath = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
+    const src = (
+      QUICK || !existsSync(benignPath)
+        ? readFileSync(join(ROOT, 'fixtures/meterpreter-session.jsonl'))
+        : gunzipSync(readFileSync(benignPath))
+    )
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
+    const shipped = await loadRules([bundledRulesDir()]);
+    const f = await fleetBench(shipped, src, QUICK ? 5_000 : N_EVENTS, QUICK ? 1 : 3);
+    if (f === undefined) {
+      process.stdout.write('fleet rows skipped: nats-server is not installed (apt-get install nats-server)\n');
+    } else {
+      const w = `fleet, ${f.cores} cores`;
+      const n = shipped.rules.length + shipped.correlations.length;
+      const c = shipped.correlations.length;
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: `in-process frame path (${f.events})`,
+        value: f.inProcess,
+        unit: 'ev/s',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: '1 worker',
+        value: f.oneWorker,
+        unit: 'ev/s',
+        baseline: 'in-process frames',
+        ratio: f.oneWorker / f.inProcess,
+        target: '≥ 0.6×',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: '2 workers (wall)',
+        value: f.twoWorkers,
+        unit: 'ev/s',
+        baseline: '1 worker',
+        ratio: f.twoWorkers / f.oneWorker,
+        target: f.cores >= 4 ? '≥ 1.6×' : '≥ 1.15× (2 cores)',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: 'worker CPU per 1k events, 1 worker',
+        value: f.cpuPerKOne,
+        unit: 'ms',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: 'worker CPU per 1k events, 2 workers',
+        value: f.cpuPerKTwo,
+        unit: 'ms',
+        baseline: '1 worker',
+        ratio: f.cpuPerKTwo / f.cpuPerKOne,
+        target: '≤ 1.15×',
+      });
+    }
   }
 
   // Memory.

@@ -14,6 +14,7 @@
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import {
   AckPolicy,
+  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
@@ -56,6 +57,9 @@ interface Snapshot {
 }
 
 const consumerPrefix = (k: number) => `part-${k}-r`;
+/** Commit at least this often, and after this many frames. */
+const COMMIT_MS = 100;
+const COMMIT_FRAMES = 64;
 
 export class PartitionRunner {
   readonly hosts = new Map<string, HostState>();
@@ -64,6 +68,13 @@ export class PartitionRunner {
   private mutedThrough = 0;
   private lastSnapshot = 0;
   private consumerName = '';
+  private iter: ConsumerMessages | undefined;
+  private failed = false;
+  /** Applied but not yet committed: the last frame, its alerts' and diagnostics' PubAcks. */
+  private last: JsMsg | undefined;
+  private pubs: Promise<PubAck | void>[] = [];
+  private uncommitted = 0;
+  private committing: Promise<void> = Promise.resolve();
   readonly done: Promise<void>;
   /** Why the loop ended: stopped (committed), lost (lease or consumer gone, nothing committed after). */
   endedBy: 'stopped' | 'lost' | undefined;
@@ -82,6 +93,7 @@ export class PartitionRunner {
   /** Ends the loop after the current batch is committed. */
   stop(): Promise<void> {
     this.stopping = true;
+    void this.iter?.close();
     return this.done;
   }
 
@@ -97,7 +109,7 @@ export class PartitionRunner {
   }
 
   private alive(): boolean {
-    return !this.stopping && Date.now() < this.ctx.deadline(this.partition);
+    return !this.stopping && !this.failed && Date.now() < this.ctx.deadline(this.partition);
   }
 
   private async run(): Promise<void> {
@@ -136,24 +148,41 @@ export class PartitionRunner {
       `partition ${k}: epoch ${this.epoch}, restored through seq ${start}, replaying muted through ${floor}`,
     );
     const consumer = await js.consumers.get(FLEET_NAMES.events, this.consumerName);
-
-    while (this.alive()) {
-      const batch = await consumer.fetch({ max_messages: this.ctx.maxBatch, expires: 1000 });
-      const pubs: Promise<PubAck | void>[] = [];
-      let last: JsMsg | undefined;
-      for await (const m of batch) {
-        last = m;
-        if (m.seq <= this.lastApplied) continue;
-        this.apply(m, pubs);
-        this.lastApplied = m.seq;
-        // Small slices: renewals and other partitions' acks must not starve behind a long replay.
-        if (pubs.length > 256) break;
+    const iter = await consumer.consume({ max_messages: this.ctx.maxBatch * 4 });
+    this.iter = iter;
+    if (this.stopping) void iter.close();
+    // Commits on a clock as well as by count, so a quiet partition's last frames are acked too.
+    const timer = setInterval(() => void this.commit(), COMMIT_MS);
+    let slice = performance.now();
+    try {
+      for await (const m of iter) {
+        if (!this.alive()) break;
+        if (m.seq > this.lastApplied) {
+          this.apply(m, this.pubs);
+          this.lastApplied = m.seq;
+        }
+        this.last = m;
+        if (++this.uncommitted >= COMMIT_FRAMES || this.pubs.length > 256) await this.commit();
+        // Buffered messages arrive as microtasks: yield now and then so timers (lease renewals,
+        // commits) and other partitions' I/O run.
+        if (performance.now() - slice > 20) {
+          await yieldNow();
+          slice = performance.now();
+        }
       }
-      if (last === undefined) continue;
-      if (!(await this.commit(last, pubs))) return;
-      await yieldNow();
+    } finally {
+      clearInterval(timer);
+      void iter.close();
     }
-    this.endedBy = this.stopping ? 'stopped' : 'lost';
+    if (this.stopping && !this.failed) await this.commit();
+    await this.committing;
+    this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
+  }
+
+  /** Stops at once without committing more (the lease is gone). */
+  abort(): void {
+    this.failed = true;
+    void this.iter?.close();
   }
 
   /** Loads the snapshot when this engine can restore one; returns the stream sequence it covers. */
@@ -241,32 +270,51 @@ export class PartitionRunner {
     });
   }
 
-  private async commit(last: JsMsg, pubs: Promise<PubAck | void>[]): Promise<boolean> {
+  /** Serialised: stores the alerts of the frames applied so far, then acks the last of them (AckAll). */
+  private commit(): Promise<void> {
+    this.committing = this.committing.then(() => this.commitNow());
+    return this.committing;
+  }
+
+  private async commitNow(): Promise<void> {
+    const last = this.last;
+    const pubs = this.pubs;
+    if (last === undefined || this.failed) return;
+    this.last = undefined;
+    this.pubs = [];
+    this.uncommitted = 0;
     try {
       await Promise.all(pubs);
     } catch (err) {
-      // Not stored: do not ack. The frames come back after ack_wait, or to the next owner.
+      // Not stored: do not ack. The frames come back to the next owner (this one lets the lease go).
       this.ctx.log(`partition ${this.partition}: alert publish failed, frames not acked: ${String(err)}`);
-      return false;
+      this.abort();
+      return;
     }
-    if (Date.now() >= this.ctx.deadline(this.partition)) return false;
-    await last.ackAck();
-    await this.ctx.checkpoints.put(
-      leaseKey(this.partition),
-      JSON.stringify({ floor: this.lastApplied, epoch: this.epoch }),
-    );
-    if (Date.now() - this.lastSnapshot >= this.ctx.snapshotIntervalMs) await this.snapshot();
-    return true;
+    if (Date.now() >= this.ctx.deadline(this.partition)) {
+      this.abort();
+      return;
+    }
+    try {
+      await last.ackAck();
+    } catch (err) {
+      // Our consumer was deleted: a newer owner took the partition.
+      this.ctx.log(`partition ${this.partition}: ack refused (${String(err)}): fenced`);
+      this.abort();
+      return;
+    }
+    await this.ctx.checkpoints.put(leaseKey(this.partition), JSON.stringify({ floor: last.seq, epoch: this.epoch }));
+    if (Date.now() - this.lastSnapshot >= this.ctx.snapshotIntervalMs) await this.snapshot(last.seq);
   }
 
-  private async snapshot(): Promise<void> {
+  private async snapshot(seq: number): Promise<void> {
     this.lastSnapshot = Date.now();
     const hosts: Snapshot['hosts'] = {};
     for (const [name, h] of this.hosts) {
       if (!hasEngineState(h.engine)) return;
       hosts[name] = { engine: h.engine.snapshot(), mark: h.mark };
     }
-    const snap: Snapshot = { version: 1, partition: this.partition, seq: this.lastApplied, hosts };
+    const snap: Snapshot = { version: 1, partition: this.partition, seq, hosts };
     await this.ctx.snapshots.putBlob({ name: leaseKey(this.partition) }, Buffer.from(JSON.stringify(snap)));
   }
 }

@@ -135,6 +135,7 @@ export class FleetWorker {
       } catch {
         // Someone else holds it now (our lease expired): stop at once, commit nothing more.
         o.deadline = 0;
+        o.runner.abort();
         this.owned.delete(k);
         this.ctx.log(`partition ${k}: lease lost`);
       }
