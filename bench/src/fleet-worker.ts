@@ -15,7 +15,11 @@ process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'go') {
     cpu0 = process.cpuUsage();
-    worker = await FleetWorker.start(nc, { ruleset, id: `bench-${process.pid}` });
+    worker = await FleetWorker.start(nc, {
+      ruleset,
+      id: `bench-${process.pid}`,
+      ...(process.env.NJ_BENCH_LOG ? { log: (m: string) => process.stderr.write(`${m}\n`) } : {}),
+    });
   } else if (line === 'stop') {
     const events = (await worker?.status())?.events ?? 0;
     const u = process.cpuUsage(cpu0);

@@ -113,7 +113,6 @@ async function round(fs: Framed[], n: number): Promise<{ ms: number; cpuMs: numb
       const cs = (await jsm.consumers.list(FLEET_NAMES.events).next()).filter((c) => c.name.startsWith('part-'));
       // Drained: every partition has a consumer and each has delivered and acked everything.
       const owned = new Set(cs.map((c) => c.name.split('-')[1]));
-        process.stderr.write(`${owned.size} ${cs.map((c) => c.num_pending + c.num_ack_pending).join(',')}\n`);
       if (owned.size === PARTITIONS && cs.every((c) => c.num_pending === 0 && c.num_ack_pending === 0)) break;
     }
     const ms = performance.now() - t0;

@@ -118,7 +118,7 @@ export function expectedAlerts(
   lines: string[],
 ): { id: string; title: string }[] {
   const engine = new Engine(ruleset);
-  const decoder = createDecoder({ source: host, eventTypes: engine.requiredEventTypes() });
+  const decoder = createDecoder({ source: host, eventTypes: engine.requiredEventTypes(), ...{ host } });
   const out: { id: string; title: string }[] = [];
   lines.forEach((line, i) => {
     const ev = decoder.decode(line, i + 1, 0);

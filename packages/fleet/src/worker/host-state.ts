@@ -40,7 +40,9 @@ export class HostState {
     options: EngineOptions,
   ) {
     this.engine = new Engine(ruleset, options);
-    this.decoder = createDecoder({ source: host, eventTypes: this.engine.requiredEventTypes() });
+    // The subject names the host: core's decoder stamps it on every event (`nightjar.host`, alert
+    // host and id) where it takes a `host` option; an older one ignores it.
+    this.decoder = createDecoder({ source: host, eventTypes: this.engine.requiredEventTypes(), ...{ host } });
   }
 
   /**

@@ -103,6 +103,10 @@ export class FleetWorker {
       layout.leaseMs,
       opts,
     );
+    // Workers started together should see each other before taking partitions, or the first takes
+    // them all and hands half back a tick later.
+    await w.workers.put(w.id, String(Date.now()));
+    await new Promise((r) => setTimeout(r, Math.min(1000, layout.leaseMs / 10)));
     await w.tick();
     w.timer = setInterval(
       () => {
