@@ -21,6 +21,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'tools/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
+      'fuzz/test/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

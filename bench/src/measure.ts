@@ -20,7 +20,7 @@ export function clockName(): Clock {
 }
 
 /** Milliseconds on the selected clock. */
-function nowMs(): number {
+export function nowMs(): number {
   if (clock === 'cpu') {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
@@ -73,6 +73,29 @@ export function pairedRuns(
     return { eventsPerSec: events / (ms / 1000), ms };
   };
   return { a: med(ta), b: med(tb) };
+}
+
+/**
+ * Several passes over the same input timed in turn (p0, p1, …, p0, p1, …), `runs` rounds after
+ * `warmup`, each pass's median in ms. A pass marked `wall` is timed on wall time whatever the clock
+ * (a child process's CPU time is not this process's).
+ */
+export function interleaved(
+  runs: number,
+  warmup: number,
+  passes: ReadonlyArray<{ run: () => void; wall?: boolean }>,
+): number[] {
+  for (let i = 0; i < warmup; i++) for (const p of passes) p.run();
+  const times = passes.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    passes.forEach((p, k) => {
+      const now = p.wall === true ? () => Number(process.hrtime.bigint()) / 1e6 : nowMs;
+      const t0 = now();
+      p.run();
+      times[k]!.push(Math.max(1e-3, now() - t0));
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
 export interface Latency {

@@ -1,45 +1,30 @@
 /**
  * Memory figures: heap retained by the engine per correlation group, per event held in a window,
- * and per lineage entry, measured as heap deltas after a full GC (run with --expose-gc). Events
- * are built on the fly and dropped, so what the engine keeps (including any evidence events it
+ * and per lineage entry, measured as heap deltas after a full GC (run with --expose-gc). Every
+ * process is a real eslogger process object (all fields). Events are built on the fly and dropped, so what the engine keeps (including any evidence events it
  * retains) is what is counted.
  */
 import { Engine, LineageCache, eventFromMessage, type CompiledRuleSet, type NightjarEvent } from '@nightjar/core';
 import { heapUsed } from './measure.js';
+import { processAs, type ProcessObject } from './real-processes.js';
 
 type Load = (name: string, yaml: string) => Promise<{ ruleset: CompiledRuleSet; loadMs: number }>;
 
 const T0 = Date.UTC(2024, 4, 1, 10, 0, 0);
 
+let templates: readonly ProcessObject[] = [];
+/** The real process objects (fixtures' exec/fork events) the memory rows dress processes in. */
+export function useRealProcesses(t: readonly ProcessObject[]): void {
+  templates = t;
+}
+
+/** A real process object as (pid, pidversion), child of ppid: a fresh deep copy, as a parsed line gives. */
 function proc(pid: number, pidversion: number, ppid: number): Record<string, unknown> {
-  const tok = (p: number, v: number) => ({
-    auid: 501,
-    euid: 501,
-    egid: 20,
-    ruid: 501,
-    rgid: 20,
-    pid: p,
-    asid: 100012,
-    pidversion: v,
-  });
-  return {
-    audit_token: tok(pid, pidversion),
-    parent_audit_token: tok(ppid, ppid * 2),
-    responsible_audit_token: tok(pid, pidversion),
-    ppid,
-    original_ppid: ppid,
-    group_id: pid,
-    session_id: 100012,
-    codesigning_flags: 570522385,
-    is_platform_binary: false,
-    is_es_client: false,
-    cdhash: 'AB'.repeat(20),
-    signing_id: `com.example.tool${pid % 50}`,
-    team_id: 'UBF8T346G9',
-    executable: { path: `/Applications/Tool${pid % 50}.app/Contents/MacOS/tool`, path_truncated: false },
-    tty: null,
-    start_time: '2024-05-01T09:59:58.123456Z',
-  };
+  if (templates.length === 0) throw new Error('memory rows: useRealProcesses() first');
+  const t = templates[pid % templates.length]!;
+  return JSON.parse(
+    JSON.stringify(processAs(t, pid, pidversion, ppid, ppid * 2, '2024-05-01T09:59:58.123456Z')),
+  ) as Record<string, unknown>;
 }
 
 function ev(

@@ -6,13 +6,16 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadRules } from '@nightjar/rules';
-import { memoryAtScale } from './memory.js';
+import { memoryAtScale, useRealProcesses } from './memory.js';
+import { realProcesses } from './real-processes.js';
 import { heapUsed } from './measure.js';
 
 const groups = Number(process.argv[2] ?? 100_000);
 const procs = Number(process.argv[3] ?? 65_536);
+useRealProcesses(realProcesses(resolve(dirname(fileURLToPath(import.meta.url)), '../..')));
 const dir = mkdtempSync(join(tmpdir(), 'nightjar-rss-'));
 try {
   heapUsed();

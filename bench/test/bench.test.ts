@@ -19,12 +19,16 @@ describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist no
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('JSON.parse per line');
       const report = JSON.parse(readFileSync(out, 'utf8')) as {
-        rows: Array<{ metric: string; value: number; unit: string; ratio?: number }>;
+        rows: Array<{ metric: string; value: number; unit: string; ratio?: number; alerts?: { detection: number } }>;
       };
       const metrics = report.rows.map((x) => x.metric);
       for (const m of [
         'JSON.parse per line',
-        'hand-written predicate loop',
+        'careful hand loop',
+        'cat > /dev/null',
+        'read+split+JSON.parse',
+        'read+split+decode+engine',
+        'engine µs per event',
         'engine on pre-decoded events',
         'end to end from JSON lines',
         'latency p99',
@@ -38,6 +42,8 @@ describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist no
           m,
         ).toBe(true);
       }
+      // Rows that run the generated rules carry their alert counts (checked by the harness itself).
+      expect(report.rows.filter((x) => x.alerts !== undefined).length).toBeGreaterThan(5);
       for (const row of report.rows) {
         if (row.unit === 'ev/s') expect(row.value, row.metric).toBeGreaterThan(0);
         expect(Number.isFinite(row.value), row.metric).toBe(true);

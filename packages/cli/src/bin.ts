@@ -37,6 +37,10 @@ main(process.argv.slice(2), {
     process.once('SIGINT', first);
     return () => process.off('SIGINT', first);
   },
+  onReload(handler) {
+    process.on('SIGHUP', handler);
+    return () => process.off('SIGHUP', handler);
+  },
 }).then((code) => {
   process.exitCode = code;
 }, crash);

@@ -14,6 +14,11 @@ export interface CliIO {
    * function. Absent (tests, embedders) means no signal handling.
    */
   readonly onInterrupt?: (handler: () => void) => () => void;
+  /**
+   * Lets a long-running command reload its configuration on request (SIGHUP for the binary):
+   * `handler` runs on every request. Returns an unregister function. Absent means no reload signal.
+   */
+  readonly onReload?: (handler: () => void) => () => void;
 }
 
 /** Exit codes shared by every command. */

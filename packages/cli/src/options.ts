@@ -230,7 +230,12 @@ function sinkFor(stream: Writable, isTTY: boolean, toFile: boolean, close: () =>
       });
     },
     close: async () => {
-      await close();
+      try {
+        await close();
+      } catch (e) {
+        // The write's own error (ENOSPC) rather than end()'s "stream was destroyed" that follows it.
+        failed ??= stream.errored ?? (e as Error);
+      }
       // stdout outlives the command (tests and embedders run many): do not pile up listeners.
       if (!toFile) stream.off('error', onStreamError);
       if (failed) throw new CliError('NJ_CLI_OUTPUT', `cannot write output: ${failed.message}`, [], { cause: failed });
@@ -251,7 +256,7 @@ export async function openOutput(file: string | undefined, io: CliIO): Promise<O
     if (statSync(abs, { throwIfNoEntry: false })?.isDirectory()) {
       throw new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': is a directory`);
     }
-    mkdirSync(path.dirname(abs), { recursive: true });
+    makeParents(path.dirname(abs));
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': ${(err as Error).message}`, [], { cause: err });
@@ -263,7 +268,28 @@ export async function openOutput(file: string | undefined, io: CliIO): Promise<O
       reject(new CliError('NJ_CLI_OUTPUT', `cannot write '${file}': ${e.message}`, [], { cause: e })),
     );
   });
-  return sinkFor(stream, false, true, () => new Promise<void>((resolve) => stream.end(() => resolve())));
+  // end()'s callback gets a failed write's error (ENOSPC on a full disk or /dev/full) before the
+  // stream emits it: without it, a small output that was never written would exit 0.
+  return sinkFor(
+    stream,
+    false,
+    true,
+    () => new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve()))),
+  );
+}
+
+/**
+ * Creates the missing directories above an output file, one level at a time. Node's recursive
+ * mkdir loops forever on some kernel trees (`/proc/self/task/x/`: mkdir says ENOENT for a parent
+ * that stat says exists), so the walk is ours and stops at the first error.
+ */
+function makeParents(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !statSync(d, { throwIfNoEntry: false }); d = path.dirname(d)) {
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) mkdirSync(missing[i]!);
 }
 
 /**

@@ -13,12 +13,15 @@ export const CORE_DIAGNOSTIC_CODES = [
   'NJ_GROUP_EVICTED',
   'NJ_RULE_ERROR',
   'NJ_LINEAGE_DISABLED',
+  'NJ_EVENT_DEPTH',
+  'NJ_HOST_EVICTED',
 ] as const;
 
-/** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`). */
+/** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`, `SnapshotError`). */
 export const CORE_ERROR_CODES = [
   'NJ_DECODE_JSON',
   'NJ_DECODE_SHAPE',
+  'NJ_DECODE_TYPE_MISMATCH',
   'NJ_FIELD_PATH',
   // The correlation codes are shared with @nightjar/rules, which reports the same problems in rule files.
   'NJ_TIMESPAN_LIMIT',
@@ -27,6 +30,10 @@ export const CORE_ERROR_CODES = [
   'NJ_CORR_CYCLE',
   'NJ_CORR_FIELD',
   'NJ_CORR_CONDITION',
+  'NJ_SNAPSHOT_FORMAT',
+  'NJ_SNAPSHOT_VERSION',
+  'NJ_SNAPSHOT_RULESET',
+  'NJ_SNAPSHOT_OPTIONS',
 ] as const;
 
 export type CoreDiagnosticCode = (typeof CORE_DIAGNOSTIC_CODES)[number];

@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly source?: string;
   readonly host?: string;
   readonly line?: number;
+  /** Byte offset of the start of that line in its source, when known. */
+  readonly offset?: number;
   /** Structured details (e.g. a gap's event type, expected, seen, missing). */
   readonly data?: Readonly<Record<string, unknown>>;
 }

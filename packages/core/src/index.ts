@@ -14,3 +14,4 @@ export * from './ruleset/index.js';
 export * from './correlation/index.js';
 export * from './alert/index.js';
 export * from './engine/index.js';
+export * from './snapshot/index.js';

@@ -78,7 +78,9 @@ describe.skipIf(why.skip !== '')(
         expect(pA).not.toBe(pB);
 
         // 3 workers; the one that first stores an alert of host A's partition kills itself before the ack.
-        for (let i = 0; i < 3; i++) workers.push(spawnWorker(server!.url, { [CRASH_HOOK_ENV]: String(pA) }));
+        // Snapshots every second, so the take-overs restore one and replay only the tail.
+        for (let i = 0; i < 3; i++)
+          workers.push(spawnWorker(server!.url, { [CRASH_HOOK_ENV]: String(pA) }, ['--snapshot-interval', '1s']));
         const byPid = (pid: number) => workers.find((w) => w.child.pid === pid);
         await until('16 leases over 3 workers, none above its share', MINUTES, async () => {
           const l = await leases(nc!);

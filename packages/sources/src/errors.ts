@@ -24,6 +24,8 @@ export const SOURCE_ERROR_CODES = {
   programNotFound: 'NJ_SOURCE_PROGRAM_NOT_FOUND',
   /** The source failed to start or died for a reason not listed above. */
   failed: 'NJ_SOURCE_FAILED',
+  /** A line longer than the source's line cap (maxLineBytes): reported with its line and byte offset, skipped. */
+  lineTooLong: 'NJ_SOURCE_LINE_TOO_LONG',
   /** Bad options passed to a source (a programming error of the caller). */
   badOptions: 'NJ_SOURCE_BAD_OPTIONS',
 } as const;

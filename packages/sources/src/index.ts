@@ -15,7 +15,7 @@ export {
 export type { SourceErrorCode } from './errors.js';
 export { openReplay } from './replay/replay.js';
 export type { ReplayOptions } from './replay/replay.js';
-export { LineSplitter } from './lines.js';
+export { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 export type { LineSink } from './lines.js';
 export { LiveLoop } from './live/loop.js';
 export type { BackendLosses, LiveLoopOptions } from './live/loop.js';

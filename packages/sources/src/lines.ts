@@ -1,9 +1,13 @@
 /**
  * Splits a byte stream into lines with exact 1-based line numbers and byte offsets, across chunk
  * boundaries, CRLF endings and a final line without a newline. Lines are decoded straight from the
- * chunk (`toString(utf8, start, end)`); only a line that straddles two chunks is copied.
+ * chunk (`toString(utf8, start, end)`); only a line that straddles chunks is copied, once: its parts
+ * are collected and joined when its newline arrives, so a line of any length costs linear time.
  */
 export type LineSink = (text: string, lineNo: number, offset: number) => void;
+
+/** Default longest line, in bytes: far above any ES message, far below what a string can hold. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -17,36 +21,40 @@ export class LineSplitter {
   blank = 0;
   /** Lines longer than maxLineBytes, discarded (each reported through onOversize). */
   oversize = 0;
-  private rest: Buffer | null = null;
+  /** The parts of an unfinished line (copies), and their total length. */
+  private parts: Buffer[] = [];
+  private held = 0;
   /** True while discarding the tail of an oversize line. */
   private skipping = false;
 
   constructor(
     private readonly sink: LineSink,
-    private readonly maxLineBytes = 256 * 1024 * 1024,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
     private readonly onOversize?: (lineNo: number, offset: number) => void,
   ) {}
 
   /** Bytes held for an unfinished line. */
   get pending(): number {
-    return this.rest?.length ?? 0;
+    return this.held;
   }
 
   push(chunk: Buffer): void {
     let pos = 0;
-    if (this.rest !== null || this.skipping) {
+    if (this.held > 0 || this.skipping) {
       const nl = chunk.indexOf(LF);
       if (nl < 0) {
         this.hold(chunk);
         return;
       }
-      const head = chunk.subarray(0, nl);
       if (this.skipping) {
         this.skipping = false;
         this.offset += nl + 1;
+      } else if (this.held + nl > this.maxLineBytes) {
+        this.tooLong(nl + 1);
       } else {
-        const joined = Buffer.concat([this.rest!, head]);
-        this.rest = null;
+        this.parts.push(chunk.subarray(0, nl));
+        this.held += nl;
+        const joined = this.take();
         this.emit(joined, 0, joined.length, joined.length + 1);
       }
       pos = nl + 1;
@@ -58,7 +66,8 @@ export class LineSplitter {
         this.hold(chunk.subarray(pos));
         return;
       }
-      this.emit(chunk, pos, nl, nl + 1 - pos);
+      if (nl - pos > this.maxLineBytes) this.tooLong(nl + 1 - pos);
+      else this.emit(chunk, pos, nl, nl + 1 - pos);
       pos = nl + 1;
     }
   }
@@ -69,18 +78,26 @@ export class LineSplitter {
       this.skipping = false;
       return;
     }
-    if (this.rest !== null) {
-      const r = this.rest;
-      this.rest = null;
+    if (this.held > 0) {
+      const r = this.take();
       this.emit(r, 0, r.length, r.length);
     }
   }
 
   /** Drops a held partial line (the input was cut); returns its length. */
   discard(): number {
-    const n = this.rest?.length ?? 0;
-    this.rest = null;
+    const n = this.held;
+    this.parts = [];
+    this.held = 0;
     return n;
+  }
+
+  /** The held parts as one buffer (one copy), and nothing held any more. */
+  private take(): Buffer {
+    const joined = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.held);
+    this.parts = [];
+    this.held = 0;
+    return joined;
   }
 
   private hold(part: Buffer): void {
@@ -88,18 +105,25 @@ export class LineSplitter {
       this.offset += part.length;
       return;
     }
-    // Copy: the caller's chunk may be reused or be large; keep only the partial line.
-    const next = this.rest === null ? Buffer.from(part) : Buffer.concat([this.rest, part]);
-    if (next.length > this.maxLineBytes) {
-      this.lineNo++;
-      this.oversize++;
-      this.onOversize?.(this.lineNo, this.offset);
-      this.offset += next.length;
-      this.rest = null;
+    if (this.held + part.length > this.maxLineBytes) {
+      this.tooLong(part.length);
       this.skipping = true;
       return;
     }
-    this.rest = next;
+    if (part.length === 0) return;
+    // Copy: the caller's chunk may be reused or be large; keep only the partial line.
+    this.parts.push(Buffer.from(part));
+    this.held += part.length;
+  }
+
+  /** The held line is over maxLineBytes: report it (its number and start) and drop what is held. */
+  private tooLong(consumed: number): void {
+    this.lineNo++;
+    this.oversize++;
+    this.onOversize?.(this.lineNo, this.offset);
+    this.offset += this.held + consumed;
+    this.parts = [];
+    this.held = 0;
   }
 
   /** Emits buf[start, end) (end excludes the LF); `consumed` = bytes of the line incl. its terminator. */

@@ -4,7 +4,7 @@
  */
 import { Engine, type Diagnostic } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
-import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, progressHook, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
   checkInputs,
@@ -36,7 +36,15 @@ through Sigma rules and print the alerts.`,
     rules: SHARED_OPTIONS.rules,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write alerts to a file instead of stdout' },
-    strict: { type: 'boolean', help: 'exit 2 when any event line is malformed' },
+    strict: {
+      type: 'boolean',
+      help: 'check every line fully (also those of types no rule reads) and exit 2 when any is malformed',
+    },
+    host: {
+      type: 'string',
+      arg: '<name>',
+      help: "the host the events come from (default: each record's host.hostname, when it has one)",
+    },
     'max-problems': {
       type: 'string',
       arg: '<n>',
@@ -48,7 +56,8 @@ through Sigma rules and print the alerts.`,
   formatDefault: 'pretty on a terminal, jsonl otherwise',
   positionals: { min: 1 },
   notes: `Alerts go to stdout; malformed lines ("file:LINE (byte OFFSET): message"), sequence gaps,
-progress and the summary go to stderr.`,
+progress and the summary go to stderr. Each host's events are kept apart (lineage, correlation
+windows, suppression, gaps): a merged capture gives per-host results, and the summary counts hosts.`,
   exitCodes: '0 no alerts · 1 alerts raised · 2 usage, bad rules, unreadable input (or a malformed line with --strict)',
 };
 
@@ -89,7 +98,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     io.stderr.write('nightjar scan: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
   }
-  const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin });
+  const host = args.values.host as string | undefined;
+  if (host !== undefined && host.trim() === '')
+    throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
+  const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin, strict, host });
   const started = performance.now();
 
   // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first line
@@ -156,6 +168,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           alertsByRule: detector.byRule,
           ...countsFromMetrics(engine.metrics()),
           diagnosticsUnprinted: diagReporter.unprinted,
+          hosts: { count: engine.metrics().hosts, alerts: detector.byHost },
         },
         errPal,
       ),

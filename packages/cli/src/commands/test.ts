@@ -1,18 +1,20 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
-import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import {
   CliError,
   colorEnabled,
   commandHelp,
   type CommandSpec,
   openOutput,
+  type Parsed,
   parseCommand,
   reportFatal,
   SHARED_OPTIONS,
 } from '../options.js';
 import { palette } from '../output/color.js';
+import { rerunOnChange } from '../rerun.js';
 import { tester } from '@nightjar/ruletools';
 import { runVariantsCheck } from './test-variants.js';
 
@@ -38,6 +40,13 @@ in a fresh engine per case, and explains every failure. Default rules: the bundl
       help: 're-run every positive case as an attacker or another macOS version would produce it (bundled flags, /private paths, …) and report each rule that loses a match',
     },
     verbose: { type: 'boolean', help: 'list passing cases too (pretty)' },
+    filter: {
+      type: 'string',
+      short: 't',
+      arg: '<pattern>',
+      help: 'run only the rules whose id or title matches, and the cases whose name matches (a case-insensitive substring, or /regex/flags)',
+    },
+    watch: { type: 'boolean', short: 'w', help: 'run again whenever a rule or fixture file changes (Ctrl-C stops)' },
   },
   notes: "The CLI package's docs/test.md describes the tests: format.",
   exitCodes:
@@ -54,6 +63,43 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const paths = parsed.positionals.length
     ? parsed.positionals.map((p) => path.resolve(io.cwd, p))
     : [bundledRulesDir()];
+  const filter = filterFrom(parsed.values.filter as string | undefined);
+  if (parsed.values.watch === true) {
+    if (paths.some((p) => !existsSync(p))) return testOnce(parsed, io, format, paths, filter);
+    const ac = new AbortController();
+    const off = io.onInterrupt?.(() => ac.abort());
+    io.stderr.write(`nightjar test: watching ${paths.map((p) => shown(io.cwd, p)).join(', ')} (Ctrl-C stops)\n`);
+    try {
+      return await rerunOnChange(paths, () => testOnce(parsed, io, format, paths, filter), {
+        signal: ac.signal,
+        onChange: (file) => io.stderr.write(`\nnightjar test: ${file} changed\n`),
+      });
+    } finally {
+      off?.();
+    }
+  }
+  return testOnce(parsed, io, format, paths, filter);
+}
+
+/** `-t`: `/regex/flags` as a RegExp, anything else as a substring; a bad regex is a usage error. */
+function filterFrom(raw: string | undefined): string | RegExp | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\/(.+)\/([a-z]*)$/.exec(raw);
+  if (!m) return raw;
+  try {
+    return new RegExp(m[1]!, m[2]);
+  } catch (err) {
+    throw new UsageError(`-t ${raw}: ${(err as Error).message}`);
+  }
+}
+
+async function testOnce(
+  parsed: Parsed<(typeof FORMATS)[number]>,
+  io: CliIO,
+  format: (typeof FORMATS)[number],
+  paths: readonly string[],
+  filter: string | RegExp | undefined,
+): Promise<number> {
   try {
     // A rule path that does not exist is a usage error (exit 2), not a failing rule.
     const missing = paths.filter((p) => !existsSync(p));
@@ -72,13 +118,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
       throw err;
     }
+    // Nothing to test is not a pass: a mistyped folder must not turn a CI job green.
+    if (loaded.documents.length === 0 && loaded.diagnostics.length === 0) {
+      await sink.close();
+      throw new CliError(
+        'NJ_CLI_RULES',
+        `no rule files (*.yml, *.yaml) found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}`,
+      );
+    }
     if (parsed.values.variants === true && parsed.values.coverage === true) {
       await sink.close();
       throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');
     }
     if (parsed.values.variants === true)
       return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true);
-    const report = await tester.runRuleTests(loaded, { coverage: parsed.values.coverage === true });
+    const report = await tester.runRuleTests(loaded, {
+      coverage: parsed.values.coverage === true,
+      ...(filter !== undefined ? { filter } : {}),
+    });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
     const text =
       format === 'json'
@@ -92,8 +149,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (format !== 'pretty' || sink.toFile)
       io.stderr.write(`${tester.summaryLine(report, palette(colorEnabled(io.env, io.stderr.isTTY)))}\n`);
     const s = report.summary;
-    if (s.rules === 0 && report.rules.length === 0)
+    if (s.rules === 0 && report.rules.length === 0) {
+      // A -t that matches nothing fails, so a typo in CI does not pass silently.
+      if (filter !== undefined) {
+        io.stderr.write(`nightjar test: no rule or case matches -t ${String(filter)}\n`);
+        return EXIT_FINDINGS;
+      }
       io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
+    }
     return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {
     if (err instanceof CliError) {

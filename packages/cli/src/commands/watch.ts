@@ -14,6 +14,7 @@ import {
 } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
+import { RuleReloader } from '../detect/reload.js';
 import {
   CliError,
   colorEnabled,
@@ -63,7 +64,14 @@ happen. Stop with Ctrl-C (a summary follows).`,
       help: 'print at most n malformed events / diagnostics (default 20)',
     },
     quiet: { ...SHARED_OPTIONS.quiet, help: 'no status line and no summary' },
+    'watch-rules': {
+      type: 'boolean',
+      help: 'reload the rules when a file under --rules changes (SIGHUP always reloads them)',
+    },
   },
+  notes: `Rules reload on SIGHUP (and on file changes with --watch-rules) without stopping: process lineage,
+sequence tracking and the windows of unchanged correlations are kept. Rules that do not load are
+reported on stderr and the running rules stay.`,
   exitCodes:
     '0 stopped with no alerts, 1 alerts raised, 2 usage, bad rules, or a source that cannot start (not root, no Full Disk Access, backend not built).',
 };
@@ -97,11 +105,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const duration = seconds(args.values.duration, '--duration', 0);
   const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
   const quiet = args.values.quiet === true;
+  const rulePaths = resolveRulePaths(args.values, io);
 
   let ruleset;
   const loadStart = performance.now();
   try {
-    ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+    ruleset = await loadRuleSetOrFail(rulePaths);
   } catch (err) {
     if (err instanceof CliError) {
       reportFatal(io, 'watch', err);
@@ -175,6 +184,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     void source.stop();
   });
   const stopTimer = duration > 0 ? setTimeout(() => void source.stop(), duration * 1000) : undefined;
+  const reloader = new RuleReloader(
+    engine,
+    rulePaths,
+    eventTypes,
+    (r) => {
+      // A failed reload is always shown (even with --quiet): the user asked for new rules and did not get them.
+      if (r.ok && quiet) return;
+      status(`nightjar watch: ${r.ok ? r.message : errPal.yellow(r.message)}`);
+      for (const d of r.details) status(`  ${d}`);
+    },
+    (next) => (ruleset = next),
+  );
+  const unregisterReload = io.onReload?.(() => void reloader.request());
+  if (args.values['watch-rules'] === true) reloader.watchFiles();
 
   let fatal: CliError | undefined;
   await sink.write(writer.begin());
@@ -194,6 +217,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   } finally {
     unregister?.();
+    unregisterReload?.();
+    reloader.close();
     if (timer) clearInterval(timer);
     if (stopTimer) clearTimeout(stopTimer);
     await source.stop();

@@ -51,6 +51,8 @@ export interface AlertOutput {
 export class Detector {
   alerts = 0;
   private readonly counts = new Map<string, RuleCount>();
+  /** Alerts per host (null: events that named no host), in first-seen order. */
+  readonly byHost = new Map<string | null, number>();
 
   constructor(
     readonly engine: Engine,
@@ -85,6 +87,7 @@ export class Detector {
       let rc = this.counts.get(a.rule.id);
       if (!rc) this.counts.set(a.rule.id, (rc = { id: a.rule.id, title: a.rule.title, level: a.rule.level, count: 0 }));
       rc.count++;
+      this.byHost.set(a.host, (this.byHost.get(a.host) ?? 0) + 1);
       this.out.beforeWrite?.();
       await this.out.sink.write(this.out.writer.alert(a));
     }

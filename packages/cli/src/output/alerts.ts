@@ -95,7 +95,8 @@ export function formatAlertPretty(a: Alert, p: Palette = palette(false), cwd?: s
   lines.push(
     `${label('rule')}${sanitize(a.rule.id)}${a.rule.source ? p.dim(`  ${sanitize(shortPath(a.rule.source.file, cwd))}:${a.rule.source.line}`) : ''}`,
   );
-  lines.push(`${label('time')}${sanitize(a.time_iso)}  ${p.dim('event')} ${sanitize(a.event_type)}`);
+  const host = a.host !== null && a.host !== undefined ? `  ${p.dim('host')} ${sanitize(a.host)}` : '';
+  lines.push(`${label('time')}${sanitize(a.time_iso)}  ${p.dim('event')} ${sanitize(a.event_type)}${host}`);
   const proc = a.process;
   const signing = proc.signing_id ? `  ${p.dim('signing')} ${sanitize(proc.signing_id)}` : '';
   lines.push(

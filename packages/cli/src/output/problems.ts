@@ -61,7 +61,8 @@ export function formatDiagnosticLine(d: Diagnostic, displaySource: (s: string) =
     msg = msg.split(d.source).join(shown);
     if (msg.startsWith(`${shown}: `)) msg = msg.slice(shown.length + 2);
     else if (msg.startsWith(`${shown} (host `)) msg = msg.slice(shown.length + 1);
-    where = `${shown}${d.line !== undefined ? `:${d.line}` : ''}: `;
+    const at = d.offset !== undefined ? ` (byte ${d.offset})` : '';
+    where = `${shown}${d.line !== undefined ? `:${d.line}${at}` : ''}: `;
   } else if (d.host) where = `host ${d.host}: `;
   return `${sanitize(where)}${d.severity} ${sanitize(msg)} [${d.code}]`;
 }

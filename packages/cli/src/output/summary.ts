@@ -33,6 +33,11 @@ export interface ScanSummary {
   readonly ruleErrors?: number;
   /** Engine diagnostics that were counted but not printed. */
   readonly diagnosticsUnprinted: number;
+  /**
+   * Hosts the events came from (each with its own state) and the alerts of each; shown when the
+   * events named a host. `null` is events that named none.
+   */
+  readonly hosts?: { readonly count: number; readonly alerts: ReadonlyMap<string | null, number> };
 }
 
 function size(bytes: number): string {
@@ -61,6 +66,14 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
   if (s.evicted || s.ruleErrors)
     out.push(`  ${p.yellow(`evicted groups ${num(s.evicted ?? 0)} · rule errors ${num(s.ruleErrors ?? 0)}`)}`);
   if (s.diagnosticsUnprinted > 0) out.push(p.dim(`  (${num(s.diagnosticsUnprinted)} further diagnostics not shown)`));
+  if (s.hosts !== undefined && (s.hosts.count > 1 || [...s.hosts.alerts.keys()].some((h) => h !== null))) {
+    const per = [...s.hosts.alerts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([h, n]) => `${sanitize(truncate(h ?? '(no host)', 40))} ${num(n)}`);
+    const more = s.hosts.alerts.size > 10 ? ` · … ${num(s.hosts.alerts.size - 10)} more` : '';
+    out.push(`  hosts            ${num(s.hosts.count)}${per.length > 0 ? p.dim(` (alerts: ${per.join(' · ')}${more})`) : ''}`);
+  }
   const alerts = s.alerts > 0 ? p.bold(p.red(num(s.alerts))) : p.green('0');
   out.push(`  alerts           ${alerts}`);
   const rows = [...s.alertsByRule].sort(

@@ -32,7 +32,7 @@ describe('nightjar lint: command, formats and exit codes', () => {
     const t = io();
     const code = await run([path.join(bad, 'unknown-modifier.yml')], t);
     expect(code).toBe(1);
-    expect(t.out()).toMatch(/\d+:\d+\s+error\s+unknown modifier 'endwith'.*nj\/unknown-modifier/);
+    expect(t.out()).toMatch(/\d+:\d+-\d+\s+error\s+unknown modifier 'endwith'.*nj\/unknown-modifier/);
     expect(t.out()).toMatch(/problem\(s\)/);
   });
   it('exit 0 when findings are below --fail-on, 1 when at or above', async () => {
@@ -75,7 +75,7 @@ describe('nightjar lint: command, formats and exit codes', () => {
     const t = io(here);
     await run([path.join(bad, 'timespan-long.yml'), '--format', 'github'], t);
     expect(t.out()).toMatch(
-      /^::warning file=bad-rules\/timespan-long\.yml,line=\d+,col=\d+,title=nj\/timespan-long::timespan 10m/m,
+      /^::warning file=bad-rules\/timespan-long\.yml,line=(\d+),col=\d+,endLine=\1,endColumn=\d+,title=nj\/timespan-long::timespan 10m/m,
     );
   });
   it('--output writes to a file and keeps stdout empty', async () => {

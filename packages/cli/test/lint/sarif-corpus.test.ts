@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { Ajv } from 'ajv';
+import type { Log as SarifLog } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles } from '@nightjar/rules';
 import { lint } from '@nightjar/ruletools';
@@ -14,8 +15,25 @@ const { CHECKS, formatSarif, lintDocuments } = lint;
 type LintInput = lint.LintInput;
 // The linter's own seeded rules (one bad file per check) live with the linter.
 const badRules = path.join(here, '../../../ruletools/test/lint/bad-rules');
-const schema = JSON.parse(readFileSync(path.join(here, 'sarif-2.1.0.trimmed.schema.json'), 'utf8')) as object;
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+/**
+ * The SARIF 2.1.0 JSON Schema (OASIS, version 2.1.0-rtm.5, as shipped in Microsoft's MIT-licensed
+ * @microsoft/jest-sarif package), whole. It is draft-04: Ajv 8 reads it as draft-07 once `id`
+ * becomes `$id` (the keywords it uses mean the same in both), with the three formats it names.
+ */
+const {
+  id: schemaId,
+  $schema: _draft,
+  ...schemaBody
+} = JSON.parse(readFileSync(path.join(here, 'sarif-schema-2.1.0.json'), 'utf8')) as {
+  id: string;
+  $schema: string;
+} & Record<string, unknown>;
+// unicodeRegExp off: the schema's language pattern has a stray ']' that only the u flag rejects.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:/i);
+ajv.addFormat('uri-reference', /^\S*$/);
+ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+const validate = ajv.compile({ $id: schemaId, ...schemaBody });
 
 function io(cwd = path.dirname(badRules)): CliIO & { out: () => string } {
   const stdout = new PassThrough();
@@ -52,6 +70,23 @@ describe('nightjar lint --format sarif', () => {
       expect(res.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
     }
     expect(new Set(r0.results.map((r) => r.level))).toEqual(new Set(['error', 'warning', 'note']));
+  });
+  it('every rule descriptor has a fullDescription and help (GitHub code scanning shows them); regions have ends', async () => {
+    const t = io();
+    await run([badRules, '--format', 'sarif'], t);
+    const run0 = (JSON.parse(t.out()) as SarifLog).runs[0];
+    for (const r of run0.tool.driver.rules ?? []) {
+      expect(r.fullDescription?.text.length, r.id).toBeGreaterThan(20);
+      expect(r.shortDescription?.text.length, r.id).toBeGreaterThan(5);
+      expect(r.help?.text, r.id).toContain(r.fullDescription!.text);
+      expect(r.help?.markdown, r.id).toContain(`**${r.id}**`);
+      expect(r.helpUri, r.id).toMatch(/^https:\/\//);
+    }
+    const regions = (run0.results ?? []).map((r) => r.locations![0].physicalLocation!.region!);
+    expect(regions.filter((g) => g.endLine !== undefined).length).toBeGreaterThan(regions.length / 2);
+    for (const g of regions)
+      if (g.endLine !== undefined)
+        expect(g.endLine > g.startLine! || g.endColumn! > g.startColumn!, JSON.stringify(g)).toBe(true);
   });
   it('the schema test can fail: a wrong level or a missing message is rejected', () => {
     const good = JSON.parse(
@@ -104,6 +139,8 @@ describe.skipIf(!hasCorpus)(
             'nj/regex-backtracking',
             'nj/misspelt-key',
             'nj/missing-metadata',
+            // References to atomic-red-team's master branch (a moving target): SigmaHQ's newer guideline too.
+            'nj/link-style',
           ].includes(id),
         ),
       ).toBe(true);

@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 
 function alert(over: Partial<Alert> = {}): Alert {
   return {
+    id: '0123456789abcdef0123456789abcdef',
+    host: null,
     rule: {
       id: 'r-1',
       title: 'Curl Downloads A Script',

@@ -6,6 +6,7 @@ import type { CorrelationFiring } from '../correlation/runtime.js';
 import { formatTimeUs } from '../model/time.js';
 import { processOfEvent } from '../fields/compile.js';
 import { summarizeProcess } from './process.js';
+import { alertId } from './id.js';
 
 /** The `rule` block of an alert. */
 export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['rule'] {
@@ -42,7 +43,10 @@ export function buildDetectionAlert(
   incomplete: boolean,
 ): Alert {
   const a = actorAndLineage(ev, lineage);
+  const host = ev.host ?? null;
   const alert: Alert = {
+    id: alertId(rule.id, host, ev.time, ev.name, a.process.entity_id, undefined, undefined),
+    host,
     rule: alertRuleMeta(rule),
     time: ev.time,
     time_iso: formatTimeUs(ev.time),
@@ -70,7 +74,10 @@ export function buildCorrelationAlert(
 ): Alert {
   const ev = f.trigger;
   const a = actorAndLineage(ev, lineage);
+  const host = ev.host ?? null;
   return {
+    id: alertId(f.correlation.id, host, f.time, ev.name, a.process.entity_id, f.group, f.window.start),
+    host,
     rule: alertRuleMeta(f.correlation),
     time: f.time,
     time_iso: formatTimeUs(f.time),

@@ -27,6 +27,8 @@ export const alertJsonSchema = {
   title: 'Nightjar alert',
   type: 'object',
   required: [
+    'id',
+    'host',
     'rule',
     'time',
     'time_iso',
@@ -40,6 +42,8 @@ export const alertJsonSchema = {
     'incomplete',
   ],
   properties: {
+    id: { type: 'string', pattern: '^[0-9a-f]{32}$', description: 'deterministic: the same alert raised again has the same id' },
+    host: { type: ['string', 'null'], description: 'the host of the events; null when they named none' },
     rule: {
       type: 'object',
       required: ['id', 'title', 'level', 'tags', 'kind'],

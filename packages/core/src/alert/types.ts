@@ -20,6 +20,13 @@ export interface AlertProcess {
  * README documents each field. Times are integer microseconds since the epoch, plus ISO strings.
  */
 export interface Alert {
+  /**
+   * Deterministic id: a hash of the rule id, host, time, event type, the process's entity_id and,
+   * for correlations, the group values and window start. The same alert raised again has the same id.
+   */
+  id: string;
+  /** The host the alert's events came from (NightjarEvent.host); null when they named none. */
+  host: string | null;
   rule: {
     id: string;
     title: string;

@@ -12,6 +12,8 @@ import type { EvalContext } from '../fields/context.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatTimeUs } from '../model/time.js';
 import { percentileOf } from './percentile.js';
+import { MessageReader, MessageWriter, SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
+import type { CorrelationStateSnapshot, GroupSnapshot } from '../snapshot/format.js';
 
 /** Limits applied to every correlation (EngineOptions.correlation, defaults filled). */
 export interface CorrelationLimits {
@@ -90,6 +92,92 @@ class Group {
   ) {}
   get size(): number {
     return this.t === null ? 0 : this.t.length - this.head;
+  }
+}
+
+/**
+ * One correlation's state on one host: its groups (a Map in least-recently-used order), the newest
+ * event time it has seen (lateness is measured from it) and, in close mode, the windows in the order
+ * they opened. The engine keeps one per (host, correlation); the runtime holds the definition.
+ */
+export class CorrelationState {
+  readonly groups = new Map<string, Group>();
+  newest = -Infinity;
+  /** Inputs seen, for the every-16th housekeeping. */
+  inputs = 0;
+  closeKeys: string[] = [];
+  closeStarts: number[] = [];
+  closeHead = 0;
+
+  /** True when it holds nothing worth a snapshot. */
+  get empty(): boolean {
+    return this.groups.size === 0 && this.newest === -Infinity;
+  }
+
+  snapshot(w: MessageWriter): CorrelationStateSnapshot {
+    const groups: GroupSnapshot[] = [];
+    for (const g of this.groups.values()) {
+      const h = g.head;
+      const gs: GroupSnapshot = {
+        k: g.key,
+        v: g.values,
+        t: g.t === null ? null : g.t.slice(h),
+        newest: encNum(g.newest),
+        start: encNum(g.start),
+        sum: g.sum,
+      };
+      if (g.a !== null) gs.a = g.a.slice(h);
+      if (g.s !== null) gs.s = g.s.slice(h);
+      if (g.distinct !== null) gs.d = 1;
+      if (g.slots !== null) gs.slots = g.slots.map(encNum);
+      const e = g.evidence;
+      if (e !== null)
+        gs.ev = { m: e.msgs.map((m) => (m === undefined ? null : w.msg(m))), t: e.times.map(encNum), next: e.next };
+      if (g.trigger !== null && g.trigger.msg !== null) gs.trigger = w.event(g.trigger);
+      groups.push(gs);
+    }
+    const close: [string, number][] = [];
+    for (let i = this.closeHead; i < this.closeKeys.length; i++) close.push([this.closeKeys[i]!, this.closeStarts[i]!]);
+    return { newest: encNum(this.newest), inputs: this.inputs, groups, close };
+  }
+
+  static restore(s: CorrelationStateSnapshot, r: MessageReader, where: string): CorrelationState {
+    const st = new CorrelationState();
+    if (typeof s !== 'object' || s === null || !Array.isArray(s.groups) || !Array.isArray(s.close))
+      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: ${where} is not a correlation state`);
+    st.newest = decNum(s.newest, `${where}.newest`);
+    st.inputs = typeof s.inputs === 'number' ? s.inputs : 0;
+    for (const gs of s.groups) {
+      if (typeof gs?.k !== 'string' || !(gs.t === null || Array.isArray(gs.t)))
+        throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: ${where} has a malformed group`);
+      const g = new Group(gs.k, gs.v);
+      g.t = gs.t === null ? null : gs.t.slice();
+      g.a = gs.a !== undefined ? gs.a.slice() : null;
+      g.s = gs.s !== undefined ? gs.s.slice() : null;
+      g.newest = decNum(gs.newest, `${where} group newest`);
+      g.start = decNum(gs.start, `${where} group start`);
+      g.sum = gs.sum;
+      if (gs.d === 1 && g.s !== null) {
+        const m = new Map<string, number>();
+        for (const v of g.s) m.set(v, (m.get(v) ?? 0) + 1);
+        g.distinct = m;
+      }
+      if (gs.slots !== undefined) g.slots = gs.slots.map((x) => decNum(x, `${where} group slot`));
+      if (gs.ev !== undefined) {
+        const e = new Evidence();
+        for (const m of gs.ev.m) e.msgs.push(m === null ? undefined : r.msg(m));
+        for (const t of gs.ev.t) e.times.push(decNum(t, `${where} evidence time`));
+        e.next = gs.ev.next;
+        g.evidence = e;
+      }
+      if (gs.trigger !== undefined) g.trigger = r.event(gs.trigger);
+      st.groups.set(g.key, g);
+    }
+    for (const [k, t] of s.close) {
+      st.closeKeys.push(k);
+      st.closeStarts.push(t);
+    }
+    return st;
   }
 }
 
@@ -205,10 +293,6 @@ export class CorrelationRuntime {
   /** 'eager': decided on every event; 'close': decided when the window ends (upper-bound conditions). */
   readonly mode: Mode;
   readonly counters: CorrelationCounters = { inputs: 0, late: 0, evicted: 0, expired: 0, fired: 0, ignoredValues: 0 };
-  /** Newest event time this correlation has seen (µs); lateness is measured from it. */
-  newest = -Infinity;
-
-  private readonly groups = new Map<string, Group>();
   private readonly ts: number;
   private readonly limits: CorrelationLimits;
   private readonly report: (d: Diagnostic) => void;
@@ -235,10 +319,6 @@ export class CorrelationRuntime {
   private readonly evidenceFrom: number;
   private readonly seenScratch = new Set<string>();
   private scratch = new Float64Array(16);
-  // close mode: windows in the order they opened, to end them as time passes.
-  private closeKeys: string[] = [];
-  private closeStarts: number[] = [];
-  private closeHead = 0;
 
   /**
    * `isCorrelation(id)` says which referenced ids are correlations: their inputs carry the inner
@@ -301,15 +381,15 @@ export class CorrelationRuntime {
     this.evidenceFrom = Math.max(0, minFire - limits.maxEventsPerAlert + 1);
   }
 
-  /** Live groups now. */
-  get groupCount(): number {
-    return this.groups.size;
+  /** Live groups of one state. */
+  groupCount(st: CorrelationState): number {
+    return st.groups.size;
   }
 
-  /** Window entries held across all groups (for memory accounting). */
-  heldEntries(): number {
+  /** Window entries held across all groups of one state (for memory accounting). */
+  heldEntries(st: CorrelationState): number {
     let n = 0;
-    for (const g of this.groups.values()) n += g.size;
+    for (const g of st.groups.values()) n += g.size;
     return n;
   }
 
@@ -323,6 +403,7 @@ export class CorrelationRuntime {
    * `id`, then `inner` is its group) at `time`. Firings are appended to `out`.
    */
   input(
+    st: CorrelationState,
     id: string,
     ev: NightjarEvent,
     time: number,
@@ -333,11 +414,12 @@ export class CorrelationRuntime {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
     this.counters.inputs++;
-    if (time < this.newest - this.limits.latenessUs) {
-      this.late(ev, time, 'older than the allowed lateness');
+    st.inputs++;
+    if (time < st.newest - this.limits.latenessUs) {
+      this.late(st, ev, time, 'older than the allowed lateness');
       return;
     }
-    if (time > this.newest) this.newest = time;
+    if (time > st.newest) st.newest = time;
 
     const type = this.correlation.type;
     let num = NaN;
@@ -373,28 +455,28 @@ export class CorrelationRuntime {
       else one = normalizeGroupValue(v);
     }
 
-    let g = this.groups.get(key);
+    let g = st.groups.get(key);
     if (g !== undefined) {
       // Re-insert: a Map iterates in insertion order, so its front is the least recently used group.
-      this.groups.delete(key);
-      this.groups.set(key, g);
+      st.groups.delete(key);
+      st.groups.set(key, g);
     } else {
-      g = this.newGroup(key, many ?? (fields.length === 0 ? NO_VALUES : one), ev);
+      g = this.newGroup(st, key, many ?? (fields.length === 0 ? NO_VALUES : one), ev);
     }
 
     if (this.mode === 'close') {
       if (Number.isNaN(g.start)) {
-        this.openWindow(g, time);
+        this.openWindow(st, g, time);
       } else if (time > g.start + this.ts) {
         // This event is past the group's window: decide that window, then open a new one.
         this.closeGroup(g, out);
-        g = this.newGroup(key, g.values, ev);
-        this.openWindow(g, time);
+        g = this.newGroup(st, key, g.values, ev);
+        this.openWindow(st, g, time);
       } else if (time < g.start) {
         if (g.newest - time <= this.ts) {
-          this.openWindow(g, time); // still fits one timespan: the window now starts at this event
+          this.openWindow(st, g, time); // still fits one timespan: the window now starts at this event
         } else {
-          this.late(ev, time, "before the start of its group's window");
+          this.late(st, ev, time, "before the start of its group's window");
           return;
         }
       }
@@ -413,44 +495,44 @@ export class CorrelationRuntime {
     const value = this.aggregate(g, lo);
     if (this.satisfied(g, value, lo)) {
       this.fire(g, lo, end, value, ev, out); // the event that completed the condition is the actor
-      this.groups.delete(key); // reset after firing: the next alert needs a fresh window
+      st.groups.delete(key); // reset after firing: the next alert needs a fresh window
     }
-    if ((this.counters.inputs & 15) === 0) this.expire(); // every 16th input: no iterator per event
+    if ((st.inputs & 15) === 0) this.expire(st); // every 16th input of this state: no iterator per event
   }
 
   /**
    * Moves time forward to `now` (the engine's newest event time): ends close-mode windows that can no
    * longer receive events (`start + timespan + lateness < now`) and drops expired eager groups.
    */
-  advance(now: number, out: CorrelationFiring[]): void {
+  advance(st: CorrelationState, now: number, out: CorrelationFiring[]): void {
     if (this.mode !== 'close') return;
     const horizon = now - this.ts - this.limits.latenessUs;
-    while (this.closeHead < this.closeKeys.length && this.closeStarts[this.closeHead]! < horizon) {
-      const key = this.closeKeys[this.closeHead]!;
-      const start = this.closeStarts[this.closeHead]!;
-      this.closeHead++;
-      const g = this.groups.get(key);
+    while (st.closeHead < st.closeKeys.length && st.closeStarts[st.closeHead]! < horizon) {
+      const key = st.closeKeys[st.closeHead]!;
+      const start = st.closeStarts[st.closeHead]!;
+      st.closeHead++;
+      const g = st.groups.get(key);
       if (g !== undefined && g.start === start) {
-        this.groups.delete(key);
+        st.groups.delete(key);
         this.closeGroup(g, out);
       }
     }
-    if (this.closeHead > 1024 && this.closeHead * 2 > this.closeKeys.length) {
-      this.closeKeys = this.closeKeys.slice(this.closeHead);
-      this.closeStarts = this.closeStarts.slice(this.closeHead);
-      this.closeHead = 0;
+    if (st.closeHead > 1024 && st.closeHead * 2 > st.closeKeys.length) {
+      st.closeKeys = st.closeKeys.slice(st.closeHead);
+      st.closeStarts = st.closeStarts.slice(st.closeHead);
+      st.closeHead = 0;
     }
   }
 
   /** End of input: decides every open close-mode window. Eager groups were decided as events came. */
-  flush(out: CorrelationFiring[]): void {
+  flush(st: CorrelationState, out: CorrelationFiring[]): void {
     if (this.mode === 'close') {
-      for (const g of this.groups.values()) this.closeGroup(g, out);
+      for (const g of st.groups.values()) this.closeGroup(g, out);
     }
-    this.groups.clear();
-    this.closeKeys = [];
-    this.closeStarts = [];
-    this.closeHead = 0;
+    st.groups.clear();
+    st.closeKeys = [];
+    st.closeStarts = [];
+    st.closeHead = 0;
   }
 
   // ---- internals ----
@@ -474,15 +556,15 @@ export class CorrelationRuntime {
     return get === undefined ? undefined : get(ev, ctx);
   }
 
-  private newGroup(key: string, values: unknown, ev: NightjarEvent): Group {
+  private newGroup(st: CorrelationState, key: string, values: unknown, ev: NightjarEvent): Group {
     const g = new Group(key, values);
     const type = this.correlation.type;
     if (type === 'temporal') g.slots = new Array<number>(this.ids.length).fill(-Infinity);
     else if (type === 'temporal_ordered') g.slots = new Array<number>(this.nPositions + 1).fill(-Infinity);
-    this.groups.set(key, g);
-    if (this.groups.size > this.limits.maxGroups) {
-      const oldestKey = this.groups.keys().next().value as string;
-      this.groups.delete(oldestKey);
+    st.groups.set(key, g);
+    if (st.groups.size > this.limits.maxGroups) {
+      const oldestKey = st.groups.keys().next().value as string;
+      st.groups.delete(oldestKey);
       this.counters.evicted++;
       const n = this.counters.evicted;
       if (n <= 10 || n % 1000 === 0) {
@@ -498,17 +580,17 @@ export class CorrelationRuntime {
     return g;
   }
 
-  private openWindow(g: Group, time: number): void {
+  private openWindow(st: CorrelationState, g: Group, time: number): void {
     g.start = time;
-    this.closeKeys.push(g.key);
-    this.closeStarts.push(time);
+    st.closeKeys.push(g.key);
+    st.closeStarts.push(time);
     // Entries of evicted or re-anchored windows stay queued until their time passes; if many windows
     // open within one timespan, rebuild the queue from the live groups so it stays O(maxGroups).
-    if (this.closeKeys.length - this.closeHead > 2 * this.limits.maxGroups + 1024) {
-      const live = [...this.groups.values()].filter((x) => !Number.isNaN(x.start)).sort((x, y) => x.start - y.start);
-      this.closeKeys = live.map((x) => x.key);
-      this.closeStarts = live.map((x) => x.start);
-      this.closeHead = 0;
+    if (st.closeKeys.length - st.closeHead > 2 * this.limits.maxGroups + 1024) {
+      const live = [...st.groups.values()].filter((x) => !Number.isNaN(x.start)).sort((x, y) => x.start - y.start);
+      st.closeKeys = live.map((x) => x.key);
+      st.closeStarts = live.map((x) => x.start);
+      st.closeHead = 0;
     }
   }
 
@@ -733,29 +815,29 @@ export class CorrelationRuntime {
     });
   }
 
-  private late(ev: NightjarEvent, time: number, why: string): void {
+  private late(st: CorrelationState, ev: NightjarEvent, time: number, why: string): void {
     this.counters.late++;
     const n = this.counters.late;
     if (n <= 10 || n % 1000 === 0) {
       this.report({
         code: 'NJ_LATE_EVENT' satisfies CoreDiagnosticCode,
         severity: 'warning',
-        message: `correlation ${this.correlation.id}: event at ${formatTimeUs(time)} arrived ${why} (newest ${formatTimeUs(this.newest)}, lateness ${this.limits.latenessUs} µs); not counted (${n} late so far)`,
+        message: `correlation ${this.correlation.id}: event at ${formatTimeUs(time)} arrived ${why} (newest ${formatTimeUs(st.newest)}, lateness ${this.limits.latenessUs} µs); not counted (${n} late so far)`,
         time,
         source: ev.source,
         line: ev.line,
-        data: { rule: this.correlation.id, late: n, newest: this.newest, latenessUs: this.limits.latenessUs },
+        data: { rule: this.correlation.id, late: n, newest: st.newest, latenessUs: this.limits.latenessUs },
       });
     }
   }
 
   /** Drops a few eager groups whose newest event can no longer share a window with any new event. */
-  private expire(): void {
-    const horizon = this.newest - this.ts - this.limits.latenessUs;
+  private expire(st: CorrelationState): void {
+    const horizon = st.newest - this.ts - this.limits.latenessUs;
     let budget = 64; // bounded work per call; stale groups at the LRU front go first
-    for (const g of this.groups.values()) {
+    for (const g of st.groups.values()) {
       if (budget-- === 0 || g.newest >= horizon) break;
-      this.groups.delete(g.key);
+      st.groups.delete(g.key);
       this.counters.expired++;
     }
   }

@@ -1,8 +1,10 @@
 /**
- * The engine: options, metrics and the per-event path (push → gap tracking → lineage → dispatch →
- * match → correlation → alerts). Over 400 lines on purpose: push() and its helpers are the hot path
- * and share private state (dispatch tables, counters, the eval context) that splitting would expose
- * or route through calls; the prefilter index lives in prefilter-index.ts.
+ * The engine: options, metrics and the per-event path (push → gap tracking → host state → lineage →
+ * dispatch → match → correlation → alerts), plus snapshot, restore and reload of its state. Over 400
+ * lines on purpose: push() and its helpers are the hot path and share private state (dispatch
+ * tables, the current host, counters, the eval context) that splitting would expose or route
+ * through calls; the prefilter index is prefilter-index.ts, the definition keys definition.ts and
+ * the snapshot format ../snapshot/format.ts.
  */
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
 import type { CoreDiagnosticCode } from '../codes.js';
@@ -15,11 +17,23 @@ import { LineageCache } from '../lineage/cache.js';
 import type { LineageMetrics } from '../lineage/cache.js';
 import { GapTracker } from '../gaps/tracker.js';
 import type { GapMetrics, GapTrackerOptions } from '../gaps/tracker.js';
-import { CorrelationRuntime } from '../correlation/runtime.js';
+import { CorrelationRuntime, CorrelationState } from '../correlation/runtime.js';
 import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
 import { checkCorrelationContract, correlationCycleError } from '../correlation/contract.js';
 import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
 import { PrefilterIndex } from './prefilter-index.js';
+import { EventDepthError, MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
+import { correlationKeys, ruleKeys, rulesetFingerprint } from './definition.js';
+import {
+  ENGINE_SNAPSHOT_VERSION,
+  MessageReader,
+  MessageWriter,
+  SNAPSHOT_ERROR_CODES,
+  SnapshotError,
+  decNum,
+  encNum,
+} from '../snapshot/format.js';
+import type { CorrelationStateSnapshot, EngineSnapshot, HostSnapshot } from '../snapshot/format.js';
 
 export interface EngineOptions {
   /**
@@ -44,6 +58,23 @@ export interface EngineOptions {
   sequence?: GapTrackerOptions;
   /** Diagnostics kept for `diagnostics()` and queued for `drainDiagnostics()` (each). Default 10,000. */
   maxDiagnostics?: number;
+  /**
+   * Hosts whose state is kept at once (lineage, correlation windows, suppression); beyond it the
+   * least recently seen host's state is dropped (counted, `NJ_HOST_EVICTED`). Default 1024.
+   */
+  maxHosts?: number;
+  /** Start muted (see `Engine.muted`). */
+  muted?: boolean;
+}
+
+/** What `Engine.reload()` did with the correlations' windows. */
+export interface ReloadResult {
+  /** Correlations whose definition (and everything they reference) did not change: windows kept. */
+  kept: string[];
+  /** New or changed correlations: they start with empty windows. */
+  reset: string[];
+  /** Correlations of the old ruleset that are gone. */
+  removed: string[];
 }
 
 export const ENGINE_DEFAULTS = {
@@ -52,6 +83,7 @@ export const ENGINE_DEFAULTS = {
   maxTimespanUs: 3_600_000_000,
   maxEventsPerAlert: 10,
   maxDiagnostics: 10_000,
+  maxHosts: 1024,
 } as const;
 
 export interface EngineMetrics {
@@ -59,6 +91,11 @@ export interface EngineMetrics {
   events: number;
   /** Events pushed with `skipped: true` (sequence-tracked only). */
   skipped: number;
+  /** Hosts with state now, and host states dropped because of `maxHosts`. */
+  hosts: number;
+  evictedHosts: number;
+  /** Alerts not emitted because the engine was muted (their suppression state was still kept). */
+  mutedAlerts: number;
   /** Events per event name (skipped ones included). */
   byType: Record<string, number>;
   /** Matches per detection rule id (generate=false rules included). */
@@ -69,6 +106,8 @@ export interface EngineMetrics {
   suppressed: number;
   /** Predicates that threw (the event was treated as not matching). */
   ruleErrors: number;
+  /** Events not evaluated because their values nest deeper than MAX_EVENT_DEPTH (NJ_EVENT_DEPTH). */
+  deepEvents: number;
   /** Correlation inputs older than the allowed lateness, over all correlations. */
   lateEvents: number;
   /** Correlation groups evicted because a correlation hit maxGroups. */
@@ -79,6 +118,7 @@ export interface EngineMetrics {
   liveGroups: number;
   correlations: Record<string, CorrelationCounters & { groups: number; mode: 'eager' | 'close' }>;
   gaps: GapMetrics;
+  /** Summed over hosts. */
   lineage: LineageMetrics | null;
   diagnostics: { kept: number; dropped: number };
 }
@@ -86,7 +126,7 @@ export interface EngineMetrics {
 /** A detection rule as dispatched: its counters and the correlations its matches feed. */
 interface RuleEntry {
   readonly rule: CompiledRule;
-  readonly feeds: CorrelationRuntime[];
+  readonly feeds: CorrEntry[];
   matches: number;
   alerts: number;
   errors: number;
@@ -94,8 +134,12 @@ interface RuleEntry {
 
 interface CorrEntry {
   readonly runtime: CorrelationRuntime;
+  /** Its position in Program.corrList and in every HostState.corr. */
+  readonly index: number;
+  /** Definition key (definition.ts): equal across rulesets when the window means the same. */
+  readonly key: string;
   /** Correlations that reference this one. */
-  readonly feeds: CorrelationRuntime[];
+  readonly feeds: CorrEntry[];
   /** Event types behind this correlation (null: any), for the `incomplete` flag. */
   readonly eventTypes: readonly string[] | null;
   alerts: number;
@@ -123,31 +167,74 @@ const NO_LINEAGE: LineageResolver = {
 };
 const EMPTY_PROCS: readonly EsProcess[] = Object.freeze([]);
 
+/** A suppression period; `alert` is the emitted alert whose count grows (a stand-in when muted or restored). */
+interface Period {
+  first: number;
+  until: number;
+  alert: { count: number };
+}
+
+/** Everything built from one ruleset: dispatch tables, rule and correlation entries. Swapped whole by reload(). */
+interface Program {
+  readonly ruleset: CompiledRuleSet;
+  readonly fingerprint: string;
+  /** Rule id (correlations: `corr:<id>`) → definition key, for reload's suppression carry-over. */
+  readonly ruleKeys: Map<string, string>;
+  readonly byName: Map<string, Dispatch>;
+  /** Dispatch by es_event_type_t number (filled as types are seen); checked against the name. */
+  readonly byType: (Dispatch | undefined)[];
+  /** Event names in the order first seen (metrics().byType). */
+  readonly seenNames: string[];
+  readonly anyType: RuleEntry[];
+  readonly anyIndex: PrefilterIndex | undefined;
+  readonly ruleEntries: RuleEntry[];
+  readonly corrs: Map<CompiledCorrelation, CorrEntry>;
+  /** By CorrEntry.index. */
+  readonly corrList: CorrEntry[];
+  /** Correlations in dependency order (referenced ones first), for flush(). */
+  readonly corrOrder: CorrEntry[];
+  readonly closeMode: CorrEntry[];
+}
+
+/**
+ * One host's state: its lineage cache, one CorrelationState per correlation (by CorrEntry.index),
+ * its suppression periods and its newest event time. The same pid:pidversion on two hosts lives in
+ * two of these and never meets.
+ */
+class HostState {
+  readonly suppression = new Map<string, Period>();
+  now = -Infinity;
+  constructor(
+    readonly host: string | undefined,
+    readonly lineage: LineageCache | undefined,
+    public corr: CorrelationState[],
+  ) {}
+}
+
+const MUTED_ALERT = (): Alert => ({ count: 1 }) as unknown as Alert;
+
 /**
  * The detection engine: push events, get alerts. Synchronous, no I/O. Per event: sequence tracking
- * (every event, skipped ones too) → lineage update → dispatch by event name → stateless match →
- * correlation update → alerts. See packages/core/README.md ("Engine").
+ * (every event, skipped ones too) → the event's host state → lineage update → dispatch by event
+ * name → stateless match → correlation update → alerts. State is kept per host (`ev.host`). See
+ * packages/core/README.md ("Engine", "Hosts", "Snapshot and restore", "Reload").
  */
 export class Engine {
-  private readonly ruleset: CompiledRuleSet;
-  private readonly tracker: GapTracker;
-  private readonly lineageCache: LineageCache | undefined;
+  private p: Program;
+  private tracker: GapTracker;
+  private readonly gapOptions: GapTrackerOptions | undefined;
+  private readonly lineageOptions: EngineOptions['lineage'];
   private readonly ctx: { lineage: LineageResolver; epoch: number };
   private readonly limits: CorrelationLimits;
-  private readonly byName = new Map<string, Dispatch>();
-  /** Dispatch by es_event_type_t number (filled as types are seen); checked against the name. */
-  private readonly byType: (Dispatch | undefined)[] = [];
-  /** Event names in the order first seen (metrics().byType). */
-  private readonly seenNames: string[] = [];
-  private readonly anyType: RuleEntry[] = [];
-  private anyIndex: PrefilterIndex | undefined;
-  private readonly ruleEntries: RuleEntry[] = [];
-  private readonly corrs = new Map<CompiledCorrelation, CorrEntry>();
-  /** Correlations in dependency order (referenced ones first), for flush(). */
-  private readonly corrOrder: CorrEntry[] = [];
-  private readonly closeMode: CorrelationRuntime[] = [];
+  private readonly maxTimespanUs: number;
+  private readonly optionsFingerprint: string;
+  /** Host states, least recently switched to first. */
+  private hosts = new Map<string | undefined, HostState>();
+  /** The current event's host state: the same host as the previous event costs one comparison. */
+  private hs: HostState;
+  private readonly maxHosts: number;
+  private evictedHosts = 0;
   private readonly firings: CorrelationFiring[] = [];
-  private readonly suppression = new Map<string, { first: number; until: number; alert: Alert }>();
   private readonly maxDiagnostics: number;
   private kept: Diagnostic[] = [];
   private pending: Diagnostic[] = [];
@@ -155,24 +242,38 @@ export class Engine {
   private events = 0;
   private skipped = 0;
   private suppressed = 0;
+  private mutedAlerts = 0;
   private ruleErrors = 0;
-  private now = -Infinity;
+  private deepEvents = 0;
+  /** The last event whose message was checked for depth (several rules may match one event). */
+  private depthChecked: NightjarEvent | undefined;
+  private mutedFlag = false;
   private readonly report = (d: Diagnostic): void => this.addDiagnostic(d);
 
   constructor(ruleset: CompiledRuleSet, options: EngineOptions = {}) {
-    this.ruleset = ruleset;
     const c = options.correlation ?? {};
     this.limits = {
       maxGroups: Math.max(1, Math.floor(c.maxGroups ?? ENGINE_DEFAULTS.maxGroups)),
       latenessUs: Math.max(0, c.latenessUs ?? ENGINE_DEFAULTS.latenessUs),
       maxEventsPerAlert: Math.max(0, Math.floor(c.maxEventsPerAlert ?? ENGINE_DEFAULTS.maxEventsPerAlert)),
     };
-    const maxTimespanUs = c.maxTimespanUs ?? ENGINE_DEFAULTS.maxTimespanUs;
+    this.maxTimespanUs = c.maxTimespanUs ?? ENGINE_DEFAULTS.maxTimespanUs;
     this.maxDiagnostics = Math.max(1, Math.floor(options.maxDiagnostics ?? ENGINE_DEFAULTS.maxDiagnostics));
-    this.tracker = new GapTracker(options.gaps ?? options.sequence);
-    if (options.lineage !== false) this.lineageCache = new LineageCache(options.lineage ?? {});
-    this.ctx = { lineage: this.lineageCache ?? NO_LINEAGE, epoch: 0 };
-    if (this.lineageCache === undefined) {
+    this.maxHosts = Math.max(1, Math.floor(options.maxHosts ?? ENGINE_DEFAULTS.maxHosts));
+    this.gapOptions = options.gaps ?? options.sequence;
+    this.tracker = new GapTracker(this.gapOptions);
+    this.lineageOptions = options.lineage === false ? false : (options.lineage ?? {});
+    this.optionsFingerprint = JSON.stringify({
+      lineage: this.lineageOptions === false ? false : [this.lineageOptions.maxProcesses ?? null, this.lineageOptions.exitGraceUs ?? null],
+      limits: [this.limits.maxGroups, this.limits.latenessUs, this.limits.maxEventsPerAlert],
+      gaps: [this.gapOptions?.reorderTolerance ?? null, this.gapOptions?.maxGaps ?? null, this.gapOptions?.dropDuplicates === true],
+    });
+    this.p = this.build(ruleset);
+    this.hs = this.newHost(undefined);
+    this.hosts.set(undefined, this.hs);
+    this.ctx = { lineage: this.hs.lineage ?? NO_LINEAGE, epoch: 0 };
+    this.mutedFlag = options.muted === true;
+    if (this.lineageOptions === false) {
       const users = ruleset.rules.filter((r) => r.usesLineage).map((r) => r.id);
       if (users.length > 0) {
         this.addDiagnostic({
@@ -183,40 +284,24 @@ export class Engine {
         });
       }
     }
-
-    this.buildCorrelations(ruleset, maxTimespanUs);
-
-    const feedsById = new Map<string, CorrelationRuntime[]>();
-    for (const e of this.corrs.values()) {
-      for (const id of new Set(e.runtime.correlation.rules)) {
-        let l = feedsById.get(id);
-        if (l === undefined) feedsById.set(id, (l = []));
-        l.push(e.runtime);
-      }
-    }
-    for (const rule of ruleset.rules) {
-      const entry: RuleEntry = { rule, feeds: feedsById.get(rule.id) ?? [], matches: 0, alerts: 0, errors: 0 };
-      this.ruleEntries.push(entry);
-      if (rule.eventTypes === null) this.anyType.push(entry);
-    }
-    // One list per event name, in ruleset order, with the any-type rules merged in.
-    const names = new Set<string>();
-    for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
-    for (const name of names) {
-      const entries = this.ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name));
-      this.byName.set(name, {
-        name,
-        entries,
-        index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined,
-        count: 0,
-      });
-    }
-    this.anyIndex = PrefilterIndex.worth(this.anyType) ? new PrefilterIndex(this.anyType) : undefined;
   }
 
-  /** The lineage cache (undefined when `lineage: false`): backfill it with running processes, read its metrics. */
+  /**
+   * The lineage cache of events without a host (undefined when `lineage: false`): backfill it with
+   * running processes, read its metrics. Other hosts' caches: `lineageOf(host)`.
+   */
   get lineage(): LineageCache | undefined {
-    return this.lineageCache;
+    return this.hostState(undefined).lineage;
+  }
+
+  /** The lineage cache of one host (created empty if the host has not been seen), e.g. to backfill it. */
+  lineageOf(host: string | undefined): LineageCache | undefined {
+    return this.hostState(host).lineage;
+  }
+
+  /** The hosts with state, in the order least recently seen first (undefined: events without a host). */
+  hostNames(): (string | undefined)[] {
+    return [...this.hosts.keys()];
   }
 
   /** The sequence-gap tracker: its gaps() and restarts(). */
@@ -230,85 +315,126 @@ export class Engine {
   }
 
   /**
+   * Muted: events update every state (lineage, windows, suppression, gaps) as usual, but push() and
+   * flush() return no alerts and no diagnostic is kept or queued — for replaying events whose
+   * alerts and diagnostics were already published. Muted alerts are counted in `metrics().mutedAlerts`.
+   */
+  get muted(): boolean {
+    return this.mutedFlag;
+  }
+
+  set muted(on: boolean) {
+    // The tracker's queued diagnostics belong to the mode they were raised in.
+    this.pullTracker();
+    this.mutedFlag = on;
+  }
+
+  /**
    * The ES event names to subscribe to: the ruleset's, plus fork, exec and exit when lineage is on
    * (the cache learns processes from them), sorted.
    */
   requiredEventTypes(): string[] {
-    const s = new Set(this.ruleset.requiredEventTypes());
-    if (this.lineageCache !== undefined) for (const n of ['fork', 'exec', 'exit']) s.add(n);
+    const s = new Set(this.p.ruleset.requiredEventTypes());
+    if (this.lineageOptions !== false) for (const n of ['fork', 'exec', 'exit']) s.add(n);
     return [...s].sort();
   }
 
   /**
    * Processes one event and returns the alerts it raises (a shared, frozen empty array when none:
-   * do not mutate it). Events should arrive in time order; see the README for late events.
+   * do not mutate it). Events should arrive in time order per host; see the README for late events.
    */
   push(ev: NightjarEvent): Alert[] {
     this.events++;
     this.ctx.epoch = ++epochCounter;
+    // True only with gaps.dropDuplicates: a message already seen goes no further.
+    if (this.tracker.observe(ev)) return EMPTY;
+    const p = this.p;
     // By type number first (an array read); the name decides, so an event whose name does not follow
     // its number (vendor or malformed input) still goes by name.
     const type = ev.type;
-    let d = type >= 0 && type < 1024 ? this.byType[type] : undefined;
-    if (d === undefined || d.name !== ev.name) {
-      d = this.byName.get(ev.name);
-      if (d !== undefined && type >= 0 && type < 1024) this.byType[type] = d;
-    }
-    if (d === undefined) {
-      d = { name: ev.name, entries: this.anyType, index: this.anyIndex, count: 0 };
-      this.byName.set(ev.name, d);
-    }
-    if (d.count++ === 0) this.seenNames.push(ev.name);
-    this.tracker.observe(ev);
+    let d = type >= 0 && type < 1024 ? p.byType[type] : undefined;
+    if (d === undefined || d.name !== ev.name) d = this.dispatchOf(p, ev.name, type);
+    if (d.count++ === 0) p.seenNames.push(ev.name);
     // Move the tracker's diagnostics into ours now and then, so its own bounded queue never overflows
     // between two diagnostics()/drainDiagnostics() calls.
     if ((this.events & 4095) === 0) this.pullTracker();
-    if (ev.time > this.now) this.now = ev.time;
-    this.lineageCache?.observe(ev);
+    let hs = this.hs;
+    if (ev.host !== hs.host) hs = this.switchHost(ev.host);
+    if (ev.time > hs.now) hs.now = ev.time;
+    hs.lineage?.observe(ev);
     let out: Alert[] | null = null;
     // Time passes before this event is applied: windows that ended are decided (and their groups
     // freed) first, so they are never evicted by the event that ends them.
-    for (let i = 0; i < this.closeMode.length; i++) this.closeMode[i]!.advance(this.now, this.firings);
+    const closeMode = p.closeMode;
+    for (let i = 0; i < closeMode.length; i++) {
+      const c = closeMode[i]!;
+      c.runtime.advance(hs.corr[c.index]!, hs.now, this.firings);
+    }
     if (ev.skipped || ev.msg === null) {
       this.skipped++;
     } else {
       const entries = d.entries;
       const index = d.index;
-      if (index !== undefined) {
-        index.mark(ev, this.ctx);
-        const c = index.candidates;
-        for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
-      } else {
-        for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
+      try {
+        if (index !== undefined) {
+          index.mark(ev, this.ctx);
+          const c = index.candidates;
+          for (let k = 0; k < index.count; k++) out = this.run(entries[c[k]!]!, ev, out);
+        } else {
+          for (let i = 0; i < entries.length; i++) out = this.run(entries[i]!, ev, out);
+        }
+      } catch (err) {
+        if (!(err instanceof EventDepthError)) throw err;
+        // No alert from this event: its message could not be read (or serialised) whole.
+        out = null;
+        this.tooDeep(ev);
       }
     }
     if (this.firings.length > 0) out = this.drainFirings(out);
     return out ?? EMPTY;
   }
 
-  /** One rule on one event: match, alert (unless suppressed), feed its correlations. */
+  /** One rule on one event: match, alert (unless suppressed or muted), feed its correlations. */
   private run(e: RuleEntry, ev: NightjarEvent, out: Alert[] | null): Alert[] | null {
     let hit: boolean;
     try {
       hit = e.rule.match(ev, this.ctx);
     } catch (err) {
+      if (err instanceof EventDepthError) throw err;
       this.ruleFailed(e, ev, err);
       return out;
     }
     if (!hit) return out;
+    // Alerts carry the message and correlations keep it: a message nested too deep to serialise is
+    // refused here, once per event (matches are rare, so the walk costs nothing per event).
+    if (this.depthChecked !== ev) {
+      if (nestsDeeperThan(ev.msg)) throw new EventDepthError();
+      this.depthChecked = ev;
+    }
     e.matches++;
     if (e.rule.generate) {
-      const a = this.suppress(e.rule.suppressUs, e.rule.id, ev.entityId, ev.time, () =>
-        buildDetectionAlert(
-          e.rule,
-          ev,
-          this.lineageCache,
-          this.tracker.overlapsOpenGap(e.rule.eventTypes, ev.time, ev.time),
-        ),
+      const hs = this.hs;
+      const a = this.suppress(
+        e.rule.suppressUs,
+        e.rule.id,
+        ev.entityId,
+        ev.time,
+        this.mutedFlag
+          ? MUTED_ALERT
+          : () =>
+              buildDetectionAlert(
+                e.rule,
+                ev,
+                hs.lineage,
+                this.tracker.overlapsOpenGapOn(hs.host, e.rule.eventTypes, ev.time, ev.time),
+              ),
       );
       if (a !== null) {
-        e.alerts++;
-        (out ??= []).push(a);
+        if (this.mutedFlag) this.mutedAlerts++;
+        else {
+          e.alerts++;
+          (out ??= []).push(a);
+        }
       }
     }
     for (let j = 0; j < e.feeds.length; j++) this.feed(e.feeds[j]!, e.rule.id, ev, ev.time, undefined);
@@ -317,14 +443,17 @@ export class Engine {
 
   /**
    * End of input: decides the correlations that can only be decided when their window ends
-   * (upper-bound conditions such as lt/lte/eq) and returns their alerts. All correlation state is
-   * cleared; pushing more events afterwards starts fresh windows.
+   * (upper-bound conditions such as lt/lte/eq), on every host, and returns their alerts. All
+   * correlation state is cleared; pushing more events afterwards starts fresh windows.
    */
   flush(): Alert[] {
     let out: Alert[] | null = null;
-    for (const e of this.corrOrder) {
-      e.runtime.flush(this.firings);
-      if (this.firings.length > 0) out = this.drainFirings(out);
+    for (const hs of [...this.hosts.values()]) {
+      this.switchHost(hs.host);
+      for (const e of this.p.corrOrder) {
+        e.runtime.flush(hs.corr[e.index]!, this.firings);
+        if (this.firings.length > 0) out = this.drainFirings(out);
+      }
     }
     return out ?? EMPTY;
   }
@@ -344,9 +473,10 @@ export class Engine {
   }
 
   metrics(): EngineMetrics {
+    const p = this.p;
     const matches: Record<string, number> = {};
     const alerts: Record<string, number> = {};
-    for (const e of this.ruleEntries) {
+    for (const e of p.ruleEntries) {
       matches[e.rule.id] = (matches[e.rule.id] ?? 0) + e.matches;
       if (e.rule.generate) alerts[e.rule.id] = (alerts[e.rule.id] ?? 0) + e.alerts;
     }
@@ -355,37 +485,342 @@ export class Engine {
     let evicted = 0;
     let expired = 0;
     let live = 0;
-    for (const e of this.corrs.values()) {
+    for (const e of p.corrList) {
       const r = e.runtime;
-      correlations[r.correlation.id] = { ...r.counters, groups: r.groupCount, mode: r.mode };
+      let groups = 0;
+      for (const hs of this.hosts.values()) groups += r.groupCount(hs.corr[e.index]!);
+      correlations[r.correlation.id] = { ...r.counters, groups, mode: r.mode };
       if (r.correlation.generate) alerts[r.correlation.id] = (alerts[r.correlation.id] ?? 0) + e.alerts;
       late += r.counters.late;
       evicted += r.counters.evicted;
       expired += r.counters.expired;
-      live += r.groupCount;
+      live += groups;
+    }
+    let lineage: LineageMetrics | null = null;
+    if (this.lineageOptions !== false) {
+      lineage = { size: 0, evictions: 0, exited: 0, expired: 0, lookups: 0, misses: 0 };
+      for (const hs of this.hosts.values()) {
+        const m = hs.lineage!.metrics();
+        for (const k of Object.keys(lineage) as (keyof LineageMetrics)[]) lineage[k] += m[k];
+      }
     }
     return {
       events: this.events,
       skipped: this.skipped,
-      byType: Object.fromEntries(this.seenNames.map((n) => [n, this.byName.get(n)!.count])),
+      hosts: this.hostCount(),
+      evictedHosts: this.evictedHosts,
+      mutedAlerts: this.mutedAlerts,
+      byType: Object.fromEntries(p.seenNames.map((n) => [n, p.byName.get(n)!.count])),
       matches,
       alerts,
       suppressed: this.suppressed,
       ruleErrors: this.ruleErrors,
+      deepEvents: this.deepEvents,
       lateEvents: late,
       evictedGroups: evicted,
       expiredGroups: expired,
       liveGroups: live,
       correlations,
       gaps: this.tracker.metrics(),
-      lineage: this.lineageCache?.metrics() ?? null,
+      lineage,
       diagnostics: { kept: this.kept.length, dropped: this.dropped },
     };
   }
 
+  // ---- snapshot, restore, reload ----
+
+  /**
+   * The engine's state as plain JSON: per host its lineage cache, correlation windows (evidence at
+   * most `maxEventsPerAlert` per group, each message written once per host), suppression periods
+   * and newest time, and the gap tracker's streams and gap records. It shares objects with the
+   * engine: serialise it (JSON.stringify) before pushing more events. Counters, diagnostics and
+   * restarts are not part of it. See the README ("Snapshot and restore").
+   */
+  snapshot(): EngineSnapshot {
+    const hosts: HostSnapshot[] = [];
+    for (const hs of this.hosts.values()) {
+      const w = new MessageWriter();
+      const correlations: Record<string, CorrelationStateSnapshot> = {};
+      for (const e of this.p.corrList) {
+        const st = hs.corr[e.index]!;
+        if (!st.empty) correlations[this.stateKey(e)] = st.snapshot(w);
+      }
+      const suppression: [string, number, number][] = [];
+      for (const [k, v] of hs.suppression) suppression.push([k, v.first, v.until]);
+      const lineage = hs.lineage?.snapshot() ?? null;
+      // A host that never saw an event (the default one, before any) holds nothing worth writing.
+      if (hs.now === -Infinity && suppression.length === 0 && (lineage === null || lineage.nodes.length === 0)) continue;
+      hosts.push({ host: hs.host ?? null, now: encNum(hs.now), messages: w.messages, lineage, correlations, suppression });
+    }
+    return {
+      format: 'nightjar-engine-snapshot',
+      version: ENGINE_SNAPSHOT_VERSION,
+      ruleset: this.p.fingerprint,
+      options: this.optionsFingerprint,
+      hosts,
+      gaps: this.tracker.snapshot(),
+    };
+  }
+
+  /**
+   * Replaces the engine's state with a snapshot's. The snapshot must come from this format version,
+   * the same ruleset (by definition) and the same state-shaping options; otherwise, or when it is
+   * malformed, a SnapshotError (NJ_SNAPSHOT_VERSION, NJ_SNAPSHOT_RULESET, NJ_SNAPSHOT_OPTIONS,
+   * NJ_SNAPSHOT_FORMAT) is thrown and the engine is left as it was. Pushing the events that followed
+   * the snapshot then raises the alerts an uninterrupted engine would have raised.
+   */
+  restore(snapshot: EngineSnapshot): void {
+    const s = snapshot as Partial<EngineSnapshot> | null;
+    if (typeof s !== 'object' || s === null || s.format !== 'nightjar-engine-snapshot')
+      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'not an engine snapshot (no format "nightjar-engine-snapshot")');
+    if (s.version !== ENGINE_SNAPSHOT_VERSION)
+      throw new SnapshotError(
+        SNAPSHOT_ERROR_CODES.VERSION,
+        `engine snapshot version ${String(s.version)} cannot be restored by this engine (version ${ENGINE_SNAPSHOT_VERSION})`,
+      );
+    if (s.ruleset !== this.p.fingerprint)
+      throw new SnapshotError(
+        SNAPSHOT_ERROR_CODES.RULESET,
+        `engine snapshot was taken with another ruleset (${String(s.ruleset)}, this engine runs ${this.p.fingerprint}): a rule or correlation was added, removed or changed`,
+      );
+    if (s.options !== this.optionsFingerprint)
+      throw new SnapshotError(
+        SNAPSHOT_ERROR_CODES.OPTIONS,
+        `engine snapshot was taken with other engine options (${String(s.options)}; this engine: ${this.optionsFingerprint})`,
+      );
+    if (!Array.isArray(s.hosts) || s.gaps === undefined)
+      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'engine snapshot: no hosts or gaps');
+    const byKey = new Map<string, CorrEntry>();
+    for (const e of this.p.corrList) byKey.set(this.stateKey(e), e);
+    // Everything is built aside first, so a malformed part leaves the engine as it was.
+    const hosts = new Map<string | undefined, HostState>();
+    for (const h of s.hosts) {
+      const name = h.host ?? undefined;
+      if (name !== undefined && typeof name !== 'string')
+        throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'engine snapshot: a host name is not a string');
+      const hs = this.newHost(name);
+      hs.now = decNum(h.now, `host ${String(name)} now`);
+      if (h.lineage !== null && h.lineage !== undefined && hs.lineage !== undefined) hs.lineage.restore(h.lineage);
+      const reader = new MessageReader(Array.isArray(h.messages) ? h.messages : [], name);
+      for (const [key, cs] of Object.entries(h.correlations ?? {})) {
+        const e = byKey.get(key);
+        if (e === undefined)
+          throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: state of unknown correlation ${key}`);
+        hs.corr[e.index] = CorrelationState.restore(cs, reader, `correlation ${key} on host ${String(name)}`);
+      }
+      for (const [k, first, until] of h.suppression ?? []) hs.suppression.set(k, { first, until, alert: { count: 1 } });
+      hosts.set(name, hs);
+    }
+    const tracker = new GapTracker(this.gapOptions);
+    tracker.restore(s.gaps);
+    this.pullTracker();
+    this.tracker = tracker;
+    if (!hosts.has(undefined)) hosts.set(undefined, this.newHost(undefined));
+    this.hosts = hosts;
+    this.firings.length = 0;
+    this.hs = hosts.get(undefined)!;
+    this.switchHost(undefined);
+  }
+
+  /**
+   * Replaces the ruleset, keeping lineage and gap state, and the windows of every correlation whose
+   * definition did not change (compared in canonical form, together with everything it references);
+   * new and changed correlations start empty. Suppression periods of unchanged rules are kept. A
+   * ruleset the engine will not run throws (CorrelationConfigError) and the running rules stay.
+   */
+  reload(ruleset: CompiledRuleSet): ReloadResult {
+    const next = this.build(ruleset);
+    const old = this.p;
+    const byKey = new Map<string, CorrEntry>();
+    for (const e of old.corrList) byKey.set(e.key, e);
+    const kept: string[] = [];
+    const reset: string[] = [];
+    const from: (CorrEntry | undefined)[] = next.corrList.map((e) => {
+      const o = byKey.get(e.key);
+      if (o !== undefined) byKey.delete(e.key);
+      (o !== undefined ? kept : reset).push(e.runtime.correlation.id);
+      if (o !== undefined) {
+        // The definition is the same: its counters go on too.
+        Object.assign(e.runtime.counters, o.runtime.counters);
+        e.alerts = o.alerts;
+      }
+      return o;
+    });
+    const nextIds = new Set(next.corrList.map((e) => e.runtime.correlation.id));
+    const removed = old.corrList.map((e) => e.runtime.correlation.id).filter((id) => !nextIds.has(id));
+    for (const hs of this.hosts.values()) {
+      hs.corr = next.corrList.map((_, i) => {
+        const o = from[i];
+        return o !== undefined ? hs.corr[o.index]! : new CorrelationState();
+      });
+      for (const k of [...hs.suppression.keys()]) {
+        const id = k.slice(0, k.indexOf('\u0000'));
+        const rk = next.ruleKeys.get(id) ?? next.ruleKeys.get(`corr:${id}`);
+        if (rk === undefined || (rk !== old.ruleKeys.get(id) && rk !== old.ruleKeys.get(`corr:${id}`)))
+          hs.suppression.delete(k);
+      }
+    }
+    // Rule counters follow the rule id; event-name counts go on.
+    const prev = new Map<string, RuleEntry>();
+    for (const e of old.ruleEntries) if (!prev.has(e.rule.id)) prev.set(e.rule.id, e);
+    for (const e of next.ruleEntries) {
+      const o = prev.get(e.rule.id);
+      if (o === undefined) continue;
+      prev.delete(e.rule.id);
+      e.matches = o.matches;
+      e.alerts = o.alerts;
+      e.errors = o.errors;
+    }
+    for (const n of old.seenNames) {
+      const od = old.byName.get(n)!;
+      const d = this.dispatchOf(next, n, -1);
+      d.count = od.count;
+      next.seenNames.push(n);
+    }
+    this.p = next;
+    return { kept, reset, removed };
+  }
+
   // ---- internals ----
 
-  private buildCorrelations(ruleset: CompiledRuleSet, maxTimespanUs: number): void {
+  /** A correlation's name in a snapshot: its id (with its position when ids repeat). */
+  private stateKey(e: CorrEntry): string {
+    const id = e.runtime.correlation.id;
+    const first = this.p.corrList.find((x) => x.runtime.correlation.id === id);
+    return first === e ? id : `${id}#${e.index}`;
+  }
+
+  private newHost(host: string | undefined): HostState {
+    const lineage = this.lineageOptions === false ? undefined : new LineageCache(this.lineageOptions ?? {});
+    return new HostState(
+      host,
+      lineage,
+      this.p.corrList.map(() => new CorrelationState()),
+    );
+  }
+
+  /** The host's state, created when new (evicting the least recently seen beyond maxHosts). */
+  private hostState(host: string | undefined): HostState {
+    let hs = this.hosts.get(host);
+    if (hs === undefined) {
+      hs = this.newHost(host);
+      this.hosts.set(host, hs);
+      if (this.hostCount() > this.maxHosts) this.evictHost();
+    }
+    return hs;
+  }
+
+  /** Makes `host` the current host (LRU order updated, lineage resolver switched). */
+  private switchHost(host: string | undefined): HostState {
+    let hs = this.hosts.get(host);
+    if (hs !== undefined) {
+      this.hosts.delete(host);
+      this.hosts.set(host, hs);
+    } else hs = this.hostState(host);
+    this.hs = hs;
+    this.ctx.lineage = hs.lineage ?? NO_LINEAGE;
+    return hs;
+  }
+
+  /** Hosts with state; the default host counts only once it has seen an event or holds state. */
+  private hostCount(): number {
+    let n = this.hosts.size;
+    const d = this.hosts.get(undefined);
+    if (d !== undefined && d.now === -Infinity && (d.lineage === undefined || d.lineage.metrics().size === 0)) n--;
+    return n;
+  }
+
+  private evictHost(): void {
+    for (const [name, hs] of this.hosts) {
+      if (hs === this.hs) continue;
+      this.hosts.delete(name);
+      this.evictedHosts++;
+      const n = this.evictedHosts;
+      if (n <= 10 || n % 1000 === 0) {
+        this.addDiagnostic({
+          code: 'NJ_HOST_EVICTED' satisfies CoreDiagnosticCode,
+          severity: 'warning',
+          message: `more than ${this.maxHosts} hosts: dropped the state of the least recently seen (${String(name)}; ${n} so far); raise EngineOptions.maxHosts`,
+          ...(name !== undefined ? { host: name } : {}),
+          data: { evicted: n, maxHosts: this.maxHosts },
+        });
+      }
+      return;
+    }
+  }
+
+  /** The dispatch entry of an event name (created for names no rule lists: the any-type rules). */
+  private dispatchOf(p: Program, name: string, type: number): Dispatch {
+    let d = p.byName.get(name);
+    if (d === undefined) {
+      d = { name, entries: p.anyType, index: p.anyIndex, count: 0 };
+      p.byName.set(name, d);
+    }
+    if (type >= 0 && type < 1024) p.byType[type] = d;
+    return d;
+  }
+
+  /** Everything the engine builds from a ruleset; throws CorrelationConfigError for one it will not run. */
+  private build(ruleset: CompiledRuleSet): Program {
+    const keys = correlationKeys(ruleset);
+    const corrs = new Map<CompiledCorrelation, CorrEntry>();
+    const corrOrder: CorrEntry[] = [];
+    const closeMode: CorrEntry[] = [];
+    this.buildCorrelations(ruleset, keys, corrs, corrOrder, closeMode);
+    const corrList = [...corrs.values()].sort((a, b) => a.index - b.index);
+    const feedsById = new Map<string, CorrEntry[]>();
+    for (const e of corrList) {
+      for (const id of new Set(e.runtime.correlation.rules)) {
+        let l = feedsById.get(id);
+        if (l === undefined) feedsById.set(id, (l = []));
+        l.push(e);
+      }
+    }
+    const ruleEntries: RuleEntry[] = [];
+    const anyType: RuleEntry[] = [];
+    for (const rule of ruleset.rules) {
+      const entry: RuleEntry = { rule, feeds: feedsById.get(rule.id) ?? [], matches: 0, alerts: 0, errors: 0 };
+      ruleEntries.push(entry);
+      if (rule.eventTypes === null) anyType.push(entry);
+    }
+    // One list per event name, in ruleset order, with the any-type rules merged in.
+    const byName = new Map<string, Dispatch>();
+    const names = new Set<string>();
+    for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
+    for (const name of names) {
+      const entries = ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name));
+      byName.set(name, {
+        name,
+        entries,
+        index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined,
+        count: 0,
+      });
+    }
+    return {
+      ruleset,
+      fingerprint: rulesetFingerprint(ruleset),
+      ruleKeys: ruleKeys(ruleset),
+      byName,
+      byType: [],
+      seenNames: [],
+      anyType,
+      anyIndex: PrefilterIndex.worth(anyType) ? new PrefilterIndex(anyType) : undefined,
+      ruleEntries,
+      corrs,
+      corrList,
+      corrOrder,
+      closeMode,
+    };
+  }
+
+  private buildCorrelations(
+    ruleset: CompiledRuleSet,
+    keys: Map<CompiledCorrelation, string>,
+    corrs: Map<CompiledCorrelation, CorrEntry>,
+    corrOrder: CorrEntry[],
+    closeMode: CorrEntry[],
+  ): void {
+    const maxTimespanUs = this.maxTimespanUs;
     const ruleIds = new Map<string, CompiledRule[]>();
     for (const r of ruleset.rules) {
       const l = ruleIds.get(r.id);
@@ -394,6 +829,8 @@ export class Engine {
     }
     const corrById = new Map<string, CompiledCorrelation>();
     for (const c of ruleset.correlations) corrById.set(c.id, c);
+    const position = new Map<CompiledCorrelation, number>();
+    ruleset.correlations.forEach((c, i) => position.set(c, i));
     checkCorrelationContract(ruleset.correlations, ruleIds, corrById, maxTimespanUs);
 
     // Dependency order (referenced first) with cycle detection; also the event types behind each.
@@ -424,16 +861,23 @@ export class Engine {
       typesOf.set(c.id, types === null ? null : [...types]);
       state.set(c.id, 2);
       const runtime = new CorrelationRuntime(c, this.limits, this.report, (id) => corrById.has(id) && !ruleIds.has(id));
-      const entry: CorrEntry = { runtime, feeds: [], eventTypes: typesOf.get(c.id)!, alerts: 0 };
-      this.corrs.set(c, entry);
-      this.corrOrder.push(entry);
-      if (runtime.mode === 'close') this.closeMode.push(runtime);
+      const entry: CorrEntry = {
+        runtime,
+        index: position.get(c)!,
+        key: keys.get(c)!,
+        feeds: [],
+        eventTypes: typesOf.get(c.id)!,
+        alerts: 0,
+      };
+      corrs.set(c, entry);
+      corrOrder.push(entry);
+      if (runtime.mode === 'close') closeMode.push(entry);
     };
     for (const c of ruleset.correlations) visit(c, []);
-    for (const e of this.corrs.values()) {
+    for (const e of corrs.values()) {
       for (const ref of new Set(e.runtime.correlation.rules)) {
         const inner = corrById.get(ref);
-        if (inner !== undefined && !ruleIds.has(ref)) this.corrs.get(inner)!.feeds.push(e.runtime);
+        if (inner !== undefined && !ruleIds.has(ref)) corrs.get(inner)!.feeds.push(e);
       }
     }
   }
@@ -441,20 +885,31 @@ export class Engine {
   /** Emits the alerts of pending firings and feeds them to the correlations that reference them. */
   private drainFirings(out: Alert[] | null): Alert[] | null {
     const firings = this.firings;
+    const hs = this.hs;
     for (let i = 0; i < firings.length; i++) {
       const f = firings[i]!;
-      const e = this.corrs.get(f.correlation)!;
+      const e = this.p.corrs.get(f.correlation)!;
       if (f.correlation.generate) {
-        const a = this.suppress(f.correlation.suppressUs, f.correlation.id, groupEntity(f.group), f.time, () =>
-          buildCorrelationAlert(
-            f,
-            this.lineageCache,
-            this.tracker.overlapsOpenGap(e.eventTypes, f.window.start, f.window.end),
-          ),
+        const a = this.suppress(
+          f.correlation.suppressUs,
+          f.correlation.id,
+          groupEntity(f.group),
+          f.time,
+          this.mutedFlag
+            ? MUTED_ALERT
+            : () =>
+                buildCorrelationAlert(
+                  f,
+                  hs.lineage,
+                  this.tracker.overlapsOpenGapOn(hs.host, e.eventTypes, f.window.start, f.window.end),
+                ),
         );
         if (a !== null) {
-          e.alerts++;
-          (out ??= []).push(a);
+          if (this.mutedFlag) this.mutedAlerts++;
+          else {
+            e.alerts++;
+            (out ??= []).push(a);
+          }
         }
       }
       // Chained correlations: this firing is one input event to each correlation referencing it.
@@ -465,9 +920,9 @@ export class Engine {
   }
 
   /**
-   * Suppression (RuleMeta.suppressUs): the first alert of a (rule, entity) is emitted with count 1;
-   * matches within suppressUs of it (either side, inclusive) emit nothing and add 1 to that alert's
-   * `count`. The next match after the period emits a new alert and starts a new period.
+   * Suppression (RuleMeta.suppressUs), per host: the first alert of a (rule, entity) is emitted with
+   * count 1; matches within suppressUs of it (either side, inclusive) emit nothing and add 1 to that
+   * alert's `count`. The next match after the period emits a new alert and starts a new period.
    */
   private suppress(
     period: number | undefined,
@@ -477,48 +932,64 @@ export class Engine {
     build: () => Alert,
   ): Alert | null {
     if (period === undefined || !(period > 0)) return build();
+    const periods = this.hs.suppression;
     const key = ruleId + '\u0000' + entity;
-    const s = this.suppression.get(key);
+    const s = periods.get(key);
     if (s !== undefined && Math.abs(time - s.first) <= period) {
       s.alert.count++;
       this.suppressed++;
       return null;
     }
     const alert = build();
-    if (s !== undefined) this.suppression.delete(key);
-    this.suppression.set(key, { first: time, until: time + period, alert });
+    if (s !== undefined) periods.delete(key);
+    periods.set(key, { first: time, until: time + period, alert });
     // Periods that ended are forgotten (a few per call, oldest first: the map is in insertion order),
     // and the map is bounded like correlation groups, so kept alerts do not pile up.
     let budget = 4;
-    for (const [k, v] of this.suppression) {
-      if (budget-- === 0 || (time <= v.until && this.suppression.size <= this.limits.maxGroups)) break;
-      this.suppression.delete(k);
+    for (const [k, v] of periods) {
+      if (budget-- === 0 || (time <= v.until && periods.size <= this.limits.maxGroups)) break;
+      periods.delete(k);
     }
     return alert;
   }
 
   private feed(
-    c: CorrelationRuntime,
+    c: CorrEntry,
     id: string,
     ev: NightjarEvent,
     time: number,
     inner: Record<string, unknown> | undefined,
   ): void {
     try {
-      c.input(id, ev, time, this.ctx, inner, this.firings);
+      c.runtime.input(this.hs.corr[c.index]!, id, ev, time, this.ctx, inner, this.firings);
     } catch (err) {
       // A group-by or value getter that throws loses this input only; the engine goes on.
       this.ruleErrors++;
+      const corr = c.runtime.correlation;
       this.addDiagnostic({
         code: 'NJ_RULE_ERROR' satisfies CoreDiagnosticCode,
         severity: 'error',
-        message: `correlation ${c.correlation.id} (${c.correlation.title}) threw reading a ${ev.name} event: ${err instanceof Error ? err.message : String(err)}; input not counted`,
+        message: `correlation ${corr.id} (${corr.title}) threw reading a ${ev.name} event: ${err instanceof Error ? err.message : String(err)}; input not counted`,
         time: ev.time,
         source: ev.source,
         line: ev.line,
-        data: { rule: c.correlation.id },
+        data: { rule: corr.id },
       });
     }
+  }
+
+  private tooDeep(ev: NightjarEvent): void {
+    this.deepEvents++;
+    // Source first, like the other diagnostics; the line and byte offset are fields (readers print them).
+    this.addDiagnostic({
+      code: 'NJ_EVENT_DEPTH' satisfies CoreDiagnosticCode,
+      severity: 'error',
+      message: `${ev.source}: ${ev.name} event nests deeper than ${MAX_EVENT_DEPTH} levels: not evaluated (no alert from it)`,
+      time: ev.time,
+      source: ev.source,
+      ...(ev.line > 0 ? { line: ev.line, offset: ev.offset } : {}),
+      data: { maxDepth: MAX_EVENT_DEPTH },
+    });
   }
 
   private ruleFailed(e: RuleEntry, ev: NightjarEvent, err: unknown): void {
@@ -542,6 +1013,7 @@ export class Engine {
   }
 
   private addDiagnostic(d: Diagnostic): void {
+    if (this.mutedFlag) return;
     if (this.kept.length < this.maxDiagnostics) this.kept.push(d);
     else this.dropped++;
     if (this.pending.length >= this.maxDiagnostics) this.pending.shift();

@@ -1,2 +1,2 @@
 export { Engine, ENGINE_DEFAULTS } from './engine.js';
-export type { EngineMetrics, EngineOptions } from './engine.js';
+export type { EngineMetrics, EngineOptions, ReloadResult } from './engine.js';

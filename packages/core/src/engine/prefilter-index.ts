@@ -7,6 +7,7 @@
 import type { CompiledRule, FieldGetter, RulePrefilter } from '../ruleset/types.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EvalContext } from '../fields/context.js';
+import { EventDepthError, MAX_EVENT_DEPTH } from '../model/depth.js';
 
 /** What the index needs of a dispatch-list entry. */
 export interface IndexedRule {
@@ -191,7 +192,7 @@ export class PrefilterIndex {
         this.markAll(b.all);
         continue;
       }
-      this.scan(raw, b);
+      this.scan(raw, b, 0);
     }
     // Usually none or a few were added after the always-run ones: insertion sort.
     const c = this.candidates;
@@ -218,9 +219,10 @@ export class PrefilterIndex {
   }
 
   /** Every scalar of the value, lists flattened, in its string form (as detection items read it). */
-  private scan(raw: unknown, b: LiteralBucket): void {
+  private scan(raw: unknown, b: LiteralBucket, depth: number): void {
     if (Array.isArray(raw)) {
-      for (let i = 0; i < raw.length; i++) this.scan(raw[i], b);
+      if (depth >= MAX_EVENT_DEPTH) throw new EventDepthError();
+      for (let i = 0; i < raw.length; i++) this.scan(raw[i], b, depth + 1);
       return;
     }
     let s: string;

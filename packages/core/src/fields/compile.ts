@@ -209,6 +209,7 @@ const MAX_SHARED = 8192;
  * - `parent.*`, `real_parent.*`, `responsible.*`: the same path into that process (through
  *   `ctx.lineage`); `ancestors.*`: the values from every ancestor, as one list.
  * - Paths starting with `$`: JSONPath (jsonpath-plus), parsed once, no script evaluation.
+ * - `nightjar.host`: the event's host (NightjarEvent.host), not a key of the message.
  *
  * Throws FieldPathError for a path that cannot be compiled. Skipped events (msg null) read as undefined.
  */
@@ -224,7 +225,12 @@ export function compileFieldPath(path: string): CompiledField {
   return f;
 }
 
+/** The engine's own fields, read from the event's header rather than the message. */
+const ENGINE_FIELDS: ReadonlyMap<string, FieldGetter> = new Map([['nightjar.host', (ev: NightjarEvent) => ev.host]]);
+
 function compileUncached(path: string): CompiledField {
+  const own = ENGINE_FIELDS.get(path);
+  if (own !== undefined) return { get: own, usesLineage: false };
   if (path.startsWith('$')) return { get: jsonPathGetter(path), usesLineage: false };
   const segs = compileSegments(path, path.split('.'));
   const first = segs[0]!.key;

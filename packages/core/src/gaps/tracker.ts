@@ -3,6 +3,8 @@ import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import { formatTimeUs } from '../model/time.js';
 import { isUnknownEventName } from '../model/event-types.js';
+import { SNAPSHOT_ERROR_CODES, SnapshotError } from '../snapshot/format.js';
+import type { GapStreamSnapshot, GapTrackerSnapshot, SeqSnapshot } from '../snapshot/format.js';
 
 /**
  * Dropped-event detection from ES sequence numbers: `seq_num` counts per
@@ -53,6 +55,8 @@ export interface GapMetrics {
   gapsDropped: number;
   /** Messages whose stream or type could not be tracked because a tracking cap was reached. */
   untracked: number;
+  /** Repeated messages dropped (`dropDuplicates`). */
+  dropped: number;
 }
 
 export interface GapTrackerOptions {
@@ -69,11 +73,31 @@ export interface GapTrackerOptions {
   maxStreams?: number;
   /** Event types tracked per stream (vendor type numbers are unbounded). Default 1024. */
   maxTypesPerStream?: number;
+  /**
+   * Drop repeated messages instead of passing them on: a message whose `global_seq_num` (else its
+   * `seq_num`, for messages without one) is at or a little below (within `reorderTolerance`) the
+   * last one of its stream was already seen (a re-sent frame, a replay), and the engine then skips
+   * it entirely (counted in `metrics().dropped`). Such a step back is then always a repeat, never
+   * the start of a restart whose first messages were lost. Off by default: such messages are
+   * counted and pushed.
+   */
+  dropDuplicates?: boolean;
 }
 
 interface SeqState {
   last: number;
   lastTime: number;
+  /**
+   * A small step back (> 1) is a late message, or the first message of a restart whose earliest
+   * messages were lost. The next message decides: -1 when nothing is pending.
+   */
+  cand: number;
+  candTime: number;
+  candLine: number;
+}
+
+function seqState(seq: number, time: number): SeqState {
+  return { last: seq, lastTime: time, cand: -1, candTime: 0, candLine: 0 };
 }
 
 interface Stream {
@@ -103,12 +127,14 @@ export class GapTracker {
     global: { gaps: 0, missing: 0 },
     gapsDropped: 0,
     untracked: 0,
+    dropped: 0,
   };
   private readonly tolerance: number;
   private readonly maxGaps: number;
   private readonly maxPending: number;
   private readonly maxStreams: number;
   private readonly maxTypes: number;
+  private readonly dropDuplicates: boolean;
 
   constructor(opts: GapTrackerOptions = {}) {
     this.tolerance = opts.reorderTolerance ?? 1000;
@@ -116,13 +142,17 @@ export class GapTracker {
     this.maxPending = opts.maxPendingDiagnostics ?? 10_000;
     this.maxStreams = opts.maxStreams ?? 4096;
     this.maxTypes = opts.maxTypesPerStream ?? 1024;
+    this.dropDuplicates = opts.dropDuplicates === true;
   }
 
-  /** Call for every message, in arrival order. */
-  observe(ev: NightjarEvent): void {
+  /**
+   * Call for every message, in arrival order. Returns true when the message is a repeat to drop
+   * (only with `dropDuplicates`; it then updates nothing else).
+   */
+  observe(ev: NightjarEvent): boolean {
     const seq = ev.seq;
     const gseq = ev.globalSeq;
-    if (seq === undefined && gseq === undefined) return;
+    if (seq === undefined && gseq === undefined) return false;
     // Nearly every message of a run comes from the same (source, host): skip the two Map lookups.
     let stream = this.lastStream;
     if (stream === undefined || ev.source !== stream.source || ev.host !== stream.host) {
@@ -131,13 +161,18 @@ export class GapTracker {
     }
     if (stream === undefined) {
       this.m.untracked++;
-      return;
+      return false;
     }
     if (gseq !== undefined) {
-      if (stream.global === undefined) stream.global = { last: gseq, lastTime: ev.time };
-      else if (this.step(stream, stream.global, gseq, ev, undefined) === 'restart') {
-        // A client restart resets every per-type counter too: start them afresh, no false gaps.
-        stream.types.clear();
+      if (stream.global === undefined) stream.global = seqState(gseq, ev.time);
+      else {
+        const r = this.step(stream, stream.global, gseq, ev, undefined);
+        if (r === 'restart') {
+          // A client restart resets every per-type counter too: start them afresh, no false gaps. A type
+          // message held as late was the restart's first of its type: no longer out of order.
+          for (const st of stream.types.values()) if (st.cand >= 0) this.m.outOfOrder--;
+          stream.types.clear();
+        } else if (r === 'late' && this.dropDuplicates) return this.drop();
       }
     }
     if (seq !== undefined) {
@@ -145,11 +180,65 @@ export class GapTracker {
       const st = stream.types.get(key);
       if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;
-        else stream.types.set(key, { last: seq, lastTime: ev.time });
-      } else if (this.step(stream, st, seq, ev, ev.name) === 'restart' && gseq === undefined) {
-        // Without global_seq_num (message v<4), a type's reset is the only restart signal.
-        for (const k of stream.types.keys()) if (k !== key) stream.types.delete(k);
+        else stream.types.set(key, seqState(seq, ev.time));
+      } else {
+        const r = this.step(stream, st, seq, ev, ev.name);
+        if (r === 'restart' && gseq === undefined) {
+          // Without global_seq_num (message v<4), a type's reset is the only restart signal.
+          for (const k of stream.types.keys()) if (k !== key) stream.types.delete(k);
+        } else if (r === 'late' && gseq === undefined && this.dropDuplicates) return this.drop();
       }
+    }
+    return false;
+  }
+
+  private drop(): true {
+    this.m.dropped++;
+    return true;
+  }
+
+  /** The tracking state as JSON (Engine.snapshot): stream positions, kept gap records, counters. */
+  snapshot(): GapTrackerSnapshot {
+    const streams: GapStreamSnapshot[] = [];
+    const pos = (v: SeqState): SeqSnapshot => [v.last, v.lastTime, v.cand, v.candTime, v.candLine];
+    for (const byHost of this.streams.values()) {
+      for (const st of byHost.values()) {
+        streams.push({
+          source: st.source,
+          host: st.host ?? null,
+          global: st.global === undefined ? null : pos(st.global),
+          types: [...st.types].map(([k, v]) => [k, ...pos(v)]),
+        });
+      }
+    }
+    return { streams, gaps: this.gapList.slice(), metrics: this.metrics() };
+  }
+
+  /** Replaces the tracking state with a snapshot's (pending diagnostics and restarts are not part of it). */
+  restore(s: GapTrackerSnapshot): void {
+    if (typeof s !== 'object' || s === null || !Array.isArray(s.streams) || !Array.isArray(s.gaps))
+      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'engine snapshot: gaps is malformed');
+    const state = (p: readonly number[]): SeqState => ({
+      last: p[0]!,
+      lastTime: p[1]!,
+      cand: p[2] ?? -1,
+      candTime: p[3] ?? 0,
+      candLine: p[4] ?? 0,
+    });
+    this.streams.clear();
+    this.streamCount = 0;
+    this.lastStream = undefined;
+    for (const x of s.streams) {
+      const st = this.stream(x.source, x.host ?? undefined);
+      if (st === undefined) break;
+      st.global = x.global === null ? undefined : state(x.global);
+      for (const [k, ...p] of x.types) st.types.set(k, state(p));
+    }
+    this.gapList.length = 0;
+    for (const g of s.gaps) this.gapList.push(g as Gap);
+    const m = s.metrics as Partial<GapMetrics> | undefined;
+    if (m !== undefined && m !== null && typeof m === 'object') {
+      Object.assign(this.m, m, { byType: { ...m.byType }, global: { ...this.m.global, ...m.global } });
     }
   }
 
@@ -190,10 +279,25 @@ export class GapTracker {
    * inclusive). Used to mark alerts `incomplete`.
    */
   overlapsOpenGap(eventTypes: readonly string[] | null, start: number, end: number): boolean {
+    return this.overlaps(eventTypes, start, end, false, undefined);
+  }
+
+  /** overlapsOpenGap for the gaps of one host's streams only (undefined: streams without a host). */
+  overlapsOpenGapOn(host: string | undefined, eventTypes: readonly string[] | null, start: number, end: number): boolean {
+    return this.overlaps(eventTypes, start, end, true, host);
+  }
+
+  private overlaps(
+    eventTypes: readonly string[] | null,
+    start: number,
+    end: number,
+    byHost: boolean,
+    host: string | undefined,
+  ): boolean {
     const list = this.gapList;
     for (let i = list.length - 1; i >= 0; i--) {
       const g = list[i]!;
-      if (g.prevTime > end || g.time < start) continue;
+      if (g.prevTime > end || g.time < start || (byHost && g.host !== host)) continue;
       if (g.scope === 'global' || eventTypes === null || eventTypes.includes(g.eventType!)) return true;
     }
     return false;
@@ -227,6 +331,20 @@ export class GapTracker {
     eventType: string | undefined,
   ): 'ok' | 'gap' | 'restart' | 'late' {
     const last = st.last;
+    if (st.cand >= 0) {
+      const c = st.cand;
+      st.cand = -1;
+      if (seq > c && seq < last) {
+        // The sequence goes on from the low message, not from `last`: that message started a restart
+        // (its predecessors lost), not a late arrival. Resume from it, so later gaps are seen.
+        this.m.outOfOrder--;
+        this.recordRestart(stream, eventType, last, c, st.candTime, st.candLine);
+        st.last = c;
+        st.lastTime = st.candTime;
+        this.step(stream, st, seq, ev, eventType);
+        return 'restart';
+      }
+    }
     if (seq === last + 1) {
       st.last = seq;
       st.lastTime = ev.time;
@@ -250,6 +368,11 @@ export class GapTracker {
       return 'restart';
     }
     this.m.outOfOrder++;
+    // Dropping repeats: a step back is a message already seen, never a restart's first.
+    if (this.dropDuplicates) return 'late';
+    st.cand = seq;
+    st.candTime = ev.time;
+    st.candLine = ev.line;
     return 'late';
   }
 

@@ -11,6 +11,9 @@ import { summarizeProcess } from '../alert/process.js';
 import { entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
+import { SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
+import type { LineageNodeSnapshot, LineageSnapshot } from '../snapshot/format.js';
+import { CompactProcess } from './compact.js';
 
 export interface LineageOptions {
   /** Most processes kept (least recently used evicted first, and counted). Default 65,536. */
@@ -42,24 +45,16 @@ const HI = 1_073_741_824;
 /**
  * One cached process. A class with every field set in the constructor, so all nodes share one
  * hidden class; the LRU list and the per-pid index are threaded through the nodes themselves
- * (no per-entry arrays or list cells), which is most of what keeps an entry small. Fields are in
- * the order observe()'s per-event path reads them (V8 lays them out in that order), and the two
- * times it updates are each kept as two small integers: a number that is not a small integer
- * lives in a box of its own, one more cache miss per event.
+ * (no per-entry arrays or list cells), which is most of what keeps an entry small. The process
+ * itself is kept compact by the base class (compact.ts): its id, pid, pidversion, parent-token ids
+ * (`ptPid`/`ptPv`: what `parentId` was last checked against, observe()'s fast path), start time,
+ * and `proc`, the newest view of its eslogger object. The two times the per-event path updates are
+ * each kept as two small integers: a number that is not a small integer lives in a box of its own,
+ * one more cache miss per event.
  */
-class Node {
-  /** entity_id (the cache key): fixed for the node's life. */
-  readonly id: string;
+class Node extends CompactProcess {
   /** Cached processes pinning this one; an exited process stays while this is > 0. -1 once removed. */
   kids = 0;
-  /** Newest view of the process; its entity_id is this node's key. */
-  proc: EsProcess;
-  /**
-   * pid and pidversion of the parent audit token `parentId` was last checked against (-1: none):
-   * a later view with the same token needs no check (observe()'s fast path).
-   */
-  tokenPpid = -1;
-  tokenPpv = -1;
   /** Event times at which the process was first and last seen alive (actor, fork child, exec target), as hi/lo. */
   firstHi: number;
   firstLo: number;
@@ -67,8 +62,6 @@ class Node {
   lastLo: number;
   /** LineageCache.moves when this node was last put at the head (see refresh()). */
   moved = 0;
-  readonly pid: number;
-  readonly pidversion: number;
   /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
   parentId: string | undefined;
   /**
@@ -83,29 +76,15 @@ class Node {
   samePid: Node | undefined = undefined;
   /** Event time of exit or exec replacement (µs); undefined while alive. */
   exitedAt: number | undefined = undefined;
-  /** Fork time in µs (start_time), for the pid-reuse guard on ppid lookups. */
-  startUs: number | undefined;
-  /** Exec args (the event's own array when it holds only strings). */
+  /** Exec args (the event's own array when it holds only strings and is within the bounds). */
   args: string[] | undefined = undefined;
 
-  constructor(
-    id: string,
-    pid: number,
-    pidversion: number,
-    proc: EsProcess,
-    parentId: string | undefined,
-    start: number | undefined,
-    at: number,
-  ) {
-    this.id = id;
-    this.proc = proc;
+  constructor(id: string, pid: number, pidversion: number, proc: EsProcess, parentId: string | undefined, at: number) {
+    super(id, pid, pidversion, proc);
     const hi = Math.floor(at / HI);
     this.firstHi = this.lastHi = hi;
     this.firstLo = this.lastLo = at - hi * HI;
-    this.pid = pid;
-    this.pidversion = pidversion;
     this.parentId = parentId;
-    this.startUs = start;
   }
 
   get firstSeenUs(): number {
@@ -149,10 +128,9 @@ const MAX_DEPTH = 64;
 const PID_HISTORY = 4;
 /** When the cache is full, how many of the least recently used entries are looked at for a leaf to evict. */
 const EVICT_SCAN = 16;
-/** Distinct strings kept by the intern table before it starts afresh (bounds its memory). */
-const MAX_INTERNED = 16_384;
-/** Longer strings are not interned (rare, and hashing them costs more than sharing saves). */
-const MAX_INTERN_LENGTH = 2048;
+/** Exec args kept per process: at most this many, and this many characters in all (the rest dropped). */
+const MAX_ARGS = 64;
+const MAX_ARGS_CHARS = 4096;
 /** Slots of the actor table (a power of two): the node of an event's actor found from the event's pid. */
 const ACTOR_SLOTS = 16_384;
 
@@ -250,8 +228,6 @@ export class LineageCache implements LineageResolver {
   private readonly graceUs: number;
   /** Latest event time seen (µs): an exited process whose grace ended before it may go once unpinned. */
   private clock = -Infinity;
-  /** Interned executable paths, signing ids, team ids and cdhashes (one copy per distinct value). */
-  private strings = new Map<string, string>();
   private readonly counters = { evictions: 0, exited: 0, expired: 0, lookups: 0, misses: 0 };
   // ancestors() memo for the event being matched: many rules may ask for the same event.
   private memoEv: NightjarEvent | undefined;
@@ -290,8 +266,8 @@ export class LineageCache implements LineageResolver {
         n !== undefined &&
         n.kids >= 0 &&
         n.id === ev.entityId &&
-        ev.parentPid === n.tokenPpid &&
-        ev.parentPidversion === n.tokenPpv
+        ev.parentPid === n.ptPid &&
+        ev.parentPidversion === n.ptPv
           ? this.keep(n, known, at)
           : this.learn(known, at);
     } else if (isObj(msg.process) && 'audit_token' in msg.process) {
@@ -301,7 +277,7 @@ export class LineageCache implements LineageResolver {
         n !== undefined &&
         n.kids >= 0 &&
         actor.entity_id === n.id &&
-        (pt == null || (tokenPid(pt) === n.tokenPpid && tokenPidversion(pt) === n.tokenPpv))
+        (pt == null || (tokenPid(pt) === n.ptPid && tokenPidversion(pt) === n.ptPv))
           ? this.keep(n, actor, at)
           : this.learn(actor, at);
     }
@@ -478,6 +454,87 @@ export class LineageCache implements LineageResolver {
 
   metrics(): LineageMetrics {
     return { size: this.map.size, ...this.counters };
+  }
+
+  /**
+   * The cache's state as JSON (Engine.snapshot): every node in LRU order with its links, pins, exit
+   * and recency marks, so a cache restored from it evicts, expires and resolves as this one would.
+   */
+  snapshot(): LineageSnapshot {
+    const nodes: LineageNodeSnapshot[] = [];
+    for (let n = this.tail; n !== undefined; n = n.newer) {
+      nodes.push({
+        id: n.id,
+        pid: n.pid,
+        pv: n.pidversion,
+        proc: n.proc,
+        parent: n.parentId ?? null,
+        // A pinned parent that was removed counts as no pin everywhere (kids < 0).
+        pinned: n.pinned !== undefined && n.pinned.kids >= 0 ? n.pinned.id : null,
+        kids: n.kids,
+        first: n.firstSeenUs,
+        last: n.lastSeenUs,
+        moved: n.moved,
+        exited: n.exitedAt ?? null,
+        start: n.startUs ?? null,
+        args: n.args ?? null,
+        samePid: n.samePid?.id ?? null,
+      });
+    }
+    const exits: [string, number][] = [];
+    for (let i = this.exitHead; i < this.exitQueue.length; i++) exits.push([this.exitQueue[i]!.id, this.exitQueue[i]!.at]);
+    return {
+      nodes,
+      byPid: [...this.byPid.values()].map((n) => n.id),
+      exits,
+      clock: encNum(this.clock),
+      moves: this.moves,
+      counters: { ...this.counters },
+    };
+  }
+
+  /** Replaces this cache's state with a snapshot's (see snapshot()); throws SnapshotError on a malformed one. */
+  restore(s: LineageSnapshot): void {
+    const bad = (what: string): never => {
+      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: lineage ${what}`);
+    };
+    if (typeof s !== 'object' || s === null || !Array.isArray(s.nodes) || !Array.isArray(s.exits)) bad('is malformed');
+    this.map.clear();
+    this.byPid.clear();
+    this.actors.fill(undefined);
+    this.exitQueue.length = 0;
+    this.exitHead = 0;
+    this.head = this.tail = undefined;
+    this.memoEv = undefined;
+    let prev: Node | undefined;
+    for (const x of s.nodes) {
+      if (typeof x?.id !== 'string' || typeof x.proc !== 'object' || x.proc === null) bad('has a malformed process');
+      const n = new Node(x.id, x.pid, x.pv, x.proc, x.parent ?? undefined, x.first);
+      n.seen(x.last);
+      n.kids = x.kids;
+      n.moved = x.moved;
+      n.exitedAt = x.exited ?? undefined;
+      n.args = x.args ?? undefined;
+      n.older = prev;
+      if (prev !== undefined) prev.newer = n;
+      else this.tail = n;
+      prev = n;
+      this.map.set(n.id, n);
+    }
+    this.head = prev;
+    for (const x of s.nodes) {
+      const n = this.map.get(x.id)!;
+      if (x.pinned !== null) n.pinned = this.map.get(x.pinned) ?? bad(`pins unknown process ${x.pinned}`);
+      if (x.samePid !== null) n.samePid = this.map.get(x.samePid) ?? bad(`indexes unknown process ${x.samePid}`);
+    }
+    for (const id of s.byPid) {
+      const n = this.map.get(id) ?? bad(`indexes unknown process ${id}`);
+      this.byPid.set(n.pid, n);
+    }
+    for (const [id, at] of s.exits) this.exitQueue.push({ id, at });
+    this.clock = decNum(s.clock, 'lineage clock');
+    this.moves = s.moves;
+    Object.assign(this.counters, s.counters);
   }
 
   // ---- internals ----
@@ -744,29 +801,6 @@ export class LineageCache implements LineageResolver {
     if (victim !== undefined) this.remove(victim, true);
   }
 
-  /** One shared copy of a repeated string (paths, signing ids); bounded by MAX_INTERNED. */
-  private intern(s: string): string {
-    if (s.length > MAX_INTERN_LENGTH) return s;
-    const hit = this.strings.get(s);
-    if (hit !== undefined) return hit;
-    if (this.strings.size >= MAX_INTERNED) this.strings = new Map();
-    this.strings.set(s, s);
-    return s;
-  }
-
-  /**
-   * Makes a new process object about to be kept share its repeated strings (executable path,
-   * signing id, team id, cdhash) through the intern table. Values are only replaced by equal
-   * strings, so nothing a reader sees changes.
-   */
-  private share(p: EsProcess): void {
-    const exe = p.executable;
-    if (isObj(exe) && typeof exe.path === 'string') exe.path = this.intern(exe.path);
-    if (typeof p.signing_id === 'string') p.signing_id = this.intern(p.signing_id);
-    if (typeof p.team_id === 'string') p.team_id = this.intern(p.team_id);
-    if (typeof p.cdhash === 'string') p.cdhash = this.intern(p.cdhash);
-  }
-
   /**
    * Adds or refreshes a process seen alive at `at` (µs); `inheritedParent` (fork, exec) is used when
    * the process has no parent token.
@@ -789,7 +823,6 @@ export class LineageCache implements LineageResolver {
     }
     if (node === undefined) {
       if (this.map.size >= this.max) this.evictOne();
-      this.share(p);
       const pt = p.parent_audit_token;
       const ppid = pt == null ? undefined : tokenPid(pt);
       let parent: Node | undefined;
@@ -800,7 +833,7 @@ export class LineageCache implements LineageResolver {
         // Keep the parent's own id string rather than a copy per child.
         if (parent !== undefined) parentId = parent.id;
       } else parentId = inheritedParent;
-      node = new Node(id, pid, pv, p, parentId, startUs(p), at);
+      node = new Node(id, pid, pv, p, parentId, at);
       if (parentId === undefined) node.parentId = this.resolvePpid(p, node);
       // Linked in after the parent lookup above so an eviction cannot have dropped that parent.
       this.map.set(id, node);
@@ -812,9 +845,7 @@ export class LineageCache implements LineageResolver {
       this.index(node);
       this.pin(node, parent);
     } else {
-      // Newest view of the process (code-signing flags change; CS_VALID can be cleared). Its strings
-      // are not shared here: comparing them with the previous view's (cold memory) on every event
-      // cost ~20% of the cache's update time, for memory that only long-lived processes would save.
+      // Newest view of the process (code-signing flags change; CS_VALID can be cleared).
       node.proc = p;
       // tokenId(parent token) ?? kept ?? inherited, without building the id string when it is unchanged.
       const pt = p.parent_audit_token;
@@ -831,9 +862,6 @@ export class LineageCache implements LineageResolver {
       }
       node.seen(at);
     }
-    const pt = p.parent_audit_token;
-    node.tokenPpid = pt == null ? -1 : (tokenPid(pt) ?? -1);
-    node.tokenPpv = pt == null ? -1 : (tokenPidversion(pt) ?? -1);
     this.actors[slotOf(pid)] = node;
     return node;
   }
@@ -863,8 +891,27 @@ export class LineageCache implements LineageResolver {
   }
 }
 
-/** Exec args as kept for alerts: the event's own array when it holds only strings (no copy). */
+/**
+ * Exec args as kept for alerts and ParentCommandLine: the event's own array when it holds only
+ * strings and is within MAX_ARGS / MAX_ARGS_CHARS (no copy), else its strings cut to those bounds
+ * (a hostile or huge command line must not make one entry large).
+ */
 function stringArgs(args: unknown[]): string[] {
-  for (const a of args) if (typeof a !== 'string') return args.filter((x): x is string => typeof x === 'string');
-  return args as string[];
+  let chars = 0;
+  let ok = args.length <= MAX_ARGS;
+  for (let i = 0; ok && i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== 'string') ok = false;
+    else chars += a.length;
+  }
+  if (ok && chars <= MAX_ARGS_CHARS) return args as string[];
+  const out: string[] = [];
+  let left = MAX_ARGS_CHARS;
+  for (const a of args) {
+    if (typeof a !== 'string') continue;
+    if (out.length >= MAX_ARGS || left <= 0) break;
+    out.push(a.length <= left ? a : a.slice(0, left));
+    left -= a.length;
+  }
+  return out;
 }

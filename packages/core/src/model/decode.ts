@@ -17,6 +17,12 @@ export const DECODE_ERROR_CODES = {
   json: 'NJ_DECODE_JSON',
   /** Valid JSON, but not an ES message (not an object, or no usable event_type / time / event). */
   shape: 'NJ_DECODE_SHAPE',
+  /**
+   * `event_type` and the payload's key name two different ES events (e.g. 42, auth_link, with an
+   * `fcntl` payload): a tampered or broken producer. The line is not used, so no rule ever reads a
+   * payload of another type than its event.
+   */
+  typeMismatch: 'NJ_DECODE_TYPE_MISMATCH',
 } as const satisfies Record<string, CoreErrorCode>;
 
 /**
@@ -53,6 +59,12 @@ export interface DecoderOptions {
   eventTypes?: Iterable<string> | null;
   /** Source name for events and errors (a file name, `stdin`, …). Default `input`. */
   source?: string;
+  /**
+   * The host every line of this source comes from. It wins over a host the record names itself
+   * (Jamf's `host.hostname`), which is used when this is not given. The engine keeps each host's
+   * state apart (see the README, "Hosts").
+   */
+  host?: string | undefined;
   /**
    * How unwanted lines are recognised when `eventTypes` is given: `scan` (header scan, no parse),
    * `parse` (JSON.parse, then drop the object), or `auto` (default): scan while most lines are
@@ -180,18 +192,39 @@ function jsonReason(err: unknown): string {
 /** Payload key → its known event name (aliases resolved); only known names go in, so it stays small. */
 const NAME_BY_KEY = new Map<string, string>();
 
+/** The known event name a payload key stands for, or undefined (a newer or vendor key). */
+function keyName(payloadKey: string): string | undefined {
+  const hit = NAME_BY_KEY.get(payloadKey);
+  if (hit !== undefined) return hit;
+  const name = canonicalEventName(payloadKey);
+  if (!isKnownEventName(name)) return undefined;
+  // Only known names go in, so the table stays small whatever the input invents.
+  NAME_BY_KEY.set(payloadKey, name);
+  return name;
+}
+
 function nameOf(eventType: number, payloadKey: string | undefined): string {
   if (payloadKey !== undefined) {
-    const hit = NAME_BY_KEY.get(payloadKey);
-    if (hit !== undefined) return hit;
-    const name = canonicalEventName(payloadKey);
-    if (isKnownEventName(name)) {
-      NAME_BY_KEY.set(payloadKey, name);
-      return name;
-    }
+    const name = keyName(payloadKey);
+    if (name !== undefined) return name;
   }
   const info = eventTypeByNumber(eventType);
   return info !== undefined ? info.name : `unknown:${eventType}`;
+}
+
+/**
+ * When `event_type` is an ES type and the payload key a known event name, and they are not the same
+ * event: the message explaining it. Undefined when they agree or either side is not known (vendor
+ * numbers, newer keys).
+ */
+function typeMismatch(eventType: number, payloadKey: string | undefined): string | undefined {
+  if (payloadKey === undefined) return undefined;
+  const info = eventTypeByNumber(eventType);
+  if (info === undefined || payloadKey === info.name) return undefined;
+  const name = keyName(payloadKey);
+  if (name === undefined || name === info.name) return undefined;
+  const shown = payloadKey.length > 60 ? `${payloadKey.slice(0, 60)}…` : payloadKey;
+  return `event_type ${eventType} is ${info.name}, but the payload is ${JSON.stringify(shown)} (${name}): the line is not used`;
 }
 
 function num(v: unknown): number | undefined {
@@ -227,6 +260,8 @@ interface Meta {
   line?: number;
   offset?: number;
   source?: string;
+  /** The host the message comes from; wins over the record's own `host.hostname`. */
+  host?: string | undefined;
 }
 
 function shapeError(message: string, line: number, offset: number, source: string): DecodeError {
@@ -234,7 +269,13 @@ function shapeError(message: string, line: number, offset: number, source: strin
 }
 
 /** Validates a parsed value as an ES message and builds its event; never throws. */
-function fromValue(v: unknown, line: number, offset: number, source: string): NightjarEvent | DecodeError {
+function fromValue(
+  v: unknown,
+  line: number,
+  offset: number,
+  source: string,
+  sourceHost: string | undefined,
+): NightjarEvent | DecodeError {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
     return shapeError(`not an ES message: the line is ${what}, not a JSON object`, line, offset, source);
@@ -263,6 +304,9 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
     payloadKey = k;
     break;
   }
+  const mismatch = typeMismatch(type, payloadKey);
+  if (mismatch !== undefined)
+    return new DecodeError(DECODE_ERROR_CODES.typeMismatch, mismatch, { line, offset, source });
   const msg = m as EsMessage;
   const payload = payloadKey !== undefined ? (event as Record<string, unknown>)[payloadKey] : undefined;
   stampEntityIds(msg, payload);
@@ -273,9 +317,10 @@ function fromValue(v: unknown, line: number, offset: number, source: string): Ni
   const parentToken = actor !== undefined ? actor.parent_audit_token : undefined;
   const hostObj = m.host;
   const host =
-    typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
+    sourceHost ??
+    (typeof hostObj === 'object' && hostObj !== null && typeof (hostObj as { hostname?: unknown }).hostname === 'string'
       ? (hostObj as { hostname: string }).hostname
-      : undefined;
+      : undefined);
   return new EventRecord(
     msg,
     false,
@@ -311,7 +356,7 @@ export function eventFromMessage(msg: EsMessage, meta?: Meta): NightjarEvent | D
   const offset = meta?.offset ?? 0;
   const source = meta?.source ?? 'input';
   try {
-    return fromValue(msg, line, offset, source);
+    return fromValue(msg, line, offset, source, meta?.host);
   } catch (err) {
     return new DecodeError(DECODE_ERROR_CODES.shape, `not an ES message: ${jsonReason(err)}`, { line, offset, source });
   }
@@ -327,6 +372,7 @@ export function eventFromMessage(msg: EsMessage, meta?: Meta): NightjarEvent | D
  */
 export function createDecoder(opts?: DecoderOptions): Decoder {
   const source = opts?.source ?? 'input';
+  const sourceHost = opts?.host;
   const wanted = opts?.eventTypes != null ? new Set(Array.from(opts.eventTypes, canonicalEventName)) : null;
   // event_type number → wanted? (cached per number; vendor numbers included).
   const wantedByNumber = new Map<number, boolean>();
@@ -399,7 +445,7 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
       '0:0',
       seq,
       globalSeq,
-      host,
+      sourceHost ?? host,
       undefined,
       lineNo,
       offset,
@@ -429,7 +475,9 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
             h.stopped !== true &&
             h.eventType !== undefined &&
             Number.isInteger(h.eventType) &&
-            !isWanted(h.eventType)
+            !isWanted(h.eventType) &&
+            // A payload of another event than the number says: the full parse reports it.
+            (h.payloadKey === undefined || typeMismatch(h.eventType, h.payloadKey) === undefined)
           ) {
             const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;
             if (time !== undefined) {
@@ -441,14 +489,14 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
           }
         } else {
           // Parse-first mode (most lines are wanted): same answers as the scan, without scanning twice.
-          const r = fullDecode(line, lineNo, offset, source);
+          const r = fullDecode(line, lineNo, offset, source, sourceHost);
           if (r instanceof DecodeError) return countError(r);
           const w = isWanted(r.type);
           adapt(w);
           return countEvent(w ? r : skippedEvent(r.type, r.time, r.seq, r.globalSeq, r.host, lineNo, offset));
         }
       }
-      const r = fullDecode(line, lineNo, offset, source);
+      const r = fullDecode(line, lineNo, offset, source, sourceHost);
       if (wanted !== null && !(r instanceof DecodeError)) adapt(true);
       return r instanceof DecodeError ? countError(r) : countEvent(r);
     } catch (err) {
@@ -470,13 +518,19 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
 }
 
 /** JSON.parse + shape check; the path for every wanted line. */
-function fullDecode(line: string, lineNo: number, offset: number, source: string): NightjarEvent | DecodeError {
+function fullDecode(
+  line: string,
+  lineNo: number,
+  offset: number,
+  source: string,
+  host?: string | undefined,
+): NightjarEvent | DecodeError {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch (err) {
     // A UTF-8 byte order mark on the first line of a file is not part of the JSON.
-    if (line.charCodeAt(0) === 0xfeff) return fullDecode(line.slice(1), lineNo, offset, source);
+    if (line.charCodeAt(0) === 0xfeff) return fullDecode(line.slice(1), lineNo, offset, source, host);
     if (line.trim() === '')
       return new DecodeError(DECODE_ERROR_CODES.json, 'empty line', { line: lineNo, offset, source });
     return new DecodeError(DECODE_ERROR_CODES.json, `invalid JSON: ${jsonReason(err)}`, {
@@ -486,7 +540,7 @@ function fullDecode(line: string, lineNo: number, offset: number, source: string
       column: jsonColumn(err),
     });
   }
-  return fromValue(v, lineNo, offset, source);
+  return fromValue(v, lineNo, offset, source, host);
 }
 
 /** Decodes one line fully (no skipping, no counters). Never throws. */

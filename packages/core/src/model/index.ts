@@ -26,3 +26,4 @@ export {
 export type { Decoder, DecoderOptions, DecoderStats } from './decode.js';
 export { scanHeader } from './scan.js';
 export type { HeaderCheck, ScannedHeader } from './scan.js';
+export { EventDepthError, MAX_EVENT_DEPTH, nestsDeeperThan } from './depth.js';

@@ -1,7 +1,8 @@
 /**
  * A header scanner for the decoder's skip path: reads only the top-level keys the engine needs for
- * messages no rule wants (event_type, seq_num, global_seq_num/glob_seq_num, time, host.hostname)
- * and skips every other value without building it. It is a real JSON tokenizer for the levels it
+ * messages no rule wants (event_type, seq_num, global_seq_num/glob_seq_num, time, host.hostname,
+ * and the first key of `event`, which must name the same event as event_type) and skips every
+ * other value without building it. It is a real JSON tokenizer for the levels it
  * walks (strings with escapes, nested objects/arrays with bracket matching), so a key name inside a
  * string or a nested object never counts. It returns null on anything it does not understand, and
  * the caller then falls back to JSON.parse, which produces the proper error. Over 400 lines on
@@ -19,6 +20,8 @@ export interface ScannedHeader {
   globSeq: number | undefined;
   time: string | undefined;
   host: string | undefined;
+  /** The first key of the `event` object (the payload's event name), when `event` is an object with one. */
+  payloadKey?: string | undefined;
   /**
    * True when `stopIf(eventType)` returned true and the scan stopped there: only the fields before
    * event_type were read, and the rest of the line was not checked.
@@ -209,7 +212,9 @@ const K_GLOB_SEQ = 4;
 const K_TIME = 5;
 const K_HOST = 6;
 const K_HOSTNAME = 7;
+const K_EVENT = 8;
 const KEY_CODES = new Map<string, number>([
+  ['event', K_EVENT],
   ['event_type', K_EVENT_TYPE],
   ['seq_num', K_SEQ],
   ['global_seq_num', K_GLOBAL_SEQ],
@@ -227,6 +232,8 @@ function keyCode(s: string, keyStart: number, keyEnd: number): number {
     if (s.charCodeAt(k) === BACKSLASH) return KEY_CODES.get(stringValue(s, keyStart, keyEnd) ?? '') ?? K_NONE;
   }
   switch (keyEnd - a - 1) {
+    case 5:
+      return s.startsWith('event', a) ? K_EVENT : K_NONE;
     case 4:
       return s.startsWith('time', a) ? K_TIME : s.startsWith('host', a) ? K_HOST : K_NONE;
     case 7:
@@ -246,6 +253,14 @@ function keyCode(s: string, keyStart: number, keyEnd: number): number {
 
 let cur: ScannedHeader;
 let line = '';
+
+/** The first key of the object opening at `i` (s[i] === '{'), escapes decoded; undefined when it has none. */
+function firstKey(s: string, i: number): string | undefined {
+  const j = skipWs(s, i + 1);
+  if (s.charCodeAt(j) !== QUOTE) return undefined;
+  const end = endOfString(s, j);
+  return end < 0 ? undefined : stringValue(s, j, end);
+}
 
 function hostMember(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
   if (keyCode(line, keyStart, keyEnd) !== K_HOSTNAME) return;
@@ -275,6 +290,9 @@ function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEn
       break;
     case K_TIME:
       cur.time = s.charCodeAt(valueStart) === QUOTE ? stringValue(s, valueStart, valueEnd) : undefined;
+      break;
+    case K_EVENT:
+      cur.payloadKey = s.charCodeAt(valueStart) === LBRACE ? firstKey(s, valueStart) : undefined;
       break;
     case K_HOST:
       cur.host = undefined;
@@ -320,6 +338,7 @@ export function scanHeader(
     globSeq: undefined,
     time: undefined,
     host: undefined,
+    payloadKey: undefined,
   };
   line = s;
   hostOk = true;
@@ -342,7 +361,7 @@ export function scanHeader(
  * The next header key token at or after lastIndex without crossing a brace (so the search stays in
  * its stretch), the lookahead keeping the colon out of the match.
  */
-const HEADER_KEY = /[^{}]*?"(?:event_type|seq_num|global_seq_num|glob_seq_num|time|host)"(?=[ \t\r\n]*:)/y;
+const HEADER_KEY = /[^{}]*?"(?:event_type|seq_num|global_seq_num|glob_seq_num|time|host|event)"(?=[ \t\r\n]*:)/y;
 
 // Quick-path state for one line (module-level: no closure or object per call).
 let qh: ScannedHeader;
@@ -381,6 +400,7 @@ function quickHeader(
     globSeq: undefined,
     time: undefined,
     host: undefined,
+    payloadKey: undefined,
   };
   qSeen = 0;
   qStop = stopIf;
@@ -431,7 +451,12 @@ function stretch(s: string, from: number, to: number): boolean {
     const vStart = skipWs(s, skipWs(s, keyEnd) + 1);
     if (vStart >= to) {
       // The value is the container that ends this stretch (or nothing: malformed).
-      if (code !== K_HOST || vStart !== to || s.charCodeAt(to) !== LBRACE) return false;
+      if (vStart !== to || s.charCodeAt(to) !== LBRACE) return false;
+      if (code === K_EVENT) {
+        qh.payloadKey = firstKey(s, to);
+        return true;
+      }
+      if (code !== K_HOST) return false;
       cur = qh;
       line = s;
       hostOk = true;
@@ -464,6 +489,9 @@ function stretch(s: string, from: number, to: number): boolean {
         break;
       case K_HOST:
         qh.host = undefined; // a scalar host: no hostname, as in the full parse
+        break;
+      case K_EVENT:
+        qh.payloadKey = undefined; // not an object: no payload
         break;
     }
     HEADER_KEY.lastIndex = vEnd;

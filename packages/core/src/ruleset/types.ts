@@ -42,6 +42,13 @@ export interface RuleMeta {
   readonly source: RuleSourceRef;
   /** Alert suppression (Nightjar extension `nightjar.suppress`): same rule + entity within this many µs → one alert with a count. */
   readonly suppressUs?: number;
+  /**
+   * Optional: a canonical text of what decides the rule's matches (detection, logsource and filters
+   * applied, or the correlation block), set by @nightjar/rules. Engines compare it to tell a changed
+   * rule from an unchanged one (snapshot restore, hot reload); without it the rule's place in its
+   * file stands in, so an edit elsewhere in the file may count as a change.
+   */
+  readonly definition?: string;
 }
 
 /** A Sigma detection rule, compiled. */

@@ -56,7 +56,7 @@ describe.each(['object', 'array'] as const)('audit token members, %s form', (for
   const ctx: EvalContext = { lineage: lineageParent(form) };
   const get = (p: string, ev: NightjarEvent) => compileFieldPath(p).get(ev, ctx);
   const fork = event(form, 'fork', 11, { child: process(form, 2000, '/bin/zsh') });
-  const rtc = event(form, 'remote_thread_create', 25, {
+  const rtc = event(form, 'remote_thread_create', 97, {
     target: process(form, 3000, '/Applications/Slack.app/Contents/MacOS/Slack'),
     thread_state: null,
   });

@@ -143,6 +143,53 @@ describe('GapTracker', () => {
     expect(t.gaps()).toEqual([]);
   });
 
+  it('a restart whose first messages were lost (back to a low number > 1) still reports every later gap', () => {
+    const t = new GapTracker();
+    let g = 0;
+    let time = 0;
+    for (let i = 0; i < 200; i++) t.observe(ev('exec', i, g++, (time += S)));
+    // The client restarts; its first 4 messages are lost, then 19 drops of 3 messages follow.
+    g = 5;
+    let seq = 5;
+    const restartAt = (time += S);
+    t.observe(ev('exec', seq++, g++, restartAt, { line: 201 }));
+    for (let k = 0; k < 19; k++) {
+      t.observe(ev('exec', seq++, g++, (time += S)));
+      seq += 3;
+      g += 3;
+      t.observe(ev('exec', seq++, g++, (time += S)));
+    }
+    expect(t.restarts()).toEqual([{ source: 'cap', scope: 'global', previous: 199, seen: 5, time: restartAt }]);
+    const m = t.metrics();
+    expect(m).toMatchObject({ restarts: 1, outOfOrder: 0, duplicates: 0 });
+    expect(m.global).toEqual({ gaps: 19, missing: 57 });
+    expect(m.byType.exec).toEqual({ gaps: 19, missing: 57 });
+    const d = t.drainDiagnostics();
+    expect(d.filter((x) => x.code === 'NJ_GAP')).toHaveLength(38);
+    expect(d.find((x) => x.code === 'NJ_SOURCE_RESTART')).toMatchObject({ line: 201 });
+  });
+
+  it('the same without global_seq_num (v<4): the type counter carries the restart', () => {
+    const t = new GapTracker();
+    for (let i = 0; i < 50; i++) t.observe(ev('exec', i, undefined, i));
+    t.observe(ev('exec', 7, undefined, 100));
+    t.observe(ev('exec', 8, undefined, 101));
+    t.observe(ev('exec', 12, undefined, 102));
+    expect(t.restarts()).toMatchObject([{ scope: 'type', eventType: 'exec', previous: 49, seen: 7 }]);
+    expect(t.gaps()).toMatchObject([{ expected: 9, seen: 12, missing: 3 }]);
+    expect(t.metrics().outOfOrder).toBe(0);
+  });
+
+  it('one late message followed by the main sequence stays out of order, not a restart', () => {
+    const t = new GapTracker();
+    for (let i = 0; i < 50; i++) t.observe(ev('exec', i, undefined, i));
+    t.observe(ev('exec', 45, undefined, 60));
+    t.observe(ev('exec', 50, undefined, 61));
+    t.observe(ev('exec', 52, undefined, 62));
+    expect(t.restarts()).toEqual([]);
+    expect(t.metrics()).toMatchObject({ outOfOrder: 1, gaps: 1, missing: 1 });
+  });
+
   it('ignores messages without sequence numbers (vendor records)', () => {
     const t = new GapTracker();
     t.observe(ev('unknown:9001', undefined, undefined, 1));

@@ -407,6 +407,50 @@ describe('skip path (eventTypes given)', () => {
   });
 });
 
+describe('event_type and payload key that disagree', () => {
+  const base = {
+    version: 7,
+    time: '2025-01-01T00:00:00Z',
+    seq_num: 4,
+    global_seq_num: 9,
+    process: { audit_token: [0, 0, 0, 0, 0, 9, 0, 3], ppid: 1, executable: { path: '/x' } },
+  };
+  // 42 is AUTH_LINK; the payload says fcntl.
+  const bad = JSON.stringify({ ...base, event_type: 42, event: { fcntl: { cmd: 1 } } });
+  const good = JSON.stringify({ ...base, event_type: 62, event: { fcntl: { cmd: 1 } } });
+
+  it('the full parse reports NJ_DECODE_TYPE_MISMATCH with line and byte offset', () => {
+    const e = err(decodeLine(bad, 7, 1234, 'cap.jsonl'));
+    expect(e).toMatchObject({ code: 'NJ_DECODE_TYPE_MISMATCH', line: 7, offset: 1234, source: 'cap.jsonl' });
+    expect(e.message).toMatch(/^cap\.jsonl:7 \(byte 1234\): event_type 42 is link, but the payload is "fcntl"/);
+    expect(ok(decodeLine(good)).name).toBe('fcntl');
+  });
+
+  it('is reported whichever of the two types the rules want, on every skip strategy and check', () => {
+    for (const eventTypes of [['fcntl'], ['link'], ['exec']])
+      for (const skipStrategy of ['scan', 'parse', 'auto'] as const)
+        for (const skippedLineCheck of ['balance', 'structure'] as const) {
+          const d = createDecoder({ eventTypes, skipStrategy, skippedLineCheck, source: 's' });
+          const what = `${eventTypes[0]} ${skipStrategy} ${skippedLineCheck}`;
+          expect(err(d.decode(bad, 1, 0)).code, what).toBe('NJ_DECODE_TYPE_MISMATCH');
+          // The decoder goes on, and the agreeing line is decoded (or skipped) as usual.
+          const next = ok(d.decode(good, 2, bad.length + 1));
+          expect(next.name, what).toBe('fcntl');
+          expect(next.skipped, what).toBe(eventTypes[0] !== 'fcntl');
+          expect(d.stats().errors, what).toEqual({ NJ_DECODE_TYPE_MISMATCH: 1 });
+        }
+  });
+
+  it('a vendor number or an unknown (newer) payload key is no disagreement', () => {
+    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 9001, event: { fcntl: {} } }))).name).toBe('fcntl');
+    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 42, event: { some_future_event: {} } }))).name).toBe(
+      'link',
+    );
+    // AUTH and NOTIFY numbers of one event share its payload key.
+    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 90, event: { fcntl: {} } }))).name).toBe('fcntl');
+  });
+});
+
 describe('payloadOf', () => {
   it('returns the typed payload for the event name, aliases included, else undefined', async () => {
     const { payloadOf } = await import('@nightjar/core');

@@ -6,7 +6,10 @@ function expected(line: string) {
   const o = JSON.parse(line) as Record<string, unknown>;
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const host = o.host as Record<string, unknown> | undefined;
+  const ev = o.event;
+  const isObj = ev !== null && typeof ev === 'object' && !Array.isArray(ev);
   return {
+    payloadKey: isObj ? Object.keys(ev)[0] : undefined,
     eventType: n(o.event_type),
     seq: n(o.seq_num),
     globalSeq: n(o.global_seq_num),

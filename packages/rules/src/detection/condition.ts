@@ -1,5 +1,7 @@
 import { RuleError } from '../errors.js';
 import type { ConditionNode } from './types.js';
+import { parseSigmaString } from './sigma-string.js';
+import { compileWildcard } from './wildcard.js';
 
 /**
  * The Sigma condition grammar, as pySigma parses it — the one condition parser in Nightjar:
@@ -205,32 +207,17 @@ export function parseConditionSyntax(src: string, path: Path = []): ConditionAst
  */
 export function expandPattern(pattern: string, names: readonly string[]): string[] {
   if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-  return names.filter((n) => globMatch(pattern, n) && (!n.startsWith('_') || pattern.startsWith('_')));
+  const test = compileWildcard(parseSigmaString(pattern));
+  return names.filter((n) => test(n) && (!n.startsWith('_') || pattern.startsWith('_')));
 }
 
 /**
- * `*` glob match without a regex: greedy with one backtrack point (the last `*`), O(n·m) at worst,
- * so a pattern such as `*a*a*a*a*b` cannot backtrack exponentially.
+ * Whether an `x of` pattern (letters, digits, `_` and `*`) matches a whole name, case-sensitively.
+ * The same segment scan as Sigma wildcard values (one leftmost search per `*`-separated segment), so
+ * a pattern such as `*a*a*a*a*b` costs one pass, never backtracking.
  */
 export function globMatch(pattern: string, name: string): boolean {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let mark = 0;
-  while (n < name.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === name[n]) {
-      p++;
-      n++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++;
-      mark = n;
-    } else if (star !== -1) {
-      p = star + 1;
-      n = ++mark;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === '*') p++;
-  return p === pattern.length;
+  return compileWildcard(parseSigmaString(pattern))(name);
 }
 
 /**

@@ -40,8 +40,9 @@
  * - `re` takes only its flags and contains/startswith/endswith/all/neq after it; `cased` does not
  *   apply to regexes (use the pattern's own case or `i`).
  * - The legacy `timeframe` key inside `detection` is ignored (not a search identifier), like pySigma.
- * - Wildcard values compile to ===, startsWith/endsWith/includes, a linear segment scan, or (with `?`)
- *   an anchored re2js regex — once, at load time; nothing is compiled per event.
+ * - Wildcard values compile to ===, startsWith/endsWith/includes, or a segment scan (one leftmost
+ *   search per `*`-separated segment; segments with `?` by a one-pass bit-parallel scan) — once, at
+ *   load time; nothing is compiled per event. `x of` patterns use the same matcher.
  */
 import type { FieldGetter } from '@nightjar/core';
 import { resolveField } from '../mapping/index.js';

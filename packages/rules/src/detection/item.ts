@@ -1,5 +1,6 @@
 // One file on purpose (~580 lines): a detection item's value tests, modifiers and prefilter literal are compiled together, and the compiled closures are the per-event hot path.
 import type { EvalContext, FieldGetter, NightjarEvent } from '@nightjar/core';
+import { EventDepthError, MAX_EVENT_DEPTH } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 import { compileRegex, quoteRegex, type RegexFlags } from './regex.js';
 import {
@@ -165,9 +166,10 @@ function numberForm(c: unknown): number | undefined {
 }
 
 /** Calls `f` on every scalar in `raw` (lists flattened, nested too) until it returns true. */
-function someCandidate(raw: unknown, f: (c: unknown) => boolean): boolean {
+function someCandidate(raw: unknown, f: (c: unknown) => boolean, depth = 0): boolean {
   if (Array.isArray(raw)) {
-    for (let i = 0; i < raw.length; i++) if (someCandidate(raw[i], f)) return true;
+    if (depth >= MAX_EVENT_DEPTH) throw new EventDepthError();
+    for (let i = 0; i < raw.length; i++) if (someCandidate(raw[i], f, depth + 1)) return true;
     return false;
   }
   return raw !== undefined && raw !== null && f(raw);
@@ -193,9 +195,10 @@ export function lowerCached(s: string): string {
  * True when some scalar in `raw` (lists flattened) passes one of `tests`. Each candidate's string form
  * is lower-cased at most once, shared by every test; no closure is created per call.
  */
-function anyCandidate(raw: unknown, tests: readonly CandTest[], needLower: boolean): boolean {
+function anyCandidate(raw: unknown, tests: readonly CandTest[], needLower: boolean, depth = 0): boolean {
   if (Array.isArray(raw)) {
-    for (let i = 0; i < raw.length; i++) if (anyCandidate(raw[i], tests, needLower)) return true;
+    if (depth >= MAX_EVENT_DEPTH) throw new EventDepthError();
+    for (let i = 0; i < raw.length; i++) if (anyCandidate(raw[i], tests, needLower, depth + 1)) return true;
     return false;
   }
   if (raw === undefined || raw === null) return false;
@@ -205,10 +208,12 @@ function anyCandidate(raw: unknown, tests: readonly CandTest[], needLower: boole
   return false;
 }
 
-function isNullish(raw: unknown): boolean {
+function isNullish(raw: unknown, depth = 0): boolean {
   if (raw === undefined || raw === null) return true;
-  if (Array.isArray(raw)) return raw.every(isNullish);
-  return false;
+  if (!Array.isArray(raw)) return false;
+  if (depth >= MAX_EVENT_DEPTH) throw new EventDepthError();
+  for (let i = 0; i < raw.length; i++) if (!isNullish(raw[i], depth + 1)) return false;
+  return true;
 }
 
 /**

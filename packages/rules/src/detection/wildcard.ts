@@ -1,13 +1,13 @@
-import { RE2JS } from 're2js';
 import { QMARK, STAR, type SigmaStr, normalize } from './sigma-string.js';
-import { quoteRegex } from './regex.js';
 
 /**
  * Turn a Sigma string (already case-folded when the comparison is case-insensitive) into a test over
  * one (equally folded) event string. Built once per value at load time:
  *   no wildcard → ===; `*x*` → includes; `x*` → startsWith; `*x` → endsWith;
- *   only `*` wildcards → a linear segment scan (leftmost match of each middle segment is optimal);
- *   any `?` → an anchored re2js regex (linear time).
+ *   only `*` wildcards → a segment scan with indexOf (leftmost match of each middle segment is optimal);
+ *   any `?` → the same segment scan, where a segment holding `?` is found by a bit-parallel
+ *   (shift-and) scan: every text character is read once per scan, whatever the pattern's shape.
+ * `?` is one code point (an astral character or a lone surrogate), as in a regex `.`.
  */
 export type StringTest = (s: string) => boolean;
 
@@ -16,7 +16,7 @@ export function compileWildcard(input: SigmaStr): StringTest {
   if (parts.some((p) => typeof p === 'object')) throw new Error('internal: unexpanded placeholder');
   if (parts.length === 0) return (s) => s === '';
   if (parts.every((p) => p === STAR)) return () => true;
-  if (parts.includes(QMARK)) return regexMatcher(parts);
+  if (parts.includes(QMARK)) return segmentMatcher(parts as (string | typeof STAR | typeof QMARK)[]);
 
   const lits = parts as (string | typeof STAR)[];
   if (lits.length === 1) {
@@ -77,10 +77,151 @@ export function classifyWildcard(
   return { kind: 'startswith', lit };
 }
 
-function regexMatcher(parts: SigmaStr): StringTest {
-  let src = '';
-  for (const p of parts) src += p === STAR ? '.*' : p === QMARK ? '.' : quoteRegex(p as string);
-  // DOTALL: wildcards span newlines in command lines too. testExact anchors both ends.
-  const re = RE2JS.compile(src, RE2JS.DOTALL);
-  return (s) => re.testExact(s);
+/**
+ * Work done by the `?` matchers: `scanned` counts the text characters they read. Tests use it to
+ * show that the work is linear in the text (each scan resumes where the previous one stopped).
+ */
+export const wildcardWork = { scanned: 0 };
+
+/** A run between two `*`: code points, with -1 for `?`. Fixed length in code points. */
+type Group = number[];
+
+/** The end (exclusive, in code units) of `g` matched at `at`, or -1. */
+function matchForward(s: string, at: number, g: Group): number {
+  let i = at;
+  for (let k = 0; k < g.length; k++) {
+    if (i >= s.length) return -1;
+    const c = s.codePointAt(i)!;
+    if (g[k] !== -1 && g[k] !== c) return -1;
+    i += c > 0xffff ? 2 : 1;
+  }
+  wildcardWork.scanned += i - at;
+  return i;
+}
+
+/** The start (in code units) of `g` matched so that it ends at `end`, or -1. */
+function matchBackward(s: string, end: number, g: Group, floor: number): number {
+  let i = end;
+  for (let k = g.length - 1; k >= 0; k--) {
+    if (i <= floor) return -1;
+    let c = s.charCodeAt(i - 1);
+    let w = 1;
+    if (c >= 0xdc00 && c <= 0xdfff && i - 2 >= 0) {
+      const h = s.charCodeAt(i - 2);
+      if (h >= 0xd800 && h <= 0xdbff) {
+        c = (h - 0xd800) * 0x400 + (c - 0xdc00) + 0x10000;
+        w = 2;
+      }
+    }
+    if (i - w < floor) return -1;
+    if (g[k] !== -1 && g[k] !== c) return -1;
+    i -= w;
+  }
+  wildcardWork.scanned += end - i;
+  return i;
+}
+
+/**
+ * Shift-and search for a group holding `?`: bit k of the state says "the last k+1 code points match
+ * the group's first k+1". One pass over the text, ceil(length/32) word operations per character.
+ * The state is preallocated: a scan allocates nothing.
+ */
+class ShiftAnd {
+  private readonly words: number;
+  private readonly masks = new Map<number, Uint32Array>();
+  private readonly any: Uint32Array;
+  private readonly state: Uint32Array;
+  private readonly lastWord: number;
+  private readonly lastBit: number;
+  constructor(g: Group) {
+    this.words = Math.ceil(g.length / 32);
+    this.any = new Uint32Array(this.words);
+    this.state = new Uint32Array(this.words);
+    this.lastWord = (g.length - 1) >>> 5;
+    this.lastBit = 1 << ((g.length - 1) & 31);
+    g.forEach((c, k) => {
+      if (c === -1) this.any[k >>> 5]! |= 1 << (k & 31);
+    });
+    for (const c of g) if (c !== -1 && !this.masks.has(c)) this.masks.set(c, this.any.slice());
+    g.forEach((c, k) => {
+      if (c !== -1) this.masks.get(c)![k >>> 5]! |= 1 << (k & 31);
+    });
+  }
+  /** The end (exclusive, code units) of the leftmost match starting at or after `from` and ending by `limit`, or -1. */
+  find(s: string, from: number, limit: number): number {
+    const d = this.state;
+    const n = this.words;
+    d.fill(0);
+    let i = from;
+    while (i < limit) {
+      const c = s.codePointAt(i)!;
+      const w = c > 0xffff ? 2 : 1;
+      if (i + w > limit) break;
+      i += w;
+      const m = this.masks.get(c) ?? this.any;
+      let carry = 1;
+      for (let k = 0; k < n; k++) {
+        const v = d[k]!;
+        d[k] = ((v << 1) | carry) & m[k]!;
+        carry = v >>> 31;
+      }
+      if ((d[this.lastWord]! & this.lastBit) !== 0) {
+        wildcardWork.scanned += i - from;
+        return i;
+      }
+    }
+    wildcardWork.scanned += i - from;
+    return -1;
+  }
+}
+
+function toGroup(parts: readonly (string | typeof QMARK)[]): Group {
+  const g: Group = [];
+  for (const p of parts) {
+    if (p === QMARK) g.push(-1);
+    else for (const ch of p) g.push(ch.codePointAt(0)!);
+  }
+  return g;
+}
+
+/**
+ * Wildcards with `?`: the pattern is groups separated by `*`, each of a fixed number of code points.
+ * The first group is anchored at the start, the last at the end; each middle group is matched at its
+ * leftmost position after the previous one (optimal, since every group has a fixed length).
+ */
+function segmentMatcher(parts: readonly (string | typeof STAR | typeof QMARK)[]): StringTest {
+  const groups: (string | typeof QMARK)[][] = [[]];
+  for (const p of parts) {
+    if (p === STAR) groups.push([]);
+    else groups[groups.length - 1]!.push(p);
+  }
+  if (groups.length === 1) {
+    const g = toGroup(groups[0]!);
+    return (s) => matchForward(s, 0, g) === s.length;
+  }
+  const head = toGroup(groups[0]!);
+  const tail = toGroup(groups[groups.length - 1]!);
+  const middle = groups
+    .slice(1, -1)
+    .filter((g) => g.length > 0)
+    .map((g) => (g.includes(QMARK) ? new ShiftAnd(toGroup(g)) : (g as string[]).join('')));
+  return (s) => {
+    const start = head.length === 0 ? 0 : matchForward(s, 0, head);
+    if (start < 0) return false;
+    const end = tail.length === 0 ? s.length : matchBackward(s, s.length, tail, start);
+    if (end < 0) return false;
+    let pos = start;
+    for (let k = 0; k < middle.length; k++) {
+      const m = middle[k]!;
+      if (typeof m === 'string') {
+        const at = s.indexOf(m, pos);
+        if (at < 0 || at + m.length > end) return false;
+        pos = at + m.length;
+      } else {
+        pos = m.find(s, pos, end);
+        if (pos < 0) return false;
+      }
+    }
+    return true;
+  };
 }

@@ -240,6 +240,7 @@ export function compileSources(
         : {}),
       source: { file: d.file, line: start.line, col: start.col },
       ...(suppressUs !== undefined ? { suppressUs } : {}),
+      definition: definitionOf(data),
     };
   }
 
@@ -287,6 +288,7 @@ export function compileSources(
   }
 
   // 4. Filters: (rule) and (filter), per pySigma; compiled once per distinct logsource.
+  const filterDefinitions = new Map<Doc, string[]>();
   const detectionDocs = docs.filter((d) => d.kind === 'rule' && d.compiled);
   for (const f of docs) {
     if (f.kind !== 'filter' || f.failed) continue;
@@ -314,6 +316,7 @@ export function compileSources(
       }
     }
     const cache = new Map<string, { pred: EventPredicate; lineage: boolean } | null>();
+    const filterDefinition = definitionOf(f.data as Record<string, unknown>);
     const applied: [Doc, { pred: EventPredicate; lineage: boolean }][] = [];
     let broken = false;
     for (const r of detectionDocs) {
@@ -362,6 +365,9 @@ export function compileSources(
       if (entry.lineage) r.usesLineage = true;
       r.extraMatch!.push(entry.pred);
       (r.filters ??= []).push(f.id ?? f.title ?? `${f.file}#${f.index}`);
+      let defs = filterDefinitions.get(r);
+      if (defs === undefined) filterDefinitions.set(r, (defs = []));
+      defs.push(filterDefinition);
       f.filters.push((r.compiled as CompiledRule).id);
     }
   }
@@ -372,6 +378,8 @@ export function compileSources(
         ...rule,
         match: andPredicates(r.baseMatch!, r.extraMatch),
         usesLineage: r.usesLineage ?? rule.usesLineage,
+        // The filters applied are part of what decides the matches.
+        definition: JSON.stringify([rule.definition, ...(filterDefinitions.get(r) ?? [])]),
       };
     }
   }
@@ -466,4 +474,43 @@ function publicDoc(d: Doc): RuleDocument {
     ...('tests' in d ? { tests: d.tests } : {}),
     ...('nightjar' in d ? { nightjar: d.nightjar } : {}),
   };
+}
+
+/** Keys that document a rule without changing what it matches or how its windows count. */
+const DOCUMENTATION_KEYS = new Set([
+  'title',
+  'description',
+  'author',
+  'references',
+  'date',
+  'modified',
+  'falsepositives',
+  'level',
+  'tags',
+  'status',
+  'fields',
+  'license',
+  'related',
+  'scope',
+]);
+
+function canonicalJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonicalJson);
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) o[k] = canonicalJson((v as Record<string, unknown>)[k]);
+    return o;
+  }
+  return v;
+}
+
+/**
+ * RuleMeta.definition: the document without its documentation keys, keys sorted, as JSON — what an
+ * engine compares to tell a changed rule from an unchanged one (snapshot restore, hot reload).
+ */
+function definitionOf(data: Record<string, unknown>): string {
+  const o: Record<string, unknown> = {};
+  for (const k of Object.keys(data)) if (!DOCUMENTATION_KEYS.has(k)) o[k] = data[k];
+  return JSON.stringify(canonicalJson(o));
 }

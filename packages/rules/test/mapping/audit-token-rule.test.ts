@@ -48,7 +48,7 @@ function line(version: number, injector: string, signingId: string | null, teamI
     version,
     time: '2026-01-01T00:00:01.000000000Z',
     mach_time: 1,
-    event_type: 32, // ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE
+    event_type: 97, // ES_EVENT_TYPE_NOTIFY_REMOTE_THREAD_CREATE
     action_type: 1,
     seq_num: 0,
     global_seq_num: 1,

@@ -16,6 +16,8 @@ export interface CheckMeta<Id extends string = CheckId> {
   readonly description: string;
   /** The pySigma / SigmaHQ validator this check corresponds to, when there is one. */
   readonly pysigma?: string;
+  /** `nightjar lint --fix` rewrites the rule file for this check (only where the rewrite keeps the rule's meaning). */
+  readonly fixable?: boolean;
 }
 
 const c = <N extends string>(
@@ -23,7 +25,14 @@ const c = <N extends string>(
   severity: Severity,
   description: string,
   pysigma?: string,
-): CheckMeta<`nj/${N}`> => ({ id: `nj/${id}`, severity, description, ...(pysigma ? { pysigma } : {}) });
+  fixable?: 'fixable',
+): CheckMeta<`nj/${N}`> => ({
+  id: `nj/${id}`,
+  severity,
+  description,
+  ...(pysigma ? { pysigma } : {}),
+  ...(fixable ? { fixable: true } : {}),
+});
 
 const ALL = [
   c('yaml-syntax', 'error', 'The file is not valid YAML (or uses duplicate keys, custom tags, too many aliases).'),
@@ -224,6 +233,92 @@ const ALL = [
     'tests-invalid',
     'error',
     'The tests: key is malformed (missing name or expect, unknown event type, bad time, missing fixture file, expect.group on a field the correlation does not group by).',
+  ),
+  c(
+    'star-only-value',
+    'warning',
+    "A value that is only '*' matches any value, i.e. the field exists: say so with `field|exists: true`.",
+    undefined,
+    'fixable',
+  ),
+  c('empty-value-list', 'error', 'A field with an empty value list (`field: []`): the item can never match.'),
+  c(
+    'duplicate-value',
+    'warning',
+    'The same value twice in one value list (compared without case unless |cased): the second adds nothing.',
+    'sigmahq_field_duplicate_value',
+    'fixable',
+  ),
+  c(
+    'escaped-wildcard',
+    'info',
+    "A value with an escaped wildcard (\\* or \\?): it matches a literal '*' or '?', which macOS paths and command lines rarely hold; drop the backslash if a wildcard was meant.",
+    'escaped_wildcard',
+  ),
+  c(
+    'one-of-single',
+    'info',
+    "'1 of them' or 'all of them' when the detection has a single search identifier: name it instead ('1 of filter_*' over one filter is SigmaHQ's idiom and is not reported).",
+  ),
+  c(
+    'unknown-tag-namespace',
+    'warning',
+    'A tag whose namespace is not one Sigma defines (attack, car, cve, detection, stp, tlp).',
+  ),
+  c(
+    'technique-without-tactic',
+    'info',
+    'An attack.tNNNN technique tag without any ATT&CK tactic tag (attack.execution, …): coverage tools cannot place it in the matrix.',
+  ),
+  c('related-id', 'warning', 'A related[].id that is not a UUID (it must name another rule by id).'),
+  c(
+    'filter-level-status',
+    'warning',
+    'A filter document with level or status: filters have neither (the keys are ignored).',
+    undefined,
+    'fixable',
+  ),
+  c(
+    'title-style',
+    'info',
+    "A title against SigmaHQ's conventions: longer than 110 characters, ending with a period, starting with 'Detects', or starting in lower case.",
+    'sigmahq_title_length, sigmahq_title_end, sigmahq_title_start, sigmahq_title_case',
+    'fixable',
+  ),
+  c(
+    'description-style',
+    'info',
+    "A description against SigmaHQ's conventions: shorter than 16 characters, or the same text as the title.",
+    'sigmahq_description_length',
+  ),
+  c(
+    'link-style',
+    'info',
+    'A reference link that will rot or is malformed: a GitHub blob/master (or main) link instead of a permalink to a commit, a MITRE ATT&CK link over http, or one naming a technique the rule does not tag.',
+    undefined,
+    'fixable',
+  ),
+  c(
+    'modified-equals-date',
+    'info',
+    'modified is the same day as date: a rule that has not been modified has no modified key.',
+    undefined,
+    'fixable',
+  ),
+  c(
+    'object-field',
+    'error',
+    'An Endpoint Security field that holds an object (a process, a file, an audit token) compared with a scalar: it never matches (e.g. `process.executable: /usr/bin/curl` wants `process.executable.path`).',
+  ),
+  c(
+    'field-type',
+    'warning',
+    "A value the field's Endpoint Security type cannot hold: text for a number (`process.ppid: launchd`), anything but true/false for a boolean, a boolean for a text field, a numeric comparison on text. It never matches.",
+  ),
+  c(
+    'generate-silenced',
+    'info',
+    "A rule referenced by a correlation that does not set generate: its own alerts stop (Sigma's default); the finding names the correlation. Set generate: true on the correlation to keep them, or generate: false to say it is intended.",
   ),
   c('internal', 'error', 'The linter itself failed on this document (please report it).'),
 ] as const;

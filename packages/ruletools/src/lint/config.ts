@@ -175,3 +175,32 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/** A check id as given on the command line or in a comment: with or without the `nj/` prefix. */
+export function checkIdFrom(raw: string, where: string): CheckId {
+  const id = raw.startsWith('nj/') ? raw : `nj/${raw}`;
+  if (isCheckId(id)) return id;
+  const near = [...CHECKS_BY_ID.keys()].filter((k) => k.includes(raw.replace(/^nj\//, '').split('-')[0]!));
+  throw new LintConfigError(
+    `${where}: unknown check '${raw}'${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}; docs/lint.md in the CLI package lists the checks`,
+  );
+}
+
+/**
+ * The command line's --disable / --enable over a configuration: a disabled check is off everywhere;
+ * an enabled one is back at its default severity where the configuration turned it off globally
+ * (per-rule settings stay). --disable wins when a check is named by both.
+ */
+export function withCheckOverrides(
+  cfg: LintConfig,
+  o: { readonly disable?: readonly string[]; readonly enable?: readonly string[] },
+): LintConfig {
+  if (!o.disable?.length && !o.enable?.length) return cfg;
+  const checks = new Map(cfg.checks);
+  for (const raw of o.enable ?? []) {
+    const id = checkIdFrom(raw, '--enable');
+    if (checks.get(id) === 'off') checks.set(id, CHECKS_BY_ID.get(id)!.severity);
+  }
+  for (const raw of o.disable ?? []) checks.set(checkIdFrom(raw, '--disable'), 'off');
+  return { ...cfg, checks };
+}

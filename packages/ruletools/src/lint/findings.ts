@@ -3,10 +3,18 @@
  * catalog.ts), with a severity after configuration and a file:line:col. Checks and the loader's
  * diagnostics both become Findings through one Reporter.
  */
-import type { RuleDiagnostic, RuleDiagnosticCode, RuleDocument } from '@nightjar/rules';
+import type { RuleDiagnostic, RuleDiagnosticCode, RuleDocument, SourceLocation } from '@nightjar/rules';
 import { CHECKS_BY_ID, type CheckId, LOADER_CHECKS, type Severity } from './catalog.js';
 import { type LintConfig, levelFor } from './config.js';
 import { isObj, type Path, str } from './data.js';
+import { Sources } from './fixes.js';
+
+/** One text replacement in a rule file: the UTF-16 offsets [start, end) become `text`. */
+export interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
 
 export interface Finding {
   readonly checkId: CheckId;
@@ -15,6 +23,11 @@ export interface Finding {
   readonly file: string;
   readonly line: number;
   readonly col: number;
+  /** Where the offending node ends (inclusive line, exclusive column), when known. */
+  readonly endLine?: number;
+  readonly endCol?: number;
+  /** The edits `--fix` applies (a fixable check, where the rewrite is known to be safe). */
+  readonly fix?: readonly Edit[];
   readonly ruleId?: string;
   readonly ruleTitle?: string;
   /** The loader diagnostic code, when the finding comes from the loader. */
@@ -41,7 +54,11 @@ export class Reporter {
    * and `line severity` keys for each default severity at or below the check's.
    */
   private readonly byDocument = new Map<RuleDocument, Set<string>>();
-  constructor(readonly cfg: LintConfig) {}
+  constructor(
+    readonly cfg: LintConfig,
+    /** The rule files' text, for fixes and suppression comments. */
+    readonly sources: Sources = new Sources(),
+  ) {}
 
   /** Whether a check (not the loader) reported `checkId` on line `line` of `doc`. */
   reported(doc: RuleDocument, line: number, checkId: CheckId): boolean {
@@ -53,21 +70,27 @@ export class Reporter {
     return this.byDocument.get(doc)?.has(`${line} ${severity}`) ?? false;
   }
 
-  /** A check's finding on a document, located at a key path inside it. */
-  report(doc: RuleDocument, checkId: CheckId, message: string, path: Path): void {
-    let line = 1;
-    let col = 1;
+  /** A check's finding on a document, located at a key path inside it (its key with `key`), with the edits that fix it. */
+  report(
+    doc: RuleDocument,
+    checkId: CheckId,
+    message: string,
+    path: Path,
+    extra: { key?: boolean; fix?: readonly Edit[] | undefined } = {},
+  ): void {
+    let loc: SourceLocation = { file: doc.file, line: 1, col: 1 };
     try {
-      ({ line, col } = doc.locate(path));
+      loc = doc.locate(path, extra.key ? { key: true } : undefined);
     } catch {
       /* a path the document cannot resolve: the document's start */
     }
+    const { line } = loc;
     let seen = this.byDocument.get(doc);
     if (!seen) this.byDocument.set(doc, (seen = new Set()));
     seen.add(`${line} ${checkId}`);
     const rank = RANK[CHECKS_BY_ID.get(checkId)!.severity];
     for (const sev of SEVERITIES) if (RANK[sev] <= rank) seen.add(`${line} ${sev}`);
-    this.push(doc, checkId, message, doc.file, line, col);
+    this.push(doc, checkId, message, { ...loc, file: doc.file }, undefined, extra.fix);
   }
 
   /**
@@ -76,17 +99,16 @@ export class Reporter {
    * filter naming an unknown rule) stay warnings unless configured otherwise.
    */
   loader(doc: RuleDocument | undefined, d: RuleDiagnostic): void {
-    this.push(doc, LOADER_CHECKS[d.code], d.message, d.file, d.line, d.col, d);
+    this.push(doc, LOADER_CHECKS[d.code], d.message, d, d);
   }
 
   private push(
     doc: RuleDocument | undefined,
     checkId: CheckId,
     message: string,
-    file: string,
-    line: number,
-    col: number,
+    at: SourceLocation,
     loader?: RuleDiagnostic,
+    fix?: readonly Edit[],
   ): void {
     const data = doc && isObj(doc.data) ? doc.data : {};
     const ruleId = doc?.id ?? str(data.id);
@@ -101,9 +123,11 @@ export class Reporter {
       checkId,
       severity: lvl,
       message,
-      file,
-      line,
-      col,
+      file: at.file,
+      line: at.line,
+      col: at.col,
+      ...(at.endLine !== undefined && at.endCol !== undefined ? { endLine: at.endLine, endCol: at.endCol } : {}),
+      ...(fix && fix.length ? { fix } : {}),
       ...(ruleId ? { ruleId } : {}),
       ...(ruleTitle ? { ruleTitle } : {}),
       ...(loader ? { loaderCode: loader.code } : {}),

@@ -11,11 +11,15 @@ import { lintDetection } from './checks/detection.js';
 import { lintFilter } from './checks/filter.js';
 import { lintDuplicates, lintMeta } from './checks/metadata.js';
 import { lintTests } from './checks/tests.js';
+import { lintStyle } from './checks/style.js';
+import { lintGenerate } from './checks/correlation.js';
 import { rawTests } from '../tester/specs.js';
 import { type CheckId, LOADER_CHECKS } from './catalog.js';
 import { DEFAULT_CONFIG, type LintConfig } from './config.js';
 import { isObj } from './data.js';
-import { type LintResult, Reporter } from './findings.js';
+import { type Finding, type LintResult, Reporter } from './findings.js';
+import { Sources } from './fixes.js';
+import { parseDirectives, suppressed } from './suppress.js';
 
 /** What the linter reads: the loader's lenient result (`loadRuleFiles`, `parseRuleText`); the compiled ruleset is not needed. */
 export type LintInput = RuleInput;
@@ -27,6 +31,7 @@ function lintDocument(
   known: ReadonlySet<string>,
   testedViaCorrelation: ReadonlySet<string>,
 ): void {
+  lintStyle(c, doc, data);
   if (doc.kind === 'correlation' || isObj(data.correlation)) {
     lintMeta(c, doc, data, true);
     lintCorrelation(c, doc, data, known);
@@ -65,9 +70,44 @@ function mergeLoaderDiagnostics(c: Reporter, input: LintInput): void {
 
 const GENERIC: ReadonlySet<CheckId> = new Set(['nj/schema', 'nj/schema-format']);
 
-export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CONFIG): LintResult {
+export interface LintOptions {
+  /** Rule file texts by path (default: read from disk); used by fixes and suppression comments. */
+  readonly sources?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The findings that no suppression comment of their file switches off. A directive naming an
+ * unknown check is itself reported (nj/schema), so a typo does not silently suppress nothing.
+ */
+function applySuppressions(c: Reporter, files: readonly string[]): Finding[] {
+  const byFile = new Map<string, ReturnType<typeof parseDirectives>>();
+  const directives = (file: string) => {
+    let d = byFile.get(file);
+    if (!d) byFile.set(file, (d = parseDirectives(c.sources.get(file) ?? '')));
+    return d;
+  };
+  for (const f of files) directives(f);
+  const kept = c.findings.filter((f) => !suppressed(f, directives(f.file)));
+  for (const [file, d] of byFile)
+    for (const u of d.unknown)
+      kept.push({
+        checkId: 'nj/schema',
+        severity: 'warning',
+        message: `nightjar-lint directive names '${u.id}', which is not a lint check`,
+        file,
+        line: u.line,
+        col: 1,
+      });
+  return kept;
+}
+
+export function lintDocuments(
+  rawInput: LintInput,
+  cfg: LintConfig = DEFAULT_CONFIG,
+  opts: LintOptions = {},
+): LintResult {
   const input = withoutConfigFiles(rawInput);
-  const c = new Reporter(cfg);
+  const c = new Reporter(cfg, new Sources(opts.sources));
   const known = new Set<string>();
   const testedViaCorrelation = new Set<string>();
   for (const d of input.documents) {
@@ -88,10 +128,11 @@ export function lintDocuments(rawInput: LintInput, cfg: LintConfig = DEFAULT_CON
     }
   }
   lintDuplicates(c, input.documents);
+  lintGenerate(c, input.documents);
   mergeLoaderDiagnostics(c, input);
-  const findings = c.findings.sort((a, b) =>
+  const files = [...new Set([...input.documents.map((d) => d.file), ...input.diagnostics.map((d) => d.file)])].sort();
+  const findings = applySuppressions(c, files).sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.checkId < b.checkId ? -1 : 1),
   );
-  const files = [...new Set([...input.documents.map((d) => d.file), ...input.diagnostics.map((d) => d.file)])].sort();
   return { findings, files, documents: input.documents.length };
 }

@@ -6,7 +6,14 @@
  * real run (no second evaluator to drift from the engine).
  */
 import { Engine } from '@nightjar/core';
-import type { CompiledCorrelation, CompiledRule, CompiledRuleSet, FieldGetter, NightjarEvent } from '@nightjar/core';
+import type {
+  Alert,
+  CompiledCorrelation,
+  CompiledRule,
+  CompiledRuleSet,
+  FieldGetter,
+  NightjarEvent,
+} from '@nightjar/core';
 import {
   type ConditionAst,
   type RuleDocument,
@@ -202,17 +209,32 @@ export function explainDetection(
       return false;
     }
   };
+  /** Per `field|…|all: [values]` item, one rule per value, to name the values an event lacks. */
+  const allValues = new Map<string, { value: unknown; id: string }[]>();
   for (const n of names) {
     compileOne(`sel:${n}`, detection[n]);
     const sel = detection[n];
-    if (isObj(sel) && Object.keys(sel).length > 1) {
-      const list: { key: string; id: string }[] = [];
-      for (const k of Object.keys(sel)) {
-        const id = `item:${n}:${k}`;
-        if (compileOne(id, { [k]: sel[k] })) list.push({ key: k, id });
+    if (!isObj(sel)) continue;
+    const keys = Object.keys(sel);
+    const list: { key: string; id: string }[] = [];
+    for (const k of keys) {
+      const id = `item:${n}:${k}`;
+      if (keys.length > 1 && compileOne(id, { [k]: sel[k] })) list.push({ key: k, id });
+      const v = sel[k];
+      if (k.split('|').includes('all') && Array.isArray(v) && v.length > 1) {
+        const one = k
+          .split('|')
+          .filter((m) => m !== 'all')
+          .join('|');
+        const per: { value: unknown; id: string }[] = [];
+        (v as unknown[]).forEach((x, i) => {
+          const vid = `value:${n}:${k}:${i}`;
+          if (compileOne(vid, { [one]: x })) per.push({ value: x, id: vid });
+        });
+        allValues.set(`${n}\u0000${k}`, per);
       }
-      items.set(n, list);
     }
+    if (keys.length > 1) items.set(n, list);
   }
   const hits = hitsByRule(synthetic, events);
   const hitSet = new Map<string, Set<number>>();
@@ -242,22 +264,25 @@ export function explainDetection(
     lines.push(`${eventLabel(ev, i, t0)}: ${parts.join('; ') || 'condition not evaluated'}`);
     for (const n of names) {
       const v = truth(i)(n);
+      const sel = detection[n];
+      const keys = isObj(sel) ? Object.keys(sel) : [];
+      const itemTrue = (k: string) => (keys.length === 1 ? v : (hitSet.get(`item:${n}:${k}`)?.has(i) ?? false));
+      /** `key (event has …)`, and for a false |all item the values the event lacks. */
+      const describe = (k: string): string => {
+        const fv = fieldValue(doc, k.split('|')[0]!, ev, paths);
+        const has = fv.shown ? ` (event has ${show(fv.value)})` : '';
+        const per = allValues.get(`${n}\u0000${k}`);
+        if (!per || itemTrue(k)) return `${k}${has}`;
+        const missing = per.filter((x) => !(hitSet.get(x.id)?.has(i) ?? false)).map((x) => show(x.value));
+        return `${k}${has}${missing.length ? `, missing ${missing.join(', ')}` : ''}`;
+      };
       let detail = '';
-      const its = items.get(n);
-      if (its && !v) {
-        const failed = its.filter((it) => !(hitSet.get(it.id)?.has(i) ?? false));
-        detail = ` — false item(s): ${failed
-          .map((it) => {
-            const fv = fieldValue(doc, it.key.split('|')[0]!, ev, paths);
-            return fv.shown ? `${it.key} (event has ${show(fv.value)})` : it.key;
-          })
-          .join(', ')}`;
-      } else if (!v && isObj(detection[n])) {
-        const k = Object.keys(detection[n])[0];
-        if (k) {
-          const fv = fieldValue(doc, k.split('|')[0]!, ev, paths);
-          if (fv.shown) detail = ` — ${k} (event has ${show(fv.value)})`;
-        }
+      if (keys.length && !v) {
+        const failed = keys.filter((k) => !itemTrue(k));
+        detail = ` — ${keys.length > 1 ? 'false item(s): ' : ''}${(failed.length ? failed : keys.slice(0, 1)).map(describe).join(', ')}`;
+      } else if (keys.length && v && mode === 'unexpected') {
+        // A wrongly matching event: show what each item matched on.
+        detail = ` — matched ${keys.map(describe).join(', ')}`;
       }
       lines.push(`  ${n}: ${v ? 'true' : 'false'}${detail}`);
     }
@@ -265,6 +290,29 @@ export function explainDetection(
   if (targets.length > MAX_EVENTS_EXPLAINED)
     lines.push(`... and ${targets.length - MAX_EVENTS_EXPLAINED} more event(s)`);
   return lines;
+}
+
+/** Whether a count meets every term of a correlation condition (`gte 2 and lte 5`). */
+function meets(condition: CompiledCorrelation['condition'], n: number): boolean {
+  return condition.every((t) => {
+    const v = Number(t.value);
+    switch (t.op) {
+      case 'gte':
+        return n >= v;
+      case 'gt':
+        return n > v;
+      case 'lte':
+        return n <= v;
+      case 'lt':
+        return n < v;
+      case 'eq':
+        return n === v;
+      case 'neq':
+        return n !== v;
+      default:
+        return false;
+    }
+  });
 }
 
 function fmtSpan(us: number): string {
@@ -276,6 +324,7 @@ export function explainCorrelation(
   corr: CompiledCorrelation,
   all: CompiledRuleSet,
   events: readonly NightjarEvent[],
+  alerts: readonly Alert[] = [],
 ): string[] {
   const lines: string[] = [];
   const byId = new Map<string, CompiledRule | CompiledCorrelation>();
@@ -322,10 +371,23 @@ export function explainCorrelation(
         }
       };
       const key = corr.groupBy.map((g) => `${g.name}=${show(read(g))}`).join(', ') || '(all)';
+      // Spelled as groupKey (below) spells an alert's group, so the two can be compared.
       const entry = groups.get(key) ?? [];
       entry.push({ t: ev.time, rule: id, value: corr.valueField ? read(corr.valueField) : undefined });
       groups.set(key, entry);
     }
+  }
+  // What the engine actually raised, per group: the explanation's window count is an estimate and
+  // must never contradict it (a group that fired is said to have fired).
+  const groupKey = (read: (name: string) => unknown) =>
+    corr.groupBy.map((g) => `${g.name}=${show(read(g.name))}`).join(', ') || '(all)';
+  const fired = new Map<string, number>();
+  for (const a of alerts) {
+    const k = groupKey((name) => {
+      const g = a.group ?? {};
+      return name in g ? g[name] : readPath(g, name);
+    });
+    fired.set(k, (fired.get(k) ?? 0) + 1);
   }
   for (const [key, list] of groups) {
     list.sort((a, b) => a.t - b.t);
@@ -348,7 +410,15 @@ export function explainCorrelation(
         : corr.type.startsWith('temporal')
           ? 'distinct rule(s)'
           : 'event(s)';
-    lines.push(`group {${key}}: at most ${best} ${what} within ${fmtSpan(corr.timespanUs)} (needs ${cond})`);
+    const n = fired.get(key) ?? 0;
+    const window = `${best} ${what} within ${fmtSpan(corr.timespanUs)} (needs ${cond})`;
+    lines.push(
+      n > 0
+        ? `group {${key}}: fired ${n} alert(s): reached ${window}`
+        : meets(corr.condition, best)
+          ? `group {${key}}: reached ${window} but raised no alert (the window did not hold them at once, or a step came out of order)`
+          : `group {${key}}: at most ${window}: not reached`,
+    );
   }
   if (groups.size === 0) lines.push('no group formed: no referenced rule matched');
   return lines;

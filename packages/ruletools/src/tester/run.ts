@@ -9,7 +9,7 @@ import type { Alert, CompiledCorrelation, CompiledRule, CompiledRuleSet, Nightja
 import { BriefEventError } from './brief.js';
 import { TEST_ENGINE_OPTIONS, explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
 import { eventsFromBrief, readFixture } from './fixtures.js';
-import { parseTestSpecs, rawTests } from './specs.js';
+import { type SpecProblem, parseTestSpecs, rawTests } from './specs.js';
 import { type RuleDocument, parseConditionSyntax } from '@nightjar/rules';
 import { negatedOnly } from '../condition-analysis.js';
 import { withoutConfigFiles } from '../rule-input.js';
@@ -17,6 +17,20 @@ import type { CaseResult, CoverageReport, LoadedRules, RuleResult, TestCaseSpec,
 
 export interface RunTestsOptions {
   readonly coverage?: boolean;
+  /**
+   * Runs only what matches (vitest's `-t`): a rule whose id or title matches runs every case, else
+   * only its cases whose name matches; rules with nothing matching are left out of the report. A
+   * string is a case-insensitive substring; a RegExp is tested as given.
+   */
+  readonly filter?: string | RegExp;
+}
+
+/** The test of `RunTestsOptions.filter`. */
+function matcher(filter: string | RegExp | undefined): ((s: string) => boolean) | undefined {
+  if (filter === undefined || filter === '') return undefined;
+  if (filter instanceof RegExp) return (s) => filter.test(s);
+  const needle = filter.toLowerCase();
+  return (s) => s.toLowerCase().includes(needle);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -142,7 +156,7 @@ async function runCase(
       const missed = exp.kind === 'match' ? exp.match : n < exp.alerts;
       explanation = explainDetection(doc, target, events, run.hitIdx, missed ? 'missed' : 'unexpected');
     } else {
-      explanation = explainCorrelation(target, all, events);
+      explanation = explainCorrelation(target, all, events, run.alerts);
       if (group && n > 0)
         explanation.push(`alert group(s) seen: ${run.alerts.map((a) => JSON.stringify(a.group ?? {})).join(', ')}`);
     }
@@ -203,6 +217,34 @@ function unexercisedSelections(
   return names.filter((n) => (filters.has(n) ? !neg.has(n) && !pos.has(n) : !pos.has(n)));
 }
 
+/** The name a malformed case is reported under: its own name when it has one, else `test N`. */
+function problemCaseName(raw: unknown, p: SpecProblem): string {
+  const i = p.path[1];
+  if (typeof i !== 'number') return 'tests';
+  const t = Array.isArray(raw) ? (raw[i] as unknown) : undefined;
+  return isObj(t) && typeof t.name === 'string' && t.name.trim() !== '' ? t.name : `test ${i + 1}`;
+}
+
+/** One error result per malformed case (however many problems it has), named as the case is. */
+function malformedCases(doc: RuleDocument, problems: readonly SpecProblem[]): CaseResult[] {
+  const raw = doc.tests ?? rawTests(doc.data);
+  const byCase = new Map<string, SpecProblem[]>();
+  for (const p of problems) {
+    const key = typeof p.path[1] === 'number' ? String(p.path[1]) : 'tests';
+    byCase.set(key, [...(byCase.get(key) ?? []), p]);
+  }
+  return [...byCase.values()].map((list) => ({
+    name: problemCaseName(raw, list[0]!),
+    status: 'error' as const,
+    // The case is named once; each problem's own `test 'name':` prefix would repeat it.
+    message: list.map((p) => p.message.replace(/^test (?:'.*?'|\d+): /, '')).join('; '),
+    alerts: 0,
+    events: 0,
+    durationMs: 0,
+    location: locate(doc, [...list[0]!.path]),
+  }));
+}
+
 export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions = {}): Promise<TestReport> {
   const loaded = withoutConfigFiles(rawLoaded);
   const started = performance.now();
@@ -210,6 +252,7 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
   const untested: CoverageReport['untested'][number][] = [];
   const unexercised: CoverageReport['unexercised'][number][] = [];
   let rulesTotal = 0;
+  const match = matcher(opts.filter);
   const errorsByFile = new Map<string, string[]>();
   for (const d of loaded.diagnostics) {
     if (d.severity !== 'error') continue;
@@ -235,7 +278,17 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
     const line = locate(doc, []).line;
     const kind = doc.kind === 'correlation' ? 'correlation' : 'detection';
     const target = compiledFor(doc, loaded.ruleset);
-    const { specs, problems } = parseTestSpecs(doc.tests ?? rawTests(doc.data));
+    const parsedSpecs = parseTestSpecs(doc.tests ?? rawTests(doc.data));
+    const ruleSelected = match === undefined || match(id) || match(title);
+    const caseSelected = (name: string) => ruleSelected || match(name);
+    const specs = parsedSpecs.specs.filter((s) => caseSelected(s.name));
+    const problems = parsedSpecs.problems.filter((p) =>
+      caseSelected(problemCaseName(doc.tests ?? rawTests(doc.data), p)),
+    );
+    if (match && !ruleSelected && specs.length === 0 && problems.length === 0) {
+      rulesTotal--;
+      continue;
+    }
     if (!target) {
       const errs = errorsByFile.get(doc.file) ?? [];
       reportedFiles.add(doc.file);
@@ -250,16 +303,12 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
       });
       continue;
     }
-    const cases: CaseResult[] = problems.map((p) => ({
-      name: typeof p.path[1] === 'number' ? `tests[${p.path[1]}]` : 'tests',
-      status: 'error' as const,
-      message: p.message,
-      alerts: 0,
-      events: 0,
-      durationMs: 0,
-      location: locate(doc, [...p.path]),
-    }));
+    const cases = malformedCases(doc, problems);
     if (specs.length === 0 && problems.length === 0) {
+      if (match) {
+        rulesTotal--;
+        continue;
+      }
       const viaCorrelation = [id, data.name].some((k) => typeof k === 'string' && testedViaCorrelation.has(k));
       if (!viaCorrelation) untested.push({ id, title, file: doc.file, line });
       continue;

@@ -6,7 +6,7 @@ import { lintDocuments } from '../../src/lint/run.js';
 const HEAD = (id: string, extra = '') => `title: T ${id}
 id: 7b1e5c2a-0000-4000-8000-00000000${id}
 status: test
-description: d
+description: A rule for the diagnostics tests.
 author: a
 date: 2024-01-01
 level: high
@@ -37,7 +37,7 @@ ${HEAD('0002', 'name: curl_burst\n')}correlation:
   timespan: 1m
   condition: { gte: 2 }
 ---
-title: quiet curl
+title: Quiet curl
 filter:
   rules: [curl_burst]
   selection:
@@ -111,7 +111,7 @@ detection:
 describe('filter documents', () => {
   const RULE = `${HEAD('0001', 'name: base_curl\n')}${CURL}`;
   const filter = (body: string) => `${RULE}---
-title: quiet curl
+title: Quiet curl
 id: 7b1e5c2a-0000-4000-8000-000000000099
 logsource: { product: macos, category: process_creation }
 filter:

@@ -10,7 +10,7 @@ import {
 import type { BackfillLimits, NativeBackfill } from '@nightjar/native-es';
 import { macosBackfill } from './backfill.js';
 import { SOURCE_ERROR_CODES, SourceError, SourcePermissionError, SourceStartError } from '../errors.js';
-import { LineSplitter } from '../lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../lines.js';
 import type { EventSource } from '../source.js';
 import { abortableSleep } from '../sleep.js';
 import { LiveLoop } from './loop.js';
@@ -205,10 +205,21 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
     return new Promise((resolve) => {
       let stderr = '';
       let delivered = 0;
-      const splitter = new LineSplitter((text, lineNo, offset) => {
-        delivered++;
-        onItem(decoder.decode(text, lineBase + lineNo, offset));
-      });
+      const splitter = new LineSplitter(
+        (text, lineNo, offset) => {
+          delivered++;
+          onItem(decoder.decode(text, lineBase + lineNo, offset));
+        },
+        DEFAULT_MAX_LINE_BYTES,
+        (lineNo, offset) =>
+          onItem(
+            new DecodeError(
+              SOURCE_ERROR_CODES.lineTooLong,
+              `line longer than ${DEFAULT_MAX_LINE_BYTES} bytes, skipped`,
+              { line: lineBase + lineNo, offset, source },
+            ),
+          ),
+      );
       const c = spawn(command, names, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
       child = c;
       c.stdout.on('data', (chunk: Buffer) => {

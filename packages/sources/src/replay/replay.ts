@@ -2,9 +2,9 @@ import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { createDecoder, DecodeError, DECODE_ERROR_CODES, type NightjarEvent } from '@nightjar/core';
+import { createDecoder, DecodeError, type NightjarEvent } from '@nightjar/core';
 import { InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
-import { LineSplitter } from '../lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../lines.js';
 import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from '../source.js';
 import { abortableSleep } from '../sleep.js';
 
@@ -22,8 +22,21 @@ export interface ReplayOptions {
   speed?: 'max' | 'recorded' | number | undefined;
   /** Read chunk size in bytes (default 1 MiB). */
   chunkSize?: number | undefined;
-  /** A line longer than this is reported as malformed and skipped (default 256 MiB). */
+  /**
+   * Check every line fully: lines of types nobody wants are parsed and shape-checked too (instead of
+   * header-scanned), so every malformed line is reported. Slower on captures that are mostly skipped.
+   */
+  strict?: boolean | undefined;
+  /**
+   * A line longer than this is reported (NJ_SOURCE_LINE_TOO_LONG, with its line number and byte
+   * offset) and skipped; the lines after it are read as usual. Default DEFAULT_MAX_LINE_BYTES (64 MiB).
+   */
   maxLineBytes?: number | undefined;
+  /**
+   * The host every input comes from. It wins over a host a record names itself (Jamf's
+   * `host.hostname`), which is used when this is not given; the engine keeps each host's state apart.
+   */
+  host?: string | undefined;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -213,7 +226,12 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
     for (const input of inputs) {
       if (stopped) break;
       const name = input === '-' ? 'stdin' : input;
-      const decoder = createDecoder({ eventTypes, source: name });
+      const decoder = createDecoder({
+        eventTypes,
+        source: name,
+        host: opts.host,
+        ...(opts.strict === true ? { skipStrategy: 'parse' } : {}),
+      });
       let gzip = false;
       const splitter = new LineSplitter(
         (text, lineNo, offset) => {
@@ -231,8 +249,8 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
           stats.malformed++;
           items.push(
             new DecodeError(
-              DECODE_ERROR_CODES.json,
-              `line longer than ${opts.maxLineBytes ?? 256 * 1024 * 1024} bytes, skipped`,
+              SOURCE_ERROR_CODES.lineTooLong,
+              `line longer than ${opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} bytes, skipped`,
               { line: lineNo, offset, source: name },
             ),
           );

@@ -93,3 +93,38 @@ export function lintCorrelation(
   )
     c.report(doc, 'nj/schema', `a ${type} correlation needs condition.field`, ['correlation', 'condition']);
 }
+
+/**
+ * A rule a correlation references stops alerting on its own unless the correlation says
+ * `generate: true` (Sigma's default; its own tests still pass, as they force it on). Reported on the
+ * silenced rule, naming the correlation, unless the correlation states `generate` either way.
+ */
+export function lintGenerate(c: Reporter, documents: readonly RuleDocument[]): void {
+  const byRef = new Map<string, RuleDocument>();
+  for (const d of documents) {
+    if (!isObj(d.data) || d.kind === 'filter') continue;
+    for (const k of ['id', 'name']) {
+      const v = d.data[k];
+      if (typeof v === 'string' && !byRef.has(v)) byRef.set(v, d);
+    }
+  }
+  for (const d of documents) {
+    const data = d.data;
+    if (!isObj(data) || !isObj(data.correlation)) continue;
+    const corr = data.correlation;
+    if (corr.generate !== undefined || data.generate !== undefined) continue;
+    const refs = Array.isArray(corr.rules) ? corr.rules : [corr.rules];
+    const name = str(data.title) ?? str(data.name) ?? str(data.id) ?? 'a correlation';
+    const ref = str(data.name) ?? str(data.id);
+    for (const r of refs) {
+      const base = typeof r === 'string' ? byRef.get(r) : undefined;
+      if (!base || base === d) continue;
+      c.report(
+        base,
+        'nj/generate-silenced',
+        `this rule raises no alert of its own: correlation '${name}'${ref ? ` (${ref})` : ''} references it without generate: true (set generate: true there to keep its alerts, or generate: false to say it is intended)`,
+        isObj(base.data) && base.data.id !== undefined ? ['id'] : [],
+      );
+    }
+  }
+}

@@ -21,6 +21,7 @@ import { clip, isObj, type Path, str, valuesOf } from '../data.js';
 import { checkNativePath } from '../fields.js';
 import type { Reporter } from '../findings.js';
 import { regexProblems } from '../regex.js';
+import { lintValues } from './values.js';
 
 const MODIFIERS = new Set<string>(KNOWN_MODIFIERS);
 const SUGGEST: Record<string, string> = {
@@ -92,6 +93,7 @@ function lintItems(
       const p = [...path, key];
       const { field, mods } = splitKey(key);
       const vals = valuesOf(raw);
+      lintValues(c, doc, { key, field, mods, raw, path: p });
       // Modifiers.
       for (const mod of mods) {
         if (!MODIFIERS.has(mod))
@@ -408,6 +410,14 @@ export function lintSearches(
             doc,
             'nj/empty-of-pattern',
             `'${ref.quantifier === 'all' ? 'all' : '1'} of ${ref.pattern}' matches no search identifier and is dropped`,
+            path,
+          );
+        // Only over `them`: SigmaHQ writes `not 1 of filter_main_*` on purpose, so later filters join it.
+        if (m.length === 1 && ref.pattern === 'them')
+          c.report(
+            doc,
+            'nj/one-of-single',
+            `'${ref.quantifier === 'all' ? 'all' : '1'} of ${ref.pattern}' stands for the one search identifier '${m[0]}': write '${m[0]}'`,
             path,
           );
         for (const x of m) used.add(x);

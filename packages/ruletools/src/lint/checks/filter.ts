@@ -7,9 +7,23 @@
 import type { RuleDocument } from '@nightjar/rules';
 import { isObj, str } from '../data.js';
 import type { Reporter } from '../findings.js';
+import { removeEntry } from '../fixes.js';
 import { docTypes, lintSearches } from './detection.js';
 
 export function lintFilter(c: Reporter, doc: RuleDocument, data: Record<string, unknown>): void {
+  const src = c.sources.get(doc.file);
+  for (const k of ['level', 'status'])
+    if (data[k] !== undefined)
+      c.report(
+        doc,
+        'nj/filter-level-status',
+        `a filter has no ${k} (it only removes matches from other rules); drop it`,
+        [k],
+        {
+          key: true,
+          fix: src ? removeEntry(doc, src, [k]) : undefined,
+        },
+      );
   const block = isObj(data.filter) ? data.filter : undefined;
   if (!block || block.condition === undefined) return;
   const ls = isObj(data.logsource) ? data.logsource : undefined;

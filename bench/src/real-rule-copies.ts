@@ -1,7 +1,8 @@
 /**
- * Real rules, scaled: the shipped ruleset and SigmaHQ's macOS rules as they are, then variants of
- * their detection rules (new id and name, every detection string suffixed) until `n` rules: the
- * same shapes and modifiers as real rules, matching differently.
+ * Real rules, scaled, for the bench only: the shipped ruleset and SigmaHQ's macOS rules as they are,
+ * then renamed copies of their detection rules (new id and name, every detection string suffixed)
+ * until `n` rules: the same shapes and modifiers as real rules, matching differently. Not the rule
+ * author's `nightjar test --variants` (which rewrites a rule's test events to probe its coverage).
  */
 import { parseAllDocuments, stringify } from 'yaml';
 
@@ -16,7 +17,10 @@ function suffixStrings(v: unknown, sfx: string): unknown {
   return v;
 }
 
-export function variantsOf(texts: readonly string[], n: number): { text: string; rules: number; correlations: number } {
+export function renamedCopiesOf(
+  texts: readonly string[],
+  n: number,
+): { text: string; rules: number; correlations: number } {
   const detections: Record<string, unknown>[] = [];
   const others: Record<string, unknown>[] = [];
   for (const t of texts) {

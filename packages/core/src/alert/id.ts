@@ -1,0 +1,65 @@
+/**
+ * The alert id: a hash of what makes an alert this alert (rule id, host, event time, event type, the
+ * entity, the group-by values and the window start), so the same alert raised again (a replay, a
+ * restored engine, another worker) has the same id and a store can drop the copy.
+ */
+
+/** `JSON.stringify` that cannot throw (BigInt and cycles get a string form). */
+function canonical(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'null';
+  } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for a value JSON cannot encode
+    return String(v);
+  }
+}
+
+/**
+ * 128-bit hash of a string as 32 hex digits: four 32-bit lanes (MurmurHash3's mixing), each over
+ * every UTF-16 unit with its own seed. Not cryptographic: ids only need to differ between alerts.
+ */
+export function hash128(s: string): string {
+  let h1 = 0x9e3779b9;
+  let h2 = 0x85ebca6b;
+  let h3 = 0xc2b2ae35;
+  let h4 = 0x27d4eb2f;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0xcc9e2d51);
+    h1 = (h1 << 15) | (h1 >>> 17);
+    h2 = Math.imul(h2 ^ c, 0x1b873593);
+    h2 = (h2 << 13) | (h2 >>> 19);
+    h3 = Math.imul(h3 ^ c, 0x38b34ae5);
+    h3 = (h3 << 17) | (h3 >>> 15);
+    h4 = Math.imul(h4 ^ c, 0xa1e38b93);
+    h4 = (h4 << 19) | (h4 >>> 13);
+    h1 = (Math.imul(h1, 5) + h2) | 0;
+    h2 = (Math.imul(h2, 5) + h3) | 0;
+    h3 = (Math.imul(h3, 5) + h4) | 0;
+    h4 = (Math.imul(h4, 5) + h1) | 0;
+  }
+  const fmix = (h: number): number => {
+    h ^= s.length;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const a = fmix(h1 + h4);
+  const b = fmix(h2 ^ a);
+  const c = fmix(h3 + b);
+  const d = fmix(h4 ^ c);
+  return [a, b, c, d].map((x) => x.toString(16).padStart(8, '0')).join('');
+}
+
+/** The id of an alert (see the README, "Alert id"). */
+export function alertId(
+  ruleId: string,
+  host: string | null,
+  time: number,
+  eventType: string,
+  entityId: string,
+  group: Record<string, unknown> | undefined,
+  windowStart: number | undefined,
+): string {
+  return hash128(canonical([ruleId, host, time, eventType, entityId, group ?? null, windowStart ?? null]));
+}

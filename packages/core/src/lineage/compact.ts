@@ -1,0 +1,263 @@
+/**
+ * The lineage cache's compact process entry. A cached process keeps every field of its eslogger
+ * object (a rule loaded later may read any `parent.*` path), but not the object: what processes
+ * share — executable and its stat, tty, code-signing facts, the audit tokens' ids — lives once in
+ * an interned *shape*, and the entry holds only what is its own (the pids and pidversions of its
+ * three tokens, ppid, original_ppid, group and session ids, start time) as numbers. A reader gets
+ * the object back from `materialize`, equal field for field to the one that was compacted.
+ */
+import type { AuditToken, EsProcess } from '../model/message.js';
+import { formatTimeUs, parseTimeUs } from '../model/time.js';
+
+/** An interned shape: the process object with its per-process values blanked (see compactProcess). */
+interface Shape {
+  /** The object with per-process fields at placeholder values; nested objects shared by every view. */
+  readonly skeleton: Record<string, unknown>;
+  /** Which per-process fields were lifted into the entry (F_* bits). */
+  readonly mask: number;
+}
+
+const F_PPID = 1;
+const F_ORIG = 2;
+const F_GROUP = 4;
+const F_SESSION = 8;
+const F_START_US = 16;
+const F_START_STR = 32;
+const F_PT = 64;
+const F_RT = 128;
+const F_AT = 256;
+
+/** Distinct shapes kept before the table starts afresh (entries keep theirs alive). */
+const MAX_SHAPES = 4096;
+let shapes = new Map<string, Shape>();
+
+/**
+ * One cached process, compact: the lineage cache's node class extends it, so the process's own
+ * values sit in the node itself (no second object per process). `proc` reads the process object
+ * back (see materialize) and takes a newer view (see sameView).
+ */
+export class CompactProcess {
+  /** The shared part of the process object. Set by the constructor (through `proc`). */
+  shape!: Shape;
+  /** pid and pidversion of the parent audit token (-1: none, or not in a form we lift out). */
+  ptPid = -1;
+  ptPv = -1;
+  /** pid and pidversion of the responsible audit token (when lifted). */
+  rtPid = 0;
+  rtPv = 0;
+  ppid = 0;
+  originalPpid = 0;
+  groupId = 0;
+  sessionId = 0;
+  /** start_time as µs when it formats back to the same text, else the text; undefined when absent. */
+  start: number | string | undefined = undefined;
+
+  constructor(
+    /** entity_id: the cache key, fixed for the entry's life. */
+    readonly id: string,
+    /** pid and pidversion of the process's audit token. */
+    readonly pid: number,
+    readonly pidversion: number,
+    p: EsProcess,
+  ) {
+    this.assign(p);
+  }
+
+  /** Newest view of the process (its entity_id is this entry's key), rebuilt from the compact form. */
+  get proc(): EsProcess {
+    return materialize(this);
+  }
+
+  /** Takes a newer view: compacted again only when a field that can change during a process's life did. */
+  set proc(p: EsProcess) {
+    if (!sameView(this, p)) this.assign(p);
+  }
+
+  /** Process start (start_time) in µs, undefined when absent or unreadable. */
+  get startUs(): number | undefined {
+    const s = this.start;
+    return typeof s === 'number' ? s : typeof s === 'string' ? parseTimeUs(s) : undefined;
+  }
+
+  /** Compacts process object `p`: its shape interned, its own values packed into this entry. */
+  private assign(p: EsProcess): void {
+    const skeleton: Record<string, unknown> = { ...p };
+    let mask = 0;
+    const at = p.audit_token;
+    // The audit token's ids are the entry's own; lifted out only when they are exactly those.
+    if (liftable(at) && tokenPid(at) === this.pid && tokenPv(at) === this.pidversion) {
+      mask |= F_AT;
+      skeleton.audit_token = withIds(at, 0, 0);
+    }
+    const pt = p.parent_audit_token;
+    this.ptPid = this.ptPv = -1;
+    if (liftable(pt)) {
+      mask |= F_PT;
+      this.ptPid = tokenPid(pt!);
+      this.ptPv = tokenPv(pt!);
+      skeleton.parent_audit_token = withIds(pt!, 0, 0);
+    }
+    const rt = p.responsible_audit_token;
+    if (liftable(rt)) {
+      mask |= F_RT;
+      this.rtPid = tokenPid(rt!);
+      this.rtPv = tokenPv(rt!);
+      skeleton.responsible_audit_token = withIds(rt!, 0, 0);
+    }
+    if (num(p.ppid)) {
+      mask |= F_PPID;
+      this.ppid = p.ppid;
+      skeleton.ppid = 0;
+    }
+    if (num(p.original_ppid)) {
+      mask |= F_ORIG;
+      this.originalPpid = p.original_ppid;
+      skeleton.original_ppid = 0;
+    }
+    if (num(p.group_id)) {
+      mask |= F_GROUP;
+      this.groupId = p.group_id;
+      skeleton.group_id = 0;
+    }
+    if (num(p.session_id)) {
+      mask |= F_SESSION;
+      this.sessionId = p.session_id;
+      skeleton.session_id = 0;
+    }
+    this.start = undefined;
+    if (typeof p.start_time === 'string') {
+      const us = parseTimeUs(p.start_time);
+      if (us !== undefined && formatTimeUs(us) === p.start_time) {
+        mask |= F_START_US;
+        this.start = us;
+      } else {
+        mask |= F_START_STR;
+        this.start = p.start_time;
+      }
+      skeleton.start_time = '';
+    }
+    // entity_id is the key, not part of the shape; a placeholder keeps its place among the keys
+    // (views of an object without one carry it last, where learning adds it).
+    if ('entity_id' in skeleton) skeleton.entity_id = '';
+    this.shape = internShape(skeleton, mask);
+    forgetView(this);
+  }
+}
+
+function isTokenObject(t: unknown): t is Record<string, unknown> {
+  return typeof t === 'object' && t !== null && !Array.isArray(t);
+}
+
+/** True when token `t` has numeric pid and pidversion we can lift out (object or v10+ array form). */
+function liftable(t: unknown): boolean {
+  if (Array.isArray(t)) return t.length === 8 && typeof t[5] === 'number' && typeof t[7] === 'number';
+  return isTokenObject(t) && typeof t.pid === 'number' && typeof t.pidversion === 'number';
+}
+
+function tokenPid(t: AuditToken): number {
+  return (Array.isArray(t) ? t[5] : (t as { pid: number }).pid) as number;
+}
+
+function tokenPv(t: AuditToken): number {
+  return (Array.isArray(t) ? t[7] : (t as { pidversion: number }).pidversion) as number;
+}
+
+/** The token with pid and pidversion set (blanked with 0, 0 for the shape). */
+function withIds(t: AuditToken, pid: number, pv: number): AuditToken {
+  if (Array.isArray(t)) {
+    const a = (t as readonly number[]).slice();
+    a[5] = pid;
+    a[7] = pv;
+    return a;
+  }
+  return { ...(t as Record<string, unknown>), pid, pidversion: pv } as AuditToken;
+}
+
+function num(v: unknown): v is number {
+  return typeof v === 'number';
+}
+
+function internShape(skeleton: Record<string, unknown>, mask: number): Shape {
+  const key = `${mask}|${JSON.stringify(skeleton)}`;
+  let s = shapes.get(key);
+  if (s === undefined) {
+    if (shapes.size >= MAX_SHAPES) shapes = new Map();
+    s = { skeleton, mask };
+    shapes.set(key, s);
+  }
+  return s;
+}
+
+// Views built lately, by entry: readers of parent.* on consecutive events ask for the same few
+// parents, and building one is ~30 property writes. Direct-mapped by pid, so bounded.
+const VIEW_SLOTS = 1024;
+const viewOf: (CompactProcess | undefined)[] = new Array<CompactProcess | undefined>(VIEW_SLOTS).fill(undefined);
+const views: (EsProcess | undefined)[] = new Array<EsProcess | undefined>(VIEW_SLOTS).fill(undefined);
+
+function forgetView(e: CompactProcess): void {
+  const slot = e.pid & (VIEW_SLOTS - 1);
+  if (viewOf[slot] === e) viewOf[slot] = undefined;
+}
+
+/**
+ * The process object of an entry, field for field the one compacted (same keys in the same order;
+ * nested objects other than the tokens are shared between views of one shape: do not mutate them).
+ * Carries entity_id.
+ */
+export function materialize(e: CompactProcess): EsProcess {
+  const slot = e.pid & (VIEW_SLOTS - 1);
+  if (viewOf[slot] === e) return views[slot]!;
+  const { skeleton, mask } = e.shape;
+  const p: Record<string, unknown> = { ...skeleton };
+  if (mask & F_AT) p.audit_token = withIds(skeleton.audit_token as AuditToken, e.pid, e.pidversion);
+  if (mask & F_PT) p.parent_audit_token = withIds(skeleton.parent_audit_token as AuditToken, e.ptPid, e.ptPv);
+  if (mask & F_RT) p.responsible_audit_token = withIds(skeleton.responsible_audit_token as AuditToken, e.rtPid, e.rtPv);
+  if (mask & F_PPID) p.ppid = e.ppid;
+  if (mask & F_ORIG) p.original_ppid = e.originalPpid;
+  if (mask & F_GROUP) p.group_id = e.groupId;
+  if (mask & F_SESSION) p.session_id = e.sessionId;
+  if (mask & (F_START_US | F_START_STR)) p.start_time = typeof e.start === 'number' ? formatTimeUs(e.start) : e.start;
+  p.entity_id = e.id;
+  viewOf[slot] = e;
+  views[slot] = p as EsProcess;
+  return p as EsProcess;
+}
+
+function tokenIdsEqual(a: unknown, b: unknown): boolean {
+  // The ids that can change during a process's life (setuid, setgid): auid, euid, egid, ruid, rgid.
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b)) return false;
+    return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3] && a[4] === b[4];
+  }
+  if (!isTokenObject(a) || !isTokenObject(b)) return a === b;
+  return a.euid === b.euid && a.egid === b.egid && a.ruid === b.ruid && a.rgid === b.rgid && a.auid === b.auid;
+}
+
+/**
+ * True when `p`, a newer view of the process `e` holds, agrees with it on every field that can
+ * change while a process lives (same pid and pidversion): code-signing flags (CS_VALID can be
+ * cleared), the credentials in its audit token (setuid/setgid), process group and session
+ * (setpgid/setsid), ppid and original_ppid and the parent and responsible tokens (reparenting).
+ * The rest (executable, signing facts, start time, tty) belongs to the image and cannot change
+ * without an exec, which makes a new pidversion and so a new entry. Checked on every event, so
+ * it reads only these fields.
+ */
+function sameView(e: CompactProcess, p: EsProcess): boolean {
+  const sk = e.shape.skeleton;
+  const mask = e.shape.mask;
+  if (p.codesigning_flags !== sk.codesigning_flags) return false;
+  if (mask & F_PPID ? p.ppid !== e.ppid : p.ppid !== sk.ppid) return false;
+  if (mask & F_ORIG ? p.original_ppid !== e.originalPpid : p.original_ppid !== sk.original_ppid) return false;
+  if (mask & F_GROUP ? p.group_id !== e.groupId : p.group_id !== sk.group_id) return false;
+  if (mask & F_SESSION ? p.session_id !== e.sessionId : p.session_id !== sk.session_id) return false;
+  if (!tokenIdsEqual(p.audit_token, sk.audit_token)) return false;
+  const pt = p.parent_audit_token;
+  if (mask & F_PT) {
+    if (!liftable(pt) || tokenPid(pt!) !== e.ptPid || tokenPv(pt!) !== e.ptPv) return false;
+  } else if (pt != null || sk.parent_audit_token != null) return false;
+  const rt = p.responsible_audit_token;
+  if (mask & F_RT) {
+    if (!liftable(rt) || tokenPid(rt!) !== e.rtPid || tokenPv(rt!) !== e.rtPv) return false;
+  } else if (rt != null || sk.responsible_audit_token != null) return false;
+  return true;
+}

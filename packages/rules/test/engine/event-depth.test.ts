@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { Engine, MAX_EVENT_DEPTH, eventFromMessage, type NightjarEvent } from '@nightjar/core';
+import { compileRuleText } from '@nightjar/rules';
+
+/**
+ * A hostile event can nest values thousands of levels deep (JSON.parse takes it). Every walk over
+ * event values is bounded: such an event costs itself (one located NJ_EVENT_DEPTH diagnostic, no
+ * alert), never the stream.
+ */
+
+function rule(i: number, detection: string): string {
+  return `title: r${i}
+id: 00000000-0000-4000-8000-${String(i).padStart(12, '0')}
+status: test
+level: low
+logsource:
+  product: macos
+  service: endpointsecurity
+  category: open
+detection:
+${detection}
+`;
+}
+
+// Enough rules on signing_id for the engine to build its literal prefilter index.
+const RULES = [
+  ...Array.from({ length: 40 }, (_, i) =>
+    rule(i, `  sel:\n    process.signing_id: 'com.example.tool${i}'\n  condition: sel`),
+  ),
+  rule(99, `  sel:\n    event.open.file.path|endswith: '/secret'\n  condition: sel`),
+].join('---\n');
+
+function nested(depth: number, leaf: unknown): unknown {
+  let v = leaf;
+  for (let i = 0; i < depth; i++) v = [v];
+  return v;
+}
+
+function openEvent(line: number, extra: { signing_id?: unknown; path?: string; junk?: unknown } = {}): NightjarEvent {
+  const msg = {
+    version: 7,
+    event_type: 10,
+    time: '2025-01-01T00:00:00.000001Z',
+    seq_num: line,
+    global_seq_num: line,
+    process: {
+      audit_token: { pid: 100, pidversion: 1 },
+      executable: { path: '/bin/cat' },
+      signing_id: extra.signing_id ?? 'com.apple.cat',
+    },
+    event: { open: { fflag: 1, file: { path: extra.path ?? '/tmp/x' } } },
+    ...(extra.junk !== undefined ? { junk: extra.junk } : {}),
+  };
+  const ev = eventFromMessage(msg as never, { line, offset: line * 1000, source: 'deep.jsonl' });
+  if (ev instanceof Error) throw ev;
+  return ev;
+}
+
+describe('deeply nested event values', () => {
+  const rs = compileRuleText(RULES, 'deep.yml');
+
+  it('a 10,000-deep array in a prefiltered field is one NJ_EVENT_DEPTH diagnostic, and the next event is scanned', () => {
+    const engine = new Engine(rs, { lineage: false });
+    expect(engine.push(openEvent(1, { signing_id: nested(10_000, 'com.example.tool3') }))).toEqual([]);
+    const d = engine.drainDiagnostics().filter((x) => x.code === 'NJ_EVENT_DEPTH');
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ severity: 'error', line: 1, offset: 1000, source: 'deep.jsonl' });
+    expect(d[0].message).toMatch(/^deep\.jsonl: open event nests deeper than 64 levels/);
+    expect(engine.push(openEvent(2, { signing_id: 'com.example.tool3' })).map((a) => a.rule.title)).toEqual(['r3']);
+    expect(engine.metrics().deepEvents).toBe(1);
+  });
+
+  it('lists nested a few levels are still flattened and matched', () => {
+    const engine = new Engine(rs, { lineage: false });
+    const alerts = engine.push(openEvent(1, { signing_id: nested(10, 'com.example.tool7') }));
+    expect(alerts.map((a) => a.rule.title)).toEqual(['r7']);
+    expect(engine.metrics().deepEvents).toBe(0);
+  });
+
+  it('an alerting event with a 4,500-level array in an extra field raises no alert that could not be serialised', () => {
+    const engine = new Engine(rs, { lineage: false });
+    const out = engine.push(openEvent(5, { path: '/x/secret', junk: nested(4_500, 1) }));
+    expect(out).toEqual([]);
+    expect(engine.drainDiagnostics().map((x) => x.code)).toContain('NJ_EVENT_DEPTH');
+    const next = engine.push(openEvent(6, { path: '/y/secret', junk: nested(MAX_EVENT_DEPTH - 2, 1) }));
+    expect(next).toHaveLength(1);
+    expect(() => JSON.stringify(next)).not.toThrow();
+  });
+});
