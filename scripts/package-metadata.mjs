@@ -28,6 +28,8 @@ const DESCRIPTIONS = {
     'The Nightjar rule linter and rule tester: check Sigma rules and run their test cases in CI or an editor.',
   '@nightjar/sources':
     'Where Nightjar events come from: file replay, eslogger, line splitting, bounded queues and one live-source loop. Pure TypeScript.',
+  '@nightjar/fleet':
+    'Fleet mode of Nightjar on NATS JetStream: agents ship Endpoint Security events, partitioned workers detect per host and store each alert once.',
   '@nightjar/native-es':
     'The native Endpoint Security client addon of Nightjar (macOS), with a Linux backend for tests.',
   '@nightjar/cli':

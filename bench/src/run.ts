@@ -37,6 +37,7 @@ import {
   timeRuns,
 } from './measure.js';
 import { memoryPerGroup, memoryPerLineageEntry, useRealProcesses } from './memory.js';
+import { fleetBench } from './fleet.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -824,6 +825,77 @@ async function main(): Promise<void> {
       ratio: rate.ratio,
       alerts: rate.alerts,
     });
+  }
+
+  // Fleet (NATS JetStream): needs nats-server; the same frames through 1 and 2 worker processes and in-process.
+  {
+    const benignPath = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
+    const src = (
+      QUICK || !existsSync(benignPath)
+        ? readFileSync(join(ROOT, 'fixtures/meterpreter-session.jsonl'))
+        : gunzipSync(readFileSync(benignPath))
+    )
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
+    const shipped = await loadRules([bundledRulesDir()]);
+    const f = await fleetBench(shipped, src, QUICK ? 5_000 : 100_000, QUICK ? 1 : 3);
+    if (f === undefined) {
+      process.stdout.write('fleet rows skipped: nats-server is not installed (apt-get install nats-server)\n');
+    } else {
+      const w = `fleet, ${f.cores} cores`;
+      const n = shipped.rules.length + shipped.correlations.length;
+      const c = shipped.correlations.length;
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: `in-process frame path (${f.events})`,
+        value: f.inProcess,
+        unit: 'ev/s',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: '1 worker',
+        value: f.oneWorker,
+        unit: 'ev/s',
+        baseline: 'in-process frames',
+        ratio: f.oneWorker / f.inProcess,
+        target: '≥ 0.6×',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: '2 workers (wall)',
+        value: f.twoWorkers,
+        unit: 'ev/s',
+        baseline: '1 worker',
+        ratio: f.twoWorkers / f.oneWorker,
+        target: f.cores >= 4 ? '≥ 1.6×' : '≥ 1.15× (2 cores)',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: 'worker CPU per 1k events, 1 worker',
+        value: f.cpuPerKOne,
+        unit: 'ms',
+      });
+      row({
+        workload: w,
+        rules: n,
+        correlations: c,
+        metric: 'worker CPU per 1k events, 2 workers',
+        value: f.cpuPerKTwo,
+        unit: 'ms',
+        baseline: '1 worker',
+        ratio: f.cpuPerKTwo / f.cpuPerKOne,
+        target: '≤ 1.15×',
+      });
+    }
   }
 
   // Memory.
