@@ -13,6 +13,7 @@ import {
   resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
 
 export type EventsFormat = 'list' | 'json' | 'eslogger';
 
@@ -25,6 +26,7 @@ these and nothing else: every extra type is load on the ES queue, and an overloa
   arguments: [['rules…', 'rule files or folders (default: the bundled ruleset)']],
   options: {
     rules: { ...SHARED_OPTIONS.rules, help: 'the same as the rules… arguments, as an option (repeatable)' },
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: SHARED_OPTIONS.output,
   },
@@ -37,7 +39,7 @@ these and nothing else: every extra type is load on the ES queue, and an overloa
   },
   positionals: { min: 0 },
   notes: `Example:
-  $(nightjar events -f eslogger rules/) | nightjar scan -`,
+  $(nightjar events -f eslogger my-rules/) | nightjar scan -`,
   exitCodes: '0 done · 2 usage error or rules that do not load',
 };
 
@@ -71,7 +73,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Rules are positional here; --rules is accepted too for symmetry with scan.
   const given = [...args.positionals, ...((args.values.rules as string[] | undefined) ?? [])];
   const paths = resolveRulePaths({ rules: given }, io);
-  const ruleset = await loadRuleSetOrFail(paths);
+  const ruleset = await loadRuleSetOrFail(paths, mappingOption(chooseMapping(args.values, io, paths)));
   // The engine's list, the one `watch` subscribes to (lineage's fork/exec/exit included whenever the
   // engine keeps lineage, which every alert's process chain needs); sorted.
   const engine = new Engine(ruleset, {});

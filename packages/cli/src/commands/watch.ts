@@ -3,6 +3,7 @@
  * backend, or the native ES client). Alerts → stdout or --output; a status line, diagnostics and the
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
+import { count } from '@nightjar/ruletools';
 import { type Diagnostic, Engine } from '@nightjar/core';
 import {
   LIVE_BACKENDS,
@@ -15,16 +16,18 @@ import {
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import { RuleReloader } from '../detect/reload.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
+import type { LoadOptions } from '@nightjar/rules';
 import {
   CliError,
   colorEnabled,
   commandHelp,
   type CommandSpec,
   loadRuleSetOrFail,
+  resolveRulePaths,
   openOutput,
   parseCommand,
   reportFatal,
-  resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
 import { type AlertFormat, alertWriter } from '../output/alerts.js';
@@ -45,6 +48,7 @@ happen. Stop with Ctrl-C (a summary follows).`,
   formatDefault: 'pretty on a terminal, jsonl otherwise',
   options: {
     rules: SHARED_OPTIONS.rules,
+    mapping: SHARED_OPTIONS.mapping,
     backend: {
       type: 'string',
       arg: '<name>',
@@ -106,11 +110,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
   const quiet = args.values.quiet === true;
   const rulePaths = resolveRulePaths(args.values, io);
+  // The field mapping is chosen once: a reload re-reads the rules with it.
+  let loadOptions: LoadOptions;
 
   let ruleset;
   const loadStart = performance.now();
   try {
-    ruleset = await loadRuleSetOrFail(rulePaths);
+    loadOptions = mappingOption(chooseMapping(args.values, io, rulePaths));
+    ruleset = await loadRuleSetOrFail(rulePaths, loadOptions);
   } catch (err) {
     if (err instanceof CliError) {
       reportFatal(io, 'watch', err);
@@ -159,7 +166,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (!quiet)
     status(
-      `nightjar watch: ${backend} source, ${ruleset.rules.length + ruleset.correlations.length} rules, subscribed to ${eventTypes.join(' ')}`,
+      `nightjar watch: ${backend} source, ${count(ruleset.rules.length + ruleset.correlations.length, 'rule')}, subscribed to ${eventTypes.join(' ')}`,
     );
 
   const started = performance.now();
@@ -195,6 +202,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       for (const d of r.details) status(`  ${d}`);
     },
     (next) => (ruleset = next),
+    loadOptions,
   );
   const unregisterReload = io.onReload?.(() => void reloader.request());
   if (args.values['watch-rules'] === true) reloader.watchFiles();

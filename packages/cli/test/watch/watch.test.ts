@@ -66,7 +66,7 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     expect(alerts[0].process.entity_id).toBe('402:412');
     // eslogger got exactly the event names the engine needs (the rule's, plus lineage's).
     expect(JSON.parse(readFileSync(e.FAKE_ESLOGGER_ARGV!, 'utf8').trim())).toEqual(['exec', 'exit', 'fork']);
-    expect(r.stderr).toMatch(/eslogger source, 1 rules, subscribed to exec exit fork/);
+    expect(r.stderr).toMatch(/eslogger source, 1 rule, subscribed to exec exit fork/);
     expect(r.stderr).toMatch(/eslogger:3 \(byte \d+\): invalid JSON/);
     expect(r.stderr).toMatch(/alerts\s+1/);
   });

@@ -109,3 +109,18 @@ export function formatTimeUs(us: number): string {
   }
   return `${fmtPrefix}.${String(micro).padStart(6, '0')}Z`;
 }
+
+/**
+ * A duration in µs for people: `250 µs`, `12.5 ms`, `5 s`, `1.5 min`, `2 h` (at most one decimal,
+ * trailing `.0` dropped), so messages never show `5000000 µs`.
+ */
+export function formatDurationUs(us: number): string {
+  if (!Number.isFinite(us)) return `${us} µs`;
+  const abs = Math.abs(us);
+  const one = (v: number, unit: string) => `${Number(v.toFixed(1))} ${unit}`;
+  if (abs < 1000) return `${us} µs`;
+  if (abs < 1e6) return one(us / 1000, 'ms');
+  if (abs < 120e6) return one(us / 1e6, 's');
+  if (abs < 7200e6) return one(us / 60e6, 'min');
+  return one(us / 3600e6, 'h');
+}
