@@ -39,10 +39,22 @@ export interface NativeEsClientCounters {
   error?: string;
 }
 
+/** An event type a client asked for and did not get (the OS lacks it, es_subscribe refused it, or the addon cannot translate it). */
+export interface NativeEsUnavailable {
+  /** Index of the client in the config. */
+  client: number;
+  /** es_event_type_t value. */
+  type: number;
+  /** Why, for people: `needs macOS 15.4 (this is 14.6)`, `refused by es_subscribe on macOS 14.6`, `not translated by this addon`. */
+  reason: string;
+}
+
 export interface NativeEsBackend {
   start(): void;
   stop(): void;
   counters(): NativeEsClientCounters[];
+  /** After start(): each requested event type that was not subscribed, and why. */
+  unavailable?(): NativeEsUnavailable[];
 }
 
 /** The ES backend's constructor: a config (clients, queue capacity) and the batch callback (messages, client ids). */

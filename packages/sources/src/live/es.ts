@@ -1,4 +1,4 @@
-import { eventFromMessage, eventTypeByName, type EsMessage, type EsProcess } from '@nightjar/core';
+import { eventFromMessage, eventTypeByName, eventTypeByNumber, type EsMessage, type EsProcess } from '@nightjar/core';
 import type { BackfillLimits, EsBackendClass, NativeBackfill, NativeEsBackend } from '@nightjar/native-es';
 import { macosBackfill } from './backfill.js';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
@@ -28,6 +28,12 @@ export interface EsOptions {
   backendClass?: EsBackendClass | undefined;
   /** Testing: extra config passed to backendClass (e.g. the fake's newClientResult). */
   backendConfig?: Record<string, unknown> | undefined;
+  /**
+   * An event type this macOS lacks (or es_subscribe refuses, or the addon cannot translate) is an
+   * error at open (SourceStartError NJ_SOURCE_EVENT_UNAVAILABLE naming each); without it, the other
+   * types are subscribed and each missing one is a warning diagnostic.
+   */
+  strict?: boolean | undefined;
   /** Caps of `backfill()`. */
   backfillLimits?: BackfillLimits | undefined;
   /** Testing: the native backfill to call instead of the addon's (null: as if it were missing). */
@@ -37,6 +43,13 @@ export interface EsOptions {
 // High-volume file events get their own client so a flood of them cannot make the kernel drop
 // process events (several clients, one per kind of load: ESFang's finding on ES queue overload).
 const PROCESS_EVENTS = new Set(['exec', 'fork', 'exit', 'signal', 'cs_invalidated']);
+
+function notifyType(n: string): { type: number; macos: string } {
+  const t = eventTypeByName(n);
+  if (t?.kind !== 'notify')
+    throw new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, 'es', `not an ES NOTIFY event name: ${n}`);
+  return t;
+}
 
 /** The default client split: process events in one client, everything else in another. */
 export function splitClients(names: Iterable<string>): EsClientOptions[] {
@@ -64,12 +77,9 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
   const cfg = {
     clients: clients.map((c) => ({
       ...c,
-      events: c.events.map((n) => {
-        const t = eventTypeByName(n);
-        if (t?.kind !== 'notify')
-          throw new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, 'es', `not an ES NOTIFY event name: ${n}`);
-        return t.type;
-      }),
+      events: c.events.map((n) => notifyType(n).type),
+      // The first macOS with each type: the backend subscribes only what the running OS has.
+      minMacos: c.events.map((n) => notifyType(n).macos),
     })),
     queueCapacity: opts.queueCapacity ?? 65_536,
     ...opts.backendConfig,
@@ -97,6 +107,18 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
           cause: err,
         });
   }
+  const missing = (backend.unavailable?.() ?? []).map((u) => {
+    const name = eventTypeByNumber(u.type)?.name ?? `event type ${u.type}`;
+    return { name, message: `es: ${name} is not subscribed (client ${u.client + 1}): ${u.reason}` };
+  });
+  if (opts.strict === true && missing.length > 0) {
+    backend.stop();
+    throw new SourceStartError(
+      SOURCE_ERROR_CODES.eventUnavailable,
+      'es',
+      `event types not available here: ${missing.map((m) => m.message.slice(4)).join('; ')}`,
+    );
+  }
   const loop = new LiveLoop({
     kind: 'es',
     source: 'es',
@@ -108,6 +130,15 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     },
     stopBackend: () => backend.stop(),
   });
+  // Rules on a type that is not subscribed see nothing: say so, by name, once at start.
+  for (const m of missing)
+    loop.diag({
+      code: SOURCE_ERROR_CODES.eventUnavailable,
+      severity: 'warning',
+      message: m.message,
+      source: 'es',
+      data: { event: m.name },
+    });
   // The running processes through libproc (the same addon as the ES client).
   return loop.source({
     backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => loop.diag(d)),

@@ -44,6 +44,29 @@ describe.skipIf(!built)(
       expect(src.stats().events).toBe(2);
     });
 
+    it('names each event type the running macOS lacks: a warning, or with strict an error at open', async () => {
+      const { Class } = fakeClass();
+      expect(() =>
+        openEs({
+          eventTypes: ['exec', 'tcc_modify'],
+          backendClass: Class,
+          backendConfig: { osVersion: '14.6' },
+          strict: true,
+        }),
+      ).toThrow(/tcc_modify is not subscribed \(client 2\): needs macOS 15\.4 \(this is 14\.6\)/);
+      const src = openEs({
+        eventTypes: ['exec', 'tcc_modify'],
+        backendClass: Class,
+        backendConfig: { osVersion: '14.6' },
+      });
+      const it = src[Symbol.asyncIterator]();
+      const first = await it.next();
+      await src.stop();
+      expect(first.value?.diagnostics?.map((d: { code: string; data?: unknown }) => [d.code, d.data])).toEqual([
+        ['NJ_SOURCE_EVENT_UNAVAILABLE', { event: 'tcc_modify' }],
+      ]);
+    });
+
     it('turns es_new_client failures into typed errors at open', () => {
       const { Class } = fakeClass();
       expect(() =>
