@@ -1,29 +1,63 @@
 import { CliError, type CliIO, type Command, EXIT_USAGE, UsageError } from './io.js';
 import { NightjarError } from '@nightjar/core';
 
-/** Commands load lazily so `nightjar lint` never pays for the native addon, and vice versa. */
-const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
-  scan: () => import('./commands/scan.js'),
-  watch: () => import('./commands/watch.js'),
-  test: () => import('./commands/test.js'),
-  lint: () => import('./commands/lint.js'),
-  profile: () => import('./commands/profile.js'),
-  events: () => import('./commands/events.js'),
-  techniques: () => import('./commands/techniques.js'),
+interface CommandEntry {
+  readonly load: () => Promise<{ run: Command }>;
+  /** Arguments shown in the command list. */
+  readonly args: string;
+  readonly summary: string;
+}
+
+/**
+ * Every command, with the line the top-level help shows for it. Commands load lazily so
+ * `nightjar lint` never pays for the native addon, and vice versa.
+ */
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  scan: {
+    load: () => import('./commands/scan.js'),
+    args: '<events…|->',
+    summary: 'replay recorded events through the rules and print alerts',
+  },
+  watch: { load: () => import('./commands/watch.js'), args: '', summary: 'live detection from a local event source' },
+  test: {
+    load: () => import('./commands/test.js'),
+    args: '[rules…]',
+    summary: 'run the tests declared in rules (tests: key)',
+  },
+  lint: {
+    load: () => import('./commands/lint.js'),
+    args: '[rules…]',
+    summary: 'check rules for errors and bad practice',
+  },
+  profile: {
+    load: () => import('./commands/profile.js'),
+    args: '<events…|->',
+    summary: 'telemetry profile of a capture',
+  },
+  events: {
+    load: () => import('./commands/events.js'),
+    args: '[rules…]',
+    summary: 'the ES event types a ruleset needs',
+  },
+  techniques: {
+    load: () => import('./commands/techniques.js'),
+    args: '[rules…]',
+    summary: 'ATT&CK techniques the rules cover, by tactic (table, json, navigator)',
+  },
 };
+
+function commandList(): string {
+  const labels = Object.entries(COMMANDS).map(([name, c]) => [`${name} ${c.args}`.trim(), c.summary] as const);
+  const width = Math.max(...labels.map(([l]) => l.length)) + 2;
+  return labels.map(([l, s]) => `  ${l.padEnd(width)}${s}`).join('\n');
+}
 
 export const HELP = `nightjar — Sigma detection for macOS Endpoint Security events
 
 Usage: nightjar <command> [options]
 
 Commands:
-  scan <events…|->     replay recorded events through the rules and print alerts
-  watch                live detection from a local event source
-  test [rules…]        run the tests declared in rules (tests: key)
-  lint [rules…]        check rules for errors and bad practice
-  profile <events…|->  telemetry profile of a capture
-  events [rules…]      the ES event types a ruleset needs
-  techniques [rules…]  ATT&CK techniques the rules cover, by tactic (table, json, navigator)
+${commandList()}
 
 Run 'nightjar <command> --help' for a command's options.
 Exit codes: 0 clean · 1 findings (alerts, failed tests, lint findings) · 2 usage or fatal error.
@@ -39,7 +73,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write('0.1.0\n');
     return 0;
   }
-  const load = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]?.load : undefined;
   if (!load) {
     io.stderr.write(`nightjar: unknown command '${name}'\n\n${HELP}`);
     return EXIT_USAGE;

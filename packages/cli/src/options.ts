@@ -8,18 +8,19 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import { RuleLoadError, bundledRulesDir, formatDiagnostic, loadRules } from '@nightjar/rules';
 import { CliError, type CliIO, UsageError } from './io.js';
+import { HELP_OPTION, type HelpSpec, type OptionTable, renderHelp } from './help.js';
 
 export { CliError };
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type { OptionDef, OptionTable } from './help.js';
 
-export interface CommandSpec<F extends string = string> {
-  readonly name: string;
-  /** Full `--help` text. */
-  readonly help: string;
-  readonly options: OptionSpec;
+export interface CommandSpec<F extends string = string> extends HelpSpec {
   /** Accepted `--format` values; each command picks its own default when the flag is absent. */
   readonly formats?: readonly F[];
+  /** How `--help` states the default format (`pretty on a terminal, jsonl otherwise`). */
+  readonly formatDefault?: string;
+  /** A line of `--help` per format, where the name alone does not say enough. */
+  readonly formatHelp?: Partial<Record<F, string>>;
   /** Whether positional arguments are allowed, and at least how many. */
   readonly positionals?: { readonly min: number };
 }
@@ -32,20 +33,53 @@ export interface Parsed<F extends string = string> {
   readonly help: boolean;
 }
 
-const COMMON: OptionSpec = {
-  help: { type: 'boolean', short: 'h' },
-};
-
 /**
  * The options several commands share, spelled once so that one option has one letter everywhere:
- * `-r` rules, `-f` format, `-o` output, `-q` quiet (and `-h` help, added to every command).
+ * `-r` rules, `-f` format, `-o` output, `-q` quiet (and `-h` help, added to every command). A command
+ * may reword the help text (`{ ...SHARED_OPTIONS.output, help: '…' }`) but not the letter.
  */
 export const SHARED_OPTIONS = {
-  rules: { type: 'string', short: 'r', multiple: true },
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const satisfies OptionSpec;
+  rules: {
+    type: 'string',
+    short: 'r',
+    multiple: true,
+    arg: '<path>',
+    help: 'rule file or folder (repeatable; default: the bundled ruleset)',
+  },
+  // Its help is generated from the command's `formats`, `formatDefault` and `formatHelp`.
+  format: { type: 'string', short: 'f', arg: '<name>', help: '' },
+  output: { type: 'string', short: 'o', arg: '<file>', help: 'write to a file instead of stdout' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress, status line or summary on stderr' },
+} as const satisfies OptionTable;
+
+/** The command's option table with `--format`'s help written out from the formats it accepts. */
+export function commandOptions(spec: CommandSpec): OptionTable {
+  const format = spec.options.format;
+  if (!format || !spec.formats) return spec.options;
+  const width = Math.max(...spec.formats.map((f) => f.length));
+  const detail = spec.formats
+    .filter((f) => spec.formatHelp?.[f] !== undefined)
+    .map((f) => `  ${f.padEnd(width)}  ${spec.formatHelp?.[f] ?? ''}`);
+  const summary = `${spec.formats.join(' | ')}${spec.formatDefault ? ` (default: ${spec.formatDefault})` : ''}`;
+  return { ...spec.options, format: { ...format, help: [summary, ...detail] } };
+}
+
+/** The command's `--help` text. */
+export function commandHelp(spec: CommandSpec): string {
+  return renderHelp({ ...spec, options: commandOptions(spec) });
+}
+
+function parseArgsOptions(table: OptionTable): NonNullable<ParseArgsConfig['options']> {
+  const out: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, def] of Object.entries(table)) {
+    out[name] = {
+      type: def.type,
+      ...(def.short !== undefined && { short: def.short }),
+      ...(def.multiple !== undefined && { multiple: def.multiple }),
+    };
+  }
+  return out;
+}
 
 /**
  * Parses argv strictly. Node's messages for unknown or malformed flags are kept (they name the
@@ -56,7 +90,7 @@ export function parseCommand<F extends string>(spec: CommandSpec<F>, argv: strin
   try {
     parsed = parseArgs({
       args: argv,
-      options: { ...COMMON, ...spec.options },
+      options: parseArgsOptions({ ...spec.options, help: HELP_OPTION }),
       allowPositionals: spec.positionals !== undefined,
       strict: true,
     });

@@ -20,11 +20,13 @@ export const CORE_ERROR_CODES = [
   'NJ_DECODE_JSON',
   'NJ_DECODE_SHAPE',
   'NJ_FIELD_PATH',
+  // The correlation codes are shared with @nightjar/rules, which reports the same problems in rule files.
   'NJ_TIMESPAN_LIMIT',
-  'NJ_CORR_BAD_TIMESPAN',
-  'NJ_CORR_UNKNOWN_REFERENCE',
+  'NJ_TIMESPAN_INVALID',
+  'NJ_CORR_UNKNOWN_RULE',
   'NJ_CORR_CYCLE',
-  'NJ_CORR_BAD_DEFINITION',
+  'NJ_CORR_FIELD',
+  'NJ_CORR_CONDITION',
 ] as const;
 
 export type CoreDiagnosticCode = (typeof CORE_DIAGNOSTIC_CODES)[number];

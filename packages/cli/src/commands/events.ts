@@ -5,6 +5,7 @@
 import { Engine, eventTypeByName } from '@nightjar/core';
 import { type CliIO, EXIT_OK } from '../io.js';
 import {
+  commandHelp,
   type CommandSpec,
   loadRuleSetOrFail,
   openOutput,
@@ -15,40 +16,29 @@ import {
 
 export type EventsFormat = 'list' | 'json' | 'eslogger';
 
-export const HELP = `Usage: nightjar events [rules…] [options]
-
-The Endpoint Security event types a ruleset needs: the list 'nightjar watch' subscribes to (fork,
-exec and exit are always included: they build the process lineage every alert carries). Subscribe to these and nothing else: every extra type is load on the
-ES queue, and an overloaded queue drops events.
-
-Arguments:
-  rules…                 rule files or folders (default: the bundled ruleset)
-  -r, --rules <path>     the same, as an option (repeatable)
-
-Options:
-  -f, --format <name>    list | json | eslogger (default: list)
-                           list      one event name per line
-                           json      names, es_event_type numbers, minimum macOS, and the rules behind each
-                           eslogger  a 'sudo eslogger …' command line
-  -o, --output <file>    write to a file instead of stdout
-  -h, --help             show this help
-
-Example:
-  $(nightjar events -f eslogger rules/) | nightjar scan -
-
-Exit codes: 0 done · 2 usage error or rules that do not load
-`;
-
 export const SPEC: CommandSpec<EventsFormat> = {
   name: 'events',
-  help: HELP,
+  usage: '[rules…] [options]',
+  description: `The Endpoint Security event types a ruleset needs: the list 'nightjar watch' subscribes to (fork,
+exec and exit are always included: they build the process lineage every alert carries). Subscribe to
+these and nothing else: every extra type is load on the ES queue, and an overloaded queue drops events.`,
+  arguments: [['rules…', 'rule files or folders (default: the bundled ruleset)']],
   options: {
+    rules: { ...SHARED_OPTIONS.rules, help: 'the same as the rules… arguments, as an option (repeatable)' },
     format: SHARED_OPTIONS.format,
     output: SHARED_OPTIONS.output,
-    rules: SHARED_OPTIONS.rules,
   },
   formats: ['list', 'json', 'eslogger'],
+  formatDefault: 'list',
+  formatHelp: {
+    list: 'one event name per line',
+    json: 'names, es_event_type numbers, minimum macOS, and the rules behind each',
+    eslogger: "a 'sudo eslogger …' command line",
+  },
   positionals: { min: 0 },
+  notes: `Example:
+  $(nightjar events -f eslogger rules/) | nightjar scan -`,
+  exitCodes: '0 done · 2 usage error or rules that do not load',
 };
 
 export interface EventTypeNeed {
@@ -75,7 +65,7 @@ function cmpVersion(a: string, b: string): number {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   // Rules are positional here; --rules is accepted too for symmetry with scan.

@@ -2,46 +2,50 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { CliError, colorEnabled, openOutput, parseCommand, reportFatal, SHARED_OPTIONS } from '../options.js';
+import {
+  CliError,
+  colorEnabled,
+  commandHelp,
+  type CommandSpec,
+  openOutput,
+  parseCommand,
+  reportFatal,
+  SHARED_OPTIONS,
+} from '../options.js';
 import { palette } from '../output/color.js';
 import { lint } from '@nightjar/ruletools';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 
-export const HELP = `Usage: nightjar lint [rules…] [options]
-
-Checks rules for schema errors, semantic mistakes and bad practice, with stable check ids
-(packages/cli/docs/lint.md lists every check). Default rules: the bundled ruleset.
-
-Options:
-  -f, --format <stylish|json|sarif|github>  output format (default stylish)
-  -o, --output <file>                       write findings to a file instead of stdout
-  --fail-on <error|warning|info>            lowest severity that makes the exit code 1 (default error)
-  --config <file>                           lint configuration (default: nightjar.config.yaml found
-                                            in the rule path or its parents, up to the repo root)
-  -h, --help                                show this help
-
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or internal error.
-`;
+export const SPEC: CommandSpec<(typeof FORMATS)[number]> = {
+  name: 'lint',
+  usage: '[rules…] [options]',
+  description: `Checks rules for schema errors, semantic mistakes and bad practice, with stable check ids
+(the CLI package's docs/lint.md lists every check). Default rules: the bundled ruleset.`,
+  formats: FORMATS,
+  formatDefault: 'stylish',
+  positionals: { min: 0 },
+  options: {
+    format: SHARED_OPTIONS.format,
+    output: { ...SHARED_OPTIONS.output, help: 'write findings to a file instead of stdout' },
+    'fail-on': {
+      type: 'string',
+      arg: '<error|warning|info>',
+      help: 'lowest severity that makes the exit code 1 (default error)',
+    },
+    config: {
+      type: 'string',
+      arg: '<file>',
+      help: 'lint configuration (default: nightjar.config.yaml found in the rule path or its parents, up to the repo root)',
+    },
+  },
+  exitCodes: '0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or internal error.',
+};
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommand(
-    {
-      name: 'lint',
-      help: HELP,
-      formats: FORMATS,
-      positionals: { min: 0 },
-      options: {
-        format: SHARED_OPTIONS.format,
-        output: SHARED_OPTIONS.output,
-        'fail-on': { type: 'string' },
-        config: { type: 'string' },
-      },
-    },
-    argv,
-  );
+  const parsed = parseCommand(SPEC, argv);
   if (parsed.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const failOn = (parsed.values['fail-on'] ?? 'error') as string;

@@ -6,10 +6,11 @@ import { Engine } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import {
-  CliError,
-  type CommandSpec,
   checkInputs,
+  CliError,
   colorEnabled,
+  commandHelp,
+  type CommandSpec,
   loadRuleSetOrFail,
   openOutput,
   parseCap,
@@ -31,45 +32,42 @@ import { renderTable } from '../profile/render-table.js';
 
 export type ProfileFormat = 'table' | 'json' | 'html' | 'svg';
 
-export const HELP = `Usage: nightjar profile <events…|-> [options]
-
-The telemetry profile of a capture (eslogger JSON lines, plain or gzip, or '-' for stdin):
-events per type, per process and per signing id, top talkers, sequence gaps, events per second
-over time, and which event types the ruleset does not need (so you can subscribe to less).
-
-Options:
-  -r, --rules <path>     rule file or folder to compare with (repeatable; default: the bundled ruleset)
-      --no-rules         do not compare with any ruleset
-  -f, --format <name>    table | json | html | svg (default: table)
-  -o, --output <file>    write the profile to a file instead of stdout
-      --top <n>          how many processes, signing ids and talkers to list (default 25, 25, 15)
-      --max-problems <n> how many malformed lines to print (default 20; all are counted)
-  -q, --quiet            no progress bar or status line on stderr (problems are still reported)
-  -h, --help             show this help
-
-Exit codes: 0 done · 2 usage error, bad rules or unreadable input
-`;
-
 export const SPEC: CommandSpec<ProfileFormat> = {
   name: 'profile',
-  help: HELP,
+  usage: '<events…|-> [options]',
+  description: `The telemetry profile of a capture (eslogger JSON lines, plain or gzip, or '-' for stdin):
+events per type, per process and per signing id, top talkers, sequence gaps, events per second
+over time, and which event types the ruleset does not need (so you can subscribe to less).`,
   options: {
-    rules: SHARED_OPTIONS.rules,
-    'no-rules': { type: 'boolean' },
+    rules: {
+      ...SHARED_OPTIONS.rules,
+      help: 'rule file or folder to compare with (repeatable; default: the bundled ruleset)',
+    },
+    'no-rules': { type: 'boolean', help: 'do not compare with any ruleset' },
     format: SHARED_OPTIONS.format,
-    output: SHARED_OPTIONS.output,
-    'max-problems': { type: 'string' },
-    top: { type: 'string' },
-    quiet: SHARED_OPTIONS.quiet,
+    output: { ...SHARED_OPTIONS.output, help: 'write the profile to a file instead of stdout' },
+    top: {
+      type: 'string',
+      arg: '<n>',
+      help: 'how many processes, signing ids and talkers to list (default 25, 25, 15)',
+    },
+    'max-problems': {
+      type: 'string',
+      arg: '<n>',
+      help: 'how many malformed lines to print (default 20; all are counted)',
+    },
+    quiet: { ...SHARED_OPTIONS.quiet, help: 'no progress bar or status line on stderr (problems are still reported)' },
   },
   formats: ['table', 'json', 'html', 'svg'],
+  formatDefault: 'table',
   positionals: { min: 1 },
+  exitCodes: '0 done · 2 usage error, bad rules or unreadable input',
 };
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');

@@ -7,10 +7,11 @@ import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { Detector, progressHook, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
-  CliError,
-  type CommandSpec,
   checkInputs,
+  CliError,
   colorEnabled,
+  commandHelp,
+  type CommandSpec,
   loadRuleSetOrFail,
   openOutput,
   parseCap,
@@ -26,46 +27,35 @@ import { ProgressBar } from '../output/progress.js';
 import { formatSummary } from '../output/summary.js';
 import { InputNames, countsFromMetrics } from '../output/tally.js';
 
-export const HELP = `Usage: nightjar scan <events…|-> [options]
-
-Replay recorded Endpoint Security events (eslogger JSON lines, plain or gzip, or '-' for stdin)
-through Sigma rules and print the alerts.
-
-Options:
-  -r, --rules <path>     rule file or folder (repeatable; default: the bundled ruleset)
-  -f, --format <name>    pretty | jsonl | json (default: pretty on a terminal, jsonl otherwise)
-  -o, --output <file>    write alerts to a file instead of stdout
-      --strict           exit 2 when any event line is malformed
-      --max-problems <n> how many malformed lines / diagnostics to print (default 20; all are counted)
-  -q, --quiet            no summary or progress on stderr
-  -h, --help             show this help
-
-Alerts go to stdout; malformed lines ("file:LINE (byte OFFSET): message"), sequence gaps,
-progress and the summary go to stderr.
-
-Exit codes: 0 no alerts · 1 alerts raised · 2 usage, bad rules, unreadable input
-            (or a malformed line with --strict)
-`;
-
 export const SPEC: CommandSpec<AlertFormat> = {
   name: 'scan',
-  help: HELP,
+  usage: '<events…|-> [options]',
+  description: `Replay recorded Endpoint Security events (eslogger JSON lines, plain or gzip, or '-' for stdin)
+through Sigma rules and print the alerts.`,
   options: {
     rules: SHARED_OPTIONS.rules,
     format: SHARED_OPTIONS.format,
-    output: SHARED_OPTIONS.output,
-    strict: { type: 'boolean' },
-    'max-problems': { type: 'string' },
-    quiet: SHARED_OPTIONS.quiet,
+    output: { ...SHARED_OPTIONS.output, help: 'write alerts to a file instead of stdout' },
+    strict: { type: 'boolean', help: 'exit 2 when any event line is malformed' },
+    'max-problems': {
+      type: 'string',
+      arg: '<n>',
+      help: 'how many malformed lines / diagnostics to print (default 20; all are counted)',
+    },
+    quiet: { ...SHARED_OPTIONS.quiet, help: 'no summary or progress on stderr' },
   },
   formats: ALERT_FORMATS,
+  formatDefault: 'pretty on a terminal, jsonl otherwise',
   positionals: { min: 1 },
+  notes: `Alerts go to stdout; malformed lines ("file:LINE (byte OFFSET): message"), sequence gaps,
+progress and the summary go to stderr.`,
+  exitCodes: '0 no alerts · 1 alerts raised · 2 usage, bad rules, unreadable input (or a malformed line with --strict)',
 };
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');

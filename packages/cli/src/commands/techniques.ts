@@ -8,8 +8,9 @@ import { formatDiagnostic, loadRuleFiles } from '@nightjar/rules';
 import { techniques } from '@nightjar/ruletools';
 import { CliError, type CliIO, EXIT_OK } from '../io.js';
 import {
-  type CommandSpec,
   colorEnabled,
+  commandHelp,
+  type CommandSpec,
   openOutput,
   parseCommand,
   resolveRulePaths,
@@ -19,45 +20,34 @@ import { palette } from '../output/color.js';
 
 export type TechniquesFormat = 'table' | 'json' | 'navigator';
 
-export const HELP = `Usage: nightjar techniques [rules…] [options]
-
-The MITRE ATT&CK techniques a ruleset covers, tactic by tactic, from each rule's tags
-(attack.t1059.002 names a technique, attack.execution a tactic). Not the same as 'test --coverage',
-which lists rules without tests.
-
-Arguments:
-  rules…                 rule files or folders (default: the bundled ruleset)
-
-Options:
-  -f, --format <name>    table | json | navigator (default: table)
-                           table      techniques by tactic with the number and titles of the rules
-                           json       the same as data, with rule ids and files
-                           navigator  an ATT&CK Navigator layer (format 4.5): open it in the
-                                      Navigator as a heat map (score = number of rules)
-  -o, --output <file>    write to a file instead of stdout
-  -h, --help             show this help
-
-Example:
-  nightjar techniques -f navigator -o nightjar-layer.json
-
-Exit codes: 0 done · 2 usage error or rules that do not load
-`;
-
 export const SPEC: CommandSpec<TechniquesFormat> = {
   name: 'techniques',
-  help: HELP,
+  usage: '[rules…] [options]',
+  description: `The MITRE ATT&CK techniques a ruleset covers, tactic by tactic, from each rule's tags
+(attack.t1059.002 names a technique, attack.execution a tactic). Not the same as 'test --coverage',
+which lists rules without tests.`,
+  arguments: [['rules…', 'rule files or folders (default: the bundled ruleset)']],
   options: {
     format: SHARED_OPTIONS.format,
     output: SHARED_OPTIONS.output,
   },
   formats: ['table', 'json', 'navigator'],
+  formatDefault: 'table',
+  formatHelp: {
+    table: 'techniques by tactic with the number and titles of the rules',
+    json: 'the same as data, with rule ids and files',
+    navigator: 'an ATT&CK Navigator layer (format 4.5), a heat map (score = number of rules)',
+  },
   positionals: { min: 0 },
+  notes: `Example:
+  nightjar techniques -f navigator -o nightjar-layer.json`,
+  exitCodes: '0 done · 2 usage error or rules that do not load',
 };
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const paths = resolveRulePaths({ rules: args.positionals }, io);

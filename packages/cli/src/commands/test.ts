@@ -2,53 +2,52 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
-import { CliError, colorEnabled, openOutput, parseCommand, reportFatal, SHARED_OPTIONS } from '../options.js';
+import {
+  CliError,
+  colorEnabled,
+  commandHelp,
+  type CommandSpec,
+  openOutput,
+  parseCommand,
+  reportFatal,
+  SHARED_OPTIONS,
+} from '../options.js';
 import { palette } from '../output/color.js';
 import { tester } from '@nightjar/ruletools';
 import { runVariantsCheck } from './test-variants.js';
 
 const FORMATS = ['pretty', 'json', 'junit'] as const;
 
-export const HELP = `Usage: nightjar test [rules…] [options]
-
-Runs the tests declared under each rule's \`tests:\` key (inline brief events or fixture files)
-in a fresh engine per case, and explains every failure. Default rules: the bundled ruleset.
-
-Options:
-  -f, --format <pretty|json|junit>  output format (default pretty)
-  -o, --output <file>               write results to a file instead of stdout
-  --coverage                        also list rules without tests and selections no passing
-                                    positive case exercised
-  --variants                        re-run every positive case as an attacker or another macOS
-                                    version would produce it (bundled flags, /private paths, …)
-                                    and report each rule that loses a match
-  --verbose                         list passing cases too (pretty)
-  -h, --help                        show this help
-
-Exit codes: 0 all tests pass; 1 a test failed, a rule did not load, or (--variants) a rule lost a
-match it does not accept; 2 usage or internal error.
-See packages/cli/docs/test.md for the tests: format.
-`;
+export const SPEC: CommandSpec<(typeof FORMATS)[number]> = {
+  name: 'test',
+  usage: '[rules…] [options]',
+  description: `Runs the tests declared under each rule's \`tests:\` key (inline brief events or fixture files)
+in a fresh engine per case, and explains every failure. Default rules: the bundled ruleset.`,
+  formats: FORMATS,
+  formatDefault: 'pretty',
+  positionals: { min: 0 },
+  options: {
+    format: SHARED_OPTIONS.format,
+    output: { ...SHARED_OPTIONS.output, help: 'write results to a file instead of stdout' },
+    coverage: {
+      type: 'boolean',
+      help: 'also list rules without tests and selections no passing positive case exercised',
+    },
+    variants: {
+      type: 'boolean',
+      help: 're-run every positive case as an attacker or another macOS version would produce it (bundled flags, /private paths, …) and report each rule that loses a match',
+    },
+    verbose: { type: 'boolean', help: 'list passing cases too (pretty)' },
+  },
+  notes: "The CLI package's docs/test.md describes the tests: format.",
+  exitCodes:
+    '0 all tests pass; 1 a test failed, a rule did not load, or (--variants) a rule lost a match it does not accept; 2 usage or internal error.',
+};
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommand(
-    {
-      name: 'test',
-      help: HELP,
-      formats: FORMATS,
-      positionals: { min: 0 },
-      options: {
-        format: SHARED_OPTIONS.format,
-        output: SHARED_OPTIONS.output,
-        coverage: { type: 'boolean' },
-        variants: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-      },
-    },
-    argv,
-  );
+  const parsed = parseCommand(SPEC, argv);
   if (parsed.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const format = parsed.format ?? 'pretty';

@@ -16,8 +16,9 @@ import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../i
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
   CliError,
-  type CommandSpec,
   colorEnabled,
+  commandHelp,
+  type CommandSpec,
   loadRuleSetOrFail,
   openOutput,
   parseCommand,
@@ -34,41 +35,37 @@ import { countsFromMetrics } from '../output/tally.js';
 const FORMATS = ['pretty', 'jsonl'] as const;
 type WatchFormat = (typeof FORMATS)[number];
 
-export const HELP = `Usage: nightjar watch [options]
-
-Live detection: subscribes to exactly the ES event types the rules need and prints alerts as they
-happen. Stop with Ctrl-C (a summary follows).
-
-Options:
-  -r, --rules <path>        rules file or directory (repeatable; default: the bundled ruleset)
-  --backend <name>          es | eslogger | linux (default: ${defaultBackend()} here; eslogger on macOS,
-                            linux on Linux). eslogger and linux need root.
-  -f, --format <fmt>        pretty | jsonl (default: pretty on a terminal, jsonl otherwise)
-  -o, --output <file>       write alerts to a file instead of stdout
-  --status-interval <sec>   seconds between status lines on stderr (default 10; 0: none)
-  --duration <sec>          stop by itself after this many seconds (scripted runs)
-  --max-problems <n>        print at most n malformed events / diagnostics (default 20)
-  -q, --quiet               no status line and no summary
-  -h, --help                show this help
-
-Exit codes: 0 stopped with no alerts, 1 alerts raised, 2 usage, bad rules, or a source that
-cannot start (not root, no Full Disk Access, backend not built).
-`;
-
-const SPEC: CommandSpec<WatchFormat> = {
+export const SPEC: CommandSpec<WatchFormat> = {
   name: 'watch',
-  help: HELP,
+  usage: '[options]',
+  description: `Live detection: subscribes to exactly the ES event types the rules need and prints alerts as they
+happen. Stop with Ctrl-C (a summary follows).`,
   formats: FORMATS,
+  formatDefault: 'pretty on a terminal, jsonl otherwise',
   options: {
     rules: SHARED_OPTIONS.rules,
-    backend: { type: 'string' },
+    backend: {
+      type: 'string',
+      arg: '<name>',
+      help: `es | eslogger | linux (default: ${defaultBackend()} here; eslogger on macOS, linux on Linux). eslogger and linux need root.`,
+    },
     format: SHARED_OPTIONS.format,
-    output: SHARED_OPTIONS.output,
-    'status-interval': { type: 'string' },
-    duration: { type: 'string' },
-    'max-problems': { type: 'string' },
-    quiet: SHARED_OPTIONS.quiet,
+    output: { ...SHARED_OPTIONS.output, help: 'write alerts to a file instead of stdout' },
+    'status-interval': {
+      type: 'string',
+      arg: '<sec>',
+      help: 'seconds between status lines on stderr (default 10; 0: none)',
+    },
+    duration: { type: 'string', arg: '<sec>', help: 'stop by itself after this many seconds (scripted runs)' },
+    'max-problems': {
+      type: 'string',
+      arg: '<n>',
+      help: 'print at most n malformed events / diagnostics (default 20)',
+    },
+    quiet: { ...SHARED_OPTIONS.quiet, help: 'no status line and no summary' },
   },
+  exitCodes:
+    '0 stopped with no alerts, 1 alerts raised, 2 usage, bad rules, or a source that cannot start (not root, no Full Disk Access, backend not built).',
 };
 
 function seconds(v: unknown, flag: string, dflt: number): number {
@@ -88,7 +85,7 @@ function fmt(n: number): string {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
   const backendArg = args.values.backend;

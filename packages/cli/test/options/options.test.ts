@@ -7,6 +7,7 @@ import { CliError, UsageError } from '../../src/io.js';
 import {
   checkInputs,
   colorEnabled,
+  commandHelp,
   openOutput,
   parseCommand,
   resolveRulePaths,
@@ -16,10 +17,16 @@ import { cli, fakeIO } from './fake-io.js';
 
 const SPEC: CommandSpec<'a' | 'b'> = {
   name: 'demo',
-  help: 'demo help',
-  options: { rules: { type: 'string', multiple: true }, format: { type: 'string' }, flag: { type: 'boolean' } },
+  usage: '<input…> [options]',
+  description: 'A demo command.',
+  options: {
+    rules: { type: 'string', multiple: true, arg: '<path>', help: 'rules' },
+    format: { type: 'string', arg: '<name>', help: '' },
+    flag: { type: 'boolean', help: 'a flag' },
+  },
   formats: ['a', 'b'],
   positionals: { min: 1 },
+  exitCodes: '0 ok',
 };
 
 describe('parseCommand', () => {
@@ -166,5 +173,64 @@ describe('one letter for one option in every command', () => {
     const long = await cli(['techniques', '--format', 'json']);
     expect(short.code).toBe(0);
     expect(short.stdout).toBe(long.stdout);
+  });
+});
+
+describe('--help is generated from the option table', () => {
+  const MODULES = {
+    scan: () => import('../../src/commands/scan.js'),
+    watch: () => import('../../src/commands/watch.js'),
+    test: () => import('../../src/commands/test.js'),
+    lint: () => import('../../src/commands/lint.js'),
+    techniques: () => import('../../src/commands/techniques.js'),
+    profile: () => import('../../src/commands/profile.js'),
+    events: () => import('../../src/commands/events.js'),
+  } as const;
+  /** The flags a help text documents, from its `  -x, --name` / `      --name` lines. */
+  const documented = (help: string) =>
+    [...help.matchAll(/^ {2}(?:-(\w), | {4})--([\w-]+)/gm)].map((m) => ({ short: m[1], long: m[2] }));
+
+  for (const [name, load] of Object.entries(MODULES)) {
+    it(`${name}: every flag the help lists is accepted, and every accepted flag is listed`, async () => {
+      const { SPEC: spec } = await load();
+      const help = (await cli([name, '--help'])).stdout;
+      const flags = documented(help);
+      expect(flags.map((f) => f.long).sort()).toEqual([...Object.keys(spec.options), 'help'].sort());
+      for (const f of flags) {
+        const def = f.long === 'help' ? { type: 'boolean' } : spec.options[f.long];
+        const value = def.type === 'string' ? [spec.formats?.[0] ?? '1'] : [];
+        const inputs = spec.positionals?.min ? ['x'] : [];
+        expect(() => parseCommand(spec, [...inputs, `--${f.long}`, ...value]), `${name} --${f.long}`).not.toThrow();
+        if (f.short) {
+          expect(() => parseCommand(spec, [...inputs, `-${f.short}`, ...value]), `${name} -${f.short}`).not.toThrow();
+        }
+      }
+    });
+  }
+
+  it('writes out the formats, their default and the per-format notes', () => {
+    const help = commandHelp({ ...SPEC, formatDefault: 'a', formatHelp: { b: 'the b one' } });
+    expect(help).toMatch(/--format <name>\s+a \| b \(default: a\)\n\s+b {2}the b one\n/);
+    expect(help).toMatch(/^Usage: nightjar demo <input…> \[options\]\n\nA demo command\.\n/);
+    expect(help).toContain('  -h, --help');
+    expect(help.trimEnd().endsWith('Exit codes: 0 ok')).toBe(true);
+  });
+
+  it('wraps long help under its own column', () => {
+    const long = 'word '.repeat(40).trim();
+    const help = commandHelp({ ...SPEC, options: { ...SPEC.options, flag: { type: 'boolean', help: long } } });
+    const lines = help.split('\n');
+    const at = lines.findIndex((l) => l.includes('--flag'));
+    const column = lines[at].indexOf('word');
+    expect(lines[at + 1].indexOf('word')).toBe(column);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+
+  it('the top-level help lists every command the dispatcher runs', async () => {
+    const top = (await cli(['--help'])).stdout;
+    for (const name of ['scan', 'watch', 'test', 'lint', 'profile', 'events', 'techniques']) {
+      expect(top).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    }
+    expect((await cli(['__proto__'])).code).toBe(2);
   });
 });

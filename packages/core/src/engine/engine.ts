@@ -17,7 +17,7 @@ import { GapTracker } from '../gaps/tracker.js';
 import type { GapMetrics, GapTrackerOptions } from '../gaps/tracker.js';
 import { CorrelationRuntime } from '../correlation/runtime.js';
 import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
-import { CORRELATION_ERROR_CODES, CorrelationConfigError } from '../correlation/errors.js';
+import { checkCorrelationContract, correlationCycleError } from '../correlation/contract.js';
 import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
 import { PrefilterIndex } from './prefilter-index.js';
 
@@ -394,48 +394,7 @@ export class Engine {
     }
     const corrById = new Map<string, CompiledCorrelation>();
     for (const c of ruleset.correlations) corrById.set(c.id, c);
-    for (const c of ruleset.correlations) {
-      if (!Number.isFinite(c.timespanUs) || c.timespanUs <= 0) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.BAD_TIMESPAN,
-          c.id,
-          `correlation ${c.id} (${c.title}): timespan must be a positive number of µs, got ${c.timespanUs}`,
-        );
-      }
-      if (c.timespanUs > maxTimespanUs) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.TIMESPAN_LIMIT,
-          c.id,
-          `correlation ${c.id} (${c.title}) at ${c.source.file}:${c.source.line}:${c.source.col}: timespan ${c.timespanUs / 1e6} s is above the engine's limit of ${maxTimespanUs / 1e6} s (EngineOptions.correlation.maxTimespanUs)`,
-        );
-      }
-      if (c.type.startsWith('value_') && c.valueField === undefined) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.BAD_DEFINITION,
-          c.id,
-          `correlation ${c.id} (${c.title}): ${c.type} needs a value field`,
-        );
-      }
-      if (
-        c.type === 'value_percentile' &&
-        !(typeof c.percentile === 'number' && c.percentile >= 0 && c.percentile <= 100)
-      ) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.BAD_DEFINITION,
-          c.id,
-          `correlation ${c.id} (${c.title}): percentile must be 0–100, got ${String(c.percentile)}`,
-        );
-      }
-      for (const ref of c.rules) {
-        if (!ruleIds.has(ref) && !corrById.has(ref)) {
-          throw new CorrelationConfigError(
-            CORRELATION_ERROR_CODES.UNKNOWN_REFERENCE,
-            c.id,
-            `correlation ${c.id} (${c.title}) references ${ref}, which is not a loaded rule or correlation`,
-          );
-        }
-      }
-    }
+    checkCorrelationContract(ruleset.correlations, ruleIds, corrById, maxTimespanUs);
 
     // Dependency order (referenced first) with cycle detection; also the event types behind each.
     const state = new Map<string, 1 | 2>();
@@ -444,11 +403,7 @@ export class Engine {
       const s = state.get(c.id);
       if (s === 2) return;
       if (s === 1) {
-        throw new CorrelationConfigError(
-          CORRELATION_ERROR_CODES.CYCLE,
-          c.id,
-          `correlations reference each other in a cycle: ${[...path, c.id].join(' → ')}`,
-        );
+        throw correlationCycleError(c, path);
       }
       state.set(c.id, 1);
       let types: Set<string> | null = new Set();

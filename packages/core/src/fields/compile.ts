@@ -3,7 +3,7 @@ import type { CoreErrorCode } from '../codes.js';
 import { NightjarError } from '../errors.js';
 import type { NightjarEvent } from '../model/event.js';
 import type { EsMessage, EsProcess } from '../model/message.js';
-import type { FieldGetter } from '../ruleset/types.js';
+import type { CompiledField, FieldGetter } from '../ruleset/types.js';
 import type { EvalContext } from './context.js';
 import { eventPayload, tokenEntityId } from '../model/decode.js';
 
@@ -14,12 +14,6 @@ export class FieldPathError extends NightjarError {
     super('NJ_FIELD_PATH' satisfies CoreErrorCode, `invalid field path ${JSON.stringify(path)}: ${reason}`);
     this.path = path;
   }
-}
-
-export interface CompiledField {
-  readonly get: FieldGetter;
-  /** True when the path reads the lineage cache (parent., real_parent., responsible., ancestors.). */
-  readonly usesLineage: boolean;
 }
 
 /**

@@ -1,3 +1,2 @@
 export type { EvalContext, LineageResolver } from './context.js';
 export { compileFieldPath, processOfEvent, FieldPathError } from './compile.js';
-export type { CompiledField } from './compile.js';

@@ -10,6 +10,13 @@ import type { EvalContext } from '../fields/context.js';
 /** Reads one field of an event; lineage and other virtual fields read through `ctx`. */
 export type FieldGetter = (ev: NightjarEvent, ctx: EvalContext) => unknown;
 
+/** A field as compiled for a rule: its getter, and whether it reads the lineage cache. */
+export interface CompiledField {
+  readonly get: FieldGetter;
+  /** True when the path reads the lineage cache (parent., real_parent., responsible., ancestors.). */
+  readonly usesLineage: boolean;
+}
+
 /** A compiled stateless predicate. */
 export type EventPredicate = (ev: NightjarEvent, ctx: EvalContext) => boolean;
 

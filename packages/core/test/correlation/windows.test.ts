@@ -268,7 +268,7 @@ describe('bounded state', () => {
   it('refuses unknown references and reference cycles', () => {
     const r = rule('open', ['open'], any);
     expect(() => new Engine(ruleset([r], [corr('c', 'event_count', ['nope'], S, [{ op: 'gte', value: 1 }])]))).toThrow(
-      expect.objectContaining({ code: 'NJ_CORR_UNKNOWN_REFERENCE' }),
+      expect.objectContaining({ code: 'NJ_CORR_UNKNOWN_RULE' }),
     );
     expect(
       () =>

@@ -1,4 +1,4 @@
-import type { EventPredicate, FieldGetter, RulePrefilter } from '@nightjar/core';
+import type { EventPredicate, RulePrefilter } from '@nightjar/core';
 
 /** What `compileDetection` needs from one rule document. */
 export interface DetectionInput {
@@ -12,11 +12,8 @@ export interface DetectionInput {
   readonly placeholders?: Record<string, string[]>;
 }
 
-/** A field as compiled for one rule. */
-export interface CompiledField {
-  readonly get: FieldGetter;
-  readonly usesLineage: boolean;
-}
+/** A field as compiled for one rule (the engine's contract type). */
+export type { CompiledField } from '@nightjar/core';
 
 /** One field a rule reads, for the linter and for `nightjar events`. */
 export interface FieldUse {
