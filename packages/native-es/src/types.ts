@@ -13,10 +13,16 @@ export interface NativeAddon {
 /** Counters of the Linux backend. `error` is set when its thread stopped on its own (it then delivers nothing more). */
 export interface NativeLinuxStats {
   messages: number;
+  /** Kernel queue overflows of unknown size (netlink ENOBUFS; fanotify only without FAN_UNLIMITED_QUEUE). */
   kernelOverflows: number;
+  /** Proc connector messages the kernel dropped, counted by their per-CPU sequence numbers. */
+  kernelLost: number;
+  /** Events dropped natively: built-queue full (before being built) or the hand-off to JS behind. */
   drops: number;
   batches: number;
   pending: number;
+  /** Bytes held by the messages not yet taken by JS (bounded at 64 MiB, 16 384 messages). */
+  pendingBytes: number;
   dirEvents: boolean;
   error?: string;
 }

@@ -9,6 +9,7 @@ import {
   type LiveBackend,
   type LiveSource,
   SourceError,
+  type SourceStats,
   defaultBackend,
   openLiveSource,
 } from '@nightjar/sources';
@@ -30,7 +31,7 @@ import { type AlertFormat, alertWriter } from '../output/alerts.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
 import { formatSummary } from '../output/summary.js';
-import { countsFromMetrics } from '../output/tally.js';
+import { countsFromMetrics, missingEvents } from '../output/tally.js';
 
 const FORMATS = ['pretty', 'jsonl'] as const;
 type WatchFormat = (typeof FORMATS)[number];
@@ -80,6 +81,16 @@ function seconds(v: unknown, flag: string, dflt: number): number {
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/**
+ * The events missing, counted once: the sequence gaps the engine saw, or what the source counted
+ * (its own drops and the kernel's measured losses), whichever is larger (drops after the last
+ * delivered event leave no gap). With an overflow of unknown size it is a lower bound: "at least".
+ */
+function lostText(st: SourceStats, gapMissing: number): string {
+  const n = Math.max(gapMissing, st.drops + st.kernelLost);
+  return st.kernelOverflows > 0 ? `at least ${fmt(n)}` : fmt(n);
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -164,14 +175,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     lastTick = now;
     lastEvents = st.events;
     status(
-      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · drops ${fmt(st.drops)} · gaps ${fmt(m.gaps.gaps)} (missing ${fmt(m.gaps.missing)}) · alerts ${fmt(detector.alerts)}`,
+      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · missing ${lostText(st, missingEvents(m))} · alerts ${fmt(detector.alerts)}`,
     );
   };
   const timer = !quiet && statusEvery > 0 ? setInterval(statusLine, statusEvery * 1000) : undefined;
   timer?.unref?.();
-  let interrupted = false;
-  const unregister = io.onInterrupt?.(() => {
-    interrupted = true;
+  let interrupted: string | undefined;
+  const unregister = io.onInterrupt?.((signal) => {
+    interrupted = signal ?? 'SIGINT';
     void source.stop();
   });
   const stopTimer = duration > 0 ? setTimeout(() => void source.stop(), duration * 1000) : undefined;
@@ -223,10 +234,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         errPal,
       ),
     );
-    if (st.drops > 0)
-      status(`nightjar watch: ${fmt(st.drops)} events dropped by the source queue (the engine was behind)`);
+    if (st.drops > 0 || st.kernelLost > 0 || st.kernelOverflows > 0)
+      status(
+        `nightjar watch: ${lostText(st, missingEvents(engine.metrics()))} events missing in all` +
+          ` (of them ${fmt(st.drops)} dropped on our side because the engine was behind, ${fmt(st.kernelLost)} dropped by the kernel;` +
+          ` each is counted once)`,
+      );
     if (st.restarts > 0) status(`nightjar watch: the source restarted ${st.restarts} time(s)`);
-    if (interrupted) status('nightjar watch: stopped (Ctrl-C)');
+    if (interrupted !== undefined)
+      status(`nightjar watch: stopped (${interrupted === 'SIGINT' ? 'Ctrl-C' : interrupted})`);
   }
   if (fatal) {
     reportFatal(io, 'watch', fatal);

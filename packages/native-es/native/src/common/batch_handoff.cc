@@ -16,15 +16,18 @@ void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name,
 
 bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
   const size_t n = batch->Size();
+  const size_t bytes = batch->Bytes();
   if (n == 0) return true;
   if (open_) {
     counters_->pending += n;
+    counters_->pendingBytes += bytes;
     std::shared_ptr<Counters> c = counters_;
     HandoffBatch* raw = batch.release();
     napi_status st = tsfn_.NonBlockingCall(raw, [c](Napi::Env env, Napi::Function cb, HandoffBatch* data) {
       std::unique_ptr<HandoffBatch> b(data);
       const size_t size = b->Size();
       c->pending -= size;
+      c->pendingBytes -= b->Bytes();
       Napi::Array msgs = Napi::Array::New(env, size);
       for (size_t i = 0; i < size; i++) msgs.Set((uint32_t)i, TranslateMessage(env, b->Message(i)));
       Napi::Array clients;
@@ -39,6 +42,7 @@ bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
     });
     if (st == napi_ok) return true;
     counters_->pending -= n;
+    counters_->pendingBytes -= bytes;
     batch.reset(raw);
   }
   counters_->droppedBatches++;
@@ -57,6 +61,7 @@ HandoffStats BatchHandoff::Stats() const {
   s.droppedBatches = counters_->droppedBatches;
   s.droppedMessages = counters_->droppedMessages;
   s.pending = counters_->pending;
+  s.pendingBytes = counters_->pendingBytes;
   return s;
 }
 
