@@ -3,7 +3,17 @@ export interface NativeAddon {
   /** The live backend compiled in: `linux`, `es` (macOS), or `none`. */
   readonly backend: string;
   /** Linux builds: the proc connector + fanotify backend. */
-  LinuxBackend?: new (events: string[], onBatch: (msgs: Record<string, unknown>[]) => void) => NativeLinuxBackend;
+  LinuxBackend?: new (
+    events: string[],
+    onBatch: (msgs: Record<string, unknown>[]) => void,
+    options?: {
+      paths?: string[];
+      mutePaths?: string[];
+      mutePathPrefixes?: string[];
+      mutePids?: number[];
+      invertMuting?: boolean;
+    },
+  ) => NativeLinuxBackend;
   /** macOS builds: the Endpoint Security client set. */
   EsBackend?: EsBackendClass;
   /** macOS builds: the running processes through libproc. */

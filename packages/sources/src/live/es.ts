@@ -5,6 +5,7 @@ import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, Sou
 import type { EventSource } from '../source.js';
 import { loadNativeAddon } from './addon.js';
 import { LiveLoop } from './loop.js';
+import type { LiveMuting } from './open.js';
 
 /** One ES client: its event names and mute configuration (paths: `prefix`, `literal`, `target_prefix`, `target_literal`). */
 export interface EsClientOptions {
@@ -34,6 +35,10 @@ export interface EsOptions {
    * types are subscribed and each missing one is a warning diagnostic.
    */
   strict?: boolean | undefined;
+  /** Split the event types over this many ES clients (default 2: process events, the rest); ignored with `clients`. */
+  clientCount?: number | undefined;
+  /** Muting by executable path (literal or prefix), in every client; `invert` selects instead. */
+  muting?: LiveMuting | undefined;
   /** Caps of `backfill()`. */
   backfillLimits?: BackfillLimits | undefined;
   /** Testing: the native backfill to call instead of the addon's (null: as if it were missing). */
@@ -51,12 +56,22 @@ function notifyType(n: string): { type: number; macos: string } {
   return t;
 }
 
-/** The default client split: process events in one client, everything else in another. */
-export function splitClients(names: Iterable<string>): EsClientOptions[] {
-  const proc: string[] = [];
-  const rest: string[] = [];
-  for (const n of new Set(names)) (PROCESS_EVENTS.has(n) ? proc : rest).push(n);
-  return [proc, rest].filter((l) => l.length > 0).map((events) => ({ events }));
+/**
+ * The default client split: process events in one client, everything else in another. With
+ * `count` clients (≥ 1): 1 puts everything in one; more than 2 deals the other types round-robin
+ * over the clients after the process one.
+ */
+export function splitClients(names: Iterable<string>, count = 2): EsClientOptions[] {
+  const n = Math.max(1, Math.floor(count));
+  const all = [...new Set(names)];
+  if (n === 1) return all.length > 0 ? [{ events: all }] : [];
+  const groups: string[][] = Array.from({ length: n }, () => []);
+  let k = 0;
+  for (const name of all) {
+    if (PROCESS_EVENTS.has(name)) groups[0]!.push(name);
+    else groups[1 + (k++ % (n - 1))]!.push(name);
+  }
+  return groups.filter((l) => l.length > 0).map((events) => ({ events }));
 }
 
 /**
@@ -73,7 +88,19 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     Backend = loadNativeAddon('es').EsBackend;
     if (!Backend) throw new BackendUnavailableError('es', 'this build of the addon has no ES client backend');
   }
-  const clients = opts.clients ?? splitClients(opts.eventTypes);
+  const mutePaths: NonNullable<EsClientOptions['mutePaths']> = [
+    ...(opts.muting?.paths ?? []).map((p) => [p, 'literal'] as [string, 'literal']),
+    ...(opts.muting?.pathPrefixes ?? []).map((p) => [p, 'prefix'] as [string, 'prefix']),
+  ];
+  const clients = (opts.clients ?? splitClients(opts.eventTypes, opts.clientCount)).map((c) =>
+    mutePaths.length > 0 || opts.muting?.invert === true
+      ? {
+          ...c,
+          mutePaths: [...(c.mutePaths ?? []), ...mutePaths],
+          invertPaths: c.invertPaths ?? opts.muting?.invert === true,
+        }
+      : c,
+  );
   const cfg = {
     clients: clients.map((c) => ({
       ...c,

@@ -2,6 +2,7 @@ import { eventFromMessage, type EsMessage, type EsProcess } from '@nightjar/core
 import type { NativeLinuxBackend } from '@nightjar/native-es';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
 import type { EventSource } from '../source.js';
+import type { LiveMuting } from './open.js';
 import { loadNativeAddon } from './addon.js';
 import { LiveLoop } from './loop.js';
 
@@ -27,6 +28,10 @@ export interface LinuxOptions {
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
   source?: string | undefined;
+  /** File events (open, close, write) only for files directly in these directories; default: every mounted file system. */
+  paths?: string[] | undefined;
+  /** Muting by the acting process, applied natively before events are numbered. */
+  muting?: LiveMuting | undefined;
 }
 
 /**
@@ -54,13 +59,23 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
   let n = 0;
   // `loop` is created once start() succeeded (no poll timer for a backend that cannot start); the
   // backend delivers only after start() through the event loop, so the callback never sees it unset.
-  const backend: NativeLinuxBackend = new addon.LinuxBackend(supported, (msgs) => {
-    for (const m of msgs) {
-      n++;
-      loop.stats.lines++;
-      loop.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }));
-    }
-  });
+  const backend: NativeLinuxBackend = new addon.LinuxBackend(
+    supported,
+    (msgs) => {
+      for (const m of msgs) {
+        n++;
+        loop.stats.lines++;
+        loop.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }));
+      }
+    },
+    {
+      ...(opts.paths ? { paths: opts.paths } : {}),
+      mutePaths: opts.muting?.paths ?? [],
+      mutePathPrefixes: opts.muting?.pathPrefixes ?? [],
+      mutePids: opts.muting?.pids ?? [],
+      invertMuting: opts.muting?.invert === true,
+    },
+  );
   try {
     backend.start();
   } catch (err) {

@@ -2,6 +2,10 @@
 
 #include "translate.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace njes {
 
 BatchHandoff::BatchHandoff() : counters_(std::make_shared<Counters>()) {}
@@ -19,7 +23,7 @@ bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
   const size_t bytes = batch->Bytes();
   if (n == 0) return true;
   if (open_) {
-    counters_->pending += n;
+    if ((counters_->pending += n) > 4096) counters_->burst = true;
     counters_->pendingBytes += bytes;
     std::shared_ptr<Counters> c = counters_;
     HandoffBatch* raw = batch.release();
@@ -37,6 +41,11 @@ bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
       }
       b.reset();  // release the messages before JS runs
       c->batches++;
+#ifdef __GLIBC__
+      // A burst is over once everything was taken: glibc keeps what the producer thread's arena
+      // freed; give it back so the process shrinks after a storm.
+      if (c->pending == 0 && (c->burst.exchange(false) || c->closed)) malloc_trim(0);
+#endif
       if (clients.IsEmpty()) cb.Call({msgs});
       else cb.Call({msgs, clients});
     });
@@ -52,7 +61,11 @@ bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
 
 void BatchHandoff::Close() {
   if (!open_.exchange(false)) return;
+  counters_->closed = true;
   tsfn_.Release();
+#ifdef __GLIBC__
+  malloc_trim(0);  // the source is done: return what its messages used (again after the last delivery)
+#endif
 }
 
 HandoffStats BatchHandoff::Stats() const {

@@ -69,6 +69,8 @@ class BatchHandoff {
  private:
   struct Counters {
     std::atomic<uint64_t> batches{0}, droppedBatches{0}, droppedMessages{0}, pending{0}, pendingBytes{0};
+    std::atomic<bool> burst{false};   // many messages were pending since the last trim
+    std::atomic<bool> closed{false};  // Close() was called: the last delivery trims
   };
   // Shared with queued calls, which may run after the owner is gone.
   std::shared_ptr<Counters> counters_;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
@@ -172,9 +173,26 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   explicit LinuxBackend(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LinuxBackend>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsFunction())
-      ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "new LinuxBackend(eventNames: string[], onBatch: Function)");
+      ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "new LinuxBackend(eventNames: string[], onBatch: Function, options?: { paths?: string[] })");
     Napi::Array names = info[0].As<Napi::Array>();
     for (uint32_t i = 0; i < names.Length(); i++) events_.insert(names.Get(i).ToString().Utf8Value());
+    if (info.Length() > 2 && info[2].IsObject()) {
+      Napi::Object o = info[2].As<Napi::Object>();
+      auto strings = [&](const char* k, std::vector<std::string>& out) {
+        if (!o.Get(k).IsArray()) return;
+        Napi::Array a = o.Get(k).As<Napi::Array>();
+        for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).ToString().Utf8Value());
+      };
+      strings("paths", paths_);
+      // Muting by the acting process, as ES does: its executable (literal or prefix) or its pid.
+      strings("mutePaths", mutePaths_);
+      strings("mutePathPrefixes", mutePrefixes_);
+      if (o.Get("mutePids").IsArray()) {
+        Napi::Array a = o.Get("mutePids").As<Napi::Array>();
+        for (uint32_t i = 0; i < a.Length(); i++) mutePids_.insert(a.Get(i).ToNumber().Uint32Value());
+      }
+      invertMuting_ = o.Get("invertMuting").ToBoolean().Value();
+    }
     onBatch_ = Napi::Persistent(info[1].As<Napi::Function>());
     self_ = (uint32_t)getpid();
   }
@@ -250,6 +268,12 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     // The connector gives only a pid; a process that exits at once leaves nothing in /proc. The
     // executable's open-for-exec (same pid, just before) names it reliably.
     if (Wants("exec")) mask |= FAN_OPEN_EXEC;
+    // Scoped: only the given directories (their files, FAN_EVENT_ON_CHILD) instead of every mount.
+    if (!paths_.empty()) {
+      for (const auto& p : paths_)
+        if (fanotify_mark(fan_, FAN_MARK_ADD, mask | FAN_EVENT_ON_CHILD, AT_FDCWD, p.c_str()) != 0) Fail(env, "fanotify_mark (path)");
+      return;
+    }
     // Every mount of a real file system; pseudo file systems would only add noise.
     static const std::set<std::string> kSkip = {"proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs",
                                                 "debugfs", "tracefs", "pstore", "bpf", "configfs", "fusectl", "hugetlbfs",
@@ -421,6 +445,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (thread_.joinable()) thread_.join();
     handoff_.Close();
     CloseFds();
+    cache_.clear();
+    execImage_.clear();
+    // A storm's messages were built on the backend thread and freed on the JS thread: glibc keeps
+    // the freed blocks in the thread's arena; give them back to the system.
+    malloc_trim(0);
   }
 
   Napi::Value Stats(const Napi::CallbackInfo& info) {
@@ -519,14 +548,30 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     m->msg.mach_time = (uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec;
     m->msg.action_type = ES_ACTION_TYPE_NOTIFY;
     m->msg.event_type = type;
-    m->msg.seq_num = seq_[type]++;
-    m->msg.global_seq_num = globalSeq_++;
     m->msg.thread = nullptr;
     m->msg.process = MakeProc(*m, actor);
     return m;
   }
 
+  // Muted by the acting process? (Inverted: everything but what the lists match is muted.)
+  bool Muted(const es_message_t& msg) const {
+    if (mutePaths_.empty() && mutePrefixes_.empty() && mutePids_.empty()) return false;
+    const es_process_t* p = msg.process;
+    bool hit = false;
+    if (p != nullptr) {
+      hit = mutePids_.count(p->audit_token.val[5]) != 0;
+      std::string exe = p->executable ? std::string(p->executable->path.data, p->executable->path.length) : "";
+      for (const auto& x : mutePaths_) hit = hit || exe == x;
+      for (const auto& x : mutePrefixes_) hit = hit || exe.compare(0, x.size(), x) == 0;
+    }
+    return hit != invertMuting_;
+  }
+
+  // Numbers are given here, after muting: a muted event is no event (no gap), as in ES.
   void Emit(std::unique_ptr<OwnedMessage> m) {
+    if (Muted(m->msg)) return;
+    m->msg.seq_num = seq_[m->msg.event_type]++;
+    m->msg.global_seq_num = globalSeq_++;
     messages_++;
     batchBytes_ += m->Bytes();
     batch_.push_back(std::move(m));
@@ -813,11 +858,16 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         last = now;
       }
       if (cache_.size() > 200000) cache_.clear();  // bound: a leak of missed exits must not grow forever
+
     }
     Flush();
   }
 
   std::set<std::string> events_;
+  std::vector<std::string> paths_;  // file events only under these directories (empty: every mount)
+  std::vector<std::string> mutePaths_, mutePrefixes_;
+  std::set<uint32_t> mutePids_;
+  bool invertMuting_ = false;
   Napi::FunctionReference onBatch_;
   BatchHandoff handoff_;
   std::thread thread_;
