@@ -8,6 +8,8 @@ import {
   LIVE_BACKENDS,
   type LiveBackend,
   type LiveSource,
+  type LiveSourceOptions,
+  type LiveMuting,
   SourceError,
   type SourceStats,
   defaultBackend,
@@ -64,6 +66,34 @@ happen. Stop with Ctrl-C (a summary follows).`,
       help: 'print at most n malformed events / diagnostics (default 20)',
     },
     quiet: { ...SHARED_OPTIONS.quiet, help: 'no status line and no summary' },
+    'mute-path': {
+      type: 'string',
+      multiple: true,
+      arg: '<exe>',
+      help: 'no events from processes running this executable (repeatable; es, linux)',
+    },
+    'mute-path-prefix': {
+      type: 'string',
+      multiple: true,
+      arg: '<dir>',
+      help: 'no events from processes whose executable path starts with this (repeatable; es, linux)',
+    },
+    'mute-process': {
+      type: 'string',
+      multiple: true,
+      arg: '<pid>',
+      help: 'no events from this process (repeatable; linux)',
+    },
+    'invert-muting': {
+      type: 'boolean',
+      help: 'report only the processes the mute flags match (their executables, or pids on linux)',
+    },
+    'es-clients': {
+      type: 'string',
+      arg: '<n>',
+      help: 'es: split the event types over n ES clients (default 2: process events, the rest)',
+    },
+    strict: { type: 'boolean', help: 'es: an event type this macOS lacks stops watch (default: a warning)' },
   },
   exitCodes:
     '0 stopped with no alerts, 1 alerts raised, 2 usage, bad rules, or a source that cannot start (not root, no Full Disk Access, backend not built).',
@@ -93,6 +123,39 @@ function lostText(st: SourceStats, gapMissing: number): string {
   return st.kernelOverflows > 0 ? `at least ${fmt(n)}` : fmt(n);
 }
 
+function list(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** The muting, ES client and strictness flags, checked. */
+function liveOptions(values: Record<string, unknown>): Pick<LiveSourceOptions, 'muting' | 'clients' | 'strict'> {
+  const pids = list(values['mute-process']).map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n <= 0)
+      throw new UsageError(`--mute-process expects a pid, got '${p}'`);
+    return n;
+  });
+  const muting: LiveMuting = {
+    paths: list(values['mute-path']),
+    pathPrefixes: list(values['mute-path-prefix']),
+    pids,
+    invert: values['invert-muting'] === true,
+  };
+  if (muting.invert && muting.paths!.length + muting.pathPrefixes!.length + pids.length === 0)
+    throw new UsageError(
+      '--invert-muting needs --mute-path, --mute-path-prefix or --mute-process (it would report nothing)',
+    );
+  let clients: number | undefined;
+  const rawClients = values['es-clients'];
+  if (typeof rawClients === 'string') {
+    const raw = rawClients;
+    clients = Number(raw);
+    if (!/^\d+$/.test(raw) || clients < 1 || clients > 16)
+      throw new UsageError(`--es-clients expects 1 to 16, got '${raw}'`);
+  }
+  return { muting, clients, strict: values.strict === true };
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
@@ -106,6 +169,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const backend = (backendArg as LiveBackend | undefined) ?? defaultBackend();
   const statusEvery = seconds(args.values['status-interval'], '--status-interval', 10);
   const duration = seconds(args.values.duration, '--duration', 0);
+  const live = liveOptions(args.values);
   const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
   const quiet = args.values.quiet === true;
 
@@ -126,7 +190,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let source: LiveSource;
   try {
-    source = openLiveSource({ backend, eventTypes, env: io.env });
+    source = openLiveSource({ backend, eventTypes, env: io.env, ...live });
   } catch (err) {
     if (err instanceof SourceError) {
       reportFatal(

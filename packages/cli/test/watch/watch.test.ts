@@ -141,6 +141,23 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     }
   });
 
+  it('checks the muting and ES client flags: bad values and eslogger (which cannot mute) exit 2', async () => {
+    const pid = await cli(['watch', '--backend', 'linux', '--mute-process', 'x1', '--rules', rulesFile]);
+    expect(pid.code).toBe(2);
+    expect(pid.stderr).toMatch(/--mute-process expects a pid, got 'x1'/);
+    const invert = await cli(['watch', '--backend', 'linux', '--invert-muting', '--rules', rulesFile]);
+    expect(invert.code).toBe(2);
+    expect(invert.stderr).toMatch(/--invert-muting needs --mute-path/);
+    const clients = await cli(['watch', '--backend', 'es', '--es-clients', '0', '--rules', rulesFile]);
+    expect(clients.code).toBe(2);
+    expect(clients.stderr).toMatch(/--es-clients expects 1 to 16, got '0'/);
+    const eslogger = await cli(['watch', '--backend', 'eslogger', '--mute-path', '/bin/ls', '--rules', rulesFile], {
+      env: env('replay', []),
+    });
+    expect(eslogger.code).toBe(2);
+    expect(eslogger.stderr).toMatch(/eslogger cannot mute/);
+  });
+
   it('exits 2 when the rules do not load', async () => {
     const r = await cli(['watch', '--backend', 'eslogger', '--rules', path.join(dir, 'missing.yml')], {
       env: env('replay', []),
