@@ -5,13 +5,15 @@ export interface NativeAddon {
   /** Linux builds: the proc connector + fanotify backend. */
   LinuxBackend?: new (
     events: string[],
-    onBatch: (msgs: Record<string, unknown>[]) => void,
+    /** `wire: 'json'`: one string of eslogger JSON lines per batch; else an array of message objects. */
+    onBatch: (batch: Record<string, unknown>[] | string) => void,
     options?: {
       paths?: string[];
       mutePaths?: string[];
       mutePathPrefixes?: string[];
       mutePids?: number[];
       invertMuting?: boolean;
+      wire?: 'json' | 'objects';
     },
   ) => NativeLinuxBackend;
   /** macOS builds: the Endpoint Security client set. */
@@ -73,10 +75,13 @@ export interface NativeEsBackend {
   unavailable?(): NativeEsUnavailable[];
 }
 
-/** The ES backend's constructor: a config (clients, queue capacity) and the batch callback (messages, client ids). */
+/**
+ * The ES backend's constructor: a config (clients, queue capacity, `wire`) and the batch callback:
+ * (messages, client ids), or with `wire: 'json'` (one string of eslogger JSON lines, client ids).
+ */
 export type EsBackendClass = new (
   cfg: unknown,
-  cb: (m: Record<string, unknown>[], c: number[]) => void,
+  cb: (m: Record<string, unknown>[] | string, c: ArrayLike<number>) => void,
 ) => NativeEsBackend;
 
 /** Caps of one macOS backfill pass (native defaults: 32 768 processes, 64 KiB of argv per process). */

@@ -5,7 +5,7 @@
 // muting, kernel drops seen as seq gaps, message copy-out and refcounts, teardown; then the deep copy
 // of every event type the translator renders, by round trip (synthetic mirror → Apple layout →
 // ToMirror → translate, against translating the mirror itself), for message versions 1-10. The
-// translator runs over test/json_napi (a JSON stand-in for napi.h). Prints "ok"; with a path
+// translator runs over src/common/json/napi.h (a JSON stand-in for napi.h). Prints "ok"; with a path
 // argument, also writes the copies' JSON there, one line per message, for the JS side to compare
 // with the real addon's output.
 #include <EndpointSecurity/EndpointSecurity.h>

@@ -17,7 +17,7 @@ const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 const clang = process.env.NJ_BLOCKS_CXX ?? 'clang++';
 const FAKE_INC = join(NATIVE, 'testing/fake_libes/include');
 // A JSON stand-in for napi.h, so the real translator runs in the standalone (node-free) ASan binary.
-const JSON_NAPI = join(NATIVE, 'testing/json_napi');
+const JSON_NAPI = join(NATIVE, 'src/common/json');
 
 function probeBlocks(): boolean {
   if (process.platform !== 'linux') return false;

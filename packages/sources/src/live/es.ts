@@ -1,4 +1,12 @@
-import { eventFromMessage, eventTypeByName, eventTypeByNumber, type EsMessage, type EsProcess } from '@nightjar/core';
+import {
+  createDecoder,
+  eventFromMessage,
+  eventTypeByName,
+  eventTypeByNumber,
+  type Decoder,
+  type EsMessage,
+  type EsProcess,
+} from '@nightjar/core';
 import type { BackfillLimits, EsBackendClass, NativeBackfill, NativeEsBackend } from '@nightjar/native-es';
 import { macosBackfill } from './backfill.js';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
@@ -39,6 +47,8 @@ export interface EsOptions {
   clientCount?: number | undefined;
   /** Muting by executable path (literal or prefix), in every client; `invert` selects instead. */
   muting?: LiveMuting | undefined;
+  /** How batches cross from native: `json` (default: eslogger lines, core's decoder) or `objects`. */
+  wire?: 'json' | 'objects' | undefined;
   /** Caps of `backfill()`. */
   backfillLimits?: BackfillLimits | undefined;
   /** Testing: the native backfill to call instead of the addon's (null: as if it were missing). */
@@ -109,16 +119,37 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
       minMacos: c.events.map((n) => notifyType(n).macos),
     })),
     queueCapacity: opts.queueCapacity ?? 65_536,
+    wire: opts.wire ?? 'json',
     ...opts.backendConfig,
   };
   let n = 0;
   // `loop` is created once start() succeeded (no poll timer for a backend that cannot start); the
   // backend delivers only after start() through the event loop, so the callback never sees it unset.
-  const backend: NativeEsBackend = new Backend(cfg, (msgs, ids) => {
-    for (let i = 0; i < msgs.length; i++) {
+  // One decoder per client: each is its own source (its own sequence numbers).
+  const decoders = new Map<number, Decoder>();
+  const decoderFor = (id: number): Decoder => {
+    let d = decoders.get(id);
+    if (!d) decoders.set(id, (d = createDecoder({ source: `es:${id}` })));
+    return d;
+  };
+  const backend: NativeEsBackend = new Backend(cfg, (batch, ids) => {
+    if (typeof batch === 'string') {
+      // The JSON wire: one eslogger line per message, written off the JS thread.
+      for (let at = 0, i = 0; at < batch.length; i++) {
+        const nl = batch.indexOf('\n', at);
+        const end = nl < 0 ? batch.length : nl;
+        n++;
+        loop.stats.lines++;
+        loop.stats.bytesRead += end - at + 1;
+        loop.push(decoderFor(ids[i] ?? 0).decode(batch.slice(at, end), n, 0));
+        at = end + 1;
+      }
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
       n++;
       loop.stats.lines++;
-      loop.push(eventFromMessage(msgs[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
+      loop.push(eventFromMessage(batch[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
     }
   });
   try {

@@ -50,6 +50,11 @@ struct HandoffStats {
   uint64_t pendingBytes = 0;     // their Bytes()
 };
 
+// What crosses to JS: JS objects built field by field on the JS thread (kObjects: onBatch(msgs,
+// clients?)), or eslogger JSON lines written on the producer's thread (kJson: onBatch(text,
+// clients?), one string per batch, clients a Uint32Array), which JS decodes with core's decoder.
+enum class Wire { kObjects, kJson };
+
 class BatchHandoff {
  public:
   // Small: Node drains every queued call in one wake-up of the JS thread, so a long queue is a long stall.
@@ -58,7 +63,8 @@ class BatchHandoff {
   BatchHandoff();
   ~BatchHandoff();
   // JS thread. `name` shows in async diagnostics.
-  void Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches = kMaxQueuedBatches);
+  void Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches = kMaxQueuedBatches,
+            Wire wire = Wire::kObjects);
   // Any thread. True when queued for the JS thread; false when dropped (already released and counted).
   bool Send(std::unique_ptr<HandoffBatch> batch);
   // JS thread, once the producers have stopped. Batches already queued are still delivered.
@@ -67,6 +73,11 @@ class BatchHandoff {
   HandoffStats Stats() const;
 
  private:
+  bool SendJson(std::unique_ptr<HandoffBatch> batch);
+  struct Counters;
+  static void Delivered(Counters& c);
+  void Undo(size_t n, size_t bytes);
+  void Dropped(size_t n);
   struct Counters {
     std::atomic<uint64_t> batches{0}, droppedBatches{0}, droppedMessages{0}, pending{0}, pendingBytes{0};
     std::atomic<bool> burst{false};   // many messages were pending since the last trim
@@ -76,6 +87,7 @@ class BatchHandoff {
   std::shared_ptr<Counters> counters_;
   Napi::ThreadSafeFunction tsfn_;
   std::atomic<bool> open_{false};
+  Wire wire_ = Wire::kObjects;
 };
 
 }  // namespace njes

@@ -192,6 +192,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         for (uint32_t i = 0; i < a.Length(); i++) mutePids_.insert(a.Get(i).ToNumber().Uint32Value());
       }
       invertMuting_ = o.Get("invertMuting").ToBoolean().Value();
+      if (o.Get("wire").IsString() && o.Get("wire").ToString().Utf8Value() == "json") wire_ = Wire::kJson;
     }
     onBatch_ = Napi::Persistent(info[1].As<Napi::Function>());
     self_ = (uint32_t)getpid();
@@ -211,7 +212,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (Wants("exec") || Wants("fork") || Wants("exit")) OpenConnector(env);
     if (Wants("open") || Wants("close") || Wants("write") || Wants("exec")) OpenFanotify(env);
     if (Wants("create") || Wants("unlink") || Wants("rename")) OpenDirEvents();
-    handoff_.Open(env, onBatch_.Value(), "nightjar-linux");
+    handoff_.Open(env, onBatch_.Value(), "nightjar-linux", BatchHandoff::kMaxQueuedBatches, wire_);
     running_ = true;
     thread_ = std::thread([this] {
       // Nothing may escape the backend thread (it would abort the whole process).
@@ -868,6 +869,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   std::vector<std::string> mutePaths_, mutePrefixes_;
   std::set<uint32_t> mutePids_;
   bool invertMuting_ = false;
+  Wire wire_ = Wire::kObjects;
   Napi::FunctionReference onBatch_;
   BatchHandoff handoff_;
   std::thread thread_;

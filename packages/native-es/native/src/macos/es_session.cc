@@ -63,6 +63,7 @@ EsSession::EsSession(Napi::Env env, Napi::Object cfg, Napi::Function onBatch, st
     s.invertTargetPaths = c.Get("invertTargetPaths").ToBoolean().Value();
     specs_.push_back(std::move(s));
   }
+  if (cfg.Get("wire").IsString() && cfg.Get("wire").ToString().Utf8Value() == "json") wire_ = Wire::kJson;
   if (cfg.Get("queueCapacity").IsNumber()) options_.queueCapacity = cfg.Get("queueCapacity").As<Napi::Number>().Uint32Value();
 }
 
@@ -73,7 +74,7 @@ EsSession::~EsSession() {
 
 void EsSession::Start(Napi::Env env, const char* name) {
   if (set_) return;
-  handoff_.Open(env, onBatch_.Value(), name, options_.maxQueuedBatches);
+  handoff_.Open(env, onBatch_.Value(), name, options_.maxQueuedBatches, wire_);
   std::shared_ptr<EsApi> api = api_;
   set_ = std::make_unique<EsClientSet>(api.get(), options_.queueCapacity, options_.batchMax, options_.flushMs,
                                        [this, api](std::vector<EsClientSet::Queued>&& b) {

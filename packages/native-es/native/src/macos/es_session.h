@@ -39,6 +39,7 @@ class EsSession {
  private:
   std::vector<ClientSpec> specs_;
   std::vector<Unsubscribed> untranslated_;
+  Wire wire_ = Wire::kObjects;
   std::shared_ptr<EsApi> api_;
   EsSessionOptions options_;
   Napi::FunctionReference onBatch_;
