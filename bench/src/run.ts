@@ -38,6 +38,7 @@ import {
 } from './measure.js';
 import { memoryPerGroup, memoryPerLineageEntry, useRealProcesses } from './memory.js';
 import { fleetBench } from './fleet.js';
+import { liveSkipReason, liveStorm, replayDecode } from './live.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -894,6 +895,49 @@ async function main(): Promise<void> {
         baseline: '1 worker',
         ratio: f.cpuPerKTwo / f.cpuPerKOne,
         target: '≤ 1.15×',
+      });
+    }
+  }
+
+  // Live: the Linux backend under a file storm, per wire format, against decoding the same lines.
+  const liveSkip = liveSkipReason();
+  if (liveSkip !== undefined) {
+    process.stdout.write(`\nlive rows skipped: ${liveSkip}\n`);
+  } else {
+    const files = QUICK ? 3_000 : 30_000;
+    const results = [];
+    for (const wire of ['objects', 'json'] as const) results.push(await liveStorm(wire, files));
+    const replay = replayDecode(results[1]!.lines);
+    row({
+      workload: 'replay (same events)',
+      rules: 0,
+      correlations: 0,
+      metric: 'decode, JS µs/event',
+      value: replay.usPerEvent,
+      unit: 'µs',
+    });
+    for (const r of results) {
+      row({
+        workload: `live linux (${r.wire} wire)`,
+        rules: 0,
+        correlations: 0,
+        metric: 'JS-thread µs/event',
+        value: r.jsUsPerEvent,
+        unit: 'µs',
+        baseline: 'replay decode',
+        ratio: r.jsUsPerEvent / replay.usPerEvent,
+        target: r.wire === 'json' ? '≤ 1.3×' : undefined,
+      });
+      row({
+        workload: `live linux (${r.wire} wire)`,
+        rules: 0,
+        correlations: 0,
+        metric: `events/s (${r.events}/${r.generated} seen, ${r.drops} dropped)`,
+        value: r.rate,
+        unit: 'ev/s',
+        baseline: 'replay decode rate',
+        ratio: r.rate / replay.rate,
+        target: r.wire === 'json' ? '≥ 0.5× with 0 dropped' : undefined,
       });
     }
   }

@@ -78,7 +78,7 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
       { env: e },
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · drops 0 · gaps 0 \(missing 0\) · alerts 0/);
+    expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · missing 0 · alerts 0/);
   });
 
   it('stops cleanly on Ctrl-C: the source is stopped, alerts flushed, a summary printed', async () => {
@@ -114,6 +114,23 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
       expect(es.code).toBe(2);
       expect(es.stderr).toMatch(/the es source cannot start: .*needs macOS/);
     }
+  });
+
+  it('checks the muting and ES client flags: bad values and eslogger (which cannot mute) exit 2', async () => {
+    const pid = await cli(['watch', '--backend', 'linux', '--mute-process', 'x1', '--rules', rulesFile]);
+    expect(pid.code).toBe(2);
+    expect(pid.stderr).toMatch(/--mute-process expects a pid, got 'x1'/);
+    const invert = await cli(['watch', '--backend', 'linux', '--invert-muting', '--rules', rulesFile]);
+    expect(invert.code).toBe(2);
+    expect(invert.stderr).toMatch(/--invert-muting needs --mute-path/);
+    const clients = await cli(['watch', '--backend', 'es', '--es-clients', '0', '--rules', rulesFile]);
+    expect(clients.code).toBe(2);
+    expect(clients.stderr).toMatch(/--es-clients expects 1 to 16, got '0'/);
+    const eslogger = await cli(['watch', '--backend', 'eslogger', '--mute-path', '/bin/ls', '--rules', rulesFile], {
+      env: env('replay', []),
+    });
+    expect(eslogger.code).toBe(2);
+    expect(eslogger.stderr).toMatch(/eslogger cannot mute/);
   });
 
   it('exits 2 when the rules do not load', async () => {
