@@ -12,6 +12,7 @@ export default defineConfig({
       '@nightjar/native-es': src('native-es'),
       '@nightjar/ruletools': src('ruletools'),
       '@nightjar/sources': src('sources'),
+      '@nightjar/fleet': src('fleet'),
     },
   },
   test: {

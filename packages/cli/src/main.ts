@@ -54,6 +54,16 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     args: '[rules…]',
     summary: 'ATT&CK techniques the rules cover, by tactic (table, json, navigator)',
   },
+  ship: {
+    load: () => import('./commands/ship.js'),
+    args: '[capture|-]',
+    summary: "send this host's events to a fleet (NATS JetStream)",
+  },
+  fleet: {
+    load: () => import('./commands/fleet.js'),
+    args: '',
+    summary: 'a fleet detection worker (NATS JetStream); --init sets the server up',
+  },
 };
 
 function commandList(): string {

@@ -9,7 +9,10 @@ import {
   LIVE_BACKENDS,
   type LiveBackend,
   type LiveSource,
+  type LiveSourceOptions,
+  type LiveMuting,
   SourceError,
+  type SourceStats,
   defaultBackend,
   openLiveSource,
 } from '@nightjar/sources';
@@ -34,7 +37,7 @@ import { type AlertFormat, alertWriter } from '../output/alerts.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
 import { formatSummary } from '../output/summary.js';
-import { countsFromMetrics } from '../output/tally.js';
+import { countsFromMetrics, missingEvents } from '../output/tally.js';
 
 const FORMATS = ['pretty', 'jsonl'] as const;
 type WatchFormat = (typeof FORMATS)[number];
@@ -72,6 +75,34 @@ happen. Stop with Ctrl-C (a summary follows).`,
       type: 'boolean',
       help: 'reload the rules when a file under --rules changes (SIGHUP always reloads them)',
     },
+    'mute-path': {
+      type: 'string',
+      multiple: true,
+      arg: '<exe>',
+      help: 'no events from processes running this executable (repeatable; es, linux)',
+    },
+    'mute-path-prefix': {
+      type: 'string',
+      multiple: true,
+      arg: '<dir>',
+      help: 'no events from processes whose executable path starts with this (repeatable; es, linux)',
+    },
+    'mute-process': {
+      type: 'string',
+      multiple: true,
+      arg: '<pid>',
+      help: 'no events from this process (repeatable; linux)',
+    },
+    'invert-muting': {
+      type: 'boolean',
+      help: 'report only the processes the mute flags match (their executables, or pids on linux)',
+    },
+    'es-clients': {
+      type: 'string',
+      arg: '<n>',
+      help: 'es: split the event types over n ES clients (default 2: process events, the rest)',
+    },
+    strict: { type: 'boolean', help: 'es: an event type this macOS lacks stops watch (default: a warning)' },
   },
   notes: `Rules reload on SIGHUP (and on file changes with --watch-rules) without stopping: process lineage,
 sequence tracking and the windows of unchanged correlations are kept. Rules that do not load are
@@ -94,6 +125,49 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/**
+ * The events missing, counted once: the sequence gaps the engine saw, or what the source counted
+ * (its own drops and the kernel's measured losses), whichever is larger (drops after the last
+ * delivered event leave no gap). With an overflow of unknown size it is a lower bound: "at least".
+ */
+function lostText(st: SourceStats, gapMissing: number): string {
+  const n = Math.max(gapMissing, st.drops + st.kernelLost);
+  return st.kernelOverflows > 0 ? `at least ${fmt(n)}` : fmt(n);
+}
+
+function list(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** The muting, ES client and strictness flags, checked. */
+function liveOptions(values: Record<string, unknown>): Pick<LiveSourceOptions, 'muting' | 'clients' | 'strict'> {
+  const pids = list(values['mute-process']).map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n <= 0)
+      throw new UsageError(`--mute-process expects a pid, got '${p}'`);
+    return n;
+  });
+  const muting: LiveMuting = {
+    paths: list(values['mute-path']),
+    pathPrefixes: list(values['mute-path-prefix']),
+    pids,
+    invert: values['invert-muting'] === true,
+  };
+  if (muting.invert && muting.paths!.length + muting.pathPrefixes!.length + pids.length === 0)
+    throw new UsageError(
+      '--invert-muting needs --mute-path, --mute-path-prefix or --mute-process (it would report nothing)',
+    );
+  let clients: number | undefined;
+  const rawClients = values['es-clients'];
+  if (typeof rawClients === 'string') {
+    const raw = rawClients;
+    clients = Number(raw);
+    if (!/^\d+$/.test(raw) || clients < 1 || clients > 16)
+      throw new UsageError(`--es-clients expects 1 to 16, got '${raw}'`);
+  }
+  return { muting, clients, strict: values.strict === true };
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
@@ -107,6 +181,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const backend = (backendArg as LiveBackend | undefined) ?? defaultBackend();
   const statusEvery = seconds(args.values['status-interval'], '--status-interval', 10);
   const duration = seconds(args.values.duration, '--duration', 0);
+  const live = liveOptions(args.values);
   const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
   const quiet = args.values.quiet === true;
   const rulePaths = resolveRulePaths(args.values, io);
@@ -131,7 +206,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let source: LiveSource;
   try {
-    source = openLiveSource({ backend, eventTypes, env: io.env });
+    source = openLiveSource({ backend, eventTypes, env: io.env, ...live });
   } catch (err) {
     if (err instanceof SourceError) {
       reportFatal(
@@ -180,14 +255,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     lastTick = now;
     lastEvents = st.events;
     status(
-      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · drops ${fmt(st.drops)} · gaps ${fmt(m.gaps.gaps)} (missing ${fmt(m.gaps.missing)}) · alerts ${fmt(detector.alerts)}`,
+      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · missing ${lostText(st, missingEvents(m))} · alerts ${fmt(detector.alerts)}`,
     );
   };
   const timer = !quiet && statusEvery > 0 ? setInterval(statusLine, statusEvery * 1000) : undefined;
   timer?.unref?.();
-  let interrupted = false;
-  const unregister = io.onInterrupt?.(() => {
-    interrupted = true;
+  let interrupted: string | undefined;
+  const unregister = io.onInterrupt?.((signal) => {
+    interrupted = signal ?? 'SIGINT';
     void source.stop();
   });
   const stopTimer = duration > 0 ? setTimeout(() => void source.stop(), duration * 1000) : undefined;
@@ -256,10 +331,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         errPal,
       ),
     );
-    if (st.drops > 0)
-      status(`nightjar watch: ${fmt(st.drops)} events dropped by the source queue (the engine was behind)`);
+    if (st.drops > 0 || st.kernelLost > 0 || st.kernelOverflows > 0)
+      status(
+        `nightjar watch: ${lostText(st, missingEvents(engine.metrics()))} events missing in all` +
+          ` (of them ${fmt(st.drops)} dropped on our side because the engine was behind, ${fmt(st.kernelLost)} dropped by the kernel;` +
+          ` each is counted once)`,
+      );
     if (st.restarts > 0) status(`nightjar watch: the source restarted ${st.restarts} time(s)`);
-    if (interrupted) status('nightjar watch: stopped (Ctrl-C)');
+    if (interrupted !== undefined)
+      status(`nightjar watch: stopped (${interrupted === 'SIGINT' ? 'Ctrl-C' : interrupted})`);
   }
   if (fatal) {
     reportFatal(io, 'watch', fatal);

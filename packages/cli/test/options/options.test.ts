@@ -154,7 +154,7 @@ describe('one letter for one option in every command', () => {
   // Each command's --help lists the short form next to the long one when it takes the shared option.
   const COMMANDS = ['scan', 'watch', 'test', 'lint', 'techniques', 'profile', 'events'] as const;
   const TAKES: Record<string, readonly string[]> = {
-    rules: ['scan', 'watch', 'profile', 'events'],
+    rules: ['scan', 'watch', 'profile', 'events', 'ship', 'fleet'],
     format: COMMANDS,
     output: COMMANDS,
   };
@@ -185,6 +185,8 @@ describe('--help is generated from the option table', () => {
     techniques: () => import('../../src/commands/techniques.js'),
     profile: () => import('../../src/commands/profile.js'),
     events: () => import('../../src/commands/events.js'),
+    ship: () => import('../../src/commands/ship.js'),
+    fleet: () => import('../../src/commands/fleet.js'),
   } as const;
   /** The flags a help text documents, from its `  -x, --name` / `      --name` lines. */
   const documented = (help: string) =>

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeIO } from '../options/fake-io.js';
+import { exec } from './exec-line.js';
 import { main } from '../../src/main.js';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake');
@@ -46,29 +47,6 @@ detection:
   condition: selection
 level: medium
 `;
-
-function exec(i: number, args: string[]): string {
-  const proc = (pid: number, p: string) => ({
-    audit_token: { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 1, pidversion: 10 + pid },
-    ppid: 1,
-    original_ppid: 1,
-    signing_id: 'com.apple.curl',
-    team_id: null,
-    executable: { path: p, path_truncated: false },
-  });
-  return JSON.stringify({
-    schema_version: 1,
-    version: 9,
-    time: `2025-08-07T15:13:${String(10 + i)}.000000Z`,
-    mach_time: i,
-    event_type: 9,
-    action_type: 1,
-    seq_num: i,
-    global_seq_num: i,
-    process: proc(400 + i, '/bin/zsh'),
-    event: { exec: { target: proc(400 + i, '/usr/bin/curl'), args } },
-  });
-}
 
 async function until(what: () => boolean, label: string): Promise<void> {
   for (let i = 0; i < 500; i++) {

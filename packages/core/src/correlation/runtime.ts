@@ -12,15 +12,8 @@ import type { EvalContext } from '../fields/context.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatDurationUs, formatTimeUs } from '../model/time.js';
 import { percentileOf } from './percentile.js';
-import {
-  MessageReader,
-  MessageWriter,
-  SNAPSHOT_ERROR_CODES,
-  SnapshotError,
-  decNum,
-  encNum,
-} from '../snapshot/format.js';
-import type { CorrelationStateSnapshot, GroupSnapshot } from '../snapshot/format.js';
+import { SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
+import type { CorrelationStateSnapshot, GroupSnapshot, MessageReader, MessageWriter } from '../snapshot/format.js';
 
 /** Limits applied to every correlation (EngineOptions.correlation, defaults filled). */
 export interface CorrelationLimits {

@@ -90,15 +90,24 @@ export function parseTimeUs(s: string): number | undefined {
   return Number.isSafeInteger(us) ? us : undefined;
 }
 
+// formatTimeUs's last whole second and its text: times formatted together (process start times,
+// alert times) mostly share their second, and Date#toISOString is the costly part.
+let fmtSecond = NaN;
+let fmtPrefix = '';
+
 /** µs since the epoch → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (always six fraction digits, UTC). */
 export function formatTimeUs(us: number): string {
   if (!Number.isFinite(us)) return 'invalid-time';
   const t = Math.trunc(us);
-  const ms = Math.floor(t / 1000);
-  const micro = t - ms * 1000; // 0..999 even for negative times
-  const iso = new Date(ms).toISOString(); // …T00:12:12.555Z
-  if (iso.length < 5) return 'invalid-time';
-  return `${iso.slice(0, -1)}${String(micro).padStart(3, '0')}Z`;
+  const sec = Math.floor(t / 1_000_000);
+  const micro = t - sec * 1_000_000; // 0..999,999 even for negative times
+  if (sec !== fmtSecond) {
+    const iso = new Date(sec * 1000).toISOString(); // …T00:12:12.000Z
+    if (iso.length < 5) return 'invalid-time';
+    fmtSecond = sec;
+    fmtPrefix = iso.slice(0, -5);
+  }
+  return `${fmtPrefix}.${String(micro).padStart(6, '0')}Z`;
 }
 
 /**

@@ -57,7 +57,7 @@ describe('Engine.reload', () => {
     engine.reload(rules({ threshold: 5 }));
     engine.push(ev('open', T0 + S, { gseq: 2 }));
     const [a] = engine.push(exec(T0 + 2 * S, 600));
-    expect(a!.lineage.map((p) => p.entity_id)).toEqual(['400:1', '1:1']);
+    expect(a.lineage.map((p) => p.entity_id)).toEqual(['400:1', '1:1']);
     expect(engine.metrics().gaps.gaps).toBe(0);
   });
 

@@ -1,0 +1,82 @@
+/**
+ * A frame: the unit an agent publishes and a worker acks. Up to 64 eslogger lines, deflated, with
+ * headers that say which host session and which `global_seq_num` range they hold. Two control kinds
+ * ride the same subject so they stay in order with the events: `drop` (the agent lost lines) and
+ * `backfill` (the process table).
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { FLEET_ERROR_CODES, FleetError } from './errors.js';
+
+export type FrameKind = 'events' | 'drop' | 'backfill';
+
+export const FRAME_HEADERS = {
+  kind: 'Nj-Kind',
+  encoding: 'Nj-Encoding',
+  session: 'Nj-Session',
+  first: 'Nj-First',
+  last: 'Nj-Last',
+  count: 'Nj-Count',
+} as const;
+
+export interface Frame {
+  kind: FrameKind;
+  /** Agent session: a boot nonce plus a restart counter. A new session is a new sequence space. */
+  session: string;
+  /** First and last `global_seq_num` of the lines (events), or of the lost range (drop); -1 when unknown. */
+  first: number;
+  last: number;
+  /** events: the lines; backfill: one JSON process object per line; drop: empty. */
+  lines: string[];
+  /** drop: how many lines the agent lost. */
+  count: number;
+}
+
+/** The message id that makes a re-sent frame a duplicate for the stream: host, session, first sequence. */
+export function frameMsgId(host: string, f: Pick<Frame, 'kind' | 'session' | 'first'>, ordinal: number): string {
+  const at = f.first >= 0 ? String(f.first) : `n${ordinal}`;
+  return f.kind === 'events' ? `${host}:${f.session}:${at}` : `${host}:${f.session}:${f.kind}:${ordinal}`;
+}
+
+export function encodeFrame(f: Frame): { data: Uint8Array; headers: MsgHdrs } {
+  const h = natsHeaders();
+  h.set(FRAME_HEADERS.kind, f.kind);
+  h.set(FRAME_HEADERS.encoding, 'deflate');
+  h.set(FRAME_HEADERS.session, f.session);
+  h.set(FRAME_HEADERS.first, String(f.first));
+  h.set(FRAME_HEADERS.last, String(f.last));
+  h.set(FRAME_HEADERS.count, String(f.kind === 'drop' ? f.count : f.lines.length));
+  const data = f.lines.length > 0 ? deflateRawSync(Buffer.from(f.lines.join('\n'), 'utf8')) : new Uint8Array(0);
+  return { data, headers: h };
+}
+
+export function decodeFrame(data: Uint8Array, h: MsgHdrs | undefined, where: string): Frame {
+  const kind = h?.get(FRAME_HEADERS.kind) ?? '';
+  if (kind !== 'events' && kind !== 'drop' && kind !== 'backfill') {
+    throw new FleetError(FLEET_ERROR_CODES.frame, `${where}: unknown frame kind '${kind}'`);
+  }
+  const enc = h?.get(FRAME_HEADERS.encoding) ?? '';
+  let text: string;
+  try {
+    text =
+      data.length === 0
+        ? ''
+        : enc === 'deflate'
+          ? inflateRawSync(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
+  } catch (err) {
+    throw new FleetError(FLEET_ERROR_CODES.frame, `${where}: cannot inflate the frame: ${String(err)}`, { cause: err });
+  }
+  const num = (name: string): number => {
+    const v = Number(h?.get(name) ?? '-1');
+    return Number.isFinite(v) ? v : -1;
+  };
+  return {
+    kind,
+    session: h?.get(FRAME_HEADERS.session) ?? '',
+    first: num(FRAME_HEADERS.first),
+    last: num(FRAME_HEADERS.last),
+    lines: text === '' ? [] : text.split('\n'),
+    count: Math.max(0, num(FRAME_HEADERS.count)),
+  };
+}
