@@ -101,4 +101,20 @@ describe('--mapping and the config file’s mapping:', () => {
       );
     }
   });
+  it('test explains a failing case with the values the mapping reads (ECS name → joined exec args)', async () => {
+    const dir = repo();
+    const rule =
+      ECS_RULE.replace('process.command_line|endswith: .sh', 'process.command_line|contains: https') +
+      `tests:
+  - name: fires
+    expect: { match: true }
+    events:
+      - type: exec
+        exec: { target: { executable: { path: /usr/bin/curl } }, args: [curl, 'http://x'] }
+`;
+    writeFileSync(path.join(dir, 'rule.yml'), rule);
+    const r = await cli(['test', 'rule.yml', '--mapping', ECS], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('process.command_line|contains (event has "curl http://x")');
+  });
 });

@@ -10,7 +10,7 @@ import {
 } from '@nightjar/core';
 import { RuleError, type RuleDiagnostic, type RuleDiagnosticCode, type SourceLocation } from '../errors.js';
 import { compileDetection, compileFieldForRule } from '../detection/index.js';
-import { FIELD_MAPPINGS, resolveFieldMapping } from '../mapping/index.js';
+import { FIELD_MAPPINGS, resolveFieldMapping, type FieldMapping } from '../mapping/index.js';
 import type { DetectionInfo } from '../detection/types.js';
 import { validateDocument } from '../schema/index.js';
 import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
@@ -442,7 +442,7 @@ export function compileSources(
 
   diagnostics.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
   diagnostics.unshift(...pre);
-  const documents: RuleDocument[] = docs.map(publicDoc);
+  const documents: RuleDocument[] = docs.map((d) => publicDoc(d, fieldMapping));
   const rules = docs.filter((d) => d.kind === 'rule' && d.compiled).map((d) => d.compiled as CompiledRule);
   const correlations = docs
     .filter((d) => d.kind === 'correlation' && d.compiled)
@@ -455,10 +455,11 @@ function where(d: Doc): string {
   return `${d.file}:${d.start.line}:${d.start.col}`;
 }
 
-function publicDoc(d: Doc): RuleDocument {
+function publicDoc(d: Doc, fieldMapping: FieldMapping | null): RuleDocument {
   const parsed = d.parsed;
   return {
     file: d.file,
+    fieldMapping,
     index: d.index,
     kind: d.kind,
     data: d.data,

@@ -51,6 +51,8 @@ export interface RuleDocument {
   detectionInfo?: DetectionInfo;
   /** For a detection rule: ids of the filters applied to it, in order. For a filter: ids of the rules it applies to. */
   filters?: string[];
+  /** The field mapping the document was compiled with (null: native ES rules only). */
+  readonly fieldMapping?: FieldMapping | null;
   /** The raw top-level `tests:` key (format owned by the CLI tester). */
   readonly tests?: unknown;
   /** The raw `nightjar:` key (validated by the schema). */

@@ -17,6 +17,7 @@ import type {
 } from '@nightjar/core';
 import {
   type ConditionAst,
+  type FieldMappingInput,
   type RuleDocument,
   compileDetection,
   parseConditionSyntax,
@@ -123,8 +124,10 @@ function conditionsOf(detection: Record<string, unknown>): { src: string; ast: C
   return out;
 }
 
-/** A document does not record the mapping it was loaded with; `nightjar test` loads with the default. */
-const FIELD_MAPPING = 'sigmahq-macos';
+/** The mapping a document was compiled with (the loader records it; the default for hand-built documents). */
+function mappingOf(doc: RuleDocument): FieldMappingInput {
+  return doc.fieldMapping === undefined ? 'sigmahq-macos' : doc.fieldMapping;
+}
 
 function resolvedPaths(doc: RuleDocument): Map<string, string> {
   const out = new Map<string, string>();
@@ -155,13 +158,17 @@ function fieldValue(
   ev: NightjarEvent,
   paths: Map<string, string>,
 ): { shown: boolean; value: unknown } {
+  // A name the mapping defines (ECS's `process.command_line`) is no ES path, dotted or not.
+  const mapped = doc.detectionInfo?.fields.some((f) => f.name === field && f.resolved !== field) === true;
   const p =
     paths.get(field) ??
-    (field.includes('.') && !/^(parent|real_parent|responsible|ancestors)\./.test(field) ? field : undefined);
+    (!mapped && field.includes('.') && !/^(parent|real_parent|responsible|ancestors)\./.test(field)
+      ? field
+      : undefined);
   if (p) return { shown: true, value: readPath(ev.msg, p) };
   const data = doc.data as Record<string, unknown>;
   try {
-    const r = resolveField(field, (data.logsource ?? {}) as Record<string, unknown>, FIELD_MAPPING);
+    const r = resolveField(field, (data.logsource ?? {}) as Record<string, unknown>, mappingOf(doc));
     if (r.usesLineage) return { shown: false, value: undefined };
     return { shown: true, value: r.get(ev, NO_LINEAGE) };
   } catch {
@@ -198,7 +205,7 @@ export function explainDetection(
     lines.push(`no event of the rule's type(s) (${types?.join(', ')}) in the test; event types given: ${seen}`);
     return lines;
   }
-  const fieldMapping = FIELD_MAPPING;
+  const fieldMapping = mappingOf(doc);
   const synthetic: CompiledRule[] = [];
   const items = new Map<string, { key: string; id: string }[]>();
   const compileOne = (id: string, sel: unknown): boolean => {
