@@ -8,6 +8,7 @@
  */
 import type { AuditToken, EsProcess } from '../model/message.js';
 import { formatTimeUs, parseTimeUs } from '../model/time.js';
+import { MAX_EVENT_DEPTH } from '../model/depth.js';
 
 /** An interned shape: the process object with its per-process values blanked (see CompactProcess.assign). */
 interface Shape {
@@ -253,18 +254,20 @@ const ARRAY = {};
 
 /**
  * A JSON value as one flat list, keys and values in order (objects between OPEN and CLOSE, arrays
- * as ARRAY, length, items): comparing a new skeleton with it is one walk, with no allocation.
+ * as ARRAY, length, items): comparing a new skeleton with it is one walk, with no allocation. Below
+ * MAX_EVENT_DEPTH a value is kept whole and compared by identity, so a hostile process object nested
+ * thousands deep costs a bounded walk (and at worst a shape of its own), never the stack.
  */
-function flatten(v: unknown, out: unknown[]): unknown[] {
-  if (typeof v !== 'object' || v === null) out.push(v);
+function flatten(v: unknown, out: unknown[], depth = 0): unknown[] {
+  if (typeof v !== 'object' || v === null || depth >= MAX_EVENT_DEPTH) out.push(v);
   else if (Array.isArray(v)) {
     out.push(ARRAY, v.length);
-    for (const x of v) flatten(x, out);
+    for (const x of v) flatten(x, out, depth + 1);
   } else {
     out.push(OPEN);
     for (const k in v) {
       out.push(k);
-      flatten((v as Record<string, unknown>)[k], out);
+      flatten((v as Record<string, unknown>)[k], out, depth + 1);
     }
     out.push(CLOSE);
   }
@@ -272,19 +275,19 @@ function flatten(v: unknown, out: unknown[]): unknown[] {
 }
 
 /** Index after `v` in `flat` from `i` when v matches it (same keys in the same order, equal values), else -1. */
-function matchFlat(v: unknown, flat: unknown[], i: number): number {
-  if (typeof v !== 'object' || v === null) return flat[i] === v ? i + 1 : -1;
+function matchFlat(v: unknown, flat: unknown[], i: number, depth = 0): number {
+  if (typeof v !== 'object' || v === null || depth >= MAX_EVENT_DEPTH) return flat[i] === v ? i + 1 : -1;
   if (Array.isArray(v)) {
     if (flat[i] !== ARRAY || flat[i + 1] !== v.length) return -1;
     i += 2;
-    for (let k = 0; k < v.length && i >= 0; k++) i = matchFlat(v[k], flat, i);
+    for (let k = 0; k < v.length && i >= 0; k++) i = matchFlat(v[k], flat, i, depth + 1);
     return i;
   }
   if (flat[i] !== OPEN) return -1;
   i++;
   for (const k in v) {
     if (flat[i] !== k) return -1;
-    i = matchFlat((v as Record<string, unknown>)[k], flat, i + 1);
+    i = matchFlat((v as Record<string, unknown>)[k], flat, i + 1, depth + 1);
     if (i < 0) return -1;
   }
   return flat[i] === CLOSE ? i + 1 : -1;
