@@ -1,3 +1,4 @@
+/// <reference path="./node-gyp-build.d.ts" />
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { NightjarError } from '@nightjar/core';
