@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration (node-gyp-build ships no types) cannot be imported; the reference carries it into every project that compiles this file
 /// <reference path="./node-gyp-build.d.ts" />
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
