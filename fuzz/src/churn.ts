@@ -134,6 +134,9 @@ function freshCopy(t: Record<string, unknown>): Record<string, unknown> {
   return msg;
 }
 
+/** Live processes the workload hovers around. */
+const POPULATION = 600;
+
 export class Churn {
   readonly expected: Expected = {
     events: 0,
@@ -240,9 +243,12 @@ export class Churn {
       }
     }
     let name = this.chooseName();
-    // Keep the population between 200 and 3,000 processes.
-    if (name === 'exit' && this.live.length < 200) name = 'fork';
-    if (name === 'fork' && this.live.length > 3000) name = 'exit';
+    // A steady state: forks and exits pull the population back towards its target, so memory that
+    // grows over the run is the engine's, not the workload's.
+    if (name === 'fork' || name === 'exit') {
+      const share = Math.min(0.95, Math.max(0.05, 0.5 + (POPULATION - this.live.length) / (2 * POPULATION)));
+      name = this.r() < share ? 'fork' : 'exit';
+    }
     const msg = freshCopy(this.pick(this.parsed(name)));
     // Any live process but launchd (live[0], never removed: removal swaps with the last entry).
     const actor = this.procs.get(this.live[1 + Math.floor(this.r() * (this.live.length - 1))]!)!;

@@ -226,9 +226,11 @@ export function runEventLines(
       }
       inst.hits.clear();
       const t0 = timing ? performance.now() : 0;
+      let threw = false;
       try {
         engine.push(r);
       } catch (err) {
+        threw = true;
         v.push({ oracle: 'crash', message: `Engine.push threw at ${where}: ${clip(String(err))}` });
       }
       const ms = timing ? performance.now() - t0 : 0;
@@ -250,17 +252,20 @@ export function runEventLines(
       const mm = mismatch(r);
       if (mm !== undefined && !located.has(lineNo))
         v.push({ oracle: 'silent-mismatch', message: `${where}: ${mm}, and nothing said so` });
-      if (!r.skipped && r.msg !== null && !refusedDeep) {
+      // After a push that threw, the engine's matches are partial: the crash is the finding.
+      if (!threw && !refusedDeep && !r.skipped && r.msg !== null) {
         const slow = referenceMatch(inst.rules, r, lineage);
         for (const e of slow.errors)
           if (/call stack/i.test(e)) v.push({ oracle: 'rule-error', message: `${where}: ${clip(e)}` });
         const missing = [...slow.hits].filter((h) => !inst.hits.has(h)).map((h) => h.id);
         const extra = [...inst.hits].filter((h) => !slow.hits.has(h)).map((h) => h.id);
-        if (missing.length > 0 || extra.length > 0)
+        if (missing.length > 0 || extra.length > 0) {
+          const depth = nestingDepth(line);
           v.push({
             oracle: 'reference',
-            message: `${where}: the engine's matches differ from each rule run alone: missed [${missing.join(', ')}], extra [${extra.join(', ')}]`,
+            message: `${where}: the engine's matches differ from each rule run alone: missed [${missing.join(', ')}], extra [${extra.join(', ')}]${depth > DEEP ? ` (the line nests ${depth} deep)` : ''}`,
           });
+        }
         if (timing && ms > eventBoundMs(line.length)) {
           // The bound is per rule ("any regex or wildcard"): find the slowest rule, timed in CPU
           // time (wall time on a shared box includes time the process was not running), with the

@@ -43,9 +43,8 @@ export interface KnownFinding {
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'depth-bounds',
-    what: 'a deeply nested value overflows the stack (or costs its depth) in a recursive walk (prefilter, getters, alert JSON)',
-    matches: (v) =>
-      /call stack|too much recursion/i.test(v.message) || (v.oracle === 'cost' && /nests \d+ deep/.test(v.message)),
+    what: 'a deeply nested value overflows the stack, or costs its depth, in a recursive walk (prefilter, getters, alert JSON)',
+    matches: (v) => /call stack|too much recursion|nests \d+ deep/i.test(v.message),
   },
   {
     id: 'x-of-backtracking',
