@@ -6,7 +6,13 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const sources = ['packages/*/src/**/*.ts', 'tools/*/src/**/*.ts', 'bench/src/**/*.ts', 'fuzz/src/**/*.ts'];
-const tests = ['packages/*/test/**/*.ts', 'tools/*/test/**/*.ts', 'bench/test/**/*.ts', 'fuzz/test/**/*.ts', 'test/**/*.ts'];
+const tests = [
+  'packages/*/test/**/*.ts',
+  'tools/*/test/**/*.ts',
+  'bench/test/**/*.ts',
+  'fuzz/test/**/*.ts',
+  'test/**/*.ts',
+];
 
 export default defineConfig(
   { ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', 'coverage/**', 'rules/**', 'fixtures/**'] },

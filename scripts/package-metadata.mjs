@@ -36,6 +36,7 @@ const DESCRIPTIONS = {
     'nightjar: scan recorded macOS Endpoint Security events with Sigma rules, watch live, test and lint rules.',
   '@nightjar/fixturegen': "Deterministic generator of eslogger-shaped event traces for Nightjar's fixtures.",
   '@nightjar/bench': "pnpm bench: Nightjar's benchmark harness with same-process baselines.",
+  '@nightjar/fuzz': "pnpm fuzz and pnpm soak: Nightjar's property-based fuzzing and memory-soak harnesses.",
 };
 
 /** Entry-point scripts that run when imported; every other module of every package is side-effect free. */
@@ -43,6 +44,7 @@ const SIDE_EFFECTS = {
   '@nightjar/cli': ['./dist/bin.js'],
   '@nightjar/fixturegen': ['./dist/cli.js'],
   '@nightjar/bench': ['./dist/run.js', './dist/rss.js'],
+  '@nightjar/fuzz': ['./dist/run.js', './dist/soak.js'],
 };
 
 /** Appended to every `files` whitelist: tsc -b writes its build info inside dist/. */
@@ -55,7 +57,7 @@ function workspaceDirs() {
       if (existsSync(join(ROOT, parent, name, 'package.json'))) dirs.push(join(parent, name));
     }
   }
-  if (existsSync(join(ROOT, 'bench', 'package.json'))) dirs.push('bench');
+  for (const top of ['bench', 'fuzz']) if (existsSync(join(ROOT, top, 'package.json'))) dirs.push(top);
   return dirs;
 }
 

@@ -22,6 +22,7 @@ import { generateRules, handWrittenMatcher, templatesOf, type Template } from '.
 import { renamedCopiesOf } from './real-rule-copies.js';
 import { realProcesses } from './real-processes.js';
 import { fromFile } from './from-file.js';
+import { selectiveScan } from './selective-scan.js';
 import {
   clockName,
   fmtBytes,
@@ -37,6 +38,7 @@ import {
 } from './measure.js';
 import { memoryPerGroup, memoryPerLineageEntry, useRealProcesses } from './memory.js';
 import { fleetBench } from './fleet.js';
+import { liveSkipReason, liveStorm, replayDecode } from './live.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -475,6 +477,44 @@ async function main(): Promise<void> {
     unit: 'ev/s',
   });
 
+  // Parse less: JSON.parse against a scan of only the fields the engine reads, per line shape.
+  {
+    const byType = new Map<string, string[]>();
+    for (const l of lines) {
+      const name = Object.keys((JSON.parse(l) as { event: object }).event)[0]!;
+      const list = byType.get(name) ?? [];
+      list.push(l);
+      byType.set(name, list);
+    }
+    for (const type of ['open', 'close', 'stat', 'exec']) {
+      const tl = byType.get(type);
+      if (tl === undefined) continue;
+      let sink = 0;
+      const r = pairedRuns(
+        tl.length,
+        RUNS,
+        WARMUP,
+        () => {
+          for (let i = 0; i < tl.length; i++) JSON.parse(tl[i]!);
+        },
+        () => {
+          for (let i = 0; i < tl.length; i++) sink += selectiveScan(tl[i]!, type);
+        },
+      );
+      if (Number.isNaN(sink)) throw new Error(`selective scan of ${type} lines read no number`);
+      row({
+        workload: `${type} lines (${Math.round(tl.reduce((a, l) => a + l.length, 0) / tl.length)} B)`,
+        rules: 0,
+        correlations: 0,
+        metric: 'field-selective scan (measure only)',
+        value: r.b.eventsPerSec,
+        unit: 'ev/s',
+        baseline: 'JSON.parse',
+        ratio: r.b.eventsPerSec / r.a.eventsPerSec,
+      });
+    }
+  }
+
   // 100 generated rules + 20 correlations over every type the rules name: the main workload.
   const gen100 = generateRules(100, 20);
   const { ruleset: rs100, loadMs: load100 } = await rulesetFromYaml('gen100', gen100.yaml);
@@ -855,6 +895,49 @@ async function main(): Promise<void> {
         baseline: '1 worker',
         ratio: f.cpuPerKTwo / f.cpuPerKOne,
         target: '≤ 1.15×',
+      });
+    }
+  }
+
+  // Live: the Linux backend under a file storm, per wire format, against decoding the same lines.
+  const liveSkip = liveSkipReason();
+  if (liveSkip !== undefined) {
+    process.stdout.write(`\nlive rows skipped: ${liveSkip}\n`);
+  } else {
+    const files = QUICK ? 3_000 : 30_000;
+    const results = [];
+    for (const wire of ['objects', 'json'] as const) results.push(await liveStorm(wire, files));
+    const replay = replayDecode(results[1]!.lines);
+    row({
+      workload: 'replay (same events)',
+      rules: 0,
+      correlations: 0,
+      metric: 'decode, JS µs/event',
+      value: replay.usPerEvent,
+      unit: 'µs',
+    });
+    for (const r of results) {
+      row({
+        workload: `live linux (${r.wire} wire)`,
+        rules: 0,
+        correlations: 0,
+        metric: 'JS-thread µs/event',
+        value: r.jsUsPerEvent,
+        unit: 'µs',
+        baseline: 'replay decode',
+        ratio: r.jsUsPerEvent / replay.usPerEvent,
+        target: r.wire === 'json' ? '≤ 1.3×' : undefined,
+      });
+      row({
+        workload: `live linux (${r.wire} wire)`,
+        rules: 0,
+        correlations: 0,
+        metric: `events/s (${r.events}/${r.generated} seen, ${r.drops} dropped)`,
+        value: r.rate,
+        unit: 'ev/s',
+        baseline: 'replay decode rate',
+        ratio: r.rate / replay.rate,
+        target: r.wire === 'json' ? '≥ 0.5× with 0 dropped' : undefined,
       });
     }
   }

@@ -5,7 +5,7 @@
  * shrunk case is saved, and the campaign goes on with the next chunk.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { clip, knownFinding, Tally, type Violation } from './findings.js';
@@ -24,6 +24,10 @@ export interface CampaignOptions {
   readonly maxFailures: number;
   readonly timing: boolean;
   readonly log: (line: string) => void;
+  /** Checked between chunks (a chunk runs synchronously, so no event can stop it). */
+  readonly stop?: () => boolean;
+  /** Called after each chunk (progress lines for long runs). */
+  readonly progress?: (t: Tally) => void;
 }
 
 /** The message with its numbers blanked: two findings with the same shape are one finding. */
@@ -41,13 +45,22 @@ function save<I>(dir: string, t: Target<I>, c: RegressionCase): string | undefin
   return file;
 }
 
+/** Whether a case of this target and known finding is already saved (one example each is enough). */
+function savedBefore(dir: string, prefix: string): boolean {
+  try {
+    return readdirSync(dir).some((n) => n.startsWith(prefix));
+  } catch {
+    return false;
+  }
+}
+
 export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
   const tally = new Tally();
   const started = performance.now();
   const seenShapes = new Set<string>();
   const savedKnown = new Set<string>();
   let chunkSeed = o.seed;
-  while (tally.inputs < o.budget && tally.totalFailures < o.maxFailures) {
+  while (tally.inputs < o.budget && tally.totalFailures < o.maxFailures && o.stop?.() !== true) {
     tally.seeds.push(chunkSeed);
     let failure: Violation[] = [];
     const protos = snapshotPrototypes();
@@ -78,7 +91,7 @@ export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
         if (!savedKnown.has(k.id)) {
           savedKnown.add(k.id);
           o.log(`  known finding ${k.id}: ${clip(v.message, 200)}`);
-          if (o.saveDir !== undefined) {
+          if (o.saveDir !== undefined && !savedBefore(o.saveDir, `${t.name}-${k.id}-`)) {
             const small = t.reduce?.(input, v) ?? input;
             const f = save(o.saveDir, t, {
               target: t.name,
@@ -124,6 +137,8 @@ export function runCampaign<I>(t: Target<I>, o: CampaignOptions): Tally {
       );
     }
     chunkSeed = (chunkSeed + 1) | 0;
+    tally.elapsedMs = performance.now() - started;
+    o.progress?.(tally);
   }
   tally.elapsedMs = performance.now() - started;
   return tally;

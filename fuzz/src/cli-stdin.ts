@@ -1,7 +1,8 @@
 /**
  * The end-to-end run: a million mutated lines piped into the real CLI (`nightjar scan -`), checking
  * that every line is counted (events + malformed = lines: none dropped after a bad one) and that the
- * scan ends with exit 0 or 1, never 2. Plus the line splitter's cost on one long line.
+ * scan ends with exit 0 or 1, never 2. Some lines carry invalid UTF-8 bytes. Plus the line splitter's
+ * cost on one long line.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -24,17 +25,32 @@ export interface CliRunResult {
 }
 
 /** Writes `n` mutated lines (seeded) to a file; a few giant lines are spliced in on purpose. */
-async function writeInput(file: string, bases: readonly string[], n: number, seed: number): Promise<number> {
-  const arb = lineSpecArb(bases.length, { maxDepth: 5_000, maxString: 20_000 });
+async function writeInput(
+  file: string,
+  bases: readonly string[],
+  n: number,
+  seed: number,
+  maxDepth: number,
+): Promise<number> {
+  const arb = lineSpecArb(bases.length, { maxDepth, maxString: 20_000 });
   const out = createWriteStream(file);
   let bytes = 0;
-  const write = (s: string): Promise<void> | void => {
+  const write = (s: string | Buffer): Promise<void> | void => {
     bytes += Buffer.byteLength(s);
     if (!out.write(s)) return new Promise((r) => out.once('drain', () => r()));
   };
+  // Bytes a string cannot hold: every 997th line gets an invalid UTF-8 sequence inside it.
+  const invalidUtf8 = (line: string): Buffer => {
+    const b = Buffer.from(line);
+    const at = Math.floor(b.length / 2);
+    return Buffer.concat([b.subarray(0, at), Buffer.from([0xff, 0xc3, 0x28]), b.subarray(at)]);
+  };
   const GIANTS: Record<number, () => string> = {
-    // A 20,000-level array in an extra field, and an 8 MB string: each must cost one line, never the stream.
-    [Math.floor(n / 3)]: () => bases[0]!.replace(/\}$/, `,"extra":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`),
+    // A maxDepth-level array in an extra field, and an 8 MB string: each must cost one line, never the stream.
+    [Math.floor(n / 3)]: () => {
+      const d = Math.max(maxDepth, 1);
+      return bases[0]!.replace(/\}$/, `,"extra":${'['.repeat(d)}1${']'.repeat(d)}}`);
+    },
     [Math.floor((2 * n) / 3)]: () => bases[1 % bases.length]!.replace(/\}$/, `,"extra":"${'a'.repeat(8_000_000)}"}`),
   };
   const chunk = 10_000;
@@ -48,7 +64,15 @@ async function writeInput(file: string, bases: readonly string[], n: number, see
       if (l.trim() === '') l = '{';
       text.push(l);
     });
-    await write(`${text.join('\n')}\n`);
+    const parts: (string | Buffer)[] = [];
+    let run: string[] = [];
+    text.forEach((l, k) => {
+      if ((done + k) % 997 !== 996) return void run.push(l);
+      parts.push(`${run.join('\n')}${run.length ? '\n' : ''}`, invalidUtf8(l), '\n');
+      run = [];
+    });
+    parts.push(`${run.join('\n')}${run.length ? '\n' : ''}`);
+    for (const p of parts) await write(p);
   }
   await new Promise<void>((r) => out.end(() => r()));
   return bytes;
@@ -65,11 +89,13 @@ export async function cliStdinRun(
   n: number,
   seed: number,
   log: (s: string) => void,
+  /** Deepest nesting in the input (a 20,000-deep line is spliced in at that depth). */
+  maxDepth = 20_000,
 ): Promise<CliRunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'nightjar-fuzz-cli-'));
   const file = join(dir, 'lines.jsonl');
   try {
-    const bytes = await writeInput(file, bases, n, seed);
+    const bytes = await writeInput(file, bases, n, seed, maxDepth);
     log(
       `  ${n.toLocaleString('en-US')} lines (${(bytes / 1048576).toFixed(0)} MB) written; scanning with nightjar scan -`,
     );

@@ -43,13 +43,14 @@ export interface KnownFinding {
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'depth-bounds',
-    what: 'a deeply nested value overflows the stack in a recursive walk (prefilter, getters, alert JSON)',
-    matches: (v) => /call stack|too much recursion/i.test(v.message),
+    what: 'a deeply nested value overflows the stack (or costs its depth) in a recursive walk (prefilter, getters, alert JSON)',
+    matches: (v) =>
+      /call stack|too much recursion/i.test(v.message) || (v.oracle === 'cost' && /nests \d+ deep/.test(v.message)),
   },
   {
     id: 'x-of-backtracking',
     what: 'an `x of` pattern is matched against selection names by backtracking (rule load over its bound)',
-    matches: (v) => v.oracle === 'cost' && /\bload\b/.test(v.message) && /\bof\b/.test(v.message),
+    matches: (v) => v.oracle === 'cost' && /\b(load|lint)\b/.test(v.message) && /`x of`/.test(v.message),
   },
   {
     id: 'wildcard-backtracking',

@@ -5,7 +5,8 @@
  *
  * Flags: --long (≥10^6 lines, ≥10^5 rules, and a million lines through `nightjar scan -`, on two
  * worker processes), --seed <n> (default: random, printed), --only <targets> (comma-separated:
- * events, rules, wildcard, xof, cli), --no-save (do not write regression cases), --json <file>.
+ * events, rules, wildcard, xof, cli), --cli-depth <20000|200> (one pass of the CLI run), --no-save
+ * (do not write regression cases), --json <file>.
  * Exit 1 when a new failure (not a known finding) was found.
  */
 import { fork } from 'node:child_process';
@@ -42,6 +43,8 @@ const ONLY = (flag('--only') ?? [...TARGETS, 'cli'].join(',')).split(',');
 const SAVE = !argv.includes('--no-save');
 const JSON_OUT = flag('--json');
 const WORKER = argv.includes('--worker');
+/** --cli-depth 20000 or 200: only that pass of the CLI run. */
+const CLI_DEPTH = flag('--cli-depth') !== undefined ? Number(flag('--cli-depth')) : undefined;
 
 /** Inputs per target: the short budget is `pnpm fuzz`'s, the long one the issue's 10^6 lines / 10^5 rules. */
 const BUDGET: Record<TargetName | 'cli', number> = LONG
@@ -102,6 +105,8 @@ async function runTargets(names: readonly TargetName[], w: World): Promise<Targe
     log(
       `${name}: ${BUDGET[name].toLocaleString('en-US')} ${t.unit}, seed ${SEED} (chunk k uses seed+k, ${CHUNK[name]} runs each)`,
     );
+    let lastStep = 0;
+    const unit = t.unit;
     const tally = runCampaign(t, {
       seed: SEED,
       budget: BUDGET[name],
@@ -110,6 +115,17 @@ async function runTargets(names: readonly TargetName[], w: World): Promise<Targe
       maxFailures: 20,
       timing: true,
       log,
+      stop: parentGone,
+      progress: (t) => {
+        // A line per 2 % of the budget, so a long run can be followed (and read if cut short).
+        const step = Math.floor((t.inputs / BUDGET[name]) * 50);
+        if (step > lastStep) {
+          lastStep = step;
+          log(
+            `  progress ${name}: ${t.inputs.toLocaleString('en-US')} / ${BUDGET[name].toLocaleString('en-US')} ${unit}, ${t.runs} runs, ${(t.elapsedMs / 1000).toFixed(0)} s; new failures ${JSON.stringify(Object.fromEntries(t.failures))}; known ${JSON.stringify(Object.fromEntries(t.known))}`,
+          );
+        }
+      },
     });
     const r = report(t, tally);
     log(
@@ -147,6 +163,11 @@ async function inWorkers(groups: TargetName[][]): Promise<TargetReport[]> {
   return (await Promise.all(runs)).flat();
 }
 
+// A worker ends with its parent (Ctrl-C, or the parent killed): its campaigns run synchronously, so
+// they look between chunks whether the parent is still there.
+const PARENT = process.ppid;
+const parentGone = (): boolean => WORKER && process.ppid !== PARENT;
+
 async function main(): Promise<void> {
   const started = performance.now();
   const w = await loadWorld();
@@ -161,21 +182,34 @@ async function main(): Promise<void> {
           [wanted.filter((t) => t === 'events'), wanted.filter((t) => t !== 'events')].filter((g) => g.length > 0),
         )
       : await runTargets(wanted, w);
-  let cli: Awaited<ReturnType<typeof cliStdinRun>> | undefined;
+  const cli: (Awaited<ReturnType<typeof cliStdinRun>> & { label: string })[] = [];
   let splitter: ReturnType<typeof lineSplitterCost> | undefined;
   if (!WORKER && ONLY.includes('cli')) {
-    log(`cli: ${BUDGET.cli.toLocaleString('en-US')} mutated lines through nightjar scan - (seed ${SEED})`);
-    cli = await cliStdinRun(w.bases, BUDGET.cli, SEED, log);
-    log(
-      `cli: ${cli.lines.toLocaleString('en-US')} lines → ${cli.events.toLocaleString('en-US')} events + ${cli.malformed.toLocaleString('en-US')} malformed, exit ${cli.exitCode}, ${cli.seconds.toFixed(1)} s; ${cli.violations.length === 0 ? 'every line counted' : cli.violations.map((v) => `[${v.oracle}] ${v.message}`).join('; ')}`,
-    );
+    // Two passes: nesting up to 20,000 levels (hostile), and up to 200 (so that the count of every
+    // line is checked even while a deep line can still end the stream).
+    const passes = (
+      [
+        ['cli', 20_000],
+        ['cli≤200', 200],
+      ] as const
+    ).filter(([, d]) => CLI_DEPTH === undefined || d === CLI_DEPTH);
+    for (const [label, depth] of passes) {
+      log(
+        `${label}: ${BUDGET.cli.toLocaleString('en-US')} mutated lines, nesting ≤ ${depth}, through nightjar scan - (seed ${SEED})`,
+      );
+      const r = { ...(await cliStdinRun(w.bases, BUDGET.cli, SEED, log, depth)), label };
+      cli.push(r);
+      log(
+        `${label}: ${r.lines.toLocaleString('en-US')} lines → ${r.events.toLocaleString('en-US')} events + ${r.malformed.toLocaleString('en-US')} malformed, exit ${r.exitCode}, ${r.seconds.toFixed(1)} s; ${r.violations.length === 0 ? 'every line counted' : r.violations.map((v) => `[${v.oracle}] ${v.message.slice(0, 300)}`).join('; ')}`,
+      );
+    }
     splitter = lineSplitterCost(LONG ? 8 : 4);
     log(
       `cli: line splitter, one long line ×4 costs ×${splitter.ratio.toFixed(1)} (${splitter.msSmall.toFixed(0)} → ${splitter.msLarge.toFixed(0)} ms)`,
     );
     for (const v of splitter.violations) log(`  known finding ${knownFinding(v)?.id ?? 'NEW'}: ${v.message}`);
   }
-  const cliFailures = (cli?.violations ?? []).filter((v) => knownFinding(v) === undefined);
+  const cliFailures = cli.flatMap((r) => r.violations).filter((v) => knownFinding(v) === undefined);
   const splitterFailures = (splitter?.violations ?? []).filter((v) => knownFinding(v) === undefined);
   const newFailures =
     targets.reduce((n, t) => n + Object.values(t.failures).reduce((a, b) => a + b, 0), 0) +
@@ -209,10 +243,15 @@ async function main(): Promise<void> {
         `${t.target.padEnd(9)} ${`${t.inputs.toLocaleString('en-US')} ${t.unit}`.padStart(11)} ${String(t.runs).padStart(7)} ${t.seconds.toFixed(1).padStart(7)}  ${f.padEnd(24)} ${k}`,
       );
     }
-    if (cli)
+    for (const r of cli) {
+      const fresh = r.violations.filter((v) => knownFinding(v) === undefined).length;
+      const known = [...r.violations, ...(splitter?.violations ?? [])]
+        .map((v) => knownFinding(v)?.id)
+        .filter((id) => id !== undefined);
       log(
-        `${'cli'.padEnd(9)} ${`${cli.lines.toLocaleString('en-US')} lines`.padStart(11)} ${'1'.padStart(7)} ${cli.seconds.toFixed(1).padStart(7)}  ${String(cliFailures.length).padEnd(24)} ${[...new Set([...cli.violations, ...(splitter?.violations ?? [])].map((v) => knownFinding(v)?.id).filter((id) => id !== undefined))].join(', ') || '—'}`,
+        `${r.label.padEnd(9)} ${`${r.lines.toLocaleString('en-US')} lines`.padStart(11)} ${'1'.padStart(7)} ${r.seconds.toFixed(1).padStart(7)}  ${String(fresh).padEnd(24)} ${[...new Set(known)].join(', ') || '—'}`,
       );
+    }
     log(
       `seed ${SEED} · ${newFailures} new failure(s) · ${((performance.now() - started) / 1000).toFixed(0)} s · replay with: pnpm fuzz --seed ${SEED}${LONG ? ' --long' : ''}`,
     );

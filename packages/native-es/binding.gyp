@@ -5,7 +5,7 @@
     {
       "target_name": "nightjar_es",
       "sources": ["native/src/binding.cc", "native/src/common/throw_coded.cc", "native/src/common/translate.cc",
-                  "native/src/common/batch_handoff.cc"],
+                  "native/src/common/batch_handoff.cc", "native/src/common/translate_json.cc"],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wno-missing-field-initializers"],

@@ -29,13 +29,22 @@ main(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
+  // SIGINT (Ctrl-C) and SIGTERM (service managers, kill) both stop the command cleanly; a second
+  // signal exits at once.
   onInterrupt(handler) {
-    const first = () => {
+    const first = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', first);
+      process.off('SIGTERM', first);
       process.once('SIGINT', () => process.exit(130));
-      handler();
+      process.once('SIGTERM', () => process.exit(143));
+      handler(sig);
     };
-    process.once('SIGINT', first);
-    return () => process.off('SIGINT', first);
+    process.on('SIGINT', first);
+    process.on('SIGTERM', first);
+    return () => {
+      process.off('SIGINT', first);
+      process.off('SIGTERM', first);
+    };
   },
   onReload(handler) {
     process.on('SIGHUP', handler);

@@ -10,10 +10,10 @@ export interface CliIO {
   readonly env: NodeJS.ProcessEnv;
   /**
    * Lets a long-running command finish cleanly on Ctrl-C (stop reading, flush, print the summary):
-   * `handler` runs on the first SIGINT; a second one exits at once. Returns an unregister
+   * `handler` runs on the first SIGINT or SIGTERM (with its name); a second one exits at once. Returns an unregister
    * function. Absent (tests, embedders) means no signal handling.
    */
-  readonly onInterrupt?: (handler: () => void) => () => void;
+  readonly onInterrupt?: (handler: (signal?: string) => void) => () => void;
   /**
    * Lets a long-running command reload its configuration on request (SIGHUP for the binary):
    * `handler` runs on every request. Returns an unregister function. Absent means no reload signal.

@@ -39,6 +39,16 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     args: '[rules…]',
     summary: 'the ES event types a ruleset needs',
   },
+  fields: {
+    load: () => import('./commands/fields.js'),
+    args: '[-c category]',
+    summary: 'the fields a rule can use, with their type and ES path',
+  },
+  rules: {
+    load: () => import('./commands/rules.js'),
+    args: 'list|show <id>',
+    summary: 'the rules loaded, or one rule as the engine runs it',
+  },
   techniques: {
     load: () => import('./commands/techniques.js'),
     args: '[rules…]',
@@ -85,7 +95,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]?.load : undefined;
   if (!load) {
-    io.stderr.write(`nightjar: unknown command '${name}'\n\n${HELP}`);
+    // Loaded only here: the rules package is not needed to dispatch.
+    const { didYouMean } = await import('@nightjar/rules');
+    io.stderr.write(`nightjar: unknown command '${name}'${didYouMean(name, Object.keys(COMMANDS))}\n\n${HELP}`);
     return EXIT_USAGE;
   }
   try {

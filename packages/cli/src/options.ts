@@ -6,8 +6,17 @@ import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
-import { RuleLoadError, bundledRulesDir, formatDiagnostic, loadRules } from '@nightjar/rules';
+import {
+  RuleLoadError,
+  bundledRulesDir,
+  didYouMean,
+  formatDiagnostic,
+  loadRules,
+  type LoadOptions,
+} from '@nightjar/rules';
 import { CliError, type CliIO, UsageError } from './io.js';
+import { count } from '@nightjar/ruletools';
+import { chooseMapping, mappingOption } from './mapping.js';
 import { HELP_OPTION, type HelpSpec, type OptionTable, renderHelp } from './help.js';
 
 export { CliError };
@@ -50,6 +59,11 @@ export const SHARED_OPTIONS = {
   format: { type: 'string', short: 'f', arg: '<name>', help: '' },
   output: { type: 'string', short: 'o', arg: '<file>', help: 'write to a file instead of stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress, status line or summary on stderr' },
+  mapping: {
+    type: 'string',
+    arg: '<file>',
+    help: "field-mapping file for taxonomy rules (default: 'mapping:' in nightjar.config.yaml, else the built-in sigmahq-macos)",
+  },
 } as const satisfies OptionTable;
 
 /** The command's option table with `--format`'s help written out from the formats it accepts. */
@@ -96,8 +110,11 @@ export function parseCommand<F extends string>(spec: CommandSpec<F>, argv: strin
     });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(msg)?.[1];
+    const flags = Object.keys(spec.options).map((n) => `--${n}`);
+    const hint = unknown?.startsWith('--') ? didYouMean(unknown, flags) : '';
     throw new UsageError(
-      `${msg.replace(/\. To specify a positional argument.*$/s, '')}\nRun 'nightjar ${spec.name} --help' for usage.`,
+      `${msg.replace(/\. To specify a positional argument.*$/s, '')}${hint}\nRun 'nightjar ${spec.name} --help' for usage.`,
     );
   }
   const values = parsed.values as Parsed['values'];
@@ -136,17 +153,17 @@ const MAX_RULE_DIAGNOSTICS = 50;
 
 export type LoadedRuleSet = Awaited<ReturnType<typeof loadRules>>;
 
-export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet> {
+export async function loadRuleSetOrFail(paths: string[], opts: LoadOptions = {}): Promise<LoadedRuleSet> {
   let ruleset: LoadedRuleSet;
   try {
-    ruleset = await loadRules(paths, {});
+    ruleset = await loadRules(paths, opts);
   } catch (err) {
     if (err instanceof RuleLoadError) {
       const lines = err.diagnostics.slice(0, MAX_RULE_DIAGNOSTICS).map(formatDiagnostic);
       const rest = err.diagnostics.length - lines.length;
       if (rest > 0) lines.push(`… and ${rest} more (run 'nightjar lint' for all)`);
       const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
-      throw new CliError('NJ_CLI_RULES', `rules failed to load (${errors} error(s))`, lines, { cause: err });
+      throw new CliError('NJ_CLI_RULES', `rules failed to load (${count(errors, 'error')})`, lines, { cause: err });
     }
     if (err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CliError('NJ_CLI_RULES', `cannot read rules: ${err.message}`, [], { cause: err });
@@ -158,6 +175,12 @@ export async function loadRuleSetOrFail(paths: string[]): Promise<LoadedRuleSet>
     throw new CliError('NJ_CLI_NO_RULES', `no rules found in ${paths.join(', ')}`);
   }
   return ruleset;
+}
+
+/** `--rules` (or the bundled ruleset) loaded with the mapping `--mapping` or the config names. */
+export async function loadRulesFor(values: Parsed['values'], io: CliIO): Promise<LoadedRuleSet> {
+  const paths = resolveRulePaths(values, io);
+  return loadRuleSetOrFail(paths, mappingOption(chooseMapping(values, io, paths)));
 }
 
 /** Checks that every input (except `-`) is a readable regular file, before any work starts. */

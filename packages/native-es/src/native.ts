@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { NightjarError } from '@nightjar/core';
+import nodeGypBuild from 'node-gyp-build';
 
 import type { NativeAddon } from './types.js';
 
@@ -21,19 +20,27 @@ export class AddonUnavailableError extends NightjarError {
 
 // src/ (tests) and dist/ (built) both sit one level below the package root.
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CANDIDATES = ['build/Release/nightjar_es.node', 'build/Debug/nightjar_es.node'];
 
 let addon: NativeAddon | undefined;
 let failure: string | undefined;
 
-/** Where the addon would be loaded from, or undefined when it was not built. */
-export function addonPath(): string | undefined {
-  return CANDIDATES.map((c) => join(PACKAGE_ROOT, c)).find((p) => existsSync(p));
+/**
+ * Where the addon would be loaded from: a local build (build/Release, from `npm rebuild`) first, then
+ * the prebuilt binary for this platform shipped in the package (prebuilds/<platform>-<arch>/, made by
+ * prebuildify), as node-gyp-build resolves them; undefined when there is neither.
+ */
+export function addonPath(root: string = PACKAGE_ROOT): string | undefined {
+  try {
+    return nodeGypBuild.path(root);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Loads the native addon once. A missing or broken build throws an AddonUnavailableError that
- * says how to build it. Importing this package never loads the addon; only this call does.
+ * Loads the native addon once. A missing or broken binary throws an AddonUnavailableError whose
+ * message is one line with the command that fixes it in the user's own project. Importing this
+ * package never loads the addon; only this call does.
  */
 export function loadAddon(forBackend: string): NativeAddon {
   if (addon) return addon;
@@ -43,16 +50,14 @@ export function loadAddon(forBackend: string): NativeAddon {
       addon = createRequire(import.meta.url)(path) as NativeAddon;
       return addon;
     } catch (err) {
-      failure = `it failed to load: ${(err as Error).message}`;
+      failure = `the binary at ${path} failed to load (${(err as Error).message.split('\n')[0]})`;
     }
   }
-  const why = failure ?? 'it was not built (the install step found no C++ toolchain, or failed)';
+  const why = failure ?? `no prebuilt binary matches ${process.platform}-${process.arch} and none was built`;
   throw new AddonUnavailableError(
     forBackend,
-    `the ${forBackend} backend needs @nightjar/native-es's native addon, but ${why}. Build it with ` +
-      '`npx -y pnpm@10 --filter @nightjar/native-es run build:native` (needs python3, make and a C++17 compiler: ' +
-      'apt-get install -y python3 make g++ on Debian/Ubuntu, Xcode command line tools on macOS). ' +
-      'The replay and eslogger sources work without it.',
+    `the ${forBackend} backend needs @nightjar/native-es's native addon, but ${why}: run \`npm rebuild @nightjar/native-es\` ` +
+      '(needs python3, make and a C++17 compiler); the replay and eslogger sources work without it.',
   );
 }
 

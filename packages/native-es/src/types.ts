@@ -3,7 +3,19 @@ export interface NativeAddon {
   /** The live backend compiled in: `linux`, `es` (macOS), or `none`. */
   readonly backend: string;
   /** Linux builds: the proc connector + fanotify backend. */
-  LinuxBackend?: new (events: string[], onBatch: (msgs: Record<string, unknown>[]) => void) => NativeLinuxBackend;
+  LinuxBackend?: new (
+    events: string[],
+    /** `wire: 'json'`: one string of eslogger JSON lines per batch; else an array of message objects. */
+    onBatch: (batch: Record<string, unknown>[] | string) => void,
+    options?: {
+      paths?: string[];
+      mutePaths?: string[];
+      mutePathPrefixes?: string[];
+      mutePids?: number[];
+      invertMuting?: boolean;
+      wire?: 'json' | 'objects';
+    },
+  ) => NativeLinuxBackend;
   /** macOS builds: the Endpoint Security client set. */
   EsBackend?: EsBackendClass;
   /** macOS builds: the running processes through libproc. */
@@ -13,10 +25,16 @@ export interface NativeAddon {
 /** Counters of the Linux backend. `error` is set when its thread stopped on its own (it then delivers nothing more). */
 export interface NativeLinuxStats {
   messages: number;
+  /** Kernel queue overflows of unknown size (netlink ENOBUFS; fanotify only without FAN_UNLIMITED_QUEUE). */
   kernelOverflows: number;
+  /** Proc connector messages the kernel dropped, counted by their per-CPU sequence numbers. */
+  kernelLost: number;
+  /** Events dropped natively: built-queue full (before being built) or the hand-off to JS behind. */
   drops: number;
   batches: number;
   pending: number;
+  /** Bytes held by the messages not yet taken by JS (bounded at 64 MiB, 16 384 messages). */
+  pendingBytes: number;
   dirEvents: boolean;
   error?: string;
 }
@@ -39,16 +57,31 @@ export interface NativeEsClientCounters {
   error?: string;
 }
 
+/** An event type a client asked for and did not get (the OS lacks it, es_subscribe refused it, or the addon cannot translate it). */
+export interface NativeEsUnavailable {
+  /** Index of the client in the config. */
+  client: number;
+  /** es_event_type_t value. */
+  type: number;
+  /** Why, for people: `needs macOS 15.4 (this is 14.6)`, `refused by es_subscribe on macOS 14.6`, `not translated by this addon`. */
+  reason: string;
+}
+
 export interface NativeEsBackend {
   start(): void;
   stop(): void;
   counters(): NativeEsClientCounters[];
+  /** After start(): each requested event type that was not subscribed, and why. */
+  unavailable?(): NativeEsUnavailable[];
 }
 
-/** The ES backend's constructor: a config (clients, queue capacity) and the batch callback (messages, client ids). */
+/**
+ * The ES backend's constructor: a config (clients, queue capacity, `wire`) and the batch callback:
+ * (messages, client ids), or with `wire: 'json'` (one string of eslogger JSON lines, client ids).
+ */
 export type EsBackendClass = new (
   cfg: unknown,
-  cb: (m: Record<string, unknown>[], c: number[]) => void,
+  cb: (m: Record<string, unknown>[] | string, c: ArrayLike<number>) => void,
 ) => NativeEsBackend;
 
 /** Caps of one macOS backfill pass (native defaults: 32 768 processes, 64 KiB of argv per process). */

@@ -26,8 +26,18 @@ export type {
 } from './load/index.js';
 
 // The JSON Schemas shipped in schema/.
-export { validateDocument, readSchema, schemaDir, SCHEMA_FILES } from './schema/index.js';
+export {
+  validateDocument,
+  validateFieldMappingData,
+  readSchema,
+  schemaDir,
+  SCHEMA_FILES,
+  FIELD_MAPPING_SCHEMA_FILE,
+} from './schema/index.js';
 export type { DocumentKind, SchemaIssue } from './schema/index.js';
+
+// "Did you mean" for unknown names (fields here; commands and flags in the CLI).
+export { closestNames, didYouMean } from './suggest.js';
 
 // Correlation and filter helpers the linter and tools reuse.
 export { parseTimespan, TIMESPAN_UNIT_SECONDS, parseTemporalCondition } from './correlation/index.js';

@@ -6,5 +6,6 @@ export * as lint from './lint/index.js';
 export * as tester from './tester/index.js';
 export * as variants from './variants/index.js';
 export * as techniques from './techniques/index.js';
-export { PLAIN, safe, shortPath } from './text.js';
+export * as catalog from './catalog/index.js';
+export { PLAIN, count, safe, shortPath } from './text.js';
 export type { Style } from './text.js';

@@ -46,3 +46,8 @@ export function xml(s: string): string {
       .replace(/"/g, '&quot;')
   );
 }
+
+/** `1 rule`, `2 rules`, `0 rules` (`many` for irregular plurals); numbers over 999 get separators. */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

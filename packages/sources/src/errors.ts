@@ -20,6 +20,8 @@ export const SOURCE_ERROR_CODES = {
   tooManyClients: 'NJ_SOURCE_TOO_MANY_CLIENTS',
   /** An event name the source does not know (eslogger: "unknown event type"). */
   unknownEvent: 'NJ_SOURCE_UNKNOWN_EVENT',
+  /** macOS: an event type is not available (needs a newer macOS, refused by es_subscribe, or not translated); an error with `strict`, else a warning. */
+  eventUnavailable: 'NJ_SOURCE_EVENT_UNAVAILABLE',
   /** The source's program (eslogger) is not installed / not on PATH. */
   programNotFound: 'NJ_SOURCE_PROGRAM_NOT_FOUND',
   /** The source failed to start or died for a reason not listed above. */

@@ -25,7 +25,7 @@ export { openLinux, LINUX_EVENT_TYPES } from './live/linux.js';
 export type { LinuxOptions } from './live/linux.js';
 export { addonAvailable } from './live/addon.js';
 export { openLiveSource, defaultBackend, LIVE_BACKENDS } from './live/open.js';
-export type { LiveBackend, LiveSource, LiveSourceOptions } from './live/open.js';
+export type { LiveBackend, LiveMuting, LiveSource, LiveSourceOptions } from './live/open.js';
 export { openEs, splitClients } from './live/es.js';
 export type { EsOptions, EsClientOptions } from './live/es.js';
 export { BACKFILL_DIAGNOSTIC_CODES, fromNativeBackfill } from './live/backfill.js';

@@ -32,6 +32,16 @@ export interface SourceStats {
   drops: number;
   /** Live sources: times the underlying producer was restarted. */
   restarts: number;
+  /**
+   * Live sources: events the kernel dropped, as measured (Linux: the proc connector's per-CPU
+   * sequence numbers; an upper bound, it may count messages that would not have become events).
+   */
+  kernelLost: number;
+  /**
+   * Live sources: kernel queue overflows whose size is unknown (each lost at least one event; the
+   * sequence numbers show one). Non-zero means the loss totals are lower bounds.
+   */
+  kernelOverflows: number;
 }
 
 /**
@@ -64,6 +74,8 @@ export function emptyStats(): SourceStats {
     queueDepth: 0,
     drops: 0,
     restarts: 0,
+    kernelLost: 0,
+    kernelOverflows: 0,
   };
 }
 

@@ -118,7 +118,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? setInterval(() => void worker.status().then((s) => io.stderr.write(`${formatStatus(s)}\n`)), statusMs)
       : undefined;
   await new Promise<void>((resolve) => {
-    const unregister = io.onInterrupt?.(resolve);
+    const unregister = io.onInterrupt?.(() => resolve());
     // A service manager stops workers with SIGTERM: the same clean stop as Ctrl-C.
     process.once('SIGTERM', () => {
       unregister?.();

@@ -13,6 +13,7 @@ import {
   reportFatal,
   SHARED_OPTIONS,
 } from '../options.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
 import { palette } from '../output/color.js';
 import { rerunOnChange } from '../rerun.js';
 import { lint } from '@nightjar/ruletools';
@@ -33,6 +34,7 @@ export const SPEC: CommandSpec<(typeof FORMATS)[number]> = {
   },
   positionals: { min: 0 },
   options: {
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write findings to a file instead of stdout' },
     'fail-on': {
@@ -125,6 +127,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         exclude: list('exclude'),
         fix: parsed.values.fix === true,
         output: parsed.values.output as string | undefined,
+        mapping: parsed.values.mapping as string | undefined,
       });
     if (parsed.values.watch !== true) return await once();
     const ac = new AbortController();
@@ -153,6 +156,8 @@ interface LintRun {
   readonly exclude: readonly string[];
   readonly fix: boolean;
   readonly output: string | undefined;
+  /** `--mapping`, read each run (a changed mapping file is picked up by --watch). */
+  readonly mapping: string | undefined;
 }
 
 /** One lint of the rules (the configuration is read each time, so --watch picks up its changes). */
@@ -160,7 +165,15 @@ async function lintOnce(io: CliIO, o: LintRun): Promise<number> {
   const cfg = lint.withCheckOverrides(o.cfgFile ? lint.readLintConfig(o.cfgFile) : lint.DEFAULT_CONFIG, o.overrides);
   const load = async () => {
     try {
-      return lint.excludeFiles(await loadRuleFiles(o.paths, { maxTimespanUs: cfg.maxTimespanUs }), o.exclude, io.cwd);
+      return lint.excludeFiles(
+        await loadRuleFiles(o.paths, {
+          maxTimespanUs: cfg.maxTimespanUs,
+          // Rules are checked against the mapping they will run with.
+          ...mappingOption(chooseMapping({ mapping: o.mapping }, io, o.paths, o.cfgFile)),
+        }),
+        o.exclude,
+        io.cwd,
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
         throw new CliError('NJ_CLI_RULES', `cannot read rules: ${(err as Error).message}`, [], { cause: err });
@@ -169,12 +182,11 @@ async function lintOnce(io: CliIO, o: LintRun): Promise<number> {
   };
   const loaded = await load();
   // Nothing to lint is not a clean lint: a mistyped folder must not turn a CI job green.
-  if (loaded.documents.length === 0 && loaded.diagnostics.length === 0) {
+  if (loaded.documents.length === 0 && loaded.diagnostics.length === 0)
     throw new CliError(
       'NJ_CLI_RULES',
-      `no rule files (*.yml, *.yaml) found in ${o.paths.map((p) => shown(io.cwd, p)).join(', ')}`,
+      `no rule files (*.yml, *.yaml) found in ${o.paths.map((p) => shown(io.cwd, p)).join(', ')}${o.exclude.length ? ' (after --exclude)' : ''}`,
     );
-  }
   let result = lint.lintDocuments(loaded, cfg);
   if (o.fix) {
     const fixed = await applyFixes(result.findings);

@@ -2,6 +2,7 @@
  * `nightjar profile <files…|->`: the telemetry profile of a capture (events per type, process,
  * signing id, top talkers, gaps, rate over time) and which event types the ruleset does not need.
  */
+import { count } from '@nightjar/ruletools';
 import { Engine } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
@@ -170,7 +171,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   await sink.write(text);
   await sink.close();
   if (malformed.unprinted > 0)
-    io.stderr.write(`nightjar profile: ${malformed.unprinted} more malformed line(s) not shown\n`);
+    io.stderr.write(`nightjar profile: ${count(malformed.unprinted, 'more malformed line')} not shown\n`);
   if (!quiet && sink.toFile)
     io.stderr.write(`nightjar profile: ${profile.events} events profiled, written to ${String(args.values.output)}\n`);
   if (fatal) {

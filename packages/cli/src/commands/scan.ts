@@ -2,6 +2,7 @@
  * `nightjar scan <files…|->`: replay recorded eslogger JSON lines through the rules. Alerts go to
  * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
  */
+import { count } from '@nightjar/ruletools';
 import { Engine, type Diagnostic } from '@nightjar/core';
 import { openReplay } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
@@ -12,12 +13,11 @@ import {
   colorEnabled,
   commandHelp,
   type CommandSpec,
-  loadRuleSetOrFail,
+  loadRulesFor,
   openOutput,
   parseCap,
   parseCommand,
   reportFatal,
-  resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
 import { ALERT_FORMATS, type AlertFormat, alertWriter } from '../output/alerts.js';
@@ -34,6 +34,7 @@ export const SPEC: CommandSpec<AlertFormat> = {
 through Sigma rules and print the alerts.`,
   options: {
     rules: SHARED_OPTIONS.rules,
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write alerts to a file instead of stdout' },
     strict: {
@@ -74,7 +75,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const inputs = checkInputs(args.positionals, io);
   const names = new InputNames(args.positionals, inputs);
   const loadStart = performance.now();
-  const ruleset = await loadRuleSetOrFail(resolveRulePaths(args.values, io));
+  const ruleset = await loadRulesFor(args.values, io);
   const loadMs = performance.now() - loadStart;
   const sink = await openOutput(args.values.output as string | undefined, io);
   const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
@@ -99,8 +100,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write('nightjar scan: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
   }
   const host = args.values.host as string | undefined;
-  if (host !== undefined && host.trim() === '')
-    throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
+  if (host !== undefined && host.trim() === '') throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
   const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin, strict, host });
   const started = performance.now();
 
@@ -190,7 +190,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   if (strict && Math.max(stats.malformed, malformed.total) > 0) {
-    io.stderr.write(`nightjar scan: ${Math.max(stats.malformed, malformed.total)} malformed line(s) with --strict\n`);
+    io.stderr.write(
+      `nightjar scan: ${count(Math.max(stats.malformed, malformed.total), 'malformed line')} with --strict\n`,
+    );
     return EXIT_USAGE;
   }
   return detector.alerts > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -2,6 +2,7 @@
  * `nightjar techniques [rules…]`: the ATT&CK techniques a ruleset covers, by tactic, from the rules'
  * `attack.*` tags — as a table, as JSON, or as an ATT&CK Navigator layer (a heat map of rule counts).
  */
+import { count } from '@nightjar/ruletools';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic, loadRuleFiles } from '@nightjar/rules';
@@ -63,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (errors.length)
     throw new CliError(
       'NJ_CLI_RULES',
-      `rules failed to load (${errors.length} error(s))`,
+      `rules failed to load (${count(errors.length, 'error')})`,
       errors.slice(0, 50).map(formatDiagnostic),
     );
   const report = techniques.collectTechniques(loaded);

@@ -13,6 +13,7 @@ import {
   reportFatal,
   SHARED_OPTIONS,
 } from '../options.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
 import { palette } from '../output/color.js';
 import { rerunOnChange } from '../rerun.js';
 import { tester } from '@nightjar/ruletools';
@@ -29,6 +30,7 @@ in a fresh engine per case, and explains every failure. Default rules: the bundl
   formatDefault: 'pretty',
   positionals: { min: 0 },
   options: {
+    mapping: SHARED_OPTIONS.mapping,
     format: SHARED_OPTIONS.format,
     output: { ...SHARED_OPTIONS.output, help: 'write results to a file instead of stdout' },
     coverage: {
@@ -111,7 +113,7 @@ async function testOnce(
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: tester.LoadedRules;
     try {
-      loaded = await loadRuleFiles(paths, {});
+      loaded = await loadRuleFiles(paths, mappingOption(chooseMapping(parsed.values, io, paths)));
     } catch (err) {
       await sink.close();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')

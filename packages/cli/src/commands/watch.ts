@@ -3,35 +3,41 @@
  * backend, or the native ES client). Alerts → stdout or --output; a status line, diagnostics and the
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
+import { count } from '@nightjar/ruletools';
 import { type Diagnostic, Engine } from '@nightjar/core';
 import {
   LIVE_BACKENDS,
   type LiveBackend,
   type LiveSource,
+  type LiveSourceOptions,
+  type LiveMuting,
   SourceError,
+  type SourceStats,
   defaultBackend,
   openLiveSource,
 } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import { RuleReloader } from '../detect/reload.js';
+import { chooseMapping, mappingOption } from '../mapping.js';
+import type { LoadOptions } from '@nightjar/rules';
 import {
   CliError,
   colorEnabled,
   commandHelp,
   type CommandSpec,
   loadRuleSetOrFail,
+  resolveRulePaths,
   openOutput,
   parseCommand,
   reportFatal,
-  resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
 import { type AlertFormat, alertWriter } from '../output/alerts.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProblem } from '../output/problems.js';
 import { formatSummary } from '../output/summary.js';
-import { countsFromMetrics } from '../output/tally.js';
+import { countsFromMetrics, missingEvents } from '../output/tally.js';
 
 const FORMATS = ['pretty', 'jsonl'] as const;
 type WatchFormat = (typeof FORMATS)[number];
@@ -45,6 +51,7 @@ happen. Stop with Ctrl-C (a summary follows).`,
   formatDefault: 'pretty on a terminal, jsonl otherwise',
   options: {
     rules: SHARED_OPTIONS.rules,
+    mapping: SHARED_OPTIONS.mapping,
     backend: {
       type: 'string',
       arg: '<name>',
@@ -68,6 +75,34 @@ happen. Stop with Ctrl-C (a summary follows).`,
       type: 'boolean',
       help: 'reload the rules when a file under --rules changes (SIGHUP always reloads them)',
     },
+    'mute-path': {
+      type: 'string',
+      multiple: true,
+      arg: '<exe>',
+      help: 'no events from processes running this executable (repeatable; es, linux)',
+    },
+    'mute-path-prefix': {
+      type: 'string',
+      multiple: true,
+      arg: '<dir>',
+      help: 'no events from processes whose executable path starts with this (repeatable; es, linux)',
+    },
+    'mute-process': {
+      type: 'string',
+      multiple: true,
+      arg: '<pid>',
+      help: 'no events from this process (repeatable; linux)',
+    },
+    'invert-muting': {
+      type: 'boolean',
+      help: 'report only the processes the mute flags match (their executables, or pids on linux)',
+    },
+    'es-clients': {
+      type: 'string',
+      arg: '<n>',
+      help: 'es: split the event types over n ES clients (default 2: process events, the rest)',
+    },
+    strict: { type: 'boolean', help: 'es: an event type this macOS lacks stops watch (default: a warning)' },
   },
   notes: `Rules reload on SIGHUP (and on file changes with --watch-rules) without stopping: process lineage,
 sequence tracking and the windows of unchanged correlations are kept. Rules that do not load are
@@ -90,6 +125,49 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/**
+ * The events missing, counted once: the sequence gaps the engine saw, or what the source counted
+ * (its own drops and the kernel's measured losses), whichever is larger (drops after the last
+ * delivered event leave no gap). With an overflow of unknown size it is a lower bound: "at least".
+ */
+function lostText(st: SourceStats, gapMissing: number): string {
+  const n = Math.max(gapMissing, st.drops + st.kernelLost);
+  return st.kernelOverflows > 0 ? `at least ${fmt(n)}` : fmt(n);
+}
+
+function list(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** The muting, ES client and strictness flags, checked. */
+function liveOptions(values: Record<string, unknown>): Pick<LiveSourceOptions, 'muting' | 'clients' | 'strict'> {
+  const pids = list(values['mute-process']).map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n <= 0)
+      throw new UsageError(`--mute-process expects a pid, got '${p}'`);
+    return n;
+  });
+  const muting: LiveMuting = {
+    paths: list(values['mute-path']),
+    pathPrefixes: list(values['mute-path-prefix']),
+    pids,
+    invert: values['invert-muting'] === true,
+  };
+  if (muting.invert && muting.paths!.length + muting.pathPrefixes!.length + pids.length === 0)
+    throw new UsageError(
+      '--invert-muting needs --mute-path, --mute-path-prefix or --mute-process (it would report nothing)',
+    );
+  let clients: number | undefined;
+  const rawClients = values['es-clients'];
+  if (typeof rawClients === 'string') {
+    const raw = rawClients;
+    clients = Number(raw);
+    if (!/^\d+$/.test(raw) || clients < 1 || clients > 16)
+      throw new UsageError(`--es-clients expects 1 to 16, got '${raw}'`);
+  }
+  return { muting, clients, strict: values.strict === true };
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
@@ -103,14 +181,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const backend = (backendArg as LiveBackend | undefined) ?? defaultBackend();
   const statusEvery = seconds(args.values['status-interval'], '--status-interval', 10);
   const duration = seconds(args.values.duration, '--duration', 0);
+  const live = liveOptions(args.values);
   const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
   const quiet = args.values.quiet === true;
   const rulePaths = resolveRulePaths(args.values, io);
+  // The field mapping is chosen once: a reload re-reads the rules with it.
+  let loadOptions: LoadOptions;
 
   let ruleset;
   const loadStart = performance.now();
   try {
-    ruleset = await loadRuleSetOrFail(rulePaths);
+    loadOptions = mappingOption(chooseMapping(args.values, io, rulePaths));
+    ruleset = await loadRuleSetOrFail(rulePaths, loadOptions);
   } catch (err) {
     if (err instanceof CliError) {
       reportFatal(io, 'watch', err);
@@ -124,7 +206,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let source: LiveSource;
   try {
-    source = openLiveSource({ backend, eventTypes, env: io.env });
+    source = openLiveSource({ backend, eventTypes, env: io.env, ...live });
   } catch (err) {
     if (err instanceof SourceError) {
       reportFatal(
@@ -159,7 +241,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (!quiet)
     status(
-      `nightjar watch: ${backend} source, ${ruleset.rules.length + ruleset.correlations.length} rules, subscribed to ${eventTypes.join(' ')}`,
+      `nightjar watch: ${backend} source, ${count(ruleset.rules.length + ruleset.correlations.length, 'rule')}, subscribed to ${eventTypes.join(' ')}`,
     );
 
   const started = performance.now();
@@ -173,14 +255,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     lastTick = now;
     lastEvents = st.events;
     status(
-      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · drops ${fmt(st.drops)} · gaps ${fmt(m.gaps.gaps)} (missing ${fmt(m.gaps.missing)}) · alerts ${fmt(detector.alerts)}`,
+      `[watch] ${fmt(st.events)} events (${fmt(rate)}/s) · queue ${fmt(st.queueDepth)} · missing ${lostText(st, missingEvents(m))} · alerts ${fmt(detector.alerts)}`,
     );
   };
   const timer = !quiet && statusEvery > 0 ? setInterval(statusLine, statusEvery * 1000) : undefined;
   timer?.unref?.();
-  let interrupted = false;
-  const unregister = io.onInterrupt?.(() => {
-    interrupted = true;
+  let interrupted: string | undefined;
+  const unregister = io.onInterrupt?.((signal) => {
+    interrupted = signal ?? 'SIGINT';
     void source.stop();
   });
   const stopTimer = duration > 0 ? setTimeout(() => void source.stop(), duration * 1000) : undefined;
@@ -195,6 +277,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       for (const d of r.details) status(`  ${d}`);
     },
     (next) => (ruleset = next),
+    loadOptions,
   );
   const unregisterReload = io.onReload?.(() => void reloader.request());
   if (args.values['watch-rules'] === true) reloader.watchFiles();
@@ -248,10 +331,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         errPal,
       ),
     );
-    if (st.drops > 0)
-      status(`nightjar watch: ${fmt(st.drops)} events dropped by the source queue (the engine was behind)`);
+    if (st.drops > 0 || st.kernelLost > 0 || st.kernelOverflows > 0)
+      status(
+        `nightjar watch: ${lostText(st, missingEvents(engine.metrics()))} events missing in all` +
+          ` (of them ${fmt(st.drops)} dropped on our side because the engine was behind, ${fmt(st.kernelLost)} dropped by the kernel;` +
+          ` each is counted once)`,
+      );
     if (st.restarts > 0) status(`nightjar watch: the source restarted ${st.restarts} time(s)`);
-    if (interrupted) status('nightjar watch: stopped (Ctrl-C)');
+    if (interrupted !== undefined)
+      status(`nightjar watch: stopped (${interrupted === 'SIGINT' ? 'Ctrl-C' : interrupted})`);
   }
   if (fatal) {
     reportFatal(io, 'watch', fatal);

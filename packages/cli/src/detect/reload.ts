@@ -6,6 +6,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { type Engine, NightjarError } from '@nightjar/core';
+import type { LoadOptions } from '@nightjar/rules';
 import { CliError, type LoadedRuleSet, loadRuleSetOrFail } from '../options.js';
 
 export interface ReloadReport {
@@ -34,6 +35,8 @@ export class RuleReloader {
     private readonly subscribed: readonly string[],
     private readonly report: (r: ReloadReport) => void,
     private readonly loaded: (ruleset: LoadedRuleSet) => void,
+    /** How the rules were first loaded (the field mapping), so a reload reads them the same way. */
+    private readonly loadOptions: LoadOptions = {},
   ) {}
 
   /** Reloads now (a reload asked for while one runs is done once more after it). */
@@ -85,7 +88,7 @@ export class RuleReloader {
   private async reloadOnce(): Promise<void> {
     let ruleset: LoadedRuleSet;
     try {
-      ruleset = await loadRuleSetOrFail([...this.paths]);
+      ruleset = await loadRuleSetOrFail([...this.paths], this.loadOptions);
     } catch (err) {
       this.failures++;
       const e = err instanceof CliError ? err : undefined;

@@ -3,7 +3,7 @@
  * (the json format is one array, written incrementally so a large scan never holds every alert).
  */
 import path from 'node:path';
-import { type Alert, type AlertProcess, formatTimeUs } from '@nightjar/core';
+import { type Alert, type AlertProcess, formatDurationUs, formatTimeUs } from '@nightjar/core';
 import { type Palette, num, palette, sanitize, truncate } from './color.js';
 
 export type AlertFormat = 'pretty' | 'jsonl' | 'json';
@@ -73,13 +73,6 @@ export function lineageChain(a: Alert): string {
   return `${a.lineage_complete ? '' : '… → '}${chain.join(' → ')}`;
 }
 
-function duration(us: number): string {
-  if (us < 1000) return `${us} µs`;
-  if (us < 1_000_000) return `${(us / 1000).toFixed(1)} ms`;
-  if (us < 120_000_000) return `${(us / 1_000_000).toFixed(1)} s`;
-  return `${(us / 60_000_000).toFixed(1)} min`;
-}
-
 function isoOf(us: number): string {
   return Number.isFinite(us) ? formatTimeUs(us) : String(us);
 }
@@ -118,7 +111,7 @@ export function formatAlertPretty(a: Alert, p: Palette = palette(false), cwd?: s
     }
     if (a.window)
       parts.push(
-        `${p.dim('window')} ${isoOf(a.window.start)} … ${isoOf(a.window.end)} (${duration(a.window.end - a.window.start)})`,
+        `${p.dim('window')} ${isoOf(a.window.start)} … ${isoOf(a.window.end)} (${formatDurationUs(a.window.end - a.window.start)})`,
       );
     if (a.value !== undefined) parts.push(`${p.dim('value')} ${a.value}`);
     lines.push(`${label('group')}${parts.join('  ')}`);

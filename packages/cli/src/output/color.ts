@@ -1,4 +1,16 @@
-/** ANSI styling that collapses to identity functions when colour is off, so callers never branch. */
+/**
+ * Terminal styling (Node's util.styleText) that collapses to identity functions when colour is off, so
+ * callers never branch. Whether colour is on is decided by `colorEnabled` (NO_COLOR, FORCE_COLOR, TTY)
+ * for the stream the text goes to, so styleText's own check of process.stdout is turned off.
+ */
+import { styleText } from 'node:util';
+import { stringWidth } from './table.js';
+
+type StyleFormat = Parameters<typeof styleText>[0];
+// The options argument exists from Node 22.13 (20.x ignores it and never checks the stream).
+const styleTextOn = styleText as (format: StyleFormat, text: string, options?: { validateStream?: boolean }) => string;
+const wrap = (format: StyleFormat) => (s: string) => styleTextOn(format, s, { validateStream: false });
+const id = (s: string) => s;
 export interface Palette {
   readonly enabled: boolean;
   bold(s: string): string;
@@ -12,26 +24,23 @@ export interface Palette {
   level(level: string, s: string): string;
 }
 
-const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
-const id = (s: string) => s;
-
 export function palette(enabled: boolean): Palette {
   if (!enabled) {
     return { enabled, bold: id, dim: id, red: id, yellow: id, green: id, cyan: id, magenta: id, level: (_l, s) => s };
   }
-  const bold = wrap(1, 22);
-  const red = wrap(31, 39);
-  const yellow = wrap(33, 39);
-  const cyan = wrap(36, 39);
-  const magenta = wrap(35, 39);
-  const dim = wrap(2, 22);
+  const bold = wrap('bold');
+  const red = wrap('red');
+  const yellow = wrap('yellow');
+  const cyan = wrap('cyan');
+  const magenta = wrap('magenta');
+  const dim = wrap('dim');
   return {
     enabled,
     bold,
     dim,
     red,
     yellow,
-    green: wrap(32, 39),
+    green: wrap('green'),
     cyan,
     magenta,
     level(level, s) {
@@ -65,9 +74,25 @@ export function sanitize(s: string): string {
   });
 }
 
-/** Shortens a string to `max` characters with an ellipsis. */
+/** The longest start (or end) of `s` that fits `width` display columns. */
+function fitWidth(s: string, width: number, fromEnd = false): string {
+  const chars = [...s];
+  if (fromEnd) chars.reverse();
+  let used = 0;
+  let n = 0;
+  for (const c of chars) {
+    const w = stringWidth(c);
+    if (used + w > width) break;
+    used += w;
+    n++;
+  }
+  const kept = chars.slice(0, n);
+  return (fromEnd ? kept.reverse() : kept).join('');
+}
+
+/** Shortens a string to `max` display columns (wide CJK characters count 2) with an ellipsis. */
 export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+  return stringWidth(s) <= max ? s : `${fitWidth(s, Math.max(0, max - 1))}…`;
 }
 
 /** 12345 → "12,345" (fixed locale so output does not depend on the machine). */
@@ -75,9 +100,9 @@ export function num(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** Shortens a path in the middle, keeping its start and the executable name at its end. */
+/** Shortens a path in the middle to `max` display columns, keeping its start and the executable name at its end. */
 export function truncatePath(s: string, max: number): string {
-  if (s.length <= max) return s;
+  if (stringWidth(s) <= max) return s;
   const tail = Math.ceil((max - 1) * 0.6);
-  return `${s.slice(0, max - 1 - tail)}…${s.slice(s.length - tail)}`;
+  return `${fitWidth(s, max - 1 - tail)}…${fitWidth(s, tail, true)}`;
 }

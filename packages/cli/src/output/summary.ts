@@ -1,4 +1,5 @@
 /** The end-of-run summary `scan` prints on stderr. It is for people; machines read the alerts and exit code. */
+import { count } from '@nightjar/ruletools';
 import { type Palette, num, palette, sanitize, truncate } from './color.js';
 
 export interface RuleCount {
@@ -18,6 +19,7 @@ export interface ScanSummary {
   readonly skipped: number;
   readonly malformed: number;
   readonly malformedUnprinted: number;
+  /** Bytes read; 0 for a live source (then no size is shown). */
   readonly bytes: number;
   readonly elapsedMs: number;
   readonly alerts: number;
@@ -54,7 +56,7 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
   const rate = secs > 0 ? s.events / secs : 0;
   const skipped = s.skipped > 0 ? ` (${num(s.skipped)} of types no rule needs)` : '';
   out.push(
-    `${p.bold('Summary')}  ${num(s.events)} events${skipped} from ${s.inputs} input${s.inputs === 1 ? '' : 's'} (${size(s.bytes)}) in ${secs.toFixed(2)} s · ${num(rate)} events/s`,
+    `${p.bold('Summary')}  ${num(s.events)} events${skipped} from ${count(s.inputs, 'input')}${s.bytes > 0 ? ` (${size(s.bytes)})` : ''} in ${secs.toFixed(2)} s · ${num(rate)} events/s`,
   );
   if (s.rules) out.push(`  rules            ${num(s.rules.count)} loaded in ${(s.rules.loadMs / 1000).toFixed(2)} s`);
   const mal = s.malformed > 0 ? p.yellow(`${num(s.malformed)}`) : '0';
@@ -72,7 +74,9 @@ export function formatSummary(s: ScanSummary, p: Palette = palette(false)): stri
       .slice(0, 10)
       .map(([h, n]) => `${sanitize(truncate(h ?? '(no host)', 40))} ${num(n)}`);
     const more = s.hosts.alerts.size > 10 ? ` · … ${num(s.hosts.alerts.size - 10)} more` : '';
-    out.push(`  hosts            ${num(s.hosts.count)}${per.length > 0 ? p.dim(` (alerts: ${per.join(' · ')}${more})`) : ''}`);
+    out.push(
+      `  hosts            ${num(s.hosts.count)}${per.length > 0 ? p.dim(` (alerts: ${per.join(' · ')}${more})`) : ''}`,
+    );
   }
   const alerts = s.alerts > 0 ? p.bold(p.red(num(s.alerts))) : p.green('0');
   out.push(`  alerts           ${alerts}`);

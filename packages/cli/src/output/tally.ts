@@ -31,11 +31,20 @@ export interface DiagnosticCounts {
   readonly ruleErrors: number;
 }
 
+/**
+ * Events missing, counted once. With global_seq_num (message version 4+), every lost message is a
+ * global gap, and the per-type gaps describe the same messages again: the global count is the
+ * total, per-type counts are detail. Without it, the per-type gaps are all there is.
+ */
+export function missingEvents(m: EngineMetrics): number {
+  return m.gaps.global.gaps > 0 ? m.gaps.global.missing : m.gaps.missing;
+}
+
 /** The summary's counters from the engine's metrics. */
 export function countsFromMetrics(m: EngineMetrics): DiagnosticCounts {
   return {
     gaps: m.gaps.gaps,
-    missing: m.gaps.missing,
+    missing: missingEvents(m),
     restarts: m.gaps.restarts,
     late: m.lateEvents,
     evicted: m.evictedGroups,

@@ -2,6 +2,7 @@
  * `profile --format html`: one self-contained page (inline SVG and CSS, no scripts, no network)
  * with the dashboard chart and the detail tables behind it.
  */
+import { count } from '@nightjar/ruletools';
 import { num } from '../output/color.js';
 import type { Profile } from './report.js';
 import { humanDuration, pct } from './render-table.js';
@@ -26,8 +27,8 @@ section{background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.06);p
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:0 0 10px}
 .muted{color:#6b7280}.warn{color:#b91c1c}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;word-break:break-all}
-th{font-weight:600;color:#374151;background:#f9fafb}td.n,th.n{text-align:right;white-space:nowrap;word-break:normal}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:anywhere}
+th{font-weight:600;color:#374151;background:#f9fafb}td.n,th.n{text-align:right;white-space:nowrap;overflow-wrap:normal}
 code{font:12.5px Menlo,Consolas,monospace;background:#f3f4f6;padding:2px 4px;border-radius:3px}
 .chart svg{max-width:100%;height:auto}
 `;
@@ -41,11 +42,12 @@ export function renderHtml(pr: Profile): string {
     `<section><h1>Telemetry profile</h1><div class="muted">${num(pr.events)} events from ${pr.inputs.map((i) => `<code>${xml(i)}</code>`).join(', ')} · ${span}` +
       `${pr.malformed > 0 ? ` · <span class="warn">${num(pr.malformed)} malformed lines</span>` : ''}</div></section>`,
   );
-  parts.push(`<section class="chart">${renderSvg(pr)}</section>`);
+  // The page has its own title, figures and advice: the SVG brings only its charts.
+  parts.push(`<section class="chart">${renderSvg(pr, { embedded: true })}</section>`);
   if (pr.ruleset) {
     const r = pr.ruleset;
     parts.push(
-      `<section><h2>Subscription advice</h2><p>The ruleset (${num(r.rules)} rules, ${num(r.correlations)} correlations) needs ${r.required.length} event type(s).` +
+      `<section><h2>Subscription advice</h2><p>The ruleset (${count(r.rules, 'rule')}, ${count(r.correlations, 'correlation')}) needs ${count(r.required.length, 'event type')}.` +
         (r.unneeded.length > 0
           ? ` <b>${xml(pct(r.unneeded_share))}</b> of this capture (${num(r.unneeded_events)} events) is of types no rule needs: ${r.unneeded.map((u) => `<code>${xml(u.name)}</code> ${xml(pct(u.share))}`).join(', ')}.`
           : ' Every type in this capture is used.') +
@@ -92,7 +94,7 @@ export function renderHtml(pr: Profile): string {
     )}</section>`,
   );
   parts.push(
-    `<section><h2>Sequence gaps</h2><p>${num(pr.gaps.count)} gap(s), ${num(pr.gaps.missing)} event(s) missing, ${num(pr.gaps.restarts)} restart(s).</p>${table(
+    `<section><h2>Sequence gaps</h2><p>${count(pr.gaps.count, 'gap')}, ${count(pr.gaps.missing, 'event')} missing, ${count(pr.gaps.restarts, 'restart')}.</p>${table(
       ['where', 'sequence', 'expected', 'seen', 'missing', 'time'],
       pr.gaps.list
         .slice(0, 200)

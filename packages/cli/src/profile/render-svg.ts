@@ -6,6 +6,7 @@
  * ids). Plain SVG 1.1 with inline styles, no scripts or external references; every string from the
  * capture is XML-escaped.
  */
+import { count } from '@nightjar/ruletools';
 import { num } from '../output/color.js';
 import type { Counted, Profile, RateBucket } from './report.js';
 import { bucketName, humanDuration, pct } from './render-table.js';
@@ -239,7 +240,7 @@ function rateChart(pr: Profile): Panel {
   for (const g of pr.gaps.list) {
     const gx = x0 + ((g.time - t0) / spanUs) * plotW;
     if (!(gx >= x0 && gx <= x0 + plotW)) continue;
-    body += `<g><title>${xml(`gap: ${g.missing} ${g.event_type ?? 'global'} event(s) missing before ${new Date(Math.floor(g.time / 1000)).toISOString()}`)}</title><line x1="${gx.toFixed(1)}" x2="${gx.toFixed(1)}" y1="${top}" y2="${top + plotH}" stroke="#dc2626" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M${(gx - 4).toFixed(1)} ${top - 6} h8 l-4 6 z" fill="#dc2626"/></g>`;
+    body += `<g><title>${xml(`gap: ${count(g.missing, `${g.event_type ?? 'global'} event`)} missing before ${new Date(Math.floor(g.time / 1000)).toISOString()}`)}</title><line x1="${gx.toFixed(1)}" x2="${gx.toFixed(1)}" y1="${top}" y2="${top + plotH}" stroke="#dc2626" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M${(gx - 4).toFixed(1)} ${top - 6} h8 l-4 6 z" fill="#dc2626"/></g>`;
   }
   // X axis: ticks on round times (every 10 s, 1 min, 1 h, …), about seven of them.
   const tickS = NICE_TICKS.find((t) => spanUs / 1e6 / t <= 7) ?? Math.ceil(spanUs / 1e6 / 7);
@@ -308,7 +309,8 @@ function labelWidth(rows: readonly BarRow[], min: number, max: number): number {
 
 export function renderSvg(
   pr: Profile,
-  opts: { maxTypes?: number; topN?: number; perTypeCharts?: number } = {},
+  /** `embedded`: the charts only, for a page that shows the title, figures and advice itself (HTML). */
+  opts: { maxTypes?: number; topN?: number; perTypeCharts?: number; embedded?: boolean } = {},
 ): string {
   const maxTypes = opts.maxTypes ?? 20;
   const topN = opts.topN ?? 12;
@@ -353,7 +355,8 @@ export function renderSvg(
   );
 
   // Header and advice.
-  const headerH = 74;
+  const embedded = opts.embedded === true;
+  const headerH = embedded ? 0 : 74;
   const span = pr.time.first
     ? `${pr.time.first.slice(0, 19).replace('T', ' ')} → ${pr.time.last?.slice(0, 19).replace('T', ' ')} UTC (${humanDuration(pr.time.duration_s)})`
     : 'no timestamps';
@@ -373,11 +376,11 @@ export function renderSvg(
     header += `<text x="${x}" y="34" font-size="20" font-weight="700" fill="${warn ? '#dc2626' : INK}" text-anchor="end">${xml(v)}</text><text x="${x}" y="52" font-size="11" fill="${MUTED}" text-anchor="end">${k}</text>`;
   });
   const advice: string[] = [];
-  if (pr.ruleset) {
+  if (pr.ruleset && !embedded) {
     const r = pr.ruleset;
     if (r.unneeded.length > 0)
       advice.push(
-        `${pct(r.unneeded_share)} of these events (${num(r.unneeded_events)}) are of ${r.unneeded.length} type(s) no rule needs. Subscribe only to what the rules use:`,
+        `${pct(r.unneeded_share)} of these events (${num(r.unneeded_events)}) are of ${count(r.unneeded.length, 'type')} no rule needs. Subscribe only to what the rules use:`,
       );
     else advice.push('Every event type in this capture is used by some rule. Subscribe with:');
     advice.push(`sudo eslogger ${r.required.join(' ')}`);
@@ -389,7 +392,7 @@ export function renderSvg(
   );
   const adviceH = adviceLines.length > 0 ? 34 + adviceLines.length * 18 : 0;
 
-  let yOff = headerH + 12;
+  let yOff = embedded ? 0 : headerH + 12;
   let content = '';
   for (const p of panels) {
     content += `<g transform="translate(0 ${yOff})">${p.body}</g>`;
@@ -407,6 +410,6 @@ export function renderSvg(
   const height = Math.ceil(yOff + 8);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ${FONT} role="img" aria-label="Telemetry profile">\n` +
-    `<rect width="100%" height="100%" fill="#ffffff"/>\n${header}\n${content}\n</svg>\n`
+    `<rect width="100%" height="100%" fill="#ffffff"/>\n${embedded ? '' : `${header}\n`}${content}\n</svg>\n`
   );
 }

@@ -1,4 +1,6 @@
 /** `profile --format table`: a terminal report with inline bars. */
+import { count } from '@nightjar/ruletools';
+import { padEndWidth } from '../output/table.js';
 import { type Palette, num, palette, sanitize, truncate, truncatePath } from '../output/color.js';
 import type { Counted, Profile } from './report.js';
 
@@ -70,7 +72,7 @@ function countedRows(
   const cw = Math.max(5, ...rows.map((r) => num(r.count).length));
   return rows.map(
     (r) =>
-      `  ${sanitize((paths ? truncatePath : truncate)(r.name, nameWidth)).padEnd(nameWidth)} ${p.cyan(bar(r.share, max, barWidth))} ${num(r.count).padStart(cw)} ${pct(r.share).padStart(6)}`,
+      `  ${padEndWidth(sanitize((paths ? truncatePath : truncate)(r.name, nameWidth)), nameWidth)} ${p.cyan(bar(r.share, max, barWidth))} ${num(r.count).padStart(cw)} ${pct(r.share).padStart(6)}`,
   );
 }
 
@@ -102,7 +104,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
     const mark = pr.ruleset ? (t.needed ? p.green(' needed') : p.dim(' not needed')) : '';
     const b = t.needed || !pr.ruleset ? p.cyan(bar(t.share, maxShare, 24)) : p.dim(bar(t.share, maxShare, 24));
     out.push(
-      `  ${sanitize(truncate(t.name, nw)).padEnd(nw)} ${b} ${num(t.count).padStart(cw)} ${pct(t.share).padStart(6)}${mark}`,
+      `  ${padEndWidth(sanitize(truncate(t.name, nw)), nw)} ${b} ${num(t.count).padStart(cw)} ${pct(t.share).padStart(6)}${mark}`,
     );
   }
   if (pr.by_type.length > shownTypes.length)
@@ -118,7 +120,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
           `${sanitize(truncate(x.path.slice(x.path.lastIndexOf('/') + 1) || x.path, 32))} ${p.dim(`(${num(x.count)})`)}`,
       )
       .join(', ');
-    out.push(`  ${sanitize(t.name).padEnd(nw)} ${list}`);
+    out.push(`  ${padEndWidth(sanitize(t.name), nw)} ${list}`);
   }
 
   out.push(section(p, 'Events per process (executable path)'));
@@ -167,7 +169,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
     out.push(`  ${p.green('none')}: seq_num and global_seq_num are contiguous`);
   else {
     out.push(
-      `  ${p.yellow(`${num(pr.gaps.count)} gap(s), ${num(pr.gaps.missing)} event(s) missing`)} · ${num(pr.gaps.restarts)} restart(s)`,
+      `  ${p.yellow(`${count(pr.gaps.count, 'gap')}, ${count(pr.gaps.missing, 'event')} missing`)} · ${count(pr.gaps.restarts, 'restart')}`,
     );
     for (const g of pr.gaps.list.slice(0, 20)) {
       out.push(
@@ -193,7 +195,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
     const r = pr.ruleset;
     out.push(section(p, 'Subscription advice'));
     out.push(
-      `  The ruleset (${num(r.rules)} rules, ${num(r.correlations)} correlations) needs ${r.required.length} event type(s): ${r.required.join(' ') || '(none)'}`,
+      `  The ruleset (${count(r.rules, 'rule')}, ${count(r.correlations, 'correlation')}) needs ${count(r.required.length, 'event type')}: ${r.required.join(' ') || '(none)'}`,
     );
     if (r.unneeded.length > 0) {
       out.push(

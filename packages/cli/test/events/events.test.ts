@@ -11,6 +11,23 @@ describe('nightjar events', () => {
     const r = await cli(['events', 'rules', '--format', 'eslogger']);
     expect(r.stdout).toBe('sudo eslogger exec exit fork open\n');
   });
+  it('names each event type that needs a newer macOS than eslogger, and --macos leaves out what that version lacks', async () => {
+    // The bundled ruleset has a tcc_modify rule (macOS 15.4).
+    const all = await cli(['events', '--format', 'eslogger']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/ tcc_modify( |\n)/);
+    expect(all.stderr).toMatch(/'tcc_modify' needs macOS 15\.4 or later/);
+    const old = await cli(['events', '--macos', '13']);
+    expect(old.code).toBe(0);
+    expect(old.stdout.split('\n')).not.toContain('tcc_modify');
+    expect(old.stdout.split('\n')).toContain('exec');
+    expect(old.stderr).toMatch(/'tcc_modify' needs macOS 15\.4; left out for macOS 13 \(rules: [^)]+\)/);
+    const current = await cli(['events', '--macos', '15.4']);
+    expect(current.stdout.split('\n')).toContain('tcc_modify');
+    const bad = await cli(['events', '--macos', 'sonoma']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--macos expects a version like 13 or 14\.4, got 'sonoma'/);
+  });
   it('json names the rules behind each type, with ES numbers and macOS versions', async () => {
     const r = await cli(['events', 'rules/ssh-key-open.yml', '-f', 'json']);
     const j = JSON.parse(r.stdout);

@@ -96,6 +96,9 @@ describe('nightjar lint --disable / --enable / --exclude / --max-warnings / json
     const t = io(dir);
     expect(await run(['rules', '--exclude', 'rules/drafts/**'], t)).toBe(0);
     expect(t.out()).toContain('No problems in 1 document');
+    const all = io(dir);
+    expect(await run(['rules', '--exclude', '**/*.yml'], all)).toBe(2);
+    expect(all.err()).toContain('no rule files (*.yml, *.yaml) found in rules (after --exclude)');
   });
   it('--max-warnings: more warnings than allowed is exit 1, at or below is 0', async () => {
     const dir = repo({ 'r.yml': RULE(1, STAR) }); // one warning (nj/star-only-value)

@@ -144,7 +144,7 @@ describe('nightjar profile', () => {
     expect(out).toMatch(/mprotect\s+█+\s+12\s+37\.5% not needed/);
     expect(out).toMatch(/open\s+█+\s+7\s+21\.9% needed/);
     expect(out).toContain('Events per signing id');
-    expect(out).toMatch(/2 gap\(s\), 6 event\(s\) missing/);
+    expect(out).toMatch(/2 gaps, 6 events missing/);
     expect(out).toContain('events/alerts.jsonl open expected 6, saw 9 (3 missing)');
     expect(out).toContain('sudo eslogger exec exit fork open');
     expect(out).toMatch(/22 events \(68\.8%\) in this capture are of types no rule needs/);

@@ -88,7 +88,7 @@ describe('alert formatters', () => {
     const text = formatAlertPretty(a);
     expect(text).toMatch(/^CRITICAL\s+Burst \[event_count\] ⚠ incomplete/);
     expect(text).toContain('process.entity_id=500:1501');
-    expect(text).toContain('(5.0 s)');
+    expect(text).toContain('(5 s)');
     expect(text).toContain('value 7');
     expect(text).toContain('stands for 3 alerts');
     expect(lineageChain(a).startsWith('… → ')).toBe(true);

@@ -74,7 +74,7 @@ describe('nightjar scan: a merged capture of several hosts', () => {
   it('a capture without host names prints no hosts line', async () => {
     const { dir, capture } = setup([on(undefined, 0)]);
     const r = await cli(['scan', capture, '--rules', RULES, '--rules', dir]);
-    expect(alertsOf(r.stdout)[0]!.host).toBeNull();
+    expect(alertsOf(r.stdout)[0].host).toBeNull();
     expect(r.stderr).not.toMatch(/hosts\s/);
   });
 });

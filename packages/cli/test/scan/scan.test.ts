@@ -82,7 +82,7 @@ describe('nightjar scan: results and exit codes', () => {
     expect(a.window.end - a.window.start).toBe(60_000_000);
     const pretty = await cli(['scan', ALERTS, '--rules', 'correlation-rules', '-f', 'pretty']);
     expect(pretty.stdout).toMatch(/^MEDIUM\s+Burst Of Home Folder Listings By One Process \[event_count\]/m);
-    expect(pretty.stdout).toMatch(/group\s+process\.entity_id=502:1701\s+window .* \(60\.0 s\)\s+value 5/);
+    expect(pretty.stdout).toMatch(/group\s+process\.entity_id=502:1701\s+window .* \(60 s\)\s+value 5/);
   });
 
   it('marks an alert raised across a sequence gap as incomplete', async () => {
@@ -142,7 +142,7 @@ describe('nightjar scan: stderr reports, never stdout', () => {
     const r = await cli(['scan', ALERTS, ...R, '--strict']);
     expect(r.code).toBe(2);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
-    expect(r.stderr).toContain('2 malformed line(s) with --strict');
+    expect(r.stderr).toContain('2 malformed lines with --strict');
     const clean = await cli(['scan', CLEAN, ...R, '--strict']);
     expect(clean.code).toBe(0);
   });

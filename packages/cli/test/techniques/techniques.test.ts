@@ -52,7 +52,7 @@ describe('nightjar techniques', () => {
       /^stealth\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ndefense-impairment\n {2}T1553\.001 +1 {2}Quarantine Removed\n\ncredential-access/m,
     );
     expect(out).toMatch(/without a technique tag \(1\):\n {2}Untagged/);
-    expect(out).toContain('Techniques: 4 technique(s) in 4 tactic(s) from 5 rule(s)');
+    expect(out).toContain('Techniques: 4 techniques in 4 tactics from 5 rules');
   });
 
   it('navigator: a valid layer 4.5 (score = rules, comment = titles) written with -o', async () => {

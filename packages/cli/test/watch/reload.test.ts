@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeIO } from '../options/fake-io.js';
+import { exec } from './exec-line.js';
 import { main } from '../../src/main.js';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake');
@@ -47,29 +48,6 @@ detection:
 level: medium
 `;
 
-function exec(i: number, args: string[]): string {
-  const proc = (pid: number, p: string) => ({
-    audit_token: { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 1, pidversion: 10 + pid },
-    ppid: 1,
-    original_ppid: 1,
-    signing_id: 'com.apple.curl',
-    team_id: null,
-    executable: { path: p, path_truncated: false },
-  });
-  return JSON.stringify({
-    schema_version: 1,
-    version: 9,
-    time: `2025-08-07T15:13:${String(10 + i)}.000000Z`,
-    mach_time: i,
-    event_type: 9,
-    action_type: 1,
-    seq_num: i,
-    global_seq_num: i,
-    process: proc(400 + i, '/bin/zsh'),
-    event: { exec: { target: proc(400 + i, '/usr/bin/curl'), args } },
-  });
-}
-
 async function until(what: () => boolean, label: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
     if (what()) return;
@@ -82,8 +60,15 @@ function start(name: string, extraArgs: string[] = []) {
   const rules = path.join(dir, `${name}.yml`);
   const capture = path.join(dir, `${name}.jsonl`);
   writeFileSync(rules, MARKER);
-  writeFileSync(capture, [exec(1, ['curl', 'nightjar-reload-marker']), exec(2, ['curl', 'nightjar-reload-marker'])].join('\n') + '\n');
-  const env = { PATH: `${FAKE}${path.delimiter}${process.env.PATH}`, FAKE_ESLOGGER_MODE: 'follow', FAKE_ESLOGGER_LINES: capture };
+  writeFileSync(
+    capture,
+    [exec(1, ['curl', 'nightjar-reload-marker']), exec(2, ['curl', 'nightjar-reload-marker'])].join('\n') + '\n',
+  );
+  const env = {
+    PATH: `${FAKE}${path.delimiter}${process.env.PATH}`,
+    FAKE_ESLOGGER_MODE: 'follow',
+    FAKE_ESLOGGER_LINES: capture,
+  };
   const { io, stdout, stderr } = fakeIO({ env });
   let interrupt: (() => void) | undefined;
   let reload: (() => void) | undefined;
@@ -92,7 +77,10 @@ function start(name: string, extraArgs: string[] = []) {
     onInterrupt: (h: () => void) => ((interrupt = h), () => (interrupt = undefined)),
     onReload: (h: () => void) => ((reload = h), () => (reload = undefined)),
   };
-  const running = main(['watch', '--backend', 'eslogger', '--rules', rules, '--format', 'jsonl', ...extraArgs], withSignals);
+  const running = main(
+    ['watch', '--backend', 'eslogger', '--rules', rules, '--format', 'jsonl', ...extraArgs],
+    withSignals,
+  );
   const ids = () =>
     stdout
       .text()
@@ -100,7 +88,16 @@ function start(name: string, extraArgs: string[] = []) {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => (JSON.parse(l) as { rule: { id: string } }).rule.id.slice(-1));
-  return { rules, capture, stderr, running, ids, reload: () => reload!(), interrupt: () => interrupt!(), hasReload: () => reload !== undefined };
+  return {
+    rules,
+    capture,
+    stderr,
+    running,
+    ids,
+    reload: () => reload!(),
+    interrupt: () => interrupt!(),
+    hasReload: () => reload !== undefined,
+  };
 }
 
 describe('nightjar watch: rule reload', () => {
@@ -122,7 +119,10 @@ describe('nightjar watch: rule reload', () => {
   it('rules that do not load are reported and the running rules stay', async () => {
     const w = start('bad');
     await until(() => w.ids().length === 2, 'the first two alerts');
-    writeFileSync(w.rules, MARKER + '---\ntitle: Broken\nlogsource: { product: macos }\ndetection: { condition: nope }\n');
+    writeFileSync(
+      w.rules,
+      MARKER + '---\ntitle: Broken\nlogsource: { product: macos }\ndetection: { condition: nope }\n',
+    );
     w.reload();
     await until(() => /rules not reloaded/.test(w.stderr.text()), 'the failed reload');
     expect(w.stderr.text()).toMatch(/rules not reloaded, the running rules stay: rules failed to load/);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, eventTypeByNumber, type Alert } from '@nightjar/core';
 import { addonAvailable, openReplay } from '@nightjar/sources';
 import { FIXTURES, cli, fakeIO } from '../options/fake-io.js';
+import { exec } from './exec-line.js';
 import { loadRuleSetOrFail } from '../../src/options.js';
 import { main } from '../../src/main.js';
 
@@ -32,32 +33,6 @@ level: high
 `;
 const rulesFile = path.join(dir, 'marker.yml');
 writeFileSync(rulesFile, RULE);
-
-function proc(pid: number, path: string) {
-  return {
-    audit_token: { auid: 501, euid: 501, egid: 20, ruid: 501, rgid: 20, pid, asid: 1, pidversion: 10 + pid },
-    ppid: 1,
-    original_ppid: 1,
-    signing_id: 'com.apple.curl',
-    team_id: null,
-    executable: { path, path_truncated: false },
-  };
-}
-
-function exec(i: number, args: string[]): string {
-  return JSON.stringify({
-    schema_version: 1,
-    version: 9,
-    time: `2025-08-07T15:13:0${i}.000000Z`,
-    mach_time: i,
-    event_type: 9,
-    action_type: 1,
-    seq_num: i,
-    global_seq_num: i,
-    process: proc(400 + i, '/bin/zsh'),
-    event: { exec: { target: proc(400 + i, '/usr/bin/curl'), args } },
-  });
-}
 
 function env(mode: string, lines: string[]): NodeJS.ProcessEnv {
   const f = path.join(dir, `lines-${mode}-${lines.length}.jsonl`);
@@ -91,7 +66,7 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     expect(alerts[0].process.entity_id).toBe('402:412');
     // eslogger got exactly the event names the engine needs (the rule's, plus lineage's).
     expect(JSON.parse(readFileSync(e.FAKE_ESLOGGER_ARGV!, 'utf8').trim())).toEqual(['exec', 'exit', 'fork']);
-    expect(r.stderr).toMatch(/eslogger source, 1 rules, subscribed to exec exit fork/);
+    expect(r.stderr).toMatch(/eslogger source, 1 rule, subscribed to exec exit fork/);
     expect(r.stderr).toMatch(/eslogger:3 \(byte \d+\): invalid JSON/);
     expect(r.stderr).toMatch(/alerts\s+1/);
   });
@@ -103,7 +78,7 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
       { env: e },
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · drops 0 · gaps 0 \(missing 0\) · alerts 0/);
+    expect(r.stderr).toMatch(/\[watch\] 1 events \(\d+\/s\) · queue 0 · missing 0 · alerts 0/);
   });
 
   it('stops cleanly on Ctrl-C: the source is stopped, alerts flushed, a summary printed', async () => {
@@ -139,6 +114,23 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
       expect(es.code).toBe(2);
       expect(es.stderr).toMatch(/the es source cannot start: .*needs macOS/);
     }
+  });
+
+  it('checks the muting and ES client flags: bad values and eslogger (which cannot mute) exit 2', async () => {
+    const pid = await cli(['watch', '--backend', 'linux', '--mute-process', 'x1', '--rules', rulesFile]);
+    expect(pid.code).toBe(2);
+    expect(pid.stderr).toMatch(/--mute-process expects a pid, got 'x1'/);
+    const invert = await cli(['watch', '--backend', 'linux', '--invert-muting', '--rules', rulesFile]);
+    expect(invert.code).toBe(2);
+    expect(invert.stderr).toMatch(/--invert-muting needs --mute-path/);
+    const clients = await cli(['watch', '--backend', 'es', '--es-clients', '0', '--rules', rulesFile]);
+    expect(clients.code).toBe(2);
+    expect(clients.stderr).toMatch(/--es-clients expects 1 to 16, got '0'/);
+    const eslogger = await cli(['watch', '--backend', 'eslogger', '--mute-path', '/bin/ls', '--rules', rulesFile], {
+      env: env('replay', []),
+    });
+    expect(eslogger.code).toBe(2);
+    expect(eslogger.stderr).toMatch(/eslogger cannot mute/);
   });
 
   it('exits 2 when the rules do not load', async () => {

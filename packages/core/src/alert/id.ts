@@ -9,7 +9,6 @@ function canonical(v: unknown): string {
   try {
     return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'null';
   } catch {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for a value JSON cannot encode
     return String(v);
   }
 }

@@ -18,8 +18,12 @@ export function summarizeProcess(p: EsProcess, args?: string[]): AlertProcess {
   if (typeof p.ppid === 'number') out.ppid = p.ppid;
   const exe = p.executable as { path?: unknown } | null | undefined;
   if (exe !== null && typeof exe === 'object' && typeof exe.path === 'string') out.path = exe.path;
-  if (p.signing_id !== undefined) out.signing_id = p.signing_id;
-  if (p.team_id !== undefined) out.team_id = p.team_id;
+  // Strings or null only: an ancestor's process object (kept by lineage, never depth-checked) can hold
+  // anything a hostile line put there, and an alert must always serialise.
+  const sid: unknown = p.signing_id;
+  const tid: unknown = p.team_id;
+  if (typeof sid === 'string' || sid === null) out.signing_id = sid;
+  if (typeof tid === 'string' || tid === null) out.team_id = tid;
   if (typeof p.is_platform_binary === 'boolean') out.is_platform_binary = p.is_platform_binary;
   if (args !== undefined) out.args = args;
   return out;

@@ -42,7 +42,11 @@ export const alertJsonSchema = {
     'incomplete',
   ],
   properties: {
-    id: { type: 'string', pattern: '^[0-9a-f]{32}$', description: 'deterministic: the same alert raised again has the same id' },
+    id: {
+      type: 'string',
+      pattern: '^[0-9a-f]{32}$',
+      description: 'deterministic: the same alert raised again has the same id',
+    },
     host: { type: ['string', 'null'], description: 'the host of the events; null when they named none' },
     rule: {
       type: 'object',

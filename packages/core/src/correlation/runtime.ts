@@ -10,10 +10,10 @@ import type { NightjarEvent } from '../model/event.js';
 import type { EsMessage } from '../model/message.js';
 import type { EvalContext } from '../fields/context.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { formatTimeUs } from '../model/time.js';
+import { formatDurationUs, formatTimeUs } from '../model/time.js';
 import { percentileOf } from './percentile.js';
-import { MessageReader, MessageWriter, SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
-import type { CorrelationStateSnapshot, GroupSnapshot } from '../snapshot/format.js';
+import { SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
+import type { CorrelationStateSnapshot, GroupSnapshot, MessageReader, MessageWriter } from '../snapshot/format.js';
 
 /** Limits applied to every correlation (EngineOptions.correlation, defaults filled). */
 export interface CorrelationLimits {
@@ -822,7 +822,7 @@ export class CorrelationRuntime {
       this.report({
         code: 'NJ_LATE_EVENT' satisfies CoreDiagnosticCode,
         severity: 'warning',
-        message: `correlation ${this.correlation.id}: event at ${formatTimeUs(time)} arrived ${why} (newest ${formatTimeUs(st.newest)}, lateness ${this.limits.latenessUs} µs); not counted (${n} late so far)`,
+        message: `correlation ${this.correlation.id}: event at ${formatTimeUs(time)} arrived ${why} (newest ${formatTimeUs(st.newest)}, lateness ${formatDurationUs(this.limits.latenessUs)}); not counted (${n} late so far)`,
         time,
         source: ev.source,
         line: ev.line,

@@ -264,9 +264,16 @@ export class Engine {
     this.tracker = new GapTracker(this.gapOptions);
     this.lineageOptions = options.lineage === false ? false : (options.lineage ?? {});
     this.optionsFingerprint = JSON.stringify({
-      lineage: this.lineageOptions === false ? false : [this.lineageOptions.maxProcesses ?? null, this.lineageOptions.exitGraceUs ?? null],
+      lineage:
+        this.lineageOptions === false
+          ? false
+          : [this.lineageOptions.maxProcesses ?? null, this.lineageOptions.exitGraceUs ?? null],
       limits: [this.limits.maxGroups, this.limits.latenessUs, this.limits.maxEventsPerAlert],
-      gaps: [this.gapOptions?.reorderTolerance ?? null, this.gapOptions?.maxGaps ?? null, this.gapOptions?.dropDuplicates === true],
+      gaps: [
+        this.gapOptions?.reorderTolerance ?? null,
+        this.gapOptions?.maxGaps ?? null,
+        this.gapOptions?.dropDuplicates === true,
+      ],
     });
     this.p = this.build(ruleset);
     this.hs = this.newHost(undefined);
@@ -549,8 +556,16 @@ export class Engine {
       for (const [k, v] of hs.suppression) suppression.push([k, v.first, v.until]);
       const lineage = hs.lineage?.snapshot() ?? null;
       // A host that never saw an event (the default one, before any) holds nothing worth writing.
-      if (hs.now === -Infinity && suppression.length === 0 && (lineage === null || lineage.nodes.length === 0)) continue;
-      hosts.push({ host: hs.host ?? null, now: encNum(hs.now), messages: w.messages, lineage, correlations, suppression });
+      if (hs.now === -Infinity && suppression.length === 0 && (lineage === null || lineage.nodes.length === 0))
+        continue;
+      hosts.push({
+        host: hs.host ?? null,
+        now: encNum(hs.now),
+        messages: w.messages,
+        lineage,
+        correlations,
+        suppression,
+      });
     }
     return {
       format: 'nightjar-engine-snapshot',
@@ -572,7 +587,10 @@ export class Engine {
   restore(snapshot: EngineSnapshot): void {
     const s = snapshot as Partial<EngineSnapshot> | null;
     if (typeof s !== 'object' || s === null || s.format !== 'nightjar-engine-snapshot')
-      throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'not an engine snapshot (no format "nightjar-engine-snapshot")');
+      throw new SnapshotError(
+        SNAPSHOT_ERROR_CODES.FORMAT,
+        'not an engine snapshot (no format "nightjar-engine-snapshot")',
+      );
     if (s.version !== ENGINE_SNAPSHOT_VERSION)
       throw new SnapshotError(
         SNAPSHOT_ERROR_CODES.VERSION,

@@ -7,7 +7,8 @@ import { SNAPSHOT_ERROR_CODES, SnapshotError } from '../snapshot/format.js';
 import type { GapStreamSnapshot, GapTrackerSnapshot, SeqSnapshot } from '../snapshot/format.js';
 
 /**
- * Dropped-event detection from ES sequence numbers: `seq_num` counts per
+ * Dropped-event detection from ES sequence numbers (over 400 lines on purpose: the per-stream
+ * state machine, its restart rules and its snapshot form must agree, so they stay together): `seq_num` counts per
  * client and event type, `global_seq_num` per client across types; each grows by 1 per message, so
  * a forward jump is the number of messages the kernel dropped. Tracked per source and host
  * for every message, skipped ones included.
@@ -283,7 +284,12 @@ export class GapTracker {
   }
 
   /** overlapsOpenGap for the gaps of one host's streams only (undefined: streams without a host). */
-  overlapsOpenGapOn(host: string | undefined, eventTypes: readonly string[] | null, start: number, end: number): boolean {
+  overlapsOpenGapOn(
+    host: string | undefined,
+    eventTypes: readonly string[] | null,
+    start: number,
+    end: number,
+  ): boolean {
     return this.overlaps(eventTypes, start, end, true, host);
   }
 

@@ -482,7 +482,8 @@ export class LineageCache implements LineageResolver {
       });
     }
     const exits: [string, number][] = [];
-    for (let i = this.exitHead; i < this.exitQueue.length; i++) exits.push([this.exitQueue[i]!.id, this.exitQueue[i]!.at]);
+    for (let i = this.exitHead; i < this.exitQueue.length; i++)
+      exits.push([this.exitQueue[i]!.id, this.exitQueue[i]!.at]);
     return {
       nodes,
       byPid: [...this.byPid.values()].map((n) => n.id),

@@ -9,12 +9,26 @@
 import type { AuditToken, EsProcess } from '../model/message.js';
 import { formatTimeUs, parseTimeUs } from '../model/time.js';
 
-/** An interned shape: the process object with its per-process values blanked (see compactProcess). */
+/** An interned shape: the process object with its per-process values blanked (see CompactProcess.assign). */
 interface Shape {
   /** The object with per-process fields at placeholder values; nested objects shared by every view. */
   readonly skeleton: Record<string, unknown>;
   /** Which per-process fields were lifted into the entry (F_* bits). */
   readonly mask: number;
+  /** The skeleton's code-signing flags, read on every event by sameView (kept here, where it is hot). */
+  readonly cs: unknown;
+  /** The skeleton flattened (see flatten): what a new process's skeleton is compared with. */
+  readonly flat: unknown[];
+  /**
+   * True for the usual shape (every per-process field lifted, tokens as objects): sameView then reads
+   * the audit token's ids from the fields below, kept here where they are hot.
+   */
+  readonly common: boolean;
+  readonly auid: unknown;
+  readonly euid: unknown;
+  readonly egid: unknown;
+  readonly ruid: unknown;
+  readonly rgid: unknown;
 }
 
 const F_PPID = 1;
@@ -29,7 +43,11 @@ const F_AT = 256;
 
 /** Distinct shapes kept before the table starts afresh (entries keep theirs alive). */
 const MAX_SHAPES = 4096;
-let shapes = new Map<string, Shape>();
+/** Shapes kept per executable path (the newest first); an older one is dropped from the table. */
+const SHAPES_PER_PATH = 8;
+/** Shapes by executable path: found by comparing the candidates field by field. */
+let shapes = new Map<string, Shape[]>();
+let shapeCount = 0;
 
 /**
  * One cached process, compact: the lineage cache's node class extends it, so the process's own
@@ -177,15 +195,99 @@ function num(v: unknown): v is number {
   return typeof v === 'number';
 }
 
+/**
+ * The interned shape equal to `skeleton` (same keys in the same order, equal values), added when
+ * new. Candidates are the shapes of the same executable path, compared field by field: a new
+ * process is a few dozen comparisons, not a serialisation.
+ */
 function internShape(skeleton: Record<string, unknown>, mask: number): Shape {
-  const key = `${mask}|${JSON.stringify(skeleton)}`;
-  let s = shapes.get(key);
-  if (s === undefined) {
-    if (shapes.size >= MAX_SHAPES) shapes = new Map();
-    s = { skeleton, mask };
-    shapes.set(key, s);
+  const exe = skeleton.executable;
+  const path = typeof exe === 'object' && exe !== null ? (exe as { path?: unknown }).path : undefined;
+  const key = typeof path === 'string' ? path : '';
+  let list = shapes.get(key);
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (s.mask === mask && matchFlat(skeleton, s.flat, 0) === s.flat.length) {
+        if (i > 0) {
+          list[i] = list[0]!;
+          list[0] = s;
+        }
+        return s;
+      }
+    }
+  }
+  if (shapeCount >= MAX_SHAPES) {
+    shapes = new Map();
+    shapeCount = 0;
+    list = undefined;
+  }
+  if (list === undefined) shapes.set(key, (list = []));
+  const at = skeleton.audit_token as Record<string, unknown>;
+  const all = F_PPID | F_ORIG | F_GROUP | F_SESSION | F_PT | F_RT | F_AT;
+  const s: Shape = {
+    skeleton,
+    mask,
+    cs: skeleton.codesigning_flags,
+    flat: flatten(skeleton, []),
+    common: (mask & all) === all && isTokenObject(at),
+    auid: at?.auid,
+    euid: at?.euid,
+    egid: at?.egid,
+    ruid: at?.ruid,
+    rgid: at?.rgid,
+  };
+  list.unshift(s);
+  shapeCount++;
+  if (list.length > SHAPES_PER_PATH) {
+    list.pop();
+    shapeCount--;
   }
   return s;
+}
+
+// Markers of flattened skeletons: objects, so never equal to a key or a JSON primitive.
+const OPEN = {};
+const CLOSE = {};
+const ARRAY = {};
+
+/**
+ * A JSON value as one flat list, keys and values in order (objects between OPEN and CLOSE, arrays
+ * as ARRAY, length, items): comparing a new skeleton with it is one walk, with no allocation.
+ */
+function flatten(v: unknown, out: unknown[]): unknown[] {
+  if (typeof v !== 'object' || v === null) out.push(v);
+  else if (Array.isArray(v)) {
+    out.push(ARRAY, v.length);
+    for (const x of v) flatten(x, out);
+  } else {
+    out.push(OPEN);
+    for (const k in v) {
+      out.push(k);
+      flatten((v as Record<string, unknown>)[k], out);
+    }
+    out.push(CLOSE);
+  }
+  return out;
+}
+
+/** Index after `v` in `flat` from `i` when v matches it (same keys in the same order, equal values), else -1. */
+function matchFlat(v: unknown, flat: unknown[], i: number): number {
+  if (typeof v !== 'object' || v === null) return flat[i] === v ? i + 1 : -1;
+  if (Array.isArray(v)) {
+    if (flat[i] !== ARRAY || flat[i + 1] !== v.length) return -1;
+    i += 2;
+    for (let k = 0; k < v.length && i >= 0; k++) i = matchFlat(v[k], flat, i);
+    return i;
+  }
+  if (flat[i] !== OPEN) return -1;
+  i++;
+  for (const k in v) {
+    if (flat[i] !== k) return -1;
+    i = matchFlat((v as Record<string, unknown>)[k], flat, i + 1);
+    if (i < 0) return -1;
+  }
+  return flat[i] === CLOSE ? i + 1 : -1;
 }
 
 // Views built lately, by entry: readers of parent.* on consecutive events ask for the same few
@@ -243,9 +345,34 @@ function tokenIdsEqual(a: unknown, b: unknown): boolean {
  * it reads only these fields.
  */
 function sameView(e: CompactProcess, p: EsProcess): boolean {
-  const sk = e.shape.skeleton;
-  const mask = e.shape.mask;
-  if (p.codesigning_flags !== sk.codesigning_flags) return false;
+  const shape = e.shape;
+  if (p.codesigning_flags !== shape.cs) return false;
+  if (shape.common) {
+    // Tokens in another form read as undefined here: a mismatch, so the view is taken afresh (exact).
+    const at = p.audit_token as Record<string, unknown>;
+    const pt = p.parent_audit_token as Record<string, unknown> | null | undefined;
+    const rt = p.responsible_audit_token as Record<string, unknown> | null | undefined;
+    return (
+      p.ppid === e.ppid &&
+      p.original_ppid === e.originalPpid &&
+      p.group_id === e.groupId &&
+      p.session_id === e.sessionId &&
+      at != null &&
+      at.euid === shape.euid &&
+      at.egid === shape.egid &&
+      at.ruid === shape.ruid &&
+      at.rgid === shape.rgid &&
+      at.auid === shape.auid &&
+      pt != null &&
+      pt.pid === e.ptPid &&
+      pt.pidversion === e.ptPv &&
+      rt != null &&
+      rt.pid === e.rtPid &&
+      rt.pidversion === e.rtPv
+    );
+  }
+  const sk = shape.skeleton;
+  const mask = shape.mask;
   if (mask & F_PPID ? p.ppid !== e.ppid : p.ppid !== sk.ppid) return false;
   if (mask & F_ORIG ? p.original_ppid !== e.originalPpid : p.original_ppid !== sk.original_ppid) return false;
   if (mask & F_GROUP ? p.group_id !== e.groupId : p.group_id !== sk.group_id) return false;

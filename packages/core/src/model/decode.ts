@@ -523,7 +523,7 @@ function fullDecode(
   lineNo: number,
   offset: number,
   source: string,
-  host?: string | undefined,
+  host?: string,
 ): NightjarEvent | DecodeError {
   let v: unknown;
   try {

@@ -10,7 +10,7 @@ export {
   isKnownEventName,
 } from './event-types.js';
 export type { EventKind, EventTypeInfo } from './event-types.js';
-export { parseTimeUs, formatTimeUs } from './time.js';
+export { parseTimeUs, formatTimeUs, formatDurationUs } from './time.js';
 export {
   DECODE_ERROR_CODES,
   DecodeError,

@@ -211,6 +211,9 @@ export interface EsEventMmap {
 export interface EsEventIokitOpen {
   user_client_type: number;
   user_client_class: string;
+  /** Message version 10 (macOS 26): the registry entry and IORegistry path of the device behind the user client. */
+  parent_registry_id?: number;
+  parent_path?: string | null;
   [key: string]: unknown;
 }
 
@@ -271,6 +274,8 @@ export interface EsEventXpMalwareDetected {
   malware_identifier: string;
   incident_identifier: string;
   detected_path: string;
+  /** Message version 10 (macOS 26). */
+  detected_executable?: string | null;
   [key: string]: unknown;
 }
 

@@ -90,13 +90,37 @@ export function parseTimeUs(s: string): number | undefined {
   return Number.isSafeInteger(us) ? us : undefined;
 }
 
+// formatTimeUs's last whole second and its text: times formatted together (process start times,
+// alert times) mostly share their second, and Date#toISOString is the costly part.
+let fmtSecond = NaN;
+let fmtPrefix = '';
+
 /** µs since the epoch → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (always six fraction digits, UTC). */
 export function formatTimeUs(us: number): string {
   if (!Number.isFinite(us)) return 'invalid-time';
   const t = Math.trunc(us);
-  const ms = Math.floor(t / 1000);
-  const micro = t - ms * 1000; // 0..999 even for negative times
-  const iso = new Date(ms).toISOString(); // …T00:12:12.555Z
-  if (iso.length < 5) return 'invalid-time';
-  return `${iso.slice(0, -1)}${String(micro).padStart(3, '0')}Z`;
+  const sec = Math.floor(t / 1_000_000);
+  const micro = t - sec * 1_000_000; // 0..999,999 even for negative times
+  if (sec !== fmtSecond) {
+    const iso = new Date(sec * 1000).toISOString(); // …T00:12:12.000Z
+    if (iso.length < 5) return 'invalid-time';
+    fmtSecond = sec;
+    fmtPrefix = iso.slice(0, -5);
+  }
+  return `${fmtPrefix}.${String(micro).padStart(6, '0')}Z`;
+}
+
+/**
+ * A duration in µs for people: `250 µs`, `12.5 ms`, `5 s`, `1.5 min`, `2 h` (at most one decimal,
+ * trailing `.0` dropped), so messages never show `5000000 µs`.
+ */
+export function formatDurationUs(us: number): string {
+  if (!Number.isFinite(us)) return `${us} µs`;
+  const abs = Math.abs(us);
+  const one = (v: number, unit: string) => `${Number(v.toFixed(1))} ${unit}`;
+  if (abs < 1000) return `${us} µs`;
+  if (abs < 1e6) return one(us / 1000, 'ms');
+  if (abs < 120e6) return one(us / 1e6, 's');
+  if (abs < 7200e6) return one(us / 60e6, 'min');
+  return one(us / 3600e6, 'h');
 }

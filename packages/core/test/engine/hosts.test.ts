@@ -29,7 +29,7 @@ const execOf = (time: number, pid: number, ppid: number, path = '/usr/bin/curl')
   });
 
 const targetPath: FieldGetter = (e) =>
-  ((e.payload?.target as { executable?: { path?: string } } | undefined)?.executable?.path ?? null);
+  (e.payload?.target as { executable?: { path?: string } } | undefined)?.executable?.path ?? null;
 
 // "3 or more execs of one path in 5 minutes", grouped by the path (not by a host-local field).
 const threeExecs = ruleset(
@@ -51,15 +51,15 @@ describe('hosts: the same pid:pidversion on two hosts are two processes', () => 
     expect(alerts.map((a) => a.rule.id)).toEqual(['curl', 'curl', 'curl']);
     expect(alerts.map((a) => a.host)).toEqual(['mac-a', 'mac-b', 'mac-c']);
     expect(engine.metrics().hosts).toBe(3);
-    expect(engine.metrics().correlations.burst!.fired).toBe(0);
+    expect(engine.metrics().correlations.burst.fired).toBe(0);
     // Three on one host do fire, with evidence from that host only.
     const one = new Engine(threeExecs);
     const fired: Alert[] = [];
     for (let i = 0; i < 3; i++) fired.push(...one.push(onHost(execOf(T0 + i * S, 500 + i, 400), 'mac-a')));
     const burst = fired.filter((a) => a.rule.id === 'burst');
     expect(burst).toHaveLength(1);
-    expect(burst[0]!.host).toBe('mac-a');
-    expect(burst[0]!.events).toHaveLength(3);
+    expect(burst[0].host).toBe('mac-a');
+    expect(burst[0].events).toHaveLength(3);
   });
 
   it('lineage chains stay on their host: a parent known on mac-a is not the parent on mac-b', () => {
@@ -73,11 +73,11 @@ describe('hosts: the same pid:pidversion on two hosts are two processes', () => 
     engine.push(onHost(ev('fork', T0, { pid: 1, payload: { child: proc(400, 1, '/bin/zsh', 1) } }), 'mac-a'));
     const a = engine.push(onHost(exec, 'mac-a'));
     const b = engine.push(onHost(exec, 'mac-b'));
-    expect(a[0]!.lineage.map((p) => p.entity_id)).toEqual(['400:1', '1:1']);
-    expect(a[0]!.lineage_complete).toBe(true);
+    expect(a[0].lineage.map((p) => p.entity_id)).toEqual(['400:1', '1:1']);
+    expect(a[0].lineage_complete).toBe(true);
     // mac-b knows only the exec'ing image (the ParentImage fallback), not mac-a's 400:1.
-    expect(b[0]!.lineage.map((p) => p.entity_id)).toEqual(['500:1']);
-    expect(b[0]!.lineage_complete).toBe(false);
+    expect(b[0].lineage.map((p) => p.entity_id)).toEqual(['500:1']);
+    expect(b[0].lineage_complete).toBe(false);
     expect(engine.lineageOf('mac-a')!.get('400:1')).toBeDefined();
     expect(engine.lineageOf('mac-b')!.get('400:1')).toBeUndefined();
   });
@@ -97,8 +97,8 @@ describe('hosts: the same pid:pidversion on two hosts are two processes', () => 
     engine.push(on('mac-b', T0, 1));
     const a = engine.push(on('mac-a', T0 + S, 50)); // 48 messages lost on mac-a
     const b = engine.push(on('mac-b', T0 + S, 2));
-    expect(a[0]!.incomplete).toBe(true);
-    expect(b[0]!.incomplete).toBe(false);
+    expect(a[0].incomplete).toBe(true);
+    expect(b[0].incomplete).toBe(false);
   });
 
   it('host comes from the decoder option, else the record’s host.hostname; nightjar.host reads it', () => {
@@ -120,16 +120,16 @@ describe('alert id and host', () => {
     const [a2] = run('mac-a');
     const [a3] = run('mac-b');
     const [a4] = run('mac-a', T0 + 1);
-    expect(a1!.id).toMatch(/^[0-9a-f]{32}$/);
-    expect(a2!.id).toBe(a1!.id);
-    expect(new Set([a1!.id, b1!.id, a3!.id, a4!.id]).size).toBe(4);
+    expect(a1.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(a2.id).toBe(a1.id);
+    expect(new Set([a1.id, b1.id, a3.id, a4.id]).size).toBe(4);
     const validate = new Ajv({ strict: false }).compile(alertJsonSchema);
     expect(validate(a1), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('alerts of events without a host have host null', () => {
     const [a] = new Engine(threeExecs).push(execOf(T0, 500, 400));
-    expect(a!.host).toBeNull();
+    expect(a.host).toBeNull();
   });
 });
 

@@ -57,7 +57,7 @@ describe('Engine.reload', () => {
     engine.reload(rules({ threshold: 5 }));
     engine.push(ev('open', T0 + S, { gseq: 2 }));
     const [a] = engine.push(exec(T0 + 2 * S, 600));
-    expect(a!.lineage.map((p) => p.entity_id)).toEqual(['400:1', '1:1']);
+    expect(a.lineage.map((p) => p.entity_id)).toEqual(['400:1', '1:1']);
     expect(engine.metrics().gaps.gaps).toBe(0);
   });
 
@@ -73,10 +73,17 @@ describe('Engine.reload', () => {
   it('property: reloading the same definitions at any point changes no alert (short budget)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom('exec', 'open'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 500, max: 502 })), {
-          minLength: 1,
-          maxLength: 40,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('exec', 'open'),
+            fc.integer({ min: 0, max: 20 }),
+            fc.integer({ min: 500, max: 502 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
         fc.nat(),
         (steps, cutSeed) => {
           let t = T0;

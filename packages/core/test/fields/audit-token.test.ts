@@ -60,7 +60,7 @@ describe.each(['object', 'array'] as const)('audit token members, %s form', (for
     target: process(form, 3000, '/Applications/Slack.app/Contents/MacOS/Slack'),
     thread_state: null,
   });
-  const btm = event(form, 'btm_launch_item_add', 118, {
+  const btm = event(form, 'btm_launch_item_add', 124, {
     instigator: process(form, 4000, '/bin/launchctl'),
     instigator_token: tok(form, 4500),
     app_token: tok(form, 4600),

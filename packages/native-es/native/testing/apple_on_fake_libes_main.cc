@@ -5,7 +5,7 @@
 // muting, kernel drops seen as seq gaps, message copy-out and refcounts, teardown; then the deep copy
 // of every event type the translator renders, by round trip (synthetic mirror → Apple layout →
 // ToMirror → translate, against translating the mirror itself), for message versions 1-10. The
-// translator runs over test/json_napi (a JSON stand-in for napi.h). Prints "ok"; with a path
+// translator runs over src/common/json/napi.h (a JSON stand-in for napi.h). Prints "ok"; with a path
 // argument, also writes the copies' JSON there, one line per message, for the JS side to compare
 // with the real addon's output.
 #include <EndpointSecurity/EndpointSecurity.h>
@@ -67,7 +67,15 @@ int main(int argc, char** cli) {
     return p;
   };
   es_process_t zsh = proc(&zshFile, 100), curl = proc(&curlFile, 200), daemon = proc(&daemonFile, 300),
-               self = proc(&selfFile, 4242);
+               self = proc(&selfFile, 4242), reused = proc(&zshFile, 4242);
+  // This process's real token, as task_info(TASK_AUDIT_TOKEN) gives it: auid, euid, egid, ruid,
+  // rgid, pid, asid, pidversion. ES (and the fake) compare all eight fields, so a token holding
+  // only the pid would mute nothing; `reused` is a later process with our pid (another pidversion).
+  const uint32_t selfVals[8] = {501, 0, 0, 501, 20, 4242, 100007, 77};
+  for (int i = 0; i < 8; i++) self.audit_token.val[i] = selfVals[i];
+  reused.audit_token = self.audit_token;
+  reused.audit_token.val[7] = 78;
+  nj_fake_es_set_self_token(&self.audit_token);
   zsh.tty = &tty;
   zsh.signing_id = T("com.apple.zsh");
   es_string_token_t argv[] = {T("zsh"), T("-c"), T("echo hi")};
@@ -116,8 +124,6 @@ int main(int argc, char** cli) {
     }
     return true;
   };
-  njes::audit_token_t selfTok{};
-  selfTok.val[5] = 4242;
 
   // 1. es_new_client failures map to the typed errors, and nothing is left behind.
   struct { es_new_client_result_t r; const char* code; } fails[] = {
@@ -128,7 +134,7 @@ int main(int argc, char** cli) {
       {ES_NEW_CLIENT_RESULT_ERR_INTERNAL, "NJ_SOURCE_FAILED"},
   };
   for (auto& f : fails) {
-    njes::EsClientSet set(api, selfTok, 1024, 64, 5, sink);
+    njes::EsClientSet set(api, 1024, 64, 5, sink);
     nj_fake_es_fail_next_new_client(f.r);
     njes::StartError err;
     njes::ClientSpec spec;
@@ -141,7 +147,7 @@ int main(int argc, char** cli) {
   // 2. A live session: client 0 = exec+open with a target-prefix mute; client 1 = open+exec with
   //    inverted path muting selecting /usr/bin/curl only.
   {
-    njes::EsClientSet set(api, selfTok, 1024, 64, 5, sink);
+    njes::EsClientSet set(api, 1024, 64, 5, sink);
     njes::ClientSpec a, b;
     a.events = {ES_EVENT_TYPE_NOTIFY_EXEC, ES_EVENT_TYPE_NOTIFY_OPEN};
     a.mutePaths = {{"/tmp/quiet/", njes::MutePathType::kTargetPrefix}};
@@ -157,6 +163,7 @@ int main(int argc, char** cli) {
     m = open(&zsh, &fQuiet, 7);   CHECK(nj_fake_es_post(&m) == 0);  // a: target muted; b: not curl
     m = open(&zsh, &fSecret, 7);  CHECK(nj_fake_es_post(&m) == 1);  // a
     m = open(&self, &fHome, 7);   CHECK(nj_fake_es_post(&m) == 0);  // self-muted in both
+    m = open(&reused, &fHome, 7); CHECK(nj_fake_es_post(&m) == 1);  // a: same pid, not us
     m = open(&daemon, &fHome, 7); CHECK(nj_fake_es_post(&m) == 0);  // default mute set (a); b cleared it but is inverted
     m = open(&curl, &fHome, 7);   CHECK(nj_fake_es_post(&m) == 2);  // a and b
     // Kernel drops: client 0 loses the next 3 messages it would have got.
@@ -171,13 +178,13 @@ int main(int argc, char** cli) {
     for (int i = 0; i < 400; i++) {
       {
         std::lock_guard<std::mutex> lk(mu);
-        if (got.size() >= 7) break;
+        if (got.size() >= 8) break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     {
       std::lock_guard<std::mutex> lk(mu);
-      CHECK(got.size() == 7);
+      CHECK(got.size() == 8);
       // EsApi client ids count up across the failed starts above: the first created is client a.
       uint32_t idA = UINT32_MAX;
       for (const Got& g : got) idA = g.client < idA ? g.client : idA;
@@ -191,7 +198,7 @@ int main(int argc, char** cli) {
         CHECK(g.exe != "/usr/local/bin/node" && g.exe != "/usr/libexec/opendirectoryd");
         CHECK(g.target.rfind("/tmp/quiet/", 0) != 0);
       }
-      CHECK(a0 == 5);
+      CHECK(a0 == 6);
       CHECK(b0 == 2);
       // Copy-out through es_api_apple.cc's ToMirror, per message version.
       bool sawExec = false;
@@ -213,7 +220,7 @@ int main(int argc, char** cli) {
     auto cs = set.Counters();
     CHECK(cs.size() == 2);
     if (cs.size() == 2) {
-      CHECK(cs[0].messages == 5);
+      CHECK(cs[0].messages == 6);
       CHECK(cs[0].seqGaps == 1 && cs[0].seqMissing == 3);
       CHECK(cs[0].globalGaps == 1 && cs[0].globalMissing == 3);
       CHECK(cs[1].messages == 2);
@@ -222,6 +229,40 @@ int main(int argc, char** cli) {
     }
     set.Stop();
     CHECK(nj_fake_es_live_clients() == 0);
+  }
+  CHECK(nj_fake_es_live_messages() == 0);
+
+  // 2b. Event types per macOS version: on "14.6" (newest type xpc_connect), tcc_modify (15.4) and
+  //     gatekeeper_user_override (15.0) are left out by the version table and named; a type the
+  //     table does not know about but the OS refuses makes es_subscribe fail as a whole, and then
+  //     each type is subscribed alone, so open still arrives and only the refused one is named.
+  {
+    nj_fake_es_set_os("14.6", ES_EVENT_TYPE_NOTIFY_XPC_CONNECT);
+    njes::EsClientSet set(api, 1024, 64, 5, sink);
+    njes::ClientSpec a, b;
+    a.events = {ES_EVENT_TYPE_NOTIFY_OPEN, ES_EVENT_TYPE_NOTIFY_TCC_MODIFY, ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE};
+    a.minMacos = {"10.15", "15.4", "15.0"};
+    b.events = {ES_EVENT_TYPE_NOTIFY_TCC_MODIFY, ES_EVENT_TYPE_NOTIFY_OPEN};  // no table: es_subscribe decides
+    njes::StartError err;
+    CHECK(set.Start({a, b}, &err));
+    auto un = set.Unavailable();
+    CHECK(un.size() == 3);
+    if (un.size() == 3) {
+      CHECK(un[0].client == 0 && un[0].type == ES_EVENT_TYPE_NOTIFY_TCC_MODIFY && un[0].reason == "needs macOS 15.4 (this is 14.6)");
+      CHECK(un[1].client == 0 && un[1].type == ES_EVENT_TYPE_NOTIFY_GATEKEEPER_USER_OVERRIDE &&
+            un[1].reason == "needs macOS 15.0 (this is 14.6)");
+      CHECK(un[2].client == 1 && un[2].type == ES_EVENT_TYPE_NOTIFY_TCC_MODIFY &&
+            un[2].reason == "refused by es_subscribe on macOS 14.6");
+    }
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      got.clear();
+    }
+    es_message_t m = open(&zsh, &fHome, 7);
+    CHECK(nj_fake_es_post(&m) == 2);  // both clients subscribed open
+    nj_fake_es_drain();
+    set.Stop();
+    nj_fake_es_set_os("26.0", 0xffffffffu);
   }
   CHECK(nj_fake_es_live_messages() == 0);
 

@@ -6,7 +6,7 @@
     {
       "target_name": "nightjar_es_testing",
       "sources": ["testing_addon.cc", "synthetic.cc", "fake_es.cc", "fake_binding.cc",
-                  "../src/common/throw_coded.cc", "../src/common/translate.cc", "../src/common/batch_handoff.cc",
+                  "../src/common/throw_coded.cc", "../src/common/translate.cc", "../src/common/batch_handoff.cc", "../src/common/translate_json.cc",
                   "../src/macos/es_client_set.cc", "../src/macos/es_session.cc"],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -33,12 +33,14 @@ class EsFakeBackend : public Napi::ObjectWrap<EsFakeBackend> {
     return DefineClass(env, "EsFakeBackend",
                        {InstanceMethod("start", &EsFakeBackend::Start), InstanceMethod("deliver", &EsFakeBackend::Deliver),
                         InstanceMethod("drain", &EsFakeBackend::Drain), InstanceMethod("counters", &EsFakeBackend::Counters),
+                        InstanceMethod("unavailable", &EsFakeBackend::Unavailable),
                         InstanceMethod("handoff", &EsFakeBackend::Handoff), InstanceMethod("calls", &EsFakeBackend::Calls),
                         InstanceMethod("outstanding", &EsFakeBackend::Outstanding), InstanceMethod("stop", &EsFakeBackend::Stop)});
   }
 
   // new EsFakeBackend({ clients: [{ events, mutePaths: [[path, kind]], invertPaths, invertTargetPaths }],
-  //                     newClientResult?, defaultMutes?: string[], queueCapacity?, selfPid?,
+  //                     newClientResult?, defaultMutes?: string[], queueCapacity?, selfPid?, selfPidversion?,
+  //                     selfTokenFails?, osVersion?, refuseTypes?: number[],
   //                     batchMax?, maxQueuedBatches? }, onBatch(msgs, clients))
   explicit EsFakeBackend(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EsFakeBackend>(info) {
     Napi::Env env = info.Env();
@@ -51,13 +53,20 @@ class EsFakeBackend : public Napi::ObjectWrap<EsFakeBackend> {
       for (uint32_t j = 0; j < d.Length(); j++) defaults.push_back(d.Get(j).ToString().Utf8Value());
     }
     std::string result = cfg.Get("newClientResult").IsString() ? cfg.Get("newClientResult").ToString().Utf8Value() : "";
-    api_ = std::make_shared<FakeEsApi>(ParseResult(result), defaults);
+    FakeOs os;
+    if (cfg.Get("osVersion").IsString()) os.version = cfg.Get("osVersion").ToString().Utf8Value();
+    if (cfg.Get("refuseTypes").IsArray()) {
+      Napi::Array r = cfg.Get("refuseTypes").As<Napi::Array>();
+      for (uint32_t j = 0; j < r.Length(); j++) os.refusedTypes.insert(r.Get(j).As<Napi::Number>().Uint32Value());
+    }
+    os.selfPid = U32(cfg, "selfPid", (uint32_t)getpid());
+    os.selfPidversion = U32(cfg, "selfPidversion", 1);
+    os.selfTokenFails = cfg.Get("selfTokenFails").ToBoolean().Value();
+    api_ = std::make_shared<FakeEsApi>(ParseResult(result), defaults, os);
     EsSessionOptions o;
     o.batchMax = U32(cfg, "batchMax", 64);
     o.flushMs = 20;
     o.maxQueuedBatches = U32(cfg, "maxQueuedBatches", (uint32_t)BatchHandoff::kMaxQueuedBatches);
-    o.self.val[5] = U32(cfg, "selfPid", (uint32_t)getpid());
-    o.self.val[7] = 1;
     session_ = std::make_unique<EsSession>(env, cfg, info[1].As<Napi::Function>(), api_, o);
   }
 
@@ -94,6 +103,7 @@ class EsFakeBackend : public Napi::ObjectWrap<EsFakeBackend> {
   }
 
   Napi::Value Counters(const Napi::CallbackInfo& info) { return session_->Counters(info.Env()); }
+  Napi::Value Unavailable(const Napi::CallbackInfo& info) { return session_->Unavailable(info.Env()); }
 
   // The hand-off's own numbers: batches delivered and dropped, messages dropped and pending.
   Napi::Value Handoff(const Napi::CallbackInfo& info) {

@@ -1,6 +1,19 @@
 #include "fake_es.h"
 
+#include <cstring>
+
 namespace njes {
+
+void FakeToken(uint32_t pid, uint32_t pidversion, audit_token_t* out) {
+  const uint32_t tok[8] = {501, 501, 20, 501, 20, pid, 1, pidversion};
+  for (int i = 0; i < 8; i++) out->val[i] = tok[i];
+}
+
+bool FakeEsApi::SelfToken(audit_token_t* out) {
+  if (os_.selfTokenFails) return false;
+  FakeToken(os_.selfPid, os_.selfPidversion, out);
+  return true;
+}
 
 FakeEsApi::~FakeEsApi() {
   std::vector<EsClientId> ids;
@@ -34,6 +47,11 @@ bool FakeEsApi::Subscribe(EsClientId id, const std::vector<uint32_t>& events) {
   std::lock_guard<std::mutex> lk(mu_);
   auto& c = *clients_.at(id);
   std::string s = "subscribe " + std::to_string(id) + ":";
+  for (uint32_t e : events)
+    if (os_.refusedTypes.count(e)) {  // Apple: one type the OS lacks fails the call, nothing subscribed
+      Log(s + " refused " + std::to_string(e));
+      return false;
+    }
   for (uint32_t e : events) {
     c.subscribed.insert(e);
     s += " " + std::to_string(e);
@@ -44,7 +62,7 @@ bool FakeEsApi::Subscribe(EsClientId id, const std::vector<uint32_t>& events) {
 
 bool FakeEsApi::MuteProcess(EsClientId id, const audit_token_t& t) {
   std::lock_guard<std::mutex> lk(mu_);
-  clients_.at(id)->mutedProcs.insert({t.val[5], t.val[7]});
+  clients_.at(id)->mutedProcs.push_back(t);
   Log("mute_process " + std::to_string(id) + " " + std::to_string(t.val[5]));
   return true;
 }
@@ -138,7 +156,10 @@ static bool PathMatches(const std::string& path, const std::string& pat, bool pr
 
 // ESClient.h: each mute kind (possibly inverted) decides; they are OR-ed.
 bool FakeEsApi::Muted(const Client& c, const FakeEvent& e) const {
-  bool procHit = c.mutedProcs.count({e.pid, e.pidversion}) != 0;
+  audit_token_t tok;
+  FakeToken(e.pid, e.pidversion, &tok);
+  bool procHit = false;
+  for (const auto& t : c.mutedProcs) procHit |= memcmp(t.val, tok.val, sizeof tok.val) == 0;
   bool pathHit = false, targetHit = false, haveTargetRules = false;
   for (const auto& mp : c.mutedPaths) {
     switch (mp.second) {
@@ -176,8 +197,8 @@ void FakeEsApi::Deliver(const std::vector<FakeEvent>& events) {
         m->msg.seq_num = seq;
         m->msg.global_seq_num = global;
         es_process_t* p = m->Proc();
-        const uint32_t tok[8] = {501, 501, 20, 501, 20, e.pid, 1, e.pidversion};
-        for (int i = 0; i < 8; i++) p->audit_token.val[i] = p->parent_audit_token.val[i] = p->responsible_audit_token.val[i] = tok[i];
+        FakeToken(e.pid, e.pidversion, &p->audit_token);
+        p->parent_audit_token = p->responsible_audit_token = p->audit_token;
         p->ppid = 1;
         p->original_ppid = 1;
         p->executable = m->File(e.exe);

@@ -25,10 +25,22 @@ struct FakeEvent {
   std::set<uint32_t> dropForClient;  // simulate the kernel dropping it for these client indexes
 };
 
+// The "machine" the fake runs on: its macOS version, the types its es_subscribe refuses, and the
+// process's own audit token (all eight fields; the same layout Deliver gives every event's process).
+struct FakeOs {
+  std::string version = "26.0";
+  std::set<uint32_t> refusedTypes;
+  uint32_t selfPid = 0, selfPidversion = 1;
+  bool selfTokenFails = false;
+};
+
+// The audit token the fake gives a process (auid 501, euid 501, egid 20, ruid 501, rgid 20, pid, asid 1, pidversion).
+void FakeToken(uint32_t pid, uint32_t pidversion, audit_token_t* out);
+
 class FakeEsApi : public EsApi {
  public:
-  explicit FakeEsApi(NewClientResult result, std::vector<std::string> defaultMutedPaths)
-      : result_(result), defaultMuted_(std::move(defaultMutedPaths)) {}
+  explicit FakeEsApi(NewClientResult result, std::vector<std::string> defaultMutedPaths, FakeOs os = {})
+      : result_(result), defaultMuted_(std::move(defaultMutedPaths)), os_(std::move(os)) {}
   ~FakeEsApi() override;
 
   NewClientResult NewClient(EsClientId* out, EsHandler handler) override;
@@ -41,6 +53,8 @@ class FakeEsApi : public EsApi {
   void RetainMessage(const es_message_t* m) override;
   void ReleaseMessage(const es_message_t* m) override;
   void DeleteClient(EsClientId c) override;
+  bool SelfToken(audit_token_t* out) override;
+  std::string OsVersion() override { return os_.version; }
 
   // Test side: hand events to every client (in client-id order), as the kernel would.
   void Deliver(const std::vector<FakeEvent>& events);
@@ -54,7 +68,7 @@ class FakeEsApi : public EsApi {
     EsClientId id;
     EsHandler handler;
     std::set<uint32_t> subscribed;
-    std::set<std::pair<uint32_t, uint32_t>> mutedProcs;
+    std::vector<audit_token_t> mutedProcs;  // compared whole, as ES does
     std::vector<std::pair<std::string, MutePathType>> mutedPaths;
     // The system's default mute set: it spares NOTIFY events, but an inverted path mute turns it
     // into a selection unless es_unmute_all_paths cleared it first (esf.md §4).
@@ -73,6 +87,7 @@ class FakeEsApi : public EsApi {
 
   NewClientResult result_;
   std::vector<std::string> defaultMuted_;
+  FakeOs os_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<EsClientId, std::unique_ptr<Client>> clients_;

@@ -190,7 +190,10 @@ struct AppleArena {
       case ES_EVENT_TYPE_NOTIFY_MMAP:
         o.mmap = {e.mmap.protection, e.mmap.max_protection, e.mmap.flags, e.mmap.file_pos, File(e.mmap.source)};
         return true;
-      case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN: o.iokit_open = {e.iokit_open.user_client_type, S(e.iokit_open.user_client_class)}; return true;
+      case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN:
+        o.iokit_open = {e.iokit_open.user_client_type, S(e.iokit_open.user_client_class), e.iokit_open.parent_registry_id,
+                        S(e.iokit_open.parent_path), {}};
+        return true;
       case ES_EVENT_TYPE_NOTIFY_LINK: o.link = {File(e.link.source), File(e.link.target_dir), S(e.link.target_filename)}; return true;
       case ES_EVENT_TYPE_NOTIFY_SETMODE: o.setmode = {(mode_t)e.setmode.mode, File(e.setmode.target)}; return true;
       case ES_EVENT_TYPE_NOTIFY_CS_INVALIDATED: return true;
@@ -286,7 +289,8 @@ struct AppleArena {
       case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED: {
         const auto* x = e.xp_malware_detected;
         auto* y = o.xp_malware_detected = New<es_event_xp_malware_detected_t>();
-        *y = {S(x->signature_version), S(x->malware_identifier), S(x->incident_identifier), S(x->detected_path)};
+        *y = {S(x->signature_version), S(x->malware_identifier), S(x->incident_identifier), S(x->detected_path),
+              S(x->detected_executable)};
         return true;
       }
       case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED: {
@@ -449,7 +453,7 @@ struct AppleArena {
         y->record_name = S(x->record_name);
         y->attribute_name = S(x->attribute_name);
         y->attribute_value_count = x->attribute_value_count;
-        y->attribute_value_array = Strings(x->attribute_value_array, x->attribute_value_count);
+        y->attribute_values = Strings(x->attribute_values, x->attribute_value_count);
         return true;
       }
       case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY: {

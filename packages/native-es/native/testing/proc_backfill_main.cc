@@ -1,5 +1,5 @@
 // The macOS process backfill (macos/proc_backfill_apple.cc, unmodified) over Nightjar's fake
-// libproc (macos/fake_libproc) on Linux, with the real translator over test/json_napi. The scripted
+// libproc (macos/fake_libproc) on Linux, with the real translator over src/common/json/napi.h. The scripted
 // table has a process that vanishes between the listing and its info, one whose task port is
 // refused (no pidversion), an executable path longer than PROC_PIDPATHINFO_MAXSIZE, a pid reused
 // while it is being read, a zombie, argv over the per-process cap, a child of a process without a

@@ -19,12 +19,12 @@ int main() {
   CHECK(built == 990);  // 99 synthetic messages per version (synthetic.cc)
 
   for (int round = 0; round < 20; round++) {
-    FakeEsApi api(NewClientResult::kSuccess, {"/usr/libexec/watchdogd"});
+    FakeOs os;
+    os.selfPid = 999;
+    FakeEsApi api(NewClientResult::kSuccess, {"/usr/libexec/watchdogd"}, os);
     std::atomic<size_t> received{0}, refused{0};
-    audit_token_t self{};
-    self.val[5] = 999;
     std::atomic<size_t> handoffs{0};
-    EsClientSet set(&api, self, round % 2 ? 4 : 1024, 8, 1, [&](std::vector<EsClientSet::Queued>&& b) {
+    EsClientSet set(&api, round % 2 ? 4 : 1024, 8, 1, [&](std::vector<EsClientSet::Queued>&& b) {
       // Every third batch is refused, as the hand-off does when JS is behind: still released,
       // and counted in the clients' queueDrops.
       bool take = handoffs++ % 3 != 2;
@@ -69,8 +69,7 @@ int main() {
 
   {
     FakeEsApi api(NewClientResult::kErrNotPermitted, {});
-    audit_token_t self{};
-    EsClientSet set(&api, self, 16, 8, 1, [](std::vector<EsClientSet::Queued>&&) { return true; });
+    EsClientSet set(&api, 16, 8, 1, [](std::vector<EsClientSet::Queued>&&) { return true; });
     std::vector<ClientSpec> specs(2);
     StartError err;
     CHECK(!set.Start(specs, &err));

@@ -223,6 +223,10 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     auto m = Base(v, ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN, 16);
     m->msg.event.iokit_open.user_client_type = 0;
     m->msg.event.iokit_open.user_client_class = m->Tok("IOHIDParamUserClient");
+    if (v >= 10) {  // the device behind the user client
+      m->msg.event.iokit_open.parent_registry_id = 4294968881ull;
+      m->msg.event.iokit_open.parent_path = m->Tok("IOService:/AppleARMPE/arm-io/AppleH13CamIn");
+    }
     out.push_back(std::move(m));
   }
   {
@@ -375,7 +379,8 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
   {
     auto m = Base(v, ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED, 40);
     auto* e = m->New<es_event_xp_malware_detected_t>();
-    *e = {m->Tok("5285"), m->Tok("OSX.Adload.A"), m->Tok("ABCD-1234"), m->Tok("/Users/a/Downloads/x.app")};
+    *e = {m->Tok("5285"), m->Tok("OSX.Adload.A"), m->Tok("ABCD-1234"), m->Tok("/Users/a/Downloads/x.app"),
+          v >= 10 ? m->Tok("/Users/a/Downloads/x.app/Contents/MacOS/x") : es_string_token_t{0, nullptr}};
     m->msg.event.xp_malware_detected = e;
     out.push_back(std::move(m));
   }

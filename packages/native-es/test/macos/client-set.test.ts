@@ -22,6 +22,7 @@ interface Fake {
     queueDrops: number;
   }>;
   calls(): string[];
+  unavailable(): Array<{ client: number; type: number; reason: string }>;
   outstanding(): number;
   stop(): void;
 }
@@ -52,6 +53,50 @@ const ev = (type: number, pid: number, exe: string, target?: string, dropFor?: n
 describe.skipIf(!built)(
   `macOS backend logic over a fake libEndpointSecurity${built ? '' : ' (skipped: native addon not built)'}`,
   () => {
+    it('mutes itself by its whole audit token: a later process that reuses our pid is not muted', async () => {
+      // Our token as task_info gives it has pidversion 5; the same pid with pidversion 4 is another process.
+      const { fake, got, until } = harness({ clients: [{ events: [OPEN] }], selfPid: SELF, selfPidversion: 5 });
+      fake.start();
+      fake.deliver([
+        { type: OPEN, pid: SELF, pidversion: 5, exe: '/usr/local/bin/node', target: '/tmp/self' },
+        { type: OPEN, pid: SELF, pidversion: 4, exe: '/bin/zsh', target: '/tmp/reused' },
+      ]);
+      await until(1);
+      fake.stop();
+      expect(got.map((g) => g.msg.event.open.file.path)).toEqual(['/tmp/reused']);
+    });
+
+    it('cannot start without its own audit token (it would see its own activity)', () => {
+      const { fake } = harness({ clients: [{ events: [OPEN] }], selfTokenFails: true });
+      expect(() => fake.start()).toThrow(/TASK_AUDIT_TOKEN/);
+    });
+
+    it('subscribes what the OS has and names each type it left out, and why', async () => {
+      const TCC_MODIFY = 147;
+      const GATEKEEPER = 146;
+      const STAT = 54; // subscribed by ES, but the addon has no translation for it
+      const { fake, got, until } = harness({
+        osVersion: '15.1',
+        refuseTypes: [145],
+        clients: [
+          { events: [OPEN, TCC_MODIFY, GATEKEEPER, STAT], minMacos: ['10.15', '15.4', '15.0', '10.15.1'] },
+          { events: [145, EXEC] }, // xpc_connect: es_subscribe refuses it (no version given)
+        ],
+      });
+      fake.start();
+      expect(fake.unavailable()).toEqual([
+        { client: 0, type: STAT, reason: 'not translated by this addon' },
+        { client: 0, type: TCC_MODIFY, reason: 'needs macOS 15.4 (this is 15.1)' },
+        { client: 1, type: 145, reason: 'refused by es_subscribe on macOS 15.1' },
+      ]);
+      // The refused call subscribed nothing; each type was then tried alone, so exec still arrives.
+      fake.deliver([ev(OPEN, 11, '/usr/bin/curl', '/etc/hosts'), ev(EXEC, 10, '/bin/zsh', '/usr/bin/curl')]);
+      await until(2);
+      fake.stop();
+      expect(got.map((g) => Object.keys(g.msg.event)[0]).sort()).toEqual(['exec', 'open']);
+      expect(fake.calls()).toContain('subscribe 1: 10 146');
+    });
+
     it('runs several clients, each with its own event types and sequence numbers, muting itself', async () => {
       const { fake, got, until } = harness({ clients: [{ events: [EXEC] }, { events: [OPEN, EXEC] }], selfPid: SELF });
       fake.start();

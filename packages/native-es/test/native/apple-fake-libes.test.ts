@@ -17,7 +17,7 @@ const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 const clang = process.env.NJ_BLOCKS_CXX ?? 'clang++';
 const FAKE_INC = join(NATIVE, 'testing/fake_libes/include');
 // A JSON stand-in for napi.h, so the real translator runs in the standalone (node-free) ASan binary.
-const JSON_NAPI = join(NATIVE, 'testing/json_napi');
+const JSON_NAPI = join(NATIVE, 'src/common/json');
 
 function probeBlocks(): boolean {
   if (process.platform !== 'linux') return false;
@@ -119,6 +119,30 @@ describe.skipIf(!hasTool)(
         rmSync(dir, { recursive: true, force: true });
       }
     }, 300_000);
+
+    // The fake header models the macOS 26 SDK by default (od_attribute_set.attribute_values, the
+    // message-version-10 members); below 26 it has the older names and layouts. The Apple-side copy
+    // must compile against both (it finds the members by a feature test, not by name).
+    it.each([150400, 140000])(
+      'es_api_apple.cc compiles against an older SDK (__MAC_OS_X_VERSION_MAX_ALLOWED=%i)',
+      (sdk) => {
+        const r = spawnSync(
+          clang,
+          [
+            '-std=c++17',
+            '-fblocks',
+            '-fsyntax-only',
+            `-D__MAC_OS_X_VERSION_MAX_ALLOWED=${sdk}`,
+            `-I${FAKE_INC}`,
+            `-I${JSON_NAPI}`,
+            join(NATIVE, 'src/macos/es_api_apple.cc'),
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(r.status, r.stderr).toBe(0);
+      },
+      120_000,
+    );
 
     it.skipIf(!napiInclude)(
       'es_backend_apple.cc compiles against the fake headers (its session and hand-off run in the test addon)',

@@ -69,7 +69,7 @@ describe.skipIf(!hasTool)(
           '-fno-omit-frame-pointer',
           '-fno-sanitize-recover=undefined',
           `-I${join(NATIVE, 'testing/fake_libproc/include')}`,
-          `-I${join(NATIVE, 'testing/json_napi')}`,
+          `-I${join(NATIVE, 'src/common/json')}`,
           join(NATIVE, 'testing/proc_backfill_main.cc'),
           join(NATIVE, 'src/macos/proc_backfill_apple.cc'),
           join(NATIVE, 'testing/fake_libproc/fake_libproc.cc'),

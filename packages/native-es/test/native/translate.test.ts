@@ -156,7 +156,12 @@ function expected(v: number): J[] {
       source: file('/usr/lib/libfoo.dylib'),
     }),
     message(v, 21, 15, 'mprotect', { protection: 7, address: 4295000064, size: 16384 }),
-    message(v, 24, 16, 'iokit_open', { user_client_type: 0, user_client_class: 'IOHIDParamUserClient' }),
+    message(v, 24, 16, 'iokit_open', {
+      user_client_type: 0,
+      user_client_class: 'IOHIDParamUserClient',
+      // Message version 10 (macOS 26): the device behind the user client.
+      ...(v >= 10 ? { parent_registry_id: 4294968881, parent_path: 'IOService:/AppleARMPE/arm-io/AppleH13CamIn' } : {}),
+    }),
     message(v, 19, 17, 'link', { source: file('/tmp/a'), target_dir: file('/tmp/d'), target_filename: 'hard' }),
     message(v, 29, 18, 'setmode', { mode: 0o4755, target: file('/tmp/suid') }),
     message(v, 41, 19, 'truncate', { target: file('/tmp/out.txt') }),
@@ -243,7 +248,11 @@ function expected(v: number): J[] {
       type: 3,
       data: { auto_unlock: { username: 'alice', type: 1 } },
     }),
-    message(v, 112, 40, 'xp_malware_detected', { ...XP, detected_path: '/Users/a/Downloads/x.app' }),
+    message(v, 112, 40, 'xp_malware_detected', {
+      ...XP,
+      detected_path: '/Users/a/Downloads/x.app',
+      ...(v >= 10 ? { detected_executable: '/Users/a/Downloads/x.app/Contents/MacOS/x' } : {}),
+    }),
     message(v, 113, 41, 'xp_malware_remediated', {
       ...XP,
       action_type: 'path_delete',
@@ -433,7 +442,7 @@ function expected(v: number): J[] {
         record_name: 'alice',
         attribute_name: 'dsAttrTypeStandard:UserShell',
         attribute_value_count: 1,
-        attribute_value_array: ['/bin/zsh'],
+        attribute_values: ['/bin/zsh'],
       }),
     ),
     message(v, 147, 73, 'tcc_modify', {

@@ -45,7 +45,7 @@
  *   load time; nothing is compiled per event. `x of` patterns use the same matcher.
  */
 import type { FieldGetter } from '@nightjar/core';
-import { resolveField } from '../mapping/index.js';
+import { resolveField, type FieldMappingInput } from '../mapping/index.js';
 import { compileDetection } from './compile.js';
 
 export { compileDetection };
@@ -84,7 +84,7 @@ export { DETECTION_ERROR_CODES } from '../errors.js';
 export function compileFieldForRule(
   field: string,
   logsource: Record<string, unknown>,
-  fieldMapping: string | null,
+  fieldMapping: FieldMappingInput,
 ): { get: FieldGetter; usesLineage: boolean } {
   const r = resolveField(field, logsource, fieldMapping);
   return { get: r.get, usesLineage: r.usesLineage };

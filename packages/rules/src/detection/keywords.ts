@@ -1,5 +1,5 @@
 import type { EsMessage, NightjarEvent } from '@nightjar/core';
-import { commandLine } from '../mapping/sigmahq-macos.js';
+import { commandLine } from '../mapping/getters.js';
 
 /**
  * What a Sigma keyword (an unbound value) searches in an ES event: the spec says "the full log

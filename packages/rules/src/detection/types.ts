@@ -1,4 +1,5 @@
 import type { EventPredicate, RulePrefilter } from '@nightjar/core';
+import type { FieldMapping } from '../mapping/file.js';
 
 /** What `compileDetection` needs from one rule document. */
 export interface DetectionInput {
@@ -6,8 +7,8 @@ export interface DetectionInput {
   readonly detection: unknown;
   /** The rule's `logsource` block. */
   readonly logsource: Record<string, unknown>;
-  /** Field mapping for taxonomy rules (`'sigmahq-macos'`), or null for native ES rules only. */
-  readonly fieldMapping: string | null;
+  /** Field mapping for taxonomy rules (`'sigmahq-macos'` or a loaded mapping), or null for native ES rules only. */
+  readonly fieldMapping: string | FieldMapping | null;
   /** Values for `%name%` placeholders used with the `expand` modifier. */
   readonly placeholders?: Record<string, string[]>;
 }

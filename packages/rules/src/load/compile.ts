@@ -10,7 +10,7 @@ import {
 } from '@nightjar/core';
 import { RuleError, type RuleDiagnostic, type RuleDiagnosticCode, type SourceLocation } from '../errors.js';
 import { compileDetection, compileFieldForRule } from '../detection/index.js';
-import { FIELD_MAPPINGS } from '../mapping/index.js';
+import { FIELD_MAPPINGS, resolveFieldMapping } from '../mapping/index.js';
 import type { DetectionInfo } from '../detection/types.js';
 import { validateDocument } from '../schema/index.js';
 import { compileCorrelations, parseTimespan, type CorrelationInput, type RefTarget } from '../correlation/index.js';
@@ -110,14 +110,16 @@ export function compileSources(
   pre: readonly RuleDiagnostic[] = [],
 ): LoadResult {
   const limits = limitsOf(opts);
-  const fieldMapping = opts.fieldMapping === 'none' ? null : (opts.fieldMapping ?? 'sigmahq-macos');
-  if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
+  const wanted = opts.fieldMapping === 'none' ? null : (opts.fieldMapping ?? 'sigmahq-macos');
+  if (typeof wanted === 'string' && !(FIELD_MAPPINGS as readonly string[]).includes(wanted)) {
     // A caller's mistake, not a rule's: one clear error instead of the same diagnostic on every rule.
     throw new NightjarError(
       'NJ_UNKNOWN_FIELD_MAPPING',
-      `unknown fieldMapping '${String(fieldMapping)}' (known: none, ${FIELD_MAPPINGS.join(', ')})`,
+      `unknown fieldMapping '${String(wanted)}' (known: none, ${FIELD_MAPPINGS.join(', ')}, or a mapping from loadFieldMapping)`,
     );
   }
+  // Resolved once here: a built-in is read and compiled on first use, not per rule.
+  const fieldMapping = resolveFieldMapping(wanted);
   const maxTimespanUs = opts.maxTimespanUs ?? DEFAULT_MAX_TIMESPAN_US;
   const diagnostics: RuleDiagnostic[] = [];
   const docs: Doc[] = [];

@@ -2,6 +2,7 @@ import type { Document } from 'yaml';
 import type { CompiledCorrelation, CompiledRule } from '@nightjar/core';
 import type { RuleDiagnostic, SourceLocation } from '../errors.js';
 import type { DetectionInfo } from '../detection/types.js';
+import type { FieldMapping } from '../mapping/index.js';
 import type { KeyPath } from './yaml.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -9,9 +10,11 @@ import type { RuleSet } from './ruleset.js';
 export interface LoadOptions {
   /**
    * How SigmaHQ taxonomy fields (`Image`, `CommandLine`, …) map to ES fields. Default
-   * 'sigmahq-macos'. Native ES logsources (`service: endpointsecurity`) need no mapping either way.
+   * 'sigmahq-macos' (mappings/sigmahq-macos.yaml); 'none' accepts native ES rules only; or a mapping
+   * read from a file with `loadFieldMapping(file)`. Native ES logsources (`service: endpointsecurity`)
+   * need no mapping either way.
    */
-  readonly fieldMapping?: 'sigmahq-macos' | 'none';
+  readonly fieldMapping?: 'sigmahq-macos' | 'none' | FieldMapping;
   /** Longest correlation timespan accepted, in µs (default 1 hour); longer → NJ_TIMESPAN_LIMIT. */
   readonly maxTimespanUs?: number;
   /** Values of `%name%` placeholders for the `expand` modifier. */

@@ -1,7 +1,14 @@
 import type { FieldGetter } from '@nightjar/core';
 import { RuleError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { compileFieldPath, knownEventName } from './core-compat.js';
-import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './sigmahq-macos.js';
+import {
+  FIELD_MAPPINGS,
+  builtinFieldMapping,
+  type BuiltinMappingName,
+  type CategoryMapping,
+  type FieldMapping,
+} from './file.js';
 
 /**
  * Logsources and field names → ES event types and field getters.
@@ -12,10 +19,12 @@ import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './s
  *   lineage prefixes (`parent.`, `real_parent.`, `responsible.`, `ancestors.`) included. No
  *   category means any event type (the rule then costs every event a dispatch).
  * - SigmaHQ taxonomy: `product: macos` (or no product) with a taxonomy `category`, through the
- *   `sigmahq-macos` mapping (sigmahq-macos.ts). A field name containing a `.` is read as a native ES
- *   path in these rules too, so taxonomy rules can reach ES-only facts (`event.exec.target.team_id`).
+ *   built-in `sigmahq-macos` mapping (mappings/sigmahq-macos.yaml) or a mapping file of the user's
+ *   (file.ts). A field name the mapping does not define but that contains a `.` is read as a native
+ *   ES path in these rules too (unless the mapping sets `native_paths: false`), so taxonomy rules can
+ *   reach ES-only facts (`event.exec.target.team_id`).
  *
- * The `sigmahq-macos` mapping (details and reasons in sigmahq-macos.ts):
+ * The `sigmahq-macos` mapping (details and reasons in mappings/sigmahq-macos.yaml):
  *
  * | SigmaHQ category      | ES events        | subject / fields                                                          |
  * |-----------------------|------------------|---------------------------------------------------------------------------|
@@ -38,10 +47,29 @@ import { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, type CategoryMapping } from './s
  * cannot compile, e.g. an empty segment or a JSONPath script).
  */
 
-export { SIGMAHQ_MACOS, UNSUPPORTED_CATEGORIES, destinationPath, commandLine } from './sigmahq-macos.js';
-export type { CategoryMapping, MappedField } from './sigmahq-macos.js';
+export { destinationPath, commandLine, GETTER_NAMES } from './getters.js';
+export type { GetterName } from './getters.js';
+export {
+  FIELD_MAPPINGS,
+  MAPPING_DIAGNOSTIC_CODES,
+  FieldMappingError,
+  parseFieldMapping,
+  loadFieldMapping,
+  builtinFieldMapping,
+  builtinMappingFile,
+} from './file.js';
+export type {
+  BuiltinMappingName,
+  CategoryMapping,
+  FieldMapping,
+  FieldValueType,
+  MappedField,
+  MappingDiagnostic,
+  MappingDiagnosticCode,
+} from './file.js';
 
-export const FIELD_MAPPINGS = ['sigmahq-macos'] as const;
+/** What a caller may pass as a mapping: a built-in's name, a compiled mapping, or null (native rules only). */
+export type FieldMappingInput = string | FieldMapping | null;
 
 /** How a field resolved: a getter plus what the linter shows. */
 export interface FieldResolution {
@@ -55,7 +83,12 @@ export interface FieldResolution {
 
 type Kind =
   | { readonly kind: 'native'; readonly eventTypes: string[] | null }
-  | { readonly kind: 'taxonomy'; readonly category: string; readonly mapping: CategoryMapping };
+  | {
+      readonly kind: 'taxonomy';
+      readonly category: string;
+      readonly mapping: CategoryMapping;
+      readonly fieldMapping: FieldMapping;
+    };
 
 const LS_PATH = ['logsource'];
 
@@ -63,24 +96,35 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function classify(logsource: Record<string, unknown>, fieldMapping: string | null): Kind {
-  if (logsource === null || typeof logsource !== 'object') {
-    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', 'logsource must be a map', LS_PATH);
-  }
-  if (fieldMapping !== null && !(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
+/** The compiled mapping a caller names (throws NJ_UNKNOWN_FIELD_MAPPING for an unknown built-in name). */
+export function resolveFieldMapping(fieldMapping: FieldMappingInput): FieldMapping | null {
+  if (fieldMapping === null || typeof fieldMapping === 'object') return fieldMapping;
+  if (!(FIELD_MAPPINGS as readonly string[]).includes(fieldMapping)) {
     throw new RuleError(
       'NJ_UNKNOWN_FIELD_MAPPING',
       `unknown field mapping '${fieldMapping}' (known: ${FIELD_MAPPINGS.join(', ')})`,
       [],
     );
   }
+  return builtinFieldMapping(fieldMapping as BuiltinMappingName);
+}
+
+function classify(logsource: Record<string, unknown>, fieldMappingIn: FieldMappingInput): Kind {
+  if (logsource === null || typeof logsource !== 'object') {
+    throw new RuleError('NJ_UNSUPPORTED_LOGSOURCE', 'logsource must be a map', LS_PATH);
+  }
+  const fieldMapping = resolveFieldMapping(fieldMappingIn);
   const product = str(logsource.product);
   const service = str(logsource.service);
   const category = str(logsource.category);
-  if (product !== undefined && product !== 'macos') {
+  const native = service === 'endpointsecurity';
+  const wantProduct = native || fieldMapping === null ? 'macos' : fieldMapping.product;
+  if (product !== undefined && product !== wantProduct) {
     throw new RuleError(
       'NJ_UNSUPPORTED_LOGSOURCE',
-      `logsource product '${product}' is not supported: Nightjar reads macOS Endpoint Security events (product: macos)`,
+      wantProduct === 'macos'
+        ? `logsource product '${product}' is not supported: Nightjar reads macOS Endpoint Security events (product: macos)`
+        : `logsource product '${product}' is not supported: the field mapping '${fieldMapping!.name}' maps product '${wantProduct}'`,
       [...LS_PATH, 'product'],
     );
   }
@@ -110,7 +154,9 @@ function classify(logsource: Record<string, unknown>, fieldMapping: string | nul
       LS_PATH,
     );
   }
-  const unsupported = UNSUPPORTED_CATEGORIES.get(category);
+  // Without a mapping, the taxonomy is still recognised (to say a mapping is needed) through the built-in.
+  const m = fieldMapping ?? builtinFieldMapping('sigmahq-macos');
+  const unsupported = m.unsupported.get(category);
   if (unsupported !== undefined) {
     throw new RuleError(
       'NJ_UNSUPPORTED_LOGSOURCE',
@@ -118,11 +164,12 @@ function classify(logsource: Record<string, unknown>, fieldMapping: string | nul
       [...LS_PATH, 'category'],
     );
   }
-  const mapping = SIGMAHQ_MACOS.get(category);
+  const mapping = m.categories.get(category);
   if (mapping === undefined) {
+    const which = m.name === 'sigmahq-macos' ? 'SigmaHQ macOS category' : `category of the field mapping '${m.name}'`;
     throw new RuleError(
       'NJ_UNSUPPORTED_LOGSOURCE',
-      `logsource category '${category}' is not a supported SigmaHQ macOS category (supported: ${[...SIGMAHQ_MACOS.keys()].join(', ')}); for a native ES rule add service: endpointsecurity`,
+      `logsource category '${category}' is not a supported ${which} (supported: ${[...m.categories.keys()].join(', ')}); for a native ES rule add service: endpointsecurity`,
       [...LS_PATH, 'category'],
     );
   }
@@ -133,11 +180,14 @@ function classify(logsource: Record<string, unknown>, fieldMapping: string | nul
       [...LS_PATH, 'category'],
     );
   }
-  return { kind: 'taxonomy', category, mapping };
+  return { kind: 'taxonomy', category, mapping, fieldMapping };
 }
 
 /** ES event names a logsource covers (null: any), or throws RuleError for an unsupported logsource. */
-export function logsourceEventTypes(logsource: Record<string, unknown>, fieldMapping: string | null): string[] | null {
+export function logsourceEventTypes(
+  logsource: Record<string, unknown>,
+  fieldMapping: FieldMappingInput,
+): string[] | null {
   const k = classify(logsource, fieldMapping);
   return k.kind === 'native' ? (k.eventTypes === null ? null : [...k.eventTypes]) : [...k.mapping.eventTypes];
 }
@@ -157,7 +207,7 @@ function nativeField(field: string, path: readonly (string | number)[]): FieldRe
 export function resolveField(
   field: string,
   logsource: Record<string, unknown>,
-  fieldMapping: string | null,
+  fieldMapping: FieldMappingInput,
   path: readonly (string | number)[] = [],
 ): FieldResolution {
   const k = classify(logsource, fieldMapping);
@@ -165,13 +215,15 @@ export function resolveField(
     throw new RuleError('NJ_UNMAPPED_FIELD', `invalid field name '${field}'`, path, { key: true });
   }
   if (k.kind === 'native') return nativeField(field, path);
-  if (field.includes('.') || field.startsWith('$')) return nativeField(field, path);
   const perType = k.mapping.fields.get(field);
+  // A mapped name wins over the same text read as an ES path (ECS-style names contain dots).
+  if (perType === undefined && k.fieldMapping.nativePaths && (field.includes('.') || field.startsWith('$')))
+    return nativeField(field, path);
   if (perType === undefined) {
-    const known = [...k.mapping.fields.keys()].sort().join(', ');
+    const names = [...k.mapping.fields.keys()];
     throw new RuleError(
       'NJ_UNMAPPED_FIELD',
-      `field '${field}' is not mapped for category '${k.category}' (mapped: ${known}; or use a dotted ES path)`,
+      `field '${field}' is not mapped for category '${k.category}'${didYouMean(field, names)} (mapped: ${names.sort().join(', ')}${k.fieldMapping.nativePaths ? '; or use a dotted ES path' : ''})`,
       path,
       { key: true },
     );

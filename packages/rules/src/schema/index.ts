@@ -123,7 +123,24 @@ function toIssue(e: ErrorObject): SchemaIssue | undefined {
 
 /** Validates a plain-JS rule document against the shipped JSON Schema of its kind. */
 export function validateDocument(kind: DocumentKind, data: unknown): SchemaIssue[] {
-  const validate = getValidators()[kind];
+  return issuesOf(getValidators()[kind], data);
+}
+
+/** The field-mapping file schema (schema/nightjar-field-mapping.schema.json). */
+export const FIELD_MAPPING_SCHEMA_FILE = 'nightjar-field-mapping.schema.json';
+let mappingValidator: ValidateFunction | undefined;
+
+/** Validates a parsed field-mapping file against its shipped JSON Schema. */
+export function validateFieldMappingData(data: unknown): SchemaIssue[] {
+  if (!mappingValidator) {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    const schema = JSON.parse(readFileSync(schemaDir() + FIELD_MAPPING_SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
+    mappingValidator = ajv.compile(schema);
+  }
+  return issuesOf(mappingValidator, data);
+}
+
+function issuesOf(validate: ValidateFunction, data: unknown): SchemaIssue[] {
   if (validate(data)) return [];
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();

@@ -36,7 +36,10 @@ function nested(depth: number, leaf: unknown): unknown {
   return v;
 }
 
-function openEvent(line: number, extra: { signing_id?: unknown; path?: string; junk?: unknown } = {}): NightjarEvent {
+function openEvent(
+  line: number,
+  extra: { signing_id?: unknown; path?: string; junk?: unknown; pid?: number; ppid?: number } = {},
+): NightjarEvent {
   const msg = {
     version: 7,
     event_type: 10,
@@ -44,7 +47,8 @@ function openEvent(line: number, extra: { signing_id?: unknown; path?: string; j
     seq_num: line,
     global_seq_num: line,
     process: {
-      audit_token: { pid: 100, pidversion: 1 },
+      audit_token: { pid: extra.pid ?? 100, pidversion: 1 },
+      ...(extra.ppid !== undefined ? { parent_audit_token: { pid: extra.ppid, pidversion: 1 }, ppid: extra.ppid } : {}),
       executable: { path: '/bin/cat' },
       signing_id: extra.signing_id ?? 'com.apple.cat',
     },
@@ -85,5 +89,14 @@ describe('deeply nested event values', () => {
     const next = engine.push(openEvent(6, { path: '/y/secret', junk: nested(MAX_EVENT_DEPTH - 2, 1) }));
     expect(next).toHaveLength(1);
     expect(() => JSON.stringify(next)).not.toThrow();
+  });
+
+  it("an ancestor kept by lineage with a deep signing_id does not make its descendant's alert unserialisable", () => {
+    const engine = new Engine(rs, {});
+    engine.push(openEvent(1, { pid: 100, signing_id: nested(10_000, 'x') }));
+    const out = engine.push(openEvent(2, { pid: 200, ppid: 100, path: '/z/secret' }));
+    expect(out).toHaveLength(1);
+    expect(out[0].lineage.map((p) => p.pid)).toContain(100);
+    expect(() => JSON.stringify(out)).not.toThrow();
   });
 });

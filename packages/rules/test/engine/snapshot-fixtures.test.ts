@@ -107,12 +107,15 @@ describe('snapshot/restore over the fixtures (property, short budget)', () => {
     // Cut points drawn uniformly inside the trace (fast-check's numbers lean to the ends, where a cut
     // is trivial: an empty snapshot or one taken after the last event).
     const withTrace = fc.integer({ min: 0, max: files.length - 1 }).chain((fi) => {
-      const n = traces.get(files[fi]!)!.events().length;
-      return fc.tuple(fc.constant(fi), fc.array(fc.integer({ min: 1, max: Math.max(1, n - 1) }), { minLength: 1, maxLength: 3 }));
+      const n = traces.get(files[fi])!.events().length;
+      return fc.tuple(
+        fc.constant(fi),
+        fc.array(fc.integer({ min: 1, max: Math.max(1, n - 1) }), { minLength: 1, maxLength: 3 }),
+      );
     });
     fc.assert(
       fc.property(withTrace, ([fi, cuts]) => {
-        const f = files[fi]!;
+        const f = files[fi];
         const t = traces.get(f)!;
         expect(withCuts(ruleset, t.events(), cuts), `${f} cut at ${cuts.join(', ')}`).toEqual(t.expected);
       }),
@@ -141,12 +144,12 @@ describe('snapshot/restore over the fixtures (property, short budget)', () => {
     const again = await loadRules([join(root, 'rules')]);
     const top = files.filter((f) => !f.includes('/atomics/'));
     const cases = fc.integer({ min: 0, max: top.length - 1 }).chain((fi) => {
-      const n = traces.get(top[fi]!)!.events().length;
+      const n = traces.get(top[fi])!.events().length;
       return fc.tuple(fc.constant(fi), fc.integer({ min: 1, max: Math.max(1, n - 1) }));
     });
     fc.assert(
       fc.property(cases, ([fi, cut]) => {
-        const t = traces.get(top[fi]!)!;
+        const t = traces.get(top[fi])!;
         const events = t.events();
         const engine = new Engine(ruleset);
         const out: string[] = [];
@@ -155,7 +158,7 @@ describe('snapshot/restore over the fixtures (property, short budget)', () => {
         expect(r.reset).toEqual([]);
         run(engine, events.slice(cut), out);
         for (const a of engine.flush()) out.push(JSON.stringify(a));
-        expect(out, `${top[fi]!} reloaded at ${cut}`).toEqual(t.expected);
+        expect(out, `${top[fi]} reloaded at ${cut}`).toEqual(t.expected);
       }),
       { numRuns: 30, seed: 14 },
     );
@@ -185,7 +188,7 @@ describe('snapshot/restore over the fixtures (property, short budget)', () => {
     const intact = new Engine(ruleset);
     for (const ev of events.slice(0, 10)) intact.push(ev);
     const before = JSON.stringify(intact.snapshot());
-    const broken = { ...snap, hosts: [{ ...snap.hosts[0]!, lineage: { nodes: [{ id: 1 }], exits: [] } }] };
+    const broken = { ...snap, hosts: [{ ...snap.hosts[0], lineage: { nodes: [{ id: 1 }], exits: [] } }] };
     expect(codeOf(() => intact.restore(broken as unknown as EngineSnapshot))).toBe('NJ_SNAPSHOT_FORMAT');
     expect(JSON.stringify(intact.snapshot())).toBe(before);
   });

@@ -33,9 +33,9 @@ describe('RuleMeta.definition (what snapshot restore and reload compare)', () =>
     const a = load(doc('one', '/usr/bin/curl'));
     const b = load(doc('renamed, with tags', '/usr/bin/curl', 'tags: [attack.t1059]\ndescription: more words'));
     const c = load(doc('one', '/usr/bin/wget'));
-    expect(a.rules[0]!.definition).toBeDefined();
-    expect(b.rules[0]!.definition).toBe(a.rules[0]!.definition);
-    expect(c.rules[0]!.definition).not.toBe(a.rules[0]!.definition);
+    expect(a.rules[0].definition).toBeDefined();
+    expect(b.rules[0].definition).toBe(a.rules[0].definition);
+    expect(c.rules[0].definition).not.toBe(a.rules[0].definition);
   });
 
   it('lets an engine restore a snapshot across a documentation edit, and reload tell changed correlations', () => {

@@ -10,7 +10,7 @@
  * scalar of a known JSON type (`string`, `number`, `boolean`: what nj/field-type compares values
  * with), a scalar of unstated type (`scalar`), a list, or anything (`any`, not judged).
  */
-type Shape =
+export type Shape =
   | 'process'
   | 'file'
   | 'token'
@@ -44,7 +44,7 @@ const STAT_KEYS = new Set([
   'st_ctimespec',
   'st_birthtimespec',
 ]);
-const PROCESS_KEYS: Record<string, Shape> = {
+export const PROCESS_KEYS: Readonly<Record<string, Shape>> = {
   audit_token: TOKEN,
   parent_audit_token: TOKEN,
   responsible_audit_token: TOKEN,

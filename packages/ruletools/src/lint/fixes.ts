@@ -35,8 +35,26 @@ export class Sources {
   }
 }
 
+/**
+ * Whether the text at a scalar's range is that scalar (its value, possibly quoted). The file read from
+ * disk may not be the text the document was parsed from (an editor buffer linted under the file's
+ * name); then no fix is offered rather than one that edits the wrong text.
+ */
+function holds(src: string, node: unknown): boolean {
+  if (!isScalar(node)) return true;
+  const r = (node as Ranged).range;
+  if (!r) return false;
+  const text = src.slice(r[0], r[1]);
+  const v = String(node.value);
+  return text === v || text.includes(v);
+}
+
 /** The pair (for a map key) or item node (for a sequence index) at `path`, with its parent collection. */
-function entryAt(doc: RuleDocument, path: Path): { key?: Ranged; value: Ranged; parent: unknown } | undefined {
+function entryAt(
+  doc: RuleDocument,
+  src: string,
+  path: Path,
+): { key?: Ranged; value: Ranged; parent: unknown } | undefined {
   let node: unknown = doc.doc.contents;
   let key: Ranged | undefined;
   let parent: unknown;
@@ -52,6 +70,7 @@ function entryAt(doc: RuleDocument, path: Path): { key?: Ranged; value: Ranged; 
       node = node.items[seg];
     } else return undefined;
     if (node === null || node === undefined) return undefined;
+    if ((key && !holds(src, key)) || !holds(src, node)) return undefined;
   }
   return { ...(key ? { key } : {}), value: node as Ranged, parent };
 }
@@ -59,11 +78,12 @@ function entryAt(doc: RuleDocument, path: Path): { key?: Ranged; value: Ranged; 
 /** Replaces the node at `path` (its key with `key: true`) by `text`. */
 export function replaceNode(
   doc: RuleDocument,
+  src: string,
   path: Path,
   text: string,
   opts: { key?: boolean } = {},
 ): Edit[] | undefined {
-  const e = entryAt(doc, path);
+  const e = entryAt(doc, src, path);
   const r = (opts.key ? e?.key : e?.value)?.range;
   return r ? [{ start: r[0], end: r[1], text }] : undefined;
 }
@@ -76,7 +96,7 @@ export function replaceInNode(
   from: string,
   to: string,
 ): Edit[] | undefined {
-  const r = entryAt(doc, path)?.value.range;
+  const r = entryAt(doc, src, path)?.value.range;
   if (!r) return undefined;
   const inner = src.slice(r[0], r[1]);
   const i = inner.indexOf(from);
@@ -86,7 +106,7 @@ export function replaceInNode(
 
 /** Removes the last character of the scalar at `path` when it is `ch` (a closing quote may follow). */
 export function dropLastChar(doc: RuleDocument, src: string, path: Path, ch: string): Edit[] | undefined {
-  const r = entryAt(doc, path)?.value.range;
+  const r = entryAt(doc, src, path)?.value.range;
   if (!r) return undefined;
   const inner = src.slice(r[0], r[1]);
   const m = /(.)(["']?)\s*$/.exec(inner);
@@ -100,7 +120,7 @@ export function dropLastChar(doc: RuleDocument, src: string, path: Path, ch: str
  * trailing comment), or a flow-sequence item after the first (from the end of the item before it).
  */
 export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] | undefined {
-  const e = entryAt(doc, path);
+  const e = entryAt(doc, src, path);
   if (!e) return undefined;
   const last = path[path.length - 1];
   if (isSeq(e.parent) && typeof last === 'number') {

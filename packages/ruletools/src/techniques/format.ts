@@ -1,4 +1,5 @@
 /** Text formats of a techniques report (pure: report in, string out). */
+import { count } from '../text.js';
 import path from 'node:path';
 import { type Style, safe } from '../text.js';
 import type { TechniquesReport } from './collect.js';
@@ -24,7 +25,10 @@ export function formatTechniquesTable(report: TechniquesReport, p: Style, opts: 
     for (const r of report.untagged) out.push(`  ${safe(r.title)} ${p.dim(rel(r.file))}`);
   }
   const s = report.summary;
-  out.push('', `Techniques: ${s.techniques} technique(s) in ${s.tactics} tactic(s) from ${s.rules} rule(s)`);
+  out.push(
+    '',
+    `Techniques: ${count(s.techniques, 'technique')} in ${count(s.tactics, 'tactic')} from ${count(s.rules, 'rule')}`,
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@
  * The ATT&CK Navigator layer (file format 4.5) of a techniques report: a heat map whose score is the
  * number of rules covering a technique under a tactic, with the rule titles as the comment.
  */
+import { count } from '../text.js';
 import type { TechniquesReport } from './collect.js';
 
 export const LAYER_FORMAT = '4.5';
@@ -37,7 +38,7 @@ export function navigatorLayer(report: TechniquesReport, opts: NavigatorOptions 
     domain: 'enterprise-attack',
     description:
       opts.description ??
-      `ATT&CK coverage of ${s.rules} Nightjar rule(s): ${s.techniques} technique(s) in ${s.tactics} tactic(s). Score: the number of rules.`,
+      `ATT&CK coverage of ${count(s.rules, 'Nightjar rule')}: ${count(s.techniques, 'technique')} in ${count(s.tactics, 'tactic')}. Score: the number of rules.`,
     filters: { platforms: ['macOS'] },
     sorting: 3,
     layout: {

@@ -1,4 +1,5 @@
 /** Formatters for the variants report: pure, report in, string out (like the tester's). */
+import { count } from '../text.js';
 import path from 'node:path';
 import { type Style, safe, xml } from '../text.js';
 import type { VariantChange, VariantsReport } from './types.js';
@@ -59,7 +60,7 @@ export function variantsSummaryLine(report: VariantsReport, p: Style): string {
     s.accepted ? p.yellow(`${s.accepted} accepted`) : undefined,
     s.broken ? p.red(`${s.broken} positive case(s) failing unchanged`) : undefined,
   ].filter(Boolean);
-  return `Variants: ${parts.join(', ')} (${s.runs} variant runs of ${s.cases} positive cases in ${s.rules} rules) in ${ms(s.durationMs)}`;
+  return `Variants: ${parts.join(', ')} (${count(s.runs, 'variant run')} of ${count(s.cases, 'positive case')} in ${count(s.rules, 'rule')}) in ${ms(s.durationMs)}`;
 }
 
 export function formatVariantsJson(report: VariantsReport): string {

@@ -259,6 +259,19 @@ describe('--fix', () => {
     expect(lintDocuments(await loadRuleFiles([file], {})).findings).toEqual([]);
   });
 
+  it('offers no fix when the file on disk is not the text that was linted (an editor buffer)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'njfix-'));
+    const file = path.join(dir, 'r.yml');
+    // On disk, one more line at the top: every offset of the linted text is off by its length.
+    writeFileSync(file, `# saved before the edit\n${FIXABLE}`);
+    const r = lintDocuments(parseRuleText(FIXABLE, file));
+    expect(r.findings.map((f) => f.checkId)).toContain('nj/star-only-value');
+    expect(r.findings.filter((f) => f.fix !== undefined)).toEqual([]);
+    // Given the buffer's text, the fixes are there.
+    const given = lintDocuments(parseRuleText(FIXABLE, file), undefined, { sources: new Map([[file, FIXABLE]]) });
+    expect(given.findings.filter((f) => f.fix !== undefined)).toHaveLength(5);
+  });
+
   it('does not offer a fix where the rewrite is not certain (a star in a list, a flow mapping key)', () => {
     const text = RULE({ det: sel("    Image|endswith: /curl\n    CommandLine: ['*', x]\n") });
     const f = lintDocuments(parseRuleText(text, '/v/r.yml'), undefined, {

@@ -145,9 +145,9 @@ export function macosBackfill(
   };
   if ('why' in r) {
     return unavailable(
-      r.why.includes('build:native') || r.why.includes('npm install')
+      r.why.includes('npm rebuild') || r.why.includes('npm install')
         ? r.why
-        : `${r.why}. Build the addon with \`npx -y pnpm@10 --filter @nightjar/native-es run build:native\` on macOS (Xcode command line tools)`,
+        : `${r.why}. Build the addon with \`npm rebuild @nightjar/native-es\` on macOS (Xcode command line tools)`,
     );
   }
   let out: BackfillOutcome;

@@ -1,10 +1,19 @@
-import { eventFromMessage, eventTypeByName, type EsMessage, type EsProcess } from '@nightjar/core';
+import {
+  createDecoder,
+  eventFromMessage,
+  eventTypeByName,
+  eventTypeByNumber,
+  type Decoder,
+  type EsMessage,
+  type EsProcess,
+} from '@nightjar/core';
 import type { BackfillLimits, EsBackendClass, NativeBackfill, NativeEsBackend } from '@nightjar/native-es';
 import { macosBackfill } from './backfill.js';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
 import type { EventSource } from '../source.js';
 import { loadNativeAddon } from './addon.js';
 import { LiveLoop } from './loop.js';
+import type { LiveMuting } from './open.js';
 
 /** One ES client: its event names and mute configuration (paths: `prefix`, `literal`, `target_prefix`, `target_literal`). */
 export interface EsClientOptions {
@@ -28,6 +37,18 @@ export interface EsOptions {
   backendClass?: EsBackendClass | undefined;
   /** Testing: extra config passed to backendClass (e.g. the fake's newClientResult). */
   backendConfig?: Record<string, unknown> | undefined;
+  /**
+   * An event type this macOS lacks (or es_subscribe refuses, or the addon cannot translate) is an
+   * error at open (SourceStartError NJ_SOURCE_EVENT_UNAVAILABLE naming each); without it, the other
+   * types are subscribed and each missing one is a warning diagnostic.
+   */
+  strict?: boolean | undefined;
+  /** Split the event types over this many ES clients (default 2: process events, the rest); ignored with `clients`. */
+  clientCount?: number | undefined;
+  /** Muting by executable path (literal or prefix), in every client; `invert` selects instead. */
+  muting?: LiveMuting | undefined;
+  /** How batches cross from native: `json` (default: eslogger lines, core's decoder) or `objects`. */
+  wire?: 'json' | 'objects' | undefined;
   /** Caps of `backfill()`. */
   backfillLimits?: BackfillLimits | undefined;
   /** Testing: the native backfill to call instead of the addon's (null: as if it were missing). */
@@ -38,12 +59,29 @@ export interface EsOptions {
 // process events (several clients, one per kind of load: ESFang's finding on ES queue overload).
 const PROCESS_EVENTS = new Set(['exec', 'fork', 'exit', 'signal', 'cs_invalidated']);
 
-/** The default client split: process events in one client, everything else in another. */
-export function splitClients(names: Iterable<string>): EsClientOptions[] {
-  const proc: string[] = [];
-  const rest: string[] = [];
-  for (const n of new Set(names)) (PROCESS_EVENTS.has(n) ? proc : rest).push(n);
-  return [proc, rest].filter((l) => l.length > 0).map((events) => ({ events }));
+function notifyType(n: string): { type: number; macos: string } {
+  const t = eventTypeByName(n);
+  if (t?.kind !== 'notify')
+    throw new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, 'es', `not an ES NOTIFY event name: ${n}`);
+  return t;
+}
+
+/**
+ * The default client split: process events in one client, everything else in another. With
+ * `count` clients (≥ 1): 1 puts everything in one; more than 2 deals the other types round-robin
+ * over the clients after the process one.
+ */
+export function splitClients(names: Iterable<string>, count = 2): EsClientOptions[] {
+  const n = Math.max(1, Math.floor(count));
+  const all = [...new Set(names)];
+  if (n === 1) return all.length > 0 ? [{ events: all }] : [];
+  const groups: string[][] = Array.from({ length: n }, () => []);
+  let k = 0;
+  for (const name of all) {
+    if (PROCESS_EVENTS.has(name)) groups[0]!.push(name);
+    else groups[1 + (k++ % (n - 1))]!.push(name);
+  }
+  return groups.filter((l) => l.length > 0).map((events) => ({ events }));
 }
 
 /**
@@ -60,28 +98,58 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     Backend = loadNativeAddon('es').EsBackend;
     if (!Backend) throw new BackendUnavailableError('es', 'this build of the addon has no ES client backend');
   }
-  const clients = opts.clients ?? splitClients(opts.eventTypes);
+  const mutePaths: NonNullable<EsClientOptions['mutePaths']> = [
+    ...(opts.muting?.paths ?? []).map((p) => [p, 'literal'] as [string, 'literal']),
+    ...(opts.muting?.pathPrefixes ?? []).map((p) => [p, 'prefix'] as [string, 'prefix']),
+  ];
+  const clients = (opts.clients ?? splitClients(opts.eventTypes, opts.clientCount)).map((c) =>
+    mutePaths.length > 0 || opts.muting?.invert === true
+      ? {
+          ...c,
+          mutePaths: [...(c.mutePaths ?? []), ...mutePaths],
+          invertPaths: c.invertPaths ?? opts.muting?.invert === true,
+        }
+      : c,
+  );
   const cfg = {
     clients: clients.map((c) => ({
       ...c,
-      events: c.events.map((n) => {
-        const t = eventTypeByName(n);
-        if (t?.kind !== 'notify')
-          throw new SourceStartError(SOURCE_ERROR_CODES.unknownEvent, 'es', `not an ES NOTIFY event name: ${n}`);
-        return t.type;
-      }),
+      events: c.events.map((n) => notifyType(n).type),
+      // The first macOS with each type: the backend subscribes only what the running OS has.
+      minMacos: c.events.map((n) => notifyType(n).macos),
     })),
     queueCapacity: opts.queueCapacity ?? 65_536,
+    wire: opts.wire ?? 'json',
     ...opts.backendConfig,
   };
   let n = 0;
   // `loop` is created once start() succeeded (no poll timer for a backend that cannot start); the
   // backend delivers only after start() through the event loop, so the callback never sees it unset.
-  const backend: NativeEsBackend = new Backend(cfg, (msgs, ids) => {
-    for (let i = 0; i < msgs.length; i++) {
+  // One decoder per client: each is its own source (its own sequence numbers).
+  const decoders = new Map<number, Decoder>();
+  const decoderFor = (id: number): Decoder => {
+    let d = decoders.get(id);
+    if (!d) decoders.set(id, (d = createDecoder({ source: `es:${id}` })));
+    return d;
+  };
+  const backend: NativeEsBackend = new Backend(cfg, (batch, ids) => {
+    if (typeof batch === 'string') {
+      // The JSON wire: one eslogger line per message, written off the JS thread.
+      for (let at = 0, i = 0; at < batch.length; i++) {
+        const nl = batch.indexOf('\n', at);
+        const end = nl < 0 ? batch.length : nl;
+        n++;
+        loop.stats.lines++;
+        loop.stats.bytesRead += end - at + 1;
+        loop.push(decoderFor(ids[i] ?? 0).decode(batch.slice(at, end), n, 0));
+        at = end + 1;
+      }
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
       n++;
       loop.stats.lines++;
-      loop.push(eventFromMessage(msgs[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
+      loop.push(eventFromMessage(batch[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
     }
   });
   try {
@@ -97,6 +165,18 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
           cause: err,
         });
   }
+  const missing = (backend.unavailable?.() ?? []).map((u) => {
+    const name = eventTypeByNumber(u.type)?.name ?? `event type ${u.type}`;
+    return { name, message: `es: ${name} is not subscribed (client ${u.client + 1}): ${u.reason}` };
+  });
+  if (opts.strict === true && missing.length > 0) {
+    backend.stop();
+    throw new SourceStartError(
+      SOURCE_ERROR_CODES.eventUnavailable,
+      'es',
+      `event types not available here: ${missing.map((m) => m.message.slice(4)).join('; ')}`,
+    );
+  }
   const loop = new LiveLoop({
     kind: 'es',
     source: 'es',
@@ -108,6 +188,15 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     },
     stopBackend: () => backend.stop(),
   });
+  // Rules on a type that is not subscribed see nothing: say so, by name, once at start.
+  for (const m of missing)
+    loop.diag({
+      code: SOURCE_ERROR_CODES.eventUnavailable,
+      severity: 'warning',
+      message: m.message,
+      source: 'es',
+      data: { event: m.name },
+    });
   // The running processes through libproc (the same addon as the ES client).
   return loop.source({
     backfill: () => macosBackfill('es', opts.nativeBackfill, opts.backfillLimits, (d) => loop.diag(d)),

@@ -7,8 +7,10 @@ import { BoundedQueue } from './queue.js';
 export interface BackendLosses {
   /** Events the backend dropped itself (its own full buffer). */
   drops?: number | undefined;
-  /** Kernel-side overflows (Linux fanotify / netlink). */
+  /** Kernel-side overflows of unknown size (Linux fanotify without an unlimited queue, netlink ENOBUFS). */
   kernelOverflows?: number | undefined;
+  /** Events the kernel dropped, measured (Linux proc connector sequence numbers); already in the global sequence gaps. */
+  kernelLost?: number | undefined;
   /** Set when the backend stopped on its own (its thread died): the source ends with this error. */
   error?: string | undefined;
 }
@@ -32,6 +34,9 @@ export interface LiveLoopOptions {
 
 type Item = NightjarEvent | DecodeError;
 
+/** Longest run of the consumer loop without a turn of the event loop. */
+const YIELD_MS = 50;
+
 /**
  * The one loop every live backend plugs into. The backend pushes decoded items (`push`) from its
  * callbacks, reports diagnostics (`diag`) and fatal errors (`fail`); the loop hands them out as
@@ -47,7 +52,8 @@ export class LiveLoop {
   private readonly batchSize: number;
   private stopped = false;
   private iterated = false;
-  private reported = { queueDrops: 0, drops: 0, kernelOverflows: 0 };
+  private reported = { queueDrops: 0, drops: 0, kernelOverflows: 0, kernelLost: 0 };
+  private lastCheck = Date.now();
   private readonly poll: NodeJS.Timeout;
   private stopping: Promise<void> | undefined;
 
@@ -99,15 +105,30 @@ export class LiveLoop {
     const b = this.opts.losses?.() ?? {};
     const { source } = this.opts;
     const kernel = b.kernelOverflows ?? 0;
-    if (kernel > this.reported.kernelOverflows) {
+    const kernelLost = b.kernelLost ?? 0;
+    const now = Date.now();
+    // The kernel said only "overflow" (or we measured the count): report the time window and a
+    // count that is never smaller than what was lost.
+    if (kernel > this.reported.kernelOverflows || kernelLost > this.reported.kernelLost) {
+      const measured = kernelLost - this.reported.kernelLost;
+      const overflows = kernel - this.reported.kernelOverflows;
+      const from = new Date(this.lastCheck).toISOString();
+      const to = new Date(now).toISOString();
       this.log.add({
         code: 'NJ_SOURCE_KERNEL_OVERFLOW',
         severity: 'warning',
-        message: `${source}: the kernel dropped events (${kernel - this.reported.kernelOverflows} overflows); the sequence numbers show the gap`,
+        message:
+          measured > 0
+            ? `${source}: the kernel dropped ${measured} events between ${from} and ${to} (counted by its sequence numbers; at most that many were events we would have reported)` +
+              (overflows > measured ? `, in ${overflows} overflows` : '')
+            : `${source}: the kernel queue overflowed ${overflows} time(s) between ${from} and ${to}: at least ${overflows} events lost, how many more is unknown`,
         source,
-        data: { overflows: kernel },
+        data: { overflows: kernel, lost: kernelLost, atLeast: Math.max(measured, overflows), from, to },
       });
     }
+    this.stats.kernelOverflows = kernel;
+    this.stats.kernelLost = kernelLost;
+    this.lastCheck = now;
     const native = b.drops ?? 0;
     const queued = this.queue.drops;
     const n = native - this.reported.drops + queued - this.reported.queueDrops;
@@ -120,7 +141,7 @@ export class LiveLoop {
         data: { dropped: n, total: native + queued, backend: native, queue: queued, capacity: this.queue.capacity },
       });
     }
-    this.reported = { queueDrops: queued, drops: native, kernelOverflows: kernel };
+    this.reported = { queueDrops: queued, drops: native, kernelOverflows: kernel, kernelLost };
     this.stats.drops = native + queued;
     if (b.error !== undefined && !this.queue.closed) {
       this.fail(new SourceStartError(SOURCE_ERROR_CODES.failed, source, `${source}: the backend stopped: ${b.error}`));
@@ -144,8 +165,16 @@ export class LiveLoop {
   }
 
   private async *run(): AsyncGenerator<EventBatch> {
+    // While the queue holds items, take() resolves at once and the whole drain runs as one chain of
+    // microtasks: timers (the status line, --duration) and the native hand-off would wait for it.
+    // Every YIELD_MS the loop steps out to the event loop once.
+    let turn = performance.now();
     try {
       for (;;) {
+        if (performance.now() - turn >= YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          turn = performance.now();
+        }
         const items = await this.queue.take(this.batchSize);
         this.checkLosses();
         this.stats.queueDepth = this.queue.size;

@@ -17,6 +17,30 @@ export interface LiveSourceOptions {
   queueCapacity?: number | undefined;
   /** Environment for a spawned program (eslogger); default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
+  /** Muting by the acting process (es, linux; eslogger cannot mute and refuses it). */
+  muting?: LiveMuting | undefined;
+  /** es: the number of ES clients the event types are split over (default 2: process events, the rest). */
+  clients?: number | undefined;
+  /** es: an event type this macOS lacks is an error at open, not a warning. */
+  strict?: boolean | undefined;
+}
+
+/**
+ * What not to report, by the acting process: its executable path (literal or prefix) or its pid.
+ * `invert`: report only what the lists match. Muted events are never numbered, so they leave no
+ * sequence gap.
+ */
+export interface LiveMuting {
+  paths?: string[] | undefined;
+  pathPrefixes?: string[] | undefined;
+  pids?: number[] | undefined;
+  invert?: boolean | undefined;
+}
+
+function hasMuting(m: LiveMuting | undefined): m is LiveMuting {
+  return (
+    m !== undefined && ((m.paths?.length ?? 0) > 0 || (m.pathPrefixes?.length ?? 0) > 0 || (m.pids?.length ?? 0) > 0)
+  );
 }
 
 /** A live source; `backfill()` (when present) lists the processes running at start, for the lineage cache. */
@@ -32,6 +56,12 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
   const backend = opts.backend ?? defaultBackend();
   switch (backend) {
     case 'eslogger':
+      if (hasMuting(opts.muting))
+        throw new SourceError(
+          SOURCE_ERROR_CODES.badOptions,
+          'eslogger',
+          'eslogger cannot mute processes or paths: use --backend es (macOS) or linux',
+        );
       return openEslogger({
         eventTypes: opts.eventTypes,
         batchSize: opts.batchSize,
@@ -39,7 +69,12 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         env: opts.env,
       });
     case 'linux':
-      return openLinux({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity });
+      return openLinux({
+        eventTypes: opts.eventTypes,
+        batchSize: opts.batchSize,
+        queueCapacity: opts.queueCapacity,
+        muting: opts.muting,
+      });
     case 'es':
       if (process.platform !== 'darwin') {
         throw new BackendUnavailableError(
@@ -47,7 +82,20 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
           `the native ES client needs macOS (this is ${process.platform}); use --backend ${defaultBackend()}`,
         );
       }
-      return openEs({ eventTypes: opts.eventTypes, batchSize: opts.batchSize, queueCapacity: opts.queueCapacity });
+      if ((opts.muting?.pids?.length ?? 0) > 0)
+        throw new SourceError(
+          SOURCE_ERROR_CODES.badOptions,
+          'es',
+          'the es backend mutes by executable path (--mute-path, --mute-path-prefix); muting a pid needs its audit token, not read yet',
+        );
+      return openEs({
+        eventTypes: opts.eventTypes,
+        batchSize: opts.batchSize,
+        queueCapacity: opts.queueCapacity,
+        strict: opts.strict,
+        clientCount: opts.clients,
+        muting: opts.muting,
+      });
     default:
       throw new SourceError(
         SOURCE_ERROR_CODES.badOptions,

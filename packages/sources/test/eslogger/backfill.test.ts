@@ -137,7 +137,7 @@ describe('eslogger source backfill()', () => {
     const d = diagnostics.find((x) => x.code === BACKFILL_DIAGNOSTIC_CODES.unavailable);
     expect(d?.severity).toBe('warning');
     expect(d?.message).toMatch(/lineage starts empty/);
-    expect(d?.message).toContain('run build:native');
+    expect(d?.message).toContain('npm rebuild @nightjar/native-es');
   });
 
   it('a native failure (or a malformed result) becomes the same warning, not a crash', async () => {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, realpathSync, chmodSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, realpathSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NightjarEvent } from '@nightjar/core';
 import { openLinux, SOURCE_ERROR_CODES } from '@nightjar/sources';
-import { addonAvailable, addonPath } from '@nightjar/native-es';
+import { addonPath } from '@nightjar/native-es';
+import { linuxLiveSkipReason, type Obj } from '../helpers/linux-live.js';
 
-const isLinux = process.platform === 'linux';
-const isRoot = process.getuid?.() === 0;
-const built = addonAvailable();
-const why = !isLinux
-  ? 'not Linux'
-  : !built
-    ? 'native addon not built'
-    : !isRoot
-      ? 'needs root (CI runs it as root)'
-      : '';
-
-type Obj = Record<string, any>;
+const why = linuxLiveSkipReason();
 const payload = (e: NightjarEvent): Obj => (e.msg!.event as Obj)[e.name];
 
 describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : ''}`, () => {
@@ -138,6 +128,55 @@ describe.skipIf(why !== '')(`linux backend, live${why ? ` (skipped: ${why})` : '
     const execs = pids.map((p) => events.find((e) => e.name === 'exec' && e.pid === p));
     expect(execs.every((e) => e !== undefined)).toBe(true);
     expect(execs.map((e) => payload(e!).target.executable.path)).toEqual(pids.map(() => realpathSync('/bin/true')));
+  });
+
+  it('mutes by executable before numbering (no gap), and inverted selects only what matches', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'nj-mute-')));
+    const TAIL = realpathSync('/usr/bin/tail');
+    const run = async (invert: boolean) => {
+      const src = openLinux({
+        eventTypes: ['open'],
+        paths: [dir],
+        muting: { paths: [TAIL], invert },
+      });
+      const events: NightjarEvent[] = [];
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        // tail (muted) and node (not muted) open a file in the directory; both stay
+        // alive a moment, so their executables can still be read from /proc.
+        writeFileSync(join(dir, 'a'), 'a\n');
+        const tail = spawn('/usr/bin/tail', ['-f', join(dir, 'a')], { stdio: 'ignore' });
+        spawnSync(process.execPath, [
+          '-e',
+          `require('fs').readFileSync(${JSON.stringify(dir + '/a')}); setTimeout(() => {}, 500)`,
+        ]);
+        tail.kill();
+        const until = Date.now() + 3000;
+        const it = src[Symbol.asyncIterator]();
+        setTimeout(() => void src.stop(), 1500);
+        for (let r = await it.next(); !r.done && Date.now() < until; r = await it.next())
+          events.push(...r.value.events);
+      } finally {
+        await src.stop();
+      }
+      return events;
+    };
+    try {
+      const exe = (e: NightjarEvent) => ((e.msg!.process as Obj).executable as Obj).path as string;
+      const muted = await run(false);
+      expect(
+        muted.some((e) => exe(e) === realpathSync(process.execPath)),
+        JSON.stringify(muted.map(exe)),
+      ).toBe(true);
+      expect(muted.some((e) => exe(e) === TAIL)).toBe(false);
+      // Numbered after muting: consecutive global sequence numbers.
+      expect(muted.map((e) => e.globalSeq)).toEqual(muted.map((_, i) => i));
+      const selected = await run(true);
+      expect(selected.length).toBeGreaterThan(0);
+      expect(selected.every((e) => exe(e) === TAIL)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('backfills the processes already running, as ES process objects', async () => {

@@ -13,7 +13,7 @@ type Fake = { deliver(e: unknown[]): void; drain(): void };
 function fakeClass(): { Class: EsBackendClass; instance: () => Fake } {
   const Base = (loadTestingAddon() as unknown as { EsFakeBackend: EsBackendClass }).EsFakeBackend;
   let made: Fake | undefined;
-  const Class = function (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) {
+  const Class = function (cfg: unknown, cb: ConstructorParameters<EsBackendClass>[1]) {
     const b = new Base(cfg, cb);
     made = b as unknown as Fake;
     return b;
@@ -42,6 +42,52 @@ describe.skipIf(!built)(
         ['open', 'es:2'],
       ]);
       expect(src.stats().events).toBe(2);
+    });
+
+    it('names each event type the running macOS lacks: a warning, or with strict an error at open', async () => {
+      const { Class } = fakeClass();
+      expect(() =>
+        openEs({
+          eventTypes: ['exec', 'tcc_modify'],
+          backendClass: Class,
+          backendConfig: { osVersion: '14.6' },
+          strict: true,
+        }),
+      ).toThrow(/tcc_modify is not subscribed \(client 2\): needs macOS 15\.4 \(this is 14\.6\)/);
+      const src = openEs({
+        eventTypes: ['exec', 'tcc_modify'],
+        backendClass: Class,
+        backendConfig: { osVersion: '14.6' },
+      });
+      const it = src[Symbol.asyncIterator]();
+      const first = await it.next();
+      await src.stop();
+      expect(first.value?.diagnostics?.map((d: { code: string; data?: unknown }) => [d.code, d.data])).toEqual([
+        ['NJ_SOURCE_EVENT_UNAVAILABLE', { event: 'tcc_modify' }],
+      ]);
+    });
+
+    it('the JSON wire (lines written natively, read by the replay decoder) gives the events the object wire gives', async () => {
+      const run = async (wire: 'json' | 'objects') => {
+        const { Class, instance } = fakeClass();
+        const src = openEs({ eventTypes: ['exec', 'open'], backendClass: Class, wire });
+        instance().deliver([
+          { type: 9, pid: 10, exe: '/bin/zsh', target: '/usr/bin/curl' },
+          { type: 10, pid: 11, exe: '/usr/bin/curl', target: '/etc/hosts' },
+        ]);
+        instance().drain();
+        const events: EventBatch['events'] = [];
+        for await (const b of src) {
+          events.push(...b.events);
+          if (events.length >= 2) await src.stop();
+        }
+        return events
+          .map((e) => ({ source: e.source, time: e.time, pid: e.pid, msg: e.msg }))
+          .sort((a, b) => a.source.localeCompare(b.source));
+      };
+      const json = await run('json');
+      expect(json).toHaveLength(2);
+      expect(json).toEqual(await run('objects'));
     });
 
     it('turns es_new_client failures into typed errors at open', () => {

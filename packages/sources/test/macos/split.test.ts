@@ -11,6 +11,15 @@ describe('ES client split', () => {
     expect(splitClients([])).toEqual([]);
   });
 
+  it('splits over the number of clients asked for', () => {
+    expect(splitClients(['open', 'exec', 'close'], 1)).toEqual([{ events: ['open', 'exec', 'close'] }]);
+    expect(splitClients(['open', 'exec', 'close', 'write'], 3)).toEqual([
+      { events: ['exec'] },
+      { events: ['open', 'write'] },
+      { events: ['close'] },
+    ]);
+  });
+
   it.skipIf(process.platform === 'darwin')('is macOS-only: elsewhere openEs throws a typed error', () => {
     expect(() => openEs({ eventTypes: ['exec'] })).toThrow(BackendUnavailableError);
   });

@@ -1,6 +1,13 @@
 #include "batch_handoff.h"
 
 #include "translate.h"
+#include "translate_json.h"
+
+#include <cstring>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace njes {
 
@@ -8,8 +15,37 @@ BatchHandoff::BatchHandoff() : counters_(std::make_shared<Counters>()) {}
 
 BatchHandoff::~BatchHandoff() { Close(); }
 
-void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches) {
+// JS thread, after a batch was taken. A burst is over once everything was taken: glibc keeps what
+// the producer thread's arena freed; give it back so the process shrinks after a storm.
+void BatchHandoff::Delivered(Counters& c) {
+  c.batches++;
+#ifdef __GLIBC__
+  if (c.pending == 0 && (c.burst.exchange(false) || c.closed)) malloc_trim(0);
+#endif
+}
+
+// The call could not be queued: take back what was counted as pending, count the drop.
+void BatchHandoff::Undo(size_t n, size_t bytes) {
+  counters_->pending -= n;
+  counters_->pendingBytes -= bytes;
+}
+void BatchHandoff::Dropped(size_t n) {
+  counters_->droppedBatches++;
+  counters_->droppedMessages += n;
+}
+
+namespace {
+// A batch already written as JSON lines; its messages were released when it was written.
+struct JsonBatch {
+  std::string text;
+  std::vector<uint32_t> clients;
+  size_t count;
+};
+}  // namespace
+
+void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches, Wire wire) {
   if (open_) return;
+  wire_ = wire;
   tsfn_ = Napi::ThreadSafeFunction::New(env, onBatch, name, maxQueuedBatches, 1);
   open_ = true;
 }
@@ -17,14 +53,18 @@ void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name,
 bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
   const size_t n = batch->Size();
   if (n == 0) return true;
+  if (open_ && wire_ == Wire::kJson) return SendJson(std::move(batch));
+  const size_t bytes = batch->Bytes();
   if (open_) {
-    counters_->pending += n;
+    if ((counters_->pending += n) > 4096) counters_->burst = true;
+    counters_->pendingBytes += bytes;
     std::shared_ptr<Counters> c = counters_;
     HandoffBatch* raw = batch.release();
     napi_status st = tsfn_.NonBlockingCall(raw, [c](Napi::Env env, Napi::Function cb, HandoffBatch* data) {
       std::unique_ptr<HandoffBatch> b(data);
       const size_t size = b->Size();
       c->pending -= size;
+      c->pendingBytes -= b->Bytes();
       Napi::Array msgs = Napi::Array::New(env, size);
       for (size_t i = 0; i < size; i++) msgs.Set((uint32_t)i, TranslateMessage(env, b->Message(i)));
       Napi::Array clients;
@@ -33,22 +73,64 @@ bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
         for (size_t i = 0; i < size; i++) clients.Set((uint32_t)i, Napi::Number::New(env, b->Client(i)));
       }
       b.reset();  // release the messages before JS runs
-      c->batches++;
+      Delivered(*c);
       if (clients.IsEmpty()) cb.Call({msgs});
       else cb.Call({msgs, clients});
     });
     if (st == napi_ok) return true;
-    counters_->pending -= n;
+    Undo(n, bytes);
     batch.reset(raw);
   }
-  counters_->droppedBatches++;
-  counters_->droppedMessages += n;
+  Dropped(n);
   return false;  // `batch` releases its messages here
+}
+
+// The JSON wire: the text is written here, on the producer's thread, and the messages released at
+// once; the JS thread makes one string of it.
+bool BatchHandoff::SendJson(std::unique_ptr<HandoffBatch> batch) {
+  const size_t n = batch->Size();
+  auto* jb = new JsonBatch{std::string(), {}, n};
+  jb->text.reserve(n * 768);
+  for (size_t i = 0; i < n; i++) AppendJsonLine(batch->Message(i), jb->text);
+  if (batch->HasClients()) {
+    jb->clients.resize(n);
+    for (size_t i = 0; i < n; i++) jb->clients[i] = batch->Client(i);
+  }
+  batch.reset();
+  const size_t bytes = jb->text.capacity() + jb->clients.capacity() * sizeof(uint32_t);
+  if ((counters_->pending += n) > 4096) counters_->burst = true;
+  counters_->pendingBytes += bytes;
+  std::shared_ptr<Counters> c = counters_;
+  napi_status st = tsfn_.NonBlockingCall(jb, [c, bytes](Napi::Env env, Napi::Function cb, JsonBatch* data) {
+    std::unique_ptr<JsonBatch> b(data);
+    c->pending -= b->count;
+    c->pendingBytes -= bytes;
+    Napi::String text = Napi::String::New(env, b->text);
+    Napi::Value clients = env.Undefined();
+    if (!b->clients.empty()) {
+      Napi::Uint32Array a = Napi::Uint32Array::New(env, b->clients.size());
+      memcpy(a.Data(), b->clients.data(), b->clients.size() * sizeof(uint32_t));
+      clients = a;
+    }
+    b.reset();
+    Delivered(*c);
+    if (clients.IsUndefined()) cb.Call({text});
+    else cb.Call({text, clients});
+  });
+  if (st == napi_ok) return true;
+  Undo(n, bytes);
+  delete jb;
+  Dropped(n);
+  return false;
 }
 
 void BatchHandoff::Close() {
   if (!open_.exchange(false)) return;
+  counters_->closed = true;
   tsfn_.Release();
+#ifdef __GLIBC__
+  malloc_trim(0);  // the source is done: return what its messages used (again after the last delivery)
+#endif
 }
 
 HandoffStats BatchHandoff::Stats() const {
@@ -57,6 +139,7 @@ HandoffStats BatchHandoff::Stats() const {
   s.droppedBatches = counters_->droppedBatches;
   s.droppedMessages = counters_->droppedMessages;
   s.pending = counters_->pending;
+  s.pendingBytes = counters_->pendingBytes;
   return s;
 }
 

@@ -22,6 +22,8 @@ class HandoffBatch {
   virtual ~HandoffBatch() = default;
   virtual size_t Size() const = 0;
   virtual const es_message_t* Message(size_t i) const = 0;
+  // Memory held until delivered (0: not measured).
+  virtual size_t Bytes() const { return 0; }
   // Batches from several ES clients say which client each message came from.
   virtual bool HasClients() const { return false; }
   virtual uint32_t Client(size_t) const { return 0; }
@@ -30,12 +32,14 @@ class HandoffBatch {
 // Messages a backend thread built itself (linux/).
 class OwnedBatch : public HandoffBatch {
  public:
-  explicit OwnedBatch(std::vector<std::unique_ptr<OwnedMessage>>&& msgs) : msgs_(std::move(msgs)) {}
+  OwnedBatch(std::vector<std::unique_ptr<OwnedMessage>>&& msgs, size_t bytes) : msgs_(std::move(msgs)), bytes_(bytes) {}
   size_t Size() const override { return msgs_.size(); }
   const es_message_t* Message(size_t i) const override { return &msgs_[i]->msg; }
+  size_t Bytes() const override { return bytes_; }
 
  private:
   std::vector<std::unique_ptr<OwnedMessage>> msgs_;
+  size_t bytes_;
 };
 
 struct HandoffStats {
@@ -43,16 +47,24 @@ struct HandoffStats {
   uint64_t droppedBatches = 0;   // not delivered: the JS side was behind (or the hand-off closed)
   uint64_t droppedMessages = 0;  // the messages in those batches
   uint64_t pending = 0;          // messages handed off and not yet delivered
+  uint64_t pendingBytes = 0;     // their Bytes()
 };
+
+// What crosses to JS: JS objects built field by field on the JS thread (kObjects: onBatch(msgs,
+// clients?)), or eslogger JSON lines written on the producer's thread (kJson: onBatch(text,
+// clients?), one string per batch, clients a Uint32Array), which JS decodes with core's decoder.
+enum class Wire { kObjects, kJson };
 
 class BatchHandoff {
  public:
-  static constexpr size_t kMaxQueuedBatches = 256;
+  // Small: Node drains every queued call in one wake-up of the JS thread, so a long queue is a long stall.
+  static constexpr size_t kMaxQueuedBatches = 64;
 
   BatchHandoff();
   ~BatchHandoff();
   // JS thread. `name` shows in async diagnostics.
-  void Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches = kMaxQueuedBatches);
+  void Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches = kMaxQueuedBatches,
+            Wire wire = Wire::kObjects);
   // Any thread. True when queued for the JS thread; false when dropped (already released and counted).
   bool Send(std::unique_ptr<HandoffBatch> batch);
   // JS thread, once the producers have stopped. Batches already queued are still delivered.
@@ -61,13 +73,21 @@ class BatchHandoff {
   HandoffStats Stats() const;
 
  private:
+  bool SendJson(std::unique_ptr<HandoffBatch> batch);
+  struct Counters;
+  static void Delivered(Counters& c);
+  void Undo(size_t n, size_t bytes);
+  void Dropped(size_t n);
   struct Counters {
-    std::atomic<uint64_t> batches{0}, droppedBatches{0}, droppedMessages{0}, pending{0};
+    std::atomic<uint64_t> batches{0}, droppedBatches{0}, droppedMessages{0}, pending{0}, pendingBytes{0};
+    std::atomic<bool> burst{false};   // many messages were pending since the last trim
+    std::atomic<bool> closed{false};  // Close() was called: the last delivery trims
   };
   // Shared with queued calls, which may run after the owner is gone.
   std::shared_ptr<Counters> counters_;
   Napi::ThreadSafeFunction tsfn_;
   std::atomic<bool> open_{false};
+  Wire wire_ = Wire::kObjects;
 };
 
 }  // namespace njes

@@ -182,7 +182,12 @@ struct es_event_signal_t {
 };
 struct es_event_mprotect_t { int32_t protection; uint64_t address; uint64_t size; };
 struct es_event_mmap_t { int32_t protection; int32_t max_protection; int32_t flags; uint64_t file_pos; es_file_t* source; };
-struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user_client_class; };
+struct es_event_iokit_open_t {
+  uint32_t user_client_type;
+  es_string_token_t user_client_class;
+  uint64_t parent_registry_id;    // v10: the registry entry (device) behind the user client
+  es_string_token_t parent_path;  // v10: its IORegistry path
+};
 struct es_event_link_t { es_file_t* source; es_file_t* target_dir; es_string_token_t target_filename; };
 struct es_event_setmode_t { uint32_t mode; es_file_t* target; };
 struct es_event_cs_invalidated_t { uint8_t reserved; };
@@ -344,6 +349,7 @@ struct es_event_xp_malware_detected_t {
   es_string_token_t malware_identifier;
   es_string_token_t incident_identifier;
   es_string_token_t detected_path;
+  es_string_token_t detected_executable;  // v10
 };
 struct es_event_xp_malware_remediated_t {
   es_string_token_t signature_version;
@@ -511,7 +517,7 @@ struct es_event_od_attribute_set_t {
   es_string_token_t record_name;
   es_string_token_t attribute_name;
   size_t attribute_value_count;
-  es_string_token_t* attribute_value_array;
+  es_string_token_t* attribute_values;  // Apple's SDKs before macOS 26 call it attribute_value_array
   es_string_token_t node_name;
   es_string_token_t db_path;
   audit_token_t instigator_token;  // v8

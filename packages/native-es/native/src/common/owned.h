@@ -42,6 +42,15 @@ struct OwnedMessage {
     procs.emplace_back();
     return &procs.back();
   }
+  // What this message holds in memory, roughly: the containers' own blocks plus the strings. Used
+  // to bound the live path in bytes, not only in messages.
+  size_t Bytes() const {
+    size_t n = sizeof(OwnedMessage) + 9 * 576;  // each deque allocates a map and one block up front
+    for (const auto& s : strs) n += s.capacity() + 1;
+    for (const auto& l : lists) n += l.capacity() * sizeof(es_string_token_t);
+    n += files.size() * sizeof(es_file_t) + procs.size() * sizeof(es_process_t) + blobs.size() * 64;
+    return n;
+  }
   std::vector<es_string_token_t>* List(const std::vector<std::string>& items) {
     lists.emplace_back();
     auto* l = &lists.back();

@@ -301,6 +301,10 @@ Napi::Value Payload(Napi::Env env, const es_message_t* m) {
     case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN:
       o.Set("user_client_type", Napi::Number::New(env, ev.iokit_open.user_client_type));
       o.Set("user_client_class", Str(env, ev.iokit_open.user_client_class));
+      if (v >= 10) {  // the device behind the user client (camera, screen capture …)
+        o.Set("parent_registry_id", Napi::Number::New(env, (double)ev.iokit_open.parent_registry_id));
+        o.Set("parent_path", Str(env, ev.iokit_open.parent_path));
+      }
       break;
     case ES_EVENT_TYPE_NOTIFY_LINK:
       o.Set("source", File(env, ev.link.source));
@@ -508,6 +512,7 @@ Napi::Value UserSpacePayload(Napi::Env env, const es_message_t* m) {
       str("malware_identifier", e->malware_identifier);
       str("incident_identifier", e->incident_identifier);
       str("detected_path", e->detected_path);
+      if (v >= 10) str("detected_executable", e->detected_executable);
       break;
     }
     case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED: {
@@ -713,7 +718,7 @@ Napi::Value UserSpacePayload(Napi::Env env, const es_message_t* m) {
         x.Set("record_name", Str(env, a.record_name));
         x.Set("attribute_name", Str(env, a.attribute_name));
         x.Set("attribute_value_count", Napi::Number::New(env, (double)a.attribute_value_count));
-        x.Set("attribute_value_array", StrArray(env, a.attribute_value_array, a.attribute_value_count));
+        x.Set("attribute_values", StrArray(env, a.attribute_values, a.attribute_value_count));
       });
     case ES_EVENT_TYPE_NOTIFY_TCC_MODIFY: {
       const es_event_tcc_modify_t* e = ev.tcc_modify;

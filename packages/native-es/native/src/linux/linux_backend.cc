@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
@@ -42,6 +43,11 @@ namespace {
 constexpr uint32_t kVersion = 4;
 constexpr size_t kBatchMax = 512;
 constexpr int kFlushMs = 50;
+// The native side of the live path is bounded in messages and in bytes (built here, not yet taken
+// by JS). Past either bound an event is dropped before it is built (no /proc reads, no copies):
+// its sequence numbers are spent, so the engine sees the exact gap, and it is counted.
+constexpr uint64_t kMaxPendingMessages = 16384;
+constexpr uint64_t kMaxPendingBytes = 64ull << 20;
 
 struct ProcInfo {
   uint32_t pid = 0, ppid = 0, pgid = 0, sid = 0;
@@ -167,9 +173,27 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   explicit LinuxBackend(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LinuxBackend>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsFunction())
-      ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "new LinuxBackend(eventNames: string[], onBatch: Function)");
+      ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "new LinuxBackend(eventNames: string[], onBatch: Function, options?: { paths?: string[] })");
     Napi::Array names = info[0].As<Napi::Array>();
     for (uint32_t i = 0; i < names.Length(); i++) events_.insert(names.Get(i).ToString().Utf8Value());
+    if (info.Length() > 2 && info[2].IsObject()) {
+      Napi::Object o = info[2].As<Napi::Object>();
+      auto strings = [&](const char* k, std::vector<std::string>& out) {
+        if (!o.Get(k).IsArray()) return;
+        Napi::Array a = o.Get(k).As<Napi::Array>();
+        for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).ToString().Utf8Value());
+      };
+      strings("paths", paths_);
+      // Muting by the acting process, as ES does: its executable (literal or prefix) or its pid.
+      strings("mutePaths", mutePaths_);
+      strings("mutePathPrefixes", mutePrefixes_);
+      if (o.Get("mutePids").IsArray()) {
+        Napi::Array a = o.Get("mutePids").As<Napi::Array>();
+        for (uint32_t i = 0; i < a.Length(); i++) mutePids_.insert(a.Get(i).ToNumber().Uint32Value());
+      }
+      invertMuting_ = o.Get("invertMuting").ToBoolean().Value();
+      if (o.Get("wire").IsString() && o.Get("wire").ToString().Utf8Value() == "json") wire_ = Wire::kJson;
+    }
     onBatch_ = Napi::Persistent(info[1].As<Napi::Function>());
     self_ = (uint32_t)getpid();
   }
@@ -188,17 +212,19 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (Wants("exec") || Wants("fork") || Wants("exit")) OpenConnector(env);
     if (Wants("open") || Wants("close") || Wants("write") || Wants("exec")) OpenFanotify(env);
     if (Wants("create") || Wants("unlink") || Wants("rename")) OpenDirEvents();
-    handoff_.Open(env, onBatch_.Value(), "nightjar-linux");
+    handoff_.Open(env, onBatch_.Value(), "nightjar-linux", BatchHandoff::kMaxQueuedBatches, wire_);
     running_ = true;
     thread_ = std::thread([this] {
       // Nothing may escape the backend thread (it would abort the whole process).
       try {
         Loop();
       } catch (const std::exception& e) {
-        fprintf(stderr, "nightjar linux backend: stopped by an internal error: %s\n", e.what());
+        SetError(std::string("internal error: ") + e.what());
       } catch (...) {
-        fprintf(stderr, "nightjar linux backend: stopped by an internal error\n");
+        SetError("internal error");
       }
+      // Whatever ended the loop while still running is the source's error (JS ends the source with it).
+      if (running_) SetError("the backend thread stopped");
     });
     return env.Undefined();
   }
@@ -229,7 +255,12 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   }
 
   void OpenFanotify(Napi::Env env) {
-    fan_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+    // No kernel-side queue limit: a fanotify overflow says only "some events are gone", never how
+    // many. The reader drains the kernel queue at once, and what our own bounded queue cannot hold
+    // is dropped and counted exactly (Saturated()). Without the flag (older kernels) an overflow is
+    // reported as a gap of unknown size.
+    fan_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+    if (fan_ < 0) fan_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
     if (fan_ < 0) Fail(env, "fanotify_init");
     uint64_t mask = 0;
     if (Wants("open")) mask |= FAN_OPEN;
@@ -238,6 +269,12 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     // The connector gives only a pid; a process that exits at once leaves nothing in /proc. The
     // executable's open-for-exec (same pid, just before) names it reliably.
     if (Wants("exec")) mask |= FAN_OPEN_EXEC;
+    // Scoped: only the given directories (their files, FAN_EVENT_ON_CHILD) instead of every mount.
+    if (!paths_.empty()) {
+      for (const auto& p : paths_)
+        if (fanotify_mark(fan_, FAN_MARK_ADD, mask | FAN_EVENT_ON_CHILD, AT_FDCWD, p.c_str()) != 0) Fail(env, "fanotify_mark (path)");
+      return;
+    }
     // Every mount of a real file system; pseudo file systems would only add noise.
     static const std::set<std::string> kSkip = {"proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs",
                                                 "debugfs", "tracefs", "pstore", "bpf", "configfs", "fusectl", "hugetlbfs",
@@ -256,7 +293,10 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   // handles and names (Linux 5.9+; FAN_RENAME 5.17+). Where the kernel lacks them this is skipped
   // and the names are reported as unsupported, not an error.
   void OpenDirEvents() {
-    fid_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+    fid_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME | FAN_UNLIMITED_QUEUE,
+                         O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+    if (fid_ < 0)
+      fid_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
     if (fid_ < 0) return;
     uint64_t mask = FAN_ONDIR;
     if (Wants("create")) mask |= FAN_CREATE;
@@ -317,6 +357,14 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         }
         uint32_t pid = (uint32_t)md->pid;
         if (pid == self_) continue;
+        if (Saturated()) {
+          if ((md->mask & FAN_CREATE) && Wants("create")) Drop(ES_EVENT_TYPE_NOTIFY_CREATE);
+          if ((md->mask & FAN_DELETE) && Wants("unlink")) Drop(ES_EVENT_TYPE_NOTIFY_UNLINK);
+#ifdef FAN_RENAME
+          if ((md->mask & FAN_RENAME) && Wants("rename")) Drop(ES_EVENT_TYPE_NOTIFY_RENAME);
+#endif
+          continue;
+        }
         std::string dir, name, oldDir, oldName;
         for (char* p = (char*)(md + 1); p < (char*)md + md->event_len;) {
           auto* hdr = (struct fanotify_event_info_header*)p;
@@ -398,6 +446,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     if (thread_.joinable()) thread_.join();
     handoff_.Close();
     CloseFds();
+    cache_.clear();
+    execImage_.clear();
+    // A storm's messages were built on the backend thread and freed on the JS thread: glibc keeps
+    // the freed blocks in the thread's arena; give them back to the system.
+    malloc_trim(0);
   }
 
   Napi::Value Stats(const Napi::CallbackInfo& info) {
@@ -405,8 +458,15 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     Napi::Object o = Napi::Object::New(env);
     o.Set("messages", Napi::Number::New(env, (double)messages_.load()));
     o.Set("kernelOverflows", Napi::Number::New(env, (double)overflows_.load()));
+    // Proc connector messages the kernel dropped, measured by the per-CPU sequence numbers.
+    o.Set("kernelLost", Napi::Number::New(env, (double)kernelLost_.load()));
     HandoffStats h = handoff_.Stats();
-    o.Set("drops", Napi::Number::New(env, (double)h.droppedMessages));
+    o.Set("drops", Napi::Number::New(env, (double)(h.droppedMessages + nativeDrops_.load())));
+    o.Set("pendingBytes", Napi::Number::New(env, (double)h.pendingBytes));
+    {
+      std::lock_guard<std::mutex> lk(errMu_);
+      if (!error_.empty()) o.Set("error", Napi::String::New(env, error_));
+    }
     o.Set("droppedBatches", Napi::Number::New(env, (double)h.droppedBatches));
     o.Set("batches", Napi::Number::New(env, (double)h.batches));
     o.Set("pending", Napi::Number::New(env, (double)h.pending));
@@ -489,26 +549,82 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     m->msg.mach_time = (uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec;
     m->msg.action_type = ES_ACTION_TYPE_NOTIFY;
     m->msg.event_type = type;
-    m->msg.seq_num = seq_[type]++;
-    m->msg.global_seq_num = globalSeq_++;
     m->msg.thread = nullptr;
     m->msg.process = MakeProc(*m, actor);
     return m;
   }
 
+  // Muted by the acting process? (Inverted: everything but what the lists match is muted.)
+  bool Muted(const es_message_t& msg) const {
+    if (mutePaths_.empty() && mutePrefixes_.empty() && mutePids_.empty()) return false;
+    const es_process_t* p = msg.process;
+    bool hit = false;
+    if (p != nullptr) {
+      hit = mutePids_.count(p->audit_token.val[5]) != 0;
+      std::string exe = p->executable ? std::string(p->executable->path.data, p->executable->path.length) : "";
+      for (const auto& x : mutePaths_) hit = hit || exe == x;
+      for (const auto& x : mutePrefixes_) hit = hit || exe.compare(0, x.size(), x) == 0;
+    }
+    return hit != invertMuting_;
+  }
+
+  // Numbers are given here, after muting: a muted event is no event (no gap), as in ES.
   void Emit(std::unique_ptr<OwnedMessage> m) {
+    if (Muted(m->msg)) return;
+    m->msg.seq_num = seq_[m->msg.event_type]++;
+    m->msg.global_seq_num = globalSeq_++;
     messages_++;
+    batchBytes_ += m->Bytes();
     batch_.push_back(std::move(m));
     if (batch_.size() >= kBatchMax) Flush();
   }
 
   void Flush() {
     if (batch_.empty()) return;
-    handoff_.Send(std::make_unique<OwnedBatch>(std::move(batch_)));  // a drop is counted there
+    handoff_.Send(std::make_unique<OwnedBatch>(std::move(batch_), batchBytes_));  // a drop is counted there
     batch_.clear();
+    batchBytes_ = 0;
+  }
+
+  // True when the messages built and not yet taken by JS reach a bound (count or bytes).
+  bool Saturated() const {
+    HandoffStats h = handoff_.Stats();
+    return h.pending + batch_.size() >= kMaxPendingMessages || h.pendingBytes + batchBytes_ >= kMaxPendingBytes;
+  }
+
+  // An event not built because the queue is full: its numbers are spent (the engine sees the gap).
+  void Drop(uint32_t type) {
+    seq_[type]++;
+    globalSeq_++;
+    nativeDrops_++;
+  }
+
+  void SetError(const std::string& e) {
+    std::lock_guard<std::mutex> lk(errMu_);
+    if (error_.empty()) error_ = e;
   }
 
   void OnProcEvent(const struct proc_event* ev) {
+    if (Saturated()) {
+      switch (ev->what) {
+        case proc_event::PROC_EVENT_FORK:
+          if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid) return;
+          // Known by pid only, so its exit is still reported (or counted).
+          cache_.emplace((uint32_t)ev->event_data.fork.child_tgid, ProcInfo{}).first->second.pid =
+              (uint32_t)ev->event_data.fork.child_tgid;
+          if (Wants("fork")) Drop(ES_EVENT_TYPE_NOTIFY_FORK);
+          return;
+        case proc_event::PROC_EVENT_EXEC:
+          if (Wants("exec")) Drop(ES_EVENT_TYPE_NOTIFY_EXEC);
+          return;
+        case proc_event::PROC_EVENT_EXIT:
+          if (ev->event_data.exit.process_pid != ev->event_data.exit.process_tgid) return;
+          if (Wants("exit") && cache_.erase((uint32_t)ev->event_data.exit.process_tgid) > 0) Drop(ES_EVENT_TYPE_NOTIFY_EXIT);
+          return;
+        default:
+          return;
+      }
+    }
     switch (ev->what) {
       case proc_event::PROC_EVENT_FORK: {
         const auto& f = ev->event_data.fork;
@@ -600,8 +716,8 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     for (;;) {
       ssize_t n = recv(nl_, buf, sizeof buf, MSG_DONTWAIT);
       if (n < 0) {
-        if (errno == ENOBUFS) {  // the kernel dropped connector messages: a real gap
-          Overflow();
+        if (errno == ENOBUFS) {  // the kernel dropped connector messages: counted by the per-CPU seq below
+          overflows_++;
           continue;
         }
         return;
@@ -610,14 +726,33 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_NOOP) continue;
         auto* cn = (struct cn_msg*)NLMSG_DATA(h);
         if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC) continue;
-        OnProcEvent((const struct proc_event*)cn->data);
+        const auto* pe = (const struct proc_event*)cn->data;
+        CountConnectorGap(pe->cpu, cn->seq);
+        OnProcEvent(pe);
       }
     }
   }
 
+  // The kernel numbers connector messages per CPU (cn_msg.seq): a jump is exactly the messages
+  // lost on that CPU. They may include messages we would not have turned into events (threads,
+  // comm, uid changes), so the gap is an upper bound; it is added to global_seq_num, where the
+  // engine counts it once.
+  void CountConnectorGap(uint32_t cpu, uint32_t seq) {
+    if (cpu >= 4096) return;
+    if (cpuSeq_.size() <= cpu) cpuSeq_.resize(cpu + 1, -1);
+    int64_t last = cpuSeq_[cpu];
+    if (last >= 0 && seq > (uint64_t)last + 1) {
+      uint64_t lost = seq - (uint64_t)last - 1;
+      kernelLost_ += lost;
+      globalSeq_ += lost;
+    }
+    cpuSeq_[cpu] = seq;
+  }
+
+  // A fanotify queue overflow (only without FAN_UNLIMITED_QUEUE): at least one event is gone, how
+  // many is unknown; the global sequence shows a gap of one and the overflow counter says "at least".
   void Overflow() {
     overflows_++;
-    // At least one message is gone; which types is unknown, so the global sequence shows it.
     globalSeq_++;
   }
 
@@ -634,7 +769,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         }
         if (md->fd < 0) continue;
         uint32_t pid = (uint32_t)md->pid;
-        if (pid != self_) {  // self-muting: our own reads are not events
+        if (pid != self_ && Saturated()) {  // dropped before any /proc read or copy
+          if ((md->mask & FAN_OPEN) && Wants("open")) Drop(ES_EVENT_TYPE_NOTIFY_OPEN);
+          if ((md->mask & FAN_MODIFY) && Wants("write")) Drop(ES_EVENT_TYPE_NOTIFY_WRITE);
+          if ((md->mask & FAN_CLOSE_WRITE) && Wants("close")) Drop(ES_EVENT_TYPE_NOTIFY_CLOSE);
+        } else if (pid != self_) {  // self-muting: our own reads are not events
           std::string path = ReadLink("/proc/self/fd/" + std::to_string(md->fd));
           struct stat st;
           bool haveStat = fstat(md->fd, &st) == 0;
@@ -696,7 +835,16 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     auto last = std::chrono::steady_clock::now();
     while (running_) {
       int r = poll(fds, (nfds_t)nfds, kFlushMs);
-      if (r < 0 && errno != EINTR) break;
+      if (r < 0 && errno != EINTR) {
+        SetError(std::string("poll: ") + strerror(errno));
+        break;
+      }
+      bool broken = false;
+      for (int i = 1; i < nfds; i++) broken |= (fds[i].revents & (POLLNVAL | POLLHUP)) != 0;
+      if (broken) {
+        SetError("a kernel event descriptor failed (POLLNVAL/POLLHUP)");
+        break;
+      }
       if (fds[0].revents) break;
       // fanotify first: an exec's open-for-exec must be seen before the connector's exec event.
       if (fanIdx >= 0 && (fds[fanIdx].revents & POLLIN)) ReadFanotify();
@@ -711,11 +859,17 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
         last = now;
       }
       if (cache_.size() > 200000) cache_.clear();  // bound: a leak of missed exits must not grow forever
+
     }
     Flush();
   }
 
   std::set<std::string> events_;
+  std::vector<std::string> paths_;  // file events only under these directories (empty: every mount)
+  std::vector<std::string> mutePaths_, mutePrefixes_;
+  std::set<uint32_t> mutePids_;
+  bool invertMuting_ = false;
+  Wire wire_ = Wire::kObjects;
   Napi::FunctionReference onBatch_;
   BatchHandoff handoff_;
   std::thread thread_;
@@ -729,7 +883,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   std::unordered_map<uint32_t, std::string> execImage_;  // pid → executable from FAN_OPEN_EXEC
   uint64_t globalSeq_ = 0;
   Batch batch_;
-  std::atomic<uint64_t> messages_{0}, overflows_{0};
+  uint64_t batchBytes_ = 0;
+  std::vector<int64_t> cpuSeq_;  // last connector seq seen per CPU (-1: none yet)
+  std::atomic<uint64_t> messages_{0}, overflows_{0}, kernelLost_{0}, nativeDrops_{0};
+  std::mutex errMu_;
+  std::string error_;  // set when the backend thread stopped on its own
 };
 
 }  // namespace

@@ -34,6 +34,7 @@ class EsApi {
  public:
   virtual ~EsApi() = default;
   virtual NewClientResult NewClient(EsClientId* out, EsHandler handler) = 0;
+  // es_subscribe: false when ES refused the call (Apple subscribes nothing then).
   virtual bool Subscribe(EsClientId c, const std::vector<uint32_t>& events) = 0;
   virtual bool MuteProcess(EsClientId c, const audit_token_t& token) = 0;
   virtual bool MutePath(EsClientId c, const std::string& path, MutePathType type) = 0;
@@ -43,6 +44,14 @@ class EsApi {
   virtual void RetainMessage(const es_message_t* m) = 0;
   virtual void ReleaseMessage(const es_message_t* m) = 0;
   virtual void DeleteClient(EsClientId c) = 0;
+  // This process's own audit token (task_info(TASK_AUDIT_TOKEN)): every field (auid, asid,
+  // pidversion …) must match for es_mute_process to mute us. False when it cannot be read.
+  virtual bool SelfToken(audit_token_t* out) = 0;
+  // The running macOS version ("15.4.1"), or "" when unknown (then nothing is filtered by version).
+  virtual std::string OsVersion() = 0;
 };
+
+// "15.4.1" → 150401, for comparisons; 0 for an empty or unparsable string.
+uint32_t MacosVersionNumber(const std::string& v);
 
 }  // namespace njes

@@ -6,10 +6,14 @@
 // apple-fake-libes.test.ts); only the link with Apple's real library is untested (README).
 #include <EndpointSecurity/EndpointSecurity.h>
 #include <bsm/libbsm.h>
+#include <mach/mach.h>
+#include <sys/sysctl.h>
 
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <type_traits>
+#include <utility>
 #include "../common/owned.h"
 #include "es_api.h"
 
@@ -126,6 +130,41 @@ es_process_t* Proc(OwnedMessage& m, const ::es_process_t* p, uint32_t v) {
 #if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 150400
 #define NJ_SDK_15_4 1
 #endif
+
+// Members whose name or presence depends on the SDK, found by a feature test on the struct itself
+// (no SDK version is needed, and a header that renames a member still compiles): the current SDK
+// calls od_attribute_set's list `attribute_values` (older ones `attribute_value_array`), and the
+// macOS 26 SDK adds the message-version-10 members of iokit_open and xp_malware_detected.
+template <class T, class = void>
+struct HasAttributeValues : std::false_type {};
+template <class T>
+struct HasAttributeValues<T, std::void_t<decltype(std::declval<const T&>().attribute_values)>> : std::true_type {};
+template <class T>
+const ::es_string_token_t* OdAttributeValues(const T* x) {
+  if constexpr (HasAttributeValues<T>::value) return x->attribute_values;
+  else return x->attribute_value_array;
+}
+template <class T, class = void>
+struct HasIokitParent : std::false_type {};
+template <class T>
+struct HasIokitParent<T, std::void_t<decltype(std::declval<const T&>().parent_registry_id),
+                                      decltype(std::declval<const T&>().parent_path)>> : std::true_type {};
+template <class T, class = void>
+struct HasDetectedExecutable : std::false_type {};
+template <class T>
+struct HasDetectedExecutable<T, std::void_t<decltype(std::declval<const T&>().detected_executable)>> : std::true_type {};
+// Templates, so the branch for a member the SDK lacks is discarded, not compiled.
+template <class T>
+void IokitParent(OwnedMessage& m, const T& x, es_event_iokit_open_t& y) {
+  if constexpr (HasIokitParent<T>::value) {
+    y.parent_registry_id = x.parent_registry_id;
+    y.parent_path = Tok(m, x.parent_path);
+  }
+}
+template <class T>
+void DetectedExecutable(OwnedMessage& m, const T& x, es_event_xp_malware_detected_t& y) {
+  if constexpr (HasDetectedExecutable<T>::value) y.detected_executable = Tok(m, x.detected_executable);
+}
 
 audit_token_t* TokenPtr(OwnedMessage& m, const ::audit_token_t* t) {
   if (t == nullptr) return nullptr;
@@ -280,6 +319,7 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_IOKIT_OPEN:
       o.event.iokit_open.user_client_type = e.iokit_open.user_client_type;
       o.event.iokit_open.user_client_class = Tok(*m, e.iokit_open.user_client_class);
+      if (v >= 10) IokitParent(*m, e.iokit_open, o.event.iokit_open);
       break;
     case ES_EVENT_TYPE_NOTIFY_LINK:
       o.event.link = {File(*m, e.link.source), File(*m, e.link.target_dir), Tok(*m, e.link.target_filename)};
@@ -466,7 +506,9 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
     case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_DETECTED:
       if (const auto* x = e.xp_malware_detected) {
         auto* y = o.event.xp_malware_detected = m->New<es_event_xp_malware_detected_t>();
-        *y = {Tok(*m, x->signature_version), Tok(*m, x->malware_identifier), Tok(*m, x->incident_identifier), Tok(*m, x->detected_path)};
+        *y = {Tok(*m, x->signature_version), Tok(*m, x->malware_identifier), Tok(*m, x->incident_identifier), Tok(*m, x->detected_path),
+              {0, nullptr}};
+        if (v >= 10) DetectedExecutable(*m, *x, *y);
       }
       break;
     case ES_EVENT_TYPE_NOTIFY_XP_MALWARE_REMEDIATED:
@@ -678,7 +720,7 @@ OwnedMessage* ToMirror(const ::es_message_t* a) {
         y->record_name = Tok(*m, x->record_name);
         y->attribute_name = Tok(*m, x->attribute_name);
         y->attribute_value_count = x->attribute_value_count;
-        y->attribute_value_array = Tokens(*m, x->attribute_value_array, x->attribute_value_count);
+        y->attribute_values = Tokens(*m, OdAttributeValues(x), x->attribute_value_count);
         o.event.od_attribute_set = y;
       }
       break;
@@ -881,6 +923,20 @@ class AppleEsApi : public EsApi {
     }
     es_unsubscribe_all(c);
     es_delete_client(c);
+  }
+  bool SelfToken(audit_token_t* out) override {
+    ::audit_token_t t{};
+    mach_msg_type_number_t n = TASK_AUDIT_TOKEN_COUNT;
+    if (task_info(mach_task_self(), TASK_AUDIT_TOKEN, (task_info_t)&t, &n) != KERN_SUCCESS || n < TASK_AUDIT_TOKEN_COUNT)
+      return false;
+    for (int i = 0; i < 8; i++) out->val[i] = t.val[i];
+    return true;
+  }
+  std::string OsVersion() override {
+    char buf[64] = {0};
+    size_t len = sizeof buf - 1;
+    if (sysctlbyname("kern.osproductversion", buf, &len, nullptr, 0) != 0) return "";
+    return std::string(buf, strnlen(buf, sizeof buf - 1));
   }
 
  private:

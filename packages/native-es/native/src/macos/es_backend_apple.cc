@@ -21,7 +21,8 @@ class EsBackend : public Napi::ObjectWrap<EsBackend> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "EsBackend",
                        {InstanceMethod("start", &EsBackend::Start), InstanceMethod("stop", &EsBackend::Stop),
-                        InstanceMethod("counters", &EsBackend::Counters)});
+                        InstanceMethod("counters", &EsBackend::Counters),
+                        InstanceMethod("unavailable", &EsBackend::Unavailable)});
   }
 
   // new EsBackend({ clients: [{ events: number[], mutePaths?, invertPaths?, invertTargetPaths? }], queueCapacity? }, onBatch(msgs, clients))
@@ -30,7 +31,6 @@ class EsBackend : public Napi::ObjectWrap<EsBackend> {
     if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction())
       ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "new EsBackend(config, onBatch)");
     EsSessionOptions o;
-    o.self.val[5] = (uint32_t)getpid();
     session_ = std::make_unique<EsSession>(env, info[0].As<Napi::Object>(), info[1].As<Napi::Function>(),
                                            std::shared_ptr<EsApi>(NewAppleEsApi()), o);
   }
@@ -45,6 +45,7 @@ class EsBackend : public Napi::ObjectWrap<EsBackend> {
     return info.Env().Undefined();
   }
   Napi::Value Counters(const Napi::CallbackInfo& info) { return session_->Counters(info.Env()); }
+  Napi::Value Unavailable(const Napi::CallbackInfo& info) { return session_->Unavailable(info.Env()); }
 
   std::unique_ptr<EsSession> session_;
 };

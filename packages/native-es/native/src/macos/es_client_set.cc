@@ -31,12 +31,31 @@ StartError MapNewClientResult(NewClientResult r) {
   }
 }
 
-EsClientSet::EsClientSet(EsApi* api, audit_token_t self, size_t queueCapacity, size_t batchMax, int flushMs, BatchSink sink)
-    : api_(api), self_(self), capacity_(queueCapacity), batchMax_(batchMax), flushMs_(flushMs), sink_(std::move(sink)) {}
+uint32_t MacosVersionNumber(const std::string& v) {
+  uint32_t parts[3] = {0, 0, 0};
+  size_t i = 0, k = 0;
+  if (v.empty() || v[0] < '0' || v[0] > '9') return 0;
+  for (; i < v.size() && k < 3; i++) {
+    if (v[i] == '.') k++;
+    else if (v[i] >= '0' && v[i] <= '9') parts[k] = parts[k] * 10 + (uint32_t)(v[i] - '0');
+    else break;
+  }
+  return parts[0] * 10000 + parts[1] * 100 + parts[2];
+}
+
+EsClientSet::EsClientSet(EsApi* api, size_t queueCapacity, size_t batchMax, int flushMs, BatchSink sink)
+    : api_(api), capacity_(queueCapacity), batchMax_(batchMax), flushMs_(flushMs), sink_(std::move(sink)) {}
 
 EsClientSet::~EsClientSet() { Stop(); }
 
 bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
+  // Our own activity (reading files, spawning) must not feed back into our events. ES compares the
+  // whole audit token (pidversion, auid, asid …), so it must be the task's real one.
+  audit_token_t self{};
+  if (!api_->SelfToken(&self)) {
+    *err = {"NJ_SOURCE_FAILED", "task_info(TASK_AUDIT_TOKEN) failed: cannot read this process's audit token to mute itself"};
+    return false;
+  }
   clients_.resize(specs.size());
   running_ = true;
   flusher_ = std::thread([this] { FlushLoop(); });
@@ -57,8 +76,7 @@ bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
       return false;
     }
     clients_[i].id = id;
-    // Our own activity (reading files, spawning) must not feed back into our events.
-    api_->MuteProcess(id, self_);
+    api_->MuteProcess(id, self);
     // The default mute set is not cleared by inversion (ESClient.h): clear it first, or inverted
     // muting would select exactly the daemons the default set protects.
     if (s.invertPaths) {
@@ -71,9 +89,33 @@ bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
     }
     for (const auto& mp : s.mutePaths) api_->MutePath(id, mp.first, mp.second);
     // Subscribe last: no event arrives before the mute configuration is complete.
-    api_->Subscribe(id, s.events);
+    SubscribeAvailable(i, s);
   }
   return true;
+}
+
+// Subscribes what this macOS has; each type left out is recorded with the reason. es_subscribe
+// fails as a whole when one type is unknown to the OS, so on failure each type is tried alone.
+void EsClientSet::SubscribeAvailable(size_t index, const ClientSpec& s) {
+  const EsClientId id = clients_[index].id;
+  const std::string os = api_->OsVersion();
+  const uint32_t osNum = MacosVersionNumber(os);
+  std::vector<uint32_t> want;
+  for (size_t k = 0; k < s.events.size(); k++) {
+    const uint32_t need = k < s.minMacos.size() ? MacosVersionNumber(s.minMacos[k]) : 0;
+    if (osNum != 0 && need > osNum)
+      unavailable_.push_back({index, s.events[k], "needs macOS " + s.minMacos[k] + " (this is " + os + ")"});
+    else
+      want.push_back(s.events[k]);
+  }
+  if (want.empty() || api_->Subscribe(id, want)) return;
+  for (uint32_t t : want)
+    if (!api_->Subscribe(id, {t})) unavailable_.push_back({index, t, "refused by es_subscribe on macOS " + (os.empty() ? "?" : os)});
+}
+
+std::vector<Unsubscribed> EsClientSet::Unavailable() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return unavailable_;
 }
 
 // Runs on the API's delivery thread: count gaps, retain, queue. Nothing slow here.

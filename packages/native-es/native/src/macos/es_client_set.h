@@ -19,6 +19,8 @@ namespace njes {
 
 struct ClientSpec {
   std::vector<uint32_t> events;
+  // Per event (parallel to events, may be empty): the first macOS with it ("15.4"), from core's table.
+  std::vector<std::string> minMacos;
   std::vector<std::pair<std::string, MutePathType>> mutePaths;
   // Inverted muting (macOS 13+): only what matches the (target) path list is delivered.
   bool invertPaths = false;
@@ -32,6 +34,14 @@ struct ClientCounters {
   uint64_t globalGaps = 0;
   uint64_t globalMissing = 0;  // messages missing by global_seq_num
   uint64_t queueDrops = 0;     // dropped here: the queue was full, or the JS side was behind at the hand-off
+};
+
+// An event type a client asked for and does not get, and why ("needs macOS 15.4 (this is 14.6)",
+// "refused by es_subscribe", "not translated"): the caller reports each one by name.
+struct Unsubscribed {
+  size_t client;
+  uint32_t type;
+  std::string reason;
 };
 
 // An es_new_client failure, with the stable code and the fix.
@@ -54,16 +64,19 @@ class EsClientSet {
   // clients' queueDrops then count.
   using BatchSink = std::function<bool(std::vector<Queued>&&)>;
 
-  EsClientSet(EsApi* api, audit_token_t self, size_t queueCapacity, size_t batchMax, int flushMs, BatchSink sink);
+  EsClientSet(EsApi* api, size_t queueCapacity, size_t batchMax, int flushMs, BatchSink sink);
   ~EsClientSet();
 
   // Creates every client; on failure deletes those made and returns false with `err` set.
   bool Start(const std::vector<ClientSpec>& specs, StartError* err);
   void Stop();
   std::vector<ClientCounters> Counters();
+  // What Start() did not subscribe (types the OS lacks, or es_subscribe refused), per client.
+  std::vector<Unsubscribed> Unavailable();
 
  private:
   void Handle(size_t index, const es_message_t* m);
+  void SubscribeAvailable(size_t index, const ClientSpec& s);
   void FlushLoop();
 
   struct Client {
@@ -76,7 +89,7 @@ class EsClientSet {
   };
 
   EsApi* api_;
-  audit_token_t self_;
+  std::vector<Unsubscribed> unavailable_;  // written by Start() only
   size_t capacity_, batchMax_;
   int flushMs_;
   BatchSink sink_;

@@ -1,6 +1,7 @@
 #include "es_session.h"
 
 #include "../common/backend.h"
+#include "../common/translate.h"
 
 namespace njes {
 namespace {
@@ -38,8 +39,19 @@ EsSession::EsSession(Napi::Env env, Napi::Object cfg, Napi::Function onBatch, st
   for (uint32_t i = 0; i < clients.Length(); i++) {
     Napi::Object c = clients.Get(i).As<Napi::Object>();
     ClientSpec s;
+    if (!c.Get("events").IsArray()) ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "ES backend config: clients[].events must be an array");
     Napi::Array ev = c.Get("events").As<Napi::Array>();
-    for (uint32_t j = 0; j < ev.Length(); j++) s.events.push_back(ev.Get(j).As<Napi::Number>().Uint32Value());
+    Napi::Value mm = c.Get("minMacos");
+    for (uint32_t j = 0; j < ev.Length(); j++) {
+      uint32_t t = ev.Get(j).As<Napi::Number>().Uint32Value();
+      // A type the translator cannot render would arrive as `event: {}`: refuse it here, by name.
+      if (EventName(t) == nullptr) {
+        untranslated_.push_back({(size_t)i, t, "not translated by this addon"});
+        continue;
+      }
+      s.events.push_back(t);
+      s.minMacos.push_back(mm.IsArray() ? mm.As<Napi::Array>().Get(j).ToString().Utf8Value() : std::string());
+    }
     if (c.Get("mutePaths").IsArray()) {
       Napi::Array mp = c.Get("mutePaths").As<Napi::Array>();
       for (uint32_t j = 0; j < mp.Length(); j++) {
@@ -51,6 +63,7 @@ EsSession::EsSession(Napi::Env env, Napi::Object cfg, Napi::Function onBatch, st
     s.invertTargetPaths = c.Get("invertTargetPaths").ToBoolean().Value();
     specs_.push_back(std::move(s));
   }
+  if (cfg.Get("wire").IsString() && cfg.Get("wire").ToString().Utf8Value() == "json") wire_ = Wire::kJson;
   if (cfg.Get("queueCapacity").IsNumber()) options_.queueCapacity = cfg.Get("queueCapacity").As<Napi::Number>().Uint32Value();
 }
 
@@ -61,9 +74,9 @@ EsSession::~EsSession() {
 
 void EsSession::Start(Napi::Env env, const char* name) {
   if (set_) return;
-  handoff_.Open(env, onBatch_.Value(), name, options_.maxQueuedBatches);
+  handoff_.Open(env, onBatch_.Value(), name, options_.maxQueuedBatches, wire_);
   std::shared_ptr<EsApi> api = api_;
-  set_ = std::make_unique<EsClientSet>(api.get(), options_.self, options_.queueCapacity, options_.batchMax, options_.flushMs,
+  set_ = std::make_unique<EsClientSet>(api.get(), options_.queueCapacity, options_.batchMax, options_.flushMs,
                                        [this, api](std::vector<EsClientSet::Queued>&& b) {
                                          return handoff_.Send(std::make_unique<RetainedBatch>(api, std::move(b)));
                                        });
@@ -80,6 +93,23 @@ void EsSession::Stop() {
   stopped_ = true;
   set_->Stop();  // joins the flusher: nothing is sent after this
   handoff_.Close();
+}
+
+Napi::Value EsSession::Unavailable(Napi::Env env) {
+  std::vector<Unsubscribed> all = untranslated_;
+  if (set_) {
+    auto more = set_->Unavailable();
+    all.insert(all.end(), more.begin(), more.end());
+  }
+  Napi::Array out = Napi::Array::New(env, all.size());
+  for (size_t i = 0; i < all.size(); i++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("client", (double)all[i].client);
+    o.Set("type", (double)all[i].type);
+    o.Set("reason", all[i].reason);
+    out.Set((uint32_t)i, o);
+  }
+  return out;
 }
 
 Napi::Value EsSession::Counters(Napi::Env env) {

@@ -17,13 +17,13 @@ struct EsSessionOptions {
   size_t batchMax = 512;
   int flushMs = 50;
   size_t maxQueuedBatches = BatchHandoff::kMaxQueuedBatches;
-  audit_token_t self{};  // muted in every client
 };
 
 class EsSession {
  public:
-  // config: { clients: [{ events: number[], mutePaths?: [path, kind][], invertPaths?, invertTargetPaths? }],
-  //           queueCapacity? }; throws NJ_SOURCE_BAD_OPTIONS on a malformed one.
+  // config: { clients: [{ events: number[], minMacos?: string[], mutePaths?: [path, kind][], invertPaths?,
+  //           invertTargetPaths? }], queueCapacity? }; throws NJ_SOURCE_BAD_OPTIONS on a malformed one.
+  // Event types the translator does not render are not subscribed (Unavailable() names them).
   EsSession(Napi::Env env, Napi::Object config, Napi::Function onBatch, std::shared_ptr<EsApi> api, EsSessionOptions options);
   ~EsSession();
 
@@ -33,9 +33,13 @@ class EsSession {
   // readable after stop (the final numbers).
   Napi::Value Counters(Napi::Env env);
   HandoffStats Handoff() const { return handoff_.Stats(); }
+  // [{ client, type, reason }]: each requested event type not subscribed, and why.
+  Napi::Value Unavailable(Napi::Env env);
 
  private:
   std::vector<ClientSpec> specs_;
+  std::vector<Unsubscribed> untranslated_;
+  Wire wire_ = Wire::kObjects;
   std::shared_ptr<EsApi> api_;
   EsSessionOptions options_;
   Napi::FunctionReference onBatch_;

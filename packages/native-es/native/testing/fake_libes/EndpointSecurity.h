@@ -223,7 +223,17 @@ struct es_event_truncate_t { es_file_t* target; };
 struct es_event_signal_t { int sig; es_process_t* target; es_process_t* instigator; };
 struct es_event_mprotect_t { int protection; uint64_t address; uint64_t size; };
 struct es_event_mmap_t { int32_t protection; int32_t max_protection; int32_t flags; uint64_t file_pos; es_file_t* source; };
-struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user_client_class; };
+#if __MAC_OS_X_VERSION_MAX_ALLOWED >= 260000
+struct es_event_iokit_open_t {
+  uint32_t user_client_type;
+  es_string_token_t user_client_class;
+  uint64_t parent_registry_id;    // v10
+  es_string_token_t parent_path;  // v10
+  uint8_t reserved[40];
+};
+#else
+struct es_event_iokit_open_t { uint32_t user_client_type; es_string_token_t user_client_class; uint8_t reserved[64]; };
+#endif
 struct es_event_link_t { es_file_t* source; es_file_t* target_dir; es_string_token_t target_filename; };
 struct es_event_setmode_t { mode_t mode; es_file_t* target; };
 struct es_event_cs_invalidated_t { uint8_t reserved[64]; };
@@ -333,6 +343,9 @@ struct es_event_xp_malware_detected_t {
   es_string_token_t malware_identifier;
   es_string_token_t incident_identifier;
   es_string_token_t detected_path;
+#if __MAC_OS_X_VERSION_MAX_ALLOWED >= 260000
+  es_string_token_t detected_executable;  // v10
+#endif
 };
 struct es_event_xp_malware_remediated_t {
   es_string_token_t signature_version;
@@ -441,7 +454,14 @@ struct es_event_od_attribute_value_remove_t {
 };
 struct es_event_od_attribute_set_t {
   es_process_t* instigator; int error_code; es_od_record_type_t record_type; es_string_token_t record_name;
-  es_string_token_t attribute_name; size_t attribute_value_count; es_string_token_t* attribute_value_array; NJ_FAKE_OD_TAIL
+  es_string_token_t attribute_name; size_t attribute_value_count;
+  // Renamed in the current SDK; older SDKs (modelled with -D__MAC_OS_X_VERSION_MAX_ALLOWED<260000) have the old name.
+#if __MAC_OS_X_VERSION_MAX_ALLOWED >= 260000
+  es_string_token_t* attribute_values;
+#else
+  es_string_token_t* attribute_value_array;
+#endif
+  NJ_FAKE_OD_TAIL
 };
 #undef NJ_FAKE_OD_TAIL
 struct es_event_tcc_modify_t {
@@ -659,4 +679,9 @@ int nj_fake_es_live_messages(void);
 int nj_fake_es_live_clients(void);
 // The i-th live client, in creation order (null if none).
 es_client_t* nj_fake_es_client_at(int i);
+// The running "macOS": its kern.osproductversion and the newest event type it knows; es_subscribe
+// fails as a whole (subscribing nothing) when asked for a newer type, as Apple's does.
+void nj_fake_es_set_os(const char* version, uint32_t max_event_type);
+// The token task_info(mach_task_self(), TASK_AUDIT_TOKEN) returns (every field, pidversion included).
+void nj_fake_es_set_self_token(const audit_token_t* token);
 }

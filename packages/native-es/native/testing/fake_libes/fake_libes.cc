@@ -5,6 +5,8 @@
 // clears; messages are refcounted (es_retain_message / es_release_message); drops consume seq
 // numbers, so the client sees them as seq_num / global_seq_num gaps.
 #include "EndpointSecurity.h"
+#include "include/mach/mach.h"
+#include "include/sys/sysctl.h"
 
 #include <Block.h>
 #include <atomic>
@@ -76,9 +78,12 @@ struct es_client_s {
 
 namespace {
 
-std::mutex g_mu;  // guards g_clients and g_fail
+std::mutex g_mu;  // guards g_clients, g_fail and the scripted OS below
 std::vector<es_client_t*> g_clients;
 es_new_client_result_t g_fail = ES_NEW_CLIENT_RESULT_SUCCESS;
+std::string g_osVersion = "26.0";
+uint32_t g_maxEventType = 0xffffffffu;
+audit_token_t g_selfToken{};
 
 // Apple's default mute set (a few system daemons), present on every new client.
 const char* const kDefaultMuted[] = {"/usr/libexec/opendirectoryd", "/usr/sbin/securityd", "/usr/libexec/logd"};
@@ -195,6 +200,11 @@ es_return_t es_delete_client(es_client_t* c) {
 
 es_return_t es_subscribe(es_client_t* c, const es_event_type_t* events, uint32_t n) {
   if (!Known(c) || (n > 0 && events == nullptr)) return ES_RETURN_ERROR;
+  {
+    std::lock_guard<std::mutex> lk(g_mu);
+    for (uint32_t i = 0; i < n; i++)
+      if ((uint32_t)events[i] > g_maxEventType) return ES_RETURN_ERROR;  // unknown to this OS: nothing subscribed
+  }
   std::lock_guard<std::mutex> lk(c->mu);
   for (uint32_t i = 0; i < n; i++) c->events.insert((uint32_t)events[i]);
   return ES_RETURN_SUCCESS;
@@ -257,6 +267,40 @@ uint32_t es_exec_env_count(const es_event_exec_t* e) { return e->nj_env_count; }
 es_string_token_t es_exec_env(const es_event_exec_t* e, uint32_t i) { return e->nj_env[i]; }
 uint32_t es_exec_fd_count(const es_event_exec_t* e) { return e->nj_fd_count; }
 const es_fd_t* es_exec_fd(const es_event_exec_t* e, uint32_t i) { return &e->nj_fds[i]; }
+
+void nj_fake_es_set_os(const char* version, uint32_t max_event_type) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  g_osVersion = version;
+  g_maxEventType = max_event_type;
+}
+
+void nj_fake_es_set_self_token(const audit_token_t* token) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  g_selfToken = *token;
+}
+
+mach_port_t nj_fake_mach_task_self(void) { return 0x103; }
+
+kern_return_t task_info(mach_port_t task, task_flavor_t flavor, task_info_t out, mach_msg_type_number_t* cnt) {
+  if (task != 0x103 || flavor != TASK_AUDIT_TOKEN || out == nullptr || cnt == nullptr || *cnt < TASK_AUDIT_TOKEN_COUNT)
+    return KERN_INVALID_ARGUMENT;
+  std::lock_guard<std::mutex> lk(g_mu);
+  memcpy(out, &g_selfToken, sizeof g_selfToken);
+  *cnt = TASK_AUDIT_TOKEN_COUNT;
+  return KERN_SUCCESS;
+}
+
+int sysctlbyname(const char* name, void* oldp, size_t* oldlenp, void*, size_t) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  if (name == nullptr || strcmp(name, "kern.osproductversion") != 0 || oldlenp == nullptr) return -1;
+  if (oldp == nullptr || *oldlenp < g_osVersion.size() + 1) {
+    *oldlenp = g_osVersion.size() + 1;
+    return oldp == nullptr ? 0 : -1;
+  }
+  memcpy(oldp, g_osVersion.c_str(), g_osVersion.size() + 1);
+  *oldlenp = g_osVersion.size() + 1;
+  return 0;
+}
 
 void nj_fake_es_fail_next_new_client(es_new_client_result_t r) {
   std::lock_guard<std::mutex> lk(g_mu);

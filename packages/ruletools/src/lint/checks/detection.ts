@@ -204,8 +204,9 @@ function lintItems(
         vals.length > 0 &&
         vals.some((v) => typeof v === 'string' && /^\*+$/.test(v));
       if (!star) allStar = false;
-      // Fields.
-      if (field !== '' && (nativeRule || field.includes('.'))) {
+      // Fields. A taxonomy field the mapping in use defines (ECS's `process.command_line`) is no ES path.
+      const mapped = !nativeRule && doc.detectionInfo?.fields.some((f) => f.name === field && f.resolved !== field);
+      if (field !== '' && !mapped && (nativeRule || field.includes('.'))) {
         const why = checkNativePath(field, types);
         if (why) c.report(doc, 'nj/unknown-field', `field '${field}': ${why}`, p);
         else {

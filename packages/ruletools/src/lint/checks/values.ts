@@ -50,8 +50,8 @@ export function lintValues(c: Reporter, doc: RuleDocument, it: Item): void {
   // Only '*': any value at all, i.e. the field exists.
   if (!rewriting && !mods.includes('neq') && field !== '' && list.some((v) => v === '*')) {
     const fixable = !Array.isArray(raw) && mods.length === 0 && src !== undefined;
-    const keyEdit = fixable ? replaceNode(doc, path, `${key}|exists`, { key: true }) : undefined;
-    const valueEdit = fixable ? replaceNode(doc, path, 'true') : undefined;
+    const keyEdit = fixable ? replaceNode(doc, src, path, `${key}|exists`, { key: true }) : undefined;
+    const valueEdit = fixable ? replaceNode(doc, src, path, 'true') : undefined;
     c.report(
       doc,
       'nj/star-only-value',

@@ -1,7 +1,8 @@
-// Test-only stand-in for node-addon-api's <napi.h>: just the calls translate.cc makes (Object/Array/
-// String/Number/Boolean::New, Set, env.Null()), building a JSON tree instead of JS values. It lets
-// the real translator run in a standalone binary under ASan (apple_on_fake_libes_main.cc), where
-// there is no node. Keys keep insertion order; Set on an existing key replaces it, as in JS.
+// A stand-in for node-addon-api's <napi.h>: just the calls translate.cc makes (Object/Array/
+// String/Number/Boolean::New, Set, env.Null()), building a JSON tree instead of JS values. Two uses:
+// the JSON wire (translate_json.cc: the same translator writes eslogger JSON text off the JS
+// thread), and the standalone ASan test binaries where there is no node. Keys keep insertion order;
+// Set on an existing key replaces it, as in JS.
 #pragma once
 #include <cmath>
 #include <cstdint>

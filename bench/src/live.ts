@@ -1,0 +1,93 @@
+/**
+ * Live rows of `pnpm bench` (Linux, root, native addon built; skipped with a note otherwise): a file
+ * storm on a scoped directory through the live Linux backend, once per wire format (JS objects built
+ * on the JS thread; eslogger JSON lines written natively and decoded as a replay), against decoding
+ * the same events' JSON lines alone in this process. JS-thread cost per event is the event loop's
+ * active time (performance.eventLoopUtilization) over the events delivered.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createDecoder } from '@nightjar/core';
+import { addonAvailable, openLinux } from '@nightjar/sources';
+
+export interface LiveResult {
+  wire: 'json' | 'objects';
+  events: number;
+  generated: number;
+  drops: number;
+  /** JS-thread active time per delivered event, µs. */
+  jsUsPerEvent: number;
+  /** Delivered events per second of the storm. */
+  rate: number;
+  lines: string[];
+}
+
+export function liveSkipReason(): string | undefined {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'needs root';
+  if (!addonAvailable()) return 'native addon not built';
+  return undefined;
+}
+
+function writeFiles(dir: string, n: number): Promise<void> {
+  const code = `const fs=require('fs');for(let i=0;i<${n};i++)fs.writeFileSync(${JSON.stringify(dir)}+'/f'+i,'x')`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  return new Promise((resolve) => child.on('close', () => resolve()));
+}
+
+/** One storm of `files` distinct files (an open and a close-write each) through the live backend. */
+export async function liveStorm(wire: 'json' | 'objects', files: number): Promise<LiveResult> {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'nj-bench-live-')));
+  const src = openLinux({ eventTypes: ['open', 'close'], paths: [dir], wire });
+  await new Promise((r) => setTimeout(r, 200));
+  let done = false;
+  let events = 0;
+  let last = Date.now();
+  let first = 0;
+  let end = 0;
+  const lines: string[] = [];
+  const elu0 = performance.eventLoopUtilization();
+  const writing = writeFiles(dir, files).then(() => (done = true));
+  const timer = setInterval(() => {
+    if (done && Date.now() - last > 700) void src.stop();
+  }, 50);
+  for await (const b of src) {
+    if (b.events.length === 0) continue;
+    if (first === 0) first = performance.now();
+    for (const e of b.events) {
+      events++;
+      if (lines.length < 20_000) lines.push(JSON.stringify(e.msg));
+    }
+    last = Date.now();
+    end = performance.now();
+  }
+  clearInterval(timer);
+  const elu = performance.eventLoopUtilization(elu0);
+  await writing;
+  const drops = src.stats().drops;
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    wire,
+    events,
+    generated: 2 * files,
+    drops,
+    jsUsPerEvent: (elu.active * 1000) / Math.max(1, events),
+    rate: events / Math.max(1e-3, (end - first) / 1000),
+    lines,
+  };
+}
+
+/** Decoding the same lines alone (the replay path's per-event JS cost), µs per event and events/s. */
+export function replayDecode(lines: string[]): { usPerEvent: number; rate: number } {
+  const dec = createDecoder({ eventTypes: ['open', 'close'], source: 'bench' });
+  for (let i = 0; i < Math.min(2000, lines.length); i++) dec.decode(lines[i]!, i + 1, 0);
+  const reps = Math.max(1, Math.ceil(100_000 / Math.max(1, lines.length)));
+  const t = performance.now();
+  let n = 0;
+  for (let r = 0; r < reps; r++) for (const l of lines) dec.decode(l, ++n, 0);
+  const ms = performance.now() - t;
+  return { usPerEvent: (ms * 1000) / Math.max(1, n), rate: n / Math.max(1e-3, ms / 1000) };
+}

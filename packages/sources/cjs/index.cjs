@@ -1,0 +1,2 @@
+'use strict';
+module.exports = require('@nightjar/core/esm-only')('@nightjar/sources', () => require('../dist/index.js'));

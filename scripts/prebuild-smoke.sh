@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# CI: builds the Linux prebuild of @nightjar/native-es (prebuildify), packs the workspace packages, installs
+# the tarballs into an empty project with no C/C++ compiler on PATH, and runs `nightjar watch --backend linux`
+# from there: the prebuilt addon must load with nothing to compile. Needs root (the linux backend), a
+# build (tsc -b) and registry access for the third-party dependencies.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+# The headers installed with node (no download from nodejs.org), as scripts/install.cjs does.
+NODE_PREFIX="$(dirname "$(dirname "$(command -v node)")")"
+[ -e "$NODE_PREFIX/include/node/common.gypi" ] && export npm_config_nodedir="$NODE_PREFIX"
+(cd packages/native-es && npx -y pnpm@10 run prebuild)
+ls packages/native-es/prebuilds/*/
+for p in core rules ruletools sources native-es cli; do
+  (cd "packages/$p" && npx -y pnpm@10 pack --pack-destination "$OUT/tgz" >/dev/null)
+done
+
+# A PATH with node, npm and sh only: no cc, c++, gcc, g++, clang, make or python.
+mkdir -p "$OUT/bin" "$OUT/project"
+for t in node npm npx sh; do ln -s "$(command -v "$t")" "$OUT/bin/$t"; done
+cd "$OUT/project"
+echo '{"name":"prebuild-smoke","private":true}' >package.json
+PATH="$OUT/bin" npm install --no-audit --no-fund "$OUT"/tgz/*.tgz 2>&1 | tee "$OUT/install.log"
+if grep -q 'no prebuilt binary' "$OUT/install.log"; then echo "the prebuild was not used"; exit 1; fi
+test ! -e node_modules/@nightjar/native-es/build || { echo "the install compiled the addon"; exit 1; }
+# 0: no alert, 1: alerts (the bundled rules may fire on this machine); anything else is a failure.
+code=0
+PATH="$OUT/bin" npx nightjar watch --backend linux --duration 2 --status-interval 0 -o "$OUT/alerts.jsonl" </dev/null || code=$?
+[ "$code" -le 1 ] || { echo "watch --backend linux exited $code"; exit 1; }
+echo "prebuild smoke: ok"
