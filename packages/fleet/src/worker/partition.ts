@@ -243,7 +243,7 @@ export class PartitionRunner {
       }
       h.advance(frame.session, frame.last);
     } else if (frame.kind === 'backfill') {
-      h.engine.lineage?.backfill(frame.lines.map((l) => JSON.parse(l) as EsProcess));
+      h.engine.lineageOf(h.host)?.backfill(frame.lines.map((l) => JSON.parse(l) as EsProcess));
     }
     const diags = h.engine.drainDiagnostics();
     if (frame.kind === 'drop') diags.push(transportGap(h.host, frame));
