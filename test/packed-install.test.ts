@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // native-es is an optional peer (a native addon, built at install): the CLI runs test and lint without it.
-const PACKAGES = ['core', 'rules', 'ruletools', 'sources', 'cli'];
+const PACKAGES = ['core', 'rules', 'ruletools', 'sources', 'fleet', 'cli'];
 const built = PACKAGES.every((p) => existsSync(path.join(ROOT, 'packages', p, 'dist', 'index.js')));
 const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' }).status === 0;
 
