@@ -14,7 +14,8 @@ NODE_PREFIX="$(dirname "$(dirname "$(command -v node)")")"
 [ -e "$NODE_PREFIX/include/node/common.gypi" ] && export npm_config_nodedir="$NODE_PREFIX"
 (cd packages/native-es && npx -y pnpm@10 run prebuild)
 ls packages/native-es/prebuilds/*/
-for p in core rules ruletools sources native-es cli; do
+# Every package the CLI installs, the addon included (the CLI depends on fleet for `ship` and `fleet`).
+for p in core rules ruletools sources fleet native-es cli; do
   (cd "packages/$p" && npx -y pnpm@10 pack --pack-destination "$OUT/tgz" >/dev/null)
 done
 
