@@ -173,9 +173,7 @@ describe.skipIf(why !== '')(`linux backend storm (short: ~60 s)${why ? ` (skippe
         src,
         // The shell's children, counted at fork: the kernel's fork message names the parent, while an
         // exec of a /bin/true that is already gone may have no /proc entry left to read its ppid from.
-        (e) =>
-          e.name === 'fork' &&
-          ((e.msg!.event as { fork?: { child?: Obj } }).fork?.child)?.ppid === shPid,
+        (e) => e.name === 'fork' && (e.msg!.event as { fork?: { child?: Obj } }).fork?.child?.ppid === shPid,
         () => done,
       );
       // Other processes on the machine share the global count, so only the lower bound is exact here.
