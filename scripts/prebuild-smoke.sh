@@ -14,9 +14,10 @@ NODE_PREFIX="$(dirname "$(dirname "$(command -v node)")")"
 [ -e "$NODE_PREFIX/include/node/common.gypi" ] && export npm_config_nodedir="$NODE_PREFIX"
 (cd packages/native-es && npx -y pnpm@10 run prebuild)
 ls packages/native-es/prebuilds/*/
-# Every package the CLI installs, the addon included (the CLI depends on fleet for `ship` and `fleet`).
-for p in core rules ruletools sources fleet native-es cli; do
-  (cd "packages/$p" && npx -y pnpm@10 pack --pack-destination "$OUT/tgz" >/dev/null)
+# Every published workspace package (so a new dependency of the CLI is never left out), the addon included.
+for d in packages/*/; do
+  node -e 'process.exit(require(process.argv[1]).private ? 1 : 0)' "$ROOT/${d}package.json" || continue
+  (cd "$d" && npx -y pnpm@10 pack --pack-destination "$OUT/tgz" >/dev/null)
 done
 
 # A PATH with node, npm and sh only: no cc, c++, gcc, g++, clang, make or python.
