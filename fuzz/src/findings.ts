@@ -42,11 +42,6 @@ export interface KnownFinding {
 
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
-    id: 'depth-bounds',
-    what: 'a deeply nested value overflows the stack, or costs its depth, in a recursive walk (prefilter, getters, alert JSON)',
-    matches: (v) => /call stack|too much recursion|nests \d+ deep/i.test(v.message),
-  },
-  {
     id: 'x-of-backtracking',
     what: 'an `x of` pattern is matched against selection names by backtracking (rule load over its bound)',
     matches: (v) => v.oracle === 'cost' && /\b(load|lint)\b/.test(v.message) && /`x of`/.test(v.message),
@@ -55,17 +50,6 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     id: 'wildcard-backtracking',
     what: 'a `?`/`*` wildcard value is matched by backtracking (an event over its bound)',
     matches: (v) => v.oracle === 'cost' && /\bwildcard\b/.test(v.message),
-  },
-  {
-    id: 'header-skip-strict',
-    what: 'a malformed line of a type no rule needs passes the header scan as a skipped event',
-    matches: (v) => v.oracle === 'reference' && /header scan accepted/.test(v.message),
-  },
-  {
-    id: 'type-key-mismatch',
-    what: 'a line whose event_type number and event key disagree is classified without a diagnostic',
-    matches: (v) =>
-      v.oracle === 'silent-mismatch' || (v.oracle === 'reference' && /payload key disagree/.test(v.message)),
   },
   {
     id: 'restart-gap',

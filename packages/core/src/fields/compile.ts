@@ -6,6 +6,7 @@ import type { EsMessage, EsProcess } from '../model/message.js';
 import type { CompiledField, FieldGetter } from '../ruleset/types.js';
 import type { EvalContext } from './context.js';
 import { eventPayload, tokenEntityId } from '../model/decode.js';
+import { EventDepthError, MAX_EVENT_DEPTH } from '../model/depth.js';
 
 /** A field path that cannot be compiled (empty segment, script in a JSONPath, …). Code NJ_FIELD_PATH. */
 export class FieldPathError extends NightjarError {
@@ -79,9 +80,11 @@ function compileSegments(path: string, parts: readonly string[]): Seg[] {
  * over the elements and flattens (`event.exec.fds.fdtype` → one value per fd). A numeric segment on
  * an array indexes it instead (`event.exec.args.0`), as does a token member on an array token
  * (`audit_token.pid` → val[5]). `entity_id` on a process object without one is
- * computed from its audit token.
+ * computed from its audit token. Arrays nested in arrays are flattened too, down to MAX_EVENT_DEPTH
+ * levels: deeper, the walk throws EventDepthError (the engine reports the event as NJ_EVENT_DEPTH)
+ * instead of recursing until the stack runs out.
  */
-function walk(root: unknown, segs: readonly Seg[], from: number): unknown {
+function walk(root: unknown, segs: readonly Seg[], from: number, depth = 0): unknown {
   let cur = root;
   for (let i = from; i < segs.length; i++) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -91,7 +94,7 @@ function walk(root: unknown, segs: readonly Seg[], from: number): unknown {
         cur = cur[seg.index];
         continue;
       }
-      return mapArray(cur, segs, i);
+      return mapArray(cur, segs, i, depth);
     }
     const o = cur as Record<string, unknown>;
     let next = seg.ownOnly && !hasOwn.call(o, seg.key) ? undefined : o[seg.key];
@@ -103,10 +106,11 @@ function walk(root: unknown, segs: readonly Seg[], from: number): unknown {
   return cur;
 }
 
-function mapArray(arr: readonly unknown[], segs: readonly Seg[], i: number): unknown[] | undefined {
+function mapArray(arr: readonly unknown[], segs: readonly Seg[], i: number, depth = 0): unknown[] | undefined {
+  if (depth >= MAX_EVENT_DEPTH) throw new EventDepthError();
   const out: unknown[] = [];
   for (const el of arr) {
-    const v = walk(el, segs, i);
+    const v = walk(el, segs, i, depth + 1);
     if (v === undefined) continue;
     if (Array.isArray(v)) for (const x of v) out.push(x);
     else out.push(v);

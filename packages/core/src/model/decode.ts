@@ -19,8 +19,9 @@ export const DECODE_ERROR_CODES = {
   shape: 'NJ_DECODE_SHAPE',
   /**
    * `event_type` and the payload's key name two different ES events (e.g. 42, auth_link, with an
-   * `fcntl` payload): a tampered or broken producer. The line is not used, so no rule ever reads a
-   * payload of another type than its event.
+   * `fcntl` payload), or the key names an ES event and the number is not an ES type at all (29853
+   * with an `exit` payload): a tampered or broken producer. The line is not used, so no rule ever
+   * reads a payload of another type than its event.
    */
   typeMismatch: 'NJ_DECODE_TYPE_MISMATCH',
 } as const satisfies Record<string, CoreErrorCode>;
@@ -213,18 +214,21 @@ function nameOf(eventType: number, payloadKey: string | undefined): string {
 }
 
 /**
- * When `event_type` is an ES type and the payload key a known event name, and they are not the same
- * event: the message explaining it. Undefined when they agree or either side is not known (vendor
- * numbers, newer keys).
+ * When the payload key is a known event name and `event_type` is not that event's number (another
+ * ES type, or a number ES does not have): the message explaining it. Undefined when they agree or
+ * the key is not a known name (vendor records such as Jamf's 9001 `system_performance`, newer keys).
+ * A known key under an unknown number is refused too, or the header scan (which names a line by its
+ * number) and the full parse (by its key) would name the same line differently.
  */
 function typeMismatch(eventType: number, payloadKey: string | undefined): string | undefined {
   if (payloadKey === undefined) return undefined;
   const info = eventTypeByNumber(eventType);
-  if (info === undefined || payloadKey === info.name) return undefined;
+  if (info !== undefined && payloadKey === info.name) return undefined;
   const name = keyName(payloadKey);
-  if (name === undefined || name === info.name) return undefined;
+  if (name === undefined || (info !== undefined && name === info.name)) return undefined;
   const shown = payloadKey.length > 60 ? `${payloadKey.slice(0, 60)}…` : payloadKey;
-  return `event_type ${eventType} is ${info.name}, but the payload is ${JSON.stringify(shown)} (${name}): the line is not used`;
+  const is = info !== undefined ? info.name : 'not an ES event type';
+  return `event_type ${eventType} is ${is}, but the payload is ${JSON.stringify(shown)} (${name}): the line is not used`;
 }
 
 function num(v: unknown): number | undefined {

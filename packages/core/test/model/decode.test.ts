@@ -441,8 +441,26 @@ describe('event_type and payload key that disagree', () => {
         }
   });
 
-  it('a vendor number or an unknown (newer) payload key is no disagreement', () => {
-    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 9001, event: { fcntl: {} } }))).name).toBe('fcntl');
+  it('a known payload key under a number ES does not have is a disagreement too, named alike by both paths', () => {
+    // The header scan names a line by its number (unknown:29853), the full parse by its key (exit):
+    // the two paths disagreed, and the full parse let an `exit` rule read it.
+    const odd = JSON.stringify({ ...base, event_type: 29853, event: { exit: { stat: 0 } } });
+    const e = err(decodeLine(odd, 3, 77, 'cap.jsonl'));
+    expect(e).toMatchObject({ code: 'NJ_DECODE_TYPE_MISMATCH', line: 3, offset: 77 });
+    expect(e.message).toMatch(/event_type 29853 is not an ES event type, but the payload is "exit"/);
+    for (const eventTypes of [['exit'], ['exec'], null])
+      for (const skipStrategy of ['scan', 'parse', 'auto'] as const)
+        for (const skippedLineCheck of ['balance', 'structure'] as const) {
+          const d = createDecoder({ eventTypes, skipStrategy, skippedLineCheck, source: 's' });
+          const what = `${String(eventTypes)} ${skipStrategy} ${skippedLineCheck}`;
+          expect(err(d.decode(odd, 1, 0)).code, what).toBe('NJ_DECODE_TYPE_MISMATCH');
+        }
+  });
+
+  it('a vendor number with a vendor key, or an unknown (newer) payload key, is no disagreement', () => {
+    expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 9001, event: { system_performance: {} } }))).name).toBe(
+      'unknown:9001',
+    );
     expect(ok(decodeLine(JSON.stringify({ ...base, event_type: 42, event: { some_future_event: {} } }))).name).toBe(
       'link',
     );

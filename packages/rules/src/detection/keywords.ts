@@ -1,4 +1,4 @@
-import type { EsMessage, NightjarEvent } from '@nightjar/core';
+import { EventDepthError, MAX_EVENT_DEPTH, type EsMessage, type NightjarEvent } from '@nightjar/core';
 import { commandLine } from '../mapping/getters.js';
 
 /**
@@ -10,10 +10,11 @@ import { commandLine } from '../mapping/getters.js';
  * `*`/`?` it must match one whole string value.
  *
  * The leaves are collected once per event (one-entry cache on the message object) and shared by every
- * keyword rule that sees that event.
+ * keyword rule that sees that event. The search goes as deep as the engine reads any event
+ * (MAX_EVENT_DEPTH); a message nesting deeper is not searched in part: the walk throws
+ * EventDepthError and the engine reports the event (NJ_EVENT_DEPTH).
  */
 
-const MAX_DEPTH = 12;
 let lastMsg: EsMessage | null = null;
 let leaves: string[] = [];
 
@@ -22,7 +23,8 @@ function collect(v: unknown, depth: number, out: string[]): void {
     out.push(v);
     return;
   }
-  if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) return;
+  if (v === null || typeof v !== 'object') return;
+  if (depth >= MAX_EVENT_DEPTH) throw new EventDepthError();
   if (Array.isArray(v)) {
     for (const e of v) collect(e, depth + 1, out);
     return;

@@ -38,7 +38,7 @@ function nested(depth: number, leaf: unknown): unknown {
 
 function openEvent(
   line: number,
-  extra: { signing_id?: unknown; path?: string; junk?: unknown; pid?: number; ppid?: number } = {},
+  extra: { signing_id?: unknown; path?: string; junk?: unknown; pid?: number; ppid?: number; open?: unknown } = {},
 ): NightjarEvent {
   const msg = {
     version: 7,
@@ -52,7 +52,7 @@ function openEvent(
       executable: { path: '/bin/cat' },
       signing_id: extra.signing_id ?? 'com.apple.cat',
     },
-    event: { open: { fflag: 1, file: { path: extra.path ?? '/tmp/x' } } },
+    event: { open: extra.open ?? { fflag: 1, file: { path: extra.path ?? '/tmp/x' } } },
     ...(extra.junk !== undefined ? { junk: extra.junk } : {}),
   };
   const ev = eventFromMessage(msg as never, { line, offset: line * 1000, source: 'deep.jsonl' });
@@ -98,5 +98,40 @@ describe('deeply nested event values', () => {
     expect(out).toHaveLength(1);
     expect(out[0].lineage.map((p) => p.pid)).toContain(100);
     expect(() => JSON.stringify(out)).not.toThrow();
+  });
+
+  it('a payload that is a 10,000-deep array, read through a field path (event.open.file.path), is NJ_EVENT_DEPTH, not a rule error', () => {
+    // The field getter flattens arrays along a path; it used to recurse once per level and overflow
+    // the stack inside the rule's predicate (reported as NJ_RULE_ERROR, unlocated as to why).
+    const engine = new Engine(rs, { lineage: false });
+    expect(engine.push(openEvent(3, { open: nested(10_000, { file: { path: '/x/secret' } }) }))).toEqual([]);
+    const d = engine.drainDiagnostics();
+    expect(d.map((x) => x.code)).toEqual(['NJ_EVENT_DEPTH']);
+    expect(d[0]).toMatchObject({ line: 3, offset: 3000, source: 'deep.jsonl' });
+    expect(engine.metrics().ruleErrors).toBe(0);
+    // A path through a few nested arrays is still flattened and matched.
+    expect(
+      engine.push(openEvent(4, { open: nested(5, { file: { path: '/x/secret' } }) })).map((a) => a.rule.title),
+    ).toEqual(['r99']);
+  });
+});
+
+describe('keyword search over nested values', () => {
+  const kw = compileRuleText(rule(7, `  keywords:\n    - 'needle-in-haystack'\n  condition: keywords`), 'kw.yml');
+
+  it('finds a string nested deeper than a dozen levels (but within the event depth bound)', () => {
+    const engine = new Engine(kw, { lineage: false });
+    const out = engine.push(openEvent(1, { junk: nested(30, 'needle-in-haystack') }));
+    expect(out.map((a) => a.rule.title)).toEqual(['r7']);
+  });
+
+  it('reports a value nested past the event depth bound as NJ_EVENT_DEPTH instead of silently not searching it', () => {
+    const engine = new Engine(kw, { lineage: false });
+    expect(engine.push(openEvent(2, { junk: nested(MAX_EVENT_DEPTH + 10, 'needle-in-haystack') }))).toEqual([]);
+    const d = engine.drainDiagnostics();
+    expect(d.map((x) => x.code)).toEqual(['NJ_EVENT_DEPTH']);
+    expect(d[0]).toMatchObject({ line: 2, offset: 2000 });
+    // The next event is searched as usual.
+    expect(engine.push(openEvent(3, { junk: 'needle-in-haystack' }))).toHaveLength(1);
   });
 });
