@@ -31,6 +31,14 @@ export interface FastDoc {
   /** The document's text in the file: its `---` line (if any) through the end of its last line. */
   readonly from: number;
   readonly to: number;
+  /**
+   * When the root is a block map: each top-level key's text in the file, `[from, to)` from its key
+   * line to the next key's line (or the document's end). yaml can then be asked about one entry
+   * alone when a diagnostic needs a position in it, not about the whole document.
+   */
+  readonly entries?: ReadonlyMap<string, readonly [number, number]>;
+  /** Where the document's last content line starts (yaml alone on it tells where the root map ends). */
+  readonly lastLine?: number;
 }
 
 /** A document the fast path stepped aside from: its text is `[from, to)` of the file, as in FastDoc. */
@@ -223,7 +231,33 @@ class FastParser {
       aliases: this.aliasesSeen > 0,
       from: fromOffset,
       to: toOffset,
+      ...(Array.isArray(data)
+        ? {}
+        : { entries: this.rootEntries(first, to, toOffset), lastLine: this.starts[this.lastContent(first, to)]! }),
     };
+  }
+
+  private lastContent(first: number, to: number): number {
+    let l = to - 1;
+    while (l > first && this.kinds[l] !== 2) l--;
+    return l;
+  }
+
+  /** The root block map's entries (see FastDoc.entries): its key lines are the content lines at its indent. */
+  private rootEntries(first: number, to: number, toOffset: number): Map<string, readonly [number, number]> {
+    const col = this.indents[first]!;
+    const out = new Map<string, readonly [number, number]>();
+    let key: string | undefined;
+    let start = 0;
+    for (let l = first; l < to; l++) {
+      if (this.kinds[l] !== 2 || this.indents[l] !== col || this.isSeqLine(l, col)) continue;
+      const p = this.starts[l]! + col;
+      if (key !== undefined) out.set(key, [start, this.starts[l]!]);
+      key = this.keyText(p, this.keyEnd(p, this.ends[l]!));
+      start = this.starts[l]!;
+    }
+    if (key !== undefined) out.set(key, [start, toOffset]);
+    return out;
   }
 
   private hasContent(from: number, to: number): boolean {
@@ -566,17 +600,28 @@ class FastParser {
       if (isMap) {
         const c = t.charCodeAt(i);
         let key: string;
+        let adjacent = false;
         if (c === 39 || c === 34) {
           const end = this.quotedEnd(i, e);
           key = this.quotedValue(i, end);
           i = skip(end);
+          // After a quoted key YAML takes `:` with no space before a quoted value or a collection
+          // (JSON style, `{"product":"macos"}`); a plain value right after the colon is left to yaml.
+          const v = t.charCodeAt(i + 1);
+          adjacent = v === 34 || v === 39 || v === 91 || v === 123;
         } else {
           const r = this.flowPlain(i, e, true);
           key = t.slice(i, r);
           if (resolvePlain(key) !== key) bail();
           i = skip(r);
         }
-        if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SP || key === '__proto__' || hasOwn(map, key)) bail();
+        if (
+          t.charCodeAt(i) !== COLON ||
+          (t.charCodeAt(i + 1) !== SP && !adjacent) ||
+          key === '__proto__' ||
+          hasOwn(map, key)
+        )
+          bail();
         i = skip(i + 1);
         const r = this.flowValue(i, e, depth);
         map[key] = r.value;

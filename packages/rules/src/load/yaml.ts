@@ -236,13 +236,64 @@ function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDo
       if (!p) throw new Error(`fast YAML path and yaml disagree on document ${d.index} of ${file}`);
       return (full = p);
     };
+    // A position inside one top-level entry comes from yaml reading that entry alone (a diagnostic
+    // on `level` must not cost a parse of a 20,000-key map beside it); anything else, or an entry
+    // yaml reads differently alone, from the whole document.
+    const byEntry = new Map<string, { doc: Document.Parsed; locate: Locator } | null>();
+    const entry = (key: string): { doc: Document.Parsed; locate: Locator } | null => {
+      let e = byEntry.get(key);
+      if (e !== undefined) return e;
+      const r = d.entries?.get(key);
+      e = null;
+      if (r !== undefined) {
+        const docs = parseAllDocuments(text.slice(r[0], r[1]), PARSE_OPTIONS);
+        const one = Array.isArray(docs) && docs.length === 1 ? docs[0]! : undefined;
+        if (one !== undefined && one.errors.length === 0) {
+          const doc = shiftRanges(one, r[0]);
+          e = { doc, locate: makeLocator(doc, lc(), file) };
+        }
+      }
+      byEntry.set(key, e);
+      return e;
+    };
+    // The root map (a path that is empty, or whose first key the document lacks, points at it): it
+    // starts at the fast path's start and ends where the value on its last content line ends, which
+    // yaml reading that line alone tells (when the line is a `key: value` or `- item` line; a line
+    // of a block scalar is left to the whole document).
+    let root: SourceLocation | null | undefined;
+    const rootLocation = (): SourceLocation | null => {
+      if (root !== undefined) return root;
+      root = null;
+      const from = d.lastLine;
+      if (from === undefined) return root;
+      const docs = parseAllDocuments(text.slice(from, d.to), PARSE_OPTIONS);
+      const one = Array.isArray(docs) && docs.length === 1 ? docs[0]! : undefined;
+      if (one === undefined || one.errors.length > 0 || !(isMap(one.contents) || isSeq(one.contents))) return root;
+      const end = (one.contents as { range?: Range }).range?.[1];
+      if (end === undefined) return root;
+      const x = lc().linePos(end + from);
+      root = { file, line: d.line, col: d.col, endLine: x.line, endCol: x.col };
+      return root;
+    };
     out.push({
       index: d.index,
       get doc() {
         return fullDoc().doc;
       },
       data: d.data,
-      locate: (path, opts) => fullDoc().locate(path, opts),
+      locate: (path, opts) => {
+        if (full === undefined && d.entries !== undefined) {
+          const key = path.length > 0 ? String(path[0]) : undefined;
+          if (key !== undefined && d.entries.has(key)) {
+            const e = entry(key);
+            if (e !== null) return e.locate(path, opts);
+          } else if (key === undefined || !Object.prototype.hasOwnProperty.call(d.data, key)) {
+            const r = rootLocation();
+            if (r !== null) return r;
+          }
+        }
+        return fullDoc().locate(path, opts);
+      },
       start: { line: d.line, col: d.col },
       diagnostics: [],
     });
@@ -289,18 +340,22 @@ function parseSegment(
   if (!Array.isArray(docs) || docs.length === 0) return null;
   const doc = docs[0]!;
   if (docs.length > 1 || doc.errors.length > 0) return undefined;
-  if (from > 0) {
-    const shift = (r: Range | undefined): Range | undefined => (r ? [r[0] + from, r[1] + from, r[2] + from] : r);
-    visit(doc, {
-      Node(_key, node) {
-        const n = node as { range?: Range | undefined };
-        n.range = shift(n.range);
-      },
-    });
-    (doc as { range: Range }).range = shift(doc.range)!;
-    for (const w of doc.warnings) w.pos = [w.pos[0] + from, w.pos[1] + from];
-  }
-  return finishDoc(doc, index, text, lc, file, limits) ?? null;
+  return finishDoc(shiftRanges(doc, from), index, text, lc, file, limits) ?? null;
+}
+
+/** Moves every source range of a Document parsed from `text.slice(from)` by `from` (file positions). */
+function shiftRanges(doc: Document.Parsed, from: number): Document.Parsed {
+  if (from === 0) return doc;
+  const shift = (r: Range | undefined): Range | undefined => (r ? [r[0] + from, r[1] + from, r[2] + from] : r);
+  visit(doc, {
+    Node(_key, node) {
+      const n = node as { range?: Range | undefined };
+      n.range = shift(n.range);
+    },
+  });
+  (doc as { range: Range }).range = shift(doc.range)!;
+  for (const w of doc.warnings) w.pos = [w.pos[0] + from, w.pos[1] + from];
+  return doc;
 }
 
 /** The full parser alone (yaml with source ranges); exported for the fast path's equivalence tests. */

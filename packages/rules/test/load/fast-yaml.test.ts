@@ -59,6 +59,8 @@ function expectSameAsFull(text: string, file = 'f.yml', checkPositions = true): 
       for (const p of paths(d.data)) {
         expect(d.locate(p)).toEqual(f.locate(p));
         expect(d.locate(p, { key: true })).toEqual(f.locate(p, { key: true }));
+        // A key the document lacks points where the full parser points (the map that should hold it).
+        expect(d.locate([...p, 'no-such-key'])).toEqual(f.locate([...p, 'no-such-key']));
       }
       expect(d.doc.toJS()).toEqual(f.doc.toJS());
     });
