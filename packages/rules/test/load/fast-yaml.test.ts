@@ -127,6 +127,11 @@ describe('fast YAML path agrees with yaml', () => {
     }
     // A dash that starts a longer plain scalar is still read on the fast path, as yaml reads it.
     expect(expectSameAsFull('a: [x, -l, --flag]\n')).toBe('fast');
+    // JSON-style flow maps: no space after the colon of a quoted key, before a quoted value or a collection.
+    for (const t of ['a: {"x":"y","z":[1,2],"w":{"v":\'u\'}}\n', 'a: {\'x\':"y" ,"z":"a:b"}\n'])
+      expect(expectSameAsFull(t), t).toBe('fast');
+    // A plain value right after such a colon is left to yaml.
+    expect(expectSameAsFull('a: {"x":y}\n')).toBe('full');
   });
 
   it('on random edits of those files: it either steps aside or agrees (no position checks, for speed)', () => {
