@@ -64,6 +64,11 @@ export const SHARED_OPTIONS = {
     arg: '<file>',
     help: "field-mapping file for taxonomy rules (default: 'mapping:' in nightjar.config.yaml, else the built-in sigmahq-macos)",
   },
+  'max-line-bytes': {
+    type: 'string',
+    arg: '<size>',
+    help: 'longest event line read, in bytes (suffix K, M or G: 1024-based; default 64M); a longer line is reported with its line and byte offset and skipped',
+  },
 } as const satisfies OptionTable;
 
 /** The command's option table with `--format`'s help written out from the formats it accepts. */
@@ -332,6 +337,18 @@ export function reportFatal(io: CliIO, command: string, err: CliError): void {
 }
 
 /** `--max-problems` and `--top`: a non-negative integer (default 20). */
+/** `--max-line-bytes <size>`: a positive byte count, with an optional K/M/G (1024-based) suffix; undefined when not given. */
+export function parseByteSize(v: unknown, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const m = typeof v === 'string' ? /^(\d+)([KMG]?)$/i.exec(v.trim()) : null;
+  const n = m ? Number(m[1]) * 1024 ** ['', 'K', 'M', 'G'].indexOf(m[2]!.toUpperCase()) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- v is a parseArgs value (string, boolean or a list of them): String() is how the user typed it
+    throw new UsageError(`${flag} expects a size in bytes such as 1048576, 512K or 64M, got '${String(v)}'`);
+  }
+  return n;
+}
+
 export function parseCap(v: unknown, flag: string): number {
   if (v === undefined) return 20;
   const n = Number(v);

@@ -14,6 +14,7 @@ import {
   type CommandSpec,
   loadRuleSetOrFail,
   openOutput,
+  parseByteSize,
   parseCap,
   parseCommand,
   reportFatal,
@@ -52,6 +53,7 @@ over time, and which event types the ruleset does not need (so you can subscribe
       arg: '<n>',
       help: 'how many processes, signing ids and talkers to list (default 25, 25, 15)',
     },
+    'max-line-bytes': SHARED_OPTIONS['max-line-bytes'],
     'max-problems': {
       type: 'string',
       arg: '<n>',
@@ -72,6 +74,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');
+  const maxLineBytes = parseByteSize(args.values['max-line-bytes'], '--max-line-bytes');
   const top = args.values.top === undefined ? undefined : Math.min(1000, parseCap(args.values.top, '--top'));
   const limits =
     top === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, processes: top, signingIds: top, talkers: top };
@@ -95,7 +98,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     io.stderr.write('nightjar profile: reading events from the terminal (pipe a capture in, or end with Ctrl-D)\n');
   }
-  const source = openReplay(inputs, { stdin: io.stdin });
+  const source = openReplay(inputs, { stdin: io.stdin, maxLineBytes });
   const collector = new ProfileCollector();
   let fatal: CliError | undefined;
   let interrupted = false;

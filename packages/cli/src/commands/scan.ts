@@ -15,6 +15,7 @@ import {
   type CommandSpec,
   loadRulesFor,
   openOutput,
+  parseByteSize,
   parseCap,
   parseCommand,
   reportFatal,
@@ -46,6 +47,7 @@ through Sigma rules and print the alerts.`,
       arg: '<name>',
       help: "the host the events come from (default: each record's host.hostname, when it has one)",
     },
+    'max-line-bytes': SHARED_OPTIONS['max-line-bytes'],
     'max-problems': {
       type: 'string',
       arg: '<n>',
@@ -69,6 +71,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const cap = parseCap(args.values['max-problems'], '--max-problems');
+  const maxLineBytes = parseByteSize(args.values['max-line-bytes'], '--max-line-bytes');
   const quiet = args.values.quiet === true;
   const strict = args.values.strict === true;
 
@@ -101,7 +104,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const host = args.values.host as string | undefined;
   if (host !== undefined && host.trim() === '') throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
-  const source = openReplay(inputs, { eventTypes: engine.requiredEventTypes(), stdin: io.stdin, strict, host });
+  const source = openReplay(inputs, {
+    eventTypes: engine.requiredEventTypes(),
+    stdin: io.stdin,
+    strict,
+    host,
+    maxLineBytes,
+  });
   const started = performance.now();
 
   // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first line

@@ -10,8 +10,9 @@ export async function runVariantsCheck(
   sink: OutputSink,
   io: CliIO,
   verbose: boolean,
+  maxLineBytes: number | undefined,
 ): Promise<number> {
-  const report = await variants.runVariants(loaded);
+  const report = await variants.runVariants(loaded, { maxLineBytes });
   const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
   const text =
     format === 'json'

@@ -9,6 +9,7 @@ import {
   type CommandSpec,
   openOutput,
   type Parsed,
+  parseByteSize,
   parseCommand,
   reportFatal,
   SHARED_OPTIONS,
@@ -49,6 +50,10 @@ in a fresh engine per case, and explains every failure. Default rules: the bundl
       help: 'run only the rules whose id or title matches, and the cases whose name matches (a case-insensitive substring, or /regex/flags)',
     },
     watch: { type: 'boolean', short: 'w', help: 'run again whenever a rule or fixture file changes (Ctrl-C stops)' },
+    'max-line-bytes': {
+      ...SHARED_OPTIONS['max-line-bytes'],
+      help: 'longest fixture line read, in bytes (suffix K, M or G: 1024-based; default 64M); a longer line fails its case, with its line and byte offset',
+    },
   },
   notes: "The CLI package's docs/test.md describes the tests: format.",
   exitCodes:
@@ -66,13 +71,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ? parsed.positionals.map((p) => path.resolve(io.cwd, p))
     : [bundledRulesDir()];
   const filter = filterFrom(parsed.values.filter as string | undefined);
+  const maxLineBytes = parseByteSize(parsed.values['max-line-bytes'], '--max-line-bytes');
   if (parsed.values.watch === true) {
-    if (paths.some((p) => !existsSync(p))) return testOnce(parsed, io, format, paths, filter);
+    if (paths.some((p) => !existsSync(p))) return testOnce(parsed, io, format, paths, filter, maxLineBytes);
     const ac = new AbortController();
     const off = io.onInterrupt?.(() => ac.abort());
     io.stderr.write(`nightjar test: watching ${paths.map((p) => shown(io.cwd, p)).join(', ')} (Ctrl-C stops)\n`);
     try {
-      return await rerunOnChange(paths, () => testOnce(parsed, io, format, paths, filter), {
+      return await rerunOnChange(paths, () => testOnce(parsed, io, format, paths, filter, maxLineBytes), {
         signal: ac.signal,
         onChange: (file) => io.stderr.write(`\nnightjar test: ${file} changed\n`),
       });
@@ -80,7 +86,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       off?.();
     }
   }
-  return testOnce(parsed, io, format, paths, filter);
+  return testOnce(parsed, io, format, paths, filter, maxLineBytes);
 }
 
 /** `-t`: `/regex/flags` as a RegExp, anything else as a substring; a bad regex is a usage error. */
@@ -101,6 +107,7 @@ async function testOnce(
   format: (typeof FORMATS)[number],
   paths: readonly string[],
   filter: string | RegExp | undefined,
+  maxLineBytes: number | undefined,
 ): Promise<number> {
   try {
     // A rule path that does not exist is a usage error (exit 2), not a failing rule.
@@ -133,9 +140,10 @@ async function testOnce(
       throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');
     }
     if (parsed.values.variants === true)
-      return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true);
+      return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true, maxLineBytes);
     const report = await tester.runRuleTests(loaded, {
       coverage: parsed.values.coverage === true,
+      maxLineBytes,
       ...(filter !== undefined ? { filter } : {}),
     });
     const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);

@@ -153,6 +153,21 @@ describe('nightjar profile', () => {
     expect(r.stdout).not.toContain('(byte');
   });
 
+  it('--max-line-bytes: a line over the cap is reported with its location and not profiled', async () => {
+    const all = await cli(['profile', ALERTS, ...R, '-f', 'json']);
+    const capped = await cli(['profile', ALERTS, ...R, '-f', 'json', '--max-line-bytes', '1K']);
+    expect(capped.code).toBe(0);
+    const long = readFileSync(path.join(EVENTS, 'alerts.jsonl'), 'utf8')
+      .split('\n')
+      .findIndex((l) => Buffer.byteLength(l) > 1024);
+    expect(long).toBeGreaterThanOrEqual(0);
+    expect(capped.stderr).toMatch(
+      new RegExp(`events/alerts\\.jsonl:${long + 1} \\(byte \\d+\\): line longer than 1024 bytes, skipped`),
+    );
+    const events = (r: { stdout: string }) => (JSON.parse(r.stdout) as { events: number }).events;
+    expect(events(capped)).toBeLessThan(events(all));
+  });
+
   it('colours the table on a terminal unless NO_COLOR; progress only on a terminal stderr', async () => {
     const tty = await cli(['profile', ALERTS, ...R], { stdoutTTY: true, stderrTTY: true });
     expect(tty.stdout).toContain('\x1b[');

@@ -70,4 +70,27 @@ describe('nightjar scan: hostile lines', () => {
       expect(r.code).toBe(extra.length === 0 ? 0 : 2);
     }
   });
+
+  it('--max-line-bytes caps the line length: a longer line is one located error, the lines after it are scanned', async () => {
+    const ls = lines('clean.jsonl');
+    // A valid message padded past 4 KiB with an extra key.
+    const long = `${ls[1].slice(0, -1)},"pad":"${'x'.repeat(5000)}"}`;
+    const input = [...ls.slice(0, 3), long, ...ls.slice(3)];
+    const { dir, offsets } = write('long.jsonl', input);
+    const capped = await cli(['scan', 'long.jsonl', '--rules', RULES, '--max-line-bytes', '4K'], { cwd: dir });
+    expect(capped.stderr).toContain(`long.jsonl:4 (byte ${offsets[3]}): line longer than 4096 bytes, skipped`);
+    expect(capped.stderr).toMatch(/Summary\s+12 events/);
+    expect(capped.code).toBe(0);
+    // The default cap (64 MiB) reads the same line.
+    const plain = await cli(['scan', 'long.jsonl', '--rules', RULES], { cwd: dir });
+    expect(plain.stderr).not.toContain('line longer than');
+    expect(plain.stderr).toMatch(/Summary\s+13 events/);
+    for (const bad of ['0', '1.5M', '4X', 'lots']) {
+      const r = await cli(['scan', 'long.jsonl', '--rules', RULES, '--max-line-bytes', bad], { cwd: dir });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toContain(
+        `--max-line-bytes expects a size in bytes such as 1048576, 512K or 64M, got '${bad}'`,
+      );
+    }
+  });
 });

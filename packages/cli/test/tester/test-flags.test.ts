@@ -1,7 +1,8 @@
-/** `nightjar test` flags: -t (rule/case filter) and --watch. */
+/** `nightjar test` flags: -t (rule/case filter), --watch and --max-line-bytes. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tester } from '@nightjar/ruletools';
 import { run } from '../../src/commands/test.js';
 import { recordingIO as io, ruleDir as repo, until } from '../rule-dir.js';
 
@@ -60,5 +61,31 @@ describe('nightjar test --watch (a short-lived watch, stopped by the test)', () 
     expect(t.err()).toContain('wget.yml changed');
     t.interrupt();
     expect(await done).toBe(0);
+  });
+});
+
+describe('nightjar test --max-line-bytes', () => {
+  // One fixture line padded past 4 KiB: read under the default cap, a located case error under 4K.
+  const [msg] = tester.expandBriefEvents([
+    { type: 'exec', exec: { target: { executable: { path: '/usr/bin/curl' } }, args: ['curl'] } },
+  ]);
+  const line = JSON.stringify({ ...msg, pad: 'x'.repeat(5000) });
+  const dir = repo({
+    'fixtures/long.jsonl': `${line}\n`,
+    'rules/curl.yml': `${RULE(1, 'curl').split('tests:')[0]}tests:
+  - name: fires on the long line
+    expect: { match: true }
+    fixture: ../fixtures/long.jsonl
+`,
+  });
+
+  it('caps fixture lines: a longer one fails its case with its line and byte offset', async () => {
+    const plain = io(dir);
+    expect(await run(['rules'], plain)).toBe(0);
+    const capped = io(dir);
+    expect(await run(['rules', '--max-line-bytes', '4K'], capped)).toBe(1);
+    expect(capped.out()).toMatch(/long\.jsonl:1 \(byte 0\): line longer than 4096 bytes, skipped/);
+    const bad = io(dir);
+    await expect(run(['rules', '--max-line-bytes', 'big'], bad)).rejects.toThrow(/--max-line-bytes expects a size/);
   });
 });

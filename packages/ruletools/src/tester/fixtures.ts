@@ -19,16 +19,22 @@ export function eventsFromBrief(brief: readonly unknown[], source: string): Nigh
   });
 }
 
+/** How fixture files are read. */
+export interface FixtureOptions {
+  /** The longest line read (bytes; default the replay source's, 64 MiB): a longer one is an error. */
+  readonly maxLineBytes?: number | undefined;
+}
+
 /**
  * Reads a JSON-lines fixture (plain or gzip) through @nightjar/sources' replay source, the one reader of
- * event files. A malformed line or an unreadable file is an error here: a fixture that silently
- * loses events would make a test pass for the wrong reason.
+ * event files. A malformed line (or one over the line cap) or an unreadable file is an error here: a
+ * fixture that silently loses events would make a test pass for the wrong reason.
  */
-export async function readFixture(path: string): Promise<NightjarEvent[]> {
+export async function readFixture(path: string, opts: FixtureOptions = {}): Promise<NightjarEvent[]> {
   const out: NightjarEvent[] = [];
   let source: ReturnType<typeof openReplay>;
   try {
-    source = openReplay([path]);
+    source = openReplay([path], { maxLineBytes: opts.maxLineBytes });
     for await (const batch of source) {
       const bad = batch.errors[0];
       if (bad) throw new FixtureError(`fixture ${bad.message}`, { cause: bad });

@@ -8,7 +8,7 @@ import { Engine } from '@nightjar/core';
 import type { Alert, CompiledCorrelation, CompiledRule, CompiledRuleSet, NightjarEvent } from '@nightjar/core';
 import { BriefEventError } from './brief.js';
 import { TEST_ENGINE_OPTIONS, explainCorrelation, explainDetection, readPath, rulesetOf } from './explain.js';
-import { eventsFromBrief, readFixture } from './fixtures.js';
+import { eventsFromBrief, readFixture, type FixtureOptions } from './fixtures.js';
 import { type SpecProblem, parseTestSpecs, rawTests } from './specs.js';
 import { type RuleDocument, parseConditionSyntax } from '@nightjar/rules';
 import { negatedOnly } from '../condition-analysis.js';
@@ -23,6 +23,8 @@ export interface RunTestsOptions {
    * string is a case-insensitive substring; a RegExp is tested as given.
    */
   readonly filter?: string | RegExp;
+  /** The longest fixture line read (bytes; default 64 MiB): a longer line fails its case, located. */
+  readonly maxLineBytes?: number | undefined;
 }
 
 /** The test of `RunTestsOptions.filter`. */
@@ -101,6 +103,7 @@ async function runCase(
   target: CompiledRule | CompiledCorrelation,
   all: CompiledRuleSet,
   spec: TestCaseSpec,
+  fixtures: FixtureOptions,
 ): Promise<CaseResult> {
   const started = performance.now();
   const location = locate(doc, ['tests', spec.index]);
@@ -113,7 +116,7 @@ async function runCase(
   let events: NightjarEvent[];
   try {
     if (spec.events) events = eventsFromBrief(spec.events, `${doc.file}#${spec.name}`);
-    else events = await readFixture(resolve(dirname(doc.file), spec.fixture!));
+    else events = await readFixture(resolve(dirname(doc.file), spec.fixture!), fixtures);
   } catch (err) {
     const where =
       err instanceof BriefEventError ? locate(doc, ['tests', spec.index, 'events', err.index, ...err.path]) : location;
@@ -316,14 +319,14 @@ export async function runRuleTests(rawLoaded: LoadedRules, opts: RunTestsOptions
     const positiveEvents: NightjarEvent[][] = [];
     const negativeEvents: NightjarEvent[][] = [];
     for (const spec of specs) {
-      const r = await runCase(doc, target, loaded.ruleset, spec);
+      const r = await runCase(doc, target, loaded.ruleset, spec, { maxLineBytes: opts.maxLineBytes });
       cases.push(r);
       if (opts.coverage && target.kind === 'detection' && r.status === 'pass') {
         const positive = spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0;
         try {
           const evs = spec.events
             ? eventsFromBrief(spec.events, 'coverage')
-            : await readFixture(resolve(dirname(doc.file), spec.fixture!));
+            : await readFixture(resolve(dirname(doc.file), spec.fixture!), { maxLineBytes: opts.maxLineBytes });
           (positive ? positiveEvents : negativeEvents).push(evs);
         } catch {
           /* already reported as the case's error */

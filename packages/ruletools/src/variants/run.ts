@@ -19,6 +19,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export interface RunVariantsOptions {
   /** Only these variants (default: all). */
   readonly only?: readonly VariantName[];
+  /** The longest fixture line read (bytes; default 64 MiB). */
+  readonly maxLineBytes?: number | undefined;
 }
 
 const isPositive = (spec: TestCaseSpec) => (spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0);
@@ -82,7 +84,7 @@ export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptio
       try {
         events = spec.events
           ? eventsFromBrief(spec.events, `${doc.file}#${spec.name}`)
-          : await readFixture(resolve(dirname(doc.file), spec.fixture!));
+          : await readFixture(resolve(dirname(doc.file), spec.fixture!), { maxLineBytes: opts.maxLineBytes });
       } catch (err) {
         broken.push({ test: spec.name, message: (err as Error).message });
         continue;
