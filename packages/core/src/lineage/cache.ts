@@ -128,6 +128,8 @@ const MAX_DEPTH = 64;
 const PID_HISTORY = 4;
 /** When the cache is full, how many of the least recently used entries are looked at for a leaf to evict. */
 const EVICT_SCAN = 16;
+/** Retirements between two sweeps of the chains no lookup can reach (see sweep()). */
+const SWEEP_EVERY = 4096;
 /** Exec args kept per process: at most this many, and this many characters in all (the rest dropped). */
 const MAX_ARGS = 64;
 const MAX_ARGS_CHARS = 4096;
@@ -874,6 +876,51 @@ export class LineageCache implements LineageResolver {
     this.exitQueue.push({ id: node.id, at });
     // Bounded: entries beyond the cache size refer to processes the LRU has already dropped.
     if (this.exitQueue.length - this.exitHead > 2 * this.max) this.exitHead++;
+    // On a count kept in snapshots, so a restored cache sweeps when this one would.
+    if (this.counters.exited % SWEEP_EVERY === 0) this.sweep();
+  }
+
+  /**
+   * Drops the exited processes (grace over) that no lookup can reach any more: more than MAX_DEPTH
+   * generations above every process that can still be an event's subject (live, or exited within
+   * its grace), and not the responsible process of one. Pins alone keep a live process's whole
+   * chain, and when processes fork from children of exited parents for hours (a busy host, the soak's
+   * workload) that chain grows without end while the population stays flat: ~8 entries per 1,000
+   * forks and exits, all of them beyond what ancestors() walks. Run every SWEEP_EVERY retirements:
+   * its cost (every cached process, and a walk of at most MAX_DEPTH parents per subject that stops
+   * where a walk already went as high) is a few steps per exit even with a full cache.
+   */
+  private sweep(): void {
+    const clock = this.clock;
+    // Node → how many generations above it can still be reached (by ancestors(), at most MAX_DEPTH).
+    const reach = new Map<Node, number>();
+    const stack: Node[] = [];
+    const visit = (q: Node | undefined, budget: number): void => {
+      if (q === undefined || q.kids < 0 || budget < 0) return;
+      if ((reach.get(q) ?? -1) >= budget) return;
+      reach.set(q, budget);
+      stack.push(q);
+    };
+    for (const n of this.map.values()) {
+      if (n.exitedAt !== undefined && n.exitedAt + this.graceUs < clock) continue;
+      visit(n, MAX_DEPTH);
+      const resp = tokenId(n.proc.responsible_audit_token);
+      if (resp !== undefined) visit(this.map.get(resp), 0);
+    }
+    while (stack.length > 0) {
+      const q = stack.pop()!;
+      const b = reach.get(q)! - 1;
+      if (b < 0) continue;
+      // Every way up that a lookup may take: the pinned parent, the linked one, the parent token.
+      visit(q.pinned, b);
+      if (q.parentId !== undefined) visit(this.map.get(q.parentId), b);
+      const pt = tokenId(q.proc.parent_audit_token);
+      if (pt !== undefined && pt !== q.parentId) visit(this.map.get(pt), b);
+    }
+    for (const n of this.map.values()) {
+      if (n.kids < 0 || reach.has(n) || n.exitedAt === undefined || n.exitedAt + this.graceUs >= clock) continue;
+      this.remove(n, false);
+    }
   }
 
   private expire(now: number): void {

@@ -247,3 +247,33 @@ describe('lineage pinning: exited ancestors of a live process', () => {
     expect(c.metrics().evictions).toBeGreaterThan(0);
   });
 });
+
+describe('lineage pinning: a chain longer than any lookup walks', () => {
+  it('5,000 generations, each forking the next and exiting: only the last 64 exited ancestors stay', () => {
+    // A busy host where processes fork from children of exited parents for hours: pins alone kept the
+    // whole chain (one more entry per generation, without end) though ancestors() walks 64 at most.
+    const c = new LineageCache({ exitGraceUs: 60 * S });
+    let t = T0;
+    let prev: ProcSpec = launchd;
+    c.observe(open(7, launchd, t));
+    const N = 5_000;
+    for (let g = 0; g < N; g++) {
+      const p: ProcSpec = { pid: 1000 + g, pidversion: 10_000 + g, path: '/bin/g', ppid: prev.pid, parent: prev };
+      c.observe(fork(7, prev, p, (t += S)));
+      if (prev !== launchd) c.observe(exit(7, prev, (t += S)));
+      prev = p;
+    }
+    // Every exit's grace is over (the last ones' too), then one event from the living leaf.
+    const last = open(7, prev, t + 2 * MIN);
+    c.observe(last);
+    c.observe(exit(7, { ...launchd, pid: 999_999, pidversion: 1 }, t + 2 * MIN + 1));
+    const chain = c.ancestors(last);
+    expect(chain).toHaveLength(64);
+    expect(chain[0].entity_id).toBe(`${1000 + N - 2}:${10_000 + N - 2}`);
+    const m = c.metrics();
+    expect(m.exited).toBe(N);
+    // Swept when the 4,096th exit came; the chain has grown by fewer than 1,000 since.
+    expect(m.size).toBeLessThan(1_100);
+    expect(m.evictions).toBe(0);
+  });
+});
