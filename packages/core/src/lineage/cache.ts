@@ -11,6 +11,7 @@ import { summarizeProcess } from '../alert/process.js';
 import { entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
 import { SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
 import type { LineageNodeSnapshot, LineageSnapshot } from '../snapshot/format.js';
 import { CompactProcess } from './compact.js';
@@ -469,7 +470,9 @@ export class LineageCache implements LineageResolver {
         id: n.id,
         pid: n.pid,
         pv: n.pidversion,
-        proc: n.proc,
+        // A hostile process object can nest thousands of levels (JSON.parse takes it, lookups never
+        // walk it): the snapshot keeps what is within the event depth bound, so it serialises.
+        proc: nestsDeeperThan(n.proc) ? (cutBelow(n.proc, MAX_EVENT_DEPTH) as EsProcess) : n.proc,
         parent: n.parentId ?? null,
         // A pinned parent that was removed counts as no pin everywhere (kids < 0).
         pinned: n.pinned !== undefined && n.pinned.kids >= 0 ? n.pinned.id : null,
@@ -937,6 +940,23 @@ export class LineageCache implements LineageResolver {
       this.exitHead = 0;
     }
   }
+}
+
+/** A copy of `v` with every value nested deeper than `depth` levels replaced by null. */
+function cutBelow(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (depth <= 0) return null;
+  if (Array.isArray(v)) return v.map((x) => cutBelow(x, depth - 1));
+  const out: Record<string, unknown> = {};
+  // defineProperty: a `__proto__` key from the JSON must stay a key, not become the prototype.
+  for (const k of Object.keys(v))
+    Object.defineProperty(out, k, {
+      value: cutBelow((v as Record<string, unknown>)[k], depth - 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
 }
 
 /**

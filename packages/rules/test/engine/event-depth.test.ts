@@ -116,6 +116,23 @@ describe('deeply nested event values', () => {
   });
 });
 
+describe('engine snapshots after a deeply nested process', () => {
+  it('a process with a 10,000-deep signing_id, learned by lineage, still leaves a snapshot that serialises and restores', () => {
+    // No rule reads the value and nothing alerts, so nothing walked it; the snapshot (what fleet
+    // workers persist) held the object whole and JSON.stringify overflowed the stack.
+    const rs = compileRuleText(RULES, 'deep.yml');
+    const engine = new Engine(rs, {});
+    engine.push(openEvent(1, { pid: 100, signing_id: nested(10_000, 'x') }));
+    const json = JSON.stringify(engine.snapshot());
+    const again = new Engine(rs, {});
+    again.restore(JSON.parse(json) as ReturnType<Engine['snapshot']>);
+    // The restored engine still knows the process: its child's alert names it in the lineage.
+    const out = again.push(openEvent(2, { pid: 200, ppid: 100, path: '/z/secret' }));
+    expect(out).toHaveLength(1);
+    expect(out[0].lineage.map((p) => p.pid)).toContain(100);
+  });
+});
+
 describe('keyword search over nested values', () => {
   const kw = compileRuleText(rule(7, `  keywords:\n    - 'needle-in-haystack'\n  condition: keywords`), 'kw.yml');
 
