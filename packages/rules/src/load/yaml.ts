@@ -3,6 +3,7 @@ import {
   Document,
   LineCounter,
   type DocumentOptions,
+  type EmptyStream,
   type ParseOptions,
   type SchemaOptions,
   isAlias,
@@ -246,7 +247,7 @@ function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDo
       const r = d.entries?.get(key);
       e = null;
       if (r !== undefined) {
-        const docs = parseAllDocuments(text.slice(r[0], r[1]), PARSE_OPTIONS);
+        const docs = parseDocuments(text.slice(r[0], r[1]), PARSE_OPTIONS);
         const one = Array.isArray(docs) && docs.length === 1 ? docs[0]! : undefined;
         if (one !== undefined && one.errors.length === 0) {
           const doc = shiftRanges(one, r[0]);
@@ -266,7 +267,7 @@ function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDo
       root = null;
       const from = d.lastLine;
       if (from === undefined) return root;
-      const docs = parseAllDocuments(text.slice(from, d.to), PARSE_OPTIONS);
+      const docs = parseDocuments(text.slice(from, d.to), PARSE_OPTIONS);
       const one = Array.isArray(docs) && docs.length === 1 ? docs[0]! : undefined;
       if (one === undefined || one.errors.length > 0 || !(isMap(one.contents) || isSeq(one.contents))) return root;
       const end = (one.contents as { range?: Range }).range?.[1];
@@ -336,11 +337,48 @@ function parseSegment(
   limits: YamlLimits,
   lc: LineCounter,
 ): ParsedYamlDoc | null | undefined {
-  const docs = parseAllDocuments(text.slice(from, to), PARSE_OPTIONS);
+  const docs = parseDocuments(text.slice(from, to), PARSE_OPTIONS);
+  if (docs === undefined) return undefined;
   if (!Array.isArray(docs) || docs.length === 0) return null;
   const doc = docs[0]!;
   if (docs.length > 1 || doc.errors.length > 0) return undefined;
   return finishDoc(shiftRanges(doc, from), index, text, lc, file, limits) ?? null;
+}
+
+/**
+ * yaml's parseAllDocuments, or undefined when it overflowed the stack: some malformed texts (an
+ * unclosed `{` before ten thousand block-map lines) make its parser recurse once per line.
+ */
+function parseDocuments(text: string, options: typeof PARSE_OPTIONS): Document.Parsed[] | EmptyStream | undefined {
+  try {
+    return parseAllDocuments(text, options);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+/** Where the first flow collection not closed on its own line opens (quoted text and comments skipped); 0 if none. */
+function unclosedFlow(text: string): number {
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let end = text.indexOf('\n', lineStart);
+    if (end < 0) end = text.length;
+    const opened: number[] = [];
+    let quote = 0;
+    for (let i = lineStart; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 35 && (i === lineStart || text.charCodeAt(i - 1) === 32)) break;
+      else if (c === 123 || c === 91) opened.push(i);
+      else if ((c === 125 || c === 93) && opened.length > 0) opened.pop();
+    }
+    if (opened.length > 0) return opened[0]!;
+    lineStart = end + 1;
+  }
+  return 0;
 }
 
 /** Moves every source range of a Document parsed from `text.slice(from)` by `from` (file positions). */
@@ -382,7 +420,30 @@ export function parseYamlTextFull(
       },
     ];
   }
-  const parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc });
+  const parsed = parseDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc });
+  if (parsed === undefined) {
+    // yaml recursed until the stack ran out: one located error instead of a throw out of the loader.
+    const offset = unclosedFlow(text);
+    const fresh = new LineCounter();
+    fresh.addNewLine(0);
+    for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) fresh.addNewLine(k + 1);
+    const p = fresh.linePos(offset);
+    const where = { file, line: p.line, col: p.col };
+    const message =
+      offset > 0 || text.charCodeAt(0) === 123 || text.charCodeAt(0) === 91
+        ? 'YAML: a flow collection opened here is not closed on its line, and the YAML parser ran out of stack reading on'
+        : 'YAML: the YAML parser ran out of stack reading this file';
+    return [
+      {
+        index: 0,
+        doc: new Document(null),
+        data: undefined,
+        locate: () => where,
+        start: { line: p.line, col: p.col },
+        diagnostics: [diag('NJ_YAML_SYNTAX', message, where)],
+      },
+    ];
+  }
   const docs = Array.isArray(parsed) ? parsed : [];
   const out: ParsedYamlDoc[] = [];
   docs.forEach((doc, index) => {

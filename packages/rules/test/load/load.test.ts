@@ -407,3 +407,15 @@ describe.skipIf(!existsSync(CORPUS))('SigmaHQ macOS corpus (skipped: ../shared/c
     expect(r.ruleset.requiredEventTypes()).toEqual(expect.arrayContaining(['exec', 'exit', 'fork']));
   });
 });
+
+describe('a text that overflows the YAML parser', () => {
+  it('an unclosed `{` before 20,000 block-map lines is one located NJ_YAML_SYNTAX, not a throw', () => {
+    // yaml's parser recurses once per line after it; the loader threw RangeError out of parseRuleText.
+    const lines = ['title: t', 'id: 7d0c2a4e-8f1b-4c55-9d2e-3a6b5c4d1e0f', 'status: test', 'level: low', 'x-huge:'];
+    for (let i = 0; i < 20_000; i++) lines.push(i === 100 ? ` {k${i}: ${i}` : `  k${i}: ${i}`);
+    const r = parseRuleText(`${lines.join('\n')}\n`, 'flip.yml');
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'NJ_YAML_SYNTAX', file: 'flip.yml', line: 106, col: 2 });
+    expect(r.diagnostics[0].message).toMatch(/not closed on its line/);
+  });
+});

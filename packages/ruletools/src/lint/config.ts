@@ -77,7 +77,13 @@ function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level
 }
 
 export function parseLintConfig(text: string, file: string): LintConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: false });
+  } catch (err) {
+    // Some malformed texts make yaml's parser recurse until the stack runs out.
+    throw new LintConfigError(`${file}: cannot parse: ${(err as Error).message.split('\n')[0]}`);
+  }
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const lp = e.linePos?.[0];

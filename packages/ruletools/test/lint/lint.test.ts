@@ -130,3 +130,11 @@ describe('nightjar lint: config', () => {
     expect(r.findings.some((f) => f.checkId === 'nj/timespan-limit')).toBe(true);
   });
 });
+
+describe('lint config that overflows the YAML parser', () => {
+  it('is a LintConfigError naming the file, not a RangeError', () => {
+    const lines = ['lint: {}', 'x-notes:'];
+    for (let i = 0; i < 20_000; i++) lines.push(i === 100 ? ` {k${i}: ${i}` : `  k${i}: ${i}`);
+    expect(() => parseLintConfig(`${lines.join('\n')}\n`, 'nightjar.config.yaml')).toThrow(/^nightjar\.config\.yaml: /);
+  });
+});
