@@ -377,9 +377,10 @@ let qStopped = false;
  * cheaper than the walk. Returns undefined — "ask the walk" — whenever the answer could differ from
  * JSON.parse on a well-formed line: a header key twice (the last one wins), a `\u` escape anywhere
  * (it could spell a key), braces that do not balance or a second top-level value, a header value
- * that does not end inside its stretch, no integer event_type. Braces inside strings are counted as
- * braces: unbalanced ones end in "ask the walk", and a nested key can only be misplaced at depth 1
- * when such braces balance again later (no real ES message nests the header names). What it does
+ * that does not end inside its stretch, no integer event_type, a brace whose neighbours show it is
+ * inside a string (a `{` not after `:`, `,` or `[`; a `}` not before `,`, `}` or `]`). A brace in a
+ * string that looks like grammar (`"k: {"`) still counts: a key can then be misplaced only when such
+ * braces balance again later (no real ES message holds them around header names). What it does
  * not check is the grammar of what it jumps: a balanced line with a grammar error inside a value, or
  * between top-level members, passes as a skipped line instead of an error. A truncated line never
  * balances, so it still goes to the walk and is reported.
@@ -416,10 +417,12 @@ function quickHeader(
       if (o >= 0 && o < c) {
         pos = o;
         o = s.indexOf('{', o + 1);
+        if (!opensValue(s, pos)) return undefined;
         if (depth++ !== 1) continue;
       } else if (c >= 0) {
         pos = c;
         c = s.indexOf('}', c + 1);
+        if (pos !== last && !closesValue(s, pos)) return undefined;
         if (--depth === 1) {
           from = pos + 1;
           continue;
@@ -435,6 +438,22 @@ function quickHeader(
     qStop = undefined;
     line = '';
   }
+}
+
+// A brace of the JSON grammar opens a value (after `:`, `,` or `[`) or closes one (before `,`, `}`
+// or `]`); one that does not is inside a string, where raw counts would misplace the keys around it.
+function opensValue(s: string, pos: number): boolean {
+  let ch = s.charCodeAt(pos - 1);
+  if (ch === COLON || ch === COMMA || ch === LBRACKET) return true; // eslogger writes no spaces
+  for (let i = pos - 1; i > 0 && isWs(ch);) ch = s.charCodeAt(--i);
+  return ch === COLON || ch === COMMA || ch === LBRACKET;
+}
+
+function closesValue(s: string, pos: number): boolean {
+  let ch = s.charCodeAt(pos + 1);
+  if (ch === COMMA || ch === RBRACE || ch === RBRACKET) return true;
+  for (let i = pos + 1; i < s.length && isWs(ch);) ch = s.charCodeAt(++i);
+  return ch === COMMA || ch === RBRACE || ch === RBRACKET;
 }
 
 /** Reads the header keys in s[from, to) (depth 1, s[to] a brace); false when the walk must decide. */

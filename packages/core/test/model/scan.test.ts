@@ -264,11 +264,19 @@ describe("scanHeader, check 'balance' (the decoder's default for skipped lines)"
     const grammar = '{"event_type":10 "time":"2025-01-01T00:00:00Z","process":{}}';
     expect(scanHeader(grammar)).toBeNull();
     expect(quick(grammar)).toMatchObject({ eventType: 10, time: '2025-01-01T00:00:00Z' });
-    // A nested header-named key (no real ES message has one) placed at depth 1 by a '}' inside a
-    // string and re-balanced by a '{' in a later string of the same object: raw counts cannot tell.
+    // A brace inside a string whose neighbours give it away ('"}"', '"{"') hands the line to the walk.
     const decoy = '{"x":{"a":"}","time":"nested","b":"{"},"event_type":3}';
-    expect(scanHeader(decoy)).toEqual(expected(decoy));
-    expect(quick(decoy)).toMatchObject({ eventType: 3, time: 'nested' });
+    expect(quick(decoy)).toEqual(expected(decoy));
+    // Found by fuzzing: a '{' in a string hid the last seq_num (an object: no seq) at depth 2, so the
+    // first one (0) was read; JSON.parse takes the last.
+    const hidden =
+      '{"event_type":59,"seq_num":0,"time":"2025-01-01T00:00:00Z","host":{"hostname":"{"},"seq_num":{"}":null}}';
+    expect(quick(hidden)).toEqual(expected(hidden));
+    expect(quick(hidden)?.seq).toBeUndefined();
+    // What is left: braces in strings that look like grammar (': {', '} ,') and balance out later.
+    const mimic = '{"x":{"a":"} ,","time":"nested","b":": {"},"event_type":3}';
+    expect(scanHeader(mimic)).toEqual(expected(mimic));
+    expect(quick(mimic)).toMatchObject({ eventType: 3, time: 'nested' });
     // Re-balanced only after the object closed: the top level seems to end early, so the walk decides.
     const late = '{"x":{"a":"}","time":"nested"},"b":"{","event_type":3}';
     expect(quick(late)).toEqual(expected(late));
