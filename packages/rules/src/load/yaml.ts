@@ -224,6 +224,9 @@ function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDo
   for (const d of docs) {
     // Shared objects through aliases: yaml.ts checks the depth of the built data, as the full path does.
     if ('fallback' in d || (d.aliases && checkData(d.data, limits.maxDepth) !== undefined)) {
+      // The only document is the whole file: the full parser reads the very same text, and going
+      // there at once spares a second yaml parse when this one reports an error (a broken file).
+      if (docs.length === 1 && d.from === 0 && d.to === text.length) return parseYamlTextFull(text, file, limits);
       const p = parseSegment(text, d.from, d.to, d.index, file, limits, lc());
       if (p === undefined) return undefined;
       if (p) out.push(p);
