@@ -40,31 +40,9 @@ export interface KnownFinding {
   readonly matches: (v: Violation) => boolean;
 }
 
-export const KNOWN_FINDINGS: readonly KnownFinding[] = [
-  {
-    id: 'x-of-backtracking',
-    what: 'an `x of` pattern is matched against selection names by backtracking (rule load over its bound)',
-    matches: (v) => v.oracle === 'cost' && /\b(load|lint)\b/.test(v.message) && /`x of`/.test(v.message),
-  },
-  {
-    id: 'wildcard-backtracking',
-    what: 'a `?`/`*` wildcard value is matched by backtracking (an event over its bound)',
-    // A probe event or a matcher call, not loading a file that happens to hold wildcards (that is the
-    // load bound, and a new failure).
-    matches: (v) =>
-      v.oracle === 'cost' && (/\bprobe\b.* with wildcard values/.test(v.message) || /^wildcard value /.test(v.message)),
-  },
-  {
-    id: 'restart-gap',
-    what: 'a source restart whose first messages were lost hides the gaps after it',
-    matches: (v) => v.oracle === 'counters' && /after a restart/.test(v.message),
-  },
-  {
-    id: 'line-splitter',
-    what: 'the line splitter buffers a long line quadratically and has no located line cap',
-    matches: (v) => v.oracle === 'cost' && /line splitter/.test(v.message),
-  },
-];
+// Empty: every finding this harness was built with is fixed (fuzz/README.md lists them); a hole
+// found later is added here while its fix is open, so a long run reports it once and goes on.
+export const KNOWN_FINDINGS: readonly KnownFinding[] = [];
 
 export function knownFinding(v: Violation): KnownFinding | undefined {
   return KNOWN_FINDINGS.find((k) => k.matches(v));
@@ -123,4 +101,14 @@ export function cpuMs(f: () => unknown): number {
   f();
   const d = process.cpuUsage(a);
   return (d.user + d.system) / 1000;
+}
+
+/**
+ * The least CPU time of up to `tries` runs of `f`, stopping at the first within `bound`: a cost
+ * that repeats is the code's, a single slow run may be a GC pause or another process's cache misses.
+ */
+export function cpuMsMin(f: () => unknown, bound: number, tries = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < tries && best > bound; i++) best = Math.min(best, cpuMs(f));
+  return best;
 }

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
 import { formatTimeUs } from '../model/time.js';
-import { isUnknownEventName } from '../model/event-types.js';
+import { eventTypeByNumber, isUnknownEventName } from '../model/event-types.js';
 import { SNAPSHOT_ERROR_CODES, SnapshotError } from '../snapshot/format.js';
 import type { GapStreamSnapshot, GapTrackerSnapshot, SeqSnapshot } from '../snapshot/format.js';
 
@@ -107,6 +107,11 @@ interface Stream {
   global: SeqState | undefined;
   /** Keyed by es_event_type_t number (AUTH and NOTIFY of one name count apart), or by name for vendor types. */
   readonly types: Map<number | string, SeqState>;
+  /**
+   * Set once the source restarted: the time of its last message before the restart. Sequences start
+   * at 0 after a restart, so a type first seen afterwards at seq_num n lost its n predecessors.
+   */
+  restartedAfter: number | undefined;
 }
 
 export class GapTracker {
@@ -136,6 +141,8 @@ export class GapTracker {
   private readonly maxStreams: number;
   private readonly maxTypes: number;
   private readonly dropDuplicates: boolean;
+  /** The time of the last message before the restart `step` reported last. */
+  private restartPrevTime = 0;
 
   constructor(opts: GapTrackerOptions = {}) {
     this.tolerance = opts.reorderTolerance ?? 1000;
@@ -169,10 +176,18 @@ export class GapTracker {
       else {
         const r = this.step(stream, stream.global, gseq, ev, undefined);
         if (r === 'restart') {
-          // A client restart resets every per-type counter too: start them afresh, no false gaps. A type
+          // A client restart resets every per-type counter too: each starts again from 0. A type
           // message held as late was the restart's first of its type: no longer out of order.
-          for (const st of stream.types.values()) if (st.cand >= 0) this.m.outOfOrder--;
+          const held: [number | string, SeqState][] = [];
+          for (const [k, st] of stream.types) if (st.cand >= 0) held.push([k, st]);
           stream.types.clear();
+          stream.restartedAfter = this.restartPrevTime;
+          for (const [k, st] of held) {
+            this.m.outOfOrder--;
+            stream.types.set(k, seqState(st.cand, st.candTime));
+            const name = typeof k === 'number' ? (eventTypeByNumber(k)?.name ?? String(k)) : k;
+            this.recordInitialLoss(stream, name, st.cand, st.candTime, this.restartPrevTime, st.candLine);
+          }
         } else if (r === 'late' && this.dropDuplicates) return this.drop();
       }
     }
@@ -181,12 +196,19 @@ export class GapTracker {
       const st = stream.types.get(key);
       if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;
-        else stream.types.set(key, seqState(seq, ev.time));
+        else if (stream.restartedAfter === undefined) stream.types.set(key, seqState(seq, ev.time));
+        else {
+          // First of its type since the restart: it counts from 0, so seq_num n means n lost.
+          const fresh = seqState(-1, stream.restartedAfter);
+          stream.types.set(key, fresh);
+          this.step(stream, fresh, seq, ev, ev.name);
+        }
       } else {
         const r = this.step(stream, st, seq, ev, ev.name);
         if (r === 'restart' && gseq === undefined) {
           // Without global_seq_num (message v<4), a type's reset is the only restart signal.
           for (const k of stream.types.keys()) if (k !== key) stream.types.delete(k);
+          stream.restartedAfter = this.restartPrevTime;
         } else if (r === 'late' && gseq === undefined && this.dropDuplicates) return this.drop();
       }
     }
@@ -209,6 +231,7 @@ export class GapTracker {
           host: st.host ?? null,
           global: st.global === undefined ? null : pos(st.global),
           types: [...st.types].map(([k, v]) => [k, ...pos(v)]),
+          ...(st.restartedAfter !== undefined ? { restartedAfter: st.restartedAfter } : {}),
         });
       }
     }
@@ -234,6 +257,7 @@ export class GapTracker {
       if (st === undefined) break;
       st.global = x.global === null ? undefined : state(x.global);
       for (const [k, ...p] of x.types) st.types.set(k, state(p));
+      if (typeof x.restartedAfter === 'number') st.restartedAfter = x.restartedAfter;
     }
     this.gapList.length = 0;
     for (const g of s.gaps) this.gapList.push(g as Gap);
@@ -322,7 +346,7 @@ export class GapTracker {
     let s = byHost.get(hk);
     if (s === undefined) {
       if (this.streamCount >= this.maxStreams) return undefined;
-      s = { source, host, global: undefined, types: new Map() };
+      s = { source, host, global: undefined, types: new Map(), restartedAfter: undefined };
       byHost.set(hk, s);
       this.streamCount++;
     }
@@ -345,6 +369,8 @@ export class GapTracker {
         // (its predecessors lost), not a late arrival. Resume from it, so later gaps are seen.
         this.m.outOfOrder--;
         this.recordRestart(stream, eventType, last, c, st.candTime, st.candLine);
+        this.restartPrevTime = st.lastTime;
+        this.recordInitialLoss(stream, eventType, c, st.candTime, st.lastTime, st.candLine);
         st.last = c;
         st.lastTime = st.candTime;
         this.step(stream, st, seq, ev, eventType);
@@ -369,6 +395,8 @@ export class GapTracker {
     // seq < last
     if (seq <= 1 || last - seq > this.tolerance) {
       this.recordRestart(stream, eventType, last, seq, ev.time, ev.line);
+      this.restartPrevTime = st.lastTime;
+      this.recordInitialLoss(stream, eventType, seq, ev.time, st.lastTime, ev.line);
       st.last = seq;
       st.lastTime = ev.time;
       return 'restart';
@@ -430,6 +458,21 @@ export class GapTracker {
       ...(line > 0 ? { line } : {}),
       data: { scope, eventType, expected, seen, missing, prevTime },
     });
+  }
+
+  /**
+   * A restart's first message seen has sequence number `first`: sequences start at 0, so the `first`
+   * before it were lost, somewhere between the last message before the restart and this one.
+   */
+  private recordInitialLoss(
+    stream: Stream,
+    eventType: string | undefined,
+    first: number,
+    time: number,
+    prevTime: number,
+    line: number,
+  ): void {
+    if (first > 0) this.recordGap(stream, eventType, 0, first, time, prevTime, line);
   }
 
   private recordRestart(

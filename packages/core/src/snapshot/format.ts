@@ -138,6 +138,8 @@ export interface GapStreamSnapshot {
   global: SeqSnapshot | null;
   /** [type number or vendor name, ...its position]. */
   types: [number | string, ...SeqSnapshot][];
+  /** Set after a restart: the time of the last message before it (types first seen since count from 0). */
+  restartedAfter?: number;
 }
 
 export interface GapTrackerSnapshot {

@@ -126,7 +126,8 @@ describe('GapTracker', () => {
     t.observe(ev('open', 0, undefined, 4)); // first open after restart: new baseline, not a restart of its own
     expect(t.restarts()).toHaveLength(1);
     expect(t.restarts()[0]).toMatchObject({ scope: 'type', eventType: 'exec', previous: 40, seen: 1 });
-    expect(t.gaps()).toEqual([]);
+    // Sequences start at 0 after a restart: exec 0 was lost; open starts at 0, nothing lost.
+    expect(t.gaps()).toMatchObject([{ scope: 'type', eventType: 'exec', expected: 0, seen: 1, missing: 1 }]);
   });
 
   it('a large backward jump is a restart; a small one is counted as out of order; a repeat as duplicate', () => {
@@ -140,7 +141,8 @@ describe('GapTracker', () => {
     t.observe(ev('exec', 50, undefined, 5));
     expect(t.metrics().restarts).toBe(1);
     t.observe(ev('exec', 51, undefined, 6));
-    expect(t.gaps()).toEqual([]);
+    // The restarted sequence began at 0: the 50 before the first seen were lost (between times 4 and 5).
+    expect(t.gaps()).toMatchObject([{ expected: 0, seen: 50, missing: 50, prevTime: 4, time: 5 }]);
   });
 
   it('a restart whose first messages were lost (back to a low number > 1) still reports every later gap', () => {
@@ -162,10 +164,12 @@ describe('GapTracker', () => {
     expect(t.restarts()).toEqual([{ source: 'cap', scope: 'global', previous: 199, seen: 5, time: restartAt }]);
     const m = t.metrics();
     expect(m).toMatchObject({ restarts: 1, outOfOrder: 0, duplicates: 0 });
-    expect(m.global).toEqual({ gaps: 19, missing: 57 });
-    expect(m.byType.exec).toEqual({ gaps: 19, missing: 57 });
+    // The restart's own first 5 (0–4) and then 19 × 3, in both counters.
+    expect(m.global).toEqual({ gaps: 20, missing: 62 });
+    expect(m.byType.exec).toEqual({ gaps: 20, missing: 62 });
+    expect(t.gaps()[0]).toMatchObject({ scope: 'global', expected: 0, seen: 5, missing: 5, time: restartAt });
     const d = t.drainDiagnostics();
-    expect(d.filter((x) => x.code === 'NJ_GAP')).toHaveLength(38);
+    expect(d.filter((x) => x.code === 'NJ_GAP')).toHaveLength(40);
     expect(d.find((x) => x.code === 'NJ_SOURCE_RESTART')).toMatchObject({ line: 201 });
   });
 
@@ -176,7 +180,10 @@ describe('GapTracker', () => {
     t.observe(ev('exec', 8, undefined, 101));
     t.observe(ev('exec', 12, undefined, 102));
     expect(t.restarts()).toMatchObject([{ scope: 'type', eventType: 'exec', previous: 49, seen: 7 }]);
-    expect(t.gaps()).toMatchObject([{ expected: 9, seen: 12, missing: 3 }]);
+    expect(t.gaps()).toMatchObject([
+      { expected: 0, seen: 7, missing: 7 },
+      { expected: 9, seen: 12, missing: 3 },
+    ]);
     expect(t.metrics().outOfOrder).toBe(0);
   });
 

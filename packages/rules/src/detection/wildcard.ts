@@ -128,7 +128,10 @@ function matchBackward(s: string, end: number, g: Group, floor: number): number 
  */
 class ShiftAnd {
   private readonly words: number;
+  /** Masks of non-ASCII code points; ASCII ones live in `ascii` (a Map lookup per character was the scan's main cost). */
   private readonly masks = new Map<number, Uint32Array>();
+  /** `words` mask words per ASCII code point, flattened. */
+  private readonly ascii: Uint32Array;
   private readonly any: Uint32Array;
   private readonly state: Uint32Array;
   private readonly lastWord: number;
@@ -146,11 +149,15 @@ class ShiftAnd {
     g.forEach((c, k) => {
       if (c !== -1) this.masks.get(c)![k >>> 5]! |= 1 << (k & 31);
     });
+    this.ascii = new Uint32Array(128 * this.words);
+    for (let c = 0; c < 128; c++) this.ascii.set(this.masks.get(c) ?? this.any, c * this.words);
+    for (let c = 0; c < 128; c++) this.masks.delete(c);
   }
   /** The end (exclusive, code units) of the leftmost match starting at or after `from` and ending by `limit`, or -1. */
   find(s: string, from: number, limit: number): number {
     const d = this.state;
     const n = this.words;
+    const ascii = this.ascii;
     d.fill(0);
     let i = from;
     while (i < limit) {
@@ -158,12 +165,21 @@ class ShiftAnd {
       const w = c > 0xffff ? 2 : 1;
       if (i + w > limit) break;
       i += w;
-      const m = this.masks.get(c) ?? this.any;
       let carry = 1;
-      for (let k = 0; k < n; k++) {
-        const v = d[k]!;
-        d[k] = ((v << 1) | carry) & m[k]!;
-        carry = v >>> 31;
+      if (c < 128) {
+        const base = c * n;
+        for (let k = 0; k < n; k++) {
+          const v = d[k]!;
+          d[k] = ((v << 1) | carry) & ascii[base + k]!;
+          carry = v >>> 31;
+        }
+      } else {
+        const m = this.masks.get(c) ?? this.any;
+        for (let k = 0; k < n; k++) {
+          const v = d[k]!;
+          d[k] = ((v << 1) | carry) & m[k]!;
+          carry = v >>> 31;
+        }
       }
       if ((d[this.lastWord]! & this.lastBit) !== 0) {
         wildcardWork.scanned += i - from;
@@ -172,6 +188,26 @@ class ShiftAnd {
     }
     wildcardWork.scanned += i - from;
     return -1;
+  }
+}
+
+/**
+ * A group of `?` only: its leftmost match starts where the search starts, so finding it is stepping
+ * over its length in code points.
+ */
+class AnyRun {
+  constructor(private readonly length: number) {}
+  find(s: string, from: number, limit: number): number {
+    let i = from;
+    for (let k = 0; k < this.length; k++) {
+      if (i >= limit) return -1;
+      // As ShiftAnd reads code points: a pair that straddles the limit does not fit.
+      const w = s.codePointAt(i)! > 0xffff ? 2 : 1;
+      if (i + w > limit) return -1;
+      i += w;
+    }
+    wildcardWork.scanned += i - from;
+    return i;
   }
 }
 
@@ -204,7 +240,13 @@ function segmentMatcher(parts: readonly (string | typeof STAR | typeof QMARK)[])
   const middle = groups
     .slice(1, -1)
     .filter((g) => g.length > 0)
-    .map((g) => (g.includes(QMARK) ? new ShiftAnd(toGroup(g)) : (g as string[]).join('')));
+    .map((g) =>
+      g.every((p) => p === QMARK)
+        ? new AnyRun(g.length)
+        : g.includes(QMARK)
+          ? new ShiftAnd(toGroup(g))
+          : (g as string[]).join(''),
+    );
   return (s) => {
     const start = head.length === 0 ? 0 : matchForward(s, 0, head);
     if (start < 0) return false;
