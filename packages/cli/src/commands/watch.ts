@@ -29,6 +29,7 @@ import {
   loadRuleSetOrFail,
   resolveRulePaths,
   openOutput,
+  parseByteSize,
   parseCommand,
   reportFatal,
   SHARED_OPTIONS,
@@ -103,6 +104,10 @@ happen. Stop with Ctrl-C (a summary follows).`,
       help: 'es: split the event types over n ES clients (default 2: process events, the rest)',
     },
     strict: { type: 'boolean', help: 'es: an event type this macOS lacks stops watch (default: a warning)' },
+    'max-line-bytes': {
+      ...SHARED_OPTIONS['max-line-bytes'],
+      help: 'eslogger: longest line read from eslogger, in bytes (suffix K, M or G: 1024-based; default 64M); a longer line is reported with its line and byte offset and skipped (the native backends write their own lines)',
+    },
   },
   notes: `Rules reload on SIGHUP (and on file changes with --watch-rules) without stopping: process lineage,
 sequence tracking and the windows of unchanged correlations are kept. Rules that do not load are
@@ -182,6 +187,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const statusEvery = seconds(args.values['status-interval'], '--status-interval', 10);
   const duration = seconds(args.values.duration, '--duration', 0);
   const live = liveOptions(args.values);
+  const maxLineBytes = parseByteSize(args.values['max-line-bytes'], '--max-line-bytes');
+  if (maxLineBytes !== undefined && backend !== 'eslogger')
+    throw new UsageError(
+      `--max-line-bytes applies to the eslogger backend only (the ${backend} backend writes its own lines)`,
+    );
   const cap = Math.floor(seconds(args.values['max-problems'], '--max-problems', 20));
   const quiet = args.values.quiet === true;
   const rulePaths = resolveRulePaths(args.values, io);
@@ -206,7 +216,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let source: LiveSource;
   try {
-    source = openLiveSource({ backend, eventTypes, env: io.env, ...live });
+    source = openLiveSource({ backend, eventTypes, env: io.env, ...live, maxLineBytes });
   } catch (err) {
     if (err instanceof SourceError) {
       reportFatal(

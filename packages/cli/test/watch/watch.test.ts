@@ -71,6 +71,23 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     expect(r.stderr).toMatch(/alerts\s+1/);
   });
 
+  it('--max-line-bytes: a longer eslogger line is one located error, the alert after it still fires', async () => {
+    const long = exec(1, ['x'.repeat(4096)]);
+    const e = env('replay', [long, exec(2, ['curl', 'nightjar-watch-marker'])]);
+    const args = ['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.5', '--format', 'jsonl'];
+    const r = await cli([...args, '--max-line-bytes', '1K'], { env: e });
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/eslogger:1 \(byte 0\): line longer than 1024 bytes, skipped/);
+    expect(r.stderr).toMatch(/malformed lines\s+1/);
+    // The default cap (64M) reads the same line.
+    const plain = await cli(args, { env: e });
+    expect(plain.stderr).not.toMatch(/line longer than/);
+    const other = await cli(['watch', '--backend', 'linux', '--rules', rulesFile, '--max-line-bytes', '1K']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--max-line-bytes applies to the eslogger backend only/);
+  });
+
   it('prints status lines with the event rate, queue, drops and gaps', async () => {
     const e = env('replay', [exec(1, ['curl'])]);
     const r = await cli(

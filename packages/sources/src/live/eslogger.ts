@@ -34,6 +34,11 @@ export interface EsloggerOptions {
     | undefined;
   /** Source name on events and diagnostics (default `eslogger`). */
   source?: string | undefined;
+  /**
+   * Longest line accepted from eslogger, in bytes; a longer one is a located `NJ_SOURCE_LINE_TOO_LONG`
+   * error, skipped, and the lines after it are read as usual. Default DEFAULT_MAX_LINE_BYTES (64 MiB).
+   */
+  maxLineBytes?: number | undefined;
   /** Environment of the child (default process.env). */
   env?: NodeJS.ProcessEnv | undefined;
   /** Caps of `backfill()` (macOS, through the native addon). */
@@ -138,6 +143,13 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
   const initialDelay = opts.restart?.initialDelayMs ?? 500;
   const maxDelay = opts.restart?.maxDelayMs ?? 30_000;
   const maxFailures = opts.restart?.maxConsecutiveFailures ?? 10;
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
+    throw new SourceError(
+      SOURCE_ERROR_CODES.badOptions,
+      source,
+      `maxLineBytes must be a positive integer, not ${maxLineBytes}`,
+    );
   const abort = new AbortController();
   const decoder = createDecoder({ eventTypes: null, source });
   let child: ChildProcess | null = null;
@@ -210,14 +222,14 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
           delivered++;
           onItem(decoder.decode(text, lineBase + lineNo, offset));
         },
-        DEFAULT_MAX_LINE_BYTES,
+        maxLineBytes,
         (lineNo, offset) =>
           onItem(
-            new DecodeError(
-              SOURCE_ERROR_CODES.lineTooLong,
-              `line longer than ${DEFAULT_MAX_LINE_BYTES} bytes, skipped`,
-              { line: lineBase + lineNo, offset, source },
-            ),
+            new DecodeError(SOURCE_ERROR_CODES.lineTooLong, `line longer than ${maxLineBytes} bytes, skipped`, {
+              line: lineBase + lineNo,
+              offset,
+              source,
+            }),
           ),
       );
       const c = spawn(command, names, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });

@@ -23,6 +23,8 @@ export interface LiveSourceOptions {
   clients?: number | undefined;
   /** es: an event type this macOS lacks is an error at open, not a warning. */
   strict?: boolean | undefined;
+  /** eslogger: the longest line accepted (bytes; default 64 MiB); a longer one is a located error, skipped. */
+  maxLineBytes?: number | undefined;
 }
 
 /**
@@ -67,6 +69,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
         env: opts.env,
+        maxLineBytes: opts.maxLineBytes,
       });
     case 'linux':
       return openLinux({
