@@ -108,6 +108,11 @@ export interface EngineMetrics {
   ruleErrors: number;
   /** Events not evaluated because their values nest deeper than MAX_EVENT_DEPTH (NJ_EVENT_DEPTH). */
   deepEvents: number;
+  /**
+   * Rule evaluations skipped because a lineage field (`parent.*`, `ancestors.*`…) held an ancestor's
+   * value nested deeper than MAX_EVENT_DEPTH (NJ_EVENT_DEPTH naming the rule; the event's other rules ran).
+   */
+  deepLineageReads: number;
   /** Correlation inputs older than the allowed lateness, over all correlations. */
   lateEvents: number;
   /** Correlation groups evicted because a correlation hit maxGroups. */
@@ -245,6 +250,7 @@ export class Engine {
   private mutedAlerts = 0;
   private ruleErrors = 0;
   private deepEvents = 0;
+  private deepLineageReads = 0;
   /** The last event whose message was checked for depth (several rules may match one event). */
   private depthChecked: NightjarEvent | undefined;
   private mutedFlag = false;
@@ -392,9 +398,10 @@ export class Engine {
         }
       } catch (err) {
         if (!(err instanceof EventDepthError)) throw err;
-        // No alert from this event: its message could not be read (or serialised) whole.
+        // No alert from this event: its message (or, in the prefilter, an ancestor's recorded
+        // values) could not be read or serialised whole.
         out = null;
-        this.tooDeep(ev);
+        this.tooDeep(ev, err.via);
       }
     }
     if (this.firings.length > 0) out = this.drainFirings(out);
@@ -407,7 +414,12 @@ export class Engine {
     try {
       hit = e.rule.match(ev, this.ctx);
     } catch (err) {
-      if (err instanceof EventDepthError) throw err;
+      if (err instanceof EventDepthError) {
+        // An ancestor's recorded value: only this rule cannot read it; the event's other rules run.
+        if (err.via === undefined) throw err;
+        this.lineageTooDeep(e, ev, err);
+        return out;
+      }
       this.ruleFailed(e, ev, err);
       return out;
     }
@@ -523,6 +535,7 @@ export class Engine {
       suppressed: this.suppressed,
       ruleErrors: this.ruleErrors,
       deepEvents: this.deepEvents,
+      deepLineageReads: this.deepLineageReads,
       lateEvents: late,
       evictedGroups: evicted,
       expiredGroups: expired,
@@ -996,18 +1009,38 @@ export class Engine {
     }
   }
 
-  private tooDeep(ev: NightjarEvent): void {
+  private tooDeep(ev: NightjarEvent, via: string | undefined): void {
     this.deepEvents++;
+    const what =
+      via === undefined
+        ? `${ev.name} event nests deeper than ${MAX_EVENT_DEPTH} levels`
+        : `${ev.name} event's ${via} (an ancestor's value, recorded from an earlier event) nests deeper than ${MAX_EVENT_DEPTH} levels`;
     // Source first, like the other diagnostics; the line and byte offset are fields (readers print them).
     this.addDiagnostic({
       code: 'NJ_EVENT_DEPTH' satisfies CoreDiagnosticCode,
       severity: 'error',
-      message: `${ev.source}: ${ev.name} event nests deeper than ${MAX_EVENT_DEPTH} levels: not evaluated (no alert from it)`,
+      message: `${ev.source}: ${what}: not evaluated (no alert from it)`,
       time: ev.time,
       source: ev.source,
       ...(ev.line > 0 ? { line: ev.line, offset: ev.offset } : {}),
       data: { maxDepth: MAX_EVENT_DEPTH },
     });
+  }
+
+  private lineageTooDeep(e: RuleEntry, ev: NightjarEvent, err: EventDepthError): void {
+    this.deepLineageReads++;
+    e.errors++;
+    if (e.errors <= 10 || e.errors % 1000 === 0) {
+      this.addDiagnostic({
+        code: 'NJ_EVENT_DEPTH' satisfies CoreDiagnosticCode,
+        severity: 'error',
+        message: `${ev.source}: rule ${e.rule.id} (${e.rule.title}) read ${err.via} on a ${ev.name} event, an ancestor's value (recorded from an earlier event) nested deeper than ${MAX_EVENT_DEPTH} levels: no match for this rule (the event's other rules ran)`,
+        time: ev.time,
+        source: ev.source,
+        ...(ev.line > 0 ? { line: ev.line, offset: ev.offset } : {}),
+        data: { maxDepth: MAX_EVENT_DEPTH, rule: e.rule.id, via: err.via },
+      });
+    }
   }
 
   private ruleFailed(e: RuleEntry, ev: NightjarEvent, err: unknown): void {

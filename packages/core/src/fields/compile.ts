@@ -121,21 +121,42 @@ function mapArray(arr: readonly unknown[], segs: readonly Seg[], i: number, dept
 const LINEAGE_PREFIXES = ['parent', 'real_parent', 'responsible', 'ancestors'] as const;
 type LineageRel = (typeof LINEAGE_PREFIXES)[number];
 
+/**
+ * A too-deep value read through lineage belongs to an ancestor recorded from an earlier event, not
+ * to this one: the error names the field, so the engine skips only the rule that read it.
+ */
+function viaLineage(field: string, err: unknown): unknown {
+  return err instanceof EventDepthError && err.via === undefined ? new EventDepthError(field) : err;
+}
+
+function lineageWalk(field: string, root: unknown, segs: readonly Seg[]): unknown {
+  try {
+    return walk(root, segs, 1);
+  } catch (err) {
+    throw viaLineage(field, err);
+  }
+}
+
 function lineageGetter(rel: LineageRel, segs: readonly Seg[]): FieldGetter {
+  const field = [rel, ...segs.slice(1).map((s) => s.key)].join('.');
   switch (rel) {
     case 'parent':
-      return (ev, ctx) => (ev.msg === null ? undefined : walk(ctx.lineage.parent(ev), segs, 1));
+      return (ev, ctx) => (ev.msg === null ? undefined : lineageWalk(field, ctx.lineage.parent(ev), segs));
     case 'real_parent':
-      return (ev, ctx) => (ev.msg === null ? undefined : walk(ctx.lineage.realParent(ev), segs, 1));
+      return (ev, ctx) => (ev.msg === null ? undefined : lineageWalk(field, ctx.lineage.realParent(ev), segs));
     case 'responsible':
-      return (ev, ctx) => (ev.msg === null ? undefined : walk(ctx.lineage.responsible(ev), segs, 1));
+      return (ev, ctx) => (ev.msg === null ? undefined : lineageWalk(field, ctx.lineage.responsible(ev), segs));
     case 'ancestors':
       // Any ancestor matches: one flat list of the values found on each ancestor.
       return (ev, ctx) => {
         if (ev.msg === null) return undefined;
         const list = ctx.lineage.ancestors(ev);
         if (list.length === 0) return undefined;
-        return mapArray(list, segs, 1);
+        try {
+          return mapArray(list, segs, 1);
+        } catch (err) {
+          throw viaLineage(field, err);
+        }
       };
   }
 }

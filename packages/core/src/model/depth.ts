@@ -14,8 +14,18 @@ export const MAX_EVENT_DEPTH = 64;
  * costs that event, never the stream.
  */
 export class EventDepthError extends NightjarError {
-  constructor() {
-    super('NJ_EVENT_DEPTH', `a value nests deeper than ${MAX_EVENT_DEPTH} levels`);
+  /**
+   * @param via the lineage field (`parent.signing_id`, `ParentImage`…) that read the value, when it
+   * was an ancestor's recorded from an earlier event, not the event's own: the engine then skips only
+   * the rule that read it.
+   */
+  constructor(readonly via?: string) {
+    super(
+      'NJ_EVENT_DEPTH',
+      via === undefined
+        ? `a value nests deeper than ${MAX_EVENT_DEPTH} levels`
+        : `${via} (an ancestor's value, recorded from an earlier event) nests deeper than ${MAX_EVENT_DEPTH} levels`,
+    );
   }
 }
 

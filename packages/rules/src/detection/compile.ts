@@ -1,4 +1,5 @@
 import type { EvalContext, EventPredicate, FieldGetter, NightjarEvent, RulePrefilter } from '@nightjar/core';
+import { EventDepthError } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 import { logsourceEventTypes, resolveField, type FieldResolution } from '../mapping/index.js';
 import { compileCondition, parseCondition, referencedNames } from './condition.js';
@@ -159,7 +160,19 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       // Every item of a map is necessary to it: the first of literal form stands for the map.
       if (need !== undefined && need.p === undefined && pf !== undefined) need.p = pf;
       const rank = pf !== undefined ? 0 : modifiers.includes('re') ? 2 : 1;
-      ranked.push({ rank, pred: (ev, ctx) => m(get(ev, ctx), ev, ctx), ...(pf !== undefined ? { first: pf } : {}) });
+      const pred: EventPredicate = fr.usesLineage
+        ? (ev, ctx) => {
+            try {
+              return m(get(ev, ctx), ev, ctx);
+            } catch (err) {
+              // The too-deep value is an ancestor's (recorded from an earlier event): only this rule
+              // cannot read it, the event's other rules still run.
+              if (err instanceof EventDepthError && err.via === undefined) throw new EventDepthError(name);
+              throw err;
+            }
+          }
+        : (ev, ctx) => m(get(ev, ctx), ev, ctx);
+      ranked.push({ rank, pred, ...(pf !== undefined ? { first: pf } : {}) });
     }
     ranked.sort((a, b) => a.rank - b.rank);
     // andAll evaluates the first item first: when it fails the selection fails, nothing else runs.

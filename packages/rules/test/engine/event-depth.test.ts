@@ -116,6 +116,54 @@ describe('deeply nested event values', () => {
   });
 });
 
+describe("an ancestor's deeply nested value read through lineage", () => {
+  // The parent's process object (learned by lineage from its own event) holds the deep value; the
+  // child's event is fine. Only the rule reading parent.* cannot read it: the child's other rules run.
+  const rs = compileRuleText(
+    [
+      rule(1, `  sel:\n    parent.signing_id: 'com.example.tool'\n  condition: sel`),
+      rule(2, `  sel:\n    event.open.file.path|endswith: '/secret'\n  condition: sel`),
+    ].join('---\n'),
+    'lineage-deep.yml',
+  );
+
+  it('costs the rule that read it, named, not the whole event, which is blamed on no one else', () => {
+    const engine = new Engine(rs, {});
+    engine.push(openEvent(1, { pid: 100, signing_id: nested(10_000, 'com.example.tool') }));
+    engine.drainDiagnostics();
+    const out = engine.push(openEvent(2, { pid: 200, ppid: 100, path: '/z/secret' }));
+    expect(out.map((a) => a.rule.title)).toEqual(['r2']);
+    const d = engine.drainDiagnostics();
+    expect(d.map((x) => x.code)).toEqual(['NJ_EVENT_DEPTH']);
+    expect(d[0]).toMatchObject({ line: 2, offset: 2000, data: { rule: rs.rules[0].id, via: 'parent.signing_id' } });
+    expect(d[0].message).toMatch(
+      /read parent\.signing_id on a open event, an ancestor's value \(recorded from an earlier event\)/,
+    );
+    expect(engine.metrics()).toMatchObject({ deepEvents: 0, deepLineageReads: 1, ruleErrors: 0 });
+    // A shallow parent value still matches.
+    engine.push(openEvent(3, { pid: 300, signing_id: nested(3, 'com.example.tool') }));
+    const ok = engine.push(openEvent(4, { pid: 400, ppid: 300, path: '/z/other' }));
+    expect(ok.map((a) => a.rule.title)).toEqual(['r1']);
+  });
+
+  it('the same through a path that crosses arrays in the lineage getter (parent.signing_id.x)', () => {
+    const crossing = compileRuleText(
+      [
+        rule(3, `  sel:\n    parent.signing_id.x: 'y'\n  condition: sel`),
+        rule(2, `  sel:\n    event.open.file.path|endswith: '/secret'\n  condition: sel`),
+      ].join('---\n'),
+      'lineage-deep.yml',
+    );
+    const engine = new Engine(crossing, {});
+    engine.push(openEvent(1, { pid: 100, signing_id: nested(10_000, { x: 'y' }) }));
+    engine.drainDiagnostics();
+    expect(engine.push(openEvent(2, { pid: 200, ppid: 100, path: '/z/secret' })).map((a) => a.rule.title)).toEqual([
+      'r2',
+    ]);
+    expect(engine.drainDiagnostics()).toMatchObject([{ code: 'NJ_EVENT_DEPTH', data: { via: 'parent.signing_id.x' } }]);
+  });
+});
+
 describe('engine snapshots after a deeply nested process', () => {
   it('a process with a 10,000-deep signing_id, learned by lineage, still leaves a snapshot that serialises and restores', () => {
     // No rule reads the value and nothing alerts, so nothing walked it; the snapshot (what fleet
