@@ -17,7 +17,7 @@ export { openReplay } from './replay/replay.js';
 export type { ReplayOptions } from './replay/replay.js';
 export { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 export type { LineSink } from './lines.js';
-export { LiveLoop } from './live/loop.js';
+export { DEFAULT_QUEUE_BYTES, LiveLoop } from './live/loop.js';
 export type { BackendLosses, LiveLoopOptions } from './live/loop.js';
 export { openEslogger } from './live/eslogger.js';
 export type { EsloggerOptions } from './live/eslogger.js';

@@ -28,6 +28,8 @@ export interface SourceStats {
   batches: number;
   /** Events waiting in the source's queue (0 for pull-based replay). */
   queueDepth: number;
+  /** Bytes (of the lines they came from) of the events waiting in the queue (0 for replay). */
+  queueBytes: number;
   /** Events dropped because the bounded queue was full (never silent: also a diagnostic). */
   drops: number;
   /** Live sources: times the underlying producer was restarted. */
@@ -72,6 +74,7 @@ export function emptyStats(): SourceStats {
     malformed: 0,
     batches: 0,
     queueDepth: 0,
+    queueBytes: 0,
     drops: 0,
     restarts: 0,
     kernelLost: 0,

@@ -12,7 +12,7 @@ import { macosBackfill } from './backfill.js';
 import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
 import type { EventSource } from '../source.js';
 import { loadNativeAddon } from './addon.js';
-import { LiveLoop } from './loop.js';
+import { LiveLoop, OBJECT_EVENT_BYTES } from './loop.js';
 import type { LiveMuting } from './open.js';
 
 /** One ES client: its event names and mute configuration (paths: `prefix`, `literal`, `target_prefix`, `target_literal`). */
@@ -30,6 +30,8 @@ export interface EsOptions {
   clients?: EsClientOptions[] | undefined;
   batchSize?: number | undefined;
   queueCapacity?: number | undefined;
+  /** Queue capacity in bytes of lines (default 64 MiB); beyond it events are dropped and counted. */
+  queueBytes?: number | undefined;
   /**
    * Testing: the native class to drive instead of the addon's EsBackend (native-es' test
    * addon's EsFakeBackend, same constructor and methods, runs the shipped session over a fake ES).
@@ -141,7 +143,7 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
         n++;
         loop.stats.lines++;
         loop.stats.bytesRead += end - at + 1;
-        loop.push(decoderFor(ids[i] ?? 0).decode(batch.slice(at, end), n, 0));
+        loop.push(decoderFor(ids[i] ?? 0).decode(batch.slice(at, end), n, 0), end - at + 1);
         at = end + 1;
       }
       return;
@@ -149,7 +151,10 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     for (let i = 0; i < batch.length; i++) {
       n++;
       loop.stats.lines++;
-      loop.push(eventFromMessage(batch[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }));
+      loop.push(
+        eventFromMessage(batch[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }),
+        OBJECT_EVENT_BYTES,
+      );
     }
   });
   try {
@@ -182,6 +187,7 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     source: 'es',
     batchSize: opts.batchSize,
     queueCapacity: cfg.queueCapacity,
+    queueBytes: opts.queueBytes,
     losses: () => {
       const cs = backend.counters();
       return { drops: cs.reduce((s, c) => s + c.queueDrops, 0), error: cs.find((c) => c.error !== undefined)?.error };

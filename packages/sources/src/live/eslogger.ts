@@ -24,6 +24,8 @@ export interface EsloggerOptions {
   batchSize?: number | undefined;
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
+  /** Queue capacity in bytes of lines (default 64 MiB); beyond it events are dropped and counted. */
+  queueBytes?: number | undefined;
   /** Restart after an unexpected exit: delays double from initialDelayMs to maxDelayMs. */
   restart?:
     | {
@@ -161,6 +163,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
     source,
     batchSize: opts.batchSize,
     queueCapacity: opts.queueCapacity,
+    queueBytes: opts.queueBytes,
     stopBackend: stopChild,
   });
   const stats = loop.stats;
@@ -168,7 +171,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
   const fail = (err: SourceError) => loop.fail(err);
 
   /** Notes a new ES client (global sequence restarted) before handing the item to the loop. */
-  function onItem(r: NightjarEvent | DecodeError): void {
+  function onItem(r: NightjarEvent | DecodeError, bytes = 0): void {
     const g = r instanceof DecodeError ? undefined : r.globalSeq;
     if (g !== undefined) {
       if (restartPending || (lastGlobalSeq !== undefined && g < lastGlobalSeq)) {
@@ -186,7 +189,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
       }
       lastGlobalSeq = g;
     }
-    loop.push(r);
+    loop.push(r, bytes);
   }
 
   async function stopChild(): Promise<void> {
@@ -220,7 +223,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
       const splitter = new LineSplitter(
         (text, lineNo, offset) => {
           delivered++;
-          onItem(decoder.decode(text, lineBase + lineNo, offset));
+          onItem(decoder.decode(text, lineBase + lineNo, offset), text.length + 1);
         },
         maxLineBytes,
         (lineNo, offset) =>

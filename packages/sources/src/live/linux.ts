@@ -4,7 +4,7 @@ import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, Sou
 import type { EventSource } from '../source.js';
 import type { LiveMuting } from './open.js';
 import { loadNativeAddon } from './addon.js';
-import { LiveLoop } from './loop.js';
+import { LiveLoop, OBJECT_EVENT_BYTES } from './loop.js';
 
 /** The ES event names the Linux backend can produce. */
 export const LINUX_EVENT_TYPES: readonly string[] = [
@@ -27,6 +27,8 @@ export interface LinuxOptions {
   batchSize?: number | undefined;
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
+  /** Queue capacity in bytes of lines (default 64 MiB); beyond it events are dropped and counted. */
+  queueBytes?: number | undefined;
   source?: string | undefined;
   /** File events (open, close, write) only for files directly in these directories; default: every mounted file system. */
   paths?: string[] | undefined;
@@ -77,7 +79,7 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
           n++;
           loop.stats.lines++;
           loop.stats.bytesRead += end - at + 1;
-          loop.push(decoder.decode(batch.slice(at, end), n, 0));
+          loop.push(decoder.decode(batch.slice(at, end), n, 0), end - at + 1);
           at = end + 1;
         }
         return;
@@ -85,7 +87,7 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
       for (const m of batch) {
         n++;
         loop.stats.lines++;
-        loop.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }));
+        loop.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }), OBJECT_EVENT_BYTES);
       }
     },
     {
@@ -113,6 +115,7 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
     source,
     batchSize: opts.batchSize,
     queueCapacity: opts.queueCapacity,
+    queueBytes: opts.queueBytes,
     losses: () => backend.stats(),
     stopBackend: () => backend.stop(),
   });

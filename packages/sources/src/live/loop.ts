@@ -24,6 +24,11 @@ export interface LiveLoopOptions {
   batchSize?: number | undefined;
   /** Queue capacity in events (default 65 536); beyond it events are dropped and counted. */
   queueCapacity?: number | undefined;
+  /**
+   * Queue capacity in bytes of the lines its events were decoded from (default 64 MiB; an event
+   * holds a few times its line in memory); beyond it events are dropped and counted like the rest.
+   */
+  queueBytes?: number | undefined;
   /** The backend's own loss counters (none: only the queue's drops); polled on every batch and every `pollMs` while idle. */
   losses?: (() => BackendLosses) | undefined;
   /** Idle poll period of `losses` (default 1000 ms). */
@@ -33,6 +38,11 @@ export interface LiveLoopOptions {
 }
 
 type Item = NightjarEvent | DecodeError;
+
+/** Default byte bound of the JS queue: 64 MiB of lines. */
+export const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+/** What an event handed over as an object (not a line) counts against the byte bound. */
+export const OBJECT_EVENT_BYTES = 1024;
 
 /** Longest run of the consumer loop without a turn of the event loop. */
 const YIELD_MS = 50;
@@ -59,7 +69,10 @@ export class LiveLoop {
 
   constructor(private readonly opts: LiveLoopOptions) {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
-    this.queue = new BoundedQueue<Item>(Math.max(1, Math.floor(opts.queueCapacity ?? 65_536)));
+    this.queue = new BoundedQueue<Item>(
+      Math.max(1, Math.floor(opts.queueCapacity ?? 65_536)),
+      Math.max(1, Math.floor(opts.queueBytes ?? DEFAULT_QUEUE_BYTES)),
+    );
     // Losses are polled even when no event arrives (a stalled backend still reports its drops,
     // a dead one its error), for every backend alike.
     this.poll = setInterval(() => {
@@ -73,11 +86,14 @@ export class LiveLoop {
     return this.stopped;
   }
 
-  /** A decoded event or a line that failed to decode, from the backend. */
-  push(item: Item): void {
+  /**
+   * A decoded event or a line that failed to decode, from the backend; `bytes` is the length of the
+   * line it came from (backends that hand over objects pass an estimate).
+   */
+  push(item: Item, bytes = 0): void {
     if (item instanceof DecodeError) this.stats.malformed++;
     else this.stats.events++;
-    this.queue.push(item);
+    this.queue.push(item, bytes);
   }
 
   /** A diagnostic for the next batch (wakes an idle consumer). */
@@ -136,9 +152,17 @@ export class LiveLoop {
       this.log.add({
         code: 'NJ_SOURCE_QUEUE_DROPS',
         severity: 'warning',
-        message: `${source}: dropped ${n} events (total ${native + queued}) because the consumer is behind (queue of ${this.queue.capacity} events)`,
+        message: `${source}: dropped ${n} events (total ${native + queued}) because the consumer is behind (queue of ${this.queue.capacity} events or ${formatMiB(this.queue.maxBytes)} of lines)`,
         source,
-        data: { dropped: n, total: native + queued, backend: native, queue: queued, capacity: this.queue.capacity },
+        data: {
+          dropped: n,
+          total: native + queued,
+          backend: native,
+          queue: queued,
+          queueBytesFull: this.queue.byteDrops,
+          capacity: this.queue.capacity,
+          capacityBytes: this.queue.maxBytes,
+        },
       });
     }
     this.reported = { queueDrops: queued, drops: native, kernelOverflows: kernel, kernelLost };
@@ -178,6 +202,7 @@ export class LiveLoop {
         const items = await this.queue.take(this.batchSize);
         this.checkLosses();
         this.stats.queueDepth = this.queue.size;
+        this.stats.queueBytes = this.queue.bytes;
         const diagnostics = this.log.take();
         if (items.length === 0 && diagnostics === undefined) {
           if (this.queue.closed && this.queue.size === 0) break;
@@ -213,6 +238,7 @@ export class LiveLoop {
       stats: () => ({
         ...this.stats,
         queueDepth: this.queue.size,
+        queueBytes: this.queue.bytes,
         drops: Math.max(this.stats.drops, this.queue.drops),
       }),
       diagnostics: () => this.log.list(),
@@ -220,4 +246,8 @@ export class LiveLoop {
       stop: () => this.stop(),
     };
   }
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
 }

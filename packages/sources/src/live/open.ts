@@ -15,6 +15,8 @@ export interface LiveSourceOptions {
   eventTypes: Iterable<string>;
   batchSize?: number | undefined;
   queueCapacity?: number | undefined;
+  /** Queue capacity in bytes of the lines its events came from (default 64 MiB). */
+  queueBytes?: number | undefined;
   /** Environment for a spawned program (eslogger); default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
   /** Muting by the acting process (es, linux; eslogger cannot mute and refuses it). */
@@ -68,6 +70,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         eventTypes: opts.eventTypes,
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
+        queueBytes: opts.queueBytes,
         env: opts.env,
         maxLineBytes: opts.maxLineBytes,
       });
@@ -76,6 +79,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         eventTypes: opts.eventTypes,
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
+        queueBytes: opts.queueBytes,
         muting: opts.muting,
       });
     case 'es':
@@ -95,6 +99,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         eventTypes: opts.eventTypes,
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
+        queueBytes: opts.queueBytes,
         strict: opts.strict,
         clientCount: opts.clients,
         muting: opts.muting,

@@ -4,7 +4,7 @@ import { LiveLoop, SOURCE_ERROR_CODES, SourceStartError, type BackendLosses, typ
 import { esLine, resetSeq } from '../helpers/messages.js';
 
 /** A backend double: the test pushes lines and sets its loss counters; it records stop(). */
-function fakeBackend(opts: { batchSize?: number; queueCapacity?: number } = {}) {
+function fakeBackend(opts: { batchSize?: number; queueCapacity?: number; queueBytes?: number } = {}) {
   resetSeq();
   const losses: BackendLosses = {};
   let stops = 0;
@@ -13,6 +13,7 @@ function fakeBackend(opts: { batchSize?: number; queueCapacity?: number } = {}) 
     source: 'fake',
     batchSize: opts.batchSize,
     queueCapacity: opts.queueCapacity,
+    queueBytes: opts.queueBytes,
     losses: () => ({ ...losses }),
     pollMs: 5,
     stopBackend: () => {
@@ -21,7 +22,7 @@ function fakeBackend(opts: { batchSize?: number; queueCapacity?: number } = {}) 
   });
   const decoder = createDecoder({ eventTypes: null, source: 'fake' });
   let line = 0;
-  const deliver = (text: string) => loop.push(decoder.decode(text, ++line, 0));
+  const deliver = (text: string) => loop.push(decoder.decode(text, ++line, 0), text.length + 1);
   return { loop, source: loop.source({ backfill: () => [] }), losses, deliver, stops: () => stops };
 }
 
@@ -135,6 +136,43 @@ describe('LiveLoop (the loop every live backend plugs into)', () => {
     ).toEqual([1, 2]);
     expect(batches.flatMap((b) => b.events).map((e) => e.pid)).toEqual([0, 1]);
     expect(f.source.stats().drops).toBe(7);
+  });
+
+  it('bounds the queue in bytes of lines too: a burst of large events is dropped and counted like a full queue, and the bytes are released when taken', async () => {
+    // Same-length lines: pids and sequence numbers of one digit.
+    const big = (pid: number) => esLine('exec', { pid, path: `/${'x'.repeat(10_000)}`, seq: 1, gseq: 1 });
+    const size = big(1).length + 1;
+    // Room for 3 large events by bytes, 1,000 by items.
+    const f = fakeBackend({ queueCapacity: 1000, queueBytes: size * 3 + 10 });
+    for (let i = 0; i < 5; i++) f.deliver(big(i));
+    f.deliver(esLine('fork', { pid: 9 })); // small, but more than the 10 bytes left: dropped too
+    expect(f.source.stats()).toMatchObject({ events: 6, queueDepth: 3, queueBytes: size * 3 });
+    const it = f.source[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.value?.events.map((e: NightjarEvent) => e.pid)).toEqual([0, 1, 2]);
+    const drops = (first.value?.diagnostics ?? []).filter((d: { code: string }) => d.code === 'NJ_SOURCE_QUEUE_DROPS');
+    expect(drops).toHaveLength(1);
+    expect(drops[0]?.data).toMatchObject({ dropped: 3, queue: 3, queueBytesFull: 3, capacityBytes: size * 3 + 10 });
+    expect(drops[0]?.message).toMatch(/queue of 1000 events or 0\.\d MiB of lines/);
+    expect(f.source.stats()).toMatchObject({ drops: 3, queueDepth: 0, queueBytes: 0 });
+    // Taken: the room is back.
+    for (let i = 5; i < 8; i++) f.deliver(big(i));
+    f.loop.end();
+    const rest: number[] = [];
+    for (let r = await it.next(); r.done !== true; r = await it.next()) rest.push(...r.value.events.map((e) => e.pid));
+    expect(rest).toEqual([5, 6, 7]);
+    expect(f.source.stats().drops).toBe(3);
+  });
+
+  it('an event larger than the byte bound on its own is taken into an empty queue (never held back forever)', async () => {
+    const f = fakeBackend({ queueBytes: 100 });
+    f.deliver(esLine('exec', { pid: 7 }));
+    f.deliver(esLine('exec', { pid: 8 }));
+    f.loop.end();
+    const pids: number[] = [];
+    for await (const b of f.source) pids.push(...b.events.map((e) => e.pid));
+    expect(pids).toEqual([7]);
+    expect(f.source.stats().drops).toBe(1);
   });
 
   it('a source is iterated once', () => {
