@@ -5,7 +5,7 @@
 import { count } from '@nightjar/ruletools';
 import { num } from '../output/color.js';
 import type { Profile } from './report.js';
-import { humanDuration, pct } from './render-table.js';
+import { COALESCING_NOTE, humanDuration, pct } from './render-table.js';
 import { renderSvg, xml } from './render-svg.js';
 
 function table(
@@ -107,7 +107,7 @@ export function renderHtml(pr: Profile): string {
           xml(new Date(Math.floor(g.time / 1000)).toISOString()),
         ]),
       new Set([2, 3, 4]),
-    )}</section>`,
+    )}<p>${xml(COALESCING_NOTE)}</p></section>`,
   );
   const versions = Object.entries(pr.message_versions)
     .map(([v, c]) => `v${xml(v)}: ${num(c)}`)

@@ -4,6 +4,10 @@ import { padEndWidth } from '../output/table.js';
 import { type Palette, num, palette, sanitize, truncate, truncatePath } from '../output/color.js';
 import type { Counted, Profile } from './report.js';
 
+/** What a gap is not: said under every gap table (text and HTML). */
+export const COALESCING_NOTE =
+  'A gap counts events the source numbered and lost. Events the kernel merged before they were read (Linux fanotify merges a repeated identical file event of one process) were not lost and leave no gap.';
+
 export function pct(share: number): string {
   if (share > 0 && share < 0.001) return '<0.1%';
   return `${(share * 100).toFixed(1)}%`;
@@ -185,6 +189,7 @@ export function renderTable(pr: Profile, opts: { color: boolean }): string {
       pr.gaps.count + pr.gaps.restarts - Math.min(20, pr.gaps.list.length) - Math.min(10, pr.gaps.restart_list.length);
     if (more > 0) out.push(p.dim(`  … ${num(more)} more (see --format json)`));
   }
+  out.push(p.dim(`  ${COALESCING_NOTE}`));
 
   if (pr.unknown_types.length > 0) {
     out.push(section(p, 'Records that are not ES event types'));

@@ -146,6 +146,8 @@ describe('nightjar profile', () => {
     expect(out).toContain('Events per signing id');
     expect(out).toMatch(/2 gaps, 6 events missing/);
     expect(out).toContain('events/alerts.jsonl open expected 6, saw 9 (3 missing)');
+    // What a gap is not: merged kernel events are not loss.
+    expect(out).toMatch(/Events the kernel merged before they were read .* were not lost and leave no gap/);
     expect(out).toContain('sudo eslogger exec exit fork open');
     expect(out).toMatch(/22 events \(68\.8%\) in this capture are of types no rule needs/);
     // Malformed lines go to stderr, with location.
@@ -218,6 +220,7 @@ describe('nightjar profile', () => {
     // The only URL is the SVG namespace (an identifier, never fetched).
     expect(r.stdout.match(/https?:\/\/[^"]+/g)).toEqual(['http://www.w3.org/2000/svg']);
     expect(r.stdout).toContain("default-src 'none'");
+    expect(r.stdout).toMatch(/Events the kernel merged before they were read/);
   });
 
   it('--top sets how many processes, signing ids and talkers are listed', async () => {
