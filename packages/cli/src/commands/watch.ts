@@ -104,6 +104,11 @@ happen. Stop with Ctrl-C (a summary follows).`,
       help: 'es: split the event types over n ES clients (default 2: process events, the rest)',
     },
     strict: { type: 'boolean', help: 'es: an event type this macOS lacks stops watch (default: a warning)' },
+    host: {
+      type: 'string',
+      arg: '<name>',
+      help: 'the host name on every event and alert (e.g. \'--host "$(hostname)"\'; default: none)',
+    },
     'max-line-bytes': {
       ...SHARED_OPTIONS['max-line-bytes'],
       help: 'eslogger: longest line read from eslogger, in bytes (suffix K, M or G: 1024-based; default 64M); a longer line is reported with its line and byte offset and skipped (the native backends write their own lines)',
@@ -188,6 +193,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const duration = seconds(args.values.duration, '--duration', 0);
   const live = liveOptions(args.values);
   const maxLineBytes = parseByteSize(args.values['max-line-bytes'], '--max-line-bytes');
+  const host = args.values.host as string | undefined;
+  if (host !== undefined && host.trim() === '') throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
   if (maxLineBytes !== undefined && backend !== 'eslogger')
     throw new UsageError(
       `--max-line-bytes applies to the eslogger backend only (the ${backend} backend writes its own lines)`,
@@ -216,7 +223,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let source: LiveSource;
   try {
-    source = openLiveSource({ backend, eventTypes, env: io.env, ...live, maxLineBytes });
+    source = openLiveSource({ backend, eventTypes, env: io.env, ...live, maxLineBytes, host });
   } catch (err) {
     if (err instanceof SourceError) {
       reportFatal(
@@ -242,9 +249,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const detector = new Detector(engine, { sink, writer }, noteDiagnostic);
 
   // Live sources know the processes already running: seed the lineage with them.
-  if (source.backfill && engine.lineage) {
+  const lineage = engine.lineageOf(host);
+  if (source.backfill && lineage) {
     try {
-      engine.lineage.backfill(source.backfill());
+      lineage.backfill(source.backfill());
     } catch (err) {
       status(`nightjar watch: process backfill failed (${(err as Error).message}); lineage starts empty`);
     }

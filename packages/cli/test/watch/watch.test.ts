@@ -88,6 +88,17 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     expect(other.stderr).toMatch(/--max-line-bytes applies to the eslogger backend only/);
   });
 
+  it('--host names the host on every alert', async () => {
+    const e = env('replay', [exec(2, ['curl', 'nightjar-watch-marker'])]);
+    const args = ['watch', '--backend', 'eslogger', '--rules', rulesFile, '--duration', '1.2', '--format', 'jsonl'];
+    const r = await cli([...args, '--host', 'mac-z'], { env: e });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout.trim().split('\n')[0])).toMatchObject({ host: 'mac-z' });
+    const none = await cli(args, { env: e });
+    expect(JSON.parse(none.stdout.trim().split('\n')[0]).host ?? null).toBeNull();
+    expect((await cli([...args, '--host', ' '], { env: e })).code).toBe(2);
+  });
+
   it('prints status lines with the event rate, queue, drops and gaps', async () => {
     const e = env('replay', [exec(1, ['curl'])]);
     const r = await cli(

@@ -32,6 +32,8 @@ export interface EsOptions {
   queueCapacity?: number | undefined;
   /** Queue capacity in bytes of lines (default 64 MiB); beyond it events are dropped and counted. */
   queueBytes?: number | undefined;
+  /** The host on every event (alerts carry it; the engine keeps each host's state apart). Default: none. */
+  host?: string | undefined;
   /**
    * Testing: the native class to drive instead of the addon's EsBackend (native-es' test
    * addon's EsFakeBackend, same constructor and methods, runs the shipped session over a fake ES).
@@ -131,7 +133,7 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
   const decoders = new Map<number, Decoder>();
   const decoderFor = (id: number): Decoder => {
     let d = decoders.get(id);
-    if (!d) decoders.set(id, (d = createDecoder({ source: `es:${id}` })));
+    if (!d) decoders.set(id, (d = createDecoder({ source: `es:${id}`, host: opts.host })));
     return d;
   };
   const backend: NativeEsBackend = new Backend(cfg, (batch, ids) => {
@@ -152,7 +154,12 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
       n++;
       loop.stats.lines++;
       loop.push(
-        eventFromMessage(batch[i] as unknown as EsMessage, { source: `es:${ids[i]}`, line: n, offset: 0 }),
+        eventFromMessage(batch[i] as unknown as EsMessage, {
+          source: `es:${ids[i]}`,
+          line: n,
+          offset: 0,
+          host: opts.host,
+        }),
         OBJECT_EVENT_BYTES,
       );
     }

@@ -26,6 +26,8 @@ export interface EsloggerOptions {
   queueCapacity?: number | undefined;
   /** Queue capacity in bytes of lines (default 64 MiB); beyond it events are dropped and counted. */
   queueBytes?: number | undefined;
+  /** The host on every event (alerts carry it; the engine keeps each host's state apart). Default: none. */
+  host?: string | undefined;
   /** Restart after an unexpected exit: delays double from initialDelayMs to maxDelayMs. */
   restart?:
     | {
@@ -153,7 +155,7 @@ export function openEslogger(opts: EsloggerOptions): EventSource & { backfill():
       `maxLineBytes must be a positive integer, not ${maxLineBytes}`,
     );
   const abort = new AbortController();
-  const decoder = createDecoder({ eventTypes: null, source });
+  const decoder = createDecoder({ eventTypes: null, source, host: opts.host });
   let child: ChildProcess | null = null;
   let lineBase = 0;
   let lastGlobalSeq: number | undefined;

@@ -29,6 +29,8 @@ export interface LinuxOptions {
   queueCapacity?: number | undefined;
   /** Queue capacity in bytes of lines (default 64 MiB); beyond it events are dropped and counted. */
   queueBytes?: number | undefined;
+  /** The host on every event (alerts carry it; the engine keeps each host's state apart). Default: none. */
+  host?: string | undefined;
   source?: string | undefined;
   /** File events (open, close, write) only for files directly in these directories; default: every mounted file system. */
   paths?: string[] | undefined;
@@ -68,7 +70,7 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
   // `loop` is created once start() succeeded (no poll timer for a backend that cannot start); the
   // backend delivers only after start() through the event loop, so the callback never sees it unset.
   const wire = opts.wire ?? 'json';
-  const decoder = createDecoder({ eventTypes: supported, source });
+  const decoder = createDecoder({ eventTypes: supported, source, host: opts.host });
   const backend: NativeLinuxBackend = new addon.LinuxBackend(
     supported,
     (batch) => {
@@ -87,7 +89,10 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
       for (const m of batch) {
         n++;
         loop.stats.lines++;
-        loop.push(eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0 }), OBJECT_EVENT_BYTES);
+        loop.push(
+          eventFromMessage(m as unknown as EsMessage, { source, line: n, offset: 0, host: opts.host }),
+          OBJECT_EVENT_BYTES,
+        );
       }
     },
     {

@@ -17,6 +17,8 @@ export interface LiveSourceOptions {
   queueCapacity?: number | undefined;
   /** Queue capacity in bytes of the lines its events came from (default 64 MiB). */
   queueBytes?: number | undefined;
+  /** The host on every event (alerts carry it; the engine keeps each host's state apart). Default: none. */
+  host?: string | undefined;
   /** Environment for a spawned program (eslogger); default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
   /** Muting by the acting process (es, linux; eslogger cannot mute and refuses it). */
@@ -71,6 +73,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
         queueBytes: opts.queueBytes,
+        host: opts.host,
         env: opts.env,
         maxLineBytes: opts.maxLineBytes,
       });
@@ -80,6 +83,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
         queueBytes: opts.queueBytes,
+        host: opts.host,
         muting: opts.muting,
       });
     case 'es':
@@ -100,6 +104,7 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         batchSize: opts.batchSize,
         queueCapacity: opts.queueCapacity,
         queueBytes: opts.queueBytes,
+        host: opts.host,
         strict: opts.strict,
         clientCount: opts.clients,
         muting: opts.muting,
