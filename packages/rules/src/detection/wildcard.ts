@@ -136,7 +136,12 @@ class ShiftAnd {
   private readonly state: Uint32Array;
   private readonly lastWord: number;
   private readonly lastBit: number;
+  /** The group's first character when it is not `?`: with no partial match, the scan jumps to it. */
+  private readonly lead: string | undefined;
   constructor(g: Group) {
+    // Not for a lone surrogate: indexOf could land on half of a pair, which the scan reads as one code point.
+    const c0 = g[0]!;
+    this.lead = c0 !== -1 && (c0 < 0xd800 || c0 > 0xdfff) ? String.fromCodePoint(c0) : undefined;
     this.words = Math.ceil(g.length / 32);
     this.any = new Uint32Array(this.words);
     this.state = new Uint32Array(this.words);
@@ -160,7 +165,19 @@ class ShiftAnd {
     const ascii = this.ascii;
     d.fill(0);
     let i = from;
+    let idle = true;
+    const lead = this.lead;
     while (i < limit) {
+      // No partial match: the next can only start at the group's first character (indexOf runs in
+      // native code; the characters it passes are never read by this loop).
+      if (idle && lead !== undefined) {
+        const at = s.indexOf(lead, i);
+        if (at < 0 || at >= limit) {
+          i = limit;
+          break;
+        }
+        i = at;
+      }
       const c = s.codePointAt(i)!;
       const w = c > 0xffff ? 2 : 1;
       if (i + w > limit) break;
@@ -185,6 +202,8 @@ class ShiftAnd {
         wildcardWork.scanned += i - from;
         return i;
       }
+      idle = true;
+      for (let k = 0; k < n; k++) if (d[k] !== 0) idle = false;
     }
     wildcardWork.scanned += i - from;
     return -1;
