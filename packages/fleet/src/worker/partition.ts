@@ -258,7 +258,11 @@ export class PartitionRunner {
       msgID: id,
     });
     this.ctx.counters.alerts++;
-    if (ack.duplicate) this.ctx.counters.duplicateAlerts++;
+    if (ack.duplicate) {
+      // Re-sent after a fail-over (its frame was not acked): the stream already held it.
+      this.ctx.counters.duplicateAlerts++;
+      this.ctx.log(`partition ${this.partition}: alert ${id} was already stored (duplicate dropped by the stream)`);
+    }
     await this.ctx.afterAlertStored?.(this.partition);
     return ack;
   }
