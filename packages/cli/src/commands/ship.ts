@@ -3,8 +3,8 @@
  * lines (a capture, stdin, or without an input the live source) to the fleet's NATS server.
  */
 import { createReadStream } from 'node:fs';
-import { Engine } from '@nightjar/core';
-import { openLiveSource } from '@nightjar/sources';
+import { ALL_EVENT_TYPES, Engine } from '@nightjar/core';
+import { LIVE_BACKENDS, type LiveBackend, defaultBackend, openLiveSource } from '@nightjar/sources';
 import { Shipper, checkHostId, shipLines, shipLive } from '@nightjar/fleet';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io.js';
 import {
@@ -41,6 +41,11 @@ re-sent with the same id, so the fleet stores it once.`,
       help: 'spool folder for frames the server refuses (default: none; they are lost and reported to the fleet as a transport gap)',
     },
     'spool-max': { type: 'string', arg: '<MiB>', help: 'spool size bound (default 64)' },
+    backend: {
+      type: 'string',
+      arg: '<name>',
+      help: `live source: es | eslogger | linux (default: ${defaultBackend()} here)`,
+    },
     'backfill-interval': {
       type: 'string',
       arg: '<t>',
@@ -68,6 +73,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   if (args.positionals.length > 1) throw new UsageError('ship takes one input (a capture file or -)');
+  const backendArg = v.backend;
+  if (backendArg !== undefined && !LIVE_BACKENDS.includes(backendArg as LiveBackend))
+    throw new UsageError(`unknown --backend '${String(backendArg)}' (expected one of: ${LIVE_BACKENDS.join(', ')})`);
+  if (backendArg !== undefined && args.positionals.length === 1)
+    throw new UsageError('--backend chooses the live source: ship a capture file or stdin without it');
   const inputs = args.positionals.length === 1 ? checkInputs(args.positionals, io) : [];
   const spoolMax = v['spool-max'] === undefined ? 64 : Number(v['spool-max']);
   if (!(spoolMax > 0))
@@ -86,7 +96,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (inputs.length === 1) {
       await shipLines(shipper, inputs[0] === '-' ? io.stdin : createReadStream(inputs[0]!), stop.signal);
     } else {
-      const source = openLiveSource({ eventTypes: eventTypes ?? [] });
+      const source = openLiveSource({
+        backend: (backendArg as LiveBackend | undefined) ?? defaultBackend(),
+        // --all-types: every NOTIFY type (a backend names the ones it cannot observe, and the es
+        // client subscribes only what the running macOS has).
+        eventTypes: eventTypes ?? ALL_EVENT_TYPES.filter((t) => t.kind === 'notify').map((t) => t.name),
+        env: io.env,
+      });
       stop.signal.addEventListener('abort', () => void source.stop(), { once: true });
       await shipLive(shipper, source, {
         backfillIntervalMs: durationMs(v['backfill-interval'], '--backfill-interval', 600_000),

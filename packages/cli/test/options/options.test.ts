@@ -236,3 +236,14 @@ describe('--help is generated from the option table', () => {
     expect((await cli(['__proto__'])).code).toBe(2);
   });
 });
+
+describe('nightjar ship: choosing the live source', () => {
+  it('--backend takes a known backend, and only for the live source (no capture file)', async () => {
+    const bad = await cli(['ship', '--nats', 'nats://127.0.0.1:1', '--host-id', 'h1', '--backend', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown --backend 'nope' \(expected one of: es, eslogger, linux\)/);
+    const withFile = await cli(['ship', '--nats', 'nats://127.0.0.1:1', '--host-id', 'h1', '--backend', 'linux', '-']);
+    expect(withFile.code).toBe(2);
+    expect(withFile.stderr).toMatch(/--backend chooses the live source/);
+  });
+});
