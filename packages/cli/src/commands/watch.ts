@@ -92,7 +92,7 @@ happen. Stop with Ctrl-C (a summary follows).`,
       type: 'string',
       multiple: true,
       arg: '<pid>',
-      help: 'no events from this process (repeatable; linux)',
+      help: 'no events from this process (repeatable; linux, es: by its audit token, read at start)',
     },
     'invert-muting': {
       type: 'boolean',

@@ -266,6 +266,37 @@ int main(int argc, char** cli) {
   }
   CHECK(nj_fake_es_live_messages() == 0);
 
+  // 2c. Muting a running process by pid: its whole token is read (task_name_for_pid + task_info),
+  //     so a later process reusing the pid is not muted; a pid whose token cannot be read fails
+  //     the start, naming it, before any client exists.
+  {
+    nj_fake_es_set_process_token(200, &curl.audit_token);
+    njes::EsClientSet set(api, 1024, 64, 5, sink);
+    njes::ClientSpec a;
+    a.events = {ES_EVENT_TYPE_NOTIFY_OPEN};
+    a.mutePids = {200};
+    njes::StartError err;
+    CHECK(set.Start({a}, &err));
+    es_process_t curlAgain = curl;  // pid 200 reused: another pidversion
+    curlAgain.audit_token.val[7] = curl.audit_token.val[7] + 1;
+    es_message_t m = open(&curl, &fHome, 7);
+    CHECK(nj_fake_es_post(&m) == 0);
+    m = open(&curlAgain, &fHome, 7);
+    CHECK(nj_fake_es_post(&m) == 1);
+    m = open(&zsh, &fHome, 7);
+    CHECK(nj_fake_es_post(&m) == 1);
+    nj_fake_es_drain();
+    set.Stop();
+    njes::EsClientSet none(api, 1024, 64, 5, sink);
+    njes::ClientSpec b;
+    b.events = {ES_EVENT_TYPE_NOTIFY_OPEN};
+    b.mutePids = {555};
+    CHECK(!none.Start({b}, &err));
+    CHECK(err.code == "NJ_SOURCE_BAD_OPTIONS" && err.message.find("555") != std::string::npos);
+    CHECK(nj_fake_es_live_clients() == 0);
+  }
+  CHECK(nj_fake_es_live_messages() == 0);
+
   // 3. Deep copy round trip, every rendered event type and message version. The copies are
   //    retained past the handler and translated only after the Apple-side message, its arena and
   //    the fake's delivery are all freed: a pointer kept into Apple's data is an ASan error.

@@ -40,7 +40,7 @@ class EsFakeBackend : public Napi::ObjectWrap<EsFakeBackend> {
 
   // new EsFakeBackend({ clients: [{ events, mutePaths: [[path, kind]], invertPaths, invertTargetPaths }],
   //                     newClientResult?, defaultMutes?: string[], queueCapacity?, selfPid?, selfPidversion?,
-  //                     selfTokenFails?, osVersion?, refuseTypes?: number[],
+  //                     selfTokenFails?, osVersion?, refuseTypes?: number[], running?: [pid, pidversion][],
   //                     batchMax?, maxQueuedBatches? }, onBatch(msgs, clients))
   explicit EsFakeBackend(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EsFakeBackend>(info) {
     Napi::Env env = info.Env();
@@ -62,6 +62,13 @@ class EsFakeBackend : public Napi::ObjectWrap<EsFakeBackend> {
     os.selfPid = U32(cfg, "selfPid", (uint32_t)getpid());
     os.selfPidversion = U32(cfg, "selfPidversion", 1);
     os.selfTokenFails = cfg.Get("selfTokenFails").ToBoolean().Value();
+    if (cfg.Get("running").IsArray()) {
+      Napi::Array r = cfg.Get("running").As<Napi::Array>();
+      for (uint32_t j = 0; j < r.Length(); j++) {
+        Napi::Array pv = r.Get(j).As<Napi::Array>();
+        os.running[pv.Get(0u).As<Napi::Number>().Uint32Value()] = pv.Get(1u).As<Napi::Number>().Uint32Value();
+      }
+    }
     api_ = std::make_shared<FakeEsApi>(ParseResult(result), defaults, os);
     EsSessionOptions o;
     o.batchMax = U32(cfg, "batchMax", 64);

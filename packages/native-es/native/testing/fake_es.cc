@@ -15,6 +15,13 @@ bool FakeEsApi::SelfToken(audit_token_t* out) {
   return true;
 }
 
+bool FakeEsApi::ProcessToken(int pid, audit_token_t* out) {
+  auto it = os_.running.find((uint32_t)pid);
+  if (pid <= 0 || it == os_.running.end()) return false;
+  FakeToken((uint32_t)pid, it->second, out);
+  return true;
+}
+
 FakeEsApi::~FakeEsApi() {
   std::vector<EsClientId> ids;
   {

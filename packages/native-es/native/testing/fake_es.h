@@ -32,6 +32,8 @@ struct FakeOs {
   std::set<uint32_t> refusedTypes;
   uint32_t selfPid = 0, selfPidversion = 1;
   bool selfTokenFails = false;
+  // Other running processes (pid → pidversion): what ProcessToken can read.
+  std::map<uint32_t, uint32_t> running;
 };
 
 // The audit token the fake gives a process (auid 501, euid 501, egid 20, ruid 501, rgid 20, pid, asid 1, pidversion).
@@ -54,6 +56,7 @@ class FakeEsApi : public EsApi {
   void ReleaseMessage(const es_message_t* m) override;
   void DeleteClient(EsClientId c) override;
   bool SelfToken(audit_token_t* out) override;
+  bool ProcessToken(int pid, audit_token_t* out) override;
   std::string OsVersion() override { return os_.version; }
 
   // Test side: hand events to every client (in client-id order), as the kernel would.

@@ -9,7 +9,13 @@ import {
 } from '@nightjar/core';
 import type { BackfillLimits, EsBackendClass, NativeBackfill, NativeEsBackend } from '@nightjar/native-es';
 import { macosBackfill } from './backfill.js';
-import { BackendUnavailableError, SOURCE_ERROR_CODES, SourcePermissionError, SourceStartError } from '../errors.js';
+import {
+  BackendUnavailableError,
+  SOURCE_ERROR_CODES,
+  SourceError,
+  SourcePermissionError,
+  SourceStartError,
+} from '../errors.js';
 import type { EventSource } from '../source.js';
 import { loadNativeAddon } from './addon.js';
 import { LiveLoop, OBJECT_EVENT_BYTES } from './loop.js';
@@ -22,6 +28,8 @@ export interface EsClientOptions {
   /** Inverted muting (macOS 13+): the path list becomes a selection (the default mute set is cleared first). */
   invertPaths?: boolean;
   invertTargetPaths?: boolean;
+  /** Processes muted by their audit token, read at start (a later process reusing the pid is not muted). */
+  mutePids?: number[];
 }
 
 export interface EsOptions {
@@ -106,15 +114,24 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     ...(opts.muting?.paths ?? []).map((p) => [p, 'literal'] as [string, 'literal']),
     ...(opts.muting?.pathPrefixes ?? []).map((p) => [p, 'prefix'] as [string, 'prefix']),
   ];
-  const clients = (opts.clients ?? splitClients(opts.eventTypes, opts.clientCount)).map((c) =>
-    mutePaths.length > 0 || opts.muting?.invert === true
-      ? {
-          ...c,
-          mutePaths: [...(c.mutePaths ?? []), ...mutePaths],
-          invertPaths: c.invertPaths ?? opts.muting?.invert === true,
-        }
-      : c,
-  );
+  const mutePids = opts.muting?.pids ?? [];
+  if (mutePids.length > 0 && opts.muting?.invert === true)
+    throw new SourceError(
+      SOURCE_ERROR_CODES.badOptions,
+      'es',
+      'the es backend inverts path muting only: --invert-muting with --mute-process would select this process itself; mute the others by path',
+    );
+  const clients = (opts.clients ?? splitClients(opts.eventTypes, opts.clientCount)).map((c) => {
+    const m =
+      mutePaths.length > 0 || opts.muting?.invert === true
+        ? {
+            ...c,
+            mutePaths: [...(c.mutePaths ?? []), ...mutePaths],
+            invertPaths: c.invertPaths ?? opts.muting?.invert === true,
+          }
+        : c;
+    return mutePids.length > 0 ? { ...m, mutePids: [...(m.mutePids ?? []), ...mutePids] } : m;
+  });
   const cfg = {
     clients: clients.map((c) => ({
       ...c,

@@ -93,12 +93,6 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
           `the native ES client needs macOS (this is ${process.platform}); use --backend ${defaultBackend()}`,
         );
       }
-      if ((opts.muting?.pids?.length ?? 0) > 0)
-        throw new SourceError(
-          SOURCE_ERROR_CODES.badOptions,
-          'es',
-          'the es backend mutes by executable path (--mute-path, --mute-path-prefix); muting a pid needs its audit token, not read yet',
-        );
       return openEs({
         eventTypes: opts.eventTypes,
         batchSize: opts.batchSize,

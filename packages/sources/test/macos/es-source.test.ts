@@ -162,6 +162,34 @@ describe.skipIf(!built)(
       expect(src.diagnostics().map((d) => d.code)).toContain('NJ_SOURCE_BACKFILL_UNAVAILABLE');
     });
 
+    it('muting.pids mutes each process by the whole audit token read at start; a pid that is not running fails at open', async () => {
+      const { Class, instance } = fakeClass();
+      const src = openEs({
+        eventTypes: ['open'],
+        backendClass: Class,
+        muting: { pids: [300] },
+        backendConfig: { running: [[300, 9]] },
+      });
+      instance().deliver([
+        { type: 10, pid: 300, pidversion: 9, exe: '/usr/bin/noisy', target: '/tmp/a' },
+        { type: 10, pid: 300, pidversion: 10, exe: '/bin/zsh', target: '/tmp/reused' },
+        { type: 10, pid: 11, exe: '/usr/bin/curl', target: '/etc/hosts' },
+      ]);
+      instance().drain();
+      const paths: unknown[] = [];
+      for await (const b of src) {
+        paths.push(...b.events.map((e) => (e.msg?.event as { open: { file: { path: string } } }).open.file.path));
+        if (paths.length >= 2) await src.stop();
+      }
+      expect(paths.sort()).toEqual(['/etc/hosts', '/tmp/reused']);
+      expect(() => openEs({ eventTypes: ['open'], backendClass: fakeClass().Class, muting: { pids: [777] } })).toThrow(
+        /cannot mute process 777: its audit token cannot be read/,
+      );
+      expect(() =>
+        openEs({ eventTypes: ['open'], backendClass: fakeClass().Class, muting: { pids: [300], invert: true } }),
+      ).toThrow(/inverts path muting only/);
+    });
+
     it('rejects names that are not ES NOTIFY events', () => {
       const { Class } = fakeClass();
       expect(() => openEs({ eventTypes: ['exec', 'bogus'], backendClass: Class })).toThrow(

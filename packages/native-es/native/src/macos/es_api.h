@@ -47,6 +47,9 @@ class EsApi {
   // This process's own audit token (task_info(TASK_AUDIT_TOKEN)): every field (auid, asid,
   // pidversion …) must match for es_mute_process to mute us. False when it cannot be read.
   virtual bool SelfToken(audit_token_t* out) = 0;
+  // The audit token of a running process (task_name_for_pid + TASK_AUDIT_TOKEN, root only), to
+  // mute it by its whole token. False when it cannot be read (not running, not permitted).
+  virtual bool ProcessToken(int pid, audit_token_t* out) = 0;
   // The running macOS version ("15.4.1"), or "" when unknown (then nothing is filtered by version).
   virtual std::string OsVersion() = 0;
 };

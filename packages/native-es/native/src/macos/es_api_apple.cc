@@ -932,6 +932,18 @@ class AppleEsApi : public EsApi {
     for (int i = 0; i < 8; i++) out->val[i] = t.val[i];
     return true;
   }
+  bool ProcessToken(int pid, audit_token_t* out) override {
+    mach_port_name_t name = MACH_PORT_NULL;
+    if (task_name_for_pid(mach_task_self(), pid, &name) != KERN_SUCCESS) return false;
+    ::audit_token_t t{};
+    mach_msg_type_number_t n = TASK_AUDIT_TOKEN_COUNT;
+    kern_return_t kr = task_info(name, TASK_AUDIT_TOKEN, (task_info_t)&t, &n);
+    mach_port_deallocate(mach_task_self(), name);
+    // A token of another pid would be another process (the pid was reused meanwhile).
+    if (kr != KERN_SUCCESS || n < TASK_AUDIT_TOKEN_COUNT || (int)t.val[5] != pid) return false;
+    for (int i = 0; i < 8; i++) out->val[i] = t.val[i];
+    return true;
+  }
   std::string OsVersion() override {
     char buf[64] = {0};
     size_t len = sizeof buf - 1;

@@ -56,6 +56,19 @@ bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
     *err = {"NJ_SOURCE_FAILED", "task_info(TASK_AUDIT_TOKEN) failed: cannot read this process's audit token to mute itself"};
     return false;
   }
+  // Tokens of the processes to mute, read before any client exists (a pid that is not running is
+  // an error the user must see, not a silent no-op).
+  std::unordered_map<int, audit_token_t> muteTokens;
+  for (const ClientSpec& s : specs)
+    for (int pid : s.mutePids) {
+      audit_token_t t{};
+      if (muteTokens.count(pid) == 0 && !api_->ProcessToken(pid, &t)) {
+        *err = {"NJ_SOURCE_BAD_OPTIONS", "cannot mute process " + std::to_string(pid) +
+                                             ": its audit token cannot be read (not running, or not root)"};
+        return false;
+      }
+      muteTokens.emplace(pid, t);
+    }
   clients_.resize(specs.size());
   running_ = true;
   flusher_ = std::thread([this] { FlushLoop(); });
@@ -88,6 +101,7 @@ bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
       api_->InvertMuting(id, MuteInversionType::kTargetPath);
     }
     for (const auto& mp : s.mutePaths) api_->MutePath(id, mp.first, mp.second);
+    for (int pid : s.mutePids) api_->MuteProcess(id, muteTokens.at(pid));
     // Subscribe last: no event arrives before the mute configuration is complete.
     SubscribeAvailable(i, s);
   }

@@ -25,6 +25,8 @@ struct ClientSpec {
   // Inverted muting (macOS 13+): only what matches the (target) path list is delivered.
   bool invertPaths = false;
   bool invertTargetPaths = false;
+  // Processes muted by their whole audit token (read at start: a later process reusing the pid is not muted).
+  std::vector<int> mutePids;
 };
 
 struct ClientCounters {

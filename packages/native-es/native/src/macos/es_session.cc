@@ -59,6 +59,16 @@ EsSession::EsSession(Napi::Env env, Napi::Object cfg, Napi::Function onBatch, st
         s.mutePaths.push_back({pair.Get(0u).ToString().Utf8Value(), ParseMute(pair.Get(1u).ToString().Utf8Value())});
       }
     }
+    if (c.Get("mutePids").IsArray()) {
+      Napi::Array mp = c.Get("mutePids").As<Napi::Array>();
+      for (uint32_t j = 0; j < mp.Length(); j++) {
+        Napi::Value v = mp.Get(j);
+        double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+        if (!(d >= 1 && d <= 2147483647 && d == (double)(int)d))
+          ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "ES backend config: clients[].mutePids must hold pids (positive integers)");
+        s.mutePids.push_back((int)d);
+      }
+    }
     s.invertPaths = c.Get("invertPaths").ToBoolean().Value();
     s.invertTargetPaths = c.Get("invertTargetPaths").ToBoolean().Value();
     specs_.push_back(std::move(s));

@@ -684,4 +684,6 @@ es_client_t* nj_fake_es_client_at(int i);
 void nj_fake_es_set_os(const char* version, uint32_t max_event_type);
 // The token task_info(mach_task_self(), TASK_AUDIT_TOKEN) returns (every field, pidversion included).
 void nj_fake_es_set_self_token(const audit_token_t* token);
+// A running process task_name_for_pid + task_info(TASK_AUDIT_TOKEN) can read (its whole token).
+void nj_fake_es_set_process_token(int pid, const audit_token_t* token);
 }

@@ -84,6 +84,7 @@ es_new_client_result_t g_fail = ES_NEW_CLIENT_RESULT_SUCCESS;
 std::string g_osVersion = "26.0";
 uint32_t g_maxEventType = 0xffffffffu;
 audit_token_t g_selfToken{};
+std::map<int, audit_token_t> g_procTokens;  // processes task_name_for_pid can read
 
 // Apple's default mute set (a few system daemons), present on every new client.
 const char* const kDefaultMuted[] = {"/usr/libexec/opendirectoryd", "/usr/sbin/securityd", "/usr/libexec/logd"};
@@ -281,11 +282,33 @@ void nj_fake_es_set_self_token(const audit_token_t* token) {
 
 mach_port_t nj_fake_mach_task_self(void) { return 0x103; }
 
+void nj_fake_es_set_process_token(int pid, const audit_token_t* token) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  g_procTokens[pid] = *token;
+}
+
+// Task name ports of other processes: 0x10000 + pid.
+kern_return_t task_name_for_pid(mach_port_t target, int pid, mach_port_name_t* out) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  if (target != 0x103 || out == nullptr) return KERN_INVALID_ARGUMENT;
+  if (pid <= 0 || g_procTokens.count(pid) == 0) return KERN_FAILURE;
+  *out = 0x10000u + (mach_port_name_t)pid;
+  return KERN_SUCCESS;
+}
+
+kern_return_t mach_port_deallocate(mach_port_t, mach_port_name_t) { return KERN_SUCCESS; }
+
 kern_return_t task_info(mach_port_t task, task_flavor_t flavor, task_info_t out, mach_msg_type_number_t* cnt) {
-  if (task != 0x103 || flavor != TASK_AUDIT_TOKEN || out == nullptr || cnt == nullptr || *cnt < TASK_AUDIT_TOKEN_COUNT)
+  if (flavor != TASK_AUDIT_TOKEN || out == nullptr || cnt == nullptr || *cnt < TASK_AUDIT_TOKEN_COUNT)
     return KERN_INVALID_ARGUMENT;
   std::lock_guard<std::mutex> lk(g_mu);
-  memcpy(out, &g_selfToken, sizeof g_selfToken);
+  if (task == 0x103) {
+    memcpy(out, &g_selfToken, sizeof g_selfToken);
+  } else {
+    auto it = task > 0x10000u ? g_procTokens.find((int)(task - 0x10000u)) : g_procTokens.end();
+    if (it == g_procTokens.end()) return KERN_INVALID_ARGUMENT;
+    memcpy(out, &it->second, sizeof it->second);
+  }
   *cnt = TASK_AUDIT_TOKEN_COUNT;
   return KERN_SUCCESS;
 }
