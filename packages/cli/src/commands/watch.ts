@@ -4,7 +4,7 @@
  * final summary → stderr. Ctrl-C stops the source cleanly, then the summary is printed.
  */
 import { count } from '@nightjar/ruletools';
-import { type Diagnostic, Engine } from '@nightjar/core';
+import { ALL_EVENT_TYPES, type Diagnostic, Engine, eventTypeByName } from '@nightjar/core';
 import {
   LIVE_BACKENDS,
   type LiveBackend,
@@ -20,7 +20,7 @@ import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../i
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import { RuleReloader } from '../detect/reload.js';
 import { chooseMapping, mappingOption } from '../mapping.js';
-import type { LoadOptions } from '@nightjar/rules';
+import { didYouMean, type LoadOptions } from '@nightjar/rules';
 import {
   CliError,
   colorEnabled,
@@ -94,6 +94,12 @@ happen. Stop with Ctrl-C (a summary follows).`,
       arg: '<pid>',
       help: 'no events from this process (repeatable; linux, es: by its audit token, read at start)',
     },
+    'mute-path-events': {
+      type: 'string',
+      multiple: true,
+      arg: '<exe>=<types>',
+      help: "es (macOS 12+): no events of these types from processes running this executable, e.g. '/usr/libexec/mds=open,close' (a trailing * makes the path a prefix; repeatable)",
+    },
     'invert-muting': {
       type: 'boolean',
       help: 'report only the processes the mute flags match (their executables, or pids on linux)',
@@ -149,6 +155,8 @@ function list(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
 
+const NOTIFY_NAMES = ALL_EVENT_TYPES.filter((t) => t.kind === 'notify').map((t) => t.name);
+
 /** The muting, ES client and strictness flags, checked. */
 function liveOptions(values: Record<string, unknown>): Pick<LiveSourceOptions, 'muting' | 'clients' | 'strict'> {
   const pids = list(values['mute-process']).map((p) => {
@@ -157,10 +165,33 @@ function liveOptions(values: Record<string, unknown>): Pick<LiveSourceOptions, '
       throw new UsageError(`--mute-process expects a pid, got '${p}'`);
     return n;
   });
+  const pathEvents = list(values['mute-path-events']).map((spec) => {
+    const eq = spec.lastIndexOf('=');
+    const path = eq > 0 ? spec.slice(0, eq) : '';
+    const events =
+      eq > 0
+        ? spec
+            .slice(eq + 1)
+            .split(',')
+            .map((t) => t.trim())
+        : [];
+    if (path === '' || path === '*' || events.length === 0 || events.some((t) => t === ''))
+      throw new UsageError(
+        `--mute-path-events expects <exe>=<type>[,<type>…], e.g. '/usr/libexec/mds=open,close', got '${spec}'`,
+      );
+    for (const t of events) {
+      const info = eventTypeByName(t);
+      if (info === undefined || info.kind !== 'notify')
+        throw new UsageError(`--mute-path-events: '${t}' is not an ES NOTIFY event type${didYouMean(t, NOTIFY_NAMES)}`);
+    }
+    const prefix = path.endsWith('*');
+    return { path: prefix ? path.slice(0, -1) : path, prefix, events };
+  });
   const muting: LiveMuting = {
     paths: list(values['mute-path']),
     pathPrefixes: list(values['mute-path-prefix']),
     pids,
+    ...(pathEvents.length > 0 ? { pathEvents } : {}),
     invert: values['invert-muting'] === true,
   };
   if (muting.invert && muting.paths!.length + muting.pathPrefixes!.length + pids.length === 0)

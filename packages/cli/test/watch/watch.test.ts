@@ -99,6 +99,34 @@ describe('nightjar watch with the eslogger backend (stand-in eslogger on PATH)',
     expect((await cli([...args, '--host', ' '], { env: e })).code).toBe(2);
   });
 
+  it('--mute-path-events: checked, and refused where the backend cannot mute per event type', async () => {
+    const bad = await cli([
+      'watch',
+      '--backend',
+      'eslogger',
+      '--rules',
+      rulesFile,
+      '--mute-path-events',
+      '/usr/libexec/mds',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--mute-path-events expects <exe>=<type>/);
+    const typo = await cli(['watch', '--rules', rulesFile, '--mute-path-events', '/usr/libexec/mds=opne']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/'opne' is not an ES NOTIFY event type \(did you mean 'open'/);
+    const linux = await cli([
+      'watch',
+      '--backend',
+      'linux',
+      '--rules',
+      rulesFile,
+      '--mute-path-events',
+      '/usr/bin/x=open',
+    ]);
+    expect(linux.code).toBe(2);
+    expect(linux.stderr).toMatch(/per-event-type muting is an Endpoint Security feature/);
+  });
+
   it('prints status lines with the event rate, queue, drops and gaps', async () => {
     const e = env('replay', [exec(1, ['curl'])]);
     const r = await cli(

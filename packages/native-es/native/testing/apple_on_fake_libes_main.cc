@@ -297,6 +297,24 @@ int main(int argc, char** cli) {
   }
   CHECK(nj_fake_es_live_messages() == 0);
 
+  // 2d. Per-event-type path muting (es_mute_path_events): zsh's opens are muted, its execs are not.
+  {
+    njes::EsClientSet set(api, 1024, 64, 5, sink);
+    njes::ClientSpec a;
+    a.events = {ES_EVENT_TYPE_NOTIFY_OPEN, ES_EVENT_TYPE_NOTIFY_EXEC};
+    a.mutePathEvents = {{"/bin/zsh", njes::MutePathType::kLiteral, {ES_EVENT_TYPE_NOTIFY_OPEN}}};
+    njes::StartError err;
+    CHECK(set.Start({a}, &err));
+    es_message_t m = open(&zsh, &fHome, 7);
+    CHECK(nj_fake_es_post(&m) == 0);
+    CHECK(nj_fake_es_post(&exec) == 1);
+    m = open(&curl, &fHome, 7);
+    CHECK(nj_fake_es_post(&m) == 1);
+    nj_fake_es_drain();
+    set.Stop();
+  }
+  CHECK(nj_fake_es_live_messages() == 0);
+
   // 3. Deep copy round trip, every rendered event type and message version. The copies are
   //    retained past the handler and translated only after the Apple-side message, its arena and
   //    the fake's delivery are all freed: a pointer kept into Apple's data is an ASan error.

@@ -81,6 +81,16 @@ bool FakeEsApi::MutePath(EsClientId id, const std::string& path, MutePathType ty
   return true;
 }
 
+bool FakeEsApi::MutePathEvents(EsClientId id, const std::string& path, MutePathType type,
+                               const std::vector<uint32_t>& events) {
+  std::lock_guard<std::mutex> lk(mu_);
+  clients_.at(id)->mutedPathEvents.emplace_back(path, type, std::set<uint32_t>(events.begin(), events.end()));
+  std::string s = "mute_path_events " + std::to_string(id) + " " + std::to_string((int)type) + " " + path + ":";
+  for (uint32_t e : events) s += " " + std::to_string(e);
+  Log(s);
+  return true;
+}
+
 bool FakeEsApi::UnmuteAllPaths(EsClientId id) {
   std::lock_guard<std::mutex> lk(mu_);
   auto& v = clients_.at(id)->mutedPaths;
@@ -178,6 +188,17 @@ bool FakeEsApi::Muted(const Client& c, const FakeEvent& e) const {
   }
   if (c.invertPath)
     for (const auto& d : c.defaultMuted) pathHit |= e.exe == d;
+  // Per-event path mutes apply to their event types only (never inverted here).
+  for (const auto& pe : c.mutedPathEvents) {
+    if (!std::get<2>(pe).count(e.type)) continue;
+    const std::string& pat = std::get<0>(pe);
+    switch (std::get<1>(pe)) {
+      case MutePathType::kPrefix: if (PathMatches(e.exe, pat, true)) return true; break;
+      case MutePathType::kLiteral: if (PathMatches(e.exe, pat, false)) return true; break;
+      case MutePathType::kTargetPrefix: if (!e.target.empty() && PathMatches(e.target, pat, true)) return true; break;
+      case MutePathType::kTargetLiteral: if (!e.target.empty() && PathMatches(e.target, pat, false)) return true; break;
+    }
+  }
   bool procMuted = c.invertProcess ? !procHit : procHit;
   bool pathMuted = c.invertPath ? !pathHit : pathHit;
   // Events without a target are not subject to target muting, inverted or not.

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 #include "../src/common/owned.h"
 #include "../src/macos/es_api.h"
 
@@ -49,6 +50,8 @@ class FakeEsApi : public EsApi {
   bool Subscribe(EsClientId c, const std::vector<uint32_t>& events) override;
   bool MuteProcess(EsClientId c, const audit_token_t& token) override;
   bool MutePath(EsClientId c, const std::string& path, MutePathType type) override;
+  bool MutePathEvents(EsClientId c, const std::string& path, MutePathType type,
+                      const std::vector<uint32_t>& events) override;
   bool UnmuteAllPaths(EsClientId c) override;
   bool UnmuteAllTargetPaths(EsClientId c) override;
   bool InvertMuting(EsClientId c, MuteInversionType type) override;
@@ -73,6 +76,8 @@ class FakeEsApi : public EsApi {
     std::set<uint32_t> subscribed;
     std::vector<audit_token_t> mutedProcs;  // compared whole, as ES does
     std::vector<std::pair<std::string, MutePathType>> mutedPaths;
+    // Muted for some event types only (es_mute_path_events).
+    std::vector<std::tuple<std::string, MutePathType, std::set<uint32_t>>> mutedPathEvents;
     // The system's default mute set: it spares NOTIFY events, but an inverted path mute turns it
     // into a selection unless es_unmute_all_paths cleared it first (esf.md §4).
     std::vector<std::string> defaultMuted;

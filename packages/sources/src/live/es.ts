@@ -30,6 +30,8 @@ export interface EsClientOptions {
   invertTargetPaths?: boolean;
   /** Processes muted by their audit token, read at start (a later process reusing the pid is not muted). */
   mutePids?: number[];
+  /** Paths muted for some event types only (macOS 12+): [path, kind, event names]. */
+  mutePathEvents?: Array<[string, 'prefix' | 'literal' | 'target_prefix' | 'target_literal', string[]]>;
 }
 
 export interface EsOptions {
@@ -115,6 +117,17 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
     ...(opts.muting?.pathPrefixes ?? []).map((p) => [p, 'prefix'] as [string, 'prefix']),
   ];
   const mutePids = opts.muting?.pids ?? [];
+  const pathEvents: NonNullable<EsClientOptions['mutePathEvents']> = (opts.muting?.pathEvents ?? []).map((m) => [
+    m.path,
+    m.prefix === true ? 'prefix' : 'literal',
+    m.events,
+  ]);
+  if (pathEvents.length > 0 && opts.muting?.invert === true)
+    throw new SourceError(
+      SOURCE_ERROR_CODES.badOptions,
+      'es',
+      '--invert-muting cannot be combined with per-event-type muting (an inverted list selects processes for every event type)',
+    );
   if (mutePids.length > 0 && opts.muting?.invert === true)
     throw new SourceError(
       SOURCE_ERROR_CODES.badOptions,
@@ -130,11 +143,15 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
             invertPaths: c.invertPaths ?? opts.muting?.invert === true,
           }
         : c;
-    return mutePids.length > 0 ? { ...m, mutePids: [...(m.mutePids ?? []), ...mutePids] } : m;
+    const p = mutePids.length > 0 ? { ...m, mutePids: [...(m.mutePids ?? []), ...mutePids] } : m;
+    return pathEvents.length > 0 ? { ...p, mutePathEvents: [...(p.mutePathEvents ?? []), ...pathEvents] } : p;
   });
   const cfg = {
     clients: clients.map((c) => ({
       ...c,
+      ...(c.mutePathEvents !== undefined
+        ? { mutePathEvents: c.mutePathEvents.map(([p, k, ev]) => [p, k, ev.map((n) => notifyType(n).type)]) }
+        : {}),
       events: c.events.map((n) => notifyType(n).type),
       // The first macOS with each type: the backend subscribes only what the running OS has.
       minMacos: c.events.map((n) => notifyType(n).macos),

@@ -40,12 +40,21 @@ export interface LiveMuting {
   paths?: string[] | undefined;
   pathPrefixes?: string[] | undefined;
   pids?: number[] | undefined;
+  /**
+   * es (macOS 12+): an executable path (or prefix) muted for these event types only, e.g. a noisy
+   * indexer's `open` and `close` while its `exec` still arrives. Not with `invert`.
+   */
+  pathEvents?: Array<{ path: string; prefix?: boolean | undefined; events: string[] }> | undefined;
   invert?: boolean | undefined;
 }
 
 function hasMuting(m: LiveMuting | undefined): m is LiveMuting {
   return (
-    m !== undefined && ((m.paths?.length ?? 0) > 0 || (m.pathPrefixes?.length ?? 0) > 0 || (m.pids?.length ?? 0) > 0)
+    m !== undefined &&
+    ((m.paths?.length ?? 0) > 0 ||
+      (m.pathPrefixes?.length ?? 0) > 0 ||
+      (m.pids?.length ?? 0) > 0 ||
+      (m.pathEvents?.length ?? 0) > 0)
   );
 }
 
@@ -78,6 +87,12 @@ export function openLiveSource(opts: LiveSourceOptions): LiveSource {
         maxLineBytes: opts.maxLineBytes,
       });
     case 'linux':
+      if ((opts.muting?.pathEvents?.length ?? 0) > 0)
+        throw new SourceError(
+          SOURCE_ERROR_CODES.badOptions,
+          'linux',
+          'per-event-type muting is an Endpoint Security feature (macOS 12+, --backend es); on Linux mute the whole process or path',
+        );
       return openLinux({
         eventTypes: opts.eventTypes,
         batchSize: opts.batchSize,

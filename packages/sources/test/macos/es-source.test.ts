@@ -190,6 +190,35 @@ describe.skipIf(!built)(
       ).toThrow(/inverts path muting only/);
     });
 
+    it('muting.pathEvents mutes an executable for some event types only (es_mute_path_events)', async () => {
+      const { Class, instance } = fakeClass();
+      const src = openEs({
+        eventTypes: ['exec', 'open'],
+        clients: [{ events: ['exec', 'open'] }],
+        backendClass: Class,
+        muting: { pathEvents: [{ path: '/usr/libexec/mds', events: ['open'] }] },
+      });
+      instance().deliver([
+        { type: 10, pid: 50, exe: '/usr/libexec/mds', target: '/Users/a/indexed' },
+        { type: 9, pid: 50, exe: '/usr/libexec/mds', target: '/usr/libexec/mdworker' },
+        { type: 10, pid: 11, exe: '/usr/bin/curl', target: '/etc/hosts' },
+      ]);
+      instance().drain();
+      const got: string[] = [];
+      for await (const b of src) {
+        got.push(...b.events.map((e) => `${e.name} ${e.pid}`));
+        if (got.length >= 2) await src.stop();
+      }
+      expect(got.sort()).toEqual(['exec 50', 'open 11']);
+      expect(() =>
+        openEs({
+          eventTypes: ['open'],
+          backendClass: fakeClass().Class,
+          muting: { pathEvents: [{ path: '/x', events: ['open'] }], paths: ['/y'], invert: true },
+        }),
+      ).toThrow(/cannot be combined with per-event-type muting/);
+    });
+
     it('rejects names that are not ES NOTIFY events', () => {
       const { Class } = fakeClass();
       expect(() => openEs({ eventTypes: ['exec', 'bogus'], backendClass: Class })).toThrow(

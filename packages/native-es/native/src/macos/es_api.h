@@ -38,6 +38,9 @@ class EsApi {
   virtual bool Subscribe(EsClientId c, const std::vector<uint32_t>& events) = 0;
   virtual bool MuteProcess(EsClientId c, const audit_token_t& token) = 0;
   virtual bool MutePath(EsClientId c, const std::string& path, MutePathType type) = 0;
+  // es_mute_path_events (macOS 12+): the path is muted for these event types only.
+  virtual bool MutePathEvents(EsClientId c, const std::string& path, MutePathType type,
+                              const std::vector<uint32_t>& events) = 0;
   virtual bool UnmuteAllPaths(EsClientId c) = 0;
   virtual bool UnmuteAllTargetPaths(EsClientId c) = 0;
   virtual bool InvertMuting(EsClientId c, MuteInversionType type) = 0;

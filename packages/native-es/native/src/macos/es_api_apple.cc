@@ -891,6 +891,16 @@ class AppleEsApi : public EsApi {
                                                                   : ES_MUTE_PATH_TYPE_TARGET_LITERAL;
     return es_mute_path(Get(id), path.c_str(), t) == ES_RETURN_SUCCESS;
   }
+  bool MutePathEvents(EsClientId id, const std::string& path, MutePathType type,
+                      const std::vector<uint32_t>& events) override {
+    es_mute_path_type_t t = type == MutePathType::kPrefix ? ES_MUTE_PATH_TYPE_PREFIX
+                            : type == MutePathType::kLiteral ? ES_MUTE_PATH_TYPE_LITERAL
+                            : type == MutePathType::kTargetPrefix ? ES_MUTE_PATH_TYPE_TARGET_PREFIX
+                                                                  : ES_MUTE_PATH_TYPE_TARGET_LITERAL;
+    std::vector<es_event_type_t> ev;
+    for (uint32_t e : events) ev.push_back((es_event_type_t)e);
+    return es_mute_path_events(Get(id), path.c_str(), t, ev.data(), ev.size()) == ES_RETURN_SUCCESS;
+  }
   bool UnmuteAllPaths(EsClientId id) override { return es_unmute_all_paths(Get(id)) == ES_RETURN_SUCCESS; }
   bool UnmuteAllTargetPaths(EsClientId id) override { return es_unmute_all_target_paths(Get(id)) == ES_RETURN_SUCCESS; }
   bool InvertMuting(EsClientId id, MuteInversionType type) override {

@@ -102,6 +102,7 @@ bool EsClientSet::Start(const std::vector<ClientSpec>& specs, StartError* err) {
     }
     for (const auto& mp : s.mutePaths) api_->MutePath(id, mp.first, mp.second);
     for (int pid : s.mutePids) api_->MuteProcess(id, muteTokens.at(pid));
+    for (const auto& pe : s.mutePathEvents) api_->MutePathEvents(id, pe.path, pe.type, pe.events);
     // Subscribe last: no event arrives before the mute configuration is complete.
     SubscribeAvailable(i, s);
   }

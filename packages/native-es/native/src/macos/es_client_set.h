@@ -27,6 +27,13 @@ struct ClientSpec {
   bool invertTargetPaths = false;
   // Processes muted by their whole audit token (read at start: a later process reusing the pid is not muted).
   std::vector<int> mutePids;
+  // Paths muted for some event types only (es_mute_path_events, macOS 12+).
+  struct PathEvents {
+    std::string path;
+    MutePathType type;
+    std::vector<uint32_t> events;
+  };
+  std::vector<PathEvents> mutePathEvents;
 };
 
 struct ClientCounters {

@@ -69,6 +69,19 @@ EsSession::EsSession(Napi::Env env, Napi::Object cfg, Napi::Function onBatch, st
         s.mutePids.push_back((int)d);
       }
     }
+    if (c.Get("mutePathEvents").IsArray()) {
+      // [[path, kind, eventTypeNumbers[]], …]
+      Napi::Array mp = c.Get("mutePathEvents").As<Napi::Array>();
+      for (uint32_t j = 0; j < mp.Length(); j++) {
+        Napi::Array t = mp.Get(j).As<Napi::Array>();
+        if (t.Length() < 3 || !t.Get(2u).IsArray())
+          ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "ES backend config: clients[].mutePathEvents holds [path, kind, events[]]");
+        ClientSpec::PathEvents pe{t.Get(0u).ToString().Utf8Value(), ParseMute(t.Get(1u).ToString().Utf8Value()), {}};
+        Napi::Array ev = t.Get(2u).As<Napi::Array>();
+        for (uint32_t k = 0; k < ev.Length(); k++) pe.events.push_back(ev.Get(k).As<Napi::Number>().Uint32Value());
+        s.mutePathEvents.push_back(std::move(pe));
+      }
+    }
     s.invertPaths = c.Get("invertPaths").ToBoolean().Value();
     s.invertTargetPaths = c.Get("invertTargetPaths").ToBoolean().Value();
     specs_.push_back(std::move(s));

@@ -648,6 +648,8 @@ es_return_t es_subscribe(es_client_t* client, const es_event_type_t* events, uin
 es_return_t es_unsubscribe_all(es_client_t* client);
 es_return_t es_mute_process(es_client_t* client, const audit_token_t* audit_token);
 es_return_t es_mute_path(es_client_t* client, const char* path, es_mute_path_type_t type);
+es_return_t es_mute_path_events(es_client_t* client, const char* path, es_mute_path_type_t type,
+                                const es_event_type_t* events, size_t event_count);
 es_return_t es_unmute_all_paths(es_client_t* client);
 es_return_t es_unmute_all_target_paths(es_client_t* client);
 es_return_t es_invert_muting(es_client_t* client, es_mute_inversion_type_t mute_type);

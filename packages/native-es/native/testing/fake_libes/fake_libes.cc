@@ -52,6 +52,13 @@ struct es_client_s {
   std::vector<audit_token_t> mutedProcs;
   std::vector<std::pair<std::string, bool>> mutedPaths;        // (path, prefix)
   std::vector<std::pair<std::string, bool>> mutedTargetPaths;  // (path, prefix)
+  // es_mute_path_events: (path, prefix, target, event types)
+  struct PathEvents {
+    std::string path;
+    bool prefix, target;
+    std::set<uint32_t> events;
+  };
+  std::vector<PathEvents> mutedPathEvents;
   bool inverted[3] = {false, false, false};
   // Sequence state and injected drops.
   std::map<uint32_t, uint64_t> seq;
@@ -128,6 +135,14 @@ bool Muted(es_client_t* c, const es_message_t* m) {
     for (const auto& t : c->mutedProcs)
       if (memcmp(&t, &m->process->audit_token, sizeof t) == 0) procMatch = true;
   if (procMatch != c->inverted[ES_MUTE_INVERSION_TYPE_PROCESS]) return true;
+  for (const auto& pe : c->mutedPathEvents) {
+    if (!pe.events.count((uint32_t)m->event_type)) continue;
+    std::vector<std::pair<std::string, bool>> one = {{pe.path, pe.prefix}};
+    if (!pe.target && m->process && Matches(one, Path(m->process->executable))) return true;
+    if (pe.target)
+      for (const auto& t : Targets(m))
+        if (Matches(one, t)) return true;
+  }
   bool pathMatch = m->process && Matches(c->mutedPaths, Path(m->process->executable));
   if (pathMatch != c->inverted[ES_MUTE_INVERSION_TYPE_PATH]) return true;
   std::vector<std::string> targets = Targets(m);
@@ -235,6 +250,19 @@ es_return_t es_mute_path(es_client_t* c, const char* path, es_mute_path_type_t t
     case ES_MUTE_PATH_TYPE_TARGET_LITERAL: c->mutedTargetPaths.push_back({path, false}); break;
     default: return ES_RETURN_ERROR;
   }
+  return ES_RETURN_SUCCESS;
+}
+
+es_return_t es_mute_path_events(es_client_t* c, const char* path, es_mute_path_type_t type,
+                                const es_event_type_t* events, size_t event_count) {
+  if (!Known(c) || path == nullptr || (events == nullptr && event_count > 0) || (int)type < 0 ||
+      type > ES_MUTE_PATH_TYPE_TARGET_LITERAL)
+    return ES_RETURN_ERROR;
+  std::lock_guard<std::mutex> lk(c->mu);
+  es_client_s::PathEvents pe{path, type == ES_MUTE_PATH_TYPE_PREFIX || type == ES_MUTE_PATH_TYPE_TARGET_PREFIX,
+                             type == ES_MUTE_PATH_TYPE_TARGET_PREFIX || type == ES_MUTE_PATH_TYPE_TARGET_LITERAL, {}};
+  for (size_t i = 0; i < event_count; i++) pe.events.insert((uint32_t)events[i]);
+  c->mutedPathEvents.push_back(std::move(pe));
   return ES_RETURN_SUCCESS;
 }
 
