@@ -32,14 +32,24 @@ export function liveSkipReason(): string | undefined {
   return undefined;
 }
 
-function writeFiles(dir: string, n: number): Promise<void> {
-  const code = `const fs=require('fs');for(let i=0;i<${n};i++)fs.writeFileSync(${JSON.stringify(dir)}+'/f'+i,'x')`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
-  return new Promise((resolve) => child.on('close', () => resolve()));
+/**
+ * Writes `n` distinct files from `writers` processes at once (one writer alone is limited to a few
+ * thousand files per second by its own syscalls, which measured the writer, not the backend).
+ */
+function writeFiles(dir: string, n: number, writers: number): Promise<void> {
+  const each = Math.ceil(n / writers);
+  const runs = Array.from({ length: writers }, (_, w) => {
+    const from = w * each;
+    const to = Math.min(n, from + each);
+    const code = `const fs=require('fs');for(let i=${from};i<${to};i++)fs.writeFileSync(${JSON.stringify(dir)}+'/f'+i,'x')`;
+    const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+    return new Promise<void>((resolve) => child.on('close', () => resolve()));
+  });
+  return Promise.all(runs).then(() => undefined);
 }
 
 /** One storm of `files` distinct files (an open and a close-write each) through the live backend. */
-export async function liveStorm(wire: 'json' | 'objects', files: number): Promise<LiveResult> {
+export async function liveStorm(wire: 'json' | 'objects', files: number, writers = 1): Promise<LiveResult> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'nj-bench-live-')));
   const src = openLinux({ eventTypes: ['open', 'close'], paths: [dir], wire });
   await new Promise((r) => setTimeout(r, 200));
@@ -48,9 +58,11 @@ export async function liveStorm(wire: 'json' | 'objects', files: number): Promis
   let last = Date.now();
   let first = 0;
   let end = 0;
-  const lines: string[] = [];
+  // The messages are kept as they come and serialised after the storm: stringifying them inside the
+  // measured loop charged the live path with a JSON.stringify per event.
+  const msgs: unknown[] = [];
   const elu0 = performance.eventLoopUtilization();
-  const writing = writeFiles(dir, files).then(() => (done = true));
+  const writing = writeFiles(dir, files, writers).then(() => (done = true));
   const timer = setInterval(() => {
     if (done && Date.now() - last > 700) void src.stop();
   }, 50);
@@ -59,7 +71,7 @@ export async function liveStorm(wire: 'json' | 'objects', files: number): Promis
     if (first === 0) first = performance.now();
     for (const e of b.events) {
       events++;
-      if (lines.length < 20_000) lines.push(JSON.stringify(e.msg));
+      if (msgs.length < 20_000) msgs.push(e.msg);
     }
     last = Date.now();
     end = performance.now();
@@ -67,6 +79,7 @@ export async function liveStorm(wire: 'json' | 'objects', files: number): Promis
   clearInterval(timer);
   const elu = performance.eventLoopUtilization(elu0);
   await writing;
+  const lines = msgs.map((m) => JSON.stringify(m));
   const drops = src.stats().drops;
   rmSync(dir, { recursive: true, force: true });
   return {

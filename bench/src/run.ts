@@ -906,7 +906,7 @@ async function main(): Promise<void> {
   } else {
     const files = QUICK ? 3_000 : 30_000;
     const results = [];
-    for (const wire of ['objects', 'json'] as const) results.push(await liveStorm(wire, files));
+    for (const wire of ['objects', 'json'] as const) results.push(await liveStorm(wire, files, 2));
     const replay = replayDecode(results[1]!.lines);
     row({
       workload: 'replay (same events)',
