@@ -94,6 +94,38 @@ export async function consumers(jsm: JetStreamManager): Promise<Map<number, { fl
   return out;
 }
 
+/**
+ * What a stuck fail-over looks like, for the error message: every consumer of the events stream
+ * (pending, waiting for an ack, ack floor, pull requests waiting), the leases, and the tail of each
+ * worker's log. A hang that only says "timed out" cannot be diagnosed from a CI log.
+ */
+export async function fleetState(nc: NatsConnection, workers: readonly WorkerProc[]): Promise<string> {
+  const jsm = await jetstreamManager(nc);
+  const lines: string[] = ['consumers (name: pending / ack pending / ack floor / delivered / waiting pulls):'];
+  const iter = jsm.consumers.list(FLEET_NAMES.events);
+  for await (const c of iter)
+    lines.push(
+      `  ${c.name}: ${c.num_pending} / ${c.num_ack_pending} / ${c.ack_floor.stream_seq} / ${c.delivered.stream_seq} / ${c.num_waiting}`,
+    );
+  lines.push('leases (partition: owner pid epoch):');
+  for (const [k, l] of [...(await leases(nc))].sort((a, b) => a[0] - b[0]))
+    lines.push(`  ${k}: ${l.owner} ${l.pid} r${l.epoch}`);
+  for (const w of workers) {
+    const alive = w.child.exitCode === null && w.child.signalCode === null;
+    lines.push(
+      `worker pid ${w.child.pid} (${alive ? 'alive' : `exited ${w.child.exitCode ?? w.child.signalCode}`}), last log lines:`,
+    );
+    lines.push(
+      ...w.stderr
+        .trim()
+        .split('\n')
+        .slice(-12)
+        .map((l) => `  ${l}`),
+    );
+  }
+  return lines.join('\n');
+}
+
 export async function lastSeqOf(jsm: JetStreamManager, subject: string): Promise<number> {
   const m = await jsm.streams.getMessage(FLEET_NAMES.events, { last_by_subj: subject });
   return m?.seq ?? 0;

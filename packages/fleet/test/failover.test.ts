@@ -26,6 +26,7 @@ import {
 import {
   consumers,
   expectedAlerts,
+  fleetState,
   fixture,
   fleetSkipReason,
   lastSeqOf,
@@ -136,6 +137,10 @@ describe.skipIf(skip !== '')(`fleet fail-over on a local nats-server${skip ? ` (
         const c = await consumers(jsm);
         const drained = c.size === P && [...c.values()].every((x) => x.pending === 0);
         return drained && (c.get(pA)?.floor ?? 0) >= lastA && (c.get(pB)?.floor ?? 0) >= lastB2 ? true : undefined;
+      }).catch(async (err: unknown) => {
+        throw new Error(
+          `${err instanceof Error ? err.message : String(err)} (host A partition ${pA} through seq ${lastA}, host B partition ${pB} through ${lastB2})\n${await fleetState(nc!, workers)}`,
+        );
       });
       console.log(`fleet fail-over: drained ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the SIGKILL`);
 

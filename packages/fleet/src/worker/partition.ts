@@ -276,7 +276,17 @@ export class PartitionRunner {
 
   /** Serialised: stores the alerts of the frames applied so far, then acks the last of them (AckAll). */
   private commit(): Promise<void> {
-    this.committing = this.committing.then(() => this.commitNow());
+    // A failed commit (a checkpoint or snapshot write timing out) gives the partition up: its
+    // frames come back to the next owner. Left rejected, the chain would skip every later commit
+    // (nothing acked again) or, from the timer, end the process as an unhandled rejection.
+    this.committing = this.committing
+      .then(() => this.commitNow())
+      .catch((err: unknown) => {
+        this.ctx.log(
+          `partition ${this.partition}: commit failed (${err instanceof Error ? err.message : String(err)}): giving it up`,
+        );
+        this.abort();
+      });
     return this.committing;
   }
 

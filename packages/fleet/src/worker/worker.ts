@@ -110,7 +110,13 @@ export class FleetWorker {
     await w.tick();
     w.timer = setInterval(
       () => {
-        w.ticking ??= w.tick().finally(() => (w.ticking = undefined));
+        // A tick that fails (a KV request timing out on a loaded machine) must not end the worker:
+        // as an unhandled rejection it killed the process, and with it every partition it held.
+        // The next tick renews what it still holds and finds out what it lost.
+        w.ticking ??= w
+          .tick()
+          .catch((err: unknown) => w.ctx.log(`lease tick failed: ${err instanceof Error ? err.message : String(err)}`))
+          .finally(() => (w.ticking = undefined));
       },
       Math.max(100, Math.floor(layout.leaseMs / 3)),
     );
