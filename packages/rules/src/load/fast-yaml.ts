@@ -371,8 +371,8 @@ class FastParser {
       // Keys that resolve to another type (1, true, null, ~) become property names by yaml's own rules.
       if (resolvePlain(key) !== key) bail();
     }
-    // yaml's implicit-key length limit, and the key that would set the prototype.
-    if (k - p > 1000 || key === '__proto__') bail();
+    // yaml's implicit-key length limit.
+    if (k - p > 1000) bail();
     return key;
   }
 
@@ -442,7 +442,7 @@ class FastParser {
       } else {
         value = this.inlineValue(v, e, col, depth + 1);
       }
-      map[key] = value;
+      setKey(map, key, value);
       const l = this.nextContent();
       if (l >= this.segEnd) return map;
       const ind = this.indents[l]!;
@@ -615,16 +615,10 @@ class FastParser {
           if (resolvePlain(key) !== key) bail();
           i = skip(r);
         }
-        if (
-          t.charCodeAt(i) !== COLON ||
-          (t.charCodeAt(i + 1) !== SP && !adjacent) ||
-          key === '__proto__' ||
-          hasOwn(map, key)
-        )
-          bail();
+        if (t.charCodeAt(i) !== COLON || (t.charCodeAt(i + 1) !== SP && !adjacent) || hasOwn(map, key)) bail();
         i = skip(i + 1);
         const r = this.flowValue(i, e, depth);
-        map[key] = r.value;
+        setKey(map, key, r.value);
         i = skip(r.end);
       } else {
         const r = this.flowValue(i, e, depth);
@@ -738,6 +732,16 @@ class FastParser {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * As yaml's toJS sets a key: `__proto__` becomes an own data property (an assignment would set the
+ * object's prototype instead), so a hostile rule cannot change an object's prototype through it.
+ */
+function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+  else map[key] = value;
+}
 
 function aliasCount(v: unknown): number {
   if (Array.isArray(v)) {

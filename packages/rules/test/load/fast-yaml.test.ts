@@ -238,13 +238,31 @@ describe('fast YAML path agrees with yaml', () => {
     ['explicit key', '? a\n: b\n', 'full'],
     ['block scalar keep', 'a: |+\n  x\n\n', 'full'],
     ['non-string keys', '1: a\ntrue: b\n', 'full'],
-    ['proto key', '__proto__: { polluted: 1 }\n', 'full'],
     ['alias before anchor', 'a: *x\nb: &x 1\n', 'full'],
     ['anchor redefined', 'a: &x 1\nb: &x 2\nc: *x\n', 'full'],
     ['unicode escape', 'a: "\\u00e9"\n', 'full'],
     ['scalar root', 'just text\n', 'full'],
   ])('%s', (_name, text, expected) => {
     expect(expectSameAsFull(text)).toBe(expected);
+  });
+
+  it.each([
+    ['block key', '__proto__: { polluted: 1 }\nb: 2\n'],
+    ['flow key', 'a: { __proto__: { polluted: 1 }, b: 2 }\n'],
+    ['quoted key', '"__proto__": { polluted: 1 }\nb: 2\n'],
+  ])('a __proto__ %s is an own property, as yaml makes it, on the fast path; no prototype changes', (_n, text) => {
+    expect(expectSameAsFull(text)).toBe('fast');
+    const fast = fastParseYaml(text, DEFAULT_LIMITS.maxDepth, DEFAULT_LIMITS.maxAliasCount)!;
+    const full = parseYamlTextFull(text, 'f.yml');
+    const own = (d: unknown): Record<string, unknown> =>
+      (text.startsWith('a:') ? (d as { a: Record<string, unknown> }).a : d) as Record<string, unknown>;
+    for (const data of [fast[0].data, full[0].data]) {
+      const m = own(data);
+      expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+      expect(Object.keys(m)).toEqual(['__proto__', 'b']);
+      expect(Object.getOwnPropertyDescriptor(m, '__proto__')?.value).toEqual({ polluted: 1 });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 
