@@ -605,10 +605,12 @@ class FastParser {
           const end = this.quotedEnd(i, e);
           key = this.quotedValue(i, end);
           i = skip(end);
-          // After a quoted key YAML takes `:` with no space before a quoted value or a collection
-          // (JSON style, `{"product":"macos"}`); a plain value right after the colon is left to yaml.
+          // After a quoted key YAML takes `:` with no space before the value (JSON style,
+          // `{"product":"macos"}`): a quoted value, a collection, or a JSON literal (null, true,
+          // false, a number) as JSON.stringify writes them; any other plain value is left to yaml.
           const v = t.charCodeAt(i + 1);
-          adjacent = v === 34 || v === 39 || v === 91 || v === 123;
+          JSON_LITERAL_AT.lastIndex = i + 1;
+          adjacent = v === 34 || v === 39 || v === 91 || v === 123 || JSON_LITERAL_AT.test(t);
         } else {
           const r = this.flowPlain(i, e, true);
           key = t.slice(i, r);
@@ -730,6 +732,9 @@ class FastParser {
     }
   }
 }
+
+/** A JSON literal (null, true, false, a number) ending at a flow indicator or a space: sticky, set lastIndex. */
+const JSON_LITERAL_AT = /(?:null|true|false|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=[,}\] ])/y;
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 

@@ -222,6 +222,11 @@ describe('fast YAML path agrees with yaml', () => {
     ['url-like plain scalars', 'a: http://x/y?z=1#frag\nb: { u: http://x:80/ }\n', 'fast'],
     ['empty flow collections', 'a: []\nb: {}\nc: [[], {}]\n', 'fast'],
     ['colon keys', 'a:b: 1\n"c": 2\n', 'fast'],
+    [
+      'JSON-style flow maps (JSON.stringify output)',
+      'a: {"x":null,"y":false,"z":true,"n":-1.5e3,"o":0,"s":"t","l":[1,2],"m":{"k":1}}\n',
+      'fast',
+    ],
     // Left to yaml (and reported by it where it is an error):
     ['multi-line plain', 'a: one\n  two\n', 'full'],
     ['multi-line quoted', 'a: "one\n  two"\n', 'full'],
@@ -242,6 +247,9 @@ describe('fast YAML path agrees with yaml', () => {
     ['anchor redefined', 'a: &x 1\nb: &x 2\nc: *x\n', 'full'],
     ['unicode escape', 'a: "\\u00e9"\n', 'full'],
     ['scalar root', 'just text\n', 'full'],
+    ['JSON-style key, plain word value', 'a: {"x":abc}\n', 'full'],
+    ['JSON-style key, number with a leading zero', 'a: {"x":01}\n', 'full'],
+    ['JSON-style key, literal run on', 'a: {"x":nullx}\n', 'full'],
   ])('%s', (_name, text, expected) => {
     expect(expectSameAsFull(text)).toBe(expected);
   });
