@@ -138,10 +138,17 @@ class ShiftAnd {
   private readonly lastBit: number;
   /** The group's first character when it is not `?`: with no partial match, the scan jumps to it. */
   private readonly lead: string | undefined;
+  /**
+   * The group's literal character most likely to be rare (the highest code point): a text without
+   * it cannot match, which indexOf (native) tells before the scan reads a character.
+   */
+  private readonly probe: string | undefined;
   constructor(g: Group) {
     // Not for a lone surrogate: indexOf could land on half of a pair, which the scan reads as one code point.
     const c0 = g[0]!;
     this.lead = c0 !== -1 && (c0 < 0xd800 || c0 > 0xdfff) ? String.fromCodePoint(c0) : undefined;
+    const best = Math.max(...g.filter((c) => c < 0xd800 || c > 0xdfff));
+    this.probe = best >= 0 ? String.fromCodePoint(best) : undefined;
     this.words = Math.ceil(g.length / 32);
     this.any = new Uint32Array(this.words);
     this.state = new Uint32Array(this.words);
@@ -163,6 +170,10 @@ class ShiftAnd {
     const d = this.state;
     const n = this.words;
     const ascii = this.ascii;
+    if (this.probe !== undefined) {
+      const at = s.indexOf(this.probe, from);
+      if (at < 0 || at >= limit) return -1;
+    }
     d.fill(0);
     let i = from;
     let idle = true;
