@@ -79,9 +79,16 @@ export async function leases(nc: NatsConnection): Promise<Map<number, Lease>> {
   return out;
 }
 
-/** Per partition: the newest consumer's ack floor, and whether every consumer of it is drained. */
-export async function consumers(jsm: JetStreamManager): Promise<Map<number, { floor: number; pending: number }>> {
-  const out = new Map<number, { floor: number; pending: number; epoch: number }>();
+/**
+ * Per partition, its newest consumer: ack floor, messages pending or awaiting an ack, and how far it
+ * has read the stream (`delivered`). A consumer that a take-over created past the partition's last
+ * committed frame delivers nothing, so its ack floor stays 0 although nothing is left: drained is
+ * "nothing pending and read through the last frame", not "ack floor at the last frame".
+ */
+export async function consumers(
+  jsm: JetStreamManager,
+): Promise<Map<number, { floor: number; pending: number; delivered: number }>> {
+  const out = new Map<number, { floor: number; pending: number; delivered: number; epoch: number }>();
   for (const c of await jsm.consumers.list(FLEET_NAMES.events).next()) {
     const m = /^part-(\d+)-r(\d+)$/.exec(c.name);
     if (!m) continue;
@@ -89,7 +96,8 @@ export async function consumers(jsm: JetStreamManager): Promise<Map<number, { fl
     const epoch = Number(m[2]);
     const prev = out.get(k);
     const pending = c.num_pending + c.num_ack_pending;
-    if (prev === undefined || epoch > prev.epoch) out.set(k, { floor: c.ack_floor.stream_seq, pending, epoch });
+    if (prev === undefined || epoch > prev.epoch)
+      out.set(k, { floor: c.ack_floor.stream_seq, pending, delivered: c.delivered.stream_seq, epoch });
   }
   return out;
 }
@@ -157,4 +165,14 @@ export function expectedAlerts(
     if ('msg' in ev) for (const a of engine.push(ev)) out.push({ id: alertId(a, host), title: a.rule.title });
   });
   return out;
+}
+
+/** Partition `k` has nothing pending and its newest consumer read (and acked, or started past) `last`. */
+export function drainedThrough(
+  c: Map<number, { floor: number; pending: number; delivered: number }>,
+  k: number,
+  last: number,
+): boolean {
+  const x = c.get(k);
+  return x !== undefined && x.pending === 0 && Math.max(x.floor, x.delivered) >= last;
 }

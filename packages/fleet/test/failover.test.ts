@@ -25,6 +25,7 @@ import {
 } from '@nightjar/fleet';
 import {
   consumers,
+  drainedThrough,
   expectedAlerts,
   fleetState,
   fixture,
@@ -42,9 +43,11 @@ const HOST_A = 'mac-a01';
 const HOST_B = 'mac-b01';
 const why = fleetSkipReason();
 const MINUTES = 180_000;
-// Opt-in for now: in two of three fresh-clone CI runs a partition never drained after the SIGKILL
-// (the 3-minute liveness wait ran out). Until that is found, `pnpm test` skips it visibly and
-// NIGHTJAR_FLEET_FAILOVER=1 runs it; the push-back test keeps nats-server in every CI run.
+// Opt-in for now: its drained wait sometimes timed out in fresh-clone CI runs. The cause found (a
+// consumer created past its partition's committed frames keeps an ack floor of 0: see
+// drainedThrough) is fixed; until more fresh-clone runs confirm it, `pnpm test` skips it visibly and
+// NIGHTJAR_FLEET_FAILOVER=1 runs it (.ci/run does, without gating); the push-back and live-ship
+// tests keep nats-server in every CI run.
 const optIn = process.env.NIGHTJAR_FLEET_FAILOVER === '1' ? '' : 'opt-in, set NIGHTJAR_FLEET_FAILOVER=1';
 const skip = why.skip !== '' ? why.skip : optIn;
 
@@ -102,7 +105,7 @@ describe.skipIf(skip !== '')(`fleet fail-over on a local nats-server${skip ? ` (
       await shipB.flush();
       const lastB = await lastSeqOf(jsm, `es.p.${pB}.${HOST_B}`);
       await until(`host B's partition acked through seq ${lastB}`, MINUTES, async () =>
-        ((await consumers(jsm)).get(pB)?.floor ?? 0) >= lastB ? true : undefined,
+        drainedThrough(await consumers(jsm), pB, lastB) ? true : undefined,
       );
       const holder = (await leases(nc!)).get(pB)!;
       const victim = byPid(holder.pid);
@@ -136,7 +139,9 @@ describe.skipIf(skip !== '')(`fleet fail-over on a local nats-server${skip ? ` (
       await until('every partition drained', MINUTES, async () => {
         const c = await consumers(jsm);
         const drained = c.size === P && [...c.values()].every((x) => x.pending === 0);
-        return drained && (c.get(pA)?.floor ?? 0) >= lastA && (c.get(pB)?.floor ?? 0) >= lastB2 ? true : undefined;
+        // Not the ack floor alone: a consumer created past the last committed frame acks nothing
+        // (its floor stays 0), which hung this wait in CI although every frame was committed.
+        return drained && drainedThrough(c, pA, lastA) && drainedThrough(c, pB, lastB2) ? true : undefined;
       }).catch(async (err: unknown) => {
         throw new Error(
           `${err instanceof Error ? err.message : String(err)} (host A partition ${pA} through seq ${lastA}, host B partition ${pB} through ${lastB2})\n${await fleetState(nc!, workers)}`,
