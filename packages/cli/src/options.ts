@@ -184,8 +184,19 @@ export async function loadRuleSetOrFail(paths: string[], opts: LoadOptions = {})
 
 /** `--rules` (or the bundled ruleset) loaded with the mapping `--mapping` or the config names. */
 export async function loadRulesFor(values: Parsed['values'], io: CliIO): Promise<LoadedRuleSet> {
+  const spec = ruleLoadSpec(values, io);
+  return loadRuleSetOrFail(spec.paths, spec.options);
+}
+
+/** What to load: the rule paths and the loader's options (plain data, so a scan thread can load the same). */
+export interface RuleLoadSpec {
+  readonly paths: string[];
+  readonly options: LoadOptions;
+}
+
+export function ruleLoadSpec(values: Parsed['values'], io: CliIO): RuleLoadSpec {
   const paths = resolveRulePaths(values, io);
-  return loadRuleSetOrFail(paths, mappingOption(chooseMapping(values, io, paths)));
+  return { paths, options: mappingOption(chooseMapping(values, io, paths)) };
 }
 
 /** Checks that every input (except `-`) is a readable regular file, before any work starts. */

@@ -28,6 +28,8 @@ export const SOURCE_ERROR_CODES = {
   failed: 'NJ_SOURCE_FAILED',
   /** A line longer than the source's line cap (maxLineBytes): reported with its line and byte offset, skipped. */
   lineTooLong: 'NJ_SOURCE_LINE_TOO_LONG',
+  /** A threaded scan's worker could not start (its rules did not load, or differ from the caller's) or died. */
+  threadFailed: 'NJ_SOURCE_THREAD_FAILED',
   /** Bad options passed to a source (a programming error of the caller). */
   badOptions: 'NJ_SOURCE_BAD_OPTIONS',
 } as const;

@@ -37,3 +37,5 @@ export type {
   NativeBackfillResult,
   NativeEsBackend,
 } from '@nightjar/native-es';
+export { openThreadedScan } from './threads/scan.js';
+export type { RulesFactory, ScanBatch, ThreadedScan, ThreadedScanOptions } from './threads/scan.js';

@@ -5,6 +5,8 @@
  * are collected and joined when its newline arrives, so a line of any length costs linear time.
  */
 export type LineSink = (text: string, lineNo: number, offset: number) => void;
+/** A line as bytes: `buf[start, end)` (no terminator), valid only during the call. */
+export type ByteLineSink = (buf: Buffer, start: number, end: number, lineNo: number, offset: number) => void;
 
 /** Default longest line, in bytes: far above any ES message, far below what a string can hold. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -12,7 +14,7 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const LF = 10;
 const CR = 13;
 
-export class LineSplitter {
+abstract class Splitter {
   /** Number of the last line emitted (blank lines included). */
   lineNo = 0;
   /** Byte offset of the start of the next line. */
@@ -28,7 +30,6 @@ export class LineSplitter {
   private skipping = false;
 
   constructor(
-    private readonly sink: LineSink,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
     private readonly onOversize?: (lineNo: number, offset: number) => void,
   ) {}
@@ -136,6 +137,41 @@ export class LineSplitter {
       this.blank++;
       return;
     }
+    this.deliver(buf, start, end, lineNo, offset);
+  }
+
+  protected abstract deliver(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void;
+}
+
+/** Splits bytes into lines and hands each on as a string. */
+export class LineSplitter extends Splitter {
+  constructor(
+    private readonly sink: LineSink,
+    maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    onOversize?: (lineNo: number, offset: number) => void,
+  ) {
+    super(maxLineBytes, onOversize);
+  }
+
+  protected deliver(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
     this.sink(buf.toString('utf8', start, end), lineNo, offset);
+  }
+}
+
+/**
+ * Splits bytes into lines and hands each on as bytes, undecoded: for a reader that only routes lines
+ * (the threaded scan's main thread), so the UTF-8 decoding is done where the line is parsed.
+ */
+export class ByteLineSplitter extends Splitter {
+  constructor(
+    private readonly sink: ByteLineSink,
+    maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    onOversize?: (lineNo: number, offset: number) => void,
+  ) {
+    super(maxLineBytes, onOversize);
+  }
+
+  protected deliver(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
+    this.sink(buf, start, end, lineNo, offset);
   }
 }

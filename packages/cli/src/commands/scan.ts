@@ -3,8 +3,10 @@
  * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
  */
 import { count } from '@nightjar/ruletools';
-import { Engine, type Diagnostic } from '@nightjar/core';
-import { openReplay } from '@nightjar/sources';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Engine, type Diagnostic, rulesetFingerprint } from '@nightjar/core';
+import { openReplay, openThreadedScan } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, progressHook, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
@@ -13,12 +15,13 @@ import {
   colorEnabled,
   commandHelp,
   type CommandSpec,
-  loadRulesFor,
+  loadRuleSetOrFail,
   openOutput,
   parseByteSize,
   parseCap,
   parseCommand,
   reportFatal,
+  ruleLoadSpec,
   SHARED_OPTIONS,
 } from '../options.js';
 import { ALERT_FORMATS, type AlertFormat, alertWriter } from '../output/alerts.js';
@@ -27,6 +30,12 @@ import { CappedReporter, type LineProblem, formatDiagnosticLine, formatLineProbl
 import { ProgressBar } from '../output/progress.js';
 import { formatSummary } from '../output/summary.js';
 import { InputNames, countsFromMetrics } from '../output/tally.js';
+
+/** Below this much input, the default is one thread: starting workers (each loads the rules) costs more than it saves. */
+const AUTO_THREADS_MIB = 64;
+
+/** The module each scan thread loads its rules with. */
+const THREAD_RULES = new URL('../detect/thread-rules.js', import.meta.url).href;
 
 export const SPEC: CommandSpec<AlertFormat> = {
   name: 'scan',
@@ -48,6 +57,11 @@ through Sigma rules and print the alerts.`,
       help: "the host the events come from (default: each record's host.hostname, when it has one)",
     },
     'max-line-bytes': SHARED_OPTIONS['max-line-bytes'],
+    threads: {
+      type: 'string',
+      arg: '<n>',
+      help: `worker threads, each running the engine for its share of the hosts (default: the machine's cores for inputs of ${AUTO_THREADS_MIB} MiB or more, else 1)`,
+    },
     'max-problems': {
       type: 'string',
       arg: '<n>',
@@ -64,6 +78,26 @@ windows, suppression, gaps): a merged capture gives per-host results, and the su
   exitCodes: '0 no alerts · 1 alerts raised · 2 usage, bad rules, unreadable input (or a malformed line with --strict)',
 };
 
+/** `--threads`, or the default for these inputs. */
+function threadCount(given: unknown, inputs: readonly string[]): number {
+  if (given !== undefined) {
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1 || n > 256)
+      throw new UsageError(`--threads expects a whole number from 1 to 256, got '${String(given)}'`);
+    return n;
+  }
+  if (inputs.includes('-')) return 1;
+  let bytes = 0;
+  for (const f of inputs) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      return 1;
+    }
+  }
+  return bytes >= AUTO_THREADS_MIB * 1024 * 1024 ? Math.min(availableParallelism(), 16) : 1;
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
@@ -76,9 +110,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const strict = args.values.strict === true;
 
   const inputs = checkInputs(args.positionals, io);
+  const threads = threadCount(args.values.threads, inputs);
   const names = new InputNames(args.positionals, inputs);
   const loadStart = performance.now();
-  const ruleset = await loadRulesFor(args.values, io);
+  const ruleSpec = ruleLoadSpec(args.values, io);
+  const ruleset = await loadRuleSetOrFail(ruleSpec.paths, ruleSpec.options);
   const loadMs = performance.now() - loadStart;
   const sink = await openOutput(args.values.output as string | undefined, io);
   const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
@@ -104,13 +140,26 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const host = args.values.host as string | undefined;
   if (host !== undefined && host.trim() === '') throw new UsageError("--host expects a host name, e.g. '--host mac-a'");
-  const source = openReplay(inputs, {
-    eventTypes: engine.requiredEventTypes(),
-    stdin: io.stdin,
-    strict,
-    host,
-    maxLineBytes,
-  });
+  // One thread reads, decodes and runs the engine; with --threads N it reads and splits, and N
+  // workers decode and run the engine, each for its share of the hosts.
+  const source =
+    threads > 1
+      ? openThreadedScan(inputs, {
+          threads,
+          rules: { module: THREAD_RULES, args: ruleSpec },
+          fingerprint: rulesetFingerprint(ruleset),
+          stdin: io.stdin,
+          strict,
+          host,
+          maxLineBytes,
+        })
+      : openReplay(inputs, {
+          eventTypes: engine.requiredEventTypes(),
+          stdin: io.stdin,
+          strict,
+          host,
+          maxLineBytes,
+        });
   const started = performance.now();
 
   // Alerts on the same terminal as the progress bar: erase the bar first, or the alert's first line
@@ -132,12 +181,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   await sink.write(writer.begin());
   try {
-    await readAll(source, {
-      problem: (e) => malformed.report(e),
-      diagnostic: noteDiagnostic,
-      events: (list) => detector.push(list),
-      batchDone: progressHook(source, progress),
-    });
+    if ('metrics' in source) {
+      const batchDone = progressHook(source, progress);
+      for await (const batch of source) {
+        for (const e of batch.errors) malformed.report(e);
+        for (const d of batch.diagnostics) noteDiagnostic(d);
+        await detector.emit(batch.alerts);
+        batchDone?.();
+      }
+    } else
+      await readAll(source, {
+        problem: (e) => malformed.report(e),
+        diagnostic: noteDiagnostic,
+        events: (list) => detector.push(list),
+        batchDone: progressHook(source, progress),
+      });
   } catch (err) {
     if (err instanceof CliError) {
       await source.stop();
@@ -155,7 +213,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } finally {
     unregister?.();
   }
+  // The threaded scan has flushed its workers' engines already; this engine then holds nothing.
   await detector.finish();
+  const metrics = ('metrics' in source ? source.metrics() : undefined) ?? engine.metrics();
   progress?.clear();
   await sink.write(writer.end());
   await sink.close();
@@ -175,9 +235,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           elapsedMs: performance.now() - started,
           alerts: detector.alerts,
           alertsByRule: detector.byRule,
-          ...countsFromMetrics(engine.metrics()),
+          ...countsFromMetrics(metrics),
           diagnosticsUnprinted: diagReporter.unprinted,
-          hosts: { count: engine.metrics().hosts, alerts: detector.byHost },
+          hosts: { count: metrics.hosts, alerts: detector.byHost },
         },
         errPal,
       ),

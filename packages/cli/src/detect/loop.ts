@@ -81,7 +81,8 @@ export class Detector {
     this.drain();
   }
 
-  private async emit(list: readonly Alert[]): Promise<void> {
+  /** Writes and counts alerts (the engine's, or those a threaded scan's workers raised), in order. */
+  async emit(list: readonly Alert[]): Promise<void> {
     for (const a of list) {
       this.alerts++;
       let rc = this.counts.get(a.rule.id);

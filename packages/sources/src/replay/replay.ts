@@ -1,12 +1,11 @@
-import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { createDecoder, DecodeError, type NightjarEvent } from '@nightjar/core';
-import { InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
+import { type InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../lines.js';
 import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from '../source.js';
 import { abortableSleep } from '../sleep.js';
+import { type InputReadOptions, inputBytes, openInput, readFailure } from './inputs.js';
 
 export interface ReplayOptions {
   /** Event names to decode fully (the ruleset's requiredEventTypes()); others come back `skipped`. null: all. */
@@ -38,9 +37,6 @@ export interface ReplayOptions {
    */
   host?: string | undefined;
 }
-
-const GZIP_MAGIC_0 = 0x1f;
-const GZIP_MAGIC_1 = 0x8b;
 
 /**
  * Replays eslogger JSON lines from files and/or stdin (`-`), plain or gzip (detected by its magic
@@ -95,6 +91,13 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
     });
   }
 
+  const inputOpts: InputReadOptions = {
+    chunkSize,
+    stdin: opts.stdin,
+    stats,
+    setCurrent: (c) => (current = c),
+  };
+
   async function totals(): Promise<void> {
     let total = 0;
     for (const input of inputs) {
@@ -108,90 +111,6 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
       }
     }
     stats.totalBytes = total;
-  }
-
-  /** Opens an input; throws InputError when it cannot be read. */
-  async function openInput(input: string, name: string): Promise<Readable> {
-    if (input === '-') {
-      const s = (opts.stdin ?? process.stdin) as Readable;
-      return s;
-    }
-    let fh;
-    try {
-      fh = await open(input, 'r');
-      const s = await fh.stat();
-      if (s.isDirectory()) {
-        await fh.close();
-        throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: is a directory, not an event file`, {
-          offset: 0,
-          line: 0,
-        });
-      }
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT'
-          ? 'no such file'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : (err as Error).message;
-      throw new InputError(
-        SOURCE_ERROR_CODES.inputUnreadable,
-        name,
-        `${name}: cannot read: ${why}`,
-        { offset: 0, line: 0 },
-        { cause: err },
-      );
-    }
-    return createReadStream('', { fd: fh, highWaterMark: chunkSize });
-  }
-
-  /** The input's bytes, decompressed when it starts with the gzip magic. Counts raw bytes read. */
-  async function* bytesOf(raw: Readable, onGzip: () => void): AsyncGenerator<Buffer> {
-    const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-    let head: Buffer = Buffer.alloc(0);
-    let done = false;
-    // Read until two bytes are known: a pipe may deliver one byte first.
-    while (head.length < 2) {
-      const r = await it.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
-      stats.bytesRead += b.length;
-      head = head.length === 0 ? b : Buffer.concat([head, b]);
-    }
-    const rest = async function* (): AsyncGenerator<Buffer> {
-      if (head.length > 0) yield head;
-      if (done) return;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
-        stats.bytesRead += b.length;
-        yield b;
-      }
-    };
-    if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
-      onGzip();
-      const gunzip = createGunzip({ chunkSize: Math.min(chunkSize, 1 << 20) });
-      const src = Readable.from(rest(), { objectMode: false });
-      current = {
-        destroy: () => {
-          src.destroy();
-          gunzip.destroy();
-          raw.destroy();
-        },
-      };
-      pipeline(src, gunzip, () => {
-        /* errors surface through the gunzip iterator below */
-      });
-      yield* gunzip as AsyncIterable<Buffer>;
-    } else {
-      yield* rest();
-    }
   }
 
   async function* run(): AsyncGenerator<EventBatch> {
@@ -258,7 +177,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
       );
       let raw: Readable;
       try {
-        raw = await openInput(input, name);
+        raw = await openInput(input, name, inputOpts);
       } catch (err) {
         fail(err as InputError);
         yield* flush();
@@ -267,7 +186,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
       current = raw;
       const linesBefore = stats.lines;
       try {
-        for await (const chunk of bytesOf(raw, () => (gzip = true))) {
+        for await (const chunk of inputBytes(raw, inputOpts, () => (gzip = true))) {
           splitter.push(chunk);
           stats.lines = linesBefore + splitter.lineNo;
           if (stopped) break;
@@ -277,32 +196,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
         if (!stopped) splitter.end();
       } catch (err) {
         if (!stopped) {
-          const partial = splitter.discard();
-          const at = splitter.offset;
-          const line = splitter.lineNo + 1;
-          const zlibErr =
-            gzip &&
-            typeof (err as { code?: unknown }).code === 'string' &&
-            String((err as { code: string }).code).startsWith('Z_');
-          const tail =
-            partial > 0 ? `; the incomplete line ${line} (${partial} bytes at byte ${at}) was not decoded` : '';
-          fail(
-            zlibErr
-              ? new InputError(
-                  SOURCE_ERROR_CODES.inputTruncated,
-                  name,
-                  `${name}: gzip data truncated or corrupt after ${at + partial} decompressed bytes (${(err as Error).message})${tail}; the ${splitter.lineNo} lines before were kept`,
-                  { offset: at, line },
-                  { cause: err },
-                )
-              : new InputError(
-                  SOURCE_ERROR_CODES.inputUnreadable,
-                  name,
-                  `${name}: read failed at byte ${at + partial}: ${(err as Error).message}${tail}`,
-                  { offset: at, line },
-                  { cause: err },
-                ),
-          );
+          fail(readFailure(err, name, gzip, splitter));
         }
       } finally {
         current?.destroy();

@@ -1,0 +1,140 @@
+/**
+ * Reading one recorded input: a file or stdin (`-`), plain or gzip (told by its magic bytes, not its
+ * name), as raw byte chunks. Shared by the replay source and the threaded scan's reader.
+ */
+import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError, SOURCE_ERROR_CODES } from '../errors.js';
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+export interface InputReadOptions {
+  /** Read chunk size in bytes. */
+  readonly chunkSize: number;
+  /** The stream read for `-` (default process.stdin). */
+  readonly stdin?: NodeJS.ReadableStream | undefined;
+  /** Raw bytes read are added to `bytesRead`. */
+  readonly stats: { bytesRead: number };
+  /** Told what to destroy to stop the read in progress (a gzip pipeline has several parts). */
+  readonly setCurrent: (c: { destroy(): void } | null) => void;
+}
+
+/** Opens an input; throws InputError when it cannot be read. */
+export async function openInput(input: string, name: string, opts: InputReadOptions): Promise<Readable> {
+  if (input === '-') return (opts.stdin ?? process.stdin) as Readable;
+  let fh;
+  try {
+    fh = await open(input, 'r');
+    const s = await fh.stat();
+    if (s.isDirectory()) {
+      await fh.close();
+      throw new InputError(SOURCE_ERROR_CODES.inputUnreadable, name, `${name}: is a directory, not an event file`, {
+        offset: 0,
+        line: 0,
+      });
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (err as Error).message;
+    throw new InputError(
+      SOURCE_ERROR_CODES.inputUnreadable,
+      name,
+      `${name}: cannot read: ${why}`,
+      { offset: 0, line: 0 },
+      { cause: err },
+    );
+  }
+  return createReadStream('', { fd: fh, highWaterMark: opts.chunkSize });
+}
+
+/** The input's bytes, decompressed when it starts with the gzip magic. Counts raw bytes read. */
+export async function* inputBytes(raw: Readable, opts: InputReadOptions, onGzip: () => void): AsyncGenerator<Buffer> {
+  const stats = opts.stats;
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let head: Buffer = Buffer.alloc(0);
+  let done = false;
+  // Read until two bytes are known: a pipe may deliver one byte first.
+  while (head.length < 2) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    stats.bytesRead += b.length;
+    head = head.length === 0 ? b : Buffer.concat([head, b]);
+  }
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      stats.bytesRead += b.length;
+      yield b;
+    }
+  };
+  if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
+    onGzip();
+    const gunzip = createGunzip({ chunkSize: Math.min(opts.chunkSize, 1 << 20) });
+    const src = Readable.from(rest(), { objectMode: false });
+    opts.setCurrent({
+      destroy: () => {
+        src.destroy();
+        gunzip.destroy();
+        raw.destroy();
+      },
+    });
+    pipeline(src, gunzip, () => {
+      /* errors surface through the gunzip iterator below */
+    });
+    yield* gunzip as AsyncIterable<Buffer>;
+  } else {
+    yield* rest();
+  }
+}
+
+/**
+ * The failure of a read that stopped part-way (a truncated gzip, an I/O error): where it stopped, and
+ * the held partial line, dropped from `splitter` (it was never decoded).
+ */
+export function readFailure(
+  err: unknown,
+  name: string,
+  gzip: boolean,
+  splitter: { discard(): number; readonly offset: number; readonly lineNo: number },
+): InputError {
+  const partial = splitter.discard();
+  const at = splitter.offset;
+  const line = splitter.lineNo + 1;
+  const zlibErr =
+    gzip &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    String((err as { code: string }).code).startsWith('Z_');
+  const tail = partial > 0 ? `; the incomplete line ${line} (${partial} bytes at byte ${at}) was not decoded` : '';
+  return zlibErr
+    ? new InputError(
+        SOURCE_ERROR_CODES.inputTruncated,
+        name,
+        `${name}: gzip data truncated or corrupt after ${at + partial} decompressed bytes (${(err as Error).message})${tail}; the ${splitter.lineNo} lines before were kept`,
+        { offset: at, line },
+        { cause: err },
+      )
+    : new InputError(
+        SOURCE_ERROR_CODES.inputUnreadable,
+        name,
+        `${name}: read failed at byte ${at + partial}: ${(err as Error).message}${tail}`,
+        { offset: at, line },
+        { cause: err },
+      );
+}

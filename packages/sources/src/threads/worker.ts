@@ -1,0 +1,142 @@
+/**
+ * A threaded-scan worker: decodes the lines it is sent (every line of the hosts placed on it) and
+ * runs them through its own engine, then sends back the alerts, decode errors and diagnostics,
+ * tagged with each line's ordinal. One engine holds all of this worker's hosts, each host's state
+ * apart, exactly as the single-threaded scan's engine does.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import {
+  type Alert,
+  type CompiledRuleSet,
+  type Decoder,
+  DecodeError,
+  type Diagnostic,
+  Engine,
+  createDecoder,
+  rulesetFingerprint,
+} from '@nightjar/core';
+import { hostOfLine } from './route.js';
+import { type FromWorker, META_STRIDE, type ToWorker, type WireDecodeError, type WorkerInit } from './protocol.js';
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+
+function send(m: FromWorker): void {
+  port.postMessage(m);
+}
+
+async function loadRules(): Promise<CompiledRuleSet> {
+  const spec = init.rules.module;
+  const mod = (await import(isAbsolute(spec) ? pathToFileURL(spec).href : spec)) as Record<string, unknown>;
+  const fn = mod[init.rules.export ?? 'default'];
+  if (typeof fn !== 'function')
+    throw new Error(`${spec} has no function '${init.rules.export ?? 'default'}' to load the rules with`);
+  return (await (fn as (a: unknown) => unknown)(init.rules.args)) as CompiledRuleSet;
+}
+
+function wire(e: DecodeError): WireDecodeError {
+  const col = e.column !== undefined ? `:${e.column}` : '';
+  const prefix = `${e.source}:${e.line}${col} (byte ${e.offset}): `;
+  return {
+    code: e.code,
+    message: e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message,
+    line: e.line,
+    offset: e.offset,
+    source: e.source,
+    column: e.column,
+  };
+}
+
+/** Lines whose decoded host differs from the one they were routed by, reported each (capped). */
+const MAX_ROUTE_REPORTS = 20;
+
+async function main(): Promise<void> {
+  let engine: Engine;
+  let ruleset: CompiledRuleSet;
+  try {
+    ruleset = await loadRules();
+    engine = new Engine(ruleset, init.engine);
+  } catch (err) {
+    send({
+      kind: 'failed',
+      message: err instanceof Error ? err.message : String(err),
+      code: (err as { code?: string }).code,
+    });
+    return;
+  }
+  const eventTypes = engine.requiredEventTypes();
+  const decoders: Decoder[] = [];
+  const lastSeen = new Map<string | undefined, number>();
+  let misrouted = 0;
+  send({ kind: 'ready', fingerprint: rulesetFingerprint(ruleset), eventTypes });
+
+  port.on('message', (m: ToWorker) => {
+    if (m.kind === 'flush') {
+      const alerts = engine.flush();
+      send({
+        kind: 'flushed',
+        alerts: alerts as Alert[],
+        diagnostics: engine.drainDiagnostics(),
+        lastSeen: [...lastSeen].map(([h, o]) => [h ?? null, o]),
+        metrics: engine.metrics(),
+      });
+      return;
+    }
+    const decoder = (decoders[m.input] ??= createDecoder({
+      eventTypes,
+      source: init.sources[m.input]!,
+      host: init.host,
+      ...(init.strict ? { skipStrategy: 'parse' as const } : {}),
+    }));
+    const bytes = Buffer.from(m.bytes);
+    const meta = m.meta;
+    const alerts: Alert[] = [];
+    const alertOrds: number[] = [];
+    const alertCounts: number[] = [];
+    const errors: WireDecodeError[] = [];
+    const errorOrds: number[] = [];
+    const extra: Diagnostic[] = [];
+    let events = 0;
+    let skipped = 0;
+    let lastOrd = -1;
+    for (let i = 0; i < meta.length; i += META_STRIDE) {
+      const start = meta[i]!;
+      const end = meta[i + 1]!;
+      const ord = meta[i + 4]!;
+      lastOrd = ord;
+      const r = decoder.decode(bytes.toString('utf8', start, end), meta[i + 2]!, meta[i + 3]!);
+      if (r instanceof DecodeError) {
+        errors.push(wire(r));
+        errorOrds.push(ord);
+        continue;
+      }
+      events++;
+      if (r.skipped) skipped++;
+      lastSeen.set(r.host, ord);
+      if (init.host === undefined && r.host !== hostOfLine(bytes, start, end)) {
+        if (++misrouted <= MAX_ROUTE_REPORTS)
+          extra.push({
+            code: 'NJ_THREAD_ROUTE',
+            severity: 'warning',
+            message: `this line decodes as host ${JSON.stringify(r.host ?? null)}, but its bytes were routed as another host's (a nested host object?): this host's state may be split across threads; scan it with --threads 1`,
+            source: r.source,
+            line: r.line,
+            data: { offset: r.offset },
+          });
+      }
+      const out = engine.push(r);
+      for (const a of out) {
+        alerts.push(a);
+        alertOrds.push(ord);
+        alertCounts.push(a.count);
+      }
+    }
+    const diagnostics = engine.drainDiagnostics();
+    if (extra.length > 0) diagnostics.push(...extra);
+    send({ kind: 'results', events, skipped, alerts, alertOrds, alertCounts, errors, errorOrds, diagnostics, lastOrd });
+  });
+}
+
+void main();
