@@ -39,3 +39,5 @@ export type {
 } from '@nightjar/native-es';
 export { openThreadedScan } from './threads/scan.js';
 export type { RulesFactory, ScanBatch, ThreadedScan, ThreadedScanOptions } from './threads/scan.js';
+export { suggestThreads } from './threads/suggest.js';
+export type { SuggestOptions } from './threads/suggest.js';

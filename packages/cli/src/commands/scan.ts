@@ -3,10 +3,9 @@
  * stdout (or --output); malformed lines, engine diagnostics, progress and the summary go to stderr.
  */
 import { count } from '@nightjar/ruletools';
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Engine, type Diagnostic, rulesetFingerprint } from '@nightjar/core';
-import { openReplay, openThreadedScan } from '@nightjar/sources';
+import { openReplay, openThreadedScan, suggestThreads } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, progressHook, readAll, reportDiagnostics } from '../detect/loop.js';
 import {
@@ -60,7 +59,7 @@ through Sigma rules and print the alerts.`,
     threads: {
       type: 'string',
       arg: '<n>',
-      help: `worker threads, each running the engine for its share of the hosts (default: the machine's cores for inputs of ${AUTO_THREADS_MIB} MiB or more, else 1)`,
+      help: `worker threads, each running the engine for its share of the hosts (default 1; with 3 or more cores, cores less one, up to 16, for ${AUTO_THREADS_MIB} MiB or more of input whose first MiB names several hosts)`,
     },
     'max-problems': {
       type: 'string',
@@ -78,24 +77,17 @@ windows, suppression, gaps): a merged capture gives per-host results, and the su
   exitCodes: '0 no alerts · 1 alerts raised · 2 usage, bad rules, unreadable input (or a malformed line with --strict)',
 };
 
-/** `--threads`, or the default for these inputs. */
-function threadCount(given: unknown, inputs: readonly string[]): number {
-  if (given !== undefined) {
-    const n = Number(given);
-    if (!Number.isInteger(n) || n < 1 || n > 256)
-      throw new UsageError(`--threads expects a whole number from 1 to 256, got '${String(given)}'`);
-    return n;
-  }
-  if (inputs.includes('-')) return 1;
-  let bytes = 0;
-  for (const f of inputs) {
-    try {
-      bytes += statSync(f).size;
-    } catch {
-      return 1;
-    }
-  }
-  return bytes >= AUTO_THREADS_MIB * 1024 * 1024 ? Math.min(availableParallelism(), 16) : 1;
+/** `--threads`, or the default for these inputs (see suggestThreads). */
+async function threadCount(given: string | undefined, inputs: readonly string[]): Promise<number> {
+  if (given === undefined)
+    return suggestThreads(inputs, {
+      minBytes: AUTO_THREADS_MIB * 1024 * 1024,
+      maxThreads: Math.min(16, availableParallelism() - 1),
+    });
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`--threads expects a whole number from 1 to 256, got '${given}'`);
+  return n;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -110,7 +102,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const strict = args.values.strict === true;
 
   const inputs = checkInputs(args.positionals, io);
-  const threads = threadCount(args.values.threads, inputs);
+  const threads = await threadCount(args.values.threads as string | undefined, inputs);
   const names = new InputNames(args.positionals, inputs);
   const loadStart = performance.now();
   const ruleSpec = ruleLoadSpec(args.values, io);

@@ -41,44 +41,47 @@ function counts(stderr: string): string {
     .join('\n');
 }
 
-describe.skipIf(!built)('scan --threads (built CLI; skipped when packages/cli/dist is not built — run npx tsc -b)', () => {
-  const fixtures = readdirSync(REPO_FIXTURES).filter((f) => /\.jsonl(\.gz)?$/.test(f));
+describe.skipIf(!built)(
+  'scan --threads (built CLI; skipped when packages/cli/dist is not built — run npx tsc -b)',
+  () => {
+    const fixtures = readdirSync(REPO_FIXTURES).filter((f) => /\.jsonl(\.gz)?$/.test(f));
 
-  it.each(fixtures)('%s: the same alerts and summary on 2 threads as on 1', (f) => {
-    const one = scan([f, '--threads', '1']);
-    const two = scan([f, '--threads', '2']);
-    expect(two.code).toBe(one.code);
-    expect(two.stdout).toBe(one.stdout);
-    expect(counts(two.stderr)).toBe(counts(one.stderr));
-  });
+    it.each(fixtures)('%s: the same alerts and summary on 2 threads as on 1', (f) => {
+      const one = scan([f, '--threads', '1']);
+      const two = scan([f, '--threads', '2']);
+      expect(two.code).toBe(one.code);
+      expect(two.stdout).toBe(one.stdout);
+      expect(counts(two.stderr)).toBe(counts(one.stderr));
+    });
 
-  it('a shuffled multi-host capture with malformed lines: the same alerts, counts and problems on 1, 2 and 3 threads', () => {
-    const file = path.join(dir, 'fleet.jsonl');
-    writeFileSync(file, multiHostCapture(4242));
-    const one = scan([file, '--threads', '1', '--max-problems', '1000']);
-    expect(one.code).toBe(1);
-    expect(one.stdout.split('\n').length).toBeGreaterThan(50);
-    expect(one.stderr).toMatch(/hosts\s+1[0-9] /);
-    for (const n of ['2', '3']) {
-      const r = scan([file, '--threads', n, '--max-problems', '1000']);
-      expect(r.stdout).toBe(one.stdout);
-      expect(counts(r.stderr)).toBe(counts(one.stderr));
-    }
-  });
+    it('a shuffled multi-host capture with malformed lines: the same alerts, counts and problems on 1, 2 and 3 threads', () => {
+      const file = path.join(dir, 'fleet.jsonl');
+      writeFileSync(file, multiHostCapture(4242));
+      const one = scan([file, '--threads', '1', '--max-problems', '1000']);
+      expect(one.code).toBe(1);
+      expect(one.stdout.split('\n').length).toBeGreaterThan(50);
+      expect(one.stderr).toMatch(/hosts\s+1[0-9] /);
+      for (const n of ['2', '3']) {
+        const r = scan([file, '--threads', n, '--max-problems', '1000']);
+        expect(r.stdout).toBe(one.stdout);
+        expect(counts(r.stderr)).toBe(counts(one.stderr));
+      }
+    });
 
-  it('stdin: the same alerts on 2 threads', () => {
-    const input = Buffer.from(multiHostCapture(99));
-    const one = scan(['-', '--threads', '1'], input);
-    const two = scan(['-', '--threads', '2'], input);
-    expect(two.stdout).toBe(one.stdout);
-    expect(two.code).toBe(1);
-  });
+    it('stdin: the same alerts on 2 threads', () => {
+      const input = Buffer.from(multiHostCapture(99));
+      const one = scan(['-', '--threads', '1'], input);
+      const two = scan(['-', '--threads', '2'], input);
+      expect(two.stdout).toBe(one.stdout);
+      expect(two.code).toBe(1);
+    });
 
-  it('a bad --threads is a usage error (exit 2) that says what is expected', () => {
-    for (const bad of ['0', 'two', '1.5', '999']) {
-      const r = scan(['meterpreter-session.jsonl', '--threads', bad]);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/--threads expects a whole number from 1 to 256/);
-    }
-  });
-});
+    it('a bad --threads is a usage error (exit 2) that says what is expected', () => {
+      for (const bad of ['0', 'two', '1.5', '999']) {
+        const r = scan(['meterpreter-session.jsonl', '--threads', bad]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/--threads expects a whole number from 1 to 256/);
+      }
+    });
+  },
+);

@@ -26,11 +26,22 @@ export interface WorkerInit {
   readonly host: string | undefined;
 }
 
-/** Values per line in LineBatch.meta: start, end (in `bytes`), line number, byte offset, ordinal. */
-export const META_STRIDE = 5;
+/**
+ * Values per line in a batch's meta: start, end, line number, byte offset, ordinal, and where the
+ * bytes are (0: the round's shared chunk, 1: the batch's own `extra` bytes: lines that straddled
+ * two chunks).
+ */
+export const META_STRIDE = 6;
 
 export type ToWorker =
-  | { readonly kind: 'lines'; readonly input: number; readonly bytes: ArrayBuffer; readonly meta: Float64Array }
+  | {
+      readonly kind: 'lines';
+      readonly input: number;
+      /** The chunk the round's lines were cut from, shared by every worker (read-only). */
+      readonly shared: SharedArrayBuffer | null;
+      readonly extra: ArrayBuffer | null;
+      readonly meta: Float64Array;
+    }
   | { readonly kind: 'flush' };
 
 /** A decode error, as plain data (rebuilt as a DecodeError by the reader). */
@@ -70,5 +81,7 @@ export type FromWorker =
       readonly diagnostics: Diagnostic[];
       /** Per host (null: none) the ordinal of its last event: orders the hosts' end-of-input alerts. */
       readonly lastSeen: Array<[string | null, number]>;
+      /** Per host (null: none) where its first event on this worker was: source and line. */
+      readonly firstSeen: Array<[string | null, string, number]>;
       readonly metrics: EngineMetrics;
     };

@@ -14,7 +14,7 @@ import { ByteLineSplitter, DEFAULT_MAX_LINE_BYTES } from '../lines.js';
 import { emptyStats, type SourceStats } from '../source.js';
 import { type InputReadOptions, inputBytes, openInput, readFailure } from '../replay/inputs.js';
 import { HostRouter, hostOfLine } from './route.js';
-import { type FromWorker, META_STRIDE, type RulesFactory, type ToWorker, type WorkerInit } from './protocol.js';
+import { type FromWorker, type RulesFactory, type ToWorker, type WorkerInit } from './protocol.js';
 
 export type { RulesFactory } from './protocol.js';
 
@@ -101,16 +101,18 @@ class WorkerLink {
   }
 }
 
-/** One worker's pending batch: line bytes copied end to end, and per line META_STRIDE numbers. */
+/**
+ * One worker's pending batch: per line META_STRIDE numbers, and the bytes of lines that straddled
+ * two chunks (the others stay in the round's shared chunk: no per-line copy).
+ */
 interface Pending {
-  bytes: Buffer;
+  extra: Buffer | null;
   used: number;
   meta: number[];
 }
 
-function newPending(size: number): Pending {
-  // allocUnsafeSlow: a buffer of its own (not a slice of the shared pool), so it can be transferred.
-  return { bytes: Buffer.allocUnsafeSlow(size), used: 0, meta: [] };
+function newPending(): Pending {
+  return { extra: null, used: 0, meta: [] };
 }
 
 /**
@@ -120,7 +122,11 @@ function newPending(size: number): Pending {
 export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): ThreadedScan {
   const threads = Math.floor(opts.threads);
   if (!Array.isArray(inputs) || inputs.some((i) => typeof i !== 'string'))
-    throw new SourceError(SOURCE_ERROR_CODES.badOptions, 'threads', 'openThreadedScan: inputs must be an array of paths');
+    throw new SourceError(
+      SOURCE_ERROR_CODES.badOptions,
+      'threads',
+      'openThreadedScan: inputs must be an array of paths',
+    );
   if (!(threads >= 1 && threads <= 256))
     throw new SourceError(
       SOURCE_ERROR_CODES.badOptions,
@@ -169,21 +175,40 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
             host: opts.host,
           }),
         );
-      const ready = await Promise.all(links.map((l) => l.reply()));
-      for (const r of ready) {
-        if (r.kind === 'failed')
-          throw new SourceError(SOURCE_ERROR_CODES.threadFailed, 'threads', `a scan thread could not load the rules: ${r.message}`);
-        if (r.kind === 'ready' && opts.fingerprint !== undefined && r.fingerprint !== opts.fingerprint)
-          throw new SourceError(
-            SOURCE_ERROR_CODES.threadFailed,
-            'threads',
-            'a scan thread loaded other rules than the caller (did the rule files change during the start?)',
-          );
-      }
+      // Each worker's first reply says whether its rules loaded. Reading starts meanwhile (its
+      // messages wait in the worker's port), so loading the rules overlaps with the first reads.
+      const ready = Promise.all(links.map((l) => l.reply()));
+      ready.catch(() => undefined);
+      let started = false;
+      const whenReady = async (): Promise<void> => {
+        if (started) return;
+        for (const r of await ready) {
+          if (r.kind === 'failed')
+            throw new SourceError(
+              SOURCE_ERROR_CODES.threadFailed,
+              'threads',
+              `a scan thread could not load the rules: ${r.message}`,
+            );
+          if (r.kind === 'ready' && opts.fingerprint !== undefined && r.fingerprint !== opts.fingerprint)
+            throw new SourceError(
+              SOURCE_ERROR_CODES.threadFailed,
+              'threads',
+              'a scan thread loaded other rules than the caller (did the rule files change during the start?)',
+            );
+        }
+        started = true;
+      };
+      const next = async (): Promise<ScanBatch> => {
+        await whenReady();
+        return inFlight.shift()!;
+      };
 
       const router = new HostRouter(threads);
-      const batchBytes = Math.ceil((chunkSize * 1.25) / threads) + 4096;
-      let pending: Pending[] = links.map(() => newPending(batchBytes));
+      const pending: Pending[] = links.map(() => newPending());
+      // The chunk being split, and its copy in memory every worker can read.
+      let chunkBuf: Buffer | null = null;
+      let shared: SharedArrayBuffer | null = null;
+      let sharedBuf: Buffer | null = null;
       let ord = 0;
       // This thread's own results for the round being built: oversize lines and input failures.
       let localErrors: DecodeError[] = [];
@@ -209,16 +234,23 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
           const p = pending[w]!;
           if (p.meta.length === 0) continue;
           const meta = Float64Array.from(p.meta);
-          const bytes = p.bytes.buffer as ArrayBuffer;
-          sent.push(links[w]!.send({ kind: 'lines', input, bytes, meta }, [bytes, meta.buffer as ArrayBuffer]));
-          pending[w] = newPending(batchBytes);
+          const extra = p.extra !== null ? (p.extra.buffer as ArrayBuffer) : null;
+          const transfer = [meta.buffer];
+          if (extra !== null) transfer.push(extra);
+          sent.push(links[w]!.send({ kind: 'lines', input, shared, extra, meta }, transfer));
+          pending[w] = newPending();
         }
+        shared = null;
+        sharedBuf = null;
         const own = { errors: localErrors, ords: localErrorOrds, diagnostics: localDiagnostics };
         localErrors = [];
         localErrorOrds = [];
         localDiagnostics = [];
         if (sent.length === 0 && own.errors.length === 0 && own.diagnostics.length === 0) return;
-        inFlight.push(Promise.all(sent).then((replies) => mergeRound(replies, own)));
+        const round = Promise.all(sent).then((replies) => mergeRound(replies, own));
+        // Awaited in order later; a worker that dies fails every round, and only the first is thrown.
+        round.catch(() => undefined);
+        inFlight.push(round);
       };
 
       const mergeRound = (
@@ -242,7 +274,12 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
             const e = r.errors[i]!;
             errorItems.push([
               r.errorOrds[i]!,
-              new DecodeError(e.code, e.message, { line: e.line, offset: e.offset, source: e.source, column: e.column }),
+              new DecodeError(e.code, e.message, {
+                line: e.line,
+                offset: e.offset,
+                source: e.source,
+                column: e.column,
+              }),
             ]);
           }
           if (r.diagnostics.length > 0) diagItems.push([r.lastOrd, r.diagnostics]);
@@ -264,16 +301,27 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
         const splitter = new ByteLineSplitter(
           (buf, start, end, lineNo, offset) => {
             const w = router.route(opts.host ?? hostOfLine(buf, start, end));
-            let p = pending[w]!;
-            const len = end - start;
-            if (p.used + len > p.bytes.length) {
-              // A long line (or a small chunk size): grow this batch's buffer.
-              const bigger = Buffer.allocUnsafeSlow(Math.max(p.bytes.length * 2, p.used + len));
-              p.bytes.copy(bigger, 0, 0, p.used);
-              p = pending[w] = { bytes: bigger, used: p.used, meta: p.meta };
+            const p = pending[w]!;
+            if (buf === chunkBuf) {
+              if (sharedBuf === null) {
+                // One copy per chunk, made once a line of it is routed.
+                shared = new SharedArrayBuffer(buf.length);
+                sharedBuf = Buffer.from(shared);
+                buf.copy(sharedBuf);
+              }
+              p.meta.push(start, end, lineNo, offset, ord++, 0);
+              return;
             }
-            buf.copy(p.bytes, p.used, start, end);
-            p.meta.push(p.used, p.used + len, lineNo, offset, ord++);
+            // A line joined from two chunks: into this batch's own bytes.
+            const len = end - start;
+            if (p.extra === null || p.used + len > p.extra.length) {
+              // allocUnsafeSlow: a buffer of its own (not a slice of the shared pool), so it can be transferred.
+              const bigger = Buffer.allocUnsafeSlow(Math.max(64 * 1024, (p.used + len) * 2));
+              if (p.extra !== null) p.extra.copy(bigger, 0, 0, p.used);
+              p.extra = bigger;
+            }
+            buf.copy(p.extra, p.used, start, end);
+            p.meta.push(p.used, p.used + len, lineNo, offset, ord++, 1);
             p.used += len;
           },
           maxLineBytes,
@@ -302,10 +350,12 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
         let gzip = false;
         try {
           for await (const chunk of inputBytes(raw, inputOpts, () => (gzip = true))) {
+            chunkBuf = chunk;
             splitter.push(chunk);
+            chunkBuf = null;
             stats.lines = linesBefore + splitter.lineNo;
             dispatch(input);
-            while (inFlight.length >= MAX_IN_FLIGHT) yield await inFlight.shift()!;
+            while (inFlight.length >= MAX_IN_FLIGHT) yield await next();
             if (stopped) break;
           }
           if (!stopped) splitter.end();
@@ -318,7 +368,8 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
         stats.lines = linesBefore + splitter.lineNo;
         dispatch(input);
       }
-      while (inFlight.length > 0) yield await inFlight.shift()!;
+      while (inFlight.length > 0) yield await next();
+      await whenReady();
 
       // End of input: each worker's end-of-window alerts, hosts ordered as one engine orders them
       // (least recently seen first).
@@ -327,8 +378,14 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
       const byHost = new Map<string | null, Alert[]>();
       const diagnostics: Diagnostic[] = [];
       const metrics: EngineMetrics[] = [];
-      for (const f of flushed) {
+      const placedOn = new Map<string | null, string[]>();
+      for (const [w, f] of flushed.entries()) {
         if (f.kind !== 'flushed') continue;
+        for (const [h, src, line] of f.firstSeen) {
+          const where = placedOn.get(h) ?? [];
+          where.push(`${src}:${line} on thread ${w + 1}`);
+          placedOn.set(h, where);
+        }
         for (const [h, o] of f.lastSeen) lastSeen.set(h, o);
         for (const a of f.alerts) {
           let list = byHost.get(a.host);
@@ -339,6 +396,15 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
         metrics.push(f.metrics);
       }
       merged = sumMetrics(metrics);
+      for (const [h, where] of placedOn) {
+        if (where.length < 2) continue;
+        diagnostics.push({
+          code: 'NJ_THREAD_ROUTE',
+          severity: 'warning',
+          message: `the events of ${h === null ? 'lines without a host' : `host ${JSON.stringify(h)}`} went to ${where.length} threads (first at ${where.join(', ')}): a line's host was not where the reader looks (an escaped key or a nested host object?), so this host's lineage, windows and gaps were kept in parts; scan it with --threads 1`,
+          source: where[0]!.slice(0, where[0]!.lastIndexOf(':')),
+        });
+      }
       const hosts = [...byHost.keys()].sort((a, b) => (lastSeen.get(a) ?? -1) - (lastSeen.get(b) ?? -1));
       const alerts = hosts.flatMap((h) => byHost.get(h)!);
       if (alerts.length > 0 || diagnostics.length > 0) {

@@ -12,12 +12,10 @@ import {
   type CompiledRuleSet,
   type Decoder,
   DecodeError,
-  type Diagnostic,
   Engine,
   createDecoder,
   rulesetFingerprint,
 } from '@nightjar/core';
-import { hostOfLine } from './route.js';
 import { type FromWorker, META_STRIDE, type ToWorker, type WireDecodeError, type WorkerInit } from './protocol.js';
 
 const port = parentPort!;
@@ -49,8 +47,7 @@ function wire(e: DecodeError): WireDecodeError {
   };
 }
 
-/** Lines whose decoded host differs from the one they were routed by, reported each (capped). */
-const MAX_ROUTE_REPORTS = 20;
+const EMPTY = Buffer.alloc(0);
 
 async function main(): Promise<void> {
   let engine: Engine;
@@ -69,7 +66,7 @@ async function main(): Promise<void> {
   const eventTypes = engine.requiredEventTypes();
   const decoders: Decoder[] = [];
   const lastSeen = new Map<string | undefined, number>();
-  let misrouted = 0;
+  const firstSeen = new Map<string | undefined, [string, number]>();
   send({ kind: 'ready', fingerprint: rulesetFingerprint(ruleset), eventTypes });
 
   port.on('message', (m: ToWorker) => {
@@ -77,9 +74,10 @@ async function main(): Promise<void> {
       const alerts = engine.flush();
       send({
         kind: 'flushed',
-        alerts: alerts as Alert[],
+        alerts: alerts,
         diagnostics: engine.drainDiagnostics(),
         lastSeen: [...lastSeen].map(([h, o]) => [h ?? null, o]),
+        firstSeen: [...firstSeen].map(([h, [src, line]]) => [h ?? null, src, line]),
         metrics: engine.metrics(),
       });
       return;
@@ -90,23 +88,22 @@ async function main(): Promise<void> {
       host: init.host,
       ...(init.strict ? { skipStrategy: 'parse' as const } : {}),
     }));
-    const bytes = Buffer.from(m.bytes);
+    const shared = m.shared !== null ? Buffer.from(m.shared) : EMPTY;
+    const extra = m.extra !== null ? Buffer.from(m.extra) : EMPTY;
     const meta = m.meta;
     const alerts: Alert[] = [];
     const alertOrds: number[] = [];
     const alertCounts: number[] = [];
     const errors: WireDecodeError[] = [];
     const errorOrds: number[] = [];
-    const extra: Diagnostic[] = [];
     let events = 0;
     let skipped = 0;
     let lastOrd = -1;
     for (let i = 0; i < meta.length; i += META_STRIDE) {
-      const start = meta[i]!;
-      const end = meta[i + 1]!;
       const ord = meta[i + 4]!;
       lastOrd = ord;
-      const r = decoder.decode(bytes.toString('utf8', start, end), meta[i + 2]!, meta[i + 3]!);
+      const text = (meta[i + 5] === 0 ? shared : extra).toString('utf8', meta[i], meta[i + 1]);
+      const r = decoder.decode(text, meta[i + 2]!, meta[i + 3]!);
       if (r instanceof DecodeError) {
         errors.push(wire(r));
         errorOrds.push(ord);
@@ -114,18 +111,8 @@ async function main(): Promise<void> {
       }
       events++;
       if (r.skipped) skipped++;
+      if (!lastSeen.has(r.host)) firstSeen.set(r.host, [r.source, r.line]);
       lastSeen.set(r.host, ord);
-      if (init.host === undefined && r.host !== hostOfLine(bytes, start, end)) {
-        if (++misrouted <= MAX_ROUTE_REPORTS)
-          extra.push({
-            code: 'NJ_THREAD_ROUTE',
-            severity: 'warning',
-            message: `this line decodes as host ${JSON.stringify(r.host ?? null)}, but its bytes were routed as another host's (a nested host object?): this host's state may be split across threads; scan it with --threads 1`,
-            source: r.source,
-            line: r.line,
-            data: { offset: r.offset },
-          });
-      }
       const out = engine.push(r);
       for (const a of out) {
         alerts.push(a);
@@ -134,7 +121,6 @@ async function main(): Promise<void> {
       }
     }
     const diagnostics = engine.drainDiagnostics();
-    if (extra.length > 0) diagnostics.push(...extra);
     send({ kind: 'results', events, skipped, alerts, alertOrds, alertCounts, errors, errorOrds, diagnostics, lastOrd });
   });
 }

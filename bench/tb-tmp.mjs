@@ -1,0 +1,14 @@
+import { multiHostLines, threadsBench } from './dist/threads.js';
+import { realProcesses } from './dist/real-processes.js';
+import { generateRules } from './dist/synthetic-rules.js';
+import { loadRules } from '@nightjar/rules';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const dir = mkdtempSync(join(tmpdir(), 'tb-'));
+const g = generateRules(100, 20);
+const rf = join(dir, 'gen.yml'); writeFileSync(rf, g.yaml);
+const rs = await loadRules([rf]);
+const lines = multiHostLines(100000, 8, { templates: realProcesses('/work/lead') });
+const t = await threadsBench(dir, lines, 8, rf, rs, 3, 1, [2]);
+console.log(t.parseMs, t.singleMs, t.threadedMs, t.single, t.threaded, 'ratio single', t.parseMs / t.singleMs, 'threads2', t.parseMs / t.threadedMs.get(2));
