@@ -1,6 +1,7 @@
 /**
  * Every README's code examples must run as written. This test extracts each ```ts / ```js block from
- * the root README and packages/*\/README.md, rewrites its `@nightjar/*` imports to the built
+ * the root README and packages/*\/README.md, rewrites its `@nightjar/*` imports (and
+ * `import.meta.resolve('@nightjar/…')`) to the built
  * packages (packages/<name>/dist/index.js), writes it to a temporary .mjs and runs it with node in
  * a scratch folder that holds what the examples name: `capture.jsonl` and `capture.jsonl.gz` (the
  * Meterpreter fixture), `rules/` (the shipped ruleset) and `fixtures/`. Stdin is empty (an example that reads
@@ -64,6 +65,12 @@ const distOf = (pkg: string) => path.join(ROOT, 'packages', pkg, 'dist', 'index.
 const built = PACKAGES.every((p) => existsSync(distOf(p)));
 
 function rewriteImports(code: string): string {
+  // import.meta.resolve('@nightjar/x') (a module a worker thread imports) → the built package's URL.
+  code = code.replace(/import\.meta\.resolve\(\s*(['"])@nightjar\/([a-z-]+)\1\s*\)/g, (_m, q: string, pkg: string) => {
+    if (!(PACKAGES as readonly string[]).includes(pkg))
+      throw new Error(`example resolves an unknown package @nightjar/${pkg}`);
+    return `${q}${pathToFileURL(distOf(pkg)).href}${q}`;
+  });
   return code.replace(
     /(from\s+|import\s*\(\s*)(['"])@nightjar\/([a-z-]+)\2/g,
     (_m, pre: string, q: string, pkg: string) => {
