@@ -36,7 +36,7 @@ export function multiHostCapture(seed: number): string {
     .sort();
   const streams = files.map((f, i) => {
     const host = `mac-${String(i).padStart(2, '0')}`;
-    const shape = SHAPES[i % SHAPES.length]!;
+    const shape = SHAPES[i % SHAPES.length];
     return readFileSync(join(REPO_FIXTURES, f), 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
@@ -49,10 +49,10 @@ export function multiHostCapture(seed: number): string {
   const at = streams.map(() => 0);
   const out: string[] = [];
   for (;;) {
-    const open = streams.map((s, i) => (at[i]! < s.length ? i : -1)).filter((i) => i >= 0);
+    const open = streams.map((s, i) => (at[i] < s.length ? i : -1)).filter((i) => i >= 0);
     if (open.length === 0) break;
-    const i = open[Math.floor(r() * open.length)]!;
-    out.push(streams[i]![at[i]!++]!);
+    const i = open[Math.floor(r() * open.length)];
+    out.push(streams[i][at[i]++]);
     if (r() < 0.002) out.push(r() < 0.5 ? '{"event_type": 9, "truncated' : 'not json at all');
   }
   return out.join('\n') + '\n';
