@@ -43,13 +43,7 @@ const HOST_A = 'mac-a01';
 const HOST_B = 'mac-b01';
 const why = fleetSkipReason();
 const MINUTES = 180_000;
-// Opt-in for now: its drained wait sometimes timed out in fresh-clone CI runs. The cause found (a
-// consumer created past its partition's committed frames keeps an ack floor of 0: see
-// drainedThrough) is fixed; until more fresh-clone runs confirm it, `pnpm test` skips it visibly and
-// NIGHTJAR_FLEET_FAILOVER=1 runs it (.ci/run does, without gating); the push-back and live-ship
-// tests keep nats-server in every CI run.
-const optIn = process.env.NIGHTJAR_FLEET_FAILOVER === '1' ? '' : 'opt-in, set NIGHTJAR_FLEET_FAILOVER=1';
-const skip = why.skip !== '' ? why.skip : optIn;
+const skip = why.skip;
 
 describe.skipIf(skip !== '')(`fleet fail-over on a local nats-server${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let server: LocalServer | undefined;
