@@ -68,6 +68,7 @@ export const RULE_DIAGNOSTIC_CODES = [
   'NJ_TIMESPAN_INVALID',
   'NJ_TIMESPAN_LIMIT',
   'NJ_DURATION_INVALID',
+  'NJ_SCOPE_NOT_CORRELATION',
   'NJ_FILTER_UNKNOWN_RULE',
   'NJ_FILTER_CORRELATION',
   // Across documents, and the loader itself.

@@ -102,12 +102,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const strict = args.values.strict === true;
 
   const inputs = checkInputs(args.positionals, io);
-  const threads = await threadCount(args.values.threads as string | undefined, inputs);
+  let threads = await threadCount(args.values.threads as string | undefined, inputs);
   const names = new InputNames(args.positionals, inputs);
   const loadStart = performance.now();
   const ruleSpec = ruleLoadSpec(args.values, io);
   const ruleset = await loadRuleSetOrFail(ruleSpec.paths, ruleSpec.options);
   const loadMs = performance.now() - loadStart;
+  const fleetScoped = ruleset.correlations.filter((c) => c.scope === 'fleet').length;
+  if (threads > 1 && fleetScoped > 0) {
+    // A fleet window spans hosts, and threads split the hosts: one engine must see them all.
+    if (args.values.threads !== undefined && !quiet)
+      io.stderr.write(
+        `nightjar scan: ${count(fleetScoped, 'correlation')} with nightjar.scope: fleet need one engine over every host: scanning on one thread\n`,
+      );
+    threads = 1;
+  }
   const sink = await openOutput(args.values.output as string | undefined, io);
   const format: AlertFormat = args.format ?? (sink.isTTY ? 'pretty' : 'jsonl');
   const writer = alertWriter(format, { color: colorEnabled(io.env, sink.isTTY), cwd: io.cwd });

@@ -71,10 +71,12 @@ export function buildCorrelationAlert(
   f: CorrelationFiring,
   lineage: LineageCache | undefined,
   incomplete: boolean,
+  fleet = false,
 ): Alert {
   const ev = f.trigger;
   const a = actorAndLineage(ev, lineage);
-  const host = ev.host ?? null;
+  // A fleet-scoped window spans hosts: the alert is no one host's (its process is the trigger's).
+  const host = fleet ? null : (ev.host ?? null);
   return {
     id: alertId(f.correlation.id, host, f.time, ev.name, a.process.entity_id, f.group, f.window.start),
     host,

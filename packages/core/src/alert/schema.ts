@@ -47,7 +47,10 @@ export const alertJsonSchema = {
       pattern: '^[0-9a-f]{32}$',
       description: 'deterministic: the same alert raised again has the same id',
     },
-    host: { type: ['string', 'null'], description: 'the host of the events; null when they named none' },
+    host: {
+      type: ['string', 'null'],
+      description: 'the host of the events; null when they named none, or for a fleet-scoped correlation (its window spans hosts)',
+    },
     rule: {
       type: 'object',
       required: ['id', 'title', 'level', 'tags', 'kind'],

@@ -40,6 +40,7 @@ function correlationForm(c: CompiledCorrelation): unknown {
     percentile: c.percentile ?? null,
     generate: c.generate,
     suppressUs: c.suppressUs ?? null,
+    scope: c.scope ?? 'host',
     definition: c.definition ?? `${c.source.file}:${c.source.line}:${c.source.col}`,
   });
 }

@@ -147,6 +147,8 @@ interface CorrEntry {
   readonly feeds: CorrEntry[];
   /** Event types behind this correlation (null: any), for the `incomplete` flag. */
   readonly eventTypes: readonly string[] | null;
+  /** `nightjar.scope: fleet`: its windows live in Engine.fleet, not in each host's state. */
+  readonly fleet: boolean;
   alerts: number;
 }
 
@@ -237,6 +239,11 @@ export class Engine {
   private hosts = new Map<string | undefined, HostState>();
   /** The current event's host state: the same host as the previous event costs one comparison. */
   private hs: HostState;
+  /**
+   * The windows and suppression of `nightjar.scope: fleet` correlations, over every host; `now` is the
+   * newest event time of any host. Its lineage is unused (alerts take the trigger's host's).
+   */
+  private fleet: HostState;
   private readonly maxHosts: number;
   private evictedHosts = 0;
   private readonly firings: CorrelationFiring[] = [];
@@ -282,6 +289,7 @@ export class Engine {
       ],
     });
     this.p = this.build(ruleset);
+    this.fleet = this.newFleet();
     this.hs = this.newHost(undefined);
     this.hosts.set(undefined, this.hs);
     this.ctx = { lineage: this.hs.lineage ?? NO_LINEAGE, epoch: 0 };
@@ -374,6 +382,8 @@ export class Engine {
     let hs = this.hs;
     if (ev.host !== hs.host) hs = this.switchHost(ev.host);
     if (ev.time > hs.now) hs.now = ev.time;
+    const fleet = this.fleet;
+    if (ev.time > fleet.now) fleet.now = ev.time;
     hs.lineage?.observe(ev);
     let out: Alert[] | null = null;
     // Time passes before this event is applied: windows that ended are decided (and their groups
@@ -381,7 +391,8 @@ export class Engine {
     const closeMode = p.closeMode;
     for (let i = 0; i < closeMode.length; i++) {
       const c = closeMode[i]!;
-      c.runtime.advance(hs.corr[c.index]!, hs.now, this.firings);
+      if (c.fleet) c.runtime.advance(fleet.corr[c.index]!, fleet.now, this.firings);
+      else c.runtime.advance(hs.corr[c.index]!, hs.now, this.firings);
     }
     if (ev.skipped || ev.msg === null) {
       this.skipped++;
@@ -434,6 +445,7 @@ export class Engine {
     if (e.rule.generate) {
       const hs = this.hs;
       const a = this.suppress(
+        hs,
         e.rule.suppressUs,
         e.rule.id,
         ev.entityId,
@@ -470,9 +482,16 @@ export class Engine {
     for (const hs of [...this.hosts.values()]) {
       this.switchHost(hs.host);
       for (const e of this.p.corrOrder) {
+        if (e.fleet) continue;
         e.runtime.flush(hs.corr[e.index]!, this.firings);
         if (this.firings.length > 0) out = this.drainFirings(out);
       }
+    }
+    // Fleet windows last, once (after every host's, whose firings may feed them).
+    for (const e of this.p.corrOrder) {
+      if (!e.fleet) continue;
+      e.runtime.flush(this.fleet.corr[e.index]!, this.firings);
+      if (this.firings.length > 0) out = this.drainFirings(out);
     }
     return out ?? EMPTY;
   }
@@ -508,6 +527,7 @@ export class Engine {
       const r = e.runtime;
       let groups = 0;
       for (const hs of this.hosts.values()) groups += r.groupCount(hs.corr[e.index]!);
+      groups += r.groupCount(this.fleet.corr[e.index]!);
       correlations[r.correlation.id] = { ...r.counters, groups, mode: r.mode };
       if (r.correlation.generate) alerts[r.correlation.id] = (alerts[r.correlation.id] ?? 0) + e.alerts;
       late += r.counters.late;
@@ -559,34 +579,39 @@ export class Engine {
   snapshot(): EngineSnapshot {
     const hosts: HostSnapshot[] = [];
     for (const hs of this.hosts.values()) {
-      const w = new MessageWriter();
-      const correlations: Record<string, CorrelationStateSnapshot> = {};
-      for (const e of this.p.corrList) {
-        const st = hs.corr[e.index]!;
-        if (!st.empty) correlations[this.stateKey(e)] = st.snapshot(w);
-      }
-      const suppression: [string, number, number][] = [];
-      for (const [k, v] of hs.suppression) suppression.push([k, v.first, v.until]);
-      const lineage = hs.lineage?.snapshot() ?? null;
+      const h = this.snapshotOf(hs);
       // A host that never saw an event (the default one, before any) holds nothing worth writing.
-      if (hs.now === -Infinity && suppression.length === 0 && (lineage === null || lineage.nodes.length === 0))
-        continue;
-      hosts.push({
-        host: hs.host ?? null,
-        now: encNum(hs.now),
-        messages: w.messages,
-        lineage,
-        correlations,
-        suppression,
-      });
+      if (h.now !== encNum(-Infinity) || h.suppression.length > 0 || (h.lineage !== null && h.lineage.nodes.length > 0))
+        hosts.push(h);
     }
+    const fleet = this.snapshotOf(this.fleet);
     return {
       format: 'nightjar-engine-snapshot',
       version: ENGINE_SNAPSHOT_VERSION,
       ruleset: this.p.fingerprint,
       options: this.optionsFingerprint,
       hosts,
+      ...(Object.keys(fleet.correlations).length > 0 || fleet.suppression.length > 0 ? { fleet } : {}),
       gaps: this.tracker.snapshot(),
+    };
+  }
+
+  private snapshotOf(hs: HostState): HostSnapshot {
+    const w = new MessageWriter();
+    const correlations: Record<string, CorrelationStateSnapshot> = {};
+    for (const e of this.p.corrList) {
+      const st = hs.corr[e.index]!;
+      if (!st.empty) correlations[this.stateKey(e)] = st.snapshot(w);
+    }
+    const suppression: [string, number, number][] = [];
+    for (const [k, v] of hs.suppression) suppression.push([k, v.first, v.until]);
+    return {
+      host: hs.host ?? null,
+      now: encNum(hs.now),
+      messages: w.messages,
+      lineage: hs.lineage?.snapshot() ?? null,
+      correlations,
+      suppression,
     };
   }
 
@@ -629,28 +654,37 @@ export class Engine {
       const name = h.host ?? undefined;
       if (name !== undefined && typeof name !== 'string')
         throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, 'engine snapshot: a host name is not a string');
-      const hs = this.newHost(name);
-      hs.now = decNum(h.now, `host ${String(name)} now`);
-      if (h.lineage !== null && h.lineage !== undefined && hs.lineage !== undefined) hs.lineage.restore(h.lineage);
-      const reader = new MessageReader(Array.isArray(h.messages) ? h.messages : [], name);
-      for (const [key, cs] of Object.entries(h.correlations ?? {})) {
-        const e = byKey.get(key);
-        if (e === undefined)
-          throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: state of unknown correlation ${key}`);
-        hs.corr[e.index] = CorrelationState.restore(cs, reader, `correlation ${key} on host ${String(name)}`);
-      }
-      for (const [k, first, until] of h.suppression ?? []) hs.suppression.set(k, { first, until, alert: { count: 1 } });
-      hosts.set(name, hs);
+      hosts.set(name, this.restoreState(this.newHost(name), h, byKey, `host ${String(name)}`));
     }
+    const fleet =
+      s.fleet !== undefined && s.fleet !== null
+        ? this.restoreState(this.newFleet(), s.fleet, byKey, 'the fleet')
+        : this.newFleet();
     const tracker = new GapTracker(this.gapOptions);
     tracker.restore(s.gaps);
     this.pullTracker();
     this.tracker = tracker;
     if (!hosts.has(undefined)) hosts.set(undefined, this.newHost(undefined));
     this.hosts = hosts;
+    this.fleet = fleet;
     this.firings.length = 0;
     this.hs = hosts.get(undefined)!;
     this.switchHost(undefined);
+  }
+
+  /** One host's (or the fleet's) state from its snapshot part; throws SnapshotError when malformed. */
+  private restoreState(hs: HostState, h: HostSnapshot, byKey: Map<string, CorrEntry>, what: string): HostState {
+    hs.now = decNum(h.now, `${what} now`);
+    if (h.lineage !== null && h.lineage !== undefined && hs.lineage !== undefined) hs.lineage.restore(h.lineage);
+    const reader = new MessageReader(Array.isArray(h.messages) ? h.messages : [], h.host ?? undefined);
+    for (const [key, cs] of Object.entries(h.correlations ?? {})) {
+      const e = byKey.get(key);
+      if (e === undefined)
+        throw new SnapshotError(SNAPSHOT_ERROR_CODES.FORMAT, `engine snapshot: state of unknown correlation ${key}`);
+      hs.corr[e.index] = CorrelationState.restore(cs, reader, `correlation ${key} on ${what}`);
+    }
+    for (const [k, first, until] of h.suppression ?? []) hs.suppression.set(k, { first, until, alert: { count: 1 } });
+    return hs;
   }
 
   /**
@@ -679,7 +713,7 @@ export class Engine {
     });
     const nextIds = new Set(next.corrList.map((e) => e.runtime.correlation.id));
     const removed = old.corrList.map((e) => e.runtime.correlation.id).filter((id) => !nextIds.has(id));
-    for (const hs of this.hosts.values()) {
+    for (const hs of [...this.hosts.values(), this.fleet]) {
       hs.corr = next.corrList.map((_, i) => {
         const o = from[i];
         return o !== undefined ? hs.corr[o.index]! : new CorrelationState();
@@ -719,6 +753,14 @@ export class Engine {
     const id = e.runtime.correlation.id;
     const first = this.p.corrList.find((x) => x.runtime.correlation.id === id);
     return first === e ? id : `${id}#${e.index}`;
+  }
+
+  private newFleet(): HostState {
+    return new HostState(
+      undefined,
+      undefined,
+      this.p.corrList.map(() => new CorrelationState()),
+    );
   }
 
   private newHost(host: string | undefined): HostState {
@@ -898,6 +940,7 @@ export class Engine {
         key: keys.get(c)!,
         feeds: [],
         eventTypes: typesOf.get(c.id)!,
+        fleet: c.scope === 'fleet',
         alerts: 0,
       };
       corrs.set(c, entry);
@@ -922,6 +965,7 @@ export class Engine {
       const e = this.p.corrs.get(f.correlation)!;
       if (f.correlation.generate) {
         const a = this.suppress(
+          e.fleet ? this.fleet : hs,
           f.correlation.suppressUs,
           f.correlation.id,
           groupEntity(f.group),
@@ -933,6 +977,7 @@ export class Engine {
                   f,
                   hs.lineage,
                   this.tracker.overlapsOpenGapOn(hs.host, e.eventTypes, f.window.start, f.window.end),
+                  e.fleet,
                 ),
         );
         if (a !== null) {
@@ -956,6 +1001,7 @@ export class Engine {
    * alert's `count`. The next match after the period emits a new alert and starts a new period.
    */
   private suppress(
+    state: HostState,
     period: number | undefined,
     ruleId: string,
     entity: string,
@@ -963,7 +1009,7 @@ export class Engine {
     build: () => Alert,
   ): Alert | null {
     if (period === undefined || !(period > 0)) return build();
-    const periods = this.hs.suppression;
+    const periods = state.suppression;
     const key = ruleId + '\u0000' + entity;
     const s = periods.get(key);
     if (s !== undefined && Math.abs(time - s.first) <= period) {
@@ -992,7 +1038,7 @@ export class Engine {
     inner: Record<string, unknown> | undefined,
   ): void {
     try {
-      c.runtime.input(this.hs.corr[c.index]!, id, ev, time, this.ctx, inner, this.firings);
+      c.runtime.input((c.fleet ? this.fleet : this.hs).corr[c.index]!, id, ev, time, this.ctx, inner, this.firings);
     } catch (err) {
       // A group-by or value getter that throws loses this input only; the engine goes on.
       this.ruleErrors++;

@@ -140,6 +140,12 @@ export interface CompiledCorrelation extends RuleMeta {
   readonly percentile?: number;
   /** Whether this correlation's own alerts are emitted (false when it only feeds another correlation without generate). */
   readonly generate: boolean;
+  /**
+   * Where its windows are kept (Nightjar extension `nightjar.scope`). `host` (the default): per host,
+   * like lineage. `fleet`: one set of windows over every host the engine sees, so a group can
+   * collect matches from many hosts ("the same unsigned binary on 5 hosts within an hour").
+   */
+  readonly scope?: 'host' | 'fleet';
 }
 
 /** What the engine runs: the output of `@nightjar/rules`' loader. */

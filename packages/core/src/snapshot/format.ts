@@ -158,6 +158,8 @@ export interface EngineSnapshot {
   /** Fingerprint of the state-shaping engine options; restore refuses another. */
   options: string;
   hosts: HostSnapshot[];
+  /** The windows of `nightjar.scope: fleet` correlations (over every host), when any hold state. */
+  fleet?: HostSnapshot;
   gaps: GapTrackerSnapshot;
 }
 

@@ -211,6 +211,13 @@ export function compileSources(
         );
       else suppressUs = t.us;
     }
+    if (nj && typeof nj === 'object' && nj.scope !== undefined && d.kind !== 'correlation')
+      report(
+        d,
+        'NJ_SCOPE_NOT_CORRELATION',
+        `nightjar.scope applies to correlation rules (it says where their windows are kept); this ${d.kind === 'rule' ? 'detection rule' : d.kind} has no window`,
+        d.locate(['nightjar', 'scope']),
+      );
     if (d.id !== undefined) {
       const prev = idOwner.get(d.id);
       if (prev) report(d, 'NJ_DUPLICATE_ID', `id '${d.id}' is already used by ${where(prev)}`, d.locate(['id']));
@@ -418,7 +425,8 @@ export function compileSources(
     const d = corrDocs[i]!;
     for (const e of o.errors) reportAt(d, e);
     if (o.compiled && o.errors.length === 0) {
-      d.compiled = o.compiled;
+      const nj = (d.data as { nightjar?: { scope?: unknown } }).nightjar;
+      d.compiled = nj?.scope === 'fleet' ? { ...o.compiled, scope: 'fleet' } : o.compiled;
       if (o.usesLineage) correlationLineage = true;
     }
   });

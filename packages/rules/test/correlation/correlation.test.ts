@@ -457,3 +457,25 @@ describe('group-by fields and aliases', () => {
     expect(rs.requiredEventTypes()).toEqual(['exec', 'exit', 'fork', 'open']);
   });
 });
+
+describe('nightjar.scope', () => {
+  const SPREAD = `correlation:
+  type: value_count
+  rules: [shell_exec]
+  group-by: [event.exec.target.executable.path]
+  timespan: 1h
+  condition: {gte: 5, field: nightjar.host}
+`;
+  it('scope: fleet compiles onto the correlation; the default and scope: host leave it per host', () => {
+    const fleet = compile(`${BASE}title: spread\nid: corr-1\n${SPREAD}nightjar:\n  scope: fleet\n`).c;
+    expect(fleet.scope).toBe('fleet');
+    expect(compile(`${BASE}title: spread\nid: corr-1\n${SPREAD}`).c.scope).toBeUndefined();
+    expect(compile(`${BASE}title: spread\nid: corr-1\n${SPREAD}nightjar:\n  scope: host\n`).c.scope).toBeUndefined();
+  });
+  it('scope on a detection rule is an error at the value; an unknown scope is a schema error', () => {
+    const onRule = `${EXEC.replace('condition: sel\n', 'condition: sel\nnightjar:\n  scope: fleet\n')}`;
+    expect(errors(onRule)).toEqual(['NJ_SCOPE_NOT_CORRELATION@13:10']);
+    const bad = `${BASE}title: spread\nid: corr-1\n${SPREAD}nightjar:\n  scope: galaxy\n`;
+    expect(parseRuleText(bad, 'c.yml').diagnostics.map((d) => d.code)).toContain('NJ_SCHEMA_INVALID');
+  });
+});

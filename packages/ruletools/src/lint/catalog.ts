@@ -384,6 +384,7 @@ export const LOADER_CHECKS: Readonly<Record<RuleDiagnosticCode, CheckId>> = {
   NJ_TIMESPAN_INVALID: 'nj/timespan-format',
   NJ_TIMESPAN_LIMIT: 'nj/timespan-limit',
   NJ_DURATION_INVALID: 'nj/timespan-format',
+  NJ_SCOPE_NOT_CORRELATION: 'nj/schema',
   NJ_FILTER_UNKNOWN_RULE: 'nj/correlation-unknown-rule',
   NJ_FILTER_CORRELATION: 'nj/correlation-unknown-rule',
   NJ_DUPLICATE_ID: 'nj/duplicate-id',

@@ -56,7 +56,13 @@ export interface WireDecodeError {
 }
 
 export type FromWorker =
-  | { readonly kind: 'ready'; readonly fingerprint: string; readonly eventTypes: string[] }
+  | {
+      readonly kind: 'ready';
+      readonly fingerprint: string;
+      readonly eventTypes: string[];
+      /** Correlations with `nightjar.scope: fleet` (they need one engine over every host). */
+      readonly fleetScoped: number;
+    }
   | { readonly kind: 'failed'; readonly message: string; readonly code?: string | undefined }
   | {
       readonly kind: 'results';

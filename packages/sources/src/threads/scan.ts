@@ -189,6 +189,12 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
               'threads',
               `a scan thread could not load the rules: ${r.message}`,
             );
+          if (r.kind === 'ready' && r.fleetScoped > 0 && threads > 1)
+            throw new SourceError(
+              SOURCE_ERROR_CODES.badOptions,
+              'threads',
+              `the rules hold ${r.fleetScoped} correlation(s) with nightjar.scope: fleet, whose windows span every host: they need one engine over all hosts, so scan them with threads: 1`,
+            );
           if (r.kind === 'ready' && opts.fingerprint !== undefined && r.fingerprint !== opts.fingerprint)
             throw new SourceError(
               SOURCE_ERROR_CODES.threadFailed,

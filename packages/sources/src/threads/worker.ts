@@ -67,7 +67,12 @@ async function main(): Promise<void> {
   const decoders: Decoder[] = [];
   const lastSeen = new Map<string | undefined, number>();
   const firstSeen = new Map<string | undefined, [string, number]>();
-  send({ kind: 'ready', fingerprint: rulesetFingerprint(ruleset), eventTypes });
+  send({
+    kind: 'ready',
+    fingerprint: rulesetFingerprint(ruleset),
+    eventTypes,
+    fleetScoped: ruleset.correlations.filter((c) => c.scope === 'fleet').length,
+  });
 
   port.on('message', (m: ToWorker) => {
     if (m.kind === 'flush') {

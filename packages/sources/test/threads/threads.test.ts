@@ -183,6 +183,24 @@ describe.skipIf(!built)(
       ).rejects.toMatchObject({ code: 'NJ_SOURCE_THREAD_FAILED', message: expect.stringMatching(/no rules here/) });
     });
 
+    it('rules with a fleet-scoped correlation are refused on more than one thread (their windows span hosts)', async () => {
+      const { openThreadedScan } = (await import(pathToFileURL(DIST).href)) as Sources;
+      const yml = join(dir, 'fleet-scope.yml');
+      writeFileSync(
+        yml,
+        `title: r\nid: r1\nname: r1\nlogsource: {product: macos, service: endpointsecurity, category: exec}\ndetection:\n  sel: {event.exec.target.executable.path|endswith: /sh}\n  condition: sel\n---\ntitle: c\nid: c1\ncorrelation:\n  type: event_count\n  rules: [r1]\n  group-by: [event.exec.target.executable.path]\n  timespan: 1h\n  condition: {gte: 3}\nnightjar:\n  scope: fleet\n`,
+      );
+      const scan = openThreadedScan([join(REPO_FIXTURES, 'discovery.jsonl')], {
+        threads: 2,
+        rules: { module: rulesModule(), export: 'load', args: [yml] },
+      });
+      await expect(
+        (async () => {
+          for await (const _ of scan) void _;
+        })(),
+      ).rejects.toMatchObject({ code: 'NJ_SOURCE_BAD_OPTIONS', message: expect.stringMatching(/scope: fleet/) });
+    });
+
     it('bad options are refused with NJ_SOURCE_BAD_OPTIONS', async () => {
       const { openThreadedScan } = (await import(pathToFileURL(DIST).href)) as Sources;
       expect(() => openThreadedScan(['x'], { threads: 0, rules: { module: 'x' } })).toThrow(/threads must be 1 to 256/);
