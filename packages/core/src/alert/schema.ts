@@ -49,7 +49,8 @@ export const alertJsonSchema = {
     },
     host: {
       type: ['string', 'null'],
-      description: 'the host of the events; null when they named none, or for a fleet-scoped correlation (its window spans hosts)',
+      description:
+        'the host of the events; null when they named none, or for a fleet-scoped correlation (its window spans hosts)',
     },
     rule: {
       type: 'object',
