@@ -72,6 +72,13 @@ export class FleetWorker {
   ) {
     this.id = opts.id ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
     const log = opts.log ?? (() => undefined);
+    // The worker keeps one engine per host, so a window over every host cannot form here yet (the
+    // cross-host second stage is not built): say so rather than silently narrow the rule.
+    const fleetScoped = opts.ruleset.correlations.filter((c) => c.scope === 'fleet').map((c) => c.id);
+    if (fleetScoped.length > 0)
+      log(
+        `${this.id}: warning: ${fleetScoped.length} correlation(s) with nightjar.scope: fleet (${fleetScoped.slice(0, 5).join(', ')}) run per host in a fleet worker: windows across hosts need the second stage, which is not built; scan a merged capture to run them across hosts`,
+      );
     this.ctx = {
       js: jetstream(nc),
       jsm,
