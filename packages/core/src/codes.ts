@@ -15,6 +15,7 @@ export const CORE_DIAGNOSTIC_CODES = [
   'NJ_LINEAGE_DISABLED',
   'NJ_EVENT_DEPTH',
   'NJ_HOST_EVICTED',
+  'NJ_SIGNAL_INVALID',
 ] as const;
 
 /** Codes of the errors core throws or returns (`DecodeError`, `FieldPathError`, `CorrelationConfigError`, `SnapshotError`). */

@@ -6,7 +6,16 @@
  */
 export { FLEET_ERROR_CODES, FleetError } from './errors.js';
 export type { FleetErrorCode } from './errors.js';
-export { FLEET_NAMES, DEFAULT_PARTITIONS, checkHostId, mappingConfig, partitionOf } from './names.js';
+export {
+  FLEET_NAMES,
+  FLEET_HOST_TOKEN,
+  SIGNAL_SUBJECT,
+  STAGE2_KEY,
+  DEFAULT_PARTITIONS,
+  checkHostId,
+  mappingConfig,
+  partitionOf,
+} from './names.js';
 export { FRAME_HEADERS, decodeFrame, encodeFrame, frameMsgId } from './frame.js';
 export type { Frame, FrameKind } from './frame.js';
 export { initFleet, readLayout } from './init.js';

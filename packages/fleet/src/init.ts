@@ -66,6 +66,7 @@ export async function initFleet(nc: NatsConnection, setup: FleetSetup = {}): Pro
   for (const [name, subject] of [
     [FLEET_NAMES.alerts, 'alerts.>'],
     [FLEET_NAMES.diagnostics, 'diag.>'],
+    [FLEET_NAMES.signals, 'sig.>'],
   ] as const) {
     await ensureStream(jsm, {
       name,

@@ -17,7 +17,18 @@ export const FLEET_NAMES = {
   checkpoints: 'nj_ckpt',
   /** Object store: per-partition engine snapshots. */
   snapshots: 'nj_snap',
+  /**
+   * Inputs of fleet-scoped correlations (`nightjar.scope: fleet`), published by the partition owners
+   * to `sig.fleet` and run by the second stage's one owner (lease and snapshot `stage2`).
+   */
+  signals: 'NJ_SIGNALS',
 } as const;
+
+export const SIGNAL_SUBJECT = 'sig.fleet';
+/** The second stage's lease, checkpoint and snapshot name. */
+export const STAGE2_KEY = 'stage2';
+/** The host token of alerts and diagnostics that belong to no one host (fleet-scoped correlations). */
+export const FLEET_HOST_TOKEN = '_fleet';
 
 /** Partitions unless `--init` is told otherwise: a power of two, many more than workers. */
 export const DEFAULT_PARTITIONS = 16;

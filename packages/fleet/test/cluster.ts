@@ -73,6 +73,7 @@ export async function leases(nc: NatsConnection): Promise<Map<number, Lease>> {
   const kv = await new Kvm(nc).open(FLEET_NAMES.leases);
   const out = new Map<number, Lease>();
   for await (const key of await kv.keys()) {
+    if (!/^p\d+$/.test(key)) continue; // partitions only (not the second stage's lease)
     const e = await kv.get(key);
     if (e !== null && e.operation === 'PUT') out.set(Number(key.slice(1)), e.json<Lease>());
   }

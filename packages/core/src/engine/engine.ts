@@ -9,7 +9,8 @@
 import type { CompiledCorrelation, CompiledRule, CompiledRuleSet } from '../ruleset/types.js';
 import type { CoreDiagnosticCode } from '../codes.js';
 import type { NightjarEvent } from '../model/event.js';
-import type { EsProcess } from '../model/message.js';
+import type { EsMessage, EsProcess } from '../model/message.js';
+import { DecodeError, eventFromMessage } from '../model/decode.js';
 import type { LineageResolver } from '../fields/context.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Alert } from '../alert/types.js';
@@ -65,9 +66,36 @@ export interface EngineOptions {
   maxHosts?: number;
   /** Start muted (see `Engine.muted`). */
   muted?: boolean;
+  /**
+   * Correlations with `nightjar.scope: fleet`: `run` (default) keeps their windows here, over every
+   * host this engine sees. `signal` is for an engine that sees only some hosts (a fleet worker's
+   * per-host engine): their windows stay empty here and each input they would have taken is queued
+   * as a FleetSignal (`drainSignals()`) for the one engine that runs them (`pushSignal()`).
+   */
+  fleetCorrelations?: 'run' | 'signal';
 }
 
 /** What `Engine.reload()` did with the correlations' windows. */
+/**
+ * One input of a fleet-scoped correlation, raised on an engine that does not run it
+ * (`fleetCorrelations: 'signal'`), for the engine that does (`pushSignal`). Plain JSON.
+ */
+export interface FleetSignal {
+  /** The fleet-scoped correlation's id. */
+  readonly correlation: string;
+  /** The rule (or correlation) whose match this is. */
+  readonly input: string;
+  readonly host: string | null;
+  /** The input's time (µs): the matching event's, or the firing's for a chained correlation. */
+  readonly time: number;
+  /** The matching event's message: the group-by and value fields are read from it. */
+  readonly msg: EsMessage;
+  /** A chained correlation's firing: its group. */
+  readonly group?: Record<string, unknown>;
+  readonly source: string;
+  readonly line: number;
+}
+
 export interface ReloadResult {
   /** Correlations whose definition (and everything they reference) did not change: windows kept. */
   kept: string[];
@@ -244,6 +272,9 @@ export class Engine {
    * newest event time of any host. Its lineage is unused (alerts take the trigger's host's).
    */
   private fleet: HostState;
+  /** `fleetCorrelations: 'signal'`: fleet-scoped inputs queued for drainSignals(). */
+  private readonly signalFleet: boolean;
+  private signals: FleetSignal[] = [];
   private readonly maxHosts: number;
   private evictedHosts = 0;
   private readonly firings: CorrelationFiring[] = [];
@@ -294,6 +325,7 @@ export class Engine {
     this.hosts.set(undefined, this.hs);
     this.ctx = { lineage: this.hs.lineage ?? NO_LINEAGE, epoch: 0 };
     this.mutedFlag = options.muted === true;
+    this.signalFleet = options.fleetCorrelations === 'signal';
     if (this.lineageOptions === false) {
       const users = ruleset.rules.filter((r) => r.usesLineage).map((r) => r.id);
       if (users.length > 0) {
@@ -508,6 +540,48 @@ export class Engine {
     const d = this.pending;
     this.pending = [];
     return d;
+  }
+
+  /** The fleet-scoped inputs queued since the last call (`fleetCorrelations: 'signal'`; none when muted). */
+  drainSignals(): FleetSignal[] {
+    const s = this.signals;
+    if (s.length > 0) this.signals = [];
+    return s;
+  }
+
+  /**
+   * Feeds one FleetSignal (raised by another engine) into this engine's fleet windows and returns
+   * the alerts it raises. The fleet's clock advances to the signal's time. A signal for a
+   * correlation this engine does not run as fleet-scoped, or whose message does not decode, is
+   * reported (NJ_SIGNAL_INVALID) and dropped.
+   */
+  pushSignal(signal: FleetSignal): Alert[] {
+    const c = this.p.corrList.find((e) => e.fleet && e.runtime.correlation.id === signal.correlation);
+    const ev =
+      c === undefined
+        ? undefined
+        : eventFromMessage(signal.msg, {
+            host: signal.host ?? undefined,
+            source: signal.source,
+            line: signal.line,
+          });
+    if (c === undefined || ev === undefined || ev instanceof DecodeError || typeof signal.time !== 'number') {
+      this.addDiagnostic({
+        code: 'NJ_SIGNAL_INVALID' satisfies CoreDiagnosticCode,
+        severity: 'error',
+        message:
+          c === undefined
+            ? `a fleet signal names ${JSON.stringify(signal.correlation)}, which this engine does not run as a fleet-scoped correlation: dropped`
+            : `a fleet signal for ${signal.correlation} carries no usable message (${ev instanceof DecodeError ? ev.message : 'bad time'}): dropped`,
+        source: signal.source,
+      });
+      return EMPTY;
+    }
+    const fleet = this.fleet;
+    if (signal.time > fleet.now) fleet.now = signal.time;
+    for (const e of this.p.closeMode) if (e.fleet) e.runtime.advance(fleet.corr[e.index]!, fleet.now, this.firings);
+    this.feed(c, signal.input, ev, signal.time, signal.group);
+    return this.firings.length > 0 ? (this.drainFirings(null) ?? EMPTY) : EMPTY;
   }
 
   metrics(): EngineMetrics {
@@ -1038,6 +1112,20 @@ export class Engine {
     inner: Record<string, unknown> | undefined,
   ): void {
     try {
+      if (c.fleet && this.signalFleet) {
+        if (!this.mutedFlag && ev.msg !== null)
+          this.signals.push({
+            correlation: c.runtime.correlation.id,
+            input: id,
+            host: ev.host ?? null,
+            time,
+            msg: ev.msg,
+            ...(inner !== undefined ? { group: inner } : {}),
+            source: ev.source,
+            line: ev.line,
+          });
+        return;
+      }
       c.runtime.input((c.fleet ? this.fleet : this.hs).corr[c.index]!, id, ev, time, this.ctx, inner, this.firings);
     } catch (err) {
       // A group-by or value getter that throws loses this input only; the engine goes on.

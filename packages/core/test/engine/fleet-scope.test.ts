@@ -10,6 +10,7 @@ import {
   type Alert,
   type EsMessage,
   type FieldGetter,
+  type FleetSignal,
   type NightjarEvent,
 } from '@nightjar/core';
 import { S, T0, corr, ev, groupBy, proc, rule, ruleset } from './helpers.js';
@@ -116,5 +117,38 @@ describe('nightjar.scope: fleet', () => {
     e.push(acrossHosts[0]);
     expect(e.metrics().liveGroups).toBe(1);
     expect(e.metrics().correlations.spread.groups).toBe(1);
+  });
+});
+
+describe('fleet signals: per-host engines feed one engine that runs the fleet windows', () => {
+  it('signals from three per-host engines raise, in a fourth, the alert one engine over every host raises', () => {
+    const want = runAll(new Engine(spread('fleet')), acrossHosts);
+    const stage1 = new Map(hosts.map((h) => [h, new Engine(spread('fleet'), { fleetCorrelations: 'signal' })]));
+    const stage2 = new Engine(spread('fleet'));
+    const got: Alert[] = [];
+    for (const e of acrossHosts) {
+      const one = stage1.get(e.host!)!;
+      expect(one.push(e)).toEqual([]);
+      // Through JSON, as over the wire.
+      for (const s of one.drainSignals()) got.push(...stage2.pushSignal(JSON.parse(JSON.stringify(s)) as FleetSignal));
+    }
+    expect(got.map((a) => a.id)).toEqual(want.map((a) => a.id));
+    expect(got[0].host).toBeNull();
+    for (const one of stage1.values()) expect(one.metrics().liveGroups).toBe(0);
+  });
+
+  it('a muted engine queues no signals; a signal for an unknown correlation is reported and dropped', () => {
+    const muted = new Engine(spread('fleet'), { fleetCorrelations: 'signal', muted: true });
+    muted.push(acrossHosts[0]);
+    expect(muted.drainSignals()).toEqual([]);
+    const live = new Engine(spread('fleet'), { fleetCorrelations: 'signal' });
+    live.push(acrossHosts[0]);
+    const [sig] = live.drainSignals();
+    expect(sig).toMatchObject({ correlation: 'spread', input: 'run', host: 'mac-a' });
+    const stage2 = new Engine(spread('fleet'));
+    expect(stage2.pushSignal({ ...sig, correlation: 'nope' })).toEqual([]);
+    expect(stage2.drainDiagnostics().map((d) => d.code)).toEqual(['NJ_SIGNAL_INVALID']);
+    expect(stage2.pushSignal({ ...sig, msg: { nonsense: true } as unknown as EsMessage })).toEqual([]);
+    expect(stage2.drainDiagnostics().map((d) => d.code)).toEqual(['NJ_SIGNAL_INVALID']);
   });
 });

@@ -24,9 +24,18 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import type { Alert, CompiledRuleSet, Diagnostic, EngineOptions, EsProcess } from '@nightjar/core';
+import type { Alert, CompiledRuleSet, Diagnostic, EngineOptions, EsProcess, FleetSignal } from '@nightjar/core';
 import { decodeFrame, type Frame } from '../frame.js';
-import { FLEET_NAMES, alertSubject, diagSubject, leaseKey, parsePartitionSubject, partitionFilter } from '../names.js';
+import {
+  FLEET_NAMES,
+  SIGNAL_SUBJECT,
+  alertSubject,
+  diagSubject,
+  leaseKey,
+  parsePartitionSubject,
+  partitionFilter,
+} from '../names.js';
+import { signalId } from './signal-id.js';
 import { alertId } from './alert-id.js';
 import { HostState, hasEngineState, type HostMark } from './host-state.js';
 
@@ -240,6 +249,9 @@ export class PartitionRunner {
         this.ctx.counters.events++;
         const out = h.engine.push(ev);
         for (let i = 0; i < out.length; i++) alerts.push(out[i]!);
+        // Inputs of fleet-scoped correlations, for the second stage; a muted replay published them already.
+        const signals = h.engine.drainSignals();
+        if (!muted) for (const sig of signals) pubs.push(this.publishSignal(sig));
       }
       h.advance(frame.session, frame.last);
     } else if (frame.kind === 'backfill') {
@@ -265,6 +277,14 @@ export class PartitionRunner {
     }
     await this.ctx.afterAlertStored?.(this.partition);
     return ack;
+  }
+
+  /**
+   * A fleet-scoped correlation's input, for the second stage. Its id is built from the input itself,
+   * so a frame re-applied after a fail-over publishes the same ids and the stream drops the copies.
+   */
+  private publishSignal(sig: FleetSignal): Promise<PubAck> {
+    return this.ctx.js.publish(SIGNAL_SUBJECT, JSON.stringify(sig), { msgID: signalId(sig) });
   }
 
   /** Diagnostics' ids: host, frame sequence and position, so a re-run of the frame is a duplicate. */

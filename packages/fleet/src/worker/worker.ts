@@ -16,8 +16,9 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import type { CompiledRuleSet, EngineOptions } from '@nightjar/core';
 import { readLayout } from '../init.js';
-import { FLEET_NAMES, leaseKey } from '../names.js';
+import { FLEET_NAMES, STAGE2_KEY, leaseKey } from '../names.js';
 import { PartitionRunner, type PartitionContext } from './partition.js';
+import { Stage2Runner } from './stage2.js';
 
 export interface WorkerOptions {
   ruleset: CompiledRuleSet;
@@ -58,6 +59,9 @@ export class FleetWorker {
   private ticking: Promise<void> | undefined;
   private closed = false;
   private readonly ctx: PartitionContext;
+  /** Ids of the fleet-scoped correlations: when any, one worker also holds the `stage2` lease. */
+  private readonly fleetScoped: string[];
+  private stage2: { runner: Stage2Runner; revision: number; deadline: number } | undefined;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -72,20 +76,18 @@ export class FleetWorker {
   ) {
     this.id = opts.id ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
     const log = opts.log ?? (() => undefined);
-    // The worker keeps one engine per host, so a window over every host cannot form here yet (the
-    // cross-host second stage is not built): say so rather than silently narrow the rule.
-    const fleetScoped = opts.ruleset.correlations.filter((c) => c.scope === 'fleet').map((c) => c.id);
-    if (fleetScoped.length > 0)
-      log(
-        `${this.id}: warning: ${fleetScoped.length} correlation(s) with nightjar.scope: fleet (${fleetScoped.slice(0, 5).join(', ')}) run per host in a fleet worker: windows across hosts need the second stage, which is not built; scan a merged capture to run them across hosts`,
-      );
+    this.fleetScoped = opts.ruleset.correlations.filter((c) => c.scope === 'fleet').map((c) => c.id);
     this.ctx = {
       js: jetstream(nc),
       jsm,
       checkpoints,
       snapshots,
       ruleset: opts.ruleset,
-      engineOptions: opts.engineOptions ?? {},
+      // Per-host engines hand the inputs of fleet-scoped correlations on as signals (stage 2).
+      engineOptions: {
+        ...(opts.engineOptions ?? {}),
+        ...(this.fleetScoped.length > 0 ? { fleetCorrelations: 'signal' as const } : {}),
+      },
       maxBatch: opts.maxBatch ?? 16,
       snapshotIntervalMs: opts.snapshotIntervalMs ?? 30_000,
       deadline: (k) => this.owned.get(k)?.deadline ?? 0,
@@ -157,6 +159,7 @@ export class FleetWorker {
         this.ctx.log(`partition ${k}: lease lost`);
       }
     }
+    if (this.fleetScoped.length > 0) await this.tickStage2(now);
     const live = await this.liveWorkers();
     const share = Math.ceil(this.partitions / Math.max(1, live));
     if (this.owned.size > share) {
@@ -169,6 +172,41 @@ export class FleetWorker {
         if (!this.owned.has(k)) await this.tryTake(k, now);
       }
     }
+  }
+
+  /** Renews the second stage's lease, or takes it when free (one owner in the fleet). */
+  private async tickStage2(now: number): Promise<void> {
+    const o = this.stage2;
+    if (o !== undefined) {
+      if (o.runner.endedBy !== undefined) {
+        this.stage2 = undefined;
+        await this.leases.delete(STAGE2_KEY, { previousSeq: o.revision }).catch(() => undefined);
+        return;
+      }
+      try {
+        o.revision = await this.leases.update(STAGE2_KEY, this.leaseValue(o.runner.epoch), o.revision);
+        o.deadline = this.deadlineFrom(now);
+      } catch {
+        o.deadline = 0;
+        o.runner.abort();
+        this.stage2 = undefined;
+        this.ctx.log('stage 2: lease lost');
+      }
+      return;
+    }
+    let rev: number;
+    try {
+      rev = await this.leases.create(STAGE2_KEY, this.leaseValue(0));
+      rev = await this.leases.update(STAGE2_KEY, this.leaseValue(rev), rev);
+    } catch {
+      return; // another worker runs it
+    }
+    const held = { revision: rev, deadline: this.deadlineFrom(now), runner: undefined as unknown as Stage2Runner };
+    this.stage2 = held;
+    held.runner = new Stage2Runner(this.ctx, rev, () => held.deadline);
+    this.ctx.log(
+      `stage 2: running ${this.fleetScoped.length} fleet-scoped correlation(s): ${this.fleetScoped.slice(0, 5).join(', ')}`,
+    );
   }
 
   private leaseValue(epoch: number): string {
@@ -224,6 +262,12 @@ export class FleetWorker {
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.ticking;
     await Promise.all([...this.owned.keys()].map((k) => this.release(k)));
+    const s2 = this.stage2;
+    if (s2 !== undefined) {
+      await s2.runner.stop();
+      this.stage2 = undefined;
+      await this.leases.delete(STAGE2_KEY, { previousSeq: s2.revision }).catch(() => undefined);
+    }
     await this.workers.delete(this.id).catch(() => undefined);
     void this.nc;
   }
