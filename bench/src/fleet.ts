@@ -28,6 +28,9 @@ export interface FleetBench {
   /** worker CPU ms per 1,000 events */
   cpuPerKOne: number;
   cpuPerKTwo: number;
+  /** From `go` until the first partition consumer reads (not in the rates). */
+  startOneMs: number;
+  startTwoMs: number;
 }
 
 interface Framed {
@@ -87,12 +90,26 @@ function inProcess(ruleset: CompiledRuleSet, fs: Framed[]): { ms: number; events
   return { ms: performance.now() - t0, events };
 }
 
-function lines(child: ChildProcess): AsyncIterator<string> {
-  return createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+/** A child's stdout lines, each with the time it arrived. */
+function lines(child: ChildProcess): { next(): Promise<{ line: string; at: number }> } {
+  const queue: { line: string; at: number }[] = [];
+  const waiting: ((x: { line: string; at: number }) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const x = { line, at: performance.now() };
+    const w = waiting.shift();
+    if (w) w(x);
+    else queue.push(x);
+  });
+  return {
+    next: () => {
+      const x = queue.shift();
+      return x !== undefined ? Promise.resolve(x) : new Promise((r) => waiting.push(r));
+    },
+  };
 }
 
 /** One round: fresh server, frames preloaded, `n` workers; wall ms from go to drained, and their CPU. */
-async function round(fs: Framed[], n: number): Promise<{ ms: number; cpuMs: number; events: number }> {
+async function round(fs: Framed[], n: number): Promise<{ ms: number; cpuMs: number; events: number; startMs: number }> {
   const server = await startLocalServer(PARTITIONS);
   const nc = await connect({ servers: server.url });
   try {
@@ -106,8 +123,14 @@ async function round(fs: Framed[], n: number): Promise<{ ms: number; cpuMs: numb
     const outs = kids.map(lines);
     for (const o of outs) await o.next(); // ready
     const jsm = await jetstreamManager(nc);
-    const t0 = performance.now();
+    // Start-up (joining the worker set, with a deliberate wait of up to 1 s so workers started
+    // together share the partitions, then taking them) is timed on its own; the drain is timed from
+    // the first partition consumer reading until everything is acked.
+    const g0 = performance.now();
     for (const k of kids) k.stdin.write('go\n');
+    const firsts = await Promise.all(outs.map((o) => o.next()));
+    const t0 = Math.min(...firsts.map((f) => f.at));
+    const startMs = t0 - g0;
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
       const cs = (await jsm.consumers.list(FLEET_NAMES.events).next()).filter((c) => c.name.startsWith('part-'));
@@ -120,12 +143,12 @@ async function round(fs: Framed[], n: number): Promise<{ ms: number; cpuMs: numb
     let events = 0;
     for (const k of kids) k.stdin.write('stop\n');
     for (const o of outs) {
-      const r = JSON.parse(((await o.next()).value as string) ?? '{}') as { cpuMs: number; events: number };
+      const r = JSON.parse((await o.next()).line) as { cpuMs: number; events: number };
       cpuMs += r.cpuMs;
       events += r.events;
     }
     await Promise.all(kids.map((k) => new Promise((r) => (k.exitCode !== null ? r(null) : k.once('exit', r)))));
-    return { ms, cpuMs, events };
+    return { ms, cpuMs, events, startMs };
   } finally {
     await nc.close();
     await server.stop();
@@ -141,7 +164,15 @@ export async function fleetBench(
 ): Promise<FleetBench | undefined> {
   if (findNatsServer() === undefined) return undefined;
   const fs = frames(source, total);
-  let best = { inProcess: Infinity, one: Infinity, two: Infinity, cpuOne: Infinity, cpuTwo: Infinity };
+  let best = {
+    inProcess: Infinity,
+    one: Infinity,
+    two: Infinity,
+    cpuOne: Infinity,
+    cpuTwo: Infinity,
+    startOne: Infinity,
+    startTwo: Infinity,
+  };
   let events = 0;
   for (let r = 0; r < rounds; r++) {
     const ip = inProcess(ruleset, fs);
@@ -154,6 +185,8 @@ export async function fleetBench(
       two: Math.min(best.two, two.ms),
       cpuOne: Math.min(best.cpuOne, one.cpuMs),
       cpuTwo: Math.min(best.cpuTwo, two.cpuMs),
+      startOne: Math.min(best.startOne, one.startMs),
+      startTwo: Math.min(best.startTwo, two.startMs),
     };
   }
   const rate = (ms: number) => (events * 1000) / ms;
@@ -165,5 +198,7 @@ export async function fleetBench(
     twoWorkers: rate(best.two),
     cpuPerKOne: (best.cpuOne * 1000) / events,
     cpuPerKTwo: (best.cpuTwo * 1000) / events,
+    startOneMs: best.startOne,
+    startTwoMs: best.startTwo,
   };
 }

@@ -925,6 +925,18 @@ async function main(): Promise<void> {
         ratio: f.twoWorkers / f.oneWorker,
         target: f.cores >= 4 ? '≥ 1.6×' : '≥ 1.15× (2 cores)',
       });
+      for (const [k, ms] of [
+        [1, f.startOneMs],
+        [2, f.startTwoMs],
+      ] as const)
+        row({
+          workload: w,
+          rules: n,
+          correlations: c,
+          metric: `start-up, ${k} worker${k > 1 ? 's' : ''} (not in the rates)`,
+          value: ms,
+          unit: 'ms',
+        });
       row({
         workload: w,
         rules: n,
