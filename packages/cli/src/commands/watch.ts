@@ -19,6 +19,7 @@ import {
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { Detector, readAll, reportDiagnostics } from '../detect/loop.js';
 import { RuleReloader } from '../detect/reload.js';
+import { run as runShip } from './ship.js';
 import { chooseMapping, mappingOption } from '../mapping.js';
 import { didYouMean, type LoadOptions } from '@nightjar/rules';
 import {
@@ -72,6 +73,12 @@ happen. Stop with Ctrl-C (a summary follows).`,
       help: 'print at most n malformed events / diagnostics (default 20)',
     },
     quiet: { ...SHARED_OPTIONS.quiet, help: 'no status line and no summary' },
+    ship: {
+      type: 'string',
+      arg: '<nats-url>',
+      help: "send the events to a Nightjar fleet instead of detecting here (what 'nightjar ship --nats <url>' does with a live source; needs --host-id)",
+    },
+    'host-id': { type: 'string', arg: '<id>', help: "with --ship: this host's id (letters, digits, _ and -)" },
     'watch-rules': {
       type: 'boolean',
       help: 'reload the rules when a file under --rules changes (SIGHUP always reloads them)',
@@ -209,12 +216,44 @@ function liveOptions(values: Record<string, unknown>): Pick<LiveSourceOptions, '
   return { muting, clients, strict: values.strict === true };
 }
 
+/** Options that shape local detection or the live source's muting, which a shipping agent does not do. */
+const NOT_WITH_SHIP = [
+  'status-interval',
+  'format',
+  'output',
+  'mapping',
+  'watch-rules',
+  'mute-path',
+  'mute-path-prefix',
+  'mute-process',
+  'mute-path-events',
+  'max-problems',
+  'duration',
+];
+
+/** `watch --ship <url>`: the live source's events go to the fleet (`nightjar ship` with that source). */
+function shipInstead(v: Record<string, unknown>, io: CliIO): Promise<number> {
+  const clash = NOT_WITH_SHIP.filter((k) => v[k] !== undefined && v[k] !== false);
+  if (clash.length > 0)
+    throw new UsageError(
+      `--ship sends the events to the fleet, which detects there: ${clash.map((k) => `--${k}`).join(', ')} ${clash.length > 1 ? 'do' : 'does'} not apply`,
+    );
+  const argv = ['--nats', String(v.ship)];
+  if (v['host-id'] !== undefined) argv.push('--host-id', String(v['host-id']));
+  if (v.backend !== undefined) argv.push('--backend', String(v.backend));
+  for (const r of (v.rules as string[] | undefined) ?? []) argv.push('--rules', r);
+  if (v.quiet === true) argv.push('--quiet');
+  return runShip(argv, io);
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommand(SPEC, argv);
   if (args.help) {
     io.stdout.write(commandHelp(SPEC));
     return EXIT_OK;
   }
+  if (args.values.ship !== undefined) return shipInstead(args.values, io);
+  if (args.values['host-id'] !== undefined) throw new UsageError('--host-id goes with --ship <nats-url>');
   const backendArg = args.values.backend;
   if (backendArg !== undefined && !LIVE_BACKENDS.includes(backendArg as LiveBackend)) {
     throw new UsageError(`unknown --backend '${String(backendArg)}' (expected one of: ${LIVE_BACKENDS.join(', ')})`);

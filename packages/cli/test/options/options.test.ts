@@ -247,3 +247,23 @@ describe('nightjar ship: choosing the live source', () => {
     expect(withFile.stderr).toMatch(/--backend chooses the live source/);
   });
 });
+
+describe('nightjar watch --ship: the live source to a fleet (nightjar ship with that source)', () => {
+  it('hands over to ship (its checks answer), with --host-id, and refuses what only local detection uses', async () => {
+    const url = 'nats://127.0.0.1:1';
+    const backend = await cli(['watch', '--ship', url, '--host-id', 'h1', '--backend', 'nope']);
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toMatch(/unknown --backend 'nope' \(expected one of: es, eslogger, linux\)/);
+    const noId = await cli(['watch', '--ship', url]);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toMatch(/--host-id <id> is required/);
+    const local = await cli(['watch', '--ship', url, '--host-id', 'h1', '--format', 'jsonl', '--watch-rules']);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(
+      /--ship sends the events to the fleet, which detects there: --format, --watch-rules do not apply/,
+    );
+    const idAlone = await cli(['watch', '--host-id', 'h1']);
+    expect(idAlone.code).toBe(2);
+    expect(idAlone.stderr).toMatch(/--host-id goes with --ship <nats-url>/);
+  });
+});

@@ -1,3 +1,4 @@
+// The fleet rows alone: node bench/fleet-only.mjs <events> <rounds> (after npx tsc -b), from the repository root.
 import { fleetBench } from './dist/fleet.js';
 import { loadRules, bundledRulesDir } from '@nightjar/rules';
 import { readFileSync } from 'node:fs';
