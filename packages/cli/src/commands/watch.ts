@@ -239,8 +239,9 @@ function shipInstead(v: Record<string, unknown>, io: CliIO): Promise<number> {
       `--ship sends the events to the fleet, which detects there: ${clash.map((k) => `--${k}`).join(', ')} ${clash.length > 1 ? 'do' : 'does'} not apply`,
     );
   const argv = ['--nats', String(v.ship)];
-  if (v['host-id'] !== undefined) argv.push('--host-id', String(v['host-id']));
-  if (v.backend !== undefined) argv.push('--backend', String(v.backend));
+  // String options of this command's table (parseArgs gives strings).
+  if (typeof v['host-id'] === 'string') argv.push('--host-id', v['host-id']);
+  if (typeof v.backend === 'string') argv.push('--backend', v.backend);
   for (const r of (v.rules as string[] | undefined) ?? []) argv.push('--rules', r);
   if (v.quiet === true) argv.push('--quiet');
   return runShip(argv, io);
