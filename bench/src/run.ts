@@ -39,7 +39,7 @@ import {
 import { memoryPerGroup, memoryPerLineageEntry, useRealProcesses } from './memory.js';
 import { fleetBench } from './fleet.js';
 import { multiHostLines, threadsBench } from './threads.js';
-import { liveSkipReason, liveStorm, replayDecode } from './live.js';
+import { liveSkipReason, liveStorm, replayDecode, stormWriter } from './live.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -992,7 +992,7 @@ async function main(): Promise<void> {
         workload: `live linux (${r.wire} wire)`,
         rules: 0,
         correlations: 0,
-        metric: `events/s (${r.events}/${r.generated} seen, ${r.drops} dropped)`,
+        metric: `events/s (${r.events}/${r.generated} seen, ${r.drops} dropped, ${stormWriter()} writers)`,
         value: r.rate,
         unit: 'ev/s',
         baseline: 'replay decode rate',
