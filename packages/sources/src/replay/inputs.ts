@@ -2,7 +2,7 @@
  * Reading one recorded input: a file or stdin (`-`), plain or gzip (told by its magic bytes, not its
  * name), as raw byte chunks. Shared by the replay source and the threaded scan's reader.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -137,4 +137,20 @@ export function readFailure(
         { offset: at, line },
         { cause: err },
       );
+}
+
+/** The inputs' total size when every one is a regular file (for progress bars); undefined otherwise. */
+export async function totalBytes(inputs: readonly string[]): Promise<number | undefined> {
+  let total = 0;
+  for (const input of inputs) {
+    if (input === '-') return undefined;
+    try {
+      const s = await stat(input);
+      if (!s.isFile()) return undefined;
+      total += s.size;
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
 }

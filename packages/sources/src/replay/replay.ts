@@ -1,11 +1,10 @@
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createDecoder, DecodeError, type NightjarEvent } from '@nightjar/core';
 import { type InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../lines.js';
 import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from '../source.js';
 import { abortableSleep } from '../sleep.js';
-import { type InputReadOptions, inputBytes, openInput, readFailure } from './inputs.js';
+import { type InputReadOptions, inputBytes, openInput, readFailure, totalBytes } from './inputs.js';
 
 export interface ReplayOptions {
   /** Event names to decode fully (the ruleset's requiredEventTypes()); others come back `skipped`. null: all. */
@@ -98,23 +97,8 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
     setCurrent: (c) => (current = c),
   };
 
-  async function totals(): Promise<void> {
-    let total = 0;
-    for (const input of inputs) {
-      if (input === '-') return;
-      try {
-        const s = await stat(input);
-        if (!s.isFile()) return;
-        total += s.size;
-      } catch {
-        return;
-      }
-    }
-    stats.totalBytes = total;
-  }
-
   async function* run(): AsyncGenerator<EventBatch> {
-    await totals();
+    stats.totalBytes = await totalBytes(inputs);
     // Events and decode errors in line order, until handed out in batches of batchSize.
     let items: Array<NightjarEvent | DecodeError> = [];
 

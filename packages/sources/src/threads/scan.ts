@@ -6,13 +6,12 @@
  * A capture of one host runs on one worker (this thread still reads and splits for it).
  */
 import { Worker } from 'node:worker_threads';
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type Alert, DecodeError, type Diagnostic, type EngineMetrics, type EngineOptions } from '@nightjar/core';
 import { type InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
 import { ByteLineSplitter, DEFAULT_MAX_LINE_BYTES } from '../lines.js';
 import { emptyStats, type SourceStats } from '../source.js';
-import { type InputReadOptions, inputBytes, openInput, readFailure } from '../replay/inputs.js';
+import { type InputReadOptions, inputBytes, openInput, readFailure, totalBytes } from '../replay/inputs.js';
 import { HostRouter, hostOfLine } from './route.js';
 import { type FromWorker, type RulesFactory, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -144,23 +143,8 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
   let merged: EngineMetrics | undefined;
   const inputOpts: InputReadOptions = { chunkSize, stdin: opts.stdin, stats, setCurrent: (c) => (current = c) };
 
-  async function totals(): Promise<void> {
-    let total = 0;
-    for (const input of inputs) {
-      if (input === '-') return;
-      try {
-        const s = await stat(input);
-        if (!s.isFile()) return;
-        total += s.size;
-      } catch {
-        return;
-      }
-    }
-    stats.totalBytes = total;
-  }
-
   async function* run(): AsyncGenerator<ScanBatch> {
-    await totals();
+    stats.totalBytes = await totalBytes(inputs);
     const links: WorkerLink[] = [];
     try {
       for (let index = 0; index < threads; index++)
