@@ -79,6 +79,8 @@ class Node extends CompactProcess {
   exitedAt: number | undefined = undefined;
   /** Exec args (the event's own array when it holds only strings and is within the bounds). */
   args: string[] | undefined = undefined;
+  /** sweep()'s mark: the sweep's base plus how many generations above this node a lookup can reach. */
+  reach = 0;
 
   constructor(id: string, pid: number, pidversion: number, proc: EsProcess, parentId: string | undefined, at: number) {
     super(id, pid, pidversion, proc);
@@ -111,15 +113,6 @@ class Node extends CompactProcess {
   }
 }
 
-/**
- * Slot of a pid in LineageCache's actor table. By pid alone: live pids are dense and distinct, so
- * they rarely share a slot; the images of one pid (before and after exec) do, and only one of
- * them is active.
- */
-function slotOf(pid: number): number {
-  return pid & (ACTOR_SLOTS - 1);
-}
-
 // Spawners that TrueTree looks through: the real origin of their children is the responsible process.
 const SPAWNER_PATHS = new Set(['/usr/libexec/xpcproxy', '/usr/libexec/runningboardd', '/sbin/launchd']);
 const SPAWNER_SIGNING_IDS = new Set(['com.apple.xpc.proxy', 'com.apple.runningboardd', 'com.apple.xpc.launchd']);
@@ -129,13 +122,25 @@ const MAX_DEPTH = 64;
 const PID_HISTORY = 4;
 /** When the cache is full, how many of the least recently used entries are looked at for a leaf to evict. */
 const EVICT_SCAN = 16;
-/** Retirements between two sweeps of the chains no lookup can reach (see sweep()). */
+/**
+ * Retirements between two sweeps of the chains no lookup can reach (see sweep()): at least this
+ * many, and a quarter of the cache's size, so a sweep's cost per retirement stays flat as the
+ * cache grows.
+ */
 const SWEEP_EVERY = 4096;
+/** Marks per sweep in Node.reach: a budget is at most MAX_DEPTH. */
+const SWEEP_SPAN = 128;
 /** Exec args kept per process: at most this many, and this many characters in all (the rest dropped). */
 const MAX_ARGS = 64;
 const MAX_ARGS_CHARS = 4096;
-/** Slots of the actor table (a power of two): the node of an event's actor found from the event's pid. */
-const ACTOR_SLOTS = 16_384;
+/**
+ * Slots of the actor table (powers of two): the node of an event's actor found from the event's pid,
+ * by pid alone: live pids are dense and distinct, so they rarely share a slot; the images of one pid
+ * (before and after exec) do, and only one of them is active. The table starts small (a cache per
+ * host) and doubles while the cache holds more processes than it has slots.
+ */
+const ACTOR_SLOTS_START = 1_024;
+const ACTOR_SLOTS_MAX = 262_144;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -237,17 +242,21 @@ export class LineageCache implements LineageResolver {
   private memoAncestors: readonly EsProcess[] = [];
   private lastParentSource: ParentSource = 'unknown';
   /** The node last learned per pid slot: an event's actor found without a Map lookup. */
-  private readonly actors: (Node | undefined)[] = new Array<Node | undefined>(ACTOR_SLOTS).fill(undefined);
+  private actors: (Node | undefined)[] = new Array<Node | undefined>(ACTOR_SLOTS_START).fill(undefined);
   /** Nodes put at the LRU head so far (Node.moved counts in it). */
   private moves = 0;
   /** refresh() leaves a node in place when it was put at the head fewer than this many moves ago. */
   private readonly fresh: number;
+  /** Retirements between two sweeps, and the base of the last sweep's marks (see sweep()). */
+  private readonly sweepEvery: number;
+  private sweepBase = 0;
 
   constructor(opts: LineageOptions = {}) {
     const max = opts.maxProcesses ?? 65_536;
     this.graceUs = opts.exitGraceUs ?? 60_000_000;
     this.max = Math.max(1, Math.floor(max));
     this.fresh = Math.max(1, this.max >> 2);
+    this.sweepEvery = Math.max(SWEEP_EVERY, this.max >> 2);
   }
 
   /** Updates the cache from one event (call for every event, skipped ones too). */
@@ -263,7 +272,7 @@ export class LineageCache implements LineageResolver {
     // an event built otherwise (tests, other callers) is read from its process object.
     let actorNode: Node | undefined;
     const known = ev.actor;
-    const n = this.actors[slotOf(ev.pid)];
+    const n = this.actors[ev.pid & (this.actors.length - 1)];
     if (known !== undefined) {
       actorNode =
         n !== undefined &&
@@ -766,7 +775,7 @@ export class LineageCache implements LineageResolver {
     let reasonEvict = evicted;
     while (n !== undefined) {
       this.map.delete(n.id);
-      const slot = slotOf(n.pid);
+      const slot = n.pid & (this.actors.length - 1);
       if (this.actors[slot] === n) this.actors[slot] = undefined;
       // LRU unlink.
       if (n.newer !== undefined) n.newer.older = n.older;
@@ -843,6 +852,8 @@ export class LineageCache implements LineageResolver {
       if (parentId === undefined) node.parentId = this.resolvePpid(p, node);
       // Linked in after the parent lookup above so an eviction cannot have dropped that parent.
       this.map.set(id, node);
+      if (this.map.size > this.actors.length && this.actors.length < ACTOR_SLOTS_MAX)
+        this.actors = new Array<Node | undefined>(this.actors.length * 2).fill(undefined); // refilled as actors are learned
       node.older = this.head;
       if (this.head !== undefined) this.head.newer = node;
       else this.tail = node;
@@ -868,7 +879,7 @@ export class LineageCache implements LineageResolver {
       }
       node.seen(at);
     }
-    this.actors[slotOf(pid)] = node;
+    this.actors[pid & (this.actors.length - 1)] = node;
     return node;
   }
 
@@ -880,7 +891,7 @@ export class LineageCache implements LineageResolver {
     // Bounded: entries beyond the cache size refer to processes the LRU has already dropped.
     if (this.exitQueue.length - this.exitHead > 2 * this.max) this.exitHead++;
     // On a count kept in snapshots, so a restored cache sweeps when this one would.
-    if (this.counters.exited % SWEEP_EVERY === 0) this.sweep();
+    if (this.counters.exited % this.sweepEvery === 0) this.sweep();
   }
 
   /**
@@ -895,35 +906,38 @@ export class LineageCache implements LineageResolver {
    */
   private sweep(): void {
     const clock = this.clock;
-    // Node → how many generations above it can still be reached (by ancestors(), at most MAX_DEPTH).
-    const reach = new Map<Node, number>();
+    // Node.reach ≥ base: reached in this sweep, with (reach - base) generations above it reachable.
+    // A mark on the node, not a map: the sweep walks every cached process.
+    const base = (this.sweepBase += SWEEP_SPAN);
     const stack: Node[] = [];
-    const visit = (q: Node | undefined, budget: number): void => {
-      if (q === undefined || q.kids < 0 || budget < 0) return;
-      if ((reach.get(q) ?? -1) >= budget) return;
-      reach.set(q, budget);
-      stack.push(q);
-    };
     for (const n of this.map.values()) {
       if (n.exitedAt !== undefined && n.exitedAt + this.graceUs < clock) continue;
-      visit(n, MAX_DEPTH);
-      const resp = tokenId(n.proc.responsible_audit_token);
-      if (resp !== undefined) visit(this.map.get(resp), 0);
+      this.reachFrom(n, MAX_DEPTH, base, stack);
+      const resp = n.responsibleTokenId;
+      if (resp !== undefined) this.reachFrom(this.map.get(resp), 0, base, stack);
     }
     while (stack.length > 0) {
       const q = stack.pop()!;
-      const b = reach.get(q)! - 1;
+      const b = q.reach - base - 1;
       if (b < 0) continue;
       // Every way up that a lookup may take: the pinned parent, the linked one, the parent token.
-      visit(q.pinned, b);
-      if (q.parentId !== undefined) visit(this.map.get(q.parentId), b);
-      const pt = tokenId(q.proc.parent_audit_token);
-      if (pt !== undefined && pt !== q.parentId) visit(this.map.get(pt), b);
+      this.reachFrom(q.pinned, b, base, stack);
+      if (q.parentId !== undefined) this.reachFrom(this.map.get(q.parentId), b, base, stack);
+      const pt = q.parentTokenId;
+      if (pt !== undefined && pt !== q.parentId) this.reachFrom(this.map.get(pt), b, base, stack);
     }
     for (const n of this.map.values()) {
-      if (n.kids < 0 || reach.has(n) || n.exitedAt === undefined || n.exitedAt + this.graceUs >= clock) continue;
+      if (n.kids < 0 || n.reach >= base || n.exitedAt === undefined || n.exitedAt + this.graceUs >= clock) continue;
       this.remove(n, false);
     }
+  }
+
+  /** sweep(): marks `q` as reaching `budget` generations up (when that is more than it had), to walk on from. */
+  private reachFrom(q: Node | undefined, budget: number, base: number, stack: Node[]): void {
+    if (q === undefined || q.kids < 0 || budget < 0) return;
+    if (q.reach >= base && q.reach - base >= budget) return;
+    q.reach = base + budget;
+    stack.push(q);
   }
 
   private expire(now: number): void {

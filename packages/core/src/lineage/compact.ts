@@ -9,6 +9,7 @@
 import type { AuditToken, EsProcess } from '../model/message.js';
 import { formatTimeUs, parseTimeUs } from '../model/time.js';
 import { MAX_EVENT_DEPTH } from '../model/depth.js';
+import { entityIdOf, tokenEntityId } from '../model/decode.js';
 
 /** An interned shape: the process object with its per-process values blanked (see CompactProcess.assign). */
 interface Shape {
@@ -90,6 +91,20 @@ export class CompactProcess {
   /** Takes a newer view: compacted again only when a field that can change during a process's life did. */
   set proc(p: EsProcess) {
     if (!sameView(this, p)) this.assign(p);
+  }
+
+  /** entity_id of the parent audit token (undefined when there is none), without building the object. */
+  get parentTokenId(): string | undefined {
+    return this.shape.mask & F_PT
+      ? entityIdOf(this.ptPid, this.ptPv)
+      : tokenEntityId(this.shape.skeleton.parent_audit_token as AuditToken | null | undefined);
+  }
+
+  /** entity_id of the responsible audit token (undefined when there is none), without building the object. */
+  get responsibleTokenId(): string | undefined {
+    return this.shape.mask & F_RT
+      ? entityIdOf(this.rtPid, this.rtPv)
+      : tokenEntityId(this.shape.skeleton.responsible_audit_token as AuditToken | null | undefined);
   }
 
   /** Process start (start_time) in µs, undefined when absent or unreadable. */

@@ -252,7 +252,8 @@ describe('lineage pinning: a chain longer than any lookup walks', () => {
   it('5,000 generations, each forking the next and exiting: only the last 64 exited ancestors stay', () => {
     // A busy host where processes fork from children of exited parents for hours: pins alone kept the
     // whole chain (one more entry per generation, without end) though ancestors() walks 64 at most.
-    const c = new LineageCache({ exitGraceUs: 60 * S });
+    // Sweeps come every quarter of the cap in retirements (at least 4,096): every 4,096 here.
+    const c = new LineageCache({ exitGraceUs: 60 * S, maxProcesses: 16_384 });
     let t = T0;
     let prev: ProcSpec = launchd;
     c.observe(open(7, launchd, t));
