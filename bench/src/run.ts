@@ -15,7 +15,14 @@ import { gunzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine, createDecoder, type Alert, type NightjarEvent, type CompiledRuleSet } from '@nightjar/core';
+import {
+  Engine,
+  createDecoder,
+  type Alert,
+  type NightjarEvent,
+  type CompiledRuleSet,
+  type EsProcess,
+} from '@nightjar/core';
 import { loadRules, bundledRulesDir } from '@nightjar/rules';
 import { CaptureStream } from './workload.js';
 import { generateRules, handWrittenMatcher, templatesOf, type Template } from './synthetic-rules.js';
@@ -39,13 +46,16 @@ import {
 import { memoryPerGroup, memoryPerLineageEntry, useRealProcesses } from './memory.js';
 import { fleetBench } from './fleet.js';
 import { multiHostLines, threadsBench } from './threads.js';
-import { liveSkipReason, liveStorm, replayDecode, stormWriter } from './live.js';
+import { liveSkipReason, liveStorm, replayDecode, replaySource, stormWriter } from './live.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
 if (argv.includes('--cpu')) setClock('cpu');
+/** `--only a,b`: run only these sections (parse, file, threads, predecoded, scale, real, traces, fleet, live, memory). */
+const ONLY = argv.includes('--only') ? new Set((argv[argv.indexOf('--only') + 1] ?? '').split(',')) : undefined;
+const want = (section: string): boolean => ONLY === undefined || ONLY.has(section);
 
 const N_EVENTS = QUICK ? 5_000 : 100_000;
 const RUNS = QUICK ? 1 : 5;
@@ -346,59 +356,64 @@ function realRuleYaml(): string[] {
 
 /** Process worlds' sizes for the scale rows, and events per pass. */
 const SCALE = QUICK
-  ? { small: 200, big: 2_000, warm: 4_000, timed: 2_000 }
-  : { small: 1_000, big: 100_000, warm: 150_000, timed: 50_000 };
+  ? { small: 200, big: 2_000, warm: 4_000, timed: 2_000, chunk: 1_000 }
+  : { small: 1_000, big: 100_000, warm: 150_000, timed: 50_000, chunk: 5_000 };
 /** Events of the age row (10^7 with --long). */
 const AGE_EVENTS = QUICK ? 100_000 : argv.includes('--long') ? 10_000_000 : 2_000_000;
 
 /**
- * Cost per event with a small and a big live process world: for each, a fresh engine is fed `warm`
- * events (untimed: the engine learns the world), then `timed` pre-decoded events are pushed, timed.
- * The two worlds' passes alternate. Returns µs per event for each.
+ * Cost per event with a small and a big live process world. Each pass builds a fresh engine whose
+ * lineage cache holds the world (maxProcesses twice the live set, at least the default), seeds it
+ * with the running processes as a live source does at start (`backfill`), feeds it `warm` events
+ * (untimed: the engine learns the world's churn), then pushes `timed` events, timed, decoded
+ * untimed in chunks: the heap holds the engine and one chunk, not the whole capture, so the
+ * collector's work is the engine's own. The two worlds' passes alternate. Returns µs per event.
  */
 function scaleRow(ruleset: CompiledRuleSet): { small: number; big: number; live: [number, number]; depth: number } {
   const templates = realProcesses(ROOT);
-  const worlds = [SCALE.small, SCALE.big].map((live, k) => {
-    const stream = new CaptureStream(11 + k, { liveProcesses: live, templates });
-    const warm: string[] = [];
-    for (let i = 0; i < SCALE.warm; i++) warm.push(stream.next());
-    const timedLines: string[] = [];
-    for (let i = 0; i < SCALE.timed; i++) timedLines.push(stream.next());
-    let depth = 0;
-    for (const p of stream.world.live) depth = Math.max(depth, stream.world.depth(p));
-    return { warm, timed: timedLines, live: stream.world.live.length, depth };
-  });
-  const pass = (w: (typeof worlds)[number]): number => {
-    const engine = new Engine(ruleset);
+  const sizes = [SCALE.small, SCALE.big];
+  const live: [number, number] = [0, 0];
+  let depth = 0;
+  const pass = (k: number): number => {
+    const stream = new CaptureStream(11 + k, { liveProcesses: sizes[k]!, templates });
+    const engine = new Engine(ruleset, { lineage: { maxProcesses: Math.max(65_536, 2 * sizes[k]!) } });
+    engine.lineage!.backfill(
+      stream.world.live.map((p) => JSON.parse(JSON.stringify(stream.world.object(p))) as EsProcess),
+    );
     const dec = createDecoder({ eventTypes: null, source: 'bench' });
-    for (let i = 0; i < w.warm.length; i++) {
-      const ev = dec.decode(w.warm[i]!, i + 1, 0);
+    let line = 0;
+    for (let i = 0; i < SCALE.warm; i++) {
+      const ev = dec.decode(stream.next(), ++line, 0);
       if (!(ev instanceof Error)) engine.push(ev);
     }
+    let ms = 0;
+    let n = 0;
     const evs: NightjarEvent[] = [];
-    for (let i = 0; i < w.timed.length; i++) {
-      const ev = dec.decode(w.timed[i]!, i + 1, 0);
-      if (!(ev instanceof Error)) evs.push(ev);
+    for (let done = 0; done < SCALE.timed; done += SCALE.chunk) {
+      evs.length = 0;
+      for (let i = 0; i < SCALE.chunk; i++) {
+        const ev = dec.decode(stream.next(), ++line, 0);
+        if (!(ev instanceof Error)) evs.push(ev);
+      }
+      const t0 = nowMs();
+      for (let i = 0; i < evs.length; i++) engine.push(evs[i]!);
+      ms += nowMs() - t0;
+      n += evs.length;
     }
-    heapUsed(); // the decode's garbage collected before timing
-    const t0 = nowMs();
-    for (let i = 0; i < evs.length; i++) engine.push(evs[i]!);
-    return ((nowMs() - t0) * 1000) / evs.length;
+    live[k] = stream.world.live.length;
+    for (const p of stream.world.live) depth = Math.max(depth, stream.world.depth(p));
+    return (ms * 1000) / n;
   };
   const times: [number[], number[]] = [[], []];
   for (let r = 0; r < WARMUP + RUNS; r++) {
-    for (let k = 0; k < 2; k++) {
-      const us = pass(worlds[(k + r) % 2]!);
-      if (r >= WARMUP) times[(k + r) % 2]!.push(us);
+    for (let j = 0; j < 2; j++) {
+      const k = (j + r) % 2;
+      const us = pass(k);
+      if (r >= WARMUP) times[k]!.push(us);
     }
   }
   const med = (t: number[]): number => t.sort((x, y) => x - y)[Math.floor(t.length / 2)]!;
-  return {
-    small: med(times[0]),
-    big: med(times[1]),
-    live: [worlds[0]!.live, worlds[1]!.live],
-    depth: Math.max(worlds[0]!.depth, worlds[1]!.depth),
-  };
+  return { small: med(times[0]), big: med(times[1]), live, depth };
 }
 
 /**
@@ -441,197 +456,8 @@ function ageRow(ruleset: CompiledRuleSet): { young: number; old: number; events:
   return { young: (young * 1000) / youngN, old: (old * 1000) / oldN, events: AGE_EVENTS };
 }
 
-async function main(): Promise<void> {
-  process.stdout.write(
-    `Nightjar bench — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${QUICK ? 'QUICK' : `${N_EVENTS} events, median of ${RUNS} interleaved passes`}, ${clockName()} clock${hasGc() ? '' : ' (no --expose-gc: memory figures are rough)'}\n\n`,
-  );
-  process.stdout.write(
-    `${'workload'.padEnd(28)} ${'rules'.padStart(5)} ${'corr'.padStart(4)}  ${'metric'.padEnd(38)} ${'value'.padStart(12)}  ${'vs baseline'.padEnd(34)} ${'target'.padEnd(14)} alerts (detection+correlation, checked)\n`,
-  );
-
-  const templates = realProcesses(ROOT);
-  useRealProcesses(templates);
-  const capture = new CaptureStream(7, { liveProcesses: 2_000, templates });
-  const lines: string[] = [];
-  for (let i = 0; i < N_EVENTS; i++) lines.push(capture.next());
-  {
-    const w = capture.world;
-    let depth = 0;
-    let sum = 0;
-    for (const p of w.live) {
-      const d = w.depth(p);
-      sum += d;
-      depth = Math.max(depth, d);
-    }
-    const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
-    process.stdout.write(
-      `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates.length} real process objects from the fixtures)\n`,
-    );
-  }
-  const parseRate = jsonParseRate(lines);
-  row({
-    workload: 'baseline',
-    rules: 0,
-    correlations: 0,
-    metric: 'JSON.parse per line',
-    value: parseRate,
-    unit: 'ev/s',
-  });
-
-  // Parse less: JSON.parse against a scan of only the fields the engine reads, per line shape.
-  {
-    const byType = new Map<string, string[]>();
-    for (const l of lines) {
-      const name = Object.keys((JSON.parse(l) as { event: object }).event)[0]!;
-      const list = byType.get(name) ?? [];
-      list.push(l);
-      byType.set(name, list);
-    }
-    for (const type of ['open', 'close', 'stat', 'exec']) {
-      const tl = byType.get(type);
-      if (tl === undefined) continue;
-      let sink = 0;
-      const r = pairedRuns(
-        tl.length,
-        RUNS,
-        WARMUP,
-        () => {
-          for (let i = 0; i < tl.length; i++) JSON.parse(tl[i]!);
-        },
-        () => {
-          for (let i = 0; i < tl.length; i++) sink += selectiveScan(tl[i]!, type);
-        },
-      );
-      if (Number.isNaN(sink)) throw new Error(`selective scan of ${type} lines read no number`);
-      row({
-        workload: `${type} lines (${Math.round(tl.reduce((a, l) => a + l.length, 0) / tl.length)} B)`,
-        rules: 0,
-        correlations: 0,
-        metric: 'field-selective scan (measure only)',
-        value: r.b.eventsPerSec,
-        unit: 'ev/s',
-        baseline: 'JSON.parse',
-        ratio: r.b.eventsPerSec / r.a.eventsPerSec,
-      });
-    }
-  }
-
-  // 100 generated rules + 20 correlations over every type the rules name: the main workload.
-  const gen100 = generateRules(100, 20);
-  const { ruleset: rs100, loadMs: load100 } = await rulesetFromYaml('gen100', gen100.yaml);
-  const hand100 = handCount(lines, 100, 20);
-
-  // End to end from the file: read + split + …, with cat and read+split+JSON.parse in the same rounds.
-  {
-    const file = join(tmp, 'capture.jsonl');
-    writeFileSync(file, lines.join('\n') + '\n');
-    let all: AlertCount = { detection: 0, correlation: 0 };
-    let needed: AlertCount = { detection: 0, correlation: 0 };
-    const [cat, parse, scanAll, scanNeeded] = interleaved(RUNS, WARMUP, [
-      { run: () => fromFile.cat(file), wall: true },
-      { run: () => void fromFile.parse(file) },
-      { run: () => void (all = fromFile.scan(file, rs100, false)) },
-      { run: () => void (needed = fromFile.scan(file, rs100, true)) },
-    ]);
-    checkAlerts('from the file, all lines', all.detection, hand100);
-    checkAlerts('from the file, needed lines', needed.detection, hand100);
-    const rate = (ms: number): number => lines.length / (ms / 1000);
-    row({
-      workload: 'from the file',
-      rules: 0,
-      correlations: 0,
-      metric: 'cat > /dev/null (wall)',
-      value: rate(cat!),
-      unit: 'ev/s',
-    });
-    row({
-      workload: 'from the file',
-      rules: 0,
-      correlations: 0,
-      metric: 'read+split+JSON.parse',
-      value: rate(parse!),
-      unit: 'ev/s',
-    });
-    for (const [name, ms, alerts] of [
-      ['from the file, all parsed', scanAll!, all],
-      ['from the file, skip unneeded', scanNeeded!, needed],
-    ] as const) {
-      row({
-        workload: name,
-        rules: 100,
-        correlations: 20,
-        metric: 'read+split+decode+engine',
-        value: rate(ms),
-        unit: 'ev/s',
-        baseline: 'read+split+JSON.parse',
-        ratio: parse! / ms,
-        target: alerts === all ? '≥ 0.85×' : undefined,
-        alerts,
-      });
-    }
-  }
-
-  // scan --threads: a merged capture of 8 hosts from the file, every pass timed by the wall clock.
-  {
-    const hosts = 8;
-    const hostLines = multiHostLines(N_EVENTS, hosts, { templates });
-    const counts = availableParallelism() > 2 ? [2, availableParallelism()] : [2];
-    const t = await threadsBench(tmp, hostLines, hosts, join(tmp, 'gen100-0.yml'), rs100, RUNS, WARMUP, counts);
-    const rate = (ms: number): number => t.lines / (ms / 1000);
-    const w = `from the file, ${hosts} hosts`;
-    row({
-      workload: w,
-      rules: 0,
-      correlations: 0,
-      metric: 'read+split+JSON.parse (wall)',
-      value: rate(t.parseMs),
-      unit: 'ev/s',
-    });
-    row({
-      workload: w,
-      rules: 100,
-      correlations: 20,
-      metric: 'scan, 1 thread (wall)',
-      value: rate(t.singleMs),
-      unit: 'ev/s',
-      baseline: 'read+split+JSON.parse',
-      ratio: t.parseMs / t.singleMs,
-      alerts: t.single,
-    });
-    for (const n of counts) {
-      const got = t.threaded.get(n)!;
-      // The same engine code on the same lines: the threaded scan must raise exactly what one thread raises.
-      checkAlerts(`scan --threads ${n}, detections`, got.detection, t.single.detection);
-      checkAlerts(`scan --threads ${n}, correlations`, got.correlation, t.single.correlation);
-      row({
-        workload: w,
-        rules: 100,
-        correlations: 20,
-        metric: `scan --threads ${n} (wall, ${t.cores} cores)`,
-        value: rate(t.threadedMs.get(n)!),
-        unit: 'ev/s',
-        baseline: 'read+split+JSON.parse',
-        ratio: t.parseMs / t.threadedMs.get(n)!,
-        target: n === 2 ? '≥ 1.5×' : undefined,
-        alerts: got,
-      });
-    }
-  }
-
-  const e2eAll = endToEnd(lines, rs100, false);
-  checkAlerts('end to end, all lines', e2eAll.alerts.detection, hand100);
-  row({
-    workload: 'mixed, all lines parsed',
-    rules: 100,
-    correlations: 20,
-    metric: 'end to end from JSON lines',
-    value: e2eAll.rate,
-    unit: 'ev/s',
-    baseline: 'JSON.parse',
-    ratio: e2eAll.ratio,
-    alerts: e2eAll.alerts,
-  });
-
+/** The pre-decoded rows: the main workload against the careful hand loop, latency, shares of lines, rule counts. */
+async function predecodedSections(lines: string[], rs100: CompiledRuleSet, load100: number): Promise<void> {
   const all = decodeAll(lines, null);
   const pre100 = preDecoded(all, rs100, 100, 20);
   row({
@@ -774,9 +600,269 @@ async function main(): Promise<void> {
     });
   }
   all.length = 0;
+}
+
+/** Memory per group, per windowed event, per lineage entry, and the caps' RSS in a child process. */
+async function memorySection(): Promise<void> {
+  const groups = QUICK ? 5_000 : 100_000;
+  const mg = await memoryPerGroup(groups, rulesetFromYaml);
+  row({
+    workload: 'memory',
+    rules: 1,
+    correlations: 1,
+    metric: `per correlation group (${groups})`,
+    value: mg.perGroup,
+    unit: 'B',
+    target: '≤ 300 B',
+  });
+  row({
+    workload: 'memory',
+    rules: 1,
+    correlations: 1,
+    metric: 'per event held in a window',
+    value: mg.perEvent,
+    unit: 'B',
+    target: '≤ 16 B',
+  });
+  const procs = QUICK ? 4_096 : 65_536;
+  const ml = memoryPerLineageEntry(procs);
+  row({
+    workload: 'memory',
+    rules: 0,
+    correlations: 0,
+    metric: `per lineage entry (${procs})`,
+    value: ml,
+    unit: 'B',
+    target: '≤ 400 B',
+  });
+  {
+    // In a child process: this one holds the captures and decoded events, which are not the engine's.
+    // RSS depends on when the heap last grew: the median of three child processes.
+    const [g, p] = QUICK ? [5_000, 4_096] : [100_000, 65_536];
+    const runs = Array.from({ length: QUICK ? 1 : 3 }, () => {
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', join(dirname(fileURLToPath(import.meta.url)), 'rss.js'), String(g), String(p)],
+        { encoding: 'utf8' },
+      );
+      return JSON.parse(out) as { rss: number; baseline: number };
+    }).sort((a, b) => a.rss - b.rss);
+    const { rss, baseline } = runs[Math.floor(runs.length / 2)]!;
+    row({
+      workload: 'memory',
+      rules: 1,
+      correlations: 1,
+      metric: `${g} groups + ${p} procs, RSS (median of ${runs.length})`,
+      value: rss,
+      unit: 'B',
+      target: QUICK ? undefined : '≤ 114.4 MiB',
+    });
+    row({
+      workload: 'memory',
+      rules: 0,
+      correlations: 0,
+      metric: 'same process before the engine',
+      value: baseline,
+      unit: 'B',
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `Nightjar bench — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${QUICK ? 'QUICK' : `${N_EVENTS} events, median of ${RUNS} interleaved passes`}, ${clockName()} clock${hasGc() ? '' : ' (no --expose-gc: memory figures are rough)'}\n\n`,
+  );
+  process.stdout.write(
+    `${'workload'.padEnd(28)} ${'rules'.padStart(5)} ${'corr'.padStart(4)}  ${'metric'.padEnd(38)} ${'value'.padStart(12)}  ${'vs baseline'.padEnd(34)} ${'target'.padEnd(14)} alerts (detection+correlation, checked)\n`,
+  );
+
+  const templates = realProcesses(ROOT);
+  useRealProcesses(templates);
+  const capture = new CaptureStream(7, { liveProcesses: 2_000, templates });
+  const lines: string[] = [];
+  for (let i = 0; i < N_EVENTS; i++) lines.push(capture.next());
+  {
+    const w = capture.world;
+    let depth = 0;
+    let sum = 0;
+    for (const p of w.live) {
+      const d = w.depth(p);
+      sum += d;
+      depth = Math.max(depth, d);
+    }
+    const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
+    process.stdout.write(
+      `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates.length} real process objects from the fixtures)\n`,
+    );
+  }
+  const parseRate = jsonParseRate(lines);
+  row({
+    workload: 'baseline',
+    rules: 0,
+    correlations: 0,
+    metric: 'JSON.parse per line',
+    value: parseRate,
+    unit: 'ev/s',
+  });
+
+  // Parse less: JSON.parse against a scan of only the fields the engine reads, per line shape.
+  if (want('parse')) {
+    const byType = new Map<string, string[]>();
+    for (const l of lines) {
+      const name = Object.keys((JSON.parse(l) as { event: object }).event)[0]!;
+      const list = byType.get(name) ?? [];
+      list.push(l);
+      byType.set(name, list);
+    }
+    for (const type of ['open', 'close', 'stat', 'exec']) {
+      const tl = byType.get(type);
+      if (tl === undefined) continue;
+      let sink = 0;
+      const r = pairedRuns(
+        tl.length,
+        RUNS,
+        WARMUP,
+        () => {
+          for (let i = 0; i < tl.length; i++) JSON.parse(tl[i]!);
+        },
+        () => {
+          for (let i = 0; i < tl.length; i++) sink += selectiveScan(tl[i]!, type);
+        },
+      );
+      if (Number.isNaN(sink)) throw new Error(`selective scan of ${type} lines read no number`);
+      row({
+        workload: `${type} lines (${Math.round(tl.reduce((a, l) => a + l.length, 0) / tl.length)} B)`,
+        rules: 0,
+        correlations: 0,
+        metric: 'field-selective scan (measure only)',
+        value: r.b.eventsPerSec,
+        unit: 'ev/s',
+        baseline: 'JSON.parse',
+        ratio: r.b.eventsPerSec / r.a.eventsPerSec,
+      });
+    }
+  }
+
+  // 100 generated rules + 20 correlations over every type the rules name: the main workload.
+  const gen100 = generateRules(100, 20);
+  const { ruleset: rs100, loadMs: load100 } = await rulesetFromYaml('gen100', gen100.yaml);
+  const hand100 = handCount(lines, 100, 20);
+
+  // End to end from the file: read + split + …, with cat and read+split+JSON.parse in the same rounds.
+  if (want('file')) {
+    const file = join(tmp, 'capture.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    let all: AlertCount = { detection: 0, correlation: 0 };
+    let needed: AlertCount = { detection: 0, correlation: 0 };
+    const [cat, parse, scanAll, scanNeeded] = interleaved(RUNS, WARMUP, [
+      { run: () => fromFile.cat(file), wall: true },
+      { run: () => void fromFile.parse(file) },
+      { run: () => void (all = fromFile.scan(file, rs100, false)) },
+      { run: () => void (needed = fromFile.scan(file, rs100, true)) },
+    ]);
+    checkAlerts('from the file, all lines', all.detection, hand100);
+    checkAlerts('from the file, needed lines', needed.detection, hand100);
+    const rate = (ms: number): number => lines.length / (ms / 1000);
+    row({
+      workload: 'from the file',
+      rules: 0,
+      correlations: 0,
+      metric: 'cat > /dev/null (wall)',
+      value: rate(cat!),
+      unit: 'ev/s',
+    });
+    row({
+      workload: 'from the file',
+      rules: 0,
+      correlations: 0,
+      metric: 'read+split+JSON.parse',
+      value: rate(parse!),
+      unit: 'ev/s',
+    });
+    for (const [name, ms, alerts] of [
+      ['from the file, all parsed', scanAll!, all],
+      ['from the file, skip unneeded', scanNeeded!, needed],
+    ] as const) {
+      row({
+        workload: name,
+        rules: 100,
+        correlations: 20,
+        metric: 'read+split+decode+engine',
+        value: rate(ms),
+        unit: 'ev/s',
+        baseline: 'read+split+JSON.parse',
+        ratio: parse! / ms,
+        target: alerts === all ? '≥ 0.85×' : undefined,
+        alerts,
+      });
+    }
+  }
+
+  // scan --threads: a merged capture of 8 hosts from the file, every pass timed by the wall clock.
+  if (want('threads')) {
+    const hosts = 8;
+    const hostLines = multiHostLines(N_EVENTS, hosts, { templates });
+    const counts = availableParallelism() > 2 ? [2, availableParallelism()] : [2];
+    const t = await threadsBench(tmp, hostLines, hosts, join(tmp, 'gen100-0.yml'), rs100, RUNS, WARMUP, counts);
+    const rate = (ms: number): number => t.lines / (ms / 1000);
+    const w = `from the file, ${hosts} hosts`;
+    row({
+      workload: w,
+      rules: 0,
+      correlations: 0,
+      metric: 'read+split+JSON.parse (wall)',
+      value: rate(t.parseMs),
+      unit: 'ev/s',
+    });
+    row({
+      workload: w,
+      rules: 100,
+      correlations: 20,
+      metric: 'scan, 1 thread (wall)',
+      value: rate(t.singleMs),
+      unit: 'ev/s',
+      baseline: 'read+split+JSON.parse',
+      ratio: t.parseMs / t.singleMs,
+      alerts: t.single,
+    });
+    for (const n of counts) {
+      const got = t.threaded.get(n)!;
+      // The same engine code on the same lines: the threaded scan must raise exactly what one thread raises.
+      checkAlerts(`scan --threads ${n}, detections`, got.detection, t.single.detection);
+      checkAlerts(`scan --threads ${n}, correlations`, got.correlation, t.single.correlation);
+      row({
+        workload: w,
+        rules: 100,
+        correlations: 20,
+        metric: `scan --threads ${n} (wall, ${t.cores} cores)`,
+        value: rate(t.threadedMs.get(n)!),
+        unit: 'ev/s',
+        baseline: 'read+split+JSON.parse',
+        ratio: t.parseMs / t.threadedMs.get(n)!,
+        target: n === 2 ? '≥ 1.5×' : undefined,
+        alerts: got,
+      });
+    }
+  }
+
+  const e2eAll = endToEnd(lines, rs100, false);
+  checkAlerts('end to end, all lines', e2eAll.alerts.detection, hand100);
+  row({
+    workload: 'mixed, all lines parsed',
+    rules: 100,
+    correlations: 20,
+    metric: 'end to end from JSON lines',
+    value: e2eAll.rate,
+    unit: 'ev/s',
+    baseline: 'JSON.parse',
+    ratio: e2eAll.ratio,
+    alerts: e2eAll.alerts,
+  });
+
+  if (want('predecoded')) await predecodedSections(lines, rs100, load100);
 
   // Cost with the size of the live process world, and with the engine's age.
-  {
+  if (want('scale')) {
     const sc = scaleRow(rs100);
     row({
       workload: `world of ${sc.live[0]} processes`,
@@ -821,8 +907,8 @@ async function main(): Promise<void> {
 
   // Real rules: shipped + SigmaHQ + renamed copies, on the same capture. Their independent count is
   // the same engine with every line decoded (a different decode path): consistency, not a hand count.
-  const realTexts = realRuleYaml();
-  for (const n of QUICK ? [100] : [100, 500, 2000]) {
+  const realTexts = want('real') ? realRuleYaml() : [];
+  for (const n of !want('real') ? [] : QUICK ? [100] : [100, 500, 2000]) {
     const yaml = renamedCopiesOf(realTexts, n);
     const { ruleset, loadMs } = await rulesetFromYaml(`real${n}`, yaml.text);
     const rate = endToEnd(lines, ruleset, true);
@@ -854,7 +940,7 @@ async function main(): Promise<void> {
   const shipped = await loadRules([bundledRulesDir()]);
   const traces: [string, string][] = [['meterpreter trace', join(ROOT, 'fixtures/meterpreter-session.jsonl')]];
   if (!QUICK) traces.push(['benign baseline trace', join(ROOT, 'fixtures/benign-baseline.jsonl.gz')]);
-  for (const [name, path] of traces) {
+  for (const [name, path] of want('traces') ? traces : []) {
     if (!existsSync(path)) continue;
     const raw = readFileSync(path);
     const tlines = (path.endsWith('.gz') ? gunzipSync(raw) : raw)
@@ -877,7 +963,7 @@ async function main(): Promise<void> {
   }
 
   // Fleet (NATS JetStream): needs nats-server; the same frames through 1 and 2 worker processes and in-process.
-  {
+  if (want('fleet')) {
     const benignPath = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
     const src = (
       QUICK || !existsSync(benignPath)
@@ -960,21 +1046,40 @@ async function main(): Promise<void> {
   }
 
   // Live: the Linux backend under a file storm, per wire format, against decoding the same lines.
-  const liveSkip = liveSkipReason();
+  const liveSkip = want('live') ? liveSkipReason() : 'not asked for (--only)';
   if (liveSkip !== undefined) {
     process.stdout.write(`\nlive rows skipped: ${liveSkip}\n`);
   } else {
     const files = QUICK ? 3_000 : 30_000;
     const results = [];
     for (const wire of ['objects', 'json'] as const) results.push(await liveStorm(wire, files, 2));
-    const replay = replayDecode(results[1]!.lines);
+    const decodeOnly = replayDecode(results[1]!.lines);
+    const replay = await replaySource(results[1]!.lines);
     row({
       workload: 'replay (same events)',
       rules: 0,
       correlations: 0,
-      metric: 'decode, JS µs/event',
+      metric: 'decode alone, JS µs/event',
+      value: decodeOnly.usPerEvent,
+      unit: 'µs',
+    });
+    row({
+      workload: 'replay (same events)',
+      rules: 0,
+      correlations: 0,
+      metric: 'replay source, JS-thread µs/event',
       value: replay.usPerEvent,
       unit: 'µs',
+      baseline: 'decode alone',
+      ratio: replay.usPerEvent / decodeOnly.usPerEvent,
+    });
+    row({
+      workload: 'replay (same events)',
+      rules: 0,
+      correlations: 0,
+      metric: 'replay source, events/s',
+      value: replay.rate,
+      unit: 'ev/s',
     });
     for (const r of results) {
       row({
@@ -984,7 +1089,7 @@ async function main(): Promise<void> {
         metric: 'JS-thread µs/event',
         value: r.jsUsPerEvent,
         unit: 'µs',
-        baseline: 'replay decode',
+        baseline: 'replay source',
         ratio: r.jsUsPerEvent / replay.usPerEvent,
         target: r.wire === 'json' ? '≤ 1.3×' : undefined,
       });
@@ -995,76 +1100,14 @@ async function main(): Promise<void> {
         metric: `events/s (${r.events}/${r.generated} seen, ${r.drops} dropped, ${stormWriter()} writers)`,
         value: r.rate,
         unit: 'ev/s',
-        baseline: 'replay decode rate',
+        baseline: 'replay source rate',
         ratio: r.rate / replay.rate,
         target: r.wire === 'json' ? '≥ 0.5× with 0 dropped' : undefined,
       });
     }
   }
 
-  // Memory.
-  const groups = QUICK ? 5_000 : 100_000;
-  const mg = await memoryPerGroup(groups, rulesetFromYaml);
-  row({
-    workload: 'memory',
-    rules: 1,
-    correlations: 1,
-    metric: `per correlation group (${groups})`,
-    value: mg.perGroup,
-    unit: 'B',
-    target: '≤ 300 B',
-  });
-  row({
-    workload: 'memory',
-    rules: 1,
-    correlations: 1,
-    metric: 'per event held in a window',
-    value: mg.perEvent,
-    unit: 'B',
-    target: '≤ 16 B',
-  });
-  const procs = QUICK ? 4_096 : 65_536;
-  const ml = memoryPerLineageEntry(procs);
-  row({
-    workload: 'memory',
-    rules: 0,
-    correlations: 0,
-    metric: `per lineage entry (${procs})`,
-    value: ml,
-    unit: 'B',
-    target: '≤ 400 B',
-  });
-  {
-    // In a child process: this one holds the captures and decoded events, which are not the engine's.
-    // RSS depends on when the heap last grew: the median of three child processes.
-    const [g, p] = QUICK ? [5_000, 4_096] : [100_000, 65_536];
-    const runs = Array.from({ length: QUICK ? 1 : 3 }, () => {
-      const out = execFileSync(
-        process.execPath,
-        ['--expose-gc', join(dirname(fileURLToPath(import.meta.url)), 'rss.js'), String(g), String(p)],
-        { encoding: 'utf8' },
-      );
-      return JSON.parse(out) as { rss: number; baseline: number };
-    }).sort((a, b) => a.rss - b.rss);
-    const { rss, baseline } = runs[Math.floor(runs.length / 2)]!;
-    row({
-      workload: 'memory',
-      rules: 1,
-      correlations: 1,
-      metric: `${g} groups + ${p} procs, RSS (median of ${runs.length})`,
-      value: rss,
-      unit: 'B',
-      target: QUICK ? undefined : '≤ 114.4 MiB',
-    });
-    row({
-      workload: 'memory',
-      rules: 0,
-      correlations: 0,
-      metric: 'same process before the engine',
-      value: baseline,
-      unit: 'B',
-    });
-  }
+  if (want('memory')) await memorySection();
   const mu = process.memoryUsage();
   row({ workload: 'process at end', rules: 0, correlations: 0, metric: 'heap used', value: mu.heapUsed, unit: 'B' });
   row({ workload: 'process at end', rules: 0, correlations: 0, metric: 'RSS', value: mu.rss, unit: 'B' });
