@@ -49,4 +49,19 @@ describe('compile once, run many', () => {
       ]);
     }
   });
+  it('gives every rule reading one mapped field the same getter, so the engine reads it once per event for all of them', () => {
+    const rule = (lit: string) =>
+      compileDetection({
+        detection: { s: { 'CommandLine|contains': lit }, condition: 's' },
+        logsource: PROC_CREATION,
+        fieldMapping: 'sigmahq-macos',
+      });
+    const a = rule('osascript');
+    const b = rule('curl');
+    expect(a.prefilter?.get).toBeDefined();
+    // The engine's prefilter index groups rules by getter: one getter per rule was one read per rule.
+    expect(a.prefilter?.get).toBe(b.prefilter?.get);
+    expect(a.match(exec('/usr/bin/osascript', ['osascript', '-e', 'x']), CTX)).toBe(true);
+    expect(b.match(exec('/usr/bin/osascript', ['osascript', '-e', 'x']), CTX)).toBe(false);
+  });
 });
