@@ -159,7 +159,8 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       const pf = item.prefilter !== undefined ? { get, tests: item.prefilter } : undefined;
       // Every item of a map is necessary to it: the first of literal form stands for the map.
       if (need !== undefined && need.p === undefined && pf !== undefined) need.p = pf;
-      const rank = pf !== undefined ? 0 : modifiers.includes('re') ? 2 : 1;
+      // A regex keeps its rank with a prefilter (its literals only say a match is possible).
+      const rank = modifiers.includes('re') ? 2 : pf !== undefined ? 0 : 1;
       const pred: EventPredicate = fr.usesLineage
         ? (ev, ctx) => {
             try {

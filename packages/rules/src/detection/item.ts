@@ -3,6 +3,7 @@ import type { EvalContext, FieldGetter, NightjarEvent } from '@nightjar/core';
 import { EventDepthError, MAX_EVENT_DEPTH } from '@nightjar/core';
 import { RuleError } from '../errors.js';
 import { compileRegex, quoteRegex, type RegexFlags } from './regex.js';
+import { necessaryLiterals } from './regex-literals.js';
 import {
   hasPlaceholders,
   hasWildcards,
@@ -100,6 +101,8 @@ type ValueTest =
       readonly lower?: boolean;
       readonly str?: StringTest | undefined;
       readonly index?: readonly PrefilterTest[] | undefined;
+      /** A `re` test: its `index` holds literals a match contains (tested on the lower-cased field). */
+      readonly regex?: boolean;
     }
   | { readonly raw: RawTest };
 
@@ -497,7 +500,10 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
     try {
       const re = compileRegex(src, flags, vpath);
       env.regexes.push({ source: value, flags: re.flags, path: vpath });
-      return { cand: (_c, s) => s !== undefined && re.test(s) };
+      // For the prefilter index: literals one of which every match contains (see regex-literals.ts).
+      const lits = necessaryLiterals(src);
+      const index = lits?.map((lit): PrefilterTest => ({ kind: 'contains', lit }));
+      return { cand: (_c, s) => s !== undefined && re.test(s), regex: true, index };
     } catch (e) {
       env.regexes.push({
         source: value,
@@ -590,6 +596,10 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   return cased
     ? { cand: (_c, s) => anyOf(s), str: anyOf }
     : { cand: (_c, _s, lower) => anyOf(lower), lower: true, str: anyOf, index };
+}
+
+function isIndexedRegex(t: ValueTest): t is ValueTest & { readonly index: readonly PrefilterTest[] } {
+  return 'cand' in t && t.regex === true && t.index !== undefined && t.index.length > 0;
 }
 
 /** Why an item can never match, if it cannot (for the linter). */
@@ -688,6 +698,10 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
       }
       prefilter.push(...ix);
     }
+  } else if (!all && !neq && raws.length === 0 && tests.length > 0 && tests.every(isIndexedRegex)) {
+    // Regexes (any of them): a match of any contains one of its literals, so their union is necessary.
+    prefilter = [];
+    for (const t of tests) if (isIndexedRegex(t)) prefilter.push(...t.index);
   } else if (all && !neq && needLower) {
     // Every value must match, so any one value's tests are necessary: the one whose shortest literal
     // is longest (the rarest, as a rule: 'osacompile' rather than 'curl').
