@@ -1052,9 +1052,22 @@ async function main(): Promise<void> {
   } else {
     const files = QUICK ? 3_000 : 30_000;
     const results = [];
-    for (const wire of ['objects', 'json'] as const) results.push(await liveStorm(wire, files, 2));
-    const decodeOnly = replayDecode(results[1]!.lines);
-    const replay = await replaySource(results[1]!.lines);
+    // The replay baselines are taken after each storm, over the lines it delivered, and the faster
+    // of the two is kept: the machine right after a storm can be slower, and the baseline must not be.
+    const decodes: { usPerEvent: number; rate: number }[] = [];
+    const replays: { usPerEvent: number; rate: number }[] = [];
+    for (const wire of ['objects', 'json'] as const) {
+      const r = await liveStorm(wire, files, 2);
+      results.push(r);
+      decodes.push(replayDecode(r.lines));
+      replays.push(await replaySource(r.lines));
+    }
+    const fastest = (xs: { usPerEvent: number; rate: number }[]) => ({
+      usPerEvent: Math.min(...xs.map((x) => x.usPerEvent)),
+      rate: Math.max(...xs.map((x) => x.rate)),
+    });
+    const decodeOnly = fastest(decodes);
+    const replay = fastest(replays);
     row({
       workload: 'replay (same events)',
       rules: 0,

@@ -12,6 +12,8 @@ export const TESTING_ADDON_PATH = fileURLToPath(
 
 export interface TestingAddon {
   translateSynthetic(version: number): Record<string, unknown>[];
+  /** The same messages as the JSON wire writes them: one eslogger JSON line each, with its newline. */
+  translateSyntheticJson(version: number): string[];
   EsFakeBackend: new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => unknown;
 }
 

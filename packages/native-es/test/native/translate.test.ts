@@ -646,6 +646,17 @@ describe.skipIf(!built)(
       });
     }
 
+    it('the JSON wire writes each message as the text of the object the object wire builds, byte for byte', () => {
+      for (let v = 1; v <= 10; v++) {
+        const objects = loadTestingAddon().translateSynthetic(v);
+        const lines = loadTestingAddon().translateSyntheticJson(v);
+        expect(lines).toHaveLength(objects.length);
+        // Same keys in the same order, no key twice, the same numbers and escapes.
+        for (let i = 0; i < objects.length; i++)
+          expect(lines[i], `v${v} message ${i}`).toBe(`${JSON.stringify(objects[i])}\n`);
+      }
+    });
+
     it('translated messages decode as ES events (entity ids, names, times)', () => {
       for (const v of [1, 4, 9, 10]) {
         for (const m of loadTestingAddon().translateSynthetic(v)) {

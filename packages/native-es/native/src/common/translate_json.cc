@@ -15,7 +15,7 @@
 namespace njes {
 
 void AppendJsonLine(const es_message_t* m, std::string& out) {
-  out += TranslateMessage(NjJsonNapi::Env(), m).Json();
+  out += TranslateMessage(NjJsonNapi::Env(), m).Text();
   out += '\n';
 }
 

@@ -1,83 +1,66 @@
 // A stand-in for node-addon-api's <napi.h>: just the calls translate.cc makes (Object/Array/
-// String/Number/Boolean::New, Set, env.Null()), building a JSON tree instead of JS values. Two uses:
-// the JSON wire (translate_json.cc: the same translator writes eslogger JSON text off the JS
-// thread), and the standalone ASan test binaries where there is no node. Keys keep insertion order;
-// Set on an existing key replaces it, as in JS.
+// String/Number/Boolean::New, Set, env.Null()), writing JSON text instead of building JS values.
+// Two uses: the JSON wire (translate_json.cc: the same translator writes eslogger JSON text off the
+// JS thread), and the standalone ASan test binaries where there is no node. Each value holds its
+// own text and Object::Set appends a member to it: no tree of nodes is built and freed per message
+// (building one, with a shared_ptr per value, was most of the JSON wire's cost on the backend's
+// thread). The translator fills a child before it sets it into its parent, as this requires; keys
+// keep insertion order. Set on a key already set appends it again (JSON.parse then keeps its first
+// place and last value, as a JS object would); the translator never does.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <memory>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace Napi {
 
-struct Node {
-  enum Kind { kUndefined, kNull, kBool, kNumber, kString, kObject, kArray } kind = kUndefined;
-  bool b = false;
-  double n = 0;
-  std::string s;
-  std::vector<std::pair<std::string, std::shared_ptr<Node>>> obj;
-  std::vector<std::shared_ptr<Node>> arr;
-};
+class Env;
 
 class Value {
  public:
-  Value() : node_(std::make_shared<Node>()) {}
-  explicit Value(std::shared_ptr<Node> n) : node_(std::move(n)) {}
-  const std::shared_ptr<Node>& node() const { return node_; }
-  std::string Json() const {
-    std::string out;
-    Write(*node_, out);
-    return out;
+  Value() = default;
+  /** The value's JSON text (arrays joined on demand). */
+  const std::string& Text() const {
+    if (dirty_) Join();
+    return text_;
   }
+  std::string Json() const { return Text(); }
 
  protected:
-  std::shared_ptr<Node> node_;
+  friend class Env;
+  explicit Value(std::string text) : text_(std::move(text)) {}
+  mutable std::string text_ = "undefined";  // never valid JSON: a hole shows up in a diff
+  // Arrays keep their elements apart (they are set by index) and join them when read.
+  std::vector<std::string> elems_;
+  mutable bool dirty_ = false;
 
- private:
-  static void Write(const Node& n, std::string& out) {
-    switch (n.kind) {
-      case Node::kUndefined: out += "undefined"; break;  // never valid JSON: a hole shows up in a diff
-      case Node::kNull: out += "null"; break;
-      case Node::kBool: out += n.b ? "true" : "false"; break;
-      case Node::kNumber: {
-        char buf[40];
-        if (std::nearbyint(n.n) == n.n && std::fabs(n.n) < 9007199254740992.0 && !(n.n == 0 && std::signbit(n.n))) {
-          // Integers (nearly every ES field): exact below 2^53, and printf's float path (%.0f) was a
-          // fifth of the JSON wire's thread.
-          AppendInt((int64_t)n.n, out);
-          break;
-        }
-        if (std::nearbyint(n.n) == n.n && std::fabs(n.n) < 9007199254740992.0)
-          snprintf(buf, sizeof buf, "%.0f", n.n);
-        else
-          snprintf(buf, sizeof buf, "%.17g", n.n);
-        out += buf;
-        break;
-      }
-      case Node::kString: Quote(n.s, out); break;
-      case Node::kObject:
-        out += '{';
-        for (size_t i = 0; i < n.obj.size(); i++) {
-          if (i) out += ',';
-          Quote(n.obj[i].first, out);
-          out += ':';
-          Write(*n.obj[i].second, out);
-        }
-        out += '}';
-        break;
-      case Node::kArray:
-        out += '[';
-        for (size_t i = 0; i < n.arr.size(); i++) {
-          if (i) out += ',';
-          Write(*n.arr[i], out);
-        }
-        out += ']';
-        break;
+  void Join() const {
+    text_ = "[";
+    for (size_t i = 0; i < elems_.size(); i++) {
+      if (i) text_ += ',';
+      text_ += elems_[i];
     }
+    text_ += ']';
+    dirty_ = false;
+  }
+
+  static void AppendNumber(double d, std::string& out) {
+    if (std::nearbyint(d) == d && std::fabs(d) < 9007199254740992.0 && !(d == 0 && std::signbit(d))) {
+      // Integers (nearly every ES field): exact below 2^53, and printf's float path (%.0f) was a
+      // fifth of the JSON wire's thread.
+      AppendInt((int64_t)d, out);
+      return;
+    }
+    char buf[40];
+    if (std::nearbyint(d) == d && std::fabs(d) < 9007199254740992.0)
+      snprintf(buf, sizeof buf, "%.0f", d);
+    else
+      snprintf(buf, sizeof buf, "%.17g", d);
+    out += buf;
   }
   static void AppendInt(int64_t v, std::string& out) {
     char buf[24];
@@ -91,14 +74,14 @@ class Value {
     if (v < 0) *--p = '-';
     out.append(p, (size_t)(e - p));
   }
-  static void Quote(const std::string& s, std::string& out) {
+  static void Quote(const char* s, size_t n, std::string& out) {
     out += '"';
     // Runs of characters that need no escape are appended whole.
     size_t run = 0;
-    for (size_t i = 0; i < s.size(); i++) {
+    for (size_t i = 0; i < n; i++) {
       unsigned char c = (unsigned char)s[i];
       if (c != '"' && c != '\\' && c >= 0x20) continue;
-      out.append(s, run, i - run);
+      out.append(s + run, i - run);
       run = i + 1;
       if (c == '"' || c == '\\') {
         out += '\\';
@@ -109,26 +92,21 @@ class Value {
         out += buf;
       }
     }
-    out.append(s, run, s.size() - run);
+    out.append(s + run, n - run);
     out += '"';
   }
 };
 
 class Env {
  public:
-  Value Null() const {
-    auto n = std::make_shared<Node>();
-    n->kind = Node::kNull;
-    return Value(n);
-  }
+  Value Null() const { return Value("null"); }
 };
 
 class Boolean : public Value {
  public:
   static Boolean New(Env, bool b) {
     Boolean v;
-    v.node_->kind = Node::kBool;
-    v.node_->b = b;
+    v.text_ = b ? "true" : "false";
     return v;
   }
 };
@@ -137,23 +115,24 @@ class Number : public Value {
  public:
   static Number New(Env, double d) {
     Number v;
-    v.node_->kind = Node::kNumber;
-    v.node_->n = d;
+    v.text_.clear();
+    AppendNumber(d, v.text_);
     return v;
   }
 };
 
 class String : public Value {
  public:
-  static String New(Env, const char* data, size_t len) { return Make(std::string(data, len)); }
-  static String New(Env, const std::string& s) { return Make(s); }
-  static String New(Env, const char* s) { return Make(std::string(s)); }
+  static String New(Env, const char* data, size_t len) { return Make(data, len); }
+  static String New(Env, const std::string& s) { return Make(s.data(), s.size()); }
+  static String New(Env, const char* s) { return Make(s, std::strlen(s)); }
 
  private:
-  static String Make(std::string s) {
+  static String Make(const char* s, size_t n) {
     String v;
-    v.node_->kind = Node::kString;
-    v.node_->s = std::move(s);
+    v.text_.clear();
+    v.text_.reserve(n + 2);
+    Quote(s, n, v.text_);
     return v;
   }
 };
@@ -162,16 +141,17 @@ class Object : public Value {
  public:
   static Object New(Env) {
     Object v;
-    v.node_->kind = Node::kObject;
+    v.text_ = "{}";
     return v;
   }
   void Set(const char* key, const Value& val) {
-    for (auto& kv : node_->obj)
-      if (kv.first == key) {
-        kv.second = val.node();
-        return;
-      }
-    node_->obj.push_back({key, val.node()});
+    const std::string& t = val.Text();
+    text_.pop_back();  // the closing brace
+    if (text_.size() > 1) text_ += ',';
+    Quote(key, std::strlen(key), text_);
+    text_ += ':';
+    text_ += t;
+    text_ += '}';
   }
 };
 
@@ -179,13 +159,14 @@ class Array : public Value {
  public:
   static Array New(Env, size_t n) {
     Array v;
-    v.node_->kind = Node::kArray;
-    for (size_t i = 0; i < n; i++) v.node_->arr.push_back(std::make_shared<Node>());
+    v.elems_.assign(n, "undefined");
+    v.dirty_ = true;
     return v;
   }
   void Set(uint32_t i, const Value& val) {
-    while (node_->arr.size() <= i) node_->arr.push_back(std::make_shared<Node>());
-    node_->arr[i] = val.node();
+    if (elems_.size() <= i) elems_.resize((size_t)i + 1, "undefined");
+    elems_[i] = val.Text();
+    dirty_ = true;
   }
 };
 
