@@ -518,17 +518,20 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     uint64_t startUs = kBoot * 1000000ull + (kTicks > 0 ? p.startTicks * 1000000ull / (uint64_t)kTicks : 0);
     proc->start_time = {(int64_t)(startUs / 1000000), (int64_t)(startUs % 1000000)};
     Token(proc->responsible_audit_token, p);
-    ProcInfo parent = ParentInfo(p.ppid);
-    Token(proc->parent_audit_token, parent);
+    ParentToken(proc->parent_audit_token, p.ppid);
     return proc;
   }
 
-  ProcInfo ParentInfo(uint32_t ppid) {
+  // The parent's token, from the cache when it is there: no copy of its ProcInfo (path, argv) per event.
+  void ParentToken(audit_token_t& t, uint32_t ppid) {
     auto it = cache_.find(ppid);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end()) {
+      Token(t, it->second);
+      return;
+    }
     ProcInfo p = ppid ? ReadProc(ppid, false) : ProcInfo{};
     p.pid = ppid;
-    return p;
+    Token(t, p);
   }
 
   const ProcInfo& Known(uint32_t pid) {
