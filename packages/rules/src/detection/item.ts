@@ -501,7 +501,7 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
       const re = compileRegex(src, flags, vpath);
       env.regexes.push({ source: value, flags: re.flags, path: vpath });
       // For the prefilter index: literals one of which every match contains (see regex-literals.ts).
-      const lits = necessaryLiterals(src);
+      const lits = necessaryLiterals(src, flags.i);
       const index = lits?.map((lit): PrefilterTest => ({ kind: 'contains', lit }));
       return { cand: (_c, s) => s !== undefined && re.test(s), regex: true, index };
     } catch (e) {

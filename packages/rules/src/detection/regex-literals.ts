@@ -15,9 +15,13 @@ type Need = string[] | null;
 /**
  * Lower-cased ASCII literals one of which every match of RE2 pattern `src` contains, or undefined
  * when none can be named (or the pattern is not understood). `src` must already have compiled.
+ *
+ * Case-insensitive patterns (`caseInsensitive`, or an `i` among inline flags anywhere): RE2 folds
+ * 's' with U+017F (long s), which `toLowerCase` leaves as it is, so an 's' ends a literal there;
+ * every other ASCII letter folds only with characters that `toLowerCase` maps onto it.
  */
-export function necessaryLiterals(src: string): string[] | undefined {
-  const p = new Walk(src);
+export function necessaryLiterals(src: string, caseInsensitive = false): string[] | undefined {
+  const p = new Walk(src, caseInsensitive || /\(\?[imsU-]*i/.test(src));
   const need = p.alternation();
   if (p.failed || p.at !== src.length || need === null) return undefined;
   return need;
@@ -44,7 +48,10 @@ function isAsciiLiteral(c: string): boolean {
 class Walk {
   at = 0;
   failed = false;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly folded: boolean,
+  ) {}
 
   /** branch ('|' branch)*: every branch must name a set, and the need is their union. */
   alternation(): Need {
@@ -83,6 +90,7 @@ class Walk {
         this.at++;
         if (isAsciiLiteral(c)) lit = c;
       }
+      if (this.folded && (lit === 's' || lit === 'S')) lit = undefined;
       const q = this.quantifier();
       if (lit !== undefined && q !== 'optional') {
         run += lit;

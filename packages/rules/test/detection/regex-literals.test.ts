@@ -19,7 +19,9 @@ describe('necessaryLiterals: what every match of a regex contains', () => {
     ],
     ['\\bbase64["\\x27]?\\s+(-d|--decode|-D)\\b', ['base64']],
     ['^(?:/tmp/[^/]+\\.app)', ['/tmp/']],
-    ['(?i)OSASCRIPT.*-e', ['osascript']],
+    // Case-insensitive: RE2 folds 's' with U+017F, which toLowerCase keeps, so an 's' ends a literal.
+    ['(?i)OSASCRIPT.*-e', ['cript']],
+    ['(?i:launchctl) load', ['launchctl']],
     ['launchctl\\s+(load|bootstrap)', ['launchctl']],
     ['(?P<name>hdiutil)\\s+attach', ['hdiutil']],
     ['k\\.plist$', ['k.plist']],
@@ -40,6 +42,15 @@ describe('necessaryLiterals: what every match of a regex contains', () => {
   ])('%s → %j', (src, want) => {
     const got = necessaryLiterals(src);
     expect(got === undefined ? undefined : [...got].sort()).toEqual(want);
+  });
+
+  it('a case-insensitive pattern names no literal that a folded match can hide from toLowerCase', () => {
+    const r = RE2JS.compile('osascript', RE2JS.CASE_INSENSITIVE);
+    const evasive = 'o\u017Fa\u017Fcript -e x';
+    expect(r.matcher(evasive).find()).toBe(true);
+    const lits = necessaryLiterals('osascript', true)!;
+    expect(lits).toEqual(['cript']);
+    expect(lits.some((l) => evasive.toLowerCase().includes(l))).toBe(true);
   });
 
   it('names only literals that are there: every match of every shipped `re` pattern over the fixtures contains one', () => {
