@@ -243,6 +243,10 @@ export class LineageCache implements LineageResolver {
   private lastParentSource: ParentSource = 'unknown';
   /** The node last learned per pid slot: an event's actor found without a Map lookup. */
   private actors: (Node | undefined)[] = new Array<Node | undefined>(ACTOR_SLOTS_START).fill(undefined);
+  /** Slot of a pid in the actor table (its size is a power of two). */
+  private slotOf(pid: number): number {
+    return pid & (this.actors.length - 1);
+  }
   /** Nodes put at the LRU head so far (Node.moved counts in it). */
   private moves = 0;
   /** refresh() leaves a node in place when it was put at the head fewer than this many moves ago. */
@@ -272,7 +276,7 @@ export class LineageCache implements LineageResolver {
     // an event built otherwise (tests, other callers) is read from its process object.
     let actorNode: Node | undefined;
     const known = ev.actor;
-    const n = this.actors[ev.pid & (this.actors.length - 1)];
+    const n = this.actors[this.slotOf(ev.pid)];
     if (known !== undefined) {
       actorNode =
         n !== undefined &&
@@ -775,7 +779,7 @@ export class LineageCache implements LineageResolver {
     let reasonEvict = evicted;
     while (n !== undefined) {
       this.map.delete(n.id);
-      const slot = n.pid & (this.actors.length - 1);
+      const slot = this.slotOf(n.pid);
       if (this.actors[slot] === n) this.actors[slot] = undefined;
       // LRU unlink.
       if (n.newer !== undefined) n.newer.older = n.older;
@@ -879,7 +883,7 @@ export class LineageCache implements LineageResolver {
       }
       node.seen(at);
     }
-    this.actors[pid & (this.actors.length - 1)] = node;
+    this.actors[this.slotOf(pid)] = node;
     return node;
   }
 

@@ -95,16 +95,19 @@ export class CompactProcess {
 
   /** entity_id of the parent audit token (undefined when there is none), without building the object. */
   get parentTokenId(): string | undefined {
-    return this.shape.mask & F_PT
-      ? entityIdOf(this.ptPid, this.ptPv)
-      : tokenEntityId(this.shape.skeleton.parent_audit_token as AuditToken | null | undefined);
+    return this.tokenId(F_PT, this.ptPid, this.ptPv, 'parent_audit_token');
   }
 
   /** entity_id of the responsible audit token (undefined when there is none), without building the object. */
   get responsibleTokenId(): string | undefined {
-    return this.shape.mask & F_RT
-      ? entityIdOf(this.rtPid, this.rtPv)
-      : tokenEntityId(this.shape.skeleton.responsible_audit_token as AuditToken | null | undefined);
+    return this.tokenId(F_RT, this.rtPid, this.rtPv, 'responsible_audit_token');
+  }
+
+  /** A token's entity_id: from the entry's numbers when lifted (`bit`), else from the shape's token. */
+  private tokenId(bit: number, pid: number, pv: number, key: string): string | undefined {
+    return this.shape.mask & bit
+      ? entityIdOf(pid, pv)
+      : tokenEntityId(this.shape.skeleton[key] as AuditToken | null | undefined);
   }
 
   /** Process start (start_time) in µs, undefined when absent or unreadable. */

@@ -13,12 +13,17 @@ void InitEsFake(Napi::Env env, Napi::Object exports);
 
 namespace {
 
+// The message version argument of a synthetic hook (`name` says which, in the error).
+uint32_t SyntheticVersion(const Napi::CallbackInfo& info, const char* name) {
+  if (info.Length() < 1 || !info[0].IsNumber())
+    ThrowCoded(info.Env(), "NJ_SOURCE_BAD_OPTIONS", std::string(name) + "(version: number)");
+  return info[0].As<Napi::Number>().Uint32Value();
+}
+
 // translateSynthetic(version) → the translator's output for one synthetic message of each type.
 Napi::Value TranslateSynthetic(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "translateSynthetic(version: number)");
-  uint32_t v = info[0].As<Napi::Number>().Uint32Value();
-  auto msgs = SyntheticMessages(v);
+  auto msgs = SyntheticMessages(SyntheticVersion(info, "translateSynthetic"));
   Napi::Array out = Napi::Array::New(env, msgs.size());
   for (size_t i = 0; i < msgs.size(); i++) out.Set((uint32_t)i, TranslateMessage(env, &msgs[i]->msg));
   return out;
@@ -27,10 +32,7 @@ Napi::Value TranslateSynthetic(const Napi::CallbackInfo& info) {
 // translateSyntheticJson(version) → the same messages as the JSON wire writes them (one line each).
 Napi::Value TranslateSyntheticJson(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber())
-    ThrowCoded(env, "NJ_SOURCE_BAD_OPTIONS", "translateSyntheticJson(version: number)");
-  uint32_t v = info[0].As<Napi::Number>().Uint32Value();
-  auto msgs = SyntheticMessages(v);
+  auto msgs = SyntheticMessages(SyntheticVersion(info, "translateSyntheticJson"));
   Napi::Array out = Napi::Array::New(env, msgs.size());
   for (size_t i = 0; i < msgs.size(); i++) {
     std::string line;

@@ -8,6 +8,8 @@
 
 /** Shortest literal worth indexing: a one-character "literal" would send nearly every event on. */
 const MIN_LITERAL = 2;
+/** A counted repetition, `{n}`, `{n,}` or `{n,m}` (RE2 reads any other `{` as a literal). */
+const COUNTED = /^\{(\d+)(,\d*)?\}/;
 
 /** The best necessary set of a sub-pattern: alternatives, one of which every match contains; null: none. */
 type Need = string[] | null;
@@ -139,7 +141,7 @@ class Walk {
       this.at++;
       kind = 'repeated';
     } else if (c === '{' && this.quantifierAt(this.at)) {
-      const m = /^\{(\d+)(,\d*)?\}/.exec(s.slice(this.at))!;
+      const m = COUNTED.exec(s.slice(this.at))!;
       this.at += m[0].length;
       const min = Number(m[1]);
       kind = min === 0 ? 'optional' : min === 1 && m[2] === undefined ? 'once' : 'repeated';
@@ -150,7 +152,7 @@ class Walk {
   }
 
   private quantifierAt(i: number): boolean {
-    return /^\{\d+(,\d*)?\}/.test(this.s.slice(i, i + 24));
+    return COUNTED.test(this.s.slice(i, i + 24));
   }
 
   /** '\\' x: the literal character it stands for, or undefined for a class, anchor or code point. */
@@ -163,18 +165,13 @@ class Walk {
     }
     this.at += 2;
     if (/[A-Za-z0-9]/.test(c)) {
-      if (c === 'p' || c === 'P') {
+      if (c === 'p' || c === 'P' || c === 'x') {
+        // \p{Greek} / \pL, \x{263a} / \x41: a braced argument, else one letter or two hex digits.
         if (s[this.at] === '{') {
           const end = s.indexOf('}', this.at);
           if (end < 0) this.failed = true;
           else this.at = end + 1;
-        } else this.at++;
-      } else if (c === 'x') {
-        if (s[this.at] === '{') {
-          const end = s.indexOf('}', this.at);
-          if (end < 0) this.failed = true;
-          else this.at = end + 1;
-        } else this.at += 2;
+        } else this.at += c === 'x' ? 2 : 1;
       } else if (c === 'Q') {
         const end = s.indexOf('\\E', this.at);
         this.at = end < 0 ? s.length : end + 2;

@@ -231,7 +231,7 @@ export function resolveField(
   }
   let shared = resolvedGetters.get(perType);
   if (shared === undefined) resolvedGetters.set(perType, (shared = taxonomyField(perType)));
-  return { ...shared, eventTypes: [...shared.eventTypes!] };
+  return shared;
 }
 
 /**

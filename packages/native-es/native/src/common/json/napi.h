@@ -49,17 +49,17 @@ class Value {
   }
 
   static void AppendNumber(double d, std::string& out) {
-    if (std::nearbyint(d) == d && std::fabs(d) < 9007199254740992.0 && !(d == 0 && std::signbit(d))) {
+    if (std::nearbyint(d) == d && std::fabs(d) < 9007199254740992.0) {
       // Integers (nearly every ES field): exact below 2^53, and printf's float path (%.0f) was a
-      // fifth of the JSON wire's thread.
-      AppendInt((int64_t)d, out);
+      // fifth of the JSON wire's thread. Negative zero prints as %.0f did.
+      if (d == 0 && std::signbit(d))
+        out += "-0";
+      else
+        AppendInt((int64_t)d, out);
       return;
     }
     char buf[40];
-    if (std::nearbyint(d) == d && std::fabs(d) < 9007199254740992.0)
-      snprintf(buf, sizeof buf, "%.0f", d);
-    else
-      snprintf(buf, sizeof buf, "%.17g", d);
+    snprintf(buf, sizeof buf, "%.17g", d);
     out += buf;
   }
   static void AppendInt(int64_t v, std::string& out) {
