@@ -1,5 +1,6 @@
 // Synthetic messages for the translation tests: every rendered event type with fixed values, so
 // the JS side can compare the translator's output with expected JSON for each message version.
+#include <functional>
 #include "synthetic.h"
 
 #include <array>
@@ -804,6 +805,68 @@ std::vector<std::unique_ptr<OwnedMessage>> SyntheticMessages(uint32_t v) {
     auto m = Base(v, ES_EVENT_TYPE_NOTIFY_REMOUNT, 99);
     m->msg.event.remount = {Statfs(*m, "/", "/dev/disk3s1s1", 0x5000), 0x10000 /* MNT_UPDATE */, ES_MOUNT_DISPOSITION_INTERNAL};
     out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<std::unique_ptr<OwnedMessage>> ProcessVariants(uint32_t v) {
+  std::vector<std::function<void(OwnedMessage&, es_process_t&)>> changes = {
+      [](OwnedMessage&, es_process_t&) {},
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[0] = 601; },
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[1] = 602; },
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[2] = 603; },
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[3] = 604; },
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[4] = 605; },
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[6] = 606; },
+      [](OwnedMessage&, es_process_t& p) { p.audit_token.val[7] = 607; },
+      [](OwnedMessage&, es_process_t& p) { p.ppid = 77; },
+      [](OwnedMessage&, es_process_t& p) { p.original_ppid = 77; },
+      [](OwnedMessage&, es_process_t& p) { p.group_id = 77; },
+      [](OwnedMessage&, es_process_t& p) { p.session_id = 77; },
+      [](OwnedMessage&, es_process_t& p) { p.codesigning_flags = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.is_platform_binary = !p.is_platform_binary; },
+      [](OwnedMessage&, es_process_t& p) { p.is_es_client = !p.is_es_client; },
+      [](OwnedMessage&, es_process_t& p) { p.cdhash[19] = 0; },
+      [](OwnedMessage& m, es_process_t& p) { p.signing_id = m.Tok("com.example.other"); },
+      [](OwnedMessage&, es_process_t& p) { p.team_id = es_string_token_t{0, nullptr}; },
+      [](OwnedMessage& m, es_process_t& p) { p.executable = File(m, "/bin/bash"); },
+      [](OwnedMessage&, es_process_t& p) { p.executable->path_truncated = true; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_dev = 2; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_mode = 0100644; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_nlink = 2; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_ino = 99; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_uid = 501; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_gid = 20; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_rdev = 3; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_atimespec.tv_sec = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_mtimespec.tv_nsec = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_ctimespec.tv_sec = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_birthtimespec.tv_nsec = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_size = 4; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_blocks = 4; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_blksize = 512; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_flags = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->stat.st_gen = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.executable->nj_no_stat = true; },
+      [](OwnedMessage& m, es_process_t& p) { p.tty = File(m, "/dev/ttys002"); },
+      [](OwnedMessage&, es_process_t& p) { p.tty = nullptr; },
+      [](OwnedMessage&, es_process_t& p) { p.start_time.tv_sec += 1; },
+      [](OwnedMessage&, es_process_t& p) { p.start_time.tv_usec += 1; },
+      [](OwnedMessage&, es_process_t& p) { p.responsible_audit_token.val[5] = 2; },
+      [](OwnedMessage&, es_process_t& p) { p.parent_audit_token.val[5] = 2; },
+      [](OwnedMessage&, es_process_t& p) { p.cs_validation_category = 1; },
+      [](OwnedMessage&, es_process_t& p) { p.nj_no_codesigning = true; },
+      [](OwnedMessage&, es_process_t& p) { p.nj_omit = NJ_OMIT_TTY; },
+  };
+  // The unchanged process before each variant: a key that missed the changed field would find
+  // the unchanged one's text still kept.
+  std::vector<std::unique_ptr<OwnedMessage>> out;
+  for (const auto& change : changes) {
+    for (int changed = 0; changed < 2; changed++) {
+      auto m = Base(v, ES_EVENT_TYPE_NOTIFY_EXIT, out.size());
+      if (changed) change(*m, *m->msg.process);
+      out.push_back(std::move(m));
+    }
   }
   return out;
 }

@@ -20,6 +20,17 @@ uint32_t SyntheticVersion(const Napi::CallbackInfo& info, const char* name) {
   return info[0].As<Napi::Number>().Uint32Value();
 }
 
+// The messages as the JSON wire writes them, one line each, in order.
+Napi::Array JsonLines(Napi::Env env, const std::vector<std::unique_ptr<OwnedMessage>>& msgs) {
+  Napi::Array out = Napi::Array::New(env, msgs.size());
+  for (size_t i = 0; i < msgs.size(); i++) {
+    std::string line;
+    AppendJsonLine(&msgs[i]->msg, line);
+    out.Set((uint32_t)i, Napi::String::New(env, line));
+  }
+  return out;
+}
+
 // translateSynthetic(version) → the translator's output for one synthetic message of each type.
 Napi::Value TranslateSynthetic(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -31,14 +42,18 @@ Napi::Value TranslateSynthetic(const Napi::CallbackInfo& info) {
 
 // translateSyntheticJson(version) → the same messages as the JSON wire writes them (one line each).
 Napi::Value TranslateSyntheticJson(const Napi::CallbackInfo& info) {
+  return JsonLines(info.Env(), SyntheticMessages(SyntheticVersion(info, "translateSyntheticJson")));
+}
+
+// processVariants(version) → { objects, lines }: ProcessVariants through both wires, in order.
+Napi::Value ProcessVariantsBothWires(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto msgs = SyntheticMessages(SyntheticVersion(info, "translateSyntheticJson"));
-  Napi::Array out = Napi::Array::New(env, msgs.size());
-  for (size_t i = 0; i < msgs.size(); i++) {
-    std::string line;
-    AppendJsonLine(&msgs[i]->msg, line);
-    out.Set((uint32_t)i, Napi::String::New(env, line));
-  }
+  auto msgs = ProcessVariants(SyntheticVersion(info, "processVariants"));
+  Napi::Array objects = Napi::Array::New(env, msgs.size());
+  for (size_t i = 0; i < msgs.size(); i++) objects.Set((uint32_t)i, TranslateMessage(env, &msgs[i]->msg));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("objects", objects);
+  out.Set("lines", JsonLines(env, msgs));
   return out;
 }
 
@@ -48,6 +63,7 @@ Napi::Value TranslateSyntheticJson(const Napi::CallbackInfo& info) {
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("translateSynthetic", Napi::Function::New(env, njes::TranslateSynthetic));
   exports.Set("translateSyntheticJson", Napi::Function::New(env, njes::TranslateSyntheticJson));
+  exports.Set("processVariants", Napi::Function::New(env, njes::ProcessVariantsBothWires));
   njes::InitEsFake(env, exports);
   return exports;
 }

@@ -14,6 +14,11 @@ export interface TestingAddon {
   translateSynthetic(version: number): Record<string, unknown>[];
   /** The same messages as the JSON wire writes them: one eslogger JSON line each, with its newline. */
   translateSyntheticJson(version: number): string[];
+  /**
+   * Exit messages of one pid in pairs (the base process, then the base with one field changed),
+   * through both wires in order: the JSON wire reuses a process's text when its fields are the same.
+   */
+  processVariants(version: number): { objects: Record<string, unknown>[]; lines: string[] };
   EsFakeBackend: new (cfg: unknown, cb: (m: Record<string, unknown>[], c: number[]) => void) => unknown;
 }
 

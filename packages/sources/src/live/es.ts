@@ -172,16 +172,8 @@ export function openEs(opts: EsOptions): EventSource & { backfill(): EsProcess[]
   };
   const backend: NativeEsBackend = new Backend(cfg, (batch, ids) => {
     if (typeof batch === 'string') {
-      // The JSON wire: one eslogger line per message, written off the JS thread.
-      for (let at = 0, i = 0; at < batch.length; i++) {
-        const nl = batch.indexOf('\n', at);
-        const end = nl < 0 ? batch.length : nl;
-        n++;
-        loop.stats.lines++;
-        loop.stats.bytesRead += end - at + 1;
-        loop.push(decoderFor(ids[i] ?? 0).decode(batch.slice(at, end), n, 0), end - at + 1);
-        at = end + 1;
-      }
+      // The JSON wire: one eslogger line per message, written off the JS thread, decoded by the consumer.
+      loop.pushLines(batch, (line, lineNo, i) => decoderFor(ids[i] ?? 0).decode(line, lineNo, 0));
       return;
     }
     for (let i = 0; i < batch.length; i++) {

@@ -71,19 +71,12 @@ export function openLinux(opts: LinuxOptions): EventSource & { backfill(): EsPro
   // backend delivers only after start() through the event loop, so the callback never sees it unset.
   const wire = opts.wire ?? 'json';
   const decoder = createDecoder({ eventTypes: supported, source, host: opts.host });
+  const decodeLine = (line: string, lineNo: number) => decoder.decode(line, lineNo, 0);
   const backend: NativeLinuxBackend = new addon.LinuxBackend(
     supported,
     (batch) => {
       if (typeof batch === 'string') {
-        for (let at = 0; at < batch.length;) {
-          const nl = batch.indexOf('\n', at);
-          const end = nl < 0 ? batch.length : nl;
-          n++;
-          loop.stats.lines++;
-          loop.stats.bytesRead += end - at + 1;
-          loop.push(decoder.decode(batch.slice(at, end), n, 0), end - at + 1);
-          at = end + 1;
-        }
+        loop.pushLines(batch, decodeLine);
         return;
       }
       for (const m of batch) {

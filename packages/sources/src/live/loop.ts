@@ -39,6 +39,18 @@ export interface LiveLoopOptions {
 
 type Item = NightjarEvent | DecodeError;
 
+/** Decodes one line of a native JSON batch: its text, its number in the stream, its index in the batch. */
+export type LineDecoder = (line: string, lineNo: number, index: number) => Item;
+
+/** The lines of one native JSON batch, queued as text and decoded when the consumer takes them. */
+class LineBatch {
+  constructor(
+    readonly text: string,
+    readonly firstLine: number,
+    readonly decode: LineDecoder,
+  ) {}
+}
+
 /** Default byte bound of the JS queue: 64 MiB of lines. */
 export const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
 /** What an event handed over as an object (not a line) counts against the byte bound. */
@@ -58,7 +70,7 @@ export class LiveLoop {
   readonly stats: SourceStats = emptyStats();
   readonly log = new DiagnosticLog();
   readonly failures: SourceError[] = [];
-  readonly queue: BoundedQueue<Item>;
+  readonly queue: BoundedQueue<Item | LineBatch>;
   private readonly batchSize: number;
   private stopped = false;
   private iterated = false;
@@ -69,7 +81,7 @@ export class LiveLoop {
 
   constructor(private readonly opts: LiveLoopOptions) {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
-    this.queue = new BoundedQueue<Item>(
+    this.queue = new BoundedQueue<Item | LineBatch>(
       Math.max(1, Math.floor(opts.queueCapacity ?? 65_536)),
       Math.max(1, Math.floor(opts.queueBytes ?? DEFAULT_QUEUE_BYTES)),
     );
@@ -94,6 +106,25 @@ export class LiveLoop {
     if (item instanceof DecodeError) this.stats.malformed++;
     else this.stats.events++;
     this.queue.push(item, bytes);
+  }
+
+  /**
+   * A native backend's batch of eslogger JSON lines (each ending in a newline), queued as it is and
+   * decoded by the consumer when it takes it. Decoding in the native callback starved the consumer:
+   * Node runs the queued native calls back to back (up to 1,000 per turn of the event loop), so a
+   * backend faster than the consumer filled the queue with decoded events while the consumer waited
+   * for its turn, and the queue dropped them. Text waits in a fraction of the memory, and the
+   * callback costs a newline count.
+   */
+  pushLines(text: string, decode: LineDecoder): void {
+    let count = 0;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+    if (text.length > 0 && text.charCodeAt(text.length - 1) !== 10) count++;
+    if (count === 0) return;
+    const first = this.stats.lines + 1;
+    this.stats.lines += count;
+    this.stats.bytesRead += text.length;
+    this.queue.push(new LineBatch(text, first, decode), text.length, count);
   }
 
   /** A diagnostic for the next batch (wakes an idle consumer). */
@@ -211,7 +242,8 @@ export class LiveLoop {
         const events: NightjarEvent[] = [];
         const errors: DecodeError[] = [];
         for (const it of items) {
-          if (it instanceof DecodeError) errors.push(it);
+          if (it instanceof LineBatch) this.decodeLines(it, events, errors);
+          else if (it instanceof DecodeError) errors.push(it);
           else events.push(it);
         }
         this.stats.batches++;
@@ -221,6 +253,23 @@ export class LiveLoop {
     } finally {
       // `break` / return out of `for await`, or the end: the backend stops either way.
       await this.stop();
+    }
+  }
+
+  private decodeLines(b: LineBatch, events: NightjarEvent[], errors: DecodeError[]): void {
+    const text = b.text;
+    for (let at = 0, i = 0; at < text.length; i++) {
+      const nl = text.indexOf('\n', at);
+      const end = nl < 0 ? text.length : nl;
+      const it = b.decode(text.slice(at, end), b.firstLine + i, i);
+      if (it instanceof DecodeError) {
+        this.stats.malformed++;
+        errors.push(it);
+      } else {
+        this.stats.events++;
+        events.push(it);
+      }
+      at = end + 1;
     }
   }
 

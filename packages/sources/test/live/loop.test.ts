@@ -190,4 +190,32 @@ describe('LiveLoop (the loop every live backend plugs into)', () => {
     for await (const b of f.source) errs.push(...b.errors);
     expect(errs.map((e) => e.line)).toEqual([2]);
   });
+  it('a batch of JSON lines is queued as text and decoded when taken: numbered, counted, dropped whole when full', async () => {
+    const f = fakeBackend({ queueCapacity: 5, batchSize: 100 });
+    const decoder = createDecoder({ eventTypes: null, source: 'fake' });
+    const decoded: number[] = [];
+    const decode = (line: string, lineNo: number, index: number) => {
+      decoded.push(index);
+      return decoder.decode(line, lineNo, 0);
+    };
+    const batch = (pids: number[], tail = '\n') => pids.map((pid) => esLine('open', { pid })).join('\n') + tail;
+    f.loop.pushLines(batch([1, 2]), decode);
+    f.loop.pushLines(`{broken\n${esLine('open', { pid: 3 })}`, decode); // the last line without its newline
+    expect(decoded, 'nothing is decoded before the consumer takes it').toEqual([]);
+    expect(f.source.stats()).toMatchObject({ lines: 4, events: 0, queueDepth: 4 });
+    // The capacity counts events, not batches: two more lines do not fit, and both are counted.
+    f.loop.pushLines(batch([4, 5]), decode);
+    f.loop.pushLines(batch([6]), decode);
+    f.loop.end();
+    const pids: number[] = [];
+    const lines: number[] = [];
+    for await (const b of f.source) {
+      pids.push(...b.events.map((e) => e.pid));
+      lines.push(...b.events.map((e) => e.line), ...b.errors.map((e) => e.line));
+    }
+    expect(pids).toEqual([1, 2, 3, 6]);
+    expect(lines.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 7]);
+    expect(decoded).toEqual([0, 1, 0, 1, 0]);
+    expect(f.source.stats()).toMatchObject({ lines: 7, events: 4, malformed: 1, drops: 2 });
+  });
 });

@@ -35,6 +35,15 @@ void BatchHandoff::Dropped(size_t n) {
 }
 
 namespace {
+// onBatch as a callback from the event loop (napi_make_callback), not a plain call: the promise
+// jobs it queued (the consumer's `for await` waiting on the source) run before the next batch.
+// Node runs queued thread-safe calls back to back (up to 1,000 per wake-up); with plain calls a
+// producer faster than the consumer starved it: the source's queue filled with decoded batches
+// the consumer never got a turn to take, and dropped them.
+void Deliver(Napi::Env env, const Napi::Function& cb, const std::initializer_list<napi_value>& args) {
+  cb.MakeCallback(env.Global(), args);
+}
+
 // A batch already written as JSON lines; its messages were released when it was written.
 struct JsonBatch {
   std::string text;
@@ -74,8 +83,8 @@ bool BatchHandoff::Send(std::unique_ptr<HandoffBatch> batch) {
       }
       b.reset();  // release the messages before JS runs
       Delivered(*c);
-      if (clients.IsEmpty()) cb.Call({msgs});
-      else cb.Call({msgs, clients});
+      if (clients.IsEmpty()) Deliver(env, cb, {msgs});
+      else Deliver(env, cb, {msgs, clients});
     });
     if (st == napi_ok) return true;
     Undo(n, bytes);
@@ -114,8 +123,8 @@ bool BatchHandoff::SendJson(std::unique_ptr<HandoffBatch> batch) {
     }
     b.reset();
     Delivered(*c);
-    if (clients.IsUndefined()) cb.Call({text});
-    else cb.Call({text, clients});
+    if (clients.IsUndefined()) Deliver(env, cb, {text});
+    else Deliver(env, cb, {text, clients});
   });
   if (st == napi_ok) return true;
   Undo(n, bytes);

@@ -14,10 +14,24 @@ Napi::Value Str(Napi::Env env, const es_string_token_t& t) {
 
 // RFC 3339 UTC; eslogger prints nanoseconds for message times, microseconds for start_time.
 std::string IsoTime(int64_t sec, int64_t frac, int digits) {
-  time_t s = (time_t)sec;
-  struct tm tm {};
-  const bool ok = gmtime_r(&s, &tm) != nullptr;
-  const int year = tm.tm_year + 1900;
+  // The civil date from the day count (H. Hinnant's days_from_civil inverse): gmtime_r takes glibc's
+  // time-zone lock on every call, up to ten times per event on the JSON wire's thread.
+  const int64_t days = (sec >= 0 ? sec : sec - 86399) / 86400;
+  const int64_t secs = sec - days * 86400;
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t mday = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t mon = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year64 = yoe + era * 400 + (mon <= 2);
+  struct {
+    int tm_mon, tm_mday, tm_hour, tm_min, tm_sec;
+  } tm = {(int)mon - 1, (int)mday, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60)};
+  const bool ok = year64 >= -999999 && year64 <= 999999;
+  const int year = ok ? (int)year64 : 0;
   int64_t lim = 1;
   for (int i = 0; i < digits && i < 18; i++) lim *= 10;
   if (ok && year >= 0 && year <= 9999 && digits >= 1 && digits <= 18 && frac >= 0 && frac < lim) {
@@ -104,10 +118,15 @@ Napi::Value Strings(Napi::Env env, uint32_t n, es_string_token_t (*at)(const es_
   return a;
 }
 
+#ifdef NJ_PROCESS_TEXT_MEMO
+// The JSON unit (translate_json.cc) defines it: the text of a process seen again is reused.
+Napi::Value Proc(Napi::Env env, const es_process_t* p, uint32_t v);
+#else
 Napi::Value Proc(Napi::Env env, const es_process_t* p, uint32_t v) {
   if (p == nullptr) return env.Null();
   return TranslateProcess(env, p, v);
 }
+#endif
 
 // A nullable audit_token_t* (btm/tcc/xp tokens): null or the version's token shape.
 Napi::Value TokenPtr(Napi::Env env, const audit_token_t* t, uint32_t v) {

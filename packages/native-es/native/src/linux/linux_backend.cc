@@ -56,6 +56,10 @@ struct ProcInfo {
   std::string exe;
   std::vector<std::string> args;
   std::string cwd;
+  // The executable's stat, taken when the image is learned (exec, first sighting): every event
+  // names its actor's executable, and a stat of its path per event was a path walk per event.
+  struct stat exeStat {};
+  bool exeStatOk = false;
   bool valid = false;
 };
 
@@ -121,6 +125,8 @@ ProcInfo ReadProc(uint32_t pid, bool withArgs) {
     }
   }
   p.exe = ReadLink(base + "/exe");
+  // Through the link: the running image even when its path was since replaced or deleted.
+  p.exeStatOk = !p.exe.empty() && stat((base + "/exe").c_str(), &p.exeStat) == 0;
   if (withArgs) {
     std::istringstream f(ReadFile(base + "/cmdline"));
     std::string a;
@@ -513,7 +519,9 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
     proc->group_id = (int32_t)p.pgid;
     proc->session_id = (int32_t)p.sid;
     proc->nj_no_codesigning = true;  // Linux has no code signing: signing_id, team_id, cdhash left out
-    proc->executable = PathFile(m, p.exe);
+    proc->executable = m.File(p.exe);
+    if (p.exeStatOk) FillStat(proc->executable, p.exeStat);
+    else proc->executable->nj_no_stat = true;
     proc->tty = nullptr;
     uint64_t startUs = kBoot * 1000000ull + (kTicks > 0 ? p.startTicks * 1000000ull / (uint64_t)kTicks : 0);
     proc->start_time = {(int64_t)(startUs / 1000000), (int64_t)(startUs % 1000000)};
@@ -666,11 +674,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
           // unknown, then the path is empty), and no args. Reported, not dropped.
           after = before;
           after.pid = pid;
-          after.exe = image;
+          SetExe(after, image);
           after.args.clear();
           after.cwd.clear();
         } else if (after.exe.empty()) {
-          after.exe = image;  // a zombie: /proc has no exe any more
+          SetExe(after, image);  // a zombie: /proc has no exe any more
         }
         cache_[pid] = after;
         if (!Wants("exec")) return;
@@ -700,6 +708,11 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       default:
         break;
     }
+  }
+
+  static void SetExe(ProcInfo& p, const std::string& path) {
+    p.exe = path;
+    p.exeStatOk = !path.empty() && stat(path.c_str(), &p.exeStat) == 0;
   }
 
   static int32_t LastFd(uint32_t pid) {

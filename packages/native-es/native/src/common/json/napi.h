@@ -144,12 +144,14 @@ class Object : public Value {
     v.text_ = "{}";
     return v;
   }
+  // `key` is one of the translator's literal field names: none needs escaping.
   void Set(const char* key, const Value& val) {
     const std::string& t = val.Text();
     text_.pop_back();  // the closing brace
     if (text_.size() > 1) text_ += ',';
-    Quote(key, std::strlen(key), text_);
-    text_ += ':';
+    text_ += '"';
+    text_ += key;
+    text_ += "\":";
     text_ += t;
     text_ += '}';
   }
