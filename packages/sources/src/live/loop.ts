@@ -44,9 +44,13 @@ export type LineDecoder = (line: string, lineNo: number, index: number) => Item;
 
 /** The lines of one native JSON batch, queued as text and decoded when the consumer takes them. */
 class LineBatch {
+  /** Where the next undecoded line starts, its index in the batch, and the lines left. */
+  at = 0;
+  index = 0;
   constructor(
     readonly text: string,
     readonly firstLine: number,
+    public left: number,
     readonly decode: LineDecoder,
   ) {}
 }
@@ -78,6 +82,8 @@ export class LiveLoop {
   private lastCheck = Date.now();
   private readonly poll: NodeJS.Timeout;
   private stopping: Promise<void> | undefined;
+  /** A batch of lines taken but not all handed out yet (it held more than one batch's room). */
+  private partial: LineBatch | undefined;
 
   constructor(private readonly opts: LiveLoopOptions) {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1024));
@@ -124,7 +130,7 @@ export class LiveLoop {
     const first = this.stats.lines + 1;
     this.stats.lines += count;
     this.stats.bytesRead += text.length;
-    this.queue.push(new LineBatch(text, first, decode), text.length, count);
+    this.queue.push(new LineBatch(text, first, count, decode), text.length, count);
   }
 
   /** A diagnostic for the next batch (wakes an idle consumer). */
@@ -230,21 +236,28 @@ export class LiveLoop {
           await new Promise<void>((resolve) => setImmediate(resolve));
           turn = performance.now();
         }
-        const items = await this.queue.take(this.batchSize);
-        this.checkLosses();
-        this.stats.queueDepth = this.queue.size;
-        this.stats.queueBytes = this.queue.bytes;
-        const diagnostics = this.log.take();
-        if (items.length === 0 && diagnostics === undefined) {
-          if (this.queue.closed && this.queue.size === 0) break;
-          continue;
-        }
         const events: NightjarEvent[] = [];
         const errors: DecodeError[] = [];
+        let room = this.batchSize;
+        if (this.partial !== undefined) room -= this.decodeLines(this.partial, room, events, errors);
+        // With events in hand, take only what is there: waiting would hold them back.
+        const items = room > 0 && (room === this.batchSize || this.queue.size > 0) ? await this.queue.take(room) : [];
         for (const it of items) {
-          if (it instanceof LineBatch) this.decodeLines(it, events, errors);
-          else if (it instanceof DecodeError) errors.push(it);
+          if (it instanceof LineBatch) {
+            room -= this.decodeLines(it, room, events, errors);
+            continue;
+          }
+          room--;
+          if (it instanceof DecodeError) errors.push(it);
           else events.push(it);
+        }
+        this.checkLosses();
+        this.stats.queueDepth = this.queue.size + (this.partial?.left ?? 0);
+        this.stats.queueBytes = this.queue.bytes;
+        const diagnostics = this.log.take();
+        if (events.length === 0 && errors.length === 0 && diagnostics === undefined) {
+          if (this.queue.closed && this.queue.size === 0 && this.partial === undefined) break;
+          continue;
         }
         this.stats.batches++;
         yield diagnostics === undefined ? { events, errors } : { events, errors, diagnostics };
@@ -256,12 +269,19 @@ export class LiveLoop {
     }
   }
 
-  private decodeLines(b: LineBatch, events: NightjarEvent[], errors: DecodeError[]): void {
+  /**
+   * Decodes up to `room` lines of `b` (at least one) into `events`/`errors`; returns how many. A
+   * batch with lines left is kept for the next round, so no round hands out more than batchSize.
+   */
+  private decodeLines(b: LineBatch, room: number, events: NightjarEvent[], errors: DecodeError[]): number {
     const text = b.text;
-    for (let at = 0, i = 0; at < text.length; i++) {
+    const n = Math.min(b.left, Math.max(1, room));
+    let at = b.at;
+    for (let k = 0; k < n; k++) {
       const nl = text.indexOf('\n', at);
       const end = nl < 0 ? text.length : nl;
-      const it = b.decode(text.slice(at, end), b.firstLine + i, i);
+      const it = b.decode(text.slice(at, end), b.firstLine + b.index, b.index);
+      b.index++;
       if (it instanceof DecodeError) {
         this.stats.malformed++;
         errors.push(it);
@@ -271,6 +291,10 @@ export class LiveLoop {
       }
       at = end + 1;
     }
+    b.at = at;
+    b.left -= n;
+    this.partial = b.left > 0 ? b : undefined;
+    return n;
   }
 
   /** The EventSource over this loop; `extra` adds backend methods (backfill). */

@@ -218,4 +218,25 @@ describe('LiveLoop (the loop every live backend plugs into)', () => {
     expect(decoded).toEqual([0, 1, 0, 1, 0]);
     expect(f.source.stats()).toMatchObject({ lines: 7, events: 4, malformed: 1, drops: 2 });
   });
+  it('a batch of lines larger than batchSize is handed out over several batches, none larger than batchSize', async () => {
+    const f = fakeBackend({ batchSize: 3 });
+    const decoder = createDecoder({ eventTypes: null, source: 'fake' });
+    const decode = (line: string, lineNo: number) => decoder.decode(line, lineNo, 0);
+    const lines = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => esLine('open', { pid: from + i }) + '\n').join('');
+    f.loop.pushLines(lines(1, 7), decode);
+    f.deliver(esLine('exec', { pid: 8 }));
+    f.loop.pushLines(lines(9, 2), decode);
+    expect(f.source.stats().queueDepth).toBe(10);
+    f.loop.end();
+    const sizes: number[] = [];
+    const pids: number[] = [];
+    for await (const b of f.source) {
+      sizes.push(b.events.length + b.errors.length);
+      pids.push(...b.events.map((e) => e.pid));
+    }
+    expect(sizes.every((n) => n <= 3)).toBe(true);
+    expect(pids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(f.source.stats()).toMatchObject({ events: 10, lines: 9, queueDepth: 0 });
+  });
 });
