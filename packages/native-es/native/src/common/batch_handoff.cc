@@ -34,6 +34,13 @@ void BatchHandoff::Dropped(size_t n) {
   counters_->droppedMessages += n;
 }
 
+// A batch already written as JSON lines; its messages were released when it was written.
+struct JsonBatch {
+  std::string text;
+  std::vector<uint32_t> clients;
+  size_t count;
+};
+
 namespace {
 // onBatch as a callback from the event loop (napi_make_callback), not a plain call: the promise
 // jobs it queued (the consumer's `for await` waiting on the source) run before the next batch.
@@ -44,12 +51,6 @@ void Deliver(Napi::Env env, const Napi::Function& cb, const std::initializer_lis
   cb.MakeCallback(env.Global(), args);
 }
 
-// A batch already written as JSON lines; its messages were released when it was written.
-struct JsonBatch {
-  std::string text;
-  std::vector<uint32_t> clients;
-  size_t count;
-};
 }  // namespace
 
 void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches, Wire wire) {
@@ -106,6 +107,20 @@ bool BatchHandoff::SendJson(std::unique_ptr<HandoffBatch> batch) {
     for (size_t i = 0; i < n; i++) jb->clients[i] = batch->Client(i);
   }
   batch.reset();
+  return EnqueueJson(jb);
+}
+
+bool BatchHandoff::SendText(std::string text, size_t count) {
+  if (count == 0) return true;
+  if (!open_ || wire_ != Wire::kJson) {
+    Dropped(count);
+    return false;
+  }
+  return EnqueueJson(new JsonBatch{std::move(text), {}, count});
+}
+
+bool BatchHandoff::EnqueueJson(JsonBatch* jb) {
+  const size_t n = jb->count;
   const size_t bytes = jb->text.capacity() + jb->clients.capacity() * sizeof(uint32_t);
   if ((counters_->pending += n) > 4096) counters_->burst = true;
   counters_->pendingBytes += bytes;

@@ -67,6 +67,9 @@ class BatchHandoff {
             Wire wire = Wire::kObjects);
   // Any thread. True when queued for the JS thread; false when dropped (already released and counted).
   bool Send(std::unique_ptr<HandoffBatch> batch);
+  // Any thread, JSON wire only: `count` messages already written as eslogger JSON lines (a backend
+  // that translates each message as it is built). True when queued; false when dropped (counted).
+  bool SendText(std::string text, size_t count);
   // JS thread, once the producers have stopped. Batches already queued are still delivered.
   void Close();
   bool IsOpen() const { return open_; }
@@ -74,6 +77,7 @@ class BatchHandoff {
 
  private:
   bool SendJson(std::unique_ptr<HandoffBatch> batch);
+  bool EnqueueJson(struct JsonBatch* jb);
   struct Counters;
   static void Delivered(Counters& c);
   void Undo(size_t n, size_t bytes);

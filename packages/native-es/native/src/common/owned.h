@@ -42,6 +42,20 @@ struct OwnedMessage {
     procs.emplace_back();
     return &procs.back();
   }
+  // Empty again, for reuse: the containers keep their first blocks (a new message allocated a map
+  // and a block for each of them).
+  void Reset() {
+    msg = es_message_t{};
+    thread = es_thread_t{};
+    strs.clear();
+    files.clear();
+    procs.clear();
+    lists.clear();
+    fdlists.clear();
+    bytes.clear();
+    thread_states.clear();
+    blobs.clear();
+  }
   // What this message holds in memory, roughly: the containers' own blocks plus the strings. Used
   // to bound the live path in bytes, not only in messages.
   size_t Bytes() const {

@@ -36,6 +36,7 @@
 #include "../common/backend.h"
 #include "../common/batch_handoff.h"
 #include "../common/translate.h"
+#include "../common/translate_json.h"
 
 namespace njes {
 namespace {
@@ -551,7 +552,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   }
 
   std::unique_ptr<OwnedMessage> NewMessage(uint32_t type, const ProcInfo& actor) {
-    auto m = std::make_unique<OwnedMessage>();
+    std::unique_ptr<OwnedMessage> m = spare_ ? std::move(spare_) : std::make_unique<OwnedMessage>();
     struct timespec ts, mono;
     clock_gettime(CLOCK_REALTIME, &ts);
     clock_gettime(CLOCK_MONOTONIC, &mono);
@@ -581,16 +582,41 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
 
   // Numbers are given here, after muting: a muted event is no event (no gap), as in ES.
   void Emit(std::unique_ptr<OwnedMessage> m) {
-    if (Muted(m->msg)) return;
+    if (Muted(m->msg)) return Recycle(std::move(m));
     m->msg.seq_num = seq_[m->msg.event_type]++;
     m->msg.global_seq_num = globalSeq_++;
     messages_++;
-    batchBytes_ += m->Bytes();
-    batch_.push_back(std::move(m));
-    if (batch_.size() >= kBatchMax) Flush();
+    if (wire_ == Wire::kJson) {
+      // Written at once, while the message is still in cache, and the message reused: a batch of
+      // 512 built messages (each a handful of containers) was written only when the batch was sent.
+      AppendJsonLine(&m->msg, jsonText_);
+      jsonCount_++;
+      batchBytes_ = jsonText_.capacity();
+      Recycle(std::move(m));
+    } else {
+      batchBytes_ += m->Bytes();
+      batch_.push_back(std::move(m));
+    }
+    if (BatchSize() >= kBatchMax) Flush();
   }
 
+  void Recycle(std::unique_ptr<OwnedMessage> m) {
+    m->Reset();
+    spare_ = std::move(m);
+  }
+
+  size_t BatchSize() const { return wire_ == Wire::kJson ? jsonCount_ : batch_.size(); }
+
   void Flush() {
+    if (wire_ == Wire::kJson) {
+      if (jsonCount_ == 0) return;
+      handoff_.SendText(std::move(jsonText_), jsonCount_);  // a drop is counted there
+      jsonText_ = std::string();
+      jsonText_.reserve(kBatchMax * 1024);
+      jsonCount_ = 0;
+      batchBytes_ = 0;
+      return;
+    }
     if (batch_.empty()) return;
     handoff_.Send(std::make_unique<OwnedBatch>(std::move(batch_), batchBytes_));  // a drop is counted there
     batch_.clear();
@@ -600,7 +626,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   // True when the messages built and not yet taken by JS reach a bound (count or bytes).
   bool Saturated() const {
     HandoffStats h = handoff_.Stats();
-    return h.pending + batch_.size() >= kMaxPendingMessages || h.pendingBytes + batchBytes_ >= kMaxPendingBytes;
+    return h.pending + BatchSize() >= kMaxPendingMessages || h.pendingBytes + batchBytes_ >= kMaxPendingBytes;
   }
 
   // An event not built because the queue is full: its numbers are spent (the engine sees the gap).
@@ -870,7 +896,7 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
       }
       if (fidIdx >= 0 && (fds[fidIdx].revents & POLLIN)) ReadDirEvents();
       auto now = std::chrono::steady_clock::now();
-      if (now - last >= std::chrono::milliseconds(kFlushMs) || batch_.size() >= kBatchMax) {
+      if (now - last >= std::chrono::milliseconds(kFlushMs) || BatchSize() >= kBatchMax) {
         Flush();
         last = now;
       }
@@ -898,7 +924,10 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   std::unordered_map<uint32_t, uint64_t> seq_;
   std::unordered_map<uint32_t, std::string> execImage_;  // pid → executable from FAN_OPEN_EXEC
   uint64_t globalSeq_ = 0;
-  Batch batch_;
+  Batch batch_;                        // objects wire: the messages of the batch being built
+  std::string jsonText_;               // JSON wire: the lines of the batch being built
+  size_t jsonCount_ = 0;
+  std::unique_ptr<OwnedMessage> spare_;  // a message to build the next one in (JSON wire)
   uint64_t batchBytes_ = 0;
   std::vector<int64_t> cpuSeq_;  // last connector seq seen per CPU (-1: none yet)
   std::atomic<uint64_t> messages_{0}, overflows_{0}, kernelLost_{0}, nativeDrops_{0};
