@@ -610,9 +610,12 @@ class LinuxBackend : public Napi::ObjectWrap<LinuxBackend> {
   void Flush() {
     if (wire_ == Wire::kJson) {
       if (jsonCount_ == 0) return;
+      const size_t sent = jsonText_.size();
       handoff_.SendText(std::move(jsonText_), jsonCount_);  // a drop is counted there
+      // Room for a batch like the last one: a storm's batches do not grow by doubling, and a quiet
+      // host's few lines every 50 ms do not reserve a storm's.
       jsonText_ = std::string();
-      jsonText_.reserve(kBatchMax * 1024);
+      jsonText_.reserve(sent + sent / 8);
       jsonCount_ = 0;
       batchBytes_ = 0;
       return;
