@@ -8,7 +8,7 @@ import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
 import type { AlertProcess } from '../alert/types.js';
 import { summarizeProcess } from '../alert/process.js';
-import { entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
+import { EventRecord, entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
@@ -134,12 +134,13 @@ const SWEEP_SPAN = 128;
 const MAX_ARGS = 64;
 const MAX_ARGS_CHARS = 4096;
 /**
- * Slots of the actor table (powers of two): the node of an event's actor found from the event's pid,
- * by pid alone: live pids are dense and distinct, so they rarely share a slot; the images of one pid
- * (before and after exec) do, and only one of them is active. The table starts small (a cache per
- * host) and doubles while the cache holds more processes than it has slots.
+ * Slots of the actor table: the node of an event's actor found from the event's pid, by pid alone:
+ * the images of one pid (before and after exec) share a slot, and only one of them is active. The
+ * table starts small (a cache per host) and grows to give the pids seen slots of their own (see
+ * growActors).
  */
 const ACTOR_SLOTS_START = 1_024;
+const ACTOR_SLOTS_STEP = 1_024;
 const ACTOR_SLOTS_MAX = 262_144;
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -243,9 +244,12 @@ export class LineageCache implements LineageResolver {
   private lastParentSource: ParentSource = 'unknown';
   /** The node last learned per pid slot: an event's actor found without a Map lookup. */
   private actors: (Node | undefined)[] = new Array<Node | undefined>(ACTOR_SLOTS_START).fill(undefined);
-  /** Slot of a pid in the actor table (its size is a power of two). */
+  /** Slot of a pid in the actor table: the pid itself while the table covers it. */
   private slotOf(pid: number): number {
-    return pid & (this.actors.length - 1);
+    // Any number lands in range (a hostile pid may be negative, fractional or huge).
+    const s = pid >>> 0;
+    const n = this.actors.length;
+    return s < n ? s : s % n;
   }
   /** Nodes put at the LRU head so far (Node.moved counts in it). */
   private moves = 0;
@@ -278,10 +282,12 @@ export class LineageCache implements LineageResolver {
     const known = ev.actor;
     const n = this.actors[this.slotOf(ev.pid)];
     if (known !== undefined) {
+      // A decoder's event and a node in the actor table both carry canonical ids (see EventRecord and
+      // learn): the numbers decide, without reading the node's id string (a cache miss in a big world).
       actorNode =
         n !== undefined &&
         n.kids >= 0 &&
-        n.id === ev.entityId &&
+        (ev instanceof EventRecord ? n.pid === ev.pid && n.pidversion === ev.pidversion : n.id === ev.entityId) &&
         ev.parentPid === n.ptPid &&
         ev.parentPidversion === n.ptPv
           ? this.keep(n, known, at)
@@ -829,6 +835,7 @@ export class LineageCache implements LineageResolver {
     if (pid === undefined) return undefined;
     const pv = tokenPidversion(p.audit_token) ?? 0;
     let id = p.entity_id;
+    const idBuilt = typeof id !== 'string';
     if (typeof id !== 'string') {
       // Processes from live sources and backfill: lineage answers always carry entity_id.
       id = entityIdOf(pid, pv);
@@ -856,8 +863,6 @@ export class LineageCache implements LineageResolver {
       if (parentId === undefined) node.parentId = this.resolvePpid(p, node);
       // Linked in after the parent lookup above so an eviction cannot have dropped that parent.
       this.map.set(id, node);
-      if (this.map.size > this.actors.length && this.actors.length < ACTOR_SLOTS_MAX)
-        this.actors = new Array<Node | undefined>(this.actors.length * 2).fill(undefined); // refilled as actors are learned
       node.older = this.head;
       if (this.head !== undefined) this.head.newer = node;
       else this.tail = node;
@@ -883,8 +888,30 @@ export class LineageCache implements LineageResolver {
       }
       node.seen(at);
     }
+    if (pid >= this.actors.length) this.growActors(pid);
+    // Only a node whose id is its numbers' (`${pid}:${pidversion}`): observe() compares the numbers.
+    // A caller's own entity_id (backfill, events built by hand) is looked up by the string instead.
+    if (!idBuilt && !isEntity(id, pid, pv)) return node;
     this.actors[this.slotOf(pid)] = node;
     return node;
+  }
+
+  /**
+   * Grows the actor table to give `pid` a slot of its own (with a sixteenth more, as pids are handed
+   * out upwards), while it stays within four slots per cached process (a host with few processes and
+   * high pids keeps a small table) and ACTOR_SLOTS_MAX; pids beyond it share slots. An actor whose
+   * slot another holds takes the Map lookup: in a world of 100,000 processes over 200,000 pids a
+   * table sized by the process count sent a third of the events there.
+   */
+  private growActors(pid: number): void {
+    const len = this.actors.length;
+    const limit = Math.min(ACTOR_SLOTS_MAX, 4 * this.map.size);
+    // pid ≥ len here, and may be huge or fractional (hostile input): the limit bounds it.
+    const size = Math.min(limit, Math.max(Math.floor(pid + 1 + pid / 16), len + ACTOR_SLOTS_STEP));
+    if (size <= len) return;
+    const old = this.actors;
+    this.actors = new Array<Node | undefined>(size).fill(undefined);
+    for (const n of old) if (n !== undefined) this.actors[this.slotOf(n.pid)] = n;
   }
 
   private retire(node: Node, at: number): void {

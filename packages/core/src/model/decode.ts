@@ -235,7 +235,12 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-class EventRecord implements NightjarEvent {
+/**
+ * The decoder's events. With `actor` set, `entityId` is always `${pid}:${pidversion}` of the actor's
+ * audit token (stampEntityIds wrote it; an actor whose token has no pid is not set as `actor`), so a
+ * reader may compare the numbers instead of the string (see LineageCache.observe).
+ */
+export class EventRecord implements NightjarEvent {
   constructor(
     readonly msg: EsMessage | null,
     readonly skipped: boolean,
@@ -314,11 +319,14 @@ function fromValue(
   const msg = m as EsMessage;
   const payload = payloadKey !== undefined ? (event as Record<string, unknown>)[payloadKey] : undefined;
   stampEntityIds(msg, payload);
-  const actor = isProcessLike(process) ? process : undefined;
-  const token = actor !== undefined ? actor.audit_token : undefined;
-  const pid = tokenPid(token) ?? 0;
+  const proc = isProcessLike(process) ? process : undefined;
+  const token = proc !== undefined ? proc.audit_token : undefined;
+  const tokenPidValue = tokenPid(token);
+  // Only an actor with a pid is a shortcut (EventRecord's invariant); readers then go through msg.
+  const actor = tokenPidValue !== undefined ? proc : undefined;
+  const pid = tokenPidValue ?? 0;
   const pidversion = tokenPidversion(token) ?? 0;
-  const parentToken = actor !== undefined ? actor.parent_audit_token : undefined;
+  const parentToken = proc !== undefined ? proc.parent_audit_token : undefined;
   const hostObj = m.host;
   const host =
     sourceHost ??
@@ -333,7 +341,7 @@ function fromValue(
     time,
     pid,
     pidversion,
-    actor !== undefined && typeof actor.entity_id === 'string' ? actor.entity_id : entityIdOf(pid, pidversion),
+    proc !== undefined && typeof proc.entity_id === 'string' ? proc.entity_id : entityIdOf(pid, pidversion),
     num(m.seq_num),
     num(m.global_seq_num) ?? num(m.glob_seq_num),
     host,

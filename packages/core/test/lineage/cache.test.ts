@@ -417,6 +417,54 @@ describe('LineageCache', () => {
     expect(c.metrics().size).toBe(5);
   });
 
+  it("a process learned under a caller's own entity_id is not the decoded actor of the same pid and pidversion", () => {
+    const c = new LineageCache();
+    seen(c, launchd, terminal, zsh);
+    const p: ProcSpec = { pid: 4242, pidversion: 7, path: '/bin/own', ppid: 700, parent: zsh };
+    // Built by hand (no decoder shortcuts): the process object's own entity_id is its key.
+    const decoded = event(7, 'open', p, {});
+    const msg = structuredClone(decoded.msg!);
+    msg.process!.entity_id = 'own-id';
+    const handBuilt: NightjarEvent = { ...decoded, msg, entityId: 'own-id', actor: undefined, payload: undefined };
+    c.observe(handBuilt);
+    expect(c.get('own-id')).toBeDefined();
+    // The decoder's event for 4242:7 is a process of its own, as its id says, not the hand-built one.
+    c.observe(decoded);
+    c.observe(decoded);
+    expect(c.get('4242:7')?.entity_id).toBe('4242:7');
+    expect(c.metrics().size).toBe(5);
+  });
+
+  it('the actor table grows to give spread pids slots of their own, within four slots per cached process', () => {
+    const table = (c: LineageCache): number => (c as unknown as { actors: unknown[] }).actors.length;
+    // Few processes with high pids (a Mac up for weeks): the table stays small.
+    const few = new LineageCache();
+    seen(few, launchd, terminal, zsh);
+    for (let i = 0; i < 10; i++)
+      seen(few, { pid: 90_000 + i * 911, pidversion: 1, path: '/x', ppid: 1, parent: launchd });
+    expect(table(few)).toBeLessThanOrEqual(1_024);
+    // Many processes over twice as many pids: each pid below the table's size has a slot of its own.
+    const many = new LineageCache();
+    seen(many, launchd);
+    const procs: ProcSpec[] = [];
+    for (let i = 0; i < 3_000; i++) procs.push({ pid: 2 + i * 2, pidversion: 5, path: '/y', ppid: 1, parent: launchd });
+    seen(many, ...procs);
+    expect(table(many)).toBeGreaterThan(6_002);
+    for (const p of procs.slice(-50)) {
+      const ev = event(7, 'open', p, {});
+      many.observe(ev);
+      expect(ids(many.ancestors(ev))).toEqual(['1:100']);
+    }
+    // Hostile pids (negative, fractional, huge) land in the table's range: no stray array properties.
+    for (const pid of [-7, 2.5, 1e300, 2 ** 40]) {
+      seen(few, { pid, pidversion: 1, path: '/z', ppid: 1, parent: launchd });
+      seen(few, { pid, pidversion: 1, path: '/z', ppid: 1, parent: launchd });
+    }
+    const slots = (few as unknown as { actors: unknown[] }).actors;
+    expect(Object.keys(slots).every((k) => /^\d+$/.test(k) && Number(k) < slots.length)).toBe(true);
+    expect(table(few)).toBeLessThanOrEqual(1_024);
+  });
+
   it('the newest view of a busy process is kept, and a changed parent token is followed at once', () => {
     const c = new LineageCache();
     seen(c, launchd, terminal, zsh);

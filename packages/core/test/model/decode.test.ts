@@ -202,6 +202,20 @@ describe('eslogger messages, versions 1 to 10', () => {
     expect(sig.instigator.entity_id).toBe('1:5');
   });
 
+  it('an actor whose audit token has no pid keeps its own entity_id and is not a shortcut (actor is set only with a pid)', () => {
+    const o = execMessage(7) as unknown as EsMessage;
+    const p = o.process as unknown as Record<string, unknown>;
+    p.audit_token = { ...(p.audit_token as object), pid: undefined };
+    p.entity_id = 'vendor-42';
+    const e = ok(eventFromMessage(o));
+    expect(e).toMatchObject({ pid: 0, entityId: 'vendor-42' });
+    expect(e.actor).toBeUndefined();
+    // With a pid: the shortcut is set and its id is the numbers'.
+    const withPid = ok(eventFromMessage(execMessage(7) as unknown as EsMessage));
+    expect(withPid.actor).toBe(withPid.msg!.process);
+    expect(withPid.entityId).toBe(`${withPid.pid}:${withPid.pidversion}`);
+  });
+
   it('eventFromMessage builds the same event from an object', () => {
     const o = execMessage(10) as unknown as EsMessage;
     const e = ok(eventFromMessage(o, { line: 4, source: 'native' }));
