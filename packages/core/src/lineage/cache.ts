@@ -8,7 +8,14 @@ import type { AuditToken, EsProcess } from '../model/message.js';
 import type { LineageResolver } from '../fields/context.js';
 import type { AlertProcess } from '../alert/types.js';
 import { summarizeProcess } from '../alert/process.js';
-import { EventRecord, entityIdOf, eventPayload, tokenEntityId, tokenPid, tokenPidversion } from '../model/decode.js';
+import {
+  entityIdOf,
+  hasCanonicalActor,
+  eventPayload,
+  tokenEntityId,
+  tokenPid,
+  tokenPidversion,
+} from '../model/decode.js';
 import { processOfEvent } from '../fields/compile.js';
 import { parseTimeUs } from '../model/time.js';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
@@ -287,7 +294,7 @@ export class LineageCache implements LineageResolver {
       actorNode =
         n !== undefined &&
         n.kids >= 0 &&
-        (ev instanceof EventRecord ? n.pid === ev.pid && n.pidversion === ev.pidversion : n.id === ev.entityId) &&
+        (hasCanonicalActor(ev) ? n.pid === ev.pid && n.pidversion === ev.pidversion : n.id === ev.entityId) &&
         ev.parentPid === n.ptPid &&
         ev.parentPidversion === n.ptPv
           ? this.keep(n, known, at)

@@ -263,6 +263,15 @@ export class EventRecord implements NightjarEvent {
     readonly parentPid: number,
     readonly parentPidversion: number,
   ) {}
+  /** Set on the prototype (no per-event field): true for every EventRecord (see the class comment). */
+  declare readonly canonicalActor: boolean;
+}
+// A prototype property reads as a constant where the event's class is known (instanceof took longer).
+Object.defineProperty(EventRecord.prototype, 'canonicalActor', { value: true });
+
+/** True when `ev` is a decoder's event: with `actor` set, its entityId is `${pid}:${pidversion}`. */
+export function hasCanonicalActor(ev: NightjarEvent): boolean {
+  return (ev as Partial<EventRecord>).canonicalActor === true;
 }
 
 interface Meta {
