@@ -841,13 +841,11 @@ export class LineageCache implements LineageResolver {
     const pid = tokenPid(p.audit_token);
     if (pid === undefined) return undefined;
     const pv = tokenPidversion(p.audit_token) ?? 0;
-    let id = p.entity_id;
-    const idBuilt = typeof id !== 'string';
-    if (typeof id !== 'string') {
-      // Processes from live sources and backfill: lineage answers always carry entity_id.
-      id = entityIdOf(pid, pv);
-      p.entity_id = id;
-    }
+    const given = p.entity_id;
+    const idBuilt = typeof given !== 'string';
+    const id = idBuilt ? entityIdOf(pid, pv) : given;
+    // Processes from live sources and backfill: lineage answers always carry entity_id.
+    if (idBuilt) p.entity_id = id;
     // The same actor on consecutive events is the most recently used entry: no map lookup.
     let node = this.head;
     if (node === undefined || node.id !== id) {

@@ -240,7 +240,7 @@ function num(v: unknown): number | undefined {
  * audit token (stampEntityIds wrote it; an actor whose token has no pid is not set as `actor`), so a
  * reader may compare the numbers instead of the string (see LineageCache.observe).
  */
-export class EventRecord implements NightjarEvent {
+class EventRecord implements NightjarEvent {
   constructor(
     readonly msg: EsMessage | null,
     readonly skipped: boolean,

@@ -50,7 +50,6 @@ namespace {
 void Deliver(Napi::Env env, const Napi::Function& cb, const std::initializer_list<napi_value>& args) {
   cb.MakeCallback(env.Global(), args);
 }
-
 }  // namespace
 
 void BatchHandoff::Open(Napi::Env env, Napi::Function onBatch, const char* name, size_t maxQueuedBatches, Wire wire) {
