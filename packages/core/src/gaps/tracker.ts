@@ -172,9 +172,14 @@ export class GapTracker {
       return false;
     }
     if (gseq !== undefined) {
-      if (stream.global === undefined) stream.global = seqState(gseq, ev.time);
+      const g = stream.global;
+      // The usual message: the next number, nothing held (step() without the call).
+      if (g !== undefined && gseq === g.last + 1 && g.cand < 0) {
+        g.last = gseq;
+        g.lastTime = ev.time;
+      } else if (g === undefined) stream.global = seqState(gseq, ev.time);
       else {
-        const r = this.step(stream, stream.global, gseq, ev, undefined);
+        const r = this.step(stream, g, gseq, ev, undefined);
         if (r === 'restart') {
           // A client restart resets every per-type counter too: each starts again from 0. A type
           // message held as late was the restart's first of its type: no longer out of order.
@@ -194,7 +199,10 @@ export class GapTracker {
     if (seq !== undefined) {
       const key = ev.type >= 0 && !isUnknownEventName(ev.name) ? ev.type : ev.name;
       const st = stream.types.get(key);
-      if (st === undefined) {
+      if (st !== undefined && seq === st.last + 1 && st.cand < 0) {
+        st.last = seq;
+        st.lastTime = ev.time;
+      } else if (st === undefined) {
         if (stream.types.size >= this.maxTypes) this.m.untracked++;
         else if (stream.restartedAfter === undefined) stream.types.set(key, seqState(seq, ev.time));
         else {

@@ -859,10 +859,14 @@ export class LineageCache implements LineageResolver {
       let parent: Node | undefined;
       let parentId: string | undefined;
       if (ppid !== undefined) {
-        parentId = entityIdOf(ppid, tokenPidversion(pt) ?? 0);
-        parent = this.map.get(parentId);
+        const ppv = tokenPidversion(pt) ?? 0;
+        // The parent is usually the actor in its pid's slot (a node there has the canonical id, so
+        // the numbers decide): no id string built, no Map lookup.
+        const s = this.actors[this.slotOf(ppid)];
+        if (s !== undefined && s.kids >= 0 && s.pid === ppid && s.pidversion === ppv) parent = s;
+        else parent = this.map.get(entityIdOf(ppid, ppv));
         // Keep the parent's own id string rather than a copy per child.
-        if (parent !== undefined) parentId = parent.id;
+        parentId = parent !== undefined ? parent.id : entityIdOf(ppid, ppv);
       } else parentId = inheritedParent;
       node = new Node(id, pid, pv, p, parentId, at);
       if (parentId === undefined) node.parentId = this.resolvePpid(p, node);
@@ -912,8 +916,11 @@ export class LineageCache implements LineageResolver {
     const len = this.actors.length;
     const limit = Math.min(ACTOR_SLOTS_MAX, 4 * this.map.size);
     // pid ≥ len here, and may be huge or fractional (hostile input): the limit bounds it.
-    const size = Math.min(limit, Math.max(Math.floor(pid + 1 + pid / 16), len + ACTOR_SLOTS_STEP));
-    if (size <= len) return;
+    // Each growth at least half the table again (and a step), so copying stays linear in the pids
+    // seen; while the limit allows less, pids beyond the table share slots.
+    const least = len + Math.max(ACTOR_SLOTS_STEP, len >> 1);
+    const size = Math.min(limit, Math.max(Math.floor(pid + 1 + pid / 16), least));
+    if (size <= len || (size < least && size < ACTOR_SLOTS_MAX)) return;
     const old = this.actors;
     this.actors = new Array<Node | undefined>(size).fill(undefined);
     for (const n of old) if (n !== undefined) this.actors[this.slotOf(n.pid)] = n;

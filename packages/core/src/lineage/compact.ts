@@ -42,6 +42,20 @@ const F_START_STR = 32;
 const F_PT = 64;
 const F_RT = 128;
 const F_AT = 256;
+/** Not a mask bit: entity_id, blanked in every skeleton that has one. */
+const F_ID = 512;
+/** The top-level keys skeletonOf may blank, and the bit that says it did. */
+const BLANKED_BY_KEY = new Map<string, number>([
+  ['audit_token', F_AT],
+  ['parent_audit_token', F_PT],
+  ['responsible_audit_token', F_RT],
+  ['ppid', F_PPID],
+  ['original_ppid', F_ORIG],
+  ['group_id', F_GROUP],
+  ['session_id', F_SESSION],
+  ['start_time', F_START_US | F_START_STR],
+  ['entity_id', F_ID],
+]);
 
 /** Distinct shapes kept before the table starts afresh (entries keep theirs alive). */
 const MAX_SHAPES = 4096;
@@ -118,67 +132,89 @@ export class CompactProcess {
 
   /** Compacts process object `p`: its shape interned, its own values packed into this entry. */
   private assign(p: EsProcess): void {
-    const skeleton: Record<string, unknown> = { ...p };
     let mask = 0;
     const at = p.audit_token;
     // The audit token's ids are the entry's own; lifted out only when they are exactly those.
-    if (liftable(at) && tokenPid(at) === this.pid && tokenPv(at) === this.pidversion) {
-      mask |= F_AT;
-      skeleton.audit_token = withIds(at, 0, 0);
-    }
+    if (liftable(at) && tokenPid(at) === this.pid && tokenPv(at) === this.pidversion) mask |= F_AT;
     const pt = p.parent_audit_token;
     this.ptPid = this.ptPv = -1;
     if (liftable(pt)) {
       mask |= F_PT;
       this.ptPid = tokenPid(pt!);
       this.ptPv = tokenPv(pt!);
-      skeleton.parent_audit_token = withIds(pt!, 0, 0);
     }
     const rt = p.responsible_audit_token;
     if (liftable(rt)) {
       mask |= F_RT;
       this.rtPid = tokenPid(rt!);
       this.rtPv = tokenPv(rt!);
-      skeleton.responsible_audit_token = withIds(rt!, 0, 0);
     }
     if (num(p.ppid)) {
       mask |= F_PPID;
       this.ppid = p.ppid;
-      skeleton.ppid = 0;
     }
     if (num(p.original_ppid)) {
       mask |= F_ORIG;
       this.originalPpid = p.original_ppid;
-      skeleton.original_ppid = 0;
     }
     if (num(p.group_id)) {
       mask |= F_GROUP;
       this.groupId = p.group_id;
-      skeleton.group_id = 0;
     }
     if (num(p.session_id)) {
       mask |= F_SESSION;
       this.sessionId = p.session_id;
-      skeleton.session_id = 0;
     }
     this.start = undefined;
-    if (typeof p.start_time === 'string') {
-      const us = parseTimeUs(p.start_time);
-      if (us !== undefined && formatTimeUs(us) === p.start_time) {
+    const st = p.start_time;
+    if (typeof st === 'string') {
+      const us = parseTimeUs(st);
+      if (us !== undefined && formatsBack(st)) {
         mask |= F_START_US;
         this.start = us;
       } else {
         mask |= F_START_STR;
-        this.start = p.start_time;
+        this.start = st;
       }
-      skeleton.start_time = '';
     }
-    // entity_id is the key, not part of the shape; a placeholder keeps its place among the keys
-    // (views of an object without one carry it last, where learning adds it).
-    if ('entity_id' in skeleton) skeleton.entity_id = '';
-    this.shape = internShape(skeleton, mask);
+    this.shape = internShape(p, mask);
     forgetView(this);
   }
+}
+
+/**
+ * True when `s`, which parseTimeUs read, is exactly what formatTimeUs writes for its value:
+ * `YYYY-MM-DDTHH:MM:SS.ffffffZ` (upper-case T and Z, six digits, no leap second). The parse
+ * checked every digit and range, so the layout decides, without formatting a string per process.
+ */
+function formatsBack(s: string): boolean {
+  return (
+    s.length === 27 &&
+    s.charCodeAt(10) === 84 &&
+    s.charCodeAt(19) === 46 &&
+    s.charCodeAt(26) === 90 &&
+    !(s.charCodeAt(17) === 54 && s.charCodeAt(18) === 48)
+  );
+}
+
+/**
+ * The skeleton of `p` for `mask`: the object with its per-process values blanked (lifted token ids
+ * 0, lifted numbers 0, start time and entity_id ''), what a shape keeps.
+ */
+function skeletonOf(p: EsProcess, mask: number): Record<string, unknown> {
+  const skeleton: Record<string, unknown> = { ...p };
+  if (mask & F_AT) skeleton.audit_token = withIds(p.audit_token, 0, 0);
+  if (mask & F_PT) skeleton.parent_audit_token = withIds(p.parent_audit_token!, 0, 0);
+  if (mask & F_RT) skeleton.responsible_audit_token = withIds(p.responsible_audit_token!, 0, 0);
+  if (mask & F_PPID) skeleton.ppid = 0;
+  if (mask & F_ORIG) skeleton.original_ppid = 0;
+  if (mask & F_GROUP) skeleton.group_id = 0;
+  if (mask & F_SESSION) skeleton.session_id = 0;
+  if (mask & (F_START_US | F_START_STR)) skeleton.start_time = '';
+  // entity_id is the key, not part of the shape; a placeholder keeps its place among the keys
+  // (views of an object without one carry it last, where learning adds it).
+  if ('entity_id' in skeleton) skeleton.entity_id = '';
+  return skeleton;
 }
 
 function isTokenObject(t: unknown): t is Record<string, unknown> {
@@ -215,19 +251,20 @@ function num(v: unknown): v is number {
 }
 
 /**
- * The interned shape equal to `skeleton` (same keys in the same order, equal values), added when
- * new. Candidates are the shapes of the same executable path, compared field by field: a new
- * process is a few dozen comparisons, not a serialisation.
+ * The interned shape of `p` for `mask` (its skeleton: same keys in the same order, equal values),
+ * added when new. Candidates are the shapes of the same executable path, compared field by field
+ * with `p` itself (the skeleton is built only for a new shape): a new process is a few dozen
+ * comparisons, not a serialisation.
  */
-function internShape(skeleton: Record<string, unknown>, mask: number): Shape {
-  const exe = skeleton.executable;
+function internShape(p: EsProcess, mask: number): Shape {
+  const exe = p.executable as unknown;
   const path = typeof exe === 'object' && exe !== null ? (exe as { path?: unknown }).path : undefined;
   const key = typeof path === 'string' ? path : '';
   let list = shapes.get(key);
   if (list !== undefined) {
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
-      if (s.mask === mask && matchFlat(skeleton, s.flat, 0) === s.flat.length) {
+      if (s.mask === mask && matchView(p, mask, s.flat)) {
         if (i > 0) {
           list[i] = list[0]!;
           list[0] = s;
@@ -242,6 +279,7 @@ function internShape(skeleton: Record<string, unknown>, mask: number): Shape {
     list = undefined;
   }
   if (list === undefined) shapes.set(key, (list = []));
+  const skeleton = skeletonOf(p, mask);
   const at = skeleton.audit_token as Record<string, unknown>;
   const all = F_PPID | F_ORIG | F_GROUP | F_SESSION | F_PT | F_RT | F_AT;
   const s: Shape = {
@@ -306,6 +344,50 @@ function matchFlat(v: unknown, flat: unknown[], i: number, depth = 0): number {
   for (const k in v) {
     if (flat[i] !== k) return -1;
     i = matchFlat((v as Record<string, unknown>)[k], flat, i + 1, depth + 1);
+    if (i < 0) return -1;
+  }
+  return flat[i] === CLOSE ? i + 1 : -1;
+}
+
+/**
+ * True when `flat` is the flattened skeletonOf(p, mask): matchFlat over `p` with the blanked values
+ * read as their placeholders, so a process of a known shape allocates nothing.
+ */
+function matchView(p: EsProcess, mask: number, flat: unknown[]): boolean {
+  if (flat[0] !== OPEN) return false;
+  let i = 1;
+  const v = p as Record<string, unknown>;
+  const blanked = mask | F_ID;
+  for (const k in v) {
+    if (flat[i] !== k) return false;
+    const bit = BLANKED_BY_KEY.get(k);
+    if (bit === undefined || (bit & blanked) === 0) i = matchFlat(v[k], flat, i + 1, 1);
+    else if (bit & (F_AT | F_PT | F_RT)) i = matchToken(v[k], flat, i + 1);
+    else i = placeholder(flat, i + 1, bit & (F_START_US | F_START_STR | F_ID) ? '' : 0);
+    if (i < 0) return false;
+  }
+  return flat[i] === CLOSE && i + 1 === flat.length;
+}
+
+function placeholder(flat: unknown[], i: number, blank: unknown): number {
+  return flat[i] === blank ? i + 1 : -1;
+}
+
+/** matchFlat for a token whose pid and pidversion were lifted (withIds(t, 0, 0) in the skeleton). */
+function matchToken(t: unknown, flat: unknown[], i: number): number {
+  if (Array.isArray(t)) {
+    if (flat[i] !== ARRAY || flat[i + 1] !== t.length) return -1;
+    i += 2;
+    for (let k = 0; k < t.length && i >= 0; k++)
+      i = k === 5 || k === 7 ? placeholder(flat, i, 0) : matchFlat(t[k], flat, i, 2);
+    return i;
+  }
+  if (flat[i] !== OPEN) return -1;
+  i++;
+  const o = t as Record<string, unknown>;
+  for (const k in o) {
+    if (flat[i] !== k) return -1;
+    i = k === 'pid' || k === 'pidversion' ? placeholder(flat, i + 1, 0) : matchFlat(o[k], flat, i + 1, 2);
     if (i < 0) return -1;
   }
   return flat[i] === CLOSE ? i + 1 : -1;

@@ -76,6 +76,42 @@ describe('compact process entries', () => {
     expect(b.proc.audit_token).toEqual(expect.objectContaining({ pid: 701, pidversion: 2 }));
   });
 
+  it('match a known shape without building one: array tokens share theirs, another token form or layout does not', () => {
+    const v10 = (pid: number, pv: number, start: string): EsProcess =>
+      ({
+        ...(proc(8, { pid, pidversion: pv, ppid: 500, path: '/bin/ksh' }) as object),
+        audit_token: [501, 501, 20, 501, 20, pid, 100012, pv],
+        parent_audit_token: [501, 501, 20, 501, 20, 500, 100012, 6000],
+        start_time: start,
+        entity_id: `${pid}:${pv}`,
+      }) as unknown as EsProcess;
+    const a = new CompactProcess('710:1', 710, 1, v10(710, 1, '2025-01-01T00:00:00.000001Z'));
+    const b = new CompactProcess('711:4', 711, 4, v10(711, 4, '2025-01-01T00:00:01.250000Z'));
+    expect(b.shape).toBe(a.shape);
+    expect(b.start).toBe(Date.UTC(2025, 0, 1, 0, 0, 1) * 1000 + 250_000);
+    expect(b.proc.audit_token).toEqual([501, 501, 20, 501, 20, 711, 100012, 4]);
+    // A token that is not the entry's own ids stays in the shape, as it is.
+    const other = { ...(v10(712, 5, '2025-01-01T00:00:01.250000Z') as object), audit_token: [1, 2, 3, 4, 5, 6, 7, 8] };
+    const c = new CompactProcess('712:5', 712, 5, other as unknown as EsProcess);
+    expect(c.shape).not.toBe(a.shape);
+    expect(JSON.stringify(c.proc)).toBe(JSON.stringify(other));
+    // Start times in any layout but the six-digit UTC one come back as written.
+    for (const start of [
+      '2025-01-01t00:00:02.000000Z',
+      '2025-01-01T00:00:02.000000z',
+      '2025-01-01T00:00:02.000000001Z',
+      '2025-01-01T00:00:02.00000Z',
+      '2025-06-30T23:59:60.000000Z',
+      '2025-01-01T00:00:02.000+00:00',
+      '2025-01-01 00:00:02.000000Z',
+    ]) {
+      const p = v10(713, 6, start);
+      const e = new CompactProcess('713:6', 713, 6, JSON.parse(JSON.stringify(p)) as EsProcess);
+      expect(e.start).toBe(start);
+      expect(e.proc.start_time).toBe(start);
+    }
+  });
+
   it('takes a newer view when a field that can change while a process lives did (flags, euid, group, parent)', () => {
     const base = proc(8, { pid: 800, pidversion: 3, ppid: 500, path: '/bin/zsh' }) as unknown as EsProcess;
     const e = new CompactProcess('800:3', 800, 3, base);
