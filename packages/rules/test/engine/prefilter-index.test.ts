@@ -119,25 +119,39 @@ function orRuleYaml(i: number): string {
   return openRule(`o${i}`, `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, det);
 }
 
-function event(i: number): NightjarEvent {
-  const path = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(PARTS)).join('');
+/** An `open` event (message i) by `process` of the file at `path`. */
+function openEvent(i: number, process: Record<string, unknown>, path: string): NightjarEvent {
   const msg = {
     version: 7,
     event_type: 10,
     time: '2025-01-01T00:00:00.000001Z',
     seq_num: i,
     global_seq_num: i,
-    process: {
-      audit_token: { pid: 100 + (i % 7), pidversion: 1 },
-      executable: { path: path() },
-      signing_id: rnd() < 0.5 ? `com.apple.${path()}` : path(),
-      is_platform_binary: rnd() < 0.5,
-    },
-    event: { open: { fflag: 1, file: { path: path() } } },
+    process,
+    event: { open: { fflag: 1, file: { path } } },
   };
   const ev = eventFromMessage(msg as never, { line: i + 1 });
   if (ev instanceof Error) throw ev;
   return ev;
+}
+
+function event(i: number): NightjarEvent {
+  const path = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(PARTS)).join('');
+  const process = {
+    audit_token: { pid: 100 + (i % 7), pidversion: 1 },
+    executable: { path: path() },
+    signing_id: rnd() < 0.5 ? `com.apple.${path()}` : path(),
+    is_platform_binary: rnd() < 0.5,
+  };
+  return openEvent(i, process, path());
+}
+
+/** Paths built from a literal family's parts: the shared stem repeated, members at the end or followed by more. */
+function familyEvent(i: number): NightjarEvent {
+  const stem = pick(['/Library/LaunchAgents/evil', '/library/launchagents/EVIL', '/tmp/x', '']);
+  const tail = () => pick(['', String(Math.floor(rnd() * 260)), String(Math.floor(rnd() * 30)), '.plist', '/']);
+  const path = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => stem + tail() + tail()).join(pick(['', '/']));
+  return openEvent(i, { audit_token: { pid: 100, pidversion: 1 }, executable: { path: '/bin/sh' } }, path);
 }
 
 function matchesOf(rs: CompiledRuleSet, events: readonly NightjarEvent[]): string[][] {
@@ -145,18 +159,22 @@ function matchesOf(rs: CompiledRuleSet, events: readonly NightjarEvent[]): strin
   return events.map((ev) => engine.push(ev).map((a) => a.rule.id));
 }
 
-/** The rules with their prefilters and without (every rule runs): identical matches in identical order, over 3,000 random events. */
-function expectSameMatchesWithoutIndex(rs: CompiledRuleSet): void {
+/** The rules with their prefilters and without (every rule runs): identical matches in identical order (3,000 random events by default). */
+function expectSameMatchesWithoutIndex(
+  rs: CompiledRuleSet,
+  events: readonly NightjarEvent[] = Array.from({ length: 3000 }, (_, i) => event(i)),
+  minMatches = 200,
+): string[][] {
   const bare: CompiledRuleSet = {
     rules: rs.rules.map((r) => ({ ...r, prefilter: undefined, prefilterAny: undefined })),
     correlations: rs.correlations,
     requiredEventTypes: () => rs.requiredEventTypes(),
   };
-  const events = Array.from({ length: 3000 }, (_, i) => event(i));
   const a = matchesOf(rs, events);
   const b = matchesOf(bare, events);
   expect(a).toEqual(b);
-  expect(a.flat().length).toBeGreaterThan(200); // and rules do match
+  expect(a.flat().length).toBeGreaterThan(minMatches); // and rules do match
+  return a;
 }
 
 describe('prefilter index', () => {
@@ -170,6 +188,34 @@ describe('prefilter index', () => {
       10,
     );
     expectSameMatchesWithoutIndex(rs);
+  });
+
+  it('families of literals (one stem, hundreds of members) give the same matches as running every rule', () => {
+    // Members of one group are looked up by length where the stem is found (contains: at every
+    // place it occurs), instead of being tested one by one.
+    const text = Array.from({ length: 400 }, (_, i) =>
+      openRule(
+        `f${i}`,
+        `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        `  selection:\n    event.open.file.path|${i % 2 ? 'contains' : 'startswith'}: '/Library/LaunchAgents/evil${i % 200}'\n  condition: selection`,
+      ),
+    ).join('---\n');
+    const rs = compileRuleText(text, 'families.yml');
+    const events = Array.from({ length: 2000 }, (_, i) => familyEvent(i));
+    const a = expectSameMatchesWithoutIndex(rs, events, 1000);
+    // Both kinds matched, and a contains member found only past the first place the stem occurs.
+    const matched = [...new Set(a.flat())].map((id) => Number(id.slice(-3)));
+    expect(matched.filter((n) => n % 2 === 0).length, 'startswith rules matched').toBeGreaterThan(20);
+    expect(matched.filter((n) => n % 2 === 1).length, 'contains rules matched').toBeGreaterThan(20);
+    const late = events.findIndex((ev, k) => {
+      const path = (ev.msg!.event as { open: { file: { path: string } } }).open.file.path.toLowerCase();
+      const first = path.indexOf('/library/launchagents/evil');
+      return (
+        first >= 0 &&
+        a[k].some((id) => !path.slice(first).startsWith(`/library/launchagents/evil${Number(id.slice(-3)) % 200}`))
+      );
+    });
+    expect(late).toBeGreaterThanOrEqual(0);
   });
 
   it('rules that OR selections are indexed by each alternative, with the same matches as running them all', () => {
