@@ -7,9 +7,15 @@
 /** `JSON.stringify` that cannot throw (BigInt and cycles get a string form). */
 function canonical(v: unknown): string {
   try {
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'null';
+    // Without a replacer first: the same text when there is no BigInt, at a fraction of the cost
+    // (a replacer is a call per value); a BigInt (or a cycle) throws and takes the slow path.
+    return JSON.stringify(v) ?? 'null';
   } catch {
-    return String(v);
+    try {
+      return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'null';
+    } catch {
+      return String(v);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import AjvModule from 'ajv';
 import { Engine, alertJsonSchema, type Alert, type NightjarEvent } from '@nightjar/core';
 import { S, T0, any, corr, ev, payloadField, rule, ruleset } from '../engine/helpers.js';
+import { alertId } from '../../src/alert/index.js';
 
 // ajv is CommonJS; under ESM its class is the default export or the module itself.
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (
@@ -118,5 +119,22 @@ describe('alert shape', () => {
     const [a] = engine.flush();
     expect(a.window).toEqual({ start: T0, end: T0 + 10 * S });
     expectValid(a);
+  });
+});
+
+describe('alert id', () => {
+  it('is the same for the same alert, differs for another, and survives BigInt and cyclic group values', () => {
+    const id = (group?: Record<string, unknown>) => alertId('r1', 'mac-1', T0, 'exec', '12:3', group, undefined);
+    expect(id({ user: 501 })).toBe(id({ user: 501 }));
+    expect(id({ user: 501 })).toMatch(/^[0-9a-f]{32}$/);
+    expect(id({ user: 502 })).not.toBe(id({ user: 501 }));
+    expect(alertId('r1', 'mac-2', T0, 'exec', '12:3', undefined, undefined)).not.toBe(id());
+    // A BigInt reads as its digits and an `n`: stable, and not the number's id.
+    expect(id({ user: 501n })).toBe(id({ user: 501n }));
+    expect(id({ user: 501n })).not.toBe(id({ user: 501 }));
+    expect(id({ user: 501n })).toBe(id({ user: '501n' }));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(id(cyclic)).toMatch(/^[0-9a-f]{32}$/);
   });
 });
