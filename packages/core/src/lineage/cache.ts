@@ -916,11 +916,10 @@ export class LineageCache implements LineageResolver {
     const len = this.actors.length;
     const limit = Math.min(ACTOR_SLOTS_MAX, 4 * this.map.size);
     // pid ≥ len here, and may be huge or fractional (hostile input): the limit bounds it.
-    // Each growth at least a quarter of the table (and a step), so copying stays linear in the pids
-    // seen; while the limit allows less, pids beyond the table share slots.
-    const least = len + Math.max(ACTOR_SLOTS_STEP, len >> 2);
-    const size = Math.min(limit, Math.max(Math.floor(pid + 1 + pid / 16), least));
-    if (size <= len || (size < least && size < ACTOR_SLOTS_MAX)) return;
+    const size = Math.min(limit, Math.max(Math.floor(pid + 1 + pid / 16), len + ACTOR_SLOTS_STEP));
+    // A step at least: while the limit (four slots per process) allows less, pids beyond the table
+    // share slots, rather than the table being copied for every few processes learned.
+    if (size < len + ACTOR_SLOTS_STEP && size < ACTOR_SLOTS_MAX) return;
     const old = this.actors;
     this.actors = new Array<Node | undefined>(size).fill(undefined);
     for (const n of old) if (n !== undefined) this.actors[this.slotOf(n.pid)] = n;
