@@ -864,9 +864,9 @@ export class LineageCache implements LineageResolver {
         // the numbers decide): no id string built, no Map lookup.
         const s = this.actors[this.slotOf(ppid)];
         if (s !== undefined && s.kids >= 0 && s.pid === ppid && s.pidversion === ppv) parent = s;
-        else parent = this.map.get(entityIdOf(ppid, ppv));
+        else parent = this.map.get((parentId = entityIdOf(ppid, ppv)));
         // Keep the parent's own id string rather than a copy per child.
-        parentId = parent !== undefined ? parent.id : entityIdOf(ppid, ppv);
+        if (parent !== undefined) parentId = parent.id;
       } else parentId = inheritedParent;
       node = new Node(id, pid, pv, p, parentId, at);
       if (parentId === undefined) node.parentId = this.resolvePpid(p, node);

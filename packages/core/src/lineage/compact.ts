@@ -44,6 +44,7 @@ const F_RT = 128;
 const F_AT = 256;
 /** Not a mask bit: entity_id, blanked in every skeleton that has one. */
 const F_ID = 512;
+const F_TOKENS = F_AT | F_PT | F_RT;
 /** The top-level keys skeletonOf may blank, and the bit that says it did. */
 const BLANKED_BY_KEY = new Map<string, number>([
   ['audit_token', F_AT],
@@ -203,18 +204,19 @@ function formatsBack(s: string): boolean {
  */
 function skeletonOf(p: EsProcess, mask: number): Record<string, unknown> {
   const skeleton: Record<string, unknown> = { ...p };
-  if (mask & F_AT) skeleton.audit_token = withIds(p.audit_token, 0, 0);
-  if (mask & F_PT) skeleton.parent_audit_token = withIds(p.parent_audit_token!, 0, 0);
-  if (mask & F_RT) skeleton.responsible_audit_token = withIds(p.responsible_audit_token!, 0, 0);
-  if (mask & F_PPID) skeleton.ppid = 0;
-  if (mask & F_ORIG) skeleton.original_ppid = 0;
-  if (mask & F_GROUP) skeleton.group_id = 0;
-  if (mask & F_SESSION) skeleton.session_id = 0;
-  if (mask & (F_START_US | F_START_STR)) skeleton.start_time = '';
   // entity_id is the key, not part of the shape; a placeholder keeps its place among the keys
   // (views of an object without one carry it last, where learning adds it).
-  if ('entity_id' in skeleton) skeleton.entity_id = '';
+  const blanked = mask | F_ID;
+  for (const [key, bit] of BLANKED_BY_KEY) {
+    if ((bit & blanked) === 0 || !(key in skeleton)) continue;
+    skeleton[key] = bit & F_TOKENS ? withIds(skeleton[key] as AuditToken, 0, 0) : blankOf(bit);
+  }
   return skeleton;
+}
+
+/** The placeholder of a blanked value that is not a token: '' for text, 0 for numbers. */
+function blankOf(bit: number): '' | 0 {
+  return bit & (F_START_US | F_START_STR | F_ID) ? '' : 0;
 }
 
 function isTokenObject(t: unknown): t is Record<string, unknown> {
@@ -362,8 +364,8 @@ function matchView(p: EsProcess, mask: number, flat: unknown[]): boolean {
     if (flat[i] !== k) return false;
     const bit = BLANKED_BY_KEY.get(k);
     if (bit === undefined || (bit & blanked) === 0) i = matchFlat(v[k], flat, i + 1, 1);
-    else if (bit & (F_AT | F_PT | F_RT)) i = matchToken(v[k], flat, i + 1);
-    else i = placeholder(flat, i + 1, bit & (F_START_US | F_START_STR | F_ID) ? '' : 0);
+    else if (bit & F_TOKENS) i = matchToken(v[k], flat, i + 1);
+    else i = placeholder(flat, i + 1, blankOf(bit));
     if (i < 0) return false;
   }
   return flat[i] === CLOSE && i + 1 === flat.length;
