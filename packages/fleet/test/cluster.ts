@@ -11,6 +11,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { createDecoder, Engine, type CompiledRuleSet } from '@nightjar/core';
 import { alertId, FLEET_NAMES, findNatsServer } from '@nightjar/fleet';
+import { listConsumers } from '../src/worker/consumers.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(ROOT, 'packages/cli/dist/bin.js');
@@ -90,7 +91,7 @@ export async function consumers(
   jsm: JetStreamManager,
 ): Promise<Map<number, { floor: number; pending: number; delivered: number }>> {
   const out = new Map<number, { floor: number; pending: number; delivered: number; epoch: number }>();
-  for (const c of await jsm.consumers.list(FLEET_NAMES.events).next()) {
+  for (const c of await listConsumers(jsm, FLEET_NAMES.events)) {
     const m = /^part-(\d+)-r(\d+)$/.exec(c.name);
     if (!m) continue;
     const k = Number(m[1]);
@@ -111,8 +112,7 @@ export async function consumers(
 export async function fleetState(nc: NatsConnection, workers: readonly WorkerProc[]): Promise<string> {
   const jsm = await jetstreamManager(nc);
   const lines: string[] = ['consumers (name: pending / ack pending / ack floor / delivered / waiting pulls):'];
-  const iter = jsm.consumers.list(FLEET_NAMES.events);
-  for await (const c of iter)
+  for (const c of await listConsumers(jsm, FLEET_NAMES.events))
     lines.push(
       `  ${c.name}: ${c.num_pending} / ${c.num_ack_pending} / ${c.ack_floor.stream_seq} / ${c.delivered.stream_seq} / ${c.num_waiting}`,
     );

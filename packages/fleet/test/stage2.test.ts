@@ -24,6 +24,7 @@ import {
   type LocalServer,
 } from '@nightjar/fleet';
 import { ROOT, fleetSkipReason, readStream, spawnWorker, until, type WorkerProc } from './cluster.js';
+import { listConsumers } from '../src/worker/consumers.js';
 
 const P = 4;
 const why = fleetSkipReason();
@@ -148,7 +149,7 @@ describe.skipIf(why.skip !== '')(
           const m = await jetstreamManager(nc!);
           const info = await m.streams.info(FLEET_NAMES.signals);
           const lines = [`${FLEET_NAMES.signals}: ${info.state.messages} signals`];
-          for (const c of await m.consumers.list(FLEET_NAMES.signals).next())
+          for (const c of await listConsumers(m, FLEET_NAMES.signals))
             lines.push(`  ${c.name}: pending ${c.num_pending}, ack floor ${c.ack_floor.stream_seq}`);
           for (const w of workers)
             lines.push(`worker ${w.child.pid}:\n${w.stderr.trim().split('\n').slice(-15).join('\n')}`);
@@ -174,7 +175,7 @@ describe.skipIf(why.skip !== '')(
         const jsm = await jetstreamManager(nc!);
         await ship(3, 5);
         await until('stage 2 acked five signals', MINUTE, async () => {
-          for (const c of await jsm.consumers.list(FLEET_NAMES.signals).next())
+          for (const c of await listConsumers(jsm, FLEET_NAMES.signals))
             if (c.ack_floor.stream_seq >= 5 && c.num_pending === 0) return true;
           return undefined;
         });

@@ -36,6 +36,7 @@ import {
   partitionFilter,
 } from '../names.js';
 import { signalId } from './signal-id.js';
+import { listConsumers } from './consumers.js';
 import { alertId } from './alert-id.js';
 import { HostState, hasEngineState, type HostMark } from './host-state.js';
 
@@ -127,7 +128,7 @@ export class PartitionRunner {
     // The old ack floor: the highest of the predecessors' consumers and the last checkpoint.
     const old: string[] = [];
     let floor = 0;
-    for (const c of await jsm.consumers.list(FLEET_NAMES.events).next()) {
+    for (const c of await listConsumers(jsm, FLEET_NAMES.events)) {
       if (!c.name.startsWith(consumerPrefix(k))) continue;
       old.push(c.name);
       floor = Math.max(floor, c.ack_floor.stream_seq);

@@ -13,6 +13,7 @@ import { nanos } from '@nats-io/transport-node';
 import { Engine, type EngineOptions, type FleetSignal } from '@nightjar/core';
 import { FLEET_HOST_TOKEN, FLEET_NAMES, STAGE2_KEY, alertSubject, diagSubject } from '../names.js';
 import type { PartitionContext } from './partition.js';
+import { listConsumers } from './consumers.js';
 
 interface Stage2Snapshot {
   version: 1;
@@ -82,7 +83,7 @@ export class Stage2Runner {
     const start = await this.restore();
     const name = `${CONSUMER_PREFIX}${this.epoch}`;
     const old: string[] = [];
-    for (const c of await jsm.consumers.list(FLEET_NAMES.signals).next())
+    for (const c of await listConsumers(jsm, FLEET_NAMES.signals))
       if (c.name.startsWith(CONSUMER_PREFIX) && c.name !== name) old.push(c.name);
     await jsm.consumers.add(FLEET_NAMES.signals, {
       durable_name: name,
