@@ -29,7 +29,19 @@ PATH="$OUT/bin" npm install --no-audit --no-fund "$OUT"/tgz/*.tgz 2>&1 | tee "$O
 if grep -q 'no prebuilt binary' "$OUT/install.log"; then echo "the prebuild was not used"; exit 1; fi
 test ! -e node_modules/@nightjar/native-es/build || { echo "the install compiled the addon"; exit 1; }
 # 0: no alert, 1: alerts (the bundled rules may fire on this machine); anything else is a failure.
+# A crash once left nothing to go on (exit 139, seen in one CI run in many): keep a core, and print
+# every thread's stack from it when gdb is there.
+ulimit -c unlimited 2>/dev/null || true
 code=0
 PATH="$OUT/bin" npx nightjar watch --backend linux --duration 2 --status-interval 0 -o "$OUT/alerts.jsonl" </dev/null || code=$?
-[ "$code" -le 1 ] || { echo "watch --backend linux exited $code"; exit 1; }
+if [ "$code" -gt 1 ]; then
+  echo "watch --backend linux exited $code"
+  core="$(ls -t core* 2>/dev/null | head -1 || true)"
+  if [ -n "$core" ] && command -v gdb >/dev/null 2>&1; then
+    gdb -batch -ex 'thread apply all bt' "$(command -v node)" "$core" 2>&1 | tail -120 || true
+  else
+    echo "no core file here (kernel.core_pattern: $(cat /proc/sys/kernel/core_pattern 2>/dev/null)) or no gdb"
+  fi
+  exit 1
+fi
 echo "prebuild smoke: ok"
