@@ -63,13 +63,16 @@ const HI = 1_073_741_824;
 class Node extends CompactProcess {
   /** Cached processes pinning this one; an exited process stays while this is > 0. -1 once removed. */
   kids = 0;
-  /** Event times at which the process was first and last seen alive (actor, fork child, exec target), as hi/lo. */
-  firstHi: number;
-  firstLo: number;
+  /**
+   * Event times at which the process was last and first seen alive (actor, fork child, exec target),
+   * as hi/lo. After `kids` and before the rest: observe() reads these with the compact fields above.
+   */
   lastHi: number;
   lastLo: number;
   /** LineageCache.moves when this node was last put at the head (see refresh()). */
   moved = 0;
+  firstHi: number;
+  firstLo: number;
   /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
   parentId: string | undefined;
   /**
@@ -110,10 +113,10 @@ class Node extends CompactProcess {
     const hi = Math.floor(at / HI);
     const lo = at - hi * HI;
     if (hi > this.lastHi || (hi === this.lastHi && lo > this.lastLo)) {
+      // first ≤ last: a time after the last is not before the first (its fields stay unread).
       this.lastHi = hi;
       this.lastLo = lo;
-    }
-    if (hi < this.firstHi || (hi === this.firstHi && lo < this.firstLo)) {
+    } else if (hi < this.firstHi || (hi === this.firstHi && lo < this.firstLo)) {
       this.firstHi = hi;
       this.firstLo = lo;
     }

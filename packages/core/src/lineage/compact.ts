@@ -72,29 +72,32 @@ let shapeCount = 0;
  * back (see materialize) and takes a newer view (see sameView).
  */
 export class CompactProcess {
+  // Field order is memory order: the fields every event reads (the ids observe() checks, then what
+  // sameView() compares) are declared together, so they share as few cache lines as they can.
+  /** entity_id: the cache key, fixed for the entry's life. */
+  readonly id: string;
+  /** start_time as µs when it formats back to the same text, else the text; undefined when absent. */
+  start: number | string | undefined = undefined;
+  /** pid and pidversion of the process's audit token. */
+  readonly pid: number;
+  readonly pidversion: number;
   /** The shared part of the process object. Set by the constructor (through `proc`). */
   shape!: Shape;
   /** pid and pidversion of the parent audit token (-1: none, or not in a form we lift out). */
   ptPid = -1;
   ptPv = -1;
-  /** pid and pidversion of the responsible audit token (when lifted). */
-  rtPid = 0;
-  rtPv = 0;
   ppid = 0;
   originalPpid = 0;
   groupId = 0;
   sessionId = 0;
-  /** start_time as µs when it formats back to the same text, else the text; undefined when absent. */
-  start: number | string | undefined = undefined;
+  /** pid and pidversion of the responsible audit token (when lifted). */
+  rtPid = 0;
+  rtPv = 0;
 
-  constructor(
-    /** entity_id: the cache key, fixed for the entry's life. */
-    readonly id: string,
-    /** pid and pidversion of the process's audit token. */
-    readonly pid: number,
-    readonly pidversion: number,
-    p: EsProcess,
-  ) {
+  constructor(id: string, pid: number, pidversion: number, p: EsProcess) {
+    this.id = id;
+    this.pid = pid;
+    this.pidversion = pidversion;
     this.assign(p);
   }
 
