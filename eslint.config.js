@@ -15,7 +15,17 @@ const tests = [
 ];
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', 'coverage/**', 'rules/**', 'fixtures/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/build/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'rules/**',
+      'fixtures/**',
+      '**/*.generated.ts',
+    ],
+  },
   {
     files: [...sources, ...tests],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import * as generated from './validators.generated.js';
 
 /** The kinds of rule document the loader recognises. */
 export type DocumentKind = 'rule' | 'correlation' | 'filter';
@@ -34,21 +35,19 @@ export function readSchema(kind: DocumentKind | 'common'): Record<string, unknow
   return JSON.parse(readFileSync(schemaDir() + file, 'utf8')) as Record<string, unknown>;
 }
 
-let validators: Record<DocumentKind, ValidateFunction> | undefined;
+/**
+ * A compiled schema: true when `data` is valid, else false with the reasons in `errors`. The
+ * functions are the shipped schemas compiled ahead of time by ajv (scripts/validators.mjs writes
+ * validators.generated.ts; a test checks it is current): compiling them at load time cost ~140 ms
+ * per process, and per `scan --threads` worker.
+ */
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-// Compiled once per process: ajv turns each schema into a function, and compiling is the slow part.
-function getValidators(): Record<DocumentKind, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    ajv.addSchema(readSchema('common'));
-    validators = {
-      rule: ajv.compile(readSchema('rule')),
-      correlation: ajv.compile(readSchema('correlation')),
-      filter: ajv.compile(readSchema('filter')),
-    };
-  }
-  return validators;
-}
+const validators: Record<DocumentKind, Validate> = {
+  rule: generated.rule as Validate,
+  correlation: generated.correlation as Validate,
+  filter: generated.filter as Validate,
+};
 
 // Cosmetic keywords (tag format, date format, lower-case logsource, title length) are Sigma style
 // rules: the rule still runs, so they are warnings; the linter reports them with its own ids.
@@ -123,24 +122,18 @@ function toIssue(e: ErrorObject): SchemaIssue | undefined {
 
 /** Validates a plain-JS rule document against the shipped JSON Schema of its kind. */
 export function validateDocument(kind: DocumentKind, data: unknown): SchemaIssue[] {
-  return issuesOf(getValidators()[kind], data);
+  return issuesOf(validators[kind], data);
 }
 
 /** The field-mapping file schema (schema/nightjar-field-mapping.schema.json). */
 export const FIELD_MAPPING_SCHEMA_FILE = 'nightjar-field-mapping.schema.json';
-let mappingValidator: ValidateFunction | undefined;
 
 /** Validates a parsed field-mapping file against its shipped JSON Schema. */
 export function validateFieldMappingData(data: unknown): SchemaIssue[] {
-  if (!mappingValidator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    const schema = JSON.parse(readFileSync(schemaDir() + FIELD_MAPPING_SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
-    mappingValidator = ajv.compile(schema);
-  }
-  return issuesOf(mappingValidator, data);
+  return issuesOf(generated.mapping as Validate, data);
 }
 
-function issuesOf(validate: ValidateFunction, data: unknown): SchemaIssue[] {
+function issuesOf(validate: Validate, data: unknown): SchemaIssue[] {
   if (validate(data)) return [];
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();
