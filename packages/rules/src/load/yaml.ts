@@ -1,20 +1,20 @@
 // One file on purpose (~460 lines): the YAML reader with positions, its limits and the fast-path fallback share one document model.
-import {
-  Document,
-  LineCounter,
-  type DocumentOptions,
-  type EmptyStream,
-  type ParseOptions,
-  type SchemaOptions,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, DocumentOptions, EmptyStream, LineCounter, ParseOptions, SchemaOptions } from 'yaml';
+import type * as YamlLib from 'yaml';
 import type { RuleDiagnostic, RuleDiagnosticCode, SourceLocation } from '../errors.js';
 import { fastParseYamlDocs } from './fast-yaml.js';
+
+const requireFromHere = createRequire(import.meta.url);
+let yamlLib: typeof YamlLib | undefined;
+/**
+ * The yaml library, loaded on first use: a file the fast path (fast-yaml.ts) reads whole, with no
+ * diagnostic to place, never needs it, and loading it cost ~50 ms per process (per `scan --threads`
+ * worker too). Loaded with require: the package's Node build is CommonJS either way.
+ */
+function yaml(): typeof YamlLib {
+  return (yamlLib ??= requireFromHere('yaml') as typeof YamlLib);
+}
 
 /** Guards against hostile YAML; every limit is checked before or while parsing, never after a blow-up. */
 export interface YamlLimits {
@@ -130,7 +130,7 @@ const ALLOWED_TAGS = new Set(
 );
 
 function keyText(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return String(key);
 }
 
@@ -150,18 +150,18 @@ export function makeLocator(doc: Document, lc: LineCounter, file: string): Locat
     let node: unknown = doc.contents;
     let range: Range | undefined = (doc.contents as { range?: Range } | null)?.range ?? doc.range;
     for (let i = 0; i < path.length; i++) {
-      if (isAlias(node)) node = node.resolve(doc);
+      if (yaml().isAlias(node)) node = node.resolve(doc);
       const seg = path[i];
       const last = i === path.length - 1;
       let next: unknown;
-      if (isMap(node)) {
+      if (yaml().isMap(node)) {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
         if (!pair) break;
         const value = pair.value as { range?: Range } | null;
-        const emptyValue = !value || !value.range || (isScalar(value) && value.range[0] === value.range[1]);
+        const emptyValue = !value || !value.range || (yaml().isScalar(value) && value.range[0] === value.range[1]);
         if (last && (opts?.key || emptyValue)) next = pair.key;
         else next = pair.value;
-      } else if (isSeq(node)) {
+      } else if (yaml().isSeq(node)) {
         next = node.items[typeof seg === 'number' ? seg : Number(seg)];
       }
       const r = (next as { range?: Range } | null | undefined)?.range;
@@ -272,7 +272,8 @@ function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDo
       if (from === undefined) return root;
       const docs = parseDocuments(text.slice(from, d.to), PARSE_OPTIONS);
       const one = Array.isArray(docs) && docs.length === 1 ? docs[0]! : undefined;
-      if (one === undefined || one.errors.length > 0 || !(isMap(one.contents) || isSeq(one.contents))) return root;
+      if (one === undefined || one.errors.length > 0 || !(yaml().isMap(one.contents) || yaml().isSeq(one.contents)))
+        return root;
       const end = (one.contents as { range?: Range }).range?.[1];
       if (end === undefined) return root;
       const x = lc().linePos(end + from);
@@ -307,7 +308,7 @@ function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDo
 
 /** The line starts of the whole file, as yaml's LineCounter records them during a parse. */
 function fileLines(text: string): LineCounter {
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   lc.addNewLine(0);
   for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) lc.addNewLine(k + 1);
   return lc;
@@ -354,7 +355,7 @@ function parseSegment(
  */
 function parseDocuments(text: string, options: typeof PARSE_OPTIONS): Document.Parsed[] | EmptyStream | undefined {
   try {
-    return parseAllDocuments(text, options);
+    return yaml().parseAllDocuments(text, options);
   } catch (err) {
     if (err instanceof RangeError) return undefined;
     throw err;
@@ -388,7 +389,7 @@ function unclosedFlow(text: string): number {
 function shiftRanges(doc: Document.Parsed, from: number): Document.Parsed {
   if (from === 0) return doc;
   const shift = (r: Range | undefined): Range | undefined => (r ? [r[0] + from, r[1] + from, r[2] + from] : r);
-  visit(doc, {
+  yaml().visit(doc, {
     Node(_key, node) {
       const n = node as { range?: Range | undefined };
       n.range = shift(n.range);
@@ -406,12 +407,12 @@ export function parseYamlTextFull(
   limits: YamlLimits = DEFAULT_LIMITS,
   early: { code: RuleDiagnosticCode; message: string; offset: number } | undefined = prescan(text, limits),
 ): ParsedYamlDoc[] {
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   if (early) {
     lc.addNewLine(0);
     for (let k = text.indexOf('\n'); k >= 0 && k < early.offset; k = text.indexOf('\n', k + 1)) lc.addNewLine(k + 1);
     const p = lc.linePos(early.offset);
-    const d = new Document(null);
+    const d = new (yaml().Document)(null);
     return [
       {
         index: 0,
@@ -427,7 +428,7 @@ export function parseYamlTextFull(
   if (parsed === undefined) {
     // yaml recursed until the stack ran out: one located error instead of a throw out of the loader.
     const offset = unclosedFlow(text);
-    const fresh = new LineCounter();
+    const fresh = new (yaml().LineCounter)();
     fresh.addNewLine(0);
     for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) fresh.addNewLine(k + 1);
     const p = fresh.linePos(offset);
@@ -439,7 +440,7 @@ export function parseYamlTextFull(
     return [
       {
         index: 0,
-        doc: new Document(null),
+        doc: new (yaml().Document)(null),
         data: undefined,
         locate: () => where,
         start: { line: p.line, col: p.col },
@@ -505,7 +506,7 @@ function finishDoc(
   }
   // yaml resolves some explicit tags even under the core schema (!!set → Set, !!binary → Buffer,
   // !!timestamp → Date, !!omap → Map); rules are plain data, so only the core tags are accepted.
-  visit(doc, {
+  yaml().visit(doc, {
     Node(_key, node) {
       const tag = (node as { tag?: string }).tag;
       const range = (node as { range?: Range }).range;
@@ -519,11 +520,11 @@ function finishDoc(
           diagnostics.push(diag('NJ_YAML_TAG', `YAML tag not allowed: ${tag} (rules use plain YAML types only)`, loc));
         }
       }
-      if (isMap(node)) {
+      if (yaml().isMap(node)) {
         const keys = new Set<string>();
         for (const pair of node.items) {
           // Keys compare as the property names they become (1 and '1' collide in a JS object).
-          const k = isScalar(pair.key)
+          const k = yaml().isScalar(pair.key)
             ? String(pair.key.value)
             : pair.key === null
               ? ''

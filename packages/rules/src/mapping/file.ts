@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NightjarError, type FieldGetter } from '@nightjar/core';
 import type { SourceLocation } from '../errors.js';
-import { parseYamlTextFull, type Locator } from '../load/yaml.js';
+import { parseYamlText, type Locator } from '../load/yaml.js';
 import { validateFieldMappingData } from '../schema/index.js';
 import { compileFieldPath, knownEventName } from './core-compat.js';
 import { GETTERS, type GetterName } from './getters.js';
@@ -94,7 +94,7 @@ const LINEAGE = /^(parent|real_parent|responsible|ancestors)\./;
 
 /** Parses and compiles a mapping file's text; throws FieldMappingError listing every problem. */
 export function parseFieldMapping(text: string, file: string): FieldMapping {
-  const docs = parseYamlTextFull(text, file);
+  const docs = parseYamlText(text, file);
   const problems: MappingDiagnostic[] = [];
   for (const d of docs)
     for (const x of d.diagnostics)
