@@ -487,8 +487,13 @@ function publicDoc(d: Doc, fieldMapping: FieldMapping | null): RuleDocument {
   };
 }
 
-/** Keys that document a rule without changing what it matches or how its windows count. */
+/**
+ * Keys that document a rule without changing what it matches or how its windows count. `tests` (the
+ * rule's own test cases) among them: a rule whose tests grew still matches what it matched, and the
+ * events in them made the definition most of the load's canonical-JSON and hashing work.
+ */
 const DOCUMENTATION_KEYS = new Set([
+  'tests',
   'title',
   'description',
   'author',

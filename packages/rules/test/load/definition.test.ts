@@ -33,8 +33,21 @@ describe('RuleMeta.definition (what snapshot restore and reload compare)', () =>
     const a = load(doc('one', '/usr/bin/curl'));
     const b = load(doc('renamed, with tags', '/usr/bin/curl', 'tags: [attack.t1059]\ndescription: more words'));
     const c = load(doc('one', '/usr/bin/wget'));
+    // The rule's own test cases document it too: new or edited tests leave the definition as it was.
+    const withTests = parseRuleText(
+      doc(
+        'one',
+        '/usr/bin/curl',
+        'tests:\n  - name: curl\n    expect: { match: true }\n    events:\n      - type: exec\n        exec: { target: { executable: { path: /usr/bin/curl } } }\n',
+      ),
+      'r.yml',
+    );
+    expect(withTests.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(withTests.documents[0].tests).toHaveLength(1);
+    const tested = withTests.ruleset;
     expect(a.rules[0].definition).toBeDefined();
     expect(b.rules[0].definition).toBe(a.rules[0].definition);
+    expect(tested.rules[0].definition).toBe(a.rules[0].definition);
     expect(c.rules[0].definition).not.toBe(a.rules[0].definition);
   });
 
