@@ -3,7 +3,8 @@
  * packages/cli/dist is absent or older than this command's sources.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,33 @@ describe.skipIf(!built)(
       for (const l of lines) expect(JSON.parse(l).rule.id).toMatch(/^7b0c0e8e/);
       expect(r.stderr).toMatch(/Summary\s+32 events/);
       expect(r.stderr).toMatch(/alerts\.jsonl:16 \(byte \d+\)/);
+    });
+    it("scan: a run that reads no config file loads neither yaml nor ajv's schema compiler (start-up cost)", () => {
+      // A preload reports, at exit, which of the two libraries' files were loaded: each cost ~50 ms of
+      // every start (ajv's compile ~90 ms more) until they were loaded on demand or compiled ahead.
+      const dir = mkdtempSync(path.join(tmpdir(), 'nj-probe-'));
+      try {
+        const probe = path.join(dir, 'probe.cjs');
+        writeFileSync(
+          probe,
+          `process.on('exit', () => process.stderr.write('PROBE ' + JSON.stringify(Object.keys(require.cache)` +
+            `.filter((k) => /node_modules[\\\\/](yaml[\\\\/]|ajv[\\\\/]dist[\\\\/](ajv|core|compile))/.test(k))) + '\\n'));\n`,
+        );
+        const r = spawnSync(
+          process.execPath,
+          ['--require', probe, BIN, 'scan', 'events/alerts.jsonl', '--rules', 'rules'],
+          {
+            cwd: FIXTURES,
+            env: { ...process.env, NO_COLOR: '1' },
+            encoding: 'utf8',
+          },
+        );
+        expect(r.status).toBe(1);
+        expect(r.stdout.trim().split('\n')).toHaveLength(2);
+        expect(r.stderr).toMatch(/^PROBE \[\]$/m);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
     it('scan: stdin, clean input exits 0', () => {
       const r = run(['scan', '-', '--rules', 'rules'], readFileSync(path.join(FIXTURES, 'events/clean.jsonl')));

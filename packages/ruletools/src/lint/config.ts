@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import { NightjarError } from '@nightjar/core';
 import { CONFIG_FILE } from '../rule-input.js';
 import { CHECKS_BY_ID, type CheckId, type Severity, isCheckId } from './catalog.js';
@@ -77,9 +77,9 @@ function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level
 }
 
 export function parseLintConfig(text: string, file: string): LintConfig {
-  let doc: ReturnType<typeof parseDocument>;
+  let doc: ReturnType<ReturnType<typeof yaml>['parseDocument']>;
   try {
-    doc = parseDocument(text, { prettyErrors: false });
+    doc = yaml().parseDocument(text, { prettyErrors: false });
   } catch (err) {
     // Some malformed texts make yaml's parser recurse until the stack runs out.
     throw new LintConfigError(`${file}: cannot parse: ${(err as Error).message.split('\n')[0]}`);
