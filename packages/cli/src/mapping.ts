@@ -4,14 +4,13 @@
  * else the built-in `sigmahq-macos`.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as YamlLib from 'yaml';
 import {
   FIELD_MAPPINGS,
   FieldMappingError,
   builtinFieldMapping,
   loadFieldMapping,
+  yamlLibrary,
   type BuiltinMappingName,
   type FieldMapping,
 } from '@nightjar/rules';
@@ -48,8 +47,7 @@ function load(spec: string, base: string, from: string): ChosenMapping {
 export function configMapping(file: string): string | undefined {
   let raw: unknown;
   try {
-    // yaml on demand: most runs read no config file, and importing it cost ~50 ms of every start.
-    raw = (createRequire(import.meta.url)('yaml') as typeof YamlLib).parse(readFileSync(file, 'utf8'));
+    raw = yamlLibrary().parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new CliError('NJ_CLI_CONFIG', `cannot read ${file}: ${(err as Error).message.split('\n')[0]}`, [], {
       cause: err,

@@ -14,6 +14,7 @@ export {
   LINEAGE_EVENT_TYPES,
   DEFAULT_LIMITS,
   DEFAULT_MAX_TIMESPAN_US,
+  yamlLibrary,
 } from './load/index.js';
 export type {
   LoadOptions,

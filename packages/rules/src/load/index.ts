@@ -10,7 +10,7 @@ import type { LoadOptions, LoadResult } from './types.js';
 
 export { compileSources, DEFAULT_MAX_TIMESPAN_US, type RuleSource } from './compile.js';
 export { RuleSet, LINEAGE_EVENT_TYPES } from './ruleset.js';
-export { DEFAULT_LIMITS, type YamlLimits, type KeyPath } from './yaml.js';
+export { DEFAULT_LIMITS, yaml as yamlLibrary, type YamlLimits, type KeyPath } from './yaml.js';
 export type { LoadOptions, LoadResult, RuleDocument, DocumentKindOrUnknown } from './types.js';
 
 const RULE_FILE = /\.ya?ml$/i;

@@ -10,9 +10,10 @@ let yamlLib: typeof YamlLib | undefined;
 /**
  * The yaml library, loaded on first use: a file the fast path (fast-yaml.ts) reads whole, with no
  * diagnostic to place, never needs it, and loading it cost ~50 ms per process (per `scan --threads`
- * worker too). Loaded with require: the package's Node build is CommonJS either way.
+ * worker too). Loaded with require: the package's Node build is CommonJS either way. Exported as
+ * `yamlLibrary` for the packages that read rule Documents or config files (ruletools, the CLI).
  */
-function yaml(): typeof YamlLib {
+export function yaml(): typeof YamlLib {
   return (yamlLib ??= requireFromHere('yaml') as typeof YamlLib);
 }
 

@@ -15,8 +15,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { yaml } from './yaml-lib.js';
 import { NightjarError } from '@nightjar/core';
+import { yamlLibrary } from '@nightjar/rules';
 import { CONFIG_FILE } from '../rule-input.js';
 import { CHECKS_BY_ID, type CheckId, type Severity, isCheckId } from './catalog.js';
 
@@ -77,9 +77,9 @@ function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level
 }
 
 export function parseLintConfig(text: string, file: string): LintConfig {
-  let doc: ReturnType<ReturnType<typeof yaml>['parseDocument']>;
+  let doc: ReturnType<ReturnType<typeof yamlLibrary>['parseDocument']>;
   try {
-    doc = yaml().parseDocument(text, { prettyErrors: false });
+    doc = yamlLibrary().parseDocument(text, { prettyErrors: false });
   } catch (err) {
     // Some malformed texts make yaml's parser recurse until the stack runs out.
     throw new LintConfigError(`${file}: cannot parse: ${(err as Error).message.split('\n')[0]}`);

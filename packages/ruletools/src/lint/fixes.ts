@@ -6,8 +6,7 @@
  * way, a file that cannot be read): the finding is then reported without a fix.
  */
 import { readFileSync } from 'node:fs';
-import type { RuleDocument } from '@nightjar/rules';
-import { yaml } from './yaml-lib.js';
+import { type RuleDocument, yamlLibrary } from '@nightjar/rules';
 import type { Path } from './data.js';
 import type { Edit, Finding } from './findings.js';
 
@@ -41,7 +40,7 @@ export class Sources {
  * name); then no fix is offered rather than one that edits the wrong text.
  */
 function holds(src: string, node: unknown): boolean {
-  if (!yaml().isScalar(node)) return true;
+  if (!yamlLibrary().isScalar(node)) return true;
   const r = (node as Ranged).range;
   if (!r) return false;
   const text = src.slice(r[0], r[1]);
@@ -61,14 +60,14 @@ function entryAt(
   for (const seg of path) {
     parent = node;
     key = undefined;
-    if (yaml().isMap(node)) {
+    if (yamlLibrary().isMap(node)) {
       const pair = node.items.find(
-        (p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(seg),
+        (p) => yamlLibrary().isPair(p) && yamlLibrary().isScalar(p.key) && String(p.key.value) === String(seg),
       );
       if (!pair) return undefined;
       key = pair.key as Ranged;
       node = pair.value;
-    } else if (yaml().isSeq(node) && typeof seg === 'number') {
+    } else if (yamlLibrary().isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];
     } else return undefined;
     if (node === null || node === undefined) return undefined;
@@ -125,7 +124,7 @@ export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] 
   const e = entryAt(doc, src, path);
   if (!e) return undefined;
   const last = path[path.length - 1];
-  if (yaml().isSeq(e.parent) && typeof last === 'number') {
+  if (yamlLibrary().isSeq(e.parent) && typeof last === 'number') {
     const r = e.value.range;
     if (!r) return undefined;
     if (!e.parent.flow) return removeLines(src, r[0], r[1], /^\s*-\s*$/);
@@ -134,7 +133,7 @@ export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] 
     if (!prev || src.slice(prev[1], r[0]).includes('#')) return undefined;
     return [{ start: prev[1], end: r[1], text: '' }];
   }
-  if (!yaml().isMap(e.parent) || e.parent.flow || !e.key?.range || !e.value.range) return undefined;
+  if (!yamlLibrary().isMap(e.parent) || e.parent.flow || !e.key?.range || !e.value.range) return undefined;
   return removeLines(src, e.key.range[0], e.value.range[1], /^\s*$/);
 }
 
