@@ -115,6 +115,36 @@ function newPending(): Pending {
 }
 
 /**
+ * The chunks' shared memory, reused: a buffer goes back to the pool once every worker sent a round
+ * from it has answered (a worker reads its lines into strings before it answers). A new
+ * SharedArrayBuffer per 1 MiB chunk cost ~2.7 ms in page faults, against ~0.06 ms to copy into a
+ * reused one: most of this thread's time, on the thread every worker waits for.
+ */
+class SharedChunks {
+  private readonly free: SharedArrayBuffer[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly keep: number,
+  ) {}
+
+  take(bytes: number): SharedArrayBuffer {
+    for (let i = 0; i < this.free.length; i++) {
+      const s = this.free[i]!;
+      if (s.byteLength >= bytes) {
+        this.free.splice(i, 1);
+        return s;
+      }
+    }
+    return new SharedArrayBuffer(Math.max(bytes, this.size));
+  }
+
+  give(s: SharedArrayBuffer): void {
+    if (this.free.length < this.keep) this.free.push(s);
+  }
+}
+
+/**
  * Scans recorded eslogger JSON lines (files, plain or gzip, or `-`) on `threads` worker threads.
  * Each input's lines keep their own line numbers and byte offsets, as with `openReplay`.
  */
@@ -199,6 +229,8 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
       let chunkBuf: Buffer | null = null;
       let shared: SharedArrayBuffer | null = null;
       let sharedBuf: Buffer | null = null;
+      // Rounds in flight hold one chunk each, plus the one being split.
+      const chunks = new SharedChunks(chunkSize, MAX_IN_FLIGHT + 2);
       let ord = 0;
       // This thread's own results for the round being built: oversize lines and input failures.
       let localErrors: DecodeError[] = [];
@@ -230,6 +262,7 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
           sent.push(links[w]!.send({ kind: 'lines', input, shared, extra, meta }, transfer));
           pending[w] = newPending();
         }
+        const used = shared;
         shared = null;
         sharedBuf = null;
         const own = { errors: localErrors, ords: localErrorOrds, diagnostics: localDiagnostics };
@@ -237,7 +270,10 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
         localErrorOrds = [];
         localDiagnostics = [];
         if (sent.length === 0 && own.errors.length === 0 && own.diagnostics.length === 0) return;
-        const round = Promise.all(sent).then((replies) => mergeRound(replies, own));
+        const round = Promise.all(sent).then((replies) => {
+          if (used !== null) chunks.give(used);
+          return mergeRound(replies, own);
+        });
         // Awaited in order later; a worker that dies fails every round, and only the first is thrown.
         round.catch(() => undefined);
         inFlight.push(round);
@@ -295,8 +331,8 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
             if (buf === chunkBuf) {
               if (sharedBuf === null) {
                 // One copy per chunk, made once a line of it is routed.
-                shared = new SharedArrayBuffer(buf.length);
-                sharedBuf = Buffer.from(shared);
+                shared = chunks.take(buf.length);
+                sharedBuf = Buffer.from(shared, 0, buf.length);
                 buf.copy(sharedBuf);
               }
               p.meta.push(start, end, lineNo, offset, ord++, 0);
