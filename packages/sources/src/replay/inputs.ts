@@ -2,8 +2,7 @@
  * Reading one recorded input: a file or stdin (`-`), plain or gzip (told by its magic bytes, not its
  * name), as raw byte chunks. Shared by the replay source and the threaded scan's reader.
  */
-import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, SOURCE_ERROR_CODES } from '../errors.js';
@@ -22,8 +21,47 @@ export interface InputReadOptions {
   readonly setCurrent: (c: { destroy(): void } | null) => void;
 }
 
+/**
+ * An input file, read into one buffer reused from chunk to chunk. A read stream allocates a new
+ * buffer per chunk, whose first touch (page faults) cost about four times the reads themselves
+ * (~106 against ~21 ms of CPU for a 228 MB file). Its chunks are views of that buffer, valid until
+ * the next one is asked for: both readers split a chunk synchronously, and the splitter copies the
+ * partial line it holds.
+ */
+export class FileInput {
+  private closed = false;
+
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly chunkSize: number,
+  ) {}
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    const buf = Buffer.allocUnsafeSlow(this.chunkSize);
+    try {
+      while (!this.closed) {
+        const { bytesRead } = await this.fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) return;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      this.destroy();
+    }
+  }
+
+  /** Stops reading and closes the file (after a read in progress: FileHandle.close waits for it). */
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.fh.close().catch(() => undefined);
+  }
+}
+
+/** An opened input: a file, or the stream read for `-`. */
+export type Input = FileInput | Readable;
+
 /** Opens an input; throws InputError when it cannot be read. */
-export async function openInput(input: string, name: string, opts: InputReadOptions): Promise<Readable> {
+export async function openInput(input: string, name: string, opts: InputReadOptions): Promise<Input> {
   if (input === '-') return (opts.stdin ?? process.stdin) as Readable;
   let fh;
   try {
@@ -53,13 +91,14 @@ export async function openInput(input: string, name: string, opts: InputReadOpti
       { cause: err },
     );
   }
-  return createReadStream('', { fd: fh, highWaterMark: opts.chunkSize });
+  return new FileInput(fh, opts.chunkSize);
 }
 
 /** The input's bytes, decompressed when it starts with the gzip magic. Counts raw bytes read. */
-export async function* inputBytes(raw: Readable, opts: InputReadOptions, onGzip: () => void): AsyncGenerator<Buffer> {
+export async function* inputBytes(raw: Input, opts: InputReadOptions, onGzip: () => void): AsyncGenerator<Buffer> {
   const stats = opts.stats;
-  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const file = raw instanceof FileInput;
+  const it = (file ? raw.chunks() : raw[Symbol.asyncIterator]()) as AsyncIterator<Buffer | string>;
   let head: Buffer = Buffer.alloc(0);
   let done = false;
   // Read until two bytes are known: a pipe may deliver one byte first.
@@ -71,7 +110,8 @@ export async function* inputBytes(raw: Readable, opts: InputReadOptions, onGzip:
     }
     const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
     stats.bytesRead += b.length;
-    head = head.length === 0 ? b : Buffer.concat([head, b]);
+    // A file's chunk is overwritten by the next read: a head too short to decide is kept as a copy.
+    head = head.length === 0 ? (file && b.length < 2 ? Buffer.from(b) : b) : Buffer.concat([head, b]);
   }
   const rest = async function* (): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
@@ -87,7 +127,8 @@ export async function* inputBytes(raw: Readable, opts: InputReadOptions, onGzip:
   if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
     onGzip();
     const gunzip = createGunzip({ chunkSize: Math.min(opts.chunkSize, 1 << 20) });
-    const src = Readable.from(rest(), { objectMode: false });
+    // zlib reads its input after the write returns: a file's reused buffer is copied first.
+    const src = Readable.from(file ? copies(rest()) : rest(), { objectMode: false });
     opts.setCurrent({
       destroy: () => {
         src.destroy();
@@ -102,6 +143,10 @@ export async function* inputBytes(raw: Readable, opts: InputReadOptions, onGzip:
   } else {
     yield* rest();
   }
+}
+
+async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const b of chunks) yield Buffer.from(b);
 }
 
 /**

@@ -1,10 +1,9 @@
-import type { Readable } from 'node:stream';
 import { createDecoder, DecodeError, type NightjarEvent } from '@nightjar/core';
 import { type InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../lines.js';
 import { DiagnosticLog, emptyStats, type EventBatch, type EventSource, type SourceStats } from '../source.js';
 import { abortableSleep } from '../sleep.js';
-import { type InputReadOptions, inputBytes, openInput, readFailure, totalBytes } from './inputs.js';
+import { type Input, type InputReadOptions, inputBytes, openInput, readFailure, totalBytes } from './inputs.js';
 
 export interface ReplayOptions {
   /** Event names to decode fully (the ruleset's requiredEventTypes()); others come back `skipped`. null: all. */
@@ -159,7 +158,7 @@ export function openReplay(inputs: string[], opts: ReplayOptions = {}): EventSou
           );
         },
       );
-      let raw: Readable;
+      let raw: Input;
       try {
         raw = await openInput(input, name, inputOpts);
       } catch (err) {

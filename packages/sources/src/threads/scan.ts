@@ -6,12 +6,11 @@
  * A capture of one host runs on one worker (this thread still reads and splits for it).
  */
 import { Worker } from 'node:worker_threads';
-import type { Readable } from 'node:stream';
 import { type Alert, DecodeError, type Diagnostic, type EngineMetrics, type EngineOptions } from '@nightjar/core';
 import { type InputError, SOURCE_ERROR_CODES, SourceError } from '../errors.js';
 import { ByteLineSplitter, DEFAULT_MAX_LINE_BYTES } from '../lines.js';
 import { emptyStats, type SourceStats } from '../source.js';
-import { type InputReadOptions, inputBytes, openInput, readFailure, totalBytes } from '../replay/inputs.js';
+import { type Input, type InputReadOptions, inputBytes, openInput, readFailure, totalBytes } from '../replay/inputs.js';
 import { HostRouter, hostOfLine } from './route.js';
 import { type FromWorker, type RulesFactory, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -363,7 +362,7 @@ export function openThreadedScan(inputs: string[], opts: ThreadedScanOptions): T
             localErrorOrds.push(ord++);
           },
         );
-        let raw: Readable;
+        let raw: Input;
         try {
           raw = await openInput(inputs[input]!, name, inputOpts);
         } catch (err) {

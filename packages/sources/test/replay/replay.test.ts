@@ -117,6 +117,17 @@ describe('openReplay: gzip', () => {
     expect(src.failures()).toEqual([]);
   });
 
+  it('reads a gzip input over many small reads whole (a file is read into one reused buffer)', async () => {
+    const f = join(dir, 'many-reads.jsonl.gz');
+    // Stored, not compressed: the file is as long as the text, so it takes hundreds of reads.
+    const gz = gzipSync(text, { level: 0 });
+    writeFileSync(f, gz);
+    expect(gz.length).toBeGreaterThan(100 * 4096);
+    const { events, errors } = await collect(openReplay([f], { chunkSize: 4096 }));
+    expect(errors).toEqual([]);
+    expect(events.map((e) => e.pid)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+  });
+
   it('reports a truncated gzip with a typed error and keeps what was read', async () => {
     const f = join(dir, 'cut.jsonl.gz');
     const gz = gzipSync(text);
