@@ -117,7 +117,7 @@ describe('openReplay: gzip', () => {
     expect(src.failures()).toEqual([]);
   });
 
-  it('reads a gzip input over many small reads whole (a file is read into one reused buffer)', async () => {
+  it('reads a gzip input over many small reads whole (a file is read into reused buffers)', async () => {
     const f = join(dir, 'many-reads.jsonl.gz');
     // Stored, not compressed: the file is as long as the text, so it takes hundreds of reads.
     const gz = gzipSync(text, { level: 0 });
