@@ -8,6 +8,15 @@ import { processOfEvent } from '../fields/compile.js';
 import { summarizeProcess } from './process.js';
 import { alertId } from './id.js';
 
+// One rule block per rule, shared by its alerts (alerts are read-only; see the README, "Alerts").
+const ruleMetas = new WeakMap<CompiledRule | CompiledCorrelation, Alert['rule']>();
+
+function sharedRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['rule'] {
+  let m = ruleMetas.get(rule);
+  if (m === undefined) ruleMetas.set(rule, (m = alertRuleMeta(rule)));
+  return m;
+}
+
 /** The `rule` block of an alert. */
 export function alertRuleMeta(rule: CompiledRule | CompiledCorrelation): Alert['rule'] {
   const meta: Alert['rule'] = { id: rule.id, title: rule.title, level: rule.level, tags: rule.tags, kind: rule.kind };
@@ -35,6 +44,22 @@ function actorAndLineage(
   return { process, lineage: chain.processes, lineage_complete: chain.complete };
 }
 
+/**
+ * What every detection alert of one event holds alike: the process it is about, its lineage and
+ * the event time as text. The engine builds it once per event that alerts, however many rules match.
+ */
+export type AlertBasis = Pick<Alert, 'process' | 'lineage' | 'lineage_complete' | 'time_iso'>;
+
+export function alertBasis(ev: NightjarEvent, lineage: LineageCache | undefined): AlertBasis {
+  const a = actorAndLineage(ev, lineage);
+  return {
+    process: a.process,
+    lineage: a.lineage,
+    lineage_complete: a.lineage_complete,
+    time_iso: formatTimeUs(ev.time),
+  };
+}
+
 /** The alert of a detection rule for one event. */
 export function buildDetectionAlert(
   rule: CompiledRule,
@@ -42,14 +67,24 @@ export function buildDetectionAlert(
   lineage: LineageCache | undefined,
   incomplete: boolean,
 ): Alert {
-  const a = actorAndLineage(ev, lineage);
+  return detectionAlert(rule, ev, lineage, incomplete, alertBasis(ev, lineage));
+}
+
+/** buildDetectionAlert over a basis already built for this event (shared, not copied). */
+export function detectionAlert(
+  rule: CompiledRule,
+  ev: NightjarEvent,
+  lineage: LineageCache | undefined,
+  incomplete: boolean,
+  a: AlertBasis,
+): Alert {
   const host = ev.host ?? null;
   const alert: Alert = {
     id: alertId(rule.id, host, ev.time, ev.name, a.process.entity_id, undefined, undefined),
     host,
-    rule: alertRuleMeta(rule),
+    rule: sharedRuleMeta(rule),
     time: ev.time,
-    time_iso: formatTimeUs(ev.time),
+    time_iso: a.time_iso,
     event_type: ev.name,
     process: a.process,
     lineage: a.lineage,
@@ -80,7 +115,7 @@ export function buildCorrelationAlert(
   return {
     id: alertId(f.correlation.id, host, f.time, ev.name, a.process.entity_id, f.group, f.window.start),
     host,
-    rule: alertRuleMeta(f.correlation),
+    rule: sharedRuleMeta(f.correlation),
     time: f.time,
     time_iso: formatTimeUs(f.time),
     event_type: ev.name,

@@ -21,7 +21,7 @@ import type { GapMetrics, GapTrackerOptions } from '../gaps/tracker.js';
 import { CorrelationRuntime, CorrelationState } from '../correlation/runtime.js';
 import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '../correlation/runtime.js';
 import { checkCorrelationContract, correlationCycleError } from '../correlation/contract.js';
-import { buildCorrelationAlert, buildDetectionAlert } from '../alert/build.js';
+import { type AlertBasis, alertBasis, buildCorrelationAlert, detectionAlert } from '../alert/build.js';
 import { PrefilterIndex } from './prefilter-index.js';
 import { EventDepthError, MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
 import { correlationKeys, ruleKeys, rulesetFingerprint } from './definition.js';
@@ -291,6 +291,9 @@ export class Engine {
   private deepLineageReads = 0;
   /** The last event whose message was checked for depth (several rules may match one event). */
   private depthChecked: NightjarEvent | undefined;
+  /** The alert basis of the event being pushed (ctx.epoch), shared by every rule it makes alert. */
+  private basis: AlertBasis | undefined;
+  private basisEpoch = -1;
   private mutedFlag = false;
   private readonly report = (d: Diagnostic): void => this.addDiagnostic(d);
 
@@ -485,11 +488,12 @@ export class Engine {
         this.mutedFlag
           ? MUTED_ALERT
           : () =>
-              buildDetectionAlert(
+              detectionAlert(
                 e.rule,
                 ev,
                 hs.lineage,
                 this.tracker.overlapsOpenGapOn(hs.host, e.rule.eventTypes, ev.time, ev.time),
+                this.basisOf(ev, hs.lineage),
               ),
       );
       if (a !== null) {
@@ -502,6 +506,15 @@ export class Engine {
     }
     for (let j = 0; j < e.feeds.length; j++) this.feed(e.feeds[j]!, e.rule.id, ev, ev.time, undefined);
     return out;
+  }
+
+  private basisOf(ev: NightjarEvent, lineage: LineageCache | undefined): AlertBasis {
+    // One push, one epoch: the lineage was updated before any rule ran, so the basis holds for all.
+    if (this.basisEpoch !== this.ctx.epoch || this.basis === undefined) {
+      this.basis = alertBasis(ev, lineage);
+      this.basisEpoch = this.ctx.epoch;
+    }
+    return this.basis;
   }
 
   /**

@@ -25,6 +25,35 @@ function expectValid(a: Alert): void {
   expect(ok).toBe(true);
 }
 
+describe('alerts of one event', () => {
+  it('share the process, lineage and time text built once, and the next event gets its own', () => {
+    const engine = new Engine(ruleset([rule('a', ['open'], any), rule('b', ['open'], any), rule('c', ['open'], any)]));
+    run(engine, [ev('open', T0, { pid: 1, ppid: 0, path: '/sbin/launchd' })]);
+    const first = engine.push(ev('open', T0 + S, { pid: 300, ppid: 1, path: '/usr/bin/curl' }));
+    expect(first.map((a) => a.rule.id)).toEqual(['a', 'b', 'c']);
+    // Each equals what the event gives one rule alone.
+    const alone = new Engine(ruleset([rule('b', ['open'], any)]));
+    run(alone, [ev('open', T0, { pid: 1, ppid: 0, path: '/sbin/launchd' })]);
+    const [one] = alone.push(ev('open', T0 + S, { pid: 300, ppid: 1, path: '/usr/bin/curl' }));
+    for (const a of first) {
+      expect(a.process).toBe(first[0]!.process);
+      expect(a.lineage).toBe(first[0]!.lineage);
+      expect(a.process).toEqual(one!.process);
+      expect(a.lineage).toEqual(one!.lineage);
+      expect(a.time_iso).toBe(one!.time_iso);
+      expectValid(a);
+    }
+    // The same rules on the next event: that event's process and time, not the last one's.
+    const next = engine.push(ev('open', T0 + 2 * S, { pid: 301, ppid: 300, path: '/bin/sh' }));
+    expect(next).toHaveLength(3);
+    for (const a of next) {
+      expect(a.process.entity_id).toBe('301:1');
+      expect(a.lineage.map((p) => p.entity_id)).toEqual(['300:1', '1:1']);
+      expect(a.time_iso).toBe('2025-06-15T15:06:42.000000Z');
+    }
+  });
+});
+
 describe('alert shape', () => {
   it('a detection alert carries rule meta, time, event, actor and lineage, and validates against alertJsonSchema', () => {
     const engine = new Engine(ruleset([rule('o', ['open'], (e) => e.pid === 300)]));
