@@ -43,17 +43,25 @@ export function hash128(s: string): string {
     h3 = (Math.imul(h3, 5) + h4) | 0;
     h4 = (Math.imul(h4, 5) + h1) | 0;
   }
-  const fmix = (h: number): number => {
-    h ^= s.length;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return (h ^ (h >>> 16)) >>> 0;
-  };
-  const a = fmix(h1 + h4);
-  const b = fmix(h2 ^ a);
-  const c = fmix(h3 + b);
-  const d = fmix(h4 ^ c);
-  return [a, b, c, d].map((x) => x.toString(16).padStart(8, '0')).join('');
+  const n = s.length;
+  const a = fmix(h1 + h4, n);
+  const b = fmix(h2 ^ a, n);
+  const c = fmix(h3 + b, n);
+  const d = fmix(h4 ^ c, n);
+  return hex8(a) + hex8(b) + hex8(c) + hex8(d);
+}
+
+function fmix(h: number, n: number): number {
+  h ^= n;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** An unsigned 32-bit number as 8 hex digits (no array or callback per id: one id per alert). */
+function hex8(x: number): string {
+  const s = x.toString(16);
+  return s.length === 8 ? s : '0000000'.slice(s.length - 1) + s;
 }
 
 /** The id of an alert (see the README, "Alert id"). */
