@@ -40,17 +40,26 @@ interface Lane {
  * each (untimed, the decode's young garbage collected untimed when `--expose-gc` allows), then
  * pushes both, which goes first alternating per round; the chunk is short, so it is timed with
  * hrtime. A pair of rounds has each order once, so the per-pair ratio cancels what going first or
- * second costs; the result is the median of those ratios (b over a, cost per event), and each
- * lane's µs per event over all rounds. Rounds of one process, close in time: the machine's load
- * moves both lanes alike, where passes minutes apart (the rows' earlier form) did not.
+ * second costs; the result is the median of those ratios (b over a, cost per event) and each
+ * lane's median µs per event over the pairs. `totals` is the ratio of the lanes' whole times: a
+ * collection that lands in a few rounds (one heap serves both engines, so which engine pays for it
+ * is chance) moves it and not the median; the row prints both. Rounds of one process, close in
+ * time: the machine's load moves both lanes alike, where passes minutes apart did not.
  */
-export function laneRounds(a: Lane, b: Lane, rounds: number, chunk: number): { a: number; b: number; ratio: number } {
+export function laneRounds(
+  a: Lane,
+  b: Lane,
+  rounds: number,
+  chunk: number,
+): { a: number; b: number; ratio: number; totals: number } {
   const ns = (): bigint => process.hrtime.bigint();
   const lanes = [a, b];
   const evs: [NightjarEvent[], NightjarEvent[]] = [[], []];
   const time = [0, 0];
   const count = [0, 0];
   const pairs: number[] = [];
+  const pairA: number[] = [];
+  const pairB: number[] = [];
   let pair = [0, 0, 0, 0]; // a µs, a events, b µs, b events
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < 2; k++) {
@@ -71,6 +80,8 @@ export function laneRounds(a: Lane, b: Lane, rounds: number, chunk: number): { a
       pair[2 * k + 1]! += list.length;
     }
     if (r & 1) {
+      pairA.push(pair[0]! / pair[1]!);
+      pairB.push(pair[2]! / pair[3]!);
       pairs.push(pair[2]! / pair[3]! / (pair[0]! / pair[1]!));
       pair = [0, 0, 0, 0];
     }
@@ -80,7 +91,7 @@ export function laneRounds(a: Lane, b: Lane, rounds: number, chunk: number): { a
     const m = s.length >> 1;
     return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   };
-  return { a: time[0]! / count[0]!, b: time[1]! / count[1]!, ratio: med(pairs) };
+  return { a: med(pairA), b: med(pairB), ratio: med(pairs), totals: time[1]! / count[1]! / (time[0]! / count[0]!) };
 }
 
 /** Events decoded from `stream` for one lane (its own decoder, so its own objects). */
@@ -121,6 +132,7 @@ export function scaleRow(
   small: number;
   big: number;
   ratio: number;
+  totals: number;
   live: [number, number];
   depth: number;
 } {
@@ -142,7 +154,7 @@ export function scaleRow(
   let depth = 0;
   for (const { stream } of lanes) for (const p of stream.world.live) depth = Math.max(depth, stream.world.depth(p));
   const live: [number, number] = [lanes[0]!.stream.world.live.length, lanes[1]!.stream.world.live.length];
-  return { small: r.a, big: r.b, ratio: r.ratio, live, depth };
+  return { small: r.a, big: r.b, ratio: r.ratio, totals: r.totals, live, depth };
 }
 
 /**
@@ -155,7 +167,7 @@ export function scaleRow(
 export function ageRow(
   ruleset: CompiledRuleSet,
   opts: ScaleOptions & { readonly long: boolean },
-): { young: number; old: number; ratio: number; events: number } {
+): { young: number; old: number; ratio: number; totals: number; events: number } {
   const AGE = ageSizes(opts.quick, opts.long);
   const AGE_EVENTS = AGE.events;
   const stream = new CaptureStream(23, { liveProcesses: 2_000, templates: realProcesses(opts.root) });
@@ -201,5 +213,5 @@ export function ageRow(
     },
   };
   const r = laneRounds(youngLane, oldLane, AGE.rounds, AGE.chunk);
-  return { young: r.a, old: r.b, ratio: r.ratio, events: AGE_EVENTS };
+  return { young: r.a, old: r.b, ratio: r.ratio, totals: r.totals, events: AGE_EVENTS };
 }
