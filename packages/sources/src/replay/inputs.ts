@@ -41,8 +41,15 @@ export class FileInput {
     // thread does not wait for the disk between chunks.
     const n = this.chunkSize;
     const bufs = [Buffer.allocUnsafeSlow(n), Buffer.allocUnsafeSlow(n)];
+    const read = (b: Buffer): Promise<{ bytesRead: number }> => {
+      const p = this.fh.read(b, 0, n, null);
+      // A read still in flight when the caller stops is never awaited: its failure is nobody's to
+      // report (awaited, it still throws).
+      p.catch(() => undefined);
+      return p;
+    };
     let k = 0;
-    let pending = this.fh.read(bufs[0]!, 0, n, null);
+    let pending = read(bufs[0]!);
     try {
       while (!this.closed) {
         const { bytesRead } = await pending;
@@ -50,12 +57,10 @@ export class FileInput {
         const cur = bufs[k & 1]!;
         k++;
         // The caller asked for this chunk, so it is done with the one before: its buffer is free.
-        pending = this.fh.read(bufs[k & 1]!, 0, n, null);
+        pending = read(bufs[k & 1]!);
         yield cur.subarray(0, bytesRead);
       }
     } finally {
-      // A read still in flight when the caller stops: its failure, if any, is nobody's to report.
-      pending.catch(() => undefined);
       this.destroy();
     }
   }
