@@ -158,10 +158,10 @@ export function scaleRow(
 }
 
 /**
- * An engine fed 2×10^6 events (10^7 with `--long`) of a 2,000-process world (generated and decoded in chunks,
- * untimed), against a young engine on the same world: seeded with its running processes
- * (`backfill`) when the old one has seen all but AGE.young of its events, both then fed those
- * events (untimed; the young one learns the churn). Then `laneRounds` times both on the same
+ * An engine fed 2×10^6 events (10^7 with `--long`) of a 2,000-process world, generated and decoded
+ * untimed, against a young engine on the same world: seeded with its running processes
+ * (`backfill`) when the old one has all but the last 100,000 of those events behind it, both then
+ * fed those (untimed; the young one learns the churn). Then `laneRounds` times both on the same
  * lines, each decoded by its own decoder. Cost per event: the ratio is old/young.
  */
 export function ageRow(
@@ -188,7 +188,8 @@ export function ageRow(
     if (!(a instanceof Error)) old.push(a);
     if (!(b instanceof Error)) young.push(b);
   }
-  // Both lanes take the same lines: the young lane reads the stream, the old one replays them.
+  // Both lanes take the same lines: the young lane (laneRounds' first, decoded first in each
+  // round) reads the stream, the old one replays them.
   const lines: string[] = [];
   const youngLane: Lane = {
     engine: young,
