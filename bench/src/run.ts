@@ -32,6 +32,7 @@ import {
   heapUsed,
   interleaved,
   latencies,
+  minorGc,
   pairedRuns,
   setClock,
   timeRuns,
@@ -277,7 +278,6 @@ function preDecoded(
  * fresh engine and decoder per pass; medians of the passes' totals.
  */
 const CHUNK = 512;
-const minorGc = (globalThis as { gc?: (o: { type: 'minor' }) => void }).gc;
 function warmPreDecoded(
   lines: string[],
   ruleset: CompiledRuleSet,
@@ -300,7 +300,7 @@ function warmPreDecoded(
       }
       // The decode's garbage is collected here, untimed: otherwise the young-generation GC it makes
       // due falls into whichever timed loop allocates next, and the row would measure the decoder.
-      if (minorGc !== undefined) minorGc({ type: 'minor' });
+      minorGc();
       for (let order = 0; order < 2; order++) {
         if ((order ^ (k & 1)) === 0) {
           const t0 = ns();

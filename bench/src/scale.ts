@@ -6,6 +6,7 @@
 import { Engine, createDecoder, type CompiledRuleSet, type EsProcess, type NightjarEvent } from '@nightjar/core';
 import { CaptureStream } from './workload.js';
 import { realProcesses } from './real-processes.js';
+import { minorGc } from './measure.js';
 
 export interface ScaleOptions {
   /** `--quick`: small worlds and few events (a crash check, not a measurement). */
@@ -24,9 +25,6 @@ const ageSizes = (quick: boolean, long: boolean) =>
   quick
     ? { events: 100_000, young: 10_000, rounds: 2, chunk: 2_048 }
     : { events: long ? 10_000_000 : 2_000_000, young: 100_000, rounds: 20, chunk: 4_096 };
-
-/** Collects the young generation untimed, when the bench runs with --expose-gc. */
-const minorGc = (globalThis as { gc?: (o: { type: 'minor' }) => void }).gc;
 
 /** One engine of an interleaved comparison, and where its next decoded events come from. */
 interface Lane {
@@ -66,7 +64,7 @@ export function laneRounds(
       evs[k]!.length = 0;
       lanes[k]!.next(chunk, evs[k]!);
     }
-    if (minorGc !== undefined) minorGc({ type: 'minor' });
+    minorGc();
     for (let j = 0; j < 2; j++) {
       const k = (j + r) & 1;
       const list = evs[k]!;
