@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Document } from 'yaml';
 import { NightjarError } from '@nightjar/core';
 import { yamlLibrary } from '@nightjar/rules';
 import { CONFIG_FILE } from '../rule-input.js';
@@ -77,7 +78,7 @@ function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level
 }
 
 export function parseLintConfig(text: string, file: string): LintConfig {
-  let doc: ReturnType<ReturnType<typeof yamlLibrary>['parseDocument']>;
+  let doc: Document.Parsed;
   try {
     doc = yamlLibrary().parseDocument(text, { prettyErrors: false });
   } catch (err) {

@@ -54,20 +54,19 @@ function entryAt(
   src: string,
   path: Path,
 ): { key?: Ranged; value: Ranged; parent: unknown } | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
   let node: unknown = doc.doc.contents;
   let key: Ranged | undefined;
   let parent: unknown;
   for (const seg of path) {
     parent = node;
     key = undefined;
-    if (yamlLibrary().isMap(node)) {
-      const pair = node.items.find(
-        (p) => yamlLibrary().isPair(p) && yamlLibrary().isScalar(p.key) && String(p.key.value) === String(seg),
-      );
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) return undefined;
       key = pair.key as Ranged;
       node = pair.value;
-    } else if (yamlLibrary().isSeq(node) && typeof seg === 'number') {
+    } else if (isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];
     } else return undefined;
     if (node === null || node === undefined) return undefined;
@@ -123,8 +122,9 @@ export function dropLastChar(doc: RuleDocument, src: string, path: Path, ch: str
 export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] | undefined {
   const e = entryAt(doc, src, path);
   if (!e) return undefined;
+  const { isMap, isSeq } = yamlLibrary();
   const last = path[path.length - 1];
-  if (yamlLibrary().isSeq(e.parent) && typeof last === 'number') {
+  if (isSeq(e.parent) && typeof last === 'number') {
     const r = e.value.range;
     if (!r) return undefined;
     if (!e.parent.flow) return removeLines(src, r[0], r[1], /^\s*-\s*$/);
@@ -133,7 +133,7 @@ export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] 
     if (!prev || src.slice(prev[1], r[0]).includes('#')) return undefined;
     return [{ start: prev[1], end: r[1], text: '' }];
   }
-  if (!yamlLibrary().isMap(e.parent) || e.parent.flow || !e.key?.range || !e.value.range) return undefined;
+  if (!isMap(e.parent) || e.parent.flow || !e.key?.range || !e.value.range) return undefined;
   return removeLines(src, e.key.range[0], e.value.range[1], /^\s*$/);
 }
 
