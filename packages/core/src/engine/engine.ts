@@ -292,7 +292,8 @@ export class Engine {
   /** The last event whose message was checked for depth (several rules may match one event). */
   private depthChecked: NightjarEvent | undefined;
   /** The alert basis of the event being pushed (ctx.epoch), shared by every rule it makes alert. */
-  private basis: AlertBasis | undefined;
+  private basis!: AlertBasis;
+  /** ctx.epoch of `basis`: -1 before any (an epoch is never below 1). */
   private basisEpoch = -1;
   private mutedFlag = false;
   private readonly report = (d: Diagnostic): void => this.addDiagnostic(d);
@@ -510,7 +511,7 @@ export class Engine {
 
   private basisOf(ev: NightjarEvent, lineage: LineageCache | undefined): AlertBasis {
     // One push, one epoch: the lineage was updated before any rule ran, so the basis holds for all.
-    if (this.basisEpoch !== this.ctx.epoch || this.basis === undefined) {
+    if (this.basisEpoch !== this.ctx.epoch) {
       this.basis = alertBasis(ev, lineage);
       this.basisEpoch = this.ctx.epoch;
     }
