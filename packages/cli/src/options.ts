@@ -2,7 +2,7 @@
  * Argument and output plumbing shared by every command: strict argv parsing (an unknown flag is a
  * usage error, exit 2), `--format` validation, `--rules` defaults, `--output` writing, colour.
  */
-import { createWriteStream, mkdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
@@ -147,6 +147,22 @@ export function resolveRulePaths(values: Parsed['values'], io: CliIO): string[] 
   const list = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
   if (list.length > 0) return list.map((p) => path.resolve(io.cwd, p));
   return [bundledRulesDir()];
+}
+
+/** A path as the user would write it: relative to cwd when inside it (`.` for cwd itself), else as given. */
+export function shownPath(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
+/** A rule path that does not exist is a usage error (exit 2, NJ_CLI_RULES), not a failing rule. */
+export function requireRulePaths(paths: readonly string[], io: CliIO): void {
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length)
+    throw new CliError(
+      'NJ_CLI_RULES',
+      `no such rule file or directory: ${missing.map((p) => shownPath(io.cwd, p)).join(', ')}`,
+    );
 }
 
 /**

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundledRulesDir, loadRuleFiles } from '@nightjar/rules';
@@ -11,7 +10,9 @@ import {
   openOutput,
   parseCommand,
   reportFatal,
+  requireRulePaths,
   SHARED_OPTIONS,
+  shownPath,
 } from '../options.js';
 import { chooseMapping, mappingOption } from '../mapping.js';
 import { palette } from '../output/color.js';
@@ -102,13 +103,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     : [bundledRulesDir()];
   const list = (k: string) => (parsed.values[k] as string[] | undefined) ?? [];
   try {
-    // A rule path that does not exist is a usage error (exit 2), not a failing rule.
-    const missing = paths.filter((p) => !existsSync(p));
-    if (missing.length)
-      throw new CliError(
-        'NJ_CLI_RULES',
-        `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`,
-      );
+    requireRulePaths(paths, io);
     const cfgFile =
       typeof parsed.values.config === 'string'
         ? path.resolve(io.cwd, parsed.values.config)
@@ -132,7 +127,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (parsed.values.watch !== true) return await once();
     const ac = new AbortController();
     const off = io.onInterrupt?.(() => ac.abort());
-    io.stderr.write(`nightjar lint: watching ${paths.map((p) => shown(io.cwd, p)).join(', ')} (Ctrl-C stops)\n`);
+    io.stderr.write(`nightjar lint: watching ${paths.map((p) => shownPath(io.cwd, p)).join(', ')} (Ctrl-C stops)\n`);
     try {
       return await rerunOnChange(paths, () => once().catch((err: unknown) => failure(io, err)), {
         signal: ac.signal,
@@ -185,7 +180,7 @@ async function lintOnce(io: CliIO, o: LintRun): Promise<number> {
   if (loaded.documents.length === 0 && loaded.diagnostics.length === 0)
     throw new CliError(
       'NJ_CLI_RULES',
-      `no rule files (*.yml, *.yaml) found in ${o.paths.map((p) => shown(io.cwd, p)).join(', ')}${o.exclude.length ? ' (after --exclude)' : ''}`,
+      `no rule files (*.yml, *.yaml) found in ${o.paths.map((p) => shownPath(io.cwd, p)).join(', ')}${o.exclude.length ? ' (after --exclude)' : ''}`,
     );
   let result = lint.lintDocuments(loaded, cfg);
   if (o.fix) {
@@ -249,10 +244,4 @@ function failure(io: CliIO, err: unknown): number {
   }
   io.stderr.write(`nightjar lint: internal error: ${(err as Error).stack ?? String(err)}\n`);
   return EXIT_USAGE;
-}
-
-/** A path as the user would write it: relative to cwd when inside it, else absolute. */
-function shown(cwd: string, p: string): string {
-  const rel = path.relative(cwd, p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }

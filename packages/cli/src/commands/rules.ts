@@ -3,8 +3,6 @@
  * (id, title, level, the ES event types each is dispatched on), and one rule's compiled view: its event
  * types, the field paths it reads, the literals of its prefilter, whether it raises alerts.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { didYouMean, formatDiagnostic, loadRuleFiles } from '@nightjar/rules';
 import { catalog } from '@nightjar/ruletools';
 import { CliError, type CliIO, EXIT_OK, UsageError } from '../io.js';
@@ -15,8 +13,10 @@ import {
   type CommandSpec,
   openOutput,
   parseCommand,
+  requireRulePaths,
   resolveRulePaths,
   SHARED_OPTIONS,
+  shownPath,
 } from '../options.js';
 import { palette } from '../output/color.js';
 import { renderColumns } from '../output/table.js';
@@ -71,12 +71,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`'rules show' needs a rule id\nRun 'nightjar rules --help' for usage.`);
   }
   const paths = resolveRulePaths({ rules: rest }, io);
-  const missing = paths.filter((p) => !existsSync(p));
-  if (missing.length)
-    throw new CliError(
-      'NJ_CLI_RULES',
-      `no such rule file or directory: ${missing.map((p) => path.relative(io.cwd, p) || p).join(', ')}`,
-    );
+  requireRulePaths(paths, io);
   const loaded = await loadRuleFiles(paths, mappingOption(chooseMapping(args.values, io, paths)));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0)
@@ -86,10 +81,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       errors.slice(0, 20).map(formatDiagnostic),
     );
   const views = catalog.ruleViews(loaded.documents);
-  const rel = (f: string) => {
-    const r = path.relative(io.cwd, f);
-    return r.startsWith('..') || path.isAbsolute(r) ? f : r;
-  };
+  const rel = (f: string) => shownPath(io.cwd, f);
   const json = (args.format ?? 'table') === 'json';
   const sink = await openOutput(args.values.output as string | undefined, io);
   const pal = palette(colorEnabled(io.env, sink.isTTY));

@@ -3,8 +3,6 @@
  * `attack.*` tags — as a table, as JSON, or as an ATT&CK Navigator layer (a heat map of rule counts).
  */
 import { count } from '@nightjar/ruletools';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { formatDiagnostic, loadRuleFiles } from '@nightjar/rules';
 import { techniques } from '@nightjar/ruletools';
 import { CliError, type CliIO, EXIT_OK } from '../io.js';
@@ -14,6 +12,7 @@ import {
   type CommandSpec,
   openOutput,
   parseCommand,
+  requireRulePaths,
   resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
@@ -52,12 +51,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const paths = resolveRulePaths({ rules: args.positionals }, io);
-  const missing = paths.filter((p) => !existsSync(p));
-  if (missing.length)
-    throw new CliError(
-      'NJ_CLI_RULES',
-      `no such rule file or directory: ${missing.map((p) => path.relative(io.cwd, p) || p).join(', ')}`,
-    );
+  requireRulePaths(paths, io);
   const loaded = await loadRuleFiles(paths, {});
   // A coverage map of rules that do not load would claim detections the engine cannot run.
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');

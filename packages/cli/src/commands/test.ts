@@ -8,11 +8,13 @@ import {
   commandHelp,
   type CommandSpec,
   openOutput,
-  type Parsed,
   parseByteSize,
   parseCommand,
+  type Parsed,
   reportFatal,
+  requireRulePaths,
   SHARED_OPTIONS,
+  shownPath,
 } from '../options.js';
 import { chooseMapping, mappingOption } from '../mapping.js';
 import { palette } from '../output/color.js';
@@ -76,7 +78,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (paths.some((p) => !existsSync(p))) return testOnce(parsed, io, format, paths, filter, maxLineBytes);
     const ac = new AbortController();
     const off = io.onInterrupt?.(() => ac.abort());
-    io.stderr.write(`nightjar test: watching ${paths.map((p) => shown(io.cwd, p)).join(', ')} (Ctrl-C stops)\n`);
+    io.stderr.write(`nightjar test: watching ${paths.map((p) => shownPath(io.cwd, p)).join(', ')} (Ctrl-C stops)\n`);
     try {
       return await rerunOnChange(paths, () => testOnce(parsed, io, format, paths, filter, maxLineBytes), {
         signal: ac.signal,
@@ -110,13 +112,7 @@ async function testOnce(
   maxLineBytes: number | undefined,
 ): Promise<number> {
   try {
-    // A rule path that does not exist is a usage error (exit 2), not a failing rule.
-    const missing = paths.filter((p) => !existsSync(p));
-    if (missing.length)
-      throw new CliError(
-        'NJ_CLI_RULES',
-        `no such rule file or directory: ${missing.map((p) => shown(io.cwd, p)).join(', ')}`,
-      );
+    requireRulePaths(paths, io);
     const sink = await openOutput(parsed.values.output as string | undefined, io);
     let loaded: tester.LoadedRules;
     try {
@@ -132,7 +128,7 @@ async function testOnce(
       await sink.close();
       throw new CliError(
         'NJ_CLI_RULES',
-        `no rule files (*.yml, *.yaml) found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}`,
+        `no rule files (*.yml, *.yaml) found in ${paths.map((p) => shownPath(io.cwd, p)).join(', ')}`,
       );
     }
     if (parsed.values.variants === true && parsed.values.coverage === true) {
@@ -165,7 +161,7 @@ async function testOnce(
         io.stderr.write(`nightjar test: no rule or case matches -t ${String(filter)}\n`);
         return EXIT_FINDINGS;
       }
-      io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shown(io.cwd, p)).join(', ')}\n`);
+      io.stderr.write(`nightjar test: no rules found in ${paths.map((p) => shownPath(io.cwd, p)).join(', ')}\n`);
     }
     return s.failed > 0 || s.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {
@@ -176,10 +172,4 @@ async function testOnce(
     io.stderr.write(`nightjar test: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT_USAGE;
   }
-}
-
-/** A path as the user would write it: relative to cwd when inside it, else absolute. */
-function shown(cwd: string, p: string): string {
-  const rel = path.relative(cwd, p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }

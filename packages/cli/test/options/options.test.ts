@@ -10,7 +10,9 @@ import {
   commandHelp,
   openOutput,
   parseCommand,
+  requireRulePaths,
   resolveRulePaths,
+  shownPath,
   type CommandSpec,
 } from '../../src/options.js';
 import { cli, fakeIO } from './fake-io.js';
@@ -265,5 +267,28 @@ describe('nightjar watch --ship: the live source to a fleet (nightjar ship with 
     const idAlone = await cli(['watch', '--host-id', 'h1']);
     expect(idAlone.code).toBe(2);
     expect(idAlone.stderr).toMatch(/--host-id goes with --ship <nats-url>/);
+  });
+});
+
+describe('rule paths as the user sees them', () => {
+  it('shows a path relative to cwd inside it, cwd itself as ".", and one outside as given', () => {
+    expect(shownPath('/work/repo', '/work/repo/rules/a.yml')).toBe('rules/a.yml');
+    expect(shownPath('/work/repo', '/work/repo')).toBe('.');
+    expect(shownPath('/work/repo', '/work/other/a.yml')).toBe('/work/other/a.yml');
+  });
+  it('names every missing rule path (exit 2, NJ_CLI_RULES) and accepts existing ones', () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'nj-rulepaths-'));
+    mkdirSync(path.join(cwd, 'rules'));
+    const io = fakeIO({ cwd }).io;
+    expect(() => requireRulePaths([path.join(cwd, 'rules')], io)).not.toThrow();
+    let err: unknown;
+    try {
+      requireRulePaths([path.join(cwd, 'rules'), path.join(cwd, 'gone.yml'), '/no/such/rules'], io);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).code).toBe('NJ_CLI_RULES');
+    expect((err as CliError).message).toBe('no such rule file or directory: gone.yml, /no/such/rules');
   });
 });
