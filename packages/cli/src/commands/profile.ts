@@ -21,7 +21,7 @@ import {
   resolveRulePaths,
   SHARED_OPTIONS,
 } from '../options.js';
-import { progressHook, readAll } from '../detect/loop.js';
+import { progressHook, readAll, readInterruptibly } from '../detect/loop.js';
 import { palette } from '../output/color.js';
 import { CappedReporter, type LineProblem, formatLineProblem } from '../output/problems.js';
 import { ProgressBar } from '../output/progress.js';
@@ -100,39 +100,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const source = openReplay(inputs, { stdin: io.stdin, maxLineBytes });
   const collector = new ProfileCollector();
-  let fatal: CliError | undefined;
-  let interrupted = false;
-  const unregister = io.onInterrupt?.(() => {
-    interrupted = true;
-    void source.stop();
-    // stop() takes effect between reads; a pipe that is waiting for data must be closed as well.
-    if (inputs.includes('-')) io.stdin.destroy();
-  });
-  try {
-    await readAll(source, {
+  const end = await readInterruptibly(source, inputs.includes('-'), io, () =>
+    readAll(source, {
       problem: (e) => malformed.report(e),
       events: (list) => {
         for (const ev of list) collector.add(ev);
       },
       batchDone: progressHook(source, progress),
-    });
-  } catch (err) {
-    if (err instanceof CliError) {
-      await source.stop();
-      throw err;
-    }
-    // Closing stdin on Ctrl-C may end the read with an error: that is the interrupt, not a failure.
-    if (!interrupted)
-      fatal = new CliError(
-        'NJ_CLI_INPUT',
-        `cannot read input: ${err instanceof Error ? err.message : String(err)}`,
-        [],
-        { cause: err },
-      );
-  } finally {
-    unregister?.();
-  }
-  if (interrupted) io.stderr.write('nightjar profile: interrupted; the profile covers what was read\n');
+    }),
+  );
+  let fatal = end.fatal;
+  if (end.interrupted) io.stderr.write('nightjar profile: interrupted; the profile covers what was read\n');
   progress?.clear();
   const failures = source.failures();
   if (!fatal && failures.length > 0) {

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Engine, type Diagnostic, rulesetFingerprint } from '@nightjar/core';
 import { openReplay, openThreadedScan, suggestThreads } from '@nightjar/sources';
 import { type CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { Detector, progressHook, readAll, reportDiagnostics } from '../detect/loop.js';
+import { Detector, progressHook, readAll, readInterruptibly, reportDiagnostics } from '../detect/loop.js';
 import {
   checkInputs,
   CliError,
@@ -172,16 +172,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     noteDiagnostic,
   );
 
-  let fatal: CliError | undefined;
-  let interrupted = false;
-  const unregister = io.onInterrupt?.(() => {
-    interrupted = true;
-    void source.stop();
-    // stop() takes effect between reads; a pipe that is waiting for data must be closed as well.
-    if (inputs.includes('-')) io.stdin.destroy();
-  });
   await sink.write(writer.begin());
-  try {
+  const end = await readInterruptibly(source, inputs.includes('-'), io, async () => {
     if ('metrics' in source) {
       const batchDone = progressHook(source, progress);
       for await (const batch of source) {
@@ -197,23 +189,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         events: (list) => detector.push(list),
         batchDone: progressHook(source, progress),
       });
-  } catch (err) {
-    if (err instanceof CliError) {
-      await source.stop();
-      throw err;
-    }
-    // A read failure mid-way: keep what was found, then fail with exit 2. (Closing stdin on Ctrl-C
-    // may end the read with an error: that is the interrupt, not a failure.)
-    if (!interrupted)
-      fatal = new CliError(
-        'NJ_CLI_INPUT',
-        `cannot read input: ${err instanceof Error ? err.message : String(err)}`,
-        [],
-        { cause: err },
-      );
-  } finally {
-    unregister?.();
-  }
+  });
+  let fatal = end.fatal;
   // The threaded scan has flushed its workers' engines already; this engine then holds nothing.
   await detector.finish();
   const metrics = ('metrics' in source ? source.metrics() : undefined) ?? engine.metrics();
@@ -244,7 +221,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   }
-  if (interrupted) io.stderr.write('nightjar scan: interrupted; the alerts and summary cover what was read\n');
+  if (end.interrupted) io.stderr.write('nightjar scan: interrupted; the alerts and summary cover what was read\n');
   // Inputs the source could not read (whole or in part, e.g. a truncated gzip): already reported
   // as diagnostics; what was read was scanned, but the run is not complete, so exit 2.
   const failures = source.failures();

@@ -2,10 +2,11 @@
  * The one read-and-detect loop behind `scan`, `watch` and `profile`: batches from a source (replay or
  * live), bad lines and source diagnostics to their reporters, events to the engine (or, for
  * `profile`, to a collector), alerts counted per rule and written, engine diagnostics drained after
- * every batch, and the engine flushed at the end. Error handling stays with each command: a replay
- * turns a read failure into exit 2, a live source reports why it stopped.
+ * every batch, and the engine flushed at the end. A replay's read failure becomes exit 2 through
+ * readInterruptibly(); a live source reports why it stopped (watch).
  */
 import type { Alert, Diagnostic, Engine, NightjarEvent } from '@nightjar/core';
+import { CliError, type CliIO } from '../io.js';
 import type { OutputSink } from '../options.js';
 import type { AlertWriter } from '../output/alerts.js';
 import type { LineProblem } from '../output/problems.js';
@@ -38,6 +39,51 @@ export async function readAll(source: AsyncIterable<SourceBatch>, hooks: ReadHoo
     await hooks.events(batch.events);
     hooks.batchDone?.();
   }
+}
+
+/** How a read ended: `fatal` when the input failed mid-way (exit 2), `interrupted` after Ctrl-C. */
+export interface ReadEnd {
+  fatal: CliError | undefined;
+  interrupted: boolean;
+}
+
+/**
+ * Runs `read` over `source` with Ctrl-C wired to stop it (and to close stdin when it is read: stop()
+ * takes effect between reads, and a pipe waiting for data must be closed as well). A CliError from
+ * `read` stops the source and propagates. Any other error is the input failing mid-way: it comes back
+ * as `fatal`, and what was found is kept; after Ctrl-C it is the interrupt (closing stdin may end the
+ * read with an error), not a failure.
+ */
+export async function readInterruptibly(
+  source: { stop(): Promise<void> },
+  readsStdin: boolean,
+  io: CliIO,
+  read: () => Promise<void>,
+): Promise<ReadEnd> {
+  const end: ReadEnd = { fatal: undefined, interrupted: false };
+  const unregister = io.onInterrupt?.(() => {
+    end.interrupted = true;
+    void source.stop();
+    if (readsStdin) io.stdin.destroy();
+  });
+  try {
+    await read();
+  } catch (err) {
+    if (err instanceof CliError) {
+      await source.stop();
+      throw err;
+    }
+    if (!end.interrupted)
+      end.fatal = new CliError(
+        'NJ_CLI_INPUT',
+        `cannot read input: ${err instanceof Error ? err.message : String(err)}`,
+        [],
+        { cause: err },
+      );
+  } finally {
+    unregister?.();
+  }
+  return end;
 }
 
 export interface AlertOutput {
