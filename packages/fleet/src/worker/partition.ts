@@ -39,6 +39,7 @@ import { signalId } from './signal-id.js';
 import { listConsumers } from './consumers.js';
 import { alertId } from './alert-id.js';
 import { HostState, hasEngineState, type HostMark } from './host-state.js';
+import { CommitQueue } from './commit.js';
 
 export interface PartitionContext {
   js: JetStreamClient;
@@ -81,10 +82,7 @@ export class PartitionRunner {
   private iter: ConsumerMessages | undefined;
   private failed = false;
   /** Applied but not yet committed: the last frame, its alerts' and diagnostics' PubAcks. */
-  private last: JsMsg | undefined;
-  private pubs: Promise<PubAck | void>[] = [];
-  private uncommitted = 0;
-  private committing: Promise<void> = Promise.resolve();
+  private readonly q: CommitQueue;
   readonly done: Promise<void>;
   /** Why the loop ended: stopped (committed), lost (lease or consumer gone, nothing committed after). */
   endedBy: 'stopped' | 'lost' | undefined;
@@ -94,6 +92,18 @@ export class PartitionRunner {
     readonly partition: number,
     readonly epoch: number,
   ) {
+    this.q = new CommitQueue({
+      label: `partition ${partition}`,
+      units: 'frames',
+      log: (m) => ctx.log(m),
+      abort: () => this.abort(),
+      failed: () => this.failed,
+      deadline: () => ctx.deadline(partition),
+      persist: async (last) => {
+        await ctx.checkpoints.put(leaseKey(partition), JSON.stringify({ floor: last.seq, epoch }));
+        if (Date.now() - this.lastSnapshot >= ctx.snapshotIntervalMs) await this.snapshot(last.seq);
+      },
+    });
     this.done = this.run().catch((err: unknown) => {
       this.endedBy = 'lost';
       this.ctx.log(`partition ${partition}: stopped: ${err instanceof Error ? err.message : String(err)}`);
@@ -162,17 +172,17 @@ export class PartitionRunner {
     this.iter = iter;
     if (this.stopping) void iter.close();
     // Commits on a clock as well as by count, so a quiet partition's last frames are acked too.
-    const timer = setInterval(() => void this.commit(), COMMIT_MS);
+    const timer = setInterval(() => void this.q.commit(), COMMIT_MS);
     let slice = performance.now();
     try {
       for await (const m of iter) {
         if (!this.alive()) break;
         if (m.seq > this.lastApplied) {
-          this.apply(m, this.pubs);
+          this.apply(m, this.q.pubs);
           this.lastApplied = m.seq;
         }
-        this.last = m;
-        if (++this.uncommitted >= COMMIT_FRAMES || this.pubs.length > 256) await this.commit();
+        this.q.last = m;
+        if (++this.q.uncommitted >= COMMIT_FRAMES || this.q.pubs.length > 256) await this.q.commit();
         // Buffered messages arrive as microtasks: yield now and then so timers (lease renewals,
         // commits) and other partitions' I/O run.
         if (performance.now() - slice > 20) {
@@ -184,8 +194,8 @@ export class PartitionRunner {
       clearInterval(timer);
       void iter.close();
     }
-    if (this.stopping && !this.failed) await this.commit();
-    await this.committing;
+    if (this.stopping && !this.failed) await this.q.commit();
+    await this.q.settled();
     this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
   }
 
@@ -293,53 +303,6 @@ export class PartitionRunner {
     return this.ctx.js.publish(diagSubject(host), JSON.stringify({ ...d, host }), {
       msgID: `${host}:${d.code}:${seq}:${i}`,
     });
-  }
-
-  /** Serialised: stores the alerts of the frames applied so far, then acks the last of them (AckAll). */
-  private commit(): Promise<void> {
-    // A failed commit (a checkpoint or snapshot write timing out) gives the partition up: its
-    // frames come back to the next owner. Left rejected, the chain would skip every later commit
-    // (nothing acked again) or, from the timer, end the process as an unhandled rejection.
-    this.committing = this.committing
-      .then(() => this.commitNow())
-      .catch((err: unknown) => {
-        this.ctx.log(
-          `partition ${this.partition}: commit failed (${err instanceof Error ? err.message : String(err)}): giving it up`,
-        );
-        this.abort();
-      });
-    return this.committing;
-  }
-
-  private async commitNow(): Promise<void> {
-    const last = this.last;
-    const pubs = this.pubs;
-    if (last === undefined || this.failed) return;
-    this.last = undefined;
-    this.pubs = [];
-    this.uncommitted = 0;
-    try {
-      await Promise.all(pubs);
-    } catch (err) {
-      // Not stored: do not ack. The frames come back to the next owner (this one lets the lease go).
-      this.ctx.log(`partition ${this.partition}: alert publish failed, frames not acked: ${String(err)}`);
-      this.abort();
-      return;
-    }
-    if (Date.now() >= this.ctx.deadline(this.partition)) {
-      this.abort();
-      return;
-    }
-    try {
-      await last.ackAck();
-    } catch (err) {
-      // Our consumer was deleted: a newer owner took the partition.
-      this.ctx.log(`partition ${this.partition}: ack refused (${String(err)}): fenced`);
-      this.abort();
-      return;
-    }
-    await this.ctx.checkpoints.put(leaseKey(this.partition), JSON.stringify({ floor: last.seq, epoch: this.epoch }));
-    if (Date.now() - this.lastSnapshot >= this.ctx.snapshotIntervalMs) await this.snapshot(last.seq);
   }
 
   private async snapshot(seq: number): Promise<void> {

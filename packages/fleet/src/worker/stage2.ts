@@ -14,6 +14,7 @@ import { Engine, type EngineOptions, type FleetSignal } from '@nightjar/core';
 import { FLEET_HOST_TOKEN, FLEET_NAMES, STAGE2_KEY, alertSubject, diagSubject } from '../names.js';
 import type { PartitionContext } from './partition.js';
 import { listConsumers } from './consumers.js';
+import { CommitQueue } from './commit.js';
 
 interface Stage2Snapshot {
   version: 1;
@@ -44,10 +45,7 @@ export class Stage2Runner {
   private stopping = false;
   private failed = false;
   private iter: ConsumerMessages | undefined;
-  private last: JsMsg | undefined;
-  private pubs: Promise<PubAck>[] = [];
-  private uncommitted = 0;
-  private committing: Promise<void> = Promise.resolve();
+  private readonly q: CommitQueue;
   readonly done: Promise<void>;
   endedBy: 'stopped' | 'lost' | undefined;
 
@@ -57,6 +55,18 @@ export class Stage2Runner {
     private readonly deadline: () => number,
   ) {
     this.engine = new Engine(ctx.ruleset, stage2EngineOptions(ctx.engineOptions));
+    this.q = new CommitQueue({
+      label: 'stage 2',
+      units: 'signals',
+      log: (m) => ctx.log(m),
+      abort: () => this.abort(),
+      failed: () => this.failed,
+      deadline,
+      persist: async (last) => {
+        const snap: Stage2Snapshot = { version: 1, seq: last.seq, engine: this.engine.snapshot() };
+        await ctx.snapshots.putBlob({ name: STAGE2_KEY }, Buffer.from(JSON.stringify(snap)));
+      },
+    });
     this.done = this.run().catch((err: unknown) => {
       this.endedBy = 'lost';
       this.ctx.log(`stage 2: stopped: ${err instanceof Error ? err.message : String(err)}`);
@@ -101,14 +111,14 @@ export class Stage2Runner {
     const iter = await consumer.consume({ max_messages: this.ctx.maxBatch * 4 });
     this.iter = iter;
     if (this.stopping) void iter.close();
-    const timer = setInterval(() => void this.commit(), COMMIT_MS);
+    const timer = setInterval(() => void this.q.commit(), COMMIT_MS);
     let slice = performance.now();
     try {
       for await (const m of iter) {
         if (!this.alive()) break;
         this.apply(m);
-        this.last = m;
-        if (++this.uncommitted >= COMMIT_SIGNALS) await this.commit();
+        this.q.last = m;
+        if (++this.q.uncommitted >= COMMIT_SIGNALS) await this.q.commit();
         if (performance.now() - slice > 20) {
           await yieldNow();
           slice = performance.now();
@@ -118,8 +128,8 @@ export class Stage2Runner {
       clearInterval(timer);
       void iter.close();
     }
-    if (this.stopping && !this.failed) await this.commit();
-    await this.committing;
+    if (this.stopping && !this.failed) await this.q.commit();
+    await this.q.settled();
     this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
   }
 
@@ -128,7 +138,7 @@ export class Stage2Runner {
     try {
       sig = m.json<FleetSignal>();
     } catch (err) {
-      this.pubs.push(
+      this.q.pubs.push(
         this.publishDiag(m.seq, 0, {
           code: 'NJ_SIGNAL_INVALID',
           severity: 'error',
@@ -137,8 +147,8 @@ export class Stage2Runner {
       );
       return;
     }
-    for (const a of this.engine.pushSignal(sig)) this.pubs.push(this.publishAlert(a));
-    this.engine.drainDiagnostics().forEach((d, i) => this.pubs.push(this.publishDiag(m.seq, i, d)));
+    for (const a of this.engine.pushSignal(sig)) this.q.pubs.push(this.publishAlert(a));
+    this.engine.drainDiagnostics().forEach((d, i) => this.q.pubs.push(this.publishDiag(m.seq, i, d)));
   }
 
   private async publishAlert(a: { id: string; rule: { id: string } }): Promise<PubAck> {
@@ -174,44 +184,5 @@ export class Stage2Runner {
       );
       return 0;
     }
-  }
-
-  private commit(): Promise<void> {
-    this.committing = this.committing
-      .then(() => this.commitNow())
-      .catch((err: unknown) => {
-        this.ctx.log(`stage 2: commit failed (${err instanceof Error ? err.message : String(err)}): giving it up`);
-        this.abort();
-      });
-    return this.committing;
-  }
-
-  private async commitNow(): Promise<void> {
-    const last = this.last;
-    const pubs = this.pubs;
-    if (last === undefined || this.failed) return;
-    this.last = undefined;
-    this.pubs = [];
-    this.uncommitted = 0;
-    try {
-      await Promise.all(pubs);
-    } catch (err) {
-      this.ctx.log(`stage 2: alert publish failed, signals not acked: ${String(err)}`);
-      this.abort();
-      return;
-    }
-    if (Date.now() >= this.deadline()) {
-      this.abort();
-      return;
-    }
-    try {
-      await last.ackAck();
-    } catch (err) {
-      this.ctx.log(`stage 2: ack refused (${String(err)}): fenced`);
-      this.abort();
-      return;
-    }
-    const snap: Stage2Snapshot = { version: 1, seq: last.seq, engine: this.engine.snapshot() };
-    await this.ctx.snapshots.putBlob({ name: STAGE2_KEY }, Buffer.from(JSON.stringify(snap)));
   }
 }
