@@ -122,3 +122,64 @@ describe('CommitQueue: store, then ack, then persist', () => {
     expect(o.steps.filter((s) => !s.startsWith('stored'))).toEqual(['ack 1', 'persist 1', 'ack 2', 'persist 2']);
   });
 });
+
+/** An iterator over `n` messages (seq 1…n) that records close(). */
+function messages(n: number, steps: string[]): AsyncIterable<JsMsg> & { close(): void; closed: boolean } {
+  const it = {
+    closed: false,
+    close() {
+      it.closed = true;
+    },
+    async *[Symbol.asyncIterator]() {
+      for (let seq = 1; seq <= n; seq++) yield message(seq, steps);
+    },
+  };
+  return it;
+}
+
+describe('CommitQueue.drain: apply, commit as it goes, commit the rest on a clean stop', () => {
+  it('commits whenever full() says so, and what is left at the end', async () => {
+    const o = owner();
+    const q = new CommitQueue(o);
+    const iter = messages(5, o.steps);
+    await q.drain(iter, {
+      alive: () => true,
+      apply: (m) => void o.steps.push(`apply ${m.seq}`),
+      full: () => q.uncommitted >= 2,
+      everyMs: 60_000,
+      finalCommit: () => true,
+    });
+    expect(o.steps).toEqual([
+      'apply 1',
+      'apply 2',
+      'ack 2',
+      'persist 2',
+      'apply 3',
+      'apply 4',
+      'ack 4',
+      'persist 4',
+      'apply 5',
+      'ack 5',
+      'persist 5',
+    ]);
+    expect(iter.closed).toBe(true);
+  });
+
+  it('stops reading once the runner is no longer alive, and leaves the rest unacked when it lost the lease', async () => {
+    const o = owner();
+    const q = new CommitQueue(o);
+    const iter = messages(5, o.steps);
+    let applied = 0;
+    await q.drain(iter, {
+      alive: () => applied < 3,
+      apply: () => void applied++,
+      full: () => false,
+      everyMs: 60_000,
+      finalCommit: () => false,
+    });
+    expect(applied).toBe(3);
+    expect(o.steps).toEqual([]);
+    expect(q.uncommitted).toBe(3);
+    expect(iter.closed).toBe(true);
+  });
+});

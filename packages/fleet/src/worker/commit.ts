@@ -5,7 +5,22 @@
  * are serialised; a failed one gives the lease up, so the unacked messages come back to the next
  * owner.
  */
+import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { JsMsg, PubAck } from '@nats-io/jetstream';
+
+/** How a runner applies its messages (see CommitQueue.drain). */
+export interface DrainSteps {
+  /** False once the runner must stop reading (stopping, aborted, lease over). */
+  alive(): boolean;
+  /** Applies one message (its publishes go into the queue's `pubs`). */
+  apply(m: JsMsg): void;
+  /** After a message: true to commit now (enough applied). */
+  full(): boolean;
+  /** Commits on a clock as well, so a quiet stream's last messages are acked too. */
+  everyMs: number;
+  /** At the end: true to commit what is left (a clean stop; not after abort()). */
+  finalCommit(): boolean;
+}
 
 export interface CommitOwner {
   /** Log prefix: `partition 3`, `stage 2`. */
@@ -32,6 +47,35 @@ export class CommitQueue {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly owner: CommitOwner) {}
+
+  /**
+   * Reads `iter` to its end (or until the runner is no longer alive), applying and committing as it
+   * goes; then the final commit when asked for, and waits for the commits in progress.
+   */
+  async drain(iter: AsyncIterable<JsMsg> & { close(): unknown }, steps: DrainSteps): Promise<void> {
+    const timer = setInterval(() => void this.commit(), steps.everyMs);
+    let slice = performance.now();
+    try {
+      for await (const m of iter) {
+        if (!steps.alive()) break;
+        steps.apply(m);
+        this.last = m;
+        this.uncommitted++;
+        if (steps.full()) await this.commit();
+        // Buffered messages arrive as microtasks: yield now and then so timers (lease renewals,
+        // commits) and other consumers' I/O run.
+        if (performance.now() - slice > 20) {
+          await yieldNow();
+          slice = performance.now();
+        }
+      }
+    } finally {
+      clearInterval(timer);
+      void iter.close();
+    }
+    if (steps.finalCommit()) await this.commit();
+    await this.chain;
+  }
 
   /** Commits what was applied so far, after any commit in progress. Never rejects. */
   commit(): Promise<void> {

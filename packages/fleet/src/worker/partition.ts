@@ -11,7 +11,6 @@
  * caused by a frame at or below the ack floor is in NJ_ALERTS; a crash re-raises only alerts that
  * the stream's duplicate window drops (same alert id, same message id).
  */
-import { setImmediate as yieldNow } from 'node:timers/promises';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -171,31 +170,17 @@ export class PartitionRunner {
     const iter = await consumer.consume({ max_messages: this.ctx.maxBatch * 4 });
     this.iter = iter;
     if (this.stopping) void iter.close();
-    // Commits on a clock as well as by count, so a quiet partition's last frames are acked too.
-    const timer = setInterval(() => void this.q.commit(), COMMIT_MS);
-    let slice = performance.now();
-    try {
-      for await (const m of iter) {
-        if (!this.alive()) break;
-        if (m.seq > this.lastApplied) {
-          this.apply(m, this.q.pubs);
-          this.lastApplied = m.seq;
-        }
-        this.q.last = m;
-        if (++this.q.uncommitted >= COMMIT_FRAMES || this.q.pubs.length > 256) await this.q.commit();
-        // Buffered messages arrive as microtasks: yield now and then so timers (lease renewals,
-        // commits) and other partitions' I/O run.
-        if (performance.now() - slice > 20) {
-          await yieldNow();
-          slice = performance.now();
-        }
-      }
-    } finally {
-      clearInterval(timer);
-      void iter.close();
-    }
-    if (this.stopping && !this.failed) await this.q.commit();
-    await this.q.settled();
+    await this.q.drain(iter, {
+      alive: () => this.alive(),
+      apply: (m) => {
+        if (m.seq <= this.lastApplied) return; // applied by a restored snapshot
+        this.apply(m, this.q.pubs);
+        this.lastApplied = m.seq;
+      },
+      full: () => this.q.uncommitted >= COMMIT_FRAMES || this.q.pubs.length > 256,
+      everyMs: COMMIT_MS,
+      finalCommit: () => this.stopping && !this.failed,
+    });
     this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
   }
 

@@ -7,7 +7,6 @@
  * makes the next owner re-apply signals already acked: it re-raises the same alerts (same ids), and
  * NJ_ALERTS's duplicate window drops them.
  */
-import { setImmediate as yieldNow } from 'node:timers/promises';
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, type PubAck } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { Engine, type EngineOptions, type FleetSignal } from '@nightjar/core';
@@ -111,25 +110,13 @@ export class Stage2Runner {
     const iter = await consumer.consume({ max_messages: this.ctx.maxBatch * 4 });
     this.iter = iter;
     if (this.stopping) void iter.close();
-    const timer = setInterval(() => void this.q.commit(), COMMIT_MS);
-    let slice = performance.now();
-    try {
-      for await (const m of iter) {
-        if (!this.alive()) break;
-        this.apply(m);
-        this.q.last = m;
-        if (++this.q.uncommitted >= COMMIT_SIGNALS) await this.q.commit();
-        if (performance.now() - slice > 20) {
-          await yieldNow();
-          slice = performance.now();
-        }
-      }
-    } finally {
-      clearInterval(timer);
-      void iter.close();
-    }
-    if (this.stopping && !this.failed) await this.q.commit();
-    await this.q.settled();
+    await this.q.drain(iter, {
+      alive: () => this.alive(),
+      apply: (m) => this.apply(m),
+      full: () => this.q.uncommitted >= COMMIT_SIGNALS,
+      everyMs: COMMIT_MS,
+      finalCommit: () => this.stopping && !this.failed,
+    });
     this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
   }
 
