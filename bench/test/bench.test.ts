@@ -54,3 +54,22 @@ describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist no
     }
   });
 });
+
+describe('live rows: the median storm', () => {
+  it('takes each figure from the middle storm and sums the counts, drops included', async () => {
+    const { medianStorm } = await import('../src/live.js');
+    const storm = (js: number, rate: number, drops: number) => ({
+      wire: 'json' as const,
+      events: 100 - drops,
+      generated: 100,
+      drops,
+      jsUsPerEvent: js,
+      eluUsPerEvent: js * 2,
+      rate,
+      lines: [],
+    });
+    const m = medianStorm([storm(12, 50, 0), storm(9, 70, 3), storm(30, 20, 0)]);
+    expect([m.jsUsPerEvent, m.eluUsPerEvent, m.rate]).toEqual([12, 24, 50]);
+    expect([m.events, m.generated, m.drops, m.storms]).toEqual([297, 300, 3, 3]);
+  });
+});
