@@ -5,7 +5,10 @@ export interface NativeAddon {
   /** Linux builds: the proc connector + fanotify backend. */
   LinuxBackend?: new (
     events: string[],
-    /** `wire: 'json'`: one string of eslogger JSON lines per batch; else an array of message objects. */
+    /**
+     * `wire: 'json'`: eslogger JSON lines, whole lines in strings under 48 KiB (a batch may come in
+     * several calls); else an array of message objects.
+     */
     onBatch: (batch: Record<string, unknown>[] | string) => void,
     options?: {
       paths?: string[];
@@ -77,7 +80,8 @@ export interface NativeEsBackend {
 
 /**
  * The ES backend's constructor: a config (clients, queue capacity, `wire`) and the batch callback:
- * (messages, client ids), or with `wire: 'json'` (one string of eslogger JSON lines, client ids).
+ * (messages, client ids), or with `wire: 'json'` (strings of whole eslogger JSON lines under 48 KiB,
+ * a batch in one or more calls, each with the client ids of its lines).
  */
 export type EsBackendClass = new (
   cfg: unknown,

@@ -90,6 +90,43 @@ describe.skipIf(!built)(
       expect(json).toEqual(await run('objects'));
     });
 
+    it('the JSON wire delivers a batch bigger than one JS string piece whole: every line, its client, in order', async () => {
+      // ~400 lines of ~1 KB: the handoff makes the batch into several strings of at most 48 KiB.
+      const long = '/Users/someone/Library/Application Support/' + 'x'.repeat(600);
+      const msgs = Array.from({ length: 400 }, (_, i) =>
+        i % 3 === 0
+          ? { type: 9, pid: 1000 + i, exe: '/bin/zsh', target: `/usr/bin/tool${i}` }
+          : { type: 10, pid: 1000 + i, exe: '/usr/bin/curl', target: `${long}/${i}` },
+      );
+      const run = async (wire: 'json' | 'objects') => {
+        const { Class, instance } = fakeClass();
+        const src = openEs({ eventTypes: ['exec', 'open'], backendClass: Class, wire });
+        instance().deliver(msgs);
+        instance().drain();
+        const events: EventBatch['events'] = [];
+        for await (const b of src) {
+          events.push(...b.events);
+          if (events.length >= msgs.length) await src.stop();
+        }
+        return { events, stats: src.stats() };
+      };
+      const json = await run('json');
+      expect(json.stats.drops).toBe(0);
+      expect(json.events).toHaveLength(msgs.length);
+      // Every line once (the source numbers them across its clients), each client's in the order delivered.
+      expect(json.events.map((e) => e.line).sort((a, b) => a - b)).toEqual(msgs.map((_, k) => k + 1));
+      for (const source of ['es:1', 'es:2']) {
+        const mine = json.events.filter((e) => e.source === source);
+        expect(mine.length).toBeGreaterThan(100);
+        const pids = mine.map((e) => e.pid);
+        expect(pids).toEqual([...pids].sort((a, b) => a - b));
+      }
+      expect(json.events.filter((e) => e.name === 'exec').every((e) => e.source === 'es:1')).toBe(true);
+      const byPid = (r: { events: EventBatch['events'] }) =>
+        r.events.map((e) => ({ source: e.source, pid: e.pid, msg: e.msg })).sort((a, b) => a.pid - b.pid);
+      expect(byPid(json)).toEqual(byPid(await run('objects')));
+    });
+
     it('turns es_new_client failures into typed errors at open', () => {
       const { Class } = fakeClass();
       expect(() =>

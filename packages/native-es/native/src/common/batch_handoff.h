@@ -52,7 +52,8 @@ struct HandoffStats {
 
 // What crosses to JS: JS objects built field by field on the JS thread (kObjects: onBatch(msgs,
 // clients?)), or eslogger JSON lines written on the producer's thread (kJson: onBatch(text,
-// clients?), one string per batch, clients a Uint32Array), which JS decodes with core's decoder.
+// clients?) per piece of a batch, each piece whole lines and under 48 KiB, clients a Uint32Array
+// of that piece's lines), which JS decodes with core's decoder.
 enum class Wire { kObjects, kJson };
 
 class BatchHandoff {
