@@ -46,8 +46,45 @@ export function encodeFrame(f: Frame): { data: Uint8Array; headers: MsgHdrs } {
   h.set(FRAME_HEADERS.first, String(f.first));
   h.set(FRAME_HEADERS.last, String(f.last));
   h.set(FRAME_HEADERS.count, String(f.kind === 'drop' ? f.count : f.lines.length));
-  const data = f.lines.length > 0 ? deflateRawSync(Buffer.from(f.lines.join('\n'), 'utf8')) : new Uint8Array(0);
+  const data = f.lines.length > 0 ? deflateRawSync(linesToBytes(f.lines)) : new Uint8Array(0);
   return { data, headers: h };
+}
+
+/*
+ * A frame's text is ~150 KB (64 lines of ~2.3 KB). As one JS string it is a large object in V8,
+ * mapped afresh and page-faulted for every frame: joining the lines to encode a frame, or decoding
+ * the inflated bytes to split them, cost ~0.55-0.6 ms per frame. The lines go to and from the bytes
+ * one by one instead (~0.04-0.05 ms). A newline byte never occurs inside a UTF-8 sequence, so the
+ * lines are exactly those of the joined or split text.
+ */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/** The lines joined by newlines, as UTF-8, in a buffer reused by the next call (deflate copies it). */
+export function linesToBytes(lines: readonly string[]): Buffer {
+  let n = lines.length - 1;
+  for (const l of lines) n += Buffer.byteLength(l, 'utf8');
+  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0) scratch[at++] = 10;
+    at += scratch.write(lines[i]!, at, 'utf8');
+  }
+  return scratch.subarray(0, at);
+}
+
+/** `bytes.toString('utf8').split('\n')`, one line at a time ([] for no bytes, as for an empty text). */
+export function bytesToLines(bytes: Buffer): string[] {
+  const out: string[] = [];
+  if (bytes.length === 0) return out;
+  for (let s = 0; ;) {
+    const e = bytes.indexOf(10, s);
+    if (e < 0) {
+      out.push(bytes.toString('utf8', s));
+      return out;
+    }
+    out.push(bytes.toString('utf8', s, e));
+    s = e + 1;
+  }
 }
 
 export function decodeFrame(data: Uint8Array, h: MsgHdrs | undefined, where: string): Frame {
@@ -56,14 +93,14 @@ export function decodeFrame(data: Uint8Array, h: MsgHdrs | undefined, where: str
     throw new FleetError(FLEET_ERROR_CODES.frame, `${where}: unknown frame kind '${kind}'`);
   }
   const enc = h?.get(FRAME_HEADERS.encoding) ?? '';
-  let text: string;
+  let lines: string[];
   try {
-    text =
+    lines =
       data.length === 0
-        ? ''
-        : enc === 'deflate'
-          ? inflateRawSync(data).toString('utf8')
-          : Buffer.from(data).toString('utf8');
+        ? []
+        : bytesToLines(
+            enc === 'deflate' ? inflateRawSync(data) : Buffer.from(data.buffer, data.byteOffset, data.length),
+          );
   } catch (err) {
     throw new FleetError(FLEET_ERROR_CODES.frame, `${where}: cannot inflate the frame: ${String(err)}`, { cause: err });
   }
@@ -76,7 +113,7 @@ export function decodeFrame(data: Uint8Array, h: MsgHdrs | undefined, where: str
     session: h?.get(FRAME_HEADERS.session) ?? '',
     first: num(FRAME_HEADERS.first),
     last: num(FRAME_HEADERS.last),
-    lines: text === '' ? [] : text.split('\n'),
+    lines,
     count: Math.max(0, num(FRAME_HEADERS.count)),
   };
 }
