@@ -58,18 +58,22 @@ export function encodeFrame(f: Frame): { data: Uint8Array; headers: MsgHdrs } {
  * lines are exactly those of the joined or split text.
  */
 let scratch = Buffer.allocUnsafe(1 << 16);
+/** The reused buffer grows to this at most; a bigger frame (very long lines) gets one of its own. */
+const MAX_SCRATCH = 1 << 20;
 
-/** The lines joined by newlines, as UTF-8, in a buffer reused by the next call (deflate copies it). */
+/** The lines joined by newlines, as UTF-8, in a buffer the next call may reuse (deflate copies it). */
 export function linesToBytes(lines: readonly string[]): Buffer {
   let n = lines.length - 1;
   for (const l of lines) n += Buffer.byteLength(l, 'utf8');
-  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
+  if (scratch.length < n && n <= MAX_SCRATCH)
+    scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH, Math.max(n, scratch.length * 2)));
+  const buf = scratch.length >= n ? scratch : Buffer.allocUnsafe(n);
   let at = 0;
   for (let i = 0; i < lines.length; i++) {
-    if (i > 0) scratch[at++] = 10;
-    at += scratch.write(lines[i]!, at, 'utf8');
+    if (i > 0) buf[at++] = 10;
+    at += buf.write(lines[i]!, at, 'utf8');
   }
-  return scratch.subarray(0, at);
+  return buf.subarray(0, at);
 }
 
 /** `bytes.toString('utf8').split('\n')`, one line at a time ([] for no bytes, as for an empty text). */

@@ -15,6 +15,10 @@ describe('frames: lines to bytes and back, one line at a time', () => {
     expect(Buffer.compare(bytes, Buffer.from(lines.join('\n'), 'utf8'))).toBe(0);
     expect(bytesToLines(Buffer.from(bytes))).toEqual(lines);
     expect(bytesToLines(Buffer.alloc(0))).toEqual([]);
+    // Beyond what the reused buffer grows to (1 MiB): a buffer of its own, the same bytes.
+    const huge = ['é'.repeat(700_000), 'tail'];
+    expect(Buffer.compare(linesToBytes(huge), Buffer.from(huge.join('\n'), 'utf8'))).toBe(0);
+    expect(bytesToLines(Buffer.from(linesToBytes(lines)))).toEqual(lines);
   });
 
   it('decodes any bytes, invalid UTF-8 included, exactly as decoding the whole and splitting it', () => {
