@@ -138,16 +138,19 @@ function messages(n: number, steps: string[]): AsyncIterable<JsMsg> & { close():
 }
 
 describe('CommitQueue.drain: apply, commit as it goes, commit the rest on a clean stop', () => {
-  it('commits whenever full() says so, and what is left at the end', async () => {
+  it('commits whenever full() says so, and on stop what is left; ends "stopped"', async () => {
     const o = owner();
     const q = new CommitQueue(o);
     const iter = messages(5, o.steps);
-    await q.drain(iter, {
-      alive: () => true,
-      apply: (m) => void o.steps.push(`apply ${m.seq}`),
+    let stopping = false;
+    const ended = await q.drain(iter, {
+      apply: (m) => {
+        o.steps.push(`apply ${m.seq}`);
+        if (m.seq === 5) stopping = true; // stop() after the fifth: the iterator ends there
+      },
       full: () => q.uncommitted >= 2,
       everyMs: 60_000,
-      finalCommit: () => true,
+      stopping: () => stopping,
     });
     expect(o.steps).toEqual([
       'apply 1',
@@ -162,24 +165,40 @@ describe('CommitQueue.drain: apply, commit as it goes, commit the rest on a clea
       'ack 5',
       'persist 5',
     ]);
+    expect(ended).toBe('stopped');
     expect(iter.closed).toBe(true);
   });
 
-  it('stops reading once the runner is no longer alive, and leaves the rest unacked when it lost the lease', async () => {
+  it('after abort() it reads no further and commits nothing more; ends "lost"', async () => {
     const o = owner();
     const q = new CommitQueue(o);
     const iter = messages(5, o.steps);
     let applied = 0;
-    await q.drain(iter, {
-      alive: () => applied < 3,
+    const ended = await q.drain(iter, {
+      apply: () => {
+        if (++applied === 3) o.abort(); // the lease was lost while the third was applied
+      },
+      full: () => false,
+      everyMs: 60_000,
+      stopping: () => false,
+    });
+    expect(applied).toBe(3);
+    expect(o.steps).toEqual(['abort']);
+    expect(q.uncommitted).toBe(3);
+    expect(ended).toBe('lost');
+    expect(iter.closed).toBe(true);
+  });
+
+  it('past the lease deadline it reads no further', async () => {
+    const o = owner({ deadline: Date.now() - 1 });
+    const q = new CommitQueue(o);
+    let applied = 0;
+    const ended = await q.drain(messages(5, o.steps), {
       apply: () => void applied++,
       full: () => false,
       everyMs: 60_000,
-      finalCommit: () => false,
+      stopping: () => false,
     });
-    expect(applied).toBe(3);
-    expect(o.steps).toEqual([]);
-    expect(q.uncommitted).toBe(3);
-    expect(iter.closed).toBe(true);
+    expect([applied, ended]).toEqual([0, 'lost']);
   });
 });

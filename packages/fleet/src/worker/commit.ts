@@ -10,16 +10,14 @@ import type { JsMsg, PubAck } from '@nats-io/jetstream';
 
 /** How a runner applies its messages (see CommitQueue.drain). */
 export interface DrainSteps {
-  /** False once the runner must stop reading (stopping, aborted, lease over). */
-  alive(): boolean;
   /** Applies one message (its publishes go into the queue's `pubs`). */
   apply(m: JsMsg): void;
   /** After a message: true to commit now (enough applied). */
   full(): boolean;
   /** Commits on a clock as well, so a quiet stream's last messages are acked too. */
   everyMs: number;
-  /** At the end: true to commit what is left (a clean stop; not after abort()). */
-  finalCommit(): boolean;
+  /** True once the runner was asked to stop: reading ends, and what is left is committed. */
+  stopping(): boolean;
 }
 
 export interface CommitOwner {
@@ -49,15 +47,17 @@ export class CommitQueue {
   constructor(private readonly owner: CommitOwner) {}
 
   /**
-   * Reads `iter` to its end (or until the runner is no longer alive), applying and committing as it
-   * goes; then the final commit when asked for, and waits for the commits in progress.
+   * Reads `iter` to its end, or until the runner stops, gives the lease up (abort) or outlives it,
+   * applying and committing as it goes; on a clean stop commits what is left. Waits for the commits
+   * in progress, then says how it ended: `stopped` (everything committed) or `lost`.
    */
-  async drain(iter: AsyncIterable<JsMsg> & { close(): unknown }, steps: DrainSteps): Promise<void> {
+  async drain(iter: AsyncIterable<JsMsg> & { close(): unknown }, steps: DrainSteps): Promise<'stopped' | 'lost'> {
+    const { owner } = this;
     const timer = setInterval(() => void this.commit(), steps.everyMs);
     let slice = performance.now();
     try {
       for await (const m of iter) {
-        if (!steps.alive()) break;
+        if (steps.stopping() || owner.failed() || Date.now() >= owner.deadline()) break;
         steps.apply(m);
         this.last = m;
         this.uncommitted++;
@@ -73,8 +73,10 @@ export class CommitQueue {
       clearInterval(timer);
       void iter.close();
     }
-    if (steps.finalCommit()) await this.commit();
+    // After abort() a commit does nothing: what is left goes back to the next owner.
+    if (steps.stopping()) await this.commit();
     await this.chain;
+    return steps.stopping() && !owner.failed() ? 'stopped' : 'lost';
   }
 
   /** Commits what was applied so far, after any commit in progress. Never rejects. */

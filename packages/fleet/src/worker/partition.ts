@@ -80,7 +80,7 @@ export class PartitionRunner {
   private consumerName = '';
   private iter: ConsumerMessages | undefined;
   private failed = false;
-  /** Applied but not yet committed: the last frame, its alerts' and diagnostics' PubAcks. */
+  /** What was applied and not yet committed (the last frame, its alerts' and diagnostics' PubAcks), and the commits. */
   private readonly q: CommitQueue;
   readonly done: Promise<void>;
   /** Why the loop ended: stopped (committed), lost (lease or consumer gone, nothing committed after). */
@@ -127,10 +127,6 @@ export class PartitionRunner {
     }
   }
 
-  private alive(): boolean {
-    return !this.stopping && !this.failed && Date.now() < this.ctx.deadline(this.partition);
-  }
-
   private async run(): Promise<void> {
     const { jsm, js } = this.ctx;
     const k = this.partition;
@@ -170,8 +166,7 @@ export class PartitionRunner {
     const iter = await consumer.consume({ max_messages: this.ctx.maxBatch * 4 });
     this.iter = iter;
     if (this.stopping) void iter.close();
-    await this.q.drain(iter, {
-      alive: () => this.alive(),
+    this.endedBy = await this.q.drain(iter, {
       apply: (m) => {
         if (m.seq <= this.lastApplied) return; // applied by a restored snapshot
         this.apply(m, this.q.pubs);
@@ -179,9 +174,8 @@ export class PartitionRunner {
       },
       full: () => this.q.uncommitted >= COMMIT_FRAMES || this.q.pubs.length > 256,
       everyMs: COMMIT_MS,
-      finalCommit: () => this.stopping && !this.failed,
+      stopping: () => this.stopping,
     });
-    this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
   }
 
   /** Stops at once without committing more (the lease is gone). */

@@ -83,10 +83,6 @@ export class Stage2Runner {
     void this.iter?.close();
   }
 
-  private alive(): boolean {
-    return !this.stopping && !this.failed && Date.now() < this.deadline();
-  }
-
   private async run(): Promise<void> {
     const { jsm, js } = this.ctx;
     const start = await this.restore();
@@ -110,14 +106,12 @@ export class Stage2Runner {
     const iter = await consumer.consume({ max_messages: this.ctx.maxBatch * 4 });
     this.iter = iter;
     if (this.stopping) void iter.close();
-    await this.q.drain(iter, {
-      alive: () => this.alive(),
+    this.endedBy = await this.q.drain(iter, {
       apply: (m) => this.apply(m),
       full: () => this.q.uncommitted >= COMMIT_SIGNALS,
       everyMs: COMMIT_MS,
-      finalCommit: () => this.stopping && !this.failed,
+      stopping: () => this.stopping,
     });
-    this.endedBy = this.stopping && !this.failed ? 'stopped' : 'lost';
   }
 
   private apply(m: JsMsg): void {
