@@ -46,3 +46,10 @@ export class CliError extends NightjarError {
     this.details = details;
   }
 }
+
+/** An input that failed while it was being read (NJ_CLI_INPUT, exit 2), with the error as its cause. */
+export function inputReadError(err: unknown): CliError {
+  return new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], {
+    cause: err,
+  });
+}

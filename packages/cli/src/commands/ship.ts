@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { ALL_EVENT_TYPES, Engine } from '@nightjar/core';
 import { LIVE_BACKENDS, type LiveBackend, defaultBackend, openLiveSource } from '@nightjar/sources';
 import { Shipper, checkHostId, shipLines, shipLive } from '@nightjar/fleet';
-import { type CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io.js';
+import { type CliIO, EXIT_FINDINGS, EXIT_OK, inputReadError, UsageError } from '../io.js';
 import {
   CliError,
   commandHelp,
@@ -109,10 +109,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       });
     }
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError('NJ_CLI_INPUT', `cannot read input: ${err instanceof Error ? err.message : String(err)}`, [], {
-      cause: err,
-    });
+    throw err instanceof CliError ? err : inputReadError(err);
   } finally {
     unregister?.();
     await nc.drain();

@@ -6,7 +6,7 @@
  * readInterruptibly(); a live source reports why it stopped (watch).
  */
 import type { Alert, Diagnostic, Engine, NightjarEvent } from '@nightjar/core';
-import { CliError, type CliIO } from '../io.js';
+import { CliError, type CliIO, inputReadError } from '../io.js';
 import type { OutputSink } from '../options.js';
 import type { AlertWriter } from '../output/alerts.js';
 import type { LineProblem } from '../output/problems.js';
@@ -73,13 +73,7 @@ export async function readInterruptibly(
       await source.stop();
       throw err;
     }
-    if (!end.interrupted)
-      end.fatal = new CliError(
-        'NJ_CLI_INPUT',
-        `cannot read input: ${err instanceof Error ? err.message : String(err)}`,
-        [],
-        { cause: err },
-      );
+    if (!end.interrupted) end.fatal = inputReadError(err);
   } finally {
     unregister?.();
   }
