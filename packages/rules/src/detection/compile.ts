@@ -75,6 +75,9 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
   if (!('condition' in detection))
     throw new RuleError('NJ_CONDITION_SYNTAX', "detection has no 'condition'", ['detection']);
 
+  // Prefilters by a boolean (CompiledItem.prefilterWeak): used for a rule only when it has no other.
+  const weakPrefilters = new WeakSet<RulePrefilter>();
+  const isWeak = (p: RulePrefilter): boolean => weakPrefilters.has(p);
   const fieldCache = new Map<string, FieldResolution>();
   const fieldUses = new Map<string, FieldUse>();
   const regexes: RegexInfo[] = [];
@@ -156,11 +159,15 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
       out.items.push({ field: name, modifiers, values, canMatch: item.canMatch, reason: item.reason, path: kpath });
       const get: FieldGetter = fr.get;
       const m = item.match;
-      const pf = item.prefilter !== undefined ? { get, tests: item.prefilter } : undefined;
-      // Every item of a map is necessary to it: the first of literal form stands for the map.
-      if (need !== undefined && need.p === undefined && pf !== undefined) need.p = pf;
-      // A regex keeps its rank with a prefilter (its literals only say a match is possible).
-      const rank = modifiers.includes('re') ? 2 : pf !== undefined ? 0 : 1;
+      const pf: RulePrefilter | undefined = item.prefilter !== undefined ? { get, tests: item.prefilter } : undefined;
+      if (pf !== undefined && item.prefilterWeak === true) weakPrefilters.add(pf);
+      // Every item of a map is necessary to it: the first of literal form stands for the map, a
+      // string literal before a boolean.
+      if (need !== undefined && pf !== undefined && (need.p === undefined || (isWeak(need.p) && !isWeak(pf))))
+        need.p = pf;
+      // A regex keeps its rank with a prefilter (its literals only say a match is possible); a
+      // boolean goes after string literals, so that a map's first item is its best prefilter.
+      const rank = modifiers.includes('re') ? 2 : pf === undefined ? 1 : isWeak(pf) ? 0.5 : 0;
       const pred: EventPredicate = fr.usesLineage
         ? (ev, ctx) => {
             try {
@@ -288,12 +295,13 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
     }
   };
   const firstName = firstSelection(condition);
-  const prefilter = firstName !== undefined ? selections.get(firstName)?.first : undefined;
+  const first = firstName !== undefined ? selections.get(firstName)?.first : undefined;
   // Otherwise: what the condition needs, as alternatives (an OR needs one of its branches' needs, an
   // AND any one of its terms'; NOT and keyword selections need nothing known).
   type Need = RulePrefilter[] | null;
   // All of several terms: any one term's need will do. One of several: every term needs one.
-  const anyTerm = (needs: readonly Need[]): Need => needs.find((n) => n !== null) ?? null;
+  const strong = (n: Need): boolean => n !== null && !n.some(isWeak);
+  const anyTerm = (needs: readonly Need[]): Need => needs.find(strong) ?? needs.find((n) => n !== null) ?? null;
   const everyTerm = (needs: readonly Need[]): Need =>
     needs.every((n) => n !== null) ? (needs as RulePrefilter[][]).flat() : null;
   const selectionNeed = (name: string): Need => selections.get(name)?.need ?? null;
@@ -314,9 +322,16 @@ export function compileDetection(input: DetectionInput): CompiledDetection {
         return null;
     }
   };
-  const anyNeed = prefilter === undefined ? needOf(condition, 0) : null;
+  const anyNeed = first === undefined || isWeak(first) ? needOf(condition, 0) : null;
   // Too many alternatives cost more to index than the rule costs to run.
-  const prefilterAny = anyNeed !== null && anyNeed.length > 0 && anyNeed.length <= 16 ? anyNeed : undefined;
+  const any = anyNeed !== null && anyNeed.length > 0 && anyNeed.length <= 16 ? anyNeed : undefined;
+  // The best one: string literals (the first test, else alternatives), then a boolean.
+  let prefilter: RulePrefilter | undefined;
+  let prefilterAny: RulePrefilter[] | undefined;
+  if (first !== undefined && !isWeak(first)) prefilter = first;
+  else if (any !== undefined && strong(any)) prefilterAny = any;
+  else if (first !== undefined) prefilter = first;
+  else prefilterAny = any;
 
   const selInfo: SelectionInfo[] = names.map((n) => {
     const s = selections.get(n)!;

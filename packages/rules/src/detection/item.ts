@@ -103,6 +103,8 @@ type ValueTest =
       readonly index?: readonly PrefilterTest[] | undefined;
       /** A `re` test: its `index` holds literals a match contains (tested on the lower-cased field). */
       readonly regex?: boolean;
+      /** Its `index` literal is a common value (`true`, `false`): see CompiledItem.prefilterWeak. */
+      readonly weak?: boolean;
     }
   | { readonly raw: RawTest };
 
@@ -130,9 +132,14 @@ export interface CompiledItem {
   readonly reason?: string | undefined;
   /**
    * When the item is "some lower-cased string candidate passes one of these literal tests" exactly
-   * (no all/neq/cased, string values only), the tests as data (RulePrefilter).
+   * (no all/neq/cased; string or boolean values), the tests as data (RulePrefilter).
    */
   readonly prefilter?: readonly PrefilterTest[];
+  /**
+   * The prefilter holds a boolean's text (`false`, `true`): exact, but many events carry it, so the
+   * rule compiler indexes a rule by it only when the rule has no string literal to go by.
+   */
+  readonly prefilterWeak?: boolean;
 }
 
 /** Split `Field|a|b` into the field name and the modifiers; unknown modifiers are errors. */
@@ -556,7 +563,13 @@ function compileValue(value: unknown, spec: ItemSpec, env: ItemEnv, vpath: Path)
   const transforms = mods.filter((m) => WRAP.has(m) || ENCODE.has(m) || m === 'expand');
   if (typeof value === 'boolean' && transforms.length === 0) {
     const want = value ? 'true' : 'false';
-    return { cand: (c, _s, lower) => c === value || lower === want, lower: true };
+    // Matches exactly the candidates whose lower-cased text is `want`: the prefilter index's `eq`.
+    return {
+      cand: (c, _s, lower) => c === value || lower === want,
+      lower: true,
+      index: [{ kind: 'eq', lit: want }],
+      weak: true,
+    };
   }
   if (typeof value === 'number' && transforms.length === 0) {
     // Numbers match both the numeric and the string form (sigma.md §1.3 note).
@@ -688,7 +701,9 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
   const reason = unsatisfiable(spec);
   const finalMatch = neq ? (raw: unknown, ev: NightjarEvent, ctx: EvalContext) => !match(raw, ev, ctx) : match;
   let prefilter: PrefilterTest[] | undefined;
-  if (!all && !neq && needLower && raws.length === 0 && strs.length === tests.length) {
+  let weak = false;
+  if (!all && !neq && needLower && raws.length === 0 && tests.every((t) => 'cand' in t && t.regex !== true)) {
+    // Any value may match: the union of their literals, when every value has them.
     prefilter = [];
     for (const t of tests) {
       const ix = 'cand' in t ? t.index : undefined;
@@ -697,6 +712,7 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
         break;
       }
       prefilter.push(...ix);
+      if ('cand' in t && t.weak === true) weak = true;
     }
   } else if (!all && !neq && raws.length === 0 && tests.length > 0 && tests.every(isIndexedRegex)) {
     // Regexes (any of them): a match of any contains one of its literals, so their union is necessary.
@@ -708,7 +724,8 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
     let best: readonly PrefilterTest[] | undefined;
     let bestLen = 0;
     for (const t of tests) {
-      if (!('cand' in t) || t.lower !== true || t.index === undefined || t.index.length === 0) continue;
+      if (!('cand' in t) || t.lower !== true || t.weak === true || t.index === undefined || t.index.length === 0)
+        continue;
       let len = Infinity;
       for (const x of t.index) len = Math.min(len, x.lit.length);
       if (len > bestLen) {
@@ -718,7 +735,8 @@ export function compileItem(spec: ItemSpec, env: ItemEnv): CompiledItem {
     }
     if (best !== undefined) prefilter = [...best];
   }
-  return prefilter !== undefined
-    ? { match: finalMatch, canMatch: reason === undefined, reason, prefilter }
-    : { match: finalMatch, canMatch: reason === undefined, reason };
+  if (prefilter === undefined) return { match: finalMatch, canMatch: reason === undefined, reason };
+  return weak
+    ? { match: finalMatch, canMatch: reason === undefined, reason, prefilter, prefilterWeak: true }
+    : { match: finalMatch, canMatch: reason === undefined, reason, prefilter };
 }

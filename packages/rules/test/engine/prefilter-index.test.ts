@@ -177,6 +177,41 @@ function expectSameMatchesWithoutIndex(
   return a;
 }
 
+/** A rule gated on booleans (the `is_platform_binary: false` pattern), with or without a string literal. */
+function booleanRuleYaml(i: number): string {
+  const bool = () => pick(['false', 'true', "'false'", 'False', '[false, true]', '[true]']);
+  const parts = [`process.is_platform_binary: ${bool()}`];
+  if (rnd() < 0.3) parts.push('process.team_id: null');
+  if (rnd() < 0.3) parts.push(`process.signing_id|contains: '${literal('|contains')}'`);
+  if (rnd() < 0.5) parts.reverse();
+  const sel = `  selection:\n    ${parts.join('\n    ')}`;
+  const det = pick([
+    `${sel}\n  condition: selection`,
+    `${sel}\n  filter:\n    event.open.file.path|startswith: '/tmp/'\n  condition: selection and not filter`,
+    `${sel}\n  other:\n    event.open.file.path|contains: '${literal('|contains')}'\n  condition: selection and other`,
+    `${sel}\n  other:\n    process.is_es_client: ${bool()}\n  condition: selection or other`,
+  ]);
+  return openRule(`b${i}`, `30000000-0000-4000-8000-${String(i).padStart(12, '0')}`, det);
+}
+
+/** Events whose boolean fields take every form a rule may meet: booleans, their text, lists, numbers, absent. */
+function booleanEvent(i: number): NightjarEvent {
+  const b = () =>
+    pick<unknown>([true, false, true, false, 'FALSE', 'True', [false], [true, 'x'], 0, 1, null, undefined]);
+  const path = () => Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(PARTS)).join('');
+  const process: Record<string, unknown> = {
+    audit_token: { pid: 100 + (i % 7), pidversion: 1 },
+    executable: { path: path() },
+    signing_id: path(),
+    team_id: rnd() < 0.5 ? null : 'ABCDE12345',
+  };
+  const platform = b();
+  if (platform !== undefined) process.is_platform_binary = platform;
+  const client = b();
+  if (client !== undefined) process.is_es_client = client;
+  return openEvent(i, process, path());
+}
+
 describe('prefilter index', () => {
   it('gives the same matches as running every rule, over 300 random rules and 3000 events', () => {
     const text = Array.from({ length: 300 }, (_, i) => ruleYaml(i)).join('---\n');
@@ -228,5 +263,42 @@ describe('prefilter index', () => {
       if (shapes[i] === 'or-not') expect(r.prefilterAny, r.title).toBeUndefined();
     });
     expectSameMatchesWithoutIndex(rs);
+  });
+
+  it('indexes rules gated only on booleans by their text, with the same matches as running them all', () => {
+    const text = Array.from({ length: 300 }, (_, i) => booleanRuleYaml(i)).join('---\n');
+    const rs = compileRuleText(text, 'booleans.yml');
+    const byBoolean = rs.rules.filter((r) => r.prefilter?.tests.some((t) => t.lit === 'false' || t.lit === 'true'));
+    expect(byBoolean.length).toBeGreaterThan(50); // booleans do index rules
+    const events = Array.from({ length: 3000 }, (_, i) => booleanEvent(i));
+    expectSameMatchesWithoutIndex(rs, events, 500);
+  });
+
+  it('goes by a string literal before a boolean, whichever comes first in the rule', () => {
+    const rule = (det: string) =>
+      compileRuleText(openRule('t', '40000000-0000-4000-8000-000000000001', det), 't.yml').rules[0];
+    const lits = (p: { tests: readonly { kind: string; lit: string }[] } | undefined) =>
+      p?.tests.map((t) => `${t.kind} ${t.lit}`);
+    // Only booleans (and a null): the boolean it is.
+    const onlyBool = rule(
+      '  selection:\n    process.team_id: null\n    process.is_platform_binary: false\n  condition: selection',
+    );
+    expect(lits(onlyBool.prefilter)).toEqual(['eq false']);
+    // A boolean first in the map, a literal after: the literal.
+    const both = rule(
+      "  selection:\n    process.is_platform_binary: false\n    process.signing_id|endswith: '.Evil'\n  condition: selection",
+    );
+    expect(lits(both.prefilter)).toEqual(['endswith .evil']);
+    // A boolean-only selection ANDed with a literal one: the literal, as the rule's alternatives.
+    const and = rule(
+      "  selection:\n    process.is_platform_binary: false\n  other:\n    event.open.file.path|contains: '/Evil/'\n  condition: selection and other",
+    );
+    expect(and.prefilter).toBeUndefined();
+    expect(and.prefilterAny?.map(lits)).toEqual([['contains /evil/']]);
+    // OR of a boolean and a literal: both are needed as alternatives, boolean included.
+    const or = rule(
+      "  selection:\n    process.is_platform_binary: true\n  other:\n    event.open.file.path|contains: '/Evil/'\n  condition: selection or other",
+    );
+    expect(or.prefilterAny?.map(lits)).toEqual([['eq true'], ['contains /evil/']]);
   });
 });
