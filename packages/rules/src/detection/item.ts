@@ -131,8 +131,9 @@ export interface CompiledItem {
   readonly canMatch: boolean;
   readonly reason?: string | undefined;
   /**
-   * When the item is "some lower-cased string candidate passes one of these literal tests" exactly
-   * (no all/neq/cased; string or boolean values), the tests as data (RulePrefilter).
+   * Literal tests one of which a lower-cased string candidate passes whenever the item matches (no
+   * all/neq/cased; string or boolean values): exact for plain literals and booleans, necessary for
+   * wildcard patterns and regexes. As data for the prefilter index (RulePrefilter).
    */
   readonly prefilter?: readonly PrefilterTest[];
   /**

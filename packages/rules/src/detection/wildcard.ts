@@ -53,9 +53,12 @@ export function compileWildcard(input: SigmaStr): StringTest {
 }
 
 /**
- * The same classification as compileWildcard, as data: `{kind, lit}` when the test is one literal
- * compared with ===, startsWith, endsWith or includes; undefined otherwise (always-true, `?`, or
- * several `*` segments).
+ * compileWildcard's test as data for the prefilter index: `{kind, lit}`, one literal compared with
+ * ===, startsWith, endsWith or includes. Exact for the shapes compileWildcard compares that way. For
+ * other patterns (several `*` segments, `?`) a test every match passes: a match starts with the text
+ * before the first wildcard, ends with the text after the last and contains every literal run, so
+ * the longest of those stands for it (as a regex's literals do). Undefined when there is none
+ * (`*`, `?*`).
  */
 export function classifyWildcard(
   input: SigmaStr,
@@ -64,17 +67,27 @@ export function classifyWildcard(
   if (parts.some((p) => typeof p === 'object')) return undefined;
   if (parts.length === 0) return { kind: 'eq', lit: '' };
   if (parts.every((p) => p === STAR)) return undefined;
-  if (parts.includes(QMARK)) return undefined;
-  const lits = parts as (string | typeof STAR)[];
-  if (lits.length === 1) return { kind: 'eq', lit: lits[0] as string };
-  const startsStar = lits[0] === STAR;
-  const endsStar = lits[lits.length - 1] === STAR;
-  const segs = lits.filter((p): p is string => p !== STAR);
-  if (segs.length !== 1) return undefined;
-  const lit = segs[0]!;
-  if (startsStar && endsStar) return { kind: 'contains', lit };
-  if (startsStar) return { kind: 'endswith', lit };
-  return { kind: 'startswith', lit };
+  if (!parts.includes(QMARK)) {
+    const lits = parts as (string | typeof STAR)[];
+    if (lits.length === 1) return { kind: 'eq', lit: lits[0] as string };
+    const startsStar = lits[0] === STAR;
+    const endsStar = lits[lits.length - 1] === STAR;
+    const segs = lits.filter((p): p is string => p !== STAR);
+    if (segs.length === 1) {
+      const lit = segs[0]!;
+      if (startsStar && endsStar) return { kind: 'contains', lit };
+      if (startsStar) return { kind: 'endswith', lit };
+      return { kind: 'startswith', lit };
+    }
+  }
+  const head = parts[0];
+  const tail = parts[parts.length - 1];
+  let best: { kind: 'startswith' | 'endswith' | 'contains'; lit: string } | undefined;
+  if (typeof head === 'string') best = { kind: 'startswith', lit: head };
+  if (typeof tail === 'string' && tail.length > (best?.lit.length ?? 0)) best = { kind: 'endswith', lit: tail };
+  for (const p of parts)
+    if (typeof p === 'string' && p.length > (best?.lit.length ?? 0)) best = { kind: 'contains', lit: p };
+  return best;
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { expandPattern, globMatch, parseConditionSyntax, resolveCondition } from '../../src/detection/condition.js';
 import { quoteRegex } from '../../src/detection/regex.js';
 import { QMARK, STAR, type SigmaStr, normalize, parseSigmaString } from '../../src/detection/sigma-string.js';
-import { compileWildcard, wildcardWork } from '../../src/detection/wildcard.js';
+import { classifyWildcard, compileWildcard, wildcardWork } from '../../src/detection/wildcard.js';
 
 /** The slow path: the wildcard as an anchored DOTALL regex (what pySigma generates), run by re2js. */
 function reference(parts: SigmaStr, s: string): boolean {
@@ -50,6 +50,52 @@ describe('wildcard values match like the regex they stand for (property, 3000 ru
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("the prefilter index's literal for a wildcard value (classifyWildcard)", () => {
+  const passes = (c: ReturnType<typeof classifyWildcard>, s: string): boolean =>
+    c === undefined ||
+    (c.kind === 'eq'
+      ? s === c.lit
+      : c.kind === 'startswith'
+        ? s.startsWith(c.lit)
+        : c.kind === 'endswith'
+          ? s.endsWith(c.lit)
+          : s.includes(c.lit));
+
+  it('passes on every text the pattern matches, and is the match itself for one-comparison shapes', () => {
+    fc.assert(
+      fc.property(pattern, fc.array(text, { minLength: 20, maxLength: 20 }), text, (p, fills, other) => {
+        let k = 0;
+        const fill = (x: SigmaStr[number]): string => {
+          if (x === STAR) return fills[k++ % 20];
+          if (x === QMARK) return [...`${fills[k++ % 20]}a`][0];
+          return typeof x === 'string' ? x : '';
+        };
+        const parts = parseSigmaString(p);
+        const c = classifyWildcard(parts);
+        const matching = parts.map(fill).join('');
+        expect(passes(c, matching), `pattern ${JSON.stringify(p)} text ${JSON.stringify(matching)}`).toBe(true);
+        // A pattern of one literal and at most a `*` at each end: the test is exact.
+        const n = normalize(parts);
+        const inner = n.slice(n[0] === STAR ? 1 : 0, n[n.length - 1] === STAR ? -1 : undefined);
+        if (inner.length <= 1 && inner.every((x) => typeof x === 'string') && n.length > 0)
+          expect(passes(c, other)).toBe(compileWildcard(parts)(other));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes the longest of the head, the tail and the literal runs', () => {
+    const c = (p: string) => classifyWildcard(parseSigmaString(p));
+    expect(c("*'*:0:'*")).toEqual({ kind: 'contains', lit: ":0:'" });
+    expect(c('/*/Library/LaunchAgents/*.plist')).toEqual({ kind: 'contains', lit: '/Library/LaunchAgents/' });
+    expect(c('/usr/bin/*/x')).toEqual({ kind: 'startswith', lit: '/usr/bin/' });
+    expect(c('*a*/evil?.sh')).toEqual({ kind: 'contains', lit: '/evil' });
+    expect(c('*a*b?/evil.sh')).toEqual({ kind: 'endswith', lit: '/evil.sh' });
+    expect(c('*?*')).toBeUndefined();
+    expect(c('*')).toBeUndefined();
   });
 });
 
