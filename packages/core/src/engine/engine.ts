@@ -23,6 +23,7 @@ import type { CorrelationCounters, CorrelationFiring, CorrelationLimits } from '
 import { checkCorrelationContract, correlationCycleError } from '../correlation/contract.js';
 import { type AlertBasis, alertBasis, buildCorrelationAlert, detectionAlert } from '../alert/build.js';
 import { PrefilterIndex } from './prefilter-index.js';
+import { dispatchPlan, type DispatchList } from './dispatch-plan.js';
 import { EventDepthError, MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
 import { correlationKeys, ruleKeys, rulesetFingerprint } from './definition.js';
 import {
@@ -937,26 +938,22 @@ export class Engine {
         l.push(e);
       }
     }
-    const ruleEntries: RuleEntry[] = [];
-    const anyType: RuleEntry[] = [];
-    for (const rule of ruleset.rules) {
-      const entry: RuleEntry = { rule, feeds: feedsById.get(rule.id) ?? [], matches: 0, alerts: 0, errors: 0 };
-      ruleEntries.push(entry);
-      if (rule.eventTypes === null) anyType.push(entry);
-    }
-    // One list per event name, in ruleset order, with the any-type rules merged in.
+    const ruleEntries: RuleEntry[] = ruleset.rules.map((rule) => ({
+      rule,
+      feeds: feedsById.get(rule.id) ?? [],
+      matches: 0,
+      alerts: 0,
+      errors: 0,
+    }));
+    // The plan (rules per name, literal tables) is the ruleset's, shared; the entries and the
+    // indexes' marks are this engine's.
+    const plan = dispatchPlan(ruleset);
+    const entriesOf = (l: DispatchList): RuleEntry[] => l.positions.map((i) => ruleEntries[i]!);
+    const indexOf = (l: DispatchList): PrefilterIndex | undefined =>
+      l.table !== undefined ? new PrefilterIndex(l.table) : undefined;
     const byName = new Map<string, Dispatch>();
-    const names = new Set<string>();
-    for (const r of ruleset.rules) if (r.eventTypes !== null) for (const n of r.eventTypes) names.add(n);
-    for (const name of names) {
-      const entries = ruleEntries.filter((e) => e.rule.eventTypes === null || e.rule.eventTypes.includes(name));
-      byName.set(name, {
-        name,
-        entries,
-        index: PrefilterIndex.worth(entries) ? new PrefilterIndex(entries) : undefined,
-        count: 0,
-      });
-    }
+    for (const [name, l] of plan.byName) byName.set(name, { name, entries: entriesOf(l), index: indexOf(l), count: 0 });
+    const anyType = entriesOf(plan.anyType);
     return {
       ruleset,
       fingerprint: rulesetFingerprint(ruleset),
@@ -965,7 +962,7 @@ export class Engine {
       byType: [],
       seenNames: [],
       anyType,
-      anyIndex: PrefilterIndex.worth(anyType) ? new PrefilterIndex(anyType) : undefined,
+      anyIndex: indexOf(plan.anyType),
       ruleEntries,
       corrs,
       corrList,

@@ -9,11 +9,6 @@ import type { NightjarEvent } from '../model/event.js';
 import type { EvalContext } from '../fields/context.js';
 import { EventDepthError, MAX_EVENT_DEPTH } from '../model/depth.js';
 
-/** What the index needs of a dispatch-list entry. */
-export interface IndexedRule {
-  readonly rule: CompiledRule;
-}
-
 /** Rules with a prefilter in one dispatch list before the list gets an index. */
 const MIN_INDEXED = 8;
 
@@ -146,31 +141,24 @@ function groupByPrefix(byLit: ReadonlyMap<string, readonly number[]>): LiteralGr
 }
 
 /**
- * Per dispatch list: which rules can match this event, from their prefilters (CompiledRule.prefilter),
- * with one field read, one lower-casing and a few Map lookups per candidate string instead of one
- * predicate call per rule. A rule whose prefilter finds nothing would have returned false at its
- * first test, so skipping it changes nothing; rules without a prefilter always run.
+ * The literal tables of one dispatch list (rules by position in it): built once per ruleset and
+ * shared by every engine that runs it (the fleet keeps one engine per host); read-only once built.
  */
-export class PrefilterIndex {
-  private readonly stamp: Uint32Array;
-  private cur = 0;
-  private readonly buckets: LiteralBucket[] = [];
-  /**
-   * After mark(): the positions to run, ascending (ruleset order, so alerts keep their order) —
-   * the rules without a prefilter and those the index found — in candidates[0, count).
-   */
-  readonly candidates: Int32Array;
-  count = 0;
+export class PrefilterTable {
+  /** One bucket per field the prefilters read. */
+  readonly buckets: readonly LiteralBucket[];
   /** Positions of the rules without a prefilter (always run), ascending. */
-  private readonly always: Int32Array;
+  readonly always: Int32Array;
 
-  constructor(entries: readonly IndexedRule[]) {
-    this.stamp = new Uint32Array(entries.length);
-    this.candidates = new Int32Array(entries.length);
+  private constructor(
+    rules: readonly CompiledRule[],
+    readonly size: number,
+  ) {
+    const buckets: LiteralBucket[] = [];
     const always: number[] = [];
     const byGetter = new Map<FieldGetter, LiteralBucket>();
-    entries.forEach((e, pos) => {
-      const alts = prefiltersOf(e.rule);
+    rules.forEach((rule, pos) => {
+      const alts = prefiltersOf(rule);
       if (alts === null) {
         always.push(pos);
         return;
@@ -180,19 +168,48 @@ export class PrefilterIndex {
         let b = byGetter.get(p.get);
         if (b === undefined) {
           byGetter.set(p.get, (b = new LiteralBucket(p.get)));
-          this.buckets.push(b);
+          buckets.push(b);
         }
         b.add(pos, p);
       }
     });
-    for (const b of this.buckets) b.finish();
+    for (const b of buckets) b.finish();
+    this.buckets = buckets;
     this.always = Int32Array.from(always);
   }
 
-  static worth(entries: readonly IndexedRule[]): boolean {
+  /** The table of a dispatch list, or undefined when too few of its rules have a prefilter to be worth one. */
+  static of(rules: readonly CompiledRule[]): PrefilterTable | undefined {
     let n = 0;
-    for (const e of entries) if (prefiltersOf(e.rule) !== null) n++;
-    return n >= MIN_INDEXED;
+    for (const r of rules) if (prefiltersOf(r) !== null) n++;
+    return n >= MIN_INDEXED ? new PrefilterTable(rules, rules.length) : undefined;
+  }
+}
+
+/**
+ * Per dispatch list: which rules can match this event, from their prefilters (CompiledRule.prefilter),
+ * with one field read, one lower-casing and a few Map lookups per candidate string instead of one
+ * predicate call per rule. A rule whose prefilter finds nothing would have returned false at its
+ * first test, so skipping it changes nothing; rules without a prefilter always run. The tables are
+ * a shared PrefilterTable; the marks and candidates are this index's own.
+ */
+export class PrefilterIndex {
+  private readonly stamp: Uint32Array;
+  private cur = 0;
+  private readonly buckets: readonly LiteralBucket[];
+  /**
+   * After mark(): the positions to run, ascending (ruleset order, so alerts keep their order) —
+   * the rules without a prefilter and those the index found — in candidates[0, count).
+   */
+  readonly candidates: Int32Array;
+  count = 0;
+  private readonly always: Int32Array;
+
+  constructor(table: PrefilterTable) {
+    this.stamp = new Uint32Array(table.size);
+    this.candidates = new Int32Array(table.size);
+    this.buckets = table.buckets;
+    this.always = table.always;
   }
 
   /** Finds the candidates for this event: candidates[0, count), ascending. */

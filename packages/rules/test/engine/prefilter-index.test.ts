@@ -301,4 +301,36 @@ describe('prefilter index', () => {
     );
     expect(or.prefilterAny?.map(lits)).toEqual([['eq true'], ['contains /evil/']]);
   });
+  it('engines of one ruleset share its dispatch plan: pushed in turn, each gives what it gives alone, in ruleset order', () => {
+    // The dispatch plan (rules per event name, literal tables) is built once per ruleset. Rules of
+    // any type (a hand-built ruleset may have them), of several types and of a type listed twice
+    // are merged into each name's list in ruleset order.
+    const compiled = compileRuleText(Array.from({ length: 200 }, (_, i) => ruleYaml(i)).join('---\n'), 'shared.yml');
+    const types = (i: number): readonly string[] | null =>
+      i % 7 === 0 ? null : i % 7 === 1 ? ['exec', 'open'] : i % 7 === 2 ? ['open', 'open'] : ['open'];
+    const rs: CompiledRuleSet = {
+      rules: compiled.rules.map((r, i) => ({ ...r, eventTypes: types(i) })),
+      correlations: [],
+      requiredEventTypes: () => ['exec', 'open'],
+    };
+    const events = Array.from({ length: 3000 }, (_, i) => event(i));
+    const alone = expectSameMatchesWithoutIndex(rs, events);
+    // Alerts come in ruleset order, each rule at most once per event.
+    for (const ids of alone) {
+      const n = ids.map((id) => Number(id.slice(-12)));
+      expect(n).toEqual([...new Set(n)].sort((a, b) => a - b));
+    }
+    const anyIds = new Set(rs.rules.filter((r) => r.eventTypes === null).map((r) => r.id));
+    expect(alone.flat().filter((id) => anyIds.has(id)).length, 'any-type rules run on open').toBeGreaterThan(10);
+    // Two engines over the same ruleset, pushed in turn: each gives what it gives alone.
+    const a = new Engine(rs, { lineage: false });
+    const b = new Engine(rs, { lineage: false });
+    const turns = events.map((ev, i) => (i % 2 === 0 ? a : b).push(ev).map((x) => x.rule.id));
+    expect(turns).toEqual(alone);
+    // Events of a name no rule lists run the any-type rules alone.
+    const other = events.map((ev) => ({ ...ev, name: 'close', type: 12 }));
+    const got = matchesOf(rs, other).flat();
+    expect(got.length).toBeGreaterThan(10);
+    expect(got.every((id) => anyIds.has(id))).toBe(true);
+  });
 });
