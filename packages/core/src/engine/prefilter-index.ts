@@ -15,6 +15,11 @@ const MIN_INDEXED = 8;
 /** A prefilter field's literals → positions (in the dispatch list) of the rules that test them. */
 class LiteralBucket {
   readonly eq = new Map<string, number[]>();
+  /**
+   * The eq literals' (length, last character) keys (eqKey): most values match none, and the key
+   * rules them out without hashing the whole string for the Map lookup.
+   */
+  readonly eqKeys = new Set<number>();
   private readonly preLits = new Map<string, number[]>();
   private readonly sufLits = new Map<string, number[]>();
   private readonly conLits = new Map<string, number[]>();
@@ -48,6 +53,7 @@ class LiteralBucket {
 
   /** After the last add(): the per-event tables. */
   finish(): void {
+    for (const lit of this.eq.keys()) this.eqKeys.add(eqKey(lit));
     this.pre = groupByPrefix(this.preLits);
     this.con = groupByPrefix(this.conLits);
     for (const [lit, at] of this.sufLits) {
@@ -62,6 +68,12 @@ class LiteralBucket {
       slot.at.push(at);
     }
   }
+}
+
+/** A string's length and last UTF-16 unit as one number (0 for the empty string). */
+function eqKey(s: string): number {
+  const n = s.length;
+  return n === 0 ? 0 : n * 65536 + s.charCodeAt(n - 1);
 }
 
 function asciiLower(c: number): number {
@@ -276,8 +288,10 @@ export class PrefilterIndex {
     let l: string | null = null;
     if (b.eq.size > 0) {
       l = s.toLowerCase();
-      const hit = b.eq.get(l);
-      if (hit !== undefined) this.markAll(hit);
+      if (b.eqKeys.has(eqKey(l))) {
+        const hit = b.eq.get(l);
+        if (hit !== undefined) this.markAll(hit);
+      }
     }
     const pre = b.pre;
     if (pre.length > 0) {
