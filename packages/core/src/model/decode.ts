@@ -104,7 +104,7 @@ export interface Decoder {
 
 /** Lines per adaptation window of the 'auto' skip strategy, and the wanted share above which it parses first. */
 const ADAPT_WINDOW = 512;
-const PARSE_FIRST_SHARE = 0.75;
+const PARSE_FIRST_SHARE = 0.9;
 
 /** Distinct `unknown:<n>` names counted one by one in stats (the rest as `unknown:other`). */
 const MAX_UNKNOWN_NAMES = 256;

@@ -26,7 +26,7 @@ export interface ScannedHeader {
    * True when `stopIf(eventType)` returned true and the scan stopped there: only the fields before
    * event_type were read, and the rest of the line was not checked.
    */
-  stopped?: boolean;
+  stopped?: boolean | undefined;
 }
 
 const QUOTE = 34;
@@ -331,7 +331,31 @@ export function scanHeader(
   }
   const i = skipWs(s, 0);
   if (s.charCodeAt(i) !== LBRACE) return null;
-  cur = {
+  cur = newHeader();
+  line = s;
+  hostOk = true;
+  stopped = false;
+  stopWhen = stopIf;
+  try {
+    const end = walkObject(s, i, topMember);
+    if (stopped) {
+      cur.stopped = true;
+      return cur;
+    }
+    if (end < 0 || !hostOk || skipWs(s, end) !== s.length) return null;
+    return cur;
+  } finally {
+    line = '';
+    stopWhen = undefined;
+  }
+}
+
+/**
+ * A header with nothing read yet, every field present (one hidden class): a stopped scan sets
+ * `stopped` on it rather than copying it (an object spread here cost more than the rest of the scan).
+ */
+function newHeader(): ScannedHeader {
+  return {
     eventType: undefined,
     seq: undefined,
     globalSeq: undefined,
@@ -339,20 +363,8 @@ export function scanHeader(
     time: undefined,
     host: undefined,
     payloadKey: undefined,
+    stopped: undefined,
   };
-  line = s;
-  hostOk = true;
-  stopped = false;
-  stopWhen = stopIf;
-  try {
-    const end = walkObject(s, i, topMember);
-    if (stopped) return { ...cur, stopped: true };
-    if (end < 0 || !hostOk || skipWs(s, end) !== s.length) return null;
-    return cur;
-  } finally {
-    line = '';
-    stopWhen = undefined;
-  }
 }
 
 // ---- quick path ----
@@ -376,8 +388,8 @@ let qStopped = false;
  * line) are searched for the header keys; process and event objects are jumped whole. Several times
  * cheaper than the walk. Returns undefined — "ask the walk" — whenever the answer could differ from
  * JSON.parse on a well-formed line: a header key twice (the last one wins), a `\u` escape anywhere
- * (it could spell a key), braces that do not balance or a second top-level value, a header value
- * that does not end inside its stretch, no integer event_type, a brace whose neighbours show it is
+ * (it could spell a key; in a scan that stops at a wanted type, anywhere before that point), braces
+ * that do not balance or a second top-level value, a header value that does not end inside its stretch, no integer event_type, a brace whose neighbours show it is
  * inside a string (a `{` not after `:`, `,` or `[`; a `}` not before `,`, `}` or `]`). A brace in a
  * string that looks like grammar (`"k: {"`) still counts: a key can then be misplaced only when such
  * braces balance again later (no real ES message holds them around header names). What it does
@@ -391,18 +403,10 @@ function quickHeader(
 ): ScannedHeader | null | undefined {
   const first = skipWs(s, 0);
   if (s.charCodeAt(first) !== LBRACE) return undefined;
-  let last = s.length - 1;
-  while (last > first && isWs(s.charCodeAt(last))) last--;
-  if (s.charCodeAt(last) !== RBRACE || s.indexOf('\\u') >= 0) return undefined;
-  qh = {
-    eventType: undefined,
-    seq: undefined,
-    globalSeq: undefined,
-    globSeq: undefined,
-    time: undefined,
-    host: undefined,
-    payloadKey: undefined,
-  };
+  // The line's last non-blank character, read at the first closing brace: a scan that stops at a
+  // wanted type (the line is then parsed whole) never needs it, nor the line's far end.
+  let last = -1;
+  qh = newHeader();
   qSeen = 0;
   qStop = stopIf;
   qStopped = false;
@@ -422,6 +426,11 @@ function quickHeader(
       } else if (c >= 0) {
         pos = c;
         c = s.indexOf('}', c + 1);
+        if (last < 0) {
+          last = s.length - 1;
+          while (last > first && isWs(s.charCodeAt(last))) last--;
+          if (s.charCodeAt(last) !== RBRACE) return undefined;
+        }
         if (pos !== last && !closesValue(s, pos)) return undefined;
         if (--depth === 1) {
           from = pos + 1;
@@ -431,13 +440,29 @@ function quickHeader(
       } else return undefined; // unbalanced: more '{' than '}'
       // s[from, pos) lies at depth 1, and pos opens a container value or closes the top level.
       if (!stretch(s, from, pos)) return undefined;
-      if (qStopped) return { ...qh, stopped: true };
-      if (depth === 0) return pos === last && qh.eventType !== undefined ? qh : undefined;
+      // A `\u` escape could spell a key: the walk decides. Only s[first, pos) was read when the
+      // scan stopped (a wanted line, about to be parsed whole), so only that part is searched then.
+      if (qStopped) {
+        if (escapeIn(s, first, pos)) return undefined;
+        qh.stopped = true;
+        return qh;
+      }
+      if (depth === 0)
+        return pos === last && qh.eventType !== undefined && !escapeIn(s, first, s.length) ? qh : undefined;
     }
   } finally {
     qStop = undefined;
     line = '';
   }
+}
+
+/** True when s[from, to) holds `\u` (an escape, or text that looks like one: the walk then decides). */
+function escapeIn(s: string, from: number, to: number): boolean {
+  if (to === s.length) return s.indexOf('\\u', from) >= 0;
+  // Before a stop: by backslash (rare in ES lines), not `\u`, whose search would go on to the end.
+  for (let i = s.indexOf('\\', from); i >= 0 && i < to; i = s.indexOf('\\', i + 1))
+    if (s.charCodeAt(i + 1) === 117) return true;
+  return false;
 }
 
 // A brace of the JSON grammar opens a value (after `:`, `,` or `[`) or closes one (before `,`, `}`

@@ -227,6 +227,7 @@ describe("scanHeader, check 'balance' (the decoder's default for skipped lines)"
   it('agrees with JSON.parse on escaped keys, duplicates and nested decoys (it hands those to the walk)', () => {
     for (const line of [
       '{"event\\u005ftype":24,"se\\u0071_num":3,"time":"2025-01-01T00:00:00Z"}',
+      '{"event_type":1,"time":"2025-01-01T00:00:00Z","event\\u005ftype":2}', // the escaped duplicate wins
       '{"event_type":1,"event_type":2,"host":{"hostname":"a"},"host":{"os":"b"}}',
       '{"x":{"time":"nested"},"event_type":3,"seq_num":[1]}',
       '{"x":["}",{"seq_num":9}],"event_type":3,"seq_num":1}',
@@ -258,6 +259,34 @@ describe("scanHeader, check 'balance' (the decoder's default for skipped lines)"
     const line = '{"seq_num":4,"event_type":9,"time":"2025-01-01T00:00:00Z","rest":[1,2,{"a":1}]}';
     expect(quick(line, (t) => t === 9)).toMatchObject({ stopped: true, eventType: 9, seq: 4 });
     expect(quick(line, (t) => t === 10)).toEqual(expected(line));
+  });
+
+  it('stops as the walk does: same answer on random messages, escapes, truncations past event_type', () => {
+    // A stopped scan reads only up to event_type (the line is then parsed whole), so what follows —
+    // a `\\u` escape, the line's end — is left to the parse, as the walk leaves it.
+    const walk = (line: string, stopIf: (t: number) => boolean) => scanHeader(line, stopIf, 'structure');
+    const even = (t: number) => t % 2 === 0;
+    seed = 12;
+    let stops = 0;
+    for (let i = 0; i < 3000; i++) {
+      const line = JSON.stringify(rmessage());
+      const got = quick(line, even);
+      expect(got, line).toEqual(walk(line, even));
+      if (got?.stopped === true) stops++;
+    }
+    expect(stops).toBeGreaterThan(500);
+    const head = '{"seq_num":4,"time":"2025-01-01T00:00:00Z","event_type":10,"action":{"x":1}';
+    for (const line of [
+      `${head},"process":{"executable":{"path":"/bin/\\u0073h"}}}`, // an escape after the stop
+      `${head},"proc`, // truncated after the stop
+      `{"se\\u0071_num":4,"event_type":10,"action":{}}`, // an escaped key before it: the walk reads it
+      `{"seq_num":"\\\\u","event_type":10,"action":{}}`, // text that looks like an escape
+    ]) {
+      const got = quick(line, even);
+      expect(got, line).toEqual(walk(line, even));
+      expect(got?.stopped, line).toBe(true);
+    }
+    expect(quick(`{"se\\u0071_num":4,"event_type":10,"action":{}}`, even)?.seq).toBe(4);
   });
 
   it('documents its blind spots: top-level grammar between keys, and brackets in strings that balance out', () => {
