@@ -2,7 +2,7 @@
  * A ruleset's dispatch plan: per event name, the rules to run (positions in `ruleset.rules`, in
  * ruleset order, the any-type rules merged in) and their literal tables. It depends on the ruleset
  * alone, so it is built once per ruleset and shared by every engine that runs it: the fleet keeps
- * one engine per host, and with 2,000 rules the plan took ~15 ms and its own maps per engine.
+ * one engine per host, and with 2,000 rules the plan took ~17 ms and its own maps per engine.
  */
 import type { CompiledRuleSet } from '../ruleset/types.js';
 import { PrefilterTable } from './prefilter-index.js';
