@@ -69,7 +69,7 @@ export interface DecoderOptions {
   /**
    * How unwanted lines are recognised when `eventTypes` is given: `scan` (header scan, no parse),
    * `parse` (JSON.parse, then drop the object), or `auto` (default): scan while most lines are
-   * skipped, parse first while at least 75% of recent lines are wanted. The events are the same.
+   * skipped, parse first while at least 90% of recent lines are wanted. The events are the same.
    */
   skipStrategy?: 'auto' | 'scan' | 'parse';
   /**
