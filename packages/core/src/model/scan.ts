@@ -389,13 +389,14 @@ let qStopped = false;
  * cheaper than the walk. Returns undefined — "ask the walk" — whenever the answer could differ from
  * JSON.parse on a well-formed line: a header key twice (the last one wins), a `\u` escape anywhere
  * (it could spell a key; in a scan that stops at a wanted type, anywhere before that point), braces
- * that do not balance or a second top-level value, a header value that does not end inside its stretch, no integer event_type, a brace whose neighbours show it is
- * inside a string (a `{` not after `:`, `,` or `[`; a `}` not before `,`, `}` or `]`). A brace in a
- * string that looks like grammar (`"k: {"`) still counts: a key can then be misplaced only when such
- * braces balance again later (no real ES message holds them around header names). What it does
- * not check is the grammar of what it jumps: a balanced line with a grammar error inside a value, or
- * between top-level members, passes as a skipped line instead of an error. A truncated line never
- * balances, so it still goes to the walk and is reported.
+ * that do not balance or a second top-level value, a header value that does not end inside its
+ * stretch, no integer event_type, a brace whose neighbours show it is inside a string (a `{` not
+ * after `:`, `,` or `[`; a `}` not before `,`, `}` or `]`). A brace in a string that looks like
+ * grammar (`"k: {"`) still counts: a key can then be misplaced only when such braces balance again
+ * later (no real ES message holds them around header names). What it does not check is the grammar
+ * of what it jumps: a balanced line with a grammar error inside a value, or between top-level
+ * members, passes as a skipped line instead of an error. A truncated line never balances, so it
+ * still goes to the walk and is reported.
  */
 function quickHeader(
   s: string,
