@@ -162,10 +162,11 @@ export class PrefilterTable {
   /** Positions of the rules without a prefilter (always run), ascending. */
   readonly always: Int32Array;
 
-  private constructor(
-    rules: readonly CompiledRule[],
-    readonly size: number,
-  ) {
+  /** Rules in the dispatch list. */
+  readonly size: number;
+
+  private constructor(rules: readonly CompiledRule[]) {
+    this.size = rules.length;
     const buckets: LiteralBucket[] = [];
     const always: number[] = [];
     const byGetter = new Map<FieldGetter, LiteralBucket>();
@@ -194,7 +195,7 @@ export class PrefilterTable {
   static of(rules: readonly CompiledRule[]): PrefilterTable | undefined {
     let n = 0;
     for (const r of rules) if (prefiltersOf(r) !== null) n++;
-    return n >= MIN_INDEXED ? new PrefilterTable(rules, rules.length) : undefined;
+    return n >= MIN_INDEXED ? new PrefilterTable(rules) : undefined;
   }
 }
 
