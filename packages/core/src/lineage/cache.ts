@@ -96,7 +96,8 @@ class Node extends CompactProcess {
     super(id, pid, pidversion, proc);
     const hi = Math.floor(at / HI);
     this.firstHi = this.lastHi = hi;
-    this.firstLo = this.lastLo = at - hi * HI;
+    // In [0, 2^30): `| 0` keeps it a small integer (see seen()).
+    this.firstLo = this.lastLo = (at - hi * HI) | 0;
     this.parentId = parentId;
   }
 
@@ -111,7 +112,9 @@ class Node extends CompactProcess {
   /** Widens [firstSeen, lastSeen] to include `at` (µs). */
   seen(at: number): void {
     const hi = Math.floor(at / HI);
-    const lo = at - hi * HI;
+    // In [0, 2^30) for any finite time; `| 0` makes it a small integer, where an integral double
+    // from optimized code would give the field a box per node.
+    const lo = (at - hi * HI) | 0;
     if (hi > this.lastHi || (hi === this.lastHi && lo > this.lastLo)) {
       // first ≤ last: a time after the last is not before the first (its fields stay unread).
       this.lastHi = hi;

@@ -39,6 +39,8 @@ const F_GROUP = 4;
 const F_SESSION = 8;
 const F_START_US = 16;
 const F_START_STR = 32;
+/** 2^30: the start time's µs are kept as startHi × START_HI + startLo (see CompactProcess). */
+const START_HI = 1_073_741_824;
 const F_PT = 64;
 const F_RT = 128;
 const F_AT = 256;
@@ -76,8 +78,12 @@ export class CompactProcess {
   // sameView() compares) are declared together, so they share as few cache lines as they can.
   /** entity_id: the cache key, fixed for the entry's life. */
   readonly id: string;
-  /** start_time as µs when it formats back to the same text, else the text; undefined when absent. */
-  start: number | string | undefined = undefined;
+  /**
+   * start_time as µs = startHi × 2^30 + startLo when it formats back to the same text, else the
+   * text in startHi. Two small integers: one number this size would be boxed, 16 B more per entry.
+   */
+  startHi: number | string = 0;
+  startLo = 0;
   /** pid and pidversion of the process's audit token. */
   readonly pid: number;
   readonly pidversion: number;
@@ -130,8 +136,9 @@ export class CompactProcess {
 
   /** Process start (start_time) in µs, undefined when absent or unreadable. */
   get startUs(): number | undefined {
-    const s = this.start;
-    return typeof s === 'number' ? s : typeof s === 'string' ? parseTimeUs(s) : undefined;
+    const mask = this.shape.mask;
+    if (mask & F_START_US) return (this.startHi as number) * START_HI + this.startLo;
+    return mask & F_START_STR ? parseTimeUs(this.startHi as string) : undefined;
   }
 
   /** Compacts process object `p`: its shape interned, its own values packed into this entry. */
@@ -169,16 +176,20 @@ export class CompactProcess {
       mask |= F_SESSION;
       this.sessionId = p.session_id;
     }
-    this.start = undefined;
+    this.startHi = this.startLo = 0;
     const st = p.start_time;
     if (typeof st === 'string') {
       const us = parseTimeUs(st);
       if (us !== undefined && formatsBack(st)) {
         mask |= F_START_US;
-        this.start = us;
+        // A four-digit year bounds both parts to 31 bits: `| 0` keeps them small integers (an
+        // integral double stored here would give the field a box per entry).
+        const hi = Math.floor(us / START_HI);
+        this.startHi = hi | 0;
+        this.startLo = (us - hi * START_HI) | 0;
       } else {
         mask |= F_START_STR;
-        this.start = st;
+        this.startHi = st;
       }
     }
     this.shape = internShape(p, mask);
@@ -426,7 +437,7 @@ export function materialize(e: CompactProcess): EsProcess {
   if (mask & F_ORIG) p.original_ppid = e.originalPpid;
   if (mask & F_GROUP) p.group_id = e.groupId;
   if (mask & F_SESSION) p.session_id = e.sessionId;
-  if (mask & (F_START_US | F_START_STR)) p.start_time = typeof e.start === 'number' ? formatTimeUs(e.start) : e.start;
+  if (mask & (F_START_US | F_START_STR)) p.start_time = mask & F_START_US ? formatTimeUs(e.startUs!) : e.startHi;
   p.entity_id = e.id;
   viewOf[slot] = e;
   views[slot] = p as EsProcess;

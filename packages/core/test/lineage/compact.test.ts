@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { LineageCache, createDecoder, processOfEvent } from '@nightjar/core';
 import type { EsProcess, NightjarEvent } from '@nightjar/core';
 import { CompactProcess } from '../../src/lineage/compact.js';
+import { parseTimeUs } from '../../src/model/time.js';
 import { proc } from '../model/fixtures.js';
 
 const FIXTURES = join(__dirname, '../../../../fixtures');
@@ -88,14 +89,17 @@ describe('compact process entries', () => {
     const a = new CompactProcess('710:1', 710, 1, v10(710, 1, '2025-01-01T00:00:00.000001Z'));
     const b = new CompactProcess('711:4', 711, 4, v10(711, 4, '2025-01-01T00:00:01.250000Z'));
     expect(b.shape).toBe(a.shape);
-    expect(b.start).toBe(Date.UTC(2025, 0, 1, 0, 0, 1) * 1000 + 250_000);
+    expect(b.startUs).toBe(Date.UTC(2025, 0, 1, 0, 0, 1) * 1000 + 250_000);
+    expect(b.proc.start_time).toBe('2025-01-01T00:00:01.250000Z');
     expect(b.proc.audit_token).toEqual([501, 501, 20, 501, 20, 711, 100012, 4]);
     // A token that is not the entry's own ids stays in the shape, as it is.
     const other = { ...(v10(712, 5, '2025-01-01T00:00:01.250000Z') as object), audit_token: [1, 2, 3, 4, 5, 6, 7, 8] };
     const c = new CompactProcess('712:5', 712, 5, other as unknown as EsProcess);
     expect(c.shape).not.toBe(a.shape);
     expect(JSON.stringify(c.proc)).toBe(JSON.stringify(other));
-    // Start times in any layout but the six-digit UTC one come back as written.
+    // Start times in any layout but the six-digit UTC one come back as written, kept in the entry:
+    // processes that differ only in them share a shape.
+    const shapes = new Set<unknown>();
     for (const start of [
       '2025-01-01t00:00:02.000000Z',
       '2025-01-01T00:00:02.000000z',
@@ -107,9 +111,11 @@ describe('compact process entries', () => {
     ]) {
       const p = v10(713, 6, start);
       const e = new CompactProcess('713:6', 713, 6, JSON.parse(JSON.stringify(p)) as EsProcess);
-      expect(e.start).toBe(start);
+      expect(e.startUs).toBe(parseTimeUs(start));
       expect(e.proc.start_time).toBe(start);
+      shapes.add(e.shape);
     }
+    expect(shapes.size).toBe(1);
   });
 
   it('takes a newer view when a field that can change while a process lives did (flags, euid, group, parent)', () => {
