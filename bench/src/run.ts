@@ -9,7 +9,7 @@
  * results as JSON too), --cpu (time passes on process CPU time instead of wall time: steadier on a
  * shared machine; latencies stay wall time).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir, cpus } from 'node:os';
@@ -20,7 +20,7 @@ import { loadRules, bundledRulesDir } from '@nightjar/rules';
 import { CaptureStream } from './workload.js';
 import { generateRules, handWrittenMatcher, templatesOf, type Template } from './synthetic-rules.js';
 import { renamedCopiesOf } from './real-rule-copies.js';
-import { realProcesses } from './real-processes.js';
+import { realProcesses, type ProcessObject } from './real-processes.js';
 import { fromFile } from './from-file.js';
 import { ageRow, scaleRow } from './scale.js';
 import { selectiveScan } from './selective-scan.js';
@@ -57,7 +57,9 @@ const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : und
 if (argv.includes('--cpu')) setClock('cpu');
 /** `--only a,b`: run only these sections (parse, file, threads, predecoded, scale, real, traces, fleet, live, memory). */
 const ONLY = argv.includes('--only') ? new Set((argv[argv.indexOf('--only') + 1] ?? '').split(',')) : undefined;
-const want = (section: string): boolean => ONLY === undefined || ONLY.has(section);
+/** `--section s --rows f` (internal): run section s alone in this process and write its rows to f as JSON. */
+const SECTION = argv.includes('--section') ? argv[argv.indexOf('--section') + 1] : undefined;
+const rowsOut = argv.includes('--rows') ? argv[argv.indexOf('--rows') + 1] : undefined;
 
 const N_EVENTS = QUICK ? 5_000 : 100_000;
 const RUNS = QUICK ? 1 : 5;
@@ -583,7 +585,7 @@ async function memorySection(): Promise<void> {
  * replay baselines run in the same small heap).
  */
 async function liveSection(): Promise<void> {
-  const liveSkip = want('live') ? liveSkipReason() : 'not asked for (--only)';
+  const liveSkip = liveSkipReason();
   if (liveSkip !== undefined) {
     process.stdout.write(`\nlive rows skipped: ${liveSkip}\n`);
   } else {
@@ -665,22 +667,34 @@ async function liveSection(): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+/** The header of the table, printed once by the process that runs the sections. */
+function header(): void {
   process.stdout.write(
-    `Nightjar bench — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${QUICK ? 'QUICK' : `${N_EVENTS} events, median of ${RUNS} interleaved passes`}, ${clockName()} clock${hasGc() ? '' : ' (no --expose-gc: memory figures are rough)'}\n\n`,
+    `Nightjar bench — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${QUICK ? 'QUICK' : `${N_EVENTS} events, median of ${RUNS} interleaved passes`}, ${clockName()} clock${hasGc() ? '' : ' (no --expose-gc: memory figures are rough)'}, each section in its own process\n\n`,
   );
   process.stdout.write(
     `${'workload'.padEnd(28)} ${'rules'.padStart(5)} ${'corr'.padStart(4)}  ${'metric'.padEnd(38)} ${'value'.padStart(12)}  ${'vs baseline'.padEnd(34)} ${'target'.padEnd(14)} alerts (detection+correlation, checked)\n`,
   );
+}
 
-  await liveSection();
+let templatesOnce: ProcessObject[] | undefined;
+/** The real process objects of the fixtures, which every generated event's process is made from. */
+function templates(): ProcessObject[] {
+  if (templatesOnce === undefined) {
+    templatesOnce = realProcesses(ROOT);
+    useRealProcesses(templatesOnce);
+  }
+  return templatesOnce;
+}
 
-  const templates = realProcesses(ROOT);
-  useRealProcesses(templates);
-  const capture = new CaptureStream(7, { liveProcesses: 2_000, templates });
+let linesOnce: string[] | undefined;
+/** The mixed capture (seeded, so every section process builds the same lines). */
+function mixedLines(): string[] {
+  if (linesOnce !== undefined) return linesOnce;
+  const capture = new CaptureStream(7, { liveProcesses: 2_000, templates: templates() });
   const lines: string[] = [];
   for (let i = 0; i < N_EVENTS; i++) lines.push(capture.next());
-  {
+  if (SECTION === 'parse') {
     const w = capture.world;
     let depth = 0;
     let sum = 0;
@@ -691,9 +705,24 @@ async function main(): Promise<void> {
     }
     const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
     process.stdout.write(
-      `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates.length} real process objects from the fixtures)\n`,
+      `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates().length} real process objects from the fixtures)\n`,
     );
   }
+  return (linesOnce = lines);
+}
+
+let gen100Once: { rs100: CompiledRuleSet; load100: number; hand100: number } | undefined;
+/** 100 generated rules + 20 correlations over every type the rules name (the main workload), and their hand count. */
+async function gen100(): Promise<{ rs100: CompiledRuleSet; load100: number; hand100: number }> {
+  if (gen100Once !== undefined) return gen100Once;
+  const gen = generateRules(100, 20);
+  const { ruleset, loadMs } = await rulesetFromYaml('gen100', gen.yaml);
+  return (gen100Once = { rs100: ruleset, load100: loadMs, hand100: handCount(mixedLines(), 100, 20) });
+}
+
+/** JSON.parse alone, the field-selective scans, and the engine end to end from lines in memory. */
+async function parseSection(): Promise<void> {
+  const lines = mixedLines();
   const parseRate = jsonParseRate(lines);
   row({
     workload: 'baseline',
@@ -705,7 +734,7 @@ async function main(): Promise<void> {
   });
 
   // Parse less: JSON.parse against a scan of only the fields the engine reads, per line shape.
-  if (want('parse')) {
+  {
     const byType = new Map<string, string[]>();
     for (const l of lines) {
       const name = Object.keys((JSON.parse(l) as { event: object }).event)[0]!;
@@ -742,13 +771,27 @@ async function main(): Promise<void> {
     }
   }
 
-  // 100 generated rules + 20 correlations over every type the rules name: the main workload.
-  const gen100 = generateRules(100, 20);
-  const { ruleset: rs100, loadMs: load100 } = await rulesetFromYaml('gen100', gen100.yaml);
-  const hand100 = handCount(lines, 100, 20);
+  const { rs100, hand100 } = await gen100();
+  const e2eAll = endToEnd(lines, rs100, false);
+  checkAlerts('end to end, all lines', e2eAll.alerts.detection, hand100);
+  row({
+    workload: 'mixed, all lines parsed',
+    rules: 100,
+    correlations: 20,
+    metric: 'end to end from JSON lines',
+    value: e2eAll.rate,
+    unit: 'ev/s',
+    baseline: 'JSON.parse',
+    ratio: e2eAll.ratio,
+    alerts: e2eAll.alerts,
+  });
+}
 
-  // End to end from the file: read + split + …, with cat and read+split+JSON.parse in the same rounds.
-  if (want('file')) {
+/** End to end from the file: read + split + …, with cat and read+split+JSON.parse in the same rounds. */
+async function fileSection(): Promise<void> {
+  const lines = mixedLines();
+  const { rs100, hand100 } = await gen100();
+  {
     const file = join(tmp, 'capture.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
     let all: AlertCount = { detection: 0, correlation: 0 };
@@ -796,11 +839,14 @@ async function main(): Promise<void> {
       });
     }
   }
+}
 
-  // scan --threads: a merged capture of 8 hosts from the file, every pass timed by the wall clock.
-  if (want('threads')) {
+/** scan --threads: a merged capture of 8 hosts from the file, every pass timed by the wall clock. */
+async function threadsSection(): Promise<void> {
+  const { rs100 } = await gen100();
+  {
     const hosts = 8;
-    const hostLines = multiHostLines(N_EVENTS, hosts, { templates });
+    const hostLines = multiHostLines(N_EVENTS, hosts, { templates: templates() });
     const counts = availableParallelism() > 2 ? [2, availableParallelism()] : [2];
     const t = await threadsBench(tmp, hostLines, hosts, join(tmp, 'gen100-0.yml'), rs100, RUNS, WARMUP, counts);
     const rate = (ms: number): number => t.lines / (ms / 1000);
@@ -843,25 +889,12 @@ async function main(): Promise<void> {
       });
     }
   }
+}
 
-  const e2eAll = endToEnd(lines, rs100, false);
-  checkAlerts('end to end, all lines', e2eAll.alerts.detection, hand100);
-  row({
-    workload: 'mixed, all lines parsed',
-    rules: 100,
-    correlations: 20,
-    metric: 'end to end from JSON lines',
-    value: e2eAll.rate,
-    unit: 'ev/s',
-    baseline: 'JSON.parse',
-    ratio: e2eAll.ratio,
-    alerts: e2eAll.alerts,
-  });
-
-  if (want('predecoded')) await predecodedSections(lines, rs100, load100);
-
-  // Cost with the size of the live process world, and with the engine's age.
-  if (want('scale')) {
+/** Cost with the size of the live process world, and with the engine's age. */
+async function scaleSection(): Promise<void> {
+  const { rs100 } = await gen100();
+  {
     const sc = scaleRow(rs100, { quick: QUICK, root: ROOT });
     row({
       workload: `world of ${sc.live[0]} processes`,
@@ -903,11 +936,16 @@ async function main(): Promise<void> {
       target: '≤ 1.1× (cost)',
     });
   }
+}
 
-  // Real rules: shipped + SigmaHQ + renamed copies, on the same capture. Their independent count is
-  // the same engine with every line decoded (a different decode path): consistency, not a hand count.
-  const realTexts = want('real') ? realRuleYaml() : [];
-  for (const n of !want('real') ? [] : QUICK ? [100] : [100, 500, 2000]) {
+/**
+ * Real rules: shipped + SigmaHQ + renamed copies, on the same capture. Their independent count is
+ * the same engine with every line decoded (a different decode path): consistency, not a hand count.
+ */
+async function realSection(): Promise<void> {
+  const lines = mixedLines();
+  const realTexts = realRuleYaml();
+  for (const n of QUICK ? [100] : [100, 500, 2000]) {
     const yaml = renamedCopiesOf(realTexts, n);
     const { ruleset, loadMs } = await rulesetFromYaml(`real${n}`, yaml.text);
     const rate = endToEnd(lines, ruleset, true);
@@ -934,12 +972,14 @@ async function main(): Promise<void> {
       unit: 'ms',
     });
   }
+}
 
-  // The recorded traces with the shipped ruleset.
+/** The recorded traces with the shipped ruleset. */
+async function tracesSection(): Promise<void> {
   const shipped = await loadRules([bundledRulesDir()]);
   const traces: [string, string][] = [['meterpreter trace', join(ROOT, 'fixtures/meterpreter-session.jsonl')]];
   if (!QUICK) traces.push(['benign baseline trace', join(ROOT, 'fixtures/benign-baseline.jsonl.gz')]);
-  for (const [name, path] of want('traces') ? traces : []) {
+  for (const [name, path] of traces) {
     if (!existsSync(path)) continue;
     const raw = readFileSync(path);
     const tlines = (path.endsWith('.gz') ? gunzipSync(raw) : raw)
@@ -960,9 +1000,11 @@ async function main(): Promise<void> {
       alerts: rate.alerts,
     });
   }
+}
 
-  // Fleet (NATS JetStream): needs nats-server; the same frames through 1 and 2 worker processes and in-process.
-  if (want('fleet')) {
+/** Fleet (NATS JetStream): needs nats-server; the same frames through 1 and 2 worker processes and in-process. */
+async function fleetSection(): Promise<void> {
+  {
     const benignPath = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
     const src = (
       QUICK || !existsSync(benignPath)
@@ -1043,12 +1085,60 @@ async function main(): Promise<void> {
       });
     }
   }
+}
 
-  if (want('memory')) await memorySection();
-  const mu = process.memoryUsage();
-  row({ workload: 'process at end', rules: 0, correlations: 0, metric: 'heap used', value: mu.heapUsed, unit: 'B' });
-  row({ workload: 'process at end', rules: 0, correlations: 0, metric: 'RSS', value: mu.rss, unit: 'B' });
+const SECTIONS = {
+  live: liveSection,
+  parse: parseSection,
+  file: fileSection,
+  threads: threadsSection,
+  predecoded: async () => {
+    const { rs100, load100 } = await gen100();
+    await predecodedSections(mixedLines(), rs100, load100);
+  },
+  scale: scaleSection,
+  real: realSection,
+  traces: tracesSection,
+  fleet: fleetSection,
+  memory: async () => {
+    templates();
+    await memorySection();
+  },
+} as const;
+type Section = keyof typeof SECTIONS;
+const isSection = (s: string): s is Section => Object.hasOwn(SECTIONS, s);
 
+/**
+ * Runs each section in a process of its own, in order, and gathers their rows. A section's
+ * figures then do not depend on what ran before it: in one process, the real-rule rows ran after
+ * ~600 MB of earlier sections' captures and engines and read ~0.05× lower than alone, and the
+ * pre-decoded rows moved by ±30 % between runs of the same code. A `nightjar scan` process holds
+ * only its own input and engine, as a section process does.
+ */
+async function main(): Promise<void> {
+  if (SECTION !== undefined) {
+    if (!isSection(SECTION)) throw new Error(`unknown section ${SECTION}`);
+    await SECTIONS[SECTION]();
+    writeFileSync(rowsOut!, JSON.stringify(rows));
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  for (const s of ONLY ?? []) {
+    if (!isSection(s)) throw new Error(`--only: unknown section ${s} (sections: ${Object.keys(SECTIONS).join(', ')})`);
+  }
+  header();
+  const pass = argv.filter((a) => a === '--quick' || a === '--cpu' || a === '--long');
+  for (const s of Object.keys(SECTIONS) as Section[]) {
+    if (ONLY !== undefined && !ONLY.has(s)) continue;
+    const out = join(tmp, `${s}.rows.json`);
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--section', s, '--rows', out, ...pass],
+      { stdio: 'inherit' },
+    );
+    if (r.status !== 0) throw new Error(`section ${s} failed (${r.signal ?? `exit ${r.status}`})`);
+    rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
+  }
   if (jsonOut)
     writeFileSync(
       jsonOut,
