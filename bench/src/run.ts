@@ -1110,9 +1110,9 @@ const isSection = (s: string): s is Section => Object.hasOwn(SECTIONS, s);
 
 /**
  * Runs each section in a process of its own, in order, and gathers their rows. A section's
- * figures then do not depend on what ran before it: in one process, the real-rule rows ran after
- * ~600 MB of earlier sections' captures and engines and read ~0.05× lower than alone, and the
- * pre-decoded rows moved by ±30 % between runs of the same code. A `nightjar scan` process holds
+ * figures then do not depend on what ran before it: in one process, the memory rows counted the
+ * lineage cache's interned shapes only when no earlier section had interned them, and later
+ * sections ran beside ~600 MB of earlier captures and engines. A `nightjar scan` process holds
  * only its own input and engine, as a section process does.
  */
 async function main(): Promise<void> {
