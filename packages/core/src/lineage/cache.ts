@@ -927,8 +927,16 @@ export class LineageCache implements LineageResolver {
     // share slots, rather than the table being copied for every few processes learned.
     if (size < len + ACTOR_SLOTS_STEP && size < ACTOR_SLOTS_MAX) return;
     const old = this.actors;
-    this.actors = new Array<Node | undefined>(size).fill(undefined);
-    for (const n of old) if (n !== undefined) this.actors[this.slotOf(n.pid)] = n;
+    const actors = (this.actors = new Array<Node | undefined>(size).fill(undefined));
+    for (const n of old) if (n !== undefined) actors[this.slotOf(n.pid)] = n;
+    // Nodes that lost their slot while the table was smaller (pids beyond it shared slots) get one
+    // now: otherwise each one's next event takes the Map path to win it back (a backfill of 100,000
+    // processes over 200,000 pids left ~24,000 such nodes). Only nodes with canonical ids (see learn); the map holds
+    // no removed node.
+    for (const n of this.map.values()) {
+      const slot = this.slotOf(n.pid);
+      if (actors[slot] === undefined && isEntity(n.id, n.pid, n.pidversion)) actors[slot] = n;
+    }
   }
 
   private retire(node: Node, at: number): void {

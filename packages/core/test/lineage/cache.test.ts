@@ -465,6 +465,27 @@ describe('LineageCache', () => {
     expect(table(few)).toBeLessThanOrEqual(1_024);
   });
 
+  it('a backfill of processes over spread pids, in any order, leaves each in its own slot of the actor table', () => {
+    // While the table is small, pids beyond it share slots; when it grows, every cached process
+    // that lost its slot gets one back (else its next event takes the Map path).
+    const c = new LineageCache({ maxProcesses: 20_000 });
+    const specs: ProcSpec[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      // pids spread over ~3× their number, shuffled (an LCG: the same order every run).
+      const pid = 2 + ((i * 7_919) % 15_000);
+      specs.push({ pid, pidversion: 3, path: '/y', ppid: 1, parent: launchd });
+    }
+    c.backfill([proc(7, launchd), ...specs.map((p) => proc(7, p))]);
+    const internals = c as unknown as { actors: unknown[]; slotOf(pid: number): number; map: Map<string, unknown> };
+    let without = 0;
+    for (const [id, node] of internals.map) {
+      const pid = Number(id.split(':')[0]);
+      if (internals.actors[internals.slotOf(pid)] !== node) without++;
+    }
+    expect(internals.map.size).toBe(5_001);
+    expect(without).toBe(0);
+  });
+
   it('the newest view of a busy process is kept, and a changed parent token is followed at once', () => {
     const c = new LineageCache();
     seen(c, launchd, terminal, zsh);
