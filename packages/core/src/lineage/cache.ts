@@ -69,8 +69,11 @@ class Node extends CompactProcess {
    */
   lastHi: number;
   lastLo: number;
-  /** LineageCache.moves when this node was last put at the head (see refresh()). */
-  moved = 0;
+  /**
+   * 1 when the process was used (an event of its own, a lookup) since it was last put at the most
+   * recently used end: eviction then puts it back there rather than taking it (see evictOne()).
+   */
+  used = 0;
   firstHi: number;
   firstLo: number;
   /** Direct parent's entity_id when known (parent audit token, else fork/exec link or resolved ppid). */
@@ -226,8 +229,9 @@ function startUs(p: EsProcess): number | undefined {
  * pid; the pre-exec image is retired like an exit) and exit. Exited processes stay `exitGraceUs` of
  * event time for late events, then go, unless a cached descendant still pins them: a process pins
  * its parent (counted in the parent's `kids`) until it is itself removed, so a long-lived child keeps
- * its whole chain. Bounded by `maxProcesses` (LRU; lookups refresh recency; when full, a leaf among the
- * least recently used goes first, exited leaves before live ones).
+ * its whole chain. Bounded by `maxProcesses` (LRU with second chances: a use marks an entry, and
+ * eviction puts marked entries back at the newest end; when full, a leaf among the least recently
+ * used goes first, exited leaves before live ones).
  *
  * Parent of a process: its `parent_audit_token` (message v4+), else its `ppid` resolved to the most
  * recent live process with that pid whose start time is not after the child's (the pid-reuse guard).
@@ -264,10 +268,8 @@ export class LineageCache implements LineageResolver {
     const n = this.actors.length;
     return s < n ? s : s % n;
   }
-  /** Nodes put at the LRU head so far (Node.moved counts in it). */
+  /** Nodes put at the most recently used end so far (kept in snapshots). */
   private moves = 0;
-  /** refresh() leaves a node in place when it was put at the head fewer than this many moves ago. */
-  private readonly fresh: number;
   /** Retirements between two sweeps, and the base of the last sweep's marks (see sweep()). */
   private readonly sweepEvery: number;
   private sweepBase = 0;
@@ -276,7 +278,6 @@ export class LineageCache implements LineageResolver {
     const max = opts.maxProcesses ?? 65_536;
     this.graceUs = opts.exitGraceUs ?? 60_000_000;
     this.max = Math.max(1, Math.floor(max));
-    this.fresh = Math.max(1, this.max >> 2);
     this.sweepEvery = Math.max(SWEEP_EVERY, this.max >> 2);
   }
 
@@ -352,7 +353,7 @@ export class LineageCache implements LineageResolver {
   private keep(n: Node, p: EsProcess, at: number): Node {
     n.proc = p;
     n.seen(at);
-    this.refresh(n);
+    n.used = 1;
     return n;
   }
 
@@ -418,7 +419,7 @@ export class LineageCache implements LineageResolver {
       const self = selfId !== undefined ? this.map.get(selfId) : undefined;
       // The parent this process pinned when it was linked is that parent, kept while this one lives.
       const pinned = self?.pinned;
-      if (pinned !== undefined && pinned.kids >= 0 && pinned.pid === orig) return this.touch(pinned).proc;
+      if (pinned !== undefined && pinned.kids >= 0 && pinned.pid === orig) return this.use(pinned).proc;
       const o = this.byPidBefore(orig, subject, self);
       if (o !== undefined) return o.proc;
     }
@@ -511,7 +512,7 @@ export class LineageCache implements LineageResolver {
         kids: n.kids,
         first: n.firstSeenUs,
         last: n.lastSeenUs,
-        moved: n.moved,
+        moved: n.used,
         exited: n.exitedAt ?? null,
         start: n.startUs ?? null,
         args: n.args ?? null,
@@ -550,7 +551,7 @@ export class LineageCache implements LineageResolver {
       const n = new Node(x.id, x.pid, x.pv, x.proc, x.parent ?? undefined, x.first);
       n.seen(x.last);
       n.kids = x.kids;
-      n.moved = x.moved;
+      n.used = x.moved === 0 ? 0 : 1;
       n.exitedAt = x.exited ?? undefined;
       n.args = x.args ?? undefined;
       n.older = prev;
@@ -585,7 +586,7 @@ export class LineageCache implements LineageResolver {
       this.counters.misses++;
       return undefined;
     }
-    return this.touch(n);
+    return this.use(n);
   }
 
   /** The direct parent with the ParentImage fallback; sets lastParentSource (no allocation per call). */
@@ -718,9 +719,11 @@ export class LineageCache implements LineageResolver {
     node.samePid = undefined;
   }
 
-  /** Moves a node to the most recently used end. */
-  private touch(n: Node): Node {
-    if (this.head === n) return n;
+  /** Moves a node to the most recently used end, unmarked (see evictOne()). */
+  private touch(n: Node): void {
+    n.used = 0;
+    this.moves++;
+    if (this.head === n) return;
     // Unlink (n is not the head, so it has a newer neighbour).
     const newer = n.newer as Node;
     newer.older = n.older;
@@ -730,18 +733,12 @@ export class LineageCache implements LineageResolver {
     n.newer = undefined;
     if (this.head !== undefined) this.head.newer = n;
     this.head = n;
-    n.moved = ++this.moves;
-    return n;
   }
 
-  /**
-   * touch() for the per-event update of a process: a node put at the head within the last quarter
-   * of the cache's size in moves is still among the newest quarter, far from eviction (which looks
-   * at the oldest end only), so it stays where it is. Saves the list writes for busy processes; in
-   * a cache of under 8 entries it is exactly touch().
-   */
-  private refresh(n: Node): void {
-    if (this.moves - n.moved >= this.fresh) this.touch(n);
+  /** Marks a node used (a lookup); it is moved only if it reaches the oldest end (see evictOne()). */
+  private use(n: Node): Node {
+    n.used = 1;
+    return n;
   }
 
   /**
@@ -827,13 +824,25 @@ export class LineageCache implements LineageResolver {
     let leaf: Node | undefined;
     const window = Math.max(1, Math.min(EVICT_SCAN, this.map.size >> 1));
     let k = 0;
-    for (let n = this.tail; n !== undefined && k < window; n = n.newer, k++) {
-      if (n.kids !== 0) continue;
-      if (n.exitedAt !== undefined) {
-        leaf = n;
-        break;
+    // Second chance: a node used since it was put at the newest end goes back there, unmarked, and
+    // the scan goes on (a use only marks the node, so the per-event path writes no list links). A
+    // node is moved at most once per pass, so the scan ends.
+    let second = this.map.size;
+    for (let n = this.tail; n !== undefined && k < window;) {
+      const newer = n.newer;
+      if (n.used !== 0 && second-- > 0) {
+        this.touch(n);
+      } else {
+        k++;
+        if (n.kids === 0) {
+          if (n.exitedAt !== undefined) {
+            leaf = n;
+            break;
+          }
+          if (leaf === undefined) leaf = n;
+        }
       }
-      if (leaf === undefined) leaf = n;
+      n = newer;
     }
     const victim = leaf ?? this.tail;
     if (victim !== undefined) this.remove(victim, true);
@@ -856,7 +865,7 @@ export class LineageCache implements LineageResolver {
     let node = this.head;
     if (node === undefined || node.id !== id) {
       node = this.map.get(id);
-      if (node !== undefined) this.refresh(node);
+      if (node !== undefined) node.used = 1;
     }
     if (node === undefined) {
       if (this.map.size >= this.max) this.evictOne();
@@ -882,7 +891,7 @@ export class LineageCache implements LineageResolver {
       if (this.head !== undefined) this.head.newer = node;
       else this.tail = node;
       this.head = node;
-      node.moved = ++this.moves;
+      this.moves++;
       this.index(node);
       this.pin(node, parent);
     } else {

@@ -93,6 +93,7 @@ export interface LineageNodeSnapshot {
   kids: number;
   first: number;
   last: number;
+  /** 1 when used since it was last put at the newest end (the eviction's second chance), else 0. */
   moved: number;
   exited: number | null;
   start: number | null;
@@ -102,7 +103,7 @@ export interface LineageNodeSnapshot {
 }
 
 export interface LineageSnapshot {
-  /** Least recently used first. */
+  /** In the cache's recency order, least recent first (the order eviction walks). */
   nodes: LineageNodeSnapshot[];
   /** Heads of the per-pid index (entity ids). */
   byPid: string[];

@@ -383,9 +383,26 @@ describe('LineageCache', () => {
     expect(c.get('104:1')).toBeDefined();
   });
 
+  it('evicts from the least recently used end, with a second chance for a process used since it was put at the newest', () => {
+    const c = new LineageCache({ maxProcesses: 3 });
+    const p = (pid: number): ProcSpec => ({ pid, pidversion: 1, path: '/bin/x', ppid: 1, parent: launchd });
+    seen(c, p(100), p(101), p(102));
+    // 100 was learned first but seen again since: it goes back to the newest end, and 101 goes.
+    seen(c, p(100));
+    seen(c, p(103));
+    expect(c.get('101:1')).toBeUndefined();
+    // Every one used since (lookups, now): each goes back to the newest end in turn, from the oldest
+    // (102, then 100, then 103), and the first of them to come round again unmarked goes.
+    for (const id of ['100:1', '102:1', '103:1']) expect(c.get(id)).toBeDefined();
+    seen(c, p(104));
+    expect(c.get('102:1')).toBeUndefined();
+    expect(['100:1', '103:1', '104:1'].map((id) => c.get(id)?.entity_id)).toEqual(['100:1', '103:1', '104:1']);
+    expect(c.metrics()).toMatchObject({ size: 3, evictions: 2 });
+  });
+
   it('a busy process that is seen all the time is not evicted while many short-lived ones pass through', () => {
-    // The per-event update moves a process to the head only when it has drifted out of the newest
-    // quarter: it must still never become the eviction victim.
+    // The per-event update only marks the process used (eviction gives it a second chance): it must
+    // never become the eviction victim.
     const c = new LineageCache({ maxProcesses: 64 });
     seen(c, launchd);
     const busy: ProcSpec = { pid: 50, pidversion: 5, path: '/usr/sbin/busy', ppid: 1, parent: launchd };
