@@ -536,45 +536,43 @@ async function memorySection(): Promise<void> {
     unit: 'B',
     target: '≤ 400 B',
   });
-  {
-    // In a child process: this one holds the captures and decoded events, which are not the engine's.
-    // RSS depends on when the heap last grew: the median of three child processes.
-    const [g, p] = QUICK ? [5_000, 4_096] : [100_000, 65_536];
-    const runs = Array.from({ length: QUICK ? 1 : 3 }, () => {
-      const out = execFileSync(
-        process.execPath,
-        ['--expose-gc', join(dirname(fileURLToPath(import.meta.url)), 'rss.js'), String(g), String(p)],
-        { encoding: 'utf8' },
-      );
-      return JSON.parse(out) as { rss: number; baseline: number; young: number };
-    }).sort((a, b) => a.rss - b.rss);
-    const { rss, baseline, young } = runs[Math.floor(runs.length / 2)]!;
-    row({
-      workload: 'memory',
-      rules: 1,
-      correlations: 1,
-      metric: `${g} groups + ${p} procs, RSS (median of ${runs.length})`,
-      value: rss,
-      unit: 'B',
-      target: QUICK ? undefined : '≤ 114.4 MiB',
-    });
-    row({
-      workload: 'memory',
-      rules: 0,
-      correlations: 0,
-      metric: 'same process before the engine',
-      value: baseline,
-      unit: 'B',
-    });
-    row({
-      workload: 'memory',
-      rules: 0,
-      correlations: 0,
-      metric: 'of the RSS: V8 young generation (empty)',
-      value: young,
-      unit: 'B',
-    });
-  }
+  // In a child process: this one holds the captures and decoded events, which are not the engine's.
+  // RSS depends on when the heap last grew: the median of three child processes.
+  const [g, p] = QUICK ? [5_000, 4_096] : [100_000, 65_536];
+  const runs = Array.from({ length: QUICK ? 1 : 3 }, () => {
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', join(dirname(fileURLToPath(import.meta.url)), 'rss.js'), String(g), String(p)],
+      { encoding: 'utf8' },
+    );
+    return JSON.parse(out) as { rss: number; baseline: number; young: number };
+  }).sort((a, b) => a.rss - b.rss);
+  const { rss, baseline, young } = runs[Math.floor(runs.length / 2)]!;
+  row({
+    workload: 'memory',
+    rules: 1,
+    correlations: 1,
+    metric: `${g} groups + ${p} procs, RSS (median of ${runs.length})`,
+    value: rss,
+    unit: 'B',
+    target: QUICK ? undefined : '≤ 114.4 MiB',
+  });
+  row({
+    workload: 'memory',
+    rules: 0,
+    correlations: 0,
+    metric: 'same process before the engine',
+    value: baseline,
+    unit: 'B',
+  });
+  row({
+    workload: 'memory',
+    rules: 0,
+    correlations: 0,
+    metric: 'of the RSS: V8 young generation (empty)',
+    value: young,
+    unit: 'B',
+  });
 }
 
 /**
@@ -799,156 +797,148 @@ async function fileSection(): Promise<void> {
   })();
   // The rows read the file: the capture's text is not kept in memory (a scan holds none of it).
   linesOnce = undefined;
-  {
-    let all: AlertCount = { detection: 0, correlation: 0 };
-    let needed: AlertCount = { detection: 0, correlation: 0 };
-    const [cat, parse, scanAll, scanNeeded] = interleaved(RUNS, WARMUP, [
-      { run: () => fromFile.cat(file), wall: true },
-      { run: () => void fromFile.parse(file) },
-      { run: () => void (all = fromFile.scan(file, rs100, false)) },
-      { run: () => void (needed = fromFile.scan(file, rs100, true)) },
-    ]);
-    checkAlerts('from the file, all lines', all.detection, hand100);
-    checkAlerts('from the file, needed lines', needed.detection, hand100);
-    const rate = (ms: number): number => count / (ms / 1000);
+  let all: AlertCount = { detection: 0, correlation: 0 };
+  let needed: AlertCount = { detection: 0, correlation: 0 };
+  const [cat, parse, scanAll, scanNeeded] = interleaved(RUNS, WARMUP, [
+    { run: () => fromFile.cat(file), wall: true },
+    { run: () => void fromFile.parse(file) },
+    { run: () => void (all = fromFile.scan(file, rs100, false)) },
+    { run: () => void (needed = fromFile.scan(file, rs100, true)) },
+  ]);
+  checkAlerts('from the file, all lines', all.detection, hand100);
+  checkAlerts('from the file, needed lines', needed.detection, hand100);
+  const rate = (ms: number): number => count / (ms / 1000);
+  row({
+    workload: 'from the file',
+    rules: 0,
+    correlations: 0,
+    metric: 'cat > /dev/null (wall)',
+    value: rate(cat!),
+    unit: 'ev/s',
+  });
+  row({
+    workload: 'from the file',
+    rules: 0,
+    correlations: 0,
+    metric: 'read+split+JSON.parse',
+    value: rate(parse!),
+    unit: 'ev/s',
+  });
+  for (const [name, ms, alerts] of [
+    ['from the file, all parsed', scanAll!, all],
+    ['from the file, skip unneeded', scanNeeded!, needed],
+  ] as const) {
     row({
-      workload: 'from the file',
-      rules: 0,
-      correlations: 0,
-      metric: 'cat > /dev/null (wall)',
-      value: rate(cat!),
+      workload: name,
+      rules: 100,
+      correlations: 20,
+      metric: 'read+split+decode+engine',
+      value: rate(ms),
       unit: 'ev/s',
+      baseline: 'read+split+JSON.parse',
+      ratio: parse! / ms,
+      target: alerts === all ? '≥ 0.85×' : undefined,
+      alerts,
     });
-    row({
-      workload: 'from the file',
-      rules: 0,
-      correlations: 0,
-      metric: 'read+split+JSON.parse',
-      value: rate(parse!),
-      unit: 'ev/s',
-    });
-    for (const [name, ms, alerts] of [
-      ['from the file, all parsed', scanAll!, all],
-      ['from the file, skip unneeded', scanNeeded!, needed],
-    ] as const) {
-      row({
-        workload: name,
-        rules: 100,
-        correlations: 20,
-        metric: 'read+split+decode+engine',
-        value: rate(ms),
-        unit: 'ev/s',
-        baseline: 'read+split+JSON.parse',
-        ratio: parse! / ms,
-        target: alerts === all ? '≥ 0.85×' : undefined,
-        alerts,
-      });
-    }
   }
 }
 
 /** scan --threads: a merged capture of 8 hosts from the file, every pass timed by the wall clock. */
 async function threadsSection(): Promise<void> {
   const { rs100 } = await gen100();
-  {
-    const hosts = 8;
-    const hostLines = multiHostLines(N_EVENTS, hosts, { templates: templates() });
-    const counts = availableParallelism() > 2 ? [2, availableParallelism()] : [2];
-    const t = await threadsBench(tmp, hostLines, hosts, join(tmp, 'gen100-0.yml'), rs100, RUNS, WARMUP, counts);
-    const rate = (ms: number): number => t.lines / (ms / 1000);
-    const w = `from the file, ${hosts} hosts`;
-    row({
-      workload: w,
-      rules: 0,
-      correlations: 0,
-      metric: 'read+split+JSON.parse (wall)',
-      value: rate(t.parseMs),
-      unit: 'ev/s',
-    });
+  const hosts = 8;
+  const hostLines = multiHostLines(N_EVENTS, hosts, { templates: templates() });
+  const counts = availableParallelism() > 2 ? [2, availableParallelism()] : [2];
+  const t = await threadsBench(tmp, hostLines, hosts, join(tmp, 'gen100-0.yml'), rs100, RUNS, WARMUP, counts);
+  const rate = (ms: number): number => t.lines / (ms / 1000);
+  const w = `from the file, ${hosts} hosts`;
+  row({
+    workload: w,
+    rules: 0,
+    correlations: 0,
+    metric: 'read+split+JSON.parse (wall)',
+    value: rate(t.parseMs),
+    unit: 'ev/s',
+  });
+  row({
+    workload: w,
+    rules: 100,
+    correlations: 20,
+    metric: 'scan, 1 thread (wall)',
+    value: rate(t.singleMs),
+    unit: 'ev/s',
+    baseline: 'read+split+JSON.parse',
+    ratio: t.parseMs / t.singleMs,
+    alerts: t.single,
+  });
+  for (const n of counts) {
+    const got = t.threaded.get(n)!;
+    // The same engine code on the same lines: the threaded scan must raise exactly what one thread raises.
+    checkAlerts(`scan --threads ${n}, detections`, got.detection, t.single.detection);
+    checkAlerts(`scan --threads ${n}, correlations`, got.correlation, t.single.correlation);
     row({
       workload: w,
       rules: 100,
       correlations: 20,
-      metric: 'scan, 1 thread (wall)',
-      value: rate(t.singleMs),
+      metric: `scan --threads ${n} (wall, ${t.cores} cores)`,
+      value: rate(t.threadedMs.get(n)!),
       unit: 'ev/s',
       baseline: 'read+split+JSON.parse',
-      ratio: t.parseMs / t.singleMs,
-      alerts: t.single,
+      ratio: t.parseMs / t.threadedMs.get(n)!,
+      target: n === 2 ? '≥ 1.5×' : undefined,
+      alerts: got,
     });
-    for (const n of counts) {
-      const got = t.threaded.get(n)!;
-      // The same engine code on the same lines: the threaded scan must raise exactly what one thread raises.
-      checkAlerts(`scan --threads ${n}, detections`, got.detection, t.single.detection);
-      checkAlerts(`scan --threads ${n}, correlations`, got.correlation, t.single.correlation);
-      row({
-        workload: w,
-        rules: 100,
-        correlations: 20,
-        metric: `scan --threads ${n} (wall, ${t.cores} cores)`,
-        value: rate(t.threadedMs.get(n)!),
-        unit: 'ev/s',
-        baseline: 'read+split+JSON.parse',
-        ratio: t.parseMs / t.threadedMs.get(n)!,
-        target: n === 2 ? '≥ 1.5×' : undefined,
-        alerts: got,
-      });
-    }
   }
 }
 
 /** Cost with the size of the live process world. */
 async function scaleSection(): Promise<void> {
   const { rs100 } = await gen100();
-  {
-    const sc = scaleRow(rs100, { quick: QUICK, root: ROOT });
-    row({
-      workload: `world of ${sc.live[0]} processes`,
-      rules: 100,
-      correlations: 20,
-      metric: 'engine µs per event',
-      value: sc.small,
-      unit: 'µs',
-    });
-    row({
-      workload: `world of ${sc.live[1]} processes`,
-      rules: 100,
-      correlations: 20,
-      metric: `engine µs per event (depth ≤ ${sc.depth}; totals ${sc.totals.toFixed(2)}×)`,
-      value: sc.big,
-      unit: 'µs',
-      baseline: `${sc.live[0]} processes`,
-      ratio: sc.ratio,
-      target: '≤ 1.3× (cost)',
-    });
-  }
+  const sc = scaleRow(rs100, { quick: QUICK, root: ROOT });
+  row({
+    workload: `world of ${sc.live[0]} processes`,
+    rules: 100,
+    correlations: 20,
+    metric: 'engine µs per event',
+    value: sc.small,
+    unit: 'µs',
+  });
+  row({
+    workload: `world of ${sc.live[1]} processes`,
+    rules: 100,
+    correlations: 20,
+    metric: `engine µs per event (depth ≤ ${sc.depth}; totals ${sc.totals.toFixed(2)}×)`,
+    value: sc.big,
+    unit: 'µs',
+    baseline: `${sc.live[0]} processes`,
+    ratio: sc.ratio,
+    target: '≤ 1.3× (cost)',
+  });
 }
 
 /** Cost per event after millions of events against a young engine. */
 async function ageSection(): Promise<void> {
   const { rs100 } = await gen100();
-  {
-    const age = ageRow(rs100, { quick: QUICK, root: ROOT, long: argv.includes('--long') });
-    row({
-      workload: 'young engine',
-      rules: 100,
-      correlations: 20,
-      metric: 'engine µs per event',
-      value: age.young,
-      unit: 'µs',
-    });
-    row({
-      workload: `after ${age.events.toExponential(0)} events`,
-      rules: 100,
-      correlations: 20,
-      metric: `engine µs per event (totals ${age.totals.toFixed(2)}×)`,
-      value: age.old,
-      unit: 'µs',
-      baseline: 'young engine',
-      ratio: age.ratio,
-      target: '≤ 1.1× (cost)',
-    });
-  }
+  const age = ageRow(rs100, { quick: QUICK, root: ROOT, long: argv.includes('--long') });
+  row({
+    workload: 'young engine',
+    rules: 100,
+    correlations: 20,
+    metric: 'engine µs per event',
+    value: age.young,
+    unit: 'µs',
+  });
+  row({
+    workload: `after ${age.events.toExponential(0)} events`,
+    rules: 100,
+    correlations: 20,
+    metric: `engine µs per event (totals ${age.totals.toFixed(2)}×)`,
+    value: age.old,
+    unit: 'µs',
+    baseline: 'young engine',
+    ratio: age.ratio,
+    target: '≤ 1.1× (cost)',
+  });
 }
 
 /**
@@ -1017,86 +1007,84 @@ async function tracesSection(): Promise<void> {
 
 /** Fleet (NATS JetStream): needs nats-server; the same frames through 1 and 2 worker processes and in-process. */
 async function fleetSection(): Promise<void> {
-  {
-    const benignPath = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
-    const src = (
-      QUICK || !existsSync(benignPath)
-        ? readFileSync(join(ROOT, 'fixtures/meterpreter-session.jsonl'))
-        : gunzipSync(readFileSync(benignPath))
-    )
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.length > 0);
-    const shipped = await loadRules([bundledRulesDir()]);
-    const f = await fleetBench(shipped, src, QUICK ? 5_000 : 100_000, QUICK ? 1 : 3);
-    if (f === undefined) {
-      process.stdout.write('fleet rows skipped: nats-server is not installed (apt-get install nats-server)\n');
-    } else {
-      const w = `fleet, ${f.cores} cores`;
-      const n = shipped.rules.length + shipped.correlations.length;
-      const c = shipped.correlations.length;
+  const benignPath = join(ROOT, 'fixtures/benign-baseline.jsonl.gz');
+  const src = (
+    QUICK || !existsSync(benignPath)
+      ? readFileSync(join(ROOT, 'fixtures/meterpreter-session.jsonl'))
+      : gunzipSync(readFileSync(benignPath))
+  )
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
+  const shipped = await loadRules([bundledRulesDir()]);
+  const f = await fleetBench(shipped, src, QUICK ? 5_000 : 100_000, QUICK ? 1 : 3);
+  if (f === undefined) {
+    process.stdout.write('fleet rows skipped: nats-server is not installed (apt-get install nats-server)\n');
+  } else {
+    const w = `fleet, ${f.cores} cores`;
+    const n = shipped.rules.length + shipped.correlations.length;
+    const c = shipped.correlations.length;
+    row({
+      workload: w,
+      rules: n,
+      correlations: c,
+      metric: `in-process frame path (${f.events})`,
+      value: f.inProcess,
+      unit: 'ev/s',
+    });
+    row({
+      workload: w,
+      rules: n,
+      correlations: c,
+      metric: '1 worker',
+      value: f.oneWorker,
+      unit: 'ev/s',
+      baseline: 'in-process frames',
+      ratio: f.oneWorker / f.inProcess,
+      target: '≥ 0.6×',
+    });
+    row({
+      workload: w,
+      rules: n,
+      correlations: c,
+      metric: '2 workers (wall)',
+      value: f.twoWorkers,
+      unit: 'ev/s',
+      baseline: '1 worker',
+      ratio: f.twoWorkers / f.oneWorker,
+      target: f.cores >= 4 ? '≥ 1.6×' : '≥ 1.15× (2 cores)',
+    });
+    for (const [k, ms] of [
+      [1, f.startOneMs],
+      [2, f.startTwoMs],
+    ] as const)
       row({
         workload: w,
         rules: n,
         correlations: c,
-        metric: `in-process frame path (${f.events})`,
-        value: f.inProcess,
-        unit: 'ev/s',
-      });
-      row({
-        workload: w,
-        rules: n,
-        correlations: c,
-        metric: '1 worker',
-        value: f.oneWorker,
-        unit: 'ev/s',
-        baseline: 'in-process frames',
-        ratio: f.oneWorker / f.inProcess,
-        target: '≥ 0.6×',
-      });
-      row({
-        workload: w,
-        rules: n,
-        correlations: c,
-        metric: '2 workers (wall)',
-        value: f.twoWorkers,
-        unit: 'ev/s',
-        baseline: '1 worker',
-        ratio: f.twoWorkers / f.oneWorker,
-        target: f.cores >= 4 ? '≥ 1.6×' : '≥ 1.15× (2 cores)',
-      });
-      for (const [k, ms] of [
-        [1, f.startOneMs],
-        [2, f.startTwoMs],
-      ] as const)
-        row({
-          workload: w,
-          rules: n,
-          correlations: c,
-          metric: `start-up, ${k} worker${k > 1 ? 's' : ''} (not in the rates)`,
-          value: ms,
-          unit: 'ms',
-        });
-      row({
-        workload: w,
-        rules: n,
-        correlations: c,
-        metric: 'worker CPU per 1k events, 1 worker',
-        value: f.cpuPerKOne,
+        metric: `start-up, ${k} worker${k > 1 ? 's' : ''} (not in the rates)`,
+        value: ms,
         unit: 'ms',
       });
-      row({
-        workload: w,
-        rules: n,
-        correlations: c,
-        metric: 'worker CPU per 1k events, 2 workers',
-        value: f.cpuPerKTwo,
-        unit: 'ms',
-        baseline: '1 worker',
-        ratio: f.cpuPerKTwo / f.cpuPerKOne,
-        target: '≤ 1.15×',
-      });
-    }
+    row({
+      workload: w,
+      rules: n,
+      correlations: c,
+      metric: 'worker CPU per 1k events, 1 worker',
+      value: f.cpuPerKOne,
+      unit: 'ms',
+    });
+    row({
+      workload: w,
+      rules: n,
+      correlations: c,
+      metric: 'worker CPU per 1k events, 2 workers',
+      value: f.cpuPerKTwo,
+      unit: 'ms',
+      baseline: '1 worker',
+      ratio: f.cpuPerKTwo / f.cpuPerKOne,
+      target: '≤ 1.15×',
+    });
   }
 }
 

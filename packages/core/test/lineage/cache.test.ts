@@ -492,7 +492,7 @@ describe('LineageCache', () => {
       const pid = 2 + ((i * 7_919) % 15_000);
       specs.push({ pid, pidversion: 3, path: '/y', ppid: 1, parent: launchd });
     }
-    c.backfill([proc(7, launchd), ...specs.map((p) => proc(7, p))]);
+    c.backfill([proc(7, launchd), ...specs.map((p) => proc(7, p))] as EsProcess[]);
     const internals = c as unknown as { actors: unknown[]; slotOf(pid: number): number; map: Map<string, unknown> };
     let without = 0;
     for (const [id, node] of internals.map) {
