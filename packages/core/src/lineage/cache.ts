@@ -139,6 +139,12 @@ const PID_HISTORY = 4;
 /** When the cache is full, how many of the least recently used entries are looked at for a leaf to evict. */
 const EVICT_SCAN = 16;
 /**
+ * At most this many marked entries are put back per eviction: with every entry of a 65,536-entry
+ * cache marked, putting them all back took 2.5 ms in one event (entries allocated in order, so
+ * warm); with this bound, 0.1 ms.
+ */
+const EVICT_SECOND_CHANCES = 64;
+/**
  * Retirements between two sweeps of the chains no lookup can reach (see sweep()): at least this
  * many, and a quarter of the cache's size, so a sweep's cost per retirement stays flat as the
  * cache grows.
@@ -382,6 +388,7 @@ export class LineageCache implements LineageResolver {
       if (n.parentId === undefined) n.parentId = this.resolvePpid(n.proc, n);
       this.pin(n);
     }
+    this.fillActorSlots();
   }
 
   /** The cached process with this entity_id (refreshes its recency), else undefined. */
@@ -825,9 +832,10 @@ export class LineageCache implements LineageResolver {
     const window = Math.max(1, Math.min(EVICT_SCAN, this.map.size >> 1));
     let k = 0;
     // Second chance: a node used since it was put at the newest end goes back there, unmarked, and
-    // the scan goes on (a use only marks the node, so the per-event path writes no list links). A
-    // node is moved at most once per pass, so the scan ends.
-    let second = this.map.size;
+    // the scan goes on (a use only marks the node, so the per-event path writes no list links). Past
+    // EVICT_SECOND_CHANCES of them, marked nodes are candidates too: the oldest end is then all in
+    // use, and the cache is too small for the processes in use.
+    let second = EVICT_SECOND_CHANCES;
     for (let n = this.tail; n !== undefined && k < window;) {
       const newer = n.newer;
       if (n.used !== 0 && second-- > 0) {
@@ -932,16 +940,26 @@ export class LineageCache implements LineageResolver {
     const limit = Math.min(ACTOR_SLOTS_MAX, 4 * this.map.size);
     // pid ≥ len here, and may be huge or fractional (hostile input): the limit bounds it.
     const size = Math.min(limit, Math.max(Math.floor(pid + 1 + pid / 16), len + ACTOR_SLOTS_STEP));
+    // Nothing to gain: the table is at its cap (a Linux host's pids go up to 4,194,304), or the limit
+    // holds it where it is; a copy of it for every process learned beyond it cost milliseconds each.
+    if (size <= len) return;
     // A step at least: while the limit (four slots per process) allows less, pids beyond the table
     // share slots, rather than the table being copied for every few processes learned.
     if (size < len + ACTOR_SLOTS_STEP && size < ACTOR_SLOTS_MAX) return;
     const old = this.actors;
-    const actors = (this.actors = new Array<Node | undefined>(size).fill(undefined));
-    for (const n of old) if (n !== undefined) actors[this.slotOf(n.pid)] = n;
-    // Nodes that lost their slot while the table was smaller (pids beyond it shared slots) get one
-    // now: otherwise each one's next event takes the Map path to win it back (a backfill of 100,000
-    // processes over 200,000 pids left ~24,000 such nodes). Only nodes with canonical ids (see learn); the map holds
-    // no removed node.
+    this.actors = new Array<Node | undefined>(size).fill(undefined);
+    for (const n of old) if (n !== undefined) this.actors[this.slotOf(n.pid)] = n;
+  }
+
+  /**
+   * Gives every cached process whose slot is empty its slot. A process that lost its slot while
+   * the table was smaller (pids beyond it share slots) wins it back at its next event, by the Map
+   * lookup; after a backfill, which learns a whole host at once while the table is still small,
+   * that was a quarter of the processes (23,935 of 100,000 over 200,000 pids), so backfill fills
+   * the slots once at its end instead (one pass over the cache). Canonical ids only (see learn).
+   */
+  private fillActorSlots(): void {
+    const actors = this.actors;
     for (const n of this.map.values()) {
       const slot = this.slotOf(n.pid);
       if (actors[slot] === undefined && isEntity(n.id, n.pid, n.pidversion)) actors[slot] = n;

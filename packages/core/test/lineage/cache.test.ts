@@ -503,6 +503,23 @@ describe('LineageCache', () => {
     expect(without).toBe(0);
   });
 
+  it('an actor table at its cap is not copied again for each process learned beyond it', () => {
+    // Linux pids run to 4,194,304: past the table's 262,144 slots they share slots, and learning
+    // one must not reallocate the whole table (it did, milliseconds per process).
+    const c = new LineageCache({ maxProcesses: 70_000 });
+    seen(c, launchd);
+    for (let i = 0; i < 65_600; i++) seen(c, { pid: 2 + i * 4, pidversion: 1, path: '/y', ppid: 1, parent: launchd });
+    const actors = (): unknown[] => (c as unknown as { actors: unknown[] }).actors;
+    const table = actors();
+    expect(table.length).toBe(262_144);
+    const high: ProcSpec = { pid: 3_000_001, pidversion: 1, path: '/z', ppid: 1, parent: launchd };
+    for (let i = 0; i < 5; i++) seen(c, { ...high, pid: high.pid + i });
+    expect(actors()).toBe(table);
+    const ev = event(7, 'open', high, {});
+    c.observe(ev);
+    expect(ids(c.ancestors(ev))).toEqual(['1:100']);
+  });
+
   it('the newest view of a busy process is kept, and a changed parent token is followed at once', () => {
     const c = new LineageCache();
     seen(c, launchd, terminal, zsh);
