@@ -21,7 +21,7 @@ import { parseTimeUs } from '../model/time.js';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../model/depth.js';
 import { SNAPSHOT_ERROR_CODES, SnapshotError, decNum, encNum } from '../snapshot/format.js';
 import type { LineageNodeSnapshot, LineageSnapshot } from '../snapshot/format.js';
-import { CompactProcess } from './compact.js';
+import { CompactProcess, HI } from './compact.js';
 
 export interface LineageOptions {
   /** Most processes kept (least recently used evicted first, and counted). Default 65,536. */
@@ -46,9 +46,6 @@ export interface LineageMetrics {
 
 /** Where `parent()` got its answer for an event (Alert.parent_source). */
 export type ParentSource = 'lineage' | 'exec_fallback' | 'unknown';
-
-/** 2^30: a µs time is kept as two small integers, µs = hi × HI + lo (see Node). */
-const HI = 1_073_741_824;
 
 /**
  * One cached process. A class with every field set in the constructor, so all nodes share one
@@ -359,8 +356,7 @@ export class LineageCache implements LineageResolver {
   private keep(n: Node, p: EsProcess, at: number): Node {
     n.proc = p;
     n.seen(at);
-    n.used = 1;
-    return n;
+    return this.use(n);
   }
 
   /** Seeds the cache with processes already running when a live source starts (any order). */
@@ -742,7 +738,7 @@ export class LineageCache implements LineageResolver {
     this.head = n;
   }
 
-  /** Marks a node used (a lookup); it is moved only if it reaches the oldest end (see evictOne()). */
+  /** Marks a node used (its event, a lookup); it is moved only if it reaches the oldest end (see evictOne()). */
   private use(n: Node): Node {
     n.used = 1;
     return n;
@@ -873,7 +869,7 @@ export class LineageCache implements LineageResolver {
     let node = this.head;
     if (node === undefined || node.id !== id) {
       node = this.map.get(id);
-      if (node !== undefined) node.used = 1;
+      if (node !== undefined) this.use(node);
     }
     if (node === undefined) {
       if (this.map.size >= this.max) this.evictOne();

@@ -39,8 +39,11 @@ const F_GROUP = 4;
 const F_SESSION = 8;
 const F_START_US = 16;
 const F_START_STR = 32;
-/** 2^30: the start time's µs are kept as startHi × START_HI + startLo (see CompactProcess). */
-const START_HI = 1_073_741_824;
+/**
+ * 2^30: a µs time is kept as two small integers, µs = hi × HI + lo (the start time here, the seen
+ * times in the lineage cache's nodes): a number that large would be boxed, 16 B more per entry.
+ */
+export const HI = 1_073_741_824;
 const F_PT = 64;
 const F_RT = 128;
 const F_AT = 256;
@@ -137,7 +140,7 @@ export class CompactProcess {
   /** Process start (start_time) in µs, undefined when absent or unreadable. */
   get startUs(): number | undefined {
     const mask = this.shape.mask;
-    if (mask & F_START_US) return (this.startHi as number) * START_HI + this.startLo;
+    if (mask & F_START_US) return (this.startHi as number) * HI + this.startLo;
     return mask & F_START_STR ? parseTimeUs(this.startHi as string) : undefined;
   }
 
@@ -184,9 +187,9 @@ export class CompactProcess {
         mask |= F_START_US;
         // A four-digit year bounds both parts to 31 bits: `| 0` keeps them small integers (an
         // integral double stored here would give the field a box per entry).
-        const hi = Math.floor(us / START_HI);
+        const hi = Math.floor(us / HI);
         this.startHi = hi | 0;
-        this.startLo = (us - hi * START_HI) | 0;
+        this.startLo = (us - hi * HI) | 0;
       } else {
         mask |= F_START_STR;
         this.startHi = st;
