@@ -686,26 +686,24 @@ function templates(): ProcessObject[] {
 }
 
 let linesOnce: string[] | undefined;
+/** What the mixed capture is, for the table (see mixedLines). */
+let captureNote = '';
 /** The mixed capture (seeded, so every section process builds the same lines). */
 function mixedLines(): string[] {
   if (linesOnce !== undefined) return linesOnce;
   const capture = new CaptureStream(7, { liveProcesses: 2_000, templates: templates() });
   const lines: string[] = [];
   for (let i = 0; i < N_EVENTS; i++) lines.push(capture.next());
-  if (SECTION === 'parse') {
-    const w = capture.world;
-    let depth = 0;
-    let sum = 0;
-    for (const p of w.live) {
-      const d = w.depth(p);
-      sum += d;
-      depth = Math.max(depth, d);
-    }
-    const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
-    process.stdout.write(
-      `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates().length} real process objects from the fixtures)\n`,
-    );
+  const w = capture.world;
+  let depth = 0;
+  let sum = 0;
+  for (const p of w.live) {
+    const d = w.depth(p);
+    sum += d;
+    depth = Math.max(depth, d);
   }
+  const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
+  captureNote = `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates().length} real process objects from the fixtures)\n`;
   return (linesOnce = lines);
 }
 
@@ -721,6 +719,7 @@ async function gen100(): Promise<{ rs100: CompiledRuleSet; load100: number }> {
 /** JSON.parse alone, the field-selective scans, and the engine end to end from lines in memory. */
 async function parseSection(): Promise<void> {
   const lines = mixedLines();
+  process.stdout.write(captureNote);
   const parseRate = jsonParseRate(lines);
   row({
     workload: 'baseline',
