@@ -281,6 +281,8 @@ describe("scanHeader, check 'balance' (the decoder's default for skipped lines)"
       `${head},"proc`, // truncated after the stop
       `{"se\\u0071_num":4,"event_type":10,"action":{}}`, // an escaped key before it: the walk reads it
       `{"seq_num":"\\\\u","event_type":10,"action":{}}`, // text that looks like an escape
+      `{"seq_num":4,"event_type":10,"x\\u0041":{}}`, // an escape just before the stop's brace
+      `{"se\\u0071_num":4,"a":"\\n\\t","event_type":10,"b":{}}`, // an escaped key behind later backslashes
     ]) {
       const got = quick(line, even);
       expect(got, line).toEqual(walk(line, even));
