@@ -43,8 +43,26 @@ export function timeRuns(events: number, runs: number, warmup: number, pass: () 
 }
 
 /**
+ * The lowest and highest of the per-round ratios `base[i] / other[i]` (times of the same round):
+ * how many times faster `other` ran than `base`, at its worst and best round. The median ratio a row
+ * prints can sit anywhere in it; a target inside the range is not yet told apart from the noise.
+ */
+export function ratioRange(base: readonly number[], other: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < Math.min(base.length, other.length); i++) {
+    const r = base[i]! / other[i]!;
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+  }
+  return [lo, hi];
+}
+
+/**
  * Two passes over the same input timed alternately (a, b, a, b, …), medians of each: a ratio of
  * the two is taken under the same machine conditions, which matters on a shared, noisy machine.
+ * `ratio` is b's rate over a's (of the medians); `range` the per-round ratio's lowest and highest
+ * (see ratioRange), which hold `ratio` between them.
  */
 export function pairedRuns(
   events: number,
@@ -52,7 +70,7 @@ export function pairedRuns(
   warmup: number,
   a: () => void,
   b: () => void,
-): { a: Rate; b: Rate } {
+): { a: Rate; b: Rate; ratio: number; range: [number, number] } {
   for (let i = 0; i < warmup; i++) {
     a();
     b();
@@ -67,24 +85,27 @@ export function pairedRuns(
     b();
     tb.push(Math.max(1e-3, nowMs() - t0));
   }
+  const range = ratioRange(ta, tb);
   const med = (t: number[]): Rate => {
     t.sort((x, y) => x - y);
     const ms = t[Math.floor(t.length / 2)]!;
     return { eventsPerSec: events / (ms / 1000), ms };
   };
-  return { a: med(ta), b: med(tb) };
+  const ma = med(ta);
+  const mb = med(tb);
+  return { a: ma, b: mb, ratio: ma.ms / mb.ms, range };
 }
 
 /**
  * Several passes over the same input timed in turn (p0, p1, …, p0, p1, …), `runs` rounds after
- * `warmup`, each pass's median in ms. A pass marked `wall` is timed on wall time whatever the clock
- * (a child process's CPU time is not this process's).
+ * `warmup`: each pass's median in ms, and its times round by round (for ratioRange). A pass marked
+ * `wall` is timed on wall time whatever the clock (a child process's CPU time is not this process's).
  */
 export function interleaved(
   runs: number,
   warmup: number,
   passes: ReadonlyArray<{ run: () => void; wall?: boolean }>,
-): number[] {
+): { medians: number[]; rounds: number[][] } {
   for (let i = 0; i < warmup; i++) for (const p of passes) p.run();
   const times = passes.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
@@ -95,7 +116,8 @@ export function interleaved(
       times[k]!.push(Math.max(1e-3, now() - t0));
     });
   }
-  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
+  const medians = times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
+  return { medians, rounds: times };
 }
 
 export interface Latency {

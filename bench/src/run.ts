@@ -34,6 +34,7 @@ import {
   latencies,
   minorGc,
   pairedRuns,
+  ratioRange,
   setClock,
   timeRuns,
 } from './measure.js';
@@ -74,6 +75,8 @@ interface Row {
   unit: string;
   baseline?: string;
   ratio?: number;
+  /** The per-round ratio's lowest and highest (see ratioRange), where the row times rounds in pairs. */
+  range?: readonly [number, number] | undefined;
   target?: string | undefined;
   /** Alerts of the row's last pass (checked against an independent count before the row is printed). */
   alerts?: { detection: number; correlation: number } | undefined;
@@ -83,7 +86,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'nightjar-bench-'));
 
 function row(r: Row): void {
   rows.push(r);
-  const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)}× ${r.baseline}` : '';
+  const range = r.range !== undefined ? ` (${r.range[0].toFixed(2)}-${r.range[1].toFixed(2)})` : '';
+  const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)}× ${r.baseline}${range}` : '';
   const value =
     r.unit === 'ev/s'
       ? fmtRate(r.value)
@@ -91,7 +95,7 @@ function row(r: Row): void {
         ? fmtBytes(r.value)
         : `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`;
   process.stdout.write(
-    `${r.workload.padEnd(28)} ${String(r.rules).padStart(5)} ${String(r.correlations).padStart(4)}  ${r.metric.padEnd(38)} ${value.padStart(12)}  ${ratio.padEnd(34)} ${(r.target ?? '').padEnd(14)} ${r.alerts ? `${r.alerts.detection}+${r.alerts.correlation}` : ''}\n`,
+    `${r.workload.padEnd(28)} ${String(r.rules).padStart(5)} ${String(r.correlations).padStart(4)}  ${r.metric.padEnd(38)} ${value.padStart(12)}  ${ratio.padEnd(46)} ${(r.target ?? '').padEnd(14)} ${r.alerts ? `${r.alerts.detection}+${r.alerts.correlation}` : ''}\n`,
   );
 }
 
@@ -186,7 +190,14 @@ function endToEnd(
   lines: string[],
   ruleset: CompiledRuleSet,
   filter: boolean,
-): { rate: number; parse: number; ratio: number; alerts: AlertCount; share: number } {
+): {
+  rate: number;
+  parse: number;
+  ratio: number;
+  range: [number, number];
+  alerts: AlertCount;
+  share: number;
+} {
   let alerts: AlertCount = { detection: 0, correlation: 0 };
   let decoded = 0;
   const r = pairedRuns(
@@ -215,7 +226,8 @@ function endToEnd(
   return {
     rate: r.b.eventsPerSec,
     parse: r.a.eventsPerSec,
-    ratio: r.b.eventsPerSec / r.a.eventsPerSec,
+    ratio: r.ratio,
+    range: r.range,
     alerts,
     share: decoded / lines.length,
   };
@@ -244,7 +256,7 @@ function preDecoded(
   ruleset: CompiledRuleSet,
   handRules: number,
   correlations: number,
-): { rate: number; hand: number; ratio: number; alerts: AlertCount } {
+): { rate: number; hand: number; ratio: number; range: [number, number]; alerts: AlertCount } {
   let hand = handWrittenMatcher(handRules);
   let alerts: AlertCount = { detection: 0, correlation: 0 };
   let matches: Record<string, number> = {};
@@ -277,7 +289,7 @@ function preDecoded(
     }
   }
   checkAlerts(`pre-decoded, ${handRules} rules`, alerts.detection, alertingHits(hand.hits, correlations));
-  return { rate: r.b.eventsPerSec, hand: r.a.eventsPerSec, ratio: r.b.eventsPerSec / r.a.eventsPerSec, alerts };
+  return { rate: r.b.eventsPerSec, hand: r.a.eventsPerSec, ratio: r.ratio, range: r.range, alerts };
 }
 
 /**
@@ -378,6 +390,7 @@ async function predecodedSections(lines: string[], rs100: CompiledRuleSet, load1
     unit: 'ev/s',
     baseline: 'hand loop',
     ratio: pre100.ratio,
+    range: pre100.range,
     target: '≥ 1.5×',
     alerts: pre100.alerts,
   });
@@ -460,6 +473,7 @@ async function predecodedSections(lines: string[], rs100: CompiledRuleSet, load1
       unit: 'ev/s',
       baseline: 'JSON.parse',
       ratio: e.ratio,
+      range: e.range,
       alerts: e.alerts,
     });
   }
@@ -487,6 +501,7 @@ async function predecodedSections(lines: string[], rs100: CompiledRuleSet, load1
       unit: 'ev/s',
       baseline: `hand loop ${n}`,
       ratio: rate.ratio,
+      range: rate.range,
       target: n === 500 ? '≥ 3×' : n === 2000 ? '≥ 8×' : undefined,
       alerts: rate.alerts,
     });
@@ -671,7 +686,7 @@ function header(): void {
     `Nightjar bench — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${QUICK ? 'QUICK' : `${N_EVENTS} events, median of ${RUNS} interleaved passes`}, ${clockName()} clock${hasGc() ? '' : ' (no --expose-gc: memory figures are rough)'}, each section in its own process\n\n`,
   );
   process.stdout.write(
-    `${'workload'.padEnd(28)} ${'rules'.padStart(5)} ${'corr'.padStart(4)}  ${'metric'.padEnd(38)} ${'value'.padStart(12)}  ${'vs baseline'.padEnd(34)} ${'target'.padEnd(14)} alerts (detection+correlation, checked)\n`,
+    `${'workload'.padEnd(28)} ${'rules'.padStart(5)} ${'corr'.padStart(4)}  ${'metric'.padEnd(38)} ${'value'.padStart(12)}  ${'vs baseline (per-round range)'.padEnd(46)} ${'target'.padEnd(14)} alerts (detection+correlation, checked)\n`,
   );
 }
 
@@ -763,7 +778,8 @@ async function parseSection(): Promise<void> {
         value: r.b.eventsPerSec,
         unit: 'ev/s',
         baseline: 'JSON.parse',
-        ratio: r.b.eventsPerSec / r.a.eventsPerSec,
+        ratio: r.ratio,
+        range: r.range,
       });
     }
   }
@@ -781,6 +797,7 @@ async function parseSection(): Promise<void> {
     unit: 'ev/s',
     baseline: 'JSON.parse',
     ratio: e2eAll.ratio,
+    range: e2eAll.range,
     alerts: e2eAll.alerts,
   });
 }
@@ -798,12 +815,13 @@ async function fileSection(): Promise<void> {
   linesOnce = undefined;
   let all: AlertCount = { detection: 0, correlation: 0 };
   let needed: AlertCount = { detection: 0, correlation: 0 };
-  const [cat, parse, scanAll, scanNeeded] = interleaved(RUNS, WARMUP, [
+  const { medians, rounds } = interleaved(RUNS, WARMUP, [
     { run: () => fromFile.cat(file), wall: true },
     { run: () => void fromFile.parse(file) },
     { run: () => void (all = fromFile.scan(file, rs100, false)) },
     { run: () => void (needed = fromFile.scan(file, rs100, true)) },
   ]);
+  const [cat, parse, scanAll, scanNeeded] = medians;
   checkAlerts('from the file, all lines', all.detection, hand100);
   checkAlerts('from the file, needed lines', needed.detection, hand100);
   const rate = (ms: number): number => count / (ms / 1000);
@@ -823,9 +841,9 @@ async function fileSection(): Promise<void> {
     value: rate(parse!),
     unit: 'ev/s',
   });
-  for (const [name, ms, alerts] of [
-    ['from the file, all parsed', scanAll!, all],
-    ['from the file, skip unneeded', scanNeeded!, needed],
+  for (const [name, ms, alerts, times] of [
+    ['from the file, all parsed', scanAll!, all, rounds[2]!],
+    ['from the file, skip unneeded', scanNeeded!, needed, rounds[3]!],
   ] as const) {
     row({
       workload: name,
@@ -836,6 +854,7 @@ async function fileSection(): Promise<void> {
       unit: 'ev/s',
       baseline: 'read+split+JSON.parse',
       ratio: parse! / ms,
+      range: ratioRange(rounds[1]!, times),
       target: alerts === all ? '≥ 0.85×' : undefined,
       alerts,
     });
@@ -962,6 +981,7 @@ async function realSection(): Promise<void> {
       unit: 'ev/s',
       baseline: 'JSON.parse',
       ratio: rate.ratio,
+      range: rate.range,
       target: n === 2000 ? '≥ 0.6×' : undefined,
       alerts: rate.alerts,
     });
@@ -999,6 +1019,7 @@ async function tracesSection(): Promise<void> {
       unit: 'ev/s',
       baseline: 'JSON.parse',
       ratio: rate.ratio,
+      range: rate.range,
       alerts: rate.alerts,
     });
   }

@@ -19,7 +19,14 @@ describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist no
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('JSON.parse per line');
       const report = JSON.parse(readFileSync(out, 'utf8')) as {
-        rows: Array<{ metric: string; value: number; unit: string; ratio?: number; alerts?: { detection: number } }>;
+        rows: Array<{
+          metric: string;
+          value: number;
+          unit: string;
+          ratio?: number;
+          range?: [number, number];
+          alerts?: { detection: number };
+        }>;
       };
       const metrics = report.rows.map((x) => x.metric);
       for (const m of [
@@ -48,10 +55,25 @@ describe.skipIf(!existsSync(runner))('pnpm bench --quick (skipped: bench/dist no
         if (row.unit === 'ev/s') expect(row.value, row.metric).toBeGreaterThan(0);
         expect(Number.isFinite(row.value), row.metric).toBe(true);
         if (row.ratio !== undefined) expect(row.ratio, row.metric).toBeGreaterThan(0);
+        // The median ratio lies within the per-round ratios (medians are monotone).
+        if (row.range !== undefined) {
+          expect(row.ratio, row.metric).toBeDefined();
+          expect(row.range[0], row.metric).toBeLessThanOrEqual(row.ratio! * (1 + 1e-9));
+          expect(row.range[1], row.metric).toBeGreaterThanOrEqual(row.ratio! * (1 - 1e-9));
+        }
       }
+      expect(report.rows.filter((x) => x.range !== undefined).length).toBeGreaterThan(5);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ratioRange', () => {
+  it("gives the lowest and highest per-round ratio of base's time to the other's", async () => {
+    const { ratioRange } = await import('../src/measure.js');
+    expect(ratioRange([2, 4, 6], [1, 1, 3])).toEqual([2, 4]);
+    expect(ratioRange([1], [4])).toEqual([0.25, 0.25]);
   });
 });
 
