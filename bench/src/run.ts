@@ -930,6 +930,7 @@ async function scaleSection(): Promise<void> {
     unit: 'µs',
     baseline: `${sc.live[0]} processes`,
     ratio: sc.ratio,
+    range: sc.range,
     target: '≤ 1.3× (cost)',
   });
 }
@@ -955,6 +956,7 @@ async function ageSection(): Promise<void> {
     unit: 'µs',
     baseline: 'young engine',
     ratio: age.ratio,
+    range: age.range,
     target: '≤ 1.1× (cost)',
   });
 }

@@ -49,7 +49,7 @@ export function laneRounds(
   b: Lane,
   rounds: number,
   chunk: number,
-): { a: number; b: number; ratio: number; totals: number } {
+): { a: number; b: number; ratio: number; range: [number, number]; totals: number } {
   const ns = (): bigint => process.hrtime.bigint();
   const lanes = [a, b];
   const evs: [NightjarEvent[], NightjarEvent[]] = [[], []];
@@ -89,7 +89,13 @@ export function laneRounds(
     const m = s.length >> 1;
     return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   };
-  return { a: med(pairA), b: med(pairB), ratio: med(pairs), totals: time[1]! / count[1]! / (time[0]! / count[0]!) };
+  return {
+    a: med(pairA),
+    b: med(pairB),
+    ratio: med(pairs),
+    range: [Math.min(...pairs), Math.max(...pairs)],
+    totals: time[1]! / count[1]! / (time[0]! / count[0]!),
+  };
 }
 
 /** Events decoded from `stream` for one lane (its own decoder, so its own objects). */
@@ -121,7 +127,8 @@ function seededEngine(ruleset: CompiledRuleSet, stream: CaptureStream, maxProces
  * processes (`backfill`, as a live source does at start), then fed `warm` events (untimed: the
  * engine learns the world's churn). Then both are timed by `laneRounds`, each on its own world's
  * events, decoded in chunks: the heap holds the engines and a chunk, not a whole capture, so the
- * collector's work is the engines' own. Returns µs per event and the median ratio big/small.
+ * collector's work is the engines' own. Returns µs per event and the median ratio big/small, with
+ * the lowest and highest of the per-pair ratios it is the median of.
  */
 export function scaleRow(
   ruleset: CompiledRuleSet,
@@ -130,6 +137,8 @@ export function scaleRow(
   small: number;
   big: number;
   ratio: number;
+  /** The lowest and highest per-pair ratio (the row's parentheses). */
+  range: [number, number];
   totals: number;
   live: [number, number];
   depth: number;
@@ -152,7 +161,7 @@ export function scaleRow(
   let depth = 0;
   for (const { stream } of lanes) for (const p of stream.world.live) depth = Math.max(depth, stream.world.depth(p));
   const live: [number, number] = [lanes[0]!.stream.world.live.length, lanes[1]!.stream.world.live.length];
-  return { small: r.a, big: r.b, ratio: r.ratio, totals: r.totals, live, depth };
+  return { small: r.a, big: r.b, ratio: r.ratio, range: r.range, totals: r.totals, live, depth };
 }
 
 /**
@@ -165,7 +174,7 @@ export function scaleRow(
 export function ageRow(
   ruleset: CompiledRuleSet,
   opts: ScaleOptions & { readonly long: boolean },
-): { young: number; old: number; ratio: number; totals: number; events: number } {
+): { young: number; old: number; ratio: number; range: [number, number]; totals: number; events: number } {
   const AGE = ageSizes(opts.quick, opts.long);
   const AGE_EVENTS = AGE.events;
   const stream = new CaptureStream(23, { liveProcesses: 2_000, templates: realProcesses(opts.root) });
@@ -212,5 +221,5 @@ export function ageRow(
     },
   };
   const r = laneRounds(youngLane, oldLane, AGE.rounds, AGE.chunk);
-  return { young: r.a, old: r.b, ratio: r.ratio, totals: r.totals, events: AGE_EVENTS };
+  return { young: r.a, old: r.b, ratio: r.ratio, range: r.range, totals: r.totals, events: AGE_EVENTS };
 }
