@@ -17,7 +17,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine, createDecoder, type Alert, type NightjarEvent, type CompiledRuleSet } from '@nightjar/core';
 import { loadRules, bundledRulesDir } from '@nightjar/rules';
-import { CaptureStream } from './workload.js';
+import { CaptureStream, type ProcessWorld } from './workload.js';
 import { generateRules, handWrittenMatcher, templatesOf, type Template } from './synthetic-rules.js';
 import { renamedCopiesOf } from './real-rule-copies.js';
 import { realProcesses, type ProcessObject } from './real-processes.js';
@@ -701,15 +701,20 @@ function templates(): ProcessObject[] {
 }
 
 let linesOnce: string[] | undefined;
-/** What the mixed capture is, for the table (see mixedLines). */
-let captureNote = '';
+/** The world the mixed capture was drawn from, as it was at its last line (see describeCapture). */
+let worldOnce: ProcessWorld | undefined;
 /** The mixed capture (seeded, so every section process builds the same lines). */
 function mixedLines(): string[] {
   if (linesOnce !== undefined) return linesOnce;
   const capture = new CaptureStream(7, { liveProcesses: 2_000, templates: templates() });
   const lines: string[] = [];
   for (let i = 0; i < N_EVENTS; i++) lines.push(capture.next());
-  const w = capture.world;
+  worldOnce = capture.world;
+  return (linesOnce = lines);
+}
+
+/** What the mixed capture is, for the table: its size, and the shape of the world it was drawn from. */
+function describeCapture(lines: readonly string[], w: ProcessWorld): string {
   let depth = 0;
   let sum = 0;
   for (const p of w.live) {
@@ -718,8 +723,7 @@ function mixedLines(): string[] {
     depth = Math.max(depth, d);
   }
   const bytes = lines.reduce((s, l) => s + l.length + 1, 0);
-  captureNote = `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates().length} real process objects from the fixtures)\n`;
-  return (linesOnce = lines);
+  return `  (mixed capture: ${lines.length} lines, ${(bytes / lines.length).toFixed(0)} B/line; ${w.live.length} live processes at the end, depth mean ${(sum / w.live.length).toFixed(1)} max ${depth}, ${w.exits} exits, ${w.reused} pids reused; ${templates().length} real process objects from the fixtures)\n`;
 }
 
 let gen100Once: { rs100: CompiledRuleSet; load100: number } | undefined;
@@ -734,7 +738,7 @@ async function gen100(): Promise<{ rs100: CompiledRuleSet; load100: number }> {
 /** JSON.parse alone, the field-selective scans, and the engine end to end from lines in memory. */
 async function parseSection(): Promise<void> {
   const lines = mixedLines();
-  process.stdout.write(captureNote);
+  process.stdout.write(describeCapture(lines, worldOnce!));
   const parseRate = jsonParseRate(lines);
   row({
     workload: 'baseline',
