@@ -349,12 +349,12 @@ export class Engine {
    * running processes, read its metrics. Other hosts' caches: `lineageOf(host)`.
    */
   get lineage(): LineageCache | undefined {
-    return this.hostState(undefined).lineage;
+    return this.hostState(undefined, this.hs).lineage;
   }
 
   /** The lineage cache of one host (created empty if the host has not been seen), e.g. to backfill it. */
   lineageOf(host: string | undefined): LineageCache | undefined {
-    return this.hostState(host).lineage;
+    return this.hostState(host, this.hs).lineage;
   }
 
   /** The hosts with state, in the order least recently seen first (undefined: events without a host). */
@@ -759,6 +759,9 @@ export class Engine {
     this.firings.length = 0;
     this.hs = hosts.get(undefined)!;
     this.switchHost(undefined);
+    // A snapshot of an engine with a higher maxHosts: its least recently seen hosts go, as they would
+    // have gone here (the snapshot lists the hosts least recently seen first).
+    while (this.hostCount() > this.maxHosts && this.evictHost(this.hs, undefined));
   }
 
   /** One host's (or the fleet's) state from its snapshot part; throws SnapshotError when malformed. */
@@ -861,13 +864,16 @@ export class Engine {
     );
   }
 
-  /** The host's state, created when new (evicting the least recently seen beyond maxHosts). */
-  private hostState(host: string | undefined): HostState {
+  /**
+   * The host's state, created when new; beyond maxHosts the least recently seen other than the new
+   * one and `keep` goes (the current host while it stays current; none when it is being switched from).
+   */
+  private hostState(host: string | undefined, keep: HostState | undefined): HostState {
     let hs = this.hosts.get(host);
     if (hs === undefined) {
       hs = this.newHost(host);
       this.hosts.set(host, hs);
-      if (this.hostCount() > this.maxHosts) this.evictHost();
+      if (this.hostCount() > this.maxHosts) this.evictHost(hs, keep);
     }
     return hs;
   }
@@ -878,7 +884,7 @@ export class Engine {
     if (hs !== undefined) {
       this.hosts.delete(host);
       this.hosts.set(host, hs);
-    } else hs = this.hostState(host);
+    } else hs = this.hostState(host, undefined);
     this.hs = hs;
     this.ctx.lineage = hs.lineage ?? NO_LINEAGE;
     return hs;
@@ -886,15 +892,18 @@ export class Engine {
 
   /** Hosts with state; the default host counts only once it has seen an event or holds state. */
   private hostCount(): number {
-    let n = this.hosts.size;
     const d = this.hosts.get(undefined);
-    if (d !== undefined && d.now === -Infinity && (d.lineage === undefined || d.lineage.metrics().size === 0)) n--;
-    return n;
+    return this.hosts.size - (d !== undefined && isEmptyHost(d) ? 1 : 0);
   }
 
-  private evictHost(): void {
+  /**
+   * Drops the least recently seen host's state other than `keep` and `alsoKeep`; false when there is
+   * none. The default host, which is always there, is not taken while it holds nothing (it does not
+   * count, see hostCount()).
+   */
+  private evictHost(keep: HostState, alsoKeep: HostState | undefined): boolean {
     for (const [name, hs] of this.hosts) {
-      if (hs === this.hs) continue;
+      if (hs === keep || hs === alsoKeep || (name === undefined && isEmptyHost(hs))) continue;
       this.hosts.delete(name);
       this.evictedHosts++;
       const n = this.evictedHosts;
@@ -907,8 +916,9 @@ export class Engine {
           data: { evicted: n, maxHosts: this.maxHosts },
         });
       }
-      return;
+      return true;
     }
+    return false;
   }
 
   /** The dispatch entry of an event name (created for names no rule lists: the any-type rules). */
@@ -1215,6 +1225,11 @@ export class Engine {
     if (this.pending.length >= this.maxDiagnostics) this.pending.shift();
     this.pending.push(d);
   }
+}
+
+/** A host state that never saw an event and holds no process (what the default host is before any). */
+function isEmptyHost(hs: HostState): boolean {
+  return hs.now === -Infinity && (hs.lineage === undefined || hs.lineage.metrics().size === 0);
 }
 
 function groupEntity(group: Record<string, unknown>): string {

@@ -112,6 +112,52 @@ describe('hosts: the same pid:pidversion on two hosts are two processes', () => 
   });
 });
 
+describe('maxHosts', () => {
+  const rs = ruleset([rule('r', ['exec'], any)]);
+  const pushOn = (engine: Engine, hosts: string[]): void => {
+    hosts.forEach((h, i) => engine.push(onHost(execOf(T0 + i * S, 500, 400), h)));
+  };
+  const evicted = (engine: Engine): (string | undefined)[] =>
+    engine
+      .diagnostics()
+      .filter((d) => d.code === 'NJ_HOST_EVICTED')
+      .map((d) => d.host);
+
+  it('keeps exactly maxHosts hosts, dropping the least recently seen (never the unnamed one while it holds nothing)', () => {
+    for (const max of [1, 2, 3]) {
+      const engine = new Engine(rs, { maxHosts: max });
+      pushOn(engine, ['h1', 'h2', 'h3', 'h4', 'h5']);
+      const kept = ['h1', 'h2', 'h3', 'h4', 'h5'].slice(5 - max);
+      expect(engine.hostNames().filter((h) => h !== undefined)).toEqual(kept);
+      expect(engine.metrics().hosts).toBe(max);
+      expect(engine.metrics().evictedHosts).toBe(5 - max);
+      expect(evicted(engine)).toEqual(['h1', 'h2', 'h3', 'h4'].slice(0, 5 - max));
+    }
+  });
+
+  it('a host seen again is recent again; lineageOf() of a new host never drops the current one', () => {
+    const engine = new Engine(rs, { maxHosts: 2 });
+    pushOn(engine, ['h1', 'h2', 'h1', 'h3']);
+    expect(evicted(engine)).toEqual(['h2']);
+    // h3 is current: creating h4 for a backfill drops h1, and h3's next event still finds its state.
+    engine.lineageOf('h4');
+    expect(evicted(engine)).toEqual(['h2', 'h1']);
+    expect(engine.lineageOf('h3')!.get('400:1')).toBeDefined();
+    expect(engine.metrics().hosts).toBe(2);
+  });
+
+  it('a snapshot with more hosts restores into a smaller maxHosts by dropping its least recently seen', () => {
+    const big = new Engine(rs);
+    pushOn(big, ['h1', 'h2', 'h3']);
+    const small = new Engine(rs, { maxHosts: 2 });
+    small.restore(JSON.parse(JSON.stringify(big.snapshot())));
+    expect(small.hostNames().filter((h) => h !== undefined)).toEqual(['h2', 'h3']);
+    expect(small.metrics().evictedHosts).toBe(1);
+    pushOn(small, ['h4']);
+    expect(small.hostNames().filter((h) => h !== undefined)).toEqual(['h3', 'h4']);
+  });
+});
+
 describe('alert id and host', () => {
   it('the id is deterministic across engines and differs by host, rule, time and entity', () => {
     const rs = ruleset([rule('a', ['exec'], any), rule('b', ['exec'], any)]);
