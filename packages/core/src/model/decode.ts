@@ -497,7 +497,9 @@ export function createDecoder(opts?: DecoderOptions): Decoder {
             h.eventType !== undefined &&
             Number.isInteger(h.eventType) &&
             !isWanted(h.eventType) &&
-            // A payload of another event than the number says: the full parse reports it.
+            // No `event` object (not an ES message) or a payload of another event than the number
+            // says: the full parse reports it.
+            h.eventObject === true &&
             (h.payloadKey === undefined || typeMismatch(h.eventType, h.payloadKey) === undefined)
           ) {
             const time = h.time !== undefined ? parseTimeUs(h.time) : undefined;

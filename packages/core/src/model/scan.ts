@@ -22,6 +22,8 @@ export interface ScannedHeader {
   host: string | undefined;
   /** The first key of the `event` object (the payload's event name), when `event` is an object with one. */
   payloadKey?: string | undefined;
+  /** True when the line has an `event` member and its (last) value is an object, as an ES message must. */
+  eventObject?: boolean | undefined;
   /**
    * True when `stopIf(eventType)` returned true and the scan stopped there: only the fields before
    * event_type were read, and the rest of the line was not checked.
@@ -292,7 +294,8 @@ function topMember(keyStart: number, keyEnd: number, valueStart: number, valueEn
       cur.time = s.charCodeAt(valueStart) === QUOTE ? stringValue(s, valueStart, valueEnd) : undefined;
       break;
     case K_EVENT:
-      cur.payloadKey = s.charCodeAt(valueStart) === LBRACE ? firstKey(s, valueStart) : undefined;
+      cur.eventObject = s.charCodeAt(valueStart) === LBRACE;
+      cur.payloadKey = cur.eventObject ? firstKey(s, valueStart) : undefined;
       break;
     case K_HOST:
       cur.host = undefined;
@@ -363,6 +366,7 @@ function newHeader(): ScannedHeader {
     time: undefined,
     host: undefined,
     payloadKey: undefined,
+    eventObject: false,
     stopped: undefined,
   };
 }
@@ -498,6 +502,7 @@ function stretch(s: string, from: number, to: number): boolean {
       // The value is the container that ends this stretch (or nothing: malformed).
       if (vStart !== to || s.charCodeAt(to) !== LBRACE) return false;
       if (code === K_EVENT) {
+        qh.eventObject = true;
         qh.payloadKey = firstKey(s, to);
         return true;
       }
@@ -536,6 +541,7 @@ function stretch(s: string, from: number, to: number): boolean {
         qh.host = undefined; // a scalar host: no hostname, as in the full parse
         break;
       case K_EVENT:
+        qh.eventObject = false;
         qh.payloadKey = undefined; // not an object: no payload
         break;
     }

@@ -261,6 +261,25 @@ describe('malformed lines', () => {
     }
   });
 
+  it('a line of an unwanted type without an `event` object is NJ_DECODE_SHAPE on every skip strategy and check', () => {
+    const head = '{"event_type":9,"time":"2025-01-01T00:00:00Z"';
+    for (const l of [
+      `${head}}`,
+      `${head},"event":5}`,
+      `${head},"event":null}`,
+      `${head},"event":[{"exec":{}}]}`,
+      `${head},"event":{"exec":{}},"event":"x"}`,
+    ])
+      for (const skipStrategy of ['scan', 'parse', 'auto'] as const)
+        for (const skippedLineCheck of ['balance', 'structure'] as const) {
+          const d = createDecoder({ eventTypes: ['open'], skipStrategy, skippedLineCheck, source: 's' });
+          expect(err(d.decode(l, 1, 0)).code, `${l} ${skipStrategy} ${skippedLineCheck}`).toBe('NJ_DECODE_SHAPE');
+        }
+    // An empty `event` object is still an ES message's shape: skipped, as the full parse accepts it.
+    const d = createDecoder({ eventTypes: ['open'], skipStrategy: 'scan', source: 's' });
+    expect(ok(d.decode(`${head},"event":{}}`, 1, 0)).skipped).toBe(true);
+  });
+
   it('empty, whitespace-only and binary garbage lines are NJ_DECODE_JSON', () => {
     for (const l of ['', '   ', '\u0000\u0001\u00ff\ufffd', 'GET / HTTP/1.1', '{{{{', '}']) {
       expect(err(decodeLine(l)).code).toBe('NJ_DECODE_JSON');

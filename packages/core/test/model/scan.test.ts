@@ -10,6 +10,7 @@ function expected(line: string) {
   const isObj = ev !== null && typeof ev === 'object' && !Array.isArray(ev);
   return {
     payloadKey: isObj ? Object.keys(ev)[0] : undefined,
+    eventObject: isObj,
     eventType: n(o.event_type),
     seq: n(o.seq_num),
     globalSeq: n(o.global_seq_num),
