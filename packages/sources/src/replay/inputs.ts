@@ -4,7 +4,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { InputError, SOURCE_ERROR_CODES } from '../errors.js';
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -34,6 +34,8 @@ export class FileInput {
   constructor(
     private readonly fh: FileHandle,
     private readonly chunkSize: number,
+    /** The file's path, to read it again (see salvageGzip). */
+    readonly path: string,
   ) {}
 
   async *chunks(): AsyncGenerator<Buffer> {
@@ -107,7 +109,7 @@ export async function openInput(input: string, name: string, opts: InputReadOpti
       { cause: err },
     );
   }
-  return new FileInput(fh, opts.chunkSize);
+  return new FileInput(fh, opts.chunkSize, input);
 }
 
 /** The input's bytes, decompressed when it starts with the gzip magic. Counts raw bytes read. */
@@ -155,9 +157,99 @@ export async function* inputBytes(raw: Input, opts: InputReadOptions, onGzip: ()
     pipeline(src, gunzip, () => {
       /* errors surface through the gunzip iterator below */
     });
-    yield* gunzip as AsyncIterable<Buffer>;
+    let delivered = 0;
+    try {
+      for await (const b of gunzip as AsyncIterable<Buffer>) {
+        delivered += b.length;
+        yield b;
+      }
+    } catch (err) {
+      if (file && isZlibError(err)) yield* salvageGzip(raw.path, delivered, gunzip.bytesWritten);
+      throw err;
+    }
   } else {
     yield* rest();
+  }
+}
+
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** Compressed bytes fed at once while replaying the part of a file that decompressed cleanly. */
+const SALVAGE_READ = 64 * 1024;
+
+/**
+ * The text a gzip file's decompressor lost when it failed: zlib drops the output of the step that
+ * fails, and one step may hold a member's last megabyte and the junk after it (a file with trailing
+ * garbage lost everything after its last full output buffer) or the end of a truncated file. The
+ * file is decompressed again up to where that step began (`consumed` compressed bytes), and the rest
+ * fed in ever smaller pieces, so the step that fails last holds one byte; what lies beyond the first
+ * `delivered` bytes of output is yielded. Only on a failure, and only for files (stdin cannot be read
+ * again): each pass reads the file's sound prefix again.
+ */
+async function* salvageGzip(path: string, delivered: number, consumed: number): AsyncGenerator<Buffer> {
+  try {
+    for (const piece of [4096, 64, 1]) {
+      const r = yield* gunzipAgain(path, delivered, consumed, piece);
+      if (r === undefined) return;
+      ({ delivered, consumed } = r);
+    }
+  } catch {
+    // The file cannot be read again (removed, replaced): the first failure stands as it was.
+  }
+}
+
+/**
+ * One salvage pass: yields the output beyond `delivered`; returns where it failed again (output so
+ * far, compressed bytes consumed by the steps that succeeded), or undefined at the file's end.
+ */
+async function* gunzipAgain(
+  path: string,
+  delivered: number,
+  consumed: number,
+  piece: number,
+): AsyncGenerator<Buffer, { delivered: number; consumed: number } | undefined> {
+  const fh = await open(path, 'r');
+  const gz: Gunzip = createGunzip();
+  const out: Buffer[] = [];
+  let failed = false;
+  gz.on('data', (b: Buffer) => out.push(b));
+  const failure = new Promise<false>((resolve) =>
+    gz.on('error', () => {
+      failed = true;
+      resolve(false);
+    }),
+  );
+  let seen = 0;
+  const take = function* (): Generator<Buffer> {
+    for (const b of out.splice(0)) {
+      const from = Math.max(0, delivered - seen);
+      seen += b.length;
+      if (from < b.length) yield b.subarray(from);
+    }
+  };
+  try {
+    const buf = Buffer.allocUnsafe(SALVAGE_READ);
+    for (let pos = 0; ;) {
+      const n = pos < consumed ? Math.min(SALVAGE_READ, consumed - pos) : piece;
+      const { bytesRead } = await fh.read(buf, 0, n, pos);
+      if (bytesRead === 0) {
+        // The file's end (a truncated file): flush what the last pieces decoded, and stop there.
+        await Promise.race([new Promise<void>((resolve) => gz.flush(() => resolve())), failure]);
+        yield* take();
+        return undefined;
+      }
+      pos += bytesRead;
+      const chunk = Buffer.from(buf.subarray(0, bytesRead));
+      await Promise.race([new Promise<boolean>((resolve) => gz.write(chunk, (e) => resolve(!e))), failure]);
+      yield* take();
+      if (failed) return { delivered: Math.max(delivered, seen), consumed: gz.bytesWritten };
+    }
+  } finally {
+    gz.destroy();
+    await fh.close();
   }
 }
 
