@@ -11,8 +11,9 @@ export async function runVariantsCheck(
   io: CliIO,
   verbose: boolean,
   maxLineBytes: number | undefined,
+  filter: string | RegExp | undefined,
 ): Promise<number> {
-  const report = await variants.runVariants(loaded, { maxLineBytes });
+  const report = await variants.runVariants(loaded, { maxLineBytes, filter });
   const color = colorEnabled(io.env, sink.toFile ? false : io.stdout.isTTY);
   const text =
     format === 'json'
@@ -27,5 +28,10 @@ export async function runVariantsCheck(
   // A rule that does not load cannot be checked: that fails the run too (details: `nightjar test`).
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
   for (const d of loadErrors) io.stderr.write(`${d.file}:${d.line}:${d.col}: ${d.message} [${d.code}]\n`);
+  // A -t that matches nothing fails, as in `nightjar test`, so a typo in CI does not pass silently.
+  if (filter !== undefined && report.rules.length === 0) {
+    io.stderr.write(`nightjar test: no rule or case with a positive test matches -t ${String(filter)}\n`);
+    return EXIT_FINDINGS;
+  }
   return variants.variantsFailed(report) || loadErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -136,7 +136,7 @@ async function testOnce(
       throw new CliError('NJ_USAGE', '--variants and --coverage are separate runs: give one');
     }
     if (parsed.values.variants === true)
-      return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true, maxLineBytes);
+      return await runVariantsCheck(loaded, format, sink, io, parsed.values.verbose === true, maxLineBytes, filter);
     const report = await tester.runRuleTests(loaded, {
       coverage: parsed.values.coverage === true,
       maxLineBytes,

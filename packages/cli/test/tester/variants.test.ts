@@ -77,6 +77,26 @@ describe('nightjar test --variants', () => {
     expect(report.summary.losses).toBe(brittle.losses.length);
   });
 
+  it('-t limits the check to the matching rules, or to the matching cases of the others; no match exits 1', async () => {
+    const dir = repo({ 'brittle.yml': BRITTLE, 'robust.yml': ROBUST });
+    const json = async (t: string) => {
+      const o = await cli(['test', '--variants', '--format', 'json', '-t', t, '.'], { cwd: dir });
+      return { code: o.code, stderr: o.stderr, report: JSON.parse(o.stdout) };
+    };
+    const robust = await json('robust keychain');
+    expect(robust.report.rules.map((r: any) => r.title)).toEqual(['Robust Keychain Dump']);
+    expect(robust.code).toBe(0);
+    // By case name: both rules, only their "copies the dump" case (so only the /tmp loss is left).
+    const byCase = await json('/^copies/');
+    expect(byCase.report.rules.map((r: any) => r.cases)).toEqual([1, 1]);
+    const brittle = byCase.report.rules.find((r: any) => r.title === 'Brittle Keychain Dump');
+    expect(new Set(brittle.losses.map((l: any) => l.test))).toEqual(new Set(['copies the dump to /tmp']));
+    const none = await json('nothing like it');
+    expect(none.report.rules).toEqual([]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('matches -t nothing like it');
+  });
+
   it('pretty names rule, variant, test and field; robust alone exits 0', async () => {
     const dir = repo({ 'brittle.yml': BRITTLE });
     const o = await cli(['test', '--variants', 'brittle.yml'], { cwd: dir });

@@ -27,8 +27,8 @@ export interface RunTestsOptions {
   readonly maxLineBytes?: number | undefined;
 }
 
-/** The test of `RunTestsOptions.filter`. */
-function matcher(filter: string | RegExp | undefined): ((s: string) => boolean) | undefined {
+/** The test of `RunTestsOptions.filter` (and of the variants check's). */
+export function matcher(filter: string | RegExp | undefined): ((s: string) => boolean) | undefined {
   if (filter === undefined || filter === '') return undefined;
   if (filter instanceof RegExp) return (s) => filter.test(s);
   const needle = filter.toLowerCase();

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { eventFromMessage } from '@nightjar/core';
 import type { EsMessage, NightjarEvent } from '@nightjar/core';
 import { eventsFromBrief, readFixture } from '../tester/fixtures.js';
-import { compiledFor, groupMatches, locate, runEngine, subRuleset } from '../tester/run.js';
+import { compiledFor, groupMatches, locate, matcher, runEngine, subRuleset } from '../tester/run.js';
 import { parseTestSpecs, rawTests } from '../tester/specs.js';
 import type { LoadedRules, TestCaseSpec } from '../tester/types.js';
 import { withoutConfigFiles } from '../rule-input.js';
@@ -21,6 +21,11 @@ export interface RunVariantsOptions {
   readonly only?: readonly VariantName[];
   /** The longest fixture line read (bytes; default 64 MiB). */
   readonly maxLineBytes?: number | undefined;
+  /**
+   * Only the rules whose id or title matches, and of the others only the cases whose name matches, as
+   * `RunTestsOptions.filter` (`nightjar test -t`).
+   */
+  readonly filter?: string | RegExp | undefined;
 }
 
 const isPositive = (spec: TestCaseSpec) => (spec.expect.kind === 'match' ? spec.expect.match : spec.expect.alerts > 0);
@@ -64,14 +69,17 @@ export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptio
     ? GENERATORS.filter((g) => opts.only!.includes(g.name))
     : GENERATORS;
   const rules: RuleVariantsResult[] = [];
+  const match = matcher(opts.filter);
   for (const doc of loaded.documents) {
     if (doc.kind !== 'rule' && doc.kind !== 'correlation') continue;
     const target = compiledFor(doc, loaded.ruleset);
     if (!target) continue; // load errors are `nightjar test`'s and `nightjar lint`'s to report
     const { specs } = parseTestSpecs(doc.tests ?? rawTests(doc.data));
-    const positive = specs.filter(isPositive);
-    if (positive.length === 0) continue;
     const data = isObj(doc.data) ? doc.data : {};
+    const title = doc.title ?? (typeof data.title === 'string' ? data.title : target.id);
+    const ruleSelected = match === undefined || match(target.id) || match(title);
+    const positive = specs.filter((s) => isPositive(s) && (ruleSelected || match(s.name)));
+    if (positive.length === 0) continue;
     const accepted = acceptedVariants(doc.nightjar ?? data.nightjar);
     const used = new Set<VariantName>();
     const losses: VariantLoss[] = [];
@@ -120,7 +128,6 @@ export async function runVariants(rawLoaded: LoadedRules, opts: RunVariantsOptio
         });
       }
     }
-    const title = doc.title ?? (typeof data.title === 'string' ? data.title : target.id);
     rules.push({
       id: target.id,
       title,
