@@ -61,16 +61,19 @@ export function palette(enabled: boolean): Palette {
 }
 
 /**
- * Event data is untrusted: a path or argument holding ESC sequences must not drive the terminal.
- * Control characters are shown as escapes instead.
+ * Event data is untrusted: a path or argument holding ESC sequences must not drive the terminal, and
+ * one holding bidirectional overrides or invisible characters must not show the analyst another text
+ * than it is (`/tmp/\u202egnp.sh` displayed as `/tmp/hs.png`, `cu\u200brl` as `curl`). Control
+ * characters are shown as `\xNN`, those as `\uNNNN`.
  */
 export function sanitize(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => {
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\t') return '\\t';
     if (c === '\r') return '\\r';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    const code = c.charCodeAt(0);
+    return code <= 0x9f ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
 

@@ -107,6 +107,19 @@ describe('alert formatters', () => {
     expect(text).toContain('\\x1b]0;pwned\\x07evil');
     expect(sanitize('a\tb')).toBe('a\\tb');
   });
+  it('shows bidirectional overrides and invisible characters in event data as escapes', () => {
+    const a = alert({
+      process: { entity_id: '1:1', pid: 1, pidversion: 1, path: '/tmp/\u202egnp.sh', args: ['cu\u200brl', 'x\u2066y'] },
+    });
+    const text = formatAlertPretty(a);
+    expect(text).not.toMatch(/[\u202e\u200b\u2066]/);
+    expect(text).toContain('/tmp/\\u202egnp.sh');
+    expect(text).toContain('cu\\u200brl');
+    for (const c of ['\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u2069', '\ufeff'])
+      expect(sanitize(`a${c}b`)).toBe(`a\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}b`);
+    // Letters of right-to-left scripts are text, not controls: shown as they are.
+    expect(sanitize('/Users/\u05d0\u05d1/\u0627')).toBe('/Users/\u05d0\u05d1/\u0627');
+  });
 });
 
 describe('problem lines', () => {
