@@ -133,7 +133,11 @@ function processFrom(
 ): Obj {
   if (partial === undefined) return base;
   if (!isObj(partial))
-    throw new BriefEventError(`${path.join('.')} must be a mapping (a partial es_process_t)`, index, path);
+    throw new BriefEventError(
+      `event ${index + 1}: ${path.join('.')} must be a mapping (a partial es_process_t)`,
+      index,
+      path,
+    );
   const rest: Obj = { ...partial };
   const sh: Partial<Record<(typeof SHORTHANDS)[number], number>> = {};
   for (const k of SHORTHANDS) {
@@ -141,7 +145,7 @@ function processFrom(
       const v = rest[k];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
         throw new BriefEventError(
-          `${[...path, k].join('.')} must be a non-negative integer, got ${JSON.stringify(v)}`,
+          `event ${index + 1}: ${[...path, k].join('.')} must be a non-negative integer, got ${JSON.stringify(v)}`,
           index,
           [...path, k],
         );

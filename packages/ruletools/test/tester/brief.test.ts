@@ -101,6 +101,27 @@ describe('expandBriefEvents', () => {
     bad({ type: 'exec', exec: { args: ['curl', { x: 1 }] } }, /exec\.args\[1\] must be a string/);
   });
 
+  it('names the event in process errors, as in every other brief-event error', () => {
+    const message = (events: unknown[]) => {
+      try {
+        expandBriefEvents(events);
+      } catch (err) {
+        expect(err).toBeInstanceOf(BriefEventError);
+        return (err as Error).message;
+      }
+      return expect.unreachable('should throw');
+    };
+    expect(message([{ type: 'open' }, { type: 'exec', process: { pid: 'abc' } }])).toMatch(
+      /^event 2: process\.pid must be a non-negative integer, got "abc"/,
+    );
+    expect(message([{ type: 'open' }, { type: 'open' }, { type: 'open', process: 'zsh' }])).toMatch(
+      /^event 3: process must be a mapping/,
+    );
+    expect(message([{ type: 'signal', signal: { target: { ppid: -2 } } }])).toMatch(
+      /^event 1: signal\.target\.ppid must be a non-negative integer/,
+    );
+  });
+
   it('reads YAML scalars in exec args as the strings argv holds', () => {
     const [m] = expandBriefEvents([
       { type: 'exec', exec: { args: ['defaults', 'write', 'x', '-bool', true, '-int', 5] } },
