@@ -271,6 +271,36 @@ tests:
     expect(cs[1].location!.line).toBe(27);
   });
 
+  it('a case with several malformed brief events lists every problem, each at its file:line:col', async () => {
+    const dir = repo({
+      'rules/r.yml': `${HEAD('77777777-7777-4777-8777-777777777778', 'Curl to shell')}${CURL}tests:
+  - name: many problems
+    expect: { match: true }
+    events:
+      - type: exek
+        time: "+2x"
+        exe: 1
+      - type: exec
+        process: { pid: abc }
+`,
+    });
+    const file = path.join(dir, 'rules/r.yml');
+    const [c] = cases(await test(path.join(dir, 'rules')));
+    expect(c.status).toBe('error');
+    expect(c.message!.split('; ')).toEqual([
+      `${file}:22:15: event 1: unknown ES event type 'exek'`,
+      `${file}:23:15: event 1: bad time offset '+2x' (use +500ms, +2s, +1m)`,
+      `${file}:24:14: event 1: unexpected key 'exe' (allowed: type, time, process and a payload named like the type)`,
+      `${file}:26:25: event 2: process.pid must be a non-negative integer, got "abc"`,
+    ]);
+    // The case points at its first problem; the pretty output shows the paths relative to the cwd.
+    expect(c.location).toMatchObject({ file, line: 22, col: 15 });
+    const t = io(dir);
+    expect(await run(['rules'], t)).toBe(1);
+    expect(t.out()).toContain(`rules${path.sep}r.yml:22:15: event 1: unknown ES event type 'exek'; rules`);
+    expect(t.out()).not.toContain(dir);
+  });
+
   it('malformed tests: entries are errors, not silently skipped', async () => {
     const dir = repo({
       'r.yml': `${HEAD('88888888-8888-4888-8888-888888888888', 'Curl to shell')}${CURL}tests:

@@ -17,14 +17,27 @@
 import { NightjarError, eventTypeByName, formatTimeUs, parseTimeUs } from '@nightjar/core';
 import type { EsMessage, EsProcess } from '@nightjar/core';
 
-export class BriefEventError extends NightjarError {
+/** One problem in a case's brief events: the message names the event (`event 2: …`). */
+export interface BriefProblem {
+  readonly message: string;
   /** Index of the event in its list, and the key path inside it. */
   readonly index: number;
   readonly path: readonly (string | number)[];
-  constructor(message: string, index: number, path: readonly (string | number)[] = []) {
-    super('NJ_TEST_BRIEF_EVENT', message);
-    this.index = index;
-    this.path = path;
+}
+
+/**
+ * Every problem of one list of brief events: a case is fixed in one pass, not one error per run.
+ * `index` and `path` are the first problem's.
+ */
+export class BriefEventError extends NightjarError {
+  readonly problems: readonly BriefProblem[];
+  readonly index: number;
+  readonly path: readonly (string | number)[];
+  constructor(problems: readonly [BriefProblem, ...BriefProblem[]]) {
+    super('NJ_TEST_BRIEF_EVENT', problems.map((p) => p.message).join('; '));
+    this.problems = problems;
+    this.index = problems[0].index;
+    this.path = problems[0].path;
   }
 }
 
@@ -119,39 +132,38 @@ function merge(base: unknown, over: unknown, index: number, path: (string | numb
 
 const SHORTHANDS = ['pid', 'pidversion', 'euid', 'ppid'] as const;
 
+/** Records a problem at a key path of the current event (the caller adds the event number). */
+type Report = (path: readonly (string | number)[], message: string) => void;
+
 /**
  * Applies process shorthands onto a merged process. `p` is the user's partial object (shorthands
  * removed before merging, applied after, so they win over defaults but an explicit audit_token wins
- * over them).
+ * over them). A bad shorthand is reported and left out, so the rest of the event is still checked.
  */
 function processFrom(
   base: Obj,
   partial: unknown,
   index: number,
   path: (string | number)[],
+  report: Report,
   known?: ReadonlyMap<number, number>,
 ): Obj {
   if (partial === undefined) return base;
-  if (!isObj(partial))
-    throw new BriefEventError(
-      `event ${index + 1}: ${path.join('.')} must be a mapping (a partial es_process_t)`,
-      index,
-      path,
-    );
+  if (!isObj(partial)) {
+    report(path, `${path.join('.')} must be a mapping (a partial es_process_t)`);
+    return base;
+  }
   const rest: Obj = { ...partial };
   const sh: Partial<Record<(typeof SHORTHANDS)[number], number>> = {};
   for (const k of SHORTHANDS) {
     if (k in rest) {
       const v = rest[k];
+      delete rest[k];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new BriefEventError(
-          `event ${index + 1}: ${[...path, k].join('.')} must be a non-negative integer, got ${JSON.stringify(v)}`,
-          index,
-          [...path, k],
-        );
+        report([...path, k], `${[...path, k].join('.')} must be a non-negative integer, got ${JSON.stringify(v)}`);
+        continue;
       }
       sh[k] = v;
-      delete rest[k];
     }
   }
   let out = { ...base };
@@ -339,11 +351,13 @@ const ALLOWED_TOP = new Set(['type', 'time', 'process']);
 
 /**
  * Expands a list of brief events into complete eslogger messages, in order. Sequence numbers
- * are filled per event type (`seq_num`) and globally (`global_seq_num`). Throws BriefEventError
- * naming the event index and key for anything malformed.
+ * are filled per event type (`seq_num`) and globally (`global_seq_num`). Throws one BriefEventError
+ * listing every problem of the list (each naming the event and the key), so a case is fixed in one
+ * pass: after a problem, checking goes on with that field left at its default.
  */
 export function expandBriefEvents(events: readonly unknown[], opts: ExpandOptions = {}): EsMessage[] {
   const out: EsMessage[] = [];
+  const problems: BriefProblem[] = [];
   const seqByType = new Map<string, number>();
   let prevUs: number | undefined;
   let global = 0;
@@ -354,49 +368,56 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
     if (isObj(t) && typeof t.pid === 'number' && typeof t.pidversion === 'number') known.set(t.pid, t.pidversion);
   };
   events.forEach((raw, i) => {
-    if (!isObj(raw)) throw new BriefEventError(`event ${i + 1} must be a mapping with at least 'type'`, i);
+    const report: Report = (path, message) => problems.push({ message: `event ${i + 1}: ${message}`, index: i, path });
+    if (!isObj(raw)) {
+      report([], "must be a mapping with at least 'type'");
+      return;
+    }
     const type = raw.type;
-    if (typeof type !== 'string' || type === '')
-      throw new BriefEventError(`event ${i + 1}: 'type' (the ES event name, e.g. exec) is required`, i, ['type']);
-    const info = eventTypeByName(type);
-    if (!info || info.kind === 'reserved')
-      throw new BriefEventError(`event ${i + 1}: unknown ES event type '${type}'`, i, ['type']);
-    const name = info.name;
-    for (const k of Object.keys(raw)) {
-      if (!ALLOWED_TOP.has(k) && k !== name && k !== type) {
-        throw new BriefEventError(`event ${i + 1}: unexpected key '${k}' (allowed: type, time, process, ${name})`, i, [
-          k,
-        ]);
+    let info: ReturnType<typeof eventTypeByName>;
+    if (typeof type !== 'string' || type === '') report(['type'], "'type' (the ES event name, e.g. exec) is required");
+    else {
+      info = eventTypeByName(type);
+      if (!info || info.kind === 'reserved') {
+        info = undefined;
+        report(['type'], `unknown ES event type '${type}'`);
       }
     }
-    // Time.
-    let us: number;
+    const name = info?.name;
+    for (const k of Object.keys(raw)) {
+      if (ALLOWED_TOP.has(k) || k === name || k === type) continue;
+      if (name !== undefined) report([k], `unexpected key '${k}' (allowed: type, time, process, ${name})`);
+      // Without a known type the payload key cannot be told; only a key naming no event type is surely wrong.
+      else if (!eventTypeByName(k))
+        report([k], `unexpected key '${k}' (allowed: type, time, process and a payload named like the type)`);
+    }
+    // Time (a bad one counts as absent, so later offsets still have a base).
+    let us: number | undefined;
     const t = raw.time;
-    if (t === undefined) us = prevUs === undefined ? (opts.startUs ?? DEFAULT_START_US) : prevUs + DEFAULT_STEP_US;
-    else if (typeof t === 'string' && t.trim().startsWith('+')) {
+    if (typeof t === 'string' && t.trim().startsWith('+')) {
       const off = parseOffsetUs(t);
-      if (off === undefined)
-        throw new BriefEventError(`event ${i + 1}: bad time offset '${t}' (use +500ms, +2s, +1m)`, i, ['time']);
-      us = (prevUs ?? opts.startUs ?? DEFAULT_START_US) + (prevUs === undefined ? 0 : off);
-      if (prevUs === undefined) us += off;
+      if (off === undefined) report(['time'], `bad time offset '${t}' (use +500ms, +2s, +1m)`);
+      else {
+        us = (prevUs ?? opts.startUs ?? DEFAULT_START_US) + (prevUs === undefined ? 0 : off);
+        if (prevUs === undefined) us += off;
+      }
     } else if (typeof t === 'string') {
-      const abs = parseTimeUs(t);
-      if (abs === undefined)
-        throw new BriefEventError(`event ${i + 1}: bad time '${t}' (RFC 3339, or an offset like +2s)`, i, ['time']);
-      us = abs;
+      us = parseTimeUs(t);
+      if (us === undefined) report(['time'], `bad time '${t}' (RFC 3339, or an offset like +2s)`);
     } else if (t instanceof Date) {
       us = t.getTime() * 1000;
-    } else {
-      throw new BriefEventError(`event ${i + 1}: 'time' must be a string (RFC 3339 or +offset)`, i, ['time']);
+    } else if (t !== undefined) {
+      report(['time'], "'time' must be a string (RFC 3339 or +offset)");
     }
+    us ??= prevUs === undefined ? (opts.startUs ?? DEFAULT_START_US) : prevUs + DEFAULT_STEP_US;
     prevUs = us;
 
-    const actor = processFrom(defaultProcess(), raw.process, i, ['process'], known);
-    const payloadIn = raw[name] ?? raw[type];
-    if (payloadIn !== undefined && payloadIn !== null && !isObj(payloadIn)) {
-      throw new BriefEventError(`event ${i + 1}: '${name}' must be a mapping`, i, [name]);
-    }
-    const userPayload: Obj = { ...((payloadIn as Obj | undefined) ?? {}) };
+    const actor = processFrom(defaultProcess(), raw.process, i, ['process'], report, known);
+    if (info === undefined || name === undefined) return;
+    const payloadIn = raw[name] ?? raw[type as string];
+    let userPayload: Obj = {};
+    if (isObj(payloadIn)) userPayload = { ...payloadIn };
+    else if (payloadIn !== undefined && payloadIn !== null) report([name], `'${name}' must be a mapping`);
     const payload = defaultPayload(name, actor);
     for (const pk of PROCESS_KEYS[name] ?? []) {
       let base = payload[pk] as Obj | null | undefined;
@@ -408,26 +429,29 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
       if (pk in userPayload) {
         const v = userPayload[pk];
         delete userPayload[pk];
-        if (v === null) payload[pk] = null;
-        else payload[pk] = processFrom(base ?? defaultProcess(), v, i, [name, pk], known);
+        // An exec always has a target; elsewhere null is a real value (no instigator).
+        if (v === null && !(name === 'exec' && pk === 'target')) payload[pk] = null;
+        else payload[pk] = processFrom(base ?? defaultProcess(), v, i, [name, pk], report, known);
       } else if (base !== undefined) payload[pk] = base;
     }
     const merged = merge(payload, userPayload, i, [name]) as Obj;
     if (name === 'exec') {
-      const tpath = ((merged.target as Obj).executable as Obj).path as string;
+      const exe = (merged.target as Obj).executable;
+      if (!isObj(exe))
+        report([name, 'target', 'executable'], 'exec.target.executable must be a file (a mapping or a path)');
+      const tpath = (isObj(exe) ? exe.path : undefined) as string;
       if (merged.args === undefined) merged.args = [tpath];
       if (merged.dyld_exec_path === undefined) merged.dyld_exec_path = tpath;
-      if (!Array.isArray(merged.args))
-        throw new BriefEventError(`event ${i + 1}: exec.args must be a list of strings`, i, [name, 'args']);
+      if (!Array.isArray(merged.args)) {
+        report([name, 'args'], 'exec.args must be a list of strings');
+        merged.args = [tpath];
+      }
       // YAML reads `-bool true` or `-n 5` as a boolean and a number; argv is always strings.
-      merged.args = merged.args.map((a, j) => {
+      merged.args = (merged.args as unknown[]).map((a, j) => {
         if (typeof a === 'string') return a;
         if (typeof a === 'number' || typeof a === 'boolean') return String(a);
-        throw new BriefEventError(`event ${i + 1}: exec.args[${j}] must be a string, got ${JSON.stringify(a)}`, i, [
-          name,
-          'args',
-          j,
-        ]);
+        report([name, 'args', j], `exec.args[${j}] must be a string, got ${JSON.stringify(a)}`);
+        return '';
       });
     }
     for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
@@ -453,5 +477,7 @@ export function expandBriefEvents(events: readonly unknown[], opts: ExpandOption
     };
     out.push(msg);
   });
+  const [first, ...rest] = problems;
+  if (first) throw new BriefEventError([first, ...rest]);
   return out;
 }

@@ -24,7 +24,8 @@ export function formatPretty(report: TestReport, p: Style, opts: { verbose?: boo
       out.push(
         `  ${c.status === 'fail' ? p.red('✗') : p.red('!')} ${safe(c.name)}${c.status === 'error' ? p.red(' (error)') : ''}${loc}`,
       );
-      if (c.message) out.push(`      ${safe(c.message)}`);
+      // Messages may name files (a brief event's file:line:col), shown relative like the location.
+      if (c.message) out.push(`      ${safe(opts.cwd ? c.message.replaceAll(opts.cwd + path.sep, '') : c.message)}`);
       for (const l of c.explanation ?? []) out.push(`      ${p.dim('│')} ${safe(l)}`);
     }
   }

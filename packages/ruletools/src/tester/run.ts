@@ -98,6 +98,31 @@ export function groupMatches(alert: Alert, want: Readonly<Record<string, unknown
   });
 }
 
+/**
+ * A case's brief-event problems as one line, each prefixed with its `file:line:col` (the case points
+ * at the first only), and the first problem's location.
+ */
+function briefProblems(
+  doc: RuleDocument,
+  caseIndex: number,
+  err: BriefEventError,
+): { message: string; location: { file: string; line: number; col: number } | undefined } {
+  const located = err.problems.map((p) => {
+    try {
+      const l = doc.locate(['tests', caseIndex, 'events', p.index, ...p.path]);
+      return { message: p.message, at: { file: l.file, line: l.line, col: l.col } };
+    } catch {
+      // A document built without its source text has no positions; the message still names the event.
+      return { message: p.message, at: undefined };
+    }
+  });
+  // In source order (the expander finds an event's problems in its own order). Stable sort: without
+  // positions the order stays the expander's.
+  located.sort((a, b) => (a.at && b.at ? a.at.line - b.at.line || a.at.col - b.at.col : 0));
+  const parts = located.map(({ message, at }) => (at ? `${at.file}:${at.line}:${at.col}: ${message}` : message));
+  return { message: parts.join('; '), location: located[0]?.at };
+}
+
 async function runCase(
   doc: RuleDocument,
   target: CompiledRule | CompiledCorrelation,
@@ -118,12 +143,14 @@ async function runCase(
     if (spec.events) events = eventsFromBrief(spec.events, `${doc.file}#${spec.name}`);
     else events = await readFixture(resolve(dirname(doc.file), spec.fixture!), fixtures);
   } catch (err) {
-    const where =
-      err instanceof BriefEventError ? locate(doc, ['tests', spec.index, 'events', err.index, ...err.path]) : location;
-    return done({ status: 'error', message: (err as Error).message, alerts: 0, events: 0, location: where } as Omit<
-      CaseResult,
-      'durationMs' | 'name' | 'location'
-    >);
+    const brief = err instanceof BriefEventError ? briefProblems(doc, spec.index, err) : undefined;
+    return done({
+      status: 'error',
+      message: brief?.message ?? (err as Error).message,
+      alerts: 0,
+      events: 0,
+      location: brief?.location ?? location,
+    } as Omit<CaseResult, 'durationMs' | 'name' | 'location'>);
   }
   let run: { alerts: Alert[]; hitIdx: Set<number> };
   try {

@@ -65,6 +65,21 @@ describe('nj/tests-invalid details', () => {
       "test 'group on a detection rule': expect.group only applies to correlations (a detection rule's alerts have no group)",
     ]);
   });
+  it("reports every problem of a case's brief events, each at its own key", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
+    const text = readFileSync(path.join(bad, 'tests-invalid.yml'), 'utf8').replace(
+      '      - type: exek\n',
+      '      - type: exek\n        time: "+2x"\n      - type: exec\n        process: { pid: abc }\n',
+    );
+    writeFileSync(path.join(dir, 't.yml'), text);
+    const r = await lint([path.join(dir, 't.yml')]);
+    const hits = r.findings.filter((f) => f.checkId === 'nj/tests-invalid' && f.message.includes('event '));
+    expect(hits.map((f) => [f.line, f.col, f.message])).toEqual([
+      [19, 15, "test 'fires on curl': event 1: unknown ES event type 'exek'"],
+      [20, 15, "test 'fires on curl': event 1: bad time offset '+2x' (use +500ms, +2s, +1m)"],
+      [22, 25, `test 'fires on curl': event 2: process.pid must be a non-negative integer, got "abc"`],
+    ]);
+  });
   it('expect.group keys must be group-by fields of the correlation', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));
     const text = readFileSync(path.join(good, 'correlation-repeated-curl.yml'), 'utf8').replace(

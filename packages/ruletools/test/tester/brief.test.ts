@@ -122,6 +122,54 @@ describe('expandBriefEvents', () => {
     );
   });
 
+  it('reports every problem of the list at once, each with its event and key', () => {
+    let err: unknown;
+    try {
+      expandBriefEvents([
+        { type: 'exek', time: '+2x', exe: 1 },
+        { type: 'exec', process: { pid: 'abc', ppid: -1 }, exec: { args: ['curl', { x: 1 }] } },
+        'open',
+        { type: 'open', time: 7 },
+      ]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BriefEventError);
+    const e = err as BriefEventError;
+    expect(e.code).toBe('NJ_TEST_BRIEF_EVENT');
+    expect(e.problems.map((p) => [p.index, p.path.join('.'), p.message])).toEqual([
+      [0, 'type', "event 1: unknown ES event type 'exek'"],
+      [0, 'exe', "event 1: unexpected key 'exe' (allowed: type, time, process and a payload named like the type)"],
+      [0, 'time', "event 1: bad time offset '+2x' (use +500ms, +2s, +1m)"],
+      [1, 'process.pid', 'event 2: process.pid must be a non-negative integer, got "abc"'],
+      [1, 'process.ppid', 'event 2: process.ppid must be a non-negative integer, got -1'],
+      [1, 'exec.args.1', 'event 2: exec.args[1] must be a string, got {"x":1}'],
+      [2, '', "event 3: must be a mapping with at least 'type'"],
+      [3, 'time', "event 4: 'time' must be a string (RFC 3339 or +offset)"],
+    ]);
+    // The first problem is the error's own index and path; the message lists them all.
+    expect([e.index, e.path]).toEqual([0, ['type']]);
+    expect(e.message.split('; ')).toEqual(e.problems.map((p) => p.message));
+  });
+
+  it('without a known type, accepts a key named like an event type as the payload', () => {
+    try {
+      expandBriefEvents([{ type: 'exek', exec: { args: ['x'] } }, { exec: {} }]);
+      expect.unreachable('should throw');
+    } catch (err) {
+      expect((err as BriefEventError).problems.map((p) => p.message)).toEqual([
+        "event 1: unknown ES event type 'exek'",
+        "event 2: 'type' (the ES event name, e.g. exec) is required",
+      ]);
+    }
+  });
+
+  it('an exec target of null is a problem, not a crash', () => {
+    expect(() => expandBriefEvents([{ type: 'exec', exec: { target: null } }])).toThrow(
+      /event 1: exec\.target must be a mapping/,
+    );
+  });
+
   it('reads YAML scalars in exec args as the strings argv holds', () => {
     const [m] = expandBriefEvents([
       { type: 'exec', exec: { args: ['defaults', 'write', 'x', '-bool', true, '-int', 5] } },

@@ -61,15 +61,16 @@ export function lintTests(
       try {
         expandBriefEvents(s.events);
       } catch (err) {
-        if (err instanceof BriefEventError)
-          c.report(doc, 'nj/tests-invalid', `test '${s.name}': ${err.message}`, [
+        if (!(err instanceof BriefEventError)) throw err;
+        // One finding per problem, each at its own key.
+        for (const p of err.problems)
+          c.report(doc, 'nj/tests-invalid', `test '${s.name}': ${p.message}`, [
             'tests',
             s.index,
             'events',
-            err.index,
-            ...err.path,
+            p.index,
+            ...p.path,
           ]);
-        else throw err;
       }
     } else if (s.fixture && !existsSync(resolve(dirname(doc.file), s.fixture))) {
       c.report(
