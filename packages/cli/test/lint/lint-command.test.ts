@@ -53,6 +53,10 @@ describe('nightjar lint: command, formats and exit codes', () => {
     const t2 = io();
     expect(await run([path.join(good, 'curl-pipe-shell.yml'), '--config', cfg], t2)).toBe(2);
     expect(t2.err()).toMatch(/unknown check 'nj\/bogus'/);
+    writeFileSync(cfg, 'lint:\n  checks: [');
+    const t3 = io();
+    expect(await run([path.join(good, 'curl-pipe-shell.yml'), '--config', cfg], t3)).toBe(2);
+    expect(t3.err()).toContain(`nightjar lint: ${cfg}:2:12: Flow sequence`);
   });
   it('finds nightjar.config.yaml at the rule repository root', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'njlint-'));

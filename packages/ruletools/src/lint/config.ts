@@ -79,16 +79,18 @@ function levelsFrom(v: unknown, where: string, file: string): Map<CheckId, Level
 
 export function parseLintConfig(text: string, file: string): LintConfig {
   let doc: Document.Parsed;
+  // With prettyErrors off, yaml leaves an error's linePos unset: the position comes from the offset.
+  const lines = new (yamlLibrary().LineCounter)();
   try {
-    doc = yamlLibrary().parseDocument(text, { prettyErrors: false });
+    doc = yamlLibrary().parseDocument(text, { prettyErrors: false, lineCounter: lines });
   } catch (err) {
     // Some malformed texts make yaml's parser recurse until the stack runs out.
     throw new LintConfigError(`${file}: cannot parse: ${(err as Error).message.split('\n')[0]}`);
   }
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    const lp = e.linePos?.[0];
-    throw new LintConfigError(`${file}${lp ? `:${lp.line}:${lp.col}` : ''}: ${e.message.split('\n')[0]}`);
+    const lp = lines.linePos(e.pos[0]);
+    throw new LintConfigError(`${file}:${lp.line}:${lp.col}: ${e.message.split('\n')[0]}`);
   }
   const raw = doc.toJS() as unknown;
   if (raw === null || raw === undefined) return { ...DEFAULT_CONFIG, file };

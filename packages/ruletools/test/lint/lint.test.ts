@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles } from '@nightjar/rules';
 import { CHECKS } from '../../src/lint/catalog.js';
-import { DEFAULT_CONFIG, parseLintConfig, readLintConfig } from '../../src/lint/config.js';
+import { DEFAULT_CONFIG, LintConfigError, parseLintConfig, readLintConfig } from '../../src/lint/config.js';
 import { lintDocuments, type LintInput } from '../../src/lint/run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -116,6 +116,21 @@ describe('nightjar lint: config', () => {
     expect(() => parseLintConfig('checks:\n  nj/nope: off\n', 'x.yaml')).toThrow(/x\.yaml.*unknown check 'nj\/nope'/);
     expect(() => parseLintConfig('checks:\n  nj/schema: fatal\n', 'x.yaml')).toThrow(/level must be one of/);
     expect(() => parseLintConfig('limits: { maxTimespan: soon }\n', 'x.yaml')).toThrow(/maxTimespan/);
+  });
+  it('a YAML error in the config says where: file:line:col, like the rule loader', () => {
+    const err = (text: string) => {
+      try {
+        parseLintConfig(text, 'c.yaml');
+      } catch (e) {
+        expect(e).toBeInstanceOf(LintConfigError);
+        expect((e as LintConfigError).code).toBe('NJ_LINT_CONFIG');
+        return (e as Error).message;
+      }
+      return expect.unreachable('should throw');
+    };
+    expect(err('lint:\n  checks: [')).toMatch(/^c\.yaml:2:12: Flow sequence .* end with a \]$/);
+    expect(err('lint: {}\nlint: {}\n')).toBe('c.yaml:2:1: Map keys must be unique');
+    expect(err('checks:\n  nj/schema: "off\n')).toMatch(/^c\.yaml:3:1: Missing closing "quote/);
   });
   it('nj/event-type-macos-version runs only with a target, and the target moves it', async () => {
     const file = path.join(bad, 'event-type-macos-version.yml');
