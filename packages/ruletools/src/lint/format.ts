@@ -5,7 +5,8 @@ import { type Style, safe, shortPath } from '../text.js';
 import { CHECKS, type CheckMeta } from './catalog.js';
 import type { Finding, LintResult } from './findings.js';
 
-export const DOCS_URL = 'https://github.com/nightjar/nightjar/blob/main/packages/cli/docs/lint.md';
+// The repository every package.json names (a test keeps the two in step).
+export const DOCS_URL = 'https://github.com/nightjar-security/nightjar/blob/main/packages/cli/docs/lint.md';
 export const docAnchor = (id: string) => `${DOCS_URL}#${id.replace('/', '')}`;
 
 function counts(findings: readonly Finding[]) {
