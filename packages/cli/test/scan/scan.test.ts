@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -221,6 +221,17 @@ describe('nightjar scan: usage and fatal errors exit 2', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/rules failed to load/);
     expect(r.stderr).toMatch(/bad-rules\/broken\.yml:\d+:\d+: error .*\[NJ_UNKNOWN_MODIFIER\]/);
+  });
+  it('fails on a dangling symlink *.yml inside the rules folder, as when it is named (not a silent skip)', async () => {
+    const dir = tmp();
+    copyFileSync(path.join(RULES, 'curl-download.yml'), path.join(dir, 'curl-download.yml'));
+    symlinkSync(path.join(dir, 'moved-away.yml'), path.join(dir, 'x.yml'));
+    const r = await cli(['scan', ALERTS, '--rules', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/rules failed to load \(1 error\)/);
+    expect(r.stderr).toContain(`${path.join(dir, 'x.yml')}:1:1: error no such file or directory`);
+    expect(r.stderr).toContain('[NJ_PATH_NOT_FOUND]');
+    expect(r.stdout).toBe('');
   });
   it('fails on a rules path that does not exist', async () => {
     const r = await cli(['scan', ALERTS, '--rules', 'no-such-rules']);

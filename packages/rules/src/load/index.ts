@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleLoadError, type RuleDiagnostic } from '../errors.js';
@@ -22,6 +22,8 @@ const NOT_RULES = new Set(['nightjar.config.yaml', 'nightjar.config.yml']);
  * walked recursively for *.yml / *.yaml, skipping hidden entries, node_modules and the lint
  * configuration (nightjar.config.yaml), each directory
  * once even through symlinks. The result is sorted within each directory, so loading is deterministic.
+ * A *.yml / *.yaml entry that cannot be stat'ed (a dangling symlink, a symlink loop) is reported as a
+ * named path that cannot be: the user put it there as a rule, so it must not vanish silently.
  */
 async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnostic[]): Promise<string[]> {
   const files: string[] = [];
@@ -33,6 +35,12 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     seenFiles.add(real);
     files.push(p);
   };
+  // Once per path, like a file: a path both named and inside a walked folder is reported once.
+  const unstatable = async (p: string, err: unknown): Promise<void> => {
+    if (seenFiles.has(p)) return;
+    seenFiles.add(p);
+    diagnostics.push(await statFailure(p, err));
+  };
   const walk = async (dir: string): Promise<void> => {
     const real = await realpath(dir).catch(() => dir);
     if (seenDirs.has(real)) return;
@@ -41,16 +49,18 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     for (const name of entries) {
       if (name.startsWith('.') || name === 'node_modules') continue;
       const p = join(dir, name);
-      const s = await stat(p).catch(() => undefined);
-      if (!s) continue;
+      const s = await stat(p).catch((e: unknown) => ({ failed: e }));
+      if ('failed' in s) {
+        if (isRuleFileName(name)) await unstatable(p, s.failed);
+        continue;
+      }
       if (s.isDirectory()) await walk(p);
-      else if (s.isFile() && RULE_FILE.test(name) && !NOT_RULES.has(name)) await addFile(p);
+      else if (s.isFile() && isRuleFileName(name)) await addFile(p);
     }
   };
   for (const p of paths) {
-    const s = await stat(p).catch(() => undefined);
-    if (!s)
-      diagnostics.push(diag('NJ_PATH_NOT_FOUND', `no such file or directory: ${p}`, { file: p, line: 1, col: 1 }));
+    const s = await stat(p).catch((e: unknown) => ({ failed: e }));
+    if ('failed' in s) await unstatable(p, s.failed);
     else if (s.isDirectory()) await walk(p);
     // A FIFO or device would block or never end: only regular files are read.
     else if (!s.isFile())
@@ -58,6 +68,28 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     else await addFile(p);
   }
   return files;
+}
+
+function isRuleFileName(name: string): boolean {
+  return RULE_FILE.test(name) && !NOT_RULES.has(name);
+}
+
+/**
+ * The diagnostic for a path stat() refused, named or found in a folder alike: NJ_PATH_NOT_FOUND when
+ * nothing is there (saying so when it is a symlink whose target is missing), else NJ_FILE_READ with the
+ * system's reason (a symlink loop, no permission).
+ */
+async function statFailure(p: string, err: unknown): Promise<RuleDiagnostic> {
+  const at = { file: p, line: 1, col: 1 };
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const target = await lstat(p)
+      .then((l) => (l.isSymbolicLink() ? readlink(p) : undefined))
+      .catch(() => undefined);
+    const why = target === undefined ? '' : ` (a symbolic link to '${target}', which does not exist)`;
+    return diag('NJ_PATH_NOT_FOUND', `no such file or directory: ${p}${why}`, at);
+  }
+  return diag('NJ_FILE_READ', `cannot read rule file: ${err instanceof Error ? err.message : String(err)}`, at);
 }
 
 async function readCapped(file: string, maxBytes: number): Promise<{ text: string } | { error: RuleDiagnostic }> {

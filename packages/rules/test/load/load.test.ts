@@ -305,6 +305,29 @@ describe('loadRules and loadRuleFiles on disk', () => {
     expect(lenient.ruleset.diagnostics).toEqual(lenient.diagnostics);
   });
 
+  it('a *.yml in a folder that cannot be stat-ed is reported like the same path named, not skipped', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'ok.yml'), OPEN_RULE);
+    symlinkSync(join(dir, 'gone.yml'), join(dir, 'dangling.yml'));
+    symlinkSync(join(dir, 'loop.yml'), join(dir, 'loop.yml'));
+    // Not named as a rule file: nothing says it was one.
+    symlinkSync(join(dir, 'gone'), join(dir, 'notes'));
+    const walked = await loadRuleFiles([dir]);
+    expect(walked.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual([
+      'dangling.yml:NJ_PATH_NOT_FOUND@1:1',
+      'loop.yml:NJ_FILE_READ@1:1',
+    ]);
+    expect(walked.diagnostics[0]?.message).toBe(
+      `no such file or directory: ${join(dir, 'dangling.yml')} (a symbolic link to '${join(dir, 'gone.yml')}', which does not exist)`,
+    );
+    expect(walked.diagnostics[1]?.message).toMatch(/^cannot read rule file: ELOOP/);
+    expect(walked.ruleset.rules).toHaveLength(1);
+    // Named directly, the same paths give the same diagnostics, and a path both named and walked is reported once.
+    const named = await loadRuleFiles([join(dir, 'dangling.yml'), join(dir, 'loop.yml'), dir]);
+    expect(named.diagnostics).toEqual(walked.diagnostics);
+    await expect(loadRules([dir])).rejects.toBeInstanceOf(RuleLoadError);
+  });
+
   it('NJ_FILE_READ for a path that is not a regular file (a FIFO would block forever)', async () => {
     const dir = tmp();
     execFileSync('mkfifo', [join(dir, 'pipe.yml')]);
