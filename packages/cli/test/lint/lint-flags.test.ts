@@ -51,6 +51,30 @@ describe('nightjar lint --fix', () => {
   });
 });
 
+describe('nightjar lint on a file that starts with a byte-order mark', () => {
+  const BOM = '\uFEFF';
+  // nj/modified-equals-date (fixable) points at line 1's value, column 11.
+  const text = `modified: 2024-01-01\n${RULE(1, CLEAN).replace('title: Curl Run', 'title: curl run')}`;
+
+  it('reports line 1 columns as in the text without the BOM, in every format', async () => {
+    // One folder for both texts: sarif names the working directory.
+    const dir = repo({});
+    // (json is left out: its fixes carry file offsets, which the BOM rightly moves.)
+    for (const format of ['stylish', 'github', 'sarif']) {
+      const out = async (t: string) => {
+        writeFileSync(path.join(dir, 'r.yml'), t);
+        const r = io(dir);
+        await run(['r.yml', '--fail-on', 'info', '-f', format], r);
+        return r.out();
+      };
+      expect(await out(BOM + text)).toEqual(await out(text));
+    }
+    const t = io(repo({ 'r.yml': BOM + text }));
+    await run(['r.yml', '--fail-on', 'info', '-f', 'github'], t);
+    expect(t.out()).toContain('file=r.yml,line=1,col=11,endLine=1,endColumn=21,title=nj/modified-equals-date');
+  });
+});
+
 describe('nightjar lint --disable / --enable / --exclude / --max-warnings / jsonl', () => {
   it('--disable turns a check off; --enable brings back one the config turned off; a typo is exit 2', async () => {
     const dir = repo({ 'r.yml': RULE(1, STAR), 'nightjar.config.yaml': 'checks:\n  nj/star-only-value: off\n' });

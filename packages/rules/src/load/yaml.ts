@@ -97,6 +97,26 @@ function prescan(
 
 export type KeyPath = readonly (string | number)[];
 
+/** Offset in a file's text → 1-based line and column. */
+interface Positions {
+  linePos(offset: number): { line: number; col: number };
+}
+
+/**
+ * Positions from the line starts `lc` holds for `text`, as editors count them: a leading byte-order
+ * mark is not a column, so line 1's columns start after it. Offsets stay the text's, BOM included:
+ * lint fixes edit the file by them.
+ */
+function positions(lc: LineCounter, text: string): Positions {
+  if (text.charCodeAt(0) !== 0xfeff) return lc;
+  return {
+    linePos: (offset) => {
+      const p = lc.linePos(offset);
+      return p.line === 1 && offset > 0 ? { line: 1, col: p.col - 1 } : p;
+    },
+  };
+}
+
 /** Maps a key path inside one YAML document to file:line:col. */
 export type Locator = (path: KeyPath, opts?: { key?: boolean }) => SourceLocation;
 
@@ -140,7 +160,7 @@ function keyText(key: unknown): string {
  * stops at the deepest node found, so an error always points somewhere sensible (a missing key points
  * at the mapping that should hold it).
  */
-export function makeLocator(doc: Document, lc: LineCounter, file: string): Locator {
+export function makeLocator(doc: Document, lc: Positions, file: string): Locator {
   const where = (offset: number, end?: number): SourceLocation => {
     const s = lc.linePos(offset);
     if (end === undefined || end <= offset) return { file, line: s.line, col: s.col };
@@ -219,8 +239,8 @@ export function parseYamlText(text: string, file: string, limits: YamlLimits = D
 function fastParse(text: string, file: string, limits: YamlLimits): ParsedYamlDoc[] | undefined {
   const docs = fastParseYamlDocs(text, limits.maxDepth, limits.maxAliasCount);
   if (!docs) return undefined;
-  let lines: LineCounter | undefined;
-  const lc = () => (lines ??= fileLines(text));
+  let lines: Positions | undefined;
+  const lc = () => (lines ??= positions(fileLines(text), text));
   const out: ParsedYamlDoc[] = [];
   for (const d of docs) {
     // Shared objects through aliases: yaml.ts checks the depth of the built data, as the full path does.
@@ -340,7 +360,7 @@ function parseSegment(
   index: number,
   file: string,
   limits: YamlLimits,
-  lc: LineCounter,
+  lc: Positions,
 ): ParsedYamlDoc | null | undefined {
   const docs = parseDocuments(text.slice(from, to), PARSE_OPTIONS);
   if (docs === undefined) return undefined;
@@ -412,7 +432,7 @@ export function parseYamlTextFull(
   if (early) {
     lc.addNewLine(0);
     for (let k = text.indexOf('\n'); k >= 0 && k < early.offset; k = text.indexOf('\n', k + 1)) lc.addNewLine(k + 1);
-    const p = lc.linePos(early.offset);
+    const p = positions(lc, text).linePos(early.offset);
     const d = new (yaml().Document)(null);
     return [
       {
@@ -432,7 +452,7 @@ export function parseYamlTextFull(
     const fresh = new (yaml().LineCounter)();
     fresh.addNewLine(0);
     for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) fresh.addNewLine(k + 1);
-    const p = fresh.linePos(offset);
+    const p = positions(fresh, text).linePos(offset);
     const where = { file, line: p.line, col: p.col };
     const message =
       offset > 0 || text.charCodeAt(0) === 123 || text.charCodeAt(0) === 91
@@ -452,7 +472,7 @@ export function parseYamlTextFull(
   const docs = Array.isArray(parsed) ? parsed : [];
   const out: ParsedYamlDoc[] = [];
   docs.forEach((doc, index) => {
-    const p = finishDoc(doc, index, text, lc, file, limits);
+    const p = finishDoc(doc, index, text, positions(lc, text), file, limits);
     if (p) out.push(p);
   });
   return out;
@@ -466,7 +486,7 @@ function finishDoc(
   doc: Document.Parsed,
   index: number,
   text: string,
-  lc: LineCounter,
+  lc: Positions,
   file: string,
   limits: YamlLimits,
 ): ParsedYamlDoc | undefined {

@@ -13,6 +13,9 @@ import {
   loadRules,
   parseRuleText,
 } from '@nightjar/rules';
+import type { RuleDiagnostic } from '@nightjar/rules';
+import { fastParseYamlDocs } from '../../src/load/fast-yaml.js';
+import { parseYamlText } from '../../src/load/yaml.js';
 import { ctx, execEvent, openEvent, where } from './helpers.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -440,5 +443,58 @@ describe('a text that overflows the YAML parser', () => {
     expect(r.diagnostics).toHaveLength(1);
     expect(r.diagnostics[0]).toMatchObject({ code: 'NJ_YAML_SYNTAX', file: 'flip.yml', line: 106, col: 2 });
     expect(r.diagnostics[0].message).toMatch(/not closed on its line/);
+  });
+});
+
+describe('a byte-order mark is not a column', () => {
+  const BOM = '\uFEFF';
+  const full = (d: RuleDiagnostic) => `${where(d)}${d.endLine === undefined ? '' : `-${d.endLine}:${d.endCol}`}`;
+  const diags = (text: string) => parseRuleText(text, 'bom.yml').diagnostics.map(full);
+
+  it('diagnostics on line 1 (and after) point where they do in the same text without the BOM', () => {
+    const texts = [
+      // A schema finding spanning line 1 (a number title), and the document start.
+      OPEN_RULE.replace('title: open of secrets', 'title: 12345'),
+      // Each YAML-level error on line 1: syntax, duplicate key, refused tag.
+      `title: [a\n${OPEN_RULE.slice(OPEN_RULE.indexOf('\n') + 1)}`,
+      `a: 1\na: 2\n${OPEN_RULE}`,
+      `x: !!binary aGk=\n${OPEN_RULE}`,
+      // Absurd nesting, stopped by the pre-scan before yaml runs.
+      'x: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n',
+      // Several documents: only line 1 of the file holds the BOM.
+      `${EXEC_RULE}---\n${OPEN_RULE.replace('level', 'x').replace('title: open of secrets', 'title: 1')}`,
+    ];
+    for (const text of texts) {
+      const want = diags(text);
+      expect(want.length).toBeGreaterThan(0);
+      expect(diags(BOM + text)).toEqual(want);
+    }
+    expect(diags(BOM + OPEN_RULE.replace('title: open of secrets', 'title: 12345'))).toContain(
+      'NJ_SCHEMA_INVALID@1:8-1:13',
+    );
+  });
+
+  it("every key path's position and each document's start are those of the text without the BOM", () => {
+    const text = `${EXEC_RULE}---\n${OPEN_RULE}`;
+    // A BOM sends the file to the full parser (fast-yaml.ts steps aside), so both are compared.
+    expect(fastParseYamlDocs(BOM + text, 64, 100)).toBeUndefined();
+    const plain = parseYamlText(text, 'bom.yml');
+    const withBom = parseYamlText(BOM + text, 'bom.yml');
+    expect(withBom.map((d) => d.start)).toEqual(plain.map((d) => d.start));
+    expect(withBom[0]?.start).toEqual({ line: 1, col: 1 });
+    withBom.forEach((d, i) => {
+      const p = plain[i];
+      for (const path of [[], ['title'], ['detection', 'sel'], ['no-such-key']])
+        for (const key of [false, true]) expect(d.locate(path, { key })).toEqual(p.locate(path, { key }));
+    });
+    expect(withBom[0]?.locate(['title'])).toMatchObject({ line: 1, col: 8, endLine: 1, endCol: 17 });
+  });
+
+  it('an unclosed flow collection on line 1 that exhausts the YAML parser points at its bracket', () => {
+    const lines = ['x: {k: 1'];
+    for (let i = 0; i < 20_000; i++) lines.push(`  k${i}: ${i}`);
+    const text = `${lines.join('\n')}\n`;
+    expect(diags(text)).toEqual(['NJ_YAML_SYNTAX@1:4']);
+    expect(diags(BOM + text)).toEqual(['NJ_YAML_SYNTAX@1:4']);
   });
 });
