@@ -73,6 +73,14 @@ describe('nightjar lint on a file that starts with a byte-order mark', () => {
     await run(['r.yml', '--fail-on', 'info', '-f', 'github'], t);
     expect(t.out()).toContain('file=r.yml,line=1,col=11,endLine=1,endColumn=21,title=nj/modified-equals-date');
   });
+
+  it('--fix keeps the BOM, also when it removes the entry on line 1', async () => {
+    const dir = repo({ 'r.yml': BOM + text });
+    const t = io(dir);
+    await run(['r.yml', '--fix'], t);
+    expect(t.err()).toContain('fixed 1 problem in 1 file');
+    expect(readFileSync(path.join(dir, 'r.yml'), 'utf8')).toBe(BOM + text.replace('modified: 2024-01-01\n', ''));
+  });
 });
 
 describe('nightjar lint --disable / --enable / --exclude / --max-warnings / jsonl', () => {

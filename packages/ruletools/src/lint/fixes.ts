@@ -142,7 +142,8 @@ export function removeEntry(doc: RuleDocument, src: string, path: Path): Edit[] 
  * what precedes `start` on its line matches `lead` and only a comment follows `end` on its line.
  */
 function removeLines(src: string, start: number, end: number, lead: RegExp): Edit[] | undefined {
-  const lineStart = src.lastIndexOf('\n', start - 1) + 1;
+  // Line 1 starts after a byte-order mark: removing its first entry keeps the BOM (\s matches it).
+  const lineStart = Math.max(src.lastIndexOf('\n', start - 1) + 1, src.charCodeAt(0) === 0xfeff ? 1 : 0);
   if (!lead.test(src.slice(lineStart, start))) return undefined;
   const nl = src.indexOf('\n', end);
   const rest = src.slice(end, nl < 0 ? src.length : nl).trim();

@@ -259,6 +259,15 @@ describe('--fix', () => {
     expect(lintDocuments(await loadRuleFiles([file], {})).findings).toEqual([]);
   });
 
+  it('keeps a byte-order mark, also when the entry removed is the first of line 1', () => {
+    // FIXABLE's modified: moved to line 1, right after the BOM.
+    const text = `\uFEFFmodified: 2024-01-01\n${FIXABLE.replace('modified: 2024-01-01\n', '')}`;
+    const r = lintDocuments(parseRuleText(text, '/v/r.yml'), undefined, { sources: new Map([['/v/r.yml', text]]) });
+    const modified = r.findings.filter((f) => f.checkId === 'nj/modified-equals-date');
+    expect(modified).toMatchObject([{ line: 1, col: 11 }]);
+    expect(applyFixes(text, modified).text).toBe(text.replace('modified: 2024-01-01\n', ''));
+  });
+
   it('offers no fix when the file on disk is not the text that was linted (an editor buffer)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'njfix-'));
     const file = path.join(dir, 'r.yml');
