@@ -47,7 +47,8 @@ function load(spec: string, base: string, from: string): ChosenMapping {
 export function configMapping(file: string): string | undefined {
   let raw: unknown;
   try {
-    raw = yamlLibrary().parse(readFileSync(file, 'utf8'));
+    // Without a leading BOM: yaml would count it as a column in the line 1 positions its messages give.
+    raw = yamlLibrary().parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new CliError('NJ_CLI_CONFIG', `cannot read ${file}: ${(err as Error).message.split('\n')[0]}`, [], {
       cause: err,

@@ -89,6 +89,17 @@ describe('--mapping and the config file’s mapping:', () => {
     expect(r.stdout).not.toContain("'process.command_line'");
   });
 
+  it('a config file starting with a BOM: read, and its errors give line 1 columns without the BOM', async () => {
+    const dir = repo();
+    writeFileSync(path.join(dir, 'ecs.yaml'), readFileSync(ECS, 'utf8'));
+    writeFileSync(path.join(dir, 'nightjar.config.yaml'), '\uFEFFmapping: ecs.yaml\n');
+    expect((await cli(['rules', 'list', 'rule.yml', '-f', 'json'], { cwd: dir })).code).toBe(0);
+    writeFileSync(path.join(dir, 'nightjar.config.yaml'), '\uFEFFmapping: x: y\n');
+    const r = await cli(['rules', 'list', 'rule.yml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Nested mappings are not allowed in compact mappings at line 1, column 10');
+  });
+
   it('a broken mapping file is a usage error listing file:line:col problems', async () => {
     const dir = repo();
     for (const cmd of ['scan', 'test', 'lint']) {
