@@ -30,8 +30,12 @@ export interface CommandSpec<F extends string = string> extends HelpSpec {
   readonly formatDefault?: string;
   /** A line of `--help` per format, where the name alone does not say enough. */
   readonly formatHelp?: Partial<Record<F, string>>;
-  /** Whether positional arguments are allowed, and at least how many. */
-  readonly positionals?: { readonly min: number };
+  /**
+   * Whether positional arguments are allowed, and at least how many; `missing` is the usage error
+   * when fewer are given (default: `expected at least N inputs`), for commands whose first
+   * positional is not an input (`rules list`).
+   */
+  readonly positionals?: { readonly min: number; readonly missing?: string };
 }
 
 export interface Parsed<F extends string = string> {
@@ -127,9 +131,8 @@ export function parseCommand<F extends string>(spec: CommandSpec<F>, argv: strin
   if (help) return { values, positionals: parsed.positionals, format: undefined, help };
   const min = spec.positionals?.min ?? 0;
   if (parsed.positionals.length < min) {
-    throw new UsageError(
-      `expected at least ${min} input${min === 1 ? '' : 's'}\nRun 'nightjar ${spec.name} --help' for usage.`,
-    );
+    const missing = spec.positionals?.missing ?? `expected at least ${min} input${min === 1 ? '' : 's'}`;
+    throw new UsageError(`${missing}\nRun 'nightjar ${spec.name} --help' for usage.`);
   }
   let format: F | undefined;
   if (typeof values.format === 'string') {

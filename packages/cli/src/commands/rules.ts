@@ -23,6 +23,8 @@ import { renderColumns } from '../output/table.js';
 
 export type RulesFormat = 'table' | 'json';
 
+const EXPECTED_SUBCOMMAND = "expected 'list' or 'show <id>'";
+
 export const SPEC: CommandSpec<RulesFormat> = {
   name: 'rules',
   usage: 'list [rules…] | show <id> [rules…] [options]',
@@ -41,7 +43,8 @@ runs, and whether it raises alerts of its own.`,
   },
   formats: ['table', 'json'],
   formatDefault: 'table',
-  positionals: { min: 1 },
+  // No subcommand gets the same message as a wrong one.
+  positionals: { min: 1, missing: EXPECTED_SUBCOMMAND },
   notes: `Examples:
   nightjar rules list my-rules/
   nightjar rules show 9598d6cd-0f0e-4052-9864-02eb6facddae`,
@@ -61,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args.positionals;
   if (sub !== 'list' && sub !== 'show') {
     throw new UsageError(
-      `expected 'list' or 'show <id>', got '${sub}'${didYouMean(sub ?? '', ['list', 'show'])}\nRun 'nightjar rules --help' for usage.`,
+      `${EXPECTED_SUBCOMMAND}, got '${sub}'${didYouMean(sub ?? '', ['list', 'show'])}\nRun 'nightjar rules --help' for usage.`,
     );
   }
   let wanted: string | undefined;

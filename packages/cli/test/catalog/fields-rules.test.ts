@@ -79,6 +79,16 @@ describe('nightjar rules', () => {
     expect(s.code).toBe(2);
     expect(s.stderr).toContain("(did you mean 'list'?)");
   });
+  it('no subcommand: the same message as a wrong one (what is expected), not "expected at least 1 input"', async () => {
+    for (const argv of [['rules'], ['rules', '-f', 'json']]) {
+      const r = await cli(argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("nightjar rules: expected 'list' or 'show <id>'\nRun 'nightjar rules --help' for usage.\n");
+    }
+    expect((await cli(['rules', 'bogus'])).stderr).toContain(
+      "nightjar rules: expected 'list' or 'show <id>', got 'bogus'",
+    );
+  });
 });
 
 describe('did you mean', () => {

@@ -48,6 +48,10 @@ describe('parseCommand', () => {
   });
   it('requires the minimum number of positionals, unless --help', () => {
     expect(() => parseCommand(SPEC, [])).toThrow(/at least 1 input/);
+    // A command whose first positional is a subcommand says what it expects instead.
+    expect(() => parseCommand({ ...SPEC, positionals: { min: 1, missing: "expected 'a' or 'b'" } }, [])).toThrow(
+      "expected 'a' or 'b'\nRun 'nightjar demo --help' for usage.",
+    );
     expect(parseCommand(SPEC, ['--help']).help).toBe(true);
     expect(parseCommand(SPEC, ['-h']).help).toBe(true);
   });
