@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../options/fake-io.js';
 
@@ -88,6 +90,20 @@ describe('nightjar rules', () => {
     expect((await cli(['rules', 'bogus'])).stderr).toContain(
       "nightjar rules: expected 'list' or 'show <id>', got 'bogus'",
     );
+  });
+});
+
+describe('docs/rules.md', () => {
+  it('each `$ nightjar rules …` example prints what the doc shows (run from the repository root)', async () => {
+    const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+    const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    const examples = [...doc.matchAll(/^```\n\$ nightjar (rules [^\n]*)\n([\s\S]*?)^```$/gm)];
+    expect(examples.map((m) => m[1].split(' ')[1])).toEqual(['list', 'show']);
+    for (const [, command, shown] of examples) {
+      const r = await cli(command.split(' '), { cwd: repo });
+      expect(r.code, command).toBe(0);
+      expect(r.stdout, command).toBe(shown);
+    }
   });
 });
 
