@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ALL_EVENT_TYPES } from '@nightjar/core';
 import { cli } from '../options/fake-io.js';
 
 describe('nightjar fields', () => {
@@ -43,6 +44,29 @@ describe('nightjar fields', () => {
     const u = await cli(['fields', '-c', 'dns_query']);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('ES has no DNS events');
+  });
+});
+
+describe('docs/fields.md', () => {
+  const doc = readFileSync(new URL('../../docs/fields.md', import.meta.url), 'utf8');
+  const bullet = (start: string) => doc.slice(doc.indexOf(start)).split(/\n(?=- |\n)/)[0];
+  const typesOf = async (argv: string[]) =>
+    (JSON.parse((await cli(['fields', ...argv, '-f', 'json'])).stdout) as { fields: { type: string }[] }).fields.map(
+      (f) => f.type,
+    );
+
+  it('names every type the command prints for an ES event name, in that bullet', async () => {
+    const printed = new Set<string>();
+    for (const t of ALL_EVENT_TYPES.filter((x) => x.kind === 'notify'))
+      for (const type of await typesOf(['-c', t.name])) printed.add(type);
+    expect(printed.size).toBeGreaterThan(5);
+    const text = bullet('- **An ES event name**');
+    for (const type of printed) expect(text, type).toContain(`\`${type}\``);
+  });
+
+  it('names every type the built-in mapping prints for a taxonomy category, in that bullet', async () => {
+    const text = bullet('- **A taxonomy category**');
+    for (const type of new Set(await typesOf([]))) expect(text, type).toContain(`\`${type}\``);
   });
 });
 
