@@ -5,7 +5,7 @@
  * A helper returns undefined where it cannot be sure of the result (flow mappings, comments in the
  * way, a file that cannot be read): the finding is then reported without a fix.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type RuleDocument, yamlLibrary } from '@nightjar/rules';
 import type { Path } from './data.js';
 import type { Edit, Finding } from './findings.js';
@@ -15,7 +15,7 @@ interface Ranged {
   range?: Range | null;
 }
 
-/** Rule file texts, read once; undefined for files that cannot be read (in-memory rules). */
+/** Rule file texts, read once; undefined for files that cannot be read (in-memory rules) or are not regular files. */
 export class Sources {
   private readonly cache = new Map<string, string | undefined>();
   constructor(private readonly given: ReadonlyMap<string, string> = new Map()) {}
@@ -24,7 +24,9 @@ export class Sources {
     if (!this.cache.has(file)) {
       let text: string | undefined;
       try {
-        text = readFileSync(file, 'utf8');
+        // Only a regular file: reading a FIFO named like a rule file would block lint forever (the
+        // loader reports it as not a regular file).
+        text = statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
       } catch {
         text = undefined;
       }

@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseRuleText } from '@nightjar/rules';
+import { loadRuleFiles, parseRuleText } from '@nightjar/rules';
+import { Sources } from '../../src/lint/fixes.js';
 import { lintDocuments, type LintInput } from '../../src/lint/run.js';
 import { runRuleTests } from '../../src/tester/run.js';
 import type { LoadedRules } from '../../src/tester/types.js';
@@ -56,6 +59,24 @@ describe('lint and test on mutated rules (no crash, no internal error)', () => {
       }
       // The tester must not throw either: bad cases become errors or failures.
       await expect(runRuleTests(loaded)).resolves.toBeDefined();
+    }
+  });
+});
+
+describe('lint on a path that is not a regular file', () => {
+  it('a FIFO named as a rule file is reported, not read (reading it would block lint)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'njfifo-'));
+    const fifo = path.join(dir, 'pipe.yml');
+    execFileSync('mkfifo', [fifo]);
+    // A writer, so that a read of the FIFO would end (with this text) instead of blocking the test.
+    const writer = spawn('sh', ['-c', `sleep 1; printf 'title: from the pipe\\n' > '${fifo}'`], { stdio: 'ignore' });
+    try {
+      // First: without the check, this read takes the writer's text, and the lint below would block.
+      expect(new Sources().get(fifo)).toBeUndefined();
+      const r = lintDocuments(await loadRuleFiles([fifo]));
+      expect(r.findings.map((f) => `${f.checkId}@${f.line}:${f.col}`)).toEqual(['nj/yaml-syntax@1:1']);
+    } finally {
+      writer.kill();
     }
   });
 });
