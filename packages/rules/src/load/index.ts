@@ -22,8 +22,9 @@ const NOT_RULES = new Set(['nightjar.config.yaml', 'nightjar.config.yml']);
  * walked recursively for *.yml / *.yaml, skipping hidden entries, node_modules and the lint
  * configuration (nightjar.config.yaml), each directory
  * once even through symlinks. The result is sorted within each directory, so loading is deterministic.
- * A *.yml / *.yaml entry that cannot be stat'ed (a dangling symlink, a symlink loop) is reported as a
- * named path that cannot be: the user put it there as a rule, so it must not vanish silently.
+ * A *.yml / *.yaml entry that cannot be stat'ed (a dangling symlink, a symlink loop) or is not a
+ * regular file (a FIFO) is reported as the same path named would be: the user put it there as a rule,
+ * so it must not vanish silently.
  */
 async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnostic[]): Promise<string[]> {
   const files: string[] = [];
@@ -36,11 +37,16 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     files.push(p);
   };
   // Once per path, like a file: a path both named and inside a walked folder is reported once.
-  const unstatable = async (p: string, err: unknown): Promise<void> => {
-    if (seenFiles.has(p)) return;
-    seenFiles.add(p);
-    diagnostics.push(await statFailure(p, err));
+  const refuse = async (p: string, why: () => Promise<RuleDiagnostic>): Promise<void> => {
+    const real = await realpath(p).catch(() => p);
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    diagnostics.push(await why());
   };
+  const unstatable = (p: string, err: unknown) => refuse(p, () => statFailure(p, err));
+  // A FIFO or device would block or never end: only regular files are read.
+  const notRegular = (p: string) =>
+    refuse(p, () => Promise.resolve(diag('NJ_FILE_READ', `not a regular file: ${p}`, { file: p, line: 1, col: 1 })));
   const walk = async (dir: string): Promise<void> => {
     const real = await realpath(dir).catch(() => dir);
     if (seenDirs.has(real)) return;
@@ -55,16 +61,16 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
         continue;
       }
       if (s.isDirectory()) await walk(p);
-      else if (s.isFile() && isRuleFileName(name)) await addFile(p);
+      else if (!isRuleFileName(name)) continue;
+      else if (s.isFile()) await addFile(p);
+      else await notRegular(p);
     }
   };
   for (const p of paths) {
     const s = await stat(p).catch((e: unknown) => ({ failed: e }));
     if ('failed' in s) await unstatable(p, s.failed);
     else if (s.isDirectory()) await walk(p);
-    // A FIFO or device would block or never end: only regular files are read.
-    else if (!s.isFile())
-      diagnostics.push(diag('NJ_FILE_READ', `not a regular file: ${p}`, { file: p, line: 1, col: 1 }));
+    else if (!s.isFile()) await notRegular(p);
     else await addFile(p);
   }
   return files;

@@ -342,6 +342,19 @@ describe('loadRules and loadRuleFiles on disk', () => {
     expect(r.ruleset.rules).toHaveLength(1);
   });
 
+  it('a FIFO *.yml inside a walked folder is reported too, not skipped (and never read)', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'sub'));
+    execFileSync('mkfifo', [join(dir, 'sub', 'pipe.yml'), join(dir, 'sub', 'notes')]);
+    writeFileSync(join(dir, 'ok.yml'), OPEN_RULE);
+    const r = await loadRuleFiles([dir]);
+    expect(r.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual([
+      'sub/pipe.yml:NJ_FILE_READ@1:1',
+    ]);
+    expect(r.diagnostics[0]?.message).toBe(`not a regular file: ${join(dir, 'sub', 'pipe.yml')}`);
+    expect(r.ruleset.rules).toHaveLength(1);
+  });
+
   it('refuses an oversized file before reading it', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'big.yml'), OPEN_RULE + '#'.repeat(5000));
