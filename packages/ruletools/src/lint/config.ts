@@ -82,7 +82,8 @@ export function parseLintConfig(text: string, file: string): LintConfig {
   // With prettyErrors off, yaml leaves an error's linePos unset: the position comes from the offset.
   const lines = new (yamlLibrary().LineCounter)();
   try {
-    doc = yamlLibrary().parseDocument(text, { prettyErrors: false, lineCounter: lines });
+    // Without a leading BOM: yaml would count it as a column in the line 1 positions.
+    doc = yamlLibrary().parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: false, lineCounter: lines });
   } catch (err) {
     // Some malformed texts make yaml's parser recurse until the stack runs out.
     throw new LintConfigError(`${file}: cannot parse: ${(err as Error).message.split('\n')[0]}`);

@@ -131,6 +131,9 @@ describe('nightjar lint: config', () => {
     expect(err('lint:\n  checks: [')).toMatch(/^c\.yaml:2:12: Flow sequence .* end with a \]$/);
     expect(err('lint: {}\nlint: {}\n')).toBe('c.yaml:2:1: Map keys must be unique');
     expect(err('checks:\n  nj/schema: "off\n')).toMatch(/^c\.yaml:3:1: Missing closing "quote/);
+    // A UTF-8 BOM is not a column.
+    expect(err('\uFEFFlint: {}\nlint: {}\n')).toBe('c.yaml:2:1: Map keys must be unique');
+    expect(err('\uFEFFa: b: c\n')).toBe(err('a: b: c\n'));
   });
   it('nj/event-type-macos-version runs only with a target, and the target moves it', async () => {
     const file = path.join(bad, 'event-type-macos-version.yml');
