@@ -475,7 +475,68 @@ export function parseYamlTextFull(
     const p = finishDoc(doc, index, text, positions(lc, text), file, limits);
     if (p) out.push(p);
   });
+  openingsOf = undefined;
   return out;
+}
+
+/** A quoted scalar (`"` or `'`) or a flow collection (`[`, for `{` too) in yaml's CST, in walk order. */
+interface Opening {
+  readonly kind: string;
+  readonly offset: number;
+  /** Where the token's text ends (quoted), or -1 for a flow collection that has its closing bracket. */
+  readonly end: number;
+}
+
+/** Errors of one text whose opening is looked up; the rest keep yaml's position (a bound on hostile files). */
+const MAX_OPENING_LOOKUPS = 16;
+interface Openings {
+  readonly text: string;
+  readonly openings: Opening[] | undefined;
+  lookups: number;
+}
+/** The openings of the file being read: its documents share one text, walked once (see parseYamlDocs). */
+let openingsOf: Openings | undefined;
+
+function openings(text: string): Openings {
+  if (openingsOf?.text === text) return openingsOf;
+  const Y = yaml();
+  let out: Opening[] | undefined = [];
+  try {
+    for (const doc of new Y.Parser().parse(text)) {
+      if (doc.type !== 'document') continue;
+      Y.CST.visit(doc, (item) => {
+        for (const t of [item.key, item.value]) {
+          if (t == null) continue;
+          if (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar')
+            out!.push({ kind: t.source[0]!, offset: t.offset, end: t.offset + t.source.length });
+          else if (t.type === 'flow-collection') {
+            const closed = t.end.some((x) => x.type === 'flow-seq-end' || x.type === 'flow-map-end');
+            out!.push({ kind: '[', offset: t.offset, end: closed ? -1 : text.length });
+          }
+        }
+      });
+    }
+  } catch {
+    out = undefined; // the CST walk recurses: a file nested too deep keeps yaml's positions
+  }
+  return (openingsOf = { text, openings: out, lookups: 0 });
+}
+
+/**
+ * Where the quoted string or flow collection that a "Missing closing quote" or "Flow … must … end with
+ * a ]" error is about was opened: yaml reports those where the text ran out, often at the end of the
+ * file, lines away from the mistake. Undefined for any other error, or when no token opened before
+ * the error spans it unclosed (the innermost wins), or past MAX_OPENING_LOOKUPS in one text.
+ */
+function unclosedStart(text: string, message: string, at: number): number | undefined {
+  const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+  const kind = quote ?? (/^Flow (sequence|map) .* end with a [\]}]/.test(message) ? '[' : undefined);
+  if (kind === undefined) return undefined;
+  const o = openings(text);
+  if (o.openings === undefined || o.lookups++ >= MAX_OPENING_LOOKUPS) return undefined;
+  let found: number | undefined;
+  for (const t of o.openings) if (t.kind === kind && t.offset < at && t.end >= at) found = t.offset;
+  return found;
 }
 
 /**
@@ -510,7 +571,12 @@ function finishDoc(
     // One report per kind of failure: a hostile file can produce thousands of identical errors.
     if (code !== 'NJ_YAML_SYNTAX' && code !== 'NJ_YAML_DUPLICATE_KEY' && seen.has(code)) continue;
     seen.add(code);
-    diagnostics.push(diag(code, message, at(e.pos)));
+    const opened = code === 'NJ_YAML_SYNTAX' ? unclosedStart(text, e.message, e.pos[0]) : undefined;
+    diagnostics.push(
+      opened === undefined
+        ? diag(code, message, at(e.pos))
+        : diag(code, `${message} (opened here)`, at([opened, opened])),
+    );
   }
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') {

@@ -130,7 +130,29 @@ describe('diagnostics: codes and exact positions', () => {
   const one = (text: string) => parseRuleText(text, 'r.yml').diagnostics.map(where);
 
   it('NJ_YAML_SYNTAX', () => {
-    expect(one('title: a\nlogsource: [unclosed\n')).toEqual(['NJ_YAML_SYNTAX@3:1']);
+    // An unclosed flow collection or quoted string is reported where it was opened, not where the
+    // text ran out (yaml's own position: line 3 here, the end of the file).
+    expect(one('title: a\nlogsource: [unclosed\n')).toEqual(['NJ_YAML_SYNTAX@2:12']);
+    expect(one('a: 1\n b: 2\n')).toEqual(['NJ_YAML_SYNTAX@1:4', 'NJ_YAML_SYNTAX@1:4']);
+  });
+
+  it('NJ_YAML_SYNTAX for an unclosed quote or bracket points at its opening, innermost first', () => {
+    const rule = (sel: string) =>
+      `title: a\nlogsource: {product: macos, category: process_creation}\ndetection:\n  sel:\n${sel}\n  condition: sel\nlevel: high\n`;
+    const d = parseRuleText(rule("    Image|endswith: '/curl"), 'r.yml').diagnostics;
+    expect(d.map(where)).toEqual(['NJ_YAML_SYNTAX@5:21']);
+    expect(d[0].message).toBe("YAML: Missing closing 'quote (opened here)");
+    expect(one(rule('    Image: "/usr/bin/curl'))).toEqual(['NJ_YAML_SYNTAX@5:12']);
+    // A quote inside an unclosed flow map: each error at its own opening.
+    expect(one('title: a\nx: {a: 1, b: "q\n')).toEqual(['NJ_YAML_SYNTAX@2:4', 'NJ_YAML_SYNTAX@2:14']);
+    // A bracket closed on a line indented too little does not close it for YAML: its opening is named.
+    expect(one('title: a\nx: [1,\n2]\n')[0]).toBe('NJ_YAML_SYNTAX@2:4');
+    // A hostile file with thousands of such errors: the CST is walked once, and only the first 16
+    // are looked up (the rest keep yaml's position), so the file costs linear time.
+    const many = parseRuleText(`title: a\n${'k: [1,\n2]\n'.repeat(2000)}`, 'r.yml').diagnostics;
+    expect(many.length).toBeGreaterThan(2000);
+    expect(many.filter((x) => x.message.endsWith('(opened here)'))).toHaveLength(16);
+    // Other syntax errors keep yaml's position.
     expect(one('a: 1\n b: 2\n')).toEqual(['NJ_YAML_SYNTAX@1:4', 'NJ_YAML_SYNTAX@1:4']);
   });
 

@@ -132,7 +132,7 @@ categories:
   });
 
   it('YAML syntax errors and unreadable files are located too', () => {
-    expect(mappingErrors('name: [unclosed\n')[0]).toMatchObject({ code: 'NJ_MAPPING_YAML', line: 2 });
+    expect(mappingErrors('name: [unclosed\n')[0]).toMatchObject({ code: 'NJ_MAPPING_YAML', line: 1, col: 7 });
     expect(() => loadFieldMapping(join(HERE, 'no-such-mapping.yaml'))).toThrow(
       /no-such-mapping.yaml:1:1: cannot read the mapping file: no such file/,
     );
