@@ -270,10 +270,7 @@ export function readFailure(
   const partial = splitter.discard();
   const at = splitter.offset;
   const line = splitter.lineNo + 1;
-  const zlibErr =
-    gzip &&
-    typeof (err as { code?: unknown }).code === 'string' &&
-    String((err as { code: string }).code).startsWith('Z_');
+  const zlibErr = gzip && isZlibError(err);
   const tail = partial > 0 ? `; the incomplete line ${line} (${partial} bytes at byte ${at}) was not decoded` : '';
   return zlibErr
     ? new InputError(
