@@ -51,7 +51,17 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     const real = await realpath(dir).catch(() => dir);
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
-    const entries = (await readdir(dir)).sort();
+    let entries: string[];
+    try {
+      entries = (await readdir(dir)).sort();
+    } catch (err) {
+      // An unlistable folder (no permission) hides its rules: reported, and the other paths still load.
+      const why = err instanceof Error ? err.message : String(err);
+      await refuse(dir, () =>
+        Promise.resolve(diag('NJ_FILE_READ', `cannot list rule folder: ${why}`, { file: dir, line: 1, col: 1 })),
+      );
+      return;
+    }
     for (const name of entries) {
       if (name.startsWith('.') || name === 'node_modules') continue;
       const p = join(dir, name);

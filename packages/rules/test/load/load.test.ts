@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -352,6 +352,27 @@ describe('loadRules and loadRuleFiles on disk', () => {
     expect(named.diagnostics).toEqual(walked.diagnostics);
     await expect(loadRules([dir])).rejects.toBeInstanceOf(RuleLoadError);
   });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'a subfolder that cannot be listed is one located NJ_FILE_READ; the rest loads (skipped as root: root lists anything)',
+    async () => {
+      const dir = tmp();
+      writeFileSync(join(dir, 'ok.yml'), OPEN_RULE);
+      mkdirSync(join(dir, 'locked'));
+      writeFileSync(join(dir, 'locked', 'hidden.yml'), OPEN_RULE);
+      chmodSync(join(dir, 'locked'), 0o000);
+      try {
+        const r = await loadRuleFiles([dir]);
+        expect(r.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${where(d)}`)).toEqual([
+          'locked:NJ_FILE_READ@1:1',
+        ]);
+        expect(r.diagnostics[0]?.message).toMatch(/^cannot list rule folder: EACCES/);
+        expect(r.ruleset.rules).toHaveLength(1);
+      } finally {
+        chmodSync(join(dir, 'locked'), 0o755);
+      }
+    },
+  );
 
   it('NJ_FILE_READ for a path that is not a regular file (a FIFO would block forever)', async () => {
     const dir = tmp();
