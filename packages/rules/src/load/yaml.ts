@@ -494,7 +494,7 @@ interface Openings {
   readonly openings: Opening[] | undefined;
   lookups: number;
 }
-/** The openings of the file being read: its documents share one text, walked once (see parseYamlDocs). */
+/** The openings of the file being read: its documents share one text, walked once (cleared by parseYamlTextFull). */
 let openingsOf: Openings | undefined;
 
 function openings(text: string): Openings {
