@@ -44,9 +44,10 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
     diagnostics.push(await why());
   };
   const unstatable = (p: string, err: unknown) => refuse(p, () => statFailure(p, err));
+  const unreadable = (p: string, message: string) =>
+    refuse(p, () => Promise.resolve(diag('NJ_FILE_READ', message, { file: p, line: 1, col: 1 })));
   // A FIFO or device would block or never end: only regular files are read.
-  const notRegular = (p: string) =>
-    refuse(p, () => Promise.resolve(diag('NJ_FILE_READ', `not a regular file: ${p}`, { file: p, line: 1, col: 1 })));
+  const notRegular = (p: string) => unreadable(p, `not a regular file: ${p}`);
   const walk = async (dir: string): Promise<void> => {
     const real = await realpath(dir).catch(() => dir);
     if (seenDirs.has(real)) return;
@@ -56,10 +57,7 @@ async function collectFiles(paths: readonly string[], diagnostics: RuleDiagnosti
       entries = (await readdir(dir)).sort();
     } catch (err) {
       // An unlistable folder (no permission) hides its rules: reported, and the other paths still load.
-      const why = err instanceof Error ? err.message : String(err);
-      await refuse(dir, () =>
-        Promise.resolve(diag('NJ_FILE_READ', `cannot list rule folder: ${why}`, { file: dir, line: 1, col: 1 })),
-      );
+      await unreadable(dir, `cannot list rule folder: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     for (const name of entries) {
